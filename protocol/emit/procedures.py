@@ -1,0 +1,74 @@
+"""Emitter for a program's procedure table, from its procedure enum and annotations.
+
+The .x files have no program blocks: procedure ``<PREFIX>_PROC_<NAME>`` of enum
+``<prefix>_procedure`` takes ``<prefix>_<name>_args``, returns ``<prefix>_<name>_ret``,
+and an event message carries ``<prefix>_<name>_msg``, each only where it exists.
+"""
+
+from __future__ import annotations
+
+from ..model import Enum, ProtocolFile
+from ..sources import ProtocolSources, SourceError
+
+# Procedures that open a stream without saying so in an annotation. libvirt's client
+# code for these is written by hand rather than generated from annotations.
+STREAM_OVERRIDES = {
+    # REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS: the migration tunnel, like
+    # PREPARE_TUNNEL3 (215), sends data from the client to the daemon.
+    ("remote", 304): "write",
+}
+
+
+def procedure_enum(parsed: ProtocolFile, prefix: str) -> Enum | None:
+    found = parsed.by_name().get(f"{prefix}_procedure")
+    return found if isinstance(found, Enum) else None
+
+
+def emit_procedures(module: str, parsed: ProtocolFile, sources: ProtocolSources) -> list[str]:
+    enum = procedure_enum(parsed, module)
+    if enum is None:
+        return []
+    upper = module.upper()
+    program = sources.constants[f"{upper}_PROGRAM"]
+    version = sources.constants[f"{upper}_PROTOCOL_VERSION"]
+    home = sources.type_home
+    lines = [
+        f"PROGRAM = {upper}_PROGRAM",
+        f"PROTOCOL_VERSION = {upper}_PROTOCOL_VERSION",
+        "",
+        "PROCEDURES: dict[int, Procedure] = {",
+    ]
+    for member in enum.members:
+        number = sources.resolve(member.value)
+        short = member.name.removeprefix(f"{upper}_PROC_")
+        if short == member.name:
+            raise SourceError(f"{member.pos}: {member.name} lacks the prefix {upper}_PROC_")
+        stem = f"{module}_{short.lower()}"
+        args = f"CODECS[{stem + '_args'!r}]" if home.get(stem + "_args") == module else None
+        ret = f"CODECS[{stem + '_ret'!r}]" if home.get(stem + "_ret") == module else None
+        message = f"CODECS[{stem + '_msg'!r}]" if home.get(stem + "_msg") == module else None
+        notes: dict[str, list[str]] = {}
+        for annotation in member.annotations:
+            notes.setdefault(annotation.key, []).append(annotation.value)
+        stream, stream_param = None, None
+        if "readstream" in notes:
+            stream, stream_param = "read", int(notes["readstream"][0])
+        elif "writestream" in notes:
+            stream, stream_param = "write", int(notes["writestream"][0])
+        elif (module, number) in STREAM_OVERRIDES:
+            stream = STREAM_OVERRIDES[(module, number)]
+        sparse = notes.get("sparseflag", [None])[0]
+        generate = notes.get("generate", [None])[0]
+        lines += [
+            f"    {number}: Procedure(",
+            f"        PROGRAM, PROTOCOL_VERSION, {number}, {short!r},",
+            f"        args={message if message else args}, ret={ret},",
+            f"        high_priority={notes.get('priority', ['low'])[0] == 'high'},",
+            f"        acl={tuple(notes.get('acl', []))!r}, aclfilter={tuple(notes.get('aclfilter', []))!r},",
+            f"        stream={stream!r}, stream_param={stream_param!r}, sparse_flag={sparse!r},",
+            f"        is_event={message is not None}, generate={generate!r},",
+            "    ),",
+        ]
+    lines.append("}")
+    lines.append(f"assert PROGRAM == {program} and PROTOCOL_VERSION == {version}")
+    return lines

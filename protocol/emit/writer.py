@@ -1,0 +1,56 @@
+"""Shared state of one generated module: its lines, struct formats, imports and names."""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from ..sources import ProtocolSources
+
+
+def attribute_name(xdr_name: str) -> str:
+    """The Python attribute for an XDR field; keywords get a trailing underscore."""
+    return xdr_name + "_" if keyword.iskeyword(xdr_name) else xdr_name
+
+
+class ModuleWriter:
+    def __init__(self, module: str, sources: ProtocolSources) -> None:
+        self.module = module
+        self.sources = sources
+        self.sections: list[list[str]] = []
+        self.formats: dict[str, str] = {}  # struct format -> module-level name
+        self.imported_modules: set[str] = set()
+
+    def section(self, lines: list[str]) -> None:
+        self.sections.append(lines)
+
+    def struct_format(self, fmt: str) -> str:
+        """The module-level name of a precompiled big-endian struct.Struct for fmt."""
+        if fmt not in self.formats:
+            self.formats[fmt] = "_S_" + re.sub(r"[^0-9A-Za-z]", "_", fmt)
+        return self.formats[fmt]
+
+    def function(self, kind: str, type_name: str) -> str:
+        """The name of the encode or decode function of a type, qualified if imported."""
+        home = self.sources.type_home[type_name]
+        if home == self.module:
+            return f"{kind}_{type_name}"
+        self.imported_modules.add(home)
+        return f"_{home}.{kind}_{type_name}"
+
+    def class_name(self, type_name: str) -> str:
+        home = self.sources.type_home[type_name]
+        if home == self.module:
+            return type_name
+        self.imported_modules.add(home)
+        return f"_{home}.{type_name}"
+
+    def class_attributes(self, type_name: str) -> list[str]:
+        """The attributes of a struct's or union's generated class, in wire order."""
+        definition = self.sources.definition(type_name)
+        if hasattr(definition, "fields"):
+            return [attribute_name(f.name) for f in definition.fields]
+        return [attribute_name(definition.discriminant.name), "value"]
+
+    def struct_definitions(self) -> list[str]:
+        return [f"{name} = _struct.Struct('>{fmt}')" for fmt, name in sorted(self.formats.items())]
