@@ -1,0 +1,132 @@
+"""What every driver offers the server: connections, handlers, events and streams.
+
+A driver connection answers procedures by method name: procedure REMOTE_PROC_DOMAIN_GET_INFO
+is answered by ``domain_get_info(args)``, which takes the decoded ``*_args`` value (or
+None) and returns the ``*_ret`` value (or None). A method may be a coroutine function
+when it has to wait. A procedure the connection has no method for is answered as
+libvirtd answers a driver that lacks it ("this function is not supported ...").
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An event as a driver publishes it.
+
+    family is "domain", "network", "storage", "nodedev" or "secret". fields are those of
+    the event's message without the callback id: for domain events, the fields of the
+    legacy ``remote_domain_event_*_msg``; for the others, those after ``callbackID``.
+    """
+
+    family: str
+    event_id: int
+    object_uuid: bytes | str | None  # what a register call's object filter compares with
+    fields: tuple[Any, ...]
+
+
+Deliver = Callable[[int, Event], None]
+
+
+@dataclass
+class Subscription:
+    family: str
+    event_id: int
+    object_filter: bytes | str | None
+    deliver: Deliver
+
+
+class EventSource:
+    """The subscriptions to one driver state's events; callback ids are unique within it."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count()
+        self._subscriptions: dict[int, Subscription] = {}
+
+    def subscribe(self, family: str, event_id: int, object_filter: bytes | str | None, deliver: Deliver) -> int:
+        callback_id = next(self._ids)
+        self._subscriptions[callback_id] = Subscription(family, event_id, object_filter, deliver)
+        return callback_id
+
+    def unsubscribe(self, callback_id: int, family: str) -> bool:
+        subscription = self._subscriptions.get(callback_id)
+        if subscription is None or subscription.family != family:
+            return False
+        del self._subscriptions[callback_id]
+        return True
+
+    def emit(self, event: Event) -> None:
+        for callback_id, subscription in list(self._subscriptions.items()):
+            if subscription.family != event.family or subscription.event_id != event.event_id:
+                continue
+            if subscription.object_filter is not None and subscription.object_filter != event.object_uuid:
+                continue
+            subscription.deliver(callback_id, event)
+
+
+class WriteSink(Protocol):
+    """Where a client-to-daemon stream's data goes (volume upload, migration tunnel)."""
+
+    async def write(self, data: bytes) -> None: ...
+    async def hole(self, length: int) -> None: ...
+    async def finish(self) -> None: ...
+    async def abort(self) -> None: ...
+
+
+@dataclass
+class StreamReply:
+    """A handler's answer that opens a stream: the reply value, then the stream's data.
+
+    For a read stream (daemon to client) ``source`` yields the data; for a write stream
+    ``sink`` receives it.
+    """
+
+    ret: Any
+    source: AsyncIterator[bytes] | None = None
+    sink: WriteSink | None = None
+
+
+@dataclass
+class ConnectionContext:
+    """What the server tells a driver about the connection it is opening."""
+
+    uri: str
+    read_only: bool
+    client_id: int
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class DriverConnection:
+    """Base of a driver's per-client connection. Subclasses add procedure methods."""
+
+    #: what CONNECT_SUPPORTS_FEATURE answers for features the daemon leaves to the driver
+    features: frozenset[int] = frozenset()
+
+    def __init__(self, context: ConnectionContext) -> None:
+        self.context = context
+
+    @property
+    def uri(self) -> str:
+        return self.context.uri
+
+    def events(self) -> EventSource | None:
+        """The event source behind this connection, if its driver publishes events."""
+        return None
+
+    def close(self) -> None:
+        """The client closed the connection or went away."""
+
+
+class Driver(Protocol):
+    """A driver: which URIs it opens, and how."""
+
+    name: str
+
+    def accepts(self, uri: str) -> bool: ...
+
+    def open(self, context: ConnectionContext) -> DriverConnection: ...

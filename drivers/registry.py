@@ -1,0 +1,12 @@
+"""The drivers a daemon serves, by URI."""
+
+from __future__ import annotations
+
+from virtrio.server.config import Config
+
+from .base import Driver
+from .test.driver import TestDriver
+
+
+def default_drivers(config: Config) -> list[Driver]:
+    return [TestDriver(persistent_default=config.test_default_persistent, allowed_dirs=config.test_file_dirs)]

@@ -1,0 +1,1 @@
+"""libvirt's test hypervisor: test:///default and test:///path/to/node.xml."""

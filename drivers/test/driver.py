@@ -1,0 +1,427 @@
+"""The test driver's connections and their procedure handlers.
+
+Errors use libvirt's test driver codes, domains, messages and function names
+(VIR_FROM_TEST, "unsupported flags (0x..) in function testDomainGetState", ...).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+import uuid
+import zlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from virtrio.drivers.base import ConnectionContext, DriverConnection, Event, EventSource, StreamReply
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import check_flags, internal_error, report
+
+from .formats import SYSINFO_XML, capabilities_xml, domain_xml, network_xml, pool_xml
+from .state import Domain, Network, Pool, TestState, default_state
+
+log = logging.getLogger("virtrio.drivers.test")
+FROM_TEST = api.VIR_FROM_TEST
+SCREENSHOT_FILE = Path("/usr/share/libvirt/test-screenshot.png")
+
+
+class TestDriver:
+    name = "test"
+
+    def __init__(self, persistent_default: bool = False, allowed_dirs: list[str] | None = None) -> None:
+        self.persistent_default = persistent_default
+        self.allowed_dirs = allowed_dirs or []
+        self.default: TestState | None = None
+
+    def accepts(self, uri: str) -> bool:
+        return urlsplit(uri).scheme == "test"
+
+    def open(self, context: ConnectionContext) -> TestConnection:
+        path = urlsplit(context.uri).path
+        if path in ("", "/"):
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "testOpen: supply a path or use test:///default")
+        if path != "/default":
+            raise report(api.VIR_ERR_NO_SUPPORT, FROM_TEST, "test:///path node files are not supported yet")
+        if self.default is None:
+            self.default = default_state()
+        self.default.connections += 1
+        return TestConnection(context, self, self.default)
+
+    def release(self, state: TestState) -> None:
+        state.connections -= 1
+        # libvirtd resets test:///default when its last connection closes.
+        if state is self.default and state.connections == 0 and not self.persistent_default:
+            self.default = None
+
+
+def _nonnull_domain(domain: Domain) -> remote.remote_nonnull_domain:
+    return remote.remote_nonnull_domain(domain.name, domain.uuid, domain.id)
+
+
+class TestConnection(DriverConnection):
+    def __init__(self, context: ConnectionContext, driver: TestDriver, state: TestState) -> None:
+        super().__init__(context)
+        self.driver = driver
+        self.state = state
+        self._closed = False
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.driver.release(self.state)
+
+    def events(self) -> EventSource:
+        return self.state.events
+
+    # ------------------------------------------------------------------ lookups
+    def _domain(self, ref: remote.remote_nonnull_domain) -> Domain:
+        domain = self.state.domain_by_uuid(ref.uuid)
+        if domain is None:
+            detail = f"no domain with matching uuid '{uuid.UUID(bytes=ref.uuid)}' ({ref.name})"
+            raise report(api.VIR_ERR_NO_DOMAIN, FROM_TEST, detail)
+        return domain
+
+    def _network(self, ref: remote.remote_nonnull_network) -> Network:
+        network = next((n for n in self.state.networks.values() if n.uuid == ref.uuid), None)
+        if network is None:
+            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, f"no network with matching name '{ref.name}'")
+        return network
+
+    def _pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
+        pool = next((p for p in self.state.pools.values() if p.uuid == ref.uuid), None)
+        if pool is None:
+            raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, f"no storage pool with matching name '{ref.name}'")
+        return pool
+
+    def _emit_lifecycle(self, domain: Domain, event: int, detail: int) -> None:
+        message = (_nonnull_domain(domain), event, detail)
+        self.state.events.emit(Event("domain", api.VIR_DOMAIN_EVENT_ID_LIFECYCLE, domain.uuid, message))
+
+    # --------------------------------------------------------------- connection
+    def connect_get_type(self) -> remote.remote_connect_get_type_ret:
+        return remote.remote_connect_get_type_ret("TEST")
+
+    def connect_get_version(self) -> remote.remote_connect_get_version_ret:
+        return remote.remote_connect_get_version_ret(2)
+
+    def connect_get_hostname(self) -> remote.remote_connect_get_hostname_ret:
+        return remote.remote_connect_get_hostname_ret(host_name())
+
+    def connect_get_max_vcpus(self, args: remote.remote_connect_get_max_vcpus_args):
+        return remote.remote_connect_get_max_vcpus_ret(32)
+
+    def connect_get_capabilities(self) -> remote.remote_connect_get_capabilities_ret:
+        return remote.remote_connect_get_capabilities_ret(capabilities_xml(self.state.host))
+
+    def connect_get_sysinfo(self, args: remote.remote_connect_get_sysinfo_args):
+        check_flags(args.flags, 0, FROM_TEST, "testConnectGetSysinfo")
+        return remote.remote_connect_get_sysinfo_ret(SYSINFO_XML)
+
+    def connect_is_secure(self) -> remote.remote_connect_is_secure_ret:
+        return remote.remote_connect_is_secure_ret(1)
+
+    def connect_is_encrypted(self) -> remote.remote_connect_is_encrypted_ret:
+        return remote.remote_connect_is_encrypted_ret(0)
+
+    def connect_is_alive(self) -> remote.remote_connect_is_alive_ret:
+        return remote.remote_connect_is_alive_ret(1)
+
+    def node_get_info(self) -> remote.remote_node_get_info_ret:
+        host = self.state.host
+        model = list(host.model.encode()) + [0] * (32 - len(host.model))
+        return remote.remote_node_get_info_ret(
+            model, host.memory, host.cpus, host.mhz, host.nodes, host.sockets, host.cores, host.threads
+        )
+
+    def node_get_free_memory(self) -> remote.remote_node_get_free_memory_ret:
+        return remote.remote_node_get_free_memory_ret(self.state.host.free_memory_kib * 1024)
+
+    def node_get_security_model(self) -> remote.remote_node_get_security_model_ret:
+        return remote.remote_node_get_security_model_ret(_c_chars("testSecurity"), _c_chars(""))
+
+    # ------------------------------------------------------------------ domains
+    def connect_list_all_domains(self, args: remote.remote_connect_list_all_domains_args):
+        check_flags(args.flags, ALL_DOMAIN_LIST_FLAGS, FROM_TEST, "testConnectListAllDomains")
+        domains = [d for d in self.state.domains.values() if _domain_matches(d, args.flags)]
+        if args.need_results:
+            return remote.remote_connect_list_all_domains_ret([_nonnull_domain(d) for d in domains], len(domains))
+        return remote.remote_connect_list_all_domains_ret([], len(domains))
+
+    def connect_num_of_domains(self) -> remote.remote_connect_num_of_domains_ret:
+        return remote.remote_connect_num_of_domains_ret(sum(d.active for d in self.state.domains.values()))
+
+    def domain_lookup_by_name(self, args: remote.remote_domain_lookup_by_name_args):
+        domain = self.state.domains.get(args.name)
+        if domain is None:
+            raise report(api.VIR_ERR_NO_DOMAIN, FROM_TEST)
+        return remote.remote_domain_lookup_by_name_ret(_nonnull_domain(domain))
+
+    def domain_lookup_by_uuid(self, args: remote.remote_domain_lookup_by_uuid_args):
+        domain = self.state.domain_by_uuid(args.uuid)
+        if domain is None:
+            raise report(api.VIR_ERR_NO_DOMAIN, FROM_TEST)
+        return remote.remote_domain_lookup_by_uuid_ret(_nonnull_domain(domain))
+
+    def domain_lookup_by_id(self, args: remote.remote_domain_lookup_by_id_args):
+        domain = next((d for d in self.state.domains.values() if d.id == args.id and d.active), None)
+        if domain is None:
+            raise report(api.VIR_ERR_NO_DOMAIN, FROM_TEST)
+        return remote.remote_domain_lookup_by_id_ret(_nonnull_domain(domain))
+
+    def domain_get_info(self, args: remote.remote_domain_get_info_args) -> remote.remote_domain_get_info_ret:
+        domain = self._domain(args.dom)
+        cpu_time = time.time_ns() // 1000 * 1000
+        return remote.remote_domain_get_info_ret(domain.state, domain.max_memory, domain.memory, domain.vcpus, cpu_time)
+
+    def domain_get_state(self, args: remote.remote_domain_get_state_args) -> remote.remote_domain_get_state_ret:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetState")
+        domain = self._domain(args.dom)
+        return remote.remote_domain_get_state_ret(domain.state, domain.reason)
+
+    def domain_get_os_type(self, args: remote.remote_domain_get_os_type_args):
+        self._domain(args.dom)
+        return remote.remote_domain_get_os_type_ret("linux")
+
+    def domain_get_max_memory(self, args: remote.remote_domain_get_max_memory_args):
+        return remote.remote_domain_get_max_memory_ret(self._domain(args.dom).max_memory)
+
+    def domain_is_active(self, args: remote.remote_domain_is_active_args):
+        return remote.remote_domain_is_active_ret(int(self._domain(args.dom).active))
+
+    def domain_is_persistent(self, args: remote.remote_domain_is_persistent_args):
+        return remote.remote_domain_is_persistent_ret(int(self._domain(args.dom).persistent))
+
+    def domain_get_autostart(self, args: remote.remote_domain_get_autostart_args):
+        return remote.remote_domain_get_autostart_ret(int(self._domain(args.dom).autostart))
+
+    def domain_set_autostart(self, args: remote.remote_domain_set_autostart_args) -> None:
+        self._domain(args.dom).autostart = bool(args.autostart)
+
+    def domain_has_managed_save_image(self, args: remote.remote_domain_has_managed_save_image_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainHasManagedSaveImage")
+        self._domain(args.dom)
+        return remote.remote_domain_has_managed_save_image_ret(0)
+
+    def domain_get_security_label(self, args: remote.remote_domain_get_security_label_args):
+        self._domain(args.dom)
+        return remote.remote_domain_get_security_label_ret(_c_chars("libvirt-test"), 1)
+
+    def domain_get_xml_desc(self, args: remote.remote_domain_get_xml_desc_args):
+        allowed = api.VIR_DOMAIN_XML_SECURE | api.VIR_DOMAIN_XML_INACTIVE | api.VIR_DOMAIN_XML_UPDATE_CPU
+        check_flags(args.flags, allowed | api.VIR_DOMAIN_XML_MIGRATABLE, FROM_TEST, "testDomainGetXMLDesc")
+        return remote.remote_domain_get_xml_desc_ret(domain_xml(self._domain(args.dom)))
+
+    def domain_suspend(self, args: remote.remote_domain_suspend_args) -> None:
+        domain = self._domain(args.dom)
+        if domain.state != api.VIR_DOMAIN_RUNNING:
+            raise internal_error(FROM_TEST, f"domain '{domain.name}' not running")
+        domain.state, domain.reason = api.VIR_DOMAIN_PAUSED, api.VIR_DOMAIN_PAUSED_USER
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_SUSPENDED, api.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED)
+
+    def domain_resume(self, args: remote.remote_domain_resume_args) -> None:
+        domain = self._domain(args.dom)
+        if domain.state != api.VIR_DOMAIN_PAUSED:
+            raise internal_error(FROM_TEST, f"domain '{domain.name}' not paused")
+        domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_RUNNING_UNPAUSED
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_RESUMED, api.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED)
+
+    def _check_active(self, domain: Domain) -> None:
+        if not domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
+
+    def _stop(self, domain: Domain, reason: int, event_detail: int) -> None:
+        domain.id = -1
+        domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, reason
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STOPPED, event_detail)
+
+    def domain_destroy(self, args: remote.remote_domain_destroy_args) -> None:
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        self._stop(domain, api.VIR_DOMAIN_SHUTOFF_DESTROYED, api.VIR_DOMAIN_EVENT_STOPPED_DESTROYED)
+
+    def domain_shutdown(self, args: remote.remote_domain_shutdown_args) -> None:
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        self._stop(domain, api.VIR_DOMAIN_SHUTOFF_SHUTDOWN, api.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+
+    def domain_reboot(self, args: remote.remote_domain_reboot_args) -> None:
+        self._check_active(self._domain(args.dom))
+
+    def domain_create(self, args: remote.remote_domain_create_args) -> None:
+        domain = self._domain(args.dom)
+        if domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "Domain is already running")
+        self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STARTED_BOOTED)
+
+    def domain_create_with_flags(self, args: remote.remote_domain_create_with_flags_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainCreateWithFlags")
+        self.domain_create(remote.remote_domain_create_args(args.dom))
+        return remote.remote_domain_create_with_flags_ret(_nonnull_domain(self._domain(args.dom)))
+
+    async def domain_screenshot(self, args: remote.remote_domain_screenshot_args) -> StreamReply:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainScreenshot")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        return StreamReply(remote.remote_domain_screenshot_ret("image/png"), screenshot_source())
+
+    # ----------------------------------------------------------------- networks
+    def connect_list_all_networks(self, args: remote.remote_connect_list_all_networks_args):
+        networks = list(self.state.networks.values())
+        refs = [remote.remote_nonnull_network(n.name, n.uuid) for n in networks] if args.need_results else []
+        return remote.remote_connect_list_all_networks_ret(refs, len(networks))
+
+    def network_lookup_by_name(self, args: remote.remote_network_lookup_by_name_args):
+        network = self.state.networks.get(args.name)
+        if network is None:
+            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, f"no network with matching name '{args.name}'")
+        return remote.remote_network_lookup_by_name_ret(remote.remote_nonnull_network(network.name, network.uuid))
+
+    def network_get_xml_desc(self, args: remote.remote_network_get_xml_desc_args):
+        check_flags(args.flags, api.VIR_NETWORK_XML_INACTIVE, FROM_TEST, "testNetworkGetXMLDesc")
+        return remote.remote_network_get_xml_desc_ret(network_xml(self._network(args.net)))
+
+    def network_get_autostart(self, args: remote.remote_network_get_autostart_args):
+        return remote.remote_network_get_autostart_ret(int(self._network(args.net).autostart))
+
+    def network_is_active(self, args: remote.remote_network_is_active_args):
+        return remote.remote_network_is_active_ret(int(self._network(args.net).active))
+
+    def network_is_persistent(self, args: remote.remote_network_is_persistent_args):
+        return remote.remote_network_is_persistent_ret(int(self._network(args.net).persistent))
+
+    def network_get_bridge_name(self, args: remote.remote_network_get_bridge_name_args):
+        return remote.remote_network_get_bridge_name_ret(self._network(args.net).bridge)
+
+    def network_create(self, args: remote.remote_network_create_args) -> None:
+        network = self._network(args.net)
+        if network.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"Network '{network.name}' is already running")
+        network.active = True
+
+    def network_destroy(self, args: remote.remote_network_destroy_args) -> None:
+        network = self._network(args.net)
+        if not network.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK,
+                         f"network '{network.name}' is not active")  # fmt: skip
+        network.active = False
+
+    # -------------------------------------------------------------------- pools
+    def connect_list_all_storage_pools(self, args: remote.remote_connect_list_all_storage_pools_args):
+        pools = list(self.state.pools.values())
+        refs = [remote.remote_nonnull_storage_pool(p.name, p.uuid) for p in pools] if args.need_results else []
+        return remote.remote_connect_list_all_storage_pools_ret(refs, len(pools))
+
+    def storage_pool_lookup_by_name(self, args: remote.remote_storage_pool_lookup_by_name_args):
+        pool = self.state.pools.get(args.name)
+        if pool is None:
+            raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, f"no storage pool with matching name '{args.name}'")
+        return remote.remote_storage_pool_lookup_by_name_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
+
+    def storage_pool_get_info(self, args: remote.remote_storage_pool_get_info_args):
+        pool = self._pool(args.pool)
+        state = api.VIR_STORAGE_POOL_RUNNING if pool.active else api.VIR_STORAGE_POOL_INACTIVE
+        return remote.remote_storage_pool_get_info_ret(state, pool.capacity, pool.allocation, pool.available)
+
+    def storage_pool_get_xml_desc(self, args: remote.remote_storage_pool_get_xml_desc_args):
+        check_flags(args.flags, api.VIR_STORAGE_XML_INACTIVE, FROM_TEST, "testStoragePoolGetXMLDesc")
+        return remote.remote_storage_pool_get_xml_desc_ret(pool_xml(self._pool(args.pool)))
+
+    def storage_pool_get_autostart(self, args: remote.remote_storage_pool_get_autostart_args):
+        return remote.remote_storage_pool_get_autostart_ret(int(self._pool(args.pool).autostart))
+
+    def storage_pool_is_active(self, args: remote.remote_storage_pool_is_active_args):
+        return remote.remote_storage_pool_is_active_ret(int(self._pool(args.pool).active))
+
+    def storage_pool_is_persistent(self, args: remote.remote_storage_pool_is_persistent_args):
+        return remote.remote_storage_pool_is_persistent_ret(int(self._pool(args.pool).persistent))
+
+    def storage_pool_list_all_volumes(self, args: remote.remote_storage_pool_list_all_volumes_args):
+        self._pool(args.pool)
+        return remote.remote_storage_pool_list_all_volumes_ret([], 0)
+
+    def storage_pool_refresh(self, args: remote.remote_storage_pool_refresh_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testStoragePoolRefresh")
+        self._pool(args.pool)
+
+    # --------------------------------------------------------------- interfaces
+    def connect_list_all_interfaces(self, args: remote.remote_connect_list_all_interfaces_args):
+        interfaces = list(self.state.interfaces.values())
+        refs = [remote.remote_nonnull_interface(i.name, i.mac) for i in interfaces] if args.need_results else []
+        return remote.remote_connect_list_all_interfaces_ret(refs, len(interfaces))
+
+    def interface_is_active(self, args: remote.remote_interface_is_active_args):
+        interface = self.state.interfaces.get(args.iface.name)
+        if interface is None:
+            raise report(api.VIR_ERR_NO_INTERFACE, FROM_TEST, f"no interface with matching name '{args.iface.name}'")
+        return remote.remote_interface_is_active_ret(int(interface.active))
+
+
+ALL_DOMAIN_LIST_FLAGS = (1 << 14) - 1  # VIR_CONNECT_LIST_DOMAINS_ACTIVE .. _HAS_CHECKPOINT
+
+
+def _domain_matches(domain: Domain, flags: int) -> bool:
+    groups = [
+        (api.VIR_CONNECT_LIST_DOMAINS_ACTIVE, domain.active, api.VIR_CONNECT_LIST_DOMAINS_INACTIVE),
+        (api.VIR_CONNECT_LIST_DOMAINS_PERSISTENT, domain.persistent, api.VIR_CONNECT_LIST_DOMAINS_TRANSIENT),
+        (api.VIR_CONNECT_LIST_DOMAINS_AUTOSTART, domain.autostart, api.VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART),
+    ]
+    for yes, value, no in groups:
+        if flags & (yes | no) and not ((flags & yes and value) or (flags & no and not value)):
+            return False
+    states = {
+        api.VIR_CONNECT_LIST_DOMAINS_RUNNING: domain.state == api.VIR_DOMAIN_RUNNING,
+        api.VIR_CONNECT_LIST_DOMAINS_PAUSED: domain.state == api.VIR_DOMAIN_PAUSED,
+        api.VIR_CONNECT_LIST_DOMAINS_SHUTOFF: domain.state == api.VIR_DOMAIN_SHUTOFF,
+        api.VIR_CONNECT_LIST_DOMAINS_OTHER: domain.state
+        not in (api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_PAUSED, api.VIR_DOMAIN_SHUTOFF),
+    }
+    state_mask = sum(states)
+    if flags & state_mask and not any(flags & bit and match for bit, match in states.items()):
+        return False
+    return not (flags & api.VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE)
+
+
+def _c_chars(text: str) -> list[int]:
+    """A C string as XDR char array content: its bytes and the terminating NUL."""
+    return [b - 256 if b > 127 else b for b in text.encode()] + [0]
+
+
+def host_name() -> str:
+    """The host's name as libvirt's virGetHostname finds it."""
+    name = socket.gethostname()
+    if name.startswith("localhost") or "." in name:
+        return name
+    try:
+        info = socket.getaddrinfo(name, None, flags=socket.AI_CANONNAME)
+    except OSError:
+        return name
+    canonical = info[0][3] if info else ""
+    if not canonical or canonical.startswith("localhost"):
+        return name
+    return canonical
+
+
+def _generated_png(width: int = 64, height: int = 48) -> bytes:
+    """A small PNG of our own, for machines without libvirt's test screenshot."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    rows = b"".join(
+        b"\0" + b"".join(bytes((x * 4 % 256, y * 5 % 256, 160)) for x in range(width)) for y in range(height)
+    )
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((8, 2, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+async def screenshot_source() -> AsyncIterator[bytes]:
+    """The screenshot libvirt's test driver sends (its PNG), or one of our own."""
+    try:
+        data = SCREENSHOT_FILE.read_bytes()
+    except OSError:
+        data = _generated_png()
+    yield data

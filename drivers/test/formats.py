@@ -1,0 +1,175 @@
+"""XML documents of the test driver, formatted exactly as libvirt formats them."""
+
+from __future__ import annotations
+
+import uuid
+
+from .state import Domain, HostInfo, Network, Pool
+
+
+def domain_xml(domain: Domain) -> str:
+    id_attribute = f" id='{domain.id}'" if domain.active else ""
+    lines = [
+        f"<domain type='test'{id_attribute}>",
+        f"  <name>{domain.name}</name>",
+        f"  <uuid>{domain.uuid_text}</uuid>",
+        f"  <memory unit='KiB'>{domain.max_memory}</memory>",
+        f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>",
+        f"  <vcpu placement='static'>{domain.vcpus}</vcpu>",
+        "  <os>",
+        f"    <type arch='{domain.arch}'>{domain.os_type}</type>",
+        "    <boot dev='hd'/>",
+        "  </os>",
+        "  <clock offset='utc'/>",
+        "  <on_poweroff>destroy</on_poweroff>",
+        "  <on_reboot>restart</on_reboot>",
+        "  <on_crash>destroy</on_crash>",
+        "  <devices>",
+    ]
+    for disk in domain.disks:
+        bus, slot = disk.address.split(":")
+        lines += [
+            "    <disk type='file' device='disk'>",
+            f"      <source file='{disk.source}'/>",
+            f"      <target dev='{disk.target}' bus='{disk.bus}'/>",
+            f"      <address type='pci' domain='0x0000' bus='{bus}' slot='{slot}' function='0x0'/>",
+            "    </disk>",
+        ]
+    if domain.network_mac:
+        lines += [
+            "    <interface type='network'>",
+            f"      <mac address='{domain.network_mac}'/>",
+            "      <source network='default'/>",
+        ]
+        if domain.active:
+            lines.append("      <target dev='testnet0'/>")
+        lines += [
+            "      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>",
+            "    </interface>",
+        ]
+    lines += [
+        "    <memballoon model='virtio'>",
+        "      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>",
+        "    </memballoon>",
+        "  </devices>",
+        "</domain>",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def network_xml(network: Network) -> str:
+    return (
+        "\n".join(
+            [
+                "<network>",
+                f"  <name>{network.name}</name>",
+                f"  <uuid>{uuid.UUID(bytes=network.uuid)}</uuid>",
+                "  <forward mode='nat'/>",
+                f"  <bridge name='{network.bridge}' stp='on' delay='0'/>",
+                "  <ip address='192.168.122.1' netmask='255.255.255.0'>",
+                "    <dhcp>",
+                "      <range start='192.168.122.2' end='192.168.122.254'/>",
+                "    </dhcp>",
+                "  </ip>",
+                "</network>",
+            ]
+        )
+        + "\n"
+    )
+
+
+def pool_xml(pool: Pool) -> str:
+    return (
+        "\n".join(
+            [
+                "<pool type='dir'>",
+                f"  <name>{pool.name}</name>",
+                f"  <uuid>{uuid.UUID(bytes=pool.uuid)}</uuid>",
+                f"  <capacity unit='bytes'>{pool.capacity}</capacity>",
+                f"  <allocation unit='bytes'>{pool.allocation}</allocation>",
+                f"  <available unit='bytes'>{pool.available}</available>",
+                "  <source>",
+                "  </source>",
+                "  <target>",
+                f"    <path>{pool.path}</path>",
+                "  </target>",
+                "</pool>",
+            ]
+        )
+        + "\n"
+    )
+
+
+def capabilities_xml(host: HostInfo) -> str:
+    cpus_per_cell = host.cpus // host.nodes
+    lines = [
+        "<capabilities>",
+        "",
+        "  <host>",
+        "    <cpu>",
+        f"      <arch>{host.model}</arch>",
+        "      <features>",
+        "        <pae/>",
+        "        <nonpae/>",
+        "      </features>",
+    ]
+    page_sizes = [*sorted(set(host.cell_page_size)), 2048, 1048576]
+    lines += [f"      <pages unit='KiB' size='{size}'/>" for size in page_sizes]
+    lines += ["    </cpu>", "    <power_management/>", "    <iommu support='no'/>", "    <topology>"]
+    lines.append(f"      <cells num='{host.nodes}'>")
+    for cell in range(host.nodes):
+        memory = host.cell_memory[cell]
+        page = host.cell_page_size[cell]
+        lines += [
+            f"        <cell id='{cell}'>",
+            f"          <memory unit='KiB'>{memory}</memory>",
+            f"          <pages unit='KiB' size='{page}'>{memory // page}</pages>",
+            "          <pages unit='KiB' size='2048'>0</pages>",
+            "          <pages unit='KiB' size='1048576'>0</pages>",
+            f"          <cpus num='{cpus_per_cell}'>",
+        ]
+        for core in range(cpus_per_cell):
+            cpu = cell * cpus_per_cell + core
+            lines.append(
+                f"            <cpu id='{cpu}' socket_id='{cell}' die_id='0' core_id='{core}' siblings='{cpu}'/>"
+            )
+        lines += ["          </cpus>", "        </cell>"]
+    lines += [
+        "      </cells>",
+        "    </topology>",
+        "    <secmodel>",
+        "      <model>testSecurity</model>",
+        "      <doi></doi>",
+        "    </secmodel>",
+        "  </host>",
+        "",
+    ]
+    for os_type in ("hvm", "xen"):
+        lines += [
+            "  <guest>",
+            f"    <os_type>{os_type}</os_type>",
+            f"    <arch name='{host.model}'>",
+            "      <wordsize>32</wordsize>",
+            "      <emulator>/usr/bin/test-hv</emulator>",
+            "      <domain type='test'/>",
+            "    </arch>",
+            "    <features>",
+            "      <pae/>",
+            "      <nonpae/>",
+            "    </features>",
+            "  </guest>",
+            "",
+        ]
+    lines.append("</capabilities>")
+    return "\n".join(lines) + "\n"
+
+
+SYSINFO_XML = """<sysinfo type='smbios'>
+  <bios>
+    <entry name='vendor'>LENOVO</entry>
+    <entry name='version'>G4ETA1WW (2.61 )</entry>
+    <entry name='date'>05/07/2014</entry>
+    <entry name='release'>2.61</entry>
+  </bios>
+</sysinfo>
+"""

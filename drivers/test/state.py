@@ -1,0 +1,148 @@
+"""The objects of a test:/// connection: domains, networks, pools, and the host.
+
+test:///default starts with exactly libvirt's default objects (names, UUIDs, values).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from virtrio.drivers.base import EventSource
+from virtrio.protocol.generated import libvirt_api as api
+
+DOMAIN_STATES = {
+    api.VIR_DOMAIN_NOSTATE: "nostate",
+    api.VIR_DOMAIN_RUNNING: "running",
+    api.VIR_DOMAIN_BLOCKED: "blocked",
+    api.VIR_DOMAIN_PAUSED: "paused",
+    api.VIR_DOMAIN_SHUTDOWN: "shutdown",
+    api.VIR_DOMAIN_SHUTOFF: "shutoff",
+    api.VIR_DOMAIN_CRASHED: "crashed",
+    api.VIR_DOMAIN_PMSUSPENDED: "pmsuspended",
+}
+
+
+@dataclass(frozen=True)
+class HostInfo:
+    model: str = "i686"
+    memory: int = 3145728  # KiB
+    cpus: int = 16
+    mhz: int = 1400
+    nodes: int = 2
+    sockets: int = 2
+    cores: int = 2
+    threads: int = 2
+    cell_memory: tuple[int, ...] = (2097152, 4194304)  # KiB per NUMA cell
+    cell_page_size: tuple[int, ...] = (4, 8)  # KiB, the first page size of each cell
+    free_memory_kib: int = 3072
+
+
+@dataclass
+class Disk:
+    source: str
+    target: str
+    bus: str
+    address: str
+
+
+@dataclass
+class Domain:
+    name: str
+    uuid: bytes
+    id: int = -1
+    state: int = api.VIR_DOMAIN_SHUTOFF
+    reason: int = api.VIR_DOMAIN_SHUTOFF_UNKNOWN
+    max_memory: int = 8388608  # KiB
+    memory: int = 2097152
+    vcpus: int = 2
+    arch: str = "i686"
+    os_type: str = "hvm"
+    autostart: bool = False
+    persistent: bool = True
+    disks: list[Disk] = field(default_factory=list)
+    network_mac: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.id != -1
+
+    @property
+    def uuid_text(self) -> str:
+        return str(uuid.UUID(bytes=self.uuid))
+
+
+@dataclass
+class Network:
+    name: str
+    uuid: bytes
+    bridge: str
+    active: bool = True
+    autostart: bool = False
+    persistent: bool = True
+
+
+@dataclass
+class Pool:
+    name: str
+    uuid: bytes
+    path: str
+    capacity: int
+    allocation: int
+    available: int
+    active: bool = True
+    autostart: bool = False
+    persistent: bool = True
+
+
+@dataclass
+class Interface:
+    name: str
+    mac: str
+    active: bool = True
+
+
+class TestState:
+    """Everything one test:/// node holds; shared by the connections that opened it."""
+
+    def __init__(self) -> None:
+        self.host = HostInfo()
+        self.domains: dict[str, Domain] = {}
+        self.networks: dict[str, Network] = {}
+        self.pools: dict[str, Pool] = {}
+        self.interfaces: dict[str, Interface] = {}
+        self.events = EventSource()
+        self.next_domain_id = 1
+        self.connections = 0
+
+    def start_domain(self, domain: Domain, reason: int) -> None:
+        domain.id = self.next_domain_id
+        self.next_domain_id += 1
+        domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, reason
+
+    def domain_by_uuid(self, raw: bytes) -> Domain | None:
+        return next((d for d in self.domains.values() if d.uuid == raw), None)
+
+
+def default_state() -> TestState:
+    """libvirt's test:///default: domain test, network default, pool default-pool, eth1."""
+    state = TestState()
+    test = Domain(
+        "test",
+        uuid.UUID("6695eb01-f6a4-8304-79aa-97f2502e193f").bytes,
+        disks=[Disk("/guest/diskimage1", "vda", "virtio", "0x01:0x00")],
+        network_mac="aa:bb:cc:dd:ee:ff",
+    )
+    state.domains[test.name] = test
+    state.start_domain(test, api.VIR_DOMAIN_RUNNING_BOOTED)
+    state.networks["default"] = Network("default", uuid.UUID("dd8fe884-6c02-601e-7551-cca97df1c5df").bytes, "virbr0")
+    state.pools["default-pool"] = Pool(
+        "default-pool",
+        uuid.UUID("dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566").bytes,
+        "/default-pool",
+        capacity=107374182400,
+        allocation=0,
+        available=107374182400,
+    )
+    state.interfaces["eth1"] = Interface("eth1", "aa:bb:cc:dd:ee:ff")
+    return state

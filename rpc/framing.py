@@ -1,0 +1,62 @@
+"""Bytes in, packets out: splitting a byte stream into libvirt RPC packets (sans-io)."""
+
+from __future__ import annotations
+
+from .packet import FD_COUNT, HEADER, LENGTH, MAX_FDS, MAX_PACKET, MIN_PACKET, WITH_FDS, Header, Packet
+
+
+class FramingError(Exception):
+    """The peer broke the framing rules; libvirtd drops such a connection without a reply."""
+
+
+class PacketReader:
+    """Accumulates received bytes and hands out whole packets.
+
+    A length word under 28 or over 4 + 32 MiB, or a file-descriptor count over 32,
+    raises FramingError; the connection cannot be resynchronised after that.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        # After a *_WITH_FDS packet, libvirt sends each descriptor with one dummy byte.
+        self._dummy_bytes = 0
+
+    @property
+    def pending(self) -> int:
+        """Bytes received that do not make a whole packet yet."""
+        return len(self._buffer)
+
+    def feed(self, data: bytes) -> list[Packet]:
+        buffer = self._buffer
+        buffer += data
+        packets = []
+        start = 0
+        end = len(buffer)
+        while True:
+            if self._dummy_bytes:
+                skipped = min(self._dummy_bytes, end - start)
+                self._dummy_bytes -= skipped
+                start += skipped
+            if end - start < 4:
+                break
+            (length,) = LENGTH.unpack_from(buffer, start)
+            if length < MIN_PACKET or length - 4 > MAX_PACKET:
+                raise FramingError(f"packet length {length} is outside {MIN_PACKET}..{MAX_PACKET + 4}")
+            if end - start < length:
+                break
+            header = Header(*HEADER.unpack_from(buffer, start + 4))
+            body = start + MIN_PACKET
+            fd_count = 0
+            if header.type in WITH_FDS:
+                if length < MIN_PACKET + 4:
+                    raise FramingError("a packet with file descriptors lacks their count")
+                (fd_count,) = FD_COUNT.unpack_from(buffer, body)
+                if fd_count > MAX_FDS:
+                    raise FramingError(f"{fd_count} file descriptors exceed the maximum of {MAX_FDS}")
+                body += 4
+                self._dummy_bytes = fd_count
+            packets.append(Packet(header, bytes(buffer[body : start + length]), fd_count))
+            start += length
+        if start:
+            del buffer[:start]
+        return packets

@@ -1,0 +1,66 @@
+"""Keepalive (program 0x6b656570): PING and PONG packets and the server's ping schedule.
+
+Sans-io: the caller passes the time in and acts on what comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from virtrio.protocol.generated import keepalive
+
+from .packet import Header, MessageType, Status, encode_packet
+
+PROGRAM = keepalive.KEEPALIVE_PROGRAM
+VERSION = keepalive.KEEPALIVE_PROTOCOL_VERSION
+PING = keepalive.KEEPALIVE_PROC_PING
+PONG = keepalive.KEEPALIVE_PROC_PONG
+PING_PACKET = encode_packet(Header(PROGRAM, VERSION, PING, MessageType.MESSAGE, 0, Status.OK))
+PONG_PACKET = encode_packet(Header(PROGRAM, VERSION, PONG, MessageType.MESSAGE, 0, Status.OK))
+
+
+def is_keepalive(header: Header) -> bool:
+    return header.prog == PROGRAM
+
+
+@dataclass
+class KeepaliveSchedule:
+    """When to ping a silent client and when to give up on it, as libvirtd does.
+
+    Pinging starts only once the client asked about feature 10 (start()). Any packet
+    from the client counts as a sign of life. After `interval` seconds of silence a
+    ping goes out, then one more every `interval` seconds; after `count` unanswered
+    pings the connection is closed. An interval of zero or less never pings.
+    """
+
+    interval: float
+    count: int
+    last_received: float = 0.0
+    started: bool = False
+    unanswered: int = 0
+
+    def start(self, now: float) -> None:
+        if self.interval > 0:
+            self.started = True
+            self.last_received = now
+            self.unanswered = 0
+
+    def received(self, now: float) -> None:
+        self.last_received = now
+        self.unanswered = 0
+
+    def deadline(self) -> float | None:
+        """When tick() next has something to do, or None if never."""
+        if not self.started:
+            return None
+        return self.last_received + self.interval * (self.unanswered + 1)
+
+    def tick(self, now: float) -> str | None:
+        """'ping' to send a ping now, 'close' to drop the client, None to wait."""
+        deadline = self.deadline()
+        if deadline is None or now < deadline:
+            return None
+        if self.unanswered >= self.count:
+            return "close"
+        self.unanswered += 1
+        return "ping"

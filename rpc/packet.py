@@ -1,0 +1,78 @@
+"""Packets of libvirt's RPC protocol: the header, message types and statuses, encoding.
+
+A packet on the wire is a 4-byte big-endian length that counts itself, a 24-byte header
+(prog, vers, proc, type, serial, status), for the *_WITH_FDS types a u32 count of file
+descriptors, then the XDR payload.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from enum import IntEnum
+
+from virtrio.protocol.generated import virnet
+
+LENGTH = struct.Struct(">I")
+HEADER = struct.Struct(">IIiiIi")
+LENGTH_AND_HEADER = struct.Struct(">IIIiiIi")
+FD_COUNT = struct.Struct(">I")
+
+HEADER_SIZE = 24
+MIN_PACKET = 4 + HEADER_SIZE  # an empty call
+MAX_PACKET = virnet.VIR_NET_MESSAGE_MAX  # not counting the length word
+MAX_PAYLOAD = virnet.VIR_NET_MESSAGE_PAYLOAD_MAX
+MAX_FDS = virnet.VIR_NET_MESSAGE_NUM_FDS_MAX
+STREAM_CHUNK_MAX = virnet.VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX  # data per stream packet
+
+
+class MessageType(IntEnum):
+    CALL = virnet.VIR_NET_CALL
+    REPLY = virnet.VIR_NET_REPLY
+    MESSAGE = virnet.VIR_NET_MESSAGE
+    STREAM = virnet.VIR_NET_STREAM
+    CALL_WITH_FDS = virnet.VIR_NET_CALL_WITH_FDS
+    REPLY_WITH_FDS = virnet.VIR_NET_REPLY_WITH_FDS
+    STREAM_HOLE = virnet.VIR_NET_STREAM_HOLE
+
+
+class Status(IntEnum):
+    OK = virnet.VIR_NET_OK
+    ERROR = virnet.VIR_NET_ERROR
+    CONTINUE = virnet.VIR_NET_CONTINUE
+
+
+WITH_FDS = (MessageType.CALL_WITH_FDS, MessageType.REPLY_WITH_FDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    prog: int
+    vers: int
+    proc: int
+    type: int
+    serial: int
+    status: int
+
+    def reply(self, status: int = Status.OK, type_: int = MessageType.REPLY) -> Header:
+        """The header of an answer to this packet: same program, procedure and serial."""
+        return Header(self.prog, self.vers, self.proc, type_, self.serial, status)
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    header: Header
+    payload: bytes
+    fd_count: int = 0  # file descriptors that follow the bytes (WITH_FDS types only)
+
+
+def encode_packet(header: Header, payload: bytes | bytearray = b"", fd_count: int | None = None) -> bytes:
+    """The bytes of one packet. fd_count is written for the *_WITH_FDS types."""
+    extra = b"" if fd_count is None else FD_COUNT.pack(fd_count)
+    length = MIN_PACKET + len(extra) + len(payload)
+    if length - 4 > MAX_PACKET:
+        raise ValueError(f"packet of {length} bytes exceeds the protocol's maximum of {MAX_PACKET}")
+    start = LENGTH_AND_HEADER.pack(
+        length, header.prog, header.vers, header.proc, header.type, header.serial, header.status
+    )
+    return b"".join((start, extra, payload))

@@ -1,0 +1,182 @@
+"""Daemon settings, and reading them from a file in libvirtd.conf syntax.
+
+The syntax is libvirt's: ``key = value`` per line, where a value is a number, a string in
+single or double quotes, or a list of strings in brackets (which may span lines);
+``#`` starts a comment. Keys that do not apply to virtrio are warned about and ignored;
+a value of the wrong kind is an error naming the key and its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    unix_sock_dir: str | None = None
+    unix_sock_ro_perms: int = 0o777
+    unix_sock_rw_perms: int = 0o700
+    unix_sock_admin_perms: int = 0o700
+    max_clients: int = 5000
+    max_anonymous_clients: int = 20
+    max_client_requests: int = 5
+    max_workers: int = 20
+    prio_workers: int = 5
+    keepalive_interval: int = 5
+    keepalive_count: int = 5
+    admin_keepalive_interval: int = 5
+    admin_keepalive_count: int = 5
+    log_level: int = 3
+    log_filters: str = ""
+    log_outputs: str = ""
+    # virtrio's own keys
+    default_uri: str = "test:///default"
+    # Keep test:///default's state for the daemon's whole life instead of resetting it
+    # when its last connection closes (scripts of several virsh calls want this).
+    test_default_persistent: bool = False
+    # If not empty, test:///PATH files are opened only under these folders.
+    test_file_dirs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+PERMISSION_KEYS = {"unix_sock_ro_perms", "unix_sock_rw_perms", "unix_sock_admin_perms"}
+# libvirtd keys virtrio reads but has nothing to configure with (auth is "none" only).
+ACCEPTED_DEFAULTS = {"auth_unix_rw": "none", "auth_unix_ro": "none", "unix_sock_group": None, "min_workers": None}
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<comment>\#[^\n]*)
+      | (?P<newline>\n)
+      | (?P<string>"(?:[^"\\\n]|\\.)*"|'[^'\n]*')
+      | (?P<number>-?\d+)
+      | (?P<name>[A-Za-z_][A-Za-z0-9_.]*)
+      | (?P<punct>[=\[\],;])
+    )""",
+    re.VERBOSE,
+)
+
+
+def _tokens(text: str):
+    line = 1
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            if text[position:].strip() == "":
+                return
+            raise ConfigError(f"line {line}: cannot read {text[position:].split(chr(10))[0].strip()!r}")
+        position = match.end()
+        kind = match.lastgroup
+        if kind == "comment":
+            continue
+        if kind == "newline":
+            line += 1
+            yield "newline", "\n", line - 1
+            continue
+        value = match.group(kind)
+        if kind == "string":
+            value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        elif kind == "number":
+            value = int(value)
+        yield kind, value, line
+
+
+def parse_conf(text: str) -> list[tuple[str, object, int]]:
+    """(key, value, line) for each setting; a value is an int, a str or a list of str."""
+    settings = []
+    tokens = list(_tokens(text))
+    index = 0
+
+    def take() -> tuple[str, object, int]:
+        nonlocal index
+        if index >= len(tokens):
+            raise ConfigError("unexpected end of file")
+        index += 1
+        return tokens[index - 1]
+
+    while index < len(tokens):
+        kind, key, line = take()
+        if kind == "newline" or (kind == "punct" and key == ";"):
+            continue
+        if kind != "name":
+            raise ConfigError(f"line {line}: expected a setting name, found {key!r}")
+        kind, value, _ = take()
+        if value != "=":
+            raise ConfigError(f"line {line}: expected '=' after {key}")
+        kind, value, vline = take()
+        if kind in ("string", "number"):
+            settings.append((str(key), value, line))
+        elif kind == "punct" and value == "[":
+            items: list[object] = []
+            while True:
+                kind, value, vline = take()
+                if kind == "newline" or (kind == "punct" and value == ","):
+                    continue
+                if kind == "punct" and value == "]":
+                    break
+                if kind not in ("string", "number"):
+                    raise ConfigError(f"line {vline}: {key}: unexpected {value!r} in a list")
+                items.append(value)
+            settings.append((str(key), items, line))
+        else:
+            raise ConfigError(f"line {line}: {key}: expected a value")
+    return settings
+
+
+def _convert(config: Config, key: str, value: object, line: int) -> object:
+    current = getattr(config, key)
+    if key in PERMISSION_KEYS:
+        if not isinstance(value, str) or not re.fullmatch(r"0?[0-7]{3,4}", value):
+            raise ConfigError(f'{key} on line {line}: expected an octal mode in quotes, like "0770"')
+        return int(value, 8)
+    if isinstance(current, bool):
+        if not isinstance(value, int) or value not in (0, 1):
+            raise ConfigError(f"{key} on line {line}: expected 0 or 1")
+        return bool(value)
+    if isinstance(current, int):
+        if not isinstance(value, int):
+            raise ConfigError(f"{key} on line {line}: expected a number, found {value!r}")
+        return value
+    if isinstance(current, list):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key} on line {line}: expected a list of strings")
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(f"{key} on line {line}: expected a string in quotes, found {value!r}")
+    return value
+
+
+def load_config(path: Path | None, config: Config | None = None) -> Config:
+    config = config or Config()
+    if path is None:
+        return config
+    try:
+        text = Path(path).read_text()
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    known = {f.name for f in fields(Config)} - {"warnings"}
+    try:
+        settings = parse_conf(text)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    for key, value, line in settings:
+        if key in known:
+            try:
+                setattr(config, key, _convert(config, key, value, line))
+            except ConfigError as error:
+                raise ConfigError(f"{path}: {error}") from None
+            if key == "log_level" and not 1 <= config.log_level <= 4:
+                raise ConfigError(f"{path}: log_level on line {line}: expected 1 to 4")
+        elif key in ACCEPTED_DEFAULTS:
+            expected = ACCEPTED_DEFAULTS[key]
+            if expected is not None and value != expected:
+                config.warnings.append(f"{path}:{line}: {key} = {value!r} is not supported; using {expected!r}")
+        else:
+            config.warnings.append(f"{path}:{line}: unknown setting {key}, ignored")
+    return config

@@ -1,0 +1,111 @@
+"""The daemon: listeners, client sessions, drivers, idle timeout and shutdown."""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+import trio
+from virtrio.drivers.base import ConnectionContext, Driver, DriverConnection
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import LibvirtError, report
+
+from . import remote_procs  # noqa: F401 - registers the server's own procedures
+from .config import Config
+from .dispatch import ADMIN_PROGRAMS, HYPERVISOR_PROGRAMS
+from .listeners import Listener, remove_socket_file
+from .session import ClientSession
+
+log = logging.getLogger("virtrio.server.daemon")
+
+
+class Daemon:
+    def __init__(self, config: Config, drivers: list[Driver], idle_timeout: float | None = None) -> None:
+        self.config = config
+        self.drivers = drivers
+        self.idle_timeout = idle_timeout
+        self.sessions: set[ClientSession] = set()
+        self._slot_free = trio.Event()
+        self._idle_since: float | None = None
+        self._cancel_scope: trio.CancelScope | None = None
+
+    # ------------------------------------------------------------------ drivers
+    def open_connection(self, uri: str, read_only: bool, session: ClientSession) -> DriverConnection:
+        for driver in self.drivers:
+            if driver.accepts(uri):
+                context = ConnectionContext(uri, read_only, session.id)
+                return driver.open(context)
+        raise report(api.VIR_ERR_NO_CONNECT, api.VIR_FROM_NONE, uri)
+
+    def connection_closed(self, conn: DriverConnection) -> None:
+        """A session let go of a driver connection."""
+
+    # ------------------------------------------------------------------ serving
+    async def serve(self, listeners: list[Listener], task_status=trio.TASK_STATUS_IGNORED) -> None:
+        try:
+            async with trio.open_nursery() as nursery:
+                self._cancel_scope = nursery.cancel_scope
+                nursery.start_soon(self._watch_signals, nursery.cancel_scope)
+                if self.idle_timeout is not None:
+                    nursery.start_soon(self._watch_idle, self.idle_timeout, nursery.cancel_scope)
+                for listener in listeners:
+                    nursery.start_soon(self._accept_loop, listener, nursery)
+                task_status.started()
+        finally:
+            for listener in listeners:
+                listener.socket.close()
+                remove_socket_file(listener)
+            log.info("daemon stopped")
+
+    def stop(self) -> None:
+        if self._cancel_scope is not None:
+            self._cancel_scope.cancel()
+
+    async def _watch_signals(self, scope: trio.CancelScope) -> None:
+        with trio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+            async for number in signals:
+                log.info("received signal %d, shutting down", number)
+                scope.cancel()
+                return
+
+    async def _watch_idle(self, timeout: float, scope: trio.CancelScope) -> None:
+        self._idle_since = trio.current_time()
+        while True:
+            if self.sessions or self._idle_since is None:
+                await trio.sleep(min(1.0, timeout))
+                continue
+            remaining = self._idle_since + timeout - trio.current_time()
+            if remaining <= 0:
+                log.info("no clients for %s seconds, exiting", timeout)
+                scope.cancel()
+                return
+            await trio.sleep(min(remaining, 1.0))
+
+    async def _accept_loop(self, listener: Listener, nursery: trio.Nursery) -> None:
+        programs = ADMIN_PROGRAMS if listener.kind == "admin" else HYPERVISOR_PROGRAMS
+        sock = listener.socket
+        while True:
+            while len(self.sessions) >= self.config.max_clients:
+                # libvirtd stops accepting at max_clients; new clients wait in the backlog.
+                self._slot_free = trio.Event()
+                await self._slot_free.wait()
+            try:
+                client_socket, _ = await sock.accept()
+            except OSError as error:
+                log.warning("accept on %s socket failed: %s", listener.kind, error)
+                await trio.sleep(0.1)
+                continue
+            session = ClientSession(self, trio.SocketStream(client_socket), listener.kind, programs)
+            self.sessions.add(session)
+            nursery.start_soon(self._run_session, session)
+
+    async def _run_session(self, session: ClientSession) -> None:
+        try:
+            await session.run()
+        except LibvirtError:
+            pass
+        finally:
+            self.sessions.discard(session)
+            self._slot_free.set()
+            if not self.sessions:
+                self._idle_since = trio.current_time()

@@ -1,0 +1,154 @@
+"""From a CALL packet to the function that answers it, with libvirtd's checks in order.
+
+Pure logic, no I/O: the session runs what this returns. Checks, as libvirtd makes them:
+status, procedure, authentication, payload, open connection, read-only access, and
+whether the connection's driver has the procedure at all.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from virtrio.protocol.generated import admin, libvirt_api, lxc, qemu, remote
+from virtrio.protocol.runtime import Procedure, XdrError
+from virtrio.rpc.errors import LibvirtError, internal_error, no_support, read_only_denied, rpc_error
+from virtrio.rpc.packet import Header, Status
+
+from . import procedure_facts as facts
+from .procedure_facts import ALWAYS, ProcedureFacts, ReadOnlyArgument, ReadOnlyFlags
+
+if TYPE_CHECKING:
+    from .session import ClientSession
+
+# Handlers the server itself provides, per (program, procedure): fn(session, args).
+ServerHandler = Callable[["ClientSession", Any], Any]
+SERVER_HANDLERS: dict[tuple[int, int], ServerHandler] = {}
+
+
+def server_procedure(program: int, number: int) -> Callable[[ServerHandler], ServerHandler]:
+    def register(function: ServerHandler) -> ServerHandler:
+        SERVER_HANDLERS[(program, number)] = function
+        return function
+
+    return register
+
+
+@dataclass(frozen=True)
+class Program:
+    number: int
+    version: int
+    procedures: dict[int, Procedure]
+    facts: dict[int, ProcedureFacts]
+    prefix: str  # method-name prefix for driver handlers ("" for REMOTE)
+
+
+REMOTE = Program(remote.PROGRAM, remote.PROTOCOL_VERSION, remote.PROCEDURES, facts.REMOTE, "")
+QEMU = Program(qemu.PROGRAM, qemu.PROTOCOL_VERSION, qemu.PROCEDURES, facts.QEMU, "qemu_")
+LXC = Program(lxc.PROGRAM, lxc.PROTOCOL_VERSION, lxc.PROCEDURES, facts.LXC, "lxc_")
+ADMIN = Program(admin.PROGRAM, admin.PROTOCOL_VERSION, admin.PROCEDURES, facts.ADMIN, "admin_")
+
+HYPERVISOR_PROGRAMS = {(p.number, p.version): p for p in (REMOTE, QEMU, LXC)}
+ADMIN_PROGRAMS = {(ADMIN.number, ADMIN.version): ADMIN}
+
+# Procedures allowed before authentication (remote_daemon.c's needAuth exceptions).
+NO_AUTH_NEEDED = {
+    remote.REMOTE_PROC_AUTH_LIST,
+    remote.REMOTE_PROC_AUTH_SASL_INIT,
+    remote.REMOTE_PROC_AUTH_SASL_START,
+    remote.REMOTE_PROC_AUTH_SASL_STEP,
+    remote.REMOTE_PROC_AUTH_POLKIT,
+}
+
+
+def error_domain(name: str) -> int:
+    return getattr(libvirt_api, name)
+
+
+def as_signed(value: int) -> int:
+    """libvirtd prints program and version numbers with %d."""
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+@dataclass(slots=True)
+class ResolvedCall:
+    """A call that passed every check: what to run and how to answer."""
+
+    header: Header
+    procedure: Procedure
+    function: Callable[..., Any]
+    arguments: tuple[Any, ...]
+    is_async: bool
+
+
+_ASYNC_CACHE: dict[Any, bool] = {}
+
+
+def _is_async(function: Callable[..., Any]) -> bool:
+    key = getattr(function, "__func__", function)
+    known = _ASYNC_CACHE.get(key)
+    if known is None:
+        known = _ASYNC_CACHE[key] = inspect.iscoroutinefunction(function)
+    return known
+
+
+def read_only_refuses(rule: object, args: Any) -> bool:
+    if rule is None:
+        return False
+    if rule == ALWAYS:
+        return True
+    if isinstance(rule, ReadOnlyFlags):
+        return bool(getattr(args, "flags", 0) & rule.mask)
+    if isinstance(rule, ReadOnlyArgument):
+        return getattr(args, rule.argument, None) == rule.value
+    raise AssertionError(rule)
+
+
+def resolve(session: ClientSession, program: Program, header: Header, payload: bytes) -> ResolvedCall:
+    """The function answering a call, or a LibvirtError to send back instead."""
+    if header.status != Status.OK:
+        raise rpc_error(f"Unexpected message status {header.status}")
+    procedure = program.procedures.get(header.proc)
+    if procedure is None or procedure.is_event:
+        raise rpc_error(f"unknown procedure: {header.proc}")
+    if not session.authenticated and not (program is REMOTE and header.proc in NO_AUTH_NEEDED):
+        raise rpc_error("authentication required")
+    args = None
+    if procedure.args is not None:
+        try:
+            # libvirtd ignores bytes after the arguments (old go-libvirt sends some): so do we.
+            args = procedure.args.decode(payload, exact=False)
+        except XdrError as error:
+            session.log.debug("cannot decode %s arguments: %s", procedure.name, error)
+            raise rpc_error("Unable to decode message payload") from None
+    server_handler = SERVER_HANDLERS.get((program.number, header.proc))
+    if server_handler is not None:
+        return ResolvedCall(header, procedure, server_handler, (session, args), _is_async(server_handler))
+
+    proc_facts = program.facts[header.proc]
+    conn = session.conn
+    if conn is None:
+        if proc_facts.connection == "Hypervisor" or proc_facts.connection is None:
+            raise internal_error(libvirt_api.VIR_FROM_RPC, "hypervisor connection not open")
+        raise internal_error(libvirt_api.VIR_FROM_RPC, "connection not open")
+    api_name = proc_facts.api or procedure.name
+    if session.read_only and read_only_refuses(proc_facts.read_only, args):
+        raise read_only_denied(error_domain(proc_facts.error_domain), api_name)
+    method = getattr(conn, program.prefix + procedure.name.lower(), None)
+    if method is None:
+        raise no_support(error_domain(proc_facts.error_domain), api_name)
+    arguments = () if procedure.args is None else (args,)
+    return ResolvedCall(header, procedure, method, arguments, _is_async(method))
+
+
+def reply_payload(call: ResolvedCall, result: Any) -> bytes:
+    if call.procedure.ret is None:
+        return b""
+    return call.procedure.ret.encode(result)
+
+
+def unexpected_failure(error: BaseException) -> LibvirtError:
+    """What a client sees when a handler fails in a way it did not mean to report."""
+    return internal_error(libvirt_api.VIR_FROM_RPC, f"unexpected failure in virtrio: {type(error).__name__}: {error}")

@@ -1,0 +1,133 @@
+"""The daemon's sockets: libvirt's unix sockets, made here or passed in by systemd."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import socket
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import trio
+
+from .config import Config
+
+SOCKET_NAMES = {"rw": "libvirt-sock", "ro": "libvirt-sock-ro", "admin": "libvirt-admin-sock"}
+# LISTEN_FDNAMES values systemd units use, ours and libvirtd's, mapped to socket kinds.
+ACTIVATION_NAMES = {
+    "virtrio.socket": "rw",
+    "virtrio-ro.socket": "ro",
+    "virtrio-admin.socket": "admin",
+    "virtrio-tcp.socket": "tcp",
+    "libvirtd.socket": "rw",
+    "libvirtd-ro.socket": "ro",
+    "libvirtd-admin.socket": "admin",
+    "libvirtd-tcp.socket": "tcp",
+}
+FIRST_ACTIVATION_FD = 3
+
+
+class ListenerError(Exception):
+    pass
+
+
+@dataclass
+class Listener:
+    kind: str  # "rw", "ro", "admin" or "tcp"
+    socket: trio.socket.SocketType
+    path: Path | None  # a socket file we made and must remove, or None
+
+
+def default_socket_dir() -> Path:
+    """Where libvirtd puts its sockets: /run/libvirt as root, else $XDG_RUNTIME_DIR/libvirt."""
+    if os.geteuid() == 0:
+        return Path("/run/libvirt")
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime:
+        return Path(runtime) / "libvirt"
+    return Path.home() / ".cache" / "libvirt"
+
+
+def _remove_stale(path: Path) -> None:
+    """Refuse if a live daemon answers on path; remove the file if nothing does."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISSOCK(mode):
+        raise ListenerError(f"{path} exists and is not a socket")
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+    except OSError as error:
+        if error.errno in (errno.ECONNREFUSED, errno.ENOENT):
+            path.unlink(missing_ok=True)
+            return
+        raise ListenerError(f"cannot check {path}: {error.strerror}") from None
+    else:
+        raise ListenerError(f"another daemon is already listening on {path}")
+    finally:
+        probe.close()
+
+
+def make_unix_listeners(directory: Path, config: Config) -> list[Listener]:
+    directory.mkdir(parents=True, exist_ok=True)
+    permissions = {
+        "rw": config.unix_sock_rw_perms,
+        "ro": config.unix_sock_ro_perms,
+        "admin": config.unix_sock_admin_perms,
+    }
+    for name in SOCKET_NAMES.values():
+        _remove_stale(directory / name)
+    listeners = []
+    try:
+        for kind, name in SOCKET_NAMES.items():
+            path = directory / name
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.bind(str(path))
+            os.chmod(path, permissions[kind])
+            sock.listen(1000)
+            listeners.append(Listener(kind, trio.socket.from_stdlib_socket(sock), path))
+    except OSError as error:
+        for listener in listeners:
+            listener.socket.close()
+            remove_socket_file(listener)
+        raise ListenerError(f"cannot listen on {directory}: {error.strerror}") from None
+    return listeners
+
+
+def activation_listeners(environ: dict[str, str]) -> list[Listener] | None:
+    """The sockets systemd passed (LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES), or None."""
+    if "LISTEN_FDS" not in environ:
+        return None
+    if environ.get("LISTEN_PID") not in (None, str(os.getpid())):
+        return None
+    try:
+        count = int(environ["LISTEN_FDS"])
+    except ValueError:
+        raise ListenerError(f"LISTEN_FDS={environ['LISTEN_FDS']!r} is not a number") from None
+    names = environ.get("LISTEN_FDNAMES", "").split(":") if environ.get("LISTEN_FDNAMES") else []
+    listeners = []
+    for index in range(count):
+        fd = FIRST_ACTIVATION_FD + index
+        name = names[index] if index < len(names) else ""
+        kind = ACTIVATION_NAMES.get(name)
+        if kind is None:
+            if count == 1:
+                kind = "rw"  # one unnamed socket is the read-write one
+            else:
+                raise ListenerError(f"socket activation: fd {fd} has an unknown name {name!r}")
+        sock = socket.socket(fileno=fd)
+        os.set_inheritable(fd, False)
+        listeners.append(Listener(kind, trio.socket.from_stdlib_socket(sock), None))
+    for variable in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"):
+        os.environ.pop(variable, None)
+    return listeners
+
+
+def remove_socket_file(listener: Listener) -> None:
+    if listener.path is not None:
+        with contextlib.suppress(FileNotFoundError):
+            listener.path.unlink()

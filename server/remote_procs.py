@@ -1,0 +1,227 @@
+"""The REMOTE procedures the daemon answers itself: authentication, opening and closing,
+features, the connection's identity, and event (de)registration."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import internal_error, report
+
+from . import features
+from .dispatch import server_procedure
+from .events import event_id_limit
+
+if TYPE_CHECKING:
+    from .session import ClientSession
+
+PROGRAM = remote.PROGRAM
+LIB_VERSION = api.LIBVIR_VERSION_NUMBER  # 9000000: clients gate features on it
+FROM_RPC = api.VIR_FROM_RPC
+
+
+def remote_procedure(number: int):
+    return server_procedure(PROGRAM, number)
+
+
+def hypervisor(session: ClientSession) -> Any:
+    if session.conn is None:
+        raise internal_error(FROM_RPC, "hypervisor connection not open")
+    return session.conn
+
+
+@remote_procedure(remote.REMOTE_PROC_AUTH_LIST)
+def auth_list(session: ClientSession, args: None) -> remote.remote_auth_list_ret:
+    return remote.remote_auth_list_ret([remote.REMOTE_AUTH_NONE])
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_SUPPORTS_FEATURE)
+def supports_feature(session: ClientSession, args: remote.remote_connect_supports_feature_args):
+    feature = args.feature
+    if feature == features.PROGRAM_KEEPALIVE:
+        session.start_keepalive()
+        return remote.remote_connect_supports_feature_ret(1)
+    conn = hypervisor(session)
+    supported = feature in features.DAEMON_FEATURES or feature in features.GLOBAL_FEATURES or feature in conn.features
+    return remote.remote_connect_supports_feature_ret(int(supported))
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_OPEN)
+def connect_open(session: ClientSession, args: remote.remote_connect_open_args) -> None:
+    if session.conn is not None:
+        # libvirtd drops the open connection here too, then refuses.
+        session.drop_connection()
+        raise internal_error(FROM_RPC, "connection already open")
+    if args.name is None:
+        raise internal_error(FROM_RPC, "connection not open")
+    read_only = session.read_only or bool(args.flags & api.VIR_CONNECT_RO)
+    name = args.name or session.daemon.config.default_uri
+    if not urlsplit(name).scheme:
+        raise report(api.VIR_ERR_NO_CONNECT, api.VIR_FROM_NONE, f"URI '{name}' does not include a driver name")
+    session.conn = session.daemon.open_connection(name, read_only, session)
+    session.read_only = read_only
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_CLOSE)
+def connect_close(session: ClientSession, args: None) -> None:
+    session.drop_connection()  # the session closes the socket after the reply
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_GET_URI)
+def get_uri(session: ClientSession, args: None) -> remote.remote_connect_get_uri_ret:
+    return remote.remote_connect_get_uri_ret(hypervisor(session).uri)
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_GET_LIB_VERSION)
+def get_lib_version(session: ClientSession, args: None) -> remote.remote_connect_get_lib_version_ret:
+    conn = hypervisor(session)
+    method = getattr(conn, "connect_get_lib_version", None)
+    return method() if method else remote.remote_connect_get_lib_version_ret(LIB_VERSION)
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK)
+def register_close_callback(session: ClientSession, args: None) -> None:
+    hypervisor(session)
+    session.close_callback_registered = True
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK)
+def unregister_close_callback(session: ClientSession, args: None) -> None:
+    hypervisor(session)
+    session.close_callback_registered = False
+
+
+# ---------------------------------------------------------------------------- events
+FAMILY_LABELS = {
+    "domain": "domain",
+    "network": "network",
+    "storage": "storage pool",
+    "nodedev": "node device",
+    "secret": "secret",
+}
+
+
+def _register(session: ClientSession, family: str, event_id: int, object_filter: Any, style: str) -> int:
+    conn = hypervisor(session)
+    limit = 16 if style == "legacy" else event_id_limit(family)
+    if event_id < 0 or event_id >= limit:
+        label = "" if family == "domain" else FAMILY_LABELS[family] + " "
+        raise internal_error(FROM_RPC, f"unsupported {label}event ID {event_id}")
+    source = conn.events()
+    if source is None:
+        raise report(api.VIR_ERR_NO_SUPPORT, api.VIR_FROM_NONE, "virConnectDomainEventRegisterAny")
+
+    def deliver(callback_id: int, event: Any) -> None:
+        session.deliver_event(style, callback_id, event)
+
+    callback_id = source.subscribe(family, event_id, object_filter, deliver)
+    session.event_callbacks[callback_id] = (family, style)
+    return callback_id
+
+
+def _deregister(session: ClientSession, family: str, callback_id: int, message: str) -> None:
+    conn = hypervisor(session)
+    source = conn.events()
+    if session.event_callbacks.get(callback_id, (None,))[0] != family or source is None:
+        raise internal_error(FROM_RPC, message)
+    source.unsubscribe(callback_id, family)
+    del session.event_callbacks[callback_id]
+
+
+def _uuid(obj: Any) -> bytes | None:
+    return None if obj is None else obj.uuid
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY)
+def domain_callback_register(session: ClientSession, args: Any) -> Any:
+    callback_id = _register(session, "domain", args.eventID, _uuid(args.dom), "callback")
+    return remote.remote_connect_domain_event_callback_register_any_ret(callback_id)
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY)
+def domain_callback_deregister(session: ClientSession, args: Any) -> None:
+    _deregister(session, "domain", args.callbackID, f"domain event callback {args.callbackID} not registered")
+
+
+def _legacy_ids(session: ClientSession, event_id: int) -> list[int]:
+    return [cid for cid, (family, style) in session.event_callbacks.items()
+            if family == "domain" and style == f"legacy{event_id}"]  # fmt: skip
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY)
+def domain_register_any(session: ClientSession, args: Any) -> None:
+    if args.eventID < 0 or args.eventID > 15:
+        raise internal_error(FROM_RPC, f"unsupported event ID {args.eventID}")
+    if _legacy_ids(session, args.eventID):
+        raise internal_error(FROM_RPC, f"domain event {args.eventID} already registered")
+    callback_id = _register(session, "domain", args.eventID, None, "legacy")
+    session.event_callbacks[callback_id] = ("domain", f"legacy{args.eventID}")
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY)
+def domain_deregister_any(session: ClientSession, args: Any) -> None:
+    ids = _legacy_ids(session, args.eventID)
+    if not ids:
+        raise internal_error(FROM_RPC, f"domain event {args.eventID} not registered")
+    _deregister(session, "domain", ids[0], "")
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER)
+def domain_register(session: ClientSession, args: None) -> Any:
+    domain_register_any(session, remote.remote_connect_domain_event_register_any_args(0))
+    return remote.remote_connect_domain_event_register_ret(1)
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER)
+def domain_deregister(session: ClientSession, args: None) -> Any:
+    domain_deregister_any(session, remote.remote_connect_domain_event_deregister_any_args(0))
+    return remote.remote_connect_domain_event_deregister_ret(1)
+
+
+def _simple_family(family: str, register: int, deregister: int, object_field: str, ret_class: type) -> None:
+    label = FAMILY_LABELS[family]
+    # libvirt 9.0.0's secret deregistration reports its failure with the node device text.
+    deregister_label = "node device" if family == "secret" else label
+
+    @remote_procedure(register)
+    def register_any(session: ClientSession, args: Any) -> Any:
+        target = getattr(args, object_field)
+        object_filter = None if target is None else getattr(target, "uuid", getattr(target, "name", None))
+        return ret_class(_register(session, family, args.eventID, object_filter, "callback"))
+
+    @remote_procedure(deregister)
+    def deregister_any(session: ClientSession, args: Any) -> None:
+        message = f"{deregister_label} event callback {args.callbackID} not registered"
+        _deregister(session, family, args.callbackID, message)
+
+
+_simple_family(
+    "network",
+    remote.REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY,
+    remote.REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
+    "net",
+    remote.remote_connect_network_event_register_any_ret,
+)
+_simple_family(
+    "storage",
+    remote.REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
+    remote.REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY,
+    "pool",
+    remote.remote_connect_storage_pool_event_register_any_ret,
+)
+_simple_family(
+    "nodedev",
+    remote.REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY,
+    remote.REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY,
+    "dev",
+    remote.remote_connect_node_device_event_register_any_ret,
+)
+_simple_family(
+    "secret",
+    remote.REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY,
+    remote.REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY,
+    "secret",
+    remote.remote_connect_secret_event_register_any_ret,
+)

@@ -1,0 +1,347 @@
+"""One client connection: a reader, an ordered writer, calls, keepalive, events, streams.
+
+Calls whose handler is a plain function run in the reader, one after another (they do
+not wait on anything, so running them elsewhere would only cost time). Calls whose
+handler is a coroutine run as tasks: up to max_client_requests at once, with a separate
+lane for @priority: high procedures. The reader keeps reading while calls are
+outstanding, so a keepalive PING is answered at once; it stops only when a client has
+more calls waiting than it may run plus a small backlog.
+
+Replies are written straight to the socket until the client needs a writer task
+(events, streams); from then on every packet goes through that one ordered queue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import os
+import socket
+import struct
+from typing import TYPE_CHECKING, Any
+
+import trio
+from virtrio.drivers.base import DriverConnection, Event, StreamReply
+from virtrio.protocol.generated import remote
+from virtrio.rpc import keepalive
+from virtrio.rpc.errors import LibvirtError, rpc_error
+from virtrio.rpc.framing import FramingError, PacketReader
+from virtrio.rpc.packet import Header, MessageType, Packet, Status, encode_packet
+
+from .dispatch import Program, ResolvedCall, as_signed, reply_payload, resolve, unexpected_failure
+from .events import encode_event
+from .streams import ClientStream
+
+if TYPE_CHECKING:
+    from .daemon import Daemon
+
+log = logging.getLogger("virtrio.server.session")
+RECEIVE_SIZE = 256 * 1024
+OUTGOING_QUEUE = 1024  # packets; a client whose event queue overflows is disconnected
+CALL_BACKLOG = 32  # async calls read but not yet running, beyond the lanes' capacity
+_CLOSE = object()  # queue sentinel: close the connection once everything before it is out
+_ids = itertools.count(1)
+
+
+class ClientSession:
+    def __init__(self, daemon: Daemon, stream: trio.SocketStream, kind: str, programs: dict) -> None:
+        self.daemon = daemon
+        self.stream = stream
+        self.kind = kind  # "rw", "ro", "admin" or "tcp"
+        self.programs: dict[tuple[int, int], Program] = programs
+        self.id = next(_ids)
+        self.log = log
+        self.conn: DriverConnection | None = None
+        self.read_only = kind == "ro"
+        self.authenticated = True  # auth type "none" on every socket
+        self.connected_at = trio.current_time()
+        self.identity = peer_identity(stream.socket)
+        config = daemon.config
+        interval, count = (
+            (config.admin_keepalive_interval, config.admin_keepalive_count)
+            if kind == "admin"
+            else (config.keepalive_interval, config.keepalive_count)
+        )
+        self.keepalive = keepalive.KeepaliveSchedule(interval, count)
+        self.close_callback_registered = False
+        self.event_callbacks: dict[int, tuple[str, str]] = {}  # callback id -> (family, style)
+        self.streams: dict[int, ClientStream] = {}
+        self._nursery: trio.Nursery | None = None
+        self._write_lock = trio.Lock()
+        self._queue: trio.MemorySendChannel | None = None
+        self._closing = False
+        self._normal_lane = trio.Semaphore(max(1, config.max_client_requests))
+        self._high_lane = trio.Semaphore(max(1, config.prio_workers))
+        self._outstanding = 0
+        self._slot_freed = trio.Event()
+
+    # ----------------------------------------------------------------- lifecycle
+    async def run(self) -> None:
+        pid, uid, gid = self.identity
+        log.info("client %d connected on %s socket (pid %s, uid %s, gid %s)", self.id, self.kind, pid, uid, gid)
+        try:
+            async with trio.open_nursery() as nursery:
+                self._nursery = nursery
+                try:
+                    await self._read_loop()
+                finally:
+                    nursery.cancel_scope.cancel()
+        except (trio.BrokenResourceError, trio.ClosedResourceError, ConnectionError):
+            pass
+        finally:
+            self._cleanup()
+            with trio.CancelScope(shield=True):
+                await trio.aclose_forcefully(self.stream)
+            log.info("client %d disconnected", self.id)
+
+    def _cleanup(self) -> None:
+        for stream in self.streams.values():
+            stream.client_gone()
+        self.streams.clear()
+        self.drop_connection()
+
+    def drop_connection(self) -> None:
+        """Forget the driver connection and every event callback registered through it."""
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        source = conn.events()
+        if source is not None:
+            for callback_id, (family, _) in self.event_callbacks.items():
+                source.unsubscribe(callback_id, family)
+        self.event_callbacks.clear()
+        conn.close()
+        self.daemon.connection_closed(conn)
+
+    def disconnect(self, reason: str) -> None:
+        """Drop this client now, whatever it is doing."""
+        log.warning("client %d: %s; closing the connection", self.id, reason)
+        self._closing = True
+        if self._nursery is not None:
+            self._nursery.cancel_scope.cancel()
+
+    # ------------------------------------------------------------------- reading
+    async def _read_loop(self) -> None:
+        reader = PacketReader()
+        sock = self.stream.socket
+        unix = sock.family == socket.AF_UNIX
+        while not self._closing:
+            if unix:
+                data, fds = await receive_with_fds(sock)
+            else:
+                data, fds = await self.stream.receive_some(RECEIVE_SIZE), []
+            if not data:
+                return
+            for fd in fds:
+                # virtrio's drivers take no file descriptors yet: do not leak them.
+                _close_quietly(fd)
+            try:
+                packets = reader.feed(data)
+            except FramingError as error:
+                log.warning("client %d: %s; dropping the connection", self.id, error)
+                return
+            if packets:
+                self.keepalive.received(trio.current_time())
+            for packet in packets:
+                await self._handle(packet)
+                if self._closing:
+                    return
+
+    async def _handle(self, packet: Packet) -> None:
+        header = packet.header
+        if header.prog == keepalive.PROGRAM:
+            if header.proc == keepalive.PING and header.type == MessageType.MESSAGE:
+                await self.send(keepalive.PONG_PACKET)
+            return
+        message_type = header.type
+        if message_type in (MessageType.STREAM, MessageType.STREAM_HOLE):
+            stream = self.streams.get(header.serial)
+            if stream is not None and stream.call.prog == header.prog and stream.call.proc == header.proc:
+                await stream.from_client(packet)
+            else:
+                log.debug("client %d: ignoring stream packet for serial %d", self.id, header.serial)
+            return
+        if message_type not in (MessageType.CALL, MessageType.CALL_WITH_FDS):
+            # REPLY and MESSAGE from a client are dropped without an answer, as libvirtd does.
+            log.debug("client %d: ignoring message of type %d", self.id, message_type)
+            return
+        program = self.programs.get((header.prog, header.vers))
+        if program is None:
+            error = rpc_error(f"Cannot find program {as_signed(header.prog)} version {as_signed(header.vers)}")
+            await self.send_error(header, error)
+            return
+        try:
+            call = resolve(self, program, header, packet.payload)
+        except LibvirtError as error:
+            await self.send_error(header, error)
+            return
+        if call.is_async:
+            await self._start_async_call(call)
+        else:
+            await self._finish_call(call, self._run_sync(call))
+
+    def _run_sync(self, call: ResolvedCall) -> Any:
+        try:
+            return call.function(*call.arguments)
+        except LibvirtError as error:
+            return error
+        except Exception as error:  # a bug in a handler must not kill the connection
+            log.exception("client %d: %s failed", self.id, call.procedure.name)
+            return unexpected_failure(error)
+
+    async def _start_async_call(self, call: ResolvedCall) -> None:
+        while self._outstanding >= self.daemon.config.max_client_requests + CALL_BACKLOG:
+            self._slot_freed = trio.Event()
+            await self._slot_freed.wait()
+        self._outstanding += 1
+        assert self._nursery is not None
+        self._nursery.start_soon(self._run_async, call)
+
+    async def _run_async(self, call: ResolvedCall) -> None:
+        lane = self._high_lane if call.procedure.high_priority else self._normal_lane
+        try:
+            async with lane:
+                try:
+                    result = await call.function(*call.arguments)
+                except LibvirtError as error:
+                    result = error
+                except Exception as error:
+                    log.exception("client %d: %s failed", self.id, call.procedure.name)
+                    result = unexpected_failure(error)
+            await self._finish_call(call, result)
+        finally:
+            self._outstanding -= 1
+            self._slot_freed.set()
+
+    async def _finish_call(self, call: ResolvedCall, result: Any) -> None:
+        if isinstance(result, LibvirtError):
+            await self.send_error(call.header, result)
+            return
+        stream = None
+        if isinstance(result, StreamReply):
+            stream = ClientStream(self, call.header, result)
+            self.streams[call.header.serial] = stream
+            result = result.ret
+        try:
+            payload = reply_payload(call, result)
+        except Exception as error:
+            log.exception("client %d: %s returned a value that does not encode", self.id, call.procedure.name)
+            self.streams.pop(call.header.serial, None)
+            await self.send_error(call.header, unexpected_failure(error))
+            return
+        await self.send(encode_packet(call.header.reply(), payload))
+        if stream is not None:
+            self.start_task(stream.run)
+        if call.procedure.name == "CONNECT_CLOSE" and call.procedure.program == call.header.prog:
+            await self.close_after_replies()
+
+    async def send_error(self, header: Header, error: LibvirtError) -> None:
+        await self.send(encode_packet(header.reply(Status.ERROR), error.encode()))
+
+    # ------------------------------------------------------------------- writing
+    async def send(self, data: bytes) -> None:
+        """Write one packet, in order with everything sent before it."""
+        if self._queue is not None:
+            await self._queue.send(data)
+            return
+        async with self._write_lock:
+            await self.stream.send_all(data)
+
+    def send_nowait(self, data: bytes) -> None:
+        """Queue a packet without waiting (events); a client that cannot keep up is dropped."""
+        queue = self.ensure_writer()
+        try:
+            queue.send_nowait(data)
+        except trio.WouldBlock:
+            self.disconnect(f"more than {OUTGOING_QUEUE} packets waiting to be sent")
+        except (trio.BrokenResourceError, trio.ClosedResourceError):
+            pass
+
+    def ensure_writer(self) -> trio.MemorySendChannel:
+        if self._queue is None:
+            send_channel, receive_channel = trio.open_memory_channel(OUTGOING_QUEUE)
+            self._queue = send_channel
+            self.start_task(self._write_loop, receive_channel)
+        return self._queue
+
+    async def _write_loop(self, receive_channel: trio.MemoryReceiveChannel) -> None:
+        async with self._write_lock:  # whoever wrote directly before has finished
+            pass
+        async for data in receive_channel:
+            if data is _CLOSE:
+                self._closing = True
+                assert self._nursery is not None
+                self._nursery.cancel_scope.cancel()
+                return
+            await self.stream.send_all(data)
+
+    async def close_after_replies(self) -> None:
+        """Close once every packet queued so far is written (CONNECT_CLOSE)."""
+        self._closing = True
+        if self._queue is not None:
+            await self._queue.send(_CLOSE)
+
+    def start_task(self, function: Any, *args: Any) -> None:
+        assert self._nursery is not None
+        self._nursery.start_soon(function, *args)
+
+    # ------------------------------------------------------------------ features
+    def start_keepalive(self) -> None:
+        if self.keepalive.started or self.keepalive.interval <= 0:
+            return
+        self.keepalive.start(trio.current_time())
+        self.start_task(self._keepalive_loop)
+
+    async def _keepalive_loop(self) -> None:
+        while True:
+            deadline = self.keepalive.deadline()
+            if deadline is None:
+                return
+            await trio.sleep_until(deadline)
+            action = self.keepalive.tick(trio.current_time())
+            if action == "ping":
+                self.send_nowait(keepalive.PING_PACKET)
+            elif action == "close":
+                self.disconnect("no answer to keepalive pings")
+                return
+
+    def deliver_event(self, style: str, callback_id: int, event: Event) -> None:
+        """Send one event a driver published to this client (libvirtd uses serial 1)."""
+        procedure, payload = encode_event(style, callback_id, event)
+        header = Header(remote.PROGRAM, remote.PROTOCOL_VERSION, procedure, MessageType.MESSAGE, 1, Status.OK)
+        self.send_nowait(encode_packet(header, payload))
+
+
+_CREDENTIALS = struct.Struct("3i")
+
+
+def peer_identity(sock: trio.socket.SocketType) -> tuple[int | None, int | None, int | None]:
+    """(pid, uid, gid) of a unix-socket peer, from SO_PEERCRED."""
+    if sock.family != socket.AF_UNIX:
+        return None, None, None
+    try:
+        data = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _CREDENTIALS.size)
+    except OSError:
+        return None, None, None
+    pid, uid, gid = _CREDENTIALS.unpack(data)
+    return pid, uid, gid
+
+
+_ANCILLARY_SPACE = socket.CMSG_SPACE(32 * 4)
+
+
+async def receive_with_fds(sock: trio.socket.SocketType) -> tuple[bytes, list[int]]:
+    """Bytes from a unix socket, with any file descriptors that came with them."""
+    data, ancillary, _flags, _address = await sock.recvmsg(RECEIVE_SIZE, _ANCILLARY_SPACE)
+    fds: list[int] = []
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            usable = len(payload) - len(payload) % 4
+            fds += struct.unpack(f"{usable // 4}i", payload[:usable])
+    return data, fds
+
+
+def _close_quietly(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)

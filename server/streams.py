@@ -1,0 +1,97 @@
+"""Streams opened by a call: daemon-to-client data (read) and client-to-daemon (write).
+
+Read stream, as libvirtd does it: after the REPLY, STREAM/CONTINUE packets carry the
+data, an empty STREAM/CONTINUE says it has ended; the client's STREAM/OK (finish) is
+confirmed with STREAM/OK. A client's STREAM/ERROR (abort) stops the data and is
+confirmed with STREAM/OK. A failure while producing data is sent as STREAM/ERROR with
+a remote_error. Sending goes through the session's ordered queue, so a client that does
+not read slows its own stream down and nothing is buffered without bound.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import trio
+from virtrio.drivers.base import StreamReply
+from virtrio.rpc import stream as packets
+from virtrio.rpc.errors import LibvirtError
+from virtrio.rpc.packet import MessageType, Packet, Status
+
+from .dispatch import unexpected_failure
+
+if TYPE_CHECKING:
+    from .session import ClientSession
+
+log = logging.getLogger("virtrio.server.streams")
+
+
+class ClientStream:
+    def __init__(self, session: ClientSession, call, reply: StreamReply) -> None:
+        self.session = session
+        self.call = call
+        self.reply = reply
+        self._scope = trio.CancelScope()
+        self._done = trio.Event()
+        self._outcome = ""  # "finish" or "abort" from the client, "failed" or "gone"
+
+    def _end(self, outcome: str) -> None:
+        if not self._outcome:
+            self._outcome = outcome
+        self._scope.cancel()
+        self._done.set()
+
+    def client_gone(self) -> None:
+        self._end("gone")
+
+    async def run(self) -> None:
+        session = self.session
+        session.ensure_writer()  # stream packets must stay behind the reply, in order
+        try:
+            if self.reply.source is not None:
+                with self._scope:
+                    await self._send_data()
+            await self._done.wait()
+            if self._outcome in ("finish", "abort"):
+                await session.send(packets.finish_packet(self.call))
+        finally:
+            session.streams.pop(self.call.serial, None)
+
+    async def _send_data(self) -> None:
+        session = self.session
+        try:
+            async for chunk in self.reply.source:
+                for data in packets.data_packets(self.call, chunk):
+                    await session.send(data)
+        except LibvirtError as error:
+            failure = error
+        except Exception as error:
+            log.exception("stream for serial %d failed", self.call.serial)
+            failure = unexpected_failure(error)
+        else:
+            await session.send(packets.end_of_data_packet(self.call))
+            return
+        self._outcome = "failed"
+        self._done.set()
+        await session.send(packets.error_packet(self.call, failure.encode()))
+
+    async def from_client(self, packet: Packet) -> None:
+        header = packet.header
+        sink = self.reply.sink
+        if header.status == Status.ERROR:  # abort
+            self._end("abort")
+            if sink is not None:
+                await sink.abort()
+            return
+        if header.status == Status.OK:  # finish
+            if sink is not None:
+                await sink.finish()
+            self._end("finish")
+            return
+        if sink is None:
+            return  # data for a read stream: nothing to do with it
+        if header.type == MessageType.STREAM_HOLE:
+            await sink.hole(packets.decode_hole(packet.payload))
+        elif packet.payload:
+            await sink.write(packet.payload)
