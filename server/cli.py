@@ -12,6 +12,7 @@ from pathlib import Path
 import trio
 
 from .config import Config, ConfigError, load_config
+from .faults import FaultRuleError
 from .listeners import SOCKET_NAMES, ListenerError, activation_listeners, default_socket_dir, make_unix_listeners
 from .logs import setup_logging
 
@@ -60,6 +61,11 @@ def run_daemon(options: argparse.Namespace) -> int:
         log.warning("%s", warning)
 
     try:
+        daemon = Daemon(config, default_drivers(config), idle_timeout=options.timeout)
+    except FaultRuleError as error:
+        print(f"virtrio: {options.config}: {error}", file=sys.stderr)
+        return 2
+    try:
         listeners = activation_listeners(dict(os.environ))
         activated = listeners is not None
         if listeners is None:
@@ -69,7 +75,6 @@ def run_daemon(options: argparse.Namespace) -> int:
         print(f"virtrio: {error}", file=sys.stderr)
         return 1
 
-    daemon = Daemon(config, default_drivers(config), idle_timeout=options.timeout)
     if activated:
         print(f"virtrio: serving {len(listeners)} socket(s) passed by the service manager", flush=True)
     else:

@@ -42,6 +42,8 @@ class Config:
     test_default_persistent: bool = False
     # If not empty, test:///PATH files are opened only under these folders.
     test_file_dirs: list[str] = field(default_factory=list)
+    # Make chosen procedures fail or wait (see server/faults.py for the rule syntax).
+    fault_rules: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -50,7 +52,7 @@ PERMISSION_KEYS = {"unix_sock_ro_perms", "unix_sock_rw_perms", "unix_sock_admin_
 ACCEPTED_DEFAULTS = {"auth_unix_rw": "none", "auth_unix_ro": "none", "unix_sock_group": None, "min_workers": None}
 
 _TOKEN = re.compile(
-    r"""\s*(?:
+    r"""[ \t\r]*(?:
         (?P<comment>\#[^\n]*)
       | (?P<newline>\n)
       | (?P<string>"(?:[^"\\\n]|\\.)*"|'[^'\n]*')

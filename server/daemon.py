@@ -13,6 +13,7 @@ from virtrio.rpc.errors import LibvirtError, report
 from . import remote_procs  # noqa: F401 - registers the server's own procedures
 from .config import Config
 from .dispatch import ADMIN_PROGRAMS, HYPERVISOR_PROGRAMS
+from .faults import parse_rule
 from .listeners import Listener, remove_socket_file
 from .session import ClientSession
 
@@ -24,6 +25,7 @@ class Daemon:
         self.config = config
         self.drivers = drivers
         self.idle_timeout = idle_timeout
+        self.fault_rules = [parse_rule(text) for text in config.fault_rules]
         self.sessions: set[ClientSession] = set()
         self._slot_free = trio.Event()
         self._idle_since: float | None = None

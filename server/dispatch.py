@@ -17,6 +17,7 @@ from virtrio.protocol.runtime import Procedure, XdrError
 from virtrio.rpc.errors import LibvirtError, internal_error, no_support, read_only_denied, rpc_error
 from virtrio.rpc.packet import Header, Status
 
+from . import faults
 from . import procedure_facts as facts
 from .procedure_facts import ALWAYS, ProcedureFacts, ReadOnlyArgument, ReadOnlyFlags
 
@@ -140,7 +141,11 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
     if method is None:
         raise no_support(error_domain(proc_facts.error_domain), api_name)
     arguments = () if procedure.args is None else (args,)
-    return ResolvedCall(header, procedure, method, arguments, _is_async(method))
+    is_async = _is_async(method)
+    for rule in session.daemon.fault_rules:
+        if rule.matches(procedure.name, args):
+            return ResolvedCall(header, procedure, faults.wrap(rule, method, is_async), arguments, True)
+    return ResolvedCall(header, procedure, method, arguments, is_async)
 
 
 def reply_payload(call: ResolvedCall, result: Any) -> bytes:

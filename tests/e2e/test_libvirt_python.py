@@ -1,0 +1,132 @@
+"""Debian's stock libvirt-python against the daemon: connections, calls, events."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .daemon_process import DaemonProcess, python_libvirt
+
+
+def run(script: str, *arguments: str) -> str:
+    result = python_libvirt(textwrap.dedent(script), *arguments)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_three_hundred_connections_in_a_row(daemon: DaemonProcess) -> None:
+    output = run(
+        """
+        import sys, libvirt
+        uri = sys.argv[1]
+        for index in range(300):
+            conn = libvirt.open(uri)
+            assert conn.lookupByName("test").info()[0] == libvirt.VIR_DOMAIN_RUNNING
+            conn.close()
+        print("done", index + 1)
+        """,
+        daemon.uri(),
+    )
+    assert output.strip() == "done 300"
+
+
+def test_calls_and_errors(shared_daemon: DaemonProcess) -> None:
+    output = run(
+        """
+        import sys, libvirt
+        conn = libvirt.open(sys.argv[1])
+        print(conn.getType(), conn.getVersion(), conn.getLibVersion(), conn.getURI())
+        print(conn.getInfo())
+        dom = conn.lookupByName("test")
+        print(dom.UUIDString(), dom.ID(), dom.isActive(), dom.isPersistent(), dom.state())
+        print([d.name() for d in conn.listAllDomains()])
+        print(conn.networkLookupByName("default").bridgeName(), conn.storagePoolLookupByName("default-pool").info())
+        try:
+            conn.lookupByName("nosuch")
+        except libvirt.libvirtError as error:
+            print(error.get_error_code(), error.get_error_domain(), error.get_error_message())
+        try:
+            conn.secretLookupByUUIDString("00000000-0000-0000-0000-000000000000")
+        except libvirt.libvirtError as error:
+            print(error.get_error_code(), error.get_error_message())
+        try:
+            dom.state(0x80)
+        except libvirt.libvirtError as error:
+            print(error.get_error_code(), error.get_error_message())
+        conn.close()
+        ro = libvirt.openReadOnly(sys.argv[2])
+        try:
+            ro.lookupByName("test").destroy()
+        except libvirt.libvirtError as error:
+            print(error.get_error_code(), error.get_error_message())
+        """,
+        shared_daemon.uri(),
+        shared_daemon.uri(read_only=True),
+    )
+    lines = output.splitlines()
+    assert lines[0] == f"TEST 2 9000000 {shared_daemon.uri()}"
+    assert lines[1] == "['i686', 3072, 16, 1400, 2, 2, 2, 2]"
+    assert lines[2] == "6695eb01-f6a4-8304-79aa-97f2502e193f 1 1 1 [1, 1]"
+    assert lines[3] == "['test']"
+    assert lines[4] == "virbr0 [2, 107374182400, 0, 107374182400]"
+    assert lines[5] == "42 12 Domain not found"
+    assert lines[6] == "3 this function is not supported by the connection driver: virSecretLookupByUUID"
+    assert lines[7] == "8 unsupported flags (0x80) in function testDomainGetState"
+    assert lines[8] == "29 operation forbidden: read only access prevents virDomainDestroy"
+
+
+def test_lifecycle_events_reach_a_registered_client(daemon: DaemonProcess) -> None:
+    output = run(
+        """
+        import sys, threading, time, libvirt
+        libvirt.virEventRegisterDefaultImpl()
+        received = []
+        def loop():
+            while True:
+                libvirt.virEventRunDefaultImpl()
+        threading.Thread(target=loop, daemon=True).start()
+        watcher = libvirt.open(sys.argv[1])
+        def on_lifecycle(conn, dom, event, detail, opaque):
+            received.append((dom.name(), event, detail))
+        callback = watcher.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, on_lifecycle, None)
+        actor = libvirt.open(sys.argv[1])
+        dom = actor.lookupByName("test")
+        dom.suspend()
+        dom.resume()
+        dom.destroy()
+        deadline = time.time() + 10
+        while len(received) < 3 and time.time() < deadline:
+            time.sleep(0.05)
+        watcher.domainEventDeregisterAny(callback)
+        dom.create()
+        time.sleep(0.5)
+        print(received)
+        """,
+        daemon.uri(),
+    )
+    assert output.strip() == "[('test', 3, 0), ('test', 4, 0), ('test', 5, 1)]"
+
+
+def test_screenshot_stream_through_the_bindings(shared_daemon: DaemonProcess) -> None:
+    output = run(
+        """
+        import sys, libvirt
+        conn = libvirt.open(sys.argv[1])
+        stream = conn.newStream(0)
+        mime = conn.lookupByName("test").screenshot(stream, 0, 0)
+        chunks = []
+        stream.recvAll(lambda s, data, opaque: chunks.append(data), None)
+        stream.finish()
+        data = b"".join(chunks)
+        print(mime, len(data), data[:4])
+        # a stream aborted right after the reply
+        aborted = conn.newStream(0)
+        conn.lookupByName("test").screenshot(aborted, 0, 0)
+        aborted.abort()
+        print(conn.lookupByName("test").state())
+        """,
+        shared_daemon.uri(),
+    )
+    first, second = output.splitlines()
+    mime, size, magic = first.split(" ", 2)
+    assert mime == "image/png" and int(size) > 100 and magic == "b'\\x89PNG'"
+    assert second == "[1, 1]"
