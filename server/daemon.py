@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 
 import trio
 from virtrio.drivers.base import ConnectionContext, Driver, DriverConnection
@@ -97,7 +98,9 @@ class Daemon:
                 log.warning("accept on %s socket failed: %s", listener.kind, error)
                 await trio.sleep(0.1)
                 continue
-            session = ClientSession(self, trio.SocketStream(client_socket), listener.kind, programs)
+            client = socket.socket(fileno=client_socket.detach())
+            client.setblocking(False)
+            session = ClientSession(self, client, listener.kind, programs)
             self.sessions.add(session)
             nursery.start_soon(self._run_session, session)
 

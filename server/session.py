@@ -7,8 +7,8 @@ lane for @priority: high procedures. The reader keeps reading while calls are
 outstanding, so a keepalive PING is answered at once; it stops only when a client has
 more calls waiting than it may run plus a small backlog.
 
-Replies are written straight to the socket until the client needs a writer task
-(events, streams); from then on every packet goes through that one ordered queue.
+Packets go out through one ordered SocketWriter: straight into the socket when it has
+room, queued behind a flushing task when it has not.
 """
 
 from __future__ import annotations
@@ -31,23 +31,22 @@ from virtrio.rpc.packet import Header, MessageType, Packet, Status, encode_packe
 
 from .dispatch import Program, ResolvedCall, as_signed, reply_payload, resolve, unexpected_failure
 from .events import encode_event
+from .socket_io import SocketWriter, receive
 from .streams import ClientStream
 
 if TYPE_CHECKING:
     from .daemon import Daemon
 
 log = logging.getLogger("virtrio.server.session")
-RECEIVE_SIZE = 256 * 1024
-OUTGOING_QUEUE = 1024  # packets; a client whose event queue overflows is disconnected
 CALL_BACKLOG = 32  # async calls read but not yet running, beyond the lanes' capacity
-_CLOSE = object()  # queue sentinel: close the connection once everything before it is out
+READS_BEFORE_YIELDING = 16  # a client that always has data still lets others run
 _ids = itertools.count(1)
 
 
 class ClientSession:
-    def __init__(self, daemon: Daemon, stream: trio.SocketStream, kind: str, programs: dict) -> None:
+    def __init__(self, daemon: Daemon, sock: socket.socket, kind: str, programs: dict) -> None:
         self.daemon = daemon
-        self.stream = stream
+        self.sock = sock
         self.kind = kind  # "rw", "ro", "admin" or "tcp"
         self.programs: dict[tuple[int, int], Program] = programs
         self.id = next(_ids)
@@ -56,7 +55,7 @@ class ClientSession:
         self.read_only = kind == "ro"
         self.authenticated = True  # auth type "none" on every socket
         self.connected_at = trio.current_time()
-        self.identity = peer_identity(stream.socket)
+        self.identity = peer_identity(sock)
         config = daemon.config
         interval, count = (
             (config.admin_keepalive_interval, config.admin_keepalive_count)
@@ -68,13 +67,12 @@ class ClientSession:
         self.event_callbacks: dict[int, tuple[str, str]] = {}  # callback id -> (family, style)
         self.streams: dict[int, ClientStream] = {}
         self._nursery: trio.Nursery | None = None
-        self._write_lock = trio.Lock()
-        self._queue: trio.MemorySendChannel | None = None
+        self.writer = SocketWriter(sock, self.start_task, self._overflowed)
         self._closing = False
-        self._normal_lane = trio.Semaphore(max(1, config.max_client_requests))
-        self._high_lane = trio.Semaphore(max(1, config.prio_workers))
+        # Made on first use: most clients never run a call that waits.
+        self._lanes: tuple[trio.Semaphore, trio.Semaphore] | None = None
         self._outstanding = 0
-        self._slot_freed = trio.Event()
+        self._slot_freed: trio.Event | None = None
 
     # ----------------------------------------------------------------- lifecycle
     async def run(self) -> None:
@@ -91,8 +89,8 @@ class ClientSession:
             pass
         finally:
             self._cleanup()
-            with trio.CancelScope(shield=True):
-                await trio.aclose_forcefully(self.stream)
+            trio.lowlevel.notify_closing(self.sock)
+            self.sock.close()
             log.info("client %d disconnected", self.id)
 
     def _cleanup(self) -> None:
@@ -124,15 +122,15 @@ class ClientSession:
     # ------------------------------------------------------------------- reading
     async def _read_loop(self) -> None:
         reader = PacketReader()
-        sock = self.stream.socket
-        unix = sock.family == socket.AF_UNIX
+        reads = 0
         while not self._closing:
-            if unix:
-                data, fds = await receive_with_fds(sock)
-            else:
-                data, fds = await self.stream.receive_some(RECEIVE_SIZE), []
+            data, fds = await receive(self.sock)
             if not data:
                 return
+            reads += 1
+            if reads == READS_BEFORE_YIELDING:
+                reads = 0
+                await trio.lowlevel.checkpoint()
             for fd in fds:
                 # virtrio's drivers take no file descriptors yet: do not leak them.
                 _close_quietly(fd)
@@ -195,11 +193,19 @@ class ClientSession:
             self._slot_freed = trio.Event()
             await self._slot_freed.wait()
         self._outstanding += 1
-        assert self._nursery is not None
-        self._nursery.start_soon(self._run_async, call)
+        self.start_task(self._run_async, call)
+
+    def _lane(self, high_priority: bool) -> trio.Semaphore:
+        if self._lanes is None:
+            config = self.daemon.config
+            self._lanes = (
+                trio.Semaphore(max(1, config.max_client_requests)),
+                trio.Semaphore(max(1, config.prio_workers)),
+            )
+        return self._lanes[1] if high_priority else self._lanes[0]
 
     async def _run_async(self, call: ResolvedCall) -> None:
-        lane = self._high_lane if call.procedure.high_priority else self._normal_lane
+        lane = self._lane(call.procedure.high_priority)
         try:
             async with lane:
                 try:
@@ -212,7 +218,8 @@ class ClientSession:
             await self._finish_call(call, result)
         finally:
             self._outstanding -= 1
-            self._slot_freed.set()
+            if self._slot_freed is not None:
+                self._slot_freed.set()
 
     async def _finish_call(self, call: ResolvedCall, result: Any) -> None:
         if isinstance(result, LibvirtError):
@@ -242,45 +249,22 @@ class ClientSession:
     # ------------------------------------------------------------------- writing
     async def send(self, data: bytes) -> None:
         """Write one packet, in order with everything sent before it."""
-        if self._queue is not None:
-            await self._queue.send(data)
-            return
-        async with self._write_lock:
-            await self.stream.send_all(data)
+        await self.writer.write(data)
 
     def send_nowait(self, data: bytes) -> None:
-        """Queue a packet without waiting (events); a client that cannot keep up is dropped."""
-        queue = self.ensure_writer()
+        """Queue a packet without waiting (events, pings); a client that cannot keep up is dropped."""
         try:
-            queue.send_nowait(data)
-        except trio.WouldBlock:
-            self.disconnect(f"more than {OUTGOING_QUEUE} packets waiting to be sent")
-        except (trio.BrokenResourceError, trio.ClosedResourceError):
-            pass
+            self.writer.write_nowait(data)
+        except trio.BrokenResourceError:
+            self.disconnect("the socket is closed")
 
-    def ensure_writer(self) -> trio.MemorySendChannel:
-        if self._queue is None:
-            send_channel, receive_channel = trio.open_memory_channel(OUTGOING_QUEUE)
-            self._queue = send_channel
-            self.start_task(self._write_loop, receive_channel)
-        return self._queue
-
-    async def _write_loop(self, receive_channel: trio.MemoryReceiveChannel) -> None:
-        async with self._write_lock:  # whoever wrote directly before has finished
-            pass
-        async for data in receive_channel:
-            if data is _CLOSE:
-                self._closing = True
-                assert self._nursery is not None
-                self._nursery.cancel_scope.cancel()
-                return
-            await self.stream.send_all(data)
+    def _overflowed(self) -> None:
+        self.disconnect("too much data waiting to be sent")
 
     async def close_after_replies(self) -> None:
         """Close once every packet queued so far is written (CONNECT_CLOSE)."""
         self._closing = True
-        if self._queue is not None:
-            await self._queue.send(_CLOSE)
+        await self.writer.drain()
 
     def start_task(self, function: Any, *args: Any) -> None:
         assert self._nursery is not None
@@ -326,20 +310,6 @@ def peer_identity(sock: trio.socket.SocketType) -> tuple[int | None, int | None,
         return None, None, None
     pid, uid, gid = _CREDENTIALS.unpack(data)
     return pid, uid, gid
-
-
-_ANCILLARY_SPACE = socket.CMSG_SPACE(32 * 4)
-
-
-async def receive_with_fds(sock: trio.socket.SocketType) -> tuple[bytes, list[int]]:
-    """Bytes from a unix socket, with any file descriptors that came with them."""
-    data, ancillary, _flags, _address = await sock.recvmsg(RECEIVE_SIZE, _ANCILLARY_SPACE)
-    fds: list[int] = []
-    for level, kind, payload in ancillary:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            usable = len(payload) - len(payload) % 4
-            fds += struct.unpack(f"{usable // 4}i", payload[:usable])
-    return data, fds
 
 
 def _close_quietly(fd: int) -> None:

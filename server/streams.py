@@ -47,7 +47,6 @@ class ClientStream:
 
     async def run(self) -> None:
         session = self.session
-        session.ensure_writer()  # stream packets must stay behind the reply, in order
         try:
             if self.reply.source is not None:
                 with self._scope:

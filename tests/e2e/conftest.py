@@ -7,6 +7,7 @@ import pytest
 
 from .daemon_process import DaemonProcess, start_daemon
 
+
 @pytest.fixture
 def daemon(tmp_path: Path) -> Iterator[DaemonProcess]:
     process = start_daemon(tmp_path / "run")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import struct
@@ -113,8 +112,16 @@ class RawClient:
     def send_raw(self, data: bytes) -> None:
         self.sock.sendall(data)
 
-    def send_call(self, proc: int, payload: bytes = b"", prog: int = remote.PROGRAM, vers: int = 1,
-                  type_: int = MessageType.CALL, status: int = Status.OK, serial: int | None = None) -> int:  # fmt: skip
+    def send_call(
+        self,
+        proc: int,
+        payload: bytes = b"",
+        prog: int = remote.PROGRAM,
+        vers: int = 1,
+        type_: int = MessageType.CALL,
+        status: int = Status.OK,
+        serial: int | None = None,
+    ) -> int:
         if serial is None:
             serial = self.serial
             self.serial += 1
@@ -135,7 +142,7 @@ class RawClient:
                 raise ConnectionError("the daemon closed the connection")
             self._buffer += data
 
-    def call(self, proc: int, payload: bytes = b"", **kwargs) -> Packet:  # noqa: ANN003
+    def call(self, proc: int, payload: bytes = b"", **kwargs) -> Packet:
         serial = self.send_call(proc, payload, **kwargs)
         packet = self.receive()
         assert packet.header.serial == serial, (packet.header, serial)

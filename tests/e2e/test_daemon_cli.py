@@ -96,7 +96,7 @@ def test_config_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("max_clients = \"many\"\n", "max_clients on line 1: expected a number"),
+        ('max_clients = "many"\n', "max_clients on line 1: expected a number"),
         ("\n\nunix_sock_rw_perms = 700\n", "unix_sock_rw_perms on line 3: expected an octal mode"),
         ("log_level = 9\n", "log_level on line 1: expected 1 to 4"),
         ("max_clients 5\n", "line 1: expected '=' after max_clients"),

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from virtrio.protocol.generated import remote
 from virtrio.rpc import keepalive
 from virtrio.rpc.packet import HEADER, MessageType, Status, encode_packet

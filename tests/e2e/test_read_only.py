@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from virtrio.protocol.generated import libvirt_api, remote
 from virtrio.protocol.layout import Layouts, StructRef
 from virtrio.protocol.sources import load_sources
@@ -20,7 +19,7 @@ from .daemon_process import DaemonProcess, RawClient, decode_error
 SKIPPED = {remote.REMOTE_PROC_CONNECT_OPEN, remote.REMOTE_PROC_CONNECT_CLOSE}
 
 
-def arguments(layouts: Layouts, procedure, **overrides) -> bytes:  # noqa: ANN001
+def arguments(layouts: Layouts, procedure, **overrides) -> bytes:
     if procedure.args is None:
         return b""
     value = zero_value(layouts, StructRef(procedure.args.name))

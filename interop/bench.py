@@ -1,0 +1,227 @@
+"""Benchmarks: the same workloads against libvirtd and virtrio in one run, interleaved.
+
+Each workload runs in Debian's stock libvirt-python (or virsh) against both daemons,
+alternately, several rounds; the best time of each side counts. Printed per workload:
+``name ref ours ratio`` where ref and ours are seconds per operation (KiB for memory)
+and ratio = ref / ours, so a ratio above 1 means virtrio is faster (or smaller).
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .daemons import RunningDaemon, remove, start_libvirtd, start_virtrio, wait_for_socket
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+DOMAIN_XML = """<domain type='test'><name>{name}</name><memory>65536</memory><vcpu>1</vcpu>
+<os><type arch='i686'>hvm</type></os></domain>"""
+
+SCRIPTS = {
+    "dom_info": """
+        import sys, time, libvirt
+        conn = libvirt.open(sys.argv[1]); dom = conn.lookupByName("test"); n = int(sys.argv[2])
+        dom.info()
+        start = time.perf_counter()
+        for _ in range(n):
+            dom.info()
+        print((time.perf_counter() - start) / n)
+    """,
+    "parallel_8": """
+        import sys, time, threading, libvirt
+        n = int(sys.argv[2]); conns = [libvirt.open(sys.argv[1]) for _ in range(8)]
+        doms = [c.lookupByName("test") for c in conns]
+        def work(dom):
+            for _ in range(n):
+                dom.info()
+        threads = [threading.Thread(target=work, args=(d,)) for d in doms]
+        start = time.perf_counter()
+        for t in threads: t.start()
+        for t in threads: t.join()
+        print((time.perf_counter() - start) / (8 * n))
+    """,
+    "list_all_2000": """
+        import sys, time, libvirt
+        conn = libvirt.open(sys.argv[1]); n = int(sys.argv[2])
+        xml = sys.argv[3]
+        for i in range(2000):
+            conn.defineXML(xml.format(name=f"bench{i:04d}"))
+        assert len(conn.listAllDomains()) == 2001
+        start = time.perf_counter()
+        for _ in range(n):
+            conn.listAllDomains()
+        print((time.perf_counter() - start) / n)
+    """,
+    "define_undefine": """
+        import sys, time, libvirt
+        conn = libvirt.open(sys.argv[1]); n = int(sys.argv[2]); xml = sys.argv[3]
+        start = time.perf_counter()
+        for i in range(n):
+            conn.defineXML(xml.format(name=f"cycle{i}")).undefine()
+        print((time.perf_counter() - start) / n)
+    """,
+    "connect_close": """
+        import sys, time, libvirt
+        holder = libvirt.open(sys.argv[1]); n = int(sys.argv[2])
+        start = time.perf_counter()
+        for _ in range(n):
+            libvirt.open(sys.argv[1]).close()
+        print((time.perf_counter() - start) / n)
+    """,
+}
+
+
+@dataclass
+class Workload:
+    name: str
+    unit: str
+    measure: Callable[[RunningDaemon, bool], float]
+
+
+def python_workload(script: str, count: int, quick_count: int, *extra: str) -> Callable[[RunningDaemon, bool], float]:
+    def measure(daemon: RunningDaemon, quick: bool) -> float:
+        n = quick_count if quick else count
+        result = subprocess.run(
+            [SYSTEM_PYTHON, "-c", textwrap.dedent(SCRIPTS[script]), daemon.uri(), str(n), *extra],
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise RuntimeError(f"{script} against {daemon.name} failed: {result.stderr.strip()[-500:]}")
+        return float(result.stdout.strip().splitlines()[-1])
+
+    return measure
+
+
+def virsh_list(daemon: RunningDaemon, quick: bool) -> float:
+    n = 5 if quick else 20
+    start = time.perf_counter()
+    for _ in range(n):
+        subprocess.run(["virsh", "-c", daemon.uri(), "list", "--all"], capture_output=True, check=True, timeout=60)
+    return (time.perf_counter() - start) / n
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def idle_client_rss(daemon: RunningDaemon, quick: bool) -> float:
+    count = 300 if quick else 1000
+    subprocess.run(["virsh", "-c", daemon.uri(), "list"], capture_output=True, timeout=60)
+    time.sleep(0.3)
+    before = rss_kib(daemon.process.pid)
+    clients = []
+    try:
+        for _ in range(count):
+            client = socket.socket(socket.AF_UNIX)
+            client.connect(str(daemon.rw))
+            clients.append(client)
+        subprocess.run(["virsh", "-c", daemon.uri(), "list"], capture_output=True, timeout=60)
+        time.sleep(0.5)
+        return (rss_kib(daemon.process.pid) - before) / count
+    finally:
+        for client in clients:
+            client.close()
+
+
+def cold_start(kind: str, workdir: Path) -> float:
+    """Seconds from starting a socket-activated daemon to virsh's first answer."""
+    directory = Path(tempfile.mkdtemp(prefix=f"cold-{kind}-", dir=workdir))
+    sock = directory / "libvirt-sock"
+    if kind == "virtrio":
+        command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "--timeout", "30"]
+        name = "virtrio.socket"
+        environment = None
+    else:
+        for sub in ("drivers", "run", "config", "cache"):
+            (directory / sub).mkdir()
+        config = directory / "libvirtd.conf"
+        config.write_text('auth_unix_rw = "none"\nauth_unix_ro = "none"\n')
+        command = ["/usr/sbin/libvirtd", "--config", str(config), "--timeout", "30"]
+        name = "libvirtd.socket"
+        import os
+
+        environment = dict(os.environ, LIBVIRT_DRIVER_DIR=str(directory / "drivers"),
+                           XDG_RUNTIME_DIR=str(directory / "run"), XDG_CONFIG_HOME=str(directory / "config"),
+                           XDG_CACHE_HOME=str(directory / "cache"))  # fmt: skip
+    activator = subprocess.Popen(
+        ["systemd-socket-activate", "-l", str(sock), f"--fdname={name}", *command],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment,
+    )  # fmt: skip
+    try:
+        wait_for_socket(sock, activator)  # the activator's own socket: the daemon is not started yet
+        start = time.perf_counter()
+        subprocess.run(["virsh", "-c", f"test+unix:///default?socket={sock}", "version"], capture_output=True,
+                       check=True, timeout=60)  # fmt: skip
+        return time.perf_counter() - start
+    finally:
+        activator.send_signal(signal.SIGTERM)
+        try:
+            activator.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            activator.kill()
+        remove(directory)
+
+
+WORKLOADS = [
+    Workload("dom_info_round_trip", "s", python_workload("dom_info", 3000, 300)),
+    Workload("parallel_8_clients", "s", python_workload("parallel_8", 400, 50)),
+    Workload("list_all_2000_domains", "s", python_workload("list_all_2000", 20, 3, DOMAIN_XML)),
+    Workload("define_undefine", "s", python_workload("define_undefine", 500, 50, DOMAIN_XML)),
+    Workload("connect_close", "s", python_workload("connect_close", 300, 40)),
+    Workload("virsh_list_all_process", "s", virsh_list),
+    Workload("rss_per_idle_client", "KiB", idle_client_rss),
+]
+
+
+def run(quick: bool, rounds: int | None = None, only: list[str] | None = None) -> int:
+    rounds = rounds or (1 if quick else 3)
+    workdir = Path(tempfile.mkdtemp(prefix="virtrio-bench-"))
+    results: dict[str, dict[str, float]] = {}
+    daemons: list[RunningDaemon] = []
+    try:
+        for workload in WORKLOADS:
+            if only and workload.name not in only:
+                continue
+            results[workload.name] = {"ref": math.inf, "ours": math.inf}
+            for round_number in range(rounds):
+                # Fresh daemons per workload and round, so state from one never slows another.
+                for side in ("ref", "ours") if round_number % 2 == 0 else ("ours", "ref"):
+                    directory = workdir / f"{workload.name}-{side}-{round_number}"
+                    daemon = start_libvirtd(directory) if side == "ref" else start_virtrio(directory)
+                    daemons.append(daemon)
+                    try:
+                        value = workload.measure(daemon, quick)
+                    finally:
+                        daemon.stop()
+                    results[workload.name][side] = min(results[workload.name][side], value)
+        if not only or "cold_socket_activated_start" in only:
+            cold = {"ref": math.inf, "ours": math.inf}
+            for _ in range(rounds):
+                cold["ref"] = min(cold["ref"], cold_start("libvirtd", workdir))
+                cold["ours"] = min(cold["ours"], cold_start("virtrio", workdir))
+            results["cold_socket_activated_start"] = cold
+    finally:
+        for daemon in daemons:
+            daemon.stop()
+        remove(workdir)
+    ratios = []
+    print(f"{'name':32} {'ref':>12} {'ours':>12} {'ratio':>7}")
+    for name, sides in results.items():
+        ratio = sides["ref"] / sides["ours"] if sides["ours"] > 0 else math.inf
+        ratios.append(ratio)
+        print(f"{name:32} {sides['ref']:12.6g} {sides['ours']:12.6g} {ratio:7.2f}")
+    print(f"geomean ratio {math.exp(sum(map(math.log, ratios)) / len(ratios)):.2f}")
+    return 0

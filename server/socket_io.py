@@ -1,0 +1,137 @@
+"""Reading and writing a client's socket without a trip through the scheduler when the
+socket is ready: non-blocking calls first, trio's wait_readable/wait_writable only when
+the kernel says "not now". A reply that fits in the socket buffer costs no await.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+from collections import deque
+from collections.abc import Callable
+
+import trio
+
+RECEIVE_SIZE = 256 * 1024
+_ANCILLARY_SPACE = socket.CMSG_SPACE(32 * 4)  # room for VIR_NET_MESSAGE_NUM_FDS_MAX descriptors
+
+
+async def receive(sock: socket.socket) -> tuple[bytes, list[int]]:
+    """Bytes from the socket (b"" at its end), with any file descriptors that came along."""
+    while True:
+        try:
+            data, ancillary, _flags, _address = sock.recvmsg(RECEIVE_SIZE, _ANCILLARY_SPACE)
+        except BlockingIOError:
+            await trio.lowlevel.wait_readable(sock)
+            continue
+        except (ConnectionResetError, TimeoutError):
+            return b"", []
+        fds: list[int] = []
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                usable = len(payload) - len(payload) % 4
+                fds += struct.unpack(f"{usable // 4}i", payload[:usable])
+        return data, fds
+
+
+class SocketWriter:
+    """One ordered stream of packets to a socket.
+
+    ``write`` waits while more than ``soft_limit`` bytes are queued (replies and stream
+    data: the client's own pace slows it down). ``write_nowait`` never waits (events,
+    pings) and calls ``overflow`` when more than ``hard_limit`` bytes are queued: a
+    client that does not read must not make the daemon buffer without bound.
+    """
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        start_task: Callable[..., None],
+        overflow: Callable[[], None],
+        soft_limit: int = 4 << 20,
+        hard_limit: int = 64 << 20,
+    ) -> None:
+        self.sock = sock
+        self._start_task = start_task
+        self._overflow = overflow
+        self._soft_limit = soft_limit
+        self._hard_limit = hard_limit
+        self._pending: deque[memoryview] = deque()
+        self._pending_bytes = 0
+        self._flushing = False
+        self._progress: trio.Event | None = None
+        self.broken = False
+
+    def _send_or_queue(self, data: bytes) -> None:
+        if self.broken:
+            raise trio.BrokenResourceError("the client's socket is closed")
+        if not self._pending:
+            try:
+                sent = self.sock.send(data)
+            except BlockingIOError:
+                sent = 0
+            except OSError as error:
+                self.broken = True
+                raise trio.BrokenResourceError(str(error)) from None
+            if sent == len(data):
+                return
+            data = memoryview(data)[sent:]
+        self._pending.append(memoryview(data))
+        self._pending_bytes += len(data)
+
+    def write_nowait(self, data: bytes) -> None:
+        self._send_or_queue(data)
+        if self._pending:
+            if self._pending_bytes > self._hard_limit:
+                self._overflow()
+            elif not self._flushing:
+                self._flushing = True
+                self._start_task(self._flush)
+
+    async def write(self, data: bytes) -> None:
+        self._send_or_queue(data)
+        if not self._pending:
+            return
+        if not self._flushing:
+            self._flushing = True
+            self._start_task(self._flush)
+        while self._pending_bytes > self._soft_limit:
+            await self._wait_for_progress()
+
+    async def drain(self) -> None:
+        """Wait until everything queued is written."""
+        while self._pending:
+            await self._wait_for_progress()
+
+    async def _wait_for_progress(self) -> None:
+        if self._progress is None:
+            self._progress = trio.Event()
+        await self._progress.wait()
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                await trio.lowlevel.wait_writable(self.sock)
+                chunk = self._pending[0]
+                try:
+                    sent = self.sock.send(chunk)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    self.broken = True
+                    self._pending.clear()
+                    self._pending_bytes = 0
+                    raise trio.BrokenResourceError("the client went away") from None
+                self._pending_bytes -= sent
+                if sent == len(chunk):
+                    self._pending.popleft()
+                else:
+                    self._pending[0] = chunk[sent:]
+                if self._progress is not None:
+                    self._progress.set()
+                    self._progress = None
+        finally:
+            self._flushing = False
+            if self._progress is not None:
+                self._progress.set()
+                self._progress = None

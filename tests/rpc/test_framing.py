@@ -1,0 +1,72 @@
+"""Packets from bytes and bytes from packets, byte for byte."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from virtrio.rpc.framing import FramingError, PacketReader
+from virtrio.rpc.packet import MAX_PACKET, Header, MessageType, Status, encode_packet
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+FRAMES = [p.read_bytes() for p in sorted(GOLDEN.glob("*.bin"))]
+STREAM = b"".join(FRAMES)
+
+
+def test_golden_frames_parse_and_re_encode() -> None:
+    packets = PacketReader().feed(STREAM)
+    assert len(packets) == len(FRAMES)
+    for frame, packet in zip(FRAMES, packets, strict=True):
+        assert encode_packet(packet.header, packet.payload) == frame
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=len(STREAM) - 1), max_size=40))
+def test_any_split_of_the_byte_stream_gives_the_same_packets(cuts: list[int]) -> None:
+    reader = PacketReader()
+    packets = []
+    previous = 0
+    for cut in [*sorted(set(cuts)), len(STREAM)]:
+        packets += reader.feed(STREAM[previous:cut])
+        previous = cut
+    assert [encode_packet(p.header, p.payload) for p in packets] == FRAMES
+    assert reader.pending == 0
+
+
+@pytest.mark.parametrize("length", [0, 1, 4, 27, MAX_PACKET + 5, 0xFFFFFFFF])
+def test_lengths_outside_the_limits_are_violations(length: int) -> None:
+    with pytest.raises(FramingError):
+        PacketReader().feed(struct.pack(">I", length) + bytes(24))
+
+
+def test_the_largest_packet_is_accepted_and_the_smallest_too() -> None:
+    header = Header(1, 1, 1, MessageType.CALL, 7, Status.OK)
+    reader = PacketReader()
+    empty = reader.feed(encode_packet(header))
+    assert empty[0].payload == b"" and empty[0].header == header
+    payload = bytes(MAX_PACKET - 24)
+    (packet,) = reader.feed(encode_packet(header, payload))
+    assert len(packet.payload) == MAX_PACKET - 24
+    with pytest.raises(ValueError, match="exceeds"):
+        encode_packet(header, payload + b"\0\0\0\0")
+
+
+def test_header_is_big_endian_with_a_self_counting_length() -> None:
+    data = encode_packet(Header(0x20008086, 1, 16, MessageType.REPLY, 5, Status.ERROR), b"abcd")
+    assert data.hex() == "0000002020008086000000010000001000000001000000050000000161626364"
+
+
+def test_packets_with_file_descriptors() -> None:
+    header = Header(0x20008086, 1, 443, MessageType.CALL_WITH_FDS, 3, Status.OK)
+    data = encode_packet(header, b"\0\0\0\1", fd_count=2)
+    assert data[28:32] == b"\0\0\0\2"
+    follow = encode_packet(Header(0x20008086, 1, 3, MessageType.CALL, 4, Status.OK))
+    # each descriptor travels with one dummy byte after the packet
+    packets = PacketReader().feed(data + b"\0\0" + follow)
+    assert [p.header.serial for p in packets] == [3, 4]
+    assert packets[0].fd_count == 2 and packets[0].payload == b"\0\0\0\1"
+    with pytest.raises(FramingError, match="33 file descriptors"):
+        PacketReader().feed(encode_packet(header, b"", fd_count=33))
