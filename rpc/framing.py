@@ -27,11 +27,14 @@ class PacketReader:
         return len(self._buffer)
 
     def feed(self, data: bytes) -> list[Packet]:
-        buffer = self._buffer
-        buffer += data
+        if self._buffer or self._dummy_bytes:
+            self._buffer += data
+            source: bytes | bytearray = self._buffer
+        else:
+            source = data  # the common case: parse the received bytes where they are
         packets = []
         start = 0
-        end = len(buffer)
+        end = len(source)
         while True:
             if self._dummy_bytes:
                 skipped = min(self._dummy_bytes, end - start)
@@ -39,24 +42,26 @@ class PacketReader:
                 start += skipped
             if end - start < 4:
                 break
-            (length,) = LENGTH.unpack_from(buffer, start)
+            (length,) = LENGTH.unpack_from(source, start)
             if length < MIN_PACKET or length - 4 > MAX_PACKET:
                 raise FramingError(f"packet length {length} is outside {MIN_PACKET}..{MAX_PACKET + 4}")
             if end - start < length:
                 break
-            header = Header(*HEADER.unpack_from(buffer, start + 4))
+            header = Header._make(HEADER.unpack_from(source, start + 4))
             body = start + MIN_PACKET
             fd_count = 0
             if header.type in WITH_FDS:
                 if length < MIN_PACKET + 4:
                     raise FramingError("a packet with file descriptors lacks their count")
-                (fd_count,) = FD_COUNT.unpack_from(buffer, body)
+                (fd_count,) = FD_COUNT.unpack_from(source, body)
                 if fd_count > MAX_FDS:
                     raise FramingError(f"{fd_count} file descriptors exceed the maximum of {MAX_FDS}")
                 body += 4
                 self._dummy_bytes = fd_count
-            packets.append(Packet(header, bytes(buffer[body : start + length]), fd_count))
+            packets.append(Packet(header, bytes(source[body : start + length]), fd_count))
             start += length
-        if start:
-            del buffer[:start]
+        if source is self._buffer:
+            del self._buffer[:start]
+        elif start < end:
+            self._buffer += data[start:]
         return packets

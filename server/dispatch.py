@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from virtrio.protocol.generated import admin, libvirt_api, lxc, qemu, remote
 from virtrio.protocol.runtime import Procedure, XdrError
@@ -73,8 +73,7 @@ def as_signed(value: int) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
 
 
-@dataclass(slots=True)
-class ResolvedCall:
+class ResolvedCall(NamedTuple):
     """A call that passed every check: what to run and how to answer."""
 
     header: Header
@@ -84,15 +83,49 @@ class ResolvedCall:
     is_async: bool
 
 
-_ASYNC_CACHE: dict[Any, bool] = {}
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Everything about one procedure that does not depend on the call: worked out once."""
+
+    procedure: Procedure
+    decode: Callable[..., Any] | None
+    server_handler: ServerHandler | None
+    server_handler_is_async: bool
+    method: str  # the driver connection's method name
+    api_name: str
+    error_domain: int
+    read_only: object
+    hypervisor_connection: bool  # decides the "not open" message
 
 
-def _is_async(function: Callable[..., Any]) -> bool:
-    key = getattr(function, "__func__", function)
-    known = _ASYNC_CACHE.get(key)
-    if known is None:
-        known = _ASYNC_CACHE[key] = inspect.iscoroutinefunction(function)
-    return known
+_ROUTES: dict[tuple[int, int], Route | None] = {}
+_METHOD_IS_ASYNC: dict[tuple[type, str], bool] = {}
+
+
+def route(program: Program, number: int) -> Route | None:
+    key = (program.number, number)
+    found = _ROUTES.get(key, False)
+    if found is not False:
+        return found
+    procedure = program.procedures.get(number)
+    if procedure is None or procedure.is_event:
+        _ROUTES[key] = None
+        return None
+    proc_facts = program.facts[number]
+    handler = SERVER_HANDLERS.get(key)
+    result = Route(
+        procedure,
+        procedure.args.decode if procedure.args is not None else None,
+        handler,
+        handler is not None and inspect.iscoroutinefunction(handler),
+        program.prefix + procedure.name.lower(),
+        proc_facts.api or procedure.name,
+        error_domain(proc_facts.error_domain),
+        proc_facts.read_only,
+        proc_facts.connection in ("Hypervisor", None),
+    )
+    _ROUTES[key] = result
+    return result
 
 
 def read_only_refuses(rule: object, args: Any) -> bool:
@@ -111,47 +144,53 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
     """The function answering a call, or a LibvirtError to send back instead."""
     if header.status != Status.OK:
         raise rpc_error(f"Unexpected message status {header.status}")
-    procedure = program.procedures.get(header.proc)
-    if procedure is None or procedure.is_event:
+    found = route(program, header.proc)
+    if found is None:
         raise rpc_error(f"unknown procedure: {header.proc}")
     if not session.authenticated and not (program is REMOTE and header.proc in NO_AUTH_NEEDED):
         raise rpc_error("authentication required")
     args = None
-    if procedure.args is not None:
+    if found.decode is not None:
         try:
             # libvirtd ignores bytes after the arguments (old go-libvirt sends some): so do we.
-            args = procedure.args.decode(payload, exact=False)
+            args = found.decode(payload, 0, False)
         except XdrError as error:
-            session.log.debug("cannot decode %s arguments: %s", procedure.name, error)
+            session.log.debug("cannot decode %s arguments: %s", found.procedure.name, error)
             raise rpc_error("Unable to decode message payload") from None
-    server_handler = SERVER_HANDLERS.get((program.number, header.proc))
-    if server_handler is not None:
-        return ResolvedCall(header, procedure, server_handler, (session, args), _is_async(server_handler))
+    if found.server_handler is not None:
+        return ResolvedCall(header, found.procedure, found.server_handler, (session, args),
+                            found.server_handler_is_async)  # fmt: skip
 
-    proc_facts = program.facts[header.proc]
     conn = session.conn
     if conn is None:
-        if proc_facts.connection == "Hypervisor" or proc_facts.connection is None:
+        if found.hypervisor_connection:
             raise internal_error(libvirt_api.VIR_FROM_RPC, "hypervisor connection not open")
         raise internal_error(libvirt_api.VIR_FROM_RPC, "connection not open")
-    api_name = proc_facts.api or procedure.name
-    if session.read_only and read_only_refuses(proc_facts.read_only, args):
-        raise read_only_denied(error_domain(proc_facts.error_domain), api_name)
-    method = getattr(conn, program.prefix + procedure.name.lower(), None)
+    if session.read_only and found.read_only is not None and read_only_refuses(found.read_only, args):
+        raise read_only_denied(found.error_domain, found.api_name)
+    method = getattr(conn, found.method, None)
     if method is None:
-        raise no_support(error_domain(proc_facts.error_domain), api_name)
-    arguments = () if procedure.args is None else (args,)
-    is_async = _is_async(method)
-    for rule in session.daemon.fault_rules:
-        if rule.matches(procedure.name, args):
-            return ResolvedCall(header, procedure, faults.wrap(rule, method, is_async), arguments, True)
-    return ResolvedCall(header, procedure, method, arguments, is_async)
+        raise no_support(found.error_domain, found.api_name)
+    arguments = () if found.decode is None else (args,)
+    key = (type(conn), found.method)
+    is_async = _METHOD_IS_ASYNC.get(key)
+    if is_async is None:
+        is_async = _METHOD_IS_ASYNC[key] = inspect.iscoroutinefunction(method)
+    rules = session.daemon.fault_rules
+    if rules:
+        for rule in rules:
+            if rule.matches(found.procedure.name, args):
+                return ResolvedCall(header, found.procedure, faults.wrap(rule, method, is_async), arguments, True)
+    return ResolvedCall(header, found.procedure, method, arguments, is_async)
 
 
 def reply_payload(call: ResolvedCall, result: Any) -> bytes:
-    if call.procedure.ret is None:
+    ret = call.procedure.ret
+    if ret is None:
         return b""
-    return call.procedure.ret.encode(result)
+    buffer = bytearray()
+    ret.encode_into(buffer, result)
+    return bytes(buffer)
 
 
 def unexpected_failure(error: BaseException) -> LibvirtError:

@@ -27,11 +27,11 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc import keepalive
 from virtrio.rpc.errors import LibvirtError, rpc_error
 from virtrio.rpc.framing import FramingError, PacketReader
-from virtrio.rpc.packet import Header, MessageType, Packet, Status, encode_packet
+from virtrio.rpc.packet import Header, MessageType, Packet, Status, encode_packet, encode_reply
 
 from .dispatch import Program, ResolvedCall, as_signed, reply_payload, resolve, unexpected_failure
 from .events import encode_event
-from .socket_io import SocketWriter, receive
+from .socket_io import RECEIVE_SIZE, SocketWriter, receive
 from .streams import ClientStream
 
 if TYPE_CHECKING:
@@ -123,10 +123,12 @@ class ClientSession:
     async def _read_loop(self) -> None:
         reader = PacketReader()
         reads = 0
+        drained = False
         while not self._closing:
-            data, fds = await receive(self.sock)
+            data, fds = await receive(self.sock, wait_first=drained)
             if not data:
                 return
+            drained = len(data) < RECEIVE_SIZE
             reads += 1
             if reads == READS_BEFORE_YIELDING:
                 reads = 0
@@ -237,7 +239,7 @@ class ClientSession:
             self.streams.pop(call.header.serial, None)
             await self.send_error(call.header, unexpected_failure(error))
             return
-        await self.send(encode_packet(call.header.reply(), payload))
+        await self.send(encode_reply(call.header, payload))
         if stream is not None:
             self.start_task(stream.run)
         if call.procedure.name == "CONNECT_CLOSE" and call.procedure.program == call.header.prog:

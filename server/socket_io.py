@@ -16,8 +16,14 @@ RECEIVE_SIZE = 256 * 1024
 _ANCILLARY_SPACE = socket.CMSG_SPACE(32 * 4)  # room for VIR_NET_MESSAGE_NUM_FDS_MAX descriptors
 
 
-async def receive(sock: socket.socket) -> tuple[bytes, list[int]]:
-    """Bytes from the socket (b"" at its end), with any file descriptors that came along."""
+async def receive(sock: socket.socket, wait_first: bool = False) -> tuple[bytes, list[int]]:
+    """Bytes from the socket (b"" at its end), with any file descriptors that came along.
+
+    wait_first skips a read that would find nothing: after a read that drained the socket,
+    the client is most likely waiting for our answer, not sending more.
+    """
+    if wait_first:
+        await trio.lowlevel.wait_readable(sock)
     while True:
         try:
             data, ancillary, _flags, _address = sock.recvmsg(RECEIVE_SIZE, _ANCILLARY_SPACE)
