@@ -23,7 +23,7 @@ def is_keepalive(header: Header) -> bool:
     return header.prog == PROGRAM
 
 
-@dataclass
+@dataclass(slots=True)
 class KeepaliveSchedule:
     """When to ping a silent client and when to give up on it, as libvirtd does.
 

@@ -16,6 +16,7 @@ from .config import Config
 from .dispatch import ADMIN_PROGRAMS, HYPERVISOR_PROGRAMS
 from .faults import parse_rule
 from .listeners import Listener, remove_socket_file
+from .quiet_clients import QuietClients
 from .session import ClientSession
 
 log = logging.getLogger("virtrio.server.daemon")
@@ -51,6 +52,8 @@ class Daemon:
                 nursery.start_soon(self._watch_signals, nursery.cancel_scope)
                 if self.idle_timeout is not None:
                     nursery.start_soon(self._watch_idle, self.idle_timeout, nursery.cancel_scope)
+                self._quiet = QuietClients(lambda session: nursery.start_soon(self._run_session, session))
+                nursery.start_soon(self._quiet.run)
                 for listener in listeners:
                     nursery.start_soon(self._accept_loop, listener, nursery)
                 task_status.started()
@@ -102,7 +105,7 @@ class Daemon:
             client.setblocking(False)
             session = ClientSession(self, client, listener.kind, programs)
             self.sessions.add(session)
-            nursery.start_soon(self._run_session, session)
+            self._quiet.add(session)
 
     async def _run_session(self, session: ClientSession) -> None:
         try:

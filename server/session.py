@@ -44,6 +44,11 @@ _ids = itertools.count(1)
 
 
 class ClientSession:
+    # Thousands of idle clients each have one: slots, and containers made on first use.
+    __slots__ = ("_closing", "_lanes", "_nursery", "_outstanding", "_slot_freed", "authenticated",
+                 "close_callback_registered", "conn", "connected_at", "daemon", "event_callbacks", "id", "identity",
+                 "keepalive", "kind", "log", "programs", "read_only", "sock", "streams", "writer")  # fmt: skip
+
     def __init__(self, daemon: Daemon, sock: socket.socket, kind: str, programs: dict) -> None:
         self.daemon = daemon
         self.sock = sock

@@ -49,6 +49,10 @@ class SocketWriter:
     client that does not read must not make the daemon buffer without bound.
     """
 
+    # Thousands of idle clients each have one: keep it small, the queue made on first use.
+    __slots__ = ("_flushing", "_hard_limit", "_overflow", "_pending", "_pending_bytes", "_progress", "_soft_limit",
+                 "_start_task", "broken", "sock")  # fmt: skip
+
     def __init__(
         self,
         sock: socket.socket,
@@ -62,7 +66,7 @@ class SocketWriter:
         self._overflow = overflow
         self._soft_limit = soft_limit
         self._hard_limit = hard_limit
-        self._pending: deque[memoryview] = deque()
+        self._pending: deque[memoryview] | None = None
         self._pending_bytes = 0
         self._flushing = False
         self._progress: trio.Event | None = None
@@ -82,6 +86,8 @@ class SocketWriter:
             if sent == len(data):
                 return
             data = memoryview(data)[sent:]
+        if self._pending is None:
+            self._pending = deque()
         self._pending.append(memoryview(data))
         self._pending_bytes += len(data)
 
@@ -125,7 +131,7 @@ class SocketWriter:
                     continue
                 except OSError:
                     self.broken = True
-                    self._pending.clear()
+                    self._pending = None
                     self._pending_bytes = 0
                     raise trio.BrokenResourceError("the client went away") from None
                 self._pending_bytes -= sent
