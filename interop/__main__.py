@@ -13,7 +13,22 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--quick", action="store_true", help="fewer iterations and one round: ends within a minute")
     bench.add_argument("--rounds", type=int, help="rounds per workload (best counts)")
     bench.add_argument("--only", nargs="*", help="run just these workloads")
+    compare = commands.add_parser("compare", help="run the corpus against both daemons and compare")
+    compare.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are identical")
+    compare.add_argument("--only", nargs="*", help="run just these scenarios (file names without suffix)")
+    compare.add_argument("--reference-twice", action="store_true",
+                         help="compare libvirtd with itself: shows the normalisation hides nothing real")  # fmt: skip
+    capture = commands.add_parser("capture", help="record both daemons' traffic for one scenario")
+    capture.add_argument("scenario")
     options = parser.parse_args(argv)
+    if options.command == "compare":
+        from .compare import run as run_compare
+
+        return run_compare(options.fail_under, options.only, options.reference_twice)
+    if options.command == "capture":
+        from .capture import run as run_capture
+
+        return run_capture(options.scenario)
     if options.command == "bench":
         from .bench import run
 
