@@ -143,7 +143,7 @@ def cold_start(kind: str, workdir: Path) -> float:
     if kind == "virtrio":
         command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "--timeout", "30"]
         name = "virtrio.socket"
-        environment = None
+        environment = {}
     else:
         for sub in ("drivers", "run", "config", "cache"):
             (directory / sub).mkdir()
@@ -151,14 +151,17 @@ def cold_start(kind: str, workdir: Path) -> float:
         config.write_text('auth_unix_rw = "none"\nauth_unix_ro = "none"\n')
         command = ["/usr/sbin/libvirtd", "--config", str(config), "--timeout", "30"]
         name = "libvirtd.socket"
-        import os
-
-        environment = dict(os.environ, LIBVIRT_DRIVER_DIR=str(directory / "drivers"),
-                           XDG_RUNTIME_DIR=str(directory / "run"), XDG_CONFIG_HOME=str(directory / "config"),
-                           XDG_CACHE_HOME=str(directory / "cache"))  # fmt: skip
+        environment = {
+            "LIBVIRT_DRIVER_DIR": str(directory / "drivers"),
+            "XDG_RUNTIME_DIR": str(directory / "run"),
+            "XDG_CONFIG_HOME": str(directory / "config"),
+            "XDG_CACHE_HOME": str(directory / "cache"),
+        }
+    # systemd-socket-activate hands the daemon only the variables named with -E.
+    passed = [f"-E{key}={value}" for key, value in environment.items()]
     activator = subprocess.Popen(
-        ["systemd-socket-activate", "-l", str(sock), f"--fdname={name}", *command],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment,
+        ["systemd-socket-activate", "-l", str(sock), f"--fdname={name}", *passed, *command],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         wait_for_socket(sock, activator)  # the activator's own socket: the daemon is not started yet

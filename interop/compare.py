@@ -114,6 +114,12 @@ def normalise(text: str, daemon: RunningDaemon, known_uuids: set[str]) -> str:
     text = UUID.sub(lambda m: m.group() if m.group() in known_uuids else "<uuid>", text)
     text = re.sub(r"CPU time:\s+\S+", "CPU time: <time>", text)
     text = re.sub(r"(cpu[._]time\S*\s*:?\s*)\d+", r"\1<time>", text)
+    # The test driver derives block and interface counters from the clock.
+    text = re.sub(r"^(\S+ (?:rd|wr|rx|tx)_\w+|\S+ errs|\S+ rx_\w+) \d+$", r"\1 <counter>", text, flags=re.M)
+    text = re.sub(r"^( (?:number of|error count)[^:]*:\s+)\d+$", r"\1<counter>", text, flags=re.M)
+    # Creation times of snapshots and checkpoints.
+    text = re.sub(r"<creationTime>\d+</creationTime>", "<creationTime>…</creationTime>", text)
+    text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}", "<date>", text)
     return text
 
 

@@ -21,6 +21,7 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, internal_error, report
 
 from .formats import SYSINFO_XML, capabilities_xml, domain_xml, network_xml, pool_xml
+from .parse import parse_domain_xml
 from .state import Domain, Network, Pool, TestState, default_state
 
 log = logging.getLogger("virtrio.drivers.test")
@@ -267,6 +268,65 @@ class TestConnection(DriverConnection):
         domain = self._domain(args.dom)
         self._check_active(domain)
         return StreamReply(remote.remote_domain_screenshot_ret("image/png"), screenshot_source())
+
+    def _define(self, xml: str) -> tuple[Domain, bool]:
+        """Add or update a persistent domain from XML; True when it was new."""
+        parsed = parse_domain_xml(xml, self.state)
+        existing = self.state.domains.get(parsed.name)
+        if existing is not None:
+            if existing.uuid != parsed.uuid:
+                detail = f"domain '{parsed.name}' is already defined with uuid {existing.uuid_text}"
+                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
+            parsed.id, parsed.state, parsed.reason = existing.id, existing.state, existing.reason
+            parsed.autostart = existing.autostart
+        else:
+            clash = self.state.domain_by_uuid(parsed.uuid)
+            if clash is not None:
+                detail = f"domain '{clash.name}' already exists with uuid {clash.uuid_text}"
+                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
+        self.state.add_domain(parsed)
+        return parsed, existing is None
+
+    def domain_define_xml(self, args: remote.remote_domain_define_xml_args):
+        domain, new = self._define(args.xml)
+        detail = api.VIR_DOMAIN_EVENT_DEFINED_ADDED if new else api.VIR_DOMAIN_EVENT_DEFINED_UPDATED
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_DEFINED, detail)
+        return remote.remote_domain_define_xml_ret(_nonnull_domain(domain))
+
+    def domain_define_xml_flags(self, args: remote.remote_domain_define_xml_flags_args):
+        check_flags(args.flags, api.VIR_DOMAIN_DEFINE_VALIDATE, FROM_TEST, "testDomainDefineXMLFlags")
+        ret = self.domain_define_xml(remote.remote_domain_define_xml_args(args.xml))
+        return remote.remote_domain_define_xml_flags_ret(ret.dom)
+
+    def domain_undefine(self, args: remote.remote_domain_undefine_args) -> None:
+        self.domain_undefine_flags(remote.remote_domain_undefine_flags_args(args.dom, 0))
+
+    def domain_undefine_flags(self, args: remote.remote_domain_undefine_flags_args) -> None:
+        allowed = (
+            api.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+            | api.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
+            | api.VIR_DOMAIN_UNDEFINE_NVRAM
+            | api.VIR_DOMAIN_UNDEFINE_KEEP_NVRAM
+            | api.VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA
+        )
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainUndefineFlags")
+        domain = self._domain(args.dom)
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_UNDEFINED, api.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED)
+        if domain.active:
+            domain.persistent = False  # a running domain lives on as a transient one
+        else:
+            self.state.remove_domain(domain)
+
+    def connect_num_of_defined_domains(self) -> remote.remote_connect_num_of_defined_domains_ret:
+        return remote.remote_connect_num_of_defined_domains_ret(sum(not d.active for d in self.state.domains.values()))
+
+    def connect_list_defined_domains(self, args: remote.remote_connect_list_defined_domains_args):
+        names = [d.name for d in self.state.domains.values() if not d.active][: args.maxnames]
+        return remote.remote_connect_list_defined_domains_ret(names)
+
+    def connect_list_domains(self, args: remote.remote_connect_list_domains_args):
+        ids = sorted(d.id for d in self.state.domains.values() if d.active)[: args.maxids]
+        return remote.remote_connect_list_domains_ret(ids)
 
     # ----------------------------------------------------------------- networks
     def connect_list_all_networks(self, args: remote.remote_connect_list_all_networks_args):

@@ -108,6 +108,7 @@ class TestState:
     def __init__(self) -> None:
         self.host = HostInfo()
         self.domains: dict[str, Domain] = {}
+        self._by_uuid: dict[bytes, Domain] = {}
         self.networks: dict[str, Network] = {}
         self.pools: dict[str, Pool] = {}
         self.interfaces: dict[str, Interface] = {}
@@ -121,7 +122,18 @@ class TestState:
         domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, reason
 
     def domain_by_uuid(self, raw: bytes) -> Domain | None:
-        return next((d for d in self.domains.values() if d.uuid == raw), None)
+        return self._by_uuid.get(raw)
+
+    def add_domain(self, domain: Domain) -> None:
+        old = self.domains.get(domain.name)
+        if old is not None:
+            self._by_uuid.pop(old.uuid, None)
+        self.domains[domain.name] = domain
+        self._by_uuid[domain.uuid] = domain
+
+    def remove_domain(self, domain: Domain) -> None:
+        self.domains.pop(domain.name, None)
+        self._by_uuid.pop(domain.uuid, None)
 
 
 def default_state() -> TestState:
@@ -133,7 +145,7 @@ def default_state() -> TestState:
         disks=[Disk("/guest/diskimage1", "vda", "virtio", "0x01:0x00")],
         network_mac="aa:bb:cc:dd:ee:ff",
     )
-    state.domains[test.name] = test
+    state.add_domain(test)
     state.start_domain(test, api.VIR_DOMAIN_RUNNING_BOOTED)
     state.networks["default"] = Network("default", uuid.UUID("dd8fe884-6c02-601e-7551-cca97df1c5df").bytes, "virbr0")
     state.pools["default-pool"] = Pool(

@@ -1,0 +1,71 @@
+"""Reading domain XML into the test driver's objects (the parts it keeps so far)."""
+
+from __future__ import annotations
+
+import uuid
+
+from lxml import etree
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
+
+from .state import Domain, TestState
+
+UNITS = {"b": 1, "bytes": 1, "k": 1024, "kib": 1024, "kb": 1000, "m": 1 << 20, "mib": 1 << 20, "mb": 10**6,
+         "g": 1 << 30, "gib": 1 << 30, "gb": 10**9, "t": 1 << 40, "tib": 1 << 40, "tb": 10**12}  # fmt: skip
+
+
+def xml_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
+
+
+def _kib(element: etree._Element | None, default: int) -> int:
+    if element is None or not (element.text or "").strip():
+        return default
+    unit = element.get("unit", "KiB").lower()
+    if unit not in UNITS:
+        raise xml_error(f"unknown unit '{element.get('unit')}'")
+    try:
+        value = int(element.text.strip())
+    except ValueError:
+        detail = f"Invalid value '{element.text.strip()}' for element or attribute './{element.tag}[1]'"
+        raise xml_error(detail) from None
+    return value * UNITS[unit] // 1024
+
+
+def parse_domain_xml(text: str, state: TestState) -> Domain:
+    if any("\udc80" <= c <= "\udcff" for c in text):  # bytes that were not UTF-8
+        raise xml_error("the XML is not valid UTF-8")
+    try:
+        root = etree.fromstring(text.encode())
+    except etree.XMLSyntaxError as error:
+        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"(domain_definition):1: {error.msg}") from None
+    if root.tag != "domain":
+        raise xml_error(f"unexpected root element <{root.tag}>, expecting <domain>")
+    kind = root.get("type")
+    if kind is None:
+        raise xml_error("missing domain type attribute")
+    if kind != "test":
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN,
+                     f"Emulator '{kind}' does not support virt type '{kind}'")  # fmt: skip
+    name = root.findtext("name")
+    if not name:
+        raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN, "missing name information")
+    raw_uuid = root.findtext("uuid")
+    try:
+        domain_uuid = uuid.UUID(raw_uuid.strip()).bytes if raw_uuid else uuid.uuid4().bytes
+    except ValueError:
+        raise xml_error("malformed uuid element") from None
+    max_memory = _kib(root.find("memory"), 0)
+    memory = _kib(root.find("currentMemory"), max_memory)
+    vcpu_text = root.findtext("vcpu")
+    vcpus = int(vcpu_text) if vcpu_text and vcpu_text.strip().isdigit() else 1
+    os_type = root.find("os/type")
+    return Domain(
+        name,
+        domain_uuid,
+        max_memory=max_memory,
+        memory=min(memory, max_memory) if max_memory else memory,
+        vcpus=vcpus,
+        arch=os_type.get("arch", "i686") if os_type is not None else "i686",
+        os_type=(os_type.text or "hvm").strip() if os_type is not None else "hvm",
+    )
