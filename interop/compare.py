@@ -81,12 +81,12 @@ def load_corpus(directory: Path = CORPUS, only: list[str] | None = None) -> list
     return scenarios
 
 
-def client_uri(scenario: Scenario, daemon: RunningDaemon) -> str:
+def client_uri(scenario: Scenario, daemon: RunningDaemon, socket_path: Path | None = None) -> str:
     uri = scenario.uri
     if uri.startswith("node:"):
         uri = f"test://{EXAMPLES / uri[5:]}"
     scheme, rest = uri.split("://", 1)
-    sock = daemon.ro if scenario.read_only else daemon.rw
+    sock = socket_path or (daemon.ro if scenario.read_only else daemon.rw)
     return f"{scheme}+unix://{rest}?socket={sock}"
 
 
@@ -123,10 +123,10 @@ def normalise(text: str, daemon: RunningDaemon, known_uuids: set[str]) -> str:
     return text
 
 
-def run_scenario(scenario: Scenario, daemon: RunningDaemon) -> list[str]:
+def run_scenario(scenario: Scenario, daemon: RunningDaemon, socket_path: Path | None = None) -> list[str]:
     """One normalised transcript entry per command: exit status, output, errors."""
     holder = Holder(daemon) if scenario.uri == "test:///default" else None
-    uri = client_uri(scenario, daemon)
+    uri = client_uri(scenario, daemon, socket_path)
     known_uuids = chosen_uuids()
     transcript = []
     try:
