@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import struct
+import time
 from typing import TYPE_CHECKING, Any
 
 import trio
@@ -45,9 +46,30 @@ _ids = itertools.count(1)
 
 class ClientSession:
     # Thousands of idle clients each have one: slots, and containers made on first use.
-    __slots__ = ("_closing", "_lanes", "_nursery", "_outstanding", "_slot_freed", "authenticated",
-                 "close_callback_registered", "conn", "connected_at", "daemon", "event_callbacks", "id", "identity",
-                 "keepalive", "kind", "log", "programs", "read_only", "sock", "streams", "writer")  # fmt: skip
+    __slots__ = (
+        "_closing",
+        "_lanes",
+        "_nursery",
+        "_outstanding",
+        "_slot_freed",
+        "authenticated",
+        "close_callback_registered",
+        "conn",
+        "connected_at",
+        "daemon",
+        "event_callbacks",
+        "id",
+        "identity",
+        "keepalive",
+        "kind",
+        "log",
+        "programs",
+        "read_only",
+        "sock",
+        "streams",
+        "wall_connected_at",
+        "writer",
+    )  # fmt: skip
 
     def __init__(self, daemon: Daemon, sock: socket.socket, kind: str, programs: dict) -> None:
         self.daemon = daemon
@@ -60,6 +82,7 @@ class ClientSession:
         self.read_only = kind == "ro"
         self.authenticated = True  # auth type "none" on every socket
         self.connected_at = trio.current_time()
+        self.wall_connected_at = time.time()
         self.identity = peer_identity(sock)
         config = daemon.config
         interval, count = (
@@ -201,6 +224,11 @@ class ClientSession:
             await self._slot_freed.wait()
         self._outstanding += 1
         self.start_task(self._run_async, call)
+
+    @property
+    def busy_calls(self) -> int:
+        """Calls of this client that are waiting or running as tasks."""
+        return self._outstanding
 
     def _lane(self, high_priority: bool) -> trio.Semaphore:
         if self._lanes is None:
