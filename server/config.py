@@ -42,6 +42,9 @@ class Config:
     test_default_persistent: bool = False
     # If not empty, test:///PATH files are opened only under these folders.
     test_file_dirs: list[str] = field(default_factory=list)
+    # Bytes that may wait to be sent to one client before it is disconnected (events pile
+    # up for a client that does not read; replies and stream data wait instead).
+    max_client_queue_bytes: int = 64 << 20
     # Make chosen procedures fail or wait (see server/faults.py for the rule syntax).
     fault_rules: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

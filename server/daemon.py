@@ -7,6 +7,7 @@ import signal
 import socket
 
 import trio
+
 from virtrio.drivers.base import ConnectionContext, Driver, DriverConnection
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import trio
+
 from virtrio.rpc.errors import report
 
 OBJECT_FIELDS = ("dom", "net", "pool", "vol", "dev", "iface", "secret", "nwfilter")

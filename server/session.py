@@ -23,6 +23,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import trio
+
 from virtrio.drivers.base import DriverConnection, Event, StreamReply
 from virtrio.protocol.generated import remote
 from virtrio.rpc import keepalive
@@ -95,7 +96,8 @@ class ClientSession:
         self.event_callbacks: dict[int, tuple[str, str]] = {}  # callback id -> (family, style)
         self.streams: dict[int, ClientStream] = {}
         self._nursery: trio.Nursery | None = None
-        self.writer = SocketWriter(sock, self.start_task, self._overflowed)
+        queue_limit = config.max_client_queue_bytes
+        self.writer = SocketWriter(sock, self.start_task, self._overflowed, min(4 << 20, queue_limit), queue_limit)
         self._closing = False
         # Made on first use: most clients never run a call that waits.
         self._lanes: tuple[trio.Semaphore, trio.Semaphore] | None = None

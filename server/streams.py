@@ -14,6 +14,7 @@ import logging
 from typing import TYPE_CHECKING
 
 import trio
+
 from virtrio.drivers.base import StreamReply
 from virtrio.rpc import stream as packets
 from virtrio.rpc.errors import LibvirtError

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from lxml import etree
+
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from virtrio.protocol.generated import remote
 from virtrio.rpc import keepalive
 from virtrio.rpc.packet import HEADER, MessageType, Status, encode_packet
@@ -280,3 +281,29 @@ def test_clients_do_not_block_each_other(shared_daemon: DaemonProcess) -> None:
     for thread in threads:
         thread.join(60)
     assert failures == []
+
+
+def test_a_client_that_does_not_read_its_events_is_dropped_and_nobody_else_waits(tmp_path: Path) -> None:
+    small = start_daemon(tmp_path / "events", config="max_client_queue_bytes = 65536\n")
+    try:
+        sleeper = RawClient(small.rw)
+        sleeper.open()
+        register = remote.CODECS["remote_connect_domain_event_callback_register_any_args"].encode(
+            remote.remote_connect_domain_event_callback_register_any_args(0, None)
+        )
+        assert sleeper.call(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, register).payload
+        sleeper.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # and never reads again
+        actor = RawClient(small.rw)
+        actor.open()
+        started = time.monotonic()
+        for round_number in range(3000):
+            for proc in (remote.REMOTE_PROC_DOMAIN_SUSPEND, remote.REMOTE_PROC_DOMAIN_RESUME):
+                assert actor.call(proc, domain_ref()).header.status == Status.OK
+            if round_number % 500 == 499 and "too much data" in small.log():
+                break
+        assert time.monotonic() - started < 120
+        assert "too much data waiting to be sent" in small.log()
+        assert sleeper.is_closed(timeout=10)
+        assert actor.call(remote.REMOTE_PROC_CONNECT_GET_TYPE).header.status == Status.OK
+    finally:
+        assert small.stop() == 0

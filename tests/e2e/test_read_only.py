@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from virtrio.protocol.generated import libvirt_api, remote
 from virtrio.protocol.layout import Layouts, StructRef
 from virtrio.protocol.sources import load_sources

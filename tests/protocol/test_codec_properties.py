@@ -7,6 +7,7 @@ import importlib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from virtrio.protocol.layout import Layouts, StructRef
 from virtrio.protocol.model import Struct
 from virtrio.protocol.reference_codec import ReferenceCodec

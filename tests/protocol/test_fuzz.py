@@ -10,6 +10,7 @@ import random
 import struct
 
 import pytest
+
 from virtrio.protocol.generated import admin, keepalive, lxc, qemu, remote
 from virtrio.protocol.layout import Layouts, StructRef
 from virtrio.protocol.runtime import Codec, XdrError

@@ -6,6 +6,7 @@ import struct
 from pathlib import Path
 
 import pytest
+
 from virtrio.protocol.generated import keepalive, lxc, qemu, remote, virnet
 from virtrio.protocol.runtime import Codec
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from virtrio.protocol.model import Annotation, ConstRef, Enum, Struct, Typedef, Union_
 from virtrio.protocol.parser import XdrSyntaxError, parse_file
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from virtrio.protocol.model import Declaration, Enum, Struct, Union_
 from virtrio.protocol.sources import PROTOCOL_FILES, ProtocolSources
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 import pytest
+
 from virtrio.protocol.generated import admin, keepalive, lxc, qemu, remote
 from virtrio.protocol.sources import ProtocolSources
 

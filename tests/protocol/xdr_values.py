@@ -6,6 +6,7 @@ import importlib
 from typing import Any
 
 from hypothesis import strategies as st
+
 from virtrio.protocol.layout import (
     FixedArray,
     FixedOpaque,

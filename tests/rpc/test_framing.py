@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from virtrio.rpc.framing import FramingError, PacketReader
 from virtrio.rpc.packet import MAX_PACKET, Header, MessageType, Status, encode_packet
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from virtrio.server.config import ConfigError, load_config, parse_conf
 from virtrio.server.faults import FaultRuleError, parse_rule
 
