@@ -140,6 +140,14 @@ class TestConnection(DriverConnection):
     def node_get_free_memory(self) -> remote.remote_node_get_free_memory_ret:
         return remote.remote_node_get_free_memory_ret(self.state.host.free_memory_kib * 1024)
 
+    def node_get_cells_free_memory(self, args: remote.remote_node_get_cells_free_memory_args):
+        cells = self.state.host.cell_free_kib
+        if args.startCell < 0 or args.startCell >= len(cells):
+            detail = f"Range exceeds available cells: {args.startCell} > {len(cells)}"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        chosen = cells[args.startCell : args.startCell + args.maxcells]
+        return remote.remote_node_get_cells_free_memory_ret([kib * 1024 for kib in chosen])
+
     def node_get_security_model(self) -> remote.remote_node_get_security_model_ret:
         return remote.remote_node_get_security_model_ret(_c_chars("testSecurity"), _c_chars(""))
 
@@ -213,7 +221,8 @@ class TestConnection(DriverConnection):
     def domain_get_xml_desc(self, args: remote.remote_domain_get_xml_desc_args):
         allowed = api.VIR_DOMAIN_XML_SECURE | api.VIR_DOMAIN_XML_INACTIVE | api.VIR_DOMAIN_XML_UPDATE_CPU
         check_flags(args.flags, allowed | api.VIR_DOMAIN_XML_MIGRATABLE, FROM_TEST, "testDomainGetXMLDesc")
-        return remote.remote_domain_get_xml_desc_ret(domain_xml(self._domain(args.dom)))
+        inactive = bool(args.flags & api.VIR_DOMAIN_XML_INACTIVE)
+        return remote.remote_domain_get_xml_desc_ret(domain_xml(self._domain(args.dom), inactive))
 
     def domain_suspend(self, args: remote.remote_domain_suspend_args) -> None:
         domain = self._domain(args.dom)
@@ -244,9 +253,105 @@ class TestConnection(DriverConnection):
         self._stop(domain, api.VIR_DOMAIN_SHUTOFF_DESTROYED, api.VIR_DOMAIN_EVENT_STOPPED_DESTROYED)
 
     def domain_shutdown(self, args: remote.remote_domain_shutdown_args) -> None:
+        self.domain_shutdown_flags(remote.remote_domain_shutdown_flags_args(args.dom, 0))
+
+    def domain_shutdown_flags(self, args: remote.remote_domain_shutdown_flags_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainShutdownFlags")
         domain = self._domain(args.dom)
-        self._check_active(domain)
+        if domain.state != api.VIR_DOMAIN_RUNNING:
+            raise internal_error(FROM_TEST, f"domain '{domain.name}' not running")
         self._stop(domain, api.VIR_DOMAIN_SHUTOFF_SHUTDOWN, api.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+
+    def domain_set_memory_flags(self, args: remote.remote_domain_set_memory_flags_args) -> None:
+        allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_MEM_MAXIMUM
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainSetMemoryFlags")
+        domain = self._domain(args.dom)
+        if args.flags & api.VIR_DOMAIN_MEM_MAXIMUM:
+            if domain.active and args.flags & api.VIR_DOMAIN_AFFECT_LIVE:
+                raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot resize the maximum memory on an "
+                             "active domain")  # fmt: skip
+            domain.max_memory = args.memory
+            domain.memory = min(domain.memory, args.memory)
+            return
+        if args.memory > domain.max_memory:
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "cannot set memory higher than max memory")
+        domain.memory = args.memory
+
+    def domain_set_memory(self, args: remote.remote_domain_set_memory_args) -> None:
+        flags = api.VIR_DOMAIN_AFFECT_LIVE
+        self.domain_set_memory_flags(remote.remote_domain_set_memory_flags_args(args.dom, args.memory, flags))
+
+    def domain_set_max_memory(self, args: remote.remote_domain_set_max_memory_args) -> None:
+        flags = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_MEM_MAXIMUM
+        self.domain_set_memory_flags(remote.remote_domain_set_memory_flags_args(args.dom, args.memory, flags))
+
+    def domain_get_vcpus_flags(self, args: remote.remote_domain_get_vcpus_flags_args):
+        allowed = (api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_VCPU_MAXIMUM
+                   | api.VIR_DOMAIN_VCPU_GUEST)  # fmt: skip
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainGetVcpusFlags")
+        domain = self._domain(args.dom)
+        if args.flags & api.VIR_DOMAIN_AFFECT_LIVE and not domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
+        value = domain.max_vcpus if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM else domain.vcpus
+        return remote.remote_domain_get_vcpus_flags_ret(value)
+
+    def domain_get_max_vcpus(self, args: remote.remote_domain_get_max_vcpus_args):
+        return remote.remote_domain_get_max_vcpus_ret(self._domain(args.dom).max_vcpus)
+
+    def domain_set_vcpus_flags(self, args: remote.remote_domain_set_vcpus_flags_args) -> None:
+        allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_VCPU_MAXIMUM
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainSetVcpusFlags")
+        domain = self._domain(args.dom)
+        if not args.nvcpus:
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "argument unsupported: nvcpus must be positive")
+        if args.nvcpus > domain.max_vcpus and not args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM:
+            detail = (f"requested cpu amount exceeds maximum supported amount ({args.nvcpus} > "
+                      f"{domain.max_vcpus})")  # fmt: skip
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM:
+            domain.max_vcpus = args.nvcpus
+            domain.vcpus = min(domain.vcpus, args.nvcpus)
+        else:
+            domain.vcpus = args.nvcpus
+
+    def domain_set_vcpus(self, args: remote.remote_domain_set_vcpus_args) -> None:
+        flags = api.VIR_DOMAIN_AFFECT_LIVE
+        self.domain_set_vcpus_flags(remote.remote_domain_set_vcpus_flags_args(args.dom, args.nvcpus, flags))
+
+    def domain_set_metadata(self, args: remote.remote_domain_set_metadata_args) -> None:
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainSetMetadata")  # fmt: skip
+        domain = self._domain(args.dom)
+        if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
+            if args.uri is None:
+                raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "missing namespace URI")
+            if args.metadata is None:
+                domain.metadata.pop(args.uri, None)
+            else:
+                domain.metadata[args.uri] = args.metadata
+        elif args.type == api.VIR_DOMAIN_METADATA_TITLE:
+            domain.title = args.metadata or None
+        elif args.type == api.VIR_DOMAIN_METADATA_DESCRIPTION:
+            domain.description = args.metadata or None
+        else:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"unknown metadata type '{args.type}'")
+        self.state.events.emit(Event("domain", api.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, domain.uuid,
+                                     (_nonnull_domain(domain), args.type, args.uri)))  # fmt: skip
+
+    def domain_get_metadata(self, args: remote.remote_domain_get_metadata_args):
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainGetMetadata")  # fmt: skip
+        domain = self._domain(args.dom)
+        if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
+            value = domain.metadata.get(args.uri or "")
+        elif args.type == api.VIR_DOMAIN_METADATA_TITLE:
+            value = domain.title
+        else:
+            value = domain.description
+        if value is None:
+            raise report(api.VIR_ERR_NO_DOMAIN_METADATA, api.VIR_FROM_DOMAIN,
+                         "Requested metadata element is not present")  # fmt: skip
+        return remote.remote_domain_get_metadata_ret(value)
 
     def domain_reboot(self, args: remote.remote_domain_reboot_args) -> None:
         self._check_active(self._domain(args.dom))
@@ -340,6 +445,16 @@ class TestConnection(DriverConnection):
             raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, f"no network with matching name '{args.name}'")
         return remote.remote_network_lookup_by_name_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
+    def network_lookup_by_uuid(self, args: remote.remote_network_lookup_by_uuid_args):
+        network = next((n for n in self.state.networks.values() if n.uuid == args.uuid), None)
+        if network is None:
+            detail = f"no network with matching uuid '{uuid.UUID(bytes=args.uuid)}'"
+            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, detail)
+        return remote.remote_network_lookup_by_uuid_ret(remote.remote_nonnull_network(network.name, network.uuid))
+
+    def network_set_autostart(self, args: remote.remote_network_set_autostart_args) -> None:
+        self._network(args.net).autostart = bool(args.autostart)
+
     def network_get_xml_desc(self, args: remote.remote_network_get_xml_desc_args):
         check_flags(args.flags, api.VIR_NETWORK_XML_INACTIVE, FROM_TEST, "testNetworkGetXMLDesc")
         return remote.remote_network_get_xml_desc_ret(network_xml(self._network(args.net)))
@@ -381,6 +496,16 @@ class TestConnection(DriverConnection):
             raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, f"no storage pool with matching name '{args.name}'")
         return remote.remote_storage_pool_lookup_by_name_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
+    def storage_pool_lookup_by_uuid(self, args: remote.remote_storage_pool_lookup_by_uuid_args):
+        pool = next((p for p in self.state.pools.values() if p.uuid == args.uuid), None)
+        if pool is None:
+            detail = f"no storage pool with matching uuid '{uuid.UUID(bytes=args.uuid)}'"
+            raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, detail)
+        return remote.remote_storage_pool_lookup_by_uuid_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
+
+    def storage_pool_set_autostart(self, args: remote.remote_storage_pool_set_autostart_args) -> None:
+        self._pool(args.pool).autostart = bool(args.autostart)
+
     def storage_pool_get_info(self, args: remote.remote_storage_pool_get_info_args):
         pool = self._pool(args.pool)
         state = api.VIR_STORAGE_POOL_RUNNING if pool.active else api.VIR_STORAGE_POOL_INACTIVE
@@ -421,6 +546,16 @@ class TestConnection(DriverConnection):
 
 
 ALL_DOMAIN_LIST_FLAGS = (1 << 14) - 1  # VIR_CONNECT_LIST_DOMAINS_ACTIVE .. _HAS_CHECKPOINT
+
+
+def _selected(flags: int, inactive: int, active: int, persistent: int, transient: int, autostart: int,
+              no_autostart: int, obj: Network | Pool) -> bool:  # fmt: skip
+    """libvirt's list filters: within each group of flags, any set flag must match."""
+    for yes, no, value in ((active, inactive, obj.active), (persistent, transient, obj.persistent),
+                           (autostart, no_autostart, obj.autostart)):  # fmt: skip
+        if flags & (yes | no) and not ((flags & yes and value) or (flags & no and not value)):
+            return False
+    return True
 
 
 def _domain_matches(domain: Domain, flags: int) -> bool:

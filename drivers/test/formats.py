@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import uuid
+from xml.sax.saxutils import escape
 
 from .state import Domain, HostInfo, Network, Pool
 
 
-def domain_xml(domain: Domain) -> str:
-    id_attribute = f" id='{domain.id}'" if domain.active else ""
+def domain_xml(domain: Domain, inactive: bool = False) -> str:
+    live = domain.active and not inactive
+    id_attribute = f" id='{domain.id}'" if live else ""
     lines = [
         f"<domain type='test'{id_attribute}>",
-        f"  <name>{domain.name}</name>",
+        f"  <name>{escape(domain.name)}</name>",
         f"  <uuid>{domain.uuid_text}</uuid>",
+    ]
+    if domain.title is not None:
+        lines.append(f"  <title>{escape(domain.title)}</title>")
+    if domain.description is not None:
+        lines.append(f"  <description>{escape(domain.description)}</description>")
+    current = f" current='{domain.vcpus}'" if domain.vcpus != domain.max_vcpus else ""
+    lines += [
         f"  <memory unit='KiB'>{domain.max_memory}</memory>",
         f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>",
-        f"  <vcpu placement='static'>{domain.vcpus}</vcpu>",
+        f"  <vcpu placement='static'{current}>{domain.max_vcpus}</vcpu>",
         "  <os>",
         f"    <type arch='{domain.arch}'>{domain.os_type}</type>",
         "    <boot dev='hd'/>",
@@ -41,7 +50,7 @@ def domain_xml(domain: Domain) -> str:
             f"      <mac address='{domain.network_mac}'/>",
             "      <source network='default'/>",
         ]
-        if domain.active:
+        if live:
             lines.append("      <target dev='testnet0'/>")
         lines += [
             "      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>",

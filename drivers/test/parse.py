@@ -58,8 +58,10 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         raise xml_error("malformed uuid element") from None
     max_memory = _kib(root.find("memory"), 0)
     memory = _kib(root.find("currentMemory"), max_memory)
-    vcpu_text = root.findtext("vcpu")
-    vcpus = int(vcpu_text) if vcpu_text and vcpu_text.strip().isdigit() else 1
+    vcpu = root.find("vcpu")
+    max_vcpus = int(vcpu.text) if vcpu is not None and (vcpu.text or "").strip().isdigit() else 1
+    current = vcpu.get("current") if vcpu is not None else None
+    vcpus = int(current) if current and current.isdigit() else max_vcpus
     os_type = root.find("os/type")
     return Domain(
         name,
@@ -67,6 +69,9 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         max_memory=max_memory,
         memory=min(memory, max_memory) if max_memory else memory,
         vcpus=vcpus,
+        max_vcpus=max_vcpus,
+        title=root.findtext("title"),
+        description=root.findtext("description"),
         arch=os_type.get("arch", "i686") if os_type is not None else "i686",
         os_type=(os_type.text or "hvm").strip() if os_type is not None else "hvm",
     )

@@ -36,6 +36,7 @@ class HostInfo:
     cell_memory: tuple[int, ...] = (2097152, 4194304)  # KiB per NUMA cell
     cell_page_size: tuple[int, ...] = (4, 8)  # KiB, the first page size of each cell
     free_memory_kib: int = 3072
+    cell_free_kib: tuple[int, ...] = (2048, 4096)
 
 
 @dataclass
@@ -56,12 +57,16 @@ class Domain:
     max_memory: int = 8388608  # KiB
     memory: int = 2097152
     vcpus: int = 2
+    max_vcpus: int = 2
     arch: str = "i686"
     os_type: str = "hvm"
     autostart: bool = False
     persistent: bool = True
     disks: list[Disk] = field(default_factory=list)
     network_mac: str | None = None
+    title: str | None = None
+    description: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
@@ -146,7 +151,7 @@ def default_state() -> TestState:
         network_mac="aa:bb:cc:dd:ee:ff",
     )
     state.add_domain(test)
-    state.start_domain(test, api.VIR_DOMAIN_RUNNING_BOOTED)
+    state.start_domain(test, api.VIR_DOMAIN_RUNNING_UNKNOWN)
     state.networks["default"] = Network("default", uuid.UUID("dd8fe884-6c02-601e-7551-cca97df1c5df").bytes, "virbr0")
     state.pools["default-pool"] = Pool(
         "default-pool",
