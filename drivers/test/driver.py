@@ -6,6 +6,7 @@ Errors use libvirt's test driver codes, domains, messages and function names
 
 from __future__ import annotations
 
+import copy
 import logging
 import socket
 import time
@@ -20,9 +21,9 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, internal_error, report
 
-from .formats import SYSINFO_XML, capabilities_xml, domain_xml, network_xml, pool_xml
+from .formats import SYSINFO_XML, capabilities_xml, domain_xml, interface_xml, network_xml, pool_xml
 from .parse import parse_domain_xml
-from .state import Domain, Network, Pool, TestState, default_state
+from .state import Domain, Interface, Network, Pool, TestState, default_state
 
 log = logging.getLogger("virtrio.drivers.test")
 FROM_TEST = api.VIR_FROM_TEST
@@ -435,7 +436,13 @@ class TestConnection(DriverConnection):
 
     # ----------------------------------------------------------------- networks
     def connect_list_all_networks(self, args: remote.remote_connect_list_all_networks_args):
-        networks = list(self.state.networks.values())
+        check_flags(args.flags, (1 << 6) - 1, FROM_TEST, "testConnectListAllNetworks")
+        networks = [
+            n for n in self.state.networks.values()
+            if _selected(args.flags, api.VIR_CONNECT_LIST_NETWORKS_INACTIVE, api.VIR_CONNECT_LIST_NETWORKS_ACTIVE,
+                         api.VIR_CONNECT_LIST_NETWORKS_PERSISTENT, api.VIR_CONNECT_LIST_NETWORKS_TRANSIENT,
+                         api.VIR_CONNECT_LIST_NETWORKS_AUTOSTART, api.VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART, n)
+        ]  # fmt: skip
         refs = [remote.remote_nonnull_network(n.name, n.uuid) for n in networks] if args.need_results else []
         return remote.remote_connect_list_all_networks_ret(refs, len(networks))
 
@@ -486,7 +493,16 @@ class TestConnection(DriverConnection):
 
     # -------------------------------------------------------------------- pools
     def connect_list_all_storage_pools(self, args: remote.remote_connect_list_all_storage_pools_args):
-        pools = list(self.state.pools.values())
+        check_flags(args.flags, (1 << 20) - 1, FROM_TEST, "testConnectListAllStoragePools")
+        type_flags = args.flags & ~((1 << 6) - 1)
+        pools = [
+            p for p in self.state.pools.values()
+            if _selected(args.flags, api.VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE,
+                         api.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE, api.VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT,
+                         api.VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT, api.VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART,
+                         api.VIR_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART, p)
+            and (not type_flags or type_flags & api.VIR_CONNECT_LIST_STORAGE_POOLS_DIR)
+        ]  # fmt: skip
         refs = [remote.remote_nonnull_storage_pool(p.name, p.uuid) for p in pools] if args.need_results else []
         return remote.remote_connect_list_all_storage_pools_ret(refs, len(pools))
 
@@ -534,15 +550,92 @@ class TestConnection(DriverConnection):
 
     # --------------------------------------------------------------- interfaces
     def connect_list_all_interfaces(self, args: remote.remote_connect_list_all_interfaces_args):
-        interfaces = list(self.state.interfaces.values())
+        check_flags(args.flags, 3, FROM_TEST, "testConnectListAllInterfaces")
+        wanted = {api.VIR_CONNECT_LIST_INTERFACES_ACTIVE: True, api.VIR_CONNECT_LIST_INTERFACES_INACTIVE: False}
+        states = {value for flag, value in wanted.items() if args.flags & flag} or {True, False}
+        interfaces = [i for i in self.state.interfaces.values() if i.active in states]
         refs = [remote.remote_nonnull_interface(i.name, i.mac) for i in interfaces] if args.need_results else []
         return remote.remote_connect_list_all_interfaces_ret(refs, len(interfaces))
 
-    def interface_is_active(self, args: remote.remote_interface_is_active_args):
-        interface = self.state.interfaces.get(args.iface.name)
+    def _interface(self, ref: remote.remote_nonnull_interface) -> Interface:
+        interface = self.state.interfaces.get(ref.name)
         if interface is None:
-            raise report(api.VIR_ERR_NO_INTERFACE, FROM_TEST, f"no interface with matching name '{args.iface.name}'")
-        return remote.remote_interface_is_active_ret(int(interface.active))
+            raise report(api.VIR_ERR_NO_INTERFACE, FROM_TEST, f"no interface with matching name '{ref.name}'")
+        return interface
+
+    def interface_lookup_by_name(self, args: remote.remote_interface_lookup_by_name_args):
+        interface = self._interface(remote.remote_nonnull_interface(args.name, ""))
+        ref = remote.remote_nonnull_interface(interface.name, interface.mac)
+        return remote.remote_interface_lookup_by_name_ret(ref)
+
+    def interface_lookup_by_mac_string(self, args: remote.remote_interface_lookup_by_mac_string_args):
+        matches = [i for i in self.state.interfaces.values() if i.mac.lower() == args.mac.lower()]
+        if not matches:
+            detail = f"no interface with matching mac '{args.mac}'"
+            raise report(api.VIR_ERR_NO_INTERFACE, FROM_TEST, detail)
+        if len(matches) > 1:
+            raise report(api.VIR_ERR_MULTIPLE_INTERFACES, FROM_TEST)
+        ref = remote.remote_nonnull_interface(matches[0].name, matches[0].mac)
+        return remote.remote_interface_lookup_by_mac_string_ret(ref)
+
+    def interface_get_xml_desc(self, args: remote.remote_interface_get_xml_desc_args):
+        check_flags(args.flags, 0, FROM_TEST, "testInterfaceGetXMLDesc")
+        return remote.remote_interface_get_xml_desc_ret(interface_xml(self._interface(args.iface)))
+
+    def interface_is_active(self, args: remote.remote_interface_is_active_args):
+        return remote.remote_interface_is_active_ret(int(self._interface(args.iface).active))
+
+    def interface_create(self, args: remote.remote_interface_create_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testInterfaceCreate")
+        interface = self._interface(args.iface)
+        if interface.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST)
+        interface.active = True
+
+    def interface_destroy(self, args: remote.remote_interface_destroy_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testInterfaceDestroy")
+        interface = self._interface(args.iface)
+        if not interface.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST)
+        interface.active = False
+
+    def interface_undefine(self, args: remote.remote_interface_undefine_args) -> None:
+        del self.state.interfaces[self._interface(args.iface).name]
+
+    def connect_num_of_interfaces(self) -> remote.remote_connect_num_of_interfaces_ret:
+        return remote.remote_connect_num_of_interfaces_ret(sum(i.active for i in self.state.interfaces.values()))
+
+    def connect_list_interfaces(self, args: remote.remote_connect_list_interfaces_args):
+        names = [i.name for i in self.state.interfaces.values() if i.active][: args.maxnames]
+        return remote.remote_connect_list_interfaces_ret(names)
+
+    def connect_num_of_defined_interfaces(self) -> remote.remote_connect_num_of_defined_interfaces_ret:
+        inactive = sum(not i.active for i in self.state.interfaces.values())
+        return remote.remote_connect_num_of_defined_interfaces_ret(inactive)
+
+    def connect_list_defined_interfaces(self, args: remote.remote_connect_list_defined_interfaces_args):
+        names = [i.name for i in self.state.interfaces.values() if not i.active][: args.maxnames]
+        return remote.remote_connect_list_defined_interfaces_ret(names)
+
+    def interface_change_begin(self, args: remote.remote_interface_change_begin_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testInterfaceChangeBegin")
+        if self.state.interface_backup is not None:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "there is another transaction running.")
+        self.state.interface_backup = copy.deepcopy(self.state.interfaces)
+
+    def interface_change_commit(self, args: remote.remote_interface_change_commit_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testInterfaceChangeCommit")
+        if self.state.interface_backup is None:
+            detail = "no transaction running, nothing to be committed."
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)
+        self.state.interface_backup = None
+
+    def interface_change_rollback(self, args: remote.remote_interface_change_rollback_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testInterfaceChangeRollback")
+        if self.state.interface_backup is None:
+            detail = "no transaction running, nothing to rollback."
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)
+        self.state.interfaces, self.state.interface_backup = self.state.interface_backup, None
 
 
 ALL_DOMAIN_LIST_FLAGS = (1 << 14) - 1  # VIR_CONNECT_LIST_DOMAINS_ACTIVE .. _HAS_CHECKPOINT

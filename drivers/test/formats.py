@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from xml.sax.saxutils import escape
 
-from .state import Domain, HostInfo, Network, Pool
+from .state import Domain, HostInfo, Interface, Network, Pool
 
 
 def domain_xml(domain: Domain, inactive: bool = False) -> str:
@@ -182,3 +182,17 @@ SYSINFO_XML = """<sysinfo type='smbios'>
   </bios>
 </sysinfo>
 """
+
+
+def interface_xml(interface: Interface) -> str:
+    lines = [f"<interface type='ethernet' name='{escape(interface.name)}'>", "  <start mode='onboot'/>"]
+    if interface.name == "eth1":  # test:///default's interface, with its address
+        lines += [
+            "  <mtu size='1492'/>",
+            "  <protocol family='ipv4'>",
+            "    <ip address='192.168.0.5' prefix='24'/>",
+            "    <route gateway='192.168.0.1'/>",
+            "  </protocol>",
+        ]
+    lines += [f"  <mac address='{interface.mac}'/>", "</interface>"]
+    return "\n".join(lines) + "\n"

@@ -117,6 +117,8 @@ class TestState:
         self.networks: dict[str, Network] = {}
         self.pools: dict[str, Pool] = {}
         self.interfaces: dict[str, Interface] = {}
+        # interfaces as they were when a change transaction began (iface-begin)
+        self.interface_backup: dict[str, Interface] | None = None
         self.events = EventSource()
         self.next_domain_id = 1
         self.connections = 0
