@@ -21,6 +21,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, internal_error, report
 
+from . import tuning
 from .formats import SYSINFO_XML, capabilities_xml, domain_xml, interface_xml, network_xml, pool_xml
 from .parse import parse_domain_xml
 from .state import Domain, Interface, Network, Pool, TestState, default_state
@@ -353,6 +354,167 @@ class TestConnection(DriverConnection):
             raise report(api.VIR_ERR_NO_DOMAIN_METADATA, api.VIR_FROM_DOMAIN,
                          "Requested metadata element is not present")  # fmt: skip
         return remote.remote_domain_get_metadata_ret(value)
+
+    # ------------------------------------------------------------ tuning, stats
+    def domain_get_scheduler_type(self, args: remote.remote_domain_get_scheduler_type_args):
+        self._domain(args.dom)
+        return remote.remote_domain_get_scheduler_type_ret("fair", 1)
+
+    def domain_get_scheduler_parameters(self, args: remote.remote_domain_get_scheduler_parameters_args):
+        params, _ = tuning.limited(tuning.scheduler_parameters(self._domain(args.dom)), args.nparams)
+        return remote.remote_domain_get_scheduler_parameters_ret(params)
+
+    def domain_get_scheduler_parameters_flags(self, args: remote.remote_domain_get_scheduler_parameters_flags_args):
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainGetSchedulerParametersFlags")  # fmt: skip
+        params, _ = tuning.limited(tuning.scheduler_parameters(self._domain(args.dom)), args.nparams)
+        return remote.remote_domain_get_scheduler_parameters_flags_ret(params)
+
+    def domain_set_scheduler_parameters_flags(
+        self, args: remote.remote_domain_set_scheduler_parameters_flags_args
+    ) -> None:
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainSetSchedulerParametersFlags")  # fmt: skip
+        domain = self._domain(args.dom)
+        for param in args.params:
+            if param.field == api.VIR_DOMAIN_SCHEDULER_WEIGHT and param.value.type == api.VIR_TYPED_PARAM_UINT:
+                domain.scheduler_weight = param.value.value
+            else:
+                detail = f"parameter '{param.field}' not supported"
+                raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+
+    def domain_set_scheduler_parameters(self, args: remote.remote_domain_set_scheduler_parameters_args) -> None:
+        self.domain_set_scheduler_parameters_flags(
+            remote.remote_domain_set_scheduler_parameters_flags_args(args.dom, args.params, 0)
+        )
+
+    def domain_get_memory_parameters(self, args: remote.remote_domain_get_memory_parameters_args):
+        tuning.check_tuning_flags(args.flags, "testDomainGetMemoryParameters")
+        params, count = tuning.limited(tuning.memory_parameters(self._domain(args.dom)), args.nparams)
+        return remote.remote_domain_get_memory_parameters_ret(params, count)
+
+    def domain_get_blkio_parameters(self, args: remote.remote_domain_get_blkio_parameters_args):
+        tuning.check_tuning_flags(args.flags, "testDomainGetBlkioParameters")
+        params, count = tuning.limited(tuning.blkio_parameters(self._domain(args.dom)), args.nparams)
+        return remote.remote_domain_get_blkio_parameters_ret(params, count)
+
+    def domain_get_numa_parameters(self, args: remote.remote_domain_get_numa_parameters_args):
+        tuning.check_tuning_flags(args.flags, "testDomainGetNumaParameters")
+        params, count = tuning.limited(tuning.numa_parameters(self._domain(args.dom)), args.nparams)
+        return remote.remote_domain_get_numa_parameters_ret(params, count)
+
+    def connect_get_all_domain_stats(self, args: remote.remote_connect_get_all_domain_stats_args):
+        domains = [self._domain(ref) for ref in args.doms] if args.doms else list(self.state.domains.values())
+        list_flags = args.flags & ALL_DOMAIN_LIST_FLAGS
+        # libvirt's test driver fills in only the state group.
+        wanted_state = not args.stats or args.stats & api.VIR_DOMAIN_STATS_STATE
+        records = [
+            remote.remote_domain_stats_record(_nonnull_domain(d), tuning.state_stats(d) if wanted_state else [])
+            for d in domains
+            if args.doms or _domain_matches(d, list_flags)
+        ]
+        return remote.remote_connect_get_all_domain_stats_ret(records)
+
+    def domain_get_block_info(self, args: remote.remote_domain_get_block_info_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetBlockInfo")
+        domain = self._domain(args.dom)
+        if not any(args.path in (disk.target, disk.source) for disk in domain.disks):
+            detail = f"invalid path {args.path} not assigned to domain"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        return remote.remote_domain_get_block_info_ret(1099511627776, 1099506450432, 1099511627776)
+
+    def domain_get_control_info(self, args: remote.remote_domain_get_control_info_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetControlInfo")
+        self._check_active(self._domain(args.dom))
+        return remote.remote_domain_get_control_info_ret(api.VIR_DOMAIN_CONTROL_OK, 0, 0)
+
+    def domain_get_iothread_info(self, args: remote.remote_domain_get_iothread_info_args):
+        self._domain(args.dom)
+        return remote.remote_domain_get_iothread_info_ret([], 0)
+
+    def domain_get_hostname(self, args: remote.remote_domain_get_hostname_args):
+        self._check_active(self._domain(args.dom))
+        return remote.remote_domain_get_hostname_ret("testhost")
+
+    def domain_get_time(self, args: remote.remote_domain_get_time_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetTime")
+        self._check_active(self._domain(args.dom))
+        return remote.remote_domain_get_time_ret(627319920, 0)
+
+    def domain_get_fsinfo(self, args: remote.remote_domain_get_fsinfo_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetFSInfo")
+        self._check_active(self._domain(args.dom))
+        filesystems = [remote.remote_domain_fsinfo("/", "vda1", "ext4", ["vda"]),
+                       remote.remote_domain_fsinfo("/boot", "vda2", "ext4", ["vda"])]  # fmt: skip
+        return remote.remote_domain_get_fsinfo_ret(filesystems, len(filesystems))
+
+    def domain_block_stats(self, args: remote.remote_domain_block_stats_args):
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        if not any(args.path in (disk.target, disk.source) for disk in domain.disks):
+            detail = f"invalid path: {args.path}"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        # libvirt's test driver makes its counters up from the clock
+        micros, seconds = time.time_ns() // 1000, int(time.time())
+        return remote.remote_domain_block_stats_ret(micros // 10, micros // 20, micros // 30, micros // 40,
+                                                    seconds // 2)  # fmt: skip
+
+    def domain_interface_stats(self, args: remote.remote_domain_interface_stats_args):
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        if args.device not in ("testnet0", domain.network_mac) or domain.network_mac is None:
+            detail = f"invalid path, '{args.device}' is not a known interface"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        micros, seconds = time.time_ns() // 1000, int(time.time())
+        return remote.remote_domain_interface_stats_ret(micros // 10, micros // 100, seconds, seconds // 2,
+                                                        micros // 20, micros // 110, seconds, seconds // 4)  # fmt: skip
+
+    def domain_interface_addresses(self, args: remote.remote_domain_interface_addresses_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainInterfaceAddresses")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        if domain.network_mac is None:
+            return remote.remote_domain_interface_addresses_ret([])
+        address = remote.remote_domain_ip_addr(api.VIR_IP_ADDR_TYPE_IPV4, "192.168.122.3", 24)
+        interface = remote.remote_domain_interface("testnet0", domain.network_mac, [address])
+        return remote.remote_domain_interface_addresses_ret([interface])
+
+    def domain_get_disk_errors(self, args: remote.remote_domain_get_disk_errors_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetDiskErrors")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        errors = [remote.remote_domain_disk_error(disk.target, api.VIR_DOMAIN_DISK_ERROR_UNSPEC)
+                  for disk in domain.disks]  # fmt: skip
+        if not args.maxerrors:
+            return remote.remote_domain_get_disk_errors_ret([], len(errors))
+        return remote.remote_domain_get_disk_errors_ret(errors[: args.maxerrors], len(errors[: args.maxerrors]))
+
+    def domain_memory_stats(self, args: remote.remote_domain_memory_stats_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainMemoryStats")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        values = [
+            (api.VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON, domain.memory),
+            (api.VIR_DOMAIN_MEMORY_STAT_SWAP_IN, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_SWAP_OUT, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_UNUSED, domain.memory // 2),
+            (api.VIR_DOMAIN_MEMORY_STAT_AVAILABLE, domain.memory),
+            (api.VIR_DOMAIN_MEMORY_STAT_USABLE, domain.memory // 2),
+            (api.VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE, 627319920),
+            (api.VIR_DOMAIN_MEMORY_STAT_DISK_CACHES, domain.memory // 8),
+            (api.VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_RSS, domain.memory // 2),
+        ]
+        stats = [remote.remote_domain_memory_stat(tag, value) for tag, value in values][: args.maxStats]
+        return remote.remote_domain_memory_stats_ret(stats)
+
+    def domain_set_memory_stats_period(self, args: remote.remote_domain_set_memory_stats_period_args) -> None:
+        allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainSetMemoryStatsPeriod")
+        self._domain(args.dom)
 
     def domain_reboot(self, args: remote.remote_domain_reboot_args) -> None:
         self._check_active(self._domain(args.dom))

@@ -50,8 +50,7 @@ def domain_xml(domain: Domain, inactive: bool = False) -> str:
             f"      <mac address='{domain.network_mac}'/>",
             "      <source network='default'/>",
         ]
-        if live:
-            lines.append("      <target dev='testnet0'/>")
+        lines.append("      <target dev='testnet0'/>")
         lines += [
             "      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>",
             "    </interface>",

@@ -67,6 +67,8 @@ class Domain:
     title: str | None = None
     description: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    scheduler_weight: int = 50
+    blkio_weight: int = 0
 
     @property
     def active(self) -> bool:

@@ -1,0 +1,73 @@
+"""Tuning and statistics of test domains: the typed parameters libvirt's test driver reports."""
+
+from __future__ import annotations
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import check_flags, report
+
+from .state import Domain
+
+FROM_TEST = api.VIR_FROM_TEST
+UNLIMITED = api.VIR_DOMAIN_MEMORY_PARAM_UNLIMITED
+AFFECT = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_TYPED_PARAM_STRING_OKAY
+
+
+def typed(field: str, kind: int, value: object) -> remote.remote_typed_param:
+    return remote.remote_typed_param(field, remote.remote_typed_param_value(kind, value))
+
+
+def limited(params: list[remote.remote_typed_param], nparams: int) -> tuple[list[remote.remote_typed_param], int]:
+    """libvirt's two-step protocol: nparams 0 asks how many there are, then for them."""
+    if nparams == 0:
+        return [], len(params)
+    chosen = params[:nparams]
+    return chosen, len(chosen)
+
+
+def scheduler_parameters(domain: Domain) -> list[remote.remote_typed_param]:
+    return [typed(api.VIR_DOMAIN_SCHEDULER_WEIGHT, api.VIR_TYPED_PARAM_UINT, domain.scheduler_weight)]
+
+
+def memory_parameters(domain: Domain) -> list[remote.remote_typed_param]:
+    return [
+        typed(api.VIR_DOMAIN_MEMORY_HARD_LIMIT, api.VIR_TYPED_PARAM_ULLONG, UNLIMITED),
+        typed(api.VIR_DOMAIN_MEMORY_SOFT_LIMIT, api.VIR_TYPED_PARAM_ULLONG, UNLIMITED),
+        typed(api.VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT, api.VIR_TYPED_PARAM_ULLONG, UNLIMITED),
+    ]
+
+
+def blkio_parameters(domain: Domain) -> list[remote.remote_typed_param]:
+    strings = [
+        api.VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,
+        api.VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS,
+        api.VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS,
+        api.VIR_DOMAIN_BLKIO_DEVICE_READ_BPS,
+        api.VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS,
+    ]
+    params = [typed(api.VIR_DOMAIN_BLKIO_WEIGHT, api.VIR_TYPED_PARAM_UINT, domain.blkio_weight)]
+    return params + [typed(name, api.VIR_TYPED_PARAM_STRING, "") for name in strings]
+
+
+def numa_parameters(domain: Domain) -> list[remote.remote_typed_param]:
+    return [
+        typed(api.VIR_DOMAIN_NUMA_MODE, api.VIR_TYPED_PARAM_INT, api.VIR_DOMAIN_NUMATUNE_MEM_STRICT),
+        typed(api.VIR_DOMAIN_NUMA_NODESET, api.VIR_TYPED_PARAM_STRING, ""),
+    ]
+
+
+def state_stats(domain: Domain) -> list[remote.remote_typed_param]:
+    return [
+        typed("state.state", api.VIR_TYPED_PARAM_INT, domain.state),
+        typed("state.reason", api.VIR_TYPED_PARAM_INT, domain.reason),
+    ]
+
+
+def check_weight(value: int) -> None:
+    if not 100 <= value <= 1000 and value != 0:
+        detail = f"out of blkio weight range. (value: {value})"
+        raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+
+
+def check_tuning_flags(flags: int, function: str) -> None:
+    check_flags(flags, AFFECT, FROM_TEST, function)
