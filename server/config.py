@@ -42,6 +42,12 @@ class Config:
     test_default_persistent: bool = False
     # If not empty, test:///PATH files are opened only under these folders.
     test_file_dirs: list[str] = field(default_factory=list)
+    # Node devices: "udev" (the host) or "synthetic:/path/tree.json" (a recorded tree).
+    nodedev_source: str = "udev"
+    # How long node-device calls wait for enumeration before they fail with an error.
+    nodedev_wait_timeout: int = 30
+    # Debug: slow enumeration down by this many seconds, to hold the start-up race open.
+    nodedev_enumeration_delay: int = 0
     # Bytes that may wait to be sent to one client before it is disconnected (events pile
     # up for a client that does not read; replies and stream data wait instead).
     max_client_queue_bytes: int = 64 << 20

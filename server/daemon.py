@@ -53,6 +53,10 @@ class Daemon:
                 nursery.start_soon(self._watch_signals, nursery.cancel_scope)
                 if self.idle_timeout is not None:
                     nursery.start_soon(self._watch_idle, self.idle_timeout, nursery.cancel_scope)
+                for driver in self.drivers:
+                    run = getattr(driver, "run", None)
+                    if run is not None:  # a driver's own work: enumeration, monitors
+                        nursery.start_soon(run)
                 self._quiet = QuietClients(lambda session: nursery.start_soon(self._run_session, session))
                 nursery.start_soon(self._quiet.run)
                 for listener in listeners:

@@ -81,6 +81,7 @@ class ResolvedCall(NamedTuple):
     function: Callable[..., Any]
     arguments: tuple[Any, ...]
     is_async: bool
+    gate: Any = None  # something to wait for, outside the client's call capacity, before running
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +177,10 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
     is_async = _METHOD_IS_ASYNC.get(key)
     if is_async is None:
         is_async = _METHOD_IS_ASYNC[key] = inspect.iscoroutinefunction(method)
+    gate = getattr(conn, "gate", None)
+    if gate is not None and not gate.is_open:
+        # The driver is still loading: wait for it as a task, never in the reader.
+        return ResolvedCall(header, found.procedure, method, arguments, is_async, gate)
     rules = session.daemon.fault_rules
     if rules:
         for rule in rules:

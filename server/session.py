@@ -206,7 +206,7 @@ class ClientSession:
         except LibvirtError as error:
             await self.send_error(header, error)
             return
-        if call.is_async:
+        if call.is_async or call.gate is not None:
             await self._start_async_call(call)
         else:
             await self._finish_call(call, self._run_sync(call))
@@ -244,14 +244,18 @@ class ClientSession:
     async def _run_async(self, call: ResolvedCall) -> None:
         lane = self._lane(call.procedure.high_priority)
         try:
-            async with lane:
-                try:
-                    result = await call.function(*call.arguments)
-                except LibvirtError as error:
-                    result = error
-                except Exception as error:
-                    log.exception("client %d: %s failed", self.id, call.procedure.name)
-                    result = unexpected_failure(error)
+            try:
+                if call.gate is not None:
+                    await call.gate.wait()  # holds no lane: waiting costs no call capacity
+                async with lane:
+                    result = call.function(*call.arguments)
+                    if call.is_async:
+                        result = await result
+            except LibvirtError as error:
+                result = error
+            except Exception as error:
+                log.exception("client %d: %s failed", self.id, call.procedure.name)
+                result = unexpected_failure(error)
             await self._finish_call(call, result)
         finally:
             self._outstanding -= 1

@@ -1,0 +1,217 @@
+"""nodedev:///system: the host's node devices, from udev, behind an init-complete gate.
+
+The daemon starts ``run`` in its nursery: it starts the hotplug monitor first, then
+enumerates, then opens the gate; listeners are open all along. Every node-device call
+waits for the gate (without holding any of the client's call capacity), for at most
+``nodedev_wait_timeout`` seconds, so a first ``nodedev-list`` never gets a partial list.
+If enumeration fails, waiting and later calls fail at once with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+import trio
+
+from virtrio.drivers.base import ConnectionContext, DriverConnection, Event, EventSource
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, report
+
+from .devices import NodeDevice, build_devices, capability_of, device_name
+from .formats import device_xml
+from .sources import DeviceChange, DeviceRecord, SyntheticSource, UdevSource
+
+log = logging.getLogger("virtrio.drivers.nodedev")
+FROM_NODEDEV = api.VIR_FROM_NODEDEV
+CAPABILITY_FLAGS = {
+    name.removeprefix("VIR_CONNECT_LIST_NODE_DEVICES_CAP_").lower(): value
+    for name, value in api.ENUM_TYPES["virConnectListAllNodeDeviceFlags"].items()
+    if "_CAP_" in name
+}
+CAPABILITY_FLAGS |= {"usb": CAPABILITY_FLAGS.pop("usb_interface"), "pci": CAPABILITY_FLAGS.pop("pci_dev"),
+                     "usb_device": CAPABILITY_FLAGS.pop("usb_dev")}  # fmt: skip
+ACTIVE_FLAGS = api.VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE | api.VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE
+
+
+class ReadinessGate:
+    """Opens once; waiters get a clear libvirt error on failure or after the timeout."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.event = trio.Event()
+        self.error: LibvirtError | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.event.is_set() and self.error is None
+
+    def open(self) -> None:
+        self.event.set()
+
+    def fail(self, error: LibvirtError) -> None:
+        self.error = error
+        self.event.set()
+
+    async def wait(self) -> None:
+        with trio.move_on_after(self.timeout):
+            await self.event.wait()
+        if not self.event.is_set():
+            raise internal_error(FROM_NODEDEV, f"node device enumeration did not finish within {self.timeout:g} "
+                                 "seconds")  # fmt: skip
+        if self.error is not None:
+            raise self.error
+
+
+class NodeDeviceDriver:
+    name = "nodedev"
+
+    def __init__(self, source: str = "udev", enumeration_delay: float = 0.0, wait_timeout: float = 30.0) -> None:
+        self.source_spec = source
+        self.enumeration_delay = enumeration_delay
+        self.gate = ReadinessGate(wait_timeout)
+        self.devices: dict[str, NodeDevice] = {}
+        self.events = EventSource()
+
+    def accepts(self, uri: str) -> bool:
+        parts = urlsplit(uri)
+        return parts.scheme == "nodedev" and parts.path in ("/system", "/session")
+
+    def open(self, context: ConnectionContext) -> NodeDeviceConnection:
+        return NodeDeviceConnection(context, self)
+
+    def _source(self):
+        if self.source_spec.startswith("synthetic:"):
+            from pathlib import Path
+
+            return SyntheticSource(Path(self.source_spec.removeprefix("synthetic:")))
+        return UdevSource()
+
+    async def run(self) -> None:
+        """Monitor, then enumerate, then open the gate; then follow hotplug."""
+        try:
+            source = self._source()
+            monitor = source.monitor()  # listening before enumeration: nothing falls in between
+            if self.enumeration_delay:
+                log.warning("node device enumeration slowed down by %s s (debug setting)", self.enumeration_delay)
+                await trio.sleep(self.enumeration_delay)
+            records = await trio.to_thread.run_sync(source.enumerate)
+            self.devices = build_devices(records)
+        except Exception as error:
+            log.error("node device enumeration failed: %s", error)
+            self.gate.fail(internal_error(FROM_NODEDEV, f"node device enumeration failed: {error}"))
+            return
+        log.info("node device enumeration done: %d devices", len(self.devices))
+        self.gate.open()
+        if monitor is None:
+            return
+        try:
+            while True:
+                await trio.lowlevel.wait_readable(monitor.fileno())
+                for change in source.changes(monitor):
+                    self.apply(change)
+        finally:
+            trio.lowlevel.notify_closing(monitor.fileno())
+
+    def apply(self, change: DeviceChange) -> None:
+        """One hotplug event: the list updated and subscribers told in the same step."""
+        record: DeviceRecord = change.record
+        capability = capability_of(record)
+        if capability is None:
+            return
+        existing = next((d for d in self.devices.values() if d.sys_path == record.sys_path), None)
+        if change.action == "remove":
+            if existing is not None:
+                del self.devices[existing.name]
+                self._emit(existing.name, api.VIR_NODE_DEVICE_EVENT_DELETED)
+            return
+        if existing is not None:  # a duplicate of what enumeration saw, or a change
+            existing.record = record
+            if change.action == "change":
+                self.events.emit(Event("nodedev", api.VIR_NODE_DEVICE_EVENT_ID_UPDATE, existing.name,
+                                       (remote.remote_nonnull_node_device(existing.name),)))  # fmt: skip
+            return
+        rebuilt = build_devices([d.record for d in self.devices.values() if d.record is not None] + [record])
+        name = device_name(record, capability)
+        if name in rebuilt:
+            self.devices[name] = rebuilt[name]
+            self._emit(name, api.VIR_NODE_DEVICE_EVENT_CREATED)
+
+    def _emit(self, name: str, event: int) -> None:
+        fields = (remote.remote_nonnull_node_device(name), event, 0)
+        self.events.emit(Event("nodedev", api.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, name, fields))
+
+
+class NodeDeviceConnection(DriverConnection):
+    def __init__(self, context: ConnectionContext, driver: NodeDeviceDriver) -> None:
+        super().__init__(context)
+        self.driver = driver
+        self.gate = driver.gate  # the server waits on it before any of this connection's calls
+
+    def events(self) -> EventSource:
+        return self.driver.events
+
+    def connect_get_type(self) -> remote.remote_connect_get_type_ret:
+        return remote.remote_connect_get_type_ret("nodedev")
+
+    def connect_get_hostname(self) -> remote.remote_connect_get_hostname_ret:
+        from virtrio.drivers.test.driver import host_name
+
+        return remote.remote_connect_get_hostname_ret(host_name())
+
+    def _device(self, name: str) -> NodeDevice:
+        device = self.driver.devices.get(name)
+        if device is None:
+            raise report(api.VIR_ERR_NO_NODE_DEVICE, FROM_NODEDEV, f"no node device with matching name '{name}'")
+        return device
+
+    def _matching(self, flags: int) -> list[NodeDevice]:
+        wanted = flags & ~ACTIVE_FLAGS
+        if flags & ACTIVE_FLAGS == api.VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE:
+            return []  # udev devices are all active
+        devices = self.driver.devices.values()
+        if not wanted:
+            return list(devices)
+        return [d for d in devices if any(CAPABILITY_FLAGS.get(cap, 0) & wanted for cap in d.caps)]
+
+    def connect_list_all_node_devices(self, args: remote.remote_connect_list_all_node_devices_args):
+        devices = self._matching(args.flags)
+        refs = [remote.remote_nonnull_node_device(d.name) for d in devices] if args.need_results else []
+        return remote.remote_connect_list_all_node_devices_ret(refs, len(devices))
+
+    def node_num_of_devices(self, args: remote.remote_node_num_of_devices_args):
+        check_flags(args.flags, 0, FROM_NODEDEV, "nodeNumOfDevices")
+        devices = [d for d in self.driver.devices.values() if args.cap is None or args.cap in d.caps]
+        return remote.remote_node_num_of_devices_ret(len(devices))
+
+    def node_list_devices(self, args: remote.remote_node_list_devices_args):
+        check_flags(args.flags, 0, FROM_NODEDEV, "nodeListDevices")
+        names = [d.name for d in self.driver.devices.values() if args.cap is None or args.cap in d.caps]
+        return remote.remote_node_list_devices_ret(names[: args.maxnames])
+
+    def node_device_lookup_by_name(self, args: remote.remote_node_device_lookup_by_name_args):
+        return remote.remote_node_device_lookup_by_name_ret(
+            remote.remote_nonnull_node_device(self._device(args.name).name)
+        )
+
+    def node_device_get_xml_desc(self, args: remote.remote_node_device_get_xml_desc_args):
+        check_flags(args.flags, 0, FROM_NODEDEV, "nodeDeviceGetXMLDesc")
+        return remote.remote_node_device_get_xml_desc_ret(device_xml(self._device(args.name)))
+
+    def node_device_get_parent(self, args: remote.remote_node_device_get_parent_args):
+        return remote.remote_node_device_get_parent_ret(self._device(args.name).parent)
+
+    def node_device_num_of_caps(self, args: remote.remote_node_device_num_of_caps_args):
+        return remote.remote_node_device_num_of_caps_ret(len(self._device(args.name).caps))
+
+    def node_device_list_caps(self, args: remote.remote_node_device_list_caps_args):
+        return remote.remote_node_device_list_caps_ret(self._device(args.name).caps[: args.maxnames])
+
+    def node_device_is_active(self, args: remote.remote_node_device_is_active_args):
+        self._device(args.name)
+        return remote.remote_node_device_is_active_ret(1)
+
+    def node_device_is_persistent(self, args: remote.remote_node_device_is_persistent_args):
+        self._device(args.name)
+        return remote.remote_node_device_is_persistent_ret(0)

@@ -1,0 +1,114 @@
+"""Node device XML in libvirt's layout: name, path, devnode, parent, driver, capability."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .devices import NodeDevice
+
+DMI = Path("/sys/class/dmi/id")
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text().strip() or None
+    except OSError:
+        return None
+
+
+def _hex(value: str | None, width: int = 4) -> str:
+    return f"0x{int(value, 16):0{width}x}" if value else "0x0000"
+
+
+def system_capability() -> list[str]:
+    """The computer's DMI data, where the kernel lets us read it."""
+    hardware = [("vendor", "sys_vendor"), ("version", "product_version"), ("serial", "product_serial"),
+                ("uuid", "product_uuid")]  # fmt: skip
+    firmware = [("vendor", "bios_vendor"), ("version", "bios_version"), ("release_date", "bios_date")]
+    lines = ["  <capability type='system'>"]
+    product = _read(DMI / "product_name")
+    if product:
+        lines.append(f"    <product>{escape(product)}</product>")
+    lines.append("    <hardware>")
+    lines += [f"      <{tag}>{escape(v)}</{tag}>" for tag, f in hardware if (v := _read(DMI / f))]
+    lines += ["    </hardware>", "    <firmware>"]
+    lines += [f"      <{tag}>{escape(v)}</{tag}>" for tag, f in firmware if (v := _read(DMI / f))]
+    lines += ["    </firmware>", "  </capability>"]
+    return lines
+
+
+def capability_lines(device: NodeDevice) -> list[str]:
+    record = device.record
+    if device.capability == "system" or record is None:
+        return system_capability()
+    attrs, props = record.attributes, record.properties
+    kind = device.capability
+    if kind == "net":
+        lines = ["  <capability type='net'>", f"    <interface>{escape(record.sys_name)}</interface>"]
+        if attrs.get("address"):
+            lines.append(f"    <address>{attrs['address']}</address>")
+        state = attrs.get("operstate", "unknown")
+        speed = attrs.get("speed")
+        speed_attribute = f" speed='{speed}'" if speed and speed.isdigit() and int(speed) > 0 else ""
+        lines.append(f"    <link{speed_attribute} state='{state}'/>")
+        if attrs.get("type") == "1":
+            lines.append("    <capability type='80203'/>")
+        return [*lines, "  </capability>"]
+    if kind == "pci":
+        slot = record.sys_name  # dddd:bb:ss.f
+        domain, bus, rest = slot.split(":")
+        device_slot, function = rest.split(".")
+        lines = [
+            "  <capability type='pci'>",
+            f"    <class>0x{int(attrs.get('class', '0'), 16):06x}</class>",
+            f"    <domain>{int(domain, 16)}</domain>",
+            f"    <bus>{int(bus, 16)}</bus>",
+            f"    <slot>{int(device_slot, 16)}</slot>",
+            f"    <function>{int(function, 16)}</function>",
+        ]
+        product, vendor = props.get("ID_MODEL_FROM_DATABASE"), props.get("ID_VENDOR_FROM_DATABASE")
+        lines.append(_named("product", _hex(attrs.get("device")), product))
+        lines.append(_named("vendor", _hex(attrs.get("vendor")), vendor))
+        return [*lines, "  </capability>"]
+    if kind == "usb_device":
+        lines = [
+            "  <capability type='usb_device'>",
+            f"    <bus>{attrs.get('busnum', '0')}</bus>",
+            f"    <device>{attrs.get('devnum', '0')}</device>",
+            _named("product", _hex(attrs.get("idProduct")), attrs.get("product")),
+            _named("vendor", _hex(attrs.get("idVendor")), attrs.get("manufacturer")),
+        ]
+        return [*lines, "  </capability>"]
+    if kind == "storage":
+        lines = ["  <capability type='storage'>", f"    <block>{escape(record.devnode or '')}</block>"]
+        size = attrs.get("size")
+        if size and size.isdigit():
+            block = attrs.get("queue/logical_block_size", "512")
+            lines.append(f"    <size>{int(size) * 512}</size>")
+            lines.append(f"    <logical_block_size>{block}</logical_block_size>")
+            lines.append(f"    <num_blocks>{int(size) * 512 // max(int(block), 1)}</num_blocks>")
+        return [*lines, "  </capability>"]
+    return [f"  <capability type='{kind}'>", "  </capability>"]
+
+
+def _named(tag: str, identifier: str, text: str | None) -> str:
+    if text:
+        return f"    <{tag} id='{identifier}'>{escape(text)}</{tag}>"
+    return f"    <{tag} id='{identifier}'/>"
+
+
+def device_xml(device: NodeDevice) -> str:
+    lines = ["<device>", f"  <name>{escape(device.name)}</name>"]
+    if device.sys_path:
+        lines.append(f"  <path>{escape(device.sys_path)}</path>")
+    record = device.record
+    if record is not None and record.devnode:
+        lines.append(f"  <devnode type='dev'>{escape(record.devnode)}</devnode>")
+    if device.parent:
+        lines.append(f"  <parent>{escape(device.parent)}</parent>")
+    if record is not None and record.driver:
+        lines += ["  <driver>", f"    <name>{escape(record.driver)}</name>", "  </driver>"]
+    lines += capability_lines(device)
+    lines.append("</device>")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,132 @@
+"""Where device records come from: real udev through pyudev, or a synthesized tree.
+
+A record is what the rest of the driver needs of one sysfs device; both sources make
+the same records, so CI can run deterministic trees on any machine and real udev is
+used wherever /sys is readable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger("virtrio.drivers.nodedev")
+
+
+@dataclass(frozen=True)
+class DeviceRecord:
+    sys_path: str
+    subsystem: str
+    sys_name: str
+    devtype: str | None = None
+    driver: str | None = None
+    devnode: str | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeviceChange:
+    action: str  # add, remove, change, move
+    record: DeviceRecord
+
+
+# Attributes the classifier reads, per subsystem (reading every sysfs file would be slow).
+WANTED_ATTRIBUTES = {
+    "pci": ("vendor", "device", "class", "subsystem_vendor", "subsystem_device"),
+    "usb": (
+        "idVendor",
+        "idProduct",
+        "busnum",
+        "devnum",
+        "bInterfaceNumber",
+        "bInterfaceClass",
+        "bInterfaceSubClass",
+        "bInterfaceProtocol",
+        "product",
+        "manufacturer",
+    ),
+    "net": ("address", "operstate", "speed", "type"),
+    "block": ("size", "removable", "queue/logical_block_size", "partition"),
+    "scsi": ("type", "vendor", "model"),
+}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace").strip()
+    return str(value).strip()
+
+
+def record_from_pyudev(device) -> DeviceRecord:
+    attributes = {}
+    for name in WANTED_ATTRIBUTES.get(device.subsystem or "", ()):
+        try:
+            value = device.attributes.get(name)
+        except (OSError, KeyError, UnicodeDecodeError):
+            value = None
+        if value is not None:
+            attributes[name] = _text(value)
+    return DeviceRecord(
+        device.sys_path,
+        device.subsystem or "",
+        device.sys_name,
+        device.device_type,
+        device.driver,
+        device.device_node,
+        {k: _text(v) for k, v in device.properties.items()},
+        attributes,
+    )
+
+
+class UdevSource:
+    """The host's devices. Without a udev daemon (containers, build machines), hotplug comes
+    from the kernel's own uevents, which libvirtd does not listen to."""
+
+    def __init__(self) -> None:
+        import pyudev
+
+        self._pyudev = pyudev
+        self.context = pyudev.Context()
+        self.kernel_events = not os.path.exists("/run/udev/control")
+
+    def enumerate(self) -> list[DeviceRecord]:
+        return [record_from_pyudev(device) for device in self.context.list_devices()]
+
+    def monitor(self):
+        source = "kernel" if self.kernel_events else "udev"
+        if self.kernel_events:
+            log.info("no udev daemon here: listening to kernel uevents for hotplug")
+        monitor = self._pyudev.Monitor.from_netlink(self.context, source=source)
+        monitor.start()
+        return monitor
+
+    def changes(self, monitor) -> Iterator[DeviceChange]:
+        """The changes the monitor has ready, without blocking."""
+        while True:
+            device = monitor.poll(timeout=0)
+            if device is None:
+                return
+            yield DeviceChange(device.action or "change", record_from_pyudev(device))
+
+
+class SyntheticSource:
+    """A device tree from a JSON file: a list of DeviceRecord fields. No hotplug."""
+
+    kernel_events = False
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def enumerate(self) -> list[DeviceRecord]:
+        return [DeviceRecord(**entry) for entry in json.loads(self.path.read_text())]
+
+    def monitor(self) -> None:
+        return None
+
+    def changes(self, monitor) -> Iterator[DeviceChange]:
+        return iter(())

@@ -1,0 +1,163 @@
+"""Node devices from udev behind the init-complete gate: the seed scenario, made impossible."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from virtrio.protocol.generated import remote
+from virtrio.rpc.packet import Status
+
+from .daemon_process import RawClient, decode_error, start_daemon, u32, wait_for_socket
+
+LIST_ALL = remote.REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES
+
+
+def listed_names(client: RawClient) -> list[str]:
+    reply = client.call(LIST_ALL, u32(1) + u32(0))
+    assert reply.header.status == Status.OK, decode_error(reply).message
+    value = remote.CODECS["remote_connect_list_all_node_devices_ret"].decode(reply.payload)
+    return sorted(d.name for d in value.devices)
+
+
+def first_list(uri: str, results: dict) -> None:
+    results["first"] = subprocess.run(["virsh", "-c", uri, "nodedev-list"], capture_output=True, text=True,
+                                      timeout=60)  # fmt: skip
+
+
+def test_first_nodedev_list_of_a_socket_activated_daemon_is_complete(tmp_path: Path) -> None:
+    config = tmp_path / "slow.conf"
+    config.write_text("nodedev_enumeration_delay = 2\n")
+    for trial in range(20):
+        sock = tmp_path / f"sock{trial}"
+        activator = subprocess.Popen(
+            ["systemd-socket-activate", "-l", str(sock), "--fdname=virtrio.socket", sys.executable, "-m",
+             "virtrio.server.cli", "daemon", "--config", str(config)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            wait_for_socket(sock, activator)
+            uri = f"nodedev+unix:///system?socket={sock}"
+            results = {}
+
+            lister = threading.Thread(target=first_list, args=(uri, results))
+            lister.start()
+            time.sleep(0.8)  # the daemon is up and enumerating
+            started = time.monotonic()
+            version = subprocess.run(["virsh", "-c", f"test+unix:///default?socket={sock}", "version"],
+                                     capture_output=True, text=True, timeout=60)  # fmt: skip
+            version_took = time.monotonic() - started
+            lister.join()
+            second = subprocess.run(["virsh", "-c", uri, "nodedev-list"], capture_output=True, text=True, timeout=60)
+            first = results["first"]
+            assert first.returncode == 0, first.stderr
+            assert version.returncode == 0 and "TEST" in version.stdout
+            if trial == 0:
+                assert len(second.stdout.split()) > 3  # computer and at least some real devices
+            assert first.stdout == second.stdout, f"trial {trial}: the first list was not complete"
+            assert version_took < 1.5, f"trial {trial}: virsh version waited for enumeration ({version_took:.1f} s)"
+        finally:
+            activator.send_signal(signal.SIGTERM)
+            activator.wait(timeout=20)
+
+
+def test_fifty_waiting_clients_and_a_call_that_does_not_wait(tmp_path: Path) -> None:
+    daemon = start_daemon(tmp_path / "gate", config="nodedev_enumeration_delay = 3\nmax_client_requests = 1\n")
+    try:
+        results: list[list[str] | str] = []
+        lock = threading.Lock()
+
+        def waiter() -> None:
+            try:
+                client = RawClient(daemon.rw, timeout=60)
+                client.open("nodedev:///system")
+                names = listed_names(client)
+                with lock:
+                    results.append(names)
+            except Exception as error:  # collected and asserted below
+                with lock:
+                    results.append(repr(error))
+
+        threads = [threading.Thread(target=waiter) for _ in range(50)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        other = RawClient(daemon.rw)
+        other.open()
+        started = time.monotonic()
+        assert other.call(remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, u32(4) + b"test").header.status == Status.OK
+        assert time.monotonic() - started < 1, "a call to another driver waited for node devices"
+        # A waiting node-device call holds none of its client's call capacity (1 here):
+        # the same client still gets other answers.
+        mixed = RawClient(daemon.rw, timeout=30)
+        mixed.open("nodedev:///system")
+        mixed.send_call(LIST_ALL, u32(1) + u32(0), serial=50)
+        reply = mixed.call(remote.REMOTE_PROC_CONNECT_GET_URI, serial=51)
+        assert reply.header.status == Status.OK
+        assert mixed.receive().header.serial == 50
+        for thread in threads:
+            thread.join(60)
+        final = listed_names(other_nodedev(daemon))
+        assert len(results) == 50 and all(r == final for r in results), results[:2]
+    finally:
+        assert daemon.stop() == 0
+
+
+def other_nodedev(daemon) -> RawClient:
+    client = RawClient(daemon.rw)
+    client.open("nodedev:///system")
+    return client
+
+
+def test_callers_get_a_clear_error_when_enumeration_takes_too_long(tmp_path: Path) -> None:
+    daemon = start_daemon(tmp_path / "late", config="nodedev_enumeration_delay = 5\nnodedev_wait_timeout = 1\n")
+    try:
+        client = RawClient(daemon.rw, timeout=30)
+        client.open("nodedev:///system")
+        started = time.monotonic()
+        error = decode_error(client.call(LIST_ALL, u32(1) + u32(0)))
+        assert time.monotonic() - started < 4
+        assert (error.code, error.domain) == (1, 22)
+        assert error.message == "internal error: node device enumeration did not finish within 1 seconds"
+    finally:
+        assert daemon.stop() == 0
+
+
+def test_a_synthesized_tree(tmp_path: Path) -> None:
+    tree = [
+        {"sys_path": "/sys/devices/pci0000:00/0000:00:1f.2", "subsystem": "pci", "sys_name": "0000:00:1f.2",
+         "driver": "ahci", "attributes": {"vendor": "0x8086", "device": "0x2922", "class": "0x010601"}},
+        {"sys_path": "/sys/devices/pci0000:00/0000:00:1f.2/ata1/host0", "subsystem": "scsi", "sys_name": "host0",
+         "devtype": "scsi_host"},
+        {"sys_path": "/sys/devices/pci0000:00/0000:00:19.0/net/em1", "subsystem": "net", "sys_name": "em1",
+         "attributes": {"address": "00:11:22:33:44:55", "operstate": "down", "type": "1"}},
+        {"sys_path": "/sys/devices/virtual/tty/tty0", "subsystem": "tty", "sys_name": "tty0"},
+    ]  # fmt: skip
+    path = tmp_path / "tree.json"
+    path.write_text(json.dumps(tree))
+    daemon = start_daemon(tmp_path / "synthetic", config=f'nodedev_source = "synthetic:{path}"\n')
+    try:
+        client = other_nodedev(daemon)
+        assert listed_names(client) == ["computer", "net_em1_00_11_22_33_44_55", "pci_0000_00_1f_2", "scsi_host0"]
+        result = subprocess.run(["virsh", "-c", f"nodedev+unix:///system?socket={daemon.rw}", "nodedev-dumpxml",
+                                 "pci_0000_00_1f_2"], capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert result.stdout == (
+            "<device>\n  <name>pci_0000_00_1f_2</name>\n  <path>/sys/devices/pci0000:00/0000:00:1f.2</path>\n"
+            "  <parent>computer</parent>\n  <driver>\n    <name>ahci</name>\n  </driver>\n"
+            "  <capability type='pci'>\n    <class>0x010601</class>\n    <domain>0</domain>\n    <bus>0</bus>\n"
+            "    <slot>31</slot>\n    <function>2</function>\n    <product id='0x2922'/>\n"
+            "    <vendor id='0x8086'/>\n  </capability>\n</device>\n\n"
+        )
+        parent = subprocess.run(["virsh", "-c", f"nodedev+unix:///system?socket={daemon.rw}", "nodedev-list",
+                                 "--cap", "scsi_host"], capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert parent.stdout.split() == ["scsi_host0"]
+        missing = subprocess.run(["virsh", "-c", f"nodedev+unix:///system?socket={daemon.rw}", "nodedev-dumpxml",
+                                  "nosuch"], capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert "Node device not found: no node device with matching name 'nosuch'" in missing.stderr
+    finally:
+        assert daemon.stop() == 0
