@@ -161,3 +161,43 @@ def test_a_synthesized_tree(tmp_path: Path) -> None:
         assert "Node device not found: no node device with matching name 'nosuch'" in missing.stderr
     finally:
         assert daemon.stop() == 0
+
+
+def test_hotplug_of_a_veth_pair_is_seen_and_announced(tmp_path: Path) -> None:
+    daemon = start_daemon(tmp_path / "hotplug", "--verbose")
+    names = ("vtv0", "vtv1")
+    try:
+        watcher = other_nodedev(daemon)
+        listed_names(watcher)  # enumeration done
+        register = remote.CODECS["remote_connect_node_device_event_register_any_args"].encode(
+            remote.remote_connect_node_device_event_register_any_args(0, None)
+        )
+        assert watcher.call(remote.REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY, register).payload
+        subprocess.run(["ip", "link", "add", names[0], "type", "veth", "peer", "name", names[1]], check=True)
+        message_codec = remote.CODECS["remote_node_device_event_lifecycle_msg"]
+        created = set()
+        deadline = time.monotonic() + 15
+        while len(created) < 2 and time.monotonic() < deadline:
+            packet = watcher.receive()
+            if packet.header.proc == remote.REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE:
+                event = message_codec.decode(packet.payload)
+                if event.event == 0:  # VIR_NODE_DEVICE_EVENT_CREATED
+                    created.add(event.dev.name)
+        assert {name.split("_")[1] for name in created} == set(names), created
+        listing = set(listed_names(other_nodedev(daemon)))
+        assert created <= listing  # the list was updated in the same step
+        subprocess.run(["ip", "link", "del", names[0]], check=True)
+        deleted = set()
+        deadline = time.monotonic() + 15
+        while len(deleted) < 2 and time.monotonic() < deadline:
+            packet = watcher.receive()
+            if packet.header.proc == remote.REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE:
+                event = message_codec.decode(packet.payload)
+                if event.event == 1:  # VIR_NODE_DEVICE_EVENT_DELETED
+                    deleted.add(event.dev.name)
+        assert deleted == created
+        assert not created & set(listed_names(other_nodedev(daemon)))
+        assert "kernel uevents" in daemon.log() or Path("/run/udev/control").exists()
+    finally:
+        subprocess.run(["ip", "link", "del", names[0]], capture_output=True)
+        assert daemon.stop() == 0
