@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("--only", nargs="*", help="run just these scenarios (file names without suffix)")
     compare.add_argument("--reference-twice", action="store_true",
                          help="compare libvirtd with itself: shows the normalisation hides nothing real")  # fmt: skip
+    nodedev = commands.add_parser("nodedev", help="node devices against libvirtd's own udev driver")
+    nodedev.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent of devices are identical")
     capture = commands.add_parser("capture", help="record both daemons' traffic for one scenario")
     capture.add_argument("scenario")
     options = parser.parse_args(argv)
@@ -25,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
         from .compare import run as run_compare
 
         return run_compare(options.fail_under, options.only, options.reference_twice)
+    if options.command == "nodedev":
+        from .nodedev import run as run_nodedev
+
+        return run_nodedev(options.fail_under)
     if options.command == "capture":
         from .capture import run as run_capture
 

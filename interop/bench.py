@@ -31,7 +31,8 @@ SCRIPTS = {
     "dom_info": """
         import sys, time, libvirt
         conn = libvirt.open(sys.argv[1]); dom = conn.lookupByName("test"); n = int(sys.argv[2])
-        dom.info()
+        for _ in range(200):  # warm up: the daemon has finished starting
+            dom.info()
         start = time.perf_counter()
         for _ in range(n):
             dom.info()
@@ -41,6 +42,8 @@ SCRIPTS = {
         import sys, time, threading, libvirt
         n = int(sys.argv[2]); conns = [libvirt.open(sys.argv[1]) for _ in range(8)]
         doms = [c.lookupByName("test") for c in conns]
+        for _ in range(200):
+            doms[0].info()
         def work(dom):
             for _ in range(n):
                 dom.info()
@@ -73,6 +76,8 @@ SCRIPTS = {
     "connect_close": """
         import sys, time, libvirt
         holder = libvirt.open(sys.argv[1]); n = int(sys.argv[2])
+        for _ in range(20):
+            libvirt.open(sys.argv[1]).close()
         start = time.perf_counter()
         for _ in range(n):
             libvirt.open(sys.argv[1]).close()

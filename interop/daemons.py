@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LIBVIRTD = "/usr/sbin/libvirtd"
+DRIVER_MODULES = Path("/usr/lib") / f"{os.uname().machine}-linux-gnu" / "libvirt" / "connection-driver"
 
 
 class DaemonError(Exception):
@@ -92,7 +93,8 @@ def libvirtd_available() -> bool:
     return Path(LIBVIRTD).is_file()
 
 
-def start_libvirtd(directory: Path, config: str = "", host_drivers: bool = False) -> RunningDaemon:
+def start_libvirtd(directory: Path, config: str = "", modules: tuple[str, ...] = ()) -> RunningDaemon:
+    """libvirtd with its built-in test driver and only the named driver modules (e.g. "nodedev")."""
     if not libvirtd_available():
         raise DaemonError(f"{LIBVIRTD} is not installed (Debian package libvirt-daemon)")
     for sub in ("sock", "drivers", "run", "config", "cache"):
@@ -101,9 +103,13 @@ def start_libvirtd(directory: Path, config: str = "", host_drivers: bool = False
     config_path.write_text(
         f'unix_sock_dir = "{directory / "sock"}"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\n' + config
     )
+    for module in modules:
+        target = DRIVER_MODULES / f"libvirt_driver_{module}.so"
+        if not target.exists():
+            raise DaemonError(f"{target} is not installed")
+        (directory / "drivers" / target.name).symlink_to(target)
     environment = dict(os.environ)
-    if not host_drivers:
-        environment["LIBVIRT_DRIVER_DIR"] = str(directory / "drivers")
+    environment["LIBVIRT_DRIVER_DIR"] = str(directory / "drivers")
     environment.update(
         XDG_RUNTIME_DIR=str(directory / "run"),
         XDG_CONFIG_HOME=str(directory / "config"),

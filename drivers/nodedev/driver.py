@@ -91,12 +91,13 @@ class NodeDeviceDriver:
     async def run(self) -> None:
         """Monitor, then enumerate, then open the gate; then follow hotplug."""
         try:
-            source = self._source()
-            monitor = source.monitor()  # listening before enumeration: nothing falls in between
+            # pyudev's import and the reading of sysfs happen off the event loop.
+            source = await trio.to_thread.run_sync(self._source)
+            monitor = await trio.to_thread.run_sync(source.monitor)  # listening before enumeration
             if self.enumeration_delay:
                 log.warning("node device enumeration slowed down by %s s (debug setting)", self.enumeration_delay)
                 await trio.sleep(self.enumeration_delay)
-            records = await trio.to_thread.run_sync(source.enumerate)
+            records = await trio.to_thread.run_sync(source.enumerate, lambda r: capability_of(r) is not None)
             self.devices = build_devices(records)
         except Exception as error:
             log.error("node device enumeration failed: %s", error)

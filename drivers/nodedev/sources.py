@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,8 +94,15 @@ class UdevSource:
         self.context = pyudev.Context()
         self.kernel_events = not os.path.exists("/run/udev/control")
 
-    def enumerate(self) -> list[DeviceRecord]:
-        return [record_from_pyudev(device) for device in self.context.list_devices()]
+    def enumerate(self, keep: Callable[[DeviceRecord], bool] = lambda record: True) -> list[DeviceRecord]:
+        """Records of the devices keep() accepts; it sees only subsystem, name and type,
+        so the many devices libvirt ignores cost no reading of properties and attributes."""
+        records = []
+        for device in self.context.list_devices():
+            outline = DeviceRecord(device.sys_path, device.subsystem or "", device.sys_name, device.device_type)
+            if keep(outline):
+                records.append(record_from_pyudev(device))
+        return records
 
     def monitor(self):
         source = "kernel" if self.kernel_events else "udev"
@@ -122,8 +129,8 @@ class SyntheticSource:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def enumerate(self) -> list[DeviceRecord]:
-        return [DeviceRecord(**entry) for entry in json.loads(self.path.read_text())]
+    def enumerate(self, keep: Callable[[DeviceRecord], bool] = lambda record: True) -> list[DeviceRecord]:
+        return [r for r in (DeviceRecord(**entry) for entry in json.loads(self.path.read_text())) if keep(r)]
 
     def monitor(self) -> None:
         return None
