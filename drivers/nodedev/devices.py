@@ -48,7 +48,8 @@ def capability_of(record: DeviceRecord) -> str | None:
     if subsystem == "scsi":
         return {"scsi_host": "scsi_host", "scsi_target": "scsi_target", "scsi_device": "scsi"}.get(devtype or "")
     if subsystem == "block" and devtype == "disk":
-        return "storage"
+        # libvirt keeps only disks whose drive type it can tell (loop and zram devices it cannot)
+        return "storage" if drive_type(record) else None
     if subsystem == "scsi_generic":
         return "scsi_generic"
     if subsystem == "drm" and devtype == "drm_minor":
@@ -57,6 +58,17 @@ def capability_of(record: DeviceRecord) -> str | None:
         return "mdev"
     if subsystem in ("ccw", "css", "ap", "vdpa"):
         return {"ccw": "ccw", "css": "css", "ap": "ap_queue", "vdpa": "vdpa"}[subsystem]
+    return None
+
+
+def drive_type(record: DeviceRecord) -> str | None:
+    """The storage drive type as libvirt's udev driver finds it: udev's ID_TYPE, or the
+    kernel name for virtio disks, which udev does not type."""
+    kind = record.properties.get("ID_TYPE")
+    if kind:
+        return {"cd": "cdrom", "floppy": "floppy", "sd": "sd"}.get(kind, kind)
+    if record.sys_name.startswith("vd"):
+        return "disk"
     return None
 
 

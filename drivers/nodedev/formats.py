@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .devices import NodeDevice
+from .devices import NodeDevice, drive_type
 
 DMI = Path("/sys/class/dmi/id")
 
@@ -31,7 +31,9 @@ def system_capability() -> list[str]:
     if product:
         lines.append(f"    <product>{escape(product)}</product>")
     lines.append("    <hardware>")
-    lines += [f"      <{tag}>{escape(v)}</{tag}>" for tag, f in hardware if (v := _read(DMI / f))]
+    lines += [f"      <{tag}>{escape(v)}</{tag}>" for tag, f in hardware[:3] if (v := _read(DMI / f))]
+    # libvirt always reports a UUID: zeros when the firmware's cannot be read
+    lines.append(f"      <uuid>{_read(DMI / 'product_uuid') or '00000000-0000-0000-0000-000000000000'}</uuid>")
     lines += ["    </hardware>", "    <firmware>"]
     lines += [f"      <{tag}>{escape(v)}</{tag}>" for tag, f in firmware if (v := _read(DMI / f))]
     lines += ["    </firmware>", "  </capability>"]
@@ -50,10 +52,12 @@ def capability_lines(device: NodeDevice) -> list[str]:
             lines.append(f"    <address>{attrs['address']}</address>")
         state = attrs.get("operstate", "unknown")
         speed = attrs.get("speed")
-        speed_attribute = f" speed='{speed}'" if speed and speed.isdigit() and int(speed) > 0 else ""
+        # the kernel's -1 ("unknown") reaches libvirt as an unsigned 32-bit number
+        speed_attribute = f" speed='{int(speed) & 0xFFFFFFFF}'" if speed and speed.lstrip("-").isdigit() else ""
         lines.append(f"    <link{speed_attribute} state='{state}'/>")
-        if attrs.get("type") == "1":
-            lines.append("    <capability type='80203'/>")
+        lines += [f"    <feature name='{name}'/>" for name in attrs.get("features", "").split(",") if name]
+        wireless = Path(record.sys_path, "wireless").exists()
+        lines.append(f"    <capability type='{'80211' if wireless else '80203'}'/>")
         return [*lines, "  </capability>"]
     if kind == "pci":
         slot = record.sys_name  # dddd:bb:ss.f
@@ -70,6 +74,8 @@ def capability_lines(device: NodeDevice) -> list[str]:
         product, vendor = props.get("ID_MODEL_FROM_DATABASE"), props.get("ID_VENDOR_FROM_DATABASE")
         lines.append(_named("product", _hex(attrs.get("device")), product))
         lines.append(_named("vendor", _hex(attrs.get("vendor")), vendor))
+        if attrs.get("pci-express"):
+            lines.append("    <pci-express/>")
         return [*lines, "  </capability>"]
     if kind == "usb_device":
         lines = [
@@ -82,6 +88,16 @@ def capability_lines(device: NodeDevice) -> list[str]:
         return [*lines, "  </capability>"]
     if kind == "storage":
         lines = ["  <capability type='storage'>", f"    <block>{escape(record.devnode or '')}</block>"]
+        lines.append(f"    <drive_type>{drive_type(record)}</drive_type>")
+        model = props.get("ID_MODEL") or attrs.get("device/model")
+        vendor = props.get("ID_VENDOR") or attrs.get("device/vendor")
+        if model:
+            lines.append(f"    <model>{escape(model)}</model>")
+        if vendor:
+            lines.append(f"    <vendor>{escape(vendor)}</vendor>")
+        serial = props.get("ID_SERIAL_SHORT")
+        if serial:
+            lines.append(f"    <serial>{escape(serial)}</serial>")
         size = attrs.get("size")
         if size and size.isdigit():
             block = attrs.get("queue/logical_block_size", "512")

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import ethtool
+
 log = logging.getLogger("virtrio.drivers.nodedev")
 
 
@@ -51,7 +53,7 @@ WANTED_ATTRIBUTES = {
         "manufacturer",
     ),
     "net": ("address", "operstate", "speed", "type"),
-    "block": ("size", "removable", "queue/logical_block_size", "partition"),
+    "block": ("size", "removable", "queue/logical_block_size", "partition", "device/vendor", "device/model"),
     "scsi": ("type", "vendor", "model"),
 }
 
@@ -60,6 +62,31 @@ def _text(value: object) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace").strip()
     return str(value).strip()
+
+
+PCI_CAPABILITY_EXPRESS = 0x10
+
+
+def has_pci_express(sys_path: str) -> bool:
+    """Whether the device is PCI Express: its configuration space lists the capability, or
+    it has the extended (4096-byte) configuration space only PCI Express devices have."""
+    path = os.path.join(sys_path, "config")
+    try:
+        if os.path.getsize(path) > 256:
+            return True
+        with open(path, "rb") as config_file:
+            config = config_file.read(256)
+    except OSError:
+        return False
+    if len(config) < 0x40 or not config[0x06] & 0x10:  # no capability list
+        return False
+    pointer, seen = config[0x34] & 0xFC, set()
+    while pointer and pointer + 1 < len(config) and pointer not in seen:
+        seen.add(pointer)
+        if config[pointer] == PCI_CAPABILITY_EXPRESS:
+            return True
+        pointer = config[pointer + 1] & 0xFC
+    return False
 
 
 def record_from_pyudev(device) -> DeviceRecord:
@@ -71,6 +98,11 @@ def record_from_pyudev(device) -> DeviceRecord:
             value = None
         if value is not None:
             attributes[name] = _text(value)
+    if device.subsystem == "pci" and has_pci_express(device.sys_path):
+        attributes["pci-express"] = "yes"
+    if device.subsystem == "net":
+        # offload features come from the interface itself, as libvirt reads them
+        attributes["features"] = ",".join(ethtool.features(device.sys_name))
     return DeviceRecord(
         device.sys_path,
         device.subsystem or "",

@@ -32,3 +32,16 @@ def test_libvirtd_against_itself_is_identical_after_normalisation() -> None:
     assert match, result.stdout
     assert match.group(1) == match.group(2), result.stdout
     assert int(match.group(2)) >= 300
+
+
+def test_node_devices_equal_libvirtds_own_udev_driver() -> None:
+    """On the machine at hand: lists (plain, per capability, tree) and every device's XML."""
+    result = subprocess.run(
+        [sys.executable, "-m", "interop", "nodedev", "--fail-under", "100"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    lists = re.search(r"^identical lists (\d+)/(\d+)$", result.stdout, re.M)
+    devices = re.search(r"^identical devices (\d+)/(\d+)$", result.stdout, re.M)
+    assert lists and lists.group(1) == lists.group(2), result.stdout
+    assert devices and devices.group(1) == devices.group(2) and int(devices.group(2)) > 1, result.stdout
