@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .daemons import RunningDaemon, remove, start_libvirtd, start_virtrio, wait_for_socket
+from .daemons import DRIVER_MODULES, RunningDaemon, remove, start_libvirtd, start_virtrio, wait_for_socket
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -141,7 +141,7 @@ def idle_client_rss(daemon: RunningDaemon, quick: bool) -> float:
             client.close()
 
 
-def cold_start(kind: str, workdir: Path) -> float:
+def cold_start(kind: str, workdir: Path, virsh_command: tuple[str, ...] = ("test:///default", "version")) -> float:
     """Seconds from starting a socket-activated daemon to virsh's first answer."""
     directory = Path(tempfile.mkdtemp(prefix=f"cold-{kind}-", dir=workdir))
     sock = directory / "libvirt-sock"
@@ -152,6 +152,10 @@ def cold_start(kind: str, workdir: Path) -> float:
     else:
         for sub in ("drivers", "run", "config", "cache"):
             (directory / sub).mkdir()
+        if virsh_command[0].startswith("nodedev"):
+            (directory / "drivers" / "libvirt_driver_nodedev.so").symlink_to(
+                DRIVER_MODULES / "libvirt_driver_nodedev.so"
+            )
         config = directory / "libvirtd.conf"
         config.write_text('auth_unix_rw = "none"\nauth_unix_ro = "none"\n')
         command = ["/usr/sbin/libvirtd", "--config", str(config), "--timeout", "30"]
@@ -171,8 +175,9 @@ def cold_start(kind: str, workdir: Path) -> float:
     try:
         wait_for_socket(sock, activator)  # the activator's own socket: the daemon is not started yet
         start = time.perf_counter()
-        subprocess.run(["virsh", "-c", f"test+unix:///default?socket={sock}", "version"], capture_output=True,
-                       check=True, timeout=60)  # fmt: skip
+        scheme, rest = virsh_command[0].split(":", 1)
+        subprocess.run(["virsh", "-c", f"{scheme}+unix:{rest}?socket={sock}", *virsh_command[1:]],
+                       capture_output=True, check=True, timeout=60)  # fmt: skip
         return time.perf_counter() - start
     finally:
         activator.send_signal(signal.SIGTERM)
@@ -221,6 +226,13 @@ def run(quick: bool, rounds: int | None = None, only: list[str] | None = None) -
                 cold["ref"] = min(cold["ref"], cold_start("libvirtd", workdir))
                 cold["ours"] = min(cold["ours"], cold_start("virtrio", workdir))
             results["cold_socket_activated_start"] = cold
+        if not only or "cold_start_first_nodedev_list" in only:
+            cold = {"ref": math.inf, "ours": math.inf}
+            command = ("nodedev:///system", "nodedev-list")
+            for _ in range(rounds):
+                cold["ref"] = min(cold["ref"], cold_start("libvirtd", workdir, command))
+                cold["ours"] = min(cold["ours"], cold_start("virtrio", workdir, command))
+            results["cold_start_first_nodedev_list"] = cold
     finally:
         for daemon in daemons:
             daemon.stop()

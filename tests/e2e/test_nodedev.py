@@ -163,9 +163,37 @@ def test_a_synthesized_tree(tmp_path: Path) -> None:
         assert daemon.stop() == 0
 
 
+PYTHON_WATCHER = """
+import sys, threading, time, libvirt
+libvirt.virEventRegisterDefaultImpl()
+threading.Thread(target=lambda: [libvirt.virEventRunDefaultImpl() for _ in iter(int, 1)], daemon=True).start()
+conn = libvirt.open(sys.argv[1])
+def on_event(conn, dev, event, detail, opaque):
+    print(dev.name(), event, flush=True)
+conn.nodeDeviceEventRegisterAny(None, libvirt.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, on_event, None)
+print("ready", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def read_lines_until(stream, predicate, timeout: float) -> list[str]:
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not predicate(lines):
+        line = stream.readline()
+        if line:
+            lines.append(line.strip())
+    return lines
+
+
 def test_hotplug_of_a_veth_pair_is_seen_and_announced(tmp_path: Path) -> None:
     daemon = start_daemon(tmp_path / "hotplug", "--verbose")
     names = ("vtv0", "vtv1")
+    uri = f"nodedev+unix:///system?socket={daemon.rw}"
+    virsh_events = subprocess.Popen(["virsh", "-c", uri, "nodedev-event", "--loop", "--event", "lifecycle"],
+                                    stdout=subprocess.PIPE, text=True)  # fmt: skip
+    python_events = subprocess.Popen(["/usr/bin/python3", "-c", PYTHON_WATCHER, uri, "30"], stdout=subprocess.PIPE,
+                                     text=True)  # fmt: skip
     try:
         watcher = other_nodedev(daemon)
         listed_names(watcher)  # enumeration done
@@ -173,6 +201,8 @@ def test_hotplug_of_a_veth_pair_is_seen_and_announced(tmp_path: Path) -> None:
             remote.remote_connect_node_device_event_register_any_args(0, None)
         )
         assert watcher.call(remote.REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY, register).payload
+        assert read_lines_until(python_events.stdout, lambda lines: "ready" in lines, 30)[-1] == "ready"
+        time.sleep(1)  # virsh nodedev-event has registered too
         subprocess.run(["ip", "link", "add", names[0], "type", "veth", "peer", "name", names[1]], check=True)
         message_codec = remote.CODECS["remote_node_device_event_lifecycle_msg"]
         created = set()
@@ -198,6 +228,17 @@ def test_hotplug_of_a_veth_pair_is_seen_and_announced(tmp_path: Path) -> None:
         assert deleted == created
         assert not created & set(listed_names(other_nodedev(daemon)))
         assert "kernel uevents" in daemon.log() or Path("/run/udev/control").exists()
+        # the stock clients saw the same: two created, then two deleted
+        expected = {f"{name} {kind}" for name in created for kind in (0, 1)}
+        seen = read_lines_until(python_events.stdout, lambda lines: expected <= set(lines), 15)
+        assert expected <= set(seen), seen
+        virsh_seen = read_lines_until(virsh_events.stdout, lambda lines: sum("Deleted" in x for x in lines) >= 2, 15)
+        for name in created:
+            assert f"event 'lifecycle' for node device {name}: Created" in virsh_seen, virsh_seen
+            assert f"event 'lifecycle' for node device {name}: Deleted" in virsh_seen, virsh_seen
     finally:
         subprocess.run(["ip", "link", "del", names[0]], capture_output=True)
+        for process in (virsh_events, python_events):
+            process.kill()
+            process.wait()
         assert daemon.stop() == 0
