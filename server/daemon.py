@@ -10,7 +10,7 @@ import trio
 
 from virtrio.drivers.base import ConnectionContext, Driver, DriverConnection
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import LibvirtError, report
+from virtrio.rpc.errors import report
 
 from . import admin_procs, remote_procs  # noqa: F401 - register the server's own procedures
 from .config import Config
@@ -115,8 +115,9 @@ class Daemon:
     async def _run_session(self, session: ClientSession) -> None:
         try:
             await session.run()
-        except LibvirtError:
-            pass
+        except Exception:
+            # One client's failure must never take the daemon, or anyone else, down.
+            log.exception("client %d failed", session.id)
         finally:
             self.sessions.discard(session)
             self._slot_free.set()

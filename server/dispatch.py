@@ -177,16 +177,16 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
     is_async = _METHOD_IS_ASYNC.get(key)
     if is_async is None:
         is_async = _METHOD_IS_ASYNC[key] = inspect.iscoroutinefunction(method)
+    function: Callable[..., Any] = method
+    for rule in session.daemon.fault_rules:
+        if rule.matches(found.procedure.name, args):
+            function, is_async = faults.wrap(rule, method, is_async), True
+            break
     gate = getattr(conn, "gate", None)
     if gate is not None and not gate.is_open:
         # The driver is still loading: wait for it as a task, never in the reader.
-        return ResolvedCall(header, found.procedure, method, arguments, is_async, gate)
-    rules = session.daemon.fault_rules
-    if rules:
-        for rule in rules:
-            if rule.matches(found.procedure.name, args):
-                return ResolvedCall(header, found.procedure, faults.wrap(rule, method, is_async), arguments, True)
-    return ResolvedCall(header, found.procedure, method, arguments, is_async)
+        return ResolvedCall(header, found.procedure, function, arguments, is_async, gate)
+    return ResolvedCall(header, found.procedure, function, arguments, is_async)
 
 
 def reply_payload(call: ResolvedCall, result: Any) -> bytes:

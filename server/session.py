@@ -118,6 +118,8 @@ class ClientSession:
         except (trio.BrokenResourceError, trio.ClosedResourceError, ConnectionError):
             pass
         finally:
+            self._nursery = None  # from here on, nothing new starts for this client
+            self.writer.broken = True
             self._cleanup()
             trio.lowlevel.notify_closing(self.sock)
             self.sock.close()
@@ -308,8 +310,9 @@ class ClientSession:
         await self.writer.drain()
 
     def start_task(self, function: Any, *args: Any) -> None:
-        assert self._nursery is not None
-        self._nursery.start_soon(function, *args)
+        """Run function as one of this client's tasks; nothing starts once the client is gone."""
+        if self._nursery is not None:
+            self._nursery.start_soon(function, *args)
 
     # ------------------------------------------------------------------ features
     def start_keepalive(self) -> None:

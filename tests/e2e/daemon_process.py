@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from interop.daemons import wait_for_socket
 from virtrio.protocol.generated import remote, virnet
 from virtrio.rpc.packet import HEADER, LENGTH, Header, MessageType, Packet, Status, encode_packet
 
@@ -67,20 +68,6 @@ def start_daemon(directory: Path, *arguments: str, config: str | None = None, wa
     if wait:
         wait_for_socket(daemon.rw, process)
     return daemon
-
-
-def wait_for_socket(path: Path, process: subprocess.Popen | None = None, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"daemon exited with {process.returncode}")
-        try:
-            with socket.socket(socket.AF_UNIX) as probe:
-                probe.connect(str(path))
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on {path}")
 
 
 def virsh(daemon: DaemonProcess, *arguments: str, read_only: bool = False, uri: str | None = None,
