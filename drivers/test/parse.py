@@ -9,7 +9,7 @@ from lxml import etree
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .state import Domain, TestState
+from .state import Domain, Network, Pool, TestState
 
 UNITS = {"b": 1, "bytes": 1, "k": 1024, "kib": 1024, "kb": 1000, "m": 1 << 20, "mib": 1 << 20, "mb": 10**6,
          "g": 1 << 30, "gib": 1 << 30, "gb": 10**9, "t": 1 << 40, "tib": 1 << 40, "tb": 10**12}  # fmt: skip
@@ -75,3 +75,38 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         arch=os_type.get("arch", "i686") if os_type is not None else "i686",
         os_type=(os_type.text or "hvm").strip() if os_type is not None else "hvm",
     )
+
+
+def parse_pool_xml(text: str) -> Pool:
+    try:
+        root = etree.fromstring(text.encode())
+    except etree.XMLSyntaxError as error:
+        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"(storage_pool_definition):1: {error.msg}") from None
+    name = root.findtext("name")
+    if not name:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "missing pool source name element")
+    raw_uuid = root.findtext("uuid")
+    try:
+        pool_uuid = uuid.UUID(raw_uuid.strip()).bytes if raw_uuid else uuid.uuid4().bytes
+    except ValueError:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "malformed uuid element") from None
+    path = root.findtext("target/path") or f"/{name}"
+    capacity = 107374182400  # the test driver's pools are all 100 GiB
+    return Pool(name, pool_uuid, path, capacity=capacity, allocation=0, available=capacity)
+
+
+def parse_network_xml(text: str) -> Network:
+    try:
+        root = etree.fromstring(text.encode())
+    except etree.XMLSyntaxError as error:
+        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"(network_definition):1: {error.msg}") from None
+    name = root.findtext("name")
+    if not name:
+        raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_NETWORK, "missing name information")
+    raw_uuid = root.findtext("uuid")
+    try:
+        network_uuid = uuid.UUID(raw_uuid.strip()).bytes if raw_uuid else uuid.uuid4().bytes
+    except ValueError:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NETWORK, "malformed uuid element") from None
+    bridge = root.find("bridge")
+    return Network(name, network_uuid, bridge.get("name", "virbr0") if bridge is not None else "virbr0")

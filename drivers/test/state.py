@@ -100,6 +100,7 @@ class Pool:
     active: bool = True
     autostart: bool = False
     persistent: bool = True
+    volumes: dict = field(default_factory=dict)  # name -> volumes.Volume
 
 
 @dataclass
