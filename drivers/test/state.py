@@ -122,6 +122,8 @@ class TestState:
         self.interfaces: dict[str, Interface] = {}
         # interfaces as they were when a change transaction began (iface-begin)
         self.interface_backup: dict[str, Interface] | None = None
+        self.snapshots: dict = {}  # domain UUID -> snapshots.SnapshotTree
+        self.checkpoints: dict = {}  # domain UUID -> snapshots.SnapshotTree of checkpoints
         self.events = EventSource()
         self.next_domain_id = 1
         self.connections = 0
