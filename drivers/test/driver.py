@@ -30,6 +30,7 @@ from .state import Domain, Interface, Network, Pool, TestState, default_state
 log = logging.getLogger("virtrio.drivers.test")
 FROM_TEST = api.VIR_FROM_TEST
 SCREENSHOT_FILE = Path("/usr/share/libvirt/test-screenshot.png")
+MAX_VCPUS = 32  # what the test hypervisor supports
 
 
 class TestDriver:
@@ -115,7 +116,7 @@ class TestConnection(DriverConnection):
         return remote.remote_connect_get_hostname_ret(host_name())
 
     def connect_get_max_vcpus(self, args: remote.remote_connect_get_max_vcpus_args):
-        return remote.remote_connect_get_max_vcpus_ret(32)
+        return remote.remote_connect_get_max_vcpus_ret(MAX_VCPUS)
 
     def connect_get_capabilities(self) -> remote.remote_connect_get_capabilities_ret:
         return remote.remote_connect_get_capabilities_ret(capabilities_xml(self.state.host))
@@ -307,6 +308,9 @@ class TestConnection(DriverConnection):
         domain = self._domain(args.dom)
         if not args.nvcpus:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "argument unsupported: nvcpus must be positive")
+        if args.nvcpus > MAX_VCPUS:
+            detail = f"requested cpu amount exceeds maximum supported amount ({args.nvcpus} > {MAX_VCPUS})"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         if args.nvcpus > domain.max_vcpus and not args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM:
             detail = (f"requested cpu amount exceeds maximum supported amount ({args.nvcpus} > "
                       f"{domain.max_vcpus})")  # fmt: skip
@@ -516,6 +520,73 @@ class TestConnection(DriverConnection):
         allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSetMemoryStatsPeriod")
         self._domain(args.dom)
+
+    # ------------------------------------------------------------ node devices
+    def _node_device(self, name: str):
+        device = self.state.node_devices.get(name)
+        if device is None:
+            raise report(api.VIR_ERR_NO_NODE_DEVICE, FROM_TEST, f"no node device with matching name '{name}'")
+        return device
+
+    def connect_list_all_node_devices(self, args: remote.remote_connect_list_all_node_devices_args):
+        # libvirt's test driver rejects the flags virsh 9.0 sends; virtrio answers (a documented difference).
+        wanted = args.flags & ~(api.VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE | api.VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE)
+        if args.flags & api.VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE and not (
+            args.flags & api.VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE
+        ):
+            devices = []
+        else:
+            flags = {"system": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM,
+                     "scsi_host": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST,
+                     "fc_host": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST,
+                     "vport_ops": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS}  # fmt: skip
+            devices = [d for d in self.state.node_devices.values()
+                       if not wanted or any(flags.get(cap, 0) & wanted for cap in d.caps)]  # fmt: skip
+        refs = [remote.remote_nonnull_node_device(d.name) for d in devices] if args.need_results else []
+        return remote.remote_connect_list_all_node_devices_ret(refs, len(devices))
+
+    def node_num_of_devices(self, args: remote.remote_node_num_of_devices_args):
+        check_flags(args.flags, 0, FROM_TEST, "testNodeNumOfDevices")
+        devices = [d for d in self.state.node_devices.values() if args.cap is None or args.cap in d.caps]
+        return remote.remote_node_num_of_devices_ret(len(devices))
+
+    def node_list_devices(self, args: remote.remote_node_list_devices_args):
+        check_flags(args.flags, 0, FROM_TEST, "testNodeListDevices")
+        names = [d.name for d in self.state.node_devices.values() if args.cap is None or args.cap in d.caps]
+        return remote.remote_node_list_devices_ret(names[: args.maxnames])
+
+    def node_device_lookup_by_name(self, args: remote.remote_node_device_lookup_by_name_args):
+        device = self._node_device(args.name)
+        return remote.remote_node_device_lookup_by_name_ret(remote.remote_nonnull_node_device(device.name))
+
+    def node_device_lookup_scsi_host_by_wwn(self, args: remote.remote_node_device_lookup_scsi_host_by_wwn_args):
+        check_flags(args.flags, 0, FROM_TEST, "testNodeDeviceLookupSCSIHostByWWN")
+        for device in self.state.node_devices.values():
+            if device.wwnn == args.wwnn and device.wwpn == args.wwpn:
+                ref = remote.remote_nonnull_node_device(device.name)
+                return remote.remote_node_device_lookup_scsi_host_by_wwn_ret(ref)
+        raise report(api.VIR_ERR_NO_NODE_DEVICE, FROM_TEST, None)
+
+    def node_device_get_xml_desc(self, args: remote.remote_node_device_get_xml_desc_args):
+        check_flags(args.flags, 0, FROM_TEST, "testNodeDeviceGetXMLDesc")
+        return remote.remote_node_device_get_xml_desc_ret(self._node_device(args.name).xml)
+
+    def node_device_get_parent(self, args: remote.remote_node_device_get_parent_args):
+        return remote.remote_node_device_get_parent_ret(self._node_device(args.name).parent)
+
+    def node_device_num_of_caps(self, args: remote.remote_node_device_num_of_caps_args):
+        return remote.remote_node_device_num_of_caps_ret(len(self._node_device(args.name).caps))
+
+    def node_device_list_caps(self, args: remote.remote_node_device_list_caps_args):
+        return remote.remote_node_device_list_caps_ret(list(self._node_device(args.name).caps)[: args.maxnames])
+
+    def node_device_is_active(self, args: remote.remote_node_device_is_active_args):
+        self._node_device(args.name)
+        return remote.remote_node_device_is_active_ret(1)
+
+    def node_device_is_persistent(self, args: remote.remote_node_device_is_persistent_args):
+        self._node_device(args.name)
+        return remote.remote_node_device_is_persistent_ret(1)
 
     # --------------------------------------------------------------- snapshots
     def _snapshots(self, domain: Domain) -> snapshots.SnapshotTree:

@@ -124,6 +124,7 @@ class TestState:
         self.interface_backup: dict[str, Interface] | None = None
         self.snapshots: dict = {}  # domain UUID -> snapshots.SnapshotTree
         self.checkpoints: dict = {}  # domain UUID -> snapshots.SnapshotTree of checkpoints
+        self.node_devices: dict = {}  # name -> nodedevs.TestNodeDevice
         self.events = EventSource()
         self.next_domain_id = 1
         self.connections = 0
@@ -169,4 +170,7 @@ def default_state() -> TestState:
         available=107374182400,
     )
     state.interfaces["eth1"] = Interface("eth1", "aa:bb:cc:dd:ee:ff")
+    from .nodedevs import default_node_devices
+
+    state.node_devices = default_node_devices()
     return state
