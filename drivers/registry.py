@@ -11,6 +11,6 @@ from .test.driver import TestDriver
 
 def default_drivers(config: Config) -> list[Driver]:
     return [
-        TestDriver(persistent_default=config.test_default_persistent, allowed_dirs=config.test_file_dirs),
+        TestDriver(persistent_default=config.test_default_persistent),
         NodeDeviceDriver(config.nodedev_source, config.nodedev_enumeration_delay, config.nodedev_wait_timeout),
     ]

@@ -40,8 +40,6 @@ class Config:
     # Keep test:///default's state for the daemon's whole life instead of resetting it
     # when its last connection closes (scripts of several virsh calls want this).
     test_default_persistent: bool = False
-    # If not empty, test:///PATH files are opened only under these folders.
-    test_file_dirs: list[str] = field(default_factory=list)
     # Node devices: "udev" (the host) or "synthetic:/path/tree.json" (a recorded tree).
     nodedev_source: str = "udev"
     # How long node-device calls wait for enumeration before they fail with an error.

@@ -36,9 +36,8 @@ MAX_VCPUS = 32  # what the test hypervisor supports
 class TestDriver:
     name = "test"
 
-    def __init__(self, persistent_default: bool = False, allowed_dirs: list[str] | None = None) -> None:
+    def __init__(self, persistent_default: bool = False) -> None:
         self.persistent_default = persistent_default
-        self.allowed_dirs = allowed_dirs or []
         self.default: TestState | None = None
 
     def accepts(self, uri: str) -> bool:
