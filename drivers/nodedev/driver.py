@@ -157,7 +157,7 @@ class NodeDeviceConnection(DriverConnection):
         return remote.remote_connect_get_type_ret("nodedev")
 
     def connect_get_hostname(self) -> remote.remote_connect_get_hostname_ret:
-        from virtrio.drivers.test.driver import host_name
+        from virtrio.drivers.test.common import host_name
 
         return remote.remote_connect_get_hostname_ret(host_name())
 

@@ -1,0 +1,137 @@
+"""What every group of the test driver's procedures shares: state, lookups, helpers.
+
+Errors use libvirt's test driver codes, domains, messages and function names
+(VIR_FROM_TEST, "unsupported flags (0x..) in function testDomainGetState", ...).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import uuid
+import zlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from virtrio.drivers.base import DriverConnection, Event
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import report
+
+from .state import Domain, Network, Pool, TestState
+
+log = logging.getLogger("virtrio.drivers.test")
+FROM_TEST = api.VIR_FROM_TEST
+SCREENSHOT_FILE = Path("/usr/share/libvirt/test-screenshot.png")
+MAX_VCPUS = 32  # what the test hypervisor supports
+
+
+def _nonnull_domain(domain: Domain) -> remote.remote_nonnull_domain:
+    return remote.remote_nonnull_domain(domain.name, domain.uuid, domain.id)
+
+
+class TestProcedures(DriverConnection):
+    """The state a test connection works on, and the lookups every group of procedures uses."""
+
+    state: TestState
+
+    # ------------------------------------------------------------------ lookups
+    def _domain(self, ref: remote.remote_nonnull_domain) -> Domain:
+        domain = self.state.domain_by_uuid(ref.uuid)
+        if domain is None:
+            detail = f"no domain with matching uuid '{uuid.UUID(bytes=ref.uuid)}' ({ref.name})"
+            raise report(api.VIR_ERR_NO_DOMAIN, FROM_TEST, detail)
+        return domain
+
+    def _network(self, ref: remote.remote_nonnull_network) -> Network:
+        network = next((n for n in self.state.networks.values() if n.uuid == ref.uuid), None)
+        if network is None:
+            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, f"no network with matching name '{ref.name}'")
+        return network
+
+    def _pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
+        pool = next((p for p in self.state.pools.values() if p.uuid == ref.uuid), None)
+        if pool is None:
+            raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, f"no storage pool with matching name '{ref.name}'")
+        return pool
+
+    def _emit_lifecycle(self, domain: Domain, event: int, detail: int) -> None:
+        message = (_nonnull_domain(domain), event, detail)
+        self.state.events.emit(Event("domain", api.VIR_DOMAIN_EVENT_ID_LIFECYCLE, domain.uuid, message))
+
+
+ALL_DOMAIN_LIST_FLAGS = (1 << 14) - 1  # VIR_CONNECT_LIST_DOMAINS_ACTIVE .. _HAS_CHECKPOINT
+
+
+def _selected(flags: int, inactive: int, active: int, persistent: int, transient: int, autostart: int,
+              no_autostart: int, obj: Network | Pool) -> bool:  # fmt: skip
+    """libvirt's list filters: within each group of flags, any set flag must match."""
+    for yes, no, value in ((active, inactive, obj.active), (persistent, transient, obj.persistent),
+                           (autostart, no_autostart, obj.autostart)):  # fmt: skip
+        if flags & (yes | no) and not ((flags & yes and value) or (flags & no and not value)):
+            return False
+    return True
+
+
+def _domain_matches(domain: Domain, flags: int) -> bool:
+    groups = [
+        (api.VIR_CONNECT_LIST_DOMAINS_ACTIVE, domain.active, api.VIR_CONNECT_LIST_DOMAINS_INACTIVE),
+        (api.VIR_CONNECT_LIST_DOMAINS_PERSISTENT, domain.persistent, api.VIR_CONNECT_LIST_DOMAINS_TRANSIENT),
+        (api.VIR_CONNECT_LIST_DOMAINS_AUTOSTART, domain.autostart, api.VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART),
+    ]
+    for yes, value, no in groups:
+        if flags & (yes | no) and not ((flags & yes and value) or (flags & no and not value)):
+            return False
+    states = {
+        api.VIR_CONNECT_LIST_DOMAINS_RUNNING: domain.state == api.VIR_DOMAIN_RUNNING,
+        api.VIR_CONNECT_LIST_DOMAINS_PAUSED: domain.state == api.VIR_DOMAIN_PAUSED,
+        api.VIR_CONNECT_LIST_DOMAINS_SHUTOFF: domain.state == api.VIR_DOMAIN_SHUTOFF,
+        api.VIR_CONNECT_LIST_DOMAINS_OTHER: domain.state
+        not in (api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_PAUSED, api.VIR_DOMAIN_SHUTOFF),
+    }
+    state_mask = sum(states)
+    if flags & state_mask and not any(flags & bit and match for bit, match in states.items()):
+        return False
+    return not (flags & api.VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE)
+
+
+def _c_chars(text: str) -> list[int]:
+    """A C string as XDR char array content: its bytes and the terminating NUL."""
+    return [b - 256 if b > 127 else b for b in text.encode()] + [0]
+
+
+def host_name() -> str:
+    """The host's name as libvirt's virGetHostname finds it."""
+    name = socket.gethostname()
+    if name.startswith("localhost") or "." in name:
+        return name
+    try:
+        info = socket.getaddrinfo(name, None, flags=socket.AI_CANONNAME)
+    except OSError:
+        return name
+    canonical = info[0][3] if info else ""
+    if not canonical or canonical.startswith("localhost"):
+        return name
+    return canonical
+
+
+def _generated_png(width: int = 64, height: int = 48) -> bytes:
+    """A small PNG of our own, for machines without libvirt's test screenshot."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    rows = b"".join(
+        b"\0" + b"".join(bytes((x * 4 % 256, y * 5 % 256, 160)) for x in range(width)) for y in range(height)
+    )
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((8, 2, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+async def screenshot_source() -> AsyncIterator[bytes]:
+    """The screenshot libvirt's test driver sends (its PNG), or one of our own."""
+    try:
+        data = SCREENSHOT_FILE.read_bytes()
+    except OSError:
+        data = _generated_png()
+    yield data

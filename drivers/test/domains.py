@@ -1,0 +1,473 @@
+"""Domain procedures of the test driver: lifecycle, definitions, tuning, statistics."""
+
+from __future__ import annotations
+
+import time
+
+from virtrio.drivers.base import Event, StreamReply
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import check_flags, internal_error, report
+
+from . import tuning
+from .common import (
+    ALL_DOMAIN_LIST_FLAGS,
+    FROM_TEST,
+    MAX_VCPUS,
+    TestProcedures,
+    _c_chars,
+    _domain_matches,
+    _nonnull_domain,
+    screenshot_source,
+)
+from .formats import domain_xml
+from .parse import parse_domain_xml
+from .state import Domain
+
+
+class DomainProcedures(TestProcedures):
+    # ------------------------------------------------------------------ domains
+    def connect_list_all_domains(self, args: remote.remote_connect_list_all_domains_args):
+        check_flags(args.flags, ALL_DOMAIN_LIST_FLAGS, FROM_TEST, "testConnectListAllDomains")
+        domains = [d for d in self.state.domains.values() if _domain_matches(d, args.flags)]
+        if args.need_results:
+            return remote.remote_connect_list_all_domains_ret([_nonnull_domain(d) for d in domains], len(domains))
+        return remote.remote_connect_list_all_domains_ret([], len(domains))
+
+    def connect_num_of_domains(self) -> remote.remote_connect_num_of_domains_ret:
+        return remote.remote_connect_num_of_domains_ret(sum(d.active for d in self.state.domains.values()))
+
+    def domain_lookup_by_name(self, args: remote.remote_domain_lookup_by_name_args):
+        domain = self.state.domains.get(args.name)
+        if domain is None:
+            raise report(api.VIR_ERR_NO_DOMAIN, FROM_TEST)
+        return remote.remote_domain_lookup_by_name_ret(_nonnull_domain(domain))
+
+    def domain_lookup_by_uuid(self, args: remote.remote_domain_lookup_by_uuid_args):
+        domain = self.state.domain_by_uuid(args.uuid)
+        if domain is None:
+            raise report(api.VIR_ERR_NO_DOMAIN, FROM_TEST)
+        return remote.remote_domain_lookup_by_uuid_ret(_nonnull_domain(domain))
+
+    def domain_lookup_by_id(self, args: remote.remote_domain_lookup_by_id_args):
+        domain = next((d for d in self.state.domains.values() if d.id == args.id and d.active), None)
+        if domain is None:
+            raise report(api.VIR_ERR_NO_DOMAIN, FROM_TEST)
+        return remote.remote_domain_lookup_by_id_ret(_nonnull_domain(domain))
+
+    def domain_get_info(self, args: remote.remote_domain_get_info_args) -> remote.remote_domain_get_info_ret:
+        domain = self._domain(args.dom)
+        cpu_time = time.time_ns() // 1000 * 1000
+        return remote.remote_domain_get_info_ret(domain.state, domain.max_memory, domain.memory, domain.vcpus, cpu_time)
+
+    def domain_get_state(self, args: remote.remote_domain_get_state_args) -> remote.remote_domain_get_state_ret:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetState")
+        domain = self._domain(args.dom)
+        return remote.remote_domain_get_state_ret(domain.state, domain.reason)
+
+    def domain_get_os_type(self, args: remote.remote_domain_get_os_type_args):
+        self._domain(args.dom)
+        return remote.remote_domain_get_os_type_ret("linux")
+
+    def domain_get_max_memory(self, args: remote.remote_domain_get_max_memory_args):
+        return remote.remote_domain_get_max_memory_ret(self._domain(args.dom).max_memory)
+
+    def domain_is_active(self, args: remote.remote_domain_is_active_args):
+        return remote.remote_domain_is_active_ret(int(self._domain(args.dom).active))
+
+    def domain_is_persistent(self, args: remote.remote_domain_is_persistent_args):
+        return remote.remote_domain_is_persistent_ret(int(self._domain(args.dom).persistent))
+
+    def domain_get_autostart(self, args: remote.remote_domain_get_autostart_args):
+        return remote.remote_domain_get_autostart_ret(int(self._domain(args.dom).autostart))
+
+    def domain_set_autostart(self, args: remote.remote_domain_set_autostart_args) -> None:
+        self._domain(args.dom).autostart = bool(args.autostart)
+
+    def domain_has_managed_save_image(self, args: remote.remote_domain_has_managed_save_image_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainHasManagedSaveImage")
+        self._domain(args.dom)
+        return remote.remote_domain_has_managed_save_image_ret(0)
+
+    def domain_get_security_label(self, args: remote.remote_domain_get_security_label_args):
+        self._domain(args.dom)
+        return remote.remote_domain_get_security_label_ret(_c_chars("libvirt-test"), 1)
+
+    def domain_get_xml_desc(self, args: remote.remote_domain_get_xml_desc_args):
+        allowed = api.VIR_DOMAIN_XML_SECURE | api.VIR_DOMAIN_XML_INACTIVE | api.VIR_DOMAIN_XML_UPDATE_CPU
+        check_flags(args.flags, allowed | api.VIR_DOMAIN_XML_MIGRATABLE, FROM_TEST, "testDomainGetXMLDesc")
+        inactive = bool(args.flags & api.VIR_DOMAIN_XML_INACTIVE)
+        return remote.remote_domain_get_xml_desc_ret(domain_xml(self._domain(args.dom), inactive))
+
+    def domain_suspend(self, args: remote.remote_domain_suspend_args) -> None:
+        domain = self._domain(args.dom)
+        if domain.state != api.VIR_DOMAIN_RUNNING:
+            raise internal_error(FROM_TEST, f"domain '{domain.name}' not running")
+        domain.state, domain.reason = api.VIR_DOMAIN_PAUSED, api.VIR_DOMAIN_PAUSED_USER
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_SUSPENDED, api.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED)
+
+    def domain_resume(self, args: remote.remote_domain_resume_args) -> None:
+        domain = self._domain(args.dom)
+        if domain.state != api.VIR_DOMAIN_PAUSED:
+            raise internal_error(FROM_TEST, f"domain '{domain.name}' not paused")
+        domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_RUNNING_UNPAUSED
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_RESUMED, api.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED)
+
+    def _check_active(self, domain: Domain) -> None:
+        if not domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
+
+    def _stop(self, domain: Domain, reason: int, event_detail: int) -> None:
+        domain.id = -1
+        domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, reason
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STOPPED, event_detail)
+
+    def domain_destroy(self, args: remote.remote_domain_destroy_args) -> None:
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        self._stop(domain, api.VIR_DOMAIN_SHUTOFF_DESTROYED, api.VIR_DOMAIN_EVENT_STOPPED_DESTROYED)
+
+    def domain_shutdown(self, args: remote.remote_domain_shutdown_args) -> None:
+        self.domain_shutdown_flags(remote.remote_domain_shutdown_flags_args(args.dom, 0))
+
+    def domain_shutdown_flags(self, args: remote.remote_domain_shutdown_flags_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainShutdownFlags")
+        domain = self._domain(args.dom)
+        if domain.state != api.VIR_DOMAIN_RUNNING:
+            raise internal_error(FROM_TEST, f"domain '{domain.name}' not running")
+        self._stop(domain, api.VIR_DOMAIN_SHUTOFF_SHUTDOWN, api.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+
+    def domain_set_memory_flags(self, args: remote.remote_domain_set_memory_flags_args) -> None:
+        allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_MEM_MAXIMUM
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainSetMemoryFlags")
+        domain = self._domain(args.dom)
+        if args.flags & api.VIR_DOMAIN_MEM_MAXIMUM:
+            if domain.active and args.flags & api.VIR_DOMAIN_AFFECT_LIVE:
+                raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot resize the maximum memory on an "
+                             "active domain")  # fmt: skip
+            domain.max_memory = args.memory
+            domain.memory = min(domain.memory, args.memory)
+            return
+        if args.memory > domain.max_memory:
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "cannot set memory higher than max memory")
+        domain.memory = args.memory
+
+    def domain_set_memory(self, args: remote.remote_domain_set_memory_args) -> None:
+        flags = api.VIR_DOMAIN_AFFECT_LIVE
+        self.domain_set_memory_flags(remote.remote_domain_set_memory_flags_args(args.dom, args.memory, flags))
+
+    def domain_set_max_memory(self, args: remote.remote_domain_set_max_memory_args) -> None:
+        flags = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_MEM_MAXIMUM
+        self.domain_set_memory_flags(remote.remote_domain_set_memory_flags_args(args.dom, args.memory, flags))
+
+    def domain_get_vcpus_flags(self, args: remote.remote_domain_get_vcpus_flags_args):
+        allowed = (api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_VCPU_MAXIMUM
+                   | api.VIR_DOMAIN_VCPU_GUEST)  # fmt: skip
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainGetVcpusFlags")
+        domain = self._domain(args.dom)
+        if args.flags & api.VIR_DOMAIN_AFFECT_LIVE and not domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
+        value = domain.max_vcpus if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM else domain.vcpus
+        return remote.remote_domain_get_vcpus_flags_ret(value)
+
+    def domain_get_max_vcpus(self, args: remote.remote_domain_get_max_vcpus_args):
+        return remote.remote_domain_get_max_vcpus_ret(self._domain(args.dom).max_vcpus)
+
+    def domain_set_vcpus_flags(self, args: remote.remote_domain_set_vcpus_flags_args) -> None:
+        allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_VCPU_MAXIMUM
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainSetVcpusFlags")
+        domain = self._domain(args.dom)
+        if not args.nvcpus:
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "argument unsupported: nvcpus must be positive")
+        if args.nvcpus > MAX_VCPUS:
+            detail = f"requested cpu amount exceeds maximum supported amount ({args.nvcpus} > {MAX_VCPUS})"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        if args.nvcpus > domain.max_vcpus and not args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM:
+            detail = (f"requested cpu amount exceeds maximum supported amount ({args.nvcpus} > "
+                      f"{domain.max_vcpus})")  # fmt: skip
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM:
+            domain.max_vcpus = args.nvcpus
+            domain.vcpus = min(domain.vcpus, args.nvcpus)
+        else:
+            domain.vcpus = args.nvcpus
+
+    def domain_set_vcpus(self, args: remote.remote_domain_set_vcpus_args) -> None:
+        flags = api.VIR_DOMAIN_AFFECT_LIVE
+        self.domain_set_vcpus_flags(remote.remote_domain_set_vcpus_flags_args(args.dom, args.nvcpus, flags))
+
+    def domain_set_metadata(self, args: remote.remote_domain_set_metadata_args) -> None:
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainSetMetadata")  # fmt: skip
+        domain = self._domain(args.dom)
+        if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
+            if args.uri is None:
+                raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "missing namespace URI")
+            if args.metadata is None:
+                domain.metadata.pop(args.uri, None)
+            else:
+                domain.metadata[args.uri] = args.metadata
+        elif args.type == api.VIR_DOMAIN_METADATA_TITLE:
+            domain.title = args.metadata or None
+        elif args.type == api.VIR_DOMAIN_METADATA_DESCRIPTION:
+            domain.description = args.metadata or None
+        else:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"unknown metadata type '{args.type}'")
+        self.state.events.emit(Event("domain", api.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, domain.uuid,
+                                     (_nonnull_domain(domain), args.type, args.uri)))  # fmt: skip
+
+    def domain_get_metadata(self, args: remote.remote_domain_get_metadata_args):
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainGetMetadata")  # fmt: skip
+        domain = self._domain(args.dom)
+        if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
+            value = domain.metadata.get(args.uri or "")
+        elif args.type == api.VIR_DOMAIN_METADATA_TITLE:
+            value = domain.title
+        else:
+            value = domain.description
+        if value is None:
+            raise report(api.VIR_ERR_NO_DOMAIN_METADATA, api.VIR_FROM_DOMAIN,
+                         "Requested metadata element is not present")  # fmt: skip
+        return remote.remote_domain_get_metadata_ret(value)
+
+    # ------------------------------------------------------------ tuning, stats
+    def domain_get_scheduler_type(self, args: remote.remote_domain_get_scheduler_type_args):
+        self._domain(args.dom)
+        return remote.remote_domain_get_scheduler_type_ret("fair", 1)
+
+    def domain_get_scheduler_parameters(self, args: remote.remote_domain_get_scheduler_parameters_args):
+        params, _ = tuning.limited(tuning.scheduler_parameters(self._domain(args.dom)), args.nparams)
+        return remote.remote_domain_get_scheduler_parameters_ret(params)
+
+    def domain_get_scheduler_parameters_flags(self, args: remote.remote_domain_get_scheduler_parameters_flags_args):
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainGetSchedulerParametersFlags")  # fmt: skip
+        params, _ = tuning.limited(tuning.scheduler_parameters(self._domain(args.dom)), args.nparams)
+        return remote.remote_domain_get_scheduler_parameters_flags_ret(params)
+
+    def domain_set_scheduler_parameters_flags(
+        self, args: remote.remote_domain_set_scheduler_parameters_flags_args
+    ) -> None:
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainSetSchedulerParametersFlags")  # fmt: skip
+        domain = self._domain(args.dom)
+        for param in args.params:
+            if param.field == api.VIR_DOMAIN_SCHEDULER_WEIGHT and param.value.type == api.VIR_TYPED_PARAM_UINT:
+                domain.scheduler_weight = param.value.value
+            else:
+                detail = f"parameter '{param.field}' not supported"
+                raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+
+    def domain_set_scheduler_parameters(self, args: remote.remote_domain_set_scheduler_parameters_args) -> None:
+        self.domain_set_scheduler_parameters_flags(
+            remote.remote_domain_set_scheduler_parameters_flags_args(args.dom, args.params, 0)
+        )
+
+    def domain_get_memory_parameters(self, args: remote.remote_domain_get_memory_parameters_args):
+        tuning.check_tuning_flags(args.flags, "testDomainGetMemoryParameters")
+        params, count = tuning.limited(tuning.memory_parameters(self._domain(args.dom)), args.nparams)
+        return remote.remote_domain_get_memory_parameters_ret(params, count)
+
+    def domain_get_blkio_parameters(self, args: remote.remote_domain_get_blkio_parameters_args):
+        tuning.check_tuning_flags(args.flags, "testDomainGetBlkioParameters")
+        params, count = tuning.limited(tuning.blkio_parameters(self._domain(args.dom)), args.nparams)
+        return remote.remote_domain_get_blkio_parameters_ret(params, count)
+
+    def domain_get_numa_parameters(self, args: remote.remote_domain_get_numa_parameters_args):
+        tuning.check_tuning_flags(args.flags, "testDomainGetNumaParameters")
+        params, count = tuning.limited(tuning.numa_parameters(self._domain(args.dom)), args.nparams)
+        return remote.remote_domain_get_numa_parameters_ret(params, count)
+
+    def connect_get_all_domain_stats(self, args: remote.remote_connect_get_all_domain_stats_args):
+        domains = [self._domain(ref) for ref in args.doms] if args.doms else list(self.state.domains.values())
+        list_flags = args.flags & ALL_DOMAIN_LIST_FLAGS
+        # libvirt's test driver fills in only the state group.
+        wanted_state = not args.stats or args.stats & api.VIR_DOMAIN_STATS_STATE
+        records = [
+            remote.remote_domain_stats_record(_nonnull_domain(d), tuning.state_stats(d) if wanted_state else [])
+            for d in domains
+            if args.doms or _domain_matches(d, list_flags)
+        ]
+        return remote.remote_connect_get_all_domain_stats_ret(records)
+
+    def domain_get_block_info(self, args: remote.remote_domain_get_block_info_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetBlockInfo")
+        domain = self._domain(args.dom)
+        if not any(args.path in (disk.target, disk.source) for disk in domain.disks):
+            detail = f"invalid path {args.path} not assigned to domain"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        return remote.remote_domain_get_block_info_ret(1099511627776, 1099506450432, 1099511627776)
+
+    def domain_get_control_info(self, args: remote.remote_domain_get_control_info_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetControlInfo")
+        self._check_active(self._domain(args.dom))
+        return remote.remote_domain_get_control_info_ret(api.VIR_DOMAIN_CONTROL_OK, 0, 0)
+
+    def domain_get_iothread_info(self, args: remote.remote_domain_get_iothread_info_args):
+        self._domain(args.dom)
+        return remote.remote_domain_get_iothread_info_ret([], 0)
+
+    def domain_get_hostname(self, args: remote.remote_domain_get_hostname_args):
+        self._check_active(self._domain(args.dom))
+        return remote.remote_domain_get_hostname_ret("testhost")
+
+    def domain_get_time(self, args: remote.remote_domain_get_time_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetTime")
+        self._check_active(self._domain(args.dom))
+        return remote.remote_domain_get_time_ret(627319920, 0)
+
+    def domain_get_fsinfo(self, args: remote.remote_domain_get_fsinfo_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetFSInfo")
+        self._check_active(self._domain(args.dom))
+        filesystems = [remote.remote_domain_fsinfo("/", "vda1", "ext4", ["vda"]),
+                       remote.remote_domain_fsinfo("/boot", "vda2", "ext4", ["vda"])]  # fmt: skip
+        return remote.remote_domain_get_fsinfo_ret(filesystems, len(filesystems))
+
+    def domain_block_stats(self, args: remote.remote_domain_block_stats_args):
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        if not any(args.path in (disk.target, disk.source) for disk in domain.disks):
+            detail = f"invalid path: {args.path}"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        # libvirt's test driver makes its counters up from the clock
+        micros, seconds = time.time_ns() // 1000, int(time.time())
+        return remote.remote_domain_block_stats_ret(micros // 10, micros // 20, micros // 30, micros // 40,
+                                                    seconds // 2)  # fmt: skip
+
+    def domain_interface_stats(self, args: remote.remote_domain_interface_stats_args):
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        if args.device not in ("testnet0", domain.network_mac) or domain.network_mac is None:
+            detail = f"invalid path, '{args.device}' is not a known interface"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        micros, seconds = time.time_ns() // 1000, int(time.time())
+        return remote.remote_domain_interface_stats_ret(micros // 10, micros // 100, seconds, seconds // 2,
+                                                        micros // 20, micros // 110, seconds, seconds // 4)  # fmt: skip
+
+    def domain_interface_addresses(self, args: remote.remote_domain_interface_addresses_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainInterfaceAddresses")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        if domain.network_mac is None:
+            return remote.remote_domain_interface_addresses_ret([])
+        address = remote.remote_domain_ip_addr(api.VIR_IP_ADDR_TYPE_IPV4, "192.168.122.3", 24)
+        interface = remote.remote_domain_interface("testnet0", domain.network_mac, [address])
+        return remote.remote_domain_interface_addresses_ret([interface])
+
+    def domain_get_disk_errors(self, args: remote.remote_domain_get_disk_errors_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetDiskErrors")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        errors = [remote.remote_domain_disk_error(disk.target, api.VIR_DOMAIN_DISK_ERROR_UNSPEC)
+                  for disk in domain.disks]  # fmt: skip
+        if not args.maxerrors:
+            return remote.remote_domain_get_disk_errors_ret([], len(errors))
+        return remote.remote_domain_get_disk_errors_ret(errors[: args.maxerrors], len(errors[: args.maxerrors]))
+
+    def domain_memory_stats(self, args: remote.remote_domain_memory_stats_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainMemoryStats")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        values = [
+            (api.VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON, domain.memory),
+            (api.VIR_DOMAIN_MEMORY_STAT_SWAP_IN, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_SWAP_OUT, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_UNUSED, domain.memory // 2),
+            (api.VIR_DOMAIN_MEMORY_STAT_AVAILABLE, domain.memory),
+            (api.VIR_DOMAIN_MEMORY_STAT_USABLE, domain.memory // 2),
+            (api.VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE, 627319920),
+            (api.VIR_DOMAIN_MEMORY_STAT_DISK_CACHES, domain.memory // 8),
+            (api.VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL, 0),
+            (api.VIR_DOMAIN_MEMORY_STAT_RSS, domain.memory // 2),
+        ]
+        stats = [remote.remote_domain_memory_stat(tag, value) for tag, value in values][: args.maxStats]
+        return remote.remote_domain_memory_stats_ret(stats)
+
+    def domain_set_memory_stats_period(self, args: remote.remote_domain_set_memory_stats_period_args) -> None:
+        allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainSetMemoryStatsPeriod")
+        self._domain(args.dom)
+
+    def domain_reboot(self, args: remote.remote_domain_reboot_args) -> None:
+        self._check_active(self._domain(args.dom))
+
+    def domain_create(self, args: remote.remote_domain_create_args) -> None:
+        domain = self._domain(args.dom)
+        if domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "Domain is already running")
+        self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STARTED_BOOTED)
+
+    def domain_create_with_flags(self, args: remote.remote_domain_create_with_flags_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainCreateWithFlags")
+        self.domain_create(remote.remote_domain_create_args(args.dom))
+        return remote.remote_domain_create_with_flags_ret(_nonnull_domain(self._domain(args.dom)))
+
+    async def domain_screenshot(self, args: remote.remote_domain_screenshot_args) -> StreamReply:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainScreenshot")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        return StreamReply(remote.remote_domain_screenshot_ret("image/png"), screenshot_source())
+
+    def _define(self, xml: str) -> tuple[Domain, bool]:
+        """Add or update a persistent domain from XML; True when it was new."""
+        parsed = parse_domain_xml(xml, self.state)
+        existing = self.state.domains.get(parsed.name)
+        if existing is not None:
+            if existing.uuid != parsed.uuid:
+                detail = f"domain '{parsed.name}' is already defined with uuid {existing.uuid_text}"
+                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
+            parsed.id, parsed.state, parsed.reason = existing.id, existing.state, existing.reason
+            parsed.autostart = existing.autostart
+        else:
+            clash = self.state.domain_by_uuid(parsed.uuid)
+            if clash is not None:
+                detail = f"domain '{clash.name}' already exists with uuid {clash.uuid_text}"
+                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
+        self.state.add_domain(parsed)
+        return parsed, existing is None
+
+    def domain_define_xml(self, args: remote.remote_domain_define_xml_args):
+        domain, new = self._define(args.xml)
+        detail = api.VIR_DOMAIN_EVENT_DEFINED_ADDED if new else api.VIR_DOMAIN_EVENT_DEFINED_UPDATED
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_DEFINED, detail)
+        return remote.remote_domain_define_xml_ret(_nonnull_domain(domain))
+
+    def domain_define_xml_flags(self, args: remote.remote_domain_define_xml_flags_args):
+        check_flags(args.flags, api.VIR_DOMAIN_DEFINE_VALIDATE, FROM_TEST, "testDomainDefineXMLFlags")
+        ret = self.domain_define_xml(remote.remote_domain_define_xml_args(args.xml))
+        return remote.remote_domain_define_xml_flags_ret(ret.dom)
+
+    def domain_undefine(self, args: remote.remote_domain_undefine_args) -> None:
+        self.domain_undefine_flags(remote.remote_domain_undefine_flags_args(args.dom, 0))
+
+    def domain_undefine_flags(self, args: remote.remote_domain_undefine_flags_args) -> None:
+        allowed = (
+            api.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+            | api.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
+            | api.VIR_DOMAIN_UNDEFINE_NVRAM
+            | api.VIR_DOMAIN_UNDEFINE_KEEP_NVRAM
+            | api.VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA
+        )
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainUndefineFlags")
+        domain = self._domain(args.dom)
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_UNDEFINED, api.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED)
+        if domain.active:
+            domain.persistent = False  # a running domain lives on as a transient one
+        else:
+            self.state.remove_domain(domain)
+
+    def connect_num_of_defined_domains(self) -> remote.remote_connect_num_of_defined_domains_ret:
+        return remote.remote_connect_num_of_defined_domains_ret(sum(not d.active for d in self.state.domains.values()))
+
+    def connect_list_defined_domains(self, args: remote.remote_connect_list_defined_domains_args):
+        names = [d.name for d in self.state.domains.values() if not d.active][: args.maxnames]
+        return remote.remote_connect_list_defined_domains_ret(names)
+
+    def connect_list_domains(self, args: remote.remote_connect_list_domains_args):
+        ids = sorted(d.id for d in self.state.domains.values() if d.active)[: args.maxids]
+        return remote.remote_connect_list_domains_ret(ids)
