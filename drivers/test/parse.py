@@ -33,13 +33,27 @@ def _kib(element: etree._Element | None, default: int) -> int:
     return value * UNITS[unit] // 1024
 
 
+def xml_root(text: str, document: str) -> etree._Element:
+    """The parsed document, or libvirt's XML error naming it (e.g. "domain_definition")."""
+    try:
+        return etree.fromstring(text.encode())
+    except etree.XMLSyntaxError as error:
+        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"({document}):1: {error.msg}") from None
+
+
+def uuid_of(root: etree._Element, error_domain: int) -> bytes:
+    """The <uuid> given, in any form libvirt accepts, or a new random one."""
+    raw = root.findtext("uuid")
+    try:
+        return uuid.UUID(raw.strip()).bytes if raw else uuid.uuid4().bytes
+    except ValueError:
+        raise report(api.VIR_ERR_XML_ERROR, error_domain, "malformed uuid element") from None
+
+
 def parse_domain_xml(text: str, state: TestState) -> Domain:
     if any("\udc80" <= c <= "\udcff" for c in text):  # bytes that were not UTF-8
         raise xml_error("the XML is not valid UTF-8")
-    try:
-        root = etree.fromstring(text.encode())
-    except etree.XMLSyntaxError as error:
-        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"(domain_definition):1: {error.msg}") from None
+    root = xml_root(text, "domain_definition")
     if root.tag != "domain":
         raise xml_error(f"unexpected root element <{root.tag}>, expecting <domain>")
     kind = root.get("type")
@@ -51,11 +65,7 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     name = root.findtext("name")
     if not name:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN, "missing name information")
-    raw_uuid = root.findtext("uuid")
-    try:
-        domain_uuid = uuid.UUID(raw_uuid.strip()).bytes if raw_uuid else uuid.uuid4().bytes
-    except ValueError:
-        raise xml_error("malformed uuid element") from None
+    domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN)
     max_memory = _kib(root.find("memory"), 0)
     memory = _kib(root.find("currentMemory"), max_memory)
     vcpu = root.find("vcpu")
@@ -78,35 +88,21 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
 
 
 def parse_pool_xml(text: str) -> Pool:
-    try:
-        root = etree.fromstring(text.encode())
-    except etree.XMLSyntaxError as error:
-        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"(storage_pool_definition):1: {error.msg}") from None
+    root = xml_root(text, "storage_pool_definition")
     name = root.findtext("name")
     if not name:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "missing pool source name element")
-    raw_uuid = root.findtext("uuid")
-    try:
-        pool_uuid = uuid.UUID(raw_uuid.strip()).bytes if raw_uuid else uuid.uuid4().bytes
-    except ValueError:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "malformed uuid element") from None
+    pool_uuid = uuid_of(root, api.VIR_FROM_STORAGE)
     path = root.findtext("target/path") or f"/{name}"
     capacity = 107374182400  # the test driver's pools are all 100 GiB
     return Pool(name, pool_uuid, path, capacity=capacity, allocation=0, available=capacity)
 
 
 def parse_network_xml(text: str) -> Network:
-    try:
-        root = etree.fromstring(text.encode())
-    except etree.XMLSyntaxError as error:
-        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"(network_definition):1: {error.msg}") from None
+    root = xml_root(text, "network_definition")
     name = root.findtext("name")
     if not name:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_NETWORK, "missing name information")
-    raw_uuid = root.findtext("uuid")
-    try:
-        network_uuid = uuid.UUID(raw_uuid.strip()).bytes if raw_uuid else uuid.uuid4().bytes
-    except ValueError:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NETWORK, "malformed uuid element") from None
+    network_uuid = uuid_of(root, api.VIR_FROM_NETWORK)
     bridge = root.find("bridge")
     return Network(name, network_uuid, bridge.get("name", "virbr0") if bridge is not None else "virbr0")

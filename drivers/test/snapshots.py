@@ -6,12 +6,11 @@ import time
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from lxml import etree
-
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from .formats import domain_xml
+from .parse import xml_root
 from .state import Domain
 
 FROM_DOMAIN_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
@@ -37,10 +36,7 @@ def no_snapshot(detail: str) -> Exception:
 def new_snapshot(domain: Domain, xml: str | None, parent: str | None) -> Snapshot:
     name, description = None, None
     if xml and xml.strip():
-        try:
-            root = etree.fromstring(xml.encode())
-        except etree.XMLSyntaxError as error:
-            raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"(domain_snapshot):1: {error.msg}") from None
+        root = xml_root(xml, "domain_snapshot")
         name, description = root.findtext("name"), root.findtext("description")
     created = int(time.time())
     return Snapshot(name or str(created), description, parent, created, domain.state, domain_xml(domain, True))

@@ -11,7 +11,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import report
 
-from .parse import UNITS
+from .parse import UNITS, xml_root
 
 FROM_TEST = api.VIR_FROM_TEST
 
@@ -61,10 +61,7 @@ def _bytes(element: etree._Element | None, default: int | None) -> int | None:
 
 
 def parse_volume_xml(text: str, pool_path: str) -> Volume:
-    try:
-        root = etree.fromstring(text.encode())
-    except etree.XMLSyntaxError as error:
-        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"(storage_volume_definition):1: {error.msg}") from None
+    root = xml_root(text, "storage_volume_definition")
     name = root.findtext("name")
     if not name:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "missing volume name element")
