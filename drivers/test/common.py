@@ -73,11 +73,14 @@ def _selected(flags: int, inactive: int, active: int, persistent: int, transient
     return True
 
 
-def _domain_matches(domain: Domain, flags: int) -> bool:
+def _domain_matches(domain: Domain, flags: int, has_snapshot: bool = False, has_checkpoint: bool = False) -> bool:
+    """libvirt's listAllDomains filters: within each group of flags, any set flag must match."""
     groups = [
         (api.VIR_CONNECT_LIST_DOMAINS_ACTIVE, domain.active, api.VIR_CONNECT_LIST_DOMAINS_INACTIVE),
         (api.VIR_CONNECT_LIST_DOMAINS_PERSISTENT, domain.persistent, api.VIR_CONNECT_LIST_DOMAINS_TRANSIENT),
         (api.VIR_CONNECT_LIST_DOMAINS_AUTOSTART, domain.autostart, api.VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART),
+        (api.VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, has_snapshot, api.VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT),
+        (api.VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT, has_checkpoint, api.VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT),
     ]
     for yes, value, no in groups:
         if flags & (yes | no) and not ((flags & yes and value) or (flags & no and not value)):

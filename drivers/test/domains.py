@@ -28,11 +28,20 @@ from .state import Domain
 class DomainProcedures(TestProcedures):
     # ------------------------------------------------------------------ domains
     def connect_list_all_domains(self, args: remote.remote_connect_list_all_domains_args):
-        check_flags(args.flags, ALL_DOMAIN_LIST_FLAGS, FROM_TEST, "testConnectListAllDomains")
-        domains = [d for d in self.state.domains.values() if _domain_matches(d, args.flags)]
-        if args.need_results:
-            return remote.remote_connect_list_all_domains_ret([_nonnull_domain(d) for d in domains], len(domains))
-        return remote.remote_connect_list_all_domains_ret([], len(domains))
+        flags = args.flags
+        check_flags(flags, ALL_DOMAIN_LIST_FLAGS, FROM_TEST, "testConnectListAllDomains")
+        domains = list(self.state.domains.values())
+        if flags:
+            snapshots, checkpoints = self.state.snapshots, self.state.checkpoints
+            domains = [
+                d for d in domains
+                if _domain_matches(d, flags, bool(d.uuid in snapshots and snapshots[d.uuid].snapshots),
+                                   bool(d.uuid in checkpoints and checkpoints[d.uuid].snapshots))
+            ]  # fmt: skip
+        if not args.need_results:
+            return remote.remote_connect_list_all_domains_ret([], len(domains))
+        refs = [remote.remote_nonnull_domain(d.name, d.uuid, d.id) for d in domains]
+        return remote.remote_connect_list_all_domains_ret(refs, len(refs))
 
     def connect_num_of_domains(self) -> remote.remote_connect_num_of_domains_ret:
         return remote.remote_connect_num_of_domains_ret(sum(d.active for d in self.state.domains.values()))
