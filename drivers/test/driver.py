@@ -7,6 +7,7 @@ Errors use libvirt's test driver codes, domains, messages and function names
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from virtrio.drivers.base import ConnectionContext, EventSource
@@ -20,6 +21,7 @@ from .formats import SYSINFO_XML, capabilities_xml
 from .interfaces import InterfaceProcedures
 from .networks import NetworkProcedures
 from .node_device_procedures import NodeDeviceProcedures
+from .node_file import load_node_file
 from .snapshot_procedures import SnapshotProcedures
 from .state import TestState, default_state
 from .storage import StorageProcedures
@@ -42,7 +44,9 @@ class TestDriver:
         if path in ("", "/"):
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "testOpen: supply a path or use test:///default")
         if path != "/default":
-            raise report(api.VIR_ERR_NO_SUPPORT, FROM_TEST, "test:///path node files are not supported yet")
+            state = load_node_file(Path(path))  # each open reads the file afresh, as libvirtd does
+            state.connections = 1
+            return TestConnection(context, self, state)
         if self.default is None:
             self.default = default_state()
         self.default.connections += 1

@@ -66,46 +66,47 @@ def domain_xml(domain: Domain, inactive: bool = False) -> str:
 
 
 def network_xml(network: Network) -> str:
-    return (
-        "\n".join(
-            [
-                "<network>",
-                f"  <name>{network.name}</name>",
-                f"  <uuid>{uuid.UUID(bytes=network.uuid)}</uuid>",
-                "  <forward mode='nat'/>",
-                f"  <bridge name='{network.bridge}' stp='on' delay='0'/>",
-                "  <ip address='192.168.122.1' netmask='255.255.255.0'>",
-                "    <dhcp>",
-                "      <range start='192.168.122.2' end='192.168.122.254'/>",
-                "    </dhcp>",
-                "  </ip>",
-                "</network>",
+    lines = ["<network>", f"  <name>{escape(network.name)}</name>", f"  <uuid>{uuid.UUID(bytes=network.uuid)}</uuid>"]
+    if network.forward_mode is not None:
+        if network.forward_dev:
+            lines += [
+                f"  <forward dev='{network.forward_dev}' mode='{network.forward_mode}'>",
+                f"    <interface dev='{network.forward_dev}'/>",
+                "  </forward>",
             ]
-        )
-        + "\n"
-    )
+        else:
+            lines.append(f"  <forward mode='{network.forward_mode}'/>")
+    lines.append(f"  <bridge name='{escape(network.bridge)}' stp='on' delay='0'/>")
+    if network.ip_address:
+        lines.append(f"  <ip address='{network.ip_address}' netmask='{network.netmask}'>")
+        if network.dhcp_ranges:
+            lines.append("    <dhcp>")
+            lines += [f"      <range start='{start}' end='{end}'/>" for start, end in network.dhcp_ranges]
+            lines.append("    </dhcp>")
+        lines.append("  </ip>")
+    lines.append("</network>")
+    return "\n".join(lines) + "\n"
 
 
 def pool_xml(pool: Pool) -> str:
-    return (
-        "\n".join(
-            [
-                "<pool type='dir'>",
-                f"  <name>{pool.name}</name>",
-                f"  <uuid>{uuid.UUID(bytes=pool.uuid)}</uuid>",
-                f"  <capacity unit='bytes'>{pool.capacity}</capacity>",
-                f"  <allocation unit='bytes'>{pool.allocation}</allocation>",
-                f"  <available unit='bytes'>{pool.available}</available>",
-                "  <source>",
-                "  </source>",
-                "  <target>",
-                f"    <path>{pool.path}</path>",
-                "  </target>",
-                "</pool>",
-            ]
-        )
-        + "\n"
-    )
+    lines = [
+        "<pool type='dir'>",
+        f"  <name>{escape(pool.name)}</name>",
+        f"  <uuid>{uuid.UUID(bytes=pool.uuid)}</uuid>",
+        f"  <capacity unit='bytes'>{pool.capacity}</capacity>",
+        f"  <allocation unit='bytes'>{pool.allocation}</allocation>",
+        f"  <available unit='bytes'>{pool.available}</available>",
+        "  <source>",
+        "  </source>",
+        "  <target>",
+        f"    <path>{escape(pool.path)}</path>",
+    ]
+    if pool.permissions is not None:
+        mode, owner, group = pool.permissions
+        lines += ["    <permissions>", f"      <mode>{mode}</mode>", f"      <owner>{owner}</owner>",
+                  f"      <group>{group}</group>", "    </permissions>"]  # fmt: skip
+    lines += ["  </target>", "</pool>"]
+    return "\n".join(lines) + "\n"
 
 
 def capabilities_xml(host: HostInfo) -> str:

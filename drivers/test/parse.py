@@ -95,7 +95,11 @@ def parse_pool_xml(text: str) -> Pool:
     pool_uuid = uuid_of(root, api.VIR_FROM_STORAGE)
     path = root.findtext("target/path") or f"/{name}"
     capacity = 107374182400  # the test driver's pools are all 100 GiB
-    return Pool(name, pool_uuid, path, capacity=capacity, allocation=0, available=capacity)
+    permissions = root.find("target/permissions")
+    pool = Pool(name, pool_uuid, path, capacity=capacity, allocation=0, available=capacity)
+    if permissions is not None:
+        pool.permissions = tuple(permissions.findtext(tag) or "" for tag in ("mode", "owner", "group"))
+    return pool
 
 
 def parse_network_xml(text: str) -> Network:
@@ -105,4 +109,16 @@ def parse_network_xml(text: str) -> Network:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_NETWORK, "missing name information")
     network_uuid = uuid_of(root, api.VIR_FROM_NETWORK)
     bridge = root.find("bridge")
-    return Network(name, network_uuid, bridge.get("name", "virbr0") if bridge is not None else "virbr0")
+    forward = root.find("forward")
+    ip = root.find("ip")
+    ranges = [(r.get("start"), r.get("end")) for r in root.findall("ip/dhcp/range")]
+    return Network(
+        name,
+        network_uuid,
+        bridge.get("name", "virbr0") if bridge is not None else "virbr0",
+        forward_mode=forward.get("mode", "nat") if forward is not None else None,
+        forward_dev=forward.get("dev") if forward is not None else None,
+        ip_address=ip.get("address") if ip is not None else None,
+        netmask=ip.get("netmask") if ip is not None else None,
+        dhcp_ranges=ranges,
+    )

@@ -87,6 +87,11 @@ class Network:
     active: bool = True
     autostart: bool = False
     persistent: bool = True
+    forward_mode: str | None = "nat"  # None: an isolated network
+    forward_dev: str | None = None
+    ip_address: str | None = "192.168.122.1"
+    netmask: str | None = "255.255.255.0"
+    dhcp_ranges: list[tuple[str, str]] = field(default_factory=lambda: [("192.168.122.2", "192.168.122.254")])
 
 
 @dataclass
@@ -101,6 +106,7 @@ class Pool:
     autostart: bool = False
     persistent: bool = True
     volumes: dict = field(default_factory=dict)  # name -> volumes.Volume
+    permissions: tuple[str, str, str] | None = None  # mode, owner, group of the target folder
 
 
 @dataclass

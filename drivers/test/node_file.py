@@ -1,0 +1,86 @@
+"""test:///abs/path.xml: a node described by a <node> file, loaded fresh on every open.
+
+Children are domains, networks, pools, interfaces and devices, inline or in files named
+by ``file=`` (relative to the node file), and ``<cpu>``/``<memory>`` for the host. Domains
+start running unless the test namespace's ``<test:runstate>`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from lxml import etree
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
+
+from .parse import parse_domain_xml, parse_network_xml, parse_pool_xml
+from .state import Interface, TestState
+
+TEST_NAMESPACE = "http://libvirt.org/schemas/domain/test/1.0"
+RUN_STATES = {1: api.VIR_DOMAIN_RUNNING, 3: api.VIR_DOMAIN_PAUSED, 5: api.VIR_DOMAIN_SHUTOFF}
+
+
+def _failed(path: Path, reason: str) -> Exception:
+    return report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Failed to load '{path}': {reason}")
+
+
+def _element_text(element: etree._Element, base: Path) -> str:
+    """The XML of a child element, or of the file it names with file=."""
+    reference = element.get("file")
+    if reference is None:
+        return etree.tostring(element, encoding="unicode")
+    path = (base / reference) if not reference.startswith("/") else Path(reference)
+    try:
+        return path.read_text()
+    except OSError as error:
+        raise _failed(path, error.strerror or "cannot read") from None
+
+
+def load_node_file(path: Path) -> TestState:
+    try:
+        root = etree.fromstring(path.read_bytes())
+    except OSError as error:
+        raise _failed(path, error.strerror or "cannot read") from None
+    except etree.XMLSyntaxError as error:
+        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"{path}:{error.lineno}: {error.msg}") from None
+    if root.tag != "node":
+        raise _failed(path, f"unexpected root element <{root.tag}>, expecting <node>")
+    base = path.parent
+    state = TestState()
+    cpu = root.find("cpu")
+    if cpu is not None:
+        values = {field: int(cpu.findtext(field)) for field in ("mhz", "nodes", "sockets", "cores", "threads")
+                  if (cpu.findtext(field) or "").strip().isdigit()}  # fmt: skip
+        if (cpu.findtext("active") or "").strip().isdigit():
+            values["cpus"] = int(cpu.findtext("active"))
+        if cpu.findtext("model"):
+            values["model"] = cpu.findtext("model").strip()
+        state.host = dataclasses.replace(state.host, **values)
+    memory = root.findtext("memory")
+    if memory and memory.strip().isdigit():
+        state.host = dataclasses.replace(state.host, memory=int(memory))
+    for element in root.findall("domain"):
+        text = _element_text(element, base)
+        domain = parse_domain_xml(text, state)
+        state.add_domain(domain)
+        runstate = etree.fromstring(text.encode()).findtext(f"{{{TEST_NAMESPACE}}}runstate")
+        wanted = RUN_STATES.get(int(runstate), api.VIR_DOMAIN_RUNNING) if runstate else api.VIR_DOMAIN_RUNNING
+        if wanted != api.VIR_DOMAIN_SHUTOFF:
+            state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)
+            if wanted == api.VIR_DOMAIN_PAUSED:
+                domain.state, domain.reason = api.VIR_DOMAIN_PAUSED, api.VIR_DOMAIN_PAUSED_USER
+    for element in root.findall("network"):
+        network = parse_network_xml(_element_text(element, base))
+        state.networks[network.name] = network
+    for element in root.findall("pool"):
+        pool = parse_pool_xml(_element_text(element, base))
+        state.pools[pool.name] = pool
+    for element in root.findall("interface"):
+        interface_root = etree.fromstring(_element_text(element, base).encode())
+        name = interface_root.get("name")
+        if name:
+            mac = interface_root.find("mac")
+            state.interfaces[name] = Interface(name, mac.get("address", "") if mac is not None else "")
+    return state
