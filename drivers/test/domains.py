@@ -95,8 +95,7 @@ class DomainProcedures(TestProcedures):
 
     def domain_has_managed_save_image(self, args: remote.remote_domain_has_managed_save_image_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainHasManagedSaveImage")
-        self._domain(args.dom)
-        return remote.remote_domain_has_managed_save_image_ret(0)
+        return remote.remote_domain_has_managed_save_image_ret(int(self._domain(args.dom).managed_save))
 
     def domain_get_security_label(self, args: remote.remote_domain_get_security_label_args):
         self._domain(args.dom)
@@ -130,6 +129,8 @@ class DomainProcedures(TestProcedures):
         domain.id = -1
         domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, reason
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STOPPED, event_detail)
+        if not domain.persistent:  # a transient domain is gone once it stops
+            self.state.remove_domain(domain)
 
     def domain_destroy(self, args: remote.remote_domain_destroy_args) -> None:
         domain = self._domain(args.dom)
@@ -151,7 +152,9 @@ class DomainProcedures(TestProcedures):
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSetMemoryFlags")
         domain = self._domain(args.dom)
         if args.flags & api.VIR_DOMAIN_MEM_MAXIMUM:
-            if domain.active and args.flags & api.VIR_DOMAIN_AFFECT_LIVE:
+            # "current" (neither live nor config) means live for a running domain
+            live = args.flags & api.VIR_DOMAIN_AFFECT_LIVE or not args.flags & api.VIR_DOMAIN_AFFECT_CONFIG
+            if domain.active and live:
                 raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot resize the maximum memory on an "
                              "active domain")  # fmt: skip
             domain.max_memory = args.memory
@@ -348,7 +351,7 @@ class DomainProcedures(TestProcedures):
         domain = self._domain(args.dom)
         self._check_active(domain)
         if args.device not in ("testnet0", domain.network_mac) or domain.network_mac is None:
-            detail = f"invalid path, '{args.device}' is not a known interface"
+            detail = f"'{args.device}' is not a known interface"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         micros, seconds = time.time_ns() // 1000, int(time.time())
         return remote.remote_domain_interface_stats_ret(micros // 10, micros // 100, seconds, seconds // 2,
@@ -408,8 +411,27 @@ class DomainProcedures(TestProcedures):
         domain = self._domain(args.dom)
         if domain.active:
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "Domain is already running")
+        restoring = domain.managed_save  # starting resumes from the managed save image
+        domain.managed_save = False
+        self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)
+        detail = api.VIR_DOMAIN_EVENT_STARTED_RESTORED if restoring else api.VIR_DOMAIN_EVENT_STARTED_BOOTED
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, detail)
+
+    def domain_create_xml(self, args: remote.remote_domain_create_xml_args):
+        check_flags(args.flags, api.VIR_DOMAIN_START_VALIDATE, FROM_TEST, "testDomainCreateXML")
+        domain = parse_domain_xml(args.xml_desc, self.state)
+        existing = self.state.domains.get(domain.name)
+        if existing is not None:
+            if existing.active:
+                detail = f"domain '{domain.name}' is already active"
+                raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, detail)
+            domain.uuid, domain.persistent = existing.uuid, existing.persistent
+        else:
+            domain.persistent = False
+        self.state.add_domain(domain)
         self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STARTED_BOOTED)
+        return remote.remote_domain_create_xml_ret(_nonnull_domain(domain))
 
     def domain_create_with_flags(self, args: remote.remote_domain_create_with_flags_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainCreateWithFlags")

@@ -25,6 +25,7 @@ from .node_file import load_node_file
 from .snapshot_procedures import SnapshotProcedures
 from .state import TestState, default_state
 from .storage import StorageProcedures
+from .vcpus_and_saves import VcpuAndSaveProcedures
 
 log = logging.getLogger("virtrio.drivers.test")
 
@@ -66,6 +67,7 @@ class TestConnection(
     StorageProcedures,
     InterfaceProcedures,
     NodeDeviceProcedures,
+    VcpuAndSaveProcedures,
 ):
     """One client's connection to a test:/// node: every group of procedures together."""
 

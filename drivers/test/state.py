@@ -67,6 +67,7 @@ class Domain:
     title: str | None = None
     description: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    managed_save: bool = False
     scheduler_weight: int = 50
     blkio_weight: int = 0
 

@@ -1,0 +1,173 @@
+"""vCPU placement, host CPU statistics, reset, rename, and saving domains to files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import check_flags, report
+
+from . import tuning
+from .common import FROM_TEST, TestProcedures
+from .formats import domain_xml
+from .parse import parse_domain_xml
+from .state import Domain
+
+HOST_CPU_STATS = (
+    (api.VIR_NODE_CPU_STATS_USER, 9797400000),
+    (api.VIR_NODE_CPU_STATS_KERNEL, 34678723400000),
+    (api.VIR_NODE_CPU_STATS_IDLE, 87264900000),
+    (api.VIR_NODE_CPU_STATS_IOWAIT, 763600000),
+)
+ONLINE_CPUS = (0, 2, 4)  # the test host has 8 CPUs, of which these are online
+SAVE_MAGIC = b"virtrio-test-domain-save\n"
+
+
+def _all_cpus_map(maplen: int, cpus: int) -> bytes:
+    bits = (1 << cpus) - 1
+    return bytes((bits >> (8 * i)) & 0xFF for i in range(maplen))
+
+
+class VcpuAndSaveProcedures(TestProcedures):
+    def node_get_cpu_stats(self, args: remote.remote_node_get_cpu_stats_args):
+        check_flags(args.flags, 0, FROM_TEST, "testNodeGetCPUStats")
+        params = [remote.remote_node_get_cpu_stats(field, value) for field, value in HOST_CPU_STATS]
+        if args.nparams == 0:
+            return remote.remote_node_get_cpu_stats_ret([], len(params))
+        return remote.remote_node_get_cpu_stats_ret(params[: args.nparams], min(args.nparams, len(params)))
+
+    def node_get_cpu_map(self, args: remote.remote_node_get_cpu_map_args):
+        check_flags(args.flags, 0, FROM_TEST, "testNodeGetCPUMap")
+        cpus = self.state.host.cpus if self.state.host.cpus <= 8 else 8
+        cpumap = bytes((sum(1 << cpu for cpu in ONLINE_CPUS),)) if args.need_map else b""
+        online = len(ONLINE_CPUS) if args.need_online else 0
+        return remote.remote_node_get_cpu_map_ret(cpumap, online, cpus)
+
+    def _host_cpus(self) -> int:
+        return self.state.host.cpus // self.state.host.nodes if self.state.host.nodes else self.state.host.cpus
+
+    def domain_get_vcpus(self, args: remote.remote_domain_get_vcpus_args):
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        cpu_time = time.time_ns() // 10000  # libvirt's test driver derives it from the clock
+        count = min(domain.vcpus, args.maxinfo)
+        info = [remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, self.state.host.cpus - 1)
+                for i in range(count)]  # fmt: skip
+        cpumaps = _all_cpus_map(args.maplen, self._host_cpus()) * count if args.maplen else b""
+        return remote.remote_domain_get_vcpus_ret(info, cpumaps)
+
+    def domain_get_vcpu_pin_info(self, args: remote.remote_domain_get_vcpu_pin_info_args):
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainGetVcpuPinInfo")  # fmt: skip
+        domain = self._domain(args.dom)
+        count = min(domain.vcpus, args.ncpumaps)
+        return remote.remote_domain_get_vcpu_pin_info_ret(_all_cpus_map(args.maplen, self._host_cpus()) * count,
+                                                          count)  # fmt: skip
+
+    def domain_get_emulator_pin_info(self, args: remote.remote_domain_get_emulator_pin_info_args):
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainGetEmulatorPinInfo")  # fmt: skip
+        self._domain(args.dom)
+        return remote.remote_domain_get_emulator_pin_info_ret(_all_cpus_map(args.maplen, self._host_cpus()), 1)
+
+    def domain_pin_vcpu_flags(self, args: remote.remote_domain_pin_vcpu_flags_args) -> None:
+        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
+                    "testDomainPinVcpuFlags")  # fmt: skip
+        domain = self._domain(args.dom)
+        if args.vcpu >= domain.vcpus:
+            detail = f"requested vcpu '{args.vcpu}' is not present in the domain"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+
+    def domain_pin_vcpu(self, args: remote.remote_domain_pin_vcpu_args) -> None:
+        flags = api.VIR_DOMAIN_AFFECT_LIVE
+        self.domain_pin_vcpu_flags(remote.remote_domain_pin_vcpu_flags_args(args.dom, args.vcpu, args.cpumap, flags))
+
+    def domain_set_blkio_parameters(self, args: remote.remote_domain_set_blkio_parameters_args) -> None:
+        tuning.check_tuning_flags(args.flags, "testDomainSetBlkioParameters")
+        domain = self._domain(args.dom)
+        for param in args.params:
+            if param.field == api.VIR_DOMAIN_BLKIO_WEIGHT:
+                domain.blkio_weight = param.value.value
+
+    def domain_set_memory_parameters(self, args: remote.remote_domain_set_memory_parameters_args) -> None:
+        tuning.check_tuning_flags(args.flags, "testDomainSetMemoryParameters")
+        self._domain(args.dom)
+
+    def domain_reset(self, args: remote.remote_domain_reset_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainReset")
+        self._check_active(self._domain(args.dom))
+
+    def domain_rename(self, args: remote.remote_domain_rename_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainRename")
+        domain = self._domain(args.dom)
+        if domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot rename active domain")
+        if not domain.persistent:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot rename a transient domain")
+        if args.new_name in self.state.domains:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST,
+                         f"domain with name '{args.new_name}' already exists")  # fmt: skip
+        self.state.remove_domain(domain)
+        domain.name = args.new_name
+        self.state.add_domain(domain)
+        return remote.remote_domain_rename_ret(0)
+
+    # ---------------------------------------------------------------- saving
+    def _save_state(self, domain: Domain) -> None:
+        self._check_active(domain)
+        self._stop(domain, api.VIR_DOMAIN_SHUTOFF_SAVED, api.VIR_DOMAIN_EVENT_STOPPED_SAVED)
+
+    def domain_managed_save(self, args: remote.remote_domain_managed_save_args) -> None:
+        allowed = api.VIR_DOMAIN_SAVE_BYPASS_CACHE | api.VIR_DOMAIN_SAVE_RUNNING | api.VIR_DOMAIN_SAVE_PAUSED
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainManagedSave")
+        domain = self._domain(args.dom)
+        if not domain.persistent:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot do managed save for transient domain")
+        self._save_state(domain)
+        domain.managed_save = True
+
+    def domain_managed_save_remove(self, args: remote.remote_domain_managed_save_remove_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainManagedSaveRemove")
+        self._domain(args.dom).managed_save = False
+
+    def domain_save_flags(self, args: remote.remote_domain_save_flags_args) -> None:
+        allowed = api.VIR_DOMAIN_SAVE_BYPASS_CACHE | api.VIR_DOMAIN_SAVE_RUNNING | api.VIR_DOMAIN_SAVE_PAUSED
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainSaveFlags")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        try:
+            Path(args.to).write_bytes(SAVE_MAGIC + domain_xml(domain, True).encode())
+        except OSError as error:
+            detail = f"saving domain '{domain.name}' to '{args.to}': {error.strerror}"
+            raise report(api.VIR_ERR_SYSTEM_ERROR, FROM_TEST, detail) from None
+        self._save_state(domain)
+        if not domain.persistent:
+            self.state.remove_domain(domain)
+
+    def domain_save(self, args: remote.remote_domain_save_args) -> None:
+        self.domain_save_flags(remote.remote_domain_save_flags_args(args.dom, args.to, None, 0))
+
+    def domain_restore_flags(self, args: remote.remote_domain_restore_flags_args) -> None:
+        allowed = api.VIR_DOMAIN_SAVE_BYPASS_CACHE | api.VIR_DOMAIN_SAVE_RUNNING | api.VIR_DOMAIN_SAVE_PAUSED
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainRestoreFlags")
+        try:
+            data = Path(args.from_).read_bytes()
+        except OSError as error:
+            detail = f"cannot read domain image '{args.from_}': {error.strerror}"
+            raise report(api.VIR_ERR_SYSTEM_ERROR, FROM_TEST, detail) from None
+        if not data.startswith(SAVE_MAGIC):
+            raise report(api.VIR_ERR_INTERNAL_ERROR, FROM_TEST, "mismatched header magic")
+        saved = parse_domain_xml(data[len(SAVE_MAGIC) :].decode(), self.state)
+        domain = self.state.domains.get(saved.name) or saved
+        if domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"domain '{domain.name}' is already active")
+        if domain is saved:
+            domain.persistent = False
+            self.state.add_domain(domain)
+        self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_RESTORED)
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STARTED_RESTORED)
+
+    def domain_restore(self, args: remote.remote_domain_restore_args) -> None:
+        self.domain_restore_flags(remote.remote_domain_restore_flags_args(args.from_, None, 0))
