@@ -98,7 +98,8 @@ class DomainProcedures(TestProcedures):
         return remote.remote_domain_has_managed_save_image_ret(int(self._domain(args.dom).managed_save))
 
     def domain_get_security_label(self, args: remote.remote_domain_get_security_label_args):
-        self._domain(args.dom)
+        if not self._domain(args.dom).active:  # only running domains carry a label
+            return remote.remote_domain_get_security_label_ret([], 0)
         return remote.remote_domain_get_security_label_ret(_c_chars("libvirt-test"), 1)
 
     def domain_get_xml_desc(self, args: remote.remote_domain_get_xml_desc_args):

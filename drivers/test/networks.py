@@ -49,7 +49,7 @@ class NetworkProcedures(TestProcedures):
         self._network(args.net).autostart = bool(args.autostart)
 
     def network_get_xml_desc(self, args: remote.remote_network_get_xml_desc_args):
-        check_flags(args.flags, api.VIR_NETWORK_XML_INACTIVE, FROM_TEST, "testNetworkGetXMLDesc")
+        check_flags(args.flags, 0, FROM_TEST, "testNetworkGetXMLDesc")
         return remote.remote_network_get_xml_desc_ret(network_xml(self._network(args.net)))
 
     def network_get_autostart(self, args: remote.remote_network_get_autostart_args):
@@ -111,10 +111,7 @@ class NetworkProcedures(TestProcedures):
 
     def network_destroy(self, args: remote.remote_network_destroy_args) -> None:
         network = self._network(args.net)
-        if not network.active:
-            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK,
-                         f"network '{network.name}' is not active")  # fmt: skip
-        network.active = False
+        network.active = False  # libvirt's test driver stops a network whether it runs or not
         self._emit_network(network, api.VIR_NETWORK_EVENT_STOPPED)
         if not network.persistent:  # a transient network is gone once stopped
             del self.state.networks[network.name]

@@ -57,7 +57,7 @@ class StorageProcedures(TestProcedures):
         return remote.remote_storage_pool_get_info_ret(state, pool.capacity, pool.allocation, pool.available)
 
     def storage_pool_get_xml_desc(self, args: remote.remote_storage_pool_get_xml_desc_args):
-        check_flags(args.flags, api.VIR_STORAGE_XML_INACTIVE, FROM_TEST, "testStoragePoolGetXMLDesc")
+        check_flags(args.flags, 0, FROM_TEST, "testStoragePoolGetXMLDesc")
         return remote.remote_storage_pool_get_xml_desc_ret(pool_xml(self._pool(args.pool)))
 
     def storage_pool_get_autostart(self, args: remote.remote_storage_pool_get_autostart_args):
