@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
                          help="compare libvirtd with itself: shows the normalisation hides nothing real")  # fmt: skip
     nodedev = commands.add_parser("nodedev", help="node devices against libvirtd's own udev driver")
     nodedev.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent of devices are identical")
+    commands.add_parser("pysuite", help="libvirt-python's own test suite against both daemons")
     capture = commands.add_parser("capture", help="record both daemons' traffic for one scenario")
     capture.add_argument("scenario")
     options = parser.parse_args(argv)
@@ -31,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         from .nodedev import run as run_nodedev
 
         return run_nodedev(options.fail_under)
+    if options.command == "pysuite":
+        from .libvirt_python_suite import run as run_pysuite
+
+        return run_pysuite()
     if options.command == "capture":
         from .capture import run as run_capture
 

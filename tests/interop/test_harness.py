@@ -45,3 +45,10 @@ def test_node_devices_equal_libvirtds_own_udev_driver() -> None:
     devices = re.search(r"^identical devices (\d+)/(\d+)$", result.stdout, re.M)
     assert lists and lists.group(1) == lists.group(2), result.stdout
     assert devices and devices.group(1) == devices.group(2) and int(devices.group(2)) > 1, result.stdout
+
+
+def test_libvirt_pythons_own_tests_give_the_same_results() -> None:
+    result = subprocess.run([sys.executable, "-m", "interop", "pysuite"], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    match = re.search(r"^same (\d+)/(\d+)$", result.stdout, re.M)
+    assert match and match.group(1) == match.group(2) and int(match.group(2)) >= 15, result.stdout
