@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from . import pci_ids
 from .devices import NodeDevice, drive_type
 
 DMI = Path("/sys/class/dmi/id")
@@ -71,7 +72,9 @@ def capability_lines(device: NodeDevice) -> list[str]:
             f"    <slot>{int(device_slot, 16)}</slot>",
             f"    <function>{int(function, 16)}</function>",
         ]
-        product, vendor = props.get("ID_MODEL_FROM_DATABASE"), props.get("ID_VENDOR_FROM_DATABASE")
+        vendor_id, device_id = int(attrs.get("vendor", "0"), 16), int(attrs.get("device", "0"), 16)
+        product = props.get("ID_MODEL_FROM_DATABASE") or pci_ids.device_name(vendor_id, device_id)
+        vendor = props.get("ID_VENDOR_FROM_DATABASE") or pci_ids.vendor_name(vendor_id)
         lines.append(_named("product", _hex(attrs.get("device")), product))
         lines.append(_named("vendor", _hex(attrs.get("vendor")), vendor))
         if attrs.get("pci-express"):

@@ -131,7 +131,7 @@ def test_callers_get_a_clear_error_when_enumeration_takes_too_long(tmp_path: Pat
 def test_a_synthesized_tree(tmp_path: Path) -> None:
     tree = [
         {"sys_path": "/sys/devices/pci0000:00/0000:00:1f.2", "subsystem": "pci", "sys_name": "0000:00:1f.2",
-         "driver": "ahci", "attributes": {"vendor": "0x8086", "device": "0x2922", "class": "0x010601"}},
+         "driver": "ahci", "attributes": {"vendor": "0xfff0", "device": "0x2922", "class": "0x010601"}},
         {"sys_path": "/sys/devices/pci0000:00/0000:00:1f.2/ata1/host0", "subsystem": "scsi", "sys_name": "host0",
          "devtype": "scsi_host"},
         {"sys_path": "/sys/devices/pci0000:00/0000:00:19.0/net/em1", "subsystem": "net", "sys_name": "em1",
@@ -151,7 +151,7 @@ def test_a_synthesized_tree(tmp_path: Path) -> None:
             "  <parent>computer</parent>\n  <driver>\n    <name>ahci</name>\n  </driver>\n"
             "  <capability type='pci'>\n    <class>0x010601</class>\n    <domain>0</domain>\n    <bus>0</bus>\n"
             "    <slot>31</slot>\n    <function>2</function>\n    <product id='0x2922'/>\n"
-            "    <vendor id='0x8086'/>\n  </capability>\n</device>\n\n"
+            "    <vendor id='0xfff0'/>\n  </capability>\n</device>\n\n"
         )
         parent = subprocess.run(["virsh", "-c", f"nodedev+unix:///system?socket={daemon.rw}", "nodedev-list",
                                  "--cap", "scsi_host"], capture_output=True, text=True, timeout=60)  # fmt: skip
