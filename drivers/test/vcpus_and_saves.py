@@ -9,7 +9,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
 
-from . import tuning
+from . import cpu_models, tuning
 from .common import FROM_TEST, TestProcedures
 from .formats import domain_xml
 from .parse import parse_domain_xml
@@ -47,6 +47,15 @@ class VcpuAndSaveProcedures(TestProcedures):
 
     def _host_cpus(self) -> int:
         return self.state.host.cpus // self.state.host.nodes if self.state.host.nodes else self.state.host.cpus
+
+    def connect_get_cpu_model_names(self, args: remote.remote_connect_get_cpu_model_names_args):
+        check_flags(args.flags, 0, FROM_TEST, "testConnectGetCPUModelNames")
+        names = cpu_models.model_names(args.arch)
+        if names is None:
+            raise report(
+                api.VIR_ERR_INVALID_ARG, api.VIR_FROM_CPU, f"cannot find CPU models for architecture '{args.arch}'"
+            )
+        return remote.remote_connect_get_cpu_model_names_ret(list(names) if args.need_results else [], len(names))
 
     def domain_get_vcpus(self, args: remote.remote_domain_get_vcpus_args):
         domain = self._domain(args.dom)
