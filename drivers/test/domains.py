@@ -87,6 +87,10 @@ class DomainProcedures(TestProcedures):
     def domain_is_persistent(self, args: remote.remote_domain_is_persistent_args):
         return remote.remote_domain_is_persistent_ret(int(self._domain(args.dom).persistent))
 
+    def domain_is_updated(self, args: remote.remote_domain_is_updated_args):
+        self._domain(args.dom)
+        return remote.remote_domain_is_updated_ret(0)
+
     def domain_get_autostart(self, args: remote.remote_domain_get_autostart_args):
         return remote.remote_domain_get_autostart_ret(int(self._domain(args.dom).autostart))
 

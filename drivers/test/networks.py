@@ -71,6 +71,21 @@ class NetworkProcedures(TestProcedures):
         network.active = True
         self._emit_network(network, api.VIR_NETWORK_EVENT_STARTED)
 
+    def _network_names(self, active: bool) -> list[str]:
+        return [n.name for n in self.state.networks.values() if n.active == active]
+
+    def connect_num_of_networks(self) -> remote.remote_connect_num_of_networks_ret:
+        return remote.remote_connect_num_of_networks_ret(len(self._network_names(True)))
+
+    def connect_list_networks(self, args: remote.remote_connect_list_networks_args):
+        return remote.remote_connect_list_networks_ret(self._network_names(True)[: args.maxnames])
+
+    def connect_num_of_defined_networks(self) -> remote.remote_connect_num_of_defined_networks_ret:
+        return remote.remote_connect_num_of_defined_networks_ret(len(self._network_names(False)))
+
+    def connect_list_defined_networks(self, args: remote.remote_connect_list_defined_networks_args):
+        return remote.remote_connect_list_defined_networks_ret(self._network_names(False)[: args.maxnames])
+
     def _new_network(self, xml: str) -> Network:
         network = parse_network_xml(xml)
         for existing in self.state.networks.values():

@@ -75,6 +75,21 @@ class StorageProcedures(TestProcedures):
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"storage pool '{pool.name}' is not active")
         return pool
 
+    def _pool_names(self, active: bool) -> list[str]:
+        return [p.name for p in self.state.pools.values() if p.active == active]
+
+    def connect_num_of_storage_pools(self) -> remote.remote_connect_num_of_storage_pools_ret:
+        return remote.remote_connect_num_of_storage_pools_ret(len(self._pool_names(True)))
+
+    def connect_list_storage_pools(self, args: remote.remote_connect_list_storage_pools_args):
+        return remote.remote_connect_list_storage_pools_ret(self._pool_names(True)[: args.maxnames])
+
+    def connect_num_of_defined_storage_pools(self) -> remote.remote_connect_num_of_defined_storage_pools_ret:
+        return remote.remote_connect_num_of_defined_storage_pools_ret(len(self._pool_names(False)))
+
+    def connect_list_defined_storage_pools(self, args: remote.remote_connect_list_defined_storage_pools_args):
+        return remote.remote_connect_list_defined_storage_pools_ret(self._pool_names(False)[: args.maxnames])
+
     def _listable_pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
         pool = self._pool(ref)
         if not pool.active:  # libvirt's list calls leave the name out of this message

@@ -71,3 +71,26 @@ def check_weight(value: int) -> None:
 
 def check_tuning_flags(flags: int, function: str) -> None:
     check_flags(flags, AFFECT, FROM_TEST, function)
+
+
+# libvirt's perf events in the order its test driver reports them
+PERF_EVENTS = (
+    api.VIR_PERF_PARAM_CMT, api.VIR_PERF_PARAM_MBMT, api.VIR_PERF_PARAM_MBML, api.VIR_PERF_PARAM_CPU_CYCLES,
+    api.VIR_PERF_PARAM_INSTRUCTIONS, api.VIR_PERF_PARAM_CACHE_REFERENCES, api.VIR_PERF_PARAM_CACHE_MISSES,
+    api.VIR_PERF_PARAM_BRANCH_INSTRUCTIONS, api.VIR_PERF_PARAM_BRANCH_MISSES, api.VIR_PERF_PARAM_BUS_CYCLES,
+    api.VIR_PERF_PARAM_STALLED_CYCLES_FRONTEND, api.VIR_PERF_PARAM_STALLED_CYCLES_BACKEND,
+    api.VIR_PERF_PARAM_REF_CPU_CYCLES, api.VIR_PERF_PARAM_CPU_CLOCK, api.VIR_PERF_PARAM_TASK_CLOCK,
+    api.VIR_PERF_PARAM_PAGE_FAULTS, api.VIR_PERF_PARAM_CONTEXT_SWITCHES, api.VIR_PERF_PARAM_CPU_MIGRATIONS,
+    api.VIR_PERF_PARAM_PAGE_FAULTS_MIN, api.VIR_PERF_PARAM_PAGE_FAULTS_MAJ, api.VIR_PERF_PARAM_ALIGNMENT_FAULTS,
+    api.VIR_PERF_PARAM_EMULATION_FAULTS,
+)  # fmt: skip
+BANDWIDTH = ("inbound.average", "inbound.peak", "inbound.burst", "inbound.floor", "outbound.average",
+             "outbound.peak", "outbound.burst")  # fmt: skip
+
+
+def perf_events(enabled: set[str]) -> list[remote.remote_typed_param]:
+    return [typed(name, api.VIR_TYPED_PARAM_BOOLEAN, int(name in enabled)) for name in PERF_EVENTS]
+
+
+def interface_parameters() -> list[remote.remote_typed_param]:
+    return [typed(name, api.VIR_TYPED_PARAM_UINT, 0) for name in BANDWIDTH]

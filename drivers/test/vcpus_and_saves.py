@@ -57,6 +57,20 @@ class VcpuAndSaveProcedures(TestProcedures):
             )
         return remote.remote_connect_get_cpu_model_names_ret(list(names) if args.need_results else [], len(names))
 
+    def domain_get_perf_events(self, args: remote.remote_domain_get_perf_events_args):
+        tuning.check_tuning_flags(args.flags, "testDomainGetPerfEvents")
+        self._domain(args.dom)
+        return remote.remote_domain_get_perf_events_ret(tuning.perf_events(set()))
+
+    def domain_get_interface_parameters(self, args: remote.remote_domain_get_interface_parameters_args):
+        tuning.check_tuning_flags(args.flags, "testDomainGetInterfaceParameters")
+        domain = self._domain(args.dom)
+        if args.device not in ("testnet0", domain.network_mac) or domain.network_mac is None:
+            detail = f"Can't find device '{args.device}'"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        params, count = tuning.limited(tuning.interface_parameters(), args.nparams)
+        return remote.remote_domain_get_interface_parameters_ret(params, count)
+
     def domain_get_vcpus(self, args: remote.remote_domain_get_vcpus_args):
         domain = self._domain(args.dom)
         self._check_active(domain)
