@@ -87,6 +87,19 @@ class DomainProcedures(TestProcedures):
     def domain_is_persistent(self, args: remote.remote_domain_is_persistent_args):
         return remote.remote_domain_is_persistent_ret(int(self._domain(args.dom).persistent))
 
+    def domain_get_messages(self, args: remote.remote_domain_get_messages_args):
+        kinds = api.VIR_DOMAIN_MESSAGE_DEPRECATION | api.VIR_DOMAIN_MESSAGE_TAINTING
+        check_flags(args.flags, kinds, FROM_TEST, "testDomainGetMessages")
+        messages = self._domain(args.dom).messages
+        if args.flags:
+            wanted = []
+            if args.flags & api.VIR_DOMAIN_MESSAGE_TAINTING:
+                wanted += [m for m in messages if m.startswith("tainted:")]
+            if args.flags & api.VIR_DOMAIN_MESSAGE_DEPRECATION:
+                wanted += [m for m in messages if m.startswith("deprecated")]
+            messages = wanted
+        return remote.remote_domain_get_messages_ret(list(messages))
+
     def domain_is_updated(self, args: remote.remote_domain_is_updated_args):
         self._domain(args.dom)
         return remote.remote_domain_is_updated_ret(0)

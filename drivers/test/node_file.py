@@ -38,6 +38,27 @@ def _element_text(element: etree._Element, base: Path) -> str:
         raise _failed(path, error.strerror or "cannot read") from None
 
 
+def taint_messages(root: etree._Element) -> list[str]:
+    """What libvirt's test driver reports for domains it loads from a node file."""
+    messages = []
+    if root.find("devices/disk[@rawio='yes']") is not None:
+        messages.append("tainted: running with undesirable elevated privileges")
+    if root.find("devices/interface/script") is not None:
+        messages.append("tainted: network configuration using opaque shell scripts")
+    if any(disk.get("type") == "block" and disk.find("source[@dev]") is not None
+           for disk in root.findall("devices/disk[@device='cdrom']")):  # fmt: skip
+        messages.append("tainted: use of host cdrom passthrough")
+    if root.find("os/dtb") is not None:
+        messages.append("tainted: custom device tree blob used")
+    model = root.findtext("cpu/model")
+    if model == "Deprecated-Test":  # the test hypervisor's one deprecated CPU model
+        messages += [
+            "tainted: use of deprecated configuration settings",
+            f"deprecated configuration: CPU model {model}",
+        ]
+    return messages
+
+
 def load_node_file(path: Path) -> TestState:
     try:
         root = etree.fromstring(path.read_bytes())
@@ -65,7 +86,9 @@ def load_node_file(path: Path) -> TestState:
         text = _element_text(element, base)
         domain = parse_domain_xml(text, state)
         state.add_domain(domain)
-        runstate = etree.fromstring(text.encode()).findtext(f"{{{TEST_NAMESPACE}}}runstate")
+        domain_root = etree.fromstring(text.encode())
+        domain.messages = taint_messages(domain_root)
+        runstate = domain_root.findtext(f"{{{TEST_NAMESPACE}}}runstate")
         wanted = RUN_STATES.get(int(runstate), api.VIR_DOMAIN_RUNNING) if runstate else api.VIR_DOMAIN_RUNNING
         if wanted != api.VIR_DOMAIN_SHUTOFF:
             state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)

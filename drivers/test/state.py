@@ -68,6 +68,7 @@ class Domain:
     description: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     managed_save: bool = False
+    messages: list[str] = field(default_factory=list)  # tainting and deprecation, for dominfo
     scheduler_weight: int = 50
     blkio_weight: int = 0
 
