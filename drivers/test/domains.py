@@ -197,7 +197,10 @@ class DomainProcedures(TestProcedures):
         domain = self._domain(args.dom)
         if args.flags & api.VIR_DOMAIN_AFFECT_LIVE and not domain.active:
             raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
-        value = domain.max_vcpus if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM else domain.vcpus
+        if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM:
+            value = domain.max_vcpus
+        else:
+            value = domain.defined_vcpus if args.flags & api.VIR_DOMAIN_AFFECT_CONFIG else domain.vcpus
         return remote.remote_domain_get_vcpus_flags_ret(value)
 
     def domain_get_max_vcpus(self, args: remote.remote_domain_get_max_vcpus_args):
@@ -219,8 +222,17 @@ class DomainProcedures(TestProcedures):
         if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM:
             domain.max_vcpus = args.nvcpus
             domain.vcpus = min(domain.vcpus, args.nvcpus)
-        else:
+            return
+        # "current" means the running domain when there is one, else its definition
+        config = args.flags & api.VIR_DOMAIN_AFFECT_CONFIG or not (args.flags & api.VIR_DOMAIN_AFFECT_LIVE
+                                                                    or domain.active)  # fmt: skip
+        live = args.flags & api.VIR_DOMAIN_AFFECT_LIVE or not (args.flags & api.VIR_DOMAIN_AFFECT_CONFIG)
+        defined = args.nvcpus if config else domain.defined_vcpus
+        if live and domain.active:
             domain.vcpus = args.nvcpus
+        elif not domain.active:
+            domain.vcpus = defined
+        domain.config_vcpus = None if defined == domain.vcpus else defined
 
     def domain_set_vcpus(self, args: remote.remote_domain_set_vcpus_args) -> None:
         flags = api.VIR_DOMAIN_AFFECT_LIVE
@@ -472,6 +484,10 @@ class DomainProcedures(TestProcedures):
                 raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
             parsed.id, parsed.state, parsed.reason = existing.id, existing.state, existing.reason
             parsed.autostart = existing.autostart
+            if existing.active:  # a new definition leaves the running domain as it is
+                parsed.config_vcpus, parsed.vcpus = parsed.vcpus, existing.vcpus
+                if parsed.config_vcpus == parsed.vcpus:
+                    parsed.config_vcpus = None
         else:
             clash = self.state.domain_by_uuid(parsed.uuid)
             if clash is not None:

@@ -20,7 +20,8 @@ def domain_xml(domain: Domain, inactive: bool = False) -> str:
         lines.append(f"  <title>{escape(domain.title)}</title>")
     if domain.description is not None:
         lines.append(f"  <description>{escape(domain.description)}</description>")
-    current = f" current='{domain.vcpus}'" if domain.vcpus != domain.max_vcpus else ""
+    vcpus = domain.vcpus if live else domain.defined_vcpus
+    current = f" current='{vcpus}'" if vcpus != domain.max_vcpus else ""
     lines += [
         f"  <memory unit='KiB'>{domain.max_memory}</memory>",
         f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>",
@@ -109,24 +110,28 @@ def pool_xml(pool: Pool) -> str:
     return "\n".join(lines) + "\n"
 
 
+HOST_ARCH = "i686"  # the test hypervisor's architecture, whatever CPU model a node file names
+PAGE_SIZES = (4, 8, 2048, 1048576)  # KiB
+
+
 def capabilities_xml(host: HostInfo) -> str:
-    cpus_per_cell = host.cpus // host.nodes
+    cells = len(host.cell_memory)
+    cpus_per_cell = host.cpus // cells if cells else 0
     lines = [
         "<capabilities>",
         "",
         "  <host>",
         "    <cpu>",
-        f"      <arch>{host.model}</arch>",
+        f"      <arch>{HOST_ARCH}</arch>",
         "      <features>",
         "        <pae/>",
         "        <nonpae/>",
         "      </features>",
     ]
-    page_sizes = [*sorted(set(host.cell_page_size)), 2048, 1048576]
-    lines += [f"      <pages unit='KiB' size='{size}'/>" for size in page_sizes]
+    lines += [f"      <pages unit='KiB' size='{size}'/>" for size in PAGE_SIZES]
     lines += ["    </cpu>", "    <power_management/>", "    <iommu support='no'/>", "    <topology>"]
-    lines.append(f"      <cells num='{host.nodes}'>")
-    for cell in range(host.nodes):
+    lines.append(f"      <cells num='{cells}'>")
+    for cell in range(cells):
         memory = host.cell_memory[cell]
         page = host.cell_page_size[cell]
         lines += [
@@ -157,7 +162,7 @@ def capabilities_xml(host: HostInfo) -> str:
         lines += [
             "  <guest>",
             f"    <os_type>{os_type}</os_type>",
-            f"    <arch name='{host.model}'>",
+            f"    <arch name='{HOST_ARCH}'>",
             "      <wordsize>32</wordsize>",
             "      <emulator>/usr/bin/test-hv</emulator>",
             "      <domain type='test'/>",

@@ -56,8 +56,9 @@ class Domain:
     reason: int = api.VIR_DOMAIN_SHUTOFF_UNKNOWN
     max_memory: int = 8388608  # KiB
     memory: int = 2097152
-    vcpus: int = 2
+    vcpus: int = 2  # the running count
     max_vcpus: int = 2
+    config_vcpus: int | None = None  # the persistent definition's count, when it differs from the running one
     arch: str = "i686"
     os_type: str = "hvm"
     autostart: bool = False
@@ -71,6 +72,10 @@ class Domain:
     messages: list[str] = field(default_factory=list)  # tainting and deprecation, for dominfo
     scheduler_weight: int = 50
     blkio_weight: int = 0
+
+    @property
+    def defined_vcpus(self) -> int:
+        return self.vcpus if self.config_vcpus is None else self.config_vcpus
 
     @property
     def active(self) -> bool:
