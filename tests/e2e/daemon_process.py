@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import socket
 import struct
 import subprocess
@@ -11,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from interop.daemons import wait_for_socket
+from interop.daemons import stop_process, wait_for_socket
 from virtrio.protocol.generated import remote, virnet
 from virtrio.rpc.packet import HEADER, LENGTH, Header, MessageType, Packet, Status, encode_packet
 
@@ -44,14 +43,7 @@ class DaemonProcess:
         return self.log_path.read_text() if self.log_path.exists() else ""
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return stop_process(self.process)
 
 
 def start_daemon(directory: Path, *arguments: str, config: str | None = None, wait: bool = True) -> DaemonProcess:
