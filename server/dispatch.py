@@ -193,9 +193,7 @@ def reply_payload(call: ResolvedCall, result: Any) -> bytes:
     ret = call.procedure.ret
     if ret is None:
         return b""
-    buffer = bytearray()
-    ret.encode_into(buffer, result)
-    return bytes(buffer)
+    return ret.encode(result)
 
 
 def unexpected_failure(error: BaseException) -> LibvirtError:

@@ -10,7 +10,7 @@ import logging
 import socket
 import uuid
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 from virtrio.drivers.base import DriverConnection, Event
@@ -43,14 +43,20 @@ class TestProcedures(DriverConnection):
             raise report(api.VIR_ERR_NO_DOMAIN, FROM_TEST, detail)
         return domain
 
+    def _network_with_uuid(self, network_uuid: bytes) -> Network | None:
+        return next((n for n in self.state.networks.values() if n.uuid == network_uuid), None)
+
+    def _pool_with_uuid(self, pool_uuid: bytes) -> Pool | None:
+        return next((p for p in self.state.pools.values() if p.uuid == pool_uuid), None)
+
     def _network(self, ref: remote.remote_nonnull_network) -> Network:
-        network = next((n for n in self.state.networks.values() if n.uuid == ref.uuid), None)
+        network = self._network_with_uuid(ref.uuid)
         if network is None:
             raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, f"no network with matching name '{ref.name}'")
         return network
 
     def _pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
-        pool = next((p for p in self.state.pools.values() if p.uuid == ref.uuid), None)
+        pool = self._pool_with_uuid(ref.uuid)
         if pool is None:
             raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, f"no storage pool with matching name '{ref.name}'")
         return pool
@@ -63,14 +69,19 @@ class TestProcedures(DriverConnection):
 ALL_DOMAIN_LIST_FLAGS = (1 << 14) - 1  # VIR_CONNECT_LIST_DOMAINS_ACTIVE .. _HAS_CHECKPOINT
 
 
+def flag_groups_match(flags: int, groups: Iterable[tuple[int, bool, int]]) -> bool:
+    """libvirt's list filters: for each (yes flag, value, no flag) group with a flag set, one set flag must match."""
+    return all(
+        not flags & (yes | no) or bool(flags & yes and value) or bool(flags & no and not value)
+        for yes, value, no in groups
+    )
+
+
 def _selected(flags: int, inactive: int, active: int, persistent: int, transient: int, autostart: int,
               no_autostart: int, obj: Network | Pool) -> bool:  # fmt: skip
-    """libvirt's list filters: within each group of flags, any set flag must match."""
-    for yes, no, value in ((active, inactive, obj.active), (persistent, transient, obj.persistent),
-                           (autostart, no_autostart, obj.autostart)):  # fmt: skip
-        if flags & (yes | no) and not ((flags & yes and value) or (flags & no and not value)):
-            return False
-    return True
+    groups = ((active, obj.active, inactive), (persistent, obj.persistent, transient),
+              (autostart, obj.autostart, no_autostart))  # fmt: skip
+    return flag_groups_match(flags, groups)
 
 
 def _domain_matches(domain: Domain, flags: int, has_snapshot: bool = False, has_checkpoint: bool = False) -> bool:
@@ -82,9 +93,8 @@ def _domain_matches(domain: Domain, flags: int, has_snapshot: bool = False, has_
         (api.VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, has_snapshot, api.VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT),
         (api.VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT, has_checkpoint, api.VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT),
     ]
-    for yes, value, no in groups:
-        if flags & (yes | no) and not ((flags & yes and value) or (flags & no and not value)):
-            return False
+    if not flag_groups_match(flags, groups):
+        return False
     states = {
         api.VIR_CONNECT_LIST_DOMAINS_RUNNING: domain.state == api.VIR_DOMAIN_RUNNING,
         api.VIR_CONNECT_LIST_DOMAINS_PAUSED: domain.state == api.VIR_DOMAIN_PAUSED,

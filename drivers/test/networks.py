@@ -39,7 +39,7 @@ class NetworkProcedures(TestProcedures):
         return remote.remote_network_lookup_by_name_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
     def network_lookup_by_uuid(self, args: remote.remote_network_lookup_by_uuid_args):
-        network = next((n for n in self.state.networks.values() if n.uuid == args.uuid), None)
+        network = self._network_with_uuid(args.uuid)
         if network is None:
             detail = f"no network with matching uuid '{uuid.UUID(bytes=args.uuid)}'"
             raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, detail)

@@ -42,7 +42,7 @@ class StorageProcedures(TestProcedures):
         return remote.remote_storage_pool_lookup_by_name_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
     def storage_pool_lookup_by_uuid(self, args: remote.remote_storage_pool_lookup_by_uuid_args):
-        pool = next((p for p in self.state.pools.values() if p.uuid == args.uuid), None)
+        pool = self._pool_with_uuid(args.uuid)
         if pool is None:
             detail = f"no storage pool with matching uuid '{uuid.UUID(bytes=args.uuid)}'"
             raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, detail)
