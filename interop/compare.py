@@ -135,7 +135,7 @@ def run_scenario(scenario: Scenario, daemon: RunningDaemon, socket_path: Path | 
                 argv = ["virsh", "-c", uri]
                 if scenario.read_only:
                     argv.insert(1, "-r")
-                argv += [command.replace("{examples}", str(EXAMPLES))]
+                argv += [command.replace("{examples}", str(EXAMPLES)).replace("{corpus}", str(CORPUS))]
             else:
                 argv = [SYSTEM_PYTHON, "-c", command, uri]
             try:

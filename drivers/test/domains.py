@@ -20,6 +20,7 @@ from .common import (
     _nonnull_domain,
     screenshot_source,
 )
+from .domain_definition import metadata_entry, metadata_without_namespace
 from .formats import domain_xml
 from .parse import parse_domain_xml
 from .state import Domain
@@ -145,6 +146,8 @@ class DomainProcedures(TestProcedures):
 
     def _stop(self, domain: Domain, reason: int, event_detail: int) -> None:
         domain.id = -1
+        if domain.next_definition is not None:
+            domain.definition, domain.next_definition = domain.next_definition, None
         domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, reason
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STOPPED, event_detail)
         if not domain.persistent:  # a transient domain is gone once it stops
@@ -248,7 +251,9 @@ class DomainProcedures(TestProcedures):
             if args.metadata is None:
                 domain.metadata.pop(args.uri, None)
             else:
-                domain.metadata[args.uri] = args.metadata
+                if not args.key:
+                    raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "missing key")
+                domain.metadata[args.uri] = metadata_entry(args.metadata, args.key, args.uri)
         elif args.type == api.VIR_DOMAIN_METADATA_TITLE:
             domain.title = args.metadata or None
         elif args.type == api.VIR_DOMAIN_METADATA_DESCRIPTION:
@@ -264,6 +269,7 @@ class DomainProcedures(TestProcedures):
         domain = self._domain(args.dom)
         if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
             value = domain.metadata.get(args.uri or "")
+            value = metadata_without_namespace(value) if value is not None else None
         elif args.type == api.VIR_DOMAIN_METADATA_TITLE:
             value = domain.title
         else:
@@ -380,7 +386,7 @@ class DomainProcedures(TestProcedures):
     def domain_interface_stats(self, args: remote.remote_domain_interface_stats_args):
         domain = self._domain(args.dom)
         self._check_active(domain)
-        if args.device not in ("testnet0", domain.network_mac) or domain.network_mac is None:
+        if domain.find_interface(args.device) is None:
             detail = f"'{args.device}' is not a known interface"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         micros, seconds = time.time_ns() // 1000, int(time.time())
@@ -391,11 +397,15 @@ class DomainProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testDomainInterfaceAddresses")
         domain = self._domain(args.dom)
         self._check_active(domain)
-        if domain.network_mac is None:
-            return remote.remote_domain_interface_addresses_ret([])
-        address = remote.remote_domain_ip_addr(api.VIR_IP_ADDR_TYPE_IPV4, "192.168.122.3", 24)
-        interface = remote.remote_domain_interface("testnet0", domain.network_mac, [address])
-        return remote.remote_domain_interface_addresses_ret([interface])
+        interfaces = []
+        for position, interface in enumerate(domain.interfaces):
+            if interface.kind == "network":  # from the network's DHCP range, one block of 20 per domain id
+                address = f"192.168.122.{2 + 20 * (domain.id - 1) + position + 1}"
+            else:
+                address = f"192.168.0.{position + 1}"
+            ip = remote.remote_domain_ip_addr(api.VIR_IP_ADDR_TYPE_IPV4, address, 24)
+            interfaces.append(remote.remote_domain_interface(interface.target, interface.mac, [ip]))
+        return remote.remote_domain_interface_addresses_ret(interfaces)
 
     def domain_get_disk_errors(self, args: remote.remote_domain_get_disk_errors_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetDiskErrors")
@@ -485,6 +495,7 @@ class DomainProcedures(TestProcedures):
             parsed.id, parsed.state, parsed.reason = existing.id, existing.state, existing.reason
             parsed.autostart = existing.autostart
             if existing.active:  # a new definition leaves the running domain as it is
+                parsed.definition, parsed.next_definition = existing.definition, parsed.definition
                 parsed.config_vcpus, parsed.vcpus = parsed.vcpus, existing.vcpus
                 if parsed.config_vcpus == parsed.vcpus:
                     parsed.config_vcpus = None

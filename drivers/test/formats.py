@@ -5,64 +5,36 @@ from __future__ import annotations
 import uuid
 from xml.sax.saxutils import escape
 
+from .domain_definition import TOP_LEVEL_RANK, format_element, format_metadata, vcpu_element
 from .state import Domain, HostInfo, Interface, Network, Pool
 
 
 def domain_xml(domain: Domain, inactive: bool = False) -> str:
     live = domain.active and not inactive
+    definition = domain.definition
+    if domain.active and inactive and domain.next_definition is not None:
+        definition = domain.next_definition
     id_attribute = f" id='{domain.id}'" if live else ""
-    lines = [
-        f"<domain type='test'{id_attribute}>",
-        f"  <name>{escape(domain.name)}</name>",
-        f"  <uuid>{domain.uuid_text}</uuid>",
+    vcpus = domain.vcpus if live else domain.defined_vcpus
+    parts: list[tuple[str, list[str]]] = [
+        ("name", [f"  <name>{escape(domain.name)}</name>"]),
+        ("uuid", [f"  <uuid>{domain.uuid_text}</uuid>"]),
+        ("metadata", format_metadata(domain.metadata, 1)),
+        ("memory", [f"  <memory unit='KiB'>{domain.max_memory}</memory>"]),
+        ("currentMemory", [f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>"]),
     ]
     if domain.title is not None:
-        lines.append(f"  <title>{escape(domain.title)}</title>")
+        parts.append(("title", [f"  <title>{escape(domain.title)}</title>"]))
     if domain.description is not None:
-        lines.append(f"  <description>{escape(domain.description)}</description>")
-    vcpus = domain.vcpus if live else domain.defined_vcpus
-    current = f" current='{vcpus}'" if vcpus != domain.max_vcpus else ""
-    lines += [
-        f"  <memory unit='KiB'>{domain.max_memory}</memory>",
-        f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>",
-        f"  <vcpu placement='static'{current}>{domain.max_vcpus}</vcpu>",
-        "  <os>",
-        f"    <type arch='{domain.arch}'>{domain.os_type}</type>",
-        "    <boot dev='hd'/>",
-        "  </os>",
-        "  <clock offset='utc'/>",
-        "  <on_poweroff>destroy</on_poweroff>",
-        "  <on_reboot>restart</on_reboot>",
-        "  <on_crash>destroy</on_crash>",
-        "  <devices>",
-    ]
-    for disk in domain.disks:
-        bus, slot = disk.address.split(":")
-        lines += [
-            "    <disk type='file' device='disk'>",
-            f"      <source file='{disk.source}'/>",
-            f"      <target dev='{disk.target}' bus='{disk.bus}'/>",
-            f"      <address type='pci' domain='0x0000' bus='{bus}' slot='{slot}' function='0x0'/>",
-            "    </disk>",
-        ]
-    if domain.network_mac:
-        lines += [
-            "    <interface type='network'>",
-            f"      <mac address='{domain.network_mac}'/>",
-            "      <source network='default'/>",
-        ]
-        lines.append("      <target dev='testnet0'/>")
-        lines += [
-            "      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>",
-            "    </interface>",
-        ]
-    lines += [
-        "    <memballoon model='virtio'>",
-        "      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>",
-        "    </memballoon>",
-        "  </devices>",
-        "</domain>",
-    ]
+        parts.append(("description", [f"  <description>{escape(domain.description)}</description>"]))
+    for element in definition:
+        if element.tag == "vcpu":  # the count is the Domain's; placement and cpuset are the definition's
+            element = vcpu_element(element, domain.max_vcpus, vcpus)
+        parts.append((element.tag, list(format_element(element, 1))))
+    lines = [f"<domain type='test'{id_attribute}>"]
+    for _, part in sorted(parts, key=lambda part: TOP_LEVEL_RANK.get(part[0], len(TOP_LEVEL_RANK))):
+        lines += part
+    lines.append("</domain>")
     return "\n".join(lines) + "\n"
 
 

@@ -9,28 +9,14 @@ from lxml import etree
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_definition import canonical_definition, kibibytes, xml_error
 from .state import Domain, Network, Pool, TestState
-
-UNITS = {"b": 1, "bytes": 1, "k": 1024, "kib": 1024, "kb": 1000, "m": 1 << 20, "mib": 1 << 20, "mb": 10**6,
-         "g": 1 << 30, "gib": 1 << 30, "gb": 10**9, "t": 1 << 40, "tib": 1 << 40, "tb": 10**12}  # fmt: skip
-
-
-def xml_error(detail: str) -> Exception:
-    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
 
 
 def _kib(element: etree._Element | None, default: int) -> int:
     if element is None or not (element.text or "").strip():
         return default
-    unit = element.get("unit", "KiB").lower()
-    if unit not in UNITS:
-        raise xml_error(f"unknown unit '{element.get('unit')}'")
-    try:
-        value = int(element.text.strip())
-    except ValueError:
-        detail = f"Invalid value '{element.text.strip()}' for element or attribute './{element.tag}[1]'"
-        raise xml_error(detail) from None
-    return value * UNITS[unit] // 1024
+    return kibibytes(element)
 
 
 def xml_root(text: str, document: str) -> etree._Element:
@@ -72,7 +58,13 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     max_vcpus = int(vcpu.text) if vcpu is not None and (vcpu.text or "").strip().isdigit() else 1
     current = vcpu.get("current") if vcpu is not None else None
     vcpus = int(current) if current and current.isdigit() else max_vcpus
-    os_type = root.find("os/type")
+    os_type_element = root.find("os/type")
+    os_type = (os_type_element.text or "hvm").strip() if os_type_element is not None else "hvm"
+    metadata = {}
+    for entry in root.findall("metadata/*"):
+        namespace = etree.QName(entry).namespace
+        if namespace and namespace not in metadata:  # libvirt keeps the first element per namespace
+            metadata[namespace] = etree.tostring(entry, encoding="unicode", with_tail=False)
     return Domain(
         name,
         domain_uuid,
@@ -82,8 +74,10 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         max_vcpus=max_vcpus,
         title=root.findtext("title"),
         description=root.findtext("description"),
-        arch=os_type.get("arch", "i686") if os_type is not None else "i686",
-        os_type=(os_type.text or "hvm").strip() if os_type is not None else "hvm",
+        arch=os_type_element.get("arch", "i686") if os_type_element is not None else "i686",
+        os_type=os_type,
+        metadata=metadata,
+        definition=canonical_definition(root, os_type),
     )
 
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from virtrio.drivers.base import EventSource
 from virtrio.protocol.generated import libvirt_api as api
+
+from .domain_definition import copied_definition, disk_summaries, interface_summaries
 
 DOMAIN_STATES = {
     api.VIR_DOMAIN_NOSTATE: "nostate",
@@ -39,12 +43,18 @@ class HostInfo:
     cell_free_kib: tuple[int, ...] = (2048, 4096)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Disk:
     source: str
     target: str
     bus: str
-    address: str
+
+
+@dataclass(frozen=True)
+class GuestInterface:
+    target: str  # the host-side device name, testnetN unless the XML named it
+    mac: str
+    kind: str  # bridge, network, ...
 
 
 @dataclass
@@ -63,8 +73,10 @@ class Domain:
     os_type: str = "hvm"
     autostart: bool = False
     persistent: bool = True
-    disks: list[Disk] = field(default_factory=list)
-    network_mac: str | None = None
+    # the rest of the definition, canonical (domain_definition.canonical_definition)
+    definition: list[etree._Element] = field(default_factory=list)
+    # while running: the persistent definition to use once it stops (libvirt's newDef)
+    next_definition: list[etree._Element] | None = None
     title: str | None = None
     description: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
@@ -76,6 +88,18 @@ class Domain:
     @property
     def defined_vcpus(self) -> int:
         return self.vcpus if self.config_vcpus is None else self.config_vcpus
+
+    @property
+    def disks(self) -> list[Disk]:
+        return [Disk(*summary) for summary in disk_summaries(self.definition)]
+
+    @property
+    def interfaces(self) -> list[GuestInterface]:
+        return [GuestInterface(*summary) for summary in interface_summaries(self.definition)]
+
+    def find_interface(self, name_or_mac: str) -> GuestInterface | None:
+        """virDomainNetFind: by host-side name, or by MAC."""
+        return next((i for i in self.interfaces if name_or_mac in (i.target, i.mac.lower())), None)
 
     @property
     def active(self) -> bool:
@@ -146,6 +170,8 @@ class TestState:
         domain.id = self.next_domain_id
         self.next_domain_id += 1
         domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, reason
+        if domain.persistent and domain.next_definition is None:
+            domain.next_definition = copied_definition(domain.definition, domain.os_type)
 
     def domain_by_uuid(self, raw: bytes) -> Domain | None:
         return self._by_uuid.get(raw)
@@ -162,15 +188,38 @@ class TestState:
         self._by_uuid.pop(domain.uuid, None)
 
 
+# libvirt's default domain, as the facts of test_driver.c describe it
+DEFAULT_DOMAIN_XML = """<domain type='test'>
+  <name>test</name>
+  <uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>
+  <memory>8388608</memory>
+  <currentMemory>2097152</currentMemory>
+  <vcpu>2</vcpu>
+  <os><type>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='/guest/diskimage1'/>
+      <target dev='vda' bus='virtio'/>
+      <address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>
+    </disk>
+    <interface type='network'>
+      <mac address='aa:bb:cc:dd:ee:ff'/>
+      <source network='default' bridge='virbr0'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x1' function='0x0'/>
+    </interface>
+    <memballoon model='virtio'>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x2' function='0x0'/>
+    </memballoon>
+  </devices>
+</domain>"""
+
+
 def default_state() -> TestState:
     """libvirt's test:///default: domain test, network default, pool default-pool, eth1."""
     state = TestState()
-    test = Domain(
-        "test",
-        uuid.UUID("6695eb01-f6a4-8304-79aa-97f2502e193f").bytes,
-        disks=[Disk("/guest/diskimage1", "vda", "virtio", "0x01:0x00")],
-        network_mac="aa:bb:cc:dd:ee:ff",
-    )
+    from .parse import parse_domain_xml
+
+    test = parse_domain_xml(DEFAULT_DOMAIN_XML, state)
     state.add_domain(test)
     state.start_domain(test, api.VIR_DOMAIN_RUNNING_UNKNOWN)
     state.networks["default"] = Network("default", uuid.UUID("dd8fe884-6c02-601e-7551-cca97df1c5df").bytes, "virbr0")

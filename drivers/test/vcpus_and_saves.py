@@ -65,7 +65,7 @@ class VcpuAndSaveProcedures(TestProcedures):
     def domain_get_interface_parameters(self, args: remote.remote_domain_get_interface_parameters_args):
         tuning.check_tuning_flags(args.flags, "testDomainGetInterfaceParameters")
         domain = self._domain(args.dom)
-        if args.device not in ("testnet0", domain.network_mac) or domain.network_mac is None:
+        if domain.find_interface(args.device) is None:
             detail = f"Can't find device '{args.device}'"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         params, count = tuning.limited(tuning.interface_parameters(), args.nparams)

@@ -11,7 +11,8 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import report
 
-from .parse import UNITS, xml_root
+from .domain_definition import MEMORY_UNITS as UNITS
+from .parse import xml_root
 
 FROM_TEST = api.VIR_FROM_TEST
 

@@ -1,0 +1,619 @@
+"""A domain definition as libvirt keeps it: defaults filled in once, when the XML is
+parsed, and every element in the order libvirt's formatter writes it.
+
+The test driver's Domain keeps what its procedures change (memory, vCPUs, title,
+description, metadata); everything else of the definition lives here, as a list of
+canonical top-level elements, so `dumpxml` returns what libvirtd would.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Top-level elements in the order virDomainDefFormat writes them.
+TOP_LEVEL_ORDER = _words("""name uuid genid title description metadata maxMemory memory currentMemory blkiotune
+memtune memoryBacking vcpu vcpus iothreads iothreadids defaultiothread cputune numatune resource sysinfo bootloader
+bootloader_args os idmap features cpu clock on_poweroff on_reboot on_crash on_lockfailure pm perf devices
+seclabel keywrap launchSecurity""")
+
+TOP_LEVEL_RANK = {tag: position for position, tag in enumerate(TOP_LEVEL_ORDER)}
+
+# Devices in the order libvirt writes them, whatever order they came in.
+DEVICE_ORDER = _words("""emulator disk controller lease filesystem interface smartcard serial parallel console
+channel input tpm graphics sound audio video hostdev redirdev redirfilter hub watchdog memballoon rng nvram panic
+shmem memory iommu vsock""")
+
+OS_ORDER = _words("""type firmware init initarg initenv initdir inituser initgroup loader nvram kernel initrd
+cmdline dtb root acpi boot bootmenu bios smbios""")
+
+FEATURE_ORDER = _words("""acpi apic pae hap viridian privnet hyperv kvm pvspinlock capabilities pmu vmport gic smm
+ioapic hpt vmcoreinfo htm nested-hv msrs ccf-assist xen cfpc sbbc ibs tcg async-teardown""")
+
+# What every device ends with (virDomainDeviceInfoFormat).
+DEVICE_INFO_TAIL = ["boot", "alias", "acpi", "address"]
+
+CHILD_ORDER = {
+    "disk": _words("""driver auth source backingStore geometry blockio mirror target iotune readonly shareable
+transient serial wwn vendor product encryption""")
+    + DEVICE_INFO_TAIL,
+    "interface": _words("""mac source virtualport ip route script downscript backenddomain target guest model
+driver backend filterref tune teaming link mtu coalesce rom""")
+    + DEVICE_INFO_TAIL,
+    "blkiotune": ["weight", "device"],
+    "device": _words("path weight read_iops_sec write_iops_sec read_bytes_sec write_bytes_sec"),
+    "memtune": _words("hard_limit soft_limit min_guarantee swap_hard_limit"),
+    "video": ["driver", "model", *DEVICE_INFO_TAIL],
+    "graphics": ["listen"],
+    "serial": ["source", "log", "protocol", "target", *DEVICE_INFO_TAIL],
+    "console": ["source", "log", "protocol", "target", *DEVICE_INFO_TAIL],
+    "channel": ["source", "log", "protocol", "target", *DEVICE_INFO_TAIL],
+    "parallel": ["source", "log", "protocol", "target", *DEVICE_INFO_TAIL],
+    "controller": ["model", "driver", "target", *DEVICE_INFO_TAIL],
+}
+
+ATTRIBUTE_ORDER = {
+    "disk": ["type", "device", "model", "rawio", "sgio", "snapshot"],
+    "loader": ["readonly", "secure", "type", "format"],
+    "driver": _words("""name type cache error_policy rerror_policy io ioeventfd event_idx copy_on_read discard
+iothread detect_zeroes queues queue_size"""),
+    "target": ["dev", "bus", "tray", "removable", "rotation_rate", "type", "port"],
+    "graphics": ["type", "port", "autoport", "websocket", "listen", "keymap", "sharePolicy", "passwd"],
+    "controller": ["type", "index", "model", "ports", "vectors", "maxGrantFrames"],
+    "model": ["type", "ram", "vram", "vram64", "vgamem", "heads", "primary"],
+    "vcpu": ["placement", "cpuset", "current"],
+    "cpu": ["mode", "match", "check", "migratable"],
+    "topology": ["sockets", "dies", "cores", "threads"],
+}
+
+MEMORY_UNITS = {"b": 1, "bytes": 1, "k": 1024, "kib": 1024, "kb": 1000, "m": 1 << 20, "mib": 1 << 20,
+                "mb": 10**6, "g": 1 << 30, "gib": 1 << 30, "gb": 10**9, "t": 1 << 40, "tib": 1 << 40,
+                "tb": 10**12}  # fmt: skip
+
+DISK_BUS_BY_PREFIX = (("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"), ("xvd", "xen"), ("ubd", "uml"))
+DISK_NAME = re.compile(r"^(fd|hd|vd|sd|xvd|ubd)([a-z]+)\d*$")
+VIDEO_RAM = {"vga": 16384, "cirrus": 16384, "vmvga": 16384, "bochs": 16384, "xen": 4096, "qxl": 65536}
+
+
+def xml_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
+
+
+def kibibytes(element: etree._Element) -> int:
+    """An element's size in KiB, as libvirt reads `<x unit='…'>N</x>` (KiB when no unit)."""
+    unit = element.get("unit", "KiB").lower()
+    if unit not in MEMORY_UNITS:
+        raise xml_error(f"unknown unit '{element.get('unit')}'")
+    text = (element.text or "").strip()
+    if not text.isdigit():
+        raise xml_error(f"Invalid value '{text}' for element or attribute './{element.tag}[1]'")
+    return int(text) * MEMORY_UNITS[unit] // 1024
+
+
+def disk_index(name: str) -> int:
+    """virDiskNameToIndex: 'hda' → 0, 'sdb' → 1, 'vdaa' → 26; -1 when not a disk name."""
+    match = DISK_NAME.match(name or "")
+    if match is None:
+        return -1
+    index = 0
+    for letter in match.group(2):
+        index = index * 26 + (ord(letter) - ord("a") + 1)
+    return index - 1
+
+
+def _sorted_children(element: etree._Element, order: list[str]) -> list[etree._Element]:
+    """Children in the given order; unknown ones keep their place after the known."""
+    rank = {tag: position for position, tag in enumerate(order)}
+    children = [child for child in element if isinstance(child.tag, str)]
+    return sorted(children, key=lambda child: rank.get(child.tag, len(order)))
+
+
+def _reorder(element: etree._Element, order: list[str]) -> None:
+    for child in _sorted_children(element, order):
+        element.append(child)  # appending an existing child moves it to the end
+
+
+def _reorder_attributes(element: etree._Element, order: list[str]) -> None:
+    values = dict(element.attrib)
+    rank = {name: position for position, name in enumerate(order)}
+    element.attrib.clear()
+    for name in sorted(values, key=lambda name: rank.get(name, len(order))):
+        element.set(name, values[name])
+
+
+def _default(element: etree._Element, name: str, value: str) -> None:
+    if element.get(name) is None:
+        element.set(name, value)
+
+
+def _child(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
+    element = etree.SubElement(parent, tag)
+    for name, value in attributes.items():
+        element.set(name, value)
+    return element
+
+
+def _element(tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    element = etree.Element(tag)
+    for name, value in attributes.items():
+        element.set(name, value)
+    element.text = text
+    return element
+
+
+def _strip_whitespace(element: etree._Element) -> None:
+    for node in element.iter():
+        if len(node) and node.text is not None and not node.text.strip():
+            node.text = None
+        if node.tail is not None and not node.tail.strip():
+            node.tail = None
+
+
+# --- top level ------------------------------------------------------------------------
+
+
+def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Element]:
+    """The definition's static top-level elements, libvirt's defaults filled in and
+    sorted; memory, vcpu, title, description and metadata are the Domain's to format."""
+    root = etree.fromstring(etree.tostring(root))  # our own copy, comments dropped below
+    for comment in root.xpath("//comment()"):
+        comment.getparent().remove(comment)
+    _strip_whitespace(root)
+    dynamic = {"name", "uuid", "title", "description", "metadata", "memory", "currentMemory"}
+    kept = {child.tag: child for child in root if isinstance(child.tag, str) and child.tag not in dynamic}
+    _canonical_os(kept, os_type)
+    kept.setdefault("clock", _element("clock", offset="utc"))
+    for event, default in (("on_poweroff", "destroy"), ("on_reboot", "restart"), ("on_crash", "destroy")):
+        kept.setdefault(event, _element(event, default))
+    kept.setdefault("devices", _element("devices"))
+    vcpu = kept.setdefault("vcpu", _element("vcpu"))
+    _default(vcpu, "placement", "static")
+    vcpu.attrib.pop("current", None)  # the counts are the Domain's
+    vcpu.text = None
+    _canonical_tuning(kept)
+    if "features" in kept:
+        _reorder(kept["features"], FEATURE_ORDER)
+    if "cpu" in kept:
+        _canonical_cpu(kept["cpu"])
+    if "maxMemory" in kept:
+        element = kept["maxMemory"]
+        kept["maxMemory"] = _element("maxMemory", str(kibibytes(element)), slots=element.get("slots", "0"),
+                                     unit="KiB")  # fmt: skip
+    _canonical_devices(kept["devices"], os_type)
+    return sorted(kept.values(), key=lambda element: TOP_LEVEL_RANK.get(element.tag, len(TOP_LEVEL_RANK)))
+
+
+def copied_definition(definition: list[etree._Element], os_type: str) -> list[etree._Element]:
+    """What virDomainDefCopy gives: the definition written out and read back in, which
+    can differ (a disk whose bus was implicit sorts differently once the bus is explicit)."""
+    root = etree.Element("domain")
+    root.extend(etree.fromstring(etree.tostring(element)) for element in definition)
+    return canonical_definition(root, os_type)
+
+
+def vcpu_element(template: etree._Element, maximum: int, current: int) -> etree._Element:
+    vcpu = _element("vcpu", str(maximum), **dict(template.attrib))
+    if current != maximum:
+        vcpu.set("current", str(current))
+    _reorder_attributes(vcpu, ATTRIBUTE_ORDER["vcpu"])
+    return vcpu
+
+
+def _canonical_os(kept: dict[str, etree._Element], os_type: str) -> None:
+    os_element = kept.setdefault("os", _element("os"))
+    type_element = os_element.find("type")
+    if type_element is None:
+        type_element = _element("type", os_type)
+        os_element.insert(0, type_element)
+    type_element.text = os_type
+    arch, machine = type_element.get("arch", "i686"), type_element.get("machine")
+    type_element.attrib.clear()
+    type_element.set("arch", arch)
+    if machine:
+        type_element.set("machine", machine)
+    loader = os_element.find("loader")
+    if loader is not None:
+        if (loader.text or "").strip() and loader.get("type") is None:
+            loader.set("type", "rom")
+        _reorder_attributes(loader, ATTRIBUTE_ORDER["loader"])
+    per_device_boot = kept.get("devices") is not None and kept["devices"].find(".//boot") is not None
+    if os_type == "hvm" and os_element.find("boot") is None and not per_device_boot:
+        _child(os_element, "boot", dev="hd")
+    _reorder(os_element, OS_ORDER)
+
+
+def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
+    blkiotune = kept.get("blkiotune")
+    if blkiotune is not None:
+        _reorder(blkiotune, CHILD_ORDER["blkiotune"])
+        for device in blkiotune.findall("device"):
+            _reorder(device, CHILD_ORDER["device"])
+    memtune = kept.get("memtune")
+    if memtune is not None:
+        for limit in memtune:
+            limit.text, limit.attrib["unit"] = str(kibibytes(limit)), "KiB"
+        _reorder(memtune, CHILD_ORDER["memtune"])
+    for tag in ("iothreadids", "cputune", "numatune"):
+        if tag in kept and not len(kept[tag]) and tag != "numatune":
+            del kept[tag]
+
+
+def _canonical_cpu(cpu: etree._Element) -> None:
+    if cpu.find("model") is not None:
+        _default(cpu, "mode", "custom")
+        _default(cpu, "match", "exact")
+        _default(cpu.find("model"), "fallback", "allow")
+    topology = cpu.find("topology")
+    if topology is not None:
+        _default(topology, "dies", "1")
+        _reorder_attributes(topology, ATTRIBUTE_ORDER["topology"])
+    _reorder_attributes(cpu, ATTRIBUTE_ORDER["cpu"])
+    _reorder(cpu, ["model", "vendor", "topology", "cache", "maxphysaddr", "feature", "numa"])
+
+
+# --- devices --------------------------------------------------------------------------
+
+
+def _canonical_devices(devices: etree._Element, os_type: str) -> None:
+    by_kind: dict[str, list[etree._Element]] = {}
+    for device in devices:
+        if isinstance(device.tag, str):
+            by_kind.setdefault(device.tag, []).append(device)
+    disks: list[etree._Element] = []
+    for disk in by_kind.get("disk", []):
+        _insert_disk(disks, disk)
+    for disk in disks:
+        _canonical_disk(disk)
+    by_kind["disk"] = disks
+    controllers = by_kind.setdefault("controller", [])
+    for position, controller in enumerate(controllers):
+        if controller.get("index") is None:
+            controller.set("index", _controller_index(controller, controllers[:position]))
+        _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
+    for controller_type, bus in (("scsi", "scsi"), ("fdc", "fdc"), ("ide", "ide"), ("sata", "sata")):
+        highest = max((int(disk.find("address").get("controller", "0")) for disk in disks
+                       if disk.find("target").get("bus") == bus and disk.find("address") is not None
+                       and disk.find("address").get("type") == "drive"), default=-1)  # fmt: skip
+        for index in range(highest + 1):
+            if not any(c.get("type") == controller_type and c.get("index") == str(index) for c in controllers):
+                controllers.append(_element("controller", type=controller_type, index=str(index)))
+    for device in [device for kind in ("channel", "console") for device in by_kind.get(kind, [])]:
+        target, address = device.find("target"), device.find("address")
+        if target is None or target.get("type") != "virtio":
+            continue
+        on_port = address is not None and address.get("type") == "virtio-serial"
+        index = address.get("controller", "0") if on_port else "0"
+        if not any(c.get("type") == "virtio-serial" and c.get("index") == index for c in controllers):
+            controllers.append(_element("controller", type="virtio-serial", index=index))
+    for interface in by_kind.get("interface", []):
+        _canonical_interface(interface, by_kind["interface"])
+    for graphics in by_kind.get("graphics", []):
+        _canonical_graphics(graphics)
+    if by_kind.get("graphics") and not by_kind.get("video"):
+        by_kind["video"] = [_element("video")]
+    for position, video in enumerate(by_kind.get("video", [])):
+        _canonical_video(video, os_type, primary=position == 0)
+    for input_device in by_kind.get("input", []):
+        if input_device.get("bus") is None:
+            tablet = input_device.get("type") == "tablet"
+            input_device.set("bus", "usb" if tablet else ("ps2" if os_type == "hvm" else "xen"))
+    _canonical_character_devices(by_kind, os_type)
+    for element in devices.iter("address"):
+        _canonical_address(element)
+    for kind in by_kind.values():
+        for device in kind:
+            for address in device.iter("address"):
+                _canonical_address(address)
+    for child in list(devices):
+        devices.remove(child)
+    rank = {tag: position for position, tag in enumerate(DEVICE_ORDER)}
+    for kind in sorted(by_kind, key=lambda tag: rank.get(tag, len(rank))):
+        devices.extend(by_kind[kind])
+
+
+def _controller_index(controller: etree._Element, earlier: list[etree._Element]) -> str:
+    """virDomainAssignControllerIndexes: a USB companion shares its master's index, any
+    other controller takes the next index of its type."""
+    same_type = [int(other.get("index")) for other in earlier if other.get("type") == controller.get("type")]
+    if controller.get("type") == "usb" and controller.find("master") is not None and same_type:
+        return str(same_type[-1])
+    return str(max(same_type, default=-1) + 1)
+
+
+def _insert_disk(disks: list[etree._Element], disk: etree._Element) -> None:
+    """virDomainDiskInsert: after the last disk on the same bus, unless a later one sorts after it."""
+    target = disk.find("target")
+    bus = target.get("bus") if target is not None else None
+    index = disk_index(target.get("dev")) if target is not None else -1
+    insert_at = -1
+    for position in range(len(disks) - 1, -1, -1):
+        other = disks[position].find("target")
+        if other is None or other.get("bus") != bus:
+            continue
+        if disk_index(other.get("dev")) > index:
+            insert_at = position
+        elif insert_at == -1:
+            insert_at = position + 1
+    disks.insert(insert_at if insert_at != -1 else len(disks), disk)
+
+
+def _canonical_disk(disk: etree._Element) -> None:
+    _default(disk, "type", "file")
+    _default(disk, "device", "disk")
+    target = disk.find("target")
+    if target is None:
+        raise report(api.VIR_ERR_NO_TARGET, api.VIR_FROM_DOMAIN, "missing disk target")
+    dev = target.get("dev", "")
+    if dev.startswith("ioemu:"):
+        target.set("dev", dev := dev[len("ioemu:") :])
+    if target.get("bus") is None:
+        bus = "fdc" if disk.get("device") == "floppy" else "ide"
+        if disk.get("device") != "floppy":
+            bus = next((name for prefix, name in DISK_BUS_BY_PREFIX if dev.startswith(prefix)), "ide")
+        target.set("bus", bus)
+    _reorder_attributes(target, ATTRIBUTE_ORDER["target"])
+    if disk.get("device") == "cdrom" and disk.find("readonly") is None:
+        _child(disk, "readonly")
+    driver = disk.find("driver")
+    if driver is not None:
+        _reorder_attributes(driver, ATTRIBUTE_ORDER["driver"])
+    if disk.find("address") is None:
+        address = _drive_address(target.get("bus"), disk_index(dev))
+        if address is None and disk_index(dev) < 0:
+            raise xml_error(f"Unknown disk name '{dev}' and no address specified")
+        if address is not None:
+            disk.append(address)
+    _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
+    _reorder(disk, CHILD_ORDER["disk"])
+
+
+def _drive_address(bus: str, index: int) -> etree._Element | None:
+    if index < 0:
+        return None
+    layout = {"scsi": (index // 7, 0, index % 7), "ide": (index // 4, (index % 4) // 2, index % 2),
+              "sata": (index // 6, 0, index % 6), "fdc": (index // 2, 0, index % 2)}  # fmt: skip
+    if bus not in layout:
+        return None
+    controller, drive_bus, unit = layout[bus]
+    return _element("address", type="drive", controller=str(controller), bus=str(drive_bus), target="0",
+                    unit=str(unit))  # fmt: skip
+
+
+def _canonical_address(address: etree._Element) -> None:
+    if address.get("type") == "pci":
+        values = {name: int(address.get(name, "0"), 0) for name in ("domain", "bus", "slot", "function")}
+        multifunction = address.get("multifunction")
+        address.attrib.clear()
+        address.set("type", "pci")
+        address.set("domain", f"0x{values['domain']:04x}")
+        address.set("bus", f"0x{values['bus']:02x}")
+        address.set("slot", f"0x{values['slot']:02x}")
+        address.set("function", f"0x{values['function']:x}")
+        if multifunction:
+            address.set("multifunction", multifunction)
+    elif address.get("type") == "drive":
+        values = {name: address.get(name, "0") for name in ("controller", "bus", "target", "unit")}
+        address.attrib.clear()
+        address.set("type", "drive")
+        for name, value in values.items():
+            address.set(name, value)
+
+
+def _canonical_interface(interface: etree._Element, interfaces: list[etree._Element]) -> None:
+    mac = interface.find("mac")
+    if mac is None:
+        mac = _child(interface, "mac")
+        mac.set("address", "52:54:00:" + ":".join(f"{random.randrange(256):02x}" for _ in range(3)))
+    mac.set("address", mac.get("address", "").lower())
+    source = interface.find("source")
+    if interface.get("type") == "network" and source is not None and source.get("bridge"):
+        del source.attrib["bridge"]  # the bridge is the network's, not the definition's
+    if interface.find("target") is None:
+        taken = {other.find("target").get("dev") for other in interfaces if other.find("target") is not None}
+        name = next(f"testnet{n}" for n in range(1024) if f"testnet{n}" not in taken)
+        _child(interface, "target", dev=name)
+    _reorder(interface, CHILD_ORDER["interface"])
+
+
+def _canonical_graphics(graphics: etree._Element) -> None:
+    kind = graphics.get("type")
+    listen = graphics.find("listen")
+    address = graphics.get("listen") or (listen.get("address") if listen is not None else None)
+    if kind in ("vnc", "spice", "rdp"):
+        port = graphics.get("port")
+        autoport = graphics.get("autoport") == "yes" or port in (None, "-1")
+        if kind == "vnc":
+            graphics.set("port", "-1" if autoport else port)
+            graphics.set("autoport", "yes" if autoport else "no")
+        elif autoport:  # ports are chosen at start; the definition keeps none
+            graphics.attrib.pop("port", None)
+            graphics.attrib.pop("tlsPort", None)
+            graphics.set("autoport", "yes")
+        if listen is None:
+            listen = _child(graphics, "listen", type="address")
+        _default(listen, "type", "address")
+        if address:
+            graphics.set("listen", address)
+            listen.set("address", address)
+    _reorder_attributes(graphics, ATTRIBUTE_ORDER["graphics"])
+    _reorder(graphics, CHILD_ORDER["graphics"])
+
+
+def _canonical_video(video: etree._Element, os_type: str, primary: bool) -> None:
+    model = video.find("model")
+    if model is None:
+        model = _child(video, "model")
+    if model.get("type") is None:
+        model.set("type", "xen" if os_type in ("xen", "linux") else "cirrus")
+    kind = model.get("type")
+    if kind == "none":
+        return
+    if kind == "qxl":
+        _default(model, "ram", str(VIDEO_RAM["qxl"]))
+    default_ram = VIDEO_RAM.get(kind, 0)
+    if default_ram and model.get("vram") is None:
+        model.set("vram", str(default_ram))
+    _default(model, "heads", "1")
+    if primary:
+        model.set("primary", "yes")
+    _reorder_attributes(model, ATTRIBUTE_ORDER["model"])
+    _reorder(video, CHILD_ORDER["video"])
+
+
+def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_type: str) -> None:
+    """Sources of pty devices are live-only, ports are numbered, and an HVM guest's first
+    console is an alias of its first serial port (virDomainDefAddConsoleCompat)."""
+    for kind in ("serial", "parallel", "console", "channel"):
+        for port, device in enumerate(by_kind.get(kind, [])):
+            device.attrib.pop("tty", None)
+            _default(device, "type", "pty")
+            source = device.find("source")
+            if device.get("type") == "pty" and source is not None and source.get("path"):
+                device.remove(source)
+            target = device.find("target")
+            if target is None:
+                target = _child(device, "target")
+            if kind in ("serial", "parallel", "console") and target.get("port") is None:
+                target.set("port", str(port))
+            _reorder_attributes(target, ATTRIBUTE_ORDER["target"])
+            _reorder(device, CHILD_ORDER[kind])
+    consoles, serials = by_kind.get("console", []), by_kind.setdefault("serial", [])
+    first_console_is_serial = consoles and consoles[0].find("target").get("type") in (None, "serial")
+    if os_type == "hvm" and first_console_is_serial:
+        if not serials:
+            serial = etree.fromstring(etree.tostring(consoles[0]))
+            serial.tag = "serial"
+            serial.find("target").attrib.pop("type", None)
+            serials.append(serial)
+        consoles[0].find("target").set("type", "serial")
+    elif os_type == "hvm" and serials and not (consoles and consoles[0].find("target").get("type") == "serial"):
+        console = _element("console", type=serials[0].get("type"))
+        _child(console, "target", type="serial", port="0")
+        by_kind.setdefault("console", []).insert(0, console)
+    elif consoles and consoles[0].find("target").get("type") is None:
+        consoles[0].find("target").set("type", "serial")
+    for console in by_kind.get("console", []):
+        _reorder_attributes(console.find("target"), ATTRIBUTE_ORDER["target"])
+
+
+# --- output ---------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("'", "&apos;").replace('"', "&quot;"))  # fmt: skip
+
+
+# elements libvirt writes with a closing tag even when empty
+ALWAYS_CLOSED = {"redirdev"}
+
+
+def format_element(element: etree._Element, depth: int) -> Iterable[str]:
+    """Lines of one element as virBuffer writes them: two spaces a level, single quotes."""
+    pad = "  " * depth
+    attributes = "".join(f" {name}='{_escape(value)}'" for name, value in element.attrib.items())
+    children = [child for child in element if isinstance(child.tag, str)]
+    text = element.text if (element.text and element.text.strip()) or (element.text and not children) else None
+    if not children and text is None:
+        if element.tag in ALWAYS_CLOSED:
+            yield from (f"{pad}<{element.tag}{attributes}>", f"{pad}</{element.tag}>")
+        else:
+            yield f"{pad}<{element.tag}{attributes}/>"
+    elif not children:
+        yield f"{pad}<{element.tag}{attributes}>{_escape(text)}</{element.tag}>"
+    else:
+        yield f"{pad}<{element.tag}{attributes}>"
+        for child in children:
+            yield from format_element(child, depth + 1)
+        yield f"{pad}</{element.tag}>"
+
+
+def format_metadata(entries: dict[str, str], depth: int) -> list[str]:
+    """<metadata> as libvirt writes it, each entry through libxml2's indenting dump."""
+    if not entries:
+        return []
+    pad = "  " * depth
+    lines = [f"{pad}<metadata>"]
+    for text in entries.values():
+        element = etree.fromstring(text)
+        _strip_whitespace(element)
+        lines += _libxml2_dump(element, depth + 1, etree.tostring(element, encoding="unicode"))
+    lines.append(f"{pad}</metadata>")
+    return lines
+
+
+def _libxml2_dump(element: etree._Element, depth: int, flat: str) -> list[str]:
+    """xmlNodeDump with format=1: children on their own lines, unless any text is mixed in."""
+    children = list(element)
+    mixed = bool((element.text or "").strip()) or any((child.tail or "").strip() for child in children)
+    if not children or mixed:
+        return ["  " * depth + flat]
+    opening, _, rest = flat.partition(">")
+    closing = rest[rest.rindex("</") :]
+    lines = ["  " * depth + opening + ">"]
+    for child in children:
+        child_flat = etree.tostring(child, encoding="unicode", with_tail=False)
+        child_flat = (
+            re.sub(r' xmlns:\w+="[^"]*"', "", child_flat, count=1) if child.nsmap == element.nsmap else child_flat
+        )
+        lines += _libxml2_dump(child, depth + 1, child_flat)
+    lines.append("  " * depth + closing)
+    return lines
+
+
+def metadata_entry(text: str, key: str, uri: str) -> str:
+    """A client's metadata element, put in its namespace under the client's prefix."""
+    try:
+        element = etree.fromstring(text)
+    except etree.XMLSyntaxError as error:
+        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"(metadata_xml):1: {error.msg}") from None
+    namespaced = etree.Element(f"{{{uri}}}{etree.QName(element).localname}", nsmap={key: uri})
+    namespaced.attrib.update(element.attrib)
+    namespaced.text = element.text
+    namespaced.extend(element)
+    for node in namespaced.iter():
+        if isinstance(node.tag, str) and etree.QName(node).namespace is None:
+            node.tag = f"{{{uri}}}{node.tag}"
+    return etree.tostring(namespaced, encoding="unicode")
+
+
+def metadata_without_namespace(text: str) -> str:
+    """What virDomainGetMetadata returns: the element with its namespace taken off."""
+    element = etree.fromstring(text)
+    for node in element.iter():
+        if isinstance(node.tag, str):
+            node.tag = etree.QName(node).localname
+    etree.cleanup_namespaces(element)
+    _strip_whitespace(element)
+    return "\n".join(_libxml2_dump(element, 0, etree.tostring(element, encoding="unicode")))
+
+
+def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str]]:
+    """(source, target, bus) of each disk, for the block statistics procedures."""
+    devices = next((element for element in definition if element.tag == "devices"), None)
+    summaries = []
+    for disk in devices.findall("disk") if devices is not None else []:
+        source = disk.find("source")
+        path = ""
+        if source is not None:
+            path = source.get("file") or source.get("dev") or source.get("dir") or source.get("name") or ""
+        summaries.append((path, disk.find("target").get("dev"), disk.find("target").get("bus")))
+    return summaries
+
+
+def interface_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str]]:
+    """(target device, MAC, type) of each interface."""
+    devices = next((element for element in definition if element.tag == "devices"), None)
+    return [(interface.find("target").get("dev"), interface.find("mac").get("address"), interface.get("type"))
+            for interface in (devices.findall("interface") if devices is not None else [])]  # fmt: skip
