@@ -49,6 +49,10 @@ class Config:
     # Bytes that may wait to be sent to one client before it is disconnected (events pile
     # up for a client that does not read; replies and stream data wait instead).
     max_client_queue_bytes: int = 64 << 20
+    # After answering a client that calls back to back, poll its socket this many
+    # microseconds before parking on epoll (only while no other task waits to run):
+    # saves the scheduler round trip per call. 0 turns it off.
+    busy_poll_us: int = 50
     # Make chosen procedures fail or wait (see server/faults.py for the rule syntax).
     fault_rules: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -156,8 +156,14 @@ class ClientSession:
         reader = PacketReader()
         reads = 0
         drained = False
+        busy_poll = self.daemon.config.busy_poll_us / 1e6
+        calling_back_to_back = False
         while not self._closing:
-            data, fds = await receive(self.sock, wait_first=drained)
+            waited_since = time.perf_counter()
+            spin = busy_poll if calling_back_to_back else 0.0
+            data, fds = await receive(self.sock, wait_first=drained, spin_seconds=spin)
+            # Poll next time only for a client whose calls follow our replies at once.
+            calling_back_to_back = drained and time.perf_counter() - waited_since < 4 * busy_poll
             if not data:
                 return
             drained = len(data) < RECEIVE_SIZE
