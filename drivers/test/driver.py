@@ -22,6 +22,8 @@ from .interfaces import InterfaceProcedures
 from .networks import NetworkProcedures
 from .node_device_procedures import NodeDeviceProcedures
 from .node_file import load_node_file
+from .nwfilters import NwfilterProcedures
+from .secrets import SecretProcedures
 from .snapshot_procedures import SnapshotProcedures
 from .state import TestState, default_state
 from .storage import StorageProcedures
@@ -68,6 +70,8 @@ class TestConnection(
     InterfaceProcedures,
     NodeDeviceProcedures,
     VcpuAndSaveProcedures,
+    SecretProcedures,
+    NwfilterProcedures,
 ):
     """One client's connection to a test:/// node: every group of procedures together."""
 

@@ -162,6 +162,9 @@ class TestState:
         self.snapshots: dict = {}  # domain UUID -> snapshots.SnapshotTree
         self.checkpoints: dict = {}  # domain UUID -> snapshots.SnapshotTree of checkpoints
         self.node_devices: dict = {}  # name -> nodedevs.TestNodeDevice
+        self.secrets: dict = {}  # UUID bytes -> secrets.Secret (beyond libvirt's test driver)
+        self.nwfilters: dict = {}  # name -> nwfilters.Nwfilter (beyond libvirt's test driver)
+        self.nwfilter_bindings: dict = {}  # port device -> nwfilters.NwfilterBinding
         self.events = EventSource()
         self.next_domain_id = 1
         self.connections = 0
