@@ -15,7 +15,7 @@ from .common import (
     _selected,
 )
 from .formats import network_xml
-from .parse import parse_network_xml
+from .parse import parse_network_xml, validate_against_schema
 from .state import Network
 
 
@@ -103,6 +103,8 @@ class NetworkProcedures(TestProcedures):
 
     def network_define_xml_flags(self, args: remote.remote_network_define_xml_flags_args):
         check_flags(args.flags, api.VIR_NETWORK_DEFINE_VALIDATE, FROM_TEST, "testNetworkDefineXMLFlags")
+        if args.flags & api.VIR_NETWORK_DEFINE_VALIDATE:
+            validate_against_schema(args.xml, "network.rng", "network")
         ret = self.network_define_xml(remote.remote_network_define_xml_args(args.xml))
         return remote.remote_network_define_xml_flags_ret(ret.net)
 
@@ -111,6 +113,13 @@ class NetworkProcedures(TestProcedures):
         network.persistent = False
         self._emit_network(network, api.VIR_NETWORK_EVENT_STARTED)
         return remote.remote_network_create_xml_ret(remote.remote_nonnull_network(network.name, network.uuid))
+
+    def network_create_xml_flags(self, args: remote.remote_network_create_xml_flags_args):
+        check_flags(args.flags, api.VIR_NETWORK_CREATE_VALIDATE, FROM_TEST, "testNetworkCreateXMLFlags")
+        if args.flags & api.VIR_NETWORK_CREATE_VALIDATE:
+            validate_against_schema(args.xml, "network.rng", "network")
+        ret = self.network_create_xml(remote.remote_network_create_xml_args(args.xml))
+        return remote.remote_network_create_xml_flags_ret(ret.net)
 
     def network_undefine(self, args: remote.remote_network_undefine_args) -> None:
         network = self._network(args.net)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+from pathlib import Path
 
 from lxml import etree
 
@@ -19,12 +21,65 @@ def _kib(element: etree._Element | None, default: int) -> int:
     return kibibytes(element)
 
 
-def xml_root(text: str, document: str) -> etree._Element:
-    """The parsed document, or libvirt's XML error naming it (e.g. "domain_definition")."""
+# Who reports the errors of each kind of document (the domcode virXMLParse is given).
+DOCUMENTS = {
+    "domain": ("(domain_definition)", api.VIR_FROM_DOMAIN),
+    "network": ("(network_definition)", api.VIR_FROM_NETWORK),
+    "pool": ("(storage_pool_definition)", api.VIR_FROM_STORAGE),
+    "volume": ("(storage_volume_definition)", api.VIR_FROM_STORAGE),
+    "domainsnapshot": ("(domain_snapshot)", api.VIR_FROM_DOMAIN_SNAPSHOT),
+}
+
+
+def syntax_error(text: str, source: str, error_domain: int, error: etree.XMLSyntaxError, log) -> Exception:
+    """libvirt's report of malformed XML: where, libxml2's message, the line, a pointer."""
+    entries = list(log)
+    entry = entries[0] if entries else None  # libvirt keeps the first report and ignores the rest
+    line = entry.line if entry is not None else error.lineno
+    message = entry.message if entry is not None else error.msg
+    column = max((entry.column if entry is not None else error.offset) - 1, 0)
+    lines = text.splitlines() or [""]
+    context = lines[min(max(line, 1), len(lines)) - 1]
+    pointer = "".join("\t" if c == "\t" else "-" for c in context[:column]) + "^"
+    return report(api.VIR_ERR_XML_DETAIL, error_domain, f"{source}:{line}: {message}\n{context}\n{pointer}")
+
+
+def parse_document(text: str, root_tag: str) -> etree._Element:
+    """The parsed document, or the errors libvirt's parser gives: malformed XML, or a
+    document of another kind."""
+    source, error_domain = DOCUMENTS[root_tag]
+    parser = etree.XMLParser()  # its own error log: only this document's errors
     try:
-        return etree.fromstring(text.encode())
+        root = etree.fromstring(text.encode(), parser)
     except etree.XMLSyntaxError as error:
-        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"({document}):1: {error.msg}") from None
+        raise syntax_error(text, source, error_domain, error, parser.error_log) from None
+    if root.tag != root_tag:
+        detail = f"expecting root element of '{root_tag}', not '{root.tag}'"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return root
+
+
+SCHEMA_DIR = Path("/usr/share/libvirt/schemas")
+
+
+@functools.cache
+def _relax_ng(path: Path) -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(path)))
+
+
+def validate_against_schema(text: str, schema: str, root_tag: str) -> None:
+    """The *_VALIDATE flags: libvirt's RelaxNG schema check, with libvirt's error text."""
+    root = parse_document(text, root_tag)
+    path = SCHEMA_DIR / schema
+    try:
+        validator = _relax_ng(path)
+    except (OSError, etree.XMLSyntaxError, etree.RelaxNGParseError) as error:
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_XML, f"Unable to parse RNG {path}: {error}") from None
+    if not validator.validate(root.getroottree()):
+        details = "".join(f"{entry.message}\n" for entry in validator.error_log)
+        raise report(
+            api.VIR_ERR_XML_INVALID_SCHEMA, api.VIR_FROM_XML, f"Unable to validate doc against {path}\n{details}"
+        )
 
 
 def uuid_of(root: etree._Element, error_domain: int) -> bytes:
@@ -39,9 +94,7 @@ def uuid_of(root: etree._Element, error_domain: int) -> bytes:
 def parse_domain_xml(text: str, state: TestState) -> Domain:
     if any("\udc80" <= c <= "\udcff" for c in text):  # bytes that were not UTF-8
         raise xml_error("the XML is not valid UTF-8")
-    root = xml_root(text, "domain_definition")
-    if root.tag != "domain":
-        raise xml_error(f"unexpected root element <{root.tag}>, expecting <domain>")
+    root = parse_document(text, "domain")
     kind = root.get("type")
     if kind is None:
         raise xml_error("missing domain type attribute")
@@ -53,6 +106,8 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN, "missing name information")
     domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN)
     max_memory = _kib(root.find("memory"), 0)
+    if max_memory == 0 and root.find("cpu/numa/cell") is None:
+        raise xml_error("Memory size must be specified via <memory> or in the <numa> configuration")
     memory = _kib(root.find("currentMemory"), max_memory)
     vcpu = root.find("vcpu")
     max_vcpus = int(vcpu.text) if vcpu is not None and (vcpu.text or "").strip().isdigit() else 1
@@ -82,7 +137,7 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
 
 
 def parse_pool_xml(text: str) -> Pool:
-    root = xml_root(text, "storage_pool_definition")
+    root = parse_document(text, "pool")
     name = root.findtext("name")
     if not name:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "missing pool source name element")
@@ -97,7 +152,7 @@ def parse_pool_xml(text: str) -> Pool:
 
 
 def parse_network_xml(text: str) -> Network:
-    root = xml_root(text, "network_definition")
+    root = parse_document(text, "network")
     name = root.findtext("name")
     if not name:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_NETWORK, "missing name information")

@@ -10,7 +10,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from .formats import domain_xml
-from .parse import xml_root
+from .parse import parse_document
 from .state import Domain
 
 FROM_DOMAIN_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
@@ -36,7 +36,7 @@ def no_snapshot(detail: str) -> Exception:
 def new_snapshot(domain: Domain, xml: str | None, parent: str | None) -> Snapshot:
     name, description = None, None
     if xml and xml.strip():
-        root = xml_root(xml, "domain_snapshot")
+        root = parse_document(xml, "domainsnapshot")
         name, description = root.findtext("name"), root.findtext("description")
     created = int(time.time())
     return Snapshot(name or str(created), description, parent, created, domain.state, domain_xml(domain, True))

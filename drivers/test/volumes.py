@@ -12,7 +12,7 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import report
 
 from .domain_definition import MEMORY_UNITS as UNITS
-from .parse import xml_root
+from .parse import parse_document
 
 FROM_TEST = api.VIR_FROM_TEST
 
@@ -62,7 +62,7 @@ def _bytes(element: etree._Element | None, default: int | None) -> int | None:
 
 
 def parse_volume_xml(text: str, pool_path: str) -> Volume:
-    root = xml_root(text, "storage_volume_definition")
+    root = parse_document(text, "volume")
     name = root.findtext("name")
     if not name:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "missing volume name element")
