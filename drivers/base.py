@@ -82,12 +82,12 @@ class WriteSink(Protocol):
 class StreamReply:
     """A handler's answer that opens a stream: the reply value, then the stream's data.
 
-    For a read stream (daemon to client) ``source`` yields the data; for a write stream
-    ``sink`` receives it.
+    For a read stream (daemon to client) ``source`` yields the data (bytes), or on a
+    sparse stream a hole (its length, an int); for a write stream ``sink`` receives it.
     """
 
     ret: Any
-    source: AsyncIterator[bytes] | None = None
+    source: AsyncIterator[bytes | int] | None = None
     sink: WriteSink | None = None
 
 

@@ -62,6 +62,9 @@ class ClientStream:
         session = self.session
         try:
             async for chunk in self.reply.source:
+                if isinstance(chunk, int):  # a hole, on a sparse stream
+                    await session.send(packets.hole_packet(self.call, chunk))
+                    continue
                 for data in packets.data_packets(self.call, chunk):
                     await session.send(data)
         except LibvirtError as error:
@@ -89,9 +92,21 @@ class ClientStream:
                 await sink.finish()
             self._end("finish")
             return
-        if sink is None:
-            return  # data for a read stream: nothing to do with it
-        if header.type == MessageType.STREAM_HOLE:
-            await sink.hole(packets.decode_hole(packet.payload))
-        elif packet.payload:
-            await sink.write(packet.payload)
+        if sink is None or self._outcome:
+            return  # data for a read stream, or after the stream failed: nothing to do with it
+        try:
+            if header.type == MessageType.STREAM_HOLE:
+                await sink.hole(packets.decode_hole(packet.payload))
+            elif packet.payload:
+                await sink.write(packet.payload)
+        except LibvirtError as error:
+            await self._fail(error)
+        except Exception as error:
+            log.exception("stream for serial %d failed", self.call.serial)
+            await self._fail(unexpected_failure(error))
+
+    async def _fail(self, error: LibvirtError) -> None:
+        """The data cannot be taken: tell the client, which then aborts its side."""
+        self._outcome = "failed"
+        self._done.set()
+        await self.session.send(packets.error_packet(self.call, error.encode()))

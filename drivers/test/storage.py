@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from virtrio.drivers.base import Event, StreamReply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
@@ -15,8 +16,31 @@ from .common import (
     _selected,
 )
 from .formats import pool_xml
-from .parse import parse_pool_xml, validate_against_schema
+from .parse import parse_document, parse_pool_xml, validate_against_schema
 from .state import Pool
+
+# What the test driver "discovers" (libvirt's fixed answers)
+LOGICAL_SOURCES = """<sources>
+  <source>
+    <device path='/dev/sda20'/>
+    <name>testvg1</name>
+    <format type='lvm2'/>
+  </source>
+  <source>
+    <device path='/dev/sda21'/>
+    <name>testvg2</name>
+    <format type='lvm2'/>
+  </source>
+</sources>
+"""
+NETFS_SOURCES = """<sources>
+  <source>
+    <host name='{host}'/>
+    <dir path='/testshare'/>
+    <format type='nfs'/>
+  </source>
+</sources>
+"""
 
 
 class StorageProcedures(TestProcedures):
@@ -116,12 +140,50 @@ class StorageProcedures(TestProcedures):
         if pool.active:
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"storage pool '{pool.name}' is already active")
         pool.active = True
+        self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_STARTED)
 
     def storage_pool_undefine(self, args: remote.remote_storage_pool_undefine_args) -> None:
         pool = self._pool(args.pool)
         if pool.active:
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"storage pool '{pool.name}' is active")
         del self.state.pools[pool.name]
+        self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_UNDEFINED)
+
+    def _emit_pool(self, pool: Pool, event: int) -> None:
+        fields = (remote.remote_nonnull_storage_pool(pool.name, pool.uuid), event, 0)
+        self.state.events.emit(Event("storage", api.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, pool.uuid, fields))
+
+    def _inactive_pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
+        pool = self._pool(ref)
+        if pool.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"storage pool '{pool.name}' is active")
+        return pool
+
+    def storage_pool_build(self, args: remote.remote_storage_pool_build_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testStoragePoolBuild")
+        self._emit_pool(self._inactive_pool(args.pool), api.VIR_STORAGE_POOL_EVENT_CREATED)
+
+    def storage_pool_delete(self, args: remote.remote_storage_pool_delete_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testStoragePoolDelete")
+        self._emit_pool(self._inactive_pool(args.pool), api.VIR_STORAGE_POOL_EVENT_DELETED)
+
+    def connect_find_storage_pool_sources(self, args: remote.remote_connect_find_storage_pool_sources_args):
+        check_flags(args.flags, 0, FROM_TEST, "testConnectFindStoragePoolSources")
+        # libvirt tests the type's enum value for zero: "dir" is refused as unknown, and an
+        # unknown name falls through to "does not support source discovery".
+        if args.type == "dir":
+            raise report(api.VIR_ERR_INTERNAL_ERROR, FROM_TEST, f"unknown storage pool type {args.type}")
+        host = None
+        if args.srcSpec is not None:
+            root = parse_document(args.srcSpec, "source")
+            host = root.get("name") if (root := root.find("host")) is not None else None
+        if args.type == "logical":
+            return remote.remote_connect_find_storage_pool_sources_ret(LOGICAL_SOURCES)
+        if args.type == "netfs":
+            if not host:
+                raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "hostname must be specified for netfs sources")
+            return remote.remote_connect_find_storage_pool_sources_ret(NETFS_SOURCES.format(host=host))
+        raise report(api.VIR_ERR_NO_SUPPORT, FROM_TEST, f"pool type '{args.type}' does not support source discovery")
 
     def _new_pool(self, xml: str) -> Pool:
         pool = parse_pool_xml(xml)
@@ -138,16 +200,22 @@ class StorageProcedures(TestProcedures):
             validate_against_schema(args.xml, "storagepool.rng", "pool")
         pool = self._new_pool(args.xml)
         pool.active = False
+        self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_DEFINED)
         return remote.remote_storage_pool_define_xml_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
     def storage_pool_create_xml(self, args: remote.remote_storage_pool_create_xml_args):
         check_flags(args.flags, 0, FROM_TEST, "testStoragePoolCreateXML")
         pool = self._new_pool(args.xml)
         pool.persistent = False
+        self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_STARTED)
         return remote.remote_storage_pool_create_xml_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
     def storage_pool_destroy(self, args: remote.remote_storage_pool_destroy_args) -> None:
-        self._active_pool(args.pool).active = False
+        pool = self._active_pool(args.pool)
+        pool.active = False
+        self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_STOPPED)
+        if not pool.persistent:
+            del self.state.pools[pool.name]
 
     def _volume(self, ref: remote.remote_nonnull_storage_vol) -> tuple[Pool, volumes_module.Volume]:
         pool = self.state.pools.get(ref.pool)
@@ -238,6 +306,69 @@ class StorageProcedures(TestProcedures):
         pool.available = pool.capacity - pool.allocation
         del pool.volumes[volume.name]
 
+    # Beyond libvirt's test driver, as libvirt's storage driver does them.
+    def storage_vol_resize(self, args: remote.remote_storage_vol_resize_args) -> None:
+        flags = (
+            api.VIR_STORAGE_VOL_RESIZE_ALLOCATE | api.VIR_STORAGE_VOL_RESIZE_DELTA | api.VIR_STORAGE_VOL_RESIZE_SHRINK
+        )
+        check_flags(args.flags, flags, api.VIR_FROM_STORAGE, "storageVolResize")
+        pool, volume = self._volume(args.vol)
+        capacity = args.capacity
+        if args.flags & api.VIR_STORAGE_VOL_RESIZE_DELTA:
+            if args.flags & api.VIR_STORAGE_VOL_RESIZE_SHRINK:
+                capacity = volume.capacity - min(capacity, volume.capacity)
+            else:
+                capacity = volume.capacity + capacity
+        if capacity < volume.allocation:
+            raise report(
+                api.VIR_ERR_INVALID_ARG, api.VIR_FROM_STORAGE, "can't shrink capacity below existing allocation"
+            )
+        if capacity < volume.capacity and not args.flags & api.VIR_STORAGE_VOL_RESIZE_SHRINK:
+            detail = "Can't shrink capacity below current capacity unless shrink flag explicitly specified"
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_STORAGE, detail)
+        growth = capacity - volume.allocation if args.flags & api.VIR_STORAGE_VOL_RESIZE_ALLOCATE else 0
+        if growth > pool.available:
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, "Not enough space left in storage pool")
+        volume.capacity = capacity
+        del volume.data[capacity:]
+        if args.flags & api.VIR_STORAGE_VOL_RESIZE_ALLOCATE:
+            volume.allocation = capacity
+            pool.allocation += growth
+            pool.available -= growth
+
+    def storage_vol_wipe(self, args: remote.remote_storage_vol_wipe_args) -> None:
+        self.storage_vol_wipe_pattern(remote.remote_storage_vol_wipe_pattern_args(args.vol, 0, args.flags))
+
+    def storage_vol_wipe_pattern(self, args: remote.remote_storage_vol_wipe_pattern_args) -> None:
+        check_flags(args.flags, 0, api.VIR_FROM_STORAGE, "storageVolWipePattern")
+        if args.algorithm >= api.VIR_STORAGE_VOL_WIPE_ALG_LAST:
+            detail = f"wiping algorithm {args.algorithm} not supported"
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_STORAGE, detail)
+        _, volume = self._volume(args.vol)
+        volume.data.clear()  # every algorithm ends, for the guest, in data nobody can read back
+
+    def storage_vol_upload(self, args: remote.remote_storage_vol_upload_args) -> StreamReply:
+        check_flags(args.flags, api.VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM, api.VIR_FROM_STORAGE, "storageVolUpload")
+        _, volume = self._volume(args.vol)
+        self._check_range(volume, args.offset, args.length)
+        return StreamReply(None, sink=volumes_module.VolumeUpload(volume, args.offset, args.length))
+
+    def storage_vol_download(self, args: remote.remote_storage_vol_download_args) -> StreamReply:
+        flags = api.VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM
+        check_flags(args.flags, flags, api.VIR_FROM_STORAGE, "storageVolDownload")
+        _, volume = self._volume(args.vol)
+        self._check_range(volume, args.offset, args.length)
+        source = volumes_module.volume_download(volume, args.offset, args.length, bool(args.flags & flags))
+        return StreamReply(None, source=source)
+
+    @staticmethod
+    def _check_range(volume: volumes_module.Volume, offset: int, length: int) -> None:
+        if offset > volume.capacity or offset + length > volume.capacity:
+            detail = f"range {offset}+{length} is past the volume's capacity of {volume.capacity} bytes"
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_STORAGE, detail)
+
     def storage_pool_refresh(self, args: remote.remote_storage_pool_refresh_args) -> None:
         check_flags(args.flags, 0, FROM_TEST, "testStoragePoolRefresh")
-        self._pool(args.pool)
+        pool = self._active_pool(args.pool)
+        fields = (remote.remote_nonnull_storage_pool(pool.name, pool.uuid),)
+        self.state.events.emit(Event("storage", api.VIR_STORAGE_POOL_EVENT_ID_REFRESH, pool.uuid, fields))

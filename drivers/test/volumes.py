@@ -1,8 +1,11 @@
-"""Storage volumes of test:/// pools: create, clone, look up, resize, delete."""
+"""Storage volumes of test:/// pools: create, clone, look up, resize, wipe, delete, and
+their data, kept in memory, for upload and download streams (libvirt's test driver has
+neither resize, wipe, upload nor download: these follow libvirt's storage driver)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -17,16 +20,85 @@ from .parse import parse_document
 FROM_TEST = api.VIR_FROM_TEST
 
 
+STREAM_CHUNK = 256 * 1024  # what libvirt's clients send per STREAM packet
+
+
 @dataclass
 class Volume:
     name: str
     path: str
     capacity: int  # bytes
     allocation: int
+    # the bytes written so far; everything after them, up to the capacity, reads as zeros
+    data: bytearray = field(default_factory=bytearray)
 
     @property
     def key(self) -> str:
         return self.path
+
+    def check_end(self, end: int) -> None:
+        if end > self.capacity:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_STORAGE,
+                         f"data past the volume's capacity of {self.capacity} bytes")  # fmt: skip
+
+    def write(self, offset: int, chunk: bytes) -> None:
+        end = offset + len(chunk)
+        self.check_end(end)
+        if end > len(self.data):
+            self.data.extend(bytes(end - len(self.data)))
+        self.data[offset:end] = chunk
+
+    def zero(self, offset: int, length: int) -> None:
+        end = min(offset + length, len(self.data))
+        if offset < end:
+            self.data[offset:end] = bytes(end - offset)
+
+
+class VolumeUpload:
+    """Where an upload stream's data goes: into the volume from the offset given."""
+
+    def __init__(self, volume: Volume, offset: int, length: int) -> None:
+        self.volume = volume
+        self.position = offset
+        self.end = offset + length if length else None  # None: up to the capacity
+
+    def _advance(self, length: int) -> int:
+        if self.end is not None and self.position + length > self.end:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_STORAGE,
+                         "more data than the upload's length")  # fmt: skip
+        start, self.position = self.position, self.position + length
+        return start
+
+    async def write(self, data: bytes) -> None:
+        self.volume.write(self._advance(len(data)), data)
+
+    async def hole(self, length: int) -> None:
+        start = self._advance(length)
+        self.volume.check_end(start + length)
+        self.volume.zero(start, length)
+
+    async def finish(self) -> None:
+        pass
+
+    async def abort(self) -> None:
+        pass  # what was written stays, as with a file
+
+
+async def volume_download(volume: Volume, offset: int, length: int, sparse: bool) -> AsyncIterator[bytes | int]:
+    """The volume's bytes from offset; with sparse, the unwritten tail as a hole (an int)."""
+    end = min(offset + length, volume.capacity) if length else volume.capacity
+    position = offset
+    while position < min(end, len(volume.data)):
+        chunk = bytes(volume.data[position : min(position + STREAM_CHUNK, end, len(volume.data))])
+        position += len(chunk)
+        yield chunk
+    if position < end and sparse:
+        yield end - position
+        return
+    while position < end:
+        size = min(STREAM_CHUNK, end - position)
+        position += size
+        yield bytes(size)
 
 
 def volume_xml(volume: Volume) -> str:
