@@ -16,6 +16,8 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
 
 from .common import FROM_TEST, MAX_VCPUS, _c_chars, host_name
+from .domain_misc_procedures import DomainMiscProcedures
+from .domain_tuning_procedures import DomainTuningProcedures
 from .domains import DomainProcedures
 from .formats import SYSINFO_XML, capabilities_xml
 from .interfaces import InterfaceProcedures
@@ -72,6 +74,8 @@ class TestConnection(
     VcpuAndSaveProcedures,
     SecretProcedures,
     NwfilterProcedures,
+    DomainTuningProcedures,
+    DomainMiscProcedures,
 ):
     """One client's connection to a test:/// node: every group of procedures together."""
 
