@@ -28,6 +28,8 @@ DOCUMENTS = {
     "pool": ("(storage_pool_definition)", api.VIR_FROM_STORAGE),
     "volume": ("(storage_volume_definition)", api.VIR_FROM_STORAGE),
     "domainsnapshot": ("(domain_snapshot)", api.VIR_FROM_DOMAIN_SNAPSHOT),
+    "domaincheckpoint": ("(domain_checkpoint)", api.VIR_FROM_DOMAIN_CHECKPOINT),
+    "source": ("(storage_source_specification)", api.VIR_FROM_STORAGE),
 }
 
 

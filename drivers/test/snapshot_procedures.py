@@ -127,7 +127,7 @@ class SnapshotProcedures(TestProcedures):
             raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, api.VIR_FROM_DOMAIN_CHECKPOINT,
                          "cannot create checkpoint while snapshot exists")  # fmt: skip
         tree = self._checkpoints(domain)
-        checkpoint = snapshots.new_snapshot(domain, args.xml_desc, tree.current)
+        checkpoint = snapshots.new_snapshot(domain, args.xml_desc, tree.current, "domaincheckpoint")
         tree.add(checkpoint)
         return remote.remote_domain_checkpoint_create_xml_ret(self._checkpoint_ref(domain, checkpoint.name))
 

@@ -33,10 +33,10 @@ def no_snapshot(detail: str) -> Exception:
     return report(api.VIR_ERR_NO_DOMAIN_SNAPSHOT, FROM_DOMAIN_SNAPSHOT, detail)
 
 
-def new_snapshot(domain: Domain, xml: str | None, parent: str | None) -> Snapshot:
+def new_snapshot(domain: Domain, xml: str | None, parent: str | None, root_tag: str = "domainsnapshot") -> Snapshot:
     name, description = None, None
     if xml and xml.strip():
-        root = parse_document(xml, "domainsnapshot")
+        root = parse_document(xml, root_tag)
         name, description = root.findtext("name"), root.findtext("description")
     created = int(time.time())
     return Snapshot(name or str(created), description, parent, created, domain.state, domain_xml(domain, True))

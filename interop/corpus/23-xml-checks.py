@@ -56,6 +56,12 @@ cases = [
     ("volume, wrong root", lambda: pool.createXML("<pool/>", 0)),
     ("snapshot, mismatched tag", lambda: domain.snapshotCreateXML("<domainsnapshot><name>a</nam></domainsnapshot>")),
     ("snapshot, wrong root", lambda: domain.snapshotCreateXML("<snapshot/>", 0)),
+    ("checkpoint, wrong root", lambda: domain.checkpointCreateXML("<domainsnapshot/>", 0)),
+    ("checkpoint, truncated", lambda: domain.checkpointCreateXML("<domaincheckpoint><name>a</name>", 0)),
+    (
+        "checkpoint",
+        lambda: domain.checkpointCreateXML("<domaincheckpoint><name>c1</name></domaincheckpoint>").getName(),
+    ),
 ]
 for name, call in cases:
     try:
