@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
 from virtrio.server.config import Config
 
-from .base import Driver
+from .base import ConnectionContext, Driver, DriverConnection
 from .nodedev.driver import NodeDeviceDriver
-from .test.driver import TestDriver
+
+
+class LoadedOnFirstUse:
+    """A driver whose modules are imported when a URI first needs it: a socket-activated
+    daemon asked only for node devices answers sooner without the test driver loaded."""
+
+    def __init__(self, name: str, scheme: str, load: Callable[[], Driver]) -> None:
+        self.name = name
+        self.scheme = scheme
+        self._load = load
+        self._driver: Driver | None = None
+
+    def accepts(self, uri: str) -> bool:
+        return urlsplit(uri).scheme == self.scheme
+
+    def open(self, context: ConnectionContext) -> DriverConnection:
+        if self._driver is None:
+            self._driver = self._load()
+        return self._driver.open(context)
 
 
 def default_drivers(config: Config) -> list[Driver]:
+    def test_driver() -> Driver:
+        from .test.driver import TestDriver
+
+        return TestDriver(persistent_default=config.test_default_persistent)
+
     return [
-        TestDriver(persistent_default=config.test_default_persistent),
+        LoadedOnFirstUse("test", "test", test_driver),
         NodeDeviceDriver(config.nodedev_source, config.nodedev_enumeration_delay, config.nodedev_wait_timeout),
     ]
