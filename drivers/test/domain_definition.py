@@ -48,8 +48,8 @@ CHILD_ORDER = {
     "disk": _words("""driver auth source backingStore geometry blockio mirror target iotune readonly shareable
 transient serial wwn vendor product encryption""")
     + DEVICE_INFO_TAIL,
-    "interface": _words("""mac source virtualport ip route script downscript backenddomain target guest model
-driver backend filterref tune teaming link mtu coalesce rom""")
+    "interface": _words("""mac source vlan virtualport bandwidth port ip route script downscript backenddomain target
+guest model driver backend filterref tune teaming link mtu coalesce rom""")
     + DEVICE_INFO_TAIL,
     "blkiotune": ["weight", "device"],
     "device": _words("path weight read_iops_sec write_iops_sec read_bytes_sec write_bytes_sec"),
@@ -144,7 +144,7 @@ def _child(parent: etree._Element, tag: str, **attributes: str) -> etree._Elemen
     return element
 
 
-def _element(tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+def make_element(tag: str, text: str | None = None, **attributes: str) -> etree._Element:
     element = etree.Element(tag)
     for name, value in attributes.items():
         element.set(name, value)
@@ -173,11 +173,11 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     dynamic = {"name", "uuid", "title", "description", "metadata", "memory", "currentMemory"}
     kept = {child.tag: child for child in root if isinstance(child.tag, str) and child.tag not in dynamic}
     _canonical_os(kept, os_type)
-    kept.setdefault("clock", _element("clock", offset="utc"))
+    kept.setdefault("clock", make_element("clock", offset="utc"))
     for event, default in (("on_poweroff", "destroy"), ("on_reboot", "restart"), ("on_crash", "destroy")):
-        kept.setdefault(event, _element(event, default))
-    kept.setdefault("devices", _element("devices"))
-    vcpu = kept.setdefault("vcpu", _element("vcpu"))
+        kept.setdefault(event, make_element(event, default))
+    kept.setdefault("devices", make_element("devices"))
+    vcpu = kept.setdefault("vcpu", make_element("vcpu"))
     _default(vcpu, "placement", "static")
     vcpu.attrib.pop("current", None)  # the counts are the Domain's
     vcpu.text = None
@@ -188,7 +188,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
         _canonical_cpu(kept["cpu"])
     if "maxMemory" in kept:
         element = kept["maxMemory"]
-        kept["maxMemory"] = _element("maxMemory", str(kibibytes(element)), slots=element.get("slots", "0"),
+        kept["maxMemory"] = make_element("maxMemory", str(kibibytes(element)), slots=element.get("slots", "0"),
                                      unit="KiB")  # fmt: skip
     _canonical_devices(kept["devices"], os_type)
     return sorted(kept.values(), key=lambda element: TOP_LEVEL_RANK.get(element.tag, len(TOP_LEVEL_RANK)))
@@ -203,7 +203,7 @@ def copied_definition(definition: list[etree._Element], os_type: str) -> list[et
 
 
 def vcpu_element(template: etree._Element, maximum: int, current: int) -> etree._Element:
-    vcpu = _element("vcpu", str(maximum), **dict(template.attrib))
+    vcpu = make_element("vcpu", str(maximum), **dict(template.attrib))
     if current != maximum:
         vcpu.set("current", str(current))
     _reorder_attributes(vcpu, ATTRIBUTE_ORDER["vcpu"])
@@ -211,10 +211,10 @@ def vcpu_element(template: etree._Element, maximum: int, current: int) -> etree.
 
 
 def _canonical_os(kept: dict[str, etree._Element], os_type: str) -> None:
-    os_element = kept.setdefault("os", _element("os"))
+    os_element = kept.setdefault("os", make_element("os"))
     type_element = os_element.find("type")
     if type_element is None:
-        type_element = _element("type", os_type)
+        type_element = make_element("type", os_type)
         os_element.insert(0, type_element)
     type_element.text = os_type
     arch, machine = type_element.get("arch", "i686"), type_element.get("machine")
@@ -247,6 +247,11 @@ def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
     for tag in ("iothreadids", "cputune", "numatune"):
         if tag in kept and not len(kept[tag]) and tag != "numatune":
             del kept[tag]
+    from .definition_tuning import canonical_iothreads, canonical_numatune, canonical_perf
+
+    canonical_iothreads(kept)
+    canonical_numatune(kept)
+    canonical_perf(kept)
 
 
 def _canonical_cpu(cpu: etree._Element) -> None:
@@ -287,7 +292,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
                        and disk.find("address").get("type") == "drive"), default=-1)  # fmt: skip
         for index in range(highest + 1):
             if not any(c.get("type") == controller_type and c.get("index") == str(index) for c in controllers):
-                controllers.append(_element("controller", type=controller_type, index=str(index)))
+                controllers.append(make_element("controller", type=controller_type, index=str(index)))
     for device in [device for kind in ("channel", "console") for device in by_kind.get(kind, [])]:
         target, address = device.find("target"), device.find("address")
         if target is None or target.get("type") != "virtio":
@@ -295,13 +300,13 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         on_port = address is not None and address.get("type") == "virtio-serial"
         index = address.get("controller", "0") if on_port else "0"
         if not any(c.get("type") == "virtio-serial" and c.get("index") == index for c in controllers):
-            controllers.append(_element("controller", type="virtio-serial", index=index))
+            controllers.append(make_element("controller", type="virtio-serial", index=index))
     for interface in by_kind.get("interface", []):
         _canonical_interface(interface, by_kind["interface"])
     for graphics in by_kind.get("graphics", []):
         _canonical_graphics(graphics)
     if by_kind.get("graphics") and not by_kind.get("video"):
-        by_kind["video"] = [_element("video")]
+        by_kind["video"] = [make_element("video")]
     for position, video in enumerate(by_kind.get("video", [])):
         _canonical_video(video, os_type, primary=position == 0)
     for input_device in by_kind.get("input", []):
@@ -368,6 +373,9 @@ def _canonical_disk(disk: etree._Element) -> None:
     driver = disk.find("driver")
     if driver is not None:
         _reorder_attributes(driver, ATTRIBUTE_ORDER["driver"])
+    from .definition_tuning import canonical_iotune
+
+    canonical_iotune(disk)
     if disk.find("address") is None:
         address = _drive_address(target.get("bus"), disk_index(dev))
         if address is None and disk_index(dev) < 0:
@@ -386,7 +394,7 @@ def _drive_address(bus: str, index: int) -> etree._Element | None:
     if bus not in layout:
         return None
     controller, drive_bus, unit = layout[bus]
-    return _element("address", type="drive", controller=str(controller), bus=str(drive_bus), target="0",
+    return make_element("address", type="drive", controller=str(controller), bus=str(drive_bus), target="0",
                     unit=str(unit))  # fmt: skip
 
 
@@ -419,6 +427,9 @@ def _canonical_interface(interface: etree._Element, interfaces: list[etree._Elem
     source = interface.find("source")
     if interface.get("type") == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
+    bandwidth = interface.find("bandwidth")
+    if bandwidth is not None and bandwidth.find("inbound") is None and bandwidth.find("outbound") is None:
+        interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
     if interface.find("target") is None:
         taken = {other.find("target").get("dev") for other in interfaces if other.find("target") is not None}
         name = next(f"testnet{n}" for n in range(1024) if f"testnet{n}" not in taken)
@@ -498,7 +509,7 @@ def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_ty
             serials.append(serial)
         consoles[0].find("target").set("type", "serial")
     elif os_type == "hvm" and serials and not (consoles and consoles[0].find("target").get("type") == "serial"):
-        console = _element("console", type=serials[0].get("type"))
+        console = make_element("console", type=serials[0].get("type"))
         _child(console, "target", type="serial", port="0")
         by_kind.setdefault("console", []).insert(0, console)
     elif consoles and consoles[0].find("target").get("type") is None:
@@ -516,7 +527,7 @@ def _escape(text: str) -> str:
 
 
 # elements libvirt writes with a closing tag even when empty
-ALWAYS_CLOSED = {"redirdev"}
+ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices"}
 
 
 def format_element(element: etree._Element, depth: int) -> Iterable[str]:
@@ -525,7 +536,9 @@ def format_element(element: etree._Element, depth: int) -> Iterable[str]:
     attributes = "".join(f" {name}='{_escape(value)}'" for name, value in element.attrib.items())
     children = [child for child in element if isinstance(child.tag, str)]
     text = element.text if (element.text and element.text.strip()) or (element.text and not children) else None
-    if not children and text is None:
+    if not children and element.text == "":  # set empty on purpose (a disk's empty iotune group name)
+        yield f"{pad}<{element.tag}{attributes}></{element.tag}>"
+    elif not children and text is None:
         if element.tag in ALWAYS_CLOSED:
             yield from (f"{pad}<{element.tag}{attributes}>", f"{pad}</{element.tag}>")
         else:

@@ -2,8 +2,225 @@
 
 from __future__ import annotations
 
-from .common import TestProcedures
+import os
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report, rpc_error
+
+from . import cpu_baseline, keycodes, save_image, snapshots, tuning
+from .common import FROM_TEST, TestProcedures
+from .formats import domain_xml
+from .parse import parse_domain_xml
+from .state import Domain
+
+MAX_NODE_CELLS = remote.REMOTE_NODE_MAX_CELLS
+MAX_CPU_STATS = remote.REMOTE_NODE_CPU_STATS_MAX
+MAX_CPU_STATS_CPUS = remote.REMOTE_DOMAIN_GET_CPU_STATS_NCPUS_MAX
+MAX_PEEK = remote.REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX
+MAX_SNAPSHOT_NAMES = remote.REMOTE_DOMAIN_SNAPSHOT_LIST_MAX
+TOTAL_CPU_TIME = 48772617035  # ns: the domain's CPU time as libvirt's test driver reports it
+GUEST_MOUNTS = ("/", "/boot")  # the guest's filesystems (as testDomainGetFSInfo lists them)
+
+
+def _signed(value: int) -> int:
+    """An unsigned int as C's %d prints it."""
+    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 class DomainMiscProcedures(TestProcedures):
-    pass
+    # ----------------------------------------------------------------- host
+    def node_get_free_pages(self, args: remote.remote_node_get_free_pages_args):
+        if len(args.pages) * args.cellCount > MAX_NODE_CELLS:
+            raise internal_error(api.VIR_FROM_RPC, "the result won't fit into REMOTE_NODE_MAX_CELLS")
+        check_flags(args.flags, 0, FROM_TEST, "testNodeGetFreePages")
+        # libvirt's test driver makes counts up but returns 0 entries, which libvirtd takes
+        # for a failure that set no error.
+        raise LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_RPC,
+                           "Library function returned error but did not set virError")  # fmt: skip
+
+    def connect_baseline_cpu(self, args: remote.remote_connect_baseline_cpu_args):
+        if not args.xmlCPUs:  # libvirtd's own call finds no list at all
+            raise invalid_argument(api.VIR_FROM_DOMAIN, "xmlCPUs in virConnectBaselineCPU must not be NULL",
+                                   "virConnectBaselineCPU", "xmlCPUs")  # fmt: skip
+        check_flags(args.flags, api.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES, FROM_TEST, "testConnectBaselineCPU")
+        expand = bool(args.flags & api.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES)
+        return remote.remote_connect_baseline_cpu_ret(cpu_baseline.baseline(args.xmlCPUs, expand))
+
+    # ------------------------------------------------------------ lifecycle
+    def domain_destroy_flags(self, args: remote.remote_domain_destroy_flags_args) -> None:
+        check_flags(args.flags, api.VIR_DOMAIN_DESTROY_GRACEFUL, FROM_TEST, "testDomainDestroyFlags")
+        self.domain_destroy(remote.remote_domain_destroy_args(args.dom))
+
+    def domain_create_with_files(self, args: remote.remote_domain_create_with_files_args):
+        # libvirt's test driver ignores the files and starts the domain as createWithFlags does.
+        ret = self.domain_create_with_flags(remote.remote_domain_create_with_flags_args(args.dom, args.flags))
+        return remote.remote_domain_create_with_files_ret(ret.dom)
+
+    def domain_create_xml_with_files(self, args: remote.remote_domain_create_xml_with_files_args):
+        ret = self.domain_create_xml(remote.remote_domain_create_xml_args(args.xml_desc, args.flags))
+        return remote.remote_domain_create_xml_with_files_ret(ret.dom)
+
+    def domain_core_dump_with_format(self, args: remote.remote_domain_core_dump_with_format_args) -> None:
+        check_flags(args.flags, api.VIR_DUMP_CRASH, FROM_TEST, "testDomainCoreDumpWithFormat")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        name = args.dom.name
+        try:
+            fd = os.open(args.to, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        except OSError as error:
+            detail = f"domain '{name}' coredump: failed to open {args.to}"
+            raise save_image.system_error(detail, error.errno or 0) from None
+        try:
+            try:  # the dump is the save images' magic, nothing more
+                os.write(fd, save_image.MAGIC)
+            except OSError as error:
+                detail = f"domain '{name}' coredump: failed to write header to {args.to}"
+                raise save_image.system_error(detail, error.errno or 0) from None
+        finally:
+            os.close(fd)
+        if args.dumpformat != api.VIR_DOMAIN_CORE_DUMP_FORMAT_RAW:  # checked once the file is written, as libvirt
+            raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "kdump-compressed format is not supported here")
+        if args.flags & api.VIR_DUMP_CRASH:
+            self._stop(domain, api.VIR_DOMAIN_SHUTOFF_CRASHED, api.VIR_DOMAIN_EVENT_STOPPED_CRASHED)
+
+    def domain_core_dump(self, args: remote.remote_domain_core_dump_args) -> None:
+        raw = api.VIR_DOMAIN_CORE_DUMP_FORMAT_RAW
+        self.domain_core_dump_with_format(
+            remote.remote_domain_core_dump_with_format_args(args.dom, args.to, raw, args.flags)
+        )
+
+    # ----------------------------------------------------------- save images
+    def domain_save_image_get_xml_desc(self, args: remote.remote_domain_save_image_get_xml_desc_args):
+        check_flags(args.flags, api.VIR_DOMAIN_SAVE_IMAGE_XML_SECURE, FROM_TEST, "testDomainSaveImageGetXMLDesc")
+        saved = parse_domain_xml(save_image.read_image(args.file), self.state)
+        return remote.remote_domain_save_image_get_xml_desc_ret(domain_xml(saved, True))
+
+    def domain_save_image_define_xml(self, args: remote.remote_domain_save_image_define_xml_args) -> None:
+        allowed = api.VIR_DOMAIN_SAVE_RUNNING | api.VIR_DOMAIN_SAVE_PAUSED
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainSaveImageDefineXML")
+        parse_domain_xml(save_image.read_image(args.file), self.state)  # it must be a save image already
+        replacement = parse_domain_xml(args.dxml, self.state)
+        save_image.write_image(args.file, replacement.name, domain_xml(replacement, True))
+
+    # --------------------------------------------------------------- guest
+    def _running(self, ref: remote.remote_nonnull_domain) -> Domain:
+        domain = self._domain(ref)
+        self._check_active(domain)
+        return domain
+
+    def domain_get_launch_security_info(self, args: remote.remote_domain_get_launch_security_info_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetLaunchSecurityInfo")
+        return remote.remote_domain_get_launch_security_info_ret([])  # no launch security, whatever the domain
+
+    def domain_set_time(self, args: remote.remote_domain_set_time_args) -> None:
+        check_flags(args.flags, api.VIR_DOMAIN_TIME_SYNC, FROM_TEST, "testDomainSetTime")
+        guest = self._running(args.dom).guest
+        guest.seconds, guest.nseconds = args.seconds, args.nseconds
+
+    def domain_set_user_password(self, args: remote.remote_domain_set_user_password_args) -> None:
+        check_flags(args.flags, api.VIR_DOMAIN_PASSWORD_ENCRYPTED, FROM_TEST, "testDomainSetUserPassword")
+        self._running(args.dom)
+
+    def _thaw_or_freeze(self, ref: remote.remote_nonnull_domain, mountpoints: list[str], freeze: bool) -> int:
+        """How many filesystems changed; an unknown mount point changes none."""
+        frozen = self._running(ref).guest.frozen
+        chosen = mountpoints or list(GUEST_MOUNTS)
+        for mountpoint in chosen:
+            if mountpoint not in frozen:
+                raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"mount point not found: {mountpoint}")
+        changed = {mountpoint for mountpoint in chosen if frozen[mountpoint] != freeze}
+        for mountpoint in changed:
+            frozen[mountpoint] = freeze
+        return len(changed)
+
+    def domain_fsfreeze(self, args: remote.remote_domain_fsfreeze_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainFSFreeze")
+        return remote.remote_domain_fsfreeze_ret(self._thaw_or_freeze(args.dom, args.mountpoints, True))
+
+    def domain_fsthaw(self, args: remote.remote_domain_fsthaw_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainFSThaw")
+        return remote.remote_domain_fsthaw_ret(self._thaw_or_freeze(args.dom, args.mountpoints, False))
+
+    def domain_fstrim(self, args: remote.remote_domain_fstrim_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainFSTrim")
+        self._running(args.dom)
+        if args.mountPoint is not None and args.mountPoint not in GUEST_MOUNTS:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"mount point not found: {args.mountPoint}")
+
+    def domain_inject_nmi(self, args: remote.remote_domain_inject_nmi_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainInjectNMI")
+        self._running(args.dom)
+
+    def domain_send_key(self, args: remote.remote_domain_send_key_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainSendKey")
+        self._running(args.dom)
+        for code in args.keycodes:
+            if not keycodes.known(args.codeset, code):
+                detail = f"invalid keycode {code} of {keycodes.set_name(args.codeset)} codeset"
+                raise internal_error(FROM_TEST, detail)
+
+    def domain_send_process_signal(self, args: remote.remote_domain_send_process_signal_args) -> None:
+        check_flags(args.flags, 0, FROM_TEST, "testDomainSendProcessSignal")
+        if args.pid_value != 1:
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "only sending a signal to pid 1 is supported")
+        if args.signum >= api.VIR_DOMAIN_PROCESS_SIGNAL_LAST:
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, f"signum value {_signed(args.signum)} is out of range")
+        self._domain(args.dom)  # and nothing happens
+
+    def domain_memory_peek(self, args: remote.remote_domain_memory_peek_args):
+        if args.size > MAX_PEEK:
+            raise internal_error(api.VIR_FROM_RPC, "size > maximum buffer size")
+        check_flags(args.flags, api.VIR_MEMORY_VIRTUAL | api.VIR_MEMORY_PHYSICAL, FROM_TEST, "testDomainMemoryPeek")
+        if args.flags not in (api.VIR_MEMORY_VIRTUAL, api.VIR_MEMORY_PHYSICAL):
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST,
+                         "flags parameter must be VIR_MEMORY_VIRTUAL or VIR_MEMORY_PHYSICAL")  # fmt: skip
+        self._running(args.dom)
+        # the test guest's memory: each byte is its address, modulo 256
+        start = args.offset & 0xFF
+        return remote.remote_domain_memory_peek_ret(bytes((start + i) & 0xFF for i in range(args.size)))
+
+    # ------------------------------------------------------------ statistics
+    def domain_get_cpu_stats(self, args: remote.remote_domain_get_cpu_stats_args):
+        if args.nparams > MAX_CPU_STATS:
+            raise internal_error(api.VIR_FROM_RPC, "nparams too large")
+        if args.ncpus > MAX_CPU_STATS_CPUS:
+            raise internal_error(api.VIR_FROM_RPC, "ncpus too large")
+        check_flags(args.flags, api.VIR_TYPED_PARAM_STRING_OKAY, FROM_TEST, "testDomainGetCPUStats")
+        self._running(args.dom)
+        ullong = api.VIR_TYPED_PARAM_ULLONG
+        if args.start_cpu == -1:  # the domain's totals
+            totals = [tuning.typed(api.VIR_DOMAIN_CPU_STATS_CPUTIME, ullong, TOTAL_CPU_TIME),
+                      tuning.typed(api.VIR_DOMAIN_CPU_STATS_USERTIME, ullong, 5540000000),
+                      tuning.typed(api.VIR_DOMAIN_CPU_STATS_SYSTEMTIME, ullong, 6460000000)]  # fmt: skip
+            if args.nparams == 0:
+                return remote.remote_domain_get_cpu_stats_ret([], len(totals))
+            chosen = totals[: args.nparams]
+            return remote.remote_domain_get_cpu_stats_ret(chosen, len(chosen))
+        cpus = self.state.host.cores  # libvirt's test driver counts the host's cores per socket
+        if args.nparams == 0 and args.ncpus != 0:
+            return remote.remote_domain_get_cpu_stats_ret([], 2)
+        if args.ncpus == 0:
+            return remote.remote_domain_get_cpu_stats_ret([], cpus)
+        if args.start_cpu >= cpus:
+            detail = f"start_cpu {args.start_cpu} larger than maximum of {cpus - 1}"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        per_cpu = TOTAL_CPU_TIME // cpus
+        params = []  # per CPU, its slots in order; slots the driver leaves empty are not sent
+        for cpu in range(args.start_cpu, min(cpus, args.start_cpu + args.ncpus)):
+            params.append(tuning.typed(api.VIR_DOMAIN_CPU_STATS_CPUTIME, ullong, per_cpu + cpu))
+            if args.nparams > 1:
+                params.append(tuning.typed(api.VIR_DOMAIN_CPU_STATS_VCPUTIME, ullong, per_cpu + cpu - 1234567890))
+        return remote.remote_domain_get_cpu_stats_ret(params, 2 if args.nparams > 1 else 1)
+
+    # ------------------------------------------------------------- snapshots
+    def domain_snapshot_list_children_names(self, args: remote.remote_domain_snapshot_list_children_names_args):
+        if args.maxnames < 0:
+            raise rpc_error("maxnames must be non-negative")
+        if args.maxnames > MAX_SNAPSHOT_NAMES:
+            raise rpc_error("maxnames > REMOTE_DOMAIN_SNAPSHOT_LIST_MAX")
+        check_flags(args.flags, snapshots.CHILDREN_FLAGS, FROM_TEST, "testDomainSnapshotListChildrenNames")
+        tree = self.state.snapshots.setdefault(self._domain(args.snap.dom).uuid, snapshots.SnapshotTree())
+        parent = tree.get(args.snap.name)
+        names = [s.name for s in tree.select(args.flags, below=parent.name)]
+        return remote.remote_domain_snapshot_list_children_names_ret(names[: args.maxnames])

@@ -1,9 +1,440 @@
-"""Test driver: iothreads, pinning, tuning parameters, perf events, lifecycle actions."""
+"""Test driver: iothreads, pinning, tuning parameters, perf events, lifecycle actions.
+
+Each procedure changes the definition libvirt's would: the live one (def) or the persistent
+one (newDef while running), as VIR_DOMAIN_AFFECT_LIVE and _CONFIG choose.
+"""
 
 from __future__ import annotations
 
-from .common import TestProcedures
+from lxml import etree
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import LibvirtError, check_flags, invalid_argument, report
+
+from . import definition_tuning as tune
+from .common import FROM_TEST, TestProcedures, _domain_matches, _nonnull_domain
+from .state import Domain, IOThreadPolling
+from .tuning import PERF_EVENTS, limited, state_stats, typed
+
+LIVE, CONFIG = api.VIR_DOMAIN_AFFECT_LIVE, api.VIR_DOMAIN_AFFECT_CONFIG
+STRING_OKAY = api.VIR_TYPED_PARAM_STRING_OKAY
+TYPE_NAMES = ("unknown", "int", "uint", "llong", "ullong", "double", "boolean", "string")
+BANDWIDTH = (
+    (api.VIR_DOMAIN_BANDWIDTH_IN_AVERAGE, "inbound", "average"),
+    (api.VIR_DOMAIN_BANDWIDTH_IN_PEAK, "inbound", "peak"),
+    (api.VIR_DOMAIN_BANDWIDTH_IN_BURST, "inbound", "burst"),
+    (api.VIR_DOMAIN_BANDWIDTH_IN_FLOOR, "inbound", "floor"),
+    (api.VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE, "outbound", "average"),
+    (api.VIR_DOMAIN_BANDWIDTH_OUT_PEAK, "outbound", "peak"),
+    (api.VIR_DOMAIN_BANDWIDTH_OUT_BURST, "outbound", "burst"),
+)
+BLOCK_IOTUNE_MAX = 1000000000000000
+STATS_FILTERS = (api.VIR_CONNECT_LIST_DOMAINS_ACTIVE | api.VIR_CONNECT_LIST_DOMAINS_INACTIVE
+                 | api.VIR_CONNECT_LIST_DOMAINS_PERSISTENT | api.VIR_CONNECT_LIST_DOMAINS_TRANSIENT
+                 | api.VIR_CONNECT_LIST_DOMAINS_RUNNING | api.VIR_CONNECT_LIST_DOMAINS_PAUSED
+                 | api.VIR_CONNECT_LIST_DOMAINS_SHUTOFF | api.VIR_CONNECT_LIST_DOMAINS_OTHER)  # fmt: skip
+STATS_FLAGS = (STATS_FILTERS | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT
+               | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING
+               | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS)  # fmt: skip
+UNKNOWN_CAUSE = "An error occurred, but the cause is unknown"  # virErrorGenericFailure
+SUPPORTED_STATS = api.VIR_DOMAIN_STATS_STATE | api.VIR_DOMAIN_STATS_IOTHREAD
+
+Definition = list[etree._Element]
+
+
+def validate_params(params: list[remote.remote_typed_param], accepted: dict[str, int]) -> None:
+    """virTypedParamsValidate: known names only, each once, each of its type."""
+    ordered = sorted(params, key=lambda param: param.field.encode())
+    keys = sorted(accepted, key=str.encode)
+    i = j = 0
+    last = None
+    while i < len(ordered) and j < len(keys):
+        param = ordered[i]
+        if param.field != keys[j]:
+            j += 1
+            continue
+        if param.field == last:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"parameter '{param.field}' occurs multiple times")
+        if param.value.type != accepted[keys[j]]:
+            kind = param.value.type
+            bad = TYPE_NAMES[kind] if 0 <= kind < len(TYPE_NAMES) else TYPE_NAMES[0]
+            detail = f"invalid type '{bad}' for parameter '{param.field}', expected '{TYPE_NAMES[accepted[keys[j]]]}'"
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, detail)
+        last = param.field
+        i += 1
+    if j == len(keys) and i != len(ordered):
+        detail = f"parameter '{ordered[i].field}' not supported"
+        raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, api.VIR_FROM_NONE, detail)
+
+
+def _signed(number: int) -> int:
+    """An unsigned int as C's %d prints it."""
+    return number - (1 << 32) if number >= 1 << 31 else number
+
+
+def _check_iothread_id(iothread_id: int) -> None:
+    if iothread_id == 0:
+        raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "invalid value of 0 for iothread_id")
 
 
 class DomainTuningProcedures(TestProcedures):
-    pass
+    # ------------------------------------------------------- which definition
+    def _modification_impact(self, domain: Domain, flags: int) -> int:
+        """virDomainObjUpdateModificationImpact: "current" made live or config, and checked."""
+        if not flags & (LIVE | CONFIG):
+            flags |= LIVE if domain.active else CONFIG
+        if not domain.active and flags & LIVE:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
+        if not domain.persistent and flags & CONFIG:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN,
+                         "transient domains do not have any persistent config")  # fmt: skip
+        return flags
+
+    def _one_definition(self, domain: Domain, flags: int) -> tuple[Definition, bool]:
+        """virDomainObjGetOneDefState: the definition flags name, and whether it is the live one."""
+        if flags & LIVE and flags & CONFIG:
+            detail = "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive"
+            raise invalid_argument(api.VIR_FROM_DOMAIN, detail, "virDomainObjGetOneDefState")
+        flags = self._modification_impact(domain, flags)
+        if domain.active and flags & CONFIG:
+            return self._persistent_definition(domain), False
+        return domain.definition, bool(flags & LIVE)
+
+    def _definitions(self, domain: Domain, flags: int) -> list[Definition]:
+        """virDomainObjGetDefs: the live and/or persistent definitions flags name."""
+        flags = self._modification_impact(domain, flags)
+        if not domain.active:
+            return [domain.definition]
+        chosen = [domain.definition] if flags & LIVE else []
+        return chosen + ([self._persistent_definition(domain)] if flags & CONFIG else [])
+
+    def _persistent_definition(self, domain: Domain) -> Definition:
+        if domain.next_definition is None:
+            return domain.definition
+        return domain.next_definition
+
+    def _vcpus_of(self, domain: Domain, definition: Definition) -> int:
+        """virDomainDefGetVcpus of one of the domain's definitions."""
+        if domain.active and definition is domain.definition:
+            return domain.vcpus
+        return domain.defined_vcpus
+
+    # ------------------------------------------------------------- IOThreads
+    def domain_get_iothread_info(self, args: remote.remote_domain_get_iothread_info_args):
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainGetIOThreadInfo")
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags)
+        default = tune.default_cpumask(definition)
+        if default is None:
+            default = set(range(self._vcpus_of(domain, definition)))
+        info = []
+        for thread in tune.iothreads(definition):
+            cpus = tune.parse_bitmap(thread.cpuset) if thread.cpuset is not None else default
+            info.append(remote.remote_domain_iothread_info(thread.id, tune.bitmap_data(cpus)))
+        return remote.remote_domain_get_iothread_info_ret(info, len(info))
+
+    def _iothreads(self, domain: Domain, flags: int) -> tuple[Definition, list[tune.IOThread]]:
+        definition, _ = self._one_definition(domain, flags)
+        return definition, tune.iothreads(definition)
+
+    def domain_add_iothread(self, args: remote.remote_domain_add_iothread_args) -> None:
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainAddIOThread")
+        _check_iothread_id(args.iothread_id)
+        domain = self._domain(args.dom)
+        definition, threads = self._iothreads(domain, args.flags)
+        if any(thread.id == args.iothread_id for thread in threads):
+            detail = f"an IOThread is already using iothread_id '{args.iothread_id}'"
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
+        tune.store_iothreads(definition, [*threads, tune.IOThread(args.iothread_id)])
+        domain.iothread_polling.append(IOThreadPolling(args.iothread_id))
+
+    def domain_del_iothread(self, args: remote.remote_domain_del_iothread_args) -> None:
+        if args.iothread_id == 0:  # virDomainDelIOThread's own check
+            raise invalid_argument(api.VIR_FROM_DOMAIN, "iothread_id in virDomainDelIOThread must not be zero",
+                                   "virDomainDelIOThread", "iothread_id")  # fmt: skip
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainDelIOThread")
+        domain = self._domain(args.dom)
+        definition, threads = self._iothreads(domain, args.flags)
+        position = next((i for i, thread in enumerate(threads) if thread.id == args.iothread_id), None)
+        if position is None:
+            detail = f"cannot find IOThread '{args.iothread_id}' in iothreadids list"
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
+        devices = tune.devices(definition)
+        for disk in devices.findall("disk"):
+            driver = disk.find("driver")
+            if driver is not None and driver.get("iothread") == str(args.iothread_id):
+                target = disk.find("target")
+                detail = (f"cannot remove IOThread {args.iothread_id} since it is being used by disk "
+                          f"'{target.get('dev') if target is not None else ''}'")  # fmt: skip
+                raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
+        for controller in devices.findall("controller"):
+            driver = controller.find("driver")
+            if driver is not None and driver.get("iothread") == str(args.iothread_id):
+                detail = f"cannot remove IOThread '{args.iothread_id}' since it is being used by controller"
+                raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
+        for later in threads[position + 1 :]:
+            later.autofill = False  # virDomainIOThreadIDDel keeps the ones after it in the XML
+        del threads[position]
+        tune.store_iothreads(definition, threads)
+        polling = domain.iothread_polling
+        found = next((entry for entry in polling if entry.iothread_id == args.iothread_id), None)
+        if found is not None:
+            polling.remove(found)
+
+    def domain_pin_iothread(self, args: remote.remote_domain_pin_iothread_args) -> None:
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainPinIOThread")
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags)
+        cpus = tune.bitmap_from_bytes(args.cpumap)
+        if not cpus:
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "Empty iothread cpumap list for pinning")
+        threads = tune.iothreads(definition)
+        thread = next((thread for thread in threads if thread.id == args.iothreads_id), None)
+        if thread is None:
+            detail = f"iothreadid {_signed(args.iothreads_id)} not found"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        thread.cpuset, thread.autofill = tune.format_bitmap(cpus), False
+        tune.store_iothreads(definition, threads)
+
+    def domain_set_iothread_params(self, args: remote.remote_domain_set_iothread_params_args) -> None:
+        check_flags(args.flags, LIVE, FROM_TEST, "testDomainSetIOThreadParams")
+        _check_iothread_id(args.iothread_id)
+        domain = self._domain(args.dom)
+        _, threads = self._iothreads(domain, args.flags)
+        if all(thread.id != args.iothread_id for thread in threads):
+            detail = f"cannot find IOThread '{args.iothread_id}' in iothreadids"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        polling = next((entry for entry in domain.iothread_polling if entry.iothread_id == args.iothread_id), None)
+        if polling is None:  # libvirt's test driver fails here without saying why
+            raise LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, UNKNOWN_CAUSE)
+        validate_params(args.params, {api.VIR_DOMAIN_IOTHREAD_POLL_MAX_NS: api.VIR_TYPED_PARAM_ULLONG,
+                                      api.VIR_DOMAIN_IOTHREAD_POLL_GROW: api.VIR_TYPED_PARAM_UINT,
+                                      api.VIR_DOMAIN_IOTHREAD_POLL_SHRINK: api.VIR_TYPED_PARAM_UINT})  # fmt: skip
+        values = {}
+        for param in args.params:
+            values.setdefault(param.field, param.value.value)  # virTypedParamsGet finds the first
+        polling.poll_max_ns = values.get(api.VIR_DOMAIN_IOTHREAD_POLL_MAX_NS, polling.poll_max_ns)
+        polling.poll_grow = values.get(api.VIR_DOMAIN_IOTHREAD_POLL_GROW, polling.poll_grow)
+        polling.poll_shrink = values.get(api.VIR_DOMAIN_IOTHREAD_POLL_SHRINK, polling.poll_shrink)
+
+    # -------------------------------------------------------------- emulator
+    def domain_pin_emulator(self, args: remote.remote_domain_pin_emulator_args) -> None:
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainPinEmulator")
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags)
+        cpus = tune.bitmap_from_bytes(args.cpumap)
+        if not cpus:
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "Empty cpu list for pinning")
+        tune.set_emulator_pin(definition, cpus)
+
+    def domain_get_emulator_pin_info(self, args: remote.remote_domain_get_emulator_pin_info_args):
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainGetEmulatorPinInfo")
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags)
+        cpus = tune.emulator_pin(definition)
+        if cpus is None:
+            cpus = tune.default_cpumask(definition)
+        if cpus is None:
+            host = self.state.host
+            cpus = set(range(host.nodes * host.sockets * host.cores * host.threads))
+        return remote.remote_domain_get_emulator_pin_info_ret(tune.bitmap_bytes(cpus, args.maplen), 1)
+
+    # ------------------------------------------------------------------ NUMA
+    def domain_set_numa_parameters(self, args: remote.remote_domain_set_numa_parameters_args) -> None:
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetNumaParameters")
+        validate_params(args.params, {api.VIR_DOMAIN_NUMA_MODE: api.VIR_TYPED_PARAM_INT,
+                                      api.VIR_DOMAIN_NUMA_NODESET: api.VIR_TYPED_PARAM_STRING})  # fmt: skip
+        domain = self._domain(args.dom)
+        definition, live = self._one_definition(domain, args.flags)
+        mode, nodeset = -1, None
+        for param in args.params:
+            if param.field == api.VIR_DOMAIN_NUMA_MODE:
+                mode = param.value.value
+                if not 0 <= mode < api.VIR_DOMAIN_NUMATUNE_MEM_LAST:
+                    raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, f"unsupported numatune mode: '{mode}'")
+            elif param.field == api.VIR_DOMAIN_NUMA_NODESET:
+                nodeset = tune.parse_bitmap(param.value.value)
+                if not nodeset:
+                    detail = f"Invalid nodeset of 'numatune': {param.value.value}"
+                    raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)
+        current = tune.memory_tune(definition)
+        if live and mode != -1 and current.specified and current.mode != mode:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "can't change numatune mode for running domain")
+        tune.set_memory_tune(definition, mode, nodeset)
+
+    def domain_get_numa_parameters(self, args: remote.remote_domain_get_numa_parameters_args):
+        check_flags(args.flags, LIVE | CONFIG | STRING_OKAY, FROM_TEST, "testDomainGetNumaParameters")
+        if args.nparams == 0:
+            return remote.remote_domain_get_numa_parameters_ret([], 2)
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags)
+        memory = tune.memory_tune(definition)
+        nodeset = tune.format_bitmap(memory.nodeset or ()) if memory.placement != "auto" else ""
+        params = [typed(api.VIR_DOMAIN_NUMA_MODE, api.VIR_TYPED_PARAM_INT, memory.mode),
+                  typed(api.VIR_DOMAIN_NUMA_NODESET, api.VIR_TYPED_PARAM_STRING, nodeset)]  # fmt: skip
+        params, count = limited(params, args.nparams)
+        return remote.remote_domain_get_numa_parameters_ret(params, count)
+
+    # ------------------------------------------------------------ interfaces
+    def domain_set_interface_parameters(self, args: remote.remote_domain_set_interface_parameters_args) -> None:
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetInterfaceParameters")
+        validate_params(args.params, {name: api.VIR_TYPED_PARAM_UINT for name, _, _ in BANDWIDTH})
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags)
+        interface = tune.find_interface(definition, args.device)
+        given = {"inbound": dict.fromkeys(tune.RATE_ATTRIBUTES, 0), "outbound": dict.fromkeys(tune.RATE_ATTRIBUTES, 0)}
+        specified = set()
+        for param in args.params:
+            for name, direction, attribute in BANDWIDTH:
+                if param.field == name:
+                    given[direction][attribute] = param.value.value
+                    if attribute in ("average", "floor"):
+                        specified.add(direction)
+        # average or floor are mandatory, peak and burst optional
+        inbound = given["inbound"] if given["inbound"]["average"] or given["inbound"]["floor"] else None
+        outbound = given["outbound"] if given["outbound"]["average"] else None
+        current = tune.bandwidth(interface)
+        if current is not None:
+            old_in, old_out = current
+            inbound = inbound if inbound is not None or "inbound" in specified else old_in
+            outbound = outbound if outbound is not None or "outbound" in specified else old_out
+        tune.set_bandwidth(interface, inbound, outbound)
+
+    def domain_get_interface_parameters(self, args: remote.remote_domain_get_interface_parameters_args):
+        check_flags(args.flags, LIVE | CONFIG | STRING_OKAY, FROM_TEST, "testDomainGetInterfaceParameters")
+        if args.nparams == 0:
+            return remote.remote_domain_get_interface_parameters_ret([], len(BANDWIDTH))
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags)
+        rates = tune.bandwidth(tune.find_interface(definition, args.device)) or (None, None)
+        by_direction = dict(zip(("inbound", "outbound"), rates, strict=True))
+        params = []
+        for name, direction, attribute in BANDWIDTH:
+            rate = by_direction[direction]
+            params.append(typed(name, api.VIR_TYPED_PARAM_UINT, rate[attribute] if rate is not None else 0))
+        params, count = limited(params, args.nparams)
+        return remote.remote_domain_get_interface_parameters_ret(params, count)
+
+    # ----------------------------------------------------------- block I/O
+    def domain_set_block_io_tune(self, args: remote.remote_domain_set_block_io_tune_args) -> None:
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetBlockIoTune")
+        accepted = {name: api.VIR_TYPED_PARAM_ULLONG for name in tune.IOTUNE_FIELDS}
+        accepted["group_name"] = api.VIR_TYPED_PARAM_STRING
+        validate_params(args.params, accepted)
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags)
+        disk = tune.find_disk(definition, args.disk)
+        if disk is None:
+            detail = f"missing persistent configuration for disk '{args.disk}'"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        info = tune.iotune(disk)
+        for param in args.params:
+            if param.value.type != api.VIR_TYPED_PARAM_STRING and param.value.value > BLOCK_IOTUNE_MAX:
+                detail = f"block I/O throttle limit value must be no more than {BLOCK_IOTUNE_MAX}"
+                raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, detail)
+            info[param.field] = param.value.value
+        for kind in ("bytes_sec", "iops_sec", "bytes_sec_max", "iops_sec_max"):
+            if info[f"total_{kind}"] and (info[f"read_{kind}"] or info[f"write_{kind}"]):
+                detail = f"total and read/write of {kind} cannot be set at the same time"
+                raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        for way in ("total", "read", "write"):
+            for kind in ("bytes_sec", "iops_sec"):
+                if info[f"{way}_{kind}"] > info[f"{way}_{kind}_max"]:
+                    detail = f"{way}_{kind} cannot be set higher than {way}_{kind}_max "
+                    raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        tune.set_iotune(disk, info)
+
+    def domain_get_block_io_tune(self, args: remote.remote_domain_get_block_io_tune_args):
+        check_flags(args.flags, LIVE | CONFIG | STRING_OKAY, FROM_TEST, "testDomainGetBlockIoTune")
+        if args.nparams == 0:
+            return remote.remote_domain_get_block_io_tune_ret([], len(tune.IOTUNE_FIELDS))
+        if args.disk is None:  # virDomainGetBlockIoTune's own check
+            raise invalid_argument(api.VIR_FROM_DOMAIN, "disk in virDomainGetBlockIoTune must not be NULL",
+                                   "virDomainGetBlockIoTune", "disk")  # fmt: skip
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags & ~STRING_OKAY)
+        disk = tune.find_disk(definition, args.disk)
+        if disk is None:
+            detail = f"disk '{args.disk}' was not found in the domain config"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        info = tune.iotune(disk)
+        params = []
+        for name in tune.IOTUNE_FIELDS:
+            if name == "group_name":
+                params.append(typed(name, api.VIR_TYPED_PARAM_STRING, info[name] or ""))
+            else:
+                params.append(typed(name, api.VIR_TYPED_PARAM_ULLONG, info[name]))
+        params, count = limited(params, args.nparams)
+        return remote.remote_domain_get_block_io_tune_ret(params, count)
+
+    # ----------------------------------------------------------- perf events
+    def domain_set_perf_events(self, args: remote.remote_domain_set_perf_events_args) -> None:
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetPerfEvents")
+        validate_params(args.params, dict.fromkeys(PERF_EVENTS, api.VIR_TYPED_PARAM_BOOLEAN))
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags)
+        events = tune.perf_events(definition)
+        for param in args.params:
+            events[param.field] = bool(param.value.value)
+        tune.set_perf_events(definition, events)
+
+    def domain_get_perf_events(self, args: remote.remote_domain_get_perf_events_args):
+        check_flags(args.flags, LIVE | CONFIG | STRING_OKAY, FROM_TEST, "testDomainGetPerfEvents")
+        domain = self._domain(args.dom)
+        definition, _ = self._one_definition(domain, args.flags)
+        events = tune.perf_events(definition)
+        params = [typed(name, api.VIR_TYPED_PARAM_BOOLEAN, int(events.get(name, False))) for name in PERF_EVENTS]
+        return remote.remote_domain_get_perf_events_ret(params)
+
+    # ----------------------------------------------------- lifecycle actions
+    def domain_set_lifecycle_action(self, args: remote.remote_domain_set_lifecycle_action_args) -> None:
+        # virDomainSetLifecycleAction's own checks, then the test driver's
+        if args.type >= api.VIR_DOMAIN_LIFECYCLE_LAST:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"invalid lifecycle type '{args.type}'")
+        if args.action >= api.VIR_DOMAIN_LIFECYCLE_ACTION_LAST:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"invalid lifecycle action '{args.action}'")
+        check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetLifecycleAction")
+        coredump = (api.VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY, api.VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART)
+        if args.type != api.VIR_DOMAIN_LIFECYCLE_CRASH and args.action in coredump:
+            detail = (f"Lifecycle event '{tune.LIFECYCLE_EVENTS[args.type]}' doesn't support "
+                      f"'{tune.LIFECYCLE_ACTIONS[args.action]}' action")  # fmt: skip
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        domain = self._domain(args.dom)
+        for definition in self._definitions(domain, args.flags):
+            tune.set_lifecycle_action(definition, args.type, args.action)
+
+    # ------------------------------------------------------------ statistics
+    def connect_get_all_domain_stats(self, args: remote.remote_connect_get_all_domain_stats_args):
+        check_flags(args.flags, STATS_FLAGS, FROM_TEST, "testConnectGetAllDomainStats")
+        stats = args.stats or SUPPORTED_STATS
+        if args.flags & api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS and stats & ~SUPPORTED_STATS:
+            detail = f"Stats types bits 0x{stats & ~SUPPORTED_STATS:x} are not supported by this daemon"
+            raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, detail)
+        if args.doms:
+            found = (self.state.domain_by_uuid(ref.uuid) for ref in args.doms)
+            domains = [domain for domain in found if domain is not None]
+        else:
+            domains = list(self.state.domains.values())
+        filters = args.flags & STATS_FILTERS
+        records = []
+        for domain in domains:
+            if not _domain_matches(domain, filters):
+                continue
+            params = state_stats(domain) if stats & api.VIR_DOMAIN_STATS_STATE else []
+            if stats & api.VIR_DOMAIN_STATS_IOTHREAD:
+                params += self._iothread_stats(domain)
+            records.append(remote.remote_domain_stats_record(_nonnull_domain(domain), params))
+        return remote.remote_connect_get_all_domain_stats_ret(records)
+
+    def _iothread_stats(self, domain: Domain) -> list[remote.remote_typed_param]:
+        polling = domain.iothread_polling
+        if not domain.active or not polling:
+            return []
+        params = [typed("iothread.count", api.VIR_TYPED_PARAM_UINT, len(polling))]
+        for entry in polling:
+            prefix = f"iothread.{entry.iothread_id}."
+            params += [typed(prefix + "poll-max-ns", api.VIR_TYPED_PARAM_ULLONG, entry.poll_max_ns),
+                       typed(prefix + "poll-grow", api.VIR_TYPED_PARAM_UINT, entry.poll_grow),
+                       typed(prefix + "poll-shrink", api.VIR_TYPED_PARAM_UINT, entry.poll_shrink)]  # fmt: skip
+        return params

@@ -322,23 +322,6 @@ class DomainProcedures(TestProcedures):
         params, count = tuning.limited(tuning.blkio_parameters(self._domain(args.dom)), args.nparams)
         return remote.remote_domain_get_blkio_parameters_ret(params, count)
 
-    def domain_get_numa_parameters(self, args: remote.remote_domain_get_numa_parameters_args):
-        tuning.check_tuning_flags(args.flags, "testDomainGetNumaParameters")
-        params, count = tuning.limited(tuning.numa_parameters(self._domain(args.dom)), args.nparams)
-        return remote.remote_domain_get_numa_parameters_ret(params, count)
-
-    def connect_get_all_domain_stats(self, args: remote.remote_connect_get_all_domain_stats_args):
-        domains = [self._domain(ref) for ref in args.doms] if args.doms else list(self.state.domains.values())
-        list_flags = args.flags & ALL_DOMAIN_LIST_FLAGS
-        # libvirt's test driver fills in only the state group.
-        wanted_state = not args.stats or args.stats & api.VIR_DOMAIN_STATS_STATE
-        records = [
-            remote.remote_domain_stats_record(_nonnull_domain(d), tuning.state_stats(d) if wanted_state else [])
-            for d in domains
-            if args.doms or _domain_matches(d, list_flags)
-        ]
-        return remote.remote_connect_get_all_domain_stats_ret(records)
-
     def domain_get_block_info(self, args: remote.remote_domain_get_block_info_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetBlockInfo")
         domain = self._domain(args.dom)
@@ -349,12 +332,9 @@ class DomainProcedures(TestProcedures):
 
     def domain_get_control_info(self, args: remote.remote_domain_get_control_info_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetControlInfo")
-        self._check_active(self._domain(args.dom))
-        return remote.remote_domain_get_control_info_ret(api.VIR_DOMAIN_CONTROL_OK, 0, 0)
-
-    def domain_get_iothread_info(self, args: remote.remote_domain_get_iothread_info_args):
-        self._domain(args.dom)
-        return remote.remote_domain_get_iothread_info_ret([], 0)
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        return remote.remote_domain_get_control_info_ret(*domain.guest.control_info())
 
     def domain_get_hostname(self, args: remote.remote_domain_get_hostname_args):
         self._check_active(self._domain(args.dom))
@@ -362,8 +342,11 @@ class DomainProcedures(TestProcedures):
 
     def domain_get_time(self, args: remote.remote_domain_get_time_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetTime")
-        self._check_active(self._domain(args.dom))
-        return remote.remote_domain_get_time_ret(627319920, 0)
+        domain = self._domain(args.dom)
+        if domain.state != api.VIR_DOMAIN_RUNNING:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "domain is not running")
+        guest = domain.guest
+        return remote.remote_domain_get_time_ret(guest.seconds, guest.nseconds)
 
     def domain_get_fsinfo(self, args: remote.remote_domain_get_fsinfo_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetFSInfo")
@@ -449,8 +432,8 @@ class DomainProcedures(TestProcedures):
 
     def domain_create(self, args: remote.remote_domain_create_args) -> None:
         domain = self._domain(args.dom)
-        if domain.active:
-            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "Domain is already running")
+        if domain.state != api.VIR_DOMAIN_SHUTOFF:
+            raise internal_error(FROM_TEST, f"Domain '{domain.name}' is already running")
         restoring = domain.managed_save  # starting resumes from the managed save image
         domain.managed_save = False
         self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)
@@ -467,7 +450,8 @@ class DomainProcedures(TestProcedures):
             if existing.active:
                 detail = f"domain '{domain.name}' is already active"
                 raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, detail)
-            domain.uuid, domain.persistent = existing.uuid, existing.persistent
+            domain.keep_object_state(existing)
+            domain.persistent = existing.persistent
         else:
             domain.persistent = False
         self.state.add_domain(domain)
@@ -495,7 +479,7 @@ class DomainProcedures(TestProcedures):
                 detail = f"domain '{parsed.name}' is already defined with uuid {existing.uuid_text}"
                 raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
             parsed.id, parsed.state, parsed.reason = existing.id, existing.state, existing.reason
-            parsed.autostart = existing.autostart
+            parsed.keep_object_state(existing)
             if existing.active:  # a new definition leaves the running domain as it is
                 parsed.definition, parsed.next_definition = existing.definition, parsed.definition
                 parsed.config_vcpus, parsed.vcpus = parsed.vcpus, existing.vcpus

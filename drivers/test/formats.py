@@ -6,6 +6,8 @@ import uuid
 from xml.sax.saxutils import escape
 
 from .domain_definition import TOP_LEVEL_RANK, format_element, format_metadata, vcpu_element
+from .interface_definition import InterfaceDefinition, InterfaceIP, InterfaceProtocol
+from .network_definition import L3_MODES, Dns, Forward, Lease, NetworkDefinition, NetworkIP, PortGroup
 from .state import Domain, HostInfo, Interface, Network, Pool
 
 
@@ -38,27 +40,181 @@ def domain_xml(domain: Domain, inactive: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _quoted(text: str) -> str:
+    """virBufferEscapeString's escaping of a value."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("'", "&apos;").replace('"', "&quot;"))  # fmt: skip
+
+
+def _lease_lines(tag: str, opening: str, lease: Lease | None) -> list[str]:
+    if lease is None:
+        return [f"{opening}/>"]
+    inner = "<lease expiry='0'/>" if not lease.expiry else f"<lease expiry='{lease.expiry}' unit='{lease.unit}'/>"
+    return [f"{opening}>", f"  {inner}", f"</{tag}>"]
+
+
+def _network_ip_lines(ip: NetworkIP) -> list[str]:
+    opening = "<ip"
+    if ip.family:
+        opening += f" family='{ip.family}'"
+    opening += f" address='{ip.address}'"
+    if ip.netmask:
+        opening += f" netmask='{ip.netmask}'"
+    if ip.prefix > 0:
+        opening += f" prefix='{ip.prefix}'"
+    if ip.local_ptr:
+        opening += f" localPtr='{ip.local_ptr}'"
+    lines = [opening + ">"]
+    if ip.tftp_root is not None:
+        lines.append(f"  <tftp root='{_quoted(ip.tftp_root)}'/>")
+    if ip.ranges or ip.hosts:
+        dhcp = []
+        for dhcp_range in ip.ranges:
+            dhcp += _lease_lines("range", f"<range start='{dhcp_range.start}' end='{dhcp_range.end}'", dhcp_range.lease)
+        for host in ip.hosts:
+            attributes = "".join(
+                f" {name}='{value}'"
+                for name, value in (("mac", host.mac), ("id", host.id), ("name", host.name), ("ip", host.ip))
+                if value
+            )
+            dhcp += _lease_lines("host", f"<host{attributes}", host.lease)
+        if ip.bootp_file is not None:
+            server = f" server='{_quoted(ip.bootp_server)}'" if ip.bootp_server else ""
+            dhcp.append(f"<bootp file='{_quoted(ip.bootp_file)}'{server}/>")
+        lines += ["  <dhcp>", *(f"    {line}" for line in dhcp), "  </dhcp>"]
+    lines.append("</ip>")
+    return lines
+
+
+def _network_dns_lines(dns: Dns) -> list[str]:
+    if not (dns.enable or dns.forward_plain_names or dns.forwarders or dns.hosts or dns.srvs or dns.txts):
+        return []
+    opening = "<dns"
+    if dns.enable:
+        opening += f" enable='{dns.enable}'"
+    if dns.forward_plain_names:
+        opening += f" forwardPlainNames='{dns.forward_plain_names}'"
+    if not (dns.forwarders or dns.hosts or dns.srvs or dns.txts):
+        return [opening + "/>"]
+    lines = [opening + ">"]
+    for domain, address in dns.forwarders:
+        lines.append("  <forwarder" + (f" domain='{_quoted(domain)}'" if domain is not None else "")
+                     + (f" addr='{address}'" if address else "") + "/>")  # fmt: skip
+    lines += [f"  <txt name='{_quoted(txt.name)}' value='{_quoted(txt.value or '')}'/>" for txt in dns.txts]
+    for srv in dns.srvs:
+        if srv.service and srv.protocol:
+            line = f"  <srv service='{_quoted(srv.service)}' protocol='{_quoted(srv.protocol)}'"
+            line += f" domain='{_quoted(srv.domain)}'" if srv.domain is not None else ""
+            line += f" target='{_quoted(srv.target)}'" if srv.target is not None else ""
+            line += "".join(f" {name}='{getattr(srv, name)}'" for name in ("port", "priority", "weight")
+                            if getattr(srv, name))  # fmt: skip
+            lines.append(line + "/>")
+    for host in dns.hosts:
+        lines.append(f"  <host ip='{host.ip}'>")
+        lines += [f"    <hostname>{_quoted(name)}</hostname>" for name in host.names]
+        lines.append("  </host>")
+    lines.append("</dns>")
+    return lines
+
+
+def _network_forward_lines(forward: Forward) -> list[str]:
+    dev = forward.interfaces[0] if forward.interfaces and not forward.pf else None
+    opening = "<forward" + (f" dev='{_quoted(dev)}'" if dev is not None else "") + f" mode='{forward.mode}'"
+    if forward.mode == "hostdev":
+        opening += " managed='yes'" if forward.managed else " managed='no'"
+    nat = []
+    if forward.mode == "nat" and (forward.nat_start or forward.nat_end or forward.port_start or forward.port_end
+                                  or forward.nat_ipv6):  # fmt: skip
+        nat_opening = "<nat" + (f" ipv6='{forward.nat_ipv6}'" if forward.nat_ipv6 else "")
+        inner = []
+        if forward.nat_start:
+            inner.append(f"<address start='{forward.nat_start}'"
+                         + (f" end='{forward.nat_end}'" if forward.nat_end else "") + "/>")  # fmt: skip
+        if forward.port_start or forward.port_end:
+            inner.append(f"<port start='{forward.port_start}'"
+                         + (f" end='{forward.port_end}'" if forward.port_end else "") + "/>")  # fmt: skip
+        nat = [nat_opening + "/>"] if not inner else [nat_opening + ">", *(f"  {line}" for line in inner), "</nat>"]
+    short = not (forward.interfaces or forward.addresses or forward.pf or forward.nat_start or forward.nat_end
+                 or forward.port_start or forward.port_end or forward.driver or forward.nat_ipv6)  # fmt: skip
+    if short:
+        return [opening + "/>"]
+    lines = [opening + ">"]
+    if forward.driver:
+        lines.append(f"  <driver name='{forward.driver}'/>")
+    lines += [f"  {line}" for line in nat]
+    if forward.pf:
+        lines.append(f"  <pf dev='{_quoted(forward.pf)}'/>")
+    lines += [f"  <interface dev='{_quoted(name)}'/>" for name in forward.interfaces]
+    for address in forward.addresses:
+        lines += format_element(address, 1)
+    lines.append("</forward>")
+    return lines
+
+
+def _portgroup_lines(portgroup: PortGroup) -> list[str]:
+    opening = f"<portgroup name='{portgroup.name}'"
+    if portgroup.default:
+        opening += " default='yes'"
+    if portgroup.trust_guest_rx_filters:
+        opening += f" trustGuestRxFilters='{portgroup.trust_guest_rx_filters}'"
+    lines = [opening + ">"]
+    for element in (portgroup.vlan, portgroup.virtualport, portgroup.bandwidth):
+        if element is not None:
+            lines += format_element(element, 1)
+    lines.append("</portgroup>")
+    return lines
+
+
 def network_xml(network: Network) -> str:
-    lines = ["<network>", f"  <name>{escape(network.name)}</name>", f"  <uuid>{uuid.UUID(bytes=network.uuid)}</uuid>"]
-    if network.forward_mode is not None:
-        if network.forward_dev:
-            lines += [
-                f"  <forward dev='{network.forward_dev}' mode='{network.forward_mode}'>",
-                f"    <interface dev='{network.forward_dev}'/>",
-                "  </forward>",
-            ]
-        else:
-            lines.append(f"  <forward mode='{network.forward_mode}'/>")
-    lines.append(f"  <bridge name='{escape(network.bridge)}' stp='on' delay='0'/>")
-    if network.ip_address:
-        lines.append(f"  <ip address='{network.ip_address}' netmask='{network.netmask}'>")
-        if network.dhcp_ranges:
-            lines.append("    <dhcp>")
-            lines += [f"      <range start='{start}' end='{end}'/>" for start, end in network.dhcp_ranges]
-            lines.append("    </dhcp>")
-        lines.append("  </ip>")
-    lines.append("</network>")
-    return "\n".join(lines) + "\n"
+    """virNetworkDefFormat of the network's live definition."""
+    return network_definition_xml(network.definition)
+
+
+def network_definition_xml(definition: NetworkDefinition) -> str:
+    opening = "<network"
+    if definition.ipv6:
+        opening += " ipv6='yes'"
+    if definition.trust_guest_rx_filters:
+        opening += f" trustGuestRxFilters='{definition.trust_guest_rx_filters}'"
+    body = [f"<name>{escape(definition.name)}</name>", f"<uuid>{uuid.UUID(bytes=definition.uuid)}</uuid>"]
+    body += [line[2:] for line in format_metadata(definition.metadata, 1)]
+    forward = definition.forward
+    if forward.mode is not None:
+        body += _network_forward_lines(forward)
+    has_bridge = forward.mode is None or forward.mode in L3_MODES
+    if has_bridge or definition.bridge or definition.mac_table_manager:
+        line = "<bridge"
+        if definition.bridge is not None:
+            line += f" name='{_quoted(definition.bridge)}'"
+        if definition.bridge_zone is not None:
+            line += f" zone='{_quoted(definition.bridge_zone)}'"
+        if has_bridge:
+            line += f" stp='{'on' if definition.stp else 'off'}' delay='{definition.delay}'"
+        if definition.mac_table_manager:
+            line += f" macTableManager='{definition.mac_table_manager}'"
+        body.append(line + "/>")
+    if definition.mtu:
+        body.append(f"<mtu size='{definition.mtu}'/>")
+    if definition.mac:
+        body.append(f"<mac address='{definition.mac}'/>")
+    if definition.domain is not None:
+        local = f" localOnly='{definition.domain_local_only}'" if definition.domain_local_only else ""
+        body.append(f"<domain name='{definition.domain}'{local}/>")
+    body += _network_dns_lines(definition.dns)
+    for element in (definition.vlan, definition.bandwidth):
+        if element is not None:
+            body += format_element(element, 0)
+    if definition.port_isolated:
+        body.append(f"<port isolated='{definition.port_isolated}'/>")
+    for ip in definition.ips:
+        body += _network_ip_lines(ip)
+    for route in definition.routes:
+        body += format_element(route, 0)
+    if definition.virtualport is not None:
+        body += format_element(definition.virtualport, 0)
+    for portgroup in definition.portgroups:
+        body += _portgroup_lines(portgroup)
+    return "\n".join([opening + ">", *(f"  {line}" for line in body), "</network>"]) + "\n"
 
 
 def pool_xml(pool: Pool) -> str:
@@ -162,14 +318,64 @@ SYSINFO_XML = """<sysinfo type='smbios'>
 
 
 def interface_xml(interface: Interface) -> str:
-    lines = [f"<interface type='ethernet' name='{escape(interface.name)}'>", "  <start mode='onboot'/>"]
-    if interface.name == "eth1":  # test:///default's interface, with its address
-        lines += [
-            "  <mtu size='1492'/>",
-            "  <protocol family='ipv4'>",
-            "    <ip address='192.168.0.5' prefix='24'/>",
-            "    <route gateway='192.168.0.1'/>",
-            "  </protocol>",
-        ]
-    lines += [f"  <mac address='{interface.mac}'/>", "</interface>"]
-    return "\n".join(lines) + "\n"
+    """virInterfaceDefFormat."""
+    definition = interface.definition
+    if definition is None:  # an interface known by name and MAC only
+        definition = InterfaceDefinition("ethernet", interface.name, start_mode="onboot", mac=interface.mac)
+        if interface.name == "eth1":  # test:///default's interface, with its address
+            address = InterfaceProtocol("ipv4", ips=[InterfaceIP("192.168.0.5", 24)], gateway="192.168.0.1")
+            definition.mtu, definition.protocols = 1492, [address]
+    return "\n".join(_interface_lines(definition, top_level=True)) + "\n"
+
+
+def _interface_lines(definition: InterfaceDefinition, top_level: bool) -> list[str]:
+    body = []
+    if top_level:
+        if definition.start_mode:
+            body.append(f"<start mode='{definition.start_mode}'/>")
+        if definition.mtu:
+            body.append(f"<mtu size='{definition.mtu}'/>")
+        for protocol in definition.protocols:
+            body.append(f"<protocol family='{protocol.family}'>")
+            if protocol.autoconf:
+                body.append("  <autoconf/>")
+            if protocol.dhcp:
+                peerdns = {None: "", True: " peerdns='yes'", False: " peerdns='no'"}[protocol.peerdns]
+                body.append(f"  <dhcp{peerdns}/>")
+            for ip in protocol.ips:
+                body.append(f"  <ip address='{ip.address}'" + (f" prefix='{ip.prefix}'" if ip.prefix else "") + "/>")
+            if protocol.gateway is not None:
+                body.append(f"  <route gateway='{protocol.gateway}'/>")
+            body.append("</protocol>")
+    if definition.type != "bridge" and (definition.link_speed or definition.link_state):
+        body.append("<link" + (f" speed='{definition.link_speed}'" if definition.link_speed else "")
+                    + (f" state='{definition.link_state}'" if definition.link_state else "") + "/>")  # fmt: skip
+    if definition.type == "ethernet":
+        if definition.mac:
+            body.append(f"<mac address='{definition.mac}'/>")
+    elif definition.type == "bridge":
+        stp = {None: "", True: " stp='on'", False: " stp='off'"}[definition.stp]
+        delay = f" delay='{definition.delay}'" if definition.delay is not None else ""
+        body.append(f"<bridge{stp}{delay}>")
+        for member in definition.members:
+            body += [f"  {line}" for line in _interface_lines(member, top_level=False)]
+        body.append("</bridge>")
+    elif definition.type == "bond":
+        bond = definition.bond
+        body.append("<bond" + (f" mode='{bond.mode}'" if bond.mode else "") + ">")
+        if bond.monitor == "miimon":
+            line = f"  <miimon freq='{bond.frequency}'"
+            line += f" downdelay='{bond.downdelay}'" if bond.downdelay > 0 else ""
+            line += f" updelay='{bond.updelay}'" if bond.updelay > 0 else ""
+            line += f" carrier='{bond.carrier}'" if bond.carrier else ""
+            body.append(line + "/>")
+        elif bond.monitor == "arpmon":
+            validate = f" validate='{bond.validate}'" if bond.validate else ""
+            body.append(f"  <arpmon interval='{bond.interval}' target='{bond.target}'{validate}/>")
+        for member in definition.members:
+            body += [f"  {line}" for line in _interface_lines(member, top_level=False)]
+        body.append("</bond>")
+    else:
+        body += [f"<vlan tag='{definition.vlan_tag}'>", f"  <interface name='{definition.vlan_device}'/>", "</vlan>"]
+    opening = f"<interface type='{definition.type}' name='{_quoted(definition.name)}'>"
+    return [opening, *(f"  {line}" for line in body), "</interface>"]

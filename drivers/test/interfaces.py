@@ -13,6 +13,7 @@ from .common import (
     TestProcedures,
 )
 from .formats import interface_xml
+from .interface_definition import parse_interface_xml
 from .state import Interface
 
 
@@ -38,13 +39,14 @@ class InterfaceProcedures(TestProcedures):
         return remote.remote_interface_lookup_by_name_ret(ref)
 
     def interface_lookup_by_mac_string(self, args: remote.remote_interface_lookup_by_mac_string_args):
-        matches = [i for i in self.state.interfaces.values() if i.mac.lower() == args.mac.lower()]
+        # libvirt compares with g_ascii_strcasecmp, which finds an interface without a MAC equal to any
+        matches = [i for i in self.state.interfaces.values() if not i.mac or i.mac.lower() == args.mac.lower()]
         if not matches:
             detail = f"no interface with matching mac '{args.mac}'"
             raise report(api.VIR_ERR_NO_INTERFACE, FROM_TEST, detail)
         if len(matches) > 1:
             raise report(api.VIR_ERR_MULTIPLE_INTERFACES, FROM_TEST)
-        ref = remote.remote_nonnull_interface(matches[0].name, matches[0].mac)
+        ref = remote.remote_nonnull_interface(matches[0].name, args.mac)
         return remote.remote_interface_lookup_by_mac_string_ret(ref)
 
     def interface_get_xml_desc(self, args: remote.remote_interface_get_xml_desc_args):
@@ -68,6 +70,18 @@ class InterfaceProcedures(TestProcedures):
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST)
         interface.active = False
 
+    def interface_define_xml(self, args: remote.remote_interface_define_xml_args):
+        check_flags(args.flags, api.VIR_INTERFACE_DEFINE_VALIDATE, FROM_TEST, "testInterfaceDefineXML")
+        definition = parse_interface_xml(args.xml, bool(args.flags & api.VIR_INTERFACE_DEFINE_VALIDATE))
+        # virInterfaceObjListAssignDef: a new definition for the interface of that name, or a new,
+        # inactive interface
+        interface = self.state.interfaces.get(definition.name)
+        if interface is None:
+            interface = self.state.interfaces[definition.name] = Interface(definition.name, "", active=False)
+        interface.definition, interface.mac = definition, definition.mac or ""
+        ref = remote.remote_nonnull_interface(interface.name, interface.mac)
+        return remote.remote_interface_define_xml_ret(ref)
+
     def interface_undefine(self, args: remote.remote_interface_undefine_args) -> None:
         del self.state.interfaces[self._interface(args.iface).name]
 
@@ -90,7 +104,11 @@ class InterfaceProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testInterfaceChangeBegin")
         if self.state.interface_backup is not None:
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "there is another transaction running.")
-        self.state.interface_backup = copy.deepcopy(self.state.interfaces)
+        # virInterfaceObjListClone: the copies are new interface objects, all of them inactive
+        backup = copy.deepcopy(self.state.interfaces)
+        for interface in backup.values():
+            interface.active = False
+        self.state.interface_backup = backup
 
     def interface_change_commit(self, args: remote.remote_interface_change_commit_args) -> None:
         check_flags(args.flags, 0, FROM_TEST, "testInterfaceChangeCommit")

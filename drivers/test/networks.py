@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
+
+from lxml import etree
 
 from virtrio.drivers.base import Event
 from virtrio.protocol.generated import libvirt_api as api
@@ -14,8 +17,21 @@ from .common import (
     TestProcedures,
     _selected,
 )
-from .formats import network_xml
-from .parse import parse_network_xml, validate_against_schema
+from .formats import network_definition_xml, network_xml
+from .network_definition import (
+    DhcpHost,
+    NetworkDefinition,
+    NetworkIP,
+    parse_definition,
+    parse_dhcp_host,
+    parse_dhcp_range,
+    parse_dns_host,
+    parse_dns_srv,
+    parse_dns_txt,
+    parse_mac,
+    parse_portgroup,
+)
+from .parse import parse_network_xml, parse_xml, validate_against_schema
 from .state import Network
 
 
@@ -62,7 +78,11 @@ class NetworkProcedures(TestProcedures):
         return remote.remote_network_is_persistent_ret(int(self._network(args.net).persistent))
 
     def network_get_bridge_name(self, args: remote.remote_network_get_bridge_name_args):
-        return remote.remote_network_get_bridge_name_ret(self._network(args.net).bridge)
+        network = self._network(args.net)
+        if network.definition.bridge is None:
+            detail = f"network '{network.name}' does not have a bridge name."
+            raise report(api.VIR_ERR_INTERNAL_ERROR, FROM_TEST, detail)
+        return remote.remote_network_get_bridge_name_ret(network.definition.bridge)
 
     def network_create(self, args: remote.remote_network_create_args) -> None:
         network = self._network(args.net)
@@ -86,18 +106,43 @@ class NetworkProcedures(TestProcedures):
     def connect_list_defined_networks(self, args: remote.remote_connect_list_defined_networks_args):
         return remote.remote_connect_list_defined_networks_ret(self._network_names(False)[: args.maxnames])
 
-    def _new_network(self, xml: str) -> Network:
+    def _assign_network(self, xml: str, live: bool) -> Network:
+        """virNetworkObjAssignDef: a new network, or a new definition for the one of this name and UUID."""
         network = parse_network_xml(xml)
-        for existing in self.state.networks.values():
-            if existing.name == network.name or existing.uuid == network.uuid:
-                detail = f"network '{existing.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
+        existing = self._network_with_uuid(network.uuid)
+        if existing is not None:
+            if existing.name != network.name:
+                detail = f"network '{existing.name}' is already defined with uuid {uuid.UUID(bytes=existing.uuid)}"
                 raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_NETWORK, detail)
+            if live and existing.active:
+                detail = f"network is already active as '{existing.name}'"
+                raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK, detail)
+            self._assign_definition(existing, network.definition, live)
+            return existing
+        existing = self.state.networks.get(network.name)
+        if existing is not None:
+            detail = f"network '{network.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_NETWORK, detail)
+        network.active, network.persistent = False, not live
         self.state.networks[network.name] = network
         return network
 
+    @staticmethod
+    def _assign_definition(network: Network, definition: NetworkDefinition, live: bool) -> None:
+        """virNetworkObjUpdateAssignDef."""
+        if live:
+            if network.persistent and network.new_definition is None:
+                network.new_definition = network.definition
+            network.definition = definition
+        else:
+            if network.active:
+                network.new_definition = definition
+            else:
+                network.new_definition, network.definition = None, definition
+            network.persistent = True
+
     def network_define_xml(self, args: remote.remote_network_define_xml_args):
-        network = self._new_network(args.xml)
-        network.active = False
+        network = self._assign_network(args.xml, live=False)
         self._emit_network(network, api.VIR_NETWORK_EVENT_DEFINED)
         return remote.remote_network_define_xml_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
@@ -109,8 +154,8 @@ class NetworkProcedures(TestProcedures):
         return remote.remote_network_define_xml_flags_ret(ret.net)
 
     def network_create_xml(self, args: remote.remote_network_create_xml_args):
-        network = self._new_network(args.xml)
-        network.persistent = False
+        network = self._assign_network(args.xml, live=True)
+        network.active = True
         self._emit_network(network, api.VIR_NETWORK_EVENT_STARTED)
         return remote.remote_network_create_xml_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
@@ -139,3 +184,342 @@ class NetworkProcedures(TestProcedures):
         self._emit_network(network, api.VIR_NETWORK_EVENT_STOPPED)
         if not network.persistent:  # a transient network is gone once stopped
             del self.state.networks[network.name]
+
+    # ------------------------------------------------------------ network update
+    def network_update(self, args: remote.remote_network_update_args) -> None:
+        live_flag, config_flag = api.VIR_NETWORK_UPDATE_AFFECT_LIVE, api.VIR_NETWORK_UPDATE_AFFECT_CONFIG
+        check_flags(args.flags, live_flag | config_flag, FROM_TEST, "testNetworkUpdate")
+        network = self._network_with_uuid(args.net.uuid)
+        if network is None:
+            detail = f"no network with matching uuid '{uuid.UUID(bytes=args.net.uuid)}'"
+            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, detail)
+        flags = args.flags
+        if not flags & (live_flag | config_flag):  # AFFECT_CURRENT
+            flags |= live_flag if network.active else config_flag
+        # virNetworkObjConfigChangeSetup
+        if not network.active and flags & live_flag:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK, "network is not running")
+        if flags & config_flag:
+            if not network.persistent:
+                detail = "cannot change persistent config of a transient network"
+                raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK, detail)
+            if network.active and network.new_definition is None:  # virNetworkObjSetDefTransient
+                network.new_definition = network.definition.copy()
+        live = config = None
+        if flags & live_flag:
+            live = network.definition.copy()
+            update_section(live, args.command, args.section, args.parentIndex, args.xml)
+            _checked_copy(live)
+        if flags & config_flag:
+            config = network.persistent_definition.copy()
+            update_section(config, args.command, args.section, args.parentIndex, args.xml)
+            _checked_copy(config)
+        if config is not None:  # virNetworkObjReplacePersistentDef
+            if network.active:
+                network.new_definition = config
+            else:
+                network.definition = config
+        if live is not None:
+            network.definition = live
+
+
+def _checked_copy(definition: NetworkDefinition) -> NetworkDefinition:
+    """virNetworkDefCopy: the definition written out and read back in, with the reader's checks."""
+    return parse_definition(etree.fromstring(network_definition_xml(definition).encode()))
+
+
+def network_failure(code: int, detail: str) -> Exception:
+    return report(code, api.VIR_FROM_NETWORK, detail)
+
+
+def _invalid(detail: str) -> Exception:
+    return network_failure(api.VIR_ERR_OPERATION_INVALID, detail)
+
+
+def _unknown_command(command: int) -> Exception:
+    return network_failure(api.VIR_ERR_OPERATION_UNSUPPORTED, f"unrecognized network update command code {command}")
+
+
+def _check_element(definition: NetworkDefinition, node: etree._Element, section: str) -> None:
+    if node.tag != section:
+        detail = f"unexpected element <{node.tag}>, expecting <{section}>, while updating network '{definition.name}'"
+        raise network_failure(api.VIR_ERR_XML_ERROR, detail)
+
+
+def _insert(items: list, item, command: int) -> None:
+    items.insert(0 if command == api.VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST else len(items), item)
+
+
+ADDING = (api.VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST, api.VIR_NETWORK_UPDATE_COMMAND_ADD_LAST)
+MODIFY = api.VIR_NETWORK_UPDATE_COMMAND_MODIFY
+DELETE = api.VIR_NETWORK_UPDATE_COMMAND_DELETE
+SECTIONS_WITHOUT_UPDATE = {
+    api.VIR_NETWORK_SECTION_BRIDGE: "bridge",
+    api.VIR_NETWORK_SECTION_DOMAIN: "domain",
+    api.VIR_NETWORK_SECTION_IP: "ip",
+    api.VIR_NETWORK_SECTION_FORWARD: "forward",
+    api.VIR_NETWORK_SECTION_FORWARD_PF: "forward pf",
+}
+
+
+def update_section(definition: NetworkDefinition, command: int, section: int, parent_index: int, xml: str) -> None:
+    """virNetworkDefUpdateSection: one change to one section of the definition, in place."""
+    node = parse_xml(xml, "network_update_xml", api.VIR_FROM_NETWORK)  # any element will do
+    if section in SECTIONS_WITHOUT_UPDATE:
+        detail = f"can't update '{SECTIONS_WITHOUT_UPDATE[section]}' section of network '{definition.name}'"
+        raise network_failure(api.VIR_ERR_OPERATION_UNSUPPORTED, detail)
+    handler = SECTION_UPDATES.get(section)
+    if handler is None:
+        raise network_failure(api.VIR_ERR_OPERATION_UNSUPPORTED, "can't update unrecognized section of network")
+    handler(definition, command, parent_index, node)
+
+
+def _ip_for_dhcp(definition: NetworkDefinition, parent_index: int) -> tuple[NetworkIP | None, Exception | None]:
+    """virNetworkIPDefByIndex: the <ip> at the index, or the one with DHCP, or the first IPv4 or IPv6 one."""
+    if parent_index >= 0:
+        ip = definition.ip_by_index(socket.AF_UNSPEC, parent_index)
+        if ip is None:
+            return None, _invalid(f"couldn't update dhcp host entry - no <ip> element found at index "
+                                  f"{parent_index} in network '{definition.name}'")  # fmt: skip
+        return ip, None
+    ip = next((ip for ip in definition.ips if ip.ranges or ip.hosts), None)
+    ip = ip or definition.ip_by_index(socket.AF_INET, 0) or definition.ip_by_index(socket.AF_INET6, 0)
+    if ip is None:
+        return None, _invalid(f"couldn't update dhcp host entry - no <ip> element found in network '{definition.name}'")
+    return ip, None
+
+
+def _check_single_dhcp(definition: NetworkDefinition, ip: NetworkIP) -> None:
+    family = ip.address_family
+    for other in definition.ips:
+        if other is not ip and other.address_family == family and (other.ranges or other.hosts):
+            kind = "IPv4" if family == socket.AF_INET else "IPv6"
+            raise _invalid(f"dhcp is supported only for a single {kind} address on each network")
+
+
+def _same_mac(first: str | None, second: str | None) -> bool:
+    return first is not None and second is not None and parse_mac(first) == parse_mac(second)
+
+
+def _update_dhcp_host(definition: NetworkDefinition, command: int, parent_index: int, node: etree._Element) -> None:
+    ip, missing = _ip_for_dhcp(definition, parent_index)
+    partial = command == DELETE
+    _check_element(definition, node, "host")
+    if ip is None:
+        raise missing
+    host = parse_dhcp_host(definition.name, ip, node, partial)
+    if not partial and ip.address_family != network_family(host.ip):
+        raise _invalid("the address family of a host entry IP must match the address family of the dhcp "
+                       "element's parent")  # fmt: skip
+    if command == MODIFY:
+        index = next((i for i, old in enumerate(ip.hosts) if _same_mac(host.mac, old.mac)
+                      or (host.ip is not None and host.ip == old.ip)
+                      or (host.name is not None and host.name == old.name)), None)  # fmt: skip
+        if index is None:
+            raise _invalid(f"couldn't locate an existing dhcp host entry with \"mac='{host.mac or 'unknown'}'\" "
+                           f"\"name='{_c_string(host.name)}'\" \"ip='{host.ip or 'unknown'}'\" "
+                           f"in network '{definition.name}'")  # fmt: skip
+        ip.hosts[index] = host
+    elif command in ADDING:
+        _check_single_dhcp(definition, ip)
+        for old in ip.hosts:
+            if (
+                _same_mac(host.mac, old.mac)
+                or (host.name is not None and host.name == old.name)
+                or (host.ip is not None and host.ip == old.ip)
+            ):
+                raise _invalid(f"there is an existing dhcp host entry in network '{definition.name}' that matches "
+                               f"\"<host mac='{host.mac or 'unknown'}' name='{_c_string(host.name)}' "
+                               f"ip='{host.ip or 'unknown'}'/>\"")  # fmt: skip
+        _insert(ip.hosts, host, command)
+    elif command == DELETE:
+        index = next((i for i, old in enumerate(ip.hosts) if _matches_partially(host, old)), None)
+        if index is None:
+            raise _invalid(f"couldn't locate a matching dhcp host entry in network '{definition.name}'")
+        del ip.hosts[index]
+    else:
+        raise _unknown_command(command)
+
+
+def _matches_partially(wanted: DhcpHost, host: DhcpHost) -> bool:
+    """All the attributes given match (a MAC matches any host that has none)."""
+    return (
+        (wanted.mac is None or host.mac is None or parse_mac(wanted.mac) == parse_mac(host.mac))
+        and (wanted.name is None or wanted.name == host.name)
+        and (wanted.ip is None or wanted.ip == host.ip)
+    )
+
+
+def _c_string(text: str | None) -> str:
+    """What glibc's printf writes for a string that may be NULL."""
+    return "(null)" if text is None else text
+
+
+def network_family(address: str | None) -> int:
+    if address is None:
+        return socket.AF_UNSPEC
+    return socket.AF_INET6 if ":" in address else socket.AF_INET
+
+
+def _update_dhcp_range(definition: NetworkDefinition, command: int, parent_index: int, node: etree._Element) -> None:
+    ip, missing = _ip_for_dhcp(definition, parent_index)
+    _check_element(definition, node, "range")
+    if ip is None:
+        raise missing
+    if command == MODIFY:
+        detail = "dhcp ranges cannot be modified, only added or deleted"
+        raise network_failure(api.VIR_ERR_OPERATION_UNSUPPORTED, detail)
+    dhcp_range = parse_dhcp_range(definition.name, ip, node)
+    if ip.address_family != network_family(dhcp_range.start):
+        raise _invalid("the address family of a dhcp range must match the address family of the dhcp "
+                       "element's parent")  # fmt: skip
+    index = next((i for i, old in enumerate(ip.ranges)
+                  if (old.start, old.end) == (dhcp_range.start, dhcp_range.end)), None)  # fmt: skip
+    if command in ADDING:
+        _check_single_dhcp(definition, ip)
+        if index is not None:
+            raise _invalid(f"there is an existing dhcp range entry in network '{definition.name}' that matches "
+                           f"\"<range start='{dhcp_range.start}' end='{dhcp_range.end}'/>\"")  # fmt: skip
+        _insert(ip.ranges, dhcp_range, command)
+    elif command == DELETE:
+        if index is None:
+            raise _invalid(f"couldn't locate a matching dhcp range entry in network '{definition.name}'")
+        del ip.ranges[index]
+    else:
+        raise _unknown_command(command)
+
+
+def _update_forward_interface(definition: NetworkDefinition, command: int, parent_index: int,
+                              node: etree._Element) -> None:  # fmt: skip
+    _check_element(definition, node, "interface")
+    if command == MODIFY:
+        detail = "forward interface entries cannot be modified, only added or deleted"
+        raise network_failure(api.VIR_ERR_OPERATION_UNSUPPORTED, detail)
+    dev = node.get("dev")
+    if dev is None:
+        raise network_failure(api.VIR_ERR_XML_ERROR, "missing dev attribute in <interface> element")
+    interfaces = definition.forward.interfaces
+    if command in ADDING:
+        if dev in interfaces:
+            raise _invalid(f"there is an existing interface entry in network '{definition.name}' that matches "
+                           f"\"<interface dev='{dev}'>\"")  # fmt: skip
+        _insert(interfaces, dev, command)
+    elif command == DELETE:
+        if dev not in interfaces:
+            raise _invalid(f"couldn't find an interface entry in network '{definition.name}' matching "
+                           f"<interface dev='{dev}'>")  # fmt: skip
+        interfaces.remove(dev)
+    else:
+        raise _unknown_command(command)
+
+
+def _update_portgroup(definition: NetworkDefinition, command: int, parent_index: int, node: etree._Element) -> None:
+    _check_element(definition, node, "portgroup")
+    portgroup = parse_portgroup(node)
+    found = next((i for i, old in enumerate(definition.portgroups) if old.name == portgroup.name), None)
+    default = next((i for i, old in reversed(list(enumerate(definition.portgroups))) if old.default), None)
+    if found is None and command in (MODIFY, DELETE):
+        raise _invalid(f"couldn't find a portgroup entry in network '{definition.name}' matching "
+                       f"<portgroup name='{portgroup.name}'>")  # fmt: skip
+    if found is not None and command in ADDING:
+        raise _invalid(f"there is an existing portgroup entry in network '{definition.name}' that matches "
+                       f"\"<portgroup name='{portgroup.name}'>\"")  # fmt: skip
+    if command != DELETE and portgroup.default and default is not None and default != found:
+        raise _invalid(f"a different portgroup entry in network '{definition.name}' is already set as the "
+                       "default. Only one default is allowed.")  # fmt: skip
+    if command == MODIFY:
+        definition.portgroups[found] = portgroup
+    elif command in ADDING:
+        _insert(definition.portgroups, portgroup, command)
+    elif command == DELETE:
+        del definition.portgroups[found]
+    else:
+        raise _unknown_command(command)
+
+
+def _update_dns_host(definition: NetworkDefinition, command: int, parent_index: int, node: etree._Element) -> None:
+    adding = command in ADDING
+    if command == MODIFY:
+        detail = "DNS HOST records cannot be modified, only added or deleted"
+        raise network_failure(api.VIR_ERR_OPERATION_UNSUPPORTED, detail)
+    _check_element(definition, node, "host")
+    host = parse_dns_host(definition.name, node, not adding)
+    hosts = definition.dns.hosts
+    # adding looks only for the address: several addresses may share a name
+    found = [i for i, old in enumerate(hosts)
+             if host.ip == old.ip or (not adding and set(host.names) & set(old.names))]  # fmt: skip
+    if adding:
+        if found:
+            raise _invalid(f"there is already at least one DNS HOST record with a matching field in network "
+                           f"{definition.name}")  # fmt: skip
+        _insert(hosts, host, command)
+    elif command == DELETE:
+        if not found:
+            raise _invalid(f"couldn't locate a matching DNS HOST record in network {definition.name}")
+        if len(found) > 1:
+            raise _invalid(f"multiple matching DNS HOST records were found in network {definition.name}")
+        del hosts[found[0]]
+    else:
+        raise _unknown_command(command)
+
+
+def _update_dns_txt(definition: NetworkDefinition, command: int, parent_index: int, node: etree._Element) -> None:
+    adding = command in ADDING
+    if command == MODIFY:
+        detail = "DNS TXT records cannot be modified, only added or deleted"
+        raise network_failure(api.VIR_ERR_OPERATION_UNSUPPORTED, detail)
+    _check_element(definition, node, "txt")
+    txt = parse_dns_txt(definition.name, node, not adding)
+    txts = definition.dns.txts
+    index = next((i for i, old in enumerate(txts) if old.name == txt.name), None)
+    if adding:
+        if index is not None:
+            raise _invalid(f"there is already a DNS TXT record with name '{txt.name}' in network {definition.name}")
+        _insert(txts, txt, command)
+    elif command == DELETE:
+        if index is None:
+            raise _invalid(f"couldn't locate a matching DNS TXT record in network {definition.name}")
+        del txts[index]
+    else:
+        raise _unknown_command(command)
+
+
+def _update_dns_srv(definition: NetworkDefinition, command: int, parent_index: int, node: etree._Element) -> None:
+    adding = command in ADDING
+    if command == MODIFY:
+        detail = "DNS SRV records cannot be modified, only added or deleted"
+        raise network_failure(api.VIR_ERR_OPERATION_UNSUPPORTED, detail)
+    _check_element(definition, node, "srv")
+    srv = parse_dns_srv(definition.name, node, not adding)
+    srvs = definition.dns.srvs
+    fields = ("domain", "service", "protocol", "target")
+    found = [
+        i
+        for i, old in enumerate(srvs)
+        if all(getattr(srv, name) is None or getattr(srv, name) == getattr(old, name) for name in fields)
+    ]
+    if adding:
+        if found:
+            raise _invalid(f"there is already at least one DNS SRV record matching all specified fields in network "
+                           f"{definition.name}")  # fmt: skip
+        _insert(srvs, srv, command)
+    elif command == DELETE:
+        if not found:
+            raise _invalid(f"couldn't locate a matching DNS SRV record in network {definition.name}")
+        if len(found) > 1:
+            raise _invalid(f"multiple DNS SRV records matching all specified fields were found in network "
+                           f"{definition.name}")  # fmt: skip
+        del srvs[found[-1]]
+    else:
+        raise _unknown_command(command)
+
+
+SECTION_UPDATES = {
+    api.VIR_NETWORK_SECTION_IP_DHCP_HOST: _update_dhcp_host,
+    api.VIR_NETWORK_SECTION_IP_DHCP_RANGE: _update_dhcp_range,
+    api.VIR_NETWORK_SECTION_FORWARD_INTERFACE: _update_forward_interface,
+    api.VIR_NETWORK_SECTION_PORTGROUP: _update_portgroup,
+    api.VIR_NETWORK_SECTION_DNS_HOST: _update_dns_host,
+    api.VIR_NETWORK_SECTION_DNS_TXT: _update_dns_txt,
+    api.VIR_NETWORK_SECTION_DNS_SRV: _update_dns_srv,
+}

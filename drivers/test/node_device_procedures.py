@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from virtrio.drivers.base import Event
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import check_flags, report
+from virtrio.rpc.errors import LibvirtError, check_flags, report
 
 from .common import (
     FROM_TEST,
     TestProcedures,
 )
+from .nodedevs import NEW_DEVICE, NewDevice, TestNodeDevice, parse_new_device, vhba
+
+VHBA_TEMPLATE = "scsi_host11"  # the vHBA libvirt's test driver copies to make one
+VHBA_NAME = "scsi_host12"  # the name each vHBA it makes gets
 
 
 class NodeDeviceProcedures(TestProcedures):
@@ -31,33 +36,28 @@ class NodeDeviceProcedures(TestProcedures):
             flags = {"system": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM,
                      "scsi_host": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST,
                      "fc_host": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST,
-                     "vport_ops": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS}  # fmt: skip
-            devices = [d for d in self.state.node_devices.values()
-                       if not wanted or any(flags.get(cap, 0) & wanted for cap in d.caps)]  # fmt: skip
+                     "vports": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS}  # fmt: skip
+            devices = [
+                d
+                for d in self.state.node_devices.values()
+                if not wanted or any(bit & wanted and d.has_capability(cap) for cap, bit in flags.items())
+            ]
         refs = [remote.remote_nonnull_node_device(d.name) for d in devices] if args.need_results else []
         return remote.remote_connect_list_all_node_devices_ret(refs, len(devices))
 
     def node_num_of_devices(self, args: remote.remote_node_num_of_devices_args):
         check_flags(args.flags, 0, FROM_TEST, "testNodeNumOfDevices")
-        devices = [d for d in self.state.node_devices.values() if args.cap is None or args.cap in d.caps]
+        devices = [d for d in self.state.node_devices.values() if args.cap is None or d.has_capability(args.cap)]
         return remote.remote_node_num_of_devices_ret(len(devices))
 
     def node_list_devices(self, args: remote.remote_node_list_devices_args):
         check_flags(args.flags, 0, FROM_TEST, "testNodeListDevices")
-        names = [d.name for d in self.state.node_devices.values() if args.cap is None or args.cap in d.caps]
+        names = [d.name for d in self.state.node_devices.values() if args.cap is None or d.has_capability(args.cap)]
         return remote.remote_node_list_devices_ret(names[: args.maxnames])
 
     def node_device_lookup_by_name(self, args: remote.remote_node_device_lookup_by_name_args):
         device = self._node_device(args.name)
         return remote.remote_node_device_lookup_by_name_ret(remote.remote_nonnull_node_device(device.name))
-
-    def node_device_lookup_scsi_host_by_wwn(self, args: remote.remote_node_device_lookup_scsi_host_by_wwn_args):
-        check_flags(args.flags, 0, FROM_TEST, "testNodeDeviceLookupSCSIHostByWWN")
-        for device in self.state.node_devices.values():
-            if device.wwnn == args.wwnn and device.wwpn == args.wwpn:
-                ref = remote.remote_nonnull_node_device(device.name)
-                return remote.remote_node_device_lookup_scsi_host_by_wwn_ret(ref)
-        raise report(api.VIR_ERR_NO_NODE_DEVICE, FROM_TEST, None)
 
     def node_device_get_xml_desc(self, args: remote.remote_node_device_get_xml_desc_args):
         check_flags(args.flags, 0, FROM_TEST, "testNodeDeviceGetXMLDesc")
@@ -79,3 +79,64 @@ class NodeDeviceProcedures(TestProcedures):
     def node_device_is_persistent(self, args: remote.remote_node_device_is_persistent_args):
         self._node_device(args.name)
         return remote.remote_node_device_is_persistent_ret(1)
+
+    # ------------------------------------------------------- creating vHBAs
+    def node_device_create_xml(self, args: remote.remote_node_device_create_xml_args):
+        check_flags(args.flags, api.VIR_NODE_DEVICE_CREATE_XML_VALIDATE, FROM_TEST, "testNodeDeviceCreateXML")
+        new = parse_new_device(args.xml_desc, bool(args.flags & api.VIR_NODE_DEVICE_CREATE_XML_VALIDATE))
+        if new.fc_wwns is None:
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NODEDEV, "Device is not a fibre channel HBA")
+        self._vport_parent(new)
+        # testNodeDeviceMockCreateVport: a copy of scsi_host11 with the WWNs asked for
+        template = self.state.node_devices.get(VHBA_TEMPLATE)
+        if template is None:
+            raise _unknown_failure()
+        wwnn, wwpn = new.fc_wwns
+        device = vhba(VHBA_NAME, template.parent, template.host, template.unique_id, wwnn, wwpn, template.fabric_wwn)
+        self.state.node_devices[device.name] = device
+        self._emit_node_device(device.name, api.VIR_NODE_DEVICE_EVENT_CREATED)
+        return remote.remote_node_device_create_xml_ret(remote.remote_nonnull_node_device(device.name))
+
+    def _vport_parent(self, new: NewDevice) -> TestNodeDevice:
+        """virNodeDeviceObjListGetParentHost: the vport capable SCSI host to make the vHBA on."""
+        devices = self.state.node_devices.values()
+        if new.parent is not None:
+            parent = self.state.node_devices.get(new.parent)
+        elif new.parent_wwnn and new.parent_wwpn:
+            parent = next((d for d in devices if d.has_capability("vports") and d.has_capability("fc_host")
+                           and (d.wwnn, d.wwpn) == (new.parent_wwnn, new.parent_wwpn)), None)  # fmt: skip
+        elif new.parent_fabric_wwn:
+            parent = next((d for d in devices if d.has_capability("vports") and d.has_capability("fc_host")
+                           and d.fabric_wwn == new.parent_fabric_wwn), None)  # fmt: skip
+        else:
+            parent = next((d for d in devices if d.has_capability("vports")), None)
+            if parent is None:
+                detail = "Could not find any vport capable device"
+                raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NODEDEV, detail)
+        if parent is None:
+            detail = f"Could not find parent device for '{NEW_DEVICE}'"
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NODEDEV, detail)
+        if not parent.has_capability("vports"):
+            detail = f"Parent device {parent.name} is not capable of vport operations"
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NODEDEV, detail)
+        return parent
+
+    def node_device_destroy(self, args: remote.remote_node_device_destroy_args) -> None:
+        device = self._node_device(args.name)
+        # libvirt's test driver reports these two failures, yet tells the caller it succeeded
+        if not device.has_capability("fc_host"):
+            return
+        if device.parent not in self.state.node_devices:
+            return
+        del self.state.node_devices[device.name]
+        self._emit_node_device(device.name, api.VIR_NODE_DEVICE_EVENT_DELETED)
+
+    def _emit_node_device(self, name: str, event: int) -> None:
+        fields = (remote.remote_nonnull_node_device(name), event, 0)
+        self.state.events.emit(Event("nodedev", api.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, name, fields))
+
+
+def _unknown_failure() -> LibvirtError:
+    """What a client gets when libvirt fails without saying why."""
+    return LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE,
+                        "An error occurred, but the cause is unknown", int1=0, int2=0)  # fmt: skip

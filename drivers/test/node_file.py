@@ -15,8 +15,9 @@ from lxml import etree
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .definition_tuning import iothreads
 from .parse import parse_domain_xml, parse_network_xml, parse_pool_xml
-from .state import Interface, TestState
+from .state import Interface, IOThreadPolling, TestState
 
 TEST_NAMESPACE = "http://libvirt.org/schemas/domain/test/1.0"
 RUN_STATES = {1: api.VIR_DOMAIN_RUNNING, 3: api.VIR_DOMAIN_PAUSED, 5: api.VIR_DOMAIN_SHUTOFF}
@@ -94,8 +95,10 @@ def load_node_file(path: Path) -> TestState:
         wanted = RUN_STATES.get(int(runstate), api.VIR_DOMAIN_RUNNING) if runstate else api.VIR_DOMAIN_RUNNING
         if wanted != api.VIR_DOMAIN_SHUTOFF:
             state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)
-            if wanted == api.VIR_DOMAIN_PAUSED:
-                domain.state, domain.reason = api.VIR_DOMAIN_PAUSED, api.VIR_DOMAIN_PAUSED_USER
+            # libvirt then sets the file's run state with reason 0, whatever it is
+            domain.state, domain.reason = wanted, 0
+        # testDomainGenerateIOThreadInfos: only domains of a node file start with polling settings
+        domain.iothread_polling = [IOThreadPolling(thread.id) for thread in iothreads(domain.definition)]
     for element in root.findall("network"):
         network = parse_network_xml(_element_text(element, base))
         state.networks[network.name] = network

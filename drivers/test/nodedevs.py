@@ -1,8 +1,17 @@
-"""Node devices of test:///default: the computer and two Fibre Channel SCSI hosts."""
+"""Node devices of test:///default: the computer, two Fibre Channel SCSI hosts and a vHBA on
+the first; and what libvirt reads of the XML of a device to create."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+
+from lxml import etree
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import LibvirtError, report
+
+from .parse import parse_document, validate_against_schema
 
 
 @dataclass(frozen=True)
@@ -13,6 +22,19 @@ class TestNodeDevice:
     xml: str
     wwnn: str | None = None
     wwpn: str | None = None
+    # of a SCSI host: its host number, unique ID, fabric WWN, and whether it can make vports
+    host: int | None = None
+    unique_id: int | None = None
+    fabric_wwn: str | None = None
+    vport_ops: bool = False
+
+    def has_capability(self, name: str) -> bool:
+        """virNodeDeviceObjHasCap: a capability of the device's own, or one its SCSI host has."""
+        if name in self.caps:
+            return True
+        return "scsi_host" in self.caps and (
+            (name == "fc_host" and self.wwnn is not None) or (name == "vports" and self.vport_ops)
+        )
 
 
 COMPUTER_XML = """<device>
@@ -54,8 +76,27 @@ def fc_host(host: int, unique_id: int, wwn: str, fabric: str) -> TestNodeDevice:
   </capability>
 </device>
 """
-    return TestNodeDevice(name, "computer", ("scsi_host", "fc_host", "vport_ops"), xml, f"20000000{wwn}",
-                          f"10000000{wwn}")  # fmt: skip
+    return TestNodeDevice(name, "computer", ("scsi_host",), xml, f"20000000{wwn}",
+                          f"10000000{wwn}", host, unique_id, f"20000000{fabric}", vport_ops=True)  # fmt: skip
+
+
+def vhba(name: str, parent: str, host: int, unique_id: int, wwnn: str, wwpn: str, fabric_wwn: str) -> TestNodeDevice:
+    """A virtual HBA: a Fibre Channel SCSI host made on a vport capable one."""
+    xml = f"""<device>
+  <name>{name}</name>
+  <parent>{parent}</parent>
+  <capability type='scsi_host'>
+    <host>{host}</host>
+    <unique_id>{unique_id}</unique_id>
+    <capability type='fc_host'>
+      <wwnn>{wwnn}</wwnn>
+      <wwpn>{wwpn}</wwpn>
+      <fabric_wwn>{fabric_wwn}</fabric_wwn>
+    </capability>
+  </capability>
+</device>
+"""
+    return TestNodeDevice(name, parent, ("scsi_host",), xml, wwnn, wwpn, host, unique_id, fabric_wwn)
 
 
 def default_node_devices() -> dict[str, TestNodeDevice]:
@@ -63,5 +104,112 @@ def default_node_devices() -> dict[str, TestNodeDevice]:
         TestNodeDevice("computer", None, ("system",), COMPUTER_XML),
         fc_host(1, 0, "12341234", "43214321"),
         fc_host(2, 1, "56785678", "87658765"),
+        vhba("scsi_host11", "scsi_host1", 11, 10, "2000000034563456", "1000000034563456", "2000000043214321"),
     ]
     return {d.name: d for d in devices}
+
+
+# ------------------------------------------------------------ devices to create
+CAPABILITY_TYPES = ("system", "pci", "usb_device", "usb", "net", "scsi_host", "scsi_target", "scsi", "storage",
+                    "fc_host", "vports", "scsi_generic", "drm", "mdev_types", "mdev", "ccw", "css", "vdpa",
+                    "ap_card", "ap_queue", "ap_matrix", "vpd")  # fmt: skip
+# capabilities a device's XML cannot give at the top level (libvirt reports their enum value)
+NOT_TOP_LEVEL = ("fc_host", "vports", "scsi_generic", "mdev_types", "vdpa", "vpd")
+NEW_DEVICE = "new device"  # the name libvirt gives a device to create while reading its XML
+
+
+@dataclass
+class NewDevice:
+    """What virNodeDeviceDefParse (CREATE_DEVICE) keeps of a device to create that matters here."""
+
+    parent: str | None = None
+    parent_wwnn: str | None = None
+    parent_wwpn: str | None = None
+    parent_fabric_wwn: str | None = None
+    fc_wwns: tuple[str, str] | None = None  # of the first Fibre Channel SCSI host capability
+
+
+def _nodedev_error(code: int, detail: str) -> LibvirtError:
+    return report(code, api.VIR_FROM_NODEDEV, detail)
+
+
+def _enum_attribute(element: etree._Element, values: tuple[str, ...]) -> str:
+    """virXMLPropEnum with VIR_XML_PROP_REQUIRED on the type attribute."""
+    value = element.get("type")
+    if value is None:
+        detail = f"Missing required attribute 'type' in element '{element.tag}'"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    if value not in values:
+        detail = f"Invalid value for attribute 'type' in element '{element.tag}': '{value}'."
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return value
+
+
+def parse_new_device(text: str, validate: bool) -> NewDevice:
+    if validate:
+        validate_against_schema(text, "nodedev.rng", "device")
+    root = parse_document(text, "device")
+    for devnode in root.findall("devnode"):
+        _enum_attribute(devnode, ("dev", "link"))
+    parent = root.find("parent")
+    device = NewDevice()
+    if parent is not None:
+        device.parent = parent.xpath("string()") or None
+        device.parent_wwnn, device.parent_wwpn = parent.get("wwnn") or None, parent.get("wwpn") or None
+        device.parent_fabric_wwn = parent.get("fabric_wwn") or None
+    if device.parent_wwnn and not device.parent_wwpn:
+        detail = f"when providing parent wwnn='{device.parent_wwnn}', the wwpn must also be provided"
+        raise _nodedev_error(api.VIR_ERR_XML_ERROR, detail)
+    if device.parent_wwpn and not device.parent_wwnn:
+        detail = f"when providing parent wwpn='{device.parent_wwpn}', the wwnn must also be provided"
+        raise _nodedev_error(api.VIR_ERR_XML_ERROR, detail)
+    capabilities = root.findall("capability")
+    if not capabilities:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no device capabilities for '{NEW_DEVICE}'")
+    for capability in capabilities:
+        kind = _enum_attribute(capability, CAPABILITY_TYPES)
+        if kind in NOT_TOP_LEVEL:
+            detail = f"unknown capability type '{CAPABILITY_TYPES.index(kind)}' for '{NEW_DEVICE}'"
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
+        if kind == "system":
+            _check_system(capability)
+        if kind == "scsi_host":
+            wwns = _scsi_host_wwns(capability)
+            if wwns is not None and device.fc_wwns is None:
+                device.fc_wwns = wwns
+    return device
+
+
+def _check_system(capability: etree._Element) -> None:
+    """virNodeDevCapSystemParseXML's checks: the hardware's UUID is required."""
+    raw = capability.xpath("string(./hardware/uuid[1])")
+    if not raw:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no system UUID supplied for '{NEW_DEVICE}'")
+    try:
+        uuid.UUID(raw.strip())
+    except ValueError:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"malformed uuid element for '{NEW_DEVICE}'") from None
+
+
+def _scsi_host_wwns(capability: etree._Element) -> tuple[str, str] | None:
+    """virNodeDevCapSCSIHostParseXML for a device to create: the WWNs of its fc_host capability."""
+    wwns = None
+    for inner in capability.findall("capability"):
+        kind = inner.get("type")
+        if kind is None:
+            detail = f"missing SCSI host capability type for '{NEW_DEVICE}'"
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
+        if kind == "fc_host":
+            wwnn, wwpn = inner.findtext("wwnn") or None, inner.findtext("wwpn") or None
+            # libvirt would make up the missing ones, but only for a hypervisor it knows
+            if wwnn is None:
+                detail = f"no WWNN supplied for '{NEW_DEVICE}', and auto-generation failed"
+                raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
+            if wwpn is None:
+                detail = f"no WWPN supplied for '{NEW_DEVICE}', and auto-generation failed"
+                raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
+            wwns = (wwnn, wwpn)
+        elif kind != "vport_ops":
+            detail = f"unknown SCSI host capability type '{kind}' for '{NEW_DEVICE}'"
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
+    return wwns

@@ -12,6 +12,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from .domain_definition import canonical_definition, kibibytes, xml_error
+from .network_definition import parse_definition
 from .state import Domain, Network, Pool, TestState
 
 
@@ -30,33 +31,52 @@ DOCUMENTS = {
     "domainsnapshot": ("(domain_snapshot)", api.VIR_FROM_DOMAIN_SNAPSHOT),
     "domaincheckpoint": ("(domain_checkpoint)", api.VIR_FROM_DOMAIN_CHECKPOINT),
     "source": ("(storage_source_specification)", api.VIR_FROM_STORAGE),
+    "secret": ("(definition_of_secret)", api.VIR_FROM_SECRET),
+    "filter": ("(nwfilter_definition)", api.VIR_FROM_NWFILTER),
+    "filterbinding": ("(nwfilterbinding_definition)", api.VIR_FROM_NWFILTER),
+    "interface": ("(interface_definition)", api.VIR_FROM_INTERFACE),
+    "device": ("(node_device_definition)", api.VIR_FROM_NODEDEV),
 }
 
 
-def syntax_error(text: str, source: str, error_domain: int, error: etree.XMLSyntaxError, log) -> Exception:
-    """libvirt's report of malformed XML: where, libxml2's message, the line, a pointer."""
-    entries = list(log)
-    entry = entries[0] if entries else None  # libvirt keeps the first report and ignores the rest
-    line = entry.line if entry is not None else error.lineno
-    message = entry.message if entry is not None else error.msg
-    column = max((entry.column if entry is not None else error.offset) - 1, 0)
-    lines = text.splitlines() or [""]
-    context = lines[min(max(line, 1), len(lines)) - 1]
-    pointer = "".join("\t" if c == "\t" else "-" for c in context[:column]) + "^"
-    return report(api.VIR_ERR_XML_DETAIL, error_domain, f"{source}:{line}: {message}\n{context}\n{pointer}")
+def syntax_error(text: str, source: str, error_domain: int, entry: etree._LogEntry) -> Exception:
+    """libvirt's report of libxml2's first fatal error: where, the message, the line, a pointer."""
+    lines = text.split("\n")
+    line = lines[entry.line - 1].split("\r", 1)[0] if 0 < entry.line <= len(lines) else ""
+    context = line or "(null)"  # libvirt prints an empty context line through a NULL string
+    pointer = "".join("\t" if c == "\t" else "-" for c in line[: max(entry.column - 1, 0)]) + "^"
+    return report(api.VIR_ERR_XML_DETAIL, error_domain, f"{source}:{entry.line}: {entry.message}\n{context}\n{pointer}")
+
+
+def parse_xml(text: str, source: str, error_domain: int) -> etree._Element:
+    """virXMLParse's document, or its errors: libxml2's first fatal one, or none at all."""
+    data = text.encode("utf-8", "surrogateescape")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)  # its own log: this document's errors
+    root = None
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        fatal = [entry for entry in parser.error_log if entry.level_name == "FATAL"]
+        if fatal:  # libvirt keeps the first report and ignores the rest
+            raise syntax_error(text, source, error_domain, fatal[0]) from None
+        # libxml2 builds the document in spite of errors that are not fatal (undeclared prefixes)
+        try:
+            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, recover=True))
+        except etree.XMLSyntaxError:
+            root = None
+    if root is None:
+        raise report(api.VIR_ERR_XML_ERROR, error_domain, f"failed to parse xml document '{source}'")
+    return root
 
 
 def parse_document(text: str, root_tag: str) -> etree._Element:
     """The parsed document, or the errors libvirt's parser gives: malformed XML, or a
     document of another kind."""
     source, error_domain = DOCUMENTS[root_tag]
-    parser = etree.XMLParser()  # its own error log: only this document's errors
-    try:
-        root = etree.fromstring(text.encode(), parser)
-    except etree.XMLSyntaxError as error:
-        raise syntax_error(text, source, error_domain, error, parser.error_log) from None
-    if root.tag != root_tag:
-        detail = f"expecting root element of '{root_tag}', not '{root.tag}'"
+    root = parse_xml(text, source, error_domain)
+    name = root.tag.rpartition("}")[2]  # a recovered document may keep an undeclared prefix in the name
+    if name != root_tag:
+        detail = f"expecting root element of '{root_tag}', not '{name}'"
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
     return root
 
@@ -154,22 +174,6 @@ def parse_pool_xml(text: str) -> Pool:
 
 
 def parse_network_xml(text: str) -> Network:
-    root = parse_document(text, "network")
-    name = root.findtext("name")
-    if not name:
-        raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_NETWORK, "missing name information")
-    network_uuid = uuid_of(root, api.VIR_FROM_NETWORK)
-    bridge = root.find("bridge")
-    forward = root.find("forward")
-    ip = root.find("ip")
-    ranges = [(r.get("start"), r.get("end")) for r in root.findall("ip/dhcp/range")]
-    return Network(
-        name,
-        network_uuid,
-        bridge.get("name", "virbr0") if bridge is not None else "virbr0",
-        forward_mode=forward.get("mode", "nat") if forward is not None else None,
-        forward_dev=forward.get("dev") if forward is not None else None,
-        ip_address=ip.get("address") if ip is not None else None,
-        netmask=ip.get("netmask") if ip is not None else None,
-        dhcp_ranges=ranges,
-    )
+    """virNetworkDefParse: a network, not yet running, of the definition the XML gives."""
+    definition = parse_definition(parse_document(text, "network"))
+    return Network(definition.name, definition.uuid, definition.bridge or "", definition=definition)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import check_flags, report
 
 from . import snapshots
 from .common import (
+    FROM_TEST,
     TestProcedures,
     _nonnull_domain,
 )
@@ -50,12 +51,14 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_snapshot_list_names_ret([s.name for s in chosen][: args.maxnames])
 
     def domain_snapshot_list_all_children(self, args: remote.remote_domain_snapshot_list_all_children_args):
+        check_flags(args.flags, snapshots.CHILDREN_FLAGS, FROM_TEST, "testDomainSnapshotListAllChildren")
         domain, tree, snapshot = self._snapshot(args.snapshot)
         chosen = tree.select(args.flags, below=snapshot.name)
         refs = [self._snapshot_ref(domain, s.name) for s in chosen] if args.need_results else []
         return remote.remote_domain_snapshot_list_all_children_ret(refs, len(chosen))
 
     def domain_snapshot_num_children(self, args: remote.remote_domain_snapshot_num_children_args):
+        check_flags(args.flags, snapshots.CHILDREN_FLAGS, FROM_TEST, "testDomainSnapshotNumChildren")
         _, tree, snapshot = self._snapshot(args.snap)
         return remote.remote_domain_snapshot_num_children_ret(len(tree.select(args.flags, below=snapshot.name)))
 

@@ -17,6 +17,7 @@ FROM_DOMAIN_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
 STATE_NAMES = {api.VIR_DOMAIN_RUNNING: "running", api.VIR_DOMAIN_PAUSED: "paused", api.VIR_DOMAIN_SHUTOFF: "shutoff"}
 LIST = {name.removeprefix("VIR_DOMAIN_SNAPSHOT_LIST_"): value
         for name, value in api.ENUM_TYPES["virDomainSnapshotListFlags"].items()}  # fmt: skip
+CHILDREN_FLAGS = sum(set(LIST.values()))  # DESCENDANTS, TOPOLOGICAL and every filter: what children calls accept
 
 
 @dataclass
@@ -81,7 +82,8 @@ class SnapshotTree:
         self.current = snapshot.name
 
     def children(self, name: str | None) -> list[Snapshot]:
-        return [s for s in self.snapshots.values() if s.parent == name]
+        """Newest first, as libvirt links each new snapshot in front of its siblings."""
+        return [s for s in reversed(self.snapshots.values()) if s.parent == name]
 
     def descendants(self, name: str) -> list[Snapshot]:
         found = []

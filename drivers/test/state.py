@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -14,6 +15,10 @@ from virtrio.drivers.base import EventSource
 from virtrio.protocol.generated import libvirt_api as api
 
 from .domain_definition import copied_definition, disk_summaries, interface_summaries
+from .network_definition import NetworkDefinition, default_definition
+
+if TYPE_CHECKING:
+    from .interface_definition import InterfaceDefinition
 
 DOMAIN_STATES = {
     api.VIR_DOMAIN_NOSTATE: "nostate",
@@ -58,6 +63,37 @@ class GuestInterface:
 
 
 @dataclass
+class GuestState:
+    """What libvirt's test driver keeps beside each domain (its private data): the guest's
+    frozen filesystems and clock. It belongs to the domain, not to any of its definitions."""
+
+    frozen: dict[str, bool] = field(default_factory=lambda: {"/": False, "/boot": False})
+    seconds: int = 627319920
+    nseconds: int = 0
+
+    def control_info(self) -> tuple[int, int, int]:
+        """(state, details, stateTime): the test driver derives them from the guest's clock."""
+        if 0 < self.seconds < 10000:
+            return api.VIR_DOMAIN_CONTROL_JOB, 0, self.seconds
+        if 10000 <= self.seconds < 30000:
+            return api.VIR_DOMAIN_CONTROL_OCCUPIED, 0, self.seconds - 10000
+        if 30000 <= self.seconds < 60000:
+            # the remainder picks the reason: none, unknown, monitor, internal
+            return api.VIR_DOMAIN_CONTROL_ERROR, self.seconds % 4, self.seconds - 30000
+        return api.VIR_DOMAIN_CONTROL_OK, 0, 0
+
+
+@dataclass
+class IOThreadPolling:
+    """What libvirt's test driver keeps of an IOThread beside the definition (testIOThreadInfo)."""
+
+    iothread_id: int
+    poll_max_ns: int = 32768
+    poll_grow: int = 0
+    poll_shrink: int = 0
+
+
+@dataclass
 class Domain:
     name: str
     uuid: bytes
@@ -84,6 +120,15 @@ class Domain:
     messages: list[str] = field(default_factory=list)  # tainting and deprecation, for dominfo
     scheduler_weight: int = 50
     blkio_weight: int = 0
+    # IOThreads' polling settings, whichever definition they were added to (priv->iothreads)
+    iothread_polling: list[IOThreadPolling] = field(default_factory=list)
+    guest: GuestState = field(default_factory=GuestState)
+
+    def keep_object_state(self, existing: Domain) -> None:
+        """A new definition of an existing domain: libvirt keeps the domain object, so what
+        belongs to the object and not to a definition carries over."""
+        self.uuid, self.autostart, self.managed_save = existing.uuid, existing.autostart, existing.managed_save
+        self.iothread_polling, self.guest = existing.iothread_polling, existing.guest
 
     @property
     def defined_vcpus(self) -> int:
@@ -114,15 +159,23 @@ class Domain:
 class Network:
     name: str
     uuid: bytes
-    bridge: str
+    bridge: str  # the bridge of test:///default's network, when no definition is given
     active: bool = True
     autostart: bool = False
     persistent: bool = True
-    forward_mode: str | None = "nat"  # None: an isolated network
-    forward_dev: str | None = None
-    ip_address: str | None = "192.168.122.1"
-    netmask: str | None = "255.255.255.0"
-    dhcp_ranges: list[tuple[str, str]] = field(default_factory=lambda: [("192.168.122.2", "192.168.122.254")])
+    # the live definition (libvirt's def); None: test:///default's network on the bridge above
+    definition: NetworkDefinition | None = None
+    # the persistent definition to use once it stops (libvirt's newDef), when one was set apart
+    new_definition: NetworkDefinition | None = None
+
+    def __post_init__(self) -> None:
+        if self.definition is None:
+            self.definition = default_definition(self.name, self.uuid, self.bridge)
+
+    @property
+    def persistent_definition(self) -> NetworkDefinition:
+        """virNetworkObjGetPersistentDef."""
+        return self.new_definition or self.definition
 
 
 @dataclass
@@ -145,6 +198,7 @@ class Interface:
     name: str
     mac: str
     active: bool = True
+    definition: InterfaceDefinition | None = None  # None: an ethernet interface known by name and MAC only
 
 
 class TestState:

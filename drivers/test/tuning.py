@@ -49,13 +49,6 @@ def blkio_parameters(domain: Domain) -> list[remote.remote_typed_param]:
     return params + [typed(name, api.VIR_TYPED_PARAM_STRING, "") for name in strings]
 
 
-def numa_parameters(domain: Domain) -> list[remote.remote_typed_param]:
-    return [
-        typed(api.VIR_DOMAIN_NUMA_MODE, api.VIR_TYPED_PARAM_INT, api.VIR_DOMAIN_NUMATUNE_MEM_STRICT),
-        typed(api.VIR_DOMAIN_NUMA_NODESET, api.VIR_TYPED_PARAM_STRING, ""),
-    ]
-
-
 def state_stats(domain: Domain) -> list[remote.remote_typed_param]:
     return [
         typed("state.state", api.VIR_TYPED_PARAM_INT, domain.state),
@@ -84,13 +77,3 @@ PERF_EVENTS = (
     api.VIR_PERF_PARAM_PAGE_FAULTS_MIN, api.VIR_PERF_PARAM_PAGE_FAULTS_MAJ, api.VIR_PERF_PARAM_ALIGNMENT_FAULTS,
     api.VIR_PERF_PARAM_EMULATION_FAULTS,
 )  # fmt: skip
-BANDWIDTH = ("inbound.average", "inbound.peak", "inbound.burst", "inbound.floor", "outbound.average",
-             "outbound.peak", "outbound.burst")  # fmt: skip
-
-
-def perf_events(enabled: set[str]) -> list[remote.remote_typed_param]:
-    return [typed(name, api.VIR_TYPED_PARAM_BOOLEAN, int(name in enabled)) for name in PERF_EVENTS]
-
-
-def interface_parameters() -> list[remote.remote_typed_param]:
-    return [typed(name, api.VIR_TYPED_PARAM_UINT, 0) for name in BANDWIDTH]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
 
-from . import cpu_models, tuning
+from . import cpu_models, save_image, tuning
 from .common import FROM_TEST, TestProcedures
 from .formats import domain_xml
 from .parse import parse_domain_xml
@@ -22,7 +21,6 @@ HOST_CPU_STATS = (
     (api.VIR_NODE_CPU_STATS_IOWAIT, 763600000),
 )
 ONLINE_CPUS = (0, 2, 4)  # the test host has 8 CPUs, of which these are online
-SAVE_MAGIC = b"virtrio-test-domain-save\n"
 
 
 def _all_cpus_map(maplen: int, cpus: int) -> bytes:
@@ -57,20 +55,6 @@ class VcpuAndSaveProcedures(TestProcedures):
             )
         return remote.remote_connect_get_cpu_model_names_ret(list(names) if args.need_results else [], len(names))
 
-    def domain_get_perf_events(self, args: remote.remote_domain_get_perf_events_args):
-        tuning.check_tuning_flags(args.flags, "testDomainGetPerfEvents")
-        self._domain(args.dom)
-        return remote.remote_domain_get_perf_events_ret(tuning.perf_events(set()))
-
-    def domain_get_interface_parameters(self, args: remote.remote_domain_get_interface_parameters_args):
-        tuning.check_tuning_flags(args.flags, "testDomainGetInterfaceParameters")
-        domain = self._domain(args.dom)
-        if domain.find_interface(args.device) is None:
-            detail = f"Can't find device '{args.device}'"
-            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
-        params, count = tuning.limited(tuning.interface_parameters(), args.nparams)
-        return remote.remote_domain_get_interface_parameters_ret(params, count)
-
     def domain_get_vcpus(self, args: remote.remote_domain_get_vcpus_args):
         domain = self._domain(args.dom)
         self._check_active(domain)
@@ -88,12 +72,6 @@ class VcpuAndSaveProcedures(TestProcedures):
         count = min(domain.vcpus, args.ncpumaps)
         return remote.remote_domain_get_vcpu_pin_info_ret(_all_cpus_map(args.maplen, self._host_cpus()) * count,
                                                           count)  # fmt: skip
-
-    def domain_get_emulator_pin_info(self, args: remote.remote_domain_get_emulator_pin_info_args):
-        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
-                    "testDomainGetEmulatorPinInfo")  # fmt: skip
-        self._domain(args.dom)
-        return remote.remote_domain_get_emulator_pin_info_ret(_all_cpus_map(args.maplen, self._host_cpus()), 1)
 
     def domain_pin_vcpu_flags(self, args: remote.remote_domain_pin_vcpu_flags_args) -> None:
         check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
@@ -156,15 +134,12 @@ class VcpuAndSaveProcedures(TestProcedures):
         self._domain(args.dom).managed_save = False
 
     def domain_save_flags(self, args: remote.remote_domain_save_flags_args) -> None:
-        allowed = api.VIR_DOMAIN_SAVE_BYPASS_CACHE | api.VIR_DOMAIN_SAVE_RUNNING | api.VIR_DOMAIN_SAVE_PAUSED
-        check_flags(args.flags, allowed, FROM_TEST, "testDomainSaveFlags")
+        check_flags(args.flags, 0, FROM_TEST, "testDomainSaveFlags")
+        if args.dxml is not None:
+            raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, "xml modification unsupported")
         domain = self._domain(args.dom)
         self._check_active(domain)
-        try:
-            Path(args.to).write_bytes(SAVE_MAGIC + domain_xml(domain, True).encode())
-        except OSError as error:
-            detail = f"saving domain '{domain.name}' to '{args.to}': {error.strerror}"
-            raise report(api.VIR_ERR_SYSTEM_ERROR, FROM_TEST, detail) from None
+        save_image.write_image(args.to, domain.name, domain_xml(domain))  # the running definition, as libvirt
         self._save_state(domain)
         if not domain.persistent:
             self.state.remove_domain(domain)
@@ -173,19 +148,20 @@ class VcpuAndSaveProcedures(TestProcedures):
         self.domain_save_flags(remote.remote_domain_save_flags_args(args.dom, args.to, None, 0))
 
     def domain_restore_flags(self, args: remote.remote_domain_restore_flags_args) -> None:
-        allowed = api.VIR_DOMAIN_SAVE_BYPASS_CACHE | api.VIR_DOMAIN_SAVE_RUNNING | api.VIR_DOMAIN_SAVE_PAUSED
-        check_flags(args.flags, allowed, FROM_TEST, "testDomainRestoreFlags")
-        try:
-            data = Path(args.from_).read_bytes()
-        except OSError as error:
-            detail = f"cannot read domain image '{args.from_}': {error.strerror}"
-            raise report(api.VIR_ERR_SYSTEM_ERROR, FROM_TEST, detail) from None
-        if not data.startswith(SAVE_MAGIC):
-            raise report(api.VIR_ERR_INTERNAL_ERROR, FROM_TEST, "mismatched header magic")
-        saved = parse_domain_xml(data[len(SAVE_MAGIC) :].decode(), self.state)
-        domain = self.state.domains.get(saved.name) or saved
+        check_flags(args.flags, 0, FROM_TEST, "testDomainRestoreFlags")
+        if args.dxml is not None:
+            raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, "xml modification unsupported")
+        saved = parse_domain_xml(save_image.read_image(args.from_), self.state)
+        domain = self.state.domain_by_uuid(saved.uuid) or saved
+        if domain is not saved and domain.name != saved.name:
+            detail = f"domain '{domain.name}' is already defined with uuid {domain.uuid_text}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
+        if domain is saved and saved.name in self.state.domains:
+            detail = f"domain '{saved.name}' already exists with uuid {self.state.domains[saved.name].uuid_text}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
         if domain.active:
-            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"domain '{domain.name}' is already active")
+            detail = f"domain '{domain.name}' is already active"
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, detail)
         if domain is saved:
             domain.persistent = False
             self.state.add_domain(domain)

@@ -45,7 +45,7 @@ def test_calls_and_errors(shared_daemon: DaemonProcess) -> None:
         except libvirt.libvirtError as error:
             print(error.get_error_code(), error.get_error_domain(), error.get_error_message())
         try:
-            conn.secretLookupByUUIDString("00000000-0000-0000-0000-000000000000")
+            dom.guestInfo()
         except libvirt.libvirtError as error:
             print(error.get_error_code(), error.get_error_message())
         try:
@@ -69,7 +69,7 @@ def test_calls_and_errors(shared_daemon: DaemonProcess) -> None:
     assert lines[3] == "['test']"
     assert lines[4] == "virbr0 [2, 107374182400, 0, 107374182400]"
     assert lines[5] == "42 12 Domain not found"
-    assert lines[6] == "3 this function is not supported by the connection driver: virSecretLookupByUUID"
+    assert lines[6] == "3 this function is not supported by the connection driver: virDomainGetGuestInfo"
     assert lines[7] == "8 unsupported flags (0x80) in function testDomainGetState"
     assert lines[8] == "29 operation forbidden: read only access prevents virDomainDestroy"
 

@@ -58,9 +58,9 @@ def test_read_only_socket_refuses_suspend(shared_daemon: DaemonProcess) -> None:
 def test_errors_read_as_libvirts(shared_daemon: DaemonProcess) -> None:
     result = virsh(shared_daemon, "dominfo", "nosuch")
     assert result.returncode == 1 and "error: failed to get domain 'nosuch'" in result.stderr
-    result = virsh(shared_daemon, "secret-list")
+    result = virsh(shared_daemon, "guestinfo", "test")
     assert result.returncode == 1
-    assert "this function is not supported by the connection driver: virConnectNumOfSecrets" in result.stderr
+    assert "this function is not supported by the connection driver: virDomainGetGuestInfo" in result.stderr
 
 
 def test_state_changes_and_resets_with_the_last_connection(daemon: DaemonProcess) -> None:

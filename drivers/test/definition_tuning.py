@@ -1,0 +1,569 @@
+"""The tuning parts of a domain definition, read and changed as libvirt's domain_conf does.
+
+IOThreads, the pins of <cputune>, <numatune>, interface bandwidth, disk <iotune>, <perf>
+events and lifecycle actions all live in the definition's canonical elements (see
+domain_definition.py), so `dumpxml` shows them as libvirtd does. An IOThread libvirt filled
+in by itself ("autofill") carries a comment child, which no XML output shows and which a
+copy of the definition drops, as libvirt's virDomainDefCopy forgets the flag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
+
+from .domain_definition import make_element
+from .tuning import PERF_EVENTS
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+CPUMASK_LEN = 16384  # VIR_DOMAIN_CPUMASK_LEN
+AUTOFILL = "autofill"
+NUMATUNE_MODES = ("strict", "preferred", "interleave", "restrictive")
+LIFECYCLE_EVENTS = ("poweroff", "reboot", "crash")
+LIFECYCLE_ACTIONS = ("destroy", "restart", "rename-restart", "preserve", "coredump-destroy", "coredump-restart")
+# <cputune>'s children in the order virDomainCputuneDefFormat writes them
+CPUTUNE_ORDER = _names("""shares period quota global_period global_quota emulator_period emulator_quota
+iothread_period iothread_quota vcpupin emulatorpin iothreadpin emulatorsched vcpusched iothreadsched cachetune
+memorytune""")
+IOTUNE_FIELDS = _names("""total_bytes_sec read_bytes_sec write_bytes_sec total_iops_sec read_iops_sec
+write_iops_sec total_bytes_sec_max read_bytes_sec_max write_bytes_sec_max total_iops_sec_max read_iops_sec_max
+write_iops_sec_max size_iops_sec group_name total_bytes_sec_max_length read_bytes_sec_max_length
+write_bytes_sec_max_length total_iops_sec_max_length read_iops_sec_max_length write_iops_sec_max_length""")
+RATE_ATTRIBUTES = ("average", "peak", "floor", "burst")  # as virNetDevBandwidthRateFormat writes them
+MAC = re.compile(r"[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}(?:$|[\x00- ])")
+
+
+# --- bitmaps (virbitmap.c) -------------------------------------------------------------
+
+
+def parse_bitmap(text: str, size: int = CPUMASK_LEN) -> set[int]:
+    """virBitmapParse: "0-3,^2,7" into its bits, none at or beyond size."""
+
+    def failed() -> Exception:
+        return report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"Failed to parse bitmap '{text}'")
+
+    def number(position: int, leading_digit: bool) -> tuple[int, int]:
+        match = re.compile(r"\s*[+-]?\d+" if not leading_digit else r"\d+").match(text, position)
+        if match is None or not -(2**31) <= int(match.group()) < 2**31:
+            raise failed()
+        return int(match.group()), match.end()
+
+    def skip_spaces(position: int) -> int:
+        while position < len(text) and text[position] in " \t\n\v\f\r":
+            position += 1
+        return position
+
+    bits: set[int] = set()
+    position = skip_spaces(0)
+    if position == len(text):
+        raise failed()
+    while position < len(text):
+        negative = text[position] == "^"
+        position += negative
+        if position == len(text) or not text[position].isdigit():
+            raise failed()
+        start, position = number(position, True)
+        position = skip_spaces(position)
+        if position == len(text) or text[position] == ",":
+            if start >= size:
+                raise failed()
+            bits.discard(start) if negative else bits.add(start)
+        elif text[position] == "-":
+            if negative:
+                raise failed()
+            last, position = number(skip_spaces(position + 1), False)
+            if last < start or last >= size:
+                raise failed()
+            bits.update(range(start, last + 1))
+            position = skip_spaces(position)
+        if position == len(text):
+            break
+        if text[position] != ",":
+            raise failed()
+        position = skip_spaces(position + 1)
+    return bits
+
+
+def format_bitmap(bits: Iterable[int]) -> str:
+    """virBitmapFormat: runs of set bits as "0-3,5"."""
+    ranges: list[list[int]] = []
+    for bit in sorted(bits):
+        if ranges and ranges[-1][1] == bit - 1:
+            ranges[-1][1] = bit
+        else:
+            ranges.append([bit, bit])
+    return ",".join(str(first) if first == last else f"{first}-{last}" for first, last in ranges)
+
+
+def bitmap_from_bytes(data: bytes) -> set[int]:
+    return {8 * index + bit for index, byte in enumerate(data) for bit in range(8) if byte >> bit & 1}
+
+
+def bitmap_bytes(bits: set[int], length: int) -> bytes:
+    """virBitmapToDataBuf: the bits as bytes, cut or padded to length."""
+    return bytes(sum(1 << bit for bit in range(8) if 8 * index + bit in bits) for index in range(length))
+
+
+def bitmap_data(bits: set[int]) -> bytes:
+    """virBitmapToData: just enough bytes for the highest bit (one when none is set)."""
+    return bitmap_bytes(bits, max(bits) // 8 + 1 if bits else 1)
+
+
+# --- top-level elements ----------------------------------------------------------------
+
+
+def top(definition: list[etree._Element], tag: str) -> etree._Element | None:
+    return next((element for element in definition if element.tag == tag), None)
+
+
+def put_top(definition: list[etree._Element], element: etree._Element) -> None:
+    """Add or replace a top-level element, keeping libvirt's order."""
+    from .domain_definition import TOP_LEVEL_RANK
+
+    drop_top(definition, element.tag)
+    rank = TOP_LEVEL_RANK.get(element.tag, len(TOP_LEVEL_RANK))
+    position = next((i for i, other in enumerate(definition)
+                     if TOP_LEVEL_RANK.get(other.tag, len(TOP_LEVEL_RANK)) > rank), len(definition))  # fmt: skip
+    definition.insert(position, element)
+
+
+def drop_top(definition: list[etree._Element], tag: str) -> None:
+    definition[:] = [element for element in definition if element.tag != tag]
+
+
+def devices(definition: list[etree._Element]) -> etree._Element:
+    found = top(definition, "devices")
+    if found is None:
+        found = make_element("devices")
+        put_top(definition, found)
+    return found
+
+
+# --- cputune: vCPU, emulator and IOThread pins -----------------------------------------
+
+
+def _cputune(definition: list[etree._Element]) -> etree._Element:
+    cputune = top(definition, "cputune")
+    if cputune is None:
+        cputune = make_element("cputune")
+        put_top(definition, cputune)
+    return cputune
+
+
+def _store_cputune(definition: list[etree._Element], cputune: etree._Element) -> None:
+    rank = {tag: position for position, tag in enumerate(CPUTUNE_ORDER)}
+    children = sorted((child for child in cputune if isinstance(child.tag, str)),
+                      key=lambda child: rank.get(child.tag, len(rank)))  # fmt: skip
+    for child in children:
+        cputune.append(child)
+    if not len(children):
+        drop_top(definition, "cputune")
+
+
+def default_cpumask(definition: list[etree._Element]) -> set[int] | None:
+    """The domain's <vcpu cpuset=...>, libvirt's def->cpumask."""
+    vcpu = top(definition, "vcpu")
+    cpuset = vcpu.get("cpuset") if vcpu is not None else None
+    return parse_bitmap(cpuset) if cpuset else None
+
+
+def emulator_pin(definition: list[etree._Element]) -> set[int] | None:
+    cputune = top(definition, "cputune")
+    pin = cputune.find("emulatorpin") if cputune is not None else None
+    return parse_bitmap(pin.get("cpuset", "")) if pin is not None else None
+
+
+def set_emulator_pin(definition: list[etree._Element], cpus: set[int]) -> None:
+    cputune = _cputune(definition)
+    for old in cputune.findall("emulatorpin"):
+        cputune.remove(old)
+    cputune.append(make_element("emulatorpin", cpuset=format_bitmap(cpus)))
+    _store_cputune(definition, cputune)
+
+
+# --- IOThreads -------------------------------------------------------------------------
+
+
+@dataclass
+class IOThread:
+    """One of def->iothreadids: its id, whether libvirt filled it in, its pin."""
+
+    id: int
+    autofill: bool = False
+    attributes: dict[str, str] = field(default_factory=dict)  # thread_pool_min, thread_pool_max
+    cpuset: str | None = None
+
+
+def iothreads(definition: list[etree._Element]) -> list[IOThread]:
+    count = top(definition, "iothreads")
+    ids = top(definition, "iothreadids")
+    if ids is None:  # all filled in by libvirt: they are 1..N
+        total = int(count.text) if count is not None else 0
+        threads = [IOThread(number, autofill=True) for number in range(1, total + 1)]
+    else:
+        threads = []
+        for entry in ids.findall("iothread"):
+            attributes = {name: value for name, value in entry.attrib.items() if name != "id"}
+            autofill = any(isinstance(child, etree._Comment) and child.text == AUTOFILL for child in entry)
+            threads.append(IOThread(int(entry.get("id")), autofill, attributes))
+    cputune = top(definition, "cputune")
+    pins = {}
+    for pin in cputune.findall("iothreadpin") if cputune is not None else []:
+        pins.setdefault(int(pin.get("iothread", "0")), pin.get("cpuset"))
+    for thread in threads:
+        thread.cpuset = pins.get(thread.id)
+    return threads
+
+
+def store_iothreads(definition: list[etree._Element], threads: list[IOThread]) -> None:
+    """What virDomainDefIOThreadsFormat and the iothreadpin part of <cputune> show of threads."""
+    if threads:
+        put_top(definition, make_element("iothreads", str(len(threads))))
+    else:
+        drop_top(definition, "iothreads")
+    if any(not thread.autofill or thread.attributes for thread in threads):
+        ids = make_element("iothreadids")
+        for thread in threads:
+            entry = etree.SubElement(ids, "iothread")
+            entry.set("id", str(thread.id))
+            for name in ("thread_pool_min", "thread_pool_max"):
+                if name in thread.attributes:
+                    entry.set(name, thread.attributes[name])
+            if thread.autofill:
+                entry.append(etree.Comment(AUTOFILL))
+        put_top(definition, ids)
+    else:
+        drop_top(definition, "iothreadids")
+    cputune = _cputune(definition)
+    for old in cputune.findall("iothreadpin"):
+        cputune.remove(old)
+    for thread in threads:
+        if thread.cpuset is not None:
+            cputune.append(make_element("iothreadpin", iothread=str(thread.id), cpuset=thread.cpuset))
+    _store_cputune(definition, cputune)
+
+
+def canonical_iothreads(kept: dict[str, etree._Element]) -> None:
+    """virDomainDefParseIOThreads: the listed ids, then ids filled in up to <iothreads>;
+    and the <iothreadpin>s of <cputune>, which must name one of them."""
+    count_element, ids_element = kept.pop("iothreads", None), kept.pop("iothreadids", None)
+    text = (count_element.text or "").strip() if count_element is not None else ""
+    if count_element is not None and not text.isdigit():
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"invalid iothreads count '{text}'")
+    threads: list[IOThread] = []
+    for entry in ids_element.findall("iothread") if ids_element is not None else []:
+        number = int(entry.get("id", "0"))
+        if any(thread.id == number for thread in threads):
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"duplicate iothread id '{number}' found")
+        attributes = {name: entry.get(name) for name in ("thread_pool_min", "thread_pool_max") if entry.get(name)}
+        threads.append(IOThread(number, False, attributes))
+    wanted = int(text) if text else 0
+    free = [number for number in range(1, wanted + 1) if all(thread.id != number for thread in threads)]
+    threads += [IOThread(number, autofill=True) for number in free[: max(wanted - len(threads), 0)]]
+    definition = [kept.pop("cputune")] if "cputune" in kept else []
+    cputune = definition[0] if definition else None
+    for pin in cputune.findall("iothreadpin") if cputune is not None else []:
+        number = int(pin.get("iothread", "0"))
+        if all(thread.id != number for thread in threads):
+            detail = f"Cannot find 'iothread' : {number}"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        thread = next(thread for thread in threads if thread.id == number)
+        thread.cpuset = format_bitmap(parse_bitmap(pin.get("cpuset", "")))
+    store_iothreads(definition, threads)
+    kept.update((element.tag, element) for element in definition)
+
+
+# --- numatune --------------------------------------------------------------------------
+
+
+@dataclass
+class MemoryTune:
+    """numatune's <memory>: def->numa->memory."""
+
+    specified: bool = False
+    mode: int = api.VIR_DOMAIN_NUMATUNE_MEM_STRICT
+    placement: str | None = None  # "static" or "auto"
+    nodeset: set[int] | None = None
+
+
+def memory_tune(definition: list[etree._Element]) -> MemoryTune:
+    numatune = top(definition, "numatune")
+    memory = numatune.find("memory") if numatune is not None else None
+    if memory is None:
+        return MemoryTune()
+    mode = memory.get("mode", "strict")
+    nodeset = parse_bitmap(memory.get("nodeset")) if memory.get("nodeset") else None
+    placement = memory.get("placement") or ("static" if nodeset is not None else "auto")
+    return MemoryTune(True, NUMATUNE_MODES.index(mode) if mode in NUMATUNE_MODES else 0, placement, nodeset)
+
+
+def _numatune_set(tune: MemoryTune, placement_static: bool, placement: str | None, mode: int,
+                  nodeset: set[int] | None) -> None:  # fmt: skip
+    """virDomainNumatuneSet (placement None: not given, "default": libvirt's to choose)."""
+    if mode == -1 and placement is None and nodeset is None:
+        return
+    if not tune.specified:
+        mode = api.VIR_DOMAIN_NUMATUNE_MEM_STRICT if mode == -1 else mode
+        placement = placement or "default"
+    if mode != -1:
+        tune.mode = mode
+    if nodeset is not None:
+        tune.nodeset = nodeset
+        placement = placement or "static"
+    if placement == "default":
+        placement = "static" if tune.nodeset is not None or placement_static else "auto"
+    if placement == "static" and tune.nodeset is None:
+        detail = "nodeset for NUMA memory tuning must be set if 'placement' is 'static'"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    if placement == "auto":
+        tune.nodeset = None
+    if placement is not None:
+        tune.placement = placement
+    tune.specified = True
+
+
+def _placement_static(definition: list[etree._Element]) -> bool:
+    vcpu = top(definition, "vcpu")
+    return vcpu is None or vcpu.get("placement", "static") == "static"
+
+
+def _store_memory_tune(definition: list[etree._Element], tune: MemoryTune) -> None:
+    numatune = top(definition, "numatune")
+    if numatune is None:
+        numatune = make_element("numatune")
+        put_top(definition, numatune)
+    for old in numatune.findall("memory"):
+        numatune.remove(old)
+    if tune.specified:
+        memory = make_element("memory", mode=NUMATUNE_MODES[tune.mode])
+        if tune.placement == "static":
+            memory.set("nodeset", format_bitmap(tune.nodeset or ()))
+        elif tune.placement:
+            memory.set("placement", tune.placement)
+        numatune.insert(0, memory)
+    if not len(numatune):
+        drop_top(definition, "numatune")
+
+
+def set_memory_tune(definition: list[etree._Element], mode: int, nodeset: set[int] | None) -> None:
+    """virDomainNumatuneSet with no placement given: what testDomainSetNumaParameters asks."""
+    tune = memory_tune(definition)
+    _numatune_set(tune, _placement_static(definition), None, mode, nodeset)
+    _store_memory_tune(definition, tune)
+
+
+def canonical_numatune(kept: dict[str, etree._Element]) -> None:
+    """virDomainNumatuneParseXML, and the automatic vCPU placement that can follow from it."""
+    definition = [kept.pop(tag) for tag in ("numatune", "vcpu") if tag in kept]
+    vcpu = top(definition, "vcpu")
+    if vcpu is not None and vcpu.get("cpuset") is not None:
+        if vcpu.get("placement") == "auto":
+            del vcpu.attrib["cpuset"]  # libvirt reads no cpuset with automatic placement
+        else:
+            cpus = parse_bitmap(vcpu.get("cpuset"))
+            if not cpus:
+                detail = f"Invalid value of 'cpuset': {vcpu.get('cpuset')}"
+                raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+            vcpu.set("cpuset", format_bitmap(cpus))
+    numatune = top(definition, "numatune")
+    memory = numatune.find("memory") if numatune is not None else None
+    placement_static = _placement_static(definition)
+    mode, placement, nodeset = -1, None if placement_static or memory is not None else "auto", None
+    if memory is not None:
+        if memory.get("mode") is not None:
+            if memory.get("mode") not in NUMATUNE_MODES:
+                detail = f"Unsupported NUMA memory tuning mode '{memory.get('mode')}'"
+                raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+            mode = NUMATUNE_MODES.index(memory.get("mode"))
+        if memory.get("placement") is not None:
+            if memory.get("placement") not in ("default", "static", "auto"):
+                detail = f"Unsupported NUMA memory placement mode '{memory.get('placement')}'"
+                raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+            placement = memory.get("placement")
+        if memory.get("nodeset") is not None:
+            nodeset = parse_bitmap(memory.get("nodeset"))
+            if not nodeset:
+                detail = f"Invalid value of 'nodeset': {memory.get('nodeset')}"
+                raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    tune = MemoryTune()
+    _numatune_set(tune, placement_static, placement, mode, nodeset)
+    _store_memory_tune(definition, tune)
+    kept.update((element.tag, element) for element in definition)
+    cputune = kept.get("cputune")
+    pinned = cputune is not None and any(cputune.find(tag) is not None
+                                         for tag in ("vcpupin", "emulatorpin", "iothreadpin"))  # fmt: skip
+    if tune.placement == "auto" and vcpu is not None and not vcpu.get("cpuset") and not pinned:
+        vcpu.set("placement", "auto")
+
+
+# --- interfaces and their bandwidth ----------------------------------------------------
+
+
+def find_interface(definition: list[etree._Element], device: str) -> etree._Element:
+    """virDomainNetFind: by MAC when device reads as one, else by host-side name."""
+    interfaces = devices(definition).findall("interface")
+    if MAC.match(device):
+        wanted = [int(part, 16) for part in re.findall(r"[0-9a-fA-F]{1,2}", device)[:6]]
+        for interface in interfaces:
+            mac = interface.find("mac")
+            address = mac.get("address", "") if mac is not None else ""
+            if [int(part, 16) for part in address.split(":") if part] == wanted:
+                return interface
+    else:
+        for interface in interfaces:
+            target = interface.find("target")
+            if target is not None and target.get("dev") == device:
+                return interface
+    raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"'{device}' is not a known interface")
+
+
+def bandwidth(interface: etree._Element) -> tuple[dict[str, int] | None, dict[str, int] | None] | None:
+    """The interface's (inbound, outbound) rates, None for either it lacks; None without <bandwidth>."""
+    element = interface.find("bandwidth")
+    if element is None:
+        return None
+    rates = []
+    for tag in ("inbound", "outbound"):
+        rate = element.find(tag)
+        rates.append(None if rate is None else {name: int(rate.get(name, "0")) for name in RATE_ATTRIBUTES})
+    return rates[0], rates[1]
+
+
+def set_bandwidth(interface: etree._Element, inbound: dict[str, int] | None, outbound: dict[str, int] | None) -> None:
+    from .domain_definition import CHILD_ORDER
+
+    for old in interface.findall("bandwidth"):
+        interface.remove(old)
+    element = make_element("bandwidth")
+    for tag, rate in (("inbound", inbound), ("outbound", outbound)):
+        if rate is not None and (rate["average"] or rate["floor"]):
+            child = etree.SubElement(element, tag)
+            for name in RATE_ATTRIBUTES:
+                if rate[name]:
+                    child.set(name, str(rate[name]))
+    interface.append(element)
+    rank = {tag: position for position, tag in enumerate(CHILD_ORDER["interface"])}
+    for child in sorted(interface, key=lambda child: rank.get(child.tag, len(rank))):
+        interface.append(child)
+
+
+# --- disks and their I/O tuning --------------------------------------------------------
+
+
+def find_disk(definition: list[etree._Element], name: str) -> etree._Element | None:
+    """virDomainDiskByName allowing ambiguity: by target, or by source for a path."""
+    for disk in devices(definition).findall("disk"):
+        if not name.startswith("/"):
+            target = disk.find("target")
+            if target is not None and target.get("dev") == name:
+                return disk
+        else:
+            source = disk.find("source")
+            if source is not None and name in (source.get(kind) for kind in ("file", "dev", "dir", "name", "volume")):
+                return disk
+    return None
+
+
+def iotune(disk: etree._Element) -> dict[str, int | str | None]:
+    element = disk.find("iotune")
+    values: dict[str, int | str | None] = {name: 0 for name in IOTUNE_FIELDS}
+    values["group_name"] = None
+    for child in element if element is not None else []:
+        if child.tag == "group_name":
+            values["group_name"] = child.text or ""
+        elif child.tag in values:
+            values[child.tag] = int((child.text or "0").strip() or "0")
+    return values
+
+
+def set_iotune(disk: etree._Element, values: dict[str, int | str | None]) -> None:
+    from .domain_definition import CHILD_ORDER
+
+    for old in disk.findall("iotune"):
+        disk.remove(old)
+    element = make_element("iotune")
+    for name in IOTUNE_FIELDS:
+        value = values[name]
+        if (value is not None) if name == "group_name" else value:
+            etree.SubElement(element, name).text = str(value)
+    if len(element):
+        disk.append(element)
+        rank = {tag: position for position, tag in enumerate(CHILD_ORDER["disk"])}
+        for child in sorted(disk, key=lambda child: rank.get(child.tag, len(rank))):
+            disk.append(child)
+
+
+def canonical_iotune(disk: etree._Element) -> None:
+    """What virDomainDiskDefIotuneParse keeps: nonzero values, a nonempty group name."""
+    element = disk.find("iotune")
+    if element is None:
+        return
+    values = {name: 0 for name in IOTUNE_FIELDS}
+    values["group_name"] = None
+    for child in element:
+        text = (child.text or "").strip()
+        if child.tag == "group_name":
+            values["group_name"] = child.text or None
+        elif child.tag in values:
+            if not text.isdigit():
+                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN,
+                             f"disk iotune field '{child.tag}' must be an integer")  # fmt: skip
+            values[child.tag] = int(text)
+    disk.remove(element)
+    set_iotune(disk, values)
+
+
+# --- perf events -----------------------------------------------------------------------
+
+
+def perf_events(definition: list[etree._Element]) -> dict[str, bool]:
+    """Each perf event the definition names, and whether it is enabled."""
+    perf = top(definition, "perf")
+    events = {}
+    for event in perf.findall("event") if perf is not None else []:
+        events[event.get("name")] = event.get("enabled") == "yes"
+    return events
+
+
+def canonical_perf(kept: dict[str, etree._Element]) -> None:
+    """<perf>'s events in libvirt's order, each named once."""
+    if "perf" not in kept:
+        return
+    events: dict[str, bool] = {}
+    for event in kept.pop("perf").findall("event"):
+        name = event.get("name")
+        if name in events:
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"perf event '{name}' was already specified")
+        events[name] = event.get("enabled") == "yes"
+    definition: list[etree._Element] = []
+    set_perf_events(definition, events)
+    kept.update((element.tag, element) for element in definition)
+
+
+def set_perf_events(definition: list[etree._Element], events: dict[str, bool]) -> None:
+    if not events:
+        drop_top(definition, "perf")
+        return
+    perf = make_element("perf")
+    for name in PERF_EVENTS:
+        if name in events:
+            etree.SubElement(perf, "event", name=name, enabled="yes" if events[name] else "no")
+    put_top(definition, perf)
+
+
+# --- lifecycle actions -----------------------------------------------------------------
+
+
+def set_lifecycle_action(definition: list[etree._Element], event: int, action: int) -> None:
+    tag = f"on_{LIFECYCLE_EVENTS[event]}"
+    put_top(definition, make_element(tag, LIFECYCLE_ACTIONS[action]))

@@ -1,0 +1,775 @@
+"""A network's definition as libvirt keeps it (network_conf.c's virNetworkDef): read from XML
+with libvirt's checks and messages, and the pieces virNetworkUpdate adds, changes and removes.
+
+Addresses are kept as libvirt formats them (getnameinfo's numeric form); the rarely used
+elements (vlan, bandwidth, virtualport, route, port) are kept as parsed elements.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import socket
+import uuid as uuid_module
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
+
+FROM_NETWORK = api.VIR_FROM_NETWORK
+FORWARD_MODES = ("nat", "route", "bridge", "private", "vepa", "passthrough", "hostdev", "open")
+L3_MODES = ("nat", "route", "open")  # modes with a bridge of their own, like an isolated network
+LEASE_UNITS = ("seconds", "minutes", "hours")
+TRISTATE = ("yes", "no")
+PROTOCOL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-+/")
+SERVICE_CHARS = PROTOCOL_CHARS | frozenset("_*")
+DNS_RECORD_LENGTH_SRV = 512 - 30  # minus the length of the domain it sits in
+
+
+def network_error(code: int, detail: str) -> Exception:
+    return report(code, FROM_NETWORK, detail)
+
+
+def xml_error(detail: str) -> Exception:
+    return network_error(api.VIR_ERR_XML_ERROR, detail)
+
+
+def xml_detail(detail: str) -> Exception:
+    return network_error(api.VIR_ERR_XML_DETAIL, detail)
+
+
+# ----------------------------------------------------------------- addresses
+def parse_address(text: str | None, family: int = socket.AF_UNSPEC) -> str:
+    """virSocketAddrParse: a numeric address as getaddrinfo reads it, in getnameinfo's form."""
+    if text is None:
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, "Missing address")
+    try:
+        found = socket.getaddrinfo(text, None, family, 0, 0, socket.AI_NUMERICHOST)
+    except socket.gaierror as error:
+        detail = f"Cannot parse socket address '{text}': {error.strerror}"
+        raise report(api.VIR_ERR_SYSTEM_ERROR, api.VIR_FROM_NONE, detail) from None
+    return socket.getnameinfo(found[0][4], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV)[0]
+
+
+def address_family(address: str | None) -> int:
+    if not address:
+        return socket.AF_UNSPEC
+    return socket.AF_INET6 if ":" in address else socket.AF_INET
+
+
+def _value(address: str) -> int:
+    return int(ipaddress.ip_address(address.split("%")[0]))
+
+
+def _bits(family: int) -> int:
+    return 32 if family == socket.AF_INET else 128
+
+
+def ip_prefix(address: str | None, netmask: str | None, prefix: int) -> int:
+    """virSocketAddrGetIPPrefix: the prefix given, the netmask's, or the address class's."""
+    if prefix > 0:
+        return prefix
+    if netmask:
+        value, bits = _value(netmask), _bits(address_family(netmask))
+        ones = bin(value).count("1")
+        return ones if value == ((1 << ones) - 1) << (bits - ones) else -1
+    family = address_family(address)
+    if family == socket.AF_INET:
+        value = _value(address)
+        if value == 0:
+            return 0
+        octet = value >> 24
+        if not octet & 0x80:
+            return 8
+        if octet & 0xC0 == 0x80:
+            return 16
+        if octet & 0xE0 == 0xC0:
+            return 24
+        return -1
+    if family == socket.AF_INET6:
+        return 0 if _value(address) == 0 else 64
+    return 0
+
+
+def check_range(start: str, end: str, network: str | None, prefix: int) -> None:
+    """virSocketAddrGetRange's sanity checks of a range, within a network when one is given."""
+
+    def internal(detail: str) -> Exception:
+        return report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, detail)
+
+    family = address_family(start)
+    if family != address_family(end):
+        raise internal(f"mismatch of address family in range {start} - {end}")
+    if network is not None:
+        if family != address_family(network):
+            raise internal(f"mismatch of address family in range {start} - {end} for network {network}")
+        bits = _bits(family)
+        if prefix < 0 or prefix > bits:
+            raise internal(f"bad prefix {prefix} for network {network} when  checking range {start} - {end}")
+        mask = ((1 << prefix) - 1) << (bits - prefix)
+        net = _value(network) & mask
+        if _value(start) & mask != net or _value(end) & mask != net:
+            raise internal(f"range {start} - {end} is not entirely within network {network}/{prefix}")
+        if family == socket.AF_INET:
+            if _value(start) == net:
+                raise internal(f"start of range {start} - {end} in network {network}/{prefix} is the network address")
+            if _value(end) == net | (~mask & 0xFFFFFFFF):
+                detail = f"end of range {start} - {end} in network {network}/{prefix} is the broadcast address"
+                raise internal(detail)
+    first, last = _value(start), _value(end)
+    if first >> 16 != last >> 16:  # all but the last two bytes must be the same
+        raise internal(f"range {start} - {end} is too large (> 65535)")
+    if last < first:
+        if family == socket.AF_INET:
+            raise internal(f"range {start} - {end} is reversed ")
+        raise internal(f"range {start} - {end} start larger than end")
+
+
+def parse_mac(text: str) -> str | None:
+    """virMacAddrParse: six hex bytes separated by ':'; the address in lowercase, or None."""
+    parts = text.split(":")
+    if len(parts) != 6 or not all(0 < len(p) <= 2 and all(c in "0123456789abcdefABCDEF" for c in p) for p in parts):
+        return None
+    return ":".join(f"{int(p, 16):02x}" for p in parts)
+
+
+def is_multicast(mac: str) -> bool:
+    return bool(int(mac[:2], 16) & 1)
+
+
+# ---------------------------------------------------------------- definition
+@dataclass
+class Lease:
+    expiry: int
+    unit: str = "minutes"
+
+
+@dataclass
+class DhcpRange:
+    start: str
+    end: str
+    lease: Lease | None = None
+
+
+@dataclass
+class DhcpHost:
+    mac: str | None = None  # as written in the XML
+    id: str | None = None
+    name: str | None = None
+    ip: str | None = None
+    lease: Lease | None = None
+
+
+@dataclass
+class NetworkIP:
+    address: str
+    family: str | None = None
+    netmask: str | None = None
+    prefix: int = 0
+    local_ptr: str | None = None
+    tftp_root: str | None = None
+    ranges: list[DhcpRange] = field(default_factory=list)
+    hosts: list[DhcpHost] = field(default_factory=list)
+    bootp_file: str | None = None
+    bootp_server: str | None = None
+
+    @property
+    def address_family(self) -> int:
+        return address_family(self.address)
+
+    @property
+    def effective_prefix(self) -> int:
+        return ip_prefix(self.address, self.netmask, self.prefix)
+
+
+@dataclass
+class DnsHost:
+    ip: str | None = None
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DnsTxt:
+    name: str
+    value: str | None = None
+
+
+@dataclass
+class DnsSrv:
+    service: str | None = None
+    protocol: str | None = None
+    domain: str | None = None
+    target: str | None = None
+    port: int = 0
+    priority: int = 0
+    weight: int = 0
+
+
+@dataclass
+class Dns:
+    enable: str | None = None
+    forward_plain_names: str | None = None
+    forwarders: list[tuple[str | None, str | None]] = field(default_factory=list)  # (domain, addr)
+    txts: list[DnsTxt] = field(default_factory=list)
+    srvs: list[DnsSrv] = field(default_factory=list)
+    hosts: list[DnsHost] = field(default_factory=list)
+
+
+@dataclass
+class PortGroup:
+    name: str
+    default: bool = False
+    trust_guest_rx_filters: str | None = None
+    vlan: etree._Element | None = None
+    virtualport: etree._Element | None = None
+    bandwidth: etree._Element | None = None
+
+
+@dataclass
+class Forward:
+    mode: str | None = None  # None: no <forward>, an isolated network
+    managed: bool = False
+    driver: str | None = None
+    nat_ipv6: str | None = None
+    nat_start: str | None = None
+    nat_end: str | None = None
+    port_start: int = 0
+    port_end: int = 0
+    pf: str | None = None
+    interfaces: list[str] = field(default_factory=list)  # netdev names
+    addresses: list[etree._Element] = field(default_factory=list)  # PCI devices of a hostdev pool
+
+
+@dataclass
+class NetworkDefinition:
+    name: str
+    uuid: bytes
+    ipv6: bool = False
+    trust_guest_rx_filters: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    forward: Forward = field(default_factory=Forward)
+    bridge: str | None = None
+    bridge_zone: str | None = None
+    stp: bool = True
+    delay: int = 0
+    mac_table_manager: str | None = None
+    mtu: int = 0
+    mac: str | None = None
+    domain: str | None = None
+    domain_local_only: str | None = None
+    dns: Dns = field(default_factory=Dns)
+    vlan: etree._Element | None = None
+    bandwidth: etree._Element | None = None
+    port_isolated: str | None = None
+    ips: list[NetworkIP] = field(default_factory=list)
+    routes: list[etree._Element] = field(default_factory=list)
+    virtualport: etree._Element | None = None
+    portgroups: list[PortGroup] = field(default_factory=list)
+
+    def copy(self) -> NetworkDefinition:
+        return copy.deepcopy(self)
+
+    def ip_by_index(self, family: int, n: int) -> NetworkIP | None:
+        """virNetworkDefGetIPByIndex: the nth <ip>, or the nth of one family."""
+        if n >= len(self.ips):
+            return None
+        if family == socket.AF_UNSPEC:
+            return self.ips[n]
+        of_family = [ip for ip in self.ips if ip.address_family == family]
+        return of_family[n] if n < len(of_family) else None
+
+
+def default_definition(name: str, raw_uuid: bytes, bridge: str) -> NetworkDefinition:
+    """test:///default's network: NAT on virbr0 over 192.168.122.0/24."""
+    ip = NetworkIP("192.168.122.1", netmask="255.255.255.0", ranges=[DhcpRange("192.168.122.2", "192.168.122.254")])
+    return NetworkDefinition(name, raw_uuid, forward=Forward("nat"), bridge=bridge, ips=[ip])
+
+
+# ------------------------------------------------------------------- parsing
+def _tristate(element: etree._Element | None, name: str) -> str | None:
+    if element is None:
+        return None
+    value = element.get(name)
+    if value is not None and value not in TRISTATE:
+        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'."
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return value
+
+
+def _unsigned(element: etree._Element, name: str) -> int | None:
+    """virXMLPropUInt (base 10): None when absent."""
+    value = element.get(name)
+    if value is None:
+        return None
+    text = value.strip()
+    if not text.isdigit() or int(text) > 0xFFFFFFFF:
+        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. " \
+                 "Expected non-negative integer value"  # fmt: skip
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return int(text)
+
+
+def _xpath_uint(text: str | None) -> tuple[int, int]:
+    """virXPathUInt on an attribute: (-1 absent, -2 not a number, 0 read), value."""
+    if text is None or text == "":
+        return -1, 0
+    stripped = text.strip()
+    if not stripped.isdigit() or int(stripped) > 0xFFFFFFFF:
+        return -2, 0
+    return 0, int(stripped)
+
+
+def parse_lease(element: etree._Element) -> Lease | None:
+    expiry = element.get("expiry")
+    if expiry is None:
+        return None
+    if not expiry.strip().isdigit():
+        detail = f"Invalid value for attribute 'expiry' in element 'lease': '{expiry}'. Expected integer value"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    unit = element.get("unit", "minutes")
+    if unit not in LEASE_UNITS:
+        detail = f"Invalid value for attribute 'unit' in element 'lease': '{unit}'."
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    value = int(expiry)
+    if value > 0 and ((unit == "seconds" and value < 120) or (unit == "minutes" and value < 2)):
+        raise network_error(api.VIR_ERR_CONFIG_UNSUPPORTED, "The minimum lease time should be greater than 2 minutes")
+    return Lease(value, unit)
+
+
+def _leases(element: etree._Element) -> Lease | None:
+    lease = None
+    for child in element.iterchildren("lease"):
+        lease = parse_lease(child) or lease
+    return lease
+
+
+def parse_dhcp_range(network: str, ip: NetworkIP, element: etree._Element) -> DhcpRange:
+    start = element.get("start")
+    if start is None:
+        raise xml_error(f"Missing 'start' attribute in dhcp range for network '{network}'")
+    start = parse_address(start)
+    end = element.get("end")
+    if end is None:
+        raise xml_error(f"Missing 'end' attribute in dhcp range for network '{network}'")
+    end = parse_address(end)
+    check_range(start, end, ip.address, ip.effective_prefix)
+    return DhcpRange(start, end, _leases(element))
+
+
+def parse_dhcp_host(network: str, ip: NetworkIP, element: etree._Element, partial: bool) -> DhcpHost:
+    mac = element.get("mac")
+    if mac is not None:
+        if ip.address_family == socket.AF_INET6:
+            detail = f"Invalid to specify MAC address '{mac}' in network '{network}' IPv6 static host definition"
+            raise xml_error(detail)
+        parsed = parse_mac(mac)
+        if parsed is None:
+            raise xml_error(f"Cannot parse MAC address '{mac}' in network '{network}'")
+        if is_multicast(parsed):
+            raise xml_error(f"expected unicast mac address, found multicast '{mac}' in network '{network}'")
+    host_id = element.get("id")
+    if host_id is not None:
+        bad = next((c for c in host_id if c not in "0123456789abcdefABCDEF:"), None)
+        if bad is not None:
+            raise xml_error(f"Invalid character '{bad}' in id '{host_id}' of network '{network}'")
+    name = element.get("name")
+    if name is not None and not (name[:1].isascii() and name[:1].isalnum()):
+        raise xml_error(f"Cannot use host name '{name}' in network '{network}'")
+    address = element.get("ip")
+    if address is not None:
+        try:
+            address = parse_address(address)
+        except Exception:
+            raise xml_error(f"Invalid IP address in static host definition for network '{network}'") from None
+    if partial:
+        if not (mac or name or address):
+            raise xml_error(
+                "At least one of name, mac, or ip attribute must be specified for static host definition "
+                f"in network '{network}' "
+            )
+    else:
+        if ip.address_family == socket.AF_INET6:
+            if not (host_id or name):
+                raise xml_error(f"Static host definition in IPv6 network '{network}' must have id or name attribute")
+        elif not (mac or name):
+            raise xml_error(f"Static host definition in IPv4 network '{network}' must have mac or name attribute")
+        if address is None:
+            raise xml_error(f"Missing IP address in static host definition for network '{network}'")
+    return DhcpHost(mac, host_id, name, address, _leases(element))
+
+
+def parse_dns_host(network: str, element: etree._Element, partial: bool) -> DnsHost:
+    address = element.get("ip")
+    if address is None and not partial:
+        raise xml_detail(f"Missing IP address in network '{network}' DNS HOST record")
+    if address is not None:
+        try:
+            address = parse_address(address)
+        except Exception:
+            raise xml_detail(f"Invalid IP address in network '{network}' DNS HOST record") from None
+    names = []
+    for child in element.iterchildren("hostname"):
+        if len(child) or child.text is not None:
+            text = "".join(child.itertext())
+            if not text:
+                raise xml_detail(f"Missing hostname in network '{network}' DNS HOST record")
+            names.append(text)
+    if not names and not partial:
+        raise xml_detail(f"Missing hostname in network '{network}' DNS HOST record")
+    if address is None and not names:
+        raise xml_detail(f"Missing ip and hostname in network '{network}' DNS HOST record")
+    return DnsHost(address, names)
+
+
+def parse_dns_txt(network: str, element: etree._Element, partial: bool) -> DnsTxt:
+    name = element.get("name")
+    if name is None:
+        raise xml_detail(f"missing required name attribute in DNS TXT record of network {network}")
+    if " " in name or "," in name:
+        raise xml_detail(f"prohibited character in DNS TXT record name '{name}' of network {network}")
+    value = element.get("value")
+    if value is None and not partial:
+        raise xml_detail(f"missing required value attribute in DNS TXT record named '{name}' of network {network}")
+    return DnsTxt(name, value)
+
+
+def parse_dns_srv(network: str, element: etree._Element, partial: bool) -> DnsSrv:
+    srv = DnsSrv(service=element.get("service"))
+    if srv.service is None and not partial:
+        raise xml_detail(f"missing required service attribute in DNS SRV record of network '{network}'")
+    if srv.service is not None:
+        if len(srv.service.encode()) > DNS_RECORD_LENGTH_SRV:
+            raise xml_detail(f"service attribute '{srv.service}' in network '{network}' is too long, "
+                             f"limit is {DNS_RECORD_LENGTH_SRV} bytes")  # fmt: skip
+        if not set(srv.service) <= SERVICE_CHARS:
+            raise xml_detail(f"invalid character in service attribute '{srv.service}' "
+                             f"in DNS SRV record of network '{network}'")  # fmt: skip
+    srv.protocol = element.get("protocol")
+    if srv.protocol is None and not partial:
+        raise xml_detail(f"missing required protocol attribute in DNS SRV record '{srv.service}' "
+                         f"of network '{network}'")  # fmt: skip
+    if srv.protocol is not None and not set(srv.protocol) <= PROTOCOL_CHARS:
+        raise xml_detail(f"invalid character in protocol attribute '{srv.protocol}' "
+                         f"in DNS SRV record of network '{network}'")  # fmt: skip
+    srv.domain, srv.target = element.get("domain"), element.get("target")
+    limits = (("port", 1, "invalid"), ("priority", 0, "Invalid"), ("weight", 0, "invalid"))
+    for name, lowest, invalid in limits:
+        status, value = _xpath_uint(element.get(name))
+        if status >= 0 and srv.target is None:
+            raise xml_detail(f"DNS SRV {name} attribute not permitted without target for service "
+                             f"'{srv.service}' in network '{network}'")  # fmt: skip
+        if status == -2 or (status >= 0 and not lowest <= value <= 65535):
+            raise xml_detail(f"{invalid} DNS SRV {name} attribute for service '{srv.service}' in network '{network}'")
+        setattr(srv, name, value)
+    return srv
+
+
+def parse_portgroup(element: etree._Element) -> PortGroup:
+    name = element.get("name")
+    if name is None:
+        raise xml_error("Missing required name attribute in portgroup")
+    default = element.get("default")
+    return PortGroup(
+        name,
+        default=default is not None and default.lower() == "yes",
+        trust_guest_rx_filters=_tristate(element, "trustGuestRxFilters"),
+        vlan=_kept(element.find("vlan")),
+        virtualport=_kept(element.find("virtualport")),
+        bandwidth=_kept(element.find("bandwidth")),
+    )
+
+
+def _kept(element: etree._Element | None) -> etree._Element | None:
+    if element is None:
+        return None
+    kept = copy.deepcopy(element)
+    kept.tail = None
+    return kept
+
+
+def _parse_dns(network: str, element: etree._Element) -> Dns:
+    dns = Dns(_tristate(element, "enable"), _tristate(element, "forwardPlainNames"))
+    for forwarder in element.iterchildren("forwarder"):
+        address = forwarder.get("addr")
+        if address is not None:
+            try:
+                address = parse_address(address)
+            except Exception:
+                raise xml_error(f"Invalid forwarder IP address '{forwarder.get('addr')}' "
+                                f"in network '{network}'") from None  # fmt: skip
+        domain = forwarder.get("domain")
+        if address is None and domain is None:
+            raise xml_error("Invalid forwarder element, must contain at least one of addr or domain")
+        dns.forwarders.append((domain, address))
+    dns.hosts = [parse_dns_host(network, host, False) for host in element.iterchildren("host")]
+    dns.srvs = [parse_dns_srv(network, srv, False) for srv in element.iterchildren("srv")]
+    dns.txts = [parse_dns_txt(network, txt, False) for txt in element.iterchildren("txt")]
+    if dns.enable == "no" and (dns.forwarders or dns.hosts or dns.srvs or dns.txts):
+        raise xml_error(f"Extra data in disabled network '{network}'")
+    return dns
+
+
+def _parse_ip(network: str, element: etree._Element) -> NetworkIP:
+    family = element.get("family")
+    address = element.get("address")
+    if address is None:
+        raise xml_error(f"Missing required address attribute in network '{network}'")
+    try:
+        parsed = parse_address(address)
+    except Exception:
+        raise xml_error(f"Invalid address '{address}' in network '{network}'") from None
+    netmask = element.get("netmask")
+    parsed_mask = None
+    if netmask is not None:
+        try:
+            parsed_mask = parse_address(netmask)
+        except Exception:
+            raise xml_error(f"Invalid netmask '{netmask}' in network '{network}'") from None
+    prefix = _unsigned(element, "prefix") or 0
+    ip = NetworkIP(parsed, family, parsed_mask, prefix, _tristate(element, "localPtr"))
+    unsupported = api.VIR_ERR_CONFIG_UNSUPPORTED
+    if family is None or family == "ipv4":
+        if ip.address_family != socket.AF_INET:
+            raise network_error(unsupported, f"{family or 'no'} family specified for non-IPv4 address "
+                                             f"'{address}' in network '{network}'")  # fmt: skip
+        if netmask is not None:
+            if address_family(parsed_mask) != socket.AF_INET:
+                raise network_error(unsupported, f"Invalid netmask '{netmask}' for address '{address}' "
+                                                 f"in network '{network}' (both must be IPv4)")  # fmt: skip
+            if prefix > 0:
+                raise network_error(unsupported, f"Network '{network}' IP address cannot have both a prefix "
+                                                 "and a netmask")  # fmt: skip
+        elif prefix > 32:
+            raise network_error(unsupported, f"Invalid IPv4 prefix '{prefix}' in network '{network}'")
+    elif family == "ipv6":
+        if ip.address_family != socket.AF_INET6:
+            raise network_error(unsupported, f"Family 'ipv6' specified for non-IPv6 address '{address}' "
+                                             f"in network '{network}'")  # fmt: skip
+        if netmask is not None:
+            raise network_error(unsupported, f"netmask not allowed for IPv6 address '{address}' "
+                                             f"in network '{network}'")  # fmt: skip
+        if prefix > 128:
+            raise network_error(unsupported, f"Invalid IPv6 prefix '{prefix}' in network '{network}'")
+    else:
+        raise xml_error(f"Unrecognized family '{family}' in network '{network}'")
+    dhcp = element.find("dhcp")
+    if dhcp is not None:
+        for child in dhcp:
+            if child.tag == "range":
+                ip.ranges.append(parse_dhcp_range(network, ip, child))
+            elif child.tag == "host":
+                ip.hosts.append(parse_dhcp_host(network, ip, child, False))
+            elif child.tag == "bootp" and ip.address_family == socket.AF_INET and child.get("file") is not None:
+                server = child.get("server")
+                ip.bootp_file, ip.bootp_server = child.get("file"), parse_address(server) if server else None
+    tftp = element.find("tftp")
+    if tftp is not None:
+        if ip.address_family != socket.AF_INET:
+            raise network_error(unsupported, f"Unsupported <tftp> element in an IPv6 element in network '{network}'")
+        ip.tftp_root = tftp.get("root")
+    return ip
+
+
+def _parse_forward(network: str, element: etree._Element) -> Forward:
+    mode = element.get("mode")
+    if mode is not None and mode not in FORWARD_MODES:
+        raise network_error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"unknown forwarding type '{mode}'")
+    forward = Forward(mode or "nat", managed=(element.get("managed") or "").lower() == "yes")
+    driver = element.find("driver")
+    if driver is not None and driver.get("name"):
+        if driver.get("name") not in ("kvm", "vfio"):
+            detail = f"Unknown forward <driver name='{driver.get('name')}'/> in network {network}"
+            raise network_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+        forward.driver = driver.get("name")
+    interfaces = element.findall("interface")
+    addresses = element.findall("address")
+    pfs = element.findall("pf")
+    nats = element.findall("nat")
+    if len(nats) > 1:
+        raise xml_error(f"Only one <nat> element is allowed in <forward> of network {network}")
+    if nats:
+        _parse_nat(network, nats[0], forward)
+    dev = element.get("dev")
+    if dev is not None and (addresses or pfs):
+        raise xml_error("the <forward> 'dev' attribute cannot be used when <address> or <pf> sub-elements are "
+                        "present in network %s")  # fmt: skip
+    if interfaces or dev is not None:
+        if dev is not None:
+            forward.interfaces.append(dev)
+        for index, interface in enumerate(interfaces):
+            name = interface.get("dev")
+            if name is None:
+                raise xml_error(f"Missing required dev attribute in <forward> <interface> element of network {network}")
+            if index == 0 and dev is not None:
+                if name != dev:
+                    raise xml_error(f"<forward dev='{dev}'> must match first <interface dev='{name}'/> "
+                                    f"in network {network}")  # fmt: skip
+                continue
+            if name in forward.interfaces[:index]:
+                raise xml_error(f"interface '{name}' can only be listed once in network {network}")
+            forward.interfaces.append(name)
+    elif addresses:
+        for address in addresses:
+            kind = address.get("type")
+            if kind is None:
+                raise xml_error(f"missing address type in network {network}")
+            if kind != "pci":
+                if kind in ("none", "netdev"):
+                    raise xml_error(f"unsupported address type '{kind}' in network {network}")
+                detail = f"unknown address type '{kind}' in network {network}"
+                raise network_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+            forward.addresses.append(_kept(address))
+    elif len(pfs) > 1:
+        raise xml_error(f"Only one <pf> element is allowed in <forward> of network {network}")
+    elif pfs:
+        forward.pf = pfs[0].get("dev")
+        if forward.pf is None:
+            raise xml_error(f"Missing required dev attribute in <pf> element of network '{network}'")
+    return forward
+
+
+def _parse_nat(network: str, element: etree._Element, forward: Forward) -> None:
+    if forward.mode != "nat":
+        raise xml_error(f"The <nat> element can only be used when <forward> 'mode' is 'nat' in network {network}")
+    forward.nat_ipv6 = _tristate(element, "ipv6")
+    addresses = element.findall("address")
+    if len(addresses) > 1:
+        raise xml_error(f"Only one <address> element is allowed in <nat> in <forward> in network {network}")
+    if addresses:
+        start, end = addresses[0].get("start"), addresses[0].get("end")
+        if start is None:
+            raise xml_error(f"missing 'start' attribute in <address> element in <nat> in <forward> in network "
+                            f"{network}")  # fmt: skip
+        if end is None:
+            raise xml_error(f"missing 'end' attribute in <address> element in <nat> in <forward> in network {network}")
+        for text, which in ((start, "start"), (end, "end")):
+            try:
+                parsed = parse_address(text, socket.AF_INET)
+            except Exception:
+                raise xml_error(f"Bad ipv4 {which} address '{text}' in <nat> in <forward> in network '{network}'") \
+                    from None  # fmt: skip
+            setattr(forward, f"nat_{which}", parsed)
+        check_range(forward.nat_start, forward.nat_end, None, 0)
+    ports = element.findall("port")
+    if len(ports) > 1:
+        raise xml_error(f"Only one <port> element is allowed in <nat> in <forward> in network {network}")
+    if ports:
+        status, forward.port_start = _xpath_uint(ports[0].get("start"))
+        if status < 0 or forward.port_start > 65535:
+            raise xml_detail(f"Missing or invalid 'start' attribute in <port> in <nat> in <forward> in network "
+                             f"{network}")  # fmt: skip
+        status, forward.port_end = _xpath_uint(ports[0].get("end"))
+        if status < 0 or forward.port_end > 65535 or forward.port_end < forward.port_start:
+            raise xml_detail(f"Missing or invalid 'end' attribute in <port> in <nat> in <forward> in network {network}")
+
+
+def parse_definition(root: etree._Element) -> NetworkDefinition:
+    """virNetworkDefParseXML: the definition a <network> element describes, or libvirt's error."""
+    name = root.findtext("name")
+    if name is None:
+        raise report(api.VIR_ERR_NO_NAME, FROM_NETWORK)
+    if "/" in name:
+        raise xml_detail("invalid char in name: /")
+    raw_uuid = root.findtext("uuid")
+    if raw_uuid is None:
+        network_uuid = uuid_module.uuid4().bytes
+    else:
+        try:
+            network_uuid = uuid_module.UUID(raw_uuid.strip()).bytes
+        except ValueError:
+            raise network_error(api.VIR_ERR_INTERNAL_ERROR, "malformed uuid element") from None
+    definition = NetworkDefinition(name, network_uuid)
+    ipv6 = root.get("ipv6")
+    if ipv6 is not None:
+        if ipv6 not in ("yes", "no"):
+            raise xml_error(f"Invalid ipv6 setting '{ipv6}' in network '{name}'")
+        definition.ipv6 = ipv6 == "yes"
+    definition.trust_guest_rx_filters = _tristate(root, "trustGuestRxFilters")
+    domain = root.find("domain")
+    if domain is not None:
+        definition.domain = domain.get("name")
+        definition.domain_local_only = _tristate(domain, "localOnly")
+    definition.bandwidth = _kept(root.find("bandwidth"))
+    definition.vlan = _kept(root.find("vlan"))
+    definition.port_isolated = _tristate(root.find("port"), "isolated")
+    bridge = root.find("bridge")
+    stp = None
+    if bridge is not None:
+        definition.bridge = bridge.get("name")
+        definition.bridge_zone = bridge.get("zone")
+        stp = bridge.get("stp")
+        definition.stp = stp != "off"
+        delay = bridge.get("delay")
+        if delay is not None:
+            if not delay.strip().isdigit():
+                raise xml_error(f"Invalid delay value in network '{name}'")
+            definition.delay = int(delay)
+        manager = bridge.get("macTableManager")
+        if manager is not None:
+            if manager not in ("kernel", "libvirt"):
+                raise xml_error(f"Invalid macTableManager setting '{manager}' in network '{name}'")
+            definition.mac_table_manager = manager
+    mac = root.find("mac")
+    if mac is not None and mac.get("address") is not None:
+        parsed = parse_mac(mac.get("address"))
+        if parsed is None:
+            raise xml_error(f"Invalid bridge mac address '{mac.get('address')}' in network '{name}'")
+        if is_multicast(parsed):
+            raise xml_error(f"Invalid multicast bridge mac address '{mac.get('address')}' in network '{name}'")
+        definition.mac = parsed
+    mtu = root.find("mtu")
+    if mtu is not None and mtu.get("size") is not None:
+        if not mtu.get("size").strip().isdigit():
+            raise xml_error(f"Invalid mtu size '{mtu.get('size')}' in network '{name}'")
+        definition.mtu = int(mtu.get("size"))
+    dns = root.find("dns")
+    if dns is not None:
+        definition.dns = _parse_dns(name, dns)
+    definition.virtualport = _kept(root.find("virtualport"))
+    definition.portgroups = [parse_portgroup(portgroup) for portgroup in root.findall("portgroup")]
+    definition.ips = [_parse_ip(name, ip) for ip in root.findall("ip")]
+    definition.routes = [_kept(route) for route in root.findall("route")]
+    forward = root.find("forward")
+    if forward is not None:
+        definition.forward = _parse_forward(name, forward)
+    _check_forward_mode(definition, stp)
+    metadata = root.find("metadata")
+    if metadata is not None:
+        for entry in metadata:
+            namespace = etree.QName(entry).namespace if isinstance(entry.tag, str) else None
+            if namespace and namespace not in definition.metadata:
+                definition.metadata[namespace] = etree.tostring(entry, encoding="unicode", with_tail=False)
+    return definition
+
+
+def _check_forward_mode(definition: NetworkDefinition, stp: str | None) -> None:
+    forward, name = definition.forward, definition.name
+    if forward.mode is None:
+        return
+    mode = forward.mode
+    if mode in L3_MODES:
+        if not definition.ips:
+            raise xml_error(f"{mode} forwarding requested, but no IP address provided for network '{name}'")
+        if len(forward.interfaces) + len(forward.addresses) > 1:
+            raise xml_error(f"multiple forwarding interfaces specified for network '{name}', only one is supported")
+        if mode == "open" and (forward.interfaces or forward.addresses):
+            raise xml_error(f"forward dev not allowed for network '{name}' with forward mode='{mode}'")
+    else:
+        if mode != "bridge":
+            if definition.bridge:
+                raise xml_error(f"bridge name not allowed in {mode} mode (network '{name}')")
+            if definition.bridge_zone:
+                raise xml_error(f"bridge zone not allowed in {mode} mode (network '{name}')")
+            if definition.mac_table_manager:
+                raise xml_error(f"bridge macTableManager setting not allowed in {mode} mode (network '{name}')")
+        if definition.delay or stp or definition.bridge_zone:
+            raise xml_error(f"bridge delay/stp/zone options only allowed in route, nat, and isolated mode, "
+                            f"not in {mode} (network '{name}')")  # fmt: skip
+        if definition.bridge and (forward.interfaces or forward.addresses or forward.pf):
+            raise xml_error(f"A network with forward mode='{mode}' can specify a bridge name or a forward dev, "
+                            f"but not both (network '{name}')")  # fmt: skip
+    if definition.mtu and mode not in L3_MODES:
+        raise xml_error(f"mtu size only allowed in open, route, nat, and isolated mode, not in {mode} "
+                        f"(network '{name}')")  # fmt: skip
