@@ -256,6 +256,8 @@ def store_iothreads(definition: list[etree._Element], threads: list[IOThread]) -
 def canonical_iothreads(kept: dict[str, etree._Element]) -> None:
     """virDomainDefParseIOThreads: the listed ids, then ids filled in up to <iothreads>;
     and the <iothreadpin>s of <cputune>, which must name one of them."""
+    if "iothreads" not in kept and "iothreadids" not in kept and "cputune" not in kept:
+        return  # nothing to read, nothing to fill in
     count_element, ids_element = kept.pop("iothreads", None), kept.pop("iothreadids", None)
     text = (count_element.text or "").strip() if count_element is not None else ""
     if count_element is not None and not text.isdigit():
@@ -364,6 +366,9 @@ def set_memory_tune(definition: list[etree._Element], mode: int, nodeset: set[in
 
 def canonical_numatune(kept: dict[str, etree._Element]) -> None:
     """virDomainNumatuneParseXML, and the automatic vCPU placement that can follow from it."""
+    vcpu = kept.get("vcpu")
+    if "numatune" not in kept and (vcpu is None or (vcpu.get("cpuset") is None and vcpu.get("placement") != "auto")):
+        return  # no memory tuning, and nothing that implies one
     definition = [kept.pop(tag) for tag in ("numatune", "vcpu") if tag in kept]
     vcpu = top(definition, "vcpu")
     if vcpu is not None and vcpu.get("cpuset") is not None:

@@ -8,6 +8,7 @@ canonical top-level elements, so `dumpxml` returns what libvirtd would.
 
 from __future__ import annotations
 
+import copy
 import random
 import re
 from collections.abc import Iterable
@@ -28,6 +29,12 @@ memtune memoryBacking vcpu vcpus iothreads iothreadids defaultiothread cputune n
 bootloader_args os idmap features cpu clock on_poweroff on_reboot on_crash on_lockfailure pm perf devices
 seclabel keywrap launchSecurity""")
 
+# What a definition has when its XML leaves it out.
+DEFAULT_ELEMENTS = etree.fromstring(
+    "<defaults><clock offset='utc'/><on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot>"
+    "<on_crash>destroy</on_crash><devices/><vcpu placement='static'/></defaults>"
+)
+DEFAULT_TAGS = [element.tag for element in DEFAULT_ELEMENTS]
 TOP_LEVEL_RANK = {tag: position for position, tag in enumerate(TOP_LEVEL_ORDER)}
 
 # Devices in the order libvirt writes them, whatever order they came in.
@@ -112,23 +119,39 @@ def disk_index(name: str) -> int:
     return index - 1
 
 
+_RANKS: dict[int, dict[str, int]] = {}  # id of an order list -> its positions, worked out once
+
+
+def _rank(order: list[str]) -> dict[str, int]:
+    rank = _RANKS.get(id(order))
+    if rank is None:
+        rank = _RANKS[id(order)] = {name: position for position, name in enumerate(order)}
+    return rank
+
+
 def _sorted_children(element: etree._Element, order: list[str]) -> list[etree._Element]:
     """Children in the given order; unknown ones keep their place after the known."""
-    rank = {tag: position for position, tag in enumerate(order)}
+    rank, last = _rank(order), len(order)
     children = [child for child in element if isinstance(child.tag, str)]
-    return sorted(children, key=lambda child: rank.get(child.tag, len(order)))
+    return sorted(children, key=lambda child: rank.get(child.tag, last))
 
 
 def _reorder(element: etree._Element, order: list[str]) -> None:
-    for child in _sorted_children(element, order):
+    children = _sorted_children(element, order)
+    if children == [child for child in element if isinstance(child.tag, str)]:
+        return  # already in order
+    for child in children:
         element.append(child)  # appending an existing child moves it to the end
 
 
 def _reorder_attributes(element: etree._Element, order: list[str]) -> None:
     values = dict(element.attrib)
-    rank = {name: position for position, name in enumerate(order)}
+    rank, last = _rank(order), len(order)
+    names = sorted(values, key=lambda name: rank.get(name, last))
+    if names == list(values):
+        return  # already in order
     element.attrib.clear()
-    for name in sorted(values, key=lambda name: rank.get(name, len(order))):
+    for name in names:
         element.set(name, values[name])
 
 
@@ -145,10 +168,9 @@ def _child(parent: etree._Element, tag: str, **attributes: str) -> etree._Elemen
 
 
 def make_element(tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.Element(tag)
-    for name, value in attributes.items():
-        element.set(name, value)
-    element.text = text
+    element = etree.Element(tag, attributes) if attributes else etree.Element(tag)
+    if text is not None:
+        element.text = text
     return element
 
 
@@ -166,18 +188,14 @@ def _strip_whitespace(element: etree._Element) -> None:
 def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Element]:
     """The definition's static top-level elements, libvirt's defaults filled in and
     sorted; memory, vcpu, title, description and metadata are the Domain's to format."""
-    root = etree.fromstring(etree.tostring(root))  # our own copy, comments dropped below
-    for comment in root.xpath("//comment()"):
-        comment.getparent().remove(comment)
-    _strip_whitespace(root)
+    _strip_whitespace(root)  # the caller's tree (comments already dropped): changed in place
     dynamic = {"name", "uuid", "title", "description", "metadata", "memory", "currentMemory"}
     kept = {child.tag: child for child in root if isinstance(child.tag, str) and child.tag not in dynamic}
     _canonical_os(kept, os_type)
-    kept.setdefault("clock", make_element("clock", offset="utc"))
-    for event, default in (("on_poweroff", "destroy"), ("on_reboot", "restart"), ("on_crash", "destroy")):
-        kept.setdefault(event, make_element(event, default))
-    kept.setdefault("devices", make_element("devices"))
-    vcpu = kept.setdefault("vcpu", make_element("vcpu"))
+    if any(tag not in kept for tag in DEFAULT_TAGS):
+        for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
+            kept.setdefault(element.tag, element)
+    vcpu = kept["vcpu"]
     _default(vcpu, "placement", "static")
     vcpu.attrib.pop("current", None)  # the counts are the Domain's
     vcpu.text = None
@@ -188,8 +206,8 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
         _canonical_cpu(kept["cpu"])
     if "maxMemory" in kept:
         element = kept["maxMemory"]
-        kept["maxMemory"] = make_element("maxMemory", str(kibibytes(element)), slots=element.get("slots", "0"),
-                                     unit="KiB")  # fmt: skip
+        size = str(kibibytes(element))
+        kept["maxMemory"] = make_element("maxMemory", size, slots=element.get("slots", "0"), unit="KiB")
     _canonical_devices(kept["devices"], os_type)
     return sorted(kept.values(), key=lambda element: TOP_LEVEL_RANK.get(element.tag, len(TOP_LEVEL_RANK)))
 
@@ -199,6 +217,7 @@ def copied_definition(definition: list[etree._Element], os_type: str) -> list[et
     can differ (a disk whose bus was implicit sorts differently once the bus is explicit)."""
     root = etree.Element("domain")
     root.extend(etree.fromstring(etree.tostring(element)) for element in definition)
+    etree.strip_elements(root, etree.Comment, with_tail=False)  # markers of ours, not libvirt's
     return canonical_definition(root, os_type)
 
 
@@ -217,19 +236,21 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str) -> None:
         type_element = make_element("type", os_type)
         os_element.insert(0, type_element)
     type_element.text = os_type
-    arch, machine = type_element.get("arch", "i686"), type_element.get("machine")
-    type_element.attrib.clear()
-    type_element.set("arch", arch)
-    if machine:
-        type_element.set("machine", machine)
+    if type_element.keys() != ["arch"]:  # anything but arch alone: write arch, then machine
+        arch, machine = type_element.get("arch", "i686"), type_element.get("machine")
+        type_element.attrib.clear()
+        type_element.set("arch", arch)
+        if machine:
+            type_element.set("machine", machine)
     loader = os_element.find("loader")
     if loader is not None:
         if (loader.text or "").strip() and loader.get("type") is None:
             loader.set("type", "rom")
         _reorder_attributes(loader, ATTRIBUTE_ORDER["loader"])
-    per_device_boot = kept.get("devices") is not None and kept["devices"].find(".//boot") is not None
-    if os_type == "hvm" and os_element.find("boot") is None and not per_device_boot:
-        _child(os_element, "boot", dev="hd")
+    if os_type == "hvm" and os_element.find("boot") is None:
+        per_device_boot = kept.get("devices") is not None and kept["devices"].find(".//boot") is not None
+        if not per_device_boot:
+            _child(os_element, "boot", dev="hd")
     _reorder(os_element, OS_ORDER)
 
 
@@ -244,8 +265,8 @@ def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
         for limit in memtune:
             limit.text, limit.attrib["unit"] = str(kibibytes(limit)), "KiB"
         _reorder(memtune, CHILD_ORDER["memtune"])
-    for tag in ("iothreadids", "cputune", "numatune"):
-        if tag in kept and not len(kept[tag]) and tag != "numatune":
+    for tag in ("iothreadids", "cputune"):  # empty ones are not written
+        if tag in kept and not len(kept[tag]):
             del kept[tag]
     from .definition_tuning import canonical_iothreads, canonical_numatune, canonical_perf
 
@@ -271,6 +292,8 @@ def _canonical_cpu(cpu: etree._Element) -> None:
 
 
 def _canonical_devices(devices: etree._Element, os_type: str) -> None:
+    if not len(devices):
+        return  # no devices: nothing implied either
     by_kind: dict[str, list[etree._Element]] = {}
     for device in devices:
         if isinstance(device.tag, str):
@@ -322,8 +345,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
                 _canonical_address(address)
     for child in list(devices):
         devices.remove(child)
-    rank = {tag: position for position, tag in enumerate(DEVICE_ORDER)}
-    for kind in sorted(by_kind, key=lambda tag: rank.get(tag, len(rank))):
+    rank, last = _rank(DEVICE_ORDER), len(DEVICE_ORDER)
+    for kind in sorted(by_kind, key=lambda tag: rank.get(tag, last)):
         devices.extend(by_kind[kind])
 
 
@@ -521,7 +544,8 @@ def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_ty
 # --- output ---------------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
+def escape_text(text: str) -> str:
+    """virBufferEscapeString's escaping, for text and attribute values alike."""
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("'", "&apos;").replace('"', "&quot;"))  # fmt: skip
 
@@ -533,7 +557,7 @@ ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices"}
 def format_element(element: etree._Element, depth: int) -> Iterable[str]:
     """Lines of one element as virBuffer writes them: two spaces a level, single quotes."""
     pad = "  " * depth
-    attributes = "".join(f" {name}='{_escape(value)}'" for name, value in element.attrib.items())
+    attributes = "".join(f" {name}='{escape_text(value)}'" for name, value in element.attrib.items())
     children = [child for child in element if isinstance(child.tag, str)]
     text = element.text if (element.text and element.text.strip()) or (element.text and not children) else None
     if not children and element.text == "":  # set empty on purpose (a disk's empty iotune group name)
@@ -544,7 +568,7 @@ def format_element(element: etree._Element, depth: int) -> Iterable[str]:
         else:
             yield f"{pad}<{element.tag}{attributes}/>"
     elif not children:
-        yield f"{pad}<{element.tag}{attributes}>{_escape(text)}</{element.tag}>"
+        yield f"{pad}<{element.tag}{attributes}>{escape_text(text)}</{element.tag}>"
     else:
         yield f"{pad}<{element.tag}{attributes}>"
         for child in children:

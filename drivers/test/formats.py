@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from xml.sax.saxutils import escape
 
-from .domain_definition import TOP_LEVEL_RANK, format_element, format_metadata, vcpu_element
+from .domain_definition import TOP_LEVEL_RANK, escape_text, format_element, format_metadata, vcpu_element
 from .interface_definition import InterfaceDefinition, InterfaceIP, InterfaceProtocol
 from .network_definition import L3_MODES, Dns, Forward, Lease, NetworkDefinition, NetworkIP, PortGroup
 from .state import Domain, HostInfo, Interface, Network, Pool
@@ -19,16 +19,16 @@ def domain_xml(domain: Domain, inactive: bool = False) -> str:
     id_attribute = f" id='{domain.id}'" if live else ""
     vcpus = domain.vcpus if live else domain.defined_vcpus
     parts: list[tuple[str, list[str]]] = [
-        ("name", [f"  <name>{escape(domain.name)}</name>"]),
+        ("name", [f"  <name>{escape_text(domain.name)}</name>"]),
         ("uuid", [f"  <uuid>{domain.uuid_text}</uuid>"]),
         ("metadata", format_metadata(domain.metadata, 1)),
         ("memory", [f"  <memory unit='KiB'>{domain.max_memory}</memory>"]),
         ("currentMemory", [f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>"]),
     ]
     if domain.title is not None:
-        parts.append(("title", [f"  <title>{escape(domain.title)}</title>"]))
+        parts.append(("title", [f"  <title>{escape_text(domain.title)}</title>"]))
     if domain.description is not None:
-        parts.append(("description", [f"  <description>{escape(domain.description)}</description>"]))
+        parts.append(("description", [f"  <description>{escape_text(domain.description)}</description>"]))
     for element in definition:
         if element.tag == "vcpu":  # the count is the Domain's; placement and cpuset are the definition's
             element = vcpu_element(element, domain.max_vcpus, vcpus)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import re
 import uuid
 from pathlib import Path
 
@@ -21,6 +23,8 @@ def _kib(element: etree._Element | None, default: int) -> int:
         return default
     return kibibytes(element)
 
+
+NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 # Who reports the errors of each kind of document (the domcode virXMLParse is given).
 DOCUMENTS = {
@@ -51,7 +55,8 @@ def syntax_error(text: str, source: str, error_domain: int, entry: etree._LogEnt
 def parse_xml(text: str, source: str, error_domain: int) -> etree._Element:
     """virXMLParse's document, or its errors: libxml2's first fatal one, or none at all."""
     data = text.encode("utf-8", "surrogateescape")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)  # its own log: this document's errors
+    # its own log: this document's errors; comments mean nothing to libvirt's parsers
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     root = None
     try:
         root = etree.fromstring(data, parser)
@@ -61,7 +66,8 @@ def parse_xml(text: str, source: str, error_domain: int) -> etree._Element:
             raise syntax_error(text, source, error_domain, fatal[0]) from None
         # libxml2 builds the document in spite of errors that are not fatal (undeclared prefixes)
         try:
-            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, recover=True))
+            recovering = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, recover=True)
+            root = etree.fromstring(data, recovering)
         except etree.XMLSyntaxError:
             root = None
     if root is None:
@@ -104,17 +110,25 @@ def validate_against_schema(text: str, schema: str, root_tag: str) -> None:
         )
 
 
+def random_uuid() -> bytes:
+    """A version 4 UUID's bytes (what uuid.uuid4() gives, without building the object)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40
+    raw[8] = raw[8] & 0x3F | 0x80
+    return bytes(raw)
+
+
 def uuid_of(root: etree._Element, error_domain: int) -> bytes:
     """The <uuid> given, in any form libvirt accepts, or a new random one."""
     raw = root.findtext("uuid")
     try:
-        return uuid.UUID(raw.strip()).bytes if raw else uuid.uuid4().bytes
+        return uuid.UUID(raw.strip()).bytes if raw else random_uuid()
     except ValueError:
         raise report(api.VIR_ERR_XML_ERROR, error_domain, "malformed uuid element") from None
 
 
 def parse_domain_xml(text: str, state: TestState) -> Domain:
-    if any("\udc80" <= c <= "\udcff" for c in text):  # bytes that were not UTF-8
+    if not text.isascii() and NOT_UTF8.search(text):  # bytes that were not UTF-8 (surrogate escapes)
         raise xml_error("the XML is not valid UTF-8")
     root = parse_document(text, "domain")
     kind = root.get("type")
@@ -123,25 +137,32 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     if kind != "test":
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN,
                      f"Emulator '{kind}' does not support virt type '{kind}'")  # fmt: skip
-    name = root.findtext("name")
+    children: dict[str, etree._Element] = {}
+    for child in root:  # one pass, then dictionary lookups: lxml's path searches cost more
+        if isinstance(child.tag, str):
+            children.setdefault(child.tag, child)
+    name_element = children.get("name")
+    name = name_element.text if name_element is not None else None
     if not name:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN, "missing name information")
     domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN)
-    max_memory = _kib(root.find("memory"), 0)
+    max_memory = _kib(children.get("memory"), 0)
     if max_memory == 0 and root.find("cpu/numa/cell") is None:
         raise xml_error("Memory size must be specified via <memory> or in the <numa> configuration")
-    memory = _kib(root.find("currentMemory"), max_memory)
-    vcpu = root.find("vcpu")
+    memory = _kib(children.get("currentMemory"), max_memory)
+    vcpu = children.get("vcpu")
     max_vcpus = int(vcpu.text) if vcpu is not None and (vcpu.text or "").strip().isdigit() else 1
     current = vcpu.get("current") if vcpu is not None else None
     vcpus = int(current) if current and current.isdigit() else max_vcpus
-    os_type_element = root.find("os/type")
+    os_element = children.get("os")
+    os_type_element = os_element.find("type") if os_element is not None else None
     os_type = (os_type_element.text or "hvm").strip() if os_type_element is not None else "hvm"
     metadata = {}
-    for entry in root.findall("metadata/*"):
-        namespace = etree.QName(entry).namespace
+    for entry in children.get("metadata", ()):
+        namespace = etree.QName(entry).namespace if isinstance(entry.tag, str) else None
         if namespace and namespace not in metadata:  # libvirt keeps the first element per namespace
             metadata[namespace] = etree.tostring(entry, encoding="unicode", with_tail=False)
+    title, description = children.get("title"), children.get("description")
     return Domain(
         name,
         domain_uuid,
@@ -149,8 +170,8 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         memory=min(memory, max_memory) if max_memory else memory,
         vcpus=vcpus,
         max_vcpus=max_vcpus,
-        title=root.findtext("title"),
-        description=root.findtext("description"),
+        title=(title.text or "") if title is not None else None,
+        description=(description.text or "") if description is not None else None,
         arch=os_type_element.get("arch", "i686") if os_type_element is not None else "i686",
         os_type=os_type,
         metadata=metadata,
