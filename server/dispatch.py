@@ -189,6 +189,26 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
     return ResolvedCall(header, found.procedure, function, arguments, is_async)
 
 
+class QuickCall(NamedTuple):
+    """A procedure a session may answer without the checks above, once they passed for its
+    connection: decode, run, encode. Only plain functions whose answer depends on nothing
+    but the call (no read-only rule to weigh, no fault rule, no gate, no stream)."""
+
+    decode: Callable[..., Any] | None
+    function: Callable[..., Any]
+    encode: Callable[[Any], bytes] | None
+
+
+def quick_call(session: ClientSession, call: ResolvedCall) -> QuickCall | None:
+    procedure = call.procedure
+    found = _ROUTES.get((procedure.program, procedure.number))
+    if (found is None or found.server_handler is not None or call.is_async or call.gate is not None
+            or procedure.stream is not None or session.daemon.fault_rules
+            or (session.read_only and found.read_only is not None)):  # fmt: skip
+        return None
+    return QuickCall(found.decode, call.function, procedure.ret.encode if procedure.ret is not None else None)
+
+
 def reply_payload(call: ResolvedCall, result: Any) -> bytes:
     ret = call.procedure.ret
     if ret is None:

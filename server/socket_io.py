@@ -21,45 +21,45 @@ async def receive(sock: socket.socket, wait_first: bool = False, spin_seconds: f
     """Bytes from the socket (b"" at its end), with any file descriptors that came along.
 
     wait_first skips a read that would find nothing: after a read that drained the socket,
-    the client is most likely waiting for our answer, not sending more.
+    the client is most likely waiting for our answer, not sending more. spin_seconds first
+    keeps trying that long without sleeping (see _may_spin).
     """
-    if wait_first and (spin_seconds <= 0 or not _poll_briefly(sock, spin_seconds)):
+    if wait_first:
+        if spin_seconds > 0 and _may_spin():
+            deadline = time.perf_counter() + spin_seconds
+            while time.perf_counter() < deadline:
+                received = _read(sock)
+                if received is not None:
+                    return received
         await trio.lowlevel.wait_readable(sock)
     while True:
-        try:
-            data, ancillary, _flags, _address = sock.recvmsg(RECEIVE_SIZE, _ANCILLARY_SPACE)
-        except BlockingIOError:
-            await trio.lowlevel.wait_readable(sock)
-            continue
-        except (ConnectionResetError, TimeoutError):
-            return b"", []
-        fds: list[int] = []
-        for level, kind, payload in ancillary:
-            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                usable = len(payload) - len(payload) % 4
-                fds += struct.unpack(f"{usable // 4}i", payload[:usable])
-        return data, fds
+        received = _read(sock)
+        if received is not None:
+            return received
+        await trio.lowlevel.wait_readable(sock)
 
 
-def _poll_briefly(sock: socket.socket, seconds: float) -> bool:
-    """True when the socket became readable within `seconds`, checked without sleeping.
+def _may_spin() -> bool:
+    """A client calling in a loop sends its next call a few microseconds after reading our
+    reply; catching it without sleeping saves a trip through epoll and the scheduler. Only
+    while no other task is waiting to run, so nobody else is kept waiting."""
+    return not trio.lowlevel.current_statistics().tasks_runnable
 
-    A client calling in a loop sends its next call a few microseconds after reading our
-    reply; catching it here saves a trip through epoll and the scheduler. Only done while
-    no other task is waiting to run, so nobody else is kept waiting.
-    """
-    if trio.lowlevel.current_statistics().tasks_runnable:
-        return False
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        try:
-            sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            continue
-        except OSError:
-            pass  # the read that follows reports it
-        return True  # data, or the end of the stream
-    return False
+
+def _read(sock: socket.socket) -> tuple[bytes, list[int]] | None:
+    """One non-blocking read: None when there is nothing to read yet."""
+    try:
+        data, ancillary, _flags, _address = sock.recvmsg(RECEIVE_SIZE, _ANCILLARY_SPACE)
+    except BlockingIOError:
+        return None
+    except (ConnectionResetError, TimeoutError):
+        return b"", []
+    fds: list[int] = []
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            usable = len(payload) - len(payload) % 4
+            fds += struct.unpack(f"{usable // 4}i", payload[:usable])
+    return data, fds
 
 
 class SocketWriter:
@@ -123,12 +123,18 @@ class SocketWriter:
                 self._start_task(self._flush)
 
     async def write(self, data: bytes) -> None:
+        self.queue(data)
+        await self.wait_for_room()
+
+    def queue(self, data: bytes) -> None:
+        """Send now, or queue behind a flushing task; never waits (see wait_for_room)."""
         self._send_or_queue(data)
-        if not self._pending:
-            return
-        if not self._flushing:
+        if self._pending and not self._flushing:
             self._flushing = True
             self._start_task(self._flush)
+
+    async def wait_for_room(self) -> None:
+        """Wait while more than the soft limit is queued: the client's own pace slows it."""
         while self._pending_bytes > self._soft_limit:
             await self._wait_for_progress()
 

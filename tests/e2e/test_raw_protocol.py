@@ -307,3 +307,32 @@ def test_a_client_that_does_not_read_its_events_is_dropped_and_nobody_else_waits
         assert actor.call(remote.REMOTE_PROC_CONNECT_GET_TYPE).header.status == Status.OK
     finally:
         assert small.stop() == 0
+
+
+def test_repeated_calls_take_the_quick_path_with_every_answer_unchanged(shared_daemon: DaemonProcess) -> None:
+    """The second and later calls of a procedure skip the checks the first one passed:
+    their answers (good, refused, undecodable, bad status) must be what the first got."""
+    client = RawClient(shared_daemon.rw)
+    client.open()
+    state_args = remote.CODECS["remote_domain_get_state_args"]
+    good = state_args.encode(remote.remote_domain_get_state_args(remote.CODECS["remote_nonnull_domain"].decode(
+        domain_ref()), 0))  # fmt: skip
+    bad_flags = good[:-4] + u32(0x80)
+    for _ in range(3):
+        reply = client.call(remote.REMOTE_PROC_DOMAIN_GET_STATE, good)
+        assert reply.header.status == Status.OK and reply.payload == u32(1) + u32(0)
+        error = decode_error(client.call(remote.REMOTE_PROC_DOMAIN_GET_STATE, bad_flags))
+        assert error.message == "unsupported flags (0x80) in function testDomainGetState"
+        error = decode_error(client.call(remote.REMOTE_PROC_DOMAIN_GET_STATE, good[:-2]))
+        assert (error.code, error.domain, error.message) == (39, 7, "Unable to decode message payload")
+        error = decode_error(client.call(remote.REMOTE_PROC_DOMAIN_GET_STATE, good, status=Status.ERROR))
+        assert error.message == "Unexpected message status 1"
+    read_only = RawClient(shared_daemon.ro)
+    read_only.open()
+    for _ in range(3):  # a refusal that depends on the call is never remembered as an answer
+        assert read_only.call(remote.REMOTE_PROC_DOMAIN_GET_STATE, good).header.status == Status.OK
+        error = decode_error(read_only.call(remote.REMOTE_PROC_DOMAIN_SUSPEND, domain_ref()))
+        assert error.message == "operation forbidden: read only access prevents virDomainSuspend"
+    client.call(remote.REMOTE_PROC_CONNECT_CLOSE)
+    client.close()
+    read_only.close()

@@ -1,71 +1,78 @@
 """The non-blocking socket helpers under the session: reads without the scheduler when
-data is there, and the short poll after a reply."""
+data is there, and the short busy poll after a reply."""
 
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 import trio
 
-from virtrio.server.socket_io import _poll_briefly, receive
+from virtrio.server.socket_io import receive
 
 
-def test_poll_sees_data_already_there() -> None:
+def socket_pair() -> tuple[socket.socket, socket.socket]:
+    ours, theirs = socket.socketpair()
+    ours.setblocking(False)
+    return ours, theirs
+
+
+def test_data_already_there_is_read_at_once() -> None:
     async def main() -> None:
-        ours, theirs = socket.socketpair()
+        ours, theirs = socket_pair()
         with ours, theirs:
-            ours.setblocking(False)
             theirs.send(b"x")
-            assert _poll_briefly(ours, 0.001)
             assert await receive(ours, wait_first=True, spin_seconds=0.001) == (b"x", [])
+            theirs.send(b"y")
+            assert await receive(ours) == (b"y", [])
 
     trio.run(main)
 
 
-def test_poll_gives_up_after_its_budget() -> None:
+def test_the_end_of_the_stream_reads_as_nothing() -> None:
     async def main() -> None:
-        ours, theirs = socket.socketpair()
-        with ours, theirs:
-            ours.setblocking(False)
-            started = time.perf_counter()
-            assert not _poll_briefly(ours, 0.002)
-            assert time.perf_counter() - started >= 0.002
-
-    trio.run(main)
-
-
-def test_poll_reports_the_end_of_the_stream() -> None:
-    async def main() -> None:
-        ours, theirs = socket.socketpair()
+        ours, theirs = socket_pair()
         with ours:
-            ours.setblocking(False)
             theirs.close()
-            assert _poll_briefly(ours, 0.001)
             assert await receive(ours, wait_first=True, spin_seconds=0.001) == (b"", [])
 
     trio.run(main)
 
 
-def test_poll_steps_aside_when_other_tasks_wait_to_run() -> None:
+def test_data_arriving_during_the_poll_is_caught_without_sleeping() -> None:
     async def main() -> None:
-        ours, theirs = socket.socketpair()
+        ours, theirs = socket_pair()
         with ours, theirs:
-            ours.setblocking(False)
+            started = threading.Event()
+
+            def send_soon() -> None:
+                started.set()
+                time.sleep(0.01)
+                theirs.send(b"soon")
+
             async with trio.open_nursery() as nursery:
-                nursery.start_soon(trio.sleep, 0)  # runnable, not yet run
-                started = time.perf_counter()
-                assert not _poll_briefly(ours, 1.0)
-                assert time.perf_counter() - started < 0.5
+                nursery.start_soon(trio.to_thread.run_sync, send_soon)
+                while not started.is_set():  # the thread runs; no task is left runnable
+                    await trio.sleep(0)
+                await trio.sleep(0)
+                sleeps.clear()
+                assert await receive(ours, wait_first=True, spin_seconds=2.0) == (b"soon", [])
+                assert not [timeout for timeout in sleeps if timeout > 0], "receive slept in epoll"
 
-    trio.run(main)
+    sleeps: list[float] = []
+
+    class IOWaits(trio.abc.Instrument):
+        def before_io_wait(self, timeout: float) -> None:
+            sleeps.append(timeout)
+
+    trio.run(main, instruments=[IOWaits()])
 
 
-def test_receive_waits_for_data_that_comes_later() -> None:
+def test_receive_sleeps_for_data_that_comes_after_the_poll() -> None:
     async def main() -> None:
-        ours, theirs = socket.socketpair()
+        ours, theirs = socket_pair()
         with ours, theirs:
-            ours.setblocking(False)
             async with trio.open_nursery() as nursery:
 
                 async def send_later() -> None:
@@ -73,6 +80,28 @@ def test_receive_waits_for_data_that_comes_later() -> None:
                     theirs.send(b"late")
 
                 nursery.start_soon(send_later)
+                started = time.perf_counter()
                 assert await receive(ours, wait_first=True, spin_seconds=0.0001) == (b"late", [])
+                assert time.perf_counter() - started >= 0.04
+
+    trio.run(main)
+
+
+def test_no_poll_while_other_tasks_wait_to_run() -> None:
+    async def main() -> None:
+        ours, theirs = socket_pair()
+        with ours, theirs:
+            async with trio.open_nursery() as nursery:
+
+                async def send_later() -> None:
+                    await trio.sleep(0.05)
+                    theirs.send(b"late")
+
+                nursery.start_soon(send_later)
+                nursery.start_soon(trio.sleep, 0)  # runnable when receive starts
+                started = time.perf_counter()
+                # a 5 s poll would keep send_later from running at all: it must sleep instead
+                assert await receive(ours, wait_first=True, spin_seconds=5.0) == (b"late", [])
+                assert time.perf_counter() - started < 2.0
 
     trio.run(main)
