@@ -34,7 +34,7 @@ def default_drivers(config: Config) -> list[Driver]:
     def test_driver() -> Driver:
         from .test.driver import TestDriver
 
-        return TestDriver(persistent_default=config.test_default_persistent)
+        return TestDriver(config.test_default_persistent, config.test_node_file_dirs)
 
     return [
         LoadedOnFirstUse("test", "test", test_driver),

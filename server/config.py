@@ -40,6 +40,10 @@ class Config:
     # Keep test:///default's state for the daemon's whole life instead of resetting it
     # when its last connection closes (scripts of several virsh calls want this).
     test_default_persistent: bool = False
+    # Folders test:///path node files (and the files they name) may come from; empty: any
+    # file the daemon's user can read, as libvirtd. A daemon run as root for others wants a
+    # list: a node file's errors quote its lines, so any readable file could be shown.
+    test_node_file_dirs: list[str] = field(default_factory=list)
     # Node devices: "udev" (the host) or "synthetic:/path/tree.json" (a recorded tree).
     nodedev_source: str = "udev"
     # How long node-device calls wait for enumeration before they fail with an error.

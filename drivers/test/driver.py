@@ -23,7 +23,7 @@ from .formats import SYSINFO_XML, capabilities_xml
 from .interfaces import InterfaceProcedures
 from .networks import NetworkProcedures
 from .node_device_procedures import NodeDeviceProcedures
-from .node_file import load_node_file
+from .node_file import AllowedFolders, load_node_file
 from .nwfilters import NwfilterProcedures
 from .secrets import SecretProcedures
 from .snapshot_procedures import SnapshotProcedures
@@ -37,8 +37,9 @@ log = logging.getLogger("virtrio.drivers.test")
 class TestDriver:
     name = "test"
 
-    def __init__(self, persistent_default: bool = False) -> None:
+    def __init__(self, persistent_default: bool = False, node_file_dirs: list[str] | None = None) -> None:
         self.persistent_default = persistent_default
+        self.node_file_folders = AllowedFolders(node_file_dirs or [])
         self.default: TestState | None = None
 
     def accepts(self, uri: str) -> bool:
@@ -49,7 +50,7 @@ class TestDriver:
         if path in ("", "/"):
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "testOpen: supply a path or use test:///default")
         if path != "/default":
-            state = load_node_file(Path(path))  # each open reads the file afresh, as libvirtd does
+            state = load_node_file(Path(path), self.node_file_folders)  # read afresh each open, as libvirtd
             state.connections = 1
             return TestConnection(context, self, state)
         if self.default is None:

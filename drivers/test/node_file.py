@@ -16,27 +16,34 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from .definition_tuning import iothreads
-from .parse import parse_domain_xml, parse_network_xml, parse_pool_xml
+from .parse import parse_domain_xml, parse_file, parse_network_xml, parse_pool_xml
 from .state import Interface, IOThreadPolling, TestState
 
 TEST_NAMESPACE = "http://libvirt.org/schemas/domain/test/1.0"
 RUN_STATES = {1: api.VIR_DOMAIN_RUNNING, 3: api.VIR_DOMAIN_PAUSED, 5: api.VIR_DOMAIN_SHUTOFF}
 
 
-def _failed(path: Path, reason: str) -> Exception:
-    return report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Failed to load '{path}': {reason}")
-
-
-def _element_text(element: etree._Element, base: Path) -> str:
-    """The XML of a child element, or of the file it names with file=."""
+def _element_text(element: etree._Element, base: Path, allowed: AllowedFolders) -> str:
+    """The XML of a child element, or of the file it names with file= (relative to the node file)."""
     reference = element.get("file")
     if reference is None:
         return etree.tostring(element, encoding="unicode")
-    path = (base / reference) if not reference.startswith("/") else Path(reference)
-    try:
-        return path.read_text()
-    except OSError as error:
-        raise _failed(path, error.strerror or "cannot read") from None
+    path = base / reference  # an absolute reference replaces the base
+    allowed.check(path)
+    return etree.tostring(parse_file(path, element.tag, api.VIR_FROM_TEST), encoding="unicode")
+
+
+class AllowedFolders:
+    """The folders node files may come from (test_node_file_dirs); none listed: anywhere the
+    daemon's user can read, as libvirtd."""
+
+    def __init__(self, folders: list[str]) -> None:
+        self.folders = [Path(folder).resolve() for folder in folders]
+
+    def check(self, path: Path) -> None:
+        if self.folders and not any(path.resolve().is_relative_to(folder) for folder in self.folders):
+            detail = f"'{path}' is outside the folders test_node_file_dirs allows"
+            raise report(api.VIR_ERR_ACCESS_DENIED, api.VIR_FROM_TEST, detail)
 
 
 def taint_messages(root: etree._Element) -> list[str]:
@@ -60,15 +67,10 @@ def taint_messages(root: etree._Element) -> list[str]:
     return messages
 
 
-def load_node_file(path: Path) -> TestState:
-    try:
-        root = etree.fromstring(path.read_bytes())
-    except OSError as error:
-        raise _failed(path, error.strerror or "cannot read") from None
-    except etree.XMLSyntaxError as error:
-        raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, f"{path}:{error.lineno}: {error.msg}") from None
-    if root.tag != "node":
-        raise _failed(path, f"unexpected root element <{root.tag}>, expecting <node>")
+def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestState:
+    allowed = allowed or AllowedFolders([])
+    allowed.check(path)
+    root = parse_file(path, "node", api.VIR_FROM_TEST)
     base = path.parent
     state = TestState()
     cpu = root.find("cpu")
@@ -86,7 +88,7 @@ def load_node_file(path: Path) -> TestState:
     if memory and memory.strip().isdigit():
         state.host = dataclasses.replace(state.host, memory=int(memory))
     for element in root.findall("domain"):
-        text = _element_text(element, base)
+        text = _element_text(element, base, allowed)
         domain = parse_domain_xml(text, state)
         state.add_domain(domain)
         domain_root = etree.fromstring(text.encode())
@@ -100,13 +102,13 @@ def load_node_file(path: Path) -> TestState:
         # testDomainGenerateIOThreadInfos: only domains of a node file start with polling settings
         domain.iothread_polling = [IOThreadPolling(thread.id) for thread in iothreads(domain.definition)]
     for element in root.findall("network"):
-        network = parse_network_xml(_element_text(element, base))
+        network = parse_network_xml(_element_text(element, base, allowed))
         state.networks[network.name] = network
     for element in root.findall("pool"):
-        pool = parse_pool_xml(_element_text(element, base))
+        pool = parse_pool_xml(_element_text(element, base, allowed))
         state.pools[pool.name] = pool
     for element in root.findall("interface"):
-        interface_root = etree.fromstring(_element_text(element, base).encode())
+        interface_root = etree.fromstring(_element_text(element, base, allowed).encode())
         name = interface_root.get("name")
         if name:
             mac = interface_root.find("mac")

@@ -79,7 +79,19 @@ def parse_document(text: str, root_tag: str) -> etree._Element:
     """The parsed document, or the errors libvirt's parser gives: malformed XML, or a
     document of another kind."""
     source, error_domain = DOCUMENTS[root_tag]
-    root = parse_xml(text, source, error_domain)
+    return _check_root(parse_xml(text, source, error_domain), root_tag)
+
+
+def parse_file(path: Path, root_tag: str, error_domain: int) -> etree._Element:
+    """virXMLParse of a file: its errors name the file."""
+    try:
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
+    except OSError:
+        raise report(api.VIR_ERR_XML_ERROR, error_domain, f"failed to parse xml document '{path}'") from None
+    return _check_root(parse_xml(text, str(path), error_domain), root_tag)
+
+
+def _check_root(root: etree._Element, root_tag: str) -> etree._Element:
     name = root.tag.rpartition("}")[2]  # a recovered document may keep an undeclared prefix in the name
     if name != root_tag:
         detail = f"expecting root element of '{root_tag}', not '{name}'"
