@@ -2,12 +2,14 @@
 
 Children are domains, networks, pools, interfaces and devices, inline or in files named
 by ``file=`` (relative to the node file), and ``<cpu>``/``<memory>`` for the host. Domains
-start running unless the test namespace's ``<test:runstate>`` says otherwise.
+start running unless the test namespace's ``<test:runstate>`` says otherwise; ``<test:transient/>``,
+``<test:hasmanagedsave/>`` and ``<test:domainsnapshot>`` (snapshots, as REDEFINE reads them) also apply.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -16,11 +18,86 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from .definition_tuning import iothreads
+from .formats import domain_xml
 from .parse import parse_domain_xml, parse_file, parse_network_xml, parse_pool_xml
-from .state import Interface, IOThreadPolling, TestState
+from .snapshot_definition import parse_snapshot
+from .snapshots import SnapshotTree
+from .state import Domain, Interface, IOThreadPolling, TestState
 
 TEST_NAMESPACE = "http://libvirt.org/schemas/domain/test/1.0"
-RUN_STATES = {1: api.VIR_DOMAIN_RUNNING, 3: api.VIR_DOMAIN_PAUSED, 5: api.VIR_DOMAIN_SHUTOFF}
+UNSIGNED = re.compile(r"\s*\+?\d+")
+
+
+@dataclasses.dataclass
+class TestExtensions:
+    """testDomainDefNamespaceParse: what a domain's test: elements ask of the node file."""
+
+    snapshots: list[etree._Element]
+    transient: bool
+    managed_save: bool
+    runstate: int
+
+
+def _xml_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_TEST, detail)
+
+
+def test_extensions(root: etree._Element) -> TestExtensions:
+    def element(name: str) -> etree._Element | None:
+        return root.find(f"{{{TEST_NAMESPACE}}}{name}")
+
+    runstate = api.VIR_DOMAIN_RUNNING
+    found = element("runstate")
+    text = "".join(found.itertext()) if found is not None else ""
+    if text:  # virXPathUInt: an empty string is no value
+        if not UNSIGNED.fullmatch(text) or int(text) >= 2**32:
+            raise _xml_error("invalid runstate")
+        runstate = int(text)
+        if runstate >= api.VIR_DOMAIN_PMSUSPENDED + 1:  # VIR_DOMAIN_LAST
+            printed = runstate - 2**32 if runstate >= 2**31 else runstate  # libvirt prints it with %d
+            raise _xml_error(f"runstate '{printed}' out of range'")
+    extensions = TestExtensions(
+        root.findall(f"{{{TEST_NAMESPACE}}}domainsnapshot"),
+        element("transient") is not None,
+        element("hasmanagedsave") is not None,
+        runstate,
+    )
+    if extensions.transient and runstate == api.VIR_DOMAIN_SHUTOFF:
+        raise _xml_error("transient domain cannot have runstate 'shutoff'")
+    if extensions.managed_save and runstate != api.VIR_DOMAIN_SHUTOFF:
+        raise _xml_error("domain with managedsave data can only have runstate 'shutoff'")
+    return extensions
+
+
+def domain_snapshots(
+    domain: Domain, elements: list[etree._Element], base: Path, allowed: AllowedFolders, state: TestState
+) -> SnapshotTree:
+    """testParseDomainSnapshots: each <test:domainsnapshot> (or the file it names) is a
+    redefined snapshot, <active> marking the current one."""
+
+    def embedded_domain(element: etree._Element) -> str:
+        embedded = parse_domain_xml(etree.tostring(element, encoding="unicode", with_tail=False), state)
+        test_extensions(element)
+        return domain_xml(embedded, True)
+
+    tree = SnapshotTree()
+    for element in elements:
+        reference = element.get("file")
+        if reference is not None:
+            path = base / reference
+            allowed.check(path)
+            element = parse_file(path, "domainsnapshot", api.VIR_FROM_TEST)
+        snapshot, current = parse_snapshot(element, True, embedded_domain, internal=True)
+        tree.add(snapshot, current=False)
+        if current:
+            if tree.current is not None:
+                detail = "more than one snapshot claims to be active"
+                raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, detail)
+            tree.current = snapshot.name
+    if not tree.relations_consistent():
+        detail = f"Snapshots have inconsistent relations for domain {domain.name}"
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, detail)
+    return tree
 
 
 def _element_text(element: etree._Element, base: Path, allowed: AllowedFolders) -> str:
@@ -90,15 +167,17 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
     for element in root.findall("domain"):
         text = _element_text(element, base, allowed)
         domain = parse_domain_xml(text, state)
-        state.add_domain(domain)
         domain_root = etree.fromstring(text.encode())
+        extensions = test_extensions(domain_root)
+        state.add_domain(domain)
+        state.snapshots[domain.uuid] = domain_snapshots(domain, extensions.snapshots, base, allowed, state)
+        domain.persistent = not extensions.transient
+        domain.managed_save = extensions.managed_save
         domain.messages = taint_messages(domain_root)
-        runstate = domain_root.findtext(f"{{{TEST_NAMESPACE}}}runstate")
-        wanted = RUN_STATES.get(int(runstate), api.VIR_DOMAIN_RUNNING) if runstate else api.VIR_DOMAIN_RUNNING
-        if wanted != api.VIR_DOMAIN_SHUTOFF:
+        if extensions.runstate != api.VIR_DOMAIN_SHUTOFF:
             state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)
-            # libvirt then sets the file's run state with reason 0, whatever it is
-            domain.state, domain.reason = wanted, 0
+        # libvirt then sets the file's run state with reason 0, whatever it is
+        domain.state, domain.reason = extensions.runstate, 0
         # testDomainGenerateIOThreadInfos: only domains of a node file start with polling settings
         domain.iothread_polling = [IOThreadPolling(thread.id) for thread in iothreads(domain.definition)]
     for element in root.findall("network"):

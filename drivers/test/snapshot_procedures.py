@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
 
+from . import checkpoint_definition as checkpoints
+from . import snapshot_definition as definition
 from . import snapshots
 from .common import (
     FROM_TEST,
     TestProcedures,
     _nonnull_domain,
 )
+from .formats import domain_xml
+from .node_file import test_extensions
+from .parse import parse_document, parse_domain_xml, validate_against_schema
 from .state import Domain
+
+# testDomainSnapshotCreateXML: DISK_ONLY, REUSE_EXT and NO_METADATA are not implemented
+CREATE_FLAGS = (
+    api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE
+    | api.VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT
+    | api.VIR_DOMAIN_SNAPSHOT_CREATE_HALT
+    | api.VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE
+    | api.VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC
+    | api.VIR_DOMAIN_SNAPSHOT_CREATE_LIVE
+    | api.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE
+)
 
 
 class SnapshotProcedures(TestProcedures):
@@ -28,14 +46,73 @@ class SnapshotProcedures(TestProcedures):
     def _snapshot_ref(self, domain: Domain, name: str) -> remote.remote_nonnull_domain_snapshot:
         return remote.remote_nonnull_domain_snapshot(name, _nonnull_domain(domain))
 
+    def _embedded_domain(self, element: etree._Element) -> str:
+        """A snapshot's <domain>, read as a definition and written as libvirt formats it."""
+        text = etree.tostring(element, encoding="unicode", with_tail=False)
+        domain = parse_domain_xml(text, self.state)
+        test_extensions(element)  # the test driver's namespace applies to every domain it reads
+        return domain_xml(domain, True)
+
     def domain_snapshot_create_xml(self, args: remote.remote_domain_snapshot_create_xml_args):
+        check_flags(args.flags, CREATE_FLAGS, FROM_TEST, "testDomainSnapshotCreateXML")
+        redefine = bool(args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
         domain = self._domain(args.dom)
+        if self._checkpoints(domain).snapshots:
+            raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "cannot create snapshot while checkpoint exists")
+        if not domain.persistent and args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_HALT:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot halt after transient domain snapshot")
+        if args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE:
+            validate_against_schema(args.xml_desc, "domainsnapshot.rng", "domainsnapshot")
+        root = parse_document(args.xml_desc, "domainsnapshot")
+        snapshot, _ = definition.parse_snapshot(root, redefine, self._embedded_domain)
         tree = self._snapshots(domain)
-        snapshot = snapshots.new_snapshot(domain, args.xml_desc, tree.current)
+        if redefine:
+            self._redefine(domain, tree, snapshot)
+            if args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT:
+                tree.current = snapshot.name
+            return remote.remote_domain_snapshot_create_xml_ret(self._snapshot_ref(domain, snapshot.name))
+        snapshot.domain_xml = domain_xml(domain, True)
+        # testDomainSnapshotAlignDisks
+        if any(disk.location == definition.MANUAL for disk in snapshot.disks):
+            raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST,
+                         "'manual' snapshot mode is not supported by the test driver")  # fmt: skip
+        snapshot.state = domain.state
+        if snapshot.memory == definition.EXTERNAL:
+            location = definition.EXTERNAL
+        else:
+            location = definition.INTERNAL
+            snapshot.memory = definition.NO if snapshot.state == definition.SHUTOFF else definition.INTERNAL
+        definition.align_disks(snapshot, None, location)
+        snapshot.parent = tree.current
         tree.add(snapshot)
         if args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_HALT and domain.active:
             self._stop(domain, api.VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT, api.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)
         return remote.remote_domain_snapshot_create_xml_ret(self._snapshot_ref(domain, snapshot.name))
+
+    def _redefine(self, domain: Domain, tree: snapshots.SnapshotTree, snapshot: definition.Snapshot) -> None:
+        """virDomainSnapshotRedefinePrep, then the new or replaced snapshot."""
+        tree.check_cycles(snapshot)
+        other = tree.snapshots.get(snapshot.name)
+        if snapshot.domain_xml is not None:
+            embedded = etree.fromstring(snapshot.domain_xml.encode()).findtext("uuid")
+            if embedded != domain.uuid_text:
+                detail = f"definition for snapshot {snapshot.name} must use uuid {domain.uuid_text}"
+                raise report(api.VIR_ERR_INVALID_ARG, snapshots.FROM_DOMAIN_SNAPSHOT, detail)
+        if other is not None:
+            online = (api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_PAUSED)
+            if (other.state in online) != (snapshot.state in online):
+                detail = f"cannot change between online and offline snapshot state in snapshot {snapshot.name}"
+                raise report(api.VIR_ERR_INVALID_ARG, snapshots.FROM_DOMAIN_SNAPSHOT, detail)
+            if (other.state == definition.DISK_SNAPSHOT) != (snapshot.state == definition.DISK_SNAPSHOT):
+                detail = f"cannot change between disk only and full system in snapshot {snapshot.name}"
+                raise report(api.VIR_ERR_INVALID_ARG, snapshots.FROM_DOMAIN_SNAPSHOT, detail)
+        external = snapshot.state == definition.DISK_SNAPSHOT or snapshot.external
+        location = definition.EXTERNAL if external else definition.INTERNAL
+        definition.align_disks(snapshot, other.domain_xml if other is not None else None, location)
+        if other is not None:
+            tree.replace(snapshot)
+        else:
+            tree.add(snapshot, current=False)
 
     def domain_list_all_snapshots(self, args: remote.remote_domain_list_all_snapshots_args):
         domain = self._domain(args.dom)
@@ -68,7 +145,9 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_snapshot_lookup_by_name_ret(self._snapshot_ref(domain, snapshot.name))
 
     def domain_snapshot_get_xml_desc(self, args: remote.remote_domain_snapshot_get_xml_desc_args):
-        return remote.remote_domain_snapshot_get_xml_desc_ret(snapshots.snapshot_xml(self._snapshot(args.snap)[2]))
+        check_flags(args.flags, api.VIR_DOMAIN_SNAPSHOT_XML_SECURE, FROM_TEST, "testDomainSnapshotGetXMLDesc")
+        domain, _, snapshot = self._snapshot(args.snap)
+        return remote.remote_domain_snapshot_get_xml_desc_ret(definition.snapshot_xml(snapshot, domain.uuid_text))
 
     def domain_has_current_snapshot(self, args: remote.remote_domain_has_current_snapshot_args):
         tree = self._snapshots(self._domain(args.dom))
@@ -118,20 +197,47 @@ class SnapshotProcedures(TestProcedures):
         tree = self._checkpoints(domain)
         if ref.name not in tree.snapshots:
             detail = f"no domain checkpoint with matching name '{ref.name}'"
-            raise report(api.VIR_ERR_NO_DOMAIN_CHECKPOINT, api.VIR_FROM_DOMAIN_CHECKPOINT, detail)
+            raise report(api.VIR_ERR_NO_DOMAIN_CHECKPOINT, FROM_TEST, detail)
         return domain, tree, tree.snapshots[ref.name]
 
     def _checkpoint_ref(self, domain: Domain, name: str) -> remote.remote_nonnull_domain_checkpoint:
         return remote.remote_nonnull_domain_checkpoint(name, _nonnull_domain(domain))
 
     def domain_checkpoint_create_xml(self, args: remote.remote_domain_checkpoint_create_xml_args):
+        allowed = api.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE | api.VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainCheckpointCreateXML")
+        redefine = bool(args.flags & api.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE)
         domain = self._domain(args.dom)
         if self._snapshots(domain).snapshots:
-            raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, api.VIR_FROM_DOMAIN_CHECKPOINT,
-                         "cannot create checkpoint while snapshot exists")  # fmt: skip
+            raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "cannot create checkpoint while snapshot exists")
+        if not domain.active:
+            raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "cannot create checkpoint for inactive domain")
+        validate_against_schema(args.xml_desc, "domaincheckpoint.rng", "domaincheckpoint")  # always, for checkpoints
+        root = parse_document(args.xml_desc, "domaincheckpoint")
+        checkpoint = checkpoints.parse_checkpoint(root, redefine, self._embedded_domain)
         tree = self._checkpoints(domain)
-        checkpoint = snapshots.new_snapshot(domain, args.xml_desc, tree.current, "domaincheckpoint")
-        tree.add(checkpoint)
+        if redefine:  # virDomainCheckpointRedefinePrep, then the commit
+            tree.check_cycles(checkpoint)
+            if checkpoint.domain_xml is not None:
+                if etree.fromstring(checkpoint.domain_xml.encode()).findtext("uuid") != domain.uuid_text:
+                    detail = f"definition for checkpoint {checkpoint.name} must use uuid {domain.uuid_text}"
+                    raise report(api.VIR_ERR_INVALID_ARG, checkpoints.FROM_CHECKPOINT, detail)
+                checkpoints.align_disks(checkpoint)
+            else:
+                checkpoints.assign_bitmap_names(checkpoint)
+            make_current = tree.current is None or (checkpoint.parent is not None and checkpoint.parent == tree.current)
+            if checkpoint.name in tree.snapshots:
+                tree.replace(checkpoint, keep_domain=False)
+            else:
+                tree.add(checkpoint, current=False)
+        else:
+            checkpoint.domain_xml = domain_xml(domain, True)
+            checkpoints.align_disks(checkpoint)
+            checkpoint.parent = tree.current
+            tree.add(checkpoint, current=False)
+            make_current = True
+        if make_current:
+            tree.current = checkpoint.name
         return remote.remote_domain_checkpoint_create_xml_ret(self._checkpoint_ref(domain, checkpoint.name))
 
     def domain_list_all_checkpoints(self, args: remote.remote_domain_list_all_checkpoints_args):
@@ -152,15 +258,23 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_checkpoint_lookup_by_name_ret(self._checkpoint_ref(domain, checkpoint.name))
 
     def domain_checkpoint_get_xml_desc(self, args: remote.remote_domain_checkpoint_get_xml_desc_args):
-        _, _, checkpoint = self._checkpoint(args.checkpoint)
+        allowed = (
+            api.VIR_DOMAIN_CHECKPOINT_XML_SECURE
+            | api.VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN
+            | api.VIR_DOMAIN_CHECKPOINT_XML_SIZE
+        )
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainCheckpointGetXMLDesc")
+        domain, _, checkpoint = self._checkpoint(args.checkpoint)
+        if args.flags & api.VIR_DOMAIN_CHECKPOINT_XML_SIZE and not domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
         with_domain = not args.flags & api.VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN
-        return remote.remote_domain_checkpoint_get_xml_desc_ret(snapshots.checkpoint_xml(checkpoint, with_domain))
+        return remote.remote_domain_checkpoint_get_xml_desc_ret(checkpoints.checkpoint_xml(checkpoint, with_domain))
 
     def domain_checkpoint_get_parent(self, args: remote.remote_domain_checkpoint_get_parent_args):
         domain, _, checkpoint = self._checkpoint(args.checkpoint)
         if checkpoint.parent is None:
             detail = f"checkpoint '{checkpoint.name}' does not have a parent"
-            raise report(api.VIR_ERR_NO_DOMAIN_CHECKPOINT, api.VIR_FROM_DOMAIN_CHECKPOINT, detail)
+            raise report(api.VIR_ERR_NO_DOMAIN_CHECKPOINT, FROM_TEST, detail)
         return remote.remote_domain_checkpoint_get_parent_ret(self._checkpoint_ref(domain, checkpoint.parent))
 
     def domain_checkpoint_delete(self, args: remote.remote_domain_checkpoint_delete_args) -> None:

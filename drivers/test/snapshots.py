@@ -2,63 +2,23 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-from xml.sax.saxutils import escape
-
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .formats import domain_xml
-from .parse import parse_document
-from .state import Domain
+from .snapshot_definition import DISK_SNAPSHOT, SHUTOFF, Snapshot
 
 FROM_DOMAIN_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
-STATE_NAMES = {api.VIR_DOMAIN_RUNNING: "running", api.VIR_DOMAIN_PAUSED: "paused", api.VIR_DOMAIN_SHUTOFF: "shutoff"}
 LIST = {name.removeprefix("VIR_DOMAIN_SNAPSHOT_LIST_"): value
         for name, value in api.ENUM_TYPES["virDomainSnapshotListFlags"].items()}  # fmt: skip
 CHILDREN_FLAGS = sum(set(LIST.values()))  # DESCENDANTS, TOPOLOGICAL and every filter: what children calls accept
 
 
-@dataclass
-class Snapshot:
-    name: str
-    description: str | None
-    parent: str | None
-    created: int
-    state: int  # the domain's state when it was taken
-    domain_xml: str  # the domain's definition then, as libvirt embeds it
+def invalid(detail: str) -> Exception:
+    return report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
 
 
 def no_snapshot(detail: str) -> Exception:
-    return report(api.VIR_ERR_NO_DOMAIN_SNAPSHOT, FROM_DOMAIN_SNAPSHOT, detail)
-
-
-def new_snapshot(domain: Domain, xml: str | None, parent: str | None, root_tag: str = "domainsnapshot") -> Snapshot:
-    name, description = None, None
-    if xml and xml.strip():
-        root = parse_document(xml, root_tag)
-        name, description = root.findtext("name"), root.findtext("description")
-    created = int(time.time())
-    return Snapshot(name or str(created), description, parent, created, domain.state, domain_xml(domain, True))
-
-
-def snapshot_xml(snapshot: Snapshot) -> str:
-    lines = ["<domainsnapshot>", f"  <name>{escape(snapshot.name)}</name>"]
-    if snapshot.description is not None:
-        lines.append(f"  <description>{escape(snapshot.description)}</description>")
-    lines.append(f"  <state>{STATE_NAMES.get(snapshot.state, 'nostate')}</state>")
-    if snapshot.parent is not None:
-        lines += ["  <parent>", f"    <name>{escape(snapshot.parent)}</name>", "  </parent>"]
-    lines += [f"  <creationTime>{snapshot.created}</creationTime>", "  <memory snapshot='internal'/>"]
-    disks = [line.split("dev='")[1].split("'")[0] for line in snapshot.domain_xml.splitlines() if "<target dev=" in line
-             and "bus=" in line]  # fmt: skip
-    lines.append("  <disks>")
-    lines += [f"    <disk name='{disk}' snapshot='internal'/>" for disk in disks]
-    lines.append("  </disks>")
-    lines += ["  " + line for line in snapshot.domain_xml.rstrip("\n").splitlines()]
-    lines.append("</domainsnapshot>")
-    return "\n".join(lines) + "\n"
+    return report(api.VIR_ERR_NO_DOMAIN_SNAPSHOT, api.VIR_FROM_TEST, detail)
 
 
 class SnapshotTree:
@@ -67,6 +27,7 @@ class SnapshotTree:
     def __init__(self) -> None:
         self.snapshots: dict[str, Snapshot] = {}
         self.current: str | None = None
+        self.links = 0
 
     def get(self, name: str) -> Snapshot:
         snapshot = self.snapshots.get(name)
@@ -74,16 +35,61 @@ class SnapshotTree:
             raise no_snapshot(f"no domain snapshot with matching name '{name}'")
         return snapshot
 
-    def add(self, snapshot: Snapshot) -> None:
+    def add(self, snapshot: Snapshot, current: bool = True) -> None:
+        """virDomainMomentAssignDef, then linking to the parent (and becoming current)."""
         if snapshot.name in self.snapshots:
-            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_DOMAIN_SNAPSHOT,
-                         f"domain snapshot '{snapshot.name}' already exists")  # fmt: skip
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN,
+                         f"domain moment {snapshot.name} already exists")  # fmt: skip
         self.snapshots[snapshot.name] = snapshot
-        self.current = snapshot.name
+        self.link(snapshot)
+        if current:
+            self.current = snapshot.name
+
+    def link(self, snapshot: Snapshot) -> None:
+        """Put the snapshot first among its parent's children, as libvirt links it."""
+        self.links += 1
+        snapshot.linked = self.links
+
+    def replace(self, snapshot: Snapshot, keep_domain: bool = True) -> None:
+        """virDomainSnapshotReplaceDef: a redefinition of an existing snapshot, which keeps
+        its children, and the old domain definition when the new one has none (checkpoints
+        do not keep it)."""
+        old = self.snapshots[snapshot.name]
+        if snapshot.domain_xml is None and keep_domain:
+            snapshot.domain_xml = old.domain_xml
+        self.snapshots[snapshot.name] = snapshot
+        self.link(snapshot)
+
+    def check_cycles(self, snapshot: Snapshot) -> None:
+        """virDomainMomentCheckCycles: the parent must exist and not descend from the snapshot."""
+        if snapshot.parent is None:
+            return
+        if snapshot.parent == snapshot.name:
+            raise invalid(f"cannot set moment {snapshot.name} as its own parent")
+        other = self.snapshots.get(snapshot.parent)
+        if other is None:
+            raise invalid(f"parent {snapshot.parent} for moment {snapshot.name} not found")
+        while other is not None and other.parent is not None:
+            if other.parent == snapshot.name:
+                raise invalid(f"parent {other.name} would create cycle to {snapshot.name}")
+            other = self.snapshots.get(other.parent)
+
+    def relations_consistent(self) -> bool:
+        """virDomainMomentUpdateRelations: every parent exists and no chain loops."""
+        for snapshot in self.snapshots.values():
+            seen = {snapshot.name}
+            parent = snapshot.parent
+            while parent is not None:
+                if parent not in self.snapshots or parent in seen:
+                    return False
+                seen.add(parent)
+                parent = self.snapshots[parent].parent
+        return True
 
     def children(self, name: str | None) -> list[Snapshot]:
-        """Newest first, as libvirt links each new snapshot in front of its siblings."""
-        return [s for s in reversed(self.snapshots.values()) if s.parent == name]
+        """Newest link first, as libvirt links each snapshot in front of its siblings."""
+        found = [s for s in self.snapshots.values() if s.parent == name]
+        return sorted(found, key=lambda s: -s.linked)
 
     def descendants(self, name: str) -> list[Snapshot]:
         found = []
@@ -105,13 +111,13 @@ class SnapshotTree:
             chosen = [s for s in chosen if self.children(s.name)]
         if flags & LIST["NO_METADATA"] and not flags & LIST["METADATA"]:
             chosen = []
-        states = [(LIST["INACTIVE"], api.VIR_DOMAIN_SHUTOFF), (LIST["ACTIVE"], None)]
-        if flags & (LIST["INACTIVE"] | LIST["ACTIVE"]):
-            chosen = [s for s in chosen if any(flags & bit and (s.state == state if state is not None else
-                                                                  s.state != api.VIR_DOMAIN_SHUTOFF)
-                                               for bit, state in states)]  # fmt: skip
-        if flags & LIST["EXTERNAL"] and not flags & LIST["INTERNAL"]:
-            chosen = []
+        if flags & (LIST["INACTIVE"] | LIST["ACTIVE"] | LIST["DISK_ONLY"]):  # virDomainSnapshotFilter
+            kinds = {SHUTOFF: LIST["INACTIVE"], DISK_SNAPSHOT: LIST["DISK_ONLY"]}
+            chosen = [s for s in chosen if flags & kinds.get(s.state, LIST["ACTIVE"])]
+        if flags & LIST["INTERNAL"]:
+            chosen = [s for s in chosen if not s.external]
+        if flags & LIST["EXTERNAL"]:
+            chosen = [s for s in chosen if s.external]
         return chosen
 
     def delete(self, name: str, flags: int) -> None:
@@ -127,21 +133,3 @@ class SnapshotTree:
             if self.current == doomed_name:
                 self.current = snapshot.parent if doomed_name == name else name
             del self.snapshots[doomed_name]
-
-
-def checkpoint_xml(checkpoint: Snapshot, with_domain: bool) -> str:
-    lines = ["<domaincheckpoint>", f"  <name>{escape(checkpoint.name)}</name>"]
-    if checkpoint.description is not None:
-        lines.append(f"  <description>{escape(checkpoint.description)}</description>")
-    if checkpoint.parent is not None:
-        lines += ["  <parent>", f"    <name>{escape(checkpoint.parent)}</name>", "  </parent>"]
-    lines.append(f"  <creationTime>{checkpoint.created}</creationTime>")
-    disks = [line.split("dev='")[1].split("'")[0] for line in checkpoint.domain_xml.splitlines()
-             if "<target dev=" in line and "bus=" in line]  # fmt: skip
-    lines.append("  <disks>")
-    lines += [f"    <disk name='{disk}' checkpoint='bitmap' bitmap='{escape(checkpoint.name)}'/>" for disk in disks]
-    lines.append("  </disks>")
-    if with_domain:
-        lines += ["  " + line for line in checkpoint.domain_xml.rstrip("\n").splitlines()]
-    lines.append("</domaincheckpoint>")
-    return "\n".join(lines) + "\n"

@@ -1,0 +1,323 @@
+"""Snapshot definitions as libvirt's snapshot_conf.c reads, aligns and writes them.
+
+A definition is read from <domainsnapshot> (or a node file's <test:domainsnapshot>),
+with or without REDEFINE's extra requirements; creation then aligns its disks with the
+domain's (virDomainSnapshotAlignDisks) and the formatter writes what the definition holds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import time
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
+
+FROM_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
+# virDomainSnapshotState: the domain states, then disk-snapshot
+STATES = ["nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended", "disk-snapshot"]
+SHUTOFF, DISK_SNAPSHOT = 5, 8
+# virDomainSnapshotLocation
+LOCATIONS = ["default", "no", "internal", "external", "manual"]
+DEFAULT, NO, INTERNAL, EXTERNAL, MANUAL = range(5)
+STORAGE_TYPES = ["none", "file", "block", "dir", "network", "volume", "nvme", "vhostuser"]
+FILE_FORMATS = ["none", "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow",
+                "qcow", "qcow2", "qed", "vmdk"]  # fmt: skip
+SOURCE_ATTRIBUTES = {"file": "file", "block": "dev", "dir": "dir", "volume": "volume", "network": "name"}
+INTEGER = re.compile(r"\s*[+-]?\d+")
+
+
+@dataclass
+class SnapshotDisk:
+    name: str
+    location: int = DEFAULT
+    kind: str = "file"  # the storage type of the new image
+    path: str | None = None
+    driver: str | None = None  # the image format
+    deleting: bool = False  # <snapshotDeleteInProgress/>, kept from a redefinition
+
+
+@dataclass
+class Snapshot:
+    name: str
+    description: str | None
+    parent: str | None
+    created: int
+    state: int  # the domain's state when it was taken (virDomainSnapshotState)
+    domain_xml: str | None  # the domain's definition then, as libvirt embeds it (none: older snapshots)
+    memory: int = DEFAULT
+    memory_file: str | None = None
+    disks: list[SnapshotDisk] = field(default_factory=list)
+    linked: int = 0  # when it was last linked to its parent: libvirt puts the newest child first
+
+    @property
+    def external(self) -> bool:
+        """virDomainSnapshotDefIsExternal."""
+        return self.memory == EXTERNAL or any(disk.location == EXTERNAL for disk in self.disks)
+
+
+def snapshot_error(code: int, detail: str) -> Exception:
+    return report(code, FROM_SNAPSHOT, detail)
+
+
+def xpath_string(root: etree._Element, path: str) -> str | None:
+    """virXPathString of string(path): None when missing or empty."""
+    found = root.find(path)
+    return ("".join(found.itertext()) or None) if found is not None else None
+
+
+def _enum(element: etree._Element, attribute: str, values: list[str], default: int) -> int:
+    """virXMLPropEnumDefault with VIR_XML_PROP_NONZERO."""
+    value = element.get(attribute)
+    if value is None:
+        return default
+    if value not in values or values.index(value) == 0:
+        detail = f"Invalid value for attribute '{attribute}' in element '{element.tag}': '{value}'."
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return values.index(value)
+
+
+def _parse_disk(element: etree._Element, redefine: bool) -> SnapshotDisk:
+    """virDomainSnapshotDiskDefParseXML."""
+    name = element.get("name")
+    if name is None:
+        raise snapshot_error(api.VIR_ERR_INTERNAL_ERROR, "missing name from disk snapshot element")
+    location = _enum(element, "snapshot", LOCATIONS, DEFAULT)
+    kind = STORAGE_TYPES[_enum(element, "type", STORAGE_TYPES, 1)]
+    if kind in ("volume", "dir"):
+        raise snapshot_error(api.VIR_ERR_XML_ERROR, f"unsupported disk snapshot type '{kind}'")
+    deleting = redefine and element.find("snapshotDeleteInProgress") is not None
+    disk = SnapshotDisk(name, location, kind, deleting=deleting)
+    source = element.find("source")
+    if source is not None:
+        disk.path = source.get(SOURCE_ATTRIBUTES.get(kind, "file"))
+    driver = element.find("driver")
+    if driver is not None and driver.get("type"):
+        if driver.get("type") not in FILE_FORMATS[1:]:
+            detail = f"unknown disk snapshot driver '{driver.get('type')}'"
+            raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+        disk.driver = driver.get("type")
+    if disk.path is not None and kind in ("file", "block", "dir") and not disk.path.startswith("/"):
+        raise snapshot_error(api.VIR_ERR_XML_ERROR, f"disk snapshot image path '{disk.path}' must be absolute")
+    if disk.location == DEFAULT and (disk.path or disk.driver):
+        disk.location = EXTERNAL
+    return disk
+
+
+def parse_snapshot(root: etree._Element, redefine: bool, parse_domain, internal: bool = False) -> tuple[Snapshot, bool]:
+    """virDomainSnapshotDefParse: the definition, and whether <active> marks it current
+    (node files only). parse_domain reads an embedded <domain> into the XML libvirt formats."""
+    name = xpath_string(root, "name")
+    if name is None and redefine:
+        raise snapshot_error(api.VIR_ERR_XML_ERROR, "a redefined snapshot must have a name")
+    description = xpath_string(root, "description")
+    parent, domain, state, offline = None, None, 0, False
+    if redefine:
+        created = (root.findtext("creationTime") or "").strip()
+        if not INTEGER.fullmatch(created) or not -(2**63) <= int(created) < 2**63:
+            raise snapshot_error(api.VIR_ERR_INTERNAL_ERROR, "missing creationTime from existing snapshot")
+        created = int(created)
+        parent = xpath_string(root, "parent/name")
+        state_name = xpath_string(root, "state")
+        if state_name is None:
+            raise snapshot_error(api.VIR_ERR_XML_ERROR, "missing state from existing snapshot")
+        if state_name not in STATES[1:]:
+            detail = f"Invalid state '{state_name}' in domain snapshot XML"
+            raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+        state = STATES.index(state_name)
+        offline = state in (SHUTOFF, DISK_SNAPSHOT)
+        element = root.find("domain")
+        if element is not None and element.get("type"):
+            domain = parse_domain(element)
+    else:
+        created = int(time.time())  # virDomainMomentDefPostParse
+        name = name or str(created)
+    snapshot = Snapshot(name, description, parent, created, state, domain)
+    memory = root.find("memory")
+    if memory is not None:
+        snapshot.memory_file = memory.get("file")
+        snapshot.memory = _enum(memory, "snapshot", LOCATIONS, DEFAULT)
+        if snapshot.memory == MANUAL:
+            raise snapshot_error(api.VIR_ERR_XML_ERROR, "'manual' memory snapshot mode not supported")
+    if snapshot.memory == DEFAULT:
+        if snapshot.memory_file:
+            snapshot.memory = EXTERNAL
+        elif redefine:
+            snapshot.memory = NO if offline else INTERNAL
+    if snapshot.memory_file and snapshot.memory != EXTERNAL:
+        detail = f"memory filename '{snapshot.memory_file}' requires external snapshot"
+        raise snapshot_error(api.VIR_ERR_XML_ERROR, detail)
+    if not snapshot.memory_file and snapshot.memory == EXTERNAL:
+        raise snapshot_error(api.VIR_ERR_XML_ERROR, "external memory snapshots require a filename")
+    if offline and snapshot.memory not in (DEFAULT, NO):
+        raise snapshot_error(api.VIR_ERR_XML_ERROR, "memory state cannot be saved with offline or disk-only snapshot")
+    if snapshot.memory_file and not snapshot.memory_file.startswith("/"):
+        detail = f"memory snapshot file path ({snapshot.memory_file}) must be absolute"
+        raise snapshot_error(api.VIR_ERR_XML_ERROR, detail)
+    disks = root.find("disks")
+    if disks is not None:
+        snapshot.disks = [_parse_disk(disk, redefine) for disk in disks if isinstance(disk.tag, str)]
+    current = False
+    if internal:
+        active = (root.findtext("active") or "").strip()
+        if not INTEGER.fullmatch(active) or not -(2**31) <= int(active) < 2**31:
+            raise snapshot_error(api.VIR_ERR_INTERNAL_ERROR, "Could not find 'active' element")
+        current = int(active) != 0
+    return snapshot, current
+
+
+@dataclass(frozen=True)
+class DomainDisk:
+    target: str
+    source: str | None
+    kind: str
+    location: int  # the disk's own snapshot= setting
+    readonly: bool
+
+    @property
+    def empty(self) -> bool:
+        """virStorageSourceIsEmpty, for the disk kinds a test domain has."""
+        return self.source is None and self.kind != "network"
+
+
+def domain_disks(domain_xml: str) -> list[DomainDisk]:
+    disks = []
+    for disk in etree.fromstring(domain_xml.encode()).iterfind("devices/disk"):
+        kind = disk.get("type", "file")
+        source = disk.find("source")
+        path = source.get(SOURCE_ATTRIBUTES.get(kind, "file")) if source is not None else None
+        location = LOCATIONS.index(disk.get("snapshot")) if disk.get("snapshot") in LOCATIONS else DEFAULT
+        readonly = disk.find("readonly") is not None
+        disks.append(DomainDisk(disk.find("target").get("dev", ""), path, kind, location, readonly))
+    return disks
+
+
+def requested_disk(disks: list[DomainDisk], name: str, chosen: dict, error) -> DomainDisk:
+    """The domain's disk a moment's <disk name=…> means (target, else source), named once."""
+    disk = next((d for d in disks if d.target == name), None)
+    disk = disk or next((d for d in disks if d.source is not None and d.source == name), None)
+    if disk is None:
+        raise error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"no disk named '{name}'")
+    if disk.target in chosen:
+        raise error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"disk '{name}' specified twice")
+    return disk
+
+
+def align_disks(snapshot: Snapshot, domain_xml: str | None, default: int) -> None:
+    """virDomainSnapshotAlignDisks, with uniform internal snapshots (the test driver's)."""
+    domain_xml = snapshot.domain_xml or domain_xml
+    if domain_xml is None:
+        raise snapshot_error(api.VIR_ERR_INTERNAL_ERROR, "missing domain in snapshot")
+    disks = domain_disks(domain_xml)
+    if len(snapshot.disks) > len(disks):
+        raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, "too many disk snapshot requests for domain")
+    require_match = default == INTERNAL
+    if not disks:
+        return
+    chosen: dict[str, SnapshotDisk] = {}
+    for wanted in snapshot.disks:
+        disk = requested_disk(disks, wanted.name, chosen, snapshot_error)
+        chosen[disk.target] = wanted
+        if wanted.location == DEFAULT:
+            inherit = disk.location != DEFAULT and (not require_match or disk.location == NO)
+            wanted.location = disk.location if inherit else default
+        elif require_match and wanted.location != default and not (wanted.location == disk.location == NO):
+            detail = f"disk '{wanted.name}' must use snapshot mode '{LOCATIONS[default]}'"
+            raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+        if wanted.path and wanted.location != EXTERNAL:
+            detail = f"file '{wanted.path}' for disk '{wanted.name}' requires use of external snapshot mode"
+            raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+        wanted.name = disk.target
+    aligned = []
+    for disk in disks:
+        if disk.target in chosen:
+            aligned.append(chosen[disk.target])
+            continue
+        aligned.append(SnapshotDisk(disk.target, NO if disk.empty else (disk.location or default)))
+    snapshot.disks = aligned
+    _external_names(snapshot, disks)
+
+
+def _external_names(snapshot: Snapshot, disks: list[DomainDisk]) -> None:
+    """virDomainSnapshotDefAssignExternalNames: new images beside the old ones."""
+    for index, disk in enumerate(snapshot.disks):
+        if disk.location != EXTERNAL or disk.path:
+            continue
+        if disk.kind != "file":
+            detail = f"cannot generate external snapshot name for disk '{disk.name}' on a '{disk.kind}' device"
+            raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+        original = disks[index].source
+        if original is None:
+            detail = f"cannot generate external snapshot name for disk '{disk.name}' without source"
+            raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+        try:
+            regular = stat.S_ISREG(os.stat(original).st_mode)
+        except OSError:
+            regular = False
+        if not regular:
+            detail = (f"source for disk '{disk.name}' is not a regular file; "
+                      "refusing to generate external snapshot name")  # fmt: skip
+            raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+        stem, dot, suffix = original.rpartition(".")
+        disk.path = f"{stem if dot and '/' not in suffix else original}.{snapshot.name}"
+        for earlier in snapshot.disks[:index]:
+            if earlier.path == disk.path:
+                detail = (f"cannot generate external snapshot name for disk '{disk.name}': "
+                          f"collision with disk '{earlier.name}'")  # fmt: skip
+                raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+
+
+def quote(value: str) -> str:
+    """virBufferEscapeString's escaping of an attribute value."""
+    return escape(value, {"'": "&apos;", '"': "&quot;"})
+
+
+def _disk_xml(disk: SnapshotDisk) -> list[str]:
+    attributes = f" name='{quote(disk.name)}'"
+    if disk.location:
+        attributes += f" snapshot='{LOCATIONS[disk.location]}'"
+    children = ["  <snapshotDeleteInProgress/>"] if disk.deleting else []
+    if disk.path or disk.driver:
+        attributes += f" type='{disk.kind}'"
+        if disk.driver:
+            children.append(f"  <driver type='{disk.driver}'/>")
+        if disk.path:
+            attribute = SOURCE_ATTRIBUTES.get(disk.kind, "file")
+            children.append(f"  <source {attribute}='{quote(disk.path)}'/>")
+    if not children:
+        return [f"<disk{attributes}/>"]
+    return [f"<disk{attributes}>", *children, "</disk>"]
+
+
+def snapshot_xml(snapshot: Snapshot, uuid_text: str, current: bool | None = None) -> str:
+    """virDomainSnapshotDefFormat; current given: the internal form with <active>."""
+    lines = ["<domainsnapshot>", f"  <name>{escape(snapshot.name)}</name>"]
+    if snapshot.description is not None:
+        lines.append(f"  <description>{escape(snapshot.description)}</description>")
+    if snapshot.state:
+        lines.append(f"  <state>{STATES[snapshot.state]}</state>")
+    if snapshot.parent is not None:
+        lines += ["  <parent>", f"    <name>{escape(snapshot.parent)}</name>", "  </parent>"]
+    if snapshot.created:
+        lines.append(f"  <creationTime>{snapshot.created}</creationTime>")
+    if snapshot.memory:
+        file = f" file='{quote(snapshot.memory_file)}'" if snapshot.memory_file else ""
+        lines.append(f"  <memory snapshot='{LOCATIONS[snapshot.memory]}'{file}/>")
+    if snapshot.disks:
+        lines.append("  <disks>")
+        lines += ["    " + line for disk in snapshot.disks for line in _disk_xml(disk)]
+        lines.append("  </disks>")
+    if snapshot.domain_xml is not None:
+        lines += ["  " + line for line in snapshot.domain_xml.rstrip("\n").splitlines()]
+    else:
+        lines += ["  <domain>", f"    <uuid>{uuid_text}</uuid>", "  </domain>"]
+    if current is not None:
+        lines.append(f"  <active>{int(current)}</active>")
+    lines.append("</domainsnapshot>")
+    return "\n".join(lines) + "\n"
