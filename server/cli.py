@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -60,8 +61,13 @@ def run_daemon(options: argparse.Namespace) -> int:
     for warning in config.warnings + warnings:
         log.warning("%s", warning)
 
+    # A SIGTERM between creating the sockets and the daemon's own signal watch must still be
+    # a clean shutdown (sockets removed), not the default death: remember it until then.
+    early_signals: list[int] = []
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda received, _frame: early_signals.append(received))
     try:
-        daemon = Daemon(config, default_drivers(config), idle_timeout=options.timeout)
+        daemon = Daemon(config, default_drivers(config), idle_timeout=options.timeout, early_signals=early_signals)
     except FaultRuleError as error:
         print(f"virtrio: {options.config}: {error}", file=sys.stderr)
         return 2

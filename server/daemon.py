@@ -24,8 +24,10 @@ log = logging.getLogger("virtrio.server.daemon")
 
 
 class Daemon:
-    def __init__(self, config: Config, drivers: list[Driver], idle_timeout: float | None = None) -> None:
+    def __init__(self, config: Config, drivers: list[Driver], idle_timeout: float | None = None,
+                 early_signals: list[int] | None = None) -> None:  # fmt: skip
         self.config = config
+        self._early_signals = early_signals if early_signals is not None else []
         self.drivers = drivers
         self.idle_timeout = idle_timeout
         self.fault_rules = [parse_rule(text) for text in config.fault_rules]
@@ -74,6 +76,10 @@ class Daemon:
 
     async def _watch_signals(self, scope: trio.CancelScope) -> None:
         with trio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+            if self._early_signals:  # arrived before this watch began
+                log.info("received signal %d, shutting down", self._early_signals[0])
+                scope.cancel()
+                return
             async for number in signals:
                 log.info("received signal %d, shutting down", number)
                 scope.cancel()

@@ -23,6 +23,19 @@ def test_sockets_and_their_modes(daemon: DaemonProcess) -> None:
     assert f"virsh -c 'test+unix:///default?socket={daemon.rw}' list --all" in printed
 
 
+def test_sigterm_the_moment_the_sockets_appear_is_a_clean_shutdown(tmp_path: Path) -> None:
+    """The sockets exist before the daemon's event loop watches signals; a SIGTERM in
+    between must still end it cleanly (exit 0, socket files removed)."""
+    for attempt in range(8):
+        process = start_daemon(tmp_path / f"run{attempt}", wait=False)
+        deadline = time.monotonic() + 30
+        while not process.admin.exists() and time.monotonic() < deadline:  # no sleep: hit the window
+            pass
+        process.process.send_signal(signal.SIGTERM)
+        assert process.process.wait(timeout=30) == 0, process.log()
+        assert not process.rw.exists() and not process.ro.exists() and not process.admin.exists()
+
+
 def test_refuses_to_start_beside_a_live_daemon_and_replaces_a_stale_socket(daemon: DaemonProcess) -> None:
     second = subprocess.run(
         [sys.executable, "-m", "virtrio.server.cli", "daemon", "--socket-dir", str(daemon.directory)],
