@@ -27,6 +27,13 @@ class PacketReader:
         return len(self._buffer)
 
     def feed(self, data: bytes) -> list[Packet]:
+        if not self._buffer and not self._dummy_bytes and len(data) >= MIN_PACKET:
+            # The common case, a read that holds exactly one packet without descriptors.
+            (length,) = LENGTH.unpack_from(data)
+            if length == len(data):
+                header = Header._make(HEADER.unpack_from(data, 4))
+                if header.type not in WITH_FDS:
+                    return [Packet(header, data[MIN_PACKET:], 0)]
         if self._buffer or self._dummy_bytes:
             self._buffer += data
             source: bytes | bytearray = self._buffer

@@ -204,7 +204,8 @@ class ClientSession:
                     await self._handle(packet)
                 if self._closing:
                     return
-            await self.writer.wait_for_room()
+            if self.writer.backlogged:
+                await self.writer.wait_for_room()
 
     def _answer_at_once(self, packet: Packet) -> bool:
         """Answer a call seen before on this connection, without awaiting anything: the

@@ -133,6 +133,11 @@ class SocketWriter:
             self._flushing = True
             self._start_task(self._flush)
 
+    @property
+    def backlogged(self) -> bool:
+        """More than the soft limit is queued (wait_for_room would wait)."""
+        return self._pending_bytes > self._soft_limit
+
     async def wait_for_room(self) -> None:
         """Wait while more than the soft limit is queued: the client's own pace slows it."""
         while self._pending_bytes > self._soft_limit:
