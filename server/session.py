@@ -234,7 +234,7 @@ class ClientSession:
             else:
                 self.writer.queue(encode_reply(header, payload))
                 return True
-        self.writer.queue(encode_packet(header.reply(Status.ERROR), result.encode()))
+        self.writer.queue(error_reply(header, result))
         return True
 
     def _remember(self, call: ResolvedCall) -> None:
@@ -354,7 +354,7 @@ class ClientSession:
             await self.close_after_replies()
 
     async def send_error(self, header: Header, error: LibvirtError) -> None:
-        await self.send(encode_packet(header.reply(Status.ERROR), error.encode()))
+        await self.send(error_reply(header, error))
 
     # ------------------------------------------------------------------- writing
     async def send(self, data: bytes) -> None:
@@ -409,6 +409,10 @@ class ClientSession:
 
 
 _CREDENTIALS = struct.Struct("3i")
+
+
+def error_reply(call: Header, error: LibvirtError) -> bytes:
+    return encode_packet(call.reply(Status.ERROR), error.encode())
 
 
 def peer_identity(sock: trio.socket.SocketType) -> tuple[int | None, int | None, int | None]:

@@ -11,7 +11,8 @@ from lxml import etree
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .snapshot_definition import INTEGER, domain_disks, quote, requested_disk, xpath_string
+from .snapshot_definition import INTEGER, domain_disks, requested_disk, xpath_string
+from .xml_text import escape_text
 
 FROM_CHECKPOINT = api.VIR_FROM_DOMAIN_CHECKPOINT
 TYPES = ["default", "no", "bitmap"]  # virDomainCheckpointType
@@ -115,8 +116,8 @@ def checkpoint_xml(checkpoint: Checkpoint, with_domain: bool) -> str:
         lines.append("  <disks>")
         for disk in named:
             kind = f" checkpoint='{TYPES[disk.kind]}'" if disk.kind else ""
-            bitmap = f" bitmap='{quote(disk.bitmap)}'" if disk.bitmap is not None else ""
-            lines.append(f"    <disk name='{quote(disk.name)}'{kind}{bitmap}/>")
+            bitmap = f" bitmap='{escape_text(disk.bitmap)}'" if disk.bitmap is not None else ""
+            lines.append(f"    <disk name='{escape_text(disk.name)}'{kind}{bitmap}/>")
         lines.append("  </disks>")
     if checkpoint.domain_xml is not None and with_domain:
         lines += ["  " + line for line in checkpoint.domain_xml.rstrip("\n").splitlines()]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -18,6 +17,7 @@ from virtrio.rpc.errors import report
 
 from .cpu_models import CPU_MAP
 from .parse import parse_xml
+from .xml_text import escape_text
 
 FROM_CPU = api.VIR_FROM_CPU
 Data = dict[tuple[str, int, int, str], int]
@@ -36,11 +36,6 @@ BASE_PENALTY = 2
 
 def _error(code: int, detail: str) -> Exception:
     return report(code, FROM_CPU, detail)
-
-
-def _escape(text: str) -> str:
-    """virBufferEscapeString's escaping."""
-    return escape(text, {"'": "&apos;", '"': "&quot;"})
 
 
 # ------------------------------------------------------------------ CPU data
@@ -203,10 +198,10 @@ class GuestCpu:
             self.features.append((name, policy))
 
     def xml(self) -> str:
-        model = f"  <model fallback='{self.fallback}'>{_escape(self.model)}</model>"
+        model = f"  <model fallback='{self.fallback}'>{escape_text(self.model)}</model>"
         lines = ["<cpu mode='custom' match='exact'>", model]
         if self.vendor:
-            lines.append(f"  <vendor>{_escape(self.vendor)}</vendor>")
+            lines.append(f"  <vendor>{escape_text(self.vendor)}</vendor>")
         lines += [f"  <feature policy='{policy}' name='{name}'/>" for name, policy in self.features]
         return "\n".join([*lines, "</cpu>"]) + "\n"
 

@@ -18,6 +18,8 @@ from lxml import etree
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .xml_text import escape_text
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -542,12 +544,6 @@ def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_ty
 
 
 # --- output ---------------------------------------------------------------------------
-
-
-def escape_text(text: str) -> str:
-    """virBufferEscapeString's escaping, for text and attribute values alike."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("'", "&apos;").replace('"', "&quot;"))  # fmt: skip
 
 
 # elements libvirt writes with a closing tag even when empty

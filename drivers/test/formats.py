@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from xml.sax.saxutils import escape
 
-from .domain_definition import TOP_LEVEL_RANK, escape_text, format_element, format_metadata, vcpu_element
+from .domain_definition import TOP_LEVEL_RANK, format_element, format_metadata, vcpu_element
 from .interface_definition import InterfaceDefinition, InterfaceIP, InterfaceProtocol
 from .network_definition import L3_MODES, Dns, Forward, Lease, NetworkDefinition, NetworkIP, PortGroup
 from .state import Domain, HostInfo, Interface, Network, Pool
+from .xml_text import escape_text
 
 
 def domain_xml(domain: Domain, inactive: bool = False) -> str:
@@ -40,12 +41,6 @@ def domain_xml(domain: Domain, inactive: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _quoted(text: str) -> str:
-    """virBufferEscapeString's escaping of a value."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("'", "&apos;").replace('"', "&quot;"))  # fmt: skip
-
-
 def _lease_lines(tag: str, opening: str, lease: Lease | None) -> list[str]:
     if lease is None:
         return [f"{opening}/>"]
@@ -66,7 +61,7 @@ def _network_ip_lines(ip: NetworkIP) -> list[str]:
         opening += f" localPtr='{ip.local_ptr}'"
     lines = [opening + ">"]
     if ip.tftp_root is not None:
-        lines.append(f"  <tftp root='{_quoted(ip.tftp_root)}'/>")
+        lines.append(f"  <tftp root='{escape_text(ip.tftp_root)}'/>")
     if ip.ranges or ip.hosts:
         dhcp = []
         for dhcp_range in ip.ranges:
@@ -79,8 +74,8 @@ def _network_ip_lines(ip: NetworkIP) -> list[str]:
             )
             dhcp += _lease_lines("host", f"<host{attributes}", host.lease)
         if ip.bootp_file is not None:
-            server = f" server='{_quoted(ip.bootp_server)}'" if ip.bootp_server else ""
-            dhcp.append(f"<bootp file='{_quoted(ip.bootp_file)}'{server}/>")
+            server = f" server='{escape_text(ip.bootp_server)}'" if ip.bootp_server else ""
+            dhcp.append(f"<bootp file='{escape_text(ip.bootp_file)}'{server}/>")
         lines += ["  <dhcp>", *(f"    {line}" for line in dhcp), "  </dhcp>"]
     lines.append("</ip>")
     return lines
@@ -98,20 +93,20 @@ def _network_dns_lines(dns: Dns) -> list[str]:
         return [opening + "/>"]
     lines = [opening + ">"]
     for domain, address in dns.forwarders:
-        lines.append("  <forwarder" + (f" domain='{_quoted(domain)}'" if domain is not None else "")
+        lines.append("  <forwarder" + (f" domain='{escape_text(domain)}'" if domain is not None else "")
                      + (f" addr='{address}'" if address else "") + "/>")  # fmt: skip
-    lines += [f"  <txt name='{_quoted(txt.name)}' value='{_quoted(txt.value or '')}'/>" for txt in dns.txts]
+    lines += [f"  <txt name='{escape_text(txt.name)}' value='{escape_text(txt.value or '')}'/>" for txt in dns.txts]
     for srv in dns.srvs:
         if srv.service and srv.protocol:
-            line = f"  <srv service='{_quoted(srv.service)}' protocol='{_quoted(srv.protocol)}'"
-            line += f" domain='{_quoted(srv.domain)}'" if srv.domain is not None else ""
-            line += f" target='{_quoted(srv.target)}'" if srv.target is not None else ""
+            line = f"  <srv service='{escape_text(srv.service)}' protocol='{escape_text(srv.protocol)}'"
+            line += f" domain='{escape_text(srv.domain)}'" if srv.domain is not None else ""
+            line += f" target='{escape_text(srv.target)}'" if srv.target is not None else ""
             line += "".join(f" {name}='{getattr(srv, name)}'" for name in ("port", "priority", "weight")
                             if getattr(srv, name))  # fmt: skip
             lines.append(line + "/>")
     for host in dns.hosts:
         lines.append(f"  <host ip='{host.ip}'>")
-        lines += [f"    <hostname>{_quoted(name)}</hostname>" for name in host.names]
+        lines += [f"    <hostname>{escape_text(name)}</hostname>" for name in host.names]
         lines.append("  </host>")
     lines.append("</dns>")
     return lines
@@ -119,7 +114,7 @@ def _network_dns_lines(dns: Dns) -> list[str]:
 
 def _network_forward_lines(forward: Forward) -> list[str]:
     dev = forward.interfaces[0] if forward.interfaces and not forward.pf else None
-    opening = "<forward" + (f" dev='{_quoted(dev)}'" if dev is not None else "") + f" mode='{forward.mode}'"
+    opening = "<forward" + (f" dev='{escape_text(dev)}'" if dev is not None else "") + f" mode='{forward.mode}'"
     if forward.mode == "hostdev":
         opening += " managed='yes'" if forward.managed else " managed='no'"
     nat = []
@@ -143,8 +138,8 @@ def _network_forward_lines(forward: Forward) -> list[str]:
         lines.append(f"  <driver name='{forward.driver}'/>")
     lines += [f"  {line}" for line in nat]
     if forward.pf:
-        lines.append(f"  <pf dev='{_quoted(forward.pf)}'/>")
-    lines += [f"  <interface dev='{_quoted(name)}'/>" for name in forward.interfaces]
+        lines.append(f"  <pf dev='{escape_text(forward.pf)}'/>")
+    lines += [f"  <interface dev='{escape_text(name)}'/>" for name in forward.interfaces]
     for address in forward.addresses:
         lines += format_element(address, 1)
     lines.append("</forward>")
@@ -185,9 +180,9 @@ def network_definition_xml(definition: NetworkDefinition) -> str:
     if has_bridge or definition.bridge or definition.mac_table_manager:
         line = "<bridge"
         if definition.bridge is not None:
-            line += f" name='{_quoted(definition.bridge)}'"
+            line += f" name='{escape_text(definition.bridge)}'"
         if definition.bridge_zone is not None:
-            line += f" zone='{_quoted(definition.bridge_zone)}'"
+            line += f" zone='{escape_text(definition.bridge_zone)}'"
         if has_bridge:
             line += f" stp='{'on' if definition.stp else 'off'}' delay='{definition.delay}'"
         if definition.mac_table_manager:
@@ -377,5 +372,5 @@ def _interface_lines(definition: InterfaceDefinition, top_level: bool) -> list[s
         body.append("</bond>")
     else:
         body += [f"<vlan tag='{definition.vlan_tag}'>", f"  <interface name='{definition.vlan_device}'/>", "</vlan>"]
-    opening = f"<interface type='{definition.type}' name='{_quoted(definition.name)}'>"
+    opening = f"<interface type='{definition.type}' name='{escape_text(definition.name)}'>"
     return [opening, *(f"  {line}" for line in body), "</interface>"]

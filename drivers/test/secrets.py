@@ -21,6 +21,7 @@ from virtrio.rpc.errors import check_flags, invalid_argument, report, rpc_error
 
 from .common import TestProcedures, flag_groups_match
 from .parse import parse_document, validate_against_schema
+from .xml_text import escape_text
 
 FROM_SECRET = api.VIR_FROM_SECRET
 LIST_MAX = 16384  # REMOTE_SECRET_LIST_MAX
@@ -42,7 +43,6 @@ ALL_LIST_FLAGS = (
 ASCII_SPACE = " \t\n\v\f\r"
 # what libvirt's XML escaping drops: control characters other than tab, newline and return, up to 0x19
 DROPPED = {chr(c) for c in range(1, 0x1A)} - {"\t", "\n", "\r"}
-ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;"}
 
 
 @dataclass
@@ -65,7 +65,8 @@ class Secret:
 
 # ------------------------------------------------------------------------------ XML
 def _escaped(text: str) -> str:
-    return "".join(ESCAPES.get(c, c) for c in text if c not in DROPPED)
+    """Control characters are dropped, as virBufferEscapeString drops them."""
+    return escape_text("".join(c for c in text if c not in DROPPED))
 
 
 def secret_xml(secret: Secret) -> str:

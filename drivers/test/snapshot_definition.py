@@ -19,6 +19,8 @@ from lxml import etree
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .xml_text import escape_text
+
 FROM_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
 # virDomainSnapshotState: the domain states, then disk-snapshot
 STATES = ["nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended", "disk-snapshot"]
@@ -273,13 +275,8 @@ def _external_names(snapshot: Snapshot, disks: list[DomainDisk]) -> None:
                 raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
 
 
-def quote(value: str) -> str:
-    """virBufferEscapeString's escaping of an attribute value."""
-    return escape(value, {"'": "&apos;", '"': "&quot;"})
-
-
 def _disk_xml(disk: SnapshotDisk) -> list[str]:
-    attributes = f" name='{quote(disk.name)}'"
+    attributes = f" name='{escape_text(disk.name)}'"
     if disk.location:
         attributes += f" snapshot='{LOCATIONS[disk.location]}'"
     children = ["  <snapshotDeleteInProgress/>"] if disk.deleting else []
@@ -289,7 +286,7 @@ def _disk_xml(disk: SnapshotDisk) -> list[str]:
             children.append(f"  <driver type='{disk.driver}'/>")
         if disk.path:
             attribute = SOURCE_ATTRIBUTES.get(disk.kind, "file")
-            children.append(f"  <source {attribute}='{quote(disk.path)}'/>")
+            children.append(f"  <source {attribute}='{escape_text(disk.path)}'/>")
     if not children:
         return [f"<disk{attributes}/>"]
     return [f"<disk{attributes}>", *children, "</disk>"]
@@ -307,7 +304,7 @@ def snapshot_xml(snapshot: Snapshot, uuid_text: str, current: bool | None = None
     if snapshot.created:
         lines.append(f"  <creationTime>{snapshot.created}</creationTime>")
     if snapshot.memory:
-        file = f" file='{quote(snapshot.memory_file)}'" if snapshot.memory_file else ""
+        file = f" file='{escape_text(snapshot.memory_file)}'" if snapshot.memory_file else ""
         lines.append(f"  <memory snapshot='{LOCATIONS[snapshot.memory]}'{file}/>")
     if snapshot.disks:
         lines.append("  <disks>")

@@ -69,17 +69,17 @@ def test_data_arriving_during_the_poll_is_caught_without_sleeping() -> None:
     trio.run(main, instruments=[IOWaits()])
 
 
+async def send_later(sock: socket.socket) -> None:
+    await trio.sleep(0.05)
+    sock.send(b"late")
+
+
 def test_receive_sleeps_for_data_that_comes_after_the_poll() -> None:
     async def main() -> None:
         ours, theirs = socket_pair()
         with ours, theirs:
             async with trio.open_nursery() as nursery:
-
-                async def send_later() -> None:
-                    await trio.sleep(0.05)
-                    theirs.send(b"late")
-
-                nursery.start_soon(send_later)
+                nursery.start_soon(send_later, theirs)
                 started = time.perf_counter()
                 assert await receive(ours, wait_first=True, spin_seconds=0.0001) == (b"late", [])
                 assert time.perf_counter() - started >= 0.04
@@ -92,12 +92,7 @@ def test_no_poll_while_other_tasks_wait_to_run() -> None:
         ours, theirs = socket_pair()
         with ours, theirs:
             async with trio.open_nursery() as nursery:
-
-                async def send_later() -> None:
-                    await trio.sleep(0.05)
-                    theirs.send(b"late")
-
-                nursery.start_soon(send_later)
+                nursery.start_soon(send_later, theirs)
                 nursery.start_soon(trio.sleep, 0)  # runnable when receive starts
                 started = time.perf_counter()
                 # a 5 s poll would keep send_later from running at all: it must sleep instead
