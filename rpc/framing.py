@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from .packet import FD_COUNT, HEADER, LENGTH, MAX_FDS, MAX_PACKET, MIN_PACKET, WITH_FDS, Header, Packet
+from .packet import (
+    CALL,
+    FD_COUNT,
+    HEADER,
+    LENGTH,
+    LENGTH_AND_HEADER,
+    MAX_FDS,
+    MAX_PACKET,
+    MIN_PACKET,
+    OK,
+    WITH_FDS,
+    Header,
+    Packet,
+)
 
 
 class FramingError(Exception):
@@ -25,6 +38,11 @@ class PacketReader:
     def pending(self) -> int:
         """Bytes received that do not make a whole packet yet."""
         return len(self._buffer)
+
+    @property
+    def idle(self) -> bool:
+        """Nothing held back: the next bytes received start a packet."""
+        return not self._buffer and not self._dummy_bytes
 
     def feed(self, data: bytes) -> list[Packet]:
         if not self._buffer and not self._dummy_bytes and len(data) >= MIN_PACKET:
@@ -72,3 +90,16 @@ class PacketReader:
         elif start < end:
             self._buffer += data[start:]
         return packets
+
+
+def lone_call(data: bytes) -> tuple[int, int, int, int] | None:
+    """(prog, vers, proc, serial) when data is exactly one CALL packet with status OK, the
+    usual read from a client calling in a loop; None for anything else, which goes through
+    a PacketReader. Only for data that starts a packet (PacketReader.idle). The payload
+    starts at MIN_PACKET."""
+    if len(data) < MIN_PACKET:
+        return None
+    length, prog, vers, proc, message_type, serial, status = LENGTH_AND_HEADER.unpack_from(data)
+    if length != len(data) or message_type != CALL or status != OK:
+        return None
+    return prog, vers, proc, serial

@@ -43,6 +43,7 @@ class Status(IntEnum):
 
 
 WITH_FDS = (MessageType.CALL_WITH_FDS, MessageType.REPLY_WITH_FDS)
+CALL = int(MessageType.CALL)
 REPLY = int(MessageType.REPLY)
 OK = int(Status.OK)
 
@@ -72,6 +73,25 @@ def encode_reply(call: Header, payload: bytes) -> bytes:
     if length - 4 > MAX_PACKET:
         raise ValueError(f"packet of {length} bytes exceeds the protocol's maximum of {MAX_PACKET}")
     return LENGTH_AND_HEADER.pack(length, call.prog, call.vers, call.proc, REPLY, call.serial, OK) + payload
+
+
+_NO_HEADER_YET = bytes(MIN_PACKET)
+
+
+def start_reply() -> bytearray:
+    """Room for a packet's length word and header, for the payload to be encoded straight
+    after it; finish_reply then writes both in one step."""
+    return bytearray(_NO_HEADER_YET)
+
+
+def finish_reply(packet: bytearray, call_prog: int, call_vers: int, call_proc: int, call_serial: int) -> bytearray:
+    """Write the length word and the header of a successful REPLY into a packet begun by
+    start_reply and holding its payload."""
+    length = len(packet)
+    if length - 4 > MAX_PACKET:
+        raise ValueError(f"packet of {length} bytes exceeds the protocol's maximum of {MAX_PACKET}")
+    LENGTH_AND_HEADER.pack_into(packet, 0, length, call_prog, call_vers, call_proc, REPLY, call_serial, OK)
+    return packet
 
 
 def encode_packet(header: Header, payload: bytes | bytearray = b"", fd_count: int | None = None) -> bytes:

@@ -196,7 +196,7 @@ class QuickCall(NamedTuple):
 
     decode: Callable[..., Any] | None
     function: Callable[..., Any]
-    encode: Callable[[Any], bytes] | None
+    encode_into: Callable[[bytearray, Any], None] | None
 
 
 def quick_call(session: ClientSession, call: ResolvedCall) -> QuickCall | None:
@@ -206,7 +206,7 @@ def quick_call(session: ClientSession, call: ResolvedCall) -> QuickCall | None:
             or procedure.stream is not None or session.daemon.fault_rules
             or (session.read_only and found.read_only is not None)):  # fmt: skip
         return None
-    return QuickCall(found.decode, call.function, procedure.ret.encode if procedure.ret is not None else None)
+    return QuickCall(found.decode, call.function, procedure.ret.encode_into if procedure.ret is not None else None)
 
 
 def reply_payload(call: ResolvedCall, result: Any) -> bytes:

@@ -31,8 +31,18 @@ from virtrio.protocol.generated import remote
 from virtrio.protocol.runtime import XdrError
 from virtrio.rpc import keepalive
 from virtrio.rpc.errors import LibvirtError, rpc_error
-from virtrio.rpc.framing import FramingError, PacketReader
-from virtrio.rpc.packet import Header, MessageType, Packet, Status, encode_packet, encode_reply
+from virtrio.rpc.framing import FramingError, PacketReader, lone_call
+from virtrio.rpc.packet import (
+    MIN_PACKET,
+    Header,
+    MessageType,
+    Packet,
+    Status,
+    encode_packet,
+    encode_reply,
+    finish_reply,
+    start_reply,
+)
 
 from .dispatch import (
     Program,
@@ -45,7 +55,7 @@ from .dispatch import (
     unexpected_failure,
 )
 from .events import encode_event
-from .socket_io import RECEIVE_SIZE, SocketWriter, receive
+from .socket_io import RECEIVE_SIZE, BusyPoll, SocketWriter, receive
 from .streams import ClientStream
 
 if TYPE_CHECKING:
@@ -174,14 +184,18 @@ class ClientSession:
         reader = PacketReader()
         reads = 0
         drained = False
-        busy_poll = self.daemon.config.busy_poll_us / 1e6
+        busy_poll_seconds = self.daemon.config.busy_poll_us / 1e6
+        busy_poll: BusyPoll | None = None  # made once the client proves to call back to back
+        prompt_wait = 4 * busy_poll_seconds  # a client answering within this calls back to back
         calling_back_to_back = False
         while not self._closing:
             waited_since = time.perf_counter()
-            spin = busy_poll if calling_back_to_back else 0.0
-            data, fds = await receive(self.sock, wait_first=drained, spin_seconds=spin)
+            if calling_back_to_back and busy_poll is None:
+                busy_poll = BusyPoll(self.sock, busy_poll_seconds)
+            data, fds = await receive(self.sock, drained, busy_poll if calling_back_to_back else None)
+            now = time.perf_counter()
             # Poll next time only for a client whose calls follow our replies at once.
-            calling_back_to_back = drained and time.perf_counter() - waited_since < 4 * busy_poll
+            calling_back_to_back = drained and now - waited_since < prompt_wait
             if not data:
                 return
             drained = len(data) < RECEIVE_SIZE
@@ -192,49 +206,56 @@ class ClientSession:
             for fd in fds:
                 # virtrio's drivers take no file descriptors yet: do not leak them.
                 _close_quietly(fd)
-            try:
-                packets = reader.feed(data)
-            except FramingError as error:
-                log.warning("client %d: %s; dropping the connection", self.id, error)
-                return
-            if packets:
-                self.keepalive.received(trio.current_time())
-            for packet in packets:
-                if not self._answer_at_once(packet):
-                    await self._handle(packet)
-                if self._closing:
+            lone = lone_call(data) if self._quick is not None and reader.idle else None
+            if lone is not None and self._answer_at_once(lone, data):
+                self.keepalive.received(now)
+            else:
+                try:
+                    packets = reader.feed(data)
+                except FramingError as error:
+                    log.warning("client %d: %s; dropping the connection", self.id, error)
                     return
+                if packets:
+                    self.keepalive.received(now)
+                for packet in packets:
+                    await self._handle(packet)
+                    if self._closing:
+                        return
             if self.writer.backlogged:
                 await self.writer.wait_for_room()
 
-    def _answer_at_once(self, packet: Packet) -> bool:
-        """Answer a call seen before on this connection, without awaiting anything: the
-        common case of a client calling in a loop. False leaves the packet to _handle."""
-        header = packet.header
+    def _answer_at_once(self, call: tuple[int, int, int, int], data: bytes) -> bool:
+        """Answer a lone call packet (framing.lone_call) of a procedure answered before on
+        this connection, without awaiting anything: the common case of a client calling in
+        a loop. False leaves the packet to the general path, which reports what is wrong."""
         quick = self._quick
-        if quick is None or self.conn is not self._quick_conn or header.type != MessageType.CALL:
+        if quick is None or self.conn is not self._quick_conn:
             return False
-        found = quick.get((header.prog, header.vers, header.proc))
-        if found is None or header.status != Status.OK:
+        prog, vers, proc, serial = call
+        found = quick.get((prog, vers, proc))
+        if found is None:
             return False
         if found.decode is None:
             result = self._run(found.function, ())
         else:
             try:
-                args = found.decode(packet.payload, 0, False)
+                args = found.decode(data, MIN_PACKET, False)
             except XdrError:
-                return False  # _handle reports it as libvirtd does
+                return False
             result = self._run(found.function, (args,))
         if not isinstance(result, LibvirtError):
+            reply = start_reply()
             try:
-                payload = b"" if found.encode is None else found.encode(result)
+                if found.encode_into is not None:
+                    found.encode_into(reply, result)
+                finish_reply(reply, prog, vers, proc, serial)
             except Exception as error:
-                log.exception("client %d: a reply to procedure %d does not encode", self.id, header.proc)
+                log.exception("client %d: a reply to procedure %d does not encode", self.id, proc)
                 result = unexpected_failure(error)
             else:
-                self.writer.queue(encode_reply(header, payload))
+                self.writer.queue(reply)
                 return True
-        self.writer.queue(error_reply(header, result))
+        self.writer.queue(error_reply(Header(prog, vers, proc, MessageType.CALL, serial, Status.OK), result))
         return True
 
     def _remember(self, call: ResolvedCall) -> None:
@@ -385,7 +406,7 @@ class ClientSession:
     def start_keepalive(self) -> None:
         if self.keepalive.started or self.keepalive.interval <= 0:
             return
-        self.keepalive.start(trio.current_time())
+        self.keepalive.start(time.perf_counter())
         self.start_task(self._keepalive_loop)
 
     async def _keepalive_loop(self) -> None:
@@ -393,8 +414,8 @@ class ClientSession:
             deadline = self.keepalive.deadline()
             if deadline is None:
                 return
-            await trio.sleep_until(deadline)
-            action = self.keepalive.tick(trio.current_time())
+            await trio.sleep(max(0.0, deadline - time.perf_counter()))
+            action = self.keepalive.tick(time.perf_counter())
             if action == "ping":
                 self.send_nowait(keepalive.PING_PACKET)
             elif action == "close":

@@ -9,8 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from virtrio.rpc.framing import FramingError, PacketReader
-from virtrio.rpc.packet import MAX_PACKET, Header, MessageType, Status, encode_packet
+from virtrio.rpc.framing import FramingError, PacketReader, lone_call
+from virtrio.rpc.packet import (
+    MAX_PACKET,
+    MIN_PACKET,
+    Header,
+    MessageType,
+    Status,
+    encode_packet,
+    encode_reply,
+    finish_reply,
+    start_reply,
+)
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 FRAMES = [p.read_bytes() for p in sorted(GOLDEN.glob("*.bin"))]
@@ -71,3 +81,53 @@ def test_packets_with_file_descriptors() -> None:
     assert packets[0].fd_count == 2 and packets[0].payload == b"\0\0\0\1"
     with pytest.raises(FramingError, match="33 file descriptors"):
         PacketReader().feed(encode_packet(header, b"", fd_count=33))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=80), st.sampled_from(FRAMES))
+def test_a_lone_call_is_what_the_reader_makes_of_the_same_bytes(noise: bytes, frame: bytes) -> None:
+    """lone_call is the reader's shortcut: wherever it answers, the reader agrees; it answers
+    exactly for one whole CALL packet with status OK."""
+    for data in (frame, noise, frame + noise, frame[:-1], noise + frame):
+        found = lone_call(data)
+        try:
+            packets = PacketReader().feed(data)
+        except FramingError:
+            assert found is None
+            continue
+        is_lone_call = (
+            len(packets) == 1
+            and packets[0].header.type == MessageType.CALL
+            and packets[0].header.status == Status.OK
+            and len(data) == MIN_PACKET + len(packets[0].payload)
+        )
+        if not is_lone_call:
+            assert found is None
+            continue
+        header = packets[0].header
+        assert found == (header.prog, header.vers, header.proc, header.serial)
+        assert data[MIN_PACKET:] == packets[0].payload
+
+
+def test_lone_call_bytes_and_refusals() -> None:
+    call = Header(0x20008086, 1, 16, MessageType.CALL, 9, Status.OK)
+    data = encode_packet(call, b"abcd")
+    assert lone_call(data) == (0x20008086, 1, 16, 9)
+    assert lone_call(data + b"\0") is None  # more than one packet's bytes
+    assert lone_call(data[:-1]) is None  # less
+    assert lone_call(encode_packet(call._replace(status=Status.ERROR), b"abcd")) is None
+    assert lone_call(encode_packet(call._replace(type=MessageType.REPLY), b"abcd")) is None
+    assert lone_call(encode_packet(call._replace(type=MessageType.CALL_WITH_FDS), b"", fd_count=0)) is None
+    assert lone_call(data[:27]) is None
+
+
+def test_a_reply_built_in_place_equals_the_encoded_reply() -> None:
+    call = Header(0x20008086, 1, 16, MessageType.CALL, 0xFFFFFFFF, Status.OK)
+    reply = start_reply()
+    reply += b"payload!"
+    assert finish_reply(reply, call.prog, call.vers, call.proc, call.serial) == encode_reply(call, b"payload!")
+    assert bytes(reply[:4]) == struct.pack(">I", 36)
+    too_big = start_reply()
+    too_big += bytes(MAX_PACKET - 24 + 1)
+    with pytest.raises(ValueError, match="exceeds"):
+        finish_reply(too_big, 1, 1, 1, 1)

@@ -9,7 +9,7 @@ import time
 
 import trio
 
-from virtrio.server.socket_io import receive
+from virtrio.server.socket_io import BusyPoll, receive
 
 
 def socket_pair() -> tuple[socket.socket, socket.socket]:
@@ -23,7 +23,7 @@ def test_data_already_there_is_read_at_once() -> None:
         ours, theirs = socket_pair()
         with ours, theirs:
             theirs.send(b"x")
-            assert await receive(ours, wait_first=True, spin_seconds=0.001) == (b"x", [])
+            assert await receive(ours, wait_first=True, busy_poll=BusyPoll(ours, 0.001)) == (b"x", [])
             theirs.send(b"y")
             assert await receive(ours) == (b"y", [])
 
@@ -35,7 +35,7 @@ def test_the_end_of_the_stream_reads_as_nothing() -> None:
         ours, theirs = socket_pair()
         with ours:
             theirs.close()
-            assert await receive(ours, wait_first=True, spin_seconds=0.001) == (b"", [])
+            assert await receive(ours, wait_first=True, busy_poll=BusyPoll(ours, 0.001)) == (b"", [])
 
     trio.run(main)
 
@@ -57,7 +57,7 @@ def test_data_arriving_during_the_poll_is_caught_without_sleeping() -> None:
                     await trio.sleep(0)
                 await trio.sleep(0)
                 sleeps.clear()
-                assert await receive(ours, wait_first=True, spin_seconds=2.0) == (b"soon", [])
+                assert await receive(ours, wait_first=True, busy_poll=BusyPoll(ours, 2.0)) == (b"soon", [])
                 assert not [timeout for timeout in sleeps if timeout > 0], "receive slept in epoll"
 
     sleeps: list[float] = []
@@ -81,7 +81,7 @@ def test_receive_sleeps_for_data_that_comes_after_the_poll() -> None:
             async with trio.open_nursery() as nursery:
                 nursery.start_soon(send_later, theirs)
                 started = time.perf_counter()
-                assert await receive(ours, wait_first=True, spin_seconds=0.0001) == (b"late", [])
+                assert await receive(ours, wait_first=True, busy_poll=BusyPoll(ours, 0.0001)) == (b"late", [])
                 assert time.perf_counter() - started >= 0.04
 
     trio.run(main)
@@ -96,7 +96,7 @@ def test_no_poll_while_other_tasks_wait_to_run() -> None:
                 nursery.start_soon(trio.sleep, 0)  # runnable when receive starts
                 started = time.perf_counter()
                 # a 5 s poll would keep send_later from running at all: it must sleep instead
-                assert await receive(ours, wait_first=True, spin_seconds=5.0) == (b"late", [])
+                assert await receive(ours, wait_first=True, busy_poll=BusyPoll(ours, 5.0)) == (b"late", [])
                 assert time.perf_counter() - started < 2.0
 
     trio.run(main)
