@@ -10,8 +10,6 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import trio
-
 from .config import Config
 
 SOCKET_NAMES = {"rw": "libvirt-sock", "ro": "libvirt-sock-ro", "admin": "libvirt-admin-sock"}
@@ -36,7 +34,7 @@ class ListenerError(Exception):
 @dataclass
 class Listener:
     kind: str  # "rw", "ro", "admin" or "tcp"
-    socket: trio.socket.SocketType
+    socket: socket.socket  # non-blocking; the daemon waits on it with trio.lowlevel
     path: Path | None  # a socket file we made and must remove, or None
 
 
@@ -89,7 +87,8 @@ def make_unix_listeners(directory: Path, config: Config) -> list[Listener]:
             sock.bind(str(path))
             os.chmod(path, permissions[kind])
             sock.listen(1000)
-            listeners.append(Listener(kind, trio.socket.from_stdlib_socket(sock), path))
+            sock.setblocking(False)
+            listeners.append(Listener(kind, sock, path))
     except OSError as error:
         for listener in listeners:
             listener.socket.close()
@@ -121,7 +120,8 @@ def activation_listeners(environ: dict[str, str]) -> list[Listener] | None:
                 raise ListenerError(f"socket activation: fd {fd} has an unknown name {name!r}")
         sock = socket.socket(fileno=fd)
         os.set_inheritable(fd, False)
-        listeners.append(Listener(kind, trio.socket.from_stdlib_socket(sock), None))
+        sock.setblocking(False)
+        listeners.append(Listener(kind, sock, None))
     for variable in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"):
         os.environ.pop(variable, None)
     return listeners

@@ -42,7 +42,6 @@ def setup_logging(level: int, filters: str, outputs: str) -> list[str]:
     warnings = []
     logger = logging.getLogger(ROOT)
     logger.handlers.clear()
-    logger.setLevel(logging.DEBUG)
     logger.propagate = False
     config_filter = ConfigFilter(LEVELS[level], [(name, lvl) for lvl, name in parse_levelled(filters, "log_filters")])
     formatter = logging.Formatter("%(asctime)s.%(msecs)03d: %(process)d: %(levelname)s : %(name)s: %(message)s",
@@ -60,4 +59,9 @@ def setup_logging(level: int, filters: str, outputs: str) -> list[str]:
         handler.addFilter(config_filter)
         handler.setFormatter(formatter)
         logger.addHandler(handler)
+    # Below the lowest level any output and filter let through, a log call returns before
+    # making a record: a debug line on the hot path costs nothing unless someone reads it.
+    lowest_filtered = min([config_filter.default, *(lvl for _, lvl in config_filter.filters)])
+    lowest_output = min((handler.level for handler in logger.handlers), default=logging.CRITICAL)
+    logger.setLevel(max(lowest_filtered, lowest_output))
     return warnings

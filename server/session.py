@@ -142,7 +142,8 @@ class ClientSession:
                 try:
                     await self._read_loop()
                 finally:
-                    nursery.cancel_scope.cancel()
+                    if nursery.child_tasks:  # cancelling costs a pass through trio's scheduler
+                        nursery.cancel_scope.cancel()
         except (trio.BrokenResourceError, trio.ClosedResourceError, ConnectionError):
             pass
         finally:
@@ -154,6 +155,7 @@ class ClientSession:
             log.info("client %d disconnected", self.id)
 
     def _cleanup(self) -> None:
+        self.daemon.keepalive_timer.forget(self)
         for stream in self.streams.values():
             stream.client_gone()
         self.streams.clear()
@@ -407,20 +409,7 @@ class ClientSession:
         if self.keepalive.started or self.keepalive.interval <= 0:
             return
         self.keepalive.start(time.perf_counter())
-        self.start_task(self._keepalive_loop)
-
-    async def _keepalive_loop(self) -> None:
-        while True:
-            deadline = self.keepalive.deadline()
-            if deadline is None:
-                return
-            await trio.sleep(max(0.0, deadline - time.perf_counter()))
-            action = self.keepalive.tick(time.perf_counter())
-            if action == "ping":
-                self.send_nowait(keepalive.PING_PACKET)
-            elif action == "close":
-                self.disconnect("no answer to keepalive pings")
-                return
+        self.daemon.keepalive_timer.watch(self)
 
     def deliver_event(self, style: str, callback_id: int, event: Event) -> None:
         """Send one event a driver published to this client (libvirtd uses serial 1)."""
