@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from xml.sax.saxutils import escape
 
+from ..xml_text import escape_text
 from . import pci_ids
 from .devices import NodeDevice, drive_type
 
@@ -30,13 +30,13 @@ def system_capability() -> list[str]:
     lines = ["  <capability type='system'>"]
     product = _read(DMI / "product_name")
     if product:
-        lines.append(f"    <product>{escape(product)}</product>")
+        lines.append(f"    <product>{escape_text(product)}</product>")
     lines.append("    <hardware>")
-    lines += [f"      <{tag}>{escape(v)}</{tag}>" for tag, f in hardware[:3] if (v := _read(DMI / f))]
+    lines += [f"      <{tag}>{escape_text(v)}</{tag}>" for tag, f in hardware[:3] if (v := _read(DMI / f))]
     # libvirt always reports a UUID: zeros when the firmware's cannot be read
     lines.append(f"      <uuid>{_read(DMI / 'product_uuid') or '00000000-0000-0000-0000-000000000000'}</uuid>")
     lines += ["    </hardware>", "    <firmware>"]
-    lines += [f"      <{tag}>{escape(v)}</{tag}>" for tag, f in firmware if (v := _read(DMI / f))]
+    lines += [f"      <{tag}>{escape_text(v)}</{tag}>" for tag, f in firmware if (v := _read(DMI / f))]
     lines += ["    </firmware>", "  </capability>"]
     return lines
 
@@ -48,7 +48,7 @@ def capability_lines(device: NodeDevice) -> list[str]:
     attrs, props = record.attributes, record.properties
     kind = device.capability
     if kind == "net":
-        lines = ["  <capability type='net'>", f"    <interface>{escape(record.sys_name)}</interface>"]
+        lines = ["  <capability type='net'>", f"    <interface>{escape_text(record.sys_name)}</interface>"]
         if attrs.get("address"):
             lines.append(f"    <address>{attrs['address']}</address>")
         state = attrs.get("operstate", "unknown")
@@ -90,17 +90,17 @@ def capability_lines(device: NodeDevice) -> list[str]:
         ]
         return [*lines, "  </capability>"]
     if kind == "storage":
-        lines = ["  <capability type='storage'>", f"    <block>{escape(record.devnode or '')}</block>"]
+        lines = ["  <capability type='storage'>", f"    <block>{escape_text(record.devnode or '')}</block>"]
         lines.append(f"    <drive_type>{drive_type(record)}</drive_type>")
         model = props.get("ID_MODEL") or attrs.get("device/model")
         vendor = props.get("ID_VENDOR") or attrs.get("device/vendor")
         if model:
-            lines.append(f"    <model>{escape(model)}</model>")
+            lines.append(f"    <model>{escape_text(model)}</model>")
         if vendor:
-            lines.append(f"    <vendor>{escape(vendor)}</vendor>")
+            lines.append(f"    <vendor>{escape_text(vendor)}</vendor>")
         serial = props.get("ID_SERIAL_SHORT")
         if serial:
-            lines.append(f"    <serial>{escape(serial)}</serial>")
+            lines.append(f"    <serial>{escape_text(serial)}</serial>")
         size = attrs.get("size")
         if size and size.isdigit():
             block = attrs.get("queue/logical_block_size", "512")
@@ -113,21 +113,21 @@ def capability_lines(device: NodeDevice) -> list[str]:
 
 def _named(tag: str, identifier: str, text: str | None) -> str:
     if text:
-        return f"    <{tag} id='{identifier}'>{escape(text)}</{tag}>"
+        return f"    <{tag} id='{identifier}'>{escape_text(text)}</{tag}>"
     return f"    <{tag} id='{identifier}'/>"
 
 
 def device_xml(device: NodeDevice) -> str:
-    lines = ["<device>", f"  <name>{escape(device.name)}</name>"]
+    lines = ["<device>", f"  <name>{escape_text(device.name)}</name>"]
     if device.sys_path:
-        lines.append(f"  <path>{escape(device.sys_path)}</path>")
+        lines.append(f"  <path>{escape_text(device.sys_path)}</path>")
     record = device.record
     if record is not None and record.devnode:
-        lines.append(f"  <devnode type='dev'>{escape(record.devnode)}</devnode>")
+        lines.append(f"  <devnode type='dev'>{escape_text(record.devnode)}</devnode>")
     if device.parent:
-        lines.append(f"  <parent>{escape(device.parent)}</parent>")
+        lines.append(f"  <parent>{escape_text(device.parent)}</parent>")
     if record is not None and record.driver:
-        lines += ["  <driver>", f"    <name>{escape(record.driver)}</name>", "  </driver>"]
+        lines += ["  <driver>", f"    <name>{escape_text(record.driver)}</name>", "  </driver>"]
     lines += capability_lines(device)
     lines.append("</device>")
     return "\n".join(lines) + "\n"

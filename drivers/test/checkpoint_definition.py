@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from ..xml_text import escape_text
 from .snapshot_definition import INTEGER, domain_disks, requested_disk, xpath_string
-from .xml_text import escape_text
 
 FROM_CHECKPOINT = api.VIR_FROM_DOMAIN_CHECKPOINT
 TYPES = ["default", "no", "bitmap"]  # virDomainCheckpointType
@@ -104,11 +103,11 @@ def align_disks(checkpoint: Checkpoint) -> None:
 
 def checkpoint_xml(checkpoint: Checkpoint, with_domain: bool) -> str:
     """virDomainCheckpointDefFormat (the test driver never marks a size valid)."""
-    lines = ["<domaincheckpoint>", f"  <name>{escape(checkpoint.name)}</name>"]
+    lines = ["<domaincheckpoint>", f"  <name>{escape_text(checkpoint.name)}</name>"]
     if checkpoint.description is not None:
-        lines.append(f"  <description>{escape(checkpoint.description)}</description>")
+        lines.append(f"  <description>{escape_text(checkpoint.description)}</description>")
     if checkpoint.parent is not None:
-        lines += ["  <parent>", f"    <name>{escape(checkpoint.parent)}</name>", "  </parent>"]
+        lines += ["  <parent>", f"    <name>{escape_text(checkpoint.parent)}</name>", "  </parent>"]
     if checkpoint.created:
         lines.append(f"  <creationTime>{checkpoint.created}</creationTime>")
     named = [disk for disk in checkpoint.disks if disk.name is not None]

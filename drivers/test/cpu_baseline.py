@@ -15,9 +15,9 @@ from lxml import etree
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from ..xml_text import escape_text
 from .cpu_models import CPU_MAP
 from .parse import parse_xml
-from .xml_text import escape_text
 
 FROM_CPU = api.VIR_FROM_CPU
 Data = dict[tuple[str, int, int, str], int]

@@ -18,7 +18,7 @@ from lxml import etree
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .xml_text import escape_text
+from ..xml_text import escape_text
 
 
 def _words(text: str) -> list[str]:

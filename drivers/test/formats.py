@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from xml.sax.saxutils import escape
 
+from ..xml_text import escape_text
 from .domain_definition import TOP_LEVEL_RANK, format_element, format_metadata, vcpu_element
 from .interface_definition import InterfaceDefinition, InterfaceIP, InterfaceProtocol
 from .network_definition import L3_MODES, Dns, Forward, Lease, NetworkDefinition, NetworkIP, PortGroup
 from .state import Domain, HostInfo, Interface, Network, Pool
-from .xml_text import escape_text
 
 
 def domain_xml(domain: Domain, inactive: bool = False) -> str:
@@ -171,7 +170,7 @@ def network_definition_xml(definition: NetworkDefinition) -> str:
         opening += " ipv6='yes'"
     if definition.trust_guest_rx_filters:
         opening += f" trustGuestRxFilters='{definition.trust_guest_rx_filters}'"
-    body = [f"<name>{escape(definition.name)}</name>", f"<uuid>{uuid.UUID(bytes=definition.uuid)}</uuid>"]
+    body = [f"<name>{escape_text(definition.name)}</name>", f"<uuid>{uuid.UUID(bytes=definition.uuid)}</uuid>"]
     body += [line[2:] for line in format_metadata(definition.metadata, 1)]
     forward = definition.forward
     if forward.mode is not None:
@@ -215,7 +214,7 @@ def network_definition_xml(definition: NetworkDefinition) -> str:
 def pool_xml(pool: Pool) -> str:
     lines = [
         "<pool type='dir'>",
-        f"  <name>{escape(pool.name)}</name>",
+        f"  <name>{escape_text(pool.name)}</name>",
         f"  <uuid>{uuid.UUID(bytes=pool.uuid)}</uuid>",
         f"  <capacity unit='bytes'>{pool.capacity}</capacity>",
         f"  <allocation unit='bytes'>{pool.allocation}</allocation>",
@@ -223,7 +222,7 @@ def pool_xml(pool: Pool) -> str:
         "  <source>",
         "  </source>",
         "  <target>",
-        f"    <path>{escape(pool.path)}</path>",
+        f"    <path>{escape_text(pool.path)}</path>",
     ]
     if pool.permissions is not None:
         mode, owner, group = pool.permissions

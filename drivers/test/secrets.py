@@ -19,9 +19,9 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, invalid_argument, report, rpc_error
 
+from ..xml_text import escape_text
 from .common import TestProcedures, flag_groups_match
 from .parse import parse_document, validate_against_schema
-from .xml_text import escape_text
 
 FROM_SECRET = api.VIR_FROM_SECRET
 LIST_MAX = 16384  # REMOTE_SECRET_LIST_MAX
@@ -41,8 +41,6 @@ ALL_LIST_FLAGS = (
     | api.VIR_CONNECT_LIST_SECRETS_NO_PRIVATE
 )
 ASCII_SPACE = " \t\n\v\f\r"
-# what libvirt's XML escaping drops: control characters other than tab, newline and return, up to 0x19
-DROPPED = {chr(c) for c in range(1, 0x1A)} - {"\t", "\n", "\r"}
 
 
 @dataclass
@@ -64,11 +62,6 @@ class Secret:
 
 
 # ------------------------------------------------------------------------------ XML
-def _escaped(text: str) -> str:
-    """Control characters are dropped, as virBufferEscapeString drops them."""
-    return escape_text("".join(c for c in text if c not in DROPPED))
-
-
 def secret_xml(secret: Secret) -> str:
     """virSecretDefFormat's document."""
     yes_no = {True: "yes", False: "no"}
@@ -77,12 +70,12 @@ def secret_xml(secret: Secret) -> str:
         f"  <uuid>{secret.uuid_text}</uuid>",
     ]
     if secret.description is not None:
-        lines.append(f"  <description>{_escaped(secret.description)}</description>")
+        lines.append(f"  <description>{escape_text(secret.description)}</description>")
     if secret.usage_type != api.VIR_SECRET_USAGE_TYPE_NONE:
         element, _ = USAGE_ELEMENTS[secret.usage_type]
         lines += [
             f"  <usage type='{USAGE_NAMES[secret.usage_type]}'>",
-            f"    <{element}>{_escaped(secret.usage_id or '')}</{element}>",
+            f"    <{element}>{escape_text(secret.usage_id or '')}</{element}>",
             "  </usage>",
         ]
     lines.append("</secret>")

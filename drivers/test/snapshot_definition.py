@@ -12,14 +12,13 @@ import re
 import stat
 import time
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .xml_text import escape_text
+from ..xml_text import escape_text
 
 FROM_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
 # virDomainSnapshotState: the domain states, then disk-snapshot
@@ -294,13 +293,13 @@ def _disk_xml(disk: SnapshotDisk) -> list[str]:
 
 def snapshot_xml(snapshot: Snapshot, uuid_text: str, current: bool | None = None) -> str:
     """virDomainSnapshotDefFormat; current given: the internal form with <active>."""
-    lines = ["<domainsnapshot>", f"  <name>{escape(snapshot.name)}</name>"]
+    lines = ["<domainsnapshot>", f"  <name>{escape_text(snapshot.name)}</name>"]
     if snapshot.description is not None:
-        lines.append(f"  <description>{escape(snapshot.description)}</description>")
+        lines.append(f"  <description>{escape_text(snapshot.description)}</description>")
     if snapshot.state:
         lines.append(f"  <state>{STATES[snapshot.state]}</state>")
     if snapshot.parent is not None:
-        lines += ["  <parent>", f"    <name>{escape(snapshot.parent)}</name>", "  </parent>"]
+        lines += ["  <parent>", f"    <name>{escape_text(snapshot.parent)}</name>", "  </parent>"]
     if snapshot.created:
         lines.append(f"  <creationTime>{snapshot.created}</creationTime>")
     if snapshot.memory:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -14,6 +13,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import report
 
+from ..xml_text import escape_text
 from .domain_definition import MEMORY_UNITS as UNITS
 from .parse import parse_document
 
@@ -106,12 +106,12 @@ def volume_xml(volume: Volume) -> str:
         "\n".join(
             [
                 "<volume type='file'>",
-                f"  <name>{escape(volume.name)}</name>",
-                f"  <key>{escape(volume.key)}</key>",
+                f"  <name>{escape_text(volume.name)}</name>",
+                f"  <key>{escape_text(volume.key)}</key>",
                 f"  <capacity unit='bytes'>{volume.capacity}</capacity>",
                 f"  <allocation unit='bytes'>{volume.allocation}</allocation>",
                 "  <target>",
-                f"    <path>{escape(volume.path)}</path>",
+                f"    <path>{escape_text(volume.path)}</path>",
                 "    <format type='raw'/>",
                 "  </target>",
                 "</volume>",
