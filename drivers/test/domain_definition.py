@@ -192,7 +192,8 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     sorted; memory, vcpu, title, description and metadata are the Domain's to format."""
     _strip_whitespace(root)  # the caller's tree (comments already dropped): changed in place
     dynamic = {"name", "uuid", "title", "description", "metadata", "memory", "currentMemory"}
-    kept = {child.tag: child for child in root if isinstance(child.tag, str) and child.tag not in dynamic}
+    # libvirt keeps what it knows: other elements, in any namespace, are not part of a definition
+    kept = {child.tag: child for child in root if child.tag in TOP_LEVEL_RANK and child.tag not in dynamic}
     _canonical_os(kept, os_type)
     if any(tag not in kept for tag in DEFAULT_TAGS):
         for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
@@ -211,7 +212,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
         size = str(kibibytes(element))
         kept["maxMemory"] = make_element("maxMemory", size, slots=element.get("slots", "0"), unit="KiB")
     _canonical_devices(kept["devices"], os_type)
-    return sorted(kept.values(), key=lambda element: TOP_LEVEL_RANK.get(element.tag, len(TOP_LEVEL_RANK)))
+    return sorted(kept.values(), key=lambda element: TOP_LEVEL_RANK[element.tag])
 
 
 def copied_definition(definition: list[etree._Element], os_type: str) -> list[etree._Element]:
@@ -347,8 +348,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
                 _canonical_address(address)
     for child in list(devices):
         devices.remove(child)
-    rank, last = _rank(DEVICE_ORDER), len(DEVICE_ORDER)
-    for kind in sorted(by_kind, key=lambda tag: rank.get(tag, last)):
+    rank = _rank(DEVICE_ORDER)
+    for kind in sorted(by_kind.keys() & rank.keys(), key=rank.__getitem__):  # unknown devices: dropped, as libvirt
         devices.extend(by_kind[kind])
 
 
@@ -409,6 +410,59 @@ def _canonical_disk(disk: etree._Element) -> None:
             disk.append(address)
     _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
     _reorder(disk, CHILD_ORDER["disk"])
+
+
+_SOURCE_PATH = {"file": "file", "block": "dev", "dir": "dir"}  # local storage: its path attribute
+HARDDISK_PREFIXES = ("hd", "sd", "vd", "xvd", "ubd")
+
+
+def validate_definition(definition: list[etree._Element]) -> None:
+    """The checks of virDomainDefValidate that the test driver's users meet first: each
+    disk's bus, name and source (libvirt runs them after parsing, the test: namespace included)."""
+    devices = next((element for element in definition if element.tag == "devices"), None)
+    for disk in devices.iterfind("disk") if devices is not None else ():
+        _validate_disk(disk)
+
+
+def _validate_disk(disk: etree._Element) -> None:
+    device, target = disk.get("device"), disk.find("target")
+    bus, dev = target.get("bus"), target.get("dev", "")
+    if device == "lun":
+        _validate_lun_source(disk)
+    if device == "floppy" and bus != "fdc":
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid bus type '{bus}' for floppy disk")
+    if device != "floppy" and bus == "fdc":
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid bus type '{bus}' for disk")
+    if device in ("disk", "lun") and not dev.startswith(HARDDISK_PREFIXES):
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid harddisk device name: {dev}")
+    if device == "floppy" and not dev.startswith("fd"):
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid floppy device name: {dev}")
+    if device == "disk" and _source_is_empty(disk):
+        raise report(api.VIR_ERR_NO_SOURCE, api.VIR_FROM_DOMAIN, dev)
+
+
+def _validate_lun_source(disk: etree._Element) -> None:
+    """virDomainDiskDefSourceLUNValidate, its first rule: a LUN is a block device or iSCSI."""
+    if disk.get("type") == "network":
+        source = disk.find("source")
+        protocol = source.get("protocol") if source is not None else None
+        if protocol != "iscsi":
+            detail = f"disk device='lun' is not supported for protocol='{protocol or 'none'}'"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    elif disk.get("type") not in ("block", "volume"):
+        detail = "disk device='lun' is only valid for block type disk source"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+
+
+def _source_is_empty(disk: etree._Element) -> bool:
+    """virStorageSourceIsEmpty: local storage without a path, or a network disk without a protocol."""
+    source = disk.find("source")
+    kind = disk.get("type")
+    if kind in _SOURCE_PATH:
+        return source is None or not source.get(_SOURCE_PATH[kind])
+    if kind == "network":
+        return source is None or source.get("protocol") is None
+    return False
 
 
 def _drive_address(bus: str, index: int) -> etree._Element | None:

@@ -9,7 +9,6 @@ start running unless the test namespace's ``<test:runstate>`` says otherwise; ``
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 from lxml import etree
@@ -19,54 +18,10 @@ from virtrio.rpc.errors import report
 
 from .definition_tuning import iothreads
 from .formats import domain_xml
-from .parse import parse_domain_xml, parse_file, parse_network_xml, parse_pool_xml
+from .parse import parse_domain_xml, parse_file, parse_network_xml, parse_pool_xml, test_extensions
 from .snapshot_definition import parse_snapshot
 from .snapshots import SnapshotTree
 from .state import Domain, Interface, IOThreadPolling, TestState
-
-TEST_NAMESPACE = "http://libvirt.org/schemas/domain/test/1.0"
-UNSIGNED = re.compile(r"\s*\+?\d+")
-
-
-@dataclasses.dataclass
-class TestExtensions:
-    """testDomainDefNamespaceParse: what a domain's test: elements ask of the node file."""
-
-    snapshots: list[etree._Element]
-    transient: bool
-    managed_save: bool
-    runstate: int
-
-
-def _xml_error(detail: str) -> Exception:
-    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_TEST, detail)
-
-
-def test_extensions(root: etree._Element) -> TestExtensions:
-    def element(name: str) -> etree._Element | None:
-        return root.find(f"{{{TEST_NAMESPACE}}}{name}")
-
-    runstate = api.VIR_DOMAIN_RUNNING
-    found = element("runstate")
-    text = "".join(found.itertext()) if found is not None else ""
-    if text:  # virXPathUInt: an empty string is no value
-        if not UNSIGNED.fullmatch(text) or int(text) >= 2**32:
-            raise _xml_error("invalid runstate")
-        runstate = int(text)
-        if runstate >= api.VIR_DOMAIN_PMSUSPENDED + 1:  # VIR_DOMAIN_LAST
-            printed = runstate - 2**32 if runstate >= 2**31 else runstate  # libvirt prints it with %d
-            raise _xml_error(f"runstate '{printed}' out of range'")
-    extensions = TestExtensions(
-        root.findall(f"{{{TEST_NAMESPACE}}}domainsnapshot"),
-        element("transient") is not None,
-        element("hasmanagedsave") is not None,
-        runstate,
-    )
-    if extensions.transient and runstate == api.VIR_DOMAIN_SHUTOFF:
-        raise _xml_error("transient domain cannot have runstate 'shutoff'")
-    if extensions.managed_save and runstate != api.VIR_DOMAIN_SHUTOFF:
-        raise _xml_error("domain with managedsave data can only have runstate 'shutoff'")
-    return extensions
 
 
 def domain_snapshots(
@@ -77,7 +32,6 @@ def domain_snapshots(
 
     def embedded_domain(element: etree._Element) -> str:
         embedded = parse_domain_xml(etree.tostring(element, encoding="unicode", with_tail=False), state)
-        test_extensions(element)
         return domain_xml(embedded, True)
 
     tree = SnapshotTree()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -13,7 +14,7 @@ from lxml import etree
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .domain_definition import canonical_definition, kibibytes, xml_error
+from .domain_definition import canonical_definition, kibibytes, validate_definition, xml_error
 from .network_definition import parse_definition
 from .state import Domain, Network, Pool, TestState
 
@@ -139,6 +140,54 @@ def uuid_of(root: etree._Element, error_domain: int) -> bytes:
         raise report(api.VIR_ERR_XML_ERROR, error_domain, "malformed uuid element") from None
 
 
+TEST_NAMESPACE = "http://libvirt.org/schemas/domain/test/1.0"
+UNSIGNED = re.compile(r"\s*\+?\d+")
+
+
+@dataclasses.dataclass
+class TestExtensions:
+    """testDomainDefNamespaceParse: what a domain's test: elements ask of the node file."""
+
+    snapshots: list[etree._Element]
+    transient: bool
+    managed_save: bool
+    runstate: int
+
+
+def _test_namespace_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_TEST, detail)
+
+
+def test_extensions(root: etree._Element) -> TestExtensions:
+    """Read and check a domain's test: elements, as the test driver does for every domain
+    XML it parses (defineXML, createXML, node files, snapshots' domains)."""
+
+    def element(name: str) -> etree._Element | None:
+        return root.find(f"{{{TEST_NAMESPACE}}}{name}")
+
+    runstate = api.VIR_DOMAIN_RUNNING
+    found = element("runstate")
+    text = "".join(found.itertext()) if found is not None else ""
+    if text:  # virXPathUInt: an empty string is no value
+        if not UNSIGNED.fullmatch(text) or int(text) >= 2**32:
+            raise _test_namespace_error("invalid runstate")
+        runstate = int(text)
+        if runstate >= api.VIR_DOMAIN_PMSUSPENDED + 1:  # VIR_DOMAIN_LAST
+            printed = runstate - 2**32 if runstate >= 2**31 else runstate  # libvirt prints it with %d
+            raise _test_namespace_error(f"runstate '{printed}' out of range'")
+    extensions = TestExtensions(
+        root.findall(f"{{{TEST_NAMESPACE}}}domainsnapshot"),
+        element("transient") is not None,
+        element("hasmanagedsave") is not None,
+        runstate,
+    )
+    if extensions.transient and runstate == api.VIR_DOMAIN_SHUTOFF:
+        raise _test_namespace_error("transient domain cannot have runstate 'shutoff'")
+    if extensions.managed_save and runstate != api.VIR_DOMAIN_SHUTOFF:
+        raise _test_namespace_error("domain with managedsave data can only have runstate 'shutoff'")
+    return extensions
+
+
 def parse_domain_xml(text: str, state: TestState) -> Domain:
     if not text.isascii() and NOT_UTF8.search(text):  # bytes that were not UTF-8 (surrogate escapes)
         raise xml_error("the XML is not valid UTF-8")
@@ -175,6 +224,9 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         if namespace and namespace not in metadata:  # libvirt keeps the first element per namespace
             metadata[namespace] = etree.tostring(entry, encoding="unicode", with_tail=False)
     title, description = children.get("title"), children.get("description")
+    definition = canonical_definition(root, os_type)
+    test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
+    validate_definition(definition)
     return Domain(
         name,
         domain_uuid,
@@ -187,7 +239,7 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         arch=os_type_element.get("arch", "i686") if os_type_element is not None else "i686",
         os_type=os_type,
         metadata=metadata,
-        definition=canonical_definition(root, os_type),
+        definition=definition,
     )
 
 

@@ -17,7 +17,6 @@ from .common import (
     _nonnull_domain,
 )
 from .formats import domain_xml
-from .node_file import test_extensions
 from .parse import parse_document, parse_domain_xml, validate_against_schema
 from .state import Domain
 
@@ -49,9 +48,7 @@ class SnapshotProcedures(TestProcedures):
     def _embedded_domain(self, element: etree._Element) -> str:
         """A snapshot's <domain>, read as a definition and written as libvirt formats it."""
         text = etree.tostring(element, encoding="unicode", with_tail=False)
-        domain = parse_domain_xml(text, self.state)
-        test_extensions(element)  # the test driver's namespace applies to every domain it reads
-        return domain_xml(domain, True)
+        return domain_xml(parse_domain_xml(text, self.state), True)
 
     def domain_snapshot_create_xml(self, args: remote.remote_domain_snapshot_create_xml_args):
         check_flags(args.flags, CREATE_FLAGS, FROM_TEST, "testDomainSnapshotCreateXML")
