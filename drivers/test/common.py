@@ -16,12 +16,13 @@ from pathlib import Path
 from virtrio.drivers.base import DriverConnection, Event
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import invalid_argument, report
 
 from .state import Domain, Network, Pool, TestState
 
 log = logging.getLogger("virtrio.drivers.test")
 FROM_TEST = api.VIR_FROM_TEST
+LIVE, CONFIG = api.VIR_DOMAIN_AFFECT_LIVE, api.VIR_DOMAIN_AFFECT_CONFIG
 SCREENSHOT_FILE = Path("/usr/share/libvirt/test-screenshot.png")
 MAX_VCPUS = 32  # what the test hypervisor supports
 
@@ -42,6 +43,34 @@ class TestProcedures(DriverConnection):
             detail = f"no domain with matching uuid '{uuid.UUID(bytes=ref.uuid)}' ({ref.name})"
             raise report(api.VIR_ERR_NO_DOMAIN, FROM_TEST, detail)
         return domain
+
+    # ------------------------------------------------------- which definition
+    def _modification_impact(self, domain: Domain, flags: int) -> int:
+        """virDomainObjUpdateModificationImpact: "current" made live or config, and checked."""
+        if not flags & (LIVE | CONFIG):
+            flags |= LIVE if domain.active else CONFIG
+        if not domain.active and flags & LIVE:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
+        if not domain.persistent and flags & CONFIG:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN,
+                         "transient domains do not have any persistent config")  # fmt: skip
+        return flags
+
+    def _live_and_persistent(self, domain: Domain, flags: int) -> tuple[Domain | None, Domain | None]:
+        """virDomainObjGetDefs: the running definition and the persistent one, each only if
+        flags name it (the domain itself when it is not running)."""
+        flags = self._modification_impact(domain, flags)
+        return (domain if flags & LIVE else None), (domain.persistent_definition if flags & CONFIG else None)
+
+    def _one_of_definitions(self, domain: Domain, flags: int) -> tuple[Domain, bool]:
+        """virDomainObjGetOneDefState: the definition flags name, and whether it is the live one."""
+        if flags & LIVE and flags & CONFIG:
+            detail = "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive"
+            raise invalid_argument(api.VIR_FROM_DOMAIN, detail, "virDomainObjGetOneDefState")
+        flags = self._modification_impact(domain, flags)
+        if domain.active and flags & CONFIG:
+            return domain.persistent_definition, False
+        return domain, bool(flags & LIVE)
 
     def _network_with_uuid(self, network_uuid: bytes) -> Network | None:
         return next((n for n in self.state.networks.values() if n.uuid == network_uuid), None)

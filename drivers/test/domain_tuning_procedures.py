@@ -13,11 +13,10 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, invalid_argument, report
 
 from . import definition_tuning as tune
-from .common import FROM_TEST, TestProcedures, _domain_matches, _nonnull_domain
+from .common import CONFIG, FROM_TEST, LIVE, TestProcedures, _domain_matches, _nonnull_domain
 from .state import Domain, IOThreadPolling
 from .tuning import PERF_EVENTS, limited, state_stats, typed
 
-LIVE, CONFIG = api.VIR_DOMAIN_AFFECT_LIVE, api.VIR_DOMAIN_AFFECT_CONFIG
 STRING_OKAY = api.VIR_TYPED_PARAM_STRING_OKAY
 TYPE_NAMES = ("unknown", "int", "uint", "llong", "ullong", "double", "boolean", "string")
 BANDWIDTH = (
@@ -80,39 +79,17 @@ def _check_iothread_id(iothread_id: int) -> None:
 
 class DomainTuningProcedures(TestProcedures):
     # ------------------------------------------------------- which definition
-    def _modification_impact(self, domain: Domain, flags: int) -> int:
-        """virDomainObjUpdateModificationImpact: "current" made live or config, and checked."""
-        if not flags & (LIVE | CONFIG):
-            flags |= LIVE if domain.active else CONFIG
-        if not domain.active and flags & LIVE:
-            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
-        if not domain.persistent and flags & CONFIG:
-            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN,
-                         "transient domains do not have any persistent config")  # fmt: skip
-        return flags
-
     def _one_definition(self, domain: Domain, flags: int) -> tuple[Definition, bool]:
-        """virDomainObjGetOneDefState: the definition flags name, and whether it is the live one."""
-        if flags & LIVE and flags & CONFIG:
-            detail = "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive"
-            raise invalid_argument(api.VIR_FROM_DOMAIN, detail, "virDomainObjGetOneDefState")
-        flags = self._modification_impact(domain, flags)
-        if domain.active and flags & CONFIG:
-            return self._persistent_definition(domain), False
-        return domain.definition, bool(flags & LIVE)
+        """virDomainObjGetOneDefState, as the definition's elements."""
+        chosen, live = self._one_of_definitions(domain, flags)
+        return chosen.definition, live
 
     def _definitions(self, domain: Domain, flags: int) -> list[Definition]:
-        """virDomainObjGetDefs: the live and/or persistent definitions flags name."""
-        flags = self._modification_impact(domain, flags)
-        if not domain.active:
-            return [domain.definition]
-        chosen = [domain.definition] if flags & LIVE else []
-        return chosen + ([self._persistent_definition(domain)] if flags & CONFIG else [])
+        """virDomainObjGetDefs: the live and/or persistent definitions flags name, as elements."""
+        return [chosen.definition for chosen in self._live_and_persistent(domain, flags) if chosen is not None]
 
     def _persistent_definition(self, domain: Domain) -> Definition:
-        if domain.next_definition is None:
-            return domain.definition
-        return domain.next_definition
+        return domain.persistent_definition.definition
 
     def _vcpus_of(self, domain: Domain, definition: Definition) -> int:
         """virDomainDefGetVcpus of one of the domain's definitions."""

@@ -146,8 +146,9 @@ class DomainProcedures(TestProcedures):
 
     def _stop(self, domain: Domain, reason: int, event_detail: int) -> None:
         domain.id = -1
-        if domain.next_definition is not None:
-            domain.definition, domain.next_definition = domain.next_definition, None
+        if domain.next is not None:
+            domain.take_definition(domain.next)
+            domain.next = None
         domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, reason
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STOPPED, event_detail)
         if not domain.persistent:  # a transient domain is gone once it stops
@@ -171,19 +172,17 @@ class DomainProcedures(TestProcedures):
     def domain_set_memory_flags(self, args: remote.remote_domain_set_memory_flags_args) -> None:
         allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_MEM_MAXIMUM
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSetMemoryFlags")
-        domain = self._domain(args.dom)
+        definition, live = self._one_of_definitions(self._domain(args.dom), args.flags)
         if args.flags & api.VIR_DOMAIN_MEM_MAXIMUM:
-            # "current" (neither live nor config) means live for a running domain
-            live = args.flags & api.VIR_DOMAIN_AFFECT_LIVE or not args.flags & api.VIR_DOMAIN_AFFECT_CONFIG
-            if domain.active and live:
+            if live:
                 raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot resize the maximum memory on an "
                              "active domain")  # fmt: skip
-            domain.max_memory = args.memory
-            domain.memory = min(domain.memory, args.memory)
+            definition.max_memory = args.memory
+            definition.memory = min(definition.memory, args.memory)
             return
-        if args.memory > domain.max_memory:
+        if args.memory > definition.max_memory:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "cannot set memory higher than max memory")
-        domain.memory = args.memory
+        definition.memory = args.memory
 
     def domain_set_memory(self, args: remote.remote_domain_set_memory_args) -> None:
         flags = api.VIR_DOMAIN_AFFECT_LIVE
@@ -197,13 +196,8 @@ class DomainProcedures(TestProcedures):
         allowed = (api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_VCPU_MAXIMUM
                    | api.VIR_DOMAIN_VCPU_GUEST)  # fmt: skip
         check_flags(args.flags, allowed, FROM_TEST, "testDomainGetVcpusFlags")
-        domain = self._domain(args.dom)
-        if args.flags & api.VIR_DOMAIN_AFFECT_LIVE and not domain.active:
-            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
-        if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM:
-            value = domain.max_vcpus
-        else:
-            value = domain.defined_vcpus if args.flags & api.VIR_DOMAIN_AFFECT_CONFIG else domain.vcpus
+        definition, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
+        value = definition.max_vcpus if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM else definition.vcpus
         return remote.remote_domain_get_vcpus_flags_ret(value)
 
     def domain_get_max_vcpus(self, args: remote.remote_domain_get_max_vcpus_args):
@@ -212,30 +206,24 @@ class DomainProcedures(TestProcedures):
     def domain_set_vcpus_flags(self, args: remote.remote_domain_set_vcpus_flags_args) -> None:
         allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_VCPU_MAXIMUM
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSetVcpusFlags")
-        domain = self._domain(args.dom)
-        if not args.nvcpus:
+        count, maximum = args.nvcpus, bool(args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM)
+        if not count:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "argument unsupported: nvcpus must be positive")
-        if args.nvcpus > MAX_VCPUS:
-            detail = f"requested cpu amount exceeds maximum supported amount ({args.nvcpus} > {MAX_VCPUS})"
+        if count > MAX_VCPUS:
+            detail = f"requested cpu amount exceeds maximum supported amount ({count} > {MAX_VCPUS})"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
-        if args.nvcpus > domain.max_vcpus and not args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM:
-            detail = (f"requested cpu amount exceeds maximum supported amount ({args.nvcpus} > "
-                      f"{domain.max_vcpus})")  # fmt: skip
-            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
-        if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM:
-            domain.max_vcpus = args.nvcpus
-            domain.vcpus = min(domain.vcpus, args.nvcpus)
-            return
-        # "current" means the running domain when there is one, else its definition
-        config = args.flags & api.VIR_DOMAIN_AFFECT_CONFIG or not (args.flags & api.VIR_DOMAIN_AFFECT_LIVE
-                                                                    or domain.active)  # fmt: skip
-        live = args.flags & api.VIR_DOMAIN_AFFECT_LIVE or not (args.flags & api.VIR_DOMAIN_AFFECT_CONFIG)
-        defined = args.nvcpus if config else domain.defined_vcpus
-        if live and domain.active:
-            domain.vcpus = args.nvcpus
-        elif not domain.active:
-            domain.vcpus = defined
-        domain.config_vcpus = None if defined == domain.vcpus else defined
+        live, persistent = self._live_and_persistent(self._domain(args.dom), args.flags)
+        for definition in (live, None if maximum else persistent):
+            if definition is not None and definition.max_vcpus < count:
+                detail = f"requested cpu amount exceeds maximum ({count} > {definition.max_vcpus})"
+                raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        if live is not None:
+            live.vcpus = count
+        if persistent is not None and maximum:
+            persistent.max_vcpus = count
+            persistent.vcpus = min(persistent.vcpus, count)
+        elif persistent is not None:
+            persistent.vcpus = count
 
     def domain_set_vcpus(self, args: remote.remote_domain_set_vcpus_args) -> None:
         flags = api.VIR_DOMAIN_AFFECT_LIVE
@@ -245,28 +233,30 @@ class DomainProcedures(TestProcedures):
         check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
                     "testDomainSetMetadata")  # fmt: skip
         domain = self._domain(args.dom)
+        definitions = [chosen for chosen in self._live_and_persistent(domain, args.flags) if chosen is not None]
         if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
             if args.uri is None:
                 raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "missing namespace URI")
-            if args.metadata is None:
-                domain.metadata.pop(args.uri, None)
-            else:
-                if not args.key:
-                    raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "missing key")
-                domain.metadata[args.uri] = metadata_entry(args.metadata, args.key, args.uri)
-        elif args.type == api.VIR_DOMAIN_METADATA_TITLE:
-            domain.title = args.metadata or None
-        elif args.type == api.VIR_DOMAIN_METADATA_DESCRIPTION:
-            domain.description = args.metadata or None
-        else:
+            if args.metadata is not None and not args.key:
+                raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "missing key")
+        elif args.type not in (api.VIR_DOMAIN_METADATA_TITLE, api.VIR_DOMAIN_METADATA_DESCRIPTION):
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"unknown metadata type '{args.type}'")
+        for definition in definitions:
+            if args.type == api.VIR_DOMAIN_METADATA_TITLE:
+                definition.title = args.metadata or None
+            elif args.type == api.VIR_DOMAIN_METADATA_DESCRIPTION:
+                definition.description = args.metadata or None
+            elif args.metadata is None:
+                definition.metadata.pop(args.uri, None)
+            else:
+                definition.metadata[args.uri] = metadata_entry(args.metadata, args.key, args.uri)
         self.state.events.emit(Event("domain", api.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, domain.uuid,
                                      (_nonnull_domain(domain), args.type, args.uri)))  # fmt: skip
 
     def domain_get_metadata(self, args: remote.remote_domain_get_metadata_args):
         check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
                     "testDomainGetMetadata")  # fmt: skip
-        domain = self._domain(args.dom)
+        domain, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
         if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
             value = domain.metadata.get(args.uri or "")
             value = metadata_without_namespace(value) if value is not None else None
@@ -452,6 +442,7 @@ class DomainProcedures(TestProcedures):
                 raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, detail)
             domain.keep_object_state(existing)
             domain.persistent = existing.persistent
+            domain.next = existing if existing.persistent else None  # its definition returns at the stop
         else:
             domain.persistent = False
         self.state.add_domain(domain)
@@ -478,13 +469,11 @@ class DomainProcedures(TestProcedures):
             if existing.uuid != parsed.uuid:
                 detail = f"domain '{parsed.name}' is already defined with uuid {existing.uuid_text}"
                 raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
+            if existing.active:  # a new definition leaves the running domain as it is
+                existing.next, existing.persistent = parsed, True
+                return existing, False
             parsed.id, parsed.state, parsed.reason = existing.id, existing.state, existing.reason
             parsed.keep_object_state(existing)
-            if existing.active:  # a new definition leaves the running domain as it is
-                parsed.definition, parsed.next_definition = existing.definition, parsed.definition
-                parsed.config_vcpus, parsed.vcpus = parsed.vcpus, existing.vcpus
-                if parsed.config_vcpus == parsed.vcpus:
-                    parsed.config_vcpus = None
         else:
             clash = self.state.domain_by_uuid(parsed.uuid)
             if clash is not None:

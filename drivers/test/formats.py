@@ -12,10 +12,10 @@ from .state import Domain, HostInfo, Interface, Network, Pool
 
 
 def domain_xml(domain: Domain, inactive: bool = False) -> str:
+    if domain.active and inactive and domain.next is not None:
+        return domain_xml(domain.next, True)
     live = domain.active and not inactive
     definition = domain.definition
-    if domain.active and inactive and domain.next_definition is not None:
-        definition = domain.next_definition
     id_attribute = f" id='{domain.id}'" if live else ""
     vcpus = domain.vcpus if live else domain.defined_vcpus
     parts: list[tuple[str, list[str]]] = [

@@ -95,6 +95,11 @@ class IOThreadPolling:
     poll_shrink: int = 0
 
 
+# What a domain's definition holds, as opposed to the domain object (id, state, autostart...)
+DEFINITION_FIELDS = ("max_memory", "memory", "vcpus", "max_vcpus", "arch", "os_type", "definition", "title",
+                     "description", "metadata")  # fmt: skip
+
+
 @dataclass
 class Domain:
     name: str
@@ -106,15 +111,15 @@ class Domain:
     memory: int = 2097152
     vcpus: int = 2  # the running count
     max_vcpus: int = 2
-    config_vcpus: int | None = None  # the persistent definition's count, when it differs from the running one
     arch: str = "i686"
     os_type: str = "hvm"
     autostart: bool = False
     persistent: bool = True
     # the rest of the definition, canonical (domain_definition.canonical_definition)
     definition: list[etree._Element] = field(default_factory=list)
-    # while running: the persistent definition to use once it stops (libvirt's newDef)
-    next_definition: list[etree._Element] | None = None
+    # while running: the persistent definition to use once it stops (libvirt's newDef), an
+    # inactive Domain of which only the DEFINITION_FIELDS count
+    next: Domain | None = None
     title: str | None = None
     description: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
@@ -134,7 +139,25 @@ class Domain:
 
     @property
     def defined_vcpus(self) -> int:
-        return self.vcpus if self.config_vcpus is None else self.config_vcpus
+        return self.vcpus if self.next is None else self.next.vcpus
+
+    @property
+    def persistent_definition(self) -> Domain:
+        """virDomainObjGetPersistentDef: what the domain becomes once it stops."""
+        return self.next if self.next is not None else self
+
+    def persistent_copy(self) -> Domain:
+        """virDomainDefCopy of the running definition, as a domain's next one."""
+        copied = Domain(self.name, self.uuid)
+        copied.take_definition(self)
+        copied.definition = copied_definition(self.definition, self.os_type)
+        copied.metadata = dict(self.metadata)
+        return copied
+
+    def take_definition(self, other: Domain) -> None:
+        """Become other's definition, keeping what belongs to the domain object."""
+        for name in DEFINITION_FIELDS:
+            setattr(self, name, getattr(other, name))
 
     @property
     def disks(self) -> list[Disk]:
@@ -229,8 +252,8 @@ class TestState:
         domain.id = self.next_domain_id
         self.next_domain_id += 1
         domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, reason
-        if domain.persistent and domain.next_definition is None:
-            domain.next_definition = copied_definition(domain.definition, domain.os_type)
+        if domain.persistent and domain.next is None:
+            domain.next = domain.persistent_copy()
 
     def domain_by_uuid(self, raw: bytes) -> Domain | None:
         return self._by_uuid.get(raw)

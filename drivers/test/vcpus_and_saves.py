@@ -152,21 +152,24 @@ class VcpuAndSaveProcedures(TestProcedures):
         if args.dxml is not None:
             raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, "xml modification unsupported")
         saved = parse_domain_xml(save_image.read_image(args.from_), self.state)
-        domain = self.state.domain_by_uuid(saved.uuid) or saved
-        if domain is not saved and domain.name != saved.name:
-            detail = f"domain '{domain.name}' is already defined with uuid {domain.uuid_text}"
+        existing = self.state.domain_by_uuid(saved.uuid)
+        if existing is not None and existing.name != saved.name:
+            detail = f"domain '{existing.name}' is already defined with uuid {existing.uuid_text}"
             raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
-        if domain is saved and saved.name in self.state.domains:
+        if existing is None and saved.name in self.state.domains:
             detail = f"domain '{saved.name}' already exists with uuid {self.state.domains[saved.name].uuid_text}"
             raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
-        if domain.active:
-            detail = f"domain '{domain.name}' is already active"
+        if existing is not None and existing.active:
+            detail = f"domain '{existing.name}' is already active"
             raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, detail)
-        if domain is saved:
-            domain.persistent = False
-            self.state.add_domain(domain)
-        self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_RESTORED)
-        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STARTED_RESTORED)
+        saved.persistent = False
+        if existing is not None:  # the image's definition runs; the persistent one returns at the stop
+            saved.keep_object_state(existing)
+            saved.persistent = existing.persistent
+            saved.next = existing if existing.persistent else None
+        self.state.add_domain(saved)
+        self.state.start_domain(saved, api.VIR_DOMAIN_RUNNING_RESTORED)
+        self._emit_lifecycle(saved, api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STARTED_RESTORED)
 
     def domain_restore(self, args: remote.remote_domain_restore_args) -> None:
         self.domain_restore_flags(remote.remote_domain_restore_flags_args(args.from_, None, 0))
