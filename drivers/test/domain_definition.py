@@ -47,8 +47,12 @@ shmem memory iommu vsock""")
 OS_ORDER = _words("""type firmware init initarg initenv initdir inituser initgroup loader nvram kernel initrd
 cmdline dtb root acpi boot bootmenu bios smbios""")
 
+CPU_ORDER = _words("model vendor topology cache maxphysaddr feature numa")
+CLOCK_ORDER = ["timer"]
+PM_ORDER = ["suspend-to-mem", "suspend-to-disk"]
+
 FEATURE_ORDER = _words("""acpi apic pae hap viridian privnet hyperv kvm pvspinlock capabilities pmu vmport gic smm
-ioapic hpt vmcoreinfo htm nested-hv msrs ccf-assist xen cfpc sbbc ibs tcg async-teardown""")
+ioapic hpt vmcoreinfo htm nested-hv msrs ccf-assist xen cfpc sbbc ibs tcg""")
 
 # What every device ends with (virDomainDeviceInfoFormat).
 DEVICE_INFO_TAIL = ["boot", "alias", "acpi", "address"]
@@ -121,14 +125,16 @@ def disk_index(name: str) -> int:
     return index - 1
 
 
-_RANKS: dict[int, dict[str, int]] = {}  # id of an order list -> its positions, worked out once
+# id of an order list -> the list and its positions, worked out once per list (the list is
+# kept too: an id names one list only while it lives)
+_RANKS: dict[int, tuple[list[str], dict[str, int]]] = {}
 
 
 def _rank(order: list[str]) -> dict[str, int]:
-    rank = _RANKS.get(id(order))
-    if rank is None:
-        rank = _RANKS[id(order)] = {name: position for position, name in enumerate(order)}
-    return rank
+    cached = _RANKS.get(id(order))
+    if cached is None or cached[0] is not order:
+        cached = _RANKS[id(order)] = (order, {name: position for position, name in enumerate(order)})
+    return cached[1]
 
 
 def _sorted_children(element: etree._Element, order: list[str]) -> list[etree._Element]:
@@ -144,6 +150,16 @@ def _reorder(element: etree._Element, order: list[str]) -> None:
         return  # already in order
     for child in children:
         element.append(child)  # appending an existing child moves it to the end
+
+
+def _reorder_known(element: etree._Element, order: list[str]) -> None:
+    """Children in the given order, and only those: libvirt formats what it parsed, so a
+    child it does not know is not part of the definition (for elements whose children the
+    order lists in full)."""
+    rank = _rank(order)
+    for child in [child for child in element if isinstance(child.tag, str) and child.tag not in rank]:
+        element.remove(child)
+    _reorder(element, order)
 
 
 def _reorder_attributes(element: etree._Element, order: list[str]) -> None:
@@ -204,9 +220,18 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     vcpu.text = None
     _canonical_tuning(kept)
     if "features" in kept:
+        unknown = next((child.tag for child in kept["features"] if isinstance(child.tag, str)
+                        and child.tag not in _rank(FEATURE_ORDER)), None)  # fmt: skip
+        if unknown is not None:
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"unexpected feature '{unknown}'")
         _reorder(kept["features"], FEATURE_ORDER)
-    if "cpu" in kept:
-        _canonical_cpu(kept["cpu"])
+    if "cpu" in kept and not _canonical_cpu(kept["cpu"]):
+        del kept["cpu"]
+    _reorder_known(kept["clock"], CLOCK_ORDER)
+    if "pm" in kept:
+        _reorder_known(kept["pm"], PM_ORDER)
+        if not len(kept["pm"]):
+            del kept["pm"]
     if "maxMemory" in kept:
         element = kept["maxMemory"]
         size = str(kibibytes(element))
@@ -254,7 +279,7 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str) -> None:
         per_device_boot = kept.get("devices") is not None and kept["devices"].find(".//boot") is not None
         if not per_device_boot:
             _child(os_element, "boot", dev="hd")
-    _reorder(os_element, OS_ORDER)
+    _reorder_known(os_element, OS_ORDER)
 
 
 def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
@@ -278,17 +303,21 @@ def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
     canonical_perf(kept)
 
 
-def _canonical_cpu(cpu: etree._Element) -> None:
+def _canonical_cpu(cpu: etree._Element) -> bool:
+    """False when nothing of the CPU is left to write (libvirt then writes no <cpu>)."""
     if cpu.find("model") is not None:
         _default(cpu, "mode", "custom")
         _default(cpu, "match", "exact")
         _default(cpu.find("model"), "fallback", "allow")
+    elif cpu.get("mode", "custom") == "custom":
+        cpu.attrib.clear()  # a custom CPU without a model: only its topology, cache... count
     topology = cpu.find("topology")
     if topology is not None:
         _default(topology, "dies", "1")
         _reorder_attributes(topology, ATTRIBUTE_ORDER["topology"])
     _reorder_attributes(cpu, ATTRIBUTE_ORDER["cpu"])
-    _reorder(cpu, ["model", "vendor", "topology", "cache", "maxphysaddr", "feature", "numa"])
+    _reorder_known(cpu, CPU_ORDER)
+    return bool(len(cpu.attrib) or len(cpu))
 
 
 # --- devices --------------------------------------------------------------------------
@@ -409,7 +438,7 @@ def _canonical_disk(disk: etree._Element) -> None:
         if address is not None:
             disk.append(address)
     _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
-    _reorder(disk, CHILD_ORDER["disk"])
+    _reorder_known(disk, CHILD_ORDER["disk"])
 
 
 _SOURCE_PATH = {"file": "file", "block": "dev", "dir": "dir"}  # local storage: its path attribute
@@ -513,7 +542,7 @@ def _canonical_interface(interface: etree._Element, interfaces: list[etree._Elem
         taken = {other.find("target").get("dev") for other in interfaces if other.find("target") is not None}
         name = next(f"testnet{n}" for n in range(1024) if f"testnet{n}" not in taken)
         _child(interface, "target", dev=name)
-    _reorder(interface, CHILD_ORDER["interface"])
+    _reorder_known(interface, CHILD_ORDER["interface"])
 
 
 def _canonical_graphics(graphics: etree._Element) -> None:
@@ -558,7 +587,7 @@ def _canonical_video(video: etree._Element, os_type: str, primary: bool) -> None
     if primary:
         model.set("primary", "yes")
     _reorder_attributes(model, ATTRIBUTE_ORDER["model"])
-    _reorder(video, CHILD_ORDER["video"])
+    _reorder_known(video, CHILD_ORDER["video"])
 
 
 def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_type: str) -> None:
@@ -577,7 +606,7 @@ def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_ty
             if kind in ("serial", "parallel", "console") and target.get("port") is None:
                 target.set("port", str(port))
             _reorder_attributes(target, ATTRIBUTE_ORDER["target"])
-            _reorder(device, CHILD_ORDER[kind])
+            _reorder_known(device, CHILD_ORDER[kind])
     consoles, serials = by_kind.get("console", []), by_kind.setdefault("serial", [])
     first_console_is_serial = consoles and consoles[0].find("target").get("type") in (None, "serial")
     if os_type == "hvm" and first_console_is_serial:

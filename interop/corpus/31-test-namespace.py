@@ -56,3 +56,25 @@ for number, disk in enumerate(DISKS):
         print(number, conn.defineXML(xml).XMLDesc(0))
     except libvirt.libvirtError as error:
         print(number, "error", error.get_error_code(), error.get_error_domain(), error)
+
+# Children libvirt does not know, inside elements it does: dropped (a <cpu> or <pm> left
+# with nothing is not written at all); an unknown feature is refused.
+INSIDE = [
+    "<os><type>hvm</type><foo/></os><clock offset='utc'><timer name='rtc' tickpolicy='catchup'/><foo/></clock>"
+    "<devices><disk type='file'><source file='/x'/><target dev='vda'/><foo/></disk>"
+    "<interface type='network'><mac address='52:54:00:11:22:33'/><source network='default'/><foo/></interface>"
+    "<video><foo/></video><serial type='pty'><foo/></serial></devices>",
+    "<os><type>hvm</type></os><cpu/><pm><foo/></pm>",
+    "<os><type>hvm</type></os><cpu><foo/></cpu><pm><suspend-to-mem enabled='no'/><foo/></pm>",
+    "<os><type>hvm</type></os><cpu match='exact'/>",
+    "<os><type>hvm</type></os><cpu><topology sockets='1' dies='1' cores='1' threads='1'/><foo/></cpu>",
+    "<os><type>hvm</type></os><features><acpi/><foo/></features>",
+    "<os><type>hvm</type></os><features><async-teardown enabled='yes'/></features>",
+]
+for number, inside in enumerate(INSIDE):
+    xml = (f"<domain type='test'><name>inside{number}</name><uuid>7c2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f{number:02d}</uuid>"
+           f"<memory>1024</memory>{inside}</domain>")  # fmt: skip
+    try:
+        print(number, conn.defineXML(xml).XMLDesc(0))
+    except libvirt.libvirtError as error:
+        print(number, "error", error.get_error_code(), error.get_error_domain(), error)
