@@ -201,7 +201,10 @@ class DomainProcedures(TestProcedures):
         return remote.remote_domain_get_vcpus_flags_ret(value)
 
     def domain_get_max_vcpus(self, args: remote.remote_domain_get_max_vcpus_args):
-        return remote.remote_domain_get_max_vcpus_ret(self._domain(args.dom).max_vcpus)
+        # libvirt's test driver asks for the live definition's maximum: an error when shut off
+        flags = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_VCPU_MAXIMUM
+        count = self.domain_get_vcpus_flags(remote.remote_domain_get_vcpus_flags_args(args.dom, flags)).num
+        return remote.remote_domain_get_max_vcpus_ret(count)
 
     def domain_set_vcpus_flags(self, args: remote.remote_domain_set_vcpus_flags_args) -> None:
         allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_VCPU_MAXIMUM

@@ -72,3 +72,12 @@ domain = conn.lookupByName("rd")
 show(domain, "restored over the inactive domain")
 domain.destroy()
 show(domain, "stopped after the restore")
+
+# The test driver's maximum vCPU count is the live definition's: none while shut off.
+counted = conn.defineXML(
+    "<domain type='test'><name>mv</name><uuid>11111111-2222-3333-4444-555555555599</uuid><memory>1024</memory>"
+    "<vcpu current='1'>3</vcpu><os><type>hvm</type></os></domain>"
+)
+attempt("max vcpus shut off", counted.maxVcpus)
+counted.create()
+attempt("max vcpus running", counted.maxVcpus)
