@@ -141,23 +141,24 @@ def drop_top(definition: list[etree._Element], tag: str) -> None:
     definition[:] = [element for element in definition if element.tag != tag]
 
 
-def devices(definition: list[etree._Element]) -> etree._Element:
-    found = top(definition, "devices")
+def top_or_new(definition: list[etree._Element], tag: str) -> etree._Element:
+    """A top-level element, added empty (in libvirt's order) when the definition lacks it."""
+    found = top(definition, tag)
     if found is None:
-        found = make_element("devices")
+        found = make_element(tag)
         put_top(definition, found)
     return found
+
+
+def devices(definition: list[etree._Element]) -> etree._Element:
+    return top_or_new(definition, "devices")
 
 
 # --- cputune: vCPU, emulator and IOThread pins -----------------------------------------
 
 
 def _cputune(definition: list[etree._Element]) -> etree._Element:
-    cputune = top(definition, "cputune")
-    if cputune is None:
-        cputune = make_element("cputune")
-        put_top(definition, cputune)
-    return cputune
+    return top_or_new(definition, "cputune")
 
 
 def _store_cputune(definition: list[etree._Element], cputune: etree._Element) -> None:
@@ -340,10 +341,7 @@ def _placement_static(definition: list[etree._Element]) -> bool:
 
 
 def _store_memory_tune(definition: list[etree._Element], tune: MemoryTune) -> None:
-    numatune = top(definition, "numatune")
-    if numatune is None:
-        numatune = make_element("numatune")
-        put_top(definition, numatune)
+    numatune = top_or_new(definition, "numatune")
     for old in numatune.findall("memory"):
         numatune.remove(old)
     if tune.specified:

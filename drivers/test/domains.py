@@ -22,7 +22,7 @@ from .common import (
 )
 from .domain_definition import metadata_entry, metadata_without_namespace
 from .formats import domain_xml
-from .parse import parse_domain_xml, validate_against_schema
+from .parse import check_validate_flag, parse_domain_xml
 from .state import Domain
 
 
@@ -434,9 +434,9 @@ class DomainProcedures(TestProcedures):
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, detail)
 
     def domain_create_xml(self, args: remote.remote_domain_create_xml_args):
-        check_flags(args.flags, api.VIR_DOMAIN_START_VALIDATE, FROM_TEST, "testDomainCreateXML")
-        if args.flags & api.VIR_DOMAIN_START_VALIDATE:
-            validate_against_schema(args.xml_desc, "domain.rng", "domain")
+        check_validate_flag(
+            args.flags, api.VIR_DOMAIN_START_VALIDATE, "testDomainCreateXML", args.xml_desc, "domain.rng", "domain"
+        )
         domain = parse_domain_xml(args.xml_desc, self.state)
         existing = self.state.domains.get(domain.name)
         if existing is not None:
@@ -492,9 +492,9 @@ class DomainProcedures(TestProcedures):
         return remote.remote_domain_define_xml_ret(_nonnull_domain(domain))
 
     def domain_define_xml_flags(self, args: remote.remote_domain_define_xml_flags_args):
-        check_flags(args.flags, api.VIR_DOMAIN_DEFINE_VALIDATE, FROM_TEST, "testDomainDefineXMLFlags")
-        if args.flags & api.VIR_DOMAIN_DEFINE_VALIDATE:
-            validate_against_schema(args.xml, "domain.rng", "domain")
+        check_validate_flag(
+            args.flags, api.VIR_DOMAIN_DEFINE_VALIDATE, "testDomainDefineXMLFlags", args.xml, "domain.rng", "domain"
+        )
         ret = self.domain_define_xml(remote.remote_domain_define_xml_args(args.xml))
         return remote.remote_domain_define_xml_flags_ret(ret.dom)
 

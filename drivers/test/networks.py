@@ -31,7 +31,7 @@ from .network_definition import (
     parse_mac,
     parse_portgroup,
 )
-from .parse import parse_network_xml, parse_xml, validate_against_schema
+from .parse import check_validate_flag, parse_network_xml, parse_xml
 from .state import Network
 
 
@@ -147,9 +147,9 @@ class NetworkProcedures(TestProcedures):
         return remote.remote_network_define_xml_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
     def network_define_xml_flags(self, args: remote.remote_network_define_xml_flags_args):
-        check_flags(args.flags, api.VIR_NETWORK_DEFINE_VALIDATE, FROM_TEST, "testNetworkDefineXMLFlags")
-        if args.flags & api.VIR_NETWORK_DEFINE_VALIDATE:
-            validate_against_schema(args.xml, "network.rng", "network")
+        check_validate_flag(
+            args.flags, api.VIR_NETWORK_DEFINE_VALIDATE, "testNetworkDefineXMLFlags", args.xml, "network.rng", "network"
+        )
         ret = self.network_define_xml(remote.remote_network_define_xml_args(args.xml))
         return remote.remote_network_define_xml_flags_ret(ret.net)
 
@@ -160,9 +160,9 @@ class NetworkProcedures(TestProcedures):
         return remote.remote_network_create_xml_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
     def network_create_xml_flags(self, args: remote.remote_network_create_xml_flags_args):
-        check_flags(args.flags, api.VIR_NETWORK_CREATE_VALIDATE, FROM_TEST, "testNetworkCreateXMLFlags")
-        if args.flags & api.VIR_NETWORK_CREATE_VALIDATE:
-            validate_against_schema(args.xml, "network.rng", "network")
+        check_validate_flag(
+            args.flags, api.VIR_NETWORK_CREATE_VALIDATE, "testNetworkCreateXMLFlags", args.xml, "network.rng", "network"
+        )
         ret = self.network_create_xml(remote.remote_network_create_xml_args(args.xml))
         return remote.remote_network_create_xml_flags_ret(ret.net)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import check_flags, report
 
 from .domain_definition import canonical_definition, kibibytes, validate_definition, xml_error
 from .network_definition import parse_definition
@@ -106,6 +106,14 @@ SCHEMA_DIR = Path("/usr/share/libvirt/schemas")
 @functools.cache
 def _relax_ng(path: Path) -> etree.RelaxNG:
     return etree.RelaxNG(etree.parse(str(path)))
+
+
+def check_validate_flag(flags: int, validate_flag: int, function: str, text: str, schema: str, root_tag: str) -> None:
+    """Calls whose only flag is a *_VALIDATE one: libvirt's unsupported-flags error for any
+    other, and the schema check when it is set."""
+    check_flags(flags, validate_flag, api.VIR_FROM_TEST, function)
+    if flags & validate_flag:
+        validate_against_schema(text, schema, root_tag)
 
 
 def validate_against_schema(text: str, schema: str, root_tag: str) -> None:

@@ -16,7 +16,7 @@ from .common import (
     _selected,
 )
 from .formats import pool_xml
-from .parse import parse_document, parse_pool_xml, validate_against_schema
+from .parse import check_validate_flag, parse_document, parse_pool_xml
 from .state import Pool
 
 # What the test driver "discovers" (libvirt's fixed answers)
@@ -195,9 +195,14 @@ class StorageProcedures(TestProcedures):
         return pool
 
     def storage_pool_define_xml(self, args: remote.remote_storage_pool_define_xml_args):
-        check_flags(args.flags, api.VIR_STORAGE_POOL_DEFINE_VALIDATE, FROM_TEST, "testStoragePoolDefineXML")
-        if args.flags & api.VIR_STORAGE_POOL_DEFINE_VALIDATE:
-            validate_against_schema(args.xml, "storagepool.rng", "pool")
+        check_validate_flag(
+            args.flags,
+            api.VIR_STORAGE_POOL_DEFINE_VALIDATE,
+            "testStoragePoolDefineXML",
+            args.xml,
+            "storagepool.rng",
+            "pool",
+        )
         pool = self._new_pool(args.xml)
         pool.active = False
         self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_DEFINED)
@@ -240,17 +245,27 @@ class StorageProcedures(TestProcedures):
         return volumes_module.volume_ref(pool.name, volume)
 
     def storage_vol_create_xml(self, args: remote.remote_storage_vol_create_xml_args):
-        check_flags(args.flags, api.VIR_STORAGE_VOL_CREATE_VALIDATE, FROM_TEST, "testStorageVolCreateXML")
-        if args.flags & api.VIR_STORAGE_VOL_CREATE_VALIDATE:
-            validate_against_schema(args.xml, "storagevol.rng", "volume")
+        check_validate_flag(
+            args.flags,
+            api.VIR_STORAGE_VOL_CREATE_VALIDATE,
+            "testStorageVolCreateXML",
+            args.xml,
+            "storagevol.rng",
+            "volume",
+        )
         pool = self._active_pool(args.pool)
         volume = volumes_module.parse_volume_xml(args.xml, pool.path)
         return remote.remote_storage_vol_create_xml_ret(self._add_volume(pool, volume))
 
     def storage_vol_create_xml_from(self, args: remote.remote_storage_vol_create_xml_from_args):
-        check_flags(args.flags, api.VIR_STORAGE_VOL_CREATE_VALIDATE, FROM_TEST, "testStorageVolCreateXMLFrom")
-        if args.flags & api.VIR_STORAGE_VOL_CREATE_VALIDATE:
-            validate_against_schema(args.xml, "storagevol.rng", "volume")
+        check_validate_flag(
+            args.flags,
+            api.VIR_STORAGE_VOL_CREATE_VALIDATE,
+            "testStorageVolCreateXMLFrom",
+            args.xml,
+            "storagevol.rng",
+            "volume",
+        )
         pool = self._active_pool(args.pool)
         _, source = self._volume(args.clonevol)
         volume = volumes_module.parse_volume_xml(args.xml, pool.path)
