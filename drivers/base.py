@@ -101,11 +101,32 @@ class ConnectionContext:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+class Gate(Protocol):
+    """Something a driver's calls wait for before they run (e.g. node-device enumeration).
+
+    While ``is_open`` is false the server runs the call as a task that first awaits
+    ``wait()``, outside the client's call capacity; ``wait()`` raises a LibvirtError when
+    the driver cannot serve (it failed, or took too long).
+    """
+
+    @property
+    def is_open(self) -> bool: ...
+
+    async def wait(self) -> None: ...
+
+
 class DriverConnection:
-    """Base of a driver's per-client connection. Subclasses add procedure methods."""
+    """Base of a driver's per-client connection. Subclasses add procedure methods.
+
+    Every public method of a subclass is either one of the members declared here or the
+    handler of a procedure (tests/drivers/test_handler_contract.py checks this against the
+    generated procedure tables, with each handler's arity).
+    """
 
     #: what CONNECT_SUPPORTS_FEATURE answers for features the daemon leaves to the driver
     features: frozenset[int] = frozenset()
+    #: set by drivers whose state loads in the background; None: calls never wait
+    gate: Gate | None = None
 
     def __init__(self, context: ConnectionContext) -> None:
         self.context = context
@@ -123,7 +144,11 @@ class DriverConnection:
 
 
 class Driver(Protocol):
-    """A driver: which URIs it opens, and how."""
+    """A driver: which URIs it opens, and how.
+
+    A driver may also have ``async def run(self)``: the daemon starts it in its nursery at
+    start-up, beside the listeners (background loading, monitors).
+    """
 
     name: str
 

@@ -117,12 +117,6 @@ class TestConnection(
     def connect_is_secure(self) -> remote.remote_connect_is_secure_ret:
         return remote.remote_connect_is_secure_ret(1)
 
-    def connect_is_encrypted(self) -> remote.remote_connect_is_encrypted_ret:
-        return remote.remote_connect_is_encrypted_ret(0)
-
-    def connect_is_alive(self) -> remote.remote_connect_is_alive_ret:
-        return remote.remote_connect_is_alive_ret(1)
-
     def node_get_info(self) -> remote.remote_node_get_info_ret:
         host = self.state.host
         model = list(host.model.encode()) + [0] * (32 - len(host.model))
