@@ -19,8 +19,29 @@ class Primitive:
     xdr_name: str
     code: str
     size: int
-    low: int | None = None  # range checked beyond what the struct code enforces
+    low: int | None = None  # the C type's range, narrower than the struct code's (encoding checks it)
     high: int | None = None
+
+    def narrowed(self, value: int) -> int:
+        """What glibc's xdr_bool/char/short leave in the C variable for 4 wire bytes.
+
+        Decoding does no range check: bool keeps only zero or not, the narrow integers keep
+        their low bits (two's complement for the signed ones), as the C conversion does.
+        """
+        assert self.low is not None and self.high is not None
+        if self.high == 1:
+            return 1 if value else 0
+        span = self.high - self.low + 1
+        return ((value - self.low) % span) + self.low
+
+    def narrowed_expression(self, name: str) -> str:
+        """Python for narrowed(name), for generated code."""
+        assert self.low is not None and self.high is not None
+        if self.high == 1:
+            return f"1 if {name} else 0"
+        if self.low == 0:
+            return f"{name} & {self.high}"
+        return f"(({name} + {-self.low}) & {self.high - self.low}) - {-self.low}"
 
 
 PRIMITIVES = {

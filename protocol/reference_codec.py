@@ -154,7 +154,7 @@ class ReferenceCodec:
         if isinstance(shape, Primitive):
             value = getattr(unpacker, _UNPACK[shape.code])()
             if shape.low is not None and not shape.low <= value <= shape.high:
-                raise XdrError("out of range", 0)
+                value = shape.narrowed(value)  # glibc narrows bool, char and short, never refuses
             return value
         if isinstance(shape, FixedOpaque):
             return bytes(unpacker.unpack_fopaque(shape.length))
@@ -163,11 +163,12 @@ class ReferenceCodec:
             if shape.maximum is not None and length > shape.maximum:
                 raise XdrError("over bound", 0)
             data = bytes(unpacker.unpack_fopaque(length))
-            return data.decode("utf-8", "surrogateescape") if isinstance(shape, String) else data
+            if isinstance(shape, String):
+                # libvirt sees a C string: it ends at the first NUL.
+                return data.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+            return data
         if isinstance(shape, Optional_):
-            flag = unpacker.unpack_uint()
-            if flag not in (0, 1):
-                raise XdrError("bad optional flag", 0)
+            flag = unpacker.unpack_uint()  # xdr_bool: any non-zero word means present
             return self._unpack(unpacker, shape.element) if flag else None
         if isinstance(shape, (FixedArray, VarArray)):
             if isinstance(shape, FixedArray):

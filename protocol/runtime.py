@@ -9,9 +9,11 @@ Decisions the codec makes (documented in README):
 - ``Codec.decode`` is exact by default: bytes left after the value are an XdrError.
   The server decides separately what to do with trailing bytes after arguments.
 - Padding bytes are not checked to be zero (glibc's XDR does not check them either).
-- Enum values are not checked against the enumerators (glibc's XDR does not either);
-  ``char``, ``short`` and their unsigned forms are range-checked both ways, as are
-  optional-data flags (0 or 1).
+- Decoding accepts what glibc's XDR accepts: enum values are not checked against the
+  enumerators; an optional-data flag or a bool that is not 0 means present / true;
+  ``char``, ``short`` and their unsigned forms keep their low bits (the C conversion);
+  a string ends at its first NUL (libvirt sees a C string). Encoding stays canonical and
+  range-checked (flags 0/1, narrow integers within their C range).
 """
 
 from __future__ import annotations

@@ -72,6 +72,8 @@ def decode_admin_nonnull_string(data: bytes, off: int):
         if e2 > size:
             raise XdrError(f'string of {n1} bytes runs past the end of the data', off)
         value = data[off + 4:e2].decode('utf-8', 'surrogateescape')
+        if '\0' in value:
+            value = value[:value.index('\0')]
         off = e2 + (-n1 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -109,7 +111,7 @@ def decode_admin_string(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
+        else:
             (n2,) = _U32.unpack_from(data, off)
             if n2 > 4194304:
                 raise XdrError(f'string of {n2} bytes exceeds its bound of 4194304', off)
@@ -117,9 +119,9 @@ def decode_admin_string(data: bytes, off: int):
             if e3 > size:
                 raise XdrError(f'string of {n2} bytes runs past the end of the data', off)
             value = data[off + 4:e3].decode('utf-8', 'surrogateescape')
+            if '\0' in value:
+                value = value[:value.index('\0')]
             off = e3 + (-n2 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -215,6 +217,8 @@ def decode_admin_typed_param_value(data: bytes, off: int) -> tuple[admin_typed_p
             if e4 > size:
                 raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
             value = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+            if '\0' in value:
+                value = value[:value.index('\0')]
             off = e4 + (-n3 & 3)
         else:
             raise XdrError(f'admin_typed_param_value has no arm for discriminant {d}', off - 4)
@@ -263,6 +267,8 @@ def decode_admin_typed_param(data: bytes, off: int) -> tuple[admin_typed_param, 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'value'
         x1, off = decode_admin_typed_param_value(data, off)
@@ -308,6 +314,8 @@ def decode_admin_nonnull_server(data: bytes, off: int) -> tuple[admin_nonnull_se
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -506,6 +514,8 @@ def decode_admin_connect_list_servers_ret(data: bytes, off: int) -> tuple[admin_
                 if e16 > size:
                     raise XdrError(f'string of {n15} bytes runs past the end of the data', off)
                 w14 = data[off + 4:e16].decode('utf-8', 'surrogateescape')
+                if '\0' in w14:
+                    w14 = w14[:w14.index('\0')]
                 off = e16 + (-n15 & 3)
                 y10 = admin_nonnull_server(w14)
             except (XdrError, *DECODE_FAILURES) as x12:
@@ -559,6 +569,8 @@ def decode_admin_connect_lookup_server_args(data: bytes, off: int) -> tuple[admi
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -716,6 +728,8 @@ def decode_admin_server_get_threadpool_parameters_ret(data: bytes, off: int) -> 
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -745,6 +759,8 @@ def decode_admin_server_get_threadpool_parameters_ret(data: bytes, off: int) -> 
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -848,6 +864,8 @@ def decode_admin_server_set_threadpool_parameters_args(data: bytes, off: int) ->
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -877,6 +895,8 @@ def decode_admin_server_set_threadpool_parameters_args(data: bytes, off: int) ->
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -992,6 +1012,8 @@ def decode_admin_server_list_clients_ret(data: bytes, off: int) -> tuple[admin_s
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w19 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w19:
+                    w19 = w19[:w19.index('\0')]
                 off = e21 + (-n20 & 3)
                 w15 = admin_nonnull_server(w19)
                 (w16, w17, w18,) = _S_QqI.unpack_from(data, off)
@@ -1193,6 +1215,8 @@ def decode_admin_client_get_info_ret(data: bytes, off: int) -> tuple[admin_clien
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -1222,6 +1246,8 @@ def decode_admin_client_get_info_ret(data: bytes, off: int) -> tuple[admin_clien
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -1389,6 +1415,8 @@ def decode_admin_server_get_client_limits_ret(data: bytes, off: int) -> tuple[ad
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -1418,6 +1446,8 @@ def decode_admin_server_get_client_limits_ret(data: bytes, off: int) -> tuple[ad
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -1521,6 +1551,8 @@ def decode_admin_server_set_client_limits_args(data: bytes, off: int) -> tuple[a
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -1550,6 +1582,8 @@ def decode_admin_server_set_client_limits_args(data: bytes, off: int) -> tuple[a
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -1673,6 +1707,8 @@ def decode_admin_connect_get_logging_outputs_ret(data: bytes, off: int) -> tuple
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'noutputs'
         (x1,) = _S_I.unpack_from(data, off)
@@ -1755,7 +1791,7 @@ def decode_admin_connect_get_logging_filters_ret(data: bytes, off: int) -> tuple
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -1763,9 +1799,9 @@ def decode_admin_connect_get_logging_filters_ret(data: bytes, off: int) -> tuple
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'nfilters'
         (x1,) = _S_I.unpack_from(data, off)
         off += 4
@@ -1816,7 +1852,7 @@ def decode_admin_connect_set_logging_outputs_args(data: bytes, off: int) -> tupl
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -1824,9 +1860,9 @@ def decode_admin_connect_set_logging_outputs_args(data: bytes, off: int) -> tupl
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
         off += 4
@@ -1877,7 +1913,7 @@ def decode_admin_connect_set_logging_filters_args(data: bytes, off: int) -> tupl
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -1885,9 +1921,9 @@ def decode_admin_connect_set_logging_filters_args(data: bytes, off: int) -> tupl
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
         off += 4

@@ -68,6 +68,8 @@ def decode_qemu_domain_monitor_command_args(data: bytes, off: int) -> tuple[qemu
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -114,6 +116,8 @@ def decode_qemu_domain_monitor_command_ret(data: bytes, off: int) -> tuple[qemu_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -228,6 +232,8 @@ def decode_qemu_domain_agent_command_args(data: bytes, off: int) -> tuple[qemu_d
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'timeout..flags'
         (x2, x3,) = _S_iI.unpack_from(data, off)
@@ -276,7 +282,7 @@ def decode_qemu_domain_agent_command_ret(data: bytes, off: int) -> tuple[qemu_do
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -284,9 +290,9 @@ def decode_qemu_domain_agent_command_ret(data: bytes, off: int) -> tuple[qemu_do
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -342,16 +348,14 @@ def decode_qemu_connect_domain_monitor_event_register_args(data: bytes, off: int
         off += 4
         if p2 == 0:
             x0 = None
-        elif p2 == 1:
-            x0, off = _remote.decode_remote_nonnull_domain(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p2}, not 0 or 1', off - 4)
+            x0, off = _remote.decode_remote_nonnull_domain(data, off)
         f = 'event'
         (p6,) = _U32.unpack_from(data, off)
         off += 4
         if p6 == 0:
             x1 = None
-        elif p6 == 1:
+        else:
             (n7,) = _U32.unpack_from(data, off)
             if n7 > 4194304:
                 raise XdrError(f'string of {n7} bytes exceeds its bound of 4194304', off)
@@ -359,9 +363,9 @@ def decode_qemu_connect_domain_monitor_event_register_args(data: bytes, off: int
             if e8 > size:
                 raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
             x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e8 + (-n7 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p6}, not 0 or 1', off - 4)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
         off += 4
@@ -498,6 +502,8 @@ def decode_qemu_domain_monitor_event_msg(data: bytes, off: int) -> tuple[qemu_do
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x2 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'seconds..micros'
         (x3, x4,) = _S_qI.unpack_from(data, off)
@@ -507,7 +513,7 @@ def decode_qemu_domain_monitor_event_msg(data: bytes, off: int) -> tuple[qemu_do
         off += 4
         if p8 == 0:
             x5 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -515,9 +521,9 @@ def decode_qemu_domain_monitor_event_msg(data: bytes, off: int) -> tuple[qemu_do
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x5 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x5:
+                x5 = x5[:x5.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -568,6 +574,8 @@ def decode_qemu_domain_monitor_command_with_files_args(data: bytes, off: int) ->
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -614,6 +622,8 @@ def decode_qemu_domain_monitor_command_with_files_ret(data: bytes, off: int) -> 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None

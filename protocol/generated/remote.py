@@ -86,6 +86,8 @@ def decode_remote_nonnull_string(data: bytes, off: int):
         if e2 > size:
             raise XdrError(f'string of {n1} bytes runs past the end of the data', off)
         value = data[off + 4:e2].decode('utf-8', 'surrogateescape')
+        if '\0' in value:
+            value = value[:value.index('\0')]
         off = e2 + (-n1 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -123,7 +125,7 @@ def decode_remote_string(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
+        else:
             (n2,) = _U32.unpack_from(data, off)
             if n2 > 4194304:
                 raise XdrError(f'string of {n2} bytes exceeds its bound of 4194304', off)
@@ -131,9 +133,9 @@ def decode_remote_string(data: bytes, off: int):
             if e3 > size:
                 raise XdrError(f'string of {n2} bytes runs past the end of the data', off)
             value = data[off + 4:e3].decode('utf-8', 'surrogateescape')
+            if '\0' in value:
+                value = value[:value.index('\0')]
             off = e3 + (-n2 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -413,6 +415,8 @@ def decode_remote_nonnull_domain(data: bytes, off: int) -> tuple[remote_nonnull_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'uuid..id'
         (x1, x2,) = _S_16si.unpack_from(data, off)
@@ -464,6 +468,8 @@ def decode_remote_nonnull_network(data: bytes, off: int) -> tuple[remote_nonnull
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'uuid'
         (x1,) = _S_16s.unpack_from(data, off)
@@ -553,6 +559,8 @@ def decode_remote_nonnull_nwfilter(data: bytes, off: int) -> tuple[remote_nonnul
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'uuid'
         (x1,) = _S_16s.unpack_from(data, off)
@@ -608,6 +616,8 @@ def decode_remote_nonnull_nwfilter_binding(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'filtername'
         (n7,) = _U32.unpack_from(data, off)
@@ -617,6 +627,8 @@ def decode_remote_nonnull_nwfilter_binding(data: bytes, off: int) -> tuple[remot
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -669,6 +681,8 @@ def decode_remote_nonnull_interface(data: bytes, off: int) -> tuple[remote_nonnu
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'mac'
         (n7,) = _U32.unpack_from(data, off)
@@ -678,6 +692,8 @@ def decode_remote_nonnull_interface(data: bytes, off: int) -> tuple[remote_nonnu
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -726,6 +742,8 @@ def decode_remote_nonnull_storage_pool(data: bytes, off: int) -> tuple[remote_no
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'uuid'
         (x1,) = _S_16s.unpack_from(data, off)
@@ -790,6 +808,8 @@ def decode_remote_nonnull_storage_vol(data: bytes, off: int) -> tuple[remote_non
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'name'
         (n7,) = _U32.unpack_from(data, off)
@@ -799,6 +819,8 @@ def decode_remote_nonnull_storage_vol(data: bytes, off: int) -> tuple[remote_non
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
         f = 'key'
         (n11,) = _U32.unpack_from(data, off)
@@ -808,6 +830,8 @@ def decode_remote_nonnull_storage_vol(data: bytes, off: int) -> tuple[remote_non
         if e12 > size:
             raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
         x2 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e12 + (-n11 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -851,6 +875,8 @@ def decode_remote_nonnull_node_device(data: bytes, off: int) -> tuple[remote_non
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -905,6 +931,8 @@ def decode_remote_nonnull_secret(data: bytes, off: int) -> tuple[remote_nonnull_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x2 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -951,6 +979,8 @@ def decode_remote_nonnull_domain_checkpoint(data: bytes, off: int) -> tuple[remo
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'dom'
         x1, off = decode_remote_nonnull_domain(data, off)
@@ -999,6 +1029,8 @@ def decode_remote_nonnull_domain_snapshot(data: bytes, off: int) -> tuple[remote
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'dom'
         x1, off = decode_remote_nonnull_domain(data, off)
@@ -1032,10 +1064,8 @@ def decode_remote_domain(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_remote_nonnull_domain(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_remote_nonnull_domain(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -1066,10 +1096,8 @@ def decode_remote_network(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_remote_nonnull_network(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_remote_nonnull_network(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -1100,10 +1128,8 @@ def decode_remote_network_port(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_remote_nonnull_network_port(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_remote_nonnull_network_port(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -1134,10 +1160,8 @@ def decode_remote_nwfilter(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_remote_nonnull_nwfilter(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_remote_nonnull_nwfilter(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -1168,10 +1192,8 @@ def decode_remote_nwfilter_binding(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_remote_nonnull_nwfilter_binding(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_remote_nonnull_nwfilter_binding(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -1202,10 +1224,8 @@ def decode_remote_storage_pool(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_remote_nonnull_storage_pool(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_remote_nonnull_storage_pool(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -1236,10 +1256,8 @@ def decode_remote_storage_vol(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_remote_nonnull_storage_vol(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_remote_nonnull_storage_vol(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -1270,10 +1288,8 @@ def decode_remote_node_device(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_remote_nonnull_node_device(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_remote_nonnull_node_device(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -1304,10 +1320,8 @@ def decode_remote_secret(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_remote_nonnull_secret(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_remote_nonnull_secret(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -1424,7 +1438,7 @@ def decode_remote_error(data: bytes, off: int) -> tuple[remote_error, int]:
         off += 4
         if p4 == 0:
             x2 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -1432,9 +1446,9 @@ def decode_remote_error(data: bytes, off: int) -> tuple[remote_error, int]:
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x2 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'level'
         (x3,) = _S_i.unpack_from(data, off)
         off += 4
@@ -1443,16 +1457,14 @@ def decode_remote_error(data: bytes, off: int) -> tuple[remote_error, int]:
         off += 4
         if p8 == 0:
             x4 = None
-        elif p8 == 1:
-            x4, off = decode_remote_nonnull_domain(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
+            x4, off = decode_remote_nonnull_domain(data, off)
         f = 'str1'
         (p12,) = _U32.unpack_from(data, off)
         off += 4
         if p12 == 0:
             x5 = None
-        elif p12 == 1:
+        else:
             (n13,) = _U32.unpack_from(data, off)
             if n13 > 4194304:
                 raise XdrError(f'string of {n13} bytes exceeds its bound of 4194304', off)
@@ -1460,15 +1472,15 @@ def decode_remote_error(data: bytes, off: int) -> tuple[remote_error, int]:
             if e14 > size:
                 raise XdrError(f'string of {n13} bytes runs past the end of the data', off)
             x5 = data[off + 4:e14].decode('utf-8', 'surrogateescape')
+            if '\0' in x5:
+                x5 = x5[:x5.index('\0')]
             off = e14 + (-n13 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p12}, not 0 or 1', off - 4)
         f = 'str2'
         (p18,) = _U32.unpack_from(data, off)
         off += 4
         if p18 == 0:
             x6 = None
-        elif p18 == 1:
+        else:
             (n19,) = _U32.unpack_from(data, off)
             if n19 > 4194304:
                 raise XdrError(f'string of {n19} bytes exceeds its bound of 4194304', off)
@@ -1476,15 +1488,15 @@ def decode_remote_error(data: bytes, off: int) -> tuple[remote_error, int]:
             if e20 > size:
                 raise XdrError(f'string of {n19} bytes runs past the end of the data', off)
             x6 = data[off + 4:e20].decode('utf-8', 'surrogateescape')
+            if '\0' in x6:
+                x6 = x6[:x6.index('\0')]
             off = e20 + (-n19 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p18}, not 0 or 1', off - 4)
         f = 'str3'
         (p24,) = _U32.unpack_from(data, off)
         off += 4
         if p24 == 0:
             x7 = None
-        elif p24 == 1:
+        else:
             (n25,) = _U32.unpack_from(data, off)
             if n25 > 4194304:
                 raise XdrError(f'string of {n25} bytes exceeds its bound of 4194304', off)
@@ -1492,9 +1504,9 @@ def decode_remote_error(data: bytes, off: int) -> tuple[remote_error, int]:
             if e26 > size:
                 raise XdrError(f'string of {n25} bytes runs past the end of the data', off)
             x7 = data[off + 4:e26].decode('utf-8', 'surrogateescape')
+            if '\0' in x7:
+                x7 = x7[:x7.index('\0')]
             off = e26 + (-n25 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p24}, not 0 or 1', off - 4)
         f = 'int1..int2'
         (x8, x9,) = _S_ii.unpack_from(data, off)
         off += 8
@@ -1503,10 +1515,8 @@ def decode_remote_error(data: bytes, off: int) -> tuple[remote_error, int]:
         off += 4
         if p28 == 0:
             x10 = None
-        elif p28 == 1:
-            x10, off = decode_remote_nonnull_network(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p28}, not 0 or 1', off - 4)
+            x10, off = decode_remote_nonnull_network(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -1669,6 +1679,8 @@ def decode_remote_typed_param_value(data: bytes, off: int) -> tuple[remote_typed
             if e4 > size:
                 raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
             value = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+            if '\0' in value:
+                value = value[:value.index('\0')]
             off = e4 + (-n3 & 3)
         else:
             raise XdrError(f'remote_typed_param_value has no arm for discriminant {d}', off - 4)
@@ -1717,6 +1729,8 @@ def decode_remote_typed_param(data: bytes, off: int) -> tuple[remote_typed_param
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'value'
         x1, off = decode_remote_typed_param_value(data, off)
@@ -1765,6 +1779,8 @@ def decode_remote_node_get_cpu_stats(data: bytes, off: int) -> tuple[remote_node
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'value'
         (x1,) = _S_Q.unpack_from(data, off)
@@ -1814,6 +1830,8 @@ def decode_remote_node_get_memory_stats(data: bytes, off: int) -> tuple[remote_n
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'value'
         (x1,) = _S_Q.unpack_from(data, off)
@@ -1863,6 +1881,8 @@ def decode_remote_domain_disk_error(data: bytes, off: int) -> tuple[remote_domai
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'error'
         (x1,) = _S_i.unpack_from(data, off)
@@ -1914,7 +1934,7 @@ def decode_remote_connect_open_args(data: bytes, off: int) -> tuple[remote_conne
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -1922,9 +1942,9 @@ def decode_remote_connect_open_args(data: bytes, off: int) -> tuple[remote_conne
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
         off += 4
@@ -2032,6 +2052,8 @@ def decode_remote_connect_get_type_ret(data: bytes, off: int) -> tuple[remote_co
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -2137,6 +2159,8 @@ def decode_remote_connect_get_hostname_ret(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -2211,6 +2235,8 @@ def decode_remote_connect_get_sysinfo_ret(data: bytes, off: int) -> tuple[remote
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -2254,6 +2280,8 @@ def decode_remote_connect_get_uri_ret(data: bytes, off: int) -> tuple[remote_con
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -2299,7 +2327,7 @@ def decode_remote_connect_get_max_vcpus_args(data: bytes, off: int) -> tuple[rem
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -2307,9 +2335,9 @@ def decode_remote_connect_get_max_vcpus_args(data: bytes, off: int) -> tuple[rem
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -2392,9 +2420,8 @@ def decode_remote_node_get_info_ret(data: bytes, off: int) -> tuple[remote_node_
         x5 = t1[36]
         x6 = t1[37]
         x7 = t1[38]
-        f = 'model'
         if x0 and not (-128 <= min(x0) and max(x0) <= 127):
-            raise XdrError('char array element out of range', off)
+            x0 = [((_n + 128) & 255) - 128 for _n in x0]
         off += 160
     except XdrError as exc:
         raise exc.within(f) from None
@@ -2438,6 +2465,8 @@ def decode_remote_connect_get_capabilities_ret(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -2528,7 +2557,7 @@ def decode_remote_connect_get_domain_capabilities_args(data: bytes, off: int) ->
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -2536,15 +2565,15 @@ def decode_remote_connect_get_domain_capabilities_args(data: bytes, off: int) ->
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'arch'
         (p10,) = _U32.unpack_from(data, off)
         off += 4
         if p10 == 0:
             x1 = None
-        elif p10 == 1:
+        else:
             (n11,) = _U32.unpack_from(data, off)
             if n11 > 4194304:
                 raise XdrError(f'string of {n11} bytes exceeds its bound of 4194304', off)
@@ -2552,15 +2581,15 @@ def decode_remote_connect_get_domain_capabilities_args(data: bytes, off: int) ->
             if e12 > size:
                 raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
             x1 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e12 + (-n11 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p10}, not 0 or 1', off - 4)
         f = 'machine'
         (p16,) = _U32.unpack_from(data, off)
         off += 4
         if p16 == 0:
             x2 = None
-        elif p16 == 1:
+        else:
             (n17,) = _U32.unpack_from(data, off)
             if n17 > 4194304:
                 raise XdrError(f'string of {n17} bytes exceeds its bound of 4194304', off)
@@ -2568,15 +2597,15 @@ def decode_remote_connect_get_domain_capabilities_args(data: bytes, off: int) ->
             if e18 > size:
                 raise XdrError(f'string of {n17} bytes runs past the end of the data', off)
             x2 = data[off + 4:e18].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e18 + (-n17 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p16}, not 0 or 1', off - 4)
         f = 'virttype'
         (p22,) = _U32.unpack_from(data, off)
         off += 4
         if p22 == 0:
             x3 = None
-        elif p22 == 1:
+        else:
             (n23,) = _U32.unpack_from(data, off)
             if n23 > 4194304:
                 raise XdrError(f'string of {n23} bytes exceeds its bound of 4194304', off)
@@ -2584,9 +2613,9 @@ def decode_remote_connect_get_domain_capabilities_args(data: bytes, off: int) ->
             if e24 > size:
                 raise XdrError(f'string of {n23} bytes runs past the end of the data', off)
             x3 = data[off + 4:e24].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e24 + (-n23 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p22}, not 0 or 1', off - 4)
         f = 'flags'
         (x4,) = _S_I.unpack_from(data, off)
         off += 4
@@ -2632,6 +2661,8 @@ def decode_remote_connect_get_domain_capabilities_ret(data: bytes, off: int) -> 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -2732,6 +2763,8 @@ def decode_remote_node_get_cpu_stats_ret(data: bytes, off: int) -> tuple[remote_
                 if e17 > size:
                     raise XdrError(f'string of {n16} bytes runs past the end of the data', off)
                 w14 = data[off + 4:e17].decode('utf-8', 'surrogateescape')
+                if '\0' in w14:
+                    w14 = w14[:w14.index('\0')]
                 off = e17 + (-n16 & 3)
                 (w15,) = _S_Q.unpack_from(data, off)
                 off += 8
@@ -2841,6 +2874,8 @@ def decode_remote_node_get_memory_stats_ret(data: bytes, off: int) -> tuple[remo
                 if e17 > size:
                     raise XdrError(f'string of {n16} bytes runs past the end of the data', off)
                 w14 = data[off + 4:e17].decode('utf-8', 'surrogateescape')
+                if '\0' in w14:
+                    w14 = w14[:w14.index('\0')]
                 off = e17 + (-n16 & 3)
                 (w15,) = _S_Q.unpack_from(data, off)
                 off += 8
@@ -3031,6 +3066,8 @@ def decode_remote_domain_get_scheduler_type_ret(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'nparams'
         (x1,) = _S_i.unpack_from(data, off)
@@ -3158,6 +3195,8 @@ def decode_remote_domain_get_scheduler_parameters_ret(data: bytes, off: int) -> 
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -3187,6 +3226,8 @@ def decode_remote_domain_get_scheduler_parameters_ret(data: bytes, off: int) -> 
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -3319,6 +3360,8 @@ def decode_remote_domain_get_scheduler_parameters_flags_ret(data: bytes, off: in
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -3348,6 +3391,8 @@ def decode_remote_domain_get_scheduler_parameters_flags_ret(data: bytes, off: in
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -3448,6 +3493,8 @@ def decode_remote_domain_set_scheduler_parameters_args(data: bytes, off: int) ->
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -3477,6 +3524,8 @@ def decode_remote_domain_set_scheduler_parameters_args(data: bytes, off: int) ->
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -3580,6 +3629,8 @@ def decode_remote_domain_set_scheduler_parameters_flags_args(data: bytes, off: i
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -3609,6 +3660,8 @@ def decode_remote_domain_set_scheduler_parameters_flags_args(data: bytes, off: i
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -3715,6 +3768,8 @@ def decode_remote_domain_set_blkio_parameters_args(data: bytes, off: int) -> tup
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -3744,6 +3799,8 @@ def decode_remote_domain_set_blkio_parameters_args(data: bytes, off: int) -> tup
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -3882,6 +3939,8 @@ def decode_remote_domain_get_blkio_parameters_ret(data: bytes, off: int) -> tupl
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -3911,6 +3970,8 @@ def decode_remote_domain_get_blkio_parameters_ret(data: bytes, off: int) -> tupl
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -4017,6 +4078,8 @@ def decode_remote_domain_set_memory_parameters_args(data: bytes, off: int) -> tu
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -4046,6 +4109,8 @@ def decode_remote_domain_set_memory_parameters_args(data: bytes, off: int) -> tu
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -4184,6 +4249,8 @@ def decode_remote_domain_get_memory_parameters_ret(data: bytes, off: int) -> tup
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -4213,6 +4280,8 @@ def decode_remote_domain_get_memory_parameters_ret(data: bytes, off: int) -> tup
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -4275,6 +4344,8 @@ def decode_remote_domain_block_resize_args(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'size..flags'
         (x2, x3,) = _S_QI.unpack_from(data, off)
@@ -4374,6 +4445,8 @@ def decode_remote_domain_set_numa_parameters_args(data: bytes, off: int) -> tupl
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -4403,6 +4476,8 @@ def decode_remote_domain_set_numa_parameters_args(data: bytes, off: int) -> tupl
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -4541,6 +4616,8 @@ def decode_remote_domain_get_numa_parameters_ret(data: bytes, off: int) -> tuple
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -4570,6 +4647,8 @@ def decode_remote_domain_get_numa_parameters_ret(data: bytes, off: int) -> tuple
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -4676,6 +4755,8 @@ def decode_remote_domain_set_perf_events_args(data: bytes, off: int) -> tuple[re
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -4705,6 +4786,8 @@ def decode_remote_domain_set_perf_events_args(data: bytes, off: int) -> tuple[re
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -4839,6 +4922,8 @@ def decode_remote_domain_get_perf_events_ret(data: bytes, off: int) -> tuple[rem
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -4868,6 +4953,8 @@ def decode_remote_domain_get_perf_events_ret(data: bytes, off: int) -> tuple[rem
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -4923,6 +5010,8 @@ def decode_remote_domain_block_stats_args(data: bytes, off: int) -> tuple[remote
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -5010,6 +5099,8 @@ def decode_remote_domain_block_stats_flags_args(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'nparams..flags'
         (x2, x3,) = _S_iI.unpack_from(data, off)
@@ -5104,6 +5195,8 @@ def decode_remote_domain_block_stats_flags_ret(data: bytes, off: int) -> tuple[r
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -5133,6 +5226,8 @@ def decode_remote_domain_block_stats_flags_ret(data: bytes, off: int) -> tuple[r
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -5191,6 +5286,8 @@ def decode_remote_domain_interface_stats_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -5324,6 +5421,8 @@ def decode_remote_domain_set_interface_parameters_args(data: bytes, off: int) ->
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'params'
         (n17,) = _U32.unpack_from(data, off)
@@ -5343,6 +5442,8 @@ def decode_remote_domain_set_interface_parameters_args(data: bytes, off: int) ->
                 if e25 > size:
                     raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                 w22 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                if '\0' in w22:
+                    w22 = w22[:w22.index('\0')]
                 off = e25 + (-n24 & 3)
                 (d26,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -5372,6 +5473,8 @@ def decode_remote_domain_set_interface_parameters_args(data: bytes, off: int) ->
                     if e29 > size:
                         raise XdrError(f'string of {n28} bytes runs past the end of the data', off)
                     v27 = data[off + 4:e29].decode('utf-8', 'surrogateescape')
+                    if '\0' in v27:
+                        v27 = v27[:v27.index('\0')]
                     off = e29 + (-n28 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -5434,6 +5537,8 @@ def decode_remote_domain_get_interface_parameters_args(data: bytes, off: int) ->
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'nparams..flags'
         (x2, x3,) = _S_iI.unpack_from(data, off)
@@ -5528,6 +5633,8 @@ def decode_remote_domain_get_interface_parameters_ret(data: bytes, off: int) -> 
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -5557,6 +5664,8 @@ def decode_remote_domain_get_interface_parameters_ret(data: bytes, off: int) -> 
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -5744,6 +5853,8 @@ def decode_remote_domain_block_peek_args(data: bytes, off: int) -> tuple[remote_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'offset..flags'
         (x2, x3, x4,) = _S_QII.unpack_from(data, off)
@@ -5926,6 +6037,8 @@ def decode_remote_domain_get_block_info_args(data: bytes, off: int) -> tuple[rem
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -6112,6 +6225,8 @@ def decode_remote_domain_create_xml_args(data: bytes, off: int) -> tuple[remote_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -6191,6 +6306,8 @@ def decode_remote_domain_create_xml_with_files_args(data: bytes, off: int) -> tu
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -6391,6 +6508,8 @@ def decode_remote_domain_lookup_by_name_args(data: bytes, off: int) -> tuple[rem
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -6796,6 +6915,8 @@ def decode_remote_domain_get_os_type_ret(data: bytes, off: int) -> tuple[remote_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -7075,12 +7196,10 @@ def decode_remote_domain_get_info_ret(data: bytes, off: int) -> tuple[remote_dom
         size = len(data)
         f = 'state..cpuTime'
         (x0, x1, x2, x3, x4,) = _S_IQQIQ.unpack_from(data, off)
-        f = 'state'
         if not 0 <= x0 <= 255:
-            raise XdrError(f'unsigned char value {x0} out of range', off)
-        f = 'nrVirtCpu'
+            x0 = x0 & 255
         if not 0 <= x3 <= 65535:
-            raise XdrError(f'unsigned short value {x3} out of range', off)
+            x3 = x3 & 65535
         off += 32
     except XdrError as exc:
         raise exc.within(f) from None
@@ -7129,6 +7248,8 @@ def decode_remote_domain_save_args(data: bytes, off: int) -> tuple[remote_domain
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -7194,13 +7315,15 @@ def decode_remote_domain_save_flags_args(data: bytes, off: int) -> tuple[remote_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'dxml'
         (p8,) = _U32.unpack_from(data, off)
         off += 4
         if p8 == 0:
             x2 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -7208,9 +7331,9 @@ def decode_remote_domain_save_flags_args(data: bytes, off: int) -> tuple[remote_
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x2 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'flags'
         (x3,) = _S_I.unpack_from(data, off)
         off += 4
@@ -7309,6 +7432,8 @@ def decode_remote_domain_save_params_args(data: bytes, off: int) -> tuple[remote
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -7338,6 +7463,8 @@ def decode_remote_domain_save_params_args(data: bytes, off: int) -> tuple[remote
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -7391,6 +7518,8 @@ def decode_remote_domain_restore_args(data: bytes, off: int) -> tuple[remote_dom
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -7451,13 +7580,15 @@ def decode_remote_domain_restore_flags_args(data: bytes, off: int) -> tuple[remo
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'dxml'
         (p8,) = _U32.unpack_from(data, off)
         off += 4
         if p8 == 0:
             x1 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -7465,9 +7596,9 @@ def decode_remote_domain_restore_flags_args(data: bytes, off: int) -> tuple[remo
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x1 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
         off += 4
@@ -7561,6 +7692,8 @@ def decode_remote_domain_restore_params_args(data: bytes, off: int) -> tuple[rem
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -7590,6 +7723,8 @@ def decode_remote_domain_restore_params_args(data: bytes, off: int) -> tuple[rem
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -7646,6 +7781,8 @@ def decode_remote_domain_save_image_get_xml_desc_args(data: bytes, off: int) -> 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -7692,6 +7829,8 @@ def decode_remote_domain_save_image_get_xml_desc_ret(data: bytes, off: int) -> t
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -7747,6 +7886,8 @@ def decode_remote_domain_save_image_define_xml_args(data: bytes, off: int) -> tu
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'dxml'
         (n7,) = _U32.unpack_from(data, off)
@@ -7756,6 +7897,8 @@ def decode_remote_domain_save_image_define_xml_args(data: bytes, off: int) -> tu
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -7810,6 +7953,8 @@ def decode_remote_domain_core_dump_args(data: bytes, off: int) -> tuple[remote_d
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -7865,6 +8010,8 @@ def decode_remote_domain_core_dump_with_format_args(data: bytes, off: int) -> tu
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'dumpformat..flags'
         (x2, x3,) = _S_II.unpack_from(data, off)
@@ -7950,7 +8097,7 @@ def decode_remote_domain_screenshot_ret(data: bytes, off: int) -> tuple[remote_d
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -7958,9 +8105,9 @@ def decode_remote_domain_screenshot_ret(data: bytes, off: int) -> tuple[remote_d
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -8039,6 +8186,8 @@ def decode_remote_domain_get_xml_desc_ret(data: bytes, off: int) -> tuple[remote
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -8104,7 +8253,7 @@ def decode_remote_domain_migrate_prepare_args(data: bytes, off: int) -> tuple[re
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -8112,9 +8261,9 @@ def decode_remote_domain_migrate_prepare_args(data: bytes, off: int) -> tuple[re
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x1,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -8123,7 +8272,7 @@ def decode_remote_domain_migrate_prepare_args(data: bytes, off: int) -> tuple[re
         off += 4
         if p10 == 0:
             x2 = None
-        elif p10 == 1:
+        else:
             (n11,) = _U32.unpack_from(data, off)
             if n11 > 4194304:
                 raise XdrError(f'string of {n11} bytes exceeds its bound of 4194304', off)
@@ -8131,9 +8280,9 @@ def decode_remote_domain_migrate_prepare_args(data: bytes, off: int) -> tuple[re
             if e12 > size:
                 raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
             x2 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e12 + (-n11 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p10}, not 0 or 1', off - 4)
         f = 'resource'
         (x3,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -8201,7 +8350,7 @@ def decode_remote_domain_migrate_prepare_ret(data: bytes, off: int) -> tuple[rem
         off += 4
         if p8 == 0:
             x1 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -8209,9 +8358,9 @@ def decode_remote_domain_migrate_prepare_ret(data: bytes, off: int) -> tuple[rem
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x1 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -8299,6 +8448,8 @@ def decode_remote_domain_migrate_perform_args(data: bytes, off: int) -> tuple[re
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x2 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e8 + (-n7 & 3)
         f = 'flags'
         (x3,) = _S_Q.unpack_from(data, off)
@@ -8308,7 +8459,7 @@ def decode_remote_domain_migrate_perform_args(data: bytes, off: int) -> tuple[re
         off += 4
         if p12 == 0:
             x4 = None
-        elif p12 == 1:
+        else:
             (n13,) = _U32.unpack_from(data, off)
             if n13 > 4194304:
                 raise XdrError(f'string of {n13} bytes exceeds its bound of 4194304', off)
@@ -8316,9 +8467,9 @@ def decode_remote_domain_migrate_perform_args(data: bytes, off: int) -> tuple[re
             if e14 > size:
                 raise XdrError(f'string of {n13} bytes runs past the end of the data', off)
             x4 = data[off + 4:e14].decode('utf-8', 'surrogateescape')
+            if '\0' in x4:
+                x4 = x4[:x4.index('\0')]
             off = e14 + (-n13 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p12}, not 0 or 1', off - 4)
         f = 'resource'
         (x5,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -8387,6 +8538,8 @@ def decode_remote_domain_migrate_finish_args(data: bytes, off: int) -> tuple[rem
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'cookie'
         (n7,) = _U32.unpack_from(data, off)
@@ -8405,6 +8558,8 @@ def decode_remote_domain_migrate_finish_args(data: bytes, off: int) -> tuple[rem
         if e12 > size:
             raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
         x2 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e12 + (-n11 & 3)
         f = 'flags'
         (x3,) = _S_Q.unpack_from(data, off)
@@ -8512,7 +8667,7 @@ def decode_remote_domain_migrate_prepare2_args(data: bytes, off: int) -> tuple[r
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -8520,9 +8675,9 @@ def decode_remote_domain_migrate_prepare2_args(data: bytes, off: int) -> tuple[r
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x1,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -8531,7 +8686,7 @@ def decode_remote_domain_migrate_prepare2_args(data: bytes, off: int) -> tuple[r
         off += 4
         if p10 == 0:
             x2 = None
-        elif p10 == 1:
+        else:
             (n11,) = _U32.unpack_from(data, off)
             if n11 > 4194304:
                 raise XdrError(f'string of {n11} bytes exceeds its bound of 4194304', off)
@@ -8539,9 +8694,9 @@ def decode_remote_domain_migrate_prepare2_args(data: bytes, off: int) -> tuple[r
             if e12 > size:
                 raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
             x2 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e12 + (-n11 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p10}, not 0 or 1', off - 4)
         f = 'resource'
         (x3,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -8553,6 +8708,8 @@ def decode_remote_domain_migrate_prepare2_args(data: bytes, off: int) -> tuple[r
         if e16 > size:
             raise XdrError(f'string of {n15} bytes runs past the end of the data', off)
         x4 = data[off + 4:e16].decode('utf-8', 'surrogateescape')
+        if '\0' in x4:
+            x4 = x4[:x4.index('\0')]
         off = e16 + (-n15 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -8618,7 +8775,7 @@ def decode_remote_domain_migrate_prepare2_ret(data: bytes, off: int) -> tuple[re
         off += 4
         if p8 == 0:
             x1 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -8626,9 +8783,9 @@ def decode_remote_domain_migrate_prepare2_ret(data: bytes, off: int) -> tuple[re
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x1 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -8695,6 +8852,8 @@ def decode_remote_domain_migrate_finish2_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'cookie'
         (n7,) = _U32.unpack_from(data, off)
@@ -8713,6 +8872,8 @@ def decode_remote_domain_migrate_finish2_args(data: bytes, off: int) -> tuple[re
         if e12 > size:
             raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
         x2 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e12 + (-n11 & 3)
         f = 'flags..retcode'
         (x3, x4,) = _S_Qi.unpack_from(data, off)
@@ -8840,6 +9001,8 @@ def decode_remote_connect_list_defined_domains_ret(data: bytes, off: int) -> tup
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -9081,6 +9244,8 @@ def decode_remote_domain_define_xml_args(data: bytes, off: int) -> tuple[remote_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -9157,6 +9322,8 @@ def decode_remote_domain_define_xml_flags_args(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -10457,6 +10624,8 @@ def decode_remote_domain_set_iothread_params_args(data: bytes, off: int) -> tupl
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -10486,6 +10655,8 @@ def decode_remote_domain_set_iothread_params_args(data: bytes, off: int) -> tupl
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -10574,7 +10745,7 @@ def decode_remote_domain_get_security_label_ret(data: bytes, off: int) -> tuple[
             raise XdrError(f'{n3} elements cannot fit in the bytes that remain', off)
         x0 = list(_struct.unpack_from(f'>{n3}i', data, off))
         if x0 and not (-128 <= min(x0) and max(x0) <= 127):
-            raise XdrError('char array element out of range', off)
+            x0 = [((_n + 128) & 255) - 128 for _n in x0]
         off += n3 * 4
         f = 'enforcing'
         (x1,) = _S_i.unpack_from(data, off)
@@ -10677,7 +10848,7 @@ def decode_remote_domain_get_security_label_list_ret(data: bytes, off: int) -> t
                     raise XdrError(f'{n16} elements cannot fit in the bytes that remain', off)
                 w14 = list(_struct.unpack_from(f'>{n16}i', data, off))
                 if w14 and not (-128 <= min(w14) and max(w14) <= 127):
-                    raise XdrError('char array element out of range', off)
+                    w14 = [((_n + 128) & 255) - 128 for _n in w14]
                 off += n16 * 4
                 (w15,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -10742,7 +10913,7 @@ def decode_remote_node_get_security_model_ret(data: bytes, off: int) -> tuple[re
             raise XdrError(f'{n3} elements cannot fit in the bytes that remain', off)
         x0 = list(_struct.unpack_from(f'>{n3}i', data, off))
         if x0 and not (-128 <= min(x0) and max(x0) <= 127):
-            raise XdrError('char array element out of range', off)
+            x0 = [((_n + 128) & 255) - 128 for _n in x0]
         off += n3 * 4
         f = 'doi'
         (n6,) = _U32.unpack_from(data, off)
@@ -10753,7 +10924,7 @@ def decode_remote_node_get_security_model_ret(data: bytes, off: int) -> tuple[re
             raise XdrError(f'{n6} elements cannot fit in the bytes that remain', off)
         x1 = list(_struct.unpack_from(f'>{n6}i', data, off))
         if x1 and not (-128 <= min(x1) and max(x1) <= 127):
-            raise XdrError('char array element out of range', off)
+            x1 = [((_n + 128) & 255) - 128 for _n in x1]
         off += n6 * 4
     except XdrError as exc:
         raise exc.within(f) from None
@@ -10802,6 +10973,8 @@ def decode_remote_domain_attach_device_args(data: bytes, off: int) -> tuple[remo
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -10853,6 +11026,8 @@ def decode_remote_domain_attach_device_flags_args(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -10904,6 +11079,8 @@ def decode_remote_domain_detach_device_args(data: bytes, off: int) -> tuple[remo
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -10955,6 +11132,8 @@ def decode_remote_domain_detach_device_flags_args(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -11009,6 +11188,8 @@ def decode_remote_domain_update_device_flags_args(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -11063,6 +11244,8 @@ def decode_remote_domain_detach_device_alias_args(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -11250,7 +11433,7 @@ def decode_remote_domain_set_metadata_args(data: bytes, off: int) -> tuple[remot
         off += 4
         if p4 == 0:
             x2 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -11258,15 +11441,15 @@ def decode_remote_domain_set_metadata_args(data: bytes, off: int) -> tuple[remot
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x2 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'key'
         (p10,) = _U32.unpack_from(data, off)
         off += 4
         if p10 == 0:
             x3 = None
-        elif p10 == 1:
+        else:
             (n11,) = _U32.unpack_from(data, off)
             if n11 > 4194304:
                 raise XdrError(f'string of {n11} bytes exceeds its bound of 4194304', off)
@@ -11274,15 +11457,15 @@ def decode_remote_domain_set_metadata_args(data: bytes, off: int) -> tuple[remot
             if e12 > size:
                 raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
             x3 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e12 + (-n11 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p10}, not 0 or 1', off - 4)
         f = 'uri'
         (p16,) = _U32.unpack_from(data, off)
         off += 4
         if p16 == 0:
             x4 = None
-        elif p16 == 1:
+        else:
             (n17,) = _U32.unpack_from(data, off)
             if n17 > 4194304:
                 raise XdrError(f'string of {n17} bytes exceeds its bound of 4194304', off)
@@ -11290,9 +11473,9 @@ def decode_remote_domain_set_metadata_args(data: bytes, off: int) -> tuple[remot
             if e18 > size:
                 raise XdrError(f'string of {n17} bytes runs past the end of the data', off)
             x4 = data[off + 4:e18].decode('utf-8', 'surrogateescape')
+            if '\0' in x4:
+                x4 = x4[:x4.index('\0')]
             off = e18 + (-n17 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p16}, not 0 or 1', off - 4)
         f = 'flags'
         (x5,) = _S_I.unpack_from(data, off)
         off += 4
@@ -11354,7 +11537,7 @@ def decode_remote_domain_get_metadata_args(data: bytes, off: int) -> tuple[remot
         off += 4
         if p4 == 0:
             x2 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -11362,9 +11545,9 @@ def decode_remote_domain_get_metadata_args(data: bytes, off: int) -> tuple[remot
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x2 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x3,) = _S_I.unpack_from(data, off)
         off += 4
@@ -11410,6 +11593,8 @@ def decode_remote_domain_get_metadata_ret(data: bytes, off: int) -> tuple[remote
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -11461,6 +11646,8 @@ def decode_remote_domain_block_job_abort_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -11515,6 +11702,8 @@ def decode_remote_domain_get_block_job_info_args(data: bytes, off: int) -> tuple
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -11605,6 +11794,8 @@ def decode_remote_domain_block_job_set_speed_args(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'bandwidth..flags'
         (x2, x3,) = _S_QI.unpack_from(data, off)
@@ -11660,6 +11851,8 @@ def decode_remote_domain_block_pull_args(data: bytes, off: int) -> tuple[remote_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'bandwidth..flags'
         (x2, x3,) = _S_QI.unpack_from(data, off)
@@ -11729,13 +11922,15 @@ def decode_remote_domain_block_rebase_args(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'base'
         (p8,) = _U32.unpack_from(data, off)
         off += 4
         if p8 == 0:
             x2 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -11743,9 +11938,9 @@ def decode_remote_domain_block_rebase_args(data: bytes, off: int) -> tuple[remot
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x2 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'bandwidth..flags'
         (x3, x4,) = _S_QI.unpack_from(data, off)
         off += 12
@@ -11852,6 +12047,8 @@ def decode_remote_domain_block_copy_args(data: bytes, off: int) -> tuple[remote_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'destxml'
         (n7,) = _U32.unpack_from(data, off)
@@ -11861,6 +12058,8 @@ def decode_remote_domain_block_copy_args(data: bytes, off: int) -> tuple[remote_
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x2 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e8 + (-n7 & 3)
         f = 'params'
         (n21,) = _U32.unpack_from(data, off)
@@ -11880,6 +12079,8 @@ def decode_remote_domain_block_copy_args(data: bytes, off: int) -> tuple[remote_
                 if e29 > size:
                     raise XdrError(f'string of {n28} bytes runs past the end of the data', off)
                 w26 = data[off + 4:e29].decode('utf-8', 'surrogateescape')
+                if '\0' in w26:
+                    w26 = w26[:w26.index('\0')]
                 off = e29 + (-n28 & 3)
                 (d30,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -11909,6 +12110,8 @@ def decode_remote_domain_block_copy_args(data: bytes, off: int) -> tuple[remote_
                     if e33 > size:
                         raise XdrError(f'string of {n32} bytes runs past the end of the data', off)
                     v31 = data[off + 4:e33].decode('utf-8', 'surrogateescape')
+                    if '\0' in v31:
+                        v31 = v31[:v31.index('\0')]
                     off = e33 + (-n32 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -11999,13 +12202,15 @@ def decode_remote_domain_block_commit_args(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'base'
         (p8,) = _U32.unpack_from(data, off)
         off += 4
         if p8 == 0:
             x2 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -12013,15 +12218,15 @@ def decode_remote_domain_block_commit_args(data: bytes, off: int) -> tuple[remot
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x2 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'top'
         (p14,) = _U32.unpack_from(data, off)
         off += 4
         if p14 == 0:
             x3 = None
-        elif p14 == 1:
+        else:
             (n15,) = _U32.unpack_from(data, off)
             if n15 > 4194304:
                 raise XdrError(f'string of {n15} bytes exceeds its bound of 4194304', off)
@@ -12029,9 +12234,9 @@ def decode_remote_domain_block_commit_args(data: bytes, off: int) -> tuple[remot
             if e16 > size:
                 raise XdrError(f'string of {n15} bytes runs past the end of the data', off)
             x3 = data[off + 4:e16].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e16 + (-n15 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p14}, not 0 or 1', off - 4)
         f = 'bandwidth..flags'
         (x4, x5,) = _S_QI.unpack_from(data, off)
         off += 12
@@ -12129,6 +12334,8 @@ def decode_remote_domain_set_block_io_tune_args(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'params'
         (n17,) = _U32.unpack_from(data, off)
@@ -12148,6 +12355,8 @@ def decode_remote_domain_set_block_io_tune_args(data: bytes, off: int) -> tuple[
                 if e25 > size:
                     raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                 w22 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                if '\0' in w22:
+                    w22 = w22[:w22.index('\0')]
                 off = e25 + (-n24 & 3)
                 (d26,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -12177,6 +12386,8 @@ def decode_remote_domain_set_block_io_tune_args(data: bytes, off: int) -> tuple[
                     if e29 > size:
                         raise XdrError(f'string of {n28} bytes runs past the end of the data', off)
                     v27 = data[off + 4:e29].decode('utf-8', 'surrogateescape')
+                    if '\0' in v27:
+                        v27 = v27[:v27.index('\0')]
                     off = e29 + (-n28 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -12241,7 +12452,7 @@ def decode_remote_domain_get_block_io_tune_args(data: bytes, off: int) -> tuple[
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -12249,9 +12460,9 @@ def decode_remote_domain_get_block_io_tune_args(data: bytes, off: int) -> tuple[
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'nparams..flags'
         (x2, x3,) = _S_iI.unpack_from(data, off)
         off += 8
@@ -12345,6 +12556,8 @@ def decode_remote_domain_get_block_io_tune_ret(data: bytes, off: int) -> tuple[r
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -12374,6 +12587,8 @@ def decode_remote_domain_get_block_io_tune_ret(data: bytes, off: int) -> tuple[r
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -12514,6 +12729,8 @@ def decode_remote_domain_get_cpu_stats_ret(data: bytes, off: int) -> tuple[remot
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -12543,6 +12760,8 @@ def decode_remote_domain_get_cpu_stats_ret(data: bytes, off: int) -> tuple[remot
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -12632,6 +12851,8 @@ def decode_remote_domain_get_hostname_ret(data: bytes, off: int) -> tuple[remote
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -12757,6 +12978,8 @@ def decode_remote_connect_list_networks_ret(data: bytes, off: int) -> tuple[remo
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -12887,6 +13110,8 @@ def decode_remote_connect_list_defined_networks_ret(data: bytes, off: int) -> tu
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -12998,6 +13223,8 @@ def decode_remote_network_lookup_by_name_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -13071,6 +13298,8 @@ def decode_remote_network_create_xml_args(data: bytes, off: int) -> tuple[remote
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -13147,6 +13376,8 @@ def decode_remote_network_create_xml_flags_args(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -13223,6 +13454,8 @@ def decode_remote_network_define_xml_args(data: bytes, off: int) -> tuple[remote
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -13299,6 +13532,8 @@ def decode_remote_network_define_xml_flags_args(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -13421,6 +13656,8 @@ def decode_remote_network_update_args(data: bytes, off: int) -> tuple[remote_net
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x4 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x4:
+            x4 = x4[:x4.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x5,) = _S_I.unpack_from(data, off)
@@ -13563,6 +13800,8 @@ def decode_remote_network_get_xml_desc_ret(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -13636,6 +13875,8 @@ def decode_remote_network_get_bridge_name_ret(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -13858,6 +14099,8 @@ def decode_remote_connect_list_nwfilters_ret(data: bytes, off: int) -> tuple[rem
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -13969,6 +14212,8 @@ def decode_remote_nwfilter_lookup_by_name_args(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -14042,6 +14287,8 @@ def decode_remote_nwfilter_define_xml_args(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -14118,6 +14365,8 @@ def decode_remote_nwfilter_define_xml_flags_args(data: bytes, off: int) -> tuple
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -14260,6 +14509,8 @@ def decode_remote_nwfilter_get_xml_desc_ret(data: bytes, off: int) -> tuple[remo
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -14385,6 +14636,8 @@ def decode_remote_connect_list_interfaces_ret(data: bytes, off: int) -> tuple[re
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -14515,6 +14768,8 @@ def decode_remote_connect_list_defined_interfaces_ret(data: bytes, off: int) -> 
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -14563,6 +14818,8 @@ def decode_remote_interface_lookup_by_name_args(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -14636,6 +14893,8 @@ def decode_remote_interface_lookup_by_mac_string_args(data: bytes, off: int) -> 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -14745,6 +15004,8 @@ def decode_remote_interface_get_xml_desc_ret(data: bytes, off: int) -> tuple[rem
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -14791,6 +15052,8 @@ def decode_remote_interface_define_xml_args(data: bytes, off: int) -> tuple[remo
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -15104,6 +15367,8 @@ def decode_remote_auth_sasl_init_ret(data: bytes, off: int) -> tuple[remote_auth
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -15160,6 +15425,8 @@ def decode_remote_auth_sasl_start_args(data: bytes, off: int) -> tuple[remote_au
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'nil'
         (x1,) = _S_i.unpack_from(data, off)
@@ -15173,7 +15440,7 @@ def decode_remote_auth_sasl_start_args(data: bytes, off: int) -> tuple[remote_au
             raise XdrError(f'{n7} elements cannot fit in the bytes that remain', off)
         x2 = list(_struct.unpack_from(f'>{n7}i', data, off))
         if x2 and not (-128 <= min(x2) and max(x2) <= 127):
-            raise XdrError('char array element out of range', off)
+            x2 = [((_n + 128) & 255) - 128 for _n in x2]
         off += n7 * 4
     except XdrError as exc:
         raise exc.within(f) from None
@@ -15226,7 +15493,7 @@ def decode_remote_auth_sasl_start_ret(data: bytes, off: int) -> tuple[remote_aut
             raise XdrError(f'{n3} elements cannot fit in the bytes that remain', off)
         x2 = list(_struct.unpack_from(f'>{n3}i', data, off))
         if x2 and not (-128 <= min(x2) and max(x2) <= 127):
-            raise XdrError('char array element out of range', off)
+            x2 = [((_n + 128) & 255) - 128 for _n in x2]
         off += n3 * 4
     except XdrError as exc:
         raise exc.within(f) from None
@@ -15278,7 +15545,7 @@ def decode_remote_auth_sasl_step_args(data: bytes, off: int) -> tuple[remote_aut
             raise XdrError(f'{n3} elements cannot fit in the bytes that remain', off)
         x1 = list(_struct.unpack_from(f'>{n3}i', data, off))
         if x1 and not (-128 <= min(x1) and max(x1) <= 127):
-            raise XdrError('char array element out of range', off)
+            x1 = [((_n + 128) & 255) - 128 for _n in x1]
         off += n3 * 4
     except XdrError as exc:
         raise exc.within(f) from None
@@ -15331,7 +15598,7 @@ def decode_remote_auth_sasl_step_ret(data: bytes, off: int) -> tuple[remote_auth
             raise XdrError(f'{n3} elements cannot fit in the bytes that remain', off)
         x2 = list(_struct.unpack_from(f'>{n3}i', data, off))
         if x2 and not (-128 <= min(x2) and max(x2) <= 127):
-            raise XdrError('char array element out of range', off)
+            x2 = [((_n + 128) & 255) - 128 for _n in x2]
         off += n3 * 4
     except XdrError as exc:
         raise exc.within(f) from None
@@ -15488,6 +15755,8 @@ def decode_remote_connect_list_storage_pools_ret(data: bytes, off: int) -> tuple
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -15618,6 +15887,8 @@ def decode_remote_connect_list_defined_storage_pools_ret(data: bytes, off: int) 
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -15683,13 +15954,15 @@ def decode_remote_connect_find_storage_pool_sources_args(data: bytes, off: int) 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'srcSpec'
         (p8,) = _U32.unpack_from(data, off)
         off += 4
         if p8 == 0:
             x1 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -15697,9 +15970,9 @@ def decode_remote_connect_find_storage_pool_sources_args(data: bytes, off: int) 
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x1 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
         off += 4
@@ -15745,6 +16018,8 @@ def decode_remote_connect_find_storage_pool_sources_ret(data: bytes, off: int) -
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -15851,6 +16126,8 @@ def decode_remote_storage_pool_lookup_by_name_args(data: bytes, off: int) -> tup
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -15984,6 +16261,8 @@ def decode_remote_storage_pool_lookup_by_target_path_args(data: bytes, off: int)
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -16060,6 +16339,8 @@ def decode_remote_storage_pool_create_xml_args(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -16139,6 +16420,8 @@ def decode_remote_storage_pool_define_xml_args(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -16455,6 +16738,8 @@ def decode_remote_storage_pool_get_xml_desc_ret(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -16523,9 +16808,8 @@ def decode_remote_storage_pool_get_info_ret(data: bytes, off: int) -> tuple[remo
         size = len(data)
         f = 'state..available'
         (x0, x1, x2, x3,) = _S_IQQQ.unpack_from(data, off)
-        f = 'state'
         if not 0 <= x0 <= 255:
-            raise XdrError(f'unsigned char value {x0} out of range', off)
+            x0 = x0 & 255
         off += 28
     except XdrError as exc:
         raise exc.within(f) from None
@@ -16783,6 +17067,8 @@ def decode_remote_storage_pool_list_volumes_ret(data: bytes, off: int) -> tuple[
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -16836,6 +17122,8 @@ def decode_remote_storage_vol_lookup_by_name_args(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -16909,6 +17197,8 @@ def decode_remote_storage_vol_lookup_by_key_args(data: bytes, off: int) -> tuple
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -16982,6 +17272,8 @@ def decode_remote_storage_vol_lookup_by_path_args(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -17063,6 +17355,8 @@ def decode_remote_storage_vol_create_xml_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -17150,6 +17444,8 @@ def decode_remote_storage_vol_create_xml_from_args(data: bytes, off: int) -> tup
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'clonevol'
         x2, off = decode_remote_nonnull_storage_vol(data, off)
@@ -17373,6 +17669,8 @@ def decode_remote_storage_vol_get_xml_desc_ret(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -17440,9 +17738,8 @@ def decode_remote_storage_vol_get_info_ret(data: bytes, off: int) -> tuple[remot
         size = len(data)
         f = 'type..allocation'
         (x0, x1, x2,) = _S_iQQ.unpack_from(data, off)
-        f = 'type'
         if not -128 <= x0 <= 127:
-            raise XdrError(f'char value {x0} out of range', off)
+            x0 = ((x0 + 128) & 255) - 128
         off += 20
     except XdrError as exc:
         raise exc.within(f) from None
@@ -17516,9 +17813,8 @@ def decode_remote_storage_vol_get_info_flags_ret(data: bytes, off: int) -> tuple
         size = len(data)
         f = 'type..allocation'
         (x0, x1, x2,) = _S_iQQ.unpack_from(data, off)
-        f = 'type'
         if not -128 <= x0 <= 127:
-            raise XdrError(f'char value {x0} out of range', off)
+            x0 = ((x0 + 128) & 255) - 128
         off += 20
     except XdrError as exc:
         raise exc.within(f) from None
@@ -17592,6 +17888,8 @@ def decode_remote_storage_vol_get_path_ret(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -17677,7 +17975,7 @@ def decode_remote_node_num_of_devices_args(data: bytes, off: int) -> tuple[remot
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -17685,9 +17983,9 @@ def decode_remote_node_num_of_devices_args(data: bytes, off: int) -> tuple[remot
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
         off += 4
@@ -17770,7 +18068,7 @@ def decode_remote_node_list_devices_args(data: bytes, off: int) -> tuple[remote_
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -17778,9 +18076,9 @@ def decode_remote_node_list_devices_args(data: bytes, off: int) -> tuple[remote_
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'maxnames..flags'
         (x1, x2,) = _S_iI.unpack_from(data, off)
         off += 8
@@ -17846,6 +18144,8 @@ def decode_remote_node_list_devices_ret(data: bytes, off: int) -> tuple[remote_n
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -17894,6 +18194,8 @@ def decode_remote_node_device_lookup_by_name_args(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -17979,6 +18281,8 @@ def decode_remote_node_device_lookup_scsi_host_by_wwn_args(data: bytes, off: int
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'wwpn'
         (n7,) = _U32.unpack_from(data, off)
@@ -17988,6 +18292,8 @@ def decode_remote_node_device_lookup_scsi_host_by_wwn_args(data: bytes, off: int
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -18067,6 +18373,8 @@ def decode_remote_node_device_get_xml_desc_args(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -18113,6 +18421,8 @@ def decode_remote_node_device_get_xml_desc_ret(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -18156,6 +18466,8 @@ def decode_remote_node_device_get_parent_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -18201,7 +18513,7 @@ def decode_remote_node_device_get_parent_ret(data: bytes, off: int) -> tuple[rem
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -18209,9 +18521,9 @@ def decode_remote_node_device_get_parent_ret(data: bytes, off: int) -> tuple[rem
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -18254,6 +18566,8 @@ def decode_remote_node_device_num_of_caps_args(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -18331,6 +18645,8 @@ def decode_remote_node_device_list_caps_args(data: bytes, off: int) -> tuple[rem
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'maxnames'
         (x1,) = _S_i.unpack_from(data, off)
@@ -18397,6 +18713,8 @@ def decode_remote_node_device_list_caps_ret(data: bytes, off: int) -> tuple[remo
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -18445,6 +18763,8 @@ def decode_remote_node_device_dettach_args(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -18505,13 +18825,15 @@ def decode_remote_node_device_detach_flags_args(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'driverName'
         (p8,) = _U32.unpack_from(data, off)
         off += 4
         if p8 == 0:
             x1 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -18519,9 +18841,9 @@ def decode_remote_node_device_detach_flags_args(data: bytes, off: int) -> tuple[
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x1 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
         off += 4
@@ -18567,6 +18889,8 @@ def decode_remote_node_device_re_attach_args(data: bytes, off: int) -> tuple[rem
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -18610,6 +18934,8 @@ def decode_remote_node_device_reset_args(data: bytes, off: int) -> tuple[remote_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -18656,6 +18982,8 @@ def decode_remote_node_device_create_xml_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -18732,6 +19060,8 @@ def decode_remote_node_device_destroy_args(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -18778,6 +19108,8 @@ def decode_remote_node_device_define_xml_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -18857,6 +19189,8 @@ def decode_remote_node_device_undefine_args(data: bytes, off: int) -> tuple[remo
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -18906,6 +19240,8 @@ def decode_remote_node_device_create_args(data: bytes, off: int) -> tuple[remote
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -18952,6 +19288,8 @@ def decode_remote_node_device_get_autostart_args(data: bytes, off: int) -> tuple
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -19029,6 +19367,8 @@ def decode_remote_node_device_set_autostart_args(data: bytes, off: int) -> tuple
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'autostart'
         (x1,) = _S_i.unpack_from(data, off)
@@ -19075,6 +19415,8 @@ def decode_remote_node_device_is_persistent_args(data: bytes, off: int) -> tuple
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -19149,6 +19491,8 @@ def decode_remote_node_device_is_active_args(data: bytes, off: int) -> tuple[rem
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -19370,6 +19714,8 @@ def decode_remote_connect_domain_xml_from_native_args(data: bytes, off: int) -> 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'nativeConfig'
         (n7,) = _U32.unpack_from(data, off)
@@ -19379,6 +19725,8 @@ def decode_remote_connect_domain_xml_from_native_args(data: bytes, off: int) -> 
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -19425,6 +19773,8 @@ def decode_remote_connect_domain_xml_from_native_ret(data: bytes, off: int) -> t
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -19480,6 +19830,8 @@ def decode_remote_connect_domain_xml_to_native_args(data: bytes, off: int) -> tu
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'domainXml'
         (n7,) = _U32.unpack_from(data, off)
@@ -19489,6 +19841,8 @@ def decode_remote_connect_domain_xml_to_native_args(data: bytes, off: int) -> tu
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -19535,6 +19889,8 @@ def decode_remote_connect_domain_xml_to_native_ret(data: bytes, off: int) -> tup
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -19660,6 +20016,8 @@ def decode_remote_connect_list_secrets_ret(data: bytes, off: int) -> tuple[remot
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -19774,6 +20132,8 @@ def decode_remote_secret_define_xml_args(data: bytes, off: int) -> tuple[remote_
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -19886,6 +20246,8 @@ def decode_remote_secret_get_xml_desc_ret(data: bytes, off: int) -> tuple[remote
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -20102,6 +20464,8 @@ def decode_remote_secret_lookup_by_usage_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -20195,7 +20559,7 @@ def decode_remote_domain_migrate_prepare_tunnel_args(data: bytes, off: int) -> t
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -20203,9 +20567,9 @@ def decode_remote_domain_migrate_prepare_tunnel_args(data: bytes, off: int) -> t
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'resource'
         (x2,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -20217,6 +20581,8 @@ def decode_remote_domain_migrate_prepare_tunnel_args(data: bytes, off: int) -> t
         if e10 > size:
             raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
         x3 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+        if '\0' in x3:
+            x3 = x3[:x3.index('\0')]
         off = e10 + (-n9 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -20782,6 +21148,8 @@ def decode_remote_connect_compare_cpu_args(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -20882,6 +21250,8 @@ def decode_remote_connect_baseline_cpu_args(data: bytes, off: int) -> tuple[remo
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -20933,6 +21303,8 @@ def decode_remote_connect_baseline_cpu_ret(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -21135,6 +21507,8 @@ def decode_remote_domain_get_job_stats_ret(data: bytes, off: int) -> tuple[remot
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -21164,6 +21538,8 @@ def decode_remote_domain_get_job_stats_ret(data: bytes, off: int) -> tuple[remot
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -21656,10 +22032,8 @@ def decode_remote_connect_domain_event_callback_register_any_args(data: bytes, o
         off += 4
         if p2 == 0:
             x1 = None
-        elif p2 == 1:
-            x1, off = decode_remote_nonnull_domain(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p2}, not 0 or 1', off - 4)
+            x1, off = decode_remote_nonnull_domain(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -21991,6 +22365,8 @@ def decode_remote_domain_event_io_error_msg(data: bytes, off: int) -> tuple[remo
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'devAlias'
         (n7,) = _U32.unpack_from(data, off)
@@ -22000,6 +22376,8 @@ def decode_remote_domain_event_io_error_msg(data: bytes, off: int) -> tuple[remo
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x2 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e8 + (-n7 & 3)
         f = 'action'
         (x3,) = _S_i.unpack_from(data, off)
@@ -22108,6 +22486,8 @@ def decode_remote_domain_event_io_error_reason_msg(data: bytes, off: int) -> tup
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'devAlias'
         (n7,) = _U32.unpack_from(data, off)
@@ -22117,6 +22497,8 @@ def decode_remote_domain_event_io_error_reason_msg(data: bytes, off: int) -> tup
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x2 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e8 + (-n7 & 3)
         f = 'action'
         (x3,) = _S_i.unpack_from(data, off)
@@ -22129,6 +22511,8 @@ def decode_remote_domain_event_io_error_reason_msg(data: bytes, off: int) -> tup
         if e12 > size:
             raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
         x4 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+        if '\0' in x4:
+            x4 = x4[:x4.index('\0')]
         off = e12 + (-n11 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -22223,6 +22607,8 @@ def decode_remote_domain_event_graphics_address(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'service'
         (n7,) = _U32.unpack_from(data, off)
@@ -22232,6 +22618,8 @@ def decode_remote_domain_event_graphics_address(data: bytes, off: int) -> tuple[
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x2 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e8 + (-n7 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -22287,6 +22675,8 @@ def decode_remote_domain_event_graphics_identity(data: bytes, off: int) -> tuple
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'name'
         (n7,) = _U32.unpack_from(data, off)
@@ -22296,6 +22686,8 @@ def decode_remote_domain_event_graphics_identity(data: bytes, off: int) -> tuple
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -22386,6 +22778,8 @@ def decode_remote_domain_event_graphics_msg(data: bytes, off: int) -> tuple[remo
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x4 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x4:
+            x4 = x4[:x4.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'subject'
         (n15,) = _U32.unpack_from(data, off)
@@ -22405,6 +22799,8 @@ def decode_remote_domain_event_graphics_msg(data: bytes, off: int) -> tuple[remo
                 if e23 > size:
                     raise XdrError(f'string of {n22} bytes runs past the end of the data', off)
                 w20 = data[off + 4:e23].decode('utf-8', 'surrogateescape')
+                if '\0' in w20:
+                    w20 = w20[:w20.index('\0')]
                 off = e23 + (-n22 & 3)
                 (n24,) = _U32.unpack_from(data, off)
                 if n24 > 4194304:
@@ -22413,6 +22809,8 @@ def decode_remote_domain_event_graphics_msg(data: bytes, off: int) -> tuple[remo
                 if e25 > size:
                     raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                 w21 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                if '\0' in w21:
+                    w21 = w21[:w21.index('\0')]
                 off = e25 + (-n24 & 3)
                 y16 = remote_domain_event_graphics_identity(w20, w21)
             except (XdrError, *DECODE_FAILURES) as x18:
@@ -22505,6 +22903,8 @@ def decode_remote_domain_event_block_job_msg(data: bytes, off: int) -> tuple[rem
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'type..status'
         (x2, x3,) = _S_ii.unpack_from(data, off)
@@ -22620,7 +23020,7 @@ def decode_remote_domain_event_disk_change_msg(data: bytes, off: int) -> tuple[r
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -22628,15 +23028,15 @@ def decode_remote_domain_event_disk_change_msg(data: bytes, off: int) -> tuple[r
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'newSrcPath'
         (p10,) = _U32.unpack_from(data, off)
         off += 4
         if p10 == 0:
             x2 = None
-        elif p10 == 1:
+        else:
             (n11,) = _U32.unpack_from(data, off)
             if n11 > 4194304:
                 raise XdrError(f'string of {n11} bytes exceeds its bound of 4194304', off)
@@ -22644,9 +23044,9 @@ def decode_remote_domain_event_disk_change_msg(data: bytes, off: int) -> tuple[r
             if e12 > size:
                 raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
             x2 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e12 + (-n11 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p10}, not 0 or 1', off - 4)
         f = 'devAlias'
         (n15,) = _U32.unpack_from(data, off)
         if n15 > 4194304:
@@ -22655,6 +23055,8 @@ def decode_remote_domain_event_disk_change_msg(data: bytes, off: int) -> tuple[r
         if e16 > size:
             raise XdrError(f'string of {n15} bytes runs past the end of the data', off)
         x3 = data[off + 4:e16].decode('utf-8', 'surrogateescape')
+        if '\0' in x3:
+            x3 = x3[:x3.index('\0')]
         off = e16 + (-n15 & 3)
         f = 'reason'
         (x4,) = _S_i.unpack_from(data, off)
@@ -22745,6 +23147,8 @@ def decode_remote_domain_event_tray_change_msg(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'reason'
         (x2,) = _S_i.unpack_from(data, off)
@@ -23275,6 +23679,8 @@ def decode_remote_domain_managed_save_get_xml_desc_ret(data: bytes, off: int) ->
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -23328,7 +23734,7 @@ def decode_remote_domain_managed_save_define_xml_args(data: bytes, off: int) -> 
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -23336,9 +23742,9 @@ def decode_remote_domain_managed_save_define_xml_args(data: bytes, off: int) -> 
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
         off += 4
@@ -23392,6 +23798,8 @@ def decode_remote_domain_snapshot_create_xml_args(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -23504,6 +23912,8 @@ def decode_remote_domain_snapshot_get_xml_desc_ret(data: bytes, off: int) -> tup
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -23671,6 +24081,8 @@ def decode_remote_domain_snapshot_list_names_ret(data: bytes, off: int) -> tuple
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -23790,6 +24202,8 @@ def decode_remote_domain_list_all_snapshots_ret(data: bytes, off: int) -> tuple[
                 if e20 > size:
                     raise XdrError(f'string of {n19} bytes runs past the end of the data', off)
                 w17 = data[off + 4:e20].decode('utf-8', 'surrogateescape')
+                if '\0' in w17:
+                    w17 = w17[:w17.index('\0')]
                 off = e20 + (-n19 & 3)
                 (n24,) = _U32.unpack_from(data, off)
                 if n24 > 4194304:
@@ -23798,6 +24212,8 @@ def decode_remote_domain_list_all_snapshots_ret(data: bytes, off: int) -> tuple[
                 if e25 > size:
                     raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                 w21 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                if '\0' in w21:
+                    w21 = w21[:w21.index('\0')]
                 off = e25 + (-n24 & 3)
                 (w22, w23,) = _S_16si.unpack_from(data, off)
                 off += 20
@@ -23975,6 +24391,8 @@ def decode_remote_domain_snapshot_list_children_names_ret(data: bytes, off: int)
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -24094,6 +24512,8 @@ def decode_remote_domain_snapshot_list_all_children_ret(data: bytes, off: int) -
                 if e20 > size:
                     raise XdrError(f'string of {n19} bytes runs past the end of the data', off)
                 w17 = data[off + 4:e20].decode('utf-8', 'surrogateescape')
+                if '\0' in w17:
+                    w17 = w17[:w17.index('\0')]
                 off = e20 + (-n19 & 3)
                 (n24,) = _U32.unpack_from(data, off)
                 if n24 > 4194304:
@@ -24102,6 +24522,8 @@ def decode_remote_domain_snapshot_list_all_children_ret(data: bytes, off: int) -
                 if e25 > size:
                     raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                 w21 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                if '\0' in w21:
+                    w21 = w21[:w21.index('\0')]
                 off = e25 + (-n24 & 3)
                 (w22, w23,) = _S_16si.unpack_from(data, off)
                 off += 20
@@ -24163,6 +24585,8 @@ def decode_remote_domain_snapshot_lookup_by_name_args(data: bytes, off: int) -> 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -24654,7 +25078,7 @@ def decode_remote_domain_open_console_args(data: bytes, off: int) -> tuple[remot
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -24662,9 +25086,9 @@ def decode_remote_domain_open_console_args(data: bytes, off: int) -> tuple[remot
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
         off += 4
@@ -24720,7 +25144,7 @@ def decode_remote_domain_open_channel_args(data: bytes, off: int) -> tuple[remot
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -24728,9 +25152,9 @@ def decode_remote_domain_open_channel_args(data: bytes, off: int) -> tuple[remot
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
         off += 4
@@ -24947,7 +25371,7 @@ def decode_remote_domain_migrate_begin3_args(data: bytes, off: int) -> tuple[rem
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -24955,9 +25379,9 @@ def decode_remote_domain_migrate_begin3_args(data: bytes, off: int) -> tuple[rem
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x2,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -24966,7 +25390,7 @@ def decode_remote_domain_migrate_begin3_args(data: bytes, off: int) -> tuple[rem
         off += 4
         if p10 == 0:
             x3 = None
-        elif p10 == 1:
+        else:
             (n11,) = _U32.unpack_from(data, off)
             if n11 > 4194304:
                 raise XdrError(f'string of {n11} bytes exceeds its bound of 4194304', off)
@@ -24974,9 +25398,9 @@ def decode_remote_domain_migrate_begin3_args(data: bytes, off: int) -> tuple[rem
             if e12 > size:
                 raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
             x3 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e12 + (-n11 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p10}, not 0 or 1', off - 4)
         f = 'resource'
         (x4,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -25042,6 +25466,8 @@ def decode_remote_domain_migrate_begin3_ret(data: bytes, off: int) -> tuple[remo
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -25136,7 +25562,7 @@ def decode_remote_domain_migrate_prepare3_args(data: bytes, off: int) -> tuple[r
         off += 4
         if p8 == 0:
             x1 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -25144,9 +25570,9 @@ def decode_remote_domain_migrate_prepare3_args(data: bytes, off: int) -> tuple[r
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x1 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'flags'
         (x2,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -25155,7 +25581,7 @@ def decode_remote_domain_migrate_prepare3_args(data: bytes, off: int) -> tuple[r
         off += 4
         if p14 == 0:
             x3 = None
-        elif p14 == 1:
+        else:
             (n15,) = _U32.unpack_from(data, off)
             if n15 > 4194304:
                 raise XdrError(f'string of {n15} bytes exceeds its bound of 4194304', off)
@@ -25163,9 +25589,9 @@ def decode_remote_domain_migrate_prepare3_args(data: bytes, off: int) -> tuple[r
             if e16 > size:
                 raise XdrError(f'string of {n15} bytes runs past the end of the data', off)
             x3 = data[off + 4:e16].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e16 + (-n15 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p14}, not 0 or 1', off - 4)
         f = 'resource'
         (x4,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -25177,6 +25603,8 @@ def decode_remote_domain_migrate_prepare3_args(data: bytes, off: int) -> tuple[r
         if e20 > size:
             raise XdrError(f'string of {n19} bytes runs past the end of the data', off)
         x5 = data[off + 4:e20].decode('utf-8', 'surrogateescape')
+        if '\0' in x5:
+            x5 = x5[:x5.index('\0')]
         off = e20 + (-n19 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -25242,7 +25670,7 @@ def decode_remote_domain_migrate_prepare3_ret(data: bytes, off: int) -> tuple[re
         off += 4
         if p8 == 0:
             x1 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -25250,9 +25678,9 @@ def decode_remote_domain_migrate_prepare3_ret(data: bytes, off: int) -> tuple[re
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x1 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -25335,7 +25763,7 @@ def decode_remote_domain_migrate_prepare_tunnel3_args(data: bytes, off: int) -> 
         off += 4
         if p8 == 0:
             x2 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -25343,9 +25771,9 @@ def decode_remote_domain_migrate_prepare_tunnel3_args(data: bytes, off: int) -> 
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x2 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'resource'
         (x3,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -25357,6 +25785,8 @@ def decode_remote_domain_migrate_prepare_tunnel3_args(data: bytes, off: int) -> 
         if e14 > size:
             raise XdrError(f'string of {n13} bytes runs past the end of the data', off)
         x4 = data[off + 4:e14].decode('utf-8', 'surrogateescape')
+        if '\0' in x4:
+            x4 = x4[:x4.index('\0')]
         off = e14 + (-n13 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -25511,7 +25941,7 @@ def decode_remote_domain_migrate_perform3_args(data: bytes, off: int) -> tuple[r
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -25519,9 +25949,9 @@ def decode_remote_domain_migrate_perform3_args(data: bytes, off: int) -> tuple[r
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'cookie_in'
         (n9,) = _U32.unpack_from(data, off)
         if n9 > 4194304:
@@ -25536,7 +25966,7 @@ def decode_remote_domain_migrate_perform3_args(data: bytes, off: int) -> tuple[r
         off += 4
         if p14 == 0:
             x3 = None
-        elif p14 == 1:
+        else:
             (n15,) = _U32.unpack_from(data, off)
             if n15 > 4194304:
                 raise XdrError(f'string of {n15} bytes exceeds its bound of 4194304', off)
@@ -25544,15 +25974,15 @@ def decode_remote_domain_migrate_perform3_args(data: bytes, off: int) -> tuple[r
             if e16 > size:
                 raise XdrError(f'string of {n15} bytes runs past the end of the data', off)
             x3 = data[off + 4:e16].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e16 + (-n15 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p14}, not 0 or 1', off - 4)
         f = 'uri'
         (p20,) = _U32.unpack_from(data, off)
         off += 4
         if p20 == 0:
             x4 = None
-        elif p20 == 1:
+        else:
             (n21,) = _U32.unpack_from(data, off)
             if n21 > 4194304:
                 raise XdrError(f'string of {n21} bytes exceeds its bound of 4194304', off)
@@ -25560,9 +25990,9 @@ def decode_remote_domain_migrate_perform3_args(data: bytes, off: int) -> tuple[r
             if e22 > size:
                 raise XdrError(f'string of {n21} bytes runs past the end of the data', off)
             x4 = data[off + 4:e22].decode('utf-8', 'surrogateescape')
+            if '\0' in x4:
+                x4 = x4[:x4.index('\0')]
             off = e22 + (-n21 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p20}, not 0 or 1', off - 4)
         f = 'flags'
         (x5,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -25571,7 +26001,7 @@ def decode_remote_domain_migrate_perform3_args(data: bytes, off: int) -> tuple[r
         off += 4
         if p26 == 0:
             x6 = None
-        elif p26 == 1:
+        else:
             (n27,) = _U32.unpack_from(data, off)
             if n27 > 4194304:
                 raise XdrError(f'string of {n27} bytes exceeds its bound of 4194304', off)
@@ -25579,9 +26009,9 @@ def decode_remote_domain_migrate_perform3_args(data: bytes, off: int) -> tuple[r
             if e28 > size:
                 raise XdrError(f'string of {n27} bytes runs past the end of the data', off)
             x6 = data[off + 4:e28].decode('utf-8', 'surrogateescape')
+            if '\0' in x6:
+                x6 = x6[:x6.index('\0')]
             off = e28 + (-n27 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p26}, not 0 or 1', off - 4)
         f = 'resource'
         (x7,) = _S_Q.unpack_from(data, off)
         off += 8
@@ -25715,6 +26145,8 @@ def decode_remote_domain_migrate_finish3_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'cookie_in'
         (n7,) = _U32.unpack_from(data, off)
@@ -25730,7 +26162,7 @@ def decode_remote_domain_migrate_finish3_args(data: bytes, off: int) -> tuple[re
         off += 4
         if p12 == 0:
             x2 = None
-        elif p12 == 1:
+        else:
             (n13,) = _U32.unpack_from(data, off)
             if n13 > 4194304:
                 raise XdrError(f'string of {n13} bytes exceeds its bound of 4194304', off)
@@ -25738,15 +26170,15 @@ def decode_remote_domain_migrate_finish3_args(data: bytes, off: int) -> tuple[re
             if e14 > size:
                 raise XdrError(f'string of {n13} bytes runs past the end of the data', off)
             x2 = data[off + 4:e14].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e14 + (-n13 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p12}, not 0 or 1', off - 4)
         f = 'uri'
         (p18,) = _U32.unpack_from(data, off)
         off += 4
         if p18 == 0:
             x3 = None
-        elif p18 == 1:
+        else:
             (n19,) = _U32.unpack_from(data, off)
             if n19 > 4194304:
                 raise XdrError(f'string of {n19} bytes exceeds its bound of 4194304', off)
@@ -25754,9 +26186,9 @@ def decode_remote_domain_migrate_finish3_args(data: bytes, off: int) -> tuple[re
             if e20 > size:
                 raise XdrError(f'string of {n19} bytes runs past the end of the data', off)
             x3 = data[off + 4:e20].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e20 + (-n19 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p18}, not 0 or 1', off - 4)
         f = 'flags..cancelled'
         (x4, x5,) = _S_Qi.unpack_from(data, off)
         off += 12
@@ -26248,6 +26680,8 @@ def decode_remote_domain_get_disk_errors_ret(data: bytes, off: int) -> tuple[rem
                 if e17 > size:
                     raise XdrError(f'string of {n16} bytes runs past the end of the data', off)
                 w14 = data[off + 4:e17].decode('utf-8', 'surrogateescape')
+                if '\0' in w14:
+                    w14 = w14[:w14.index('\0')]
                 off = e17 + (-n16 & 3)
                 (w15,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -26358,6 +26792,8 @@ def decode_remote_connect_list_all_domains_ret(data: bytes, off: int) -> tuple[r
                 if e18 > size:
                     raise XdrError(f'string of {n17} bytes runs past the end of the data', off)
                 w14 = data[off + 4:e18].decode('utf-8', 'surrogateescape')
+                if '\0' in w14:
+                    w14 = w14[:w14.index('\0')]
                 off = e18 + (-n17 & 3)
                 (w15, w16,) = _S_16si.unpack_from(data, off)
                 off += 20
@@ -26468,6 +26904,8 @@ def decode_remote_connect_list_all_storage_pools_ret(data: bytes, off: int) -> t
                 if e17 > size:
                     raise XdrError(f'string of {n16} bytes runs past the end of the data', off)
                 w14 = data[off + 4:e17].decode('utf-8', 'surrogateescape')
+                if '\0' in w14:
+                    w14 = w14[:w14.index('\0')]
                 off = e17 + (-n16 & 3)
                 (w15,) = _S_16s.unpack_from(data, off)
                 off += 16
@@ -26594,6 +27032,8 @@ def decode_remote_storage_pool_list_all_volumes_ret(data: bytes, off: int) -> tu
                 if e22 > size:
                     raise XdrError(f'string of {n21} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e22].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e22 + (-n21 & 3)
                 (n23,) = _U32.unpack_from(data, off)
                 if n23 > 4194304:
@@ -26602,6 +27042,8 @@ def decode_remote_storage_pool_list_all_volumes_ret(data: bytes, off: int) -> tu
                 if e24 > size:
                     raise XdrError(f'string of {n23} bytes runs past the end of the data', off)
                 w19 = data[off + 4:e24].decode('utf-8', 'surrogateescape')
+                if '\0' in w19:
+                    w19 = w19[:w19.index('\0')]
                 off = e24 + (-n23 & 3)
                 (n25,) = _U32.unpack_from(data, off)
                 if n25 > 4194304:
@@ -26610,6 +27052,8 @@ def decode_remote_storage_pool_list_all_volumes_ret(data: bytes, off: int) -> tu
                 if e26 > size:
                     raise XdrError(f'string of {n25} bytes runs past the end of the data', off)
                 w20 = data[off + 4:e26].decode('utf-8', 'surrogateescape')
+                if '\0' in w20:
+                    w20 = w20[:w20.index('\0')]
                 off = e26 + (-n25 & 3)
                 y14 = remote_nonnull_storage_vol(w18, w19, w20)
             except (XdrError, *DECODE_FAILURES) as x16:
@@ -26718,6 +27162,8 @@ def decode_remote_connect_list_all_networks_ret(data: bytes, off: int) -> tuple[
                 if e17 > size:
                     raise XdrError(f'string of {n16} bytes runs past the end of the data', off)
                 w14 = data[off + 4:e17].decode('utf-8', 'surrogateescape')
+                if '\0' in w14:
+                    w14 = w14[:w14.index('\0')]
                 off = e17 + (-n16 & 3)
                 (w15,) = _S_16s.unpack_from(data, off)
                 off += 16
@@ -26832,6 +27278,8 @@ def decode_remote_connect_list_all_interfaces_ret(data: bytes, off: int) -> tupl
                 if e19 > size:
                     raise XdrError(f'string of {n18} bytes runs past the end of the data', off)
                 w16 = data[off + 4:e19].decode('utf-8', 'surrogateescape')
+                if '\0' in w16:
+                    w16 = w16[:w16.index('\0')]
                 off = e19 + (-n18 & 3)
                 (n20,) = _U32.unpack_from(data, off)
                 if n20 > 4194304:
@@ -26840,6 +27288,8 @@ def decode_remote_connect_list_all_interfaces_ret(data: bytes, off: int) -> tupl
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w17 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w17:
+                    w17 = w17[:w17.index('\0')]
                 off = e21 + (-n20 & 3)
                 y12 = remote_nonnull_interface(w16, w17)
             except (XdrError, *DECODE_FAILURES) as x14:
@@ -26945,6 +27395,8 @@ def decode_remote_connect_list_all_node_devices_ret(data: bytes, off: int) -> tu
                 if e16 > size:
                     raise XdrError(f'string of {n15} bytes runs past the end of the data', off)
                 w14 = data[off + 4:e16].decode('utf-8', 'surrogateescape')
+                if '\0' in w14:
+                    w14 = w14[:w14.index('\0')]
                 off = e16 + (-n15 & 3)
                 y10 = remote_nonnull_node_device(w14)
             except (XdrError, *DECODE_FAILURES) as x12:
@@ -27053,6 +27505,8 @@ def decode_remote_connect_list_all_nwfilters_ret(data: bytes, off: int) -> tuple
                 if e17 > size:
                     raise XdrError(f'string of {n16} bytes runs past the end of the data', off)
                 w14 = data[off + 4:e17].decode('utf-8', 'surrogateescape')
+                if '\0' in w14:
+                    w14 = w14[:w14.index('\0')]
                 off = e17 + (-n16 & 3)
                 (w15,) = _S_16s.unpack_from(data, off)
                 off += 16
@@ -27165,6 +27619,8 @@ def decode_remote_connect_list_all_secrets_ret(data: bytes, off: int) -> tuple[r
                 if e18 > size:
                     raise XdrError(f'string of {n17} bytes runs past the end of the data', off)
                 w16 = data[off + 4:e18].decode('utf-8', 'surrogateescape')
+                if '\0' in w16:
+                    w16 = w16[:w16.index('\0')]
                 off = e18 + (-n17 & 3)
                 y10 = remote_nonnull_secret(w14, w15, w16)
             except (XdrError, *DECODE_FAILURES) as x12:
@@ -27263,6 +27719,8 @@ def decode_remote_node_set_memory_parameters_args(data: bytes, off: int) -> tupl
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -27292,6 +27750,8 @@ def decode_remote_node_set_memory_parameters_args(data: bytes, off: int) -> tupl
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -27425,6 +27885,8 @@ def decode_remote_node_get_memory_parameters_ret(data: bytes, off: int) -> tuple
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -27454,6 +27916,8 @@ def decode_remote_node_get_memory_parameters_ret(data: bytes, off: int) -> tuple
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -27603,7 +28067,7 @@ def decode_remote_domain_fstrim_args(data: bytes, off: int) -> tuple[remote_doma
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -27611,9 +28075,9 @@ def decode_remote_domain_fstrim_args(data: bytes, off: int) -> tuple[remote_doma
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'minimum..flags'
         (x2, x3,) = _S_QI.unpack_from(data, off)
         off += 12
@@ -27818,6 +28282,8 @@ def decode_remote_domain_migrate_begin3_params_args(data: bytes, off: int) -> tu
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -27847,6 +28313,8 @@ def decode_remote_domain_migrate_begin3_params_args(data: bytes, off: int) -> tu
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -27920,6 +28388,8 @@ def decode_remote_domain_migrate_begin3_params_ret(data: bytes, off: int) -> tup
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -28022,6 +28492,8 @@ def decode_remote_domain_migrate_prepare3_params_args(data: bytes, off: int) -> 
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -28051,6 +28523,8 @@ def decode_remote_domain_migrate_prepare3_params_args(data: bytes, off: int) -> 
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -28135,7 +28609,7 @@ def decode_remote_domain_migrate_prepare3_params_ret(data: bytes, off: int) -> t
         off += 4
         if p8 == 0:
             x1 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -28143,9 +28617,9 @@ def decode_remote_domain_migrate_prepare3_params_ret(data: bytes, off: int) -> t
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x1 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -28247,6 +28721,8 @@ def decode_remote_domain_migrate_prepare_tunnel3_params_args(data: bytes, off: i
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -28276,6 +28752,8 @@ def decode_remote_domain_migrate_prepare_tunnel3_params_args(data: bytes, off: i
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -28448,7 +28926,7 @@ def decode_remote_domain_migrate_perform3_params_args(data: bytes, off: int) -> 
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -28456,9 +28934,9 @@ def decode_remote_domain_migrate_perform3_params_args(data: bytes, off: int) -> 
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'params'
         (n19,) = _U32.unpack_from(data, off)
         if n19 > 64:
@@ -28477,6 +28955,8 @@ def decode_remote_domain_migrate_perform3_params_args(data: bytes, off: int) -> 
                 if e27 > size:
                     raise XdrError(f'string of {n26} bytes runs past the end of the data', off)
                 w24 = data[off + 4:e27].decode('utf-8', 'surrogateescape')
+                if '\0' in w24:
+                    w24 = w24[:w24.index('\0')]
                 off = e27 + (-n26 & 3)
                 (d28,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -28506,6 +28986,8 @@ def decode_remote_domain_migrate_perform3_params_args(data: bytes, off: int) -> 
                     if e31 > size:
                         raise XdrError(f'string of {n30} bytes runs past the end of the data', off)
                     v29 = data[off + 4:e31].decode('utf-8', 'surrogateescape')
+                    if '\0' in v29:
+                        v29 = v29[:v29.index('\0')]
                     off = e31 + (-n30 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -28673,6 +29155,8 @@ def decode_remote_domain_migrate_finish3_params_args(data: bytes, off: int) -> t
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -28702,6 +29186,8 @@ def decode_remote_domain_migrate_finish3_params_args(data: bytes, off: int) -> t
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -28879,6 +29365,8 @@ def decode_remote_domain_migrate_confirm3_params_args(data: bytes, off: int) -> 
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -28908,6 +29396,8 @@ def decode_remote_domain_migrate_confirm3_params_args(data: bytes, off: int) -> 
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -28975,6 +29465,8 @@ def decode_remote_domain_event_device_removed_msg(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -29069,6 +29561,8 @@ def decode_remote_domain_event_block_job_2_msg(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x2 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'type..status'
         (x3, x4,) = _S_ii.unpack_from(data, off)
@@ -29144,13 +29638,15 @@ def decode_remote_domain_event_block_threshold_msg(data: bytes, off: int) -> tup
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x2 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'path'
         (p8,) = _U32.unpack_from(data, off)
         off += 4
         if p8 == 0:
             x3 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -29158,9 +29654,9 @@ def decode_remote_domain_event_block_threshold_msg(data: bytes, off: int) -> tup
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x3 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'threshold..excess'
         (x4, x5,) = _S_QQ.unpack_from(data, off)
         off += 16
@@ -29262,6 +29758,8 @@ def decode_remote_domain_event_callback_tunable_msg(data: bytes, off: int) -> tu
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -29291,6 +29789,8 @@ def decode_remote_domain_event_callback_tunable_msg(data: bytes, off: int) -> tu
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -29352,6 +29852,8 @@ def decode_remote_domain_event_callback_device_added_msg(data: bytes, off: int) 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x2 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -29430,6 +29932,8 @@ def decode_remote_connect_get_cpu_model_names_args(data: bytes, off: int) -> tup
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'need_results..flags'
         (x1, x2,) = _S_iI.unpack_from(data, off)
@@ -29499,6 +30003,8 @@ def decode_remote_connect_get_cpu_model_names_ret(data: bytes, off: int) -> tupl
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -29552,10 +30058,8 @@ def decode_remote_connect_network_event_register_any_args(data: bytes, off: int)
         off += 4
         if p2 == 0:
             x1 = None
-        elif p2 == 1:
-            x1, off = decode_remote_nonnull_network(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p2}, not 0 or 1', off - 4)
+            x1, off = decode_remote_nonnull_network(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -29705,10 +30209,8 @@ def decode_remote_connect_storage_pool_event_register_any_args(data: bytes, off:
         off += 4
         if p2 == 0:
             x1 = None
-        elif p2 == 1:
-            x1, off = decode_remote_nonnull_storage_pool(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p2}, not 0 or 1', off - 4)
+            x1, off = decode_remote_nonnull_storage_pool(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -29894,10 +30396,8 @@ def decode_remote_connect_node_device_event_register_any_args(data: bytes, off: 
         off += 4
         if p2 == 0:
             x1 = None
-        elif p2 == 1:
-            x1, off = decode_remote_nonnull_node_device(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p2}, not 0 or 1', off - 4)
+            x1, off = decode_remote_nonnull_node_device(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -30109,6 +30609,8 @@ def decode_remote_domain_fsfreeze_args(data: bytes, off: int) -> tuple[remote_do
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -30219,6 +30721,8 @@ def decode_remote_domain_fsthaw_args(data: bytes, off: int) -> tuple[remote_doma
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -30563,6 +31067,8 @@ def decode_remote_network_dhcp_lease(data: bytes, off: int) -> tuple[remote_netw
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'expirytime..type'
         (x1, x2,) = _S_qi.unpack_from(data, off)
@@ -30572,7 +31078,7 @@ def decode_remote_network_dhcp_lease(data: bytes, off: int) -> tuple[remote_netw
         off += 4
         if p8 == 0:
             x3 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -30580,15 +31086,15 @@ def decode_remote_network_dhcp_lease(data: bytes, off: int) -> tuple[remote_netw
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x3 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'iaid'
         (p14,) = _U32.unpack_from(data, off)
         off += 4
         if p14 == 0:
             x4 = None
-        elif p14 == 1:
+        else:
             (n15,) = _U32.unpack_from(data, off)
             if n15 > 4194304:
                 raise XdrError(f'string of {n15} bytes exceeds its bound of 4194304', off)
@@ -30596,9 +31102,9 @@ def decode_remote_network_dhcp_lease(data: bytes, off: int) -> tuple[remote_netw
             if e16 > size:
                 raise XdrError(f'string of {n15} bytes runs past the end of the data', off)
             x4 = data[off + 4:e16].decode('utf-8', 'surrogateescape')
+            if '\0' in x4:
+                x4 = x4[:x4.index('\0')]
             off = e16 + (-n15 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p14}, not 0 or 1', off - 4)
         f = 'ipaddr'
         (n19,) = _U32.unpack_from(data, off)
         if n19 > 4194304:
@@ -30607,6 +31113,8 @@ def decode_remote_network_dhcp_lease(data: bytes, off: int) -> tuple[remote_netw
         if e20 > size:
             raise XdrError(f'string of {n19} bytes runs past the end of the data', off)
         x5 = data[off + 4:e20].decode('utf-8', 'surrogateescape')
+        if '\0' in x5:
+            x5 = x5[:x5.index('\0')]
         off = e20 + (-n19 & 3)
         f = 'prefix'
         (x6,) = _S_I.unpack_from(data, off)
@@ -30616,7 +31124,7 @@ def decode_remote_network_dhcp_lease(data: bytes, off: int) -> tuple[remote_netw
         off += 4
         if p24 == 0:
             x7 = None
-        elif p24 == 1:
+        else:
             (n25,) = _U32.unpack_from(data, off)
             if n25 > 4194304:
                 raise XdrError(f'string of {n25} bytes exceeds its bound of 4194304', off)
@@ -30624,15 +31132,15 @@ def decode_remote_network_dhcp_lease(data: bytes, off: int) -> tuple[remote_netw
             if e26 > size:
                 raise XdrError(f'string of {n25} bytes runs past the end of the data', off)
             x7 = data[off + 4:e26].decode('utf-8', 'surrogateescape')
+            if '\0' in x7:
+                x7 = x7[:x7.index('\0')]
             off = e26 + (-n25 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p24}, not 0 or 1', off - 4)
         f = 'clientid'
         (p30,) = _U32.unpack_from(data, off)
         off += 4
         if p30 == 0:
             x8 = None
-        elif p30 == 1:
+        else:
             (n31,) = _U32.unpack_from(data, off)
             if n31 > 4194304:
                 raise XdrError(f'string of {n31} bytes exceeds its bound of 4194304', off)
@@ -30640,9 +31148,9 @@ def decode_remote_network_dhcp_lease(data: bytes, off: int) -> tuple[remote_netw
             if e32 > size:
                 raise XdrError(f'string of {n31} bytes runs past the end of the data', off)
             x8 = data[off + 4:e32].decode('utf-8', 'surrogateescape')
+            if '\0' in x8:
+                x8 = x8[:x8.index('\0')]
             off = e32 + (-n31 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p30}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -30696,7 +31204,7 @@ def decode_remote_network_get_dhcp_leases_args(data: bytes, off: int) -> tuple[r
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -30704,9 +31212,9 @@ def decode_remote_network_get_dhcp_leases_args(data: bytes, off: int) -> tuple[r
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'need_results..flags'
         (x2, x3,) = _S_iI.unpack_from(data, off)
         off += 8
@@ -30832,6 +31340,8 @@ def decode_remote_network_get_dhcp_leases_ret(data: bytes, off: int) -> tuple[re
                 if e38 > size:
                     raise XdrError(f'string of {n37} bytes runs past the end of the data', off)
                 w28 = data[off + 4:e38].decode('utf-8', 'surrogateescape')
+                if '\0' in w28:
+                    w28 = w28[:w28.index('\0')]
                 off = e38 + (-n37 & 3)
                 (w29, w30,) = _S_qi.unpack_from(data, off)
                 off += 12
@@ -30839,7 +31349,7 @@ def decode_remote_network_get_dhcp_leases_ret(data: bytes, off: int) -> tuple[re
                 off += 4
                 if p39 == 0:
                     w31 = None
-                elif p39 == 1:
+                else:
                     (n40,) = _U32.unpack_from(data, off)
                     if n40 > 4194304:
                         raise XdrError(f'string of {n40} bytes exceeds its bound of 4194304', off)
@@ -30847,14 +31357,14 @@ def decode_remote_network_get_dhcp_leases_ret(data: bytes, off: int) -> tuple[re
                     if e41 > size:
                         raise XdrError(f'string of {n40} bytes runs past the end of the data', off)
                     w31 = data[off + 4:e41].decode('utf-8', 'surrogateescape')
+                    if '\0' in w31:
+                        w31 = w31[:w31.index('\0')]
                     off = e41 + (-n40 & 3)
-                else:
-                    raise XdrError(f'optional-data flag is {p39}, not 0 or 1', off - 4)
                 (p42,) = _U32.unpack_from(data, off)
                 off += 4
                 if p42 == 0:
                     w32 = None
-                elif p42 == 1:
+                else:
                     (n43,) = _U32.unpack_from(data, off)
                     if n43 > 4194304:
                         raise XdrError(f'string of {n43} bytes exceeds its bound of 4194304', off)
@@ -30862,9 +31372,9 @@ def decode_remote_network_get_dhcp_leases_ret(data: bytes, off: int) -> tuple[re
                     if e44 > size:
                         raise XdrError(f'string of {n43} bytes runs past the end of the data', off)
                     w32 = data[off + 4:e44].decode('utf-8', 'surrogateescape')
+                    if '\0' in w32:
+                        w32 = w32[:w32.index('\0')]
                     off = e44 + (-n43 & 3)
-                else:
-                    raise XdrError(f'optional-data flag is {p42}, not 0 or 1', off - 4)
                 (n45,) = _U32.unpack_from(data, off)
                 if n45 > 4194304:
                     raise XdrError(f'string of {n45} bytes exceeds its bound of 4194304', off)
@@ -30872,6 +31382,8 @@ def decode_remote_network_get_dhcp_leases_ret(data: bytes, off: int) -> tuple[re
                 if e46 > size:
                     raise XdrError(f'string of {n45} bytes runs past the end of the data', off)
                 w33 = data[off + 4:e46].decode('utf-8', 'surrogateescape')
+                if '\0' in w33:
+                    w33 = w33[:w33.index('\0')]
                 off = e46 + (-n45 & 3)
                 (w34,) = _S_I.unpack_from(data, off)
                 off += 4
@@ -30879,7 +31391,7 @@ def decode_remote_network_get_dhcp_leases_ret(data: bytes, off: int) -> tuple[re
                 off += 4
                 if p47 == 0:
                     w35 = None
-                elif p47 == 1:
+                else:
                     (n48,) = _U32.unpack_from(data, off)
                     if n48 > 4194304:
                         raise XdrError(f'string of {n48} bytes exceeds its bound of 4194304', off)
@@ -30887,14 +31399,14 @@ def decode_remote_network_get_dhcp_leases_ret(data: bytes, off: int) -> tuple[re
                     if e49 > size:
                         raise XdrError(f'string of {n48} bytes runs past the end of the data', off)
                     w35 = data[off + 4:e49].decode('utf-8', 'surrogateescape')
+                    if '\0' in w35:
+                        w35 = w35[:w35.index('\0')]
                     off = e49 + (-n48 & 3)
-                else:
-                    raise XdrError(f'optional-data flag is {p47}, not 0 or 1', off - 4)
                 (p50,) = _U32.unpack_from(data, off)
                 off += 4
                 if p50 == 0:
                     w36 = None
-                elif p50 == 1:
+                else:
                     (n51,) = _U32.unpack_from(data, off)
                     if n51 > 4194304:
                         raise XdrError(f'string of {n51} bytes exceeds its bound of 4194304', off)
@@ -30902,9 +31414,9 @@ def decode_remote_network_get_dhcp_leases_ret(data: bytes, off: int) -> tuple[re
                     if e52 > size:
                         raise XdrError(f'string of {n51} bytes runs past the end of the data', off)
                     w36 = data[off + 4:e52].decode('utf-8', 'surrogateescape')
+                    if '\0' in w36:
+                        w36 = w36[:w36.index('\0')]
                     off = e52 + (-n51 & 3)
-                else:
-                    raise XdrError(f'optional-data flag is {p50}, not 0 or 1', off - 4)
                 y24 = remote_network_dhcp_lease(w28, w29, w30, w31, w32, w33, w34, w35, w36)
             except (XdrError, *DECODE_FAILURES) as x26:
                 raise redecode_failure(decode_remote_network_dhcp_lease, data, s27, x26).within(f'[{i25}]') from None
@@ -31004,6 +31516,8 @@ def decode_remote_domain_stats_record(data: bytes, off: int) -> tuple[remote_dom
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -31033,6 +31547,8 @@ def decode_remote_domain_stats_record(data: bytes, off: int) -> tuple[remote_dom
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -31110,6 +31626,8 @@ def decode_remote_connect_get_all_domain_stats_args(data: bytes, off: int) -> tu
                 if e18 > size:
                     raise XdrError(f'string of {n17} bytes runs past the end of the data', off)
                 w14 = data[off + 4:e18].decode('utf-8', 'surrogateescape')
+                if '\0' in w14:
+                    w14 = w14[:w14.index('\0')]
                 off = e18 + (-n17 & 3)
                 (w15, w16,) = _S_16si.unpack_from(data, off)
                 off += 20
@@ -31268,6 +31786,8 @@ def decode_remote_connect_get_all_domain_stats_ret(data: bytes, off: int) -> tup
                 if e33 > size:
                     raise XdrError(f'string of {n32} bytes runs past the end of the data', off)
                 w29 = data[off + 4:e33].decode('utf-8', 'surrogateescape')
+                if '\0' in w29:
+                    w29 = w29[:w29.index('\0')]
                 off = e33 + (-n32 & 3)
                 (w30, w31,) = _S_16si.unpack_from(data, off)
                 off += 20
@@ -31287,6 +31807,8 @@ def decode_remote_connect_get_all_domain_stats_ret(data: bytes, off: int) -> tup
                     if e41 > size:
                         raise XdrError(f'string of {n40} bytes runs past the end of the data', off)
                     w38 = data[off + 4:e41].decode('utf-8', 'surrogateescape')
+                    if '\0' in w38:
+                        w38 = w38[:w38.index('\0')]
                     off = e41 + (-n40 & 3)
                     (d42,) = _S_i.unpack_from(data, off)
                     off += 4
@@ -31316,6 +31838,8 @@ def decode_remote_connect_get_all_domain_stats_ret(data: bytes, off: int) -> tup
                         if e45 > size:
                             raise XdrError(f'string of {n44} bytes runs past the end of the data', off)
                         v43 = data[off + 4:e45].decode('utf-8', 'surrogateescape')
+                        if '\0' in v43:
+                            v43 = v43[:v43.index('\0')]
                         off = e45 + (-n44 & 3)
                     else :
                         raise XdrError('no arm for the discriminant', off - 4)
@@ -31406,6 +31930,8 @@ def decode_remote_domain_fsinfo(data: bytes, off: int) -> tuple[remote_domain_fs
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'name'
         (n7,) = _U32.unpack_from(data, off)
@@ -31415,6 +31941,8 @@ def decode_remote_domain_fsinfo(data: bytes, off: int) -> tuple[remote_domain_fs
         if e8 > size:
             raise XdrError(f'string of {n7} bytes runs past the end of the data', off)
         x1 = data[off + 4:e8].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e8 + (-n7 & 3)
         f = 'fstype'
         (n11,) = _U32.unpack_from(data, off)
@@ -31424,6 +31952,8 @@ def decode_remote_domain_fsinfo(data: bytes, off: int) -> tuple[remote_domain_fs
         if e12 > size:
             raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
         x2 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e12 + (-n11 & 3)
         f = 'dev_aliases'
         (n20,) = _U32.unpack_from(data, off)
@@ -31442,6 +31972,8 @@ def decode_remote_domain_fsinfo(data: bytes, off: int) -> tuple[remote_domain_fs
                 if e25 > size:
                     raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                 y21 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                if '\0' in y21:
+                    y21 = y21[:y21.index('\0')]
                 off = e25 + (-n24 & 3)
             except XdrError as x23:
                 raise x23.within(f'[{i22}]') from None
@@ -31576,6 +32108,8 @@ def decode_remote_domain_get_fsinfo_ret(data: bytes, off: int) -> tuple[remote_d
                 if e30 > size:
                     raise XdrError(f'string of {n29} bytes runs past the end of the data', off)
                 w25 = data[off + 4:e30].decode('utf-8', 'surrogateescape')
+                if '\0' in w25:
+                    w25 = w25[:w25.index('\0')]
                 off = e30 + (-n29 & 3)
                 (n31,) = _U32.unpack_from(data, off)
                 if n31 > 4194304:
@@ -31584,6 +32118,8 @@ def decode_remote_domain_get_fsinfo_ret(data: bytes, off: int) -> tuple[remote_d
                 if e32 > size:
                     raise XdrError(f'string of {n31} bytes runs past the end of the data', off)
                 w26 = data[off + 4:e32].decode('utf-8', 'surrogateescape')
+                if '\0' in w26:
+                    w26 = w26[:w26.index('\0')]
                 off = e32 + (-n31 & 3)
                 (n33,) = _U32.unpack_from(data, off)
                 if n33 > 4194304:
@@ -31592,6 +32128,8 @@ def decode_remote_domain_get_fsinfo_ret(data: bytes, off: int) -> tuple[remote_d
                 if e34 > size:
                     raise XdrError(f'string of {n33} bytes runs past the end of the data', off)
                 w27 = data[off + 4:e34].decode('utf-8', 'surrogateescape')
+                if '\0' in w27:
+                    w27 = w27[:w27.index('\0')]
                 off = e34 + (-n33 & 3)
                 (n35,) = _U32.unpack_from(data, off)
                 if n35 > 256:
@@ -31608,6 +32146,8 @@ def decode_remote_domain_get_fsinfo_ret(data: bytes, off: int) -> tuple[remote_d
                     if e40 > size:
                         raise XdrError(f'string of {n39} bytes runs past the end of the data', off)
                     y36 = data[off + 4:e40].decode('utf-8', 'surrogateescape')
+                    if '\0' in y36:
+                        y36 = y36[:y36.index('\0')]
                     off = e40 + (-n39 & 3)
                     w28.append(y36)
                 y21 = remote_domain_fsinfo(w25, w26, w27, w28)
@@ -31668,6 +32208,8 @@ def decode_remote_domain_ip_addr(data: bytes, off: int) -> tuple[remote_domain_i
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'prefix'
         (x2,) = _S_I.unpack_from(data, off)
@@ -31749,13 +32291,15 @@ def decode_remote_domain_interface(data: bytes, off: int) -> tuple[remote_domain
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'hwaddr'
         (p8,) = _U32.unpack_from(data, off)
         off += 4
         if p8 == 0:
             x1 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -31763,9 +32307,9 @@ def decode_remote_domain_interface(data: bytes, off: int) -> tuple[remote_domain
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x1 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'addrs'
         (n19,) = _U32.unpack_from(data, off)
         if n19 > 2048:
@@ -31786,6 +32330,8 @@ def decode_remote_domain_interface(data: bytes, off: int) -> tuple[remote_domain
                 if e28 > size:
                     raise XdrError(f'string of {n27} bytes runs past the end of the data', off)
                 w25 = data[off + 4:e28].decode('utf-8', 'surrogateescape')
+                if '\0' in w25:
+                    w25 = w25[:w25.index('\0')]
                 off = e28 + (-n27 & 3)
                 (w26,) = _S_I.unpack_from(data, off)
                 off += 4
@@ -31920,12 +32466,14 @@ def decode_remote_domain_interface_addresses_ret(data: bytes, off: int) -> tuple
                 if e29 > size:
                     raise XdrError(f'string of {n28} bytes runs past the end of the data', off)
                 w25 = data[off + 4:e29].decode('utf-8', 'surrogateescape')
+                if '\0' in w25:
+                    w25 = w25[:w25.index('\0')]
                 off = e29 + (-n28 & 3)
                 (p30,) = _U32.unpack_from(data, off)
                 off += 4
                 if p30 == 0:
                     w26 = None
-                elif p30 == 1:
+                else:
                     (n31,) = _U32.unpack_from(data, off)
                     if n31 > 4194304:
                         raise XdrError(f'string of {n31} bytes exceeds its bound of 4194304', off)
@@ -31933,9 +32481,9 @@ def decode_remote_domain_interface_addresses_ret(data: bytes, off: int) -> tuple
                     if e32 > size:
                         raise XdrError(f'string of {n31} bytes runs past the end of the data', off)
                     w26 = data[off + 4:e32].decode('utf-8', 'surrogateescape')
+                    if '\0' in w26:
+                        w26 = w26[:w26.index('\0')]
                     off = e32 + (-n31 & 3)
-                else:
-                    raise XdrError(f'optional-data flag is {p30}, not 0 or 1', off - 4)
                 (n33,) = _U32.unpack_from(data, off)
                 if n33 > 2048:
                     raise XdrError(f'array of {n33} elements exceeds its bound of 2048', off)
@@ -31953,6 +32501,8 @@ def decode_remote_domain_interface_addresses_ret(data: bytes, off: int) -> tuple
                     if e41 > size:
                         raise XdrError(f'string of {n40} bytes runs past the end of the data', off)
                     w38 = data[off + 4:e41].decode('utf-8', 'surrogateescape')
+                    if '\0' in w38:
+                        w38 = w38[:w38.index('\0')]
                     off = e41 + (-n40 & 3)
                     (w39,) = _S_I.unpack_from(data, off)
                     off += 4
@@ -32028,7 +32578,7 @@ def decode_remote_domain_set_user_password_args(data: bytes, off: int) -> tuple[
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -32036,15 +32586,15 @@ def decode_remote_domain_set_user_password_args(data: bytes, off: int) -> tuple[
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'password'
         (p10,) = _U32.unpack_from(data, off)
         off += 4
         if p10 == 0:
             x2 = None
-        elif p10 == 1:
+        else:
             (n11,) = _U32.unpack_from(data, off)
             if n11 > 4194304:
                 raise XdrError(f'string of {n11} bytes exceeds its bound of 4194304', off)
@@ -32052,9 +32602,9 @@ def decode_remote_domain_set_user_password_args(data: bytes, off: int) -> tuple[
             if e12 > size:
                 raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
             x2 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e12 + (-n11 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p10}, not 0 or 1', off - 4)
         f = 'flags'
         (x3,) = _S_I.unpack_from(data, off)
         off += 4
@@ -32110,7 +32660,7 @@ def decode_remote_domain_rename_args(data: bytes, off: int) -> tuple[remote_doma
         off += 4
         if p4 == 0:
             x1 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -32118,9 +32668,9 @@ def decode_remote_domain_rename_args(data: bytes, off: int) -> tuple[remote_doma
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x1 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
         off += 4
@@ -32295,6 +32845,8 @@ def decode_remote_domain_event_callback_job_completed_msg(data: bytes, off: int)
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -32324,6 +32876,8 @@ def decode_remote_domain_event_callback_job_completed_msg(data: bytes, off: int)
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -32421,6 +32975,8 @@ def decode_remote_domain_event_callback_device_removal_failed_msg(data: bytes, o
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x2 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -32545,6 +33101,8 @@ def decode_remote_domain_get_guest_vcpus_ret(data: bytes, off: int) -> tuple[rem
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -32574,6 +33132,8 @@ def decode_remote_domain_get_guest_vcpus_ret(data: bytes, off: int) -> tuple[rem
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -32633,6 +33193,8 @@ def decode_remote_domain_set_guest_vcpus_args(data: bytes, off: int) -> tuple[re
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'state..flags'
         (x2, x3,) = _S_iI.unpack_from(data, off)
@@ -32688,6 +33250,8 @@ def decode_remote_domain_set_vcpu_args(data: bytes, off: int) -> tuple[remote_do
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'state..flags'
         (x2, x3,) = _S_iI.unpack_from(data, off)
@@ -32753,7 +33317,7 @@ def decode_remote_domain_event_callback_metadata_change_msg(data: bytes, off: in
         off += 4
         if p4 == 0:
             x3 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -32761,9 +33325,9 @@ def decode_remote_domain_event_callback_metadata_change_msg(data: bytes, off: in
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x3 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -32852,10 +33416,8 @@ def decode_remote_connect_secret_event_register_any_args(data: bytes, off: int) 
         off += 4
         if p2 == 0:
             x1 = None
-        elif p2 == 1:
-            x1, off = decode_remote_nonnull_secret(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p2}, not 0 or 1', off - 4)
+            x1, off = decode_remote_nonnull_secret(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -33048,6 +33610,8 @@ def decode_remote_domain_set_block_threshold_args(data: bytes, off: int) -> tupl
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'threshold..flags'
         (x2, x3,) = _S_QI.unpack_from(data, off)
@@ -33188,7 +33752,7 @@ def decode_remote_connect_compare_hypervisor_cpu_args(data: bytes, off: int) -> 
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -33196,15 +33760,15 @@ def decode_remote_connect_compare_hypervisor_cpu_args(data: bytes, off: int) -> 
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'arch'
         (p10,) = _U32.unpack_from(data, off)
         off += 4
         if p10 == 0:
             x1 = None
-        elif p10 == 1:
+        else:
             (n11,) = _U32.unpack_from(data, off)
             if n11 > 4194304:
                 raise XdrError(f'string of {n11} bytes exceeds its bound of 4194304', off)
@@ -33212,15 +33776,15 @@ def decode_remote_connect_compare_hypervisor_cpu_args(data: bytes, off: int) -> 
             if e12 > size:
                 raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
             x1 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e12 + (-n11 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p10}, not 0 or 1', off - 4)
         f = 'machine'
         (p16,) = _U32.unpack_from(data, off)
         off += 4
         if p16 == 0:
             x2 = None
-        elif p16 == 1:
+        else:
             (n17,) = _U32.unpack_from(data, off)
             if n17 > 4194304:
                 raise XdrError(f'string of {n17} bytes exceeds its bound of 4194304', off)
@@ -33228,15 +33792,15 @@ def decode_remote_connect_compare_hypervisor_cpu_args(data: bytes, off: int) -> 
             if e18 > size:
                 raise XdrError(f'string of {n17} bytes runs past the end of the data', off)
             x2 = data[off + 4:e18].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e18 + (-n17 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p16}, not 0 or 1', off - 4)
         f = 'virttype'
         (p22,) = _U32.unpack_from(data, off)
         off += 4
         if p22 == 0:
             x3 = None
-        elif p22 == 1:
+        else:
             (n23,) = _U32.unpack_from(data, off)
             if n23 > 4194304:
                 raise XdrError(f'string of {n23} bytes exceeds its bound of 4194304', off)
@@ -33244,9 +33808,9 @@ def decode_remote_connect_compare_hypervisor_cpu_args(data: bytes, off: int) -> 
             if e24 > size:
                 raise XdrError(f'string of {n23} bytes runs past the end of the data', off)
             x3 = data[off + 4:e24].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e24 + (-n23 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p22}, not 0 or 1', off - 4)
         f = 'xmlCPU'
         (n27,) = _U32.unpack_from(data, off)
         if n27 > 4194304:
@@ -33255,6 +33819,8 @@ def decode_remote_connect_compare_hypervisor_cpu_args(data: bytes, off: int) -> 
         if e28 > size:
             raise XdrError(f'string of {n27} bytes runs past the end of the data', off)
         x4 = data[off + 4:e28].decode('utf-8', 'surrogateescape')
+        if '\0' in x4:
+            x4 = x4[:x4.index('\0')]
         off = e28 + (-n27 & 3)
         f = 'flags'
         (x5,) = _S_I.unpack_from(data, off)
@@ -33399,7 +33965,7 @@ def decode_remote_connect_baseline_hypervisor_cpu_args(data: bytes, off: int) ->
         off += 4
         if p4 == 0:
             x0 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -33407,15 +33973,15 @@ def decode_remote_connect_baseline_hypervisor_cpu_args(data: bytes, off: int) ->
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x0 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x0:
+                x0 = x0[:x0.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'arch'
         (p10,) = _U32.unpack_from(data, off)
         off += 4
         if p10 == 0:
             x1 = None
-        elif p10 == 1:
+        else:
             (n11,) = _U32.unpack_from(data, off)
             if n11 > 4194304:
                 raise XdrError(f'string of {n11} bytes exceeds its bound of 4194304', off)
@@ -33423,15 +33989,15 @@ def decode_remote_connect_baseline_hypervisor_cpu_args(data: bytes, off: int) ->
             if e12 > size:
                 raise XdrError(f'string of {n11} bytes runs past the end of the data', off)
             x1 = data[off + 4:e12].decode('utf-8', 'surrogateescape')
+            if '\0' in x1:
+                x1 = x1[:x1.index('\0')]
             off = e12 + (-n11 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p10}, not 0 or 1', off - 4)
         f = 'machine'
         (p16,) = _U32.unpack_from(data, off)
         off += 4
         if p16 == 0:
             x2 = None
-        elif p16 == 1:
+        else:
             (n17,) = _U32.unpack_from(data, off)
             if n17 > 4194304:
                 raise XdrError(f'string of {n17} bytes exceeds its bound of 4194304', off)
@@ -33439,15 +34005,15 @@ def decode_remote_connect_baseline_hypervisor_cpu_args(data: bytes, off: int) ->
             if e18 > size:
                 raise XdrError(f'string of {n17} bytes runs past the end of the data', off)
             x2 = data[off + 4:e18].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e18 + (-n17 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p16}, not 0 or 1', off - 4)
         f = 'virttype'
         (p22,) = _U32.unpack_from(data, off)
         off += 4
         if p22 == 0:
             x3 = None
-        elif p22 == 1:
+        else:
             (n23,) = _U32.unpack_from(data, off)
             if n23 > 4194304:
                 raise XdrError(f'string of {n23} bytes exceeds its bound of 4194304', off)
@@ -33455,9 +34021,9 @@ def decode_remote_connect_baseline_hypervisor_cpu_args(data: bytes, off: int) ->
             if e24 > size:
                 raise XdrError(f'string of {n23} bytes runs past the end of the data', off)
             x3 = data[off + 4:e24].decode('utf-8', 'surrogateescape')
+            if '\0' in x3:
+                x3 = x3[:x3.index('\0')]
             off = e24 + (-n23 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p22}, not 0 or 1', off - 4)
         f = 'xmlCPUs'
         (n32,) = _U32.unpack_from(data, off)
         if n32 > 256:
@@ -33475,6 +34041,8 @@ def decode_remote_connect_baseline_hypervisor_cpu_args(data: bytes, off: int) ->
                 if e37 > size:
                     raise XdrError(f'string of {n36} bytes runs past the end of the data', off)
                 y33 = data[off + 4:e37].decode('utf-8', 'surrogateescape')
+                if '\0' in y33:
+                    y33 = y33[:y33.index('\0')]
                 off = e37 + (-n36 & 3)
             except XdrError as x35:
                 raise x35.within(f'[{i34}]') from None
@@ -33526,6 +34094,8 @@ def decode_remote_connect_baseline_hypervisor_cpu_ret(data: bytes, off: int) -> 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -33649,6 +34219,8 @@ def decode_remote_node_get_sev_info_ret(data: bytes, off: int) -> tuple[remote_n
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -33678,6 +34250,8 @@ def decode_remote_node_get_sev_info_ret(data: bytes, off: int) -> tuple[remote_n
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -33812,6 +34386,8 @@ def decode_remote_domain_get_launch_security_info_ret(data: bytes, off: int) -> 
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -33841,6 +34417,8 @@ def decode_remote_domain_get_launch_security_info_ret(data: bytes, off: int) -> 
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -33944,6 +34522,8 @@ def decode_remote_domain_set_launch_security_state_args(data: bytes, off: int) -
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -33973,6 +34553,8 @@ def decode_remote_domain_set_launch_security_state_args(data: bytes, off: int) -
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -34026,6 +34608,8 @@ def decode_remote_nwfilter_binding_lookup_by_port_dev_args(data: bytes, off: int
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -34102,6 +34686,8 @@ def decode_remote_nwfilter_binding_create_xml_args(data: bytes, off: int) -> tup
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x1,) = _S_I.unpack_from(data, off)
@@ -34244,6 +34830,8 @@ def decode_remote_nwfilter_binding_get_xml_desc_ret(data: bytes, off: int) -> tu
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -34349,6 +34937,8 @@ def decode_remote_connect_list_all_nwfilter_bindings_ret(data: bytes, off: int) 
                 if e19 > size:
                     raise XdrError(f'string of {n18} bytes runs past the end of the data', off)
                 w16 = data[off + 4:e19].decode('utf-8', 'surrogateescape')
+                if '\0' in w16:
+                    w16 = w16[:w16.index('\0')]
                 off = e19 + (-n18 & 3)
                 (n20,) = _U32.unpack_from(data, off)
                 if n20 > 4194304:
@@ -34357,6 +34947,8 @@ def decode_remote_connect_list_all_nwfilter_bindings_ret(data: bytes, off: int) 
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w17 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w17:
+                    w17 = w17[:w17.index('\0')]
                 off = e21 + (-n20 & 3)
                 y12 = remote_nonnull_nwfilter_binding(w16, w17)
             except (XdrError, *DECODE_FAILURES) as x14:
@@ -34438,6 +35030,8 @@ def decode_remote_connect_get_storage_pool_capabilities_ret(data: bytes, off: in
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -34548,6 +35142,8 @@ def decode_remote_network_list_all_ports_ret(data: bytes, off: int) -> tuple[rem
                 if e20 > size:
                     raise XdrError(f'string of {n19} bytes runs past the end of the data', off)
                 w17 = data[off + 4:e20].decode('utf-8', 'surrogateescape')
+                if '\0' in w17:
+                    w17 = w17[:w17.index('\0')]
                 off = e20 + (-n19 & 3)
                 (w18,) = _S_16s.unpack_from(data, off)
                 off += 16
@@ -34679,6 +35275,8 @@ def decode_remote_network_port_create_xml_args(data: bytes, off: int) -> tuple[r
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -34808,6 +35406,8 @@ def decode_remote_network_port_set_parameters_args(data: bytes, off: int) -> tup
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -34837,6 +35437,8 @@ def decode_remote_network_port_set_parameters_args(data: bytes, off: int) -> tup
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -34975,6 +35577,8 @@ def decode_remote_network_port_get_parameters_ret(data: bytes, off: int) -> tupl
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -35004,6 +35608,8 @@ def decode_remote_network_port_get_parameters_ret(data: bytes, off: int) -> tupl
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -35093,6 +35699,8 @@ def decode_remote_network_port_get_xml_desc_ret(data: bytes, off: int) -> tuple[
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -35180,6 +35788,8 @@ def decode_remote_domain_checkpoint_create_xml_args(data: bytes, off: int) -> tu
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -35292,6 +35902,8 @@ def decode_remote_domain_checkpoint_get_xml_desc_ret(data: bytes, off: int) -> t
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -35406,6 +36018,8 @@ def decode_remote_domain_list_all_checkpoints_ret(data: bytes, off: int) -> tupl
                 if e20 > size:
                     raise XdrError(f'string of {n19} bytes runs past the end of the data', off)
                 w17 = data[off + 4:e20].decode('utf-8', 'surrogateescape')
+                if '\0' in w17:
+                    w17 = w17[:w17.index('\0')]
                 off = e20 + (-n19 & 3)
                 (n24,) = _U32.unpack_from(data, off)
                 if n24 > 4194304:
@@ -35414,6 +36028,8 @@ def decode_remote_domain_list_all_checkpoints_ret(data: bytes, off: int) -> tupl
                 if e25 > size:
                     raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                 w21 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                if '\0' in w21:
+                    w21 = w21[:w21.index('\0')]
                 off = e25 + (-n24 & 3)
                 (w22, w23,) = _S_16si.unpack_from(data, off)
                 off += 20
@@ -35538,6 +36154,8 @@ def decode_remote_domain_checkpoint_list_all_children_ret(data: bytes, off: int)
                 if e20 > size:
                     raise XdrError(f'string of {n19} bytes runs past the end of the data', off)
                 w17 = data[off + 4:e20].decode('utf-8', 'surrogateescape')
+                if '\0' in w17:
+                    w17 = w17[:w17.index('\0')]
                 off = e20 + (-n19 & 3)
                 (n24,) = _U32.unpack_from(data, off)
                 if n24 > 4194304:
@@ -35546,6 +36164,8 @@ def decode_remote_domain_checkpoint_list_all_children_ret(data: bytes, off: int)
                 if e25 > size:
                     raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                 w21 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                if '\0' in w21:
+                    w21 = w21[:w21.index('\0')]
                 off = e25 + (-n24 & 3)
                 (w22, w23,) = _S_16si.unpack_from(data, off)
                 off += 20
@@ -35607,6 +36227,8 @@ def decode_remote_domain_checkpoint_lookup_by_name_args(data: bytes, off: int) -
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -35867,6 +36489,8 @@ def decode_remote_domain_get_guest_info_ret(data: bytes, off: int) -> tuple[remo
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -35896,6 +36520,8 @@ def decode_remote_domain_get_guest_info_ret(data: bytes, off: int) -> tuple[remo
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -35994,6 +36620,8 @@ def decode_remote_connect_set_identity_args(data: bytes, off: int) -> tuple[remo
                 if e21 > size:
                     raise XdrError(f'string of {n20} bytes runs past the end of the data', off)
                 w18 = data[off + 4:e21].decode('utf-8', 'surrogateescape')
+                if '\0' in w18:
+                    w18 = w18[:w18.index('\0')]
                 off = e21 + (-n20 & 3)
                 (d22,) = _S_i.unpack_from(data, off)
                 off += 4
@@ -36023,6 +36651,8 @@ def decode_remote_connect_set_identity_args(data: bytes, off: int) -> tuple[remo
                     if e25 > size:
                         raise XdrError(f'string of {n24} bytes runs past the end of the data', off)
                     v23 = data[off + 4:e25].decode('utf-8', 'surrogateescape')
+                    if '\0' in v23:
+                        v23 = v23[:v23.index('\0')]
                     off = e25 + (-n24 & 3)
                 else :
                     raise XdrError('no arm for the discriminant', off - 4)
@@ -36166,13 +36796,15 @@ def decode_remote_domain_backup_begin_args(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'checkpoint_xml'
         (p8,) = _U32.unpack_from(data, off)
         off += 4
         if p8 == 0:
             x2 = None
-        elif p8 == 1:
+        else:
             (n9,) = _U32.unpack_from(data, off)
             if n9 > 4194304:
                 raise XdrError(f'string of {n9} bytes exceeds its bound of 4194304', off)
@@ -36180,9 +36812,9 @@ def decode_remote_domain_backup_begin_args(data: bytes, off: int) -> tuple[remot
             if e10 > size:
                 raise XdrError(f'string of {n9} bytes runs past the end of the data', off)
             x2 = data[off + 4:e10].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e10 + (-n9 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
         f = 'flags'
         (x3,) = _S_I.unpack_from(data, off)
         off += 4
@@ -36264,6 +36896,8 @@ def decode_remote_domain_backup_get_xml_desc_ret(data: bytes, off: int) -> tuple
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -36315,6 +36949,8 @@ def decode_remote_domain_authorized_ssh_keys_get_args(data: bytes, off: int) -> 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)
@@ -36381,6 +37017,8 @@ def decode_remote_domain_authorized_ssh_keys_get_ret(data: bytes, off: int) -> t
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -36457,6 +37095,8 @@ def decode_remote_domain_authorized_ssh_keys_set_args(data: bytes, off: int) -> 
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'keys'
         (n12,) = _U32.unpack_from(data, off)
@@ -36475,6 +37115,8 @@ def decode_remote_domain_authorized_ssh_keys_set_args(data: bytes, off: int) -> 
                 if e17 > size:
                     raise XdrError(f'string of {n16} bytes runs past the end of the data', off)
                 y13 = data[off + 4:e17].decode('utf-8', 'surrogateescape')
+                if '\0' in y13:
+                    y13 = y13[:y13.index('\0')]
                 off = e17 + (-n16 & 3)
             except XdrError as x15:
                 raise x15.within(f'[{i14}]') from None
@@ -36582,6 +37224,8 @@ def decode_remote_domain_get_messages_ret(data: bytes, off: int) -> tuple[remote
                 if e13 > size:
                     raise XdrError(f'string of {n12} bytes runs past the end of the data', off)
                 y9 = data[off + 4:e13].decode('utf-8', 'surrogateescape')
+                if '\0' in y9:
+                    y9 = y9[:y9.index('\0')]
                 off = e13 + (-n12 & 3)
             except XdrError as x11:
                 raise x11.within(f'[{i10}]') from None
@@ -36681,6 +37325,8 @@ def decode_remote_domain_event_memory_device_size_change_msg(data: bytes, off: i
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x2 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x2:
+            x2 = x2[:x2.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'size'
         (x3,) = _S_Q.unpack_from(data, off)
@@ -36735,6 +37381,8 @@ def decode_remote_domain_fd_associate_args(data: bytes, off: int) -> tuple[remot
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x1 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x1:
+            x1 = x1[:x1.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'flags'
         (x2,) = _S_I.unpack_from(data, off)

@@ -214,6 +214,8 @@ def decode_virNetMessageNonnullString(data: bytes, off: int):
         if e2 > size:
             raise XdrError(f'string of {n1} bytes runs past the end of the data', off)
         value = data[off + 4:e2].decode('utf-8', 'surrogateescape')
+        if '\0' in value:
+            value = value[:value.index('\0')]
         off = e2 + (-n1 & 3)
     except XdrError as exc:
         raise exc.within(f) from None
@@ -251,7 +253,7 @@ def decode_virNetMessageString(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
+        else:
             (n2,) = _U32.unpack_from(data, off)
             if n2 > 4194304:
                 raise XdrError(f'string of {n2} bytes exceeds its bound of 4194304', off)
@@ -259,9 +261,9 @@ def decode_virNetMessageString(data: bytes, off: int):
             if e3 > size:
                 raise XdrError(f'string of {n2} bytes runs past the end of the data', off)
             value = data[off + 4:e3].decode('utf-8', 'surrogateescape')
+            if '\0' in value:
+                value = value[:value.index('\0')]
             off = e3 + (-n2 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -312,6 +314,8 @@ def decode_virNetMessageNonnullDomain(data: bytes, off: int) -> tuple[virNetMess
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'uuid..id'
         (x1, x2,) = _S_16si.unpack_from(data, off)
@@ -363,6 +367,8 @@ def decode_virNetMessageNonnullNetwork(data: bytes, off: int) -> tuple[virNetMes
         if e4 > size:
             raise XdrError(f'string of {n3} bytes runs past the end of the data', off)
         x0 = data[off + 4:e4].decode('utf-8', 'surrogateescape')
+        if '\0' in x0:
+            x0 = x0[:x0.index('\0')]
         off = e4 + (-n3 & 3)
         f = 'uuid'
         (x1,) = _S_16s.unpack_from(data, off)
@@ -397,10 +403,8 @@ def decode_virNetMessageDomain(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_virNetMessageNonnullDomain(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_virNetMessageNonnullDomain(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -431,10 +435,8 @@ def decode_virNetMessageNetwork(data: bytes, off: int):
         off += 4
         if p1 == 0:
             value = None
-        elif p1 == 1:
-            value, off = decode_virNetMessageNonnullNetwork(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p1}, not 0 or 1', off - 4)
+            value, off = decode_virNetMessageNonnullNetwork(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
@@ -551,7 +553,7 @@ def decode_virNetMessageError(data: bytes, off: int) -> tuple[virNetMessageError
         off += 4
         if p4 == 0:
             x2 = None
-        elif p4 == 1:
+        else:
             (n5,) = _U32.unpack_from(data, off)
             if n5 > 4194304:
                 raise XdrError(f'string of {n5} bytes exceeds its bound of 4194304', off)
@@ -559,9 +561,9 @@ def decode_virNetMessageError(data: bytes, off: int) -> tuple[virNetMessageError
             if e6 > size:
                 raise XdrError(f'string of {n5} bytes runs past the end of the data', off)
             x2 = data[off + 4:e6].decode('utf-8', 'surrogateescape')
+            if '\0' in x2:
+                x2 = x2[:x2.index('\0')]
             off = e6 + (-n5 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p4}, not 0 or 1', off - 4)
         f = 'level'
         (x3,) = _S_i.unpack_from(data, off)
         off += 4
@@ -570,16 +572,14 @@ def decode_virNetMessageError(data: bytes, off: int) -> tuple[virNetMessageError
         off += 4
         if p8 == 0:
             x4 = None
-        elif p8 == 1:
-            x4, off = decode_virNetMessageNonnullDomain(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p8}, not 0 or 1', off - 4)
+            x4, off = decode_virNetMessageNonnullDomain(data, off)
         f = 'str1'
         (p12,) = _U32.unpack_from(data, off)
         off += 4
         if p12 == 0:
             x5 = None
-        elif p12 == 1:
+        else:
             (n13,) = _U32.unpack_from(data, off)
             if n13 > 4194304:
                 raise XdrError(f'string of {n13} bytes exceeds its bound of 4194304', off)
@@ -587,15 +587,15 @@ def decode_virNetMessageError(data: bytes, off: int) -> tuple[virNetMessageError
             if e14 > size:
                 raise XdrError(f'string of {n13} bytes runs past the end of the data', off)
             x5 = data[off + 4:e14].decode('utf-8', 'surrogateescape')
+            if '\0' in x5:
+                x5 = x5[:x5.index('\0')]
             off = e14 + (-n13 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p12}, not 0 or 1', off - 4)
         f = 'str2'
         (p18,) = _U32.unpack_from(data, off)
         off += 4
         if p18 == 0:
             x6 = None
-        elif p18 == 1:
+        else:
             (n19,) = _U32.unpack_from(data, off)
             if n19 > 4194304:
                 raise XdrError(f'string of {n19} bytes exceeds its bound of 4194304', off)
@@ -603,15 +603,15 @@ def decode_virNetMessageError(data: bytes, off: int) -> tuple[virNetMessageError
             if e20 > size:
                 raise XdrError(f'string of {n19} bytes runs past the end of the data', off)
             x6 = data[off + 4:e20].decode('utf-8', 'surrogateescape')
+            if '\0' in x6:
+                x6 = x6[:x6.index('\0')]
             off = e20 + (-n19 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p18}, not 0 or 1', off - 4)
         f = 'str3'
         (p24,) = _U32.unpack_from(data, off)
         off += 4
         if p24 == 0:
             x7 = None
-        elif p24 == 1:
+        else:
             (n25,) = _U32.unpack_from(data, off)
             if n25 > 4194304:
                 raise XdrError(f'string of {n25} bytes exceeds its bound of 4194304', off)
@@ -619,9 +619,9 @@ def decode_virNetMessageError(data: bytes, off: int) -> tuple[virNetMessageError
             if e26 > size:
                 raise XdrError(f'string of {n25} bytes runs past the end of the data', off)
             x7 = data[off + 4:e26].decode('utf-8', 'surrogateescape')
+            if '\0' in x7:
+                x7 = x7[:x7.index('\0')]
             off = e26 + (-n25 & 3)
-        else:
-            raise XdrError(f'optional-data flag is {p24}, not 0 or 1', off - 4)
         f = 'int1..int2'
         (x8, x9,) = _S_ii.unpack_from(data, off)
         off += 8
@@ -630,10 +630,8 @@ def decode_virNetMessageError(data: bytes, off: int) -> tuple[virNetMessageError
         off += 4
         if p28 == 0:
             x10 = None
-        elif p28 == 1:
-            x10, off = decode_virNetMessageNonnullNetwork(data, off)
         else:
-            raise XdrError(f'optional-data flag is {p28}, not 0 or 1', off - 4)
+            x10, off = decode_virNetMessageNonnullNetwork(data, off)
     except XdrError as exc:
         raise exc.within(f) from None
     except DECODE_FAILURES as exc:
