@@ -170,3 +170,5 @@ class Procedure:
     sparse_flag: str | None
     is_event: bool  # a server-to-client MESSAGE with a *_msg payload
     generate: str | None
+    # (argument, limit, limit's name) of libvirt's generated "max<name> > LIMIT" check
+    list_bound: tuple[str, int, str] | None = None

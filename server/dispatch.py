@@ -1,8 +1,9 @@
 """From a CALL packet to the function that answers it, with libvirtd's checks in order.
 
 Pure logic, no I/O: the session runs what this returns. Checks, as libvirtd makes them:
-status, procedure, authentication, payload, open connection, read-only access, and
-whether the connection's driver has the procedure at all.
+status, procedure, authentication, payload, open connection, the dispatcher's argument
+checks (dispatch_checks.py), read-only access, and whether the connection's driver has
+the procedure at all.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from virtrio.protocol.generated import admin, libvirt_api, lxc, qemu, remote
 from virtrio.protocol.runtime import Procedure, XdrError
-from virtrio.rpc.errors import LibvirtError, internal_error, no_support, read_only_denied, rpc_error
+from virtrio.rpc.errors import LibvirtError, internal_error, no_support, read_only_denied, report, rpc_error
 from virtrio.rpc.packet import Header, Status
 
 from . import faults
 from . import procedure_facts as facts
+from .dispatch_checks import ArgumentCheck, checks_for
 from .procedure_facts import ALWAYS, ProcedureFacts, ReadOnlyArgument, ReadOnlyFlags
 
 if TYPE_CHECKING:
@@ -97,6 +99,7 @@ class Route:
     error_domain: int
     read_only: object
     hypervisor_connection: bool  # decides the "not open" message
+    checks: tuple[ArgumentCheck, ...]  # libvirtd's dispatcher checks on the arguments
 
 
 _ROUTES: dict[tuple[int, int], Route | None] = {}
@@ -124,6 +127,7 @@ def route(program: Program, number: int) -> Route | None:
         error_domain(proc_facts.error_domain),
         proc_facts.read_only,
         proc_facts.connection in ("Hypervisor", None),
+        checks_for(program.number, procedure),
     )
     _ROUTES[key] = result
     return result
@@ -167,6 +171,9 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
         if found.hypervisor_connection:
             raise internal_error(libvirt_api.VIR_FROM_RPC, "hypervisor connection not open")
         raise internal_error(libvirt_api.VIR_FROM_RPC, "connection not open")
+    for check in found.checks:
+        if check.refuses(args):
+            raise report(check.code, libvirt_api.VIR_FROM_RPC, check.message)
     if session.read_only and found.read_only is not None and read_only_refuses(found.read_only, args):
         raise read_only_denied(found.error_domain, found.api_name)
     method = getattr(conn, found.method, None)
@@ -192,7 +199,7 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
 class QuickCall(NamedTuple):
     """A procedure a session may answer without the checks above, once they passed for its
     connection: decode, run, encode. Only plain functions whose answer depends on nothing
-    but the call (no read-only rule to weigh, no fault rule, no gate, no stream)."""
+    but the call (no read-only rule to weigh, no argument check, no fault rule, no gate, no stream)."""
 
     decode: Callable[..., Any] | None
     function: Callable[..., Any]
@@ -203,7 +210,7 @@ def quick_call(session: ClientSession, call: ResolvedCall) -> QuickCall | None:
     procedure = call.procedure
     found = _ROUTES.get((procedure.program, procedure.number))
     if (found is None or found.server_handler is not None or call.is_async or call.gate is not None
-            or procedure.stream is not None or session.daemon.fault_rules
+            or procedure.stream is not None or session.daemon.fault_rules or found.checks
             or (session.read_only and found.read_only is not None)):  # fmt: skip
         return None
     return QuickCall(found.decode, call.function, procedure.ret.encode_into if procedure.ret is not None else None)

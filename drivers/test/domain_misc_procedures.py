@@ -6,7 +6,7 @@ import os
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report, rpc_error
+from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report
 
 from . import cpu_baseline, keycodes, save_image, snapshots, tuning
 from .common import FROM_TEST, TestProcedures
@@ -14,11 +14,6 @@ from .formats import domain_xml
 from .parse import parse_domain_xml
 from .state import Domain
 
-MAX_NODE_CELLS = remote.REMOTE_NODE_MAX_CELLS
-MAX_CPU_STATS = remote.REMOTE_NODE_CPU_STATS_MAX
-MAX_CPU_STATS_CPUS = remote.REMOTE_DOMAIN_GET_CPU_STATS_NCPUS_MAX
-MAX_PEEK = remote.REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX
-MAX_SNAPSHOT_NAMES = remote.REMOTE_DOMAIN_SNAPSHOT_LIST_MAX
 TOTAL_CPU_TIME = 48772617035  # ns: the domain's CPU time as libvirt's test driver reports it
 GUEST_MOUNTS = ("/", "/boot")  # the guest's filesystems (as testDomainGetFSInfo lists them)
 
@@ -31,8 +26,10 @@ def _signed(value: int) -> int:
 class DomainMiscProcedures(TestProcedures):
     # ----------------------------------------------------------------- host
     def node_get_free_pages(self, args: remote.remote_node_get_free_pages_args):
-        if len(args.pages) * args.cellCount > MAX_NODE_CELLS:
-            raise internal_error(api.VIR_FROM_RPC, "the result won't fit into REMOTE_NODE_MAX_CELLS")
+        for name, value in (("npages", len(args.pages)), ("cellCount", args.cellCount)):  # virNodeGetFreePages
+            if value == 0:
+                message = f"{name} in virNodeGetFreePages must not be zero"
+                raise invalid_argument(api.VIR_FROM_DOMAIN, message, "virNodeGetFreePages", name)
         check_flags(args.flags, 0, FROM_TEST, "testNodeGetFreePages")
         # libvirt's test driver makes counts up but returns 0 entries, which libvirtd takes
         # for a failure that set no error.
@@ -169,8 +166,6 @@ class DomainMiscProcedures(TestProcedures):
         self._domain(args.dom)  # and nothing happens
 
     def domain_memory_peek(self, args: remote.remote_domain_memory_peek_args):
-        if args.size > MAX_PEEK:
-            raise internal_error(api.VIR_FROM_RPC, "size > maximum buffer size")
         check_flags(args.flags, api.VIR_MEMORY_VIRTUAL | api.VIR_MEMORY_PHYSICAL, FROM_TEST, "testDomainMemoryPeek")
         if args.flags not in (api.VIR_MEMORY_VIRTUAL, api.VIR_MEMORY_PHYSICAL):
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST,
@@ -182,10 +177,15 @@ class DomainMiscProcedures(TestProcedures):
 
     # ------------------------------------------------------------ statistics
     def domain_get_cpu_stats(self, args: remote.remote_domain_get_cpu_stats_args):
-        if args.nparams > MAX_CPU_STATS:
-            raise internal_error(api.VIR_FROM_RPC, "nparams too large")
-        if args.ncpus > MAX_CPU_STATS_CPUS:
-            raise internal_error(api.VIR_FROM_RPC, "ncpus too large")
+        # virDomainGetCPUStats' own checks, before the driver's
+        api_name = "virDomainGetCPUStats"
+        if args.start_cpu == -1 and args.ncpus != 1:
+            raise invalid_argument(api.VIR_FROM_DOMAIN, "ncpus must be 1 when start_cpu is -1", api_name, "start_cpu")
+        if args.start_cpu < -1:
+            message = f"start_cpu in {api_name} must be zero or greater"
+            raise invalid_argument(api.VIR_FROM_DOMAIN, message, api_name, "start_cpu")
+        if args.ncpus == 0 and args.nparams:  # the daemon allocates ncpus * nparams: none at all
+            raise invalid_argument(api.VIR_FROM_DOMAIN, f"params in {api_name} must not be NULL", api_name, "params")
         check_flags(args.flags, api.VIR_TYPED_PARAM_STRING_OKAY, FROM_TEST, "testDomainGetCPUStats")
         self._running(args.dom)
         ullong = api.VIR_TYPED_PARAM_ULLONG
@@ -215,10 +215,6 @@ class DomainMiscProcedures(TestProcedures):
 
     # ------------------------------------------------------------- snapshots
     def domain_snapshot_list_children_names(self, args: remote.remote_domain_snapshot_list_children_names_args):
-        if args.maxnames < 0:
-            raise rpc_error("maxnames must be non-negative")
-        if args.maxnames > MAX_SNAPSHOT_NAMES:
-            raise rpc_error("maxnames > REMOTE_DOMAIN_SNAPSHOT_LIST_MAX")
         check_flags(args.flags, snapshots.CHILDREN_FLAGS, FROM_TEST, "testDomainSnapshotListChildrenNames")
         tree = self.state.snapshots.setdefault(self._domain(args.snap.dom).uuid, snapshots.SnapshotTree())
         parent = tree.get(args.snap.name)

@@ -10,7 +10,7 @@ from lxml import etree
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import LibvirtError, check_flags, invalid_argument, report
+from virtrio.rpc.errors import LibvirtError, check_flags, invalid_argument, report, rpc_error
 
 from . import definition_tuning as tune
 from .common import CONFIG, FROM_TEST, LIVE, TestProcedures, _domain_matches, _nonnull_domain
@@ -215,6 +215,9 @@ class DomainTuningProcedures(TestProcedures):
         if cpus is None:
             host = self.state.host
             cpus = set(range(host.nodes * host.sockets * host.cores * host.threads))
+        if args.maplen > remote.REMOTE_CPUMAPS_MAX:
+            # libvirtd fills a map this long, then cannot encode the reply: same answer, no map.
+            raise rpc_error("Unable to encode message payload")
         return remote.remote_domain_get_emulator_pin_info_ret(tune.bitmap_bytes(cpus, args.maplen), 1)
 
     # ------------------------------------------------------------------ NUMA

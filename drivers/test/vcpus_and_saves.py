@@ -24,8 +24,9 @@ ONLINE_CPUS = (0, 2, 4)  # the test host has 8 CPUs, of which these are online
 
 
 def _all_cpus_map(maplen: int, cpus: int) -> bytes:
-    bits = (1 << cpus) - 1
-    return bytes((bits >> (8 * i)) & 0xFF for i in range(maplen))
+    if maplen <= 0:
+        return b""
+    return ((1 << min(cpus, 8 * maplen)) - 1).to_bytes(maplen, "little")
 
 
 class VcpuAndSaveProcedures(TestProcedures):
@@ -62,7 +63,9 @@ class VcpuAndSaveProcedures(TestProcedures):
         count = min(domain.vcpus, args.maxinfo)
         info = [remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, self.state.host.cpus - 1)
                 for i in range(count)]  # fmt: skip
-        cpumaps = _all_cpus_map(args.maplen, self._host_cpus()) * count if args.maplen else b""
+        cpumaps = _all_cpus_map(args.maplen, self._host_cpus()) * count if args.maplen > 0 else b""
+        # libvirtd sends the whole buffer it allocated: maxinfo maps, zeros past the vCPUs.
+        cpumaps += bytes(max(args.maxinfo * args.maplen - len(cpumaps), 0))
         return remote.remote_domain_get_vcpus_ret(info, cpumaps)
 
     def domain_get_vcpu_pin_info(self, args: remote.remote_domain_get_vcpu_pin_info_args):
@@ -70,8 +73,10 @@ class VcpuAndSaveProcedures(TestProcedures):
                     "testDomainGetVcpuPinInfo")  # fmt: skip
         domain = self._domain(args.dom)
         count = min(domain.vcpus, args.ncpumaps)
-        return remote.remote_domain_get_vcpu_pin_info_ret(_all_cpus_map(args.maplen, self._host_cpus()) * count,
-                                                          count)  # fmt: skip
+        cpumaps = _all_cpus_map(args.maplen, self._host_cpus()) * count
+        # libvirtd sends the whole buffer it allocated: ncpumaps maps, zeros past the vCPUs.
+        cpumaps += bytes(max(args.ncpumaps * args.maplen - len(cpumaps), 0))
+        return remote.remote_domain_get_vcpu_pin_info_ret(cpumaps, count)
 
     def domain_pin_vcpu_flags(self, args: remote.remote_domain_pin_vcpu_flags_args) -> None:
         check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,

@@ -7,7 +7,7 @@ and an event message carries ``<prefix>_<name>_msg``, each only where it exists.
 
 from __future__ import annotations
 
-from ..model import Enum, ProtocolFile
+from ..model import ConstRef, Enum, ProtocolFile, Struct
 from ..sources import ProtocolSources, SourceError
 
 # Procedures that open a stream without saying so in an annotation. libvirt's client
@@ -17,6 +17,33 @@ STREAM_OVERRIDES = {
     # PREPARE_TUNNEL3 (215), sends data from the client to the daemon.
     ("remote", 304): "write",
 }
+
+
+# The element types whose single-array replies libvirt's gendispatch.pl fills through an
+# "insert@N" argument, after refusing max<name> > <the array's bound> (VIR_ERR_RPC).
+_INSERTED_LISTS = {"remote_nonnull_string", "admin_nonnull_string", "int", "hyper", "unsigned hyper"}
+
+
+def list_bound(sources: ProtocolSources, args: str | None, ret: str | None) -> tuple[str, int, str] | None:
+    """The (argument, limit, limit name) the generated dispatcher checks before the driver.
+
+    gendispatch.pl makes the check for a reply whose only member is an array of strings,
+    ints or hypers bounded by a named constant: the client says how many it wants in the
+    argument max<member>, and "max<member> > <LIMIT>" is refused.
+    """
+    if args is None or ret is None:
+        return None
+    reply = sources.definition(ret)
+    if not isinstance(reply, Struct) or len(reply.fields) != 1:
+        return None
+    member = reply.fields[0]
+    if member.kind != "variable" or member.type.name not in _INSERTED_LISTS or not isinstance(member.size, ConstRef):
+        return None
+    argument = f"max{member.name}"
+    arguments = sources.definition(args)
+    if not isinstance(arguments, Struct) or argument not in {f.name for f in arguments.fields}:
+        raise SourceError(f"{member.pos}: {ret} is a list but {args} has no {argument}")
+    return argument, sources.resolve(member.size), member.size.name
 
 
 def procedure_enum(parsed: ProtocolFile, prefix: str) -> Enum | None:
@@ -59,6 +86,11 @@ def emit_procedures(module: str, parsed: ProtocolFile, sources: ProtocolSources)
             stream = STREAM_OVERRIDES[(module, number)]
         sparse = notes.get("sparseflag", [None])[0]
         generate = notes.get("generate", [None])[0]
+        # Only the daemon code gendispatch.pl writes has the check; hand-written dispatchers
+        # (generate: client or none) make their own, listed in server/dispatch_checks.py.
+        bound = None
+        if generate in ("both", "server") and args and ret:
+            bound = list_bound(sources, stem + "_args", stem + "_ret")
         lines += [
             f"    {number}: Procedure(",
             f"        PROGRAM, PROTOCOL_VERSION, {number}, {short!r},",
@@ -66,7 +98,7 @@ def emit_procedures(module: str, parsed: ProtocolFile, sources: ProtocolSources)
             f"        high_priority={notes.get('priority', ['low'])[0] == 'high'},",
             f"        acl={tuple(notes.get('acl', []))!r}, aclfilter={tuple(notes.get('aclfilter', []))!r},",
             f"        stream={stream!r}, stream_param={stream_param!r}, sparse_flag={sparse!r},",
-            f"        is_event={message is not None}, generate={generate!r},",
+            f"        is_event={message is not None}, generate={generate!r}, list_bound={bound!r},",
             "    ),",
         ]
     lines.append("}")

@@ -2084,7 +2084,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     2: Procedure(
         PROGRAM, PROTOCOL_VERSION, 2, 'CONNECT_CLOSE',
@@ -2092,7 +2092,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     3: Procedure(
         PROGRAM, PROTOCOL_VERSION, 3, 'CONNECT_GET_LIB_VERSION',
@@ -2100,7 +2100,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     4: Procedure(
         PROGRAM, PROTOCOL_VERSION, 4, 'CONNECT_LIST_SERVERS',
@@ -2108,7 +2108,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     5: Procedure(
         PROGRAM, PROTOCOL_VERSION, 5, 'CONNECT_LOOKUP_SERVER',
@@ -2116,7 +2116,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     6: Procedure(
         PROGRAM, PROTOCOL_VERSION, 6, 'SERVER_GET_THREADPOOL_PARAMETERS',
@@ -2124,7 +2124,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     7: Procedure(
         PROGRAM, PROTOCOL_VERSION, 7, 'SERVER_SET_THREADPOOL_PARAMETERS',
@@ -2132,7 +2132,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     8: Procedure(
         PROGRAM, PROTOCOL_VERSION, 8, 'SERVER_LIST_CLIENTS',
@@ -2140,7 +2140,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     9: Procedure(
         PROGRAM, PROTOCOL_VERSION, 9, 'SERVER_LOOKUP_CLIENT',
@@ -2148,7 +2148,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     10: Procedure(
         PROGRAM, PROTOCOL_VERSION, 10, 'CLIENT_GET_INFO',
@@ -2156,7 +2156,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     11: Procedure(
         PROGRAM, PROTOCOL_VERSION, 11, 'CLIENT_CLOSE',
@@ -2164,7 +2164,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     12: Procedure(
         PROGRAM, PROTOCOL_VERSION, 12, 'SERVER_GET_CLIENT_LIMITS',
@@ -2172,7 +2172,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     13: Procedure(
         PROGRAM, PROTOCOL_VERSION, 13, 'SERVER_SET_CLIENT_LIMITS',
@@ -2180,7 +2180,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     14: Procedure(
         PROGRAM, PROTOCOL_VERSION, 14, 'CONNECT_GET_LOGGING_OUTPUTS',
@@ -2188,7 +2188,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     15: Procedure(
         PROGRAM, PROTOCOL_VERSION, 15, 'CONNECT_GET_LOGGING_FILTERS',
@@ -2196,7 +2196,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     16: Procedure(
         PROGRAM, PROTOCOL_VERSION, 16, 'CONNECT_SET_LOGGING_OUTPUTS',
@@ -2204,7 +2204,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     17: Procedure(
         PROGRAM, PROTOCOL_VERSION, 17, 'CONNECT_SET_LOGGING_FILTERS',
@@ -2212,7 +2212,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     18: Procedure(
         PROGRAM, PROTOCOL_VERSION, 18, 'SERVER_UPDATE_TLS_FILES',
@@ -2220,7 +2220,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     19: Procedure(
         PROGRAM, PROTOCOL_VERSION, 19, 'CONNECT_SET_DAEMON_TIMEOUT',
@@ -2228,7 +2228,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
 }
 assert PROGRAM == 110102160 and PROTOCOL_VERSION == 1

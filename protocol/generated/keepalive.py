@@ -71,7 +71,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate=None,
+        is_event=False, generate=None, list_bound=None,
     ),
     2: Procedure(
         PROGRAM, PROTOCOL_VERSION, 2, 'PONG',
@@ -79,7 +79,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate=None,
+        is_event=False, generate=None, list_bound=None,
     ),
 }
 assert PROGRAM == 1801807216 and PROTOCOL_VERSION == 1

@@ -108,7 +108,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:open_namespace',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
 }
 assert PROGRAM == 425984 and PROTOCOL_VERSION == 1

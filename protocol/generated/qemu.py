@@ -705,7 +705,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     2: Procedure(
         PROGRAM, PROTOCOL_VERSION, 2, 'DOMAIN_ATTACH',
@@ -713,7 +713,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     3: Procedure(
         PROGRAM, PROTOCOL_VERSION, 3, 'DOMAIN_AGENT_COMMAND',
@@ -721,7 +721,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     4: Procedure(
         PROGRAM, PROTOCOL_VERSION, 4, 'CONNECT_DOMAIN_MONITOR_EVENT_REGISTER',
@@ -729,7 +729,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_domains', 'connect:write'), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     5: Procedure(
         PROGRAM, PROTOCOL_VERSION, 5, 'CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER',
@@ -737,7 +737,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     6: Procedure(
         PROGRAM, PROTOCOL_VERSION, 6, 'DOMAIN_MONITOR_EVENT',
@@ -745,7 +745,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     7: Procedure(
         PROGRAM, PROTOCOL_VERSION, 7, 'DOMAIN_MONITOR_COMMAND_WITH_FILES',
@@ -753,7 +753,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
 }
 assert PROGRAM == 536903815 and PROTOCOL_VERSION == 1

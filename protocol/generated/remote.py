@@ -39030,7 +39030,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     2: Procedure(
         PROGRAM, PROTOCOL_VERSION, 2, 'CONNECT_CLOSE',
@@ -39038,7 +39038,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     3: Procedure(
         PROGRAM, PROTOCOL_VERSION, 3, 'CONNECT_GET_TYPE',
@@ -39046,7 +39046,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     4: Procedure(
         PROGRAM, PROTOCOL_VERSION, 4, 'CONNECT_GET_VERSION',
@@ -39054,7 +39054,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     5: Procedure(
         PROGRAM, PROTOCOL_VERSION, 5, 'CONNECT_GET_MAX_VCPUS',
@@ -39062,7 +39062,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     6: Procedure(
         PROGRAM, PROTOCOL_VERSION, 6, 'NODE_GET_INFO',
@@ -39070,7 +39070,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     7: Procedure(
         PROGRAM, PROTOCOL_VERSION, 7, 'CONNECT_GET_CAPABILITIES',
@@ -39078,7 +39078,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     8: Procedure(
         PROGRAM, PROTOCOL_VERSION, 8, 'DOMAIN_ATTACH_DEVICE',
@@ -39086,7 +39086,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     9: Procedure(
         PROGRAM, PROTOCOL_VERSION, 9, 'DOMAIN_CREATE',
@@ -39094,7 +39094,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     10: Procedure(
         PROGRAM, PROTOCOL_VERSION, 10, 'DOMAIN_CREATE_XML',
@@ -39102,7 +39102,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:start'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     11: Procedure(
         PROGRAM, PROTOCOL_VERSION, 11, 'DOMAIN_DEFINE_XML',
@@ -39110,7 +39110,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:write', 'domain:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     12: Procedure(
         PROGRAM, PROTOCOL_VERSION, 12, 'DOMAIN_DESTROY',
@@ -39118,7 +39118,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     13: Procedure(
         PROGRAM, PROTOCOL_VERSION, 13, 'DOMAIN_DETACH_DEVICE',
@@ -39126,7 +39126,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     14: Procedure(
         PROGRAM, PROTOCOL_VERSION, 14, 'DOMAIN_GET_XML_DESC',
@@ -39134,7 +39134,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read', 'domain:read_secure:VIR_DOMAIN_XML_SECURE', 'domain:read_secure:VIR_DOMAIN_XML_MIGRATABLE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     15: Procedure(
         PROGRAM, PROTOCOL_VERSION, 15, 'DOMAIN_GET_AUTOSTART',
@@ -39142,7 +39142,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     16: Procedure(
         PROGRAM, PROTOCOL_VERSION, 16, 'DOMAIN_GET_INFO',
@@ -39150,7 +39150,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     17: Procedure(
         PROGRAM, PROTOCOL_VERSION, 17, 'DOMAIN_GET_MAX_MEMORY',
@@ -39158,7 +39158,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     18: Procedure(
         PROGRAM, PROTOCOL_VERSION, 18, 'DOMAIN_GET_MAX_VCPUS',
@@ -39166,7 +39166,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     19: Procedure(
         PROGRAM, PROTOCOL_VERSION, 19, 'DOMAIN_GET_OS_TYPE',
@@ -39174,7 +39174,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     20: Procedure(
         PROGRAM, PROTOCOL_VERSION, 20, 'DOMAIN_GET_VCPUS',
@@ -39182,7 +39182,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     21: Procedure(
         PROGRAM, PROTOCOL_VERSION, 21, 'CONNECT_LIST_DEFINED_DOMAINS',
@@ -39190,7 +39190,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_DOMAIN_LIST_MAX'),
     ),
     22: Procedure(
         PROGRAM, PROTOCOL_VERSION, 22, 'DOMAIN_LOOKUP_BY_ID',
@@ -39198,7 +39198,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     23: Procedure(
         PROGRAM, PROTOCOL_VERSION, 23, 'DOMAIN_LOOKUP_BY_NAME',
@@ -39206,7 +39206,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     24: Procedure(
         PROGRAM, PROTOCOL_VERSION, 24, 'DOMAIN_LOOKUP_BY_UUID',
@@ -39214,7 +39214,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     25: Procedure(
         PROGRAM, PROTOCOL_VERSION, 25, 'CONNECT_NUM_OF_DEFINED_DOMAINS',
@@ -39222,7 +39222,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     26: Procedure(
         PROGRAM, PROTOCOL_VERSION, 26, 'DOMAIN_PIN_VCPU',
@@ -39230,7 +39230,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     27: Procedure(
         PROGRAM, PROTOCOL_VERSION, 27, 'DOMAIN_REBOOT',
@@ -39238,7 +39238,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:init_control', 'domain:write:VIR_DOMAIN_REBOOT_GUEST_AGENT'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     28: Procedure(
         PROGRAM, PROTOCOL_VERSION, 28, 'DOMAIN_RESUME',
@@ -39246,7 +39246,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:suspend',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     29: Procedure(
         PROGRAM, PROTOCOL_VERSION, 29, 'DOMAIN_SET_AUTOSTART',
@@ -39254,7 +39254,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     30: Procedure(
         PROGRAM, PROTOCOL_VERSION, 30, 'DOMAIN_SET_MAX_MEMORY',
@@ -39262,7 +39262,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     31: Procedure(
         PROGRAM, PROTOCOL_VERSION, 31, 'DOMAIN_SET_MEMORY',
@@ -39270,7 +39270,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     32: Procedure(
         PROGRAM, PROTOCOL_VERSION, 32, 'DOMAIN_SET_VCPUS',
@@ -39278,7 +39278,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     33: Procedure(
         PROGRAM, PROTOCOL_VERSION, 33, 'DOMAIN_SHUTDOWN',
@@ -39286,7 +39286,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:init_control',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     34: Procedure(
         PROGRAM, PROTOCOL_VERSION, 34, 'DOMAIN_SUSPEND',
@@ -39294,7 +39294,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:suspend',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     35: Procedure(
         PROGRAM, PROTOCOL_VERSION, 35, 'DOMAIN_UNDEFINE',
@@ -39302,7 +39302,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     36: Procedure(
         PROGRAM, PROTOCOL_VERSION, 36, 'CONNECT_LIST_DEFINED_NETWORKS',
@@ -39310,7 +39310,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_NETWORK_LIST_MAX'),
     ),
     37: Procedure(
         PROGRAM, PROTOCOL_VERSION, 37, 'CONNECT_LIST_DOMAINS',
@@ -39318,7 +39318,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=('maxids', 16384, 'REMOTE_DOMAIN_LIST_MAX'),
     ),
     38: Procedure(
         PROGRAM, PROTOCOL_VERSION, 38, 'CONNECT_LIST_NETWORKS',
@@ -39326,7 +39326,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_NETWORK_LIST_MAX'),
     ),
     39: Procedure(
         PROGRAM, PROTOCOL_VERSION, 39, 'NETWORK_CREATE',
@@ -39334,7 +39334,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('network:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     40: Procedure(
         PROGRAM, PROTOCOL_VERSION, 40, 'NETWORK_CREATE_XML',
@@ -39342,7 +39342,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('network:write', 'network:start'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     41: Procedure(
         PROGRAM, PROTOCOL_VERSION, 41, 'NETWORK_DEFINE_XML',
@@ -39350,7 +39350,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:write', 'network:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     42: Procedure(
         PROGRAM, PROTOCOL_VERSION, 42, 'NETWORK_DESTROY',
@@ -39358,7 +39358,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     43: Procedure(
         PROGRAM, PROTOCOL_VERSION, 43, 'NETWORK_GET_XML_DESC',
@@ -39366,7 +39366,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     44: Procedure(
         PROGRAM, PROTOCOL_VERSION, 44, 'NETWORK_GET_AUTOSTART',
@@ -39374,7 +39374,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     45: Procedure(
         PROGRAM, PROTOCOL_VERSION, 45, 'NETWORK_GET_BRIDGE_NAME',
@@ -39382,7 +39382,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     46: Procedure(
         PROGRAM, PROTOCOL_VERSION, 46, 'NETWORK_LOOKUP_BY_NAME',
@@ -39390,7 +39390,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     47: Procedure(
         PROGRAM, PROTOCOL_VERSION, 47, 'NETWORK_LOOKUP_BY_UUID',
@@ -39398,7 +39398,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     48: Procedure(
         PROGRAM, PROTOCOL_VERSION, 48, 'NETWORK_SET_AUTOSTART',
@@ -39406,7 +39406,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     49: Procedure(
         PROGRAM, PROTOCOL_VERSION, 49, 'NETWORK_UNDEFINE',
@@ -39414,7 +39414,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     50: Procedure(
         PROGRAM, PROTOCOL_VERSION, 50, 'CONNECT_NUM_OF_DEFINED_NETWORKS',
@@ -39422,7 +39422,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     51: Procedure(
         PROGRAM, PROTOCOL_VERSION, 51, 'CONNECT_NUM_OF_DOMAINS',
@@ -39430,7 +39430,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     52: Procedure(
         PROGRAM, PROTOCOL_VERSION, 52, 'CONNECT_NUM_OF_NETWORKS',
@@ -39438,7 +39438,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     53: Procedure(
         PROGRAM, PROTOCOL_VERSION, 53, 'DOMAIN_CORE_DUMP',
@@ -39446,7 +39446,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:core_dump',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     54: Procedure(
         PROGRAM, PROTOCOL_VERSION, 54, 'DOMAIN_RESTORE',
@@ -39454,7 +39454,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     55: Procedure(
         PROGRAM, PROTOCOL_VERSION, 55, 'DOMAIN_SAVE',
@@ -39462,7 +39462,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:hibernate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     56: Procedure(
         PROGRAM, PROTOCOL_VERSION, 56, 'DOMAIN_GET_SCHEDULER_TYPE',
@@ -39470,7 +39470,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     57: Procedure(
         PROGRAM, PROTOCOL_VERSION, 57, 'DOMAIN_GET_SCHEDULER_PARAMETERS',
@@ -39478,7 +39478,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='client',
+        is_event=False, generate='client', list_bound=None,
     ),
     58: Procedure(
         PROGRAM, PROTOCOL_VERSION, 58, 'DOMAIN_SET_SCHEDULER_PARAMETERS',
@@ -39486,7 +39486,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     59: Procedure(
         PROGRAM, PROTOCOL_VERSION, 59, 'CONNECT_GET_HOSTNAME',
@@ -39494,7 +39494,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     60: Procedure(
         PROGRAM, PROTOCOL_VERSION, 60, 'CONNECT_SUPPORTS_FEATURE',
@@ -39502,7 +39502,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='client',
+        is_event=False, generate='client', list_bound=None,
     ),
     61: Procedure(
         PROGRAM, PROTOCOL_VERSION, 61, 'DOMAIN_MIGRATE_PREPARE',
@@ -39510,7 +39510,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     62: Procedure(
         PROGRAM, PROTOCOL_VERSION, 62, 'DOMAIN_MIGRATE_PERFORM',
@@ -39518,7 +39518,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     63: Procedure(
         PROGRAM, PROTOCOL_VERSION, 63, 'DOMAIN_MIGRATE_FINISH',
@@ -39526,7 +39526,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     64: Procedure(
         PROGRAM, PROTOCOL_VERSION, 64, 'DOMAIN_BLOCK_STATS',
@@ -39534,7 +39534,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     65: Procedure(
         PROGRAM, PROTOCOL_VERSION, 65, 'DOMAIN_INTERFACE_STATS',
@@ -39542,7 +39542,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     66: Procedure(
         PROGRAM, PROTOCOL_VERSION, 66, 'AUTH_LIST',
@@ -39550,7 +39550,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     67: Procedure(
         PROGRAM, PROTOCOL_VERSION, 67, 'AUTH_SASL_INIT',
@@ -39558,7 +39558,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     68: Procedure(
         PROGRAM, PROTOCOL_VERSION, 68, 'AUTH_SASL_START',
@@ -39566,7 +39566,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     69: Procedure(
         PROGRAM, PROTOCOL_VERSION, 69, 'AUTH_SASL_STEP',
@@ -39574,7 +39574,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     70: Procedure(
         PROGRAM, PROTOCOL_VERSION, 70, 'AUTH_POLKIT',
@@ -39582,7 +39582,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     71: Procedure(
         PROGRAM, PROTOCOL_VERSION, 71, 'CONNECT_NUM_OF_STORAGE_POOLS',
@@ -39590,7 +39590,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     72: Procedure(
         PROGRAM, PROTOCOL_VERSION, 72, 'CONNECT_LIST_STORAGE_POOLS',
@@ -39598,7 +39598,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_STORAGE_POOL_LIST_MAX'),
     ),
     73: Procedure(
         PROGRAM, PROTOCOL_VERSION, 73, 'CONNECT_NUM_OF_DEFINED_STORAGE_POOLS',
@@ -39606,7 +39606,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     74: Procedure(
         PROGRAM, PROTOCOL_VERSION, 74, 'CONNECT_LIST_DEFINED_STORAGE_POOLS',
@@ -39614,7 +39614,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_STORAGE_POOL_LIST_MAX'),
     ),
     75: Procedure(
         PROGRAM, PROTOCOL_VERSION, 75, 'CONNECT_FIND_STORAGE_POOL_SOURCES',
@@ -39622,7 +39622,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:detect_storage_pools',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     76: Procedure(
         PROGRAM, PROTOCOL_VERSION, 76, 'STORAGE_POOL_CREATE_XML',
@@ -39630,7 +39630,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_pool:start', 'storage_pool:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     77: Procedure(
         PROGRAM, PROTOCOL_VERSION, 77, 'STORAGE_POOL_DEFINE_XML',
@@ -39638,7 +39638,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:write', 'storage_pool:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     78: Procedure(
         PROGRAM, PROTOCOL_VERSION, 78, 'STORAGE_POOL_CREATE',
@@ -39646,7 +39646,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_pool:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     79: Procedure(
         PROGRAM, PROTOCOL_VERSION, 79, 'STORAGE_POOL_BUILD',
@@ -39654,7 +39654,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_pool:format',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     80: Procedure(
         PROGRAM, PROTOCOL_VERSION, 80, 'STORAGE_POOL_DESTROY',
@@ -39662,7 +39662,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     81: Procedure(
         PROGRAM, PROTOCOL_VERSION, 81, 'STORAGE_POOL_DELETE',
@@ -39670,7 +39670,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_pool:format',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     82: Procedure(
         PROGRAM, PROTOCOL_VERSION, 82, 'STORAGE_POOL_UNDEFINE',
@@ -39678,7 +39678,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     83: Procedure(
         PROGRAM, PROTOCOL_VERSION, 83, 'STORAGE_POOL_REFRESH',
@@ -39686,7 +39686,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_pool:refresh',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     84: Procedure(
         PROGRAM, PROTOCOL_VERSION, 84, 'STORAGE_POOL_LOOKUP_BY_NAME',
@@ -39694,7 +39694,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     85: Procedure(
         PROGRAM, PROTOCOL_VERSION, 85, 'STORAGE_POOL_LOOKUP_BY_UUID',
@@ -39702,7 +39702,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     86: Procedure(
         PROGRAM, PROTOCOL_VERSION, 86, 'STORAGE_POOL_LOOKUP_BY_VOLUME',
@@ -39710,7 +39710,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     87: Procedure(
         PROGRAM, PROTOCOL_VERSION, 87, 'STORAGE_POOL_GET_INFO',
@@ -39718,7 +39718,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     88: Procedure(
         PROGRAM, PROTOCOL_VERSION, 88, 'STORAGE_POOL_GET_XML_DESC',
@@ -39726,7 +39726,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     89: Procedure(
         PROGRAM, PROTOCOL_VERSION, 89, 'STORAGE_POOL_GET_AUTOSTART',
@@ -39734,7 +39734,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     90: Procedure(
         PROGRAM, PROTOCOL_VERSION, 90, 'STORAGE_POOL_SET_AUTOSTART',
@@ -39742,7 +39742,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     91: Procedure(
         PROGRAM, PROTOCOL_VERSION, 91, 'STORAGE_POOL_NUM_OF_VOLUMES',
@@ -39750,7 +39750,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:search_storage_vols',), aclfilter=('storage_vol:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     92: Procedure(
         PROGRAM, PROTOCOL_VERSION, 92, 'STORAGE_POOL_LIST_VOLUMES',
@@ -39758,7 +39758,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:search_storage_vols',), aclfilter=('storage_vol:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_STORAGE_VOL_LIST_MAX'),
     ),
     93: Procedure(
         PROGRAM, PROTOCOL_VERSION, 93, 'STORAGE_VOL_CREATE_XML',
@@ -39766,7 +39766,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_vol:create',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     94: Procedure(
         PROGRAM, PROTOCOL_VERSION, 94, 'STORAGE_VOL_DELETE',
@@ -39774,7 +39774,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_vol:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     95: Procedure(
         PROGRAM, PROTOCOL_VERSION, 95, 'STORAGE_VOL_LOOKUP_BY_NAME',
@@ -39782,7 +39782,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_vol:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     96: Procedure(
         PROGRAM, PROTOCOL_VERSION, 96, 'STORAGE_VOL_LOOKUP_BY_KEY',
@@ -39790,7 +39790,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_vol:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     97: Procedure(
         PROGRAM, PROTOCOL_VERSION, 97, 'STORAGE_VOL_LOOKUP_BY_PATH',
@@ -39798,7 +39798,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_vol:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     98: Procedure(
         PROGRAM, PROTOCOL_VERSION, 98, 'STORAGE_VOL_GET_INFO',
@@ -39806,7 +39806,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_vol:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     99: Procedure(
         PROGRAM, PROTOCOL_VERSION, 99, 'STORAGE_VOL_GET_XML_DESC',
@@ -39814,7 +39814,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_vol:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     100: Procedure(
         PROGRAM, PROTOCOL_VERSION, 100, 'STORAGE_VOL_GET_PATH',
@@ -39822,7 +39822,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_vol:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     101: Procedure(
         PROGRAM, PROTOCOL_VERSION, 101, 'NODE_GET_CELLS_FREE_MEMORY',
@@ -39830,7 +39830,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=('maxcells', 1024, 'REMOTE_NODE_MAX_CELLS'),
     ),
     102: Procedure(
         PROGRAM, PROTOCOL_VERSION, 102, 'NODE_GET_FREE_MEMORY',
@@ -39838,7 +39838,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     103: Procedure(
         PROGRAM, PROTOCOL_VERSION, 103, 'DOMAIN_BLOCK_PEEK',
@@ -39846,7 +39846,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:block_read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     104: Procedure(
         PROGRAM, PROTOCOL_VERSION, 104, 'DOMAIN_MEMORY_PEEK',
@@ -39854,7 +39854,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:mem_read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     105: Procedure(
         PROGRAM, PROTOCOL_VERSION, 105, 'CONNECT_DOMAIN_EVENT_REGISTER',
@@ -39862,7 +39862,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     106: Procedure(
         PROGRAM, PROTOCOL_VERSION, 106, 'CONNECT_DOMAIN_EVENT_DEREGISTER',
@@ -39870,7 +39870,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     107: Procedure(
         PROGRAM, PROTOCOL_VERSION, 107, 'DOMAIN_EVENT_LIFECYCLE',
@@ -39878,7 +39878,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     108: Procedure(
         PROGRAM, PROTOCOL_VERSION, 108, 'DOMAIN_MIGRATE_PREPARE2',
@@ -39886,7 +39886,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     109: Procedure(
         PROGRAM, PROTOCOL_VERSION, 109, 'DOMAIN_MIGRATE_FINISH2',
@@ -39894,7 +39894,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     110: Procedure(
         PROGRAM, PROTOCOL_VERSION, 110, 'CONNECT_GET_URI',
@@ -39902,7 +39902,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     111: Procedure(
         PROGRAM, PROTOCOL_VERSION, 111, 'NODE_NUM_OF_DEVICES',
@@ -39910,7 +39910,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_node_devices',), aclfilter=('node_device:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     112: Procedure(
         PROGRAM, PROTOCOL_VERSION, 112, 'NODE_LIST_DEVICES',
@@ -39918,7 +39918,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_node_devices',), aclfilter=('node_device:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 65536, 'REMOTE_NODE_DEVICE_LIST_MAX'),
     ),
     113: Procedure(
         PROGRAM, PROTOCOL_VERSION, 113, 'NODE_DEVICE_LOOKUP_BY_NAME',
@@ -39926,7 +39926,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     114: Procedure(
         PROGRAM, PROTOCOL_VERSION, 114, 'NODE_DEVICE_GET_XML_DESC',
@@ -39934,7 +39934,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     115: Procedure(
         PROGRAM, PROTOCOL_VERSION, 115, 'NODE_DEVICE_GET_PARENT',
@@ -39942,7 +39942,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='client',
+        is_event=False, generate='client', list_bound=None,
     ),
     116: Procedure(
         PROGRAM, PROTOCOL_VERSION, 116, 'NODE_DEVICE_NUM_OF_CAPS',
@@ -39950,7 +39950,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     117: Procedure(
         PROGRAM, PROTOCOL_VERSION, 117, 'NODE_DEVICE_LIST_CAPS',
@@ -39958,7 +39958,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 65536, 'REMOTE_NODE_DEVICE_CAPS_LIST_MAX'),
     ),
     118: Procedure(
         PROGRAM, PROTOCOL_VERSION, 118, 'NODE_DEVICE_DETTACH',
@@ -39966,7 +39966,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('node_device:detach',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     119: Procedure(
         PROGRAM, PROTOCOL_VERSION, 119, 'NODE_DEVICE_RE_ATTACH',
@@ -39974,7 +39974,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('node_device:detach',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     120: Procedure(
         PROGRAM, PROTOCOL_VERSION, 120, 'NODE_DEVICE_RESET',
@@ -39982,7 +39982,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('node_device:detach',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     121: Procedure(
         PROGRAM, PROTOCOL_VERSION, 121, 'DOMAIN_GET_SECURITY_LABEL',
@@ -39990,7 +39990,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     122: Procedure(
         PROGRAM, PROTOCOL_VERSION, 122, 'NODE_GET_SECURITY_MODEL',
@@ -39998,7 +39998,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     123: Procedure(
         PROGRAM, PROTOCOL_VERSION, 123, 'NODE_DEVICE_CREATE_XML',
@@ -40006,7 +40006,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('node_device:write', 'node_device:start'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     124: Procedure(
         PROGRAM, PROTOCOL_VERSION, 124, 'NODE_DEVICE_DESTROY',
@@ -40014,7 +40014,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     125: Procedure(
         PROGRAM, PROTOCOL_VERSION, 125, 'STORAGE_VOL_CREATE_XML_FROM',
@@ -40022,7 +40022,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_vol:create',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     126: Procedure(
         PROGRAM, PROTOCOL_VERSION, 126, 'CONNECT_NUM_OF_INTERFACES',
@@ -40030,7 +40030,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_interfaces',), aclfilter=('interface:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     127: Procedure(
         PROGRAM, PROTOCOL_VERSION, 127, 'CONNECT_LIST_INTERFACES',
@@ -40038,7 +40038,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_interfaces',), aclfilter=('interface:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_INTERFACE_LIST_MAX'),
     ),
     128: Procedure(
         PROGRAM, PROTOCOL_VERSION, 128, 'INTERFACE_LOOKUP_BY_NAME',
@@ -40046,7 +40046,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('interface:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     129: Procedure(
         PROGRAM, PROTOCOL_VERSION, 129, 'INTERFACE_LOOKUP_BY_MAC_STRING',
@@ -40054,7 +40054,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('interface:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     130: Procedure(
         PROGRAM, PROTOCOL_VERSION, 130, 'INTERFACE_GET_XML_DESC',
@@ -40062,7 +40062,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('interface:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     131: Procedure(
         PROGRAM, PROTOCOL_VERSION, 131, 'INTERFACE_DEFINE_XML',
@@ -40070,7 +40070,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('interface:write', 'interface:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     132: Procedure(
         PROGRAM, PROTOCOL_VERSION, 132, 'INTERFACE_UNDEFINE',
@@ -40078,7 +40078,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('interface:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     133: Procedure(
         PROGRAM, PROTOCOL_VERSION, 133, 'INTERFACE_CREATE',
@@ -40086,7 +40086,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('interface:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     134: Procedure(
         PROGRAM, PROTOCOL_VERSION, 134, 'INTERFACE_DESTROY',
@@ -40094,7 +40094,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('interface:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     135: Procedure(
         PROGRAM, PROTOCOL_VERSION, 135, 'CONNECT_DOMAIN_XML_FROM_NATIVE',
@@ -40102,7 +40102,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     136: Procedure(
         PROGRAM, PROTOCOL_VERSION, 136, 'CONNECT_DOMAIN_XML_TO_NATIVE',
@@ -40110,7 +40110,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     137: Procedure(
         PROGRAM, PROTOCOL_VERSION, 137, 'CONNECT_NUM_OF_DEFINED_INTERFACES',
@@ -40118,7 +40118,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_interfaces',), aclfilter=('interface:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     138: Procedure(
         PROGRAM, PROTOCOL_VERSION, 138, 'CONNECT_LIST_DEFINED_INTERFACES',
@@ -40126,7 +40126,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_interfaces',), aclfilter=('interface:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_INTERFACE_LIST_MAX'),
     ),
     139: Procedure(
         PROGRAM, PROTOCOL_VERSION, 139, 'CONNECT_NUM_OF_SECRETS',
@@ -40134,7 +40134,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_secrets',), aclfilter=('secret:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     140: Procedure(
         PROGRAM, PROTOCOL_VERSION, 140, 'CONNECT_LIST_SECRETS',
@@ -40142,7 +40142,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_secrets',), aclfilter=('secret:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxuuids', 16384, 'REMOTE_SECRET_LIST_MAX'),
     ),
     141: Procedure(
         PROGRAM, PROTOCOL_VERSION, 141, 'SECRET_LOOKUP_BY_UUID',
@@ -40150,7 +40150,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('secret:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     142: Procedure(
         PROGRAM, PROTOCOL_VERSION, 142, 'SECRET_DEFINE_XML',
@@ -40158,7 +40158,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('secret:write', 'secret:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     143: Procedure(
         PROGRAM, PROTOCOL_VERSION, 143, 'SECRET_GET_XML_DESC',
@@ -40166,7 +40166,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('secret:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     144: Procedure(
         PROGRAM, PROTOCOL_VERSION, 144, 'SECRET_SET_VALUE',
@@ -40174,7 +40174,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('secret:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     145: Procedure(
         PROGRAM, PROTOCOL_VERSION, 145, 'SECRET_GET_VALUE',
@@ -40182,7 +40182,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('secret:read_secure',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     146: Procedure(
         PROGRAM, PROTOCOL_VERSION, 146, 'SECRET_UNDEFINE',
@@ -40190,7 +40190,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('secret:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     147: Procedure(
         PROGRAM, PROTOCOL_VERSION, 147, 'SECRET_LOOKUP_BY_USAGE',
@@ -40198,7 +40198,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('secret:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     148: Procedure(
         PROGRAM, PROTOCOL_VERSION, 148, 'DOMAIN_MIGRATE_PREPARE_TUNNEL',
@@ -40206,7 +40206,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream='write', stream_param=1, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     149: Procedure(
         PROGRAM, PROTOCOL_VERSION, 149, 'CONNECT_IS_SECURE',
@@ -40214,7 +40214,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     150: Procedure(
         PROGRAM, PROTOCOL_VERSION, 150, 'DOMAIN_IS_ACTIVE',
@@ -40222,7 +40222,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     151: Procedure(
         PROGRAM, PROTOCOL_VERSION, 151, 'DOMAIN_IS_PERSISTENT',
@@ -40230,7 +40230,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     152: Procedure(
         PROGRAM, PROTOCOL_VERSION, 152, 'NETWORK_IS_ACTIVE',
@@ -40238,7 +40238,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     153: Procedure(
         PROGRAM, PROTOCOL_VERSION, 153, 'NETWORK_IS_PERSISTENT',
@@ -40246,7 +40246,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     154: Procedure(
         PROGRAM, PROTOCOL_VERSION, 154, 'STORAGE_POOL_IS_ACTIVE',
@@ -40254,7 +40254,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     155: Procedure(
         PROGRAM, PROTOCOL_VERSION, 155, 'STORAGE_POOL_IS_PERSISTENT',
@@ -40262,7 +40262,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     156: Procedure(
         PROGRAM, PROTOCOL_VERSION, 156, 'INTERFACE_IS_ACTIVE',
@@ -40270,7 +40270,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('interface:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     157: Procedure(
         PROGRAM, PROTOCOL_VERSION, 157, 'CONNECT_GET_LIB_VERSION',
@@ -40278,7 +40278,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     158: Procedure(
         PROGRAM, PROTOCOL_VERSION, 158, 'CONNECT_COMPARE_CPU',
@@ -40286,7 +40286,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     159: Procedure(
         PROGRAM, PROTOCOL_VERSION, 159, 'DOMAIN_MEMORY_STATS',
@@ -40294,7 +40294,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     160: Procedure(
         PROGRAM, PROTOCOL_VERSION, 160, 'DOMAIN_ATTACH_DEVICE_FLAGS',
@@ -40302,7 +40302,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     161: Procedure(
         PROGRAM, PROTOCOL_VERSION, 161, 'DOMAIN_DETACH_DEVICE_FLAGS',
@@ -40310,7 +40310,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     162: Procedure(
         PROGRAM, PROTOCOL_VERSION, 162, 'CONNECT_BASELINE_CPU',
@@ -40318,7 +40318,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     163: Procedure(
         PROGRAM, PROTOCOL_VERSION, 163, 'DOMAIN_GET_JOB_INFO',
@@ -40326,7 +40326,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     164: Procedure(
         PROGRAM, PROTOCOL_VERSION, 164, 'DOMAIN_ABORT_JOB',
@@ -40334,7 +40334,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     165: Procedure(
         PROGRAM, PROTOCOL_VERSION, 165, 'STORAGE_VOL_WIPE',
@@ -40342,7 +40342,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_vol:format',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     166: Procedure(
         PROGRAM, PROTOCOL_VERSION, 166, 'DOMAIN_MIGRATE_SET_MAX_DOWNTIME',
@@ -40350,7 +40350,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     167: Procedure(
         PROGRAM, PROTOCOL_VERSION, 167, 'CONNECT_DOMAIN_EVENT_REGISTER_ANY',
@@ -40358,7 +40358,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     168: Procedure(
         PROGRAM, PROTOCOL_VERSION, 168, 'CONNECT_DOMAIN_EVENT_DEREGISTER_ANY',
@@ -40366,7 +40366,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     169: Procedure(
         PROGRAM, PROTOCOL_VERSION, 169, 'DOMAIN_EVENT_REBOOT',
@@ -40374,7 +40374,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     170: Procedure(
         PROGRAM, PROTOCOL_VERSION, 170, 'DOMAIN_EVENT_RTC_CHANGE',
@@ -40382,7 +40382,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     171: Procedure(
         PROGRAM, PROTOCOL_VERSION, 171, 'DOMAIN_EVENT_WATCHDOG',
@@ -40390,7 +40390,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     172: Procedure(
         PROGRAM, PROTOCOL_VERSION, 172, 'DOMAIN_EVENT_IO_ERROR',
@@ -40398,7 +40398,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     173: Procedure(
         PROGRAM, PROTOCOL_VERSION, 173, 'DOMAIN_EVENT_GRAPHICS',
@@ -40406,7 +40406,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     174: Procedure(
         PROGRAM, PROTOCOL_VERSION, 174, 'DOMAIN_UPDATE_DEVICE_FLAGS',
@@ -40414,7 +40414,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     175: Procedure(
         PROGRAM, PROTOCOL_VERSION, 175, 'NWFILTER_LOOKUP_BY_NAME',
@@ -40422,7 +40422,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('nwfilter:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     176: Procedure(
         PROGRAM, PROTOCOL_VERSION, 176, 'NWFILTER_LOOKUP_BY_UUID',
@@ -40430,7 +40430,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('nwfilter:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     177: Procedure(
         PROGRAM, PROTOCOL_VERSION, 177, 'NWFILTER_GET_XML_DESC',
@@ -40438,7 +40438,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('nwfilter:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     178: Procedure(
         PROGRAM, PROTOCOL_VERSION, 178, 'CONNECT_NUM_OF_NWFILTERS',
@@ -40446,7 +40446,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_nwfilters',), aclfilter=('nwfilter:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     179: Procedure(
         PROGRAM, PROTOCOL_VERSION, 179, 'CONNECT_LIST_NWFILTERS',
@@ -40454,7 +40454,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_nwfilters',), aclfilter=('nwfilter:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_NWFILTER_LIST_MAX'),
     ),
     180: Procedure(
         PROGRAM, PROTOCOL_VERSION, 180, 'NWFILTER_DEFINE_XML',
@@ -40462,7 +40462,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('nwfilter:write', 'nwfilter:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     181: Procedure(
         PROGRAM, PROTOCOL_VERSION, 181, 'NWFILTER_UNDEFINE',
@@ -40470,7 +40470,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('nwfilter:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     182: Procedure(
         PROGRAM, PROTOCOL_VERSION, 182, 'DOMAIN_MANAGED_SAVE',
@@ -40478,7 +40478,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:hibernate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     183: Procedure(
         PROGRAM, PROTOCOL_VERSION, 183, 'DOMAIN_HAS_MANAGED_SAVE_IMAGE',
@@ -40486,7 +40486,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     184: Procedure(
         PROGRAM, PROTOCOL_VERSION, 184, 'DOMAIN_MANAGED_SAVE_REMOVE',
@@ -40494,7 +40494,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:hibernate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     185: Procedure(
         PROGRAM, PROTOCOL_VERSION, 185, 'DOMAIN_SNAPSHOT_CREATE_XML',
@@ -40502,7 +40502,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:snapshot', 'domain:fs_freeze:VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     186: Procedure(
         PROGRAM, PROTOCOL_VERSION, 186, 'DOMAIN_SNAPSHOT_GET_XML_DESC',
@@ -40510,7 +40510,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read', 'domain:read_secure:VIR_DOMAIN_SNAPSHOT_XML_SECURE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     187: Procedure(
         PROGRAM, PROTOCOL_VERSION, 187, 'DOMAIN_SNAPSHOT_NUM',
@@ -40518,7 +40518,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     188: Procedure(
         PROGRAM, PROTOCOL_VERSION, 188, 'DOMAIN_SNAPSHOT_LIST_NAMES',
@@ -40526,7 +40526,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_DOMAIN_SNAPSHOT_LIST_MAX'),
     ),
     189: Procedure(
         PROGRAM, PROTOCOL_VERSION, 189, 'DOMAIN_SNAPSHOT_LOOKUP_BY_NAME',
@@ -40534,7 +40534,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     190: Procedure(
         PROGRAM, PROTOCOL_VERSION, 190, 'DOMAIN_HAS_CURRENT_SNAPSHOT',
@@ -40542,7 +40542,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     191: Procedure(
         PROGRAM, PROTOCOL_VERSION, 191, 'DOMAIN_SNAPSHOT_CURRENT',
@@ -40550,7 +40550,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     192: Procedure(
         PROGRAM, PROTOCOL_VERSION, 192, 'DOMAIN_REVERT_TO_SNAPSHOT',
@@ -40558,7 +40558,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:snapshot',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     193: Procedure(
         PROGRAM, PROTOCOL_VERSION, 193, 'DOMAIN_SNAPSHOT_DELETE',
@@ -40566,7 +40566,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:snapshot',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     194: Procedure(
         PROGRAM, PROTOCOL_VERSION, 194, 'DOMAIN_GET_BLOCK_INFO',
@@ -40574,7 +40574,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     195: Procedure(
         PROGRAM, PROTOCOL_VERSION, 195, 'DOMAIN_EVENT_IO_ERROR_REASON',
@@ -40582,7 +40582,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     196: Procedure(
         PROGRAM, PROTOCOL_VERSION, 196, 'DOMAIN_CREATE_WITH_FLAGS',
@@ -40590,7 +40590,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     197: Procedure(
         PROGRAM, PROTOCOL_VERSION, 197, 'DOMAIN_SET_MEMORY_PARAMETERS',
@@ -40598,7 +40598,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     198: Procedure(
         PROGRAM, PROTOCOL_VERSION, 198, 'DOMAIN_GET_MEMORY_PARAMETERS',
@@ -40606,7 +40606,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     199: Procedure(
         PROGRAM, PROTOCOL_VERSION, 199, 'DOMAIN_SET_VCPUS_FLAGS',
@@ -40614,7 +40614,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG', 'domain:write:VIR_DOMAIN_VCPU_GUEST'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     200: Procedure(
         PROGRAM, PROTOCOL_VERSION, 200, 'DOMAIN_GET_VCPUS_FLAGS',
@@ -40622,7 +40622,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read', 'domain:write:VIR_DOMAIN_VCPU_GUEST'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     201: Procedure(
         PROGRAM, PROTOCOL_VERSION, 201, 'DOMAIN_OPEN_CONSOLE',
@@ -40630,7 +40630,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:open_device',), aclfilter=(),
         stream='read', stream_param=2, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     202: Procedure(
         PROGRAM, PROTOCOL_VERSION, 202, 'DOMAIN_IS_UPDATED',
@@ -40638,7 +40638,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     203: Procedure(
         PROGRAM, PROTOCOL_VERSION, 203, 'CONNECT_GET_SYSINFO',
@@ -40646,7 +40646,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     204: Procedure(
         PROGRAM, PROTOCOL_VERSION, 204, 'DOMAIN_SET_MEMORY_FLAGS',
@@ -40654,7 +40654,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     205: Procedure(
         PROGRAM, PROTOCOL_VERSION, 205, 'DOMAIN_SET_BLKIO_PARAMETERS',
@@ -40662,7 +40662,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     206: Procedure(
         PROGRAM, PROTOCOL_VERSION, 206, 'DOMAIN_GET_BLKIO_PARAMETERS',
@@ -40670,7 +40670,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     207: Procedure(
         PROGRAM, PROTOCOL_VERSION, 207, 'DOMAIN_MIGRATE_SET_MAX_SPEED',
@@ -40678,7 +40678,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     208: Procedure(
         PROGRAM, PROTOCOL_VERSION, 208, 'STORAGE_VOL_UPLOAD',
@@ -40686,7 +40686,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_vol:data_write',), aclfilter=(),
         stream='write', stream_param=1, sparse_flag='VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM',
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     209: Procedure(
         PROGRAM, PROTOCOL_VERSION, 209, 'STORAGE_VOL_DOWNLOAD',
@@ -40694,7 +40694,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_vol:data_read',), aclfilter=(),
         stream='read', stream_param=1, sparse_flag='VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM',
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     210: Procedure(
         PROGRAM, PROTOCOL_VERSION, 210, 'DOMAIN_INJECT_NMI',
@@ -40702,7 +40702,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:inject_nmi',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     211: Procedure(
         PROGRAM, PROTOCOL_VERSION, 211, 'DOMAIN_SCREENSHOT',
@@ -40710,7 +40710,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:screenshot',), aclfilter=(),
         stream='read', stream_param=1, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     212: Procedure(
         PROGRAM, PROTOCOL_VERSION, 212, 'DOMAIN_GET_STATE',
@@ -40718,7 +40718,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     213: Procedure(
         PROGRAM, PROTOCOL_VERSION, 213, 'DOMAIN_MIGRATE_BEGIN3',
@@ -40726,7 +40726,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     214: Procedure(
         PROGRAM, PROTOCOL_VERSION, 214, 'DOMAIN_MIGRATE_PREPARE3',
@@ -40734,7 +40734,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     215: Procedure(
         PROGRAM, PROTOCOL_VERSION, 215, 'DOMAIN_MIGRATE_PREPARE_TUNNEL3',
@@ -40742,7 +40742,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream='write', stream_param=1, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     216: Procedure(
         PROGRAM, PROTOCOL_VERSION, 216, 'DOMAIN_MIGRATE_PERFORM3',
@@ -40750,7 +40750,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     217: Procedure(
         PROGRAM, PROTOCOL_VERSION, 217, 'DOMAIN_MIGRATE_FINISH3',
@@ -40758,7 +40758,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     218: Procedure(
         PROGRAM, PROTOCOL_VERSION, 218, 'DOMAIN_MIGRATE_CONFIRM3',
@@ -40766,7 +40766,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     219: Procedure(
         PROGRAM, PROTOCOL_VERSION, 219, 'DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS',
@@ -40774,7 +40774,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     220: Procedure(
         PROGRAM, PROTOCOL_VERSION, 220, 'INTERFACE_CHANGE_BEGIN',
@@ -40782,7 +40782,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:interface_transaction',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     221: Procedure(
         PROGRAM, PROTOCOL_VERSION, 221, 'INTERFACE_CHANGE_COMMIT',
@@ -40790,7 +40790,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:interface_transaction',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     222: Procedure(
         PROGRAM, PROTOCOL_VERSION, 222, 'INTERFACE_CHANGE_ROLLBACK',
@@ -40798,7 +40798,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:interface_transaction',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     223: Procedure(
         PROGRAM, PROTOCOL_VERSION, 223, 'DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS',
@@ -40806,7 +40806,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='client',
+        is_event=False, generate='client', list_bound=None,
     ),
     224: Procedure(
         PROGRAM, PROTOCOL_VERSION, 224, 'DOMAIN_EVENT_CONTROL_ERROR',
@@ -40814,7 +40814,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='none',
+        is_event=True, generate='none', list_bound=None,
     ),
     225: Procedure(
         PROGRAM, PROTOCOL_VERSION, 225, 'DOMAIN_PIN_VCPU_FLAGS',
@@ -40822,7 +40822,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     226: Procedure(
         PROGRAM, PROTOCOL_VERSION, 226, 'DOMAIN_SEND_KEY',
@@ -40830,7 +40830,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:send_input',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     227: Procedure(
         PROGRAM, PROTOCOL_VERSION, 227, 'NODE_GET_CPU_STATS',
@@ -40838,7 +40838,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     228: Procedure(
         PROGRAM, PROTOCOL_VERSION, 228, 'NODE_GET_MEMORY_STATS',
@@ -40846,7 +40846,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     229: Procedure(
         PROGRAM, PROTOCOL_VERSION, 229, 'DOMAIN_GET_CONTROL_INFO',
@@ -40854,7 +40854,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     230: Procedure(
         PROGRAM, PROTOCOL_VERSION, 230, 'DOMAIN_GET_VCPU_PIN_INFO',
@@ -40862,7 +40862,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     231: Procedure(
         PROGRAM, PROTOCOL_VERSION, 231, 'DOMAIN_UNDEFINE_FLAGS',
@@ -40870,7 +40870,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     232: Procedure(
         PROGRAM, PROTOCOL_VERSION, 232, 'DOMAIN_SAVE_FLAGS',
@@ -40878,7 +40878,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:hibernate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     233: Procedure(
         PROGRAM, PROTOCOL_VERSION, 233, 'DOMAIN_RESTORE_FLAGS',
@@ -40886,7 +40886,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     234: Procedure(
         PROGRAM, PROTOCOL_VERSION, 234, 'DOMAIN_DESTROY_FLAGS',
@@ -40894,7 +40894,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     235: Procedure(
         PROGRAM, PROTOCOL_VERSION, 235, 'DOMAIN_SAVE_IMAGE_GET_XML_DESC',
@@ -40902,7 +40902,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     236: Procedure(
         PROGRAM, PROTOCOL_VERSION, 236, 'DOMAIN_SAVE_IMAGE_DEFINE_XML',
@@ -40910,7 +40910,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:write', 'domain:hibernate'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     237: Procedure(
         PROGRAM, PROTOCOL_VERSION, 237, 'DOMAIN_BLOCK_JOB_ABORT',
@@ -40918,7 +40918,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     238: Procedure(
         PROGRAM, PROTOCOL_VERSION, 238, 'DOMAIN_GET_BLOCK_JOB_INFO',
@@ -40926,7 +40926,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     239: Procedure(
         PROGRAM, PROTOCOL_VERSION, 239, 'DOMAIN_BLOCK_JOB_SET_SPEED',
@@ -40934,7 +40934,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     240: Procedure(
         PROGRAM, PROTOCOL_VERSION, 240, 'DOMAIN_BLOCK_PULL',
@@ -40942,7 +40942,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:block_write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     241: Procedure(
         PROGRAM, PROTOCOL_VERSION, 241, 'DOMAIN_EVENT_BLOCK_JOB',
@@ -40950,7 +40950,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='none',
+        is_event=True, generate='none', list_bound=None,
     ),
     242: Procedure(
         PROGRAM, PROTOCOL_VERSION, 242, 'DOMAIN_MIGRATE_GET_MAX_SPEED',
@@ -40958,7 +40958,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     243: Procedure(
         PROGRAM, PROTOCOL_VERSION, 243, 'DOMAIN_BLOCK_STATS_FLAGS',
@@ -40966,7 +40966,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     244: Procedure(
         PROGRAM, PROTOCOL_VERSION, 244, 'DOMAIN_SNAPSHOT_GET_PARENT',
@@ -40974,7 +40974,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     245: Procedure(
         PROGRAM, PROTOCOL_VERSION, 245, 'DOMAIN_RESET',
@@ -40982,7 +40982,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:reset',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     246: Procedure(
         PROGRAM, PROTOCOL_VERSION, 246, 'DOMAIN_SNAPSHOT_NUM_CHILDREN',
@@ -40990,7 +40990,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     247: Procedure(
         PROGRAM, PROTOCOL_VERSION, 247, 'DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES',
@@ -40998,7 +40998,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_DOMAIN_SNAPSHOT_LIST_MAX'),
     ),
     248: Procedure(
         PROGRAM, PROTOCOL_VERSION, 248, 'DOMAIN_EVENT_DISK_CHANGE',
@@ -41006,7 +41006,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='none',
+        is_event=True, generate='none', list_bound=None,
     ),
     249: Procedure(
         PROGRAM, PROTOCOL_VERSION, 249, 'DOMAIN_OPEN_GRAPHICS',
@@ -41014,7 +41014,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:open_graphics',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     250: Procedure(
         PROGRAM, PROTOCOL_VERSION, 250, 'NODE_SUSPEND_FOR_DURATION',
@@ -41022,7 +41022,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:pm_control',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     251: Procedure(
         PROGRAM, PROTOCOL_VERSION, 251, 'DOMAIN_BLOCK_RESIZE',
@@ -41030,7 +41030,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:block_write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     252: Procedure(
         PROGRAM, PROTOCOL_VERSION, 252, 'DOMAIN_SET_BLOCK_IO_TUNE',
@@ -41038,7 +41038,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     253: Procedure(
         PROGRAM, PROTOCOL_VERSION, 253, 'DOMAIN_GET_BLOCK_IO_TUNE',
@@ -41046,7 +41046,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     254: Procedure(
         PROGRAM, PROTOCOL_VERSION, 254, 'DOMAIN_SET_NUMA_PARAMETERS',
@@ -41054,7 +41054,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     255: Procedure(
         PROGRAM, PROTOCOL_VERSION, 255, 'DOMAIN_GET_NUMA_PARAMETERS',
@@ -41062,7 +41062,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     256: Procedure(
         PROGRAM, PROTOCOL_VERSION, 256, 'DOMAIN_SET_INTERFACE_PARAMETERS',
@@ -41070,7 +41070,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     257: Procedure(
         PROGRAM, PROTOCOL_VERSION, 257, 'DOMAIN_GET_INTERFACE_PARAMETERS',
@@ -41078,7 +41078,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     258: Procedure(
         PROGRAM, PROTOCOL_VERSION, 258, 'DOMAIN_SHUTDOWN_FLAGS',
@@ -41086,7 +41086,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:init_control', 'domain:write:VIR_DOMAIN_SHUTDOWN_GUEST_AGENT'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     259: Procedure(
         PROGRAM, PROTOCOL_VERSION, 259, 'STORAGE_VOL_WIPE_PATTERN',
@@ -41094,7 +41094,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_vol:format',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     260: Procedure(
         PROGRAM, PROTOCOL_VERSION, 260, 'STORAGE_VOL_RESIZE',
@@ -41102,7 +41102,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('storage_vol:resize',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     261: Procedure(
         PROGRAM, PROTOCOL_VERSION, 261, 'DOMAIN_PM_SUSPEND_FOR_DURATION',
@@ -41110,7 +41110,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:pm_control',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     262: Procedure(
         PROGRAM, PROTOCOL_VERSION, 262, 'DOMAIN_GET_CPU_STATS',
@@ -41118,7 +41118,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     263: Procedure(
         PROGRAM, PROTOCOL_VERSION, 263, 'DOMAIN_GET_DISK_ERRORS',
@@ -41126,7 +41126,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     264: Procedure(
         PROGRAM, PROTOCOL_VERSION, 264, 'DOMAIN_SET_METADATA',
@@ -41134,7 +41134,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     265: Procedure(
         PROGRAM, PROTOCOL_VERSION, 265, 'DOMAIN_GET_METADATA',
@@ -41142,7 +41142,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     266: Procedure(
         PROGRAM, PROTOCOL_VERSION, 266, 'DOMAIN_BLOCK_REBASE',
@@ -41150,7 +41150,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:block_write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     267: Procedure(
         PROGRAM, PROTOCOL_VERSION, 267, 'DOMAIN_PM_WAKEUP',
@@ -41158,7 +41158,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:pm_control',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     268: Procedure(
         PROGRAM, PROTOCOL_VERSION, 268, 'DOMAIN_EVENT_TRAY_CHANGE',
@@ -41166,7 +41166,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     269: Procedure(
         PROGRAM, PROTOCOL_VERSION, 269, 'DOMAIN_EVENT_PMWAKEUP',
@@ -41174,7 +41174,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     270: Procedure(
         PROGRAM, PROTOCOL_VERSION, 270, 'DOMAIN_EVENT_PMSUSPEND',
@@ -41182,7 +41182,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     271: Procedure(
         PROGRAM, PROTOCOL_VERSION, 271, 'DOMAIN_SNAPSHOT_IS_CURRENT',
@@ -41190,7 +41190,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     272: Procedure(
         PROGRAM, PROTOCOL_VERSION, 272, 'DOMAIN_SNAPSHOT_HAS_METADATA',
@@ -41198,7 +41198,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     273: Procedure(
         PROGRAM, PROTOCOL_VERSION, 273, 'CONNECT_LIST_ALL_DOMAINS',
@@ -41206,7 +41206,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     274: Procedure(
         PROGRAM, PROTOCOL_VERSION, 274, 'DOMAIN_LIST_ALL_SNAPSHOTS',
@@ -41214,7 +41214,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     275: Procedure(
         PROGRAM, PROTOCOL_VERSION, 275, 'DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN',
@@ -41222,7 +41222,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     276: Procedure(
         PROGRAM, PROTOCOL_VERSION, 276, 'DOMAIN_EVENT_BALLOON_CHANGE',
@@ -41230,7 +41230,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     277: Procedure(
         PROGRAM, PROTOCOL_VERSION, 277, 'DOMAIN_GET_HOSTNAME',
@@ -41238,7 +41238,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     278: Procedure(
         PROGRAM, PROTOCOL_VERSION, 278, 'DOMAIN_GET_SECURITY_LABEL_LIST',
@@ -41246,7 +41246,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     279: Procedure(
         PROGRAM, PROTOCOL_VERSION, 279, 'DOMAIN_PIN_EMULATOR',
@@ -41254,7 +41254,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     280: Procedure(
         PROGRAM, PROTOCOL_VERSION, 280, 'DOMAIN_GET_EMULATOR_PIN_INFO',
@@ -41262,7 +41262,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     281: Procedure(
         PROGRAM, PROTOCOL_VERSION, 281, 'CONNECT_LIST_ALL_STORAGE_POOLS',
@@ -41270,7 +41270,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     282: Procedure(
         PROGRAM, PROTOCOL_VERSION, 282, 'STORAGE_POOL_LIST_ALL_VOLUMES',
@@ -41278,7 +41278,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:search_storage_vols',), aclfilter=('storage_vol:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     283: Procedure(
         PROGRAM, PROTOCOL_VERSION, 283, 'CONNECT_LIST_ALL_NETWORKS',
@@ -41286,7 +41286,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     284: Procedure(
         PROGRAM, PROTOCOL_VERSION, 284, 'CONNECT_LIST_ALL_INTERFACES',
@@ -41294,7 +41294,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_interfaces',), aclfilter=('interface:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     285: Procedure(
         PROGRAM, PROTOCOL_VERSION, 285, 'CONNECT_LIST_ALL_NODE_DEVICES',
@@ -41302,7 +41302,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_node_devices',), aclfilter=('node_device:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     286: Procedure(
         PROGRAM, PROTOCOL_VERSION, 286, 'CONNECT_LIST_ALL_NWFILTERS',
@@ -41310,7 +41310,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_nwfilters',), aclfilter=('nwfilter:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     287: Procedure(
         PROGRAM, PROTOCOL_VERSION, 287, 'CONNECT_LIST_ALL_SECRETS',
@@ -41318,7 +41318,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_secrets',), aclfilter=('secret:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     288: Procedure(
         PROGRAM, PROTOCOL_VERSION, 288, 'NODE_SET_MEMORY_PARAMETERS',
@@ -41326,7 +41326,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     289: Procedure(
         PROGRAM, PROTOCOL_VERSION, 289, 'NODE_GET_MEMORY_PARAMETERS',
@@ -41334,7 +41334,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     290: Procedure(
         PROGRAM, PROTOCOL_VERSION, 290, 'DOMAIN_BLOCK_COMMIT',
@@ -41342,7 +41342,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:block_write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     291: Procedure(
         PROGRAM, PROTOCOL_VERSION, 291, 'NETWORK_UPDATE',
@@ -41350,7 +41350,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:write', 'network:save:!VIR_NETWORK_UPDATE_AFFECT_CONFIG|VIR_NETWORK_UPDATE_AFFECT_LIVE', 'network:save:VIR_NETWORK_UPDATE_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     292: Procedure(
         PROGRAM, PROTOCOL_VERSION, 292, 'DOMAIN_EVENT_PMSUSPEND_DISK',
@@ -41358,7 +41358,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     293: Procedure(
         PROGRAM, PROTOCOL_VERSION, 293, 'NODE_GET_CPU_MAP',
@@ -41366,7 +41366,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     294: Procedure(
         PROGRAM, PROTOCOL_VERSION, 294, 'DOMAIN_FSTRIM',
@@ -41374,7 +41374,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:fs_trim',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     295: Procedure(
         PROGRAM, PROTOCOL_VERSION, 295, 'DOMAIN_SEND_PROCESS_SIGNAL',
@@ -41382,7 +41382,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:send_signal',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     296: Procedure(
         PROGRAM, PROTOCOL_VERSION, 296, 'DOMAIN_OPEN_CHANNEL',
@@ -41390,7 +41390,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:open_device',), aclfilter=(),
         stream='read', stream_param=2, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     297: Procedure(
         PROGRAM, PROTOCOL_VERSION, 297, 'NODE_DEVICE_LOOKUP_SCSI_HOST_BY_WWN',
@@ -41398,7 +41398,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     298: Procedure(
         PROGRAM, PROTOCOL_VERSION, 298, 'DOMAIN_GET_JOB_STATS',
@@ -41406,7 +41406,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     299: Procedure(
         PROGRAM, PROTOCOL_VERSION, 299, 'DOMAIN_MIGRATE_GET_COMPRESSION_CACHE',
@@ -41414,7 +41414,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     300: Procedure(
         PROGRAM, PROTOCOL_VERSION, 300, 'DOMAIN_MIGRATE_SET_COMPRESSION_CACHE',
@@ -41422,7 +41422,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     301: Procedure(
         PROGRAM, PROTOCOL_VERSION, 301, 'NODE_DEVICE_DETACH_FLAGS',
@@ -41430,7 +41430,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('node_device:detach',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     302: Procedure(
         PROGRAM, PROTOCOL_VERSION, 302, 'DOMAIN_MIGRATE_BEGIN3_PARAMS',
@@ -41438,7 +41438,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     303: Procedure(
         PROGRAM, PROTOCOL_VERSION, 303, 'DOMAIN_MIGRATE_PREPARE3_PARAMS',
@@ -41446,7 +41446,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     304: Procedure(
         PROGRAM, PROTOCOL_VERSION, 304, 'DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS',
@@ -41454,7 +41454,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream='write', stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     305: Procedure(
         PROGRAM, PROTOCOL_VERSION, 305, 'DOMAIN_MIGRATE_PERFORM3_PARAMS',
@@ -41462,7 +41462,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     306: Procedure(
         PROGRAM, PROTOCOL_VERSION, 306, 'DOMAIN_MIGRATE_FINISH3_PARAMS',
@@ -41470,7 +41470,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     307: Procedure(
         PROGRAM, PROTOCOL_VERSION, 307, 'DOMAIN_MIGRATE_CONFIRM3_PARAMS',
@@ -41478,7 +41478,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     308: Procedure(
         PROGRAM, PROTOCOL_VERSION, 308, 'DOMAIN_SET_MEMORY_STATS_PERIOD',
@@ -41486,7 +41486,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     309: Procedure(
         PROGRAM, PROTOCOL_VERSION, 309, 'DOMAIN_CREATE_XML_WITH_FILES',
@@ -41494,7 +41494,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:start'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     310: Procedure(
         PROGRAM, PROTOCOL_VERSION, 310, 'DOMAIN_CREATE_WITH_FILES',
@@ -41502,7 +41502,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     311: Procedure(
         PROGRAM, PROTOCOL_VERSION, 311, 'DOMAIN_EVENT_DEVICE_REMOVED',
@@ -41510,7 +41510,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     312: Procedure(
         PROGRAM, PROTOCOL_VERSION, 312, 'CONNECT_GET_CPU_MODEL_NAMES',
@@ -41518,7 +41518,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     313: Procedure(
         PROGRAM, PROTOCOL_VERSION, 313, 'CONNECT_NETWORK_EVENT_REGISTER_ANY',
@@ -41526,7 +41526,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     314: Procedure(
         PROGRAM, PROTOCOL_VERSION, 314, 'CONNECT_NETWORK_EVENT_DEREGISTER_ANY',
@@ -41534,7 +41534,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     315: Procedure(
         PROGRAM, PROTOCOL_VERSION, 315, 'NETWORK_EVENT_LIFECYCLE',
@@ -41542,7 +41542,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     316: Procedure(
         PROGRAM, PROTOCOL_VERSION, 316, 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY',
@@ -41550,7 +41550,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     317: Procedure(
         PROGRAM, PROTOCOL_VERSION, 317, 'CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY',
@@ -41558,7 +41558,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     318: Procedure(
         PROGRAM, PROTOCOL_VERSION, 318, 'DOMAIN_EVENT_CALLBACK_LIFECYCLE',
@@ -41566,7 +41566,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     319: Procedure(
         PROGRAM, PROTOCOL_VERSION, 319, 'DOMAIN_EVENT_CALLBACK_REBOOT',
@@ -41574,7 +41574,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     320: Procedure(
         PROGRAM, PROTOCOL_VERSION, 320, 'DOMAIN_EVENT_CALLBACK_RTC_CHANGE',
@@ -41582,7 +41582,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     321: Procedure(
         PROGRAM, PROTOCOL_VERSION, 321, 'DOMAIN_EVENT_CALLBACK_WATCHDOG',
@@ -41590,7 +41590,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     322: Procedure(
         PROGRAM, PROTOCOL_VERSION, 322, 'DOMAIN_EVENT_CALLBACK_IO_ERROR',
@@ -41598,7 +41598,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     323: Procedure(
         PROGRAM, PROTOCOL_VERSION, 323, 'DOMAIN_EVENT_CALLBACK_GRAPHICS',
@@ -41606,7 +41606,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     324: Procedure(
         PROGRAM, PROTOCOL_VERSION, 324, 'DOMAIN_EVENT_CALLBACK_IO_ERROR_REASON',
@@ -41614,7 +41614,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     325: Procedure(
         PROGRAM, PROTOCOL_VERSION, 325, 'DOMAIN_EVENT_CALLBACK_CONTROL_ERROR',
@@ -41622,7 +41622,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     326: Procedure(
         PROGRAM, PROTOCOL_VERSION, 326, 'DOMAIN_EVENT_CALLBACK_BLOCK_JOB',
@@ -41630,7 +41630,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     327: Procedure(
         PROGRAM, PROTOCOL_VERSION, 327, 'DOMAIN_EVENT_CALLBACK_DISK_CHANGE',
@@ -41638,7 +41638,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     328: Procedure(
         PROGRAM, PROTOCOL_VERSION, 328, 'DOMAIN_EVENT_CALLBACK_TRAY_CHANGE',
@@ -41646,7 +41646,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     329: Procedure(
         PROGRAM, PROTOCOL_VERSION, 329, 'DOMAIN_EVENT_CALLBACK_PMWAKEUP',
@@ -41654,7 +41654,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     330: Procedure(
         PROGRAM, PROTOCOL_VERSION, 330, 'DOMAIN_EVENT_CALLBACK_PMSUSPEND',
@@ -41662,7 +41662,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     331: Procedure(
         PROGRAM, PROTOCOL_VERSION, 331, 'DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE',
@@ -41670,7 +41670,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     332: Procedure(
         PROGRAM, PROTOCOL_VERSION, 332, 'DOMAIN_EVENT_CALLBACK_PMSUSPEND_DISK',
@@ -41678,7 +41678,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     333: Procedure(
         PROGRAM, PROTOCOL_VERSION, 333, 'DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED',
@@ -41686,7 +41686,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     334: Procedure(
         PROGRAM, PROTOCOL_VERSION, 334, 'DOMAIN_CORE_DUMP_WITH_FORMAT',
@@ -41694,7 +41694,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:core_dump',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     335: Procedure(
         PROGRAM, PROTOCOL_VERSION, 335, 'DOMAIN_FSFREEZE',
@@ -41702,7 +41702,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:fs_freeze',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     336: Procedure(
         PROGRAM, PROTOCOL_VERSION, 336, 'DOMAIN_FSTHAW',
@@ -41710,7 +41710,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:fs_freeze',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     337: Procedure(
         PROGRAM, PROTOCOL_VERSION, 337, 'DOMAIN_GET_TIME',
@@ -41718,7 +41718,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     338: Procedure(
         PROGRAM, PROTOCOL_VERSION, 338, 'DOMAIN_SET_TIME',
@@ -41726,7 +41726,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:set_time',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     339: Procedure(
         PROGRAM, PROTOCOL_VERSION, 339, 'DOMAIN_EVENT_BLOCK_JOB_2',
@@ -41734,7 +41734,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='none',
+        is_event=True, generate='none', list_bound=None,
     ),
     340: Procedure(
         PROGRAM, PROTOCOL_VERSION, 340, 'NODE_GET_FREE_PAGES',
@@ -41742,7 +41742,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     341: Procedure(
         PROGRAM, PROTOCOL_VERSION, 341, 'NETWORK_GET_DHCP_LEASES',
@@ -41750,7 +41750,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     342: Procedure(
         PROGRAM, PROTOCOL_VERSION, 342, 'CONNECT_GET_DOMAIN_CAPABILITIES',
@@ -41758,7 +41758,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     343: Procedure(
         PROGRAM, PROTOCOL_VERSION, 343, 'DOMAIN_OPEN_GRAPHICS_FD',
@@ -41766,7 +41766,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:open_graphics',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     344: Procedure(
         PROGRAM, PROTOCOL_VERSION, 344, 'CONNECT_GET_ALL_DOMAIN_STATS',
@@ -41774,7 +41774,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:search_domains',), aclfilter=('domain:read',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     345: Procedure(
         PROGRAM, PROTOCOL_VERSION, 345, 'DOMAIN_BLOCK_COPY',
@@ -41782,7 +41782,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:block_write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     346: Procedure(
         PROGRAM, PROTOCOL_VERSION, 346, 'DOMAIN_EVENT_CALLBACK_TUNABLE',
@@ -41790,7 +41790,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     347: Procedure(
         PROGRAM, PROTOCOL_VERSION, 347, 'NODE_ALLOC_PAGES',
@@ -41798,7 +41798,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     348: Procedure(
         PROGRAM, PROTOCOL_VERSION, 348, 'DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE',
@@ -41806,7 +41806,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     349: Procedure(
         PROGRAM, PROTOCOL_VERSION, 349, 'DOMAIN_GET_FSINFO',
@@ -41814,7 +41814,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:fs_freeze',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     350: Procedure(
         PROGRAM, PROTOCOL_VERSION, 350, 'DOMAIN_DEFINE_XML_FLAGS',
@@ -41822,7 +41822,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:write', 'domain:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     351: Procedure(
         PROGRAM, PROTOCOL_VERSION, 351, 'DOMAIN_GET_IOTHREAD_INFO',
@@ -41830,7 +41830,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     352: Procedure(
         PROGRAM, PROTOCOL_VERSION, 352, 'DOMAIN_PIN_IOTHREAD',
@@ -41838,7 +41838,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     353: Procedure(
         PROGRAM, PROTOCOL_VERSION, 353, 'DOMAIN_INTERFACE_ADDRESSES',
@@ -41846,7 +41846,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read', 'domain:write::source:VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     354: Procedure(
         PROGRAM, PROTOCOL_VERSION, 354, 'DOMAIN_EVENT_CALLBACK_DEVICE_ADDED',
@@ -41854,7 +41854,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     355: Procedure(
         PROGRAM, PROTOCOL_VERSION, 355, 'DOMAIN_ADD_IOTHREAD',
@@ -41862,7 +41862,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     356: Procedure(
         PROGRAM, PROTOCOL_VERSION, 356, 'DOMAIN_DEL_IOTHREAD',
@@ -41870,7 +41870,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     357: Procedure(
         PROGRAM, PROTOCOL_VERSION, 357, 'DOMAIN_SET_USER_PASSWORD',
@@ -41878,7 +41878,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:set_password',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     358: Procedure(
         PROGRAM, PROTOCOL_VERSION, 358, 'DOMAIN_RENAME',
@@ -41886,7 +41886,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     359: Procedure(
         PROGRAM, PROTOCOL_VERSION, 359, 'DOMAIN_EVENT_CALLBACK_MIGRATION_ITERATION',
@@ -41894,7 +41894,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     360: Procedure(
         PROGRAM, PROTOCOL_VERSION, 360, 'CONNECT_REGISTER_CLOSE_CALLBACK',
@@ -41902,7 +41902,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     361: Procedure(
         PROGRAM, PROTOCOL_VERSION, 361, 'CONNECT_UNREGISTER_CLOSE_CALLBACK',
@@ -41910,7 +41910,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     362: Procedure(
         PROGRAM, PROTOCOL_VERSION, 362, 'CONNECT_EVENT_CONNECTION_CLOSED',
@@ -41918,7 +41918,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='none',
+        is_event=True, generate='none', list_bound=None,
     ),
     363: Procedure(
         PROGRAM, PROTOCOL_VERSION, 363, 'DOMAIN_EVENT_CALLBACK_JOB_COMPLETED',
@@ -41926,7 +41926,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     364: Procedure(
         PROGRAM, PROTOCOL_VERSION, 364, 'DOMAIN_MIGRATE_START_POST_COPY',
@@ -41934,7 +41934,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     365: Procedure(
         PROGRAM, PROTOCOL_VERSION, 365, 'DOMAIN_GET_PERF_EVENTS',
@@ -41942,7 +41942,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     366: Procedure(
         PROGRAM, PROTOCOL_VERSION, 366, 'DOMAIN_SET_PERF_EVENTS',
@@ -41950,7 +41950,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     367: Procedure(
         PROGRAM, PROTOCOL_VERSION, 367, 'DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED',
@@ -41958,7 +41958,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     368: Procedure(
         PROGRAM, PROTOCOL_VERSION, 368, 'CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY',
@@ -41966,7 +41966,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     369: Procedure(
         PROGRAM, PROTOCOL_VERSION, 369, 'CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY',
@@ -41974,7 +41974,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     370: Procedure(
         PROGRAM, PROTOCOL_VERSION, 370, 'STORAGE_POOL_EVENT_LIFECYCLE',
@@ -41982,7 +41982,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     371: Procedure(
         PROGRAM, PROTOCOL_VERSION, 371, 'DOMAIN_GET_GUEST_VCPUS',
@@ -41990,7 +41990,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     372: Procedure(
         PROGRAM, PROTOCOL_VERSION, 372, 'DOMAIN_SET_GUEST_VCPUS',
@@ -41998,7 +41998,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     373: Procedure(
         PROGRAM, PROTOCOL_VERSION, 373, 'STORAGE_POOL_EVENT_REFRESH',
@@ -42006,7 +42006,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     374: Procedure(
         PROGRAM, PROTOCOL_VERSION, 374, 'CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY',
@@ -42014,7 +42014,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_node_devices',), aclfilter=('node_device:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     375: Procedure(
         PROGRAM, PROTOCOL_VERSION, 375, 'CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY',
@@ -42022,7 +42022,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     376: Procedure(
         PROGRAM, PROTOCOL_VERSION, 376, 'NODE_DEVICE_EVENT_LIFECYCLE',
@@ -42030,7 +42030,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     377: Procedure(
         PROGRAM, PROTOCOL_VERSION, 377, 'NODE_DEVICE_EVENT_UPDATE',
@@ -42038,7 +42038,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     378: Procedure(
         PROGRAM, PROTOCOL_VERSION, 378, 'STORAGE_VOL_GET_INFO_FLAGS',
@@ -42046,7 +42046,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_vol:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='server',
+        is_event=False, generate='server', list_bound=None,
     ),
     379: Procedure(
         PROGRAM, PROTOCOL_VERSION, 379, 'DOMAIN_EVENT_CALLBACK_METADATA_CHANGE',
@@ -42054,7 +42054,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     380: Procedure(
         PROGRAM, PROTOCOL_VERSION, 380, 'CONNECT_SECRET_EVENT_REGISTER_ANY',
@@ -42062,7 +42062,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_secrets',), aclfilter=('secret:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     381: Procedure(
         PROGRAM, PROTOCOL_VERSION, 381, 'CONNECT_SECRET_EVENT_DEREGISTER_ANY',
@@ -42070,7 +42070,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     382: Procedure(
         PROGRAM, PROTOCOL_VERSION, 382, 'SECRET_EVENT_LIFECYCLE',
@@ -42078,7 +42078,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     383: Procedure(
         PROGRAM, PROTOCOL_VERSION, 383, 'SECRET_EVENT_VALUE_CHANGED',
@@ -42086,7 +42086,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     384: Procedure(
         PROGRAM, PROTOCOL_VERSION, 384, 'DOMAIN_SET_VCPU',
@@ -42094,7 +42094,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     385: Procedure(
         PROGRAM, PROTOCOL_VERSION, 385, 'DOMAIN_EVENT_BLOCK_THRESHOLD',
@@ -42102,7 +42102,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     386: Procedure(
         PROGRAM, PROTOCOL_VERSION, 386, 'DOMAIN_SET_BLOCK_THRESHOLD',
@@ -42110,7 +42110,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     387: Procedure(
         PROGRAM, PROTOCOL_VERSION, 387, 'DOMAIN_MIGRATE_GET_MAX_DOWNTIME',
@@ -42118,7 +42118,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     388: Procedure(
         PROGRAM, PROTOCOL_VERSION, 388, 'DOMAIN_MANAGED_SAVE_GET_XML_DESC',
@@ -42126,7 +42126,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read', 'domain:read_secure:VIR_DOMAIN_SAVE_IMAGE_XML_SECURE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     389: Procedure(
         PROGRAM, PROTOCOL_VERSION, 389, 'DOMAIN_MANAGED_SAVE_DEFINE_XML',
@@ -42134,7 +42134,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:hibernate'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     390: Procedure(
         PROGRAM, PROTOCOL_VERSION, 390, 'DOMAIN_SET_LIFECYCLE_ACTION',
@@ -42142,7 +42142,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     391: Procedure(
         PROGRAM, PROTOCOL_VERSION, 391, 'STORAGE_POOL_LOOKUP_BY_TARGET_PATH',
@@ -42150,7 +42150,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('storage_pool:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     392: Procedure(
         PROGRAM, PROTOCOL_VERSION, 392, 'DOMAIN_DETACH_DEVICE_ALIAS',
@@ -42158,7 +42158,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     393: Procedure(
         PROGRAM, PROTOCOL_VERSION, 393, 'CONNECT_COMPARE_HYPERVISOR_CPU',
@@ -42166,7 +42166,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     394: Procedure(
         PROGRAM, PROTOCOL_VERSION, 394, 'CONNECT_BASELINE_HYPERVISOR_CPU',
@@ -42174,7 +42174,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     395: Procedure(
         PROGRAM, PROTOCOL_VERSION, 395, 'NODE_GET_SEV_INFO',
@@ -42182,7 +42182,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     396: Procedure(
         PROGRAM, PROTOCOL_VERSION, 396, 'DOMAIN_GET_LAUNCH_SECURITY_INFO',
@@ -42190,7 +42190,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     397: Procedure(
         PROGRAM, PROTOCOL_VERSION, 397, 'NWFILTER_BINDING_LOOKUP_BY_PORT_DEV',
@@ -42198,7 +42198,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('nwfilter_binding:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     398: Procedure(
         PROGRAM, PROTOCOL_VERSION, 398, 'NWFILTER_BINDING_GET_XML_DESC',
@@ -42206,7 +42206,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('nwfilter_binding:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     399: Procedure(
         PROGRAM, PROTOCOL_VERSION, 399, 'NWFILTER_BINDING_CREATE_XML',
@@ -42214,7 +42214,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('nwfilter_binding:create',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     400: Procedure(
         PROGRAM, PROTOCOL_VERSION, 400, 'NWFILTER_BINDING_DELETE',
@@ -42222,7 +42222,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('nwfilter_binding:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     401: Procedure(
         PROGRAM, PROTOCOL_VERSION, 401, 'CONNECT_LIST_ALL_NWFILTER_BINDINGS',
@@ -42230,7 +42230,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('connect:search_nwfilter_bindings',), aclfilter=('nwfilter_binding:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     402: Procedure(
         PROGRAM, PROTOCOL_VERSION, 402, 'DOMAIN_SET_IOTHREAD_PARAMS',
@@ -42238,7 +42238,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     403: Procedure(
         PROGRAM, PROTOCOL_VERSION, 403, 'CONNECT_GET_STORAGE_POOL_CAPABILITIES',
@@ -42246,7 +42246,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     404: Procedure(
         PROGRAM, PROTOCOL_VERSION, 404, 'NETWORK_LIST_ALL_PORTS',
@@ -42254,7 +42254,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:search_ports',), aclfilter=('network_port:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     405: Procedure(
         PROGRAM, PROTOCOL_VERSION, 405, 'NETWORK_PORT_LOOKUP_BY_UUID',
@@ -42262,7 +42262,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network_port:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     406: Procedure(
         PROGRAM, PROTOCOL_VERSION, 406, 'NETWORK_PORT_CREATE_XML',
@@ -42270,7 +42270,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('network_port:create',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     407: Procedure(
         PROGRAM, PROTOCOL_VERSION, 407, 'NETWORK_PORT_GET_PARAMETERS',
@@ -42278,7 +42278,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('network_port:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     408: Procedure(
         PROGRAM, PROTOCOL_VERSION, 408, 'NETWORK_PORT_SET_PARAMETERS',
@@ -42286,7 +42286,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('network_port:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     409: Procedure(
         PROGRAM, PROTOCOL_VERSION, 409, 'NETWORK_PORT_GET_XML_DESC',
@@ -42294,7 +42294,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('network_port:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     410: Procedure(
         PROGRAM, PROTOCOL_VERSION, 410, 'NETWORK_PORT_DELETE',
@@ -42302,7 +42302,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('network_port:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     411: Procedure(
         PROGRAM, PROTOCOL_VERSION, 411, 'DOMAIN_CHECKPOINT_CREATE_XML',
@@ -42310,7 +42310,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:checkpoint', 'domain:fs_freeze:VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     412: Procedure(
         PROGRAM, PROTOCOL_VERSION, 412, 'DOMAIN_CHECKPOINT_GET_XML_DESC',
@@ -42318,7 +42318,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read', 'domain:read_secure:VIR_DOMAIN_CHECKPOINT_XML_SECURE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     413: Procedure(
         PROGRAM, PROTOCOL_VERSION, 413, 'DOMAIN_LIST_ALL_CHECKPOINTS',
@@ -42326,7 +42326,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     414: Procedure(
         PROGRAM, PROTOCOL_VERSION, 414, 'DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN',
@@ -42334,7 +42334,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     415: Procedure(
         PROGRAM, PROTOCOL_VERSION, 415, 'DOMAIN_CHECKPOINT_LOOKUP_BY_NAME',
@@ -42342,7 +42342,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     416: Procedure(
         PROGRAM, PROTOCOL_VERSION, 416, 'DOMAIN_CHECKPOINT_GET_PARENT',
@@ -42350,7 +42350,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     417: Procedure(
         PROGRAM, PROTOCOL_VERSION, 417, 'DOMAIN_CHECKPOINT_DELETE',
@@ -42358,7 +42358,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:checkpoint',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     418: Procedure(
         PROGRAM, PROTOCOL_VERSION, 418, 'DOMAIN_GET_GUEST_INFO',
@@ -42366,7 +42366,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     419: Procedure(
         PROGRAM, PROTOCOL_VERSION, 419, 'CONNECT_SET_IDENTITY',
@@ -42374,7 +42374,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='client',
+        is_event=False, generate='client', list_bound=None,
     ),
     420: Procedure(
         PROGRAM, PROTOCOL_VERSION, 420, 'DOMAIN_AGENT_SET_RESPONSE_TIMEOUT',
@@ -42382,7 +42382,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     421: Procedure(
         PROGRAM, PROTOCOL_VERSION, 421, 'DOMAIN_BACKUP_BEGIN',
@@ -42390,7 +42390,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:checkpoint', 'domain:block_write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     422: Procedure(
         PROGRAM, PROTOCOL_VERSION, 422, 'DOMAIN_BACKUP_GET_XML_DESC',
@@ -42398,7 +42398,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     423: Procedure(
         PROGRAM, PROTOCOL_VERSION, 423, 'DOMAIN_EVENT_MEMORY_FAILURE',
@@ -42406,7 +42406,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     424: Procedure(
         PROGRAM, PROTOCOL_VERSION, 424, 'DOMAIN_AUTHORIZED_SSH_KEYS_GET',
@@ -42414,7 +42414,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     425: Procedure(
         PROGRAM, PROTOCOL_VERSION, 425, 'DOMAIN_AUTHORIZED_SSH_KEYS_SET',
@@ -42422,7 +42422,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     426: Procedure(
         PROGRAM, PROTOCOL_VERSION, 426, 'DOMAIN_GET_MESSAGES',
@@ -42430,7 +42430,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
     427: Procedure(
         PROGRAM, PROTOCOL_VERSION, 427, 'DOMAIN_START_DIRTY_RATE_CALC',
@@ -42438,7 +42438,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     428: Procedure(
         PROGRAM, PROTOCOL_VERSION, 428, 'NODE_DEVICE_DEFINE_XML',
@@ -42446,7 +42446,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('node_device:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     429: Procedure(
         PROGRAM, PROTOCOL_VERSION, 429, 'NODE_DEVICE_UNDEFINE',
@@ -42454,7 +42454,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     430: Procedure(
         PROGRAM, PROTOCOL_VERSION, 430, 'NODE_DEVICE_CREATE',
@@ -42462,7 +42462,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     431: Procedure(
         PROGRAM, PROTOCOL_VERSION, 431, 'NWFILTER_DEFINE_XML_FLAGS',
@@ -42470,7 +42470,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('nwfilter:write', 'nwfilter:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     432: Procedure(
         PROGRAM, PROTOCOL_VERSION, 432, 'NETWORK_DEFINE_XML_FLAGS',
@@ -42478,7 +42478,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:write', 'network:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     433: Procedure(
         PROGRAM, PROTOCOL_VERSION, 433, 'NODE_DEVICE_GET_AUTOSTART',
@@ -42486,7 +42486,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     434: Procedure(
         PROGRAM, PROTOCOL_VERSION, 434, 'NODE_DEVICE_SET_AUTOSTART',
@@ -42494,7 +42494,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     435: Procedure(
         PROGRAM, PROTOCOL_VERSION, 435, 'NODE_DEVICE_IS_PERSISTENT',
@@ -42502,7 +42502,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     436: Procedure(
         PROGRAM, PROTOCOL_VERSION, 436, 'NODE_DEVICE_IS_ACTIVE',
@@ -42510,7 +42510,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     437: Procedure(
         PROGRAM, PROTOCOL_VERSION, 437, 'NETWORK_CREATE_XML_FLAGS',
@@ -42518,7 +42518,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=True,
         acl=('network:write', 'network:start'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     438: Procedure(
         PROGRAM, PROTOCOL_VERSION, 438, 'DOMAIN_EVENT_MEMORY_DEVICE_SIZE_CHANGE',
@@ -42526,7 +42526,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both',
+        is_event=True, generate='both', list_bound=None,
     ),
     439: Procedure(
         PROGRAM, PROTOCOL_VERSION, 439, 'DOMAIN_SET_LAUNCH_SECURITY_STATE',
@@ -42534,7 +42534,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     440: Procedure(
         PROGRAM, PROTOCOL_VERSION, 440, 'DOMAIN_SAVE_PARAMS',
@@ -42542,7 +42542,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:hibernate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     441: Procedure(
         PROGRAM, PROTOCOL_VERSION, 441, 'DOMAIN_RESTORE_PARAMS',
@@ -42550,7 +42550,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     442: Procedure(
         PROGRAM, PROTOCOL_VERSION, 442, 'DOMAIN_ABORT_JOB_FLAGS',
@@ -42558,7 +42558,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both',
+        is_event=False, generate='both', list_bound=None,
     ),
     443: Procedure(
         PROGRAM, PROTOCOL_VERSION, 443, 'DOMAIN_FD_ASSOCIATE',
@@ -42566,7 +42566,7 @@ PROCEDURES: dict[int, Procedure] = {
         high_priority=False,
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none',
+        is_event=False, generate='none', list_bound=None,
     ),
 }
 assert PROGRAM == 536903814 and PROTOCOL_VERSION == 1

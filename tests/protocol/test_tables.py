@@ -84,3 +84,27 @@ def test_generated_modules_need_only_the_standard_library() -> None:
                 continue
             for name in names:
                 assert name.split(".")[0] in sys.stdlib_module_names, f"{path.name} imports {name}"
+
+
+def test_list_bounds_follow_gendispatch_rules() -> None:
+    """Every generated list call carries its "max<name> > LIMIT" check; hand-written ones do not."""
+    from virtrio.protocol.generated import remote
+
+    procedures = remote.PROCEDURES
+    assert procedures[remote.REMOTE_PROC_CONNECT_LIST_NETWORKS].list_bound == (
+        "maxnames",
+        remote.REMOTE_NETWORK_LIST_MAX,
+        "REMOTE_NETWORK_LIST_MAX",
+    )
+    assert procedures[remote.REMOTE_PROC_CONNECT_LIST_SECRETS].list_bound == (
+        "maxuuids",
+        remote.REMOTE_SECRET_LIST_MAX,
+        "REMOTE_SECRET_LIST_MAX",
+    )
+    assert procedures[remote.REMOTE_PROC_NODE_GET_CELLS_FREE_MEMORY].list_bound[0] == "maxcells"
+    # written by hand in libvirt (generate: none), so checked by server/dispatch_checks.py instead
+    assert procedures[remote.REMOTE_PROC_DOMAIN_GET_VCPUS].list_bound is None
+    # the modern list calls check the driver's count after the call, not an argument
+    assert procedures[remote.REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS].list_bound is None
+    bounded = [p for p in procedures.values() if p.list_bound]
+    assert len(bounded) == 16 and all(p.generate in ("both", "server") for p in bounded)
