@@ -7,7 +7,7 @@ import time
 from virtrio.drivers.base import Event, StreamReply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import check_flags, internal_error, report
+from virtrio.rpc.errors import check_flags, internal_error, invalid_argument, report
 
 from . import tuning
 from .common import (
@@ -257,6 +257,17 @@ class DomainProcedures(TestProcedures):
                                      (_nonnull_domain(domain), args.type, args.uri)))  # fmt: skip
 
     def domain_get_metadata(self, args: remote.remote_domain_get_metadata_args):
+        # virDomainGetMetadata: a namespace URI for an element, none for the title or description
+        element = args.type == api.VIR_DOMAIN_METADATA_ELEMENT
+        if (
+            args.type
+            in (api.VIR_DOMAIN_METADATA_TITLE, api.VIR_DOMAIN_METADATA_DESCRIPTION, api.VIR_DOMAIN_METADATA_ELEMENT)
+            and (args.uri is None) == element
+        ):
+            rule = "must not be NULL" if element else "must be NULL"
+            raise invalid_argument(
+                api.VIR_FROM_DOMAIN, f"uri in virDomainGetMetadata {rule}", "virDomainGetMetadata", "uri"
+            )
         check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
                     "testDomainGetMetadata")  # fmt: skip
         domain, _ = self._one_of_definitions(self._domain(args.dom), args.flags)

@@ -1,0 +1,72 @@
+"""Calls encoded as foreign XDR encoders encode them, answered as libvirtd answers them.
+
+glibc's xdr_pointer reads an optional field's flag with xdr_bool, so any non-zero word
+means "present". A client whose encoder writes 2, 0x01000000 or 0xFFFFFFFF there must be
+served exactly as libvirtd serves it: each call goes to both daemons over the raw protocol.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+from virtrio.protocol.generated import remote
+
+from .side_by_side import ask
+
+FLAGS = (1, 2, 0x01000000, 0xFFFFFFFF)
+TEST_DOMAIN = remote.CODECS["remote_nonnull_domain"].encode(
+    remote.remote_nonnull_domain("test", bytes.fromhex("6695eb01f6a4830479aa97f2502e193f"), 1)
+)
+
+
+def u32(value: int) -> bytes:
+    return struct.pack(">I", value)
+
+
+def string(text: str) -> bytes:
+    return remote.CODECS["remote_nonnull_string"].encode(text)
+
+
+# (name, procedure, bytes before the optional field, the field's value, bytes after it)
+CALLS = [
+    ("node devices of a capability", remote.REMOTE_PROC_NODE_NUM_OF_DEVICES, b"", string("scsi_host"), u32(0)),
+    ("absent metadata by namespace", remote.REMOTE_PROC_DOMAIN_GET_METADATA, TEST_DOMAIN + u32(2),
+     string("http://example.org/ns"), u32(0)),
+    ("metadata description", remote.REMOTE_PROC_DOMAIN_GET_METADATA, TEST_DOMAIN + u32(0), string("unused"), u32(0)),
+    ("event callback for one domain", remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, u32(0),
+     TEST_DOMAIN, b""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("flag", FLAGS, ids=hex)
+def test_connect_open_with_a_non_canonical_name_flag(both: dict, flag: int) -> None:
+    open_call = (remote.REMOTE_PROC_CONNECT_OPEN, u32(flag) + string("test:///default") + u32(0))
+    uri_call = (remote.REMOTE_PROC_CONNECT_GET_URI, b"")
+    answers = {name: ask(daemon.rw, [open_call, uri_call], uri=None) for name, daemon in both.items()}
+    assert answers["virtrio"] == answers["libvirtd"]
+    opened, uri = answers["virtrio"]
+    assert opened == ("ok", b"")
+    assert remote.CODECS["remote_connect_get_uri_ret"].decode(uri[1]).uri == "test:///default"
+
+
+@pytest.mark.parametrize("flag", FLAGS, ids=hex)
+@pytest.mark.parametrize(("name", "procedure", "before", "value", "after"), CALLS, ids=[c[0] for c in CALLS])
+def test_optional_fields_with_any_non_zero_flag(
+    both: dict, flag: int, name: str, procedure: int, before: bytes, value: bytes, after: bytes
+) -> None:
+    call = [(procedure, before + u32(flag) + value + after)]
+    ours = ask(both["virtrio"].rw, call)
+    assert ours == ask(both["libvirtd"].rw, call), name
+    # and it is the answer to the canonical encoding: the field was read as present
+    assert ours == ask(both["virtrio"].rw, [(procedure, before + u32(1) + value + after)])
+
+
+def test_a_string_ends_at_its_first_nul(both: dict) -> None:
+    """Lookups by a name with a NUL inside find what libvirtd finds: the name before the NUL."""
+    calls = [(remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, u32(8) + b"test\0xyz"),
+             (remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, u32(5) + b"tes\0t\0\0\0")]  # fmt: skip
+    ours = ask(both["virtrio"].rw, calls)
+    assert ours == ask(both["libvirtd"].rw, calls)
+    assert ours[0][0] == "ok" and ours[1][0] == "error"
