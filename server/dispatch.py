@@ -66,6 +66,37 @@ NO_AUTH_NEEDED = {
 }
 
 
+# Procedures whose hand-written dispatcher answers a failed API call with a reply, not an
+# error: remoteDispatchDomainGetSecurityLabelList sends ret = -1 and no labels (the error
+# is dropped), so libvirtd's clients see "OK, -1" even from drivers without the call.
+FAILURE_REPLIES: dict[int, Callable[[], Any]] = {
+    remote.REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST: lambda: remote.remote_domain_get_security_label_list_ret([], -1),
+}
+
+
+def failure_as_reply(method: Callable[..., Any] | None, is_async: bool, reply: Callable[[], Any]):
+    """method, with any libvirt error it raises (or its absence) turned into reply()."""
+    if method is None:
+        return lambda *arguments: reply()
+    if is_async:
+
+        async def guarded_async(*arguments: Any) -> Any:
+            try:
+                return await method(*arguments)
+            except LibvirtError:
+                return reply()
+
+        return guarded_async
+
+    def guarded(*arguments: Any) -> Any:
+        try:
+            return method(*arguments)
+        except LibvirtError:
+            return reply()
+
+    return guarded
+
+
 def error_domain(name: str) -> int:
     return getattr(libvirt_api, name)
 
@@ -174,17 +205,25 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
     for check in found.checks:
         if check.refuses(args):
             raise report(check.code, libvirt_api.VIR_FROM_RPC, check.message)
+    failure_reply = FAILURE_REPLIES.get(header.proc) if program is REMOTE else None
+    arguments = () if found.decode is None else (args,)
+    if failure_reply is not None and (
+        getattr(conn, found.method, None) is None
+        or (session.read_only and found.read_only is not None and read_only_refuses(found.read_only, args))
+    ):
+        return ResolvedCall(header, found.procedure, failure_as_reply(None, False, failure_reply), arguments, False)
     if session.read_only and found.read_only is not None and read_only_refuses(found.read_only, args):
         raise read_only_denied(found.error_domain, found.api_name)
     method = getattr(conn, found.method, None)
     if method is None:
         raise no_support(found.error_domain, found.api_name)
-    arguments = () if found.decode is None else (args,)
     key = (type(conn), found.method)
     is_async = _METHOD_IS_ASYNC.get(key)
     if is_async is None:
         is_async = _METHOD_IS_ASYNC[key] = inspect.iscoroutinefunction(method)
     function: Callable[..., Any] = method
+    if failure_reply is not None:
+        function = failure_as_reply(method, is_async, failure_reply)
     for rule in session.daemon.fault_rules:
         if rule.matches(found.procedure.name, args):
             function, is_async = faults.wrap(rule, method, is_async), True

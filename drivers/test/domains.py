@@ -117,7 +117,7 @@ class DomainProcedures(TestProcedures):
 
     def domain_get_security_label(self, args: remote.remote_domain_get_security_label_args):
         if not self._domain(args.dom).active:  # only running domains carry a label
-            return remote.remote_domain_get_security_label_ret([], 0)
+            return remote.remote_domain_get_security_label_ret(_c_chars(""), 0)  # libvirtd sends its NUL
         return remote.remote_domain_get_security_label_ret(_c_chars("libvirt-test"), 1)
 
     def domain_get_xml_desc(self, args: remote.remote_domain_get_xml_desc_args):

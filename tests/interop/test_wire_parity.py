@@ -70,3 +70,26 @@ def test_a_string_ends_at_its_first_nul(both: dict) -> None:
     ours = ask(both["virtrio"].rw, calls)
     assert ours == ask(both["libvirtd"].rw, calls)
     assert ours[0][0] == "ok" and ours[1][0] == "error"
+
+
+def test_security_labels_byte_for_byte(both: dict) -> None:
+    """A running domain's label, an inactive one's (one NUL byte), and the label list (OK, -1)."""
+    uuid = bytes.fromhex("1f6f3a4e0c1b4d2f9a8e7d6c5b4a3921")
+    xml = (f"<domain type='test'><name>parity</name><uuid>{uuid.hex()}</uuid><memory>1024</memory>"
+           "<os><type>hvm</type></os></domain>")  # fmt: skip
+    inactive = remote.CODECS["remote_nonnull_domain"].encode(remote.remote_nonnull_domain("parity", uuid, -1))
+    calls = [
+        (remote.REMOTE_PROC_DOMAIN_DEFINE_XML, string(xml)),
+        (remote.REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL, TEST_DOMAIN),
+        (remote.REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL, inactive),
+        (remote.REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST, TEST_DOMAIN),
+        (remote.REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL_LIST, inactive),
+        (remote.REMOTE_PROC_DOMAIN_UNDEFINE, inactive),
+    ]
+    ours = ask(both["virtrio"].rw, calls)
+    assert ours == ask(both["libvirtd"].rw, calls)
+    label = remote.CODECS["remote_domain_get_security_label_ret"]
+    assert label.decode(ours[2][1]).label == [0]
+    assert remote.CODECS["remote_domain_get_security_label_list_ret"].decode(ours[3][1]).ret == -1
+    # read-only clients get the same answers
+    assert ask(both["virtrio"].ro, calls[1:2] + calls[3:4]) == ask(both["libvirtd"].ro, calls[1:2] + calls[3:4])
