@@ -43,6 +43,8 @@ class RecordingProxy:
         self._listener.bind(str(path))
         self._listener.listen(64)
         self._connections = 0
+        self._relays = 0  # relay threads still running
+        self._idle = threading.Condition(self._lock)
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -53,7 +55,9 @@ class RecordingProxy:
                 return
             upstream = socket.socket(socket.AF_UNIX)
             upstream.connect(str(self.target))
-            self._connections += 1
+            with self._lock:
+                self._connections += 1
+                self._relays += 2
             number = self._connections
             threading.Thread(target=self._relay, args=(client, upstream, number, "client"), daemon=True).start()
             threading.Thread(target=self._relay, args=(upstream, client, number, "daemon"), daemon=True).start()
@@ -75,6 +79,14 @@ class RecordingProxy:
             for end in (source, sink):
                 with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
+            with self._lock:
+                self._relays -= 1
+                self._idle.notify_all()
+
+    def settle(self, timeout: float = 5) -> None:
+        """Wait until every connection so far has ended and its packets are recorded."""
+        with self._lock:
+            self._idle.wait_for(lambda: self._relays == 0, timeout)
 
     def close(self) -> None:
         self._listener.close()

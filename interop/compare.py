@@ -11,6 +11,8 @@ A scenario is a file in interop/corpus/:
 
 Each command's exit status, output and errors are compared after normalising only what is
 truly volatile: socket paths, UUIDs the scenario did not choose, CPU times and clocks.
+Each command's traffic also goes through a recording proxy, and the daemon's reply packets
+are decoded and compared field by field after the same normalisation (interop/packets.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from virtrio.protocol.generated import remote
 
 from .daemons import RunningDaemon, remove, start_libvirtd, start_virtrio
+from .packets import differences, replies
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "libvirt-9.0.0" / "test-driver-examples"
@@ -123,14 +126,28 @@ def normalise(text: str, daemon: RunningDaemon, known_uuids: set[str]) -> str:
     return text
 
 
-def run_scenario(scenario: Scenario, daemon: RunningDaemon, socket_path: Path | None = None) -> list[str]:
-    """One normalised transcript entry per command: exit status, output, errors."""
+def run_scenario(
+    scenario: Scenario, daemon: RunningDaemon, socket_path: Path | None = None, packets: list | None = None
+) -> list[str]:
+    """One normalised transcript entry per command: exit status, output, errors.
+
+    With packets (a list), each command's normalised replies are appended to it, recorded
+    through a proxy in front of the daemon's socket.
+    """
+    known_uuids = chosen_uuids()
+    proxy = None
+    if packets is not None:
+        from .capture import RecordingProxy
+
+        target = socket_path or (daemon.ro if scenario.read_only else daemon.rw)
+        proxy = RecordingProxy(daemon.directory / "proxy.sock", target)
+        socket_path = proxy.path
     holder = Holder(daemon) if scenario.uri == "test:///default" else None
     uri = client_uri(scenario, daemon, socket_path)
-    known_uuids = chosen_uuids()
     transcript = []
     try:
         for command in scenario.commands:
+            start = len(proxy.records) if proxy is not None else 0
             if scenario.kind == "virsh":
                 argv = ["virsh", "-c", uri]
                 if scenario.read_only:
@@ -144,21 +161,34 @@ def run_scenario(scenario: Scenario, daemon: RunningDaemon, socket_path: Path | 
             except subprocess.TimeoutExpired:
                 entry = "timed out after 60 s"
             transcript.append(normalise(entry, daemon, known_uuids))
+            if proxy is not None and packets is not None:
+                proxy.settle()
+                packets.append(replies(proxy.records[start:], lambda text: normalise(text, daemon, known_uuids)))
     finally:
         if holder is not None:
             holder.close()
+        if proxy is not None:
+            proxy.close()
     return transcript
 
 
-def run(fail_under: float | None, only: list[str] | None = None, reference_twice: bool = False) -> int:
+def run(
+    fail_under: float | None,
+    only: list[str] | None = None,
+    reference_twice: bool = False,
+    fail_packet_diffs_over: int | None = None,
+) -> int:
     scenarios = load_corpus(only=only)
     workdir = Path(tempfile.mkdtemp(prefix="virtrio-compare-"))
     total = identical = 0
+    packet_total = packet_diffs = 0
     try:
         for scenario in scenarios:
             reference = start_libvirtd(workdir / f"{scenario.name}-ref")
+            expected_packets: list = []
+            actual_packets: list = []
             try:
-                expected = run_scenario(scenario, reference)
+                expected = run_scenario(scenario, reference, packets=expected_packets)
             finally:
                 reference.stop()
             if reference_twice:
@@ -166,9 +196,16 @@ def run(fail_under: float | None, only: list[str] | None = None, reference_twice
             else:
                 other = start_virtrio(workdir / f"{scenario.name}-ours")
             try:
-                actual = run_scenario(scenario, other)
+                actual = run_scenario(scenario, other, packets=actual_packets)
             finally:
                 other.stop()
+            for command, theirs, ours in zip(scenario.commands, expected_packets, actual_packets, strict=True):
+                packet_total += max(len(theirs), len(ours))
+                found = differences(theirs, ours)
+                packet_diffs += len(found)
+                if found:
+                    label = command if scenario.kind == "virsh" else "(script)"
+                    print(f"PACKETS {scenario.name}: {label}\n    " + "\n    ".join(found[:8]))
             for command, want, got in zip(scenario.commands, expected, actual, strict=True):
                 total += 1
                 if want == got:
@@ -183,7 +220,11 @@ def run(fail_under: float | None, only: list[str] | None = None, reference_twice
         remove(workdir)
     score = 100.0 * identical / total if total else 0.0
     print(f"identical {identical}/{total}")
+    print(f"packet differences {packet_diffs} in {packet_total} replies")
     if fail_under is not None and score < fail_under:
         print(f"score {score:.1f}% is under the gate of {fail_under}%")
+        return 1
+    if fail_packet_diffs_over is not None and packet_diffs > fail_packet_diffs_over:
+        print(f"{packet_diffs} packet differences are over the gate of {fail_packet_diffs_over}")
         return 1
     return 0

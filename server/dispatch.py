@@ -20,7 +20,7 @@ from virtrio.rpc.packet import Header, Status
 
 from . import faults
 from . import procedure_facts as facts
-from .dispatch_checks import ArgumentCheck, checks_for
+from .dispatch_checks import REPLY_RULES, ArgumentCheck, checks_for
 from .procedure_facts import ALWAYS, ProcedureFacts, ReadOnlyArgument, ReadOnlyFlags
 
 if TYPE_CHECKING:
@@ -95,6 +95,17 @@ def failure_as_reply(method: Callable[..., Any] | None, is_async: bool, reply: C
             return reply()
 
     return guarded
+
+
+def with_reply_rule(method: Callable[..., Any], is_async: bool, rule: Callable[[Any, Any], Any]):
+    """method, its reply passed through rule(arguments, reply) as libvirtd's dispatcher does."""
+    if is_async:
+
+        async def ruled_async(args: Any) -> Any:
+            return rule(args, await method(args))
+
+        return ruled_async
+    return lambda args: rule(args, method(args))
 
 
 def error_domain(name: str) -> int:
@@ -224,6 +235,9 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
     function: Callable[..., Any] = method
     if failure_reply is not None:
         function = failure_as_reply(method, is_async, failure_reply)
+    reply_rule = REPLY_RULES.get(header.proc) if program is REMOTE else None
+    if reply_rule is not None:
+        function = with_reply_rule(function, is_async, reply_rule)
     for rule in session.daemon.fault_rules:
         if rule.matches(found.procedure.name, args):
             function, is_async = faults.wrap(rule, method, is_async), True

@@ -21,6 +21,7 @@ a negative maplen as "maxinfo must be non-negative").
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -129,6 +130,36 @@ HAND_WRITTEN: dict[int, tuple[ArgumentCheck, ...]] = {
     remote.REMOTE_PROC_NODE_GET_FREE_PAGES: (
         _internal(_free_pages_over, "the result won't fit into REMOTE_NODE_MAX_CELLS"),
     ),
+}
+
+
+def _count_only_when_asked(args: Any, ret: Any) -> Any:
+    """These dispatchers send the count only to a call asking for it (nparams 0), with no
+    parameters; a call that asks for the parameters gets them with nparams left at 0."""
+    if args.nparams == 0 and ret.params:
+        ret = copy.copy(ret)
+        ret.params = []
+    elif args.nparams != 0 and ret.nparams != 0:
+        ret = copy.copy(ret)
+        ret.nparams = 0
+    return ret
+
+
+# What the hand-written dispatchers do to a driver's answer before sending it, as a
+# function of (arguments, the driver's reply) giving the reply sent.
+REPLY_RULES: dict[int, Callable[[Any, Any], Any]] = {
+    number: _count_only_when_asked
+    for number in (
+        remote.REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS,
+        remote.REMOTE_PROC_DOMAIN_GET_MEMORY_PARAMETERS,
+        remote.REMOTE_PROC_DOMAIN_GET_NUMA_PARAMETERS,
+        remote.REMOTE_PROC_DOMAIN_GET_BLKIO_PARAMETERS,
+        remote.REMOTE_PROC_NODE_GET_CPU_STATS,
+        remote.REMOTE_PROC_NODE_GET_MEMORY_STATS,
+        remote.REMOTE_PROC_DOMAIN_GET_BLOCK_IO_TUNE,
+        remote.REMOTE_PROC_DOMAIN_GET_INTERFACE_PARAMETERS,
+        remote.REMOTE_PROC_NODE_GET_MEMORY_PARAMETERS,
+    )
 }
 
 

@@ -20,7 +20,8 @@ from .common import (
     _nonnull_domain,
     screenshot_source,
 )
-from .domain_definition import metadata_entry, metadata_without_namespace
+from .definition_tuning import top
+from .domain_definition import make_element, metadata_entry, metadata_without_namespace
 from .formats import domain_xml
 from .parse import check_validate_flag, parse_domain_xml
 from .state import Domain
@@ -428,8 +429,20 @@ class DomainProcedures(TestProcedures):
 
     def domain_set_memory_stats_period(self, args: remote.remote_domain_set_memory_stats_period_args) -> None:
         allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG
+        if args.period < 0:  # virDomainSetMemoryStatsPeriod
+            message = "period in virDomainSetMemoryStatsPeriod must be zero or greater"
+            raise invalid_argument(api.VIR_FROM_DOMAIN, message, "virDomainSetMemoryStatsPeriod", "period")
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSetMemoryStatsPeriod")
-        self._domain(args.dom)
+        chosen, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
+        devices = top(chosen.definition, "devices")
+        balloon = None if devices is None else devices.find("memballoon")
+        if balloon is None or balloon.get("model") == "none":
+            raise internal_error(FROM_TEST, "No memory balloon device configured, can not set the collection period")
+        # libvirt writes <stats period='N'/> first in the balloon, and nothing for period 0
+        for old in balloon.findall("stats"):
+            balloon.remove(old)
+        if args.period:
+            balloon.insert(0, make_element("stats", period=str(args.period)))
 
     def domain_reboot(self, args: remote.remote_domain_reboot_args) -> None:
         self._check_active(self._domain(args.dom))
