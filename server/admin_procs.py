@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import grp
 import pwd
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from virtrio.protocol.generated import admin
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
+from . import logs
 from .dispatch import server_procedure
 
 if TYPE_CHECKING:
@@ -19,6 +21,53 @@ if TYPE_CHECKING:
 SERVERS = ("libvirtd", "admin")  # the hypervisor sockets' server and the admin socket's
 UINT, INT, BOOLEAN, STRING = (api.VIR_TYPED_PARAM_UINT, api.VIR_TYPED_PARAM_INT, api.VIR_TYPED_PARAM_BOOLEAN,
                               api.VIR_TYPED_PARAM_STRING)  # fmt: skip
+
+
+TYPE_NAMES = {api.VIR_TYPED_PARAM_INT: "int", api.VIR_TYPED_PARAM_UINT: "uint", api.VIR_TYPED_PARAM_LLONG: "llong",
+              api.VIR_TYPED_PARAM_ULLONG: "ullong", api.VIR_TYPED_PARAM_DOUBLE: "double",
+              api.VIR_TYPED_PARAM_BOOLEAN: "boolean", api.VIR_TYPED_PARAM_STRING: "string"}  # fmt: skip
+
+
+@dataclass
+class ServerSettings:
+    """What virt-admin reads and writes per server (libvirtd's two: "libvirtd" and "admin")."""
+
+    min_workers: int
+    max_workers: int
+    prio_workers: int
+    max_clients: int
+    max_anonymous_clients: int
+
+
+def server_settings(session: ClientSession, name: str) -> ServerSettings:
+    daemon = session.daemon
+    settings = getattr(daemon, "admin_server_settings", None)
+    if settings is None:
+        config = daemon.config
+        settings = {
+            "libvirtd": ServerSettings(config.min_workers, config.max_workers, config.prio_workers, config.max_clients,
+                                       config.max_anonymous_clients),
+            # libvirtd's admin server: its own pool, no priority workers, no unauthenticated clients.
+            "admin": ServerSettings(config.admin_min_workers, config.admin_max_workers, 0, config.admin_max_clients, 0),
+        }  # fmt: skip
+        daemon.admin_server_settings = settings
+    return settings[name]
+
+
+def typed_values(params: list[admin.admin_typed_param], allowed: dict[str, int]) -> dict[str, Any]:
+    """The checks libvirt's virTypedParamsValidate makes, in its order (fields sorted by name)."""
+    ordered = sorted(params, key=lambda p: p.field)
+    for previous, item in zip([None, *ordered], ordered, strict=False):
+        if item.field not in allowed:
+            raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, api.VIR_FROM_NONE, f"parameter '{item.field}' not supported")
+        if previous is not None and previous.field == item.field:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"parameter '{item.field}' occurs multiple times")
+        kind = item.value.type
+        if kind != allowed[item.field]:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE,
+                         f"invalid type '{TYPE_NAMES.get(kind, 'int')}' for parameter '{item.field}', expected "
+                         f"'{TYPE_NAMES[allowed[item.field]]}'")  # fmt: skip
+    return {item.field: item.value.value for item in params}
 
 
 def admin_procedure(number: int):
@@ -75,18 +124,47 @@ def lookup_server(session: ClientSession, args: admin.admin_connect_lookup_serve
 
 @admin_procedure(admin.ADMIN_PROC_SERVER_GET_THREADPOOL_PARAMETERS)
 def threadpool_parameters(session: ClientSession, args: Any) -> Any:
-    server_name(session, args.srv.name)
-    config = session.daemon.config
-    busy = sum(s.busy_calls for s in clients_of(session, args.srv.name))
+    name = server_name(session, args.srv.name)
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerGetThreadPoolParameters")
+    settings = server_settings(session, name)
+    busy = sum(s.busy_calls for s in clients_of(session, name))
+    # Calls run on the event loop, not on threads: "current" is the pool libvirtd would keep
+    # (at least min_workers), "free" what of it no call holds.
+    current = max(settings.min_workers, min(busy, settings.max_workers))
     params = [
-        param(api.VIR_THREADPOOL_WORKERS_MIN, UINT, 0),
-        param(api.VIR_THREADPOOL_WORKERS_MAX, UINT, config.max_workers),
-        param(api.VIR_THREADPOOL_WORKERS_PRIORITY, UINT, config.prio_workers),
-        param(api.VIR_THREADPOOL_WORKERS_FREE, UINT, max(0, config.max_workers - busy)),
-        param(api.VIR_THREADPOOL_WORKERS_CURRENT, UINT, busy),
+        param(api.VIR_THREADPOOL_WORKERS_MIN, UINT, settings.min_workers),
+        param(api.VIR_THREADPOOL_WORKERS_MAX, UINT, settings.max_workers),
+        param(api.VIR_THREADPOOL_WORKERS_CURRENT, UINT, current),
+        param(api.VIR_THREADPOOL_WORKERS_FREE, UINT, max(0, current - busy)),
+        param(api.VIR_THREADPOOL_WORKERS_PRIORITY, UINT, settings.prio_workers),
         param(api.VIR_THREADPOOL_JOB_QUEUE_DEPTH, UINT, 0),
     ]
     return admin.admin_server_get_threadpool_parameters_ret(params)
+
+
+@admin_procedure(admin.ADMIN_PROC_SERVER_SET_THREADPOOL_PARAMETERS)
+def set_threadpool_parameters(session: ClientSession, args: Any) -> None:
+    name = server_name(session, args.srv.name)
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerSetThreadPoolParameters")
+    values = typed_values(args.params, {api.VIR_THREADPOOL_WORKERS_MIN: UINT, api.VIR_THREADPOOL_WORKERS_MAX: UINT,
+                                        api.VIR_THREADPOOL_WORKERS_PRIORITY: UINT})  # fmt: skip
+    settings = server_settings(session, name)
+    new_max = values.get(api.VIR_THREADPOOL_WORKERS_MAX)
+    new_min = values.get(api.VIR_THREADPOOL_WORKERS_MIN, settings.min_workers)
+    if new_min > (settings.max_workers if new_max is None else new_max):
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, "minWorkers cannot be larger than maxWorkers")
+    if new_max is not None and (new_max == 0) != (settings.max_workers == 0):
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE,
+                     "maxWorkers must not be switched from zero to non-zero and vice versa")  # fmt: skip
+    settings.min_workers = new_min
+    if new_max is not None:
+        settings.max_workers = new_max
+    if api.VIR_THREADPOOL_WORKERS_PRIORITY in values:
+        settings.prio_workers = values[api.VIR_THREADPOOL_WORKERS_PRIORITY]
+    if name == "libvirtd":  # what new clients' priority lanes are sized by
+        config = session.daemon.config
+        config.min_workers, config.max_workers = settings.min_workers, settings.max_workers
+        config.prio_workers = settings.prio_workers
 
 
 @admin_procedure(admin.ADMIN_PROC_SERVER_LIST_CLIENTS)
@@ -133,26 +211,82 @@ def client_close(session: ClientSession, args: admin.admin_client_close_args) ->
 @admin_procedure(admin.ADMIN_PROC_SERVER_GET_CLIENT_LIMITS)
 def client_limits(session: ClientSession, args: Any) -> Any:
     name = server_name(session, args.srv.name)
-    config = session.daemon.config
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerGetClientLimits")
+    settings = server_settings(session, name)
     params = [
-        param(api.VIR_SERVER_CLIENTS_MAX, UINT, config.max_clients),
+        param(api.VIR_SERVER_CLIENTS_MAX, UINT, settings.max_clients),
         param(api.VIR_SERVER_CLIENTS_CURRENT, UINT, len(clients_of(session, name))),
-        param(api.VIR_SERVER_CLIENTS_UNAUTH_MAX, UINT, config.max_anonymous_clients),
+        param(api.VIR_SERVER_CLIENTS_UNAUTH_MAX, UINT, settings.max_anonymous_clients),
         param(api.VIR_SERVER_CLIENTS_UNAUTH_CURRENT, UINT, 0),
     ]
     return admin.admin_server_get_client_limits_ret(params)
 
 
+@admin_procedure(admin.ADMIN_PROC_SERVER_SET_CLIENT_LIMITS)
+def set_client_limits(session: ClientSession, args: Any) -> None:
+    name = server_name(session, args.srv.name)
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerSetClientLimits")
+    values = typed_values(args.params, {api.VIR_SERVER_CLIENTS_MAX: UINT, api.VIR_SERVER_CLIENTS_UNAUTH_MAX: UINT})
+    settings = server_settings(session, name)
+    new_max = values.get(api.VIR_SERVER_CLIENTS_MAX, settings.max_clients)
+    new_unauth = values.get(api.VIR_SERVER_CLIENTS_UNAUTH_MAX, settings.max_anonymous_clients)
+    if new_max < new_unauth:
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_RPC,
+                     "The overall maximum number of clients waiting for authentication must not be less than the "
+                     "overall maximum number of clients")  # fmt: skip
+    settings.max_clients, settings.max_anonymous_clients = new_max, new_unauth
+    if name == "libvirtd":  # the accept loop reads it for every connection
+        config = session.daemon.config
+        config.max_clients, config.max_anonymous_clients = new_max, new_unauth
+        session.daemon.limits_changed()
+
+
 @admin_procedure(admin.ADMIN_PROC_CONNECT_GET_LOGGING_OUTPUTS)
 def logging_outputs(session: ClientSession, args: Any) -> Any:
-    config = session.daemon.config
-    return admin.admin_connect_get_logging_outputs_ret(config.log_outputs or f"{config.log_level}:stderr", 1)
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminConnectGetLoggingOutputs")
+    outputs = logs.current.effective_outputs()
+    return admin.admin_connect_get_logging_outputs_ret(" ".join(o.text() for o in outputs), len(outputs))
 
 
 @admin_procedure(admin.ADMIN_PROC_CONNECT_GET_LOGGING_FILTERS)
 def logging_filters(session: ClientSession, args: Any) -> Any:
-    filters = session.daemon.config.log_filters
-    return admin.admin_connect_get_logging_filters_ret(filters or None, len(filters.split()))
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminConnectGetLoggingFilters")
+    text = logs.current.filters_text()
+    return admin.admin_connect_get_logging_filters_ret(text or None, len(logs.current.filters))
+
+
+def _reconfigure(session: ClientSession, **change: str) -> None:
+    try:
+        warnings = logs.configure(**change)
+    except logs.LogSpecError as error:
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, str(error)) from None
+    except logs.LogFileError as error:
+        raise report(api.VIR_ERR_SYSTEM_ERROR, api.VIR_FROM_NONE, str(error.strerror)) from None
+    config = session.daemon.config
+    config.log_filters, config.log_outputs = (
+        logs.current.filters_text(),
+        " ".join(o.text() for o in logs.current.outputs),
+    )
+    for warning in warnings:
+        logs.logging.getLogger("virtrio.server.admin").warning("%s", warning)
+
+
+@admin_procedure(admin.ADMIN_PROC_CONNECT_SET_LOGGING_OUTPUTS)
+def set_logging_outputs(session: ClientSession, args: admin.admin_connect_set_logging_outputs_args) -> None:
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminConnectSetLoggingOutputs")
+    _reconfigure(session, outputs=args.outputs or "")
+
+
+@admin_procedure(admin.ADMIN_PROC_CONNECT_SET_LOGGING_FILTERS)
+def set_logging_filters(session: ClientSession, args: admin.admin_connect_set_logging_filters_args) -> None:
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminConnectSetLoggingFilters")
+    _reconfigure(session, filters=args.filters or "")
+
+
+@admin_procedure(admin.ADMIN_PROC_CONNECT_SET_DAEMON_TIMEOUT)
+def set_daemon_timeout(session: ClientSession, args: admin.admin_connect_set_daemon_timeout_args) -> None:
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminConnectSetDaemonTimeout")
+    session.daemon.set_idle_timeout(args.timeout or None)
 
 
 def _user(uid: int) -> str:

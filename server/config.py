@@ -26,8 +26,12 @@ class Config:
     max_clients: int = 5000
     max_anonymous_clients: int = 20
     max_client_requests: int = 5
+    min_workers: int = 5
     max_workers: int = 20
     prio_workers: int = 5
+    admin_min_workers: int = 5
+    admin_max_workers: int = 20
+    admin_max_clients: int = 5000
     keepalive_interval: int = 5
     keepalive_count: int = 5
     admin_keepalive_interval: int = 5
@@ -64,7 +68,7 @@ class Config:
 
 PERMISSION_KEYS = {"unix_sock_ro_perms", "unix_sock_rw_perms", "unix_sock_admin_perms"}
 # libvirtd keys virtrio reads but has nothing to configure with (auth is "none" only).
-ACCEPTED_DEFAULTS = {"auth_unix_rw": "none", "auth_unix_ro": "none", "unix_sock_group": None, "min_workers": None}
+ACCEPTED_DEFAULTS = {"auth_unix_rw": "none", "auth_unix_ro": "none", "unix_sock_group": None}
 
 _TOKEN = re.compile(
     r"""[ \t\r]*(?:

@@ -60,8 +60,8 @@ class Daemon:
             async with trio.open_nursery() as nursery:
                 self._cancel_scope = nursery.cancel_scope
                 nursery.start_soon(self._watch_signals, nursery.cancel_scope)
-                if self.idle_timeout is not None:
-                    nursery.start_soon(self._watch_idle, self.idle_timeout, nursery.cancel_scope)
+                # Always watched: virt-admin daemon-timeout may set a timeout later.
+                nursery.start_soon(self._watch_idle, nursery.cancel_scope)
                 for driver in self.drivers:
                     run = getattr(driver, "run", None)
                     if run is not None:  # a driver's own work: enumeration, monitors
@@ -94,11 +94,21 @@ class Daemon:
                 scope.cancel()
                 return
 
-    async def _watch_idle(self, timeout: float, scope: trio.CancelScope) -> None:
+    def set_idle_timeout(self, timeout: float | None) -> None:
+        """A new timeout counts from now when no client is connected, as libvirtd's timer."""
+        self.idle_timeout = timeout
+        if not self.sessions:
+            self._idle_since = trio.current_time()
+
+    def limits_changed(self) -> None:
+        self._slot_free.set()  # an accept loop waiting for a free slot looks again
+
+    async def _watch_idle(self, scope: trio.CancelScope) -> None:
         self._idle_since = trio.current_time()
         while True:
-            if self.sessions or self._idle_since is None:
-                await trio.sleep(min(1.0, timeout))
+            timeout = self.idle_timeout
+            if not timeout or self.sessions or self._idle_since is None:
+                await trio.sleep(1.0 if not timeout else min(1.0, timeout))
                 continue
             remaining = self._idle_since + timeout - trio.current_time()
             if remaining <= 0:
