@@ -1,13 +1,15 @@
-"""The ``virtrio`` command."""
+"""The ``virtrio`` command: ``virtrio daemon`` takes libvirtd's flags with libvirtd's meanings."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import logging
 import os
 import signal
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import trio
@@ -18,23 +20,179 @@ from .listeners import SOCKET_NAMES, ListenerError, activation_listeners, defaul
 from .logs import setup_logging
 
 log = logging.getLogger("virtrio.server.cli")
+PROTOCOL_VERSION = "9.0.0"  # the libvirt release whose protocol and behaviour virtrio follows
 
 
-def build_parser() -> argparse.ArgumentParser:
+class UserError(Exception):
+    """A mistake the user can fix: printed as one line, exit status 1 or 2."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def version_text() -> str:
+    try:
+        version = metadata.version("virtrio")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"virtrio (virtrio) {version}, libvirt protocol {PROTOCOL_VERSION}"
+
+
+def default_config_path() -> Path:
+    """Read when present and no -f is given: libvirtd's rule, under virtrio's own name."""
+    if os.geteuid() == 0:
+        return Path("/etc/virtrio/virtrio.conf")
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "virtrio" / "virtrio.conf"
+
+
+def default_pid_path() -> Path:
+    if os.geteuid() == 0:
+        return Path("/run/virtrio.pid")
+    return default_socket_dir() / "virtrio.pid"
+
+
+def paths_text() -> str:
+    root = os.geteuid() == 0
+    user_config = "$XDG_CONFIG_HOME/virtrio/virtrio.conf (~/.config when unset)"
+    user_run = "$XDG_RUNTIME_DIR/libvirt"
+    return "\n".join([
+        "default paths (as root / as a user):",
+        f"  configuration file, unless -f: /etc/virtrio/virtrio.conf / {user_config}",
+        f"  sockets: /run/libvirt / {user_run} ({', '.join(SOCKET_NAMES.values())})",
+        f"  PID file, unless -p (only with the default socket folder): /run/virtrio.pid / {user_run}/virtrio.pid",
+        f"now (as {'root' if root else 'this user'}): config {default_config_path()}, sockets {default_socket_dir()}",
+        "signals: SIGHUP re-reads the configuration file; SIGTERM and SIGINT stop the daemon.",
+        "with NOTIFY_SOCKET set it sends READY=1 once serving and STOPPING=1 when stopping (Type=notify).",
+    ])  # fmt: skip
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     parser = argparse.ArgumentParser(prog="virtrio", description="A pure-Python libvirt daemon.")
+    parser.add_argument("-V", "--version", action="version", version=version_text())
     commands = parser.add_subparsers(dest="command", required=True)
-    daemon = commands.add_parser("daemon", help="run the daemon in the foreground")
-    daemon.add_argument("--socket-dir", type=Path, help="make libvirt-sock, libvirt-sock-ro, libvirt-admin-sock here")
-    daemon.add_argument("--config", type=Path, help="a settings file in libvirtd.conf syntax")
-    daemon.add_argument("--timeout", type=float, help="exit after this many seconds without clients")
-    daemon.add_argument("--default-uri", help="what a client opening with an empty name gets (test:///default)")
+    daemon = commands.add_parser(
+        "daemon",
+        help="run the daemon (libvirtd's flags)",
+        description="Serve libvirt's RPC protocol to stock clients (virsh, virt-admin, libvirt bindings).",
+        epilog=paths_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    daemon.add_argument(
+        "-f",
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="settings in libvirtd.conf syntax (default: see below, read only if it exists)",
+    )
+    daemon.add_argument(
+        "-t", "--timeout", type=float, metavar="SECS", help="exit after SECS seconds without clients (default: never)"
+    )
+    daemon.add_argument(
+        "-p",
+        "--pid-file",
+        type=Path,
+        metavar="FILE",
+        help="write the daemon's PID here and hold a lock on it (default: see below)",
+    )
+    daemon.add_argument(
+        "-d",
+        "--daemon",
+        action="store_true",
+        help="run in the background; the command returns once the sockets are served",
+    )
+    daemon.add_argument(
+        "-l",
+        "--listen",
+        action="store_true",
+        help="listen for TCP/IP connections too (listen_tcp / listen_tls in the settings)",
+    )
+    daemon.add_argument("-v", "--verbose", action="store_true", help="log at info level (default: warnings)")
+    daemon.add_argument("-V", "--version", action="version", version=version_text())
+    daemon.add_argument(
+        "--socket-dir",
+        type=Path,
+        metavar="DIR",
+        help="make libvirt-sock, libvirt-sock-ro, libvirt-admin-sock here (default: see below)",
+    )
+    daemon.add_argument(
+        "--default-uri", metavar="URI", help="what a client opening with an empty name gets (default: test:///default)"
+    )
     daemon.add_argument(
         "--test-default-persistent",
         action="store_true",
         help="keep test:///default's state while the daemon runs, not only while someone is connected",
-    )
-    daemon.add_argument("--verbose", "-v", action="store_true", help="log at info level")
-    return parser
+    )  # fmt: skip
+    return parser, daemon
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser, daemon = build_parser()
+    options, extra = parser.parse_known_args(argv)
+    if extra:  # an unknown flag after "daemon" gets the daemon's usage, not the top level's
+        (daemon if options.command == "daemon" else parser).error(f"unrecognized arguments: {' '.join(extra)}")
+    return options
+
+
+def acquire_pid_file(path: Path) -> int:
+    """Write our PID and hold a lock for our life, as libvirtd does: a second daemon is refused."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise UserError(f"cannot write the PID file {path}: {error.strerror}") from None
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 32).decode(errors="replace").strip()
+        os.close(fd)
+        raise UserError(f"{path}: another daemon (PID {holder or 'unknown'}) is running and holds it") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return fd
+
+
+def read_settings(options: argparse.Namespace) -> tuple[Config, Path | None]:
+    path = options.config
+    if path is None and default_config_path().is_file():
+        path = default_config_path()
+    try:
+        config = load_config(path, Config())
+    except ConfigError as error:
+        raise UserError(str(error), 2) from None
+    if options.default_uri:
+        config.default_uri = options.default_uri
+    if options.test_default_persistent:
+        config.test_default_persistent = True
+    if options.verbose:
+        config.log_level = min(config.log_level, 2)
+    return config, path
+
+
+def go_to_background() -> int:
+    """Fork twice, as libvirtd's -d does; the foreground process waits for the daemon's word.
+
+    Returns the write end of a pipe in the daemon (write b"ok" or an error line, then close);
+    the foreground process never returns from here."""
+    read_end, write_end = os.pipe()
+    if os.fork() > 0:
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            word = pipe.read().decode(errors="replace")
+        if word == "ok":
+            os._exit(0)
+        print(f"virtrio: {word or 'the daemon exited before it was ready'}", file=sys.stderr)
+        os._exit(1)
+    os.close(read_end)
+    os.setsid()
+    if os.fork() > 0:
+        os._exit(0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    return write_end
 
 
 def run_daemon(options: argparse.Namespace) -> int:
@@ -42,44 +200,47 @@ def run_daemon(options: argparse.Namespace) -> int:
 
     from .daemon import Daemon
 
-    try:
-        config = load_config(options.config, Config())
-    except ConfigError as error:
-        print(f"virtrio: {error}", file=sys.stderr)
-        return 2
-    if options.default_uri:
-        config.default_uri = options.default_uri
-    if options.test_default_persistent:
-        config.test_default_persistent = True
-    if options.verbose:
-        config.log_level = min(config.log_level, 2)
+    config, config_path = read_settings(options)
     try:
         warnings = setup_logging(config.log_level, config.log_filters, config.log_outputs)
     except (ValueError, OSError) as error:
-        print(f"virtrio: {error}", file=sys.stderr)
-        return 2
+        raise UserError(f"{config_path or 'logging'}: {error}", 2) from None
     for warning in config.warnings + warnings:
         log.warning("%s", warning)
+    if options.listen:
+        log.warning("-l/--listen: TCP and TLS listeners follow listen_tcp and listen_tls in the settings")
 
     # A SIGTERM between creating the sockets and the daemon's own signal watch must still be
     # a clean shutdown (sockets removed), not the default death: remember it until then.
+    # An early SIGHUP (a reload before we serve) has nothing to reload yet: ignored.
     early_signals: list[int] = []
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda received, _frame: early_signals.append(received))
+    signal.signal(signal.SIGHUP, lambda _received, _frame: None)
     try:
         daemon = Daemon(config, default_drivers(config), idle_timeout=options.timeout, early_signals=early_signals)
     except FaultRuleError as error:
-        print(f"virtrio: {options.config}: {error}", file=sys.stderr)
-        return 2
+        raise UserError(f"{config_path}: {error}", 2) from None
+    daemon.config_path = config_path
+    daemon.load_settings = lambda: read_settings(options)[0]
+
+    ready_pipe = go_to_background() if options.daemon else None
     try:
         listeners = activation_listeners(dict(os.environ))
         activated = listeners is not None
+        pid_path = options.pid_file
         if listeners is None:
+            if pid_path is None and options.socket_dir is None and not config.unix_sock_dir:
+                pid_path = default_pid_path()
+            pid_fd = acquire_pid_file(pid_path) if pid_path is not None else None
             directory = options.socket_dir or Path(config.unix_sock_dir or default_socket_dir())
             listeners = make_unix_listeners(directory, config)
-    except ListenerError as error:
-        print(f"virtrio: {error}", file=sys.stderr)
-        return 1
+        else:
+            pid_fd = acquire_pid_file(pid_path) if pid_path is not None else None
+    except (ListenerError, UserError) as error:
+        if ready_pipe is not None:
+            os.write(ready_pipe, str(error).encode())
+        raise UserError(str(error)) from None
 
     if activated:
         print(f"virtrio: serving {len(listeners)} socket(s) passed by the service manager", flush=True)
@@ -89,16 +250,29 @@ def run_daemon(options: argparse.Namespace) -> int:
         print(f"  virsh -c 'test+unix:///default?socket={rw}' list --all", flush=True)
         print(f"  virsh -r -c 'test+unix:///default?socket={rw.parent / SOCKET_NAMES['ro']}' list --all", flush=True)
         print(f"  virt-admin -c 'libvirtd:///system?socket={rw.parent / SOCKET_NAMES['admin']}' srv-list", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        trio.run(daemon.serve, listeners)
+    if ready_pipe is not None:
+        os.write(ready_pipe, b"ok")
+        os.close(ready_pipe)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            trio.run(daemon.serve, listeners)
+    finally:
+        if pid_fd is not None and pid_path is not None:
+            with contextlib.suppress(OSError):
+                pid_path.unlink()
+            os.close(pid_fd)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = build_parser().parse_args(argv)
-    if options.command == "daemon":
+    options = parse_arguments(argv)
+    if options.command != "daemon":
+        return 2
+    try:
         return run_daemon(options)
-    return 2
+    except UserError as error:
+        print(f"virtrio: {error}", file=sys.stderr)
+        return error.status
 
 
 if __name__ == "__main__":

@@ -201,3 +201,42 @@ def load_config(path: Path | None, config: Config | None = None) -> Config:
         else:
             config.warnings.append(f"{path}:{line}: unknown setting {key}, ignored")
     return config
+
+
+# What a SIGHUP may change while the daemon runs. libvirtd re-reads only its drivers' files
+# on SIGHUP; virtrio re-reads its settings file too, and says what needs a restart.
+RELOAD_AT_ONCE = {
+    "log_level",
+    "log_filters",
+    "log_outputs",
+    "max_clients",
+    "max_anonymous_clients",
+    "min_workers",
+    "max_workers",
+    "prio_workers",
+    "admin_min_workers",
+    "admin_max_workers",
+    "admin_max_clients",
+}
+RELOAD_FOR_NEW_CONNECTIONS = {"keepalive_interval", "keepalive_count", "admin_keepalive_interval",
+                              "admin_keepalive_count", "max_client_requests", "max_client_queue_bytes",
+                              "busy_poll_us"}  # fmt: skip
+
+
+def apply_reload(current: Config, new: Config, source: str) -> tuple[list[str], list[str]]:
+    """Copy what may change at run time from new into current; (changed keys, log lines).
+
+    The logging keys are applied by the caller (they can fail: a file that cannot be opened)."""
+    changed, lines = [], []
+    for item in fields(Config):
+        key = item.name
+        if key == "warnings" or getattr(current, key) == getattr(new, key):
+            continue
+        if key in RELOAD_AT_ONCE or key in RELOAD_FOR_NEW_CONNECTIONS:
+            setattr(current, key, getattr(new, key))
+            changed.append(key)
+            when = "now" if key in RELOAD_AT_ONCE else "for new connections"
+            lines.append(f"{source}: {key} = {getattr(new, key)!r} applies {when}")
+        else:
+            lines.append(f"{source}: {key} changed; it takes effect when the daemon restarts")
+    return changed, lines

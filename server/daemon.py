@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+from collections.abc import Callable
+from pathlib import Path
 
 import trio
 
@@ -17,6 +20,7 @@ from .dispatch import ADMIN_PROGRAMS, HYPERVISOR_PROGRAMS
 from .faults import parse_rule
 from .keepalive_timer import KeepaliveTimer
 from .listeners import Listener, remove_socket_file
+from .notify import notify
 from .quiet_clients import QuietClients
 from .session import ClientSession
 
@@ -42,6 +46,9 @@ class Daemon:
         self._idle_since: float | None = None
         self._cancel_scope: trio.CancelScope | None = None
         self.keepalive_timer = KeepaliveTimer()
+        # SIGHUP: the settings file, and how to read it again with the command line's overrides.
+        self.config_path: Path | None = None
+        self.load_settings: Callable[[], Config] | None = None
 
     # ------------------------------------------------------------------ drivers
     def open_connection(self, uri: str, read_only: bool, session: ClientSession) -> DriverConnection:
@@ -72,7 +79,9 @@ class Daemon:
                 for listener in listeners:
                     nursery.start_soon(self._accept_loop, listener, nursery)
                 task_status.started()
+                notify(f"READY=1\nSTATUS=serving {len(listeners)} socket(s)\nMAINPID={os.getpid()}")
         finally:
+            notify("STOPPING=1")
             for listener in listeners:
                 trio.lowlevel.notify_closing(listener.socket)
                 listener.socket.close()
@@ -84,15 +93,48 @@ class Daemon:
             self._cancel_scope.cancel()
 
     async def _watch_signals(self, scope: trio.CancelScope) -> None:
-        with trio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+        with trio.open_signal_receiver(signal.SIGTERM, signal.SIGINT, signal.SIGHUP) as signals:
             if self._early_signals:  # arrived before this watch began
                 log.info("received signal %d, shutting down", self._early_signals[0])
                 scope.cancel()
                 return
             async for number in signals:
+                if number == signal.SIGHUP:
+                    notify("RELOADING=1")
+                    await self.reload()
+                    notify("READY=1")
+                    continue
                 log.info("received signal %d, shutting down", number)
                 scope.cancel()
                 return
+
+    async def reload(self) -> None:
+        """SIGHUP: read the settings file again and apply what can change while running."""
+        from . import logs
+        from .config import apply_reload
+
+        if self.load_settings is None or self.config_path is None:
+            log.warning("SIGHUP: no settings file to read again (start with -f FILE)")
+            return
+        try:
+            new = await trio.to_thread.run_sync(self.load_settings)
+        except Exception as error:  # a bad file keeps the running settings
+            log.error("SIGHUP: %s; the current settings stay", error)
+            return
+        try:
+            warnings = logs.configure(new.log_level, new.log_filters, new.log_outputs)
+        except (logs.LogSpecError, OSError) as error:
+            log.error("SIGHUP: %s: %s; the logging settings stay", self.config_path, error)
+            new.log_level, new.log_filters, new.log_outputs = (self.config.log_level, self.config.log_filters,
+                                                               self.config.log_outputs)  # fmt: skip
+            warnings = []
+        changed, lines = apply_reload(self.config, new, str(self.config_path))
+        if changed:
+            self.admin_server_settings = None  # virt-admin reads the file's values again
+            self.limits_changed()
+        for line in [*new.warnings, *warnings, *lines]:
+            (log.warning if "restarts" in line or line in warnings else log.info)("%s", line)
+        log.info("SIGHUP: %s read again", self.config_path)
 
     def set_idle_timeout(self, timeout: float | None) -> None:
         """A new timeout counts from now when no client is connected, as libvirtd's timer."""
