@@ -140,7 +140,7 @@ def run_scenario(
         from .capture import RecordingProxy
 
         target = socket_path or (daemon.ro if scenario.read_only else daemon.rw)
-        proxy = RecordingProxy(daemon.directory / "proxy.sock", target)
+        proxy = RecordingProxy(daemon.directory / "sock" / "proxy-sock", target)
         socket_path = proxy.path
     holder = Holder(daemon) if scenario.uri == "test:///default" else None
     uri = client_uri(scenario, daemon, socket_path)

@@ -34,7 +34,7 @@ class DomainMiscProcedures(TestProcedures):
         # libvirt's test driver makes counts up but returns 0 entries, which libvirtd takes
         # for a failure that set no error.
         raise LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_RPC,
-                           "Library function returned error but did not set virError")  # fmt: skip
+                           "Library function returned error but did not set virError", int1=0, int2=0)  # fmt: skip
 
     def connect_baseline_cpu(self, args: remote.remote_connect_baseline_cpu_args):
         if not args.xmlCPUs:  # libvirtd's own call finds no list at all

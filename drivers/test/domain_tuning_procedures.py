@@ -184,7 +184,7 @@ class DomainTuningProcedures(TestProcedures):
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         polling = next((entry for entry in domain.iothread_polling if entry.iothread_id == args.iothread_id), None)
         if polling is None:  # libvirt's test driver fails here without saying why
-            raise LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, UNKNOWN_CAUSE)
+            raise LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, UNKNOWN_CAUSE, int1=0, int2=0)
         validate_params(args.params, {api.VIR_DOMAIN_IOTHREAD_POLL_MAX_NS: api.VIR_TYPED_PARAM_ULLONG,
                                       api.VIR_DOMAIN_IOTHREAD_POLL_GROW: api.VIR_TYPED_PARAM_UINT,
                                       api.VIR_DOMAIN_IOTHREAD_POLL_SHRINK: api.VIR_TYPED_PARAM_UINT})  # fmt: skip

@@ -376,7 +376,7 @@ class DomainProcedures(TestProcedures):
         self._check_active(domain)
         if domain.find_interface(args.device) is None:
             detail = f"'{args.device}' is not a known interface"
-            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)  # from virDomainNetFind
         micros, seconds = time.time_ns() // 1000, int(time.time())
         return remote.remote_domain_interface_stats_ret(micros // 10, micros // 100, seconds, seconds // 2,
                                                         micros // 20, micros // 110, seconds, seconds // 4)  # fmt: skip

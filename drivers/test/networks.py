@@ -170,7 +170,7 @@ class NetworkProcedures(TestProcedures):
         network = self._network(args.net)
         if network.active:
             detail = f"Network '{network.name}' is still running"
-            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK, detail)
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)  # testNetworkUndefine's own
         del self.state.networks[network.name]
         self._emit_network(network, api.VIR_NETWORK_EVENT_UNDEFINED)
 

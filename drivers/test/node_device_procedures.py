@@ -72,14 +72,6 @@ class NodeDeviceProcedures(TestProcedures):
     def node_device_list_caps(self, args: remote.remote_node_device_list_caps_args):
         return remote.remote_node_device_list_caps_ret(list(self._node_device(args.name).caps)[: args.maxnames])
 
-    def node_device_is_active(self, args: remote.remote_node_device_is_active_args):
-        self._node_device(args.name)
-        return remote.remote_node_device_is_active_ret(1)
-
-    def node_device_is_persistent(self, args: remote.remote_node_device_is_persistent_args):
-        self._node_device(args.name)
-        return remote.remote_node_device_is_persistent_ret(1)
-
     # ------------------------------------------------------- creating vHBAs
     def node_device_create_xml(self, args: remote.remote_node_device_create_xml_args):
         check_flags(args.flags, api.VIR_NODE_DEVICE_CREATE_XML_VALIDATE, FROM_TEST, "testNodeDeviceCreateXML")

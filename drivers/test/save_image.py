@@ -22,7 +22,9 @@ MAX_XML = 8192  # libvirt refuses to read images with more XML than this
 
 def system_error(message: str, errno: int = 0) -> LibvirtError:
     """virReportSystemError: the message and the system's words for errno."""
-    return report(api.VIR_ERR_SYSTEM_ERROR, FROM_TEST, f"{message}: {os.strerror(errno)}")
+    error = report(api.VIR_ERR_SYSTEM_ERROR, FROM_TEST, f"{message}: {os.strerror(errno)}")
+    error.int1 = errno  # virReportSystemError keeps errno in int1
+    return error
 
 
 def write_image(path: str, name: str, xml: str) -> None:

@@ -14,7 +14,6 @@ from . import snapshots
 from .common import (
     FROM_TEST,
     TestProcedures,
-    _nonnull_domain,
 )
 from .formats import domain_xml
 from .parse import parse_document, parse_domain_xml, validate_against_schema
@@ -42,8 +41,9 @@ class SnapshotProcedures(TestProcedures):
         tree = self._snapshots(domain)
         return domain, tree, tree.get(ref.name)
 
-    def _snapshot_ref(self, domain: Domain, name: str) -> remote.remote_nonnull_domain_snapshot:
-        return remote.remote_nonnull_domain_snapshot(name, _nonnull_domain(domain))
+    def _snapshot_ref(self, client: remote.remote_nonnull_domain, name: str) -> remote.remote_nonnull_domain_snapshot:
+        # libvirtd's snapshot objects keep the domain reference the client sent (its id too)
+        return remote.remote_nonnull_domain_snapshot(name, client)
 
     def _embedded_domain(self, element: etree._Element) -> str:
         """A snapshot's <domain>, read as a definition and written as libvirt formats it."""
@@ -67,7 +67,7 @@ class SnapshotProcedures(TestProcedures):
             self._redefine(domain, tree, snapshot)
             if args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT:
                 tree.current = snapshot.name
-            return remote.remote_domain_snapshot_create_xml_ret(self._snapshot_ref(domain, snapshot.name))
+            return remote.remote_domain_snapshot_create_xml_ret(self._snapshot_ref(args.dom, snapshot.name))
         snapshot.domain_xml = domain_xml(domain, True)
         # testDomainSnapshotAlignDisks
         if any(disk.location == definition.MANUAL for disk in snapshot.disks):
@@ -82,9 +82,12 @@ class SnapshotProcedures(TestProcedures):
         definition.align_disks(snapshot, None, location)
         snapshot.parent = tree.current
         tree.add(snapshot)
+        client = args.dom
         if args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_HALT and domain.active:
             self._stop(domain, api.VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT, api.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)
-        return remote.remote_domain_snapshot_create_xml_ret(self._snapshot_ref(domain, snapshot.name))
+            # testDomainShutdownState sets the id of the client's domain reference to -1 too
+            client = remote.remote_nonnull_domain(client.name, client.uuid, -1)
+        return remote.remote_domain_snapshot_create_xml_ret(self._snapshot_ref(client, snapshot.name))
 
     def _redefine(self, domain: Domain, tree: snapshots.SnapshotTree, snapshot: definition.Snapshot) -> None:
         """virDomainSnapshotRedefinePrep, then the new or replaced snapshot."""
@@ -114,7 +117,7 @@ class SnapshotProcedures(TestProcedures):
     def domain_list_all_snapshots(self, args: remote.remote_domain_list_all_snapshots_args):
         domain = self._domain(args.dom)
         chosen = self._snapshots(domain).select(args.flags)
-        refs = [self._snapshot_ref(domain, s.name) for s in chosen] if args.need_results else []
+        refs = [self._snapshot_ref(args.dom, s.name) for s in chosen] if args.need_results else []
         return remote.remote_domain_list_all_snapshots_ret(refs, len(chosen))
 
     def domain_snapshot_num(self, args: remote.remote_domain_snapshot_num_args):
@@ -126,9 +129,9 @@ class SnapshotProcedures(TestProcedures):
 
     def domain_snapshot_list_all_children(self, args: remote.remote_domain_snapshot_list_all_children_args):
         check_flags(args.flags, snapshots.CHILDREN_FLAGS, FROM_TEST, "testDomainSnapshotListAllChildren")
-        domain, tree, snapshot = self._snapshot(args.snapshot)
+        _domain, tree, snapshot = self._snapshot(args.snapshot)
         chosen = tree.select(args.flags, below=snapshot.name)
-        refs = [self._snapshot_ref(domain, s.name) for s in chosen] if args.need_results else []
+        refs = [self._snapshot_ref(args.snapshot.dom, s.name) for s in chosen] if args.need_results else []
         return remote.remote_domain_snapshot_list_all_children_ret(refs, len(chosen))
 
     def domain_snapshot_num_children(self, args: remote.remote_domain_snapshot_num_children_args):
@@ -139,7 +142,7 @@ class SnapshotProcedures(TestProcedures):
     def domain_snapshot_lookup_by_name(self, args: remote.remote_domain_snapshot_lookup_by_name_args):
         domain = self._domain(args.dom)
         snapshot = self._snapshots(domain).get(args.name)
-        return remote.remote_domain_snapshot_lookup_by_name_ret(self._snapshot_ref(domain, snapshot.name))
+        return remote.remote_domain_snapshot_lookup_by_name_ret(self._snapshot_ref(args.dom, snapshot.name))
 
     def domain_snapshot_get_xml_desc(self, args: remote.remote_domain_snapshot_get_xml_desc_args):
         check_flags(args.flags, api.VIR_DOMAIN_SNAPSHOT_XML_SECURE, FROM_TEST, "testDomainSnapshotGetXMLDesc")
@@ -155,13 +158,13 @@ class SnapshotProcedures(TestProcedures):
         tree = self._snapshots(domain)
         if tree.current is None:
             raise snapshots.no_snapshot("the domain does not have a current snapshot")
-        return remote.remote_domain_snapshot_current_ret(self._snapshot_ref(domain, tree.current))
+        return remote.remote_domain_snapshot_current_ret(self._snapshot_ref(args.dom, tree.current))
 
     def domain_snapshot_get_parent(self, args: remote.remote_domain_snapshot_get_parent_args):
-        domain, _, snapshot = self._snapshot(args.snap)
+        _domain, _, snapshot = self._snapshot(args.snap)
         if snapshot.parent is None:
             raise snapshots.no_snapshot(f"snapshot '{snapshot.name}' does not have a parent")
-        return remote.remote_domain_snapshot_get_parent_ret(self._snapshot_ref(domain, snapshot.parent))
+        return remote.remote_domain_snapshot_get_parent_ret(self._snapshot_ref(args.snap.dom, snapshot.parent))
 
     def domain_snapshot_is_current(self, args: remote.remote_domain_snapshot_is_current_args):
         _, tree, snapshot = self._snapshot(args.snap)
@@ -172,14 +175,37 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_snapshot_has_metadata_ret(1)
 
     def domain_revert_to_snapshot(self, args: remote.remote_domain_revert_to_snapshot_args) -> None:
+        # testDomainRevertToSnapshot's transitions (its definition handling is not modelled here)
+        run, pause = api.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING, api.VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED
+        check_flags(args.flags, run | pause | api.VIR_DOMAIN_SNAPSHOT_REVERT_FORCE, FROM_TEST,
+                    "testDomainRevertToSnapshot")  # fmt: skip
         domain, tree, snapshot = self._snapshot(args.snap)
+        was_running = snapshot.state in (api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_PAUSED)
+        if not domain.persistent and not was_running and not args.flags & (run | pause):
+            detail = "transient domain needs to request run or pause to revert to inactive snapshot"
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)
         tree.current = snapshot.name
-        if snapshot.state == api.VIR_DOMAIN_SHUTOFF:
-            if domain.active:
-                self._stop(domain, api.VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT, api.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)
-        elif not domain.active:
+        started, stopped = api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STOPPED
+        if domain.active:  # shut off, but kept even when transient (testDomainShutdownState)
+            domain.id = -1
+            if domain.next is not None:
+                domain.take_definition(domain.next)
+                domain.next = None
+            domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, api.VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT
+            self._emit_lifecycle(domain, stopped, api.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)
+        paused = not args.flags & run and (snapshot.state == api.VIR_DOMAIN_PAUSED or args.flags & pause)
+        if was_running:  # started again: a new id
             self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT)
-            self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT)
+            self._emit_lifecycle(domain, started, api.VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT)
+            if paused:
+                domain.state, domain.reason = api.VIR_DOMAIN_PAUSED, api.VIR_DOMAIN_PAUSED_FROM_SNAPSHOT
+        elif args.flags & (run | pause):  # libvirt's test driver sends the events without starting it
+            self._emit_lifecycle(domain, started, api.VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT)
+            paused = bool(args.flags & pause)
+        else:
+            paused = False
+        if paused:
+            self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_SUSPENDED, api.VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT)
 
     def domain_snapshot_delete(self, args: remote.remote_domain_snapshot_delete_args) -> None:
         _domain, tree, snapshot = self._snapshot(args.snap)
@@ -197,8 +223,11 @@ class SnapshotProcedures(TestProcedures):
             raise report(api.VIR_ERR_NO_DOMAIN_CHECKPOINT, FROM_TEST, detail)
         return domain, tree, tree.snapshots[ref.name]
 
-    def _checkpoint_ref(self, domain: Domain, name: str) -> remote.remote_nonnull_domain_checkpoint:
-        return remote.remote_nonnull_domain_checkpoint(name, _nonnull_domain(domain))
+    def _checkpoint_ref(
+        self, client: remote.remote_nonnull_domain, name: str
+    ) -> remote.remote_nonnull_domain_checkpoint:
+        # as for snapshots: the domain reference is the client's own
+        return remote.remote_nonnull_domain_checkpoint(name, client)
 
     def domain_checkpoint_create_xml(self, args: remote.remote_domain_checkpoint_create_xml_args):
         allowed = api.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE | api.VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE
@@ -235,24 +264,24 @@ class SnapshotProcedures(TestProcedures):
             make_current = True
         if make_current:
             tree.current = checkpoint.name
-        return remote.remote_domain_checkpoint_create_xml_ret(self._checkpoint_ref(domain, checkpoint.name))
+        return remote.remote_domain_checkpoint_create_xml_ret(self._checkpoint_ref(args.dom, checkpoint.name))
 
     def domain_list_all_checkpoints(self, args: remote.remote_domain_list_all_checkpoints_args):
         domain = self._domain(args.dom)
         chosen = self._checkpoints(domain).select(args.flags)
-        refs = [self._checkpoint_ref(domain, c.name) for c in chosen] if args.need_results else []
+        refs = [self._checkpoint_ref(args.dom, c.name) for c in chosen] if args.need_results else []
         return remote.remote_domain_list_all_checkpoints_ret(refs, len(chosen))
 
     def domain_checkpoint_list_all_children(self, args: remote.remote_domain_checkpoint_list_all_children_args):
-        domain, tree, checkpoint = self._checkpoint(args.checkpoint)
+        _domain, tree, checkpoint = self._checkpoint(args.checkpoint)
         chosen = tree.select(args.flags, below=checkpoint.name)
-        refs = [self._checkpoint_ref(domain, c.name) for c in chosen] if args.need_results else []
+        refs = [self._checkpoint_ref(args.checkpoint.dom, c.name) for c in chosen] if args.need_results else []
         return remote.remote_domain_checkpoint_list_all_children_ret(refs, len(chosen))
 
     def domain_checkpoint_lookup_by_name(self, args: remote.remote_domain_checkpoint_lookup_by_name_args):
-        domain = self._domain(args.dom)
+        self._domain(args.dom)
         _, _, checkpoint = self._checkpoint(remote.remote_nonnull_domain_checkpoint(args.name, args.dom))
-        return remote.remote_domain_checkpoint_lookup_by_name_ret(self._checkpoint_ref(domain, checkpoint.name))
+        return remote.remote_domain_checkpoint_lookup_by_name_ret(self._checkpoint_ref(args.dom, checkpoint.name))
 
     def domain_checkpoint_get_xml_desc(self, args: remote.remote_domain_checkpoint_get_xml_desc_args):
         allowed = (
@@ -268,11 +297,13 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_checkpoint_get_xml_desc_ret(checkpoints.checkpoint_xml(checkpoint, with_domain))
 
     def domain_checkpoint_get_parent(self, args: remote.remote_domain_checkpoint_get_parent_args):
-        domain, _, checkpoint = self._checkpoint(args.checkpoint)
+        _domain, _, checkpoint = self._checkpoint(args.checkpoint)
         if checkpoint.parent is None:
             detail = f"checkpoint '{checkpoint.name}' does not have a parent"
             raise report(api.VIR_ERR_NO_DOMAIN_CHECKPOINT, FROM_TEST, detail)
-        return remote.remote_domain_checkpoint_get_parent_ret(self._checkpoint_ref(domain, checkpoint.parent))
+        return remote.remote_domain_checkpoint_get_parent_ret(
+            self._checkpoint_ref(args.checkpoint.dom, checkpoint.parent)
+        )
 
     def domain_checkpoint_delete(self, args: remote.remote_domain_checkpoint_delete_args) -> None:
         _, tree, checkpoint = self._checkpoint(args.checkpoint)
