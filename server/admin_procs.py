@@ -261,7 +261,7 @@ def _reconfigure(session: ClientSession, **change: str) -> None:
     except logs.LogSpecError as error:
         raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, str(error)) from None
     except logs.LogFileError as error:
-        raise report(api.VIR_ERR_SYSTEM_ERROR, api.VIR_FROM_NONE, str(error.strerror)) from None
+        raise report(api.VIR_ERR_SYSTEM_ERROR, api.VIR_FROM_NONE, str(error)) from None
     config = session.daemon.config
     config.log_filters, config.log_outputs = (
         logs.current.filters_text(),

@@ -135,10 +135,22 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return options
 
 
+def make_folder(path: Path, what: str) -> None:
+    """mkdir -p, with one clear line for what goes wrong."""
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{what} {path} is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise UserError(f"cannot make {what} {path}: a part of that path is a file, not a folder") from None
+    except OSError as error:
+        raise UserError(f"cannot make {what} {path}: {error.strerror}") from None
+
+
 def acquire_pid_file(path: Path) -> int:
     """Write our PID and hold a lock for our life, as libvirtd does: a second daemon is refused."""
+    make_folder(path.parent, "the PID file's folder")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as error:
         raise UserError(f"cannot write the PID file {path}: {error.strerror}") from None
@@ -167,7 +179,20 @@ def read_settings(options: argparse.Namespace) -> tuple[Config, Path | None]:
         config.test_default_persistent = True
     if options.verbose:
         config.log_level = min(config.log_level, 2)
+    check_node_files(config)
     return config, path
+
+
+def check_node_files(config: Config) -> None:
+    """A default URI naming a node file that is not there fails every client: say so at once."""
+    uri = config.default_uri
+    if uri.startswith("test:///") and uri != "test:///default":
+        node_file = Path(uri[len("test://") :].split("?", 1)[0])
+        if not node_file.is_file() or not os.access(node_file, os.R_OK):
+            raise UserError(f"default_uri {uri}: cannot read the node file {node_file}", 2)
+    for folder in config.test_node_file_dirs:
+        if not Path(folder).is_dir():
+            config.warnings.append(f"test_node_file_dirs: {folder} is not a folder; no node file can come from it")
 
 
 def go_to_background() -> int:
@@ -234,6 +259,7 @@ def run_daemon(options: argparse.Namespace) -> int:
                 pid_path = default_pid_path()
             pid_fd = acquire_pid_file(pid_path) if pid_path is not None else None
             directory = options.socket_dir or Path(config.unix_sock_dir or default_socket_dir())
+            make_folder(directory, "the socket folder")
             listeners = make_unix_listeners(directory, config)
         else:
             pid_fd = acquire_pid_file(pid_path) if pid_path is not None else None

@@ -8,6 +8,7 @@ a value of the wrong kind is an error naming the key and its line.
 
 from __future__ import annotations
 
+import grp
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,6 +21,8 @@ class ConfigError(Exception):
 @dataclass
 class Config:
     unix_sock_dir: str | None = None
+    # The group the three sockets get (a name or a number), as libvirtd's unix_sock_group.
+    unix_sock_group: str | None = None
     unix_sock_ro_perms: int = 0o777
     unix_sock_rw_perms: int = 0o700
     unix_sock_admin_perms: int = 0o700
@@ -68,7 +71,41 @@ class Config:
 
 PERMISSION_KEYS = {"unix_sock_ro_perms", "unix_sock_rw_perms", "unix_sock_admin_perms"}
 # libvirtd keys virtrio reads but has nothing to configure with (auth is "none" only).
-ACCEPTED_DEFAULTS = {"auth_unix_rw": "none", "auth_unix_ro": "none", "unix_sock_group": None}
+ACCEPTED_DEFAULTS = {"auth_unix_rw": "none", "auth_unix_ro": "none"}
+# The rest of libvirtd.conf's keys: read, named in a warning, and ignored, with the reason.
+LIBVIRTD_IGNORED = {
+    "keepalive_required": "no longer used by libvirtd either",
+    "admin_keepalive_required": "no longer used by libvirtd either",
+    "max_queued_clients": "the listen backlog is fixed (1000)",
+    "admin_max_queued_clients": "the listen backlog is fixed (1000)",
+    "admin_max_client_requests": "admin calls are answered at once, one connection at a time",
+    "audit_level": "virtrio writes no audit records",
+    "audit_logging": "virtrio writes no audit records",
+    "access_drivers": "virtrio has no access control drivers (polkit); use socket permissions",
+    "host_uuid": "the test hypervisor reports its own host",
+    "host_uuid_source": "the test hypervisor reports its own host",
+    "ovs_timeout": "virtrio does not drive Open vSwitch",
+}
+# TCP, TLS and SASL keys: warned about until this daemon has fields for them.
+NETWORK_KEYS = {
+    "listen_tls",
+    "listen_tcp",
+    "listen_addr",
+    "tls_port",
+    "tcp_port",
+    "auth_tcp",
+    "auth_tls",
+    "tcp_min_ssf",
+    "key_file",
+    "cert_file",
+    "ca_file",
+    "crl_file",
+    "tls_no_sanity_certificate",
+    "tls_no_verify_certificate",
+    "tls_allowed_dn_list",
+    "tls_priority",
+    "sasl_allowed_username_list",
+}
 
 _TOKEN = re.compile(
     r"""[ \t\r]*(?:
@@ -173,6 +210,18 @@ def _convert(config: Config, key: str, value: object, line: int) -> object:
     return value
 
 
+def socket_group_id(group: str | None) -> int | None:
+    """The gid unix_sock_group names (a group name or a number), or None if there is none."""
+    if group is None:
+        return None
+    if group.isdigit():
+        return int(group)
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError:
+        return None
+
+
 def load_config(path: Path | None, config: Config | None = None) -> Config:
     config = config or Config()
     if path is None:
@@ -194,10 +243,16 @@ def load_config(path: Path | None, config: Config | None = None) -> Config:
                 raise ConfigError(f"{path}: {error}") from None
             if key == "log_level" and not 1 <= config.log_level <= 4:
                 raise ConfigError(f"{path}: log_level on line {line}: expected 1 to 4")
+            if key == "unix_sock_group" and socket_group_id(config.unix_sock_group) is None:
+                raise ConfigError(f"{path}: unix_sock_group on line {line}: Failed to parse group '{value}'")
         elif key in ACCEPTED_DEFAULTS:
             expected = ACCEPTED_DEFAULTS[key]
             if expected is not None and value != expected:
                 config.warnings.append(f"{path}:{line}: {key} = {value!r} is not supported; using {expected!r}")
+        elif key in LIBVIRTD_IGNORED:
+            config.warnings.append(f"{path}:{line}: libvirtd setting {key} ignored: {LIBVIRTD_IGNORED[key]}")
+        elif key in NETWORK_KEYS:
+            config.warnings.append(f"{path}:{line}: libvirtd setting {key} ignored: no TCP or TLS listeners here")
         else:
             config.warnings.append(f"{path}:{line}: unknown setting {key}, ignored")
     return config

@@ -10,7 +10,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
+from .config import Config, socket_group_id
 
 SOCKET_NAMES = {"rw": "libvirt-sock", "ro": "libvirt-sock-ro", "admin": "libvirt-admin-sock"}
 # LISTEN_FDNAMES values systemd units use, ours and libvirtd's, mapped to socket kinds.
@@ -79,21 +79,28 @@ def make_unix_listeners(directory: Path, config: Config) -> list[Listener]:
     }
     for name in SOCKET_NAMES.values():
         _remove_stale(directory / name)
+    group = socket_group_id(config.unix_sock_group)
     listeners = []
+    failing = f"cannot listen on {directory}"
     try:
         for kind, name in SOCKET_NAMES.items():
             path = directory / name
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.bind(str(path))
+            # Listed at once: a failure below removes this socket file too.
+            listeners.append(Listener(kind, sock, path))
             os.chmod(path, permissions[kind])
+            if group is not None:  # unix_sock_group: every socket, as libvirtd
+                failing = f"cannot give {path} to group {config.unix_sock_group}"
+                os.chown(path, -1, group)
+                failing = f"cannot listen on {directory}"
             sock.listen(1000)
             sock.setblocking(False)
-            listeners.append(Listener(kind, sock, path))
     except OSError as error:
         for listener in listeners:
             listener.socket.close()
             remove_socket_file(listener)
-        raise ListenerError(f"cannot listen on {directory}: {error.strerror}") from None
+        raise ListenerError(f"{failing}: {error.strerror}") from None
     return listeners
 
 

@@ -210,7 +210,7 @@ def configure(level: int | None = None, filters: str | None = None, outputs: str
             if output.destination == "file":
                 for handler in handlers:
                     handler.close()
-                raise LogFileError(error.errno, f"failed to open {output.data}: {error.strerror}") from None
+                raise LogFileError(f"failed to open {output.data}: {error.strerror}") from None
             warnings.append(f"log output '{output.text()}' cannot be used: {error.strerror or error}")
             continue
         if output.destination == "journald" and not os.path.exists(JOURNAL_SOCKET):

@@ -91,8 +91,9 @@ def test_config_file(tmp_path: Path) -> None:
     keepalive_interval = 3
     log_filters = "3:rpc 1:virtrio.server"
     log_outputs = "2:stderr"
-    listen_tls = 0
+    ovs_timeout = 5
     auth_unix_rw = "none"
+    max_clientz = 3
     """
     process = start_daemon(tmp_path / "conf", config=config)
     try:
@@ -100,7 +101,8 @@ def test_config_file(tmp_path: Path) -> None:
         assert stat.S_IMODE(process.ro.stat().st_mode) == 0o755
         assert virsh(process, "domstate", "test").returncode == 0
         log = process.log()
-        assert "conf.conf:9: unknown setting listen_tls, ignored" in log
+        assert "conf.conf:9: libvirtd setting ovs_timeout ignored: virtrio does not drive Open vSwitch" in log
+        assert "conf.conf:11: unknown setting max_clientz, ignored" in log
         assert "connected on rw socket" in log  # info level, from the filter and the output
     finally:
         assert process.stop() == 0
