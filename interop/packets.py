@@ -32,7 +32,7 @@ VOLATILE_PARAMS = re.compile(r"(?i)(cpu_?time|\.time$|^(rd|wr|flush)_(reqs|bytes
 # folders the corpus scripts make with mkdtemp (each run its own name) and names made of the
 # current epoch second (a snapshot's default name).
 TEMP_FOLDER = re.compile(r"/tmp/[\w.-]+")
-EPOCH_NAME = re.compile(r"^\d{10}$")
+EPOCH_NAME = re.compile(r"\b\d{10}\b")
 # Procedures whose lists come in libvirt's hash-table order, which no API promises and every
 # client sorts: compared as sorted lists.
 UNORDERED = re.compile(
@@ -43,9 +43,8 @@ UNORDERED = re.compile(
 def reply_text(text: Callable[[str], str]) -> Callable[[str], str]:
     def normalised(value: str) -> str:
         value = TEMP_FOLDER.sub("<tmp>", text(value))
-        if EPOCH_NAME.match(value) and abs(int(value) - time.time()) < 86400:
-            return "<epoch>"
-        return value
+        now = time.time()
+        return EPOCH_NAME.sub(lambda m: "<epoch>" if abs(int(m.group()) - now) < 86400 else m.group(), value)
 
     return normalised
 

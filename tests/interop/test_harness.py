@@ -32,6 +32,8 @@ def test_libvirtd_against_itself_is_identical_after_normalisation() -> None:
     assert match, result.stdout
     assert match.group(1) == match.group(2), result.stdout
     assert int(match.group(2)) >= 300
+    packets = re.search(r"^packet differences (\d+) in (\d+) replies$", result.stdout, re.M)
+    assert packets and packets.group(1) == "0" and int(packets.group(2)) > 1000, result.stdout
 
 
 def test_node_devices_equal_libvirtds_own_udev_driver() -> None:
