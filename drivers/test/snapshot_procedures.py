@@ -19,6 +19,9 @@ from .formats import domain_xml
 from .parse import parse_document, parse_domain_xml, validate_against_schema
 from .state import Domain
 
+# ROOTS/DESCENDANTS, TOPOLOGICAL and the leaf filters: what the test driver's checkpoint lists accept
+CHECKPOINT_LIST_FLAGS = sum(set(api.ENUM_TYPES["virDomainCheckpointListFlags"].values()))
+
 # testDomainSnapshotCreateXML: DISK_ONLY, REUSE_EXT and NO_METADATA are not implemented
 CREATE_FLAGS = (
     api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE
@@ -115,15 +118,18 @@ class SnapshotProcedures(TestProcedures):
             tree.add(snapshot, current=False)
 
     def domain_list_all_snapshots(self, args: remote.remote_domain_list_all_snapshots_args):
+        check_flags(args.flags, snapshots.CHILDREN_FLAGS, FROM_TEST, "testDomainListAllSnapshots")
         domain = self._domain(args.dom)
         chosen = self._snapshots(domain).select(args.flags)
         refs = [self._snapshot_ref(args.dom, s.name) for s in chosen] if args.need_results else []
         return remote.remote_domain_list_all_snapshots_ret(refs, len(chosen))
 
     def domain_snapshot_num(self, args: remote.remote_domain_snapshot_num_args):
+        check_flags(args.flags, snapshots.CHILDREN_FLAGS, FROM_TEST, "testDomainSnapshotNum")
         return remote.remote_domain_snapshot_num_ret(len(self._snapshots(self._domain(args.dom)).select(args.flags)))
 
     def domain_snapshot_list_names(self, args: remote.remote_domain_snapshot_list_names_args):
+        check_flags(args.flags, snapshots.CHILDREN_FLAGS, FROM_TEST, "testDomainSnapshotListNames")
         chosen = self._snapshots(self._domain(args.dom)).select(args.flags)
         return remote.remote_domain_snapshot_list_names_ret([s.name for s in chosen][: args.maxnames])
 
@@ -267,12 +273,14 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_checkpoint_create_xml_ret(self._checkpoint_ref(args.dom, checkpoint.name))
 
     def domain_list_all_checkpoints(self, args: remote.remote_domain_list_all_checkpoints_args):
+        check_flags(args.flags, CHECKPOINT_LIST_FLAGS, FROM_TEST, "testDomainListAllCheckpoints")
         domain = self._domain(args.dom)
         chosen = self._checkpoints(domain).select(args.flags)
         refs = [self._checkpoint_ref(args.dom, c.name) for c in chosen] if args.need_results else []
         return remote.remote_domain_list_all_checkpoints_ret(refs, len(chosen))
 
     def domain_checkpoint_list_all_children(self, args: remote.remote_domain_checkpoint_list_all_children_args):
+        check_flags(args.flags, CHECKPOINT_LIST_FLAGS, FROM_TEST, "testDomainCheckpointListAllChildren")
         _domain, tree, checkpoint = self._checkpoint(args.checkpoint)
         chosen = tree.select(args.flags, below=checkpoint.name)
         refs = [self._checkpoint_ref(args.checkpoint.dom, c.name) for c in chosen] if args.need_results else []
