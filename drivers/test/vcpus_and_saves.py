@@ -113,7 +113,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         if not domain.persistent:
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot rename a transient domain")
         if args.new_name in self.state.domains:
-            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST,
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN,  # virDomainObjListRename's
                          f"domain with name '{args.new_name}' already exists")  # fmt: skip
         self.state.remove_domain(domain)
         domain.name = args.new_name

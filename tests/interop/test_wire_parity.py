@@ -93,3 +93,31 @@ def test_security_labels_byte_for_byte(both: dict) -> None:
     assert remote.CODECS["remote_domain_get_security_label_list_ret"].decode(ours[3][1]).ret == -1
     # read-only clients get the same answers
     assert ask(both["virtrio"].ro, calls[1:2] + calls[3:4]) == ask(both["libvirtd"].ro, calls[1:2] + calls[3:4])
+
+
+def test_renaming_to_a_name_with_a_nul_is_renaming_to_the_name_before_it(both: dict) -> None:
+    """Issue 14's case: "victim\\0x" is "victim" to libvirtd, so the rename clashes with victim."""
+
+    def define(name: str, uuid_hex: str) -> tuple[int, bytes]:
+        xml = (f"<domain type='test'><name>{name}</name><uuid>{uuid_hex}</uuid><memory>1024</memory>"
+               "<os><type>hvm</type></os></domain>")  # fmt: skip
+        return remote.REMOTE_PROC_DOMAIN_DEFINE_XML, string(xml)
+
+    victim, other = "2b8a0f5e6c7d4e1f9a0b1c2d3e4f5a6b", "3c9b1a6f7d8e4f20ab1c2d3e4f5a6b7c"
+    other_ref = remote.CODECS["remote_nonnull_domain"].encode(
+        remote.remote_nonnull_domain("other", bytes.fromhex(other), -1)
+    )
+    lookup = u32(8) + b"victim\0x"
+    calls = [
+        define("victim", victim),
+        define("other", other),
+        (remote.REMOTE_PROC_DOMAIN_RENAME, other_ref + u32(1) + u32(8) + b"victim\0x" + u32(0)),
+        (remote.REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, b""),
+        (remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, lookup),
+        (remote.REMOTE_PROC_DOMAIN_UNDEFINE, other_ref),
+        (remote.REMOTE_PROC_DOMAIN_UNDEFINE, remote.CODECS["remote_nonnull_domain"].encode(
+            remote.remote_nonnull_domain("victim", bytes.fromhex(victim), -1))),
+    ]  # fmt: skip
+    ours = ask(both["virtrio"].rw, calls)
+    assert ours == ask(both["libvirtd"].rw, calls)
+    assert ours[2][0] == "error" and ours[4][0] == "ok"
