@@ -278,4 +278,7 @@ def reply_payload(call: ResolvedCall, result: Any) -> bytes:
 
 def unexpected_failure(error: BaseException) -> LibvirtError:
     """What a client sees when a handler fails in a way it did not mean to report."""
+    if isinstance(error, XdrError):
+        # A reply that does not encode (say, a list over its bound): libvirtd's answer to it.
+        return rpc_error("Unable to encode message payload")
     return internal_error(libvirt_api.VIR_FROM_RPC, f"unexpected failure in virtrio: {type(error).__name__}: {error}")
