@@ -172,3 +172,5 @@ class Procedure:
     generate: str | None
     # (argument, limit, limit's name) of libvirt's generated "max<name> > LIMIT" check
     list_bound: tuple[str, int, str] | None = None
+    # (object type, limit, limit's name) of its "Too many <type>s" check on the driver's count
+    result_bound: tuple[str, int, str] | None = None

@@ -20,7 +20,7 @@ from virtrio.rpc.packet import Header, Status
 
 from . import faults
 from . import procedure_facts as facts
-from .dispatch_checks import REPLY_RULES, ArgumentCheck, checks_for
+from .dispatch_checks import ArgumentCheck, checks_for, reply_rule_for
 from .procedure_facts import ALWAYS, ProcedureFacts, ReadOnlyArgument, ReadOnlyFlags
 
 if TYPE_CHECKING:
@@ -142,6 +142,7 @@ class Route:
     read_only: object
     hypervisor_connection: bool  # decides the "not open" message
     checks: tuple[ArgumentCheck, ...]  # libvirtd's dispatcher checks on the arguments
+    reply_rule: Callable[[Any, Any], Any] | None  # what libvirtd's dispatcher does to the reply
 
 
 _ROUTES: dict[tuple[int, int], Route | None] = {}
@@ -170,6 +171,7 @@ def route(program: Program, number: int) -> Route | None:
         proc_facts.read_only,
         proc_facts.connection in ("Hypervisor", None),
         checks_for(program.number, procedure),
+        reply_rule_for(program.number, procedure),
     )
     _ROUTES[key] = result
     return result
@@ -235,9 +237,8 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
     function: Callable[..., Any] = method
     if failure_reply is not None:
         function = failure_as_reply(method, is_async, failure_reply)
-    reply_rule = REPLY_RULES.get(header.proc) if program is REMOTE else None
-    if reply_rule is not None:
-        function = with_reply_rule(function, is_async, reply_rule)
+    if found.reply_rule is not None:
+        function = with_reply_rule(function, is_async, found.reply_rule)
     for rule in session.daemon.fault_rules:
         if rule.matches(found.procedure.name, args):
             function, is_async = faults.wrap(rule, method, is_async), True

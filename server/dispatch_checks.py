@@ -29,6 +29,7 @@ from typing import Any
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.protocol.runtime import Procedure
+from virtrio.rpc.errors import report
 
 INT_MAX = 2**31 - 1
 
@@ -161,6 +162,28 @@ REPLY_RULES: dict[int, Callable[[Any, Any], Any]] = {
         remote.REMOTE_PROC_NODE_GET_MEMORY_PARAMETERS,
     )
 }
+
+
+def _too_many(word: str, limit: int) -> Callable[[Any, Any], Any]:
+    """gendispatch.pl's check of a list call's count, made after the driver answered."""
+
+    def rule(args: Any, ret: Any) -> Any:
+        if ret.ret > limit:
+            message = f"Too many {word}s '{_int32(ret.ret)}' for limit '{limit}'"
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_RPC, message)
+        return ret
+
+    return rule
+
+
+def reply_rule_for(program: int, procedure: Procedure) -> Callable[[Any, Any], Any] | None:
+    """What libvirtd's dispatcher does to this procedure's reply, if anything."""
+    if program != remote.PROGRAM:
+        return None
+    if procedure.result_bound is not None:
+        word, limit, _ = procedure.result_bound
+        return _too_many(word, limit)
+    return REPLY_RULES.get(procedure.number)
 
 
 def checks_for(program: int, procedure: Procedure) -> tuple[ArgumentCheck, ...]:

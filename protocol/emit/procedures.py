@@ -7,6 +7,8 @@ and an event message carries ``<prefix>_<name>_msg``, each only where it exists.
 
 from __future__ import annotations
 
+import re
+
 from ..model import ConstRef, Enum, ProtocolFile, Struct
 from ..sources import ProtocolSources, SourceError
 
@@ -44,6 +46,31 @@ def list_bound(sources: ProtocolSources, args: str | None, ret: str | None) -> t
     if not isinstance(arguments, Struct) or argument not in {f.name for f in arguments.fields}:
         raise SourceError(f"{member.pos}: {ret} is a list but {args} has no {argument}")
     return argument, sources.resolve(member.size), member.size.name
+
+
+# The object types whose lists gendispatch.pl returns with a count ("modern" list calls).
+_LISTED_OBJECTS = re.compile(
+    r"^(?:admin|remote)_nonnull_(secret|nwfilter|nwfilter_binding|node_device|interface|network|network_port|"
+    r"storage_vol|storage_pool|domain_checkpoint|domain_snapshot|domain|server|client)$"
+)
+
+
+def result_bound(sources: ProtocolSources, ret: str | None) -> tuple[str, int, str] | None:
+    """(object type, limit, limit name) of gendispatch.pl's "Too many <type>s" check.
+
+    A reply of several members, one an array of object references bounded by a named
+    constant, is refused when the driver's count exceeds the bound (after the call).
+    """
+    if ret is None:
+        return None
+    reply = sources.definition(ret)
+    if not isinstance(reply, Struct) or len(reply.fields) < 2:
+        return None
+    for member in reply.fields:
+        found = _LISTED_OBJECTS.match(member.type.name)
+        if found and member.kind == "variable" and isinstance(member.size, ConstRef):
+            return found.group(1), sources.resolve(member.size), member.size.name
+    return None
 
 
 def procedure_enum(parsed: ProtocolFile, prefix: str) -> Enum | None:
@@ -88,9 +115,11 @@ def emit_procedures(module: str, parsed: ProtocolFile, sources: ProtocolSources)
         generate = notes.get("generate", [None])[0]
         # Only the daemon code gendispatch.pl writes has the check; hand-written dispatchers
         # (generate: client or none) make their own, listed in server/dispatch_checks.py.
-        bound = None
+        bound = results = None
         if generate in ("both", "server") and args and ret:
             bound = list_bound(sources, stem + "_args", stem + "_ret")
+        if generate in ("both", "server") and ret:
+            results = result_bound(sources, stem + "_ret")
         lines += [
             f"    {number}: Procedure(",
             f"        PROGRAM, PROTOCOL_VERSION, {number}, {short!r},",
@@ -99,6 +128,7 @@ def emit_procedures(module: str, parsed: ProtocolFile, sources: ProtocolSources)
             f"        acl={tuple(notes.get('acl', []))!r}, aclfilter={tuple(notes.get('aclfilter', []))!r},",
             f"        stream={stream!r}, stream_param={stream_param!r}, sparse_flag={sparse!r},",
             f"        is_event={message is not None}, generate={generate!r}, list_bound={bound!r},",
+            f"        result_bound={results!r},",
             "    ),",
         ]
     lines.append("}")

@@ -2085,6 +2085,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     2: Procedure(
         PROGRAM, PROTOCOL_VERSION, 2, 'CONNECT_CLOSE',
@@ -2093,6 +2094,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     3: Procedure(
         PROGRAM, PROTOCOL_VERSION, 3, 'CONNECT_GET_LIB_VERSION',
@@ -2101,6 +2103,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     4: Procedure(
         PROGRAM, PROTOCOL_VERSION, 4, 'CONNECT_LIST_SERVERS',
@@ -2109,6 +2112,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('server', 16384, 'ADMIN_SERVER_LIST_MAX'),
     ),
     5: Procedure(
         PROGRAM, PROTOCOL_VERSION, 5, 'CONNECT_LOOKUP_SERVER',
@@ -2117,6 +2121,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     6: Procedure(
         PROGRAM, PROTOCOL_VERSION, 6, 'SERVER_GET_THREADPOOL_PARAMETERS',
@@ -2125,6 +2130,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     7: Procedure(
         PROGRAM, PROTOCOL_VERSION, 7, 'SERVER_SET_THREADPOOL_PARAMETERS',
@@ -2133,6 +2139,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     8: Procedure(
         PROGRAM, PROTOCOL_VERSION, 8, 'SERVER_LIST_CLIENTS',
@@ -2141,6 +2148,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('client', 16384, 'ADMIN_CLIENT_LIST_MAX'),
     ),
     9: Procedure(
         PROGRAM, PROTOCOL_VERSION, 9, 'SERVER_LOOKUP_CLIENT',
@@ -2149,6 +2157,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     10: Procedure(
         PROGRAM, PROTOCOL_VERSION, 10, 'CLIENT_GET_INFO',
@@ -2157,6 +2166,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     11: Procedure(
         PROGRAM, PROTOCOL_VERSION, 11, 'CLIENT_CLOSE',
@@ -2165,6 +2175,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     12: Procedure(
         PROGRAM, PROTOCOL_VERSION, 12, 'SERVER_GET_CLIENT_LIMITS',
@@ -2173,6 +2184,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     13: Procedure(
         PROGRAM, PROTOCOL_VERSION, 13, 'SERVER_SET_CLIENT_LIMITS',
@@ -2181,6 +2193,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     14: Procedure(
         PROGRAM, PROTOCOL_VERSION, 14, 'CONNECT_GET_LOGGING_OUTPUTS',
@@ -2189,6 +2202,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     15: Procedure(
         PROGRAM, PROTOCOL_VERSION, 15, 'CONNECT_GET_LOGGING_FILTERS',
@@ -2197,6 +2211,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     16: Procedure(
         PROGRAM, PROTOCOL_VERSION, 16, 'CONNECT_SET_LOGGING_OUTPUTS',
@@ -2205,6 +2220,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     17: Procedure(
         PROGRAM, PROTOCOL_VERSION, 17, 'CONNECT_SET_LOGGING_FILTERS',
@@ -2213,6 +2229,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     18: Procedure(
         PROGRAM, PROTOCOL_VERSION, 18, 'SERVER_UPDATE_TLS_FILES',
@@ -2221,6 +2238,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     19: Procedure(
         PROGRAM, PROTOCOL_VERSION, 19, 'CONNECT_SET_DAEMON_TIMEOUT',
@@ -2229,6 +2247,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
 }
 assert PROGRAM == 110102160 and PROTOCOL_VERSION == 1

@@ -72,6 +72,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate=None, list_bound=None,
+        result_bound=None,
     ),
     2: Procedure(
         PROGRAM, PROTOCOL_VERSION, 2, 'PONG',
@@ -80,6 +81,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=(), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate=None, list_bound=None,
+        result_bound=None,
     ),
 }
 assert PROGRAM == 1801807216 and PROTOCOL_VERSION == 1

@@ -109,6 +109,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:open_namespace',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
 }
 assert PROGRAM == 425984 and PROTOCOL_VERSION == 1

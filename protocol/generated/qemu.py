@@ -706,6 +706,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     2: Procedure(
         PROGRAM, PROTOCOL_VERSION, 2, 'DOMAIN_ATTACH',
@@ -714,6 +715,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     3: Procedure(
         PROGRAM, PROTOCOL_VERSION, 3, 'DOMAIN_AGENT_COMMAND',
@@ -722,6 +724,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     4: Procedure(
         PROGRAM, PROTOCOL_VERSION, 4, 'CONNECT_DOMAIN_MONITOR_EVENT_REGISTER',
@@ -730,6 +733,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_domains', 'connect:write'), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     5: Procedure(
         PROGRAM, PROTOCOL_VERSION, 5, 'CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER',
@@ -738,6 +742,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     6: Procedure(
         PROGRAM, PROTOCOL_VERSION, 6, 'DOMAIN_MONITOR_EVENT',
@@ -746,6 +751,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     7: Procedure(
         PROGRAM, PROTOCOL_VERSION, 7, 'DOMAIN_MONITOR_COMMAND_WITH_FILES',
@@ -754,6 +760,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
 }
 assert PROGRAM == 536903815 and PROTOCOL_VERSION == 1

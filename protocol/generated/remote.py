@@ -39031,6 +39031,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     2: Procedure(
         PROGRAM, PROTOCOL_VERSION, 2, 'CONNECT_CLOSE',
@@ -39039,6 +39040,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     3: Procedure(
         PROGRAM, PROTOCOL_VERSION, 3, 'CONNECT_GET_TYPE',
@@ -39047,6 +39049,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     4: Procedure(
         PROGRAM, PROTOCOL_VERSION, 4, 'CONNECT_GET_VERSION',
@@ -39055,6 +39058,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     5: Procedure(
         PROGRAM, PROTOCOL_VERSION, 5, 'CONNECT_GET_MAX_VCPUS',
@@ -39063,6 +39067,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     6: Procedure(
         PROGRAM, PROTOCOL_VERSION, 6, 'NODE_GET_INFO',
@@ -39071,6 +39076,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     7: Procedure(
         PROGRAM, PROTOCOL_VERSION, 7, 'CONNECT_GET_CAPABILITIES',
@@ -39079,6 +39085,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     8: Procedure(
         PROGRAM, PROTOCOL_VERSION, 8, 'DOMAIN_ATTACH_DEVICE',
@@ -39087,6 +39094,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     9: Procedure(
         PROGRAM, PROTOCOL_VERSION, 9, 'DOMAIN_CREATE',
@@ -39095,6 +39103,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     10: Procedure(
         PROGRAM, PROTOCOL_VERSION, 10, 'DOMAIN_CREATE_XML',
@@ -39103,6 +39112,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:start'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     11: Procedure(
         PROGRAM, PROTOCOL_VERSION, 11, 'DOMAIN_DEFINE_XML',
@@ -39111,6 +39121,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     12: Procedure(
         PROGRAM, PROTOCOL_VERSION, 12, 'DOMAIN_DESTROY',
@@ -39119,6 +39130,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     13: Procedure(
         PROGRAM, PROTOCOL_VERSION, 13, 'DOMAIN_DETACH_DEVICE',
@@ -39127,6 +39139,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     14: Procedure(
         PROGRAM, PROTOCOL_VERSION, 14, 'DOMAIN_GET_XML_DESC',
@@ -39135,6 +39148,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read', 'domain:read_secure:VIR_DOMAIN_XML_SECURE', 'domain:read_secure:VIR_DOMAIN_XML_MIGRATABLE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     15: Procedure(
         PROGRAM, PROTOCOL_VERSION, 15, 'DOMAIN_GET_AUTOSTART',
@@ -39143,6 +39157,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     16: Procedure(
         PROGRAM, PROTOCOL_VERSION, 16, 'DOMAIN_GET_INFO',
@@ -39151,6 +39166,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     17: Procedure(
         PROGRAM, PROTOCOL_VERSION, 17, 'DOMAIN_GET_MAX_MEMORY',
@@ -39159,6 +39175,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     18: Procedure(
         PROGRAM, PROTOCOL_VERSION, 18, 'DOMAIN_GET_MAX_VCPUS',
@@ -39167,6 +39184,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     19: Procedure(
         PROGRAM, PROTOCOL_VERSION, 19, 'DOMAIN_GET_OS_TYPE',
@@ -39175,6 +39193,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     20: Procedure(
         PROGRAM, PROTOCOL_VERSION, 20, 'DOMAIN_GET_VCPUS',
@@ -39183,6 +39202,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     21: Procedure(
         PROGRAM, PROTOCOL_VERSION, 21, 'CONNECT_LIST_DEFINED_DOMAINS',
@@ -39191,6 +39211,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_DOMAIN_LIST_MAX'),
+        result_bound=None,
     ),
     22: Procedure(
         PROGRAM, PROTOCOL_VERSION, 22, 'DOMAIN_LOOKUP_BY_ID',
@@ -39199,6 +39220,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     23: Procedure(
         PROGRAM, PROTOCOL_VERSION, 23, 'DOMAIN_LOOKUP_BY_NAME',
@@ -39207,6 +39229,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     24: Procedure(
         PROGRAM, PROTOCOL_VERSION, 24, 'DOMAIN_LOOKUP_BY_UUID',
@@ -39215,6 +39238,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     25: Procedure(
         PROGRAM, PROTOCOL_VERSION, 25, 'CONNECT_NUM_OF_DEFINED_DOMAINS',
@@ -39223,6 +39247,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     26: Procedure(
         PROGRAM, PROTOCOL_VERSION, 26, 'DOMAIN_PIN_VCPU',
@@ -39231,6 +39256,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     27: Procedure(
         PROGRAM, PROTOCOL_VERSION, 27, 'DOMAIN_REBOOT',
@@ -39239,6 +39265,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:init_control', 'domain:write:VIR_DOMAIN_REBOOT_GUEST_AGENT'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     28: Procedure(
         PROGRAM, PROTOCOL_VERSION, 28, 'DOMAIN_RESUME',
@@ -39247,6 +39274,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:suspend',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     29: Procedure(
         PROGRAM, PROTOCOL_VERSION, 29, 'DOMAIN_SET_AUTOSTART',
@@ -39255,6 +39283,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     30: Procedure(
         PROGRAM, PROTOCOL_VERSION, 30, 'DOMAIN_SET_MAX_MEMORY',
@@ -39263,6 +39292,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     31: Procedure(
         PROGRAM, PROTOCOL_VERSION, 31, 'DOMAIN_SET_MEMORY',
@@ -39271,6 +39301,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     32: Procedure(
         PROGRAM, PROTOCOL_VERSION, 32, 'DOMAIN_SET_VCPUS',
@@ -39279,6 +39310,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     33: Procedure(
         PROGRAM, PROTOCOL_VERSION, 33, 'DOMAIN_SHUTDOWN',
@@ -39287,6 +39319,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:init_control',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     34: Procedure(
         PROGRAM, PROTOCOL_VERSION, 34, 'DOMAIN_SUSPEND',
@@ -39295,6 +39328,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:suspend',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     35: Procedure(
         PROGRAM, PROTOCOL_VERSION, 35, 'DOMAIN_UNDEFINE',
@@ -39303,6 +39337,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     36: Procedure(
         PROGRAM, PROTOCOL_VERSION, 36, 'CONNECT_LIST_DEFINED_NETWORKS',
@@ -39311,6 +39346,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_NETWORK_LIST_MAX'),
+        result_bound=None,
     ),
     37: Procedure(
         PROGRAM, PROTOCOL_VERSION, 37, 'CONNECT_LIST_DOMAINS',
@@ -39319,6 +39355,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=('maxids', 16384, 'REMOTE_DOMAIN_LIST_MAX'),
+        result_bound=None,
     ),
     38: Procedure(
         PROGRAM, PROTOCOL_VERSION, 38, 'CONNECT_LIST_NETWORKS',
@@ -39327,6 +39364,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_NETWORK_LIST_MAX'),
+        result_bound=None,
     ),
     39: Procedure(
         PROGRAM, PROTOCOL_VERSION, 39, 'NETWORK_CREATE',
@@ -39335,6 +39373,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     40: Procedure(
         PROGRAM, PROTOCOL_VERSION, 40, 'NETWORK_CREATE_XML',
@@ -39343,6 +39382,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:write', 'network:start'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     41: Procedure(
         PROGRAM, PROTOCOL_VERSION, 41, 'NETWORK_DEFINE_XML',
@@ -39351,6 +39391,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:write', 'network:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     42: Procedure(
         PROGRAM, PROTOCOL_VERSION, 42, 'NETWORK_DESTROY',
@@ -39359,6 +39400,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     43: Procedure(
         PROGRAM, PROTOCOL_VERSION, 43, 'NETWORK_GET_XML_DESC',
@@ -39367,6 +39409,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     44: Procedure(
         PROGRAM, PROTOCOL_VERSION, 44, 'NETWORK_GET_AUTOSTART',
@@ -39375,6 +39418,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     45: Procedure(
         PROGRAM, PROTOCOL_VERSION, 45, 'NETWORK_GET_BRIDGE_NAME',
@@ -39383,6 +39427,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     46: Procedure(
         PROGRAM, PROTOCOL_VERSION, 46, 'NETWORK_LOOKUP_BY_NAME',
@@ -39391,6 +39436,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     47: Procedure(
         PROGRAM, PROTOCOL_VERSION, 47, 'NETWORK_LOOKUP_BY_UUID',
@@ -39399,6 +39445,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     48: Procedure(
         PROGRAM, PROTOCOL_VERSION, 48, 'NETWORK_SET_AUTOSTART',
@@ -39407,6 +39454,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     49: Procedure(
         PROGRAM, PROTOCOL_VERSION, 49, 'NETWORK_UNDEFINE',
@@ -39415,6 +39463,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     50: Procedure(
         PROGRAM, PROTOCOL_VERSION, 50, 'CONNECT_NUM_OF_DEFINED_NETWORKS',
@@ -39423,6 +39472,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     51: Procedure(
         PROGRAM, PROTOCOL_VERSION, 51, 'CONNECT_NUM_OF_DOMAINS',
@@ -39431,6 +39481,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     52: Procedure(
         PROGRAM, PROTOCOL_VERSION, 52, 'CONNECT_NUM_OF_NETWORKS',
@@ -39439,6 +39490,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     53: Procedure(
         PROGRAM, PROTOCOL_VERSION, 53, 'DOMAIN_CORE_DUMP',
@@ -39447,6 +39499,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:core_dump',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     54: Procedure(
         PROGRAM, PROTOCOL_VERSION, 54, 'DOMAIN_RESTORE',
@@ -39455,6 +39508,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     55: Procedure(
         PROGRAM, PROTOCOL_VERSION, 55, 'DOMAIN_SAVE',
@@ -39463,6 +39517,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:hibernate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     56: Procedure(
         PROGRAM, PROTOCOL_VERSION, 56, 'DOMAIN_GET_SCHEDULER_TYPE',
@@ -39471,6 +39526,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     57: Procedure(
         PROGRAM, PROTOCOL_VERSION, 57, 'DOMAIN_GET_SCHEDULER_PARAMETERS',
@@ -39479,6 +39535,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='client', list_bound=None,
+        result_bound=None,
     ),
     58: Procedure(
         PROGRAM, PROTOCOL_VERSION, 58, 'DOMAIN_SET_SCHEDULER_PARAMETERS',
@@ -39487,6 +39544,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     59: Procedure(
         PROGRAM, PROTOCOL_VERSION, 59, 'CONNECT_GET_HOSTNAME',
@@ -39495,6 +39553,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     60: Procedure(
         PROGRAM, PROTOCOL_VERSION, 60, 'CONNECT_SUPPORTS_FEATURE',
@@ -39503,6 +39562,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='client', list_bound=None,
+        result_bound=None,
     ),
     61: Procedure(
         PROGRAM, PROTOCOL_VERSION, 61, 'DOMAIN_MIGRATE_PREPARE',
@@ -39511,6 +39571,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     62: Procedure(
         PROGRAM, PROTOCOL_VERSION, 62, 'DOMAIN_MIGRATE_PERFORM',
@@ -39519,6 +39580,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     63: Procedure(
         PROGRAM, PROTOCOL_VERSION, 63, 'DOMAIN_MIGRATE_FINISH',
@@ -39527,6 +39589,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     64: Procedure(
         PROGRAM, PROTOCOL_VERSION, 64, 'DOMAIN_BLOCK_STATS',
@@ -39535,6 +39598,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     65: Procedure(
         PROGRAM, PROTOCOL_VERSION, 65, 'DOMAIN_INTERFACE_STATS',
@@ -39543,6 +39607,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     66: Procedure(
         PROGRAM, PROTOCOL_VERSION, 66, 'AUTH_LIST',
@@ -39551,6 +39616,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     67: Procedure(
         PROGRAM, PROTOCOL_VERSION, 67, 'AUTH_SASL_INIT',
@@ -39559,6 +39625,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     68: Procedure(
         PROGRAM, PROTOCOL_VERSION, 68, 'AUTH_SASL_START',
@@ -39567,6 +39634,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     69: Procedure(
         PROGRAM, PROTOCOL_VERSION, 69, 'AUTH_SASL_STEP',
@@ -39575,6 +39643,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     70: Procedure(
         PROGRAM, PROTOCOL_VERSION, 70, 'AUTH_POLKIT',
@@ -39583,6 +39652,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     71: Procedure(
         PROGRAM, PROTOCOL_VERSION, 71, 'CONNECT_NUM_OF_STORAGE_POOLS',
@@ -39591,6 +39661,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     72: Procedure(
         PROGRAM, PROTOCOL_VERSION, 72, 'CONNECT_LIST_STORAGE_POOLS',
@@ -39599,6 +39670,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_STORAGE_POOL_LIST_MAX'),
+        result_bound=None,
     ),
     73: Procedure(
         PROGRAM, PROTOCOL_VERSION, 73, 'CONNECT_NUM_OF_DEFINED_STORAGE_POOLS',
@@ -39607,6 +39679,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     74: Procedure(
         PROGRAM, PROTOCOL_VERSION, 74, 'CONNECT_LIST_DEFINED_STORAGE_POOLS',
@@ -39615,6 +39688,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_STORAGE_POOL_LIST_MAX'),
+        result_bound=None,
     ),
     75: Procedure(
         PROGRAM, PROTOCOL_VERSION, 75, 'CONNECT_FIND_STORAGE_POOL_SOURCES',
@@ -39623,6 +39697,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:detect_storage_pools',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     76: Procedure(
         PROGRAM, PROTOCOL_VERSION, 76, 'STORAGE_POOL_CREATE_XML',
@@ -39631,6 +39706,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:start', 'storage_pool:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     77: Procedure(
         PROGRAM, PROTOCOL_VERSION, 77, 'STORAGE_POOL_DEFINE_XML',
@@ -39639,6 +39715,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:write', 'storage_pool:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     78: Procedure(
         PROGRAM, PROTOCOL_VERSION, 78, 'STORAGE_POOL_CREATE',
@@ -39647,6 +39724,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     79: Procedure(
         PROGRAM, PROTOCOL_VERSION, 79, 'STORAGE_POOL_BUILD',
@@ -39655,6 +39733,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:format',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     80: Procedure(
         PROGRAM, PROTOCOL_VERSION, 80, 'STORAGE_POOL_DESTROY',
@@ -39663,6 +39742,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     81: Procedure(
         PROGRAM, PROTOCOL_VERSION, 81, 'STORAGE_POOL_DELETE',
@@ -39671,6 +39751,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:format',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     82: Procedure(
         PROGRAM, PROTOCOL_VERSION, 82, 'STORAGE_POOL_UNDEFINE',
@@ -39679,6 +39760,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     83: Procedure(
         PROGRAM, PROTOCOL_VERSION, 83, 'STORAGE_POOL_REFRESH',
@@ -39687,6 +39769,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:refresh',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     84: Procedure(
         PROGRAM, PROTOCOL_VERSION, 84, 'STORAGE_POOL_LOOKUP_BY_NAME',
@@ -39695,6 +39778,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     85: Procedure(
         PROGRAM, PROTOCOL_VERSION, 85, 'STORAGE_POOL_LOOKUP_BY_UUID',
@@ -39703,6 +39787,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     86: Procedure(
         PROGRAM, PROTOCOL_VERSION, 86, 'STORAGE_POOL_LOOKUP_BY_VOLUME',
@@ -39711,6 +39796,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     87: Procedure(
         PROGRAM, PROTOCOL_VERSION, 87, 'STORAGE_POOL_GET_INFO',
@@ -39719,6 +39805,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     88: Procedure(
         PROGRAM, PROTOCOL_VERSION, 88, 'STORAGE_POOL_GET_XML_DESC',
@@ -39727,6 +39814,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     89: Procedure(
         PROGRAM, PROTOCOL_VERSION, 89, 'STORAGE_POOL_GET_AUTOSTART',
@@ -39735,6 +39823,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     90: Procedure(
         PROGRAM, PROTOCOL_VERSION, 90, 'STORAGE_POOL_SET_AUTOSTART',
@@ -39743,6 +39832,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     91: Procedure(
         PROGRAM, PROTOCOL_VERSION, 91, 'STORAGE_POOL_NUM_OF_VOLUMES',
@@ -39751,6 +39841,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:search_storage_vols',), aclfilter=('storage_vol:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     92: Procedure(
         PROGRAM, PROTOCOL_VERSION, 92, 'STORAGE_POOL_LIST_VOLUMES',
@@ -39759,6 +39850,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:search_storage_vols',), aclfilter=('storage_vol:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_STORAGE_VOL_LIST_MAX'),
+        result_bound=None,
     ),
     93: Procedure(
         PROGRAM, PROTOCOL_VERSION, 93, 'STORAGE_VOL_CREATE_XML',
@@ -39767,6 +39859,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:create',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     94: Procedure(
         PROGRAM, PROTOCOL_VERSION, 94, 'STORAGE_VOL_DELETE',
@@ -39775,6 +39868,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     95: Procedure(
         PROGRAM, PROTOCOL_VERSION, 95, 'STORAGE_VOL_LOOKUP_BY_NAME',
@@ -39783,6 +39877,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     96: Procedure(
         PROGRAM, PROTOCOL_VERSION, 96, 'STORAGE_VOL_LOOKUP_BY_KEY',
@@ -39791,6 +39886,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     97: Procedure(
         PROGRAM, PROTOCOL_VERSION, 97, 'STORAGE_VOL_LOOKUP_BY_PATH',
@@ -39799,6 +39895,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     98: Procedure(
         PROGRAM, PROTOCOL_VERSION, 98, 'STORAGE_VOL_GET_INFO',
@@ -39807,6 +39904,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     99: Procedure(
         PROGRAM, PROTOCOL_VERSION, 99, 'STORAGE_VOL_GET_XML_DESC',
@@ -39815,6 +39913,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     100: Procedure(
         PROGRAM, PROTOCOL_VERSION, 100, 'STORAGE_VOL_GET_PATH',
@@ -39823,6 +39922,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     101: Procedure(
         PROGRAM, PROTOCOL_VERSION, 101, 'NODE_GET_CELLS_FREE_MEMORY',
@@ -39831,6 +39931,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=('maxcells', 1024, 'REMOTE_NODE_MAX_CELLS'),
+        result_bound=None,
     ),
     102: Procedure(
         PROGRAM, PROTOCOL_VERSION, 102, 'NODE_GET_FREE_MEMORY',
@@ -39839,6 +39940,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     103: Procedure(
         PROGRAM, PROTOCOL_VERSION, 103, 'DOMAIN_BLOCK_PEEK',
@@ -39847,6 +39949,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:block_read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     104: Procedure(
         PROGRAM, PROTOCOL_VERSION, 104, 'DOMAIN_MEMORY_PEEK',
@@ -39855,6 +39958,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:mem_read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     105: Procedure(
         PROGRAM, PROTOCOL_VERSION, 105, 'CONNECT_DOMAIN_EVENT_REGISTER',
@@ -39863,6 +39967,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     106: Procedure(
         PROGRAM, PROTOCOL_VERSION, 106, 'CONNECT_DOMAIN_EVENT_DEREGISTER',
@@ -39871,6 +39976,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     107: Procedure(
         PROGRAM, PROTOCOL_VERSION, 107, 'DOMAIN_EVENT_LIFECYCLE',
@@ -39879,6 +39985,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     108: Procedure(
         PROGRAM, PROTOCOL_VERSION, 108, 'DOMAIN_MIGRATE_PREPARE2',
@@ -39887,6 +39994,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     109: Procedure(
         PROGRAM, PROTOCOL_VERSION, 109, 'DOMAIN_MIGRATE_FINISH2',
@@ -39895,6 +40003,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     110: Procedure(
         PROGRAM, PROTOCOL_VERSION, 110, 'CONNECT_GET_URI',
@@ -39903,6 +40012,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     111: Procedure(
         PROGRAM, PROTOCOL_VERSION, 111, 'NODE_NUM_OF_DEVICES',
@@ -39911,6 +40021,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_node_devices',), aclfilter=('node_device:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     112: Procedure(
         PROGRAM, PROTOCOL_VERSION, 112, 'NODE_LIST_DEVICES',
@@ -39919,6 +40030,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_node_devices',), aclfilter=('node_device:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 65536, 'REMOTE_NODE_DEVICE_LIST_MAX'),
+        result_bound=None,
     ),
     113: Procedure(
         PROGRAM, PROTOCOL_VERSION, 113, 'NODE_DEVICE_LOOKUP_BY_NAME',
@@ -39927,6 +40039,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     114: Procedure(
         PROGRAM, PROTOCOL_VERSION, 114, 'NODE_DEVICE_GET_XML_DESC',
@@ -39935,6 +40048,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     115: Procedure(
         PROGRAM, PROTOCOL_VERSION, 115, 'NODE_DEVICE_GET_PARENT',
@@ -39943,6 +40057,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='client', list_bound=None,
+        result_bound=None,
     ),
     116: Procedure(
         PROGRAM, PROTOCOL_VERSION, 116, 'NODE_DEVICE_NUM_OF_CAPS',
@@ -39951,6 +40066,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     117: Procedure(
         PROGRAM, PROTOCOL_VERSION, 117, 'NODE_DEVICE_LIST_CAPS',
@@ -39959,6 +40075,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 65536, 'REMOTE_NODE_DEVICE_CAPS_LIST_MAX'),
+        result_bound=None,
     ),
     118: Procedure(
         PROGRAM, PROTOCOL_VERSION, 118, 'NODE_DEVICE_DETTACH',
@@ -39967,6 +40084,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:detach',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     119: Procedure(
         PROGRAM, PROTOCOL_VERSION, 119, 'NODE_DEVICE_RE_ATTACH',
@@ -39975,6 +40093,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:detach',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     120: Procedure(
         PROGRAM, PROTOCOL_VERSION, 120, 'NODE_DEVICE_RESET',
@@ -39983,6 +40102,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:detach',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     121: Procedure(
         PROGRAM, PROTOCOL_VERSION, 121, 'DOMAIN_GET_SECURITY_LABEL',
@@ -39991,6 +40111,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     122: Procedure(
         PROGRAM, PROTOCOL_VERSION, 122, 'NODE_GET_SECURITY_MODEL',
@@ -39999,6 +40120,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     123: Procedure(
         PROGRAM, PROTOCOL_VERSION, 123, 'NODE_DEVICE_CREATE_XML',
@@ -40007,6 +40129,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:write', 'node_device:start'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     124: Procedure(
         PROGRAM, PROTOCOL_VERSION, 124, 'NODE_DEVICE_DESTROY',
@@ -40015,6 +40138,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     125: Procedure(
         PROGRAM, PROTOCOL_VERSION, 125, 'STORAGE_VOL_CREATE_XML_FROM',
@@ -40023,6 +40147,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:create',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     126: Procedure(
         PROGRAM, PROTOCOL_VERSION, 126, 'CONNECT_NUM_OF_INTERFACES',
@@ -40031,6 +40156,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_interfaces',), aclfilter=('interface:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     127: Procedure(
         PROGRAM, PROTOCOL_VERSION, 127, 'CONNECT_LIST_INTERFACES',
@@ -40039,6 +40165,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_interfaces',), aclfilter=('interface:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_INTERFACE_LIST_MAX'),
+        result_bound=None,
     ),
     128: Procedure(
         PROGRAM, PROTOCOL_VERSION, 128, 'INTERFACE_LOOKUP_BY_NAME',
@@ -40047,6 +40174,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('interface:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     129: Procedure(
         PROGRAM, PROTOCOL_VERSION, 129, 'INTERFACE_LOOKUP_BY_MAC_STRING',
@@ -40055,6 +40183,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('interface:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     130: Procedure(
         PROGRAM, PROTOCOL_VERSION, 130, 'INTERFACE_GET_XML_DESC',
@@ -40063,6 +40192,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('interface:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     131: Procedure(
         PROGRAM, PROTOCOL_VERSION, 131, 'INTERFACE_DEFINE_XML',
@@ -40071,6 +40201,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('interface:write', 'interface:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     132: Procedure(
         PROGRAM, PROTOCOL_VERSION, 132, 'INTERFACE_UNDEFINE',
@@ -40079,6 +40210,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('interface:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     133: Procedure(
         PROGRAM, PROTOCOL_VERSION, 133, 'INTERFACE_CREATE',
@@ -40087,6 +40219,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('interface:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     134: Procedure(
         PROGRAM, PROTOCOL_VERSION, 134, 'INTERFACE_DESTROY',
@@ -40095,6 +40228,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('interface:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     135: Procedure(
         PROGRAM, PROTOCOL_VERSION, 135, 'CONNECT_DOMAIN_XML_FROM_NATIVE',
@@ -40103,6 +40237,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     136: Procedure(
         PROGRAM, PROTOCOL_VERSION, 136, 'CONNECT_DOMAIN_XML_TO_NATIVE',
@@ -40111,6 +40246,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     137: Procedure(
         PROGRAM, PROTOCOL_VERSION, 137, 'CONNECT_NUM_OF_DEFINED_INTERFACES',
@@ -40119,6 +40255,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_interfaces',), aclfilter=('interface:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     138: Procedure(
         PROGRAM, PROTOCOL_VERSION, 138, 'CONNECT_LIST_DEFINED_INTERFACES',
@@ -40127,6 +40264,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_interfaces',), aclfilter=('interface:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_INTERFACE_LIST_MAX'),
+        result_bound=None,
     ),
     139: Procedure(
         PROGRAM, PROTOCOL_VERSION, 139, 'CONNECT_NUM_OF_SECRETS',
@@ -40135,6 +40273,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_secrets',), aclfilter=('secret:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     140: Procedure(
         PROGRAM, PROTOCOL_VERSION, 140, 'CONNECT_LIST_SECRETS',
@@ -40143,6 +40282,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_secrets',), aclfilter=('secret:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxuuids', 16384, 'REMOTE_SECRET_LIST_MAX'),
+        result_bound=None,
     ),
     141: Procedure(
         PROGRAM, PROTOCOL_VERSION, 141, 'SECRET_LOOKUP_BY_UUID',
@@ -40151,6 +40291,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('secret:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     142: Procedure(
         PROGRAM, PROTOCOL_VERSION, 142, 'SECRET_DEFINE_XML',
@@ -40159,6 +40300,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('secret:write', 'secret:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     143: Procedure(
         PROGRAM, PROTOCOL_VERSION, 143, 'SECRET_GET_XML_DESC',
@@ -40167,6 +40309,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('secret:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     144: Procedure(
         PROGRAM, PROTOCOL_VERSION, 144, 'SECRET_SET_VALUE',
@@ -40175,6 +40318,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('secret:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     145: Procedure(
         PROGRAM, PROTOCOL_VERSION, 145, 'SECRET_GET_VALUE',
@@ -40183,6 +40327,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('secret:read_secure',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     146: Procedure(
         PROGRAM, PROTOCOL_VERSION, 146, 'SECRET_UNDEFINE',
@@ -40191,6 +40336,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('secret:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     147: Procedure(
         PROGRAM, PROTOCOL_VERSION, 147, 'SECRET_LOOKUP_BY_USAGE',
@@ -40199,6 +40345,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('secret:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     148: Procedure(
         PROGRAM, PROTOCOL_VERSION, 148, 'DOMAIN_MIGRATE_PREPARE_TUNNEL',
@@ -40207,6 +40354,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream='write', stream_param=1, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     149: Procedure(
         PROGRAM, PROTOCOL_VERSION, 149, 'CONNECT_IS_SECURE',
@@ -40215,6 +40363,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     150: Procedure(
         PROGRAM, PROTOCOL_VERSION, 150, 'DOMAIN_IS_ACTIVE',
@@ -40223,6 +40372,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     151: Procedure(
         PROGRAM, PROTOCOL_VERSION, 151, 'DOMAIN_IS_PERSISTENT',
@@ -40231,6 +40381,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     152: Procedure(
         PROGRAM, PROTOCOL_VERSION, 152, 'NETWORK_IS_ACTIVE',
@@ -40239,6 +40390,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     153: Procedure(
         PROGRAM, PROTOCOL_VERSION, 153, 'NETWORK_IS_PERSISTENT',
@@ -40247,6 +40399,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     154: Procedure(
         PROGRAM, PROTOCOL_VERSION, 154, 'STORAGE_POOL_IS_ACTIVE',
@@ -40255,6 +40408,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     155: Procedure(
         PROGRAM, PROTOCOL_VERSION, 155, 'STORAGE_POOL_IS_PERSISTENT',
@@ -40263,6 +40417,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     156: Procedure(
         PROGRAM, PROTOCOL_VERSION, 156, 'INTERFACE_IS_ACTIVE',
@@ -40271,6 +40426,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('interface:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     157: Procedure(
         PROGRAM, PROTOCOL_VERSION, 157, 'CONNECT_GET_LIB_VERSION',
@@ -40279,6 +40435,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     158: Procedure(
         PROGRAM, PROTOCOL_VERSION, 158, 'CONNECT_COMPARE_CPU',
@@ -40287,6 +40444,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     159: Procedure(
         PROGRAM, PROTOCOL_VERSION, 159, 'DOMAIN_MEMORY_STATS',
@@ -40295,6 +40453,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     160: Procedure(
         PROGRAM, PROTOCOL_VERSION, 160, 'DOMAIN_ATTACH_DEVICE_FLAGS',
@@ -40303,6 +40462,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     161: Procedure(
         PROGRAM, PROTOCOL_VERSION, 161, 'DOMAIN_DETACH_DEVICE_FLAGS',
@@ -40311,6 +40471,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     162: Procedure(
         PROGRAM, PROTOCOL_VERSION, 162, 'CONNECT_BASELINE_CPU',
@@ -40319,6 +40480,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     163: Procedure(
         PROGRAM, PROTOCOL_VERSION, 163, 'DOMAIN_GET_JOB_INFO',
@@ -40327,6 +40489,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     164: Procedure(
         PROGRAM, PROTOCOL_VERSION, 164, 'DOMAIN_ABORT_JOB',
@@ -40335,6 +40498,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     165: Procedure(
         PROGRAM, PROTOCOL_VERSION, 165, 'STORAGE_VOL_WIPE',
@@ -40343,6 +40507,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:format',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     166: Procedure(
         PROGRAM, PROTOCOL_VERSION, 166, 'DOMAIN_MIGRATE_SET_MAX_DOWNTIME',
@@ -40351,6 +40516,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     167: Procedure(
         PROGRAM, PROTOCOL_VERSION, 167, 'CONNECT_DOMAIN_EVENT_REGISTER_ANY',
@@ -40359,6 +40525,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     168: Procedure(
         PROGRAM, PROTOCOL_VERSION, 168, 'CONNECT_DOMAIN_EVENT_DEREGISTER_ANY',
@@ -40367,6 +40534,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     169: Procedure(
         PROGRAM, PROTOCOL_VERSION, 169, 'DOMAIN_EVENT_REBOOT',
@@ -40375,6 +40543,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     170: Procedure(
         PROGRAM, PROTOCOL_VERSION, 170, 'DOMAIN_EVENT_RTC_CHANGE',
@@ -40383,6 +40552,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     171: Procedure(
         PROGRAM, PROTOCOL_VERSION, 171, 'DOMAIN_EVENT_WATCHDOG',
@@ -40391,6 +40561,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     172: Procedure(
         PROGRAM, PROTOCOL_VERSION, 172, 'DOMAIN_EVENT_IO_ERROR',
@@ -40399,6 +40570,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     173: Procedure(
         PROGRAM, PROTOCOL_VERSION, 173, 'DOMAIN_EVENT_GRAPHICS',
@@ -40407,6 +40579,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     174: Procedure(
         PROGRAM, PROTOCOL_VERSION, 174, 'DOMAIN_UPDATE_DEVICE_FLAGS',
@@ -40415,6 +40588,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     175: Procedure(
         PROGRAM, PROTOCOL_VERSION, 175, 'NWFILTER_LOOKUP_BY_NAME',
@@ -40423,6 +40597,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('nwfilter:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     176: Procedure(
         PROGRAM, PROTOCOL_VERSION, 176, 'NWFILTER_LOOKUP_BY_UUID',
@@ -40431,6 +40606,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('nwfilter:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     177: Procedure(
         PROGRAM, PROTOCOL_VERSION, 177, 'NWFILTER_GET_XML_DESC',
@@ -40439,6 +40615,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('nwfilter:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     178: Procedure(
         PROGRAM, PROTOCOL_VERSION, 178, 'CONNECT_NUM_OF_NWFILTERS',
@@ -40447,6 +40624,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_nwfilters',), aclfilter=('nwfilter:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     179: Procedure(
         PROGRAM, PROTOCOL_VERSION, 179, 'CONNECT_LIST_NWFILTERS',
@@ -40455,6 +40633,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_nwfilters',), aclfilter=('nwfilter:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_NWFILTER_LIST_MAX'),
+        result_bound=None,
     ),
     180: Procedure(
         PROGRAM, PROTOCOL_VERSION, 180, 'NWFILTER_DEFINE_XML',
@@ -40463,6 +40642,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('nwfilter:write', 'nwfilter:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     181: Procedure(
         PROGRAM, PROTOCOL_VERSION, 181, 'NWFILTER_UNDEFINE',
@@ -40471,6 +40651,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('nwfilter:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     182: Procedure(
         PROGRAM, PROTOCOL_VERSION, 182, 'DOMAIN_MANAGED_SAVE',
@@ -40479,6 +40660,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:hibernate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     183: Procedure(
         PROGRAM, PROTOCOL_VERSION, 183, 'DOMAIN_HAS_MANAGED_SAVE_IMAGE',
@@ -40487,6 +40669,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     184: Procedure(
         PROGRAM, PROTOCOL_VERSION, 184, 'DOMAIN_MANAGED_SAVE_REMOVE',
@@ -40495,6 +40678,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:hibernate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     185: Procedure(
         PROGRAM, PROTOCOL_VERSION, 185, 'DOMAIN_SNAPSHOT_CREATE_XML',
@@ -40503,6 +40687,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:snapshot', 'domain:fs_freeze:VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     186: Procedure(
         PROGRAM, PROTOCOL_VERSION, 186, 'DOMAIN_SNAPSHOT_GET_XML_DESC',
@@ -40511,6 +40696,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read', 'domain:read_secure:VIR_DOMAIN_SNAPSHOT_XML_SECURE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     187: Procedure(
         PROGRAM, PROTOCOL_VERSION, 187, 'DOMAIN_SNAPSHOT_NUM',
@@ -40519,6 +40705,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     188: Procedure(
         PROGRAM, PROTOCOL_VERSION, 188, 'DOMAIN_SNAPSHOT_LIST_NAMES',
@@ -40527,6 +40714,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_DOMAIN_SNAPSHOT_LIST_MAX'),
+        result_bound=None,
     ),
     189: Procedure(
         PROGRAM, PROTOCOL_VERSION, 189, 'DOMAIN_SNAPSHOT_LOOKUP_BY_NAME',
@@ -40535,6 +40723,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     190: Procedure(
         PROGRAM, PROTOCOL_VERSION, 190, 'DOMAIN_HAS_CURRENT_SNAPSHOT',
@@ -40543,6 +40732,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     191: Procedure(
         PROGRAM, PROTOCOL_VERSION, 191, 'DOMAIN_SNAPSHOT_CURRENT',
@@ -40551,6 +40741,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     192: Procedure(
         PROGRAM, PROTOCOL_VERSION, 192, 'DOMAIN_REVERT_TO_SNAPSHOT',
@@ -40559,6 +40750,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:snapshot',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     193: Procedure(
         PROGRAM, PROTOCOL_VERSION, 193, 'DOMAIN_SNAPSHOT_DELETE',
@@ -40567,6 +40759,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:snapshot',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     194: Procedure(
         PROGRAM, PROTOCOL_VERSION, 194, 'DOMAIN_GET_BLOCK_INFO',
@@ -40575,6 +40768,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     195: Procedure(
         PROGRAM, PROTOCOL_VERSION, 195, 'DOMAIN_EVENT_IO_ERROR_REASON',
@@ -40583,6 +40777,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     196: Procedure(
         PROGRAM, PROTOCOL_VERSION, 196, 'DOMAIN_CREATE_WITH_FLAGS',
@@ -40591,6 +40786,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     197: Procedure(
         PROGRAM, PROTOCOL_VERSION, 197, 'DOMAIN_SET_MEMORY_PARAMETERS',
@@ -40599,6 +40795,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     198: Procedure(
         PROGRAM, PROTOCOL_VERSION, 198, 'DOMAIN_GET_MEMORY_PARAMETERS',
@@ -40607,6 +40804,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     199: Procedure(
         PROGRAM, PROTOCOL_VERSION, 199, 'DOMAIN_SET_VCPUS_FLAGS',
@@ -40615,6 +40813,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG', 'domain:write:VIR_DOMAIN_VCPU_GUEST'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     200: Procedure(
         PROGRAM, PROTOCOL_VERSION, 200, 'DOMAIN_GET_VCPUS_FLAGS',
@@ -40623,6 +40822,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read', 'domain:write:VIR_DOMAIN_VCPU_GUEST'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     201: Procedure(
         PROGRAM, PROTOCOL_VERSION, 201, 'DOMAIN_OPEN_CONSOLE',
@@ -40631,6 +40831,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:open_device',), aclfilter=(),
         stream='read', stream_param=2, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     202: Procedure(
         PROGRAM, PROTOCOL_VERSION, 202, 'DOMAIN_IS_UPDATED',
@@ -40639,6 +40840,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     203: Procedure(
         PROGRAM, PROTOCOL_VERSION, 203, 'CONNECT_GET_SYSINFO',
@@ -40647,6 +40849,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     204: Procedure(
         PROGRAM, PROTOCOL_VERSION, 204, 'DOMAIN_SET_MEMORY_FLAGS',
@@ -40655,6 +40858,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     205: Procedure(
         PROGRAM, PROTOCOL_VERSION, 205, 'DOMAIN_SET_BLKIO_PARAMETERS',
@@ -40663,6 +40867,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     206: Procedure(
         PROGRAM, PROTOCOL_VERSION, 206, 'DOMAIN_GET_BLKIO_PARAMETERS',
@@ -40671,6 +40876,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     207: Procedure(
         PROGRAM, PROTOCOL_VERSION, 207, 'DOMAIN_MIGRATE_SET_MAX_SPEED',
@@ -40679,6 +40885,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     208: Procedure(
         PROGRAM, PROTOCOL_VERSION, 208, 'STORAGE_VOL_UPLOAD',
@@ -40687,6 +40894,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:data_write',), aclfilter=(),
         stream='write', stream_param=1, sparse_flag='VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM',
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     209: Procedure(
         PROGRAM, PROTOCOL_VERSION, 209, 'STORAGE_VOL_DOWNLOAD',
@@ -40695,6 +40903,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:data_read',), aclfilter=(),
         stream='read', stream_param=1, sparse_flag='VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM',
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     210: Procedure(
         PROGRAM, PROTOCOL_VERSION, 210, 'DOMAIN_INJECT_NMI',
@@ -40703,6 +40912,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:inject_nmi',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     211: Procedure(
         PROGRAM, PROTOCOL_VERSION, 211, 'DOMAIN_SCREENSHOT',
@@ -40711,6 +40921,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:screenshot',), aclfilter=(),
         stream='read', stream_param=1, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     212: Procedure(
         PROGRAM, PROTOCOL_VERSION, 212, 'DOMAIN_GET_STATE',
@@ -40719,6 +40930,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     213: Procedure(
         PROGRAM, PROTOCOL_VERSION, 213, 'DOMAIN_MIGRATE_BEGIN3',
@@ -40727,6 +40939,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     214: Procedure(
         PROGRAM, PROTOCOL_VERSION, 214, 'DOMAIN_MIGRATE_PREPARE3',
@@ -40735,6 +40948,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     215: Procedure(
         PROGRAM, PROTOCOL_VERSION, 215, 'DOMAIN_MIGRATE_PREPARE_TUNNEL3',
@@ -40743,6 +40957,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream='write', stream_param=1, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     216: Procedure(
         PROGRAM, PROTOCOL_VERSION, 216, 'DOMAIN_MIGRATE_PERFORM3',
@@ -40751,6 +40966,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     217: Procedure(
         PROGRAM, PROTOCOL_VERSION, 217, 'DOMAIN_MIGRATE_FINISH3',
@@ -40759,6 +40975,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     218: Procedure(
         PROGRAM, PROTOCOL_VERSION, 218, 'DOMAIN_MIGRATE_CONFIRM3',
@@ -40767,6 +40984,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     219: Procedure(
         PROGRAM, PROTOCOL_VERSION, 219, 'DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS',
@@ -40775,6 +40993,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     220: Procedure(
         PROGRAM, PROTOCOL_VERSION, 220, 'INTERFACE_CHANGE_BEGIN',
@@ -40783,6 +41002,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:interface_transaction',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     221: Procedure(
         PROGRAM, PROTOCOL_VERSION, 221, 'INTERFACE_CHANGE_COMMIT',
@@ -40791,6 +41011,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:interface_transaction',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     222: Procedure(
         PROGRAM, PROTOCOL_VERSION, 222, 'INTERFACE_CHANGE_ROLLBACK',
@@ -40799,6 +41020,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:interface_transaction',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     223: Procedure(
         PROGRAM, PROTOCOL_VERSION, 223, 'DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS',
@@ -40807,6 +41029,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='client', list_bound=None,
+        result_bound=None,
     ),
     224: Procedure(
         PROGRAM, PROTOCOL_VERSION, 224, 'DOMAIN_EVENT_CONTROL_ERROR',
@@ -40815,6 +41038,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='none', list_bound=None,
+        result_bound=None,
     ),
     225: Procedure(
         PROGRAM, PROTOCOL_VERSION, 225, 'DOMAIN_PIN_VCPU_FLAGS',
@@ -40823,6 +41047,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     226: Procedure(
         PROGRAM, PROTOCOL_VERSION, 226, 'DOMAIN_SEND_KEY',
@@ -40831,6 +41056,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:send_input',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     227: Procedure(
         PROGRAM, PROTOCOL_VERSION, 227, 'NODE_GET_CPU_STATS',
@@ -40839,6 +41065,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     228: Procedure(
         PROGRAM, PROTOCOL_VERSION, 228, 'NODE_GET_MEMORY_STATS',
@@ -40847,6 +41074,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     229: Procedure(
         PROGRAM, PROTOCOL_VERSION, 229, 'DOMAIN_GET_CONTROL_INFO',
@@ -40855,6 +41083,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     230: Procedure(
         PROGRAM, PROTOCOL_VERSION, 230, 'DOMAIN_GET_VCPU_PIN_INFO',
@@ -40863,6 +41092,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     231: Procedure(
         PROGRAM, PROTOCOL_VERSION, 231, 'DOMAIN_UNDEFINE_FLAGS',
@@ -40871,6 +41101,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     232: Procedure(
         PROGRAM, PROTOCOL_VERSION, 232, 'DOMAIN_SAVE_FLAGS',
@@ -40879,6 +41110,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:hibernate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     233: Procedure(
         PROGRAM, PROTOCOL_VERSION, 233, 'DOMAIN_RESTORE_FLAGS',
@@ -40887,6 +41119,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     234: Procedure(
         PROGRAM, PROTOCOL_VERSION, 234, 'DOMAIN_DESTROY_FLAGS',
@@ -40895,6 +41128,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:stop',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     235: Procedure(
         PROGRAM, PROTOCOL_VERSION, 235, 'DOMAIN_SAVE_IMAGE_GET_XML_DESC',
@@ -40903,6 +41137,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     236: Procedure(
         PROGRAM, PROTOCOL_VERSION, 236, 'DOMAIN_SAVE_IMAGE_DEFINE_XML',
@@ -40911,6 +41146,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:hibernate'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     237: Procedure(
         PROGRAM, PROTOCOL_VERSION, 237, 'DOMAIN_BLOCK_JOB_ABORT',
@@ -40919,6 +41155,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     238: Procedure(
         PROGRAM, PROTOCOL_VERSION, 238, 'DOMAIN_GET_BLOCK_JOB_INFO',
@@ -40927,6 +41164,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     239: Procedure(
         PROGRAM, PROTOCOL_VERSION, 239, 'DOMAIN_BLOCK_JOB_SET_SPEED',
@@ -40935,6 +41173,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     240: Procedure(
         PROGRAM, PROTOCOL_VERSION, 240, 'DOMAIN_BLOCK_PULL',
@@ -40943,6 +41182,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:block_write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     241: Procedure(
         PROGRAM, PROTOCOL_VERSION, 241, 'DOMAIN_EVENT_BLOCK_JOB',
@@ -40951,6 +41191,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='none', list_bound=None,
+        result_bound=None,
     ),
     242: Procedure(
         PROGRAM, PROTOCOL_VERSION, 242, 'DOMAIN_MIGRATE_GET_MAX_SPEED',
@@ -40959,6 +41200,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     243: Procedure(
         PROGRAM, PROTOCOL_VERSION, 243, 'DOMAIN_BLOCK_STATS_FLAGS',
@@ -40967,6 +41209,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     244: Procedure(
         PROGRAM, PROTOCOL_VERSION, 244, 'DOMAIN_SNAPSHOT_GET_PARENT',
@@ -40975,6 +41218,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     245: Procedure(
         PROGRAM, PROTOCOL_VERSION, 245, 'DOMAIN_RESET',
@@ -40983,6 +41227,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:reset',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     246: Procedure(
         PROGRAM, PROTOCOL_VERSION, 246, 'DOMAIN_SNAPSHOT_NUM_CHILDREN',
@@ -40991,6 +41236,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     247: Procedure(
         PROGRAM, PROTOCOL_VERSION, 247, 'DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES',
@@ -40999,6 +41245,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=('maxnames', 16384, 'REMOTE_DOMAIN_SNAPSHOT_LIST_MAX'),
+        result_bound=None,
     ),
     248: Procedure(
         PROGRAM, PROTOCOL_VERSION, 248, 'DOMAIN_EVENT_DISK_CHANGE',
@@ -41007,6 +41254,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='none', list_bound=None,
+        result_bound=None,
     ),
     249: Procedure(
         PROGRAM, PROTOCOL_VERSION, 249, 'DOMAIN_OPEN_GRAPHICS',
@@ -41015,6 +41263,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:open_graphics',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     250: Procedure(
         PROGRAM, PROTOCOL_VERSION, 250, 'NODE_SUSPEND_FOR_DURATION',
@@ -41023,6 +41272,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:pm_control',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     251: Procedure(
         PROGRAM, PROTOCOL_VERSION, 251, 'DOMAIN_BLOCK_RESIZE',
@@ -41031,6 +41281,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:block_write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     252: Procedure(
         PROGRAM, PROTOCOL_VERSION, 252, 'DOMAIN_SET_BLOCK_IO_TUNE',
@@ -41039,6 +41290,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     253: Procedure(
         PROGRAM, PROTOCOL_VERSION, 253, 'DOMAIN_GET_BLOCK_IO_TUNE',
@@ -41047,6 +41299,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     254: Procedure(
         PROGRAM, PROTOCOL_VERSION, 254, 'DOMAIN_SET_NUMA_PARAMETERS',
@@ -41055,6 +41308,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     255: Procedure(
         PROGRAM, PROTOCOL_VERSION, 255, 'DOMAIN_GET_NUMA_PARAMETERS',
@@ -41063,6 +41317,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     256: Procedure(
         PROGRAM, PROTOCOL_VERSION, 256, 'DOMAIN_SET_INTERFACE_PARAMETERS',
@@ -41071,6 +41326,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     257: Procedure(
         PROGRAM, PROTOCOL_VERSION, 257, 'DOMAIN_GET_INTERFACE_PARAMETERS',
@@ -41079,6 +41335,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     258: Procedure(
         PROGRAM, PROTOCOL_VERSION, 258, 'DOMAIN_SHUTDOWN_FLAGS',
@@ -41087,6 +41344,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:init_control', 'domain:write:VIR_DOMAIN_SHUTDOWN_GUEST_AGENT'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     259: Procedure(
         PROGRAM, PROTOCOL_VERSION, 259, 'STORAGE_VOL_WIPE_PATTERN',
@@ -41095,6 +41353,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:format',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     260: Procedure(
         PROGRAM, PROTOCOL_VERSION, 260, 'STORAGE_VOL_RESIZE',
@@ -41103,6 +41362,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:resize',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     261: Procedure(
         PROGRAM, PROTOCOL_VERSION, 261, 'DOMAIN_PM_SUSPEND_FOR_DURATION',
@@ -41111,6 +41371,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:pm_control',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     262: Procedure(
         PROGRAM, PROTOCOL_VERSION, 262, 'DOMAIN_GET_CPU_STATS',
@@ -41119,6 +41380,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     263: Procedure(
         PROGRAM, PROTOCOL_VERSION, 263, 'DOMAIN_GET_DISK_ERRORS',
@@ -41127,6 +41389,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     264: Procedure(
         PROGRAM, PROTOCOL_VERSION, 264, 'DOMAIN_SET_METADATA',
@@ -41135,6 +41398,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     265: Procedure(
         PROGRAM, PROTOCOL_VERSION, 265, 'DOMAIN_GET_METADATA',
@@ -41143,6 +41407,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     266: Procedure(
         PROGRAM, PROTOCOL_VERSION, 266, 'DOMAIN_BLOCK_REBASE',
@@ -41151,6 +41416,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:block_write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     267: Procedure(
         PROGRAM, PROTOCOL_VERSION, 267, 'DOMAIN_PM_WAKEUP',
@@ -41159,6 +41425,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:pm_control',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     268: Procedure(
         PROGRAM, PROTOCOL_VERSION, 268, 'DOMAIN_EVENT_TRAY_CHANGE',
@@ -41167,6 +41434,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     269: Procedure(
         PROGRAM, PROTOCOL_VERSION, 269, 'DOMAIN_EVENT_PMWAKEUP',
@@ -41175,6 +41443,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     270: Procedure(
         PROGRAM, PROTOCOL_VERSION, 270, 'DOMAIN_EVENT_PMSUSPEND',
@@ -41183,6 +41452,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     271: Procedure(
         PROGRAM, PROTOCOL_VERSION, 271, 'DOMAIN_SNAPSHOT_IS_CURRENT',
@@ -41191,6 +41461,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     272: Procedure(
         PROGRAM, PROTOCOL_VERSION, 272, 'DOMAIN_SNAPSHOT_HAS_METADATA',
@@ -41199,6 +41470,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     273: Procedure(
         PROGRAM, PROTOCOL_VERSION, 273, 'CONNECT_LIST_ALL_DOMAINS',
@@ -41207,6 +41479,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('domain', 16384, 'REMOTE_DOMAIN_LIST_MAX'),
     ),
     274: Procedure(
         PROGRAM, PROTOCOL_VERSION, 274, 'DOMAIN_LIST_ALL_SNAPSHOTS',
@@ -41215,6 +41488,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('domain_snapshot', 16384, 'REMOTE_DOMAIN_SNAPSHOT_LIST_MAX'),
     ),
     275: Procedure(
         PROGRAM, PROTOCOL_VERSION, 275, 'DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN',
@@ -41223,6 +41497,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('domain_snapshot', 16384, 'REMOTE_DOMAIN_SNAPSHOT_LIST_MAX'),
     ),
     276: Procedure(
         PROGRAM, PROTOCOL_VERSION, 276, 'DOMAIN_EVENT_BALLOON_CHANGE',
@@ -41231,6 +41506,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     277: Procedure(
         PROGRAM, PROTOCOL_VERSION, 277, 'DOMAIN_GET_HOSTNAME',
@@ -41239,6 +41515,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     278: Procedure(
         PROGRAM, PROTOCOL_VERSION, 278, 'DOMAIN_GET_SECURITY_LABEL_LIST',
@@ -41247,6 +41524,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     279: Procedure(
         PROGRAM, PROTOCOL_VERSION, 279, 'DOMAIN_PIN_EMULATOR',
@@ -41255,6 +41533,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     280: Procedure(
         PROGRAM, PROTOCOL_VERSION, 280, 'DOMAIN_GET_EMULATOR_PIN_INFO',
@@ -41263,6 +41542,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     281: Procedure(
         PROGRAM, PROTOCOL_VERSION, 281, 'CONNECT_LIST_ALL_STORAGE_POOLS',
@@ -41271,6 +41551,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('storage_pool', 16384, 'REMOTE_STORAGE_POOL_LIST_MAX'),
     ),
     282: Procedure(
         PROGRAM, PROTOCOL_VERSION, 282, 'STORAGE_POOL_LIST_ALL_VOLUMES',
@@ -41279,6 +41560,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:search_storage_vols',), aclfilter=('storage_vol:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('storage_vol', 16384, 'REMOTE_STORAGE_VOL_LIST_MAX'),
     ),
     283: Procedure(
         PROGRAM, PROTOCOL_VERSION, 283, 'CONNECT_LIST_ALL_NETWORKS',
@@ -41287,6 +41569,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('network', 16384, 'REMOTE_NETWORK_LIST_MAX'),
     ),
     284: Procedure(
         PROGRAM, PROTOCOL_VERSION, 284, 'CONNECT_LIST_ALL_INTERFACES',
@@ -41295,6 +41578,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_interfaces',), aclfilter=('interface:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('interface', 16384, 'REMOTE_INTERFACE_LIST_MAX'),
     ),
     285: Procedure(
         PROGRAM, PROTOCOL_VERSION, 285, 'CONNECT_LIST_ALL_NODE_DEVICES',
@@ -41303,6 +41587,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_node_devices',), aclfilter=('node_device:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('node_device', 65536, 'REMOTE_NODE_DEVICE_LIST_MAX'),
     ),
     286: Procedure(
         PROGRAM, PROTOCOL_VERSION, 286, 'CONNECT_LIST_ALL_NWFILTERS',
@@ -41311,6 +41596,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_nwfilters',), aclfilter=('nwfilter:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('nwfilter', 16384, 'REMOTE_NWFILTER_LIST_MAX'),
     ),
     287: Procedure(
         PROGRAM, PROTOCOL_VERSION, 287, 'CONNECT_LIST_ALL_SECRETS',
@@ -41319,6 +41605,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_secrets',), aclfilter=('secret:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('secret', 16384, 'REMOTE_SECRET_LIST_MAX'),
     ),
     288: Procedure(
         PROGRAM, PROTOCOL_VERSION, 288, 'NODE_SET_MEMORY_PARAMETERS',
@@ -41327,6 +41614,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     289: Procedure(
         PROGRAM, PROTOCOL_VERSION, 289, 'NODE_GET_MEMORY_PARAMETERS',
@@ -41335,6 +41623,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     290: Procedure(
         PROGRAM, PROTOCOL_VERSION, 290, 'DOMAIN_BLOCK_COMMIT',
@@ -41343,6 +41632,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:block_write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     291: Procedure(
         PROGRAM, PROTOCOL_VERSION, 291, 'NETWORK_UPDATE',
@@ -41351,6 +41641,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:write', 'network:save:!VIR_NETWORK_UPDATE_AFFECT_CONFIG|VIR_NETWORK_UPDATE_AFFECT_LIVE', 'network:save:VIR_NETWORK_UPDATE_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     292: Procedure(
         PROGRAM, PROTOCOL_VERSION, 292, 'DOMAIN_EVENT_PMSUSPEND_DISK',
@@ -41359,6 +41650,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     293: Procedure(
         PROGRAM, PROTOCOL_VERSION, 293, 'NODE_GET_CPU_MAP',
@@ -41367,6 +41659,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     294: Procedure(
         PROGRAM, PROTOCOL_VERSION, 294, 'DOMAIN_FSTRIM',
@@ -41375,6 +41668,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:fs_trim',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     295: Procedure(
         PROGRAM, PROTOCOL_VERSION, 295, 'DOMAIN_SEND_PROCESS_SIGNAL',
@@ -41383,6 +41677,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:send_signal',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     296: Procedure(
         PROGRAM, PROTOCOL_VERSION, 296, 'DOMAIN_OPEN_CHANNEL',
@@ -41391,6 +41686,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:open_device',), aclfilter=(),
         stream='read', stream_param=2, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     297: Procedure(
         PROGRAM, PROTOCOL_VERSION, 297, 'NODE_DEVICE_LOOKUP_SCSI_HOST_BY_WWN',
@@ -41399,6 +41695,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     298: Procedure(
         PROGRAM, PROTOCOL_VERSION, 298, 'DOMAIN_GET_JOB_STATS',
@@ -41407,6 +41704,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     299: Procedure(
         PROGRAM, PROTOCOL_VERSION, 299, 'DOMAIN_MIGRATE_GET_COMPRESSION_CACHE',
@@ -41415,6 +41713,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     300: Procedure(
         PROGRAM, PROTOCOL_VERSION, 300, 'DOMAIN_MIGRATE_SET_COMPRESSION_CACHE',
@@ -41423,6 +41722,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     301: Procedure(
         PROGRAM, PROTOCOL_VERSION, 301, 'NODE_DEVICE_DETACH_FLAGS',
@@ -41431,6 +41731,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:detach',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     302: Procedure(
         PROGRAM, PROTOCOL_VERSION, 302, 'DOMAIN_MIGRATE_BEGIN3_PARAMS',
@@ -41439,6 +41740,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     303: Procedure(
         PROGRAM, PROTOCOL_VERSION, 303, 'DOMAIN_MIGRATE_PREPARE3_PARAMS',
@@ -41447,6 +41749,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     304: Procedure(
         PROGRAM, PROTOCOL_VERSION, 304, 'DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS',
@@ -41455,6 +41758,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate', 'domain:start', 'domain:write'), aclfilter=(),
         stream='write', stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     305: Procedure(
         PROGRAM, PROTOCOL_VERSION, 305, 'DOMAIN_MIGRATE_PERFORM3_PARAMS',
@@ -41463,6 +41767,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     306: Procedure(
         PROGRAM, PROTOCOL_VERSION, 306, 'DOMAIN_MIGRATE_FINISH3_PARAMS',
@@ -41471,6 +41776,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     307: Procedure(
         PROGRAM, PROTOCOL_VERSION, 307, 'DOMAIN_MIGRATE_CONFIRM3_PARAMS',
@@ -41479,6 +41785,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     308: Procedure(
         PROGRAM, PROTOCOL_VERSION, 308, 'DOMAIN_SET_MEMORY_STATS_PERIOD',
@@ -41487,6 +41794,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     309: Procedure(
         PROGRAM, PROTOCOL_VERSION, 309, 'DOMAIN_CREATE_XML_WITH_FILES',
@@ -41495,6 +41803,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:start'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     310: Procedure(
         PROGRAM, PROTOCOL_VERSION, 310, 'DOMAIN_CREATE_WITH_FILES',
@@ -41503,6 +41812,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     311: Procedure(
         PROGRAM, PROTOCOL_VERSION, 311, 'DOMAIN_EVENT_DEVICE_REMOVED',
@@ -41511,6 +41821,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     312: Procedure(
         PROGRAM, PROTOCOL_VERSION, 312, 'CONNECT_GET_CPU_MODEL_NAMES',
@@ -41519,6 +41830,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     313: Procedure(
         PROGRAM, PROTOCOL_VERSION, 313, 'CONNECT_NETWORK_EVENT_REGISTER_ANY',
@@ -41527,6 +41839,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_networks',), aclfilter=('network:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     314: Procedure(
         PROGRAM, PROTOCOL_VERSION, 314, 'CONNECT_NETWORK_EVENT_DEREGISTER_ANY',
@@ -41535,6 +41848,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     315: Procedure(
         PROGRAM, PROTOCOL_VERSION, 315, 'NETWORK_EVENT_LIFECYCLE',
@@ -41543,6 +41857,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     316: Procedure(
         PROGRAM, PROTOCOL_VERSION, 316, 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY',
@@ -41551,6 +41866,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_domains',), aclfilter=('domain:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     317: Procedure(
         PROGRAM, PROTOCOL_VERSION, 317, 'CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY',
@@ -41559,6 +41875,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     318: Procedure(
         PROGRAM, PROTOCOL_VERSION, 318, 'DOMAIN_EVENT_CALLBACK_LIFECYCLE',
@@ -41567,6 +41884,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     319: Procedure(
         PROGRAM, PROTOCOL_VERSION, 319, 'DOMAIN_EVENT_CALLBACK_REBOOT',
@@ -41575,6 +41893,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     320: Procedure(
         PROGRAM, PROTOCOL_VERSION, 320, 'DOMAIN_EVENT_CALLBACK_RTC_CHANGE',
@@ -41583,6 +41902,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     321: Procedure(
         PROGRAM, PROTOCOL_VERSION, 321, 'DOMAIN_EVENT_CALLBACK_WATCHDOG',
@@ -41591,6 +41911,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     322: Procedure(
         PROGRAM, PROTOCOL_VERSION, 322, 'DOMAIN_EVENT_CALLBACK_IO_ERROR',
@@ -41599,6 +41920,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     323: Procedure(
         PROGRAM, PROTOCOL_VERSION, 323, 'DOMAIN_EVENT_CALLBACK_GRAPHICS',
@@ -41607,6 +41929,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     324: Procedure(
         PROGRAM, PROTOCOL_VERSION, 324, 'DOMAIN_EVENT_CALLBACK_IO_ERROR_REASON',
@@ -41615,6 +41938,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     325: Procedure(
         PROGRAM, PROTOCOL_VERSION, 325, 'DOMAIN_EVENT_CALLBACK_CONTROL_ERROR',
@@ -41623,6 +41947,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     326: Procedure(
         PROGRAM, PROTOCOL_VERSION, 326, 'DOMAIN_EVENT_CALLBACK_BLOCK_JOB',
@@ -41631,6 +41956,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     327: Procedure(
         PROGRAM, PROTOCOL_VERSION, 327, 'DOMAIN_EVENT_CALLBACK_DISK_CHANGE',
@@ -41639,6 +41965,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     328: Procedure(
         PROGRAM, PROTOCOL_VERSION, 328, 'DOMAIN_EVENT_CALLBACK_TRAY_CHANGE',
@@ -41647,6 +41974,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     329: Procedure(
         PROGRAM, PROTOCOL_VERSION, 329, 'DOMAIN_EVENT_CALLBACK_PMWAKEUP',
@@ -41655,6 +41983,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     330: Procedure(
         PROGRAM, PROTOCOL_VERSION, 330, 'DOMAIN_EVENT_CALLBACK_PMSUSPEND',
@@ -41663,6 +41992,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     331: Procedure(
         PROGRAM, PROTOCOL_VERSION, 331, 'DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE',
@@ -41671,6 +42001,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     332: Procedure(
         PROGRAM, PROTOCOL_VERSION, 332, 'DOMAIN_EVENT_CALLBACK_PMSUSPEND_DISK',
@@ -41679,6 +42010,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     333: Procedure(
         PROGRAM, PROTOCOL_VERSION, 333, 'DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED',
@@ -41687,6 +42019,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     334: Procedure(
         PROGRAM, PROTOCOL_VERSION, 334, 'DOMAIN_CORE_DUMP_WITH_FORMAT',
@@ -41695,6 +42028,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:core_dump',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     335: Procedure(
         PROGRAM, PROTOCOL_VERSION, 335, 'DOMAIN_FSFREEZE',
@@ -41703,6 +42037,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:fs_freeze',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     336: Procedure(
         PROGRAM, PROTOCOL_VERSION, 336, 'DOMAIN_FSTHAW',
@@ -41711,6 +42046,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:fs_freeze',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     337: Procedure(
         PROGRAM, PROTOCOL_VERSION, 337, 'DOMAIN_GET_TIME',
@@ -41719,6 +42055,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     338: Procedure(
         PROGRAM, PROTOCOL_VERSION, 338, 'DOMAIN_SET_TIME',
@@ -41727,6 +42064,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:set_time',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     339: Procedure(
         PROGRAM, PROTOCOL_VERSION, 339, 'DOMAIN_EVENT_BLOCK_JOB_2',
@@ -41735,6 +42073,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='none', list_bound=None,
+        result_bound=None,
     ),
     340: Procedure(
         PROGRAM, PROTOCOL_VERSION, 340, 'NODE_GET_FREE_PAGES',
@@ -41743,6 +42082,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     341: Procedure(
         PROGRAM, PROTOCOL_VERSION, 341, 'NETWORK_GET_DHCP_LEASES',
@@ -41751,6 +42091,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     342: Procedure(
         PROGRAM, PROTOCOL_VERSION, 342, 'CONNECT_GET_DOMAIN_CAPABILITIES',
@@ -41759,6 +42100,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     343: Procedure(
         PROGRAM, PROTOCOL_VERSION, 343, 'DOMAIN_OPEN_GRAPHICS_FD',
@@ -41767,6 +42109,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:open_graphics',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     344: Procedure(
         PROGRAM, PROTOCOL_VERSION, 344, 'CONNECT_GET_ALL_DOMAIN_STATS',
@@ -41775,6 +42118,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_domains',), aclfilter=('domain:read',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     345: Procedure(
         PROGRAM, PROTOCOL_VERSION, 345, 'DOMAIN_BLOCK_COPY',
@@ -41783,6 +42127,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:block_write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     346: Procedure(
         PROGRAM, PROTOCOL_VERSION, 346, 'DOMAIN_EVENT_CALLBACK_TUNABLE',
@@ -41791,6 +42136,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     347: Procedure(
         PROGRAM, PROTOCOL_VERSION, 347, 'NODE_ALLOC_PAGES',
@@ -41799,6 +42145,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     348: Procedure(
         PROGRAM, PROTOCOL_VERSION, 348, 'DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE',
@@ -41807,6 +42154,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     349: Procedure(
         PROGRAM, PROTOCOL_VERSION, 349, 'DOMAIN_GET_FSINFO',
@@ -41815,6 +42163,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:fs_freeze',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     350: Procedure(
         PROGRAM, PROTOCOL_VERSION, 350, 'DOMAIN_DEFINE_XML_FLAGS',
@@ -41823,6 +42172,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     351: Procedure(
         PROGRAM, PROTOCOL_VERSION, 351, 'DOMAIN_GET_IOTHREAD_INFO',
@@ -41831,6 +42181,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     352: Procedure(
         PROGRAM, PROTOCOL_VERSION, 352, 'DOMAIN_PIN_IOTHREAD',
@@ -41839,6 +42190,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     353: Procedure(
         PROGRAM, PROTOCOL_VERSION, 353, 'DOMAIN_INTERFACE_ADDRESSES',
@@ -41847,6 +42199,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read', 'domain:write::source:VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     354: Procedure(
         PROGRAM, PROTOCOL_VERSION, 354, 'DOMAIN_EVENT_CALLBACK_DEVICE_ADDED',
@@ -41855,6 +42208,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     355: Procedure(
         PROGRAM, PROTOCOL_VERSION, 355, 'DOMAIN_ADD_IOTHREAD',
@@ -41863,6 +42217,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     356: Procedure(
         PROGRAM, PROTOCOL_VERSION, 356, 'DOMAIN_DEL_IOTHREAD',
@@ -41871,6 +42226,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     357: Procedure(
         PROGRAM, PROTOCOL_VERSION, 357, 'DOMAIN_SET_USER_PASSWORD',
@@ -41879,6 +42235,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:set_password',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     358: Procedure(
         PROGRAM, PROTOCOL_VERSION, 358, 'DOMAIN_RENAME',
@@ -41887,6 +42244,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     359: Procedure(
         PROGRAM, PROTOCOL_VERSION, 359, 'DOMAIN_EVENT_CALLBACK_MIGRATION_ITERATION',
@@ -41895,6 +42253,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     360: Procedure(
         PROGRAM, PROTOCOL_VERSION, 360, 'CONNECT_REGISTER_CLOSE_CALLBACK',
@@ -41903,6 +42262,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     361: Procedure(
         PROGRAM, PROTOCOL_VERSION, 361, 'CONNECT_UNREGISTER_CLOSE_CALLBACK',
@@ -41911,6 +42271,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     362: Procedure(
         PROGRAM, PROTOCOL_VERSION, 362, 'CONNECT_EVENT_CONNECTION_CLOSED',
@@ -41919,6 +42280,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='none', list_bound=None,
+        result_bound=None,
     ),
     363: Procedure(
         PROGRAM, PROTOCOL_VERSION, 363, 'DOMAIN_EVENT_CALLBACK_JOB_COMPLETED',
@@ -41927,6 +42289,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     364: Procedure(
         PROGRAM, PROTOCOL_VERSION, 364, 'DOMAIN_MIGRATE_START_POST_COPY',
@@ -41935,6 +42298,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     365: Procedure(
         PROGRAM, PROTOCOL_VERSION, 365, 'DOMAIN_GET_PERF_EVENTS',
@@ -41943,6 +42307,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     366: Procedure(
         PROGRAM, PROTOCOL_VERSION, 366, 'DOMAIN_SET_PERF_EVENTS',
@@ -41951,6 +42316,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     367: Procedure(
         PROGRAM, PROTOCOL_VERSION, 367, 'DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED',
@@ -41959,6 +42325,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     368: Procedure(
         PROGRAM, PROTOCOL_VERSION, 368, 'CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY',
@@ -41967,6 +42334,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_storage_pools',), aclfilter=('storage_pool:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     369: Procedure(
         PROGRAM, PROTOCOL_VERSION, 369, 'CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY',
@@ -41975,6 +42343,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     370: Procedure(
         PROGRAM, PROTOCOL_VERSION, 370, 'STORAGE_POOL_EVENT_LIFECYCLE',
@@ -41983,6 +42352,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     371: Procedure(
         PROGRAM, PROTOCOL_VERSION, 371, 'DOMAIN_GET_GUEST_VCPUS',
@@ -41991,6 +42361,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     372: Procedure(
         PROGRAM, PROTOCOL_VERSION, 372, 'DOMAIN_SET_GUEST_VCPUS',
@@ -41999,6 +42370,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     373: Procedure(
         PROGRAM, PROTOCOL_VERSION, 373, 'STORAGE_POOL_EVENT_REFRESH',
@@ -42007,6 +42379,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     374: Procedure(
         PROGRAM, PROTOCOL_VERSION, 374, 'CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY',
@@ -42015,6 +42388,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_node_devices',), aclfilter=('node_device:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     375: Procedure(
         PROGRAM, PROTOCOL_VERSION, 375, 'CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY',
@@ -42023,6 +42397,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     376: Procedure(
         PROGRAM, PROTOCOL_VERSION, 376, 'NODE_DEVICE_EVENT_LIFECYCLE',
@@ -42031,6 +42406,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     377: Procedure(
         PROGRAM, PROTOCOL_VERSION, 377, 'NODE_DEVICE_EVENT_UPDATE',
@@ -42039,6 +42415,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     378: Procedure(
         PROGRAM, PROTOCOL_VERSION, 378, 'STORAGE_VOL_GET_INFO_FLAGS',
@@ -42047,6 +42424,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_vol:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='server', list_bound=None,
+        result_bound=None,
     ),
     379: Procedure(
         PROGRAM, PROTOCOL_VERSION, 379, 'DOMAIN_EVENT_CALLBACK_METADATA_CHANGE',
@@ -42055,6 +42433,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     380: Procedure(
         PROGRAM, PROTOCOL_VERSION, 380, 'CONNECT_SECRET_EVENT_REGISTER_ANY',
@@ -42063,6 +42442,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_secrets',), aclfilter=('secret:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     381: Procedure(
         PROGRAM, PROTOCOL_VERSION, 381, 'CONNECT_SECRET_EVENT_DEREGISTER_ANY',
@@ -42071,6 +42451,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     382: Procedure(
         PROGRAM, PROTOCOL_VERSION, 382, 'SECRET_EVENT_LIFECYCLE',
@@ -42079,6 +42460,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     383: Procedure(
         PROGRAM, PROTOCOL_VERSION, 383, 'SECRET_EVENT_VALUE_CHANGED',
@@ -42087,6 +42469,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     384: Procedure(
         PROGRAM, PROTOCOL_VERSION, 384, 'DOMAIN_SET_VCPU',
@@ -42095,6 +42478,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     385: Procedure(
         PROGRAM, PROTOCOL_VERSION, 385, 'DOMAIN_EVENT_BLOCK_THRESHOLD',
@@ -42103,6 +42487,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     386: Procedure(
         PROGRAM, PROTOCOL_VERSION, 386, 'DOMAIN_SET_BLOCK_THRESHOLD',
@@ -42111,6 +42496,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     387: Procedure(
         PROGRAM, PROTOCOL_VERSION, 387, 'DOMAIN_MIGRATE_GET_MAX_DOWNTIME',
@@ -42119,6 +42505,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:migrate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     388: Procedure(
         PROGRAM, PROTOCOL_VERSION, 388, 'DOMAIN_MANAGED_SAVE_GET_XML_DESC',
@@ -42127,6 +42514,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read', 'domain:read_secure:VIR_DOMAIN_SAVE_IMAGE_XML_SECURE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     389: Procedure(
         PROGRAM, PROTOCOL_VERSION, 389, 'DOMAIN_MANAGED_SAVE_DEFINE_XML',
@@ -42135,6 +42523,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:hibernate'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     390: Procedure(
         PROGRAM, PROTOCOL_VERSION, 390, 'DOMAIN_SET_LIFECYCLE_ACTION',
@@ -42143,6 +42532,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     391: Procedure(
         PROGRAM, PROTOCOL_VERSION, 391, 'STORAGE_POOL_LOOKUP_BY_TARGET_PATH',
@@ -42151,6 +42541,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('storage_pool:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     392: Procedure(
         PROGRAM, PROTOCOL_VERSION, 392, 'DOMAIN_DETACH_DEVICE_ALIAS',
@@ -42159,6 +42550,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     393: Procedure(
         PROGRAM, PROTOCOL_VERSION, 393, 'CONNECT_COMPARE_HYPERVISOR_CPU',
@@ -42167,6 +42559,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     394: Procedure(
         PROGRAM, PROTOCOL_VERSION, 394, 'CONNECT_BASELINE_HYPERVISOR_CPU',
@@ -42175,6 +42568,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     395: Procedure(
         PROGRAM, PROTOCOL_VERSION, 395, 'NODE_GET_SEV_INFO',
@@ -42183,6 +42577,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     396: Procedure(
         PROGRAM, PROTOCOL_VERSION, 396, 'DOMAIN_GET_LAUNCH_SECURITY_INFO',
@@ -42191,6 +42586,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     397: Procedure(
         PROGRAM, PROTOCOL_VERSION, 397, 'NWFILTER_BINDING_LOOKUP_BY_PORT_DEV',
@@ -42199,6 +42595,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('nwfilter_binding:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     398: Procedure(
         PROGRAM, PROTOCOL_VERSION, 398, 'NWFILTER_BINDING_GET_XML_DESC',
@@ -42207,6 +42604,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('nwfilter_binding:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     399: Procedure(
         PROGRAM, PROTOCOL_VERSION, 399, 'NWFILTER_BINDING_CREATE_XML',
@@ -42215,6 +42613,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('nwfilter_binding:create',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     400: Procedure(
         PROGRAM, PROTOCOL_VERSION, 400, 'NWFILTER_BINDING_DELETE',
@@ -42223,6 +42622,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('nwfilter_binding:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     401: Procedure(
         PROGRAM, PROTOCOL_VERSION, 401, 'CONNECT_LIST_ALL_NWFILTER_BINDINGS',
@@ -42231,6 +42631,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:search_nwfilter_bindings',), aclfilter=('nwfilter_binding:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('nwfilter_binding', 16384, 'REMOTE_NWFILTER_BINDING_LIST_MAX'),
     ),
     402: Procedure(
         PROGRAM, PROTOCOL_VERSION, 402, 'DOMAIN_SET_IOTHREAD_PARAMS',
@@ -42239,6 +42640,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write', 'domain:save:!VIR_DOMAIN_AFFECT_CONFIG|VIR_DOMAIN_AFFECT_LIVE', 'domain:save:VIR_DOMAIN_AFFECT_CONFIG'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     403: Procedure(
         PROGRAM, PROTOCOL_VERSION, 403, 'CONNECT_GET_STORAGE_POOL_CAPABILITIES',
@@ -42247,6 +42649,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     404: Procedure(
         PROGRAM, PROTOCOL_VERSION, 404, 'NETWORK_LIST_ALL_PORTS',
@@ -42255,6 +42658,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:search_ports',), aclfilter=('network_port:getattr',),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('network_port', 16384, 'REMOTE_NETWORK_PORT_LIST_MAX'),
     ),
     405: Procedure(
         PROGRAM, PROTOCOL_VERSION, 405, 'NETWORK_PORT_LOOKUP_BY_UUID',
@@ -42263,6 +42667,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network_port:getattr',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     406: Procedure(
         PROGRAM, PROTOCOL_VERSION, 406, 'NETWORK_PORT_CREATE_XML',
@@ -42271,6 +42676,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network_port:create',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     407: Procedure(
         PROGRAM, PROTOCOL_VERSION, 407, 'NETWORK_PORT_GET_PARAMETERS',
@@ -42279,6 +42685,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network_port:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     408: Procedure(
         PROGRAM, PROTOCOL_VERSION, 408, 'NETWORK_PORT_SET_PARAMETERS',
@@ -42287,6 +42694,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network_port:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     409: Procedure(
         PROGRAM, PROTOCOL_VERSION, 409, 'NETWORK_PORT_GET_XML_DESC',
@@ -42295,6 +42703,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network_port:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     410: Procedure(
         PROGRAM, PROTOCOL_VERSION, 410, 'NETWORK_PORT_DELETE',
@@ -42303,6 +42712,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network_port:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     411: Procedure(
         PROGRAM, PROTOCOL_VERSION, 411, 'DOMAIN_CHECKPOINT_CREATE_XML',
@@ -42311,6 +42721,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:checkpoint', 'domain:fs_freeze:VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     412: Procedure(
         PROGRAM, PROTOCOL_VERSION, 412, 'DOMAIN_CHECKPOINT_GET_XML_DESC',
@@ -42319,6 +42730,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read', 'domain:read_secure:VIR_DOMAIN_CHECKPOINT_XML_SECURE'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     413: Procedure(
         PROGRAM, PROTOCOL_VERSION, 413, 'DOMAIN_LIST_ALL_CHECKPOINTS',
@@ -42327,6 +42739,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('domain_checkpoint', 16384, 'REMOTE_DOMAIN_CHECKPOINT_LIST_MAX'),
     ),
     414: Procedure(
         PROGRAM, PROTOCOL_VERSION, 414, 'DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN',
@@ -42335,6 +42748,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=('domain_checkpoint', 16384, 'REMOTE_DOMAIN_CHECKPOINT_LIST_MAX'),
     ),
     415: Procedure(
         PROGRAM, PROTOCOL_VERSION, 415, 'DOMAIN_CHECKPOINT_LOOKUP_BY_NAME',
@@ -42343,6 +42757,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     416: Procedure(
         PROGRAM, PROTOCOL_VERSION, 416, 'DOMAIN_CHECKPOINT_GET_PARENT',
@@ -42351,6 +42766,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     417: Procedure(
         PROGRAM, PROTOCOL_VERSION, 417, 'DOMAIN_CHECKPOINT_DELETE',
@@ -42359,6 +42775,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:checkpoint',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     418: Procedure(
         PROGRAM, PROTOCOL_VERSION, 418, 'DOMAIN_GET_GUEST_INFO',
@@ -42367,6 +42784,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     419: Procedure(
         PROGRAM, PROTOCOL_VERSION, 419, 'CONNECT_SET_IDENTITY',
@@ -42375,6 +42793,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('connect:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='client', list_bound=None,
+        result_bound=None,
     ),
     420: Procedure(
         PROGRAM, PROTOCOL_VERSION, 420, 'DOMAIN_AGENT_SET_RESPONSE_TIMEOUT',
@@ -42383,6 +42802,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     421: Procedure(
         PROGRAM, PROTOCOL_VERSION, 421, 'DOMAIN_BACKUP_BEGIN',
@@ -42391,6 +42811,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:checkpoint', 'domain:block_write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     422: Procedure(
         PROGRAM, PROTOCOL_VERSION, 422, 'DOMAIN_BACKUP_GET_XML_DESC',
@@ -42399,6 +42820,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     423: Procedure(
         PROGRAM, PROTOCOL_VERSION, 423, 'DOMAIN_EVENT_MEMORY_FAILURE',
@@ -42407,6 +42829,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     424: Procedure(
         PROGRAM, PROTOCOL_VERSION, 424, 'DOMAIN_AUTHORIZED_SSH_KEYS_GET',
@@ -42415,6 +42838,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     425: Procedure(
         PROGRAM, PROTOCOL_VERSION, 425, 'DOMAIN_AUTHORIZED_SSH_KEYS_SET',
@@ -42423,6 +42847,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     426: Procedure(
         PROGRAM, PROTOCOL_VERSION, 426, 'DOMAIN_GET_MESSAGES',
@@ -42431,6 +42856,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
     427: Procedure(
         PROGRAM, PROTOCOL_VERSION, 427, 'DOMAIN_START_DIRTY_RATE_CALC',
@@ -42439,6 +42865,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     428: Procedure(
         PROGRAM, PROTOCOL_VERSION, 428, 'NODE_DEVICE_DEFINE_XML',
@@ -42447,6 +42874,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     429: Procedure(
         PROGRAM, PROTOCOL_VERSION, 429, 'NODE_DEVICE_UNDEFINE',
@@ -42455,6 +42883,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:delete',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     430: Procedure(
         PROGRAM, PROTOCOL_VERSION, 430, 'NODE_DEVICE_CREATE',
@@ -42463,6 +42892,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:start',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     431: Procedure(
         PROGRAM, PROTOCOL_VERSION, 431, 'NWFILTER_DEFINE_XML_FLAGS',
@@ -42471,6 +42901,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('nwfilter:write', 'nwfilter:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     432: Procedure(
         PROGRAM, PROTOCOL_VERSION, 432, 'NETWORK_DEFINE_XML_FLAGS',
@@ -42479,6 +42910,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:write', 'network:save'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     433: Procedure(
         PROGRAM, PROTOCOL_VERSION, 433, 'NODE_DEVICE_GET_AUTOSTART',
@@ -42487,6 +42919,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     434: Procedure(
         PROGRAM, PROTOCOL_VERSION, 434, 'NODE_DEVICE_SET_AUTOSTART',
@@ -42495,6 +42928,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     435: Procedure(
         PROGRAM, PROTOCOL_VERSION, 435, 'NODE_DEVICE_IS_PERSISTENT',
@@ -42503,6 +42937,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     436: Procedure(
         PROGRAM, PROTOCOL_VERSION, 436, 'NODE_DEVICE_IS_ACTIVE',
@@ -42511,6 +42946,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('node_device:read',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     437: Procedure(
         PROGRAM, PROTOCOL_VERSION, 437, 'NETWORK_CREATE_XML_FLAGS',
@@ -42519,6 +42955,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('network:write', 'network:start'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     438: Procedure(
         PROGRAM, PROTOCOL_VERSION, 438, 'DOMAIN_EVENT_MEMORY_DEVICE_SIZE_CHANGE',
@@ -42527,6 +42964,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('none',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=True, generate='both', list_bound=None,
+        result_bound=None,
     ),
     439: Procedure(
         PROGRAM, PROTOCOL_VERSION, 439, 'DOMAIN_SET_LAUNCH_SECURITY_STATE',
@@ -42535,6 +42973,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     440: Procedure(
         PROGRAM, PROTOCOL_VERSION, 440, 'DOMAIN_SAVE_PARAMS',
@@ -42543,6 +42982,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:hibernate',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     441: Procedure(
         PROGRAM, PROTOCOL_VERSION, 441, 'DOMAIN_RESTORE_PARAMS',
@@ -42551,6 +42991,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:start', 'domain:write'), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     442: Procedure(
         PROGRAM, PROTOCOL_VERSION, 442, 'DOMAIN_ABORT_JOB_FLAGS',
@@ -42559,6 +43000,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='both', list_bound=None,
+        result_bound=None,
     ),
     443: Procedure(
         PROGRAM, PROTOCOL_VERSION, 443, 'DOMAIN_FD_ASSOCIATE',
@@ -42567,6 +43009,7 @@ PROCEDURES: dict[int, Procedure] = {
         acl=('domain:write',), aclfilter=(),
         stream=None, stream_param=None, sparse_flag=None,
         is_event=False, generate='none', list_bound=None,
+        result_bound=None,
     ),
 }
 assert PROGRAM == 536903814 and PROTOCOL_VERSION == 1

@@ -28,3 +28,21 @@ def test_an_unencodable_reply_is_libvirtds_encode_error() -> None:
 def test_other_failures_name_themselves() -> None:
     failure = unexpected_failure(KeyError("x"))
     assert failure.code == api.VIR_ERR_INTERNAL_ERROR and "KeyError" in failure.message
+
+
+def test_a_list_call_counting_more_than_its_bound_is_refused() -> None:
+    """gendispatch.pl's "Too many <type>s" check, derived for every modern list call."""
+    import pytest
+
+    from virtrio.rpc.errors import LibvirtError
+    from virtrio.server.dispatch import REMOTE, route
+
+    found = route(REMOTE, remote.REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS)
+    assert found is not None and found.reply_rule is not None
+    limit = remote.REMOTE_STORAGE_POOL_LIST_MAX
+    with pytest.raises(LibvirtError) as caught:
+        found.reply_rule(None, remote.remote_connect_list_all_storage_pools_ret([], limit + 1))
+    assert caught.value.code == api.VIR_ERR_INTERNAL_ERROR and caught.value.domain == api.VIR_FROM_RPC
+    assert caught.value.message == f"internal error: Too many storage_pools '{limit + 1}' for limit '{limit}'"
+    within = remote.remote_connect_list_all_storage_pools_ret([], limit)
+    assert found.reply_rule(None, within) is within
