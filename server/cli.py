@@ -9,18 +9,23 @@ import logging
 import os
 import signal
 import sys
-from importlib import metadata
 from pathlib import Path
 
-import trio
-
 from .config import Config, ConfigError, load_config
-from .faults import FaultRuleError
 from .listeners import SOCKET_NAMES, ListenerError, activation_listeners, default_socket_dir, make_unix_listeners
 from .logs import setup_logging
 
 log = logging.getLogger("virtrio.server.cli")
 PROTOCOL_VERSION = "9.0.0"  # the libvirt release whose protocol and behaviour virtrio follows
+
+
+class VersionAction(argparse.Action):
+    def __init__(self, option_strings: list[str], dest: str, **_kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        print(version_text())
+        parser.exit()
 
 
 class UserError(Exception):
@@ -32,6 +37,8 @@ class UserError(Exception):
 
 
 def version_text() -> str:
+    from importlib import metadata  # only when asked: it costs ~20 ms of every start otherwise
+
     try:
         version = metadata.version("virtrio")
     except metadata.PackageNotFoundError:
@@ -70,7 +77,7 @@ def paths_text() -> str:
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     parser = argparse.ArgumentParser(prog="virtrio", description="A pure-Python libvirt daemon.")
-    parser.add_argument("-V", "--version", action="version", version=version_text())
+    parser.add_argument("-V", "--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", required=True)
     daemon = commands.add_parser(
         "daemon",
@@ -109,7 +116,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         help="listen for TCP/IP connections too (listen_tcp / listen_tls in the settings)",
     )
     daemon.add_argument("-v", "--verbose", action="store_true", help="log at info level (default: warnings)")
-    daemon.add_argument("-V", "--version", action="version", version=version_text())
+    daemon.add_argument("-V", "--version", action=VersionAction)
     daemon.add_argument(
         "--socket-dir",
         type=Path,
@@ -221,10 +228,6 @@ def go_to_background() -> int:
 
 
 def run_daemon(options: argparse.Namespace) -> int:
-    from virtrio.drivers.registry import default_drivers
-
-    from .daemon import Daemon
-
     config, config_path = read_settings(options)
     try:
         warnings = setup_logging(config.log_level, config.log_filters, config.log_outputs)
@@ -234,6 +237,18 @@ def run_daemon(options: argparse.Namespace) -> int:
         log.warning("%s", warning)
     if options.listen:
         log.warning("-l/--listen: TCP and TLS listeners follow listen_tcp and listen_tls in the settings")
+    if config.nodedev_source == "udev" and not config.nodedev_enumeration_delay and not options.daemon:
+        # Host enumeration overlaps the imports below: a socket-activated daemon answers its
+        # first nodedev-list sooner. (-d forks later, and threads do not survive a fork.)
+        from virtrio.drivers.nodedev import prefetch
+
+        prefetch.start()
+    import trio
+
+    from virtrio.drivers.registry import default_drivers
+
+    from .daemon import Daemon
+    from .faults import FaultRuleError
 
     # A SIGTERM between creating the sockets and the daemon's own signal watch must still be
     # a clean shutdown (sockets removed), not the default death: remember it until then.

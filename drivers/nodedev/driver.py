@@ -19,6 +19,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, report
 
+from . import prefetch
 from .devices import NodeDevice, build_devices, capability_of, device_name
 from .formats import device_xml
 from .sources import DeviceChange, DeviceRecord, SyntheticSource, UdevSource
@@ -91,13 +92,20 @@ class NodeDeviceDriver:
     async def run(self) -> None:
         """Monitor, then enumerate, then open the gate; then follow hotplug."""
         try:
-            # pyudev's import and the reading of sysfs happen off the event loop.
-            source = await trio.to_thread.run_sync(self._source)
-            monitor = await trio.to_thread.run_sync(source.monitor)  # listening before enumeration
-            if self.enumeration_delay:
-                log.warning("node device enumeration slowed down by %s s (debug setting)", self.enumeration_delay)
-                await trio.sleep(self.enumeration_delay)
-            records = await trio.to_thread.run_sync(source.enumerate, lambda r: capability_of(r) is not None)
+            # pyudev's import and the reading of sysfs happen off the event loop; the
+            # command line may have started them already (prefetch.py).
+            prefetched = None
+            if self.source_spec == "udev" and not self.enumeration_delay:
+                prefetched = await trio.to_thread.run_sync(prefetch.take)
+            if prefetched is not None:
+                source, monitor, records = prefetched
+            else:
+                source = await trio.to_thread.run_sync(self._source)
+                monitor = await trio.to_thread.run_sync(source.monitor)  # listening before enumeration
+                if self.enumeration_delay:
+                    log.warning("node device enumeration slowed down by %s s (debug setting)", self.enumeration_delay)
+                    await trio.sleep(self.enumeration_delay)
+                records = await trio.to_thread.run_sync(source.enumerate, lambda r: capability_of(r) is not None)
             self.devices = build_devices(records)
         except Exception as error:
             log.error("node device enumeration failed: %s", error)
