@@ -34,6 +34,10 @@ def clean(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "_", text)
 
 
+# Every subsystem capability_of can keep a device of: enumeration scans only these.
+KEPT_SUBSYSTEMS = ("pci", "usb", "net", "scsi", "block", "scsi_generic", "drm", "mdev", "ccw", "css", "ap", "vdpa")
+
+
 def capability_of(record: DeviceRecord) -> str | None:
     """The libvirt capability of a record, or None when libvirt does not keep it."""
     subsystem, devtype = record.subsystem, record.devtype

@@ -20,7 +20,7 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, report
 
 from . import prefetch
-from .devices import NodeDevice, build_devices, capability_of, device_name
+from .devices import KEPT_SUBSYSTEMS, NodeDevice, build_devices, capability_of, device_name
 from .formats import device_xml
 from .sources import DeviceChange, DeviceRecord, SyntheticSource, UdevSource
 
@@ -105,7 +105,8 @@ class NodeDeviceDriver:
                 if self.enumeration_delay:
                     log.warning("node device enumeration slowed down by %s s (debug setting)", self.enumeration_delay)
                     await trio.sleep(self.enumeration_delay)
-                records = await trio.to_thread.run_sync(source.enumerate, lambda r: capability_of(r) is not None)
+                records = await trio.to_thread.run_sync(source.enumerate, lambda r: capability_of(r) is not None,
+                                                        KEPT_SUBSYSTEMS)  # fmt: skip
             self.devices = build_devices(records)
         except Exception as error:
             log.error("node device enumeration failed: %s", error)

@@ -17,12 +17,12 @@ _outcome: dict[str, Any] = {}
 
 def _work() -> None:
     try:
-        from .devices import capability_of
+        from .devices import KEPT_SUBSYSTEMS, capability_of
         from .sources import UdevSource
 
         source = UdevSource()
         monitor = source.monitor()  # listening before enumeration, as the driver does
-        records = source.enumerate(lambda record: capability_of(record) is not None)
+        records = source.enumerate(lambda record: capability_of(record) is not None, KEPT_SUBSYSTEMS)
         _outcome["value"] = (source, monitor, records)
     except Exception as error:  # reported by the driver, as its own enumeration would be
         _outcome["error"] = error

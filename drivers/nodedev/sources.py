@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,11 +126,17 @@ class UdevSource:
         self.context = pyudev.Context()
         self.kernel_events = not os.path.exists("/run/udev/control")
 
-    def enumerate(self, keep: Callable[[DeviceRecord], bool] = lambda record: True) -> list[DeviceRecord]:
+    def enumerate(self, keep: Callable[[DeviceRecord], bool] = lambda record: True,
+                  subsystems: Iterable[str] = ()) -> list[DeviceRecord]:  # fmt: skip
         """Records of the devices keep() accepts; it sees only subsystem, name and type,
-        so the many devices libvirt ignores cost no reading of properties and attributes."""
+        so the many devices libvirt ignores cost no reading of properties and attributes.
+        subsystems (if any) limits libudev's own scan: a few folders of /sys instead of all,
+        about a sixth of the time of a whole scan."""
         records = []
-        for device in self.context.list_devices():
+        devices = self.context.list_devices()
+        for subsystem in subsystems:
+            devices.match_subsystem(subsystem)  # libudev ORs subsystem matches
+        for device in devices:
             outline = DeviceRecord(device.sys_path, device.subsystem or "", device.sys_name, device.device_type)
             if keep(outline):
                 records.append(record_from_pyudev(device))
@@ -161,7 +167,9 @@ class SyntheticSource:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def enumerate(self, keep: Callable[[DeviceRecord], bool] = lambda record: True) -> list[DeviceRecord]:
+    def enumerate(self, keep: Callable[[DeviceRecord], bool] = lambda record: True,
+                  subsystems: Iterable[str] = ()) -> list[DeviceRecord]:  # fmt: skip
+        del subsystems  # a recorded tree is small: keep() alone filters it
         return [r for r in (DeviceRecord(**entry) for entry in json.loads(self.path.read_text())) if keep(r)]
 
     def monitor(self) -> None:
