@@ -176,3 +176,14 @@ def test_flags_version_help_and_unknown_flag() -> None:
     assert unknown.returncode == 2
     assert unknown.stderr.startswith("usage: virtrio daemon ")
     assert unknown.stderr.endswith("virtrio daemon: error: unrecognized arguments: --bogus\n")
+
+
+def test_man_page_lists_every_flag() -> None:
+    from virtrio.server.cli import build_parser
+
+    page = (UNITS.parent / "man" / "virtrio.8").read_text().replace("\\-", "-")
+    _, daemon = build_parser()
+    flags = [flag for action in daemon._actions for flag in action.option_strings if flag not in ("-h", "--help")]
+    assert len(flags) >= 12
+    missing = [flag for flag in flags if re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", page) is None]
+    assert not missing, missing
