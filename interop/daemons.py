@@ -98,7 +98,8 @@ def libvirtd_available() -> bool:
     return Path(LIBVIRTD).is_file()
 
 
-def start_libvirtd(directory: Path, config: str = "", modules: tuple[str, ...] = ()) -> RunningDaemon:
+def start_libvirtd(directory: Path, config: str = "", modules: tuple[str, ...] = (),
+                   arguments: tuple[str, ...] = ()) -> RunningDaemon:  # fmt: skip
     """libvirtd with its built-in test driver and only the named driver modules (e.g. "nodedev")."""
     if not libvirtd_available():
         raise DaemonError(f"{LIBVIRTD} is not installed (Debian package libvirt-daemon)")
@@ -121,7 +122,7 @@ def start_libvirtd(directory: Path, config: str = "", modules: tuple[str, ...] =
         XDG_CACHE_HOME=str(directory / "cache"),
     )
     log_path = directory / "libvirtd.log"
-    command = [LIBVIRTD, "--config", str(config_path), "--pid-file", str(directory / "libvirtd.pid")]
+    command = [LIBVIRTD, "--config", str(config_path), "--pid-file", str(directory / "libvirtd.pid"), *arguments]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
     daemon = RunningDaemon("libvirtd", directory, process, log_path)

@@ -90,7 +90,8 @@ def clients_of(session: ClientSession, name: str) -> list[ClientSession]:
 
 
 def client_ref(client: ClientSession, server: str) -> admin.admin_nonnull_client:
-    transport = api.VIR_CLIENT_TRANS_TCP if client.kind == "tcp" else api.VIR_CLIENT_TRANS_UNIX
+    transports = {"tcp": api.VIR_CLIENT_TRANS_TCP, "tls": api.VIR_CLIENT_TRANS_TLS}
+    transport = transports.get(client.kind, api.VIR_CLIENT_TRANS_UNIX)
     return admin.admin_nonnull_client(admin.admin_nonnull_server(server), client.id, int(client.wall_connected_at),
                                       transport)  # fmt: skip
 
@@ -199,6 +200,10 @@ def client_info(session: ClientSession, args: admin.admin_client_get_info_args) 
         params.append(param(api.VIR_CLIENT_INFO_UNIX_GROUP_ID, INT, gid))
         params.append(param(api.VIR_CLIENT_INFO_UNIX_GROUP_NAME, STRING, _group(gid)))
         params.append(param(api.VIR_CLIENT_INFO_UNIX_PROCESS_ID, INT, pid))
+    from .tls import client_dnames  # helper E: the x509 DN of a TLS client
+
+    if client_dnames.get(client.id):
+        params.append(param(api.VIR_CLIENT_INFO_X509_DISTINGUISHED_NAME, STRING, client_dnames[client.id]))
     return admin.admin_client_get_info_ret(params)
 
 

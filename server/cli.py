@@ -12,8 +12,16 @@ import sys
 from pathlib import Path
 
 from .config import Config, ConfigError, load_config
-from .listeners import SOCKET_NAMES, ListenerError, activation_listeners, default_socket_dir, make_unix_listeners
+from .listeners import (
+    SOCKET_NAMES,
+    ListenerError,
+    activation_listeners,
+    default_socket_dir,
+    make_network_listeners,
+    make_unix_listeners,
+)
 from .logs import setup_logging
+from .network_setup import network_setup
 
 log = logging.getLogger("virtrio.server.cli")
 PROTOCOL_VERSION = "9.0.0"  # the libvirt release whose protocol and behaviour virtrio follows
@@ -131,6 +139,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         action="store_true",
         help="keep test:///default's state while the daemon runs, not only while someone is connected",
     )  # fmt: skip
+    from .pki import add_arguments as add_pki_arguments
+
+    add_pki_arguments(commands)
     return parser, daemon
 
 
@@ -235,8 +246,6 @@ def run_daemon(options: argparse.Namespace) -> int:
         raise UserError(f"{config_path or 'logging'}: {error}", 2) from None
     for warning in config.warnings + warnings:
         log.warning("%s", warning)
-    if options.listen:
-        log.warning("-l/--listen: TCP and TLS listeners follow listen_tcp and listen_tls in the settings")
     if config.nodedev_source == "udev" and not config.nodedev_enumeration_delay and not options.daemon:
         # Host enumeration overlaps the imports below: a socket-activated daemon answers its
         # first nodedev-list sooner. (-d forks later, and threads do not survive a fork.)
@@ -276,8 +285,11 @@ def run_daemon(options: argparse.Namespace) -> int:
             directory = options.socket_dir or Path(config.unix_sock_dir or default_socket_dir())
             make_folder(directory, "the socket folder")
             listeners = make_unix_listeners(directory, config)
+            if options.listen:  # libvirtd's --listen: TCP and TLS as listen_tcp / listen_tls say
+                listeners += make_network_listeners(config)
         else:
             pid_fd = acquire_pid_file(pid_path) if pid_path is not None else None
+        network_setup(daemon, config, listeners)
     except (ListenerError, UserError) as error:
         if ready_pipe is not None:
             os.write(ready_pipe, str(error).encode())
@@ -291,6 +303,10 @@ def run_daemon(options: argparse.Namespace) -> int:
         print(f"  virsh -c 'test+unix:///default?socket={rw}' list --all", flush=True)
         print(f"  virsh -r -c 'test+unix:///default?socket={rw.parent / SOCKET_NAMES['ro']}' list --all", flush=True)
         print(f"  virt-admin -c 'libvirtd:///system?socket={rw.parent / SOCKET_NAMES['admin']}' srv-list", flush=True)
+        for listener in listeners:
+            if listener.kind in ("tcp", "tls"):
+                host, port = listener.socket.getsockname()[:2]
+                print(f"virtrio: listening for {listener.kind.upper()} on {host} port {port}", flush=True)
     if ready_pipe is not None:
         os.write(ready_pipe, b"ok")
         os.close(ready_pipe)
@@ -307,6 +323,10 @@ def run_daemon(options: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_arguments(argv)
+    if options.command == "pki":
+        from .pki import run as run_pki
+
+        return run_pki(options)
     if options.command != "daemon":
         return 2
     try:

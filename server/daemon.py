@@ -7,6 +7,7 @@ import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import trio
 
@@ -23,6 +24,9 @@ from .listeners import Listener, remove_socket_file
 from .notify import notify
 from .quiet_clients import QuietClients
 from .session import ClientSession
+
+if TYPE_CHECKING:  # ssl is imported only by a daemon that listens for TLS
+    from .tls import TLSServer
 
 log = logging.getLogger("virtrio.server.daemon")
 ACCEPTS_BEFORE_YIELDING = 16
@@ -49,6 +53,7 @@ class Daemon:
         # SIGHUP: the settings file, and how to read it again with the command line's overrides.
         self.config_path: Path | None = None
         self.load_settings: Callable[[], Config] | None = None
+        self.tls: TLSServer | None = None  # made by the command line when it listens for TLS
 
     # ------------------------------------------------------------------ drivers
     def open_connection(self, uri: str, read_only: bool, session: ClientSession) -> DriverConnection:
@@ -183,6 +188,9 @@ class Daemon:
             if accepted % ACCEPTS_BEFORE_YIELDING == 0:
                 await trio.lowlevel.checkpoint()  # a flood of connections still lets clients run
             client.setblocking(False)
+            if listener.kind == "tls":  # handshake in its own task; the session starts after it
+                nursery.start_soon(self.tls.serve_client, self, client)
+                continue
             session = ClientSession(self, client, listener.kind, programs)
             self.sessions.add(session)
             if self._running_sessions < SESSIONS_STARTED_AT_ONCE:

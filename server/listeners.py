@@ -19,10 +19,12 @@ ACTIVATION_NAMES = {
     "virtrio-ro.socket": "ro",
     "virtrio-admin.socket": "admin",
     "virtrio-tcp.socket": "tcp",
+    "virtrio-tls.socket": "tls",
     "libvirtd.socket": "rw",
     "libvirtd-ro.socket": "ro",
     "libvirtd-admin.socket": "admin",
     "libvirtd-tcp.socket": "tcp",
+    "libvirtd-tls.socket": "tls",
 }
 FIRST_ACTIVATION_FD = 3
 
@@ -33,7 +35,7 @@ class ListenerError(Exception):
 
 @dataclass
 class Listener:
-    kind: str  # "rw", "ro", "admin" or "tcp"
+    kind: str  # "rw", "ro", "admin", "tcp" or "tls"
     socket: socket.socket  # non-blocking; the daemon waits on it with trio.lowlevel
     path: Path | None  # a socket file we made and must remove, or None
 
@@ -131,6 +133,39 @@ def activation_listeners(environ: dict[str, str]) -> list[Listener] | None:
         listeners.append(Listener(kind, sock, None))
     for variable in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"):
         os.environ.pop(variable, None)
+    return listeners
+
+
+def make_network_listeners(config: Config) -> list[Listener]:
+    """libvirtd --listen: TLS on tls_port when listen_tls, TCP on tcp_port when listen_tcp,
+    on listen_addr (a host name or address; empty: every address, IPv4 and IPv6)."""
+    wanted = [("tls", config.tls_port)] if config.listen_tls else []
+    if config.listen_tcp:
+        wanted.append(("tcp", config.tcp_port))
+    listeners: list[Listener] = []
+    try:
+        for kind, port in wanted:
+            host = config.listen_addr or None
+            try:
+                addresses = socket.getaddrinfo(host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
+            except socket.gaierror as error:
+                raise ListenerError(f"cannot resolve listen_addr {config.listen_addr!r}: {error.strerror}") from None
+            for family, socktype, proto, _name, address in addresses:
+                sock = socket.socket(family, socktype, proto)
+                listeners.append(Listener(kind, sock, None))
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)  # the IPv4 one is separate
+                try:
+                    sock.bind(address)
+                except OSError as error:
+                    raise ListenerError(f"cannot listen on {address[0]} port {port}: {error.strerror}") from None
+                sock.listen(1000)
+                sock.setblocking(False)
+    except ListenerError:
+        for listener in listeners:
+            listener.socket.close()
+        raise
     return listeners
 
 

@@ -34,7 +34,10 @@ def hypervisor(session: ClientSession) -> Any:
 
 @remote_procedure(remote.REMOTE_PROC_AUTH_LIST)
 def auth_list(session: ClientSession, args: None) -> remote.remote_auth_list_ret:
-    return remote.remote_auth_list_ret([remote.REMOTE_AUTH_NONE])
+    from .auth import auth_method
+
+    needed = auth_method(session.daemon.config, session.kind)
+    return remote.remote_auth_list_ret([remote.REMOTE_AUTH_SASL if needed == "sasl" else remote.REMOTE_AUTH_NONE])
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_SUPPORTS_FEATURE)

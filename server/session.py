@@ -44,6 +44,7 @@ from virtrio.rpc.packet import (
     start_reply,
 )
 
+from .auth import auth_method
 from .dispatch import (
     Program,
     QuickCall,
@@ -99,13 +100,13 @@ class ClientSession:
     def __init__(self, daemon: Daemon, sock: socket.socket, kind: str, programs: dict) -> None:
         self.daemon = daemon
         self.sock = sock
-        self.kind = kind  # "rw", "ro", "admin" or "tcp"
+        self.kind = kind  # "rw", "ro", "admin", "tcp" or "tls"
         self.programs: dict[tuple[int, int], Program] = programs
         self.id = next(_ids)
         self.log = log
         self.conn: DriverConnection | None = None
         self.read_only = kind == "ro"
-        self.authenticated = True  # auth type "none" on every socket
+        self.authenticated = auth_method(daemon.config, kind) == "none"  # else SASL first
         self.connected_at = trio.current_time()
         self.wall_connected_at = time.time()
         self.identity = peer_identity(sock)

@@ -94,7 +94,8 @@ def test_socket_group_and_modes(tmp_path: Path) -> None:
 
 def test_every_libvirtd_key_is_applied_or_named(tmp_path: Path) -> None:
     values = {"log_outputs": '"3:stderr"', "log_filters": '"3:rpc"', "unix_sock_dir": f'"{tmp_path / "s"}"',
-              "unix_sock_group": '"0"', "auth_unix_rw": '"none"', "auth_unix_ro": '"none"'}  # fmt: skip
+              "unix_sock_group": '"0"', "auth_unix_rw": '"none"', "auth_unix_ro": '"none"',
+              "auth_tcp": '"none"', "auth_tls": '"sasl"', "tcp_port": '"16509"', "tls_port": '"16514"'}  # fmt: skip
     lines = []
     for key in LIBVIRTD_KEYS:
         if key in values:

@@ -1,0 +1,177 @@
+"""``virtrio pki``: a CA, server and client certificates where libvirt looks for them.
+
+Written with ``cryptography``. Paths and modes follow libvirt's TLS documentation: as root
+the CA certificate in /etc/pki/CA, certificates in /etc/pki/libvirt and keys in
+/etc/pki/libvirt/private (0600, the certificates 0644); a user's files all in
+~/.pki/libvirt; ``--dir`` puts every file in one folder, for a client's ``pkipath=``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import ipaddress
+import os
+import socket
+from pathlib import Path
+
+CA_DAYS = 3650
+CERT_DAYS = 1095
+
+
+class PKIError(Exception):
+    pass
+
+
+def layout(folder: Path | None) -> dict[str, Path]:
+    """Where each file goes: libvirt's root or user layout, or one folder."""
+    names = ["cacert.pem", "cakey.pem", "servercert.pem", "serverkey.pem", "clientcert.pem", "clientkey.pem"]
+    if folder is not None:
+        return {name: folder / name for name in names}
+    if os.geteuid() == 0:
+        pki = Path("/etc/pki")
+        return {
+            "cacert.pem": pki / "CA" / "cacert.pem",
+            "cakey.pem": pki / "CA" / "private" / "cakey.pem",
+            "servercert.pem": pki / "libvirt" / "servercert.pem",
+            "serverkey.pem": pki / "libvirt" / "private" / "serverkey.pem",
+            "clientcert.pem": pki / "libvirt" / "clientcert.pem",
+            "clientkey.pem": pki / "libvirt" / "private" / "clientkey.pem",
+        }
+    user = Path.home() / ".pki" / "libvirt"
+    return {name: user / name for name in names}
+
+
+def _write(path: Path, data: bytes, mode: int, force: bool) -> None:
+    """Atomically, never over an existing key unless forced."""
+    if path.exists() and path.name.endswith("key.pem") and not force:
+        raise PKIError(f"{path} exists; not overwriting a key without --force")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        os.write(fd, data)
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+    os.replace(temporary, path)
+
+
+def _key():
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _pem_key(key) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())  # fmt: skip
+
+
+def _name(organization: str, common_name: str):
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])  # fmt: skip
+
+
+def _builder(subject, issuer, public_key, days: int):
+    from cryptography import x509
+
+    now = datetime.datetime.now(datetime.UTC)
+    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=days)))  # fmt: skip
+
+
+def make_ca(paths: dict[str, Path], organization: str, force: bool) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    key = _key()
+    name = _name(organization, f"{organization} CA")
+    certificate = (_builder(name, name, key.public_key(), CA_DAYS)
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+                                  critical=True)
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+                   .sign(key, hashes.SHA256()))  # fmt: skip
+    _write(paths["cakey.pem"], _pem_key(key), 0o600, force)
+    _write(paths["cacert.pem"], certificate.public_bytes(serialization.Encoding.PEM), 0o644, True)
+
+
+def _load_ca(paths: dict[str, Path]):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        certificate = x509.load_pem_x509_certificate(paths["cacert.pem"].read_bytes())
+        key = serialization.load_pem_private_key(paths["cakey.pem"].read_bytes(), None)
+    except OSError as error:
+        raise PKIError(f"cannot read the CA ({error.filename}: {error.strerror}); run 'virtrio pki ca' first") from None
+    return certificate, key
+
+
+def make_leaf(paths: dict[str, Path], role: str, organization: str, common_name: str, names: list[str],
+              force: bool) -> None:  # fmt: skip
+    """A server or client certificate signed by the CA: server ones carry names as SANs."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    ca_certificate, ca_key = _load_ca(paths)
+    key = _key()
+    purpose = ExtendedKeyUsageOID.SERVER_AUTH if role == "server" else ExtendedKeyUsageOID.CLIENT_AUTH
+    builder = (_builder(_name(organization, common_name), ca_certificate.subject, key.public_key(), CERT_DAYS)
+               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+               .add_extension(x509.KeyUsage(True, False, True, False, False, False, False, False, False),
+                              critical=True)
+               .add_extension(x509.ExtendedKeyUsage([purpose]), critical=False))  # fmt: skip
+    if role == "server":
+        alternatives: list[x509.GeneralName] = []
+        for item in names or [common_name]:
+            try:
+                alternatives.append(x509.IPAddress(ipaddress.ip_address(item)))
+            except ValueError:
+                alternatives.append(x509.DNSName(item))
+        builder = builder.add_extension(x509.SubjectAlternativeName(alternatives), critical=False)
+    certificate = builder.sign(ca_key, hashes.SHA256())
+    _write(paths[f"{role}key.pem"], _pem_key(key), 0o600, force)
+    _write(paths[f"{role}cert.pem"], certificate.public_bytes(serialization.Encoding.PEM), 0o644, True)
+
+
+def add_arguments(commands) -> None:
+    pki = commands.add_parser("pki", help="make a CA, server and client certificates for TLS")
+    pki.add_argument("what", choices=["ca", "server", "client"])
+    pki.add_argument("--dir", type=Path, help="write every file into this folder (a client's pkipath=)")
+    pki.add_argument("--organization", default="virtrio")
+    pki.add_argument("--cn", help="the common name (default: this host's name; 'client' for a client)")
+    pki.add_argument(
+        "--name",
+        action="append",
+        default=[],
+        help="a host name or address the server answers to (repeat); default: its CN",
+    )
+    pki.add_argument("--force", action="store_true", help="overwrite existing keys")
+
+
+def run(options: argparse.Namespace) -> int:
+    paths = layout(options.dir)
+    try:
+        if options.what == "ca":
+            make_ca(paths, options.organization, options.force)
+            written = ["cacert.pem", "cakey.pem"]
+        else:
+            default_cn = socket.gethostname() if options.what == "server" else "client"
+            make_leaf(paths, options.what, options.organization, options.cn or default_cn, options.name,
+                      options.force)  # fmt: skip
+            written = [f"{options.what}cert.pem", f"{options.what}key.pem"]
+    except PKIError as error:
+        print(f"virtrio: {error}", flush=True)
+        return 1
+    for name in written:
+        print(f"virtrio: wrote {paths[name]}")
+    return 0

@@ -1,0 +1,175 @@
+"""TLS listeners against libvirtd with the same certificates from ``virtrio pki``: stock virsh
+and libvirt-python connect, a DN outside tls_allowed_dn_list and a certificate from another CA
+are refused with the same outcome, virt-admin shows the same transport and DN; a stalled
+handshake never delays other clients and is dropped after its bound."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from interop.daemons import RunningDaemon, libvirtd_available, remove, start_libvirtd, start_virtrio
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def pki(*arguments: str) -> None:
+    subprocess.run([sys.executable, "-m", "virtrio.server.cli", "pki", *arguments], check=True,
+                   capture_output=True, timeout=60)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """server: CA, server and a client cert (CN=client); other: a client cert of another CA,
+    with the first CA's certificate to check the server by; named: a client with CN=admin."""
+    base = tmp_path_factory.mktemp("pki")
+    server, other, named = base / "server", base / "other", base / "named"
+    pki("ca", "--dir", str(server), "--organization", "Example Org")
+    pki("server", "--dir", str(server), "--organization", "Example Org", "--cn", "localhost",
+        "--name", "127.0.0.1", "--name", "localhost")  # fmt: skip
+    pki("client", "--dir", str(server), "--organization", "Example Org", "--cn", "client")
+    pki("ca", "--dir", str(other), "--organization", "Elsewhere")
+    pki("client", "--dir", str(other), "--organization", "Elsewhere", "--cn", "client")
+    shutil.copy(server / "cacert.pem", other / "cacert.pem")  # trusts the server; its own CA is not trusted
+    named.mkdir()
+    shutil.copy(server / "cacert.pem", named / "cacert.pem")
+    shutil.copy(server / "cakey.pem", named / "cakey.pem")
+    pki("client", "--dir", str(named), "--organization", "Example Org", "--cn", "admin")
+    return {"server": server, "other": other, "named": named}
+
+
+def tls_config(certificates: dict[str, Path], port: int, extra: str = "") -> str:
+    folder = certificates["server"]
+    return (f'listen_tls = 1\nlisten_tcp = 0\nlisten_addr = "127.0.0.1"\ntls_port = "{port}"\n'
+            f'key_file = "{folder / "serverkey.pem"}"\ncert_file = "{folder / "servercert.pem"}"\n'
+            f'ca_file = "{folder / "cacert.pem"}"\n{extra}')  # fmt: skip
+
+
+@pytest.fixture
+def pair(certificates: dict[str, Path], tmp_path_factory: pytest.TempPathFactory,
+         request: pytest.FixtureRequest) -> Iterator[dict[str, tuple[RunningDaemon, int]]]:  # fmt: skip
+    if not libvirtd_available():
+        pytest.fail("the reference libvirtd is not installed (scripts/setup-test-env installs it)")
+    extra = getattr(request, "param", "")
+    base = tmp_path_factory.mktemp("tls")
+    daemons: dict[str, tuple[RunningDaemon, int]] = {}
+    try:
+        port = free_port()
+        config = tls_config(certificates, port, extra)
+        daemons["virtrio"] = (start_virtrio(base / "virtrio", config, ("--listen",)), port)
+        port = free_port()
+        daemons["libvirtd"] = (start_libvirtd(base / "libvirtd", tls_config(certificates, port, extra),
+                                              arguments=("--listen",)), port)  # fmt: skip
+        for daemon, port in daemons.values():
+            wait_for_port(port, daemon)
+        yield daemons
+    finally:
+        for daemon, _ in daemons.values():
+            daemon.stop()
+        remove(base)
+
+
+def wait_for_port(port: int, daemon: RunningDaemon) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert daemon.process.poll() is None, daemon.log()
+            time.sleep(0.05)
+    raise AssertionError(f"{daemon.name} does not listen on port {port}")
+
+
+def virsh(port: int, pkipath: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    uri = f"test+tls://127.0.0.1:{port}/default?pkipath={pkipath}"
+    return subprocess.run(["virsh", "-c", uri, *arguments], capture_output=True, text=True, timeout=60)
+
+
+def admin(daemon: RunningDaemon, *arguments: str) -> str:
+    uri = f"libvirtd:///system?socket={daemon.admin}"
+    result = subprocess.run(["virt-admin", "-c", uri, *arguments], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_virsh_over_tls_on_both(pair, certificates) -> None:
+    for name, (_daemon, port) in pair.items():
+        result = virsh(port, certificates["server"], "list", "--all")
+        assert result.returncode == 0, (name, result.stderr)
+        assert re.search(r"^\s*1\s+test\s+running", result.stdout, re.M), name
+
+
+def test_libvirt_python_and_client_info_match(pair, certificates) -> None:
+    """virt-admin shows a TLS client with transport tls and the same x509 DN on both."""
+    script = (
+        "import libvirt, sys\n"
+        f"conn = libvirt.open('test+tls://127.0.0.1:' + sys.argv[1] + '/default?pkipath={certificates['server']}')\n"
+        "print(conn.lookupByName('test').info()[0], flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    shown = {}
+    for name, (daemon, port) in pair.items():
+        client = subprocess.Popen(["/usr/bin/python3", "-c", script, str(port)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
+        try:
+            assert client.stdout is not None and client.stdout.readline().strip() == "1", name
+            listing = admin(daemon, "srv-clients-list", "libvirtd")
+            ids = re.findall(r"^\s*(\d+)\s+tls\s", listing, re.M)
+            assert len(ids) == 1, (name, listing)
+            info = admin(daemon, "client-info", "libvirtd", ids[0])
+            shown[name] = {key: value for key, value in re.findall(r"^(\w+)\s*:\s*(.*?)\s*$", info, re.M)
+                           if key in ("transport", "readonly", "tls_x509_dname")}  # fmt: skip
+        finally:
+            client.communicate("", timeout=30)
+    assert shown["virtrio"] == shown["libvirtd"]
+    assert shown["virtrio"]["tls_x509_dname"] == "O=Example Org,CN=client"
+    assert shown["virtrio"]["transport"] == "tls"
+
+
+def test_certificate_of_another_ca_refused_alike(pair, certificates) -> None:
+    results = {name: virsh(port, certificates["other"], "list") for name, (_d, port) in pair.items()}
+    assert results["virtrio"].returncode == results["libvirtd"].returncode == 1
+    assert results["virtrio"].stderr == results["libvirtd"].stderr
+    assert "error: failed to connect to the hypervisor" in results["virtrio"].stderr
+
+
+@pytest.mark.parametrize("pair", ['tls_allowed_dn_list = ["O=Example Org,CN=adm*", "C=??,*"]\n'], indirect=True)
+def test_dn_outside_allowed_list_refused_alike(pair, certificates) -> None:
+    refused = {name: virsh(port, certificates["server"], "list") for name, (_d, port) in pair.items()}
+    assert refused["virtrio"].returncode == refused["libvirtd"].returncode == 1
+    assert refused["virtrio"].stderr == refused["libvirtd"].stderr
+    for name, (_daemon, port) in pair.items():
+        allowed = virsh(port, certificates["named"], "list")
+        assert allowed.returncode == 0, (name, allowed.stderr)
+    assert "tls_allowed_dn_list" in pair["virtrio"][0].log()
+
+
+@pytest.mark.parametrize("pair", ["tls_handshake_timeout = 2\n"], indirect=True)
+def test_stalled_handshake_delays_nobody_and_is_dropped(pair, certificates) -> None:
+    _daemon, port = pair["virtrio"]
+    stalled = socket.create_connection(("127.0.0.1", port))
+    stalled.sendall(b"\x16\x03\x01")  # the start of a ClientHello, then nothing
+    try:
+        started = time.monotonic()
+        result = virsh(port, certificates["server"], "list")
+        assert result.returncode == 0, result.stderr
+        assert time.monotonic() - started < 1.5
+        stalled.settimeout(10)
+        began = time.monotonic()
+        assert stalled.recv(100) == b""  # closed by the daemon
+        assert 0.3 < time.monotonic() - began + (began - started) < 6
+    finally:
+        stalled.close()
