@@ -204,6 +204,8 @@ def client_info(session: ClientSession, args: admin.admin_client_get_info_args) 
 
     if client_dnames.get(client.id):
         params.append(param(api.VIR_CLIENT_INFO_X509_DISTINGUISHED_NAME, STRING, client_dnames[client.id]))
+    if isinstance(client.auth_state, str):  # the SASL user name once authenticated
+        params.append(param(api.VIR_CLIENT_INFO_SASL_USER_NAME, STRING, client.auth_state))
     return admin.admin_client_get_info_ret(params)
 
 

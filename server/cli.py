@@ -142,6 +142,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     from .pki import add_arguments as add_pki_arguments
 
     add_pki_arguments(commands)
+    from .sasl import add_arguments as add_sasl_arguments
+
+    add_sasl_arguments(commands)
     return parser, daemon
 
 
@@ -327,6 +330,10 @@ def main(argv: list[str] | None = None) -> int:
         from .pki import run as run_pki
 
         return run_pki(options)
+    if options.command == "sasl-passwd":
+        from .sasl import run as run_sasl_passwd
+
+        return run_sasl_passwd(options)
     if options.command != "daemon":
         return 2
     try:

@@ -58,6 +58,13 @@ class Config:
     tls_allowed_dn_list: list[str] = field(default_factory=list)
     # virtrio's: seconds a TLS client has to finish its handshake before it is dropped
     tls_handshake_timeout: int = 20
+    # SASL (SCRAM-SHA-256): per socket "none" or "sasl"; the password file (virtrio sasl-passwd)
+    auth_unix_rw: str = "none"
+    auth_unix_ro: str = "none"
+    sasl_allowed_username_list: list[str] = field(default_factory=list)
+    sasl_passwd_file: str = ""
+    # virtrio's: seconds from SASL_INIT to a finished exchange before the client is dropped
+    sasl_auth_timeout: int = 30
     # virtrio's own keys
     default_uri: str = "test:///default"
     # Keep test:///default's state for the daemon's whole life instead of resetting it
@@ -86,8 +93,8 @@ class Config:
 
 
 PERMISSION_KEYS = {"unix_sock_ro_perms", "unix_sock_rw_perms", "unix_sock_admin_perms"}
-# libvirtd keys virtrio reads but has nothing to configure with (auth is "none" only).
-ACCEPTED_DEFAULTS = {"auth_unix_rw": "none", "auth_unix_ro": "none"}
+# libvirtd keys virtrio reads but has nothing to configure with.
+ACCEPTED_DEFAULTS: dict[str, str] = {}
 # The rest of libvirtd.conf's keys: read, named in a warning, and ignored, with the reason.
 LIBVIRTD_IGNORED = {
     "keepalive_required": "no longer used by libvirtd either",
@@ -107,7 +114,6 @@ NETWORK_KEYS = {
     "tcp_min_ssf",
     "tls_no_sanity_certificate",
     "tls_priority",
-    "sasl_allowed_username_list",
 }
 
 _TOKEN = re.compile(
@@ -244,7 +250,7 @@ def load_config(path: Path | None, config: Config | None = None) -> Config:
                 setattr(config, key, _convert(config, key, value, line))
             except ConfigError as error:
                 raise ConfigError(f"{path}: {error}") from None
-            if key in ("auth_tcp", "auth_tls") and value not in ("none", "sasl"):
+            if key in ("auth_tcp", "auth_tls", "auth_unix_rw", "auth_unix_ro") and value not in ("none", "sasl"):
                 raise ConfigError(f"{path}: {key} on line {line}: expected 'none' or 'sasl'")
             if key == "log_level" and not 1 <= config.log_level <= 4:
                 raise ConfigError(f"{path}: log_level on line {line}: expected 1 to 4")

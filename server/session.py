@@ -78,6 +78,7 @@ class ClientSession:
         "_quick",
         "_quick_conn",
         "_slot_freed",
+        "auth_state",
         "authenticated",
         "close_callback_registered",
         "conn",
@@ -107,6 +108,7 @@ class ClientSession:
         self.conn: DriverConnection | None = None
         self.read_only = kind == "ro"
         self.authenticated = auth_method(daemon.config, kind) == "none"  # else SASL first
+        self.auth_state: Any = None  # SASL: the exchange (server/sasl.py), then the user name
         self.connected_at = trio.current_time()
         self.wall_connected_at = time.time()
         self.identity = peer_identity(sock)
