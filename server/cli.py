@@ -21,7 +21,6 @@ from .listeners import (
     make_unix_listeners,
 )
 from .logs import setup_logging
-from .network_setup import network_setup
 
 log = logging.getLogger("virtrio.server.cli")
 PROTOCOL_VERSION = "9.0.0"  # the libvirt release whose protocol and behaviour virtrio follows
@@ -139,12 +138,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         action="store_true",
         help="keep test:///default's state while the daemon runs, not only while someone is connected",
     )  # fmt: skip
-    from .pki import add_arguments as add_pki_arguments
+    from .tool_commands import add_arguments as add_tool_arguments
 
-    add_pki_arguments(commands)
-    from .sasl import add_arguments as add_sasl_arguments
-
-    add_sasl_arguments(commands)
+    add_tool_arguments(commands)
     return parser, daemon
 
 
@@ -292,6 +288,8 @@ def run_daemon(options: argparse.Namespace) -> int:
                 listeners += make_network_listeners(config)
         else:
             pid_fd = acquire_pid_file(pid_path) if pid_path is not None else None
+        from .network_setup import network_setup  # ssl only for a daemon serving TLS
+
         network_setup(daemon, config, listeners)
     except (ListenerError, UserError) as error:
         if ready_pipe is not None:
@@ -326,14 +324,10 @@ def run_daemon(options: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_arguments(argv)
-    if options.command == "pki":
-        from .pki import run as run_pki
+    if options.command in ("pki", "sasl-passwd"):
+        from .tool_commands import run as run_tool
 
-        return run_pki(options)
-    if options.command == "sasl-passwd":
-        from .sasl import run as run_sasl_passwd
-
-        return run_sasl_passwd(options)
+        return run_tool(options)
     if options.command != "daemon":
         return 2
     try:

@@ -143,21 +143,6 @@ def make_leaf(paths: dict[str, Path], role: str, organization: str, common_name:
     _write(paths[f"{role}cert.pem"], certificate.public_bytes(serialization.Encoding.PEM), 0o644, True)
 
 
-def add_arguments(commands) -> None:
-    pki = commands.add_parser("pki", help="make a CA, server and client certificates for TLS")
-    pki.add_argument("what", choices=["ca", "server", "client"])
-    pki.add_argument("--dir", type=Path, help="write every file into this folder (a client's pkipath=)")
-    pki.add_argument("--organization", default="virtrio")
-    pki.add_argument("--cn", help="the common name (default: this host's name; 'client' for a client)")
-    pki.add_argument(
-        "--name",
-        action="append",
-        default=[],
-        help="a host name or address the server answers to (repeat); default: its CN",
-    )
-    pki.add_argument("--force", action="store_true", help="overwrite existing keys")
-
-
 def run(options: argparse.Namespace) -> int:
     paths = layout(options.dir)
     try:

@@ -33,6 +33,7 @@ from virtrio.rpc.errors import report
 
 from .auth import auth_method
 from .dispatch import server_procedure
+from .tool_commands import default_passwd_path
 
 if TYPE_CHECKING:
     from .session import ClientSession
@@ -42,12 +43,6 @@ MECHANISM = "SCRAM-SHA-256"
 ITERATIONS = 4096  # RFC 7677's minimum
 MAX_FIELD = 1024  # user names and nonces: a client may not make us hold more
 _reader = trio.CapacityLimiter(2)
-
-
-def default_passwd_path() -> Path:
-    if os.geteuid() == 0:
-        return Path("/etc/virtrio/sasl-passwd")
-    return Path.home() / ".config" / "virtrio" / "sasl-passwd"
 
 
 def _b64(data: bytes) -> str:
@@ -233,14 +228,6 @@ def sasl_step(session: ClientSession, args: remote.remote_auth_sasl_step_args) -
 
 
 # ----------------------------------------------------------------- virtrio sasl-passwd
-def add_arguments(commands: Any) -> None:
-    command = commands.add_parser("sasl-passwd", help="manage the SCRAM-SHA-256 password database")
-    command.add_argument("action", choices=["add", "remove", "list"])
-    command.add_argument("user", nargs="?")
-    command.add_argument("--file", type=Path, help=f"the database (default {default_passwd_path()})")
-    command.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-
-
 def run(options: argparse.Namespace) -> int:
     import getpass
     import sys
