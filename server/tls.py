@@ -112,16 +112,12 @@ DN_REFUSED = ("Client's Distinguished Name is not on the list of allowed clients
 
 
 class TLSServer:
-    """The daemon's TLS settings; reload() (virt-admin server-update-tls) swaps the context
-    for new clients while connected ones keep theirs."""
+    """The daemon's TLS settings; virt-admin server-update-tls (tls_admin.py) swaps the
+    context for new clients while connected ones keep theirs."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self.context = make_context(config)
-
-    def reload(self) -> None:
-        self.context = make_context(self.config)
-        log.info("TLS certificates loaded again")
 
     def check_peer(self, stream: trio.SSLStream) -> str | None:
         """The client's DN when it passes libvirtd's checks; logs the refusal and returns None."""

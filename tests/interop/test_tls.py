@@ -173,3 +173,40 @@ def test_stalled_handshake_delays_nobody_and_is_dropped(pair, certificates) -> N
         assert 0.3 < time.monotonic() - began + (began - started) < 6
     finally:
         stalled.close()
+
+
+def test_update_tls_reloads_without_dropping_clients(pair, certificates, tmp_path: Path) -> None:
+    """New certificates from another CA: a connected client keeps working, new clients need
+    the new CA. Asked of the admin server, both daemons refuse alike."""
+    for name, (daemon, _port) in pair.items():
+        uri = f"libvirtd:///system?socket={daemon.admin}"
+        refused = subprocess.run(["virt-admin", "-c", uri, "server-update-tls", "admin"], capture_output=True,
+                                 text=True, timeout=60)  # fmt: skip
+        assert refused.returncode == 1, name
+        assert "no tls service found, unable to update tls files" in refused.stderr, (name, refused.stderr)
+    daemon, port = pair["virtrio"]
+    served = certificates["server"]  # where the daemon's settings point
+    before = tmp_path / "before"
+    shutil.copytree(served, before)
+    script = ("import libvirt, sys\nconn = libvirt.open(sys.argv[1])\nprint(conn.numOfDomains(), flush=True)\n"
+              "sys.stdin.readline()\nprint(conn.numOfDomains(), flush=True)\n")  # fmt: skip
+    uri = f"test+tls://127.0.0.1:{port}/default?pkipath={before}"
+    client = subprocess.Popen(["/usr/bin/python3", "-c", script, uri], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert client.stdout is not None and client.stdout.readline().strip() == "1"
+        for what in ("ca", "server", "client"):  # a new CA and certificates where the daemon reads them
+            extra = ("--name", "127.0.0.1") if what == "server" else ()
+            pki(what, "--dir", str(served), "--organization", "Renewed", "--force", *extra)
+        assert virsh(port, before, "list").returncode == 0  # not read again yet
+        admin(daemon, "server-update-tls", "libvirtd")
+        client.stdin.write("\n")  # type: ignore[union-attr]
+        client.stdin.flush()  # type: ignore[union-attr]
+        assert client.stdout.readline().strip() == "1"  # still connected, still served
+        assert virsh(port, served, "list").returncode == 0
+        stale = virsh(port, before, "list")  # the old CA no longer vouches for the server
+        assert stale.returncode == 1, stale.stdout
+    finally:
+        client.communicate("", timeout=30)
+        for item in before.iterdir():  # the other tests share these files
+            shutil.copy(item, served / item.name)
