@@ -91,13 +91,48 @@ class Workload:
     name: str
     unit: str
     measure: Callable[[RunningDaemon, bool], float]
+    tls: bool = False  # both daemons listen for TLS with the same certificates (virtrio pki)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_tls_daemon(side: str, directory: Path, workdir: Path) -> RunningDaemon:
+    """A daemon serving TLS on a free loopback port with certificates shared by both sides."""
+    pki = workdir / "pki"
+    if not pki.exists():
+        for what in (("ca",), ("server", "--name", "127.0.0.1"), ("client",)):
+            subprocess.run([sys.executable, "-m", "virtrio.server.cli", "pki", *what, "--dir", str(pki)], check=True,
+                           capture_output=True, timeout=120)  # fmt: skip
+    port = free_port()
+    config = (f'listen_tls = 1\nlisten_tcp = 0\nlisten_addr = "127.0.0.1"\ntls_port = "{port}"\n'
+              f'key_file = "{pki / "serverkey.pem"}"\ncert_file = "{pki / "servercert.pem"}"\n'
+              f'ca_file = "{pki / "cacert.pem"}"\n')  # fmt: skip
+    if side == "ref":
+        daemon = start_libvirtd(directory, config, arguments=("--listen",))
+    else:
+        daemon = start_virtrio(directory, config, ("--listen",))
+    (directory / "tls-uri").write_text(f"test+tls://127.0.0.1:{port}/default?pkipath={pki}")
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return daemon
+        except OSError:
+            if time.monotonic() > deadline or daemon.process.poll() is not None:
+                daemon.stop()
+                raise RuntimeError(f"{daemon.name} does not listen for TLS: {daemon.log()[-500:]}") from None
+            time.sleep(0.05)
 
 
 def python_workload(script: str, count: int, quick_count: int, *extra: str) -> Callable[[RunningDaemon, bool], float]:
     def measure(daemon: RunningDaemon, quick: bool) -> float:
         n = quick_count if quick else count
         result = subprocess.run(
-            [SYSTEM_PYTHON, "-c", textwrap.dedent(SCRIPTS[script]), daemon.uri(), str(n), *extra],
+            [SYSTEM_PYTHON, "-c", textwrap.dedent(SCRIPTS[script]), uri_of(daemon), str(n), *extra],
             capture_output=True, text=True, timeout=600,
         )  # fmt: skip
         if result.returncode != 0:
@@ -105,6 +140,12 @@ def python_workload(script: str, count: int, quick_count: int, *extra: str) -> C
         return float(result.stdout.strip().splitlines()[-1])
 
     return measure
+
+
+def uri_of(daemon: RunningDaemon) -> str:
+    """The daemon's unix socket URI, or its TLS one when it was started for TLS."""
+    tls = daemon.directory / "tls-uri"
+    return tls.read_text() if tls.exists() else daemon.uri()
 
 
 def virsh_list(daemon: RunningDaemon, quick: bool) -> float:
@@ -198,6 +239,8 @@ WORKLOADS = [
     Workload("list_all_2000_domains", "s", python_workload("list_all_2000", 20, 3, DOMAIN_XML)),
     Workload("define_undefine", "s", python_workload("define_undefine", 500, 50, DOMAIN_XML)),
     Workload("connect_close", "s", python_workload("connect_close", 300, 40)),
+    Workload("dom_info_over_tls", "s", python_workload("dom_info", 3000, 300), tls=True),
+    Workload("connect_close_over_tls", "s", python_workload("connect_close", 100, 20), tls=True),
     Workload("virsh_list_all_process", "s", virsh_list),
     Workload("rss_per_idle_client", "KiB", idle_client_rss),
 ]
@@ -217,7 +260,10 @@ def run(quick: bool, rounds: int | None = None, only: list[str] | None = None) -
                 # Fresh daemons per workload and round, so state from one never slows another.
                 for side in ("ref", "ours") if round_number % 2 == 0 else ("ours", "ref"):
                     directory = workdir / f"{workload.name}-{side}-{round_number}"
-                    daemon = start_libvirtd(directory) if side == "ref" else start_virtrio(directory)
+                    if workload.tls:
+                        daemon = start_tls_daemon(side, directory, workdir)
+                    else:
+                        daemon = start_libvirtd(directory) if side == "ref" else start_virtrio(directory)
                     daemons.append(daemon)
                     try:
                         value = workload.measure(daemon, quick)

@@ -1,10 +1,9 @@
-"""TLS clients: libvirtd's x509 checks through the standard library's ssl and trio.SSLStream.
+"""TLS clients: libvirtd's x509 checks with the standard library's ssl (SSLObject) on trio's loop.
 
 A TLS client's handshake runs in its own task, bounded in time, so a client that stalls
 in it never delays others. Once the handshake and the checks pass, the daemon sends the
-one confirmation byte libvirtd sends (1, inside the encrypted stream), then the client's
-plain bytes are relayed through a socket pair to an ordinary ClientSession: the session's
-fast non-blocking socket paths stay the same for every transport.
+one confirmation byte libvirtd sends (1, inside the encrypted stream), then an ordinary
+ClientSession serves the client through TLSSocket, which looks like a socket to it.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import trio
 
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from .daemon import Daemon
 
 log = logging.getLogger("virtrio.server.tls")
-RELAY_CHUNK = 256 * 1024
+READ_CHUNK = 256 * 1024
 CONFIRMATION = b"\x01"  # libvirtd's "checks passed" byte, after the handshake
 
 # x509 DNs of connected TLS clients by session id (ClientSession has fixed slots).
@@ -119,7 +118,7 @@ class TLSServer:
         self.config = config
         self.context = make_context(config)
 
-    def check_peer(self, stream: trio.SSLStream) -> str | None:
+    def check_peer(self, stream: TLSSocket) -> str | None:
         """The client's DN when it passes libvirtd's checks; logs the refusal and returns None."""
         if self.config.tls_no_verify_certificate:
             return ""
@@ -136,54 +135,154 @@ class TLSServer:
         return dname
 
     async def serve_client(self, daemon: Daemon, client: socket.socket) -> None:
-        """Handshake, check, confirm, then relay to a session until either side ends."""
+        """Handshake within the bound, check, confirm, then serve the client's session."""
         from .dispatch import HYPERVISOR_PROGRAMS
         from .session import ClientSession
 
-        raw = trio.SocketStream(trio.socket.from_stdlib_socket(client))
-        stream = trio.SSLStream(raw, self.context, server_side=True, https_compatible=True)
-        try:
-            with trio.move_on_after(self.config.tls_handshake_timeout) as bound:
-                await stream.do_handshake()
-            if bound.cancelled_caught:
-                log.warning("TLS client stalled in its handshake for %d s; dropped", self.config.tls_handshake_timeout)
-                await trio.aclose_forcefully(raw)
+        connection = TLSSocket(client, self.context)
+        with trio.move_on_after(self.config.tls_handshake_timeout) as bound:
+            try:
+                await connection.handshake()
+            except (ssl.SSLError, OSError, EOFError) as error:
+                log.warning("TLS handshake failed: %s", error)
+                client.close()
                 return
-            dname = self.check_peer(stream)
-            if dname is None:
-                await trio.aclose_forcefully(stream)  # the client reads no confirmation byte
-                return
-            await stream.send_all(CONFIRMATION)
-        except (trio.BrokenResourceError, trio.ClosedResourceError, OSError) as error:
-            log.warning("TLS handshake failed: %s", error.__cause__ or error)
-            await trio.aclose_forcefully(raw)
+        if bound.cancelled_caught:
+            log.warning("TLS client stalled in its handshake for %d s; dropped", self.config.tls_handshake_timeout)
+            client.close()
             return
-        inner, outer = socket.socketpair()
-        inner.setblocking(False)
-        session = ClientSession(daemon, inner, "tls", HYPERVISOR_PROGRAMS)
+        dname = self.check_peer(connection)
+        if dname is None:
+            client.close()  # the client reads no confirmation byte
+            return
+        session = ClientSession(daemon, connection, "tls", HYPERVISOR_PROGRAMS)  # type: ignore[arg-type]
+        connection.spawn = session.start_task
         session.identity = (None, None, None)
         client_dnames[session.id] = dname
-        relay_end = trio.SocketStream(trio.socket.from_stdlib_socket(outer))
+        try:
+            connection.send(CONFIRMATION)
+        except OSError:
+            client.close()
+            return
         daemon.sessions.add(session)
         try:
-            async with trio.open_nursery() as nursery:
-                nursery.start_soon(_pump, stream, relay_end, nursery.cancel_scope)
-                nursery.start_soon(_pump, relay_end, stream, nursery.cancel_scope)
-                await daemon._run_session(session)  # closes inner: the relay sees its end
+            await daemon._run_session(session)  # closes the socket at its end
         finally:
             client_dnames.pop(session.id, None)
-            await trio.aclose_forcefully(stream)
-            await trio.aclose_forcefully(relay_end)
 
 
-async def _pump(source: trio.abc.Stream, sink: trio.abc.Stream, scope: trio.CancelScope) -> None:
-    try:
+class TLSSocket:
+    """The part of a socket ClientSession and socket_io use (fileno, recvmsg, send, close),
+    over TLS: an ssl.SSLObject between memory buffers and the non-blocking TCP socket, so
+    the session's reads and writes stay plain non-blocking calls with no extra task or hop.
+
+    recvmsg returns less than asked only when the socket has nothing more to read and no
+    decrypted bytes are left (the session then waits for the socket to become readable).
+    send takes all it is given; encrypted bytes the socket cannot take yet are sent first
+    by the next send (BlockingIOError while they wait) or by a flushing task.
+    """
+
+    __slots__ = ("_flushing", "_in", "_out", "_pending", "_raw", "_tls", "family", "spawn")
+
+    def __init__(self, raw: socket.socket, context: ssl.SSLContext) -> None:
+        self._raw = raw
+        self._in = ssl.MemoryBIO()
+        self._out = ssl.MemoryBIO()
+        self._tls = context.wrap_bio(self._in, self._out, server_side=True)
+        self._pending = bytearray()
+        self._flushing = False
+        self.family = raw.family
+        self.spawn: Any = None
+
+    def fileno(self) -> int:
+        return self._raw.fileno()
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def getpeercert(self, binary_form: bool = False) -> Any:
+        return self._tls.getpeercert(binary_form)
+
+    async def handshake(self) -> None:
         while True:
-            data = await source.receive_some(RELAY_CHUNK)
-            if not data:
+            try:
+                self._tls.do_handshake()
                 break
-            await sink.send_all(data)
-    except (trio.BrokenResourceError, trio.ClosedResourceError, OSError):
-        pass
-    finally:
-        scope.cancel()  # either side gone: the connection is over
+            except ssl.SSLWantReadError:
+                await self._wait_flushed()
+                await trio.lowlevel.wait_readable(self._raw)
+                data = self._raw.recv(READ_CHUNK)
+                if not data:
+                    raise EOFError("the client closed the connection during the handshake") from None
+                self._in.write(data)
+        await self._wait_flushed()
+
+    async def _wait_flushed(self) -> None:
+        self._pending += self._out.read()
+        while not self._flush_now():
+            await trio.lowlevel.wait_writable(self._raw)
+
+    def _flush_now(self) -> bool:
+        """Send what is pending; True once nothing is."""
+        while self._pending:
+            try:
+                sent = self._raw.send(self._pending)
+            except BlockingIOError:
+                return False
+            del self._pending[:sent]
+        return True
+
+    def recvmsg(self, size: int, _ancillary: int = 0) -> tuple[bytes, list, int, None]:
+        chunks: list[bytes] = []
+        total = 0
+        ended = False
+        while total < size:
+            try:
+                piece = self._tls.read(size - total)
+            except ssl.SSLWantReadError:
+                try:
+                    data = self._raw.recv(READ_CHUNK)
+                except BlockingIOError:
+                    break
+                except (ConnectionResetError, TimeoutError):
+                    data = b""
+                if not data:
+                    ended = True
+                    break
+                self._in.write(data)
+                continue
+            except ssl.SSLError:  # close_notify or a broken record: the connection is over
+                ended = True
+                break
+            if not piece:
+                ended = True
+                break
+            chunks.append(piece)
+            total += len(piece)
+        self._pending += self._out.read()  # TLS's own answers (key updates)
+        if self._pending:
+            self._flush_now()
+        if chunks:
+            return b"".join(chunks), [], 0, None
+        if ended:
+            return b"", [], 0, None
+        raise BlockingIOError
+
+    def send(self, data: bytes | memoryview) -> int:
+        if self._pending and not self._flush_now():
+            raise BlockingIOError  # earlier records first: the caller queues data
+        self._tls.write(data)
+        self._pending += self._out.read()
+        if not self._flush_now() and not self._flushing and self.spawn is not None:
+            self._flushing = True
+            self.spawn(self._flush_later)
+        return len(data)
+
+    async def _flush_later(self) -> None:
+        try:
+            while not self._flush_now():
+                await trio.lowlevel.wait_writable(self._raw)
+        except OSError:
+            pass
+        finally:
+            self._flushing = False
