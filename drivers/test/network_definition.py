@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import ipaddress
 import socket
+import string
 import uuid as uuid_module
 from dataclasses import dataclass, field
 
@@ -611,6 +612,7 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
                 raise xml_error(f"interface '{name}' can only be listed once in network {network}")
             forward.interfaces.append(name)
     elif addresses:
+        seen: list[tuple[int, int, int, int]] = []
         for address in addresses:
             kind = address.get("type")
             if kind is None:
@@ -620,7 +622,16 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
                     raise xml_error(f"unsupported address type '{kind}' in network {network}")
                 detail = f"unknown address type '{kind}' in network {network}"
                 raise network_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
-            forward.addresses.append(_kept(address))
+            pci = _pci_address(address)
+            if pci in seen:
+                where = f"{pci[0]:04x}:{pci[1]:02x}:{pci[2]:02x}.{pci[3]:x}"
+                raise xml_error(f"PCI device '{where}' can only be listed once in network {network}")
+            seen.append(pci)
+            # kept as libvirt writes it back (virPCIDeviceAddressFormat: 'function' is 0x%d)
+            written = etree.Element("address", type="pci", domain=f"0x{pci[0]:04x}", bus=f"0x{pci[1]:02x}")
+            written.set("slot", f"0x{pci[2]:02x}")
+            written.set("function", f"0x{pci[3]}")
+            forward.addresses.append(written)
     elif len(pfs) > 1:
         raise xml_error(f"Only one <pf> element is allowed in <forward> of network {network}")
     elif pfs:
@@ -628,6 +639,55 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
         if forward.pf is None:
             raise xml_error(f"Missing required dev attribute in <pf> element of network '{network}'")
     return forward
+
+
+def _c_uint(text: str) -> int | None:
+    """virStrToLong_uip with base 0: C's strtoul ('0x' hex, leading-0 octal), the whole text,
+    no minus sign, within an unsigned int; None otherwise."""
+    body = text.lstrip(" \t\n\v\f\r")
+    if body.startswith("+"):
+        body = body[1:]
+    if body[:2] in ("0x", "0X") and len(body) > 2 and body[2] in string.hexdigits:
+        digits, base = body[2:], 16
+    elif body.startswith("0") and len(body) > 1:
+        digits, base = body[1:], 8
+    else:
+        digits, base = body, 10
+    allowed = string.hexdigits if base == 16 else string.digits[:base]
+    if not digits or any(char not in allowed for char in digits):
+        return None
+    value = int(digits, base)
+    return value if value <= 0xFFFFFFFF else None
+
+
+def _pci_address(element: etree._Element) -> tuple[int, int, int, int]:
+    """virPCIDeviceAddressParseXML: domain, bus, slot, function, with its checks."""
+    values = []
+    for name in ("domain", "bus", "slot", "function"):
+        text = element.get(name)
+        value = 0 if text is None else _c_uint(text)
+        if value is None:
+            detail = f"Invalid value for attribute '{name}' in element '{element.tag}': '{text}'. " \
+                     "Expected non-negative integer value"  # fmt: skip
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        values.append(value)
+    multifunction = element.get("multifunction")
+    if multifunction is not None and multifunction not in ("on", "off"):
+        detail = f"Invalid value for attribute 'multifunction' in element '{element.tag}': '{multifunction}'."
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    domain, bus, slot, function = values
+    # virPCIDeviceAddressIsValid (util, so no error domain) checks only a non-empty address
+    problem = None
+    if domain or bus or slot:
+        if bus > 0xFF:
+            problem = f"Invalid PCI address bus='0x{bus:x}', must be <= 0xFF"
+        elif slot > 0x1F:
+            problem = f"Invalid PCI address slot='0x{slot:x}', must be <= 0x1F"
+        elif function > 7:
+            problem = f"Invalid PCI address function=0x{function:x}, must be <= 7"
+    if problem:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, problem)
+    return domain, bus, slot, function
 
 
 def _parse_nat(network: str, element: etree._Element, forward: Forward) -> None:

@@ -1,0 +1,263 @@
+"""xmlcorpus kinds for networks, interfaces, node devices, secrets and network filters.
+
+Each document of libvirt 9.0.0's own test folders is defined into both daemons through
+libvirt-python, read back and removed; what a user sees (the XML, or the error's code,
+domain and message) is compared. libvirt's test driver has no secrets and no network
+filters, so libvirtd loads its own secret and nwfilter drivers for them; those run as root
+and keep files under /etc/libvirt and /run/libvirt, which a private mount namespace
+replaces with empty tmpfs folders so that the machine's own files are never touched.
+
+The collecting half (``collect``) runs under the interpreter that has libvirt-python
+(Debian's /usr/bin/python3), one process per daemon and kind, and prints JSON.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LIBVIRT_PYTHON = "/usr/bin/python3"
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    folder: str  # under libvirt's tests/
+    modules: tuple[str, ...] = ()  # libvirtd driver modules the kind needs
+    reference_path: str = "test:///default"  # libvirtd's URI (its own driver's when not the test driver's)
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("networks", "networkxml2xmlin"),
+        Kind("interfaces", "interfaceschemadata"),
+        Kind("nodedevs", "nodedevschemadata"),
+        Kind("secrets", "secretxml2xmlin", ("secret",), "secret:///system"),
+        Kind("nwfilters", "nwfilterxml2xmlin", ("nwfilter",), "nwfilter:///system"),
+    )
+}
+
+
+# ---------------------------------------------------------------- collecting (libvirt-python side)
+
+
+def _error(exc: Any) -> str:
+    return f"error {exc.get_error_code()}/{exc.get_error_domain()}: {exc.get_error_message()}"
+
+
+def _guard(step: Callable[[], Any]) -> Any:
+    import libvirt
+
+    try:
+        return step()
+    except libvirt.libvirtError as exc:
+        return _error(exc)
+
+
+def _network(conn: Any, xml: str) -> list[str]:
+    import libvirt
+
+    out: list[str] = []
+    try:
+        net = conn.networkDefineXML(xml)
+    except libvirt.libvirtError as exc:
+        return [_error(exc)]
+    out.append(_guard(lambda: net.XMLDesc(0)))
+    out.append(_guard(lambda: net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE)))
+    started = _guard(net.create)
+    out.append(f"create {started}")
+    if started == 0:
+        out.append(_guard(lambda: net.XMLDesc(0)))
+        out.append(_guard(lambda: net.XMLDesc(libvirt.VIR_NETWORK_XML_INACTIVE)))
+        out.append(f"destroy {_guard(net.destroy)}")
+    out.append(f"undefine {_guard(net.undefine)}")
+    return out
+
+
+def _interface(conn: Any, xml: str) -> list[str]:
+    import libvirt
+
+    try:
+        iface = conn.interfaceDefineXML(xml)
+    except libvirt.libvirtError as exc:
+        return [_error(exc)]
+    out = [_guard(lambda: iface.XMLDesc(0)), _guard(lambda: iface.XMLDesc(libvirt.VIR_INTERFACE_XML_INACTIVE))]
+    out.append(f"undefine {_guard(iface.undefine)}")
+    return out
+
+
+def _nodedev(conn: Any, xml: str) -> list[str]:
+    import libvirt
+
+    try:
+        dev = conn.nodeDeviceCreateXML(xml)
+    except libvirt.libvirtError as exc:
+        return [_error(exc)]
+    out = [f"name {dev.name()}", _guard(lambda: dev.XMLDesc(0))]
+    out.append(f"destroy {_guard(dev.destroy)}")
+    return out
+
+
+def _secret(conn: Any, xml: str) -> list[str]:
+    import libvirt
+
+    try:
+        secret = conn.secretDefineXML(xml)
+    except libvirt.libvirtError as exc:
+        return [_error(exc)]
+    out = [_guard(lambda: secret.XMLDesc(0))]
+    out.append(f"undefine {_guard(secret.undefine)}")
+    return out
+
+
+def _nwfilter(conn: Any, xml: str) -> list[str]:
+    import libvirt
+
+    try:
+        nwfilter = conn.nwfilterDefineXML(xml)
+    except libvirt.libvirtError as exc:
+        return [_error(exc)]
+    out = [_guard(lambda: nwfilter.XMLDesc(0))]
+    out.append(f"undefine {_guard(nwfilter.undefine)}")
+    return out
+
+
+COLLECTORS: dict[str, Callable[[Any, str], list[str]]] = {
+    "networks": _network,
+    "interfaces": _interface,
+    "nodedevs": _nodedev,
+    "secrets": _secret,
+    "nwfilters": _nwfilter,
+}
+
+
+def collect(uri: str, kind: str, paths: list[str]) -> dict[str, list[str]]:
+    import libvirt
+
+    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+    conn = libvirt.open(uri)
+    results: dict[str, list[str]] = {}
+    try:
+        for path in paths:
+            xml = Path(path).read_text()
+            results[Path(path).name] = COLLECTORS[kind](conn, xml)
+    finally:
+        conn.close()
+    return results
+
+
+# ---------------------------------------------------------------- running (harness side)
+
+
+def start_reference(directory: Path, modules: tuple[str, ...]) -> tuple[subprocess.Popen, Path]:
+    """libvirtd with the test driver and the named modules, /etc/libvirt and /run/libvirt private."""
+    from .daemons import DRIVER_MODULES, LIBVIRTD, wait_for_socket
+
+    for sub in ("sock", "drivers", "run", "config", "cache"):
+        (directory / sub).mkdir(parents=True, exist_ok=True)
+    config = directory / "libvirtd.conf"
+    config.write_text(f'unix_sock_dir = "{directory / "sock"}"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\n')
+    for module in modules:
+        (directory / "drivers" / f"libvirt_driver_{module}.so").symlink_to(
+            DRIVER_MODULES / f"libvirt_driver_{module}.so"
+        )
+    environment = dict(os.environ, LIBVIRT_DRIVER_DIR=str(directory / "drivers"))
+    environment.update(
+        XDG_RUNTIME_DIR=str(directory / "run"),
+        XDG_CONFIG_HOME=str(directory / "config"),
+        XDG_CACHE_HOME=str(directory / "cache"),
+    )
+    command = [
+        "/usr/bin/libvirtd" if not Path(LIBVIRTD).exists() else LIBVIRTD,
+        "--config",
+        str(config),
+        "--pid-file",
+        str(directory / "libvirtd.pid"),
+    ]
+    if modules:
+        # Root's secret and nwfilter drivers write under /etc and /run: give them empty ones.
+        script = (
+            "mount -t tmpfs tmpfs /etc/libvirt && mkdir -p /run/libvirt && mount -t tmpfs tmpfs /run/libvirt"
+            ' && exec "$@"'
+        )
+        command = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", *command]
+    log = open(directory / "libvirtd.log", "wb")  # noqa: SIM115 - the child keeps it
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
+    log.close()
+    socket_path = directory / "sock" / "libvirt-sock"
+    wait_for_socket(socket_path, process)
+    return process, socket_path
+
+
+def gather(uri_path: str, socket_path: Path, kind: str, paths: list[Path]) -> dict[str, list[str]]:
+    scheme, _, path = uri_path.partition("://")
+    uri = f"{scheme}+unix://{path}?socket={socket_path}"
+    command = [LIBVIRT_PYTHON, "-m", "interop.xmlcorpus_objects", "collect", uri, kind, *map(str, paths)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPOSITORY, timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(f"collecting {kind} failed: {result.stderr}")
+    return json.loads(result.stdout)
+
+
+def documents(source: Path, kind: str) -> list[Path]:
+    return sorted((source / "tests" / KINDS[kind].folder).glob("*.xml"))
+
+
+def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, int]:
+    """Identical documents and documents, libvirtd against virtrio, for one kind."""
+    from .daemons import remove, start_virtrio, stop_process
+
+    paths = documents(source, kind)
+    workdir = Path(tempfile.mkdtemp(prefix=f"virtrio-xmlcorpus-{kind}-"))
+    try:
+        reference, reference_socket = start_reference(workdir / "ref", KINDS[kind].modules)
+        try:
+            theirs = gather(KINDS[kind].reference_path, reference_socket, kind, paths)
+        finally:
+            stop_process(reference)
+        ours_daemon = start_virtrio(workdir / "ours")
+        try:
+            mine = gather("test:///default", ours_daemon.rw, kind, paths)
+        finally:
+            ours_daemon.stop()
+    finally:
+        remove(workdir)
+    identical = 0
+    for path in paths:
+        a, b = theirs.get(path.name, []), mine.get(path.name, [])
+        if a == b:
+            identical += 1
+        elif verbose:
+            diff = difflib.unified_diff("\n".join(a).splitlines(), "\n".join(b).splitlines(), "libvirtd", "virtrio",
+                                        lineterm="", n=1)  # fmt: skip
+            print(f"DIFF {kind} {path.name}\n    " + "\n    ".join(list(diff)[2:40]))
+    print(f"{kind}: identical {identical}/{len(paths)}")
+    return identical, len(paths)
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "collect":
+        print(json.dumps(collect(argv[1], argv[2], argv[3:])))
+        return 0
+    source = Path(os.environ.get("LIBVIRT_SOURCE", "/work/libvirt-src/libvirt-9.0.0"))
+    total = [0, 0]
+    for kind in argv or list(KINDS):
+        same, count = compare_kind(source, kind)
+        total[0] += same
+        total[1] += count
+    print(f"total: identical {total[0]}/{total[1]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
