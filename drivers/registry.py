@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 from urllib.parse import urlsplit
-
-from virtrio.server.config import Config
 
 from .base import ConnectionContext, Driver, DriverConnection
 from .nodedev.driver import NodeDeviceDriver
+
+
+class DriverSettings(Protocol):
+    """What the drivers read from the daemon's settings; the server's Config has these
+    fields, and naming them here keeps the drivers from importing the server."""
+
+    @property
+    def test_default_persistent(self) -> bool: ...
+    @property
+    def test_node_file_dirs(self) -> Sequence[str]: ...
+    @property
+    def nodedev_source(self) -> str: ...
+    @property
+    def nodedev_enumeration_delay(self) -> float: ...
+    @property
+    def nodedev_wait_timeout(self) -> float: ...
 
 
 class LoadedOnFirstUse:
@@ -30,11 +45,11 @@ class LoadedOnFirstUse:
         return self._driver.open(context)
 
 
-def default_drivers(config: Config) -> list[Driver]:
+def default_drivers(config: DriverSettings) -> list[Driver]:
     def test_driver() -> Driver:
         from .test.driver import TestDriver
 
-        return TestDriver(config.test_default_persistent, config.test_node_file_dirs)
+        return TestDriver(config.test_default_persistent, list(config.test_node_file_dirs))
 
     return [
         LoadedOnFirstUse("test", "test", test_driver),

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import trio
 
 from virtrio.drivers.base import ConnectionContext, DriverConnection, Event, EventSource
+from virtrio.drivers.libvirt_rules import host_name
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, report
@@ -166,8 +167,6 @@ class NodeDeviceConnection(DriverConnection):
         return remote.remote_connect_get_type_ret("nodedev")
 
     def connect_get_hostname(self) -> remote.remote_connect_get_hostname_ret:
-        from virtrio.drivers.test.common import host_name
-
         return remote.remote_connect_get_hostname_ret(host_name())
 
     def _device(self, name: str) -> NodeDevice:

@@ -7,13 +7,13 @@ Errors use libvirt's test driver codes, domains, messages and function names
 from __future__ import annotations
 
 import logging
-import socket
 import uuid
 import zlib
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 from virtrio.drivers.base import DriverConnection, Event
+from virtrio.drivers.libvirt_rules import host_name  # noqa: F401  (the test driver's connectGetHostname)
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import invalid_argument, report
@@ -140,21 +140,6 @@ def _domain_matches(domain: Domain, flags: int, has_snapshot: bool = False, has_
 def _c_chars(text: str) -> list[int]:
     """A C string as XDR char array content: its bytes and the terminating NUL."""
     return [b - 256 if b > 127 else b for b in text.encode()] + [0]
-
-
-def host_name() -> str:
-    """The host's name as libvirt's virGetHostname finds it."""
-    name = socket.gethostname()
-    if name.startswith("localhost") or "." in name:
-        return name
-    try:
-        info = socket.getaddrinfo(name, None, flags=socket.AI_CANONNAME)
-    except OSError:
-        return name
-    canonical = info[0][3] if info else ""
-    if not canonical or canonical.startswith("localhost"):
-        return name
-    return canonical
 
 
 def _generated_png(width: int = 64, height: int = 48) -> bytes:

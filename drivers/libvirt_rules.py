@@ -1,0 +1,98 @@
+"""libvirt's small parsing rules, written once for every driver.
+
+A leaf module: it imports nothing from the drivers or the server, so any driver may use
+it without importing another driver. Each function follows the libvirt function it names,
+including what that function tolerates (spaces around a UUID, text after a MAC address)
+and refuses (the '{…}' and 'urn:uuid:' forms Python's uuid.UUID takes).
+"""
+
+from __future__ import annotations
+
+import socket
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import LibvirtError, report
+
+# C's isspace in the "C" locale, as glib's g_ascii_isspace and gnulib's c_isspace see it;
+# str.isspace would also take Unicode spaces and the ASCII separators 0x1c-0x1f.
+C_SPACE = " \t\n\v\f\r"
+HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def c_isspace(char: str) -> bool:
+    return len(char) == 1 and char in C_SPACE
+
+
+def parse_uuid(text: str) -> bytes | None:
+    """virUUIDParse: the 16 bytes, or None when libvirt refuses the text.
+
+    Exactly 32 hex digits read in pairs; '-' and ' ' may appear any number of times before
+    any pair (not inside one, not after the last); C whitespace may surround the whole."""
+    position, end = 0, len(text)
+    while position < end and text[position] in C_SPACE:
+        position += 1
+    raw = bytearray()
+    while len(raw) < 16:
+        if position >= end:
+            return None
+        if text[position] in "- ":
+            position += 1
+            continue
+        if position + 1 >= end or text[position] not in HEX_DIGITS or text[position + 1] not in HEX_DIGITS:
+            return None
+        raw.append(int(text[position : position + 2], 16))
+        position += 2
+    if any(char not in C_SPACE for char in text[position:]):
+        return None
+    return bytes(raw)
+
+
+def parse_mac(text: str) -> bytes | None:
+    """virMacAddrParse: the 6 bytes, or None when libvirt refuses the text.
+
+    Six parts of one or two hex digits joined by ':' (strtoul's sign, spaces and '0x' are
+    kept out by requiring a hex digit first and at most two characters). After the sixth
+    part libvirt stops at any char <= ' ': with x86's signed char that is also every byte
+    of a non-ASCII character, so "52:54:00:aa:bb:cc <anything>" is accepted."""
+    raw = bytearray()
+    position, end = 0, len(text)
+    for index in range(6):
+        start = position
+        while position < end and position - start < 3 and text[position] in HEX_DIGITS:
+            position += 1
+        if not 1 <= position - start <= 2:
+            return None
+        raw.append(int(text[start:position], 16))
+        following = text[position] if position < end else ""
+        if index == 5:
+            return bytes(raw) if following == "" or ord(following) <= 0x20 or ord(following) >= 0x80 else None
+        if following != ":":
+            return None
+        position += 1
+    return None  # not reached: the sixth part returns
+
+
+def mac_text(raw: bytes) -> str:
+    """virMacAddrFormat: lowercase, two digits per byte."""
+    return ":".join(f"{byte:02x}" for byte in raw)
+
+
+def xml_error(domain: int, detail: str) -> LibvirtError:
+    """VIR_ERR_XML_ERROR from the given error domain (each driver reports from its own)."""
+    return report(api.VIR_ERR_XML_ERROR, domain, detail)
+
+
+def host_name() -> str:
+    """The host's name as libvirt's virGetHostname finds it (shared by every driver's
+    connectGetHostname)."""
+    name = socket.gethostname()
+    if name.startswith("localhost") or "." in name:
+        return name
+    try:
+        info = socket.getaddrinfo(name, None, flags=socket.AI_CANONNAME)
+    except OSError:
+        return name
+    canonical = info[0][3] if info else ""
+    if not canonical or canonical.startswith("localhost"):
+        return name
+    return canonical
