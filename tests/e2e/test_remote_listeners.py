@@ -1,0 +1,74 @@
+"""TCP and TLS sockets passed by systemd (our names and libvirtd's) and made by --listen on
+IPv6: TLS is served with the certificates, a passed TCP socket asks for SASL (auth_tcp's
+default) instead of serving anyone unauthenticated."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from interop.daemons import stop_process
+from tests.interop.test_tls import free_port, pki, tls_config
+
+
+def virsh(uri: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["virsh", "-c", uri, *arguments], capture_output=True, text=True, timeout=60)
+
+
+def certificates(folder: Path, *names: str) -> Path:
+    pki("ca", "--dir", str(folder))
+    server_names = [item for name in names for item in ("--name", name)]
+    pki("server", "--dir", str(folder), *server_names)
+    pki("client", "--dir", str(folder))
+    return folder
+
+
+def test_activated_tls_and_tcp_sockets(tmp_path: Path) -> None:
+    pkipath = certificates(tmp_path / "pki", "127.0.0.1")
+    tls_port, tcp_port = free_port(), free_port()
+    config = tmp_path / "virtrio.conf"
+    config.write_text(tls_config({"server": pkipath}, 0))  # the ports come from systemd
+    rw = tmp_path / "libvirt-sock"
+    names = "virtrio.socket:libvirtd-tls.socket:virtrio-tcp.socket"
+    command = ["systemd-socket-activate", "-l", str(rw), "-l", f"127.0.0.1:{tls_port}", "-l",
+               f"127.0.0.1:{tcp_port}", f"--fdname={names}", sys.executable, "-m", "virtrio.server.cli", "daemon",
+               "-f", str(config)]  # fmt: skip
+    log_path = tmp_path / "daemon.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            if rw.exists():
+                break
+            time.sleep(0.1)
+        served = virsh(f"test+tls://127.0.0.1:{tls_port}/default?pkipath={pkipath}", "list")
+        assert served.returncode == 0, (served.stderr, log_path.read_text())
+        assert "test" in served.stdout
+        refused = virsh(f"test+tcp://127.0.0.1:{tcp_port}/default", "list")
+        assert refused.returncode == 1
+        assert "authentication failed" in refused.stderr, refused.stderr
+    finally:
+        stop_process(process)
+
+
+def test_listen_on_ipv6_loopback(tmp_path: Path) -> None:
+    pkipath = certificates(tmp_path / "pki", "::1")
+    port = free_port()
+    config = tmp_path / "virtrio.conf"
+    config.write_text(tls_config({"server": pkipath}, port).replace('listen_addr = "127.0.0.1"', 'listen_addr = "::1"'))
+    command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "--listen", "-f", str(config), "--socket-dir",
+               str(tmp_path / "s")]  # fmt: skip
+    with open(tmp_path / "daemon.log", "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while b"listening for TLS" not in (tmp_path / "daemon.log").read_bytes():
+            assert time.monotonic() < deadline and process.poll() is None, (tmp_path / "daemon.log").read_text()
+            time.sleep(0.05)
+        result = virsh(f"test+tls://[::1]:{port}/default?pkipath={pkipath}", "list")
+        assert result.returncode == 0, result.stderr
+        assert "test" in result.stdout
+    finally:
+        stop_process(process)
