@@ -16,11 +16,13 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 @dataclass(frozen=True)
 class Kind:
     name: str
-    folder: str  # under libvirt's tests/
+    folders: tuple[str, ...]  # under libvirt's tests/
     modules: tuple[str, ...] = ()  # libvirtd driver modules the kind needs
     reference_path: str = "test:///default"  # libvirtd's URI (its own driver's when not the test driver's)
 
@@ -39,11 +41,17 @@ class Kind:
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("networks", "networkxml2xmlin"),
-        Kind("interfaces", "interfaceschemadata"),
-        Kind("nodedevs", "nodedevschemadata"),
-        Kind("secrets", "secretxml2xmlin", ("secret",), "secret:///system"),
-        Kind("nwfilters", "nwfilterxml2xmlin", ("nwfilter",), "nwfilter:///system"),
+        Kind("networks", ("networkxml2xmlin", "networkxml2xmlout", "networkxml2confdata", "networkxml2firewalldata")),
+        Kind("netupdates", ("networkxml2xmlupdatein",)),
+        Kind("interfaces", ("interfaceschemadata",)),
+        Kind("nodedevs", ("nodedevschemadata",)),
+        Kind("secrets", ("secretxml2xmlin",), ("secret",), "secret:///system"),
+        Kind(
+            "nwfilters",
+            ("nwfilterxml2xmlin", "nwfilterxml2xmlout", "nwfilterxml2firewalldata"),
+            ("nwfilter",),
+            "nwfilter:///system",
+        ),
     )
 }
 
@@ -99,12 +107,21 @@ def _interface(conn: Any, xml: str) -> list[str]:
 def _nodedev(conn: Any, xml: str) -> list[str]:
     import libvirt
 
-    try:
-        dev = conn.nodeDeviceCreateXML(xml)
-    except libvirt.libvirtError as exc:
-        return [_error(exc)]
-    out = [f"name {dev.name()}", _guard(lambda: dev.XMLDesc(0))]
-    out.append(f"destroy {_guard(dev.destroy)}")
+    # as written, then as a vHBA on test:///default's vport-capable HBA, then with no parent
+    # (the driver looks for one); only Fibre Channel SCSI hosts can be created
+    parent = "<parent>scsi_host1</parent>"
+    variants = [xml, re.sub(r"<parent>[^<]*</parent>", parent, xml) if "<parent>" in xml else
+                re.sub(r"(<device[^>]*>)", rf"\1{parent}", xml, count=1),
+                re.sub(r"<parent[^>]*>[^<]*</parent>|<parent[^>]*/>", "", xml)]  # fmt: skip
+    out: list[str] = []
+    for variant in variants:
+        try:
+            dev = conn.nodeDeviceCreateXML(variant)
+        except libvirt.libvirtError as exc:
+            out.append(_error(exc))
+            continue
+        out += [f"name {dev.name()}", _guard(partial(dev.XMLDesc, 0)), f"parent {_guard(dev.parent)}"]
+        out.append(f"destroy {_guard(dev.destroy)}")
     return out
 
 
@@ -132,8 +149,60 @@ def _nwfilter(conn: Any, xml: str) -> list[str]:
     return out
 
 
+# networkUpdate: every update document of libvirt's folder, into each section its root element
+# may belong to, with every command and two parent indexes, on networks that have those sections.
+UPDATE_BASES = (
+    "networkxml2xmlin/nat-network.xml",
+    "networkxml2xmlin/dhcp6host-routed-network.xml",
+    "networkxml2xmlin/nat-network-dns-srv-record.xml",
+    "networkxml2xmlin/nat-network-dns-hosts.xml",
+    "networkxml2xmlin/nat-network-dns-txt-record.xml",
+    "networkxml2xmlin/openvswitch-net.xml",
+    "networkxml2xmlout/nat-network-dns-srv-records.xml",
+    "networkxml2xmlin/passthrough-pf.xml",
+)
+UPDATE_SECTIONS = {  # root element -> virNetworkUpdateSection values it may be meant for
+    "host": (4, 10),  # IP_DHCP_HOST, DNS_HOST
+    "range": (9,),  # IP_DHCP_RANGE
+    "interface": (5,),  # FORWARD_INTERFACE
+    "portgroup": (7,),  # PORTGROUP
+    "txt": (11,),  # DNS_TXT
+    "srv": (12,),  # DNS_SRV
+}
+UPDATE_COMMANDS = (1, 2, 3, 4)  # MODIFY, DELETE, ADD_LAST, ADD_FIRST
+
+
+def _network_updates(conn: Any, xml: str) -> list[str]:
+    from xml.etree import ElementTree
+
+    import libvirt
+
+    tests = Path(os.environ["LIBVIRT_TESTS"])
+    root = ElementTree.fromstring(xml).tag
+    out: list[str] = []
+    for base in UPDATE_BASES:
+        # renamed: most are called 'default', which test:///default already has
+        base_xml = re.sub(r"<name>[^<]*</name>", "<name>corpus-update</name>", (tests / base).read_text(), count=1)
+        for section in UPDATE_SECTIONS.get(root, (4,)):
+            for command in UPDATE_COMMANDS:
+                for index in (-1, 0, 1):
+                    out.append(f"{base} section {section} command {command} index {index}")
+                    try:
+                        net = conn.networkDefineXML(base_xml)
+                    except libvirt.libvirtError as exc:
+                        out.append(_error(exc))
+                        continue
+                    result = _guard(partial(net.update, command, section, index, xml, 0))
+                    out.append(f"update {result}")
+                    if result == 0:
+                        out.append(_guard(partial(net.XMLDesc, 0)))
+                    out.append(f"undefine {_guard(net.undefine)}")
+    return out
+
+
 COLLECTORS: dict[str, Callable[[Any, str], list[str]]] = {
     "networks": _network,
+    "netupdates": _network_updates,
     "interfaces": _interface,
     "nodedevs": _nodedev,
     "secrets": _secret,
@@ -150,7 +219,7 @@ def collect(uri: str, kind: str, paths: list[str]) -> dict[str, list[str]]:
     try:
         for path in paths:
             xml = Path(path).read_text()
-            results[Path(path).name] = COLLECTORS[kind](conn, xml)
+            results[label(Path(path))] = COLLECTORS[kind](conn, xml)
     finally:
         conn.close()
     return results
@@ -203,14 +272,19 @@ def gather(uri_path: str, socket_path: Path, kind: str, paths: list[Path]) -> di
     scheme, _, path = uri_path.partition("://")
     uri = f"{scheme}+unix://{path}?socket={socket_path}"
     command = [LIBVIRT_PYTHON, "-m", "interop.xmlcorpus_objects", "collect", uri, kind, *map(str, paths)]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=REPOSITORY, timeout=600)
+    environment = dict(os.environ, LIBVIRT_TESTS=str(paths[0].parent.parent)) if paths else None
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPOSITORY, timeout=600, env=environment)
     if result.returncode != 0:
         raise RuntimeError(f"collecting {kind} failed: {result.stderr}")
     return json.loads(result.stdout)
 
 
+def label(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
 def documents(source: Path, kind: str) -> list[Path]:
-    return sorted((source / "tests" / KINDS[kind].folder).glob("*.xml"))
+    return [path for folder in KINDS[kind].folders for path in sorted((source / "tests" / folder).glob("*.xml"))]
 
 
 def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, int]:
@@ -234,13 +308,13 @@ def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, in
         remove(workdir)
     identical = 0
     for path in paths:
-        a, b = theirs.get(path.name, []), mine.get(path.name, [])
+        a, b = theirs.get(label(path), []), mine.get(label(path), [])
         if a == b:
             identical += 1
         elif verbose:
             diff = difflib.unified_diff("\n".join(a).splitlines(), "\n".join(b).splitlines(), "libvirtd", "virtrio",
                                         lineterm="", n=1)  # fmt: skip
-            print(f"DIFF {kind} {path.name}\n    " + "\n    ".join(list(diff)[2:40]))
+            print(f"DIFF {kind} {label(path)}\n    " + "\n    ".join(list(diff)[2:40]))
     print(f"{kind}: identical {identical}/{len(paths)}")
     return identical, len(paths)
 
