@@ -55,12 +55,19 @@ def default_paths() -> TLSPaths:
 
 
 def configured_paths(config: Config) -> TLSPaths:
-    given = [config.key_file, config.cert_file, config.ca_file, config.crl_file]
-    if any(given) and not all(given[:3]):
-        # libvirtd wants key, cert and CA together; the CRL may be left out.
-        raise TLSSetupError("key_file, cert_file and ca_file must all be set, or none of them")
-    if not any(given):
-        return default_paths()
+    if config.ca_file or config.cert_file or config.key_file:
+        # libvirtd wants key, cert and CA together (its messages); the CRL may be left out.
+        if not config.ca_file:
+            raise TLSSetupError("No CA certificate path set to match server key/cert")
+        if not config.cert_file:
+            raise TLSSetupError("No server certificate path set to match server key")
+        if not config.key_file:
+            raise TLSSetupError("No server key path set to match server cert")
+    else:
+        paths = default_paths()
+        if config.crl_file:
+            paths.crl_file = config.crl_file
+        return paths
     return TLSPaths(config.key_file, config.cert_file, config.ca_file, config.crl_file)
 
 
