@@ -6,11 +6,11 @@ import dataclasses
 import functools
 import os
 import re
-import uuid
 from pathlib import Path
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
@@ -139,13 +139,16 @@ def random_uuid() -> bytes:
     return bytes(raw)
 
 
-def uuid_of(root: etree._Element, error_domain: int) -> bytes:
-    """The <uuid> given, in any form libvirt accepts, or a new random one."""
+def uuid_of(root: etree._Element, error_domain: int, code: int = api.VIR_ERR_XML_ERROR) -> bytes:
+    """The <uuid> given, in the forms virUUIDParse accepts, or a new random one (the domain
+    parser reports a bad one as an internal error, the pool parser as an XML error)."""
     raw = root.findtext("uuid")
-    try:
-        return uuid.UUID(raw.strip()).bytes if raw else random_uuid()
-    except ValueError:
-        raise report(api.VIR_ERR_XML_ERROR, error_domain, "malformed uuid element") from None
+    if not raw:
+        return random_uuid()
+    parsed = parse_uuid(raw)
+    if parsed is None:
+        raise report(code, error_domain, "malformed uuid element")
+    return parsed
 
 
 TEST_NAMESPACE = "http://libvirt.org/schemas/domain/test/1.0"
@@ -214,7 +217,7 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     name = name_element.text if name_element is not None else None
     if not name:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN, "missing name information")
-    domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN)
+    domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR)
     max_memory = _kib(children.get("memory"), 0)
     if max_memory == 0 and root.find("cpu/numa/cell") is None:
         raise xml_error("Memory size must be specified via <memory> or in the <numa> configuration")
