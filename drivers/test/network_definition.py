@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers import libvirt_rules
+from virtrio.drivers.libvirt_rules import mac_text, parse_uuid
+from virtrio.drivers.libvirt_rules import parse_mac as parse_mac_bytes
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -34,7 +37,7 @@ def network_error(code: int, detail: str) -> Exception:
 
 
 def xml_error(detail: str) -> Exception:
-    return network_error(api.VIR_ERR_XML_ERROR, detail)
+    return libvirt_rules.xml_error(FROM_NETWORK, detail)
 
 
 def xml_detail(detail: str) -> Exception:
@@ -129,11 +132,9 @@ def check_range(start: str, end: str, network: str | None, prefix: int) -> None:
 
 
 def parse_mac(text: str) -> str | None:
-    """virMacAddrParse: six hex bytes separated by ':'; the address in lowercase, or None."""
-    parts = text.split(":")
-    if len(parts) != 6 or not all(0 < len(p) <= 2 and all(c in "0123456789abcdefABCDEF" for c in p) for p in parts):
-        return None
-    return ":".join(f"{int(p, 16):02x}" for p in parts)
+    """virMacAddrParse then virMacAddrFormat: the address as libvirt writes it, or None."""
+    raw = parse_mac_bytes(text)
+    return None if raw is None else mac_text(raw)
 
 
 def is_multicast(mac: str) -> bool:
@@ -733,13 +734,13 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
     if "/" in name:
         raise xml_detail("invalid char in name: /")
     raw_uuid = root.findtext("uuid")
-    if raw_uuid is None:
+    if not raw_uuid:  # virXPathString: an empty <uuid/> is as good as none
         network_uuid = uuid_module.uuid4().bytes
     else:
-        try:
-            network_uuid = uuid_module.UUID(raw_uuid.strip()).bytes
-        except ValueError:
-            raise network_error(api.VIR_ERR_INTERNAL_ERROR, "malformed uuid element") from None
+        parsed_uuid = parse_uuid(raw_uuid)
+        if parsed_uuid is None:
+            raise network_error(api.VIR_ERR_INTERNAL_ERROR, "malformed uuid element")
+        network_uuid = parsed_uuid
     definition = NetworkDefinition(name, network_uuid)
     ipv6 = root.get("ipv6")
     if ipv6 is not None:
@@ -772,7 +773,7 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
                 raise xml_error(f"Invalid macTableManager setting '{manager}' in network '{name}'")
             definition.mac_table_manager = manager
     mac = root.find("mac")
-    if mac is not None and mac.get("address") is not None:
+    if mac is not None and mac.get("address"):  # virXPathString: empty is absent
         parsed = parse_mac(mac.get("address"))
         if parsed is None:
             raise xml_error(f"Invalid bridge mac address '{mac.get('address')}' in network '{name}'")
