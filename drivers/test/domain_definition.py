@@ -15,6 +15,8 @@ from collections.abc import Iterable
 
 from lxml import etree
 
+from virtrio.drivers import libvirt_rules
+from virtrio.drivers.libvirt_rules import mac_text, parse_mac
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -100,7 +102,7 @@ VIDEO_RAM = {"vga": 16384, "cirrus": 16384, "vmvga": 16384, "bochs": 16384, "xen
 
 
 def xml_error(detail: str) -> Exception:
-    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
+    return libvirt_rules.xml_error(api.VIR_FROM_DOMAIN, detail)
 
 
 def kibibytes(element: etree._Element) -> int:
@@ -530,8 +532,16 @@ def _canonical_interface(interface: etree._Element, interfaces: list[etree._Elem
     mac = interface.find("mac")
     if mac is None:
         mac = _child(interface, "mac")
+    address = mac.get("address")
+    if address is None:
         mac.set("address", "52:54:00:" + ":".join(f"{random.randrange(256):02x}" for _ in range(3)))
-    mac.set("address", mac.get("address", "").lower())
+    else:  # virDomainNetDefParseXML: parsed by virMacAddrParse, written back as libvirt formats it
+        raw = parse_mac(address)
+        if raw is None:
+            raise xml_error(f"unable to parse mac address '{address}'")
+        if raw[0] & 1:
+            raise xml_error(f"expected unicast mac address, found multicast '{address}'")
+        mac.set("address", mac_text(raw))
     source = interface.find("source")
     if interface.get("type") == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
