@@ -35,7 +35,8 @@ MACS = [
 
 
 def domain(uuid: str = CANONICAL, mac: str | None = None) -> str:
-    interface = f"<interface type='network'><source network='default'/><mac address='{mac}'/></interface>" if mac else ""
+    source = "<source network='default'/>"
+    interface = f"<interface type='network'>{source}<mac address='{mac}'/></interface>" if mac else ""
     return (
         f"<domain type='test'><name>forms</name><uuid>{uuid}</uuid><memory>1024</memory>"
         f"<os><type>hvm</type></os><devices>{interface}</devices></domain>"
@@ -58,8 +59,8 @@ def attempt(label: str, define, undefine) -> None:
 
 
 for label, text in UUIDS:
-    attempt(f"domain uuid {label}", lambda: conn.defineXML(domain(text)), lambda d: d.undefine())
-    attempt(f"network uuid {label}", lambda: conn.networkDefineXML(network(text)), lambda n: n.undefine())
+    attempt(f"domain uuid {label}", lambda t=text: conn.defineXML(domain(t)), lambda d: d.undefine())
+    attempt(f"network uuid {label}", lambda t=text: conn.networkDefineXML(network(t)), lambda n: n.undefine())
 for label, text in MACS:
-    attempt(f"domain mac {label}", lambda: conn.defineXML(domain(mac=text)), lambda d: d.undefine())
-    attempt(f"network mac {label}", lambda: conn.networkDefineXML(network(mac=text)), lambda n: n.undefine())
+    attempt(f"domain mac {label}", lambda t=text: conn.defineXML(domain(mac=t)), lambda d: d.undefine())
+    attempt(f"network mac {label}", lambda t=text: conn.networkDefineXML(network(mac=t)), lambda n: n.undefine())
