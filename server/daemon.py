@@ -168,7 +168,11 @@ class Daemon:
         programs = ADMIN_PROGRAMS if listener.kind == "admin" else HYPERVISOR_PROGRAMS
         sock = listener.socket
         accepted = 0
+        reserved = False  # TLS: a handshake slot held for the next connection
         while True:
+            if listener.kind == "tls" and not reserved and self.tls is not None:
+                await self.tls.reserve_handshake()  # as libvirtd's max_anonymous_clients
+                reserved = True
             while len(self.sessions) >= self.config.max_clients:
                 # libvirtd stops accepting at max_clients; new clients wait in the backlog.
                 self._slot_free = trio.Event()
@@ -188,7 +192,8 @@ class Daemon:
             if accepted % ACCEPTS_BEFORE_YIELDING == 0:
                 await trio.lowlevel.checkpoint()  # a flood of connections still lets clients run
             client.setblocking(False)
-            if listener.kind == "tls":  # handshake in its own task; the session starts after it
+            if listener.kind == "tls" and self.tls is not None:  # handshake in its own task, then the session
+                reserved = False
                 nursery.start_soon(self.tls.serve_client, self, client)
                 continue
             session = ClientSession(self, client, listener.kind, programs)

@@ -124,6 +124,21 @@ class TLSServer:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.context = make_context(config)
+        # Handshakes in progress: at most max_anonymous_clients, as libvirtd stops accepting
+        # when that many clients have not finished authenticating; the rest wait in the backlog.
+        self.handshaking = 0
+        self._room: trio.Event | None = None
+
+    async def reserve_handshake(self) -> None:
+        while self.handshaking >= max(1, self.config.max_anonymous_clients):
+            self._room = trio.Event()
+            await self._room.wait()
+        self.handshaking += 1
+
+    def _handshake_over(self) -> None:
+        self.handshaking -= 1
+        if self._room is not None:
+            self._room.set()
 
     def check_peer(self, stream: TLSSocket) -> str | None:
         """The client's DN when it passes libvirtd's checks; logs the refusal and returns None."""
@@ -154,6 +169,8 @@ class TLSServer:
                 log.warning("TLS handshake failed: %s", error)
                 client.close()
                 return
+            finally:
+                self._handshake_over()
         if bound.cancelled_caught:
             log.warning("TLS client stalled in its handshake for %d s; dropped", self.config.tls_handshake_timeout)
             client.close()

@@ -4,6 +4,7 @@ default) instead of serving anyone unauthenticated."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -70,5 +71,35 @@ def test_listen_on_ipv6_loopback(tmp_path: Path) -> None:
         result = virsh(f"test+tls://[::1]:{port}/default?pkipath={pkipath}", "list")
         assert result.returncode == 0, result.stderr
         assert "test" in result.stdout
+    finally:
+        stop_process(process)
+
+
+def test_handshakes_in_progress_are_bounded(tmp_path: Path) -> None:
+    """max_anonymous_clients = 1: while one client stalls in its handshake, the next waits
+    in the backlog (as libvirtd stops accepting) and is served once the stalled one is dropped."""
+    pkipath = certificates(tmp_path / "pki", "127.0.0.1")
+    port = free_port()
+    config = tmp_path / "virtrio.conf"
+    config.write_text(tls_config({"server": pkipath}, port, "max_anonymous_clients = 1\ntls_handshake_timeout = 2\n"))
+    command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "--listen", "-f", str(config), "--socket-dir",
+               str(tmp_path / "s")]  # fmt: skip
+    with open(tmp_path / "daemon.log", "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while b"listening for TLS" not in (tmp_path / "daemon.log").read_bytes():
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        uri = f"test+tls://127.0.0.1:{port}/default?pkipath={pkipath}"
+        assert virsh(uri, "list").returncode == 0  # the slot is given back after each handshake
+        with socket.create_connection(("127.0.0.1", port)) as stalled:
+            stalled.sendall(b"\x16\x03\x01")
+            time.sleep(0.2)
+            started = time.monotonic()
+            result = virsh(uri, "list")
+            waited = time.monotonic() - started
+        assert result.returncode == 0, result.stderr
+        assert 1.0 < waited < 6, waited
     finally:
         stop_process(process)
