@@ -27,6 +27,7 @@ MACS = [
     ("one digit parts", "2:4:0:a:b:c"),
     ("space then text", "52:54:00:aa:bb:cc tail"),
     ("text", "52:54:00:aa:bb:ccx"),
+    ("non-ascii text", "52:54:00:aa:bb:cc\u00e9t\u00e9"),  # a signed char's UTF-8 bytes are < ' '
     ("colon last", "52:54:00:aa:bb:cc:"),
     ("three digits", "052:54:00:aa:bb:cc"),
     ("hex prefix", "0x52:54:00:aa:bb:cc"),
