@@ -56,6 +56,34 @@ KINDS: dict[str, Kind] = {
 }
 
 
+# Documents of our own beside libvirt's, for rules its folders do not reach: (name, XML).
+HOSTDEV_NETWORK = (
+    "<network><name>crafted</name><uuid>4e5b8e58-5b6e-4f39-9d0c-3f1d4b3c2a10</uuid>"
+    "<forward mode='hostdev'>{}</forward></network>"
+)
+CRAFTED: dict[str, list[tuple[str, str]]] = {
+    "networks": [
+        (f"pci-{name}.xml", HOSTDEV_NETWORK.format("".join(f"<address type='pci' {a}/>" for a in addresses)))
+        for name, addresses in (
+            ("bases", ["domain='0' bus='010' slot='0x1f' function='7'", " bus=' 3' slot='0X2' function='00'"]),
+            ("bus-256", ["bus='256'"]),
+            ("slot-32", ["bus='1' slot='32'"]),
+            ("function-8", ["bus='1' function='8'"]),
+            ("empty-function-9", ["function='9'"]),
+            ("negative", ["bus='-1'"]),
+            ("trailing-space", ["bus='3 '"]),
+            ("not-a-number", ["slot='x'"]),
+            ("huge", ["domain='4294967296'"]),
+            ("multifunction-on", ["bus='1' multifunction='on'"]),
+            ("multifunction-yes", ["bus='1' multifunction='yes'"]),
+            ("same-spelt-twice", ["bus='3' function='1'", "bus='0x03' function='01'"]),
+            ("usb", ["bus='1' type='usb'"]),
+        )
+    ]
+    + [("pci-no-type.xml", HOSTDEV_NETWORK.format("<address bus='1'/>"))],
+}
+
+
 # ---------------------------------------------------------------- collecting (libvirt-python side)
 
 
@@ -273,6 +301,7 @@ def gather(uri_path: str, socket_path: Path, kind: str, paths: list[Path]) -> di
     uri = f"{scheme}+unix://{path}?socket={socket_path}"
     command = [LIBVIRT_PYTHON, "-m", "interop.xmlcorpus_objects", "collect", uri, kind, *map(str, paths)]
     environment = dict(os.environ, LIBVIRT_TESTS=str(paths[0].parent.parent)) if paths else None
+    # (the base networks of netupdates live in libvirt's tests/, beside its update folder)
     result = subprocess.run(command, capture_output=True, text=True, cwd=REPOSITORY, timeout=600, env=environment)
     if result.returncode != 0:
         raise RuntimeError(f"collecting {kind} failed: {result.stderr}")
@@ -283,16 +312,23 @@ def label(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def documents(source: Path, kind: str) -> list[Path]:
-    return [path for folder in KINDS[kind].folders for path in sorted((source / "tests" / folder).glob("*.xml"))]
+def documents(source: Path, kind: str, crafted_folder: Path | None = None) -> list[Path]:
+    """libvirt's documents of the kind, then ours (written into crafted_folder/crafted)."""
+    paths = [path for folder in KINDS[kind].folders for path in sorted((source / "tests" / folder).glob("*.xml"))]
+    if crafted_folder is not None and CRAFTED.get(kind):
+        (crafted_folder / "crafted").mkdir(parents=True, exist_ok=True)
+        for name, text in CRAFTED[kind]:
+            (crafted_folder / "crafted" / name).write_text(text)
+            paths.append(crafted_folder / "crafted" / name)
+    return paths
 
 
 def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, int]:
     """Identical documents and documents, libvirtd against virtrio, for one kind."""
     from .daemons import remove, start_virtrio, stop_process
 
-    paths = documents(source, kind)
     workdir = Path(tempfile.mkdtemp(prefix=f"virtrio-xmlcorpus-{kind}-"))
+    paths = documents(source, kind, workdir)
     try:
         reference, reference_socket = start_reference(workdir / "ref", KINDS[kind].modules)
         try:
@@ -319,18 +355,50 @@ def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, in
     return identical, len(paths)
 
 
+def libvirt_source() -> Path:
+    """libvirt 9.0.0's source (its tests/ folder is what is read): helper C's finder when present."""
+    try:
+        from .libvirt_source import find_source  # type: ignore[attr-defined]
+    except ImportError:
+        candidates = [os.environ.get("VIRTRIO_LIBVIRT_SOURCE", ""), "/work/libvirt-src/libvirt-9.0.0"]
+        for candidate in candidates:
+            if candidate and (Path(candidate) / "tests").is_dir():
+                return Path(candidate)
+        raise SystemExit("libvirt 9.0.0's source not found: set VIRTRIO_LIBVIRT_SOURCE") from None
+    return Path(find_source())
+
+
+def run(kinds: list[str] | None = None, fail_under: float | None = None, verbose: bool = True) -> int:
+    """Compare the kinds (all of this module's by default); 1 when under the gate."""
+    source = libvirt_source()
+    same = count = 0
+    for kind in kinds or list(KINDS):
+        identical, total = compare_kind(source, kind, verbose)
+        same += identical
+        count += total
+    score = 100.0 * same / count if count else 0.0
+    print(f"objects total: identical {same}/{count} ({score:.1f}%)")
+    if fail_under is not None and score < fail_under:
+        print(f"score {score:.1f}% is under the gate of {fail_under}%")
+        return 1
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "collect":
         print(json.dumps(collect(argv[1], argv[2], argv[3:])))
         return 0
-    source = Path(os.environ.get("LIBVIRT_SOURCE", "/work/libvirt-src/libvirt-9.0.0"))
-    total = [0, 0]
-    for kind in argv or list(KINDS):
-        same, count = compare_kind(source, kind)
-        total[0] += same
-        total[1] += count
-    print(f"total: identical {total[0]}/{total[1]}")
-    return 0
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m interop.xmlcorpus_objects", description=__doc__.split("\n")[0])
+    parser.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are identical")
+    parser.add_argument("--quiet", action="store_true", help="no diffs, only the counts")
+    parser.add_argument("kinds", nargs="*", metavar="KIND", help=", ".join(KINDS))
+    options = parser.parse_args(argv)
+    unknown = [kind for kind in options.kinds if kind not in KINDS]
+    if unknown:
+        parser.error(f"unknown kinds {', '.join(unknown)}; known: {', '.join(KINDS)}")
+    return run(options.kinds, options.fail_under, not options.quiet)
 
 
 if __name__ == "__main__":
