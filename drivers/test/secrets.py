@@ -8,13 +8,13 @@ never given out: libvirt gives it only to the daemon's own identity.
 
 from __future__ import annotations
 
-import string
 import uuid
 from dataclasses import dataclass
 
 from lxml import etree
 
 from virtrio.drivers.base import Event
+from virtrio.drivers.libvirt_rules import parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, invalid_argument, report
@@ -39,7 +39,6 @@ ALL_LIST_FLAGS = (
     | api.VIR_CONNECT_LIST_SECRETS_PRIVATE
     | api.VIR_CONNECT_LIST_SECRETS_NO_PRIVATE
 )
-ASCII_SPACE = " \t\n\v\f\r"
 
 
 @dataclass
@@ -85,28 +84,6 @@ def _string(root: etree._Element, path: str) -> str | None:
     """virXPathString: the XPath's string value, None when empty."""
     value = root.xpath(f"string({path})")
     return str(value) if value else None
-
-
-def parse_uuid(text: str) -> bytes | None:
-    """virUUIDParse: 32 hex digits in pairs, '-' and ' ' allowed between pairs, spaces around."""
-    position, end = 0, len(text)
-    while position < end and text[position] in ASCII_SPACE:
-        position += 1
-    raw = bytearray()
-    while len(raw) < 16:
-        if position >= end:
-            return None
-        if text[position] in "- ":
-            position += 1
-            continue
-        pair = text[position : position + 2]
-        if len(pair) < 2 or not all(c in string.hexdigits for c in pair):
-            return None
-        raw.append(int(pair, 16))
-        position += 2
-    if text[position:].strip(ASCII_SPACE):
-        return None
-    return bytes(raw)
 
 
 def _yes_no(root: etree._Element, attribute: str) -> bool:
