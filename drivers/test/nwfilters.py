@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import C_SPACE
+from virtrio.drivers.libvirt_rules import mac_text as _mac_text
+from virtrio.drivers.libvirt_rules import parse_mac as _mac
+from virtrio.drivers.libvirt_rules import parse_uuid as _uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, report
@@ -34,7 +38,6 @@ FROM_NWFILTER = api.VIR_FROM_NWFILTER
 
 # --- numbers, addresses and names as libvirt's helpers read them ------------------------
 
-C_SPACE = " \t\n\v\f\r"
 UINT_MAX = 0xFFFFFFFF
 ULONG_MAX = (1 << 64) - 1
 
@@ -110,43 +113,6 @@ def _prefix_length(packed: bytes) -> int | None:
     width = len(packed) * 8
     ones = width - (bits ^ ((1 << width) - 1)).bit_length()
     return ones if bits == ((1 << ones) - 1) << (width - ones) else None
-
-
-MAC_ADDRESS = re.compile(r"([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):"
-                         r"([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})")  # fmt: skip
-
-
-def _mac(text: str) -> bytes | None:
-    """virMacAddrParse: six parts of one or two hex digits; anything from a space on is ignored."""
-    match = MAC_ADDRESS.match(text)
-    if match is None or (match.end() < len(text) and ord(text[match.end()]) > 32):
-        return None
-    return bytes(int(part, 16) for part in match.groups())
-
-
-def _mac_text(raw: bytes) -> str:
-    return ":".join(f"{b:02x}" for b in raw)
-
-
-def _uuid(text: str) -> bytes | None:
-    """virUUIDParse: 32 hex digits, '-' and ' ' allowed between pairs, spaces around."""
-    text = text.lstrip(C_SPACE)
-    digits = []
-    i = 0
-    while len(digits) < 16:
-        if i >= len(text):
-            return None
-        if text[i] in "- ":
-            i += 1
-            continue
-        pair = text[i : i + 2]
-        if len(pair) < 2 or any(c not in "0123456789abcdefABCDEF" for c in pair):
-            return None
-        digits.append(int(pair, 16))
-        i += 2
-    if text[i:].strip(C_SPACE):
-        return None
-    return bytes(digits)
 
 
 def _xpath_string(element: etree._Element | None) -> str | None:
