@@ -234,8 +234,12 @@ class TLSSocket:
                 break
             except ssl.SSLWantReadError:
                 await self._wait_flushed()
-                await trio.lowlevel.wait_readable(self._raw)
-                data = self._raw.recv(READ_CHUNK)
+                while True:  # the client's flight is often there already: no wait for it then
+                    try:
+                        data = self._raw.recv(READ_CHUNK)
+                        break
+                    except BlockingIOError:
+                        await trio.lowlevel.wait_readable(self._raw)
                 if not data:
                     raise EOFError("the client closed the connection during the handshake") from None
                 self._in.write(data)
