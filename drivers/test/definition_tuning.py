@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import C_SPACE
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -59,7 +60,7 @@ def parse_bitmap(text: str, size: int = CPUMASK_LEN) -> set[int]:
         return int(match.group()), match.end()
 
     def skip_spaces(position: int) -> int:
-        while position < len(text) and text[position] in " \t\n\v\f\r":
+        while position < len(text) and text[position] in C_SPACE:
             position += 1
         return position
 

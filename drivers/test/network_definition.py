@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from virtrio.drivers import libvirt_rules
-from virtrio.drivers.libvirt_rules import mac_text, parse_uuid
+from virtrio.drivers.libvirt_rules import C_SPACE, mac_text, parse_uuid
 from virtrio.drivers.libvirt_rules import parse_mac as parse_mac_bytes
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
@@ -645,7 +645,7 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
 def _c_uint(text: str) -> int | None:
     """virStrToLong_uip with base 0: C's strtoul ('0x' hex, leading-0 octal), the whole text,
     no minus sign, within an unsigned int; None otherwise."""
-    body = text.lstrip(" \t\n\v\f\r")
+    body = text.lstrip(C_SPACE)
     if body.startswith("+"):
         body = body[1:]
     if body[:2] in ("0x", "0X") and len(body) > 2 and body[2] in string.hexdigits:

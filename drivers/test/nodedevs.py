@@ -3,11 +3,11 @@ the first; and what libvirt reads of the XML of a device to create."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -185,10 +185,8 @@ def _check_system(capability: etree._Element) -> None:
     raw = capability.xpath("string(./hardware/uuid[1])")
     if not raw:
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no system UUID supplied for '{NEW_DEVICE}'")
-    try:
-        uuid.UUID(raw.strip())
-    except ValueError:
-        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"malformed uuid element for '{NEW_DEVICE}'") from None
+    if parse_uuid(raw) is None:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"malformed uuid element for '{NEW_DEVICE}'")
 
 
 def _scsi_host_wwns(capability: etree._Element) -> tuple[str, str] | None:
