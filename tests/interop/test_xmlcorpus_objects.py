@@ -43,6 +43,10 @@ def test_secret_driver_in_a_private_namespace(tmp_path: Path) -> None:
     assert result == {
         f"{tmp_path.name}/secret.xml": [
             "<secret ephemeral='no' private='no'>\n  <uuid>0b8a3f5e-2c4d-4e6f-8a9b-1c2d3e4f5a6b</uuid>\n</secret>\n",
+            "usage 0 ",
+            "redefine 0b8a3f5e-2c4d-4e6f-8a9b-1c2d3e4f5a6b",
+            "set 0",
+            "get b'corpus value'",
             "undefine 0",
         ]
     }
