@@ -24,20 +24,33 @@ def bound(address: str) -> socket.socket:
     return sock
 
 
-def test_unauthenticated_tcp_off_loopback_is_loud(caplog: pytest.LogCaptureFixture) -> None:
+class Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def test_unauthenticated_tcp_off_loopback_is_loud() -> None:
+    # Our own handler: other tests may have set up the daemon's logging, which pytest's
+    # caplog would then not see.
+    recorder = Recorder()
+    logger = logging.getLogger("virtrio.server.network")
+    logger.addHandler(recorder)
     config = Config(auth_tcp="none")
     everywhere, loopback = bound("0.0.0.0"), bound("127.0.0.1")
     try:
-        with caplog.at_level(logging.WARNING):
-            network_setup(FakeDaemon(), config, [Listener("tcp", loopback, None)])  # type: ignore[arg-type]
-            assert not caplog.records
-            network_setup(FakeDaemon(), config, [Listener("tcp", everywhere, None)])  # type: ignore[arg-type]
-        assert any("without authentication" in record.getMessage() for record in caplog.records)
-        caplog.clear()
-        with caplog.at_level(logging.WARNING):
-            network_setup(FakeDaemon(), Config(), [Listener("tcp", everywhere, None)])  # type: ignore[arg-type]
-        assert not caplog.records  # SASL (the default) asked of everyone
+        network_setup(FakeDaemon(), config, [Listener("tcp", loopback, None)])  # type: ignore[arg-type]
+        assert not recorder.lines
+        network_setup(FakeDaemon(), config, [Listener("tcp", everywhere, None)])  # type: ignore[arg-type]
+        assert any("without authentication" in line for line in recorder.lines)
+        recorder.lines.clear()
+        network_setup(FakeDaemon(), Config(), [Listener("tcp", everywhere, None)])  # type: ignore[arg-type]
+        assert not recorder.lines  # SASL (the default) asked of everyone
     finally:
+        logger.removeHandler(recorder)
         everywhere.close()
         loopback.close()
 
