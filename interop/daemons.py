@@ -106,9 +106,9 @@ def start_libvirtd(directory: Path, config: str = "", modules: tuple[str, ...] =
     for sub in ("sock", "drivers", "run", "config", "cache"):
         (directory / sub).mkdir(parents=True, exist_ok=True)
     config_path = directory / "libvirtd.conf"
-    config_path.write_text(
-        f'unix_sock_dir = "{directory / "sock"}"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\n' + config
-    )
+    # libvirt's settings files keep a key's first value: the caller's auth_* win over ours.
+    defaults = "".join(f'{key} = "none"\n' for key in ("auth_unix_rw", "auth_unix_ro") if f"{key} =" not in config)
+    config_path.write_text(f'unix_sock_dir = "{directory / "sock"}"\n' + defaults + config)
     for module in modules:
         target = DRIVER_MODULES / f"libvirt_driver_{module}.so"
         if not target.exists():
