@@ -346,6 +346,33 @@ def gather(uri_path: str, socket_path: Path, kind: str, paths: list[Path]) -> di
     return json.loads(result.stdout)
 
 
+def mutations(paths: list[Path], folder: Path) -> list[Path]:
+    from lxml import etree
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made: list[Path] = []
+    for path in paths:
+        try:
+            tree = etree.parse(str(path))
+        except etree.XMLSyntaxError:
+            continue
+        nodes = [node for node in tree.getroot().iter() if isinstance(node.tag, str)]
+        for index, node in enumerate(nodes):
+            for attribute in node.attrib:
+                copy = etree.parse(str(path))
+                target = [n for n in copy.getroot().iter() if isinstance(n.tag, str)][index]
+                del target.attrib[attribute]
+                made.append(folder / f"{path.stem}-{index}-{attribute.split('}')[-1]}.xml")
+                made[-1].write_bytes(etree.tostring(copy))
+            if index:
+                copy = etree.parse(str(path))
+                target = [n for n in copy.getroot().iter() if isinstance(n.tag, str)][index]
+                target.getparent().remove(target)
+                made.append(folder / f"{path.stem}-{index}-element.xml")
+                made[-1].write_bytes(etree.tostring(copy))
+    return made
+
+
 def label(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
@@ -353,6 +380,9 @@ def label(path: Path) -> str:
 def documents(source: Path, kind: str, crafted_folder: Path | None = None) -> list[Path]:
     """libvirt's documents of the kind, then ours (written into crafted_folder/crafted)."""
     paths = [path for folder in KINDS[kind].folders for path in sorted((source / "tests" / folder).glob("*.xml"))]
+    if crafted_folder is not None and os.environ.get("XMLCORPUS_MUTATE"):
+        # exploration (not in the gate): each document less one element or one attribute
+        paths += mutations(paths, crafted_folder / "mutated")
     if crafted_folder is not None and CRAFTED.get(kind):
         (crafted_folder / "crafted").mkdir(parents=True, exist_ok=True)
         for name, text in CRAFTED[kind]:
