@@ -16,6 +16,7 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
 
 from .common import FROM_TEST, MAX_VCPUS, _c_chars, host_name
+from .default_node import default_state
 from .domain_misc_procedures import DomainMiscProcedures
 from .domain_tuning_procedures import DomainTuningProcedures
 from .domains import DomainProcedures
@@ -27,7 +28,7 @@ from .node_file import AllowedFolders, load_node_file
 from .nwfilters import NwfilterProcedures
 from .secrets import SecretProcedures
 from .snapshot_procedures import SnapshotProcedures
-from .state import TestState, default_state
+from .state import TestState
 from .storage import StorageProcedures
 from .vcpus_and_saves import VcpuAndSaveProcedures
 

@@ -84,3 +84,63 @@ def test_the_check_sees_each_kind_of_forbidden_import(
     source: str, module: tuple[str, ...], expected: list[str]
 ) -> None:
     assert forbidden_imports(source, module) == expected
+
+
+# Imports inside functions that hide a cycle (the imported module imports the importer at
+# module level, directly or through others), still to be untangled: domain_definition's
+# canonical form calls definition_tuning's, which builds on domain_definition's tables (both
+# are being reworked for the domain XML). Deferred imports made only to load less at start
+# (nodedev's prefetch) are not cycles and are allowed.
+KNOWN_CYCLES = {("domain_definition", "definition_tuning")}
+
+
+def _sibling_imports(package: Path) -> tuple[dict[str, set[str]], set[tuple[str, str]]]:
+    """Each module's module-level sibling imports, and (importer, imported) for those made
+    inside functions."""
+    siblings = {path.stem for path in package.glob("*.py")}
+    top: dict[str, set[str]] = {name: set() for name in siblings}
+    deferred = set()
+
+    def names(node: ast.AST) -> list[str]:
+        if not isinstance(node, ast.ImportFrom) or node.level != 1:
+            return []
+        found = [node.module] if node.module else [alias.name for alias in node.names]
+        return [name.split(".")[0] for name in found if name.split(".")[0] in siblings]
+
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            top[path.stem].update(names(node))
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                deferred.update((path.stem, name) for node in ast.walk(function) for name in names(node))
+    return top, deferred
+
+
+def deferred_cycles(package: Path) -> set[tuple[str, str]]:
+    top, deferred = _sibling_imports(package)
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, stack = set(), [start]
+        while stack:
+            for following in top[stack.pop()] - seen:
+                if following == goal:
+                    return True
+                seen.add(following)
+                stack.append(following)
+        return start == goal
+
+    return {(importer, imported) for importer, imported in deferred if reaches(imported, importer)}
+
+
+@pytest.mark.parametrize("package", ["test", "nodedev"])
+def test_no_new_import_cycle_hidden_in_a_function(package: str) -> None:
+    assert deferred_cycles(DRIVERS / package) <= KNOWN_CYCLES
+
+
+def test_the_cycle_check_sees_a_hidden_cycle(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("from .b import x\n")
+    (tmp_path / "b.py").write_text("from .c import y\n")
+    (tmp_path / "c.py").write_text("def f():\n    from .a import z\n")
+    (tmp_path / "d.py").write_text("def g():\n    from .c import y\n")  # lazy, no cycle
+    assert deferred_cycles(tmp_path) == {("c", "a")}
