@@ -103,3 +103,33 @@ def test_handshakes_in_progress_are_bounded(tmp_path: Path) -> None:
         assert 1.0 < waited < 6, waited
     finally:
         stop_process(process)
+
+
+def test_no_verify_certificate_serves_a_foreign_client_certificate(tmp_path: Path) -> None:
+    pkipath = certificates(tmp_path / "pki", "127.0.0.1")
+    foreign = tmp_path / "foreign"
+    pki("ca", "--dir", str(foreign), "--organization", "Elsewhere")
+    pki("client", "--dir", str(foreign), "--organization", "Elsewhere")
+    # libvirt's client checks its own certificate against its CA: the foreign CA here, so the
+    # client skips checking the server (no_verify=1) and only the server's rule decides.
+    outcomes = {}
+    for no_verify in (0, 1):
+        port = free_port()
+        config = tmp_path / f"virtrio-{no_verify}.conf"
+        config.write_text(tls_config({"server": pkipath}, port, f"tls_no_verify_certificate = {no_verify}\n"))
+        log_path = tmp_path / f"daemon-{no_verify}.log"
+        command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "--listen", "-f", str(config),
+                   "--socket-dir", str(tmp_path / f"s{no_verify}")]  # fmt: skip
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while b"listening for TLS" not in log_path.read_bytes():
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.05)
+            outcomes[no_verify] = virsh(
+                f"test+tls://127.0.0.1:{port}/default?pkipath={foreign}&no_verify=1", "list"
+            ).returncode
+        finally:
+            stop_process(process)
+    assert outcomes == {0: 1, 1: 0}
