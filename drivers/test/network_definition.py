@@ -477,7 +477,7 @@ def parse_portgroup(element: etree._Element) -> PortGroup:
         name,
         default=default is not None and default.lower() == "yes",
         trust_guest_rx_filters=_tristate(element, "trustGuestRxFilters"),
-        vlan=_kept(element.find("vlan")),
+        vlan=_vlan(element.find("vlan")),
         virtualport=_kept(element.find("virtualport")),
         bandwidth=_kept(element.find("bandwidth")),
     )
@@ -642,13 +642,15 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
     return forward
 
 
-def _c_uint(text: str) -> int | None:
-    """virStrToLong_uip with base 0: C's strtoul ('0x' hex, leading-0 octal), the whole text,
+def _c_uint(text: str, base: int = 0) -> int | None:
+    """virStrToLong_uip: C's strtoul (base 0: '0x' hex, leading-0 octal), the whole text,
     no minus sign, within an unsigned int; None otherwise."""
     body = text.lstrip(C_SPACE)
     if body.startswith("+"):
         body = body[1:]
-    if body[:2] in ("0x", "0X") and len(body) > 2 and body[2] in string.hexdigits:
+    if base == 10:
+        digits = body
+    elif body[:2] in ("0x", "0X") and len(body) > 2 and body[2] in string.hexdigits:
         digits, base = body[2:], 16
     elif body.startswith("0") and len(body) > 1:
         digits, base = body[1:], 8
@@ -659,6 +661,61 @@ def _c_uint(text: str) -> int | None:
         return None
     value = int(digits, base)
     return value if value <= 0xFFFFFFFF else None
+
+
+def _vlan(element: etree._Element | None) -> etree._Element | None:
+    """virNetDevVlanParse, kept as virNetDevVlanFormat writes it back."""
+    if element is None:
+        return None
+    tags = element.findall("tag")
+    if not tags:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE,
+                     "missing tag id - each <vlan> must have at least one <tag id='n'/> subelement")  # fmt: skip
+    ids: list[int] = []
+    native: tuple[str, int] | None = None
+    for tag in tags:
+        text = tag.get("id")
+        if text is None:
+            detail = f"Missing required attribute 'id' in element '{tag.tag}'"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        value = _c_uint(text, 10)
+        if value is None:
+            detail = f"Invalid value for attribute 'id' in element '{tag.tag}': '{text}'. " \
+                     "Expected non-negative integer value"  # fmt: skip
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        if value > 4095:
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, f"vlan tag id {value} too large (maximum 4095)")
+        ids.append(value)
+        mode = tag.get("nativeMode")
+        if mode is not None:
+            if mode not in ("tagged", "untagged"):  # 'default' is the enum's zero: refused
+                detail = f"Invalid value for attribute 'nativeMode' in element '{tag.tag}': '{mode}'."
+                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+            if native is not None:
+                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "duplicate native vlan setting")
+            native = (mode, value)
+    trunk = len(ids) > 1
+    given = element.get("trunk")
+    if given is not None:
+        trunk = given.lower() == "yes"
+        problem = None
+        if not trunk and len(ids) > 1:
+            problem = f"invalid \"trunk='{given}'\" in <vlan> - trunk='yes' is required for more than one vlan tag"
+        elif not trunk and native is not None:
+            problem = "invalid configuration in <vlan> - \"trunk='no'\" is not allowed with a native vlan id"
+        elif not trunk and given.lower() != "no":
+            problem = f"invalid \"trunk='{given}'\" in <vlan> - must be yes or no"
+        if problem:
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, problem)
+    written = etree.Element("vlan")
+    if trunk:
+        written.set("trunk", "yes")
+    for value in ids:
+        tag = etree.SubElement(written, "tag", id=str(value))
+        # the native mode is written on every tag with the native tag's number, as libvirt does
+        if native is not None and native[1] == value:
+            tag.set("nativeMode", native[0])
+    return written
 
 
 def _pci_address(element: etree._Element) -> tuple[int, int, int, int]:
@@ -753,7 +810,7 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
         definition.domain = domain.get("name")
         definition.domain_local_only = _tristate(domain, "localOnly")
     definition.bandwidth = _kept(root.find("bandwidth"))
-    definition.vlan = _kept(root.find("vlan"))
+    definition.vlan = _vlan(root.find("vlan"))
     definition.port_isolated = _tristate(root.find("port"), "isolated")
     bridge = root.find("bridge")
     stp = None
