@@ -80,7 +80,37 @@ CRAFTED: dict[str, list[tuple[str, str]]] = {
             ("usb", ["bus='1' type='usb'"]),
         )
     ]
-    + [("pci-no-type.xml", HOSTDEV_NETWORK.format("<address bus='1'/>"))],
+    + [("pci-no-type.xml", HOSTDEV_NETWORK.format("<address bus='1'/>"))]
+    + [
+        (
+            f"{name}.xml",
+            f"<network><name>crafted</name><uuid>4e5b8e58-5b6e-4f39-9d0c-3f1d4b3c2a11</uuid>{body}</network>",
+        )
+        for name, body in (
+            ("vlan-one-trunk", "<vlan trunk='YES'><tag id=' +7'/></vlan>"),
+            ("vlan-implied-trunk", "<vlan><tag id='7' nativeMode='untagged'/><tag id='8'/></vlan>"),
+            ("vlan-trunk-no-two", "<vlan trunk='no'><tag id='7'/><tag id='8'/></vlan>"),
+            ("vlan-trunk-maybe", "<vlan trunk='maybe'><tag id='7'/></vlan>"),
+            ("vlan-trunk-no-native", "<vlan trunk='no'><tag id='7' nativeMode='tagged'/></vlan>"),
+            ("vlan-two-natives", "<vlan><tag id='7' nativeMode='tagged'/><tag id='8' nativeMode='tagged'/></vlan>"),
+            ("vlan-native-default", "<vlan><tag id='7' nativeMode='default'/></vlan>"),
+            ("vlan-4096", "<vlan><tag id='4096'/></vlan>"),
+            ("vlan-hex", "<vlan><tag id='0x7'/></vlan>"),
+            ("vlan-no-tag", "<vlan trunk='yes'/>"),
+            (
+                "bandwidth-zero",
+                "<bandwidth><inbound average='0'/><outbound average='10' peak='0' burst='5'/></bandwidth>",
+            ),
+            ("bandwidth-floor", "<bandwidth><inbound average='1' floor='2'/></bandwidth>"),
+            ("bandwidth-floor-out", "<bandwidth><outbound average='1' floor='2'/></bandwidth>"),
+            ("bandwidth-peak-only", "<bandwidth><inbound peak='2'/></bandwidth>"),
+            ("bandwidth-negative", "<bandwidth><inbound average='-2'/></bandwidth>"),
+            ("bandwidth-two-inbound", "<bandwidth><inbound average='1'/><inbound average='2'/></bandwidth>"),
+            ("bandwidth-class", "<bandwidth classID='3'><inbound average='1'/></bandwidth>"),
+            ("bandwidth-empty", "<bandwidth/>"),
+            ("bandwidth-unknown-child", "<bandwidth><sideways average='1'/><outbound average='01'/></bandwidth>"),
+        )
+    ],
 }
 
 
@@ -362,13 +392,13 @@ def mutations(paths: list[Path], folder: Path) -> list[Path]:
                 copy = etree.parse(str(path))
                 target = [n for n in copy.getroot().iter() if isinstance(n.tag, str)][index]
                 del target.attrib[attribute]
-                made.append(folder / f"{path.stem}-{index}-{attribute.split('}')[-1]}.xml")
+                made.append(folder / f"{path.parent.name}-{path.stem}-{index}-{attribute.split('}')[-1]}.xml")
                 made[-1].write_bytes(etree.tostring(copy))
             if index:
                 copy = etree.parse(str(path))
                 target = [n for n in copy.getroot().iter() if isinstance(n.tag, str)][index]
                 target.getparent().remove(target)
-                made.append(folder / f"{path.stem}-{index}-element.xml")
+                made.append(folder / f"{path.parent.name}-{path.stem}-{index}-element.xml")
                 made[-1].write_bytes(etree.tostring(copy))
     return made
 

@@ -479,7 +479,7 @@ def parse_portgroup(element: etree._Element) -> PortGroup:
         trust_guest_rx_filters=_tristate(element, "trustGuestRxFilters"),
         vlan=_vlan(element.find("vlan")),
         virtualport=_kept(element.find("virtualport")),
-        bandwidth=_kept(element.find("bandwidth")),
+        bandwidth=_bandwidth(element.find("bandwidth")),
     )
 
 
@@ -663,6 +663,63 @@ def _c_uint(text: str, base: int = 0) -> int | None:
     return value if value <= 0xFFFFFFFF else None
 
 
+def _c_ull(text: str) -> int | None:
+    """virStrToLong_ullp, base 10: the whole text, no minus sign, within 64 bits."""
+    body = text.lstrip(C_SPACE)
+    body = body[1:] if body.startswith("+") else body
+    if not body or not body.isascii() or not body.isdigit() or int(body) >= 1 << 64:
+        return None
+    return int(body)
+
+
+def _bandwidth(element: etree._Element | None) -> etree._Element | None:
+    """virNetDevBandwidthParse for a network or portgroup (no classID, no floor), kept as
+    virNetDevBandwidthFormat writes it back; None when it has neither direction."""
+    if element is None:
+        return None
+
+    def detail(code: int, text: str) -> Exception:
+        return report(code, api.VIR_FROM_NONE, text)
+
+    if element.get("classID") is not None:
+        raise detail(api.VIR_ERR_XML_DETAIL, "classID attribute not supported on <bandwidth> in this usage context")
+    directions: dict[str, etree._Element] = {}
+    for child in element:
+        if child.tag in ("inbound", "outbound"):
+            if child.tag in directions:
+                raise detail(api.VIR_ERR_XML_DETAIL, f"Only one child <{child.tag}> element allowed")
+            directions[child.tag] = child
+    written = etree.Element("bandwidth")
+    for name in ("inbound", "outbound"):
+        rate = directions.get(name)
+        if rate is None:
+            continue
+        values: dict[str, int] = {}
+        average, floor = rate.get("average"), rate.get("floor")
+        if average is None and floor is None:
+            raise detail(api.VIR_ERR_XML_DETAIL, "Missing mandatory average or floor attributes")
+        if average is None and (rate.get("peak") is not None or rate.get("burst") is not None):
+            raise detail(api.VIR_ERR_CONFIG_UNSUPPORTED, "'peak' and 'burst' require 'average' attribute")
+        for attribute in ("average", "peak", "burst", "floor"):
+            text = rate.get(attribute)
+            if text is None:
+                continue
+            value = _c_ull(text)
+            if value is None:
+                raise detail(api.VIR_ERR_CONFIG_UNSUPPORTED, f"could not convert bandwidth {attribute} value '{text}'")
+            values[attribute] = value
+        if values.get("floor"):
+            problem = "floor attribute is not supported for this config" if name == "inbound" else \
+                      "'floor' attribute allowed only in <inbound> element"  # fmt: skip
+            raise detail(api.VIR_ERR_CONFIG_UNSUPPORTED, problem)
+        if values.get("average"):
+            line = etree.SubElement(written, name)
+            for attribute in ("average", "peak", "floor", "burst"):
+                if values.get(attribute):
+                    line.set(attribute, str(values[attribute]))
+    return written if directions else None
+
+
 def _vlan(element: etree._Element | None) -> etree._Element | None:
     """virNetDevVlanParse, kept as virNetDevVlanFormat writes it back."""
     if element is None:
@@ -809,7 +866,7 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
     if domain is not None:
         definition.domain = domain.get("name")
         definition.domain_local_only = _tristate(domain, "localOnly")
-    definition.bandwidth = _kept(root.find("bandwidth"))
+    definition.bandwidth = _bandwidth(root.find("bandwidth"))
     definition.vlan = _vlan(root.find("vlan"))
     definition.port_isolated = _tristate(root.find("port"), "isolated")
     bridge = root.find("bridge")
