@@ -110,6 +110,38 @@ CRAFTED: dict[str, list[tuple[str, str]]] = {
             ("bandwidth-empty", "<bandwidth/>"),
             ("bandwidth-unknown-child", "<bandwidth><sideways average='1'/><outbound average='01'/></bandwidth>"),
         )
+    ]
+    + [
+        (
+            f"route-{name}.xml",
+            "<network><name>crafted</name><uuid>4e5b8e58-5b6e-4f39-9d0c-3f1d4b3c2a12</uuid>"
+            "<ip address='192.168.122.1' netmask='255.255.255.0'/><ip family='ipv6' address='2001:db8:ca2:2::1' "
+            f"prefix='64'/>{route}</network>",
+        )
+        for name, route in (
+            ("plain", "<route address='10.0.0.0' prefix='8' gateway='192.168.122.2' metric='3'/>"),
+            ("netmask", "<route address='10.1.0.0' netmask='255.255.0.0' gateway='192.168.122.2'/>"),
+            ("both", "<route address='10.1.0.0' netmask='255.255.0.0' prefix='16' gateway='192.168.122.2'/>"),
+            ("not-network", "<route address='10.1.2.3' prefix='16' gateway='192.168.122.2'/>"),
+            ("no-prefix", "<route address='0.0.0.0' gateway='192.168.122.2'/>"),
+            ("unreachable", "<route address='10.0.0.0' prefix='8' gateway='192.168.5.2'/>"),
+            ("metric-zero", "<route address='10.0.0.0' prefix='8' gateway='192.168.122.2' metric='0'/>"),
+            ("prefix-33", "<route address='10.0.0.0' prefix='33' gateway='192.168.122.2'/>"),
+            ("bad-address", "<route address='10.0.0' prefix='8' gateway='192.168.122.2'/>"),
+            ("bad-gateway", "<route address='10.0.0.0' prefix='8' gateway='gw'/>"),
+            ("v6-no-family", "<route address='2001:db8:1::' prefix='48' gateway='2001:db8:ca2:2::2'/>"),
+            ("v6", "<route family='ipv6' address='2001:0db8:1::' prefix='48' gateway='2001:db8:ca2:2:0::2'/>"),
+            (
+                "v6-netmask",
+                "<route family='ipv6' address='2001:db8:1::' netmask='ffff::' gateway='2001:db8:ca2:2::2'/>",
+            ),
+            ("v6-v4-gateway", "<route family='ipv6' address='2001:db8:1::' prefix='48' gateway='192.168.122.2'/>"),
+            ("v4-family-v6", "<route family='ipv4' address='2001:db8:1::' prefix='48' gateway='192.168.122.2'/>"),
+            ("v4-v6-gateway", "<route address='10.0.0.0' prefix='8' gateway='2001:db8:ca2:2::2'/>"),
+            ("family-other", "<route family='ipx' address='10.0.0.0' prefix='8' gateway='192.168.122.2'/>"),
+            ("v6-prefix-129", "<route family='ipv6' address='2001:db8:1::' prefix='129' gateway='2001:db8:ca2:2::2'/>"),
+            ("netmask-v6", "<route address='10.0.0.0' netmask='ffff::' gateway='192.168.122.2'/>"),
+        )
     ],
 }
 

@@ -20,7 +20,7 @@ from virtrio.drivers import libvirt_rules
 from virtrio.drivers.libvirt_rules import C_SPACE, mac_text, parse_uuid
 from virtrio.drivers.libvirt_rules import parse_mac as parse_mac_bytes
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import LibvirtError, report
 
 FROM_NETWORK = api.VIR_FROM_NETWORK
 FORWARD_MODES = ("nat", "route", "bridge", "private", "vepa", "passthrough", "hostdev", "open")
@@ -720,6 +720,110 @@ def _bandwidth(element: etree._Element | None) -> etree._Element | None:
     return written if directions else None
 
 
+def _route_uint(element: etree._Element, name: str, nonzero: bool) -> int | None:
+    """virXMLPropUInt, base 10: None when absent."""
+    text = element.get(name)
+    if text is None:
+        return None
+    value = _c_uint(text, 10)
+    if value is None:
+        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': '{text}'. " \
+                 "Expected non-negative integer value"  # fmt: skip
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    if nonzero and value == 0:
+        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': Zero is not permitted"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return value
+
+
+def _route(network: str, element: etree._Element) -> etree._Element:
+    """virNetDevIPRouteParseXML and its checks, kept as virNetDevIPRouteFormat writes it."""
+    prefix = _route_uint(element, "prefix", False)
+    metric = _route_uint(element, "metric", True)
+    family, address, netmask, gateway = (element.get(name) for name in ("family", "address", "netmask", "gateway"))
+    if address is None:
+        raise xml_error(f"{network}: Missing required address attribute in route definition")
+    if gateway is None:
+        raise xml_error(f"{network}: Missing required gateway attribute in route definition")
+    parsed: dict[str, str] = {}
+    for name, text, what in (("address", address, "network"), ("gateway", gateway, "gateway")):
+        try:
+            parsed[name] = parse_address(text)
+        except LibvirtError:
+            raise xml_error(f"{network}: Bad {what} address '{text}' in route definition") from None
+    is_v4 = {name: address_family(value) == socket.AF_INET for name, value in parsed.items()}
+    if family is None or family == "ipv4":
+        which = "No family specified for" if family is None else "IPv4 family specified for"
+        if not is_v4["address"]:
+            raise xml_error(f"{network}: {which} non-IPv4 address '{address}' in route definition")
+        if not is_v4["gateway"]:  # libvirt names the address here, not the gateway
+            raise xml_error(f"{network}: {which} non-IPv4 gateway '{address}' in route definition")
+        if netmask is not None:
+            try:
+                parsed["netmask"] = parse_address(netmask)
+            except LibvirtError:
+                raise xml_error(f"{network}: Bad netmask address '{netmask}' in route definition") from None
+            if address_family(parsed["netmask"]) != socket.AF_INET:
+                raise xml_error(f"{network}: Invalid netmask '{netmask}' for address '{address}' (both must be IPv4)")
+            if prefix is not None:
+                raise xml_error(f"{network}: Route definition cannot have both a prefix and a netmask")
+        if (prefix or 0) > 32:
+            raise xml_error(f"{network}: Invalid prefix {prefix} specified in route definition, must be 0 - 32")
+    elif family == "ipv6":
+        if is_v4["address"]:
+            raise xml_error(f"{network}: ipv6 family specified for non-IPv6 address '{address}' in route definition")
+        if netmask is not None:
+            raise xml_error(f"{network}: Specifying netmask invalid for IPv6 address '{address}' in route definition")
+        if is_v4["gateway"]:
+            raise xml_error(f"{network}: ipv6 specified for non-IPv6 gateway address '{gateway}' in route definition")
+        if (prefix or 0) > 128:
+            raise xml_error(f"{network}: Invalid prefix {prefix} specified in route definition, must be 0 - 128")
+    else:
+        raise xml_error(f"{network}: Unrecognized family '{family}' in route definition")
+    bits = 32 if is_v4["address"] else 128
+    value = _value(parsed["address"])
+    if "netmask" in parsed:
+        masked = value & _value(parsed["netmask"])
+    else:
+        masked = value & (((1 << bits) - 1) ^ ((1 << (bits - (prefix or 0))) - 1))
+    if masked != value:
+        raise xml_error(f"{network}: Address '{address}' in route definition is not a network address")
+    written = etree.Element("route")
+    if family is not None:
+        written.set("family", family)
+    written.set("address", parsed["address"])
+    if "netmask" in parsed:
+        written.set("netmask", parsed["netmask"])
+    if prefix is not None:
+        written.set("prefix", str(prefix))
+    written.set("gateway", parsed["gateway"])
+    if metric:
+        written.set("metric", str(metric))
+    return written
+
+
+def _check_route_gateways(definition: NetworkDefinition) -> None:
+    """Each static route's gateway must be on one of the network's own IP networks."""
+    for route in definition.routes:
+        gateway = route.get("gateway")
+        family = address_family(gateway)
+        reachable = False
+        for ip in definition.ips:
+            if address_family(ip.address) != family:
+                continue
+            prefix = ip_prefix(ip.address, ip.netmask, ip.prefix)
+            bits = _bits(family)
+            if prefix < 0 or prefix > bits:
+                continue
+            mask = ((1 << bits) - 1) ^ ((1 << (bits - prefix)) - 1)
+            if _value(ip.address) & mask == _value(gateway) & mask:
+                reachable = True
+                break
+        if not reachable:
+            detail = f"unreachable static route gateway '{gateway}' specified for network '{definition.name}'"
+            raise network_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+
+
 def _vlan(element: etree._Element | None) -> etree._Element | None:
     """virNetDevVlanParse, kept as virNetDevVlanFormat writes it back."""
     if element is None:
@@ -905,7 +1009,8 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
     definition.virtualport = _kept(root.find("virtualport"))
     definition.portgroups = [parse_portgroup(portgroup) for portgroup in root.findall("portgroup")]
     definition.ips = [_parse_ip(name, ip) for ip in root.findall("ip")]
-    definition.routes = [_kept(route) for route in root.findall("route")]
+    definition.routes = [_route(name, route) for route in root.findall("route")]
+    _check_route_gateways(definition)
     forward = root.find("forward")
     if forward is not None:
         definition.forward = _parse_forward(name, forward)
