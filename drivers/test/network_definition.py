@@ -478,7 +478,7 @@ def parse_portgroup(element: etree._Element) -> PortGroup:
         default=default is not None and default.lower() == "yes",
         trust_guest_rx_filters=_tristate(element, "trustGuestRxFilters"),
         vlan=_vlan(element.find("vlan")),
-        virtualport=_kept(element.find("virtualport")),
+        virtualport=_virtualport(element.find("virtualport"), require_type=False),
         bandwidth=_bandwidth(element.find("bandwidth")),
     )
 
@@ -824,6 +824,91 @@ def _check_route_gateways(definition: NetworkDefinition) -> None:
             raise network_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
 
 
+VPORT_TYPES = ("802.1Qbg", "802.1Qbh", "openvswitch", "midonet")  # 'none' is the enum's zero: refused
+# virNetDevVPortProfileFormat: which parameters each type writes, in its order
+VPORT_WRITTEN = {
+    "managerid": ("802.1Qbg", None),
+    "typeid": ("802.1Qbg", None),
+    "typeidversion": ("802.1Qbg", None),
+    "instanceid": ("802.1Qbg", None),
+    "interfaceid": ("midonet", "openvswitch", None),
+    "profileid": ("openvswitch", "802.1Qbh", None),
+}
+# virNetDevVPortProfileCheckNoExtras: the first parameter each type refuses
+VPORT_EXTRAS = {
+    "802.1Qbg": ("profileid", "interfaceid"),
+    "802.1Qbh": ("managerid", "typeid", "typeidversion", "instanceid", "interfaceid"),
+    "openvswitch": ("managerid", "typeid", "typeidversion", "instanceid"),
+}
+
+
+def _c_ui(text: str) -> int | None:
+    """virStrToLong_ui with base 0: a minus sign wraps, as strtoul does."""
+    body = text.lstrip(C_SPACE)
+    if body.startswith("-"):
+        magnitude = _c_uint(body[1:])
+        return None if magnitude is None else (-magnitude) & 0xFFFFFFFF
+    return _c_uint(body)
+
+
+def _virtualport(element: etree._Element | None, require_type: bool) -> etree._Element | None:
+    """virNetDevVPortProfileParse (the network's own requires a type, a portgroup's not),
+    kept as virNetDevVPortProfileFormat writes it back; None when nothing is written."""
+    if element is None:
+        return None
+    kind = element.get("type")
+    if kind is not None and kind not in VPORT_TYPES:
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_NONE, f"unknown virtualport type {kind}")
+    if kind is None and require_type:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "missing required virtualport type")
+    parameters = element.find("parameters")
+    given = {} if parameters is None else dict(parameters.attrib)
+    values: dict[str, str] = {}
+
+    def refuse(detail: str) -> Exception:
+        return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, detail)
+
+    for name, limit, out_of_range in (("managerid", 0xFF, "value of managerid out of range"),
+                                      ("typeid", 0xFFFFFF, "value for typeid out of range"),
+                                      ("typeidversion", 0xFF, "value of typeidversion out of range")):  # fmt: skip
+        if name in given:
+            number = _c_ui(given[name])
+            if number is None:
+                raise refuse(f"cannot parse value of {name} parameter")
+            if number > limit:
+                raise refuse(out_of_range)
+            values[name] = str(number)
+    if "instanceid" in given:
+        raw = parse_uuid(given["instanceid"])
+        if raw is None:
+            raise refuse("cannot parse instanceid parameter as a uuid")
+        values["instanceid"] = str(uuid_module.UUID(bytes=raw))
+    if given.get("profileid"):
+        if len(given["profileid"].encode()) >= 40:
+            raise refuse("profileid parameter too long")
+        values["profileid"] = given["profileid"]
+    if "interfaceid" in given:
+        raw = parse_uuid(given["interfaceid"])
+        if raw is None:
+            raise refuse("cannot parse interfaceid parameter as a uuid")
+        values["interfaceid"] = str(uuid_module.UUID(bytes=raw))
+    for extra in VPORT_EXTRAS.get(kind or "", ()):
+        if extra in values:
+            detail = f"extra {extra} unsupported in <virtualport type='{kind}'>"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NET, detail)
+    if kind is None and not values:
+        return None
+    written = etree.Element("virtualport")
+    if kind is not None:
+        written.set("type", kind)
+    if values:
+        line = etree.SubElement(written, "parameters")
+        for name, types in VPORT_WRITTEN.items():
+            if name in values and kind in types:
+                line.set(name, values[name])
+    return written
+
+
 def _vlan(element: etree._Element | None) -> etree._Element | None:
     """virNetDevVlanParse, kept as virNetDevVlanFormat writes it back."""
     if element is None:
@@ -1006,7 +1091,7 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
     dns = root.find("dns")
     if dns is not None:
         definition.dns = _parse_dns(name, dns)
-    definition.virtualport = _kept(root.find("virtualport"))
+    definition.virtualport = _virtualport(root.find("virtualport"), require_type=True)
     definition.portgroups = [parse_portgroup(portgroup) for portgroup in root.findall("portgroup")]
     definition.ips = [_parse_ip(name, ip) for ip in root.findall("ip")]
     definition.routes = [_route(name, route) for route in root.findall("route")]
