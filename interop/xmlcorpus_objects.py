@@ -142,6 +142,42 @@ CRAFTED: dict[str, list[tuple[str, str]]] = {
             ("v6-prefix-129", "<route family='ipv6' address='2001:db8:1::' prefix='129' gateway='2001:db8:ca2:2::2'/>"),
             ("netmask-v6", "<route address='10.0.0.0' netmask='ffff::' gateway='192.168.122.2'/>"),
         )
+    ]
+    + [
+        (
+            f"vport-{name}.xml",
+            "<network><name>crafted</name><uuid>4e5b8e58-5b6e-4f39-9d0c-3f1d4b3c2a13</uuid>"
+            f"<forward mode='bridge'/><bridge name='br0'/>{body}</network>",
+        )
+        for name, body in (
+            (
+                "qbg",
+                "<virtualport type='802.1Qbg'><parameters managerid='0x0b' typeid='-0' typeidversion='010' "
+                "instanceid='09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f'/></virtualport>",
+            ),
+            ("qbg-manager-256", "<virtualport type='802.1Qbg'><parameters managerid='256'/></virtualport>"),
+            ("qbg-manager-negative", "<virtualport type='802.1Qbg'><parameters managerid='-1'/></virtualport>"),
+            ("qbg-typeid-big", "<virtualport type='802.1Qbg'><parameters typeid='0x1000000'/></virtualport>"),
+            ("qbg-version-x", "<virtualport type='802.1Qbg'><parameters typeidversion='x'/></virtualport>"),
+            ("qbg-profile", "<virtualport type='802.1Qbg'><parameters profileid='p'/></virtualport>"),
+            ("qbh-empty-profile", "<virtualport type='802.1Qbh'><parameters profileid=''/></virtualport>"),
+            ("qbh-long-profile", f"<virtualport type='802.1Qbh'><parameters profileid='{'p' * 40}'/></virtualport>"),
+            ("qbh-39-profile", f"<virtualport type='802.1Qbh'><parameters profileid='{'p' * 39}'/></virtualport>"),
+            ("ovs-bad-uuid", "<virtualport type='openvswitch'><parameters interfaceid='nope'/></virtualport>"),
+            (
+                "ovs-uuid-spaced",
+                "<virtualport type='openvswitch'><parameters "
+                "interfaceid=' 09b11c538b5c4eeb8f00d84eaa0aaa4f '/></virtualport>",
+            ),
+            ("midonet-manager", "<virtualport type='midonet'><parameters managerid='1'/></virtualport>"),
+            ("type-none", "<virtualport type='none'/>"),
+            ("no-type", "<virtualport><parameters profileid='p'/></virtualport>"),
+            (
+                "portgroup-no-type",
+                "<portgroup name='a'><virtualport><parameters profileid='p' managerid='2'/></virtualport></portgroup>",
+            ),
+            ("portgroup-empty", "<portgroup name='a'><virtualport/></portgroup>"),
+        )
     ],
 }
 
