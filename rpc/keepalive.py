@@ -5,6 +5,7 @@ Sans-io: the caller passes the time in and acts on what comes back.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from virtrio.protocol.generated import keepalive
@@ -17,6 +18,13 @@ PING = keepalive.KEEPALIVE_PROC_PING
 PONG = keepalive.KEEPALIVE_PROC_PONG
 PING_PACKET = encode_packet(Header(PROGRAM, VERSION, PING, MessageType.MESSAGE, 0, Status.OK))
 PONG_PACKET = encode_packet(Header(PROGRAM, VERSION, PONG, MessageType.MESSAGE, 0, Status.OK))
+
+
+class KeepaliveAction(enum.Enum):
+    """What KeepaliveSchedule.tick asks of the caller."""
+
+    PING = enum.auto()  # send PING_PACKET
+    CLOSE = enum.auto()  # drop the client: `count` pings went unanswered
 
 
 def is_keepalive(header: Header) -> bool:
@@ -55,12 +63,12 @@ class KeepaliveSchedule:
             return None
         return self.last_received + self.interval * (self.unanswered + 1)
 
-    def tick(self, now: float) -> str | None:
-        """'ping' to send a ping now, 'close' to drop the client, None to wait."""
+    def tick(self, now: float) -> KeepaliveAction | None:
+        """PING to send a ping now, CLOSE to drop the client, None to wait."""
         deadline = self.deadline()
         if deadline is None or now < deadline:
             return None
         if self.unanswered >= self.count:
-            return "close"
+            return KeepaliveAction.CLOSE
         self.unanswered += 1
-        return "ping"
+        return KeepaliveAction.PING

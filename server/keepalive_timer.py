@@ -5,7 +5,8 @@ scheduler (a few hundred microseconds per virsh run). Here a heap holds each wat
 client's next deadline; the task sleeps until the earliest. A deadline in the heap may
 be stale (the client spoke since): the schedule itself says, when it comes up, whether
 anything is due, and the client goes back in with its real deadline. Times are
-time.perf_counter() seconds, the clock the sessions give their KeepaliveSchedule.
+time.perf_counter() seconds, the clock the sessions give their KeepaliveSchedule (tests
+pass trio.current_time instead, to run on trio's MockClock).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import trio
@@ -26,7 +28,8 @@ _Entry = list[Any]  # [deadline, order, session]: the session emptied when the c
 
 
 class KeepaliveTimer:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self._clock = clock
         self._heap: list[_Entry] = []
         self._entries: dict[int, _Entry] = {}  # session id -> its entry in the heap
         self._order = itertools.count()
@@ -58,9 +61,9 @@ class KeepaliveTimer:
                 continue
             del self._entries[session.id]
             action = session.keepalive.tick(now)
-            if action == "ping":
+            if action is keepalive.KeepaliveAction.PING:
                 session.send_nowait(keepalive.PING_PACKET)
-            elif action == "close":
+            elif action is keepalive.KeepaliveAction.CLOSE:
                 session.disconnect("no answer to keepalive pings")
                 continue
             deadline = session.keepalive.deadline()
@@ -69,11 +72,11 @@ class KeepaliveTimer:
 
     async def run(self) -> None:
         while True:
-            self._run_due(time.perf_counter())
+            self._run_due(self._clock())
             self._sooner = trio.Event()
             if self._heap:
                 self._sleeping_until = self._heap[0][0]
-                delay = max(0.0, self._sleeping_until - time.perf_counter())
+                delay = max(0.0, self._sleeping_until - self._clock())
                 with trio.move_on_after(delay):
                     await self._sooner.wait()
             else:

@@ -47,12 +47,12 @@ def test_keepalive_schedule() -> None:
     schedule.start(now=10)
     assert schedule.deadline() == 15
     assert schedule.tick(14.9) is None
-    assert schedule.tick(15) == "ping"
+    assert schedule.tick(15) is keepalive.KeepaliveAction.PING
     assert schedule.deadline() == 20
     schedule.received(now=17)  # any packet from the client counts
     assert schedule.deadline() == 22
-    assert schedule.tick(22) == "ping" and schedule.tick(27) == "ping"
-    assert schedule.tick(32) == "close"
+    assert schedule.tick(22) is schedule.tick(27) is keepalive.KeepaliveAction.PING
+    assert schedule.tick(32) is keepalive.KeepaliveAction.CLOSE
     off = keepalive.KeepaliveSchedule(interval=-1, count=5)
     off.start(now=0)
     assert off.deadline() is None
