@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import parse_uuid
+from virtrio.drivers.libvirt_rules import C_SPACE, parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
+from .network_definition import _c_uint as c_uint
+from .network_definition import _pci_address as pci_address
 from .parse import parse_document, validate_against_schema
 
 
@@ -173,6 +175,8 @@ def parse_new_device(text: str, validate: bool) -> NewDevice:
             raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
         if kind == "system":
             _check_system(capability)
+        if kind == "pci":
+            _check_pci(capability)
         if kind == "scsi_host":
             wwns = _scsi_host_wwns(capability)
             if wwns is not None and device.fc_wwns is None:
@@ -211,3 +215,95 @@ def _scsi_host_wwns(capability: etree._Element) -> tuple[str, str] | None:
             detail = f"unknown SCSI host capability type '{kind}' for '{NEW_DEVICE}'"
             raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
     return wwns
+
+
+def _c_int(text: str, base: int) -> int | None:
+    """virStrToLong_i: C's strtol over the whole text, within an int."""
+    body = text.lstrip(C_SPACE)
+    negative = body.startswith("-")
+    if body[:1] in "+-" and body:
+        body = body[1:]
+    if base == 16 and body[:2].lower() == "0x" and len(body) > 2:
+        body = body[2:]
+    digits = "0123456789abcdefABCDEF" if base == 16 else "0123456789"
+    if not body or any(char not in digits for char in body):
+        return None
+    value = -int(body, base) if negative else int(body, base)
+    return value if -(1 << 31) <= value < (1 << 31) else None
+
+
+def _xpath_uint(capability: etree._Element, path: str, base: int) -> int | None:
+    """virXPathUIntBase on string(path): None when empty or absent; -2 when not a number."""
+    text = capability.xpath(f"string({path})")
+    if not text:
+        return None
+    value = c_uint(text) if base == 0 else c_uint(text, base) if base == 10 else None
+    if base == 16:
+        body = text.lstrip(C_SPACE)
+        body = body[1:] if body.startswith("+") else body
+        body = body[2:] if body[:2].lower() == "0x" and len(body) > 2 else body
+        ok = body and all(char in "0123456789abcdefABCDEF" for char in body) and int(body, 16) <= 0xFFFFFFFF
+        value = int(body, 16) if ok else None
+    return -2 if value is None else value
+
+
+def _check_pci(capability: etree._Element) -> None:
+    """virNodeDevCapPCIDevParseXML's checks, in its order (the sub-capabilities only as far as
+    their type attribute)."""
+    klass = capability.xpath("string(./class[1])")
+    if klass:
+        value = _c_int(klass, 16)
+        if value is None or value > 0xFFFFFF:
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid PCI class supplied for '{NEW_DEVICE}'")
+    for what, path, base in (("domain ID", "./domain[1]", 10), ("bus ID", "./bus[1]", 10),
+                             ("slot ID", "./slot[1]", 10), ("function ID", "./function[1]", 10),
+                             ("vendor ID", "./vendor[1]/@id", 16), ("product ID", "./product[1]/@id", 16)):  # fmt: skip
+        value = _xpath_uint(capability, path, base)
+        if value is None:
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no PCI {what} supplied for '{NEW_DEVICE}'")
+        if value == -2:
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid PCI {what} supplied for '{NEW_DEVICE}'")
+    for inner in capability.findall("capability"):
+        if inner.get("type") is None:
+            raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Missing capability type")
+    group = capability.find("iommuGroup")
+    if group is not None:
+        number = group.get("number")
+        if number is None:
+            detail = "Missing required attribute 'number' in element 'iommuGroup'"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        if c_uint(number, 10) is None:
+            detail = f"Invalid value for attribute 'number' in element 'iommuGroup': '{number}'. " \
+                     "Expected non-negative integer value"  # fmt: skip
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        for address in group.findall("address"):
+            pci_address(address)
+    numa = capability.xpath("string(./numa[1]/@node)")
+    if numa and _c_int(numa, 10) is None:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid NUMA node ID supplied for '{NEW_DEVICE}'")
+    express = capability.find("pci-express")
+    if express is not None:
+        for validity in ("cap", "sta"):
+            link = next((node for node in express.findall("link") if node.get("validity") == validity), None)
+            if link is not None:
+                _check_link(link)
+
+
+def _check_link(link: etree._Element) -> None:
+    """virPCIEDeviceInfoLinkParseXML: width required (base 0), speed one of libvirt's, port an int."""
+    width = link.get("width")
+    if width is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, "Missing required attribute 'width' in element 'link'")
+    if c_uint(width) is None:
+        detail = (
+            f"Invalid value for attribute 'width' in element 'link': '{width}'. Expected non-negative integer value"
+        )
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    speed = link.get("speed")
+    if speed is not None and speed not in ("", "2.5", "5", "8", "16", "32", "64"):
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML,
+                     f"Invalid value for attribute 'speed' in element 'link': '{speed}'.")  # fmt: skip
+    port = link.get("port")
+    if port is not None and _c_int(port, 10) is None:
+        detail = f"Invalid value for attribute 'port' in element 'link': '{port}'. Expected integer value"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
