@@ -177,6 +177,10 @@ def parse_new_device(text: str, validate: bool) -> NewDevice:
             _check_system(capability)
         if kind == "pci":
             _check_pci(capability)
+        if kind in NUMBERS:
+            _check_numbers(capability, NUMBERS[kind])
+        if kind == "net":
+            _check_net(capability)
         if kind == "scsi_host":
             wwns = _scsi_host_wwns(capability)
             if wwns is not None and device.fc_wwns is None:
@@ -307,3 +311,40 @@ def _check_link(link: etree._Element) -> None:
     if port is not None and _c_int(port, 10) is None:
         detail = f"Invalid value for attribute 'port' in element 'link': '{port}'. Expected integer value"
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+
+
+# virNodeDevCapsDefParseUInt/HexId fields of a capability, in libvirt's order: (what the
+# messages call it, the XPath, the base)
+NUMBERS: dict[str, tuple[tuple[str, str, int], ...]] = {
+    "usb_device": (("USB bus number", "./bus[1]", 10), ("USB device number", "./device[1]", 10),
+                   ("USB vendor ID", "./vendor[1]/@id", 16), ("USB product ID", "./product[1]/@id", 16)),
+    "usb": (("USB interface number", "./number[1]", 10), ("USB interface class", "./class[1]", 10),
+            ("USB interface subclass", "./subclass[1]", 10), ("USB interface protocol", "./protocol[1]", 10)),
+}  # fmt: skip
+NET_FEATURES = ("rx", "tx", "sg", "tso", "gso", "gro", "lro", "rxvlan", "txvlan", "ntuple", "rxhash", "rdma",
+                "txudptnl", "switchdev")  # fmt: skip
+
+
+def _check_numbers(capability: etree._Element, fields: tuple[tuple[str, str, int], ...]) -> None:
+    for what, path, base in fields:
+        value = _xpath_uint(capability, path, base)
+        if value is None:
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no {what} supplied for '{NEW_DEVICE}'")
+        if value == -2:
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid {what} supplied for '{NEW_DEVICE}'")
+
+
+def _check_net(capability: etree._Element) -> None:
+    """virNodeDevCapNetParseXML's checks up to its link (not checked here)."""
+    if not capability.xpath("string(./interface[1])"):
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no network interface supplied for '{NEW_DEVICE}'")
+    for feature in capability.findall("feature"):
+        name = feature.get("name")
+        if name is None:
+            raise _nodedev_error(api.VIR_ERR_XML_ERROR, "missing network device feature name")
+        if name not in NET_FEATURES:
+            raise _nodedev_error(api.VIR_ERR_XML_ERROR, f"unknown network device feature '{name}'")
+    subtype = capability.xpath("string(./capability/@type)")
+    if subtype and subtype not in ("80203", "80211"):
+        detail = f"invalid network type supplied for '{NEW_DEVICE}'"
+        raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
