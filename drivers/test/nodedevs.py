@@ -181,6 +181,19 @@ def parse_new_device(text: str, validate: bool) -> NewDevice:
             _check_numbers(capability, NUMBERS[kind])
         if kind == "net":
             _check_net(capability)
+        if kind in ("ccw", "css"):
+            _check_ccw_address(capability)
+            if kind == "css":
+                for inner in capability.findall("capability"):
+                    if inner.get("type") is None:
+                        raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Missing capability type")
+                channel = capability.find("channel_dev_addr")
+                if channel is not None:
+                    _check_ccw_address(channel)
+        if kind == "mdev":
+            _check_mdev(capability)
+        if kind == "storage":
+            _check_storage(capability)
         if kind == "scsi_host":
             wwns = _scsi_host_wwns(capability)
             if wwns is not None and device.fc_wwns is None:
@@ -348,3 +361,74 @@ def _check_net(capability: etree._Element) -> None:
     if subtype and subtype not in ("80203", "80211"):
         detail = f"invalid network type supplied for '{NEW_DEVICE}'"
         raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+
+
+def _check_ccw_address(element: etree._Element) -> None:
+    """virNodeDevCCWDeviceAddressParseXML: cssid and ssid (base 0), devno (hex)."""
+    for name, base in (("cssid", 0), ("ssid", 0), ("devno", 16)):
+        text = element.xpath(f"string(./{name}[1])")
+        if not text:
+            raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"missing {name} value for '{NEW_DEVICE}'")
+        if _uint_base(text, base) is None:
+            detail = f"invalid {name} value '{text}' for '{NEW_DEVICE}'"
+            raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+
+
+def _uint_base(text: str, base: int) -> int | None:
+    """virStrToLong_uip in base 0, 10 or 16."""
+    if base != 16:
+        return c_uint(text, base)
+    body = text.lstrip(C_SPACE)
+    body = body[1:] if body.startswith("+") else body
+    body = body[2:] if body[:2].lower() == "0x" and len(body) > 2 else body
+    if not body or any(char not in "0123456789abcdefABCDEF" for char in body) or int(body, 16) > 0xFFFFFFFF:
+        return None
+    return int(body, 16)
+
+
+def _check_mdev(capability: etree._Element) -> None:
+    """virNodeDevCapMdevParseXML's checks: the type's id, the UUID, the IOMMU group number."""
+    if not capability.xpath("string(./type[1]/@id)"):
+        raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"missing type id attribute for '{NEW_DEVICE}'")
+    raw = capability.xpath("string(./uuid[1])")
+    if raw and parse_uuid(raw) is None:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"Invalid uuid '{raw}' for new mdev device")
+    if _xpath_uint(capability, "./iommuGroup[1]/@number", 10) == -2:
+        detail = f"invalid iommuGroup number attribute for '{NEW_DEVICE}'"
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
+
+
+def _c_ull_wrapping(text: str) -> int | None:
+    """virStrToLong_ull: C's strtoull over the whole text (a minus sign wraps)."""
+    body = text.lstrip(C_SPACE)
+    body = body[1:] if body[:1] in "+-" and body else body
+    if not body or not body.isascii() or not body.isdigit() or int(body) >= 1 << 64:
+        return None
+    return int(body)
+
+
+def _check_storage(capability: etree._Element) -> None:
+    """virNodeDevCapStorageParseXML's checks: block path, sub-capabilities, sizes."""
+    if not capability.xpath("string(./block[1])"):
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no block device path supplied for '{NEW_DEVICE}'")
+    removable = False
+    for inner in capability.findall("capability"):
+        kind = inner.get("type")
+        if kind is None:
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"missing storage capability type for '{NEW_DEVICE}'")
+        if kind == "removable":
+            removable = True
+            _check_size(inner, "./media_size[1]", "removable media size")
+        elif kind != "hotpluggable":
+            detail = f"unknown storage capability type '{kind}' for '{NEW_DEVICE}'"
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
+    if not removable:
+        _check_size(capability, "./size[1]", "size")
+
+
+def _check_size(element: etree._Element, path: str, what: str) -> None:
+    text = element.xpath(f"string({path})")
+    if not text:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no {what} supplied for '{NEW_DEVICE}'")
+    if _c_ull_wrapping(text) is None:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid {what} supplied for '{NEW_DEVICE}'")
