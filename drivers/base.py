@@ -9,22 +9,34 @@ libvirtd answers a driver that lacks it ("this function is not supported ...").
 
 from __future__ import annotations
 
+import enum
 import itertools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
+class EventFamily(enum.StrEnum):
+    """The object kinds libvirt has event registrations for. A str subclass, so the server's
+    tables and a registration's family compare with the plain names too."""
+
+    DOMAIN = "domain"
+    NETWORK = "network"
+    STORAGE = "storage"
+    NODEDEV = "nodedev"
+    SECRET = "secret"
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """An event as a driver publishes it.
 
-    family is "domain", "network", "storage", "nodedev" or "secret". fields are those of
+    fields are those of
     the event's message without the callback id: for domain events, the fields of the
     legacy ``remote_domain_event_*_msg``; for the others, those after ``callbackID``.
     """
 
-    family: str
+    family: EventFamily
     event_id: int
     object_uuid: bytes | str | None  # what a register call's object filter compares with
     fields: tuple[Any, ...]

@@ -9,18 +9,19 @@ families use <FAMILY>_EVENT_<X>.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from virtrio.drivers.base import Event
+from virtrio.drivers.base import Event, EventFamily
 from virtrio.protocol.generated import libvirt_api, remote
 from virtrio.protocol.runtime import Procedure
 
 FAMILIES = {
     # family: (API enum type, enum prefix, procedure prefix)
-    "domain": ("virDomainEventID", "VIR_DOMAIN_EVENT_ID_", "DOMAIN_EVENT_"),
-    "network": ("virNetworkEventID", "VIR_NETWORK_EVENT_ID_", "NETWORK_EVENT_"),
-    "storage": ("virStoragePoolEventID", "VIR_STORAGE_POOL_EVENT_ID_", "STORAGE_POOL_EVENT_"),
-    "nodedev": ("virNodeDeviceEventID", "VIR_NODE_DEVICE_EVENT_ID_", "NODE_DEVICE_EVENT_"),
-    "secret": ("virSecretEventID", "VIR_SECRET_EVENT_ID_", "SECRET_EVENT_"),
+    EventFamily.DOMAIN: ("virDomainEventID", "VIR_DOMAIN_EVENT_ID_", "DOMAIN_EVENT_"),
+    EventFamily.NETWORK: ("virNetworkEventID", "VIR_NETWORK_EVENT_ID_", "NETWORK_EVENT_"),
+    EventFamily.STORAGE: ("virStoragePoolEventID", "VIR_STORAGE_POOL_EVENT_ID_", "STORAGE_POOL_EVENT_"),
+    EventFamily.NODEDEV: ("virNodeDeviceEventID", "VIR_NODE_DEVICE_EVENT_ID_", "NODE_DEVICE_EVENT_"),
+    EventFamily.SECRET: ("virSecretEventID", "VIR_SECRET_EVENT_ID_", "SECRET_EVENT_"),
 }
 # The last domain event id the legacy DOMAIN_EVENT_REGISTER_ANY accepts (DEVICE_REMOVED).
 LEGACY_DOMAIN_EVENT_MAX = libvirt_api.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED
@@ -32,7 +33,7 @@ class EventProcedures:
     legacy: Procedure | None  # for the legacy domain registrations
 
 
-def _build_table() -> dict[tuple[str, int], EventProcedures]:
+def _build_table() -> dict[tuple[EventFamily, int], EventProcedures]:
     by_name = {p.name: p for p in remote.PROCEDURES.values()}
     table = {}
     for family, (enum_type, enum_prefix, proc_prefix) in FAMILIES.items():
@@ -41,7 +42,7 @@ def _build_table() -> dict[tuple[str, int], EventProcedures]:
                 continue
             suffix = name.removeprefix(enum_prefix)
             plain = by_name.get(proc_prefix + suffix)
-            if family == "domain":
+            if family is EventFamily.DOMAIN:
                 callback = by_name.get(f"DOMAIN_EVENT_CALLBACK_{suffix}") or plain
                 legacy = plain if event_id <= LEGACY_DOMAIN_EVENT_MAX else None
             else:
@@ -55,11 +56,11 @@ EVENT_PROCEDURES = _build_table()
 
 
 def event_id_limit(family: str) -> int:
-    enum_type, enum_prefix, _ = FAMILIES[family]
+    enum_type, enum_prefix, _ = FAMILIES[EventFamily(family)]
     return libvirt_api.ENUM_TYPES[enum_type][enum_prefix + "LAST"]
 
 
-def _value_class(procedure: Procedure) -> type:
+def _value_class(procedure: Procedure) -> Any:  # one of the generated message classes
     assert procedure.args is not None
     return getattr(remote, procedure.args.name)
 
@@ -72,13 +73,13 @@ def encode_event(style: str, callback_id: int, event: Event) -> tuple[int, bytes
         value = _value_class(procedures.legacy)(*event.fields)
         return procedures.legacy.number, procedures.legacy.args.encode(value)
     procedure = procedures.callback
+    assert procedure.args is not None
     cls = _value_class(procedure)
     if cls.__slots__[:2] == ("callbackID", "msg"):
         # DOMAIN_EVENT_CALLBACK_X wraps the legacy message of the same event.
-        assert procedures.legacy is not None or event.family == "domain"
+        assert procedures.legacy is not None or event.family is EventFamily.DOMAIN
         inner = getattr(remote, procedure.args.name.replace("_callback_", "_"))
         value = cls(callback_id, inner(*event.fields))
     else:
         value = cls(callback_id, *event.fields)
-    assert procedure.args is not None
     return procedure.number, procedure.args.encode(value)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import trio
 
-from virtrio.drivers.base import ConnectionContext, DriverConnection, Event, EventSource
+from virtrio.drivers.base import ConnectionContext, DriverConnection, Event, EventFamily, EventSource
 from virtrio.drivers.libvirt_rules import host_name
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
@@ -140,7 +140,7 @@ class NodeDeviceDriver:
         if existing is not None:  # a duplicate of what enumeration saw, or a change
             existing.record = record
             if change.action == "change":
-                self.events.emit(Event("nodedev", api.VIR_NODE_DEVICE_EVENT_ID_UPDATE, existing.name,
+                self.events.emit(Event(EventFamily.NODEDEV, api.VIR_NODE_DEVICE_EVENT_ID_UPDATE, existing.name,
                                        (remote.remote_nonnull_node_device(existing.name),)))  # fmt: skip
             return
         rebuilt = build_devices([d.record for d in self.devices.values() if d.record is not None] + [record])
@@ -151,7 +151,7 @@ class NodeDeviceDriver:
 
     def _emit(self, name: str, event: int) -> None:
         fields = (remote.remote_nonnull_node_device(name), event, 0)
-        self.events.emit(Event("nodedev", api.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, name, fields))
+        self.events.emit(Event(EventFamily.NODEDEV, api.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, name, fields))
 
 
 class NodeDeviceConnection(DriverConnection):

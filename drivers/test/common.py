@@ -12,7 +12,7 @@ import zlib
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
-from virtrio.drivers.base import DriverConnection, Event
+from virtrio.drivers.base import DriverConnection, Event, EventFamily
 from virtrio.drivers.libvirt_rules import host_name  # noqa: F401  (the test driver's connectGetHostname)
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
@@ -92,7 +92,7 @@ class TestProcedures(DriverConnection):
 
     def _emit_lifecycle(self, domain: Domain, event: int, detail: int) -> None:
         message = (_nonnull_domain(domain), event, detail)
-        self.state.events.emit(Event("domain", api.VIR_DOMAIN_EVENT_ID_LIFECYCLE, domain.uuid, message))
+        self.state.events.emit(Event(EventFamily.DOMAIN, api.VIR_DOMAIN_EVENT_ID_LIFECYCLE, domain.uuid, message))
 
 
 ALL_DOMAIN_LIST_FLAGS = (1 << 14) - 1  # VIR_CONNECT_LIST_DOMAINS_ACTIVE .. _HAS_CHECKPOINT

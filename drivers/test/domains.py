@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from virtrio.drivers.base import Event, StreamReply
+from virtrio.drivers.base import Event, EventFamily, StreamReply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, internal_error, invalid_argument, report
@@ -254,7 +254,7 @@ class DomainProcedures(TestProcedures):
                 definition.metadata.pop(args.uri, None)
             else:
                 definition.metadata[args.uri] = metadata_entry(args.metadata, args.key, args.uri)
-        self.state.events.emit(Event("domain", api.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, domain.uuid,
+        self.state.events.emit(Event(EventFamily.DOMAIN, api.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, domain.uuid,
                                      (_nonnull_domain(domain), args.type, args.uri)))  # fmt: skip
 
     def domain_get_metadata(self, args: remote.remote_domain_get_metadata_args):

@@ -7,7 +7,7 @@ import uuid
 
 from lxml import etree
 
-from virtrio.drivers.base import Event
+from virtrio.drivers.base import Event, EventFamily
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
@@ -176,7 +176,7 @@ class NetworkProcedures(TestProcedures):
 
     def _emit_network(self, network: Network, event: int) -> None:
         fields = (remote.remote_nonnull_network(network.name, network.uuid), event, 0)
-        self.state.events.emit(Event("network", api.VIR_NETWORK_EVENT_ID_LIFECYCLE, network.uuid, fields))
+        self.state.events.emit(Event(EventFamily.NETWORK, api.VIR_NETWORK_EVENT_ID_LIFECYCLE, network.uuid, fields))
 
     def network_destroy(self, args: remote.remote_network_destroy_args) -> None:
         network = self._network(args.net)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from virtrio.drivers.base import Event
+from virtrio.drivers.base import Event, EventFamily
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, report
@@ -125,7 +125,7 @@ class NodeDeviceProcedures(TestProcedures):
 
     def _emit_node_device(self, name: str, event: int) -> None:
         fields = (remote.remote_nonnull_node_device(name), event, 0)
-        self.state.events.emit(Event("nodedev", api.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, name, fields))
+        self.state.events.emit(Event(EventFamily.NODEDEV, api.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, name, fields))
 
 
 def _unknown_failure() -> LibvirtError:

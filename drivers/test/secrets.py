@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from virtrio.drivers.base import Event
+from virtrio.drivers.base import Event, EventFamily
 from virtrio.drivers.libvirt_rules import parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
@@ -151,7 +151,7 @@ class SecretProcedures(TestProcedures):
         return secret
 
     def _emit_secret(self, event_id: int, secret: Secret, *fields: int) -> None:
-        self.state.events.emit(Event("secret", event_id, secret.uuid, (secret.ref(), *fields)))
+        self.state.events.emit(Event(EventFamily.SECRET, event_id, secret.uuid, (secret.ref(), *fields)))
 
     def connect_num_of_secrets(self) -> remote.remote_connect_num_of_secrets_ret:
         return remote.remote_connect_num_of_secrets_ret(len(self.state.secrets))

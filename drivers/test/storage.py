@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from virtrio.drivers.base import Event, StreamReply
+from virtrio.drivers.base import Event, EventFamily, StreamReply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
@@ -151,7 +151,7 @@ class StorageProcedures(TestProcedures):
 
     def _emit_pool(self, pool: Pool, event: int) -> None:
         fields = (remote.remote_nonnull_storage_pool(pool.name, pool.uuid), event, 0)
-        self.state.events.emit(Event("storage", api.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, pool.uuid, fields))
+        self.state.events.emit(Event(EventFamily.STORAGE, api.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, pool.uuid, fields))
 
     def _inactive_pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
         pool = self._pool(ref)
@@ -386,4 +386,4 @@ class StorageProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testStoragePoolRefresh")
         pool = self._active_pool(args.pool)
         fields = (remote.remote_nonnull_storage_pool(pool.name, pool.uuid),)
-        self.state.events.emit(Event("storage", api.VIR_STORAGE_POOL_EVENT_ID_REFRESH, pool.uuid, fields))
+        self.state.events.emit(Event(EventFamily.STORAGE, api.VIR_STORAGE_POOL_EVENT_ID_REFRESH, pool.uuid, fields))
