@@ -6,11 +6,27 @@ version, procedure and serial, with type STREAM (or STREAM_HOLE).
 
 from __future__ import annotations
 
+import enum
+
 from virtrio.protocol.generated import virnet
 
 from .packet import STREAM_CHUNK_MAX, Header, MessageType, Status, encode_packet
 
 HOLE_CODEC = virnet.CODECS["virNetStreamHole"]
+
+
+class StreamOutcome(enum.Enum):
+    """How a stream ended."""
+
+    FINISH = enum.auto()  # the client's STREAM/OK
+    ABORT = enum.auto()  # the client's STREAM/ERROR
+    FAILED = enum.auto()  # the daemon's side failed and sent STREAM/ERROR
+    GONE = enum.auto()  # the client disconnected
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the daemon answers with STREAM/OK, as libvirtd confirms a finish or an abort."""
+        return self in (StreamOutcome.FINISH, StreamOutcome.ABORT)
 
 
 def stream_header(call: Header, status: int, type_: int = MessageType.STREAM) -> Header:

@@ -35,16 +35,16 @@ class ClientStream:
         self.reply = reply
         self._scope = trio.CancelScope()
         self._done = trio.Event()
-        self._outcome = ""  # "finish" or "abort" from the client, "failed" or "gone"
+        self._outcome: packets.StreamOutcome | None = None
 
-    def _end(self, outcome: str) -> None:
-        if not self._outcome:
+    def _end(self, outcome: packets.StreamOutcome) -> None:
+        if self._outcome is None:
             self._outcome = outcome
         self._scope.cancel()
         self._done.set()
 
     def client_gone(self) -> None:
-        self._end("gone")
+        self._end(packets.StreamOutcome.GONE)
 
     async def run(self) -> None:
         session = self.session
@@ -53,15 +53,17 @@ class ClientStream:
                 with self._scope:
                     await self._send_data()
             await self._done.wait()
-            if self._outcome in ("finish", "abort"):
+            if self._outcome is not None and self._outcome.confirmed:
                 await session.send(packets.finish_packet(self.call))
         finally:
             session.streams.pop(self.call.serial, None)
 
     async def _send_data(self) -> None:
         session = self.session
+        source = self.reply.source
+        assert source is not None  # run() starts this only for a read stream
         try:
-            async for chunk in self.reply.source:
+            async for chunk in source:
                 if isinstance(chunk, int):  # a hole, on a sparse stream
                     await session.send(packets.hole_packet(self.call, chunk))
                     continue
@@ -75,7 +77,7 @@ class ClientStream:
         else:
             await session.send(packets.end_of_data_packet(self.call))
             return
-        self._outcome = "failed"
+        self._outcome = packets.StreamOutcome.FAILED
         self._done.set()
         await session.send(packets.error_packet(self.call, failure.encode()))
 
@@ -83,16 +85,16 @@ class ClientStream:
         header = packet.header
         sink = self.reply.sink
         if header.status == Status.ERROR:  # abort
-            self._end("abort")
+            self._end(packets.StreamOutcome.ABORT)
             if sink is not None:
                 await sink.abort()
             return
         if header.status == Status.OK:  # finish
             if sink is not None:
                 await sink.finish()
-            self._end("finish")
+            self._end(packets.StreamOutcome.FINISH)
             return
-        if sink is None or self._outcome:
+        if sink is None or self._outcome is not None:
             return  # data for a read stream, or after the stream failed: nothing to do with it
         try:
             if header.type == MessageType.STREAM_HOLE:
@@ -107,6 +109,6 @@ class ClientStream:
 
     async def _fail(self, error: LibvirtError) -> None:
         """The data cannot be taken: tell the client, which then aborts its side."""
-        self._outcome = "failed"
+        self._outcome = packets.StreamOutcome.FAILED
         self._done.set()
         await self.session.send(packets.error_packet(self.call, error.encode()))
