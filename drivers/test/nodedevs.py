@@ -184,14 +184,23 @@ def parse_new_device(text: str, validate: bool) -> NewDevice:
         if kind in ("ccw", "css"):
             _check_ccw_address(capability)
             if kind == "css":
-                for inner in capability.findall("capability"):
-                    if inner.get("type") is None:
-                        raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Missing capability type")
+                _check_sub_capabilities(capability)
                 channel = capability.find("channel_dev_addr")
                 if channel is not None:
                     _check_ccw_address(channel)
         if kind == "mdev":
             _check_mdev(capability)
+        if kind == "scsi_target":
+            _check_scsi_target(capability)
+        if kind == "drm":
+            drm = capability.xpath("string(./type[1])")
+            if drm not in ("primary", "control", "render"):
+                detail = f"unknown drm type '{drm or '(null)'}' for '{NEW_DEVICE}'"
+                raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+        if kind in ("ap_card", "ap_queue"):
+            _check_ap(capability, kind == "ap_queue")
+        if kind == "ap_matrix":
+            _check_sub_capabilities(capability)
         if kind == "storage":
             _check_storage(capability)
         if kind == "scsi_host":
@@ -280,9 +289,7 @@ def _check_pci(capability: etree._Element) -> None:
             raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no PCI {what} supplied for '{NEW_DEVICE}'")
         if value == -2:
             raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid PCI {what} supplied for '{NEW_DEVICE}'")
-    for inner in capability.findall("capability"):
-        if inner.get("type") is None:
-            raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Missing capability type")
+    _check_sub_capabilities(capability)
     group = capability.find("iommuGroup")
     if group is not None:
         number = group.get("number")
@@ -331,6 +338,8 @@ def _check_link(link: etree._Element) -> None:
 NUMBERS: dict[str, tuple[tuple[str, str, int], ...]] = {
     "usb_device": (("USB bus number", "./bus[1]", 10), ("USB device number", "./device[1]", 10),
                    ("USB vendor ID", "./vendor[1]/@id", 16), ("USB product ID", "./product[1]/@id", 16)),
+    "scsi": (("SCSI host ID", "./host[1]", 10), ("SCSI bus ID", "./bus[1]", 10),
+             ("SCSI target ID", "./target[1]", 10), ("SCSI LUN ID", "./lun[1]", 10)),
     "usb": (("USB interface number", "./number[1]", 10), ("USB interface class", "./class[1]", 10),
             ("USB interface subclass", "./subclass[1]", 10), ("USB interface protocol", "./protocol[1]", 10)),
 }  # fmt: skip
@@ -432,3 +441,75 @@ def _check_size(element: etree._Element, path: str, what: str) -> None:
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no {what} supplied for '{NEW_DEVICE}'")
     if _c_ull_wrapping(text) is None:
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid {what} supplied for '{NEW_DEVICE}'")
+
+
+def _check_sub_capabilities(capability: etree._Element) -> None:
+    """The inner capabilities of a PCI, CSS or AP matrix device: a type each, a physical
+    function's address, mediated device types' id, device API and available instances."""
+    for inner in capability.findall("capability"):
+        kind = inner.get("type")
+        if kind is None:
+            raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Missing capability type")
+        if kind == "vpd" and _is_pci(capability) and not inner.xpath("string(./name)"):
+            raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Could not read a device name from the <name> element")
+        if kind == "phys_function" and _is_pci(capability):
+            address = inner.find("address")
+            if address is None:
+                raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Missing address in 'phys_function' capability")
+            pci_address(address)
+        if kind == "mdev_types":
+            for mdev_type in inner.findall("type"):
+                name = mdev_type.get("id")
+                if not name:
+                    detail = "missing 'id' attribute for mediated device's <type> element"
+                    raise _nodedev_error(api.VIR_ERR_XML_ERROR, detail)
+                if not mdev_type.xpath("string(./deviceAPI[1])"):
+                    detail = f"missing device API for mediated device type '{name}'"
+                    raise _nodedev_error(api.VIR_ERR_XML_ERROR, detail)
+                value = _xpath_uint(mdev_type, "./availableInstances", 10)
+                if value is None or value == -2:
+                    detail = f"missing number of available instances for mediated device type '{name}'"
+                    raise _nodedev_error(api.VIR_ERR_XML_ERROR, detail)
+
+
+def _is_pci(capability: etree._Element) -> bool:
+    return capability.get("type") == "pci"
+
+
+def _check_scsi_target(capability: etree._Element) -> None:
+    """virNodeDevCapSCSITargetParseXML's checks."""
+    if not capability.xpath("string(./target[1])"):
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no target name supplied for '{NEW_DEVICE}'")
+    for inner in capability.findall("capability"):
+        kind = inner.get("type")
+        if kind is None:
+            detail = f"missing type for SCSI target capability for '{NEW_DEVICE}'"
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
+        if kind != "fc_remote_port":
+            detail = f"unknown SCSI target capability type '{kind}' for '{NEW_DEVICE}'"
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
+        if not inner.xpath("string(./rport[1])"):
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"missing rport name for '{NEW_DEVICE}'")
+        if not inner.xpath("string(./wwpn[1])"):
+            raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"missing wwpn identifier for '{NEW_DEVICE}'")
+
+
+def _check_ap(capability: etree._Element, queue: bool) -> None:
+    """The AP card and queue checks: the adapter, and a queue's domain (at most 255)."""
+    adapter = capability.xpath("string(./ap-adapter[1])")
+    if not adapter:
+        raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"missing ap-adapter value for '{NEW_DEVICE}'")
+    if c_uint(adapter) is None:
+        detail = f"invalid ap-adapter value '{adapter}' for '{NEW_DEVICE}'"
+        raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+    if queue:
+        domain = capability.xpath("string(./ap-domain[1])")
+        if not domain:
+            raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"missing ap-domain value for '{NEW_DEVICE}'")
+        value = c_uint(domain)
+        if value is None:
+            detail = f"invalid ap-domain value '{domain}' for '{NEW_DEVICE}'"
+            raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
+        if value > 255:
+            detail = f"ap-domain value '{domain}' is out of range for '{NEW_DEVICE}'"
+            raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
