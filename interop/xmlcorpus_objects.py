@@ -479,7 +479,7 @@ def documents(source: Path, kind: str, crafted_folder: Path | None = None) -> li
     """libvirt's documents of the kind, then ours (written into crafted_folder/crafted)."""
     paths = [path for folder in KINDS[kind].folders for path in sorted((source / "tests" / folder).glob("*.xml"))]
     if crafted_folder is not None and os.environ.get("XMLCORPUS_MUTATE"):
-        # exploration (not in the gate): each document less one element or one attribute
+        # --mutate: each document less one element or one attribute
         paths += mutations(paths, crafted_folder / "mutated")
     if crafted_folder is not None and CRAFTED.get(kind):
         (crafted_folder / "crafted").mkdir(parents=True, exist_ok=True)
@@ -576,8 +576,11 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m interop.xmlcorpus_objects", description=__doc__.split("\n")[0])
     parser.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are identical")
     parser.add_argument("--quiet", action="store_true", help="no diffs, only the counts")
+    parser.add_argument("--mutate", action="store_true", help="also each document less one element or attribute")
     parser.add_argument("kinds", nargs="*", metavar="KIND", help=", ".join(KINDS))
     options = parser.parse_args(argv)
+    if options.mutate:
+        os.environ["XMLCORPUS_MUTATE"] = "1"
     unknown = [kind for kind in options.kinds if kind not in KINDS]
     if unknown:
         parser.error(f"unknown kinds {', '.join(unknown)}; known: {', '.join(KINDS)}")
