@@ -468,11 +468,12 @@ def parse_dns_srv(network: str, element: etree._Element, partial: bool) -> DnsSr
     return srv
 
 
+# Attributes libvirt reads with virXPathString ("x or None" below) count as absent when empty.
 def parse_portgroup(element: etree._Element) -> PortGroup:
-    name = element.get("name")
+    name = element.get("name") or None
     if name is None:
         raise xml_error("Missing required name attribute in portgroup")
-    default = element.get("default")
+    default = element.get("default") or None
     return PortGroup(
         name,
         default=default is not None and default.lower() == "yes",
@@ -514,15 +515,15 @@ def _parse_dns(network: str, element: etree._Element) -> Dns:
 
 
 def _parse_ip(network: str, element: etree._Element) -> NetworkIP:
-    family = element.get("family")
-    address = element.get("address")
+    family = element.get("family") or None
+    address = element.get("address") or None
     if address is None:
         raise xml_error(f"Missing required address attribute in network '{network}'")
     try:
         parsed = parse_address(address)
     except Exception:
         raise xml_error(f"Invalid address '{address}' in network '{network}'") from None
-    netmask = element.get("netmask")
+    netmask = element.get("netmask") or None
     parsed_mask = None
     if netmask is not None:
         try:
@@ -570,15 +571,15 @@ def _parse_ip(network: str, element: etree._Element) -> NetworkIP:
     if tftp is not None:
         if ip.address_family != socket.AF_INET:
             raise network_error(unsupported, f"Unsupported <tftp> element in an IPv6 element in network '{network}'")
-        ip.tftp_root = tftp.get("root")
+        ip.tftp_root = tftp.get("root") or None
     return ip
 
 
 def _parse_forward(network: str, element: etree._Element) -> Forward:
-    mode = element.get("mode")
+    mode = element.get("mode") or None
     if mode is not None and mode not in FORWARD_MODES:
         raise network_error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"unknown forwarding type '{mode}'")
-    forward = Forward(mode or "nat", managed=(element.get("managed") or "").lower() == "yes")
+    forward = Forward(mode or "nat", managed=((element.get("managed") or None) or "").lower() == "yes")
     driver = element.find("driver")
     if driver is not None and driver.get("name"):
         if driver.get("name") not in ("kvm", "vfio"):
@@ -593,7 +594,7 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
         raise xml_error(f"Only one <nat> element is allowed in <forward> of network {network}")
     if nats:
         _parse_nat(network, nats[0], forward)
-    dev = element.get("dev")
+    dev = element.get("dev") or None
     if dev is not None and (addresses or pfs):
         raise xml_error("the <forward> 'dev' attribute cannot be used when <address> or <pf> sub-elements are "
                         "present in network %s")  # fmt: skip
@@ -1045,7 +1046,7 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
             raise network_error(api.VIR_ERR_INTERNAL_ERROR, "malformed uuid element")
         network_uuid = parsed_uuid
     definition = NetworkDefinition(name, network_uuid)
-    ipv6 = root.get("ipv6")
+    ipv6 = root.get("ipv6") or None
     if ipv6 is not None:
         if ipv6 not in ("yes", "no"):
             raise xml_error(f"Invalid ipv6 setting '{ipv6}' in network '{name}'")
@@ -1061,16 +1062,16 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
     bridge = root.find("bridge")
     stp = None
     if bridge is not None:
-        definition.bridge = bridge.get("name")
-        definition.bridge_zone = bridge.get("zone")
-        stp = bridge.get("stp")
+        definition.bridge = bridge.get("name") or None
+        definition.bridge_zone = bridge.get("zone") or None
+        stp = bridge.get("stp") or None
         definition.stp = stp != "off"
-        delay = bridge.get("delay")
+        delay = bridge.get("delay") or None
         if delay is not None:
             if not delay.strip().isdigit():
                 raise xml_error(f"Invalid delay value in network '{name}'")
             definition.delay = int(delay)
-        manager = bridge.get("macTableManager")
+        manager = bridge.get("macTableManager") or None
         if manager is not None:
             if manager not in ("kernel", "libvirt"):
                 raise xml_error(f"Invalid macTableManager setting '{manager}' in network '{name}'")
@@ -1084,7 +1085,7 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
             raise xml_error(f"Invalid multicast bridge mac address '{mac.get('address')}' in network '{name}'")
         definition.mac = parsed
     mtu = root.find("mtu")
-    if mtu is not None and mtu.get("size") is not None:
+    if mtu is not None and (mtu.get("size") or None) is not None:
         if not mtu.get("size").strip().isdigit():
             raise xml_error(f"Invalid mtu size '{mtu.get('size')}' in network '{name}'")
         definition.mtu = int(mtu.get("size"))
