@@ -327,14 +327,15 @@ def parse_lease(element: etree._Element) -> Lease | None:
     expiry = element.get("expiry")
     if expiry is None:
         return None
-    if not expiry.strip().isdigit():
-        detail = f"Invalid value for attribute 'expiry' in element 'lease': '{expiry}'. Expected integer value"
+    if _c_uint(expiry, 0, (1 << 64) - 1) is None:  # virXMLPropULongLong, base 0
+        detail = f"Invalid value for attribute 'expiry' in element 'lease': '{expiry}'. " \
+                 "Expected non-negative integer value"  # fmt: skip
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
     unit = element.get("unit", "minutes")
     if unit not in LEASE_UNITS:
         detail = f"Invalid value for attribute 'unit' in element 'lease': '{unit}'."
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-    value = int(expiry)
+    value = _c_uint(expiry, 0, (1 << 64) - 1) or 0
     if value > 0 and ((unit == "seconds" and value < 120) or (unit == "minutes" and value < 2)):
         raise network_error(api.VIR_ERR_CONFIG_UNSUPPORTED, "The minimum lease time should be greater than 2 minutes")
     return Lease(value, unit)
@@ -643,7 +644,7 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
     return forward
 
 
-def _c_uint(text: str, base: int = 0) -> int | None:
+def _c_uint(text: str, base: int = 0, limit: int = 0xFFFFFFFF) -> int | None:
     """virStrToLong_uip: C's strtoul (base 0: '0x' hex, leading-0 octal), the whole text,
     no minus sign, within an unsigned int; None otherwise."""
     body = text.lstrip(C_SPACE)
@@ -661,7 +662,7 @@ def _c_uint(text: str, base: int = 0) -> int | None:
     if not digits or any(char not in allowed for char in digits):
         return None
     value = int(digits, base)
-    return value if value <= 0xFFFFFFFF else None
+    return value if value <= limit else None
 
 
 def _c_ull(text: str) -> int | None:
