@@ -844,13 +844,14 @@ VPORT_EXTRAS = {
 }
 
 
-def _c_ui(text: str) -> int | None:
-    """virStrToLong_ui with base 0: a minus sign wraps, as strtoul does."""
+def _c_ui(text: str, base: int = 0) -> int | None:
+    """virStrToLong_ui: a minus sign wraps, as strtoul does ("-1" is UINT_MAX)."""
     body = text.lstrip(C_SPACE)
     if body.startswith("-"):
-        magnitude = _c_uint(body[1:])
+        rest = body[1:]
+        magnitude = None if rest[:1] in ("+", "-") or rest[:1] in C_SPACE else _c_uint(rest, base)
         return None if magnitude is None else (-magnitude) & 0xFFFFFFFF
-    return _c_uint(body)
+    return _c_uint(body, base)
 
 
 def _virtualport(element: etree._Element | None, require_type: bool) -> etree._Element | None:
@@ -1087,9 +1088,10 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
         definition.mac = parsed
     mtu = root.find("mtu")
     if mtu is not None and (mtu.get("size") or None) is not None:
-        if not mtu.get("size").strip().isdigit():
+        size = _c_ui(mtu.get("size"), 10)
+        if size is None:
             raise xml_error(f"Invalid mtu size '{mtu.get('size')}' in network '{name}'")
-        definition.mtu = int(mtu.get("size"))
+        definition.mtu = size
     dns = root.find("dns")
     if dns is not None:
         definition.dns = _parse_dns(name, dns)
