@@ -265,6 +265,7 @@ class Parser:
             name = self.identifier()
             return Declaration(name.text, type_ref, "optional", None, name.pos)
         name = self.identifier()
+        size: Value | None
         if self.accept("["):
             size = self.value()
             self.expect("]")

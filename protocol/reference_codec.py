@@ -50,7 +50,7 @@ class ReferenceCodec:
         self.enforce_bounds = enforce_bounds
 
     @functools.cache  # noqa: B019 - one codec per set of sources, kept for its lifetime
-    def _class(self, name: str) -> type:
+    def _class(self, name: str) -> Any:  # a generated struct or union class
         module = importlib.import_module(f"virtrio.protocol.generated.{self.sources.type_home[name]}")
         return getattr(module, name)
 

@@ -104,10 +104,12 @@ class XdrStruct:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, s) == getattr(other, s) for s in self.__slots__)
+        slots: tuple[str, ...] = self.__slots__
+        return all(getattr(self, s) == getattr(other, s) for s in slots)
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{s}={getattr(self, s)!r}" for s in self.__slots__)
+        slots: tuple[str, ...] = self.__slots__
+        inner = ", ".join(f"{s}={getattr(self, s)!r}" for s in slots)
         return f"{type(self).__name__}({inner})"
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like the lists it holds

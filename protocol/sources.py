@@ -11,10 +11,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-from .model import Const, ConstRef, Enum, ProtocolFile, Value
+from .model import Const, ConstRef, Definition, Enum, ProtocolFile, Value
 from .parser import parse_file
 
 # Module name of the generated code, in the order the files are generated. Later files
@@ -106,10 +107,10 @@ def load_api_files(paths: list[Path]) -> list[ApiFile]:
         root = etree.fromstring(data)
         for node in root.iter("enum"):
             if node.getparent().tag == "symbols":
-                raw_enums.append((path.name, node.get("name"), node.get("type", ""), node.get("value", "")))
+                raw_enums.append((path.name, node.get("name", ""), node.get("type", ""), node.get("value", "")))
         for node in root.iter("macro"):
             if node.getparent().tag == "symbols":
-                raw_macros.append((path.name, node.get("name"), node.get("raw"), node.get("string")))
+                raw_macros.append((path.name, node.get("name", ""), node.get("raw"), node.get("string")))
 
     known: dict[str, int] = {}
     pending_enums = list(raw_enums)
@@ -123,12 +124,13 @@ def load_api_files(paths: list[Path]) -> list[ApiFile]:
                 known[entry[1]] = value
                 pending_enums.remove(entry)
                 progress = True
-        for entry in list(pending_macros):
-            assert entry[2] is not None
-            value = _evaluate(entry[2], known)
+        for macro in list(pending_macros):
+            raw = macro[2]
+            assert raw is not None
+            value = _evaluate(raw, known)
             if value is not None:
-                known[entry[1]] = value
-                pending_macros.remove(entry)
+                known[macro[1]] = value
+                pending_macros.remove(macro)
                 progress = True
         if not progress:
             break
@@ -141,9 +143,11 @@ def load_api_files(paths: list[Path]) -> list[ApiFile]:
             if file == path.name and name in known
         )
         macros = tuple(
-            ApiMacro(name, known.get(name, string))
-            for file, name, raw, string in raw_macros
-            if file == path.name and (name in known or string is not None)
+            ApiMacro(name, value)
+            for file, name, _, string in raw_macros
+            if file == path.name
+            for value in [known.get(name, string)]
+            if value is not None
         )
         files.append(ApiFile(path.name, digests[path.name], enums, macros))
     return files
@@ -158,7 +162,7 @@ class ProtocolSources:
     constants: dict[str, int]
     # which module defines each type name
     type_home: dict[str, str]
-    _definitions: dict = field(default_factory=dict)
+    _definitions: dict[str, Definition] = field(default_factory=dict)
 
     def resolve(self, value: Value) -> int:
         if isinstance(value, ConstRef):
@@ -168,7 +172,7 @@ class ProtocolSources:
                 raise SourceError(f"{value.pos}: unknown constant {value.name}") from None
         return value
 
-    def definition(self, name: str):
+    def definition(self, name: str) -> Any:  # the Definition named; callers know its kind
         if not self._definitions:
             for parsed in self.files.values():
                 self._definitions.update(parsed.by_name())

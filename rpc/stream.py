@@ -61,4 +61,5 @@ def hole_packet(call: Header, length: int, flags: int = 0) -> bytes:
 
 def decode_hole(payload: bytes) -> int:
     """The hole's length in bytes."""
-    return HOLE_CODEC.decode(payload).length
+    length: int = HOLE_CODEC.decode(payload).length
+    return length

@@ -4,6 +4,7 @@ logging settings and the daemon's idle timeout, answered by the daemon itself.""
 from __future__ import annotations
 
 import grp
+import logging
 import pwd
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -41,7 +42,7 @@ class ServerSettings:
 
 def server_settings(session: ClientSession, name: str) -> ServerSettings:
     daemon = session.daemon
-    settings = getattr(daemon, "admin_server_settings", None)
+    settings = daemon.admin_server_settings
     if settings is None:
         config = daemon.config
         settings = {
@@ -194,7 +195,7 @@ def client_info(session: ClientSession, args: admin.admin_client_get_info_args) 
     client = find_client(session, server_name(session, args.clnt.srv.name), args.clnt.id)
     params = [param(api.VIR_CLIENT_INFO_READONLY, BOOLEAN, int(client.read_only))]
     pid, uid, gid = client.identity
-    if uid is not None:
+    if uid is not None and gid is not None:
         params.append(param(api.VIR_CLIENT_INFO_UNIX_USER_ID, INT, uid))
         params.append(param(api.VIR_CLIENT_INFO_UNIX_USER_NAME, STRING, _user(uid)))
         params.append(param(api.VIR_CLIENT_INFO_UNIX_GROUP_ID, INT, gid))
@@ -262,9 +263,9 @@ def logging_filters(session: ClientSession, args: Any) -> Any:
     return admin.admin_connect_get_logging_filters_ret(text or None, len(logs.current.filters))
 
 
-def _reconfigure(session: ClientSession, **change: str) -> None:
+def _reconfigure(session: ClientSession, filters: str | None = None, outputs: str | None = None) -> None:
     try:
-        warnings = logs.configure(**change)
+        warnings = logs.configure(filters=filters, outputs=outputs)
     except logs.LogSpecError as error:
         raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, str(error)) from None
     except logs.LogFileError as error:
@@ -275,7 +276,7 @@ def _reconfigure(session: ClientSession, **change: str) -> None:
         " ".join(o.text() for o in logs.current.outputs),
     )
     for warning in warnings:
-        logs.logging.getLogger("virtrio.server.admin").warning("%s", warning)
+        logging.getLogger("virtrio.server.admin").warning("%s", warning)
 
 
 @admin_procedure(admin.ADMIN_PROC_CONNECT_SET_LOGGING_OUTPUTS)

@@ -300,6 +300,7 @@ def run_daemon(options: argparse.Namespace) -> int:
         print(f"virtrio: serving {len(listeners)} socket(s) passed by the service manager", flush=True)
     else:
         rw = next(lsn.path for lsn in listeners if lsn.kind == "rw")
+        assert rw is not None  # a unix listener has a path
         print(f"virtrio: listening on {rw.parent}/{{{','.join(SOCKET_NAMES.values())}}}", flush=True)
         print(f"  virsh -c 'test+unix:///default?socket={rw}' list --all", flush=True)
         print(f"  virsh -r -c 'test+unix:///default?socket={rw.parent / SOCKET_NAMES['ro']}' list --all", flush=True)

@@ -140,6 +140,7 @@ def _tokens(text: str):
             raise ConfigError(f"line {line}: cannot read {text[position:].split(chr(10))[0].strip()!r}")
         position = match.end()
         kind = match.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         if kind == "comment":
             continue
         if kind == "newline":

@@ -26,6 +26,7 @@ from .quiet_clients import QuietClients
 from .session import ClientSession
 
 if TYPE_CHECKING:  # ssl is imported only by a daemon that listens for TLS
+    from .admin_procs import ServerSettings
     from .tls import TLSServer
 
 log = logging.getLogger("virtrio.server.daemon")
@@ -54,6 +55,8 @@ class Daemon:
         self.config_path: Path | None = None
         self.load_settings: Callable[[], Config] | None = None
         self.tls: TLSServer | None = None  # made by the command line when it listens for TLS
+        # Servers' settings as virt-admin changed them; None: as the settings file says.
+        self.admin_server_settings: dict[str, ServerSettings] | None = None
 
     # ------------------------------------------------------------------ drivers
     def open_connection(self, uri: str, read_only: bool, session: ClientSession) -> DriverConnection:

@@ -151,9 +151,8 @@ _METHOD_IS_ASYNC: dict[tuple[type, str], bool] = {}
 
 def route(program: Program, number: int) -> Route | None:
     key = (program.number, number)
-    found = _ROUTES.get(key, False)
-    if found is not False:
-        return found
+    if key in _ROUTES:
+        return _ROUTES[key]
     procedure = program.procedures.get(number)
     if procedure is None or procedure.is_event:
         _ROUTES[key] = None

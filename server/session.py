@@ -428,7 +428,7 @@ def error_reply(call: Header, error: LibvirtError) -> bytes:
     return encode_packet(call.reply(Status.ERROR), error.encode())
 
 
-def peer_identity(sock: trio.socket.SocketType) -> tuple[int | None, int | None, int | None]:
+def peer_identity(sock: trio.socket.SocketType | socket.socket) -> tuple[int | None, int | None, int | None]:
     """(pid, uid, gid) of a unix-socket peer, from SO_PEERCRED."""
     if sock.family != socket.AF_UNIX:
         return None, None, None

@@ -11,14 +11,18 @@ import struct
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 import trio
 
 try:  # trio's own run context, for BusyPoll; without it, the public statistics
-    from trio._core._run import GLOBAL_RUN_CONTEXT as _RUN_CONTEXT
-except ImportError:  # pragma: no cover - another trio layout
+    from trio._core import _run as _trio_run
+
+    _RUN_CONTEXT: Any = _trio_run.GLOBAL_RUN_CONTEXT
+except (ImportError, AttributeError):  # pragma: no cover - another trio layout
     _RUN_CONTEXT = None
 
+Buffer = bytes | bytearray | memoryview
 RECEIVE_SIZE = 256 * 1024
 _ANCILLARY_SPACE = socket.CMSG_SPACE(32 * 4)  # room for VIR_NET_MESSAGE_NUM_FDS_MAX descriptors
 
@@ -128,7 +132,7 @@ class SocketWriter:
         self._progress: trio.Event | None = None
         self.broken = False
 
-    def _send_or_queue(self, data: bytes) -> None:
+    def _send_or_queue(self, data: Buffer) -> None:
         if self.broken:
             raise trio.BrokenResourceError("the client's socket is closed")
         if not self._pending:
@@ -147,7 +151,7 @@ class SocketWriter:
         self._pending.append(memoryview(data))
         self._pending_bytes += len(data)
 
-    def write_nowait(self, data: bytes) -> None:
+    def write_nowait(self, data: Buffer) -> None:
         self._send_or_queue(data)
         if self._pending:
             if self._pending_bytes > self._hard_limit:
@@ -156,11 +160,11 @@ class SocketWriter:
                 self._flushing = True
                 self._start_task(self._flush)
 
-    async def write(self, data: bytes) -> None:
+    async def write(self, data: Buffer) -> None:
         self.queue(data)
         await self.wait_for_room()
 
-    def queue(self, data: bytes) -> None:
+    def queue(self, data: Buffer) -> None:
         """Send now, or queue behind a flushing task; never waits (see wait_for_room)."""
         self._send_or_queue(data)
         if self._pending and not self._flushing:

@@ -8,7 +8,9 @@ worked on (for the error path). Fixed-size runs of fields are packed with one St
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from ..layout import (
     FixedArray,
@@ -24,6 +26,7 @@ from ..layout import (
     VarOpaque,
     padded,
 )
+from ..model import Declaration, Union_
 from .writer import ModuleWriter
 
 
@@ -179,7 +182,9 @@ class ShapeCode:
         finally:
             self._inline -= 1
 
-    def _union_branches(self, union, discriminant: str):
+    def _union_branches(
+        self, union: Union_, discriminant: str
+    ) -> Iterator[tuple[str, str, Declaration | Literal["missing"] | None]]:
         """(keyword, test, declaration | None | "missing") for each arm, then the default."""
         keyword = "if"
         for arm in union.arms:
@@ -187,7 +192,7 @@ class ShapeCode:
             test = f"{discriminant} == {values[0]}" if len(values) == 1 else f"{discriminant} in {tuple(values)!r}"
             yield keyword, test, arm.declaration
             keyword = "elif"
-        default = union.default if union.has_default else "missing"
+        default: Declaration | Literal["missing"] | None = union.default if union.has_default else "missing"
         yield ("else", "", default) if union.arms else ("if", "True", default)
 
     def _decode_bytes(self, shape: String | VarOpaque, target: str) -> list[str]:

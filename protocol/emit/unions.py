@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Union_
+from ..model import Declaration, Union_
 from .shapes import ShapeCode, function_body, indent
 from .structs import class_lines
 from .writer import attribute_name
@@ -53,7 +53,7 @@ def emit_union(union: Union_, code: ShapeCode) -> list[str]:
     ]
 
 
-def arm_lines(code: ShapeCode, declaration, kind: str) -> list[str]:
+def arm_lines(code: ShapeCode, declaration: Declaration | None, kind: str) -> list[str]:
     if declaration is None:
         return ["value = None"] if kind == "decode" else ["pass"]
     shape = code.layouts.shape(declaration)
