@@ -457,11 +457,19 @@ def mutations(paths: list[Path], folder: Path) -> list[Path]:
         nodes = [node for node in tree.getroot().iter() if isinstance(node.tag, str)]
         for index, node in enumerate(nodes):
             for attribute in node.attrib:
-                copy = etree.parse(str(path))
-                target = [n for n in copy.getroot().iter() if isinstance(n.tag, str)][index]
-                del target.attrib[attribute]
-                made.append(folder / f"{path.parent.name}-{path.stem}-{index}-{attribute.split('}')[-1]}.xml")
-                made[-1].write_bytes(etree.tostring(copy))
+                # removed; with XMLCORPUS_MUTATE=2 (exploration) also emptied and made odd
+                for replacement in (None, *(("", "-1", "x") if os.environ.get("XMLCORPUS_MUTATE") == "2" else ())):
+                    copy = etree.parse(str(path))
+                    target = [n for n in copy.getroot().iter() if isinstance(n.tag, str)][index]
+                    if replacement is None:
+                        del target.attrib[attribute]
+                    else:
+                        target.set(attribute, replacement)
+                    suffix = "" if replacement is None else f"={replacement}"
+                    made.append(
+                        folder / f"{path.parent.name}-{path.stem}-{index}-{attribute.split('}')[-1]}{suffix}.xml"
+                    )
+                    made[-1].write_bytes(etree.tostring(copy))
             if index:
                 copy = etree.parse(str(path))
                 target = [n for n in copy.getroot().iter() if isinstance(n.tag, str)][index]
