@@ -452,6 +452,12 @@ def _check_sub_capabilities(capability: etree._Element) -> None:
             raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Missing capability type")
         if kind == "vpd" and _is_pci(capability) and not inner.xpath("string(./name)"):
             raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Could not read a device name from the <name> element")
+        if kind == "virt_functions" and _is_pci(capability):
+            count = inner.get("maxCount") or None  # virXPathString: empty is absent
+            if count is not None and c_uint(count, 10) is None:
+                raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Malformed 'maxCount' parameter")
+            for address in inner.findall("address"):
+                pci_address(address)
         if kind == "phys_function" and _is_pci(capability):
             address = inner.find("address")
             if address is None:
