@@ -450,8 +450,16 @@ def _check_sub_capabilities(capability: etree._Element) -> None:
         kind = inner.get("type")
         if kind is None:
             raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Missing capability type")
-        if kind == "vpd" and _is_pci(capability) and not inner.xpath("string(./name)"):
-            raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Could not read a device name from the <name> element")
+        if kind == "vpd" and _is_pci(capability):
+            if not inner.xpath("string(./name)"):
+                raise _nodedev_error(api.VIR_ERR_XML_ERROR, "Could not read a device name from the <name> element")
+            for fields in inner.xpath("./fields[@access]"):
+                access = fields.get("access")
+                if not access:
+                    raise _nodedev_error(api.VIR_ERR_XML_ERROR, "VPD fields access type parsing has failed")
+                if access not in ("readonly", "readwrite"):
+                    detail = f"Unsupported VPD field access type specified {access}"
+                    raise _nodedev_error(api.VIR_ERR_XML_ERROR, detail)
         if kind == "virt_functions" and _is_pci(capability):
             count = inner.get("maxCount") or None  # virXPathString: empty is absent
             if count is not None and c_uint(count, 10) is None:
