@@ -567,7 +567,9 @@ def _parse_ip(network: str, element: etree._Element) -> NetworkIP:
                 ip.hosts.append(parse_dhcp_host(network, ip, child, False))
             elif child.tag == "bootp" and ip.address_family == socket.AF_INET and child.get("file") is not None:
                 server = child.get("server")
-                ip.bootp_file, ip.bootp_server = child.get("file"), parse_address(server) if server else None
+                # virXMLPropString: an empty server is given, and fails to parse
+                ip.bootp_file = child.get("file")
+                ip.bootp_server = parse_address(server) if server is not None else None
     tftp = element.find("tftp")
     if tftp is not None:
         if ip.address_family != socket.AF_INET:
@@ -944,7 +946,7 @@ def _vlan(element: etree._Element | None) -> etree._Element | None:
                 raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "duplicate native vlan setting")
             native = (mode, value)
     trunk = len(ids) > 1
-    given = element.get("trunk")
+    given = element.get("trunk") or None  # virXPathString: empty is absent
     if given is not None:
         trunk = given.lower() == "yes"
         problem = None
