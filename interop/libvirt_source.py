@@ -1,0 +1,98 @@
+"""libvirt 9.0.0's test documents, from Debian's source package, read at test time.
+
+They are libvirt's, not ours: never committed, fetched once into a cache folder
+(``$XDG_CACHE_HOME/virtrio`` or ``~/.cache/virtrio``) by ``python -m interop.libvirt_source``,
+which scripts/setup-test-env runs. ``VIRTRIO_LIBVIRT_SOURCE`` names an extracted tree instead.
+Only tests/ is kept: that is what the corpus runners read.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+VERSION = "9.0.0"
+SOURCES_LIST = Path("/etc/apt/sources.list.d/debian.sources")
+# A deb-src twin of Debian's own entries, so apt-get source works without editing them.
+SOURCE_ENTRIES = Path("/etc/apt/sources.list.d/virtrio-deb-src.sources")
+
+
+def cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "virtrio" / f"libvirt-{VERSION}"
+
+
+def find_source() -> Path:
+    """An extracted tree whose tests/ folder holds libvirt's documents."""
+    named = os.environ.get("VIRTRIO_LIBVIRT_SOURCE")
+    if named:
+        if not (Path(named) / "tests").is_dir():
+            raise SystemExit(f"VIRTRIO_LIBVIRT_SOURCE={named} has no tests/ folder")
+        return Path(named)
+    cached = cache_folder()
+    if (cached / "tests").is_dir():
+        return cached
+    raise SystemExit(f"libvirt {VERSION}'s test documents are not in {cached}: run python -m interop.libvirt_source")
+
+
+def _apt_has_deb_src() -> bool:
+    for path in [SOURCES_LIST, SOURCE_ENTRIES, Path("/etc/apt/sources.list")]:
+        if path.is_file() and any(line.split()[:1] == ["deb-src"] or
+                                  (line.startswith("Types:") and "deb-src" in line.split())
+                                  for line in path.read_text().splitlines()):  # fmt: skip
+            return True
+    return False
+
+
+def _enable_deb_src() -> None:
+    """Add deb-src entries for Debian's own archives (needs root), then refresh apt's lists."""
+    if not _apt_has_deb_src():
+        if not SOURCES_LIST.is_file():
+            raise SystemExit(f"cannot enable Debian source packages: {SOURCES_LIST} is missing")
+        twin = SOURCES_LIST.read_text().replace("Types: deb\n", "Types: deb-src\n")
+        SOURCE_ENTRIES.write_text(twin)
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+
+
+def fetch() -> Path:
+    """Download Debian's libvirt source package and keep its tests/ folder in the cache."""
+    destination = cache_folder()
+    if (destination / "tests").is_dir():
+        return destination
+    with tempfile.TemporaryDirectory(prefix="virtrio-libvirt-source-") as work:
+        # Debian 12's libvirt is 9.0.0 (the reference daemon's version too); checked below.
+        command = ["apt-get", "source", "--download-only", "libvirt"]
+        if subprocess.run(command, cwd=work, capture_output=True).returncode != 0:
+            _enable_deb_src()
+            subprocess.run(command, cwd=work, check=True, capture_output=True)
+        archives = list(Path(work).glob(f"libvirt_{VERSION}.orig.tar.*"))
+        if not archives:
+            raise SystemExit(f"Debian's libvirt source package is not version {VERSION}")
+        archive = archives[0]
+        extracted = Path(work) / "tree"
+        prefix = f"libvirt-{VERSION}/tests/"
+        with tarfile.open(archive) as tar:
+            members = [m for m in tar.getmembers() if m.name.startswith(prefix) and (m.isfile() or m.isdir())]
+            for member in members:
+                if ".." in Path(member.name).parts:
+                    raise SystemExit(f"refusing archive member {member.name!r}")
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(extracted, members=members, filter="data")
+            else:  # Python before 3.11.4: the members were checked above
+                tar.extractall(extracted, members=members)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        staging = destination.with_name(destination.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.move(str(extracted / f"libvirt-{VERSION}"), staging)
+        staging.rename(destination)
+    return destination
+
+
+if __name__ == "__main__":
+    print(f"libvirt {VERSION} test documents: {fetch()}")
+    sys.exit(0)
