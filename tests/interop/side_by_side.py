@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,11 @@ from virtrio.protocol.generated import remote, virnet
 from virtrio.rpc.packet import Status
 
 
-@pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, RunningDaemon]]:
-    """{"virtrio": ..., "libvirtd": ...}, each serving test:///default on private sockets."""
+@contextlib.contextmanager
+def started_side_by_side(base: Path) -> Iterator[dict[str, RunningDaemon]]:
+    """{"virtrio": ..., "libvirtd": ...}, each serving test:///default on private sockets in base."""
     if not libvirtd_available():
         pytest.fail("the reference libvirtd is not installed (scripts/setup-test-env installs it)")
-    base = tmp_path_factory.mktemp("side-by-side")
     daemons = {"virtrio": start_virtrio(base / "virtrio")}
     try:
         daemons["libvirtd"] = start_libvirtd(base / "libvirtd")
@@ -28,6 +28,13 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Running
         for daemon in daemons.values():
             daemon.stop()
         remove(base)
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, RunningDaemon]]:
+    """Both daemons for a whole module of tests that change nothing daemon-wide."""
+    with started_side_by_side(tmp_path_factory.mktemp("side-by-side")) as daemons:
+        yield daemons
 
 
 def outcome(packet: Any) -> tuple:

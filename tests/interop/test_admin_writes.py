@@ -11,24 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from interop.daemons import RunningDaemon, libvirtd_available, remove, start_libvirtd, start_virtrio
+from interop.daemons import RunningDaemon
 from tests.e2e.daemon_process import RawClient
+from tests.interop.side_by_side import started_side_by_side
 
 
 @pytest.fixture
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, RunningDaemon]]:
     """Fresh daemons per test: the tests change daemon-wide settings."""
-    if not libvirtd_available():
-        pytest.fail("the reference libvirtd is not installed (scripts/setup-test-env installs it)")
-    base = tmp_path_factory.mktemp("admin-writes")
-    daemons = {"virtrio": start_virtrio(base / "virtrio")}
-    try:
-        daemons["libvirtd"] = start_libvirtd(base / "libvirtd")
+    with started_side_by_side(tmp_path_factory.mktemp("admin-writes")) as daemons:
         yield daemons
-    finally:
-        for daemon in daemons.values():
-            daemon.stop()
-        remove(base)
 
 
 def admin(daemon: RunningDaemon, *arguments: str) -> subprocess.CompletedProcess[str]:
