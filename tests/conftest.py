@@ -46,7 +46,7 @@ PROCESS_CALLS = (
     "virtrio_session_daemon",
 )
 # The reference directly, or one of the interop harness's commands, which all start it.
-LIBVIRTD_CALLS = ("start_libvirtd(", "start_reference(", '"-m", "interop"')
+LIBVIRTD_CALLS = ("start_libvirtd(", "start_reference(", "started_side_by_side(", '"-m", "interop"')
 # TCP/IP sockets (loopback listeners, TLS) or a package index (pip installing into a new venv).
 NETWORK_CALLS = ("AF_INET", "127.0.0.1", "listen_tcp", "listen_tls", '"pip", "install"')
 NAME = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\(")
