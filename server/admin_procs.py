@@ -201,10 +201,11 @@ def client_info(session: ClientSession, args: admin.admin_client_get_info_args) 
         params.append(param(api.VIR_CLIENT_INFO_UNIX_GROUP_ID, INT, gid))
         params.append(param(api.VIR_CLIENT_INFO_UNIX_GROUP_NAME, STRING, _group(gid)))
         params.append(param(api.VIR_CLIENT_INFO_UNIX_PROCESS_ID, INT, pid))
-    from .tls import client_dnames  # helper E: the x509 DN of a TLS client
+    from .tls import client_dname
 
-    if client_dnames.get(client.id):
-        params.append(param(api.VIR_CLIENT_INFO_X509_DISTINGUISHED_NAME, STRING, client_dnames[client.id]))
+    dname = client_dname(client.id)
+    if dname:
+        params.append(param(api.VIR_CLIENT_INFO_X509_DISTINGUISHED_NAME, STRING, dname))
     if isinstance(client.auth_state, str):  # the SASL user name once authenticated
         params.append(param(api.VIR_CLIENT_INFO_SASL_USER_NAME, STRING, client.auth_state))
     return admin.admin_client_get_info_ret(params)

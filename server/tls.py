@@ -28,8 +28,16 @@ log = logging.getLogger("virtrio.server.tls")
 READ_CHUNK = 256 * 1024
 CONFIRMATION = b"\x01"  # libvirtd's "checks passed" byte, after the handshake
 
-# x509 DNs of connected TLS clients by session id (ClientSession has fixed slots).
-client_dnames: dict[int, str] = {}
+# The checked certificates of connected TLS clients by session id (ClientSession has fixed
+# slots); their DNs are worked out only when asked (client-info), as parsing one costs more
+# than the rest of a connection's setup.
+client_certificates: dict[int, bytes] = {}
+
+
+def client_dname(session_id: int) -> str | None:
+    """The x509 DN of a connected TLS client whose certificate was checked."""
+    der = client_certificates.get(session_id)
+    return distinguished_name(der) if der else None
 
 
 class TLSSetupError(Exception):
@@ -140,21 +148,23 @@ class TLSServer:
         if self._room is not None:
             self._room.set()
 
-    def check_peer(self, stream: TLSSocket) -> str | None:
-        """The client's DN when it passes libvirtd's checks; logs the refusal and returns None."""
+    def check_peer(self, stream: TLSSocket) -> bytes | None:
+        """The client's certificate (empty when unchecked) if it passes libvirtd's checks;
+        logs the refusal and returns None."""
         if self.config.tls_no_verify_certificate:
-            return ""
+            return b""
         der = stream.getpeercert(binary_form=True)
         if der is None:
             log.error("The client did not send a certificate")
             return None
-        dname = distinguished_name(der)
         allowed = self.config.tls_allowed_dn_list
-        if allowed and not any(glob_matches(pattern, dname) for pattern in allowed):
-            log.debug("Failed ACL check for client DN '%s'", dname)
-            log.error("%s", DN_REFUSED)
-            return None
-        return dname
+        if allowed:
+            dname = distinguished_name(der)
+            if not any(glob_matches(pattern, dname) for pattern in allowed):
+                log.debug("Failed ACL check for client DN '%s'", dname)
+                log.error("%s", DN_REFUSED)
+                return None
+        return der
 
     async def serve_client(self, daemon: Daemon, client: socket.socket) -> None:
         """Handshake within the bound, check, confirm, then serve the client's session."""
@@ -175,14 +185,14 @@ class TLSServer:
             log.warning("TLS client stalled in its handshake for %d s; dropped", self.config.tls_handshake_timeout)
             client.close()
             return
-        dname = self.check_peer(connection)
-        if dname is None:
+        certificate = self.check_peer(connection)
+        if certificate is None:
             client.close()  # the client reads no confirmation byte
             return
         session = ClientSession(daemon, connection, "tls", HYPERVISOR_PROGRAMS)  # type: ignore[arg-type]
         connection.spawn = session.start_task
         session.identity = (None, None, None)
-        client_dnames[session.id] = dname
+        client_certificates[session.id] = certificate
         try:
             connection.send(CONFIRMATION)
         except OSError:
@@ -192,7 +202,7 @@ class TLSServer:
         try:
             await daemon._run_session(session)  # closes the socket at its end
         finally:
-            client_dnames.pop(session.id, None)
+            client_certificates.pop(session.id, None)
 
 
 class TLSSocket:
