@@ -1,4 +1,4 @@
-"""python -m interop {compare,capture,bench}: virtrio against libvirtd, side by side."""
+"""python -m interop {compare,xmlcorpus,capture,bench}: virtrio against libvirtd, side by side."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["xmlcorpus"]:  # its own options (python -m interop xmlcorpus --help)
+        from .xmlcorpus import main as run_xmlcorpus
+
+        return run_xmlcorpus(arguments[1:])
     parser = argparse.ArgumentParser(prog="python -m interop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     bench = commands.add_parser("bench", help="the same workloads against both daemons; ratio > 1: virtrio faster")
@@ -22,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
                          help="compare libvirtd with itself: shows the normalisation hides nothing real")  # fmt: skip
     nodedev = commands.add_parser("nodedev", help="node devices against libvirtd's own udev driver")
     nodedev.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent of devices are identical")
+    commands.add_parser("xmlcorpus", help="libvirt's own test documents defined into both daemons and read back")
     commands.add_parser("pysuite", help="libvirt-python's own test suite against both daemons")
     capture = commands.add_parser("capture", help="record both daemons' traffic for one scenario")
     capture.add_argument("scenario")

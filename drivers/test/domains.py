@@ -491,10 +491,11 @@ class DomainProcedures(TestProcedures):
     def _define(self, xml: str) -> tuple[Domain, bool]:
         """Add or update a persistent domain from XML; True when it was new."""
         parsed = parse_domain_xml(xml, self.state)
-        existing = self.state.domains.get(parsed.name)
+        # virDomainObjListAddLocked: looked up by UUID first, then by name
+        existing = self.state.domain_by_uuid(parsed.uuid)
         if existing is not None:
-            if existing.uuid != parsed.uuid:
-                detail = f"domain '{parsed.name}' is already defined with uuid {existing.uuid_text}"
+            if existing.name != parsed.name:
+                detail = f"domain '{existing.name}' is already defined with uuid {existing.uuid_text}"
                 raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
             if existing.active:  # a new definition leaves the running domain as it is
                 existing.next, existing.persistent = parsed, True
@@ -502,7 +503,7 @@ class DomainProcedures(TestProcedures):
             parsed.id, parsed.state, parsed.reason = existing.id, existing.state, existing.reason
             parsed.keep_object_state(existing)
         else:
-            clash = self.state.domain_by_uuid(parsed.uuid)
+            clash = self.state.domains.get(parsed.name)
             if clash is not None:
                 detail = f"domain '{clash.name}' already exists with uuid {clash.uuid_text}"
                 raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)

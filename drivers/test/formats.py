@@ -33,7 +33,7 @@ def domain_xml(domain: Domain, inactive: bool = False) -> str:
         if element.tag == "vcpu":  # the count is the Domain's; placement and cpuset are the definition's
             element = vcpu_element(element, domain.max_vcpus, vcpus)
         parts.append((element.tag, list(format_element(element, 1))))
-    lines = [f"<domain type='test'{id_attribute}>"]
+    lines = [f"<domain type='{domain.virt_type}'{id_attribute}>"]
     for _, part in sorted(parts, key=lambda part: TOP_LEVEL_RANK.get(part[0], len(TOP_LEVEL_RANK))):
         lines += part
     lines.append("</domain>")

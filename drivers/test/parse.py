@@ -14,7 +14,7 @@ from virtrio.drivers.libvirt_rules import parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
-from .domain_definition import canonical_definition, kibibytes, validate_definition, xml_error
+from .domain_definition import _words, canonical_definition, kibibytes, validate_definition, xml_error
 from .network_definition import parse_definition
 from .state import Domain, Network, Pool, TestState
 
@@ -199,16 +199,57 @@ def test_extensions(root: etree._Element) -> TestExtensions:
     return extensions
 
 
+# virDomainVirt, virDomainOS and virArch: the names libvirt's domain parser knows
+VIRT_TYPES = frozenset(
+    _words("none qemu kqemu kvm xen lxc uml openvz test vmware hyperv vbox phyp parallels bhyve vz hvf")
+)
+OS_TYPES = frozenset(_words("hvm xen linux exe uml xenpvh"))
+ARCHITECTURES = frozenset(
+    _words("""alpha armv6l armv7l armv7b aarch64 cris i686 ia64 lm32 m68k microblaze microblazeel mips mipsel mips64
+    mips64el openrisc parisc parisc64 ppc ppcle ppc64 ppc64le ppcemb riscv32 riscv64 s390 s390x sh4 sh4eb sparc
+    sparc64 unicore32 x86_64 xtensa xtensaeb""")
+)
+
+
+def _xpath_string(element: etree._Element | None, attribute: str | None = None) -> str | None:
+    """virXPathString: an element's text or attribute, None when absent or empty."""
+    if element is None:
+        return None
+    value = element.get(attribute) if attribute else element.text
+    return value or None
+
+
+def domain_capabilities(root: etree._Element) -> tuple[str, str, str]:
+    """The domain type, OS type and architecture, checked as virDomainDefParseCaps checks
+    them. The test driver accepts every domain type libvirt knows (it looks none of them up
+    in its capabilities); its default architecture is i686."""
+    virt_type = root.get("type") or None
+    os_element = root.find("os")
+    type_element = os_element.find("type") if os_element is not None else None
+    os_type = _xpath_string(type_element)
+    arch = _xpath_string(type_element, "arch")
+    if virt_type is None:
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, "missing domain type attribute")
+    if virt_type not in VIRT_TYPES:
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"invalid domain type {virt_type}")
+    if os_type is None:
+        if _xpath_string(root.find("bootloader")) is None:
+            raise xml_error("an os <type> must be specified")
+        os_type = "xen"
+    elif os_type not in OS_TYPES:
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"unknown OS type '{os_type}'")
+    if os_type == "linux" and virt_type == "xen":  # libvirt's old name for Xen paravirt guests
+        os_type = "xen"
+    if arch is not None and arch not in ARCHITECTURES:
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"Unknown architecture {arch}")
+    return virt_type, os_type, arch or "i686"
+
+
 def parse_domain_xml(text: str, state: TestState) -> Domain:
     if not text.isascii() and NOT_UTF8.search(text):  # bytes that were not UTF-8 (surrogate escapes)
         raise xml_error("the XML is not valid UTF-8")
     root = parse_document(text, "domain")
-    kind = root.get("type")
-    if kind is None:
-        raise xml_error("missing domain type attribute")
-    if kind != "test":
-        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN,
-                     f"Emulator '{kind}' does not support virt type '{kind}'")  # fmt: skip
+    virt_type, os_type, arch = domain_capabilities(root)
     children: dict[str, etree._Element] = {}
     for child in root:  # one pass, then dictionary lookups: lxml's path searches cost more
         if isinstance(child.tag, str):
@@ -226,9 +267,6 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     max_vcpus = int(vcpu.text) if vcpu is not None and (vcpu.text or "").strip().isdigit() else 1
     current = vcpu.get("current") if vcpu is not None else None
     vcpus = int(current) if current and current.isdigit() else max_vcpus
-    os_element = children.get("os")
-    os_type_element = os_element.find("type") if os_element is not None else None
-    os_type = (os_type_element.text or "hvm").strip() if os_type_element is not None else "hvm"
     metadata = {}
     for entry in children.get("metadata", ()):
         namespace = etree.QName(entry).namespace if isinstance(entry.tag, str) else None
@@ -247,7 +285,8 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         max_vcpus=max_vcpus,
         title=(title.text or "") if title is not None else None,
         description=(description.text or "") if description is not None else None,
-        arch=os_type_element.get("arch", "i686") if os_type_element is not None else "i686",
+        virt_type=virt_type,
+        arch=arch,
         os_type=os_type,
         metadata=metadata,
         definition=definition,

@@ -95,8 +95,8 @@ class IOThreadPolling:
 
 
 # What a domain's definition holds, as opposed to the domain object (id, state, autostart...)
-DEFINITION_FIELDS = ("max_memory", "memory", "vcpus", "max_vcpus", "arch", "os_type", "definition", "title",
-                     "description", "metadata")  # fmt: skip
+DEFINITION_FIELDS = ("max_memory", "memory", "vcpus", "max_vcpus", "virt_type", "arch", "os_type", "definition",
+                     "title", "description", "metadata")  # fmt: skip
 
 
 @dataclass
@@ -110,6 +110,7 @@ class Domain:
     memory: int = 2097152
     vcpus: int = 2  # the running count
     max_vcpus: int = 2
+    virt_type: str = "test"
     arch: str = "i686"
     os_type: str = "hvm"
     autostart: bool = False

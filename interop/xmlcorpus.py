@@ -1,0 +1,261 @@
+"""The open reference corpus: libvirt 9.0.0's own test documents, defined into libvirtd's
+test driver and into virtrio side by side, read back and compared.
+
+`python -m interop xmlcorpus [--kind K ...] [--fail-under P] [--quiet]` runs the kinds of
+this module (domains, snapshots, checkpoints) and those of interop/xmlcorpus_objects.py
+(networks, interfaces, node devices, secrets, network filters), printing `identical N/M`
+per kind and a total. What is compared is what a user sees: each document's XML as read
+back (flags 0, SECURE, INACTIVE, and after a start for domains that start), or the
+error's code, domain and message. Values either daemon makes up (UUIDs, MAC addresses,
+creation times, domain ids) are numbered in order of appearance before comparing.
+
+The collecting half runs under the interpreter that has libvirt-python (Debian's
+/usr/bin/python3), one process per daemon and kind, and prints JSON.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from . import xmlcorpus_objects as objects
+
+# kind -> folders under libvirt's tests/
+KINDS: dict[str, tuple[str, ...]] = {
+    "domains": ("qemuxml2argvdata", "genericxml2xmlindata", "domainschemadata"),
+    "snapshots": ("qemudomainsnapshotxml2xmlin",),
+    "checkpoints": ("qemudomaincheckpointxml2xmlin",),
+}
+ALL_KINDS = [*KINDS, *objects.KINDS]
+
+# ---------------------------------------------------------------- collecting (libvirt-python side)
+
+
+def _domain(conn: Any, xml: str) -> list[str]:
+    import libvirt
+
+    guard = objects._guard
+    try:
+        dom = conn.defineXML(xml)
+    except libvirt.libvirtError as exc:
+        return [objects._error(exc)]
+    out = [guard(lambda: dom.XMLDesc(0))]
+    out.append(guard(lambda: dom.XMLDesc(libvirt.VIR_DOMAIN_XML_SECURE)))
+    out.append(guard(lambda: dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)))
+    started = guard(dom.create)
+    out.append(f"create {started}")
+    if started == 0:
+        out.append(guard(lambda: dom.XMLDesc(0)))
+        out.append(guard(lambda: dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)))
+        out.append(f"destroy {guard(dom.destroy)}")
+    out.append(f"undefine {guard(dom.undefine)}")
+    return out
+
+
+def _snapshot(conn: Any, xml: str) -> list[str]:
+    """Taken of test:///default's running domain 'test', then redefined from its own XML."""
+    import libvirt
+
+    guard = objects._guard
+    dom = conn.lookupByName("test")
+    out: list[str] = []
+    for flags in (0, libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE):
+        try:
+            snapshot = dom.snapshotCreateXML(xml, flags)
+        except libvirt.libvirtError as exc:
+            out.append(objects._error(exc))
+            continue
+        out.append(guard(partial(snapshot.getXMLDesc, 0)))
+        parent = guard(lambda taken=snapshot: taken.getParent().getName())
+        out.append(f"current {guard(snapshot.isCurrent)} parent {parent}")
+        out.append(f"delete {guard(partial(snapshot.delete, libvirt.VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY))}")
+    return out
+
+
+def _checkpoint(conn: Any, xml: str) -> list[str]:
+    """Taken of test:///default's running domain 'test', then redefined from its own XML."""
+    import libvirt
+
+    guard = objects._guard
+    dom = conn.lookupByName("test")
+    out: list[str] = []
+    for flags in (0, libvirt.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE):
+        try:
+            checkpoint = dom.checkpointCreateXML(xml, flags)
+        except libvirt.libvirtError as exc:
+            out.append(objects._error(exc))
+            continue
+        out.append(guard(partial(checkpoint.getXMLDesc, 0)))
+        out.append(f"delete {guard(partial(checkpoint.delete, libvirt.VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY))}")
+    return out
+
+
+COLLECTORS: dict[str, Callable[[Any, str], list[str]]] = {
+    "domains": _domain,
+    "snapshots": _snapshot,
+    "checkpoints": _checkpoint,
+}
+
+
+def collect(uri: str, kind: str, paths: list[str]) -> dict[str, list[str]]:
+    import libvirt
+
+    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+    conn = libvirt.open(uri)
+    results: dict[str, list[str]] = {}
+    try:
+        for path in paths:
+            xml = Path(path).read_text(errors="surrogateescape")
+            try:
+                results[objects.label(Path(path))] = COLLECTORS[kind](conn, xml)
+            except libvirt.libvirtError as exc:  # a step outside the collector's guards
+                results[objects.label(Path(path))] = [f"collector: {objects._error(exc)}"]
+    finally:
+        conn.close()
+    return results
+
+
+# ---------------------------------------------------------------- comparing (harness side)
+
+MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
+MADE_UP = (
+    (re.compile(r"<creationTime>\d+</creationTime>"), "<creationTime>(time)</creationTime>"),
+    (re.compile(r"(<domain type='[^']*') id='\d+'"), r"\1 id='(id)'"),
+)
+TIMESTAMP = re.compile(r"\b1[0-9]{9}\b")  # seconds since 1970: names of snapshots and checkpoints
+
+
+def normalised(lines: list[str], document: str) -> list[str]:
+    """UUIDs and MACs the daemon made up numbered in order; creation times and ids masked."""
+    lines = objects.unrandom(lines, document)
+    macs: dict[str, str] = {}
+
+    def mac(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return found if found in document else macs.setdefault(found, f"<generated mac {len(macs) + 1}>")
+
+    out = []
+    for line in lines:
+        line = MAC.sub(mac, line)
+        line = TIMESTAMP.sub(lambda match: match.group(0) if match.group(0) in document else "(time)", line)
+        for pattern, replacement in MADE_UP:
+            line = pattern.sub(replacement, line)
+        out.append(line)
+    return out
+
+
+def documents(source: Path, kind: str) -> list[Path]:
+    return [path for folder in KINDS[kind] for path in sorted((source / "tests" / folder).glob("*.xml"))]
+
+
+def gather(socket_path: Path, kind: str, paths: list[Path]) -> dict[str, list[str]]:
+    uri = f"test+unix:///default?socket={socket_path}"
+    results: dict[str, list[str]] = {}
+    for start in range(0, len(paths), 400):  # command lines stay short
+        batch = [str(path) for path in paths[start : start + 400]]
+        command = [objects.LIBVIRT_PYTHON, "-m", "interop.xmlcorpus", "collect", uri, kind, *batch]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=objects.REPOSITORY, timeout=1200)
+        if result.returncode != 0:
+            raise RuntimeError(f"collecting {kind} failed: {result.stderr[-2000:]}")
+        results.update(json.loads(result.stdout))
+    return results
+
+
+def first_difference(a: list[str], b: list[str]) -> str:
+    """A short class for a difference: the first differing line of each side."""
+    left = "\n".join(a).splitlines()
+    right = "\n".join(b).splitlines()
+    for x, y in zip(left, right, strict=False):
+        if x != y:
+            return f"{x.strip()[:90]}  |  {y.strip()[:90]}"
+    return "(one side has more lines)"
+
+
+def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, int]:
+    """Identical documents and documents, libvirtd against virtrio, for one kind."""
+    from .daemons import remove, start_virtrio, stop_process
+
+    paths = documents(source, kind)
+    texts = {objects.label(path): path.read_text(errors="replace").lower() for path in paths}
+    workdir = Path(tempfile.mkdtemp(prefix=f"virtrio-xmlcorpus-{kind}-"))
+    try:
+        reference, reference_socket = objects.start_reference(workdir / "ref", ())
+        try:
+            theirs = gather(reference_socket, kind, paths)
+        finally:
+            stop_process(reference)
+        ours = start_virtrio(workdir / "ours")
+        try:
+            mine = gather(ours.rw, kind, paths)
+        finally:
+            ours.stop()
+    finally:
+        remove(workdir)
+    identical = 0
+    classes: Counter[str] = Counter()
+    for path in paths:
+        name = objects.label(path)
+        a, b = (normalised(results.get(name, []), texts[name]) for results in (theirs, mine))
+        if a == b:
+            identical += 1
+            continue
+        classes[first_difference(a, b)] += 1
+        if verbose:
+            diff = difflib.unified_diff("\n".join(a).splitlines(), "\n".join(b).splitlines(), "libvirtd", "virtrio",
+                                        lineterm="", n=1)  # fmt: skip
+            print(f"DIFF {kind} {name}\n    " + "\n    ".join(list(diff)[2:40]))
+    if classes and os.environ.get("XMLCORPUS_CLASSES"):
+        print(f"{kind}: most frequent first differences (libvirtd | virtrio)")
+        for text, count in classes.most_common(int(os.environ["XMLCORPUS_CLASSES"])):
+            print(f"  {count:5d}  {text}")
+    print(f"{kind}: identical {identical}/{len(paths)}")
+    return identical, len(paths)
+
+
+def run(kinds: list[str] | None = None, fail_under: float | None = None, verbose: bool = True) -> int:
+    """Compare the kinds (all by default); 1 when the total is under the gate."""
+    source = objects.libvirt_source()
+    same = count = 0
+    for kind in kinds or ALL_KINDS:
+        compare = compare_kind if kind in KINDS else objects.compare_kind
+        identical, total = compare(source, kind, verbose)
+        same += identical
+        count += total
+    score = 100.0 * same / count if count else 0.0
+    print(f"total: identical {same}/{count} ({score:.1f}%)")
+    if fail_under is not None and score < fail_under:
+        print(f"score {score:.1f}% is under the gate of {fail_under}%")
+        return 1
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "collect":
+        print(json.dumps(collect(argv[1], argv[2], argv[3:])))
+        return 0
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m interop xmlcorpus", description=__doc__.split("\n")[0])
+    parser.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are identical")
+    parser.add_argument("--quiet", action="store_true", help="no diffs, only the counts")
+    parser.add_argument("--classes", type=int, default=0, metavar="N",
+                        help="print the N most frequent first differences per kind")  # fmt: skip
+    parser.add_argument("--kind", action="append", choices=ALL_KINDS, help="a kind to run (repeatable; default all)")
+    options = parser.parse_args(argv)
+    if options.classes:
+        os.environ["XMLCORPUS_CLASSES"] = str(options.classes)
+    return run(options.kind, options.fail_under, not options.quiet)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
