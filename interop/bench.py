@@ -65,6 +65,26 @@ SCRIPTS = {
             conn.listAllDomains()
         print((time.perf_counter() - start) / n)
     """,
+    "domain_corpus": """
+        import sys, time, libvirt
+        from pathlib import Path
+        libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+        conn = libvirt.open(sys.argv[1]); n = int(sys.argv[2])
+        texts = [path.read_text(errors="surrogateescape") for path in map(Path, sys.argv[3:])]
+        def once():
+            for xml in texts:
+                try:
+                    dom = conn.defineXML(xml)
+                except libvirt.libvirtError:
+                    continue
+                dom.XMLDesc(0)
+                dom.undefine()
+        once()  # warm up
+        start = time.perf_counter()
+        for _ in range(n):
+            once()
+        print((time.perf_counter() - start) / n)
+    """,
     "define_undefine": """
         import sys, time, libvirt
         conn = libvirt.open(sys.argv[1]); n = int(sys.argv[2]); xml = sys.argv[3]
@@ -140,6 +160,17 @@ def python_workload(script: str, count: int, quick_count: int, *extra: str) -> C
         return float(result.stdout.strip().splitlines()[-1])
 
     return measure
+
+
+def domain_corpus(daemon: RunningDaemon, quick: bool) -> float:
+    """libvirt's own domain test documents defined, read back and undefined, one pass."""
+    from .libvirt_source import find_source
+    from .xmlcorpus import documents
+
+    paths = [str(path) for path in documents(find_source(), "domains")]
+    if quick:
+        paths = paths[::10]
+    return python_workload("domain_corpus", 3, 1, *paths)(daemon, quick)
 
 
 def uri_of(daemon: RunningDaemon) -> str:
@@ -239,6 +270,7 @@ WORKLOADS = [
     Workload("list_all_2000_domains", "s", python_workload("list_all_2000", 20, 3, DOMAIN_XML)),
     Workload("define_undefine", "s", python_workload("define_undefine", 500, 50, DOMAIN_XML)),
     Workload("connect_close", "s", python_workload("connect_close", 300, 40)),
+    Workload("domain_corpus_round_trip", "s", domain_corpus),
     Workload("dom_info_over_tls", "s", python_workload("dom_info", 3000, 300), tls=True),
     Workload("connect_close_over_tls", "s", python_workload("connect_close", 100, 20), tls=True),
     Workload("virsh_list_all_process", "s", virsh_list),
