@@ -8,6 +8,7 @@ and refuses (the '{…}' and 'urn:uuid:' forms Python's uuid.UUID takes).
 
 from __future__ import annotations
 
+import re
 import socket
 
 from virtrio.protocol.generated import libvirt_api as api
@@ -23,11 +24,16 @@ def c_isspace(char: str) -> bool:
     return len(char) == 1 and char in C_SPACE
 
 
+CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
 def parse_uuid(text: str) -> bytes | None:
     """virUUIDParse: the 16 bytes, or None when libvirt refuses the text.
 
     Exactly 32 hex digits read in pairs; '-' and ' ' may appear any number of times before
     any pair (not inside one, not after the last); C whitespace may surround the whole."""
+    if CANONICAL_UUID.fullmatch(text):  # the usual spelling, read at once
+        return bytes.fromhex(text.replace("-", ""))
     position, end = 0, len(text)
     while position < end and text[position] in C_SPACE:
         position += 1

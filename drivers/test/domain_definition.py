@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import random
 import re
-from collections.abc import Iterable
 
 from lxml import etree
 
@@ -339,9 +338,14 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         _canonical_disk(disk)
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
-    for position, controller in enumerate(controllers):
+    indexes: dict[str | None, list[int]] = {}  # by type, in document order
+    for controller in controllers:
+        same_type = indexes.setdefault(controller.get("type"), [])
         if controller.get("index") is None:
-            controller.set("index", _controller_index(controller, controllers[:position]))
+            controller.set("index", _controller_index(controller, same_type))
+        index = controller.get("index", "")
+        if index.isdigit():
+            same_type.append(int(index))
         _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
     for controller_type, bus in (("scsi", "scsi"), ("fdc", "fdc"), ("ide", "ide"), ("sata", "sata")):
         highest = max((int(disk.find("address").get("controller", "0")) for disk in disks
@@ -371,9 +375,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
             tablet = input_device.get("type") == "tablet"
             input_device.set("bus", "usb" if tablet else ("ps2" if os_type == "hvm" else "xen"))
     _canonical_character_devices(by_kind, os_type)
-    for element in devices.iter("address"):
-        _canonical_address(element)
-    for kind in by_kind.values():
+    for kind in by_kind.values():  # every device kept, those made here too
         for device in kind:
             for address in device.iter("address"):
                 _canonical_address(address)
@@ -384,10 +386,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         devices.extend(by_kind[kind])
 
 
-def _controller_index(controller: etree._Element, earlier: list[etree._Element]) -> str:
+def _controller_index(controller: etree._Element, same_type: list[int]) -> str:
     """virDomainAssignControllerIndexes: a USB companion shares its master's index, any
-    other controller takes the next index of its type."""
-    same_type = [int(other.get("index")) for other in earlier if other.get("type") == controller.get("type")]
+    other controller takes the next index of its type (same_type: the indexes before it)."""
     if controller.get("type") == "usb" and controller.find("master") is not None and same_type:
         return str(same_type[-1])
     return str(max(same_type, default=-1) + 1)
@@ -643,26 +644,35 @@ def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_ty
 ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices"}
 
 
-def format_element(element: etree._Element, depth: int) -> Iterable[str]:
+def format_element(element: etree._Element, depth: int) -> list[str]:
     """Lines of one element as virBuffer writes them: two spaces a level, single quotes."""
-    pad = "  " * depth
-    attributes = "".join(f" {name}='{escape_text(value)}'" for name, value in element.attrib.items())
+    lines: list[str] = []
+    _format_into(lines, element, "  " * depth)
+    return lines
+
+
+def _format_into(lines: list[str], element: etree._Element, pad: str) -> None:
+    # A list filled in place: a definition has hundreds of elements and is written on
+    # every read, where nested generators cost a third of the time.
+    tag = element.tag
+    attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in element.attrib.items()])
     children = [child for child in element if isinstance(child.tag, str)]
-    text = element.text if (element.text and element.text.strip()) or (element.text and not children) else None
-    if not children and element.text == "":  # set empty on purpose (a disk's empty iotune group name)
-        yield f"{pad}<{element.tag}{attributes}></{element.tag}>"
-    elif not children and text is None:
-        if element.tag in ALWAYS_CLOSED:
-            yield from (f"{pad}<{element.tag}{attributes}>", f"{pad}</{element.tag}>")
-        else:
-            yield f"{pad}<{element.tag}{attributes}/>"
-    elif not children:
-        yield f"{pad}<{element.tag}{attributes}>{escape_text(text)}</{element.tag}>"
-    else:
-        yield f"{pad}<{element.tag}{attributes}>"
+    text = element.text
+    if children:
+        lines.append(f"{pad}<{tag}{attributes}>")
+        inner = pad + "  "
         for child in children:
-            yield from format_element(child, depth + 1)
-        yield f"{pad}</{element.tag}>"
+            _format_into(lines, child, inner)
+        lines.append(f"{pad}</{tag}>")
+    elif text == "":  # set empty on purpose (a disk's empty iotune group name)
+        lines.append(f"{pad}<{tag}{attributes}></{tag}>")
+    elif text is None:
+        if tag in ALWAYS_CLOSED:
+            lines += (f"{pad}<{tag}{attributes}>", f"{pad}</{tag}>")
+        else:
+            lines.append(f"{pad}<{tag}{attributes}/>")
+    else:
+        lines.append(f"{pad}<{tag}{attributes}>{escape_text(text)}</{tag}>")
 
 
 def format_metadata(entries: dict[str, str], depth: int) -> list[str]:
