@@ -160,10 +160,16 @@ class Driver(Protocol):
 
     A driver may also have ``async def run(self)``: the daemon starts it in its nursery at
     start-up, beside the listeners (background loading, monitors).
+
+    ``prepare`` returns the blocking part of an open (reading files), or None when there is
+    none: the daemon runs it in a worker thread and hands its result to ``open`` as
+    ``prepared``, so one client's slow file never holds up the others.
     """
 
     name: str
 
     def accepts(self, uri: str) -> bool: ...
 
-    def open(self, context: ConnectionContext) -> DriverConnection: ...
+    def prepare(self, context: ConnectionContext) -> Callable[[], object] | None: ...
+
+    def open(self, context: ConnectionContext, prepared: object = None) -> DriverConnection: ...

@@ -39,10 +39,16 @@ class LoadedOnFirstUse:
     def accepts(self, uri: str) -> bool:
         return urlsplit(uri).scheme == self.scheme
 
-    def open(self, context: ConnectionContext) -> DriverConnection:
+    def _loaded(self) -> Driver:
         if self._driver is None:
             self._driver = self._load()
-        return self._driver.open(context)
+        return self._driver
+
+    def prepare(self, context: ConnectionContext) -> Callable[[], object] | None:
+        return self._loaded().prepare(context)
+
+    def open(self, context: ConnectionContext, prepared: object = None) -> DriverConnection:
+        return self._loaded().open(context, prepared)
 
 
 def default_drivers(config: DriverSettings) -> list[Driver]:

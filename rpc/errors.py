@@ -8,6 +8,7 @@ from virtrio.protocol.generated import virnet
 from .error_messages import ERROR_MESSAGES
 
 ERROR_CODEC = virnet.CODECS["virNetMessageError"]
+STRING_MAX = virnet.VIR_NET_MESSAGE_STRING_MAX
 LEVEL_ERROR = api.VIR_ERR_ERROR
 
 
@@ -38,13 +39,24 @@ class LibvirtError(Exception):
         return f"LibvirtError(code={self.code}, domain={self.domain}, message={self.message!r})"
 
     def to_wire(self) -> virnet.virNetMessageError:
+        message, str1, str2, str3 = (_within_bound(text) for text in (self.message, self.str1, self.str2, self.str3))
         return virnet.virNetMessageError(
-            self.code, self.domain, self.message, self.level, None,
-            self.str1, self.str2, self.str3, self.int1, self.int2, None,
-        )  # fmt: skip
+            self.code, self.domain, message, self.level, None, str1, str2, str3, self.int1, self.int2, None
+        )
 
     def encode(self) -> bytes:
         return ERROR_CODEC.encode(self.to_wire())
+
+
+def _within_bound(text: str | None) -> str | None:
+    """A text cut to what an error's strings may carry (a parse error quoting a document's
+    one long line can be longer): the error still reaches the client."""
+    if text is None or len(text) <= STRING_MAX // 4:  # at most 4 bytes a character: surely within
+        return text
+    data = text.encode("utf-8", "surrogateescape")
+    if len(data) <= STRING_MAX:
+        return text
+    return data[:STRING_MAX].decode("utf-8", "ignore")
 
 
 def report(code: int, domain: int, detail: str | None = None) -> LibvirtError:

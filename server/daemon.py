@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +46,8 @@ class Daemon:
         self.idle_timeout = idle_timeout
         self.fault_rules = [parse_rule(text) for text in config.fault_rules]
         self.sessions: set[ClientSession] = set()
+        # Worker threads that read files clients named (node files): a few at a time.
+        self.file_readers = trio.CapacityLimiter(4)
         self._running_sessions = 0  # sessions with a task; the others wait in QuietClients
         self._slot_free = trio.Event()
         self._idle_since: float | None = None
@@ -59,12 +61,26 @@ class Daemon:
         self.admin_server_settings: dict[str, ServerSettings] | None = None
 
     # ------------------------------------------------------------------ drivers
-    def open_connection(self, uri: str, read_only: bool, session: ClientSession) -> DriverConnection:
+    def open_connection(
+        self, uri: str, read_only: bool, session: ClientSession
+    ) -> DriverConnection | Awaitable[DriverConnection]:
+        """The driver connection, or, when opening reads files, something to await for it."""
         for driver in self.drivers:
             if driver.accepts(uri):
                 context = ConnectionContext(uri, read_only, session.id)
-                return driver.open(context)
+                prepare = getattr(driver, "prepare", None)
+                blocking = prepare(context) if prepare is not None else None
+                if blocking is None:
+                    return driver.open(context)
+                return self._open_prepared(driver, context, blocking)
         raise report(api.VIR_ERR_NO_CONNECT, api.VIR_FROM_NONE, uri)
+
+    async def _open_prepared(
+        self, driver: Driver, context: ConnectionContext, blocking: Callable[[], object]
+    ) -> DriverConnection:
+        # Files are read in a worker thread: a FIFO or a slow disk delays this client only.
+        prepared = await trio.to_thread.run_sync(blocking, limiter=self.file_readers)
+        return driver.open(context, prepared)
 
     def connection_closed(self, conn: DriverConnection) -> None:
         """A session let go of a driver connection."""

@@ -3,6 +3,8 @@ features, the connection's identity, and event (de)registration."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -52,7 +54,7 @@ def supports_feature(session: ClientSession, args: remote.remote_connect_support
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_OPEN)
-def connect_open(session: ClientSession, args: remote.remote_connect_open_args) -> None:
+def connect_open(session: ClientSession, args: remote.remote_connect_open_args) -> Coroutine[Any, Any, None] | None:
     if session.conn is not None:
         # libvirtd drops the open connection here too, then refuses.
         session.drop_connection()
@@ -63,8 +65,15 @@ def connect_open(session: ClientSession, args: remote.remote_connect_open_args) 
     name = args.name or session.daemon.config.default_uri
     if not urlsplit(name).scheme:
         raise report(api.VIR_ERR_NO_CONNECT, api.VIR_FROM_NONE, f"URI '{name}' does not include a driver name")
-    session.conn = session.daemon.open_connection(name, read_only, session)
-    session.read_only = read_only
+    opened = session.daemon.open_connection(name, read_only, session)
+    if not inspect.isawaitable(opened):
+        session.conn, session.read_only = opened, read_only
+        return None
+
+    async def once_opened() -> None:  # a node file read in a worker thread: this client waits
+        session.conn, session.read_only = await opened, read_only
+
+    return once_opened()
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_CLOSE)

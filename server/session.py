@@ -16,12 +16,14 @@ room, queued behind a flushing task when it has not.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import itertools
 import logging
 import os
 import socket
 import struct
 import time
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 import trio
@@ -304,7 +306,10 @@ class ClientSession:
             await self._start_async_call(call)
         else:
             self._remember(call)
-            await self._finish_call(call, self._run(call.function, call.arguments))
+            result = self._run(call.function, call.arguments)
+            if inspect.iscoroutine(result):  # a handler with something to wait for (a file read)
+                result = await self._settle(call, result)
+            await self._finish_call(call, result)
 
     def _run(self, function: Any, arguments: tuple[Any, ...]) -> Any:
         try:
@@ -313,6 +318,15 @@ class ClientSession:
             return error
         except Exception as error:  # a bug in a handler must not kill the connection
             log.exception("client %d: %s failed", self.id, getattr(function, "__name__", function))
+            return unexpected_failure(error)
+
+    async def _settle(self, call: ResolvedCall, pending: Coroutine[Any, Any, Any]) -> Any:
+        try:
+            return await pending
+        except LibvirtError as error:
+            return error
+        except Exception as error:
+            log.exception("client %d: %s failed", self.id, call.procedure.name)
             return unexpected_failure(error)
 
     async def _start_async_call(self, call: ResolvedCall) -> None:

@@ -6,7 +6,9 @@ Errors use libvirt's test driver codes, domains, messages and function names
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,12 +48,19 @@ class TestDriver:
     def accepts(self, uri: str) -> bool:
         return urlsplit(uri).scheme == "test"
 
-    def open(self, context: ConnectionContext) -> TestConnection:
+    def prepare(self, context: ConnectionContext) -> Callable[[], object] | None:
+        """A node file is read afresh on each open, as libvirtd reads it: in a worker thread."""
+        path = urlsplit(context.uri).path
+        if path in ("", "/", "/default"):
+            return None
+        return functools.partial(load_node_file, Path(path), self.node_file_folders)
+
+    def open(self, context: ConnectionContext, prepared: object = None) -> TestConnection:
         path = urlsplit(context.uri).path
         if path in ("", "/"):
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "testOpen: supply a path or use test:///default")
         if path != "/default":
-            state = load_node_file(Path(path), self.node_file_folders)  # read afresh each open, as libvirtd
+            state = prepared if isinstance(prepared, TestState) else load_node_file(Path(path), self.node_file_folders)
             state.connections = 1
             return TestConnection(context, self, state)
         if self.default is None:

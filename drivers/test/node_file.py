@@ -9,6 +9,9 @@ start running unless the test namespace's ``<test:runstate>`` says otherwise; ``
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
+import stat
 from pathlib import Path
 
 from lxml import etree
@@ -18,7 +21,7 @@ from virtrio.rpc.errors import report
 
 from .definition_tuning import iothreads
 from .formats import domain_xml
-from .parse import parse_domain_xml, parse_file, parse_network_xml, parse_pool_xml, test_extensions
+from .parse import check_root, parse_domain_xml, parse_network_xml, parse_pool_xml, parse_xml, test_extensions
 from .snapshot_definition import parse_snapshot
 from .snapshots import SnapshotTree
 from .state import Domain, Interface, IOThreadPolling, TestState
@@ -39,8 +42,7 @@ def domain_snapshots(
         reference = element.get("file")
         if reference is not None:
             path = base / reference
-            allowed.check(path)
-            element = parse_file(path, "domainsnapshot", api.VIR_FROM_TEST)
+            element = parse_node_file(path, "domainsnapshot", allowed)
         snapshot, current = parse_snapshot(element, True, embedded_domain, internal=True)
         tree.add(snapshot, current=False)
         if current:
@@ -60,8 +62,7 @@ def _element_text(element: etree._Element, base: Path, allowed: AllowedFolders) 
     if reference is None:
         return etree.tostring(element, encoding="unicode")
     path = base / reference  # an absolute reference replaces the base
-    allowed.check(path)
-    return etree.tostring(parse_file(path, element.tag, api.VIR_FROM_TEST), encoding="unicode")
+    return etree.tostring(parse_node_file(path, element.tag, allowed), encoding="unicode")
 
 
 class AllowedFolders:
@@ -71,10 +72,66 @@ class AllowedFolders:
     def __init__(self, folders: list[str]) -> None:
         self.folders = [Path(folder).resolve() for folder in folders]
 
-    def check(self, path: Path) -> None:
-        if self.folders and not any(path.resolve().is_relative_to(folder) for folder in self.folders):
+    def check(self, path: Path, real_path: Path | None = None) -> None:
+        """Refuse a path outside the folders; real_path: where an opened file really is."""
+        real = real_path or path.resolve()
+        if self.folders and not any(real.is_relative_to(folder) for folder in self.folders):
             detail = f"'{path}' is outside the folders test_node_file_dirs allows"
             raise report(api.VIR_ERR_ACCESS_DENIED, api.VIR_FROM_TEST, detail)
+
+
+# A node file's size limit: libvirtd has none, but one client must not make the daemon
+# hold gigabytes (test:///dev/zero, a huge file). Far above any real node file.
+NODE_FILE_MAX = 16 << 20
+# What is read at once from what is not a regular file (a device, a FIFO): libxml2's parser
+# stops at the first NUL byte anyway, and a FIFO with no writer has nothing to give.
+SPECIAL_FILE_READ = 64 << 10
+
+
+def read_node_file(path: Path, allowed: AllowedFolders) -> str:
+    """A node file's text as libvirt's parser sees it (up to its first NUL byte), opened
+    once and checked by what was opened, so a symlink swapped in meanwhile changes nothing;
+    never waits (a FIFO with no writer reads as empty). Runs in a worker thread."""
+    allowed.check(path)  # before opening: opening a device outside the folders may do something
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except OSError:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_TEST, f"failed to parse xml document '{path}'") from None
+    try:
+        allowed.check(path, Path(os.readlink(f"/proc/self/fd/{fd}")))
+        data = _read_opened(fd, path)
+    finally:
+        os.close(fd)
+    return data.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+
+
+def _read_opened(fd: int, path: Path) -> bytes:
+    info = os.fstat(fd)
+    try:
+        if stat.S_ISDIR(info.st_mode):
+            return b""  # libxml2 reads nothing from a folder: "Document is empty"
+        if not stat.S_ISREG(info.st_mode):
+            return os.read(fd, SPECIAL_FILE_READ)
+        chunks, size = [], 0
+        while size <= NODE_FILE_MAX:
+            chunk = os.read(fd, min(1 << 20, NODE_FILE_MAX + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        if error.errno in (errno.EAGAIN, errno.EISDIR):
+            return b""
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_TEST, f"failed to parse xml document '{path}'") from None
+    if size > NODE_FILE_MAX:
+        detail = f"node file '{path}' is larger than {NODE_FILE_MAX} bytes"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_TEST, detail)
+    return b"".join(chunks)
+
+
+def parse_node_file(path: Path, root_tag: str, allowed: AllowedFolders) -> etree._Element:
+    """virXMLParse of a file named by a node file (or of the node file): errors name it."""
+    return check_root(parse_xml(read_node_file(path, allowed), str(path), api.VIR_FROM_TEST, file=True), root_tag)
 
 
 def taint_messages(root: etree._Element) -> list[str]:
@@ -100,8 +157,7 @@ def taint_messages(root: etree._Element) -> list[str]:
 
 def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestState:
     allowed = allowed or AllowedFolders([])
-    allowed.check(path)
-    root = parse_file(path, "node", api.VIR_FROM_TEST)
+    root = parse_node_file(path, "node", allowed)
     base = path.parent
     state = TestState()
     cpu = root.find("cpu")

@@ -44,16 +44,23 @@ DOCUMENTS = {
 }
 
 
-def syntax_error(text: str, source: str, error_domain: int, entry: etree._LogEntry) -> Exception:
+# What libxml2 holds of a file when it reports an error early in it: the line libvirt quotes
+# is cut there (libvirtd quotes 4,000 characters of a node file's one 5 MiB line).
+FILE_WINDOW = 4000
+
+
+def syntax_error(text: str, source: str, error_domain: int, entry: etree._LogEntry, file: bool = False) -> Exception:
     """libvirt's report of libxml2's first fatal error: where, the message, the line, a pointer."""
     lines = text.split("\n")
     line = lines[entry.line - 1].split("\r", 1)[0] if 0 < entry.line <= len(lines) else ""
+    if file:
+        line = line[:FILE_WINDOW]
     context = line or "(null)"  # libvirt prints an empty context line through a NULL string
     pointer = "".join("\t" if c == "\t" else "-" for c in line[: max(entry.column - 1, 0)]) + "^"
     return report(api.VIR_ERR_XML_DETAIL, error_domain, f"{source}:{entry.line}: {entry.message}\n{context}\n{pointer}")
 
 
-def parse_xml(text: str, source: str, error_domain: int) -> etree._Element:
+def parse_xml(text: str, source: str, error_domain: int, file: bool = False) -> etree._Element:
     """virXMLParse's document, or its errors: libxml2's first fatal one, or none at all."""
     data = text.encode("utf-8", "surrogateescape")
     # its own log: this document's errors; comments mean nothing to libvirt's parsers
@@ -64,7 +71,7 @@ def parse_xml(text: str, source: str, error_domain: int) -> etree._Element:
     except etree.XMLSyntaxError:
         fatal = [entry for entry in parser.error_log if entry.level_name == "FATAL"]
         if fatal:  # libvirt keeps the first report and ignores the rest
-            raise syntax_error(text, source, error_domain, fatal[0]) from None
+            raise syntax_error(text, source, error_domain, fatal[0], file) from None
         # libxml2 builds the document in spite of errors that are not fatal (undeclared prefixes)
         try:
             recovering = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, recover=True)
@@ -80,19 +87,10 @@ def parse_document(text: str, root_tag: str) -> etree._Element:
     """The parsed document, or the errors libvirt's parser gives: malformed XML, or a
     document of another kind."""
     source, error_domain = DOCUMENTS[root_tag]
-    return _check_root(parse_xml(text, source, error_domain), root_tag)
+    return check_root(parse_xml(text, source, error_domain), root_tag)
 
 
-def parse_file(path: Path, root_tag: str, error_domain: int) -> etree._Element:
-    """virXMLParse of a file: its errors name the file."""
-    try:
-        text = path.read_bytes().decode("utf-8", "surrogateescape")
-    except OSError:
-        raise report(api.VIR_ERR_XML_ERROR, error_domain, f"failed to parse xml document '{path}'") from None
-    return _check_root(parse_xml(text, str(path), error_domain), root_tag)
-
-
-def _check_root(root: etree._Element, root_tag: str) -> etree._Element:
+def check_root(root: etree._Element, root_tag: str) -> etree._Element:
     name = root.tag.rpartition("}")[2]  # a recovered document may keep an undeclared prefix in the name
     if name != root_tag:
         detail = f"expecting root element of '{root_tag}', not '{name}'"
