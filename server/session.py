@@ -149,8 +149,10 @@ class ClientSession:
                 finally:
                     if nursery.child_tasks:  # cancelling costs a pass through trio's scheduler
                         nursery.cancel_scope.cancel()
-        except (trio.BrokenResourceError, trio.ClosedResourceError, ConnectionError):
-            pass
+        except* (trio.BrokenResourceError, trio.ClosedResourceError, ConnectionError):
+            # The client went away (before reading its replies, say): not a failure. Newer
+            # trio wraps it in an ExceptionGroup, hence except*.
+            log.debug("client %d: the connection broke", self.id)
         finally:
             self._nursery = None  # from here on, nothing new starts for this client
             self.writer.broken = True
@@ -180,8 +182,9 @@ class ClientSession:
         self.daemon.connection_closed(conn)
 
     def disconnect(self, reason: str) -> None:
-        """Drop this client now, whatever it is doing."""
-        log.warning("client %d: %s; closing the connection", self.id, reason)
+        """Drop this client now, whatever it is doing (said once, however often asked)."""
+        if not self._closing:
+            log.warning("client %d: %s; closing the connection", self.id, reason)
         self._closing = True
         if self._nursery is not None:
             self._nursery.cancel_scope.cancel()
