@@ -29,7 +29,11 @@ class PacketReader:
     raises FramingError; the connection cannot be resynchronised after that.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fd_types: tuple[int, ...] = WITH_FDS) -> None:
+        """fd_types: the packet types whose descriptors this side receives (a daemon reads
+        them after CALL_WITH_FDS only: a client's REPLY_WITH_FDS is an ordinary packet to
+        it, as to libvirtd)."""
+        self._fd_types = fd_types
         self._buffer = bytearray()
         # After a *_WITH_FDS packet, libvirt sends each descriptor with one dummy byte.
         self._dummy_bytes = 0
@@ -50,7 +54,7 @@ class PacketReader:
             (length,) = LENGTH.unpack_from(data)
             if length == len(data):
                 header = Header._make(HEADER.unpack_from(data, 4))
-                if header.type not in WITH_FDS:
+                if header.type not in self._fd_types:
                     return [Packet(header, data[MIN_PACKET:], 0)]
         if self._buffer or self._dummy_bytes:
             self._buffer += data
@@ -75,7 +79,7 @@ class PacketReader:
             header = Header._make(HEADER.unpack_from(source, start + 4))
             body = start + MIN_PACKET
             fd_count = 0
-            if header.type in WITH_FDS:
+            if header.type in self._fd_types:
                 if length < MIN_PACKET + 4:
                     raise FramingError("a packet with file descriptors lacks their count")
                 (fd_count,) = FD_COUNT.unpack_from(source, body)

@@ -191,7 +191,7 @@ class ClientSession:
 
     # ------------------------------------------------------------------- reading
     async def _read_loop(self) -> None:
-        reader = PacketReader()
+        reader = PacketReader(fd_types=(MessageType.CALL_WITH_FDS,))
         reads = 0
         drained = False
         busy_poll_seconds = self.daemon.config.busy_poll_us / 1e6
@@ -279,8 +279,10 @@ class ClientSession:
 
     async def _handle(self, packet: Packet) -> None:
         header = packet.header
-        if header.prog == keepalive.PROGRAM:
-            if header.proc == keepalive.PING and header.type == MessageType.MESSAGE:
+        if header.prog == keepalive.PROGRAM and header.vers == keepalive.VERSION and header.type == MessageType.MESSAGE:
+            # libvirt's keepalive filter takes only these; a CALL to the keepalive program is
+            # answered "Cannot find program" below, as libvirtd answers it
+            if header.proc == keepalive.PING:
                 await self.send(keepalive.PONG_PACKET)
             return
         message_type = header.type
