@@ -462,7 +462,7 @@ class DomainProcedures(TestProcedures):
             args.flags, api.VIR_DOMAIN_START_VALIDATE, "testDomainCreateXML", args.xml_desc, "domain.rng", "domain"
         )
         domain = parse_domain_xml(args.xml_desc, self.state)
-        existing = self.state.domains.get(domain.name)
+        existing = self._existing_for(domain)
         if existing is not None:
             if existing.active:
                 detail = f"domain '{domain.name}' is already active"
@@ -488,25 +488,31 @@ class DomainProcedures(TestProcedures):
         self._check_active(domain)
         return StreamReply(remote.remote_domain_screenshot_ret("image/png"), screenshot_source())
 
+    def _existing_for(self, parsed: Domain) -> Domain | None:
+        """The domain a new definition replaces (same UUID and name), or None for a new one;
+        a clash by UUID or by name alone refused, as virDomainObjListAddLocked refuses it
+        (it looks up the UUID first, then the name)."""
+        existing = self.state.domain_by_uuid(parsed.uuid)
+        if existing is not None and existing.name != parsed.name:
+            detail = f"domain '{existing.name}' is already defined with uuid {existing.uuid_text}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
+        if existing is None:
+            clash = self.state.domains.get(parsed.name)
+            if clash is not None:
+                detail = f"domain '{clash.name}' already exists with uuid {clash.uuid_text}"
+                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
+        return existing
+
     def _define(self, xml: str) -> tuple[Domain, bool]:
         """Add or update a persistent domain from XML; True when it was new."""
         parsed = parse_domain_xml(xml, self.state)
-        # virDomainObjListAddLocked: looked up by UUID first, then by name
-        existing = self.state.domain_by_uuid(parsed.uuid)
+        existing = self._existing_for(parsed)
         if existing is not None:
-            if existing.name != parsed.name:
-                detail = f"domain '{existing.name}' is already defined with uuid {existing.uuid_text}"
-                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
             if existing.active:  # a new definition leaves the running domain as it is
                 existing.next, existing.persistent = parsed, True
                 return existing, False
             parsed.id, parsed.state, parsed.reason = existing.id, existing.state, existing.reason
             parsed.keep_object_state(existing)
-        else:
-            clash = self.state.domains.get(parsed.name)
-            if clash is not None:
-                detail = f"domain '{clash.name}' already exists with uuid {clash.uuid_text}"
-                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
         self.state.add_domain(parsed)
         return parsed, existing is None
 
