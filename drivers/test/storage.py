@@ -345,7 +345,7 @@ class StorageProcedures(TestProcedures):
         if growth > pool.available:
             raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, "Not enough space left in storage pool")
         volume.capacity = capacity
-        del volume.data[capacity:]
+        volume.data.truncate(capacity)
         if args.flags & api.VIR_STORAGE_VOL_RESIZE_ALLOCATE:
             volume.allocation = capacity
             pool.allocation += growth

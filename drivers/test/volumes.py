@@ -21,6 +21,73 @@ FROM_TEST = api.VIR_FROM_TEST
 
 
 STREAM_CHUNK = 256 * 1024  # what libvirt's clients send per STREAM packet
+BLOCK = 64 * 1024  # a volume's data is kept in blocks of this size, only those written
+
+
+class SparseData:
+    """A volume's bytes as a sparse file keeps them: blocks that were written, zeros
+    elsewhere. One byte written at the end of a large volume costs one block, not the
+    volume's size. ``len`` is the end of what was written (the file's size)."""
+
+    __slots__ = ("_blocks", "_end")
+
+    def __init__(self) -> None:
+        self._blocks: dict[int, bytearray] = {}
+        self._end = 0
+
+    def __len__(self) -> int:
+        return self._end
+
+    def write(self, offset: int, chunk: bytes) -> None:
+        position, view = offset, memoryview(chunk)
+        while view:
+            number, start = divmod(position, BLOCK)
+            size = min(BLOCK - start, len(view))
+            block = self._blocks.get(number)
+            if block is None:
+                block = self._blocks[number] = bytearray(BLOCK)
+            block[start : start + size] = view[:size]
+            view, position = view[size:], position + size
+        self._end = max(self._end, offset + len(chunk))
+
+    def zero(self, offset: int, length: int) -> None:
+        end = min(offset + length, self._end)
+        position = offset
+        while position < end:
+            number, start = divmod(position, BLOCK)
+            size = min(BLOCK - start, end - position)
+            if size == BLOCK:
+                self._blocks.pop(number, None)
+            elif number in self._blocks:
+                self._blocks[number][start : start + size] = bytes(size)
+            position += size
+
+    def truncate(self, end: int) -> None:
+        if end >= self._end:
+            return
+        self.zero(end, self._end - end)
+        self._blocks = {number: block for number, block in self._blocks.items() if number * BLOCK < end}
+        self._end = end
+
+    def clear(self) -> None:
+        self._blocks.clear()
+        self._end = 0
+
+    def is_hole(self, offset: int) -> bool:
+        return offset // BLOCK not in self._blocks
+
+    def read(self, offset: int, size: int) -> bytes:
+        """Up to size bytes from offset (not past the end), zeros where nothing was written."""
+        size = max(0, min(size, self._end - offset))
+        pieces = []
+        position, end = offset, offset + size
+        while position < end:
+            number, start = divmod(position, BLOCK)
+            length = min(BLOCK - start, end - position)
+            block = self._blocks.get(number)
+            pieces.append(bytes(length) if block is None else block[start : start + length])
+            position += length
+        return b"".join(pieces)
 
 
 @dataclass
@@ -30,7 +97,7 @@ class Volume:
     capacity: int  # bytes
     allocation: int
     # the bytes written so far; everything after them, up to the capacity, reads as zeros
-    data: bytearray = field(default_factory=bytearray)
+    data: SparseData = field(default_factory=SparseData)
 
     @property
     def key(self) -> str:
@@ -42,16 +109,11 @@ class Volume:
                          f"data past the volume's capacity of {self.capacity} bytes")  # fmt: skip
 
     def write(self, offset: int, chunk: bytes) -> None:
-        end = offset + len(chunk)
-        self.check_end(end)
-        if end > len(self.data):
-            self.data.extend(bytes(end - len(self.data)))
-        self.data[offset:end] = chunk
+        self.check_end(offset + len(chunk))
+        self.data.write(offset, chunk)
 
     def zero(self, offset: int, length: int) -> None:
-        end = min(offset + length, len(self.data))
-        if offset < end:
-            self.data[offset:end] = bytes(end - offset)
+        self.data.zero(offset, length)
 
 
 class VolumeUpload:
@@ -88,8 +150,15 @@ async def volume_download(volume: Volume, offset: int, length: int, sparse: bool
     """The volume's bytes from offset; with sparse, the unwritten tail as a hole (an int)."""
     end = min(offset + length, volume.capacity) if length else volume.capacity
     position = offset
-    while position < min(end, len(volume.data)):
-        chunk = bytes(volume.data[position : min(position + STREAM_CHUNK, end, len(volume.data))])
+    written_end = min(end, len(volume.data))
+    while position < written_end:
+        if sparse and volume.data.is_hole(position):  # a run of blocks never written
+            start = position
+            while position < written_end and volume.data.is_hole(position):
+                position = min((position // BLOCK + 1) * BLOCK, written_end)
+            yield position - start
+            continue
+        chunk = volume.data.read(position, min(STREAM_CHUNK, written_end - position))
         position += len(chunk)
         yield chunk
     if position < end and sparse:

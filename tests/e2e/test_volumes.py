@@ -131,3 +131,31 @@ print(received == b"libvirt-python" * 10)
     result = python_libvirt(script, shared_daemon.uri())
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def _resident_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_one_byte_at_the_end_of_a_large_volume_costs_one_block(shared_daemon: DaemonProcess, tmp_path: Path) -> None:
+    """Volume data is kept sparse: writing the last byte of 256 MiB does not allocate 256 MiB,
+    and the holes before it are sent as holes."""
+    (tmp_path / "one").write_bytes(b"Z")
+    before = _resident_kib(shared_daemon.process.pid)
+    session(
+        shared_daemon,
+        "vol-create-as default-pool tail.img 256M",
+        f"vol-upload tail.img {tmp_path / 'one'} --pool default-pool --offset {(256 << 20) - 1} --length 1",
+        f"vol-download tail.img {tmp_path / 'out'} --pool default-pool --sparse",
+        "vol-delete tail.img --pool default-pool",
+    )
+    assert _resident_kib(shared_daemon.process.pid) - before < 32 << 10  # far below 256 MiB
+    out = tmp_path / "out"
+    assert out.stat().st_size == 256 << 20
+    with out.open("rb") as data:
+        data.seek((256 << 20) - 2)
+        assert data.read() == b"\0Z"
+    assert out.stat().st_blocks * 512 < 4 << 20
