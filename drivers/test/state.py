@@ -125,7 +125,6 @@ class Domain:
     metadata: dict[str, str] = field(default_factory=dict)
     managed_save: bool = False
     messages: list[str] = field(default_factory=list)  # tainting and deprecation, for dominfo
-    scheduler_weight: int = 50
     blkio_weight: int = 0
     # IOThreads' polling settings, whichever definition they were added to (priv->iothreads)
     iothread_polling: list[IOThreadPolling] = field(default_factory=list)
@@ -266,5 +265,9 @@ class TestState:
         self._by_uuid[domain.uuid] = domain
 
     def remove_domain(self, domain: Domain) -> None:
+        """The domain object gone, and with it its snapshots and checkpoints (a domain
+        defined later with the same UUID starts without any, as in libvirt)."""
         self.domains.pop(domain.name, None)
         self._by_uuid.pop(domain.uuid, None)
+        self.snapshots.pop(domain.uuid, None)
+        self.checkpoints.pop(domain.uuid, None)
