@@ -20,11 +20,14 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from .definition_tuning import iothreads
+from .domain_definition import format_element
 from .formats import domain_xml
+from .nodedevs import TestNodeDevice, parse_new_device
 from .parse import check_root, parse_domain_xml, parse_network_xml, parse_pool_xml, parse_xml, test_extensions
 from .snapshot_definition import parse_snapshot
 from .snapshots import SnapshotTree
-from .state import Domain, Interface, IOThreadPolling, TestState
+from .state import Domain, Interface, IOThreadPolling, Pool, TestState
+from .volumes import parse_volume_xml
 
 
 def domain_snapshots(
@@ -56,13 +59,53 @@ def domain_snapshots(
     return tree
 
 
-def _element_text(element: etree._Element, base: Path, allowed: AllowedFolders) -> str:
-    """The XML of a child element, or of the file it names with file= (relative to the node file)."""
+def _element_of(element: etree._Element, base: Path, allowed: AllowedFolders) -> etree._Element:
+    """A child element, or the root of the file it names with file= (relative to the node
+    file), as testParseXMLDocFromFile gives it."""
     reference = element.get("file")
     if reference is None:
-        return etree.tostring(element, encoding="unicode")
-    path = base / reference  # an absolute reference replaces the base
-    return etree.tostring(parse_node_file(path, element.tag, allowed), encoding="unicode")
+        return element
+    return parse_node_file(base / reference, element.tag, allowed)  # an absolute reference replaces the base
+
+
+def _element_text(element: etree._Element, base: Path, allowed: AllowedFolders) -> str:
+    """The XML of a child element, or of the file it names with file=."""
+    return etree.tostring(_element_of(element, base, allowed), encoding="unicode")
+
+
+def _pool_volumes(pool: Pool, pool_element: etree._Element, base: Path, allowed: AllowedFolders) -> None:
+    """testOpenVolumesForPool: each <volume> of a pool, its path under the pool's target
+    unless it names one; the pool's allocation grows by each volume's."""
+    for element in pool_element.findall("volume"):
+        volume_element = _element_of(element, base, allowed)
+        volume = parse_volume_xml(etree.tostring(volume_element, encoding="unicode"), pool.path)
+        path = (volume_element.findtext("target/path") or "").strip()
+        if path:
+            volume.path = path
+        pool.volumes[volume.name] = volume
+        pool.allocation += volume.allocation
+        pool.available = pool.capacity - pool.allocation
+
+
+def _node_device(element: etree._Element) -> TestNodeDevice:
+    """testParseNodedevs: a <device> as virNodeDeviceDefParseXML reads an existing one."""
+    text = etree.tostring(element, encoding="unicode")
+    parse_new_device(text, False)  # libvirt's checks of the capabilities
+    name = (element.findtext("name") or "").strip()
+    if not name:
+        raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_NODEDEV)
+    parent = (element.findtext("parent") or "").strip() or None
+    caps = tuple(capability.get("type", "") for capability in element.findall("capability"))
+    # libvirt's parser does not read a removable medium's block size and count (its
+    # formatter would write them): they are not written back
+    for removable in element.findall("capability/capability[@type='removable']"):
+        for lost in removable.findall("logical_block_size") + removable.findall("num_blocks"):
+            removable.remove(lost)
+    for child in element.iter():  # otherwise written back as given, indented as libvirt indents
+        if len(child):
+            child.text = None
+        child.tail = None
+    return TestNodeDevice(name, parent, caps, "\n".join(format_element(element, 0)) + "\n")
 
 
 class AllowedFolders:
@@ -194,8 +237,13 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
         network = parse_network_xml(_element_text(element, base, allowed))
         state.networks[network.name] = network
     for element in root.findall("pool"):
-        pool = parse_pool_xml(_element_text(element, base, allowed))
+        pool_element = _element_of(element, base, allowed)
+        pool = parse_pool_xml(etree.tostring(pool_element, encoding="unicode"))
         state.pools[pool.name] = pool
+        _pool_volumes(pool, pool_element, base, allowed)
+    for element in root.findall("device"):
+        device = _node_device(_element_of(element, base, allowed))
+        state.node_devices[device.name] = device
     for element in root.findall("interface"):
         interface_root = etree.fromstring(_element_text(element, base, allowed).encode())
         name = interface_root.get("name")
