@@ -35,7 +35,12 @@ KINDS: dict[str, tuple[str, ...]] = {
     "domains": ("qemuxml2argvdata", "genericxml2xmlindata", "domainschemadata"),
     "snapshots": ("qemudomainsnapshotxml2xmlin",),
     "checkpoints": ("qemudomaincheckpointxml2xmlin",),
+    "pools": ("storagepoolxml2xmlin",),
+    "volumes": ("storagevolxml2xmlin",),
 }
+# libvirt's storagevolxml2xmltest pairs each volume document with a pool document
+VOLUME_POOLS = {"vol-partition": "pool-disk", "vol-logical": "pool-logical", "vol-logical-backing": "pool-logical",
+                "vol-gluster-dir": "pool-gluster", "vol-gluster-dir-neg-uid": "pool-gluster"}  # fmt: skip
 ALL_KINDS = [*KINDS, *objects.KINDS]
 
 # ---------------------------------------------------------------- collecting (libvirt-python side)
@@ -100,7 +105,49 @@ def _checkpoint(conn: Any, xml: str) -> list[str]:
     return out
 
 
+def _pool(conn: Any, xml: str) -> list[str]:
+    import libvirt
+
+    guard = objects._guard
+    try:
+        pool = conn.storagePoolDefineXML(xml)
+    except libvirt.libvirtError as exc:
+        return [objects._error(exc)]
+    out = [guard(lambda: pool.XMLDesc(0)), guard(lambda: pool.XMLDesc(libvirt.VIR_STORAGE_XML_INACTIVE))]
+    started = guard(pool.create)
+    out.append(f"create {started}")
+    if started == 0:
+        out.append(guard(lambda: pool.XMLDesc(0)))
+        out.append(f"info {guard(pool.info)}")
+        out.append(f"destroy {guard(pool.destroy)}")
+    out.append(f"undefine {guard(pool.undefine)}")
+    return out
+
+
+def _volume(conn: Any, xml: str) -> list[str]:
+    """Created in its pool (libvirt's pairing, a dir pool otherwise), read back, deleted."""
+    import libvirt
+
+    guard = objects._guard
+    tests = Path(os.environ["LIBVIRT_TESTS"])
+    name = os.environ["XMLCORPUS_DOCUMENT"]
+    pool_xml = (tests / "storagepoolxml2xmlin" / f"{VOLUME_POOLS.get(name, 'pool-dir')}.xml").read_text()
+    pool = conn.storagePoolCreateXML(pool_xml)
+    try:
+        try:
+            volume = pool.createXML(xml)
+        except libvirt.libvirtError as exc:
+            return [objects._error(exc)]
+        out = [guard(lambda: volume.XMLDesc(0)), f"info {guard(volume.info)}", f"key {guard(volume.key)}"]
+        out.append(f"delete {guard(volume.delete)}")
+        return out
+    finally:
+        pool.destroy()
+
+
 COLLECTORS: dict[str, Callable[[Any, str], list[str]]] = {
+    "pools": _pool,
+    "volumes": _volume,
     "domains": _domain,
     "snapshots": _snapshot,
     "checkpoints": _checkpoint,
@@ -116,6 +163,7 @@ def collect(uri: str, kind: str, paths: list[str]) -> dict[str, list[str]]:
     try:
         for path in paths:
             xml = Path(path).read_text(errors="surrogateescape")
+            os.environ["XMLCORPUS_DOCUMENT"] = Path(path).stem
             try:
                 results[objects.label(Path(path))] = COLLECTORS[kind](conn, xml)
             except libvirt.libvirtError as exc:  # a step outside the collector's guards
@@ -164,7 +212,10 @@ def gather(socket_path: Path, kind: str, paths: list[Path]) -> dict[str, list[st
     for start in range(0, len(paths), 400):  # command lines stay short
         batch = [str(path) for path in paths[start : start + 400]]
         command = [objects.LIBVIRT_PYTHON, "-m", "interop.xmlcorpus", "collect", uri, kind, *batch]
-        result = subprocess.run(command, capture_output=True, text=True, cwd=objects.REPOSITORY, timeout=1200)
+        environment = dict(os.environ, LIBVIRT_TESTS=str(paths[0].parent.parent))
+        result = subprocess.run(
+            command, capture_output=True, text=True, cwd=objects.REPOSITORY, timeout=1200, env=environment
+        )
         if result.returncode != 0:
             raise RuntimeError(f"collecting {kind} failed: {result.stderr[-2000:]}")
         results.update(json.loads(result.stdout))
