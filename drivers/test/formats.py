@@ -212,23 +212,25 @@ def network_definition_xml(definition: NetworkDefinition) -> str:
 
 
 def pool_xml(pool: Pool) -> str:
+    definition = pool.definition
     lines = [
-        "<pool type='dir'>",
+        f"<pool type='{definition.type if definition is not None else 'dir'}'>",
         f"  <name>{escape_text(pool.name)}</name>",
         f"  <uuid>{uuid.UUID(bytes=pool.uuid)}</uuid>",
         f"  <capacity unit='bytes'>{pool.capacity}</capacity>",
         f"  <allocation unit='bytes'>{pool.allocation}</allocation>",
         f"  <available unit='bytes'>{pool.available}</available>",
-        "  <source>",
-        "  </source>",
-        "  <target>",
-        f"    <path>{escape_text(pool.path)}</path>",
     ]
-    if pool.permissions is not None:
-        mode, owner, group = pool.permissions
-        lines += ["    <permissions>", f"      <mode>{mode}</mode>", f"      <owner>{owner}</owner>",
-                  f"      <group>{group}</group>", "    </permissions>"]  # fmt: skip
-    lines += ["  </target>", "</pool>"]
+    if definition is not None:
+        lines += definition.lines()
+    else:
+        lines += ["  <source>", "  </source>", "  <target>", f"    <path>{escape_text(pool.path)}</path>"]
+        if pool.permissions is not None:
+            mode, owner, group = pool.permissions
+            lines += ["    <permissions>", f"      <mode>{mode}</mode>", f"      <owner>{owner}</owner>",
+                      f"      <group>{group}</group>", "    </permissions>"]  # fmt: skip
+        lines.append("  </target>")
+    lines.append("</pool>")
     return "\n".join(lines) + "\n"
 
 

@@ -79,15 +79,26 @@ class NodeDeviceProcedures(TestProcedures):
         if new.fc_wwns is None:
             raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NODEDEV, "Device is not a fibre channel HBA")
         self._vport_parent(new)
-        # testNodeDeviceMockCreateVport: a copy of scsi_host11 with the WWNs asked for
+        device = self._mock_create_vport(*new.fc_wwns)
+        return remote.remote_node_device_create_xml_ret(remote.remote_nonnull_node_device(device.name))
+
+    def _mock_create_vport(self, wwnn: str, wwpn: str) -> TestNodeDevice:
+        """testNodeDeviceMockCreateVport: a copy of scsi_host11 with the WWNs asked for (also
+        what a transient fc_host storage pool makes)."""
         template = self.state.node_devices.get(VHBA_TEMPLATE)
         if template is None:
             raise _unknown_failure()
-        wwnn, wwpn = new.fc_wwns
         device = vhba(VHBA_NAME, template.parent, template.host, template.unique_id, wwnn, wwpn, template.fabric_wwn)
         self.state.node_devices[device.name] = device
         self._emit_node_device(device.name, api.VIR_NODE_DEVICE_EVENT_CREATED)
-        return remote.remote_node_device_create_xml_ret(remote.remote_nonnull_node_device(device.name))
+        return device
+
+    def _mock_destroy_vport(self) -> None:
+        """testDestroyVport: whatever the WWNs, the vHBA the mock made (scsi_host12) goes."""
+        if VHBA_NAME not in self.state.node_devices:
+            raise report(api.VIR_ERR_NO_NODE_DEVICE, FROM_TEST, f"no node device with matching name '{VHBA_NAME}'")
+        del self.state.node_devices[VHBA_NAME]
+        self._emit_node_device(VHBA_NAME, api.VIR_NODE_DEVICE_EVENT_DELETED)
 
     def _vport_parent(self, new: NewDevice) -> TestNodeDevice:
         """virNodeDeviceObjListGetParentHost: the vport capable SCSI host to make the vHBA on."""

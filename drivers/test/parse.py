@@ -16,6 +16,7 @@ from virtrio.rpc.errors import check_flags, report
 
 from .domain_definition import _words, canonical_definition, kibibytes, validate_definition, xml_error
 from .network_definition import parse_definition
+from .pool_definition import parse_pool_definition
 from .state import Domain, Network, Pool, TestState
 
 
@@ -292,17 +293,15 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
 
 
 def parse_pool_xml(text: str) -> Pool:
+    """virStoragePoolDefParse, then the test driver's figures for a new pool (100 GiB free)."""
     root = parse_document(text, "pool")
-    name = root.findtext("name")
-    if not name:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "missing pool source name element")
-    pool_uuid = uuid_of(root, api.VIR_FROM_STORAGE)
-    path = root.findtext("target/path") or f"/{name}"
-    capacity = 107374182400  # the test driver's pools are all 100 GiB
-    permissions = root.find("target/permissions")
-    pool = Pool(name, pool_uuid, path, capacity=capacity, allocation=0, available=capacity)
-    if permissions is not None:
-        pool.permissions = tuple(permissions.findtext(tag) or "" for tag in ("mode", "owner", "group"))
+    uuid_text = root.findtext("uuid")
+    pool_uuid = (parse_uuid(uuid_text) if uuid_text else None) or random_uuid()
+    definition = parse_pool_definition(root, pool_uuid)
+    capacity = 107374182400
+    pool = Pool(definition.name, pool_uuid, definition.target_path or "", capacity=capacity, allocation=0,
+                available=capacity)  # fmt: skip
+    pool.definition = definition
     return pool
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -215,6 +215,7 @@ class Pool:
     persistent: bool = True
     volumes: dict = field(default_factory=dict)  # name -> volumes.Volume
     permissions: tuple[str, str, str] | None = None  # mode, owner, group of the target folder
+    definition: Any = None  # pool_definition.PoolDefinition; None: a plain dir pool at path
 
 
 @dataclass

@@ -43,6 +43,14 @@ NETFS_SOURCES = """<sources>
 """
 
 
+# VIR_CONNECT_LIST_STORAGE_POOLS_<TYPE> by pool type
+POOL_TYPE_FLAGS = {
+    name: getattr(api, "VIR_CONNECT_LIST_STORAGE_POOLS_" + name.upper().replace("-", "_"))
+    for name in ("dir", "fs", "netfs", "logical", "disk", "iscsi", "iscsi-direct", "scsi", "mpath", "rbd",
+                 "sheepdog", "gluster", "zfs", "vstorage")
+}  # fmt: skip
+
+
 class StorageProcedures(TestProcedures):
     # -------------------------------------------------------------------- pools
     def connect_list_all_storage_pools(self, args: remote.remote_connect_list_all_storage_pools_args):
@@ -54,7 +62,7 @@ class StorageProcedures(TestProcedures):
                          api.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE, api.VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT,
                          api.VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT, api.VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART,
                          api.VIR_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART, p)
-            and (not type_flags or type_flags & api.VIR_CONNECT_LIST_STORAGE_POOLS_DIR)
+            and (not type_flags or type_flags & POOL_TYPE_FLAGS[p.definition.type if p.definition else "dir"])
         ]  # fmt: skip
         refs = [remote.remote_nonnull_storage_pool(p.name, p.uuid) for p in pools] if args.need_results else []
         return remote.remote_connect_list_all_storage_pools_ret(refs, len(pools))
@@ -212,12 +220,22 @@ class StorageProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testStoragePoolCreateXML")
         pool = self._new_pool(args.xml)
         pool.persistent = False
+        adapter = pool.definition.adapter if pool.definition is not None else None
+        if adapter is not None and adapter["type"] == "fc_host":
+            try:
+                self._mock_create_vport(adapter["wwnn"], adapter["wwpn"])  # type: ignore[attr-defined]
+            except Exception:
+                del self.state.pools[pool.name]
+                raise
         self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_STARTED)
         return remote.remote_storage_pool_create_xml_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
     def storage_pool_destroy(self, args: remote.remote_storage_pool_destroy_args) -> None:
         pool = self._active_pool(args.pool)
-        pool.active = False
+        pool.active = False  # first: a failure below leaves the pool stopped, as in libvirt
+        adapter = pool.definition.adapter if pool.definition is not None else None
+        if adapter is not None and adapter["type"] == "fc_host":
+            self._mock_destroy_vport()  # type: ignore[attr-defined]
         self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_STOPPED)
         if not pool.persistent:
             del self.state.pools[pool.name]
