@@ -78,7 +78,7 @@ def _pool_volumes(pool: Pool, pool_element: etree._Element, base: Path, allowed:
     unless it names one; the pool's allocation grows by each volume's."""
     for element in pool_element.findall("volume"):
         volume_element = _element_of(element, base, allowed)
-        volume = parse_volume_xml(etree.tostring(volume_element, encoding="unicode"), pool.path)
+        volume = parse_volume_xml(etree.tostring(volume_element, encoding="unicode"), pool)
         path = (volume_element.findtext("target/path") or "").strip()
         if path:
             volume.path = path

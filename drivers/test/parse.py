@@ -299,7 +299,8 @@ def parse_pool_xml(text: str) -> Pool:
     pool_uuid = (parse_uuid(uuid_text) if uuid_text else None) or random_uuid()
     definition = parse_pool_definition(root, pool_uuid)
     capacity = 107374182400
-    pool = Pool(definition.name, pool_uuid, definition.target_path or "", capacity=capacity, allocation=0,
+    # a pool with no target (rbd, gluster...): its volumes' paths start with C's "(null)", as in libvirt
+    pool = Pool(definition.name, pool_uuid, definition.target_path or "(null)", capacity=capacity, allocation=0,
                 available=capacity)  # fmt: skip
     pool.definition = definition
     return pool

@@ -51,6 +51,16 @@ POOL_TYPE_FLAGS = {
 }  # fmt: skip
 
 
+def _volume_type_for(pool: Pool) -> int:
+    """testStorageVolumeTypeForPool: what volume info says, by pool type (not the XML's type)."""
+    pool_type = pool.definition.type if pool.definition is not None else "dir"
+    if pool_type in ("dir", "fs", "netfs", "vstorage"):
+        return api.VIR_STORAGE_VOL_FILE
+    if pool_type in ("sheepdog", "iscsi-direct", "gluster", "rbd"):
+        return api.VIR_STORAGE_VOL_NETWORK
+    return api.VIR_STORAGE_VOL_BLOCK
+
+
 class StorageProcedures(TestProcedures):
     # -------------------------------------------------------------------- pools
     def connect_list_all_storage_pools(self, args: remote.remote_connect_list_all_storage_pools_args):
@@ -272,7 +282,7 @@ class StorageProcedures(TestProcedures):
             "volume",
         )
         pool = self._active_pool(args.pool)
-        volume = volumes_module.parse_volume_xml(args.xml, pool.path)
+        volume = volumes_module.parse_volume_xml(args.xml, pool)
         return remote.remote_storage_vol_create_xml_ret(self._add_volume(pool, volume))
 
     def storage_vol_create_xml_from(self, args: remote.remote_storage_vol_create_xml_from_args):
@@ -286,7 +296,7 @@ class StorageProcedures(TestProcedures):
         )
         pool = self._active_pool(args.pool)
         _, source = self._volume(args.clonevol)
-        volume = volumes_module.parse_volume_xml(args.xml, pool.path)
+        volume = volumes_module.parse_volume_xml(args.xml, pool)
         volume.allocation = source.allocation
         return remote.remote_storage_vol_create_xml_from_ret(self._add_volume(pool, volume))
 
@@ -316,14 +326,13 @@ class StorageProcedures(TestProcedures):
         return remote.remote_storage_pool_lookup_by_volume_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
     def storage_vol_get_info(self, args: remote.remote_storage_vol_get_info_args):
-        _, volume = self._volume(args.vol)
-        return remote.remote_storage_vol_get_info_ret(api.VIR_STORAGE_VOL_FILE, volume.capacity, volume.allocation)
+        pool, volume = self._volume(args.vol)
+        return remote.remote_storage_vol_get_info_ret(_volume_type_for(pool), volume.capacity, volume.allocation)
 
     def storage_vol_get_info_flags(self, args: remote.remote_storage_vol_get_info_flags_args):
         check_flags(args.flags, api.VIR_STORAGE_VOL_GET_PHYSICAL, FROM_TEST, "testStorageVolGetInfoFlags")
-        _, volume = self._volume(args.vol)
-        return remote.remote_storage_vol_get_info_flags_ret(api.VIR_STORAGE_VOL_FILE, volume.capacity,
-                                                            volume.allocation)  # fmt: skip
+        pool, volume = self._volume(args.vol)
+        return remote.remote_storage_vol_get_info_flags_ret(_volume_type_for(pool), volume.capacity, volume.allocation)
 
     def storage_vol_get_xml_desc(self, args: remote.remote_storage_vol_get_xml_desc_args):
         check_flags(args.flags, 0, FROM_TEST, "testStorageVolGetXMLDesc")

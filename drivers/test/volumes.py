@@ -15,7 +15,10 @@ from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
 from .domain_definition import MEMORY_UNITS as UNITS
+from .domain_definition import format_element
 from .parse import parse_document
+from .pool_definition import Permissions, parse_permissions
+from .state import Pool
 
 FROM_TEST = api.VIR_FROM_TEST
 
@@ -98,6 +101,15 @@ class Volume:
     allocation: int
     # the bytes written so far; everything after them, up to the capacity, reads as zeros
     data: SparseData = field(default_factory=SparseData)
+    # the rest of the definition, as virStorageVolDefParseXML keeps it
+    type: str = "file"
+    format: str | None = "raw"  # None: the pool type's volumes have no format
+    permissions: Permissions = field(default_factory=Permissions)
+    backing: tuple[str, str | None, Permissions] | None = None  # path, format, permissions
+    compat: str | None = None
+    cluster_size: int = 0
+    features: tuple[str, ...] | None = None
+    encryption: list[str] = field(default_factory=list)  # its lines, as written
 
     @property
     def key(self) -> str:
@@ -171,23 +183,39 @@ async def volume_download(volume: Volume, offset: int, length: int, sparse: bool
 
 
 def volume_xml(volume: Volume) -> str:
-    return (
-        "\n".join(
-            [
-                "<volume type='file'>",
-                f"  <name>{escape_text(volume.name)}</name>",
-                f"  <key>{escape_text(volume.key)}</key>",
-                f"  <capacity unit='bytes'>{volume.capacity}</capacity>",
-                f"  <allocation unit='bytes'>{volume.allocation}</allocation>",
-                "  <target>",
-                f"    <path>{escape_text(volume.path)}</path>",
-                "    <format type='raw'/>",
-                "  </target>",
-                "</volume>",
-            ]
-        )
-        + "\n"
-    )
+    """virStorageVolDefFormat."""
+    lines = [
+        f"<volume type='{volume.type}'>",
+        f"  <name>{escape_text(volume.name)}</name>",
+        f"  <key>{escape_text(volume.key)}</key>",
+        f"  <capacity unit='bytes'>{volume.capacity}</capacity>",
+        f"  <allocation unit='bytes'>{volume.allocation}</allocation>",
+        "  <target>",
+        f"    <path>{escape_text(volume.path)}</path>",
+    ]
+    if volume.format is not None:
+        lines.append(f"    <format type='{volume.format}'/>")
+    lines += volume.permissions.lines("    ")
+    lines += ["    " + line for line in volume.encryption]
+    if volume.compat is not None:
+        lines.append(f"    <compat>{escape_text(volume.compat)}</compat>")
+    if volume.cluster_size:
+        lines.append(f"    <clusterSize unit='B'>{volume.cluster_size}</clusterSize>")
+    if volume.features is not None:
+        if not volume.features:
+            lines.append("    <features/>")
+        else:
+            lines += ["    <features>", *(f"      <{name}/>" for name in volume.features), "    </features>"]
+    lines.append("  </target>")
+    if volume.backing is not None:
+        path, backing_format, permissions = volume.backing
+        lines += ["  <backingStore>", f"    <path>{escape_text(path)}</path>"]
+        if backing_format is not None:
+            lines.append(f"    <format type='{backing_format}'/>")
+        lines += permissions.lines("    ")
+        lines.append("  </backingStore>")
+    lines.append("</volume>")
+    return "\n".join(lines) + "\n"
 
 
 def _bytes(element: etree._Element | None, default: int | None) -> int | None:
@@ -202,16 +230,80 @@ def _bytes(element: etree._Element | None, default: int | None) -> int | None:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "malformed capacity element") from None
 
 
-def parse_volume_xml(text: str, pool_path: str) -> Volume:
+VOLUME_TYPES = ("file", "block", "dir", "network", "netdir", "ploop")
+FILE_FORMATS = ("raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow",
+                "qcow2", "qed", "vmdk")  # fmt: skip
+DISK_FORMATS = ("none", "linux", "fat16", "fat32", "linux-swap", "linux-lvm", "linux-raid", "extended")
+# The volume formats of each pool type (virStorageVolOptions), the default first; none listed: no <format>.
+POOL_VOLUME_FORMATS = {
+    **dict.fromkeys(("dir", "fs", "netfs", "rbd", "gluster", "vstorage"), FILE_FORMATS),
+    "disk": DISK_FORMATS,
+}
+FEATURES = ("lazy_refcounts", "extended_l2")
+
+
+def _volume_format(element: etree._Element | None, formats: tuple[str, ...] | None) -> str | None:
+    if formats is None:
+        return None
+    name = element.get("type") if element is not None else None
+    if name is None:
+        return formats[0]
+    if name not in formats:
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_STORAGE, f"unknown volume format type {name}")
+    return name
+
+
+def parse_volume_xml(text: str, pool: Pool) -> Volume:
+    """virStorageVolDefParseXML for a volume of the pool (whose type decides the formats);
+    its path and key are the test driver's: under the pool's target."""
     root = parse_document(text, "volume")
-    name = root.findtext("name")
+    name = root.xpath("string(./name)") or None
     if not name:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "missing volume name element")
+    volume_type = root.get("type") or "file"
+    if volume_type not in VOLUME_TYPES:
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_STORAGE, f"unknown volume type '{volume_type}'")
+    pool_type = pool.definition.type if pool.definition is not None else "dir"
+    formats = POOL_VOLUME_FORMATS.get(pool_type)
+    backing = None
+    backing_path = root.xpath("string(./backingStore/path)") or None
+    if backing_path is not None:
+        backing_format = _volume_format(root.find("backingStore/format"), formats)
+        backing = (backing_path, backing_format, parse_permissions(root.find("backingStore/permissions")))
     capacity = _bytes(root.find("capacity"), None)
     if capacity is None:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "missing capacity element")
     allocation = _bytes(root.find("allocation"), capacity)
-    return Volume(name, f"{pool_path}/{name}", capacity, allocation)
+    volume = Volume(name, f"{pool.path}/{name}", capacity, allocation, type=volume_type)
+    volume.format = _volume_format(root.find("target/format"), formats)
+    volume.permissions = parse_permissions(root.find("target/permissions"))
+    volume.backing = backing
+    encryption = root.find("target/encryption")
+    if encryption is not None:
+        volume.encryption = _encryption_lines(encryption)
+    volume.compat = root.xpath("string(./target/compat)") or None
+    cluster = root.find("target/clusterSize")
+    if cluster is not None:
+        volume.cluster_size = _bytes(cluster, 0) or 0
+    if root.find("target/features") is not None:
+        if volume.compat is None:
+            volume.compat = "1.1"
+        names = [child.tag for child in root.find("target/features") if isinstance(child.tag, str)]
+        unknown = next((feature for feature in names if feature not in FEATURES), None)
+        if unknown is not None:
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_STORAGE, f"unsupported feature {unknown}")
+        volume.features = tuple(feature for feature in FEATURES if feature in names)
+    return volume
+
+
+def _encryption_lines(encryption: etree._Element) -> list[str]:
+    """<encryption> written back as given (its secrets and cipher settings), indented."""
+    copy = etree.fromstring(etree.tostring(encryption))
+    for child in copy.iter():
+        if len(child):
+            child.text = None
+        child.tail = None
+    return format_element(copy, 0)
 
 
 def volume_ref(pool_name: str, volume: Volume) -> remote.remote_nonnull_storage_vol:
