@@ -263,7 +263,7 @@ class StorageProcedures(TestProcedures):
 
     def _add_volume(self, pool: Pool, volume: volumes_module.Volume) -> remote.remote_nonnull_storage_vol:
         if volume.name in pool.volumes:
-            raise report(api.VIR_ERR_OPERATION_FAILED, FROM_TEST, f"storage vol '{volume.name}' already exists")
+            raise report(api.VIR_ERR_OPERATION_FAILED, FROM_TEST, "storage vol already exists")
         if pool.allocation + volume.allocation > pool.capacity:
             detail = f"Not enough free space in pool for volume '{volume.name}'"
             raise report(api.VIR_ERR_INTERNAL_ERROR, FROM_TEST, detail)
@@ -295,9 +295,13 @@ class StorageProcedures(TestProcedures):
             "volume",
         )
         pool = self._active_pool(args.pool)
-        _, source = self._volume(args.clonevol)
         volume = volumes_module.parse_volume_xml(args.xml, pool)
-        volume.allocation = source.allocation
+        if volume.name in pool.volumes:
+            raise report(api.VIR_ERR_OPERATION_FAILED, FROM_TEST, "storage vol already exists")
+        # libvirt's test driver looks the source up by name in the destination pool, whatever
+        # pool the source volume belongs to; the clone keeps its own allocation
+        if args.clonevol.name not in pool.volumes:
+            raise volumes_module.no_volume(f"no storage vol with matching name '{args.clonevol.name}'")
         return remote.remote_storage_vol_create_xml_from_ret(self._add_volume(pool, volume))
 
     def storage_vol_lookup_by_name(self, args: remote.remote_storage_vol_lookup_by_name_args):
