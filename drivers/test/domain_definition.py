@@ -83,12 +83,21 @@ ATTRIBUTE_ORDER = {
     "driver": _words("""name type cache error_policy rerror_policy io ioeventfd event_idx copy_on_read discard
 iothread detect_zeroes queues queue_size"""),
     "target": ["dev", "bus", "tray", "removable", "rotation_rate", "type", "port"],
-    "graphics": ["type", "port", "autoport", "websocket", "listen", "keymap", "sharePolicy", "passwd"],
+    "graphics": ["type", "socket", "port", "tlsPort", "autoport", "websocket", "listen", "keymap", "defaultMode",
+                 "sharePolicy", "passwd", "passwdValidTo", "connected"],
     "controller": ["type", "index", "model", "ports", "vectors", "maxGrantFrames"],
     "model": ["type", "ram", "vram", "vram64", "vgamem", "heads", "primary"],
     "vcpu": ["placement", "cpuset", "current"],
     "cpu": ["mode", "match", "check", "migratable"],
     "topology": ["sockets", "dies", "cores", "threads"],
+}
+
+# Attribute orders of elements by (parent, element), where libvirt's formatter writes a
+# fixed order whatever the input's; applied over the whole definition.
+CONTEXT_ATTRIBUTE_ORDER = {
+    ("cpu", "feature"): ["policy", "name"],
+    ("cpu", "maxphysaddr"): ["mode", "bits", "limit"],
+    ("channel", "target"): ["type", "name", "address", "port", "state"],
 }
 
 MEMORY_UNITS = {"b": 1, "bytes": 1, "k": 1024, "kib": 1024, "kb": 1000, "m": 1 << 20, "mib": 1 << 20,
@@ -238,7 +247,19 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
         size = str(kibibytes(element))
         kept["maxMemory"] = make_element("maxMemory", size, slots=element.get("slots", "0"), unit="KiB")
     _canonical_devices(kept["devices"], os_type)
+    for element in kept.values():
+        _order_attributes_everywhere(element)
     return sorted(kept.values(), key=lambda element: TOP_LEVEL_RANK[element.tag])
+
+
+def _order_attributes_everywhere(root: etree._Element) -> None:
+    for element in root.iter():
+        if len(element.attrib) < 2:
+            continue
+        parent = element.getparent()
+        order = CONTEXT_ATTRIBUTE_ORDER.get((parent.tag if parent is not None else "", element.tag))
+        if order is not None:
+            _reorder_attributes(element, order)
 
 
 def copied_definition(definition: list[etree._Element], os_type: str) -> list[etree._Element]:
@@ -560,7 +581,9 @@ def _canonical_graphics(graphics: etree._Element) -> None:
     kind = graphics.get("type")
     listen = graphics.find("listen")
     address = graphics.get("listen") or (listen.get("address") if listen is not None else None)
-    if kind in ("vnc", "spice", "rdp"):
+    if kind == "spice":
+        _canonical_spice(graphics, listen, address)
+    elif kind in ("vnc", "rdp"):
         port = graphics.get("port")
         autoport = graphics.get("autoport") == "yes" or port in (None, "-1")
         if kind == "vnc":
@@ -578,6 +601,37 @@ def _canonical_graphics(graphics: etree._Element) -> None:
             listen.set("address", address)
     _reorder_attributes(graphics, ATTRIBUTE_ORDER["graphics"])
     _reorder(graphics, CHILD_ORDER["graphics"])
+
+
+def _canonical_spice(graphics: etree._Element, listen: etree._Element | None, address: str | None) -> None:
+    """SPICE's ports as virDomainGraphicsDefParseXMLSpice reads them (absent: 0; both -1: the
+    old spelling of autoport; autoport: no ports kept in a definition), and no ports at all
+    without autoport meaning it listens nowhere (virDomainDefPostParseGraphics)."""
+    port, tls_port = graphics.get("port", "0"), graphics.get("tlsPort", "0")
+    autoport = graphics.get("autoport") == "yes" or (port == "-1" and tls_port == "-1")
+    if autoport:
+        port = tls_port = "0"
+    for name, value in (("port", port), ("tlsPort", tls_port)):
+        graphics.attrib.pop(name, None)
+        if value not in ("0", ""):
+            graphics.set(name, value)
+    listen_type = listen.get("type", "address") if listen is not None else "address"
+    if listen_type == "address" and port in ("0", "") and tls_port in ("0", "") and not autoport:
+        graphics.attrib.pop("autoport", None)
+        graphics.attrib.pop("listen", None)
+        if listen is None:
+            listen = _child(graphics, "listen")
+        listen.attrib.clear()
+        listen.set("type", "none")
+        return
+    if listen_type in ("address", "network"):
+        graphics.set("autoport", "yes" if autoport else "no")
+    if listen is None:
+        listen = _child(graphics, "listen", type="address")
+    _default(listen, "type", "address")
+    if address:
+        graphics.set("listen", address)
+        listen.set("address", address)
 
 
 def _canonical_video(video: etree._Element, os_type: str, primary: bool) -> None:
