@@ -88,6 +88,8 @@ iothread detect_zeroes queues queue_size"""),
     "controller": ["type", "index", "model", "ports", "vectors", "maxGrantFrames"],
     "model": ["type", "ram", "vram", "vram64", "vgamem", "heads", "primary"],
     "vcpu": ["placement", "cpuset", "current"],
+    "hostdev": ["mode", "type", "managed", "sgio", "rawio", "model", "display", "ramfb"],
+    "filesystem": ["type", "accessmode", "model", "multidevs", "fmode", "dmode"],
     "cpu": ["mode", "match", "check", "migratable"],
     "topology": ["sockets", "dies", "cores", "threads"],
 }
@@ -327,11 +329,22 @@ def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
 
 def _canonical_cpu(cpu: etree._Element) -> bool:
     """False when nothing of the CPU is left to write (libvirt then writes no <cpu>)."""
-    if cpu.find("model") is not None:
-        _default(cpu, "mode", "custom")
-        _default(cpu, "match", "exact")
-        _default(cpu.find("model"), "fallback", "allow")
-    elif cpu.get("mode", "custom") == "custom":
+    mode = cpu.get("mode", "custom")
+    model = cpu.find("model")
+    if model is not None and mode not in ("custom", "host-model"):
+        cpu.remove(model)  # only custom and host-model CPUs write their model (virCPUDefFormatBuf)
+        model = None
+    if model is not None or mode != "custom":
+        cpu.set("mode", mode)
+        if mode == "custom":
+            _default(cpu, "match", "exact")
+        else:
+            cpu.attrib.pop("match", None)  # a match policy belongs to custom CPUs only
+        if mode not in ("host-passthrough", "maximum"):
+            cpu.attrib.pop("migratable", None)
+        if model is not None and (model.text or "").strip():
+            _default(model, "fallback", "allow")
+    else:
         cpu.attrib.clear()  # a custom CPU without a model: only its topology, cache... count
     topology = cpu.find("topology")
     if topology is not None:
@@ -391,6 +404,14 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         by_kind["video"] = [make_element("video")]
     for position, video in enumerate(by_kind.get("video", [])):
         _canonical_video(video, os_type, primary=position == 0)
+    for hostdev in by_kind.get("hostdev", []):
+        if hostdev.get("mode", "subsystem") == "subsystem":  # managed is always written for these
+            hostdev.set("managed", "yes" if hostdev.get("managed") == "yes" else "no")
+            _reorder_attributes(hostdev, ATTRIBUTE_ORDER["hostdev"])
+    for filesystem in by_kind.get("filesystem", []):
+        if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:
+            filesystem.set("accessmode", "passthrough")  # virDomainFSDefPostParse
+        _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
     for input_device in by_kind.get("input", []):
         if input_device.get("bus") is None:
             tablet = input_device.get("type") == "tablet"
