@@ -89,6 +89,20 @@ def api_module(sources: ProtocolSources) -> str:
     return "\n".join(lines) + "\n"
 
 
+def program_index(sources: ProtocolSources) -> list[str]:
+    """Each program's number and version by module: a daemon can route calls to a program
+    and import its (large) module only when a client first uses it."""
+    lines = ["# (program number, protocol version) -> the module with that program's procedures", "PROGRAMS = {"]
+    for module in sorted(sources.files):
+        upper = module.upper()
+        program = sources.constants.get(f"{upper}_PROGRAM")
+        version = sources.constants.get(f"{upper}_PROTOCOL_VERSION")
+        if program is not None and version is not None and emit_procedures(module, sources.files[module], sources):
+            lines.append(f"    ({program}, {version}): {module!r},")
+    lines.append("}")
+    return lines
+
+
 def generate(source: Path) -> dict[str, str]:
     """Every generated file's name and text, built in memory."""
     sources = load_sources(source)
@@ -96,7 +110,7 @@ def generate(source: Path) -> dict[str, str]:
     outputs = {f"{module}.py": protocol_module(module, sources, layouts) for module in sources.files}
     outputs[f"{API_MODULE}.py"] = api_module(sources)
     docstring = '"""Codecs, constants and procedure tables generated from libvirt\'s .x files."""'
-    outputs["__init__.py"] = "\n".join([*header([]), docstring]) + "\n"
+    outputs["__init__.py"] = "\n".join([*header([]), docstring, "", *program_index(sources)]) + "\n"
     return outputs
 
 

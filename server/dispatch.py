@@ -8,12 +8,13 @@ the procedure at all.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from virtrio.protocol.generated import admin, libvirt_api, lxc, qemu, remote
+from virtrio.protocol.generated import PROGRAMS, libvirt_api, remote
 from virtrio.protocol.runtime import Procedure, XdrError
 from virtrio.rpc.errors import LibvirtError, internal_error, no_support, read_only_denied, report, rpc_error
 from virtrio.rpc.packet import Header, Status
@@ -39,19 +40,33 @@ def server_procedure(program: int, number: int) -> Callable[[ServerHandler], Ser
     return register
 
 
-@dataclass(frozen=True)
 class Program:
-    number: int
-    version: int
-    procedures: dict[int, Procedure]
-    facts: dict[int, ProcedureFacts]
-    prefix: str  # method-name prefix for driver handlers ("" for REMOTE)
+    """One RPC program; its generated module (qemu's, lxc's) is imported on its first call."""
+
+    __slots__ = ("_procedures", "facts", "module", "number", "prefix", "version")
+
+    def __init__(self, module: str, facts: dict[int, ProcedureFacts], prefix: str) -> None:
+        found = [key for key, name in PROGRAMS.items() if name == module]
+        assert len(found) == 1, module
+        self.number, self.version = found[0]
+        self.module = module
+        self.facts = facts
+        self.prefix = prefix  # method-name prefix for driver handlers ("" for REMOTE)
+        self._procedures: dict[int, Procedure] | None = None
+
+    @property
+    def procedures(self) -> dict[int, Procedure]:
+        if self._procedures is None:
+            loaded = importlib.import_module(f"virtrio.protocol.generated.{self.module}")
+            assert (self.number, self.version) == (loaded.PROGRAM, loaded.PROTOCOL_VERSION)
+            self._procedures = loaded.PROCEDURES
+        return self._procedures
 
 
-REMOTE = Program(remote.PROGRAM, remote.PROTOCOL_VERSION, remote.PROCEDURES, facts.REMOTE, "")
-QEMU = Program(qemu.PROGRAM, qemu.PROTOCOL_VERSION, qemu.PROCEDURES, facts.QEMU, "qemu_")
-LXC = Program(lxc.PROGRAM, lxc.PROTOCOL_VERSION, lxc.PROCEDURES, facts.LXC, "lxc_")
-ADMIN = Program(admin.PROGRAM, admin.PROTOCOL_VERSION, admin.PROCEDURES, facts.ADMIN, "admin_")
+REMOTE = Program("remote", facts.REMOTE, "")
+QEMU = Program("qemu", facts.QEMU, "qemu_")
+LXC = Program("lxc", facts.LXC, "lxc_")
+ADMIN = Program("admin", facts.ADMIN, "admin_")
 
 HYPERVISOR_PROGRAMS = {(p.number, p.version): p for p in (REMOTE, QEMU, LXC)}
 ADMIN_PROGRAMS = {(ADMIN.number, ADMIN.version): ADMIN}

@@ -2,3 +2,12 @@
 # Do not edit; regenerate. SPDX-License-Identifier: LGPL-2.1-or-later
 # Sources (sha256):
 """Codecs, constants and procedure tables generated from libvirt's .x files."""
+
+# (program number, protocol version) -> the module with that program's procedures
+PROGRAMS = {
+    (110102160, 1): 'admin',
+    (1801807216, 1): 'keepalive',
+    (425984, 1): 'lxc',
+    (536903815, 1): 'qemu',
+    (536903814, 1): 'remote',
+}
