@@ -14,11 +14,10 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
-from .domain_definition import MEMORY_UNITS as UNITS
-from .domain_definition import format_element
 from .parse import parse_document
 from .pool_definition import Permissions, parse_permissions
 from .state import Pool
+from .volume_definition import check_compat, cluster_size, encryption_lines, storage_size
 
 FROM_TEST = api.VIR_FROM_TEST
 
@@ -218,18 +217,6 @@ def volume_xml(volume: Volume) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _bytes(element: etree._Element | None, default: int | None) -> int | None:
-    if element is None or not (element.text or "").strip():
-        return default
-    unit = element.get("unit", "bytes").lower()
-    if unit not in UNITS:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, f"unknown size unit '{element.get('unit')}'")
-    try:
-        return int(element.text.strip()) * UNITS[unit]
-    except ValueError:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "malformed capacity element") from None
-
-
 VOLUME_TYPES = ("file", "block", "dir", "network", "netdir", "ploop")
 FILE_FORMATS = ("raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow",
                 "qcow2", "qed", "vmdk")  # fmt: skip
@@ -245,7 +232,7 @@ FEATURES = ("lazy_refcounts", "extended_l2")
 def _volume_format(element: etree._Element | None, formats: tuple[str, ...] | None) -> str | None:
     if formats is None:
         return None
-    name = element.get("type") if element is not None else None
+    name = (element.get("type") or None) if element is not None else None  # empty counts as absent
     if name is None:
         return formats[0]
     if name not in formats:
@@ -270,21 +257,22 @@ def parse_volume_xml(text: str, pool: Pool) -> Volume:
     if backing_path is not None:
         backing_format = _volume_format(root.find("backingStore/format"), formats)
         backing = (backing_path, backing_format, parse_permissions(root.find("backingStore/permissions")))
-    capacity = _bytes(root.find("capacity"), None)
+    capacity = storage_size(root, "./capacity")
     if capacity is None:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "missing capacity element")
-    allocation = _bytes(root.find("allocation"), capacity)
+    allocation = storage_size(root, "./allocation")
+    if allocation is None:
+        allocation = capacity
     volume = Volume(name, f"{pool.path}/{name}", capacity, allocation, type=volume_type)
     volume.format = _volume_format(root.find("target/format"), formats)
     volume.permissions = parse_permissions(root.find("target/permissions"))
     volume.backing = backing
     encryption = root.find("target/encryption")
     if encryption is not None:
-        volume.encryption = _encryption_lines(encryption)
+        volume.encryption = encryption_lines(encryption)
     volume.compat = root.xpath("string(./target/compat)") or None
-    cluster = root.find("target/clusterSize")
-    if cluster is not None:
-        volume.cluster_size = _bytes(cluster, 0) or 0
+    check_compat(volume.compat)
+    volume.cluster_size = cluster_size(root)
     if root.find("target/features") is not None:
         if volume.compat is None:
             volume.compat = "1.1"
@@ -294,16 +282,6 @@ def parse_volume_xml(text: str, pool: Pool) -> Volume:
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_STORAGE, f"unsupported feature {unknown}")
         volume.features = tuple(feature for feature in FEATURES if feature in names)
     return volume
-
-
-def _encryption_lines(encryption: etree._Element) -> list[str]:
-    """<encryption> written back as given (its secrets and cipher settings), indented."""
-    copy = etree.fromstring(etree.tostring(encryption))
-    for child in copy.iter():
-        if len(child):
-            child.text = None
-        child.tail = None
-    return format_element(copy, 0)
 
 
 def volume_ref(pool_name: str, volume: Volume) -> remote.remote_nonnull_storage_vol:

@@ -74,3 +74,79 @@ attempt("clone into a pool without the name", lambda: pools["rbd"].createXMLFrom
 for kind in ("dir", "logical", "rbd", "netfs"):
     attempt(f"{kind}: at the end", lambda kind=kind: sorted(pools[kind].listVolumes()))
     pools[kind].destroy()
+# Edge cases of the volume parser, each a fresh volume in a dir pool.
+edge_pool = conn.storagePoolCreateXML(POOLS["dir"].replace("pd", "pe"))
+EDGES = {
+    "compat one number": "<target><compat>1</compat></target>",
+    "compat letters": "<target><compat>a.b</compat></target>",
+    "compat three parts": "<target><compat>1.1.1</compat></target>",
+    "compat with sign": "<target><compat>-1.+1</compat></target>",
+    "nocow": "<target><nocow/><format type='qcow2'/></target>",
+    "cluster size": "<target><clusterSize unit='KiB'>64</clusterSize></target>",
+    "cluster size bad": "<target><clusterSize>x</clusterSize></target>",
+    "cluster size zero": "<target><clusterSize>0</clusterSize></target>",
+    "cluster size bad unit": "<target><clusterSize unit='Q'>1</clusterSize></target>",
+    "encryption qcow": "<target><encryption format='qcow'><secret type='passphrase' "
+    "uuid='e78d4b51-a2af-485f-b0f5-afca709a80f4'/></encryption></target>",
+    "encryption luks cipher": "<target><encryption format='luks'><secret type='passphrase' "
+    "usage='vol'/><cipher name='aes' size='256' mode='cbc' hash='sha256'/>"
+    "<ivgen name='plain64' hash='sha256'/></encryption></target>",
+    "encryption bogus": "<target><encryption format='bogus'/></target>",
+    "encryption no format": "<target><encryption/></target>",
+    "mode bad": "<target><permissions><mode>999</mode></permissions></target>",
+    "mode octal": "<target><permissions><mode>755</mode></permissions></target>",
+    "owner negative": "<target><permissions><owner>-1</owner><group>-2</group></permissions></target>",
+    "owner bad": "<target><permissions><owner>root</owner></permissions></target>",
+    "label only": "<target><permissions><label>a&amp;b</label></permissions></target>",
+    "empty permissions": "<target><permissions/></target>",
+    "backing format only": "<backingStore><format type='qcow2'/></backingStore>",
+    "backing bad format": "<backingStore><path>/b</path><format type='nope'/></backingStore>",
+    "backing default format": "<backingStore><path>/b</path></backingStore>",
+    "key and path given": "<key>mykey</key><target><path>/else/where</path></target>",
+    "source extents": "<source><device path='/dev/sda'><extent start='0' end='1'/></device></source>",
+    "physical": "<physical unit='K'>4</physical>",
+    "features empty names": "<target><features><lazy_refcounts/><extended_l2/></features></target>",
+    "features with compat": "<target><compat>0.10</compat><features><lazy_refcounts/></features></target>",
+    "engine qemu": "<target><encryption format='luks' engine='qemu'/></target>",
+    "engine default": "<target><encryption format='luks' engine='default'/></target>",
+    "engine bogus": "<target><encryption format='luks' engine='x'/></target>",
+    "luks2 with cipher": "<target><encryption format='luks2'><cipher name='aes' size='1'/></encryption></target>",
+    "secret no type": "<target><encryption format='qcow'><secret usage='u'/></encryption></target>",
+    "secret bad type": "<target><encryption format='qcow'><secret type='x' usage='u'/></encryption></target>",
+    "secret bad uuid": "<target><encryption format='qcow'><secret type='passphrase' uuid='z'/></encryption></target>",
+    "secret both": "<target><encryption format='qcow'><secret type='passphrase' uuid='"
+    "e78d4b51a2af485fb0f5afca709a80f4' usage='u'/></encryption></target>",
+    "secret neither": "<target><encryption format='qcow'><secret type='passphrase'/></encryption></target>",
+    "secret uuid short form": "<target><encryption format='qcow'><secret type='passphrase' uuid='"
+    "e78d4b51a2af485fb0f5afca709a80f4'/><secret type='passphrase' usage='a&apos;b'/></encryption></target>",
+    "cipher no name": "<target><encryption format='luks'><cipher size='1'/></encryption></target>",
+    "cipher no size": "<target><encryption format='luks'><cipher name='a'/></encryption></target>",
+    "cipher bad size": "<target><encryption format='luks'><cipher name='a' size='-1'/></encryption></target>",
+    "ivgen alone": "<target><encryption format='luks'><ivgen name='plain'/></encryption></target>",
+    "ivgen no name": "<target><encryption format='luks'><cipher name='a' size='2'/><ivgen/></encryption></target>",
+    "format empty": "<target><format type=''/></target>",
+    "compat empty": "<target><compat></compat></target>",
+    "compat spaces": "<target><compat> 1. 2</compat></target>",
+}
+for number, (label, body) in enumerate(EDGES.items()):
+    xml = f"<volume><name>e{number}</name><capacity>1024</capacity>{body}</volume>"
+    attempt(label, lambda xml=xml: edge_pool.createXML(xml).XMLDesc(0))
+SIZES = {
+    "capacity KiB": "<capacity unit='KiB'>3</capacity>",
+    "capacity bad unit": "<capacity unit='Q'>3</capacity>",
+    "capacity negative": "<capacity>-1</capacity>",
+    "capacity overflow": "<capacity unit='E'>9</capacity>",
+    "capacity spaces": "<capacity> 12 </capacity>",
+    "capacity empty": "<capacity></capacity>",
+    "allocation over capacity": "<capacity>10</capacity><allocation>20</allocation>",
+    "allocation bad": "<capacity>10</capacity><allocation>z</allocation>",
+    "allocation unit": "<capacity>10</capacity><allocation unit='b'>2</allocation>",
+}
+for number, (label, body) in enumerate(SIZES.items()):
+    xml = f"<volume><name>s{number}</name>{body}</volume>"
+    attempt(label, lambda xml=xml: edge_pool.createXML(xml).XMLDesc(0))
+attempt("empty name", lambda: edge_pool.createXML("<volume><name></name><capacity>1</capacity></volume>"))
+attempt("name with slash", lambda: edge_pool.createXML("<volume><name>a/b</name><capacity>1</capacity></volume>").key())
+attempt("wrong root", lambda: edge_pool.createXML("<pool><name>x</name></pool>"))
+attempt("edge pool info", edge_pool.info)
+edge_pool.destroy()

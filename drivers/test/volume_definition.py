@@ -1,0 +1,185 @@
+"""The parts of a volume definition whose reading has rules of its own, as libvirt's
+storage_conf.c and storage_encryption_conf.c apply them: sizes and their units, the qcow2
+compat level, the cluster size and the <encryption> element."""
+
+from __future__ import annotations
+
+import re
+import uuid as uuid_module
+
+from lxml import etree
+
+from virtrio.drivers.libvirt_rules import parse_uuid
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
+
+from ..xml_text import escape_text
+
+FROM_STORAGE = api.VIR_FROM_STORAGE
+# strtoull's accepted form (leading blanks, a sign, digits) with nothing after it
+_NUMBER = re.compile(r"[ \t\n\v\f\r]*([+-]?)(\d+)")
+ULLONG_MAX = (1 << 64) - 1
+LLONG_MAX = (1 << 63) - 1
+UINT_MAX = (1 << 32) - 1
+
+
+def strtoull_positive(text: str) -> int | None:
+    """virStrToLong_ullp in base 10: None when it fails (a minus sign, trailing text, overflow)."""
+    match = _NUMBER.fullmatch(text)
+    if match is None or match.group(1) == "-":
+        return None
+    value = int(match.group(2))
+    return value if value <= ULLONG_MAX else None
+
+
+def _strtoul_int(text: str) -> bool:
+    """Whether virStrToLong_ui (base 10) reads the text; '-N' wraps, as strtoul does."""
+    match = _NUMBER.fullmatch(text)
+    return match is not None and int(match.group(2)) <= UINT_MAX
+
+
+def scale_integer(value: int, suffix: str | None, scale: int, limit: int) -> int:
+    """virScaleInteger: the value times its unit, refused past the limit."""
+    if not suffix:
+        suffix = ""
+    elif suffix.lower() in ("b", "byte", "bytes"):
+        scale = 1
+    else:
+        if len(suffix) == 1 or suffix[1:].lower() == "ib":
+            base = 1024
+        elif len(suffix) == 2 and suffix[1].lower() == "b":
+            base = 1000
+        else:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"unknown suffix '{suffix}'")
+        powers = "kmgtpe".find(suffix[0].lower())
+        if powers < 0:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"unknown suffix '{suffix}'")
+        scale = base ** (powers + 1)
+    if value and value > limit // scale:
+        raise report(api.VIR_ERR_OVERFLOW, api.VIR_FROM_NONE, f"value too large: {value}{suffix}")
+    return value * scale
+
+
+def _string(root: etree._Element, path: str) -> str | None:
+    """virXPathString: an empty result counts as absent."""
+    return str(root.xpath(f"string({path})")) or None
+
+
+def storage_size(root: etree._Element, path: str) -> int | None:
+    """virStorageSize of <capacity> or <allocation> (None when absent): a non-negative number
+    and an optional unit, at most LLONG_MAX bytes."""
+    text = _string(root, path)
+    if text is None:
+        return None
+    value = strtoull_positive(text)
+    if value is None:
+        raise report(api.VIR_ERR_XML_ERROR, FROM_STORAGE, "malformed capacity element")
+    return scale_integer(value, _string(root, f"{path}/@unit"), 1, LLONG_MAX)
+
+
+def cluster_size(root: etree._Element) -> int:
+    """virParseScaledValue of <target><clusterSize> (0 when absent)."""
+    text = _string(root, "./target/clusterSize")
+    if text is None:
+        return 0
+    value = strtoull_positive(text)
+    if value is None:
+        detail = f"Invalid value '{text}' for element or attribute './target/clusterSize'"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return scale_integer(value, _string(root, "./target/clusterSize/@unit"), 1, ULLONG_MAX)
+
+
+def check_compat(compat: str | None) -> None:
+    """virStorageCheckCompat: two dot-separated unsigned numbers (the second may hold more text
+    that strtoul must still read whole, so '1.1.1' is refused)."""
+    if compat is None:
+        return
+    parts = compat.split(".", 1)
+    if len(parts) < 2 or not all(_strtoul_int(part) for part in parts):
+        raise report(api.VIR_ERR_XML_ERROR, FROM_STORAGE, "forbidden characters in 'compat' attribute")
+
+
+ENCRYPTION_FORMATS = ("default", "qcow", "luks", "luks2")
+ENCRYPTION_ENGINES = ("default", "qemu", "librbd")
+
+
+def _xml_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_ERROR, FROM_STORAGE, detail)
+
+
+def _secret_line(secret: etree._Element) -> str:
+    """virStorageEncryptionSecretParse then its format: <secret type uuid|usage/>."""
+    secret_type = secret.xpath("string(./@type)") or None
+    if secret_type is None:
+        raise _xml_error("unknown volume encryption secret type")
+    if secret_type != "passphrase":
+        raise report(
+            api.VIR_ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, f"unknown volume encryption secret type {secret_type}"
+        )
+    uuid_text, usage = secret.get("uuid"), secret.get("usage")
+    if uuid_text is None and usage is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "missing secret uuid or usage attribute")
+    if uuid_text is not None and usage is not None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "either secret uuid or usage expected")
+    if uuid_text is not None:
+        raw = parse_uuid(uuid_text)
+        if raw is None:
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, f"invalid secret uuid '{uuid_text}'")
+        return f"<secret type='passphrase' uuid='{uuid_module.UUID(bytes=raw)}'/>"
+    return f"<secret type='passphrase' usage='{escape_text(usage or '')}'/>"
+
+
+def _cipher_lines(encryption: etree._Element) -> list[str]:
+    """virStorageEncryptionInfoParseCipher/Ivgen and their format (LUKS only)."""
+    cipher = encryption.find("cipher")
+    ivgen = encryption.find("ivgen")
+    line = None
+    if cipher is not None:
+        name = cipher.get("name")
+        if name is None:
+            raise _xml_error("cipher info missing 'name' attribute")
+        size = cipher.get("size")
+        if size is None:
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML,
+                         "Missing required attribute 'size' in element 'cipher'")  # fmt: skip
+        match = _NUMBER.fullmatch(size)
+        if match is None or match.group(1) == "-" or int(match.group(2)) > UINT_MAX:
+            detail = f"Invalid value for attribute 'size' in element 'cipher': '{size}'. " \
+                     "Expected non-negative integer value"  # fmt: skip
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        line = f"<cipher name='{escape_text(name)}' size='{int(match.group(2))}'"
+        for attribute in ("mode", "hash"):
+            if cipher.get(attribute) is not None:
+                line += f" {attribute}='{escape_text(cipher.get(attribute) or '')}'"
+        line += "/>"
+    if ivgen is None:
+        return [line] if line else []
+    if line is None:
+        raise _xml_error("ivgen element found, but cipher is missing")
+    name = ivgen.get("name")
+    if name is None:
+        raise _xml_error("missing ivgen info name string")
+    ivgen_line = f"<ivgen name='{escape_text(name)}'"
+    if ivgen.get("hash") is not None:
+        ivgen_line += f" hash='{escape_text(ivgen.get('hash') or '')}'"
+    return [line, ivgen_line + "/>"]
+
+
+def encryption_lines(encryption: etree._Element) -> list[str]:
+    """virStorageEncryptionParseNode, then virStorageEncryptionFormat: the element's lines."""
+    format_name = encryption.xpath("string(./@format)") or None
+    if format_name is None:
+        raise _xml_error("unknown volume encryption format")
+    if format_name not in ENCRYPTION_FORMATS:
+        raise report(
+            api.VIR_ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, f"unknown volume encryption format type {format_name}"
+        )
+    engine = encryption.get("engine")
+    if engine is not None and engine not in ENCRYPTION_ENGINES[1:]:
+        detail = f"Invalid value for attribute 'engine' in element '{encryption.tag}': '{engine}'."
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    head = f"<encryption format='{format_name}'" + (f" engine='{engine}'>" if engine else ">")
+    body = [_secret_line(secret) for secret in encryption.findall("secret")]
+    if format_name == "luks":
+        body += _cipher_lines(encryption)
+    return [head, *("  " + line for line in body), "</encryption>"]
