@@ -405,6 +405,9 @@ def canonical_numatune(kept: dict[str, etree._Element]) -> None:
     _numatune_set(tune, placement_static, placement, mode, nodeset)
     _store_memory_tune(definition, tune)
     kept.update((element.tag, element) for element in definition)
+    for memnode in kept["numatune"].findall("memnode") if "numatune" in kept else ():
+        if memnode.get("nodeset"):  # a bitmap, written as libvirt writes bitmaps
+            memnode.set("nodeset", format_bitmap(parse_bitmap(memnode.get("nodeset", ""))))
     cputune = kept.get("cputune")
     pinned = cputune is not None and any(cputune.find(tag) is not None
                                          for tag in ("vcpupin", "emulatorpin", "iothreadpin"))  # fmt: skip

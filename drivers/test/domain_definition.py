@@ -83,8 +83,21 @@ ATTRIBUTE_ORDER = {
     "driver": _words("""name type cache error_policy rerror_policy io ioeventfd event_idx copy_on_read discard
 iothread detect_zeroes queues queue_size"""),
     "target": ["dev", "bus", "tray", "removable", "rotation_rate", "type", "port"],
-    "graphics": ["type", "socket", "port", "tlsPort", "autoport", "websocket", "listen", "keymap", "defaultMode",
-                 "sharePolicy", "passwd", "passwdValidTo", "connected"],
+    "graphics": [
+        "type",
+        "socket",
+        "port",
+        "tlsPort",
+        "autoport",
+        "websocket",
+        "listen",
+        "keymap",
+        "defaultMode",
+        "sharePolicy",
+        "passwd",
+        "passwdValidTo",
+        "connected",
+    ],
     "controller": ["type", "index", "model", "ports", "vectors", "maxGrantFrames"],
     "model": ["type", "ram", "vram", "vram64", "vgamem", "heads", "primary"],
     "vcpu": ["placement", "cpuset", "current"],
@@ -346,6 +359,9 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
             _default(model, "fallback", "allow")
     else:
         cpu.attrib.clear()  # a custom CPU without a model: only its topology, cache... count
+    numa = cpu.find("numa")
+    if numa is not None:
+        _canonical_numa_cells(numa)
     topology = cpu.find("topology")
     if topology is not None:
         _default(topology, "dies", "1")
@@ -353,6 +369,43 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
     _reorder_attributes(cpu, ATTRIBUTE_ORDER["cpu"])
     _reorder_known(cpu, CPU_ORDER)
     return bool(len(cpu.attrib) or len(cpu))
+
+
+def _canonical_numa_cells(numa: etree._Element) -> None:
+    """virDomainNumaDefFormatXML: cells by id (the id written), CPUs as a bitmap, memory in KiB."""
+    from .definition_tuning import format_bitmap, parse_bitmap
+
+    cells = numa.findall("cell")
+    for position, cell in enumerate(cells):
+        _default(cell, "id", str(position))
+        if cell.get("cpus"):
+            cell.set("cpus", format_bitmap(parse_bitmap(cell.get("cpus", ""))))
+        if cell.get("memory") is not None:
+            size = make_element("memory", cell.get("memory"), unit=cell.get("unit", "KiB"))
+            cell.set("memory", str(kibibytes(size)))
+            cell.set("unit", "KiB")
+        _reorder_attributes(cell, ["id", "cpus", "memory", "unit", "memAccess", "discard"])
+    ordered = sorted(cells, key=lambda cell: int(cell.get("id", "0")) if cell.get("id", "").isdigit() else 0)
+    for cell in ordered:
+        numa.append(cell)
+
+
+def numa_memory(definition_root: etree._Element) -> int | None:
+    """The sum of a definition's NUMA cells' memory in KiB (libvirt's total then), or None."""
+    cells = definition_root.findall("cpu/numa/cell")
+    if not cells:
+        return None
+    total = 0
+    for cell in cells:
+        if cell.get("memory") is not None:
+            total += kibibytes(make_element("memory", cell.get("memory"), unit=cell.get("unit", "KiB")))
+    return total
+
+
+def hotplug_memory(definition_root: etree._Element) -> int:
+    """The memory devices' sizes in KiB."""
+    sizes = definition_root.findall("devices/memory/target/size")
+    return sum(kibibytes(size) for size in sizes if (size.text or "").strip().isdigit())
 
 
 # --- devices --------------------------------------------------------------------------

@@ -14,7 +14,15 @@ from virtrio.drivers.libvirt_rules import parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
-from .domain_definition import _words, canonical_definition, kibibytes, validate_definition, xml_error
+from .domain_definition import (
+    _words,
+    canonical_definition,
+    hotplug_memory,
+    kibibytes,
+    numa_memory,
+    validate_definition,
+    xml_error,
+)
 from .network_definition import parse_definition
 from .pool_definition import parse_pool_definition
 from .state import Domain, Network, Pool, TestState
@@ -259,9 +267,14 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN, "missing name information")
     domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR)
     max_memory = _kib(children.get("memory"), 0)
-    if max_memory == 0 and root.find("cpu/numa/cell") is None:
+    if max_memory == 0:  # virDomainDefPostParseMemory: then the NUMA cells and memory devices
+        cells_memory = numa_memory(root) or 0
+        if cells_memory:
+            max_memory = cells_memory + hotplug_memory(root)
+    if max_memory == 0:
         raise xml_error("Memory size must be specified via <memory> or in the <numa> configuration")
-    memory = _kib(children.get("currentMemory"), max_memory)
+    memory = _kib(children.get("currentMemory"), max_memory) or max_memory
+    memory = min(memory, max_memory)
     vcpu = children.get("vcpu")
     max_vcpus = int(vcpu.text) if vcpu is not None and (vcpu.text or "").strip().isdigit() else 1
     current = vcpu.get("current") if vcpu is not None else None
