@@ -739,6 +739,8 @@ def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_ty
             source = device.find("source")
             if device.get("type") == "pty" and source is not None and source.get("path"):
                 device.remove(source)
+            elif source is not None and device.get("type") in ("unix", "tcp", "udp"):
+                _canonical_chr_source(device, source)
             target = device.find("target")
             if target is None:
                 target = _child(device, "target")
@@ -763,6 +765,21 @@ def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_ty
         consoles[0].find("target").set("type", "serial")
     for console in by_kind.get("console", []):
         _reorder_attributes(console.find("target"), ATTRIBUTE_ORDER["target"])
+
+
+def _canonical_chr_source(device: etree._Element, source: etree._Element) -> None:
+    """virDomainChrSourceDefFormat: a UNIX socket's source only with a path, its mode bind or
+    connect; a TCP one's mode connect unless bind."""
+    kind = device.get("type")
+    if kind == "unix":
+        if not source.get("path"):
+            device.remove(source)
+            return
+        source.set("mode", "bind" if source.get("mode") == "bind" else "connect")
+        _reorder_attributes(source, ["mode", "path"])
+    elif kind == "tcp":
+        source.set("mode", "bind" if source.get("mode") == "bind" else "connect")
+        _reorder_attributes(source, ["mode", "host", "service", "tls"])
 
 
 # --- output ---------------------------------------------------------------------------
