@@ -82,6 +82,7 @@ def _pool_volumes(pool: Pool, pool_element: etree._Element, base: Path, allowed:
         path = (volume_element.findtext("target/path") or "").strip()
         if path:
             volume.path = path
+        volume.given_key = volume_element.xpath("string(./key)") or None
         pool.volumes[volume.name] = volume
         pool.allocation += volume.allocation
         pool.available = pool.capacity - pool.allocation

@@ -315,7 +315,7 @@ class StorageProcedures(TestProcedures):
         for pool in self.state.pools.values():
             if pool.active:
                 for volume in pool.volumes.values():
-                    if volume.path == path:
+                    if (volume.key if what == "key" else volume.path) == path:
                         return volumes_module.volume_ref(pool.name, volume)
         raise volumes_module.no_volume(f"no storage vol with matching {what} '{path}'")
 

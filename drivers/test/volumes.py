@@ -109,10 +109,12 @@ class Volume:
     cluster_size: int = 0
     features: tuple[str, ...] | None = None
     encryption: list[str] = field(default_factory=list)  # its lines, as written
+    # a node file's volume may name its key; created volumes' keys are their paths
+    given_key: str | None = None
 
     @property
     def key(self) -> str:
-        return self.path
+        return self.given_key if self.given_key is not None else self.path
 
     def check_end(self, end: int) -> None:
         if end > self.capacity:

@@ -150,3 +150,33 @@ attempt("name with slash", lambda: edge_pool.createXML("<volume><name>a/b</name>
 attempt("wrong root", lambda: edge_pool.createXML("<pool><name>x</name></pool>"))
 attempt("edge pool info", edge_pool.info)
 edge_pool.destroy()
+# A node file's volumes: a key or path given is kept, the type and format follow the pool's type.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+NODE = """<node>
+  <pool type='dir'><name>np</name><target><path>/np</path></target>
+    <volume><name>a</name><key>key-of-a</key><capacity>10</capacity>
+      <target><format type='qcow2'/><permissions><mode>0600</mode></permissions></target></volume>
+    <volume><name>b</name><capacity>20</capacity><target><path>/else/b</path></target></volume>
+    <volume type='block'><name>c</name><capacity unit='KiB'>1</capacity>
+      <backingStore><path>/np/a</path><format type='qcow2'/></backingStore></volume>
+  </pool>
+  <pool type='logical'><name>nl</name><source><name>vg</name></source>
+    <volume><name>lv</name><capacity>1</capacity><target><format type='bogus'/></target></volume>
+  </pool>
+</node>
+"""
+socket_part = sys.argv[1].split("?", 1)[1]
+with tempfile.TemporaryDirectory() as folder:
+    (Path(folder) / "node.xml").write_text(NODE)
+    node = libvirt.open(f"test+unix://{folder}/node.xml?{socket_part}")
+    for pool_name in ("np", "nl"):
+        node_pool = node.storagePoolLookupByName(pool_name)
+        for volume in sorted(node_pool.listAllVolumes(), key=lambda v: v.name()):
+            print(pool_name, volume.name(), volume.key(), volume.path(), volume.info())
+            print(volume.XMLDesc(0))
+    attempt("by key", lambda: node.storageVolLookupByKey("key-of-a").name())
+    attempt("by path of a keyed volume", lambda: node.storageVolLookupByPath("/np/a").name())
+    attempt("by key that is a path", lambda: node.storageVolLookupByKey("/np/a").name())
+    attempt("by given path", lambda: node.storageVolLookupByPath("/else/b").key())
