@@ -12,22 +12,24 @@ import dataclasses
 import errno
 import os
 import stat
+import uuid
 from pathlib import Path
 
 from lxml import etree
 
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import LibvirtError, report
 
 from .definition_tuning import iothreads
 from .domain_definition import format_element
 from .formats import domain_xml
-from .nodedevs import TestNodeDevice, parse_new_device
+from .interface_definition import parse_interface_xml
+from .nodedevs import NEW_DEVICE, TestNodeDevice, parse_new_device
 from .parse import check_root, parse_domain_xml, parse_network_xml, parse_pool_xml, parse_xml, test_extensions
 from .snapshot_definition import parse_snapshot
 from .snapshots import SnapshotTree
 from .state import Domain, Interface, IOThreadPolling, Pool, TestState
-from .volumes import parse_volume_xml
+from .volumes import Volume, parse_volume_xml
 
 
 def domain_snapshots(
@@ -83,6 +85,11 @@ def _pool_volumes(pool: Pool, pool_element: etree._Element, base: Path, allowed:
         if path:
             volume.path = path
         volume.given_key = volume_element.xpath("string(./key)") or None
+        if volume.name in pool.volumes or any(
+            volume.path == other.path or volume.key == other.key for other in pool.volumes.values()
+        ):
+            # virStoragePoolObjAddVol refuses a name, key or path already taken without saying why
+            raise _unknown_failure()
         pool.volumes[volume.name] = volume
         pool.allocation += volume.allocation
         pool.available = pool.capacity - pool.allocation
@@ -90,11 +97,19 @@ def _pool_volumes(pool: Pool, pool_element: etree._Element, base: Path, allowed:
 
 def _node_device(element: etree._Element) -> TestNodeDevice:
     """testParseNodedevs: a <device> as virNodeDeviceDefParseXML reads an existing one."""
-    text = etree.tostring(element, encoding="unicode")
-    parse_new_device(text, False)  # libvirt's checks of the capabilities
-    name = (element.findtext("name") or "").strip()
-    if not name:
+    name = element.xpath("string(./name[1])")
+    if not name:  # an existing device's name is read before anything else
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_NODEDEV)
+    try:
+        parse_new_device(etree.tostring(element, encoding="unicode"), False)  # libvirt's checks of the capabilities
+    except LibvirtError as error:
+        # the checks name the device being created; an existing device's errors name it
+        quoted = f"'{NEW_DEVICE}'"
+        error.message, error.str2, error.str3 = (
+            None if text is None else text.replace(quoted, f"'{name}'")
+            for text in (error.message, error.str2, error.str3)
+        )
+        raise
     parent = (element.findtext("parent") or "").strip() or None
     caps = tuple(capability.get("type", "") for capability in element.findall("capability"))
     # libvirt's parser does not read a removable medium's block size and count (its
@@ -237,18 +252,40 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
     for element in root.findall("network"):
         network = parse_network_xml(_element_text(element, base, allowed))
         state.networks[network.name] = network
+    # testOpenParse's order: interfaces, then pools, then devices (the first error wins)
+    for element in root.findall("interface"):
+        # virInterfaceDefParseXML's checks; a later interface of the same name replaces it
+        definition = parse_interface_xml(_element_text(element, base, allowed))
+        state.interfaces[definition.name] = Interface(definition.name, definition.mac or "", True, definition)
     for element in root.findall("pool"):
         pool_element = _element_of(element, base, allowed)
         pool = parse_pool_xml(etree.tostring(pool_element, encoding="unicode"))
+        pool.volumes = _add_pool(state, pool)
         state.pools[pool.name] = pool
         _pool_volumes(pool, pool_element, base, allowed)
     for element in root.findall("device"):
         device = _node_device(_element_of(element, base, allowed))
-        state.node_devices[device.name] = device
-    for element in root.findall("interface"):
-        interface_root = etree.fromstring(_element_text(element, base, allowed).encode())
-        name = interface_root.get("name")
-        if name:
-            mac = interface_root.find("mac")
-            state.interfaces[name] = Interface(name, mac.get("address", "") if mac is not None else "")
+        state.node_devices[device.name] = device  # a later device of the same name replaces it, as in libvirt
     return state
+
+
+def _add_pool(state: TestState, pool: Pool) -> dict[str, Volume]:
+    """virStoragePoolObjListAdd's duplicate checks; the volumes the pool starts with (a pool
+    given again with the same name and UUID takes the place of the first and keeps its volumes)."""
+    for other in state.pools.values():
+        if other.uuid == pool.uuid and other.name != pool.name:
+            detail = f"pool '{other.name}' is already defined with uuid {uuid.UUID(bytes=other.uuid)}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+    same_name = state.pools.get(pool.name)
+    if same_name is None:
+        return pool.volumes
+    if same_name.uuid != pool.uuid:
+        detail = f"pool '{pool.name}' already exists with uuid {uuid.UUID(bytes=same_name.uuid)}"
+        raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+    return same_name.volumes
+
+
+def _unknown_failure() -> LibvirtError:
+    """virErrorGenericFailure: what a client gets when libvirt fails without saying why."""
+    return LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE,
+                        "An error occurred, but the cause is unknown", int1=0, int2=0)  # fmt: skip
