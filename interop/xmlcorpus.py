@@ -223,12 +223,14 @@ def gather(socket_path: Path, kind: str, paths: list[Path]) -> dict[str, list[st
 
 
 def first_difference(a: list[str], b: list[str]) -> str:
-    """A short class for a difference: the first differing line of each side."""
+    """A short class for a difference: the first lines that differ once the rest is aligned."""
     left = "\n".join(a).splitlines()
     right = "\n".join(b).splitlines()
-    for x, y in zip(left, right, strict=False):
-        if x != y:
-            return f"{x.strip()[:90]}  |  {y.strip()[:90]}"
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, left, right, autojunk=False).get_opcodes():
+        if tag != "equal":
+            x = left[i1].strip()[:90] if i1 < i2 else "(nothing)"
+            y = right[j1].strip()[:90] if j1 < j2 else "(nothing)"
+            return f"{x}  |  {y}"
     return "(one side has more lines)"
 
 

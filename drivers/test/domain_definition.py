@@ -219,7 +219,9 @@ def make_element(tag: str, text: str | None = None, **attributes: str) -> etree.
 
 def _strip_whitespace(element: etree._Element) -> None:
     for node in element.iter():
-        if len(node) and node.text is not None and not node.text.strip():
+        text = node.text
+        # whitespace between tags is layout, also in an element left with no children
+        if text is not None and not text.strip() and (len(node) or "\n" in text):
             node.text = None
         if node.tail is not None and not node.tail.strip():
             node.tail = None
