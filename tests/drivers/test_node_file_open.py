@@ -1,0 +1,69 @@
+"""Reading a node file: what was opened is what is checked, so a symlink swapped between the
+folder check and the open cannot lead out of test_node_file_dirs; special files never block."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from virtrio.drivers.test.node_file import AllowedFolders, read_node_file
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import LibvirtError
+
+
+def test_a_symlink_swapped_meanwhile_never_leaks_the_file_outside(tmp_path: Path) -> None:
+    allowed_dir = tmp_path / "allowed"
+    allowed_dir.mkdir()
+    inside = allowed_dir / "inside.xml"
+    inside.write_text("<node>inside</node>")
+    outside = tmp_path / "secret.xml"
+    outside.write_text("<node>secret</node>")
+    link = allowed_dir / "node.xml"
+    link.symlink_to(inside)
+    allowed = AllowedFolders([str(allowed_dir)])
+    stop = threading.Event()
+
+    def swap() -> None:
+        # rename() replaces the link atomically, so the path always exists
+        spare = allowed_dir / "spare"
+        while not stop.is_set():
+            for target in (outside, inside):
+                spare.unlink(missing_ok=True)
+                spare.symlink_to(target)
+                os.replace(spare, link)
+
+    swapper = threading.Thread(target=swap)
+    swapper.start()
+    read, refused = 0, 0
+    try:
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            try:
+                text = read_node_file(link, allowed)
+            except LibvirtError as error:
+                assert (error.code, error.domain) == (api.VIR_ERR_ACCESS_DENIED, api.VIR_FROM_TEST)
+                assert "secret" not in (error.message or "")
+                refused += 1
+                continue
+            assert text == "<node>inside</node>"
+            read += 1
+    finally:
+        stop.set()
+        swapper.join()
+    assert read and refused  # both outcomes happened, so the swap really raced the reads
+
+
+@pytest.mark.parametrize("special", ["fifo", "dev/zero"])
+def test_special_files_are_read_at_once(tmp_path: Path, special: str) -> None:
+    if special == "fifo":
+        path = tmp_path / "node.fifo"
+        os.mkfifo(path)  # nobody ever writes: a blocking open or read would hang here
+    else:
+        path = Path("/dev/zero")
+    started = time.monotonic()
+    assert read_node_file(path, AllowedFolders([])) == ""  # text stops at the first NUL
+    assert time.monotonic() - started < 1
