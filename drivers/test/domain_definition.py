@@ -746,7 +746,9 @@ def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_ty
             target = device.find("target")
             if target is None:
                 target = _child(device, "target")
-            if kind in ("serial", "parallel", "console") and target.get("port") is None:
+            if kind == "console":
+                target.set("port", str(port))  # a console's port is its place in the document
+            elif kind in ("serial", "parallel") and target.get("port") is None:
                 target.set("port", str(port))
             _reorder_attributes(target, ATTRIBUTE_ORDER["target"])
             _reorder_known(device, CHILD_ORDER[kind])
@@ -759,7 +761,12 @@ def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_ty
             serial.find("target").attrib.pop("type", None)
             serials.append(serial)
         consoles[0].find("target").set("type", "serial")
-    elif os_type == "hvm" and serials and not (consoles and consoles[0].find("target").get("type") == "serial"):
+    elif (
+        os_type == "hvm"
+        and serials
+        and not (consoles and consoles[0].find("target").get("type") == "serial")
+        and _serial_target_type(serials[0]) in CONSOLE_STUB_SERIAL_TYPES
+    ):
         console = make_element("console", type=serials[0].get("type"))
         _child(console, "target", type="serial", port="0")
         by_kind.setdefault("console", []).insert(0, console)
@@ -767,6 +774,15 @@ def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_ty
         consoles[0].find("target").set("type", "serial")
     for console in by_kind.get("console", []):
         _reorder_attributes(console.find("target"), ATTRIBUTE_ORDER["target"])
+
+
+# Serial ports an HVM guest's first console stands for (not PCI, USB or ISA debug ones)
+CONSOLE_STUB_SERIAL_TYPES = {None, "isa-serial", "spapr-vio-serial", "system-serial", "sclp-serial"}
+
+
+def _serial_target_type(serial: etree._Element) -> str | None:
+    target = serial.find("target")
+    return target.get("type") if target is not None else None
 
 
 def _canonical_chr_source(device: etree._Element, source: etree._Element) -> None:
