@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from virtrio.drivers.test.node_file import AllowedFolders, read_node_file
+from virtrio.drivers.test.node_file import AllowedFolders, load_node_file, read_node_file
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError
 
@@ -67,3 +67,31 @@ def test_special_files_are_read_at_once(tmp_path: Path, special: str) -> None:
     started = time.monotonic()
     assert read_node_file(path, AllowedFolders([])) == ""  # text stops at the first NUL
     assert time.monotonic() - started < 1
+
+
+TEST_NS = "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'"
+REFERENCES = {
+    "snapshot": (
+        f"<domain type='test' {TEST_NS}><name>d</name><memory>1024</memory><os><type>hvm</type></os>"
+        "<test:domainsnapshot file='{}'/></domain>"
+    ),
+    "volume": "<pool type='dir'><name>p</name><target><path>/p</path></target><volume file='{}'/></pool>",
+    "device": "<device file='{}'/>",
+    "interface": "<interface file='{}'/>",
+    "pool": "<pool file='{}'/>",
+    "network": "<network file='{}'/>",
+}
+
+
+@pytest.mark.parametrize("kind", REFERENCES)
+def test_every_file_reference_is_checked_as_the_node_file_is(tmp_path: Path, kind: str) -> None:
+    allowed_dir = tmp_path / "allowed"
+    allowed_dir.mkdir()
+    outside = tmp_path / "outside.xml"
+    outside.write_text("<secret/>")
+    node_file = allowed_dir / "node.xml"
+    node_file.write_text("<node>" + REFERENCES[kind].format(outside) + "</node>")
+    with pytest.raises(LibvirtError) as refused:
+        load_node_file(node_file, AllowedFolders([str(allowed_dir)]))
+    assert (refused.value.code, refused.value.domain) == (api.VIR_ERR_ACCESS_DENIED, api.VIR_FROM_TEST)
+    assert refused.value.message == f"access denied: '{outside}' is outside the folders test_node_file_dirs allows"
