@@ -273,29 +273,17 @@ class StorageProcedures(TestProcedures):
         return volumes_module.volume_ref(pool.name, volume)
 
     def storage_vol_create_xml(self, args: remote.remote_storage_vol_create_xml_args):
-        check_validate_flag(
-            args.flags,
-            api.VIR_STORAGE_VOL_CREATE_VALIDATE,
-            "testStorageVolCreateXML",
-            args.xml,
-            "storagevol.rng",
-            "volume",
-        )
+        check_flags(args.flags, api.VIR_STORAGE_VOL_CREATE_VALIDATE, FROM_TEST, "testStorageVolCreateXML")
         pool = self._active_pool(args.pool)
-        volume = volumes_module.parse_volume_xml(args.xml, pool)
+        validate = bool(args.flags & api.VIR_STORAGE_VOL_CREATE_VALIDATE)
+        volume = volumes_module.parse_volume_xml(args.xml, pool, validate)
         return remote.remote_storage_vol_create_xml_ret(self._add_volume(pool, volume))
 
     def storage_vol_create_xml_from(self, args: remote.remote_storage_vol_create_xml_from_args):
-        check_validate_flag(
-            args.flags,
-            api.VIR_STORAGE_VOL_CREATE_VALIDATE,
-            "testStorageVolCreateXMLFrom",
-            args.xml,
-            "storagevol.rng",
-            "volume",
-        )
+        check_flags(args.flags, api.VIR_STORAGE_VOL_CREATE_VALIDATE, FROM_TEST, "testStorageVolCreateXMLFrom")
         pool = self._active_pool(args.pool)
-        volume = volumes_module.parse_volume_xml(args.xml, pool)
+        validate = bool(args.flags & api.VIR_STORAGE_VOL_CREATE_VALIDATE)
+        volume = volumes_module.parse_volume_xml(args.xml, pool, validate)
         if volume.name in pool.volumes:
             raise report(api.VIR_ERR_OPERATION_FAILED, FROM_TEST, "storage vol already exists")
         # libvirt's test driver looks the source up by name in the destination pool, whatever

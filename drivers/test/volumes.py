@@ -11,10 +11,10 @@ from lxml import etree
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import report, unsupported_flags
 
 from ..xml_text import escape_text
-from .parse import parse_document
+from .parse import parse_document, validate_against_schema
 from .pool_definition import Permissions, parse_permissions
 from .state import Pool
 from .volume_definition import check_compat, cluster_size, encryption_lines, storage_size
@@ -23,6 +23,7 @@ FROM_TEST = api.VIR_FROM_TEST
 
 
 STREAM_CHUNK = 256 * 1024  # what libvirt's clients send per STREAM packet
+VOL_XML_PARSE_VALIDATE = 1 << 2  # storage_conf.h's VIR_VOL_XML_PARSE_VALIDATE
 BLOCK = 64 * 1024  # a volume's data is kept in blocks of this size, only those written
 
 
@@ -242,10 +243,15 @@ def _volume_format(element: etree._Element | None, formats: tuple[str, ...] | No
     return name
 
 
-def parse_volume_xml(text: str, pool: Pool) -> Volume:
+def parse_volume_xml(text: str, pool: Pool, validate: bool = False) -> Volume:
     """virStorageVolDefParseXML for a volume of the pool (whose type decides the formats);
     its path and key are the test driver's: under the pool's target."""
     root = parse_document(text, "volume")
+    if validate:
+        validate_against_schema(text, "storagevol.rng", "volume")
+        # libvirt's test driver hands its parse-validate flag on to virStorageVolDefParseXML,
+        # which accepts only capacity flags: a valid document is then refused
+        raise unsupported_flags(api.VIR_FROM_STORAGE, VOL_XML_PARSE_VALIDATE, "virStorageVolDefParseXML")
     name = root.xpath("string(./name)") or None
     if not name:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, "missing volume name element")
