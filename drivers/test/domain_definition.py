@@ -561,6 +561,38 @@ def validate_definition(definition: list[etree._Element]) -> None:
     devices = next((element for element in definition if element.tag == "devices"), None)
     for disk in devices.iterfind("disk") if devices is not None else ():
         _validate_disk(disk)
+    for kind in ("serial", "parallel", "console", "channel", "redirdev"):
+        for device in devices.iterfind(kind) if devices is not None else ():
+            _validate_chr_source(device)
+
+
+def _chr_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
+
+
+def _validate_chr_source(device: etree._Element) -> None:
+    """virDomainChrSourceDefValidate: what each source type needs."""
+    kind = device.get("type", "pty")
+    sources = device.findall("source")
+    source = sources[0] if sources else None
+
+    def attribute(name: str) -> str | None:
+        return next((found.get(name) for found in sources if found.get(name)), None)
+
+    if kind in ("file", "dev", "pipe") and not (source is not None and source.get("path")):
+        raise _chr_error("Missing source path attribute for char device")
+    if kind == "tcp":
+        if attribute("host") is None:
+            raise _chr_error("Missing source host attribute for char device")
+        if attribute("service") is None:
+            raise _chr_error("Missing source service attribute for char device")
+    if kind == "udp" and not any(found.get("service") for found in sources if found.get("mode") != "bind"):
+        raise _chr_error("Missing source service attribute for char device")
+    if kind == "unix" and not (source is not None and source.get("path")):
+        target = device.find("target")
+        target_type = target.get("type") if target is not None else None
+        if not (device.tag == "channel" and target_type in ("xen", "virtio")):
+            raise _chr_error("Missing source path attribute for char device")
 
 
 def _validate_disk(disk: etree._Element) -> None:
