@@ -13,7 +13,9 @@ import errno
 import os
 import stat
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -236,6 +238,7 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
     for element in root.findall("domain"):
         text = _element_text(element, base, allowed)
         domain = parse_domain_xml(text, state)
+        _check_unique("domain", state.domains, domain.name, domain.uuid, api.VIR_FROM_DOMAIN)
         domain_root = etree.fromstring(text.encode())
         extensions = test_extensions(domain_root)
         state.add_domain(domain)
@@ -251,6 +254,7 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
         domain.iothread_polling = [IOThreadPolling(thread.id) for thread in iothreads(domain.definition)]
     for element in root.findall("network"):
         network = parse_network_xml(_element_text(element, base, allowed))
+        _check_unique("network", state.networks, network.name, network.uuid, api.VIR_FROM_NETWORK)
         state.networks[network.name] = network
     # testOpenParse's order: interfaces, then pools, then devices (the first error wins)
     for element in root.findall("interface"):
@@ -269,20 +273,27 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
     return state
 
 
+def _check_unique(kind: str, objects: Mapping[str, Any], name: str, uuid_bytes: bytes, error_domain: int) -> None:
+    """The object lists' duplicate checks (virDomainObjListAdd, virNetworkObjAssignDef,
+    virStoragePoolObjListAdd): an object given again with the same name and UUID takes the
+    place of the first; the same UUID under another name, or the same name under another
+    UUID, is refused."""
+    for other in objects.values():
+        if other.uuid == uuid_bytes and other.name != name:
+            detail = f"{kind} '{other.name}' is already defined with uuid {uuid.UUID(bytes=other.uuid)}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, error_domain, detail)
+    same_name = objects.get(name)
+    if same_name is not None and same_name.uuid != uuid_bytes:
+        detail = f"{kind} '{name}' already exists with uuid {uuid.UUID(bytes=same_name.uuid)}"
+        raise report(api.VIR_ERR_OPERATION_FAILED, error_domain, detail)
+
+
 def _add_pool(state: TestState, pool: Pool) -> dict[str, Volume]:
     """virStoragePoolObjListAdd's duplicate checks; the volumes the pool starts with (a pool
-    given again with the same name and UUID takes the place of the first and keeps its volumes)."""
-    for other in state.pools.values():
-        if other.uuid == pool.uuid and other.name != pool.name:
-            detail = f"pool '{other.name}' is already defined with uuid {uuid.UUID(bytes=other.uuid)}"
-            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+    given again with the same name and UUID keeps the first one's volumes)."""
+    _check_unique("pool", state.pools, pool.name, pool.uuid, api.VIR_FROM_STORAGE)
     same_name = state.pools.get(pool.name)
-    if same_name is None:
-        return pool.volumes
-    if same_name.uuid != pool.uuid:
-        detail = f"pool '{pool.name}' already exists with uuid {uuid.UUID(bytes=same_name.uuid)}"
-        raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
-    return same_name.volumes
+    return pool.volumes if same_name is None else same_name.volumes
 
 
 def _unknown_failure() -> LibvirtError:

@@ -1,4 +1,4 @@
-"""A node file's pools, volumes, interfaces and devices, well formed, malformed or given twice:
+"""A node file's domains, networks, pools, volumes, interfaces and devices, well formed, malformed or given twice:
 stock virsh against virtrio and libvirtd must see the same objects and the same errors."""
 
 from __future__ import annotations
@@ -26,6 +26,18 @@ def volume(name: str, allocation: int = 10, key: str = "") -> str:
     return f"<volume><name>{name}</name>{key_element}{sizes}</volume>"
 
 
+def domain(name: str, uuid: str = "") -> str:
+    uuid_element = f"<uuid>{uuid}</uuid>" if uuid else ""
+    return (
+        f"<domain type='test'><name>{name}</name>{uuid_element}<memory>1024</memory><os><type>hvm</type></os></domain>"
+    )
+
+
+def network(name: str, uuid: str = "") -> str:
+    uuid_element = f"<uuid>{uuid}</uuid>" if uuid else ""
+    return f"<network><name>{name}</name>{uuid_element}<bridge name='virbr9'/></network>"
+
+
 NODE_FILES = {
     "two volumes of one name": pool(volume("a", 10) + volume("a", 20)),
     "two volumes of one key": pool(volume("x", key="k") + volume("y", key="k")),
@@ -44,9 +56,17 @@ NODE_FILES = {
     ),
     "an interface without a name": "<interface type='ethernet'/>",
     "a bad interface before a bad pool": "<interface type='bogus'/><pool type='dir'/>",
+    "two domains of one name": domain("a") + domain("a"),
+    "two domains of one UUID": domain("a", UUID) + domain("b", UUID),
+    "a domain given twice": domain("a", UUID) + domain("a", UUID),
+    "two networks of one name": network("n") + network("n"),
+    "two networks of one UUID": network("n", UUID) + network("m", UUID),
+    "a network given twice": network("n", UUID) + network("n", UUID),
 }
-COMMANDS = ("vol-list p --details; vol-dumpxml --pool p x; vol-key --pool p a; pool-info p; pool-list --all; "
-            "nodedev-dumpxml d1; iface-list --all; iface-dumpxml e1")  # fmt: skip
+COMMANDS = "; ".join([
+    "list --all", "net-list --all", "vol-list p --details", "vol-dumpxml --pool p x", "vol-key --pool p a",
+    "pool-info p", "pool-list --all", "nodedev-dumpxml d1", "iface-list --all", "iface-dumpxml e1",
+])  # fmt: skip
 
 
 def virsh(socket_path: Path, node_file: Path) -> tuple[int, str, str]:
