@@ -357,7 +357,9 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
             cpu.attrib.pop("match", None)  # a match policy belongs to custom CPUs only
         if mode not in ("host-passthrough", "maximum"):
             cpu.attrib.pop("migratable", None)
-        if model is not None and (model.text or "").strip():
+        if model is not None and not (model.text or "").strip() and model.get("vendor_id") is None:
+            cpu.remove(model)  # no model name: nothing of it is written
+        elif model is not None and (model.text or "").strip():
             _default(model, "fallback", "allow")
     else:
         cpu.attrib.clear()  # a custom CPU without a model: only its topology, cache... count
@@ -474,6 +476,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
             hostdev.set("managed", "yes" if hostdev.get("managed") == "yes" else "no")
             _reorder_attributes(hostdev, ATTRIBUTE_ORDER["hostdev"])
     for filesystem in by_kind.get("filesystem", []):
+        _default(filesystem, "type", "mount")
         if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:
             filesystem.set("accessmode", "passthrough")  # virDomainFSDefPostParse
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
@@ -802,6 +805,8 @@ def _canonical_video(video: etree._Element, os_type: str, primary: bool) -> None
     _default(model, "heads", "1")
     if primary:
         model.set("primary", "yes")
+    else:
+        model.attrib.pop("primary", None)  # libvirt writes primary='yes' only
     _reorder_attributes(model, ATTRIBUTE_ORDER["model"])
     _reorder_known(video, CHILD_ORDER["video"])
 
