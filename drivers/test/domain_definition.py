@@ -252,6 +252,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
         if unknown is not None:
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"unexpected feature '{unknown}'")
         _reorder(kept["features"], FEATURE_ORDER)
+        _canonical_features(kept["features"])
     if "cpu" in kept and not _canonical_cpu(kept["cpu"]):
         del kept["cpu"]
     _reorder_known(kept["clock"], CLOCK_ORDER)
@@ -340,6 +341,19 @@ def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
     canonical_iothreads(kept)
     canonical_numatune(kept)
     canonical_perf(kept)
+
+
+def _canonical_features(features: etree._Element) -> None:
+    hyperv = features.find("hyperv")
+    if hyperv is not None:  # written with its mode (custom by default) and always closed
+        _default(hyperv, "mode", "custom")
+        _reorder_attributes(hyperv, ["mode"])
+    page = features.find("hpt/maxpagesize")
+    if page is not None and (page.text or "").strip().isdigit():  # in KiB, rounded up
+        size = int((page.text or "").strip()) * MEMORY_UNITS.get(page.get("unit", "KiB").lower(), 1024)
+        page.text = str(-(-size // 1024))
+        page.attrib.clear()
+        page.set("unit", "KiB")
 
 
 def _canonical_cpu(cpu: etree._Element) -> bool:
@@ -884,7 +898,7 @@ def _canonical_chr_source(device: etree._Element, source: etree._Element) -> Non
 
 
 # elements libvirt writes with a closing tag even when empty
-ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices"}
+ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv"}
 
 
 def format_element(element: etree._Element, depth: int) -> list[str]:
