@@ -173,7 +173,10 @@ def _read_opened(fd: int, path: Path) -> bytes:
             return b""  # libxml2 reads nothing from a folder: "Document is empty"
         if not stat.S_ISREG(info.st_mode):
             return os.read(fd, SPECIAL_FILE_READ)
-        chunks, size = [], 0
+        # refused before reading when its size says so; the read below stays bounded for files
+        # that grow meanwhile or report no size (/proc)
+        size = info.st_size if info.st_size > NODE_FILE_MAX else 0
+        chunks: list[bytes] = []
         while size <= NODE_FILE_MAX:
             chunk = os.read(fd, min(1 << 20, NODE_FILE_MAX + 1 - size))
             if not chunk:
