@@ -125,8 +125,8 @@ class DomainProcedures(TestProcedures):
     def domain_get_xml_desc(self, args: remote.remote_domain_get_xml_desc_args):
         allowed = api.VIR_DOMAIN_XML_SECURE | api.VIR_DOMAIN_XML_INACTIVE | api.VIR_DOMAIN_XML_UPDATE_CPU
         check_flags(args.flags, allowed | api.VIR_DOMAIN_XML_MIGRATABLE, FROM_TEST, "testDomainGetXMLDesc")
-        inactive = bool(args.flags & api.VIR_DOMAIN_XML_INACTIVE)
-        return remote.remote_domain_get_xml_desc_ret(domain_xml(self._domain(args.dom), inactive))
+        inactive, secure = bool(args.flags & api.VIR_DOMAIN_XML_INACTIVE), bool(args.flags & api.VIR_DOMAIN_XML_SECURE)
+        return remote.remote_domain_get_xml_desc_ret(domain_xml(self._domain(args.dom), inactive, secure))
 
     def domain_suspend(self, args: remote.remote_domain_suspend_args) -> None:
         domain = self._domain(args.dom)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from ..xml_text import escape_text
@@ -10,8 +11,24 @@ from .interface_definition import InterfaceDefinition, InterfaceIP, InterfacePro
 from .network_definition import L3_MODES, Dns, Forward, Lease, NetworkDefinition, NetworkIP, PortGroup
 from .state import Domain, HostInfo, Interface, Network, Pool
 
+_PASSWORD = re.compile(r"(<graphics\b[^>]*?) passwd='[^']*'")
+_COOKIES = re.compile(r"\n *<cookies>\n(?:.*\n)*? *</cookies>(?=\n)")
 
-def domain_xml(domain: Domain, inactive: bool = False) -> str:
+
+def without_secrets(xml: str) -> str:
+    """A domain's XML as libvirt writes it without VIR_DOMAIN_XML_SECURE: no graphics
+    passwords, no network disks' cookies (also inside snapshot and checkpoint XML)."""
+    if "passwd='" in xml:
+        xml = _PASSWORD.sub(r"\1", xml)
+    if "<cookies>" in xml:
+        xml = _COOKIES.sub("", xml)
+    return xml
+
+
+def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> str:
+    """The domain's XML; secure=False leaves out what only VIR_DOMAIN_XML_SECURE shows."""
+    if not secure:
+        return without_secrets(domain_xml(domain, inactive))
     if domain.active and inactive and domain.next is not None:
         return domain_xml(domain.next, True)
     live = domain.active and not inactive

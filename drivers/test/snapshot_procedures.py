@@ -15,7 +15,7 @@ from .common import (
     FROM_TEST,
     TestProcedures,
 )
-from .formats import domain_xml
+from .formats import domain_xml, without_secrets
 from .parse import parse_document, parse_domain_xml, validate_against_schema
 from .state import Domain
 
@@ -153,7 +153,9 @@ class SnapshotProcedures(TestProcedures):
     def domain_snapshot_get_xml_desc(self, args: remote.remote_domain_snapshot_get_xml_desc_args):
         check_flags(args.flags, api.VIR_DOMAIN_SNAPSHOT_XML_SECURE, FROM_TEST, "testDomainSnapshotGetXMLDesc")
         domain, _, snapshot = self._snapshot(args.snap)
-        return remote.remote_domain_snapshot_get_xml_desc_ret(definition.snapshot_xml(snapshot, domain.uuid_text))
+        xml = definition.snapshot_xml(snapshot, domain.uuid_text)
+        secure = bool(args.flags & api.VIR_DOMAIN_SNAPSHOT_XML_SECURE)
+        return remote.remote_domain_snapshot_get_xml_desc_ret(xml if secure else without_secrets(xml))
 
     def domain_has_current_snapshot(self, args: remote.remote_domain_has_current_snapshot_args):
         tree = self._snapshots(self._domain(args.dom))
@@ -302,7 +304,9 @@ class SnapshotProcedures(TestProcedures):
         if args.flags & api.VIR_DOMAIN_CHECKPOINT_XML_SIZE and not domain.active:
             raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
         with_domain = not args.flags & api.VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN
-        return remote.remote_domain_checkpoint_get_xml_desc_ret(checkpoints.checkpoint_xml(checkpoint, with_domain))
+        xml = checkpoints.checkpoint_xml(checkpoint, with_domain)
+        secure = bool(args.flags & api.VIR_DOMAIN_CHECKPOINT_XML_SECURE)
+        return remote.remote_domain_checkpoint_get_xml_desc_ret(xml if secure else without_secrets(xml))
 
     def domain_checkpoint_get_parent(self, args: remote.remote_domain_checkpoint_get_parent_args):
         _domain, _, checkpoint = self._checkpoint(args.checkpoint)
