@@ -485,6 +485,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         by_kind["video"] = [make_element("video")]
     for position, video in enumerate(by_kind.get("video", [])):
         _canonical_video(video, os_type, primary=position == 0)
+    for rng in by_kind.get("rng", []):  # virDomainRNGDefPostParse: the random backend's default
+        backend = rng.find("backend")
+        if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():
+            backend.text = "/dev/random"
     for hostdev in by_kind.get("hostdev", []):
         if hostdev.get("mode", "subsystem") == "subsystem":  # managed is always written for these
             hostdev.set("managed", "yes" if hostdev.get("managed") == "yes" else "no")
@@ -538,6 +542,9 @@ def _insert_disk(disks: list[etree._Element], disk: etree._Element) -> None:
 def _canonical_disk(disk: etree._Element) -> None:
     _default(disk, "type", "file")
     _default(disk, "device", "disk")
+    if disk.get("type") == "vhostuser":  # vhost-user disks cannot be snapshotted (disk post-parse)
+        _default(disk, "snapshot", "no")
+        _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
     target = disk.find("target")
     if target is None:
         raise report(api.VIR_ERR_NO_TARGET, api.VIR_FROM_DOMAIN, "missing disk target")
