@@ -588,6 +588,46 @@ def validate_definition(definition: list[etree._Element]) -> None:
     for kind in ("serial", "parallel", "console", "channel", "redirdev"):
         for device in devices.iterfind(kind) if devices is not None else ():
             _validate_chr_source(device)
+    keys = [_hostdev_key(hostdev) for hostdev in devices.iterfind("hostdev")] if devices is not None else []
+    known = [key for key in keys if key is not None]
+    if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
+        raise xml_error("Hostdev already exists in the domain configuration")
+
+
+def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
+    """What two subsystem host devices must share to be the same device (virDomainHostdevMatch)."""
+    if hostdev.get("mode", "subsystem") != "subsystem":
+        return None
+    kind, source = hostdev.get("type"), hostdev.find("source")
+    if source is None:
+        return None
+    if kind == "pci":
+        address = source.find("address")
+        if address is None:
+            return None
+        return (kind, *(_c_number(address.get(name)) for name in ("domain", "bus", "slot", "function")))
+    if kind == "usb":
+        address = source.find("address")
+        if address is not None and _c_number(address.get("bus")) and _c_number(address.get("device")):
+            return (kind, "address", _c_number(address.get("bus")), _c_number(address.get("device")))
+        vendor, product = source.find("vendor"), source.find("product")
+        return (kind, "ids", _c_number(vendor.get("id") if vendor is not None else None),
+                _c_number(product.get("id") if product is not None else None))  # fmt: skip
+    if kind == "mdev":
+        address = source.find("address")
+        return (kind, address.get("uuid")) if address is not None else None
+    if kind == "scsi_host":
+        return (kind, source.get("protocol"), source.get("wwpn"))
+    if kind == "scsi":
+        if source.get("protocol") == "iscsi":
+            host = source.find("host")
+            return (kind, "iscsi", host.get("name") if host is not None else None,
+                    _c_number(host.get("port") if host is not None else None), source.get("name"))  # fmt: skip
+        adapter, address = source.find("adapter"), source.find("address")
+        if adapter is None or address is None:
+            return None
+        return (kind, adapter.get("name"), *(_c_number(address.get(name)) for name in ("bus", "target", "unit")))
+    return None
 
 
 def _chr_error(detail: str) -> Exception:
