@@ -83,7 +83,7 @@ def _snapshot(conn: Any, xml: str) -> list[str]:
         out.append(guard(partial(snapshot.getXMLDesc, 0)))
         parent = guard(lambda taken=snapshot: taken.getParent().getName())
         out.append(f"current {guard(snapshot.isCurrent)} parent {parent}")
-        out.append(f"delete {guard(partial(snapshot.delete, libvirt.VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY))}")
+        out.append(f"delete {guard(partial(snapshot.delete, 0))}")
     return out
 
 

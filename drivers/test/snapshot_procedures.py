@@ -216,6 +216,8 @@ class SnapshotProcedures(TestProcedures):
             self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_SUSPENDED, api.VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT)
 
     def domain_snapshot_delete(self, args: remote.remote_domain_snapshot_delete_args) -> None:
+        allowed = api.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN | api.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainSnapshotDelete")
         _domain, tree, snapshot = self._snapshot(args.snap)
         tree.delete(snapshot.name, args.flags)
 
