@@ -57,10 +57,20 @@ def test_optional_fields_with_any_non_zero_flag(
     both: dict, flag: int, name: str, procedure: int, before: bytes, value: bytes, after: bytes
 ) -> None:
     call = [(procedure, before + u32(flag) + value + after)]
-    ours = ask(both["virtrio"].rw, call)
-    assert ours == ask(both["libvirtd"].rw, call), name
+    ours = numbered_calls_masked(procedure, ask(both["virtrio"].rw, call))
+    assert ours == numbered_calls_masked(procedure, ask(both["libvirtd"].rw, call)), name
     # and it is the answer to the canonical encoding: the field was read as present
-    assert ours == ask(both["virtrio"].rw, [(procedure, before + u32(1) + value + after)])
+    canonical = [(procedure, before + u32(1) + value + after)]
+    assert ours == numbered_calls_masked(procedure, ask(both["virtrio"].rw, canonical))
+
+
+def numbered_calls_masked(procedure: int, answers: list[tuple]) -> list[tuple]:
+    """A registered event callback's number counts the callbacks test:///default has had
+    while it lived; whether the previous connection's node was gone yet when the next
+    connection opened is a race in either daemon, so the number itself is not compared."""
+    if procedure != remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY:
+        return answers
+    return [("ok", "callback id") if answer[0] == "ok" and len(answer[1]) == 4 else answer for answer in answers]
 
 
 def test_a_string_ends_at_its_first_nul(both: dict) -> None:
