@@ -2,6 +2,7 @@
 
 A reported error's message is the "with detail" template filled with the detail, or the
 "without detail" text when there is none; the template itself travels as str1.
+Written by scripts/libvirt_tables.py error-messages; do not edit by hand.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Driver feature numbers clients ask about with CONNECT_SUPPORTS_FEATURE.
 
-libvirt's internal virDrvFeature enum (src/driver.h): not part of the public API XML.
+libvirt's internal virDrvFeature enum (src/libvirt_internal.h): not part of the public API XML.
+Written by scripts/libvirt_tables.py features; do not edit by hand.
 """
 
 MIGRATION_V1 = 1
@@ -23,4 +24,4 @@ NETWORK_UPDATE_HAS_CORRECT_ORDER = 16
 # Answered 1 by the daemon itself, whatever the driver (remoteDispatchConnectSupportsFeature).
 DAEMON_FEATURES = frozenset({FD_PASSING, REMOTE_EVENT_CALLBACK, REMOTE_CLOSE_CALLBACK})
 # Answered 1 for every driver (libvirt's virDriverFeatureIsGlobal).
-GLOBAL_FEATURES = frozenset({TYPED_PARAM_STRING, NETWORK_UPDATE_HAS_CORRECT_ORDER})
+GLOBAL_FEATURES = frozenset({TYPED_PARAM_STRING, NETWORK_UPDATE_HAS_CORRECT_ORDER, FD_PASSING})

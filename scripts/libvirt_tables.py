@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Write (or, with --check, verify) the tables virtrio takes from libvirt's C sources.
+
+    python3 scripts/libvirt_tables.py [--source LIBVIRT_TREE] [--shared SHARED] [--check] [TABLE...]
+
+TABLE is one of: error-messages (rpc/error_messages.py, from src/util/virerror.c and the
+error numbers in the API XML), features (server/features.py, from src/libvirt_internal.h,
+src/driver.c and the daemon's dispatcher), procedure-facts (server/procedure_facts.py: checks
+each procedure's error domain and unconditional read-only refusal against src/libvirt-*.c;
+the API names and conditional rules stay hand-kept, so this one only has --check).
+--check exits 1 when a committed table differs from what the sources say, 2 when the
+sources are missing. LIBVIRT_TREE is an extracted libvirt 9.0.0 source tree (default:
+$VIRTRIO_LIBVIRT_FULL_SOURCE or /work/libvirt-src/libvirt-9.0.0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE = Path(os.environ.get("VIRTRIO_LIBVIRT_FULL_SOURCE", "/work/libvirt-src/libvirt-9.0.0"))
+DEFAULT_SHARED = Path(os.environ.get("VIRTRIO_LIBVIRT_SHARED", "/work/shared/libvirt-9.0.0"))
+
+
+class SourceMissing(Exception):
+    pass
+
+
+def _read(path: Path) -> str:
+    if not path.is_file():
+        raise SourceMissing(str(path))
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _c_string(text: str) -> str:
+    """Join adjacent C string literals (with N_() around them) into one Python string."""
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', text)
+    joined = "".join(parts)
+    return joined.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+
+
+def _enum_values(shared: Path, type_name: str) -> dict[str, int]:
+    """Names and numbers of one C enum, from the public API XML."""
+    tree = ET.parse(shared / "api" / "libvirt-api.xml")
+    return {e.get("name", ""): int(e.get("value", "0")) for e in tree.iter("enum") if e.get("type") == type_name}
+
+
+def _formatted(text: str, target: str) -> str:
+    """The text as ruff format (with the project's settings) writes it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", target, "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return result.stdout
+
+
+def error_messages(source: Path, shared: Path) -> str:
+    body = _read(source / "src/util/virerror.c")
+    start = body.index("virErrorMsgStrings[] = {")
+    table = body[start : body.index("\n};", start)]
+    numbers = _enum_values(shared, "virErrorNumber")
+    entries: dict[int, tuple[str, str | None, str | None]] = {}
+    for match in re.finditer(r"\[(VIR_(?:ERR|WAR)_\w+)\]\s*=\s*\{(.*?)\}\s*,", table, re.S):
+        name, inner = match.group(1), match.group(2)
+        if name not in numbers:
+            raise SystemExit(f"{name} is in virerror.c but not in the API XML")
+        # Each of the two is N_("...") (translated), a bare "..." literal or NULL.
+        items = re.findall(r'N_\(((?:\s*"(?:[^"\\]|\\.)*")+)\s*\)|((?:\s*"(?:[^"\\]|\\.)*")+)|NULL', inner)
+        texts = [_c_string(translated or bare) if (translated or bare) else None for translated, bare in items]
+        if len(texts) != 2:
+            raise SystemExit(f"cannot read the messages of {name}: {inner!r}")
+        entries[numbers[name]] = (name, texts[0], texts[1])
+    lines = [
+        '"""The message libvirt puts before an error\'s detail, per error code (virerror.c\'s table).',
+        "",
+        'A reported error\'s message is the "with detail" template filled with the detail, or the',
+        '"without detail" text when there is none; the template itself travels as str1.',
+        "Written by scripts/libvirt_tables.py error-messages; do not edit by hand.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "# code: (name, text without detail, template with detail)",
+        "ERROR_MESSAGES: dict[int, tuple[str, str | None, str | None]] = {",
+    ]
+    lines += [f"    {code}: {entries[code]!r}," for code in sorted(entries)]
+    lines.append("}")
+    return _formatted("\n".join(lines) + "\n", "rpc/error_messages.py")
+
+
+def _switch_cases(block: str) -> list[str]:
+    return re.findall(r"case VIR_DRV_FEATURE_(\w+):", block)
+
+
+def features(source: Path, shared: Path) -> str:
+    internal = _read(source / "src/libvirt_internal.h")
+    enum = internal[: internal.index("} virDrvFeature;")]
+    enum = enum[enum.rindex("typedef enum {") :]
+    members = [(m.group(1), int(m.group(2))) for m in re.finditer(r"VIR_DRV_FEATURE_(\w+)\s*=\s*(\d+)", enum)]
+    # The daemon answers 1 itself for the cases that precede its first "supported = 1".
+    dispatch = _read(source / "src/remote/remote_daemon_dispatch.c")
+    start = dispatch.index("remoteDispatchConnectSupportsFeature(")
+    switch = dispatch[dispatch.index("switch ((virDrvFeature) args->feature)", start) :]
+    daemon = _switch_cases(switch[: switch.index("supported = 1;")])
+    # Every driver answers 1 for the cases that precede "*supported = 1" in virDriverFeatureIsGlobal.
+    driver = _read(source / "src/driver.c")
+    start = driver.index("virDriverFeatureIsGlobal(virDrvFeature")
+    block = driver[start : driver.index("*supported = 1;", start)]
+    block = block[block.rindex("return true;") :]
+    global_ = _switch_cases(block)
+    lines = [
+        '"""Driver feature numbers clients ask about with CONNECT_SUPPORTS_FEATURE.',
+        "",
+        "libvirt's internal virDrvFeature enum (src/libvirt_internal.h): not part of the public API XML.",
+        "Written by scripts/libvirt_tables.py features; do not edit by hand.",
+        '"""',
+        "",
+    ]
+    lines += [f"{name} = {value}" for name, value in members]
+    lines += [
+        "",
+        "# Answered 1 by the daemon itself, whatever the driver (remoteDispatchConnectSupportsFeature).",
+        f"DAEMON_FEATURES = frozenset({{{', '.join(daemon)}}})",
+        "# Answered 1 for every driver (libvirt's virDriverFeatureIsGlobal).",
+        f"GLOBAL_FEATURES = frozenset({{{', '.join(global_)}}})",
+    ]
+    return _formatted("\n".join(lines) + "\n", "server/features.py")
+
+
+def _api_bodies(source: Path) -> dict[str, tuple[str, str]]:
+    """Each public API function's body and its file's VIR_FROM_THIS."""
+    found: dict[str, tuple[str, str]] = {}
+    files = [*sorted((source / "src").glob("libvirt*.c")), source / "src/admin/libvirt-admin.c"]
+    for path in files:
+        text = _read(path)
+        domain = re.search(r"#define VIR_FROM_THIS (VIR_FROM_\w+)", text)
+        for match in re.finditer(r"^(?:[\w *]+?[ *])?(vir\w+)\(([^)]*)\)\s*\{\n(.*?)^\}", text, re.S | re.M):
+            found[match.group(1)] = (match.group(3), domain.group(1) if domain else "VIR_FROM_NONE")
+    return found
+
+
+def procedure_facts_problems(source: Path) -> list[str]:
+    """Where the committed facts disagree with the API function's source."""
+    from virtrio.server import procedure_facts as facts
+
+    bodies = _api_bodies(source)
+    problems: list[str] = []
+    for table_name in ("REMOTE", "QEMU", "LXC", "ADMIN"):
+        table: dict[int, facts.ProcedureFacts] = getattr(facts, table_name)
+        for number, fact in table.items():
+            if fact.api is None:
+                continue
+            where = f"{table_name}[{number}] {fact.api}"
+            if fact.api not in bodies:
+                problems.append(f"{where}: no such function in src/")
+                continue
+            body, domain = bodies[fact.api]
+            if domain != fact.error_domain:
+                problems.append(f"{where}: error domain {fact.error_domain}, the source says {domain}")
+            # A read-only check at the body's own indentation applies whatever the arguments.
+            unconditional = re.search(r"^    virCheckReadOnlyGoto\(", body, re.M) is not None
+            # Some functions test the connection's read-only flag themselves, with the call's flags.
+            anywhere = "virCheckReadOnlyGoto(" in body or "VIR_CONNECT_RO" in body
+            if unconditional and fact.read_only != facts.ALWAYS:
+                problems.append(f"{where}: always refused read-only in the source, {fact.read_only!r} here")
+            if not anywhere and fact.read_only is not None:
+                problems.append(f"{where}: never refused read-only in the source, {fact.read_only!r} here")
+            if anywhere and not unconditional and fact.read_only in (None, facts.ALWAYS):
+                problems.append(f"{where}: refused read-only on a condition in the source, {fact.read_only!r} here")
+    return problems
+
+
+WRITERS = {"error-messages": (error_messages, "rpc/error_messages.py"), "features": (features, "server/features.py")}
+TABLES = [*WRITERS, "procedure-facts"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("tables", nargs="*", metavar="TABLE", help=", ".join(TABLES))
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--check", action="store_true", help="compare with the committed tables, write nothing")
+    args = parser.parse_args(argv)
+    for table in args.tables:
+        if table not in TABLES:
+            parser.error(f"unknown table {table!r}: one of {', '.join(TABLES)}")
+    status = 0
+    try:
+        for table in args.tables or TABLES:
+            if table == "procedure-facts":
+                problems = procedure_facts_problems(args.source)
+                for problem in problems:
+                    print(f"server/procedure_facts.py: {problem}", file=sys.stderr)
+                status |= 1 if problems else 0
+                continue
+            writer, target = WRITERS[table]
+            wanted = writer(args.source, args.shared)
+            path = ROOT / target
+            if args.check:
+                if path.read_text() != wanted:
+                    print(f"{target} differs from libvirt's sources: run {sys.argv[0]} {table}", file=sys.stderr)
+                    status = 1
+            elif path.read_text() != wanted:
+                path.write_text(wanted)
+                print(f"wrote {target}")
+    except SourceMissing as missing:
+        print(f"libvirt's source is not available: {missing} is missing", file=sys.stderr)
+        return 2
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
