@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Write (or, with --check, verify) the tables virtrio takes from libvirt's C sources.
 
-    python3 scripts/libvirt_tables.py [--source LIBVIRT_TREE] [--shared SHARED] [--check] [TABLE...]
+    python3 scripts/libvirt_tables.py [--source LIBVIRT_TREE] [--check] [TABLE...]
+    python3 scripts/libvirt_tables.py --fetch
 
 TABLE is one of: error-messages (rpc/error_messages.py, from src/util/virerror.c and the
-error numbers in the API XML), features (server/features.py, from src/libvirt_internal.h,
-src/driver.c and the daemon's dispatcher), procedure-facts (server/procedure_facts.py: checks
-each procedure's error domain and unconditional read-only refusal against src/libvirt-*.c;
-the API names and conditional rules stay hand-kept, so this one only has --check).
---check exits 1 when a committed table differs from what the sources say, 2 when the
-sources are missing. LIBVIRT_TREE is an extracted libvirt 9.0.0 source tree (default:
-$VIRTRIO_LIBVIRT_FULL_SOURCE or /work/libvirt-src/libvirt-9.0.0).
+error numbers in include/libvirt/virterror.h), features (server/features.py, from
+src/libvirt_internal.h, src/driver.c and the daemon's dispatcher), procedure-facts
+(server/procedure_facts.py: checks each procedure's API function exists, its error domain and
+whether it refuses a read-only connection always / on a condition / never against
+src/libvirt-*.c; the API names and the conditions themselves stay hand-kept, so this one only
+has --check). --check exits 1 when a committed table differs from what the sources say, 2 when
+the sources are missing. LIBVIRT_TREE is an extracted libvirt 9.0.0 tree; by default
+$VIRTRIO_LIBVIRT_FULL_SOURCE, then the files --fetch keeps (Debian's source package, as
+scripts/setup-test-env runs it), then /work/libvirt-src/libvirt-9.0.0.
 """
 
 from __future__ import annotations
@@ -18,14 +21,42 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
+import tarfile
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCE = Path(os.environ.get("VIRTRIO_LIBVIRT_FULL_SOURCE", "/work/libvirt-src/libvirt-9.0.0"))
-DEFAULT_SHARED = Path(os.environ.get("VIRTRIO_LIBVIRT_SHARED", "/work/shared/libvirt-9.0.0"))
+VERSION = "9.0.0"
+# The only files the tables are read from: --fetch keeps these and nothing else.
+NEEDED = (
+    "include/libvirt/virterror.h",
+    "src/util/virerror.c",
+    "src/libvirt_internal.h",
+    "src/driver.c",
+    "src/remote/remote_daemon_dispatch.c",
+    "src/libvirt*.c",
+    "src/admin/libvirt-admin.c",
+)
+
+
+def fetched_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "virtrio" / f"libvirt-{VERSION}-tables"
+
+
+def default_source() -> Path:
+    named = os.environ.get("VIRTRIO_LIBVIRT_FULL_SOURCE")
+    if named:
+        return Path(named)
+    if (fetched_folder() / "src").is_dir():
+        return fetched_folder()
+    return Path(f"/work/libvirt-src/libvirt-{VERSION}")
+
+
+DEFAULT_SOURCE = default_source()
 
 
 class SourceMissing(Exception):
@@ -45,10 +76,12 @@ def _c_string(text: str) -> str:
     return joined.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
 
 
-def _enum_values(shared: Path, type_name: str) -> dict[str, int]:
-    """Names and numbers of one C enum, from the public API XML."""
-    tree = ET.parse(shared / "api" / "libvirt-api.xml")
-    return {e.get("name", ""): int(e.get("value", "0")) for e in tree.iter("enum") if e.get("type") == type_name}
+def _error_numbers(source: Path) -> dict[str, int]:
+    """virErrorNumber's names and numbers (each member of that enum is given its number)."""
+    header = _read(source / "include/libvirt/virterror.h")
+    enum = header[: header.index("} virErrorNumber;")]
+    enum = enum[enum.rindex("typedef enum {") :]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"\b(VIR_(?:ERR|WAR)_\w+)\s*=\s*(\d+)", enum)}
 
 
 def _formatted(text: str, target: str) -> str:
@@ -64,16 +97,16 @@ def _formatted(text: str, target: str) -> str:
     return result.stdout
 
 
-def error_messages(source: Path, shared: Path) -> str:
+def error_messages(source: Path) -> str:
     body = _read(source / "src/util/virerror.c")
     start = body.index("virErrorMsgStrings[] = {")
     table = body[start : body.index("\n};", start)]
-    numbers = _enum_values(shared, "virErrorNumber")
+    numbers = _error_numbers(source)
     entries: dict[int, tuple[str, str | None, str | None]] = {}
     for match in re.finditer(r"\[(VIR_(?:ERR|WAR)_\w+)\]\s*=\s*\{(.*?)\}\s*,", table, re.S):
         name, inner = match.group(1), match.group(2)
         if name not in numbers:
-            raise SystemExit(f"{name} is in virerror.c but not in the API XML")
+            raise SystemExit(f"{name} is in virerror.c but not in virterror.h")
         # Each of the two is N_("...") (translated), a bare "..." literal or NULL.
         items = re.findall(r'N_\(((?:\s*"(?:[^"\\]|\\.)*")+)\s*\)|((?:\s*"(?:[^"\\]|\\.)*")+)|NULL', inner)
         texts = [_c_string(translated or bare) if (translated or bare) else None for translated, bare in items]
@@ -102,7 +135,7 @@ def _switch_cases(block: str) -> list[str]:
     return re.findall(r"case VIR_DRV_FEATURE_(\w+):", block)
 
 
-def features(source: Path, shared: Path) -> str:
+def features(source: Path) -> str:
     internal = _read(source / "src/libvirt_internal.h")
     enum = internal[: internal.index("} virDrvFeature;")]
     enum = enum[enum.rindex("typedef enum {") :]
@@ -180,6 +213,41 @@ def procedure_facts_problems(source: Path) -> list[str]:
     return problems
 
 
+def fetch() -> Path:
+    """Keep the NEEDED files of Debian's libvirt source package in the cache (needs deb-src)."""
+    destination = fetched_folder()
+    if (destination / "src").is_dir():
+        return destination
+    sys.path.insert(0, str(ROOT))
+    from interop import libvirt_source  # enables deb-src entries the same way the corpus fetch does
+
+    with tempfile.TemporaryDirectory(prefix="virtrio-libvirt-tables-") as work:
+        command = ["apt-get", "source", "--download-only", "libvirt"]
+        if subprocess.run(command, cwd=work, capture_output=True).returncode != 0:
+            libvirt_source._enable_deb_src()
+            subprocess.run(command, cwd=work, check=True, capture_output=True)
+        archives = list(Path(work).glob(f"libvirt_{VERSION}.orig.tar.*"))
+        if not archives:
+            raise SystemExit(f"Debian's libvirt source package is not version {VERSION}")
+        prefix = f"libvirt-{VERSION}/"
+        staging = destination.with_name(destination.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        with tarfile.open(archives[0]) as tar:
+            for member in tar.getmembers():
+                inner = member.name.removeprefix(prefix)
+                if not member.isfile() or not any(Path(inner).match(pattern) for pattern in NEEDED):
+                    continue
+                if ".." in Path(inner).parts or inner.startswith("/"):
+                    raise SystemExit(f"refusing archive member {member.name!r}")
+                source = tar.extractfile(member)
+                assert source is not None
+                target = staging / inner
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(source.read())
+        staging.rename(destination)
+    return destination
+
+
 WRITERS = {"error-messages": (error_messages, "rpc/error_messages.py"), "features": (features, "server/features.py")}
 TABLES = [*WRITERS, "procedure-facts"]
 
@@ -188,12 +256,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("tables", nargs="*", metavar="TABLE", help=", ".join(TABLES))
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--fetch", action="store_true", help="keep the files needed from Debian's source package")
     parser.add_argument("--check", action="store_true", help="compare with the committed tables, write nothing")
     args = parser.parse_args(argv)
     for table in args.tables:
         if table not in TABLES:
             parser.error(f"unknown table {table!r}: one of {', '.join(TABLES)}")
+    if args.fetch:
+        print(f"libvirt {VERSION}'s table sources: {fetch()}")
+        return 0
     status = 0
     try:
         for table in args.tables or TABLES:
@@ -204,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
                 status |= 1 if problems else 0
                 continue
             writer, target = WRITERS[table]
-            wanted = writer(args.source, args.shared)
+            wanted = writer(args.source)
             path = ROOT / target
             if args.check:
                 if path.read_text() != wanted:

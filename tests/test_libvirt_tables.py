@@ -29,9 +29,8 @@ def load_script() -> ModuleType:
 
 tables = load_script()
 needs_source = pytest.mark.skipif(
-    not (tables.DEFAULT_SOURCE / "src" / "util" / "virerror.c").is_file()
-    or not (tables.DEFAULT_SHARED / "api" / "libvirt-api.xml").is_file(),
-    reason="libvirt 9.0.0's C sources are not extracted (VIRTRIO_LIBVIRT_FULL_SOURCE)",
+    not (tables.DEFAULT_SOURCE / "src" / "util" / "virerror.c").is_file(),
+    reason="libvirt 9.0.0's C sources are not there: python3 scripts/libvirt_tables.py --fetch",
 )
 
 
