@@ -7,11 +7,12 @@
 TABLE is one of: error-messages (rpc/error_messages.py, from src/util/virerror.c and the
 error numbers in include/libvirt/virterror.h), features (server/features.py, from
 src/libvirt_internal.h, src/driver.c and the daemon's dispatcher), procedure-facts
-(server/procedure_facts.py: checks each procedure's API function exists, its error domain and
-whether it refuses a read-only connection always / on a condition / never against
-src/libvirt-*.c; the API names and the conditions themselves stay hand-kept, so this one only
-has --check). --check exits 1 when a committed table differs from what the sources say, 2 when
-the sources are missing. LIBVIRT_TREE is an extracted libvirt 9.0.0 tree; by default
+(server/procedure_facts.py: checks each REMOTE procedure's API function and connection
+against the remote driver's tables, and every API's error domain and whether it refuses a
+read-only connection always / on a condition / never against src/libvirt-*.c; the conditions
+themselves (flag masks) stay hand-kept, so this one only has --check). --check exits 1
+when a committed table differs from what the sources say, 2 when the sources are missing.
+LIBVIRT_TREE is an extracted libvirt 9.0.0 tree; by default
 $VIRTRIO_LIBVIRT_FULL_SOURCE, then the files --fetch keeps (Debian's source package, as
 scripts/setup-test-env runs it), then /work/libvirt-src/libvirt-9.0.0.
 """
@@ -182,12 +183,79 @@ def _api_bodies(source: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
+# The remote driver's table names a driver field per procedure; the connection it belongs to
+# is the driver struct holding it (src/remote/remote_driver.c).
+DRIVER_CONNECTIONS = {
+    "hypervisor_driver": "Hypervisor",
+    "network_driver": "Network",
+    "interface_driver": "Interface",
+    "storage_driver": "Storage",
+    "secret_driver": "Secret",
+    "node_device_driver": "NodeDev",
+    "nwfilter_driver": "NWFilter",
+}
+# Procedures the client library sends for its own API functions without a driver table entry
+# naming them: opening, closing and naming the connection.
+LIBRARY_CALLS: dict[str, tuple[str, str | None]] = {
+    "CONNECT_OPEN": ("virConnectOpenAuth", None),
+    "CONNECT_CLOSE": ("virConnectClose", None),
+    "CONNECT_GET_URI": ("virConnectGetURI", "Hypervisor"),
+}
+# Event registrations the daemon's dispatcher turns into the *Any functions (checked: its
+# handler in remote_daemon_dispatch.c calls that function).
+DAEMON_CALLS: dict[str, tuple[str, str | None]] = {
+    "CONNECT_DOMAIN_EVENT_REGISTER": ("virConnectDomainEventRegisterAny", "Hypervisor"),
+    "CONNECT_DOMAIN_EVENT_DEREGISTER": ("virConnectDomainEventDeregisterAny", "Hypervisor"),
+    "CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY": ("virConnectDomainEventRegisterAny", "Hypervisor"),
+    "CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY": ("virConnectDomainEventDeregisterAny", "Hypervisor"),
+}
+
+
+def remote_apis(source: Path, bodies: dict[str, tuple[str, str]]) -> dict[str, tuple[str | None, str | None]]:
+    """Per REMOTE procedure name (lower case, no underscores): the public API and connection."""
+    driver = _read(source / "src/remote/remote_driver.c")
+    callers: dict[str, list[str]] = {}
+    for name, (body, _) in bodies.items():
+        for field in set(re.findall(r"->(\w+)\(", body)):
+            callers.setdefault(field, []).append(name)
+    found: dict[str, tuple[str | None, str | None]] = {}
+    for struct in re.finditer(r"^static vir\w+Driver (\w+) = \{\n(.*?)^\};", driver, re.S | re.M):
+        connection = DRIVER_CONNECTIONS.get(struct.group(1))
+        for entry in re.finditer(r"\.(\w+)\s*=\s*remote(\w+),", struct.group(2)):
+            field = entry.group(1)
+            # The API calling conn->driver->FIELD: the one named after the field, else the only caller.
+            named = "vir" + field[0].upper() + field[1:]
+            calling = callers.get(field, [])
+            api = named if named in calling else (calling[0] if len(calling) == 1 else None)
+            found[entry.group(2).lower()] = (api, connection)
+    dispatch = _read(source / "src/remote/remote_daemon_dispatch.c")
+    for procedure, (api, connection) in DAEMON_CALLS.items():
+        key = procedure.replace("_", "").lower()
+        handler = re.search(rf"^remoteDispatch(?i:{key})\(.*?^\}}", dispatch, re.S | re.M)
+        if handler is None or f"{api}(" not in handler.group(0):
+            raise SystemExit(f"DAEMON_CALLS: the daemon's dispatcher for {procedure} does not call {api}")
+        found[key] = (api, connection)
+    for procedure, called in LIBRARY_CALLS.items():
+        found[procedure.replace("_", "").lower()] = called
+    return found
+
+
 def procedure_facts_problems(source: Path) -> list[str]:
     """Where the committed facts disagree with the API function's source."""
+    from virtrio.protocol.generated import remote
     from virtrio.server import procedure_facts as facts
 
     bodies = _api_bodies(source)
     problems: list[str] = []
+    derived = remote_apis(source, bodies)
+    for number, fact in facts.REMOTE.items():
+        name = remote.PROCEDURES[number].name
+        api, connection = derived.get(name.replace("_", "").lower(), (None, None))
+        if (api, connection) != (fact.api, fact.connection):
+            problems.append(
+                f"REMOTE[{number}] {name}: API {fact.api} on the {fact.connection} connection,"
+                f" the sources say {api} on the {connection} connection"
+            )
     for table_name in ("REMOTE", "QEMU", "LXC", "ADMIN"):
         table: dict[int, facts.ProcedureFacts] = getattr(facts, table_name)
         for number, fact in table.items():

@@ -13,6 +13,7 @@ from types import ModuleType
 
 import pytest
 
+from virtrio.protocol.generated import remote
 from virtrio.server import procedure_facts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,9 +69,19 @@ def test_procedure_facts_check_names_a_wrong_read_only_rule(monkeypatch: pytest.
     edited = dict(procedure_facts.REMOTE)
     edited[create] = dataclasses.replace(edited[create], read_only=None)
     edited[lookup] = dataclasses.replace(edited[lookup], error_domain="VIR_FROM_NETWORK")
+    # An API name swapped with its neighbour's, and a wrong connection.
+    suspend, resume = remote.REMOTE_PROC_DOMAIN_SUSPEND, remote.REMOTE_PROC_DOMAIN_RESUME
+    edited[suspend] = dataclasses.replace(edited[suspend], api="virDomainResume")
+    edited[resume] = dataclasses.replace(edited[resume], connection="Storage")
     monkeypatch.setattr(procedure_facts, "REMOTE", edited)
     problems = tables.procedure_facts_problems(tables.DEFAULT_SOURCE)
-    assert problems == [
-        f"REMOTE[{create}] virDomainCreate: always refused read-only in the source, None here",
-        f"REMOTE[{lookup}] virDomainLookupByName: error domain VIR_FROM_NETWORK, the source says VIR_FROM_DOMAIN",
-    ]
+    assert sorted(problems) == sorted(
+        [
+            f"REMOTE[{resume}] DOMAIN_RESUME: API virDomainResume on the Storage connection,"
+            " the sources say virDomainResume on the Hypervisor connection",
+            f"REMOTE[{suspend}] DOMAIN_SUSPEND: API virDomainResume on the Hypervisor connection,"
+            " the sources say virDomainSuspend on the Hypervisor connection",
+            f"REMOTE[{create}] virDomainCreate: always refused read-only in the source, None here",
+            f"REMOTE[{lookup}] virDomainLookupByName: error domain VIR_FROM_NETWORK, the source says VIR_FROM_DOMAIN",
+        ]
+    )
