@@ -8,6 +8,7 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from virtrio.drivers.base import EventFamily
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import internal_error, report
@@ -107,19 +108,19 @@ def unregister_close_callback(session: ClientSession, args: None) -> None:
 
 # ---------------------------------------------------------------------------- events
 FAMILY_LABELS = {
-    "domain": "domain",
-    "network": "network",
-    "storage": "storage pool",
-    "nodedev": "node device",
-    "secret": "secret",
+    EventFamily.DOMAIN: "domain",
+    EventFamily.NETWORK: "network",
+    EventFamily.STORAGE: "storage pool",
+    EventFamily.NODEDEV: "node device",
+    EventFamily.SECRET: "secret",
 }
 
 
-def _register(session: ClientSession, family: str, event_id: int, object_filter: Any, style: str) -> int:
+def _register(session: ClientSession, family: EventFamily, event_id: int, object_filter: Any, style: str) -> int:
     conn = hypervisor(session)
     limit = 16 if style == "legacy" else event_id_limit(family)
     if event_id < 0 or event_id >= limit:
-        label = "" if family == "domain" else FAMILY_LABELS[family] + " "
+        label = "" if family is EventFamily.DOMAIN else FAMILY_LABELS[family] + " "
         raise internal_error(FROM_RPC, f"unsupported {label}event ID {event_id}")
     source = conn.events()
     if source is None:
@@ -133,7 +134,7 @@ def _register(session: ClientSession, family: str, event_id: int, object_filter:
     return callback_id
 
 
-def _deregister(session: ClientSession, family: str, callback_id: int, message: str) -> None:
+def _deregister(session: ClientSession, family: EventFamily, callback_id: int, message: str) -> None:
     conn = hypervisor(session)
     source = conn.events()
     if session.event_callbacks.get(callback_id, (None,))[0] != family or source is None:
@@ -148,18 +149,20 @@ def _uuid(obj: Any) -> bytes | None:
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY)
 def domain_callback_register(session: ClientSession, args: Any) -> Any:
-    callback_id = _register(session, "domain", args.eventID, _uuid(args.dom), "callback")
+    callback_id = _register(session, EventFamily.DOMAIN, args.eventID, _uuid(args.dom), "callback")
     return remote.remote_connect_domain_event_callback_register_any_ret(callback_id)
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY)
 def domain_callback_deregister(session: ClientSession, args: Any) -> None:
-    _deregister(session, "domain", args.callbackID, f"domain event callback {args.callbackID} not registered")
+    _deregister(session, EventFamily.DOMAIN, args.callbackID, f"domain event callback {args.callbackID} not registered")
 
 
 def _legacy_ids(session: ClientSession, event_id: int) -> list[int]:
-    return [cid for cid, (family, style) in session.event_callbacks.items()
-            if family == "domain" and style == f"legacy{event_id}"]  # fmt: skip
+    style = f"legacy{event_id}"
+    return [
+        cid for cid, (family, kind) in session.event_callbacks.items() if family == EventFamily.DOMAIN and kind == style
+    ]
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY)
@@ -168,8 +171,8 @@ def domain_register_any(session: ClientSession, args: Any) -> None:
         raise internal_error(FROM_RPC, f"unsupported event ID {args.eventID}")
     if _legacy_ids(session, args.eventID):
         raise internal_error(FROM_RPC, f"domain event {args.eventID} already registered")
-    callback_id = _register(session, "domain", args.eventID, None, "legacy")
-    session.event_callbacks[callback_id] = ("domain", f"legacy{args.eventID}")
+    callback_id = _register(session, EventFamily.DOMAIN, args.eventID, None, "legacy")
+    session.event_callbacks[callback_id] = (EventFamily.DOMAIN, f"legacy{args.eventID}")
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY)
@@ -177,7 +180,7 @@ def domain_deregister_any(session: ClientSession, args: Any) -> None:
     ids = _legacy_ids(session, args.eventID)
     if not ids:
         raise internal_error(FROM_RPC, f"domain event {args.eventID} not registered")
-    _deregister(session, "domain", ids[0], "")
+    _deregister(session, EventFamily.DOMAIN, ids[0], "")
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER)
@@ -192,10 +195,10 @@ def domain_deregister(session: ClientSession, args: None) -> Any:
     return remote.remote_connect_domain_event_deregister_ret(1)
 
 
-def _simple_family(family: str, register: int, deregister: int, object_field: str, ret_class: type) -> None:
+def _simple_family(family: EventFamily, register: int, deregister: int, object_field: str, ret_class: type) -> None:
     label = FAMILY_LABELS[family]
     # libvirt 9.0.0's secret deregistration reports its failure with the node device text.
-    deregister_label = "node device" if family == "secret" else label
+    deregister_label = "node device" if family is EventFamily.SECRET else label
 
     @remote_procedure(register)
     def register_any(session: ClientSession, args: Any) -> Any:
@@ -210,28 +213,28 @@ def _simple_family(family: str, register: int, deregister: int, object_field: st
 
 
 _simple_family(
-    "network",
+    EventFamily.NETWORK,
     remote.REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY,
     remote.REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
     "net",
     remote.remote_connect_network_event_register_any_ret,
 )
 _simple_family(
-    "storage",
+    EventFamily.STORAGE,
     remote.REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
     remote.REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY,
     "pool",
     remote.remote_connect_storage_pool_event_register_any_ret,
 )
 _simple_family(
-    "nodedev",
+    EventFamily.NODEDEV,
     remote.REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY,
     remote.REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY,
     "dev",
     remote.remote_connect_node_device_event_register_any_ret,
 )
 _simple_family(
-    "secret",
+    EventFamily.SECRET,
     remote.REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY,
     remote.REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY,
     "secret",
