@@ -20,13 +20,23 @@ if TYPE_CHECKING:
     from .session import ClientSession
 
 SERVERS = ("libvirtd", "admin")  # the hypervisor sockets' server and the admin socket's
-UINT, INT, BOOLEAN, STRING = (api.VIR_TYPED_PARAM_UINT, api.VIR_TYPED_PARAM_INT, api.VIR_TYPED_PARAM_BOOLEAN,
-                              api.VIR_TYPED_PARAM_STRING)  # fmt: skip
+UINT, INT, BOOLEAN, STRING = (
+    api.VIR_TYPED_PARAM_UINT,
+    api.VIR_TYPED_PARAM_INT,
+    api.VIR_TYPED_PARAM_BOOLEAN,
+    api.VIR_TYPED_PARAM_STRING,
+)
 
 
-TYPE_NAMES = {api.VIR_TYPED_PARAM_INT: "int", api.VIR_TYPED_PARAM_UINT: "uint", api.VIR_TYPED_PARAM_LLONG: "llong",
-              api.VIR_TYPED_PARAM_ULLONG: "ullong", api.VIR_TYPED_PARAM_DOUBLE: "double",
-              api.VIR_TYPED_PARAM_BOOLEAN: "boolean", api.VIR_TYPED_PARAM_STRING: "string"}  # fmt: skip
+TYPE_NAMES = {
+    api.VIR_TYPED_PARAM_INT: "int",
+    api.VIR_TYPED_PARAM_UINT: "uint",
+    api.VIR_TYPED_PARAM_LLONG: "llong",
+    api.VIR_TYPED_PARAM_ULLONG: "ullong",
+    api.VIR_TYPED_PARAM_DOUBLE: "double",
+    api.VIR_TYPED_PARAM_BOOLEAN: "boolean",
+    api.VIR_TYPED_PARAM_STRING: "string",
+}
 
 
 @dataclass
@@ -46,11 +56,16 @@ def server_settings(session: ClientSession, name: str) -> ServerSettings:
     if settings is None:
         config = daemon.config
         settings = {
-            "libvirtd": ServerSettings(config.min_workers, config.max_workers, config.prio_workers, config.max_clients,
-                                       config.max_anonymous_clients),
+            "libvirtd": ServerSettings(
+                config.min_workers,
+                config.max_workers,
+                config.prio_workers,
+                config.max_clients,
+                config.max_anonymous_clients,
+            ),
             # libvirtd's admin server: its own pool, no priority workers, no unauthenticated clients.
             "admin": ServerSettings(config.admin_min_workers, config.admin_max_workers, 0, config.admin_max_clients, 0),
-        }  # fmt: skip
+        }
         daemon.admin_server_settings = settings
     return settings[name]
 
@@ -65,9 +80,12 @@ def typed_values(params: list[admin.admin_typed_param], allowed: dict[str, int])
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"parameter '{item.field}' occurs multiple times")
         kind = item.value.type
         if kind != allowed[item.field]:
-            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE,
-                         f"invalid type '{TYPE_NAMES.get(kind, 'int')}' for parameter '{item.field}', expected "
-                         f"'{TYPE_NAMES[allowed[item.field]]}'")  # fmt: skip
+            raise report(
+                api.VIR_ERR_INVALID_ARG,
+                api.VIR_FROM_NONE,
+                f"invalid type '{TYPE_NAMES.get(kind, 'int')}' for parameter '{item.field}', expected "
+                f"'{TYPE_NAMES[allowed[item.field]]}'",
+            )
     return {item.field: item.value.value for item in params}
 
 
@@ -93,8 +111,9 @@ def clients_of(session: ClientSession, name: str) -> list[ClientSession]:
 def client_ref(client: ClientSession, server: str) -> admin.admin_nonnull_client:
     transports = {"tcp": api.VIR_CLIENT_TRANS_TCP, "tls": api.VIR_CLIENT_TRANS_TLS}
     transport = transports.get(client.kind, api.VIR_CLIENT_TRANS_UNIX)
-    return admin.admin_nonnull_client(admin.admin_nonnull_server(server), client.id, int(client.wall_connected_at),
-                                      transport)  # fmt: skip
+    return admin.admin_nonnull_client(
+        admin.admin_nonnull_server(server), client.id, int(client.wall_connected_at), transport
+    )
 
 
 @admin_procedure(admin.ADMIN_PROC_CONNECT_OPEN)
@@ -148,16 +167,25 @@ def threadpool_parameters(session: ClientSession, args: Any) -> Any:
 def set_threadpool_parameters(session: ClientSession, args: Any) -> None:
     name = server_name(session, args.srv.name)
     check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerSetThreadPoolParameters")
-    values = typed_values(args.params, {api.VIR_THREADPOOL_WORKERS_MIN: UINT, api.VIR_THREADPOOL_WORKERS_MAX: UINT,
-                                        api.VIR_THREADPOOL_WORKERS_PRIORITY: UINT})  # fmt: skip
+    values = typed_values(
+        args.params,
+        {
+            api.VIR_THREADPOOL_WORKERS_MIN: UINT,
+            api.VIR_THREADPOOL_WORKERS_MAX: UINT,
+            api.VIR_THREADPOOL_WORKERS_PRIORITY: UINT,
+        },
+    )
     settings = server_settings(session, name)
     new_max = values.get(api.VIR_THREADPOOL_WORKERS_MAX)
     new_min = values.get(api.VIR_THREADPOOL_WORKERS_MIN, settings.min_workers)
     if new_min > (settings.max_workers if new_max is None else new_max):
         raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, "minWorkers cannot be larger than maxWorkers")
     if new_max is not None and (new_max == 0) != (settings.max_workers == 0):
-        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE,
-                     "maxWorkers must not be switched from zero to non-zero and vice versa")  # fmt: skip
+        raise report(
+            api.VIR_ERR_INVALID_ARG,
+            api.VIR_FROM_NONE,
+            "maxWorkers must not be switched from zero to non-zero and vice versa",
+        )
     settings.min_workers = new_min
     if new_max is not None:
         settings.max_workers = new_max
@@ -240,9 +268,12 @@ def set_client_limits(session: ClientSession, args: Any) -> None:
     new_max = values.get(api.VIR_SERVER_CLIENTS_MAX, settings.max_clients)
     new_unauth = values.get(api.VIR_SERVER_CLIENTS_UNAUTH_MAX, settings.max_anonymous_clients)
     if new_max < new_unauth:
-        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_RPC,
-                     "The overall maximum number of clients waiting for authentication must not be less than the "
-                     "overall maximum number of clients")  # fmt: skip
+        raise report(
+            api.VIR_ERR_INVALID_ARG,
+            api.VIR_FROM_RPC,
+            "The overall maximum number of clients waiting for authentication must not be less than the "
+            "overall maximum number of clients",
+        )
     settings.max_clients, settings.max_anonymous_clients = new_max, new_unauth
     if name == "libvirtd":  # the accept loop reads it for every connection
         config = session.daemon.config

@@ -94,8 +94,9 @@ class ConfigFilter(logging.Filter):
         super().__init__()
         self.default = default
         # GLib's simple patterns: only "*" and "?" are special.
-        self.filters = [(re.compile(re.escape(p).replace(r"\*", ".*").replace(r"\?", "."), re.S), lvl)
-                        for p, lvl in filters]  # fmt: skip
+        self.filters = [
+            (re.compile(re.escape(p).replace(r"\*", ".*").replace(r"\?", "."), re.S), lvl) for p, lvl in filters
+        ]
 
     def filter(self, record: logging.LogRecord) -> bool:
         for pattern, level in self.filters:
@@ -127,15 +128,17 @@ class JournalHandler(logging.Handler):
             message = record.getMessage()
             if record.exc_info:
                 message += "\n" + logging.Formatter().formatException(record.exc_info)
-            packet = b"".join([
-                self.field("MESSAGE", message[:48000]),
-                self.field("PRIORITY", str(self.PRIORITIES.get(record.levelno, 6))),
-                self.field("SYSLOG_IDENTIFIER", "virtrio"),
-                self.field("CODE_FILE", record.pathname),
-                self.field("CODE_LINE", str(record.lineno)),
-                self.field("CODE_FUNC", record.funcName),
-                self.field("VIRTRIO_LOGGER", record.name),
-            ])  # fmt: skip
+            packet = b"".join(
+                [
+                    self.field("MESSAGE", message[:48000]),
+                    self.field("PRIORITY", str(self.PRIORITIES.get(record.levelno, 6))),
+                    self.field("SYSLOG_IDENTIFIER", "virtrio"),
+                    self.field("CODE_FILE", record.pathname),
+                    self.field("CODE_LINE", str(record.lineno)),
+                    self.field("CODE_FUNC", record.funcName),
+                    self.field("VIRTRIO_LOGGER", record.name),
+                ]
+            )
             self.socket.sendto(packet, self.path)
         except OSError:
             pass  # journald gone or busy: libvirt drops the line too
@@ -145,8 +148,9 @@ class JournalHandler(logging.Handler):
         super().close()
 
 
-FORMAT = logging.Formatter("%(asctime)s.%(msecs)03d: %(process)d: %(levelname)s : %(name)s: %(message)s",
-                           "%Y-%m-%d %H:%M:%S")  # fmt: skip
+FORMAT = logging.Formatter(
+    "%(asctime)s.%(msecs)03d: %(process)d: %(levelname)s : %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"
+)
 
 
 def _handler(output: Output) -> logging.Handler:

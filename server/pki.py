@@ -66,25 +66,36 @@ def _key():
 def _pem_key(key) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())  # fmt: skip
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _name(organization: str, common_name: str):
     from cryptography import x509
     from cryptography.x509.oid import NameOID
 
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])  # fmt: skip
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def _builder(subject, issuer, public_key, days: int):
     from cryptography import x509
 
     now = datetime.datetime.now(datetime.UTC)
-    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=days)))  # fmt: skip
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=days))
+    )
 
 
 def make_ca(paths: dict[str, Path], organization: str, force: bool) -> None:
@@ -93,12 +104,13 @@ def make_ca(paths: dict[str, Path], organization: str, force: bool) -> None:
 
     key = _key()
     name = _name(organization, f"{organization} CA")
-    certificate = (_builder(name, name, key.public_key(), CA_DAYS)
-                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-                   .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False),
-                                  critical=True)
-                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-                   .sign(key, hashes.SHA256()))  # fmt: skip
+    certificate = (
+        _builder(name, name, key.public_key(), CA_DAYS)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     _write(paths["cakey.pem"], _pem_key(key), 0o600, force)
     _write(paths["cacert.pem"], certificate.public_bytes(serialization.Encoding.PEM), 0o644, True)
 
@@ -115,8 +127,9 @@ def _load_ca(paths: dict[str, Path]):
     return certificate, key
 
 
-def make_leaf(paths: dict[str, Path], role: str, organization: str, common_name: str, names: list[str],
-              force: bool) -> None:  # fmt: skip
+def make_leaf(
+    paths: dict[str, Path], role: str, organization: str, common_name: str, names: list[str], force: bool
+) -> None:
     """A server or client certificate signed by the CA: server ones carry names as SANs."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -125,11 +138,12 @@ def make_leaf(paths: dict[str, Path], role: str, organization: str, common_name:
     ca_certificate, ca_key = _load_ca(paths)
     key = _key()
     purpose = ExtendedKeyUsageOID.SERVER_AUTH if role == "server" else ExtendedKeyUsageOID.CLIENT_AUTH
-    builder = (_builder(_name(organization, common_name), ca_certificate.subject, key.public_key(), CERT_DAYS)
-               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(True, False, True, False, False, False, False, False, False),
-                              critical=True)
-               .add_extension(x509.ExtendedKeyUsage([purpose]), critical=False))  # fmt: skip
+    builder = (
+        _builder(_name(organization, common_name), ca_certificate.subject, key.public_key(), CERT_DAYS)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(True, False, True, False, False, False, False, False, False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([purpose]), critical=False)
+    )
     if role == "server":
         alternatives: list[x509.GeneralName] = []
         for item in names or [common_name]:
@@ -151,8 +165,7 @@ def run(options: argparse.Namespace) -> int:
             written = ["cacert.pem", "cakey.pem"]
         else:
             default_cn = socket.gethostname() if options.what == "server" else "client"
-            make_leaf(paths, options.what, options.organization, options.cn or default_cn, options.name,
-                      options.force)  # fmt: skip
+            make_leaf(paths, options.what, options.organization, options.cn or default_cn, options.name, options.force)
             written = [f"{options.what}cert.pem", f"{options.what}key.pem"]
     except PKIError as error:
         print(f"virtrio: {error}", flush=True)

@@ -55,11 +55,16 @@ class TLSPaths:
 def default_paths() -> TLSPaths:
     """libvirtd's defaults: /etc/pki as root, ~/.pki/libvirt for a user."""
     if os.geteuid() == 0:
-        return TLSPaths("/etc/pki/libvirt/private/serverkey.pem", "/etc/pki/libvirt/servercert.pem",
-                        "/etc/pki/CA/cacert.pem", "/etc/pki/CA/cacrl.pem")  # fmt: skip
+        return TLSPaths(
+            "/etc/pki/libvirt/private/serverkey.pem",
+            "/etc/pki/libvirt/servercert.pem",
+            "/etc/pki/CA/cacert.pem",
+            "/etc/pki/CA/cacrl.pem",
+        )
     base = Path.home() / ".pki" / "libvirt"
-    return TLSPaths(str(base / "serverkey.pem"), str(base / "servercert.pem"), str(base / "cacert.pem"),
-                    str(base / "cacrl.pem"))  # fmt: skip
+    return TLSPaths(
+        str(base / "serverkey.pem"), str(base / "servercert.pem"), str(base / "cacert.pem"), str(base / "cacrl.pem")
+    )
 
 
 def configured_paths(config: Config) -> TLSPaths:
@@ -88,8 +93,11 @@ def make_context(config: Config) -> ssl.SSLContext:
     # after the handshake and then expects the confirmation byte; a ticket record arriving
     # first makes its read find no data (EAGAIN) and it gives up.
     context.num_tickets = 0
-    for label, path in (("CA certificate", paths.ca_file), ("server certificate", paths.cert_file),
-                        ("server key", paths.key_file)):  # fmt: skip
+    for label, path in (
+        ("CA certificate", paths.ca_file),
+        ("server certificate", paths.cert_file),
+        ("server key", paths.key_file),
+    ):
         if not os.access(path, os.R_OK):
             raise TLSSetupError(f"Cannot read {label} '{path}': No such file or permission denied")
     try:
@@ -120,9 +128,11 @@ def glob_matches(pattern: str, text: str) -> bool:
     return re.fullmatch(regex, text, re.DOTALL) is not None
 
 
-DN_REFUSED = ("Client's Distinguished Name is not on the list of allowed clients (tls_allowed_dn_list).  "
-              "Use 'virt-pki-query-dn clientcert.pem' to view the Distinguished Name field in the client "
-              "certificate, or run this daemon with --verbose option.")  # fmt: skip
+DN_REFUSED = (
+    "Client's Distinguished Name is not on the list of allowed clients (tls_allowed_dn_list).  "
+    "Use 'virt-pki-query-dn clientcert.pem' to view the Distinguished Name field in the client "
+    "certificate, or run this daemon with --verbose option."
+)
 
 
 class TLSServer:

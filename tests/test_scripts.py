@@ -15,11 +15,14 @@ DEBIAN_PYTHON = Path("/usr/bin/python3")
 
 def pick(folder: Path, path: str) -> subprocess.CompletedProcess[str]:
     shutil.copy(ROOT / "scripts" / "python-env", folder / "python-env")
-    script = ('source ./python-env && virtrio_python_env && echo "$python" && '
-              '"$python" -c "import libvirt, sys; print(sys.prefix)"')  # fmt: skip
+    script = (
+        'source ./python-env && virtrio_python_env && echo "$python" && '
+        '"$python" -c "import libvirt, sys; print(sys.prefix)"'
+    )
     environment = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME")} | {"PATH": path}
-    return subprocess.run(["bash", "-c", script], cwd=folder, capture_output=True, text=True, timeout=300,
-                          env=environment)  # fmt: skip
+    return subprocess.run(
+        ["bash", "-c", script], cwd=folder, capture_output=True, text=True, timeout=300, env=environment
+    )
 
 
 def test_debians_python_gets_a_venv_that_sees_python3_libvirt(tmp_path: Path) -> None:
@@ -39,7 +42,13 @@ def test_a_python_that_accepts_pip_is_used_as_it_is(tmp_path: Path) -> None:
     assert (folder / "python3").exists()
     shutil.copy(ROOT / "scripts" / "python-env", tmp_path / "python-env")
     script = 'source ./python-env && virtrio_python_env && echo "$python"'
-    result = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                            env=os.environ | {"PATH": f"{folder}:/usr/bin:/bin"})  # fmt: skip
+    result = subprocess.run(
+        ["bash", "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ | {"PATH": f"{folder}:/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "python3" and not (tmp_path / ".venv").exists()

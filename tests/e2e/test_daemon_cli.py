@@ -39,8 +39,10 @@ def test_sigterm_the_moment_the_sockets_appear_is_a_clean_shutdown(tmp_path: Pat
 def test_refuses_to_start_beside_a_live_daemon_and_replaces_a_stale_socket(daemon: DaemonProcess) -> None:
     second = subprocess.run(
         [sys.executable, "-m", "virtrio.server.cli", "daemon", "--socket-dir", str(daemon.directory)],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert second.returncode == 1
     assert f"another daemon is already listening on {daemon.directory}/libvirt-sock" in second.stderr
     assert virsh(daemon, "domstate", "test").returncode == 0  # the first one is untouched
@@ -122,9 +124,20 @@ def test_bad_config_values_name_the_key_and_line(tmp_path: Path, text: str, mess
     path = tmp_path / "bad.conf"
     path.write_text(text)
     result = subprocess.run(
-        [sys.executable, "-m", "virtrio.server.cli", "daemon", "--socket-dir", str(tmp_path / "s"), "--config",
-         str(path)], capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "virtrio.server.cli",
+            "daemon",
+            "--socket-dir",
+            str(tmp_path / "s"),
+            "--config",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "s" / "libvirt-sock").exists()
@@ -145,16 +158,25 @@ def test_socket_activation(tmp_path: Path, names: tuple[str, str]) -> None:
     with open(tmp_path / "activation.log", "wb") as log:
         process = subprocess.Popen(
             activation_command((rw, names[0]), (ro, names[1]), extra=("--socket-dir", str(tmp_path / "unused"))),
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for_socket(rw, process)
-        result = subprocess.run(["virsh", "-c", f"test+unix:///default?socket={rw}", "list", "--all"],
-                                capture_output=True, text=True, timeout=60)  # fmt: skip
+        result = subprocess.run(
+            ["virsh", "-c", f"test+unix:///default?socket={rw}", "list", "--all"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stderr + (tmp_path / "activation.log").read_text()
         assert " 1    test   running" in result.stdout
-        result = subprocess.run(["virsh", "-r", "-c", f"test+unix:///default?socket={ro}", "suspend", "test"],
-                                capture_output=True, text=True, timeout=60)  # fmt: skip
+        result = subprocess.run(
+            ["virsh", "-r", "-c", f"test+unix:///default?socket={ro}", "suspend", "test"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert "read only access prevents virDomainSuspend" in result.stderr
         assert not (tmp_path / "unused").exists(), "with sockets passed in, no other socket is made"
     finally:
@@ -165,13 +187,29 @@ def test_socket_activation(tmp_path: Path, names: tuple[str, str]) -> None:
 def test_socket_activation_with_one_unnamed_socket(tmp_path: Path) -> None:
     path = tmp_path / "sock"
     with open(tmp_path / "activation.log", "wb") as log:
-        process = subprocess.Popen(["systemd-socket-activate", "-l", str(path), sys.executable, "-m",
-                                    "virtrio.server.cli", "daemon", "--timeout", "30"],
-                                   stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+        process = subprocess.Popen(
+            [
+                "systemd-socket-activate",
+                "-l",
+                str(path),
+                sys.executable,
+                "-m",
+                "virtrio.server.cli",
+                "daemon",
+                "--timeout",
+                "30",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for_socket(path, process)
-        result = subprocess.run(["virsh", "-c", f"test+unix:///default?socket={path}", "version"],
-                                capture_output=True, text=True, timeout=60)  # fmt: skip
+        result = subprocess.run(
+            ["virsh", "-c", f"test+unix:///default?socket={path}", "version"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stderr
     finally:
         process.send_signal(signal.SIGTERM)

@@ -19,8 +19,11 @@ import pytest
 from interop.daemons import stop_process
 
 UNITS = Path(__file__).resolve().parents[2] / "systemd"
-SOCKET_FILES = {"libvirt-sock": "virtrio.socket", "libvirt-sock-ro": "virtrio-ro.socket",
-                "libvirt-admin-sock": "virtrio-admin.socket"}  # fmt: skip
+SOCKET_FILES = {
+    "libvirt-sock": "virtrio.socket",
+    "libvirt-sock-ro": "virtrio-ro.socket",
+    "libvirt-admin-sock": "virtrio-admin.socket",
+}
 
 
 def unit(name: str) -> configparser.ConfigParser:
@@ -55,19 +58,25 @@ def test_shipped_units_fit_libvirtds_layout() -> None:
     service = unit("virtrio.service")
     assert service["Service"]["Type"] == "notify"
     assert "kill -HUP" in service["Service"]["ExecReload"]
-    expected = {"virtrio.socket": "/run/libvirt/libvirt-sock", "virtrio-ro.socket": "/run/libvirt/libvirt-sock-ro",
-                "virtrio-admin.socket": "/run/libvirt/libvirt-admin-sock", "virtrio-tcp.socket": "16509",
-                "virtrio-tls.socket": "16514"}  # fmt: skip
+    expected = {
+        "virtrio.socket": "/run/libvirt/libvirt-sock",
+        "virtrio-ro.socket": "/run/libvirt/libvirt-sock-ro",
+        "virtrio-admin.socket": "/run/libvirt/libvirt-admin-sock",
+        "virtrio-tcp.socket": "16509",
+        "virtrio-tls.socket": "16514",
+    }
     for name, listen in expected.items():
         section = unit(name)["Socket"]
         assert section["ListenStream"] == listen and section["Service"] == "virtrio.service"
         assert section["FileDescriptorName"] == name
     analyze = shutil.which("systemd-analyze")
     if analyze:  # systemd's own reading of the files (ExecStart's path need not exist here)
-        result = subprocess.run([analyze, "verify", *(str(p) for p in sorted(UNITS.iterdir()))],
-                                capture_output=True, text=True, timeout=60)  # fmt: skip
-        problems = [line for line in result.stderr.splitlines()
-                    if "virtrio" in line and "/usr/local/bin/virtrio" not in line]  # fmt: skip
+        result = subprocess.run(
+            [analyze, "verify", *(str(p) for p in sorted(UNITS.iterdir()))], capture_output=True, text=True, timeout=60
+        )
+        problems = [
+            line for line in result.stderr.splitlines() if "virtrio" in line and "/usr/local/bin/virtrio" not in line
+        ]
         assert not problems, result.stderr
 
 
@@ -84,8 +93,19 @@ def test_socket_activated_daemon_notifies_and_reloads_on_sighup(tmp_path: Path) 
         listen += ["-l", str(socket_dir / file_name)]
     # The names systemd would pass: each unit's FileDescriptorName, in the order of -l.
     names = ":".join(unit(SOCKET_FILES[f])["Socket"]["FileDescriptorName"] for f in SOCKET_FILES)
-    command = ["systemd-socket-activate", *listen, f"--fdname={names}", "-E", f"NOTIFY_SOCKET={notify_path}",
-               sys.executable, "-m", "virtrio.server.cli", "daemon", "-f", str(config)]  # fmt: skip
+    command = [
+        "systemd-socket-activate",
+        *listen,
+        f"--fdname={names}",
+        "-E",
+        f"NOTIFY_SOCKET={notify_path}",
+        sys.executable,
+        "-m",
+        "virtrio.server.cli",
+        "daemon",
+        "-f",
+        str(config),
+    ]
     log_path = tmp_path / "daemon.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -122,8 +142,9 @@ def test_pid_file_is_written_locked_and_removed(tmp_path: Path) -> None:
     pid_file = tmp_path / "sub" / "virtrio.pid"
     first_dir, second_dir = tmp_path / "a", tmp_path / "b"
     base = [sys.executable, "-m", "virtrio.server.cli", "daemon", "-p", str(pid_file)]
-    first = subprocess.Popen([*base, "--socket-dir", str(first_dir)], stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    first = subprocess.Popen(
+        [*base, "--socket-dir", str(first_dir)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         for _ in range(200):
             if (first_dir / "libvirt-sock").exists():
@@ -142,13 +163,33 @@ def test_pid_file_is_written_locked_and_removed(tmp_path: Path) -> None:
 def test_background_daemon_returns_once_serving(tmp_path: Path) -> None:
     pid_file = tmp_path / "virtrio.pid"
     socket_dir = tmp_path / "run"
-    result = subprocess.run([sys.executable, "-m", "virtrio.server.cli", "daemon", "-d", "-t", "2", "-p", str(pid_file),
-                             "--socket-dir", str(socket_dir)], capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "virtrio.server.cli",
+            "daemon",
+            "-d",
+            "-t",
+            "2",
+            "-p",
+            str(pid_file),
+            "--socket-dir",
+            str(socket_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     pid = int(pid_file.read_text())
     assert (socket_dir / "libvirt-sock").exists()  # served before the command returned
-    listed = subprocess.run(["virsh", "-c", f"test+unix:///default?socket={socket_dir / 'libvirt-sock'}", "list",
-                             "--name"], capture_output=True, text=True, timeout=30)  # fmt: skip
+    listed = subprocess.run(
+        ["virsh", "-c", f"test+unix:///default?socket={socket_dir / 'libvirt-sock'}", "list", "--name"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert listed.stdout.split() == ["test"]
     deadline = time.monotonic() + 20  # -t 2: it ends by itself once idle
     while time.monotonic() < deadline and pid_file.exists():
@@ -166,11 +207,20 @@ def test_background_daemon_returns_once_serving(tmp_path: Path) -> None:
 def test_flags_version_help_and_unknown_flag() -> None:
     run = [sys.executable, "-m", "virtrio.server.cli"]
     version = subprocess.run([*run, "daemon", "-V"], capture_output=True, text=True, timeout=30)
-    assert version.returncode == 0 and re.fullmatch(r"virtrio \(virtrio\) \S+, libvirt protocol 9\.0\.0\n",
-                                                    version.stdout)  # fmt: skip
+    assert version.returncode == 0 and re.fullmatch(
+        r"virtrio \(virtrio\) \S+, libvirt protocol 9\.0\.0\n", version.stdout
+    )
     shown = subprocess.run([*run, "daemon", "--help"], capture_output=True, text=True, timeout=30).stdout
-    for text in ("-t SECS, --timeout SECS", "-f FILE, --config FILE", "-p FILE, --pid-file FILE", "-d, --daemon",
-                 "/etc/virtrio/virtrio.conf", "/run/virtrio.pid", "/run/libvirt", "SIGHUP"):  # fmt: skip
+    for text in (
+        "-t SECS, --timeout SECS",
+        "-f FILE, --config FILE",
+        "-p FILE, --pid-file FILE",
+        "-d, --daemon",
+        "/etc/virtrio/virtrio.conf",
+        "/run/virtrio.pid",
+        "/run/libvirt",
+        "SIGHUP",
+    ):
         assert text in shown
     unknown = subprocess.run([*run, "daemon", "--bogus"], capture_output=True, text=True, timeout=30)
     assert unknown.returncode == 2
