@@ -801,7 +801,13 @@ def _canonical_graphics(graphics: etree._Element) -> None:
     elif kind in ("vnc", "rdp"):
         port = graphics.get("port")
         autoport = graphics.get("autoport") == "yes" or port in (None, "-1")
-        if kind == "vnc":
+        listen_type = "socket" if graphics.get("socket") else (listen.get("type", "address") if listen is not None
+                                                                 else "address")  # fmt: skip
+        if kind == "vnc" and listen_type not in ("address", "network"):
+            # a VNC server on a socket or nowhere has no ports (virDomainGraphicsDefFormat)
+            graphics.attrib.pop("port", None)
+            graphics.attrib.pop("autoport", None)
+        elif kind == "vnc":
             graphics.set("port", "-1" if autoport else port)
             graphics.set("autoport", "yes" if autoport else "no")
         elif autoport:  # ports are chosen at start; the definition keeps none
