@@ -71,15 +71,18 @@ def paths_text() -> str:
     root = os.geteuid() == 0
     user_config = "$XDG_CONFIG_HOME/virtrio/virtrio.conf (~/.config when unset)"
     user_run = "$XDG_RUNTIME_DIR/libvirt"
-    return "\n".join([
-        "default paths (as root / as a user):",
-        f"  configuration file, unless -f: /etc/virtrio/virtrio.conf / {user_config}",
-        f"  sockets: /run/libvirt / {user_run} ({', '.join(SOCKET_NAMES.values())})",
-        f"  PID file, unless -p (only with the default socket folder): /run/virtrio.pid / {user_run}/virtrio.pid",
-        f"now (as {'root' if root else 'this user'}): config {default_config_path()}, sockets {default_socket_dir()}",
-        "signals: SIGHUP re-reads the configuration file; SIGTERM and SIGINT stop the daemon.",
-        "with NOTIFY_SOCKET set it sends READY=1 once serving and STOPPING=1 when stopping (Type=notify).",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "default paths (as root / as a user):",
+            f"  configuration file, unless -f: /etc/virtrio/virtrio.conf / {user_config}",
+            f"  sockets: /run/libvirt / {user_run} ({', '.join(SOCKET_NAMES.values())})",
+            f"  PID file, unless -p (only with the default socket folder): /run/virtrio.pid / {user_run}/virtrio.pid",
+            f"now (as {'root' if root else 'this user'}): config {default_config_path()}, "
+            f"sockets {default_socket_dir()}",
+            "signals: SIGHUP re-reads the configuration file; SIGTERM and SIGINT stop the daemon.",
+            "with NOTIFY_SOCKET set it sends READY=1 once serving and STOPPING=1 when stopping (Type=notify).",
+        ]
+    )
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -137,7 +140,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         "--test-default-persistent",
         action="store_true",
         help="keep test:///default's state while the daemon runs, not only while someone is connected",
-    )  # fmt: skip
+    )
     from .tool_commands import add_arguments as add_tool_arguments
 
     add_tool_arguments(commands)

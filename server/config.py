@@ -285,9 +285,15 @@ RELOAD_AT_ONCE = {
     "admin_max_workers",
     "admin_max_clients",
 }
-RELOAD_FOR_NEW_CONNECTIONS = {"keepalive_interval", "keepalive_count", "admin_keepalive_interval",
-                              "admin_keepalive_count", "max_client_requests", "max_client_queue_bytes",
-                              "busy_poll_us"}  # fmt: skip
+RELOAD_FOR_NEW_CONNECTIONS = {
+    "keepalive_interval",
+    "keepalive_count",
+    "admin_keepalive_interval",
+    "admin_keepalive_count",
+    "max_client_requests",
+    "max_client_queue_bytes",
+    "busy_poll_us",
+}
 
 
 def apply_reload(current: Config, new: Config, source: str) -> tuple[list[str], list[str]]:

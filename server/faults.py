@@ -71,8 +71,13 @@ def parse_rule(text: str) -> FaultRule:
     values: dict[str, Any] = {"procedure": words[0].upper().removeprefix("REMOTE_PROC_")}
     if values["procedure"] == "*":
         values["procedure"] = "*"
-    keys = {"name": "name_pattern", "delay": "delay", "error": "error_code", "domain": "error_domain",
-            "message": "message"}  # fmt: skip
+    keys = {
+        "name": "name_pattern",
+        "delay": "delay",
+        "error": "error_code",
+        "domain": "error_domain",
+        "message": "message",
+    }
     for word in words[1:]:
         key, equals, value = word.partition("=")
         if not equals or key not in keys:

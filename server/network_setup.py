@@ -33,6 +33,9 @@ def network_setup(daemon: Daemon, config: Config, listeners: list[Listener]) -> 
             continue
         host = listener.socket.getsockname()[0]
         if not ipaddress.ip_address(host.split("%")[0]).is_loopback:
-            log.warning("!!! auth_tcp = \"none\": anyone who reaches %s port %s controls this daemon "
-                        "without authentication (no encryption either) !!!", host,
-                        listener.socket.getsockname()[1])  # fmt: skip
+            log.warning(
+                '!!! auth_tcp = "none": anyone who reaches %s port %s controls this daemon '
+                "without authentication (no encryption either) !!!",
+                host,
+                listener.socket.getsockname()[1],
+            )

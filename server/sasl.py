@@ -79,15 +79,18 @@ def read_database(path: Path) -> dict[str, StoredUser]:
         if len(parts) != 5:
             continue
         name, iterations, salt, stored, server = parts
-        users[name] = StoredUser(int(iterations), base64.b64decode(salt), base64.b64decode(stored),
-                                 base64.b64decode(server))  # fmt: skip
+        users[name] = StoredUser(
+            int(iterations), base64.b64decode(salt), base64.b64decode(stored), base64.b64decode(server)
+        )
     return users
 
 
 def write_database(path: Path, users: dict[str, StoredUser]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = "".join(f"{name}:{u.iterations}:{_b64(u.salt)}:{_b64(u.stored_key)}:{_b64(u.server_key)}\n"
-                   for name, u in sorted(users.items()))  # fmt: skip
+    text = "".join(
+        f"{name}:{u.iterations}:{_b64(u.salt)}:{_b64(u.stored_key)}:{_b64(u.server_key)}\n"
+        for name, u in sorted(users.items())
+    )
     temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:

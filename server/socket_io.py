@@ -110,8 +110,18 @@ class SocketWriter:
     """
 
     # Thousands of idle clients each have one: keep it small, the queue made on first use.
-    __slots__ = ("_flushing", "_hard_limit", "_overflow", "_pending", "_pending_bytes", "_progress", "_soft_limit",
-                 "_start_task", "broken", "sock")  # fmt: skip
+    __slots__ = (
+        "_flushing",
+        "_hard_limit",
+        "_overflow",
+        "_pending",
+        "_pending_bytes",
+        "_progress",
+        "_soft_limit",
+        "_start_task",
+        "broken",
+        "sock",
+    )
 
     def __init__(
         self,

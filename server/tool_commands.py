@@ -23,8 +23,12 @@ def add_arguments(commands: Any) -> None:
     pki.add_argument("--dir", type=Path, help="write every file into this folder (a client's pkipath=)")
     pki.add_argument("--organization", default="virtrio")
     pki.add_argument("--cn", help="the common name (default: this host's name; 'client' for a client)")
-    pki.add_argument("--name", action="append", default=[],
-                     help="a host name or address the server answers to (repeat); default: its CN")  # fmt: skip
+    pki.add_argument(
+        "--name",
+        action="append",
+        default=[],
+        help="a host name or address the server answers to (repeat); default: its CN",
+    )
     pki.add_argument("--force", action="store_true", help="overwrite existing keys")
     sasl = commands.add_parser("sasl-passwd", help="manage the SCRAM-SHA-256 password database")
     sasl.add_argument("action", choices=["add", "remove", "list"])

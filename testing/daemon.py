@@ -95,9 +95,16 @@ def _config_text(persistent: bool, fault_rules: Sequence[str], settings: dict[st
     return "\n".join(lines) + "\n"
 
 
-def start_daemon(folder: Path | str, *, node_file: Path | str | None = None, node_xml: str | None = None,
-                 fault_rules: Sequence[str] = (), persistent: bool = False, settings: dict[str, object] | None = None,
-                 timeout: float = 30) -> TestDaemon:  # fmt: skip
+def start_daemon(
+    folder: Path | str,
+    *,
+    node_file: Path | str | None = None,
+    node_xml: str | None = None,
+    fault_rules: Sequence[str] = (),
+    persistent: bool = False,
+    settings: dict[str, object] | None = None,
+    timeout: float = 30,
+) -> TestDaemon:
     """Start a daemon whose sockets, settings and log live in folder (made if missing).
 
     node_file / node_xml: the test hypervisor's state comes from this node file (a path, or the
@@ -114,13 +121,26 @@ def start_daemon(folder: Path | str, *, node_file: Path | str | None = None, nod
     node_path = Path(node_file).resolve() if node_file is not None else None
     config = folder / "virtrio.conf"
     config.write_text(_config_text(persistent, fault_rules, dict(settings or {})))
-    command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "-f", str(config), "--socket-dir",
-               str(folder / "sock")]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "virtrio.server.cli",
+        "daemon",
+        "-f",
+        str(config),
+        "--socket-dir",
+        str(folder / "sock"),
+    ]
     if node_path is not None:
         command += ["--default-uri", f"test://{node_path}"]
     with open(folder / "daemon.log", "wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     daemon = TestDaemon(folder, process, node_path)
     deadline = time.monotonic() + timeout
     while not daemon.admin_socket.exists():

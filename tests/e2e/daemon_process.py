@@ -62,8 +62,9 @@ def start_daemon(directory: Path, *arguments: str, config: str | None = None, wa
     return daemon
 
 
-def virsh(daemon: DaemonProcess, *arguments: str, read_only: bool = False, uri: str | None = None,
-          timeout: float = 60) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def virsh(
+    daemon: DaemonProcess, *arguments: str, read_only: bool = False, uri: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     command = ["virsh", "-c", uri or daemon.uri(read_only)]
     if read_only:
         command.insert(1, "-r")

@@ -73,8 +73,16 @@ def run_with(tmp_path: Path, config: str) -> tuple[subprocess.Popen, Path]:
     (tmp_path / "v.conf").write_text(config)
     log = tmp_path / "v.log"
     with open(log, "wb") as out:
-        command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "-f", str(tmp_path / "v.conf"), "--socket-dir",
-                   str(tmp_path / "s")]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "virtrio.server.cli",
+            "daemon",
+            "-f",
+            str(tmp_path / "v.conf"),
+            "--socket-dir",
+            str(tmp_path / "s"),
+        ]
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     wait_for_socket(tmp_path / "s" / "libvirt-admin-sock", process)
     return process, log
@@ -82,8 +90,11 @@ def run_with(tmp_path: Path, config: str) -> tuple[subprocess.Popen, Path]:
 
 def test_socket_group_and_modes(tmp_path: Path) -> None:
     group = next(g for g in grp.getgrall() if g.gr_gid != 0)  # any group but root's
-    process, _ = run_with(tmp_path, f'unix_sock_group = "{group.gr_name}"\nunix_sock_rw_perms = "0770"\n'
-                                    f'unix_sock_ro_perms = "0775"\nunix_sock_admin_perms = "0750"\n')  # fmt: skip
+    process, _ = run_with(
+        tmp_path,
+        f'unix_sock_group = "{group.gr_name}"\nunix_sock_rw_perms = "0770"\n'
+        f'unix_sock_ro_perms = "0775"\nunix_sock_admin_perms = "0750"\n',
+    )
     try:
         for name, mode in (("libvirt-sock", 0o770), ("libvirt-sock-ro", 0o775), ("libvirt-admin-sock", 0o750)):
             info = (tmp_path / "s" / name).stat()
@@ -93,9 +104,18 @@ def test_socket_group_and_modes(tmp_path: Path) -> None:
 
 
 def test_every_libvirtd_key_is_applied_or_named(tmp_path: Path) -> None:
-    values = {"log_outputs": '"3:stderr"', "log_filters": '"3:rpc"', "unix_sock_dir": f'"{tmp_path / "s"}"',
-              "unix_sock_group": '"0"', "auth_unix_rw": '"none"', "auth_unix_ro": '"none"',
-              "auth_tcp": '"none"', "auth_tls": '"sasl"', "tcp_port": '"16509"', "tls_port": '"16514"'}  # fmt: skip
+    values = {
+        "log_outputs": '"3:stderr"',
+        "log_filters": '"3:rpc"',
+        "unix_sock_dir": f'"{tmp_path / "s"}"',
+        "unix_sock_group": '"0"',
+        "auth_unix_rw": '"none"',
+        "auth_unix_ro": '"none"',
+        "auth_tcp": '"none"',
+        "auth_tls": '"sasl"',
+        "tcp_port": '"16509"',
+        "tls_port": '"16514"',
+    }
     lines = []
     for key in LIBVIRTD_KEYS:
         if key in values:

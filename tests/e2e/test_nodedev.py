@@ -26,8 +26,7 @@ def listed_names(client: RawClient) -> list[str]:
 
 
 def first_list(uri: str, results: dict) -> None:
-    results["first"] = subprocess.run(["virsh", "-c", uri, "nodedev-list"], capture_output=True, text=True,
-                                      timeout=60)  # fmt: skip
+    results["first"] = subprocess.run(["virsh", "-c", uri, "nodedev-list"], capture_output=True, text=True, timeout=60)
 
 
 def test_first_nodedev_list_of_a_socket_activated_daemon_is_complete(tmp_path: Path) -> None:
@@ -36,10 +35,21 @@ def test_first_nodedev_list_of_a_socket_activated_daemon_is_complete(tmp_path: P
     for trial in range(20):
         sock = tmp_path / f"sock{trial}"
         activator = subprocess.Popen(
-            ["systemd-socket-activate", "-l", str(sock), "--fdname=virtrio.socket", sys.executable, "-m",
-             "virtrio.server.cli", "daemon", "--config", str(config)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                "systemd-socket-activate",
+                "-l",
+                str(sock),
+                "--fdname=virtrio.socket",
+                sys.executable,
+                "-m",
+                "virtrio.server.cli",
+                "daemon",
+                "--config",
+                str(config),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             wait_for_socket(sock, activator)
             uri = f"nodedev+unix:///system?socket={sock}"
@@ -49,8 +59,12 @@ def test_first_nodedev_list_of_a_socket_activated_daemon_is_complete(tmp_path: P
             lister.start()
             time.sleep(0.8)  # the daemon is up and enumerating
             started = time.monotonic()
-            version = subprocess.run(["virsh", "-c", f"test+unix:///default?socket={sock}", "version"],
-                                     capture_output=True, text=True, timeout=60)  # fmt: skip
+            version = subprocess.run(
+                ["virsh", "-c", f"test+unix:///default?socket={sock}", "version"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             version_took = time.monotonic() - started
             lister.join()
             second = subprocess.run(["virsh", "-c", uri, "nodedev-list"], capture_output=True, text=True, timeout=60)
@@ -130,22 +144,39 @@ def test_callers_get_a_clear_error_when_enumeration_takes_too_long(tmp_path: Pat
 
 def test_a_synthesized_tree(tmp_path: Path) -> None:
     tree = [
-        {"sys_path": "/sys/devices/pci0000:00/0000:00:1f.2", "subsystem": "pci", "sys_name": "0000:00:1f.2",
-         "driver": "ahci", "attributes": {"vendor": "0xfff0", "device": "0x2922", "class": "0x010601"}},
-        {"sys_path": "/sys/devices/pci0000:00/0000:00:1f.2/ata1/host0", "subsystem": "scsi", "sys_name": "host0",
-         "devtype": "scsi_host"},
-        {"sys_path": "/sys/devices/pci0000:00/0000:00:19.0/net/em1", "subsystem": "net", "sys_name": "em1",
-         "attributes": {"address": "00:11:22:33:44:55", "operstate": "down", "type": "1"}},
+        {
+            "sys_path": "/sys/devices/pci0000:00/0000:00:1f.2",
+            "subsystem": "pci",
+            "sys_name": "0000:00:1f.2",
+            "driver": "ahci",
+            "attributes": {"vendor": "0xfff0", "device": "0x2922", "class": "0x010601"},
+        },
+        {
+            "sys_path": "/sys/devices/pci0000:00/0000:00:1f.2/ata1/host0",
+            "subsystem": "scsi",
+            "sys_name": "host0",
+            "devtype": "scsi_host",
+        },
+        {
+            "sys_path": "/sys/devices/pci0000:00/0000:00:19.0/net/em1",
+            "subsystem": "net",
+            "sys_name": "em1",
+            "attributes": {"address": "00:11:22:33:44:55", "operstate": "down", "type": "1"},
+        },
         {"sys_path": "/sys/devices/virtual/tty/tty0", "subsystem": "tty", "sys_name": "tty0"},
-    ]  # fmt: skip
+    ]
     path = tmp_path / "tree.json"
     path.write_text(json.dumps(tree))
     daemon = start_daemon(tmp_path / "synthetic", config=f'nodedev_source = "synthetic:{path}"\n')
     try:
         client = other_nodedev(daemon)
         assert listed_names(client) == ["computer", "net_em1_00_11_22_33_44_55", "pci_0000_00_1f_2", "scsi_host0"]
-        result = subprocess.run(["virsh", "-c", f"nodedev+unix:///system?socket={daemon.rw}", "nodedev-dumpxml",
-                                 "pci_0000_00_1f_2"], capture_output=True, text=True, timeout=60)  # fmt: skip
+        result = subprocess.run(
+            ["virsh", "-c", f"nodedev+unix:///system?socket={daemon.rw}", "nodedev-dumpxml", "pci_0000_00_1f_2"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.stdout == (
             "<device>\n  <name>pci_0000_00_1f_2</name>\n  <path>/sys/devices/pci0000:00/0000:00:1f.2</path>\n"
             "  <parent>computer</parent>\n  <driver>\n    <name>ahci</name>\n  </driver>\n"
@@ -153,11 +184,19 @@ def test_a_synthesized_tree(tmp_path: Path) -> None:
             "    <slot>31</slot>\n    <function>2</function>\n    <product id='0x2922'/>\n"
             "    <vendor id='0xfff0'/>\n  </capability>\n</device>\n\n"
         )
-        parent = subprocess.run(["virsh", "-c", f"nodedev+unix:///system?socket={daemon.rw}", "nodedev-list",
-                                 "--cap", "scsi_host"], capture_output=True, text=True, timeout=60)  # fmt: skip
+        parent = subprocess.run(
+            ["virsh", "-c", f"nodedev+unix:///system?socket={daemon.rw}", "nodedev-list", "--cap", "scsi_host"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert parent.stdout.split() == ["scsi_host0"]
-        missing = subprocess.run(["virsh", "-c", f"nodedev+unix:///system?socket={daemon.rw}", "nodedev-dumpxml",
-                                  "nosuch"], capture_output=True, text=True, timeout=60)  # fmt: skip
+        missing = subprocess.run(
+            ["virsh", "-c", f"nodedev+unix:///system?socket={daemon.rw}", "nodedev-dumpxml", "nosuch"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert "Node device not found: no node device with matching name 'nosuch'" in missing.stderr
     finally:
         assert daemon.stop() == 0
@@ -190,10 +229,12 @@ def test_hotplug_of_a_veth_pair_is_seen_and_announced(tmp_path: Path) -> None:
     daemon = start_daemon(tmp_path / "hotplug", "--verbose")
     names = ("vtv0", "vtv1")
     uri = f"nodedev+unix:///system?socket={daemon.rw}"
-    virsh_events = subprocess.Popen(["virsh", "-c", uri, "nodedev-event", "--loop", "--event", "lifecycle"],
-                                    stdout=subprocess.PIPE, text=True)  # fmt: skip
-    python_events = subprocess.Popen(["/usr/bin/python3", "-c", PYTHON_WATCHER, uri, "30"], stdout=subprocess.PIPE,
-                                     text=True)  # fmt: skip
+    virsh_events = subprocess.Popen(
+        ["virsh", "-c", uri, "nodedev-event", "--loop", "--event", "lifecycle"], stdout=subprocess.PIPE, text=True
+    )
+    python_events = subprocess.Popen(
+        ["/usr/bin/python3", "-c", PYTHON_WATCHER, uri, "30"], stdout=subprocess.PIPE, text=True
+    )
     try:
         watcher = other_nodedev(daemon)
         listed_names(watcher)  # enumeration done

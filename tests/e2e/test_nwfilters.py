@@ -291,8 +291,15 @@ def test_binding_create_list_dumpxml_delete(node: DaemonProcess, tmp_path: Path)
 
 
 def test_a_binding_on_a_running_domains_port_keeps_its_filters_in_use(node: DaemonProcess, tmp_path: Path) -> None:
-    ok(node, "nwfilter-define", write(tmp_path, "leaf.xml", "<filter name='leaf'><rule action='drop' direction='in'>"
-                                      "<ip srcipaddr='$SRC'/></rule></filter>"))  # fmt: skip
+    ok(
+        node,
+        "nwfilter-define",
+        write(
+            tmp_path,
+            "leaf.xml",
+            "<filter name='leaf'><rule action='drop' direction='in'><ip srcipaddr='$SRC'/></rule></filter>",
+        ),
+    )
     ok(node, "nwfilter-define", write(tmp_path, "top.xml", "<filter name='top'><filterref filter='leaf'/></filter>"))
     ok(node, "nwfilter-define", write(tmp_path, "spare.xml", "<filter name='spare'/>"))
     # testnet0 is the host side of the running domain test's interface: it exists

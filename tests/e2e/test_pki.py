@@ -15,15 +15,30 @@ from virtrio.server import pki
 
 
 def run(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "virtrio.server.cli", "pki", *arguments], capture_output=True,
-                          text=True, timeout=60)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "virtrio.server.cli", "pki", *arguments], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_files_modes_and_names(tmp_path: Path) -> None:
     folder = tmp_path / "pki"
     assert run("ca", "--dir", str(folder)).returncode == 0
-    assert run("server", "--dir", str(folder), "--cn", "host1", "--name", "host1.example", "--name", "::1",
-               "--name", "127.0.0.2").returncode == 0  # fmt: skip
+    assert (
+        run(
+            "server",
+            "--dir",
+            str(folder),
+            "--cn",
+            "host1",
+            "--name",
+            "host1.example",
+            "--name",
+            "::1",
+            "--name",
+            "127.0.0.2",
+        ).returncode
+        == 0
+    )
     assert run("client", "--dir", str(folder), "--cn", "alice").returncode == 0
     for name in ("cacert.pem", "servercert.pem", "clientcert.pem"):
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o644, name

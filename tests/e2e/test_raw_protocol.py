@@ -80,8 +80,12 @@ def test_calls_before_and_after_open(shared_daemon: DaemonProcess) -> None:
     client = RawClient(shared_daemon.rw)
     error = decode_error(client.call(remote.REMOTE_PROC_NODE_GET_INFO))
     assert (error.code, error.domain, error.message) == (1, 7, "internal error: hypervisor connection not open")
-    assert (error.str1, error.str2, error.int1, error.int2) == ("internal error: %s", "hypervisor connection not open",
-                                                                 -1, -1)  # fmt: skip
+    assert (error.str1, error.str2, error.int1, error.int2) == (
+        "internal error: %s",
+        "hypervisor connection not open",
+        -1,
+        -1,
+    )
     error = decode_error(client.call(remote.REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS, u32(1) + u32(0)))
     assert error.message == "internal error: connection not open"
     # feature 10 needs no open connection; other features do
@@ -315,8 +319,9 @@ def test_repeated_calls_take_the_quick_path_with_every_answer_unchanged(shared_d
     client = RawClient(shared_daemon.rw)
     client.open()
     state_args = remote.CODECS["remote_domain_get_state_args"]
-    good = state_args.encode(remote.remote_domain_get_state_args(remote.CODECS["remote_nonnull_domain"].decode(
-        domain_ref()), 0))  # fmt: skip
+    good = state_args.encode(
+        remote.remote_domain_get_state_args(remote.CODECS["remote_nonnull_domain"].decode(domain_ref()), 0)
+    )
     bad_flags = good[:-4] + u32(0x80)
     for _ in range(3):
         reply = client.call(remote.REMOTE_PROC_DOMAIN_GET_STATE, good)

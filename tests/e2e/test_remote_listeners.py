@@ -33,9 +33,22 @@ def test_activated_tls_and_tcp_sockets(tmp_path: Path) -> None:
     config.write_text(tls_config({"server": pkipath}, 0))  # the ports come from systemd
     rw = tmp_path / "libvirt-sock"
     names = "virtrio.socket:libvirtd-tls.socket:virtrio-tcp.socket"
-    command = ["systemd-socket-activate", "-l", str(rw), "-l", f"127.0.0.1:{tls_port}", "-l",
-               f"127.0.0.1:{tcp_port}", f"--fdname={names}", sys.executable, "-m", "virtrio.server.cli", "daemon",
-               "-f", str(config)]  # fmt: skip
+    command = [
+        "systemd-socket-activate",
+        "-l",
+        str(rw),
+        "-l",
+        f"127.0.0.1:{tls_port}",
+        "-l",
+        f"127.0.0.1:{tcp_port}",
+        f"--fdname={names}",
+        sys.executable,
+        "-m",
+        "virtrio.server.cli",
+        "daemon",
+        "-f",
+        str(config),
+    ]
     log_path = tmp_path / "daemon.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -59,8 +72,17 @@ def test_listen_on_ipv6_loopback(tmp_path: Path) -> None:
     port = free_port()
     config = tmp_path / "virtrio.conf"
     config.write_text(tls_config({"server": pkipath}, port).replace('listen_addr = "127.0.0.1"', 'listen_addr = "::1"'))
-    command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "--listen", "-f", str(config), "--socket-dir",
-               str(tmp_path / "s")]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "virtrio.server.cli",
+        "daemon",
+        "--listen",
+        "-f",
+        str(config),
+        "--socket-dir",
+        str(tmp_path / "s"),
+    ]
     with open(tmp_path / "daemon.log", "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -82,8 +104,17 @@ def test_handshakes_in_progress_are_bounded(tmp_path: Path) -> None:
     port = free_port()
     config = tmp_path / "virtrio.conf"
     config.write_text(tls_config({"server": pkipath}, port, "max_anonymous_clients = 1\ntls_handshake_timeout = 2\n"))
-    command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "--listen", "-f", str(config), "--socket-dir",
-               str(tmp_path / "s")]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "virtrio.server.cli",
+        "daemon",
+        "--listen",
+        "-f",
+        str(config),
+        "--socket-dir",
+        str(tmp_path / "s"),
+    ]
     with open(tmp_path / "daemon.log", "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -118,8 +149,17 @@ def test_no_verify_certificate_serves_a_foreign_client_certificate(tmp_path: Pat
         config = tmp_path / f"virtrio-{no_verify}.conf"
         config.write_text(tls_config({"server": pkipath}, port, f"tls_no_verify_certificate = {no_verify}\n"))
         log_path = tmp_path / f"daemon-{no_verify}.log"
-        command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "--listen", "-f", str(config),
-                   "--socket-dir", str(tmp_path / f"s{no_verify}")]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "virtrio.server.cli",
+            "daemon",
+            "--listen",
+            "-f",
+            str(config),
+            "--socket-dir",
+            str(tmp_path / f"s{no_verify}"),
+        ]
         with open(log_path, "wb") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         try:

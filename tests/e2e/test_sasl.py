@@ -24,8 +24,23 @@ from virtrio.rpc.packet import Status
 
 
 def add_user(database: Path, user: str, password: str) -> None:
-    subprocess.run([sys.executable, "-m", "virtrio.server.cli", "sasl-passwd", "add", user, "--file", str(database),
-                    "--password-stdin"], input=password + "\n", text=True, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "virtrio.server.cli",
+            "sasl-passwd",
+            "add",
+            user,
+            "--file",
+            str(database),
+            "--password-stdin",
+        ],
+        input=password + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
 
 
 def auth_file(folder: Path, user: str, password: str, host: str) -> Path:
@@ -61,8 +76,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningDae
 
 def virsh(uri: str, credentials: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     environment = dict(os.environ, LIBVIRT_AUTH_FILE=str(credentials))
-    return subprocess.run(["virsh", "-c", uri, *arguments], capture_output=True, text=True, timeout=60,
-                          env=environment)  # fmt: skip
+    return subprocess.run(["virsh", "-c", uri, *arguments], capture_output=True, text=True, timeout=60, env=environment)
 
 
 def unix_uri(daemon: RunningDaemon) -> str:
@@ -102,16 +116,26 @@ def test_scram_over_tls_and_client_info(setup, tmp_path: Path) -> None:
         "sys.stdin.read()\n"
     )
     environment = dict(os.environ, LIBVIRT_AUTH_FILE=str(auth_file(tmp_path, "alice", "wonderland", "127.0.0.1")))
-    client = subprocess.Popen(["/usr/bin/python3", "-c", script, uri], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True, env=environment)  # fmt: skip
+    client = subprocess.Popen(
+        ["/usr/bin/python3", "-c", script, uri],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
     try:
         assert client.stdout is not None and client.stdout.readline().strip() == "1"
         admin_uri = f"libvirtd:///system?socket={daemon.admin}"
-        listing = subprocess.run(["virt-admin", "-c", admin_uri, "srv-clients-list", "libvirtd"], capture_output=True,
-                                 text=True, check=True).stdout  # fmt: skip
+        listing = subprocess.run(
+            ["virt-admin", "-c", admin_uri, "srv-clients-list", "libvirtd"], capture_output=True, text=True, check=True
+        ).stdout
         (client_id,) = re.findall(r"^\s*(\d+)\s+tls\s", listing, re.M)
-        info = subprocess.run(["virt-admin", "-c", admin_uri, "client-info", "libvirtd", client_id],
-                              capture_output=True, text=True, check=True).stdout  # fmt: skip
+        info = subprocess.run(
+            ["virt-admin", "-c", admin_uri, "client-info", "libvirtd", client_id],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         assert re.search(r"^sasl_user_name\s*: alice$", info, re.M), info
         assert re.search(r"^transport\s*: tls$", info, re.M), info
     finally:

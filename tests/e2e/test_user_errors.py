@@ -53,49 +53,96 @@ def places(tmp_path: Path) -> dict[str, Path]:
 
 CASES = {
     "socket folder not writable": (
-        lambda p: ["--socket-dir", str(p["closed"] / "s")], None, True,
-        "cannot make the socket folder {closed}/s: Permission denied"),
+        lambda p: ["--socket-dir", str(p["closed"] / "s")],
+        None,
+        True,
+        "cannot make the socket folder {closed}/s: Permission denied",
+    ),
     "socket folder is a file": (
-        lambda p: ["--socket-dir", str(p["file"])], None, False, "the socket folder {file} is not a folder"),
+        lambda p: ["--socket-dir", str(p["file"])],
+        None,
+        False,
+        "the socket folder {file} is not a folder",
+    ),
     "socket folder under a file": (
-        lambda p: ["--socket-dir", str(p["file"] / "s")], None, False,
-        "cannot make the socket folder {file}/s: a part of that path is a file, not a folder"),
+        lambda p: ["--socket-dir", str(p["file"] / "s")],
+        None,
+        False,
+        "cannot make the socket folder {file}/s: a part of that path is a file, not a folder",
+    ),
     "socket file not removable": (
-        lambda p: ["--socket-dir", str(p["closed"])], None, True, "cannot listen on {closed}: Permission denied"),
+        lambda p: ["--socket-dir", str(p["closed"])],
+        None,
+        True,
+        "cannot listen on {closed}: Permission denied",
+    ),
     "config missing": (
-        lambda p: ["-f", str(p["base"] / "none.conf"), "--socket-dir", str(p["base"] / "s")], None, False,
-        "cannot read {base}/none.conf: No such file or directory"),
+        lambda p: ["-f", str(p["base"] / "none.conf"), "--socket-dir", str(p["base"] / "s")],
+        None,
+        False,
+        "cannot read {base}/none.conf: No such file or directory",
+    ),
     "config unreadable": (
-        lambda p: ["-f", str(p["secret"]), "--socket-dir", str(p["base"] / "s")], None, True,
-        "cannot read {secret}: Permission denied"),
+        lambda p: ["-f", str(p["secret"]), "--socket-dir", str(p["base"] / "s")],
+        None,
+        True,
+        "cannot read {secret}: Permission denied",
+    ),
     "config is a folder": (
-        lambda p: ["-f", str(p["closed"]), "--socket-dir", str(p["base"] / "s")], None, False,
-        "cannot read {closed}: Is a directory"),
+        lambda p: ["-f", str(p["closed"]), "--socket-dir", str(p["base"] / "s")],
+        None,
+        False,
+        "cannot read {closed}: Is a directory",
+    ),
     "config syntax": (
-        lambda p: ["--socket-dir", str(p["base"] / "s")], "max_clients = \n", False,
-        "{base}/bad.conf: line 1: max_clients: expected a value"),
+        lambda p: ["--socket-dir", str(p["base"] / "s")],
+        "max_clients = \n",
+        False,
+        "{base}/bad.conf: line 1: max_clients: expected a value",
+    ),
     "log output text": (
-        lambda p: ["--socket-dir", str(p["base"] / "s")], 'log_outputs = "1:nowhere"\n', False,
-        "{base}/bad.conf: Invalid log destination 'nowhere' for log output '1:nowhere'"),
+        lambda p: ["--socket-dir", str(p["base"] / "s")],
+        'log_outputs = "1:nowhere"\n',
+        False,
+        "{base}/bad.conf: Invalid log destination 'nowhere' for log output '1:nowhere'",
+    ),
     "log file not writable": (
-        lambda p: ["--socket-dir", str(p["base"] / "s")], None, True,
-        "{base}/bad.conf: failed to open {closed}/v.log: Permission denied"),
+        lambda p: ["--socket-dir", str(p["base"] / "s")],
+        None,
+        True,
+        "{base}/bad.conf: failed to open {closed}/v.log: Permission denied",
+    ),
     "unknown socket group": (
-        lambda p: ["--socket-dir", str(p["base"] / "s")], 'unix_sock_group = "no-such-group-here"\n', False,
-        "{base}/bad.conf: unix_sock_group on line 1: Failed to parse group 'no-such-group-here'"),
+        lambda p: ["--socket-dir", str(p["base"] / "s")],
+        'unix_sock_group = "no-such-group-here"\n',
+        False,
+        "{base}/bad.conf: unix_sock_group on line 1: Failed to parse group 'no-such-group-here'",
+    ),
     "pid file not writable": (
-        lambda p: ["-p", str(p["closed"] / "v.pid"), "--socket-dir", str(p["base"] / "s")], None, True,
-        "cannot write the PID file {closed}/v.pid: Permission denied"),
+        lambda p: ["-p", str(p["closed"] / "v.pid"), "--socket-dir", str(p["base"] / "s")],
+        None,
+        True,
+        "cannot write the PID file {closed}/v.pid: Permission denied",
+    ),
     "pid folder is a file": (
-        lambda p: ["-p", str(p["file"] / "v.pid"), "--socket-dir", str(p["base"] / "s")], None, False,
-        "the PID file's folder {file} is not a folder"),
+        lambda p: ["-p", str(p["file"] / "v.pid"), "--socket-dir", str(p["base"] / "s")],
+        None,
+        False,
+        "the PID file's folder {file} is not a folder",
+    ),
     "node file missing": (
-        lambda p: ["--default-uri", f"test://{p['base']}/node.xml", "--socket-dir", str(p["base"] / "s")], None,
-        False, "default_uri test://{base}/node.xml: cannot read the node file {base}/node.xml"),
+        lambda p: ["--default-uri", f"test://{p['base']}/node.xml", "--socket-dir", str(p["base"] / "s")],
+        None,
+        False,
+        "default_uri test://{base}/node.xml: cannot read the node file {base}/node.xml",
+    ),
     "fault rule": (
-        lambda p: ["--socket-dir", str(p["base"] / "s")], "fault_rules = [\"'unclosed\"]\n", False,
-        "{base}/bad.conf: fault rule \"'unclosed\": No closing quotation"),
-}  # fmt: skip
+        lambda p: ["--socket-dir", str(p["base"] / "s")],
+        'fault_rules = ["\'unclosed"]\n',
+        False,
+        '{base}/bad.conf: fault rule "\'unclosed": No closing quotation',
+    ),
+}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -109,8 +156,9 @@ def test_user_error_is_one_line_and_a_failure(case: str, places: dict[str, Path]
 
 
 def test_a_live_daemon_on_the_sockets_is_one_line(tmp_path: Path) -> None:
-    first = subprocess.Popen([*DAEMON, "--socket-dir", str(tmp_path)], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)  # fmt: skip
+    first = subprocess.Popen(
+        [*DAEMON, "--socket-dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_for_socket(tmp_path / "libvirt-sock", first)
         status, stderr = start(tmp_path, "--socket-dir", str(tmp_path))

@@ -13,11 +13,26 @@ def run(*command: str) -> subprocess.CompletedProcess[str]:
 
 def test_install_edit_and_clone(daemon: DaemonProcess) -> None:
     uri = daemon.uri()
-    holder = subprocess.Popen(["virsh", "-c", uri, "event", "--loop", "--all"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip  # keeps test:///default alive between tools
+    # Keeps test:///default alive between tools.
+    holder = subprocess.Popen(
+        ["virsh", "-c", uri, "event", "--loop", "--all"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
-        installed = run("virt-install", "--connect", uri, "--name", "x", "--memory", "64", "--disk",
-                        "size=1,pool=default-pool", "--import", "--osinfo", "generic", "--noautoconsole")  # fmt: skip
+        installed = run(
+            "virt-install",
+            "--connect",
+            uri,
+            "--name",
+            "x",
+            "--memory",
+            "64",
+            "--disk",
+            "size=1,pool=default-pool",
+            "--import",
+            "--osinfo",
+            "generic",
+            "--noautoconsole",
+        )
         assert installed.returncode == 0, installed.stdout + installed.stderr
         assert "Domain creation completed." in installed.stdout
         listing = virsh(daemon, "list", "--all").stdout

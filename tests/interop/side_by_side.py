@@ -42,8 +42,18 @@ def outcome(packet: Any) -> tuple:
     if packet.header.status == Status.OK:
         return ("ok", packet.payload)
     error = virnet.CODECS["virNetMessageError"].decode(packet.payload)
-    return ("error", error.code, error.domain, error.message, error.level, error.str1, error.str2, error.str3,
-            error.int1, error.int2)  # fmt: skip
+    return (
+        "error",
+        error.code,
+        error.domain,
+        error.message,
+        error.level,
+        error.str1,
+        error.str2,
+        error.str3,
+        error.int1,
+        error.int2,
+    )
 
 
 def ask(socket_path: Path, calls: list[tuple[int, bytes]], uri: str | None = "test:///default") -> list[tuple]:

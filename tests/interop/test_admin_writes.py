@@ -42,8 +42,20 @@ def fields(text: str) -> dict[str, str]:
 
 
 def test_threadpool_set_is_read_back(pair: dict[str, RunningDaemon]) -> None:
-    assert same(pair, "srv-threadpool-set", "libvirtd", "--min-workers", "2", "--max-workers", "8",
-                "--priority-workers", "3").returncode == 0  # fmt: skip
+    assert (
+        same(
+            pair,
+            "srv-threadpool-set",
+            "libvirtd",
+            "--min-workers",
+            "2",
+            "--max-workers",
+            "8",
+            "--priority-workers",
+            "3",
+        ).returncode
+        == 0
+    )
     for daemon in pair.values():
         info = fields(admin(daemon, "srv-threadpool-info", "libvirtd").stdout)
         assert (info["minWorkers"], info["maxWorkers"], info["prioWorkers"]) == ("2", "8", "3"), daemon.name
@@ -67,8 +79,9 @@ def test_client_limits_set_is_read_back_and_enforced(pair: dict[str, RunningDaem
     first = RawClient(daemon.rw)
     first.open()
     try:
-        second = subprocess.Popen(["virsh", "-c", daemon.uri(), "list", "--name"], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)  # fmt: skip
+        second = subprocess.Popen(
+            ["virsh", "-c", daemon.uri(), "list", "--name"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         time.sleep(1.5)
         assert second.poll() is None, "a client beyond max_clients was served"
     finally:

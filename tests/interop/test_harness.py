@@ -14,8 +14,19 @@ def test_the_corpus_covers_every_family_with_hundreds_of_commands() -> None:
     commands = sum(len(s.commands) for s in scenarios)
     assert commands >= 300
     names = " ".join(s.name for s in scenarios)
-    for family in ("connection", "domain", "network", "storage", "interface", "nodedev", "snapshot",
-                   "read-only", "node-file", "errors", "events"):  # fmt: skip
+    for family in (
+        "connection",
+        "domain",
+        "network",
+        "storage",
+        "interface",
+        "nodedev",
+        "snapshot",
+        "read-only",
+        "node-file",
+        "errors",
+        "events",
+    ):
         assert family in names
     assert any(s.read_only for s in scenarios) and any(s.uri.startswith("node:") for s in scenarios)
     assert any(s.kind == "python" for s in scenarios)
@@ -25,8 +36,10 @@ def test_libvirtd_against_itself_is_identical_after_normalisation() -> None:
     """Two libvirtd runs differ only in what the normalisation hides, so it hides nothing real."""
     result = subprocess.run(
         [sys.executable, "-m", "interop", "compare", "--reference-twice"],
-        capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     match = re.search(r"^identical (\d+)/(\d+)$", result.stdout, re.M)
     assert match, result.stdout
@@ -40,8 +53,10 @@ def test_node_devices_equal_libvirtds_own_udev_driver() -> None:
     """On the machine at hand: lists (plain, per capability, tree) and every device's XML."""
     result = subprocess.run(
         [sys.executable, "-m", "interop", "nodedev", "--fail-under", "100"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     lists = re.search(r"^identical lists (\d+)/(\d+)$", result.stdout, re.M)
     devices = re.search(r"^identical devices (\d+)/(\d+)$", result.stdout, re.M)

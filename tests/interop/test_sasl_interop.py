@@ -27,12 +27,32 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Running
     base = tmp_path_factory.mktemp("sasl-interop")
     sasl = base / "sasl"
     sasl.mkdir()
-    subprocess.run(["saslpasswd2", "-p", "-c", "-a", "libvirt", "-f", str(sasl / "passwd.db"), "alice"],
-                   input="wonderland", text=True, check=True, timeout=60)  # fmt: skip
+    subprocess.run(
+        ["saslpasswd2", "-p", "-c", "-a", "libvirt", "-f", str(sasl / "passwd.db"), "alice"],
+        input="wonderland",
+        text=True,
+        check=True,
+        timeout=60,
+    )
     (sasl / "libvirt.conf").write_text(f"mech_list: scram-sha-256\nsasldb_path: {sasl / 'passwd.db'}\n")
-    subprocess.run([sys.executable, "-m", "virtrio.server.cli", "sasl-passwd", "add", "alice", "--file",
-                    str(sasl / "virtrio-passwd"), "--password-stdin"], input="wonderland\n", text=True, check=True,
-                   capture_output=True, timeout=60)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "virtrio.server.cli",
+            "sasl-passwd",
+            "add",
+            "alice",
+            "--file",
+            str(sasl / "virtrio-passwd"),
+            "--password-stdin",
+        ],
+        input="wonderland\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     daemons: dict[str, RunningDaemon] = {}
     saved = os.environ.get("SASL_CONF_PATH")
     try:
@@ -54,10 +74,16 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Running
 
 def virsh(daemon: RunningDaemon, tmp_path: Path, user: str, password: str) -> subprocess.CompletedProcess[str]:
     credentials = tmp_path / f"{user}-{password}.conf"
-    credentials.write_text(f"[credentials-c]\nauthname={user}\npassword={password}\n[auth-libvirt-localhost]\n"
-                           "credentials=c\n")  # fmt: skip
-    return subprocess.run(["virsh", "-c", daemon.uri(), "list"], capture_output=True, text=True, timeout=60,
-                          env=dict(os.environ, LIBVIRT_AUTH_FILE=str(credentials)))  # fmt: skip
+    credentials.write_text(
+        f"[credentials-c]\nauthname={user}\npassword={password}\n[auth-libvirt-localhost]\ncredentials=c\n"
+    )
+    return subprocess.run(
+        ["virsh", "-c", daemon.uri(), "list"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ, LIBVIRT_AUTH_FILE=str(credentials)),
+    )
 
 
 @pytest.mark.parametrize(("user", "password"), [("alice", "wonderland"), ("alice", "looking-glass"), ("bob", "x")])

@@ -26,8 +26,9 @@ def free_port() -> int:
 
 
 def pki(*arguments: str) -> None:
-    subprocess.run([sys.executable, "-m", "virtrio.server.cli", "pki", *arguments], check=True,
-                   capture_output=True, timeout=60)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "virtrio.server.cli", "pki", *arguments], check=True, capture_output=True, timeout=60
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,19 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("pki")
     server, other, named = base / "server", base / "other", base / "named"
     pki("ca", "--dir", str(server), "--organization", "Example Org")
-    pki("server", "--dir", str(server), "--organization", "Example Org", "--cn", "localhost",
-        "--name", "127.0.0.1", "--name", "localhost")  # fmt: skip
+    pki(
+        "server",
+        "--dir",
+        str(server),
+        "--organization",
+        "Example Org",
+        "--cn",
+        "localhost",
+        "--name",
+        "127.0.0.1",
+        "--name",
+        "localhost",
+    )
     pki("client", "--dir", str(server), "--organization", "Example Org", "--cn", "client")
     pki("ca", "--dir", str(other), "--organization", "Elsewhere")
     pki("client", "--dir", str(other), "--organization", "Elsewhere", "--cn", "client")
@@ -52,14 +64,17 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def tls_config(certificates: dict[str, Path], port: int, extra: str = "") -> str:
     folder = certificates["server"]
-    return (f'listen_tls = 1\nlisten_tcp = 0\nlisten_addr = "127.0.0.1"\ntls_port = "{port}"\n'
-            f'key_file = "{folder / "serverkey.pem"}"\ncert_file = "{folder / "servercert.pem"}"\n'
-            f'ca_file = "{folder / "cacert.pem"}"\n{extra}')  # fmt: skip
+    return (
+        f'listen_tls = 1\nlisten_tcp = 0\nlisten_addr = "127.0.0.1"\ntls_port = "{port}"\n'
+        f'key_file = "{folder / "serverkey.pem"}"\ncert_file = "{folder / "servercert.pem"}"\n'
+        f'ca_file = "{folder / "cacert.pem"}"\n{extra}'
+    )
 
 
 @pytest.fixture
-def pair(certificates: dict[str, Path], tmp_path_factory: pytest.TempPathFactory,
-         request: pytest.FixtureRequest) -> Iterator[dict[str, tuple[RunningDaemon, int]]]:  # fmt: skip
+def pair(
+    certificates: dict[str, Path], tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[dict[str, tuple[RunningDaemon, int]]]:
     if not libvirtd_available():
         pytest.fail("the reference libvirtd is not installed (scripts/setup-test-env installs it)")
     extra = getattr(request, "param", "")
@@ -70,8 +85,10 @@ def pair(certificates: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
         config = tls_config(certificates, port, extra)
         daemons["virtrio"] = (start_virtrio(base / "virtrio", config, ("--listen",)), port)
         port = free_port()
-        daemons["libvirtd"] = (start_libvirtd(base / "libvirtd", tls_config(certificates, port, extra),
-                                              arguments=("--listen",)), port)  # fmt: skip
+        daemons["libvirtd"] = (
+            start_libvirtd(base / "libvirtd", tls_config(certificates, port, extra), arguments=("--listen",)),
+            port,
+        )
         for daemon, port in daemons.values():
             wait_for_port(port, daemon)
         yield daemons
@@ -122,16 +139,20 @@ def test_libvirt_python_and_client_info_match(pair, certificates) -> None:
     )
     shown = {}
     for name, (daemon, port) in pair.items():
-        client = subprocess.Popen(["/usr/bin/python3", "-c", script, str(port)], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
+        client = subprocess.Popen(
+            ["/usr/bin/python3", "-c", script, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         try:
             assert client.stdout is not None and client.stdout.readline().strip() == "1", name
             listing = admin(daemon, "srv-clients-list", "libvirtd")
             ids = re.findall(r"^\s*(\d+)\s+tls\s", listing, re.M)
             assert len(ids) == 1, (name, listing)
             info = admin(daemon, "client-info", "libvirtd", ids[0])
-            shown[name] = {key: value for key, value in re.findall(r"^(\w+)\s*:\s*(.*?)\s*$", info, re.M)
-                           if key in ("transport", "readonly", "tls_x509_dname")}  # fmt: skip
+            shown[name] = {
+                key: value
+                for key, value in re.findall(r"^(\w+)\s*:\s*(.*?)\s*$", info, re.M)
+                if key in ("transport", "readonly", "tls_x509_dname")
+            }
         finally:
             client.communicate("", timeout=30)
     assert shown["virtrio"] == shown["libvirtd"]
@@ -180,19 +201,23 @@ def test_update_tls_reloads_without_dropping_clients(pair, certificates, tmp_pat
     the new CA. Asked of the admin server, both daemons refuse alike."""
     for name, (daemon, _port) in pair.items():
         uri = f"libvirtd:///system?socket={daemon.admin}"
-        refused = subprocess.run(["virt-admin", "-c", uri, "server-update-tls", "admin"], capture_output=True,
-                                 text=True, timeout=60)  # fmt: skip
+        refused = subprocess.run(
+            ["virt-admin", "-c", uri, "server-update-tls", "admin"], capture_output=True, text=True, timeout=60
+        )
         assert refused.returncode == 1, name
         assert "no tls service found, unable to update tls files" in refused.stderr, (name, refused.stderr)
     daemon, port = pair["virtrio"]
     served = certificates["server"]  # where the daemon's settings point
     before = tmp_path / "before"
     shutil.copytree(served, before)
-    script = ("import libvirt, sys\nconn = libvirt.open(sys.argv[1])\nprint(conn.numOfDomains(), flush=True)\n"
-              "sys.stdin.readline()\nprint(conn.numOfDomains(), flush=True)\n")  # fmt: skip
+    script = (
+        "import libvirt, sys\nconn = libvirt.open(sys.argv[1])\nprint(conn.numOfDomains(), flush=True)\n"
+        "sys.stdin.readline()\nprint(conn.numOfDomains(), flush=True)\n"
+    )
     uri = f"test+tls://127.0.0.1:{port}/default?pkipath={before}"
-    client = subprocess.Popen(["/usr/bin/python3", "-c", script, uri], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    client = subprocess.Popen(
+        ["/usr/bin/python3", "-c", script, uri], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert client.stdout is not None and client.stdout.readline().strip() == "1"
         for what in ("ca", "server", "client"):  # a new CA and certificates where the daemon reads them
