@@ -443,7 +443,11 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         _canonical_disk(disk)
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
-    indexes: dict[str | None, list[int]] = {}  # by type, in document order
+    ordered: list[etree._Element] = []
+    for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
+        _insert_controller(ordered, controller)
+    controllers[:] = ordered
+    indexes: dict[str | None, list[int]] = {}  # by type, in that order
     for controller in controllers:
         same_type = indexes.setdefault(controller.get("type"), [])
         if controller.get("index") is None:
@@ -512,6 +516,35 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     rank = _rank(DEVICE_ORDER)
     for kind in sorted(by_kind.keys() & rank.keys(), key=rank.__getitem__):  # unknown devices: dropped, as libvirt
         devices.extend(by_kind[kind])
+
+
+def _written_index(controller: etree._Element) -> int:
+    text = controller.get("index", "")
+    return int(text) if text.isdigit() else -1
+
+
+def _insert_controller(ordered: list[etree._Element], controller: etree._Element) -> None:
+    """virDomainControllerInsertPreAlloced: after the last of its type with a lower index,
+    before one with a higher index, and a master before its USB companions."""
+    index, is_master = _written_index(controller), controller.find("master") is None
+    insert_at = -1
+    for position in range(len(ordered) - 1, -1, -1):
+        current = ordered[position]
+        if current.get("type") != controller.get("type"):
+            continue
+        if index == -1:
+            insert_at = position + 1
+            break
+        current_index = _written_index(current)
+        master_before_companion = is_master and current.find("master") is not None and current_index == index
+        if current_index > index or master_before_companion:
+            insert_at = position
+        elif insert_at == -1:
+            insert_at = position + 1
+    if insert_at == -1:
+        ordered.append(controller)
+    else:
+        ordered.insert(insert_at, controller)
 
 
 def _controller_index(controller: etree._Element, same_type: list[int]) -> str:
