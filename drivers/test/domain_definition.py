@@ -489,6 +489,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         by_kind["video"] = [make_element("video")]
     for position, video in enumerate(by_kind.get("video", [])):
         _canonical_video(video, os_type, primary=position == 0)
+    # a panic device with neither model nor address writes nothing (virXMLFormatElement)
+    by_kind["panic"] = [panic for panic in by_kind.get("panic", []) if len(panic.attrib) or len(panic)]
     for rng in by_kind.get("rng", []):  # virDomainRNGDefPostParse: the random backend's default
         backend = rng.find("backend")
         if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():
