@@ -6,6 +6,7 @@ from __future__ import annotations
 import grp
 import logging
 import pwd
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
 from . import logs
-from .dispatch import server_procedure
+from .dispatch import ServerHandler, server_procedure
 
 if TYPE_CHECKING:
     from .session import ClientSession
@@ -89,7 +90,7 @@ def typed_values(params: list[admin.admin_typed_param], allowed: dict[str, int])
     return {item.field: item.value.value for item in params}
 
 
-def admin_procedure(number: int):
+def admin_procedure(number: int) -> Callable[[ServerHandler], ServerHandler]:
     return server_procedure(admin.PROGRAM, number)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import grp
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -129,7 +130,7 @@ _TOKEN = re.compile(
 )
 
 
-def _tokens(text: str):
+def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
     line = 1
     position = 0
     while position < len(text):

@@ -68,7 +68,8 @@ def _maps_over(count: str) -> Callable[[Any], bool]:
 
 def _free_pages_over(args: Any) -> bool:
     # pages_len (unsigned) * cellCount (int, converted to unsigned) > REMOTE_NODE_MAX_CELLS
-    return (len(args.pages) * (args.cellCount & 0xFFFFFFFF)) & 0xFFFFFFFF > remote.REMOTE_NODE_MAX_CELLS
+    cells: int = (len(args.pages) * (args.cellCount & 0xFFFFFFFF)) & 0xFFFFFFFF
+    return cells > remote.REMOTE_NODE_MAX_CELLS
 
 
 def _internal(refuses: Callable[[Any], bool], message: str) -> ArgumentCheck:

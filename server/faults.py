@@ -56,7 +56,8 @@ def object_name(args: Any) -> str | None:
     for field in OBJECT_FIELDS:
         value = getattr(args, field, None)
         if value is not None and hasattr(value, "name"):
-            return value.name
+            found: str | None = value.name
+            return found
     name = getattr(args, "name", None)
     return name if isinstance(name, str) else None
 

@@ -42,7 +42,12 @@ class ProcedureFacts:
     connection: str | None  # Hypervisor, Network, Storage, NodeDev, Interface, NWFilter, Secret
 
 
-def _facts(api, read_only, error_domain, connection):
+def _facts(
+    api: str | None,
+    read_only: str | ReadOnlyFlags | ReadOnlyArgument | None,
+    error_domain: str,
+    connection: str | None,
+) -> ProcedureFacts:
     return ProcedureFacts(api, read_only, error_domain, connection)
 
 

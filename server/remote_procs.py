@@ -4,7 +4,7 @@ features, the connection's identity, and event (de)registration."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -14,7 +14,7 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import internal_error, report
 
 from . import features
-from .dispatch import server_procedure
+from .dispatch import ServerHandler, server_procedure
 from .events import event_id_limit
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ LIB_VERSION = api.LIBVIR_VERSION_NUMBER  # 9000000: clients gate features on it
 FROM_RPC = api.VIR_FROM_RPC
 
 
-def remote_procedure(number: int):
+def remote_procedure(number: int) -> Callable[[ServerHandler], ServerHandler]:
     return server_procedure(PROGRAM, number)
 
 
@@ -44,7 +44,9 @@ def auth_list(session: ClientSession, args: None) -> remote.remote_auth_list_ret
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_SUPPORTS_FEATURE)
-def supports_feature(session: ClientSession, args: remote.remote_connect_supports_feature_args):
+def supports_feature(
+    session: ClientSession, args: remote.remote_connect_supports_feature_args
+) -> remote.remote_connect_supports_feature_ret:
     feature = args.feature
     if feature == features.PROGRAM_KEEPALIVE:
         session.start_keepalive()
@@ -129,7 +131,7 @@ def _register(session: ClientSession, family: EventFamily, event_id: int, object
     def deliver(callback_id: int, event: Any) -> None:
         session.deliver_event(style, callback_id, event)
 
-    callback_id = source.subscribe(family, event_id, object_filter, deliver)
+    callback_id: int = source.subscribe(family, event_id, object_filter, deliver)
     session.event_callbacks[callback_id] = (family, style)
     return callback_id
 

@@ -69,7 +69,8 @@ class BusyPoll:
     def _others_waiting(self) -> bool:
         if self._run_queue is not None:
             return bool(self._run_queue)
-        return trio.lowlevel.current_statistics().tasks_runnable > 0
+        runnable: int = trio.lowlevel.current_statistics().tasks_runnable
+        return runnable > 0
 
     def ready(self) -> bool:
         """True as soon as the socket has something to read (data, its end, an error);

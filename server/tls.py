@@ -163,7 +163,7 @@ class TLSServer:
         logs the refusal and returns None."""
         if self.config.tls_no_verify_certificate:
             return b""
-        der = stream.getpeercert(binary_form=True)
+        der: bytes | None = stream.getpeercert(binary_form=True)
         if der is None:
             log.error("The client did not send a certificate")
             return None
@@ -280,7 +280,7 @@ class TLSSocket:
             del self._pending[:sent]
         return True
 
-    def recvmsg(self, size: int, _ancillary: int = 0) -> tuple[bytes, list, int, None]:
+    def recvmsg(self, size: int, _ancillary: int = 0) -> tuple[bytes, list[Any], int, None]:
         chunks: list[bytes] = []
         total = 0
         ended = False
