@@ -709,6 +709,11 @@ def _validate_disk(disk: etree._Element) -> None:
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid floppy device name: {dev}")
     if device == "disk" and _source_is_empty(disk):
         raise report(api.VIR_ERR_NO_SOURCE, api.VIR_FROM_DOMAIN, dev)
+    address = disk.find("address")
+    address_type = address.get("type") if address is not None else None
+    if address_type not in (None, "drive") and bus in ("ide", "fdc", "scsi", "sata"):
+        detail = f"Invalid address type '{address_type}' for the disk '{dev}' with the bus type '{bus}'"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
 def _validate_lun_source(disk: etree._Element) -> None:
