@@ -70,10 +70,10 @@ guest model driver backend filterref tune teaming link mtu coalesce rom""")
     "memtune": _words("hard_limit soft_limit min_guarantee swap_hard_limit"),
     "video": ["driver", "model", *DEVICE_INFO_TAIL],
     "graphics": ["listen"],
-    "serial": ["source", "log", "protocol", "target", *DEVICE_INFO_TAIL],
-    "console": ["source", "log", "protocol", "target", *DEVICE_INFO_TAIL],
-    "channel": ["source", "log", "protocol", "target", *DEVICE_INFO_TAIL],
-    "parallel": ["source", "log", "protocol", "target", *DEVICE_INFO_TAIL],
+    "serial": ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL],
+    "console": ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL],
+    "channel": ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL],
+    "parallel": ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL],
     "controller": ["model", "driver", "target", *DEVICE_INFO_TAIL],
 }
 
@@ -985,6 +985,10 @@ def _canonical_chr_source(device: etree._Element, source: etree._Element) -> Non
     elif kind == "tcp":
         source.set("mode", "bind" if source.get("mode") == "bind" else "connect")
         _reorder_attributes(source, ["mode", "host", "service", "tls"])
+        protocol = device.find("protocol")  # always written for TCP, raw by default
+        if protocol is None:
+            protocol = _child(device, "protocol")
+        _default(protocol, "type", "raw")
 
 
 # --- output ---------------------------------------------------------------------------
