@@ -14,6 +14,15 @@ import ipaddress
 import os
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # cryptography is imported when a certificate is made, not when the daemon starts
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.types import (
+        CertificateIssuerPrivateKeyTypes,
+        CertificateIssuerPublicKeyTypes,
+    )
 
 CA_DAYS = 3650
 CERT_DAYS = 1095
@@ -57,13 +66,13 @@ def _write(path: Path, data: bytes, mode: int, force: bool) -> None:
     os.replace(temporary, path)
 
 
-def _key():
+def _key() -> ec.EllipticCurvePrivateKey:
     from cryptography.hazmat.primitives.asymmetric import ec
 
     return ec.generate_private_key(ec.SECP256R1())
 
 
-def _pem_key(key) -> bytes:
+def _pem_key(key: CertificateIssuerPrivateKeyTypes) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
     return key.private_bytes(
@@ -71,7 +80,7 @@ def _pem_key(key) -> bytes:
     )
 
 
-def _name(organization: str, common_name: str):
+def _name(organization: str, common_name: str) -> x509.Name:
     from cryptography import x509
     from cryptography.x509.oid import NameOID
 
@@ -83,7 +92,9 @@ def _name(organization: str, common_name: str):
     )
 
 
-def _builder(subject, issuer, public_key, days: int):
+def _builder(
+    subject: x509.Name, issuer: x509.Name, public_key: CertificateIssuerPublicKeyTypes, days: int
+) -> x509.CertificateBuilder:
     from cryptography import x509
 
     now = datetime.datetime.now(datetime.UTC)
@@ -115,15 +126,20 @@ def make_ca(paths: dict[str, Path], organization: str, force: bool) -> None:
     _write(paths["cacert.pem"], certificate.public_bytes(serialization.Encoding.PEM), 0o644, True)
 
 
-def _load_ca(paths: dict[str, Path]):
+def _load_ca(paths: dict[str, Path]) -> tuple[x509.Certificate, CertificateIssuerPrivateKeyTypes]:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
     try:
         certificate = x509.load_pem_x509_certificate(paths["cacert.pem"].read_bytes())
         key = serialization.load_pem_private_key(paths["cakey.pem"].read_bytes(), None)
     except OSError as error:
         raise PKIError(f"cannot read the CA ({error.filename}: {error.strerror}); run 'virtrio pki ca' first") from None
+    # A CA key of a kind X.509 cannot sign with (DH, X25519, ...) is refused here, not by a TypeError later.
+    signing = (rsa.RSAPrivateKey, dsa.DSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey)
+    if not isinstance(key, (*signing, ed448.Ed448PrivateKey)):
+        raise PKIError(f"{paths['cakey.pem']} holds a key that cannot sign certificates")
     return certificate, key
 
 
