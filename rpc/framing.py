@@ -34,6 +34,9 @@ class PacketReader:
         them after CALL_WITH_FDS only: a client's REPLY_WITH_FDS is an ordinary packet to
         it, as to libvirtd)."""
         self._fd_types = fd_types
+        # Bytes that stood for descriptors, read so far: each must have come with its
+        # descriptor, which the caller checks against what the socket delivered.
+        self.fd_bytes_read = 0
         self._buffer = bytearray()
         # After a *_WITH_FDS packet, libvirt sends each descriptor with one dummy byte.
         self._dummy_bytes = 0
@@ -68,6 +71,7 @@ class PacketReader:
             if self._dummy_bytes:
                 skipped = min(self._dummy_bytes, end - start)
                 self._dummy_bytes -= skipped
+                self.fd_bytes_read += skipped
                 start += skipped
             if end - start < 4:
                 break

@@ -198,6 +198,7 @@ class ClientSession:
         busy_poll: BusyPoll | None = None  # made once the client proves to call back to back
         prompt_wait = 4 * busy_poll_seconds  # a client answering within this calls back to back
         calling_back_to_back = False
+        fds_received = 0
         while not self._closing:
             waited_since = time.perf_counter()
             if calling_back_to_back and busy_poll is None:
@@ -213,6 +214,7 @@ class ClientSession:
             if reads == READS_BEFORE_YIELDING:
                 reads = 0
                 await trio.lowlevel.checkpoint()
+            fds_received += len(fds)
             for fd in fds:
                 # virtrio's drivers take no file descriptors yet: do not leak them.
                 _close_quietly(fd)
@@ -224,6 +226,12 @@ class ClientSession:
                     packets = reader.feed(data)
                 except FramingError as error:
                     log.warning("client %d: %s; dropping the connection", self.id, error)
+                    return
+                if reader.fd_bytes_read > fds_received:
+                    # A byte sent in place of a descriptor came without one: libvirtd's
+                    # recvfd fails and it closes the connection; so do we, before
+                    # dispatching the packet that claimed it.
+                    log.warning("client %d: fewer file descriptors than claimed; dropping the connection", self.id)
                     return
                 if packets:
                     self.keepalive.received(now)
