@@ -56,14 +56,14 @@ FEATURE_ORDER = _words("""acpi apic pae hap viridian privnet hyperv kvm pvspinlo
 ioapic hpt vmcoreinfo htm nested-hv msrs ccf-assist xen cfpc sbbc ibs tcg""")
 
 # What every device ends with (virDomainDeviceInfoFormat).
-DEVICE_INFO_TAIL = ["boot", "alias", "acpi", "address"]
+DEVICE_INFO_TAIL = ["boot", "alias", "master", "rom", "acpi", "address"]
 
 CHILD_ORDER = {
     "disk": _words("""driver auth source backingStore geometry blockio mirror target iotune readonly shareable
 transient serial wwn vendor product encryption""")
     + DEVICE_INFO_TAIL,
     "interface": _words("""mac source vlan virtualport bandwidth port ip route script downscript backenddomain target
-guest model driver backend filterref tune teaming link mtu coalesce rom""")
+guest model driver backend filterref tune teaming link mtu coalesce""")
     + DEVICE_INFO_TAIL,
     "blkiotune": ["weight", "device"],
     "device": _words("path weight read_iops_sec write_iops_sec read_bytes_sec write_bytes_sec"),
@@ -830,6 +830,9 @@ def _canonical_interface(interface: etree._Element, interfaces: list[etree._Elem
         name = next(f"testnet{n}" for n in range(1024) if f"testnet{n}" not in taken)
         _child(interface, "target", dev=name)
     _reorder_known(interface, CHILD_ORDER["interface"])
+    driver, mac = interface.find("driver"), interface.find("mac")
+    if interface.get("type") == "hostdev" and driver is not None and mac is not None:
+        mac.addnext(driver)  # a host device's driver is written with its source, before it
 
 
 def _canonical_graphics(graphics: etree._Element) -> None:
