@@ -7,7 +7,7 @@ import os
 import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import trio
 
@@ -86,7 +86,11 @@ class Daemon:
         """A session let go of a driver connection."""
 
     # ------------------------------------------------------------------ serving
-    async def serve(self, listeners: list[Listener], task_status=trio.TASK_STATUS_IGNORED) -> None:
+    async def serve(
+        self,
+        listeners: list[Listener],
+        task_status: Any = trio.TASK_STATUS_IGNORED,  # trio before 0.23 names no TaskStatus type
+    ) -> None:
         try:
             async with trio.open_nursery() as nursery:
                 self._cancel_scope = nursery.cancel_scope

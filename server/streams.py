@@ -18,7 +18,7 @@ import trio
 from virtrio.drivers.base import StreamReply
 from virtrio.rpc import stream as packets
 from virtrio.rpc.errors import LibvirtError
-from virtrio.rpc.packet import MessageType, Packet, Status
+from virtrio.rpc.packet import Header, MessageType, Packet, Status
 
 from .dispatch import unexpected_failure
 
@@ -29,7 +29,7 @@ log = logging.getLogger("virtrio.server.streams")
 
 
 class ClientStream:
-    def __init__(self, session: ClientSession, call, reply: StreamReply) -> None:
+    def __init__(self, session: ClientSession, call: Header, reply: StreamReply) -> None:
         self.session = session
         self.call = call
         self.reply = reply
