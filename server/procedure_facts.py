@@ -7,8 +7,9 @@ virXxx"), when that function refuses a read-only connection, the error domain it
 reports with (VIR_FROM_THIS of its file), and which of the daemon's connections it
 uses (that decides the "not open" message before CONNECT_OPEN). REMOTE and ADMIN are keyed
 by the generated procedure constants; QEMU and LXC by number, so that a daemon serving neither
-never loads their generated modules (tests/e2e/test_cold_start.py); `python3 scripts/libvirt_tables.py --check procedure-facts` checks
-each entry against libvirt's src/libvirt-*.c.
+never loads their generated modules (tests/e2e/test_cold_start.py).
+`python3 scripts/libvirt_tables.py --check procedure-facts` checks each entry against
+libvirt's sources.
 """
 
 from __future__ import annotations
