@@ -32,8 +32,11 @@ CAPABILITY_FLAGS = {
     for name, value in api.ENUM_TYPES["virConnectListAllNodeDeviceFlags"].items()
     if "_CAP_" in name
 }
-CAPABILITY_FLAGS |= {"usb": CAPABILITY_FLAGS.pop("usb_interface"), "pci": CAPABILITY_FLAGS.pop("pci_dev"),
-                     "usb_device": CAPABILITY_FLAGS.pop("usb_dev")}  # fmt: skip
+CAPABILITY_FLAGS |= {
+    "usb": CAPABILITY_FLAGS.pop("usb_interface"),
+    "pci": CAPABILITY_FLAGS.pop("pci_dev"),
+    "usb_device": CAPABILITY_FLAGS.pop("usb_dev"),
+}
 ACTIVE_FLAGS = api.VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE | api.VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE
 
 
@@ -60,8 +63,9 @@ class ReadinessGate:
         with trio.move_on_after(self.timeout):
             await self.event.wait()
         if not self.event.is_set():
-            raise internal_error(FROM_NODEDEV, f"node device enumeration did not finish within {self.timeout:g} "
-                                 "seconds")  # fmt: skip
+            raise internal_error(
+                FROM_NODEDEV, f"node device enumeration did not finish within {self.timeout:g} seconds"
+            )
         if self.error is not None:
             raise self.error
 
@@ -106,8 +110,9 @@ class NodeDeviceDriver:
                 if self.enumeration_delay:
                     log.warning("node device enumeration slowed down by %s s (debug setting)", self.enumeration_delay)
                     await trio.sleep(self.enumeration_delay)
-                records = await trio.to_thread.run_sync(source.enumerate, lambda r: capability_of(r) is not None,
-                                                        KEPT_SUBSYSTEMS)  # fmt: skip
+                records = await trio.to_thread.run_sync(
+                    source.enumerate, lambda r: capability_of(r) is not None, KEPT_SUBSYSTEMS
+                )
             self.devices = build_devices(records)
         except Exception as error:
             log.error("node device enumeration failed: %s", error)
@@ -140,8 +145,14 @@ class NodeDeviceDriver:
         if existing is not None:  # a duplicate of what enumeration saw, or a change
             existing.record = record
             if change.action == "change":
-                self.events.emit(Event(EventFamily.NODEDEV, api.VIR_NODE_DEVICE_EVENT_ID_UPDATE, existing.name,
-                                       (remote.remote_nonnull_node_device(existing.name),)))  # fmt: skip
+                self.events.emit(
+                    Event(
+                        EventFamily.NODEDEV,
+                        api.VIR_NODE_DEVICE_EVENT_ID_UPDATE,
+                        existing.name,
+                        (remote.remote_nonnull_node_device(existing.name),),
+                    )
+                )
             return
         rebuilt = build_devices([d.record for d in self.devices.values() if d.record is not None] + [record])
         name = device_name(record, capability)
