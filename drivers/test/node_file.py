@@ -114,16 +114,44 @@ def _node_device(element: etree._Element) -> TestNodeDevice:
         raise
     parent = (element.findtext("parent") or "").strip() or None
     caps = tuple(capability.get("type", "") for capability in element.findall("capability"))
-    # libvirt's parser does not read a removable medium's block size and count (its
-    # formatter would write them): they are not written back
-    for removable in element.findall("capability/capability[@type='removable']"):
-        for lost in removable.findall("logical_block_size") + removable.findall("num_blocks"):
-            removable.remove(lost)
+    _as_libvirt_reads_it(element)
     for child in element.iter():  # otherwise written back as given, indented as libvirt indents
-        if len(child):
+        if len(child) or not (child.text or "").strip():
             child.text = None
         child.tail = None
-    return TestNodeDevice(name, parent, caps, "\n".join(format_element(element, 0)) + "\n")
+    lines: list[str] = []
+    for line in format_element(element, 0):
+        if line.startswith("  <capability ") and line.endswith("/>"):  # a device's own: always closed
+            lines += [line[:-2] + ">", "  </capability>"]
+        else:
+            lines.append(line)
+    return TestNodeDevice(name, parent, caps, "\n".join(lines) + "\n")
+
+
+def _as_libvirt_reads_it(element: etree._Element) -> None:
+    """What virNodeDeviceDefParseXML leaves out of an existing device (its formatter writes
+    what sysfs would fill in): the driver, block sizes and counts, vport counts; and what
+    its formatter always writes: an mdev's IOMMU group."""
+    for driver in element.findall("driver"):
+        element.remove(driver)
+    for lost in (
+        element.findall("capability/capability[@type='removable']/logical_block_size")
+        + element.findall("capability/capability[@type='removable']/num_blocks")
+        + element.findall("capability[@type='storage']/logical_block_size")
+        + element.findall("capability[@type='storage']/num_blocks")
+    ):
+        lost.getparent().remove(lost)
+    for count in element.findall("capability/capability[@type='vport_ops']/*"):
+        if count.tag in ("max_vports", "vports"):
+            count.text = "0"
+    for mdev in element.findall("capability[@type='mdev']"):
+        if mdev.find("iommuGroup") is None:
+            after = mdev.find("uuid") if mdev.find("uuid") is not None else mdev.find("type")
+            group = etree.Element("iommuGroup", number="0")
+            if after is not None:
+                after.addnext(group)
+            else:
+                mdev.insert(0, group)
 
 
 class AllowedFolders:
