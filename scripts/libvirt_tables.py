@@ -38,6 +38,7 @@ NEEDED = (
     "src/libvirt_internal.h",
     "src/driver.c",
     "src/remote/remote_daemon_dispatch.c",
+    "src/remote/remote_driver.c",
     "src/libvirt*.c",
     "src/admin/libvirt-admin.c",
 )
@@ -284,8 +285,9 @@ def procedure_facts_problems(source: Path) -> list[str]:
 def fetch() -> Path:
     """Keep the NEEDED files of Debian's libvirt source package in the cache (needs deb-src)."""
     destination = fetched_folder()
-    if (destination / "src").is_dir():
+    if all((destination / name).is_file() for name in NEEDED if "*" not in name):
         return destination
+    shutil.rmtree(destination, ignore_errors=True)  # kept by an older list of files: fetched again
     sys.path.insert(0, str(ROOT))
     from interop import libvirt_source  # enables deb-src entries the same way the corpus fetch does
 
