@@ -13,8 +13,8 @@ read-only connection always / on a condition / never against src/libvirt-*.c; th
 themselves (flag masks) stay hand-kept, so this one only has --check). --check exits 1
 when a committed table differs from what the sources say, 2 when the sources are missing.
 LIBVIRT_TREE is an extracted libvirt 9.0.0 tree; by default
-$VIRTRIO_LIBVIRT_FULL_SOURCE, then the files --fetch keeps (Debian's source package, as
-scripts/setup-test-env runs it), then /work/libvirt-src/libvirt-9.0.0.
+$VIRTRIO_LIBVIRT_FULL_SOURCE, else the files --fetch keeps (Debian's source package, as
+scripts/setup-test-env runs it).
 """
 
 from __future__ import annotations
@@ -53,9 +53,7 @@ def default_source() -> Path:
     named = os.environ.get("VIRTRIO_LIBVIRT_FULL_SOURCE")
     if named:
         return Path(named)
-    if (fetched_folder() / "src").is_dir():
-        return fetched_folder()
-    return Path(f"/work/libvirt-src/libvirt-{VERSION}")
+    return fetched_folder()
 
 
 DEFAULT_SOURCE = default_source()
