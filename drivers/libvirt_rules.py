@@ -102,3 +102,19 @@ def host_name() -> str:
     if not canonical or canonical.startswith("localhost"):
         return name
     return canonical
+
+
+def secret_lookup(uuid_text: str | None, usage: str | None) -> tuple[str, str]:
+    """virSecretLookupParseSecret: a <secret>'s uuid or usage attribute, exactly one, as
+    ("uuid", canonical UUID) or ("usage", name)."""
+    if uuid_text is None and usage is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "missing secret uuid or usage attribute")
+    if uuid_text is not None and usage is not None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "either secret uuid or usage expected")
+    if uuid_text is None:
+        return "usage", usage or ""
+    raw = parse_uuid(uuid_text)
+    if raw is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, f"invalid secret uuid '{uuid_text}'")
+    hexed = raw.hex()
+    return "uuid", f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"

@@ -5,12 +5,11 @@ pool object (state.Pool) and are written by formats.pool_xml around these parts.
 
 from __future__ import annotations
 
-import uuid as uuid_module
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import parse_uuid
+from virtrio.drivers.libvirt_rules import parse_uuid, secret_lookup
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -375,18 +374,7 @@ def _parse_auth(auth: etree._Element) -> tuple[str, str, str | None, str, str]:
     secret = auth.find("secret")
     if secret is None:
         raise xml_error("Missing <secret> element in auth")
-    uuid, usage = secret.get("uuid"), secret.get("usage")
-    if uuid is None and usage is None:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "missing secret uuid or usage attribute")
-    if uuid is not None and usage is not None:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "either secret uuid or usage expected")
-    if uuid is not None:
-        raw = parse_uuid(uuid)
-        if raw is None:
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, f"invalid secret uuid '{uuid}'")
-        key, value = "uuid", str(uuid_module.UUID(bytes=raw))
-    else:
-        key, value = "usage", usage or ""
+    key, value = secret_lookup(secret.get("uuid"), secret.get("usage"))
     if auth_type == "none":
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, "storage pool missing auth type")
     return auth_type, username, secret.get("type"), key, value

@@ -5,11 +5,10 @@ compat level, the cluster size and the <encryption> element."""
 from __future__ import annotations
 
 import re
-import uuid as uuid_module
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import parse_uuid
+from virtrio.drivers.libvirt_rules import secret_lookup
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -116,17 +115,8 @@ def _secret_line(secret: etree._Element) -> str:
         raise report(
             api.VIR_ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, f"unknown volume encryption secret type {secret_type}"
         )
-    uuid_text, usage = secret.get("uuid"), secret.get("usage")
-    if uuid_text is None and usage is None:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "missing secret uuid or usage attribute")
-    if uuid_text is not None and usage is not None:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "either secret uuid or usage expected")
-    if uuid_text is not None:
-        raw = parse_uuid(uuid_text)
-        if raw is None:
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, f"invalid secret uuid '{uuid_text}'")
-        return f"<secret type='passphrase' uuid='{uuid_module.UUID(bytes=raw)}'/>"
-    return f"<secret type='passphrase' usage='{escape_text(usage or '')}'/>"
+    key, value = secret_lookup(secret.get("uuid"), secret.get("usage"))
+    return f"<secret type='passphrase' {key}='{escape_text(value)}'/>"
 
 
 def _cipher_lines(encryption: etree._Element) -> list[str]:
