@@ -277,19 +277,11 @@ def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, in
 
 def run(kinds: list[str] | None = None, fail_under: float | None = None, verbose: bool = True) -> int:
     """Compare the kinds (all by default); 1 when the total is under the gate."""
-    source = objects.libvirt_source()
-    same = count = 0
-    for kind in kinds or ALL_KINDS:
-        compare = compare_kind if kind in KINDS else objects.compare_kind
-        identical, total = compare(source, kind, verbose)
-        same += identical
-        count += total
-    score = 100.0 * same / count if count else 0.0
-    print(f"total: identical {same}/{count} ({score:.1f}%)")
-    if fail_under is not None and score < fail_under:
-        print(f"score {score:.1f}% is under the gate of {fail_under}%")
-        return 1
-    return 0
+
+    def comparer(kind: str) -> Callable[[Path, str, bool], tuple[int, int]]:
+        return compare_kind if kind in KINDS else objects.compare_kind
+
+    return objects.run_kinds(kinds or ALL_KINDS, comparer, "total", fail_under, verbose)
 
 
 def main(argv: list[str]) -> int:

@@ -555,14 +555,25 @@ def libvirt_source() -> Path:
 
 def run(kinds: list[str] | None = None, fail_under: float | None = None, verbose: bool = True) -> int:
     """Compare the kinds (all of this module's by default); 1 when under the gate."""
+    return run_kinds(kinds or list(KINDS), lambda _kind: compare_kind, "objects total", fail_under, verbose)
+
+
+def run_kinds(
+    kinds: list[str],
+    comparer: Callable[[str], Callable[[Path, str, bool], tuple[int, int]]],
+    label: str,
+    fail_under: float | None,
+    verbose: bool,
+) -> int:
+    """Each kind compared by its comparer, then the total; 1 when it is under the gate."""
     source = libvirt_source()
     same = count = 0
-    for kind in kinds or list(KINDS):
-        identical, total = compare_kind(source, kind, verbose)
+    for kind in kinds:
+        identical, total = comparer(kind)(source, kind, verbose)
         same += identical
         count += total
     score = 100.0 * same / count if count else 0.0
-    print(f"objects total: identical {same}/{count} ({score:.1f}%)")
+    print(f"{label}: identical {same}/{count} ({score:.1f}%)")
     if fail_under is not None and score < fail_under:
         print(f"score {score:.1f}% is under the gate of {fail_under}%")
         return 1
