@@ -155,22 +155,7 @@ COLLECTORS: dict[str, Callable[[Any, str], list[str]]] = {
 
 
 def collect(uri: str, kind: str, paths: list[str]) -> dict[str, list[str]]:
-    import libvirt
-
-    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
-    conn = libvirt.open(uri)
-    results: dict[str, list[str]] = {}
-    try:
-        for path in paths:
-            xml = Path(path).read_text(errors="surrogateescape")
-            os.environ["XMLCORPUS_DOCUMENT"] = Path(path).stem
-            try:
-                results[objects.label(Path(path))] = COLLECTORS[kind](conn, xml)
-            except libvirt.libvirtError as exc:  # a step outside the collector's guards
-                results[objects.label(Path(path))] = [f"collector: {objects._error(exc)}"]
-    finally:
-        conn.close()
-    return results
+    return objects.collect(uri, kind, paths, COLLECTORS)
 
 
 # ---------------------------------------------------------------- comparing (harness side)

@@ -374,16 +374,25 @@ COLLECTORS: dict[str, Callable[[Any, str], list[str]]] = {
 }
 
 
-def collect(uri: str, kind: str, paths: list[str]) -> dict[str, list[str]]:
+def collect(
+    uri: str, kind: str, paths: list[str], collectors: dict[str, Callable[[Any, str], list[str]]] | None = None
+) -> dict[str, list[str]]:
+    """Each document through its kind's collector on one connection (the collectors of this
+    module unless others are given); XMLCORPUS_DOCUMENT names the document at hand."""
     import libvirt
 
     libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+    collector = (collectors or COLLECTORS)[kind]
     conn = libvirt.open(uri)
     results: dict[str, list[str]] = {}
     try:
         for path in paths:
-            xml = Path(path).read_text()
-            results[label(Path(path))] = COLLECTORS[kind](conn, xml)
+            xml = Path(path).read_text(errors="surrogateescape")
+            os.environ["XMLCORPUS_DOCUMENT"] = Path(path).stem
+            try:
+                results[label(Path(path))] = collector(conn, xml)
+            except libvirt.libvirtError as exc:  # a step outside the collector's guards
+                results[label(Path(path))] = [f"collector: {_error(exc)}"]
     finally:
         conn.close()
     return results

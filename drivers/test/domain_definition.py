@@ -857,12 +857,7 @@ def _canonical_graphics(graphics: etree._Element) -> None:
             graphics.attrib.pop("port", None)
             graphics.attrib.pop("tlsPort", None)
             graphics.set("autoport", "yes")
-        if listen is None:
-            listen = _child(graphics, "listen", type="address")
-        _default(listen, "type", "address")
-        if address:
-            graphics.set("listen", address)
-            listen.set("address", address)
+        _listen_on(graphics, listen, address)
     _reorder_attributes(graphics, ATTRIBUTE_ORDER["graphics"])
     _reorder(graphics, CHILD_ORDER["graphics"])
 
@@ -890,6 +885,12 @@ def _canonical_spice(graphics: etree._Element, listen: etree._Element | None, ad
         return
     if listen_type in ("address", "network"):
         graphics.set("autoport", "yes" if autoport else "no")
+    _listen_on(graphics, listen, address)
+
+
+def _listen_on(graphics: etree._Element, listen: etree._Element | None, address: str | None) -> None:
+    """The first <listen> (an address one when none is given), its address also written as
+    the graphics' old listen attribute."""
     if listen is None:
         listen = _child(graphics, "listen", type="address")
     _default(listen, "type", "address")
