@@ -19,6 +19,30 @@ from virtrio.rpc.errors import LibvirtError, report
 C_SPACE = " \t\n\v\f\r"
 HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
+# virScaleInteger's units (case-insensitive): powers of 1024, and of 1000 for the "B" forms
+SCALE_UNITS = {
+    "b": 1,
+    "bytes": 1,
+    "k": 1024,
+    "kib": 1024,
+    "kb": 1000,
+    "m": 1 << 20,
+    "mib": 1 << 20,
+    "mb": 10**6,
+    "g": 1 << 30,
+    "gib": 1 << 30,
+    "gb": 10**9,
+    "t": 1 << 40,
+    "tib": 1 << 40,
+    "tb": 10**12,
+    "p": 1 << 50,
+    "pib": 1 << 50,
+    "pb": 10**15,
+    "e": 1 << 60,
+    "eib": 1 << 60,
+    "eb": 10**18,
+}
+
 
 def c_isspace(char: str) -> bool:
     return len(char) == 1 and char in C_SPACE
@@ -118,3 +142,13 @@ def secret_lookup(uuid_text: str | None, usage: str | None) -> tuple[str, str]:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, f"invalid secret uuid '{uuid_text}'")
     hexed = raw.hex()
     return "uuid", f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+
+
+def scaled_value(text: str | None, unit: str | None, default_scale: int) -> int | None:
+    """virParseScaledValue's number: digits times the unit's scale (default_scale with no
+    unit); None when either is unreadable."""
+    digits = (text or "").strip()
+    if not digits.isdigit():
+        return None
+    scale = default_scale if unit is None else SCALE_UNITS.get(unit.lower())
+    return None if scale is None else int(digits) * scale

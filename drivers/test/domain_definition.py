@@ -20,6 +20,14 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
+from .domain_disks import canonical_disk_storage, with_default_lun
+from .xml_tree import child as _child
+from .xml_tree import default as _default
+from .xml_tree import make_element
+from .xml_tree import rank_of as _rank
+from .xml_tree import reorder as _reorder
+from .xml_tree import reorder_attributes as _reorder_attributes
+from .xml_tree import reorder_known as _reorder_known
 
 
 def _words(text: str) -> list[str]:
@@ -115,9 +123,7 @@ CONTEXT_ATTRIBUTE_ORDER = {
     ("channel", "target"): ["type", "name", "address", "port", "state"],
 }
 
-MEMORY_UNITS = {"b": 1, "bytes": 1, "k": 1024, "kib": 1024, "kb": 1000, "m": 1 << 20, "mib": 1 << 20,
-                "mb": 10**6, "g": 1 << 30, "gib": 1 << 30, "gb": 10**9, "t": 1 << 40, "tib": 1 << 40,
-                "tb": 10**12}  # fmt: skip
+MEMORY_UNITS = libvirt_rules.SCALE_UNITS
 
 DISK_BUS_BY_PREFIX = (("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"), ("xvd", "xen"), ("ubd", "uml"))
 DISK_NAME = re.compile(r"^(fd|hd|vd|sd|xvd|ubd)([a-z]+)\d*$")
@@ -152,71 +158,6 @@ def disk_index(name: str) -> int:
 
 # id of an order list -> the list and its positions, worked out once per list (the list is
 # kept too: an id names one list only while it lives)
-_RANKS: dict[int, tuple[list[str], dict[str, int]]] = {}
-
-
-def _rank(order: list[str]) -> dict[str, int]:
-    cached = _RANKS.get(id(order))
-    if cached is None or cached[0] is not order:
-        cached = _RANKS[id(order)] = (order, {name: position for position, name in enumerate(order)})
-    return cached[1]
-
-
-def _sorted_children(element: etree._Element, order: list[str]) -> list[etree._Element]:
-    """Children in the given order; unknown ones keep their place after the known."""
-    rank, last = _rank(order), len(order)
-    children = [child for child in element if isinstance(child.tag, str)]
-    return sorted(children, key=lambda child: rank.get(child.tag, last))
-
-
-def _reorder(element: etree._Element, order: list[str]) -> None:
-    children = _sorted_children(element, order)
-    if children == [child for child in element if isinstance(child.tag, str)]:
-        return  # already in order
-    for child in children:
-        element.append(child)  # appending an existing child moves it to the end
-
-
-def _reorder_known(element: etree._Element, order: list[str]) -> None:
-    """Children in the given order, and only those: libvirt formats what it parsed, so a
-    child it does not know is not part of the definition (for elements whose children the
-    order lists in full)."""
-    rank = _rank(order)
-    for child in [child for child in element if isinstance(child.tag, str) and child.tag not in rank]:
-        element.remove(child)
-    _reorder(element, order)
-
-
-def _reorder_attributes(element: etree._Element, order: list[str]) -> None:
-    values = dict(element.attrib)
-    rank, last = _rank(order), len(order)
-    names = sorted(values, key=lambda name: rank.get(name, last))
-    if names == list(values):
-        return  # already in order
-    element.attrib.clear()
-    for name in names:
-        element.set(name, values[name])
-
-
-def _default(element: etree._Element, name: str, value: str) -> None:
-    if element.get(name) is None:
-        element.set(name, value)
-
-
-def _child(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, tag)
-    for name, value in attributes.items():
-        element.set(name, value)
-    return element
-
-
-def make_element(tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.Element(tag, attributes) if attributes else etree.Element(tag)
-    if text is not None:
-        element.text = text
-    return element
-
-
 def _strip_whitespace(element: etree._Element) -> None:
     for node in element.iter():
         text = node.text
@@ -496,6 +437,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():
             backend.text = "/dev/random"
     for hostdev in by_kind.get("hostdev", []):
+        hostdev_source = hostdev.find("source")
+        if hostdev.get("type") == "scsi" and hostdev_source is not None and hostdev_source.get("protocol") == "iscsi":
+            with_default_lun(hostdev_source)
         if hostdev.get("mode", "subsystem") == "subsystem":  # managed is always written for these
             hostdev.set("managed", "yes" if hostdev.get("managed") == "yes" else "no")
             _reorder_attributes(hostdev, ATTRIBUTE_ORDER["hostdev"])
@@ -577,6 +521,7 @@ def _insert_disk(disks: list[etree._Element], disk: etree._Element) -> None:
 def _canonical_disk(disk: etree._Element) -> None:
     _default(disk, "type", "file")
     _default(disk, "device", "disk")
+    canonical_disk_storage(disk)
     if disk.get("type") == "vhostuser":  # vhost-user disks cannot be snapshotted (disk post-parse)
         _default(disk, "snapshot", "no")
         _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
