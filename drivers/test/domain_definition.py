@@ -20,6 +20,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
+from . import domain_disks
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .xml_tree import child as _child
 from .xml_tree import default as _default
@@ -380,8 +381,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     disks: list[etree._Element] = []
     for disk in by_kind.get("disk", []):
         _insert_disk(disks, disk)
+    hostdev_drives = domain_disks.scsi_hostdev_drives(by_kind.get("hostdev", []))
     for disk in disks:
-        _canonical_disk(disk)
+        _canonical_disk(disk, hostdev_drives)
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
     ordered: list[etree._Element] = []
@@ -518,16 +520,17 @@ def _insert_disk(disks: list[etree._Element], disk: etree._Element) -> None:
     disks.insert(insert_at if insert_at != -1 else len(disks), disk)
 
 
-def _canonical_disk(disk: etree._Element) -> None:
+def _canonical_disk(disk: etree._Element, hostdev_drives: list[tuple[int, int, int, int] | None]) -> None:
     _default(disk, "type", "file")
     _default(disk, "device", "disk")
+    domain_disks.check_parsed_storage(disk)
     canonical_disk_storage(disk)
     if disk.get("type") == "vhostuser":  # vhost-user disks cannot be snapshotted (disk post-parse)
         _default(disk, "snapshot", "no")
         _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
     target = disk.find("target")
     if target is None:
-        raise report(api.VIR_ERR_NO_TARGET, api.VIR_FROM_DOMAIN, "missing disk target")
+        raise domain_disks.missing_target(disk)
     dev = target.get("dev", "")
     if dev.startswith("ioemu:"):
         target.set("dev", dev := dev[len("ioemu:") :])
@@ -550,6 +553,8 @@ def _canonical_disk(disk: etree._Element) -> None:
         if address is None and disk_index(dev) < 0:
             raise xml_error(f"Unknown disk name '{dev}' and no address specified")
         if address is not None:
+            if target.get("bus") == "scsi":
+                domain_disks.check_scsi_drive_free(dev, address, hostdev_drives)
             disk.append(address)
     _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
     _reorder_known(disk, CHILD_ORDER["disk"])
@@ -568,10 +573,14 @@ def validate_definition(definition: list[etree._Element]) -> None:
     for kind in ("serial", "parallel", "console", "channel", "redirdev"):
         for device in devices.iterfind(kind) if devices is not None else ():
             _validate_chr_source(device)
-    keys = [_hostdev_key(hostdev) for hostdev in devices.iterfind("hostdev")] if devices is not None else []
+    disks = devices.findall("disk") if devices is not None else []
+    hostdevs = devices.findall("hostdev") if devices is not None else []
+    domain_disks.validate_disk_targets(disks)
+    keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
     known = [key for key in keys if key is not None]
     if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
         raise xml_error("Hostdev already exists in the domain configuration")
+    domain_disks.validate_drive_addresses(disks, hostdevs)
 
 
 def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
@@ -642,6 +651,7 @@ def _validate_chr_source(device: etree._Element) -> None:
 def _validate_disk(disk: etree._Element) -> None:
     device, target = disk.get("device"), disk.find("target")
     bus, dev = target.get("bus"), target.get("dev", "")
+    domain_disks.validate_storage(disk)
     if device == "lun":
         _validate_lun_source(disk)
     if device == "floppy" and bus != "fdc":
