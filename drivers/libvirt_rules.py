@@ -152,3 +152,16 @@ def scaled_value(text: str | None, unit: str | None, default_scale: int) -> int 
         return None
     scale = default_scale if unit is None else SCALE_UNITS.get(unit.lower())
     return None if scale is None else int(digits) * scale
+
+
+def c_strtoul(text: str | None) -> int:
+    """strtoul with base 0 (0x hex, 0 octal, else decimal); 0 when absent or unreadable."""
+    text = (text or "").strip()
+    try:
+        if text[:2].lower() == "0x":
+            return int(text[2:], 16)
+        if len(text) > 1 and text.startswith("0"):
+            return int(text[1:], 8)
+        return int(text or "0", 10)
+    except ValueError:
+        return 0

@@ -15,12 +15,14 @@ import re
 from lxml import etree
 
 from virtrio.drivers import libvirt_rules
+from virtrio.drivers.libvirt_rules import c_strtoul as _c_number
 from virtrio.drivers.libvirt_rules import mac_text, parse_mac
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
-from . import domain_disks
+from . import domain_addresses, domain_disks
+from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .xml_tree import child as _child
 from .xml_tree import default as _default
@@ -440,6 +442,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
             backend.text = "/dev/random"
     for hostdev in by_kind.get("hostdev", []):
         hostdev_source = hostdev.find("source")
+        if hostdev.get("type") == "pci" and hostdev_source is not None and hostdev_source.find("address") is not None:
+            domain_addresses.canonical_pci_source_address(hostdev_source.find("address"))
         if hostdev.get("type") == "scsi" and hostdev_source is not None and hostdev_source.get("protocol") == "iscsi":
             with_default_lun(hostdev_source)
         if hostdev.get("mode", "subsystem") == "subsystem":  # managed is always written for these
@@ -705,59 +709,6 @@ def _drive_address(bus: str, index: int) -> etree._Element | None:
     controller, drive_bus, unit = layout[bus]
     return make_element("address", type="drive", controller=str(controller), bus=str(drive_bus), target="0",
                     unit=str(unit))  # fmt: skip
-
-
-def _c_number(text: str | None) -> int:
-    """strtoul with base 0 (0x hex, 0 octal, else decimal); 0 when absent or unreadable."""
-    text = (text or "").strip()
-    try:
-        if text[:2].lower() == "0x":
-            return int(text[2:], 16)
-        if len(text) > 1 and text.startswith("0"):
-            return int(text[1:], 8)
-        return int(text or "0", 10)
-    except ValueError:
-        return 0
-
-
-def _canonical_address(address: etree._Element) -> None:
-    """virDomainDeviceInfoFormat's <address> for each address type."""
-    kind = address.get("type")
-    if kind == "pci":
-        values = {name: _c_number(address.get(name)) for name in ("domain", "bus", "slot", "function")}
-        multifunction = address.get("multifunction")
-        address.attrib.clear()
-        address.set("type", "pci")
-        if values["domain"] or values["bus"] or values["slot"]:  # an empty address: to be assigned
-            address.set("domain", f"0x{values['domain']:04x}")
-            address.set("bus", f"0x{values['bus']:02x}")
-            address.set("slot", f"0x{values['slot']:02x}")
-            address.set("function", f"0x{values['function']}")
-        if multifunction:
-            address.set("multifunction", multifunction)
-    elif kind in ADDRESS_FIELDS:
-        fields = ADDRESS_FIELDS[kind]
-        values = {name: _c_number(address.get(name)) for name, _ in fields}
-        present = {name for name, _ in fields if address.get(name) is not None}
-        address.attrib.clear()
-        address.set("type", kind)
-        for name, layout in fields:
-            if layout.startswith("?"):  # written only when set
-                if name in present and values[name] > 0:
-                    address.set(name, layout[1:] % values[name])
-            else:
-                address.set(name, layout % values[name])
-
-
-# How libvirt writes the fields of other address types ("?": only when set and non-zero).
-ADDRESS_FIELDS = {
-    "drive": (("controller", "%d"), ("bus", "%d"), ("target", "%d"), ("unit", "%d")),
-    "virtio-serial": (("controller", "%d"), ("bus", "%d"), ("port", "%d")),
-    "ccid": (("controller", "%d"), ("slot", "%d")),
-    "ccw": (("cssid", "0x%x"), ("ssid", "0x%x"), ("devno", "0x%04x")),
-    "spapr-vio": (("reg", "?0x%08x"),),
-    "isa": (("iobase", "?0x%x"), ("irq", "?0x%x")),
-}
 
 
 def _canonical_interface(interface: etree._Element, interfaces: list[etree._Element]) -> None:

@@ -1,0 +1,91 @@
+"""Device addresses as libvirt reads and writes them (virDomainDeviceInfoParseXML and
+virDomainDeviceInfoFormat, virPCIDeviceAddressParseXML and its checks)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from virtrio.drivers.libvirt_rules import c_strtoul
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
+
+PCI_FIELDS = ("domain", "bus", "slot", "function")
+
+
+def pci_values(address: etree._Element) -> dict[str, int]:
+    """virPCIDeviceAddressParseXML: the four numbers, checked when the address is not empty."""
+    values = {name: c_strtoul(address.get(name)) for name in PCI_FIELDS}
+    if values["domain"] or values["bus"] or values["slot"]:  # virPCIDeviceAddressIsValid
+        if values["bus"] > 0xFF:
+            raise _pci_error(f"Invalid PCI address bus='0x{values['bus']:x}', must be <= 0xFF")
+        if values["slot"] > 0x1F:
+            raise _pci_error(f"Invalid PCI address slot='0x{values['slot']:x}', must be <= 0x1F")
+        if values["function"] > 7:
+            raise _pci_error(f"Invalid PCI address function=0x{values['function']:x}, must be <= 7")
+    return values
+
+
+def _pci_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, detail)  # virpci.c reports with no domain
+
+
+def pci_text(values: dict[str, int]) -> dict[str, str]:
+    return {
+        "domain": f"0x{values['domain']:04x}",
+        "bus": f"0x{values['bus']:02x}",
+        "slot": f"0x{values['slot']:02x}",
+        "function": f"0x{values['function']}",
+    }
+
+
+def canonical_pci_source_address(address: etree._Element) -> None:
+    """A host PCI device's address (virPCIDeviceAddressFormat, no type attribute)."""
+    values = pci_values(address)
+    address.attrib.clear()
+    for name, text in pci_text(values).items():
+        address.set(name, text)
+
+
+def canonical_address(address: etree._Element) -> None:
+    """virDomainDeviceInfoFormat's <address> for each address type."""
+    kind = address.get("type")
+    if kind == "pci":
+        values = pci_values(address)
+        multifunction = address.get("multifunction")
+        zpci = address.find("zpci")
+        address.attrib.clear()
+        address.set("type", "pci")
+        if values["domain"] or values["bus"] or values["slot"]:  # an empty address: to be assigned
+            for name, text in pci_text(values).items():
+                address.set(name, text)
+        if multifunction:
+            address.set("multifunction", multifunction)
+        for child in list(address):
+            address.remove(child)
+        if zpci is not None and (zpci.get("uid") is not None or zpci.get("fid") is not None):
+            # either set: both written (virZPCIDeviceAddressIsPresent)
+            uid, fid = c_strtoul(zpci.get("uid")), c_strtoul(zpci.get("fid"))
+            etree.SubElement(address, "zpci", uid=f"0x{uid:04x}", fid=f"0x{fid:08x}")
+    elif kind in ADDRESS_FIELDS:
+        fields = ADDRESS_FIELDS[kind]
+        values = {name: c_strtoul(address.get(name)) for name, _ in fields}
+        present = {name for name, _ in fields if address.get(name) is not None}
+        address.attrib.clear()
+        address.set("type", kind)
+        for name, layout in fields:
+            if layout.startswith("?"):  # written only when set
+                if name in present and values[name] > 0:
+                    address.set(name, layout[1:] % values[name])
+            else:
+                address.set(name, layout % values[name])
+
+
+# How libvirt writes the fields of other address types ("?": only when set and non-zero).
+ADDRESS_FIELDS = {
+    "drive": (("controller", "%d"), ("bus", "%d"), ("target", "%d"), ("unit", "%d")),
+    "virtio-serial": (("controller", "%d"), ("bus", "%d"), ("port", "%d")),
+    "ccid": (("controller", "%d"), ("slot", "%d")),
+    "ccw": (("cssid", "0x%x"), ("ssid", "0x%x"), ("devno", "0x%04x")),
+    "spapr-vio": (("reg", "?0x%08x"),),
+    "isa": (("iobase", "?0x%x"), ("irq", "?0x%x")),
+}
