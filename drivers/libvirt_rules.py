@@ -165,3 +165,9 @@ def c_strtoul(text: str | None) -> int:
         return int(text or "0", 10)
     except ValueError:
         return 0
+
+
+def attribute_error(element_name: str, attribute: str, value: str, expectation: str) -> LibvirtError:
+    """virXMLProp*'s refusal of an attribute's value (e.g. expectation "Expected non-negative value")."""
+    detail = f"Invalid value for attribute '{attribute}' in element '{element_name}': '{value}'. {expectation}"
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)

@@ -21,7 +21,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
-from . import domain_addresses, domain_disks
+from . import domain_addresses, domain_controllers, domain_disks
 from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .xml_tree import child as _child
@@ -388,19 +388,15 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         _canonical_disk(disk, hostdev_drives)
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
+    domain_controllers.parse_controllers(controllers)
     ordered: list[etree._Element] = []
     for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
         _insert_controller(ordered, controller)
     controllers[:] = ordered
-    indexes: dict[str | None, list[int]] = {}  # by type, in that order
+    domain_controllers.assign_indexes(controllers)
     for controller in controllers:
-        same_type = indexes.setdefault(controller.get("type"), [])
-        if controller.get("index") is None:
-            controller.set("index", _controller_index(controller, same_type))
-        index = controller.get("index", "")
-        if index.isdigit():
-            same_type.append(int(index))
         _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
+    domain_controllers.reject_duplicates(controllers)
     for controller_type, bus in (("scsi", "scsi"), ("fdc", "fdc"), ("ide", "ide"), ("sata", "sata")):
         highest = max((int(disk.find("address").get("controller", "0")) for disk in disks
                        if disk.find("target").get("bus") == bus and disk.find("address") is not None
@@ -499,14 +495,6 @@ def _insert_controller(ordered: list[etree._Element], controller: etree._Element
         ordered.insert(insert_at, controller)
 
 
-def _controller_index(controller: etree._Element, same_type: list[int]) -> str:
-    """virDomainAssignControllerIndexes: a USB companion shares its master's index, any
-    other controller takes the next index of its type (same_type: the indexes before it)."""
-    if controller.get("type") == "usb" and controller.find("master") is not None and same_type:
-        return str(same_type[-1])
-    return str(max(same_type, default=-1) + 1)
-
-
 def _insert_disk(disks: list[etree._Element], disk: etree._Element) -> None:
     """virDomainDiskInsert: after the last disk on the same bus, unless a later one sorts after it."""
     target = disk.find("target")
@@ -579,6 +567,8 @@ def validate_definition(definition: list[etree._Element]) -> None:
             _validate_chr_source(device)
     disks = devices.findall("disk") if devices is not None else []
     hostdevs = devices.findall("hostdev") if devices is not None else []
+    for controller in devices.iterfind("controller") if devices is not None else ():
+        domain_controllers.validate_controller(controller)
     domain_disks.validate_disk_targets(disks)
     keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
     known = [key for key in keys if key is not None]
