@@ -3,6 +3,9 @@ virDomainDeviceInfoFormat, virPCIDeviceAddressParseXML and its checks)."""
 
 from __future__ import annotations
 
+import itertools
+import re
+
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import c_strtoul
@@ -66,6 +69,20 @@ def canonical_address(address: etree._Element) -> None:
             # either set: both written (virZPCIDeviceAddressIsPresent)
             uid, fid = c_strtoul(zpci.get("uid")), c_strtoul(zpci.get("fid"))
             etree.SubElement(address, "zpci", uid=f"0x{uid:04x}", fid=f"0x{fid:08x}")
+    elif kind == "usb":
+        port = usb_port(address.get("port"))
+        bus = c_strtoul(address.get("bus"))
+        address.attrib.clear()
+        address.set("type", "usb")
+        address.set("bus", str(bus))
+        if port:
+            address.set("port", port)
+    elif kind == "spapr-vio":
+        reg = address.get("reg")
+        address.attrib.clear()
+        address.set("type", "spapr-vio")
+        if reg is not None:  # parsed in base 16, written whenever given
+            address.set("reg", f"0x{_hex(reg):08x}")
     elif kind in ADDRESS_FIELDS:
         fields = ADDRESS_FIELDS[kind]
         values = {name: c_strtoul(address.get(name)) for name, _ in fields}
@@ -86,6 +103,41 @@ ADDRESS_FIELDS = {
     "virtio-serial": (("controller", "%d"), ("bus", "%d"), ("port", "%d")),
     "ccid": (("controller", "%d"), ("slot", "%d")),
     "ccw": (("cssid", "0x%x"), ("ssid", "0x%x"), ("devno", "0x%04x")),
-    "spapr-vio": (("reg", "?0x%08x"),),
     "isa": (("iobase", "?0x%x"), ("irq", "?0x%x")),
 }
+
+
+USB_PORT_DEPTH = 4  # VIR_DOMAIN_DEVICE_USB_MAX_PORT_DEPTH
+
+
+def usb_port(text: str | None) -> str:
+    """virDomainDeviceUSBAddressParsePort (up to four dot-separated numbers, each as strtoul reads
+    it), written back as libvirt writes it: the numbers up to the first zero."""
+    if text is None:
+        return ""
+    ports: list[int] = []
+    rest = text
+    for _ in range(USB_PORT_DEPTH):
+        number = re.match(r"[ \t\n\v\f\r]*(\d+)", rest)
+        if number is None:
+            break
+        ports.append(int(number.group(1)))
+        rest = rest[number.end() :]
+        if not rest:
+            written = itertools.takewhile(lambda port: port != 0, ports)
+            return ".".join(str(port) for port in written)
+        if rest.startswith("."):
+            rest = rest[1:]
+    raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DEVICE, "Cannot parse <address> 'port' attribute")
+
+
+def _hex(text: str) -> int:
+    """virStrToLong_ull in base 16 (an optional 0x)."""
+    try:
+        return int(text.strip(), 16)
+    except ValueError:
+        raise report(
+            api.VIR_ERR_XML_ERROR,
+            api.VIR_FROM_XML,
+            f"Invalid value for attribute 'reg' in element 'address': '{text}'. Expected integer value",
+        ) from None
