@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import attribute_error
+from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
+
+from .xml_tree import child, make_element
 
 # an ICH9 UHCI companion without <master> is given the first port of its share of the EHCI's
 USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3": "4"}
@@ -152,3 +154,137 @@ def assign_indexes(controllers: list[etree._Element]) -> None:
             joined = str(free)
         controller.set("index", joined)
         used.setdefault(kind, set()).add(int(joined))
+
+
+DISK_CONTROLLER_TYPES = ("scsi", "fdc", "ide", "sata")  # a disk bus and the controller type it needs
+SCSI_BUS_UNITS = 7  # SCSI_NARROW_BUS_MAX_CONT_UNIT: the test driver's buses are narrow
+# virDomainSCSIDriveAddressIsUsed: units past a model's last, and the unit it keeps for itself
+SCSI_MODEL_LAST_UNIT = {
+    **{"virtio-scsi": 16383, "virtio-transitional": 16383, "virtio-non-transitional": 16383},
+    **{"ibmvscsi": 31, "lsisas1068": 1, "lsisas1078": 255, "ncr53c90": 6, "dc390": 6, "am53c974": 6},
+}
+SCSI_MODEL_RESERVED_UNIT = {"ibmvscsi": 7, "lsilogic": 7, "vmpvscsi": 7, "buslogic": 7}
+Drive = tuple[int, int, int, int]
+
+
+def _drive_of(device: etree._Element) -> Drive | None:
+    address = device.find("address")
+    if address is None or address.get("type") != "drive":
+        return None
+    return (
+        c_strtoul(address.get("controller")),
+        c_strtoul(address.get("bus")),
+        c_strtoul(address.get("target")),
+        c_strtoul(address.get("unit")),
+    )
+
+
+def _is_scsi_hostdev(hostdev: etree._Element) -> bool:
+    return hostdev.get("mode", "subsystem") == "subsystem" and hostdev.get("type") == "scsi"
+
+
+def _scsi_controller(controllers: list[etree._Element], index: int) -> etree._Element | None:
+    return next((c for c in controllers if c.get("type") == "scsi" and c.get("index") == str(index)), None)
+
+
+def assign_scsi_hostdev_addresses(
+    hostdevs: list[etree._Element], disks: list[etree._Element], controllers: list[etree._Element]
+) -> None:
+    """virDomainHostdevDefPostParse for SCSI host devices: the first free unit from controller 0
+    on for those without an address; none may take a SCSI disk's address."""
+    disk_drives = {
+        drive
+        for disk in disks
+        if (target := disk.find("target")) is not None and target.get("bus") == "scsi"
+        if (drive := _drive_of(disk)) is not None
+    }
+    for hostdev in hostdevs:
+        if not _is_scsi_hostdev(hostdev):
+            continue
+        drive = _drive_of(hostdev)
+        if hostdev.find("address") is None:
+            controller = 0
+            while (unit := _next_scsi_unit(controller, hostdevs, disk_drives, controllers)) is None:
+                controller += 1
+            drive = (controller, 0, 0, unit)
+            child(hostdev, "address", type="drive", controller=str(controller), bus="0", target="0", unit=str(unit))
+        if drive is not None and drive in disk_drives:
+            controller, bus, target, unit = drive
+            raise report(
+                api.VIR_ERR_XML_ERROR,
+                api.VIR_FROM_DOMAIN,
+                f"SCSI host address controller='{controller}' bus='{bus}' target='{target}' unit='{unit}' "
+                "in use by a SCSI disk",
+            )
+
+
+def _next_scsi_unit(
+    controller: int, hostdevs: list[etree._Element], disk_drives: set[Drive], controllers: list[etree._Element]
+) -> int | None:
+    """virDomainControllerSCSINextUnit with virDomainSCSIDriveAddressIsUsed."""
+    hostdev_drives = {drive for hostdev in hostdevs if _is_scsi_hostdev(hostdev) if (drive := _drive_of(hostdev))}
+    found = _scsi_controller(controllers, controller)
+    model = found.get("model") if found is not None else None
+    for unit in range(SCSI_BUS_UNITS):
+        drive = (controller, 0, 0, unit)
+        if model is not None and unit > SCSI_MODEL_LAST_UNIT.get(model, unit):
+            continue
+        if model is not None and unit == SCSI_MODEL_RESERVED_UNIT.get(model):
+            continue
+        if drive not in disk_drives and drive not in hostdev_drives:
+            return unit
+    return None
+
+
+def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[str, list[etree._Element]]) -> None:
+    """virDomainDefAddImplicitControllers: those the disks, virtio channels, smart cards and SCSI
+    host devices need and the definition lacks, in libvirt's order."""
+    disks = by_kind.get("disk", [])
+    for controller_type in DISK_CONTROLLER_TYPES:
+        drives = [
+            drive
+            for disk in disks
+            if (target := disk.find("target")) is not None and target.get("bus") == controller_type
+            if (drive := _drive_of(disk)) is not None
+        ]
+        for index in range(max((drive[0] for drive in drives), default=-1) + 1):
+            _maybe_add(controllers, controller_type, index)
+    for device in [device for kind in ("channel", "console") for device in by_kind.get(kind, [])]:
+        target, address = device.find("target"), device.find("address")
+        if target is None or target.get("type") != "virtio":
+            continue
+        on_port = address is not None and address.get("type") == "virtio-serial"
+        _maybe_add(controllers, "virtio-serial", c_strtoul(address.get("controller")) if on_port else 0)
+    smartcards = by_kind.get("smartcard", [])
+    for smartcard in smartcards:  # virDomainDefMaybeAddSmartcardController
+        address = smartcard.find("address")
+        if address is None:
+            used = [
+                c_strtoul(other_address.get("slot"))
+                for other in smartcards
+                if (other_address := other.find("address")) is not None
+                and other_address.get("type") == "ccid"
+                and c_strtoul(other_address.get("controller")) == 0
+            ]
+            address = child(smartcard, "address", type="ccid", controller="0", slot=str(max(used, default=-1) + 1))
+        _maybe_add(controllers, "ccid", c_strtoul(address.get("controller")) if address.get("type") == "ccid" else 0)
+    highest, model = -1, None  # virDomainDefMaybeAddHostdevSCSIcontroller
+    for hostdev in by_kind.get("hostdev", []):
+        drive = _drive_of(hostdev) if _is_scsi_hostdev(hostdev) else None
+        if drive is not None and drive[0] > highest:
+            highest = drive[0]
+            found = _scsi_controller(controllers, highest)
+            if found is not None and found.get("model") is not None:
+                model = found.get("model")
+    for index in range(highest + 1):
+        _maybe_add(controllers, "scsi", index, model)
+
+
+def _maybe_add(controllers: list[etree._Element], kind: str, index: int, model: str | None = None) -> None:
+    """virDomainDefMaybeAddController: one of that type and index unless there is one already."""
+    if any(c.get("type") == kind and c.get("index") == str(index) for c in controllers):
+        return
+    added = make_element("controller", type=kind, index=str(index))
+    if model is not None:
+        added.set("model", model)
+    controllers.append(added)

@@ -397,31 +397,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     for controller in controllers:
         _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
     domain_controllers.reject_duplicates(controllers)
-    for controller_type, bus in (("scsi", "scsi"), ("fdc", "fdc"), ("ide", "ide"), ("sata", "sata")):
-        highest = max((int(disk.find("address").get("controller", "0")) for disk in disks
-                       if disk.find("target").get("bus") == bus and disk.find("address") is not None
-                       and disk.find("address").get("type") == "drive"), default=-1)  # fmt: skip
-        for index in range(highest + 1):
-            if not any(c.get("type") == controller_type and c.get("index") == str(index) for c in controllers):
-                controllers.append(make_element("controller", type=controller_type, index=str(index)))
-    for smartcard in by_kind.get("smartcard", []):  # virDomainDefMaybeAddSmartcardController
-        address = smartcard.find("address")
-        if address is None:
-            used = [_c_number(other.find("address").get("slot")) for other in by_kind["smartcard"]
-                    if other.find("address") is not None and other.find("address").get("type") == "ccid"
-                    and _c_number(other.find("address").get("controller")) == 0]  # fmt: skip
-            address = _child(smartcard, "address", type="ccid", controller="0", slot=str(max(used, default=-1) + 1))
-        index = str(_c_number(address.get("controller"))) if address.get("type") == "ccid" else "0"
-        if not any(c.get("type") == "ccid" and c.get("index") == index for c in controllers):
-            controllers.append(make_element("controller", type="ccid", index=index))
-    for device in [device for kind in ("channel", "console") for device in by_kind.get(kind, [])]:
-        target, address = device.find("target"), device.find("address")
-        if target is None or target.get("type") != "virtio":
-            continue
-        on_port = address is not None and address.get("type") == "virtio-serial"
-        index = address.get("controller", "0") if on_port else "0"
-        if not any(c.get("type") == "virtio-serial" and c.get("index") == index for c in controllers):
-            controllers.append(make_element("controller", type="virtio-serial", index=index))
+    domain_controllers.assign_scsi_hostdev_addresses(by_kind.get("hostdev", []), disks, controllers)
+    domain_controllers.add_implicit_controllers(controllers, by_kind)
     for interface in by_kind.get("interface", []):
         _canonical_interface(interface, by_kind["interface"])
     for graphics in by_kind.get("graphics", []):
