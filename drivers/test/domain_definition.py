@@ -86,6 +86,7 @@ guest model driver backend filterref tune teaming link mtu coalesce""")
     "channel": ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL],
     "parallel": ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL],
     "controller": ["model", "driver", "target", *DEVICE_INFO_TAIL],
+    "memballoon": ["stats", *DEVICE_INFO_TAIL, "driver"],  # virDomainMemballoonDefFormat
 }
 
 ATTRIBUTE_ORDER = {
@@ -409,6 +410,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         _canonical_video(video, os_type, primary=position == 0)
     # a panic device with neither model nor address writes nothing (virXMLFormatElement)
     by_kind["panic"] = [panic for panic in by_kind.get("panic", []) if len(panic.attrib) or len(panic)]
+    for memballoon in by_kind.get("memballoon", []):
+        _reorder(memballoon, CHILD_ORDER["memballoon"])
     for rng in by_kind.get("rng", []):  # virDomainRNGDefPostParse: the random backend's default
         backend = rng.find("backend")
         if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():
