@@ -21,7 +21,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
-from . import domain_addresses, domain_controllers, domain_disks
+from . import domain_addresses, domain_controllers, domain_disks, domain_interfaces
 from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .xml_tree import child as _child
@@ -70,8 +70,8 @@ ioapic hpt vmcoreinfo htm nested-hv msrs ccf-assist xen cfpc sbbc ibs tcg""")
 DEVICE_INFO_TAIL = ["boot", "alias", "master", "rom", "acpi", "address"]
 
 CHILD_ORDER = {
-    "disk": _words("""driver auth source backingStore geometry blockio mirror target iotune readonly shareable
-transient serial wwn vendor product encryption""")
+    "disk": _words("""driver auth source backingStore backenddomain geometry blockio mirror target iotune readonly
+shareable transient serial wwn vendor product encryption""")
     + DEVICE_INFO_TAIL,
     "interface": _words("""mac source vlan virtualport bandwidth port ip route script downscript backenddomain target
 guest model driver backend filterref tune teaming link mtu coalesce""")
@@ -682,6 +682,7 @@ def _drive_address(bus: str, index: int) -> etree._Element | None:
 
 
 def _canonical_interface(interface: etree._Element, interfaces: list[etree._Element]) -> None:
+    domain_interfaces.canonical_interface_parts(interface)
     mac = interface.find("mac")
     if mac is None:
         mac = _child(interface, "mac")

@@ -1,0 +1,74 @@
+"""Parts of a domain's <interface> as virDomainNetDefParseXML keeps them from a definition
+(parse flag INACTIVE): what each interface type reads, and model names as libvirt spells them."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from virtrio.drivers.libvirt_rules import attribute_error
+
+# virDomainNetModel: a model given in any case is written with libvirt's spelling
+NET_MODELS = [
+    "netfront",
+    "rtl8139",
+    "virtio",
+    "e1000",
+    "e1000e",
+    "virtio-transitional",
+    "virtio-non-transitional",
+    "usb-net",
+    "spapr-vlan",
+    "lan9118",
+    "scm91c111",
+    "vlance",
+    "vmxnet",
+    "vmxnet2",
+    "vmxnet3",
+    "Am79C970A",
+    "Am79C973",
+    "82540EM",
+    "82545EM",
+    "82543GC",
+]
+NET_MODEL_SPELLING = {name.lower(): name for name in NET_MODELS}
+VIRTIO_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
+FILTERREF_TYPES = ("network", "bridge", "ethernet")  # the types whose parser reads <filterref>
+VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")  # virDomainVirtioOptionsParseXML
+VIRTIO_NET_UNSIGNED = ("queues", "rx_queue_size", "tx_queue_size")
+
+
+def canonical_interface_parts(interface: etree._Element) -> None:
+    kind = interface.get("type", "user")
+    model = interface.find("model")
+    model_name = model.get("type") if model is not None else None
+    if model is not None and model_name is not None and model_name.lower() in NET_MODEL_SPELLING:
+        model_name = NET_MODEL_SPELLING[model_name.lower()]
+        model.set("type", model_name)
+    source = interface.find("source")
+    if kind == "network" and source is not None:
+        source.attrib.pop("portid", None)  # the port a running domain holds, not part of a definition
+    filterref = interface.find("filterref")
+    if filterref is not None and kind not in FILTERREF_TYPES:
+        interface.remove(filterref)
+    driver = interface.find("driver")
+    if driver is not None:
+        if kind != "hostdev" and model_name in VIRTIO_MODELS:
+            for name in VIRTIO_NET_UNSIGNED:
+                _check_unsigned(driver, name)
+            if driver.get("queues") == "1":  # always at least one queue: not written
+                del driver.attrib["queues"]
+        else:  # only the generic virtio options are read (and a host device's own driver name)
+            kept = (*VIRTIO_OPTIONS, "name") if kind == "hostdev" else VIRTIO_OPTIONS
+            for name in [name for name in driver.attrib if name not in kept]:
+                del driver.attrib[name]
+            for child in list(driver):
+                driver.remove(child)
+        if not len(driver.attrib) and not len(driver):  # an empty element is not written
+            interface.remove(driver)
+
+
+def _check_unsigned(element: etree._Element, name: str) -> None:
+    """virXMLPropUInt in base 10."""
+    text = element.get(name)
+    if text is not None and not text.strip().isdigit():
+        raise attribute_error(element.tag, name, text, "Expected non-negative integer value")
