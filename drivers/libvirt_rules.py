@@ -171,3 +171,9 @@ def attribute_error(element_name: str, attribute: str, value: str, expectation: 
     """virXMLProp*'s refusal of an attribute's value (e.g. expectation "Expected non-negative value")."""
     detail = f"Invalid value for attribute '{attribute}' in element '{element_name}': '{value}'. {expectation}"
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+
+
+def enum_error(element_name: str, attribute: str, value: str) -> LibvirtError:
+    """virXMLPropEnum's refusal of a value outside the enum (or its zero value where refused)."""
+    detail = f"Invalid value for attribute '{attribute}' in element '{element_name}': '{value}'."
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)

@@ -21,7 +21,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
-from . import domain_addresses, domain_controllers, domain_disks, domain_interfaces
+from . import domain_addresses, domain_controllers, domain_disks, domain_interfaces, domain_security
 from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .xml_tree import child as _child
@@ -183,6 +183,8 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     # libvirt keeps what it knows: other elements, in any namespace, are not part of a definition
     kept = {child.tag: child for child in root if child.tag in TOP_LEVEL_RANK and child.tag not in dynamic}
     _canonical_os(kept, os_type)
+    kept.pop("seclabel", None)  # there may be several: kept apart, in their order
+    seclabels = domain_security.domain_seclabels(root.findall("seclabel"))
     if any(tag not in kept for tag in DEFAULT_TAGS):
         for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
             kept.setdefault(element.tag, element)
@@ -212,7 +214,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     _canonical_devices(kept["devices"], os_type)
     for element in kept.values():
         _order_attributes_everywhere(element)
-    return sorted(kept.values(), key=lambda element: TOP_LEVEL_RANK[element.tag])
+    return sorted([*kept.values(), *seclabels], key=lambda element: TOP_LEVEL_RANK[element.tag])
 
 
 def _order_attributes_everywhere(root: etree._Element) -> None:

@@ -10,6 +10,7 @@ from virtrio.drivers.libvirt_rules import scaled_value
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_security import device_seclabels
 from .xml_tree import reorder_attributes
 
 # virStorageSourceNetworkDefaultPort: a TCP host without a port gets its protocol's
@@ -63,6 +64,11 @@ def canonical_disk_storage(disk: etree._Element) -> None:
 
 def canonical_source(source: etree._Element, storage_type: str) -> None:
     source.attrib.pop("index", None)  # a node index: kept only in a running domain's status XML
+    if storage_type != "network":  # a network source's labels are not read
+        device_seclabels(source)
+    else:
+        for label in source.findall("seclabel"):
+            source.remove(label)
     if storage_type == "network":
         protocol = source.get("protocol")
         if protocol == "iscsi":
