@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import random
 import re
+import uuid as uuid_module
 
 from lxml import etree
 
@@ -182,6 +183,8 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     dynamic = {"name", "uuid", "title", "description", "metadata", "memory", "currentMemory"}
     # libvirt keeps what it knows: other elements, in any namespace, are not part of a definition
     kept = {child.tag: child for child in root if child.tag in TOP_LEVEL_RANK and child.tag not in dynamic}
+    if "genid" in kept:
+        kept["genid"] = _genid(root.findall("genid"))
     _canonical_os(kept, os_type)
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
     seclabels = domain_security.domain_seclabels(root.findall("seclabel"))
@@ -215,6 +218,19 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     for element in kept.values():
         _order_attributes_everywhere(element)
     return sorted([*kept.values(), *seclabels], key=lambda element: TOP_LEVEL_RANK[element.tag])
+
+
+def _genid(given: list[etree._Element]) -> etree._Element:
+    """virDomainDefParseIDs: one <genid>, a UUID, or generated when empty."""
+    if len(given) != 1:
+        raise xml_error("element 'genid' can only appear once")
+    text = "".join(given[0].itertext())
+    if not text:
+        return make_element("genid", str(uuid_module.uuid4()))
+    raw = libvirt_rules.parse_uuid(text)
+    if raw is None:
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, "malformed genid element")
+    return make_element("genid", str(uuid_module.UUID(bytes=raw)))
 
 
 def _order_attributes_everywhere(root: etree._Element) -> None:

@@ -284,9 +284,15 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         namespace = etree.QName(entry).namespace if isinstance(entry.tag, str) else None
         if namespace and namespace not in metadata:  # libvirt keeps the first element per namespace
             metadata[namespace] = etree.tostring(entry, encoding="unicode", with_tail=False)
-    title, description = children.get("title"), children.get("description")
+    # string(./title[1]): all the element's text, absent when empty
+    title = ("".join(children["title"].itertext()) or None) if "title" in children else None
+    if title is not None and "\n" in title:
+        raise xml_error("Domain title can't contain newlines")
+    description = ("".join(children["description"].itertext()) or None) if "description" in children else None
     definition = canonical_definition(root, os_type)
     test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
+    if "/" in name:  # virDomainDefPostParseCheckFeatures: the test driver has no NAME_SLASH
+        raise xml_error(f"name {name} cannot contain '/'")
     validate_definition(definition)
     return Domain(
         name,
@@ -295,8 +301,8 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         memory=min(memory, max_memory) if max_memory else memory,
         vcpus=vcpus,
         max_vcpus=max_vcpus,
-        title=(title.text or "") if title is not None else None,
-        description=(description.text or "") if description is not None else None,
+        title=title,
+        description=description,
         virt_type=virt_type,
         arch=arch,
         os_type=os_type,
