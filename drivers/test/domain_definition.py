@@ -22,7 +22,15 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
-from . import domain_addresses, domain_controllers, domain_disks, domain_interfaces, domain_security
+from . import (
+    domain_addresses,
+    domain_controllers,
+    domain_disks,
+    domain_hostdevs,
+    domain_interfaces,
+    domain_security,
+    domain_usb,
+)
 from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .xml_tree import child as _child
@@ -408,6 +416,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
     domain_controllers.parse_controllers(controllers)
+    domain_usb.check_parsed_devices(by_kind, controllers)
     ordered: list[etree._Element] = []
     for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
         _insert_controller(ordered, controller)
@@ -434,7 +443,14 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         backend = rng.find("backend")
         if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():
             backend.text = "/dev/random"
+    if by_kind.get("redirfilter"):
+        by_kind["redirfilter"] = [
+            written
+            for written in map(domain_usb.canonical_redirfilter, by_kind["redirfilter"][:1])
+            if written is not None
+        ]
     for hostdev in by_kind.get("hostdev", []):
+        domain_hostdevs.check_mdev(hostdev)
         hostdev_source = hostdev.find("source")
         if hostdev.get("type") == "pci" and hostdev_source is not None and hostdev_source.find("address") is not None:
             domain_addresses.canonical_pci_source_address(hostdev_source.find("address"))
@@ -447,6 +463,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         _default(filesystem, "type", "mount")
         if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:
             filesystem.set("accessmode", "passthrough")  # virDomainFSDefPostParse
+        for mode in ("fmode", "dmode"):  # read in base 8, at most 0777, written as '%04o'
+            if filesystem.get(mode) is not None:
+                filesystem.set(mode, _file_mode(filesystem, mode))
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
     for input_device in by_kind.get("input", []):
         if input_device.get("bus") is None:
@@ -491,6 +510,17 @@ def _insert_controller(ordered: list[etree._Element], controller: etree._Element
         ordered.append(controller)
     else:
         ordered.insert(insert_at, controller)
+
+
+def _file_mode(filesystem: etree._Element, name: str) -> str:
+    text = filesystem.get(name, "")
+    try:
+        mode = int(text.strip(), 8)
+    except ValueError:
+        raise libvirt_rules.attribute_error("filesystem", name, text, "Expected non-negative integer value") from None
+    if mode > 0o777:
+        raise xml_error(f"invalid {name}: '0{mode:o}'")
+    return f"{mode:04o}"
 
 
 def _insert_disk(disks: list[etree._Element], disk: etree._Element) -> None:
@@ -562,6 +592,8 @@ def validate_definition(definition: list[etree._Element]) -> None:
         _validate_disk(disk)
     for kind in ("serial", "parallel", "console", "channel", "redirdev"):
         for device in devices.iterfind(kind) if devices is not None else ():
+            if kind == "redirdev":
+                domain_usb.validate_redirdev(device, devices.findall("controller"))
             _validate_chr_source(device)
     disks = devices.findall("disk") if devices is not None else []
     hostdevs = devices.findall("hostdev") if devices is not None else []
@@ -572,6 +604,7 @@ def validate_definition(definition: list[etree._Element]) -> None:
     known = [key for key in keys if key is not None]
     if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
         raise xml_error("Hostdev already exists in the domain configuration")
+    domain_hostdevs.check_one_ramfb(hostdevs)
     domain_disks.validate_drive_addresses(disks, hostdevs)
 
 
