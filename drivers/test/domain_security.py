@@ -10,6 +10,8 @@ from virtrio.drivers.libvirt_rules import enum_error
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .xml_tree import mark_live_only
+
 SECLABEL_TYPES = ("dynamic", "static", "none")  # 'default' is the enum's zero: refused
 MODEL_LIMIT = 255  # VIR_SECURITY_MODEL_BUFLEN - 1
 LABEL_LIMIT = 4095  # VIR_SECURITY_LABEL_BUFLEN - 1
@@ -96,7 +98,7 @@ def _domain_label(
 
 def device_seclabels(parent: etree._Element) -> None:
     """A device source's labels, checked and rewritten in place; a label that relabels with no
-    label of its own is not written for a defined domain (virSecurityDeviceLabelDefFormat)."""
+    label of its own is written only in a running domain's XML (virSecurityDeviceLabelDefFormat)."""
     labels = parent.findall("seclabel")
     models: list[str] = []
     for label in labels:
@@ -117,12 +119,12 @@ def device_seclabels(parent: etree._Element) -> None:
             raise _error(api.VIR_ERR_XML_ERROR, detail)
         position = list(parent).index(label)
         parent.remove(label)
-        if text_label is None and relabel:
-            continue  # labelskip is read only from live XML; nothing left to write
         written = etree.Element("seclabel")
         if model is not None:
             written.set("model", model)
         written.set("relabel", "yes" if relabel else "no")
+        if text_label is None and relabel:  # labelskip is read only from live XML
+            mark_live_only(written)
         if text_label is not None:
             etree.SubElement(written, "label").text = text_label
         parent.insert(position, written)

@@ -10,9 +10,11 @@ from .domain_definition import TOP_LEVEL_RANK, format_element, format_metadata, 
 from .interface_definition import InterfaceDefinition, InterfaceIP, InterfaceProtocol
 from .network_definition import L3_MODES, Dns, Forward, Lease, NetworkDefinition, NetworkIP, PortGroup
 from .state import Domain, HostInfo, Interface, Network, Pool
+from .xml_tree import LIVE_ONLY
 
 _PASSWORD = re.compile(r"(<graphics\b[^>]*?) passwd='[^']*'")
 _COOKIES = re.compile(r"\n *<cookies>\n(?:.*\n)*? *</cookies>(?=\n)")
+_LIVE_ONLY_ATTRIBUTE = f" {LIVE_ONLY}='yes'"
 
 
 def without_secrets(xml: str) -> str:
@@ -23,6 +25,27 @@ def without_secrets(xml: str) -> str:
     if "<cookies>" in xml:
         xml = _COOKIES.sub("", xml)
     return xml
+
+
+def _without_live_only(xml: str) -> str:
+    """The XML less its live-only lines; a parent left with no children closes itself, as
+    virXMLFormatElement writes an element without content."""
+    lines = xml.split("\n")
+    kept: list[str] = []
+    position = 0
+    while position < len(lines):
+        if _LIVE_ONLY_ATTRIBUTE not in lines[position]:
+            kept.append(lines[position])
+            position += 1
+            continue
+        while position < len(lines) and _LIVE_ONLY_ATTRIBUTE in lines[position]:
+            position += 1
+        opening = kept[-1] if kept else ""
+        tag = opening.strip()[1:].split(" ")[0].rstrip(">")
+        if opening.endswith(">") and not opening.endswith("/>") and lines[position].strip() == f"</{tag}>":
+            kept[-1] = opening[:-1] + "/>"
+            position += 1
+    return "\n".join(kept)
 
 
 def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> str:
@@ -54,7 +77,10 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> s
     for _, part in sorted(parts, key=lambda part: TOP_LEVEL_RANK.get(part[0], len(TOP_LEVEL_RANK))):
         lines += part
     lines.append("</domain>")
-    return "\n".join(lines) + "\n"
+    xml = "\n".join(lines) + "\n"
+    if _LIVE_ONLY_ATTRIBUTE in xml:  # written for a running domain only
+        xml = xml.replace(_LIVE_ONLY_ATTRIBUTE, "") if live else _without_live_only(xml)
+    return xml
 
 
 def _lease_lines(tag: str, opening: str, lease: Lease | None) -> list[str]:

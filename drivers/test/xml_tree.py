@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from lxml import etree
 
+# An attribute of ours on a one-line element that libvirt writes in a running domain's XML
+# only (virDomainDefFormat with the INACTIVE flag leaves it out); the formatter's caller
+# drops the line or the attribute (formats.domain_xml).
+LIVE_ONLY = "virtrio-live-only"
+
 _RANKS: dict[int, tuple[list[str], dict[str, int]]] = {}
 
 
@@ -69,3 +74,7 @@ def make_element(tag: str, text: str | None = None, **attributes: str) -> etree.
     if text is not None:
         element.text = text
     return element
+
+
+def mark_live_only(element: etree._Element) -> None:
+    element.set(LIVE_ONLY, "yes")
