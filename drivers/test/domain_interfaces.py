@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import attribute_error
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
 
 # virDomainNetModel: a model given in any case is written with libvirt's spelling
 NET_MODELS = [
@@ -35,6 +39,9 @@ VIRTIO_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
 FILTERREF_TYPES = ("network", "bridge", "ethernet")  # the types whose parser reads <filterref>
 VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")  # virDomainVirtioOptionsParseXML
 VIRTIO_NET_UNSIGNED = ("queues", "rx_queue_size", "tx_queue_size")
+VIRTUALPORT_TYPES = ("network", "bridge", "direct", "hostdev")  # the others refuse <virtualport>
+# virNetDevVPortProfileParse with GENERATE_MISSING_DEFAULTS: the id a port type gets when not given
+GENERATED_PORT_IDS = {"802.1Qbg": "instanceid", "openvswitch": "interfaceid"}
 
 
 def canonical_interface_parts(interface: etree._Element) -> None:
@@ -47,6 +54,18 @@ def canonical_interface_parts(interface: etree._Element) -> None:
     source = interface.find("source")
     if kind == "network" and source is not None:
         source.attrib.pop("portid", None)  # the port a running domain holds, not part of a definition
+    virtualport = interface.find("virtualport")
+    if virtualport is not None:
+        if kind not in VIRTUALPORT_TYPES:
+            detail = f"<virtualport> element unsupported for <interface type='{kind}'>"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        generated = GENERATED_PORT_IDS.get(virtualport.get("type", ""))
+        if generated is not None:
+            parameters = virtualport.find("parameters")
+            if parameters is None:
+                parameters = etree.SubElement(virtualport, "parameters")
+            if parameters.get(generated) is None:
+                parameters.set(generated, str(uuid.uuid4()))
     filterref = interface.find("filterref")
     if filterref is not None and kind not in FILTERREF_TYPES:
         interface.remove(filterref)
