@@ -69,6 +69,7 @@ OS_ORDER = _words("""type firmware init initarg initenv initdir inituser initgro
 cmdline dtb root acpi boot bootmenu bios smbios""")
 
 CPU_ORDER = _words("model vendor topology cache maxphysaddr feature numa")
+CPU_MODES = ("custom", "host-model", "host-passthrough", "maximum")
 CLOCK_ORDER = ["timer"]
 PM_ORDER = ["suspend-to-mem", "suspend-to-disk"]
 
@@ -193,7 +194,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     kept = {child.tag: child for child in root if child.tag in TOP_LEVEL_RANK and child.tag not in dynamic}
     if "genid" in kept:
         kept["genid"] = _genid(root.findall("genid"))
-    _canonical_os(kept, os_type)
+    _canonical_os(kept, os_type, root.get("type"))
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
     seclabels = domain_security.domain_seclabels(root.findall("seclabel"))
     if any(tag not in kept for tag in DEFAULT_TAGS):
@@ -268,13 +269,15 @@ def vcpu_element(template: etree._Element, maximum: int, current: int) -> etree.
     return vcpu
 
 
-def _canonical_os(kept: dict[str, etree._Element], os_type: str) -> None:
+def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str | None) -> None:
     os_element = kept.setdefault("os", make_element("os"))
     type_element = os_element.find("type")
     if type_element is None:
         type_element = make_element("type", os_type)
         os_element.insert(0, type_element)
-    type_element.text = os_type
+    # libvirt writes a Xen paravirt guest's type with its old name (virDomainDefFormatInternal)
+    xen_paravirt = os_type == "xen" and (virt_type == "xen" or type_element.text == "linux")
+    type_element.text = "linux" if xen_paravirt else os_type
     if type_element.keys() != ["arch"]:  # anything but arch alone: write arch, then machine
         arch, machine = type_element.get("arch", "i686"), type_element.get("machine")
         type_element.attrib.clear()
@@ -286,6 +289,9 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str) -> None:
         if (loader.text or "").strip() and loader.get("type") is None:
             loader.set("type", "rom")
         _reorder_attributes(loader, ATTRIBUTE_ORDER["loader"])
+    if "bootloader" in kept and "".join(kept["bootloader"].itertext()):
+        for boot in os_element.findall("boot"):  # boot devices are not written with a bootloader
+            os_element.remove(boot)
     if os_type == "hvm" and os_element.find("boot") is None:
         per_device_boot = kept.get("devices") is not None and kept["devices"].find(".//boot") is not None
         if not per_device_boot:
@@ -330,6 +336,11 @@ def _canonical_features(features: etree._Element) -> None:
 def _canonical_cpu(cpu: etree._Element) -> bool:
     """False when nothing of the CPU is left to write (libvirt then writes no <cpu>)."""
     mode = cpu.get("mode", "custom")
+    if mode not in CPU_MODES:  # virCPUDefParseXML
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_CPU, f"Invalid mode attribute '{mode}'")
+    if cpu.get("migratable") is not None and mode not in ("host-passthrough", "maximum"):
+        detail = "Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_CPU, detail)
     model = cpu.find("model")
     if model is not None and mode not in ("custom", "host-model"):
         cpu.remove(model)  # only custom and host-model CPUs write their model (virCPUDefFormatBuf)
@@ -437,6 +448,21 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         _canonical_video(video, os_type, primary=position == 0)
     # a panic device with neither model nor address writes nothing (virXMLFormatElement)
     by_kind["panic"] = [panic for panic in by_kind.get("panic", []) if len(panic.attrib) or len(panic)]
+    for vsock in by_kind.get("vsock", []):  # virDomainVsockDefPostParse: auto unless an address is given
+        cid = vsock.find("cid")
+        if cid is None:
+            cid = _child(vsock, "cid")
+        address = _c_number(cid.get("address"))
+        cid.attrib.pop("address", None)
+        if cid.get("auto") is None:
+            cid.set("auto", "no" if address else "yes")
+        if address:
+            cid.set("address", str(address))
+        _reorder(vsock, ["cid", *DEVICE_INFO_TAIL, "driver"])
+    for rng in by_kind.get("rng", []):
+        rate = rng.find("rate")
+        if rate is not None:
+            _reorder_attributes(rate, ["bytes", "period"])
     for memballoon in by_kind.get("memballoon", []):
         _reorder(memballoon, CHILD_ORDER["memballoon"])
     for rng in by_kind.get("rng", []):  # virDomainRNGDefPostParse: the random backend's default
