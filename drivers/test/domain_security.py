@@ -12,7 +12,7 @@ from virtrio.rpc.errors import report
 
 from .xml_tree import mark_live_only
 
-SECLABEL_TYPES = ("dynamic", "static", "none")  # 'default' is the enum's zero: refused
+SECLABEL_TYPES = ("dynamic", "static", "none")  # 'default' is the enum's zero: refused when given
 MODEL_LIMIT = 255  # VIR_SECURITY_MODEL_BUFLEN - 1
 LABEL_LIMIT = 4095  # VIR_SECURITY_LABEL_BUFLEN - 1
 
@@ -44,10 +44,13 @@ def domain_seclabels(labels: list[etree._Element]) -> list[etree._Element]:
         model = label.get("model")
         if model is not None and len(model.encode()) > MODEL_LIMIT:
             model = None
-        kind = label.get("type", "dynamic")
-        if kind not in SECLABEL_TYPES:
-            raise enum_error("seclabel", "type", kind)
-        relabel = kind == "dynamic"
+        # virXMLPropEnum leaves the enum's zero, 'default', when the attribute is absent: such a
+        # label is checked and counted but never written
+        given_type = label.get("type")
+        if given_type is not None and given_type not in SECLABEL_TYPES:
+            raise enum_error("seclabel", "type", given_type)
+        kind = given_type or "default"
+        relabel = kind not in ("static", "none")
         given = _bool(label, "relabel")
         if given is not None:
             relabel = given
@@ -73,8 +76,9 @@ def domain_seclabels(labels: list[etree._Element]) -> list[etree._Element]:
                 f"seclabel for model {model if model is not None else '(null)'} is already provided",
             )
         models.append(model)
-        written.append(_domain_label(kind, model, relabel, text_label, base_label))
-    if len(written) > 1 and None in models:
+        if kind != "default":
+            written.append(_domain_label(kind, model, relabel, text_label, base_label))
+    if len(models) > 1 and None in models:
         raise _error(api.VIR_ERR_XML_ERROR, "missing security model when using multiple labels")
     return written
 
