@@ -16,6 +16,7 @@ from virtrio.rpc.errors import check_flags, report
 
 from . import logs
 from .dispatch import ServerHandler, server_procedure
+from .listeners import SocketKind
 
 if TYPE_CHECKING:
     from .session import ClientSession
@@ -106,11 +107,13 @@ def server_name(session: ClientSession, name: str) -> str:
 
 def clients_of(session: ClientSession, name: str) -> list[ClientSession]:
     wanted_admin = name == "admin"
-    return sorted((s for s in session.daemon.sessions if (s.kind == "admin") == wanted_admin), key=lambda s: s.id)
+    return sorted(
+        (s for s in session.daemon.sessions if (s.kind == SocketKind.ADMIN) == wanted_admin), key=lambda s: s.id
+    )
 
 
 def client_ref(client: ClientSession, server: str) -> admin.admin_nonnull_client:
-    transports = {"tcp": api.VIR_CLIENT_TRANS_TCP, "tls": api.VIR_CLIENT_TRANS_TLS}
+    transports = {SocketKind.TCP: api.VIR_CLIENT_TRANS_TCP, SocketKind.TLS: api.VIR_CLIENT_TRANS_TLS}
     transport = transports.get(client.kind, api.VIR_CLIENT_TRANS_UNIX)
     return admin.admin_nonnull_client(
         admin.admin_nonnull_server(server), client.id, int(client.wall_connected_at), transport

@@ -15,6 +15,7 @@ from .config import Config, ConfigError, load_config
 from .listeners import (
     SOCKET_NAMES,
     ListenerError,
+    SocketKind,
     activation_listeners,
     default_socket_dir,
     make_network_listeners,
@@ -302,14 +303,15 @@ def run_daemon(options: argparse.Namespace) -> int:
     if activated:
         print(f"virtrio: serving {len(listeners)} socket(s) passed by the service manager", flush=True)
     else:
-        rw = next(lsn.path for lsn in listeners if lsn.kind == "rw")
+        rw = next(lsn.path for lsn in listeners if lsn.kind == SocketKind.RW)
         assert rw is not None  # a unix listener has a path
         print(f"virtrio: listening on {rw.parent}/{{{','.join(SOCKET_NAMES.values())}}}", flush=True)
         print(f"  virsh -c 'test+unix:///default?socket={rw}' list --all", flush=True)
-        print(f"  virsh -r -c 'test+unix:///default?socket={rw.parent / SOCKET_NAMES['ro']}' list --all", flush=True)
-        print(f"  virt-admin -c 'libvirtd:///system?socket={rw.parent / SOCKET_NAMES['admin']}' srv-list", flush=True)
+        ro, admin = (rw.parent / SOCKET_NAMES[kind] for kind in (SocketKind.RO, SocketKind.ADMIN))
+        print(f"  virsh -r -c 'test+unix:///default?socket={ro}' list --all", flush=True)
+        print(f"  virt-admin -c 'libvirtd:///system?socket={admin}' srv-list", flush=True)
         for listener in listeners:
-            if listener.kind in ("tcp", "tls"):
+            if listener.kind in (SocketKind.TCP, SocketKind.TLS):
                 host, port = listener.socket.getsockname()[:2]
                 print(f"virtrio: listening for {listener.kind.upper()} on {host} port {port}", flush=True)
     if ready_pipe is not None:

@@ -20,7 +20,7 @@ from .config import Config
 from .dispatch import ADMIN_PROGRAMS, HYPERVISOR_PROGRAMS
 from .faults import parse_rule
 from .keepalive_timer import KeepaliveTimer
-from .listeners import Listener, remove_socket_file
+from .listeners import Listener, SocketKind, remove_socket_file
 from .notify import notify
 from .quiet_clients import QuietClients
 from .session import ClientSession
@@ -188,12 +188,12 @@ class Daemon:
             await trio.sleep(min(remaining, 1.0))
 
     async def _accept_loop(self, listener: Listener, nursery: trio.Nursery) -> None:
-        programs = ADMIN_PROGRAMS if listener.kind == "admin" else HYPERVISOR_PROGRAMS
+        programs = ADMIN_PROGRAMS if listener.kind == SocketKind.ADMIN else HYPERVISOR_PROGRAMS
         sock = listener.socket
         accepted = 0
         reserved = False  # TLS: a handshake slot held for the next connection
         while True:
-            if listener.kind == "tls" and not reserved and self.tls is not None:
+            if listener.kind == SocketKind.TLS and not reserved and self.tls is not None:
                 await self.tls.reserve_handshake()  # as libvirtd's max_anonymous_clients
                 reserved = True
             while len(self.sessions) >= self.config.max_clients:
@@ -215,7 +215,7 @@ class Daemon:
             if accepted % ACCEPTS_BEFORE_YIELDING == 0:
                 await trio.lowlevel.checkpoint()  # a flood of connections still lets clients run
             client.setblocking(False)
-            if listener.kind == "tls" and self.tls is not None:  # handshake in its own task, then the session
+            if listener.kind == SocketKind.TLS and self.tls is not None:  # handshake in its own task, then the session
                 reserved = False
                 nursery.start_soon(self.tls.serve_client, self, client)
                 continue

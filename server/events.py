@@ -8,6 +8,7 @@ families use <FAMILY>_EVENT_<X>.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,24 @@ FAMILIES = {
 }
 # The last domain event id the legacy DOMAIN_EVENT_REGISTER_ANY accepts (DEVICE_REMOVED).
 LEGACY_DOMAIN_EVENT_MAX = libvirt_api.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED
+
+
+class EventStyle(enum.Enum):
+    """Which messages a registration is sent: the callback form names its callback id
+    (*_CALLBACK_REGISTER_ANY and every non-domain family); the legacy form
+    (DOMAIN_EVENT_REGISTER(_ANY)) does not, so a client has at most one per event id."""
+
+    CALLBACK = "callback"
+    LEGACY = "legacy"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One event callback a client registered: what its session keeps per callback id."""
+
+    family: EventFamily
+    style: EventStyle
+    event_id: int
 
 
 @dataclass(frozen=True)
@@ -55,8 +74,8 @@ def _build_table() -> dict[tuple[EventFamily, int], EventProcedures]:
 EVENT_PROCEDURES = _build_table()
 
 
-def event_id_limit(family: str) -> int:
-    enum_type, enum_prefix, _ = FAMILIES[EventFamily(family)]
+def event_id_limit(family: EventFamily) -> int:
+    enum_type, enum_prefix, _ = FAMILIES[family]
     return libvirt_api.ENUM_TYPES[enum_type][enum_prefix + "LAST"]
 
 
@@ -65,10 +84,10 @@ def _value_class(procedure: Procedure) -> Any:  # one of the generated message c
     return getattr(remote, procedure.args.name)
 
 
-def encode_event(style: str, callback_id: int, event: Event) -> tuple[int, bytes]:
+def encode_event(style: EventStyle, callback_id: int, event: Event) -> tuple[int, bytes]:
     """(procedure, payload) of the MESSAGE telling one registration about an event."""
     procedures = EVENT_PROCEDURES[(event.family, event.event_id)]
-    if style == "legacy":
+    if style is EventStyle.LEGACY:
         assert procedures.legacy is not None and procedures.legacy.args is not None
         value = _value_class(procedures.legacy)(*event.fields)
         return procedures.legacy.number, procedures.legacy.args.encode(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import errno
 import os
 import socket
@@ -12,19 +13,31 @@ from pathlib import Path
 
 from .config import Config, socket_group_id
 
-SOCKET_NAMES = {"rw": "libvirt-sock", "ro": "libvirt-sock-ro", "admin": "libvirt-admin-sock"}
+
+class SocketKind(enum.StrEnum):
+    """Which socket a client came in on: it decides the programs, auth_* setting, keepalive
+    settings and virt-admin server a client has (a str, so logs and messages print the value)."""
+
+    RW = "rw"
+    RO = "ro"
+    ADMIN = "admin"
+    TCP = "tcp"
+    TLS = "tls"
+
+
+SOCKET_NAMES = {SocketKind.RW: "libvirt-sock", SocketKind.RO: "libvirt-sock-ro", SocketKind.ADMIN: "libvirt-admin-sock"}
 # LISTEN_FDNAMES values systemd units use, ours and libvirtd's, mapped to socket kinds.
 ACTIVATION_NAMES = {
-    "virtrio.socket": "rw",
-    "virtrio-ro.socket": "ro",
-    "virtrio-admin.socket": "admin",
-    "virtrio-tcp.socket": "tcp",
-    "virtrio-tls.socket": "tls",
-    "libvirtd.socket": "rw",
-    "libvirtd-ro.socket": "ro",
-    "libvirtd-admin.socket": "admin",
-    "libvirtd-tcp.socket": "tcp",
-    "libvirtd-tls.socket": "tls",
+    "virtrio.socket": SocketKind.RW,
+    "virtrio-ro.socket": SocketKind.RO,
+    "virtrio-admin.socket": SocketKind.ADMIN,
+    "virtrio-tcp.socket": SocketKind.TCP,
+    "virtrio-tls.socket": SocketKind.TLS,
+    "libvirtd.socket": SocketKind.RW,
+    "libvirtd-ro.socket": SocketKind.RO,
+    "libvirtd-admin.socket": SocketKind.ADMIN,
+    "libvirtd-tcp.socket": SocketKind.TCP,
+    "libvirtd-tls.socket": SocketKind.TLS,
 }
 FIRST_ACTIVATION_FD = 3
 
@@ -35,7 +48,7 @@ class ListenerError(Exception):
 
 @dataclass
 class Listener:
-    kind: str  # "rw", "ro", "admin", "tcp" or "tls"
+    kind: SocketKind
     socket: socket.socket  # non-blocking; the daemon waits on it with trio.lowlevel
     path: Path | None  # a socket file we made and must remove, or None
 
@@ -75,9 +88,9 @@ def _remove_stale(path: Path) -> None:
 def make_unix_listeners(directory: Path, config: Config) -> list[Listener]:
     directory.mkdir(parents=True, exist_ok=True)
     permissions = {
-        "rw": config.unix_sock_rw_perms,
-        "ro": config.unix_sock_ro_perms,
-        "admin": config.unix_sock_admin_perms,
+        SocketKind.RW: config.unix_sock_rw_perms,
+        SocketKind.RO: config.unix_sock_ro_perms,
+        SocketKind.ADMIN: config.unix_sock_admin_perms,
     }
     for name in SOCKET_NAMES.values():
         _remove_stale(directory / name)
@@ -124,7 +137,7 @@ def activation_listeners(environ: dict[str, str]) -> list[Listener] | None:
         kind = ACTIVATION_NAMES.get(name)
         if kind is None:
             if count == 1:
-                kind = "rw"  # one unnamed socket is the read-write one
+                kind = SocketKind.RW  # one unnamed socket is the read-write one
             else:
                 raise ListenerError(f"socket activation: fd {fd} has an unknown name {name!r}")
         sock = socket.socket(fileno=fd)
@@ -139,9 +152,9 @@ def activation_listeners(environ: dict[str, str]) -> list[Listener] | None:
 def make_network_listeners(config: Config) -> list[Listener]:
     """libvirtd --listen: TLS on tls_port when listen_tls, TCP on tcp_port when listen_tcp,
     on listen_addr (a host name or address; empty: every address, IPv4 and IPv6)."""
-    wanted = [("tls", config.tls_port)] if config.listen_tls else []
+    wanted = [(SocketKind.TLS, config.tls_port)] if config.listen_tls else []
     if config.listen_tcp:
-        wanted.append(("tcp", config.tcp_port))
+        wanted.append((SocketKind.TCP, config.tcp_port))
     listeners: list[Listener] = []
     try:
         for kind, port in wanted:

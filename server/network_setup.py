@@ -7,7 +7,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .listeners import Listener, ListenerError, remove_socket_file
+from .listeners import Listener, ListenerError, SocketKind, remove_socket_file
 
 if TYPE_CHECKING:
     from .daemon import Daemon
@@ -18,7 +18,7 @@ log = logging.getLogger("virtrio.server.network")
 def network_setup(daemon: Daemon, config: Config, listeners: list[Listener]) -> None:
     """Loads the TLS certificates when a TLS socket is served; warns loudly about a TCP
     socket that lets anyone on the network in without authentication."""
-    if any(listener.kind == "tls" for listener in listeners):
+    if any(listener.kind == SocketKind.TLS for listener in listeners):
         from .tls import TLSServer, TLSSetupError
 
         try:
@@ -29,7 +29,7 @@ def network_setup(daemon: Daemon, config: Config, listeners: list[Listener]) -> 
                 remove_socket_file(listener)
             raise ListenerError(str(error)) from None
     for listener in listeners:
-        if listener.kind != "tcp" or config.auth_tcp != "none":
+        if listener.kind != SocketKind.TCP or config.auth_tcp != "none":
             continue
         host = listener.socket.getsockname()[0]
         if not ipaddress.ip_address(host.split("%")[0]).is_loopback:

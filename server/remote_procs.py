@@ -15,7 +15,7 @@ from virtrio.rpc.errors import internal_error, report
 
 from . import features
 from .dispatch import ServerHandler, server_procedure
-from .events import event_id_limit
+from .events import EventStyle, Registration, event_id_limit
 
 if TYPE_CHECKING:
     from .session import ClientSession
@@ -118,9 +118,9 @@ FAMILY_LABELS = {
 }
 
 
-def _register(session: ClientSession, family: EventFamily, event_id: int, object_filter: Any, style: str) -> int:
+def _register(session: ClientSession, family: EventFamily, event_id: int, object_filter: Any, style: EventStyle) -> int:
     conn = hypervisor(session)
-    limit = 16 if style == "legacy" else event_id_limit(family)
+    limit = 16 if style is EventStyle.LEGACY else event_id_limit(family)
     if event_id < 0 or event_id >= limit:
         label = "" if family is EventFamily.DOMAIN else FAMILY_LABELS[family] + " "
         raise internal_error(FROM_RPC, f"unsupported {label}event ID {event_id}")
@@ -132,14 +132,15 @@ def _register(session: ClientSession, family: EventFamily, event_id: int, object
         session.deliver_event(style, callback_id, event)
 
     callback_id: int = source.subscribe(family, event_id, object_filter, deliver)
-    session.event_callbacks[callback_id] = (family, style)
+    session.event_callbacks[callback_id] = Registration(family, style, event_id)
     return callback_id
 
 
 def _deregister(session: ClientSession, family: EventFamily, callback_id: int, message: str) -> None:
     conn = hypervisor(session)
     source = conn.events()
-    if session.event_callbacks.get(callback_id, (None,))[0] != family or source is None:
+    registration = session.event_callbacks.get(callback_id)
+    if registration is None or registration.family != family or source is None:
         raise internal_error(FROM_RPC, message)
     source.unsubscribe(callback_id, family)
     del session.event_callbacks[callback_id]
@@ -151,7 +152,7 @@ def _uuid(obj: Any) -> bytes | None:
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY)
 def domain_callback_register(session: ClientSession, args: Any) -> Any:
-    callback_id = _register(session, EventFamily.DOMAIN, args.eventID, _uuid(args.dom), "callback")
+    callback_id = _register(session, EventFamily.DOMAIN, args.eventID, _uuid(args.dom), EventStyle.CALLBACK)
     return remote.remote_connect_domain_event_callback_register_any_ret(callback_id)
 
 
@@ -161,10 +162,9 @@ def domain_callback_deregister(session: ClientSession, args: Any) -> None:
 
 
 def _legacy_ids(session: ClientSession, event_id: int) -> list[int]:
-    style = f"legacy{event_id}"
-    return [
-        cid for cid, (family, kind) in session.event_callbacks.items() if family == EventFamily.DOMAIN and kind == style
-    ]
+    # Only domain events have the legacy registrations.
+    wanted = Registration(EventFamily.DOMAIN, EventStyle.LEGACY, event_id)
+    return [cid for cid, registration in session.event_callbacks.items() if registration == wanted]
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY)
@@ -173,8 +173,7 @@ def domain_register_any(session: ClientSession, args: Any) -> None:
         raise internal_error(FROM_RPC, f"unsupported event ID {args.eventID}")
     if _legacy_ids(session, args.eventID):
         raise internal_error(FROM_RPC, f"domain event {args.eventID} already registered")
-    callback_id = _register(session, EventFamily.DOMAIN, args.eventID, None, "legacy")
-    session.event_callbacks[callback_id] = (EventFamily.DOMAIN, f"legacy{args.eventID}")
+    _register(session, EventFamily.DOMAIN, args.eventID, None, EventStyle.LEGACY)
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY)
@@ -206,7 +205,7 @@ def _simple_family(family: EventFamily, register: int, deregister: int, object_f
     def register_any(session: ClientSession, args: Any) -> Any:
         target = getattr(args, object_field)
         object_filter = None if target is None else getattr(target, "uuid", getattr(target, "name", None))
-        return ret_class(_register(session, family, args.eventID, object_filter, "callback"))
+        return ret_class(_register(session, family, args.eventID, object_filter, EventStyle.CALLBACK))
 
     @remote_procedure(deregister)
     def deregister_any(session: ClientSession, args: Any) -> None:

@@ -33,6 +33,7 @@ from virtrio.rpc.errors import report
 
 from .auth import auth_method
 from .dispatch import server_procedure
+from .listeners import SocketKind
 from .tool_commands import default_passwd_path
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def _failed(session: ClientSession, why: str) -> Exception:
 
 def _secure(session: ClientSession) -> bool:
     """TLS or a unix socket: libvirtd then asks SASL for no security layer of its own."""
-    return session.kind != "tcp"
+    return session.kind != SocketKind.TCP
 
 
 async def _drop_if_unfinished(session: ClientSession) -> None:

@@ -57,7 +57,8 @@ from .dispatch import (
     resolve,
     unexpected_failure,
 )
-from .events import encode_event
+from .events import EventStyle, Registration, encode_event
+from .listeners import SocketKind
 from .socket_io import RECEIVE_SIZE, BusyPoll, SocketWriter, receive
 from .streams import ClientStream
 
@@ -100,15 +101,15 @@ class ClientSession:
         "writer",
     )  # fmt: skip
 
-    def __init__(self, daemon: Daemon, sock: socket.socket, kind: str, programs: dict) -> None:
+    def __init__(self, daemon: Daemon, sock: socket.socket, kind: SocketKind, programs: dict) -> None:
         self.daemon = daemon
         self.sock = sock
-        self.kind = kind  # "rw", "ro", "admin", "tcp" or "tls"
+        self.kind = kind
         self.programs: dict[tuple[int, int], Program] = programs
         self.id = next(_ids)
         self.log = log
         self.conn: DriverConnection | None = None
-        self.read_only = kind == "ro"
+        self.read_only = kind == SocketKind.RO
         self.authenticated = auth_method(daemon.config, kind) == "none"  # else SASL first
         self.auth_state: Any = None  # SASL: the exchange (server/sasl.py), then the user name
         self.connected_at = trio.current_time()
@@ -117,12 +118,12 @@ class ClientSession:
         config = daemon.config
         interval, count = (
             (config.admin_keepalive_interval, config.admin_keepalive_count)
-            if kind == "admin"
+            if kind == SocketKind.ADMIN
             else (config.keepalive_interval, config.keepalive_count)
         )
         self.keepalive = keepalive.KeepaliveSchedule(interval, count)
         self.close_callback_registered = False
-        self.event_callbacks: dict[int, tuple[str, str]] = {}  # callback id -> (family, style)
+        self.event_callbacks: dict[int, Registration] = {}  # by callback id
         self.streams: dict[int, ClientStream] = {}
         self._nursery: trio.Nursery | None = None
         queue_limit = config.max_client_queue_bytes
@@ -175,8 +176,8 @@ class ClientSession:
             return
         source = conn.events()
         if source is not None:
-            for callback_id, (family, _) in self.event_callbacks.items():
-                source.unsubscribe(callback_id, family)
+            for callback_id, registration in self.event_callbacks.items():
+                source.unsubscribe(callback_id, registration.family)
         self.event_callbacks.clear()
         conn.close()
         self.daemon.connection_closed(conn)
@@ -441,7 +442,7 @@ class ClientSession:
         self.keepalive.start(time.perf_counter())
         self.daemon.keepalive_timer.watch(self)
 
-    def deliver_event(self, style: str, callback_id: int, event: Event) -> None:
+    def deliver_event(self, style: EventStyle, callback_id: int, event: Event) -> None:
         """Send one event a driver published to this client (libvirtd uses serial 1)."""
         procedure, payload = encode_event(style, callback_id, event)
         header = Header(remote.PROGRAM, remote.PROTOCOL_VERSION, procedure, MessageType.MESSAGE, 1, Status.OK)

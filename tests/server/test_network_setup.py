@@ -9,7 +9,7 @@ import socket
 import pytest
 
 from virtrio.server.config import Config
-from virtrio.server.listeners import Listener
+from virtrio.server.listeners import Listener, SocketKind
 from virtrio.server.network_setup import network_setup
 from virtrio.server.tls import TLSSetupError, configured_paths, glob_matches
 
@@ -42,12 +42,12 @@ def test_unauthenticated_tcp_off_loopback_is_loud() -> None:
     config = Config(auth_tcp="none")
     everywhere, loopback = bound("0.0.0.0"), bound("127.0.0.1")
     try:
-        network_setup(FakeDaemon(), config, [Listener("tcp", loopback, None)])  # type: ignore[arg-type]
+        network_setup(FakeDaemon(), config, [Listener(SocketKind.TCP, loopback, None)])  # type: ignore[arg-type]
         assert not recorder.lines
-        network_setup(FakeDaemon(), config, [Listener("tcp", everywhere, None)])  # type: ignore[arg-type]
+        network_setup(FakeDaemon(), config, [Listener(SocketKind.TCP, everywhere, None)])  # type: ignore[arg-type]
         assert any("without authentication" in line for line in recorder.lines)
         recorder.lines.clear()
-        network_setup(FakeDaemon(), Config(), [Listener("tcp", everywhere, None)])  # type: ignore[arg-type]
+        network_setup(FakeDaemon(), Config(), [Listener(SocketKind.TCP, everywhere, None)])  # type: ignore[arg-type]
         assert not recorder.lines  # SASL (the default) asked of everyone
     finally:
         logger.removeHandler(recorder)
