@@ -28,6 +28,7 @@ from . import (
     domain_disks,
     domain_hostdevs,
     domain_interfaces,
+    domain_platform,
     domain_security,
     domain_usb,
 )
@@ -195,6 +196,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     if "genid" in kept:
         kept["genid"] = _genid(root.findall("genid"))
     _canonical_os(kept, os_type, root.get("type"))
+    domain_platform.canonical_platform(kept, os_type)  # firmware, boot, features, hugepages, schedulers
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
     seclabels = domain_security.domain_seclabels(root.findall("seclabel"))
     if any(tag not in kept for tag in DEFAULT_TAGS):
@@ -632,6 +634,7 @@ def validate_definition(definition: list[etree._Element]) -> None:
         raise xml_error("Hostdev already exists in the domain configuration")
     domain_hostdevs.check_one_ramfb(hostdevs)
     domain_disks.validate_drive_addresses(disks, hostdevs)
+    domain_platform.validate_platform(definition)
 
 
 def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:

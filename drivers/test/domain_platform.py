@@ -1,0 +1,414 @@
+"""The domain's platform as libvirt reads a definition: <os> (firmware, loader, NVRAM, boot
+menu, per-device boot), <features>, hugepages, the schedulers of <cputune>, and the checks
+virDomainDefValidate makes of them (domain_conf.c, domain_postparse.c, domain_validate.c).
+
+Two hooks: canonical_platform (while the definition is read, before the shared code fills in
+defaults) and validate_platform (after it, with the devices' checks)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from virtrio.drivers.libvirt_rules import SCALE_UNITS, attribute_error, enum_error
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
+
+from .xml_tree import make_element
+
+FIRMWARES = ("bios", "efi")  # virDomainOsDefFirmware without its zero, 'none'
+FIRMWARE_FEATURES = ("enrolled-keys", "secure-boot")  # virDomainOsDefFirmwareFeature, in its order
+LOADER_TYPES = ("rom", "pflash")
+BOOT_MENU_TIMEOUT_MAX = 65535
+LOADPARM_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789. ")
+# features written as <name state='on|off'/>, 'on' when the state is left out
+STATE_FEATURES = ("vmcoreinfo", "hap", "pmu", "pvspinlock", "vmport")
+STATE_REQUIRED_FEATURES = ("htm", "nested-hv", "ccf-assist")
+GIC_VERSIONS = ("host", "2", "3")  # virGICVersion without 'none'
+CPUMASK_LEN = 16384  # VIR_DOMAIN_CPUMASK_LEN
+SCHEDULERS = ("batch", "idle", "fifo", "rr")  # virProcessSchedPolicy without 'none'
+
+
+def _detail(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_DOMAIN, detail)
+
+
+def _unsupported(detail: str) -> Exception:
+    return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+
+
+def _xml_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
+
+
+def _tristate(element: etree._Element, name: str, values: tuple[str, str], required: bool = False) -> str | None:
+    """virXMLPropTristateBool/Switch: one of the two values, or None when absent."""
+    value = element.get(name)
+    if value is None:
+        if required:
+            detail = f"Missing required attribute '{name}' in element '{element.tag}'"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        return None
+    if value not in values:
+        raise enum_error(element.tag, name, value)
+    return value
+
+
+def _bool(element: etree._Element, name: str, required: bool = False) -> str | None:
+    return _tristate(element, name, ("yes", "no"), required)
+
+
+def _switch(element: etree._Element, name: str, required: bool = False) -> str | None:
+    return _tristate(element, name, ("on", "off"), required)
+
+
+def _pretty_size(size: int) -> tuple[int, str]:
+    """virFormatIntPretty: a byte count in the largest unit that divides it exactly."""
+    if size == 0 or size % 1024:
+        return size, "B"
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        size //= 1024
+        if size % 1024:
+            return size, unit
+    return size // 1024, "PiB"
+
+
+def _scaled(element: etree._Element, default_scale: int) -> int | None:
+    """virParseScaledValue: the element's number times its unit; None when the text is empty."""
+    text = (element.text or "").strip()
+    if not text:
+        return None
+    unit = element.get("unit")
+    scale = default_scale if unit is None else SCALE_UNITS.get(unit.lower())
+    if scale is None:
+        raise _xml_error(f"unknown unit '{unit}'")
+    if not text.isdigit():
+        raise _xml_error(f"Invalid value '{text}' for element or attribute 'string(./{element.tag})'")
+    return int(text) * scale
+
+
+def _bitmap(text: str) -> set[int]:
+    from .definition_tuning import parse_bitmap
+
+    return parse_bitmap(text)
+
+
+def _bitmap_text(bits: set[int]) -> str:
+    from .definition_tuning import format_bitmap
+
+    return format_bitmap(bits)
+
+
+# --- the hooks -------------------------------------------------------------------------
+
+
+def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
+    """What libvirt's parser and post-parse callbacks make of the platform elements (kept:
+    the definition's top-level elements by tag, the vCPU count still in <vcpu>)."""
+    devices = kept.get("devices")
+    if devices is not None:
+        _canonical_device_boots(devices)
+    if "os" in kept and os_type == "hvm":
+        _canonical_os(kept["os"], devices)
+    if "features" in kept:
+        _canonical_features(kept["features"])
+    if "memoryBacking" in kept:
+        _canonical_hugepages(kept["memoryBacking"])
+    if "cputune" in kept:
+        _canonical_schedulers(kept)
+    if devices is not None:
+        for hole in devices.iterfind("controller/pcihole64"):
+            size = _scaled(hole, 1024)
+            if size is not None:  # written in KiB, rounded up
+                hole.attrib.clear()
+                hole.set("unit", "KiB")
+                hole.text = str(-(-size // 1024))
+
+
+def validate_platform(definition: list[etree._Element]) -> None:
+    """virDomainDefValidateInternal's checks of the platform, in its order."""
+    top = {element.tag: element for element in definition}
+    cells = len(top["cpu"].findall("numa/cell")) if "cpu" in top else 0
+    if "memoryBacking" in top:
+        _validate_hugepages(top["memoryBacking"], cells)
+    if "os" in top:
+        _validate_os(top["os"])
+        bootmenu = top["os"].find("bootmenu")
+        timeout = bootmenu.get("timeout") if bootmenu is not None else None
+        if timeout is not None and int(timeout) > BOOT_MENU_TIMEOUT_MAX:
+            raise _unsupported("invalid value for boot menu timeout, must be in range [0,65535]")
+
+
+# --- <os> ------------------------------------------------------------------------------
+
+
+def _canonical_device_boots(devices: etree._Element) -> None:
+    """virDomainDeviceBootParseXML: a loadparm is kept upper-cased, and checked."""
+    for boot in devices.iterfind("*/boot"):
+        loadparm = boot.get("loadparm")
+        if loadparm is None:
+            continue
+        loadparm = loadparm.upper()
+        if not 1 <= len(loadparm) <= 8:
+            detail = f"loadparm value '{loadparm}' must be between 1 and 8 characters"
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
+        if not set(loadparm) <= LOADPARM_CHARACTERS:
+            detail = f"invalid loadparm value '{loadparm}', expecting chars in set of [a-zA-Z0-9.] and blank spaces"
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
+        boot.set("loadparm", loadparm)
+
+
+def _canonical_os(os_element: etree._Element, devices: etree._Element | None) -> None:
+    features = os_element.findall("firmware/feature")
+    for old in os_element.findall("firmware"):
+        os_element.remove(old)
+    # libvirtd 9.0.0 reads the features only with autoselection on (os/@firmware); without
+    # it they are dropped, silently
+    if features and os_element.get("firmware") is not None:
+        states: dict[str, str] = {}
+        for feature in features:
+            name = feature.get("name")
+            if name is None:
+                detail = "Missing required attribute 'name' in element 'feature'"
+                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+            if name not in FIRMWARE_FEATURES:
+                raise enum_error("feature", "name", name)
+            states[name] = _bool(feature, "enabled", required=True) or ""
+        if states.get("enrolled-keys") == "yes":
+            if states.get("secure-boot") == "no":
+                raise _detail(
+                    "firmware feature 'enrolled-keys' cannot be enabled when firmware feature 'secure-boot' is disabled"
+                )
+            states["secure-boot"] = "yes"  # keys enrolled means a Secure Boot firmware
+        firmware = make_element("firmware")
+        for name in FIRMWARE_FEATURES:
+            if name in states:
+                firmware.append(make_element("feature", enabled=states[name], name=name))
+        os_element.insert(1, firmware)
+    chosen = os_element.get("firmware")
+    if chosen is not None and chosen not in FIRMWARES:
+        raise _xml_error(f"unknown firmware value {chosen}")
+    bootmenu = os_element.find("bootmenu")
+    if bootmenu is not None:  # virDomainDefParseBootXML: a timeout is read only when enabled
+        enabled = _bool(bootmenu, "enable")
+        timeout = bootmenu.get("timeout") if enabled == "yes" else None
+        if timeout is not None and not timeout.isdigit():
+            raise attribute_error("bootmenu", "timeout", timeout, "Expected non-negative integer value")
+        bootmenu.attrib.clear()
+        for extra in os_element.findall("bootmenu")[1:]:
+            os_element.remove(extra)
+        if enabled is None:
+            os_element.remove(bootmenu)
+        else:
+            bootmenu.set("enable", enabled)
+            if timeout is not None:
+                bootmenu.set("timeout", str(int(timeout)))
+    if os_element.find("boot") is not None and devices is not None and devices.find("*/boot") is not None:
+        raise _unsupported("per-device boot elements cannot be used together with os/boot elements")
+
+
+def _validate_os(os_element: etree._Element) -> None:
+    """virDomainDefOSValidate: the loader and NVRAM against firmware autoselection."""
+    loader, nvram = os_element.find("loader"), os_element.find("nvram")
+    firmware = os_element.get("firmware")
+    if loader is None and nvram is None:
+        return
+    loader = loader if loader is not None else make_element("loader")
+    has_nvram = nvram is not None and (nvram.get("type") is not None or bool(nvram.text))
+    template = nvram.get("template") if nvram is not None else None
+    if firmware is not None:
+        autoselection = "when firmware autoselection is enabled"
+        for name in ("readonly", "type"):
+            if loader.get(name) is not None:
+                raise _detail(f"loader attribute '{name}' cannot be specified {autoselection}")
+        if loader.text:
+            raise _detail(f"loader path cannot be specified {autoselection}")
+        if template is not None:
+            raise _detail(f"nvram attribute 'template' cannot be specified {autoselection}")
+        if loader.get("secure") == "no":
+            raise _detail(f"loader attribute 'secure' cannot be specified {autoselection}")
+        if has_nvram and firmware != "efi":
+            raise _detail(f"firmware type '{firmware}' does not support nvram")
+    else:
+        if os_element.find("loader") is None:
+            return
+        if not loader.text:
+            raise _detail("no loader path specified and firmware auto selection disabled")
+    stateless = loader.get("stateless")
+    if stateless == "yes":
+        if template is not None:
+            raise _detail("NVRAM template is not permitted when loader is stateless")
+        if has_nvram:
+            raise _detail("NVRAM is not permitted when loader is stateless")
+    elif stateless == "no":
+        if firmware is None:
+            if loader.get("type") != "pflash":
+                raise _detail("Only pflash loader type permits NVRAM")
+        elif firmware != "efi":
+            raise _detail("Only EFI firmware permits NVRAM")
+
+
+# --- <features> ------------------------------------------------------------------------
+
+
+def _canonical_features(features: etree._Element) -> None:
+    """virDomainFeaturesDefParse for the features written from their state alone."""
+    for feature in features:
+        tag = feature.tag
+        if tag in STATE_FEATURES or tag in STATE_REQUIRED_FEATURES:
+            state = _switch(feature, "state", required=tag in STATE_REQUIRED_FEATURES) or "on"
+            feature.attrib.clear()
+            feature.text = None
+            for child in list(feature):
+                feature.remove(child)
+            feature.set("state", state)
+        elif tag == "gic":
+            version = feature.get("version")
+            if version is not None and version not in GIC_VERSIONS:
+                raise enum_error("gic", "version", version)
+        elif tag == "smm":
+            state = _switch(feature, "state") or "on"
+            tseg = feature.find("tseg")
+            size = _scaled(tseg, 1 << 20) if state == "on" and tseg is not None else None
+            feature.attrib.clear()
+            for child in list(feature):
+                feature.remove(child)
+            feature.text = None
+            feature.set("state", state)
+            if size is not None:
+                number, unit = _pretty_size(size)
+                feature.append(make_element("tseg", str(number), unit=unit))
+
+
+# --- memory backing --------------------------------------------------------------------
+
+
+def _canonical_hugepages(backing: etree._Element) -> None:
+    """virDomainHugepagesParseXML: page sizes in KiB (rounded up), node sets as bitmaps."""
+    for page in backing.iterfind("hugepages/page"):
+        size = page.get("size")
+        if size is None or not size.isdigit():
+            continue  # left to the shared code's checks
+        scale = SCALE_UNITS.get(page.get("unit", "KiB").lower())
+        if scale is None:
+            continue
+        kib = -(-int(size) * scale // 1024)
+        if kib == 0:
+            raise _detail("hugepage size can't be zero")
+        nodeset = page.get("nodeset")
+        page.attrib.clear()
+        page.set("size", str(kib))
+        page.set("unit", "KiB")
+        if nodeset is not None:
+            nodes = _bitmap(nodeset)
+            if not nodes:
+                raise _unsupported(f"Invalid value of 'nodeset': {nodeset}")
+            page.set("nodeset", _bitmap_text(nodes))
+
+
+def _validate_hugepages(backing: etree._Element, cells: int) -> None:
+    """virDomainDefMemtuneValidate (after the post-parse step that drops a node set of
+    node 0 alone when the guest has no NUMA cells)."""
+    pages: list[tuple[int, set[int] | None]] = []
+    for page in backing.iterfind("hugepages/page"):
+        size = page.get("size", "")
+        if not size.isdigit():
+            return
+        nodeset = page.get("nodeset")
+        nodes = _bitmap(nodeset) if nodeset is not None else None
+        if nodes is not None and cells == 0 and min(nodes) == 0:
+            del page.attrib["nodeset"]
+            nodes = None
+        pages.append((int(size), nodes))
+    for position, (size, nodes) in enumerate(pages):
+        for other_size, other_nodes in pages[:position]:
+            if nodes is not None and other_nodes is not None and nodes & other_nodes:
+                raise _detail(f"nodeset attribute of hugepages of sizes {size} and {other_size} intersect")
+            if nodes is None and other_nodes is None:
+                raise _detail(f"two master hugepages detected: {size} and {other_size}")
+        if nodes is not None:
+            beyond = [node for node in sorted(nodes) if node >= cells]
+            if beyond:
+                raise _detail(f"hugepages: node {beyond[0]} not found")
+
+
+# --- schedulers of <cputune> -----------------------------------------------------------
+
+
+def _iothread_ids(kept: dict[str, etree._Element]) -> list[int]:
+    """def->iothreadids in order: those listed, then the numbers filled in up to <iothreads>."""
+    listed = kept.get("iothreadids")
+    ids = [int(entry.get("id", "0")) for entry in listed.findall("iothread")] if listed is not None else []
+    count = kept.get("iothreads")
+    text = (count.text or "").strip() if count is not None else ""
+    wanted = int(text) if text.isdigit() else 0
+    free = [number for number in range(1, wanted + 1) if number not in ids]
+    return ids + free[: max(wanted - len(ids), 0)]
+
+
+def _canonical_schedulers(kept: dict[str, etree._Element]) -> None:
+    """virDomainThreadSchedParseHelper: each vCPU or IOThread named gets its own scheduler,
+    written one element per thread in the threads' order."""
+    cputune = kept["cputune"]
+    vcpu = kept.get("vcpu")
+    text = (vcpu.text or "").strip() if vcpu is not None else ""
+    # a definition read again (virDomainDefCopy) has its vCPU count in the Domain: the
+    # schedulers were checked the first time
+    max_vcpus = int(text) if text.isdigit() else (1 if vcpu is not None and vcpu.get("placement") is None else None)
+    threads: range | list[int] | None
+    for tag, attribute, threads in (
+        ("vcpusched", "vcpus", range(max_vcpus if max_vcpus is not None else CPUMASK_LEN)),
+        ("iothreadsched", "iothreads", None),
+    ):
+        given = cputune.findall(tag)
+        if not given:
+            continue
+        if threads is None:
+            threads = _iothread_ids(kept)
+        chosen: dict[int, tuple[str, str | None]] = {}
+        for element in given:
+            value = element.get(attribute)
+            if value is None:
+                raise _xml_error(f"Missing attribute '{attribute}' in element '{tag}'")
+            bits = _bitmap(value)
+            if not bits:
+                raise _unsupported(f"'{attribute}' scheduler bitmap '{value}' is empty")
+            scheduler = element.get("scheduler")
+            if scheduler is None:
+                detail = f"Missing required attribute 'scheduler' in element '{tag}'"
+                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+            if scheduler not in SCHEDULERS:
+                raise enum_error(tag, "scheduler", scheduler)
+            priority = None
+            if scheduler in ("fifo", "rr"):
+                priority = element.get("priority")
+                if priority is None:
+                    detail = f"Missing required attribute 'priority' in element '{tag}'"
+                    raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+                priority = str(int(priority)) if priority.lstrip("-").isdigit() else priority
+            for bit in sorted(bits):
+                if bit not in threads:
+                    if tag == "vcpusched":
+                        raise _unsupported(f"vCPU '{bit}' is not present in domain definition")
+                    raise _unsupported(f"Cannot find 'iothread' : {bit}")
+                if bit in chosen:
+                    raise _detail(f"'{tag}' attributes '{attribute}' must not overlap")
+                chosen[bit] = (scheduler, priority)
+            cputune.remove(element)
+        position = _insert_position(cputune, tag)
+        order = sorted(chosen) if tag == "vcpusched" else [thread for thread in threads if thread in chosen]
+        for thread in order:
+            scheduler, priority = chosen[thread]
+            element = make_element(tag, **{attribute: str(thread), "scheduler": scheduler})
+            if priority is not None:
+                element.set("priority", priority)
+            cputune.insert(position, element)
+            position += 1
+
+
+def _insert_position(cputune: etree._Element, tag: str) -> int:
+    """Where the rebuilt schedulers go: before what libvirt writes after them."""
+    later = {"vcpusched": ("iothreadsched", "cachetune", "memorytune"), "iothreadsched": ("cachetune", "memorytune")}
+    for position, child in enumerate(cputune):
+        if child.tag in later[tag]:
+            return position
+    return len(cputune)
