@@ -11,6 +11,7 @@ libvirt's own messages (LogSpecError), before anything changes.
 from __future__ import annotations
 
 import contextlib
+import enum
 import logging
 import os
 import re
@@ -23,8 +24,19 @@ LEVELS = {1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERRO
 ROOT = "virtrio"
 JOURNAL_SOCKET = "/run/systemd/journal/socket"
 SYSLOG_SOCKET = "/dev/log"
-# Destinations and how many ':'-separated parts each takes, as libvirt's parser counts them.
-DESTINATIONS = {"stderr": 2, "journald": 2, "file": 3, "syslog": 3}
+
+
+class Destination(enum.StrEnum):
+    """Where a log output goes (a str: an output's text shows the value)."""
+
+    STDERR = "stderr"
+    JOURNALD = "journald"
+    FILE = "file"
+    SYSLOG = "syslog"
+
+
+# How many ':'-separated parts each destination takes, as libvirt's parser counts them.
+PARTS = {Destination.STDERR: 2, Destination.JOURNALD: 2, Destination.FILE: 3, Destination.SYSLOG: 3}
 
 
 class LogSpecError(ValueError):
@@ -38,7 +50,7 @@ class LogFileError(OSError):
 @dataclass(frozen=True)
 class Output:
     level: int  # 1-4
-    destination: str
+    destination: Destination
     data: str = ""
 
     def text(self) -> str:
@@ -53,16 +65,17 @@ def parse_outputs(text: str) -> list[Output]:
             raise LogSpecError(f"Malformed format for log output '{item}'")
         if not parts[0].isdigit() or not 1 <= int(parts[0]) <= 4:
             raise LogSpecError(f"Invalid log priority '{parts[0]}' for log output '{item}'")
-        if parts[1] not in DESTINATIONS:
+        if parts[1] not in PARTS:
             raise LogSpecError(f"Invalid log destination '{parts[1]}' for log output '{item}'")
-        if len(parts) != DESTINATIONS[parts[1]]:
+        destination = Destination(parts[1])
+        if len(parts) != PARTS[destination]:
             raise LogSpecError(
                 f"Log output '{item}' does not meet the format requirements for destination type '{parts[1]}'"
             )
         data = parts[2] if len(parts) == 3 else ""
-        if parts[1] == "file":
+        if destination is Destination.FILE:
             data = os.path.abspath(data)
-        outputs.append(Output(int(parts[0]), parts[1], data))
+        outputs.append(Output(int(parts[0]), destination, data))
     return outputs
 
 
@@ -154,13 +167,13 @@ FORMAT = logging.Formatter(
 
 
 def _handler(output: Output) -> logging.Handler:
-    if output.destination == "stderr":
+    if output.destination is Destination.STDERR:
         handler: logging.Handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(FORMAT)
-    elif output.destination == "file":
+    elif output.destination is Destination.FILE:
         handler = logging.FileHandler(output.data)
         handler.setFormatter(FORMAT)
-    elif output.destination == "syslog":
+    elif output.destination is Destination.SYSLOG:
         from logging.handlers import SysLogHandler  # only for syslog: ~3 ms of every start otherwise
 
         class SyslogHandler(SysLogHandler):
@@ -189,7 +202,7 @@ class LogState:
         return "".join(f"{level}:{pattern} " for level, pattern in self.filters)  # libvirt's trailing space
 
     def effective_outputs(self) -> tuple[Output, ...]:
-        return self.outputs or (Output(self.level, "stderr"),)
+        return self.outputs or (Output(self.level, Destination.STDERR),)
 
 
 current = LogState()
@@ -206,18 +219,18 @@ def configure(level: int | None = None, filters: str | None = None, outputs: str
     new_outputs = current.outputs if outputs is None else tuple(parse_outputs(outputs))
     warnings = []
     handlers = []
-    chosen = new_outputs or (Output(new_level, "stderr"),)
+    chosen = new_outputs or (Output(new_level, Destination.STDERR),)
     for output in chosen:
         try:
             handlers.append(_handler(output))
         except OSError as error:
-            if output.destination == "file":
+            if output.destination is Destination.FILE:
                 for handler in handlers:
                     handler.close()
                 raise LogFileError(f"failed to open {output.data}: {error.strerror}") from None
             warnings.append(f"log output '{output.text()}' cannot be used: {error.strerror or error}")
             continue
-        if output.destination == "journald" and not os.path.exists(JOURNAL_SOCKET):
+        if output.destination is Destination.JOURNALD and not os.path.exists(JOURNAL_SOCKET):
             warnings.append(f"log output '{output.text()}': {JOURNAL_SOCKET} does not exist; lines are dropped")
     config_filter = ConfigFilter(LEVELS[new_level], [(name, LEVELS[lvl]) for lvl, name in new_filters])
     logger = logging.getLogger(ROOT)
