@@ -27,8 +27,10 @@ class KeepaliveAction(enum.Enum):
     CLOSE = enum.auto()  # drop the client: `count` pings went unanswered
 
 
-def is_keepalive(header: Header) -> bool:
-    return header.prog == PROGRAM
+def is_keepalive_message(header: Header) -> bool:
+    """What libvirt's keepalive filter takes: a MESSAGE of this program and version. Other
+    packets to the program (a CALL, say) are answered as calls to an unknown program."""
+    return header.prog == PROGRAM and header.vers == VERSION and header.type == MessageType.MESSAGE
 
 
 @dataclass(slots=True)
