@@ -7,14 +7,15 @@
 TABLE is one of: error-messages (rpc/error_messages.py, from src/util/virerror.c and the
 error numbers in include/libvirt/virterror.h), features (server/features.py, from
 src/libvirt_internal.h, src/driver.c and the daemon's dispatcher), procedure-facts
-(server/procedure_facts.py: checks each REMOTE procedure's API function and connection
-against the remote driver's tables, and every API's error domain and whether it refuses a
-read-only connection always / on a condition / never against src/libvirt-*.c; the conditions
-themselves (flag masks) stay hand-kept, so this one only has --check). --check exits 1
-when a committed table differs from what the sources say, 2 when the sources are missing.
-LIBVIRT_TREE is an extracted libvirt 9.0.0 tree; by default
-$VIRTRIO_LIBVIRT_FULL_SOURCE, else the files --fetch keeps (Debian's source package, as
-scripts/setup-test-env runs it).
+(server/procedure_facts_table.py: per procedure of the generated REMOTE, QEMU, LXC and ADMIN
+tables, the public API function and connection from the remote driver's tables, the daemon's
+dispatcher and src/admin/libvirt-admin.c; the function's error domain and when it refuses a
+read-only connection (always, on a flag mask, on an argument's value, never) from its body in
+src/libvirt*.c, flag names checked against the generated libvirt_api constants). Without
+--check the tables are written; --check exits 1 when a committed table differs from what
+the sources say, 2 when the sources are missing. LIBVIRT_TREE is an extracted libvirt 9.0.0
+tree; by default $VIRTRIO_LIBVIRT_FULL_SOURCE, else the files --fetch keeps (Debian's source
+package, as scripts/setup-test-env runs it).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = "9.0.0"
@@ -239,45 +241,145 @@ def remote_apis(source: Path, bodies: dict[str, tuple[str, str]]) -> dict[str, t
     return found
 
 
-def procedure_facts_problems(source: Path) -> list[str]:
-    """Where the committed facts disagree with the API function's source."""
-    from virtrio.protocol.generated import remote
-    from virtrio.server import procedure_facts as facts
+# The admin client library sends CONNECT_CLOSE from the connection's dispose
+# (remoteAdminConnectClose, src/admin/admin_remote.c), reached when virAdmConnectClose
+# (src/admin/libvirt-admin.c) drops the last reference: no call in that function's body names it.
+ADMIN_LIBRARY_CALLS = {"CONNECT_CLOSE": "virAdmConnectClose"}
+# Read-only conditions the patterns in read_only_rule() cannot read, by API function, with
+# the C line they stand for. Empty in libvirt 9.0.0: every condition there is one of the
+# three patterns. An entry here wins over the derivation.
+READ_ONLY_CONDITIONS: dict[str, str] = {}
+# Where the generated table takes its keys and flag names from.
+PROTOCOL_IMPORTS = (
+    "from virtrio.protocol.generated import admin, remote",
+    "from virtrio.protocol.generated import libvirt_api as api",
+)
+
+
+def _mask(expression: str, where: str) -> str:
+    """A C flag expression (A, (A | B)) as the libvirt_api constants it ORs, checked to exist."""
+    from virtrio.protocol.generated import libvirt_api
+
+    names = re.findall(r"\b(VIR_\w+)\b", expression)
+    leftover = re.sub(r"\b(VIR_\w+)\b|[()|\s]", "", expression)
+    if not names or leftover:
+        raise SystemExit(f"{where}: cannot read the flag expression {expression!r}")
+    for name in names:
+        if not isinstance(getattr(libvirt_api, name, None), int):
+            raise SystemExit(f"{where}: {name} is not a constant of libvirt's API XML")
+    return " | ".join(f"api.{name}" for name in names)
+
+
+def read_only_rule(api: str, body: str) -> str:
+    """When the API function refuses a read-only connection, as Python text for the table:
+    "ALWAYS", "None", a flag mask (refused when flags & mask) or an (argument, value) pair."""
+    if api in READ_ONLY_CONDITIONS:
+        return READ_ONLY_CONDITIONS[api]
+    # A check at the body's own indentation applies whatever the arguments.
+    if re.search(r"^    virCheckReadOnlyGoto\(", body, re.M):
+        return "ALWAYS"
+    if "virCheckReadOnlyGoto(" not in body and "VIR_CONNECT_RO" not in body:
+        return "None"
+    # if ((conn->flags & VIR_CONNECT_RO) && (flags & MASK)) { ...OPERATION_DENIED... }
+    tested = re.search(r"if \(\(\w+(?:->\w+)*->flags & VIR_CONNECT_RO\) &&\s*\(flags & (\(?[\w\s|]+\)?)\)\)", body)
+    if tested is None:
+        # if (flags & MASK) virCheckReadOnlyGoto(...);
+        tested = re.search(r"if \(flags & (\(?[\w\s|]+\)?)\)\s*virCheckReadOnlyGoto\(", body)
+    if tested is not None:
+        return _mask(tested.group(1), api)
+    # if (ARGUMENT == CONSTANT) virCheckReadOnlyGoto(...);
+    compared = re.search(r"if \((\w+) == (VIR_\w+)\)\s*virCheckReadOnlyGoto\(", body)
+    if compared is not None:
+        return f"({compared.group(1)!r}, {_mask(compared.group(2), api)})"
+    raise SystemExit(f"{api}: refused read-only on a condition no pattern reads: add it to READ_ONLY_CONDITIONS")
+
+
+def admin_apis(bodies: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Per ADMIN procedure name (lower case, no underscores): the virAdm function sending it."""
+    callers: dict[str, list[str]] = {}
+    for name, (body, _) in bodies.items():
+        if name.startswith("virAdm"):
+            for called in set(re.findall(r"\bremoteAdmin(\w+)\(", body)):
+                callers.setdefault(called.lower(), []).append(name)
+    found: dict[str, str] = {}
+    for key, calling in callers.items():
+        named = [api for api in calling if api.lower() == "viradm" + key]
+        if named or len(calling) == 1:
+            found[key] = (named or calling)[0]
+    for procedure, api in ADMIN_LIBRARY_CALLS.items():
+        found[procedure.replace("_", "").lower()] = api
+    return found
+
+
+def _row(api: str | None, bodies: dict[str, tuple[str, str]], connection: str | None, where: str) -> str:
+    if api is None:
+        return '(None, None, "VIR_FROM_NONE", None)'
+    if api not in bodies:
+        raise SystemExit(f"{where}: {api} is not a function of src/libvirt*.c")
+    body, domain = bodies[api]
+    return f"({api!r}, {read_only_rule(api, body)}, {domain!r}, {connection!r})"
+
+
+def procedure_facts(source: Path) -> str:
+    from virtrio.protocol.generated import admin, lxc, qemu, remote
 
     bodies = _api_bodies(source)
-    problems: list[str] = []
     derived = remote_apis(source, bodies)
-    for number, fact in facts.REMOTE.items():
-        name = remote.PROCEDURES[number].name
-        api, connection = derived.get(name.replace("_", "").lower(), (None, None))
-        if (api, connection) != (fact.api, fact.connection):
-            problems.append(
-                f"REMOTE[{number}] {name}: API {fact.api} on the {fact.connection} connection,"
-                f" the sources say {api} on the {connection} connection"
-            )
-    for table_name in ("REMOTE", "QEMU", "LXC", "ADMIN"):
-        table: dict[int, facts.ProcedureFacts] = getattr(facts, table_name)
-        for number, fact in table.items():
-            if fact.api is None:
-                continue
-            where = f"{table_name}[{number}] {fact.api}"
-            if fact.api not in bodies:
-                problems.append(f"{where}: no such function in src/")
-                continue
-            body, domain = bodies[fact.api]
-            if domain != fact.error_domain:
-                problems.append(f"{where}: error domain {fact.error_domain}, the source says {domain}")
-            # A read-only check at the body's own indentation applies whatever the arguments.
-            unconditional = re.search(r"^    virCheckReadOnlyGoto\(", body, re.M) is not None
-            # Some functions test the connection's read-only flag themselves, with the call's flags.
-            anywhere = "virCheckReadOnlyGoto(" in body or "VIR_CONNECT_RO" in body
-            if unconditional and fact.read_only != facts.ALWAYS:
-                problems.append(f"{where}: always refused read-only in the source, {fact.read_only!r} here")
-            if not anywhere and fact.read_only is not None:
-                problems.append(f"{where}: never refused read-only in the source, {fact.read_only!r} here")
-            if anywhere and not unconditional and fact.read_only in (None, facts.ALWAYS):
-                problems.append(f"{where}: refused read-only on a condition in the source, {fact.read_only!r} here")
-    return problems
+    lines = [
+        '"""Each procedure\'s public API function, read-only rule, error domain and connection.',
+        "",
+        "Written by scripts/libvirt_tables.py procedure-facts from libvirt's sources (the remote",
+        "driver's tables, the daemon's dispatcher, src/libvirt*.c, src/admin/libvirt-admin.c); do not",
+        "edit by hand. server/procedure_facts.py reads the rows. REMOTE and ADMIN are keyed by the",
+        "generated procedure constants; QEMU and LXC by number (the constant's name above it), so that a",
+        "daemon serving neither never loads their generated modules.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        *PROTOCOL_IMPORTS,
+        "",
+        'ALWAYS = "always"',
+        "# An int rule is a flag mask (refused when flags & mask), a pair an argument and the value refused.",
+        "Rule = str | int | tuple[str, int] | None",
+        "# (API function, read-only rule, VIR_FROM_* error domain, connection)",
+        "Row = tuple[str | None, Rule, str, str | None]",
+    ]
+
+    def table(name: str, module: ModuleType, prefix: str, keyed_by_constant: bool) -> None:
+        lines.extend(["", f"{name}: dict[int, Row] = {{"])
+        for number, procedure in sorted(module.PROCEDURES.items()):
+            key = procedure.name.replace("_", "").lower()
+            where = f"{name} {procedure.name}"
+            api: str | None
+            connection: str | None = None
+            if procedure.is_event:
+                api = None
+            elif name == "ADMIN":
+                api = admin_apis(bodies).get(key)
+                if api is None:
+                    raise SystemExit(f"{where}: no virAdm function sends it")
+            else:
+                if name != "REMOTE":
+                    # The remote driver names these after the program: domainQemuAttach.
+                    key = key.replace("domain", "domain" + name.lower(), 1)
+                api, connection = derived.get(key, (None, None))
+            row = _row(api, bodies, connection, where)
+            if keyed_by_constant:
+                constant = f"{prefix}_PROC_{procedure.name}"
+                if getattr(module, constant, None) != number:
+                    raise SystemExit(f"{where}: the generated constant {constant} is not {number}")
+                lines.append(f"    {name.lower()}.{constant}: {row},")
+            else:
+                lines.append(f"    # {prefix}_PROC_{procedure.name}")
+                lines.append(f"    {number}: {row},")
+        lines.append("}")
+
+    table("REMOTE", remote, "REMOTE", True)
+    table("QEMU", qemu, "QEMU", False)
+    table("LXC", lxc, "LXC", False)
+    table("ADMIN", admin, "ADMIN", True)
+    return _formatted("\n".join(lines) + "\n", "server/procedure_facts_table.py")
 
 
 def fetch() -> Path:
@@ -316,8 +418,12 @@ def fetch() -> Path:
     return destination
 
 
-WRITERS = {"error-messages": (error_messages, "rpc/error_messages.py"), "features": (features, "server/features.py")}
-TABLES = [*WRITERS, "procedure-facts"]
+WRITERS = {
+    "error-messages": (error_messages, "rpc/error_messages.py"),
+    "features": (features, "server/features.py"),
+    "procedure-facts": (procedure_facts, "server/procedure_facts_table.py"),
+}
+TABLES = list(WRITERS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,20 +442,15 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     try:
         for table in args.tables or TABLES:
-            if table == "procedure-facts":
-                problems = procedure_facts_problems(args.source)
-                for problem in problems:
-                    print(f"server/procedure_facts.py: {problem}", file=sys.stderr)
-                status |= 1 if problems else 0
-                continue
             writer, target = WRITERS[table]
             wanted = writer(args.source)
             path = ROOT / target
+            committed = path.read_text() if path.is_file() else None
             if args.check:
-                if path.read_text() != wanted:
+                if committed != wanted:
                     print(f"{target} differs from libvirt's sources: run {sys.argv[0]} {table}", file=sys.stderr)
                     status = 1
-            elif path.read_text() != wanted:
+            elif committed != wanted:
                 path.write_text(wanted)
                 print(f"wrote {target}")
     except SourceMissing as missing:

@@ -3,7 +3,7 @@ and the --check notices a table that has drifted from them."""
 
 from __future__ import annotations
 
-import dataclasses
+import importlib
 import importlib.util
 import shutil
 import subprocess
@@ -13,7 +13,6 @@ from types import ModuleType
 
 import pytest
 
-from virtrio.protocol.generated import remote
 from virtrio.server import procedure_facts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,46 +41,76 @@ def test_committed_table_matches_libvirts_sources(table: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+# One entry of each table changed, as a hand edit would: a message, a feature number, and
+# virDomainCreate's read-only rule (always refused) turned into "never".
+EDITS = {
+    "error-messages": ('"internal error: %s"', '"internal error %s"'),
+    "features": ("FD_PASSING = 8", "FD_PASSING = 18"),
+    "procedure-facts": (
+        'remote.REMOTE_PROC_DOMAIN_CREATE: ("virDomainCreate", ALWAYS,',
+        'remote.REMOTE_PROC_DOMAIN_CREATE: ("virDomainCreate", None,',
+    ),
+}
+
+
 @needs_source
 @pytest.mark.parametrize("table", list(tables.WRITERS))
-def test_check_fails_on_an_edited_table(table: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_fails_on_an_edited_table(
+    table: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tables.WRITERS[table][1]
     (tmp_path / target).parent.mkdir(parents=True)
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     committed = (ROOT / target).read_text()
-    # One message / one feature number changed, as a hand edit would.
-    edited = committed.replace('"internal error: %s"', '"internal error %s"').replace(
-        "FD_PASSING = 8", "FD_PASSING = 18"
-    )
-    assert edited != committed
-    (tmp_path / target).write_text(edited)
+    old, new = EDITS[table]
+    assert committed.count(old) == 1
+    (tmp_path / target).write_text(committed.replace(old, new))
     monkeypatch.setattr(tables, "ROOT", tmp_path)
     assert tables.main(["--check", table]) == 1
+    assert f"{target} differs from libvirt's sources" in capsys.readouterr().err
     # Without --check the script writes the table back as libvirt's sources give it.
     assert tables.main([table]) == 0
     assert (tmp_path / target).read_text() == committed
+    assert tables.main(["--check", table]) == 0
 
 
 @needs_source
-def test_procedure_facts_check_names_a_wrong_read_only_rule(monkeypatch: pytest.MonkeyPatch) -> None:
-    create = next(n for n, f in procedure_facts.REMOTE.items() if f.api == "virDomainCreate")
-    lookup = next(n for n, f in procedure_facts.REMOTE.items() if f.api == "virDomainLookupByName")
-    edited = dict(procedure_facts.REMOTE)
-    edited[create] = dataclasses.replace(edited[create], read_only=None)
-    edited[lookup] = dataclasses.replace(edited[lookup], error_domain="VIR_FROM_NETWORK")
-    # An API name swapped with its neighbour's, and a wrong connection.
-    suspend, resume = remote.REMOTE_PROC_DOMAIN_SUSPEND, remote.REMOTE_PROC_DOMAIN_RESUME
-    edited[suspend] = dataclasses.replace(edited[suspend], api="virDomainResume")
-    edited[resume] = dataclasses.replace(edited[resume], connection="Storage")
-    monkeypatch.setattr(procedure_facts, "REMOTE", edited)
-    problems = tables.procedure_facts_problems(tables.DEFAULT_SOURCE)
-    assert sorted(problems) == sorted(
-        [
-            f"REMOTE[{resume}] DOMAIN_RESUME: API virDomainResume on the Storage connection,"
-            " the sources say virDomainResume on the Hypervisor connection",
-            f"REMOTE[{suspend}] DOMAIN_SUSPEND: API virDomainResume on the Hypervisor connection,"
-            " the sources say virDomainSuspend on the Hypervisor connection",
-            f"REMOTE[{create}] virDomainCreate: always refused read-only in the source, None here",
-            f"REMOTE[{lookup}] virDomainLookupByName: error domain VIR_FROM_NETWORK, the source says VIR_FROM_DOMAIN",
-        ]
-    )
+def test_read_only_rules_are_read_from_the_api_bodies() -> None:
+    bodies = tables._api_bodies(tables.DEFAULT_SOURCE)
+
+    def rule(api: str) -> str:
+        return tables.read_only_rule(api, bodies[api][0])
+
+    assert rule("virDomainCreate") == "ALWAYS"
+    assert rule("virDomainLookupByName") == "None"
+    # if ((conn->flags & VIR_CONNECT_RO) && (flags & (A | B)))
+    assert rule("virDomainGetXMLDesc") == "api.VIR_DOMAIN_XML_SECURE | api.VIR_DOMAIN_XML_MIGRATABLE"
+    # if (flags & A) virCheckReadOnlyGoto(...)
+    assert rule("virDomainGetVcpusFlags") == "api.VIR_DOMAIN_VCPU_GUEST"
+    # if (source == A) virCheckReadOnlyGoto(...)
+    assert rule("virDomainInterfaceAddresses") == "('source', api.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT)"
+    assert bodies["virDomainSnapshotGetXMLDesc"][1] == "VIR_FROM_DOMAIN_SNAPSHOT"
+
+
+def test_an_unreadable_read_only_condition_stops_the_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = "    if (nparams > 2)\n        virCheckReadOnlyGoto(conn->flags, error);\n"
+    with pytest.raises(SystemExit, match="virDomainMadeUp: refused read-only on a condition no pattern reads"):
+        tables.read_only_rule("virDomainMadeUp", body)
+    flags = "    if (flags & VIR_DOMAIN_NO_SUCH_FLAG)\n        virCheckReadOnlyGoto(conn->flags, error);\n"
+    with pytest.raises(SystemExit, match="VIR_DOMAIN_NO_SUCH_FLAG is not a constant"):
+        tables.read_only_rule("virDomainMadeUp", flags)
+    # The script's own table of conditions is the way out, and wins over the derivation.
+    monkeypatch.setitem(tables.READ_ONLY_CONDITIONS, "virDomainMadeUp", "api.VIR_DOMAIN_XML_SECURE")
+    assert tables.read_only_rule("virDomainMadeUp", body) == "api.VIR_DOMAIN_XML_SECURE"
+
+
+@pytest.mark.parametrize("program", ["REMOTE", "QEMU", "LXC"])
+def test_read_only_conditions_name_arguments_the_procedure_has(program: str) -> None:
+    module = importlib.import_module(f"virtrio.protocol.generated.{program.lower()}")
+    for number, facts in getattr(procedure_facts, program).items():
+        procedure = module.PROCEDURES[number]
+        fields = getattr(module, procedure.args.name).__slots__ if procedure.args is not None else ()
+        if isinstance(facts.read_only, procedure_facts.ReadOnlyFlags):
+            assert "flags" in fields, procedure.name
+        elif isinstance(facts.read_only, procedure_facts.ReadOnlyArgument):
+            assert facts.read_only.argument in fields, procedure.name
