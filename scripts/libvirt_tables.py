@@ -184,23 +184,15 @@ def _api_bodies(source: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
-# The remote driver's table names a driver field per procedure; the connection it belongs to
-# is the driver struct holding it (src/remote/remote_driver.c).
-DRIVER_CONNECTIONS = {
-    "hypervisor_driver": "Hypervisor",
-    "network_driver": "Network",
-    "interface_driver": "Interface",
-    "storage_driver": "Storage",
-    "secret_driver": "Secret",
-    "node_device_driver": "NodeDev",
-    "nwfilter_driver": "NWFilter",
-}
 # Procedures the client library sends for its own API functions without a driver table entry
-# naming them: opening, closing and naming the connection.
+# naming them (src/remote/remote_driver.c): doRemoteOpen sends CONNECT_OPEN (line 1155) for
+# virConnectOpenAuth and the others of its family, and CONNECT_GET_URI (line 1168) to learn the
+# URI virConnectGetURI then answers from the connection (src/libvirt-host.c:314);
+# doRemoteClose sends CONNECT_CLOSE (line 1302) when virConnectClose drops the last reference.
 LIBRARY_CALLS: dict[str, tuple[str, str | None]] = {
     "CONNECT_OPEN": ("virConnectOpenAuth", None),
     "CONNECT_CLOSE": ("virConnectClose", None),
-    "CONNECT_GET_URI": ("virConnectGetURI", "Hypervisor"),
+    "CONNECT_GET_URI": ("virConnectGetURI", "Hypervisor"),  # the URI of the hypervisor connection
 }
 # Event registrations the daemon's dispatcher turns into the *Any functions (checked: its
 # handler in remote_daemon_dispatch.c calls that function).
@@ -220,8 +212,10 @@ def remote_apis(source: Path, bodies: dict[str, tuple[str, str]]) -> dict[str, t
         for field in set(re.findall(r"->(\w+)\(", body)):
             callers.setdefault(field, []).append(name)
     found: dict[str, tuple[str | None, str | None]] = {}
-    for struct in re.finditer(r"^static vir\w+Driver (\w+) = \{\n(.*?)^\};", driver, re.S | re.M):
-        connection = DRIVER_CONNECTIONS.get(struct.group(1))
+    # The connection a procedure belongs to is the driver struct holding its field:
+    # "static virNetworkDriver network_driver = {" gives Network.
+    for struct in re.finditer(r"^static vir(\w+)Driver \w+ = \{\n(.*?)^\};", driver, re.S | re.M):
+        connection = struct.group(1)
         for entry in re.finditer(r"\.(\w+)\s*=\s*remote(\w+),", struct.group(2)):
             field = entry.group(1)
             # The API calling conn->driver->FIELD: the one named after the field, else the only caller.

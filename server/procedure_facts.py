@@ -42,7 +42,7 @@ class ProcedureFacts:
     api: str | None  # None for server-to-client event messages and authentication steps
     read_only: str | ReadOnlyFlags | ReadOnlyArgument | None  # ALWAYS, a condition, or None: never
     error_domain: str  # VIR_FROM_* name
-    connection: str | None  # Hypervisor, Network, Storage, NodeDev, Interface, NWFilter, Secret
+    connection: str | None  # the remote driver struct holding it: Hypervisor, Network, NodeDevice, ...
 
 
 def _facts(row: _table.Row) -> ProcedureFacts:
