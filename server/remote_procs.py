@@ -14,6 +14,7 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import internal_error, report
 
 from . import features
+from .auth import AuthMethod, auth_method
 from .dispatch import ServerHandler, server_procedure
 from .events import EventStyle, Registration, event_id_limit
 
@@ -37,10 +38,10 @@ def hypervisor(session: ClientSession) -> Any:
 
 @remote_procedure(remote.REMOTE_PROC_AUTH_LIST)
 def auth_list(session: ClientSession, args: None) -> remote.remote_auth_list_ret:
-    from .auth import auth_method
-
     needed = auth_method(session.daemon.config, session.kind)
-    return remote.remote_auth_list_ret([remote.REMOTE_AUTH_SASL if needed == "sasl" else remote.REMOTE_AUTH_NONE])
+    return remote.remote_auth_list_ret(
+        [remote.REMOTE_AUTH_SASL if needed is AuthMethod.SASL else remote.REMOTE_AUTH_NONE]
+    )
 
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_SUPPORTS_FEATURE)

@@ -31,7 +31,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import report
 
-from .auth import auth_method
+from .auth import AuthMethod, auth_method
 from .dispatch import server_procedure
 from .listeners import SocketKind
 from .tool_commands import default_passwd_path
@@ -185,7 +185,7 @@ async def _drop_if_unfinished(session: ClientSession) -> None:
 
 @server_procedure(remote.PROGRAM, remote.REMOTE_PROC_AUTH_SASL_INIT)
 def sasl_init(session: ClientSession, args: None) -> Any:
-    if auth_method(session.daemon.config, session.kind) != "sasl" or session.auth_state is not None:
+    if auth_method(session.daemon.config, session.kind) is not AuthMethod.SASL or session.auth_state is not None:
         raise _failed(session, "client tried invalid SASL init request")
     if not _secure(session):
         # SCRAM's SSF is 0, below libvirtd's tcp_min_ssf of 56: no mechanism to offer.
@@ -198,7 +198,7 @@ def sasl_init(session: ClientSession, args: None) -> Any:
 @server_procedure(remote.PROGRAM, remote.REMOTE_PROC_AUTH_SASL_START)
 async def sasl_start(session: ClientSession, args: remote.remote_auth_sasl_start_args) -> Any:
     state = session.auth_state
-    if auth_method(session.daemon.config, session.kind) != "sasl" or not isinstance(state, Exchange):
+    if auth_method(session.daemon.config, session.kind) is not AuthMethod.SASL or not isinstance(state, Exchange):
         raise _failed(session, "client tried invalid SASL start request")
     if args.mech != MECHANISM or args.nil:
         raise _failed(session, f"mechanism {args.mech!r} not offered")
