@@ -363,7 +363,7 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
         cpu.attrib.clear()  # a custom CPU without a model: only its topology, cache... count
     numa = cpu.find("numa")
     if numa is not None:
-        _canonical_numa_cells(numa)
+        domain_platform.canonical_numa(numa)
     topology = cpu.find("topology")
     if topology is not None:
         _default(topology, "dies", "1")
@@ -371,25 +371,6 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
     _reorder_attributes(cpu, ATTRIBUTE_ORDER["cpu"])
     _reorder_known(cpu, CPU_ORDER)
     return bool(len(cpu.attrib) or len(cpu))
-
-
-def _canonical_numa_cells(numa: etree._Element) -> None:
-    """virDomainNumaDefFormatXML: cells by id (the id written), CPUs as a bitmap, memory in KiB."""
-    from .definition_tuning import format_bitmap, parse_bitmap
-
-    cells = numa.findall("cell")
-    for position, cell in enumerate(cells):
-        _default(cell, "id", str(position))
-        if cell.get("cpus"):
-            cell.set("cpus", format_bitmap(parse_bitmap(cell.get("cpus", ""))))
-        if cell.get("memory") is not None:
-            size = make_element("memory", cell.get("memory"), unit=cell.get("unit", "KiB"))
-            cell.set("memory", str(kibibytes(size)))
-            cell.set("unit", "KiB")
-        _reorder_attributes(cell, ["id", "cpus", "memory", "unit", "memAccess", "discard"])
-    ordered = sorted(cells, key=lambda cell: int(cell.get("id", "0")) if cell.get("id", "").isdigit() else 0)
-    for cell in ordered:
-        numa.append(cell)
 
 
 def numa_memory(definition_root: etree._Element) -> int | None:
@@ -982,7 +963,7 @@ def _format_into(lines: list[str], element: etree._Element, pad: str) -> None:
     elif text == "":  # set empty on purpose (a disk's empty iotune group name)
         lines.append(f"{pad}<{tag}{attributes}></{tag}>")
     elif text is None:
-        if tag in ALWAYS_CLOSED:
+        if tag in ALWAYS_CLOSED and not (tag == "bandwidth" and attributes):  # a NUMA interconnect's closes
             lines += (f"{pad}<{tag}{attributes}>", f"{pad}</{tag}>")
         else:
             lines.append(f"{pad}<{tag}{attributes}/>")

@@ -111,6 +111,10 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
         _canonical_os(kept["os"], devices)
     if "features" in kept:
         _canonical_features(kept["features"])
+    numa = kept["cpu"].find("numa") if "cpu" in kept else None
+    if numa is not None:
+        canonical_numa(numa)
+    _canonical_memnodes(kept)
     if "memoryBacking" in kept:
         _canonical_hugepages(kept["memoryBacking"])
     if "cputune" in kept:
@@ -128,6 +132,18 @@ def validate_platform(definition: list[etree._Element]) -> None:
     """virDomainDefValidateInternal's checks of the platform, in its order."""
     top = {element.tag: element for element in definition}
     cells = len(top["cpu"].findall("numa/cell")) if "cpu" in top else 0
+    for node in top["devices"].iterfind("memory/target/node") if "devices" in top else ():
+        # virDomainMemoryDefValidate: the guest node a memory device is plugged into
+        text = (node.text or "").strip()
+        if not text.isdigit():
+            continue
+        if not cells:
+            raise _detail("can't add memory backend as guest has no NUMA nodes configured")
+        if int(text) >= cells:
+            raise _detail(
+                f"can't add memory backend for guest node '{int(text)}' as the guest has only "
+                f"'{cells}' NUMA nodes configured"
+            )
     if "memoryBacking" in top:
         _validate_hugepages(top["memoryBacking"], cells)
     if "os" in top:
@@ -412,3 +428,201 @@ def _insert_position(cputune: etree._Element, tag: str) -> int:
         if child.tag in later[tag]:
             return position
     return len(cputune)
+
+
+# --- guest NUMA ------------------------------------------------------------------------
+
+LOCAL_DISTANCE, UNREACHABLE = 10, 255
+MEMORY_ACCESS = ("shared", "private")  # virDomainMemoryAccess without 'default'
+LATENCY_TYPES = ("access", "read", "write")  # virMemoryLatency without 'none'
+
+
+def _unsigned(element: etree._Element, name: str, required: bool = False) -> int | None:
+    """virXMLPropUInt (base 10)."""
+    value = element.get(name)
+    if value is None:
+        if required:
+            detail = f"Missing required attribute '{name}' in element '{element.tag}'"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        return None
+    text = value.strip()
+    if not text.lstrip("+").isdigit() or int(text) >= 1 << 32:
+        raise attribute_error(element.tag, name, value, "Expected non-negative integer value")
+    return int(text)
+
+
+def _kib_attribute(element: etree._Element, name: str) -> int | None:
+    """virDomainParseMemory of an attribute and the element's unit: KiB, rounded up."""
+    value = element.get(name)
+    if value is None or not value.strip().isdigit():
+        return None
+    scale = SCALE_UNITS.get(element.get("unit", "KiB").lower())
+    if scale is None:
+        raise _xml_error(f"unknown unit '{element.get('unit')}'")
+    return -(-int(value.strip()) * scale // 1024)
+
+
+def canonical_numa(numa: etree._Element) -> None:
+    """virDomainNumaDefParseXML and virDomainNumaDefFormatXML: cells by id, their CPUs,
+    memory in KiB, access mode, distances made symmetric, caches; then the interconnects."""
+    cells = numa.findall("cell")
+    if not cells:
+        raise _xml_error("NUMA topology defined without NUMA cells")
+    count = len(cells)
+    by_id: dict[int, etree._Element] = {}
+    cpumasks: dict[int, set[int]] = {}
+    distances: dict[int, dict[int, int]] = {}
+    for position, cell in enumerate(cells):
+        given = _unsigned(cell, "id")
+        number = position if given is None else given
+        if number >= count:
+            raise _xml_error(
+                "Exactly one 'cell' element per guest NUMA cell allowed, non-contiguous ranges or "
+                "ranges not starting from 0 are not allowed"
+            )
+        if number in by_id:
+            raise _xml_error(f"Duplicate NUMA cell info for cell id '{number}'")
+        by_id[number] = cell
+        cpus = cell.get("cpus")
+        mask = _bitmap(cpus) if cpus is not None else set()
+        if mask:
+            cpumasks[number] = mask
+            for other in range(count):
+                if other != number and mask & cpumasks.get(other, set()):
+                    raise _unsupported(f"NUMA cells {number} and {other} have overlapping vCPU ids")
+        memory = _kib_attribute(cell, "memory")
+        access = cell.get("memAccess")
+        if access is not None and access not in MEMORY_ACCESS:
+            raise enum_error("cell", "memAccess", access)
+        discard = _bool(cell, "discard")
+        _read_distances(cell, number, count, distances)
+        caches = cell.findall("cache")
+        attributes = {"id": str(number)}
+        if mask:
+            attributes["cpus"] = _bitmap_text(mask)
+        if memory is not None:
+            attributes["memory"], attributes["unit"] = str(memory), "KiB"
+        elif cell.get("memory") is not None:
+            attributes["memory"], attributes["unit"] = cell.get("memory", ""), cell.get("unit", "KiB")
+        if access is not None:
+            attributes["memAccess"] = access
+        if discard is not None:
+            attributes["discard"] = discard
+        cell.attrib.clear()
+        cell.attrib.update(attributes)
+        for child in list(cell):
+            cell.remove(child)
+        cell.text = None
+        cell.extend(caches)
+    for number, cell in by_id.items():
+        row = distances.get(number)
+        if row:
+            block = make_element("distances")
+            for sibling in sorted(row):
+                block.append(make_element("sibling", id=str(sibling), value=str(row[sibling])))
+            cell.insert(0, block)
+    interconnects = _interconnects(numa.find("interconnects"))
+    for child in list(numa):
+        numa.remove(child)
+    numa.text = None
+    numa.extend(by_id[number] for number in sorted(by_id))
+    if len(interconnects):
+        numa.append(interconnects)
+
+
+def _read_distances(cell: etree._Element, number: int, count: int, distances: dict[int, dict[int, int]]) -> None:
+    """virDomainNumaDefNodeDistanceParseXML: each sibling's distance both ways (the other
+    way unless that one is given too)."""
+    block = cell.find("distances")
+    if block is None:
+        return
+    siblings = block.findall("sibling")
+    if not siblings:
+        raise _xml_error("NUMA distances defined without siblings")
+    for sibling in siblings:
+        other = _unsigned(sibling, "id", required=True) or 0
+        if other >= count:
+            raise _xml_error(f"'sibling_id {other}' does not refer to a valid cell within NUMA 'cell id {number}'")
+        value = _unsigned(sibling, "value", required=True) or 0
+        local = other == number
+        if not LOCAL_DISTANCE <= value <= UNREACHABLE or local != (value == LOCAL_DISTANCE):
+            raise _xml_error(f"'value {value}' is invalid for 'sibling id {other}' under NUMA 'cell id {number}'")
+        distances.setdefault(number, {number: LOCAL_DISTANCE})[other] = value
+        distances.setdefault(other, {other: LOCAL_DISTANCE}).setdefault(number, value)
+
+
+def _interconnects(given: etree._Element | None) -> etree._Element:
+    """The latencies and bandwidths, as virNumaInterconnectFormat writes them."""
+    block = make_element("interconnects")
+    for entry in given if given is not None else ():
+        if entry.tag == "latency":
+            value = _unsigned(entry, "value", required=True)
+        elif entry.tag == "bandwidth":
+            value = _kib_attribute(entry, "value")
+        else:
+            continue  # libvirt skips what it does not know
+        initiator = _unsigned(entry, "initiator", required=True)
+        target = _unsigned(entry, "target", required=True)
+        cache = _unsigned(entry, "cache") or 0
+        kind = entry.get("type")
+        if kind is None:
+            detail = f"Missing required attribute 'type' in element '{entry.tag}'"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        if kind not in LATENCY_TYPES:
+            raise enum_error(entry.tag, "type", kind)
+        written = make_element(entry.tag, initiator=str(initiator), target=str(target))
+        if cache:
+            written.set("cache", str(cache))
+        written.set("type", kind)
+        written.set("value", str(value))
+        if entry.tag == "bandwidth":
+            written.set("unit", "KiB")
+        block.append(written)
+    return block
+
+
+def _canonical_memnodes(kept: dict[str, etree._Element]) -> None:
+    """virDomainNumatuneNodeParseXML: per-cell memory binding, checked against the cells and
+    the <memory> policy; written by cell id."""
+    numatune = kept.get("numatune")
+    memnodes = numatune.findall("memnode") if numatune is not None else []
+    if not memnodes:
+        return
+    memory = numatune.find("memory") if numatune is not None else None
+    vcpu = kept.get("vcpu")
+    if memory is not None:
+        automatic = memory.get("placement") == "auto" or (
+            memory.get("placement") is None and memory.get("nodeset") is None
+            and vcpu is not None and vcpu.get("placement") == "auto"
+        )  # fmt: skip
+    else:
+        automatic = False
+    if automatic:
+        raise _unsupported("Per-node binding is not compatible with automatic NUMA placement.")
+    cells = len(kept["cpu"].findall("numa/cell")) if "cpu" in kept else 0
+    if not cells:
+        raise _xml_error("Element 'memnode' is invalid without any guest NUMA cells")
+    restrictive = memory is not None and memory.get("mode") == "restrictive"
+    by_cell: dict[int, etree._Element] = {}
+    for memnode in memnodes:
+        cell = _unsigned(memnode, "cellid", required=True) or 0
+        if cell >= cells:
+            raise _xml_error("Argument 'cellid' in memnode element must correspond to existing guest's NUMA cell")
+        if cell in by_cell:
+            raise _xml_error(f"Multiple memnode elements with cellid {cell}")
+        mode = memnode.get("mode", "strict")
+        if mode not in ("strict", "preferred", "interleave", "restrictive"):
+            raise enum_error("memnode", "mode", mode)
+        if restrictive and mode != "restrictive":
+            raise _xml_error(
+                "'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element"
+            )
+        nodeset = memnode.get("nodeset")
+        if nodeset is None:
+            raise _xml_error("Missing required nodeset attribute in memnode element")
+        nodes = _bitmap(nodeset)
+        if not nodes:
+            raise _unsupported(f"Invalid value of 'nodeset': {nodeset}")
+        by_cell[cell] = make_element("memnode", cellid=str(cell), mode=mode, nodeset=_bitmap_text(nodes))
+        numatune.remove(memnode)
+    numatune.extend(by_cell[cell] for cell in sorted(by_cell))
