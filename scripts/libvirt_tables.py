@@ -21,6 +21,7 @@ package, as scripts/setup-test-env runs it).
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 import shutil
@@ -418,6 +419,7 @@ WRITERS = {
     "procedure-facts": (procedure_facts, "server/procedure_facts_table.py"),
 }
 TABLES = list(WRITERS)
+DIFF_LINES = 40  # of a --check's unified diff shown per table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -443,6 +445,16 @@ def main(argv: list[str] | None = None) -> int:
             if args.check:
                 if committed != wanted:
                     print(f"{target} differs from libvirt's sources: run {sys.argv[0]} {table}", file=sys.stderr)
+                    # The first lines that differ, so that a CI log says which entry drifted.
+                    lines = difflib.unified_diff(
+                        (committed or "").splitlines(),
+                        wanted.splitlines(),
+                        f"{target} (committed)",
+                        "generated",
+                        lineterm="",
+                        n=1,
+                    )
+                    print("\n".join(list(lines)[:DIFF_LINES]), file=sys.stderr)
                     status = 1
             elif committed != wanted:
                 path.write_text(wanted)

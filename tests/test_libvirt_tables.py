@@ -67,7 +67,11 @@ def test_check_fails_on_an_edited_table(
     (tmp_path / target).write_text(committed.replace(old, new))
     monkeypatch.setattr(tables, "ROOT", tmp_path)
     assert tables.main(["--check", table]) == 1
-    assert f"{target} differs from libvirt's sources" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{target} differs from libvirt's sources" in err
+    # The diff names the drifted entry: the edited line and the line the sources give.
+    assert any(line.startswith("-") and new in line for line in err.splitlines())
+    assert any(line.startswith("+") and old in line for line in err.splitlines())
     # Without --check the script writes the table back as libvirt's sources give it.
     assert tables.main([table]) == 0
     assert (tmp_path / target).read_text() == committed
