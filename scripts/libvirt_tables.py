@@ -195,24 +195,22 @@ LIBRARY_CALLS: dict[str, tuple[str, str | None]] = {
     "CONNECT_CLOSE": ("virConnectClose", None),
     "CONNECT_GET_URI": ("virConnectGetURI", "Hypervisor"),  # the URI of the hypervisor connection
 }
-# Event registrations the daemon's dispatcher turns into the *Any functions (checked: its
-# handler in remote_daemon_dispatch.c calls that function).
-DAEMON_CALLS: dict[str, tuple[str, str | None]] = {
-    "CONNECT_DOMAIN_EVENT_REGISTER": ("virConnectDomainEventRegisterAny", "Hypervisor"),
-    "CONNECT_DOMAIN_EVENT_DEREGISTER": ("virConnectDomainEventDeregisterAny", "Hypervisor"),
-    "CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY": ("virConnectDomainEventRegisterAny", "Hypervisor"),
-    "CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY": ("virConnectDomainEventDeregisterAny", "Hypervisor"),
-}
 
 
 def remote_apis(source: Path, bodies: dict[str, tuple[str, str]]) -> dict[str, tuple[str | None, str | None]]:
-    """Per REMOTE procedure name (lower case, no underscores): the public API and connection."""
+    """Per REMOTE procedure name (lower case, no underscores): the public API and connection.
+
+    The API is the one the daemon calls for it (its error names that function): the one a
+    hand-written dispatcher in remote_daemon_dispatch.c calls, else, for the generated
+    dispatchers, the one calling the remote driver's entry for the procedure. The connection
+    is the driver struct holding that entry, or the API's own entry."""
     driver = _read(source / "src/remote/remote_driver.c")
     callers: dict[str, list[str]] = {}
     for name, (body, _) in bodies.items():
         for field in set(re.findall(r"->(\w+)\(", body)):
             callers.setdefault(field, []).append(name)
     found: dict[str, tuple[str | None, str | None]] = {}
+    connections: dict[str, str] = {}  # API -> the connection of its driver entry
     # The connection a procedure belongs to is the driver struct holding its field:
     # "static virNetworkDriver network_driver = {" gives Network.
     for struct in re.finditer(r"^static vir(\w+)Driver \w+ = \{\n(.*?)^\};", driver, re.S | re.M):
@@ -224,15 +222,26 @@ def remote_apis(source: Path, bodies: dict[str, tuple[str, str]]) -> dict[str, t
             calling = callers.get(field, [])
             api = named if named in calling else (calling[0] if len(calling) == 1 else None)
             found[entry.group(2).lower()] = (api, connection)
+            if api is not None:
+                connections.setdefault(api, connection)
+    by_lower = {name.lower(): name for name in bodies}
     dispatch = _read(source / "src/remote/remote_daemon_dispatch.c")
-    for procedure, (api, connection) in DAEMON_CALLS.items():
-        key = procedure.replace("_", "").lower()
-        handler = re.search(rf"^remoteDispatch(?i:{key})\(.*?^\}}", dispatch, re.S | re.M)
-        if handler is None or f"{api}(" not in handler.group(0):
-            raise SystemExit(f"DAEMON_CALLS: the daemon's dispatcher for {procedure} does not call {api}")
+    for handler in re.finditer(r"^remoteDispatch(\w+)\(.*?^\}", dispatch, re.S | re.M):
+        key = handler.group(1).lower()
+        called = sorted(set(re.findall(r"\b(vir\w+)\(", handler.group(0))) & set(bodies))
+        named = by_lower.get("vir" + key)
+        if named in called:
+            api: str | None = named
+        elif len(called) == 1:
+            api = called[0]  # event registrations: the *Any function
+        elif not called:
+            continue  # the daemon answers it itself (authentication, identity)
+        else:
+            raise SystemExit(f"remoteDispatch{handler.group(1)} calls {', '.join(called)}: which is its API?")
+        connection = found.get(key, (None, None))[1] or connections.get(api or "")
         found[key] = (api, connection)
-    for procedure, called in LIBRARY_CALLS.items():
-        found[procedure.replace("_", "").lower()] = called
+    for procedure, library_call in LIBRARY_CALLS.items():
+        found[procedure.replace("_", "").lower()] = library_call
     return found
 
 
