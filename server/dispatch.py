@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from virtrio.protocol.generated import PROGRAMS, libvirt_api, remote
+from virtrio.protocol.generated import PROGRAMS, admin, libvirt_api, remote
 from virtrio.protocol.runtime import Procedure, XdrError
 from virtrio.rpc.errors import LibvirtError, internal_error, no_support, read_only_denied, report, rpc_error
 from virtrio.rpc.packet import Header, Status
@@ -67,6 +67,11 @@ REMOTE = Program("remote", facts.REMOTE, "")
 QEMU = Program("qemu", facts.QEMU, "qemu_")
 LXC = Program("lxc", facts.LXC, "lxc_")
 ADMIN = Program("admin", facts.ADMIN, "admin_")
+
+# The calls whose successful reply ends the connection once written (libvirtd's delayed close).
+CLOSING_CALLS = frozenset(
+    {(REMOTE.number, remote.REMOTE_PROC_CONNECT_CLOSE), (ADMIN.number, admin.ADMIN_PROC_CONNECT_CLOSE)}
+)
 
 HYPERVISOR_PROGRAMS = {(p.number, p.version): p for p in (REMOTE, QEMU, LXC)}
 ADMIN_PROGRAMS = {(ADMIN.number, ADMIN.version): ADMIN}
@@ -125,11 +130,6 @@ def with_reply_rule(method: Callable[..., Any], is_async: bool, rule: Callable[[
 
 def error_domain(name: str) -> int:
     return getattr(libvirt_api, name)
-
-
-def as_signed(value: int) -> int:
-    """libvirtd prints program and version numbers with %d."""
-    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 class ResolvedCall(NamedTuple):

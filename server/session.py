@@ -32,13 +32,11 @@ from virtrio.drivers.base import DriverConnection, Event, StreamReply
 from virtrio.protocol.generated import remote
 from virtrio.protocol.runtime import XdrError
 from virtrio.rpc import keepalive
-from virtrio.rpc.errors import LibvirtError, rpc_error
-from virtrio.rpc.framing import FramingError, PacketReader, lone_call
+from virtrio.rpc.connection import Call, Close, CloseReason, Connection, Dropped, Send, StreamData, error_reply
+from virtrio.rpc.errors import LibvirtError
 from virtrio.rpc.packet import (
-    MIN_PACKET,
     Header,
     MessageType,
-    Packet,
     Status,
     encode_packet,
     encode_reply,
@@ -48,10 +46,10 @@ from virtrio.rpc.packet import (
 
 from .auth import auth_method
 from .dispatch import (
+    CLOSING_CALLS,
     Program,
     QuickCall,
     ResolvedCall,
-    as_signed,
     quick_call,
     reply_payload,
     resolve,
@@ -86,6 +84,7 @@ class ClientSession:
         "close_callback_registered",
         "conn",
         "connected_at",
+        "connection",
         "daemon",
         "event_callbacks",
         "id",
@@ -96,7 +95,6 @@ class ClientSession:
         "programs",
         "read_only",
         "sock",
-        "streams",
         "wall_connected_at",
         "writer",
     )  # fmt: skip
@@ -124,7 +122,8 @@ class ClientSession:
         self.keepalive = keepalive.KeepaliveSchedule(interval, count)
         self.close_callback_registered = False
         self.event_callbacks: dict[int, Registration] = {}  # by callback id
-        self.streams: dict[int, ClientStream] = {}
+        # The protocol's rules for this connection (rpc/connection.py); this class does the I/O.
+        self.connection: Connection[ClientStream] = Connection(programs, CLOSING_CALLS, self.keepalive)
         self._nursery: trio.Nursery | None = None
         queue_limit = config.max_client_queue_bytes
         self.writer = SocketWriter(sock, self.start_task, self._overflowed, min(4 << 20, queue_limit), queue_limit)
@@ -137,6 +136,11 @@ class ClientSession:
         # were answered on: the next ones skip the checks (dispatch.quick_call says which).
         self._quick: dict[tuple[int, int, int], QuickCall] | None = None
         self._quick_conn: DriverConnection | None = None
+
+    @property
+    def streams(self) -> dict[int, ClientStream]:
+        """Open streams by the serial of the call that opened them."""
+        return self.connection.streams
 
     # ----------------------------------------------------------------- lifecycle
     async def run(self) -> None:
@@ -192,14 +196,13 @@ class ClientSession:
 
     # ------------------------------------------------------------------- reading
     async def _read_loop(self) -> None:
-        reader = PacketReader(fd_types=(MessageType.CALL_WITH_FDS,))
+        connection = self.connection
         reads = 0
         drained = False
         busy_poll_seconds = self.daemon.config.busy_poll_us / 1e6
         busy_poll: BusyPoll | None = None  # made once the client proves to call back to back
         prompt_wait = 4 * busy_poll_seconds  # a client answering within this calls back to back
         calling_back_to_back = False
-        fds_received = 0
         while not self._closing:
             waited_since = time.perf_counter()
             if calling_back_to_back and busy_poll is None:
@@ -208,57 +211,53 @@ class ClientSession:
             now = time.perf_counter()
             # Poll next time only for a client whose calls follow our replies at once.
             calling_back_to_back = drained and now - waited_since < prompt_wait
-            if not data:
-                return
             drained = len(data) < RECEIVE_SIZE
             reads += 1
             if reads == READS_BEFORE_YIELDING:
                 reads = 0
                 await trio.lowlevel.checkpoint()
-            fds_received += len(fds)
             for fd in fds:
                 # virtrio's drivers take no file descriptors yet: do not leak them.
                 _close_quietly(fd)
-            lone = lone_call(data) if self._quick is not None and reader.idle else None
-            if lone is not None and self._answer_at_once(lone, data):
-                self.keepalive.received(now)
-            else:
-                try:
-                    packets = reader.feed(data)
-                except FramingError as error:
-                    log.warning("client %d: %s; dropping the connection", self.id, error)
+            for event in connection.receive_data(data, len(fds), now):
+                if type(event) is Call:
+                    if self._quick is not None and self._answer_at_once(event):
+                        if self.writer.backlogged:  # pipelined calls: the client's pace slows us
+                            await self.writer.wait_for_room()
+                    else:
+                        await self._handle(event)
+                elif type(event) is Send:
+                    await self.send(event.data)
+                elif type(event) is StreamData:
+                    await event.stream.from_client(event.packet)
+                elif type(event) is Dropped:
+                    dropped = event.header
+                    log.debug("client %d: ignoring %s, serial %d", self.id, event.reason.name, dropped.serial)
+                elif type(event) is Close:
+                    if event.reason is CloseReason.FRAMING:
+                        log.warning("client %d: %s; dropping the connection", self.id, event.detail)
                     return
-                if reader.fd_bytes_read > fds_received:
-                    # A byte sent in place of a descriptor came without one: libvirtd's
-                    # recvfd fails and it closes the connection; so do we, before
-                    # dispatching the packet that claimed it.
-                    log.warning("client %d: fewer file descriptors than claimed; dropping the connection", self.id)
+                if self._closing:
                     return
-                if packets:
-                    self.keepalive.received(now)
-                for packet in packets:
-                    await self._handle(packet)
-                    if self._closing:
-                        return
             if self.writer.backlogged:
                 await self.writer.wait_for_room()
 
-    def _answer_at_once(self, call: tuple[int, int, int, int], data: bytes) -> bool:
-        """Answer a lone call packet (framing.lone_call) of a procedure answered before on
-        this connection, without awaiting anything: the common case of a client calling in
-        a loop. False leaves the packet to the general path, which reports what is wrong."""
+    def _answer_at_once(self, call: Call) -> bool:
+        """Answer a call of a procedure answered before on this connection, without awaiting
+        anything: the common case of a client calling in a loop. False leaves the call to
+        the general path, which reports what is wrong."""
         quick = self._quick
-        if quick is None or self.conn is not self._quick_conn:
+        header = call.header
+        if quick is None or self.conn is not self._quick_conn or header.status != Status.OK:
             return False
-        prog, vers, proc, serial = call
-        found = quick.get((prog, vers, proc))
-        if found is None:
+        found = quick.get((header.prog, header.vers, header.proc))
+        if found is None or header.type != MessageType.CALL:
             return False
         if found.decode is None:
             result = self._run(found.function, ())
         else:
             try:
-                args = found.decode(data, MIN_PACKET, False)
+                args = found.decode(call.payload, 0, False)
             except XdrError:
                 return False
             result = self._run(found.function, (args,))
@@ -267,14 +266,14 @@ class ClientSession:
             try:
                 if found.encode_into is not None:
                     found.encode_into(reply, result)
-                finish_reply(reply, prog, vers, proc, serial)
+                finish_reply(reply, header.prog, header.vers, header.proc, header.serial)
             except Exception as error:
-                log.exception("client %d: a reply to procedure %d does not encode", self.id, proc)
+                log.exception("client %d: a reply to procedure %d does not encode", self.id, header.proc)
                 result = unexpected_failure(error)
             else:
                 self.writer.queue(reply)
                 return True
-        self.writer.queue(error_reply(Header(prog, vers, proc, MessageType.CALL, serial, Status.OK), result))
+        self.writer.queue(error_reply(header, result))
         return True
 
     def _remember(self, call: ResolvedCall) -> None:
@@ -286,33 +285,11 @@ class ClientSession:
         header = call.header
         self._quick[(header.prog, header.vers, header.proc)] = found
 
-    async def _handle(self, packet: Packet) -> None:
-        header = packet.header
-        if header.prog == keepalive.PROGRAM and header.vers == keepalive.VERSION and header.type == MessageType.MESSAGE:
-            # libvirt's keepalive filter takes only these; a CALL to the keepalive program is
-            # answered "Cannot find program" below, as libvirtd answers it
-            if header.proc == keepalive.PING:
-                await self.send(keepalive.PONG_PACKET)
-            return
-        message_type = header.type
-        if message_type in (MessageType.STREAM, MessageType.STREAM_HOLE):
-            stream = self.streams.get(header.serial)
-            if stream is not None and stream.call.prog == header.prog and stream.call.proc == header.proc:
-                await stream.from_client(packet)
-            else:
-                log.debug("client %d: ignoring stream packet for serial %d", self.id, header.serial)
-            return
-        if message_type not in (MessageType.CALL, MessageType.CALL_WITH_FDS):
-            # REPLY and MESSAGE from a client are dropped without an answer, as libvirtd does.
-            log.debug("client %d: ignoring message of type %d", self.id, message_type)
-            return
-        program = self.programs.get((header.prog, header.vers))
-        if program is None:
-            error = rpc_error(f"Cannot find program {as_signed(header.prog)} version {as_signed(header.vers)}")
-            await self.send_error(header, error)
-            return
+    async def _handle(self, event: Call) -> None:
+        header = event.header
+        program = self.programs[(header.prog, header.vers)]  # the connection checked it is there
         try:
-            call = resolve(self, program, header, packet.payload)
+            call = resolve(self, program, header, event.payload)
         except LibvirtError as error:
             await self.send_error(header, error)
             return
@@ -404,7 +381,7 @@ class ClientSession:
         await self.send(encode_reply(call.header, payload))
         if stream is not None:
             self.start_task(stream.run)
-        if call.procedure.name == "CONNECT_CLOSE" and call.procedure.program == call.header.prog:
+        if self.connection.call_answered(call.header):
             await self.close_after_replies()
 
     async def send_error(self, header: Header, error: LibvirtError) -> None:
@@ -450,10 +427,6 @@ class ClientSession:
 
 
 _CREDENTIALS = struct.Struct("3i")
-
-
-def error_reply(call: Header, error: LibvirtError) -> bytes:
-    return encode_packet(call.reply(Status.ERROR), error.encode())
 
 
 def peer_identity(sock: trio.socket.SocketType | socket.socket) -> tuple[int | None, int | None, int | None]:
