@@ -119,6 +119,7 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
         _canonical_hugepages(kept["memoryBacking"])
     if "cputune" in kept:
         _canonical_schedulers(kept)
+        _canonical_resctrls(kept["cputune"], _max_vcpus(kept.get("vcpu")))
     if devices is not None:
         for hole in devices.iterfind("controller/pcihole64"):
             size = _scaled(hole, 1024)
@@ -361,15 +362,20 @@ def _iothread_ids(kept: dict[str, etree._Element]) -> list[int]:
     return ids + free[: max(wanted - len(ids), 0)]
 
 
+def _max_vcpus(vcpu: etree._Element | None) -> int | None:
+    """The vCPU count; None in a definition read again (virDomainDefCopy), whose count is
+    the Domain's: what depends on it was checked the first time."""
+    text = (vcpu.text or "").strip() if vcpu is not None else ""
+    if text.isdigit():
+        return int(text)
+    return 1 if vcpu is None or vcpu.get("placement") is None else None
+
+
 def _canonical_schedulers(kept: dict[str, etree._Element]) -> None:
     """virDomainThreadSchedParseHelper: each vCPU or IOThread named gets its own scheduler,
     written one element per thread in the threads' order."""
     cputune = kept["cputune"]
-    vcpu = kept.get("vcpu")
-    text = (vcpu.text or "").strip() if vcpu is not None else ""
-    # a definition read again (virDomainDefCopy) has its vCPU count in the Domain: the
-    # schedulers were checked the first time
-    max_vcpus = int(text) if text.isdigit() else (1 if vcpu is not None and vcpu.get("placement") is None else None)
+    max_vcpus = _max_vcpus(kept.get("vcpu"))
     threads: range | list[int] | None
     for tag, attribute, threads in (
         ("vcpusched", "vcpus", range(max_vcpus if max_vcpus is not None else CPUMASK_LEN)),
@@ -626,3 +632,181 @@ def _canonical_memnodes(kept: dict[str, etree._Element]) -> None:
         by_cell[cell] = make_element("memnode", cellid=str(cell), mode=mode, nodeset=_bitmap_text(nodes))
         numatune.remove(memnode)
     numatune.extend(by_cell[cell] for cell in sorted(by_cell))
+
+
+# --- cache and memory bandwidth allocations of <cputune> -------------------------------
+
+CACHE_TYPES = ("both", "code", "data")  # virCacheType, in the order allocations are written
+MONITOR_CACHE_LEVEL = 3
+
+
+class _Resctrl:
+    """One of def->resctrls: the vCPUs, their cache and bandwidth allocations, monitors."""
+
+    def __init__(self, vcpus: set[int]) -> None:
+        self.vcpus = vcpus
+        self.caches: dict[tuple[int, int, int], int] = {}  # (level, type, id) -> bytes
+        self.bandwidths: dict[int, int] = {}  # node -> percent
+        self.monitors: list[tuple[str, set[int]]] = []  # (cachetune|memorytune, vCPUs)
+
+
+def _resctrl_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_RESCTRL, detail)
+
+
+def _resctrl_vcpus(element: etree._Element, max_vcpus: int | None) -> set[int]:
+    """virDomainResctrlParseVcpus: the bitmap, less the vCPUs the domain does not have."""
+    text = element.get("vcpus")
+    if text is None:
+        raise _xml_error(f"Missing {element.tag} attribute 'vcpus'")
+    try:
+        bits = _bitmap(text)
+    except Exception:
+        raise _xml_error(f"Invalid {element.tag} attribute 'vcpus' value '{text}'") from None
+    return {bit for bit in bits if max_vcpus is None or bit < max_vcpus}
+
+
+def _matching_resctrl(resctrls: list[_Resctrl], vcpus: set[int]) -> _Resctrl | None:
+    """virDomainResctrlVcpuMatch: the group of exactly these vCPUs; overlaps are refused."""
+    for resctrl in resctrls:
+        if resctrl.vcpus == vcpus:
+            return resctrl
+        if resctrl.vcpus & vcpus:
+            raise _xml_error("Overlapping vcpus in resctrls")
+    return None
+
+
+def _read_monitors(element: etree._Element, resctrl: _Resctrl, max_vcpus: int | None) -> None:
+    """virDomainResctrlMonDefParse with virDomainResctrlValidateMonitor's checks."""
+    for monitor in element.findall("monitor"):
+        if element.tag == "cachetune":
+            level = _unsigned(monitor, "level", required=True)
+            if level != MONITOR_CACHE_LEVEL:
+                raise _xml_error(f"Invalid monitor cache level '{level}'")
+        vcpus = _resctrl_vcpus(monitor, max_vcpus)
+        if not vcpus:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "vcpus is empty")
+        if not vcpus <= resctrl.vcpus:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "Monitor vcpus conflicts with allocation")
+        equal_to_group = vcpus == resctrl.vcpus
+        default_group = not resctrl.caches and not resctrl.bandwidths
+        overlap_any = overlap_outside = False
+        for tag, others in resctrl.monitors:
+            if others == vcpus:
+                if tag != element.tag:
+                    continue
+                detail = "Identical vcpus found in same type monitors"
+                raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
+            overlap_any = overlap_any or bool(others & vcpus)
+            if not equal_to_group and others != resctrl.vcpus and others & vcpus:
+                overlap_outside = True
+        if overlap_outside or (default_group and overlap_any):
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "vcpus overlaps in resctrl groups")
+        resctrl.monitors.append((element.tag, vcpus))
+
+
+def _read_cachetune(element: etree._Element, resctrls: list[_Resctrl], max_vcpus: int | None) -> None:
+    """virDomainCachetuneDefParse."""
+    vcpus = _resctrl_vcpus(element, max_vcpus)
+    if not vcpus:
+        return
+    if _matching_resctrl(resctrls, vcpus) is not None:
+        raise _xml_error("Identical vcpus in cachetunes found")
+    resctrl = _Resctrl(vcpus)
+    for cache in element.findall("cache"):
+        number = _unsigned(cache, "id", required=True) or 0
+        level = _unsigned(cache, "level", required=True) or 0
+        kind = cache.get("type")
+        if kind is None:
+            raise report(
+                api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, "Missing required attribute 'type' in element 'cache'"
+            )
+        if kind not in CACHE_TYPES:
+            raise enum_error("cache", "type", kind)
+        size = _scaled_attribute(cache, "size", 1024)
+        kinds = CACHE_TYPES.index(kind)
+        taken = resctrl.caches.keys()
+        collides = (level, 0, number) in taken or (
+            (level, 1, number) in taken or (level, 2, number) in taken
+            if kinds == 0
+            else (level, kinds, number) in taken
+        )
+        if collides:
+            raise _resctrl_error(f"Colliding cache allocations for cache level '{level}' id '{number}', type '{kind}'")
+        resctrl.caches[(level, kinds, number)] = size
+    _read_monitors(element, resctrl, max_vcpus)
+    if resctrl.monitors or resctrl.caches or element.find("cache") is not None:
+        resctrls.append(resctrl)
+
+
+def _read_memorytune(element: etree._Element, resctrls: list[_Resctrl], max_vcpus: int | None) -> None:
+    """virDomainMemorytuneDefParse: into the cachetune group of the same vCPUs, if any."""
+    vcpus = _resctrl_vcpus(element, max_vcpus)
+    if not vcpus:
+        return
+    existing = _matching_resctrl(resctrls, vcpus)
+    resctrl = existing or _Resctrl(vcpus)
+    nodes = element.findall("node")
+    for node in nodes:
+        number = _unsigned(node, "id", required=True) or 0
+        bandwidth = _unsigned(node, "bandwidth", required=True) or 0
+        if bandwidth > 100:
+            raise _resctrl_error("Memory Bandwidth value exceeding 100 is invalid.")
+        if number in resctrl.bandwidths:
+            raise _resctrl_error(f"Memory Bandwidth already defined for node {number}")
+        resctrl.bandwidths[number] = bandwidth
+    before = len(resctrl.monitors)
+    _read_monitors(element, resctrl, max_vcpus)
+    if existing is None and (len(resctrl.monitors) > before or nodes):
+        resctrls.append(resctrl)
+
+
+def _scaled_attribute(element: etree._Element, name: str, default_scale: int) -> int:
+    """virParseScaledValue of a required attribute (and the element's unit), in bytes."""
+    value = element.get(name)
+    if value is None:
+        raise _xml_error(f"missing element or attribute './@{name}'")
+    unit = element.get("unit")
+    scale = default_scale if unit is None else SCALE_UNITS.get(unit.lower())
+    if scale is None:
+        raise _xml_error(f"unknown unit '{unit}'")
+    if not value.strip().isdigit():
+        raise _xml_error(f"Invalid value '{value}' for element or attribute './@{name}'")
+    return int(value.strip()) * scale
+
+
+def _canonical_resctrls(cputune: etree._Element, max_vcpus: int | None) -> None:
+    """The <cachetune> and <memorytune> elements, read into allocation groups and written
+    back as virDomainCputuneDefFormat writes the groups: every group's cachetune, then
+    every group's memorytune."""
+    given = [element for element in cputune if element.tag in ("cachetune", "memorytune")]
+    if not given:
+        return
+    resctrls: list[_Resctrl] = []
+    for element in cputune.findall("cachetune"):
+        _read_cachetune(element, resctrls, max_vcpus)
+    for element in cputune.findall("memorytune"):
+        _read_memorytune(element, resctrls, max_vcpus)
+    for element in given:
+        cputune.remove(element)
+    for tag in ("cachetune", "memorytune"):
+        for resctrl in resctrls:
+            written = make_element(tag, vcpus=_bitmap_text(resctrl.vcpus))
+            if tag == "cachetune":
+                for level, kind, number in sorted(resctrl.caches):
+                    size, unit = _pretty_size(resctrl.caches[(level, kind, number)])
+                    attributes = {"id": str(number), "level": str(level), "type": CACHE_TYPES[kind]}
+                    written.append(make_element("cache", **attributes, size=str(size), unit=unit))
+            else:
+                for node in sorted(resctrl.bandwidths):
+                    written.append(make_element("node", id=str(node), bandwidth=str(resctrl.bandwidths[node])))
+            for monitor_tag, vcpus in resctrl.monitors:
+                if monitor_tag == tag:
+                    monitor = make_element("monitor", vcpus=_bitmap_text(vcpus))
+                    if tag == "cachetune":
+                        monitor.attrib.clear()
+                        monitor.set("level", str(MONITOR_CACHE_LEVEL))
+                        monitor.set("vcpus", _bitmap_text(vcpus))
+                    written.append(monitor)
+            if len(written):
+                cputune.append(written)
