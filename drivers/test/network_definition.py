@@ -307,8 +307,10 @@ def _unsigned(element: etree._Element, name: str) -> int | None:
         return None
     text = value.strip()
     if not text.isdigit() or int(text) > 0xFFFFFFFF:
-        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. " \
-                 "Expected non-negative integer value"  # fmt: skip
+        detail = (
+            f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. "
+            "Expected non-negative integer value"
+        )
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
     return int(text)
 
@@ -328,8 +330,9 @@ def parse_lease(element: etree._Element) -> Lease | None:
     if expiry is None:
         return None
     if _c_uint(expiry, 0, (1 << 64) - 1) is None:  # virXMLPropULongLong, base 0
-        detail = f"Invalid value for attribute 'expiry' in element 'lease': '{expiry}'. " \
-                 "Expected non-negative integer value"  # fmt: skip
+        detail = (
+            f"Invalid value for attribute 'expiry' in element 'lease': '{expiry}'. Expected non-negative integer value"
+        )
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
     unit = element.get("unit", "minutes")
     if unit not in LEASE_UNITS:
@@ -444,25 +447,32 @@ def parse_dns_srv(network: str, element: etree._Element, partial: bool) -> DnsSr
         raise xml_detail(f"missing required service attribute in DNS SRV record of network '{network}'")
     if srv.service is not None:
         if len(srv.service.encode()) > DNS_RECORD_LENGTH_SRV:
-            raise xml_detail(f"service attribute '{srv.service}' in network '{network}' is too long, "
-                             f"limit is {DNS_RECORD_LENGTH_SRV} bytes")  # fmt: skip
+            raise xml_detail(
+                f"service attribute '{srv.service}' in network '{network}' is too long, "
+                f"limit is {DNS_RECORD_LENGTH_SRV} bytes"
+            )
         if not set(srv.service) <= SERVICE_CHARS:
-            raise xml_detail(f"invalid character in service attribute '{srv.service}' "
-                             f"in DNS SRV record of network '{network}'")  # fmt: skip
+            raise xml_detail(
+                f"invalid character in service attribute '{srv.service}' in DNS SRV record of network '{network}'"
+            )
     srv.protocol = element.get("protocol")
     if srv.protocol is None and not partial:
-        raise xml_detail(f"missing required protocol attribute in DNS SRV record '{srv.service}' "
-                         f"of network '{network}'")  # fmt: skip
+        raise xml_detail(
+            f"missing required protocol attribute in DNS SRV record '{srv.service}' of network '{network}'"
+        )
     if srv.protocol is not None and not set(srv.protocol) <= PROTOCOL_CHARS:
-        raise xml_detail(f"invalid character in protocol attribute '{srv.protocol}' "
-                         f"in DNS SRV record of network '{network}'")  # fmt: skip
+        raise xml_detail(
+            f"invalid character in protocol attribute '{srv.protocol}' in DNS SRV record of network '{network}'"
+        )
     srv.domain, srv.target = element.get("domain"), element.get("target")
     limits = (("port", 1, "invalid"), ("priority", 0, "Invalid"), ("weight", 0, "invalid"))
     for name, lowest, invalid in limits:
         status, value = _xpath_uint(element.get(name))
         if status >= 0 and srv.target is None:
-            raise xml_detail(f"DNS SRV {name} attribute not permitted without target for service "
-                             f"'{srv.service}' in network '{network}'")  # fmt: skip
+            raise xml_detail(
+                f"DNS SRV {name} attribute not permitted without target for service "
+                f"'{srv.service}' in network '{network}'"
+            )
         if status == -2 or (status >= 0 and not lowest <= value <= 65535):
             raise xml_detail(f"{invalid} DNS SRV {name} attribute for service '{srv.service}' in network '{network}'")
         setattr(srv, name, value)
@@ -501,8 +511,9 @@ def _parse_dns(network: str, element: etree._Element) -> Dns:
             try:
                 address = parse_address(address)
             except Exception:
-                raise xml_error(f"Invalid forwarder IP address '{forwarder.get('addr')}' "
-                                f"in network '{network}'") from None  # fmt: skip
+                raise xml_error(
+                    f"Invalid forwarder IP address '{forwarder.get('addr')}' in network '{network}'"
+                ) from None
         domain = forwarder.get("domain")
         if address is None and domain is None:
             raise xml_error("Invalid forwarder element, must contain at least one of addr or domain")
@@ -536,24 +547,29 @@ def _parse_ip(network: str, element: etree._Element) -> NetworkIP:
     unsupported = api.VIR_ERR_CONFIG_UNSUPPORTED
     if family is None or family == "ipv4":
         if ip.address_family != socket.AF_INET:
-            raise network_error(unsupported, f"{family or 'no'} family specified for non-IPv4 address "
-                                             f"'{address}' in network '{network}'")  # fmt: skip
+            raise network_error(
+                unsupported,
+                f"{family or 'no'} family specified for non-IPv4 address '{address}' in network '{network}'",
+            )
         if netmask is not None:
             if address_family(parsed_mask) != socket.AF_INET:
-                raise network_error(unsupported, f"Invalid netmask '{netmask}' for address '{address}' "
-                                                 f"in network '{network}' (both must be IPv4)")  # fmt: skip
+                raise network_error(
+                    unsupported,
+                    f"Invalid netmask '{netmask}' for address '{address}' in network '{network}' (both must be IPv4)",
+                )
             if prefix > 0:
-                raise network_error(unsupported, f"Network '{network}' IP address cannot have both a prefix "
-                                                 "and a netmask")  # fmt: skip
+                raise network_error(
+                    unsupported, f"Network '{network}' IP address cannot have both a prefix and a netmask"
+                )
         elif prefix > 32:
             raise network_error(unsupported, f"Invalid IPv4 prefix '{prefix}' in network '{network}'")
     elif family == "ipv6":
         if ip.address_family != socket.AF_INET6:
-            raise network_error(unsupported, f"Family 'ipv6' specified for non-IPv6 address '{address}' "
-                                             f"in network '{network}'")  # fmt: skip
+            raise network_error(
+                unsupported, f"Family 'ipv6' specified for non-IPv6 address '{address}' in network '{network}'"
+            )
         if netmask is not None:
-            raise network_error(unsupported, f"netmask not allowed for IPv6 address '{address}' "
-                                             f"in network '{network}'")  # fmt: skip
+            raise network_error(unsupported, f"netmask not allowed for IPv6 address '{address}' in network '{network}'")
         if prefix > 128:
             raise network_error(unsupported, f"Invalid IPv6 prefix '{prefix}' in network '{network}'")
     else:
@@ -599,8 +615,9 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
         _parse_nat(network, nats[0], forward)
     dev = element.get("dev") or None
     if dev is not None and (addresses or pfs):
-        raise xml_error("the <forward> 'dev' attribute cannot be used when <address> or <pf> sub-elements are "
-                        "present in network %s")  # fmt: skip
+        raise xml_error(
+            "the <forward> 'dev' attribute cannot be used when <address> or <pf> sub-elements are present in network %s"
+        )
     if interfaces or dev is not None:
         if dev is not None:
             forward.interfaces.append(dev)
@@ -610,8 +627,9 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
                 raise xml_error(f"Missing required dev attribute in <forward> <interface> element of network {network}")
             if index == 0 and dev is not None:
                 if name != dev:
-                    raise xml_error(f"<forward dev='{dev}'> must match first <interface dev='{name}'/> "
-                                    f"in network {network}")  # fmt: skip
+                    raise xml_error(
+                        f"<forward dev='{dev}'> must match first <interface dev='{name}'/> in network {network}"
+                    )
                 continue
             if name in forward.interfaces[:index]:
                 raise xml_error(f"interface '{name}' can only be listed once in network {network}")
@@ -713,8 +731,11 @@ def _bandwidth(element: etree._Element | None) -> etree._Element | None:
                 raise detail(api.VIR_ERR_CONFIG_UNSUPPORTED, f"could not convert bandwidth {attribute} value '{text}'")
             values[attribute] = value
         if values.get("floor"):
-            problem = "floor attribute is not supported for this config" if name == "inbound" else \
-                      "'floor' attribute allowed only in <inbound> element"  # fmt: skip
+            problem = (
+                "floor attribute is not supported for this config"
+                if name == "inbound"
+                else "'floor' attribute allowed only in <inbound> element"
+            )
             raise detail(api.VIR_ERR_CONFIG_UNSUPPORTED, problem)
         if values.get("average"):
             line = etree.SubElement(written, name)
@@ -731,8 +752,10 @@ def _route_uint(element: etree._Element, name: str, nonzero: bool) -> int | None
         return None
     value = _c_uint(text, 10)
     if value is None:
-        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': '{text}'. " \
-                 "Expected non-negative integer value"  # fmt: skip
+        detail = (
+            f"Invalid value for attribute '{name}' in element '{element.tag}': '{text}'. "
+            "Expected non-negative integer value"
+        )
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
     if nonzero and value == 0:
         detail = f"Invalid value for attribute '{name}' in element '{element.tag}': Zero is not permitted"
@@ -873,9 +896,11 @@ def _virtualport(element: etree._Element | None, require_type: bool) -> etree._E
     def refuse(detail: str) -> Exception:
         return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, detail)
 
-    for name, limit, out_of_range in (("managerid", 0xFF, "value of managerid out of range"),
-                                      ("typeid", 0xFFFFFF, "value for typeid out of range"),
-                                      ("typeidversion", 0xFF, "value of typeidversion out of range")):  # fmt: skip
+    for name, limit, out_of_range in (
+        ("managerid", 0xFF, "value of managerid out of range"),
+        ("typeid", 0xFFFFFF, "value for typeid out of range"),
+        ("typeidversion", 0xFF, "value of typeidversion out of range"),
+    ):
         if name in given:
             number = _c_ui(given[name])
             if number is None:
@@ -920,8 +945,11 @@ def _vlan(element: etree._Element | None) -> etree._Element | None:
         return None
     tags = element.findall("tag")
     if not tags:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE,
-                     "missing tag id - each <vlan> must have at least one <tag id='n'/> subelement")  # fmt: skip
+        raise report(
+            api.VIR_ERR_XML_ERROR,
+            api.VIR_FROM_NONE,
+            "missing tag id - each <vlan> must have at least one <tag id='n'/> subelement",
+        )
     ids: list[int] = []
     native: tuple[str, int] | None = None
     for tag in tags:
@@ -931,8 +959,10 @@ def _vlan(element: etree._Element | None) -> etree._Element | None:
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
         value = _c_uint(text, 10)
         if value is None:
-            detail = f"Invalid value for attribute 'id' in element '{tag.tag}': '{text}'. " \
-                     "Expected non-negative integer value"  # fmt: skip
+            detail = (
+                f"Invalid value for attribute 'id' in element '{tag.tag}': '{text}'. "
+                "Expected non-negative integer value"
+            )
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
         if value > 4095:
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, f"vlan tag id {value} too large (maximum 4095)")
@@ -976,8 +1006,10 @@ def _pci_address(element: etree._Element) -> tuple[int, int, int, int]:
         text = element.get(name)
         value = 0 if text is None else _c_uint(text)
         if value is None:
-            detail = f"Invalid value for attribute '{name}' in element '{element.tag}': '{text}'. " \
-                     "Expected non-negative integer value"  # fmt: skip
+            detail = (
+                f"Invalid value for attribute '{name}' in element '{element.tag}': '{text}'. "
+                "Expected non-negative integer value"
+            )
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
         values.append(value)
     multifunction = element.get("multifunction")
@@ -1009,16 +1041,18 @@ def _parse_nat(network: str, element: etree._Element, forward: Forward) -> None:
     if addresses:
         start, end = addresses[0].get("start"), addresses[0].get("end")
         if start is None:
-            raise xml_error(f"missing 'start' attribute in <address> element in <nat> in <forward> in network "
-                            f"{network}")  # fmt: skip
+            raise xml_error(
+                f"missing 'start' attribute in <address> element in <nat> in <forward> in network {network}"
+            )
         if end is None:
             raise xml_error(f"missing 'end' attribute in <address> element in <nat> in <forward> in network {network}")
         for text, which in ((start, "start"), (end, "end")):
             try:
                 parsed = parse_address(text, socket.AF_INET)
             except Exception:
-                raise xml_error(f"Bad ipv4 {which} address '{text}' in <nat> in <forward> in network '{network}'") \
-                    from None  # fmt: skip
+                raise xml_error(
+                    f"Bad ipv4 {which} address '{text}' in <nat> in <forward> in network '{network}'"
+                ) from None
             setattr(forward, f"nat_{which}", parsed)
         check_range(forward.nat_start, forward.nat_end, None, 0)
     ports = element.findall("port")
@@ -1027,8 +1061,9 @@ def _parse_nat(network: str, element: etree._Element, forward: Forward) -> None:
     if ports:
         status, forward.port_start = _xpath_uint(ports[0].get("start"))
         if status < 0 or forward.port_start > 65535:
-            raise xml_detail(f"Missing or invalid 'start' attribute in <port> in <nat> in <forward> in network "
-                             f"{network}")  # fmt: skip
+            raise xml_detail(
+                f"Missing or invalid 'start' attribute in <port> in <nat> in <forward> in network {network}"
+            )
         status, forward.port_end = _xpath_uint(ports[0].get("end"))
         if status < 0 or forward.port_end > 65535 or forward.port_end < forward.port_start:
             raise xml_detail(f"Missing or invalid 'end' attribute in <port> in <nat> in <forward> in network {network}")
@@ -1136,11 +1171,16 @@ def _check_forward_mode(definition: NetworkDefinition, stp: str | None) -> None:
             if definition.mac_table_manager:
                 raise xml_error(f"bridge macTableManager setting not allowed in {mode} mode (network '{name}')")
         if definition.delay or stp or definition.bridge_zone:
-            raise xml_error(f"bridge delay/stp/zone options only allowed in route, nat, and isolated mode, "
-                            f"not in {mode} (network '{name}')")  # fmt: skip
+            raise xml_error(
+                f"bridge delay/stp/zone options only allowed in route, nat, and isolated mode, "
+                f"not in {mode} (network '{name}')"
+            )
         if definition.bridge and (forward.interfaces or forward.addresses or forward.pf):
-            raise xml_error(f"A network with forward mode='{mode}' can specify a bridge name or a forward dev, "
-                            f"but not both (network '{name}')")  # fmt: skip
+            raise xml_error(
+                f"A network with forward mode='{mode}' can specify a bridge name or a forward dev, "
+                f"but not both (network '{name}')"
+            )
     if definition.mtu and mode not in L3_MODES:
-        raise xml_error(f"mtu size only allowed in open, route, nat, and isolated mode, not in {mode} "
-                        f"(network '{name}')")  # fmt: skip
+        raise xml_error(
+            f"mtu size only allowed in open, route, nat, and isolated mode, not in {mode} (network '{name}')"
+        )
