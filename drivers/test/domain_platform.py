@@ -13,7 +13,7 @@ from virtrio.drivers.libvirt_rules import SCALE_UNITS, attribute_error, enum_err
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .xml_tree import make_element
+from .xml_tree import make_element, set_live_only
 
 FIRMWARES = ("bios", "efi")  # virDomainOsDefFirmware without its zero, 'none'
 FIRMWARE_FEATURES = ("enrolled-keys", "secure-boot")  # virDomainOsDefFirmwareFeature, in its order
@@ -792,6 +792,9 @@ def _canonical_resctrls(cputune: etree._Element, max_vcpus: int | None) -> None:
     for tag in ("cachetune", "memorytune"):
         for resctrl in resctrls:
             written = make_element(tag, vcpus=_bitmap_text(resctrl.vcpus))
+            # virDomainResctrlNew: the group's id, named after its vCPUs (an INACTIVE parse
+            # ignores the one given), written for a running domain only
+            set_live_only(written, "id", "vcpus_" + _bitmap_text(resctrl.vcpus))
             if tag == "cachetune":
                 for level, kind, number in sorted(resctrl.caches):
                     size, unit = _pretty_size(resctrl.caches[(level, kind, number)])
@@ -808,5 +811,5 @@ def _canonical_resctrls(cputune: etree._Element, max_vcpus: int | None) -> None:
                         monitor.set("level", str(MONITOR_CACHE_LEVEL))
                         monitor.set("vcpus", _bitmap_text(vcpus))
                     written.append(monitor)
-            if len(written):
+            if len(written):  # a group with nothing of this kind writes no element
                 cputune.append(written)

@@ -10,11 +10,12 @@ from .domain_definition import TOP_LEVEL_RANK, format_element, format_metadata, 
 from .interface_definition import InterfaceDefinition, InterfaceIP, InterfaceProtocol
 from .network_definition import L3_MODES, Dns, Forward, Lease, NetworkDefinition, NetworkIP, PortGroup
 from .state import Domain, HostInfo, Interface, Network, Pool
-from .xml_tree import LIVE_ONLY
+from .xml_tree import LIVE_ONLY, LIVE_ONLY_VALUE
 
 _PASSWORD = re.compile(r"(<graphics\b[^>]*?) passwd='[^']*'")
 _COOKIES = re.compile(r"\n *<cookies>\n(?:.*\n)*? *</cookies>(?=\n)")
 _LIVE_ONLY_ATTRIBUTE = f" {LIVE_ONLY}='yes'"
+_LIVE_ONLY_VALUES = re.compile(f" [\\w:.-]+='{LIVE_ONLY_VALUE}[^']*'")
 
 
 def without_secrets(xml: str) -> str:
@@ -80,6 +81,8 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> s
     xml = "\n".join(lines) + "\n"
     if _LIVE_ONLY_ATTRIBUTE in xml:  # written for a running domain only
         xml = xml.replace(_LIVE_ONLY_ATTRIBUTE, "") if live else _without_live_only(xml)
+    if LIVE_ONLY_VALUE in xml:  # attributes written for a running domain only
+        xml = xml.replace(LIVE_ONLY_VALUE, "") if live else _LIVE_ONLY_VALUES.sub("", xml)
     return xml
 
 

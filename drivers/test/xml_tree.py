@@ -78,3 +78,12 @@ def make_element(tag: str, text: str | None = None, **attributes: str) -> etree.
 
 def mark_live_only(element: etree._Element) -> None:
     element.set(LIVE_ONLY, "yes")
+
+
+# An attribute value of ours that libvirt writes in a running domain's XML only (a resctrl
+# group's id): the formatter's caller drops the attribute or the prefix (formats.domain_xml).
+LIVE_ONLY_VALUE = "virtrio-live-only:"
+
+
+def set_live_only(element: etree._Element, name: str, value: str) -> None:
+    element.set(name, LIVE_ONLY_VALUE + value)
