@@ -813,3 +813,72 @@ def _canonical_resctrls(cputune: etree._Element, max_vcpus: int | None) -> None:
                     written.append(monitor)
             if len(written):  # a group with nothing of this kind writes no element
                 cputune.append(written)
+
+
+# --- <sysinfo> -------------------------------------------------------------------------
+
+SYSINFO_TYPES = ("smbios", "fwcfg")
+
+
+def _bios_date_valid(date: str) -> bool:
+    """virSysinfoBIOSParseXML's format check: mm/dd/yy or mm/dd/yyyy (a year of 1900 on)."""
+    parts = date.split("/")
+    if len(parts) != 3:
+        return False
+    numbers = []
+    for part in parts:  # virStrToLong_i: leading spaces and a sign allowed, nothing after
+        text = part.lstrip(" \t\n\v\f\r")
+        digits = text[1:] if text[:1] in "+-" else text
+        if not digits.isdigit():
+            return False
+        numbers.append(int(text))
+    month, day, year = numbers
+    return 1 <= month <= 12 and 1 <= day <= 31 and (0 <= year < 100 or year >= 1900)
+
+
+def sysinfos(root: etree._Element, kept: dict[str, etree._Element]) -> list[etree._Element]:
+    """Every <sysinfo> (virSysinfoParseXML), checked, in their order; kept apart from the
+    other top-level elements as there may be several."""
+    kept.pop("sysinfo", None)
+    given = root.findall("sysinfo")
+    if not given:
+        return []
+    from virtrio.drivers.libvirt_rules import parse_uuid
+
+    uuid_text = root.findtext("uuid")
+    domain_uuid = parse_uuid(uuid_text) if uuid_text else None
+    for sysinfo in given:
+        kind = sysinfo.get("type")
+        if kind is None:
+            detail = "Missing required attribute 'type' in element 'sysinfo'"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        if kind not in SYSINFO_TYPES:
+            raise enum_error("sysinfo", "type", kind)
+        if kind != "smbios":
+            continue
+        bios = sysinfo.find("bios")
+        date = (
+            next((entry for entry in bios.iterfind("entry") if entry.get("name") == "date"), None)
+            if bios is not None
+            else None
+        )
+        if date is not None and "".join(date.itertext()) and not _bios_date_valid("".join(date.itertext())):
+            raise _detail("Invalid BIOS 'date' format")
+        system = sysinfo.find("system")
+        entry = (
+            next((entry for entry in system.iterfind("entry") if entry.get("name") == "uuid"), None)
+            if system is not None
+            else None
+        )
+        text = "".join(entry.itertext()) if entry is not None else ""
+        if text:
+            raw = parse_uuid(text)
+            if raw is None:
+                raise _detail("malformed <sysinfo> uuid element")
+            if domain_uuid is not None and raw != domain_uuid:
+                raise _detail("UUID mismatch between <uuid> and <sysinfo>")
+            hexed = raw.hex()
+            entry.text = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+            for child in list(entry):
+                entry.remove(child)
+    return given
