@@ -298,6 +298,21 @@ def read_only_rule(api: str, body: str) -> str:
     raise SystemExit(f"{api}: refused read-only on a condition no pattern reads: add it to READ_ONLY_CONDITIONS")
 
 
+def read_only_detail(api: str, body: str) -> str | None:
+    """The detail of the error when the function refuses a read-only connection by its own test
+    of VIR_CONNECT_RO (not virCheckReadOnlyGoto's "read only access prevents <function>")."""
+    if "VIR_CONNECT_RO" not in body:
+        return None
+    # if ((conn->flags & VIR_CONNECT_RO) && ...) { virReportError(VIR_ERR_OPERATION_DENIED, "%s", _("...")); ...
+    reported = re.search(
+        r'VIR_CONNECT_RO\)[^{]*\{\s*virReportError\(VIR_ERR_OPERATION_DENIED,\s*"%s",\s*_\(((?:\s*"(?:[^"\\]|\\.)*")+)\)\);',
+        body,
+    )
+    if reported is None:
+        raise SystemExit(f"{api}: tests VIR_CONNECT_RO itself but no OPERATION_DENIED message follows")
+    return _c_string(reported.group(1))
+
+
 def admin_apis(bodies: dict[str, tuple[str, str]]) -> dict[str, str]:
     """Per ADMIN procedure name (lower case, no underscores): the virAdm function sending it."""
     callers: dict[str, list[str]] = {}
@@ -315,12 +330,17 @@ def admin_apis(bodies: dict[str, tuple[str, str]]) -> dict[str, str]:
     return found
 
 
-def _row(api: str | None, bodies: dict[str, tuple[str, str]], connection: str | None, where: str) -> str:
+def _row(
+    api: str | None, bodies: dict[str, tuple[str, str]], connection: str | None, where: str, details: dict[str, str]
+) -> str:
     if api is None:
         return '(None, None, "VIR_FROM_NONE", None)'
     if api not in bodies:
         raise SystemExit(f"{where}: {api} is not a function of src/libvirt*.c")
     body, domain = bodies[api]
+    detail = read_only_detail(api, body)
+    if detail is not None:
+        details[api] = detail
     return f"({api!r}, {read_only_rule(api, body)}, {domain!r}, {connection!r})"
 
 
@@ -329,6 +349,7 @@ def procedure_facts(source: Path) -> str:
 
     bodies = _api_bodies(source)
     derived = remote_apis(source, bodies)
+    details: dict[str, str] = {}
     lines = [
         '"""Each procedure\'s public API function, read-only rule, error domain and connection.',
         "",
@@ -368,7 +389,7 @@ def procedure_facts(source: Path) -> str:
                     # The remote driver names these after the program: domainQemuAttach.
                     key = key.replace("domain", "domain" + name.lower(), 1)
                 api, connection = derived.get(key, (None, None))
-            row = _row(api, bodies, connection, where)
+            row = _row(api, bodies, connection, where, details)
             if keyed_by_constant:
                 constant = f"{prefix}_PROC_{procedure.name}"
                 if getattr(module, constant, None) != number:
@@ -383,6 +404,16 @@ def procedure_facts(source: Path) -> str:
     table("QEMU", qemu, "QEMU", False)
     table("LXC", lxc, "LXC", False)
     table("ADMIN", admin, "ADMIN", True)
+    lines.extend(
+        [
+            "",
+            "# The detail of a read-only refusal where the function tests VIR_CONNECT_RO itself instead of",
+            '# calling virCheckReadOnlyGoto (whose detail is "read only access prevents <function>").',
+            "READ_ONLY_DETAILS: dict[str, str] = {",
+            *(f"    {api!r}: {detail!r}," for api, detail in sorted(details.items())),
+            "}",
+        ]
+    )
     return _formatted("\n".join(lines) + "\n", "server/procedure_facts_table.py")
 
 

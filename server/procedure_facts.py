@@ -43,6 +43,9 @@ class ProcedureFacts:
     read_only: str | ReadOnlyFlags | ReadOnlyArgument | None  # ALWAYS, a condition, or None: never
     error_domain: str  # VIR_FROM_* name
     connection: str | None  # the remote driver struct holding it: Hypervisor, Network, NodeDevice, ...
+    # The refusal's detail where the function tests the connection itself (None: libvirt's
+    # virCheckReadOnlyGoto, "read only access prevents <api>").
+    read_only_detail: str | None = None
 
 
 def _facts(row: _table.Row) -> ProcedureFacts:
@@ -54,7 +57,8 @@ def _facts(row: _table.Row) -> ProcedureFacts:
         read_only = ReadOnlyArgument(*rule)
     else:
         read_only = rule
-    return ProcedureFacts(api, read_only, error_domain, connection)
+    detail = _table.READ_ONLY_DETAILS.get(api) if api is not None else None
+    return ProcedureFacts(api, read_only, error_domain, connection, detail)
 
 
 def _read(rows: dict[int, _table.Row]) -> dict[int, ProcedureFacts]:

@@ -1212,3 +1212,12 @@ ADMIN: dict[int, Row] = {
     admin.ADMIN_PROC_SERVER_UPDATE_TLS_FILES: ("virAdmServerUpdateTlsFiles", None, "VIR_FROM_ADMIN", None),
     admin.ADMIN_PROC_CONNECT_SET_DAEMON_TIMEOUT: ("virAdmConnectSetDaemonTimeout", None, "VIR_FROM_ADMIN", None),
 }
+
+# The detail of a read-only refusal where the function tests VIR_CONNECT_RO itself instead of
+# calling virCheckReadOnlyGoto (whose detail is "read only access prevents <function>").
+READ_ONLY_DETAILS: dict[str, str] = {
+    "virDomainCheckpointGetXMLDesc": "virDomainCheckpointGetXMLDesc with secure flag",
+    "virDomainGetXMLDesc": "virDomainGetXMLDesc with secure flag",
+    "virDomainManagedSaveGetXMLDesc": "virDomainManagedSaveGetXMLDesc with secure flag",
+    "virDomainSnapshotGetXMLDesc": "virDomainSnapshotGetXMLDesc with secure flag",
+}

@@ -94,6 +94,11 @@ def test_read_only_rules_are_read_from_the_api_bodies() -> None:
     # if (source == A) virCheckReadOnlyGoto(...)
     assert rule("virDomainInterfaceAddresses") == "('source', api.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT)"
     assert bodies["virDomainSnapshotGetXMLDesc"][1] == "VIR_FROM_DOMAIN_SNAPSHOT"
+    # A function testing VIR_CONNECT_RO itself reports its own detail; virCheckReadOnlyGoto's is the usual one.
+    detail = tables.read_only_detail
+    assert detail("virDomainGetXMLDesc", bodies["virDomainGetXMLDesc"][0]) == "virDomainGetXMLDesc with secure flag"
+    assert detail("virDomainGetVcpusFlags", bodies["virDomainGetVcpusFlags"][0]) is None
+    assert detail("virDomainCreate", bodies["virDomainCreate"][0]) is None
 
 
 def test_an_unreadable_read_only_condition_stops_the_script(monkeypatch: pytest.MonkeyPatch) -> None:
