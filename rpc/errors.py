@@ -99,5 +99,6 @@ def no_support(domain: int, api_name: str) -> LibvirtError:
     return report(api.VIR_ERR_NO_SUPPORT, domain, api_name)
 
 
-def read_only_denied(domain: int, api_name: str) -> LibvirtError:
-    return report(api.VIR_ERR_OPERATION_DENIED, domain, f"read only access prevents {api_name}")
+def read_only_denied(domain: int, api_name: str, detail: str | None = None) -> LibvirtError:
+    """libvirt's virCheckReadOnlyGoto refusal, or the detail of a function testing the flag itself."""
+    return report(api.VIR_ERR_OPERATION_DENIED, domain, detail or f"read only access prevents {api_name}")

@@ -240,7 +240,7 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
     ):
         return ResolvedCall(header, found.procedure, failure_as_reply(None, False, failure_reply), arguments, False)
     if session.read_only and found.read_only is not None and read_only_refuses(found.read_only, args):
-        raise read_only_denied(found.error_domain, found.api_name)
+        raise read_only_denied(found.error_domain, found.api_name, program.facts[header.proc].read_only_detail)
     method = getattr(conn, found.method, None)
     if method is None:
         raise no_support(found.error_domain, found.api_name)

@@ -75,7 +75,10 @@ def test_read_only_refusals_for_all_remote_procedures(shared_daemon: DaemonProce
             if refused:
                 assert error is not None, procedure.name
                 assert error.code == libvirt_api.VIR_ERR_OPERATION_DENIED, (procedure.name, error.message)
-                assert error.message == f"operation forbidden: read only access prevents {facts.api}"
+                # libvirt's own wording where the function tests the connection itself (GetXMLDesc's
+                # "with secure flag"), else virCheckReadOnlyGoto's
+                detail = facts.read_only_detail or f"read only access prevents {facts.api}"
+                assert error.message == f"operation forbidden: {detail}"
                 assert error.domain == getattr(libvirt_api, facts.error_domain)
             else:
                 assert error is None or error.code != libvirt_api.VIR_ERR_OPERATION_DENIED, procedure.name
