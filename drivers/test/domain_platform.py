@@ -115,6 +115,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
     if numa is not None:
         canonical_numa(numa)
     _canonical_memnodes(kept)
+    if "memtune" in kept:
+        _canonical_memtune(kept)
     if "memoryBacking" in kept:
         _canonical_hugepages(kept["memoryBacking"])
     if "cputune" in kept:
@@ -882,3 +884,30 @@ def sysinfos(root: etree._Element, kept: dict[str, etree._Element]) -> list[etre
             for child in list(entry):
                 entry.remove(child)
     return given
+
+
+# --- <memtune> -------------------------------------------------------------------------
+
+MEMORY_UNLIMITED = 9007199254740991  # VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, in KiB
+LIMITS = ("hard_limit", "soft_limit", "swap_hard_limit")
+
+
+def _canonical_memtune(kept: dict[str, etree._Element]) -> None:
+    """virDomainParseMemoryLimit: a limit of 'unlimited' or more is no limit, and a zero
+    guarantee no guarantee; neither is written, nor a <memtune> left with nothing."""
+    memtune = kept["memtune"]
+    for tag in (*LIMITS, "min_guarantee"):
+        found = memtune.findall(tag)
+        if not found:
+            continue
+        element = found[0]
+        size = _scaled(element, 1024)
+        if size is None:
+            continue
+        kib = -(-size // 1024)
+        for extra in found:  # libvirt reads the first of each
+            memtune.remove(extra)
+        if (kib < MEMORY_UNLIMITED) if tag in LIMITS else kib:
+            memtune.append(make_element(tag, str(kib), unit="KiB"))
+    if not len(memtune):
+        del kept["memtune"]
