@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Container
-from dataclasses import dataclass
-from typing import Generic, Protocol, TypeAlias, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeAlias, TypeVar
 
 from . import keepalive
 from .errors import LibvirtError, rpc_error
 from .framing import PacketReader, Violation
-from .packet import Header, MessageType, Packet, Status, encode_packet
+from .packet import CALL, LENGTH_AND_HEADER, MIN_PACKET, Header, MessageType, Packet, Status, encode_packet
 
 
 class SendReason(enum.Enum):
@@ -54,33 +53,29 @@ class OpenStream(Protocol):
 S = TypeVar("S", bound=OpenStream)
 
 
-@dataclass(slots=True)
-class Call:
+# Events are named tuples: one is made per packet, so they must be cheap to make.
+class Call(NamedTuple):
     header: Header
     payload: bytes
     fd_count: int = 0  # descriptors that came with a CALL_WITH_FDS
 
 
-@dataclass(slots=True)
-class Send:
+class Send(NamedTuple):
     data: bytes
     reason: SendReason
 
 
-@dataclass(slots=True)
-class StreamData(Generic[S]):
+class StreamData(NamedTuple, Generic[S]):
     stream: S
     packet: Packet
 
 
-@dataclass(slots=True)
-class Dropped:
+class Dropped(NamedTuple):
     header: Header
     reason: DropReason
 
 
-@dataclass(slots=True)
-class Close:
+class Close(NamedTuple):
     reason: CloseReason
     violation: Violation | None = None
     detail: str = ""
@@ -105,6 +100,7 @@ def error_reply(call: Header, error: LibvirtError) -> bytes:
     return encode_packet(call.reply(Status.ERROR), error.encode())
 
 
+_new_tuple = tuple.__new__
 _CALL_TYPES = (MessageType.CALL, MessageType.CALL_WITH_FDS)
 _STREAM_TYPES = (MessageType.STREAM, MessageType.STREAM_HOLE)
 
@@ -144,6 +140,14 @@ class Connection(Generic[S]):
         if not data:
             self.state = State.CLOSED
             return [Close(CloseReason.PEER_CLOSED)]
+        if not fds and self._reader.idle and len(data) >= MIN_PACKET:
+            # The common case, a read that holds exactly one call: one unpack, one event.
+            length, prog, vers, proc, message_type, serial, status = LENGTH_AND_HEADER.unpack_from(data)
+            if length == len(data) and message_type == CALL and (prog, vers) in self.programs:
+                self.keepalive.received(now)
+                # tuple.__new__ skips the named tuples' argument handling: half the cost
+                header = _new_tuple(Header, (prog, vers, proc, CALL, serial, status))
+                return [_new_tuple(Call, (header, data[MIN_PACKET:], 0))]
         packets, error = self._reader.feed_until_error(data, fds)
         if packets:
             self.keepalive.received(now)

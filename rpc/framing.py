@@ -63,16 +63,14 @@ class PacketReader:
         # the packet waits in _held until they are all read.
         self._dummy_bytes = 0
         self._held: Packet | None = None
+        # Nothing held back: the next bytes received start a packet. An attribute, not a
+        # property: it is read before every read from a client.
+        self.idle = True
 
     @property
     def pending(self) -> int:
         """Bytes received that do not make a whole packet yet."""
         return len(self._buffer)
-
-    @property
-    def idle(self) -> bool:
-        """Nothing held back: the next bytes received start a packet."""
-        return not self._buffer and not self._dummy_bytes
 
     def feed(self, data: bytes, fds: int = 0) -> list[Packet]:
         """The packets data completes; a FramingError (and none of them) if it breaks the rules."""
@@ -148,11 +146,13 @@ class PacketReader:
                 else:
                     packets.append(packet)
         except FramingError as error:
+            self.idle = False
             return packets, error
         if source is self._buffer:
             del self._buffer[:start]
         elif start < end:
             self._buffer += data[start:]
+        self.idle = not self._buffer and not self._dummy_bytes
         return packets, None
 
 
