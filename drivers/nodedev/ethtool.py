@@ -40,10 +40,15 @@ def _udp_tunnel_segmentation(sock: socket.socket, interface: str) -> bool:
     try:
         info = _ioctl(sock, interface, bytearray(struct.pack("IIQI", GSSET_INFO, 0, 1 << ETH_SS_FEATURES, 0)))
         count = struct.unpack_from("I", info, 16)[0]
-        strings = _ioctl(sock, interface, bytearray(struct.pack("III", GSTRINGS, ETH_SS_FEATURES, count)
-                                                    + bytes(count * STRING_LENGTH)))  # fmt: skip
-        names = [strings[12 + i * STRING_LENGTH : 12 + (i + 1) * STRING_LENGTH].split(b"\0")[0].decode()
-                 for i in range(count)]  # fmt: skip
+        strings = _ioctl(
+            sock,
+            interface,
+            bytearray(struct.pack("III", GSTRINGS, ETH_SS_FEATURES, count) + bytes(count * STRING_LENGTH)),
+        )
+        names = [
+            strings[12 + i * STRING_LENGTH : 12 + (i + 1) * STRING_LENGTH].split(b"\0")[0].decode()
+            for i in range(count)
+        ]
         if UDP_TUNNEL_SEGMENTATION not in names:
             return False
         blocks = (count + 31) // 32

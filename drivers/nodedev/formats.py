@@ -24,8 +24,12 @@ def _hex(value: str | None, width: int = 4) -> str:
 
 def system_capability() -> list[str]:
     """The computer's DMI data, where the kernel lets us read it."""
-    hardware = [("vendor", "sys_vendor"), ("version", "product_version"), ("serial", "product_serial"),
-                ("uuid", "product_uuid")]  # fmt: skip
+    hardware = [
+        ("vendor", "sys_vendor"),
+        ("version", "product_version"),
+        ("serial", "product_serial"),
+        ("uuid", "product_uuid"),
+    ]
     firmware = [("vendor", "bios_vendor"), ("version", "bios_version"), ("release_date", "bios_date")]
     lines = ["  <capability type='system'>"]
     product = _read(DMI / "product_name")

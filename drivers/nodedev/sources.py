@@ -126,8 +126,9 @@ class UdevSource:
         self.context = pyudev.Context()
         self.kernel_events = not os.path.exists("/run/udev/control")
 
-    def enumerate(self, keep: Callable[[DeviceRecord], bool] = lambda record: True,
-                  subsystems: Iterable[str] = ()) -> list[DeviceRecord]:  # fmt: skip
+    def enumerate(
+        self, keep: Callable[[DeviceRecord], bool] = lambda record: True, subsystems: Iterable[str] = ()
+    ) -> list[DeviceRecord]:
         """Records of the devices keep() accepts; it sees only subsystem, name and type,
         so the many devices libvirt ignores cost no reading of properties and attributes.
         subsystems (if any) limits libudev's own scan: a few folders of /sys instead of all,
@@ -167,8 +168,9 @@ class SyntheticSource:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def enumerate(self, keep: Callable[[DeviceRecord], bool] = lambda record: True,
-                  subsystems: Iterable[str] = ()) -> list[DeviceRecord]:  # fmt: skip
+    def enumerate(
+        self, keep: Callable[[DeviceRecord], bool] = lambda record: True, subsystems: Iterable[str] = ()
+    ) -> list[DeviceRecord]:
         del subsystems  # a recorded tree is small: keep() alone filters it
         return [r for r in (DeviceRecord(**entry) for entry in json.loads(self.path.read_text())) if keep(r)]
 

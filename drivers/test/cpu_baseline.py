@@ -23,14 +23,58 @@ FROM_CPU = api.VIR_FROM_CPU
 Data = dict[tuple[str, int, int, str], int]
 REQUIRE, DISABLE = "require", "disable"
 # virArch names libvirt knows (virarch.c), and the CPU drivers among them
-ARCHES = frozenset((
-    "alpha", "armv6l", "armv7l", "armv7b", "aarch64", "cris", "i686", "ia64", "lm32", "m68k", "microblaze",
-    "microblazeel", "mips", "mipsel", "mips64", "mips64el", "openrisc", "parisc", "parisc64", "ppc", "ppcle", "ppc64",
-    "ppc64le", "ppcemb", "riscv32", "riscv64", "s390", "s390x", "sh4", "sh4eb", "sparc", "sparc64", "unicore32",
-    "x86_64", "xtensa", "xtensaeb",
-))  # fmt: skip
-DRIVERS = {"i686": "x86", "x86_64": "x86", "ppc64": "ppc64", "ppc64le": "ppc64", "s390": "s390", "s390x": "s390",
-           "armv6l": "arm", "armv7b": "arm", "armv7l": "arm", "aarch64": "arm"}  # fmt: skip
+ARCHES = frozenset(
+    (
+        "alpha",
+        "armv6l",
+        "armv7l",
+        "armv7b",
+        "aarch64",
+        "cris",
+        "i686",
+        "ia64",
+        "lm32",
+        "m68k",
+        "microblaze",
+        "microblazeel",
+        "mips",
+        "mipsel",
+        "mips64",
+        "mips64el",
+        "openrisc",
+        "parisc",
+        "parisc64",
+        "ppc",
+        "ppcle",
+        "ppc64",
+        "ppc64le",
+        "ppcemb",
+        "riscv32",
+        "riscv64",
+        "s390",
+        "s390x",
+        "sh4",
+        "sh4eb",
+        "sparc",
+        "sparc64",
+        "unicore32",
+        "x86_64",
+        "xtensa",
+        "xtensaeb",
+    )
+)
+DRIVERS = {
+    "i686": "x86",
+    "x86_64": "x86",
+    "ppc64": "ppc64",
+    "ppc64le": "ppc64",
+    "s390": "s390",
+    "s390x": "s390",
+    "armv6l": "arm",
+    "armv7b": "arm",
+    "armv7l": "arm",
+    "aarch64": "arm",
+}
 BASE_PENALTY = 2
 
 
@@ -211,13 +255,19 @@ def _unsigned(element: etree._Element, name: str, required: bool, nonzero: bool)
     value = element.get(name)
     if value is None:
         if required:
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML,
-                         f"Missing required attribute '{name}' in element '{element.tag}'")  # fmt: skip
+            raise report(
+                api.VIR_ERR_XML_ERROR,
+                api.VIR_FROM_XML,
+                f"Missing required attribute '{name}' in element '{element.tag}'",
+            )
         return
     if not re.fullmatch(r"\s*\+?\d+", value) or int(value) > 0xFFFFFFFF:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML,
-                     f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. "
-                     "Expected non-negative integer value")  # fmt: skip
+        raise report(
+            api.VIR_ERR_XML_ERROR,
+            api.VIR_FROM_XML,
+            f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. "
+            "Expected non-negative integer value",
+        )
     if nonzero and int(value) == 0:
         detail = f"Invalid value for attribute '{name}' in element '{element.tag}': Zero is not permitted"
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
@@ -231,8 +281,10 @@ def parse_host_cpu(text: str) -> HostCpu:
     if root.get("mode") is not None:
         raise _error(api.VIR_ERR_CONFIG_UNSUPPORTED, "Attribute mode is only allowed for guest CPU")
     if root.get("migratable") is not None:
-        raise _error(api.VIR_ERR_CONFIG_UNSUPPORTED,
-                     "Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode")  # fmt: skip
+        raise _error(
+            api.VIR_ERR_CONFIG_UNSUPPORTED,
+            "Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode",
+        )
     arch = root.find("arch")
     arch_name = "".join(arch.itertext()) if arch is not None else ""
     if not arch_name:

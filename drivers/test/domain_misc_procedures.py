@@ -33,13 +33,22 @@ class DomainMiscProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testNodeGetFreePages")
         # libvirt's test driver makes counts up but returns 0 entries, which libvirtd takes
         # for a failure that set no error.
-        raise LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_RPC,
-                           "Library function returned error but did not set virError", int1=0, int2=0)  # fmt: skip
+        raise LibvirtError(
+            api.VIR_ERR_INTERNAL_ERROR,
+            api.VIR_FROM_RPC,
+            "Library function returned error but did not set virError",
+            int1=0,
+            int2=0,
+        )
 
     def connect_baseline_cpu(self, args: remote.remote_connect_baseline_cpu_args):
         if not args.xmlCPUs:  # libvirtd's own call finds no list at all
-            raise invalid_argument(api.VIR_FROM_DOMAIN, "xmlCPUs in virConnectBaselineCPU must not be NULL",
-                                   "virConnectBaselineCPU", "xmlCPUs")  # fmt: skip
+            raise invalid_argument(
+                api.VIR_FROM_DOMAIN,
+                "xmlCPUs in virConnectBaselineCPU must not be NULL",
+                "virConnectBaselineCPU",
+                "xmlCPUs",
+            )
         check_flags(args.flags, api.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES, FROM_TEST, "testConnectBaselineCPU")
         expand = bool(args.flags & api.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES)
         return remote.remote_connect_baseline_cpu_ret(cpu_baseline.baseline(args.xmlCPUs, expand))
@@ -168,8 +177,9 @@ class DomainMiscProcedures(TestProcedures):
     def domain_memory_peek(self, args: remote.remote_domain_memory_peek_args):
         check_flags(args.flags, api.VIR_MEMORY_VIRTUAL | api.VIR_MEMORY_PHYSICAL, FROM_TEST, "testDomainMemoryPeek")
         if args.flags not in (api.VIR_MEMORY_VIRTUAL, api.VIR_MEMORY_PHYSICAL):
-            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST,
-                         "flags parameter must be VIR_MEMORY_VIRTUAL or VIR_MEMORY_PHYSICAL")  # fmt: skip
+            raise report(
+                api.VIR_ERR_INVALID_ARG, FROM_TEST, "flags parameter must be VIR_MEMORY_VIRTUAL or VIR_MEMORY_PHYSICAL"
+            )
         self._running(args.dom)
         # the test guest's memory: each byte is its address, modulo 256
         start = args.offset & 0xFF
@@ -190,9 +200,11 @@ class DomainMiscProcedures(TestProcedures):
         self._running(args.dom)
         ullong = api.VIR_TYPED_PARAM_ULLONG
         if args.start_cpu == -1:  # the domain's totals
-            totals = [tuning.typed(api.VIR_DOMAIN_CPU_STATS_CPUTIME, ullong, TOTAL_CPU_TIME),
-                      tuning.typed(api.VIR_DOMAIN_CPU_STATS_USERTIME, ullong, 5540000000),
-                      tuning.typed(api.VIR_DOMAIN_CPU_STATS_SYSTEMTIME, ullong, 6460000000)]  # fmt: skip
+            totals = [
+                tuning.typed(api.VIR_DOMAIN_CPU_STATS_CPUTIME, ullong, TOTAL_CPU_TIME),
+                tuning.typed(api.VIR_DOMAIN_CPU_STATS_USERTIME, ullong, 5540000000),
+                tuning.typed(api.VIR_DOMAIN_CPU_STATS_SYSTEMTIME, ullong, 6460000000),
+            ]
             if args.nparams == 0:
                 return remote.remote_domain_get_cpu_stats_ret([], len(totals))
             chosen = totals[: args.nparams]

@@ -29,13 +29,22 @@ BANDWIDTH = (
     (api.VIR_DOMAIN_BANDWIDTH_OUT_BURST, "outbound", "burst"),
 )
 BLOCK_IOTUNE_MAX = 1000000000000000
-STATS_FILTERS = (api.VIR_CONNECT_LIST_DOMAINS_ACTIVE | api.VIR_CONNECT_LIST_DOMAINS_INACTIVE
-                 | api.VIR_CONNECT_LIST_DOMAINS_PERSISTENT | api.VIR_CONNECT_LIST_DOMAINS_TRANSIENT
-                 | api.VIR_CONNECT_LIST_DOMAINS_RUNNING | api.VIR_CONNECT_LIST_DOMAINS_PAUSED
-                 | api.VIR_CONNECT_LIST_DOMAINS_SHUTOFF | api.VIR_CONNECT_LIST_DOMAINS_OTHER)  # fmt: skip
-STATS_FLAGS = (STATS_FILTERS | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT
-               | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING
-               | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS)  # fmt: skip
+STATS_FILTERS = (
+    api.VIR_CONNECT_LIST_DOMAINS_ACTIVE
+    | api.VIR_CONNECT_LIST_DOMAINS_INACTIVE
+    | api.VIR_CONNECT_LIST_DOMAINS_PERSISTENT
+    | api.VIR_CONNECT_LIST_DOMAINS_TRANSIENT
+    | api.VIR_CONNECT_LIST_DOMAINS_RUNNING
+    | api.VIR_CONNECT_LIST_DOMAINS_PAUSED
+    | api.VIR_CONNECT_LIST_DOMAINS_SHUTOFF
+    | api.VIR_CONNECT_LIST_DOMAINS_OTHER
+)
+STATS_FLAGS = (
+    STATS_FILTERS
+    | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT
+    | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING
+    | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS
+)
 UNKNOWN_CAUSE = "An error occurred, but the cause is unknown"  # virErrorGenericFailure
 SUPPORTED_STATS = api.VIR_DOMAIN_STATS_STATE | api.VIR_DOMAIN_STATS_IOTHREAD
 
@@ -128,8 +137,12 @@ class DomainTuningProcedures(TestProcedures):
 
     def domain_del_iothread(self, args: remote.remote_domain_del_iothread_args) -> None:
         if args.iothread_id == 0:  # virDomainDelIOThread's own check
-            raise invalid_argument(api.VIR_FROM_DOMAIN, "iothread_id in virDomainDelIOThread must not be zero",
-                                   "virDomainDelIOThread", "iothread_id")  # fmt: skip
+            raise invalid_argument(
+                api.VIR_FROM_DOMAIN,
+                "iothread_id in virDomainDelIOThread must not be zero",
+                "virDomainDelIOThread",
+                "iothread_id",
+            )
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainDelIOThread")
         domain = self._domain(args.dom)
         definition, threads = self._iothreads(domain, args.flags)
@@ -142,8 +155,10 @@ class DomainTuningProcedures(TestProcedures):
             driver = disk.find("driver")
             if driver is not None and driver.get("iothread") == str(args.iothread_id):
                 target = disk.find("target")
-                detail = (f"cannot remove IOThread {args.iothread_id} since it is being used by disk "
-                          f"'{target.get('dev') if target is not None else ''}'")  # fmt: skip
+                detail = (
+                    f"cannot remove IOThread {args.iothread_id} since it is being used by disk "
+                    f"'{target.get('dev') if target is not None else ''}'"
+                )
                 raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
         for controller in devices.findall("controller"):
             driver = controller.find("driver")
@@ -185,9 +200,14 @@ class DomainTuningProcedures(TestProcedures):
         polling = next((entry for entry in domain.iothread_polling if entry.iothread_id == args.iothread_id), None)
         if polling is None:  # libvirt's test driver fails here without saying why
             raise LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, UNKNOWN_CAUSE, int1=0, int2=0)
-        validate_params(args.params, {api.VIR_DOMAIN_IOTHREAD_POLL_MAX_NS: api.VIR_TYPED_PARAM_ULLONG,
-                                      api.VIR_DOMAIN_IOTHREAD_POLL_GROW: api.VIR_TYPED_PARAM_UINT,
-                                      api.VIR_DOMAIN_IOTHREAD_POLL_SHRINK: api.VIR_TYPED_PARAM_UINT})  # fmt: skip
+        validate_params(
+            args.params,
+            {
+                api.VIR_DOMAIN_IOTHREAD_POLL_MAX_NS: api.VIR_TYPED_PARAM_ULLONG,
+                api.VIR_DOMAIN_IOTHREAD_POLL_GROW: api.VIR_TYPED_PARAM_UINT,
+                api.VIR_DOMAIN_IOTHREAD_POLL_SHRINK: api.VIR_TYPED_PARAM_UINT,
+            },
+        )
         values = {}
         for param in args.params:
             values.setdefault(param.field, param.value.value)  # virTypedParamsGet finds the first
@@ -223,8 +243,13 @@ class DomainTuningProcedures(TestProcedures):
     # ------------------------------------------------------------------ NUMA
     def domain_set_numa_parameters(self, args: remote.remote_domain_set_numa_parameters_args) -> None:
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetNumaParameters")
-        validate_params(args.params, {api.VIR_DOMAIN_NUMA_MODE: api.VIR_TYPED_PARAM_INT,
-                                      api.VIR_DOMAIN_NUMA_NODESET: api.VIR_TYPED_PARAM_STRING})  # fmt: skip
+        validate_params(
+            args.params,
+            {
+                api.VIR_DOMAIN_NUMA_MODE: api.VIR_TYPED_PARAM_INT,
+                api.VIR_DOMAIN_NUMA_NODESET: api.VIR_TYPED_PARAM_STRING,
+            },
+        )
         domain = self._domain(args.dom)
         definition, live = self._one_definition(domain, args.flags)
         mode, nodeset = -1, None
@@ -251,8 +276,10 @@ class DomainTuningProcedures(TestProcedures):
         definition, _ = self._one_definition(domain, args.flags)
         memory = tune.memory_tune(definition)
         nodeset = tune.format_bitmap(memory.nodeset or ()) if memory.placement != "auto" else ""
-        params = [typed(api.VIR_DOMAIN_NUMA_MODE, api.VIR_TYPED_PARAM_INT, memory.mode),
-                  typed(api.VIR_DOMAIN_NUMA_NODESET, api.VIR_TYPED_PARAM_STRING, nodeset)]  # fmt: skip
+        params = [
+            typed(api.VIR_DOMAIN_NUMA_MODE, api.VIR_TYPED_PARAM_INT, memory.mode),
+            typed(api.VIR_DOMAIN_NUMA_NODESET, api.VIR_TYPED_PARAM_STRING, nodeset),
+        ]
         params, count = limited(params, args.nparams)
         return remote.remote_domain_get_numa_parameters_ret(params, count)
 
@@ -330,8 +357,12 @@ class DomainTuningProcedures(TestProcedures):
         if args.nparams == 0:
             return remote.remote_domain_get_block_io_tune_ret([], len(tune.IOTUNE_FIELDS))
         if args.disk is None:  # virDomainGetBlockIoTune's own check
-            raise invalid_argument(api.VIR_FROM_DOMAIN, "disk in virDomainGetBlockIoTune must not be NULL",
-                                   "virDomainGetBlockIoTune", "disk")  # fmt: skip
+            raise invalid_argument(
+                api.VIR_FROM_DOMAIN,
+                "disk in virDomainGetBlockIoTune must not be NULL",
+                "virDomainGetBlockIoTune",
+                "disk",
+            )
         domain = self._domain(args.dom)
         definition, _ = self._one_definition(domain, args.flags & ~STRING_OKAY)
         disk = tune.find_disk(definition, args.disk)
@@ -377,8 +408,10 @@ class DomainTuningProcedures(TestProcedures):
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetLifecycleAction")
         coredump = (api.VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY, api.VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART)
         if args.type != api.VIR_DOMAIN_LIFECYCLE_CRASH and args.action in coredump:
-            detail = (f"Lifecycle event '{tune.LIFECYCLE_EVENTS[args.type]}' doesn't support "
-                      f"'{tune.LIFECYCLE_ACTIONS[args.action]}' action")  # fmt: skip
+            detail = (
+                f"Lifecycle event '{tune.LIFECYCLE_EVENTS[args.type]}' doesn't support "
+                f"'{tune.LIFECYCLE_ACTIONS[args.action]}' action"
+            )
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
         domain = self._domain(args.dom)
         for definition in self._definitions(domain, args.flags):
@@ -414,7 +447,9 @@ class DomainTuningProcedures(TestProcedures):
         params = [typed("iothread.count", api.VIR_TYPED_PARAM_UINT, len(polling))]
         for entry in polling:
             prefix = f"iothread.{entry.iothread_id}."
-            params += [typed(prefix + "poll-max-ns", api.VIR_TYPED_PARAM_ULLONG, entry.poll_max_ns),
-                       typed(prefix + "poll-grow", api.VIR_TYPED_PARAM_UINT, entry.poll_grow),
-                       typed(prefix + "poll-shrink", api.VIR_TYPED_PARAM_UINT, entry.poll_shrink)]  # fmt: skip
+            params += [
+                typed(prefix + "poll-max-ns", api.VIR_TYPED_PARAM_ULLONG, entry.poll_max_ns),
+                typed(prefix + "poll-grow", api.VIR_TYPED_PARAM_UINT, entry.poll_grow),
+                typed(prefix + "poll-shrink", api.VIR_TYPED_PARAM_UINT, entry.poll_shrink),
+            ]
         return params

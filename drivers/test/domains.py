@@ -37,10 +37,15 @@ class DomainProcedures(TestProcedures):
         if flags:
             snapshots, checkpoints = self.state.snapshots, self.state.checkpoints
             domains = [
-                d for d in domains
-                if _domain_matches(d, flags, bool(d.uuid in snapshots and snapshots[d.uuid].snapshots),
-                                   bool(d.uuid in checkpoints and checkpoints[d.uuid].snapshots))
-            ]  # fmt: skip
+                d
+                for d in domains
+                if _domain_matches(
+                    d,
+                    flags,
+                    bool(d.uuid in snapshots and snapshots[d.uuid].snapshots),
+                    bool(d.uuid in checkpoints and checkpoints[d.uuid].snapshots),
+                )
+            ]
         if not args.need_results:
             return remote.remote_connect_list_all_domains_ret([], len(domains))
         refs = [remote.remote_nonnull_domain(d.name, d.uuid, d.id) for d in domains]
@@ -177,8 +182,9 @@ class DomainProcedures(TestProcedures):
         definition, live = self._one_of_definitions(self._domain(args.dom), args.flags)
         if args.flags & api.VIR_DOMAIN_MEM_MAXIMUM:
             if live:
-                raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot resize the maximum memory on an "
-                             "active domain")  # fmt: skip
+                raise report(
+                    api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot resize the maximum memory on an active domain"
+                )
             definition.max_memory = args.memory
             definition.memory = min(definition.memory, args.memory)
             return
@@ -195,8 +201,12 @@ class DomainProcedures(TestProcedures):
         self.domain_set_memory_flags(remote.remote_domain_set_memory_flags_args(args.dom, args.memory, flags))
 
     def domain_get_vcpus_flags(self, args: remote.remote_domain_get_vcpus_flags_args):
-        allowed = (api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_VCPU_MAXIMUM
-                   | api.VIR_DOMAIN_VCPU_GUEST)  # fmt: skip
+        allowed = (
+            api.VIR_DOMAIN_AFFECT_LIVE
+            | api.VIR_DOMAIN_AFFECT_CONFIG
+            | api.VIR_DOMAIN_VCPU_MAXIMUM
+            | api.VIR_DOMAIN_VCPU_GUEST
+        )
         check_flags(args.flags, allowed, FROM_TEST, "testDomainGetVcpusFlags")
         definition, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
         value = definition.max_vcpus if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM else definition.vcpus
@@ -235,8 +245,9 @@ class DomainProcedures(TestProcedures):
         self.domain_set_vcpus_flags(remote.remote_domain_set_vcpus_flags_args(args.dom, args.nvcpus, flags))
 
     def domain_set_metadata(self, args: remote.remote_domain_set_metadata_args) -> None:
-        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
-                    "testDomainSetMetadata")  # fmt: skip
+        check_flags(
+            args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainSetMetadata"
+        )
         domain = self._domain(args.dom)
         definitions = [chosen for chosen in self._live_and_persistent(domain, args.flags) if chosen is not None]
         if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
@@ -255,8 +266,14 @@ class DomainProcedures(TestProcedures):
                 definition.metadata.pop(args.uri, None)
             else:
                 definition.metadata[args.uri] = metadata_entry(args.metadata, args.key, args.uri)
-        self.state.events.emit(Event(EventFamily.DOMAIN, api.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, domain.uuid,
-                                     (_nonnull_domain(domain), args.type, args.uri)))  # fmt: skip
+        self.state.events.emit(
+            Event(
+                EventFamily.DOMAIN,
+                api.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+                domain.uuid,
+                (_nonnull_domain(domain), args.type, args.uri),
+            )
+        )
 
     def domain_get_metadata(self, args: remote.remote_domain_get_metadata_args):
         # virDomainGetMetadata: a namespace URI for an element, none for the title or description
@@ -270,8 +287,9 @@ class DomainProcedures(TestProcedures):
             raise invalid_argument(
                 api.VIR_FROM_DOMAIN, f"uri in virDomainGetMetadata {rule}", "virDomainGetMetadata", "uri"
             )
-        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
-                    "testDomainGetMetadata")  # fmt: skip
+        check_flags(
+            args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainGetMetadata"
+        )
         domain, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
         if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
             value = domain.metadata.get(args.uri or "")
@@ -281,8 +299,9 @@ class DomainProcedures(TestProcedures):
         else:
             value = domain.description
         if value is None:
-            raise report(api.VIR_ERR_NO_DOMAIN_METADATA, api.VIR_FROM_DOMAIN,
-                         "Requested metadata element is not present")  # fmt: skip
+            raise report(
+                api.VIR_ERR_NO_DOMAIN_METADATA, api.VIR_FROM_DOMAIN, "Requested metadata element is not present"
+            )
         return remote.remote_domain_get_metadata_ret(value)
 
     # ------------------------------------------------------------ tuning, stats
@@ -354,8 +373,10 @@ class DomainProcedures(TestProcedures):
     def domain_get_fsinfo(self, args: remote.remote_domain_get_fsinfo_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetFSInfo")
         self._check_active(self._domain(args.dom))
-        filesystems = [remote.remote_domain_fsinfo("/", "vda1", "ext4", ["vda"]),
-                       remote.remote_domain_fsinfo("/boot", "vda2", "ext4", ["vda"])]  # fmt: skip
+        filesystems = [
+            remote.remote_domain_fsinfo("/", "vda1", "ext4", ["vda"]),
+            remote.remote_domain_fsinfo("/boot", "vda2", "ext4", ["vda"]),
+        ]
         return remote.remote_domain_get_fsinfo_ret(filesystems, len(filesystems))
 
     def domain_block_stats(self, args: remote.remote_domain_block_stats_args):
@@ -366,8 +387,9 @@ class DomainProcedures(TestProcedures):
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         # libvirt's test driver makes its counters up from the clock
         micros, seconds = time.time_ns() // 1000, int(time.time())
-        return remote.remote_domain_block_stats_ret(micros // 10, micros // 20, micros // 30, micros // 40,
-                                                    seconds // 2)  # fmt: skip
+        return remote.remote_domain_block_stats_ret(
+            micros // 10, micros // 20, micros // 30, micros // 40, seconds // 2
+        )
 
     def domain_interface_stats(self, args: remote.remote_domain_interface_stats_args):
         domain = self._domain(args.dom)
@@ -378,9 +400,15 @@ class DomainProcedures(TestProcedures):
         micros = time.time_ns() // 1000  # testDomainInterfaceStats: fractions of the clock in µs
         second = 1_000_000
         return remote.remote_domain_interface_stats_ret(
-            micros // 10, micros // 100, micros // second, micros // (2 * second),
-            micros // 20, micros // 110, micros // (3 * second), micros // (4 * second),
-        )  # fmt: skip
+            micros // 10,
+            micros // 100,
+            micros // second,
+            micros // (2 * second),
+            micros // 20,
+            micros // 110,
+            micros // (3 * second),
+            micros // (4 * second),
+        )
 
     def domain_interface_addresses(self, args: remote.remote_domain_interface_addresses_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainInterfaceAddresses")
@@ -400,8 +428,9 @@ class DomainProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetDiskErrors")
         domain = self._domain(args.dom)
         self._check_active(domain)
-        errors = [remote.remote_domain_disk_error(disk.target, api.VIR_DOMAIN_DISK_ERROR_UNSPEC)
-                  for disk in domain.disks]  # fmt: skip
+        errors = [
+            remote.remote_domain_disk_error(disk.target, api.VIR_DOMAIN_DISK_ERROR_UNSPEC) for disk in domain.disks
+        ]
         if not args.maxerrors:
             return remote.remote_domain_get_disk_errors_ret([], len(errors))
         return remote.remote_domain_get_disk_errors_ret(errors[: args.maxerrors], len(errors[: args.maxerrors]))

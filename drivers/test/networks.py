@@ -40,11 +40,19 @@ class NetworkProcedures(TestProcedures):
     def connect_list_all_networks(self, args: remote.remote_connect_list_all_networks_args):
         check_flags(args.flags, (1 << 6) - 1, FROM_TEST, "testConnectListAllNetworks")
         networks = [
-            n for n in self.state.networks.values()
-            if _selected(args.flags, api.VIR_CONNECT_LIST_NETWORKS_INACTIVE, api.VIR_CONNECT_LIST_NETWORKS_ACTIVE,
-                         api.VIR_CONNECT_LIST_NETWORKS_PERSISTENT, api.VIR_CONNECT_LIST_NETWORKS_TRANSIENT,
-                         api.VIR_CONNECT_LIST_NETWORKS_AUTOSTART, api.VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART, n)
-        ]  # fmt: skip
+            n
+            for n in self.state.networks.values()
+            if _selected(
+                args.flags,
+                api.VIR_CONNECT_LIST_NETWORKS_INACTIVE,
+                api.VIR_CONNECT_LIST_NETWORKS_ACTIVE,
+                api.VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
+                api.VIR_CONNECT_LIST_NETWORKS_TRANSIENT,
+                api.VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
+                api.VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART,
+                n,
+            )
+        ]
         refs = [remote.remote_nonnull_network(n.name, n.uuid) for n in networks] if args.need_results else []
         return remote.remote_connect_list_all_networks_ret(refs, len(networks))
 
@@ -279,8 +287,10 @@ def _ip_for_dhcp(definition: NetworkDefinition, parent_index: int) -> tuple[Netw
     if parent_index >= 0:
         ip = definition.ip_by_index(socket.AF_UNSPEC, parent_index)
         if ip is None:
-            return None, _invalid(f"couldn't update dhcp host entry - no <ip> element found at index "
-                                  f"{parent_index} in network '{definition.name}'")  # fmt: skip
+            return None, _invalid(
+                f"couldn't update dhcp host entry - no <ip> element found at index "
+                f"{parent_index} in network '{definition.name}'"
+            )
         return ip, None
     ip = next((ip for ip in definition.ips if ip.ranges or ip.hosts), None)
     ip = ip or definition.ip_by_index(socket.AF_INET, 0) or definition.ip_by_index(socket.AF_INET6, 0)
@@ -309,16 +319,26 @@ def _update_dhcp_host(definition: NetworkDefinition, command: int, parent_index:
         raise missing
     host = parse_dhcp_host(definition.name, ip, node, partial)
     if not partial and ip.address_family != network_family(host.ip):
-        raise _invalid("the address family of a host entry IP must match the address family of the dhcp "
-                       "element's parent")  # fmt: skip
+        raise _invalid(
+            "the address family of a host entry IP must match the address family of the dhcp element's parent"
+        )
     if command == MODIFY:
-        index = next((i for i, old in enumerate(ip.hosts) if _same_mac(host.mac, old.mac)
-                      or (host.ip is not None and host.ip == old.ip)
-                      or (host.name is not None and host.name == old.name)), None)  # fmt: skip
+        index = next(
+            (
+                i
+                for i, old in enumerate(ip.hosts)
+                if _same_mac(host.mac, old.mac)
+                or (host.ip is not None and host.ip == old.ip)
+                or (host.name is not None and host.name == old.name)
+            ),
+            None,
+        )
         if index is None:
-            raise _invalid(f"couldn't locate an existing dhcp host entry with \"mac='{host.mac or 'unknown'}'\" "
-                           f"\"name='{_c_string(host.name)}'\" \"ip='{host.ip or 'unknown'}'\" "
-                           f"in network '{definition.name}'")  # fmt: skip
+            raise _invalid(
+                f"couldn't locate an existing dhcp host entry with \"mac='{host.mac or 'unknown'}'\" "
+                f"\"name='{_c_string(host.name)}'\" \"ip='{host.ip or 'unknown'}'\" "
+                f"in network '{definition.name}'"
+            )
         ip.hosts[index] = host
     elif command in ADDING:
         _check_single_dhcp(definition, ip)
@@ -328,9 +348,11 @@ def _update_dhcp_host(definition: NetworkDefinition, command: int, parent_index:
                 or (host.name is not None and host.name == old.name)
                 or (host.ip is not None and host.ip == old.ip)
             ):
-                raise _invalid(f"there is an existing dhcp host entry in network '{definition.name}' that matches "
-                               f"\"<host mac='{host.mac or 'unknown'}' name='{_c_string(host.name)}' "
-                               f"ip='{host.ip or 'unknown'}'/>\"")  # fmt: skip
+                raise _invalid(
+                    f"there is an existing dhcp host entry in network '{definition.name}' that matches "
+                    f"\"<host mac='{host.mac or 'unknown'}' name='{_c_string(host.name)}' "
+                    f"ip='{host.ip or 'unknown'}'/>\""
+                )
         _insert(ip.hosts, host, command)
     elif command == DELETE:
         index = next((i for i, old in enumerate(ip.hosts) if _matches_partially(host, old)), None)
@@ -371,15 +393,17 @@ def _update_dhcp_range(definition: NetworkDefinition, command: int, parent_index
         raise network_failure(api.VIR_ERR_OPERATION_UNSUPPORTED, detail)
     dhcp_range = parse_dhcp_range(definition.name, ip, node)
     if ip.address_family != network_family(dhcp_range.start):
-        raise _invalid("the address family of a dhcp range must match the address family of the dhcp "
-                       "element's parent")  # fmt: skip
-    index = next((i for i, old in enumerate(ip.ranges)
-                  if (old.start, old.end) == (dhcp_range.start, dhcp_range.end)), None)  # fmt: skip
+        raise _invalid("the address family of a dhcp range must match the address family of the dhcp element's parent")
+    index = next(
+        (i for i, old in enumerate(ip.ranges) if (old.start, old.end) == (dhcp_range.start, dhcp_range.end)), None
+    )
     if command in ADDING:
         _check_single_dhcp(definition, ip)
         if index is not None:
-            raise _invalid(f"there is an existing dhcp range entry in network '{definition.name}' that matches "
-                           f"\"<range start='{dhcp_range.start}' end='{dhcp_range.end}'/>\"")  # fmt: skip
+            raise _invalid(
+                f"there is an existing dhcp range entry in network '{definition.name}' that matches "
+                f"\"<range start='{dhcp_range.start}' end='{dhcp_range.end}'/>\""
+            )
         _insert(ip.ranges, dhcp_range, command)
     elif command == DELETE:
         if index is None:
@@ -389,8 +413,9 @@ def _update_dhcp_range(definition: NetworkDefinition, command: int, parent_index
         raise _unknown_command(command)
 
 
-def _update_forward_interface(definition: NetworkDefinition, command: int, parent_index: int,
-                              node: etree._Element) -> None:  # fmt: skip
+def _update_forward_interface(
+    definition: NetworkDefinition, command: int, parent_index: int, node: etree._Element
+) -> None:
     _check_element(definition, node, "interface")
     if command == MODIFY:
         detail = "forward interface entries cannot be modified, only added or deleted"
@@ -401,13 +426,16 @@ def _update_forward_interface(definition: NetworkDefinition, command: int, paren
     interfaces = definition.forward.interfaces
     if command in ADDING:
         if dev in interfaces:
-            raise _invalid(f"there is an existing interface entry in network '{definition.name}' that matches "
-                           f"\"<interface dev='{dev}'>\"")  # fmt: skip
+            raise _invalid(
+                f"there is an existing interface entry in network '{definition.name}' that matches "
+                f"\"<interface dev='{dev}'>\""
+            )
         _insert(interfaces, dev, command)
     elif command == DELETE:
         if dev not in interfaces:
-            raise _invalid(f"couldn't find an interface entry in network '{definition.name}' matching "
-                           f"<interface dev='{dev}'>")  # fmt: skip
+            raise _invalid(
+                f"couldn't find an interface entry in network '{definition.name}' matching <interface dev='{dev}'>"
+            )
         interfaces.remove(dev)
     else:
         raise _unknown_command(command)
@@ -419,14 +447,20 @@ def _update_portgroup(definition: NetworkDefinition, command: int, parent_index:
     found = next((i for i, old in enumerate(definition.portgroups) if old.name == portgroup.name), None)
     default = next((i for i, old in reversed(list(enumerate(definition.portgroups))) if old.default), None)
     if found is None and command in (MODIFY, DELETE):
-        raise _invalid(f"couldn't find a portgroup entry in network '{definition.name}' matching "
-                       f"<portgroup name='{portgroup.name}'>")  # fmt: skip
+        raise _invalid(
+            f"couldn't find a portgroup entry in network '{definition.name}' matching "
+            f"<portgroup name='{portgroup.name}'>"
+        )
     if found is not None and command in ADDING:
-        raise _invalid(f"there is an existing portgroup entry in network '{definition.name}' that matches "
-                       f"\"<portgroup name='{portgroup.name}'>\"")  # fmt: skip
+        raise _invalid(
+            f"there is an existing portgroup entry in network '{definition.name}' that matches "
+            f"\"<portgroup name='{portgroup.name}'>\""
+        )
     if command != DELETE and portgroup.default and default is not None and default != found:
-        raise _invalid(f"a different portgroup entry in network '{definition.name}' is already set as the "
-                       "default. Only one default is allowed.")  # fmt: skip
+        raise _invalid(
+            f"a different portgroup entry in network '{definition.name}' is already set as the "
+            "default. Only one default is allowed."
+        )
     if command == MODIFY:
         definition.portgroups[found] = portgroup
     elif command in ADDING:
@@ -446,12 +480,12 @@ def _update_dns_host(definition: NetworkDefinition, command: int, parent_index: 
     host = parse_dns_host(definition.name, node, not adding)
     hosts = definition.dns.hosts
     # adding looks only for the address: several addresses may share a name
-    found = [i for i, old in enumerate(hosts)
-             if host.ip == old.ip or (not adding and set(host.names) & set(old.names))]  # fmt: skip
+    found = [i for i, old in enumerate(hosts) if host.ip == old.ip or (not adding and set(host.names) & set(old.names))]
     if adding:
         if found:
-            raise _invalid(f"there is already at least one DNS HOST record with a matching field in network "
-                           f"{definition.name}")  # fmt: skip
+            raise _invalid(
+                f"there is already at least one DNS HOST record with a matching field in network {definition.name}"
+            )
         _insert(hosts, host, command)
     elif command == DELETE:
         if not found:
@@ -500,15 +534,18 @@ def _update_dns_srv(definition: NetworkDefinition, command: int, parent_index: i
     ]
     if adding:
         if found:
-            raise _invalid(f"there is already at least one DNS SRV record matching all specified fields in network "
-                           f"{definition.name}")  # fmt: skip
+            raise _invalid(
+                f"there is already at least one DNS SRV record matching all specified fields in network "
+                f"{definition.name}"
+            )
         _insert(srvs, srv, command)
     elif command == DELETE:
         if not found:
             raise _invalid(f"couldn't locate a matching DNS SRV record in network {definition.name}")
         if len(found) > 1:
-            raise _invalid(f"multiple DNS SRV records matching all specified fields were found in network "
-                           f"{definition.name}")  # fmt: skip
+            raise _invalid(
+                f"multiple DNS SRV records matching all specified fields were found in network {definition.name}"
+            )
         del srvs[found[-1]]
     else:
         raise _unknown_command(command)

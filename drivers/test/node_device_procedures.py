@@ -33,10 +33,12 @@ class NodeDeviceProcedures(TestProcedures):
         ):
             devices = []
         else:
-            flags = {"system": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM,
-                     "scsi_host": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST,
-                     "fc_host": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST,
-                     "vports": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS}  # fmt: skip
+            flags = {
+                "system": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM,
+                "scsi_host": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST,
+                "fc_host": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST,
+                "vports": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS,
+            }
             devices = [
                 d
                 for d in self.state.node_devices.values()
@@ -106,11 +108,27 @@ class NodeDeviceProcedures(TestProcedures):
         if new.parent is not None:
             parent = self.state.node_devices.get(new.parent)
         elif new.parent_wwnn and new.parent_wwpn:
-            parent = next((d for d in devices if d.has_capability("vports") and d.has_capability("fc_host")
-                           and (d.wwnn, d.wwpn) == (new.parent_wwnn, new.parent_wwpn)), None)  # fmt: skip
+            parent = next(
+                (
+                    d
+                    for d in devices
+                    if d.has_capability("vports")
+                    and d.has_capability("fc_host")
+                    and (d.wwnn, d.wwpn) == (new.parent_wwnn, new.parent_wwpn)
+                ),
+                None,
+            )
         elif new.parent_fabric_wwn:
-            parent = next((d for d in devices if d.has_capability("vports") and d.has_capability("fc_host")
-                           and d.fabric_wwn == new.parent_fabric_wwn), None)  # fmt: skip
+            parent = next(
+                (
+                    d
+                    for d in devices
+                    if d.has_capability("vports")
+                    and d.has_capability("fc_host")
+                    and d.fabric_wwn == new.parent_fabric_wwn
+                ),
+                None,
+            )
         else:
             parent = next((d for d in devices if d.has_capability("vports")), None)
             if parent is None:
@@ -141,5 +159,6 @@ class NodeDeviceProcedures(TestProcedures):
 
 def _unknown_failure() -> LibvirtError:
     """What a client gets when libvirt fails without saying why."""
-    return LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE,
-                        "An error occurred, but the cause is unknown", int1=0, int2=0)  # fmt: skip
+    return LibvirtError(
+        api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, "An error occurred, but the cause is unknown", int1=0, int2=0
+    )

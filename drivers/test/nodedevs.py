@@ -78,8 +78,18 @@ def fc_host(host: int, unique_id: int, wwn: str, fabric: str) -> TestNodeDevice:
   </capability>
 </device>
 """
-    return TestNodeDevice(name, "computer", ("scsi_host",), xml, f"20000000{wwn}",
-                          f"10000000{wwn}", host, unique_id, f"20000000{fabric}", vport_ops=True)  # fmt: skip
+    return TestNodeDevice(
+        name,
+        "computer",
+        ("scsi_host",),
+        xml,
+        f"20000000{wwn}",
+        f"10000000{wwn}",
+        host,
+        unique_id,
+        f"20000000{fabric}",
+        vport_ops=True,
+    )
 
 
 def vhba(name: str, parent: str, host: int, unique_id: int, wwnn: str, wwpn: str, fabric_wwn: str) -> TestNodeDevice:
@@ -112,9 +122,30 @@ def default_node_devices() -> dict[str, TestNodeDevice]:
 
 
 # ------------------------------------------------------------ devices to create
-CAPABILITY_TYPES = ("system", "pci", "usb_device", "usb", "net", "scsi_host", "scsi_target", "scsi", "storage",
-                    "fc_host", "vports", "scsi_generic", "drm", "mdev_types", "mdev", "ccw", "css", "vdpa",
-                    "ap_card", "ap_queue", "ap_matrix", "vpd")  # fmt: skip
+CAPABILITY_TYPES = (
+    "system",
+    "pci",
+    "usb_device",
+    "usb",
+    "net",
+    "scsi_host",
+    "scsi_target",
+    "scsi",
+    "storage",
+    "fc_host",
+    "vports",
+    "scsi_generic",
+    "drm",
+    "mdev_types",
+    "mdev",
+    "ccw",
+    "css",
+    "vdpa",
+    "ap_card",
+    "ap_queue",
+    "ap_matrix",
+    "vpd",
+)
 # capabilities a device's XML cannot give at the top level (libvirt reports their enum value)
 NOT_TOP_LEVEL = ("fc_host", "vports", "scsi_generic", "mdev_types", "vdpa", "vpd")
 NEW_DEVICE = "new device"  # the name libvirt gives a device to create while reading its XML
@@ -281,9 +312,14 @@ def _check_pci(capability: etree._Element) -> None:
         value = _c_int(klass, 16)
         if value is None or value > 0xFFFFFF:
             raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid PCI class supplied for '{NEW_DEVICE}'")
-    for what, path, base in (("domain ID", "./domain[1]", 10), ("bus ID", "./bus[1]", 10),
-                             ("slot ID", "./slot[1]", 10), ("function ID", "./function[1]", 10),
-                             ("vendor ID", "./vendor[1]/@id", 16), ("product ID", "./product[1]/@id", 16)):  # fmt: skip
+    for what, path, base in (
+        ("domain ID", "./domain[1]", 10),
+        ("bus ID", "./bus[1]", 10),
+        ("slot ID", "./slot[1]", 10),
+        ("function ID", "./function[1]", 10),
+        ("vendor ID", "./vendor[1]/@id", 16),
+        ("product ID", "./product[1]/@id", 16),
+    ):
         value = _xpath_uint(capability, path, base)
         if value is None:
             raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no PCI {what} supplied for '{NEW_DEVICE}'")
@@ -297,8 +333,10 @@ def _check_pci(capability: etree._Element) -> None:
             detail = "Missing required attribute 'number' in element 'iommuGroup'"
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
         if c_uint(number, 10) is None:
-            detail = f"Invalid value for attribute 'number' in element 'iommuGroup': '{number}'. " \
-                     "Expected non-negative integer value"  # fmt: skip
+            detail = (
+                f"Invalid value for attribute 'number' in element 'iommuGroup': '{number}'. "
+                "Expected non-negative integer value"
+            )
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
         for address in group.findall("address"):
             pci_address(address)
@@ -325,8 +363,11 @@ def _check_link(link: etree._Element) -> None:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
     speed = link.get("speed")
     if speed is not None and speed not in ("", "2.5", "5", "8", "16", "32", "64"):
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML,
-                     f"Invalid value for attribute 'speed' in element 'link': '{speed}'.")  # fmt: skip
+        raise report(
+            api.VIR_ERR_XML_ERROR,
+            api.VIR_FROM_XML,
+            f"Invalid value for attribute 'speed' in element 'link': '{speed}'.",
+        )
     port = link.get("port")
     if port is not None and _c_int(port, 10) is None:
         detail = f"Invalid value for attribute 'port' in element 'link': '{port}'. Expected integer value"
@@ -336,15 +377,41 @@ def _check_link(link: etree._Element) -> None:
 # virNodeDevCapsDefParseUInt/HexId fields of a capability, in libvirt's order: (what the
 # messages call it, the XPath, the base)
 NUMBERS: dict[str, tuple[tuple[str, str, int], ...]] = {
-    "usb_device": (("USB bus number", "./bus[1]", 10), ("USB device number", "./device[1]", 10),
-                   ("USB vendor ID", "./vendor[1]/@id", 16), ("USB product ID", "./product[1]/@id", 16)),
-    "scsi": (("SCSI host ID", "./host[1]", 10), ("SCSI bus ID", "./bus[1]", 10),
-             ("SCSI target ID", "./target[1]", 10), ("SCSI LUN ID", "./lun[1]", 10)),
-    "usb": (("USB interface number", "./number[1]", 10), ("USB interface class", "./class[1]", 10),
-            ("USB interface subclass", "./subclass[1]", 10), ("USB interface protocol", "./protocol[1]", 10)),
-}  # fmt: skip
-NET_FEATURES = ("rx", "tx", "sg", "tso", "gso", "gro", "lro", "rxvlan", "txvlan", "ntuple", "rxhash", "rdma",
-                "txudptnl", "switchdev")  # fmt: skip
+    "usb_device": (
+        ("USB bus number", "./bus[1]", 10),
+        ("USB device number", "./device[1]", 10),
+        ("USB vendor ID", "./vendor[1]/@id", 16),
+        ("USB product ID", "./product[1]/@id", 16),
+    ),
+    "scsi": (
+        ("SCSI host ID", "./host[1]", 10),
+        ("SCSI bus ID", "./bus[1]", 10),
+        ("SCSI target ID", "./target[1]", 10),
+        ("SCSI LUN ID", "./lun[1]", 10),
+    ),
+    "usb": (
+        ("USB interface number", "./number[1]", 10),
+        ("USB interface class", "./class[1]", 10),
+        ("USB interface subclass", "./subclass[1]", 10),
+        ("USB interface protocol", "./protocol[1]", 10),
+    ),
+}
+NET_FEATURES = (
+    "rx",
+    "tx",
+    "sg",
+    "tso",
+    "gso",
+    "gro",
+    "lro",
+    "rxvlan",
+    "txvlan",
+    "ntuple",
+    "rxhash",
+    "rdma",
+    "txudptnl",
+    "switchdev",
+)
 
 
 def _check_numbers(capability: etree._Element, fields: tuple[tuple[str, str, int], ...]) -> None:

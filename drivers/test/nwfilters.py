@@ -128,8 +128,9 @@ def _local_name(node: etree._Element) -> str | None:
 
 def _unknown_error() -> LibvirtError:
     """What a client gets when libvirt fails without saying why (virErrorGenericFailure)."""
-    return LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE,
-                        "An error occurred, but the cause is unknown", int1=0, int2=0)  # fmt: skip
+    return LibvirtError(
+        api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, "An error occurred, but the cause is unknown", int1=0, int2=0
+    )
 
 
 def _error(code: int, detail: str) -> LibvirtError:
@@ -226,14 +227,40 @@ MAX_IPSET_NAME_LENGTH = 32
 IPSET_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-+ ")
 
 ETHER_TYPES = [(0x0806, "arp"), (0x8035, "rarp"), (0x0800, "ipv4"), (0x86DD, "ipv6"), (0x8100, "vlan")]
-ARP_OPCODES = [(1, "Request"), (2, "Reply"), (3, "Request_Reverse"), (4, "Reply_Reverse"), (5, "DRARP_Request"),
-               (6, "DRARP_Reply"), (7, "DRARP_Error"), (8, "InARP_Request"), (9, "ARP_NAK")]  # fmt: skip
-IP_PROTOCOLS = [(6, "tcp"), (17, "udp"), (136, "udplite"), (50, "esp"), (51, "ah"), (1, "icmp"), (2, "igmp"),
-                (132, "sctp"), (58, "icmpv6")]  # fmt: skip
+ARP_OPCODES = [
+    (1, "Request"),
+    (2, "Reply"),
+    (3, "Request_Reverse"),
+    (4, "Reply_Reverse"),
+    (5, "DRARP_Request"),
+    (6, "DRARP_Reply"),
+    (7, "DRARP_Error"),
+    (8, "InARP_Request"),
+    (9, "ARP_NAK"),
+]
+IP_PROTOCOLS = [
+    (6, "tcp"),
+    (17, "udp"),
+    (136, "udplite"),
+    (50, "esp"),
+    (51, "ah"),
+    (1, "icmp"),
+    (2, "igmp"),
+    (132, "sctp"),
+    (58, "icmpv6"),
+]
 STATES = [(1 << 1, "NEW"), (1 << 2, "ESTABLISHED"), (1 << 3, "RELATED"), (1 << 4, "INVALID"), (1 << 5, "NONE")]
 STATE_NONE = 1 << 5
-TCP_FLAGS = [(0x1, "FIN"), (0x2, "SYN"), (0x4, "RST"), (0x8, "PSH"), (0x10, "ACK"), (0x20, "URG"), (0x3F, "ALL"),
-             (0x0, "NONE")]  # fmt: skip
+TCP_FLAGS = [
+    (0x1, "FIN"),
+    (0x2, "SYN"),
+    (0x4, "RST"),
+    (0x8, "PSH"),
+    (0x10, "ACK"),
+    (0x20, "URG"),
+    (0x3F, "ALL"),
+    (0x0, "NONE"),
+]
 
 
 @dataclass(frozen=True)
@@ -250,8 +277,12 @@ def _attributes(spec: str, types: int, special: str | None = None) -> list[Attri
 NUMBER16 = U16 | U16_HEX
 NUMBER8 = U8 | U8_HEX
 COMMENT = Attribute("comment", STRING_COPY)
-COMMON_MAC = [Attribute("srcmacaddr", MAC), Attribute("srcmacmask", MAC_MASK), Attribute("dstmacaddr", MAC),
-              Attribute("dstmacmask", MAC_MASK)]  # fmt: skip
+COMMON_MAC = [
+    Attribute("srcmacaddr", MAC),
+    Attribute("srcmacmask", MAC_MASK),
+    Attribute("dstmacaddr", MAC),
+    Attribute("dstmacmask", MAC_MASK),
+]
 PORTS = _attributes("srcportstart srcportend dstportstart dstportend", NUMBER16)
 
 
@@ -659,8 +690,11 @@ def _chain(chain: str) -> str | None:
         if chain.startswith(prefix):
             return prefix
     others = ", ".join(CHAIN_PREFIXES[1:])
-    raise _error(api.VIR_ERR_INVALID_ARG, f"Invalid chain name '{chain}'. Please use a chain name called 'root' "
-                                          f"or any of the following prefixes: {others}")  # fmt: skip
+    raise _error(
+        api.VIR_ERR_INVALID_ARG,
+        f"Invalid chain name '{chain}'. Please use a chain name called 'root' "
+        f"or any of the following prefixes: {others}",
+    )
 
 
 def _rule(node: etree._Element) -> Rule:
@@ -1002,8 +1036,15 @@ class NwfilterProcedures(TestProcedures):
             raise _error(api.VIR_ERR_NO_NWFILTER, f"Filter '{name}' is in use.")
         return new.get(name, nwfilter)
 
-    def _missing_variables(self, nwfilter: Nwfilter, variables: dict[str, list[str]], missing: dict[str, None],
-                           new: dict[str, Nwfilter], removed: str | None, depth: int) -> None:  # fmt: skip
+    def _missing_variables(
+        self,
+        nwfilter: Nwfilter,
+        variables: dict[str, list[str]],
+        missing: dict[str, None],
+        new: dict[str, Nwfilter],
+        removed: str | None,
+        depth: int,
+    ) -> None:
         """virNWFilterDetermineMissingVarsRec: a referenced filter sees its parameters, overridden
         by the variables of the filter referencing it."""
         if depth > 100:  # loops are refused when filters are defined; this is only a guard

@@ -29,8 +29,22 @@ class PoolType:
     has_target: bool = True  # RBD, Sheepdog, Gluster and iSCSI-direct pools have none
 
 
-FS_FORMATS = ("auto", "ext2", "ext3", "ext4", "ufs", "iso9660", "udf", "gfs", "gfs2", "vfat", "hfs+", "xfs", "ocfs2",
-              "vmfs")  # fmt: skip
+FS_FORMATS = (
+    "auto",
+    "ext2",
+    "ext3",
+    "ext4",
+    "ufs",
+    "iso9660",
+    "udf",
+    "gfs",
+    "gfs2",
+    "vfat",
+    "hfs+",
+    "xfs",
+    "ocfs2",
+    "vmfs",
+)
 POOL_TYPES: dict[str, PoolType] = {
     "dir": PoolType(frozenset()),
     "fs": PoolType(frozenset({DEVICE}), FS_FORMATS),
@@ -198,12 +212,18 @@ class PoolDefinition:
             lines.append(f"{pad}<format type='{self.kind.formats[self.source_format]}'/>")
         if self.auth is not None:
             auth_type, username, secret_type, key, value = self.auth
-            opening = f"<auth username='{escape_text(username)}'>" if auth_type == "none" else (
-                f"<auth type='{auth_type}' username='{escape_text(username)}'>")  # fmt: skip
+            opening = (
+                f"<auth username='{escape_text(username)}'>"
+                if auth_type == "none"
+                else f"<auth type='{auth_type}' username='{escape_text(username)}'>"
+            )
             secret = f"<secret type='{secret_type}'" if secret_type is not None else "<secret"
             lines += [pad + opening, f"{pad}  {secret} {key}='{escape_text(value)}'/>", f"{pad}</auth>"]
-        for tag, attribute, value in (("protocol", "ver", self.protocol_version), ("vendor", "name", self.vendor),
-                                      ("product", "name", self.product)):  # fmt: skip
+        for tag, attribute, value in (
+            ("protocol", "ver", self.protocol_version),
+            ("vendor", "name", self.vendor),
+            ("product", "name", self.product),
+        ):
             if value is not None:
                 lines.append(f"{pad}<{tag} {attribute}='{escape_text(value)}'/>")
         return [*lines, "  </source>"]
@@ -212,9 +232,11 @@ class PoolDefinition:
         adapter = self.adapter or {}
         kind = adapter["type"]
         if kind == "fc_host":
-            attributes = "".join(f" {name}='{escape_text(adapter[name])}'"
-                                 for name in ("parent", "parent_wwnn", "parent_wwpn", "parent_fabric_wwn", "managed")
-                                 if adapter.get(name) is not None)  # fmt: skip
+            attributes = "".join(
+                f" {name}='{escape_text(adapter[name])}'"
+                for name in ("parent", "parent_wwnn", "parent_wwpn", "parent_fabric_wwn", "managed")
+                if adapter.get(name) is not None
+            )
             return [f"{pad}<adapter type='fc_host'{attributes} wwnn='{adapter['wwnn']}' wwpn='{adapter['wwpn']}'/>"]
         if adapter.get("name") is not None:
             return [f"{pad}<adapter type='scsi_host' name='{adapter['name']}'/>"]

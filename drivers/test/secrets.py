@@ -215,8 +215,9 @@ class SecretProcedures(TestProcedures):
 
     def secret_set_value(self, args: remote.remote_secret_set_value_args) -> None:
         if not args.value:  # an empty opaque arrives as a NULL pointer in libvirtd
-            raise invalid_argument(FROM_SECRET, "value in virSecretSetValue must not be NULL", "virSecretSetValue",
-                                   "value")  # fmt: skip
+            raise invalid_argument(
+                FROM_SECRET, "value in virSecretSetValue must not be NULL", "virSecretSetValue", "value"
+            )
         check_flags(args.flags, 0, FROM_SECRET, "secretSetValue")
         secret = self._secret(args.secret)
         secret.value = bytes(args.value)

@@ -28,8 +28,25 @@ SHUTOFF, DISK_SNAPSHOT = 5, 8
 LOCATIONS = ["default", "no", "internal", "external", "manual"]
 DEFAULT, NO, INTERNAL, EXTERNAL, MANUAL = range(5)
 STORAGE_TYPES = ["none", "file", "block", "dir", "network", "volume", "nvme", "vhostuser"]
-FILE_FORMATS = ["none", "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow",
-                "qcow", "qcow2", "qed", "vmdk"]  # fmt: skip
+FILE_FORMATS = [
+    "none",
+    "raw",
+    "dir",
+    "bochs",
+    "cloop",
+    "dmg",
+    "iso",
+    "vpc",
+    "vdi",
+    "fat",
+    "vhd",
+    "ploop",
+    "cow",
+    "qcow",
+    "qcow2",
+    "qed",
+    "vmdk",
+]
 SOURCE_ATTRIBUTES = {"file": "file", "block": "dev", "dir": "dir", "volume": "volume", "network": "name"}
 INTEGER = re.compile(r"\s*[+-]?\d+")
 
@@ -262,15 +279,16 @@ def _external_names(snapshot: Snapshot, disks: list[DomainDisk]) -> None:
         except OSError:
             regular = False
         if not regular:
-            detail = (f"source for disk '{disk.name}' is not a regular file; "
-                      "refusing to generate external snapshot name")  # fmt: skip
+            detail = f"source for disk '{disk.name}' is not a regular file; refusing to generate external snapshot name"
             raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
         stem, dot, suffix = original.rpartition(".")
         disk.path = f"{stem if dot and '/' not in suffix else original}.{snapshot.name}"
         for earlier in snapshot.disks[:index]:
             if earlier.path == disk.path:
-                detail = (f"cannot generate external snapshot name for disk '{disk.name}': "
-                          f"collision with disk '{earlier.name}'")  # fmt: skip
+                detail = (
+                    f"cannot generate external snapshot name for disk '{disk.name}': "
+                    f"collision with disk '{earlier.name}'"
+                )
                 raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
 
 

@@ -74,8 +74,11 @@ class SnapshotProcedures(TestProcedures):
         snapshot.domain_xml = domain_xml(domain, True)
         # testDomainSnapshotAlignDisks
         if any(disk.location == definition.MANUAL for disk in snapshot.disks):
-            raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST,
-                         "'manual' snapshot mode is not supported by the test driver")  # fmt: skip
+            raise report(
+                api.VIR_ERR_OPERATION_UNSUPPORTED,
+                FROM_TEST,
+                "'manual' snapshot mode is not supported by the test driver",
+            )
         snapshot.state = domain.state
         if snapshot.memory == definition.EXTERNAL:
             location = definition.EXTERNAL
@@ -185,8 +188,9 @@ class SnapshotProcedures(TestProcedures):
     def domain_revert_to_snapshot(self, args: remote.remote_domain_revert_to_snapshot_args) -> None:
         # testDomainRevertToSnapshot's transitions (its definition handling is not modelled here)
         run, pause = api.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING, api.VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED
-        check_flags(args.flags, run | pause | api.VIR_DOMAIN_SNAPSHOT_REVERT_FORCE, FROM_TEST,
-                    "testDomainRevertToSnapshot")  # fmt: skip
+        check_flags(
+            args.flags, run | pause | api.VIR_DOMAIN_SNAPSHOT_REVERT_FORCE, FROM_TEST, "testDomainRevertToSnapshot"
+        )
         domain, tree, snapshot = self._snapshot(args.snap)
         was_running = snapshot.state in (api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_PAUSED)
         if not domain.persistent and not was_running and not args.flags & (run | pause):

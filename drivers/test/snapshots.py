@@ -8,8 +8,10 @@ from virtrio.rpc.errors import report
 from .snapshot_definition import DISK_SNAPSHOT, SHUTOFF, Snapshot
 
 FROM_DOMAIN_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
-LIST = {name.removeprefix("VIR_DOMAIN_SNAPSHOT_LIST_"): value
-        for name, value in api.ENUM_TYPES["virDomainSnapshotListFlags"].items()}  # fmt: skip
+LIST = {
+    name.removeprefix("VIR_DOMAIN_SNAPSHOT_LIST_"): value
+    for name, value in api.ENUM_TYPES["virDomainSnapshotListFlags"].items()
+}
 CHILDREN_FLAGS = sum(set(LIST.values()))  # DESCENDANTS, TOPOLOGICAL and every filter: what children calls accept
 
 
@@ -38,8 +40,9 @@ class SnapshotTree:
     def add(self, snapshot: Snapshot, current: bool = True) -> None:
         """virDomainMomentAssignDef, then linking to the parent (and becoming current)."""
         if snapshot.name in self.snapshots:
-            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN,
-                         f"domain moment {snapshot.name} already exists")  # fmt: skip
+            raise report(
+                api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, f"domain moment {snapshot.name} already exists"
+            )
         self.snapshots[snapshot.name] = snapshot
         self.link(snapshot)
         if current:

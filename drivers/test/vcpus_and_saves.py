@@ -61,16 +61,18 @@ class VcpuAndSaveProcedures(TestProcedures):
         self._check_active(domain)
         cpu_time = time.time_ns() // 10000  # libvirt's test driver derives it from the clock
         count = min(domain.vcpus, args.maxinfo)
-        info = [remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, self.state.host.cpus - 1)
-                for i in range(count)]  # fmt: skip
+        info = [
+            remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, self.state.host.cpus - 1) for i in range(count)
+        ]
         cpumaps = _all_cpus_map(args.maplen, self._host_cpus()) * count if args.maplen > 0 else b""
         # libvirtd sends the whole buffer it allocated: maxinfo maps, zeros past the vCPUs.
         cpumaps += bytes(max(args.maxinfo * args.maplen - len(cpumaps), 0))
         return remote.remote_domain_get_vcpus_ret(info, cpumaps)
 
     def domain_get_vcpu_pin_info(self, args: remote.remote_domain_get_vcpu_pin_info_args):
-        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
-                    "testDomainGetVcpuPinInfo")  # fmt: skip
+        check_flags(
+            args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainGetVcpuPinInfo"
+        )
         domain = self._domain(args.dom)
         count = min(domain.vcpus, args.ncpumaps)
         cpumaps = _all_cpus_map(args.maplen, self._host_cpus()) * count
@@ -79,8 +81,9 @@ class VcpuAndSaveProcedures(TestProcedures):
         return remote.remote_domain_get_vcpu_pin_info_ret(cpumaps, count)
 
     def domain_pin_vcpu_flags(self, args: remote.remote_domain_pin_vcpu_flags_args) -> None:
-        check_flags(args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST,
-                    "testDomainPinVcpuFlags")  # fmt: skip
+        check_flags(
+            args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainPinVcpuFlags"
+        )
         domain = self._domain(args.dom)
         if args.vcpu >= domain.vcpus:
             detail = f"requested vcpu '{args.vcpu}' is not present in the domain"
@@ -113,8 +116,11 @@ class VcpuAndSaveProcedures(TestProcedures):
         if not domain.persistent:
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot rename a transient domain")
         if args.new_name in self.state.domains:
-            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN,  # virDomainObjListRename's
-                         f"domain with name '{args.new_name}' already exists")  # fmt: skip
+            raise report(
+                api.VIR_ERR_OPERATION_INVALID,
+                api.VIR_FROM_DOMAIN,  # virDomainObjListRename's
+                f"domain with name '{args.new_name}' already exists",
+            )
         self.state.remove_domain(domain)
         domain.name = args.new_name
         self.state.add_domain(domain)

@@ -119,8 +119,11 @@ class Volume:
 
     def check_end(self, end: int) -> None:
         if end > self.capacity:
-            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_STORAGE,
-                         f"data past the volume's capacity of {self.capacity} bytes")  # fmt: skip
+            raise report(
+                api.VIR_ERR_INVALID_ARG,
+                api.VIR_FROM_STORAGE,
+                f"data past the volume's capacity of {self.capacity} bytes",
+            )
 
     def write(self, offset: int, chunk: bytes) -> None:
         self.check_end(offset + len(chunk))
@@ -140,8 +143,7 @@ class VolumeUpload:
 
     def _advance(self, length: int) -> int:
         if self.end is not None and self.position + length > self.end:
-            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_STORAGE,
-                         "more data than the upload's length")  # fmt: skip
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_STORAGE, "more data than the upload's length")
         start, self.position = self.position, self.position + length
         return start
 
@@ -221,8 +223,24 @@ def volume_xml(volume: Volume) -> str:
 
 
 VOLUME_TYPES = ("file", "block", "dir", "network", "netdir", "ploop")
-FILE_FORMATS = ("raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow",
-                "qcow2", "qed", "vmdk")  # fmt: skip
+FILE_FORMATS = (
+    "raw",
+    "dir",
+    "bochs",
+    "cloop",
+    "dmg",
+    "iso",
+    "vpc",
+    "vdi",
+    "fat",
+    "vhd",
+    "ploop",
+    "cow",
+    "qcow",
+    "qcow2",
+    "qed",
+    "vmdk",
+)
 DISK_FORMATS = ("none", "linux", "fat16", "fat32", "linux-swap", "linux-lvm", "linux-raid", "extended")
 # The volume formats of each pool type (virStorageVolOptions), the default first; none listed: no <format>.
 POOL_VOLUME_FORMATS = {
