@@ -13,6 +13,7 @@ from pathlib import Path
 from .emit.api import emit_api
 from .emit.constants import emit_const
 from .emit.enums import emit_enum
+from .emit.parts import assign_parts
 from .emit.procedures import emit_procedures
 from .emit.shapes import ShapeCode
 from .emit.structs import emit_struct
@@ -20,11 +21,19 @@ from .emit.typedefs import emit_typedef
 from .emit.unions import emit_union
 from .emit.writer import ModuleWriter
 from .layout import Layouts
-from .model import Const, Enum, Struct, Typedef, Union_
+from .model import Const, Definition, Enum, Struct, Union_
 from .sources import ProtocolSources, SourceError, load_sources
 
 GENERATED_DIR = Path(__file__).resolve().parent / "generated"
 API_MODULE = "libvirt_api"
+# Programs whose codecs load per procedure (see emit/parts.py): <module>.py keeps the
+# constants and the procedure table, <module>_codecs/ the classes and codecs.
+SPLIT_MODULES = ("remote",)
+RUNTIME_IMPORTS = [
+    "    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure,",
+    "    XdrError, XdrStruct, XdrUnion, decode_failure, encode_failure, redecode_failure, reencode_failure,",
+    ")",
+]
 
 
 def header(sources: list[tuple[str, str]]) -> list[str]:
@@ -37,30 +46,36 @@ def header(sources: list[tuple[str, str]]) -> list[str]:
     return lines
 
 
+def definition_code(definition: Definition, code: ShapeCode, flat: bool = True) -> list[str]:
+    if isinstance(definition, Const):
+        return emit_const(definition, code.layouts.sources)
+    code.reset_names()
+    if isinstance(definition, Enum):
+        return emit_enum(definition, code, flat)
+    if isinstance(definition, Struct):
+        return emit_struct(definition, code)
+    if isinstance(definition, Union_):
+        return emit_union(definition, code)
+    return emit_typedef(definition, code)
+
+
+def source_header(module: str, sources: ProtocolSources) -> list[str]:
+    parsed = sources.files[module]
+    return header([(parsed.name, parsed.sha256)] + [(a.name, a.sha256) for a in sources.api])
+
+
 def protocol_module(module: str, sources: ProtocolSources, layouts: Layouts) -> str:
     parsed = sources.files[module]
     writer = ModuleWriter(module, sources)
     code = ShapeCode(writer, layouts)
-    body: list[list[str]] = []
-    for definition in parsed.definitions:
-        code.reset_names()
-        if isinstance(definition, Const):
-            body.append(emit_const(definition, sources))
-        elif isinstance(definition, Enum):
-            body.append(emit_enum(definition, code))
-        elif isinstance(definition, Struct):
-            body.append(emit_struct(definition, code))
-        elif isinstance(definition, Union_):
-            body.append(emit_union(definition, code))
-        elif isinstance(definition, Typedef):
-            body.append(emit_typedef(definition, code))
+    body = [definition_code(definition, code) for definition in parsed.definitions]
     types = [d.name for d in parsed.definitions if not isinstance(d, Const)]
     codecs = ["CODECS: dict[str, Codec] = {"]
     codecs += [f"    {n!r}: Codec({n!r}, encode_{n}, decode_{n})," for n in types]
     codecs.append("}")
     procedures = emit_procedures(module, parsed, sources)
 
-    lines = header([(parsed.name, parsed.sha256)] + [(a.name, a.sha256) for a in sources.api])
+    lines = source_header(module, sources)
     lines += [
         "# ruff: noqa",
         "from __future__ import annotations",
@@ -69,9 +84,7 @@ def protocol_module(module: str, sources: ProtocolSources, layouts: Layouts) -> 
         "from enum import IntEnum",
         "",
         "from ..runtime import (",
-        "    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure,",
-        "    XdrError, XdrStruct, XdrUnion, decode_failure, encode_failure, redecode_failure, reencode_failure,",
-        ")",
+        *RUNTIME_IMPORTS,
     ]
     lines += [f"from . import {m} as _{m}" for m in sorted(writer.imported_modules)]
     lines += ["", *writer.struct_definitions(), ""]
@@ -81,6 +94,76 @@ def protocol_module(module: str, sources: ProtocolSources, layouts: Layouts) -> 
     if procedures:
         lines += ["", *procedures]
     return "\n".join(lines) + "\n"
+
+
+def split_program(module: str, sources: ProtocolSources, layouts: Layouts) -> dict[str, str]:
+    """A split program's files: <module>.py (constants, enumerators as ints, the procedure
+    table, CODECS and the types by name, all loading their part on first use) and the parts."""
+    parsed = sources.files[module]
+    parts = assign_parts(module, parsed, layouts)
+    package = f"{module}_codecs"
+    outputs: dict[str, str] = {}
+    for part in sorted(set(parts.values())):
+        writer = ModuleWriter(module, sources, parts, part)
+        code = ShapeCode(writer, layouts)
+        body = [
+            definition_code(d, code, flat=False)
+            for d in parsed.definitions
+            if not isinstance(d, Const) and parts[d.name] == part
+        ]
+        lines = source_header(module, sources)
+        lines += [
+            "# ruff: noqa",
+            "from __future__ import annotations",
+            "",
+            "import struct as _struct",
+            "from enum import IntEnum",
+            "",
+            "from ...runtime import (",
+            *RUNTIME_IMPORTS,
+        ]
+        lines += [f"from .. import {m} as _{m}" for m in sorted(writer.imported_modules)]
+        lines += [f"from .{p} import {', '.join(sorted(names))}" for p, names in sorted(writer.part_imports.items())]
+        lines += ["", *writer.struct_definitions(), ""]
+        for block in body:
+            lines += ["", *block, ""]
+        outputs[f"{package}/{part}.py"] = "\n".join(lines) + "\n"
+    docstring = f'"""The classes and codecs of {module}.py\'s types, one module per procedure or shared group."""'
+    outputs[f"{package}/__init__.py"] = "\n".join([*source_header(module, sources), docstring]) + "\n"
+
+    lines = source_header(module, sources)
+    lines += [
+        "# ruff: noqa",
+        f'"""{module}: constants, enumerators, the procedure table; classes and codecs load from',
+        f'{package}/ on first use (CODECS[name], {module}.<type>, {module}.encode_<type>)."""',
+        "from __future__ import annotations",
+        "",
+        "from typing import Any",
+        "",
+        "from ..runtime import PartCodecs, Procedure, part_attributes",
+        "",
+    ]
+    for definition in parsed.definitions:
+        if isinstance(definition, Const):
+            lines += ["", *emit_const(definition, sources), ""]
+        elif isinstance(definition, Enum):
+            lines += ["", *[f"{m.name} = {sources.resolve(m.value)}" for m in definition.members], ""]
+    lines += ["", "# Each type's part module in " + package + "/.", "PARTS: dict[str, str] = {"]
+    lines += [f"    {name!r}: {part!r}," for name, part in parts.items()]
+    lines += [
+        "}",
+        f"CODECS = PartCodecs(__name__ + {'_codecs'!r}, PARTS)",
+        f"_attribute = part_attributes(globals(), __name__ + {'_codecs'!r}, PARTS)",
+        "",
+        "",
+        "def __getattr__(name: str) -> Any:",
+        "    return _attribute(name)",
+    ]
+    procedures = emit_procedures(module, parsed, sources)
+    if procedures:
+        lines += ["", *procedures]
+    outputs[f"{module}.py"] = "\n".join(lines) + "\n"
+    return outputs
 
 
 def api_module(sources: ProtocolSources) -> str:
@@ -107,7 +190,12 @@ def generate(source: Path) -> dict[str, str]:
     """Every generated file's name and text, built in memory."""
     sources = load_sources(source)
     layouts = Layouts(sources)
-    outputs = {f"{module}.py": protocol_module(module, sources, layouts) for module in sources.files}
+    outputs: dict[str, str] = {}
+    for module in sources.files:
+        if module in SPLIT_MODULES:
+            outputs.update(split_program(module, sources, layouts))
+        else:
+            outputs[f"{module}.py"] = protocol_module(module, sources, layouts)
     outputs[f"{API_MODULE}.py"] = api_module(sources)
     docstring = '"""Codecs, constants and procedure tables generated from libvirt\'s .x files."""'
     outputs["__init__.py"] = "\n".join([*header([]), docstring, "", *program_index(sources)]) + "\n"
@@ -129,10 +217,22 @@ def check(outputs: dict[str, str], directory: Path) -> list[str]:
             )
             shown = list(diff)
             problems.append(f"{path}: not current\n" + "\n".join(shown[:40]) + ("\n..." if len(shown) > 40 else ""))
-    for path in sorted(directory.glob("*.py")):
-        if path.name not in outputs:
+    for path in sorted(directory.rglob("*.py")):
+        if path.relative_to(directory).as_posix() not in outputs:
             problems.append(f"{path}: not produced by the compiler")
     return problems
+
+
+def stale_files(outputs: dict[str, str], directory: Path) -> list[Path]:
+    """Files left in the compiler's own subfolders (a split program's parts) that it no
+    longer writes, e.g. the part of a procedure that is gone."""
+    folders = {directory / name.rsplit("/", 1)[0] for name in outputs if "/" in name}
+    return [
+        path
+        for folder in sorted(folders)
+        for path in sorted(folder.glob("*.py"))
+        if path.relative_to(directory).as_posix() not in outputs
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,9 +258,12 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"generated code is current ({len(outputs)} files)")
         return 0
-    options.output.mkdir(parents=True, exist_ok=True)
     for name, text in outputs.items():
-        (options.output / name).write_text(text)
+        path = options.output / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    for path in stale_files(outputs, options.output):
+        path.unlink()
     print(f"wrote {len(outputs)} files to {options.output}")
     return 0
 

@@ -18,8 +18,9 @@ Decisions the codec makes (documented in README):
 
 from __future__ import annotations
 
+import importlib
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,13 +122,37 @@ class XdrUnion(XdrStruct):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
 class Codec:
-    """Encode or decode one XDR type as a whole payload."""
+    """Encode or decode one XDR type as a whole payload.
 
-    name: str
-    encoder: Encoder
-    decoder: Decoder
+    A codec of a program whose codecs are split into parts (see ``PartCodecs``) names its
+    part module instead of holding functions; the first encode or decode imports it.
+    """
+
+    __slots__ = ("decoder", "encoder", "home", "name")
+
+    def __init__(
+        self, name: str, encoder: Encoder | None = None, decoder: Decoder | None = None, home: str | None = None
+    ) -> None:
+        if (encoder is None or decoder is None) and home is None:
+            raise ValueError(f"codec {name} needs its functions or the module that has them")
+        self.name = name
+        self.encoder = encoder
+        self.decoder = decoder
+        self.home = home  # the module defining encode_<name> and decode_<name>, until loaded
+
+    def __repr__(self) -> str:
+        return f"Codec({self.name!r})"
+
+    def load(self) -> tuple[Encoder, Decoder]:
+        """The codec's functions, importing the module that defines them on first use."""
+        encoder, decoder = self.encoder, self.decoder
+        if encoder is None or decoder is None:
+            assert self.home is not None
+            module = importlib.import_module(self.home)
+            encoder = self.encoder = getattr(module, "encode_" + self.name)
+            decoder = self.decoder = getattr(module, "decode_" + self.name)
+        return encoder, decoder
 
     def encode(self, value: Any) -> bytes:
         buffer = bytearray()
@@ -135,16 +160,22 @@ class Codec:
         return bytes(buffer)
 
     def encode_into(self, buffer: bytearray, value: Any) -> None:
+        encoder = self.encoder
+        if encoder is None:
+            encoder = self.load()[0]
         try:
-            self.encoder(buffer, value)
+            encoder(buffer, value)
         except XdrError as error:
             raise error.within(self.name) from None
 
     def decode(self, data: bytes | bytearray | memoryview, offset: int = 0, exact: bool = True) -> Any:
         """Decode a value starting at offset; with exact, the value must end the data."""
         view = data if type(data) is bytes else bytes(data)
+        decoder = self.decoder
+        if decoder is None:
+            decoder = self.load()[1]
         try:
-            value, end = self.decoder(view, offset)
+            value, end = decoder(view, offset)
         except XdrError as error:
             raise error.within(self.name) from None
         if end > len(view):
@@ -152,6 +183,49 @@ class Codec:
         if exact and end != len(view):
             raise XdrError(f"{len(view) - end} bytes left after the value", end).within(self.name)
         return value
+
+
+class PartCodecs(Mapping[str, Codec]):
+    """A split program's CODECS: every type's codec by name, each made on first lookup.
+
+    ``parts`` maps each type to the module (in ``package``) with its class and functions;
+    nothing is imported until a codec encodes or decodes.
+    """
+
+    def __init__(self, package: str, parts: dict[str, str]) -> None:
+        self._package = package
+        self._parts = parts
+        self._made: dict[str, Codec] = {}
+
+    def __getitem__(self, name: str) -> Codec:
+        codec = self._made.get(name)
+        if codec is None:
+            codec = self._made[name] = Codec(name, home=f"{self._package}.{self._parts[name]}")
+        return codec
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+
+def part_attributes(namespace: dict[str, Any], package: str, parts: dict[str, str]) -> Callable[[str], Any]:
+    """A split program module's ``__getattr__``: a type's class, ``encode_``/``decode_``
+    functions, imported from its part on first use and kept in the module's namespace."""
+
+    def attribute(name: str) -> Any:
+        type_name = name
+        if name not in parts and name.startswith(("encode_", "decode_")):
+            type_name = name[7:]
+        part = parts.get(type_name)
+        if part is None:
+            raise AttributeError(f"module {namespace['__name__']!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{package}.{part}"), name)
+        namespace[name] = value
+        return value
+
+    return attribute
 
 
 @dataclass(frozen=True, slots=True)

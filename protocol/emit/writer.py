@@ -14,12 +14,28 @@ def attribute_name(xdr_name: str) -> str:
 
 
 class ModuleWriter:
-    def __init__(self, module: str, sources: ProtocolSources) -> None:
+    def __init__(
+        self, module: str, sources: ProtocolSources, parts: dict[str, str] | None = None, part: str | None = None
+    ) -> None:
         self.module = module
         self.sources = sources
         self.sections: list[list[str]] = []
         self.formats: dict[str, str] = {}  # struct format -> module-level name
         self.imported_modules: set[str] = set()
+        # A program split into parts: each of its types' part, the part being written, and
+        # the names this part takes from the others (part -> names), imported by name so
+        # the code reads them as fast globals, as in an unsplit module.
+        self.parts = parts
+        self.part = part
+        self.part_imports: dict[str, set[str]] = {}
+
+    def _local(self, name: str, type_name: str) -> str:
+        """name, a function or class of this module's type_name, imported if in another part."""
+        if self.parts is not None:
+            home = self.parts[type_name]
+            if home != self.part:
+                self.part_imports.setdefault(home, set()).add(name)
+        return name
 
     def section(self, lines: list[str]) -> None:
         self.sections.append(lines)
@@ -34,14 +50,14 @@ class ModuleWriter:
         """The name of the encode or decode function of a type, qualified if imported."""
         home = self.sources.type_home[type_name]
         if home == self.module:
-            return f"{kind}_{type_name}"
+            return self._local(f"{kind}_{type_name}", type_name)
         self.imported_modules.add(home)
         return f"_{home}.{kind}_{type_name}"
 
     def class_name(self, type_name: str) -> str:
         home = self.sources.type_home[type_name]
         if home == self.module:
-            return type_name
+            return self._local(type_name, type_name)
         self.imported_modules.add(home)
         return f"_{home}.{type_name}"
 

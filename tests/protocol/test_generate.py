@@ -39,7 +39,8 @@ def test_check_names_what_differs_after_a_field_rename(reference: Path, tmp_path
 def test_writing_then_checking_a_fresh_folder(reference: Path, tmp_path: Path) -> None:
     output = tmp_path / "out"
     assert run_generate("--source", str(reference), "--output", str(output)).returncode == 0
-    assert sorted(p.name for p in output.glob("*.py")) == sorted(p.name for p in GENERATED_DIR.glob("*.py"))
+    written = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.py"))
+    assert written == sorted(p.relative_to(GENERATED_DIR).as_posix() for p in GENERATED_DIR.rglob("*.py"))
     assert run_generate("--source", str(reference), "--output", str(output), "--check").returncode == 0
     (output / "stray.py").write_text("")
     result = run_generate("--source", str(reference), "--output", str(output), "--check")
