@@ -6,7 +6,7 @@ import re
 import uuid
 
 from ..xml_text import escape_text
-from .domain_definition import TOP_LEVEL_RANK, format_element, format_metadata, vcpu_element
+from .domain_definition import TOP_LEVEL_RANK, format_element, format_element_text, format_metadata, vcpu_element
 from .interface_definition import InterfaceDefinition, InterfaceIP, InterfaceProtocol
 from .network_definition import L3_MODES, Dns, Forward, Lease, NetworkDefinition, NetworkIP, PortGroup
 from .state import Domain, HostInfo, Interface, Network, Pool
@@ -59,26 +59,25 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> s
     definition = domain.definition
     id_attribute = f" id='{domain.id}'" if live else ""
     vcpus = domain.vcpus if live else domain.defined_vcpus
-    parts: list[tuple[str, list[str]]] = [
-        ("name", [f"  <name>{escape_text(domain.name)}</name>"]),
-        ("uuid", [f"  <uuid>{domain.uuid_text}</uuid>"]),
-        ("metadata", format_metadata(domain.metadata, 1)),
-        ("memory", [f"  <memory unit='KiB'>{domain.max_memory}</memory>"]),
-        ("currentMemory", [f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>"]),
+    # (tag, newline-terminated text): one string per element, joined once
+    parts: list[tuple[str, str]] = [
+        ("name", f"  <name>{escape_text(domain.name)}</name>\n"),
+        ("uuid", f"  <uuid>{domain.uuid_text}</uuid>\n"),
+        ("memory", f"  <memory unit='KiB'>{domain.max_memory}</memory>\n"),
+        ("currentMemory", f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>\n"),
     ]
+    if domain.metadata:
+        parts.append(("metadata", "\n".join(format_metadata(domain.metadata, 1)) + "\n"))
     if domain.title is not None:
-        parts.append(("title", [f"  <title>{escape_text(domain.title)}</title>"]))
+        parts.append(("title", f"  <title>{escape_text(domain.title)}</title>\n"))
     if domain.description is not None:
-        parts.append(("description", [f"  <description>{escape_text(domain.description)}</description>"]))
+        parts.append(("description", f"  <description>{escape_text(domain.description)}</description>\n"))
     for element in definition:
         if element.tag == "vcpu":  # the count is the Domain's; placement and cpuset are the definition's
             element = vcpu_element(element, domain.max_vcpus, vcpus)
-        parts.append((element.tag, list(format_element(element, 1))))
-    lines = [f"<domain type='{domain.virt_type}'{id_attribute}>"]
-    for _, part in sorted(parts, key=lambda part: TOP_LEVEL_RANK.get(part[0], len(TOP_LEVEL_RANK))):
-        lines += part
-    lines.append("</domain>")
-    xml = "\n".join(lines) + "\n"
+        parts.append((element.tag, format_element_text(element, 1)))
+    parts.sort(key=lambda part: TOP_LEVEL_RANK.get(part[0], len(TOP_LEVEL_RANK)))
+    xml = "".join([f"<domain type='{domain.virt_type}'{id_attribute}>\n", *[text for _, text in parts], "</domain>\n"])
     if _LIVE_ONLY_ATTRIBUTE in xml:  # written for a running domain only
         xml = xml.replace(_LIVE_ONLY_ATTRIBUTE, "") if live else _without_live_only(xml)
     if LIVE_ONLY_VALUE in xml:  # attributes written for a running domain only
