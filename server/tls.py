@@ -110,7 +110,53 @@ def make_context(config: Config) -> ssl.SSLContext:
         raise TLSSetupError(f"cannot load the TLS certificates: {error}") from None
     # tls_no_verify_certificate: libvirtd then skips the client certificate's checks.
     context.verify_mode = ssl.CERT_NONE if config.tls_no_verify_certificate else ssl.CERT_REQUIRED
+    send_own_certificate_only(context)
     return context
+
+
+SSL_CTRL_MODE = 33  # SSL_CTX_ctrl's command for SSL_CTX_set_mode (ssl.h)
+SSL_MODE_NO_AUTO_CHAIN = 0x8
+# ssl's verify modes as SSL_CTX_get_verify_mode reports them (SSL_VERIFY_PEER = 1,
+# SSL_VERIFY_FAIL_IF_NO_PEER_CERT = 2).
+OPENSSL_VERIFY_MODES = {ssl.CERT_NONE: 0, ssl.CERT_OPTIONAL: 1, ssl.CERT_REQUIRED: 3}
+
+
+def send_own_certificate_only(context: ssl.SSLContext) -> bool:
+    """Have the handshake carry only the server's certificate, as libvirtd's does.
+
+    With no chain configured, OpenSSL builds one from the store that verifies clients and
+    sends the CA too: a chain verification on the server and a larger flight for the
+    client to parse, every handshake (about 0.1 ms of the server's and 0.2 ms of the
+    client's time). Python's ssl has no setting for SSL_MODE_NO_AUTO_CHAIN, so it is set on
+    the context's SSL_CTX through ctypes, only after checks that the pointer read from the
+    context object is its SSL_CTX (its verify mode and options read back); otherwise the
+    context is left as it is (False).
+    """
+    import ctypes
+    import sys
+
+    if sys.implementation.name != "cpython":
+        return False
+    try:
+        import _ssl
+
+        library = ctypes.CDLL(_ssl.__file__)  # its symbols resolve to the libssl it was linked with
+        ctrl = library.SSL_CTX_ctrl
+        get_verify_mode = library.SSL_CTX_get_verify_mode
+        get_options = library.SSL_CTX_get_options
+    except (ImportError, OSError, AttributeError):
+        return False
+    ctrl.restype, ctrl.argtypes = ctypes.c_long, [ctypes.c_void_p, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+    get_verify_mode.restype, get_verify_mode.argtypes = ctypes.c_int, [ctypes.c_void_p]
+    get_options.restype, get_options.argtypes = ctypes.c_uint64, [ctypes.c_void_p]
+    # CPython's SSLContext object: the object header, then the SSL_CTX pointer.
+    pointer = ctypes.c_void_p.from_address(id(context) + object.__basicsize__).value
+    if not pointer or get_verify_mode(pointer) != OPENSSL_VERIFY_MODES[context.verify_mode]:
+        return False
+    if get_options(pointer) != int(context.options):
+        return False
+    mode = ctrl(pointer, SSL_CTRL_MODE, SSL_MODE_NO_AUTO_CHAIN, None)
+    return bool(mode & SSL_MODE_NO_AUTO_CHAIN)
 
 
 def distinguished_name(der: bytes) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -176,6 +177,62 @@ def test_dn_outside_allowed_list_refused_alike(pair, certificates) -> None:
         allowed = virsh(port, certificates["named"], "list")
         assert allowed.returncode == 0, (name, allowed.stderr)
     assert "tls_allowed_dn_list" in pair["virtrio"][0].log()
+
+
+def certificates_in_flight(port: int) -> int:
+    """How many certificates the server's handshake carries, read from a TLS 1.2 handshake
+    (where its Certificate message is not encrypted); the client goes no further."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = context.wrap_bio(incoming, outgoing)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        try:
+            client.do_handshake()
+        except ssl.SSLWantReadError:
+            connection.sendall(outgoing.read())  # the ClientHello
+        received = b""
+        while (count := certificate_count(received)) is None:
+            data = connection.recv(65536)
+            assert data, "the server closed the connection before its Certificate message"
+            received += data
+    return count
+
+
+def certificate_count(stream: bytes) -> int | None:
+    """The number of certificates in the first Certificate message of a TLS 1.2 server's
+    records, or None while the message is not complete."""
+    handshake, offset = b"", 0
+    while offset + 5 <= len(stream):  # records: type, version, 2-byte length
+        length = int.from_bytes(stream[offset + 3 : offset + 5], "big")
+        if offset + 5 + length > len(stream):
+            break
+        if stream[offset] == 22:  # handshake
+            handshake += stream[offset + 5 : offset + 5 + length]
+        offset += 5 + length
+    position = 0
+    while position + 4 <= len(handshake):  # messages: type, 3-byte length
+        length = int.from_bytes(handshake[position + 1 : position + 4], "big")
+        if handshake[position] == 11:  # Certificate: a 3-byte list length, then 3-byte length + DER each
+            if position + 4 + length > len(handshake):
+                return None
+            body = handshake[position + 4 : position + 4 + length]
+            end, cursor, count = 3 + int.from_bytes(body[:3], "big"), 3, 0
+            while cursor < end:
+                cursor += 3 + int.from_bytes(body[cursor : cursor + 3], "big")
+                count += 1
+            return count
+        position += 4 + length
+    return None
+
+
+def test_server_sends_its_own_certificate_only_alike(pair) -> None:
+    """libvirtd's handshake carries the server's certificate without its CA's (OpenSSL would
+    add the CA from the store that checks clients, for every client to parse)."""
+    sent = {name: certificates_in_flight(port) for name, (_daemon, port) in pair.items()}
+    assert sent == {"virtrio": 1, "libvirtd": 1}
 
 
 @pytest.mark.parametrize("pair", ["tls_handshake_timeout = 2\n"], indirect=True)
