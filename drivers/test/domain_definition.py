@@ -199,6 +199,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     domain_platform.canonical_platform(kept, os_type)  # firmware, boot, features, hugepages, schedulers
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
     seclabels = domain_security.domain_seclabels(root.findall("seclabel"))
+    seclabels += domain_platform.sysinfos(root, kept)  # several too, also kept apart
     if any(tag not in kept for tag in DEFAULT_TAGS):
         for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
             kept.setdefault(element.tag, element)
