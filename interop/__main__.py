@@ -21,10 +21,17 @@ def main(argv: list[str] | None = None) -> int:
     compare = commands.add_parser("compare", help="run the corpus against both daemons and compare")
     compare.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are identical")
     compare.add_argument("--only", nargs="*", help="run just these scenarios (file names without suffix)")
-    compare.add_argument("--fail-packet-diffs-over", type=int, metavar="N",
-                         help="exit 1 when more than N replies differ from libvirtd's, field by field")  # fmt: skip
-    compare.add_argument("--reference-twice", action="store_true",
-                         help="compare libvirtd with itself: shows the normalisation hides nothing real")  # fmt: skip
+    compare.add_argument(
+        "--fail-packet-diffs-over",
+        type=int,
+        metavar="N",
+        help="exit 1 when more than N replies differ from libvirtd's, field by field",
+    )
+    compare.add_argument(
+        "--reference-twice",
+        action="store_true",
+        help="compare libvirtd with itself: shows the normalisation hides nothing real",
+    )
     nodedev = commands.add_parser("nodedev", help="node devices against libvirtd's own udev driver")
     nodedev.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent of devices are identical")
     commands.add_parser("xmlcorpus", help="libvirt's own test documents defined into both daemons and read back")

@@ -36,9 +36,11 @@ UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 # UUIDs a scenario chose (test:///default's objects, the example files, the corpus itself)
 # are compared as they are; any other UUID was made up by the daemon and is normalised.
 DEFAULT_UUIDS = {
-    "6695eb01-f6a4-8304-79aa-97f2502e193f", "dd8fe884-6c02-601e-7551-cca97df1c5df",
-    "dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566", "11111111-2222-3333-4444-555555555555",
-}  # fmt: skip
+    "6695eb01-f6a4-8304-79aa-97f2502e193f",
+    "dd8fe884-6c02-601e-7551-cca97df1c5df",
+    "dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566",
+    "11111111-2222-3333-4444-555555555555",
+}
 
 
 def chosen_uuids() -> set[str]:

@@ -85,8 +85,17 @@ def start_virtrio(directory: Path, config: str = "", arguments: tuple[str, ...] 
     config_path = directory / "virtrio.conf"
     config_path.write_text(config)
     log_path = directory / "virtrio.log"
-    command = [sys.executable, "-m", "virtrio.server.cli", "daemon", "--socket-dir", str(directory / "sock"),
-               "--config", str(config_path), *arguments]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "virtrio.server.cli",
+        "daemon",
+        "--socket-dir",
+        str(directory / "sock"),
+        "--config",
+        str(config_path),
+        *arguments,
+    ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     daemon = RunningDaemon("virtrio", directory, process, log_path)
@@ -98,8 +107,9 @@ def libvirtd_available() -> bool:
     return Path(LIBVIRTD).is_file()
 
 
-def start_libvirtd(directory: Path, config: str = "", modules: tuple[str, ...] = (),
-                   arguments: tuple[str, ...] = ()) -> RunningDaemon:  # fmt: skip
+def start_libvirtd(
+    directory: Path, config: str = "", modules: tuple[str, ...] = (), arguments: tuple[str, ...] = ()
+) -> RunningDaemon:
     """libvirtd with its built-in test driver and only the named driver modules (e.g. "nodedev")."""
     if not libvirtd_available():
         raise DaemonError(f"{LIBVIRTD} is not installed (Debian package libvirt-daemon)")

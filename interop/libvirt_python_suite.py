@@ -17,8 +17,17 @@ from pathlib import Path
 from .daemons import RunningDaemon, remove, start_libvirtd, start_virtrio
 
 VERSION = "9.0.0"
-MODULES = ("test_conn", "test_domain", "test_domain_checkpoint", "test_domain_snapshot", "test_interface",
-           "test_network", "test_nodedev", "test_storage", "test_aio")  # fmt: skip
+MODULES = (
+    "test_conn",
+    "test_domain",
+    "test_domain_checkpoint",
+    "test_domain_snapshot",
+    "test_interface",
+    "test_network",
+    "test_nodedev",
+    "test_storage",
+    "test_aio",
+)
 REDIRECT = """import os
 uri = os.environ.get("VIRTRIO_REDIRECT_TEST_URI")
 if uri:
@@ -62,8 +71,23 @@ def extract_safely(archive: tarfile.TarFile, destination: Path) -> None:
 
 def fetch_tests(workdir: Path) -> Path:
     """The tests/ folder of libvirt-python's source distribution, from PyPI."""
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
-                    f"libvirt-python=={VERSION}", "-d", str(workdir)], check=True, timeout=300)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            f"libvirt-python=={VERSION}",
+            "-d",
+            str(workdir),
+        ],
+        check=True,
+        timeout=300,
+    )
     with tarfile.open(workdir / f"libvirt-python-{VERSION}.tar.gz") as archive:
         extract_safely(archive, workdir)
     return workdir / f"libvirt-python-{VERSION}" / "tests"
@@ -71,8 +95,14 @@ def fetch_tests(workdir: Path) -> Path:
 
 def run_suite(tests: Path, site: Path, daemon: RunningDaemon) -> dict[str, str]:
     environment = {"PYTHONPATH": str(site), "VIRTRIO_REDIRECT_TEST_URI": daemon.uri(), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(["/usr/bin/python3", "-c", RUNNER, *MODULES], cwd=tests, env=environment,
-                            capture_output=True, text=True, timeout=600)  # fmt: skip
+    result = subprocess.run(
+        ["/usr/bin/python3", "-c", RUNNER, *MODULES],
+        cwd=tests,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return dict(RESULT.findall(result.stdout))
 
 

@@ -42,9 +42,10 @@ def find_source() -> Path:
 
 def _apt_has_deb_src() -> bool:
     for path in [SOURCES_LIST, SOURCE_ENTRIES, Path("/etc/apt/sources.list")]:
-        if path.is_file() and any(line.split()[:1] == ["deb-src"] or
-                                  (line.startswith("Types:") and "deb-src" in line.split())
-                                  for line in path.read_text().splitlines()):  # fmt: skip
+        if path.is_file() and any(
+            line.split()[:1] == ["deb-src"] or (line.startswith("Types:") and "deb-src" in line.split())
+            for line in path.read_text().splitlines()
+        ):
             return True
     return False
 

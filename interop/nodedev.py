@@ -14,8 +14,19 @@ from pathlib import Path
 
 from .daemons import RunningDaemon, remove, start_libvirtd, start_virtrio
 
-CAPABILITIES = ("system", "pci", "usb_device", "usb", "net", "scsi_host", "scsi_target", "scsi", "storage",
-                "scsi_generic", "drm")  # fmt: skip
+CAPABILITIES = (
+    "system",
+    "pci",
+    "usb_device",
+    "usb",
+    "net",
+    "scsi_host",
+    "scsi_target",
+    "scsi",
+    "storage",
+    "scsi_generic",
+    "drm",
+)
 
 
 def virsh(daemon: RunningDaemon, *arguments: str) -> str:

@@ -65,8 +65,9 @@ class Reply:
 
 def uuid_text(raw: bytes) -> str:
     number = int.from_bytes(raw, "big")
-    return UUID_TEXT.format(number >> 96, (number >> 80) & 0xFFFF, (number >> 64) & 0xFFFF, (number >> 48) & 0xFFFF,
-                            number & 0xFFFFFFFFFFFF)  # fmt: skip
+    return UUID_TEXT.format(
+        number >> 96, (number >> 80) & 0xFFFF, (number >> 64) & 0xFFFF, (number >> 48) & 0xFFFF, number & 0xFFFFFFFFFFFF
+    )
 
 
 def plain(value: Any, text: Callable[[str], str], field: str = "") -> Any:

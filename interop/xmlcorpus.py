@@ -39,8 +39,13 @@ KINDS: dict[str, tuple[str, ...]] = {
     "volumes": ("storagevolxml2xmlin",),
 }
 # libvirt's storagevolxml2xmltest pairs each volume document with a pool document
-VOLUME_POOLS = {"vol-partition": "pool-disk", "vol-logical": "pool-logical", "vol-logical-backing": "pool-logical",
-                "vol-gluster-dir": "pool-gluster", "vol-gluster-dir-neg-uid": "pool-gluster"}  # fmt: skip
+VOLUME_POOLS = {
+    "vol-partition": "pool-disk",
+    "vol-logical": "pool-logical",
+    "vol-logical-backing": "pool-logical",
+    "vol-gluster-dir": "pool-gluster",
+    "vol-gluster-dir-neg-uid": "pool-gluster",
+}
 ALL_KINDS = [*KINDS, *objects.KINDS]
 
 # ---------------------------------------------------------------- collecting (libvirt-python side)
@@ -249,8 +254,9 @@ def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, in
             continue
         classes[first_difference(a, b)] += 1
         if verbose:
-            diff = difflib.unified_diff("\n".join(a).splitlines(), "\n".join(b).splitlines(), "libvirtd", "virtrio",
-                                        lineterm="", n=1)  # fmt: skip
+            diff = difflib.unified_diff(
+                "\n".join(a).splitlines(), "\n".join(b).splitlines(), "libvirtd", "virtrio", lineterm="", n=1
+            )
             print(f"DIFF {kind} {name}\n    " + "\n    ".join(list(diff)[2:40]))
     if classes and os.environ.get("XMLCORPUS_CLASSES"):
         print(f"{kind}: most frequent first differences (libvirtd | virtrio)")
@@ -278,8 +284,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m interop xmlcorpus", description=__doc__.split("\n")[0])
     parser.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are identical")
     parser.add_argument("--quiet", action="store_true", help="no diffs, only the counts")
-    parser.add_argument("--classes", type=int, default=0, metavar="N",
-                        help="print the N most frequent first differences per kind")  # fmt: skip
+    parser.add_argument(
+        "--classes", type=int, default=0, metavar="N", help="print the N most frequent first differences per kind"
+    )
     parser.add_argument("--kind", action="append", choices=ALL_KINDS, help="a kind to run (repeatable; default all)")
     options = parser.parse_args(argv)
     if options.classes:

@@ -264,9 +264,13 @@ def _nodedev(conn: Any, xml: str) -> list[str]:
     # as written, then as a vHBA on test:///default's vport-capable HBA, then with no parent
     # (the driver looks for one); only Fibre Channel SCSI hosts can be created
     parent = "<parent>scsi_host1</parent>"
-    variants = [xml, re.sub(r"<parent>[^<]*</parent>", parent, xml) if "<parent>" in xml else
-                re.sub(r"(<device[^>]*>)", rf"\1{parent}", xml, count=1),
-                re.sub(r"<parent[^>]*>[^<]*</parent>|<parent[^>]*/>", "", xml)]  # fmt: skip
+    variants = [
+        xml,
+        re.sub(r"<parent>[^<]*</parent>", parent, xml)
+        if "<parent>" in xml
+        else re.sub(r"(<device[^>]*>)", rf"\1{parent}", xml, count=1),
+        re.sub(r"<parent[^>]*>[^<]*</parent>|<parent[^>]*/>", "", xml),
+    ]
     out: list[str] = []
     for variant in variants:
         try:
@@ -548,8 +552,9 @@ def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, in
         if a == b:
             identical += 1
         elif verbose:
-            diff = difflib.unified_diff("\n".join(a).splitlines(), "\n".join(b).splitlines(), "libvirtd", "virtrio",
-                                        lineterm="", n=1)  # fmt: skip
+            diff = difflib.unified_diff(
+                "\n".join(a).splitlines(), "\n".join(b).splitlines(), "libvirtd", "virtrio", lineterm="", n=1
+            )
             print(f"DIFF {kind} {label(path)}\n    " + "\n    ".join(list(diff)[2:40]))
     print(f"{kind}: identical {identical}/{len(paths)}")
     return identical, len(paths)

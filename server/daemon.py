@@ -38,8 +38,13 @@ SESSIONS_STARTED_AT_ONCE = 16
 
 
 class Daemon:
-    def __init__(self, config: Config, drivers: list[Driver], idle_timeout: float | None = None,
-                 early_signals: list[int] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        config: Config,
+        drivers: list[Driver],
+        idle_timeout: float | None = None,
+        early_signals: list[int] | None = None,
+    ) -> None:
         self.config = config
         self._early_signals = early_signals if early_signals is not None else []
         self.drivers = drivers
@@ -153,8 +158,11 @@ class Daemon:
             warnings = logs.configure(new.log_level, new.log_filters, new.log_outputs)
         except (logs.LogSpecError, OSError) as error:
             log.error("SIGHUP: %s: %s; the logging settings stay", self.config_path, error)
-            new.log_level, new.log_filters, new.log_outputs = (self.config.log_level, self.config.log_filters,
-                                                               self.config.log_outputs)  # fmt: skip
+            new.log_level, new.log_filters, new.log_outputs = (
+                self.config.log_level,
+                self.config.log_filters,
+                self.config.log_outputs,
+            )
             warnings = []
         changed, lines = apply_reload(self.config, new, str(self.config_path))
         if changed:

@@ -135,8 +135,13 @@ attempt("iotune unknown", lambda: dom.blockIoTune("vdz", 0))
 attempt("iotune bad flags", lambda: dom.blockIoTune("vda", 8))
 attempt("set iotune unknown", lambda: dom.setBlockIoTune("vdz", {"total_bytes_sec": 5}, 0))
 attempt("set iotune without max", lambda: dom.setBlockIoTune("vda", {"total_bytes_sec": 5}, 0))
-limits = {"total_bytes_sec": 5, "total_bytes_sec_max": 10, "group_name": "grp", "size_iops_sec": 7,
-          "read_iops_sec_max_length": 3}  # fmt: skip
+limits = {
+    "total_bytes_sec": 5,
+    "total_bytes_sec_max": 10,
+    "group_name": "grp",
+    "size_iops_sec": 7,
+    "read_iops_sec_max_length": 3,
+}
 attempt("set iotune", lambda: dom.setBlockIoTune("vda", limits, 0))
 attempt("set iotune total and read", lambda: dom.setBlockIoTune("vda", {"read_bytes_sec": 5}, 0))
 attempt("set iotune total+write iops", lambda: dom.setBlockIoTune("vda", {"total_iops_sec": 1, "write_iops_sec": 1}, 0))

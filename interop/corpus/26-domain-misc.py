@@ -118,9 +118,29 @@ show("nmi", lambda: dom.injectNMI(0))
 show("nmi bad flags", lambda: dom.injectNMI(1))
 show("nmi inactive", lambda: misc.injectNMI(0))
 show("keys linux", lambda: dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 10, [29, 56, 111], 3, 0))
-keys = [(0, 0x20C), (0, 0x10A), (1, 0xE07D), (1, 300), (2, 0x7E), (2, 0x7F), (3, 0xE07D), (3, 0x2), (4, 0xA3),
-        (4, 0x1), (5, 0xFF), (5, 0x34), (6, 0x17D), (6, 0xE07D), (7, 0xFB), (7, 0x31), (8, 0xFB), (8, 0x3),
-        (9, 0xFD), (9, 0xE0), (9, 0)]  # fmt: skip
+keys = [
+    (0, 0x20C),
+    (0, 0x10A),
+    (1, 0xE07D),
+    (1, 300),
+    (2, 0x7E),
+    (2, 0x7F),
+    (3, 0xE07D),
+    (3, 0x2),
+    (4, 0xA3),
+    (4, 0x1),
+    (5, 0xFF),
+    (5, 0x34),
+    (6, 0x17D),
+    (6, 0xE07D),
+    (7, 0xFB),
+    (7, 0x31),
+    (8, 0xFB),
+    (8, 0x3),
+    (9, 0xFD),
+    (9, 0xE0),
+    (9, 0),
+]
 for codeset, code in keys:
     show(f"key {codeset} {code:#x}", lambda codeset=codeset, code=code: dom.sendKey(codeset, 0, [code], 1, 0))
 show("keys bad codeset", lambda: dom.sendKey(10, 0, [1], 1, 0))
@@ -172,8 +192,13 @@ show("save", lambda: dom.save(path("image")))
 with open(path("image"), "rb") as image:
     print("image header", image.read(15))
 show("image xml", lambda: conn.saveImageGetXMLDesc(path("image"), 0))
-show("image xml secure", lambda: conn.saveImageGetXMLDesc(path("image"), libvirt.VIR_DOMAIN_SAVE_IMAGE_XML_SECURE) ==
-     conn.saveImageGetXMLDesc(path("image"), 0))  # fmt: skip
+show(
+    "image xml secure",
+    lambda: (
+        conn.saveImageGetXMLDesc(path("image"), libvirt.VIR_DOMAIN_SAVE_IMAGE_XML_SECURE)
+        == conn.saveImageGetXMLDesc(path("image"), 0)
+    ),
+)
 show("image xml bad flags", lambda: conn.saveImageGetXMLDesc(path("image"), 2))
 # (images that merely end too soon are left out: libvirtd then reports whatever errno its worker thread had)
 bad_images = {
@@ -210,15 +235,18 @@ misc.snapshotCreateXML("<domainsnapshot><name>d</name></domainsnapshot>")
 misc.revertToSnapshot(snap_c)
 misc.snapshotCreateXML("<domainsnapshot><name>e</name></domainsnapshot>")
 DESCENDANTS = libvirt.VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS
-for label, flags in [("children", 0), ("descendants", DESCENDANTS),
-                     ("topological", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL),
-                     ("leaves", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_LEAVES),
-                     ("no leaves", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES),
-                     ("child leaves", libvirt.VIR_DOMAIN_SNAPSHOT_LIST_LEAVES),
-                     ("active", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE),
-                     ("inactive", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE),
-                     ("no metadata", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA),
-                     ("bad flags", 1 << 20)]:  # fmt: skip
+for label, flags in [
+    ("children", 0),
+    ("descendants", DESCENDANTS),
+    ("topological", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL),
+    ("leaves", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_LEAVES),
+    ("no leaves", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES),
+    ("child leaves", libvirt.VIR_DOMAIN_SNAPSHOT_LIST_LEAVES),
+    ("active", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE),
+    ("inactive", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE),
+    ("no metadata", DESCENDANTS | libvirt.VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA),
+    ("bad flags", 1 << 20),
+]:
     show(f"names a {label}", lambda flags=flags: snap_a.listChildrenNames(flags))
     show(f"all a {label}", lambda flags=flags: [s.getName() for s in snap_a.listAllChildren(flags)])
 show("names c", lambda: snap_c.listChildrenNames(0))

@@ -52,17 +52,28 @@ def tree(dom):
 conn = libvirt.open(URI)
 dom = conn.lookupByName("test")
 S = libvirt
-for flag in (S.VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA, S.VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY,
-             S.VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT, 1 << 12):  # fmt: skip
+for flag in (
+    S.VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA,
+    S.VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY,
+    S.VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT,
+    1 << 12,
+):
     attempt(f"flag {flag:#x}", dom.snapshotCreateXML, "<domainsnapshot/>", flag)
-for flag in (S.VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE, S.VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC,
-             S.VIR_DOMAIN_SNAPSHOT_CREATE_LIVE):  # fmt: skip
+for flag in (
+    S.VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE,
+    S.VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC,
+    S.VIR_DOMAIN_SNAPSHOT_CREATE_LIVE,
+):
     attempt(f"flag {flag:#x}", dom.snapshotCreateXML, f"<domainsnapshot><name>f{flag}</name></domainsnapshot>", flag)
 for snap in dom.listAllSnapshots():
     snap.delete()
 attempt("nameless", lambda: dom.snapshotCreateXML("<domainsnapshot/>").delete())
-attempt("s1", lambda: dom.snapshotCreateXML("<domainsnapshot><name>s1</name><description>a &amp; b</description>"
-                                              "</domainsnapshot>"))  # fmt: skip
+attempt(
+    "s1",
+    lambda: dom.snapshotCreateXML(
+        "<domainsnapshot><name>s1</name><description>a &amp; b</description></domainsnapshot>"
+    ),
+)
 attempt("dump s1", lambda: dom.snapshotLookupByName("s1").getXMLDesc())
 attempt("dump secure", lambda: dom.snapshotLookupByName("s1").getXMLDesc(S.VIR_DOMAIN_SNAPSHOT_XML_SECURE))
 attempt("dump bad flag", lambda: dom.snapshotLookupByName("s1").getXMLDesc(2))
@@ -91,10 +102,16 @@ for label, body in bodies.items():
     xml = f"<domainsnapshot><name>{name}</name>{body}</domainsnapshot>"
     attempt(label, dom.snapshotCreateXML, xml)
     attempt(label + " dump", dump, dom, name)
-attempt("validate bad", lambda: dom.snapshotCreateXML("<domainsnapshot><bogus/></domainsnapshot>",
-                                                    S.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE))  # fmt: skip
-attempt("validate good", lambda: dom.snapshotCreateXML("<domainsnapshot><name>v</name></domainsnapshot>",
-                                                     S.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE))  # fmt: skip
+attempt(
+    "validate bad",
+    lambda: dom.snapshotCreateXML("<domainsnapshot><bogus/></domainsnapshot>", S.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE),
+)
+attempt(
+    "validate good",
+    lambda: dom.snapshotCreateXML(
+        "<domainsnapshot><name>v</name></domainsnapshot>", S.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE
+    ),
+)
 attempt("malformed", lambda: dom.snapshotCreateXML("<domainsnapshot>"))
 attempt("wrong root", lambda: dom.snapshotCreateXML("<domain/>"))
 tree(dom)
@@ -154,12 +171,18 @@ attempt("current without redefine", lambda: dom.snapshotCreateXML("<domainsnapsh
 tree(dom)
 attempt("child of current", lambda: dom.snapshotCreateXML("<domainsnapshot><name>k</name></domainsnapshot>"))
 attempt("dump k parent", lambda: dom.snapshotLookupByName("k").getParent().getName())
-for flag in (S.VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE, S.VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE,
-             S.VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY, S.VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL,
-             S.VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL):  # fmt: skip
+for flag in (
+    S.VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE,
+    S.VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE,
+    S.VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY,
+    S.VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL,
+    S.VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL,
+):
     attempt(f"list {flag:#x}", lambda flag: sorted(s.getName() for s in dom.listAllSnapshots(flag)), flag)
-attempt("halt", lambda: dom.snapshotCreateXML("<domainsnapshot><name>h</name></domainsnapshot>",
-                                            S.VIR_DOMAIN_SNAPSHOT_CREATE_HALT))  # fmt: skip
+attempt(
+    "halt",
+    lambda: dom.snapshotCreateXML("<domainsnapshot><name>h</name></domainsnapshot>", S.VIR_DOMAIN_SNAPSHOT_CREATE_HALT),
+)
 attempt("halt state", lambda: dom.state())
 attempt("dump halted", lambda: dom.snapshotLookupByName("h").getXMLDesc())
 attempt("shutoff snap", lambda: dom.snapshotCreateXML("<domainsnapshot><name>off</name></domainsnapshot>"))
@@ -174,9 +197,11 @@ attempt("with checkpoint", lambda: other.snapshotCreateXML("<domainsnapshot><nam
 
 # checkpoints: creation, REDEFINE, the XML, errors
 CR = S.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE
-CP_DISKS = ("<devices><disk type='file' device='disk'><source file='/a'/><target dev='vda'/></disk>"
-            "<disk type='file' device='cdrom'><target dev='hdc'/><readonly/></disk>"
-            "<disk type='file' device='disk'><source file='/b'/><target dev='vdb'/></disk></devices>")  # fmt: skip
+CP_DISKS = (
+    "<devices><disk type='file' device='disk'><source file='/a'/><target dev='vda'/></disk>"
+    "<disk type='file' device='cdrom'><target dev='hdc'/><readonly/></disk>"
+    "<disk type='file' device='disk'><source file='/b'/><target dev='vdb'/></disk></devices>"
+)
 CP_DOMAIN = f"<domain type='test'><name>cq</name><uuid>{UUID.replace('6', '7')}</uuid><memory>8192</memory>{OS}"
 cq = conn.createXML(f"{CP_DOMAIN}{CP_DISKS}</domain>")
 checkpoints = {
@@ -232,8 +257,12 @@ for cp in sorted(cq.listAllCheckpoints(), key=lambda c: c.getName()):
 attempt("checkpoint dump", lambda: cq.checkpointLookupByName("c2").getXMLDesc())
 attempt("checkpoint size", lambda: cq.checkpointLookupByName("c2").getXMLDesc(S.VIR_DOMAIN_CHECKPOINT_XML_SIZE))
 attempt("checkpoint bad flag", lambda: cq.checkpointLookupByName("c2").getXMLDesc(8))
-attempt("checkpoint parents", lambda: sorted((c.getName(), c.getParent().getName()) for c in cq.listAllCheckpoints()
-                                             if c.getName() not in ("c1", "r2")))  # fmt: skip
+attempt(
+    "checkpoint parents",
+    lambda: sorted(
+        (c.getName(), c.getParent().getName()) for c in cq.listAllCheckpoints() if c.getName() not in ("c1", "r2")
+    ),
+)
 attempt("checkpoint snapshot", lambda: cq.snapshotCreateXML("<domainsnapshot/>"))
 attempt("checkpoint missing", lambda: cq.checkpointLookupByName("nosuch"))
 inactive = conn.defineXML(f"<domain type='test'><name>ci</name><memory>8192</memory>{OS}{DISK}</domain>")
@@ -246,17 +275,21 @@ with tempfile.TemporaryDirectory() as folder:
     NS = "xmlns:test='http://libvirt.org/schemas/domain/test/1.0'"
 
     def node(name, extra, snaps=""):
-        text = (f"<node><domain type='test' {NS}><name>d</name><uuid>{UUID}</uuid><memory>8192</memory>{OS}"
-                f"<devices><disk type='file' device='disk'><source file='/img'/><target dev='hda'/></disk>"
-                f"</devices>{extra}{snaps}</domain></node>\n")  # fmt: skip
+        text = (
+            f"<node><domain type='test' {NS}><name>d</name><uuid>{UUID}</uuid><memory>8192</memory>{OS}"
+            f"<devices><disk type='file' device='disk'><source file='/img'/><target dev='hda'/></disk>"
+            f"</devices>{extra}{snaps}</domain></node>\n"
+        )
         (base / name).write_text(text)
         return f"test+unix://{base / name}?{socket_part}"
 
     def snap(name, active, parent="", extra=""):
         parent_xml = f"<parent><name>{parent}</name></parent>" if parent else ""
-        return (f"<test:domainsnapshot><name>{name}</name>{parent_xml}<state>running</state>"
-                f"<creationTime>12{len(name)}</creationTime>{extra}<domain type='test'><name>d</name><uuid>{UUID}"
-                f"</uuid><memory>8192</memory>{OS}</domain>{active}</test:domainsnapshot>")  # fmt: skip
+        return (
+            f"<test:domainsnapshot><name>{name}</name>{parent_xml}<state>running</state>"
+            f"<creationTime>12{len(name)}</creationTime>{extra}<domain type='test'><name>d</name><uuid>{UUID}"
+            f"</uuid><memory>8192</memory>{OS}</domain>{active}</test:domainsnapshot>"
+        )
 
     (base / "snapfile.xml").write_text(
         "<domainsnapshot><name>fromfile</name><state>shutoff</state><creationTime>99</creationTime>"

@@ -27,8 +27,10 @@ CASES = [
 for number, (name, extra, namespace) in enumerate(CASES):
     for way in ("define", "create"):
         uuid = f"5a0e1c2d-3b4f-4c5d-8e6f-7a8b9c0d{number:02d}{0 if way == 'define' else 1:02d}"
-        xml = (f"<domain type='test' {namespace}><name>{name}-{way}</name><uuid>{uuid}</uuid><memory>1024</memory>"
-               f"<os><type>hvm</type></os>{extra}</domain>")  # fmt: skip
+        xml = (
+            f"<domain type='test' {namespace}><name>{name}-{way}</name><uuid>{uuid}</uuid><memory>1024</memory>"
+            f"<os><type>hvm</type></os>{extra}</domain>"
+        )
         try:
             domain = conn.defineXML(xml) if way == "define" else conn.createXML(xml, 0)
             print(
@@ -50,8 +52,10 @@ DISKS = [
     "<disk type='file' device='lun'><source file='/f'/><target dev='fdz' bus='scsi'/></disk>",
 ]
 for number, disk in enumerate(DISKS):
-    xml = (f"<domain type='test'><name>disk{number}</name><uuid>6b1f2d3e-4c5a-4d6b-9f7c-8b9c0d1e2f{number:02d}</uuid>"
-           f"<memory>1024</memory><os><type>hvm</type></os><devices>{disk}</devices></domain>")  # fmt: skip
+    xml = (
+        f"<domain type='test'><name>disk{number}</name><uuid>6b1f2d3e-4c5a-4d6b-9f7c-8b9c0d1e2f{number:02d}</uuid>"
+        f"<memory>1024</memory><os><type>hvm</type></os><devices>{disk}</devices></domain>"
+    )
     try:
         print(number, conn.defineXML(xml).XMLDesc(0))
     except libvirt.libvirtError as error:
@@ -72,8 +76,10 @@ INSIDE = [
     "<os><type>hvm</type></os><features><async-teardown enabled='yes'/></features>",
 ]
 for number, inside in enumerate(INSIDE):
-    xml = (f"<domain type='test'><name>inside{number}</name><uuid>7c2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f{number:02d}</uuid>"
-           f"<memory>1024</memory>{inside}</domain>")  # fmt: skip
+    xml = (
+        f"<domain type='test'><name>inside{number}</name><uuid>7c2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f{number:02d}</uuid>"
+        f"<memory>1024</memory>{inside}</domain>"
+    )
     try:
         print(number, conn.defineXML(xml).XMLDesc(0))
     except libvirt.libvirtError as error:

@@ -12,10 +12,12 @@ conn = libvirt.open(sys.argv[1])
 
 
 def xml(memory: int, title: str, vcpus: int, extra: str = "") -> str:
-    return (f"<domain type='test'><name>rd</name><uuid>11111111-2222-3333-4444-555555555555</uuid>"
-            f"<title>{title}</title><memory unit='KiB'>{memory}</memory><vcpu>{vcpus}</vcpu><os><type>hvm</type></os>"
-            f"<devices><disk type='file'><source file='/x'/><target dev='vda'/></disk>{extra}</devices>"
-            "</domain>")  # fmt: skip
+    return (
+        f"<domain type='test'><name>rd</name><uuid>11111111-2222-3333-4444-555555555555</uuid>"
+        f"<title>{title}</title><memory unit='KiB'>{memory}</memory><vcpu>{vcpus}</vcpu><os><type>hvm</type></os>"
+        f"<devices><disk type='file'><source file='/x'/><target dev='vda'/></disk>{extra}</devices>"
+        "</domain>"
+    )
 
 
 def show(domain: libvirt.virDomain, label: str) -> None:
@@ -50,8 +52,10 @@ for flags in (0, LIVE, CONFIG, CONFIG | libvirt.VIR_DOMAIN_VCPU_MAXIMUM, LIVE | 
     attempt(f"vcpus flags {flags}", lambda flags=flags: domain.vcpusFlags(flags))
 attempt("title config", lambda: domain.setMetadata(libvirt.VIR_DOMAIN_METADATA_TITLE, "cfg", None, None, CONFIG))
 attempt("title live", lambda: domain.setMetadata(libvirt.VIR_DOMAIN_METADATA_TITLE, "lv", None, None, LIVE))
-attempt("note both", lambda: domain.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, "<n>1</n>", "x", "urn:n",
-                                                 LIVE | CONFIG))  # fmt: skip
+attempt(
+    "note both",
+    lambda: domain.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, "<n>1</n>", "x", "urn:n", LIVE | CONFIG),
+)
 for flags in (0, LIVE, CONFIG, LIVE | CONFIG):
     attempt(f"title {flags}", lambda flags=flags: domain.metadata(libvirt.VIR_DOMAIN_METADATA_TITLE, None, flags))
 show(domain, "after the setters")

@@ -37,10 +37,19 @@ def activated(tmp_path: Path) -> Iterator[tuple[Path, set[str]]]:
     report = tmp_path / "modules.txt"
     modules: set[str] = set()
     activator = subprocess.Popen(
-        ["systemd-socket-activate", "-l", str(sock), "--fdname=virtrio.socket",
-         sys.executable, "-c", DAEMON, str(report)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            "systemd-socket-activate",
+            "-l",
+            str(sock),
+            "--fdname=virtrio.socket",
+            sys.executable,
+            "-c",
+            DAEMON,
+            str(report),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_socket(sock, activator)
         yield sock, modules
@@ -52,8 +61,9 @@ def activated(tmp_path: Path) -> Iterator[tuple[Path, set[str]]]:
 
 def virsh(sock: Path, uri: str, *command: str) -> str:
     scheme, rest = uri.split(":", 1)
-    done = subprocess.run(["virsh", "-c", f"{scheme}+unix:{rest}?socket={sock}", *command],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        ["virsh", "-c", f"{scheme}+unix:{rest}?socket={sock}", *command], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -18,8 +18,20 @@ from virtrio.protocol.generated import remote
 FUZZ_SECONDS = 12
 WORST_ROUND_TRIP = 1.0  # seconds; generous for a shared machine, far below a stalled loop
 # Calls that write files where the daemon runs, open streams or end the connection: left out.
-LEFT_OUT = ("SAVE", "RESTORE", "CORE_DUMP", "UPLOAD", "DOWNLOAD", "SCREENSHOT", "OPEN_CONSOLE", "OPEN_CHANNEL",
-            "CONNECT_OPEN", "CONNECT_CLOSE", "MIGRATE", "OPEN_GRAPHICS")  # fmt: skip
+LEFT_OUT = (
+    "SAVE",
+    "RESTORE",
+    "CORE_DUMP",
+    "UPLOAD",
+    "DOWNLOAD",
+    "SCREENSHOT",
+    "OPEN_CONSOLE",
+    "OPEN_CHANNEL",
+    "CONNECT_OPEN",
+    "CONNECT_CLOSE",
+    "MIGRATE",
+    "OPEN_GRAPHICS",
+)
 HUGE = 0x7FFFFFFF
 
 
@@ -65,8 +77,11 @@ def payloads(rng: random.Random) -> list[bytes]:
 
 def fuzz(path: Path, seed: int, deadline: float, counts: list[int], failures: list[str]) -> None:
     rng = random.Random(seed)
-    procedures = [number for number, procedure in remote.PROCEDURES.items()
-                  if not procedure.is_event and not any(word in procedure.name for word in LEFT_OUT)]  # fmt: skip
+    procedures = [
+        number
+        for number, procedure in remote.PROCEDURES.items()
+        if not procedure.is_event and not any(word in procedure.name for word in LEFT_OUT)
+    ]
     client = opened(path)
     draining = threading.Thread(target=_drain, args=(client,), daemon=True)
     draining.start()
@@ -100,8 +115,10 @@ def test_no_packet_holds_up_the_daemon(tmp_path: Path) -> None:
     daemon = start_virtrio(tmp_path / "run")
     deadline = time.monotonic() + FUZZ_SECONDS
     counts, failures = [0], []
-    fuzzers = [threading.Thread(target=fuzz, args=(path, seed, deadline, counts, failures))
-               for seed, path in enumerate((daemon.rw, daemon.ro, daemon.rw))]  # fmt: skip
+    fuzzers = [
+        threading.Thread(target=fuzz, args=(path, seed, deadline, counts, failures))
+        for seed, path in enumerate((daemon.rw, daemon.ro, daemon.rw))
+    ]
     try:
         watcher = opened(daemon.ro)
         for fuzzer in fuzzers:
@@ -126,9 +143,11 @@ def test_no_packet_holds_up_the_daemon(tmp_path: Path) -> None:
         daemon.stop()
     log = daemon.log()
     worst = max(round_trips)
-    print(f"\nwatchdog: {counts[0]} fuzz packets, {len(round_trips)} watched round trips, worst {worst * 1000:.1f} ms,"
-          f" median {sorted(round_trips)[len(round_trips) // 2] * 1000:.2f} ms, new client {fresh * 1000:.1f} ms,"
-          f" tracebacks {log.count('Traceback')}")  # fmt: skip
+    print(
+        f"\nwatchdog: {counts[0]} fuzz packets, {len(round_trips)} watched round trips, worst {worst * 1000:.1f} ms,"
+        f" median {sorted(round_trips)[len(round_trips) // 2] * 1000:.2f} ms, new client {fresh * 1000:.1f} ms,"
+        f" tracebacks {log.count('Traceback')}"
+    )
     assert not failures, failures
     assert counts[0] > 1000
     assert "Traceback" not in log, log[-3000:]

@@ -10,14 +10,18 @@ from pathlib import Path
 import pytest
 
 UUID = "11111111-2222-3333-4444-555555555555"
-DEVICE = ("<device><name>{}</name><parent>computer</parent><capability type='net'><interface>eth9</interface>"
-          "<address>00:11:22:33:44:55</address></capability></device>")  # fmt: skip
+DEVICE = (
+    "<device><name>{}</name><parent>computer</parent><capability type='net'><interface>eth9</interface>"
+    "<address>00:11:22:33:44:55</address></capability></device>"
+)
 
 
 def pool(volumes: str = "", name: str = "p", uuid: str = "") -> str:
     uuid_element = f"<uuid>{uuid}</uuid>" if uuid else ""
-    return (f"<pool type='dir'><name>{name}</name>{uuid_element}<capacity>1000000</capacity><allocation>0"
-            f"</allocation><available>1000000</available><target><path>/p</path></target>{volumes}</pool>")  # fmt: skip
+    return (
+        f"<pool type='dir'><name>{name}</name>{uuid_element}<capacity>1000000</capacity><allocation>0"
+        f"</allocation><available>1000000</available><target><path>/p</path></target>{volumes}</pool>"
+    )
 
 
 def volume(name: str, allocation: int = 10, key: str = "") -> str:
@@ -63,10 +67,20 @@ NODE_FILES = {
     "two networks of one UUID": network("n", UUID) + network("m", UUID),
     "a network given twice": network("n", UUID) + network("n", UUID),
 }
-COMMANDS = "; ".join([
-    "list --all", "net-list --all", "vol-list p --details", "vol-dumpxml --pool p x", "vol-key --pool p a",
-    "pool-info p", "pool-list --all", "nodedev-dumpxml d1", "iface-list --all", "iface-dumpxml e1",
-])  # fmt: skip
+COMMANDS = "; ".join(
+    [
+        "list --all",
+        "net-list --all",
+        "vol-list p --details",
+        "vol-dumpxml --pool p x",
+        "vol-key --pool p a",
+        "pool-info p",
+        "pool-list --all",
+        "nodedev-dumpxml d1",
+        "iface-list --all",
+        "iface-dumpxml e1",
+    ]
+)
 
 
 def virsh(socket_path: Path, node_file: Path) -> tuple[int, str, str]:

@@ -14,8 +14,14 @@ import pytest
 from interop.libvirt_source import find_source
 
 # documents of distinct volumes (names and keys) in several formats: vmdk, iso, qcow2, raw
-VOLUMES = ("vol-file-backing.xml", "vol-file-iso.xml", "vol-file-qcow2.xml", "vol-luks-cipher.xml", "vol-qcow2.xml",
-           "vol-qcow2-luks.xml")  # fmt: skip
+VOLUMES = (
+    "vol-file-backing.xml",
+    "vol-file-iso.xml",
+    "vol-file-qcow2.xml",
+    "vol-luks-cipher.xml",
+    "vol-qcow2.xml",
+    "vol-qcow2-luks.xml",
+)
 VOLUME_NAMES = ("sparse.img", "test.iso", "sparse-qcow2.img", "LuksDemo.img", "OtherDemo.img", "OtherDemoLuks.img")
 
 

@@ -32,12 +32,22 @@ def string(text: str) -> bytes:
 # (name, procedure, bytes before the optional field, the field's value, bytes after it)
 CALLS = [
     ("node devices of a capability", remote.REMOTE_PROC_NODE_NUM_OF_DEVICES, b"", string("scsi_host"), u32(0)),
-    ("absent metadata by namespace", remote.REMOTE_PROC_DOMAIN_GET_METADATA, TEST_DOMAIN + u32(2),
-     string("http://example.org/ns"), u32(0)),
+    (
+        "absent metadata by namespace",
+        remote.REMOTE_PROC_DOMAIN_GET_METADATA,
+        TEST_DOMAIN + u32(2),
+        string("http://example.org/ns"),
+        u32(0),
+    ),
     ("metadata description", remote.REMOTE_PROC_DOMAIN_GET_METADATA, TEST_DOMAIN + u32(0), string("unused"), u32(0)),
-    ("event callback for one domain", remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, u32(0),
-     TEST_DOMAIN, b""),
-]  # fmt: skip
+    (
+        "event callback for one domain",
+        remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+        u32(0),
+        TEST_DOMAIN,
+        b"",
+    ),
+]
 
 
 @pytest.mark.parametrize("flag", FLAGS, ids=hex)
@@ -75,8 +85,10 @@ def numbered_calls_masked(procedure: int, answers: list[tuple]) -> list[tuple]:
 
 def test_a_string_ends_at_its_first_nul(both: dict) -> None:
     """Lookups by a name with a NUL inside find what libvirtd finds: the name before the NUL."""
-    calls = [(remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, u32(8) + b"test\0xyz"),
-             (remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, u32(5) + b"tes\0t\0\0\0")]  # fmt: skip
+    calls = [
+        (remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, u32(8) + b"test\0xyz"),
+        (remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, u32(5) + b"tes\0t\0\0\0"),
+    ]
     ours = ask(both["virtrio"].rw, calls)
     assert ours == ask(both["libvirtd"].rw, calls)
     assert ours[0][0] == "ok" and ours[1][0] == "error"
@@ -85,8 +97,10 @@ def test_a_string_ends_at_its_first_nul(both: dict) -> None:
 def test_security_labels_byte_for_byte(both: dict) -> None:
     """A running domain's label, an inactive one's (one NUL byte), and the label list (OK, -1)."""
     uuid = bytes.fromhex("1f6f3a4e0c1b4d2f9a8e7d6c5b4a3921")
-    xml = (f"<domain type='test'><name>parity</name><uuid>{uuid.hex()}</uuid><memory>1024</memory>"
-           "<os><type>hvm</type></os></domain>")  # fmt: skip
+    xml = (
+        f"<domain type='test'><name>parity</name><uuid>{uuid.hex()}</uuid><memory>1024</memory>"
+        "<os><type>hvm</type></os></domain>"
+    )
     inactive = remote.CODECS["remote_nonnull_domain"].encode(remote.remote_nonnull_domain("parity", uuid, -1))
     calls = [
         (remote.REMOTE_PROC_DOMAIN_DEFINE_XML, string(xml)),
@@ -109,8 +123,10 @@ def test_renaming_to_a_name_with_a_nul_is_renaming_to_the_name_before_it(both: d
     """Issue 14's case: "victim\\0x" is "victim" to libvirtd, so the rename clashes with victim."""
 
     def define(name: str, uuid_hex: str) -> tuple[int, bytes]:
-        xml = (f"<domain type='test'><name>{name}</name><uuid>{uuid_hex}</uuid><memory>1024</memory>"
-               "<os><type>hvm</type></os></domain>")  # fmt: skip
+        xml = (
+            f"<domain type='test'><name>{name}</name><uuid>{uuid_hex}</uuid><memory>1024</memory>"
+            "<os><type>hvm</type></os></domain>"
+        )
         return remote.REMOTE_PROC_DOMAIN_DEFINE_XML, string(xml)
 
     victim, other = "2b8a0f5e6c7d4e1f9a0b1c2d3e4f5a6b", "3c9b1a6f7d8e4f20ab1c2d3e4f5a6b7c"
@@ -125,9 +141,13 @@ def test_renaming_to_a_name_with_a_nul_is_renaming_to_the_name_before_it(both: d
         (remote.REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, b""),
         (remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, lookup),
         (remote.REMOTE_PROC_DOMAIN_UNDEFINE, other_ref),
-        (remote.REMOTE_PROC_DOMAIN_UNDEFINE, remote.CODECS["remote_nonnull_domain"].encode(
-            remote.remote_nonnull_domain("victim", bytes.fromhex(victim), -1))),
-    ]  # fmt: skip
+        (
+            remote.REMOTE_PROC_DOMAIN_UNDEFINE,
+            remote.CODECS["remote_nonnull_domain"].encode(
+                remote.remote_nonnull_domain("victim", bytes.fromhex(victim), -1)
+            ),
+        ),
+    ]
     ours = ask(both["virtrio"].rw, calls)
     assert ours == ask(both["libvirtd"].rw, calls)
     assert ours[2][0] == "error" and ours[4][0] == "ok"
