@@ -199,7 +199,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     domain_platform.canonical_platform(kept, os_type)  # firmware, boot, features, hugepages, schedulers
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
     seclabels = domain_security.domain_seclabels(root.findall("seclabel"))
-    seclabels += domain_platform.sysinfos(root, kept)  # several too, also kept apart
+    seclabels += domain_platform.kept_apart(root, kept)  # sysinfos (several too), memory dumpCore
     if any(tag not in kept for tag in DEFAULT_TAGS):
         for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
             kept.setdefault(element.tag, element)
@@ -246,7 +246,8 @@ def _genid(given: list[etree._Element]) -> etree._Element:
 
 
 def _order_attributes_everywhere(root: etree._Element) -> None:
-    for element in root.iter():
+    # only elements of the tags named can match: lxml picks them out (a walk in C)
+    for element in root.iter(*{tag for _, tag in CONTEXT_ATTRIBUTE_ORDER}):
         if len(element.attrib) < 2:
             continue
         parent = element.getparent()

@@ -839,9 +839,17 @@ def _bios_date_valid(date: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31 and (0 <= year < 100 or year >= 1900)
 
 
-def sysinfos(root: etree._Element, kept: dict[str, etree._Element]) -> list[etree._Element]:
-    """Every <sysinfo> (virSysinfoParseXML), checked, in their order; kept apart from the
-    other top-level elements as there may be several."""
+def kept_apart(root: etree._Element, kept: dict[str, etree._Element]) -> list[etree._Element]:
+    """The top-level elements of the platform that are not one per tag in kept: every
+    <sysinfo>, and <memory> with its dumpCore alone (its size is the Domain's)."""
+    memory = root.find("memory")
+    dump_core = _switch(memory, "dumpCore") if memory is not None else None
+    memories = [make_element("memory", dumpCore=dump_core)] if dump_core is not None else []
+    return memories + _sysinfos(root, kept)
+
+
+def _sysinfos(root: etree._Element, kept: dict[str, etree._Element]) -> list[etree._Element]:
+    """Every <sysinfo> (virSysinfoParseXML), checked, in their order (there may be several)."""
     kept.pop("sysinfo", None)
     given = root.findall("sysinfo")
     if not given:

@@ -59,11 +59,15 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> s
     definition = domain.definition
     id_attribute = f" id='{domain.id}'" if live else ""
     vcpus = domain.vcpus if live else domain.defined_vcpus
+    # a <memory> in the definition holds its dumpCore only: the size is the Domain's
+    dump_core = next(
+        (f" dumpCore='{element.get('dumpCore')}'" for element in definition if element.tag == "memory"), ""
+    )
     # (tag, newline-terminated text): one string per element, joined once
     parts: list[tuple[str, str]] = [
         ("name", f"  <name>{escape_text(domain.name)}</name>\n"),
         ("uuid", f"  <uuid>{domain.uuid_text}</uuid>\n"),
-        ("memory", f"  <memory unit='KiB'>{domain.max_memory}</memory>\n"),
+        ("memory", f"  <memory{dump_core} unit='KiB'>{domain.max_memory}</memory>\n"),
         ("currentMemory", f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>\n"),
     ]
     if domain.metadata:
@@ -75,6 +79,8 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> s
     for element in definition:
         if element.tag == "vcpu":  # the count is the Domain's; placement and cpuset are the definition's
             element = vcpu_element(element, domain.max_vcpus, vcpus)
+        elif element.tag == "memory":
+            continue
         parts.append((element.tag, format_element_text(element, 1)))
     parts.sort(key=lambda part: TOP_LEVEL_RANK.get(part[0], len(TOP_LEVEL_RANK)))
     xml = "".join([f"<domain type='{domain.virt_type}'{id_attribute}>\n", *[text for _, text in parts], "</domain>\n"])

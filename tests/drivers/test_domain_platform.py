@@ -263,3 +263,11 @@ def test_unlimited_memtune_not_written() -> None:
     assert "<memtune" not in written(domain("", top=tune))
     tune = "<memtune><soft_limit unit='MiB'>1</soft_limit><min_guarantee>0</min_guarantee></memtune>"
     assert "<memtune>\n    <soft_limit unit='KiB'>1024</soft_limit>\n  </memtune>" in written(domain("", top=tune))
+
+
+def test_memory_dump_core_kept() -> None:
+    text = domain("").replace("<memory unit='KiB'>", "<memory dumpCore='off' unit='KiB'>")
+    assert "<memory dumpCore='off' unit='KiB'>219136</memory>" in written(text)
+    assert refused(text.replace("'off'", "'maybe'")).message == (
+        "XML error: Invalid value for attribute 'dumpCore' in element 'memory': 'maybe'."
+    )
