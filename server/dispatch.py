@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -25,7 +26,12 @@ from .dispatch_checks import ArgumentCheck, checks_for, reply_rule_for
 from .procedure_facts import ALWAYS, ProcedureFacts, ReadOnlyArgument, ReadOnlyFlags
 
 if TYPE_CHECKING:
+    from virtrio.drivers.base import DriverConnection
+
+    from .faults import FaultRule
     from .session import ClientSession
+
+log = logging.getLogger("virtrio.server.dispatch")
 
 # Handlers the server itself provides, per (program, procedure): fn(session, args).
 ServerHandler = Callable[["ClientSession", Any], Any]
@@ -141,6 +147,7 @@ class ResolvedCall(NamedTuple):
     arguments: tuple[Any, ...]
     is_async: bool
     gate: Any = None  # something to wait for, outside the client's call capacity, before running
+    for_server: bool = False  # a server handler: the session goes before the arguments
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,14 +210,28 @@ def read_only_refuses(rule: object, args: Any) -> bool:
     raise AssertionError(rule)
 
 
-def resolve(session: ClientSession, program: Program, header: Header, payload: bytes) -> ResolvedCall:
-    """The function answering a call, or a LibvirtError to send back instead."""
+def resolve(
+    program: Program,
+    header: Header,
+    payload: bytes,
+    conn: DriverConnection | None,
+    *,
+    authenticated: bool,
+    read_only: bool,
+    fault_rules: Sequence[FaultRule] = (),
+) -> ResolvedCall:
+    """The function answering a call, or a LibvirtError to send back instead.
+
+    Plain inputs: the call, the connection's driver connection (None before CONNECT_OPEN),
+    whether the client authenticated, whether it came in read-only, the daemon's fault
+    rules. A server handler's call (for_server) takes the session as its first argument,
+    which the session adds."""
     if header.status != Status.OK:
         raise rpc_error(f"Unexpected message status {header.status}")
     found = route(program, header.proc)
     if found is None:
         raise rpc_error(f"unknown procedure: {header.proc}")
-    if not session.authenticated and not (program is REMOTE and header.proc in NO_AUTH_NEEDED):
+    if not authenticated and not (program is REMOTE and header.proc in NO_AUTH_NEEDED):
         raise rpc_error("authentication required")
     args = None
     if found.decode is not None:
@@ -218,13 +239,12 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
             # libvirtd ignores bytes after the arguments (old go-libvirt sends some): so do we.
             args = found.decode(payload, 0, False)
         except XdrError as error:
-            session.log.debug("cannot decode %s arguments: %s", found.procedure.name, error)
+            log.debug("cannot decode %s arguments: %s", found.procedure.name, error)
             raise rpc_error("Unable to decode message payload") from None
     if found.server_handler is not None:
-        return ResolvedCall(header, found.procedure, found.server_handler, (session, args),
-                            found.server_handler_is_async)  # fmt: skip
+        handler, handler_is_async = found.server_handler, found.server_handler_is_async
+        return ResolvedCall(header, found.procedure, handler, (args,), handler_is_async, for_server=True)
 
-    conn = session.conn
     if conn is None:
         if found.hypervisor_connection:
             raise internal_error(libvirt_api.VIR_FROM_RPC, "hypervisor connection not open")
@@ -236,10 +256,10 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
     arguments = () if found.decode is None else (args,)
     if failure_reply is not None and (
         getattr(conn, found.method, None) is None
-        or (session.read_only and found.read_only is not None and read_only_refuses(found.read_only, args))
+        or (read_only and found.read_only is not None and read_only_refuses(found.read_only, args))
     ):
         return ResolvedCall(header, found.procedure, failure_as_reply(None, False, failure_reply), arguments, False)
-    if session.read_only and found.read_only is not None and read_only_refuses(found.read_only, args):
+    if read_only and found.read_only is not None and read_only_refuses(found.read_only, args):
         raise read_only_denied(found.error_domain, found.api_name, program.facts[header.proc].read_only_detail)
     method = getattr(conn, found.method, None)
     if method is None:
@@ -253,7 +273,7 @@ def resolve(session: ClientSession, program: Program, header: Header, payload: b
         function = failure_as_reply(method, is_async, failure_reply)
     if found.reply_rule is not None:
         function = with_reply_rule(function, is_async, found.reply_rule)
-    for rule in session.daemon.fault_rules:
+    for rule in fault_rules:
         if rule.matches(found.procedure.name, args):
             function, is_async = faults.wrap(rule, method, is_async), True
             break
@@ -274,12 +294,14 @@ class QuickCall(NamedTuple):
     encode_into: Callable[[bytearray, Any], None] | None
 
 
-def quick_call(session: ClientSession, call: ResolvedCall) -> QuickCall | None:
+def quick_call(call: ResolvedCall, read_only: bool, fault_rules: Sequence[FaultRule] = ()) -> QuickCall | None:
+    """How a session may answer the next calls of call's procedure on the same connection
+    without resolve's checks, or None when the answer may depend on more than the call."""
     procedure = call.procedure
     found = _ROUTES.get((procedure.program, procedure.number))
-    if (found is None or found.server_handler is not None or call.is_async or call.gate is not None
-            or procedure.stream is not None or session.daemon.fault_rules or found.checks
-            or (session.read_only and found.read_only is not None)):  # fmt: skip
+    if found is None or found.server_handler is not None or call.is_async or call.gate is not None:
+        return None
+    if procedure.stream is not None or fault_rules or found.checks or (read_only and found.read_only is not None):
         return None
     return QuickCall(found.decode, call.function, procedure.ret.encode_into if procedure.ret is not None else None)
 

@@ -277,7 +277,7 @@ class ClientSession:
         return True
 
     def _remember(self, call: ResolvedCall) -> None:
-        found = quick_call(self, call)
+        found = quick_call(call, self.read_only, self.daemon.fault_rules)
         if found is None:
             return
         if self._quick is None or self._quick_conn is not self.conn:
@@ -289,10 +289,20 @@ class ClientSession:
         header = event.header
         program = self.programs[(header.prog, header.vers)]  # the connection checked it is there
         try:
-            call = resolve(self, program, header, event.payload)
+            call = resolve(
+                program,
+                header,
+                event.payload,
+                self.conn,
+                authenticated=self.authenticated,
+                read_only=self.read_only,
+                fault_rules=self.daemon.fault_rules,
+            )
         except LibvirtError as error:
             await self.send_error(header, error)
             return
+        if call.for_server:
+            call = call._replace(arguments=(self, *call.arguments))
         if call.is_async or call.gate is not None:
             await self._start_async_call(call)
         else:
