@@ -95,11 +95,6 @@ def parse_filters(text: str) -> list[tuple[int, str]]:
     return filters
 
 
-# Kept for callers that want (logging level, name) pairs.
-def parse_levelled(text: str, what: str) -> list[tuple[int, str]]:
-    return [(LEVELS[level], name) for level, name in parse_filters(text)]
-
-
 class ConfigFilter(logging.Filter):
     """A level per glob on the logger's name; the first filter that matches decides (libvirt's rule)."""
 

@@ -97,9 +97,6 @@ class DomainTuningProcedures(TestProcedures):
         """virDomainObjGetDefs: the live and/or persistent definitions flags name, as elements."""
         return [chosen.definition for chosen in self._live_and_persistent(domain, flags) if chosen is not None]
 
-    def _persistent_definition(self, domain: Domain) -> Definition:
-        return domain.persistent_definition.definition
-
     def _vcpus_of(self, domain: Domain, definition: Definition) -> int:
         """virDomainDefGetVcpus of one of the domain's definitions."""
         if domain.active and definition is domain.definition:

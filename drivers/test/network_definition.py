@@ -495,14 +495,6 @@ def parse_portgroup(element: etree._Element) -> PortGroup:
     )
 
 
-def _kept(element: etree._Element | None) -> etree._Element | None:
-    if element is None:
-        return None
-    kept = copy.deepcopy(element)
-    kept.tail = None
-    return kept
-
-
 def _parse_dns(network: str, element: etree._Element) -> Dns:
     dns = Dns(_tristate(element, "enable"), _tristate(element, "forwardPlainNames"))
     for forwarder in element.iterchildren("forwarder"):

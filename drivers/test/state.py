@@ -21,17 +21,6 @@ from .network_definition import NetworkDefinition, default_definition
 if TYPE_CHECKING:
     from .interface_definition import InterfaceDefinition
 
-DOMAIN_STATES = {
-    api.VIR_DOMAIN_NOSTATE: "nostate",
-    api.VIR_DOMAIN_RUNNING: "running",
-    api.VIR_DOMAIN_BLOCKED: "blocked",
-    api.VIR_DOMAIN_PAUSED: "paused",
-    api.VIR_DOMAIN_SHUTDOWN: "shutdown",
-    api.VIR_DOMAIN_SHUTOFF: "shutoff",
-    api.VIR_DOMAIN_CRASHED: "crashed",
-    api.VIR_DOMAIN_PMSUSPENDED: "pmsuspended",
-}
-
 
 @dataclass(frozen=True)
 class HostInfo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import check_flags, report
+from virtrio.rpc.errors import check_flags
 
 from .state import Domain
 
@@ -58,12 +58,6 @@ def state_stats(domain: Domain) -> list[remote.remote_typed_param]:
         typed("state.state", api.VIR_TYPED_PARAM_INT, domain.state),
         typed("state.reason", api.VIR_TYPED_PARAM_INT, domain.reason),
     ]
-
-
-def check_weight(value: int) -> None:
-    if not 100 <= value <= 1000 and value != 0:
-        detail = f"out of blkio weight range. (value: {value})"
-        raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
 
 
 def check_tuning_flags(flags: int, function: str) -> None:
