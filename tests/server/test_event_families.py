@@ -17,7 +17,7 @@ def test_every_family_has_its_libvirt_enum_and_procedures() -> None:
 
 
 def test_a_plain_name_still_finds_its_family() -> None:
-    # The server's registration handlers pass the names; StrEnum keeps those lookups working.
+    # A StrEnum member hashes and compares as its name, so tables keyed by members answer plain names too.
     assert (
         event_id_limit("storage") == event_id_limit(EventFamily.STORAGE) == libvirt_api.VIR_STORAGE_POOL_EVENT_ID_LAST
     )
