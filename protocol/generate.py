@@ -28,7 +28,7 @@ GENERATED_DIR = Path(__file__).resolve().parent / "generated"
 API_MODULE = "libvirt_api"
 # Programs whose codecs load per procedure (see emit/parts.py): <module>.py keeps the
 # constants and the procedure table, <module>_codecs/ the classes and codecs.
-SPLIT_MODULES = ("remote",)
+SPLIT_MODULES = ("admin", "remote")
 RUNTIME_IMPORTS = [
     "    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure,",
     "    XdrError, XdrStruct, XdrUnion, decode_failure, encode_failure, redecode_failure, reencode_failure,",

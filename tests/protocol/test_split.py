@@ -29,9 +29,15 @@ def loaded_parts(code: str) -> list[str]:
     return ast.literal_eval(run_python(f"{code}\n{shown}").strip().splitlines()[-1])
 
 
-def test_the_program_module_imports_no_part() -> None:
-    code = "from virtrio.protocol.generated import remote\nassert remote.REMOTE_PROC_CONNECT_OPEN == 1"
+def test_the_program_modules_import_no_part() -> None:
+    code = (
+        "from virtrio.protocol.generated import admin, remote\n"
+        "assert remote.REMOTE_PROC_CONNECT_OPEN == 1 and admin.ADMIN_PROC_CONNECT_OPEN == 1\n"
+        "assert admin.PROCEDURES[admin.ADMIN_PROC_CONNECT_LIST_SERVERS].ret.name == 'admin_connect_list_servers_ret'\n"
+    )
     assert loaded_parts(code) == []
+    shown = "import sys; print(sorted(m for m in sys.modules if '.admin_codecs.' in m))"
+    assert run_python(f"{code}\n{shown}").strip() == "[]"
 
 
 def test_a_procedure_loads_its_part_and_the_shared_ones_it_needs() -> None:
