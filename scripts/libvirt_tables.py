@@ -235,7 +235,9 @@ def remote_apis(source: Path, bodies: dict[str, tuple[str, str]]) -> dict[str, t
         elif len(called) == 1:
             api = called[0]  # event registrations: the *Any function
         elif not called:
-            continue  # the daemon answers it itself (authentication, identity)
+            # The daemon answers it itself (authentication) or through the driver entry (identity).
+            found.setdefault(key, (None, None))
+            continue
         else:
             raise SystemExit(f"remoteDispatch{handler.group(1)} calls {', '.join(called)}: which is its API?")
         connection = found.get(key, (None, None))[1] or connections.get(api or "")
@@ -371,6 +373,8 @@ def procedure_facts(source: Path) -> str:
         "Row = tuple[str | None, Rule, str, str | None]",
     ]
 
+    admin_calls = admin_apis(bodies)
+
     def table(name: str, module: ModuleType, prefix: str, keyed_by_constant: bool) -> None:
         lines.extend(["", f"{name}: dict[int, Row] = {{"])
         for number, procedure in sorted(module.PROCEDURES.items()):
@@ -381,14 +385,16 @@ def procedure_facts(source: Path) -> str:
             if procedure.is_event:
                 api = None
             elif name == "ADMIN":
-                api = admin_apis(bodies).get(key)
+                api = admin_calls.get(key)
                 if api is None:
                     raise SystemExit(f"{where}: no virAdm function sends it")
             else:
                 if name != "REMOTE":
                     # The remote driver names these after the program: domainQemuAttach.
                     key = key.replace("domain", "domain" + name.lower(), 1)
-                api, connection = derived.get(key, (None, None))
+                if key not in derived:
+                    raise SystemExit(f"{where}: neither a driver entry nor the daemon's dispatcher names it")
+                api, connection = derived[key]
             row = _row(api, bodies, connection, where, details)
             if keyed_by_constant:
                 constant = f"{prefix}_PROC_{procedure.name}"

@@ -123,3 +123,17 @@ def test_read_only_conditions_name_arguments_the_procedure_has(program: str) -> 
             assert "flags" in fields, procedure.name
         elif isinstance(facts.read_only, procedure_facts.ReadOnlyArgument):
             assert facts.read_only.argument in fields, procedure.name
+
+
+@needs_source
+def test_a_procedure_no_source_names_stops_the_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    derive = tables.remote_apis
+
+    def without_domain_create(source: Path, bodies: dict[str, tuple[str, str]]) -> dict[str, object]:
+        found = derive(source, bodies)
+        del found["domaincreate"]
+        return found
+
+    monkeypatch.setattr(tables, "remote_apis", without_domain_create)
+    with pytest.raises(SystemExit, match="REMOTE DOMAIN_CREATE: neither a driver entry nor the daemon's dispatcher"):
+        tables.procedure_facts(tables.DEFAULT_SOURCE)
