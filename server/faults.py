@@ -28,6 +28,7 @@ import trio
 from virtrio.rpc.errors import report
 
 OBJECT_FIELDS = ("dom", "net", "pool", "vol", "dev", "iface", "secret", "nwfilter")
+EVERY_PROCEDURE = "*"  # a rule's first word that matches every procedure
 
 
 class FaultRuleError(ValueError):
@@ -44,7 +45,7 @@ class FaultRule:
     message: str | None = None
 
     def matches(self, procedure: str, args: Any) -> bool:
-        if self.procedure not in ("*", procedure):
+        if self.procedure not in (EVERY_PROCEDURE, procedure):
             return False
         if self.name_pattern is None:
             return True
@@ -70,8 +71,6 @@ def parse_rule(text: str) -> FaultRule:
     if not words:
         raise FaultRuleError("empty fault rule")
     values: dict[str, Any] = {"procedure": words[0].upper().removeprefix("REMOTE_PROC_")}
-    if values["procedure"] == "*":
-        values["procedure"] = "*"
     keys = {
         "name": "name_pattern",
         "delay": "delay",

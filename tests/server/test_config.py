@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -50,6 +51,12 @@ def test_fault_rules() -> None:
         "is busy",
     )
     assert parse_rule("remote_proc_domain_get_info delay=1.5").delay == 1.5
+    every = parse_rule("* name=flaky error=1")
+    assert every.matches("DOMAIN_GET_INFO", SimpleNamespace(name="flaky"))
+    assert every.matches("NETWORK_CREATE", SimpleNamespace(net=SimpleNamespace(name="flaky")))
+    assert not every.matches("DOMAIN_GET_INFO", SimpleNamespace(name="steady"))
+    assert not rule.matches("DOMAIN_RESUME", SimpleNamespace(dom=SimpleNamespace(name="web-1")))
+    assert rule.matches("DOMAIN_SUSPEND", SimpleNamespace(dom=SimpleNamespace(name="web-1")))
     for bad in ("", "X", "X delay=soon", "X colour=red", "X message='unterminated"):
         with pytest.raises(FaultRuleError):
             parse_rule(bad)
