@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import enum
 import ipaddress
 import os
 import socket
@@ -143,8 +144,15 @@ def _load_ca(paths: dict[str, Path]) -> tuple[x509.Certificate, CertificateIssue
     return certificate, key
 
 
+class Role(enum.StrEnum):
+    """Whose certificate a leaf is: the value is also its files' prefix (servercert.pem, clientkey.pem)."""
+
+    SERVER = "server"
+    CLIENT = "client"
+
+
 def make_leaf(
-    paths: dict[str, Path], role: str, organization: str, common_name: str, names: list[str], force: bool
+    paths: dict[str, Path], role: Role, organization: str, common_name: str, names: list[str], force: bool
 ) -> None:
     """A server or client certificate signed by the CA: server ones carry names as SANs."""
     from cryptography import x509
@@ -153,14 +161,14 @@ def make_leaf(
 
     ca_certificate, ca_key = _load_ca(paths)
     key = _key()
-    purpose = ExtendedKeyUsageOID.SERVER_AUTH if role == "server" else ExtendedKeyUsageOID.CLIENT_AUTH
+    purpose = ExtendedKeyUsageOID.SERVER_AUTH if role is Role.SERVER else ExtendedKeyUsageOID.CLIENT_AUTH
     builder = (
         _builder(_name(organization, common_name), ca_certificate.subject, key.public_key(), CERT_DAYS)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(True, False, True, False, False, False, False, False, False), critical=True)
         .add_extension(x509.ExtendedKeyUsage([purpose]), critical=False)
     )
-    if role == "server":
+    if role is Role.SERVER:
         alternatives: list[x509.GeneralName] = []
         for item in names or [common_name]:
             try:
@@ -180,9 +188,10 @@ def run(options: argparse.Namespace) -> int:
             make_ca(paths, options.organization, options.force)
             written = ["cacert.pem", "cakey.pem"]
         else:
-            default_cn = socket.gethostname() if options.what == "server" else "client"
-            make_leaf(paths, options.what, options.organization, options.cn or default_cn, options.name, options.force)
-            written = [f"{options.what}cert.pem", f"{options.what}key.pem"]
+            role = Role(options.what)
+            default_cn = socket.gethostname() if role is Role.SERVER else "client"
+            make_leaf(paths, role, options.organization, options.cn or default_cn, options.name, options.force)
+            written = [f"{role}cert.pem", f"{role}key.pem"]
     except PKIError as error:
         print(f"virtrio: {error}", flush=True)
         return 1

@@ -21,7 +21,7 @@ def test_a_ca_key_that_cannot_sign_is_refused_by_name(tmp_path: Path) -> None:
     )
     paths["cakey.pem"].write_bytes(pem)
     with pytest.raises(pki.PKIError) as refused:
-        pki.make_leaf(paths, "server", "Example", "host.example", [], force=False)
+        pki.make_leaf(paths, pki.Role.SERVER, "Example", "host.example", [], force=False)
     assert str(refused.value) == f"{paths['cakey.pem']} holds a key that cannot sign certificates"
     assert not paths["servercert.pem"].exists()
 
@@ -29,5 +29,5 @@ def test_a_ca_key_that_cannot_sign_is_refused_by_name(tmp_path: Path) -> None:
 def test_the_ca_key_made_by_make_ca_signs_a_leaf(tmp_path: Path) -> None:
     paths = pki.layout(tmp_path)
     pki.make_ca(paths, "Example", force=False)
-    pki.make_leaf(paths, "client", "Example", "client", [], force=False)
+    pki.make_leaf(paths, pki.Role.CLIENT, "Example", "client", [], force=False)
     assert paths["clientcert.pem"].read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
