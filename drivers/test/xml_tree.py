@@ -16,24 +16,35 @@ _RANKS: dict[int, tuple[list[str], dict[str, int]]] = {}
 def rank_of(order: list[str]) -> dict[str, int]:
     """Each name's position in the order (computed once per order list)."""
     cached = _RANKS.get(id(order))
-    if cached is None or cached[0] is not order:
-        cached = _RANKS[id(order)] = (order, {name: position for position, name in enumerate(order)})
-    return cached[1]
+    if cached is not None and cached[0] is order:
+        return cached[1]
+    rank = {name: position for position, name in enumerate(order)}
+    _RANKS[id(order)] = (order, rank)
+    return rank
+
+
+# These run for nearly every element of every definition read: the children (elements
+# only, lxml's "*" filter) and their ranks are taken once, and a tree already in order,
+# the common case, is left after one comparison.
 
 
 def sorted_children(element: etree._Element, order: list[str]) -> list[etree._Element]:
     """Children in the given order; unknown ones keep their place after the known."""
     rank, last = rank_of(order), len(order)
-    children = [child for child in element if isinstance(child.tag, str)]
-    return sorted(children, key=lambda child: rank.get(child.tag, last))
+    return sorted(element.iterchildren("*"), key=lambda child: rank.get(child.tag, last))
+
+
+def _reorder_children(element: etree._Element, children: list[etree._Element], order: list[str]) -> None:
+    rank, last = rank_of(order), len(order)
+    ranks = [rank.get(child.tag, last) for child in children]
+    if ranks == sorted(ranks):
+        return  # already in order
+    for _, child in sorted(zip(ranks, children, strict=True), key=lambda pair: pair[0]):
+        element.append(child)  # appending an existing child moves it to the end
 
 
 def reorder(element: etree._Element, order: list[str]) -> None:
-    children = sorted_children(element, order)
-    if children == [child for child in element if isinstance(child.tag, str)]:
-        return  # already in order
-    for child in children:
-        element.append(child)  # appending an existing child moves it to the end
+    _reorder_children(element, list(element.iterchildren("*")), order)
 
 
 def reorder_known(element: etree._Element, order: list[str]) -> None:
@@ -41,20 +52,27 @@ def reorder_known(element: etree._Element, order: list[str]) -> None:
     child it does not know is not part of the definition (for elements whose children the
     order lists in full)."""
     rank = rank_of(order)
-    for child in [child for child in element if isinstance(child.tag, str) and child.tag not in rank]:
-        element.remove(child)
-    reorder(element, order)
+    children = list(element.iterchildren("*"))
+    known = [child for child in children if child.tag in rank]
+    if len(known) != len(children):
+        for child in children:
+            if child.tag not in rank:
+                element.remove(child)
+    _reorder_children(element, known, order)
 
 
 def reorder_attributes(element: etree._Element, order: list[str]) -> None:
-    values = dict(element.attrib)
+    names = element.keys()
+    if len(names) < 2:
+        return
     rank, last = rank_of(order), len(order)
-    names = sorted(values, key=lambda name: rank.get(name, last))
-    if names == list(values):
+    ranks = [rank.get(name, last) for name in names]
+    if ranks == sorted(ranks):
         return  # already in order
+    items = element.items()
     element.attrib.clear()
-    for name in names:
-        element.set(name, values[name])
+    for _, (name, value) in sorted(zip(ranks, items, strict=True), key=lambda pair: pair[0]):
+        element.set(name, value)
 
 
 def default(element: etree._Element, name: str, value: str) -> None:
