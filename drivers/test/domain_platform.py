@@ -207,6 +207,14 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
     chosen = os_element.get("firmware")
     if chosen is not None and chosen not in FIRMWARES:
         raise _xml_error(f"unknown firmware value {chosen}")
+    loader = os_element.find("loader")
+    if loader is not None:  # virDomainLoaderDefParseXML's attributes, in its order
+        _bool(loader, "readonly")
+        kind = loader.get("type")
+        if kind is not None and kind not in LOADER_TYPES:
+            raise enum_error("loader", "type", kind)
+        _bool(loader, "secure")
+        _bool(loader, "stateless")
     bootmenu = os_element.find("bootmenu")
     if bootmenu is not None:  # virDomainDefParseBootXML: a timeout is read only when enabled
         enabled = _bool(bootmenu, "enable")
@@ -365,6 +373,15 @@ def _iothread_ids(kept: dict[str, etree._Element]) -> list[int]:
     return ids + free[: max(wanted - len(ids), 0)]
 
 
+def _signed(element: etree._Element, name: str, value: str) -> int:
+    """virXMLPropInt (base 10): strtol's number, spaces and a sign allowed before it."""
+    text = value.lstrip(" \t\n\v\f\r")
+    digits = text[1:] if text[:1] in "+-" else text
+    if not digits.isdigit() or not -(1 << 31) <= int(text) < 1 << 31:
+        raise attribute_error(element.tag, name, value, "Expected integer value")
+    return int(text)
+
+
 def _max_vcpus(vcpu: etree._Element | None) -> int | None:
     """The vCPU count; None in a definition read again (virDomainDefCopy), whose count is
     the Domain's: what depends on it was checked the first time."""
@@ -409,7 +426,7 @@ def _canonical_schedulers(kept: dict[str, etree._Element]) -> None:
                 if priority is None:
                     detail = f"Missing required attribute 'priority' in element '{tag}'"
                     raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-                priority = str(int(priority)) if priority.lstrip("-").isdigit() else priority
+                priority = str(_signed(element, "priority", priority))
             for bit in sorted(bits):
                 if bit not in threads:
                     if tag == "vcpusched":
