@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from virtrio.rpc.framing import FramingError, PacketReader, lone_call
+from virtrio.rpc.framing import FramingError, PacketReader, Violation, lone_call
 from virtrio.rpc.packet import (
     MAX_PACKET,
     MIN_PACKET,
@@ -131,3 +131,27 @@ def test_a_reply_built_in_place_equals_the_encoded_reply() -> None:
     too_big += bytes(MAX_PACKET - 24 + 1)
     with pytest.raises(ValueError, match="exceeds"):
         finish_reply(too_big, 1, 1, 1, 1)
+
+
+def test_packets_before_a_violation_come_out_with_it() -> None:
+    call = encode_packet(Header(0x20008086, 1, 16, MessageType.CALL, 9, Status.OK), b"abcd")
+    packets, error = PacketReader().feed_until_error(call + struct.pack(">I", 12))
+    assert [p.header.serial for p in packets] == [9]
+    assert error is not None and error.violation is Violation.LENGTH_TOO_SMALL
+    with pytest.raises(FramingError) as raised:  # feed: all or nothing, as before
+        PacketReader().feed(call + struct.pack(">I", 12))
+    assert raised.value.violation is Violation.LENGTH_TOO_SMALL
+
+
+def test_a_packet_with_descriptors_waits_for_their_bytes_which_need_descriptors_when_verified() -> None:
+    header = Header(0x20008086, 1, 443, MessageType.CALL_WITH_FDS, 3, Status.OK)
+    data = encode_packet(header, b"", fd_count=2)
+    for verify in (False, True):
+        reader = PacketReader(verify_fds=verify)
+        assert reader.feed(data + b"\0", fds=1) == [] and not reader.idle
+        (packet,) = reader.feed(b"\0", fds=1)
+        assert packet.fd_count == 2 and reader.idle and reader.fd_bytes_read == 2
+    # a capture holds the bytes but not the descriptors: only a verifying reader refuses
+    assert len(PacketReader().feed(data + b"\0\0")) == 1
+    packets, error = PacketReader(verify_fds=True).feed_until_error(data + b"\0\0", fds=1)
+    assert packets == [] and error is not None and error.violation is Violation.MISSING_FDS
