@@ -11,13 +11,14 @@ from lxml import etree
 
 from virtrio.drivers.libvirt_rules import SCALE_UNITS, attribute_error, enum_error
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import LibvirtError, report
 
 from .xml_tree import make_element, mark_live_only, set_live_only
 
 FIRMWARES = ("bios", "efi")  # virDomainOsDefFirmware without its zero, 'none'
 FIRMWARE_FEATURES = ("enrolled-keys", "secure-boot")  # virDomainOsDefFirmwareFeature, in its order
 LOADER_TYPES = ("rom", "pflash")
+BOOT_DEVICES = ("fd", "cdrom", "hd", "network")  # virDomainBootType
 BOOT_MENU_TIMEOUT_MAX = 65535
 LOADPARM_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789. ")
 # features written as <name state='on|off'/>, 'on' when the state is left out
@@ -156,6 +157,10 @@ def validate_platform(definition: list[etree._Element]) -> None:
         timeout = bootmenu.get("timeout") if bootmenu is not None else None
         if timeout is not None and int(timeout) > BOOT_MENU_TIMEOUT_MAX:
             raise _unsupported("invalid value for boot menu timeout, must be in range [0,65535]")
+        bios = top["os"].find("bios")
+        delay = bios.get("rebootTimeout") if bios is not None else None
+        if delay is not None and not -1 <= int(delay) <= BOOT_MENU_TIMEOUT_MAX:
+            raise _unsupported("invalid value for rebootTimeout, must be in range [-1,65535]")
 
 
 # --- <os> ------------------------------------------------------------------------------
@@ -215,6 +220,21 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             raise enum_error("loader", "type", kind)
         _bool(loader, "secure")
         _bool(loader, "stateless")
+    for position, boot in enumerate(os_element.findall("boot")):
+        if position >= len(BOOT_DEVICES):  # libvirt keeps as many as there are kinds
+            os_element.remove(boot)
+            continue
+        dev = boot.get("dev")
+        if dev is None:
+            detail = "Missing required attribute 'dev' in element 'boot'"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        if dev not in BOOT_DEVICES:
+            raise enum_error("boot", "dev", dev)
+    table = os_element.find("acpi/table")
+    if table is not None and table.text:  # virDomainDefParseBootAcpiOptions keeps a clean path
+        from .pool_definition import sanitize_path
+
+        table.text = sanitize_path(table.text)
     bootmenu = os_element.find("bootmenu")
     if bootmenu is not None:  # virDomainDefParseBootXML: a timeout is read only when enabled
         enabled = _bool(bootmenu, "enable")
@@ -230,6 +250,22 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             bootmenu.set("enable", enabled)
             if timeout is not None:
                 bootmenu.set("timeout", str(int(timeout)))
+    bios = os_element.find("bios")
+    if bios is not None:
+        for extra in os_element.findall("bios")[1:]:
+            os_element.remove(extra)
+        try:
+            serial = _bool(bios, "useserial")
+        except LibvirtError:
+            serial = "no"  # libvirt reports the value and carries on with 'no'
+        delay = bios.get("rebootTimeout")
+        bios.attrib.clear()
+        if serial is not None:
+            bios.set("useserial", serial)
+        if delay is not None:
+            bios.set("rebootTimeout", str(_signed(bios, "rebootTimeout", delay)))
+        if not bios.attrib:
+            os_element.remove(bios)
     if os_element.find("boot") is not None and devices is not None and devices.find("*/boot") is not None:
         raise _unsupported("per-device boot elements cannot be used together with os/boot elements")
 

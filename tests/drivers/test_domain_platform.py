@@ -271,3 +271,18 @@ def test_memory_dump_core_kept() -> None:
     assert refused(text.replace("'off'", "'maybe'")).message == (
         "XML error: Invalid value for attribute 'dumpCore' in element 'memory': 'maybe'."
     )
+
+
+def test_bios_and_boot_devices() -> None:
+    xml = written(domain("", os="<type>hvm</type><bios rebootTimeout='-1' useserial='yes'/>"))
+    assert "<bios useserial='yes' rebootTimeout='-1'/>" in xml
+    assert "<bios useserial='no'/>" in written(domain("", os="<type>hvm</type><bios useserial='maybe'/>"))
+    error = refused(domain("", os="<type>hvm</type><bios rebootTimeout='70000'/>"))
+    assert (error.code, error.message) == (
+        api.VIR_ERR_CONFIG_UNSUPPORTED,
+        "unsupported configuration: invalid value for rebootTimeout, must be in range [-1,65535]",
+    )
+    error = refused(domain("", os="<type>hvm</type><boot dev='floppy'/>"))
+    assert error.message == "XML error: Invalid value for attribute 'dev' in element 'boot': 'floppy'."
+    five = "".join(f"<boot dev='{dev}'/>" for dev in ("fd", "cdrom", "network", "hd", "hd"))
+    assert written(domain("", os="<type>hvm</type>" + five)).count("<boot dev=") == 4
