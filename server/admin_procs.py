@@ -3,6 +3,7 @@ logging settings and the daemon's idle timeout, answered by the daemon itself.""
 
 from __future__ import annotations
 
+import enum
 import grp
 import logging
 import pwd
@@ -21,7 +22,15 @@ from .listeners import SocketKind
 if TYPE_CHECKING:
     from .session import ClientSession
 
-SERVERS = ("libvirtd", "admin")  # the hypervisor sockets' server and the admin socket's
+
+class Server(enum.StrEnum):
+    """libvirtd's two virt-admin servers: the hypervisor sockets' and the admin socket's."""
+
+    LIBVIRTD = "libvirtd"
+    ADMIN = "admin"
+
+
+SERVERS = tuple(Server)
 UINT, INT, BOOLEAN, STRING = (
     api.VIR_TYPED_PARAM_UINT,
     api.VIR_TYPED_PARAM_INT,
@@ -43,7 +52,7 @@ TYPE_NAMES = {
 
 @dataclass
 class ServerSettings:
-    """What virt-admin reads and writes per server (libvirtd's two: "libvirtd" and "admin")."""
+    """What virt-admin reads and writes per server."""
 
     min_workers: int
     max_workers: int
@@ -52,13 +61,13 @@ class ServerSettings:
     max_anonymous_clients: int
 
 
-def server_settings(session: ClientSession, name: str) -> ServerSettings:
+def server_settings(session: ClientSession, name: Server) -> ServerSettings:
     daemon = session.daemon
     settings = daemon.admin_server_settings
     if settings is None:
         config = daemon.config
         settings = {
-            "libvirtd": ServerSettings(
+            Server.LIBVIRTD: ServerSettings(
                 config.min_workers,
                 config.max_workers,
                 config.prio_workers,
@@ -66,7 +75,9 @@ def server_settings(session: ClientSession, name: str) -> ServerSettings:
                 config.max_anonymous_clients,
             ),
             # libvirtd's admin server: its own pool, no priority workers, no unauthenticated clients.
-            "admin": ServerSettings(config.admin_min_workers, config.admin_max_workers, 0, config.admin_max_clients, 0),
+            Server.ADMIN: ServerSettings(
+                config.admin_min_workers, config.admin_max_workers, 0, config.admin_max_clients, 0
+            ),
         }
         daemon.admin_server_settings = settings
     return settings[name]
@@ -99,20 +110,20 @@ def param(field: str, kind: int, value: Any) -> admin.admin_typed_param:
     return admin.admin_typed_param(field, admin.admin_typed_param_value(kind, value))
 
 
-def server_name(session: ClientSession, name: str) -> str:
+def server_name(session: ClientSession, name: str) -> Server:
     if name not in SERVERS:
         raise report(api.VIR_ERR_NO_SERVER, api.VIR_FROM_RPC, f"No server named '{name}'")
-    return name
+    return Server(name)
 
 
-def clients_of(session: ClientSession, name: str) -> list[ClientSession]:
-    wanted_admin = name == "admin"
+def clients_of(session: ClientSession, name: Server) -> list[ClientSession]:
+    wanted_admin = name is Server.ADMIN
     return sorted(
         (s for s in session.daemon.sessions if (s.kind == SocketKind.ADMIN) == wanted_admin), key=lambda s: s.id
     )
 
 
-def client_ref(client: ClientSession, server: str) -> admin.admin_nonnull_client:
+def client_ref(client: ClientSession, server: Server) -> admin.admin_nonnull_client:
     transports = {SocketKind.TCP: api.VIR_CLIENT_TRANS_TCP, SocketKind.TLS: api.VIR_CLIENT_TRANS_TLS}
     transport = transports.get(client.kind, api.VIR_CLIENT_TRANS_UNIX)
     return admin.admin_nonnull_client(
@@ -195,7 +206,7 @@ def set_threadpool_parameters(session: ClientSession, args: Any) -> None:
         settings.max_workers = new_max
     if api.VIR_THREADPOOL_WORKERS_PRIORITY in values:
         settings.prio_workers = values[api.VIR_THREADPOOL_WORKERS_PRIORITY]
-    if name == "libvirtd":  # what new clients' priority lanes are sized by
+    if name is Server.LIBVIRTD:  # what new clients' priority lanes are sized by
         config = session.daemon.config
         config.min_workers, config.max_workers = settings.min_workers, settings.max_workers
         config.prio_workers = settings.prio_workers
@@ -209,7 +220,7 @@ def list_clients(session: ClientSession, args: admin.admin_server_list_clients_a
     return admin.admin_server_list_clients_ret(refs, len(clients))
 
 
-def find_client(session: ClientSession, server: str, client_id: int) -> ClientSession:
+def find_client(session: ClientSession, server: Server, client_id: int) -> ClientSession:
     for client in clients_of(session, server):
         if client.id == client_id:
             return client
@@ -279,7 +290,7 @@ def set_client_limits(session: ClientSession, args: Any) -> None:
             "overall maximum number of clients",
         )
     settings.max_clients, settings.max_anonymous_clients = new_max, new_unauth
-    if name == "libvirtd":  # the accept loop reads it for every connection
+    if name is Server.LIBVIRTD:  # the accept loop reads it for every connection
         config = session.daemon.config
         config.max_clients, config.max_anonymous_clients = new_max, new_unauth
         session.daemon.limits_changed()
