@@ -25,6 +25,7 @@ from ..xml_text import escape_text
 from . import (
     domain_addresses,
     domain_controllers,
+    domain_devices,
     domain_disks,
     domain_hostdevs,
     domain_interfaces,
@@ -482,7 +483,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         if input_device.get("bus") is None:
             tablet = input_device.get("type") == "tablet"
             input_device.set("bus", "usb" if tablet else ("ps2" if os_type == "hvm" else "xen"))
-    _canonical_character_devices(by_kind, os_type)
+    domain_devices.canonical_character_devices(by_kind, os_type)
+    domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
     for kind in by_kind.values():  # every device kept, those made here too
         for device in kind:
             for address in device.iter("address"):
@@ -601,11 +603,10 @@ def validate_definition(definition: list[etree._Element]) -> None:
     devices = next((element for element in definition if element.tag == "devices"), None)
     for disk in devices.iterfind("disk") if devices is not None else ():
         _validate_disk(disk)
-    for kind in ("serial", "parallel", "console", "channel", "redirdev"):
-        for device in devices.iterfind(kind) if devices is not None else ():
-            if kind == "redirdev":
-                domain_usb.validate_redirdev(device, devices.findall("controller"))
-            _validate_chr_source(device)
+    for device in devices.iterfind("redirdev") if devices is not None else ():
+        domain_usb.validate_redirdev(device, devices.findall("controller"))
+    if devices is not None:
+        domain_devices.validate_devices(devices)  # character device sources, graphics, video
     disks = devices.findall("disk") if devices is not None else []
     hostdevs = devices.findall("hostdev") if devices is not None else []
     for controller in devices.iterfind("controller") if devices is not None else ():
@@ -654,35 +655,6 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
             return None
         return (kind, adapter.get("name"), *(_c_number(address.get(name)) for name in ("bus", "target", "unit")))
     return None
-
-
-def _chr_error(detail: str) -> Exception:
-    return report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
-
-
-def _validate_chr_source(device: etree._Element) -> None:
-    """virDomainChrSourceDefValidate: what each source type needs."""
-    kind = device.get("type", "pty")
-    sources = device.findall("source")
-    source = sources[0] if sources else None
-
-    def attribute(name: str) -> str | None:
-        return next((found.get(name) for found in sources if found.get(name)), None)
-
-    if kind in ("file", "dev", "pipe") and not (source is not None and source.get("path")):
-        raise _chr_error("Missing source path attribute for char device")
-    if kind == "tcp":
-        if attribute("host") is None:
-            raise _chr_error("Missing source host attribute for char device")
-        if attribute("service") is None:
-            raise _chr_error("Missing source service attribute for char device")
-    if kind == "udp" and not any(found.get("service") for found in sources if found.get("mode") != "bind"):
-        raise _chr_error("Missing source service attribute for char device")
-    if kind == "unix" and not (source is not None and source.get("path")):
-        target = device.find("target")
-        target_type = target.get("type") if target is not None else None
-        if not (device.tag == "channel" and target_type in ("xen", "virtio")):
-            raise _chr_error("Missing source path attribute for char device")
 
 
 def _validate_disk(disk: etree._Element) -> None:
@@ -860,79 +832,6 @@ def _canonical_video(video: etree._Element, os_type: str, primary: bool) -> None
         model.attrib.pop("primary", None)  # libvirt writes primary='yes' only
     _reorder_attributes(model, ATTRIBUTE_ORDER["model"])
     _reorder_known(video, CHILD_ORDER["video"])
-
-
-def _canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_type: str) -> None:
-    """Sources of pty devices are live-only, ports are numbered, and an HVM guest's first
-    console is an alias of its first serial port (virDomainDefAddConsoleCompat)."""
-    for kind in ("serial", "parallel", "console", "channel"):
-        for port, device in enumerate(by_kind.get(kind, [])):
-            device.attrib.pop("tty", None)
-            _default(device, "type", "pty")
-            source = device.find("source")
-            if device.get("type") == "pty" and source is not None and source.get("path"):
-                device.remove(source)
-            elif source is not None and device.get("type") in ("unix", "tcp", "udp"):
-                _canonical_chr_source(device, source)
-            target = device.find("target")
-            if target is None:
-                target = _child(device, "target")
-            if kind == "console":
-                target.set("port", str(port))  # a console's port is its place in the document
-            elif kind in ("serial", "parallel") and target.get("port") is None:
-                target.set("port", str(port))
-            _reorder_attributes(target, ATTRIBUTE_ORDER["target"])
-            _reorder_known(device, CHILD_ORDER[kind])
-    consoles, serials = by_kind.get("console", []), by_kind.setdefault("serial", [])
-    first_console_is_serial = consoles and consoles[0].find("target").get("type") in (None, "serial")
-    if os_type == "hvm" and first_console_is_serial:
-        if not serials:
-            serial = etree.fromstring(etree.tostring(consoles[0]))
-            serial.tag = "serial"
-            serial.find("target").attrib.pop("type", None)
-            serials.append(serial)
-        consoles[0].find("target").set("type", "serial")
-    elif (
-        os_type == "hvm"
-        and serials
-        and not (consoles and consoles[0].find("target").get("type") == "serial")
-        and _serial_target_type(serials[0]) in CONSOLE_STUB_SERIAL_TYPES
-    ):
-        console = make_element("console", type=serials[0].get("type"))
-        _child(console, "target", type="serial", port="0")
-        by_kind.setdefault("console", []).insert(0, console)
-    elif consoles and consoles[0].find("target").get("type") is None:
-        consoles[0].find("target").set("type", "serial")
-    for console in by_kind.get("console", []):
-        _reorder_attributes(console.find("target"), ATTRIBUTE_ORDER["target"])
-
-
-# Serial ports an HVM guest's first console stands for (not PCI, USB or ISA debug ones)
-CONSOLE_STUB_SERIAL_TYPES = {None, "isa-serial", "spapr-vio-serial", "system-serial", "sclp-serial"}
-
-
-def _serial_target_type(serial: etree._Element) -> str | None:
-    target = serial.find("target")
-    return target.get("type") if target is not None else None
-
-
-def _canonical_chr_source(device: etree._Element, source: etree._Element) -> None:
-    """virDomainChrSourceDefFormat: a UNIX socket's source only with a path, its mode bind or
-    connect; a TCP one's mode connect unless bind."""
-    kind = device.get("type")
-    if kind == "unix":
-        if not source.get("path"):
-            device.remove(source)
-            return
-        source.set("mode", "bind" if source.get("mode") == "bind" else "connect")
-        _reorder_attributes(source, ["mode", "path"])
-    elif kind == "tcp":
-        source.set("mode", "bind" if source.get("mode") == "bind" else "connect")
-        _reorder_attributes(source, ["mode", "host", "service", "tls"])
-        protocol = device.find("protocol")  # always written for TCP, raw by default
-        if protocol is None:
-            protocol = _child(device, "protocol")
-        _default(protocol, "type", "raw")
 
 
 # --- output ---------------------------------------------------------------------------
