@@ -6,6 +6,7 @@ import ipaddress
 import logging
 from typing import TYPE_CHECKING
 
+from .auth import AuthMethod, auth_method
 from .config import Config
 from .listeners import Listener, ListenerError, SocketKind, remove_socket_file
 
@@ -29,7 +30,7 @@ def network_setup(daemon: Daemon, config: Config, listeners: list[Listener]) -> 
                 remove_socket_file(listener)
             raise ListenerError(str(error)) from None
     for listener in listeners:
-        if listener.kind != SocketKind.TCP or config.auth_tcp != "none":
+        if listener.kind != SocketKind.TCP or auth_method(config, listener.kind) is not AuthMethod.NONE:
             continue
         host = listener.socket.getsockname()[0]
         if not ipaddress.ip_address(host.split("%")[0]).is_loopback:
