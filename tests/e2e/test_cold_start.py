@@ -17,8 +17,13 @@ from virtrio.rpc.packet import Status
 from .daemon_process import RawClient, decode_error, wait_for_socket
 
 # Modules a nodedev-only daemon has no use for: the test driver, lxml (the test driver's XML),
-# and the generated modules of programs nobody called (qemu, lxc).
-NOT_NEEDED = re.compile(r"^(virtrio\.drivers\.test(\..*)?|lxml(\..*)?|virtrio\.protocol\.generated\.(qemu|lxc))$")
+# the generated modules of programs nobody called (qemu, lxc), any ADMIN codec, and the REMOTE
+# codecs of procedures it did not serve (domains, networks, storage, ...).
+NOT_NEEDED = re.compile(
+    r"^(virtrio\.drivers\.test(\..*)?|lxml(\..*)?|virtrio\.protocol\.generated\.(qemu|lxc|admin_codecs\..*)"
+    r"|virtrio\.protocol\.generated\.remote_codecs\..*(domain|network|storage|secret|interface|nwfilter).*)$"
+)
+REMOTE_PART = "virtrio.protocol.generated.remote_codecs."
 
 
 # The daemon as `virtrio daemon` runs it, writing the names in sys.modules when it exits.
@@ -76,6 +81,10 @@ def test_nodedev_only_daemon_imports_no_test_driver_lxml_or_unused_programs(tmp_
     assert "virtrio.protocol.generated.remote" in modules
     unneeded = sorted(name for name in modules if NOT_NEEDED.match(name))
     assert unneeded == []
+    # REMOTE's codecs load per procedure: what virsh called, and the node device reference.
+    parts = {name.removeprefix(REMOTE_PART) for name in modules if name.startswith(REMOTE_PART)}
+    assert {"connect_open", "connect_list_all_node_devices", "shared_nonnull_node_device"} <= parts
+    assert len(parts) <= 8, sorted(parts)
 
 
 def test_the_same_check_sees_the_test_driver_once_it_is_used(tmp_path: Path) -> None:
@@ -86,6 +95,8 @@ def test_the_same_check_sees_the_test_driver_once_it_is_used(tmp_path: Path) -> 
     assert "test" in listed
     assert "virtrio.drivers.test.driver" in modules
     assert any(name == "lxml" or name.startswith("lxml.") for name in modules)
+    assert REMOTE_PART + "connect_list_all_domains" in modules  # virsh list's call
+    assert any(NOT_NEEDED.match(name) and "remote_codecs" in name for name in modules)
 
 
 def test_a_qemu_program_call_loads_its_module_and_reaches_the_driver(tmp_path: Path) -> None:
