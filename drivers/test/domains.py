@@ -399,16 +399,9 @@ class DomainProcedures(TestProcedures):
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)  # from virDomainNetFind
         micros = time.time_ns() // 1000  # testDomainInterfaceStats: fractions of the clock in µs
         second = 1_000_000
-        return remote.remote_domain_interface_stats_ret(
-            micros // 10,
-            micros // 100,
-            micros // second,
-            micros // (2 * second),
-            micros // 20,
-            micros // 110,
-            micros // (3 * second),
-            micros // (4 * second),
-        )
+        received = (micros // 10, micros // 100, micros // second, micros // (2 * second))  # bytes, packets, errs, drop
+        sent = (micros // 20, micros // 110, micros // (3 * second), micros // (4 * second))
+        return remote.remote_domain_interface_stats_ret(*received, *sent)
 
     def domain_interface_addresses(self, args: remote.remote_domain_interface_addresses_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainInterfaceAddresses")
