@@ -427,7 +427,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     for interface in by_kind.get("interface", []):
         _canonical_interface(interface, by_kind["interface"])
     for graphics in by_kind.get("graphics", []):
-        _canonical_graphics(graphics)
+        domain_devices.canonical_graphics(graphics)
     if by_kind.get("graphics") and not by_kind.get("video"):
         by_kind["video"] = [make_element("video")]
     for position, video in enumerate(by_kind.get("video", [])):
@@ -745,70 +745,6 @@ def _canonical_interface(interface: etree._Element, interfaces: list[etree._Elem
     driver, mac = interface.find("driver"), interface.find("mac")
     if interface.get("type") == "hostdev" and driver is not None and mac is not None:
         mac.addnext(driver)  # a host device's driver is written with its source, before it
-
-
-def _canonical_graphics(graphics: etree._Element) -> None:
-    kind = graphics.get("type")
-    listen = graphics.find("listen")
-    address = graphics.get("listen") or (listen.get("address") if listen is not None else None)
-    if kind == "spice":
-        _canonical_spice(graphics, listen, address)
-    elif kind in ("vnc", "rdp"):
-        port = graphics.get("port")
-        autoport = graphics.get("autoport") == "yes" or port in (None, "-1")
-        listen_type = "socket" if graphics.get("socket") else (listen.get("type", "address") if listen is not None
-                                                                 else "address")  # fmt: skip
-        if kind == "vnc" and listen_type not in ("address", "network"):
-            # a VNC server on a socket or nowhere has no ports (virDomainGraphicsDefFormat)
-            graphics.attrib.pop("port", None)
-            graphics.attrib.pop("autoport", None)
-        elif kind == "vnc":
-            graphics.set("port", "-1" if autoport else port)
-            graphics.set("autoport", "yes" if autoport else "no")
-        elif autoport:  # ports are chosen at start; the definition keeps none
-            graphics.attrib.pop("port", None)
-            graphics.attrib.pop("tlsPort", None)
-            graphics.set("autoport", "yes")
-        _listen_on(graphics, listen, address)
-    _reorder_attributes(graphics, ATTRIBUTE_ORDER["graphics"])
-    _reorder(graphics, CHILD_ORDER["graphics"])
-
-
-def _canonical_spice(graphics: etree._Element, listen: etree._Element | None, address: str | None) -> None:
-    """SPICE's ports as virDomainGraphicsDefParseXMLSpice reads them (absent: 0; both -1: the
-    old spelling of autoport; autoport: no ports kept in a definition), and no ports at all
-    without autoport meaning it listens nowhere (virDomainDefPostParseGraphics)."""
-    port, tls_port = graphics.get("port", "0"), graphics.get("tlsPort", "0")
-    autoport = graphics.get("autoport") == "yes" or (port == "-1" and tls_port == "-1")
-    if autoport:
-        port = tls_port = "0"
-    for name, value in (("port", port), ("tlsPort", tls_port)):
-        graphics.attrib.pop(name, None)
-        if value not in ("0", ""):
-            graphics.set(name, value)
-    listen_type = listen.get("type", "address") if listen is not None else "address"
-    if listen_type == "address" and port in ("0", "") and tls_port in ("0", "") and not autoport:
-        graphics.attrib.pop("autoport", None)
-        graphics.attrib.pop("listen", None)
-        if listen is None:
-            listen = _child(graphics, "listen")
-        listen.attrib.clear()
-        listen.set("type", "none")
-        return
-    if listen_type in ("address", "network"):
-        graphics.set("autoport", "yes" if autoport else "no")
-    _listen_on(graphics, listen, address)
-
-
-def _listen_on(graphics: etree._Element, listen: etree._Element | None, address: str | None) -> None:
-    """The first <listen> (an address one when none is given), its address also written as
-    the graphics' old listen attribute."""
-    if listen is None:
-        listen = _child(graphics, "listen", type="address")
-    _default(listen, "type", "address")
-    if address:
-        graphics.set("listen", address)
-        listen.set("address", address)
 
 
 def _canonical_video(video: etree._Element, os_type: str, primary: bool) -> None:

@@ -11,6 +11,8 @@ validate_devices after it (from domain_definition.validate_definition)."""
 from __future__ import annotations
 
 import copy
+import datetime
+import re
 
 from lxml import etree
 
@@ -341,3 +343,331 @@ def validate_devices(devices: etree._Element) -> None:
     for smartcard in devices.iterfind("smartcard"):
         if smartcard.get("mode") == "passthrough":
             validate_chr_source(smartcard, smartcard.get("type", ""))
+    validate_graphics(devices)
+
+
+# --- graphics ---------------------------------------------------------------------------
+
+GRAPHICS_TYPES = ("sdl", "vnc", "rdp", "desktop", "spice", "egl-headless", "dbus")
+LISTEN_TYPES = ("none", "address", "network", "socket")
+SPICE_CHANNELS = ("main", "display", "inputs", "cursor", "playback", "record", "smartcard", "usbredir")
+CHANNEL_MODES = ("any", "secure", "insecure")
+SPICE_COMPRESSION = {  # element: (attribute, values without the zero 'default')
+    "image": ("compression", ("auto_glz", "auto_lz", "quic", "glz", "lz", "off")),
+    "jpeg": ("compression", ("auto", "never", "always")),
+    "zlib": ("compression", ("auto", "never", "always")),
+    "playback": ("compression", ("on", "off")),
+    "streaming": ("mode", ("filter", "all", "off")),
+    "mouse": ("mode", MOUSE_MODES),
+    "clipboard": ("copypaste", ("yes", "no")),
+    "filetransfer": ("enable", ("yes", "no")),
+}
+AUTH_CONNECTED = ("fail", "disconnect", "keep")  # virDomainGraphicsAuthConnected without 'default'
+
+
+def _c_int(text: str) -> int | None:
+    """virStrToLong_i's reading (base 10, the whole text): None when it is not a number."""
+    stripped = text.lstrip(" \t\n\v\f\r")
+    sign = -1 if stripped.startswith("-") else 1
+    digits = stripped[1:] if stripped[:1] in ("-", "+") else stripped
+    if not digits or not digits.isascii() or not digits.isdigit():
+        return None
+    value = sign * int(digits)
+    return value if -(2**31) <= value < 2**31 else None
+
+
+def _prop_int(element: etree._Element, name: str) -> int:
+    """virXMLPropInt (base 10, optional, 0 when absent)."""
+    value = element.get(name)
+    if value is None:
+        return 0
+    number = _c_int(value)
+    if number is None:
+        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. Expected integer value"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return number
+
+
+def _listens(graphics: etree._Element, kind: str) -> list[dict[str, str]]:
+    """virDomainGraphicsListensParseXML: each <listen> (the first checked against the old
+    listen and socket attributes), or one made from those attributes."""
+    listens: list[dict[str, str]] = []
+    address_compat, socket_compat = graphics.get("listen"), graphics.get("socket")
+    for position, node in enumerate(graphics.findall("listen")):
+        listen_type = str(_enum(node, "type", LISTEN_TYPES, required=True))
+        if listen_type in ("socket", "none") and kind not in ("vnc", "spice"):
+            raise _unsupported(f"listen type '{listen_type}' is not available for graphics type '{kind}'")
+        address, network, socket = node.get("address"), node.get("network"), node.get("socket")
+        if position == 0 and listen_type == "address":
+            if address and address_compat and address != address_compat:
+                raise _unsupported(
+                    f"graphics 'listen' attribute '{address_compat}' must match 'address' attribute of first "
+                    f"listen element (found '{address}')"
+                )
+            address = address or address_compat
+        if position == 0 and listen_type == "socket":
+            if socket and socket_compat and socket != socket_compat:
+                raise _unsupported(
+                    f"graphics 'socket' attribute '{socket_compat}' must match 'socket' attribute of first "
+                    f"listen element (found '{socket}')"
+                )
+            socket = socket or socket_compat
+        listen = {"type": listen_type}
+        if address and listen_type == "address":  # a network's address is live state only
+            listen["address"] = address
+        if network:
+            if listen_type != "network":
+                raise _xml_error("'network' attribute is valid only for listen type 'network'")
+            listen["network"] = network
+        if socket:
+            if listen_type != "socket":
+                raise _xml_error("'socket' attribute is valid only for listen type 'socket'")
+            listen["socket"] = socket
+        listens.append(listen)
+    socket = graphics.get("socket") if kind == "vnc" else None
+    if socket is not None:
+        implied = {"type": "socket", "socket": socket}
+    else:
+        implied = {"type": "address"}
+        if address_compat:
+            implied["address"] = address_compat
+    if not listens:
+        listens.append(implied)
+    elif listens[0]["type"] in ("address", "network") and implied["type"] == "socket":
+        listens[0] = implied
+    return listens
+
+
+def _auth(graphics: etree._Element, kind: str, written: etree._Element) -> None:
+    """virDomainGraphicsAuthDefParseXML and its formatter: nothing without a password."""
+    password = graphics.get("passwd")
+    if password is None:
+        return
+    written.set("passwd", password)
+    valid_to, connected = graphics.get("passwdValidTo"), graphics.get("connected")
+    if valid_to is not None:
+        written.set("passwdValidTo", _valid_to(valid_to))
+    if connected is not None:
+        if connected not in AUTH_CONNECTED:
+            raise _unsupported(f"unknown connected value {connected}")
+        if kind == "vnc" and connected != "keep":
+            raise _unsupported("VNC supports connected='keep' only")
+        written.set("connected", connected)
+
+
+def _valid_to(text: str) -> str:
+    """YYYY-MM-DDTHH:MM:SS read as numbers (each as virStrToLong_i), written back in UTC."""
+    match = re.fullmatch(r"([^-]*)-([^-]*)-([^T]*)T([^:]*):([^:]*):(.*)", text)
+    numbers = [_c_int(part) for part in match.groups()] if match else [None]
+    if any(number is None for number in numbers):
+        raise _internal(f"cannot parse password validity time '{text}', expect YYYY-MM-DDTHH:MM:SS")
+    year, month, day, hour, minute, second = (int(number or 0) for number in numbers)
+    try:
+        moment = datetime.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return text  # out of range: GLib gives no time; kept as given
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _listen_attribute(written: etree._Element, first: dict[str, str]) -> None:
+    """virDomainGraphicsListenDefFormatAddr: the first listen's address as the old attribute."""
+    if "address" in first:
+        written.set("listen", first["address"])
+
+
+def canonical_graphics(graphics: etree._Element) -> None:
+    """A <graphics> rewritten in place as virDomainGraphicsDefFormat writes what
+    virDomainGraphicsDefParseXML (parse flag INACTIVE) and virDomainDefPostParseGraphics kept."""
+    kind = str(_enum(graphics, "type", GRAPHICS_TYPES, required=True))
+    written = make_element("graphics", type=kind)
+    children: list[etree._Element] = []
+    listens: list[dict[str, str]] = []
+    if kind == "vnc":
+        listens = _listens(graphics, kind)
+        _vnc(graphics, written, listens[0])
+    elif kind == "rdp":
+        listens = _listens(graphics, kind)
+        _rdp(graphics, written, listens[0])
+    elif kind == "spice":
+        listens = _listens(graphics, kind)
+        children += _spice(graphics, written, listens)
+    elif kind in ("sdl", "desktop"):
+        if kind == "sdl":
+            fullscreen = _enum(graphics, "fullscreen", ("yes", "no"))
+            for name in ("display", "xauth"):
+                if graphics.get(name) is not None:
+                    written.set(name, graphics.get(name, ""))
+        else:
+            fullscreen = _enum(graphics, "fullscreen", ("yes", "no"))
+            if graphics.get("display") is not None:
+                written.set("display", graphics.get("display", ""))
+        if fullscreen == "yes":
+            written.set("fullscreen", "yes")
+        gl = graphics.find("gl")
+        if kind == "sdl" and gl is not None:
+            children.append(make_element("gl", enable=str(_enum(gl, "enable", ("yes", "no"), required=True))))
+    elif kind == "egl-headless":
+        gl = graphics.find("gl")
+        if gl is not None and gl.get("rendernode") is not None:
+            children.append(make_element("gl", rendernode=gl.get("rendernode", "")))
+    elif kind == "dbus":
+        if _enum(graphics, "p2p", ("yes", "no")) == "yes":
+            written.set("p2p", "yes")
+        if graphics.get("address") is not None:
+            written.set("address", graphics.get("address", ""))
+        gl = graphics.find("gl")
+        if gl is not None:
+            enable = str(_enum(gl, "enable", ("yes", "no"), required=True))
+            children.append(make_element("gl", enable=enable))
+            if gl.get("rendernode") is not None:
+                children[-1].set("rendernode", gl.get("rendernode", ""))
+        audio = _audio(graphics)
+        if audio is not None:
+            children.append(audio)
+    if kind == "vnc":
+        audio = _audio(graphics)
+        children += [audio] if audio is not None else []
+    children = [*(make_element("listen", **listen) for listen in listens), *children]
+    graphics.attrib.clear()
+    for old in list(graphics):
+        graphics.remove(old)
+    for name, value in written.items():
+        graphics.set(name, value)
+    graphics.extend(children)
+
+
+def _audio(graphics: etree._Element) -> etree._Element | None:
+    audio = graphics.find("audio")
+    if audio is None:
+        return None
+    number = _unsigned(audio, "id")
+    if number == "0":
+        detail = "Invalid value for attribute 'id' in element 'audio': Zero is not permitted"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return make_element("audio", id=number)
+
+
+def _vnc(graphics: etree._Element, written: etree._Element, first: dict[str, str]) -> None:
+    port_text, autoport_text = graphics.get("port"), graphics.get("autoport")
+    port, autoport = 0, True
+    if port_text is not None:
+        number = _c_int(port_text)
+        if number is None:
+            raise _internal(f"cannot parse vnc port {port_text}")
+        port, autoport = (0, True) if number == -1 else (number, False)
+    if autoport_text in ("yes", "no"):  # anything else leaves it as the port made it
+        autoport = autoport_text == "yes"
+        if autoport:
+            port = 0
+    websocket = _prop_int(graphics, "websocket")
+    share_policy = _enum(graphics, "sharePolicy", ("default", "allow-exclusive", "force-shared", "ignore"))
+    power_control = _enum(graphics, "powerControl", ("yes", "no"))
+    if first["type"] == "socket":
+        if "socket" in first:
+            written.set("socket", first["socket"])
+    elif first["type"] in ("address", "network"):
+        if port:
+            written.set("port", str(port))
+        elif autoport:
+            written.set("port", "-1")
+        written.set("autoport", "yes" if autoport else "no")
+        if websocket:
+            written.set("websocket", str(websocket))
+        _listen_attribute(written, first)
+    if graphics.get("keymap") is not None:
+        written.set("keymap", graphics.get("keymap", ""))
+    if share_policy not in (None, "default"):
+        written.set("sharePolicy", str(share_policy))
+    if power_control is not None:
+        written.set("powerControl", power_control)
+    _auth(graphics, "vnc", written)
+
+
+def _rdp(graphics: etree._Element, written: etree._Element, first: dict[str, str]) -> None:
+    port_text = graphics.get("port")
+    port, autoport = 0, True
+    if port_text is not None:
+        number = _c_int(port_text)
+        if number is None:
+            raise _internal(f"cannot parse rdp port {port_text}")
+        port, autoport = number, number == -1
+    if graphics.get("autoport") == "yes":
+        autoport = True
+    if autoport:
+        port = 0
+    if port:
+        written.set("port", str(port))
+    elif autoport:
+        written.set("port", "0")
+    if autoport:
+        written.set("autoport", "yes")
+    for name in ("replaceUser", "multiUser"):
+        if graphics.get(name) == "yes":
+            written.set(name, "yes")
+    _listen_attribute(written, first)
+
+
+def _spice(graphics: etree._Element, written: etree._Element, listens: list[dict[str, str]]) -> list[etree._Element]:
+    port, tls_port = _prop_int(graphics, "port"), _prop_int(graphics, "tlsPort")
+    autoport = _enum(graphics, "autoport", ("yes", "no")) == "yes"
+    default_mode = _enum(graphics, "defaultMode", CHANNEL_MODES) or "any"
+    if port == -1 and tls_port == -1:  # the old spelling of autoport
+        autoport = True
+    if autoport:
+        port = tls_port = 0
+    channels: dict[str, str] = {}
+    for node in graphics.findall("channel"):
+        name = str(_enum(node, "name", SPICE_CHANNELS, required=True))
+        channels[name] = str(_enum(node, "mode", CHANNEL_MODES, required=True))
+    children: list[etree._Element] = []
+    for name in SPICE_CHANNELS:
+        if channels.get(name, "any") != "any":
+            children.append(make_element("channel", name=name, mode=channels[name]))
+    for tag, (attribute, values) in SPICE_COMPRESSION.items():
+        node = graphics.find(tag)
+        if node is None:
+            continue
+        value = node.get(attribute)
+        if value is None:
+            raise _required(node, attribute)
+        if value not in values:
+            raise enum_error(tag, attribute, value)
+        children.append(make_element(tag, **{attribute: value}))
+    gl = graphics.find("gl")
+    if gl is not None:
+        written_gl = make_element("gl", enable=str(_enum(gl, "enable", ("yes", "no"), required=True)))
+        if gl.get("rendernode") is not None:
+            written_gl.set("rendernode", gl.get("rendernode", ""))
+        children.append(written_gl)
+    first = listens[0]
+    if first["type"] == "address" and not port and not tls_port and not autoport:
+        listens[0] = first = {"type": "none"}  # virDomainDefPostParseGraphics: it listens nowhere
+    if first["type"] in ("address", "network"):
+        if port:
+            written.set("port", str(port))
+        if tls_port:
+            written.set("tlsPort", str(tls_port))
+        written.set("autoport", "yes" if autoport else "no")
+        _listen_attribute(written, first)
+    if graphics.get("keymap") is not None:
+        written.set("keymap", graphics.get("keymap", ""))
+    if default_mode != "any":
+        written.set("defaultMode", default_mode)
+    _auth(graphics, "spice", written)
+    return children
+
+
+def validate_graphics(devices: etree._Element) -> None:
+    """virDomainGraphicsDefValidate."""
+    audio_ids = {audio.get("id") for audio in devices.iterfind("audio")}
+    for graphics in devices.iterfind("graphics"):
+        kind = graphics.get("type")
+        if kind in ("vnc", "spice", "rdp"):
+            for listen in graphics.iterfind("listen"):
+                if listen.get("type") == "network" and listen.get("network") is None:
+                    raise _xml_error("'network' attribute is required for listen type 'network'")
+        audio = graphics.find("audio")
+        if kind == "vnc" and audio is not None and audio.get("id") not in audio_ids:
+            raise _xml_error(f"no audio device with ID {audio.get('id')}")
+        if kind == "dbus" and graphics.get("p2p") == "yes" and graphics.get("address") is not None:
+            raise _xml_error("D-Bus p2p with an address is not supported")
