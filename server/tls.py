@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("virtrio.server.tls")
 READ_CHUNK = 256 * 1024
+MAX_RECORD = 16384  # a TLS record's most plaintext: one read never returns more
+# A refused client: how long and how much of what it still sends is read before closing.
+REFUSAL_LINGER = 2.0
+REFUSAL_DISCARD = 64 * 1024
 CONFIRMATION = b"\x01"  # libvirtd's "checks passed" byte, after the handshake
 
 # The checked certificates of connected TLS clients by session id (ClientSession has fixed
@@ -228,15 +232,20 @@ class TLSServer:
         from .session import ClientSession
 
         connection = TLSSocket(client, self.context)
+        failure: Exception | None = None
         with trio.move_on_after(self.config.tls_handshake_timeout) as bound:
             try:
                 await connection.handshake()
             except (ssl.SSLError, OSError, EOFError) as error:
-                log.warning("TLS handshake failed: %s", error)
-                client.close()
-                return
+                failure = error
             finally:
                 self._handshake_over()
+        if failure is not None:
+            log.warning("TLS handshake failed: %s", failure)
+            if isinstance(failure, ssl.SSLError):  # refused by us: tell the client why
+                await connection.refuse(REFUSAL_LINGER)
+            client.close()
+            return
         if bound.cancelled_caught:
             log.warning("TLS client stalled in its handshake for %d s; dropped", self.config.tls_handshake_timeout)
             client.close()
@@ -245,15 +254,20 @@ class TLSServer:
         if certificate is None:
             client.close()  # the client reads no confirmation byte
             return
+        try:  # first: the client goes on with its first call while the session is made
+            connection.send(CONFIRMATION)
+            if connection.flushing_needed():  # a fresh socket takes 23 bytes at once, but still
+                with trio.move_on_after(self.config.tls_handshake_timeout):
+                    await connection.flush()
+                if connection.flushing_needed():
+                    raise OSError("the client reads nothing")
+        except OSError:
+            client.close()
+            return
         session = ClientSession(daemon, connection, "tls", HYPERVISOR_PROGRAMS)  # type: ignore[arg-type]
         connection.spawn = session.start_task
         session.identity = (None, None, None)
         client_certificates[session.id] = certificate
-        try:
-            connection.send(CONFIRMATION)
-        except OSError:
-            client.close()
-            return
         daemon.sessions.add(session)
         try:
             await daemon._run_session(session)  # closes the socket at its end
@@ -266,8 +280,8 @@ class TLSSocket:
     over TLS: an ssl.SSLObject between memory buffers and the non-blocking TCP socket, so
     the session's reads and writes stay plain non-blocking calls with no extra task or hop.
 
-    recvmsg returns less than asked only when the socket has nothing more to read and no
-    decrypted bytes are left (the session then waits for the socket to become readable).
+    recvmsg returns less than asked only when the socket had nothing more to read and no
+    whole record is left undecrypted (the session then waits for the socket to be readable).
     send takes all it is given; encrypted bytes the socket cannot take yet are sent first
     by the next send (BlockingIOError while they wait) or by a flushing task.
     """
@@ -294,24 +308,54 @@ class TLSSocket:
         return self._tls.getpeercert(binary_form)
 
     async def handshake(self) -> None:
+        # The client speaks first: a handshake step before its bytes are in would only
+        # fail (an exception) and send nothing.
         while True:
+            while True:  # the client's flight is often there already: no wait for it then
+                try:
+                    data = self._raw.recv(READ_CHUNK)
+                    break
+                except BlockingIOError:
+                    await trio.lowlevel.wait_readable(self._raw)
+            if not data:
+                raise EOFError("the client closed the connection during the handshake") from None
+            self._in.write(data)
             try:
                 self._tls.do_handshake()
                 break
             except ssl.SSLWantReadError:
-                await self._wait_flushed()
-                while True:  # the client's flight is often there already: no wait for it then
+                await self.flush()
+        await self.flush()
+
+    async def refuse(self, seconds: float) -> None:
+        """After a handshake we refused: send TLS's alert, stop writing, and read what the
+        client still sends until it closes (at most REFUSAL_DISCARD bytes, within seconds).
+        Closing with bytes unread resets the connection: a client still writing its flight
+        (libvirt's writes its certificate and the rest separately) would then fail on a
+        broken pipe instead of reading the refusal."""
+        with trio.move_on_after(seconds):
+            try:
+                self._pending += self._out.read()
+                self._flush_now()
+                self._raw.shutdown(socket.SHUT_WR)
+                discarded = 0
+                while discarded < REFUSAL_DISCARD:
                     try:
                         data = self._raw.recv(READ_CHUNK)
-                        break
                     except BlockingIOError:
                         await trio.lowlevel.wait_readable(self._raw)
-                if not data:
-                    raise EOFError("the client closed the connection during the handshake") from None
-                self._in.write(data)
-        await self._wait_flushed()
+                        continue
+                    if not data:
+                        break
+                    discarded += len(data)
+            except OSError:
+                pass
 
-    async def _wait_flushed(self) -> None:
+    def flushing_needed(self) -> bool:
+        return bool(self._pending)
+
+    async def flush(self) -> None:
+        """Until every record made so far is sent."""
         self._pending += self._out.read()
         while not self._flush_now():
             await trio.lowlevel.wait_writable(self._raw)
@@ -330,10 +374,16 @@ class TLSSocket:
         chunks: list[bytes] = []
         total = 0
         ended = False
+        tls, incoming = self._tls, self._in
+        # A failing read costs an exception (about as much as the rest of a small call), so
+        # the socket is read only when no record is buffered, and not again once a read
+        # came back short: it was drained then, and the session waits for it to be readable.
+        need_socket = not incoming.pending and not tls.pending()
+        drained = False
         while total < size:
-            try:
-                piece = self._tls.read(size - total)
-            except ssl.SSLWantReadError:
+            if need_socket:
+                if drained:
+                    break
                 try:
                     data = self._raw.recv(READ_CHUNK)
                 except BlockingIOError:
@@ -343,7 +393,12 @@ class TLSSocket:
                 if not data:
                     ended = True
                     break
-                self._in.write(data)
+                drained = len(data) < READ_CHUNK
+                incoming.write(data)
+            try:
+                piece = tls.read(min(size - total, MAX_RECORD))
+            except ssl.SSLWantReadError:  # a record not complete yet
+                need_socket = True
                 continue
             except ssl.SSLError:  # close_notify or a broken record: the connection is over
                 ended = True
@@ -353,11 +408,13 @@ class TLSSocket:
                 break
             chunks.append(piece)
             total += len(piece)
-        self._pending += self._out.read()  # TLS's own answers (key updates)
+            need_socket = not incoming.pending and not tls.pending()
+        if self._out.pending:  # TLS's own answers (key updates)
+            self._pending += self._out.read()
         if self._pending:
             self._flush_now()
         if chunks:
-            return b"".join(chunks), [], 0, None
+            return (chunks[0] if len(chunks) == 1 else b"".join(chunks)), [], 0, None
         if ended:
             return b"", [], 0, None
         raise BlockingIOError
@@ -366,10 +423,16 @@ class TLSSocket:
         if self._pending and not self._flush_now():
             raise BlockingIOError  # earlier records first: the caller queues data
         self._tls.write(data)
-        self._pending += self._out.read()
-        if not self._flush_now() and not self._flushing and self.spawn is not None:
-            self._flushing = True
-            self.spawn(self._flush_later)
+        records = self._out.read()
+        try:
+            sent = self._raw.send(records)
+        except BlockingIOError:
+            sent = 0
+        if sent < len(records):
+            self._pending += memoryview(records)[sent:]
+            if not self._flush_now() and not self._flushing and self.spawn is not None:
+                self._flushing = True
+                self.spawn(self._flush_later)
         return len(data)
 
     async def _flush_later(self) -> None:

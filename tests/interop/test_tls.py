@@ -235,6 +235,89 @@ def test_server_sends_its_own_certificate_only_alike(pair) -> None:
     assert sent == {"virtrio": 1, "libvirtd": 1}
 
 
+def records(stream: bytes) -> list[bytes]:
+    """TLS records, whole, as they follow one another in stream."""
+    found, offset = [], 0
+    while offset + 5 <= len(stream):
+        end = offset + 5 + int.from_bytes(stream[offset + 3 : offset + 5], "big")
+        found.append(stream[offset:end])
+        offset = end
+    return found
+
+
+def refused_client_writes_its_flight(port: int, certificates: Path) -> bytes:
+    """A client with a certificate the server does not trust sends its last flight record by
+    record, a pause after each, as libvirt's client writes it in pieces; returns what the
+    server sent after that flight (its alert, if any) once it closed. Raises OSError when a
+    write fails (the server reset the connection)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.load_cert_chain(certificates / "clientcert.pem", certificates / "clientkey.pem")
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = context.wrap_bio(incoming, outgoing)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        while True:
+            try:
+                client.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                if outgoing.pending:
+                    connection.sendall(outgoing.read())
+                data = connection.recv(65536)
+                assert data, "the server closed the connection before its flight"
+                incoming.write(data)
+        flight = records(outgoing.read())
+        assert len(flight) >= 2
+        for record in flight:
+            connection.sendall(record)
+            time.sleep(0.2)
+        answer = b""
+        while data := connection.recv(65536):
+            answer += data
+        return answer
+
+
+def test_refused_client_writes_its_whole_flight_alike(pair, certificates) -> None:
+    """Refusing a client's certificate never resets the connection under its writes: the
+    client reads the refusal (libvirtd reads the whole handshake before its own checks)."""
+    answers = {name: refused_client_writes_its_flight(port, certificates["other"]) for name, (_d, port) in pair.items()}
+    # ours: the alert (encrypted, as TLS 1.3 has it); libvirtd: nothing, as it checks after the handshake
+    assert [record[0] for record in records(answers["virtrio"])] == [23]
+    assert answers["libvirtd"] == b""
+
+
+LARGE_MESSAGES = """
+import sys, libvirt
+conn = libvirt.open(sys.argv[1])
+text = "".join(f"line {number:06d} of a long description; " for number in range(9000))  # ~300 KB
+conn.defineXML(
+    "<domain type='test'><name>big</name><description>" + text + "</description><memory>65536</memory>"
+    "<vcpu>1</vcpu><os><type arch='i686'>hvm</type></os></domain>"
+)
+back = conn.lookupByName("big").XMLDesc(0)
+print(len(text), text in back)
+dom = conn.lookupByName("test")
+print(sum(dom.info()[1] for _ in range(300)))  # calls back to back
+print(sorted(d.name() for d in conn.listAllDomains()))
+"""
+
+
+def test_large_messages_and_calls_back_to_back_alike(pair, certificates) -> None:
+    """A call and a reply of many TLS records (more than one socket read each), then calls
+    one after the other: the same answers from both daemons."""
+    outputs = {}
+    for name, (_daemon, port) in pair.items():
+        uri = f"test+tls://127.0.0.1:{port}/default?pkipath={certificates['server']}"
+        result = subprocess.run(
+            ["/usr/bin/python3", "-c", LARGE_MESSAGES, uri], capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, (name, result.stderr)
+        outputs[name] = result.stdout
+    assert outputs["virtrio"] == outputs["libvirtd"]
+    assert outputs["virtrio"].splitlines()[0] == "315000 True"
+
+
 @pytest.mark.parametrize("pair", ["tls_handshake_timeout = 2\n"], indirect=True)
 def test_stalled_handshake_delays_nobody_and_is_dropped(pair, certificates) -> None:
     _daemon, port = pair["virtrio"]
