@@ -229,6 +229,7 @@ class TLSServer:
     async def serve_client(self, daemon: Daemon, client: socket.socket) -> None:
         """Handshake within the bound, check, confirm, then serve the client's session."""
         from .dispatch import HYPERVISOR_PROGRAMS
+        from .listeners import SocketKind
         from .session import ClientSession
 
         connection = TLSSocket(client, self.context)
@@ -264,7 +265,7 @@ class TLSServer:
         except OSError:
             client.close()
             return
-        session = ClientSession(daemon, connection, "tls", HYPERVISOR_PROGRAMS)  # type: ignore[arg-type]
+        session = ClientSession(daemon, connection, SocketKind.TLS, HYPERVISOR_PROGRAMS)  # type: ignore[arg-type]
         connection.spawn = session.start_task
         session.identity = (None, None, None)
         client_certificates[session.id] = certificate
