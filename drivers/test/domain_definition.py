@@ -91,12 +91,6 @@ guest model driver backend filterref tune teaming link mtu coalesce""")
     "blkiotune": ["weight", "device"],
     "device": _words("path weight read_iops_sec write_iops_sec read_bytes_sec write_bytes_sec"),
     "memtune": _words("hard_limit soft_limit min_guarantee swap_hard_limit"),
-    "video": ["driver", "model", *DEVICE_INFO_TAIL],
-    "graphics": ["listen"],
-    "serial": ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL],
-    "console": ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL],
-    "channel": ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL],
-    "parallel": ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL],
     "controller": ["model", "driver", "target", *DEVICE_INFO_TAIL],
     "memballoon": ["stats", *DEVICE_INFO_TAIL, "driver"],  # virDomainMemballoonDefFormat
 }
@@ -107,23 +101,7 @@ ATTRIBUTE_ORDER = {
     "driver": _words("""name type cache error_policy rerror_policy io ioeventfd event_idx copy_on_read discard
 iothread detect_zeroes queues queue_size"""),
     "target": ["dev", "bus", "tray", "removable", "rotation_rate", "type", "port"],
-    "graphics": [
-        "type",
-        "socket",
-        "port",
-        "tlsPort",
-        "autoport",
-        "websocket",
-        "listen",
-        "keymap",
-        "defaultMode",
-        "sharePolicy",
-        "passwd",
-        "passwdValidTo",
-        "connected",
-    ],
     "controller": ["type", "index", "model", "ports", "vectors", "maxGrantFrames"],
-    "model": ["type", "ram", "vram", "vram64", "vgamem", "heads", "primary"],
     "vcpu": ["placement", "cpuset", "current"],
     "hostdev": ["mode", "type", "managed", "sgio", "rawio", "model", "display", "ramfb"],
     "filesystem": ["type", "accessmode", "model", "multidevs", "fmode", "dmode"],
@@ -143,7 +121,6 @@ MEMORY_UNITS = libvirt_rules.SCALE_UNITS
 
 DISK_BUS_BY_PREFIX = (("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"), ("xvd", "xen"), ("ubd", "uml"))
 DISK_NAME = re.compile(r"^(fd|hd|vd|sd|xvd|ubd)([a-z]+)\d*$")
-VIDEO_RAM = {"vga": 16384, "cirrus": 16384, "vmvga": 16384, "bochs": 16384, "xen": 4096, "qxl": 65536}
 
 
 def xml_error(detail: str) -> Exception:
@@ -430,8 +407,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         domain_devices.canonical_graphics(graphics)
     if by_kind.get("graphics") and not by_kind.get("video"):
         by_kind["video"] = [make_element("video")]
-    for position, video in enumerate(by_kind.get("video", [])):
-        _canonical_video(video, os_type, primary=position == 0)
+    domain_devices.canonical_videos(by_kind, devices, os_type)
     # a panic device with neither model nor address writes nothing (virXMLFormatElement)
     by_kind["panic"] = [panic for panic in by_kind.get("panic", []) if len(panic.attrib) or len(panic)]
     for vsock in by_kind.get("vsock", []):  # virDomainVsockDefPostParse: auto unless an address is given
@@ -745,29 +721,6 @@ def _canonical_interface(interface: etree._Element, interfaces: list[etree._Elem
     driver, mac = interface.find("driver"), interface.find("mac")
     if interface.get("type") == "hostdev" and driver is not None and mac is not None:
         mac.addnext(driver)  # a host device's driver is written with its source, before it
-
-
-def _canonical_video(video: etree._Element, os_type: str, primary: bool) -> None:
-    model = video.find("model")
-    if model is None:
-        model = _child(video, "model")
-    if model.get("type") is None:
-        model.set("type", "xen" if os_type in ("xen", "linux") else "cirrus")
-    kind = model.get("type")
-    if kind == "none":
-        return
-    if kind == "qxl":
-        _default(model, "ram", str(VIDEO_RAM["qxl"]))
-    default_ram = VIDEO_RAM.get(kind, 0)
-    if default_ram and model.get("vram") is None:
-        model.set("vram", str(default_ram))
-    _default(model, "heads", "1")
-    if primary:
-        model.set("primary", "yes")
-    else:
-        model.attrib.pop("primary", None)  # libvirt writes primary='yes' only
-    _reorder_attributes(model, ATTRIBUTE_ORDER["model"])
-    _reorder_known(video, CHILD_ORDER["video"])
 
 
 # --- output ---------------------------------------------------------------------------

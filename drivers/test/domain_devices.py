@@ -344,6 +344,7 @@ def validate_devices(devices: etree._Element) -> None:
         if smartcard.get("mode") == "passthrough":
             validate_chr_source(smartcard, smartcard.get("type", ""))
     validate_graphics(devices)
+    validate_videos(devices)
 
 
 # --- graphics ---------------------------------------------------------------------------
@@ -374,6 +375,15 @@ def _c_int(text: str) -> int | None:
         return None
     value = sign * int(digits)
     return value if -(2**31) <= value < 2**31 else None
+
+
+def _c_uint(text: str) -> int | None:
+    """virStrToLong_uip's reading (base 10, no sign but '+', at most UINT_MAX)."""
+    stripped = text.lstrip(" \t\n\v\f\r")
+    digits = stripped[1:] if stripped.startswith("+") else stripped
+    if not digits or not digits.isascii() or not digits.isdigit() or int(digits) > 0xFFFFFFFF:
+        return None
+    return int(digits)
 
 
 def _prop_int(element: etree._Element, name: str) -> int:
@@ -671,3 +681,129 @@ def validate_graphics(devices: etree._Element) -> None:
             raise _xml_error(f"no audio device with ID {audio.get('id')}")
         if kind == "dbus" and graphics.get("p2p") == "yes" and graphics.get("address") is not None:
             raise _xml_error("D-Bus p2p with an address is not supported")
+
+
+# --- video ------------------------------------------------------------------------------
+
+VIDEO_TYPES = ("vga", "cirrus", "vmvga", "xen", "vbox", "qxl", "parallels", "virtio", "gop", "none", "bochs", "ramfb")
+VIDEO_MEMORY = ("ram", "vram", "vram64", "vgamem")
+VIDEO_CHILD_ORDER = ["driver", "model", *DEVICE_INFO_TAIL]
+VIDEO_DRIVER_ATTRIBUTES = ["iommu", "ats", "packed", "page_per_vq", "vgaconf", "name"]
+VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")
+
+
+def _video_ram(kind: str, virt_type: str | None) -> int:
+    """virDomainVideoDefaultRAM, in KiB."""
+    if kind in ("vga", "cirrus", "vmvga"):
+        return {"vbox": 8192, "vmware": 4096}.get(virt_type or "", 16384)
+    return {"bochs": 16384, "xen": 4096, "qxl": 65536}.get(kind, 0)
+
+
+def _power_of_two(value: int) -> int:
+    """VIR_ROUND_UP_POWER_OF_TWO of an unsigned int."""
+    if value <= 0 or value > 1 << 31:
+        return 0
+    return 1 << (value - 1).bit_length()
+
+
+def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str) -> None:
+    """Video devices as virDomainVideoDefParseXML reads them (a primary one put first), the
+    test driver's default model, virDomainVideoDefPostParse's memory and
+    virDomainDefPostParseVideo (the first one primary, a 'none' one bare)."""
+    root = devices.getparent()
+    os_element = root.find("os/type") if root is not None else None
+    arch = os_element.get("arch") if os_element is not None else None
+    virt_type = root.get("type") if root is not None else None
+    ordered: list[etree._Element] = []
+    primaries = 0
+    for video in by_kind.get("video", []):
+        model = video.find("model")
+        if model is None:
+            model = child(video, "model")
+        primary = model.get("primary") == "yes"
+        kind = model.get("type")
+        if kind is not None and kind != "default" and kind not in VIDEO_TYPES:
+            raise _unsupported(f"unknown video model '{kind}'")
+        for name in (*VIDEO_MEMORY, "heads"):
+            value = model.get(name)
+            if value is None:
+                continue
+            number = _c_uint(value)
+            if number is None:
+                if name == "heads":
+                    raise _internal(f"cannot parse video heads '{value}'")
+                raise _xml_error(f"cannot parse video {name} '{value}'")
+            model.set(name, str(number))
+        if kind in (None, "default"):  # testDomainDevicesDefPostParse
+            ppc64 = arch in ("ppc64", "ppc64le")
+            kind = "xen" if os_type in ("xen", "linux") else ("vga" if ppc64 else "cirrus")
+            model.set("type", kind)
+        if kind == "qxl" and int(model.get("ram", "0")) == 0:
+            model.set("ram", str(_video_ram(kind, virt_type)))
+        if int(model.get("vram", "0")) == 0:
+            model.set("vram", str(_video_ram(kind, virt_type)))
+        for name in ("ram", "vram"):
+            if model.get(name) is not None:
+                model.set(name, str(_power_of_two(int(model.get(name, "0")))))
+        default(model, "heads", "1")
+        for name in (*VIDEO_MEMORY, "heads"):  # written when not zero
+            if model.get(name) == "0":
+                del model.attrib[name]
+        model.attrib.pop("primary", None)
+        reorder_attributes(model, ["type", *VIDEO_MEMORY, "heads"])
+        driver = video.find("driver")
+        if driver is not None:
+            reorder_attributes(driver, VIDEO_DRIVER_ATTRIBUTES)
+        reorder_known(video, VIDEO_CHILD_ORDER)
+        if primary:
+            primaries += 1
+            ordered.insert(0, video)
+        else:
+            ordered.append(video)
+    if primaries > 1:  # virDomainDefVideoValidate
+        raise _unsupported("Only one primary video device is supported")
+    if ordered:
+        first = ordered[0]
+        model = first.find("model")
+        assert model is not None
+        if model.get("type") == "none":  # nothing filled in is written, but an alias
+            for found in list(first):
+                if found.tag != "alias":
+                    first.remove(found)
+            first.insert(0, make_element("model", type="none"))
+        else:
+            model.set("primary", "yes")
+    if "video" in by_kind:
+        by_kind["video"] = ordered
+
+
+def validate_videos(devices: etree._Element) -> None:
+    """virDomainVideoDefValidate, on the videos as written."""
+    videos = devices.findall("video")
+    for video in videos:
+        model = video.find("model")
+        kind = model.get("type") if model is not None else None
+        assert model is not None
+        if kind == "none" and len(videos) > 1:
+            raise _unsupported("a 'none' video type must be the only video device defined for the domain")
+        driver = video.find("driver")
+        backend = driver.get("name") if driver is not None else None
+        acceleration = model.find("acceleration")
+        if backend == "vhostuser" and kind != "virtio":
+            raise _unsupported("'vhostuser' driver is only supported with 'virtio' device")
+        if backend != "vhostuser" and acceleration is not None and acceleration.get("rendernode") is not None:
+            raise _unsupported("unsupported rendernode accel attribute without 'vhostuser'")
+        resolution = model.find("resolution")
+        if resolution is not None and "0" in (resolution.get("x"), resolution.get("y")):
+            raise _unsupported("video resolution values must be greater than 0")
+        if kind != "qxl":
+            for name in ("ram", "vram64", "vgamem"):
+                if model.get(name) is not None:
+                    raise _unsupported(f"{name} attribute only supported for video type qxl")
+        if kind == "ramfb" and video.find("address") is not None:
+            raise _unsupported("address not supported for video type ramfb")
+        if kind != "virtio" and driver is not None:
+            for name in VIRTIO_OPTIONS:
+                if driver.get(name) is not None:
+                    option = f"{name} driver option" if name != "page_per_vq" else "page_per_vq option"
+                    raise _unsupported(f"{option} is only supported for virtio devices")
