@@ -1,5 +1,9 @@
 """One client connection: a reader, an ordered writer, calls, keepalive, events, streams.
 
+The protocol's rules for the connection live in rpc.connection.Connection: the reader
+feeds it what it reads and acts on the events it returns (a call to dispatch, bytes to
+send, a packet for a stream, a packet dropped, the end); this module does the I/O.
+
 Calls whose handler is a plain function run in the reader, one after another (they do
 not wait on anything, so running them elsewhere would only cost time); once such a call
 has passed dispatch's checks on a connection, the next calls of that procedure go
