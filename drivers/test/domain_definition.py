@@ -455,10 +455,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
             if filesystem.get(mode) is not None:
                 filesystem.set(mode, _file_mode(filesystem, mode))
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
-    for input_device in by_kind.get("input", []):
-        if input_device.get("bus") is None:
-            tablet = input_device.get("type") == "tablet"
-            input_device.set("bus", "usb" if tablet else ("ps2" if os_type == "hvm" else "xen"))
+    domain_devices.canonical_inputs(by_kind, devices, os_type)
     domain_devices.canonical_character_devices(by_kind, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
     for kind in by_kind.values():  # every device kept, those made here too

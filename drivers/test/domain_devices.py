@@ -278,12 +278,12 @@ def canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_typ
                 target = child(device, "target")
             if kind == "console":
                 target.set("port", str(port))  # a console's port is its place in the document
-            elif kind in ("serial", "parallel") and target.get("port") is None:
-                target.set("port", str(port))
             elif kind == "channel":
                 target.attrib.pop("state", None)  # read from live XML only (parse flag INACTIVE)
             reorder_attributes(target, CHR_TARGET_ATTRIBUTES)
             reorder_known(device, CHR_CHILD_ORDER)
+    _number_ports(by_kind.get("parallel", []), serial=False)
+    _number_ports(by_kind.get("serial", []), serial=True)
     consoles, serials = by_kind.get("console", []), by_kind.setdefault("serial", [])
     first_console_is_serial = consoles and _target(consoles[0]).get("type") in (None, "serial")
     if os_type == "hvm" and first_console_is_serial:
@@ -319,6 +319,43 @@ def canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_typ
             target.set("type", "serial")
             target.set("port", port)
         reorder_attributes(_target(console), CHR_TARGET_ATTRIBUTES)
+
+
+MAX_ISA_SERIAL_PORTS = 4
+
+
+def _number_ports(devices: list[etree._Element], serial: bool) -> None:
+    """Ports of parallel and serial ports left without one: a parallel port's is one past the
+    highest before it (the parser); ISA serial ports take the first free of their four
+    (virDomainChrIsaSerialDefPostParse), other serial ports one past the highest of all
+    (virDomainChrDefPostParse)."""
+    ports: list[int | None] = []
+    for device in devices:
+        text = _target(device).get("port")
+        number = _c_uint(text) if text is not None else None
+        if text is not None and number is None:
+            raise _xml_error(f"Invalid port number: {text}")
+        ports.append(number)
+    if serial:
+        used: set[int] = set()
+        isa = [position for position, device in enumerate(devices) if _target(device).get("type") == "isa-serial"]
+        for count, position in enumerate(isa):
+            port = ports[position]
+            if count >= MAX_ISA_SERIAL_PORTS or (port is not None and port >= MAX_ISA_SERIAL_PORTS):
+                raise _internal(f"Maximum supported number of ISA serial ports is '{MAX_ISA_SERIAL_PORTS}'")
+            if port is not None:
+                if port in used:
+                    raise _internal(f"target port '{port}' already allocated")
+                used.add(port)
+        for position in isa:
+            if ports[position] is None:
+                ports[position] = next(port for port in range(MAX_ISA_SERIAL_PORTS) if port not in used)
+                used.add(int(ports[position] or 0))
+    for position, port in enumerate(ports):
+        if port is None:
+            known = ports if serial else ports[:position]
+            ports[position] = max((other for other in known if other is not None), default=-1) + 1
+        _target(devices[position]).set("port", str(ports[position]))
 
 
 def _target(device: etree._Element) -> etree._Element:
@@ -807,3 +844,37 @@ def validate_videos(devices: etree._Element) -> None:
                 if driver.get(name) is not None:
                     option = f"{name} driver option" if name != "page_per_vq" else "page_per_vq option"
                     raise _unsupported(f"{option} is only supported for virtio devices")
+
+
+# --- inputs -----------------------------------------------------------------------------
+
+X86_ARCHES = ("i686", "x86_64")
+S390_ARCHES = ("s390", "s390x")
+
+
+def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str) -> None:
+    """virDomainInputDefParseXML's bus when none is given: it depends on the guest's OS type,
+    architecture and the input's type (an evdev input of an HVM guest has none)."""
+    root = devices.getparent()
+    os_element = root.find("os/type") if root is not None else None
+    arch = os_element.get("arch") if os_element is not None else None
+    virt_type = root.get("type") if root is not None else None
+    for device in by_kind.get("input", []):
+        if device.get("bus") is not None:
+            continue
+        kind = device.get("type")
+        bus: str | None = None
+        if os_type == "hvm":
+            if kind in ("mouse", "keyboard") and (arch in X86_ARCHES or arch is None):
+                bus = "ps2"
+            elif arch in S390_ARCHES or kind == "passthrough":
+                bus = "virtio"
+            elif kind != "evdev":
+                bus = "usb"
+        elif os_type in ("xen", "xenpvh", "linux"):
+            bus = "xen"
+        elif virt_type in ("vz", "parallels"):
+            bus = "parallels"
+        if bus is not None:
+            device.set("bus", bus)
+            reorder_attributes(device, ["type", "bus", "model"])
