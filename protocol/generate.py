@@ -30,7 +30,7 @@ API_MODULE = "libvirt_api"
 # constants and the procedure table, <module>_codecs/ the classes and codecs.
 SPLIT_MODULES = ("admin", "remote")
 RUNTIME_IMPORTS = [
-    "    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure,",
+    "    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure, procedure_table,",
     "    XdrError, XdrStruct, XdrUnion, decode_failure, encode_failure, redecode_failure, reencode_failure,",
     ")",
 ]
@@ -140,7 +140,7 @@ def split_program(module: str, sources: ProtocolSources, layouts: Layouts) -> di
         "",
         "from typing import Any",
         "",
-        "from ..runtime import PartCodecs, Procedure, part_attributes",
+        "from ..runtime import PartCodecs, Procedure, part_attributes, procedure_table",
         "",
     ]
     for definition in parsed.definitions:

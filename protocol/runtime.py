@@ -309,3 +309,24 @@ class Procedure:
 
     def __repr__(self) -> str:
         return f"Procedure({self.program}, {self.version}, {self.number}, {self.name!r})"
+
+
+ProcedureRow = tuple[
+    str, str | None, str | None, bool, tuple[str, ...], tuple[str, ...], str | None, int | None, str | None, bool,
+    str | None, tuple[str, int, str] | None, tuple[str, int, str] | None,
+]  # fmt: skip
+
+
+def procedure_table(
+    program: int, version: int, codecs: Mapping[str, Codec], rows: dict[int, ProcedureRow]
+) -> dict[int, Procedure]:
+    """A program's PROCEDURES from its generated rows: (name, args type, ret type, the
+    remaining Procedure fields in order), the types looked up in its CODECS."""
+    table = {}
+    for number, row in rows.items():
+        name, args, ret, high, acl, aclfilter, stream, stream_param, sparse, event, generate, bound, results = row
+        table[number] = Procedure(
+            program, version, number, name, codecs[args] if args else None, codecs[ret] if ret else None,
+            high, acl, aclfilter, stream, stream_param, sparse, event, generate, bound, results,
+        )  # fmt: skip
+    return table

@@ -90,7 +90,11 @@ def emit_procedures(module: str, parsed: ProtocolFile, sources: ProtocolSources)
         f"PROGRAM = {upper}_PROGRAM",
         f"PROTOCOL_VERSION = {upper}_PROTOCOL_VERSION",
         "",
-        "PROCEDURES: dict[int, Procedure] = {",
+        # Rows of constants, made into Procedures by one loop: a table of ~450 keyword calls
+        # is several times larger to load and slower to run when a daemon starts.
+        "# number: (name, args, ret, high_priority, acl, aclfilter, stream, stream_param, sparse_flag,",
+        "#          is_event, generate, list_bound, result_bound); args and ret are CODECS keys",
+        "PROCEDURES: dict[int, Procedure] = procedure_table(PROGRAM, PROTOCOL_VERSION, CODECS, {",
     ]
     for member in enum.members:
         number = sources.resolve(member.value)
@@ -98,9 +102,9 @@ def emit_procedures(module: str, parsed: ProtocolFile, sources: ProtocolSources)
         if short == member.name:
             raise SourceError(f"{member.pos}: {member.name} lacks the prefix {upper}_PROC_")
         stem = f"{module}_{short.lower()}"
-        args = f"CODECS[{stem + '_args'!r}]" if home.get(stem + "_args") == module else None
-        ret = f"CODECS[{stem + '_ret'!r}]" if home.get(stem + "_ret") == module else None
-        message = f"CODECS[{stem + '_msg'!r}]" if home.get(stem + "_msg") == module else None
+        args = stem + "_args" if home.get(stem + "_args") == module else None
+        ret = stem + "_ret" if home.get(stem + "_ret") == module else None
+        message = stem + "_msg" if home.get(stem + "_msg") == module else None
         notes: dict[str, list[str]] = {}
         for annotation in member.annotations:
             notes.setdefault(annotation.key, []).append(annotation.value)
@@ -120,17 +124,12 @@ def emit_procedures(module: str, parsed: ProtocolFile, sources: ProtocolSources)
             bound = list_bound(sources, stem + "_args", stem + "_ret")
         if generate in ("both", "server") and ret:
             results = result_bound(sources, stem + "_ret")
-        lines += [
-            f"    {number}: Procedure(",
-            f"        PROGRAM, PROTOCOL_VERSION, {number}, {short!r},",
-            f"        args={message if message else args}, ret={ret},",
-            f"        high_priority={notes.get('priority', ['low'])[0] == 'high'},",
-            f"        acl={tuple(notes.get('acl', []))!r}, aclfilter={tuple(notes.get('aclfilter', []))!r},",
-            f"        stream={stream!r}, stream_param={stream_param!r}, sparse_flag={sparse!r},",
-            f"        is_event={message is not None}, generate={generate!r}, list_bound={bound!r},",
-            f"        result_bound={results!r},",
-            "    ),",
-        ]
-    lines.append("}")
+        row = (
+            short, message or args, ret, notes.get("priority", ["low"])[0] == "high",
+            tuple(notes.get("acl", [])), tuple(notes.get("aclfilter", [])), stream, stream_param, sparse,
+            message is not None, generate, bound, results,
+        )  # fmt: skip
+        lines.append(f"    {number}: {row!r},")
+    lines.append("})")
     lines.append(f"assert PROGRAM == {program} and PROTOCOL_VERSION == {version}")
     return lines

@@ -13,7 +13,7 @@ import struct as _struct
 from enum import IntEnum
 
 from ..runtime import (
-    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure,
+    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure, procedure_table,
     XdrError, XdrStruct, XdrUnion, decode_failure, encode_failure, redecode_failure, reencode_failure,
 )
 
@@ -64,24 +64,10 @@ CODECS: dict[str, Codec] = {
 PROGRAM = KEEPALIVE_PROGRAM
 PROTOCOL_VERSION = KEEPALIVE_PROTOCOL_VERSION
 
-PROCEDURES: dict[int, Procedure] = {
-    1: Procedure(
-        PROGRAM, PROTOCOL_VERSION, 1, 'PING',
-        args=None, ret=None,
-        high_priority=False,
-        acl=(), aclfilter=(),
-        stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate=None, list_bound=None,
-        result_bound=None,
-    ),
-    2: Procedure(
-        PROGRAM, PROTOCOL_VERSION, 2, 'PONG',
-        args=None, ret=None,
-        high_priority=False,
-        acl=(), aclfilter=(),
-        stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate=None, list_bound=None,
-        result_bound=None,
-    ),
-}
+# number: (name, args, ret, high_priority, acl, aclfilter, stream, stream_param, sparse_flag,
+#          is_event, generate, list_bound, result_bound); args and ret are CODECS keys
+PROCEDURES: dict[int, Procedure] = procedure_table(PROGRAM, PROTOCOL_VERSION, CODECS, {
+    1: ('PING', None, None, False, (), (), None, None, None, False, None, None, None),
+    2: ('PONG', None, None, False, (), (), None, None, None, False, None, None, None),
+})
 assert PROGRAM == 1801807216 and PROTOCOL_VERSION == 1

@@ -13,7 +13,7 @@ import struct as _struct
 from enum import IntEnum
 
 from ..runtime import (
-    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure,
+    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure, procedure_table,
     XdrError, XdrStruct, XdrUnion, decode_failure, encode_failure, redecode_failure, reencode_failure,
 )
 from . import remote as _remote
@@ -101,15 +101,9 @@ CODECS: dict[str, Codec] = {
 PROGRAM = LXC_PROGRAM
 PROTOCOL_VERSION = LXC_PROTOCOL_VERSION
 
-PROCEDURES: dict[int, Procedure] = {
-    1: Procedure(
-        PROGRAM, PROTOCOL_VERSION, 1, 'DOMAIN_OPEN_NAMESPACE',
-        args=CODECS['lxc_domain_open_namespace_args'], ret=None,
-        high_priority=False,
-        acl=('domain:open_namespace',), aclfilter=(),
-        stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none', list_bound=None,
-        result_bound=None,
-    ),
-}
+# number: (name, args, ret, high_priority, acl, aclfilter, stream, stream_param, sparse_flag,
+#          is_event, generate, list_bound, result_bound); args and ret are CODECS keys
+PROCEDURES: dict[int, Procedure] = procedure_table(PROGRAM, PROTOCOL_VERSION, CODECS, {
+    1: ('DOMAIN_OPEN_NAMESPACE', 'lxc_domain_open_namespace_args', None, False, ('domain:open_namespace',), (), None, None, None, False, 'none', None, None),
+})
 assert PROGRAM == 425984 and PROTOCOL_VERSION == 1

@@ -13,7 +13,7 @@ import struct as _struct
 from enum import IntEnum
 
 from ..runtime import (
-    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure,
+    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure, procedure_table,
     XdrError, XdrStruct, XdrUnion, decode_failure, encode_failure, redecode_failure, reencode_failure,
 )
 from . import remote as _remote
@@ -698,69 +698,15 @@ CODECS: dict[str, Codec] = {
 PROGRAM = QEMU_PROGRAM
 PROTOCOL_VERSION = QEMU_PROTOCOL_VERSION
 
-PROCEDURES: dict[int, Procedure] = {
-    1: Procedure(
-        PROGRAM, PROTOCOL_VERSION, 1, 'DOMAIN_MONITOR_COMMAND',
-        args=CODECS['qemu_domain_monitor_command_args'], ret=CODECS['qemu_domain_monitor_command_ret'],
-        high_priority=False,
-        acl=('domain:write',), aclfilter=(),
-        stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none', list_bound=None,
-        result_bound=None,
-    ),
-    2: Procedure(
-        PROGRAM, PROTOCOL_VERSION, 2, 'DOMAIN_ATTACH',
-        args=CODECS['qemu_domain_attach_args'], ret=CODECS['qemu_domain_attach_ret'],
-        high_priority=False,
-        acl=('domain:start', 'domain:write'), aclfilter=(),
-        stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both', list_bound=None,
-        result_bound=None,
-    ),
-    3: Procedure(
-        PROGRAM, PROTOCOL_VERSION, 3, 'DOMAIN_AGENT_COMMAND',
-        args=CODECS['qemu_domain_agent_command_args'], ret=CODECS['qemu_domain_agent_command_ret'],
-        high_priority=False,
-        acl=('domain:write',), aclfilter=(),
-        stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='both', list_bound=None,
-        result_bound=None,
-    ),
-    4: Procedure(
-        PROGRAM, PROTOCOL_VERSION, 4, 'CONNECT_DOMAIN_MONITOR_EVENT_REGISTER',
-        args=CODECS['qemu_connect_domain_monitor_event_register_args'], ret=CODECS['qemu_connect_domain_monitor_event_register_ret'],
-        high_priority=True,
-        acl=('connect:search_domains', 'connect:write'), aclfilter=('domain:getattr',),
-        stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none', list_bound=None,
-        result_bound=None,
-    ),
-    5: Procedure(
-        PROGRAM, PROTOCOL_VERSION, 5, 'CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER',
-        args=CODECS['qemu_connect_domain_monitor_event_deregister_args'], ret=None,
-        high_priority=True,
-        acl=('connect:write',), aclfilter=(),
-        stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none', list_bound=None,
-        result_bound=None,
-    ),
-    6: Procedure(
-        PROGRAM, PROTOCOL_VERSION, 6, 'DOMAIN_MONITOR_EVENT',
-        args=CODECS['qemu_domain_monitor_event_msg'], ret=None,
-        high_priority=False,
-        acl=('none',), aclfilter=(),
-        stream=None, stream_param=None, sparse_flag=None,
-        is_event=True, generate='both', list_bound=None,
-        result_bound=None,
-    ),
-    7: Procedure(
-        PROGRAM, PROTOCOL_VERSION, 7, 'DOMAIN_MONITOR_COMMAND_WITH_FILES',
-        args=CODECS['qemu_domain_monitor_command_with_files_args'], ret=CODECS['qemu_domain_monitor_command_with_files_ret'],
-        high_priority=False,
-        acl=('domain:write',), aclfilter=(),
-        stream=None, stream_param=None, sparse_flag=None,
-        is_event=False, generate='none', list_bound=None,
-        result_bound=None,
-    ),
-}
+# number: (name, args, ret, high_priority, acl, aclfilter, stream, stream_param, sparse_flag,
+#          is_event, generate, list_bound, result_bound); args and ret are CODECS keys
+PROCEDURES: dict[int, Procedure] = procedure_table(PROGRAM, PROTOCOL_VERSION, CODECS, {
+    1: ('DOMAIN_MONITOR_COMMAND', 'qemu_domain_monitor_command_args', 'qemu_domain_monitor_command_ret', False, ('domain:write',), (), None, None, None, False, 'none', None, None),
+    2: ('DOMAIN_ATTACH', 'qemu_domain_attach_args', 'qemu_domain_attach_ret', False, ('domain:start', 'domain:write'), (), None, None, None, False, 'both', None, None),
+    3: ('DOMAIN_AGENT_COMMAND', 'qemu_domain_agent_command_args', 'qemu_domain_agent_command_ret', False, ('domain:write',), (), None, None, None, False, 'both', None, None),
+    4: ('CONNECT_DOMAIN_MONITOR_EVENT_REGISTER', 'qemu_connect_domain_monitor_event_register_args', 'qemu_connect_domain_monitor_event_register_ret', True, ('connect:search_domains', 'connect:write'), ('domain:getattr',), None, None, None, False, 'none', None, None),
+    5: ('CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER', 'qemu_connect_domain_monitor_event_deregister_args', None, True, ('connect:write',), (), None, None, None, False, 'none', None, None),
+    6: ('DOMAIN_MONITOR_EVENT', 'qemu_domain_monitor_event_msg', None, False, ('none',), (), None, None, None, True, 'both', None, None),
+    7: ('DOMAIN_MONITOR_COMMAND_WITH_FILES', 'qemu_domain_monitor_command_with_files_args', 'qemu_domain_monitor_command_with_files_ret', False, ('domain:write',), (), None, None, None, False, 'none', None, None),
+})
 assert PROGRAM == 536903815 and PROTOCOL_VERSION == 1

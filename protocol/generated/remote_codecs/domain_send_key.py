@@ -13,7 +13,7 @@ import struct as _struct
 from enum import IntEnum
 
 from ...runtime import (
-    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure,
+    DECODE_FAILURES, ENCODE_FAILURES, PAD as _PAD, U32 as _U32, Codec, Procedure, procedure_table,
     XdrError, XdrStruct, XdrUnion, decode_failure, encode_failure, redecode_failure, reencode_failure,
 )
 from .shared_nonnull_domain import decode_remote_nonnull_domain, encode_remote_nonnull_domain
