@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import enum_error
+from virtrio.drivers.libvirt_rules import SCALE_UNITS, enum_error
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -382,6 +382,7 @@ def validate_devices(devices: etree._Element) -> None:
             validate_chr_source(smartcard, smartcard.get("type", ""))
     validate_graphics(devices)
     validate_videos(devices)
+    validate_shmems(devices)
 
 
 # --- graphics ---------------------------------------------------------------------------
@@ -878,3 +879,120 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
         if bus is not None:
             device.set("bus", bus)
             reorder_attributes(device, ["type", "bus", "model"])
+
+
+# --- shared memory, TPM -----------------------------------------------------------------
+
+SHMEM_MODELS = ("ivshmem", "ivshmem-plain", "ivshmem-doorbell")
+SHMEM_ROLES = ("master", "peer")  # virDomainShmemRole without its zero, 'default'
+
+
+def _sanitized_path(path: str) -> str:
+    """virFileSanitizePath: repeated slashes made one, no trailing slash but the root's."""
+    cleaned = re.sub(r"/{2,}", "/", path)
+    if len(cleaned) > 1 and cleaned.endswith("/"):
+        cleaned = cleaned[:-1]
+    return cleaned
+
+
+def _c_uint_any_base(element: etree._Element, name: str) -> int | None:
+    """virXMLPropUInt with base 0 (C's strtoul: 0x for hex, a leading 0 for octal)."""
+    value = element.get(name)
+    if value is None:
+        return None
+    text = value.strip(" \t\n\v\f\r").lstrip("+")
+    base = 16 if text.lower().startswith("0x") else (8 if len(text) > 1 and text.startswith("0") else 10)
+    digits = text[2:] if base == 16 else text
+    try:
+        number = int(digits, base) if digits and digits.isalnum() and digits.isascii() else None
+    except ValueError:
+        number = None
+    if number is None or number > 0xFFFFFFFF:
+        detail = (
+            f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. "
+            "Expected non-negative integer value"
+        )
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return number
+
+
+def _shmem_size(size: etree._Element) -> int:
+    """virParseScaledValue of ./size[1] in bytes (0 when empty)."""
+    text = (size.text or "").strip(" \t\n\v\f\r")
+    if not text:
+        return 0
+    digits = text.lstrip("+")
+    if not digits.isdigit() or not digits.isascii() or int(digits) >= 1 << 64:
+        raise _xml_error(f"Invalid value '{size.text}' for element or attribute './size[1]'")
+    unit = size.get("unit")
+    scale = 1 if not unit else SCALE_UNITS.get(unit.lower())
+    if scale is None:
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"unknown suffix '{unit}'")
+    if int(digits) * scale >= 1 << 64:
+        raise report(api.VIR_ERR_OVERFLOW, api.VIR_FROM_NONE, f"Value too large: {int(digits)}{unit}")
+    return int(digits) * scale
+
+
+def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:
+    """Shared memory devices as virDomainShmemDefParseXML reads them and
+    virDomainShmemDefFormat writes them (a model always, the size in MiB)."""
+    for shmem in by_kind.get("shmem", []):
+        model = shmem.find("model")
+        kind = (_enum(model, "type", SHMEM_MODELS) if model is not None else None) or "ivshmem"
+        name = shmem.get("name")
+        if name is None:
+            raise _xml_error("shmem element must contain 'name' attribute")
+        role = None
+        if kind != "ivshmem":
+            role = shmem.get("role")
+            if role is not None and role not in SHMEM_ROLES:
+                raise enum_error("shmem", "role", role)
+        written = [make_element("model", type=kind)]
+        size = shmem.find("size")
+        if size is not None and _shmem_size(size):
+            written.append(make_element("size", str(_shmem_size(size) >> 20), unit="M"))
+        server, msi = shmem.find("server"), shmem.find("msi")
+        if server is not None:
+            path = server.get("path")
+            written.append(make_element("server", path=_sanitized_path(path)) if path else make_element("server"))
+        if msi is not None:
+            vectors = _c_uint_any_base(msi, "vectors")
+            ioeventfd = _enum(msi, "ioeventfd", ("on", "off"))
+            found = make_element("msi")
+            if vectors:
+                found.set("vectors", str(vectors))
+            if ioeventfd is not None:
+                found.set("ioeventfd", ioeventfd)
+            written.append(found)
+            if server is None:
+                raise _xml_error("msi option is only supported with a server")
+        for old in list(shmem):
+            if old.tag not in DEVICE_INFO_TAIL:
+                shmem.remove(old)
+        for position, element in enumerate(written):
+            shmem.insert(position, element)
+        reorder_known(shmem, ["model", "size", "server", "msi", *DEVICE_INFO_TAIL])
+        shmem.attrib.clear()
+        shmem.set("name", name)
+        if role is not None:
+            shmem.set("role", role)
+
+
+def check_tpms(by_kind: dict[str, list[etree._Element]]) -> None:
+    """virDomainTPMDefParseXML: exactly one backend."""
+    for tpm in by_kind.get("tpm", []):
+        backends = tpm.findall("backend")
+        if len(backends) > 1:
+            raise _xml_error("only one TPM backend is supported")
+        if not backends:
+            raise _xml_error("missing TPM device backend")
+
+
+def validate_shmems(devices: etree._Element) -> None:
+    """virDomainShmemDefValidate: a name that is a file name."""
+    for shmem in devices.iterfind("shmem"):
+        name = shmem.get("name", "")
+        if "/" in name:
+            raise _unsupported("shmem name cannot include '/' character")
+        if name in (".", ".."):
+            raise _unsupported(f"shmem name cannot be equal to '{name}'")
