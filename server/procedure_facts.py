@@ -14,7 +14,7 @@ by number, so that a daemon serving neither never loads their generated modules
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import procedure_facts_table as _table
 from .procedure_facts_table import ALWAYS
@@ -22,23 +22,22 @@ from .procedure_facts_table import ALWAYS
 __all__ = ["ADMIN", "ALWAYS", "LXC", "QEMU", "REMOTE", "ProcedureFacts", "ReadOnlyArgument", "ReadOnlyFlags"]
 
 
-@dataclass(frozen=True, slots=True)
-class ReadOnlyFlags:
+# Named tuples rather than frozen dataclasses: every daemon start builds ~470 of these, and the
+# dataclasses (making the classes, then their instances) cost it about 2 ms more.
+class ReadOnlyFlags(NamedTuple):
     """Refused on a read-only connection when (flags & mask) != 0."""
 
     mask: int
 
 
-@dataclass(frozen=True, slots=True)
-class ReadOnlyArgument:
+class ReadOnlyArgument(NamedTuple):
     """Refused on a read-only connection when the named argument equals the value."""
 
     argument: str
     value: int
 
 
-@dataclass(frozen=True, slots=True)
-class ProcedureFacts:
+class ProcedureFacts(NamedTuple):
     api: str | None  # None for server-to-client event messages and authentication steps
     read_only: str | ReadOnlyFlags | ReadOnlyArgument | None  # ALWAYS, a condition, or None: never
     error_domain: str  # VIR_FROM_* name
