@@ -21,6 +21,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """The daemon's settings: libvirtd.conf's keys that apply, with libvirtd's defaults."""
+
     unix_sock_dir: str | None = None
     # The group the three sockets get (a name or a number), as libvirtd's unix_sock_group.
     unix_sock_group: str | None = None
