@@ -888,9 +888,14 @@ SHMEM_ROLES = ("master", "peer")  # virDomainShmemRole without its zero, 'defaul
 
 
 def _sanitized_path(path: str) -> str:
-    """virFileSanitizePath: repeated slashes made one, no trailing slash but the root's."""
-    cleaned = re.sub(r"/{2,}", "/", path)
-    if len(cleaned) > 1 and cleaned.endswith("/"):
+    """virFileSanitizePath: repeated slashes made one (but a leading pair, special in POSIX),
+    no trailing slash but the root's; a URI is left alone."""
+    scheme = path.find("://")
+    if scheme >= 0 and path.index("/") > scheme:
+        return path
+    head = "//" if path.startswith("//") and not path.startswith("///") else ""
+    cleaned = head + re.sub(r"/{2,}", "/", path[len(head) :])
+    if len(cleaned) > max(1, len(head)) and cleaned.endswith("/"):
         cleaned = cleaned[:-1]
     return cleaned
 
