@@ -100,7 +100,7 @@ FAILURE_REPLIES: dict[int, Callable[[], Any]] = {
 }
 
 
-def failure_as_reply(method: Callable[..., Any] | None, is_async: bool, reply: Callable[[], Any]):
+def failure_as_reply(method: Callable[..., Any] | None, is_async: bool, reply: Callable[[], Any]) -> Callable[..., Any]:
     """method, with any libvirt error it raises (or its absence) turned into reply()."""
     if method is None:
         return lambda *arguments: reply()
@@ -123,7 +123,7 @@ def failure_as_reply(method: Callable[..., Any] | None, is_async: bool, reply: C
     return guarded
 
 
-def with_reply_rule(method: Callable[..., Any], is_async: bool, rule: Callable[[Any, Any], Any]):
+def with_reply_rule(method: Callable[..., Any], is_async: bool, rule: Callable[[Any, Any], Any]) -> Callable[..., Any]:
     """method, its reply passed through rule(arguments, reply) as libvirtd's dispatcher does."""
     if is_async:
 
@@ -135,7 +135,8 @@ def with_reply_rule(method: Callable[..., Any], is_async: bool, rule: Callable[[
 
 
 def error_domain(name: str) -> int:
-    return getattr(libvirt_api, name)
+    domain: int = getattr(libvirt_api, name)
+    return domain
 
 
 class ResolvedCall(NamedTuple):

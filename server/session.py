@@ -103,7 +103,9 @@ class ClientSession:
         "writer",
     )  # fmt: skip
 
-    def __init__(self, daemon: Daemon, sock: socket.socket, kind: SocketKind, programs: dict) -> None:
+    def __init__(
+        self, daemon: Daemon, sock: socket.socket, kind: SocketKind, programs: dict[tuple[int, int], Program]
+    ) -> None:
         self.daemon = daemon
         self.sock = sock
         self.kind = kind
