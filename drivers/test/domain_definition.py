@@ -460,6 +460,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     domain_devices.check_tpms(by_kind)
     domain_devices.canonical_character_devices(by_kind, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
+    domain_devices.canonical_aliases(by_kind)  # only user aliases are part of a definition
     for kind in by_kind.values():  # every device kept, those made here too
         for device in kind:
             for address in device.iter("address"):

@@ -1001,3 +1001,26 @@ def validate_shmems(devices: etree._Element) -> None:
             raise _unsupported("shmem name cannot include '/' character")
         if name in (".", ".."):
             raise _unsupported(f"shmem name cannot be equal to '{name}'")
+
+
+# --- device aliases ---------------------------------------------------------------------
+
+USER_ALIAS_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+def canonical_aliases(by_kind: dict[str, list[etree._Element]]) -> None:
+    """virDomainDeviceInfoParseXML with parse flag INACTIVE: a device keeps its alias only
+    when the user chose it ('ua-' and letters, digits, '_' or '-'); aliases libvirt made for
+    a running domain are not part of a definition."""
+    for kind in by_kind.values():
+        for device in kind:
+            aliases = device.findall("alias")
+            if not aliases:
+                continue
+            name = aliases[0].get("name")
+            keep = name is not None and name.startswith("ua-") and set(name) <= USER_ALIAS_CHARACTERS
+            for alias in aliases[1:] if keep else aliases:
+                device.remove(alias)
+            if keep:  # only its name is read
+                aliases[0].attrib.clear()
+                aliases[0].set("name", str(name))
