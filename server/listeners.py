@@ -143,6 +143,8 @@ def activation_listeners(environ: dict[str, str]) -> list[Listener] | None:
         sock = socket.socket(fileno=fd)
         os.set_inheritable(fd, False)
         sock.setblocking(False)
+        if kind in (SocketKind.TCP, SocketKind.TLS):
+            no_delay(sock)
         listeners.append(Listener(kind, sock, None))
     for variable in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"):
         os.environ.pop(variable, None)
@@ -175,11 +177,20 @@ def make_network_listeners(config: Config) -> list[Listener]:
                     raise ListenerError(f"cannot listen on {address[0]} port {port}: {error.strerror}") from None
                 sock.listen(1000)
                 sock.setblocking(False)
+                no_delay(sock)
     except ListenerError:
         for listener in listeners:
             listener.socket.close()
         raise
     return listeners
+
+
+def no_delay(sock: socket.socket) -> None:
+    """TCP_NODELAY, as libvirtd sets on its TCP sockets: a message written right after
+    another (an event after a reply) goes out at once instead of waiting for the client's
+    acknowledgement of the first. Set on the listening socket, accepted ones inherit it."""
+    with contextlib.suppress(OSError):  # a socket passed in that is not TCP after all
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def remove_socket_file(listener: Listener) -> None:
