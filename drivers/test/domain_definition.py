@@ -456,8 +456,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
                 filesystem.set(mode, _file_mode(filesystem, mode))
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
     domain_devices.canonical_inputs(by_kind, devices, os_type)
-    domain_devices.canonical_shmems(by_kind)
-    domain_devices.check_tpms(by_kind)
+    domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     domain_devices.canonical_character_devices(by_kind, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
     domain_devices.canonical_aliases(by_kind)  # only user aliases are part of a definition

@@ -1024,3 +1024,25 @@ def canonical_aliases(by_kind: dict[str, list[etree._Element]]) -> None:
             if keep:  # only its name is read
                 aliases[0].attrib.clear()
                 aliases[0].set("name", str(name))
+
+
+# --- audio backends, and the devices of this module without a hook of their own ------------
+
+AUDIO_ATTRIBUTES = ["id", "type", "timerPeriod", "tryMMap", "exclusive", "dspPolicy", "serverName", "driver", "path"]
+
+
+def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
+    """<audio> attributes in virDomainAudioDefFormat's order, then its input and output."""
+    for audio in by_kind.get("audio", []):
+        reorder_attributes(audio, AUDIO_ATTRIBUTES)
+        for direction in ("input", "output"):
+            found = audio.find(direction)
+            if found is not None:
+                audio.append(found)  # input first, then output
+
+
+def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
+    """Shared memory, TPM and audio devices."""
+    canonical_shmems(by_kind)
+    check_tpms(by_kind)
+    canonical_audios(by_kind)

@@ -297,3 +297,20 @@ def test_shmem_and_tpm_refusals(device: str, code: int, message: str) -> None:
     error = refused(device)
     assert (error.code, error.domain) == (code, api.VIR_FROM_DOMAIN)
     assert message in str(error)
+
+
+# --- aliases, audio ---------------------------------------------------------------------------
+
+
+def test_only_user_aliases_are_kept() -> None:
+    written = devices(
+        "<input type='mouse' bus='ps2'><alias name='input0'/></input>"
+        "<input type='keyboard' bus='ps2'><alias name='ua-kbd'/></input>"
+    )
+    assert written == lines(
+        "<input type='mouse' bus='ps2'/>", "<input type='keyboard' bus='ps2'>", "<alias name='ua-kbd'/>", "</input>"
+    )
+
+
+def test_audio_attributes_in_libvirts_order() -> None:
+    assert devices("<audio type='oss' id='1'/>") == "<audio id='1' type='oss'/>"
