@@ -457,7 +457,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
     domain_devices.canonical_inputs(by_kind, devices, os_type)
     domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
-    domain_devices.canonical_character_devices(by_kind, os_type)
+    domain_devices.canonical_character_devices(by_kind, devices, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
     domain_devices.canonical_aliases(by_kind)  # only user aliases are part of a definition
     for kind in by_kind.values():  # every device kept, those made here too
@@ -578,10 +578,9 @@ def validate_definition(definition: list[etree._Element]) -> None:
     devices = next((element for element in definition if element.tag == "devices"), None)
     for disk in devices.iterfind("disk") if devices is not None else ():
         _validate_disk(disk)
-    for device in devices.iterfind("redirdev") if devices is not None else ():
-        domain_usb.validate_redirdev(device, devices.findall("controller"))
-    if devices is not None:
-        domain_devices.validate_devices(devices)  # character device sources, graphics, video
+    if devices is not None:  # character device sources, graphics, video, redirdev (USB, then source)
+        controllers = devices.findall("controller")
+        domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers))
     disks = devices.findall("disk") if devices is not None else []
     hostdevs = devices.findall("hostdev") if devices is not None else []
     for controller in devices.iterfind("controller") if devices is not None else ():

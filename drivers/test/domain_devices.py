@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import copy
 import datetime
+import ipaddress
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -223,7 +225,9 @@ def validate_chr_source(holder: etree._Element, kind: str, channel_target: str |
             raise _internal("Missing source host attribute for char device")
         if attribute("service") is None:
             raise _internal("Missing source service attribute for char device")
-    if kind == "udp" and not any(found.get("mode") == "connect" and found.get("service") for found in sources):
+    if kind == "udp" and not any(
+        found.get("mode") == "connect" and found.get("service") is not None for found in sources
+    ):
         raise _internal("Missing source service attribute for char device")
     if kind == "unix" and attribute("path") is None and channel_target not in ("xen", "virtio"):
         raise _internal("Missing source path attribute for char device")
@@ -264,24 +268,40 @@ def reorder_known_tail(device: etree._Element) -> None:
     reorder_known(device, [*CHR_SOURCE_TAGS, *DEVICE_INFO_TAIL])
 
 
-def canonical_character_devices(by_kind: dict[str, list[etree._Element]], os_type: str) -> None:
+def canonical_character_devices(
+    by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str
+) -> None:
     """Serial, parallel, console and channel devices: their sources as libvirt writes them,
     ports numbered, and an HVM guest's first console an alias of its first serial port
     (virDomainDefAddConsoleCompat)."""
-    for kind in ("serial", "parallel", "console", "channel"):
-        for port, device in enumerate(by_kind.get(kind, [])):
+    arch, _ = _guest(devices)
+    for kind in ("parallel", "serial", "console", "channel"):  # the parser's order
+        for position, device in enumerate(by_kind.get(kind, [])):
             device.attrib.pop("tty", None)
-            default(device, "type", "pty")
-            canonical_chr_source(device, device.get("type", "pty"), with_labels=True)
-            target = device.find("target")
-            if target is None:
-                target = child(device, "target")
+            chr_type = device.get("type", "pty")
+            if chr_type not in CHR_TYPES:
+                raise _unsupported(f"unknown type presented to host for character device: {chr_type}")
+            device.set("type", chr_type)
+            target_index = _chr_target(device, kind)
+            canonical_chr_source(device, chr_type, with_labels=True)
+            if chr_type == "spicevmc" and target_index != SPICEVMC_TARGET_INDEX:
+                raise _unsupported("spicevmc device type only supports virtio")
+            address = device.find("address")
+            usb_serial = kind == "serial" and target_index == USB_SERIAL_INDEX
+            if usb_serial and address is not None and address.get("type") != "usb":
+                raise _unsupported("usb-serial requires address of usb type")
             if kind == "console":
-                target.set("port", str(port))  # a console's port is its place in the document
-            elif kind == "channel":
-                target.attrib.pop("state", None)  # read from live XML only (parse flag INACTIVE)
-            reorder_attributes(target, CHR_TARGET_ATTRIBUTES)
+                _target(device).set("port", str(position))  # a console's port is its place in the document
             reorder_known(device, CHR_CHILD_ORDER)
+    for serial in by_kind.get("serial", []):  # virDomainChrDefPostParse
+        if _target(serial).get("type") == "isa-debug" and arch not in X86_ARCHES:
+            raise _unsupported("isa-debug serial type only valid on x86 architecture")
+    for console in by_kind.get("console", []):
+        if _target(console).get("type") is None:
+            _target(console).set("type", "serial")
+            reorder_attributes(_target(console), CHR_TARGET_ATTRIBUTES)
+    if any(_target(console).get("type") == "serial" for console in by_kind.get("console", [])[1:]):
+        raise _unsupported("Only the first console can be a serial port")
     _number_ports(by_kind.get("parallel", []), serial=False)
     _number_ports(by_kind.get("serial", []), serial=True)
     consoles, serials = by_kind.get("console", []), by_kind.setdefault("serial", [])
@@ -331,11 +351,8 @@ def _number_ports(devices: list[etree._Element], serial: bool) -> None:
     (virDomainChrDefPostParse)."""
     ports: list[int | None] = []
     for device in devices:
-        text = _target(device).get("port")
-        number = _c_uint(text) if text is not None else None
-        if text is not None and number is None:
-            raise _xml_error(f"Invalid port number: {text}")
-        ports.append(number)
+        text = _target(device).get("port")  # a number once the target is read (_chr_target)
+        ports.append(int(text) if text is not None else None)
     if serial:
         used: set[int] = set()
         isa = [position for position, device in enumerate(devices) if _target(device).get("type") == "isa-serial"]
@@ -358,31 +375,137 @@ def _number_ports(devices: list[etree._Element], serial: bool) -> None:
         _target(devices[position]).set("port", str(ports[position]))
 
 
+CHR_TYPES = ("null", "vc", "pty", "dev", "file", "pipe", "stdio", "udp", "tcp", "unix", "spicevmc", "spiceport", "nmdm",
+             "qemu-vdagent", "dbus")  # fmt: skip
+CHR_TARGET_TYPES = {  # virDomainChr*Target, their zero value first
+    "serial": ("none", "isa-serial", "usb-serial", "pci-serial", "spapr-vio-serial", "system-serial", "sclp-serial",
+               "isa-debug"),
+    "channel": ("none", "guestfwd", "virtio", "xen"),
+    "console": ("none", "serial", "xen", "uml", "virtio", "lxc", "openvz", "sclp", "sclplm"),
+}  # fmt: skip
+SERIAL_TARGET_MODELS = ("none", "isa-serial", "usb-serial", "pci-serial", "spapr-vty", "pl011", "sclpconsole",
+                        "sclplmconsole", "16550a", "isa-debugcon")  # fmt: skip
+# the parser compares a device's target type with the channel's 'virtio' by number, whatever the
+# device: 2 is also a serial port's usb-serial and a console's xen
+SPICEVMC_TARGET_INDEX = 2
+USB_SERIAL_INDEX = 2
+
+
+def _port_number(text: str) -> int:
+    """virStrToLong_ui, its value kept in an int as the parser does ('-1': not set)."""
+    stripped = text.lstrip(" \t\n\v\f\r")
+    negative = stripped.startswith("-")
+    digits = stripped[1:] if stripped[:1] in ("-", "+") else stripped
+    if not digits or not digits.isascii() or not digits.isdigit() or int(digits) > 0xFFFFFFFF:
+        raise _xml_error(f"Invalid port number: {text}")
+    value = (-int(digits) if negative else int(digits)) & 0xFFFFFFFF
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def _chr_target(device: etree._Element, kind: str) -> int:
+    """virDomainChrDefParseTargetXML: the device's (first) target checked and rewritten as
+    virDomainChrTargetDefFormat writes it; returns the target type's number."""
+    targets = device.findall("target")
+    target = targets[0] if targets else None
+    for extra in targets[1:]:
+        device.remove(extra)
+    type_text = target.get("type") if target is not None else None
+    types = CHR_TARGET_TYPES.get(kind)
+    if types is None:  # a parallel port has no target type
+        index = 0
+    elif type_text is None:
+        if kind == "channel":
+            if target is not None:  # the default's error is then replaced by the caller's
+                raise _unsupported("unknown target type '(null)' specified for character device")
+            raise _xml_error("target type must be specified for channel device")
+        index = 0
+    elif type_text in types:
+        index = types.index(type_text)
+    else:
+        raise _unsupported(f"unknown target type '{type_text}' specified for character device")
+    model_element = target.find("model") if target is not None else None
+    model = model_element.get("name") if model_element is not None else None
+    if kind == "serial" and model and model not in SERIAL_TARGET_MODELS:
+        raise _unsupported(f"unknown target model '{model}' specified for character device")
+    written = make_element("target")
+    if kind == "channel":
+        assert target is not None and types is not None
+        written.set("type", types[index])
+        if types[index] == "guestfwd":
+            written.set("address", _guestfwd_address(target.get("address")))
+            written.set("port", _unsigned(target, "port"))
+        elif types[index] in ("xen", "virtio") and target.get("name") is not None:
+            written.set("name", target.get("name", ""))
+    else:
+        if kind in ("serial", "console") and types is not None and index:
+            written.set("type", types[index])
+        port = target.get("port") if target is not None else None
+        number = _port_number(port) if port is not None else -1
+        if number != -1:
+            written.set("port", str(number))
+        if kind == "serial" and model and model != "none":
+            child(written, "model", name=model)
+    if target is not None:
+        target.addprevious(written)
+        device.remove(target)
+    else:
+        device.append(written)
+    return index
+
+
+def _guestfwd_address(text: str | None) -> str:
+    """A guestfwd channel's address: required, numeric, IPv4 (virSocketAddrParse), as
+    virSocketAddrFormat writes it."""
+    if text is None:
+        raise _xml_error("guestfwd channel does not define a target address")
+    try:
+        return str(ipaddress.IPv4Address(text))
+    except ValueError:
+        pass
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        detail = f"Cannot parse socket address '{text}': Name or service not known"
+        raise report(api.VIR_ERR_SYSTEM_ERROR, api.VIR_FROM_NONE, detail) from None
+    raise _unsupported("guestfwd channel only supports IPv4 addresses")
+
+
+def _guest(devices: etree._Element) -> tuple[str | None, str | None]:
+    """The guest's architecture and virtualization type, from the definition's root."""
+    root = devices.getparent()
+    os_element = root.find("os/type") if root is not None else None
+    arch = os_element.get("arch") if os_element is not None else None
+    return arch, root.get("type") if root is not None else None
+
+
 def _target(device: etree._Element) -> etree._Element:
     target = device.find("target")
     assert target is not None  # every character device has one once canonical
     return target
 
 
-def validate_devices(devices: etree._Element) -> None:
-    """virDomainDefValidate's checks of the devices of this module."""
-    for kind in ("serial", "parallel", "console", "channel"):
+def validate_devices(devices: etree._Element, check_redirdev: Callable[[etree._Element], None]) -> None:
+    """virDomainDefValidate's checks of the devices of this module, in the order it visits
+    the devices (virDomainDeviceInfoIterateFlags); check_redirdev: a USB redirection's own
+    check, made before its source's."""
+    validate_videos(devices)
+    for smartcard in devices.iterfind("smartcard"):
+        if smartcard.get("mode") == "passthrough":
+            validate_chr_source(smartcard, smartcard.get("type", ""))
+    for kind in ("serial", "parallel", "channel", "console"):
         for device in devices.iterfind(kind):
             target = device.find("target")
             channel_target = target.get("type") if kind == "channel" and target is not None else None
             validate_chr_source(device, device.get("type", "pty"), channel_target)
-    for redirdev in devices.iterfind("redirdev"):
-        validate_chr_source(redirdev, redirdev.get("type", ""))
     for rng in devices.iterfind("rng"):
         backend = rng.find("backend")
         if backend is not None and backend.get("model") == "egd":
             validate_chr_source(backend, backend.get("type", ""))
-    for smartcard in devices.iterfind("smartcard"):
-        if smartcard.get("mode") == "passthrough":
-            validate_chr_source(smartcard, smartcard.get("type", ""))
-    validate_graphics(devices)
-    validate_videos(devices)
     validate_shmems(devices)
+    for redirdev in devices.iterfind("redirdev"):
+        check_redirdev(redirdev)
+        validate_chr_source(redirdev, redirdev.get("type", ""))
+    validate_graphics(devices)
 
 
 # --- graphics ---------------------------------------------------------------------------
@@ -748,10 +871,7 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
     """Video devices as virDomainVideoDefParseXML reads them (a primary one put first), the
     test driver's default model, virDomainVideoDefPostParse's memory and
     virDomainDefPostParseVideo (the first one primary, a 'none' one bare)."""
-    root = devices.getparent()
-    os_element = root.find("os/type") if root is not None else None
-    arch = os_element.get("arch") if os_element is not None else None
-    virt_type = root.get("type") if root is not None else None
+    arch, virt_type = _guest(devices)
     ordered: list[etree._Element] = []
     primaries = 0
     for video in by_kind.get("video", []):
@@ -856,10 +976,7 @@ S390_ARCHES = ("s390", "s390x")
 def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str) -> None:
     """virDomainInputDefParseXML's bus when none is given: it depends on the guest's OS type,
     architecture and the input's type (an evdev input of an HVM guest has none)."""
-    root = devices.getparent()
-    os_element = root.find("os/type") if root is not None else None
-    arch = os_element.get("arch") if os_element is not None else None
-    virt_type = root.get("type") if root is not None else None
+    arch, virt_type = _guest(devices)
     for device in by_kind.get("input", []):
         if device.get("bus") is not None:
             continue
