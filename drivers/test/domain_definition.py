@@ -403,6 +403,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     domain_controllers.add_implicit_controllers(controllers, by_kind)
     for interface in by_kind.get("interface", []):
         _canonical_interface(interface, by_kind["interface"])
+    domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
+    domain_devices.canonical_inputs(by_kind, devices, os_type)
     for graphics in by_kind.get("graphics", []):
         domain_devices.canonical_graphics(graphics)
     if by_kind.get("graphics") and not by_kind.get("video"):
@@ -455,7 +457,6 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
             if filesystem.get(mode) is not None:
                 filesystem.set(mode, _file_mode(filesystem, mode))
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
-    domain_devices.canonical_inputs(by_kind, devices, os_type)
     domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     domain_devices.canonical_character_devices(by_kind, devices, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources

@@ -268,13 +268,9 @@ def reorder_known_tail(device: etree._Element) -> None:
     reorder_known(device, [*CHR_SOURCE_TAGS, *DEVICE_INFO_TAIL])
 
 
-def canonical_character_devices(
-    by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str
-) -> None:
-    """Serial, parallel, console and channel devices: their sources as libvirt writes them,
-    ports numbered, and an HVM guest's first console an alias of its first serial port
-    (virDomainDefAddConsoleCompat)."""
-    arch, _ = _guest(devices)
+def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
+    """Serial, parallel, console and channel devices as the parser reads them: type, target
+    and source checked and rewritten as libvirt writes them."""
     for kind in ("parallel", "serial", "console", "channel"):  # the parser's order
         for position, device in enumerate(by_kind.get(kind, [])):
             device.attrib.pop("tty", None)
@@ -293,6 +289,16 @@ def canonical_character_devices(
             if kind == "console":
                 _target(device).set("port", str(position))  # a console's port is its place in the document
             reorder_known(device, CHR_CHILD_ORDER)
+
+
+def canonical_character_devices(
+    by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str
+) -> None:
+    """After the parse (read_character_devices): ports numbered, consoles' target types, and
+    an HVM guest's first console an alias of its first serial port (virDomainDefAddConsoleCompat)."""
+    arch, _ = _guest(devices)
+    _number_ports(by_kind.get("parallel", []), serial=False)
+    _number_ports(by_kind.get("serial", []), serial=True)  # ISA serial ports' checks come first
     for serial in by_kind.get("serial", []):  # virDomainChrDefPostParse
         if _target(serial).get("type") == "isa-debug" and arch not in X86_ARCHES:
             raise _unsupported("isa-debug serial type only valid on x86 architecture")
@@ -302,8 +308,6 @@ def canonical_character_devices(
             reorder_attributes(_target(console), CHR_TARGET_ATTRIBUTES)
     if any(_target(console).get("type") == "serial" for console in by_kind.get("console", [])[1:]):
         raise _unsupported("Only the first console can be a serial port")
-    _number_ports(by_kind.get("parallel", []), serial=False)
-    _number_ports(by_kind.get("serial", []), serial=True)
     consoles, serials = by_kind.get("console", []), by_kind.setdefault("serial", [])
     first_console_is_serial = consoles and _target(consoles[0]).get("type") in (None, "serial")
     if os_type == "hvm" and first_console_is_serial:
@@ -470,12 +474,23 @@ def _guestfwd_address(text: str | None) -> str:
     raise _unsupported("guestfwd channel only supports IPv4 addresses")
 
 
-def _guest(devices: etree._Element) -> tuple[str | None, str | None]:
-    """The guest's architecture and virtualization type, from the definition's root."""
+def _guest(devices: etree._Element) -> tuple[str, str | None]:
+    """The guest's architecture (the test driver's default: i686) and virtualization type,
+    from the definition's root."""
     root = devices.getparent()
     os_element = root.find("os/type") if root is not None else None
     arch = os_element.get("arch") if os_element is not None else None
-    return arch, root.get("type") if root is not None else None
+    return arch or "i686", root.get("type") if root is not None else None
+
+
+def _os_type(devices: etree._Element) -> str:
+    """The guest's OS type as the parser settles it (no <type>: xen; 'linux' of a Xen domain: xen)."""
+    root = devices.getparent()
+    os_element = root.find("os/type") if root is not None else None
+    text = (os_element.text or "").strip() if os_element is not None else ""
+    if not text or (text == "linux" and root is not None and root.get("type") == "xen"):
+        return "xen"
+    return text
 
 
 def _target(device: etree._Element) -> etree._Element:
@@ -497,6 +512,7 @@ def validate_devices(devices: etree._Element, check_redirdev: Callable[[etree._E
             target = device.find("target")
             channel_target = target.get("type") if kind == "channel" and target is not None else None
             validate_chr_source(device, device.get("type", "pty"), channel_target)
+    validate_inputs(devices, _os_type(devices))
     for rng in devices.iterfind("rng"):
         backend = rng.find("backend")
         if backend is not None and backend.get("model") == "egd":
@@ -570,19 +586,19 @@ def _listens(graphics: etree._Element, kind: str) -> list[dict[str, str]]:
             raise _unsupported(f"listen type '{listen_type}' is not available for graphics type '{kind}'")
         address, network, socket = node.get("address"), node.get("network"), node.get("socket")
         if position == 0 and listen_type == "address":
-            if address and address_compat and address != address_compat:
+            if address is not None and address_compat is not None and address != address_compat:
                 raise _unsupported(
                     f"graphics 'listen' attribute '{address_compat}' must match 'address' attribute of first "
                     f"listen element (found '{address}')"
                 )
-            address = address or address_compat
+            address = address_compat if address is None else address
         if position == 0 and listen_type == "socket":
-            if socket and socket_compat and socket != socket_compat:
+            if socket is not None and socket_compat is not None and socket != socket_compat:
                 raise _unsupported(
                     f"graphics 'socket' attribute '{socket_compat}' must match 'socket' attribute of first "
                     f"listen element (found '{socket}')"
                 )
-            socket = socket or socket_compat
+            socket = socket_compat if socket is None else socket
         listen = {"type": listen_type}
         if address and listen_type == "address":  # a network's address is live state only
             listen["address"] = address
@@ -973,29 +989,86 @@ X86_ARCHES = ("i686", "x86_64")
 S390_ARCHES = ("s390", "s390x")
 
 
+INPUT_TYPES = ("mouse", "tablet", "keyboard", "passthrough", "evdev")
+INPUT_BUSES = ("ps2", "usb", "xen", "parallels", "virtio", "none")
+INPUT_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")  # without 'default'
+GRAB_TOGGLES = ("ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrolllock", "ctrl-scrolllock")
+
+
 def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str) -> None:
-    """virDomainInputDefParseXML's bus when none is given: it depends on the guest's OS type,
-    architecture and the input's type (an evdev input of an HVM guest has none)."""
+    """virDomainInputDefParseXML: type, model and bus checked; the bus when none is given
+    depends on the guest's OS type, architecture and the input's type (an evdev input of an
+    HVM guest has none, and no bus is written)."""
     arch, virt_type = _guest(devices)
     for device in by_kind.get("input", []):
-        if device.get("bus") is not None:
-            continue
-        kind = device.get("type")
-        bus: str | None = None
-        if os_type == "hvm":
-            if kind in ("mouse", "keyboard") and (arch in X86_ARCHES or arch is None):
-                bus = "ps2"
-            elif arch in S390_ARCHES or kind == "passthrough":
-                bus = "virtio"
-            elif kind != "evdev":
-                bus = "usb"
-        elif os_type in ("xen", "xenpvh", "linux"):
-            bus = "xen"
-        elif virt_type in ("vz", "parallels"):
-            bus = "parallels"
-        if bus is not None:
+        kind, bus, model = device.get("type"), device.get("bus"), device.get("model")
+        if kind is None:
+            raise _internal("missing input device type")
+        if kind not in INPUT_TYPES:
+            raise _unsupported(f"unknown input device type '{kind}'")
+        if model is not None and model not in INPUT_MODELS:
+            raise _unsupported(f"unknown input model '{model}'")
+        if bus is not None and bus not in INPUT_BUSES:
+            raise _unsupported(f"unknown input bus type '{bus}'")
+        if bus is None:
+            if os_type == "hvm":
+                if kind in ("mouse", "keyboard") and arch in X86_ARCHES:
+                    bus = "ps2"
+                elif arch in S390_ARCHES or kind == "passthrough":
+                    bus = "virtio"
+                else:
+                    bus = "none" if kind == "evdev" else "usb"
+            elif os_type in ("xen", "xenpvh"):
+                bus = "xen"
+            else:
+                bus = "parallels" if virt_type in ("vz", "parallels") else "none"
+        address = device.find("address")
+        if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
+            raise _xml_error("Invalid address for a USB device")
+        source = device.find("source")
+        if source is not None and kind in ("passthrough", "evdev"):
+            path = source.get("evdev" if kind == "passthrough" else "dev")
+            if path is None:
+                raise _xml_error("Missing evdev path for input device")
+            if kind == "evdev":
+                for name, values in (("grab", ("all",)), ("grabToggle", GRAB_TOGGLES), ("repeat", ("on", "off"))):
+                    if source.get(name) is not None and source.get(name) not in values:
+                        raise enum_error("source", name, source.get(name, ""))
+        device.attrib.pop("bus", None)
+        if bus != "none":  # written only when there is one
             device.set("bus", bus)
-            reorder_attributes(device, ["type", "bus", "model"])
+        reorder_attributes(device, ["type", "bus", "model"])
+
+
+def validate_inputs(devices: etree._Element, os_type: str) -> None:
+    """virDomainInputDefValidate: buses the guest's OS type allows."""
+    _, virt_type = _guest(devices)
+    for device in devices.iterfind("input"):
+        kind, bus = device.get("type"), device.get("bus", "none")
+        if os_type == "hvm":
+            if bus == "ps2" and kind not in ("mouse", "keyboard"):
+                raise _internal(f"ps2 bus does not support {kind} input device")
+            if bus == "xen":
+                raise _internal(f"unsupported input bus {bus}")
+        elif os_type in ("xen", "xenpvh"):
+            if bus != "xen":
+                raise _internal(f"unsupported input bus {bus}")
+            if kind not in ("mouse", "keyboard"):
+                raise _internal(f"xen bus does not support {kind} input device")
+        elif virt_type in ("vz", "parallels"):
+            if bus != "parallels":
+                raise _internal(f"parallels containers don't support input bus {bus}")
+            if kind not in ("mouse", "keyboard"):
+                raise _internal(f"parallels bus does not support {kind} input device")
+        else:
+            raise _internal("Input devices are not supported by this virtualization driver.")
+        if kind == "passthrough" and bus != "virtio":
+            raise _unsupported("only bus 'virtio' is supported for 'passthrough' input devices")
+        if kind == "evdev" and bus != "none":
+            raise _unsupported("input evdev doesn't support bus element")
+        model = device.get("model")
+        if model is not None and bus != "virtio":
+            raise _unsupported(f"only bus 'virtio' is supported for input model '{model}'")
 
 
 # --- shared memory, TPM -----------------------------------------------------------------
