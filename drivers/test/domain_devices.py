@@ -894,6 +894,12 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
         model = video.find("model")
         if model is None:
             model = child(video, "model")
+        for extra in video.findall("model")[1:]:  # the parser reads the first
+            video.remove(extra)
+        _video_model_children(model)
+        for name in ("type", "primary", *VIDEO_MEMORY, "heads"):  # read with virXPathString: empty is absent
+            if model.get(name) == "":
+                del model.attrib[name]
         primary = model.get("primary") == "yes"
         kind = model.get("type")
         if kind is not None and kind != "default" and kind not in VIDEO_TYPES:
@@ -949,6 +955,31 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
             model.set("primary", "yes")
     if "video" in by_kind:
         by_kind["video"] = ordered
+
+
+def _video_model_children(model: etree._Element) -> None:
+    """A video model's acceleration and resolution (the first of each) as
+    virDomainVideoAccelDefParseXML/virDomainVideoResolutionDefParseXML read them."""
+    acceleration, resolution = model.find("acceleration"), model.find("resolution")
+    written: list[etree._Element] = []
+    if acceleration is not None:
+        accel3d = _enum(acceleration, "accel3d", ("yes", "no"))
+        accel2d = _enum(acceleration, "accel2d", ("yes", "no"))
+        rendernode = acceleration.get("rendernode")
+        if rendernode is None and accel3d is None and accel2d is None:
+            raise _unsupported("missing values for acceleration")
+        found = make_element("acceleration")
+        for name, value in (("accel3d", accel3d), ("accel2d", accel2d)):
+            if value is not None:
+                found.set(name, value)
+        if rendernode is not None:
+            found.set("rendernode", _sanitized_path(rendernode))
+        written.append(found)
+    if resolution is not None:
+        written.append(make_element("resolution", x=_unsigned(resolution, "x"), y=_unsigned(resolution, "y")))
+    for old in list(model):
+        model.remove(old)
+    model.extend(written)
 
 
 def validate_videos(devices: etree._Element) -> None:
