@@ -14,11 +14,12 @@ import copy
 import datetime
 import ipaddress
 import re
+import uuid
 from collections.abc import Callable
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import SCALE_UNITS, enum_error
+from virtrio.drivers.libvirt_rules import SCALE_UNITS, enum_error, parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -247,20 +248,97 @@ def canonical_chr_holders(by_kind: dict[str, list[etree._Element]]) -> None:
     """The character device sources of smartcards in passthrough mode, USB redirections and
     EGD random number backends (their sources' labels are not read)."""
     for smartcard in by_kind.get("smartcard", []):
-        if smartcard.get("mode") == "passthrough" and smartcard.get("type") is not None:
+        _check_smartcard(smartcard)
+        if smartcard.get("mode") == "passthrough":
             canonical_chr_source(smartcard, smartcard.get("type", ""), with_labels=False)
     for redirdev in by_kind.get("redirdev", []):
-        kind = redirdev.get("type")
+        bus, kind = redirdev.get("bus"), redirdev.get("type")
+        if bus is not None and bus != "usb":
+            raise _unsupported(f"unknown redirdev bus '{bus}'")
         if kind is None:
-            continue
+            raise _internal("missing type in redirdev")
+        if kind not in CHR_TYPES:
+            raise _unsupported(f"unknown redirdev character device type '{kind}'")
         canonical_chr_source(redirdev, kind, with_labels=False)
+        redirdev.set("bus", "usb")  # the only bus, written always
+        reorder_attributes(redirdev, ["bus", "type"])
         if kind == "dbus" and redirdev.find("source") is None:  # the channel libvirt names
             redirdev.insert(0, make_element("source", channel="org.qemu.usbredir"))
         reorder_known_tail(redirdev)
     for rng in by_kind.get("rng", []):
-        backend = rng.find("backend")
-        if backend is not None and backend.get("model") == "egd" and backend.get("type") is not None:
+        backend = _check_rng(rng)
+        if backend.get("model") == "egd":
             canonical_chr_source(backend, backend.get("type", ""), with_labels=False)
+
+
+RNG_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
+RNG_BACKENDS = ("random", "egd", "builtin")
+
+
+def _check_rng(rng: etree._Element) -> etree._Element:
+    """virDomainRNGDefParseXML's checks; the one backend."""
+    model = rng.get("model")
+    if model is None:
+        raise _xml_error("missing RNG device model")
+    if model not in RNG_MODELS:
+        raise _unsupported(f"unknown RNG model '{model}'")
+    rate = rng.find("rate")
+    if rate is not None:  # virXPathUInt of each: an empty value is no value
+        values: dict[str, int] = {}
+        for name in ("bytes", "period"):
+            value = rate.get(name)
+            if value and _c_uint(value) is None:
+                raise _xml_error(f"invalid RNG rate {name} value")
+            values[name] = _c_uint(value) or 0 if value else 0
+            if not values["bytes"]:
+                break  # the period is read only with a rate
+        for extra in rng.findall("rate")[1:]:
+            rng.remove(extra)
+        if values["bytes"]:  # written with its rate only, the period when set
+            rate.attrib.clear()
+            rate.set("bytes", str(values["bytes"]))
+            if values.get("period"):
+                rate.set("period", str(values["period"]))
+        else:
+            rng.remove(rate)
+    backends = rng.findall("backend")
+    if len(backends) != 1:
+        raise _xml_error("only one RNG backend is supported")
+    backend_model = backends[0].get("model")
+    if backend_model is None:
+        raise _xml_error("missing RNG device backend model")
+    if backend_model not in RNG_BACKENDS:
+        raise _unsupported(f"unknown RNG backend model '{backend_model}'")
+    if backend_model == "egd":
+        kind = backends[0].get("type")
+        if kind is None:
+            raise _xml_error("missing EGD backend type")
+        if kind not in CHR_TYPES:
+            raise _unsupported(f"unknown backend type '{kind}' for egd")
+    return backends[0]
+
+
+SMARTCARD_MODES = ("host", "host-certificates", "passthrough")
+
+
+def _check_smartcard(smartcard: etree._Element) -> None:
+    """virDomainSmartcardDefParseXML's checks of each mode."""
+    mode = _enum(smartcard, "mode", SMARTCARD_MODES, required=True)
+    if mode == "host-certificates":
+        if len(smartcard.findall("certificate")) != 3:
+            raise _xml_error("host-certificates mode needs exactly three certificates")
+        for extra in smartcard.findall("database")[1:]:  # the first is read
+            smartcard.remove(extra)
+        database = smartcard.find("database")
+        text = "".join(database.itertext()) if database is not None else ""
+        if database is not None and text and not text.startswith("/"):
+            raise _xml_error(f"expecting absolute path: {text}")
+    elif mode == "passthrough":
+        kind = smartcard.get("type")
+        if kind is None:
+            raise _xml_error("passthrough mode requires a character device type attribute")
+        if kind not in CHR_TYPES:
+            raise _unsupported(f"unknown type presented to host for character device: {kind}")
 
 
 def reorder_known_tail(device: etree._Element) -> None:
@@ -1180,7 +1258,8 @@ def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:
         server, msi = shmem.find("server"), shmem.find("msi")
         if server is not None:
             path = server.get("path")
-            written.append(make_element("server", path=_sanitized_path(path)) if path else make_element("server"))
+            server_path = {"path": _sanitized_path(path)} if path is not None else {}
+            written.append(make_element("server", **server_path))
         if msi is not None:
             vectors = _c_uint_any_base(msi, "vectors")
             ioeventfd = _enum(msi, "ioeventfd", ("on", "off"))
@@ -1204,14 +1283,83 @@ def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:
             shmem.set("role", role)
 
 
+TPM_MODELS = ("tpm-tis", "tpm-crb", "tpm-spapr", "spapr-tpm-proxy")  # without 'default'
+TPM_BACKENDS = ("passthrough", "emulator", "external")
+TPM_VERSIONS = ("1.2", "2.0")  # without 'default'
+
+
+TPM_DEFAULT_DEVICE = "/dev/tpm0"
+TPM_PCR_BANKS = ("sha1", "sha256", "sha384", "sha512")
+
+
+def _tpm_emulator(backend: etree._Element, written: etree._Element) -> None:
+    """An emulated TPM's version, state, secret and PCR banks as libvirt reads and writes them."""
+    version = backend.get("version")
+    if version is not None and version not in TPM_VERSIONS:
+        raise enum_error("backend", "version", version)
+    encryption = backend.find("encryption")
+    secret = encryption.get("secret") if encryption is not None else None
+    raw = None
+    if secret:
+        raw = parse_uuid(secret)
+        if raw is None:
+            raise _internal(f"Unable to parse secret uuid '{secret}'")
+    state = backend.get("persistent_state")
+    if state is not None and state not in ("yes", "no"):
+        raise _internal("Invalid persistent_state value, either 'yes' or 'no'")
+    banks: set[str] = set()
+    for bank in backend.iterfind("active_pcr_banks/*"):
+        name = bank.tag if isinstance(bank.tag, str) else ""
+        if name not in TPM_PCR_BANKS:
+            raise _unsupported(f"Unsupported PCR banks '{name}'")
+        banks.add(name)
+    if version is not None:
+        written.set("version", version)
+    if state == "yes":
+        written.set("persistent_state", "yes")
+    if raw is not None:
+        child(written, "encryption", secret=str(uuid.UUID(bytes=raw)))
+    if banks:
+        found = child(written, "active_pcr_banks")
+        for name in TPM_PCR_BANKS:
+            if name in banks:
+                child(found, name)
+
+
 def check_tpms(by_kind: dict[str, list[etree._Element]]) -> None:
-    """virDomainTPMDefParseXML: exactly one backend."""
+    """virDomainTPMDefParseXML's checks: the model, exactly one backend, its type and version."""
     for tpm in by_kind.get("tpm", []):
+        model = tpm.get("model")
+        if model is not None and model not in TPM_MODELS:
+            raise enum_error("tpm", "model", model)
         backends = tpm.findall("backend")
         if len(backends) > 1:
             raise _xml_error("only one TPM backend is supported")
         if not backends:
             raise _xml_error("missing TPM device backend")
+        backend = backends[0]
+        kind = str(_enum(backend, "type", TPM_BACKENDS, required=True))
+        written = make_element("backend", type=kind)
+        if kind == "passthrough":
+            device = backend.find("device")
+            child(written, "device", path=(device.get("path") if device is not None else None) or TPM_DEFAULT_DEVICE)
+        elif kind == "emulator":
+            _tpm_emulator(backend, written)
+        else:
+            source = backend.find("source")
+            source_type = source.get("type") if source is not None else None
+            if not source_type:
+                raise _xml_error("missing external TPM backend type")
+            if source_type not in CHR_TYPES:
+                raise _unsupported(f"unknown backend type '{source_type}' for external TPM")
+            parsed = copy.deepcopy(backend)
+            canonical_chr_source(parsed, source_type, with_labels=False)
+            found = parsed.find("source")
+            if source_type == "unix":
+                path = found.get("path") if found is not None else None
+                child(written, "source", type="unix", mode="connect", **({"path": path} if path is not None else {}))
+        backend.addprevious(written)
+        tpm.remove(backend)
 
 
 def validate_shmems(devices: etree._Element) -> None:

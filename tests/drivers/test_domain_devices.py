@@ -314,3 +314,80 @@ def test_only_user_aliases_are_kept() -> None:
 
 def test_audio_attributes_in_libvirts_order() -> None:
     assert devices("<audio type='oss' id='1'/>") == "<audio id='1' type='oss'/>"
+
+
+# --- TPM, RNG, redirdev, smartcard ----------------------------------------------------------
+
+
+def test_tpm_backends_as_libvirt_writes_them() -> None:
+    assert devices("<tpm model='tpm-tis'><backend type='passthrough'><device/></backend></tpm>") == lines(
+        "<tpm model='tpm-tis'>", "<backend type='passthrough'>", "<device path='/dev/tpm0'/>", "</backend>", "</tpm>"
+    )
+    emulator = devices(
+        "<tpm><backend type='emulator' version='2.0' persistent_state='no'>"
+        "<encryption secret='6dd3e4a5-1d76-44ce-961f-f119f5aad935'/>"
+        "<active_pcr_banks><sha512/><sha1/><sha1/></active_pcr_banks></backend></tpm>"
+    )
+    assert emulator == lines(
+        "<tpm>",
+        "<backend type='emulator' version='2.0'>",
+        "<encryption secret='6dd3e4a5-1d76-44ce-961f-f119f5aad935'/>",
+        "<active_pcr_banks>",
+        "<sha1/>",
+        "<sha512/>",
+        "</active_pcr_banks>",
+        "</backend>",
+        "</tpm>",
+    )
+    external = devices(
+        "<tpm model='tpm-crb'><backend type='external'><source type='unix' path='/tmp/p.sock'/></backend></tpm>"
+    )
+    assert "<source type='unix' mode='connect' path='/tmp/p.sock'/>" in external
+
+
+def test_rng_rate_written_with_its_bytes_only() -> None:
+    written = devices(
+        "<rng model='virtio'><rate bytes='123' period='0'/><backend model='random'/></rng>"
+        "<rng model='virtio'><rate period='5'/><backend model='builtin'/></rng>"
+    )
+    assert written == lines(
+        "<rng model='virtio'>",
+        "<rate bytes='123'/>",
+        "<backend model='random'>/dev/random</backend>",
+        "</rng>",
+        "<rng model='virtio'>",
+        "<backend model='builtin'/>",
+        "</rng>",
+    )
+
+
+def test_redirdev_bus_always_written() -> None:
+    assert "<redirdev bus='usb' type='spicevmc'>" in devices(
+        "<controller type='usb' index='0'/><redirdev type='spicevmc'/>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("device", "code", "message"),
+    [
+        (
+            "<tpm><backend type='emulator' persistent_state='maybe'/></tpm>",
+            api.VIR_ERR_INTERNAL_ERROR,
+            "Invalid persistent_state value, either 'yes' or 'no'",
+        ),
+        (
+            "<rng model='virtio'><backend model='random'/><backend model='random'/></rng>",
+            api.VIR_ERR_XML_ERROR,
+            "only one RNG backend is supported",
+        ),
+        (
+            "<smartcard mode='host-certificates'><certificate>a</certificate><certificate>b</certificate></smartcard>",
+            api.VIR_ERR_XML_ERROR,
+            "host-certificates mode needs exactly three certificates",
+        ),
+    ],
+)
+def test_tpm_rng_smartcard_refusals(device: str, code: int, message: str) -> None:
+    error = refused(device)
+    assert (error.code, error.domain) == (code, api.VIR_FROM_DOMAIN)
+    assert message in str(error)
