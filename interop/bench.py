@@ -3,7 +3,10 @@
 Each workload runs in Debian's stock libvirt-python (or virsh) against both daemons,
 alternately, several rounds; the best time of each side counts. The TLS workloads run
 both daemons at once from one client, in alternating blocks, and count medians (see
-PAIRED_SCRIPTS): they stay within about 10% from run to run where best-of-rounds did not.
+PAIRED_SCRIPTS): a burst of load from elsewhere on a shared machine then slows both sides
+alike (five runs on a busy 2-core machine: connect_close_over_tls within 6% of its median,
+dom_info_over_tls within 13%; a machine that gets much busier still moves the latter, as
+libvirtd's thread hand-offs suffer more from contention than one trio loop).
 Printed per workload:
 ``name ref ours ratio`` where ref and ours are seconds per operation (KiB for memory)
 and ratio = ref / ours, so a ratio above 1 means virtrio is faster (or smaller).
