@@ -600,6 +600,7 @@ def validate_devices(devices: etree._Element, check_redirdev: Callable[[etree._E
         check_redirdev(redirdev)
         validate_chr_source(redirdev, redirdev.get("type", ""))
     validate_graphics(devices)
+    validate_audios(devices)
 
 
 # --- graphics ---------------------------------------------------------------------------
@@ -1397,17 +1398,140 @@ def canonical_aliases(by_kind: dict[str, list[etree._Element]]) -> None:
 
 # --- audio backends, and the devices of this module without a hook of their own ------------
 
-AUDIO_ATTRIBUTES = ["id", "type", "timerPeriod", "tryMMap", "exclusive", "dspPolicy", "serverName", "driver", "path"]
+AUDIO_TYPES = ("none", "alsa", "coreaudio", "jack", "oss", "pulseaudio", "sdl", "spice", "file", "dbus")
+AUDIO_FORMATS = ("u8", "s8", "u16", "s16", "u32", "s32", "f32")  # without the zero, ''
+SDL_AUDIO_DRIVERS = ("esd", "alsa", "arts", "pulseaudio")
+BOOLS = ("yes", "no")
+# per backend: the attributes of <input>/<output> in the formatter's order, each a string
+# (None), a yes/no or an unsigned number ("uint")
+AUDIO_DIRECTION_ATTRIBUTES: dict[str, list[tuple[str, str | None]]] = {
+    "alsa": [("dev", None)],
+    "coreaudio": [("bufferCount", "uint")],
+    "jack": [("serverName", None), ("clientName", None), ("connectPorts", None), ("exactName", "bool")],
+    "oss": [("dev", None), ("bufferCount", "uint"), ("tryPoll", "bool")],
+    "pulseaudio": [("name", None), ("streamName", None), ("latency", "uint")],
+    "sdl": [("bufferCount", "uint")],
+}
+
+
+def _uint_attribute(element: etree._Element, name: str, nonzero: bool, required: bool = False) -> int | None:
+    """virXMLPropUInt (base 10): the number, None when absent."""
+    value = element.get(name)
+    if value is None:
+        if required:
+            raise _required(element, name)
+        return None
+    number = _c_uint(value)
+    if number is None or value.lstrip(" \t\n\v\f\r").startswith("-"):
+        detail = (
+            f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. "
+            "Expected non-negative integer value"
+        )
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    if nonzero and number == 0:
+        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': Zero is not permitted"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return number
+
+
+def _audio_direction(node: etree._Element, kind: str) -> etree._Element | None:
+    """virDomainAudioCommonParse and the backend's own attributes, written as
+    virDomainAudioCommonFormat writes them (nothing when nothing is set)."""
+    mixing = _enum(node, "mixingEngine", BOOLS)
+    fixed = _enum(node, "fixedSettings", BOOLS)
+    if fixed == "yes" and mixing != "yes":
+        raise _unsupported("fixed audio settings requires mixing engine")
+    voices = _uint_attribute(node, "voices", nonzero=True)
+    buffer_length = _uint_attribute(node, "bufferLength", nonzero=True)
+    settings = node.find("settings")
+    written_settings = make_element("settings")
+    if settings is not None:
+        if fixed != "yes":
+            raise _unsupported("audio settings specified without fixed settings flag")
+        for name in ("frequency", "channels"):
+            number = _uint_attribute(settings, name, nonzero=True)
+            if number:
+                written_settings.set(name, str(number))
+        audio_format = settings.get("format")
+        if audio_format is not None:
+            if audio_format not in AUDIO_FORMATS:
+                raise enum_error("settings", "format", audio_format)
+            written_settings.set("format", audio_format)
+    backend: list[tuple[str, str]] = []
+    for name, form in AUDIO_DIRECTION_ATTRIBUTES.get(kind, []):
+        if form == "uint":
+            number = _uint_attribute(node, name, nonzero=False)
+            if number:
+                backend.append((name, str(number)))
+        elif form == "bool":
+            value = _enum(node, name, BOOLS)
+            if value is not None:
+                backend.append((name, value))
+        elif node.get(name) is not None:
+            backend.append((name, node.get(name, "")))
+    if not (mixing or fixed or voices or buffer_length or backend):
+        return None
+    written = make_element(str(node.tag))
+    for name, value in (("mixingEngine", mixing), ("fixedSettings", fixed)):
+        if value is not None:
+            written.set(name, value)
+    for name, number in (("voices", voices), ("bufferLength", buffer_length)):
+        if number:
+            written.set(name, str(number))
+    for name, value in backend:
+        written.set(name, value)
+    if fixed == "yes":
+        written.append(written_settings)
+    return written
 
 
 def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
-    """<audio> attributes in virDomainAudioDefFormat's order, then its input and output."""
+    """<audio> backends as virDomainAudioDefParseXML reads them and virDomainAudioDefFormat
+    writes them."""
     for audio in by_kind.get("audio", []):
-        reorder_attributes(audio, AUDIO_ATTRIBUTES)
-        for direction in ("input", "output"):
-            found = audio.find(direction)
-            if found is not None:
-                audio.append(found)  # input first, then output
+        kind = str(_enum(audio, "type", AUDIO_TYPES, required=True))
+        number = _uint_attribute(audio, "id", nonzero=True, required=True)
+        timer = _uint_attribute(audio, "timerPeriod", nonzero=True)
+        directions = [audio.find("input"), audio.find("output")]
+        written_directions = [_audio_direction(node, kind) if node is not None else None for node in directions]
+        written = make_element("audio", id=str(number), type=kind)
+        if timer:
+            written.set("timerPeriod", str(timer))
+        if kind == "oss":
+            for name in ("tryMMap", "exclusive"):
+                value = _enum(audio, name, BOOLS)
+                if value is not None:
+                    written.set(name, value)
+            policy = audio.get("dspPolicy")
+            if policy is not None:
+                policy_number = _prop_int(audio, "dspPolicy")
+                if policy_number < 0:
+                    raise _xml_error(f"cannot parse 'dspPolicy' value '{policy_number}'")
+                written.set("dspPolicy", str(policy_number))
+        elif kind == "pulseaudio" and audio.get("serverName") is not None:
+            written.set("serverName", audio.get("serverName", ""))
+        elif kind == "sdl":
+            driver = audio.get("driver")
+            if driver is not None:
+                if driver not in SDL_AUDIO_DRIVERS:
+                    raise enum_error("audio", "driver", driver)
+                written.set("driver", driver)
+        elif kind == "file" and audio.get("path") is not None:
+            written.set("path", audio.get("path", ""))
+        audio.attrib.clear()
+        for old in list(audio):
+            audio.remove(old)
+        for name, value in written.items():
+            audio.set(name, value)
+        audio.extend(direction for direction in written_directions if direction is not None)
+
+
+def validate_audios(devices: etree._Element) -> None:
+    """virDomainAudioDefValidate and the audio references of sound devices."""
+    ids = [audio.get("id") for audio in devices.iterfind("audio")]
+    for number in ids:
+        if ids.count(number) > 1:
+            raise _xml_error(f"audio ID {number} is used multiple times")
 
 
 def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:

@@ -316,6 +316,43 @@ def test_audio_attributes_in_libvirts_order() -> None:
     assert devices("<audio type='oss' id='1'/>") == "<audio id='1' type='oss'/>"
 
 
+def test_audio_backend_written_as_libvirt_does() -> None:
+    written = devices(
+        "<audio id='1' type='oss' dspPolicy='+3' exclusive='no'><input mixingEngine='yes' fixedSettings='yes' "
+        "voices='2' dev='/dev/dsp0' tryPoll='yes'><settings frequency='44100' channels='2' format='s16'/></input>"
+        "<output bufferLength='0100'/></audio>"
+    )
+    assert written == lines(
+        "<audio id='1' type='oss' exclusive='no' dspPolicy='3'>",
+        "<input mixingEngine='yes' fixedSettings='yes' voices='2' dev='/dev/dsp0' tryPoll='yes'>",
+        "<settings frequency='44100' channels='2' format='s16'/>",
+        "</input>",
+        "<output bufferLength='100'/>",
+        "</audio>",
+    )
+
+
+@pytest.mark.parametrize(
+    ("audios", "code", "message"),
+    [
+        (
+            "<audio id='1' type='none'/><audio id='1' type='spice'/>",
+            api.VIR_ERR_XML_ERROR,
+            "audio ID 1 is used multiple times",
+        ),
+        (
+            "<audio id='1' type='none'><input fixedSettings='yes'/></audio>",
+            api.VIR_ERR_CONFIG_UNSUPPORTED,
+            "fixed audio settings requires mixing engine",
+        ),
+    ],
+)
+def test_audio_refusals(audios: str, code: int, message: str) -> None:
+    error = refused(audios)
+    assert (error.code, error.domain) == (code, api.VIR_FROM_DOMAIN)
+    assert message in str(error)
+
+
 # --- TPM, RNG, redirdev, smartcard ----------------------------------------------------------
 
 
