@@ -315,6 +315,10 @@ def _check_rng(rng: etree._Element) -> etree._Element:
             raise _xml_error("missing EGD backend type")
         if kind not in CHR_TYPES:
             raise _unsupported(f"unknown backend type '{kind}' for egd")
+    driver = _virtio_driver(rng)
+    if driver is not None:
+        rng.append(driver)  # after the backend, before the device's address (ordered below)
+        reorder_known(rng, ["rate", "backend", "driver", *DEVICE_INFO_TAIL])
     return backends[0]
 
 
@@ -1010,9 +1014,20 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
                 del model.attrib[name]
         model.attrib.pop("primary", None)
         reorder_attributes(model, ["type", *VIDEO_MEMORY, "heads"])
-        driver = video.find("driver")
+        first_driver = video.find("driver")
+        extra: dict[str, str] = {}
+        if first_driver is not None:
+            vgaconf = _enum(first_driver, "vgaconf", ("io", "on", "off"))
+            backend = _enum(first_driver, "name", ("default", "qemu", "vhostuser"))
+            if backend == "default":  # its zero value is refused
+                raise enum_error("driver", "name", backend)
+            if vgaconf not in (None, "io"):  # 'io' is the zero value: not written
+                extra["vgaconf"] = str(vgaconf)
+            if backend is not None:
+                extra["name"] = backend
+        driver = _virtio_driver(video, **extra)
         if driver is not None:
-            reorder_attributes(driver, VIDEO_DRIVER_ATTRIBUTES)
+            video.insert(0, driver)
         reorder_known(video, VIDEO_CHILD_ORDER)
         if primary:
             primaries += 1
@@ -1105,6 +1120,23 @@ INPUT_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")  # w
 GRAB_TOGGLES = ("ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrolllock", "ctrl-scrolllock")
 
 
+def _virtio_driver(device: etree._Element, **extra: str) -> etree._Element | None:
+    """The device's first <driver> as virDomainVirtioOptionsParseXML reads its options (and
+    the extra attributes given, written after them); None when nothing is set."""
+    drivers = device.findall("driver")
+    written = make_element("driver")
+    if drivers:
+        for name in VIRTIO_OPTIONS:
+            value = _enum(drivers[0], name, ("on", "off"))
+            if value is not None:
+                written.set(name, value)
+    for name, value in extra.items():
+        written.set(name, value)
+    for old in drivers:
+        device.remove(old)
+    return written if len(written.attrib) else None
+
+
 def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str) -> None:
     """virDomainInputDefParseXML: type, model and bus checked; the bus when none is given
     depends on the guest's OS type, architecture and the input's type (an evdev input of an
@@ -1136,14 +1168,25 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
         if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
             raise _xml_error("Invalid address for a USB device")
         source = device.find("source")
+        written_source = make_element("source")
         if source is not None and kind in ("passthrough", "evdev"):
-            path = source.get("evdev" if kind == "passthrough" else "dev")
+            attribute = "evdev" if kind == "passthrough" else "dev"
+            path = source.get(attribute)
             if path is None:
                 raise _xml_error("Missing evdev path for input device")
+            written_source.set(attribute, _sanitized_path(path))
             if kind == "evdev":
                 for name, values in (("grab", ("all",)), ("grabToggle", GRAB_TOGGLES), ("repeat", ("on", "off"))):
-                    if source.get(name) is not None and source.get(name) not in values:
-                        raise enum_error("source", name, source.get(name, ""))
+                    if source.get(name) is not None:
+                        if source.get(name) not in values:
+                            raise enum_error("source", name, source.get(name, ""))
+                        written_source.set(name, source.get(name, ""))
+        driver = _virtio_driver(device)
+        for old in list(device):
+            if old.tag not in DEVICE_INFO_TAIL:
+                device.remove(old)
+        for position, element in enumerate(e for e in (driver, written_source) if e is not None and len(e.attrib)):
+            device.insert(position, element)
         device.attrib.pop("bus", None)
         if bus != "none":  # written only when there is one
             device.set("bus", bus)
