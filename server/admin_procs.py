@@ -7,7 +7,6 @@ import enum
 import grp
 import logging
 import pwd
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
 from . import logs
-from .dispatch import ServerHandler, server_procedure
+from .dispatch import HandlerTable, handler_table
 from .listeners import SocketKind
 
 if TYPE_CHECKING:
@@ -102,8 +101,8 @@ def typed_values(params: list[admin.admin_typed_param], allowed: dict[str, int])
     return {item.field: item.value.value for item in params}
 
 
-def admin_procedure(number: int) -> Callable[[ServerHandler], ServerHandler]:
-    return server_procedure(admin.PROGRAM, number)
+HANDLERS: HandlerTable = {}  # ADMIN procedures (dispatch.ADMIN; tls_admin.py has one more)
+admin_procedure = handler_table(HANDLERS)
 
 
 def param(field: str, kind: int, value: Any) -> admin.admin_typed_param:

@@ -15,7 +15,6 @@ from virtrio.drivers.base import ConnectionContext, Driver, DriverConnection
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from . import admin_procs, remote_procs, sasl, tls_admin  # noqa: F401 - register the server's own procedures
 from .config import Config
 from .dispatch import ADMIN_PROGRAMS, HYPERVISOR_PROGRAMS
 from .faults import parse_rule

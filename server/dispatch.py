@@ -33,25 +33,35 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("virtrio.server.dispatch")
 
-# Handlers the server itself provides, per (program, procedure): fn(session, args).
+# A handler the server itself provides: fn(session, args). Each module of them keeps an
+# explicit table, HANDLERS, keyed by its program's generated procedure constants; a Program
+# names the modules that serve it and loads them on its first call.
 ServerHandler = Callable[["ClientSession", Any], Any]
-SERVER_HANDLERS: dict[tuple[int, int], ServerHandler] = {}
+HandlerTable = dict[int, ServerHandler]
 
 
-def server_procedure(program: int, number: int) -> Callable[[ServerHandler], ServerHandler]:
-    def register(function: ServerHandler) -> ServerHandler:
-        SERVER_HANDLERS[(program, number)] = function
-        return function
+def handler_table(table: HandlerTable) -> Callable[[int], Callable[[ServerHandler], ServerHandler]]:
+    """A decorator maker that enters a function in table under a procedure constant."""
 
-    return register
+    def procedure(number: int) -> Callable[[ServerHandler], ServerHandler]:
+        def enter(function: ServerHandler) -> ServerHandler:
+            assert number not in table, number
+            table[number] = function
+            return function
+
+        return enter
+
+    return procedure
 
 
 class Program:
     """One RPC program; its generated module (qemu's, lxc's) is imported on its first call."""
 
-    __slots__ = ("_procedures", "facts", "module", "number", "prefix", "version")
+    __slots__ = ("_handlers", "_procedures", "facts", "handler_modules", "module", "number", "prefix", "version")
 
-    def __init__(self, module: str, facts: dict[int, ProcedureFacts], prefix: str) -> None:
+    def __init__(
+        self, module: str, facts: dict[int, ProcedureFacts], prefix: str, handler_modules: tuple[str, ...] = ()
+    ) -> None:
         found = [key for key, name in PROGRAMS.items() if name == module]
         assert len(found) == 1, module
         self.number, self.version = found[0]
@@ -59,6 +69,8 @@ class Program:
         self.facts = facts
         self.prefix = prefix  # method-name prefix for driver handlers ("" for REMOTE)
         self._procedures: dict[int, Procedure] | None = None
+        self.handler_modules = handler_modules  # server/ modules whose HANDLERS answer this program
+        self._handlers: HandlerTable | None = None
 
     @property
     def procedures(self) -> dict[int, Procedure]:
@@ -68,11 +80,23 @@ class Program:
             self._procedures = loaded.PROCEDURES
         return self._procedures
 
+    @property
+    def server_handlers(self) -> HandlerTable:
+        """The server's own handlers of this program's procedures, from its handler modules."""
+        if self._handlers is None:
+            handlers: HandlerTable = {}
+            for name in self.handler_modules:
+                table: HandlerTable = importlib.import_module(f"virtrio.server.{name}").HANDLERS
+                assert not handlers.keys() & table.keys(), name
+                handlers.update(table)
+            self._handlers = handlers
+        return self._handlers
 
-REMOTE = Program("remote", facts.REMOTE, "")
+
+REMOTE = Program("remote", facts.REMOTE, "", ("remote_procs", "sasl"))
 QEMU = Program("qemu", facts.QEMU, "qemu_")
 LXC = Program("lxc", facts.LXC, "lxc_")
-ADMIN = Program("admin", facts.ADMIN, "admin_")
+ADMIN = Program("admin", facts.ADMIN, "admin_", ("admin_procs", "tls_admin"))
 
 # The calls whose successful reply ends the connection once written (libvirtd's delayed close).
 CLOSING_CALLS = frozenset(
@@ -181,7 +205,7 @@ def route(program: Program, number: int) -> Route | None:
         _ROUTES[key] = None
         return None
     proc_facts = program.facts[number]
-    handler = SERVER_HANDLERS.get(key)
+    handler = program.server_handlers.get(number)
     result = Route(
         procedure,
         procedure.args.decode if procedure.args is not None else None,

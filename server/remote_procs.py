@@ -4,7 +4,7 @@ features, the connection's identity, and event (de)registration."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -15,7 +15,7 @@ from virtrio.rpc.errors import internal_error, report
 
 from . import features
 from .auth import AuthMethod, auth_method
-from .dispatch import ServerHandler, server_procedure
+from .dispatch import HandlerTable, handler_table
 from .events import EventStyle, Registration, event_id_limit
 
 if TYPE_CHECKING:
@@ -26,8 +26,8 @@ LIB_VERSION = api.LIBVIR_VERSION_NUMBER  # 9000000: clients gate features on it
 FROM_RPC = api.VIR_FROM_RPC
 
 
-def remote_procedure(number: int) -> Callable[[ServerHandler], ServerHandler]:
-    return server_procedure(PROGRAM, number)
+HANDLERS: HandlerTable = {}  # REMOTE procedures the server answers itself (dispatch.REMOTE)
+remote_procedure = handler_table(HANDLERS)
 
 
 def hypervisor(session: ClientSession) -> Any:

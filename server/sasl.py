@@ -32,7 +32,7 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import report
 
 from .auth import AuthMethod, auth_method
-from .dispatch import server_procedure
+from .dispatch import HandlerTable, handler_table
 from .listeners import SocketKind
 from .tool_commands import default_passwd_path
 
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from .session import ClientSession
 
 log = logging.getLogger("virtrio.server.sasl")
+HANDLERS: HandlerTable = {}  # the SASL steps of REMOTE (dispatch.REMOTE)
+sasl_procedure = handler_table(HANDLERS)
 MECHANISM = "SCRAM-SHA-256"
 ITERATIONS = 4096  # RFC 7677's minimum
 MAX_FIELD = 1024  # user names and nonces: a client may not make us hold more
@@ -183,7 +185,7 @@ async def _drop_if_unfinished(session: ClientSession) -> None:
         session.disconnect(f"SASL authentication not finished in {session.daemon.config.sasl_auth_timeout} s")
 
 
-@server_procedure(remote.PROGRAM, remote.REMOTE_PROC_AUTH_SASL_INIT)
+@sasl_procedure(remote.REMOTE_PROC_AUTH_SASL_INIT)
 def sasl_init(session: ClientSession, args: None) -> Any:
     if auth_method(session.daemon.config, session.kind) is not AuthMethod.SASL or session.auth_state is not None:
         raise _failed(session, "client tried invalid SASL init request")
@@ -195,7 +197,7 @@ def sasl_init(session: ClientSession, args: None) -> Any:
     return remote.remote_auth_sasl_init_ret(MECHANISM)
 
 
-@server_procedure(remote.PROGRAM, remote.REMOTE_PROC_AUTH_SASL_START)
+@sasl_procedure(remote.REMOTE_PROC_AUTH_SASL_START)
 async def sasl_start(session: ClientSession, args: remote.remote_auth_sasl_start_args) -> Any:
     state = session.auth_state
     if auth_method(session.daemon.config, session.kind) is not AuthMethod.SASL or not isinstance(state, Exchange):
@@ -212,7 +214,7 @@ async def sasl_start(session: ClientSession, args: remote.remote_auth_sasl_start
     return remote.remote_auth_sasl_start_ret(0, 0, reply)
 
 
-@server_procedure(remote.PROGRAM, remote.REMOTE_PROC_AUTH_SASL_STEP)
+@sasl_procedure(remote.REMOTE_PROC_AUTH_SASL_STEP)
 def sasl_step(session: ClientSession, args: remote.remote_auth_sasl_step_args) -> Any:
     state = session.auth_state
     if not isinstance(state, Exchange) or state.scram is None or state.entry is None:

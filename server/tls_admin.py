@@ -12,13 +12,17 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, internal_error
 
 from .admin_procs import server_name
-from .dispatch import server_procedure
+from .dispatch import HandlerTable, handler_table
 
 if TYPE_CHECKING:
     from .session import ClientSession
 
 
-@server_procedure(admin.PROGRAM, admin.ADMIN_PROC_SERVER_UPDATE_TLS_FILES)
+HANDLERS: HandlerTable = {}  # dispatch.ADMIN
+admin_procedure = handler_table(HANDLERS)
+
+
+@admin_procedure(admin.ADMIN_PROC_SERVER_UPDATE_TLS_FILES)
 async def update_tls_files(session: ClientSession, args: admin.admin_server_update_tls_files_args) -> Any:
     name = server_name(session, args.srv.name)
     check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerUpdateTlsFiles")
