@@ -1577,8 +1577,98 @@ def validate_audios(devices: etree._Element) -> None:
             raise _xml_error(f"audio ID {number} is used multiple times")
 
 
+# --- sound, watchdog, hub, panic, memory balloon ---------------------------------------------
+
+SOUND_MODELS = ("sb16", "es1370", "pcspk", "ac97", "ich6", "ich9", "usb", "ich7")
+SOUND_CODECS = ("duplex", "micro", "output")
+WATCHDOG_MODELS = ("i6300esb", "ib700", "diag288")
+WATCHDOG_ACTIONS = ("reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi")
+PANIC_MODELS = ("default", "isa", "pseries", "hyperv", "s390")
+MEMBALLOON_MODELS = ("virtio", "xen", "none", "virtio-transitional", "virtio-non-transitional")
+
+
+def _info_only(device: etree._Element, written: list[etree._Element], after: tuple[etree._Element, ...] = ()) -> None:
+    """The device's children replaced by those written, its device info (kept), then after."""
+    for old in list(device):
+        if old.tag not in DEVICE_INFO_TAIL:
+            device.remove(old)
+    for position, element in enumerate(written):
+        device.insert(position, element)
+    device.extend(after)
+
+
+def canonical_misc_devices(by_kind: dict[str, list[etree._Element]]) -> None:
+    """Sound, watchdog, hub, panic and memory balloon devices as their parsers read them and
+    their formatters write them."""
+    for sound in by_kind.get("sound", []):
+        model = str(_enum(sound, "model", SOUND_MODELS, required=True))
+        written: list[etree._Element] = []
+        if model in ("ich6", "ich9"):  # the models with codecs
+            for codec in sound.findall("codec"):
+                kind = codec.get("type")
+                if kind not in SOUND_CODECS:
+                    raise _unsupported(f"unknown codec type '{kind}'")
+                written.append(make_element("codec", type=str(kind)))
+        audio = sound.find("audio")
+        if audio is not None:
+            written.append(make_element("audio", id=str(_uint_attribute(audio, "id", nonzero=True, required=True))))
+        _info_only(sound, written)
+        sound.attrib.clear()
+        sound.set("model", model)
+    for watchdog in by_kind.get("watchdog", []):
+        model, action = watchdog.get("model"), watchdog.get("action", "reset")
+        if model is None:
+            raise _internal("watchdog must contain model name")
+        if model not in WATCHDOG_MODELS:
+            raise _unsupported(f"unknown watchdog model '{model}'")
+        if action not in WATCHDOG_ACTIONS:
+            raise _unsupported(f"unknown watchdog action '{action}'")
+        _info_only(watchdog, [])
+        watchdog.attrib.clear()
+        watchdog.set("model", model)
+        watchdog.set("action", action)
+    for hub in by_kind.get("hub", []):
+        kind = hub.get("type")
+        if kind is None:
+            raise _internal("missing hub device type")
+        if kind != "usb":
+            raise _unsupported(f"unknown hub device type '{kind}'")
+    for panic in by_kind.get("panic", []):
+        model = panic.get("model")
+        if model is not None and model not in PANIC_MODELS:
+            raise _unsupported(f"unknown panic model '{model}'")
+        if model == "default":  # the zero value: not written
+            del panic.attrib["model"]
+    if "panic" in by_kind:  # a panic device with neither model nor address writes nothing
+        by_kind["panic"] = [panic for panic in by_kind["panic"] if len(panic.attrib) or len(panic)]
+    balloons = by_kind.get("memballoon", [])
+    if len(balloons) > 1:
+        raise _internal("only a single memory balloon device is supported")
+    for balloon in balloons:
+        model = str(_enum(balloon, "model", MEMBALLOON_MODELS, required=True))
+        autodeflate = _enum(balloon, "autodeflate", ("on", "off"))
+        reporting = _enum(balloon, "freePageReporting", ("on", "off"))
+        stats = balloon.find("stats")
+        period = _prop_int(stats, "period") if stats is not None else 0
+        driver = _virtio_driver(balloon)
+        if model == "none":  # its device info is not read
+            for info in [child for child in balloon if child.tag in DEVICE_INFO_TAIL]:
+                balloon.remove(info)
+        _info_only(
+            balloon,
+            [make_element("stats", period=str(period))] if period > 0 else [],
+            (driver,) if driver is not None else (),
+        )
+        balloon.attrib.clear()
+        balloon.set("model", model)
+        for name, value in (("autodeflate", autodeflate), ("freePageReporting", reporting)):
+            if value is not None:
+                balloon.set(name, value)
+
+
 def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
-    """Shared memory, TPM and audio devices."""
+    """Shared memory, TPM, audio, sound, watchdog, hub, panic and memory balloon devices."""
     canonical_shmems(by_kind)
     check_tpms(by_kind)
     canonical_audios(by_kind)
+    canonical_misc_devices(by_kind)

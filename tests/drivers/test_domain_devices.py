@@ -428,3 +428,46 @@ def test_tpm_rng_smartcard_refusals(device: str, code: int, message: str) -> Non
     error = refused(device)
     assert (error.code, error.domain) == (code, api.VIR_FROM_DOMAIN)
     assert message in str(error)
+
+
+# --- sound, watchdog, memory balloon, panic --------------------------------------------------
+
+
+def test_misc_devices_as_libvirt_writes_them() -> None:
+    written = devices(
+        "<sound model='ich6'><codec type='micro'/><audio id='1'/></sound><sound model='sb16'><codec type='duplex'/>"
+        "</sound><audio id='1' type='none'/><watchdog model='ib700'/><memballoon model='none' autodeflate='on'>"
+        "<stats period='-5'/><address type='pci' domain='0' bus='0' slot='5' function='0'/></memballoon>"
+        "<panic model='default'/>"
+    )
+    assert written == lines(
+        "<sound model='ich6'>",
+        "<codec type='micro'/>",
+        "<audio id='1'/>",
+        "</sound>",
+        "<sound model='sb16'/>",
+        "<audio id='1' type='none'/>",
+        "<watchdog model='ib700' action='reset'/>",
+        "<memballoon model='none' autodeflate='on'/>",
+    )
+
+
+@pytest.mark.parametrize(
+    ("device", "code", "message"),
+    [
+        (
+            "<memballoon model='virtio'/><memballoon model='virtio'/>",
+            api.VIR_ERR_INTERNAL_ERROR,
+            "only a single memory balloon device is supported",
+        ),
+        (
+            "<watchdog model='ib700' action='explode'/>",
+            api.VIR_ERR_CONFIG_UNSUPPORTED,
+            "unknown watchdog action 'explode'",
+        ),
+    ],
+)
+def test_misc_refusals(device: str, code: int, message: str) -> None:
+    error = refused(device)
+    assert (error.code, error.domain) == (code, api.VIR_FROM_DOMAIN)
+    assert message in str(error)
