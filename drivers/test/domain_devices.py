@@ -585,6 +585,11 @@ def validate_devices(devices: etree._Element, check_redirdev: Callable[[etree._E
     """virDomainDefValidate's checks of the devices of this module, in the order it visits
     the devices (virDomainDeviceInfoIterateFlags); check_redirdev: a USB redirection's own
     check, made before its source's."""
+    audio_ids = {audio.get("id") for audio in devices.iterfind("audio")}
+    for sound in devices.iterfind("sound"):  # virDomainSoundDefValidate
+        audio = sound.find("audio")
+        if audio is not None and audio.get("id") not in audio_ids:
+            raise _xml_error(f"no audio device with ID {audio.get('id')}")
     validate_videos(devices)
     for smartcard in devices.iterfind("smartcard"):
         if smartcard.get("mode") == "passthrough":
