@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import copy
 import datetime
-import ipaddress
 import re
+import socket
 import uuid
 from collections.abc import Callable
 
@@ -24,6 +24,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from . import domain_security
+from .domain_addresses import pci_values
 from .xml_tree import child, default, make_element, reorder_attributes, reorder_known
 
 DEVICE_INFO_TAIL = ["boot", "alias", "master", "rom", "acpi", "address"]
@@ -260,6 +261,7 @@ def canonical_chr_holders(by_kind: dict[str, list[etree._Element]]) -> None:
         if kind not in CHR_TYPES:
             raise _unsupported(f"unknown redirdev character device type '{kind}'")
         canonical_chr_source(redirdev, kind, with_labels=False)
+        check_device_address(redirdev)
         redirdev.set("bus", "usb")  # the only bus, written always
         reorder_attributes(redirdev, ["bus", "type"])
         if kind == "dbus" and redirdev.find("source") is None:  # the channel libvirt names
@@ -364,6 +366,7 @@ def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
             canonical_chr_source(device, chr_type, with_labels=True)
             if chr_type == "spicevmc" and target_index != SPICEVMC_TARGET_INDEX:
                 raise _unsupported("spicevmc device type only supports virtio")
+            check_device_address(device)  # its device info, read after the source
             address = device.find("address")
             usb_serial = kind == "serial" and target_index == USB_SERIAL_INDEX
             if usb_serial and address is not None and address.get("type") != "usb":
@@ -540,20 +543,19 @@ def _chr_target(device: etree._Element, kind: str) -> int:
 
 
 def _guestfwd_address(text: str | None) -> str:
-    """A guestfwd channel's address: required, numeric, IPv4 (virSocketAddrParse), as
-    virSocketAddrFormat writes it."""
+    """A guestfwd channel's address: required, numeric (virSocketAddrParse: getaddrinfo with
+    AI_NUMERICHOST, no lookup), IPv4, written back as virSocketAddrFormat writes it."""
     if text is None:
         raise _xml_error("guestfwd channel does not define a target address")
     try:
-        return str(ipaddress.IPv4Address(text))
-    except ValueError:
-        pass
-    try:
-        ipaddress.IPv6Address(text)
-    except ValueError:
-        detail = f"Cannot parse socket address '{text}': Name or service not known"
+        found = socket.getaddrinfo(text, None, socket.AF_UNSPEC, 0, 0, socket.AI_NUMERICHOST)
+    except socket.gaierror as error:
+        detail = f"Cannot parse socket address '{text}': {error.strerror}"
         raise report(api.VIR_ERR_SYSTEM_ERROR, api.VIR_FROM_NONE, detail) from None
-    raise _unsupported("guestfwd channel only supports IPv4 addresses")
+    family, _, _, _, sockaddr = found[0]
+    if family != socket.AF_INET:
+        raise _unsupported("guestfwd channel only supports IPv4 addresses")
+    return str(sockaddr[0])
 
 
 def _guest(devices: etree._Element) -> tuple[str, str | None]:
@@ -1169,6 +1171,7 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
                 bus = "xen"
             else:
                 bus = "parallels" if virt_type in ("vz", "parallels") else "none"
+        check_device_address(device)
         address = device.find("address")
         if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
             raise _xml_error("Invalid address for a USB device")
@@ -1427,11 +1430,13 @@ USER_ALIAS_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS
 
 
 def canonical_aliases(by_kind: dict[str, list[etree._Element]]) -> None:
-    """virDomainDeviceInfoParseXML with parse flag INACTIVE: a device keeps its alias only
+    """virDomainDeviceInfoParseXML with parse flag INACTIVE: the address checked
+    (check_device_address), and a device keeps its alias only
     when the user chose it ('ua-' and letters, digits, '_' or '-'); aliases libvirt made for
     a running domain are not part of a definition."""
     for kind in by_kind.values():
         for device in kind:
+            check_device_address(device)
             aliases = device.findall("alias")
             if not aliases:
                 continue
@@ -1602,9 +1607,8 @@ def _info_only(device: etree._Element, written: list[etree._Element], after: tup
     device.extend(after)
 
 
-def canonical_misc_devices(by_kind: dict[str, list[etree._Element]]) -> None:
-    """Sound, watchdog, hub, panic and memory balloon devices as their parsers read them and
-    their formatters write them."""
+def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
+    """Sound devices as virDomainSoundDefParseXML reads them and virDomainSoundDefFormat writes them."""
     for sound in by_kind.get("sound", []):
         model = str(_enum(sound, "model", SOUND_MODELS, required=True))
         written: list[etree._Element] = []
@@ -1620,6 +1624,10 @@ def canonical_misc_devices(by_kind: dict[str, list[etree._Element]]) -> None:
         _info_only(sound, written)
         sound.attrib.clear()
         sound.set("model", model)
+
+
+def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -> None:
+    """Watchdogs and the memory balloon as their parsers read them and formatters write them."""
     for watchdog in by_kind.get("watchdog", []):
         model, action = watchdog.get("model"), watchdog.get("action", "reset")
         if model is None:
@@ -1632,20 +1640,6 @@ def canonical_misc_devices(by_kind: dict[str, list[etree._Element]]) -> None:
         watchdog.attrib.clear()
         watchdog.set("model", model)
         watchdog.set("action", action)
-    for hub in by_kind.get("hub", []):
-        kind = hub.get("type")
-        if kind is None:
-            raise _internal("missing hub device type")
-        if kind != "usb":
-            raise _unsupported(f"unknown hub device type '{kind}'")
-    for panic in by_kind.get("panic", []):
-        model = panic.get("model")
-        if model is not None and model not in PANIC_MODELS:
-            raise _unsupported(f"unknown panic model '{model}'")
-        if model == "default":  # the zero value: not written
-            del panic.attrib["model"]
-    if "panic" in by_kind:  # a panic device with neither model nor address writes nothing
-        by_kind["panic"] = [panic for panic in by_kind["panic"] if len(panic.attrib) or len(panic)]
     balloons = by_kind.get("memballoon", [])
     if len(balloons) > 1:
         raise _internal("only a single memory balloon device is supported")
@@ -1671,9 +1665,110 @@ def canonical_misc_devices(by_kind: dict[str, list[etree._Element]]) -> None:
                 balloon.set(name, value)
 
 
+def canonical_hubs_and_panics(by_kind: dict[str, list[etree._Element]]) -> None:
+    """Hubs and panic devices: their types and models checked."""
+    for hub in by_kind.get("hub", []):
+        kind = hub.get("type")
+        if kind is None:
+            raise _internal("missing hub device type")
+        if kind != "usb":
+            raise _unsupported(f"unknown hub device type '{kind}'")
+    for panic in by_kind.get("panic", []):
+        model = panic.get("model")
+        if model is not None and model not in PANIC_MODELS:
+            raise _unsupported(f"unknown panic model '{model}'")
+        if model == "default":  # the zero value: not written
+            del panic.attrib["model"]
+    if "panic" in by_kind:  # a panic device with neither model nor address writes nothing
+        by_kind["panic"] = [panic for panic in by_kind["panic"] if len(panic.attrib) or len(panic)]
+
+
 def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
-    """Shared memory, TPM, audio, sound, watchdog, hub, panic and memory balloon devices."""
-    canonical_shmems(by_kind)
-    check_tpms(by_kind)
+    """Sound, audio, watchdog, memory balloon, TPM, hub, panic and shared memory devices, in
+    the parser's order."""
+    canonical_sounds(by_kind)
     canonical_audios(by_kind)
-    canonical_misc_devices(by_kind)
+    canonical_watchdogs_and_balloons(by_kind)
+    check_tpms(by_kind)
+    canonical_hubs_and_panics(by_kind)
+    canonical_shmems(by_kind)
+
+
+# --- device addresses, as virDomainDeviceAddressParseXML reads them -------------------------------
+
+ADDRESS_TYPES = ("pci", "drive", "virtio-serial", "ccid", "usb", "spapr-vio", "virtio-s390", "ccw", "virtio-mmio",
+                 "isa", "dimm", "unassigned")  # fmt: skip
+# per address type: its unsigned attributes and the base each is read in (0: C's, with 0x and 0)
+ADDRESS_NUMBERS = {
+    "pci": (("domain", 0), ("bus", 0), ("slot", 0), ("function", 0)),
+    "drive": (("controller", 10), ("bus", 10), ("target", 10), ("unit", 10)),
+    "virtio-serial": (("controller", 10), ("bus", 10), ("port", 10)),
+    "ccid": (("controller", 10), ("slot", 10)),
+    "usb": (("bus", 10),),
+    "spapr-vio": (("reg", 16),),
+    "ccw": (("cssid", 0), ("ssid", 0), ("devno", 0)),
+    "isa": (("iobase", 16), ("irq", 16)),
+    "dimm": (("slot", 10), ("base", 16)),
+}
+CCW_LIMITS = {"cssid": 0xFE, "ssid": 3, "devno": 0xFFFF}  # virCCWDeviceAddressIsValid
+
+
+def _address_number(address: etree._Element, name: str, base: int) -> int | None:
+    """virXMLPropUInt / virXMLPropULongLong of an address attribute: no sign, C's strtoul."""
+    value = address.get(name)
+    if value is None:
+        return None
+    text = value.lstrip(" \t\n\v\f\r").removeprefix("+")
+    if base in (0, 16) and text[:2].lower() == "0x":
+        digits, radix = text[2:], 16
+    elif base == 0 and len(text) > 1 and text.startswith("0"):
+        digits, radix = text[1:], 8
+    else:
+        digits, radix = text, base or 10
+    try:
+        number = int(digits, radix) if digits and digits.isascii() and digits.isalnum() else None
+    except ValueError:
+        number = None
+    limit = 0xFFFFFFFFFFFFFFFF if name in ("reg", "base") else 0xFFFFFFFF
+    if number is None or number > limit:
+        detail = (
+            f"Invalid value for attribute '{name}' in element 'address': '{value}'. Expected non-negative integer value"
+        )
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return number
+
+
+def check_device_address(device: etree._Element) -> None:
+    """The device's <address> (its first) as virDomainDeviceAddressParseXML reads it: a known
+    type and numbers each type's parser accepts."""
+    addresses = device.findall("address")
+    if not addresses:
+        return
+    address = addresses[0]
+    for extra in addresses[1:]:  # the parser reads the first
+        device.remove(extra)
+    kind = address.get("type")
+    if kind is None:
+        raise _internal("No type specified for device address")
+    if kind not in ADDRESS_TYPES:
+        raise _unsupported(f"unknown address type '{kind}'")
+    if kind == "virtio-s390":
+        raise _xml_error("virtio-s390 bus doesn't have an address")
+    if kind == "dimm" and address.get("slot") is None:
+        raise _required(address, "slot")
+    numbers = {name: _address_number(address, name, base) for name, base in ADDRESS_NUMBERS.get(kind, ())}
+    if kind == "pci":
+        _enum(address, "multifunction", ("on", "off"))
+        pci_values(address)  # virPCIDeviceAddressIsValid, part of the parse
+    if kind == "ccw":
+        given = [name for name in CCW_LIMITS if numbers.get(name) is not None]
+        if len(given) == len(CCW_LIMITS):
+            if any(int(numbers[name] or 0) > limit for name, limit in CCW_LIMITS.items()):
+                detail = (
+                    "Invalid specification for virtio ccw address: "
+                    f"cssid='0x{numbers['cssid']:x}' ssid='0x{numbers['ssid']:x}' devno='0x{numbers['devno']:04x}'"
+                )
+                raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DEVICE, detail)
+        elif given:
+            detail = "Invalid partial specification for virtio ccw address"
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DEVICE, detail)

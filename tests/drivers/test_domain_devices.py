@@ -471,3 +471,51 @@ def test_misc_refusals(device: str, code: int, message: str) -> None:
     error = refused(device)
     assert (error.code, error.domain) == (code, api.VIR_FROM_DOMAIN)
     assert message in str(error)
+
+
+# --- device addresses ----------------------------------------------------------------------
+
+
+def test_first_address_kept_and_guestfwd_address_read_numerically() -> None:
+    watchdog = devices(
+        "<watchdog model='i6300esb'><address type='pci' domain='0' bus='0' slot='7' function='0'/>"
+        "<address type='pci' domain='0' bus='0' slot='8' function='0'/></watchdog>"
+    )
+    assert watchdog == lines(
+        "<watchdog model='i6300esb' action='reset'>",
+        "<address type='pci' domain='0x0000' bus='0x00' slot='0x07' function='0x0'/>",
+        "</watchdog>",
+    )
+    channel = devices(
+        "<channel type='pipe'><source path='/tmp/g'/><target type='guestfwd' address='10.1' port='4600'/></channel>"
+    )
+    assert "<target type='guestfwd' address='10.0.0.1' port='4600'/>" in channel
+
+
+@pytest.mark.parametrize(
+    ("device", "code", "domain", "message"),
+    [
+        (
+            "<input type='mouse' bus='ps2'><address type='pci' slot='bogus'/></input>",
+            api.VIR_ERR_XML_ERROR,
+            api.VIR_FROM_XML,
+            "Invalid value for attribute 'slot' in element 'address': 'bogus'. Expected non-negative integer value",
+        ),
+        (
+            "<watchdog model='ib700'><address bus='0'/></watchdog>",
+            api.VIR_ERR_INTERNAL_ERROR,
+            api.VIR_FROM_DOMAIN,
+            "No type specified for device address",
+        ),
+        (
+            "<watchdog model='diag288'><address type='ccw' cssid='0xfe'/></watchdog>",
+            api.VIR_ERR_INTERNAL_ERROR,
+            api.VIR_FROM_DEVICE,
+            "Invalid partial specification for virtio ccw address",
+        ),
+    ],
+)
+def test_address_refusals(device: str, code: int, domain: int, message: str) -> None:
+    error = refused(device)
+    assert (error.code, error.domain) == (code, domain)
+    assert message in str(error)
