@@ -4,9 +4,9 @@ Each workload runs in Debian's stock libvirt-python (or virsh) against both daem
 alternately, several rounds; the best time of each side counts. The TLS workloads run
 both daemons at once from one client, in alternating blocks, and count medians (see
 PAIRED_SCRIPTS): a burst of load from elsewhere on a shared machine then slows both sides
-alike (five runs on a busy 2-core machine: connect_close_over_tls within 6% of its median,
-dom_info_over_tls within 13%; a machine that gets much busier still moves the latter, as
-libvirtd's thread hand-offs suffer more from contention than one trio loop).
+alike. Eight runs on a shared 2-core machine (load 1.5-2.7) gave connect_close_over_tls
+0.88-1.02 and dom_info_over_tls 1.13-1.44: the ratio itself still moves with the load, as
+libvirtd's thread hand-offs suffer more from contention than one trio loop does.
 Printed per workload:
 ``name ref ours ratio`` where ref and ours are seconds per operation (KiB for memory)
 and ratio = ref / ours, so a ratio above 1 means virtrio is faster (or smaller).
