@@ -318,7 +318,7 @@ def test_large_messages_and_calls_back_to_back_alike(pair, certificates) -> None
     assert outputs["virtrio"].splitlines()[0] == "315000 True"
 
 
-@pytest.mark.parametrize("pair", ["tls_handshake_timeout = 2\n"], indirect=True)
+@pytest.mark.parametrize("pair", ["tls_handshake_timeout = 5\n"], indirect=True)
 def test_stalled_handshake_delays_nobody_and_is_dropped(pair, certificates) -> None:
     _daemon, port = pair["virtrio"]
     stalled = socket.create_connection(("127.0.0.1", port))
@@ -327,11 +327,13 @@ def test_stalled_handshake_delays_nobody_and_is_dropped(pair, certificates) -> N
         started = time.monotonic()
         result = virsh(port, certificates["server"], "list")
         assert result.returncode == 0, result.stderr
-        assert time.monotonic() - started < 1.5
-        stalled.settimeout(10)
-        began = time.monotonic()
-        assert stalled.recv(100) == b""  # closed by the daemon
-        assert 0.3 < time.monotonic() - began + (began - started) < 6
+        # virsh was served while the stalled handshake was still pending: it did not wait for it
+        stalled.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            stalled.recv(100)
+        stalled.settimeout(30)
+        assert stalled.recv(100) == b""  # then dropped by the daemon, after its bound
+        assert time.monotonic() - started >= 4.5
     finally:
         stalled.close()
 
