@@ -8,7 +8,7 @@ import re
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import c_strtoul
+from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -82,10 +82,14 @@ def canonical_address(address: etree._Element) -> None:
         address.attrib.clear()
         address.set("type", "spapr-vio")
         if reg is not None:  # parsed in base 16, written whenever given
-            address.set("reg", f"0x{_hex(reg):08x}")
+            address.set("reg", f"0x{_hex(reg, 'reg'):08x}")
     elif kind in ADDRESS_FIELDS:
         fields = ADDRESS_FIELDS[kind]
-        values = {name: c_strtoul(address.get(name)) for name, _ in fields}
+        # ISA ports and IRQs are read in base 16 (virDomainDeviceISAAddressParseXML)
+        values = {
+            name: _hex(address.get(name) or "0", name) if kind == "isa" else c_strtoul(address.get(name))
+            for name, _ in fields
+        }
         present = {name for name, _ in fields if address.get(name) is not None}
         address.attrib.clear()
         address.set("type", kind)
@@ -131,13 +135,12 @@ def usb_port(text: str | None) -> str:
     raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DEVICE, "Cannot parse <address> 'port' attribute")
 
 
-def _hex(text: str) -> int:
-    """virStrToLong_ull in base 16 (an optional 0x)."""
+def _hex(text: str, name: str) -> int:
+    """virXMLPropUInt/ULongLong in base 16 (an optional 0x)."""
     try:
-        return int(text.strip(), 16)
+        value = int(text.strip(), 16)
     except ValueError:
-        raise report(
-            api.VIR_ERR_XML_ERROR,
-            api.VIR_FROM_XML,
-            f"Invalid value for attribute 'reg' in element 'address': '{text}'. Expected integer value",
-        ) from None
+        value = -1
+    if value < 0 or "_" in text:
+        raise attribute_error("address", name, text, "Expected non-negative integer value")
+    return value
