@@ -382,8 +382,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         if isinstance(device.tag, str):
             by_kind.setdefault(device.tag, []).append(device)
     disks: list[etree._Element] = []
+    keys: list[tuple[str | None, int] | None] = []  # each placed disk's (bus, index), read once
+    maxima: dict[str | None, int] = {}  # the highest index placed on each bus
     for disk in by_kind.get("disk", []):
-        _insert_disk(disks, disk)
+        _insert_disk(disks, keys, maxima, disk)
     hostdev_drives = domain_disks.scsi_hostdev_drives(by_kind.get("hostdev", []))
     for disk in disks:
         _canonical_disk(disk, hostdev_drives)
@@ -512,21 +514,29 @@ def _file_mode(filesystem: etree._Element, name: str) -> str:
     return f"{mode:04o}"
 
 
-def _insert_disk(disks: list[etree._Element], disk: etree._Element) -> None:
-    """virDomainDiskInsert: after the last disk on the same bus, unless a later one sorts after it."""
+def _insert_disk(
+    disks: list[etree._Element],
+    keys: list[tuple[str | None, int] | None],
+    maxima: dict[str | None, int],
+    disk: etree._Element,
+) -> None:
+    """virDomainDiskInsert: after the last disk on the same bus, unless one on that bus sorts
+    after it: then before the first of those. Buses and indexes are read once per disk (keys,
+    maxima), so a definition of thousands of disks is not thousands of tree reads per disk."""
     target = disk.find("target")
-    bus = target.get("bus") if target is not None else None
-    index = disk_index(target.get("dev")) if target is not None else -1
-    insert_at = -1
-    for position in range(len(disks) - 1, -1, -1):
-        other = disks[position].find("target")
-        if other is None or other.get("bus") != bus:
-            continue
-        if disk_index(other.get("dev")) > index:
-            insert_at = position
-        elif insert_at == -1:
-            insert_at = position + 1
-    disks.insert(insert_at if insert_at != -1 else len(disks), disk)
+    key = (target.get("bus"), disk_index(target.get("dev"))) if target is not None else None
+    bus, index = key if key is not None else (None, -1)
+    if index < maxima.get(bus, -1):
+        at = next(p for p, other in enumerate(keys) if other is not None and other[0] == bus and other[1] > index)
+    else:
+        last = len(keys) - 1
+        while last >= 0 and (keys[last] is None or keys[last][0] != bus):  # type: ignore[index]
+            last -= 1
+        at = last + 1 if last >= 0 else len(keys)
+    disks.insert(at, disk)
+    keys.insert(at, key)
+    if key is not None:
+        maxima[bus] = max(maxima.get(bus, -1), index)
 
 
 def _canonical_disk(disk: etree._Element, hostdev_drives: list[tuple[int, int, int, int] | None]) -> None:

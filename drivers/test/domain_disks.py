@@ -254,11 +254,18 @@ def _target_names(disks: list[etree._Element]) -> list[str | None]:
 def validate_disk_targets(disks: list[etree._Element]) -> None:
     """virDomainDefDuplicateDiskInfoValidate: no two disks on one target name."""
     names = _target_names(disks)
-    for i, first in enumerate(disks):
-        for j in range(i + 1, len(disks)):
-            if names[i] == names[j]:
-                a, b = source_path(first) or "<null>", source_path(disks[j]) or "<null>"
-                raise xml_error(f"target '{names[i]}' duplicated for disk sources '{a}' and '{b}'")
+    # libvirt's pair loop reports the first disk that has a later twin, with its first twin:
+    # found in one pass (a pair loop over thousands of disks would hold the event loop)
+    first: dict[str | None, int] = {}
+    reported: tuple[int, int] | None = None
+    for j, name in enumerate(names):
+        i = first.setdefault(name, j)
+        if i != j and (reported is None or i < reported[0]):
+            reported = (i, j)
+    if reported is not None:
+        i, j = reported
+        a, b = source_path(disks[i]) or "<null>", source_path(disks[j]) or "<null>"
+        raise xml_error(f"target '{names[i]}' duplicated for disk sources '{a}' and '{b}'")
 
 
 def validate_drive_addresses(disks: list[etree._Element], hostdevs: list[etree._Element]) -> None:
