@@ -457,11 +457,14 @@ def _number_ports(devices: list[etree._Element], serial: bool) -> None:
             if ports[position] is None:
                 ports[position] = next(port for port in range(MAX_ISA_SERIAL_PORTS) if port not in used)
                 used.add(int(ports[position] or 0))
+    # one pass (a document may hold many): a serial port's is past the highest of all, set
+    # or given; a parallel port's past the highest before it
+    highest = max((port for port in ports if port is not None), default=-1) if serial else -1
     for position, port in enumerate(ports):
         if port is None:
-            known = ports if serial else ports[:position]
-            ports[position] = max((other for other in known if other is not None), default=-1) + 1
-        _target(devices[position]).set("port", str(ports[position]))
+            port = ports[position] = highest + 1
+        highest = max(highest, port)
+        _target(devices[position]).set("port", str(port))
 
 
 CHR_TYPES = ("null", "vc", "pty", "dev", "file", "pipe", "stdio", "udp", "tcp", "unix", "spicevmc", "spiceport", "nmdm",
@@ -978,8 +981,8 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
     test driver's default model, virDomainVideoDefPostParse's memory and
     virDomainDefPostParseVideo (the first one primary, a 'none' one bare)."""
     arch, virt_type = _guest(devices)
-    ordered: list[etree._Element] = []
-    primaries = 0
+    primaries: list[etree._Element] = []
+    others: list[etree._Element] = []
     for video in by_kind.get("video", []):
         model = video.find("model")
         if model is None:
@@ -1036,13 +1039,10 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
         if driver is not None:
             video.insert(0, driver)
         reorder_known(video, VIDEO_CHILD_ORDER)
-        if primary:
-            primaries += 1
-            ordered.insert(0, video)
-        else:
-            ordered.append(video)
-    if primaries > 1:  # virDomainDefVideoValidate
+        (primaries if primary else others).append(video)
+    if len(primaries) > 1:  # virDomainDefVideoValidate
         raise _unsupported("Only one primary video device is supported")
+    ordered = [*reversed(primaries), *others]  # each primary is put first as it is read
     if ordered:
         first = ordered[0]
         model = first.find("model")
@@ -1581,9 +1581,11 @@ def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
 
 def validate_audios(devices: etree._Element) -> None:
     """virDomainAudioDefValidate and the audio references of sound devices."""
+    seen: set[str | None] = set()
     ids = [audio.get("id") for audio in devices.iterfind("audio")]
-    for number in ids:
-        if ids.count(number) > 1:
+    repeated = {number for number in ids if number in seen or seen.add(number)}
+    for number in ids:  # the first audio whose id another has too
+        if number in repeated:
             raise _xml_error(f"audio ID {number} is used multiple times")
 
 
