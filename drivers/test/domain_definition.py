@@ -403,8 +403,14 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     domain_controllers.reject_duplicates(controllers)
     domain_controllers.assign_scsi_hostdev_addresses(by_kind.get("hostdev", []), disks, controllers)
     domain_controllers.add_implicit_controllers(controllers, by_kind)
+    # target names already given (no interface's given target changes here), read once
+    taken = {
+        target.get("dev")
+        for interface in by_kind.get("interface", [])
+        if (target := interface.find("target")) is not None
+    }
     for interface in by_kind.get("interface", []):
-        _canonical_interface(interface, by_kind["interface"])
+        _canonical_interface(interface, taken)
     domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
     domain_devices.canonical_inputs(by_kind, devices, os_type)
     for graphics in by_kind.get("graphics", []):
@@ -701,7 +707,7 @@ def _drive_address(bus: str, index: int) -> etree._Element | None:
                     unit=str(unit))  # fmt: skip
 
 
-def _canonical_interface(interface: etree._Element, interfaces: list[etree._Element]) -> None:
+def _canonical_interface(interface: etree._Element, taken: set[str | None]) -> None:
     domain_interfaces.canonical_interface_parts(interface)
     mac = interface.find("mac")
     if mac is None:
@@ -723,8 +729,8 @@ def _canonical_interface(interface: etree._Element, interfaces: list[etree._Elem
     if bandwidth is not None and bandwidth.find("inbound") is None and bandwidth.find("outbound") is None:
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
     if interface.find("target") is None:
-        taken = {other.find("target").get("dev") for other in interfaces if other.find("target") is not None}
         name = next(f"testnet{n}" for n in range(1024) if f"testnet{n}" not in taken)
+        taken.add(name)
         _child(interface, "target", dev=name)
     _reorder_known(interface, CHILD_ORDER["interface"])
     driver, mac = interface.find("driver"), interface.find("mac")
