@@ -394,8 +394,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     domain_controllers.parse_controllers(controllers)
     domain_usb.check_parsed_devices(by_kind, controllers)
     ordered: list[etree._Element] = []
+    placement = _ControllerPlacement()
     for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
-        _insert_controller(ordered, controller)
+        _insert_controller(ordered, controller, placement)
     controllers[:] = ordered
     domain_controllers.assign_indexes(controllers)
     for controller in controllers:
@@ -485,28 +486,44 @@ def _written_index(controller: etree._Element) -> int:
     return int(text) if text.isdigit() else -1
 
 
-def _insert_controller(ordered: list[etree._Element], controller: etree._Element) -> None:
+class _ControllerPlacement:
+    """What _insert_controller needs of the controllers placed so far, each read once: per
+    place its (type, index, has a master); per type the highest index and the indexes of
+    USB companions (a definition of thousands of controllers is then not thousands of tree
+    reads per controller)."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[str | None, int, bool]] = []
+        self.highest: dict[str | None, int] = {}
+        self.companions: dict[str | None, set[int]] = {}
+
+
+def _insert_controller(ordered: list[etree._Element], controller: etree._Element, placed: _ControllerPlacement) -> None:
     """virDomainControllerInsertPreAlloced: after the last of its type with a lower index,
-    before one with a higher index, and a master before its USB companions."""
-    index, is_master = _written_index(controller), controller.find("master") is None
-    insert_at = -1
-    for position in range(len(ordered) - 1, -1, -1):
-        current = ordered[position]
-        if current.get("type") != controller.get("type"):
-            continue
-        if index == -1:
-            insert_at = position + 1
-            break
-        current_index = _written_index(current)
-        master_before_companion = is_master and current.find("master") is not None and current_index == index
-        if current_index > index or master_before_companion:
-            insert_at = position
-        elif insert_at == -1:
-            insert_at = position + 1
-    if insert_at == -1:
-        ordered.append(controller)
+    before one with a higher index, and a master before its USB companions: before the first
+    of its type it must precede, else after the last of its type."""
+    kind, index = controller.get("type"), _written_index(controller)
+    is_master = controller.find("master") is None
+    keys = placed.keys
+    precedes = index != -1 and (
+        placed.highest.get(kind, -1) > index or (is_master and index in placed.companions.get(kind, ()))
+    )
+    if precedes:
+        at = next(
+            position
+            for position, (other_kind, other_index, companion) in enumerate(keys)
+            if other_kind == kind and (other_index > index or (is_master and companion and other_index == index))
+        )
     else:
-        ordered.insert(insert_at, controller)
+        last = len(keys) - 1
+        while last >= 0 and keys[last][0] != kind:
+            last -= 1
+        at = last + 1 if last >= 0 else len(keys)
+    ordered.insert(at, controller)
+    keys.insert(at, (kind, index, not is_master))
+    placed.highest[kind] = max(placed.highest.get(kind, -1), index)
+    if not is_master:
+        placed.companions.setdefault(kind, set()).add(index)
 
 
 def _file_mode(filesystem: etree._Element, name: str) -> str:
