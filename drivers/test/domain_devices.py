@@ -525,7 +525,7 @@ def _chr_target(device: etree._Element, kind: str) -> int:
         written.set("type", types[index])
         if types[index] == "guestfwd":
             written.set("address", _guestfwd_address(target.get("address")))
-            written.set("port", _unsigned(target, "port"))
+            written.set("port", str(int(_unsigned(target, "port")) & 0xFFFF))  # a socket's 16-bit port
         elif types[index] in ("xen", "virtio") and target.get("name") is not None:
             written.set("name", target.get("name", ""))
     else:
