@@ -4,6 +4,8 @@ and the disk post-parse, parse flag INACTIVE): what is dropped, defaulted and re
 
 from __future__ import annotations
 
+import collections
+
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import scaled_value
@@ -274,25 +276,32 @@ def validate_drive_addresses(disks: list[etree._Element], hostdevs: list[etree._
     targets = [disk.find("target") for disk in disks]
     buses = [target.get("bus") if target is not None else None for target in targets]
     drives = [_drive(disk.find("address")) for disk in disks]
-    for i, drive in enumerate(drives):
-        if drive is None:
-            continue
-        for j in range(i + 1, len(disks)):
-            if buses[j] == buses[i] and drives[j] == drive:
-                controller, bus, target, unit = drive
-                raise _unsupported(
-                    f"Found duplicate drive address for disk with target name '{names[i]}' "
-                    f"controller='{controller}' bus='{bus}' target='{target}' unit='{unit}'"
-                )
+    # libvirt's pair loop reports the first disk with a later twin (same bus and drive),
+    # found here in one pass: a pair loop over thousands of disks would hold the event loop
+    first: dict[tuple[str | None, tuple[int, int, int, int]], int] = {}
+    reported = None
+    for j, drive in enumerate(drives):
+        if drive is not None:
+            i = first.setdefault((buses[j], drive), j)
+            if i != j and (reported is None or i < reported):
+                reported = i
+    if reported is not None:
+        controller, bus, target, unit = drives[reported]  # type: ignore[misc]
+        raise _unsupported(
+            f"Found duplicate drive address for disk with target name '{names[reported]}' "
+            f"controller='{controller}' bus='{bus}' target='{target}' unit='{unit}'"
+        )
     scsi_disk_drives = {drive for drive, bus in zip(drives, buses, strict=True) if bus == "scsi" and drive is not None}
     hostdev_drives = scsi_hostdev_drives(hostdevs)
-    for i, drive in enumerate(hostdev_drives):
+    later = collections.Counter(hostdev_drives)  # the drives of the host devices not yet checked
+    for drive in hostdev_drives:
+        later[drive] -= 1
         if drive is None:
             continue
         controller, bus, target, unit = drive
         # libvirt's messages name the bus first and the controller second
         where = f"controller='{bus}' bus='{controller}' target='{target}' unit='{unit}'"
-        if drive in hostdev_drives[i + 1 :]:
+        if later[drive] > 0:
             raise _unsupported(f"SCSI host address {where} in use by another SCSI host device")
         if drive in scsi_disk_drives:
             raise _unsupported(f"SCSI host address {where} in use by another SCSI disk")
