@@ -24,7 +24,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from . import domain_security
-from .domain_addresses import pci_values
+from .domain_addresses import pci_values, usb_port
 from .xml_tree import child, default, make_element, reorder_attributes, reorder_known
 
 DEVICE_INFO_TAIL = ["boot", "alias", "master", "rom", "acpi", "address"]
@@ -1613,6 +1613,7 @@ def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
     """Sound devices as virDomainSoundDefParseXML reads them and virDomainSoundDefFormat writes them."""
     for sound in by_kind.get("sound", []):
         model = str(_enum(sound, "model", SOUND_MODELS, required=True))
+        check_device_address(sound)
         written: list[etree._Element] = []
         if model in ("ich6", "ich9"):  # the models with codecs
             for codec in sound.findall("codec"):
@@ -1638,6 +1639,7 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
             raise _unsupported(f"unknown watchdog model '{model}'")
         if action not in WATCHDOG_ACTIONS:
             raise _unsupported(f"unknown watchdog action '{action}'")
+        check_device_address(watchdog)
         _info_only(watchdog, [])
         watchdog.attrib.clear()
         watchdog.set("model", model)
@@ -1652,6 +1654,8 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
         stats = balloon.find("stats")
         period = _prop_int(stats, "period") if stats is not None else 0
         driver = _virtio_driver(balloon)
+        if model != "none":
+            check_device_address(balloon)
         if model == "none":  # its device info is not read
             for info in [child for child in balloon if child.tag in DEVICE_INFO_TAIL]:
                 balloon.remove(info)
@@ -1675,7 +1679,9 @@ def canonical_hubs_and_panics(by_kind: dict[str, list[etree._Element]]) -> None:
             raise _internal("missing hub device type")
         if kind != "usb":
             raise _unsupported(f"unknown hub device type '{kind}'")
+        check_device_address(hub)
     for panic in by_kind.get("panic", []):
+        check_device_address(panic)  # read before the model
         model = panic.get("model")
         if model is not None and model not in PANIC_MODELS:
             raise _unsupported(f"unknown panic model '{model}'")
@@ -1685,9 +1691,18 @@ def canonical_hubs_and_panics(by_kind: dict[str, list[etree._Element]]) -> None:
         by_kind["panic"] = [panic for panic in by_kind["panic"] if len(panic.attrib) or len(panic)]
 
 
+# the devices virDomainDefParseXML reads before sound devices (their addresses with them)
+PARSED_BEFORE_SOUNDS = ("disk", "controller", "filesystem", "interface", "smartcard", "parallel", "serial", "console",
+                        "channel", "input")  # fmt: skip
+
+
 def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
     """Sound, audio, watchdog, memory balloon, TPM, hub, panic and shared memory devices, in
-    the parser's order."""
+    the parser's order; the devices the parser reads before them have their addresses
+    checked first."""
+    for kind in PARSED_BEFORE_SOUNDS:
+        for device in by_kind.get(kind, []):
+            check_device_address(device)
     canonical_sounds(by_kind)
     canonical_audios(by_kind)
     canonical_watchdogs_and_balloons(by_kind)
@@ -1758,6 +1773,8 @@ def check_device_address(device: etree._Element) -> None:
         raise _xml_error("virtio-s390 bus doesn't have an address")
     if kind == "dimm" and address.get("slot") is None:
         raise _required(address, "slot")
+    if kind == "usb":
+        usb_port(address.get("port"))  # read before the bus
     numbers = {name: _address_number(address, name, base) for name, base in ADDRESS_NUMBERS.get(kind, ())}
     if kind == "pci":
         _enum(address, "multifunction", ("on", "off"))
