@@ -267,23 +267,25 @@ def canonical_iothreads(kept: dict[str, etree._Element]) -> None:
     if count_element is not None and not text.isdigit():
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"invalid iothreads count '{text}'")
     threads: list[IOThread] = []
+    by_id: dict[int, IOThread] = {}
     for entry in ids_element.findall("iothread") if ids_element is not None else []:
         number = int(entry.get("id", "0"))
-        if any(thread.id == number for thread in threads):
+        if number in by_id:
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"duplicate iothread id '{number}' found")
         attributes = {name: entry.get(name) for name in ("thread_pool_min", "thread_pool_max") if entry.get(name)}
-        threads.append(IOThread(number, False, attributes))
+        threads.append(by_id.setdefault(number, IOThread(number, False, attributes)))
     wanted = int(text) if text else 0
-    free = [number for number in range(1, wanted + 1) if all(thread.id != number for thread in threads)]
-    threads += [IOThread(number, autofill=True) for number in free[: max(wanted - len(threads), 0)]]
+    free = [number for number in range(1, wanted + 1) if number not in by_id]
+    for number in free[: max(wanted - len(threads), 0)]:
+        threads.append(by_id.setdefault(number, IOThread(number, autofill=True)))
     definition = [kept.pop("cputune")] if "cputune" in kept else []
     cputune = definition[0] if definition else None
     for pin in cputune.findall("iothreadpin") if cputune is not None else []:
         number = int(pin.get("iothread", "0"))
-        if all(thread.id != number for thread in threads):
+        if number not in by_id:
             detail = f"Cannot find 'iothread' : {number}"
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-        thread = next(thread for thread in threads if thread.id == number)
+        thread = by_id[number]
         thread.cpuset = format_bitmap(parse_bitmap(pin.get("cpuset", "")))
     store_iothreads(definition, threads)
     kept.update((element.tag, element) for element in definition)

@@ -156,6 +156,9 @@ def assign_indexes(controllers: list[etree._Element]) -> None:
         used.setdefault(kind, set()).add(int(joined))
 
 
+# virtrio's bound (libvirt has none, and libvirtd takes seconds for 65536 and never ends for
+# 2^31): the controllers a device's drive address implies, all made up to its index
+IMPLIED_CONTROLLERS_LIMIT = 65536
 DISK_CONTROLLER_TYPES = ("scsi", "fdc", "ide", "sata")  # a disk bus and the controller type it needs
 SCSI_BUS_UNITS = 7  # SCSI_NARROW_BUS_MAX_CONT_UNIT: the test driver's buses are narrow
 # virDomainSCSIDriveAddressIsUsed: units past a model's last, and the unit it keeps for itself
@@ -239,6 +242,28 @@ def _next_scsi_unit(
 def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[str, list[etree._Element]]) -> None:
     """virDomainDefAddImplicitControllers: those the disks, virtio channels, smart cards and SCSI
     host devices need and the definition lacks, in libvirt's order."""
+    present = {(c.get("type"), c.get("index")) for c in controllers}
+
+    def maybe_add(kind: str, index: int, model: str | None = None) -> None:
+        """virDomainDefMaybeAddController: one of that type and index unless there is one already."""
+        if (kind, str(index)) in present:
+            return
+        added = make_element("controller", type=kind, index=str(index))
+        if model is not None:
+            added.set("model", model)
+        controllers.append(added)
+        present.add((kind, str(index)))
+
+    def up_to(kind: str, highest: int, model: str | None = None) -> None:
+        """Every index of the type up to the highest a device names (libvirt adds them all)."""
+        if highest >= IMPLIED_CONTROLLERS_LIMIT:
+            limit = IMPLIED_CONTROLLERS_LIMIT
+            raise _unsupported(
+                f"{kind} controller index {highest} implies more controllers than virtrio makes ({limit})"
+            )
+        for index in range(highest + 1):
+            maybe_add(kind, index, model)
+
     disks = by_kind.get("disk", [])
     for controller_type in DISK_CONTROLLER_TYPES:
         drives = [
@@ -247,27 +272,30 @@ def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[st
             if (target := disk.find("target")) is not None and target.get("bus") == controller_type
             if (drive := _drive_of(disk)) is not None
         ]
-        for index in range(max((drive[0] for drive in drives), default=-1) + 1):
-            _maybe_add(controllers, controller_type, index)
+        up_to(controller_type, max((drive[0] for drive in drives), default=-1))
     for device in [device for kind in ("channel", "console") for device in by_kind.get(kind, [])]:
         target, address = device.find("target"), device.find("address")
         if target is None or target.get("type") != "virtio":
             continue
         on_port = address is not None and address.get("type") == "virtio-serial"
-        _maybe_add(controllers, "virtio-serial", c_strtoul(address.get("controller")) if on_port else 0)
+        maybe_add("virtio-serial", c_strtoul(address.get("controller")) if on_port else 0)
     smartcards = by_kind.get("smartcard", [])
-    for smartcard in smartcards:  # virDomainDefMaybeAddSmartcardController
+    last_slot = max(  # virDomainDefMaybeAddSmartcardController: the next slot of controller 0
+        (
+            c_strtoul(address.get("slot"))
+            for smartcard in smartcards
+            if (address := smartcard.find("address")) is not None
+            and address.get("type") == "ccid"
+            and c_strtoul(address.get("controller")) == 0
+        ),
+        default=-1,
+    )
+    for smartcard in smartcards:
         address = smartcard.find("address")
         if address is None:
-            used = [
-                c_strtoul(other_address.get("slot"))
-                for other in smartcards
-                if (other_address := other.find("address")) is not None
-                and other_address.get("type") == "ccid"
-                and c_strtoul(other_address.get("controller")) == 0
-            ]
-            address = child(smartcard, "address", type="ccid", controller="0", slot=str(max(used, default=-1) + 1))
-        _maybe_add(controllers, "ccid", c_strtoul(address.get("controller")) if address.get("type") == "ccid" else 0)
+            last_slot += 1
+            address = child(smartcard, "address", type="ccid", controller="0", slot=str(last_slot))
+        maybe_add("ccid", c_strtoul(address.get("controller")) if address.get("type") == "ccid" else 0)
     highest, model = -1, None  # virDomainDefMaybeAddHostdevSCSIcontroller
     for hostdev in by_kind.get("hostdev", []):
         drive = _drive_of(hostdev) if _is_scsi_hostdev(hostdev) else None
@@ -276,15 +304,4 @@ def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[st
             found = _scsi_controller(controllers, highest)
             if found is not None and found.get("model") is not None:
                 model = found.get("model")
-    for index in range(highest + 1):
-        _maybe_add(controllers, "scsi", index, model)
-
-
-def _maybe_add(controllers: list[etree._Element], kind: str, index: int, model: str | None = None) -> None:
-    """virDomainDefMaybeAddController: one of that type and index unless there is one already."""
-    if any(c.get("type") == kind and c.get("index") == str(index) for c in controllers):
-        return
-    added = make_element("controller", type=kind, index=str(index))
-    if model is not None:
-        added.set("model", model)
-    controllers.append(added)
+    up_to("scsi", highest, model)

@@ -171,6 +171,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     dynamic = {"name", "uuid", "title", "description", "metadata", "memory", "currentMemory"}
     # libvirt keeps what it knows: other elements, in any namespace, are not part of a definition
     kept = {child.tag: child for child in root if child.tag in TOP_LEVEL_RANK and child.tag not in dynamic}
+    _check_implied_counts(kept)
     if "genid" in kept:
         kept["genid"] = _genid(root.findall("genid"))
     _canonical_os(kept, os_type, root.get("type"))
@@ -208,6 +209,19 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     for element in kept.values():
         _order_attributes_everywhere(element)
     return sorted([*kept.values(), *seclabels], key=lambda element: TOP_LEVEL_RANK[element.tag])
+
+
+# virtrio's bound on the IOThreads a definition makes libvirt fill in (libvirt has none: a
+# count of 2^31 makes libvirtd allocate them all); those listed are bounded by the XML's size
+IOTHREADS_LIMIT = 65536
+
+
+def _check_implied_counts(kept: dict[str, etree._Element]) -> None:
+    count = kept.get("iothreads")
+    text = (count.text or "").strip() if count is not None else ""
+    if text.isdigit() and int(text) > IOTHREADS_LIMIT:
+        detail = f"iothreads count {int(text)} is more than virtrio makes ({IOTHREADS_LIMIT})"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
 def _genid(given: list[etree._Element]) -> etree._Element:

@@ -405,7 +405,8 @@ def _iothread_ids(kept: dict[str, etree._Element]) -> list[int]:
     count = kept.get("iothreads")
     text = (count.text or "").strip() if count is not None else ""
     wanted = int(text) if text.isdigit() else 0
-    free = [number for number in range(1, wanted + 1) if number not in ids]
+    taken = set(ids)
+    free = [number for number in range(1, wanted + 1) if number not in taken]
     return ids + free[: max(wanted - len(ids), 0)]
 
 

@@ -263,3 +263,33 @@ def test_interface_queue_count_must_be_unsigned() -> None:
         "XML error: Invalid value for attribute 'queues' in element 'driver': '-5'. "
         "Expected non-negative integer value",
     )
+
+
+# --- bounds of virtrio's own on what a number in a definition makes the daemon build ----------
+
+
+def _domain(devices: str = "", extra: str = "") -> str:
+    head = "<domain type='qemu'><name>b</name><memory>1024</memory><os><type>hvm</type></os>"
+    return f"{head}{extra}<devices>{devices}</devices></domain>"
+
+
+def test_a_huge_drive_controller_index_is_refused_at_once() -> None:
+    from virtrio.drivers.test.parse import parse_domain_xml
+    from virtrio.drivers.test.state import TestState
+
+    disk = (
+        "<disk type='file'><source file='/a'/><target dev='sda' bus='scsi'/>"
+        "<address type='drive' controller='{}'/></disk>"
+    )
+    parsed = parse_domain_xml(_domain(disk.format(2)), TestState.__new__(TestState))
+    assert len(parsed.definition[-1].findall("controller[@type='scsi']")) == 3  # 0, 1 and 2, as libvirt adds them
+    with pytest.raises(LibvirtError, match="implies more controllers than virtrio makes"):
+        parse_domain_xml(_domain(disk.format(2**31 - 1)), TestState.__new__(TestState))
+
+
+def test_a_huge_iothread_count_is_refused_at_once() -> None:
+    from virtrio.drivers.test.parse import parse_domain_xml
+    from virtrio.drivers.test.state import TestState
+
+    with pytest.raises(LibvirtError, match="iothreads count 2000000000 is more than virtrio makes"):
+        parse_domain_xml(_domain(extra="<iothreads>2000000000</iothreads>"), TestState.__new__(TestState))
