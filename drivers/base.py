@@ -127,6 +127,23 @@ class Gate(Protocol):
     async def wait(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Offload:
+    """What a handler returns when part of its work is long and touches no shared state (parsing
+    a large document): the server runs work() in a worker thread, then then(its result) on the
+    event loop, where state may change; a LibvirtError from either is the call's error."""
+
+    work: Callable[[], Any]
+    then: Callable[[Any], Any]
+
+
+def offloading(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a handler that may return an Offload: the server then answers its calls on its
+    general path, never on the path that answers a repeated call without awaiting."""
+    method.offloads = True  # type: ignore[attr-defined]
+    return method
+
+
 class DriverConnection:
     """Base of a driver's per-client connection. Subclasses add procedure methods.
 

@@ -52,6 +52,7 @@ class Daemon:
         self.sessions: set[ClientSession] = set()
         # Worker threads that read files clients named (node files): a few at a time.
         self.file_readers = trio.CapacityLimiter(4)
+        self.offloaders = trio.CapacityLimiter(2)  # drivers' Offload work (large documents parsed)
         self._running_sessions = 0  # sessions with a task; the others wait in QuietClients
         self._slot_free = trio.Event()
         self._idle_since: float | None = None

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
-from virtrio.drivers.base import DriverConnection, Event, StreamReply
+from virtrio.drivers.base import DriverConnection, Event, Offload, StreamReply
 from virtrio.protocol.generated import remote
 from virtrio.protocol.runtime import XdrError
 from virtrio.rpc import keepalive
@@ -316,6 +316,8 @@ class ClientSession:
             result = self._run(call.function, call.arguments)
             if inspect.iscoroutine(result):  # a handler with something to wait for (a file read)
                 result = await self._settle(call, result)
+            if isinstance(result, Offload):
+                result = await self._settle(call, self._offload(result))
             await self._finish_call(call, result)
 
     def _run(self, function: Any, arguments: tuple[Any, ...]) -> Any:
@@ -326,6 +328,11 @@ class ClientSession:
         except Exception as error:  # a bug in a handler must not kill the connection
             log.exception("client %d: %s failed", self.id, getattr(function, "__name__", function))
             return unexpected_failure(error)
+
+    async def _offload(self, offload: Offload) -> Any:
+        """A driver's long, state-free work in a worker thread; its end back on the loop."""
+        value = await trio.to_thread.run_sync(offload.work, limiter=self.daemon.offloaders)
+        return offload.then(value)
 
     async def _settle(self, call: ResolvedCall, pending: Coroutine[Any, Any, Any]) -> Any:
         try:
@@ -367,6 +374,8 @@ class ClientSession:
                     result = call.function(*call.arguments)
                     if call.is_async:
                         result = await result
+                    if isinstance(result, Offload):
+                        result = await self._offload(result)
             except LibvirtError as error:
                 result = error
             except Exception as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from virtrio.drivers.base import offloading
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report
@@ -63,9 +64,11 @@ class DomainMiscProcedures(TestProcedures):
         ret = self.domain_create_with_flags(remote.remote_domain_create_with_flags_args(args.dom, args.flags))
         return remote.remote_domain_create_with_files_ret(ret.dom)
 
+    @offloading
     def domain_create_xml_with_files(self, args: remote.remote_domain_create_xml_with_files_args):
-        ret = self.domain_create_xml(remote.remote_domain_create_xml_args(args.xml_desc, args.flags))
-        return remote.remote_domain_create_xml_with_files_ret(ret.dom)
+        return self._create_xml(
+            args.xml_desc, args.flags, lambda created: remote.remote_domain_create_xml_with_files_ret(created.dom)
+        )
 
     def domain_core_dump_with_format(self, args: remote.remote_domain_core_dump_with_format_args) -> None:
         check_flags(args.flags, api.VIR_DUMP_CRASH, FROM_TEST, "testDomainCoreDumpWithFormat")

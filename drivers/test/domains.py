@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
+from typing import Any
 
-from virtrio.drivers.base import Event, EventFamily, StreamReply
+from virtrio.drivers.base import Event, EventFamily, Offload, StreamReply, offloading
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, internal_error, invalid_argument, report
@@ -26,6 +29,9 @@ from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
 from .parse import check_validate_flag, parse_domain_xml
 from .state import Domain
+
+# Larger domain documents are parsed in a worker thread (Offload): a few hundred devices and up.
+PARSE_IN_THREAD_BYTES = 64 * 1024
 
 
 class DomainProcedures(TestProcedures):
@@ -480,11 +486,15 @@ class DomainProcedures(TestProcedures):
         detail = api.VIR_DOMAIN_EVENT_STARTED_RESTORED if restoring else api.VIR_DOMAIN_EVENT_STARTED_BOOTED
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, detail)
 
+    @offloading
     def domain_create_xml(self, args: remote.remote_domain_create_xml_args):
-        check_validate_flag(
-            args.flags, api.VIR_DOMAIN_START_VALIDATE, "testDomainCreateXML", args.xml_desc, "domain.rng", "domain"
-        )
-        domain = parse_domain_xml(args.xml_desc, self.state)
+        return self._create_xml(args.xml_desc, args.flags, lambda created: created)
+
+    def _create_xml(self, xml: str, flags: int, reply: Callable[[remote.remote_domain_create_xml_ret], Any]) -> Any:
+        check_validate_flag(flags, api.VIR_DOMAIN_START_VALIDATE, "testDomainCreateXML", xml, "domain.rng", "domain")
+        return self._parsed(xml, lambda domain: reply(self._create(domain)))
+
+    def _create(self, domain: Domain) -> remote.remote_domain_create_xml_ret:
         existing = self._existing_for(domain)
         if existing is not None:
             if existing.active:
@@ -526,9 +536,15 @@ class DomainProcedures(TestProcedures):
                 raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
         return existing
 
-    def _define(self, xml: str) -> tuple[Domain, bool]:
-        """Add or update a persistent domain from XML; True when it was new."""
-        parsed = parse_domain_xml(xml, self.state)
+    def _parsed(self, xml: str, then: Callable[[Domain], Any]) -> Any:
+        """then(the parsed definition); a large document is parsed in a worker thread (its
+        devices can take a second of CPU that must not hold up other clients)."""
+        if len(xml) > PARSE_IN_THREAD_BYTES:
+            return Offload(functools.partial(parse_domain_xml, xml, self.state), then)
+        return then(parse_domain_xml(xml, self.state))
+
+    def _define(self, parsed: Domain) -> tuple[Domain, bool]:
+        """Add or update a persistent domain; True when it was new."""
         existing = self._existing_for(parsed)
         if existing is not None:
             if existing.active:  # a new definition leaves the running domain as it is
@@ -539,18 +555,22 @@ class DomainProcedures(TestProcedures):
         self.state.add_domain(parsed)
         return parsed, existing is None
 
+    @offloading
     def domain_define_xml(self, args: remote.remote_domain_define_xml_args):
-        domain, new = self._define(args.xml)
+        return self._parsed(args.xml, lambda parsed: remote.remote_domain_define_xml_ret(self._defined(parsed)))
+
+    def _defined(self, parsed: Domain) -> remote.remote_nonnull_domain:
+        domain, new = self._define(parsed)
         detail = api.VIR_DOMAIN_EVENT_DEFINED_ADDED if new else api.VIR_DOMAIN_EVENT_DEFINED_UPDATED
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_DEFINED, detail)
-        return remote.remote_domain_define_xml_ret(_nonnull_domain(domain))
+        return _nonnull_domain(domain)
 
+    @offloading
     def domain_define_xml_flags(self, args: remote.remote_domain_define_xml_flags_args):
         check_validate_flag(
             args.flags, api.VIR_DOMAIN_DEFINE_VALIDATE, "testDomainDefineXMLFlags", args.xml, "domain.rng", "domain"
         )
-        ret = self.domain_define_xml(remote.remote_domain_define_xml_args(args.xml))
-        return remote.remote_domain_define_xml_flags_ret(ret.dom)
+        return self._parsed(args.xml, lambda parsed: remote.remote_domain_define_xml_flags_ret(self._defined(parsed)))
 
     def domain_undefine(self, args: remote.remote_domain_undefine_args) -> None:
         self.domain_undefine_flags(remote.remote_domain_undefine_flags_args(args.dom, 0))

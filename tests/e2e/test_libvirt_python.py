@@ -130,3 +130,45 @@ def test_screenshot_stream_through_the_bindings(shared_daemon: DaemonProcess) ->
     mime, size, magic = first.split(" ", 2)
     assert mime == "image/png" and int(size) > 100 and magic == "b'\\x89PNG'"
     assert second == "[1, 0]"
+
+
+def test_large_definitions_are_parsed_off_the_loop_with_the_same_results(daemon: DaemonProcess) -> None:
+    """Documents above the driver's threshold (PARSE_IN_THREAD_BYTES) are parsed in a worker
+    thread (drivers.base.Offload): define, createXML and their errors answer as for small ones,
+    and a second client is served while a large document is being parsed."""
+    output = run(
+        """
+        import sys, threading, libvirt
+        uri = sys.argv[1]
+        disks = "".join(
+            f"<disk type='file'><source file='/tmp/d{i}.img'/><target dev='vd{chr(97 + i % 26)}{i}'/></disk>"
+            for i in range(1500)
+        )
+        big = (
+            "<domain type='test'><name>{}</name><memory>1024</memory><os><type>hvm</type></os>"
+            "<devices>" + disks + "</devices></domain>"
+        )
+        assert len(big) > 64 * 1024
+        conn = libvirt.open(uri)
+        other = libvirt.open(uri)
+        answered = []
+        def ask():
+            for _ in range(20):
+                answered.append(other.lookupByName("test").info()[0])
+        asker = threading.Thread(target=ask)
+        asker.start()
+        dom = conn.defineXML(big.format("large"))
+        asker.join()
+        print(len(dom.XMLDesc(0)) > 64 * 1024, dom.XMLDesc(0).count("<disk "), len(answered))
+        dom.undefine()
+        running = conn.createXML(big.format("large2"), 0)
+        print(running.isActive(), running.isPersistent())
+        running.destroy()
+        try:
+            conn.defineXML(big.format("bad").replace("<memory>1024</memory>", "<memory>x</memory>"))
+        except libvirt.libvirtError as error:
+            print(error.get_error_code(), error.get_error_domain())
+        """,
+        daemon.uri(),
+    )
+    assert output.split("\n")[:3] == ["True 1500 20", "1 0", "27 20"]
