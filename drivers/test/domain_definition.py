@@ -738,6 +738,9 @@ def _drive_address(bus: str, index: int) -> etree._Element | None:
                     unit=str(unit))  # fmt: skip
 
 
+IFNAME_LIMIT = 1024  # the test driver's testnetN names
+
+
 def _canonical_interface(interface: etree._Element, taken: set[str | None]) -> None:
     domain_interfaces.canonical_interface_parts(interface)
     mac = interface.find("mac")
@@ -760,7 +763,10 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None]) -> N
     if bandwidth is not None and bandwidth.find("inbound") is None and bandwidth.find("outbound") is None:
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
     if interface.find("target") is None:
-        name = next(f"testnet{n}" for n in range(1024) if f"testnet{n}" not in taken)
+        # testDomainGenerateIfname: the first free testnetN below its limit
+        name = next((f"testnet{n}" for n in range(IFNAME_LIMIT) if f"testnet{n}" not in taken), None)
+        if name is None:
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Exceeded max iface limit {IFNAME_LIMIT}")
         taken.add(name)
         _child(interface, "target", dev=name)
     _reorder_known(interface, CHILD_ORDER["interface"])
