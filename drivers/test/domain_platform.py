@@ -13,6 +13,7 @@ from virtrio.drivers.libvirt_rules import SCALE_UNITS, attribute_error, enum_err
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
+from .bitmaps import CPUMASK_LEN, format_bitmap, parse_bitmap
 from .xml_tree import make_element, mark_live_only, set_live_only
 
 FIRMWARES = ("bios", "efi")  # virDomainOsDefFirmware without its zero, 'none'
@@ -25,7 +26,6 @@ LOADPARM_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 STATE_FEATURES = ("vmcoreinfo", "hap", "pmu", "pvspinlock", "vmport")
 STATE_REQUIRED_FEATURES = ("htm", "nested-hv", "ccf-assist")
 GIC_VERSIONS = ("host", "2", "3")  # virGICVersion without 'none'
-CPUMASK_LEN = 16384  # VIR_DOMAIN_CPUMASK_LEN
 SCHEDULERS = ("batch", "idle", "fifo", "rr")  # virProcessSchedPolicy without 'none'
 
 
@@ -88,14 +88,10 @@ def _scaled(element: etree._Element, default_scale: int) -> int | None:
 
 
 def _bitmap(text: str) -> set[int]:
-    from .definition_tuning import parse_bitmap
-
     return parse_bitmap(text)
 
 
 def _bitmap_text(bits: set[int]) -> str:
-    from .definition_tuning import format_bitmap
-
     return format_bitmap(bits)
 
 

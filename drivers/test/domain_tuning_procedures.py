@@ -12,6 +12,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, invalid_argument, report, rpc_error
 
+from . import bitmaps
 from . import definition_tuning as tune
 from .common import CONFIG, FROM_TEST, LIVE, TestProcedures, _domain_matches, _nonnull_domain
 from .state import Domain, IOThreadPolling
@@ -113,8 +114,8 @@ class DomainTuningProcedures(TestProcedures):
             default = set(range(self._vcpus_of(domain, definition)))
         info = []
         for thread in tune.iothreads(definition):
-            cpus = tune.parse_bitmap(thread.cpuset) if thread.cpuset is not None else default
-            info.append(remote.remote_domain_iothread_info(thread.id, tune.bitmap_data(cpus)))
+            cpus = bitmaps.parse_bitmap(thread.cpuset) if thread.cpuset is not None else default
+            info.append(remote.remote_domain_iothread_info(thread.id, bitmaps.bitmap_data(cpus)))
         return remote.remote_domain_get_iothread_info_ret(info, len(info))
 
     def _iothreads(self, domain: Domain, flags: int) -> tuple[Definition, list[tune.IOThread]]:
@@ -175,7 +176,7 @@ class DomainTuningProcedures(TestProcedures):
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainPinIOThread")
         domain = self._domain(args.dom)
         definition, _ = self._one_definition(domain, args.flags)
-        cpus = tune.bitmap_from_bytes(args.cpumap)
+        cpus = bitmaps.bitmap_from_bytes(args.cpumap)
         if not cpus:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "Empty iothread cpumap list for pinning")
         threads = tune.iothreads(definition)
@@ -183,7 +184,7 @@ class DomainTuningProcedures(TestProcedures):
         if thread is None:
             detail = f"iothreadid {_signed(args.iothreads_id)} not found"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
-        thread.cpuset, thread.autofill = tune.format_bitmap(cpus), False
+        thread.cpuset, thread.autofill = bitmaps.format_bitmap(cpus), False
         tune.store_iothreads(definition, threads)
 
     def domain_set_iothread_params(self, args: remote.remote_domain_set_iothread_params_args) -> None:
@@ -217,7 +218,7 @@ class DomainTuningProcedures(TestProcedures):
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainPinEmulator")
         domain = self._domain(args.dom)
         definition, _ = self._one_definition(domain, args.flags)
-        cpus = tune.bitmap_from_bytes(args.cpumap)
+        cpus = bitmaps.bitmap_from_bytes(args.cpumap)
         if not cpus:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "Empty cpu list for pinning")
         tune.set_emulator_pin(definition, cpus)
@@ -235,7 +236,7 @@ class DomainTuningProcedures(TestProcedures):
         if args.maplen > remote.REMOTE_CPUMAPS_MAX:
             # libvirtd fills a map this long, then cannot encode the reply: same answer, no map.
             raise rpc_error("Unable to encode message payload")
-        return remote.remote_domain_get_emulator_pin_info_ret(tune.bitmap_bytes(cpus, args.maplen), 1)
+        return remote.remote_domain_get_emulator_pin_info_ret(bitmaps.bitmap_bytes(cpus, args.maplen), 1)
 
     # ------------------------------------------------------------------ NUMA
     def domain_set_numa_parameters(self, args: remote.remote_domain_set_numa_parameters_args) -> None:
@@ -256,7 +257,7 @@ class DomainTuningProcedures(TestProcedures):
                 if not 0 <= mode < api.VIR_DOMAIN_NUMATUNE_MEM_LAST:
                     raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, f"unsupported numatune mode: '{mode}'")
             elif param.field == api.VIR_DOMAIN_NUMA_NODESET:
-                nodeset = tune.parse_bitmap(param.value.value)
+                nodeset = bitmaps.parse_bitmap(param.value.value)
                 if not nodeset:
                     detail = f"Invalid nodeset of 'numatune': {param.value.value}"
                     raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)
@@ -272,7 +273,7 @@ class DomainTuningProcedures(TestProcedures):
         domain = self._domain(args.dom)
         definition, _ = self._one_definition(domain, args.flags)
         memory = tune.memory_tune(definition)
-        nodeset = tune.format_bitmap(memory.nodeset or ()) if memory.placement != "auto" else ""
+        nodeset = bitmaps.format_bitmap(memory.nodeset or ()) if memory.placement != "auto" else ""
         params = [
             typed(api.VIR_DOMAIN_NUMA_MODE, api.VIR_TYPED_PARAM_INT, memory.mode),
             typed(api.VIR_DOMAIN_NUMA_NODESET, api.VIR_TYPED_PARAM_STRING, nodeset),

@@ -1,0 +1,88 @@
+"""libvirt's bitmaps (virbitmap.c): CPU and node sets as text and as bytes. A leaf: the
+definition modules of the test driver share it without importing each other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from virtrio.drivers.libvirt_rules import C_SPACE
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import report
+
+CPUMASK_LEN = 16384  # VIR_DOMAIN_CPUMASK_LEN
+
+
+def parse_bitmap(text: str, size: int = CPUMASK_LEN) -> set[int]:
+    """virBitmapParse: "0-3,^2,7" into its bits, none at or beyond size."""
+
+    def failed() -> Exception:
+        return report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"Failed to parse bitmap '{text}'")
+
+    def number(position: int, leading_digit: bool) -> tuple[int, int]:
+        match = re.compile(r"\s*[+-]?\d+" if not leading_digit else r"\d+").match(text, position)
+        if match is None or not -(2**31) <= int(match.group()) < 2**31:
+            raise failed()
+        return int(match.group()), match.end()
+
+    def skip_spaces(position: int) -> int:
+        while position < len(text) and text[position] in C_SPACE:
+            position += 1
+        return position
+
+    bits: set[int] = set()
+    position = skip_spaces(0)
+    if position == len(text):
+        raise failed()
+    while position < len(text):
+        negative = text[position] == "^"
+        position += negative
+        if position == len(text) or not text[position].isdigit():
+            raise failed()
+        start, position = number(position, True)
+        position = skip_spaces(position)
+        if position == len(text) or text[position] == ",":
+            if start >= size:
+                raise failed()
+            bits.discard(start) if negative else bits.add(start)
+        elif text[position] == "-":
+            if negative:
+                raise failed()
+            last, position = number(skip_spaces(position + 1), False)
+            if last < start or last >= size:
+                raise failed()
+            bits.update(range(start, last + 1))
+            position = skip_spaces(position)
+        if position == len(text):
+            break
+        if text[position] != ",":
+            raise failed()
+        position = skip_spaces(position + 1)
+    return bits
+
+
+def format_bitmap(bits: Iterable[int]) -> str:
+    """virBitmapFormat: runs of set bits as "0-3,5"."""
+    ranges: list[list[int]] = []
+    for bit in sorted(bits):
+        if ranges and ranges[-1][1] == bit - 1:
+            ranges[-1][1] = bit
+        else:
+            ranges.append([bit, bit])
+    return ",".join(str(first) if first == last else f"{first}-{last}" for first, last in ranges)
+
+
+def bitmap_from_bytes(data: bytes) -> set[int]:
+    return {8 * index + bit for index, byte in enumerate(data) for bit in range(8) if byte >> bit & 1}
+
+
+def bitmap_bytes(bits: set[int], length: int) -> bytes:
+    """virBitmapToDataBuf: the bits as bytes, cut or padded to length."""
+    # One big integer turned into bytes: linear in C, whatever length a client asks for.
+    mask = sum(1 << bit for bit in bits if 0 <= bit < 8 * length)
+    return mask.to_bytes(length, "little") if length > 0 else b""
+
+
+def bitmap_data(bits: set[int]) -> bytes:
+    """virBitmapToData: just enough bytes for the highest bit (one when none is set)."""
+    return bitmap_bytes(bits, max(bits) // 8 + 1 if bits else 1)
