@@ -14,7 +14,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from .bitmaps import CPUMASK_LEN, format_bitmap, parse_bitmap
-from .xml_tree import make_element, mark_live_only, set_live_only
+from .xml_tree import make_element, mark_live_only, reorder, set_live_only
 
 FIRMWARES = ("bios", "efi")  # virDomainOsDefFirmware without its zero, 'none'
 FIRMWARE_FEATURES = ("enrolled-keys", "secure-boot")  # virDomainOsDefFirmwareFeature, in its order
@@ -27,6 +27,8 @@ STATE_FEATURES = ("vmcoreinfo", "hap", "pmu", "pvspinlock", "vmport")
 STATE_REQUIRED_FEATURES = ("htm", "nested-hv", "ccf-assist")
 GIC_VERSIONS = ("host", "2", "3")  # virGICVersion without 'none'
 SCHEDULERS = ("batch", "idle", "fifo", "rr")  # virProcessSchedPolicy without 'none'
+# virDomainMemoryBackingFormat's order of <memoryBacking>'s children
+MEMORY_BACKING_ORDER = ["hugepages", "nosharepages", "locked", "source", "access", "allocation", "discard"]
 
 
 def _detail(detail: str) -> Exception:
@@ -116,6 +118,7 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
         _canonical_memtune(kept)
     if "memoryBacking" in kept:
         _canonical_hugepages(kept["memoryBacking"])
+        reorder(kept["memoryBacking"], MEMORY_BACKING_ORDER)
     if "cputune" in kept:
         _canonical_schedulers(kept)
         _canonical_resctrls(kept["cputune"], _max_vcpus(kept.get("vcpu")))
