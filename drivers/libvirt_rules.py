@@ -19,6 +19,12 @@ from virtrio.rpc.errors import LibvirtError, report
 C_SPACE = " \t\n\v\f\r"
 HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
+# virStorageFileFormat's names after "none", in its order (volume formats, disk driver types)
+STORAGE_FILE_FORMATS = (
+    *("raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop"),
+    *("cow", "qcow", "qcow2", "qed", "vmdk"),
+)
+
 # virScaleInteger's units (case-insensitive): powers of 1024, and of 1000 for the "B" forms
 SCALE_UNITS = {
     "b": 1,

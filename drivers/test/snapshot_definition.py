@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers import libvirt_rules
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -28,25 +29,6 @@ SHUTOFF, DISK_SNAPSHOT = 5, 8
 LOCATIONS = ["default", "no", "internal", "external", "manual"]
 DEFAULT, NO, INTERNAL, EXTERNAL, MANUAL = range(5)
 STORAGE_TYPES = ["none", "file", "block", "dir", "network", "volume", "nvme", "vhostuser"]
-FILE_FORMATS = [
-    "none",
-    "raw",
-    "dir",
-    "bochs",
-    "cloop",
-    "dmg",
-    "iso",
-    "vpc",
-    "vdi",
-    "fat",
-    "vhd",
-    "ploop",
-    "cow",
-    "qcow",
-    "qcow2",
-    "qed",
-    "vmdk",
-]
 SOURCE_ATTRIBUTES = {"file": "file", "block": "dev", "dir": "dir", "volume": "volume", "network": "name"}
 INTEGER = re.compile(r"\s*[+-]?\d+")
 
@@ -117,7 +99,7 @@ def _parse_disk(element: etree._Element, redefine: bool) -> SnapshotDisk:
         disk.path = source.get(SOURCE_ATTRIBUTES.get(kind, "file"))
     driver = element.find("driver")
     if driver is not None and driver.get("type"):
-        if driver.get("type") not in FILE_FORMATS[1:]:
+        if driver.get("type") not in libvirt_rules.STORAGE_FILE_FORMATS:
             detail = f"unknown disk snapshot driver '{driver.get('type')}'"
             raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
         disk.driver = driver.get("type")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers import libvirt_rules
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import report, unsupported_flags
@@ -223,24 +224,7 @@ def volume_xml(volume: Volume) -> str:
 
 
 VOLUME_TYPES = ("file", "block", "dir", "network", "netdir", "ploop")
-FILE_FORMATS = (
-    "raw",
-    "dir",
-    "bochs",
-    "cloop",
-    "dmg",
-    "iso",
-    "vpc",
-    "vdi",
-    "fat",
-    "vhd",
-    "ploop",
-    "cow",
-    "qcow",
-    "qcow2",
-    "qed",
-    "vmdk",
-)
+FILE_FORMATS = libvirt_rules.STORAGE_FILE_FORMATS
 DISK_FORMATS = ("none", "linux", "fat16", "fat32", "linux-swap", "linux-lvm", "linux-raid", "extended")
 # The volume formats of each pool type (virStorageVolOptions), the default first; none listed: no <format>.
 POOL_VOLUME_FORMATS = {
