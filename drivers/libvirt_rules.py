@@ -183,3 +183,9 @@ def enum_error(element_name: str, attribute: str, value: str) -> LibvirtError:
     """virXMLPropEnum's refusal of a value outside the enum (or its zero value where refused)."""
     detail = f"Invalid value for attribute '{attribute}' in element '{element_name}': '{value}'."
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+
+
+def missing_attribute(element_name: str, attribute: str) -> LibvirtError:
+    """virXMLProp*'s refusal of an absent attribute given VIR_XML_PROP_REQUIRED."""
+    detail = f"Missing required attribute '{attribute}' in element '{element_name}'"
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)

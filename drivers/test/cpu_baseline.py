@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import missing_attribute
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -255,11 +256,7 @@ def _unsigned(element: etree._Element, name: str, required: bool, nonzero: bool)
     value = element.get(name)
     if value is None:
         if required:
-            raise report(
-                api.VIR_ERR_XML_ERROR,
-                api.VIR_FROM_XML,
-                f"Missing required attribute '{name}' in element '{element.tag}'",
-            )
+            raise missing_attribute(element.tag, name)
         return
     if not re.fullmatch(r"\s*\+?\d+", value) or int(value) > 0xFFFFFFFF:
         raise report(

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import SCALE_UNITS, enum_error, parse_uuid
+from virtrio.drivers.libvirt_rules import SCALE_UNITS, enum_error, missing_attribute, parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -52,8 +52,7 @@ def _unsupported(detail: str) -> Exception:
 
 
 def _required(element: etree._Element, name: str) -> Exception:
-    detail = f"Missing required attribute '{name}' in element '{element.tag}'"
-    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return missing_attribute(element.tag, name)
 
 
 def _enum(element: etree._Element, name: str, values: tuple[str, ...], required: bool = False) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import SCALE_UNITS, attribute_error, enum_error
+from virtrio.drivers.libvirt_rules import SCALE_UNITS, attribute_error, enum_error, missing_attribute
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -48,8 +48,7 @@ def _tristate(element: etree._Element, name: str, values: tuple[str, str], requi
     value = element.get(name)
     if value is None:
         if required:
-            detail = f"Missing required attribute '{name}' in element '{element.tag}'"
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+            raise missing_attribute(element.tag, name)
         return None
     if value not in values:
         raise enum_error(element.tag, name, value)
@@ -192,8 +191,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
         for feature in features:
             name = feature.get("name")
             if name is None:
-                detail = "Missing required attribute 'name' in element 'feature'"
-                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+                raise missing_attribute("feature", "name")
             if name not in FIRMWARE_FEATURES:
                 raise enum_error("feature", "name", name)
             states[name] = _bool(feature, "enabled", required=True) or ""
@@ -225,8 +223,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             continue
         dev = boot.get("dev")
         if dev is None:
-            detail = "Missing required attribute 'dev' in element 'boot'"
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+            raise missing_attribute("boot", "dev")
         if dev not in BOOT_DEVICES:
             raise enum_error("boot", "dev", dev)
     table = os_element.find("acpi/table")
@@ -452,16 +449,14 @@ def _canonical_schedulers(kept: dict[str, etree._Element]) -> None:
                 raise _unsupported(f"'{attribute}' scheduler bitmap '{value}' is empty")
             scheduler = element.get("scheduler")
             if scheduler is None:
-                detail = f"Missing required attribute 'scheduler' in element '{tag}'"
-                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+                raise missing_attribute(tag, "scheduler")
             if scheduler not in SCHEDULERS:
                 raise enum_error(tag, "scheduler", scheduler)
             priority = None
             if scheduler in ("fifo", "rr"):
                 priority = element.get("priority")
                 if priority is None:
-                    detail = f"Missing required attribute 'priority' in element '{tag}'"
-                    raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+                    raise missing_attribute(tag, "priority")
                 priority = str(_signed(element, "priority", priority))
             for bit in sorted(bits):
                 if bit not in threads:
@@ -504,8 +499,7 @@ def _unsigned(element: etree._Element, name: str, required: bool = False) -> int
     value = element.get(name)
     if value is None:
         if required:
-            detail = f"Missing required attribute '{name}' in element '{element.tag}'"
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+            raise missing_attribute(element.tag, name)
         return None
     text = value.strip()
     if not text.lstrip("+").isdigit() or int(text) >= 1 << 32:
@@ -628,8 +622,7 @@ def _interconnects(given: etree._Element | None) -> etree._Element:
         cache = _unsigned(entry, "cache") or 0
         kind = entry.get("type")
         if kind is None:
-            detail = f"Missing required attribute 'type' in element '{entry.tag}'"
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+            raise missing_attribute(entry.tag, "type")
         if kind not in LATENCY_TYPES:
             raise enum_error(entry.tag, "type", kind)
         written = make_element(entry.tag, initiator=str(initiator), target=str(target))
@@ -774,9 +767,7 @@ def _read_cachetune(element: etree._Element, resctrls: list[_Resctrl], max_vcpus
         level = _unsigned(cache, "level", required=True) or 0
         kind = cache.get("type")
         if kind is None:
-            raise report(
-                api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, "Missing required attribute 'type' in element 'cache'"
-            )
+            raise missing_attribute("cache", "type")
         if kind not in CACHE_TYPES:
             raise enum_error("cache", "type", kind)
         size = _scaled_attribute(cache, "size", 1024)
@@ -914,8 +905,7 @@ def _sysinfos(root: etree._Element, kept: dict[str, etree._Element]) -> list[etr
     for sysinfo in given:
         kind = sysinfo.get("type")
         if kind is None:
-            detail = "Missing required attribute 'type' in element 'sysinfo'"
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+            raise missing_attribute("sysinfo", "type")
         if kind not in SYSINFO_TYPES:
             raise enum_error("sysinfo", "type", kind)
         if kind != "smbios":

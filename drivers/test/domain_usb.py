@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import attribute_error, enum_error
+from virtrio.drivers.libvirt_rules import attribute_error, enum_error, missing_attribute
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -58,9 +58,7 @@ def canonical_redirfilter(redirfilter: etree._Element) -> etree._Element | None:
         version = _version(usbdev.get("version"))
         allow = usbdev.get("allow")
         if allow is None:
-            raise report(
-                api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, "Missing required attribute 'allow' in element 'usbdev'"
-            )
+            raise missing_attribute("usbdev", "allow")
         if allow not in ("yes", "no"):
             raise enum_error("usbdev", "allow", allow)
         if usb_class >= 0:

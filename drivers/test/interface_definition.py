@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import missing_attribute
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -125,8 +126,7 @@ def parse_interface_xml(text: str, validate: bool = False) -> InterfaceDefinitio
 def _parse(node: etree._Element, parent_type: str | None) -> InterfaceDefinition:
     kind = node.get("type")
     if kind is None:
-        detail = f"Missing required attribute 'type' in element '{node.tag}'"
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        raise missing_attribute(node.tag, "type")
     if kind not in TYPES:
         raise _attribute_error(node, "type", "")
     if (

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from virtrio.drivers import libvirt_rules
-from virtrio.drivers.libvirt_rules import C_SPACE, mac_text, parse_uuid
+from virtrio.drivers.libvirt_rules import C_SPACE, mac_text, missing_attribute, parse_uuid
 from virtrio.drivers.libvirt_rules import parse_mac as parse_mac_bytes
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
@@ -947,8 +947,7 @@ def _vlan(element: etree._Element | None) -> etree._Element | None:
     for tag in tags:
         text = tag.get("id")
         if text is None:
-            detail = f"Missing required attribute 'id' in element '{tag.tag}'"
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+            raise missing_attribute(tag.tag, "id")
         value = _c_uint(text, 10)
         if value is None:
             detail = (

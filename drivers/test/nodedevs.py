@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import C_SPACE, parse_uuid
+from virtrio.drivers.libvirt_rules import C_SPACE, missing_attribute, parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -170,8 +170,7 @@ def _enum_attribute(element: etree._Element, values: tuple[str, ...]) -> str:
     """virXMLPropEnum with VIR_XML_PROP_REQUIRED on the type attribute."""
     value = element.get("type")
     if value is None:
-        detail = f"Missing required attribute 'type' in element '{element.tag}'"
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+        raise missing_attribute(element.tag, "type")
     if value not in values:
         detail = f"Invalid value for attribute 'type' in element '{element.tag}': '{value}'."
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
@@ -330,8 +329,7 @@ def _check_pci(capability: etree._Element) -> None:
     if group is not None:
         number = group.get("number")
         if number is None:
-            detail = "Missing required attribute 'number' in element 'iommuGroup'"
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+            raise missing_attribute("iommuGroup", "number")
         if c_uint(number, 10) is None:
             detail = (
                 f"Invalid value for attribute 'number' in element 'iommuGroup': '{number}'. "
@@ -355,7 +353,7 @@ def _check_link(link: etree._Element) -> None:
     """virPCIEDeviceInfoLinkParseXML: width required (base 0), speed one of libvirt's, port an int."""
     width = link.get("width")
     if width is None:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, "Missing required attribute 'width' in element 'link'")
+        raise missing_attribute("link", "width")
     if c_uint(width) is None:
         detail = (
             f"Invalid value for attribute 'width' in element 'link': '{width}'. Expected non-negative integer value"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import parse_uuid, secret_lookup
+from virtrio.drivers.libvirt_rules import missing_attribute, parse_uuid, secret_lookup
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -406,7 +406,7 @@ def parse_pool_definition(root: etree._Element, uuid_of_pool: bytes | None) -> P
     """virStoragePoolDefParseXML of a parsed <pool>; uuid_of_pool: the UUID read (or made)."""
     pool_type = root.get("type")
     if pool_type is None:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, "Missing required attribute 'type' in element 'pool'")
+        raise missing_attribute("pool", "type")
     if pool_type not in POOL_TYPES:
         detail = f"Invalid value for attribute 'type' in element 'pool': '{pool_type}'."
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)

@@ -8,7 +8,7 @@ import re
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import secret_lookup
+from virtrio.drivers.libvirt_rules import missing_attribute, secret_lookup
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -130,8 +130,7 @@ def _cipher_lines(encryption: etree._Element) -> list[str]:
             raise _xml_error("cipher info missing 'name' attribute")
         size = cipher.get("size")
         if size is None:
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML,
-                         "Missing required attribute 'size' in element 'cipher'")  # fmt: skip
+            raise missing_attribute("cipher", "size")
         match = _NUMBER.fullmatch(size)
         if match is None or match.group(1) == "-" or int(match.group(2)) > UINT_MAX:
             detail = f"Invalid value for attribute 'size' in element 'cipher': '{size}'. " \
