@@ -178,12 +178,18 @@ def start_tls_daemon(side: str, directory: Path, workdir: Path) -> RunningDaemon
     pki = workdir / "pki"
     if not pki.exists():
         for what in (("ca",), ("server", "--name", "127.0.0.1"), ("client",)):
-            subprocess.run([sys.executable, "-m", "virtrio.server.cli", "pki", *what, "--dir", str(pki)], check=True,
-                           capture_output=True, timeout=120)  # fmt: skip
+            subprocess.run(
+                [sys.executable, "-m", "virtrio.server.cli", "pki", *what, "--dir", str(pki)],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
     port = free_port()
-    config = (f'listen_tls = 1\nlisten_tcp = 0\nlisten_addr = "127.0.0.1"\ntls_port = "{port}"\n'
-              f'key_file = "{pki / "serverkey.pem"}"\ncert_file = "{pki / "servercert.pem"}"\n'
-              f'ca_file = "{pki / "cacert.pem"}"\n')  # fmt: skip
+    config = (
+        f'listen_tls = 1\nlisten_tcp = 0\nlisten_addr = "127.0.0.1"\ntls_port = "{port}"\n'
+        f'key_file = "{pki / "serverkey.pem"}"\ncert_file = "{pki / "servercert.pem"}"\n'
+        f'ca_file = "{pki / "cacert.pem"}"\n'
+    )
     if side == "ref":
         daemon = start_libvirtd(directory, config, arguments=("--listen",))
     else:
@@ -206,8 +212,10 @@ def python_workload(script: str, count: int, quick_count: int, *extra: str) -> C
         n = quick_count if quick else count
         result = subprocess.run(
             [SYSTEM_PYTHON, "-c", textwrap.dedent(SCRIPTS[script]), uri_of(daemon), str(n), *extra],
-            capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"{script} against {daemon.name} failed: {result.stderr.strip()[-500:]}")
         return float(result.stdout.strip().splitlines()[-1])
@@ -218,10 +226,19 @@ def python_workload(script: str, count: int, quick_count: int, *extra: str) -> C
 def paired_workload(script: str, blocks: int, quick_blocks: int, size: int) -> Callable[..., tuple[float, float]]:
     def measure(ref: RunningDaemon, ours: RunningDaemon, quick: bool) -> tuple[float, float]:
         result = subprocess.run(
-            [SYSTEM_PYTHON, "-c", textwrap.dedent(PAIRED_SCRIPTS[script]), uri_of(ref), uri_of(ours),
-             str(quick_blocks if quick else blocks), str(size)],
-            capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+            [
+                SYSTEM_PYTHON,
+                "-c",
+                textwrap.dedent(PAIRED_SCRIPTS[script]),
+                uri_of(ref),
+                uri_of(ours),
+                str(quick_blocks if quick else blocks),
+                str(size),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"{script} against both daemons failed: {result.stderr.strip()[-500:]}")
         ref_time, ours_time = map(float, result.stdout.split()[-2:])
@@ -314,14 +331,19 @@ def cold_start(kind: str, workdir: Path, virsh_command: tuple[str, ...] = ("test
     passed = [f"-E{key}={value}" for key, value in environment.items()]
     activator = subprocess.Popen(
         ["systemd-socket-activate", "-l", str(sock), f"--fdname={name}", *passed, *command],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_socket(sock, activator)  # the activator's own socket: the daemon is not started yet
         start = time.perf_counter()
         scheme, rest = virsh_command[0].split(":", 1)
-        subprocess.run(["virsh", "-c", f"{scheme}+unix:{rest}?socket={sock}", *virsh_command[1:]],
-                       capture_output=True, check=True, timeout=60)  # fmt: skip
+        subprocess.run(
+            ["virsh", "-c", f"{scheme}+unix:{rest}?socket={sock}", *virsh_command[1:]],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
         return time.perf_counter() - start
     finally:
         activator.send_signal(signal.SIGTERM)
@@ -347,8 +369,14 @@ WORKLOADS = [
 ]
 
 
-def run_paired(workload: Workload, measure: Callable[[RunningDaemon, RunningDaemon, bool], tuple[float, float]],
-               rounds: int, quick: bool, workdir: Path, daemons: list[RunningDaemon]) -> dict[str, float]:  # fmt: skip
+def run_paired(
+    workload: Workload,
+    measure: Callable[[RunningDaemon, RunningDaemon, bool], tuple[float, float]],
+    rounds: int,
+    quick: bool,
+    workdir: Path,
+    daemons: list[RunningDaemon],
+) -> dict[str, float]:
     """Fresh daemons each round, both measured by one client in alternating blocks; the
     median over rounds of each side."""
     values: dict[str, list[float]] = {"ref": [], "ours": []}

@@ -236,9 +236,23 @@ class Procedure:
     """
 
     __slots__ = (
-        "acl", "aclfilter", "args", "generate", "high_priority", "is_event", "list_bound", "name", "number",
-        "program", "result_bound", "ret", "sparse_flag", "stream", "stream_param", "version",
-    )  # fmt: skip
+        "acl",
+        "aclfilter",
+        "args",
+        "generate",
+        "high_priority",
+        "is_event",
+        "list_bound",
+        "name",
+        "number",
+        "program",
+        "result_bound",
+        "ret",
+        "sparse_flag",
+        "stream",
+        "stream_param",
+        "version",
+    )
 
     program: int
     version: int
@@ -312,9 +326,20 @@ class Procedure:
 
 
 ProcedureRow = tuple[
-    str, str | None, str | None, bool, tuple[str, ...], tuple[str, ...], str | None, int | None, str | None, bool,
-    str | None, tuple[str, int, str] | None, tuple[str, int, str] | None,
-]  # fmt: skip
+    str,
+    str | None,
+    str | None,
+    bool,
+    tuple[str, ...],
+    tuple[str, ...],
+    str | None,
+    int | None,
+    str | None,
+    bool,
+    str | None,
+    tuple[str, int, str] | None,
+    tuple[str, int, str] | None,
+]
 
 
 def procedure_table(
@@ -326,7 +351,21 @@ def procedure_table(
     for number, row in rows.items():
         name, args, ret, high, acl, aclfilter, stream, stream_param, sparse, event, generate, bound, results = row
         table[number] = Procedure(
-            program, version, number, name, codecs[args] if args else None, codecs[ret] if ret else None,
-            high, acl, aclfilter, stream, stream_param, sparse, event, generate, bound, results,
-        )  # fmt: skip
+            program,
+            version,
+            number,
+            name,
+            codecs[args] if args else None,
+            codecs[ret] if ret else None,
+            high,
+            acl,
+            aclfilter,
+            stream,
+            stream_param,
+            sparse,
+            event,
+            generate,
+            bound,
+            results,
+        )
     return table

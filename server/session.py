@@ -101,7 +101,7 @@ class ClientSession:
         "sock",
         "wall_connected_at",
         "writer",
-    )  # fmt: skip
+    )
 
     def __init__(
         self, daemon: Daemon, sock: socket.socket, kind: SocketKind, programs: dict[tuple[int, int], Program]

@@ -52,8 +52,11 @@ class TestProcedures(DriverConnection):
         if not domain.active and flags & LIVE:
             raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
         if not domain.persistent and flags & CONFIG:
-            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN,
-                         "transient domains do not have any persistent config")  # fmt: skip
+            raise report(
+                api.VIR_ERR_OPERATION_INVALID,
+                api.VIR_FROM_DOMAIN,
+                "transient domains do not have any persistent config",
+            )
         return flags
 
     def _live_and_persistent(self, domain: Domain, flags: int) -> tuple[Domain | None, Domain | None]:
@@ -106,10 +109,21 @@ def flag_groups_match(flags: int, groups: Iterable[tuple[int, bool, int]]) -> bo
     )
 
 
-def _selected(flags: int, inactive: int, active: int, persistent: int, transient: int, autostart: int,
-              no_autostart: int, obj: Network | Pool) -> bool:  # fmt: skip
-    groups = ((active, obj.active, inactive), (persistent, obj.persistent, transient),
-              (autostart, obj.autostart, no_autostart))  # fmt: skip
+def _selected(
+    flags: int,
+    inactive: int,
+    active: int,
+    persistent: int,
+    transient: int,
+    autostart: int,
+    no_autostart: int,
+    obj: Network | Pool,
+) -> bool:
+    groups = (
+        (active, obj.active, inactive),
+        (persistent, obj.persistent, transient),
+        (autostart, obj.autostart, no_autostart),
+    )
     return flag_groups_match(flags, groups)
 
 

@@ -12,8 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 CPU_MAP = Path("/usr/share/libvirt/cpu_map")
-ARCH_GROUPS = {"i686": "x86", "x86_64": "x86", "ppc64": "ppc64", "ppc64le": "ppc64", "aarch64": "arm",
-               "armv7l": "arm"}  # fmt: skip
+ARCH_GROUPS = {"i686": "x86", "x86_64": "x86", "ppc64": "ppc64", "ppc64le": "ppc64", "aarch64": "arm", "armv7l": "arm"}
 
 
 @functools.cache

@@ -55,8 +55,10 @@ def put_top(definition: list[etree._Element], element: etree._Element) -> None:
 
     drop_top(definition, element.tag)
     rank = TOP_LEVEL_RANK.get(element.tag, len(TOP_LEVEL_RANK))
-    position = next((i for i, other in enumerate(definition)
-                     if TOP_LEVEL_RANK.get(other.tag, len(TOP_LEVEL_RANK)) > rank), len(definition))  # fmt: skip
+    position = next(
+        (i for i, other in enumerate(definition) if TOP_LEVEL_RANK.get(other.tag, len(TOP_LEVEL_RANK)) > rank),
+        len(definition),
+    )
     definition.insert(position, element)
 
 
@@ -86,8 +88,9 @@ def _cputune(definition: list[etree._Element]) -> etree._Element:
 
 def _store_cputune(definition: list[etree._Element], cputune: etree._Element) -> None:
     rank = {tag: position for position, tag in enumerate(CPUTUNE_ORDER)}
-    children = sorted((child for child in cputune if isinstance(child.tag, str)),
-                      key=lambda child: rank.get(child.tag, len(rank)))  # fmt: skip
+    children = sorted(
+        (child for child in cputune if isinstance(child.tag, str)), key=lambda child: rank.get(child.tag, len(rank))
+    )
     for child in children:
         cputune.append(child)
     if not len(children):
@@ -235,8 +238,9 @@ def memory_tune(definition: list[etree._Element]) -> MemoryTune:
     return MemoryTune(True, NUMATUNE_MODES.index(mode) if mode in NUMATUNE_MODES else 0, placement, nodeset)
 
 
-def _numatune_set(tune: MemoryTune, placement_static: bool, placement: str | None, mode: int,
-                  nodeset: set[int] | None) -> None:  # fmt: skip
+def _numatune_set(
+    tune: MemoryTune, placement_static: bool, placement: str | None, mode: int, nodeset: set[int] | None
+) -> None:
     """virDomainNumatuneSet (placement None: not given, "default": libvirt's to choose)."""
     if mode == -1 and placement is None and nodeset is None:
         return
@@ -331,8 +335,9 @@ def canonical_numatune(kept: dict[str, etree._Element]) -> None:
         if memnode.get("nodeset"):  # a bitmap, written as libvirt writes bitmaps
             memnode.set("nodeset", format_bitmap(parse_bitmap(memnode.get("nodeset", ""))))
     cputune = kept.get("cputune")
-    pinned = cputune is not None and any(cputune.find(tag) is not None
-                                         for tag in ("vcpupin", "emulatorpin", "iothreadpin"))  # fmt: skip
+    pinned = cputune is not None and any(
+        cputune.find(tag) is not None for tag in ("vcpupin", "emulatorpin", "iothreadpin")
+    )
     if tune.placement == "auto" and vcpu is not None and not vcpu.get("cpuset") and not pinned:
         vcpu.set("placement", "auto")
 
@@ -447,8 +452,9 @@ def canonical_iotune(disk: etree._Element) -> None:
             values["group_name"] = child.text or None
         elif child.tag in values:
             if not text.isdigit():
-                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN,
-                             f"disk iotune field '{child.tag}' must be an integer")  # fmt: skip
+                raise report(
+                    api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"disk iotune field '{child.tag}' must be an integer"
+                )
             values[child.tag] = int(text)
     disk.remove(element)
     set_iotune(disk, values)

@@ -188,8 +188,14 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     vcpu.text = None
     _canonical_tuning(kept)
     if "features" in kept:
-        unknown = next((child.tag for child in kept["features"] if isinstance(child.tag, str)
-                        and child.tag not in _rank(FEATURE_ORDER)), None)  # fmt: skip
+        unknown = next(
+            (
+                child.tag
+                for child in kept["features"]
+                if isinstance(child.tag, str) and child.tag not in _rank(FEATURE_ORDER)
+            ),
+            None,
+        )
         if unknown is not None:
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"unexpected feature '{unknown}'")
         _reorder(kept["features"], FEATURE_ORDER)
@@ -660,8 +666,12 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
         if address is not None and _c_number(address.get("bus")) and _c_number(address.get("device")):
             return (kind, "address", _c_number(address.get("bus")), _c_number(address.get("device")))
         vendor, product = source.find("vendor"), source.find("product")
-        return (kind, "ids", _c_number(vendor.get("id") if vendor is not None else None),
-                _c_number(product.get("id") if product is not None else None))  # fmt: skip
+        return (
+            kind,
+            "ids",
+            _c_number(vendor.get("id") if vendor is not None else None),
+            _c_number(product.get("id") if product is not None else None),
+        )
     if kind == "mdev":
         address = source.find("address")
         return (kind, address.get("uuid")) if address is not None else None
@@ -670,8 +680,13 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
     if kind == "scsi":
         if source.get("protocol") == "iscsi":
             host = source.find("host")
-            return (kind, "iscsi", host.get("name") if host is not None else None,
-                    _c_number(host.get("port") if host is not None else None), source.get("name"))  # fmt: skip
+            return (
+                kind,
+                "iscsi",
+                host.get("name") if host is not None else None,
+                _c_number(host.get("port") if host is not None else None),
+                source.get("name"),
+            )
         adapter, address = source.find("adapter"), source.find("address")
         if adapter is None or address is None:
             return None
@@ -729,13 +744,18 @@ def _source_is_empty(disk: etree._Element) -> bool:
 def _drive_address(bus: str, index: int) -> etree._Element | None:
     if index < 0:
         return None
-    layout = {"scsi": (index // 7, 0, index % 7), "ide": (index // 4, (index % 4) // 2, index % 2),
-              "sata": (index // 6, 0, index % 6), "fdc": (index // 2, 0, index % 2)}  # fmt: skip
+    layout = {
+        "scsi": (index // 7, 0, index % 7),
+        "ide": (index // 4, (index % 4) // 2, index % 2),
+        "sata": (index // 6, 0, index % 6),
+        "fdc": (index // 2, 0, index % 2),
+    }
     if bus not in layout:
         return None
     controller, drive_bus, unit = layout[bus]
-    return make_element("address", type="drive", controller=str(controller), bus=str(drive_bus), target="0",
-                    unit=str(unit))  # fmt: skip
+    return make_element(
+        "address", type="drive", controller=str(controller), bus=str(drive_bus), target="0", unit=str(unit)
+    )
 
 
 IFNAME_LIMIT = 1024  # the test driver's testnetN names
@@ -933,5 +953,7 @@ def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str
 def interface_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str]]:
     """(target device, MAC, type) of each interface."""
     devices = next((element for element in definition if element.tag == "devices"), None)
-    return [(interface.find("target").get("dev"), interface.find("mac").get("address"), interface.get("type"))
-            for interface in (devices.findall("interface") if devices is not None else [])]  # fmt: skip
+    return [
+        (interface.find("target").get("dev"), interface.find("mac").get("address"), interface.get("type"))
+        for interface in (devices.findall("interface") if devices is not None else [])
+    ]

@@ -466,16 +466,49 @@ def _number_ports(devices: list[etree._Element], serial: bool) -> None:
         _target(devices[position]).set("port", str(port))
 
 
-CHR_TYPES = ("null", "vc", "pty", "dev", "file", "pipe", "stdio", "udp", "tcp", "unix", "spicevmc", "spiceport", "nmdm",
-             "qemu-vdagent", "dbus")  # fmt: skip
+CHR_TYPES = (
+    "null",
+    "vc",
+    "pty",
+    "dev",
+    "file",
+    "pipe",
+    "stdio",
+    "udp",
+    "tcp",
+    "unix",
+    "spicevmc",
+    "spiceport",
+    "nmdm",
+    "qemu-vdagent",
+    "dbus",
+)
 CHR_TARGET_TYPES = {  # virDomainChr*Target, their zero value first
-    "serial": ("none", "isa-serial", "usb-serial", "pci-serial", "spapr-vio-serial", "system-serial", "sclp-serial",
-               "isa-debug"),
+    "serial": (
+        "none",
+        "isa-serial",
+        "usb-serial",
+        "pci-serial",
+        "spapr-vio-serial",
+        "system-serial",
+        "sclp-serial",
+        "isa-debug",
+    ),
     "channel": ("none", "guestfwd", "virtio", "xen"),
     "console": ("none", "serial", "xen", "uml", "virtio", "lxc", "openvz", "sclp", "sclplm"),
-}  # fmt: skip
-SERIAL_TARGET_MODELS = ("none", "isa-serial", "usb-serial", "pci-serial", "spapr-vty", "pl011", "sclpconsole",
-                        "sclplmconsole", "16550a", "isa-debugcon")  # fmt: skip
+}
+SERIAL_TARGET_MODELS = (
+    "none",
+    "isa-serial",
+    "usb-serial",
+    "pci-serial",
+    "spapr-vty",
+    "pl011",
+    "sclpconsole",
+    "sclplmconsole",
+    "16550a",
+    "isa-debugcon",
+)
 # the parser compares a device's target type with the channel's 'virtio' by number, whatever the
 # device: 2 is also a serial port's usb-serial and a console's xen
 SPICEVMC_TARGET_INDEX = 2
@@ -1691,8 +1724,18 @@ def canonical_hubs_and_panics(by_kind: dict[str, list[etree._Element]]) -> None:
 
 
 # the devices virDomainDefParseXML reads before sound devices (their addresses with them)
-PARSED_BEFORE_SOUNDS = ("disk", "controller", "filesystem", "interface", "smartcard", "parallel", "serial", "console",
-                        "channel", "input")  # fmt: skip
+PARSED_BEFORE_SOUNDS = (
+    "disk",
+    "controller",
+    "filesystem",
+    "interface",
+    "smartcard",
+    "parallel",
+    "serial",
+    "console",
+    "channel",
+    "input",
+)
 
 
 def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
@@ -1712,8 +1755,20 @@ def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
 
 # --- device addresses, as virDomainDeviceAddressParseXML reads them -------------------------------
 
-ADDRESS_TYPES = ("pci", "drive", "virtio-serial", "ccid", "usb", "spapr-vio", "virtio-s390", "ccw", "virtio-mmio",
-                 "isa", "dimm", "unassigned")  # fmt: skip
+ADDRESS_TYPES = (
+    "pci",
+    "drive",
+    "virtio-serial",
+    "ccid",
+    "usb",
+    "spapr-vio",
+    "virtio-s390",
+    "ccw",
+    "virtio-mmio",
+    "isa",
+    "dimm",
+    "unassigned",
+)
 # per address type: its unsigned attributes and the base each is read in (0: C's, with 0x and 0)
 ADDRESS_NUMBERS = {
     "pci": (("domain", 0), ("bus", 0), ("slot", 0), ("function", 0)),

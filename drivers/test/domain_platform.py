@@ -647,9 +647,11 @@ def _canonical_memnodes(kept: dict[str, etree._Element]) -> None:
     vcpu = kept.get("vcpu")
     if memory is not None:
         automatic = memory.get("placement") == "auto" or (
-            memory.get("placement") is None and memory.get("nodeset") is None
-            and vcpu is not None and vcpu.get("placement") == "auto"
-        )  # fmt: skip
+            memory.get("placement") is None
+            and memory.get("nodeset") is None
+            and vcpu is not None
+            and vcpu.get("placement") == "auto"
+        )
     else:
         automatic = False
     if automatic:

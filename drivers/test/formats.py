@@ -143,16 +143,21 @@ def _network_dns_lines(dns: Dns) -> list[str]:
         return [opening + "/>"]
     lines = [opening + ">"]
     for domain, address in dns.forwarders:
-        lines.append("  <forwarder" + (f" domain='{escape_text(domain)}'" if domain is not None else "")
-                     + (f" addr='{address}'" if address else "") + "/>")  # fmt: skip
+        lines.append(
+            "  <forwarder"
+            + (f" domain='{escape_text(domain)}'" if domain is not None else "")
+            + (f" addr='{address}'" if address else "")
+            + "/>"
+        )
     lines += [f"  <txt name='{escape_text(txt.name)}' value='{escape_text(txt.value or '')}'/>" for txt in dns.txts]
     for srv in dns.srvs:
         if srv.service and srv.protocol:
             line = f"  <srv service='{escape_text(srv.service)}' protocol='{escape_text(srv.protocol)}'"
             line += f" domain='{escape_text(srv.domain)}'" if srv.domain is not None else ""
             line += f" target='{escape_text(srv.target)}'" if srv.target is not None else ""
-            line += "".join(f" {name}='{getattr(srv, name)}'" for name in ("port", "priority", "weight")
-                            if getattr(srv, name))  # fmt: skip
+            line += "".join(
+                f" {name}='{getattr(srv, name)}'" for name in ("port", "priority", "weight") if getattr(srv, name)
+            )
             lines.append(line + "/>")
     for host in dns.hosts:
         lines.append(f"  <host ip='{host.ip}'>")
@@ -168,19 +173,35 @@ def _network_forward_lines(forward: Forward) -> list[str]:
     if forward.mode == "hostdev":
         opening += " managed='yes'" if forward.managed else " managed='no'"
     nat = []
-    if forward.mode == "nat" and (forward.nat_start or forward.nat_end or forward.port_start or forward.port_end
-                                  or forward.nat_ipv6):  # fmt: skip
+    if forward.mode == "nat" and (
+        forward.nat_start or forward.nat_end or forward.port_start or forward.port_end or forward.nat_ipv6
+    ):
         nat_opening = "<nat" + (f" ipv6='{forward.nat_ipv6}'" if forward.nat_ipv6 else "")
         inner = []
         if forward.nat_start:
-            inner.append(f"<address start='{forward.nat_start}'"
-                         + (f" end='{forward.nat_end}'" if forward.nat_end else "") + "/>")  # fmt: skip
+            inner.append(
+                f"<address start='{forward.nat_start}'"
+                + (f" end='{forward.nat_end}'" if forward.nat_end else "")
+                + "/>"
+            )
         if forward.port_start or forward.port_end:
-            inner.append(f"<port start='{forward.port_start}'"
-                         + (f" end='{forward.port_end}'" if forward.port_end else "") + "/>")  # fmt: skip
+            inner.append(
+                f"<port start='{forward.port_start}'"
+                + (f" end='{forward.port_end}'" if forward.port_end else "")
+                + "/>"
+            )
         nat = [nat_opening + "/>"] if not inner else [nat_opening + ">", *(f"  {line}" for line in inner), "</nat>"]
-    short = not (forward.interfaces or forward.addresses or forward.pf or forward.nat_start or forward.nat_end
-                 or forward.port_start or forward.port_end or forward.driver or forward.nat_ipv6)  # fmt: skip
+    short = not (
+        forward.interfaces
+        or forward.addresses
+        or forward.pf
+        or forward.nat_start
+        or forward.nat_end
+        or forward.port_start
+        or forward.port_end
+        or forward.driver
+        or forward.nat_ipv6
+    )
     if short:
         return [opening + "/>"]
     lines = [opening + ">"]
@@ -278,8 +299,13 @@ def pool_xml(pool: Pool) -> str:
         lines += ["  <source>", "  </source>", "  <target>", f"    <path>{escape_text(pool.path)}</path>"]
         if pool.permissions is not None:
             mode, owner, group = pool.permissions
-            lines += ["    <permissions>", f"      <mode>{mode}</mode>", f"      <owner>{owner}</owner>",
-                      f"      <group>{group}</group>", "    </permissions>"]  # fmt: skip
+            lines += [
+                "    <permissions>",
+                f"      <mode>{mode}</mode>",
+                f"      <owner>{owner}</owner>",
+                f"      <group>{group}</group>",
+                "    </permissions>",
+            ]
         lines.append("  </target>")
     lines.append("</pool>")
     return "\n".join(lines) + "\n"
@@ -395,8 +421,12 @@ def _interface_lines(definition: InterfaceDefinition, top_level: bool) -> list[s
                 body.append(f"  <route gateway='{protocol.gateway}'/>")
             body.append("</protocol>")
     if definition.type != "bridge" and (definition.link_speed or definition.link_state):
-        body.append("<link" + (f" speed='{definition.link_speed}'" if definition.link_speed else "")
-                    + (f" state='{definition.link_state}'" if definition.link_state else "") + "/>")  # fmt: skip
+        body.append(
+            "<link"
+            + (f" speed='{definition.link_speed}'" if definition.link_speed else "")
+            + (f" state='{definition.link_state}'" if definition.link_state else "")
+            + "/>"
+        )
     if definition.type == "ethernet":
         if definition.mac:
             body.append(f"<mac address='{definition.mac}'/>")

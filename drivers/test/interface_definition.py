@@ -79,8 +79,9 @@ def _attribute_error(element: etree._Element, name: str, detail: str) -> Libvirt
 
 def unknown_failure() -> LibvirtError:
     """What a client gets when libvirt fails without saying why."""
-    return LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE,
-                        "An error occurred, but the cause is unknown", int1=0, int2=0)  # fmt: skip
+    return LibvirtError(
+        api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, "An error occurred, but the cause is unknown", int1=0, int2=0
+    )
 
 
 def _c_integer(text: str, base: int = 10) -> int | None:

@@ -233,8 +233,10 @@ def taint_messages(root: etree._Element) -> list[str]:
         messages.append("tainted: running with undesirable elevated privileges")
     if root.find("devices/interface/script") is not None:
         messages.append("tainted: network configuration using opaque shell scripts")
-    if any(disk.get("type") == "block" and disk.find("source[@dev]") is not None
-           for disk in root.findall("devices/disk[@device='cdrom']")):  # fmt: skip
+    if any(
+        disk.get("type") == "block" and disk.find("source[@dev]") is not None
+        for disk in root.findall("devices/disk[@device='cdrom']")
+    ):
         messages.append("tainted: use of host cdrom passthrough")
     if root.find("os/dtb") is not None:
         messages.append("tainted: custom device tree blob used")
@@ -254,8 +256,11 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
     state = TestState()
     cpu = root.find("cpu")
     if cpu is not None:
-        values = {field: int(cpu.findtext(field)) for field in ("mhz", "nodes", "sockets", "cores", "threads")
-                  if (cpu.findtext(field) or "").strip().isdigit()}  # fmt: skip
+        values = {
+            field: int(cpu.findtext(field))
+            for field in ("mhz", "nodes", "sockets", "cores", "threads")
+            if (cpu.findtext(field) or "").strip().isdigit()
+        }
         if (cpu.findtext("active") or "").strip().isdigit():
             values["cpus"] = int(cpu.findtext("active"))
         if cpu.findtext("model"):
@@ -329,5 +334,6 @@ def _add_pool(state: TestState, pool: Pool) -> dict[str, Volume]:
 
 def _unknown_failure() -> LibvirtError:
     """virErrorGenericFailure: what a client gets when libvirt fails without saying why."""
-    return LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE,
-                        "An error occurred, but the cause is unknown", int1=0, int2=0)  # fmt: skip
+    return LibvirtError(
+        api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, "An error occurred, but the cause is unknown", int1=0, int2=0
+    )

@@ -323,8 +323,14 @@ def parse_pool_xml(text: str) -> Pool:
     definition = parse_pool_definition(root, pool_uuid)
     capacity = 107374182400
     # a pool with no target (rbd, gluster...): its volumes' paths start with C's "(null)", as in libvirt
-    pool = Pool(definition.name, pool_uuid, definition.target_path or "(null)", capacity=capacity, allocation=0,
-                available=capacity)  # fmt: skip
+    pool = Pool(
+        definition.name,
+        pool_uuid,
+        definition.target_path or "(null)",
+        capacity=capacity,
+        allocation=0,
+        available=capacity,
+    )
     pool.definition = definition
     return pool
 

@@ -84,8 +84,19 @@ class IOThreadPolling:
 
 
 # What a domain's definition holds, as opposed to the domain object (id, state, autostart...)
-DEFINITION_FIELDS = ("max_memory", "memory", "vcpus", "max_vcpus", "virt_type", "arch", "os_type", "definition",
-                     "title", "description", "metadata")  # fmt: skip
+DEFINITION_FIELDS = (
+    "max_memory",
+    "memory",
+    "vcpus",
+    "max_vcpus",
+    "virt_type",
+    "arch",
+    "os_type",
+    "definition",
+    "title",
+    "description",
+    "metadata",
+)
 
 
 @dataclass

@@ -46,9 +46,23 @@ NETFS_SOURCES = """<sources>
 # VIR_CONNECT_LIST_STORAGE_POOLS_<TYPE> by pool type
 POOL_TYPE_FLAGS = {
     name: getattr(api, "VIR_CONNECT_LIST_STORAGE_POOLS_" + name.upper().replace("-", "_"))
-    for name in ("dir", "fs", "netfs", "logical", "disk", "iscsi", "iscsi-direct", "scsi", "mpath", "rbd",
-                 "sheepdog", "gluster", "zfs", "vstorage")
-}  # fmt: skip
+    for name in (
+        "dir",
+        "fs",
+        "netfs",
+        "logical",
+        "disk",
+        "iscsi",
+        "iscsi-direct",
+        "scsi",
+        "mpath",
+        "rbd",
+        "sheepdog",
+        "gluster",
+        "zfs",
+        "vstorage",
+    )
+}
 
 
 def _volume_type_for(pool: Pool) -> int:
@@ -67,13 +81,20 @@ class StorageProcedures(TestProcedures):
         check_flags(args.flags, (1 << 20) - 1, FROM_TEST, "testConnectListAllStoragePools")
         type_flags = args.flags & ~((1 << 6) - 1)
         pools = [
-            p for p in self.state.pools.values()
-            if _selected(args.flags, api.VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE,
-                         api.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE, api.VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT,
-                         api.VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT, api.VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART,
-                         api.VIR_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART, p)
+            p
+            for p in self.state.pools.values()
+            if _selected(
+                args.flags,
+                api.VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE,
+                api.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE,
+                api.VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT,
+                api.VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT,
+                api.VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART,
+                api.VIR_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART,
+                p,
+            )
             and (not type_flags or type_flags & POOL_TYPE_FLAGS[p.definition.type if p.definition else "dir"])
-        ]  # fmt: skip
+        ]
         refs = [remote.remote_nonnull_storage_pool(p.name, p.uuid) for p in pools] if args.need_results else []
         return remote.remote_connect_list_all_storage_pools_ret(refs, len(pools))
 

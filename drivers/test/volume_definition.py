@@ -133,8 +133,9 @@ def _cipher_lines(encryption: etree._Element) -> list[str]:
             raise missing_attribute("cipher", "size")
         match = _NUMBER.fullmatch(size)
         if match is None or match.group(1) == "-" or int(match.group(2)) > UINT_MAX:
-            detail = f"Invalid value for attribute 'size' in element 'cipher': '{size}'. " \
-                     "Expected non-negative integer value"  # fmt: skip
+            detail = (
+                f"Invalid value for attribute 'size' in element 'cipher': '{size}'. Expected non-negative integer value"
+            )
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
         line = f"<cipher name='{escape_text(name)}' size='{int(match.group(2))}'"
         for attribute in ("mode", "hash"):

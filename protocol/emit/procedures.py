@@ -125,10 +125,20 @@ def emit_procedures(module: str, parsed: ProtocolFile, sources: ProtocolSources)
         if generate in ("both", "server") and ret:
             results = result_bound(sources, stem + "_ret")
         row = (
-            short, message or args, ret, notes.get("priority", ["low"])[0] == "high",
-            tuple(notes.get("acl", [])), tuple(notes.get("aclfilter", [])), stream, stream_param, sparse,
-            message is not None, generate, bound, results,
-        )  # fmt: skip
+            short,
+            message or args,
+            ret,
+            notes.get("priority", ["low"])[0] == "high",
+            tuple(notes.get("acl", [])),
+            tuple(notes.get("aclfilter", [])),
+            stream,
+            stream_param,
+            sparse,
+            message is not None,
+            generate,
+            bound,
+            results,
+        )
         lines.append(f"    {number}: {row!r},")
     lines.append("})")
     lines.append(f"assert PROGRAM == {program} and PROTOCOL_VERSION == {version}")

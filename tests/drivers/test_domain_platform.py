@@ -15,8 +15,13 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError
 
 
-def domain(inner: str, devices: str = "", os: str = "<type arch='x86_64' machine='pc'>hvm</type>",
-           vcpus: int = 2, top: str = "") -> str:  # fmt: skip
+def domain(
+    inner: str,
+    devices: str = "",
+    os: str = "<type arch='x86_64' machine='pc'>hvm</type>",
+    vcpus: int = 2,
+    top: str = "",
+) -> str:
     return (
         f"<domain type='qemu'><name>d</name><uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>"
         f"<memory unit='KiB'>219136</memory><vcpu>{vcpus}</vcpu>{top}<os{inner}>{os}</os>"
@@ -85,12 +90,18 @@ AUTO = "{} cannot be specified when firmware autoselection is enabled"
         (" firmware='bios'", "<loader stateless='no'/>", "Only EFI firmware permits NVRAM"),
         ("", "<loader readonly='yes' type='pflash'/>", "no loader path specified and firmware auto selection disabled"),
         ("", "<loader stateless='no'>/b.bin</loader>", "Only pflash loader type permits NVRAM"),
-        ("", "<loader type='pflash' stateless='yes'>/c.fd</loader><nvram>/v.fd</nvram>",
-         "NVRAM is not permitted when loader is stateless"),
-        ("", "<loader type='pflash' stateless='yes'>/c.fd</loader><nvram template='/t.fd'/>",
-         "NVRAM template is not permitted when loader is stateless"),
+        (
+            "",
+            "<loader type='pflash' stateless='yes'>/c.fd</loader><nvram>/v.fd</nvram>",
+            "NVRAM is not permitted when loader is stateless",
+        ),
+        (
+            "",
+            "<loader type='pflash' stateless='yes'>/c.fd</loader><nvram template='/t.fd'/>",
+            "NVRAM template is not permitted when loader is stateless",
+        ),
     ],
-)  # fmt: skip
+)
 def test_loader_checks(attributes: str, os: str, message: str) -> None:
     error = refused(domain(attributes, os="<type>hvm</type>" + os))
     assert (error.code, error.domain, error.message) == (api.VIR_ERR_XML_DETAIL, api.VIR_FROM_DOMAIN, message)
@@ -201,8 +212,10 @@ def test_memnode_checks() -> None:
 
 
 def test_schedulers_one_per_thread() -> None:
-    tune = "<iothreads>2</iothreads><cputune><vcpusched vcpus='0-1' scheduler='fifo' priority='1'/>" \
-        "<iothreadsched iothreads='1-2' scheduler='batch'/></cputune>"  # fmt: skip
+    tune = (
+        "<iothreads>2</iothreads><cputune><vcpusched vcpus='0-1' scheduler='fifo' priority='1'/>"
+        "<iothreadsched iothreads='1-2' scheduler='batch'/></cputune>"
+    )
     xml = written(domain("", top=tune))
     assert (
         "    <vcpusched vcpus='0' scheduler='fifo' priority='1'/>\n"

@@ -119,13 +119,25 @@ def test_a_stale_part_is_reported_then_removed(reference: Path, tmp_path: Path) 
     (output / "remote_codecs" / "domain_gone.py").write_text("")
     assert stale_files(outputs, output) == [output / "remote_codecs" / "domain_gone.py"]
     checked = subprocess.run(
-        [sys.executable, "-m", "virtrio.protocol.generate", "--source", str(reference), "--output", str(output),
-         "--check"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "virtrio.protocol.generate",
+            "--source",
+            str(reference),
+            "--output",
+            str(output),
+            "--check",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert checked.returncode == 1 and "domain_gone.py: not produced by the compiler" in checked.stdout
     written = subprocess.run(
         [sys.executable, "-m", "virtrio.protocol.generate", "--source", str(reference), "--output", str(output)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert written.returncode == 0 and not (output / "remote_codecs" / "domain_gone.py").exists()
