@@ -131,17 +131,11 @@ class Gate(Protocol):
 class Offload:
     """What a handler returns when part of its work is long and touches no shared state (parsing
     a large document): the server runs work() in a worker thread, then then(its result) on the
-    event loop, where state may change; a LibvirtError from either is the call's error."""
+    event loop, where state may change; a LibvirtError from either is the call's error. A
+    handler that returns one must have changed nothing yet: the server may call it again."""
 
     work: Callable[[], Any]
     then: Callable[[Any], Any]
-
-
-def offloading(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Marks a handler that may return an Offload: the server then answers its calls on its
-    general path, never on the path that answers a repeated call without awaiting."""
-    method.offloads = True  # type: ignore[attr-defined]
-    return method
 
 
 class DriverConnection:

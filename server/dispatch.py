@@ -326,8 +326,6 @@ def quick_call(call: ResolvedCall, read_only: bool, fault_rules: Sequence[FaultR
     found = _ROUTES.get((procedure.program, procedure.number))
     if found is None or found.server_handler is not None or call.is_async or call.gate is not None:
         return None
-    if getattr(call.function, "offloads", False):  # may hand work to a thread: drivers.base.offloading
-        return None
     if procedure.stream is not None or fault_rules or found.checks or (read_only and found.read_only is not None):
         return None
     return QuickCall(found.decode, call.function, procedure.ret.encode_into if procedure.ret is not None else None)

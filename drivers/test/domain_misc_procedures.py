@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-from virtrio.drivers.base import offloading
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report
@@ -64,7 +63,6 @@ class DomainMiscProcedures(TestProcedures):
         ret = self.domain_create_with_flags(remote.remote_domain_create_with_flags_args(args.dom, args.flags))
         return remote.remote_domain_create_with_files_ret(ret.dom)
 
-    @offloading
     def domain_create_xml_with_files(self, args: remote.remote_domain_create_xml_with_files_args):
         return self._create_xml(
             args.xml_desc, args.flags, lambda created: remote.remote_domain_create_xml_with_files_ret(created.dom)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from virtrio.drivers.base import Event, EventFamily, Offload, StreamReply, offloading
+from virtrio.drivers.base import Event, EventFamily, Offload, StreamReply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, internal_error, invalid_argument, report
@@ -486,7 +486,6 @@ class DomainProcedures(TestProcedures):
         detail = api.VIR_DOMAIN_EVENT_STARTED_RESTORED if restoring else api.VIR_DOMAIN_EVENT_STARTED_BOOTED
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, detail)
 
-    @offloading
     def domain_create_xml(self, args: remote.remote_domain_create_xml_args):
         return self._create_xml(args.xml_desc, args.flags, lambda created: created)
 
@@ -555,7 +554,6 @@ class DomainProcedures(TestProcedures):
         self.state.add_domain(parsed)
         return parsed, existing is None
 
-    @offloading
     def domain_define_xml(self, args: remote.remote_domain_define_xml_args):
         return self._parsed(args.xml, lambda parsed: remote.remote_domain_define_xml_ret(self._defined(parsed)))
 
@@ -565,7 +563,6 @@ class DomainProcedures(TestProcedures):
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_DEFINED, detail)
         return _nonnull_domain(domain)
 
-    @offloading
     def domain_define_xml_flags(self, args: remote.remote_domain_define_xml_flags_args):
         check_validate_flag(
             args.flags, api.VIR_DOMAIN_DEFINE_VALIDATE, "testDomainDefineXMLFlags", args.xml, "domain.rng", "domain"
