@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import socket
+import string
+
+from lxml import etree
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
@@ -189,3 +192,38 @@ def missing_attribute(element_name: str, attribute: str) -> LibvirtError:
     """virXMLProp*'s refusal of an absent attribute given VIR_XML_PROP_REQUIRED."""
     detail = f"Missing required attribute '{attribute}' in element '{element_name}'"
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+
+
+def strtoul_whole(text: str, base: int = 0, limit: int = 0xFFFFFFFF) -> int | None:
+    """virStrToLong_uip: C's strtoul (base 0: '0x' hex, leading-0 octal), the whole text,
+    no minus sign, within an unsigned int; None otherwise."""
+    body = text.lstrip(C_SPACE)
+    if body.startswith("+"):
+        body = body[1:]
+    if base == 10:
+        digits = body
+    elif body[:2] in ("0x", "0X") and len(body) > 2 and body[2] in string.hexdigits:
+        digits, base = body[2:], 16
+    elif body.startswith("0") and len(body) > 1:
+        digits, base = body[1:], 8
+    else:
+        digits, base = body, 10
+    allowed = string.hexdigits if base == 16 else string.digits[:base]
+    if not digits or any(char not in allowed for char in digits):
+        return None
+    value = int(digits, base)
+    return value if value <= limit else None
+
+
+def prop_uint(element: etree._Element, name: str, *, base: int = 10, nonzero: bool = False) -> int | None:
+    """virXMLPropUInt: the attribute as an unsigned int, None when absent; its refusals."""
+    text = element.get(name)
+    if text is None:
+        return None
+    value = strtoul_whole(text, base)
+    if value is None:
+        raise attribute_error(element.tag, name, text, "Expected non-negative integer value")
+    if nonzero and value == 0:
+        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': Zero is not permitted"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return value

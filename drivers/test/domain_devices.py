@@ -19,7 +19,14 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import SCALE_UNITS, enum_error, missing_attribute, parse_uuid
+from virtrio.drivers.libvirt_rules import (
+    SCALE_UNITS,
+    enum_error,
+    missing_attribute,
+    parse_uuid,
+    prop_uint,
+    strtoul_whole,
+)
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -288,9 +295,9 @@ def _check_rng(rng: etree._Element) -> etree._Element:
         values: dict[str, int] = {}
         for name in ("bytes", "period"):
             value = rate.get(name)
-            if value and _c_uint(value) is None:
+            if value and strtoul_whole(value, 10) is None:
                 raise _xml_error(f"invalid RNG rate {name} value")
-            values[name] = _c_uint(value) or 0 if value else 0
+            values[name] = strtoul_whole(value, 10) or 0 if value else 0
             if not values["bytes"]:
                 break  # the period is read only with a rate
         for extra in rng.findall("rate")[1:]:
@@ -679,15 +686,6 @@ def _c_int(text: str) -> int | None:
     return value if -(2**31) <= value < 2**31 else None
 
 
-def _c_uint(text: str) -> int | None:
-    """virStrToLong_uip's reading (base 10, no sign but '+', at most UINT_MAX)."""
-    stripped = text.lstrip(" \t\n\v\f\r")
-    digits = stripped[1:] if stripped.startswith("+") else stripped
-    if not digits or not digits.isascii() or not digits.isdigit() or int(digits) > 0xFFFFFFFF:
-        return None
-    return int(digits)
-
-
 def _prop_int(element: etree._Element, name: str) -> int:
     """virXMLPropInt (base 10, optional, 0 when absent)."""
     value = element.get(name)
@@ -1033,7 +1031,7 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
             value = model.get(name)
             if value is None:
                 continue
-            number = _c_uint(value)
+            number = strtoul_whole(value, 10)
             if number is None:
                 if name == "heads":
                     raise _internal(f"cannot parse video heads '{value}'")
@@ -1501,22 +1499,9 @@ AUDIO_DIRECTION_ATTRIBUTES: dict[str, list[tuple[str, str | None]]] = {
 
 def _uint_attribute(element: etree._Element, name: str, nonzero: bool, required: bool = False) -> int | None:
     """virXMLPropUInt (base 10): the number, None when absent."""
-    value = element.get(name)
-    if value is None:
-        if required:
-            raise _required(element, name)
-        return None
-    number = _c_uint(value)
-    if number is None or value.lstrip(" \t\n\v\f\r").startswith("-"):
-        detail = (
-            f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. "
-            "Expected non-negative integer value"
-        )
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-    if nonzero and number == 0:
-        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': Zero is not permitted"
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-    return number
+    if required and element.get(name) is None:
+        raise _required(element, name)
+    return prop_uint(element, name, nonzero=nonzero)
 
 
 def _audio_direction(node: etree._Element, kind: str) -> etree._Element | None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import copy
 import ipaddress
 import socket
-import string
 import uuid as uuid_module
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from virtrio.drivers import libvirt_rules
-from virtrio.drivers.libvirt_rules import C_SPACE, mac_text, missing_attribute, parse_uuid
+from virtrio.drivers.libvirt_rules import C_SPACE, mac_text, missing_attribute, parse_uuid, prop_uint, strtoul_whole
 from virtrio.drivers.libvirt_rules import parse_mac as parse_mac_bytes
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
@@ -329,7 +328,7 @@ def parse_lease(element: etree._Element) -> Lease | None:
     expiry = element.get("expiry")
     if expiry is None:
         return None
-    if _c_uint(expiry, 0, (1 << 64) - 1) is None:  # virXMLPropULongLong, base 0
+    if strtoul_whole(expiry, 0, (1 << 64) - 1) is None:  # virXMLPropULongLong, base 0
         detail = (
             f"Invalid value for attribute 'expiry' in element 'lease': '{expiry}'. Expected non-negative integer value"
         )
@@ -338,7 +337,7 @@ def parse_lease(element: etree._Element) -> Lease | None:
     if unit not in LEASE_UNITS:
         detail = f"Invalid value for attribute 'unit' in element 'lease': '{unit}'."
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-    value = _c_uint(expiry, 0, (1 << 64) - 1) or 0
+    value = strtoul_whole(expiry, 0, (1 << 64) - 1) or 0
     if value > 0 and ((unit == "seconds" and value < 120) or (unit == "minutes" and value < 2)):
         raise network_error(api.VIR_ERR_CONFIG_UNSUPPORTED, "The minimum lease time should be greater than 2 minutes")
     return Lease(value, unit)
@@ -656,27 +655,6 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
     return forward
 
 
-def _c_uint(text: str, base: int = 0, limit: int = 0xFFFFFFFF) -> int | None:
-    """virStrToLong_uip: C's strtoul (base 0: '0x' hex, leading-0 octal), the whole text,
-    no minus sign, within an unsigned int; None otherwise."""
-    body = text.lstrip(C_SPACE)
-    if body.startswith("+"):
-        body = body[1:]
-    if base == 10:
-        digits = body
-    elif body[:2] in ("0x", "0X") and len(body) > 2 and body[2] in string.hexdigits:
-        digits, base = body[2:], 16
-    elif body.startswith("0") and len(body) > 1:
-        digits, base = body[1:], 8
-    else:
-        digits, base = body, 10
-    allowed = string.hexdigits if base == 16 else string.digits[:base]
-    if not digits or any(char not in allowed for char in digits):
-        return None
-    value = int(digits, base)
-    return value if value <= limit else None
-
-
 def _c_ull(text: str) -> int | None:
     """virStrToLong_ullp, base 10: the whole text, no minus sign, within 64 bits."""
     body = text.lstrip(C_SPACE)
@@ -739,20 +717,7 @@ def _bandwidth(element: etree._Element | None) -> etree._Element | None:
 
 def _route_uint(element: etree._Element, name: str, nonzero: bool) -> int | None:
     """virXMLPropUInt, base 10: None when absent."""
-    text = element.get(name)
-    if text is None:
-        return None
-    value = _c_uint(text, 10)
-    if value is None:
-        detail = (
-            f"Invalid value for attribute '{name}' in element '{element.tag}': '{text}'. "
-            "Expected non-negative integer value"
-        )
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-    if nonzero and value == 0:
-        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': Zero is not permitted"
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-    return value
+    return prop_uint(element, name, nonzero=nonzero)
 
 
 def _route(network: str, element: etree._Element) -> etree._Element:
@@ -866,9 +831,9 @@ def _c_ui(text: str, base: int = 0) -> int | None:
     body = text.lstrip(C_SPACE)
     if body.startswith("-"):
         rest = body[1:]
-        magnitude = None if rest[:1] in ("+", "-") or rest[:1] in C_SPACE else _c_uint(rest, base)
+        magnitude = None if rest[:1] in ("+", "-") or rest[:1] in C_SPACE else strtoul_whole(rest, base)
         return None if magnitude is None else (-magnitude) & 0xFFFFFFFF
-    return _c_uint(body, base)
+    return strtoul_whole(body, base)
 
 
 def _virtualport(element: etree._Element | None, require_type: bool) -> etree._Element | None:
@@ -948,7 +913,7 @@ def _vlan(element: etree._Element | None) -> etree._Element | None:
         text = tag.get("id")
         if text is None:
             raise missing_attribute(tag.tag, "id")
-        value = _c_uint(text, 10)
+        value = strtoul_whole(text, 10)
         if value is None:
             detail = (
                 f"Invalid value for attribute 'id' in element '{tag.tag}': '{text}'. "
@@ -995,7 +960,7 @@ def _pci_address(element: etree._Element) -> tuple[int, int, int, int]:
     values = []
     for name in ("domain", "bus", "slot", "function"):
         text = element.get(name)
-        value = 0 if text is None else _c_uint(text)
+        value = 0 if text is None else strtoul_whole(text)
         if value is None:
             detail = (
                 f"Invalid value for attribute '{name}' in element '{element.tag}': '{text}'. "

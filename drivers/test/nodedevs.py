@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import C_SPACE, missing_attribute, parse_uuid
+from virtrio.drivers.libvirt_rules import strtoul_whole as c_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
-from .network_definition import _c_uint as c_uint
 from .network_definition import _pci_address as pci_address
 from .parse import parse_document, validate_against_schema
 
