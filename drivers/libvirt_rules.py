@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 import socket
 import string
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
+
+if TYPE_CHECKING:  # lxml is not loaded by drivers that parse no XML (node devices)
+    from lxml import etree
 
 # C's isspace in the "C" locale, as glib's g_ascii_isspace and gnulib's c_isspace see it;
 # str.isspace would also take Unicode spaces and the ASCII separators 0x1c-0x1f.
