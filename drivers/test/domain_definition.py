@@ -116,6 +116,7 @@ CONTEXT_ATTRIBUTE_ORDER = {
     ("cpu", "maxphysaddr"): ["mode", "bits", "limit"],
     ("channel", "target"): ["type", "name", "address", "port", "state"],
 }
+CONTEXT_CHILD_TAGS = tuple({tag for _, tag in CONTEXT_ATTRIBUTE_ORDER})
 
 MEMORY_UNITS = libvirt_rules.SCALE_UNITS
 
@@ -212,8 +213,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
         size = str(kibibytes(element))
         kept["maxMemory"] = make_element("maxMemory", size, slots=element.get("slots", "0"), unit="KiB")
     _canonical_devices(kept["devices"], os_type)
-    for element in kept.values():
-        _order_attributes_everywhere(element)
+    _order_context_attributes(kept)
     return sorted([*kept.values(), *seclabels], key=lambda element: TOP_LEVEL_RANK[element.tag])
 
 
@@ -243,15 +243,15 @@ def _genid(given: list[etree._Element]) -> etree._Element:
     return make_element("genid", str(uuid_module.UUID(bytes=raw)))
 
 
-def _order_attributes_everywhere(root: etree._Element) -> None:
-    # only elements of the tags named can match: lxml picks them out (a walk in C)
-    for element in root.iter(*{tag for _, tag in CONTEXT_ATTRIBUTE_ORDER}):
-        if len(element.attrib) < 2:
-            continue
-        parent = element.getparent()
-        order = CONTEXT_ATTRIBUTE_ORDER.get((parent.tag if parent is not None else "", element.tag))
-        if order is not None:
-            _reorder_attributes(element, order)
+def _order_context_attributes(kept: dict[str, etree._Element]) -> None:
+    # the parents named are top-level (cpu) or devices (channel): looked up, not searched for
+    parents = [kept["cpu"]] if "cpu" in kept else []
+    parents += kept["devices"].iterchildren("channel")
+    for parent in parents:
+        for element in parent.iterchildren(*CONTEXT_CHILD_TAGS):
+            order = CONTEXT_ATTRIBUTE_ORDER.get((parent.tag, element.tag))
+            if order is not None and len(element.attrib) > 1:
+                _reorder_attributes(element, order)
 
 
 def copied_definition(definition: list[etree._Element], os_type: str) -> list[etree._Element]:
@@ -286,15 +286,17 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         type_element.set("arch", arch)
         if machine:
             type_element.set("machine", machine)
-    loader = os_element.find("loader")
+    tags = {child.tag for child in os_element}
+    loader = os_element.find("loader") if "loader" in tags else None
     if loader is not None:
         if (loader.text or "").strip() and loader.get("type") is None:
             loader.set("type", "rom")
         _reorder_attributes(loader, ATTRIBUTE_ORDER["loader"])
-    if "bootloader" in kept and "".join(kept["bootloader"].itertext()):
+    if "bootloader" in kept and "boot" in tags and "".join(kept["bootloader"].itertext()):
         for boot in os_element.findall("boot"):  # boot devices are not written with a bootloader
             os_element.remove(boot)
-    if os_type == "hvm" and os_element.find("boot") is None:
+        tags.discard("boot")
+    if os_type == "hvm" and "boot" not in tags:
         per_device_boot = kept.get("devices") is not None and kept["devices"].find(".//boot") is not None
         if not per_device_boot:
             _child(os_element, "boot", dev="hd")
@@ -630,14 +632,20 @@ def validate_definition(definition: list[etree._Element]) -> None:
     """The checks of virDomainDefValidate that the test driver's users meet first: each
     disk's bus, name and source (libvirt runs them after parsing, the test: namespace included)."""
     devices = next((element for element in definition if element.tag == "devices"), None)
-    for disk in devices.iterfind("disk") if devices is not None else ():
+    if devices is not None and len(devices):  # no device, nothing of the devices to check
+        _validate_devices(devices)
+    domain_platform.validate_platform(definition)
+
+
+def _validate_devices(devices: etree._Element) -> None:
+    disks = devices.findall("disk")
+    for disk in disks:
         _validate_disk(disk)
-    if devices is not None:  # character device sources, graphics, video, redirdev (USB, then source)
-        controllers = devices.findall("controller")
-        domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers))
-    disks = devices.findall("disk") if devices is not None else []
-    hostdevs = devices.findall("hostdev") if devices is not None else []
-    for controller in devices.iterfind("controller") if devices is not None else ():
+    # character device sources, graphics, video, redirdev (USB, then source)
+    controllers = devices.findall("controller")
+    domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers))
+    hostdevs = devices.findall("hostdev")
+    for controller in controllers:
         domain_controllers.validate_controller(controller)
     domain_disks.validate_disk_targets(disks)
     keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
@@ -646,7 +654,6 @@ def validate_definition(definition: list[etree._Element]) -> None:
         raise xml_error("Hostdev already exists in the domain configuration")
     domain_hostdevs.check_one_ramfb(hostdevs)
     domain_disks.validate_drive_addresses(disks, hostdevs)
-    domain_platform.validate_platform(definition)
 
 
 def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:

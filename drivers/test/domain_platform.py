@@ -103,7 +103,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
     """What libvirt's parser and post-parse callbacks make of the platform elements (kept:
     the definition's top-level elements by tag, the vCPU count still in <vcpu>)."""
     devices = kept.get("devices")
-    if devices is not None:
+    device_tags = {device.tag for device in devices} if devices is not None else set()
+    if devices is not None and len(devices):
         _canonical_device_boots(devices)
     if "os" in kept and os_type == "hvm":
         _canonical_os(kept["os"], devices)
@@ -121,14 +122,14 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
     if "cputune" in kept:
         _canonical_schedulers(kept)
         _canonical_resctrls(kept["cputune"], _max_vcpus(kept.get("vcpu")))
-    if devices is not None:
+    if devices is not None and "memory" in device_tags:
         _memory_device_current(devices)
-        for hole in devices.iterfind("controller/pcihole64"):
-            size = _scaled(hole, 1024)
-            if size is not None:  # written in KiB, rounded up
-                hole.attrib.clear()
-                hole.set("unit", "KiB")
-                hole.text = str(-(-size // 1024))
+    for hole in devices.iterfind("controller/pcihole64") if devices is not None and "controller" in device_tags else ():
+        size = _scaled(hole, 1024)
+        if size is not None:  # written in KiB, rounded up
+            hole.attrib.clear()
+            hole.set("unit", "KiB")
+            hole.text = str(-(-size // 1024))
 
 
 def validate_platform(definition: list[etree._Element]) -> None:
@@ -149,12 +150,15 @@ def validate_platform(definition: list[etree._Element]) -> None:
             )
     if "memoryBacking" in top:
         _validate_hugepages(top["memoryBacking"], cells)
-    if "os" in top:
+    os_tags = {child.tag for child in top["os"]} if "os" in top else set()
+    if "loader" in os_tags or "nvram" in os_tags:
         _validate_os(top["os"])
+    if "bootmenu" in os_tags:
         bootmenu = top["os"].find("bootmenu")
         timeout = bootmenu.get("timeout") if bootmenu is not None else None
         if timeout is not None and int(timeout) > BOOT_MENU_TIMEOUT_MAX:
             raise _unsupported("invalid value for boot menu timeout, must be in range [0,65535]")
+    if "bios" in os_tags:
         bios = top["os"].find("bios")
         delay = bios.get("rebootTimeout") if bios is not None else None
         if delay is not None and not -1 <= int(delay) <= BOOT_MENU_TIMEOUT_MAX:
@@ -181,8 +185,10 @@ def _canonical_device_boots(devices: etree._Element) -> None:
 
 
 def _canonical_os(os_element: etree._Element, devices: etree._Element | None) -> None:
-    features = os_element.findall("firmware/feature")
-    for old in os_element.findall("firmware"):
+    # one pass over the children: most definitions have few of the parts checked below
+    tags = {child.tag for child in os_element}
+    features = os_element.findall("firmware/feature") if "firmware" in tags else []
+    for old in os_element.findall("firmware") if "firmware" in tags else ():
         os_element.remove(old)
     # libvirtd 9.0.0 reads the features only with autoselection on (os/@firmware); without
     # it they are dropped, silently
@@ -209,7 +215,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
     chosen = os_element.get("firmware")
     if chosen is not None and chosen not in FIRMWARES:
         raise _xml_error(f"unknown firmware value {chosen}")
-    loader = os_element.find("loader")
+    loader = os_element.find("loader") if "loader" in tags else None
     if loader is not None:  # virDomainLoaderDefParseXML's attributes, in its order
         _bool(loader, "readonly")
         kind = loader.get("type")
@@ -217,7 +223,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             raise enum_error("loader", "type", kind)
         _bool(loader, "secure")
         _bool(loader, "stateless")
-    for position, boot in enumerate(os_element.findall("boot")):
+    for position, boot in enumerate(os_element.findall("boot") if "boot" in tags else ()):
         if position >= len(BOOT_DEVICES):  # libvirt keeps as many as there are kinds
             os_element.remove(boot)
             continue
@@ -226,12 +232,12 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             raise missing_attribute("boot", "dev")
         if dev not in BOOT_DEVICES:
             raise enum_error("boot", "dev", dev)
-    table = os_element.find("acpi/table")
+    table = os_element.find("acpi/table") if "acpi" in tags else None
     if table is not None and table.text:  # virDomainDefParseBootAcpiOptions keeps a clean path
         from .pool_definition import sanitize_path
 
         table.text = sanitize_path(table.text)
-    bootmenu = os_element.find("bootmenu")
+    bootmenu = os_element.find("bootmenu") if "bootmenu" in tags else None
     if bootmenu is not None:  # virDomainDefParseBootXML: a timeout is read only when enabled
         enabled = _bool(bootmenu, "enable")
         timeout = bootmenu.get("timeout") if enabled == "yes" else None
@@ -246,7 +252,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             bootmenu.set("enable", enabled)
             if timeout is not None:
                 bootmenu.set("timeout", str(int(timeout)))
-    bios = os_element.find("bios")
+    bios = os_element.find("bios") if "bios" in tags else None
     if bios is not None:
         for extra in os_element.findall("bios")[1:]:
             os_element.remove(extra)
@@ -262,7 +268,12 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             bios.set("rebootTimeout", str(_signed(bios, "rebootTimeout", delay)))
         if not bios.attrib:
             os_element.remove(bios)
-    if os_element.find("boot") is not None and devices is not None and devices.find("*/boot") is not None:
+    if (
+        "boot" in tags
+        and os_element.find("boot") is not None
+        and devices is not None
+        and devices.find("*/boot") is not None
+    ):
         raise _unsupported("per-device boot elements cannot be used together with os/boot elements")
 
 
