@@ -18,8 +18,9 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from .bitmaps import format_bitmap, parse_bitmap
-from .domain_definition import make_element
+from .definition_order import CHILD_ORDER, TOP_LEVEL_RANK
 from .tuning import PERF_EVENTS
+from .xml_tree import make_element
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -51,8 +52,6 @@ def top(definition: list[etree._Element], tag: str) -> etree._Element | None:
 
 def put_top(definition: list[etree._Element], element: etree._Element) -> None:
     """Add or replace a top-level element, keeping libvirt's order."""
-    from .domain_definition import TOP_LEVEL_RANK
-
     drop_top(definition, element.tag)
     rank = TOP_LEVEL_RANK.get(element.tag, len(TOP_LEVEL_RANK))
     position = next(
@@ -376,8 +375,6 @@ def bandwidth(interface: etree._Element) -> tuple[dict[str, int] | None, dict[st
 
 
 def set_bandwidth(interface: etree._Element, inbound: dict[str, int] | None, outbound: dict[str, int] | None) -> None:
-    from .domain_definition import CHILD_ORDER
-
     for old in interface.findall("bandwidth"):
         interface.remove(old)
     element = make_element("bandwidth")
@@ -423,8 +420,6 @@ def iotune(disk: etree._Element) -> dict[str, int | str | None]:
 
 
 def set_iotune(disk: etree._Element, values: dict[str, int | str | None]) -> None:
-    from .domain_definition import CHILD_ORDER
-
     for old in disk.findall("iotune"):
         disk.remove(old)
     element = make_element("iotune")

@@ -33,6 +33,8 @@ from . import (
     domain_security,
     domain_usb,
 )
+from .definition_order import CHILD_ORDER, DEVICE_INFO_TAIL, TOP_LEVEL_RANK
+from .definition_tuning import canonical_iothreads, canonical_iotune, canonical_numatune, canonical_perf
 from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .xml_tree import child as _child
@@ -48,19 +50,12 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-# Top-level elements in the order virDomainDefFormat writes them.
-TOP_LEVEL_ORDER = _words("""name uuid genid title description metadata maxMemory memory currentMemory blkiotune
-memtune memoryBacking vcpu vcpus iothreads iothreadids defaultiothread cputune numatune resource sysinfo bootloader
-bootloader_args os idmap features cpu clock on_poweroff on_reboot on_crash on_lockfailure pm perf devices
-seclabel keywrap launchSecurity""")
-
 # What a definition has when its XML leaves it out.
 DEFAULT_ELEMENTS = etree.fromstring(
     "<defaults><clock offset='utc'/><on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot>"
     "<on_crash>destroy</on_crash><devices/><vcpu placement='static'/></defaults>"
 )
 DEFAULT_TAGS = [element.tag for element in DEFAULT_ELEMENTS]
-TOP_LEVEL_RANK = {tag: position for position, tag in enumerate(TOP_LEVEL_ORDER)}
 
 # Devices in the order libvirt writes them, whatever order they came in.
 DEVICE_ORDER = _words("""emulator disk controller lease filesystem interface smartcard serial parallel console
@@ -77,23 +72,6 @@ PM_ORDER = ["suspend-to-mem", "suspend-to-disk"]
 
 FEATURE_ORDER = _words("""acpi apic pae hap viridian privnet hyperv kvm pvspinlock capabilities pmu vmport gic smm
 ioapic hpt vmcoreinfo htm nested-hv msrs ccf-assist xen cfpc sbbc ibs tcg""")
-
-# What every device ends with (virDomainDeviceInfoFormat).
-DEVICE_INFO_TAIL = ["boot", "alias", "master", "rom", "acpi", "address"]
-
-CHILD_ORDER = {
-    "disk": _words("""driver auth source backingStore backenddomain geometry blockio mirror target iotune readonly
-shareable transient serial wwn vendor product encryption""")
-    + DEVICE_INFO_TAIL,
-    "interface": _words("""mac source vlan virtualport bandwidth port ip route script downscript backenddomain target
-guest model driver backend filterref tune teaming link mtu coalesce""")
-    + DEVICE_INFO_TAIL,
-    "blkiotune": ["weight", "device"],
-    "device": _words("path weight read_iops_sec write_iops_sec read_bytes_sec write_bytes_sec"),
-    "memtune": _words("hard_limit soft_limit min_guarantee swap_hard_limit"),
-    "controller": ["model", "driver", "target", *DEVICE_INFO_TAIL],
-    "memballoon": ["stats", *DEVICE_INFO_TAIL, "driver"],  # virDomainMemballoonDefFormat
-}
 
 ATTRIBUTE_ORDER = {
     "disk": ["type", "device", "model", "rawio", "sgio", "snapshot"],
@@ -317,8 +295,6 @@ def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
     for tag in ("iothreadids", "cputune"):  # empty ones are not written
         if tag in kept and not len(kept[tag]):
             del kept[tag]
-    from .definition_tuning import canonical_iothreads, canonical_numatune, canonical_perf
-
     canonical_iothreads(kept)
     canonical_numatune(kept)
     canonical_perf(kept)
@@ -609,8 +585,6 @@ def _canonical_disk(disk: etree._Element, hostdev_drives: list[tuple[int, int, i
     driver = disk.find("driver")
     if driver is not None:
         _reorder_attributes(driver, ATTRIBUTE_ORDER["driver"])
-    from .definition_tuning import canonical_iotune
-
     canonical_iotune(disk)
     if disk.find("address") is None:
         address = _drive_address(target.get("bus"), disk_index(dev))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags
 
-from .state import Domain
+if TYPE_CHECKING:  # state imports the definitions, whose tuning part uses PERF_EVENTS here
+    from .state import Domain
 
 FROM_TEST = api.VIR_FROM_TEST
 UNLIMITED = api.VIR_DOMAIN_MEMORY_PARAM_UNLIMITED
