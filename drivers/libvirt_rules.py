@@ -196,25 +196,56 @@ def missing_attribute(element_name: str, attribute: str) -> LibvirtError:
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
 
 
+def _strto_digits(body: str, base: int) -> int | None:
+    """The number C's strtol/strtoul read after the sign when it is the whole rest of the
+    text (base 0: '0x' hex, a leading 0 octal, else decimal; base 16: '0x' allowed); None
+    otherwise."""
+    if base in (0, 16) and body[:2] in ("0x", "0X") and len(body) > 2 and body[2] in string.hexdigits:
+        body, base = body[2:], 16
+    elif base == 0:
+        base = 8 if body.startswith("0") and len(body) > 1 else 10
+    allowed = string.hexdigits if base == 16 else string.digits[:base]
+    if not body or any(char not in allowed for char in body):
+        return None
+    return int(body, base)
+
+
 def strtoul_whole(text: str, base: int = 0, limit: int = 0xFFFFFFFF) -> int | None:
-    """virStrToLong_uip: C's strtoul (base 0: '0x' hex, leading-0 octal), the whole text,
-    no minus sign, within an unsigned int; None otherwise."""
+    """virStrToLong_uip: C's strtoul over the whole text (leading C spaces allowed), no
+    minus sign, within an unsigned int; None otherwise."""
     body = text.lstrip(C_SPACE)
     if body.startswith("+"):
         body = body[1:]
-    if base == 10:
-        digits = body
-    elif body[:2] in ("0x", "0X") and len(body) > 2 and body[2] in string.hexdigits:
-        digits, base = body[2:], 16
-    elif body.startswith("0") and len(body) > 1:
-        digits, base = body[1:], 8
-    else:
-        digits, base = body, 10
-    allowed = string.hexdigits if base == 16 else string.digits[:base]
-    if not digits or any(char not in allowed for char in digits):
+    value = _strto_digits(body, base)
+    return value if value is not None and value <= limit else None
+
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+def strtol_whole(text: str, base: int = 10) -> int | None:
+    """virStrToLong_i: C's strtol over the whole text (leading C spaces and a sign allowed),
+    within an int; None otherwise."""
+    body = text.lstrip(C_SPACE)
+    negative = body.startswith("-")
+    if body[:1] in ("+", "-"):
+        body = body[1:]
+    value = _strto_digits(body, base)
+    if value is None:
         return None
-    value = int(digits, base)
-    return value if value <= limit else None
+    value = -value if negative else value
+    return value if INT_MIN <= value <= INT_MAX else None
+
+
+def prop_int(element: etree._Element, name: str, *, base: int = 10) -> int | None:
+    """virXMLPropInt: the attribute as an int, None when absent; its refusal."""
+    text = element.get(name)
+    if text is None:
+        return None
+    value = strtol_whole(text, base)
+    if value is None:
+        raise attribute_error(element.tag, name, text, "Expected integer value")
+    return value
 
 
 def prop_uint(element: etree._Element, name: str, *, base: int = 10, nonzero: bool = False) -> int | None:

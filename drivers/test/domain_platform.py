@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import SCALE_UNITS, attribute_error, enum_error, missing_attribute
+from virtrio.drivers.libvirt_rules import (
+    SCALE_UNITS,
+    attribute_error,
+    enum_error,
+    missing_attribute,
+    prop_int,
+    strtol_whole,
+)
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -260,12 +267,12 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             serial = _bool(bios, "useserial")
         except LibvirtError:
             serial = "no"  # libvirt reports the value and carries on with 'no'
-        delay = bios.get("rebootTimeout")
+        delay = prop_int(bios, "rebootTimeout")
         bios.attrib.clear()
         if serial is not None:
             bios.set("useserial", serial)
         if delay is not None:
-            bios.set("rebootTimeout", str(_signed(bios, "rebootTimeout", delay)))
+            bios.set("rebootTimeout", str(delay))
         if not bios.attrib:
             os_element.remove(bios)
     if (
@@ -417,15 +424,6 @@ def _iothread_ids(kept: dict[str, etree._Element]) -> list[int]:
     return ids + free[: max(wanted - len(ids), 0)]
 
 
-def _signed(element: etree._Element, name: str, value: str) -> int:
-    """virXMLPropInt (base 10): strtol's number, spaces and a sign allowed before it."""
-    text = value.lstrip(" \t\n\v\f\r")
-    digits = text[1:] if text[:1] in "+-" else text
-    if not digits.isdigit() or not -(1 << 31) <= int(text) < 1 << 31:
-        raise attribute_error(element.tag, name, value, "Expected integer value")
-    return int(text)
-
-
 def _max_vcpus(vcpu: etree._Element | None) -> int | None:
     """The vCPU count; None in a definition read again (virDomainDefCopy), whose count is
     the Domain's: what depends on it was checked the first time."""
@@ -465,10 +463,10 @@ def _canonical_schedulers(kept: dict[str, etree._Element]) -> None:
                 raise enum_error(tag, "scheduler", scheduler)
             priority = None
             if scheduler in ("fifo", "rr"):
-                priority = element.get("priority")
-                if priority is None:
+                number = prop_int(element, "priority")
+                if number is None:
                     raise missing_attribute(tag, "priority")
-                priority = str(_signed(element, "priority", priority))
+                priority = str(number)
             for bit in sorted(bits):
                 if bit not in threads:
                     if tag == "vcpusched":
@@ -886,12 +884,11 @@ def _bios_date_valid(date: str) -> bool:
     if len(parts) != 3:
         return False
     numbers = []
-    for part in parts:  # virStrToLong_i: leading spaces and a sign allowed, nothing after
-        text = part.lstrip(" \t\n\v\f\r")
-        digits = text[1:] if text[:1] in "+-" else text
-        if not digits.isdigit():
+    for part in parts:
+        number = strtol_whole(part)
+        if number is None:
             return False
-        numbers.append(int(text))
+        numbers.append(number)
     month, day, year = numbers
     return 1 <= month <= 12 and 1 <= day <= 31 and (0 <= year < 100 or year >= 1900)
 

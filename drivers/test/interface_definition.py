@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import missing_attribute
+from virtrio.drivers.libvirt_rules import missing_attribute, strtol_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -84,35 +84,12 @@ def unknown_failure() -> LibvirtError:
     )
 
 
-def _c_integer(text: str, base: int = 10) -> int | None:
-    """virStrToLong_i: an int the whole text spells (leading blanks and a sign allowed), or None."""
-    stripped = text.lstrip()
-    try:
-        value = int(stripped, base)
-    except ValueError:
-        return None
-    return value if -(2**31) <= value < 2**31 else None
-
-
-def _c_integer_any_base(text: str) -> int | None:
-    """virStrToLong_i with base 0: 0x… is hexadecimal, 0… octal."""
-    body = text.lstrip()
-    sign = -1 if body[:1] == "-" else 1
-    body = body[1:] if body[:1] in "+-" and body else body
-    base = 16 if body[:2].lower() == "0x" else 8 if body[:1] == "0" and len(body) > 1 else 10
-    digits = body[2:] if base == 16 else body
-    if not digits or not all(c in "0123456789abcdefABCDEF"[: base + (6 if base == 16 else 0)] for c in digits):
-        return None
-    value = sign * int(digits, base)
-    return value if -(2**31) <= value < 2**31 else None
-
-
 def _xpath_int(element: etree._Element | None, name: str) -> tuple[int, int]:
     """virXPathInt of an attribute: (-1 absent, -2 invalid, 0 read), value."""
     text = element.get(name) if element is not None else None
     if not text:
         return -1, 0
-    value = _c_integer(text)
+    value = strtol_whole(text)
     return (-2, 0) if value is None else (0, value)
 
 
@@ -149,7 +126,7 @@ def _parse(node: etree._Element, parent_type: str | None) -> InterfaceDefinition
         mtu = node.find("mtu")
         size = mtu.get("size") if mtu is not None else None
         if size:
-            value = _c_integer(size)  # virXPathUInt: negative numbers are refused too
+            value = strtol_whole(size)  # virXPathUInt: negative numbers are refused too
             if value is None or value < 0:
                 raise unknown_failure()
             if value > 100000:
@@ -228,7 +205,7 @@ def _parse_protocol(node: etree._Element) -> InterfaceProtocol:
         prefix = ip.get("prefix")
         value = 0
         if prefix is not None:
-            value = _c_integer_any_base(prefix)
+            value = strtol_whole(prefix, 0)
             if value is None:
                 raise _attribute_error(ip, "prefix", " Expected integer value")
         protocol.ips.append(InterfaceIP(address, value))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import C_SPACE, missing_attribute, parse_uuid
+from virtrio.drivers.libvirt_rules import C_SPACE, missing_attribute, parse_uuid, strtol_whole
 from virtrio.drivers.libvirt_rules import strtoul_whole as c_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
@@ -273,21 +273,6 @@ def _scsi_host_wwns(capability: etree._Element) -> tuple[str, str] | None:
     return wwns
 
 
-def _c_int(text: str, base: int) -> int | None:
-    """virStrToLong_i: C's strtol over the whole text, within an int."""
-    body = text.lstrip(C_SPACE)
-    negative = body.startswith("-")
-    if body[:1] in "+-" and body:
-        body = body[1:]
-    if base == 16 and body[:2].lower() == "0x" and len(body) > 2:
-        body = body[2:]
-    digits = "0123456789abcdefABCDEF" if base == 16 else "0123456789"
-    if not body or any(char not in digits for char in body):
-        return None
-    value = -int(body, base) if negative else int(body, base)
-    return value if -(1 << 31) <= value < (1 << 31) else None
-
-
 def _xpath_uint(capability: etree._Element, path: str, base: int) -> int | None:
     """virXPathUIntBase on string(path): None when empty or absent; -2 when not a number."""
     text = capability.xpath(f"string({path})")
@@ -308,7 +293,7 @@ def _check_pci(capability: etree._Element) -> None:
     their type attribute)."""
     klass = capability.xpath("string(./class[1])")
     if klass:
-        value = _c_int(klass, 16)
+        value = strtol_whole(klass, 16)
         if value is None or value > 0xFFFFFF:
             raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid PCI class supplied for '{NEW_DEVICE}'")
     for what, path, base in (
@@ -339,7 +324,7 @@ def _check_pci(capability: etree._Element) -> None:
         for address in group.findall("address"):
             pci_address(address)
     numa = capability.xpath("string(./numa[1]/@node)")
-    if numa and _c_int(numa, 10) is None:
+    if numa and strtol_whole(numa, 10) is None:
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid NUMA node ID supplied for '{NEW_DEVICE}'")
     express = capability.find("pci-express")
     if express is not None:
@@ -367,7 +352,7 @@ def _check_link(link: etree._Element) -> None:
             f"Invalid value for attribute 'speed' in element 'link': '{speed}'.",
         )
     port = link.get("port")
-    if port is not None and _c_int(port, 10) is None:
+    if port is not None and strtol_whole(port, 10) is None:
         detail = f"Invalid value for attribute 'port' in element 'link': '{port}'. Expected integer value"
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import C_SPACE
+from virtrio.drivers.libvirt_rules import C_SPACE, strtol_whole
 from virtrio.drivers.libvirt_rules import mac_text as _mac_text
 from virtrio.drivers.libvirt_rules import parse_mac as _mac
 from virtrio.drivers.libvirt_rules import parse_uuid as _uuid
@@ -79,15 +79,6 @@ def _uint(text: str, base: int = 10, whole: bool = True) -> tuple[int | None, in
     elif value > UINT_MAX:
         return None, end
     return value, end
-
-
-def _int(text: str) -> int | None:
-    """virStrToLong_i on a whole string."""
-    match = re.fullmatch(r"[ \t\n\v\f\r]*([+-]?[0-9]+)", text)
-    if match is None:
-        return None
-    value = int(match.group(1))
-    return value if -(1 << 31) <= value < (1 << 31) else None
 
 
 def _ipv4(text: str) -> str | None:
@@ -709,7 +700,7 @@ def _rule(node: etree._Element) -> Rule:
     if direction not in DIRECTIONS:
         raise _error(api.VIR_ERR_CONFIG_UNSUPPORTED, "unknown rule direction attribute value")
     rule = Rule(action, direction)
-    priority = _int(node.get("priority") or "x")
+    priority = strtol_whole(node.get("priority") or "x")
     if priority is not None and MIN_PRIORITY <= priority <= MAX_PRIORITY:
         rule.priority = priority
     statematch = node.get("statematch")
@@ -776,7 +767,7 @@ def parse_nwfilter(root: etree._Element) -> Nwfilter:
     priority_text = root.get("priority") or None
     priority = 0
     if priority_text is not None:
-        parsed = _int(priority_text)
+        parsed = strtol_whole(priority_text)
         if parsed is None:
             raise _error(api.VIR_ERR_INVALID_ARG, f"Could not parse chain priority '{priority_text}'")
         if not MIN_PRIORITY <= parsed <= MAX_PRIORITY:

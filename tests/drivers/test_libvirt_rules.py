@@ -3,12 +3,29 @@ cases taken from reading viruuid.c and virmacaddr.c."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import uuid
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
 
-from virtrio.drivers.libvirt_rules import C_SPACE, c_isspace, mac_text, parse_mac, parse_uuid, xml_error
+from virtrio.drivers.libvirt_rules import (
+    C_SPACE,
+    c_isspace,
+    mac_text,
+    parse_mac,
+    parse_uuid,
+    prop_int,
+    strtol_whole,
+    strtoul_whole,
+    xml_error,
+)
 from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import LibvirtError
 
 CANONICAL = "c7a5fdbd-edaf-9455-926a-d65c16db1809"
 RAW = bytes.fromhex("c7a5fdbdedaf9455926ad65c16db1809")
@@ -101,3 +118,57 @@ def test_xml_error_carries_the_drivers_domain_and_libvirts_prefix() -> None:
     error = xml_error(api.VIR_FROM_NETWORK, "missing name")
     assert (error.code, error.domain) == (api.VIR_ERR_XML_ERROR, api.VIR_FROM_NETWORK)
     assert str(error.message) == "XML error: missing name"
+
+
+# --- C's strtol and strtoul, against the C library itself -------------------------------
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+_libc.strtol.restype = ctypes.c_long
+_libc.strtol.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int]
+_libc.strtoul.restype = ctypes.c_ulong
+_libc.strtoul.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int]
+
+
+def _whole(function: Any, text: str, base: int) -> int | None:
+    """C's conversion, refused as libvirt's virStrToLong_* refuse: an error, nothing read,
+    or something left after the number."""
+    buffer = ctypes.create_string_buffer(text.encode())
+    end = ctypes.c_char_p()
+    ctypes.set_errno(0)
+    value = function(buffer, ctypes.byref(end), base)
+    read = (ctypes.cast(end, ctypes.c_void_p).value or 0) - ctypes.addressof(buffer)
+    if ctypes.get_errno() or read == 0 or read != len(text.encode()):
+        return None
+    return int(value)
+
+
+NUMBER_TEXT = st.text(alphabet=" \t\n+-0123456789xXabcdefABCDEFg", max_size=14)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(NUMBER_TEXT, st.sampled_from([0, 10, 16]))
+def test_strtol_whole_is_virStrToLong_i(text: str, base: int) -> None:
+    value = _whole(_libc.strtol, text, base)
+    expected = value if value is not None and -(2**31) <= value < 2**31 else None
+    assert strtol_whole(text, base) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(NUMBER_TEXT, st.sampled_from([0, 10, 16]))
+def test_strtoul_whole_is_virStrToLong_uip(text: str, base: int) -> None:
+    # the 'p' variant refuses a minus sign, which strtoul itself would wrap
+    value = None if "-" in text.lstrip(C_SPACE)[:1] else _whole(_libc.strtoul, text, base)
+    expected = value if value is not None and value <= 0xFFFFFFFF else None
+    assert strtoul_whole(text, base) == expected
+
+
+def test_prop_int_refuses_as_virXMLPropInt() -> None:
+    element = etree.fromstring("<boot rebootTimeout=' -5' priority='5 ' absent-not='1'/>")
+    assert prop_int(element, "rebootTimeout") == -5
+    assert prop_int(element, "missing") is None
+    with pytest.raises(LibvirtError) as refused:
+        prop_int(element, "priority")
+    assert refused.value.code == api.VIR_ERR_XML_ERROR and refused.value.domain == api.VIR_FROM_XML
+    assert refused.value.message == (
+        "XML error: Invalid value for attribute 'priority' in element 'boot': '5 '. Expected integer value"
+    )
