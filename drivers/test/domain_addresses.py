@@ -12,6 +12,8 @@ from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .xml_tree import first_child
+
 PCI_FIELDS = ("domain", "bus", "slot", "function")
 
 
@@ -55,7 +57,7 @@ def canonical_address(address: etree._Element) -> None:
     if kind == "pci":
         values = pci_values(address)
         multifunction = address.get("multifunction")
-        zpci = address.find("zpci")
+        zpci = first_child(address, "zpci")
         address.attrib.clear()
         address.set("type", "pci")
         if values["domain"] or values["bus"] or values["slot"]:  # an empty address: to be assigned

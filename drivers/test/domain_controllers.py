@@ -9,7 +9,7 @@ from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .xml_tree import child, make_element
+from .xml_tree import child, first_child, make_element
 
 # an ICH9 UHCI companion without <master> is given the first port of its share of the EHCI's
 USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3": "4"}
@@ -46,7 +46,7 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
             continue
         model = controller.get("model")
         if model == "none":
-            address = controller.find("address")
+            address = first_child(controller, "address")
             if address is not None:  # ignored for a controller that is not there
                 controller.remove(address)
             if usb_other or usb_none:
@@ -56,9 +56,9 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
             if usb_none:
                 raise _xml_detail("Can't add another USB controller: USB is disabled for this domain")
             usb_other = True
-        if model in USB_COMPANION_START_PORTS and controller.find("master") is None:
+        if model in USB_COMPANION_START_PORTS and first_child(controller, "master") is None:
             etree.SubElement(controller, "master", startport=USB_COMPANION_START_PORTS[model])
-        if controller.find("master") is None:
+        if first_child(controller, "master") is None:
             usb_master = True
     if usb_other and not usb_master:
         raise _xml_detail("No master USB controller specified")
@@ -84,11 +84,11 @@ def validate_controller(controller: etree._Element) -> None:
     if controller.get("type") != "pci":
         return
     index = int(controller.get("index", "0"))
-    if controller.get("model") in ("pci-root", "pcie-root") and controller.find("address") is not None:
+    if controller.get("model") in ("pci-root", "pcie-root") and first_child(controller, "address") is not None:
         raise _unsupported("pci-root and pcie-root controllers should not have an address")
     if index > 255:
         raise _unsupported(f"PCI controller index {index} too high, maximum is 255")
-    target = controller.find("target")
+    target = first_child(controller, "target")
     if target is None:
         return
     target_index = _target_number(target, "index")
@@ -101,7 +101,7 @@ def validate_controller(controller: etree._Element) -> None:
         value = _target_number(target, name)
         if value is not None and not low <= value <= high:
             raise _unsupported(f"PCI controller {name} '{value}' out of range - must be {low}-{high}")
-    node = target.find("node")
+    node = first_child(target, "node")
     if node is not None and (node.text or "").strip().isdigit() and index == 0:
         raise _unsupported("The PCI controller with index=0 can't be associated with a NUMA node")
 
@@ -171,7 +171,7 @@ Drive = tuple[int, int, int, int]
 
 
 def _drive_of(device: etree._Element) -> Drive | None:
-    address = device.find("address")
+    address = first_child(device, "address")
     if address is None or address.get("type") != "drive":
         return None
     return (
@@ -198,14 +198,14 @@ def assign_scsi_hostdev_addresses(
     disk_drives = {
         drive
         for disk in disks
-        if (target := disk.find("target")) is not None and target.get("bus") == "scsi"
+        if (target := first_child(disk, "target")) is not None and target.get("bus") == "scsi"
         if (drive := _drive_of(disk)) is not None
     }
     for hostdev in hostdevs:
         if not _is_scsi_hostdev(hostdev):
             continue
         drive = _drive_of(hostdev)
-        if hostdev.find("address") is None:
+        if first_child(hostdev, "address") is None:
             controller = 0
             while (unit := _next_scsi_unit(controller, hostdevs, disk_drives, controllers)) is None:
                 controller += 1
@@ -269,12 +269,12 @@ def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[st
         drives = [
             drive
             for disk in disks
-            if (target := disk.find("target")) is not None and target.get("bus") == controller_type
+            if (target := first_child(disk, "target")) is not None and target.get("bus") == controller_type
             if (drive := _drive_of(disk)) is not None
         ]
         up_to(controller_type, max((drive[0] for drive in drives), default=-1))
     for device in [device for kind in ("channel", "console") for device in by_kind.get(kind, [])]:
-        target, address = device.find("target"), device.find("address")
+        target, address = first_child(device, "target"), first_child(device, "address")
         if target is None or target.get("type") != "virtio":
             continue
         on_port = address is not None and address.get("type") == "virtio-serial"
@@ -284,14 +284,14 @@ def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[st
         (
             c_strtoul(address.get("slot"))
             for smartcard in smartcards
-            if (address := smartcard.find("address")) is not None
+            if (address := first_child(smartcard, "address")) is not None
             and address.get("type") == "ccid"
             and c_strtoul(address.get("controller")) == 0
         ),
         default=-1,
     )
     for smartcard in smartcards:
-        address = smartcard.find("address")
+        address = first_child(smartcard, "address")
         if address is None:
             last_slot += 1
             address = child(smartcard, "address", type="ccid", controller="0", slot=str(last_slot))

@@ -32,7 +32,7 @@ from virtrio.rpc.errors import report
 
 from . import domain_security
 from .domain_addresses import pci_values, usb_port
-from .xml_tree import child, default, make_element, reorder_attributes, reorder_known
+from .xml_tree import child, children_of, default, first_child, make_element, reorder_attributes, reorder_known
 
 DEVICE_INFO_TAIL = ["boot", "alias", "master", "rom", "acpi", "address"]
 CHR_CHILD_ORDER = ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL]
@@ -95,7 +95,7 @@ def _unsigned(element: etree._Element, name: str) -> str:
 
 def _reconnect(source: etree._Element) -> etree._Element | None:
     """virDomainChrSourceReconnectDefParseXML: <reconnect enabled=… timeout=…/> as written."""
-    found = source.find("reconnect")
+    found = first_child(source, "reconnect")
     if found is None:
         return None
     enabled = _enum(found, "enabled", ("yes", "no"))
@@ -112,7 +112,7 @@ def _path_source(source: etree._Element, with_labels: bool, **attributes: str | 
     both are empty (virXMLFormatElement)."""
     written = make_element("source", **{name: value for name, value in attributes.items() if value is not None})
     if with_labels:
-        for label in source.findall("seclabel"):
+        for label in children_of(source, "seclabel"):
             written.append(label)
         domain_security.device_seclabels(written)
     return written if len(written.attrib) or len(written) else None
@@ -123,12 +123,12 @@ def canonical_chr_source(holder: etree._Element, kind: str, with_labels: bool) -
     virDomainChrSourceDefFormat writes what virDomainChrSourceDefParseXML kept (a
     definition: parse flag INACTIVE); they come first among the holder's children. The
     source's own labels are kept only for character devices (with_labels)."""
-    sources = holder.findall("source")
+    sources = children_of(holder, "source")
     if len(sources) > 1 and kind != "udp":
         raise _xml_error("only one source element is allowed for character device")
     if len(sources) > 2:
         raise _xml_error("only two source elements are allowed for character device")
-    logs, protocols = holder.findall("log"), holder.findall("protocol")
+    logs, protocols = children_of(holder, "log"), children_of(holder, "protocol")
     if len(logs) > 1:
         raise _xml_error("only one log element is allowed for character device")
     source = sources[0] if sources else None
@@ -181,7 +181,7 @@ def canonical_chr_source(holder: etree._Element, kind: str, with_labels: bool) -
         written.append(found)
     elif kind == "qemu-vdagent" and source is not None:
         found = make_element("source")
-        clipboard, mouse = source.find("clipboard"), source.find("mouse")
+        clipboard, mouse = first_child(source, "clipboard"), first_child(source, "mouse")
         if clipboard is not None:
             child(found, "clipboard", copypaste=str(_enum(clipboard, "copypaste", ("yes", "no"), required=True)))
         if mouse is not None:
@@ -218,7 +218,7 @@ CHANNEL_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ
 def validate_chr_source(holder: etree._Element, kind: str, channel_target: str | None = None) -> None:
     """virDomainChrSourceDefValidate on the source as written: what each type needs
     (channel_target: a channel's target type, whose UNIX socket path may be generated)."""
-    sources = holder.findall("source")
+    sources = children_of(holder, "source")
     source = sources[0] if sources else None
 
     def attribute(name: str) -> str | None:
@@ -270,7 +270,7 @@ def canonical_chr_holders(by_kind: dict[str, list[etree._Element]]) -> None:
         check_device_address(redirdev)
         redirdev.set("bus", "usb")  # the only bus, written always
         reorder_attributes(redirdev, ["bus", "type"])
-        if kind == "dbus" and redirdev.find("source") is None:  # the channel libvirt names
+        if kind == "dbus" and first_child(redirdev, "source") is None:  # the channel libvirt names
             redirdev.insert(0, make_element("source", channel="org.qemu.usbredir"))
         reorder_known_tail(redirdev)
     for rng in by_kind.get("rng", []):
@@ -290,7 +290,7 @@ def _check_rng(rng: etree._Element) -> etree._Element:
         raise _xml_error("missing RNG device model")
     if model not in RNG_MODELS:
         raise _unsupported(f"unknown RNG model '{model}'")
-    rate = rng.find("rate")
+    rate = first_child(rng, "rate")
     if rate is not None:  # virXPathUInt of each: an empty value is no value
         values: dict[str, int] = {}
         for name in ("bytes", "period"):
@@ -300,7 +300,7 @@ def _check_rng(rng: etree._Element) -> etree._Element:
             values[name] = strtoul_whole(value, 10) or 0 if value else 0
             if not values["bytes"]:
                 break  # the period is read only with a rate
-        for extra in rng.findall("rate")[1:]:
+        for extra in children_of(rng, "rate")[1:]:
             rng.remove(extra)
         if values["bytes"]:  # written with its rate only, the period when set
             rate.attrib.clear()
@@ -309,7 +309,7 @@ def _check_rng(rng: etree._Element) -> etree._Element:
                 rate.set("period", str(values["period"]))
         else:
             rng.remove(rate)
-    backends = rng.findall("backend")
+    backends = children_of(rng, "backend")
     if len(backends) != 1:
         raise _xml_error("only one RNG backend is supported")
     backend_model = backends[0].get("model")
@@ -337,11 +337,11 @@ def _check_smartcard(smartcard: etree._Element) -> None:
     """virDomainSmartcardDefParseXML's checks of each mode."""
     mode = _enum(smartcard, "mode", SMARTCARD_MODES, required=True)
     if mode == "host-certificates":
-        if len(smartcard.findall("certificate")) != 3:
+        if len(children_of(smartcard, "certificate")) != 3:
             raise _xml_error("host-certificates mode needs exactly three certificates")
-        for extra in smartcard.findall("database")[1:]:  # the first is read
+        for extra in children_of(smartcard, "database")[1:]:  # the first is read
             smartcard.remove(extra)
-        database = smartcard.find("database")
+        database = first_child(smartcard, "database")
         text = "".join(database.itertext()) if database is not None else ""
         if database is not None and text and not text.startswith("/"):
             raise _xml_error(f"expecting absolute path: {text}")
@@ -373,7 +373,7 @@ def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
             if chr_type == "spicevmc" and target_index != SPICEVMC_TARGET_INDEX:
                 raise _unsupported("spicevmc device type only supports virtio")
             check_device_address(device)  # its device info, read after the source
-            address = device.find("address")
+            address = first_child(device, "address")
             usb_serial = kind == "serial" and target_index == USB_SERIAL_INDEX
             if usb_serial and address is not None and address.get("type") != "usb":
                 raise _unsupported("usb-serial requires address of usb type")
@@ -536,7 +536,7 @@ def _port_number(text: str) -> int:
 def _chr_target(device: etree._Element, kind: str) -> int:
     """virDomainChrDefParseTargetXML: the device's (first) target checked and rewritten as
     virDomainChrTargetDefFormat writes it; returns the target type's number."""
-    targets = device.findall("target")
+    targets = children_of(device, "target")
     target = targets[0] if targets else None
     for extra in targets[1:]:
         device.remove(extra)
@@ -554,7 +554,7 @@ def _chr_target(device: etree._Element, kind: str) -> int:
         index = types.index(type_text)
     else:
         raise _unsupported(f"unknown target type '{type_text}' specified for character device")
-    model_element = target.find("model") if target is not None else None
+    model_element = first_child(target, "model") if target is not None else None
     model = model_element.get("name") if model_element is not None else None
     if kind == "serial" and model and model not in SERIAL_TARGET_MODELS:
         raise _unsupported(f"unknown target model '{model}' specified for character device")
@@ -620,7 +620,7 @@ def _os_type(devices: etree._Element) -> str:
 
 
 def _target(device: etree._Element) -> etree._Element:
-    target = device.find("target")
+    target = first_child(device, "target")
     assert target is not None  # every character device has one once canonical
     return target
 
@@ -629,27 +629,27 @@ def validate_devices(devices: etree._Element, check_redirdev: Callable[[etree._E
     """virDomainDefValidate's checks of the devices of this module, in the order it visits
     the devices (virDomainDeviceInfoIterateFlags); check_redirdev: a USB redirection's own
     check, made before its source's."""
-    audio_ids = {audio.get("id") for audio in devices.iterfind("audio")}
-    for sound in devices.iterfind("sound"):  # virDomainSoundDefValidate
-        audio = sound.find("audio")
+    audio_ids = {audio.get("id") for audio in devices.iterchildren("audio")}
+    for sound in devices.iterchildren("sound"):  # virDomainSoundDefValidate
+        audio = first_child(sound, "audio")
         if audio is not None and audio.get("id") not in audio_ids:
             raise _xml_error(f"no audio device with ID {audio.get('id')}")
     validate_videos(devices)
-    for smartcard in devices.iterfind("smartcard"):
+    for smartcard in devices.iterchildren("smartcard"):
         if smartcard.get("mode") == "passthrough":
             validate_chr_source(smartcard, smartcard.get("type", ""))
     for kind in ("serial", "parallel", "channel", "console"):
         for device in devices.iterfind(kind):
-            target = device.find("target")
+            target = first_child(device, "target")
             channel_target = target.get("type") if kind == "channel" and target is not None else None
             validate_chr_source(device, device.get("type", "pty"), channel_target)
     validate_inputs(devices, _os_type(devices))
-    for rng in devices.iterfind("rng"):
-        backend = rng.find("backend")
+    for rng in devices.iterchildren("rng"):
+        backend = first_child(rng, "backend")
         if backend is not None and backend.get("model") == "egd":
             validate_chr_source(backend, backend.get("type", ""))
     validate_shmems(devices)
-    for redirdev in devices.iterfind("redirdev"):
+    for redirdev in devices.iterchildren("redirdev"):
         check_redirdev(redirdev)
         validate_chr_source(redirdev, redirdev.get("type", ""))
     validate_graphics(devices)
@@ -703,7 +703,7 @@ def _listens(graphics: etree._Element, kind: str) -> list[dict[str, str]]:
     listen and socket attributes), or one made from those attributes."""
     listens: list[dict[str, str]] = []
     address_compat, socket_compat = graphics.get("listen"), graphics.get("socket")
-    for position, node in enumerate(graphics.findall("listen")):
+    for position, node in enumerate(children_of(graphics, "listen")):
         listen_type = str(_enum(node, "type", LISTEN_TYPES, required=True))
         if listen_type in ("socket", "none") and kind not in ("vnc", "spice"):
             raise _unsupported(f"listen type '{listen_type}' is not available for graphics type '{kind}'")
@@ -813,11 +813,11 @@ def canonical_graphics(graphics: etree._Element) -> None:
                 written.set("display", graphics.get("display", ""))
         if fullscreen == "yes":
             written.set("fullscreen", "yes")
-        gl = graphics.find("gl")
+        gl = first_child(graphics, "gl")
         if kind == "sdl" and gl is not None:
             children.append(make_element("gl", enable=str(_enum(gl, "enable", ("yes", "no"), required=True))))
     elif kind == "egl-headless":
-        gl = graphics.find("gl")
+        gl = first_child(graphics, "gl")
         if gl is not None and gl.get("rendernode") is not None:
             children.append(make_element("gl", rendernode=gl.get("rendernode", "")))
     elif kind == "dbus":
@@ -825,7 +825,7 @@ def canonical_graphics(graphics: etree._Element) -> None:
             written.set("p2p", "yes")
         if graphics.get("address") is not None:
             written.set("address", graphics.get("address", ""))
-        gl = graphics.find("gl")
+        gl = first_child(graphics, "gl")
         if gl is not None:
             enable = str(_enum(gl, "enable", ("yes", "no"), required=True))
             children.append(make_element("gl", enable=enable))
@@ -847,7 +847,7 @@ def canonical_graphics(graphics: etree._Element) -> None:
 
 
 def _audio(graphics: etree._Element) -> etree._Element | None:
-    audio = graphics.find("audio")
+    audio = first_child(graphics, "audio")
     if audio is None:
         return None
     number = _unsigned(audio, "id")
@@ -926,7 +926,7 @@ def _spice(graphics: etree._Element, written: etree._Element, listens: list[dict
     if autoport:
         port = tls_port = 0
     channels: dict[str, str] = {}
-    for node in graphics.findall("channel"):
+    for node in children_of(graphics, "channel"):
         name = str(_enum(node, "name", SPICE_CHANNELS, required=True))
         channels[name] = str(_enum(node, "mode", CHANNEL_MODES, required=True))
     children: list[etree._Element] = []
@@ -943,7 +943,7 @@ def _spice(graphics: etree._Element, written: etree._Element, listens: list[dict
         if value not in values:
             raise enum_error(tag, attribute, value)
         children.append(make_element(tag, **{attribute: value}))
-    gl = graphics.find("gl")
+    gl = first_child(graphics, "gl")
     if gl is not None:
         written_gl = make_element("gl", enable=str(_enum(gl, "enable", ("yes", "no"), required=True)))
         if gl.get("rendernode") is not None:
@@ -969,14 +969,14 @@ def _spice(graphics: etree._Element, written: etree._Element, listens: list[dict
 
 def validate_graphics(devices: etree._Element) -> None:
     """virDomainGraphicsDefValidate."""
-    audio_ids = {audio.get("id") for audio in devices.iterfind("audio")}
-    for graphics in devices.iterfind("graphics"):
+    audio_ids = {audio.get("id") for audio in devices.iterchildren("audio")}
+    for graphics in devices.iterchildren("graphics"):
         kind = graphics.get("type")
         if kind in ("vnc", "spice", "rdp"):
-            for listen in graphics.iterfind("listen"):
+            for listen in graphics.iterchildren("listen"):
                 if listen.get("type") == "network" and listen.get("network") is None:
                     raise _xml_error("'network' attribute is required for listen type 'network'")
-        audio = graphics.find("audio")
+        audio = first_child(graphics, "audio")
         if kind == "vnc" and audio is not None and audio.get("id") not in audio_ids:
             raise _xml_error(f"no audio device with ID {audio.get('id')}")
         if kind == "dbus" and graphics.get("p2p") == "yes" and graphics.get("address") is not None:
@@ -1014,10 +1014,10 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
     primaries: list[etree._Element] = []
     others: list[etree._Element] = []
     for video in by_kind.get("video", []):
-        model = video.find("model")
+        model = first_child(video, "model")
         if model is None:
             model = child(video, "model")
-        for extra in video.findall("model")[1:]:  # the parser reads the first
+        for extra in children_of(video, "model")[1:]:  # the parser reads the first
             video.remove(extra)
         _video_model_children(model)
         for name in ("type", "primary", *VIDEO_MEMORY, "heads"):  # read with virXPathString: empty is absent
@@ -1054,7 +1054,7 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
                 del model.attrib[name]
         model.attrib.pop("primary", None)
         reorder_attributes(model, ["type", *VIDEO_MEMORY, "heads"])
-        first_driver = video.find("driver")
+        first_driver = first_child(video, "driver")
         extra: dict[str, str] = {}
         if first_driver is not None:
             vgaconf = _enum(first_driver, "vgaconf", ("io", "on", "off"))
@@ -1075,7 +1075,7 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
     ordered = [*reversed(primaries), *others]  # each primary is put first as it is read
     if ordered:
         first = ordered[0]
-        model = first.find("model")
+        model = first_child(first, "model")
         assert model is not None
         if model.get("type") == "none":  # nothing filled in is written, but an alias
             for found in list(first):
@@ -1091,7 +1091,7 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
 def _video_model_children(model: etree._Element) -> None:
     """A video model's acceleration and resolution (the first of each) as
     virDomainVideoAccelDefParseXML/virDomainVideoResolutionDefParseXML read them."""
-    acceleration, resolution = model.find("acceleration"), model.find("resolution")
+    acceleration, resolution = first_child(model, "acceleration"), first_child(model, "resolution")
     written: list[etree._Element] = []
     if acceleration is not None:
         accel3d = _enum(acceleration, "accel3d", ("yes", "no"))
@@ -1115,28 +1115,28 @@ def _video_model_children(model: etree._Element) -> None:
 
 def validate_videos(devices: etree._Element) -> None:
     """virDomainVideoDefValidate, on the videos as written."""
-    videos = devices.findall("video")
+    videos = children_of(devices, "video")
     for video in videos:
-        model = video.find("model")
+        model = first_child(video, "model")
         kind = model.get("type") if model is not None else None
         assert model is not None
         if kind == "none" and len(videos) > 1:
             raise _unsupported("a 'none' video type must be the only video device defined for the domain")
-        driver = video.find("driver")
+        driver = first_child(video, "driver")
         backend = driver.get("name") if driver is not None else None
-        acceleration = model.find("acceleration")
+        acceleration = first_child(model, "acceleration")
         if backend == "vhostuser" and kind != "virtio":
             raise _unsupported("'vhostuser' driver is only supported with 'virtio' device")
         if backend != "vhostuser" and acceleration is not None and acceleration.get("rendernode") is not None:
             raise _unsupported("unsupported rendernode accel attribute without 'vhostuser'")
-        resolution = model.find("resolution")
+        resolution = first_child(model, "resolution")
         if resolution is not None and "0" in (resolution.get("x"), resolution.get("y")):
             raise _unsupported("video resolution values must be greater than 0")
         if kind != "qxl":
             for name in ("ram", "vram64", "vgamem"):
                 if model.get(name) is not None:
                     raise _unsupported(f"{name} attribute only supported for video type qxl")
-        if kind == "ramfb" and video.find("address") is not None:
+        if kind == "ramfb" and first_child(video, "address") is not None:
             raise _unsupported("address not supported for video type ramfb")
         if kind != "virtio" and driver is not None:
             for name in VIRTIO_OPTIONS:
@@ -1160,7 +1160,7 @@ GRAB_TOGGLES = ("ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrolllock"
 def _virtio_driver(device: etree._Element, **extra: str) -> etree._Element | None:
     """The device's first <driver> as virDomainVirtioOptionsParseXML reads its options (and
     the extra attributes given, written after them); None when nothing is set."""
-    drivers = device.findall("driver")
+    drivers = children_of(device, "driver")
     written = make_element("driver")
     if drivers:
         for name in VIRTIO_OPTIONS:
@@ -1202,10 +1202,10 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
             else:
                 bus = "parallels" if virt_type in ("vz", "parallels") else "none"
         check_device_address(device)
-        address = device.find("address")
+        address = first_child(device, "address")
         if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
             raise _xml_error("Invalid address for a USB device")
-        source = device.find("source")
+        source = first_child(device, "source")
         written_source = make_element("source")
         if source is not None and kind in ("passthrough", "evdev"):
             attribute = "evdev" if kind == "passthrough" else "dev"
@@ -1234,7 +1234,7 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
 def validate_inputs(devices: etree._Element, os_type: str) -> None:
     """virDomainInputDefValidate: buses the guest's OS type allows."""
     _, virt_type = _guest(devices)
-    for device in devices.iterfind("input"):
+    for device in devices.iterchildren("input"):
         kind, bus = device.get("type"), device.get("bus", "none")
         if os_type == "hvm":
             if bus == "ps2" and kind not in ("mouse", "keyboard"):
@@ -1323,7 +1323,7 @@ def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:
     """Shared memory devices as virDomainShmemDefParseXML reads them and
     virDomainShmemDefFormat writes them (a model always, the size in MiB)."""
     for shmem in by_kind.get("shmem", []):
-        model = shmem.find("model")
+        model = first_child(shmem, "model")
         kind = (_enum(model, "type", SHMEM_MODELS) if model is not None else None) or "ivshmem"
         name = shmem.get("name")
         if name is None:
@@ -1334,10 +1334,10 @@ def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:
             if role is not None and role not in SHMEM_ROLES:
                 raise enum_error("shmem", "role", role)
         written = [make_element("model", type=kind)]
-        size = shmem.find("size")
+        size = first_child(shmem, "size")
         if size is not None and _shmem_size(size):
             written.append(make_element("size", str(_shmem_size(size) >> 20), unit="M"))
-        server, msi = shmem.find("server"), shmem.find("msi")
+        server, msi = first_child(shmem, "server"), first_child(shmem, "msi")
         if server is not None:
             path = server.get("path")
             server_path = {"path": _sanitized_path(path)} if path is not None else {}
@@ -1379,7 +1379,7 @@ def _tpm_emulator(backend: etree._Element, written: etree._Element) -> None:
     version = backend.get("version")
     if version is not None and version not in TPM_VERSIONS:
         raise enum_error("backend", "version", version)
-    encryption = backend.find("encryption")
+    encryption = first_child(backend, "encryption")
     secret = encryption.get("secret") if encryption is not None else None
     raw = None
     if secret:
@@ -1414,7 +1414,7 @@ def check_tpms(by_kind: dict[str, list[etree._Element]]) -> None:
         model = tpm.get("model")
         if model is not None and model not in TPM_MODELS:
             raise enum_error("tpm", "model", model)
-        backends = tpm.findall("backend")
+        backends = children_of(tpm, "backend")
         if len(backends) > 1:
             raise _xml_error("only one TPM backend is supported")
         if not backends:
@@ -1423,12 +1423,12 @@ def check_tpms(by_kind: dict[str, list[etree._Element]]) -> None:
         kind = str(_enum(backend, "type", TPM_BACKENDS, required=True))
         written = make_element("backend", type=kind)
         if kind == "passthrough":
-            device = backend.find("device")
+            device = first_child(backend, "device")
             child(written, "device", path=(device.get("path") if device is not None else None) or TPM_DEFAULT_DEVICE)
         elif kind == "emulator":
             _tpm_emulator(backend, written)
         else:
-            source = backend.find("source")
+            source = first_child(backend, "source")
             source_type = source.get("type") if source is not None else None
             if not source_type:
                 raise _xml_error("missing external TPM backend type")
@@ -1436,7 +1436,7 @@ def check_tpms(by_kind: dict[str, list[etree._Element]]) -> None:
                 raise _unsupported(f"unknown backend type '{source_type}' for external TPM")
             parsed = copy.deepcopy(backend)
             canonical_chr_source(parsed, source_type, with_labels=False)
-            found = parsed.find("source")
+            found = first_child(parsed, "source")
             if source_type == "unix":
                 path = found.get("path") if found is not None else None
                 child(written, "source", type="unix", mode="connect", **({"path": path} if path is not None else {}))
@@ -1446,7 +1446,7 @@ def check_tpms(by_kind: dict[str, list[etree._Element]]) -> None:
 
 def validate_shmems(devices: etree._Element) -> None:
     """virDomainShmemDefValidate: a name that is a file name."""
-    for shmem in devices.iterfind("shmem"):
+    for shmem in devices.iterchildren("shmem"):
         name = shmem.get("name", "")
         if "/" in name:
             raise _unsupported("shmem name cannot include '/' character")
@@ -1467,7 +1467,7 @@ def canonical_aliases(by_kind: dict[str, list[etree._Element]]) -> None:
     for kind in by_kind.values():
         for device in kind:
             check_device_address(device)
-            aliases = device.findall("alias")
+            aliases = children_of(device, "alias")
             if not aliases:
                 continue
             name = aliases[0].get("name")
@@ -1513,7 +1513,7 @@ def _audio_direction(node: etree._Element, kind: str) -> etree._Element | None:
         raise _unsupported("fixed audio settings requires mixing engine")
     voices = _uint_attribute(node, "voices", nonzero=True)
     buffer_length = _uint_attribute(node, "bufferLength", nonzero=True)
-    settings = node.find("settings")
+    settings = first_child(node, "settings")
     written_settings = make_element("settings")
     if settings is not None:
         if fixed != "yes":
@@ -1562,7 +1562,7 @@ def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
         kind = str(_enum(audio, "type", AUDIO_TYPES, required=True))
         number = _uint_attribute(audio, "id", nonzero=True, required=True)
         timer = _uint_attribute(audio, "timerPeriod", nonzero=True)
-        directions = [audio.find("input"), audio.find("output")]
+        directions = [first_child(audio, "input"), first_child(audio, "output")]
         written_directions = [_audio_direction(node, kind) if node is not None else None for node in directions]
         written = make_element("audio", id=str(number), type=kind)
         if timer:
@@ -1599,7 +1599,7 @@ def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
 def validate_audios(devices: etree._Element) -> None:
     """virDomainAudioDefValidate and the audio references of sound devices."""
     seen: set[str | None] = set()
-    ids = [audio.get("id") for audio in devices.iterfind("audio")]
+    ids = [audio.get("id") for audio in devices.iterchildren("audio")]
     repeated = {number for number in ids if number in seen or seen.add(number)}
     for number in ids:  # the first audio whose id another has too
         if number in repeated:
@@ -1633,12 +1633,12 @@ def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
         check_device_address(sound)
         written: list[etree._Element] = []
         if model in ("ich6", "ich9"):  # the models with codecs
-            for codec in sound.findall("codec"):
+            for codec in children_of(sound, "codec"):
                 kind = codec.get("type")
                 if kind not in SOUND_CODECS:
                     raise _unsupported(f"unknown codec type '{kind}'")
                 written.append(make_element("codec", type=str(kind)))
-        audio = sound.find("audio")
+        audio = first_child(sound, "audio")
         if audio is not None:
             written.append(make_element("audio", id=str(_uint_attribute(audio, "id", nonzero=True, required=True))))
         _info_only(sound, written)
@@ -1668,7 +1668,7 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
         model = str(_enum(balloon, "model", MEMBALLOON_MODELS, required=True))
         autodeflate = _enum(balloon, "autodeflate", ("on", "off"))
         reporting = _enum(balloon, "freePageReporting", ("on", "off"))
-        stats = balloon.find("stats")
+        stats = first_child(balloon, "stats")
         period = _prop_int(stats, "period") if stats is not None else 0
         driver = _virtio_driver(balloon)
         if model != "none":
@@ -1797,7 +1797,7 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
 def check_device_address(device: etree._Element) -> None:
     """The device's <address> (its first) as virDomainDeviceAddressParseXML reads it: a known
     type and numbers each type's parser accepts."""
-    addresses = device.findall("address")
+    addresses = children_of(device, "address")
     if not addresses:
         return
     address = addresses[0]

@@ -13,7 +13,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from .domain_security import device_seclabels
-from .xml_tree import reorder_attributes
+from .xml_tree import children_of, first_child, reorder_attributes
 
 # virStorageSourceNetworkDefaultPort: a TCP host without a port gets its protocol's
 DEFAULT_PORTS = {
@@ -41,25 +41,25 @@ def xml_error(detail: str) -> Exception:
 
 def canonical_disk_storage(disk: etree._Element) -> None:
     """The parts of a <disk> that describe its storage, as a defined domain keeps them."""
-    source = disk.find("source")
+    source = first_child(disk, "source")
     if source is None:
         disk.set("type", "file")  # virDomainDiskDefParseXML: no <source>, a file disk without a path
     else:
         canonical_source(source, disk.get("type", "file"))
-    mirror = disk.find("mirror")
+    mirror = first_child(disk, "mirror")
     if mirror is not None:  # block job state: read only from a running domain's status XML
         disk.remove(mirror)
-    target = disk.find("target")
+    target = first_child(disk, "target")
     if target is not None and target.get("tray") == "closed":  # the default, never written
         del target.attrib["tray"]
-    driver = disk.find("driver")
+    driver = first_child(disk, "driver")
     if driver is not None:
         if driver.get("cache") == "default":  # the enum's zero value, not written
             del driver.attrib["cache"]
         _canonical_metadata_cache(driver)
-    if disk.get("snapshot") == "no" and (disk.get("device") == "cdrom" or disk.find("readonly") is not None):
+    if disk.get("snapshot") == "no" and (disk.get("device") == "cdrom" or first_child(disk, "readonly") is not None):
         del disk.attrib["snapshot"]  # implied by a read-only disk; libvirt writes it only otherwise
-    backing = disk.find("backingStore")
+    backing = first_child(disk, "backingStore")
     if backing is not None:
         canonical_backing_store(backing)
 
@@ -69,13 +69,13 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
     if storage_type != "network":  # a network source's labels are not read
         device_seclabels(source)
     else:
-        for label in source.findall("seclabel"):
+        for label in children_of(source, "seclabel"):
             source.remove(label)
     if storage_type == "network":
         protocol = source.get("protocol")
         if protocol == "iscsi":
             with_default_lun(source)
-        for host in source.iterfind("host"):
+        for host in source.iterchildren("host"):
             if host.get("transport", "tcp") == "tcp":
                 host.attrib.pop("transport", None)
                 if not host.get("port") or host.get("port") == "0":
@@ -99,10 +99,10 @@ def canonical_backing_store(backing: etree._Element) -> None:
             backing.remove(child)
         return
     backing.attrib.pop("index", None)
-    format_element = backing.find("format")
+    format_element = first_child(backing, "format")
     if format_element is None or not format_element.get("type"):
         raise xml_error("missing disk backing store format")
-    source = backing.find("source")
+    source = first_child(backing, "source")
     if source is None:
         raise xml_error("missing disk backing store source")
     canonical_source(source, storage_type)
@@ -111,17 +111,17 @@ def canonical_backing_store(backing: etree._Element) -> None:
     for child in list(backing):
         backing.remove(child)
     backing.extend(child for child in children if child is not None)
-    following = backing.find("backingStore")
+    following = first_child(backing, "backingStore")
     if following is not None:
         canonical_backing_store(following)
 
 
 def _canonical_metadata_cache(parent: etree._Element) -> None:
     """<metadata_cache><max_size> is a scaled value, written in bytes (dropped when zero)."""
-    cache = parent.find("metadata_cache")
+    cache = first_child(parent, "metadata_cache")
     if cache is None:
         return
-    size = cache.find("max_size")
+    size = first_child(cache, "max_size")
     if size is None:  # nothing inside: an empty element is not written
         parent.remove(cache)
         return
@@ -159,12 +159,12 @@ def _unsupported(detail: str) -> Exception:
 def check_parsed_storage(disk: etree._Element) -> None:
     """What virDomainDiskDefParseXML refuses while reading: <auth> or <encryption> given both in
     <source> and in <disk>; and the post-parse feature check (the test driver passes no fds)."""
-    source = disk.find("source")
+    source = first_child(disk, "source")
     for tag in ("auth", "encryption"):
         if source is not None and source.find(tag) is not None and disk.find(tag) is not None:
             raise _unsupported(f"an <{tag}> definition already found for disk source")
     if source is not None and source.get("fdgroup") is not None and disk.get("type", "file") == "file":
-        target = disk.find("target")
+        target = first_child(disk, "target")
         raise _unsupported(
             f"driver does not support FD passing for disk '{target.get('dev') if target is not None else ''}'"
         )
@@ -172,7 +172,7 @@ def check_parsed_storage(disk: etree._Element) -> None:
 
 def missing_target(disk: etree._Element) -> Exception:
     """virDomainDiskDefValidate's first check, naming the disk by its source."""
-    source = disk.find("source")
+    source = first_child(disk, "source")
     if disk.get("type") == "volume" and source is not None:
         detail: str | None = f"pool = '{source.get('pool')}', volume = '{source.get('volume')}'"
     else:
@@ -182,7 +182,7 @@ def missing_target(disk: etree._Element) -> Exception:
 
 def source_path(disk: etree._Element) -> str | None:
     """virDomainDiskGetSource: the path (or network name) of the disk's top layer."""
-    source = disk.find("source")
+    source = first_child(disk, "source")
     if source is None:
         return None
     attribute = {"file": "file", "block": "dev", "dir": "dir", "network": "name", "vhostuser": "path"}
@@ -192,25 +192,25 @@ def source_path(disk: etree._Element) -> str | None:
 
 def validate_storage(disk: etree._Element) -> None:
     """virDomainDiskDefValidateSourceChainOne for the top layer: authentication and encryption."""
-    source = disk.find("source")
-    auth = disk.find("auth")
+    source = first_child(disk, "source")
+    auth = first_child(disk, "auth")
     if auth is None and source is not None:
-        auth = source.find("auth")
+        auth = first_child(source, "auth")
     if disk.get("type") == "network" and auth is not None and source is not None:
         protocol = source.get("protocol", "")
         if protocol in NO_AUTH_PROTOCOLS:
             raise _unsupported(f"authentication is not supported for protocol '{protocol}'")
-        secret = auth.find("secret")
+        secret = first_child(auth, "secret")
         usage = secret.get("type") if secret is not None else None
         if usage not in SECRET_USAGES:
             raise _unsupported(f"unknown secret type '{usage if usage is not None else '<null>'}'")
         if protocol in PROTOCOL_SECRET and usage != PROTOCOL_SECRET[protocol]:
             raise _unsupported(f"invalid secret type '{usage}'")
-    encryption = disk.find("encryption")
+    encryption = first_child(disk, "encryption")
     if encryption is None and source is not None:
-        encryption = source.find("encryption")
+        encryption = first_child(source, "encryption")
     if encryption is not None and encryption.get("format") == "luks":
-        cipher = encryption.find("cipher")
+        cipher = first_child(encryption, "cipher")
         if cipher is not None and cipher.get("name"):
             raise _unsupported("supplying <cipher> for domain disk definition is unnecessary")
 
@@ -229,7 +229,7 @@ def _number(text: str | None) -> int:
 def scsi_hostdev_drives(hostdevs: list[etree._Element]) -> list[tuple[int, int, int, int] | None]:
     """The drive addresses of SCSI host devices (None for the others or without one)."""
     return [
-        _drive(hostdev.find("address"))
+        _drive(first_child(hostdev, "address"))
         if hostdev.get("type") == "scsi" and hostdev.get("mode", "subsystem") == "subsystem"
         else None
         for hostdev in hostdevs
@@ -250,7 +250,7 @@ def check_scsi_drive_free(
 
 
 def _target_names(disks: list[etree._Element]) -> list[str | None]:
-    return [target.get("dev") if (target := disk.find("target")) is not None else None for disk in disks]
+    return [target.get("dev") if (target := first_child(disk, "target")) is not None else None for disk in disks]
 
 
 def validate_disk_targets(disks: list[etree._Element]) -> None:
@@ -273,9 +273,9 @@ def validate_disk_targets(disks: list[etree._Element]) -> None:
 def validate_drive_addresses(disks: list[etree._Element], hostdevs: list[etree._Element]) -> None:
     """virDomainDefDuplicateDriveAddressesValidate: disks, then SCSI host devices."""
     names = _target_names(disks)
-    targets = [disk.find("target") for disk in disks]
+    targets = [first_child(disk, "target") for disk in disks]
     buses = [target.get("bus") if target is not None else None for target in targets]
-    drives = [_drive(disk.find("address")) for disk in disks]
+    drives = [_drive(first_child(disk, "address")) for disk in disks]
     # libvirt's pair loop reports the first disk with a later twin (same bus and drive),
     # found here in one pass: a pair loop over thousands of disks would hold the event loop
     first: dict[tuple[str | None, tuple[int, int, int, int]], int] = {}

@@ -8,6 +8,8 @@ from virtrio.drivers.libvirt_rules import parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .xml_tree import first_child
+
 # virDomainHostdevDefPostParse: the address type each mediated device model needs
 MDEV_ADDRESS_TYPES = {"vfio-pci": "pci", "vfio-ccw": "ccw"}
 
@@ -31,7 +33,7 @@ def check_mdev(hostdev: etree._Element) -> None:
         detail = "Cannot parse uuid attribute of element <address>"
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
     model = hostdev.get("model")
-    device_address = hostdev.find("address")
+    device_address = first_child(hostdev, "address")
     needed = MDEV_ADDRESS_TYPES.get(model or "")
     if device_address is not None and needed is not None and device_address.get("type") != needed:
         detail = f"Unsupported address type '{device_address.get('type')}' with mediated device model '{model}'"

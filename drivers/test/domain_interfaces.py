@@ -11,6 +11,8 @@ from virtrio.drivers.libvirt_rules import attribute_error, enum_error
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .xml_tree import first_child
+
 # virDomainNetModel: a model given in any case is written with libvirt's spelling
 NET_MODELS = [
     "netfront",
@@ -46,33 +48,33 @@ GENERATED_PORT_IDS = {"802.1Qbg": "instanceid", "openvswitch": "interfaceid"}
 
 def canonical_interface_parts(interface: etree._Element) -> None:
     kind = interface.get("type", "user")
-    model = interface.find("model")
+    model = first_child(interface, "model")
     model_name = model.get("type") if model is not None else None
     if model is not None and model_name is not None and model_name.lower() in NET_MODEL_SPELLING:
         model_name = NET_MODEL_SPELLING[model_name.lower()]
         model.set("type", model_name)
-    source = interface.find("source")
+    source = first_child(interface, "source")
     if kind == "network" and source is not None:
         source.attrib.pop("portid", None)  # the port a running domain holds, not part of a definition
-    backend = interface.find("backend")
+    backend = first_child(interface, "backend")
     if backend is not None and backend.get("type") is not None:
         _check_backend_type(backend.get("type", ""))
-    virtualport = interface.find("virtualport")
+    virtualport = first_child(interface, "virtualport")
     if virtualport is not None:
         if kind not in VIRTUALPORT_TYPES:
             detail = f"<virtualport> element unsupported for <interface type='{kind}'>"
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
         generated = GENERATED_PORT_IDS.get(virtualport.get("type", ""))
         if generated is not None:
-            parameters = virtualport.find("parameters")
+            parameters = first_child(virtualport, "parameters")
             if parameters is None:
                 parameters = etree.SubElement(virtualport, "parameters")
             if parameters.get(generated) is None:
                 parameters.set(generated, str(uuid.uuid4()))
-    filterref = interface.find("filterref")
+    filterref = first_child(interface, "filterref")
     if filterref is not None and kind not in FILTERREF_TYPES:
         interface.remove(filterref)
-    driver = interface.find("driver")
+    driver = first_child(interface, "driver")
     if driver is not None:
         if kind != "hostdev" and model_name in VIRTIO_MODELS:
             for name in VIRTIO_NET_UNSIGNED:

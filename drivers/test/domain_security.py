@@ -10,7 +10,7 @@ from virtrio.drivers.libvirt_rules import enum_error
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .xml_tree import mark_live_only
+from .xml_tree import children_of, mark_live_only
 
 SECLABEL_TYPES = ("dynamic", "static", "none")  # 'default' is the enum's zero: refused when given
 MODEL_LIMIT = 255  # VIR_SECURITY_MODEL_BUFLEN - 1
@@ -103,7 +103,7 @@ def _domain_label(
 def device_seclabels(parent: etree._Element) -> None:
     """A device source's labels, checked and rewritten in place; a label that relabels with no
     label of its own is written only in a running domain's XML (virSecurityDeviceLabelDefFormat)."""
-    labels = parent.findall("seclabel")
+    labels = children_of(parent, "seclabel")
     models: list[str] = []
     for label in labels:
         model = label.get("model")

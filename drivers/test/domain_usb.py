@@ -48,7 +48,7 @@ def validate_redirdev(redirdev: etree._Element, controllers: list[etree._Element
 def canonical_redirfilter(redirfilter: etree._Element) -> etree._Element | None:
     """The filter rebuilt as virDomainRedirFilterDefFormat writes it; None when it has no rule."""
     written = etree.Element("redirfilter")
-    for usbdev in redirfilter.iterfind("usbdev"):
+    for usbdev in redirfilter.iterchildren("usbdev"):
         rule = etree.SubElement(written, "usbdev")
         usb_class = _c_int(usbdev, "class")
         if usb_class != -1 and usb_class & ~0xFF:

@@ -28,6 +28,19 @@ def rank_of(order: list[str]) -> dict[str, int]:
 # the common case, is left after one comparison.
 
 
+# element.find(tag) and findall(tag) for a plain tag name: lxml runs those through its
+# ElementPath machinery, twice the cost of the child iteration they amount to, and a
+# definition is read through hundreds of them.
+def first_child(element: etree._Element, tag: str) -> etree._Element | None:
+    """The first child with that tag, or None (what element.find(tag) gives)."""
+    return next(element.iterchildren(tag), None)
+
+
+def children_of(element: etree._Element, tag: str) -> list[etree._Element]:
+    """The children with that tag, in order (what element.findall(tag) gives)."""
+    return list(element.iterchildren(tag))
+
+
 def sorted_children(element: etree._Element, order: list[str]) -> list[etree._Element]:
     """Children in the given order; unknown ones keep their place after the known."""
     rank, last = rank_of(order), len(order)
