@@ -220,6 +220,19 @@ def strtoul_whole(text: str, base: int = 0, limit: int = 0xFFFFFFFF) -> int | No
     return value if value is not None and value <= limit else None
 
 
+UINT_MAX, ULLONG_MAX = 2**32 - 1, 2**64 - 1
+
+
+def strtoul_wrapping(text: str, base: int = 0, limit: int = UINT_MAX) -> int | None:
+    """virStrToLong_ui (limit UINT_MAX) and virStrToLong_ull (ULLONG_MAX): C's strtoul over
+    the whole text, where a minus sign wraps the number ("-1" is the largest value)."""
+    body = text.lstrip(C_SPACE)
+    if body.startswith("-"):
+        magnitude = _strto_digits(body[1:], base)
+        return None if magnitude is None or magnitude > limit else -magnitude & limit
+    return strtoul_whole(body, base, limit)
+
+
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from virtrio.drivers import libvirt_rules
-from virtrio.drivers.libvirt_rules import C_SPACE, mac_text, missing_attribute, parse_uuid, prop_uint, strtoul_whole
+from virtrio.drivers.libvirt_rules import (
+    ULLONG_MAX,
+    mac_text,
+    missing_attribute,
+    parse_uuid,
+    prop_uint,
+    strtoul_whole,
+    strtoul_wrapping,
+)
 from virtrio.drivers.libvirt_rules import parse_mac as parse_mac_bytes
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
@@ -655,15 +663,6 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
     return forward
 
 
-def _c_ull(text: str) -> int | None:
-    """virStrToLong_ullp, base 10: the whole text, no minus sign, within 64 bits."""
-    body = text.lstrip(C_SPACE)
-    body = body[1:] if body.startswith("+") else body
-    if not body or not body.isascii() or not body.isdigit() or int(body) >= 1 << 64:
-        return None
-    return int(body)
-
-
 def _bandwidth(element: etree._Element | None) -> etree._Element | None:
     """virNetDevBandwidthParse for a network or portgroup (no classID, no floor), kept as
     virNetDevBandwidthFormat writes it back; None when it has neither direction."""
@@ -696,7 +695,7 @@ def _bandwidth(element: etree._Element | None) -> etree._Element | None:
             text = rate.get(attribute)
             if text is None:
                 continue
-            value = _c_ull(text)
+            value = strtoul_whole(text, 10, ULLONG_MAX)
             if value is None:
                 raise detail(api.VIR_ERR_CONFIG_UNSUPPORTED, f"could not convert bandwidth {attribute} value '{text}'")
             values[attribute] = value
@@ -826,16 +825,6 @@ VPORT_EXTRAS = {
 }
 
 
-def _c_ui(text: str, base: int = 0) -> int | None:
-    """virStrToLong_ui: a minus sign wraps, as strtoul does ("-1" is UINT_MAX)."""
-    body = text.lstrip(C_SPACE)
-    if body.startswith("-"):
-        rest = body[1:]
-        magnitude = None if rest[:1] in ("+", "-") or rest[:1] in C_SPACE else strtoul_whole(rest, base)
-        return None if magnitude is None else (-magnitude) & 0xFFFFFFFF
-    return strtoul_whole(body, base)
-
-
 def _virtualport(element: etree._Element | None, require_type: bool) -> etree._Element | None:
     """virNetDevVPortProfileParse (the network's own requires a type, a portgroup's not),
     kept as virNetDevVPortProfileFormat writes it back; None when nothing is written."""
@@ -859,7 +848,7 @@ def _virtualport(element: etree._Element | None, require_type: bool) -> etree._E
         ("typeidversion", 0xFF, "value of typeidversion out of range"),
     ):
         if name in given:
-            number = _c_ui(given[name])
+            number = strtoul_wrapping(given[name])
             if number is None:
                 raise refuse(f"cannot parse value of {name} parameter")
             if number > limit:
@@ -1081,7 +1070,7 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
         definition.mac = parsed
     mtu = root.find("mtu")
     if mtu is not None and (mtu.get("size") or None) is not None:
-        size = _c_ui(mtu.get("size"), 10)
+        size = strtoul_wrapping(mtu.get("size"), 10)
         if size is None:
             raise xml_error(f"Invalid mtu size '{mtu.get('size')}' in network '{name}'")
         definition.mtu = size

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import C_SPACE, missing_attribute, parse_uuid, strtol_whole
+from virtrio.drivers.libvirt_rules import (
+    C_SPACE,
+    ULLONG_MAX,
+    missing_attribute,
+    parse_uuid,
+    strtol_whole,
+    strtoul_wrapping,
+)
 from virtrio.drivers.libvirt_rules import strtoul_whole as c_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
@@ -428,21 +435,9 @@ def _check_ccw_address(element: etree._Element) -> None:
         text = element.xpath(f"string(./{name}[1])")
         if not text:
             raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"missing {name} value for '{NEW_DEVICE}'")
-        if _uint_base(text, base) is None:
+        if c_uint(text, base) is None:
             detail = f"invalid {name} value '{text}' for '{NEW_DEVICE}'"
             raise _nodedev_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
-
-
-def _uint_base(text: str, base: int) -> int | None:
-    """virStrToLong_uip in base 0, 10 or 16."""
-    if base != 16:
-        return c_uint(text, base)
-    body = text.lstrip(C_SPACE)
-    body = body[1:] if body.startswith("+") else body
-    body = body[2:] if body[:2].lower() == "0x" and len(body) > 2 else body
-    if not body or any(char not in "0123456789abcdefABCDEF" for char in body) or int(body, 16) > 0xFFFFFFFF:
-        return None
-    return int(body, 16)
 
 
 def _check_mdev(capability: etree._Element) -> None:
@@ -455,15 +450,6 @@ def _check_mdev(capability: etree._Element) -> None:
     if _xpath_uint(capability, "./iommuGroup[1]/@number", 10) == -2:
         detail = f"invalid iommuGroup number attribute for '{NEW_DEVICE}'"
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, detail)
-
-
-def _c_ull_wrapping(text: str) -> int | None:
-    """virStrToLong_ull: C's strtoull over the whole text (a minus sign wraps)."""
-    body = text.lstrip(C_SPACE)
-    body = body[1:] if body[:1] in "+-" and body else body
-    if not body or not body.isascii() or not body.isdigit() or int(body) >= 1 << 64:
-        return None
-    return int(body)
 
 
 def _check_storage(capability: etree._Element) -> None:
@@ -489,7 +475,7 @@ def _check_size(element: etree._Element, path: str, what: str) -> None:
     text = element.xpath(f"string({path})")
     if not text:
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no {what} supplied for '{NEW_DEVICE}'")
-    if _c_ull_wrapping(text) is None:
+    if strtoul_wrapping(text, 10, ULLONG_MAX) is None:
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid {what} supplied for '{NEW_DEVICE}'")
 
 

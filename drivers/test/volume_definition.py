@@ -4,11 +4,16 @@ compat level, the cluster size and the <encryption> element."""
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import missing_attribute, secret_lookup
+from virtrio.drivers.libvirt_rules import (
+    ULLONG_MAX,
+    missing_attribute,
+    prop_uint,
+    secret_lookup,
+    strtoul_whole,
+    strtoul_wrapping,
+)
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -16,25 +21,7 @@ from ..xml_text import escape_text
 
 FROM_STORAGE = api.VIR_FROM_STORAGE
 # strtoull's accepted form (leading blanks, a sign, digits) with nothing after it
-_NUMBER = re.compile(r"[ \t\n\v\f\r]*([+-]?)(\d+)")
-ULLONG_MAX = (1 << 64) - 1
 LLONG_MAX = (1 << 63) - 1
-UINT_MAX = (1 << 32) - 1
-
-
-def strtoull_positive(text: str) -> int | None:
-    """virStrToLong_ullp in base 10: None when it fails (a minus sign, trailing text, overflow)."""
-    match = _NUMBER.fullmatch(text)
-    if match is None or match.group(1) == "-":
-        return None
-    value = int(match.group(2))
-    return value if value <= ULLONG_MAX else None
-
-
-def _strtoul_int(text: str) -> bool:
-    """Whether virStrToLong_ui (base 10) reads the text; '-N' wraps, as strtoul does."""
-    match = _NUMBER.fullmatch(text)
-    return match is not None and int(match.group(2)) <= UINT_MAX
 
 
 def scale_integer(value: int, suffix: str | None, scale: int, limit: int) -> int:
@@ -70,7 +57,7 @@ def storage_size(root: etree._Element, path: str) -> int | None:
     text = _string(root, path)
     if text is None:
         return None
-    value = strtoull_positive(text)
+    value = strtoul_whole(text, 10, ULLONG_MAX)
     if value is None:
         raise report(api.VIR_ERR_XML_ERROR, FROM_STORAGE, "malformed capacity element")
     return scale_integer(value, _string(root, f"{path}/@unit"), 1, LLONG_MAX)
@@ -81,7 +68,7 @@ def cluster_size(root: etree._Element) -> int:
     text = _string(root, "./target/clusterSize")
     if text is None:
         return 0
-    value = strtoull_positive(text)
+    value = strtoul_whole(text, 10, ULLONG_MAX)
     if value is None:
         detail = f"Invalid value '{text}' for element or attribute './target/clusterSize'"
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
@@ -94,7 +81,7 @@ def check_compat(compat: str | None) -> None:
     if compat is None:
         return
     parts = compat.split(".", 1)
-    if len(parts) < 2 or not all(_strtoul_int(part) for part in parts):
+    if len(parts) < 2 or not all(strtoul_wrapping(part, 10) is not None for part in parts):
         raise report(api.VIR_ERR_XML_ERROR, FROM_STORAGE, "forbidden characters in 'compat' attribute")
 
 
@@ -128,16 +115,10 @@ def _cipher_lines(encryption: etree._Element) -> list[str]:
         name = cipher.get("name")
         if name is None:
             raise _xml_error("cipher info missing 'name' attribute")
-        size = cipher.get("size")
+        size = prop_uint(cipher, "size")
         if size is None:
             raise missing_attribute("cipher", "size")
-        match = _NUMBER.fullmatch(size)
-        if match is None or match.group(1) == "-" or int(match.group(2)) > UINT_MAX:
-            detail = (
-                f"Invalid value for attribute 'size' in element 'cipher': '{size}'. Expected non-negative integer value"
-            )
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-        line = f"<cipher name='{escape_text(name)}' size='{int(match.group(2))}'"
+        line = f"<cipher name='{escape_text(name)}' size='{size}'"
         for attribute in ("mode", "hash"):
             if cipher.get(attribute) is not None:
                 line += f" {attribute}='{escape_text(cipher.get(attribute) or '')}'"

@@ -22,6 +22,7 @@ from virtrio.drivers.libvirt_rules import (
     prop_int,
     strtol_whole,
     strtoul_whole,
+    strtoul_wrapping,
     xml_error,
 )
 from virtrio.protocol.generated import libvirt_api as api
@@ -160,6 +161,21 @@ def test_strtoul_whole_is_virStrToLong_uip(text: str, base: int) -> None:
     value = None if "-" in text.lstrip(C_SPACE)[:1] else _whole(_libc.strtoul, text, base)
     expected = value if value is not None and value <= 0xFFFFFFFF else None
     assert strtoul_whole(text, base) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(NUMBER_TEXT, st.sampled_from([0, 10, 16]))
+def test_strtoul_wrapping_is_virStrToLong_ui_and_ull(text: str, base: int) -> None:
+    value = _whole(_libc.strtoul, text, base)
+    # virStrToLong_ui: a minus sign read means the negated number must fit an unsigned int
+    negated = None if value is None else -value % 2**64
+    signed = "-" in text.lstrip(C_SPACE)[:1]
+    if value is None or (signed and negated is not None and negated > 0xFFFFFFFF):
+        expected_ui = None
+    else:
+        expected_ui = value & 0xFFFFFFFF if signed else (value if value <= 0xFFFFFFFF else None)
+    assert strtoul_wrapping(text, base) == expected_ui
+    assert strtoul_wrapping(text, base, 2**64 - 1) == value  # virStrToLong_ull: strtoull as it is
 
 
 def test_prop_int_refuses_as_virXMLPropInt() -> None:
