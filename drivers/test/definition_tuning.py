@@ -20,7 +20,7 @@ from virtrio.rpc.errors import report
 from .bitmaps import format_bitmap, parse_bitmap
 from .definition_order import CHILD_ORDER, TOP_LEVEL_RANK
 from .tuning import PERF_EVENTS
-from .xml_tree import make_element
+from .xml_tree import children_of, first_child, make_element
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -105,13 +105,13 @@ def default_cpumask(definition: list[etree._Element]) -> set[int] | None:
 
 def emulator_pin(definition: list[etree._Element]) -> set[int] | None:
     cputune = top(definition, "cputune")
-    pin = cputune.find("emulatorpin") if cputune is not None else None
+    pin = first_child(cputune, "emulatorpin") if cputune is not None else None
     return parse_bitmap(pin.get("cpuset", "")) if pin is not None else None
 
 
 def set_emulator_pin(definition: list[etree._Element], cpus: set[int]) -> None:
     cputune = _cputune(definition)
-    for old in cputune.findall("emulatorpin"):
+    for old in children_of(cputune, "emulatorpin"):
         cputune.remove(old)
     cputune.append(make_element("emulatorpin", cpuset=format_bitmap(cpus)))
     _store_cputune(definition, cputune)
@@ -138,13 +138,13 @@ def iothreads(definition: list[etree._Element]) -> list[IOThread]:
         threads = [IOThread(number, autofill=True) for number in range(1, total + 1)]
     else:
         threads = []
-        for entry in ids.findall("iothread"):
+        for entry in children_of(ids, "iothread"):
             attributes = {name: value for name, value in entry.attrib.items() if name != "id"}
             autofill = any(isinstance(child, etree._Comment) and child.text == AUTOFILL for child in entry)
             threads.append(IOThread(int(entry.get("id")), autofill, attributes))
     cputune = top(definition, "cputune")
     pins = {}
-    for pin in cputune.findall("iothreadpin") if cputune is not None else []:
+    for pin in children_of(cputune, "iothreadpin") if cputune is not None else []:
         pins.setdefault(int(pin.get("iothread", "0")), pin.get("cpuset"))
     for thread in threads:
         thread.cpuset = pins.get(thread.id)
@@ -171,7 +171,7 @@ def store_iothreads(definition: list[etree._Element], threads: list[IOThread]) -
     else:
         drop_top(definition, "iothreadids")
     cputune = _cputune(definition)
-    for old in cputune.findall("iothreadpin"):
+    for old in children_of(cputune, "iothreadpin"):
         cputune.remove(old)
     for thread in threads:
         if thread.cpuset is not None:
@@ -190,7 +190,7 @@ def canonical_iothreads(kept: dict[str, etree._Element]) -> None:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"invalid iothreads count '{text}'")
     threads: list[IOThread] = []
     by_id: dict[int, IOThread] = {}
-    for entry in ids_element.findall("iothread") if ids_element is not None else []:
+    for entry in children_of(ids_element, "iothread") if ids_element is not None else []:
         number = int(entry.get("id", "0"))
         if number in by_id:
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"duplicate iothread id '{number}' found")
@@ -202,7 +202,7 @@ def canonical_iothreads(kept: dict[str, etree._Element]) -> None:
         threads.append(by_id.setdefault(number, IOThread(number, autofill=True)))
     definition = [kept.pop("cputune")] if "cputune" in kept else []
     cputune = definition[0] if definition else None
-    for pin in cputune.findall("iothreadpin") if cputune is not None else []:
+    for pin in children_of(cputune, "iothreadpin") if cputune is not None else []:
         number = int(pin.get("iothread", "0"))
         if number not in by_id:
             detail = f"Cannot find 'iothread' : {number}"
@@ -228,7 +228,7 @@ class MemoryTune:
 
 def memory_tune(definition: list[etree._Element]) -> MemoryTune:
     numatune = top(definition, "numatune")
-    memory = numatune.find("memory") if numatune is not None else None
+    memory = first_child(numatune, "memory") if numatune is not None else None
     if memory is None:
         return MemoryTune()
     mode = memory.get("mode", "strict")
@@ -270,7 +270,7 @@ def _placement_static(definition: list[etree._Element]) -> bool:
 
 def _store_memory_tune(definition: list[etree._Element], tune: MemoryTune) -> None:
     numatune = top_or_new(definition, "numatune")
-    for old in numatune.findall("memory"):
+    for old in children_of(numatune, "memory"):
         numatune.remove(old)
     if tune.specified:
         memory = make_element("memory", mode=NUMATUNE_MODES[tune.mode])
@@ -307,7 +307,7 @@ def canonical_numatune(kept: dict[str, etree._Element]) -> None:
                 raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
             vcpu.set("cpuset", format_bitmap(cpus))
     numatune = top(definition, "numatune")
-    memory = numatune.find("memory") if numatune is not None else None
+    memory = first_child(numatune, "memory") if numatune is not None else None
     placement_static = _placement_static(definition)
     mode, placement, nodeset = -1, None if placement_static or memory is not None else "auto", None
     if memory is not None:
@@ -330,7 +330,7 @@ def canonical_numatune(kept: dict[str, etree._Element]) -> None:
     _numatune_set(tune, placement_static, placement, mode, nodeset)
     _store_memory_tune(definition, tune)
     kept.update((element.tag, element) for element in definition)
-    for memnode in kept["numatune"].findall("memnode") if "numatune" in kept else ():
+    for memnode in children_of(kept["numatune"], "memnode") if "numatune" in kept else ():
         if memnode.get("nodeset"):  # a bitmap, written as libvirt writes bitmaps
             memnode.set("nodeset", format_bitmap(parse_bitmap(memnode.get("nodeset", ""))))
     cputune = kept.get("cputune")
@@ -350,13 +350,13 @@ def find_interface(definition: list[etree._Element], device: str) -> etree._Elem
     if MAC.match(device):
         wanted = [int(part, 16) for part in re.findall(r"[0-9a-fA-F]{1,2}", device)[:6]]
         for interface in interfaces:
-            mac = interface.find("mac")
+            mac = first_child(interface, "mac")
             address = mac.get("address", "") if mac is not None else ""
             if [int(part, 16) for part in address.split(":") if part] == wanted:
                 return interface
     else:
         for interface in interfaces:
-            target = interface.find("target")
+            target = first_child(interface, "target")
             if target is not None and target.get("dev") == device:
                 return interface
     raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"'{device}' is not a known interface")
@@ -364,7 +364,7 @@ def find_interface(definition: list[etree._Element], device: str) -> etree._Elem
 
 def bandwidth(interface: etree._Element) -> tuple[dict[str, int] | None, dict[str, int] | None] | None:
     """The interface's (inbound, outbound) rates, None for either it lacks; None without <bandwidth>."""
-    element = interface.find("bandwidth")
+    element = first_child(interface, "bandwidth")
     if element is None:
         return None
     rates = []
@@ -375,7 +375,7 @@ def bandwidth(interface: etree._Element) -> tuple[dict[str, int] | None, dict[st
 
 
 def set_bandwidth(interface: etree._Element, inbound: dict[str, int] | None, outbound: dict[str, int] | None) -> None:
-    for old in interface.findall("bandwidth"):
+    for old in children_of(interface, "bandwidth"):
         interface.remove(old)
     element = make_element("bandwidth")
     for tag, rate in (("inbound", inbound), ("outbound", outbound)):
@@ -397,18 +397,18 @@ def find_disk(definition: list[etree._Element], name: str) -> etree._Element | N
     """virDomainDiskByName allowing ambiguity: by target, or by source for a path."""
     for disk in devices(definition).findall("disk"):
         if not name.startswith("/"):
-            target = disk.find("target")
+            target = first_child(disk, "target")
             if target is not None and target.get("dev") == name:
                 return disk
         else:
-            source = disk.find("source")
+            source = first_child(disk, "source")
             if source is not None and name in (source.get(kind) for kind in ("file", "dev", "dir", "name", "volume")):
                 return disk
     return None
 
 
 def iotune(disk: etree._Element) -> dict[str, int | str | None]:
-    element = disk.find("iotune")
+    element = first_child(disk, "iotune")
     values: dict[str, int | str | None] = {name: 0 for name in IOTUNE_FIELDS}
     values["group_name"] = None
     for child in element if element is not None else []:
@@ -420,7 +420,7 @@ def iotune(disk: etree._Element) -> dict[str, int | str | None]:
 
 
 def set_iotune(disk: etree._Element, values: dict[str, int | str | None]) -> None:
-    for old in disk.findall("iotune"):
+    for old in children_of(disk, "iotune"):
         disk.remove(old)
     element = make_element("iotune")
     for name in IOTUNE_FIELDS:
@@ -436,7 +436,7 @@ def set_iotune(disk: etree._Element, values: dict[str, int | str | None]) -> Non
 
 def canonical_iotune(disk: etree._Element) -> None:
     """What virDomainDiskDefIotuneParse keeps: nonzero values, a nonempty group name."""
-    element = disk.find("iotune")
+    element = first_child(disk, "iotune")
     if element is None:
         return
     values = {name: 0 for name in IOTUNE_FIELDS}
@@ -462,7 +462,7 @@ def perf_events(definition: list[etree._Element]) -> dict[str, bool]:
     """Each perf event the definition names, and whether it is enabled."""
     perf = top(definition, "perf")
     events = {}
-    for event in perf.findall("event") if perf is not None else []:
+    for event in children_of(perf, "event") if perf is not None else []:
         events[event.get("name")] = event.get("enabled") == "yes"
     return events
 

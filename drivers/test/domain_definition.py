@@ -38,8 +38,8 @@ from .definition_tuning import canonical_iothreads, canonical_iotune, canonical_
 from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .xml_tree import child as _child
+from .xml_tree import children_of, first_child, make_element
 from .xml_tree import default as _default
-from .xml_tree import make_element
 from .xml_tree import rank_of as _rank
 from .xml_tree import reorder as _reorder
 from .xml_tree import reorder_attributes as _reorder_attributes
@@ -152,11 +152,11 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     kept = {child.tag: child for child in root if child.tag in TOP_LEVEL_RANK and child.tag not in dynamic}
     _check_implied_counts(kept)
     if "genid" in kept:
-        kept["genid"] = _genid(root.findall("genid"))
+        kept["genid"] = _genid(children_of(root, "genid"))
     _canonical_os(kept, os_type, root.get("type"))
     domain_platform.canonical_platform(kept, os_type)  # firmware, boot, features, hugepages, schedulers
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
-    seclabels = domain_security.domain_seclabels(root.findall("seclabel"))
+    seclabels = domain_security.domain_seclabels(children_of(root, "seclabel"))
     seclabels += domain_platform.kept_apart(root, kept)  # sysinfos (several too), memory dumpCore
     if any(tag not in kept for tag in DEFAULT_TAGS):
         for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
@@ -251,7 +251,7 @@ def vcpu_element(template: etree._Element, maximum: int, current: int) -> etree.
 
 def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str | None) -> None:
     os_element = kept.setdefault("os", make_element("os"))
-    type_element = os_element.find("type")
+    type_element = first_child(os_element, "type")
     if type_element is None:
         type_element = make_element("type", os_type)
         os_element.insert(0, type_element)
@@ -265,13 +265,13 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         if machine:
             type_element.set("machine", machine)
     tags = {child.tag for child in os_element}
-    loader = os_element.find("loader") if "loader" in tags else None
+    loader = first_child(os_element, "loader") if "loader" in tags else None
     if loader is not None:
         if (loader.text or "").strip() and loader.get("type") is None:
             loader.set("type", "rom")
         _reorder_attributes(loader, ATTRIBUTE_ORDER["loader"])
     if "bootloader" in kept and "boot" in tags and "".join(kept["bootloader"].itertext()):
-        for boot in os_element.findall("boot"):  # boot devices are not written with a bootloader
+        for boot in children_of(os_element, "boot"):  # boot devices are not written with a bootloader
             os_element.remove(boot)
         tags.discard("boot")
     if os_type == "hvm" and "boot" not in tags:
@@ -285,7 +285,7 @@ def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
     blkiotune = kept.get("blkiotune")
     if blkiotune is not None:
         _reorder(blkiotune, CHILD_ORDER["blkiotune"])
-        for device in blkiotune.findall("device"):
+        for device in children_of(blkiotune, "device"):
             _reorder(device, CHILD_ORDER["device"])
     memtune = kept.get("memtune")
     if memtune is not None:
@@ -301,7 +301,7 @@ def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
 
 
 def _canonical_features(features: etree._Element) -> None:
-    hyperv = features.find("hyperv")
+    hyperv = first_child(features, "hyperv")
     if hyperv is not None:  # written with its mode (custom by default) and always closed
         _default(hyperv, "mode", "custom")
         _reorder_attributes(hyperv, ["mode"])
@@ -321,7 +321,7 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
     if cpu.get("migratable") is not None and mode not in ("host-passthrough", "maximum"):
         detail = "Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_CPU, detail)
-    model = cpu.find("model")
+    model = first_child(cpu, "model")
     if model is not None and mode not in ("custom", "host-model"):
         cpu.remove(model)  # only custom and host-model CPUs write their model (virCPUDefFormatBuf)
         model = None
@@ -339,10 +339,10 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
             _default(model, "fallback", "allow")
     else:
         cpu.attrib.clear()  # a custom CPU without a model: only its topology, cache... count
-    numa = cpu.find("numa")
+    numa = first_child(cpu, "numa")
     if numa is not None:
         domain_platform.canonical_numa(numa)
-    topology = cpu.find("topology")
+    topology = first_child(cpu, "topology")
     if topology is not None:
         _default(topology, "dies", "1")
         _reorder_attributes(topology, ATTRIBUTE_ORDER["topology"])
@@ -406,7 +406,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     taken = {
         target.get("dev")
         for interface in by_kind.get("interface", [])
-        if (target := interface.find("target")) is not None
+        if (target := first_child(interface, "target")) is not None
     }
     for interface in by_kind.get("interface", []):
         _canonical_interface(interface, taken)
@@ -420,7 +420,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     # a panic device with neither model nor address writes nothing (virXMLFormatElement)
     by_kind["panic"] = [panic for panic in by_kind.get("panic", []) if len(panic.attrib) or len(panic)]
     for vsock in by_kind.get("vsock", []):  # virDomainVsockDefPostParse: auto unless an address is given
-        cid = vsock.find("cid")
+        cid = first_child(vsock, "cid")
         if cid is None:
             cid = _child(vsock, "cid")
         address = _c_number(cid.get("address"))
@@ -431,13 +431,13 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
             cid.set("address", str(address))
         _reorder(vsock, ["cid", *DEVICE_INFO_TAIL, "driver"])
     for rng in by_kind.get("rng", []):
-        rate = rng.find("rate")
+        rate = first_child(rng, "rate")
         if rate is not None:
             _reorder_attributes(rate, ["bytes", "period"])
     for memballoon in by_kind.get("memballoon", []):
         _reorder(memballoon, CHILD_ORDER["memballoon"])
     for rng in by_kind.get("rng", []):  # virDomainRNGDefPostParse: the random backend's default
-        backend = rng.find("backend")
+        backend = first_child(rng, "backend")
         if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():
             backend.text = "/dev/random"
     if by_kind.get("redirfilter"):
@@ -448,9 +448,13 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         ]
     for hostdev in by_kind.get("hostdev", []):
         domain_hostdevs.check_mdev(hostdev)
-        hostdev_source = hostdev.find("source")
-        if hostdev.get("type") == "pci" and hostdev_source is not None and hostdev_source.find("address") is not None:
-            domain_addresses.canonical_pci_source_address(hostdev_source.find("address"))
+        hostdev_source = first_child(hostdev, "source")
+        if (
+            hostdev.get("type") == "pci"
+            and hostdev_source is not None
+            and first_child(hostdev_source, "address") is not None
+        ):
+            domain_addresses.canonical_pci_source_address(first_child(hostdev_source, "address"))
         if hostdev.get("type") == "scsi" and hostdev_source is not None and hostdev_source.get("protocol") == "iscsi":
             with_default_lun(hostdev_source)
         if hostdev.get("mode", "subsystem") == "subsystem":  # managed is always written for these
@@ -501,7 +505,7 @@ def _insert_controller(ordered: list[etree._Element], controller: etree._Element
     before one with a higher index, and a master before its USB companions: before the first
     of its type it must precede, else after the last of its type."""
     kind, index = controller.get("type"), _written_index(controller)
-    is_master = controller.find("master") is None
+    is_master = first_child(controller, "master") is None
     keys = placed.keys
     precedes = index != -1 and (
         placed.highest.get(kind, -1) > index or (is_master and index in placed.companions.get(kind, ()))
@@ -544,7 +548,7 @@ def _insert_disk(
     """virDomainDiskInsert: after the last disk on the same bus, unless one on that bus sorts
     after it: then before the first of those. Buses and indexes are read once per disk (keys,
     maxima), so a definition of thousands of disks is not thousands of tree reads per disk."""
-    target = disk.find("target")
+    target = first_child(disk, "target")
     key = (target.get("bus"), disk_index(target.get("dev"))) if target is not None else None
     bus, index = key if key is not None else (None, -1)
     if index < maxima.get(bus, -1):
@@ -568,7 +572,7 @@ def _canonical_disk(disk: etree._Element, hostdev_drives: list[tuple[int, int, i
     if disk.get("type") == "vhostuser":  # vhost-user disks cannot be snapshotted (disk post-parse)
         _default(disk, "snapshot", "no")
         _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
-    target = disk.find("target")
+    target = first_child(disk, "target")
     if target is None:
         raise domain_disks.missing_target(disk)
     dev = target.get("dev", "")
@@ -580,13 +584,13 @@ def _canonical_disk(disk: etree._Element, hostdev_drives: list[tuple[int, int, i
             bus = next((name for prefix, name in DISK_BUS_BY_PREFIX if dev.startswith(prefix)), "ide")
         target.set("bus", bus)
     _reorder_attributes(target, ATTRIBUTE_ORDER["target"])
-    if disk.get("device") == "cdrom" and disk.find("readonly") is None:
+    if disk.get("device") == "cdrom" and first_child(disk, "readonly") is None:
         _child(disk, "readonly")
-    driver = disk.find("driver")
+    driver = first_child(disk, "driver")
     if driver is not None:
         _reorder_attributes(driver, ATTRIBUTE_ORDER["driver"])
     canonical_iotune(disk)
-    if disk.find("address") is None:
+    if first_child(disk, "address") is None:
         address = _drive_address(target.get("bus"), disk_index(dev))
         if address is None and disk_index(dev) < 0:
             raise xml_error(f"Unknown disk name '{dev}' and no address specified")
@@ -612,13 +616,13 @@ def validate_definition(definition: list[etree._Element]) -> None:
 
 
 def _validate_devices(devices: etree._Element) -> None:
-    disks = devices.findall("disk")
+    disks = children_of(devices, "disk")
     for disk in disks:
         _validate_disk(disk)
     # character device sources, graphics, video, redirdev (USB, then source)
-    controllers = devices.findall("controller")
+    controllers = children_of(devices, "controller")
     domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers))
-    hostdevs = devices.findall("hostdev")
+    hostdevs = children_of(devices, "hostdev")
     for controller in controllers:
         domain_controllers.validate_controller(controller)
     domain_disks.validate_disk_targets(disks)
@@ -634,19 +638,19 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
     """What two subsystem host devices must share to be the same device (virDomainHostdevMatch)."""
     if hostdev.get("mode", "subsystem") != "subsystem":
         return None
-    kind, source = hostdev.get("type"), hostdev.find("source")
+    kind, source = hostdev.get("type"), first_child(hostdev, "source")
     if source is None:
         return None
     if kind == "pci":
-        address = source.find("address")
+        address = first_child(source, "address")
         if address is None:
             return None
         return (kind, *(_c_number(address.get(name)) for name in ("domain", "bus", "slot", "function")))
     if kind == "usb":
-        address = source.find("address")
+        address = first_child(source, "address")
         if address is not None and _c_number(address.get("bus")) and _c_number(address.get("device")):
             return (kind, "address", _c_number(address.get("bus")), _c_number(address.get("device")))
-        vendor, product = source.find("vendor"), source.find("product")
+        vendor, product = first_child(source, "vendor"), first_child(source, "product")
         return (
             kind,
             "ids",
@@ -654,13 +658,13 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
             _c_number(product.get("id") if product is not None else None),
         )
     if kind == "mdev":
-        address = source.find("address")
+        address = first_child(source, "address")
         return (kind, address.get("uuid")) if address is not None else None
     if kind == "scsi_host":
         return (kind, source.get("protocol"), source.get("wwpn"))
     if kind == "scsi":
         if source.get("protocol") == "iscsi":
-            host = source.find("host")
+            host = first_child(source, "host")
             return (
                 kind,
                 "iscsi",
@@ -668,7 +672,7 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
                 _c_number(host.get("port") if host is not None else None),
                 source.get("name"),
             )
-        adapter, address = source.find("adapter"), source.find("address")
+        adapter, address = first_child(source, "adapter"), first_child(source, "address")
         if adapter is None or address is None:
             return None
         return (kind, adapter.get("name"), *(_c_number(address.get(name)) for name in ("bus", "target", "unit")))
@@ -676,7 +680,7 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
 
 
 def _validate_disk(disk: etree._Element) -> None:
-    device, target = disk.get("device"), disk.find("target")
+    device, target = disk.get("device"), first_child(disk, "target")
     bus, dev = target.get("bus"), target.get("dev", "")
     domain_disks.validate_storage(disk)
     if device == "lun":
@@ -691,7 +695,7 @@ def _validate_disk(disk: etree._Element) -> None:
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid floppy device name: {dev}")
     if device == "disk" and _source_is_empty(disk):
         raise report(api.VIR_ERR_NO_SOURCE, api.VIR_FROM_DOMAIN, dev)
-    address = disk.find("address")
+    address = first_child(disk, "address")
     address_type = address.get("type") if address is not None else None
     if address_type not in (None, "drive") and bus in ("ide", "fdc", "scsi", "sata"):
         detail = f"Invalid address type '{address_type}' for the disk '{dev}' with the bus type '{bus}'"
@@ -701,7 +705,7 @@ def _validate_disk(disk: etree._Element) -> None:
 def _validate_lun_source(disk: etree._Element) -> None:
     """virDomainDiskDefSourceLUNValidate, its first rule: a LUN is a block device or iSCSI."""
     if disk.get("type") == "network":
-        source = disk.find("source")
+        source = first_child(disk, "source")
         protocol = source.get("protocol") if source is not None else None
         if protocol != "iscsi":
             detail = f"disk device='lun' is not supported for protocol='{protocol or 'none'}'"
@@ -713,7 +717,7 @@ def _validate_lun_source(disk: etree._Element) -> None:
 
 def _source_is_empty(disk: etree._Element) -> bool:
     """virStorageSourceIsEmpty: local storage without a path, or a network disk without a protocol."""
-    source = disk.find("source")
+    source = first_child(disk, "source")
     kind = disk.get("type")
     if kind in _SOURCE_PATH:
         return source is None or not source.get(_SOURCE_PATH[kind])
@@ -744,7 +748,7 @@ IFNAME_LIMIT = 1024  # the test driver's testnetN names
 
 def _canonical_interface(interface: etree._Element, taken: set[str | None]) -> None:
     domain_interfaces.canonical_interface_parts(interface)
-    mac = interface.find("mac")
+    mac = first_child(interface, "mac")
     if mac is None:
         mac = _child(interface, "mac")
     address = mac.get("address")
@@ -757,13 +761,17 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None]) -> N
         if raw[0] & 1:
             raise xml_error(f"expected unicast mac address, found multicast '{address}'")
         mac.set("address", mac_text(raw))
-    source = interface.find("source")
+    source = first_child(interface, "source")
     if interface.get("type") == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
-    bandwidth = interface.find("bandwidth")
-    if bandwidth is not None and bandwidth.find("inbound") is None and bandwidth.find("outbound") is None:
+    bandwidth = first_child(interface, "bandwidth")
+    if (
+        bandwidth is not None
+        and first_child(bandwidth, "inbound") is None
+        and first_child(bandwidth, "outbound") is None
+    ):
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
-    if interface.find("target") is None:
+    if first_child(interface, "target") is None:
         # testDomainGenerateIfname: the first free testnetN below its limit
         name = next((f"testnet{n}" for n in range(IFNAME_LIMIT) if f"testnet{n}" not in taken), None)
         if name is None:
@@ -771,7 +779,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None]) -> N
         taken.add(name)
         _child(interface, "target", dev=name)
     _reorder_known(interface, CHILD_ORDER["interface"])
-    driver, mac = interface.find("driver"), interface.find("mac")
+    driver, mac = first_child(interface, "driver"), first_child(interface, "mac")
     if interface.get("type") == "hostdev" and driver is not None and mac is not None:
         mac.addnext(driver)  # a host device's driver is written with its source, before it
 
@@ -922,12 +930,12 @@ def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str
     """(source, target, bus) of each disk, for the block statistics procedures."""
     devices = next((element for element in definition if element.tag == "devices"), None)
     summaries = []
-    for disk in devices.findall("disk") if devices is not None else []:
-        source = disk.find("source")
+    for disk in children_of(devices, "disk") if devices is not None else []:
+        source = first_child(disk, "source")
         path = ""
         if source is not None:
             path = source.get("file") or source.get("dev") or source.get("dir") or source.get("name") or ""
-        summaries.append((path, disk.find("target").get("dev"), disk.find("target").get("bus")))
+        summaries.append((path, first_child(disk, "target").get("dev"), first_child(disk, "target").get("bus")))
     return summaries
 
 
@@ -935,6 +943,10 @@ def interface_summaries(definition: list[etree._Element]) -> list[tuple[str, str
     """(target device, MAC, type) of each interface."""
     devices = next((element for element in definition if element.tag == "devices"), None)
     return [
-        (interface.find("target").get("dev"), interface.find("mac").get("address"), interface.get("type"))
-        for interface in (devices.findall("interface") if devices is not None else [])
+        (
+            first_child(interface, "target").get("dev"),
+            first_child(interface, "mac").get("address"),
+            interface.get("type"),
+        )
+        for interface in (children_of(devices, "interface") if devices is not None else [])
     ]

@@ -21,7 +21,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from .bitmaps import CPUMASK_LEN, format_bitmap, parse_bitmap
-from .xml_tree import make_element, mark_live_only, reorder, set_live_only
+from .xml_tree import children_of, first_child, make_element, mark_live_only, reorder, set_live_only
 
 FIRMWARES = ("bios", "efi")  # virDomainOsDefFirmware without its zero, 'none'
 FIRMWARE_FEATURES = ("enrolled-keys", "secure-boot")  # virDomainOsDefFirmwareFeature, in its order
@@ -117,7 +117,7 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
         _canonical_os(kept["os"], devices)
     if "features" in kept:
         _canonical_features(kept["features"])
-    numa = kept["cpu"].find("numa") if "cpu" in kept else None
+    numa = first_child(kept["cpu"], "numa") if "cpu" in kept else None
     if numa is not None:
         canonical_numa(numa)
     _canonical_memnodes(kept)
@@ -161,12 +161,12 @@ def validate_platform(definition: list[etree._Element]) -> None:
     if "loader" in os_tags or "nvram" in os_tags:
         _validate_os(top["os"])
     if "bootmenu" in os_tags:
-        bootmenu = top["os"].find("bootmenu")
+        bootmenu = first_child(top["os"], "bootmenu")
         timeout = bootmenu.get("timeout") if bootmenu is not None else None
         if timeout is not None and int(timeout) > BOOT_MENU_TIMEOUT_MAX:
             raise _unsupported("invalid value for boot menu timeout, must be in range [0,65535]")
     if "bios" in os_tags:
-        bios = top["os"].find("bios")
+        bios = first_child(top["os"], "bios")
         delay = bios.get("rebootTimeout") if bios is not None else None
         if delay is not None and not -1 <= int(delay) <= BOOT_MENU_TIMEOUT_MAX:
             raise _unsupported("invalid value for rebootTimeout, must be in range [-1,65535]")
@@ -195,7 +195,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
     # one pass over the children: most definitions have few of the parts checked below
     tags = {child.tag for child in os_element}
     features = os_element.findall("firmware/feature") if "firmware" in tags else []
-    for old in os_element.findall("firmware") if "firmware" in tags else ():
+    for old in children_of(os_element, "firmware") if "firmware" in tags else ():
         os_element.remove(old)
     # libvirtd 9.0.0 reads the features only with autoselection on (os/@firmware); without
     # it they are dropped, silently
@@ -222,7 +222,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
     chosen = os_element.get("firmware")
     if chosen is not None and chosen not in FIRMWARES:
         raise _xml_error(f"unknown firmware value {chosen}")
-    loader = os_element.find("loader") if "loader" in tags else None
+    loader = first_child(os_element, "loader") if "loader" in tags else None
     if loader is not None:  # virDomainLoaderDefParseXML's attributes, in its order
         _bool(loader, "readonly")
         kind = loader.get("type")
@@ -230,7 +230,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             raise enum_error("loader", "type", kind)
         _bool(loader, "secure")
         _bool(loader, "stateless")
-    for position, boot in enumerate(os_element.findall("boot") if "boot" in tags else ()):
+    for position, boot in enumerate(children_of(os_element, "boot") if "boot" in tags else ()):
         if position >= len(BOOT_DEVICES):  # libvirt keeps as many as there are kinds
             os_element.remove(boot)
             continue
@@ -244,14 +244,14 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
         from .pool_definition import sanitize_path
 
         table.text = sanitize_path(table.text)
-    bootmenu = os_element.find("bootmenu") if "bootmenu" in tags else None
+    bootmenu = first_child(os_element, "bootmenu") if "bootmenu" in tags else None
     if bootmenu is not None:  # virDomainDefParseBootXML: a timeout is read only when enabled
         enabled = _bool(bootmenu, "enable")
         timeout = bootmenu.get("timeout") if enabled == "yes" else None
         if timeout is not None and not timeout.isdigit():
             raise attribute_error("bootmenu", "timeout", timeout, "Expected non-negative integer value")
         bootmenu.attrib.clear()
-        for extra in os_element.findall("bootmenu")[1:]:
+        for extra in children_of(os_element, "bootmenu")[1:]:
             os_element.remove(extra)
         if enabled is None:
             os_element.remove(bootmenu)
@@ -259,9 +259,9 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             bootmenu.set("enable", enabled)
             if timeout is not None:
                 bootmenu.set("timeout", str(int(timeout)))
-    bios = os_element.find("bios") if "bios" in tags else None
+    bios = first_child(os_element, "bios") if "bios" in tags else None
     if bios is not None:
-        for extra in os_element.findall("bios")[1:]:
+        for extra in children_of(os_element, "bios")[1:]:
             os_element.remove(extra)
         try:
             serial = _bool(bios, "useserial")
@@ -277,7 +277,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             os_element.remove(bios)
     if (
         "boot" in tags
-        and os_element.find("boot") is not None
+        and first_child(os_element, "boot") is not None
         and devices is not None
         and devices.find("*/boot") is not None
     ):
@@ -286,7 +286,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
 
 def _validate_os(os_element: etree._Element) -> None:
     """virDomainDefOSValidate: the loader and NVRAM against firmware autoselection."""
-    loader, nvram = os_element.find("loader"), os_element.find("nvram")
+    loader, nvram = first_child(os_element, "loader"), first_child(os_element, "nvram")
     firmware = os_element.get("firmware")
     if loader is None and nvram is None:
         return
@@ -307,7 +307,7 @@ def _validate_os(os_element: etree._Element) -> None:
         if has_nvram and firmware != "efi":
             raise _detail(f"firmware type '{firmware}' does not support nvram")
     else:
-        if os_element.find("loader") is None:
+        if first_child(os_element, "loader") is None:
             return
         if not loader.text:
             raise _detail("no loader path specified and firmware auto selection disabled")
@@ -345,7 +345,7 @@ def _canonical_features(features: etree._Element) -> None:
                 raise enum_error("gic", "version", version)
         elif tag == "smm":
             state = _switch(feature, "state") or "on"
-            tseg = feature.find("tseg")
+            tseg = first_child(feature, "tseg")
             size = _scaled(tseg, 1 << 20) if state == "on" and tseg is not None else None
             feature.attrib.clear()
             for child in list(feature):
@@ -415,7 +415,7 @@ def _validate_hugepages(backing: etree._Element, cells: int) -> None:
 def _iothread_ids(kept: dict[str, etree._Element]) -> list[int]:
     """def->iothreadids in order: those listed, then the numbers filled in up to <iothreads>."""
     listed = kept.get("iothreadids")
-    ids = [int(entry.get("id", "0")) for entry in listed.findall("iothread")] if listed is not None else []
+    ids = [int(entry.get("id", "0")) for entry in children_of(listed, "iothread")] if listed is not None else []
     count = kept.get("iothreads")
     text = (count.text or "").strip() if count is not None else ""
     wanted = int(text) if text.isdigit() else 0
@@ -530,7 +530,7 @@ def _kib_attribute(element: etree._Element, name: str) -> int | None:
 def canonical_numa(numa: etree._Element) -> None:
     """virDomainNumaDefParseXML and virDomainNumaDefFormatXML: cells by id, their CPUs,
     memory in KiB, access mode, distances made symmetric, caches; then the interconnects."""
-    cells = numa.findall("cell")
+    cells = children_of(numa, "cell")
     if not cells:
         raise _xml_error("NUMA topology defined without NUMA cells")
     count = len(cells)
@@ -561,7 +561,7 @@ def canonical_numa(numa: etree._Element) -> None:
             raise enum_error("cell", "memAccess", access)
         discard = _bool(cell, "discard")
         _read_distances(cell, number, count, distances)
-        caches = cell.findall("cache")
+        caches = children_of(cell, "cache")
         attributes = {"id": str(number)}
         if mask:
             attributes["cpus"] = _bitmap_text(mask)
@@ -586,7 +586,7 @@ def canonical_numa(numa: etree._Element) -> None:
             for sibling in sorted(row):
                 block.append(make_element("sibling", id=str(sibling), value=str(row[sibling])))
             cell.insert(0, block)
-    interconnects = _interconnects(numa.find("interconnects"))
+    interconnects = _interconnects(first_child(numa, "interconnects"))
     for child in list(numa):
         numa.remove(child)
     numa.text = None
@@ -598,10 +598,10 @@ def canonical_numa(numa: etree._Element) -> None:
 def _read_distances(cell: etree._Element, number: int, count: int, distances: dict[int, dict[int, int]]) -> None:
     """virDomainNumaDefNodeDistanceParseXML: each sibling's distance both ways (the other
     way unless that one is given too)."""
-    block = cell.find("distances")
+    block = first_child(cell, "distances")
     if block is None:
         return
-    siblings = block.findall("sibling")
+    siblings = children_of(block, "sibling")
     if not siblings:
         raise _xml_error("NUMA distances defined without siblings")
     for sibling in siblings:
@@ -649,10 +649,10 @@ def _canonical_memnodes(kept: dict[str, etree._Element]) -> None:
     """virDomainNumatuneNodeParseXML: per-cell memory binding, checked against the cells and
     the <memory> policy; written by cell id."""
     numatune = kept.get("numatune")
-    memnodes = numatune.findall("memnode") if numatune is not None else []
+    memnodes = children_of(numatune, "memnode") if numatune is not None else []
     if not memnodes:
         return
-    memory = numatune.find("memory") if numatune is not None else None
+    memory = first_child(numatune, "memory") if numatune is not None else None
     vcpu = kept.get("vcpu")
     if memory is not None:
         automatic = memory.get("placement") == "auto" or (
@@ -738,7 +738,7 @@ def _matching_resctrl(resctrls: list[_Resctrl], vcpus: set[int]) -> _Resctrl | N
 
 def _read_monitors(element: etree._Element, resctrl: _Resctrl, max_vcpus: int | None) -> None:
     """virDomainResctrlMonDefParse with virDomainResctrlValidateMonitor's checks."""
-    for monitor in element.findall("monitor"):
+    for monitor in children_of(element, "monitor"):
         if element.tag == "cachetune":
             level = _unsigned(monitor, "level", required=True)
             if level != MONITOR_CACHE_LEVEL:
@@ -773,7 +773,7 @@ def _read_cachetune(element: etree._Element, resctrls: list[_Resctrl], max_vcpus
     if _matching_resctrl(resctrls, vcpus) is not None:
         raise _xml_error("Identical vcpus in cachetunes found")
     resctrl = _Resctrl(vcpus)
-    for cache in element.findall("cache"):
+    for cache in children_of(element, "cache"):
         number = _unsigned(cache, "id", required=True) or 0
         level = _unsigned(cache, "level", required=True) or 0
         kind = cache.get("type")
@@ -793,7 +793,7 @@ def _read_cachetune(element: etree._Element, resctrls: list[_Resctrl], max_vcpus
             raise _resctrl_error(f"Colliding cache allocations for cache level '{level}' id '{number}', type '{kind}'")
         resctrl.caches[(level, kinds, number)] = size
     _read_monitors(element, resctrl, max_vcpus)
-    if resctrl.monitors or resctrl.caches or element.find("cache") is not None:
+    if resctrl.monitors or resctrl.caches or first_child(element, "cache") is not None:
         resctrls.append(resctrl)
 
 
@@ -804,7 +804,7 @@ def _read_memorytune(element: etree._Element, resctrls: list[_Resctrl], max_vcpu
         return
     existing = _matching_resctrl(resctrls, vcpus)
     resctrl = existing or _Resctrl(vcpus)
-    nodes = element.findall("node")
+    nodes = children_of(element, "node")
     for node in nodes:
         number = _unsigned(node, "id", required=True) or 0
         bandwidth = _unsigned(node, "bandwidth", required=True) or 0
@@ -841,9 +841,9 @@ def _canonical_resctrls(cputune: etree._Element, max_vcpus: int | None) -> None:
     if not given:
         return
     resctrls: list[_Resctrl] = []
-    for element in cputune.findall("cachetune"):
+    for element in children_of(cputune, "cachetune"):
         _read_cachetune(element, resctrls, max_vcpus)
-    for element in cputune.findall("memorytune"):
+    for element in children_of(cputune, "memorytune"):
         _read_memorytune(element, resctrls, max_vcpus)
     for element in given:
         cputune.remove(element)
@@ -896,7 +896,7 @@ def _bios_date_valid(date: str) -> bool:
 def kept_apart(root: etree._Element, kept: dict[str, etree._Element]) -> list[etree._Element]:
     """The top-level elements of the platform that are not one per tag in kept: every
     <sysinfo>, and <memory> with its dumpCore alone (its size is the Domain's)."""
-    memory = root.find("memory")
+    memory = first_child(root, "memory")
     dump_core = _switch(memory, "dumpCore") if memory is not None else None
     memories = [make_element("memory", dumpCore=dump_core)] if dump_core is not None else []
     return memories + _sysinfos(root, kept)
@@ -905,7 +905,7 @@ def kept_apart(root: etree._Element, kept: dict[str, etree._Element]) -> list[et
 def _sysinfos(root: etree._Element, kept: dict[str, etree._Element]) -> list[etree._Element]:
     """Every <sysinfo> (virSysinfoParseXML), checked, in their order (there may be several)."""
     kept.pop("sysinfo", None)
-    given = root.findall("sysinfo")
+    given = children_of(root, "sysinfo")
     if not given:
         return []
     from virtrio.drivers.libvirt_rules import parse_uuid
@@ -920,17 +920,17 @@ def _sysinfos(root: etree._Element, kept: dict[str, etree._Element]) -> list[etr
             raise enum_error("sysinfo", "type", kind)
         if kind != "smbios":
             continue
-        bios = sysinfo.find("bios")
+        bios = first_child(sysinfo, "bios")
         date = (
-            next((entry for entry in bios.iterfind("entry") if entry.get("name") == "date"), None)
+            next((entry for entry in bios.iterchildren("entry") if entry.get("name") == "date"), None)
             if bios is not None
             else None
         )
         if date is not None and "".join(date.itertext()) and not _bios_date_valid("".join(date.itertext())):
             raise _detail("Invalid BIOS 'date' format")
-        system = sysinfo.find("system")
+        system = first_child(sysinfo, "system")
         entry = (
-            next((entry for entry in system.iterfind("entry") if entry.get("name") == "uuid"), None)
+            next((entry for entry in system.iterchildren("entry") if entry.get("name") == "uuid"), None)
             if system is not None
             else None
         )
@@ -980,12 +980,12 @@ def _memory_device_current(devices: etree._Element) -> None:
     its current size in a running domain's XML only; libvirt never reads one, and the
     test driver's stays 0."""
     for target in devices.iterfind("memory/target"):
-        for old in target.findall("current"):
+        for old in children_of(target, "current"):
             target.remove(old)
-        block = target.find("block")
+        block = first_child(target, "block")
         if block is None:
             continue
-        after = target.find("requested")
+        after = first_child(target, "requested")
         current = make_element("current", "0", unit="KiB")
         mark_live_only(current)
         (after if after is not None else block).addnext(current)

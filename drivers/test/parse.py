@@ -26,6 +26,7 @@ from .domain_definition import (
 from .network_definition import parse_definition
 from .pool_definition import parse_pool_definition
 from .state import Domain, Network, Pool, TestState
+from .xml_tree import first_child
 
 
 def _kib(element: etree._Element | None, default: int) -> int:
@@ -235,8 +236,8 @@ def domain_capabilities(root: etree._Element) -> tuple[str, str, str]:
     them. The test driver accepts every domain type libvirt knows (it looks none of them up
     in its capabilities); its default architecture is i686."""
     virt_type = root.get("type") or None
-    os_element = root.find("os")
-    type_element = os_element.find("type") if os_element is not None else None
+    os_element = first_child(root, "os")
+    type_element = first_child(os_element, "type") if os_element is not None else None
     os_type = _xpath_string(type_element)
     arch = _xpath_string(type_element, "arch")
     if virt_type is None:
@@ -244,7 +245,7 @@ def domain_capabilities(root: etree._Element) -> tuple[str, str, str]:
     if virt_type not in VIRT_TYPES:
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"invalid domain type {virt_type}")
     if os_type is None:
-        if _xpath_string(root.find("bootloader")) is None:
+        if _xpath_string(first_child(root, "bootloader")) is None:
             raise xml_error("an os <type> must be specified")
         os_type = "xen"
     elif os_type not in OS_TYPES:
