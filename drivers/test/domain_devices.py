@@ -15,7 +15,7 @@ import datetime
 import re
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from lxml import etree
 
@@ -600,11 +600,17 @@ def _guestfwd_address(text: str | None) -> str:
     return str(sockaddr[0])
 
 
+def _os_type_element(root: etree._Element | None) -> etree._Element | None:
+    """The definition's <os><type>: two child lookups (a path search costs several)."""
+    os_element = first_child(root, "os") if root is not None else None
+    return first_child(os_element, "type") if os_element is not None else None
+
+
 def _guest(devices: etree._Element) -> tuple[str, str | None]:
     """The guest's architecture (the test driver's default: i686) and virtualization type,
     from the definition's root."""
     root = devices.getparent()
-    os_element = root.find("os/type") if root is not None else None
+    os_element = _os_type_element(root)
     arch = os_element.get("arch") if os_element is not None else None
     return arch or "i686", root.get("type") if root is not None else None
 
@@ -612,7 +618,7 @@ def _guest(devices: etree._Element) -> tuple[str, str | None]:
 def _os_type(devices: etree._Element) -> str:
     """The guest's OS type as the parser settles it (no <type>: xen; 'linux' of a Xen domain: xen)."""
     root = devices.getparent()
-    os_element = root.find("os/type") if root is not None else None
+    os_element = _os_type_element(root)
     text = (os_element.text or "").strip() if os_element is not None else ""
     if not text or (text == "linux" and root is not None and root.get("type") == "xen"):
         return "xen"
@@ -629,31 +635,36 @@ def validate_devices(devices: etree._Element, check_redirdev: Callable[[etree._E
     """virDomainDefValidate's checks of the devices of this module, in the order it visits
     the devices (virDomainDeviceInfoIterateFlags); check_redirdev: a USB redirection's own
     check, made before its source's."""
-    audio_ids = {audio.get("id") for audio in devices.iterchildren("audio")}
-    for sound in devices.iterchildren("sound"):  # virDomainSoundDefValidate
+    by_kind: dict[object, list[etree._Element]] = {}
+    for device in devices:  # one pass, then a list per kind (a lookup per kind costs more)
+        by_kind.setdefault(device.tag, []).append(device)
+    audios = by_kind.get("audio", [])
+    audio_ids = {audio.get("id") for audio in audios}
+    for sound in by_kind.get("sound", ()):  # virDomainSoundDefValidate
         audio = first_child(sound, "audio")
         if audio is not None and audio.get("id") not in audio_ids:
             raise _xml_error(f"no audio device with ID {audio.get('id')}")
-    validate_videos(devices)
-    for smartcard in devices.iterchildren("smartcard"):
+    validate_videos(by_kind.get("video", []))
+    for smartcard in by_kind.get("smartcard", ()):
         if smartcard.get("mode") == "passthrough":
             validate_chr_source(smartcard, smartcard.get("type", ""))
     for kind in ("serial", "parallel", "channel", "console"):
-        for device in devices.iterfind(kind):
+        for device in by_kind.get(kind, ()):
             target = first_child(device, "target")
             channel_target = target.get("type") if kind == "channel" and target is not None else None
             validate_chr_source(device, device.get("type", "pty"), channel_target)
-    validate_inputs(devices, _os_type(devices))
-    for rng in devices.iterchildren("rng"):
+    if "input" in by_kind:
+        validate_inputs(by_kind["input"], _os_type(devices), _guest(devices)[1])
+    for rng in by_kind.get("rng", ()):
         backend = first_child(rng, "backend")
         if backend is not None and backend.get("model") == "egd":
             validate_chr_source(backend, backend.get("type", ""))
-    validate_shmems(devices)
-    for redirdev in devices.iterchildren("redirdev"):
+    validate_shmems(by_kind.get("shmem", ()))
+    for redirdev in by_kind.get("redirdev", ()):
         check_redirdev(redirdev)
         validate_chr_source(redirdev, redirdev.get("type", ""))
-    validate_graphics(devices)
-    validate_audios(devices)
+    validate_graphics(by_kind.get("graphics", ()), audio_ids)
+    validate_audios(audios)
 
 
 # --- graphics ---------------------------------------------------------------------------
@@ -967,10 +978,9 @@ def _spice(graphics: etree._Element, written: etree._Element, listens: list[dict
     return children
 
 
-def validate_graphics(devices: etree._Element) -> None:
-    """virDomainGraphicsDefValidate."""
-    audio_ids = {audio.get("id") for audio in devices.iterchildren("audio")}
-    for graphics in devices.iterchildren("graphics"):
+def validate_graphics(graphics_devices: Iterable[etree._Element], audio_ids: set[str | None]) -> None:
+    """virDomainGraphicsDefValidate; audio_ids: those of the definition's audio backends."""
+    for graphics in graphics_devices:
         kind = graphics.get("type")
         if kind in ("vnc", "spice", "rdp"):
             for listen in graphics.iterchildren("listen"):
@@ -1113,9 +1123,8 @@ def _video_model_children(model: etree._Element) -> None:
     model.extend(written)
 
 
-def validate_videos(devices: etree._Element) -> None:
+def validate_videos(videos: list[etree._Element]) -> None:
     """virDomainVideoDefValidate, on the videos as written."""
-    videos = children_of(devices, "video")
     for video in videos:
         model = first_child(video, "model")
         kind = model.get("type") if model is not None else None
@@ -1231,10 +1240,9 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
         reorder_attributes(device, ["type", "bus", "model"])
 
 
-def validate_inputs(devices: etree._Element, os_type: str) -> None:
+def validate_inputs(inputs: list[etree._Element], os_type: str, virt_type: str | None) -> None:
     """virDomainInputDefValidate: buses the guest's OS type allows."""
-    _, virt_type = _guest(devices)
-    for device in devices.iterchildren("input"):
+    for device in inputs:
         kind, bus = device.get("type"), device.get("bus", "none")
         if os_type == "hvm":
             if bus == "ps2" and kind not in ("mouse", "keyboard"):
@@ -1444,9 +1452,9 @@ def check_tpms(by_kind: dict[str, list[etree._Element]]) -> None:
         tpm.remove(backend)
 
 
-def validate_shmems(devices: etree._Element) -> None:
+def validate_shmems(shmems: Iterable[etree._Element]) -> None:
     """virDomainShmemDefValidate: a name that is a file name."""
-    for shmem in devices.iterchildren("shmem"):
+    for shmem in shmems:
         name = shmem.get("name", "")
         if "/" in name:
             raise _unsupported("shmem name cannot include '/' character")
@@ -1461,12 +1469,15 @@ USER_ALIAS_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS
 
 def canonical_aliases(by_kind: dict[str, list[etree._Element]]) -> None:
     """virDomainDeviceInfoParseXML with parse flag INACTIVE: the address checked
-    (check_device_address), and a device keeps its alias only
+    (check_device_address; called after canonical_other_devices, canonical_character_devices
+    and canonical_chr_holders, which check those of their kinds), and a device keeps its alias only
     when the user chose it ('ua-' and letters, digits, '_' or '-'); aliases libvirt made for
     a running domain are not part of a definition."""
-    for kind in by_kind.values():
-        for device in kind:
-            check_device_address(device)
+    for kind, devices in by_kind.items():
+        checked = kind in ADDRESS_CHECKED_BEFORE_ALIASES
+        for device in devices:
+            if not checked:
+                check_device_address(device)
             aliases = children_of(device, "alias")
             if not aliases:
                 continue
@@ -1596,10 +1607,10 @@ def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
         audio.extend(direction for direction in written_directions if direction is not None)
 
 
-def validate_audios(devices: etree._Element) -> None:
+def validate_audios(audios: list[etree._Element]) -> None:
     """virDomainAudioDefValidate and the audio references of sound devices."""
     seen: set[str | None] = set()
-    ids = [audio.get("id") for audio in devices.iterchildren("audio")]
+    ids = [audio.get("id") for audio in audios]
     repeated = {number for number in ids if number in seen or seen.add(number)}
     for number in ids:  # the first audio whose id another has too
         if number in repeated:
@@ -1722,6 +1733,12 @@ PARSED_BEFORE_SOUNDS = (
     "input",
 )
 
+# the kinds whose addresses canonical_other_devices, read_character_devices and
+# canonical_chr_holders have checked (and left alone since) before canonical_aliases runs
+ADDRESS_CHECKED_BEFORE_ALIASES = frozenset(
+    (*PARSED_BEFORE_SOUNDS, "sound", "watchdog", "memballoon", "hub", "panic", "redirdev")
+)
+
 
 def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
     """Sound, audio, watchdog, memory balloon, TPM, hub, panic and shared memory devices, in
@@ -1774,6 +1791,10 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
     value = address.get(name)
     if value is None:
         return None
+    if value.isdigit() and value.isascii() and (base == 10 or (base == 0 and (value[0] != "0" or len(value) == 1))):
+        number = int(value)  # plain decimal digits, the common case
+        if number <= (0xFFFFFFFFFFFFFFFF if name in ("reg", "base") else 0xFFFFFFFF):
+            return number
     text = value.lstrip(" \t\n\v\f\r").removeprefix("+")
     if base in (0, 16) and text[:2].lower() == "0x":
         digits, radix = text[2:], 16
