@@ -264,15 +264,14 @@ def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[st
         for index in range(highest + 1):
             maybe_add(kind, index, model)
 
-    disks = by_kind.get("disk", [])
-    for controller_type in DISK_CONTROLLER_TYPES:
-        drives = [
-            drive
-            for disk in disks
-            if (target := first_child(disk, "target")) is not None and target.get("bus") == controller_type
-            if (drive := _drive_of(disk)) is not None
-        ]
-        up_to(controller_type, max((drive[0] for drive in drives), default=-1))
+    highest_drive = dict.fromkeys(DISK_CONTROLLER_TYPES, -1)  # per bus, read in one pass over the disks
+    for disk in by_kind.get("disk", []):
+        target = first_child(disk, "target")
+        bus = target.get("bus") if target is not None else None
+        if bus in highest_drive and (drive := _drive_of(disk)) is not None:
+            highest_drive[bus] = max(highest_drive[bus], drive[0])
+    for controller_type, highest_index in highest_drive.items():
+        up_to(controller_type, highest_index)
     for device in [device for kind in ("channel", "console") for device in by_kind.get(kind, [])]:
         target, address = first_child(device, "target"), first_child(device, "address")
         if target is None or target.get("type") != "virtio":

@@ -387,11 +387,10 @@ def canonical_character_devices(
 ) -> None:
     """After the parse (read_character_devices): ports numbered, consoles' target types, and
     an HVM guest's first console an alias of its first serial port (virDomainDefAddConsoleCompat)."""
-    arch, _ = _guest(devices)
     _number_ports(by_kind.get("parallel", []), serial=False)
     _number_ports(by_kind.get("serial", []), serial=True)  # ISA serial ports' checks come first
     for serial in by_kind.get("serial", []):  # virDomainChrDefPostParse
-        if _target(serial).get("type") == "isa-debug" and arch not in X86_ARCHES:
+        if _target(serial).get("type") == "isa-debug" and _guest(devices)[0] not in X86_ARCHES:
             raise _unsupported("isa-debug serial type only valid on x86 architecture")
     for console in by_kind.get("console", []):
         if _target(console).get("type") is None:
@@ -1020,6 +1019,8 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
     """Video devices as virDomainVideoDefParseXML reads them (a primary one put first), the
     test driver's default model, virDomainVideoDefPostParse's memory and
     virDomainDefPostParseVideo (the first one primary, a 'none' one bare)."""
+    if not by_kind.get("video"):
+        return
     arch, virt_type = _guest(devices)
     primaries: list[etree._Element] = []
     others: list[etree._Element] = []
@@ -1170,25 +1171,26 @@ def _virtio_driver(device: etree._Element, **extra: str) -> etree._Element | Non
     """The device's first <driver> as virDomainVirtioOptionsParseXML reads its options (and
     the extra attributes given, written after them); None when nothing is set."""
     drivers = children_of(device, "driver")
-    written = make_element("driver")
+    attributes: dict[str, str] = {}
     if drivers:
         for name in VIRTIO_OPTIONS:
             value = _enum(drivers[0], name, ("on", "off"))
             if value is not None:
-                written.set(name, value)
-    for name, value in extra.items():
-        written.set(name, value)
+                attributes[name] = value
+    attributes.update(extra)
     for old in drivers:
         device.remove(old)
-    return written if len(written.attrib) else None
+    return make_element("driver", **attributes) if attributes else None
 
 
 def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str) -> None:
     """virDomainInputDefParseXML: type, model and bus checked; the bus when none is given
     depends on the guest's OS type, architecture and the input's type (an evdev input of an
     HVM guest has none, and no bus is written)."""
+    if not by_kind.get("input"):
+        return
     arch, virt_type = _guest(devices)
-    for device in by_kind.get("input", []):
+    for device in by_kind["input"]:
         kind, bus, model = device.get("type"), device.get("bus"), device.get("model")
         if kind is None:
             raise _internal("missing input device type")
@@ -1215,24 +1217,25 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
         if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
             raise _xml_error("Invalid address for a USB device")
         source = first_child(device, "source")
-        written_source = make_element("source")
+        source_attributes: dict[str, str] = {}
         if source is not None and kind in ("passthrough", "evdev"):
             attribute = "evdev" if kind == "passthrough" else "dev"
             path = source.get(attribute)
             if path is None:
                 raise _xml_error("Missing evdev path for input device")
-            written_source.set(attribute, _sanitized_path(path))
+            source_attributes[attribute] = _sanitized_path(path)
             if kind == "evdev":
                 for name, values in (("grab", ("all",)), ("grabToggle", GRAB_TOGGLES), ("repeat", ("on", "off"))):
                     if source.get(name) is not None:
                         if source.get(name) not in values:
                             raise enum_error("source", name, source.get(name, ""))
-                        written_source.set(name, source.get(name, ""))
+                        source_attributes[name] = source.get(name, "")
+        written_source = make_element("source", **source_attributes) if source_attributes else None
         driver = _virtio_driver(device)
         for old in list(device):
             if old.tag not in DEVICE_INFO_TAIL:
                 device.remove(old)
-        for position, element in enumerate(e for e in (driver, written_source) if e is not None and len(e.attrib)):
+        for position, element in enumerate(e for e in (driver, written_source) if e is not None):
             device.insert(position, element)
         device.attrib.pop("bus", None)
         if bus != "none":  # written only when there is one

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING
 
 from ..xml_text import escape_text
-from .domain_definition import TOP_LEVEL_RANK, format_element, format_element_text, format_metadata, vcpu_element
+from .domain_definition import (
+    ATTRIBUTE_ORDER,
+    TOP_LEVEL_RANK,
+    format_element,
+    format_element_text,
+    format_metadata,
+    vcpu_element,
+)
 from .interface_definition import InterfaceDefinition, InterfaceIP, InterfaceProtocol
 from .network_definition import L3_MODES, Dns, Forward, Lease, NetworkDefinition, NetworkIP, PortGroup
 from .state import Domain, HostInfo, Interface, Network, Pool
-from .xml_tree import LIVE_ONLY, LIVE_ONLY_VALUE
+from .xml_tree import LIVE_ONLY, LIVE_ONLY_VALUE, rank_of
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 _PASSWORD = re.compile(r"(<graphics\b[^>]*?) passwd='[^']*'")
 _COOKIES = re.compile(r"\n *<cookies>\n(?:.*\n)*? *</cookies>(?=\n)")
@@ -49,6 +60,27 @@ def _without_live_only(xml: str) -> str:
     return "\n".join(kept)
 
 
+def _uuid_text(raw: bytes) -> str:
+    """str(uuid.UUID(bytes=raw)) without building the object."""
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def _vcpu_line(template: etree._Element, maximum: int, current: int) -> str:
+    """The <vcpu> line (vcpu_element's, formatted) written straight from the definition's
+    attributes and the Domain's counts."""
+    if len(template):  # not a definition's canonical <vcpu>: through the general path
+        return format_element_text(vcpu_element(template, maximum, current), 1)
+    attributes = dict(template.attrib)
+    if current != maximum:
+        attributes["current"] = str(current)
+    rank = rank_of(ATTRIBUTE_ORDER["vcpu"])
+    last = len(rank)
+    names = sorted(attributes, key=lambda name: rank.get(name, last))  # stable: unknown ones keep their order
+    written = "".join([f" {name}='{escape_text(attributes[name])}'" for name in names])
+    return f"  <vcpu{written}>{maximum}</vcpu>\n"
+
+
 def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> str:
     """The domain's XML; secure=False leaves out what only VIR_DOMAIN_XML_SECURE shows."""
     if not secure:
@@ -66,7 +98,7 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> s
     # (tag, newline-terminated text): one string per element, joined once
     parts: list[tuple[str, str]] = [
         ("name", f"  <name>{escape_text(domain.name)}</name>\n"),
-        ("uuid", f"  <uuid>{domain.uuid_text}</uuid>\n"),
+        ("uuid", f"  <uuid>{_uuid_text(domain.uuid)}</uuid>\n"),
         ("memory", f"  <memory{dump_core} unit='KiB'>{domain.max_memory}</memory>\n"),
         ("currentMemory", f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>\n"),
     ]
@@ -78,10 +110,9 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> s
         parts.append(("description", f"  <description>{escape_text(domain.description)}</description>\n"))
     for element in definition:
         if element.tag == "vcpu":  # the count is the Domain's; placement and cpuset are the definition's
-            element = vcpu_element(element, domain.max_vcpus, vcpus)
-        elif element.tag == "memory":
-            continue
-        parts.append((element.tag, format_element_text(element, 1)))
+            parts.append(("vcpu", _vcpu_line(element, domain.max_vcpus, vcpus)))
+        elif element.tag != "memory":
+            parts.append((element.tag, format_element_text(element, 1)))
     parts.sort(key=lambda part: TOP_LEVEL_RANK.get(part[0], len(TOP_LEVEL_RANK)))
     xml = "".join([f"<domain type='{domain.virt_type}'{id_attribute}>\n", *[text for _, text in parts], "</domain>\n"])
     if _LIVE_ONLY_ATTRIBUTE in xml:  # written for a running domain only
