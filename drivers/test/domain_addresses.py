@@ -51,40 +51,47 @@ def canonical_pci_source_address(address: etree._Element) -> None:
         address.set(name, text)
 
 
+def _write_attributes(element: etree._Element, written: list[tuple[str, str]]) -> None:
+    """The element's attributes replaced by those written, in that order; left as they are
+    when they already are (most addresses in a document are written as libvirt writes them)."""
+    if element.items() != written:
+        element.attrib.clear()
+        for name, value in written:
+            element.set(name, value)
+
+
 def canonical_address(address: etree._Element) -> None:
     """virDomainDeviceInfoFormat's <address> for each address type."""
     kind = address.get("type")
     if kind == "pci":
         values = pci_values(address)
-        multifunction = address.get("multifunction")
-        zpci = first_child(address, "zpci")
-        address.attrib.clear()
-        address.set("type", "pci")
+        written = [("type", "pci")]
         if values["domain"] or values["bus"] or values["slot"]:  # an empty address: to be assigned
-            for name, text in pci_text(values).items():
-                address.set(name, text)
+            written += pci_text(values).items()
+        multifunction = address.get("multifunction")
         if multifunction:
-            address.set("multifunction", multifunction)
-        for child in list(address):
-            address.remove(child)
-        if zpci is not None and (zpci.get("uid") is not None or zpci.get("fid") is not None):
-            # either set: both written (virZPCIDeviceAddressIsPresent)
-            uid, fid = c_strtoul(zpci.get("uid")), c_strtoul(zpci.get("fid"))
-            etree.SubElement(address, "zpci", uid=f"0x{uid:04x}", fid=f"0x{fid:08x}")
+            written.append(("multifunction", multifunction))
+        _write_attributes(address, written)
+        if len(address):
+            zpci = first_child(address, "zpci")
+            for child in list(address):
+                address.remove(child)
+            if zpci is not None and (zpci.get("uid") is not None or zpci.get("fid") is not None):
+                # either set: both written (virZPCIDeviceAddressIsPresent)
+                uid, fid = c_strtoul(zpci.get("uid")), c_strtoul(zpci.get("fid"))
+                etree.SubElement(address, "zpci", uid=f"0x{uid:04x}", fid=f"0x{fid:08x}")
     elif kind == "usb":
         port = usb_port(address.get("port"))
-        bus = c_strtoul(address.get("bus"))
-        address.attrib.clear()
-        address.set("type", "usb")
-        address.set("bus", str(bus))
+        written = [("type", "usb"), ("bus", str(c_strtoul(address.get("bus"))))]
         if port:
-            address.set("port", port)
+            written.append(("port", port))
+        _write_attributes(address, written)
     elif kind == "spapr-vio":
         reg = address.get("reg")
-        address.attrib.clear()
-        address.set("type", "spapr-vio")
+        written = [("type", "spapr-vio")]
         if reg is not None:  # parsed in base 16, written whenever given
-            address.set("reg", f"0x{_hex(reg, 'reg'):08x}")
+            written.append(("reg", f"0x{_hex(reg, 'reg'):08x}"))
+        _write_attributes(address, written)
     elif kind in ADDRESS_FIELDS:
         fields = ADDRESS_FIELDS[kind]
         # ISA ports and IRQs are read in base 16 (virDomainDeviceISAAddressParseXML)
@@ -92,15 +99,14 @@ def canonical_address(address: etree._Element) -> None:
             name: _hex(address.get(name) or "0", name) if kind == "isa" else c_strtoul(address.get(name))
             for name, _ in fields
         }
-        present = {name for name, _ in fields if address.get(name) is not None}
-        address.attrib.clear()
-        address.set("type", kind)
+        written = [("type", kind)]
         for name, layout in fields:
             if layout.startswith("?"):  # written only when set
-                if name in present and values[name] > 0:
-                    address.set(name, layout[1:] % values[name])
+                if address.get(name) is not None and values[name] > 0:
+                    written.append((name, layout[1:] % values[name]))
             else:
-                address.set(name, layout % values[name])
+                written.append((name, layout % values[name]))
+        _write_attributes(address, written)
 
 
 # How libvirt writes the fields of other address types ("?": only when set and non-zero).

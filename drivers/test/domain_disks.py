@@ -272,7 +272,6 @@ def validate_disk_targets(disks: list[etree._Element]) -> None:
 
 def validate_drive_addresses(disks: list[etree._Element], hostdevs: list[etree._Element]) -> None:
     """virDomainDefDuplicateDriveAddressesValidate: disks, then SCSI host devices."""
-    names = _target_names(disks)
     targets = [first_child(disk, "target") for disk in disks]
     buses = [target.get("bus") if target is not None else None for target in targets]
     drives = [_drive(first_child(disk, "address")) for disk in disks]
@@ -287,12 +286,16 @@ def validate_drive_addresses(disks: list[etree._Element], hostdevs: list[etree._
                 reported = i
     if reported is not None:
         controller, bus, target, unit = drives[reported]  # type: ignore[misc]
+        found = targets[reported]
+        name = found.get("dev") if found is not None else None
         raise _unsupported(
-            f"Found duplicate drive address for disk with target name '{names[reported]}' "
+            f"Found duplicate drive address for disk with target name '{name}' "
             f"controller='{controller}' bus='{bus}' target='{target}' unit='{unit}'"
         )
     scsi_disk_drives = {drive for drive, bus in zip(drives, buses, strict=True) if bus == "scsi" and drive is not None}
     hostdev_drives = scsi_hostdev_drives(hostdevs)
+    if not hostdev_drives:
+        return
     later = collections.Counter(hostdev_drives)  # the drives of the host devices not yet checked
     for drive in hostdev_drives:
         later[drive] -= 1

@@ -49,7 +49,10 @@ def sorted_children(element: etree._Element, order: list[str]) -> list[etree._El
 
 def _reorder_children(element: etree._Element, children: list[etree._Element], order: list[str]) -> None:
     rank, last = rank_of(order), len(order)
-    ranks = [rank.get(child.tag, last) for child in children]
+    _put_in_order(element, children, [rank.get(child.tag, last) for child in children])
+
+
+def _put_in_order(element: etree._Element, children: list[etree._Element], ranks: list[int]) -> None:
     if ranks == sorted(ranks):
         return  # already in order
     for _, child in sorted(zip(ranks, children, strict=True), key=lambda pair: pair[0]):
@@ -66,12 +69,14 @@ def reorder_known(element: etree._Element, order: list[str]) -> None:
     order lists in full)."""
     rank = rank_of(order)
     children = list(element.iterchildren("*"))
-    known = [child for child in children if child.tag in rank]
-    if len(known) != len(children):
-        for child in children:
-            if child.tag not in rank:
+    ranks = [rank.get(child.tag, -1) for child in children]  # each tag read once
+    if -1 in ranks:
+        for child, position in zip(children, ranks, strict=True):
+            if position == -1:
                 element.remove(child)
-    _reorder_children(element, known, order)
+        children = [child for child, position in zip(children, ranks, strict=True) if position != -1]
+        ranks = [position for position in ranks if position != -1]
+    _put_in_order(element, children, ranks)
 
 
 def reorder_attributes(element: etree._Element, order: list[str]) -> None:
