@@ -6,13 +6,15 @@ handshake never delays other clients and is dropped after its bound."""
 from __future__ import annotations
 
 import re
+import selectors
 import shutil
 import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -233,6 +235,89 @@ def test_server_sends_its_own_certificate_only_alike(pair) -> None:
     add the CA from the store that checks clients, for every client to parse)."""
     sent = {name: certificates_in_flight(port) for name, (_daemon, port) in pair.items()}
     assert sent == {"virtrio": 1, "libvirtd": 1}
+
+
+def server_hello_group(stream: bytes) -> int | None:
+    """The key share group a TLS 1.3 ServerHello at the start of stream names (None while the
+    message is not complete, or when it has no key share)."""
+    found = records(stream)
+    if not found or len(found[0]) < 5 + 4 or found[0][0] != 22 or found[0][5] != 2:
+        return None
+    body = found[0][9:]  # the ServerHello's fields after its type and 3-byte length
+    position = 2 + 32  # version, random
+    position += 1 + body[position] + 2 + 1  # session id, cipher suite, compression
+    end = position + 2 + int.from_bytes(body[position : position + 2], "big")
+    position += 2
+    while position + 4 <= min(end, len(body)):  # extensions: type, length, data
+        kind = int.from_bytes(body[position : position + 2], "big")
+        if kind == 51:  # key_share: the group the server took
+            return int.from_bytes(body[position + 4 : position + 6], "big")
+        position += 4 + int.from_bytes(body[position + 2 : position + 4], "big")
+    return None
+
+
+def group_through_relay(port: int, connect: Callable[[int], None]) -> int | None:
+    """The key share group the server at port answers with, seen by a relay that passes one
+    connection through: connect(relay_port) makes the client connect there."""
+    relay = socket.create_server(("127.0.0.1", 0))
+    relay.settimeout(30)
+    seen = bytearray()
+
+    def run() -> None:
+        client, _ = relay.accept()
+        with client, socket.create_connection(("127.0.0.1", port), timeout=30) as server:
+            ends = {client: server, server: client}
+            with selectors.DefaultSelector() as selector:
+                for end in ends:
+                    selector.register(end, selectors.EVENT_READ)
+                while True:
+                    for key, _ in selector.select(timeout=30):
+                        data = key.fileobj.recv(65536)  # type: ignore[union-attr]
+                        if not data:
+                            return
+                        if key.fileobj is server:
+                            seen.extend(data)
+                        ends[key.fileobj].sendall(data)  # type: ignore[index]
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        connect(relay.getsockname()[1])
+        thread.join(30)
+    finally:
+        relay.close()
+    return server_hello_group(bytes(seen))
+
+
+X25519, P256 = 29, 23
+
+
+def test_x25519_taken_when_offered_and_p256_alone_still_served(pair, certificates) -> None:
+    """libvirt's client offers key shares for P-256 and X25519, in that order: libvirtd takes
+    P-256, we take X25519 (cheaper for both sides, no extra round trip). A client offering
+    P-256 alone is served with P-256 by both."""
+
+    def with_virsh(relay_port: int) -> None:
+        result = virsh(relay_port, certificates["server"], "list")
+        assert result.returncode == 0, result.stderr
+
+    def p256_only(relay_port: int) -> None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.load_verify_locations(certificates["server"] / "cacert.pem")
+        context.load_cert_chain(certificates["server"] / "clientcert.pem", certificates["server"] / "clientkey.pem")
+        context.set_ecdh_curve("prime256v1")
+        with (
+            socket.create_connection(("127.0.0.1", relay_port), timeout=30) as connection,
+            context.wrap_socket(connection) as client,
+        ):
+            assert client.version() == "TLSv1.3"
+            assert client.recv(1) == b"\x01"  # the checks passed: served
+
+    groups = {name: group_through_relay(port, with_virsh) for name, (_d, port) in pair.items()}
+    assert groups == {"virtrio": X25519, "libvirtd": P256}
+    alone = {name: group_through_relay(port, p256_only) for name, (_d, port) in pair.items()}
+    assert alone == {"virtrio": P256, "libvirtd": P256}
 
 
 def records(stream: bytes) -> list[bytes]:
