@@ -1794,10 +1794,17 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
     value = address.get(name)
     if value is None:
         return None
+    # the common cases first: plain decimal digits, and 0x and hexadecimal digits where hex is read
+    number = None
     if value.isdigit() and value.isascii() and (base == 10 or (base == 0 and (value[0] != "0" or len(value) == 1))):
-        number = int(value)  # plain decimal digits, the common case
-        if number <= (0xFFFFFFFFFFFFFFFF if name in ("reg", "base") else 0xFFFFFFFF):
-            return number
+        number = int(value)
+    elif base != 10 and value[:2] == "0x" and value[2:].isalnum() and value.isascii():
+        try:
+            number = int(value[2:], 16)
+        except ValueError:
+            number = None
+    if number is not None and number <= (0xFFFFFFFFFFFFFFFF if name in ("reg", "base") else 0xFFFFFFFF):
+        return number
     text = value.lstrip(" \t\n\v\f\r").removeprefix("+")
     if base in (0, 16) and text[:2].lower() == "0x":
         digits, radix = text[2:], 16
