@@ -31,14 +31,20 @@ def rank_of(order: list[str]) -> dict[str, int]:
 # element.find(tag) and findall(tag) for a plain tag name: lxml runs those through its
 # ElementPath machinery, twice the cost of the child iteration they amount to, and a
 # definition is read through hundreds of them.
+# (the iterator class itself: element.iterchildren(tag) costs a method call more)
+_CHILDREN = etree.ElementChildIterator
+
+
 def first_child(element: etree._Element, tag: str) -> etree._Element | None:
     """The first child with that tag, or None (what element.find(tag) gives)."""
-    return next(element.iterchildren(tag), None)
+    for found in _CHILDREN(element, tag):
+        return found
+    return None
 
 
 def children_of(element: etree._Element, tag: str) -> list[etree._Element]:
     """The children with that tag, in order (what element.findall(tag) gives)."""
-    return list(element.iterchildren(tag))
+    return list(_CHILDREN(element, tag))
 
 
 def sorted_children(element: etree._Element, order: list[str]) -> list[etree._Element]:
