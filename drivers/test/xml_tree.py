@@ -10,15 +10,28 @@ from lxml import etree
 # drops the line or the attribute (formats.domain_xml).
 LIVE_ONLY = "virtrio-live-only"
 
+# Ranks by list identity (a module's order list: found at once) and by names (a list made
+# for one call, e.g. reorder_attributes(x, ["type", "bus"])). Both bounded: the identity
+# cache holds each list it saw, and lists made per call would otherwise pile up for as long
+# as the daemon runs.
+RANK_CACHE_LIMIT = 512
 _RANKS: dict[int, tuple[list[str], dict[str, int]]] = {}
+_RANKS_BY_NAMES: dict[tuple[str, ...], dict[str, int]] = {}
 
 
 def rank_of(order: list[str]) -> dict[str, int]:
-    """Each name's position in the order (computed once per order list)."""
+    """Each name's position in the order (computed once per order)."""
     cached = _RANKS.get(id(order))
     if cached is not None and cached[0] is order:
         return cached[1]
-    rank = {name: position for position, name in enumerate(order)}
+    names = tuple(order)
+    rank = _RANKS_BY_NAMES.get(names)
+    if rank is None:
+        rank = {name: position for position, name in enumerate(names)}
+        if len(_RANKS_BY_NAMES) < RANK_CACHE_LIMIT:
+            _RANKS_BY_NAMES[names] = rank
+    if len(_RANKS) >= RANK_CACHE_LIMIT:
+        _RANKS.clear()  # the module's lists come back at their next use
     _RANKS[id(order)] = (order, rank)
     return rank
 

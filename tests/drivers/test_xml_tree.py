@@ -1,0 +1,41 @@
+"""xml_tree's shared helpers: child lookups equal to lxml's find/findall, bounded rank caches."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from virtrio.drivers.test import xml_tree
+
+DOCUMENT = """<disk xmlns:t='urn:t'>
+  <!-- a comment is no child element -->
+  <t:target dev='other'/>
+  <source file='/a'/>
+  <target dev='vda'/>
+  <target dev='vdb'/>
+  <address type='pci'/>
+</disk>"""
+
+
+def test_child_lookups_match_find_and_findall() -> None:
+    disk = etree.fromstring(DOCUMENT)
+    for tag in ("target", "source", "address", "missing", "{urn:t}target"):
+        assert xml_tree.first_child(disk, tag) is disk.find(tag)
+        assert xml_tree.children_of(disk, tag) == disk.findall(tag)
+    assert xml_tree.first_child(disk, "target").get("dev") == "vda"  # type: ignore[union-attr]
+
+
+def test_rank_of_gives_positions_for_lists_made_per_call() -> None:
+    assert xml_tree.rank_of(["type", "bus", "model"]) == {"type": 0, "bus": 1, "model": 2}
+    order = ["b", "a"]
+    assert xml_tree.rank_of(order) is xml_tree.rank_of(order)
+
+
+def test_rank_caches_stay_bounded() -> None:
+    # each definition read passes lists made for the call: the caches must not keep them all
+    for number in range(5 * xml_tree.RANK_CACHE_LIMIT):
+        assert xml_tree.rank_of(["type", f"name{number}"])[f"name{number}"] == 1
+        element = etree.Element("address", bus="0", type="pci")
+        xml_tree.reorder_attributes(element, ["type", "bus"])
+        assert element.keys() == ["type", "bus"]
+    assert len(xml_tree._RANKS) <= xml_tree.RANK_CACHE_LIMIT
+    assert len(xml_tree._RANKS_BY_NAMES) <= xml_tree.RANK_CACHE_LIMIT
