@@ -1479,6 +1479,8 @@ def canonical_aliases(by_kind: dict[str, list[etree._Element]]) -> None:
     for kind, devices in by_kind.items():
         checked = kind in ADDRESS_CHECKED_BEFORE_ALIASES
         for device in devices:
+            if not len(device):
+                continue  # no address, no alias (a length costs far less than a lookup)
             if not checked:
                 check_device_address(device)
             aliases = children_of(device, "alias")
@@ -1828,6 +1830,8 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
 def check_device_address(device: etree._Element) -> None:
     """The device's <address> (its first) as virDomainDeviceAddressParseXML reads it: a known
     type and numbers each type's parser accepts."""
+    if not len(device):
+        return
     addresses = children_of(device, "address")
     if not addresses:
         return
