@@ -249,12 +249,21 @@ def run_daemon(options: argparse.Namespace) -> int:
         raise UserError(f"{config_path or 'logging'}: {error}", 2) from None
     for warning in config.warnings + warnings:
         log.warning("%s", warning)
-    if config.nodedev_source == "udev" and not config.nodedev_enumeration_delay and not options.daemon:
-        # Host enumeration overlaps the imports below: a socket-activated daemon answers its
-        # first nodedev-list sooner. (-d forks later, and threads do not survive a fork.)
+    if config.nodedev_source == "udev" and not options.daemon:
+        # Host enumeration in a helper process overlaps the imports below on another core: a
+        # socket-activated daemon answers its first nodedev-list sooner. Forked now, while no
+        # thread exists. (-d forks the daemon later; the driver then enumerates in-process.)
         from virtrio.drivers.nodedev import prefetch
 
-        prefetch.start()
+        prefetch.start(config.nodedev_enumeration_delay)
+        try:
+            return serve(options, config, config_path)
+        finally:
+            prefetch.abandon()  # only if the daemon ended before its driver took the helper
+    return serve(options, config, config_path)
+
+
+def serve(options: argparse.Namespace, config: Config, config_path: Path | None) -> int:
     import trio
 
     from virtrio.drivers.registry import default_drivers

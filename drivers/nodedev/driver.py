@@ -96,27 +96,23 @@ class NodeDeviceDriver:
 
     async def run(self) -> None:
         """Monitor, then enumerate, then open the gate; then follow hotplug."""
+        helper = prefetch.take() if self.source_spec == "udev" else None
+        if helper is not None:
+            await self._run_with_helper(helper)
+            return
         try:
-            # pyudev's import and the reading of sysfs happen off the event loop; the
-            # command line may have started them already (prefetch.py).
-            prefetched = None
-            if self.source_spec == "udev" and not self.enumeration_delay:
-                prefetched = await trio.to_thread.run_sync(prefetch.take)
-            if prefetched is not None:
-                source, monitor, records = prefetched
-            else:
-                source = await trio.to_thread.run_sync(self._source)
-                monitor = await trio.to_thread.run_sync(source.monitor)  # listening before enumeration
-                if self.enumeration_delay:
-                    log.warning("node device enumeration slowed down by %s s (debug setting)", self.enumeration_delay)
-                    await trio.sleep(self.enumeration_delay)
-                records = await trio.to_thread.run_sync(
-                    source.enumerate, lambda r: capability_of(r) is not None, KEPT_SUBSYSTEMS
-                )
+            # pyudev's import and the reading of sysfs happen off the event loop.
+            source = await trio.to_thread.run_sync(self._source)
+            monitor = await trio.to_thread.run_sync(source.monitor)  # listening before enumeration
+            if self.enumeration_delay:
+                log.warning("node device enumeration slowed down by %s s (debug setting)", self.enumeration_delay)
+                await trio.sleep(self.enumeration_delay)
+            records = await trio.to_thread.run_sync(
+                source.enumerate, lambda r: capability_of(r) is not None, KEPT_SUBSYSTEMS
+            )
             self.devices = build_devices(records)
         except Exception as error:
-            log.error("node device enumeration failed: %s", error)
-            self.gate.fail(internal_error(FROM_NODEDEV, f"node device enumeration failed: {error}"))
+            self._failed(str(error))
             return
         log.info("node device enumeration done: %d devices", len(self.devices))
         self.gate.open()
@@ -129,6 +125,33 @@ class NodeDeviceDriver:
                     self.apply(change)
         finally:
             trio.lowlevel.notify_closing(monitor.fileno())
+
+    def _failed(self, reason: str) -> None:
+        log.error("node device enumeration failed: %s", reason)
+        self.gate.fail(internal_error(FROM_NODEDEV, f"node device enumeration failed: {reason}"))
+
+    async def _run_with_helper(self, helper: prefetch.EnumerationHelper) -> None:
+        """The same steps, done by the helper process the command line forked (prefetch.py)."""
+        try:
+            if self.enumeration_delay:
+                log.warning("node device enumeration slowed down by %s s (debug setting)", self.enumeration_delay)
+            try:
+                self.devices = build_devices(await helper.records())
+            except (prefetch.HelperError, ValueError, TypeError, KeyError) as error:
+                self._failed(str(error))
+                return
+            if helper.kernel_events:
+                log.info("no udev daemon here: listening to kernel uevents for hotplug")
+            log.info("node device enumeration done: %d devices", len(self.devices))
+            self.gate.open()
+            try:
+                async for change in helper.changes():
+                    self.apply(change)
+            except (prefetch.HelperError, ValueError, TypeError, KeyError) as error:
+                log.error("node device hotplug monitoring stopped: %s", error)
+        finally:
+            with trio.CancelScope(shield=True):
+                await helper.stop()
 
     def apply(self, change: DeviceChange) -> None:
         """One hotplug event: the list updated and subscribers told in the same step."""

@@ -1,48 +1,241 @@
-"""Host enumeration started before the daemon has finished importing itself.
+"""Host enumeration in a helper process forked before the daemon has imported itself.
 
 A socket-activated daemon is started by its first client, and a first ``nodedev-list`` waits
-for enumeration. Reading udev is mostly libudev (ctypes calls release the GIL) and sysfs
-reads, so a thread started first thing overlaps it with importing trio and the protocol
-modules. The driver's ``run`` takes the result; without ``start`` it enumerates as before.
+for enumeration. The command line forks this helper first thing (no threads exist yet, so a
+fork is safe): it imports pyudev, starts the hotplug monitor, enumerates and writes the
+records to a pipe on the second core while the daemon imports trio and the server. It then
+stays, forwarding hotplug changes, so the daemon itself never loads pyudev. The driver's
+``run`` takes the helper over; without ``start`` the driver enumerates in-process as before.
+
+Pipe messages are JSON lines (JSON escapes newlines inside strings):
+``{"records": [...], "kernel_events": bool}`` once, then ``{"change": action, "record": row}``
+per hotplug event, or ``{"error": text}`` before the helper gives up. A row is a DeviceRecord's
+fields in order.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import Any
+import contextlib
+import json
+import os
+import signal
+from typing import TYPE_CHECKING, Any
 
-_thread: threading.Thread | None = None
-_outcome: dict[str, Any] = {}
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
 
+    from .sources import DeviceChange, DeviceRecord
 
-def _work() -> None:
-    try:
-        from .devices import KEPT_SUBSYSTEMS, capability_of
-        from .sources import UdevSource
-
-        source = UdevSource()
-        monitor = source.monitor()  # listening before enumeration, as the driver does
-        records = source.enumerate(lambda record: capability_of(record) is not None, KEPT_SUBSYSTEMS)
-        _outcome["value"] = (source, monitor, records)
-    except Exception as error:  # reported by the driver, as its own enumeration would be
-        _outcome["error"] = error
-
-
-def start() -> None:
-    global _thread
-    if _thread is None:
-        _thread = threading.Thread(target=_work, name="nodedev-prefetch", daemon=True)
-        _thread.start()
+# The host's devices are not client input, but a runaway helper must not grow the daemon
+# without limit: a message longer than this is an error.
+MAX_MESSAGE = 64 * 1024 * 1024
+# Records bigger than this are parsed on a worker thread, not on the event loop.
+THREAD_PARSE_OVER = 256 * 1024
+READ_CHUNK = 1024 * 1024
 
 
-def take() -> tuple[Any, Any, list] | None:
-    """(source, monitor, records) once the thread is done; None if it was never started or
-    was already taken. Blocks: call it from a worker thread."""
-    global _thread
-    if _thread is None:
-        return None
-    _thread.join()
-    _thread = None
-    if "error" in _outcome:
-        raise _outcome.pop("error")
-    return _outcome.pop("value")
+class HelperError(Exception):
+    """The helper failed or ended; the text says why, for the driver's libvirt error."""
+
+
+def _send(fd: int, message: dict[str, Any]) -> None:
+    data = memoryview(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _row(record: DeviceRecord) -> list[Any]:
+    return [
+        record.sys_path,
+        record.subsystem,
+        record.sys_name,
+        record.devtype,
+        record.driver,
+        record.devnode,
+        record.properties,
+        record.attributes,
+    ]
+
+
+def _helper_main(fd: int, delay: float) -> None:
+    """The child: enumerate, send, then forward hotplug until the daemon closes its end."""
+    import logging
+    import select
+    import time
+
+    # Ctrl-C and a terminal hangup are the daemon's to handle; the helper ends when the
+    # daemon closes the pipe (or dies), which it sees as an error on its end.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    logging.disable(logging.CRITICAL)  # the daemon's handlers are not ours to write to
+    # Listening sockets, log files, the terminal or journal stream belong to the daemon; the
+    # helper reports only through its pipe.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for standard in (0, 1, 2):
+        os.dup2(devnull, standard)
+    os.closerange(3, fd)
+    os.closerange(fd + 1, 1 << 16)
+
+    from .devices import KEPT_SUBSYSTEMS, capability_of
+    from .sources import UdevSource
+
+    source = UdevSource()
+    monitor = source.monitor()  # listening before enumeration, as the in-process driver does
+    if delay:
+        time.sleep(delay)
+    records = source.enumerate(lambda record: capability_of(record) is not None, KEPT_SUBSYSTEMS)
+    _send(fd, {"records": [_row(r) for r in records], "kernel_events": source.kernel_events})
+    poller = select.poll()
+    poller.register(monitor.fileno(), select.POLLIN)
+    poller.register(fd, 0)  # POLLERR/POLLHUP: the daemon's end is closed
+    while True:
+        for ready, _events in poller.poll():
+            if ready == fd:
+                return
+            for change in source.changes(monitor):
+                if capability_of(change.record) is not None:
+                    _send(fd, {"change": change.action, "record": _row(change.record)})
+
+
+class EnumerationHelper:
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid = pid
+        self.fd = fd
+        self.kernel_events = False
+        self._buffer = bytearray()
+        self._reaped = False
+
+    async def _message(self) -> dict[str, Any] | None:
+        """The next message, or None at the end of the pipe."""
+        import trio
+
+        while True:
+            end = self._buffer.find(b"\n")
+            if end >= 0:
+                line = bytes(self._buffer[:end])
+                del self._buffer[: end + 1]
+                if len(line) > THREAD_PARSE_OVER:
+                    return await trio.to_thread.run_sync(json.loads, line)
+                return json.loads(line)
+            if len(self._buffer) > MAX_MESSAGE:
+                raise HelperError(f"the enumeration helper sent a message over {MAX_MESSAGE} bytes")
+            await trio.lowlevel.wait_readable(self.fd)
+            try:
+                chunk = os.read(self.fd, READ_CHUNK)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                return None
+            self._buffer += chunk
+
+    def _ended(self) -> HelperError:
+        status = self._reap(block=False)
+        if status is None:
+            return HelperError("the enumeration helper closed its pipe")
+        if os.WIFSIGNALED(status):
+            return HelperError(f"the enumeration helper was killed by signal {os.WTERMSIG(status)}")
+        return HelperError(f"the enumeration helper exited with status {os.waitstatus_to_exitcode(status)}")
+
+    async def records(self) -> list[DeviceRecord]:
+        from .sources import DeviceRecord
+
+        message = await self._message()
+        if message is None:
+            import trio
+
+            await trio.sleep(0.05)  # a process closing its pipe is about to exit: say how it ended
+            raise self._ended()
+        if "error" in message:
+            raise HelperError(message["error"])
+        self.kernel_events = bool(message.get("kernel_events"))
+        return [DeviceRecord(*row) for row in message["records"]]
+
+    async def changes(self) -> AsyncIterator[DeviceChange]:
+        from .sources import DeviceChange, DeviceRecord
+
+        while True:
+            message = await self._message()
+            if message is None:
+                raise self._ended()
+            if "error" in message:
+                raise HelperError(message["error"])
+            yield DeviceChange(message["change"], DeviceRecord(*message["record"]))
+
+    def _reap(self, block: bool) -> int | None:
+        if self._reaped:
+            return None
+        try:
+            pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            self._reaped = True
+            return None
+        if pid == 0:
+            return None
+        self._reaped = True
+        return status
+
+    def _close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    async def stop(self) -> None:
+        """Close the pipe (the helper sees it and ends), then reap it; killed if it lingers."""
+        import trio
+
+        if self.fd >= 0:
+            trio.lowlevel.notify_closing(self.fd)
+        self._close()
+        for _ in range(100):
+            if self._reaped or self._reap(block=False) is not None:
+                return
+            await trio.sleep(0.01)
+        self.stop_now()
+
+    def stop_now(self) -> None:
+        """The same without an event loop (the daemon failed before serving): kill and reap."""
+        self._close()
+        if not self._reaped:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._reap(block=True)
+
+
+_helper: EnumerationHelper | None = None
+
+
+def start(delay: float = 0.0) -> None:
+    """Fork the helper. Call before any thread exists (fork copies only the calling thread)."""
+    global _helper
+    if _helper is not None:
+        return
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            os.close(read_end)
+            _helper_main(write_end, delay)
+        except BaseException as error:  # told to the daemon, which reports it as libvirt does
+            status = 1
+            with contextlib.suppress(BaseException):
+                _send(write_end, {"error": str(error) or type(error).__name__})
+        finally:
+            os._exit(status)  # never back into the daemon's code, its atexit or its buffers
+    os.close(write_end)
+    os.set_blocking(read_end, False)
+    _helper = EnumerationHelper(pid, read_end)
+
+
+def take() -> EnumerationHelper | None:
+    """The helper, for the driver to take over; None if it was never started or is taken."""
+    global _helper
+    helper, _helper = _helper, None
+    return helper
+
+
+def abandon() -> None:
+    """Stop a helper nobody took (the daemon is exiting before it served)."""
+    helper = take()
+    if helper is not None:
+        helper.stop_now()
