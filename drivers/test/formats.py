@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from ..xml_text import escape_text
@@ -91,29 +92,32 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> s
     definition = domain.definition
     id_attribute = f" id='{domain.id}'" if live else ""
     vcpus = domain.vcpus if live else domain.defined_vcpus
-    # a <memory> in the definition holds its dumpCore only: the size is the Domain's
-    dump_core = next(
-        (f" dumpCore='{element.get('dumpCore')}'" for element in definition if element.tag == "memory"), ""
-    )
-    # (tag, newline-terminated text): one string per element, joined once
-    parts: list[tuple[str, str]] = [
-        ("name", f"  <name>{escape_text(domain.name)}</name>\n"),
-        ("uuid", f"  <uuid>{_uuid_text(domain.uuid)}</uuid>\n"),
-        ("memory", f"  <memory{dump_core} unit='KiB'>{domain.max_memory}</memory>\n"),
-        ("currentMemory", f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>\n"),
+    rank, last = TOP_LEVEL_RANK.get, len(TOP_LEVEL_RANK)
+    # (rank, newline-terminated text): one string per element, joined once
+    body: list[tuple[int, str]] = []
+    dump_core = None
+    for element in definition:
+        tag = element.tag
+        if tag == "vcpu":  # the count is the Domain's; placement and cpuset are the definition's
+            body.append((rank("vcpu", last), _vcpu_line(element, domain.max_vcpus, vcpus)))
+        elif tag != "memory":
+            body.append((rank(tag, last), format_element_text(element, 1)))
+        elif dump_core is None:  # the first <memory> holds its dumpCore only: the size is the Domain's
+            dump_core = f" dumpCore='{element.get('dumpCore')}'"
+    parts = [
+        (rank("name", last), f"  <name>{escape_text(domain.name)}</name>\n"),
+        (rank("uuid", last), f"  <uuid>{_uuid_text(domain.uuid)}</uuid>\n"),
+        (rank("memory", last), f"  <memory{dump_core or ''} unit='KiB'>{domain.max_memory}</memory>\n"),
+        (rank("currentMemory", last), f"  <currentMemory unit='KiB'>{domain.memory}</currentMemory>\n"),
     ]
     if domain.metadata:
-        parts.append(("metadata", "\n".join(format_metadata(domain.metadata, 1)) + "\n"))
+        parts.append((rank("metadata", last), "\n".join(format_metadata(domain.metadata, 1)) + "\n"))
     if domain.title is not None:
-        parts.append(("title", f"  <title>{escape_text(domain.title)}</title>\n"))
+        parts.append((rank("title", last), f"  <title>{escape_text(domain.title)}</title>\n"))
     if domain.description is not None:
-        parts.append(("description", f"  <description>{escape_text(domain.description)}</description>\n"))
-    for element in definition:
-        if element.tag == "vcpu":  # the count is the Domain's; placement and cpuset are the definition's
-            parts.append(("vcpu", _vcpu_line(element, domain.max_vcpus, vcpus)))
-        elif element.tag != "memory":
-            parts.append((element.tag, format_element_text(element, 1)))
-    parts.sort(key=lambda part: TOP_LEVEL_RANK.get(part[0], len(TOP_LEVEL_RANK)))
+        parts.append((rank("description", last), f"  <description>{escape_text(domain.description)}</description>\n"))
+    parts += body
+    parts.sort(key=itemgetter(0))  # stable: elements of one rank (seclabels, sysinfos) keep their order
     xml = "".join([f"<domain type='{domain.virt_type}'{id_attribute}>\n", *[text for _, text in parts], "</domain>\n"])
     if _LIVE_ONLY_ATTRIBUTE in xml:  # written for a running domain only
         xml = xml.replace(_LIVE_ONLY_ATTRIBUTE, "") if live else _without_live_only(xml)
