@@ -8,7 +8,6 @@ serial. The parent is the nearest ancestor that is itself a node device, else "c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .sources import DeviceRecord
 
@@ -16,14 +15,24 @@ from .sources import DeviceRecord
 IGNORED_SUBSYSTEMS = {"acpi", "tty", "vc", "i2c"}
 
 
-@dataclass
 class NodeDevice:
-    name: str
-    sys_path: str | None
-    parent: str | None
-    capability: str  # the first capability type, e.g. "net", "pci"
-    record: DeviceRecord | None = None
-    extra_caps: list[str] = field(default_factory=list)
+    __slots__ = ("capability", "extra_caps", "name", "parent", "record", "sys_path")
+
+    def __init__(
+        self,
+        name: str,
+        sys_path: str | None,
+        parent: str | None,
+        capability: str,  # the first capability type, e.g. "net", "pci"
+        record: DeviceRecord | None = None,
+        extra_caps: list[str] | None = None,
+    ) -> None:
+        self.name = name
+        self.sys_path = sys_path
+        self.parent = parent
+        self.capability = capability
+        self.record = record
+        self.extra_caps = [] if extra_caps is None else extra_caps
 
     @property
     def caps(self) -> list[str]:

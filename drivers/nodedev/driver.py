@@ -137,7 +137,7 @@ class NodeDeviceDriver:
                 log.warning("node device enumeration slowed down by %s s (debug setting)", self.enumeration_delay)
             try:
                 self.devices = build_devices(await helper.records())
-            except (prefetch.HelperError, ValueError, TypeError, KeyError) as error:
+            except (prefetch.HelperError, ValueError, TypeError, KeyError, EOFError) as error:
                 self._failed(str(error))
                 return
             if helper.kernel_events:
@@ -147,7 +147,7 @@ class NodeDeviceDriver:
             try:
                 async for change in helper.changes():
                     self.apply(change)
-            except (prefetch.HelperError, ValueError, TypeError, KeyError) as error:
+            except (prefetch.HelperError, ValueError, TypeError, KeyError, EOFError) as error:
                 log.error("node device hotplug monitoring stopped: %s", error)
         finally:
             with trio.CancelScope(shield=True):

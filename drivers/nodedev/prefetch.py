@@ -7,16 +7,16 @@ records to a pipe on the second core while the daemon imports trio and the serve
 stays, forwarding hotplug changes, so the daemon itself never loads pyudev. The driver's
 ``run`` takes the helper over; without ``start`` the driver enumerates in-process as before.
 
-Pipe messages are JSON lines (JSON escapes newlines inside strings):
-``{"records": [...], "kernel_events": bool}`` once, then ``{"change": action, "record": row}``
-per hotplug event, or ``{"error": text}`` before the helper gives up. A row is a DeviceRecord's
-fields in order.
+Pipe messages are marshal dumps (builtin, so nothing to import, and the helper is a fork of
+the same interpreter), each after its length in 8 bytes: ``{"records": [...], "kernel_events":
+bool}`` once, then ``{"change": action, "record": row}`` per hotplug event, or ``{"error":
+text}`` before the helper gives up. A row is a DeviceRecord's fields in order.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import marshal
 import os
 import signal
 from typing import TYPE_CHECKING, Any
@@ -38,23 +38,14 @@ class HelperError(Exception):
     """The helper failed or ended; the text says why, for the driver's libvirt error."""
 
 
+LENGTH = 8
+
+
 def _send(fd: int, message: dict[str, Any]) -> None:
-    data = memoryview(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+    body = marshal.dumps(message)
+    data = memoryview(len(body).to_bytes(LENGTH, "big") + body)
     while data:
         data = data[os.write(fd, data) :]
-
-
-def _row(record: DeviceRecord) -> list[Any]:
-    return [
-        record.sys_path,
-        record.subsystem,
-        record.sys_name,
-        record.devtype,
-        record.driver,
-        record.devnode,
-        record.properties,
-        record.attributes,
-    ]
 
 
 def _helper_main(fd: int, delay: float) -> None:
@@ -84,7 +75,7 @@ def _helper_main(fd: int, delay: float) -> None:
     if delay:
         time.sleep(delay)
     records = source.enumerate(lambda record: capability_of(record) is not None, KEPT_SUBSYSTEMS)
-    _send(fd, {"records": [_row(r) for r in records], "kernel_events": source.kernel_events})
+    _send(fd, {"records": [r.fields() for r in records], "kernel_events": source.kernel_events})
     poller = select.poll()
     poller.register(monitor.fileno(), select.POLLIN)
     poller.register(fd, 0)  # POLLERR/POLLHUP: the daemon's end is closed
@@ -94,7 +85,7 @@ def _helper_main(fd: int, delay: float) -> None:
                 return
             for change in source.changes(monitor):
                 if capability_of(change.record) is not None:
-                    _send(fd, {"change": change.action, "record": _row(change.record)})
+                    _send(fd, {"change": change.action, "record": change.record.fields()})
 
 
 class EnumerationHelper:
@@ -110,15 +101,16 @@ class EnumerationHelper:
         import trio
 
         while True:
-            end = self._buffer.find(b"\n")
-            if end >= 0:
-                line = bytes(self._buffer[:end])
-                del self._buffer[: end + 1]
-                if len(line) > THREAD_PARSE_OVER:
-                    return await trio.to_thread.run_sync(json.loads, line)
-                return json.loads(line)
-            if len(self._buffer) > MAX_MESSAGE:
-                raise HelperError(f"the enumeration helper sent a message over {MAX_MESSAGE} bytes")
+            if len(self._buffer) >= LENGTH:
+                size = int.from_bytes(self._buffer[:LENGTH], "big")
+                if size > MAX_MESSAGE:
+                    raise HelperError(f"the enumeration helper sent a message over {MAX_MESSAGE} bytes")
+                if len(self._buffer) >= LENGTH + size:
+                    body = bytes(self._buffer[LENGTH : LENGTH + size])
+                    del self._buffer[: LENGTH + size]
+                    if size > THREAD_PARSE_OVER:
+                        return await trio.to_thread.run_sync(marshal.loads, body)
+                    return marshal.loads(body)
             await trio.lowlevel.wait_readable(self.fd)
             try:
                 chunk = os.read(self.fd, READ_CHUNK)

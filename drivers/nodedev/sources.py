@@ -7,11 +7,9 @@ used wherever /sys is readable.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ethtool
@@ -19,22 +17,55 @@ from . import ethtool
 log = logging.getLogger("virtrio.drivers.nodedev")
 
 
-@dataclass(frozen=True)
+# A record's fields in order: its constructor's arguments and a recorded tree's rows.
+RECORD_FIELDS = ("sys_path", "subsystem", "sys_name", "devtype", "driver", "devnode", "properties", "attributes")
+
+
 class DeviceRecord:
-    sys_path: str
-    subsystem: str
-    sys_name: str
-    devtype: str | None = None
-    driver: str | None = None
-    devnode: str | None = None
-    properties: dict[str, str] = field(default_factory=dict)
-    attributes: dict[str, str] = field(default_factory=dict)
+    """Plain slotted classes, not dataclasses: a dataclass costs about a millisecond to
+    create, on the path of a socket-activated daemon's first answer."""
+
+    __slots__ = RECORD_FIELDS
+
+    def __init__(
+        self,
+        sys_path: str,
+        subsystem: str,
+        sys_name: str,
+        devtype: str | None = None,
+        driver: str | None = None,
+        devnode: str | None = None,
+        properties: dict[str, str] | None = None,
+        attributes: dict[str, str] | None = None,
+    ) -> None:
+        self.sys_path = sys_path
+        self.subsystem = subsystem
+        self.sys_name = sys_name
+        self.devtype = devtype
+        self.driver = driver
+        self.devnode = devnode
+        self.properties = {} if properties is None else properties
+        self.attributes = {} if attributes is None else attributes
+
+    def fields(self) -> tuple:
+        return tuple(getattr(self, name) for name in RECORD_FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeviceRecord) and self.fields() == other.fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable dicts inside: not hashable
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={value!r}" for name, value in zip(RECORD_FIELDS, self.fields(), strict=True))
+        return f"DeviceRecord({values})"
 
 
-@dataclass(frozen=True)
 class DeviceChange:
-    action: str  # add, remove, change, move
-    record: DeviceRecord
+    __slots__ = ("action", "record")
+
+    def __init__(self, action: str, record: DeviceRecord) -> None:
+        self.action = action  # add, remove, change, move
+        self.record = record
 
 
 # Attributes the classifier reads, per subsystem (reading every sysfs file would be slow).
@@ -171,6 +202,8 @@ class SyntheticSource:
     def enumerate(
         self, keep: Callable[[DeviceRecord], bool] = lambda record: True, subsystems: Iterable[str] = ()
     ) -> list[DeviceRecord]:
+        import json  # only here: a udev daemon's start does without it
+
         del subsystems  # a recorded tree is small: keep() alone filters it
         return [r for r in (DeviceRecord(**entry) for entry in json.loads(self.path.read_text())) if keep(r)]
 
