@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
+if __name__ == "__main__":  # python -m: the imports below are start-up too (see main)
+    gc.disable()
+
 import argparse
 import contextlib
 import fcntl
@@ -326,6 +331,9 @@ def serve(options: argparse.Namespace, config: Config, config_path: Path | None)
     if ready_pipe is not None:
         os.write(ready_pipe, b"ok")
         os.close(ready_pipe)
+    # Start-up's objects live as long as the daemon: kept out of every later collection.
+    gc.freeze()
+    gc.enable()
     try:
         with contextlib.suppress(KeyboardInterrupt):
             trio.run(daemon.serve, listeners)
@@ -338,6 +346,16 @@ def serve(options: argparse.Namespace, config: Config, config_path: Path | None)
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Start-up imports allocate tens of thousands of objects that all stay: collecting while
+    # they are made finds nothing and costs ~5% of a cold start. Enabled again once serving.
+    gc.disable()
+    try:
+        return run_command(argv)
+    finally:
+        gc.enable()
+
+
+def run_command(argv: list[str] | None) -> int:
     options = parse_arguments(argv)
     if options.command in ("pki", "sasl-passwd"):
         from .tool_commands import run as run_tool

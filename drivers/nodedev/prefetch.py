@@ -50,9 +50,12 @@ def _send(fd: int, message: dict[str, Any]) -> None:
 
 def _helper_main(fd: int, delay: float) -> None:
     """The child: enumerate, send, then forward hotplug until the daemon closes its end."""
+    import gc
     import logging
     import select
     import time
+
+    gc.enable()  # the daemon's start-up turned it off; the helper runs as long as the daemon
 
     # Ctrl-C and a terminal hangup are the daemon's to handle; the helper ends when the
     # daemon closes the pipe (or dies), which it sees as an error on its end.
