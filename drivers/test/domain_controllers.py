@@ -128,6 +128,8 @@ def assign_indexes(controllers: list[etree._Element]) -> None:
     """virDomainAssignControllerIndexes, over the controllers in their sorted order: the lowest
     index unused by the type, except a USB2 companion following a USB2 controller of another
     model in the same group, which joins that group's index."""
+    if all(controller.get("index") is not None for controller in controllers):
+        return  # every index given (the common case): nothing to assign
     used: dict[str | None, set[int]] = {}
     for controller in controllers:
         index = controller.get("index")
