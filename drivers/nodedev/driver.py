@@ -22,7 +22,6 @@ from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, report
 
 from . import prefetch
 from .devices import KEPT_SUBSYSTEMS, NodeDevice, build_devices, capability_of, device_name
-from .formats import device_xml
 from .sources import DeviceChange, DeviceRecord, SyntheticSource, UdevSource
 
 log = logging.getLogger("virtrio.drivers.nodedev")
@@ -240,6 +239,8 @@ class NodeDeviceConnection(DriverConnection):
 
     def node_device_get_xml_desc(self, args: remote.remote_node_device_get_xml_desc_args):
         check_flags(args.flags, 0, FROM_NODEDEV, "nodeDeviceGetXMLDesc")
+        from .formats import device_xml  # on first use: a cold start's nodedev-list needs no XML
+
         return remote.remote_node_device_get_xml_desc_ret(device_xml(self._device(args.name)))
 
     def node_device_get_parent(self, args: remote.remote_node_device_get_parent_args):

@@ -12,8 +12,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from . import ethtool
-
 log = logging.getLogger("virtrio.drivers.nodedev")
 
 
@@ -132,6 +130,8 @@ def record_from_pyudev(device) -> DeviceRecord:
     if device.subsystem == "pci" and has_pci_express(device.sys_path):
         attributes["pci-express"] = "yes"
     if device.subsystem == "net":
+        from . import ethtool  # the enumerating process's only
+
         # offload features come from the interface itself, as libvirt reads them
         attributes["features"] = ",".join(ethtool.features(device.sys_name))
     return DeviceRecord(

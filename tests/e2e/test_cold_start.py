@@ -18,9 +18,11 @@ from .daemon_process import RawClient, decode_error, wait_for_socket
 
 # Modules a nodedev-only daemon has no use for: the test driver, lxml (the test driver's XML),
 # the generated modules of programs nobody called (qemu, lxc), any ADMIN codec, and the REMOTE
-# codecs of procedures it did not serve (domains, networks, storage, ...).
+# codecs of procedures it did not serve (domains, networks, storage, ...). pyudev is the
+# enumeration helper's (a forked process), node device XML is for dumpxml only.
 NOT_NEEDED = re.compile(
     r"^(virtrio\.drivers\.test(\..*)?|lxml(\..*)?|virtrio\.protocol\.generated\.(qemu|lxc|admin_codecs\..*)"
+    r"|pyudev(\..*)?|virtrio\.drivers\.nodedev\.(formats|ethtool)"
     r"|virtrio\.protocol\.generated\.remote_codecs\..*(domain|network|storage|secret|interface|nwfilter).*)$"
 )
 REMOTE_PART = "virtrio.protocol.generated.remote_codecs."
