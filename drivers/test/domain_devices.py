@@ -1213,10 +1213,11 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
             else:
                 bus = "parallels" if virt_type in ("vz", "parallels") else "none"
         check_device_address(device)
-        address = first_child(device, "address")
+        has_children = len(device) > 0  # most inputs have none: no lookups then
+        address = first_child(device, "address") if has_children else None
         if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
             raise _xml_error("Invalid address for a USB device")
-        source = first_child(device, "source")
+        source = first_child(device, "source") if has_children else None
         source_attributes: dict[str, str] = {}
         if source is not None and kind in ("passthrough", "evdev"):
             attribute = "evdev" if kind == "passthrough" else "dev"
@@ -1231,8 +1232,8 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
                             raise enum_error("source", name, source.get(name, ""))
                         source_attributes[name] = source.get(name, "")
         written_source = make_element("source", **source_attributes) if source_attributes else None
-        driver = _virtio_driver(device)
-        for old in list(device):
+        driver = _virtio_driver(device) if has_children else None
+        for old in list(device) if has_children else ():
             if old.tag not in DEVICE_INFO_TAIL:
                 device.remove(old)
         for position, element in enumerate(e for e in (driver, written_source) if e is not None):
