@@ -57,10 +57,11 @@ def _helper_main(fd: int, delay: float) -> None:
 
     gc.enable()  # the daemon's start-up turned it off; the helper runs as long as the daemon
 
-    # Ctrl-C and a terminal hangup are the daemon's to handle; the helper ends when the
-    # daemon closes the pipe (or dies), which it sees as an error on its end.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    # Ctrl-C, a terminal hangup and systemd's stop (SIGTERM to the whole unit) are the
+    # daemon's to handle; the helper ends when the daemon closes the pipe or exits, which it
+    # sees as an error on its end (or EPIPE when it writes).
+    for number in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)
     logging.disable(logging.CRITICAL)  # the daemon's handlers are not ours to write to
     # Listening sockets, log files, the terminal or journal stream belong to the daemon; the
     # helper reports only through its pipe.

@@ -122,3 +122,22 @@ def test_a_daemon_that_fails_to_start_leaves_no_helper(tmp_path: Path) -> None:
     time.sleep(0.2)
     leftovers = subprocess.run(["pgrep", "-f", str(not_a_folder)], capture_output=True, text=True)
     assert leftovers.stdout == ""
+
+
+def test_a_stop_that_signals_the_whole_unit_is_clean(tmp_path: Path) -> None:
+    # systemd stops a unit by sending SIGTERM to each of its processes: the helper leaves the
+    # stop to the daemon and ends when the daemon does, so nothing is logged as failing.
+    daemon = start_daemon(tmp_path / "unit")
+    helper = helper_of(daemon)
+    client = RawClient(daemon.rw, timeout=30)
+    client.open("nodedev:///system")
+    assert len(listed_names(client)) > 3
+    os.kill(helper, signal.SIGTERM)
+    time.sleep(0.5)  # the daemon's own SIGTERM may come a little later
+    assert Path(f"/proc/{helper}").exists()
+    assert daemon.stop() == 0  # stop_process sends SIGTERM and waits
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{helper}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{helper}").exists()
+    assert "ERROR" not in daemon.log(), daemon.log()
