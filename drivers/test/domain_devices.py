@@ -944,7 +944,7 @@ def _spice(graphics: etree._Element, written: etree._Element, listens: list[dict
         if channels.get(name, "any") != "any":
             children.append(make_element("channel", name=name, mode=channels[name]))
     for tag, (attribute, values) in SPICE_COMPRESSION.items():
-        node = graphics.find(tag)
+        node = first_child(graphics, tag)
         if node is None:
             continue
         value = node.get(attribute)

@@ -110,7 +110,7 @@ def canonical_backing_store(backing: etree._Element) -> None:
         raise xml_error("missing disk backing store source")
     canonical_source(source, storage_type)
     _canonical_metadata_cache(format_element)
-    children = [backing.find(tag) for tag in BACKING_STORE_CHILDREN]
+    children = [first_child(backing, tag) for tag in BACKING_STORE_CHILDREN]
     for child in list(backing):
         backing.remove(child)
     backing.extend(child for child in children if child is not None)
@@ -164,7 +164,7 @@ def check_parsed_storage(disk: etree._Element) -> None:
     <source> and in <disk>; and the post-parse feature check (the test driver passes no fds)."""
     source = first_child(disk, "source")
     for tag in ("auth", "encryption"):
-        if source is not None and source.find(tag) is not None and disk.find(tag) is not None:
+        if source is not None and first_child(source, tag) is not None and first_child(disk, tag) is not None:
             raise _unsupported(f"an <{tag}> definition already found for disk source")
     if source is not None and source.get("fdgroup") is not None and disk.get("type", "file") == "file":
         target = first_child(disk, "target")
@@ -195,8 +195,11 @@ def source_path(disk: etree._Element) -> str | None:
 
 def validate_storage(disk: etree._Element) -> None:
     """virDomainDiskDefValidateSourceChainOne for the top layer: authentication and encryption."""
-    source = first_child(disk, "source")
-    auth = first_child(disk, "auth")
+    first: dict[object, etree._Element] = {}
+    for found in disk.iterchildren("source", "auth", "encryption"):  # one pass for the three
+        first.setdefault(found.tag, found)
+    source = first.get("source")
+    auth = first.get("auth")
     if auth is None and source is not None:
         auth = first_child(source, "auth")
     if disk.get("type") == "network" and auth is not None and source is not None:
@@ -209,7 +212,7 @@ def validate_storage(disk: etree._Element) -> None:
             raise _unsupported(f"unknown secret type '{usage if usage is not None else '<null>'}'")
         if protocol in PROTOCOL_SECRET and usage != PROTOCOL_SECRET[protocol]:
             raise _unsupported(f"invalid secret type '{usage}'")
-    encryption = first_child(disk, "encryption")
+    encryption = first.get("encryption")
     if encryption is None and source is not None:
         encryption = first_child(source, "encryption")
     if encryption is not None and encryption.get("format") == "luks":
