@@ -197,6 +197,8 @@ def assign_scsi_hostdev_addresses(
 ) -> None:
     """virDomainHostdevDefPostParse for SCSI host devices: the first free unit from controller 0
     on for those without an address; none may take a SCSI disk's address."""
+    if not any(_is_scsi_hostdev(hostdev) for hostdev in hostdevs):
+        return  # (the common case) no disk's drive to read
     disk_drives = {
         drive
         for disk in disks

@@ -123,12 +123,14 @@ def canonical_chr_source(holder: etree._Element, kind: str, with_labels: bool) -
     virDomainChrSourceDefFormat writes what virDomainChrSourceDefParseXML kept (a
     definition: parse flag INACTIVE); they come first among the holder's children. The
     source's own labels are kept only for character devices (with_labels)."""
-    sources = children_of(holder, "source")
+    found_by_tag: dict[object, list[etree._Element]] = {"source": [], "log": [], "protocol": []}
+    for found in holder.iterchildren(*CHR_SOURCE_TAGS) if len(holder) else ():  # one pass for the three
+        found_by_tag[found.tag].append(found)
+    sources, logs, protocols = found_by_tag["source"], found_by_tag["log"], found_by_tag["protocol"]
     if len(sources) > 1 and kind != "udp":
         raise _xml_error("only one source element is allowed for character device")
     if len(sources) > 2:
         raise _xml_error("only two source elements are allowed for character device")
-    logs, protocols = children_of(holder, "log"), children_of(holder, "protocol")
     if len(logs) > 1:
         raise _xml_error("only one log element is allowed for character device")
     source = sources[0] if sources else None
