@@ -24,6 +24,16 @@ def test_child_lookups_match_find_and_findall() -> None:
     assert xml_tree.first_child(disk, "target").get("dev") == "vda"  # type: ignore[union-attr]
 
 
+def test_grandchildren_match_findall() -> None:
+    devices = etree.fromstring(
+        "<devices><disk><boot order='1'/><source><boot/></source></disk><boot/>"
+        "<interface><boot order='2'/><boot order='3'/></interface><!-- c --></devices>"
+    )
+    assert xml_tree.grandchildren(devices, "boot") == devices.findall("*/boot")
+    assert [boot.get("order") for boot in xml_tree.grandchildren(devices, "boot")] == ["1", "2", "3"]
+    assert xml_tree.grandchildren(devices, "missing") == []
+
+
 def test_rank_of_gives_positions_for_lists_made_per_call() -> None:
     assert xml_tree.rank_of(["type", "bus", "model"]) == {"type": 0, "bus": 1, "model": 2}
     order = ["b", "a"]
