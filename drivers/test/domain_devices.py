@@ -374,8 +374,7 @@ def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
             canonical_chr_source(device, chr_type, with_labels=True)
             if chr_type == "spicevmc" and target_index != SPICEVMC_TARGET_INDEX:
                 raise _unsupported("spicevmc device type only supports virtio")
-            check_device_address(device)  # its device info, read after the source
-            address = first_child(device, "address")
+            address = check_device_address(device)  # its device info, read after the source
             usb_serial = kind == "serial" and target_index == USB_SERIAL_INDEX
             if usb_serial and address is not None and address.get("type") != "usb":
                 raise _unsupported("usb-serial requires address of usb type")
@@ -445,13 +444,14 @@ def _number_ports(devices: list[etree._Element], serial: bool) -> None:
     highest before it (the parser); ISA serial ports take the first free of their four
     (virDomainChrIsaSerialDefPostParse), other serial ports one past the highest of all
     (virDomainChrDefPostParse)."""
+    targets = [_target(device) for device in devices]  # each looked up once
     ports: list[int | None] = []
-    for device in devices:
-        text = _target(device).get("port")  # a number once the target is read (_chr_target)
+    for target in targets:
+        text = target.get("port")  # a number once the target is read (_chr_target)
         ports.append(int(text) if text is not None else None)
     if serial:
         used: set[int] = set()
-        isa = [position for position, device in enumerate(devices) if _target(device).get("type") == "isa-serial"]
+        isa = [position for position, target in enumerate(targets) if target.get("type") == "isa-serial"]
         for count, position in enumerate(isa):
             port = ports[position]
             if count >= MAX_ISA_SERIAL_PORTS or (port is not None and port >= MAX_ISA_SERIAL_PORTS):
@@ -471,7 +471,7 @@ def _number_ports(devices: list[etree._Element], serial: bool) -> None:
         if port is None:
             port = ports[position] = highest + 1
         highest = max(highest, port)
-        _target(devices[position]).set("port", str(port))
+        targets[position].set("port", str(port))
 
 
 CHR_TYPES = (
@@ -1214,9 +1214,8 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
                 bus = "xen"
             else:
                 bus = "parallels" if virt_type in ("vz", "parallels") else "none"
-        check_device_address(device)
+        address = check_device_address(device)
         has_children = len(device) > 0  # most inputs have none: no lookups then
-        address = first_child(device, "address") if has_children else None
         if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
             raise _xml_error("Invalid address for a USB device")
         source = first_child(device, "source") if has_children else None
@@ -1830,14 +1829,14 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
     return number
 
 
-def check_device_address(device: etree._Element) -> None:
+def check_device_address(device: etree._Element) -> etree._Element | None:
     """The device's <address> (its first) as virDomainDeviceAddressParseXML reads it: a known
-    type and numbers each type's parser accepts."""
+    type and numbers each type's parser accepts; returns it (None when there is none)."""
     if not len(device):
-        return
+        return None
     addresses = children_of(device, "address")
     if not addresses:
-        return
+        return None
     address = addresses[0]
     for extra in addresses[1:]:  # the parser reads the first
         device.remove(extra)
@@ -1868,3 +1867,4 @@ def check_device_address(device: etree._Element) -> None:
         elif given:
             detail = "Invalid partial specification for virtio ccw address"
             raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DEVICE, detail)
+    return address
