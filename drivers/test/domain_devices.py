@@ -241,8 +241,11 @@ def validate_chr_source(holder: etree._Element, kind: str, channel_target: str |
         raise _internal("Missing source service attribute for char device")
     if kind == "unix" and attribute("path") is None and channel_target not in ("xen", "virtio"):
         raise _internal("Missing source path attribute for char device")
-    reconnects = source is not None and source.find("reconnect[@enabled='yes']") is not None
-    if kind in ("tcp", "unix") and attribute("mode") == "bind" and reconnects:
+    if kind in ("tcp", "unix") and attribute("mode") == "bind" and source is not None:
+        reconnects = any(found.get("enabled") == "yes" for found in source.iterchildren("reconnect"))
+    else:
+        reconnects = False  # not looked for: it matters only for a bound TCP or UNIX socket
+    if reconnects:
         raise _internal("chardev reconnect is possible only for connect mode")
     if kind in ("spiceport", "dbus"):
         name = attribute("channel")
