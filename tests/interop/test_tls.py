@@ -292,6 +292,24 @@ def group_through_relay(port: int, connect: Callable[[int], None]) -> int | None
 X25519, P256 = 29, 23
 
 
+def test_x25519_share_found_only_when_whole() -> None:
+    """The ClientHello callback's reading of a key_share extension: an X25519 entry of 32
+    bytes inside the stated length counts; truncated or malformed ones never raise."""
+    from virtrio.server.tls import offers_x25519
+
+    p256 = bytes.fromhex("00170041") + b"\x04" + bytes(64)
+    x25519 = bytes.fromhex("001d0020") + bytes(32)
+    whole = p256 + x25519
+    assert offers_x25519(len(whole).to_bytes(2, "big") + whole)
+    assert not offers_x25519(len(p256).to_bytes(2, "big") + p256)
+    assert not offers_x25519(b"") and not offers_x25519(b"\x00")
+    assert not offers_x25519(len(whole).to_bytes(2, "big") + whole[:-1])  # the key cut short
+    assert not offers_x25519(len(p256).to_bytes(2, "big") + whole)  # outside the stated length
+    short = bytes.fromhex("001d0010") + bytes(16)
+    assert not offers_x25519(len(short).to_bytes(2, "big") + short)  # not an X25519 key's size
+    assert not offers_x25519(b"\xff\xff" + bytes.fromhex("0017ffff"))  # an entry longer than what is there
+
+
 def test_x25519_taken_when_offered_and_p256_alone_still_served(pair, certificates) -> None:
     """libvirt's client offers key shares for P-256 and X25519, in that order: libvirtd takes
     P-256, we take X25519 (cheaper for both sides, no extra round trip). A client offering
