@@ -10,9 +10,11 @@ import random
 import struct
 
 import pytest
+import xdrlib3
 
 from virtrio.protocol.generated import admin, keepalive, lxc, qemu, remote
-from virtrio.protocol.layout import Layouts, StructRef
+from virtrio.protocol.layout import Layouts, Optional_, Shape, StructRef, UnionRef
+from virtrio.protocol.reference_codec import ReferenceCodec
 from virtrio.protocol.runtime import Codec, XdrError
 
 from ..conftest import REFERENCE
@@ -25,7 +27,27 @@ for program in (remote, qemu, lxc, admin, keepalive):
         CODECS += [c for c in (procedure.args, procedure.ret) if c is not None]
 
 
-def mutate(rng: random.Random, data: bytes) -> bytes:
+class MarkingDecoder(ReferenceCodec):
+    """The reference decoder, noting the offset of every optional-data flag and union
+    discriminant it reads: where choice 4 of mutate puts its out-of-range words."""
+
+    def __init__(self, layouts: Layouts) -> None:
+        super().__init__(layouts.sources)
+        self.marks: list[int] = []
+
+    def _unpack(self, unpacker: xdrlib3.Unpacker, shape: Shape) -> object:
+        if isinstance(shape, (Optional_, UnionRef)):
+            self.marks.append(unpacker.get_position())
+        return super()._unpack(unpacker, shape)
+
+    def marks_of(self, name: str, data: bytes) -> list[int]:
+        self.marks = []
+        self.decode(name, data)
+        return self.marks
+
+
+def mutate(rng: random.Random, data: bytes, marks: list[int], counts: dict[str, int]) -> bytes:
+    """data with 1-4 random changes; marks are the offsets of data's flags and discriminants."""
     buffer = bytearray(data)
     for _ in range(rng.randint(1, 4)):
         choice = rng.randrange(6)
@@ -38,8 +60,12 @@ def mutate(rng: random.Random, data: bytes) -> bytes:
         elif choice == 3 and len(buffer) >= 4:  # a hostile length or count word
             at = rng.randrange(0, len(buffer) - 3) & ~3
             buffer[at : at + 4] = struct.pack(">I", rng.choice((0xFFFFFFFF, 0x7FFFFFFF, 0x10000, 4194305, 2)))
-        elif choice == 4:  # an optional flag or discriminant out of range
-            buffer[0:0] = struct.pack(">i", rng.choice((-1, 2, 8, 99)))
+        elif choice == 4 and marks:  # an optional flag or a union discriminant out of range
+            # (an earlier change may have moved the bytes: the word is still one of the seed's)
+            at = rng.choice(marks)
+            if at + 4 <= len(buffer):
+                buffer[at : at + 4] = struct.pack(">i", rng.choice((-1, 2, 8, 99)))
+                counts["marked"] += 1
         else:  # splice part of itself
             if buffer:
                 start = rng.randrange(len(buffer))
@@ -69,10 +95,13 @@ def layouts() -> Layouts:
 def test_every_decoder_raises_only_xdr_error(layouts: Layouts) -> None:
     rng = random.Random(20261124)
     decoded = rejected = 0
+    counts = {"marked": 0}
+    marking = MarkingDecoder(layouts)
     for codec in CODECS:
         inputs = [rng.randbytes(rng.randrange(0, 64)) for _ in range(ROUNDS // 4)]
         for seed in seeds(codec, layouts):
-            inputs += [mutate(rng, seed) for _ in range(ROUNDS)]
+            marks = marking.marks_of(codec.name, seed)
+            inputs += [mutate(rng, seed, marks, counts) for _ in range(ROUNDS)]
         for data in inputs:
             try:
                 codec.decode(data)
@@ -82,3 +111,5 @@ def test_every_decoder_raises_only_xdr_error(layouts: Layouts) -> None:
             except Exception as error:  # pragma: no cover - this is the failure being looked for
                 pytest.fail(f"{codec.name} raised {type(error).__name__}: {error} on {data.hex()}")
     assert decoded > 0 and rejected > 0
+    # Flags and discriminants were really overwritten, not only shifted or spliced.
+    assert counts["marked"] > len(CODECS)
