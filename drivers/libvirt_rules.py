@@ -236,9 +236,9 @@ def strtoul_wrapping(text: str, base: int = 0, limit: int = UINT_MAX) -> int | N
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
-def strtol_whole(text: str, base: int = 10) -> int | None:
-    """virStrToLong_i: C's strtol over the whole text (leading C spaces and a sign allowed),
-    within an int; None otherwise."""
+def strtol_whole(text: str, base: int = 10, *, bits: int = 32) -> int | None:
+    """virStrToLong_i (bits 32) and virStrToLong_ll (bits 64): C's strtol over the whole text
+    (leading C spaces and a sign allowed), within the signed type; None otherwise."""
     body = text.lstrip(C_SPACE)
     negative = body.startswith("-")
     if body[:1] in ("+", "-"):
@@ -247,7 +247,13 @@ def strtol_whole(text: str, base: int = 10) -> int | None:
     if value is None:
         return None
     value = -value if negative else value
-    return value if INT_MIN <= value <= INT_MAX else None
+    return value if -(2 ** (bits - 1)) <= value < 2 ** (bits - 1) else None
+
+
+def as_c_int(value: int) -> int:
+    """An unsigned int (or any integer) as C keeps it in an int and %d prints it: wrapped to
+    32 bits, two's complement."""
+    return ((value + 2**31) & UINT_MAX) - 2**31
 
 
 def prop_int(element: etree._Element, name: str, *, base: int = 10) -> int | None:

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import strtol_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
-from .snapshot_definition import INTEGER, domain_disks, requested_disk, xpath_string
+from .snapshot_definition import domain_disks, requested_disk, xpath_string
 
 FROM_CHECKPOINT = api.VIR_FROM_DOMAIN_CHECKPOINT
 TYPES = ["default", "no", "bitmap"]  # virDomainCheckpointType
@@ -50,10 +51,9 @@ def parse_checkpoint(root: etree._Element, redefine: bool, parse_domain) -> Chec
     description = xpath_string(root, "description")
     parent, domain = None, None
     if redefine:
-        created = (root.findtext("creationTime") or "").strip()
-        if not INTEGER.fullmatch(created) or not -(2**63) <= int(created) < 2**63:
+        created = strtol_whole(root.findtext("creationTime") or "", bits=64)  # virXPathLongLong
+        if created is None:
             raise checkpoint_error(api.VIR_ERR_INTERNAL_ERROR, "missing creationTime from existing checkpoint")
-        created = int(created)
         parent = xpath_string(root, "parent/name")
         element = root.find("domain")
         if element is not None:

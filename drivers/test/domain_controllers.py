@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul
+from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul, prop_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -23,25 +23,17 @@ def _unsupported(detail: str) -> Exception:
     return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
-def _signed(text: str | None) -> int | None:
-    """A base-10 int as virXMLPropInt reads it; None when absent."""
-    if text is None:
-        return None
-    stripped = text.strip()
-    body = stripped[1:] if stripped[:1] in "+-" else stripped
-    if not body.isdigit():
-        raise attribute_error("controller", "index", text, "Expected integer value")
-    return int(stripped)
-
-
 def parse_controllers(controllers: list[etree._Element]) -> None:
     """What reading each <controller> in document order does: a non-negative index, the implied
     USB companion master, and the rules of the 'none' USB model."""
     usb_none = usb_other = usb_master = False
     for controller in controllers:
-        index = _signed(controller.get("index"))
-        if index is not None and index < 0:
-            raise attribute_error("controller", "index", controller.get("index", ""), "Expected non-negative value")
+        index = prop_int(controller, "index")
+        if index is not None:
+            if index < 0:
+                raise attribute_error("controller", "index", controller.get("index", ""), "Expected non-negative value")
+            if controller.get("index") != str(index):  # ' +1' is read as 1 and written so
+                controller.set("index", str(index))
         if controller.get("type") != "usb":
             continue
         model = controller.get("model")

@@ -21,20 +21,24 @@ from lxml import etree
 
 from virtrio.drivers.libvirt_rules import (
     SCALE_UNITS,
+    as_c_int,
     enum_error,
     missing_attribute,
     parse_uuid,
+    prop_int,
     prop_uint,
+    strtol_whole,
     strtoul_whole,
+    strtoul_wrapping,
 )
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from . import domain_security
+from .definition_order import DEVICE_INFO_TAIL
 from .domain_addresses import pci_values, usb_port
 from .xml_tree import child, children_of, default, first_child, make_element, reorder_attributes, reorder_known
 
-DEVICE_INFO_TAIL = ["boot", "alias", "master", "rom", "acpi", "address"]
 CHR_CHILD_ORDER = ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL]
 CHR_TARGET_ATTRIBUTES = ["type", "name", "address", "port"]
 CHR_TCP_PROTOCOLS = ("raw", "telnet", "telnets", "tls")  # virDomainChrTcpProtocol
@@ -528,13 +532,10 @@ USB_SERIAL_INDEX = 2
 
 def _port_number(text: str) -> int:
     """virStrToLong_ui, its value kept in an int as the parser does ('-1': not set)."""
-    stripped = text.lstrip(" \t\n\v\f\r")
-    negative = stripped.startswith("-")
-    digits = stripped[1:] if stripped[:1] in ("-", "+") else stripped
-    if not digits or not digits.isascii() or not digits.isdigit() or int(digits) > 0xFFFFFFFF:
+    value = strtoul_wrapping(text, 10)
+    if value is None:
         raise _xml_error(f"Invalid port number: {text}")
-    value = (-int(digits) if negative else int(digits)) & 0xFFFFFFFF
-    return value - (1 << 32) if value >= 1 << 31 else value
+    return as_c_int(value)
 
 
 def _chr_target(device: etree._Element, kind: str) -> int:
@@ -690,29 +691,6 @@ SPICE_COMPRESSION = {  # element: (attribute, values without the zero 'default')
 AUTH_CONNECTED = ("fail", "disconnect", "keep")  # virDomainGraphicsAuthConnected without 'default'
 
 
-def _c_int(text: str) -> int | None:
-    """virStrToLong_i's reading (base 10, the whole text): None when it is not a number."""
-    stripped = text.lstrip(" \t\n\v\f\r")
-    sign = -1 if stripped.startswith("-") else 1
-    digits = stripped[1:] if stripped[:1] in ("-", "+") else stripped
-    if not digits or not digits.isascii() or not digits.isdigit():
-        return None
-    value = sign * int(digits)
-    return value if -(2**31) <= value < 2**31 else None
-
-
-def _prop_int(element: etree._Element, name: str) -> int:
-    """virXMLPropInt (base 10, optional, 0 when absent)."""
-    value = element.get(name)
-    if value is None:
-        return 0
-    number = _c_int(value)
-    if number is None:
-        detail = f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. Expected integer value"
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-    return number
-
-
 def _listens(graphics: etree._Element, kind: str) -> list[dict[str, str]]:
     """virDomainGraphicsListensParseXML: each <listen> (the first checked against the old
     listen and socket attributes), or one made from those attributes."""
@@ -783,7 +761,7 @@ def _auth(graphics: etree._Element, kind: str, written: etree._Element) -> None:
 def _valid_to(text: str) -> str:
     """YYYY-MM-DDTHH:MM:SS read as numbers (each as virStrToLong_i), written back in UTC."""
     match = re.fullmatch(r"([^-]*)-([^-]*)-([^T]*)T([^:]*):([^:]*):(.*)", text)
-    numbers = [_c_int(part) for part in match.groups()] if match else [None]
+    numbers = [strtol_whole(part) for part in match.groups()] if match else [None]
     if any(number is None for number in numbers):
         raise _internal(f"cannot parse password validity time '{text}', expect YYYY-MM-DDTHH:MM:SS")
     year, month, day, hour, minute, second = (int(number or 0) for number in numbers)
@@ -876,7 +854,7 @@ def _vnc(graphics: etree._Element, written: etree._Element, first: dict[str, str
     port_text, autoport_text = graphics.get("port"), graphics.get("autoport")
     port, autoport = 0, True
     if port_text is not None:
-        number = _c_int(port_text)
+        number = strtol_whole(port_text)
         if number is None:
             raise _internal(f"cannot parse vnc port {port_text}")
         port, autoport = (0, True) if number == -1 else (number, False)
@@ -884,7 +862,7 @@ def _vnc(graphics: etree._Element, written: etree._Element, first: dict[str, str
         autoport = autoport_text == "yes"
         if autoport:
             port = 0
-    websocket = _prop_int(graphics, "websocket")
+    websocket = prop_int(graphics, "websocket") or 0
     share_policy = _enum(graphics, "sharePolicy", ("default", "allow-exclusive", "force-shared", "ignore"))
     power_control = _enum(graphics, "powerControl", ("yes", "no"))
     if first["type"] == "socket":
@@ -912,7 +890,7 @@ def _rdp(graphics: etree._Element, written: etree._Element, first: dict[str, str
     port_text = graphics.get("port")
     port, autoport = 0, True
     if port_text is not None:
-        number = _c_int(port_text)
+        number = strtol_whole(port_text)
         if number is None:
             raise _internal(f"cannot parse rdp port {port_text}")
         port, autoport = number, number == -1
@@ -933,7 +911,7 @@ def _rdp(graphics: etree._Element, written: etree._Element, first: dict[str, str
 
 
 def _spice(graphics: etree._Element, written: etree._Element, listens: list[dict[str, str]]) -> list[etree._Element]:
-    port, tls_port = _prop_int(graphics, "port"), _prop_int(graphics, "tlsPort")
+    port, tls_port = prop_int(graphics, "port") or 0, prop_int(graphics, "tlsPort") or 0
     autoport = _enum(graphics, "autoport", ("yes", "no")) == "yes"
     default_mode = _enum(graphics, "defaultMode", CHANNEL_MODES) or "any"
     if port == -1 and tls_port == -1:  # the old spelling of autoport
@@ -1595,7 +1573,7 @@ def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
                     written.set(name, value)
             policy = audio.get("dspPolicy")
             if policy is not None:
-                policy_number = _prop_int(audio, "dspPolicy")
+                policy_number = prop_int(audio, "dspPolicy") or 0
                 if policy_number < 0:
                     raise _xml_error(f"cannot parse 'dspPolicy' value '{policy_number}'")
                 written.set("dspPolicy", str(policy_number))
@@ -1690,7 +1668,7 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
         autodeflate = _enum(balloon, "autodeflate", ("on", "off"))
         reporting = _enum(balloon, "freePageReporting", ("on", "off"))
         stats = first_child(balloon, "stats")
-        period = _prop_int(stats, "period") if stats is not None else 0
+        period = (prop_int(stats, "period") or 0) if stats is not None else 0
         driver = _virtio_driver(balloon)
         if model != "none":
             check_device_address(balloon)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report
@@ -16,11 +17,6 @@ from .state import Domain
 
 TOTAL_CPU_TIME = 48772617035  # ns: the domain's CPU time as libvirt's test driver reports it
 GUEST_MOUNTS = ("/", "/boot")  # the guest's filesystems (as testDomainGetFSInfo lists them)
-
-
-def _signed(value: int) -> int:
-    """An unsigned int as C's %d prints it."""
-    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 class DomainMiscProcedures(TestProcedures):
@@ -172,7 +168,7 @@ class DomainMiscProcedures(TestProcedures):
         if args.pid_value != 1:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "only sending a signal to pid 1 is supported")
         if args.signum >= api.VIR_DOMAIN_PROCESS_SIGNAL_LAST:
-            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, f"signum value {_signed(args.signum)} is out of range")
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, f"signum value {as_c_int(args.signum)} is out of range")
         self._domain(args.dom)  # and nothing happens
 
     def domain_memory_peek(self, args: remote.remote_domain_memory_peek_args):

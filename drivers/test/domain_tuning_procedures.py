@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, invalid_argument, report, rpc_error
@@ -75,11 +76,6 @@ def validate_params(params: list[remote.remote_typed_param], accepted: dict[str,
     if j == len(keys) and i != len(ordered):
         detail = f"parameter '{ordered[i].field}' not supported"
         raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, api.VIR_FROM_NONE, detail)
-
-
-def _signed(number: int) -> int:
-    """An unsigned int as C's %d prints it."""
-    return number - (1 << 32) if number >= 1 << 31 else number
 
 
 def _check_iothread_id(iothread_id: int) -> None:
@@ -182,7 +178,7 @@ class DomainTuningProcedures(TestProcedures):
         threads = tune.iothreads(definition)
         thread = next((thread for thread in threads if thread.id == args.iothreads_id), None)
         if thread is None:
-            detail = f"iothreadid {_signed(args.iothreads_id)} not found"
+            detail = f"iothreadid {as_c_int(args.iothreads_id)} not found"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         thread.cpuset, thread.autofill = bitmaps.format_bitmap(cpus), False
         tune.store_iothreads(definition, threads)

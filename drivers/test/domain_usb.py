@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import attribute_error, enum_error, missing_attribute
+from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -50,11 +50,11 @@ def canonical_redirfilter(redirfilter: etree._Element) -> etree._Element | None:
     written = etree.Element("redirfilter")
     for usbdev in redirfilter.iterchildren("usbdev"):
         rule = etree.SubElement(written, "usbdev")
-        usb_class = _c_int(usbdev, "class")
+        usb_class = _int_or_unset(usbdev, "class")
         if usb_class != -1 and usb_class & ~0xFF:
             detail = f"Invalid USB Class code 0x{usb_class & 0xFFFFFFFF:x}"
             raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
-        vendor, product = _c_int(usbdev, "vendor"), _c_int(usbdev, "product")
+        vendor, product = _int_or_unset(usbdev, "vendor"), _int_or_unset(usbdev, "product")
         version = _version(usbdev.get("version"))
         allow = usbdev.get("allow")
         if allow is None:
@@ -73,26 +73,6 @@ def canonical_redirfilter(redirfilter: etree._Element) -> etree._Element | None:
     return written if len(written) else None
 
 
-def _c_int(element: etree._Element, name: str) -> int:
-    """virXMLPropInt in base 0 (-1 when absent): strtol's forms, sign included."""
-    text = element.get(name)
-    if text is None:
-        return -1
-    body = text.strip()
-    sign = -1 if body.startswith("-") else 1
-    digits = body.lstrip("+-")
-    try:
-        if digits[:2].lower() == "0x":
-            value = int(digits[2:], 16)
-        elif len(digits) > 1 and digits.startswith("0"):
-            value = int(digits[1:], 8)
-        else:
-            value = int(digits, 10)
-    except ValueError:
-        raise attribute_error(element.tag, name, text, "Expected integer value") from None
-    return sign * value
-
-
 def _version(text: str | None) -> str | None:
     """virDomainRedirFilterUSBVersionHelper ("J.M" is J.M0), written as '%d.%02d'; None for any."""
     if text is None or text == "-1":
@@ -102,3 +82,9 @@ def _version(text: str | None) -> str | None:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"Cannot parse USB device version {text}")
     minor_value = int(minor) * 10 if len(minor) == 1 else int(minor)
     return f"{int(major)}.{minor_value:02d}"
+
+
+def _int_or_unset(element: etree._Element, name: str) -> int:
+    """virXMLPropInt in base 0 with -1 for an absent attribute, as the filter rules read them."""
+    value = prop_int(element, name, base=0)
+    return -1 if value is None else value

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import parse_uuid
+from virtrio.drivers.libvirt_rules import as_c_int, parse_uuid, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
@@ -160,7 +160,6 @@ def uuid_of(root: etree._Element, error_domain: int, code: int = api.VIR_ERR_XML
 
 
 TEST_NAMESPACE = "http://libvirt.org/schemas/domain/test/1.0"
-UNSIGNED = re.compile(r"\s*\+?\d+")
 _TEST_ELEMENTS = f"{{{TEST_NAMESPACE}}}*"
 
 
@@ -192,12 +191,12 @@ def test_extensions(root: etree._Element) -> TestExtensions:
     found = element("runstate")
     text = "".join(found.itertext()) if found is not None else ""
     if text:  # virXPathUInt: an empty string is no value
-        if not UNSIGNED.fullmatch(text) or int(text) >= 2**32:
+        value = strtoul_whole(text, 10)
+        if value is None:
             raise _test_namespace_error("invalid runstate")
-        runstate = int(text)
+        runstate = value
         if runstate >= api.VIR_DOMAIN_PMSUSPENDED + 1:  # VIR_DOMAIN_LAST
-            printed = runstate - 2**32 if runstate >= 2**31 else runstate  # libvirt prints it with %d
-            raise _test_namespace_error(f"runstate '{printed}' out of range'")
+            raise _test_namespace_error(f"runstate '{as_c_int(runstate)}' out of range'")  # printed with %d
     extensions = TestExtensions(
         root.findall(f"{{{TEST_NAMESPACE}}}domainsnapshot"),
         element("transient") is not None,

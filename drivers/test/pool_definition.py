@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import missing_attribute, parse_uuid, secret_lookup
+from virtrio.drivers.libvirt_rules import missing_attribute, parse_uuid, prop_int, secret_lookup, strtol_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -96,15 +96,6 @@ def sanitize_path(path: str) -> str:
     return prefix + cleaned
 
 
-def _c_long(text: str, base: int) -> int | None:
-    """virStrToLong_*: optional spaces and sign, digits of the base, nothing after."""
-    body = text.lstrip(" \t\n\v\f\r")
-    try:
-        return int(body, base) if body and body[-1:].isalnum() and body.strip() == body else None
-    except ValueError:
-        return None
-
-
 @dataclass
 class Permissions:
     mode: int | None = None
@@ -134,7 +125,7 @@ def parse_permissions(element: etree._Element | None) -> Permissions:
         return perms
     mode = _text(element.find("mode"))
     if mode is not None:
-        value = _c_long(mode, 8)
+        value = strtol_whole(mode, 8)
         if value is None or value & ~0o777 or value < 0:
             raise xml_error("malformed octal mode")
         perms.mode = value
@@ -142,7 +133,7 @@ def parse_permissions(element: etree._Element | None) -> Permissions:
         node = element.find(tag)
         if node is None:
             continue
-        value = _c_long(node.xpath("string()"), 10)
+        value = strtol_whole(node.xpath("string()"), bits=64)  # virXPathLongLong
         if value is None or not (-1 <= value <= 0xFFFFFFFF):
             raise xml_error(f"malformed {tag} element")
         setattr(perms, tag, None if value in (-1, 0xFFFFFFFF) else value)
@@ -280,15 +271,7 @@ def _parse_source(source: etree._Element, definition: PoolDefinition) -> None:
         name = host.get("name")
         if name is None:
             raise xml_error("missing storage pool host name")
-        port_text = host.get("port")
-        port = 0
-        if port_text is not None:
-            value = _c_long(port_text, 10)
-            if value is None or not -(1 << 31) <= value < 1 << 31:
-                detail = f"Invalid value for attribute 'port' in element 'host': '{port_text}'. Expected integer value"
-                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-            port = value
-        definition.hosts.append((name, port))
+        definition.hosts.append((name, prop_int(host, "port") or 0))
     definition.initiator = _text(source.find("initiator/iqn"), "name")
     for device in source.findall("device"):
         path = device.get("path")
@@ -348,7 +331,7 @@ def _parse_adapter(adapter: etree._Element, definition: PoolDefinition) -> None:
             address = adapter.find("parentaddr/address")
             if address is None:
                 raise xml_error("Missing scsi_host PCI address element")
-            unique_id = _c_long(adapter.find("parentaddr").get("unique_id", ""), 10)
+            unique_id = strtol_whole(adapter.find("parentaddr").get("unique_id", ""))  # virXPathInt
             if unique_id is None or unique_id < 0:
                 raise xml_error("Missing or invalid scsi adapter 'unique_id' value")
             definition.adapter_parent_address = (unique_id, address)

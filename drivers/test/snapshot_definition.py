@@ -8,7 +8,6 @@ domain's (virDomainSnapshotAlignDisks) and the formatter writes what the definit
 from __future__ import annotations
 
 import os
-import re
 import stat
 import time
 from dataclasses import dataclass, field
@@ -30,7 +29,6 @@ LOCATIONS = ["default", "no", "internal", "external", "manual"]
 DEFAULT, NO, INTERNAL, EXTERNAL, MANUAL = range(5)
 STORAGE_TYPES = ["none", "file", "block", "dir", "network", "volume", "nvme", "vhostuser"]
 SOURCE_ATTRIBUTES = {"file": "file", "block": "dev", "dir": "dir", "volume": "volume", "network": "name"}
-INTEGER = re.compile(r"\s*[+-]?\d+")
 
 
 @dataclass
@@ -119,10 +117,9 @@ def parse_snapshot(root: etree._Element, redefine: bool, parse_domain, internal:
     description = xpath_string(root, "description")
     parent, domain, state, offline = None, None, 0, False
     if redefine:
-        created = (root.findtext("creationTime") or "").strip()
-        if not INTEGER.fullmatch(created) or not -(2**63) <= int(created) < 2**63:
+        created = libvirt_rules.strtol_whole(root.findtext("creationTime") or "", bits=64)  # virXPathLongLong
+        if created is None:
             raise snapshot_error(api.VIR_ERR_INTERNAL_ERROR, "missing creationTime from existing snapshot")
-        created = int(created)
         parent = xpath_string(root, "parent/name")
         state_name = xpath_string(root, "state")
         if state_name is None:
@@ -165,10 +162,10 @@ def parse_snapshot(root: etree._Element, redefine: bool, parse_domain, internal:
         snapshot.disks = [_parse_disk(disk, redefine) for disk in disks if isinstance(disk.tag, str)]
     current = False
     if internal:
-        active = (root.findtext("active") or "").strip()
-        if not INTEGER.fullmatch(active) or not -(2**31) <= int(active) < 2**31:
+        active = libvirt_rules.strtol_whole(root.findtext("active") or "")  # virXPathInt
+        if active is None:
             raise snapshot_error(api.VIR_ERR_INTERNAL_ERROR, "Could not find 'active' element")
-        current = int(active) != 0
+        current = active != 0
     return snapshot, current
 
 

@@ -15,6 +15,7 @@ from lxml import etree
 
 from virtrio.drivers.libvirt_rules import (
     C_SPACE,
+    as_c_int,
     c_isspace,
     mac_text,
     parse_mac,
@@ -176,6 +177,19 @@ def test_strtoul_wrapping_is_virStrToLong_ui_and_ull(text: str, base: int) -> No
         expected_ui = value & 0xFFFFFFFF if signed else (value if value <= 0xFFFFFFFF else None)
     assert strtoul_wrapping(text, base) == expected_ui
     assert strtoul_wrapping(text, base, 2**64 - 1) == value  # virStrToLong_ull: strtoull as it is
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=" \t+-0123456789xXabcdef", max_size=24), st.sampled_from([0, 8, 10, 16]))
+def test_strtol_whole_64_bits_is_virStrToLong_ll(text: str, base: int) -> None:
+    # on this 64-bit Linux C's long is long long: strtol is strtoll, overflow set in errno
+    assert strtol_whole(text, base, bits=64) == _whole(_libc.strtol, text, base)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.integers(min_value=-(2**40), max_value=2**40))
+def test_as_c_int_is_cs_int_conversion(value: int) -> None:
+    assert as_c_int(value) == ctypes.c_int(value).value
 
 
 def test_prop_int_refuses_as_virXMLPropInt() -> None:

@@ -1,0 +1,86 @@
+# uri: test:///default
+# Numbers in XML as libvirt's virStrToLong_* family reads them (C's strtol/strtoul over the
+# whole text): leading C spaces and a sign taken, trailing spaces, Python's '1_0' and '0o7'
+# forms and values beyond the C type refused; what is taken is written back as a number.
+import sys
+
+import libvirt
+
+conn = libvirt.open(sys.argv[1])
+UUID = "3c5f2a41-7d2e-4b8a-9f10-2b6c8d4e5a71"
+
+
+def domain(devices: str) -> str:
+    return (
+        f"<domain type='test'><name>numbers</name><uuid>{UUID}</uuid><memory>1024</memory>"
+        f"<os><type>hvm</type></os><devices>{devices}</devices></domain>"
+    )
+
+
+def pool(permissions: str = "", host: str = "", kind: str = "dir") -> str:
+    source = f"<source><host name='nfs.example' {host}/><dir path='/export'/></source>" if host else ""
+    target = f"<target><path>/var/lib/numbers</path><permissions>{permissions}</permissions></target>"
+    return f"<pool type='{kind}'><name>numbers</name><uuid>{UUID}</uuid>{source}{target}</pool>"
+
+
+def lines_with(text: str, *tags: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if any(tag in line for tag in tags)]
+
+
+def attempt(label: str, define, xml: str, tags: tuple[str, ...]) -> None:
+    try:
+        made = define(xml)
+    except libvirt.libvirtError as error:
+        print(label, "!!", error.get_error_code(), error.get_error_domain(), repr(error.get_error_message()))
+        return
+    print(label, "->", lines_with(made.XMLDesc(0), *tags))
+    made.undefine()
+
+
+CONTROLLER_INDEXES = ["1", " +1", "1 ", "00", "-1", "0x1", "1_0", "2147483648"]
+for index in CONTROLLER_INDEXES:
+    xml = domain(f"<controller type='usb' index='{index}'/>")
+    attempt(f"controller index {index!r}", conn.defineXML, xml, ("<controller",))
+
+USB_FILTER_NUMBERS = [" 0x0e", "0x0e ", "010", "-0x10", "+-5", "0x7FFFFFFF", "0x80000000", "0o7"]
+for number in USB_FILTER_NUMBERS:
+    xml = domain(
+        "<controller type='usb' index='0'/><redirdev bus='usb' type='spicevmc'/>"
+        f"<redirfilter><usbdev vendor='{number}' allow='yes'/></redirfilter>"
+    )
+    attempt(f"usbdev vendor {number!r}", conn.defineXML, xml, ("<usbdev",))
+
+SERIAL_PORTS = ["1", " 2", "-1", "4294967295", "-4294967295", "4294967296", "1_0"]
+for port in SERIAL_PORTS:
+    xml = domain(f"<serial type='pty'><target port='{port}'/></serial>")
+    attempt(f"serial port {port!r}", conn.defineXML, xml, ("<target", "<serial"))
+
+GRAPHICS_PORTS = [" 5901", "+5901", "5901 ", "-1", "1_0"]
+for port in GRAPHICS_PORTS:
+    xml = domain(f"<graphics type='vnc' port='{port}' autoport='no'/>")
+    attempt(f"vnc port {port!r}", conn.defineXML, xml, ("<graphics",))
+
+PERMISSIONS = [
+    "<mode>0755</mode>",
+    "<mode> 755</mode>",
+    "<mode>0755 </mode>",
+    "<mode>0o755</mode>",
+    "<mode>-1</mode>",
+    "<owner>+107</owner><group> 107</group>",
+    "<owner>-1</owner>",
+    "<owner>4294967295</owner>",
+    "<owner>4294967296</owner>",
+    "<owner>1_0</owner>",
+    "<group>0x10</group>",
+    "<owner>99999999999999999999</owner>",
+]
+for permissions in PERMISSIONS:
+    xml = pool(permissions)
+    attempt(f"pool {permissions}", conn.storagePoolDefineXML, xml, ("<mode", "<owner", "<group"))
+
+HOST_PORTS = [" 2049", "+2049", "2049 ", "0x801", "-3", "1_0", "2147483648"]
+for port in HOST_PORTS:
+    xml = pool(host=f"port='{port}'", kind="netfs")
+    attempt(f"pool host port {port!r}", conn.storagePoolDefineXML, xml, ("<host",))
+
+conn.close()
