@@ -155,3 +155,17 @@ def test_a_packet_with_descriptors_waits_for_their_bytes_which_need_descriptors_
     assert len(PacketReader().feed(data + b"\0\0")) == 1
     packets, error = PacketReader(verify_fds=True).feed_until_error(data + b"\0\0", fds=1)
     assert packets == [] and error is not None and error.violation is Violation.MISSING_FDS
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(-(2**31), 2**31 - 1), st.integers(-(2**31), 2**31 - 1))
+def test_header_enum_words_are_taken_as_they_are(message_type: int, status: int) -> None:
+    """The header's type and status are XDR enums: libtirpc's xdr_enum takes any word, and the
+    dispatcher (not the decoder) answers a type or status it does not know."""
+    if message_type in (MessageType.CALL_WITH_FDS, MessageType.REPLY_WITH_FDS):
+        message_type = 99  # these two carry a descriptor count after the header
+    frame = struct.pack(">IIIiiIi", 28, 0x20008086, 1, 2, message_type, 5, status)
+    (packet,) = PacketReader().feed(frame)
+    assert (packet.header.type, packet.header.status) == (message_type, status)
+    if (message_type, status) != (MessageType.CALL, Status.OK):
+        assert lone_call(frame) is None  # not the fast path: the dispatcher decides
