@@ -252,7 +252,8 @@ def resolve(
     rules. A server handler's call (for_server) takes the session as its first argument,
     which the session adds."""
     if header.status != Status.OK:
-        raise rpc_error(f"Unexpected message status {header.status}")
+        # libvirtd prints the word with %u: a status of -1 reads 4294967295
+        raise rpc_error(f"Unexpected message status {header.status & 0xFFFFFFFF}")
     found = route(program, header.proc)
     if found is None:
         raise rpc_error(f"unknown procedure: {header.proc}")
