@@ -8,12 +8,14 @@ served exactly as libvirtd serves it: each call goes to both daemons over the ra
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import pytest
 
+from tests.e2e.daemon_process import RawClient
 from virtrio.protocol.generated import remote
 
-from .side_by_side import ask
+from .side_by_side import ask, outcome
 
 FLAGS = (1, 2, 0x01000000, 0xFFFFFFFF)
 TEST_DOMAIN = remote.CODECS["remote_nonnull_domain"].encode(
@@ -48,6 +50,11 @@ CALLS = [
         b"",
     ),
 ]
+# The calls whose answer shows whether the field was read at all: present and absent get
+# different answers (a callback id is a callback id either way, for one domain or for all).
+PRESENCE_SHOWS = {
+    name for name, procedure, *_ in CALLS if procedure != remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY
+}
 
 
 @pytest.mark.parametrize("flag", FLAGS, ids=hex)
@@ -72,6 +79,16 @@ def test_optional_fields_with_any_non_zero_flag(
     # and it is the answer to the canonical encoding: the field was read as present
     canonical = [(procedure, before + u32(1) + value + after)]
     assert ours == numbered_calls_masked(procedure, ask(both["virtrio"].rw, canonical))
+    if name in PRESENCE_SHOWS:
+        # not the answer to an absent field (both daemons answer that differently), so a
+        # server reading the flag as false (and the value as the next field) fails here
+        absent = [(procedure, before + u32(0) + after)]
+        assert ours != ask(both["virtrio"].rw, absent)
+        assert ours != ask(both["libvirtd"].rw, absent)
+
+
+def test_presence_is_visible_in_most_calls() -> None:
+    assert len(PRESENCE_SHOWS) >= 3
 
 
 def numbered_calls_masked(procedure: int, answers: list[tuple]) -> list[tuple]:
@@ -151,3 +168,113 @@ def test_renaming_to_a_name_with_a_nul_is_renaming_to_the_name_before_it(both: d
     ours = ask(both["virtrio"].rw, calls)
     assert ours == ask(both["libvirtd"].rw, calls)
     assert ours[2][0] == "error" and ours[4][0] == "ok"
+
+
+# libtirpc's xdr_opaque (under xdr_string and xdr_bytes) reads the 1-3 bytes of padding
+# after a string or opaque into a scratch buffer and never looks at them.
+PADS = {1: (b"\x01", b"\xff"), 2: (b"\x00\x01", b"\xa5\x5a"), 3: (b"\x80\x00\x00", b"\xff\xff\xff")}
+
+
+def padded_string(text: str, pad: bytes) -> bytes:
+    """A string whose padding is pad (pad's length must be the padding's)."""
+    data = text.encode()
+    assert len(pad) == -len(data) & 3
+    return u32(len(data)) + data + pad
+
+
+@pytest.mark.parametrize("pad", PADS[1], ids=bytes.hex)
+def test_connect_open_with_non_zero_padding_after_the_name(both: dict, pad: bytes) -> None:
+    open_call = (remote.REMOTE_PROC_CONNECT_OPEN, u32(1) + padded_string("test:///default", pad) + u32(0))
+    uri_call = (remote.REMOTE_PROC_CONNECT_GET_URI, b"")
+    answers = {name: ask(daemon.rw, [open_call, uri_call], uri=None) for name, daemon in both.items()}
+    assert answers["virtrio"] == answers["libvirtd"]
+    opened, uri = answers["virtrio"]
+    assert opened == ("ok", b"")
+    assert remote.CODECS["remote_connect_get_uri_ret"].decode(uri[1]).uri == "test:///default"
+
+
+@pytest.mark.parametrize("pad", PADS[3], ids=bytes.hex)
+def test_strings_and_opaques_with_non_zero_padding(both: dict, pad: bytes) -> None:
+    """A string and an opaque cpumap (3 pad bytes each), each followed by a flags word,
+    answered as libvirtd answers them and as their zero-padded forms are answered."""
+
+    def pin_emulator(cpumap: bytes, pad: bytes) -> tuple[int, bytes]:
+        return remote.REMOTE_PROC_DOMAIN_PIN_EMULATOR, TEST_DOMAIN + u32(len(cpumap)) + cpumap + pad + u32(0)
+
+    def calls(pad: bytes) -> list[tuple[int, bytes]]:
+        return [
+            (remote.REMOTE_PROC_NODE_NUM_OF_DEVICES, u32(1) + padded_string("scsi_host", pad) + u32(0)),
+            pin_emulator(b"\x02", pad),  # CPU 1 only
+            (remote.REMOTE_PROC_DOMAIN_GET_EMULATOR_PIN_INFO, TEST_DOMAIN + u32(1) + u32(0)),
+            pin_emulator(b"\x00", pad),  # no CPU: refused, so the pad was not read as the map
+            pin_emulator(b"\xff", pad),
+        ]
+
+    ours = ask(both["virtrio"].rw, calls(pad))
+    assert ours == ask(both["libvirtd"].rw, calls(pad))
+    assert ours == ask(both["virtrio"].rw, calls(bytes(3)))
+    count, pinned, read_back, empty, restored = ours
+    assert count == ("ok", u32(3)) and pinned == restored == ("ok", b"")
+    assert remote.CODECS["remote_domain_get_emulator_pin_info_ret"].decode(read_back[1]).cpumaps == b"\x02"
+    assert empty[0] == "error" and empty[3] == "invalid argument: Empty cpu list for pinning"
+
+
+def typed_param(field: str, type_: int, value: bytes) -> bytes:
+    return string(field) + u32(type_) + value
+
+
+# Typed parameters whose type word names no arm of remote_typed_param_value (1..7 have one):
+# libtirpc's xdr_union fails, so libvirtd answers "Unable to decode message payload".
+@pytest.mark.parametrize("type_", [99, 0, 8, 0xFFFFFFFF], ids=hex)
+@pytest.mark.parametrize(
+    ("procedure", "before"),
+    [
+        (remote.REMOTE_PROC_DOMAIN_SET_MEMORY_PARAMETERS, TEST_DOMAIN),
+        (remote.REMOTE_PROC_DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, TEST_DOMAIN),
+        (remote.REMOTE_PROC_NODE_SET_MEMORY_PARAMETERS, b""),
+    ],
+    ids=["domain memory", "domain scheduler", "node memory"],
+)
+def test_typed_parameters_of_an_unknown_type(both: dict, procedure: int, before: bytes, type_: int) -> None:
+    payload = before + u32(1) + typed_param("hard_limit", type_, struct.pack(">Q", 1024)) + u32(0)
+    calls = [(procedure, payload), (remote.REMOTE_PROC_CONNECT_GET_URI, b"")]
+    ours = ask(both["virtrio"].rw, calls)
+    assert ours == ask(both["libvirtd"].rw, calls)
+    refused, alive = ours
+    assert refused[0] == "error" and refused[3] == "Unable to decode message payload"
+    assert alive[0] == "ok"  # a payload that does not decode keeps the connection
+
+
+def header_answer(socket_path: Path, message_type: int, status: int) -> tuple:
+    """The reply to a CONNECT_GET_HOSTNAME call whose header has the given type and status
+    (or "no reply"/"closed"), and whether the connection then still answers."""
+    client = RawClient(socket_path, timeout=2)
+    try:
+        client.open()
+        client.send_call(remote.REMOTE_PROC_CONNECT_GET_HOSTNAME, b"", type_=message_type, status=status, serial=9)
+        try:
+            packet = client.receive()
+            reply: object = (tuple(packet.header), outcome(packet))
+        except TimeoutError:
+            reply = "no reply"
+        except ConnectionError:
+            reply = "closed"
+        try:
+            alive = client.call(remote.REMOTE_PROC_CONNECT_GET_URI).header.status
+        except OSError:
+            alive = "closed"
+        return reply, alive
+    finally:
+        client.close()
+
+
+# The header's type and status are XDR enums: any word decodes, and the dispatcher answers
+# a type or a status it does not know.
+@pytest.mark.parametrize(
+    ("message_type", "status"),
+    [(99, 0), (-1, 0), (0, 99), (0, -1), (0, 2), (99, 99)],
+    ids=["type 99", "type -1", "status 99", "status -1", "status 2", "both 99"],
+)
+def test_header_enums_out_of_range(both: dict, message_type: int, status: int) -> None:
+    answers = {name: header_answer(daemon.rw, message_type, status) for name, daemon in both.items()}
+    assert answers["virtrio"] == answers["libvirtd"]
