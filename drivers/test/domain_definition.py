@@ -250,7 +250,9 @@ def vcpu_element(template: etree._Element, maximum: int, current: int) -> etree.
 
 
 def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str | None) -> None:
-    os_element = kept.setdefault("os", make_element("os"))
+    os_element = kept.get("os")
+    if os_element is None:  # made only when missing: most definitions have one
+        os_element = kept["os"] = make_element("os")
     type_element = first_child(os_element, "type")
     if type_element is None:
         type_element = make_element("type", os_type)
@@ -275,7 +277,8 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
             os_element.remove(boot)
         tags.discard("boot")
     if os_type == "hvm" and "boot" not in tags:
-        per_device_boot = kept.get("devices") is not None and kept["devices"].find(".//boot") is not None
+        devices = kept.get("devices")
+        per_device_boot = devices is not None and next(devices.iter("boot"), None) is not None
         if not per_device_boot:
             _child(os_element, "boot", dev="hd")
     _reorder_known(os_element, OS_ORDER)

@@ -21,7 +21,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from .bitmaps import CPUMASK_LEN, format_bitmap, parse_bitmap
-from .xml_tree import children_of, first_child, make_element, mark_live_only, reorder, set_live_only
+from .xml_tree import children_of, first_child, grandchildren, make_element, mark_live_only, reorder, set_live_only
 
 FIRMWARES = ("bios", "efi")  # virDomainOsDefFirmware without its zero, 'none'
 FIRMWARE_FEATURES = ("enrolled-keys", "secure-boot")  # virDomainOsDefFirmwareFeature, in its order
@@ -139,11 +139,30 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
             hole.text = str(-(-size // 1024))
 
 
+def _cell_count(cpu: etree._Element | None) -> int:
+    """len(cpu.findall("numa/cell")) through child lookups (a path search costs several)."""
+    if cpu is None:
+        return 0
+    return sum(len(children_of(numa, "cell")) for numa in children_of(cpu, "numa"))
+
+
+def _memory_target_nodes(devices: etree._Element | None) -> list[etree._Element]:
+    """devices.findall("memory/target/node") through child lookups, in the same order."""
+    if devices is None:
+        return []
+    return [
+        node
+        for memory in children_of(devices, "memory")
+        for target in children_of(memory, "target")
+        for node in children_of(target, "node")
+    ]
+
+
 def validate_platform(definition: list[etree._Element]) -> None:
     """virDomainDefValidateInternal's checks of the platform, in its order."""
     top = {element.tag: element for element in definition}
-    cells = len(top["cpu"].findall("numa/cell")) if "cpu" in top else 0
-    for node in top["devices"].iterfind("memory/target/node") if "devices" in top else ():
+    cells = _cell_count(top.get("cpu"))
+    for node in _memory_target_nodes(top.get("devices")):
         # virDomainMemoryDefValidate: the guest node a memory device is plugged into
         text = (node.text or "").strip()
         if not text.isdigit():
@@ -177,7 +196,7 @@ def validate_platform(definition: list[etree._Element]) -> None:
 
 def _canonical_device_boots(devices: etree._Element) -> None:
     """virDomainDeviceBootParseXML: a loadparm is kept upper-cased, and checked."""
-    for boot in devices.iterfind("*/boot"):
+    for boot in grandchildren(devices, "boot"):
         loadparm = boot.get("loadparm")
         if loadparm is None:
             continue
@@ -279,7 +298,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
         "boot" in tags
         and first_child(os_element, "boot") is not None
         and devices is not None
-        and devices.find("*/boot") is not None
+        and bool(grandchildren(devices, "boot"))
     ):
         raise _unsupported("per-device boot elements cannot be used together with os/boot elements")
 
@@ -665,7 +684,7 @@ def _canonical_memnodes(kept: dict[str, etree._Element]) -> None:
         automatic = False
     if automatic:
         raise _unsupported("Per-node binding is not compatible with automatic NUMA placement.")
-    cells = len(kept["cpu"].findall("numa/cell")) if "cpu" in kept else 0
+    cells = _cell_count(kept.get("cpu"))
     if not cells:
         raise _xml_error("Element 'memnode' is invalid without any guest NUMA cells")
     restrictive = memory is not None and memory.get("mode") == "restrictive"

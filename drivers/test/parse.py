@@ -150,7 +150,8 @@ def random_uuid() -> bytes:
 def uuid_of(root: etree._Element, error_domain: int, code: int = api.VIR_ERR_XML_ERROR) -> bytes:
     """The <uuid> given, in the forms virUUIDParse accepts, or a new random one (the domain
     parser reports a bad one as an internal error, the pool parser as an XML error)."""
-    raw = root.findtext("uuid")
+    found = first_child(root, "uuid")  # root.findtext("uuid") without ElementPath
+    raw = found.text if found is not None else None
     if not raw:
         return random_uuid()
     parsed = parse_uuid(raw)
