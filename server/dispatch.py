@@ -12,7 +12,6 @@ import importlib
 import inspect
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from virtrio.protocol.generated import PROGRAMS, admin, libvirt_api, remote
@@ -24,6 +23,7 @@ from . import faults
 from . import procedure_facts as facts
 from .dispatch_checks import ArgumentCheck, checks_for, reply_rule_for
 from .procedure_facts import ALWAYS, ProcedureFacts, ReadOnlyArgument, ReadOnlyFlags
+from .records import FrozenRecord
 
 if TYPE_CHECKING:
     from virtrio.drivers.base import DriverConnection
@@ -175,10 +175,23 @@ class ResolvedCall(NamedTuple):
     for_server: bool = False  # a server handler: the session goes before the arguments
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(FrozenRecord):
     """Everything about one procedure that does not depend on the call: worked out once."""
 
+    _fields = (
+        "procedure",
+        "decode",
+        "server_handler",
+        "server_handler_is_async",
+        "method",
+        "api_name",
+        "error_domain",
+        "read_only",
+        "hypervisor_connection",
+        "checks",
+        "reply_rule",
+    )
+    __slots__ = _fields
     procedure: Procedure
     decode: Callable[..., Any] | None
     server_handler: ServerHandler | None
@@ -190,6 +203,14 @@ class Route:
     hypervisor_connection: bool  # decides the "not open" message
     checks: tuple[ArgumentCheck, ...]  # libvirtd's dispatcher checks on the arguments
     reply_rule: Callable[[Any, Any], Any] | None  # what libvirtd's dispatcher does to the reply
+
+    def __init__(self, *values: Any) -> None:
+        # Positional, in _fields' order (one call site, route_for); checked: a missing or
+        # extra value is a bug, not a shorter route.
+        if len(values) != len(self._fields):
+            raise TypeError(f"Route() takes {len(self._fields)} values, got {len(values)}")
+        for name, value in zip(self._fields, values, strict=True):
+            object.__setattr__(self, name, value)
 
 
 _ROUTES: dict[tuple[int, int], Route | None] = {}

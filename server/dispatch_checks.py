@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from virtrio.protocol.generated import libvirt_api as api
@@ -31,14 +30,22 @@ from virtrio.protocol.generated import remote
 from virtrio.protocol.runtime import Procedure
 from virtrio.rpc.errors import report
 
+from .records import FrozenRecord
+
 INT_MAX = 2**31 - 1
 
 
-@dataclass(frozen=True, slots=True)
-class ArgumentCheck:
+class ArgumentCheck(FrozenRecord):
+    _fields = ("refuses", "code", "message")
+    __slots__ = _fields
     refuses: Callable[[Any], bool]  # true when libvirtd's dispatcher refuses these arguments
     code: int  # VIR_ERR_*
     message: str  # the detail libvirtd reports (the code's prefix is added when sent)
+
+    def __init__(self, refuses: Callable[[Any], bool], code: int, message: str) -> None:
+        object.__setattr__(self, "refuses", refuses)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "message", message)
 
 
 def _int32(value: int) -> int:

@@ -9,12 +9,13 @@ families use <FAMILY>_EVENT_<X>.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Any
 
 from virtrio.drivers.base import Event, EventFamily
 from virtrio.protocol.generated import libvirt_api, remote
 from virtrio.protocol.runtime import Procedure
+
+from .records import FrozenRecord
 
 FAMILIES = {
     # family: (API enum type, enum prefix, procedure prefix)
@@ -37,19 +38,30 @@ class EventStyle(enum.Enum):
     LEGACY = "legacy"
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(FrozenRecord):
     """One event callback a client registered: what its session keeps per callback id."""
 
+    _fields = ("family", "style", "event_id")
+    __slots__ = _fields
     family: EventFamily
     style: EventStyle
     event_id: int
 
+    def __init__(self, family: EventFamily, style: EventStyle, event_id: int) -> None:
+        object.__setattr__(self, "family", family)
+        object.__setattr__(self, "style", style)
+        object.__setattr__(self, "event_id", event_id)
 
-@dataclass(frozen=True)
-class EventProcedures:
+
+class EventProcedures(FrozenRecord):
+    _fields = ("callback", "legacy")
+    __slots__ = _fields
     callback: Procedure  # for *_CALLBACK_REGISTER_ANY and the non-domain registrations
     legacy: Procedure | None  # for the legacy domain registrations
+
+    def __init__(self, callback: Procedure, legacy: Procedure | None) -> None:
+        object.__setattr__(self, "callback", callback)
+        object.__setattr__(self, "legacy", legacy)
 
 
 def _build_table() -> dict[tuple[EventFamily, int], EventProcedures]:

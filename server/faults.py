@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import fnmatch
 import shlex
-from dataclasses import dataclass
 from typing import Any
 
 import trio
 
 from virtrio.rpc.errors import report
+
+from .records import FrozenRecord
 
 OBJECT_FIELDS = ("dom", "net", "pool", "vol", "dev", "iface", "secret", "nwfilter")
 EVERY_PROCEDURE = "*"  # a rule's first word that matches every procedure
@@ -35,14 +36,32 @@ class FaultRuleError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class FaultRule:
+class FaultRule(FrozenRecord):
+    _fields = ("procedure", "name_pattern", "delay", "error_code", "error_domain", "message")
+    __slots__ = _fields
     procedure: str
-    name_pattern: str | None = None
-    delay: float = 0.0
-    error_code: int | None = None
-    error_domain: int = 0
-    message: str | None = None
+    name_pattern: str | None
+    delay: float
+    error_code: int | None
+    error_domain: int
+    message: str | None
+
+    def __init__(
+        self,
+        procedure: str,
+        name_pattern: str | None = None,
+        delay: float = 0.0,
+        error_code: int | None = None,
+        error_domain: int = 0,
+        message: str | None = None,
+    ) -> None:
+        set_field = object.__setattr__
+        set_field(self, "procedure", procedure)
+        set_field(self, "name_pattern", name_pattern)
+        set_field(self, "delay", delay)
+        set_field(self, "error_code", error_code)
+        set_field(self, "error_domain", error_domain)
+        set_field(self, "message", message)
 
     def matches(self, procedure: str, args: Any) -> bool:
         if self.procedure not in (EVERY_PROCEDURE, procedure):

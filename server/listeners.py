@@ -8,10 +8,10 @@ import errno
 import os
 import socket
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, socket_group_id
+from .records import Record
 
 
 class SocketKind(enum.StrEnum):
@@ -46,11 +46,13 @@ class ListenerError(Exception):
     pass
 
 
-@dataclass
-class Listener:
-    kind: SocketKind
-    socket: socket.socket  # non-blocking; the daemon waits on it with trio.lowlevel
-    path: Path | None  # a socket file we made and must remove, or None
+class Listener(Record):
+    _fields = ("kind", "socket", "path")
+
+    def __init__(self, kind: SocketKind, socket: socket.socket, path: Path | None) -> None:
+        self.kind = kind
+        self.socket = socket  # non-blocking; the daemon waits on it with trio.lowlevel
+        self.path = path  # a socket file we made and must remove, or None
 
 
 def default_socket_dir() -> Path:

@@ -18,7 +18,8 @@ import re
 import socket
 import struct
 import sys
-from dataclasses import dataclass
+
+from .records import FrozenRecord, Record
 
 LEVELS = {1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
 ROOT = "virtrio"
@@ -47,11 +48,17 @@ class LogFileError(OSError):
     """A file output that cannot be opened (libvirt: a system error, "failed to open PATH")."""
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(FrozenRecord):
+    _fields = ("level", "destination", "data")
+    __slots__ = _fields
     level: int  # 1-4
     destination: Destination
-    data: str = ""
+    data: str
+
+    def __init__(self, level: int, destination: Destination, data: str = "") -> None:
+        object.__setattr__(self, "level", level)
+        object.__setattr__(self, "destination", destination)
+        object.__setattr__(self, "data", data)
 
     def text(self) -> str:
         return f"{self.level}:{self.destination}:{self.data}" if self.data else f"{self.level}:{self.destination}"
@@ -184,11 +191,15 @@ def _handler(output: Output) -> logging.Handler:
     return handler
 
 
-@dataclass
-class LogState:
-    level: int = 3
-    filters: tuple[tuple[int, str], ...] = ()
-    outputs: tuple[Output, ...] = ()  # empty: the default, level:stderr
+class LogState(Record):
+    _fields = ("level", "filters", "outputs")
+
+    def __init__(
+        self, level: int = 3, filters: tuple[tuple[int, str], ...] = (), outputs: tuple[Output, ...] = ()
+    ) -> None:
+        self.level = level
+        self.filters = filters
+        self.outputs = outputs  # empty: the default, level:stderr
 
     def outputs_text(self) -> str:
         return " ".join(o.text() for o in self.effective_outputs())
