@@ -477,13 +477,17 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
     domain_devices.canonical_aliases(by_kind)  # only user aliases are part of a definition
     for kind in by_kind.values():  # every device kept, those made here too
         for device in kind:
-            for address in device.iter("address"):
-                _canonical_address(address)
-    for child in list(devices):
-        devices.remove(child)
+            if len(device) or device.tag == "address":  # iter() includes the device itself
+                for address in device.iter("address"):
+                    _canonical_address(address)
     rank = _rank(DEVICE_ORDER)
-    for kind in sorted(by_kind.keys() & rank.keys(), key=rank.__getitem__):  # unknown devices: dropped, as libvirt
-        devices.extend(by_kind[kind])
+    # unknown devices: dropped, as libvirt
+    kinds = sorted(by_kind.keys() & rank.keys(), key=rank.__getitem__)
+    ordered = [device for kind in kinds for device in by_kind[kind]]
+    if ordered != list(devices):  # (elements compare by identity) most are in order already
+        for child in list(devices):
+            devices.remove(child)
+        devices.extend(ordered)
 
 
 def _written_index(controller: etree._Element) -> int:
