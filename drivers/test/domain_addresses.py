@@ -60,9 +60,25 @@ def _write_attributes(element: etree._Element, written: list[tuple[str, str]]) -
             element.set(name, value)
 
 
+# A PCI address already as virPCIDeviceAddressFormat writes it, within virPCIDeviceAddressIsValid's
+# limits and not empty (domain, bus and slot not all zero): canonical_address leaves it as it is.
+_WRITTEN_PCI = re.compile(r"0x[0-9a-f]{4},0x[0-9a-f]{2},0x[01][0-9a-f],0x[0-7]")
+_PCI_NAMES = ["type", "domain", "bus", "slot", "function"]
+_EMPTY_PCI = ["0x0000", "0x00", "0x00"]
+
+
+def _written_pci(address: etree._Element) -> bool:
+    if len(address) or address.keys() != _PCI_NAMES:
+        return False
+    values = address.values()
+    return values[1:4] != _EMPTY_PCI and _WRITTEN_PCI.fullmatch(",".join(values[1:])) is not None
+
+
 def canonical_address(address: etree._Element) -> None:
     """virDomainDeviceInfoFormat's <address> for each address type."""
     kind = address.get("type")
+    if kind == "pci" and _written_pci(address):
+        return  # most addresses of a document: written as libvirt writes them
     if kind == "pci":
         values = pci_values(address)
         written = [("type", "pci")]
