@@ -55,8 +55,6 @@ def _helper_main(fd: int, delay: float) -> None:
     import select
     import time
 
-    gc.enable()  # the daemon's start-up turned it off; the helper runs as long as the daemon
-
     # Ctrl-C, a terminal hangup and systemd's stop (SIGTERM to the whole unit) are the
     # daemon's to handle; the helper ends when the daemon closes the pipe or exits, which it
     # sees as an error on its end (or EPIPE when it writes).
@@ -80,6 +78,12 @@ def _helper_main(fd: int, delay: float) -> None:
         time.sleep(delay)
     records = source.enumerate(lambda record: capability_of(record) is not None, KEPT_SUBSYSTEMS)
     _send(fd, {"records": [r.fields() for r in records], "kernel_events": source.kernel_events})
+    # The daemon's start-up turned the collector off, and it stays off until the records are
+    # sent (the imports and the walk make objects that all stay). Then on, for a helper that
+    # runs as long as the daemon; what the fork inherited is frozen first: a collection that
+    # walked it would copy every page the two processes still share.
+    gc.freeze()
+    gc.enable()
     poller = select.poll()
     poller.register(monitor.fileno(), select.POLLIN)
     poller.register(fd, 0)  # POLLERR/POLLHUP: the daemon's end is closed
