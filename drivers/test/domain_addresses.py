@@ -67,7 +67,8 @@ _PCI_NAMES = ["type", "domain", "bus", "slot", "function"]
 _EMPTY_PCI = ["0x0000", "0x00", "0x00"]
 
 
-def _written_pci(address: etree._Element) -> bool:
+def written_pci(address: etree._Element) -> bool:
+    """True for a PCI address written as libvirt writes it (and so valid as it is)."""
     if len(address) or address.keys() != _PCI_NAMES:
         return False
     values = address.values()
@@ -77,7 +78,7 @@ def _written_pci(address: etree._Element) -> bool:
 def canonical_address(address: etree._Element) -> None:
     """virDomainDeviceInfoFormat's <address> for each address type."""
     kind = address.get("type")
-    if kind == "pci" and _written_pci(address):
+    if kind == "pci" and written_pci(address):
         return  # most addresses of a document: written as libvirt writes them
     if kind == "pci":
         values = pci_values(address)

@@ -36,7 +36,7 @@ from virtrio.rpc.errors import report
 
 from . import domain_security
 from .definition_order import DEVICE_INFO_TAIL
-from .domain_addresses import pci_values, usb_port
+from .domain_addresses import pci_values, usb_port, written_pci
 from .xml_tree import child, children_of, default, first_child, make_element, reorder_attributes, reorder_known
 
 CHR_CHILD_ORDER = ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL]
@@ -1828,6 +1828,8 @@ def check_device_address(device: etree._Element) -> etree._Element | None:
         raise _unsupported(f"unknown address type '{kind}'")
     if kind == "virtio-s390":
         raise _xml_error("virtio-s390 bus doesn't have an address")
+    if kind == "pci" and written_pci(address):
+        return address  # its numbers read and checked below would all pass
     if kind == "dimm" and address.get("slot") is None:
         raise _required(address, "slot")
     if kind == "usb":
