@@ -7,14 +7,16 @@ import gc
 if __name__ == "__main__":  # python -m: the imports below are start-up too (see main)
     gc.disable()
 
-import argparse
 import contextlib
 import fcntl
 import logging
 import os
 import signal
 import sys
+import types
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from .config import Config, ConfigError, load_config
 from .listeners import (
@@ -28,17 +30,11 @@ from .listeners import (
 )
 from .logs import setup_logging
 
+if TYPE_CHECKING:
+    import argparse
+
 log = logging.getLogger("virtrio.server.cli")
 PROTOCOL_VERSION = "9.0.0"  # the libvirt release whose protocol and behaviour virtrio follows
-
-
-class VersionAction(argparse.Action):
-    def __init__(self, option_strings: list[str], dest: str, **_kwargs: object) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
-
-    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
-        print(version_text())
-        parser.exit()
 
 
 class UserError(Exception):
@@ -92,6 +88,16 @@ def paths_text() -> str:
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    import argparse
+
+    class VersionAction(argparse.Action):
+        def __init__(self, option_strings: list[str], dest: str, **_kwargs: object) -> None:
+            super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+        def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+            print(version_text())
+            parser.exit()
+
     parser = argparse.ArgumentParser(prog="virtrio", description="A pure-Python libvirt daemon.")
     parser.add_argument("-V", "--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -153,7 +159,73 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     return parser, daemon
 
 
+# The daemon's flags as quick_daemon_options reads them: the namespace key each sets and how
+# its value converts (None: a flag without a value, which sets True). Must say what
+# build_parser says; tests/server/test_cli_options.py compares the two readings.
+QUICK_FLAGS: dict[str, tuple[str, Callable[[str], object] | None]] = {
+    "-f": ("config", Path),
+    "--config": ("config", Path),
+    "-t": ("timeout", float),
+    "--timeout": ("timeout", float),
+    "-p": ("pid_file", Path),
+    "--pid-file": ("pid_file", Path),
+    "-d": ("daemon", None),
+    "--daemon": ("daemon", None),
+    "-l": ("listen", None),
+    "--listen": ("listen", None),
+    "-v": ("verbose", None),
+    "--verbose": ("verbose", None),
+    "--socket-dir": ("socket_dir", Path),
+    "--default-uri": ("default_uri", str),
+    "--test-default-persistent": ("test_default_persistent", None),
+}
+
+
+def quick_daemon_options(argv: list[str]) -> argparse.Namespace | None:
+    """``daemon`` followed by flags written out whole, each value its own word (``--timeout
+    30``, ``-t 30``), as service units and scripts write them: read without argparse, whose
+    import and parsers cost ~4 ms of every start. None for anything else (help, version,
+    ``--flag=value``, joined or abbreviated flags, a value that starts with "-" or does not
+    convert), which argparse reads as before, with its messages."""
+    if not argv or argv[0] != "daemon":
+        return None
+    values: dict[str, object] = {
+        "version": None,
+        "command": "daemon",
+        "config": None,
+        "timeout": None,
+        "pid_file": None,
+        "daemon": False,
+        "listen": False,
+        "verbose": False,
+        "socket_dir": None,
+        "default_uri": None,
+        "test_default_persistent": False,
+    }
+    index = 1
+    while index < len(argv):
+        flag = QUICK_FLAGS.get(argv[index])
+        if flag is None:
+            return None
+        key, convert = flag
+        if convert is None:
+            values[key] = True
+            index += 1
+            continue
+        if index + 1 >= len(argv) or argv[index + 1].startswith("-"):
+            return None
+        try:
+            values[key] = convert(argv[index + 1])
+        except ValueError:
+            return None
+        index += 2
+    return cast("argparse.Namespace", types.SimpleNamespace(**values))
+
+
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    quick = quick_daemon_options(sys.argv[1:] if argv is None else argv)
+    if quick is not None:
+        return quick
     parser, daemon = build_parser()
     options, extra = parser.parse_known_args(argv)
     if extra:  # an unknown flag after "daemon" gets the daemon's usage, not the top level's

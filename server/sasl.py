@@ -13,7 +13,6 @@ SCRAM gives no security layer (SSF 0): libvirtd refuses such a mechanism on plai
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import hmac
@@ -21,7 +20,6 @@ import logging
 import os
 import re
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,9 +32,12 @@ from virtrio.rpc.errors import report
 from .auth import AuthMethod, auth_method
 from .dispatch import HandlerTable, handler_table
 from .listeners import SocketKind
+from .records import FrozenRecord, Record
 from .tool_commands import default_passwd_path
 
 if TYPE_CHECKING:
+    import argparse  # the sasl-passwd command's options; argparse is not loaded by the daemon
+
     from .session import ClientSession
 
 log = logging.getLogger("virtrio.server.sasl")
@@ -56,12 +57,19 @@ def _hmac(key: bytes, text: bytes) -> bytes:
     return hmac.new(key, text, hashlib.sha256).digest()
 
 
-@dataclass(frozen=True)
-class StoredUser:
+class StoredUser(FrozenRecord):
+    _fields = ("iterations", "salt", "stored_key", "server_key")
+    __slots__ = _fields
     iterations: int
     salt: bytes
     stored_key: bytes
     server_key: bytes
+
+    def __init__(self, iterations: int, salt: bytes, stored_key: bytes, server_key: bytes) -> None:
+        object.__setattr__(self, "iterations", iterations)
+        object.__setattr__(self, "salt", salt)
+        object.__setattr__(self, "stored_key", stored_key)
+        object.__setattr__(self, "server_key", server_key)
 
 
 def make_entry(password: str, iterations: int = ITERATIONS) -> StoredUser:
@@ -160,12 +168,14 @@ def glob_matches(pattern: str, text: str) -> bool:
     return re.fullmatch(regex, text, re.DOTALL) is not None
 
 
-@dataclass
-class Exchange:
+class Exchange(Record):
     """A session's SASL state (ClientSession.auth_state)."""
 
-    scram: ScramServer | None = None
-    entry: StoredUser | None = None
+    _fields = ("scram", "entry")
+
+    def __init__(self, scram: ScramServer | None = None, entry: StoredUser | None = None) -> None:
+        self.scram = scram
+        self.entry = entry
 
 
 def _failed(session: ClientSession, why: str) -> Exception:

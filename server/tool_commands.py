@@ -4,10 +4,12 @@ paid only when the command runs."""
 
 from __future__ import annotations
 
-import argparse
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse  # the daemon imports this module (sasl.py) without argparse
 
 
 def default_passwd_path() -> Path:
