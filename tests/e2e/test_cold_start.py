@@ -20,10 +20,11 @@ from .daemon_process import RawClient, decode_error, wait_for_socket
 # the generated modules of programs nobody called (qemu, lxc), any ADMIN codec, and the REMOTE
 # codecs of procedures it did not serve (domains, networks, storage, ...). pyudev is the
 # enumeration helper's (a forked process), node device XML is for dumpxml only; argparse (and
-# its gettext) only when the command line is more than whole flags and their values.
+# its gettext) only when the command line is more than whole flags and their values; dataclasses
+# and shlex (fault rules) not at all.
 NOT_NEEDED = re.compile(
     r"^(virtrio\.drivers\.test(\..*)?|lxml(\..*)?|virtrio\.protocol\.generated\.(qemu|lxc|admin_codecs\..*)"
-    r"|argparse|gettext|dataclasses"
+    r"|argparse|gettext|dataclasses|shlex"
     r"|pyudev(\..*)?|virtrio\.drivers\.nodedev\.(formats|ethtool)"
     r"|virtrio\.protocol\.generated\.remote_codecs\..*(domain|network|storage|secret|interface|nwfilter).*)$"
 )
