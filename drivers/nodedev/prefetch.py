@@ -209,6 +209,13 @@ def start(delay: float = 0.0) -> None:
     global _helper
     if _helper is not None:
         return
+    # What both processes import anyway (ctypes.util: pyudev's and trio's; the record modules:
+    # the helper's and the driver's) is imported once, here, rather than again in the helper,
+    # which shares the daemon's CPUs while the daemon starts.
+    import ctypes.util  # noqa: F401
+
+    from . import devices, sources  # noqa: F401
+
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
