@@ -854,7 +854,7 @@ def _format_into(lines: list[str], element: etree._Element, pad: str) -> None:
     # every read, where nested generators cost a third of the time.
     tag = element.tag
     attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in element.attrib.items()])
-    children = [child for child in element if isinstance(child.tag, str)]
+    children = [child for child in element if isinstance(child.tag, str)] if len(element) else None
     text = element.text
     if children:
         lines.append(f"{pad}<{tag}{attributes}>")

@@ -92,13 +92,16 @@ def _put_in_order(element: etree._Element, children: list[etree._Element], ranks
 
 
 def reorder(element: etree._Element, order: list[str]) -> None:
-    _reorder_children(element, list(element.iterchildren("*")), order)
+    if len(element) > 1:  # nothing to order otherwise
+        _reorder_children(element, list(element.iterchildren("*")), order)
 
 
 def reorder_known(element: etree._Element, order: list[str]) -> None:
     """Children in the given order, and only those: libvirt formats what it parsed, so a
     child it does not know is not part of the definition (for elements whose children the
     order lists in full)."""
+    if not len(element):
+        return
     rank = rank_of(order)
     children = list(element.iterchildren("*"))
     ranks = [rank.get(child.tag, -1) for child in children]  # each tag read once
