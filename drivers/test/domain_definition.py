@@ -143,13 +143,29 @@ def _strip_whitespace(element: etree._Element) -> None:
 # --- top level ------------------------------------------------------------------------
 
 
+# The top-level elements a definition keeps (name, UUID, sizes, title, description and
+# metadata are the Domain's).
+_STATIC_TOP_LEVEL = frozenset(TOP_LEVEL_RANK) - {
+    "name",
+    "uuid",
+    "title",
+    "description",
+    "metadata",
+    "memory",
+    "currentMemory",
+}
+
+
 def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Element]:
     """The definition's static top-level elements, libvirt's defaults filled in and
     sorted; memory, vcpu, title, description and metadata are the Domain's to format."""
     _strip_whitespace(root)  # the caller's tree (comments already dropped): changed in place
-    dynamic = {"name", "uuid", "title", "description", "metadata", "memory", "currentMemory"}
     # libvirt keeps what it knows: other elements, in any namespace, are not part of a definition
-    kept = {child.tag: child for child in root if child.tag in TOP_LEVEL_RANK and child.tag not in dynamic}
+    kept: dict[str, etree._Element] = {}
+    for child in root:
+        tag = child.tag  # (read once: lxml builds the string on each read)
+        if tag in _STATIC_TOP_LEVEL:
+            kept[tag] = child  # a later one of a tag replaces an earlier one
     _check_implied_counts(kept)
     if "genid" in kept:
         kept["genid"] = _genid(children_of(root, "genid"))
@@ -260,7 +276,9 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
     # libvirt writes a Xen paravirt guest's type with its old name (virDomainDefFormatInternal)
     xen_paravirt = os_type == "xen" and (virt_type == "xen" or type_element.text == "linux")
     type_element.text = "linux" if xen_paravirt else os_type
-    if type_element.keys() != ["arch"]:  # anything but arch alone: write arch, then machine
+    names = type_element.keys()
+    # anything but arch alone or arch then a machine: written as arch, then machine
+    if names != ["arch"] and not (names == ["arch", "machine"] and type_element.get("machine")):
         arch, machine = type_element.get("arch", "i686"), type_element.get("machine")
         type_element.attrib.clear()
         type_element.set("arch", arch)

@@ -131,7 +131,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
         _canonical_resctrls(kept["cputune"], _max_vcpus(kept.get("vcpu")))
     if devices is not None and "memory" in device_tags:
         _memory_device_current(devices)
-    for hole in devices.iterfind("controller/pcihole64") if devices is not None and "controller" in device_tags else ():
+    controllers = children_of(devices, "controller") if devices is not None and "controller" in device_tags else []
+    for hole in [hole for controller in controllers for hole in children_of(controller, "pcihole64")]:
         size = _scaled(hole, 1024)
         if size is not None:  # written in KiB, rounded up
             hole.attrib.clear()
