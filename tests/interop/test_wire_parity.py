@@ -278,3 +278,17 @@ def header_answer(socket_path: Path, message_type: int, status: int) -> tuple:
 def test_header_enums_out_of_range(both: dict, message_type: int, status: int) -> None:
     answers = {name: header_answer(daemon.rw, message_type, status) for name, daemon in both.items()}
     assert answers["virtrio"] == answers["libvirtd"]
+
+
+def test_padding_must_be_there_though_it_is_not_checked(both: dict) -> None:
+    """libtirpc reads the padding even though it ignores it: a payload that ends where the
+    padding should be does not decode, with one pad byte or two missing."""
+    lookup = remote.REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME
+    calls = [
+        (lookup, u32(3) + b"tes"),  # the pad byte is missing
+        (lookup, u32(2) + b"te\x01"),  # one of two pad bytes is there
+        (lookup, u32(3) + b"tes\x01"),  # all there, non-zero: a lookup of "tes"
+    ]
+    ours = ask(both["virtrio"].rw, calls)
+    assert ours == ask(both["libvirtd"].rw, calls)
+    assert [reply[3] for reply in ours] == ["Unable to decode message payload"] * 2 + ["Domain not found"]
