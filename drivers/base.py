@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import AsyncIterator, Callable
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 
 class EventFamily(enum.StrEnum):
@@ -34,12 +34,17 @@ class _Frozen:
     """Instances cannot be changed once made (as a frozen dataclass's)."""
 
     __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()  # the fields, in __init__'s order
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # copy, deepcopy and pickle make a new one through __init__ (setting fields would raise)
+        return (type(self), tuple(getattr(self, name) for name in self._fields))
 
 
 class Event(_Frozen):
@@ -51,6 +56,7 @@ class Event(_Frozen):
     """
 
     __slots__ = ("event_id", "family", "fields", "object_uuid")
+    _fields = ("family", "event_id", "object_uuid", "fields")
     family: EventFamily
     event_id: int
     object_uuid: bytes | str | None  # what a register call's object filter compares with
@@ -221,6 +227,7 @@ class Offload(_Frozen):
     handler that returns one must have changed nothing yet: the server may call it again."""
 
     __slots__ = ("then", "work")
+    _fields = ("work", "then")
     work: Callable[[], Any]
     then: Callable[[Any], Any]
 

@@ -46,3 +46,8 @@ class FrozenRecord(Record):
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # copy, deepcopy and pickle make a new one through __init__ (setting fields would raise);
+        # every subclass's __init__ takes its fields in _fields' order.
+        return (type(self), self._values())

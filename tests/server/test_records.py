@@ -3,13 +3,19 @@ hash only when frozen, frozen fields, a readable repr."""
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 
 from virtrio.drivers.base import ConnectionContext, Event, EventFamily, Offload
+from virtrio.rpc.keepalive import KeepaliveSchedule
 from virtrio.server.config import CONFIG_KEYS, Config
 from virtrio.server.events import EventStyle, Registration
 from virtrio.server.faults import FaultRule, parse_rule
+from virtrio.server.listeners import Listener, SocketKind
 from virtrio.server.logs import Destination, LogState, Output
+from virtrio.server.sasl import StoredUser
 
 
 def test_frozen_records_compare_hash_and_refuse_changes() -> None:
@@ -63,3 +69,33 @@ def test_config_defaults_overrides_and_keys() -> None:
         Config(no_such_key=1)
     with pytest.raises(TypeError):
         hash(config)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        Event(EventFamily.DOMAIN, 2, b"\x01" * 16, (1, "two")),
+        Registration(EventFamily.NETWORK, EventStyle.CALLBACK, 0),
+        Output(1, Destination.JOURNALD),
+        FaultRule("*", "web-*", 0.5, 55, 10, "busy"),
+        StoredUser(4096, b"salt", b"stored", b"server"),
+        LogState(2, ((1, "rpc"),), (Output(2, Destination.STDERR),)),
+        KeepaliveSchedule(5, 3, 1.5, True, 2),
+        Config(max_clients=7, fault_rules=["* error=1"]),
+    ],
+    ids=lambda record: type(record).__name__,
+)
+def test_records_copy_and_pickle_as_dataclasses_did(record: object) -> None:
+    assert copy.copy(record) == record
+    assert copy.deepcopy(record) == record
+    assert pickle.loads(pickle.dumps(record)) == record
+
+
+def test_a_frozen_copy_is_still_frozen_and_offloads_copy_too() -> None:
+    event = copy.deepcopy(Event(EventFamily.SECRET, 0, None, ()))
+    with pytest.raises(AttributeError):
+        event.event_id = 1  # type: ignore[misc]
+    offload = Offload(len, str)
+    assert copy.copy(offload) == offload
+    listener = Listener(SocketKind.RW, None, None)  # type: ignore[arg-type]
+    assert copy.copy(listener) == listener
