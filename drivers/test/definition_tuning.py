@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import as_c_int, missing_attribute, prop_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -85,15 +86,88 @@ def _cputune(definition: list[etree._Element]) -> etree._Element:
     return top_or_new(definition, "cputune")
 
 
-def _store_cputune(definition: list[etree._Element], cputune: etree._Element) -> None:
-    rank = {tag: position for position, tag in enumerate(CPUTUNE_ORDER)}
+CPUTUNE_RANK = {tag: position for position, tag in enumerate(CPUTUNE_ORDER)}
+
+
+def _order_cputune(cputune: etree._Element) -> int:
+    """<cputune>'s children in virDomainCputuneDefFormat's order (stable within a tag); how many."""
     children = sorted(
-        (child for child in cputune if isinstance(child.tag, str)), key=lambda child: rank.get(child.tag, len(rank))
+        (child for child in cputune if isinstance(child.tag, str)),
+        key=lambda child: CPUTUNE_RANK.get(child.tag, len(CPUTUNE_RANK)),
     )
     for child in children:
         cputune.append(child)
-    if not len(children):
+    return len(children)
+
+
+def _store_cputune(definition: list[etree._Element], cputune: etree._Element) -> None:
+    if not _order_cputune(cputune):
         drop_top(definition, "cputune")
+
+
+def canonical_vcpupins(kept: dict[str, etree._Element], max_vcpus: int) -> None:
+    """virDomainVcpuPinDefParseXML for each <vcpupin>: a pin of a vCPU the domain lacks is
+    dropped, a cpuset is read as a bitmap (none set refused), one pin per vCPU; written in vCPU
+    order, as virDomainCputuneDefFormat writes the vCPUs' masks."""
+    cputune = kept.get("cputune")
+    if cputune is None:
+        return
+    pins: dict[int, etree._Element] = {}
+    for pin in list(children_of(cputune, "vcpupin")):
+        cputune.remove(pin)
+        number = prop_uint(pin, "vcpu")
+        if number is None:
+            raise missing_attribute("vcpupin", "vcpu")
+        if number >= max_vcpus:
+            continue  # libvirt logs a warning and ignores it
+        cpuset = pin.get("cpuset")
+        if cpuset is None:
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, "missing cpuset for vcpupin")
+        if number in pins:
+            detail = f"duplicate vcpupin for vcpu '{as_c_int(number)}'"
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
+        cpus = parse_bitmap(cpuset)
+        if not cpus:
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"Invalid value of 'cpuset': {cpuset}")
+        pins[number] = make_element("vcpupin", vcpu=str(number), cpuset=format_bitmap(cpus))
+    for number in sorted(pins):
+        cputune.append(pins[number])
+    if not _order_cputune(cputune):
+        del kept["cputune"]
+
+
+def vcpu_pins(definition: list[etree._Element]) -> dict[int, set[int]]:
+    """Each pinned vCPU's host CPUs (its vcpu->cpumask), from a canonical definition."""
+    cputune = top(definition, "cputune")
+    pins = children_of(cputune, "vcpupin") if cputune is not None else []
+    return {int(pin.get("vcpu", "0")): _cpus(pin.get("cpuset", "")) for pin in pins}
+
+
+def _cpus(cpuset: str) -> set[int]:
+    return parse_bitmap(cpuset) if cpuset else set()
+
+
+def drop_vcpu_pins_from(definition: list[etree._Element], max_vcpus: int) -> None:
+    """virDomainDefSetVcpusMax: the vCPUs beyond a lowered maximum go, and their pins with them."""
+    cputune = top(definition, "cputune")
+    if cputune is None:
+        return
+    for pin in list(children_of(cputune, "vcpupin")):
+        if int(pin.get("vcpu", "0")) >= max_vcpus:
+            cputune.remove(pin)
+    _store_cputune(definition, cputune)
+
+
+def set_vcpu_pin(definition: list[etree._Element], vcpu: int, cpus: set[int]) -> None:
+    """Pin one vCPU (an empty set is kept and written as cpuset='', as libvirt's test driver does)."""
+    cputune = _cputune(definition)
+    pins = {int(pin.get("vcpu", "0")): pin for pin in children_of(cputune, "vcpupin")}
+    for pin in pins.values():
+        cputune.remove(pin)
+    pins[vcpu] = make_element("vcpupin", vcpu=str(vcpu), cpuset=format_bitmap(cpus))
+    for number in sorted(pins):
+        cputune.append(pins[number])
+    _store_cputune(definition, cputune)
 
 
 def default_cpumask(definition: list[etree._Element]) -> set[int] | None:

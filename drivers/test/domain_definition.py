@@ -34,7 +34,13 @@ from . import (
     domain_usb,
 )
 from .definition_order import CHILD_ORDER, DEVICE_INFO_TAIL, TOP_LEVEL_RANK
-from .definition_tuning import canonical_iothreads, canonical_iotune, canonical_numatune, canonical_perf
+from .definition_tuning import (
+    canonical_iothreads,
+    canonical_iotune,
+    canonical_numatune,
+    canonical_perf,
+    canonical_vcpupins,
+)
 from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .xml_tree import child as _child
@@ -180,8 +186,9 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     vcpu = kept["vcpu"]
     _default(vcpu, "placement", "static")
     vcpu.attrib.pop("current", None)  # the counts are the Domain's
+    max_vcpus = int(vcpu.text) if (vcpu.text or "").strip().isdigit() else 1
     vcpu.text = None
-    _canonical_tuning(kept)
+    _canonical_tuning(kept, max_vcpus)
     if "features" in kept:
         unknown = next(
             (
@@ -248,11 +255,14 @@ def _order_context_attributes(kept: dict[str, etree._Element]) -> None:
                 _reorder_attributes(element, order)
 
 
-def copied_definition(definition: list[etree._Element], os_type: str) -> list[etree._Element]:
+def copied_definition(definition: list[etree._Element], os_type: str, max_vcpus: int) -> list[etree._Element]:
     """What virDomainDefCopy gives: the definition written out and read back in, which
     can differ (a disk whose bus was implicit sorts differently once the bus is explicit)."""
     root = etree.Element("domain")
     root.extend(etree.fromstring(etree.tostring(element)) for element in definition)
+    vcpu = first_child(root, "vcpu")
+    if vcpu is not None:  # the count is the Domain's; reading the pins needs it
+        vcpu.text = str(max_vcpus)
     etree.strip_elements(root, etree.Comment, with_tail=False)  # markers of ours, not libvirt's
     return canonical_definition(root, os_type)
 
@@ -302,7 +312,7 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
     _reorder_known(os_element, OS_ORDER)
 
 
-def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
+def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int) -> None:
     blkiotune = kept.get("blkiotune")
     if blkiotune is not None:
         _reorder(blkiotune, CHILD_ORDER["blkiotune"])
@@ -316,6 +326,7 @@ def _canonical_tuning(kept: dict[str, etree._Element]) -> None:
     for tag in ("iothreadids", "cputune"):  # empty ones are not written
         if tag in kept and not len(kept[tag]):
             del kept[tag]
+    canonical_vcpupins(kept, max_vcpus)  # <cputune>'s vCPU pins come before its IOThread pins
     canonical_iothreads(kept)
     canonical_numatune(kept)
     canonical_perf(kept)

@@ -23,7 +23,7 @@ from .common import (
     _nonnull_domain,
     screenshot_source,
 )
-from .definition_tuning import top
+from .definition_tuning import drop_vcpu_pins_from, top
 from .domain_definition import make_element, metadata_entry, metadata_without_namespace
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
@@ -242,6 +242,7 @@ class DomainProcedures(TestProcedures):
             live.vcpus = count
         if persistent is not None and maximum:
             persistent.max_vcpus = count
+            drop_vcpu_pins_from(persistent.definition, count)
             persistent.vcpus = min(persistent.vcpus, count)
         elif persistent is not None:
             persistent.vcpus = count

@@ -149,7 +149,7 @@ class Domain:
         """virDomainDefCopy of the running definition, as a domain's next one."""
         copied = Domain(self.name, self.uuid)
         copied.take_definition(self)
-        copied.definition = copied_definition(self.definition, self.os_type)
+        copied.definition = copied_definition(self.definition, self.os_type, self.max_vcpus)
         copied.metadata = dict(self.metadata)
         return copied
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 
+from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
 
-from . import cpu_models, save_image, tuning
+from . import bitmaps, cpu_models, save_image, tuning
+from . import definition_tuning as tune
 from .common import FROM_TEST, TestProcedures
 from .formats import domain_xml
 from .parse import parse_domain_xml
@@ -21,12 +23,6 @@ HOST_CPU_STATS = (
     (api.VIR_NODE_CPU_STATS_IOWAIT, 763600000),
 )
 ONLINE_CPUS = (0, 2, 4)  # the test host has 8 CPUs, of which these are online
-
-
-def _all_cpus_map(maplen: int, cpus: int) -> bytes:
-    if maplen <= 0:
-        return b""
-    return ((1 << min(cpus, 8 * maplen)) - 1).to_bytes(maplen, "little")
 
 
 class VcpuAndSaveProcedures(TestProcedures):
@@ -44,8 +40,15 @@ class VcpuAndSaveProcedures(TestProcedures):
         online = len(ONLINE_CPUS) if args.need_online else 0
         return remote.remote_node_get_cpu_map_ret(cpumap, online, cpus)
 
-    def _host_cpus(self) -> int:
-        return self.state.host.cpus // self.state.host.nodes if self.state.host.nodes else self.state.host.cpus
+    def _vcpu_masks(self, domain: Domain) -> list[set[int]]:
+        """Each vCPU's host CPUs as the test driver reads them: its pin, else the domain's
+        <vcpu cpuset>, else every CPU of the host (VIR_NODEINFO_MAXCPUS)."""
+        host = self.state.host
+        default = tune.default_cpumask(domain.definition)
+        if default is None:
+            default = set(range(host.nodes * host.sockets * host.cores * host.threads))
+        pins = tune.vcpu_pins(domain.definition)
+        return [pins.get(vcpu, default) for vcpu in range(domain.max_vcpus)]
 
     def connect_get_cpu_model_names(self, args: remote.remote_connect_get_cpu_model_names_args):
         check_flags(args.flags, 0, FROM_TEST, "testConnectGetCPUModelNames")
@@ -61,10 +64,12 @@ class VcpuAndSaveProcedures(TestProcedures):
         self._check_active(domain)
         cpu_time = time.time_ns() // 10000  # libvirt's test driver derives it from the clock
         count = min(domain.vcpus, args.maxinfo)
+        masks = self._vcpu_masks(domain)[:count]
         info = [
-            remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, self.state.host.cpus - 1) for i in range(count)
+            remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, max(mask, default=-1))
+            for i, mask in enumerate(masks)
         ]
-        cpumaps = _all_cpus_map(args.maplen, self._host_cpus()) * count if args.maplen > 0 else b""
+        cpumaps = b"".join(bitmaps.bitmap_bytes(mask, args.maplen) for mask in masks)
         # libvirtd sends the whole buffer it allocated: maxinfo maps, zeros past the vCPUs.
         cpumaps += bytes(max(args.maxinfo * args.maplen - len(cpumaps), 0))
         return remote.remote_domain_get_vcpus_ret(info, cpumaps)
@@ -73,25 +78,27 @@ class VcpuAndSaveProcedures(TestProcedures):
         check_flags(
             args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainGetVcpuPinInfo"
         )
-        domain = self._domain(args.dom)
-        count = min(domain.vcpus, args.ncpumaps)
-        cpumaps = _all_cpus_map(args.maplen, self._host_cpus()) * count
+        chosen, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
+        masks = self._vcpu_masks(chosen)[: max(args.ncpumaps, 0)]
+        count = len(masks)
+        cpumaps = b"".join(bitmaps.bitmap_bytes(mask, args.maplen) for mask in masks)
         # libvirtd sends the whole buffer it allocated: ncpumaps maps, zeros past the vCPUs.
         cpumaps += bytes(max(args.ncpumaps * args.maplen - len(cpumaps), 0))
         return remote.remote_domain_get_vcpu_pin_info_ret(cpumaps, count)
 
     def domain_pin_vcpu_flags(self, args: remote.remote_domain_pin_vcpu_flags_args) -> None:
-        check_flags(
-            args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainPinVcpuFlags"
-        )
+        # libvirt's test driver takes no flags here (not even AFFECT_LIVE) and pins live vCPUs only
+        check_flags(args.flags, 0, FROM_TEST, "testDomainPinVcpuFlags")
         domain = self._domain(args.dom)
-        if args.vcpu >= domain.vcpus:
-            detail = f"requested vcpu '{args.vcpu}' is not present in the domain"
+        if not domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot pin vcpus on an inactive domain")
+        if args.vcpu >= domain.vcpus:  # absent, or not online
+            detail = f"requested vcpu '{as_c_int(args.vcpu)}' is not present in the domain"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        tune.set_vcpu_pin(domain.definition, args.vcpu, bitmaps.bitmap_from_bytes(args.cpumap))
 
     def domain_pin_vcpu(self, args: remote.remote_domain_pin_vcpu_args) -> None:
-        flags = api.VIR_DOMAIN_AFFECT_LIVE
-        self.domain_pin_vcpu_flags(remote.remote_domain_pin_vcpu_flags_args(args.dom, args.vcpu, args.cpumap, flags))
+        self.domain_pin_vcpu_flags(remote.remote_domain_pin_vcpu_flags_args(args.dom, args.vcpu, args.cpumap, 0))
 
     def domain_set_blkio_parameters(self, args: remote.remote_domain_set_blkio_parameters_args) -> None:
         tuning.check_tuning_flags(args.flags, "testDomainSetBlkioParameters")
