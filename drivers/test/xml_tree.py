@@ -84,9 +84,19 @@ def _reorder_children(element: etree._Element, children: list[etree._Element], o
     _put_in_order(element, children, [rank.get(child.tag, last) for child in children])
 
 
+def _in_order(ranks: list[int]) -> bool:
+    """ranks == sorted(ranks), in one pass without the sorted copy (most lists are in order)."""
+    previous = -1
+    for position in ranks:
+        if position < previous:
+            return False
+        previous = position
+    return True
+
+
 def _put_in_order(element: etree._Element, children: list[etree._Element], ranks: list[int]) -> None:
-    if ranks == sorted(ranks):
-        return  # already in order
+    if _in_order(ranks):
+        return
     for _, child in sorted(zip(ranks, children, strict=True), key=lambda pair: pair[0]):
         element.append(child)  # appending an existing child moves it to the end
 
@@ -120,8 +130,8 @@ def reorder_attributes(element: etree._Element, order: list[str]) -> None:
         return
     rank, last = rank_of(order), len(order)
     ranks = [rank.get(name, last) for name in names]
-    if ranks == sorted(ranks):
-        return  # already in order
+    if _in_order(ranks):
+        return
     items = element.items()
     element.attrib.clear()
     for _, (name, value) in sorted(zip(ranks, items, strict=True), key=lambda pair: pair[0]):
