@@ -3,6 +3,8 @@ virDomainDefControllersParse, virDomainDefRejectDuplicateControllers, virDomainC
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul, prop_int
@@ -23,12 +25,20 @@ def _unsupported(detail: str) -> Exception:
     return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
+# An index as libvirt writes it (decimal, no sign, spaces or leading zeros, within an int).
+_WRITTEN_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
+
+
 def parse_controllers(controllers: list[etree._Element]) -> None:
     """What reading each <controller> in document order does: a non-negative index, the implied
     USB companion master, and the rules of the 'none' USB model."""
     usb_none = usb_other = usb_master = False
     for controller in controllers:
-        index = prop_int(controller, "index")
+        text = controller.get("index")
+        if text is not None and _WRITTEN_INDEX.fullmatch(text):  # the common case: prop_int's answer too
+            index: int | None = int(text)
+        else:
+            index = prop_int(controller, "index")
         if index is not None:
             if index < 0:
                 raise attribute_error("controller", "index", controller.get("index", ""), "Expected non-negative value")
