@@ -75,10 +75,19 @@ def written_pci(address: etree._Element) -> bool:
     return values[1:4] != _EMPTY_PCI and _WRITTEN_PCI.fullmatch(",".join(values[1:])) is not None
 
 
+def _written_decimal(address: etree._Element, kind: str) -> bool:
+    """True for an address of a decimal-only type already written as canonical_address
+    writes it: every field, in order, decimal without sign or leading zeros."""
+    names = _DECIMAL_NAMES.get(kind)
+    if names is None or len(address) or address.keys() != names:
+        return False
+    return all(_DECIMAL.fullmatch(value) for value in address.values()[1:])
+
+
 def canonical_address(address: etree._Element) -> None:
     """virDomainDeviceInfoFormat's <address> for each address type."""
     kind = address.get("type")
-    if kind == "pci" and written_pci(address):
+    if (kind == "pci" and written_pci(address)) or _written_decimal(address, kind or ""):
         return  # most addresses of a document: written as libvirt writes them
     if kind == "pci":
         values = pci_values(address)
@@ -134,6 +143,13 @@ ADDRESS_FIELDS = {
     "ccw": (("cssid", "0x%x"), ("ssid", "0x%x"), ("devno", "0x%04x")),
     "isa": (("iobase", "?0x%x"), ("irq", "?0x%x")),
 }
+# The types whose fields are all written "%d", by their attribute names as written
+_DECIMAL_NAMES = {
+    kind: ["type", *(name for name, _ in fields)]
+    for kind, fields in ADDRESS_FIELDS.items()
+    if all(layout == "%d" for _, layout in fields)
+}
+_DECIMAL = re.compile(r"0|[1-9][0-9]*")  # what "%d" writes of what c_strtoul reads back the same
 
 
 USB_PORT_DEPTH = 4  # VIR_DOMAIN_DEVICE_USB_MAX_PORT_DEPTH
