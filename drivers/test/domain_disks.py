@@ -224,7 +224,8 @@ def validate_storage(disk: etree._Element) -> None:
 def _drive(address: etree._Element | None) -> tuple[int, int, int, int] | None:
     if address is None or address.get("type") != "drive":
         return None
-    return tuple(_number(address.get(name)) for name in ("controller", "bus", "target", "unit"))  # type: ignore[return-value]
+    get = address.get
+    return (_number(get("controller")), _number(get("bus")), _number(get("target")), _number(get("unit")))
 
 
 def _number(text: str | None) -> int:

@@ -72,6 +72,8 @@ def _vcpu_line(template: etree._Element, maximum: int, current: int) -> str:
     attributes and the Domain's counts."""
     if len(template):  # not a definition's canonical <vcpu>: through the general path
         return format_element_text(vcpu_element(template, maximum, current), 1)
+    if current == maximum and template.keys() == ["placement"]:  # most definitions: nothing to sort
+        return f"  <vcpu placement='{escape_text(template.get('placement', ''))}'>{maximum}</vcpu>\n"
     attributes = dict(template.attrib)
     if current != maximum:
         attributes["current"] = str(current)
