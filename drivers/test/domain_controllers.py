@@ -11,18 +11,12 @@ from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul, prop_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_errors import config_unsupported as _unsupported
+from .domain_errors import domain_xml_detail as _xml_detail
 from .xml_tree import child, first_child, make_element
 
 # an ICH9 UHCI companion without <master> is given the first port of its share of the EHCI's
 USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3": "4"}
-
-
-def _xml_detail(detail: str) -> Exception:
-    return report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_DOMAIN, detail)
-
-
-def _unsupported(detail: str) -> Exception:
-    return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
 # An index as libvirt writes it (decimal, no sign, spaces or leading zeros, within an int).

@@ -37,6 +37,9 @@ from virtrio.rpc.errors import report
 from . import domain_security
 from .definition_order import DEVICE_INFO_TAIL
 from .domain_addresses import pci_values, usb_port, written_pci
+from .domain_errors import config_unsupported as _unsupported
+from .domain_errors import domain_internal_error as _internal
+from .domain_errors import domain_xml_error as _xml_error
 from .xml_tree import child, children_of, default, first_child, make_element, reorder_attributes, reorder_known
 
 CHR_CHILD_ORDER = ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL]
@@ -48,18 +51,6 @@ MOUSE_MODES = ("server", "client")  # virDomainMouseMode without its zero, 'defa
 CHR_SOURCE_TAGS = ("source", "protocol", "log")
 # Serial ports an HVM guest's first console stands for (not PCI, USB or ISA debug ones)
 CONSOLE_STUB_SERIAL_TYPES = {None, "isa-serial", "spapr-vio-serial", "system-serial", "sclp-serial"}
-
-
-def _xml_error(detail: str) -> Exception:
-    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
-
-
-def _internal(detail: str) -> Exception:
-    return report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
-
-
-def _unsupported(detail: str) -> Exception:
-    return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
 def _required(element: etree._Element, name: str) -> Exception:

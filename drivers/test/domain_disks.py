@@ -12,6 +12,7 @@ from virtrio.drivers.libvirt_rules import scaled_value
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_errors import config_unsupported as _unsupported
 from .domain_security import device_seclabels
 from .xml_tree import children_of, first_child, reorder_attributes
 
@@ -153,10 +154,6 @@ def with_default_lun(source: etree._Element) -> None:
 SECRET_USAGES = ("none", "volume", "ceph", "iscsi", "tls", "vtpm")  # virSecretUsageType
 NO_AUTH_PROTOCOLS = ("nbd", "sheepdog", "gluster", "tftp", "vxhs", "nfs")
 PROTOCOL_SECRET = {"iscsi": "iscsi", "rbd": "ceph"}  # the secret usage each protocol's auth needs
-
-
-def _unsupported(detail: str) -> Exception:
-    return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
 def check_parsed_storage(disk: etree._Element) -> None:

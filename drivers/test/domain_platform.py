@@ -21,6 +21,9 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from .bitmaps import CPUMASK_LEN, format_bitmap, parse_bitmap
+from .domain_errors import config_unsupported as _unsupported
+from .domain_errors import domain_xml_detail as _detail
+from .domain_errors import domain_xml_error as _xml_error
 from .xml_tree import children_of, first_child, grandchildren, make_element, mark_live_only, reorder, set_live_only
 
 FIRMWARES = ("bios", "efi")  # virDomainOsDefFirmware without its zero, 'none'
@@ -36,18 +39,6 @@ GIC_VERSIONS = ("host", "2", "3")  # virGICVersion without 'none'
 SCHEDULERS = ("batch", "idle", "fifo", "rr")  # virProcessSchedPolicy without 'none'
 # virDomainMemoryBackingFormat's order of <memoryBacking>'s children
 MEMORY_BACKING_ORDER = ["hugepages", "nosharepages", "locked", "source", "access", "allocation", "discard"]
-
-
-def _detail(detail: str) -> Exception:
-    return report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_DOMAIN, detail)
-
-
-def _unsupported(detail: str) -> Exception:
-    return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-
-
-def _xml_error(detail: str) -> Exception:
-    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
 
 
 def _tristate(element: etree._Element, name: str, values: tuple[str, str], required: bool = False) -> str | None:

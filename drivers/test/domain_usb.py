@@ -10,9 +10,7 @@ from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_in
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-
-def _unsupported(detail: str) -> Exception:
-    return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+from .domain_errors import config_unsupported as _unsupported
 
 
 def usb_disabled(controllers: list[etree._Element]) -> bool:

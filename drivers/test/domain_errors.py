@@ -1,0 +1,23 @@
+"""The errors domain_conf.c reports while it reads a domain definition (its error domain is
+VIR_FROM_DOMAIN), one constructor per error code, for every definition module."""
+
+from __future__ import annotations
+
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import LibvirtError, report
+
+
+def config_unsupported(detail: str) -> LibvirtError:
+    return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+
+
+def domain_xml_error(detail: str) -> LibvirtError:
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
+
+
+def domain_xml_detail(detail: str) -> LibvirtError:
+    return report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_DOMAIN, detail)
+
+
+def domain_internal_error(detail: str) -> LibvirtError:
+    return report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
