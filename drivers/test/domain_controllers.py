@@ -13,7 +13,7 @@ from virtrio.rpc.errors import report
 
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _xml_detail
-from .xml_tree import child, first_child, make_element
+from .xml_tree import child, first_child, make_element, reorder_attributes
 
 # an ICH9 UHCI companion without <master> is given the first port of its share of the EHCI's
 USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3": "4"}
@@ -38,6 +38,8 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
                 raise attribute_error("controller", "index", controller.get("index", ""), "Expected non-negative value")
             if controller.get("index") != str(index):  # ' +1' is read as 1 and written so
                 controller.set("index", str(index))
+        if controller.get("type") == "pci":
+            _read_pci_target(controller)
         if controller.get("type") != "usb":
             continue
         model = controller.get("model")
@@ -102,15 +104,31 @@ def validate_controller(controller: etree._Element) -> None:
         raise _unsupported("The PCI controller with index=0 can't be associated with a NUMA node")
 
 
+PCI_TARGET_NUMBERS = ("chassisNr", "chassis", "port", "busNr", "index")
+PCI_TARGET_ORDER = [*PCI_TARGET_NUMBERS, "hotplug"]  # virDomainControllerDefFormat's
+
+
+def _read_pci_target(controller: etree._Element) -> None:
+    """A PCI controller's <target> numbers as virDomainControllerDefParseXML reads them
+    (virXMLPropInt, base 0, non-negative), written back as its formatter writes them (the port
+    in hexadecimal, the others in decimal) and in its order."""
+    target = first_child(controller, "target")
+    if target is None:
+        return
+    for name in PCI_TARGET_NUMBERS:
+        value = prop_int(target, name, base=0)
+        if value is None:
+            continue
+        if value < 0:
+            raise attribute_error("target", name, target.get(name, ""), "Expected non-negative value")
+        target.set(name, f"0x{value:x}" if name == "port" else str(value))
+    reorder_attributes(target, PCI_TARGET_ORDER)
+
+
 def _target_number(target: etree._Element, name: str) -> int | None:
+    """A number _read_pci_target has already read and written as libvirt writes it."""
     text = target.get(name)
-    if text is None:
-        return None
-    stripped = text.strip()
-    try:
-        return int(stripped, 16) if stripped.lower().startswith("0x") else int(stripped)
-    except ValueError:
-        return None
+    return None if text is None else int(text, 0)
 
 
 USB2_MODELS = ("ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3")

@@ -33,6 +33,7 @@ from . import (
     domain_security,
     domain_usb,
 )
+from .bitmaps import parse_bitmap
 from .definition_order import CHILD_ORDER, DEVICE_INFO_TAIL, TOP_LEVEL_RANK
 from .definition_tuning import (
     canonical_iothreads,
@@ -43,6 +44,7 @@ from .definition_tuning import (
 )
 from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
+from .domain_errors import domain_internal_error
 from .xml_tree import child as _child
 from .xml_tree import children_of, first_child, make_element
 from .xml_tree import default as _default
@@ -162,9 +164,10 @@ _STATIC_TOP_LEVEL = frozenset(TOP_LEVEL_RANK) - {
 }
 
 
-def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Element]:
+def canonical_definition(root: etree._Element, os_type: str, max_vcpus: int) -> list[etree._Element]:
     """The definition's static top-level elements, libvirt's defaults filled in and
-    sorted; memory, vcpu, title, description and metadata are the Domain's to format."""
+    sorted; memory, vcpu, title, description and metadata are the Domain's to format
+    (max_vcpus: the <vcpu> count as parse.vcpu_counts read it, which the vCPU pins need)."""
     _strip_whitespace(root)  # the caller's tree (comments already dropped): changed in place
     # libvirt keeps what it knows: other elements, in any namespace, are not part of a definition
     kept: dict[str, etree._Element] = {}
@@ -176,7 +179,7 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     if "genid" in kept:
         kept["genid"] = _genid(children_of(root, "genid"))
     _canonical_os(kept, os_type, root.get("type"))
-    domain_platform.canonical_platform(kept, os_type)  # firmware, boot, features, hugepages, schedulers
+    domain_platform.canonical_platform(kept, os_type, max_vcpus)  # firmware, boot, features, hugepages, schedulers
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
     seclabels = domain_security.domain_seclabels(children_of(root, "seclabel"))
     seclabels += domain_platform.kept_apart(root, kept)  # sysinfos (several too), memory dumpCore
@@ -186,7 +189,6 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
     vcpu = kept["vcpu"]
     _default(vcpu, "placement", "static")
     vcpu.attrib.pop("current", None)  # the counts are the Domain's
-    max_vcpus = int(vcpu.text) if (vcpu.text or "").strip().isdigit() else 1
     vcpu.text = None
     _canonical_tuning(kept, max_vcpus)
     if "features" in kept:
@@ -202,8 +204,10 @@ def canonical_definition(root: etree._Element, os_type: str) -> list[etree._Elem
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"unexpected feature '{unknown}'")
         _reorder(kept["features"], FEATURE_ORDER)
         _canonical_features(kept["features"])
+    numa = first_child(kept["cpu"], "numa") if "cpu" in kept else None
     if "cpu" in kept and not _canonical_cpu(kept["cpu"]):
         del kept["cpu"]
+    _check_numa_cpus(numa, max_vcpus)
     _reorder_known(kept["clock"], CLOCK_ORDER)
     if "pm" in kept:
         _reorder_known(kept["pm"], PM_ORDER)
@@ -260,11 +264,8 @@ def copied_definition(definition: list[etree._Element], os_type: str, max_vcpus:
     can differ (a disk whose bus was implicit sorts differently once the bus is explicit)."""
     root = etree.Element("domain")
     root.extend(etree.fromstring(etree.tostring(element)) for element in definition)
-    vcpu = first_child(root, "vcpu")
-    if vcpu is not None:  # the count is the Domain's; reading the pins needs it
-        vcpu.text = str(max_vcpus)
     etree.strip_elements(root, etree.Comment, with_tail=False)  # markers of ours, not libvirt's
-    return canonical_definition(root, os_type)
+    return canonical_definition(root, os_type, max_vcpus)
 
 
 def vcpu_element(template: etree._Element, maximum: int, current: int) -> etree._Element:
@@ -381,6 +382,17 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
     _reorder_attributes(cpu, ATTRIBUTE_ORDER["cpu"])
     _reorder_known(cpu, CPU_ORDER)
     return bool(len(cpu.attrib) or len(cpu))
+
+
+def _check_numa_cpus(numa: etree._Element | None, max_vcpus: int) -> None:
+    """virDomainDefParseXML's checks of the NUMA cells' CPUs against the <vcpu> count (without
+    cells the highest CPU id counts as 0, so a count of 0 fails the second)."""
+    cells = children_of(numa, "cell") if numa is not None else []
+    masks = [parse_bitmap(cell.get("cpus", "")) for cell in cells if cell.get("cpus")]
+    if sum(len(mask) for mask in masks) > max_vcpus:
+        raise domain_internal_error("Number of CPUs in <numa> exceeds the <vcpu> count")
+    if max((max(mask, default=0) for mask in masks), default=0) >= max_vcpus:
+        raise domain_internal_error("CPU IDs in <numa> exceed the <vcpu> count")
 
 
 def numa_memory(definition_root: etree._Element) -> int | None:

@@ -1659,7 +1659,7 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
         autodeflate = _enum(balloon, "autodeflate", ("on", "off"))
         reporting = _enum(balloon, "freePageReporting", ("on", "off"))
         stats = first_child(balloon, "stats")
-        period = (prop_int(stats, "period") or 0) if stats is not None else 0
+        period = (prop_int(stats, "period", base=0) or 0) if stats is not None else 0
         driver = _virtio_driver(balloon)
         if model != "none":
             check_device_address(balloon)

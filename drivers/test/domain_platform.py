@@ -20,7 +20,7 @@ from virtrio.drivers.libvirt_rules import (
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
-from .bitmaps import CPUMASK_LEN, format_bitmap, parse_bitmap
+from .bitmaps import format_bitmap, parse_bitmap
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _detail
 from .domain_errors import domain_xml_error as _xml_error
@@ -97,9 +97,9 @@ def _bitmap_text(bits: set[int]) -> str:
 # --- the hooks -------------------------------------------------------------------------
 
 
-def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
+def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus: int) -> None:
     """What libvirt's parser and post-parse callbacks make of the platform elements (kept:
-    the definition's top-level elements by tag, the vCPU count still in <vcpu>)."""
+    the definition's top-level elements by tag; max_vcpus: the <vcpu> count)."""
     devices = kept.get("devices")
     device_tags = {device.tag for device in devices} if devices is not None else set()
     if devices is not None and len(devices):
@@ -118,8 +118,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str) -> None:
         _canonical_hugepages(kept["memoryBacking"])
         reorder(kept["memoryBacking"], MEMORY_BACKING_ORDER)
     if "cputune" in kept:
-        _canonical_schedulers(kept)
-        _canonical_resctrls(kept["cputune"], _max_vcpus(kept.get("vcpu")))
+        _canonical_schedulers(kept, max_vcpus)
+        _canonical_resctrls(kept["cputune"], max_vcpus)
     if devices is not None and "memory" in device_tags:
         _memory_device_current(devices)
     controllers = children_of(devices, "controller") if devices is not None and "controller" in device_tags else []
@@ -435,23 +435,13 @@ def _iothread_ids(kept: dict[str, etree._Element]) -> list[int]:
     return ids + free[: max(wanted - len(ids), 0)]
 
 
-def _max_vcpus(vcpu: etree._Element | None) -> int | None:
-    """The vCPU count; None in a definition read again (virDomainDefCopy), whose count is
-    the Domain's: what depends on it was checked the first time."""
-    text = (vcpu.text or "").strip() if vcpu is not None else ""
-    if text.isdigit():
-        return int(text)
-    return 1 if vcpu is None or vcpu.get("placement") is None else None
-
-
-def _canonical_schedulers(kept: dict[str, etree._Element]) -> None:
+def _canonical_schedulers(kept: dict[str, etree._Element], max_vcpus: int) -> None:
     """virDomainThreadSchedParseHelper: each vCPU or IOThread named gets its own scheduler,
     written one element per thread in the threads' order."""
     cputune = kept["cputune"]
-    max_vcpus = _max_vcpus(kept.get("vcpu"))
     threads: range | list[int] | None
     for tag, attribute, threads in (
-        ("vcpusched", "vcpus", range(max_vcpus if max_vcpus is not None else CPUMASK_LEN)),
+        ("vcpusched", "vcpus", range(max_vcpus)),
         ("iothreadsched", "iothreads", None),
     ):
         given = cputune.findall(tag)

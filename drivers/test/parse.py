@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import as_c_int, parse_uuid, strtoul_whole
+from virtrio.drivers.libvirt_rules import as_c_int, parse_uuid, prop_uint, strtoul_whole, strtoul_wrapping
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
@@ -271,6 +271,22 @@ def domain_capabilities(root: etree._Element) -> tuple[str, str, str]:
     return virt_type, os_type, arch or "i686"
 
 
+def vcpu_counts(vcpu: etree._Element | None) -> tuple[int, int]:
+    """virDomainVcpuParse's maximum (virStrToLong_ui of the element's whole content) and current
+    (virXMLPropUInt 'current', else the maximum) vCPU counts; 1 and 1 without <vcpu>."""
+    if vcpu is None:
+        return 1, 1
+    maximum = strtoul_wrapping("".join(vcpu.itertext()), 10)
+    if maximum is None:
+        raise xml_error("maximum vcpus count must be an integer")
+    current = prop_uint(vcpu, "current")
+    if current is not None and current > maximum and first_child(vcpu.getparent(), "vcpus") is None:
+        # virDomainDefSetVcpus (per-vCPU <vcpus> states, when given, decide the count instead)
+        detail = "maximum vCPU count must not be less than current vCPU count"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    return maximum, maximum if current is None else current
+
+
 def parse_domain_xml(text: str, state: TestState) -> Domain:
     if not text.isascii() and NOT_UTF8.search(text):  # bytes that were not UTF-8 (surrogate escapes)
         raise xml_error("the XML is not valid UTF-8")
@@ -286,6 +302,7 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN, "missing name information")
     domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR)
     max_memory = _kib(children.get("memory"), 0)
+    max_vcpus, vcpus = vcpu_counts(children.get("vcpu"))
     if max_memory == 0:  # virDomainDefPostParseMemory: then the NUMA cells and memory devices
         cells_memory = numa_memory(root) or 0
         if cells_memory:
@@ -294,10 +311,6 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         raise xml_error("Memory size must be specified via <memory> or in the <numa> configuration")
     memory = _kib(children.get("currentMemory"), max_memory) or max_memory
     memory = min(memory, max_memory)
-    vcpu = children.get("vcpu")
-    max_vcpus = int(vcpu.text) if vcpu is not None and (vcpu.text or "").strip().isdigit() else 1
-    current = vcpu.get("current") if vcpu is not None else None
-    vcpus = int(current) if current and current.isdigit() else max_vcpus
     metadata = {}
     for entry in children.get("metadata", ()):
         namespace = etree.QName(entry).namespace if isinstance(entry.tag, str) else None
@@ -308,7 +321,7 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     if title is not None and "\n" in title:
         raise xml_error("Domain title can't contain newlines")
     description = ("".join(children["description"].itertext()) or None) if "description" in children else None
-    definition = canonical_definition(root, os_type)
+    definition = canonical_definition(root, os_type, max_vcpus)
     test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     if "/" in name:  # virDomainDefPostParseCheckFeatures: the test driver has no NAME_SLASH
         raise xml_error(f"name {name} cannot contain '/'")

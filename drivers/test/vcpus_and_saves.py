@@ -40,15 +40,16 @@ class VcpuAndSaveProcedures(TestProcedures):
         online = len(ONLINE_CPUS) if args.need_online else 0
         return remote.remote_node_get_cpu_map_ret(cpumap, online, cpus)
 
-    def _vcpu_masks(self, domain: Domain) -> list[set[int]]:
-        """Each vCPU's host CPUs as the test driver reads them: its pin, else the domain's
-        <vcpu cpuset>, else every CPU of the host (VIR_NODEINFO_MAXCPUS)."""
+    def _vcpu_masks(self, domain: Domain, wanted: int) -> list[set[int]]:
+        """The first vCPUs' host CPUs (as many as wanted, which the client's bounded buffer
+        limits) as the test driver reads them: the pin, else the domain's <vcpu cpuset>, else
+        every CPU of the host (VIR_NODEINFO_MAXCPUS)."""
         host = self.state.host
         default = tune.default_cpumask(domain.definition)
         if default is None:
             default = set(range(host.nodes * host.sockets * host.cores * host.threads))
         pins = tune.vcpu_pins(domain.definition)
-        return [pins.get(vcpu, default) for vcpu in range(domain.max_vcpus)]
+        return [pins.get(vcpu, default) for vcpu in range(min(domain.max_vcpus, max(wanted, 0)))]
 
     def connect_get_cpu_model_names(self, args: remote.remote_connect_get_cpu_model_names_args):
         check_flags(args.flags, 0, FROM_TEST, "testConnectGetCPUModelNames")
@@ -64,7 +65,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         self._check_active(domain)
         cpu_time = time.time_ns() // 10000  # libvirt's test driver derives it from the clock
         count = min(domain.vcpus, args.maxinfo)
-        masks = self._vcpu_masks(domain)[:count]
+        masks = self._vcpu_masks(domain, count)
         info = [
             remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, max(mask, default=-1))
             for i, mask in enumerate(masks)
@@ -79,7 +80,7 @@ class VcpuAndSaveProcedures(TestProcedures):
             args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainGetVcpuPinInfo"
         )
         chosen, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
-        masks = self._vcpu_masks(chosen)[: max(args.ncpumaps, 0)]
+        masks = self._vcpu_masks(chosen, args.ncpumaps)
         count = len(masks)
         cpumaps = b"".join(bitmaps.bitmap_bytes(mask, args.maplen) for mask in masks)
         # libvirtd sends the whole buffer it allocated: ncpumaps maps, zeros past the vCPUs.

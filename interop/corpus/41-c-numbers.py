@@ -83,4 +83,38 @@ for port in HOST_PORTS:
     xml = pool(host=f"port='{port}'", kind="netfs")
     attempt(f"pool host port {port!r}", conn.storagePoolDefineXML, xml, ("<host",))
 
+VCPU_ELEMENTS = [
+    "<vcpu>+3</vcpu>",
+    "<vcpu>2 </vcpu>",
+    "<vcpu>abc</vcpu>",
+    "<vcpu>\u00b2</vcpu>",
+    "<vcpu>2<!-- between -->0</vcpu>",
+    "<vcpu>0</vcpu>",
+    "<vcpu current='+1'>3</vcpu>",
+    "<vcpu current='3'>2</vcpu>",
+    "<vcpu current='x'>2</vcpu>",
+]
+for vcpu in VCPU_ELEMENTS:
+    xml = domain("").replace("<memory>", f"{vcpu}<memory>", 1)
+    attempt(f"vcpu {vcpu!r}", conn.defineXML, xml, ("<vcpu",))
+
+PCI_TARGETS = [
+    "chassisNr='010'",
+    "busNr='0x10' port='010' chassis='2'",
+    "hotplug='off' index='0x5' port='8'",
+    "chassisNr='3 '",
+    "port='-1'",
+]
+for target in PCI_TARGETS:
+    xml = domain(
+        "<controller type='pci' index='0' model='pci-root'/>"
+        f"<controller type='pci' index='1' model='pci-bridge'><target {target}/></controller>"
+    )
+    attempt(f"pci target {target}", conn.defineXML, xml, ("<target",))
+
+BALLOON_PERIODS = ["010", "0x10", " 5", "5 ", "-1"]
+for period in BALLOON_PERIODS:
+    xml = domain(f"<memballoon model='virtio'><stats period='{period}'/></memballoon>")
+    attempt(f"balloon stats period {period!r}", conn.defineXML, xml, ("<stats",))
+
 conn.close()
