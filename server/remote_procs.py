@@ -133,7 +133,7 @@ def _register(session: ClientSession, family: EventFamily, event_id: int, object
         session.deliver_event(style, callback_id, event)
 
     callback_id: int = source.subscribe(family, event_id, object_filter, deliver)
-    session.event_callbacks[callback_id] = Registration(family, style, event_id)
+    session.add_event_callback(callback_id, Registration(family, style, event_id))
     return callback_id
 
 

@@ -73,6 +73,9 @@ READS_BEFORE_YIELDING = 16  # a client that always has data still lets others ru
 _ids = itertools.count(1)
 
 
+NO_EVENT_CALLBACKS: dict[int, Registration] = {}  # never written: add_event_callback makes a dict
+
+
 class ClientSession:
     # Thousands of idle clients each have one: slots, and containers made on first use.
     __slots__ = (
@@ -127,7 +130,8 @@ class ClientSession:
         )
         self.keepalive = keepalive.KeepaliveSchedule(interval, count)
         self.close_callback_registered = False
-        self.event_callbacks: dict[int, Registration] = {}  # by callback id
+        # by callback id; most clients register none, so all share one empty dict until then
+        self.event_callbacks: dict[int, Registration] = NO_EVENT_CALLBACKS
         # The protocol's rules for this connection (rpc/connection.py); this class does the I/O.
         self.connection: Connection[ClientStream] = Connection(programs, CLOSING_CALLS, self.keepalive)
         self._nursery: trio.Nursery | None = None
@@ -142,6 +146,11 @@ class ClientSession:
         # were answered on: the next ones skip the checks (dispatch.quick_call says which).
         self._quick: dict[tuple[int, int, int], QuickCall] | None = None
         self._quick_conn: DriverConnection | None = None
+
+    def add_event_callback(self, callback_id: int, registration: Registration) -> None:
+        if self.event_callbacks is NO_EVENT_CALLBACKS:
+            self.event_callbacks = {}
+        self.event_callbacks[callback_id] = registration
 
     @property
     def streams(self) -> dict[int, ClientStream]:
@@ -188,7 +197,7 @@ class ClientSession:
         if source is not None:
             for callback_id, registration in self.event_callbacks.items():
                 source.unsubscribe(callback_id, registration.family)
-        self.event_callbacks.clear()
+        self.event_callbacks = NO_EVENT_CALLBACKS
         conn.close()
         self.daemon.connection_closed(conn)
 
