@@ -90,6 +90,9 @@ class State(enum.Enum):
     CLOSED = enum.auto()  # a Close event went out
 
 
+_OPEN = State.OPEN  # read per call: a module name is ~5x cheaper than an enum class attribute
+
+
 def as_signed(value: int) -> int:
     """libvirtd prints program and version numbers with %d."""
     return value - (1 << 32) if value >= 1 << 31 else value
@@ -135,7 +138,7 @@ class Connection(Generic[S]):
         """The events the bytes read from the client make, in order. b"" says the client
         closed its end; fds is how many descriptors came with data; now is the time for the
         keepalive schedule."""
-        if self.state is not State.OPEN:
+        if self.state is not _OPEN:
             return []
         if not data:
             self.state = State.CLOSED

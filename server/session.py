@@ -39,6 +39,8 @@ from virtrio.rpc import keepalive
 from virtrio.rpc.connection import Call, Close, CloseReason, Connection, Dropped, Send, StreamData, error_reply
 from virtrio.rpc.errors import LibvirtError
 from virtrio.rpc.packet import (
+    CALL,
+    OK,
     Header,
     MessageType,
     Status,
@@ -263,10 +265,10 @@ class ClientSession:
         the general path, which reports what is wrong."""
         quick = self._quick
         header = call.header
-        if quick is None or self.conn is not self._quick_conn or header.status != Status.OK:
+        if quick is None or self.conn is not self._quick_conn or header.status != OK:
             return False
         found = quick.get((header.prog, header.vers, header.proc))
-        if found is None or header.type != MessageType.CALL:
+        if found is None or header.type != CALL:
             return False
         if found.decode is None:
             result = self._run(found.function, ())
