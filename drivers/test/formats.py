@@ -84,16 +84,18 @@ def _vcpu_line(template: etree._Element, maximum: int, current: int) -> str:
     return f"  <vcpu{written}>{maximum}</vcpu>\n"
 
 
-def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True) -> str:
-    """The domain's XML; secure=False leaves out what only VIR_DOMAIN_XML_SECURE shows."""
+def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True, *, running: bool = False) -> str:
+    """The domain's XML; secure=False leaves out what only VIR_DOMAIN_XML_SECURE shows;
+    running with inactive: the running definition written as an inactive one (what a snapshot
+    or checkpoint of a running domain keeps), not the definition it returns to once stopped."""
     if not secure:
-        return without_secrets(domain_xml(domain, inactive))
-    if domain.active and inactive and domain.next is not None:
+        return without_secrets(domain_xml(domain, inactive, running=running))
+    if domain.active and inactive and domain.next is not None and not running:
         return domain_xml(domain.next, True)
     live = domain.active and not inactive
     definition = domain.definition
     id_attribute = f" id='{domain.id}'" if live else ""
-    vcpus = domain.vcpus if live else domain.defined_vcpus
+    vcpus = domain.vcpus if live or running else domain.defined_vcpus
     rank, last = TOP_LEVEL_RANK.get, len(TOP_LEVEL_RANK)
     # (rank, newline-terminated text): one string per element, joined once
     body: list[tuple[int, str]] = []

@@ -15,6 +15,7 @@ from .common import (
     FROM_TEST,
     TestProcedures,
 )
+from .domain_definition import copied_definition
 from .formats import domain_xml, without_secrets
 from .parse import parse_document, parse_domain_xml, validate_against_schema
 from .state import Domain
@@ -35,6 +36,14 @@ CREATE_FLAGS = (
 
 
 class SnapshotProcedures(TestProcedures):
+    def _definition_copy(self, domain: Domain) -> str:
+        """virDomainDefCopy of the domain's current definition (the running one while it runs),
+        written as an inactive definition. The copy is a write and a read again, so what the
+        read refuses (an empty vCPU pin made at run time) fails the snapshot as in libvirt."""
+        if domain.active:
+            copied_definition(domain.definition, domain.os_type, domain.max_vcpus)
+        return domain_xml(domain, True, running=True)
+
     # --------------------------------------------------------------- snapshots
     def _snapshots(self, domain: Domain) -> snapshots.SnapshotTree:
         return self.state.snapshots.setdefault(domain.uuid, snapshots.SnapshotTree())
@@ -71,7 +80,7 @@ class SnapshotProcedures(TestProcedures):
             if args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT:
                 tree.current = snapshot.name
             return remote.remote_domain_snapshot_create_xml_ret(self._snapshot_ref(args.dom, snapshot.name))
-        snapshot.domain_xml = domain_xml(domain, True)
+        snapshot.domain_xml = self._definition_copy(domain)
         # testDomainSnapshotAlignDisks
         if any(disk.location == definition.MANUAL for disk in snapshot.disks):
             raise report(
@@ -271,7 +280,7 @@ class SnapshotProcedures(TestProcedures):
             else:
                 tree.add(checkpoint, current=False)
         else:
-            checkpoint.domain_xml = domain_xml(domain, True)
+            checkpoint.domain_xml = self._definition_copy(domain)
             checkpoints.align_disks(checkpoint)
             checkpoint.parent = tree.current
             tree.add(checkpoint, current=False)

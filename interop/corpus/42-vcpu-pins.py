@@ -17,8 +17,12 @@ def domain(cputune: str, vcpu: str = "<vcpu current='2'>3</vcpu>") -> str:
     )
 
 
+def pins_of_text(xml: str) -> list[str]:
+    return [line.strip() for line in xml.splitlines() if "vcpupin" in line or "<vcpu " in line]
+
+
 def pins(dom: libvirt.virDomain, flags: int = 0) -> list[str]:
-    return [line.strip() for line in dom.XMLDesc(flags).splitlines() if "vcpupin" in line or "<vcpu " in line]
+    return pins_of_text(dom.XMLDesc(flags))
 
 
 def attempt(label: str, call) -> object:
@@ -62,16 +66,20 @@ attempt("pin info (live)", lambda: dom.vcpuPinInfo(0))
 attempt("pin 0 to 1,3", lambda: dom.pinVcpu(0, (False, True, False, True)))
 attempt("pin with AFFECT_LIVE", lambda: dom.pinVcpuFlags(0, (False, True), libvirt.VIR_DOMAIN_AFFECT_LIVE))
 attempt("pin 0 to 2, flags 0", lambda: dom.pinVcpuFlags(0, (False, False, True), 0))
+snapshot = dom.snapshotCreateXML("<domainsnapshot><name>pinned</name></domainsnapshot>", 0)
+print("snapshot of the running domain", pins_of_text(snapshot.getXMLDesc(0)))
 attempt("pin offline vcpu 2", lambda: dom.pinVcpu(2, (True,)))
 attempt("pin absent vcpu 9", lambda: dom.pinVcpu(9, (True,)))
 attempt("pin 1 to nothing", lambda: dom.pinVcpu(1, (False,)))
+EMPTY_PIN_SNAPSHOT = "<domainsnapshot><name>empty</name></domainsnapshot>"
+attempt("snapshot with an empty pin", lambda: dom.snapshotCreateXML(EMPTY_PIN_SNAPSHOT, 0))
 attempt("vcpus after (maps and CPUs)", lambda: (dom.vcpus()[1], [info[3] for info in dom.vcpus()[0]]))
 attempt("pin info after (live)", lambda: dom.vcpuPinInfo(0))
 attempt("pin info after (config)", lambda: dom.vcpuPinInfo(libvirt.VIR_DOMAIN_AFFECT_CONFIG))
 print("live", pins(dom))
 print("inactive", pins(dom, libvirt.VIR_DOMAIN_XML_INACTIVE))
 dom.destroy()
-dom.undefine()
+dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
 
 dom = conn.defineXML(domain("<vcpupin vcpu='2' cpuset='3'/><vcpupin vcpu='0' cpuset='1'/>", "<vcpu>3</vcpu>"))
 maximum = libvirt.VIR_DOMAIN_AFFECT_CONFIG | libvirt.VIR_DOMAIN_VCPU_MAXIMUM
