@@ -158,24 +158,17 @@ def secret_lookup(uuid_text: str | None, usage: str | None) -> tuple[str, str]:
 def scaled_value(text: str | None, unit: str | None, default_scale: int) -> int | None:
     """virParseScaledValue's number: digits times the unit's scale (default_scale with no
     unit); None when either is unreadable."""
-    digits = (text or "").strip()
-    if not digits.isdigit():
+    number = strtoul_whole(text or "", 10, ULLONG_MAX)  # virStrToLong_ullp
+    if number is None:
         return None
     scale = default_scale if unit is None else SCALE_UNITS.get(unit.lower())
-    return None if scale is None else int(digits) * scale
+    return None if scale is None else number * scale
 
 
 def c_strtoul(text: str | None) -> int:
-    """strtoul with base 0 (0x hex, 0 octal, else decimal); 0 when absent or unreadable."""
-    text = (text or "").strip()
-    try:
-        if text[:2].lower() == "0x":
-            return int(text[2:], 16)
-        if len(text) > 1 and text.startswith("0"):
-            return int(text[1:], 8)
-        return int(text or "0", 10)
-    except ValueError:
-        return 0
+    """strtoul with base 0 (0x hex, 0 octal, else decimal) of a number already checked; 0
+    when absent or unreadable."""
+    return strtoul_whole(text or "", 0, ULLONG_MAX) or 0
 
 
 def attribute_error(element_name: str, attribute: str, value: str, expectation: str) -> LibvirtError:
@@ -279,3 +272,42 @@ def prop_uint(element: etree._Element, name: str, *, base: int = 10, nonzero: bo
         detail = f"Invalid value for attribute '{name}' in element '{element.tag}': Zero is not permitted"
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
     return value
+
+
+def scale_integer(value: int, suffix: str | None, scale: int, limit: int) -> int:
+    """virScaleInteger: the value times its unit, refused past the limit."""
+    if not suffix:
+        suffix = ""
+    elif suffix.lower() in ("b", "byte", "bytes"):
+        scale = 1
+    else:
+        if len(suffix) == 1 or suffix[1:].lower() == "ib":
+            base = 1024
+        elif len(suffix) == 2 and suffix[1].lower() == "b":
+            base = 1000
+        else:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"unknown suffix '{suffix}'")
+        powers = "kmgtpe".find(suffix[0].lower())
+        if powers < 0:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"unknown suffix '{suffix}'")
+        scale = base ** (powers + 1)
+    if value and value > limit // scale:
+        raise report(api.VIR_ERR_OVERFLOW, api.VIR_FROM_NONE, f"value too large: {value}{suffix}")
+    return value * scale
+
+
+def parse_scaled_value(
+    text: str | None, unit: str | None, where: str, scale: int, limit: int, *, required: bool = False
+) -> int | None:
+    """virParseScaledValue: text (the XPath string at where; empty counts as absent) as a whole
+    unsigned decimal, times its unit (virScaleInteger, scale without one), at most limit;
+    None when absent and not required."""
+    if not text:
+        if not required:
+            return None
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, f"missing element or attribute '{where}'")
+    number = strtoul_whole(text, 10, ULLONG_MAX)  # virStrToLong_ullp
+    if number is None:
+        detail = f"Invalid value '{text}' for element or attribute '{where}'"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
+    return scale_integer(number, unit or None, scale, limit)

@@ -20,10 +20,12 @@ from collections.abc import Callable, Iterable
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import (
-    SCALE_UNITS,
+    UINT_MAX,
+    ULLONG_MAX,
     as_c_int,
     enum_error,
     missing_attribute,
+    parse_scaled_value,
     parse_uuid,
     prop_int,
     prop_uint,
@@ -71,18 +73,10 @@ def _enum(element: etree._Element, name: str, values: tuple[str, ...], required:
 
 def _unsigned(element: etree._Element, name: str) -> str:
     """virXMLPropUInt (base 10, required): the number as libvirt writes it back."""
-    value = element.get(name)
+    value = prop_uint(element, name)
     if value is None:
         raise _required(element, name)
-    stripped = value.lstrip(" \t\n\v\f\r")
-    digits = stripped[1:] if stripped.startswith("+") else stripped
-    if not digits.isdigit() or not digits.isascii() or int(digits) > 0xFFFFFFFF:
-        detail = (
-            f"Invalid value for attribute '{name}' in element '{element.tag}': '{value}'. "
-            "Expected non-negative integer value"
-        )
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
-    return str(int(digits))
+    return str(value)
 
 
 # --- character device sources -----------------------------------------------------------
@@ -1289,19 +1283,7 @@ def _c_uint_any_base(element: etree._Element, name: str) -> int | None:
 
 def _shmem_size(size: etree._Element) -> int:
     """virParseScaledValue of ./size[1] in bytes (0 when empty)."""
-    text = (size.text or "").strip(" \t\n\v\f\r")
-    if not text:
-        return 0
-    digits = text.lstrip("+")
-    if not digits.isdigit() or not digits.isascii() or int(digits) >= 1 << 64:
-        raise _xml_error(f"Invalid value '{size.text}' for element or attribute './size[1]'")
-    unit = size.get("unit")
-    scale = 1 if not unit else SCALE_UNITS.get(unit.lower())
-    if scale is None:
-        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"unknown suffix '{unit}'")
-    if int(digits) * scale >= 1 << 64:
-        raise report(api.VIR_ERR_OVERFLOW, api.VIR_FROM_NONE, f"Value too large: {int(digits)}{unit}")
-    return int(digits) * scale
+    return parse_scaled_value("".join(size.itertext()), size.get("unit"), "./size[1]", 1, ULLONG_MAX) or 0
 
 
 def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:
@@ -1781,19 +1763,9 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
             number = None
     if number is not None and number <= (0xFFFFFFFFFFFFFFFF if name in ("reg", "base") else 0xFFFFFFFF):
         return number
-    text = value.lstrip(" \t\n\v\f\r").removeprefix("+")
-    if base in (0, 16) and text[:2].lower() == "0x":
-        digits, radix = text[2:], 16
-    elif base == 0 and len(text) > 1 and text.startswith("0"):
-        digits, radix = text[1:], 8
-    else:
-        digits, radix = text, base or 10
-    try:
-        number = int(digits, radix) if digits and digits.isascii() and digits.isalnum() else None
-    except ValueError:
-        number = None
-    limit = 0xFFFFFFFFFFFFFFFF if name in ("reg", "base") else 0xFFFFFFFF
-    if number is None or number > limit:
+    limit = ULLONG_MAX if name in ("reg", "base") else UINT_MAX
+    number = strtoul_whole(value, base, limit)
+    if number is None:
         detail = (
             f"Invalid value for attribute '{name}' in element 'address': '{value}'. Expected non-negative integer value"
         )

@@ -11,9 +11,11 @@ from lxml import etree
 
 from virtrio.drivers.libvirt_rules import (
     SCALE_UNITS,
+    ULLONG_MAX,
     attribute_error,
     enum_error,
     missing_attribute,
+    parse_scaled_value,
     prop_int,
     strtol_whole,
 )
@@ -72,18 +74,13 @@ def _pretty_size(size: int) -> tuple[int, str]:
     return size // 1024, "PiB"
 
 
-def _scaled(element: etree._Element, default_scale: int) -> int | None:
-    """virParseScaledValue: the element's number times its unit; None when the text is empty."""
-    text = (element.text or "").strip()
-    if not text:
-        return None
-    unit = element.get("unit")
-    scale = default_scale if unit is None else SCALE_UNITS.get(unit.lower())
-    if scale is None:
-        raise _xml_error(f"unknown unit '{unit}'")
-    if not text.isdigit():
-        raise _xml_error(f"Invalid value '{text}' for element or attribute 'string(./{element.tag})'")
-    return int(text) * scale
+MEMORY_PARAM_UNLIMITED = api.VIR_DOMAIN_MEMORY_PARAM_UNLIMITED
+
+
+def _scaled(element: etree._Element, default_scale: int, where: str, limit: int = ULLONG_MAX) -> int | None:
+    """virParseScaledValue of the element at where (the XPath libvirt names in its errors):
+    its number times its unit; None when the text is empty."""
+    return parse_scaled_value("".join(element.itertext()), element.get("unit"), where, default_scale, limit)
 
 
 def _bitmap(text: str) -> set[int]:
@@ -124,11 +121,15 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
         _memory_device_current(devices)
     controllers = children_of(devices, "controller") if devices is not None and "controller" in device_tags else []
     for hole in [hole for controller in controllers for hole in children_of(controller, "pcihole64")]:
-        size = _scaled(hole, 1024)
-        if size is not None:  # written in KiB, rounded up
-            hole.attrib.clear()
-            hole.set("unit", "KiB")
-            hole.text = str(-(-size // 1024))
+        size = _scaled(hole, 1024, "./pcihole64")
+        if size is None:  # an empty one sets nothing, so nothing is written
+            parent = hole.getparent()
+            if parent is not None:
+                parent.remove(hole)
+            continue
+        hole.attrib.clear()  # written in KiB, rounded up
+        hole.set("unit", "KiB")
+        hole.text = str(-(-size // 1024))
 
 
 def _cell_count(cpu: etree._Element | None) -> int:
@@ -357,7 +358,7 @@ def _canonical_features(features: etree._Element) -> None:
         elif tag == "smm":
             state = _switch(feature, "state") or "on"
             tseg = first_child(feature, "tseg")
-            size = _scaled(tseg, 1 << 20) if state == "on" and tseg is not None else None
+            size = _scaled(tseg, 1 << 20, "string(./features/smm/tseg)") if state == "on" and tseg is not None else None
             feature.attrib.clear()
             for child in list(feature):
                 feature.remove(child)
@@ -822,16 +823,10 @@ def _read_memorytune(element: etree._Element, resctrls: list[_Resctrl], max_vcpu
 
 def _scaled_attribute(element: etree._Element, name: str, default_scale: int) -> int:
     """virParseScaledValue of a required attribute (and the element's unit), in bytes."""
-    value = element.get(name)
-    if value is None:
-        raise _xml_error(f"missing element or attribute './@{name}'")
-    unit = element.get("unit")
-    scale = default_scale if unit is None else SCALE_UNITS.get(unit.lower())
-    if scale is None:
-        raise _xml_error(f"unknown unit '{unit}'")
-    if not value.strip().isdigit():
-        raise _xml_error(f"Invalid value '{value}' for element or attribute './@{name}'")
-    return int(value.strip()) * scale
+    value = element.get(name, "")
+    size = parse_scaled_value(value, element.get("unit"), f"./@{name}", default_scale, ULLONG_MAX, required=True)
+    assert size is not None  # required: an absent one is refused
+    return size
 
 
 def _canonical_resctrls(cputune: etree._Element, max_vcpus: int | None) -> None:
@@ -964,7 +959,8 @@ def _canonical_memtune(kept: dict[str, etree._Element]) -> None:
         if not found:
             continue
         element = found[0]
-        size = _scaled(element, 1024)
+        # virDomainParseMemoryLimit: at most VIR_DOMAIN_MEMORY_PARAM_UNLIMITED KiB
+        size = _scaled(element, 1024, f"./memtune/{tag}[1]", MEMORY_PARAM_UNLIMITED << 10)
         if size is None:
             continue
         kib = -(-size // 1024)

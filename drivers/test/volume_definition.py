@@ -10,6 +10,7 @@ from virtrio.drivers.libvirt_rules import (
     ULLONG_MAX,
     missing_attribute,
     prop_uint,
+    scale_integer,
     secret_lookup,
     strtoul_whole,
     strtoul_wrapping,
@@ -22,28 +23,6 @@ from ..xml_text import escape_text
 FROM_STORAGE = api.VIR_FROM_STORAGE
 # strtoull's accepted form (leading blanks, a sign, digits) with nothing after it
 LLONG_MAX = (1 << 63) - 1
-
-
-def scale_integer(value: int, suffix: str | None, scale: int, limit: int) -> int:
-    """virScaleInteger: the value times its unit, refused past the limit."""
-    if not suffix:
-        suffix = ""
-    elif suffix.lower() in ("b", "byte", "bytes"):
-        scale = 1
-    else:
-        if len(suffix) == 1 or suffix[1:].lower() == "ib":
-            base = 1024
-        elif len(suffix) == 2 and suffix[1].lower() == "b":
-            base = 1000
-        else:
-            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"unknown suffix '{suffix}'")
-        powers = "kmgtpe".find(suffix[0].lower())
-        if powers < 0:
-            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"unknown suffix '{suffix}'")
-        scale = base ** (powers + 1)
-    if value and value > limit // scale:
-        raise report(api.VIR_ERR_OVERFLOW, api.VIR_FROM_NONE, f"value too large: {value}{suffix}")
-    return value * scale
 
 
 def _string(root: etree._Element, path: str) -> str | None:

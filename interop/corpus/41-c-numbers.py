@@ -117,4 +117,16 @@ for period in BALLOON_PERIODS:
     xml = domain(f"<memballoon model='virtio'><stats period='{period}'/></memballoon>")
     attempt(f"balloon stats period {period!r}", conn.defineXML, xml, ("<stats",))
 
+SCALED = {
+    "pcihole64": "<controller type='pci' index='0' model='pci-root'><pcihole64 unit='KiB'>{}</pcihole64></controller>",
+    "shmem size": "<shmem name='s'><size unit='M'>{}</size></shmem>",
+}
+for label, template in SCALED.items():
+    for number in ["4", " 4", "4 ", "\u00b2", "1_0", "", "18014398509481984"]:
+        xml = domain(template.format(number))
+        attempt(f"{label} {number!r}", conn.defineXML, xml, ("pcihole64", "<size"))
+for limit in ["5", "\u00b2", "5 "]:
+    xml = domain("").replace("<memory>", f"<memtune><hard_limit unit='KiB'>{limit}</hard_limit></memtune><memory>", 1)
+    attempt(f"memtune hard_limit {limit!r}", conn.defineXML, xml, ("hard_limit",))
+
 conn.close()
