@@ -213,7 +213,7 @@ def strtoul_whole(text: str, base: int = 0, limit: int = 0xFFFFFFFF) -> int | No
     return value if value is not None and value <= limit else None
 
 
-UINT_MAX, ULLONG_MAX = 2**32 - 1, 2**64 - 1
+UINT_MAX, ULLONG_MAX, LLONG_MAX = 2**32 - 1, 2**64 - 1, 2**63 - 1
 
 
 def strtoul_wrapping(text: str, base: int = 0, limit: int = UINT_MAX) -> int | None:

@@ -114,15 +114,16 @@ def xml_error(detail: str) -> Exception:
     return libvirt_rules.xml_error(api.VIR_FROM_DOMAIN, detail)
 
 
-def kibibytes(element: etree._Element) -> int:
-    """An element's size in KiB, as libvirt reads `<x unit='…'>N</x>` (KiB when no unit)."""
-    unit = element.get("unit", "KiB").lower()
-    if unit not in MEMORY_UNITS:
-        raise xml_error(f"unknown unit '{element.get('unit')}'")
-    text = (element.text or "").strip()
-    if not text.isdigit():
-        raise xml_error(f"Invalid value '{text}' for element or attribute './{element.tag}[1]'")
-    return int(text) * MEMORY_UNITS[unit] // 1024
+def kibibytes(element: etree._Element, where: str | None = None) -> int:
+    """virDomainParseMemory of `<x unit='…'>N</x>` (KiB when no unit) in KiB, rounded up; where:
+    the XPath libvirt names in its errors (./x[1] by default)."""
+    text = "".join(element.itertext())
+    where = where or f"./{element.tag}[1]"
+    size = libvirt_rules.parse_scaled_value(text, element.get("unit"), where, 1024, libvirt_rules.LLONG_MAX) or 0
+    kib = -(-size // 1024)
+    if kib >= -(-libvirt_rules.LLONG_MAX // 1024):
+        raise report(api.VIR_ERR_OVERFLOW, api.VIR_FROM_DOMAIN, "size value too large")
+    return kib
 
 
 def disk_index(name: str) -> int:
@@ -403,7 +404,8 @@ def numa_memory(definition_root: etree._Element) -> int | None:
     total = 0
     for cell in cells:
         if cell.get("memory") is not None:
-            total += kibibytes(make_element("memory", cell.get("memory"), unit=cell.get("unit", "KiB")))
+            memory = make_element("memory", cell.get("memory"), unit=cell.get("unit", "KiB"))
+            total += kibibytes(memory, "./@memory")
     return total
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import (
+    LLONG_MAX,
     SCALE_UNITS,
     ULLONG_MAX,
     attribute_error,
@@ -519,14 +520,13 @@ def _unsigned(element: etree._Element, name: str, required: bool = False) -> int
 
 
 def _kib_attribute(element: etree._Element, name: str) -> int | None:
-    """virDomainParseMemory of an attribute and the element's unit: KiB, rounded up."""
+    """virDomainParseMemory of an attribute and the element's unit: KiB, rounded up (None when
+    absent)."""
     value = element.get(name)
-    if value is None or not value.strip().isdigit():
+    if not value:
         return None
-    scale = SCALE_UNITS.get(element.get("unit", "KiB").lower())
-    if scale is None:
-        raise _xml_error(f"unknown unit '{element.get('unit')}'")
-    return -(-int(value.strip()) * scale // 1024)
+    size = parse_scaled_value(value, element.get("unit"), f"./@{name}", 1024, LLONG_MAX) or 0
+    return -(-size // 1024)
 
 
 def canonical_numa(numa: etree._Element) -> None:

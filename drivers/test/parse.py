@@ -31,7 +31,7 @@ from .xml_tree import first_child
 
 
 def _kib(element: etree._Element | None, default: int) -> int:
-    if element is None or not (element.text or "").strip():
+    if element is None or not "".join(element.itertext()):  # virXPathString: empty is absent
         return default
     return kibibytes(element)
 
@@ -323,6 +323,10 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     description = ("".join(children["description"].itertext()) or None) if "description" in children else None
     definition = canonical_definition(root, os_type, max_vcpus)
     test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
+    limit_element = children.get("maxMemory")
+    limit = kibibytes(limit_element) if limit_element is not None and "".join(limit_element.itertext()) else 0
+    if limit and limit < max_memory:  # virDomainDefPostParseMemory
+        raise xml_error("maximum memory size must be equal or greater than the actual memory size")
     if "/" in name:  # virDomainDefPostParseCheckFeatures: the test driver has no NAME_SLASH
         raise xml_error(f"name {name} cannot contain '/'")
     validate_definition(definition)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import (
+    LLONG_MAX,
     ULLONG_MAX,
     missing_attribute,
     prop_uint,
@@ -22,7 +23,6 @@ from ..xml_text import escape_text
 
 FROM_STORAGE = api.VIR_FROM_STORAGE
 # strtoull's accepted form (leading blanks, a sign, digits) with nothing after it
-LLONG_MAX = (1 << 63) - 1
 
 
 def _string(root: etree._Element, path: str) -> str | None:

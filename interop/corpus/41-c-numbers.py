@@ -129,4 +129,18 @@ for limit in ["5", "\u00b2", "5 "]:
     xml = domain("").replace("<memory>", f"<memtune><hard_limit unit='KiB'>{limit}</hard_limit></memtune><memory>", 1)
     attempt(f"memtune hard_limit {limit!r}", conn.defineXML, xml, ("hard_limit",))
 
+MEMORY_PARTS = [
+    "<memory>\u00b2</memory>",
+    "<memory>5 </memory>",
+    "<memory>  </memory>",
+    "<memory>9223372036854775807</memory>",
+    "<memory>65536</memory><currentMemory unit='b'>1000</currentMemory>",
+    "<memory>65536</memory><maxMemory slots='2' unit='b'>1048577</maxMemory>",
+    "<memory>65536</memory><cpu><numa><cell id='0' cpus='0' memory='5 '/></numa></cpu>",
+    "<memory>65536</memory><cpu><numa><cell id='0' cpus='0' memory='64' unit='MiB'/></numa></cpu>",
+]
+for part in MEMORY_PARTS:
+    xml = domain("").replace("<memory>1024</memory>", part, 1)
+    attempt(f"memory {part!r}", conn.defineXML, xml, ("emory", "<cell"))
+
 conn.close()
