@@ -171,4 +171,5 @@ def test_large_definitions_are_parsed_off_the_loop_with_the_same_results(daemon:
         """,
         daemon.uri(),
     )
-    assert output.split("\n")[:3] == ["True 1500 20", "1 0", "27 20"]
+    # an unreadable <memory> is virParseScaledValue's XML error, from libvirt's XML domain (5)
+    assert output.split("\n")[:3] == ["True 1500 20", "1 0", "27 5"]
