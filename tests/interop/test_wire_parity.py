@@ -59,7 +59,13 @@ PRESENCE_SHOWS = {
 
 @pytest.mark.parametrize("flag", FLAGS, ids=hex)
 def test_connect_open_with_a_non_canonical_name_flag(both: dict, flag: int) -> None:
-    open_call = (remote.REMOTE_PROC_CONNECT_OPEN, u32(flag) + string("test:///default") + u32(0))
+    assert_opens_alike(both, u32(flag) + string("test:///default") + u32(0))
+
+
+def assert_opens_alike(both: dict, open_arguments: bytes) -> None:
+    """CONNECT_OPEN with these argument bytes, then CONNECT_GET_URI: both daemons answer
+    alike, and the connection is open on test:///default (the name was read as given)."""
+    open_call = (remote.REMOTE_PROC_CONNECT_OPEN, open_arguments)
     uri_call = (remote.REMOTE_PROC_CONNECT_GET_URI, b"")
     answers = {name: ask(daemon.rw, [open_call, uri_call], uri=None) for name, daemon in both.items()}
     assert answers["virtrio"] == answers["libvirtd"]
@@ -180,13 +186,7 @@ def padded_string(text: str, pad: bytes) -> bytes:
 
 @pytest.mark.parametrize("pad", PADS[1], ids=bytes.hex)
 def test_connect_open_with_non_zero_padding_after_the_name(both: dict, pad: bytes) -> None:
-    open_call = (remote.REMOTE_PROC_CONNECT_OPEN, u32(1) + padded_string("test:///default", pad) + u32(0))
-    uri_call = (remote.REMOTE_PROC_CONNECT_GET_URI, b"")
-    answers = {name: ask(daemon.rw, [open_call, uri_call], uri=None) for name, daemon in both.items()}
-    assert answers["virtrio"] == answers["libvirtd"]
-    opened, uri = answers["virtrio"]
-    assert opened == ("ok", b"")
-    assert remote.CODECS["remote_connect_get_uri_ret"].decode(uri[1]).uri == "test:///default"
+    assert_opens_alike(both, u32(1) + padded_string("test:///default", pad) + u32(0))
 
 
 @pytest.mark.parametrize("pad", PADS[3], ids=bytes.hex)
