@@ -17,9 +17,11 @@ import tempfile
 from pathlib import Path
 
 VERSION = "9.0.0"
-SOURCES_LIST = Path("/etc/apt/sources.list.d/debian.sources")
+SOURCES_LIST = Path("/etc/apt/sources.list.d/debian.sources")  # Debian 12's installer and images
+LEGACY_LIST = Path("/etc/apt/sources.list")  # one-line entries: debootstrap writes these
 # A deb-src twin of Debian's own entries, so apt-get source works without editing them.
 SOURCE_ENTRIES = Path("/etc/apt/sources.list.d/virtrio-deb-src.sources")
+LEGACY_SOURCE_ENTRIES = Path("/etc/apt/sources.list.d/virtrio-deb-src.list")
 
 
 def cache_folder() -> Path:
@@ -41,7 +43,7 @@ def find_source() -> Path:
 
 
 def _apt_has_deb_src() -> bool:
-    for path in [SOURCES_LIST, SOURCE_ENTRIES, Path("/etc/apt/sources.list")]:
+    for path in [SOURCES_LIST, SOURCE_ENTRIES, LEGACY_LIST, LEGACY_SOURCE_ENTRIES]:
         if path.is_file() and any(
             line.split()[:1] == ["deb-src"] or (line.startswith("Types:") and "deb-src" in line.split())
             for line in path.read_text().splitlines()
@@ -50,13 +52,29 @@ def _apt_has_deb_src() -> bool:
     return False
 
 
+def deb_src_twin(sources: Path = SOURCES_LIST, legacy: Path = LEGACY_LIST) -> tuple[Path, str] | None:
+    """The file to write and its deb-src entries, twins of Debian's own binary entries: from
+    the deb822 sources of an installed Debian 12, else from a one-line sources.list (a
+    debootstrap chroot); None when neither names an archive."""
+    if sources.is_file():
+        return SOURCE_ENTRIES, sources.read_text().replace("Types: deb\n", "Types: deb-src\n")
+    if legacy.is_file():
+        lines = legacy.read_text().splitlines()
+        twins = ["deb-src" + line.lstrip()[len("deb") :] for line in lines if line.split()[:1] == ["deb"]]
+        if twins:
+            return LEGACY_SOURCE_ENTRIES, "\n".join(twins) + "\n"
+    return None
+
+
 def _enable_deb_src() -> None:
     """Add deb-src entries for Debian's own archives (needs root), then refresh apt's lists."""
     if not _apt_has_deb_src():
-        if not SOURCES_LIST.is_file():
-            raise SystemExit(f"cannot enable Debian source packages: {SOURCES_LIST} is missing")
-        twin = SOURCES_LIST.read_text().replace("Types: deb\n", "Types: deb-src\n")
-        SOURCE_ENTRIES.write_text(twin)
+        twin = deb_src_twin()
+        if twin is None:
+            detail = f"neither {SOURCES_LIST} nor {LEGACY_LIST} names an archive"
+            raise SystemExit(f"cannot enable Debian source packages: {detail}")
+        path, entries = twin
+        path.write_text(entries)
     subprocess.run(["apt-get", "update", "-qq"], check=True)
 
 
