@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import trio
 
-from virtrio.drivers.base import ConnectionContext, DriverConnection, Event, EventFamily, EventSource
+from virtrio.drivers.base import ConnectionContext, DriverConnection, Event, EventFamily, EventSource, Offload
 from virtrio.drivers.libvirt_rules import host_name
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
@@ -199,8 +199,9 @@ class NodeDeviceConnection(DriverConnection):
     def connect_get_type(self) -> remote.remote_connect_get_type_ret:
         return remote.remote_connect_get_type_ret("nodedev")
 
-    def connect_get_hostname(self) -> remote.remote_connect_get_hostname_ret:
-        return remote.remote_connect_get_hostname_ret(host_name())
+    def connect_get_hostname(self) -> Offload:
+        # a name lookup (getaddrinfo) can wait seconds for a resolver: never on the event loop
+        return Offload(host_name, remote.remote_connect_get_hostname_ret)
 
     def _device(self, name: str) -> NodeDevice:
         device = self.driver.devices.get(name)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from virtrio.drivers.base import ConnectionContext, EventSource
+from virtrio.drivers.base import ConnectionContext, EventSource, Offload
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
@@ -111,8 +111,9 @@ class TestConnection(
     def connect_get_version(self) -> remote.remote_connect_get_version_ret:
         return remote.remote_connect_get_version_ret(2)
 
-    def connect_get_hostname(self) -> remote.remote_connect_get_hostname_ret:
-        return remote.remote_connect_get_hostname_ret(host_name())
+    def connect_get_hostname(self) -> Offload:
+        # a name lookup (getaddrinfo) can wait seconds for a resolver: never on the event loop
+        return Offload(host_name, remote.remote_connect_get_hostname_ret)
 
     def connect_get_max_vcpus(self, args: remote.remote_connect_get_max_vcpus_args):
         return remote.remote_connect_get_max_vcpus_ret(MAX_VCPUS)

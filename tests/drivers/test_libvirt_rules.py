@@ -202,3 +202,17 @@ def test_prop_int_refuses_as_virXMLPropInt() -> None:
     assert refused.value.message == (
         "XML error: Invalid value for attribute 'priority' in element 'boot': '5 '. Expected integer value"
     )
+
+
+def test_the_host_name_is_looked_up_in_a_worker_thread() -> None:
+    """connectGetHostname resolves the host's name (getaddrinfo can wait seconds on a slow
+    resolver): the handler hands that to a worker thread, then replies with the name."""
+    from virtrio.drivers.base import ConnectionContext, Offload
+    from virtrio.drivers.libvirt_rules import host_name
+    from virtrio.drivers.test.driver import TestDriver
+    from virtrio.protocol.generated import remote
+
+    connection = TestDriver().open(ConnectionContext("test:///default", False, 1))
+    answer = connection.connect_get_hostname()
+    assert isinstance(answer, Offload) and answer.work is host_name
+    assert answer.then(answer.work()) == remote.remote_connect_get_hostname_ret(host_name())
