@@ -12,7 +12,9 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import AsyncIterator, Callable
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
+
+from virtrio.rpc.records import FrozenRecord, Record
 
 
 class EventFamily(enum.StrEnum):
@@ -30,24 +32,7 @@ class EventFamily(enum.StrEnum):
 # a dataclass costs 0.3-0.6 ms, and these are made by every daemon's start.
 
 
-class _Frozen:
-    """Instances cannot be changed once made (as a frozen dataclass's)."""
-
-    __slots__ = ()
-    _fields: ClassVar[tuple[str, ...]] = ()  # the fields, in __init__'s order
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        # copy, deepcopy and pickle make a new one through __init__ (setting fields would raise)
-        return (type(self), tuple(getattr(self, name) for name in self._fields))
-
-
-class Event(_Frozen):
+class Event(FrozenRecord):
     """An event as a driver publishes it.
 
     fields are those of
@@ -71,49 +56,18 @@ class Event(_Frozen):
         set_field(self, "object_uuid", object_uuid)
         set_field(self, "fields", fields)
 
-    def _key(self) -> tuple[Any, ...]:
-        return (self.family, self.event_id, self.object_uuid, self.fields)
-
-    def __eq__(self, other: object) -> bool:
-        return self._key() == other._key() if type(other) is Event else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return (
-            f"Event(family={self.family!r}, event_id={self.event_id!r}, "
-            f"object_uuid={self.object_uuid!r}, fields={self.fields!r})"
-        )
-
 
 Deliver = Callable[[int, Event], None]
 
 
-class Subscription:
+class Subscription(Record):
+    _fields = ("family", "event_id", "object_filter", "deliver")
+
     def __init__(self, family: str, event_id: int, object_filter: bytes | str | None, deliver: Deliver) -> None:
         self.family = family
         self.event_id = event_id
         self.object_filter = object_filter
         self.deliver = deliver
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Subscription:
-            return NotImplemented
-        return (self.family, self.event_id, self.object_filter, self.deliver) == (
-            other.family,
-            other.event_id,
-            other.object_filter,
-            other.deliver,
-        )
-
-    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
-
-    def __repr__(self) -> str:
-        return (
-            f"Subscription(family={self.family!r}, event_id={self.event_id!r}, "
-            f"object_filter={self.object_filter!r}, deliver={self.deliver!r})"
-        )
 
 
 class EventSource:
@@ -178,32 +132,16 @@ class StreamReply:
         return f"StreamReply(ret={self.ret!r}, source={self.source!r}, sink={self.sink!r})"
 
 
-class ConnectionContext:
+class ConnectionContext(Record):
     """What the server tells a driver about the connection it is opening."""
+
+    _fields = ("uri", "read_only", "client_id", "options")
 
     def __init__(self, uri: str, read_only: bool, client_id: int, options: dict[str, Any] | None = None) -> None:
         self.uri = uri
         self.read_only = read_only
         self.client_id = client_id
         self.options: dict[str, Any] = {} if options is None else options
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not ConnectionContext:
-            return NotImplemented
-        return (self.uri, self.read_only, self.client_id, self.options) == (
-            other.uri,
-            other.read_only,
-            other.client_id,
-            other.options,
-        )
-
-    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
-
-    def __repr__(self) -> str:
-        return (
-            f"ConnectionContext(uri={self.uri!r}, read_only={self.read_only!r}, "
-            f"client_id={self.client_id!r}, options={self.options!r})"
-        )
 
 
 class Gate(Protocol):
@@ -220,7 +158,7 @@ class Gate(Protocol):
     async def wait(self) -> None: ...
 
 
-class Offload(_Frozen):
+class Offload(FrozenRecord):
     """What a handler returns when part of its work is long and touches no shared state (parsing
     a large document): the server runs work() in a worker thread, then then(its result) on the
     event loop, where state may change; a LibvirtError from either is the call's error. A
@@ -234,17 +172,6 @@ class Offload(_Frozen):
     def __init__(self, work: Callable[[], Any], then: Callable[[Any], Any]) -> None:
         object.__setattr__(self, "work", work)
         object.__setattr__(self, "then", then)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Offload:
-            return NotImplemented
-        return (self.work, self.then) == (other.work, other.then)
-
-    def __hash__(self) -> int:
-        return hash((self.work, self.then))
-
-    def __repr__(self) -> str:
-        return f"Offload(work={self.work!r}, then={self.then!r})"
 
 
 class DriverConnection:

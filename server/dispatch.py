@@ -18,12 +18,12 @@ from virtrio.protocol.generated import PROGRAMS, admin, libvirt_api, remote
 from virtrio.protocol.runtime import Procedure, XdrError
 from virtrio.rpc.errors import LibvirtError, internal_error, no_support, read_only_denied, report, rpc_error
 from virtrio.rpc.packet import Header, Status
+from virtrio.rpc.records import FrozenRecord
 
 from . import faults
 from . import procedure_facts as facts
 from .dispatch_checks import ArgumentCheck, checks_for, reply_rule_for
 from .procedure_facts import ALWAYS, ProcedureFacts, ReadOnlyArgument, ReadOnlyFlags
-from .records import FrozenRecord
 
 if TYPE_CHECKING:
     from virtrio.drivers.base import DriverConnection

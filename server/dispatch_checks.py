@@ -29,8 +29,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.protocol.runtime import Procedure
 from virtrio.rpc.errors import report
-
-from .records import FrozenRecord
+from virtrio.rpc.records import FrozenRecord
 
 INT_MAX = 2**31 - 1
 

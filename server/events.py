@@ -14,8 +14,7 @@ from typing import Any
 from virtrio.drivers.base import Event, EventFamily
 from virtrio.protocol.generated import libvirt_api, remote
 from virtrio.protocol.runtime import Procedure
-
-from .records import FrozenRecord
+from virtrio.rpc.records import FrozenRecord
 
 FAMILIES = {
     # family: (API enum type, enum prefix, procedure prefix)

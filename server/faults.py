@@ -24,8 +24,7 @@ from typing import Any
 import trio
 
 from virtrio.rpc.errors import report
-
-from .records import FrozenRecord
+from virtrio.rpc.records import FrozenRecord
 
 OBJECT_FIELDS = ("dom", "net", "pool", "vol", "dev", "iface", "secret", "nwfilter")
 EVERY_PROCEDURE = "*"  # a rule's first word that matches every procedure

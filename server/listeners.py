@@ -10,8 +10,9 @@ import socket
 import stat
 from pathlib import Path
 
+from virtrio.rpc.records import Record
+
 from .config import Config, socket_group_id
-from .records import Record
 
 
 class SocketKind(enum.StrEnum):

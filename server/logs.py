@@ -19,7 +19,7 @@ import socket
 import struct
 import sys
 
-from .records import FrozenRecord, Record
+from virtrio.rpc.records import FrozenRecord, Record
 
 LEVELS = {1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
 ROOT = "virtrio"

@@ -28,11 +28,11 @@ import trio
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import report
+from virtrio.rpc.records import FrozenRecord, Record
 
 from .auth import AuthMethod, auth_method
 from .dispatch import HandlerTable, handler_table
 from .listeners import SocketKind
-from .records import FrozenRecord, Record
 from .tool_commands import default_passwd_path
 
 if TYPE_CHECKING:
