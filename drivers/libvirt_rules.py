@@ -193,6 +193,8 @@ def _strto_digits(body: str, base: int) -> int | None:
     """The number C's strtol/strtoul read after the sign when it is the whole rest of the
     text (base 0: '0x' hex, a leading 0 octal, else decimal; base 16: '0x' allowed); None
     otherwise."""
+    if (base == 10 or (base == 0 and body[:1] != "0")) and body.isdigit() and body.isascii():
+        return int(body)  # plain decimal digits, most numbers read: no character-by-character check
     if base in (0, 16) and body[:2] in ("0x", "0X") and len(body) > 2 and body[2] in string.hexdigits:
         body, base = body[2:], 16
     elif base == 0:

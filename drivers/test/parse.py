@@ -31,7 +31,10 @@ from .xml_tree import first_child
 
 
 def _kib(element: etree._Element | None, default: int) -> int:
-    if element is None or not "".join(element.itertext()):  # virXPathString: empty is absent
+    if element is None:
+        return default
+    # virXPathString: empty is absent (a leaf's text is all of it)
+    if not (element.text if not len(element) else "".join(element.itertext())):
         return default
     return kibibytes(element)
 
