@@ -142,10 +142,10 @@ def disk_index(name: str) -> int:
     return index - 1
 
 
-# id of an order list -> the list and its positions, worked out once per list (the list is
-# kept too: an id names one list only while it lives)
-def _strip_whitespace(element: etree._Element) -> None:
-    for node in element.iter():
+def _strip_whitespace(element: etree._Element, nodes: list[etree._Element] | None = None) -> None:
+    """Layout whitespace taken out of the element's subtree (nodes: all of it, when the
+    caller has them listed)."""
+    for node in element.iter() if nodes is None else nodes:
         text = node.text
         # whitespace between tags is layout, also in an element left with no children
         if text is not None and not text.strip() and (len(node) or "\n" in text):
@@ -170,11 +170,14 @@ _STATIC_TOP_LEVEL = frozenset(TOP_LEVEL_RANK) - {
 }
 
 
-def canonical_definition(root: etree._Element, os_type: str, max_vcpus: int) -> list[etree._Element]:
+def canonical_definition(
+    root: etree._Element, os_type: str, max_vcpus: int, nodes: list[etree._Element] | None = None
+) -> list[etree._Element]:
     """The definition's static top-level elements, libvirt's defaults filled in and
     sorted; memory, vcpu, title, description and metadata are the Domain's to format
-    (max_vcpus: the <vcpu> count as parse.vcpu_counts read it, which the vCPU pins need)."""
-    _strip_whitespace(root)  # the caller's tree (comments already dropped): changed in place
+    (max_vcpus: the <vcpu> count as parse.vcpu_counts read it, which the vCPU pins need;
+    nodes: list(root.iter()), when the caller has it)."""
+    _strip_whitespace(root, nodes)  # the caller's tree (comments already dropped): changed in place
     # libvirt keeps what it knows: other elements, in any namespace, are not part of a definition
     kept: dict[str, etree._Element] = {}
     for child in root:
