@@ -46,7 +46,7 @@ from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .domain_errors import domain_internal_error
 from .xml_tree import child as _child
-from .xml_tree import children_of, first_child, make_element
+from .xml_tree import children_of, first_child, make_element, text_of
 from .xml_tree import default as _default
 from .xml_tree import rank_of as _rank
 from .xml_tree import reorder as _reorder
@@ -122,7 +122,7 @@ def kibibytes(element: etree._Element, where: str | None = None) -> int:
         # plain digits, nearly every size: what parse_scaled_value reads of them, without its checks
         size = libvirt_rules.scale_integer(int(text), element.get("unit"), 1024, libvirt_rules.LLONG_MAX)
     else:
-        text = "".join(element.itertext())
+        text = text_of(element)
         where = where or f"./{element.tag}[1]"
         size = libvirt_rules.parse_scaled_value(text, element.get("unit"), where, 1024, libvirt_rules.LLONG_MAX) or 0
     kib = -(-size // 1024)
@@ -248,7 +248,7 @@ def _genid(given: list[etree._Element]) -> etree._Element:
     """virDomainDefParseIDs: one <genid>, a UUID, or generated when empty."""
     if len(given) != 1:
         raise xml_error("element 'genid' can only appear once")
-    text = "".join(given[0].itertext())
+    text = text_of(given[0])
     if not text:
         return make_element("genid", str(uuid_module.uuid4()))
     raw = libvirt_rules.parse_uuid(text)
@@ -310,7 +310,7 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         if (loader.text or "").strip() and loader.get("type") is None:
             loader.set("type", "rom")
         _reorder_attributes(loader, ATTRIBUTE_ORDER["loader"])
-    if "bootloader" in kept and "boot" in tags and "".join(kept["bootloader"].itertext()):
+    if "bootloader" in kept and "boot" in tags and text_of(kept["bootloader"]):
         for boot in children_of(os_element, "boot"):  # boot devices are not written with a bootloader
             os_element.remove(boot)
         tags.discard("boot")

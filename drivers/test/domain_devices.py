@@ -42,7 +42,7 @@ from .domain_addresses import pci_values, usb_port, written_pci
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_internal_error as _internal
 from .domain_errors import domain_xml_error as _xml_error
-from .xml_tree import child, children_of, default, first_child, make_element, reorder_attributes, reorder_known
+from .xml_tree import child, children_of, default, first_child, make_element, reorder_attributes, reorder_known, text_of
 
 CHR_CHILD_ORDER = ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL]
 CHR_TARGET_ATTRIBUTES = ["type", "name", "address", "port"]
@@ -1283,7 +1283,7 @@ def _c_uint_any_base(element: etree._Element, name: str) -> int | None:
 
 def _shmem_size(size: etree._Element) -> int:
     """virParseScaledValue of ./size[1] in bytes (0 when empty)."""
-    return parse_scaled_value("".join(size.itertext()), size.get("unit"), "./size[1]", 1, ULLONG_MAX) or 0
+    return parse_scaled_value(text_of(size), size.get("unit"), "./size[1]", 1, ULLONG_MAX) or 0
 
 
 def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:

@@ -27,7 +27,16 @@ from .bitmaps import format_bitmap, parse_bitmap
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _detail
 from .domain_errors import domain_xml_error as _xml_error
-from .xml_tree import children_of, first_child, grandchildren, make_element, mark_live_only, reorder, set_live_only
+from .xml_tree import (
+    children_of,
+    first_child,
+    grandchildren,
+    make_element,
+    mark_live_only,
+    reorder,
+    set_live_only,
+    text_of,
+)
 
 FIRMWARES = ("bios", "efi")  # virDomainOsDefFirmware without its zero, 'none'
 FIRMWARE_FEATURES = ("enrolled-keys", "secure-boot")  # virDomainOsDefFirmwareFeature, in its order
@@ -81,7 +90,7 @@ MEMORY_PARAM_UNLIMITED = api.VIR_DOMAIN_MEMORY_PARAM_UNLIMITED
 def _scaled(element: etree._Element, default_scale: int, where: str, limit: int = ULLONG_MAX) -> int | None:
     """virParseScaledValue of the element at where (the XPath libvirt names in its errors):
     its number times its unit; None when the text is empty."""
-    return parse_scaled_value("".join(element.itertext()), element.get("unit"), where, default_scale, limit)
+    return parse_scaled_value(text_of(element), element.get("unit"), where, default_scale, limit)
 
 
 def _bitmap(text: str) -> set[int]:

@@ -10,7 +10,7 @@ from virtrio.drivers.libvirt_rules import enum_error
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .xml_tree import children_of, first_child, mark_live_only
+from .xml_tree import children_of, first_child, mark_live_only, text_of
 
 SECLABEL_TYPES = ("dynamic", "static", "none")  # 'default' is the enum's zero: refused when given
 MODEL_LIMIT = 255  # VIR_SECURITY_MODEL_BUFLEN - 1
@@ -33,7 +33,7 @@ def _bool(element: etree._Element, name: str) -> bool | None:
 
 def _text(element: etree._Element, tag: str) -> str | None:
     found = first_child(element, tag)
-    return None if found is None else "".join(found.itertext())
+    return None if found is None else text_of(found)
 
 
 def domain_seclabels(labels: list[etree._Element]) -> list[etree._Element]:

@@ -27,14 +27,11 @@ from .domain_definition import (
 from .network_definition import parse_definition
 from .pool_definition import parse_pool_definition
 from .state import Domain, Network, Pool, TestState
-from .xml_tree import first_child
+from .xml_tree import first_child, text_of
 
 
 def _kib(element: etree._Element | None, default: int) -> int:
-    if element is None:
-        return default
-    # virXPathString: empty is absent (a leaf's text is all of it)
-    if not (element.text if not len(element) else "".join(element.itertext())):
+    if element is None or not text_of(element):  # virXPathString: empty is absent
         return default
     return kibibytes(element)
 
@@ -279,7 +276,7 @@ def vcpu_counts(vcpu: etree._Element | None) -> tuple[int, int]:
     (virXMLPropUInt 'current', else the maximum) vCPU counts; 1 and 1 without <vcpu>."""
     if vcpu is None:
         return 1, 1
-    maximum = strtoul_wrapping("".join(vcpu.itertext()), 10)
+    maximum = strtoul_wrapping(text_of(vcpu), 10)
     if maximum is None:
         raise xml_error("maximum vcpus count must be an integer")
     current = prop_uint(vcpu, "current")
@@ -323,14 +320,14 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         if namespace and namespace not in metadata:  # libvirt keeps the first element per namespace
             metadata[namespace] = etree.tostring(entry, encoding="unicode", with_tail=False)
     # string(./title[1]): all the element's text, absent when empty
-    title = ("".join(children["title"].itertext()) or None) if "title" in children else None
+    title = (text_of(children["title"]) or None) if "title" in children else None
     if title is not None and "\n" in title:
         raise xml_error("Domain title can't contain newlines")
-    description = ("".join(children["description"].itertext()) or None) if "description" in children else None
+    description = (text_of(children["description"]) or None) if "description" in children else None
     definition = canonical_definition(root, os_type, max_vcpus, nodes)
     test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     limit_element = children.get("maxMemory")
-    limit = kibibytes(limit_element) if limit_element is not None and "".join(limit_element.itertext()) else 0
+    limit = kibibytes(limit_element) if limit_element is not None and text_of(limit_element) else 0
     if limit and limit < max_memory:  # virDomainDefPostParseMemory
         raise xml_error("maximum memory size must be equal or greater than the actual memory size")
     if "/" in name:  # virDomainDefPostParseCheckFeatures: the test driver has no NAME_SLASH
