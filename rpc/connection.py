@@ -154,11 +154,26 @@ class Connection(Generic[S]):
         packets, error = self._reader.feed_until_error(data, fds)
         if packets:
             self.keepalive.received(now)
-        events: list[Event[S]] = [self._event(packet) for packet in packets]
+        # map, not a comprehension: a comprehension would make self a cell for the whole method
+        events: list[Event[S]] = list(map(self._event, packets))
         if error is not None:
             self.state = State.CLOSED
             events.append(Close(CloseReason.FRAMING, error.violation, str(error)))
         return events
+
+    def lone_call(self, data: bytes, now: float = 0.0) -> tuple[int, int, int, int, int, int, int] | None:
+        """receive_data's common case without making events, for a server that answers such
+        calls at once: when data is exactly one CALL to a served program (no descriptors
+        came with it, nothing of an earlier packet waits), its length word and header as
+        unpacked (length, prog, vers, proc, type, serial, status); the payload is
+        data[MIN_PACKET:]. None otherwise. The call counts as a sign of life; one the server
+        does not answer at once goes to receive_data as any other."""
+        if self.state is _OPEN and self._reader.idle and len(data) >= MIN_PACKET:
+            fields = LENGTH_AND_HEADER.unpack_from(data)
+            if fields[0] == len(data) and fields[4] == CALL and (fields[1], fields[2]) in self.programs:
+                self.keepalive.received(now)
+                return fields
+        return None
 
     def _event(self, packet: Packet) -> Event[S]:
         header = packet.header

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from virtrio.protocol.generated import PROGRAMS, admin, libvirt_api, remote
-from virtrio.protocol.runtime import Procedure, XdrError
+from virtrio.protocol.runtime import Decoder, Encoder, Procedure, XdrError
 from virtrio.rpc.errors import LibvirtError, internal_error, no_support, read_only_denied, report, rpc_error
 from virtrio.rpc.packet import Header, Status
 from virtrio.rpc.records import FrozenRecord
@@ -334,11 +334,15 @@ def resolve(
 class QuickCall(NamedTuple):
     """A procedure a session may answer without the checks above, once they passed for its
     connection: decode, run, encode. Only plain functions whose answer depends on nothing
-    but the call (no read-only rule to weigh, no argument check, no fault rule, no gate, no stream)."""
+    but the call (no read-only rule to weigh, no argument check, no fault rule, no gate, no stream).
 
-    decode: Callable[..., Any] | None
+    The generated codec functions themselves, not the Codec wrappers: decoder(payload, 0)
+    gives (arguments, end) and checks nothing past end (the caller must: end <= len);
+    encoder(buffer, result) appends the reply's payload."""
+
+    decoder: Decoder | None
     function: Callable[..., Any]
-    encode_into: Callable[[bytearray, Any], None] | None
+    encoder: Encoder | None
 
 
 def quick_call(call: ResolvedCall, read_only: bool, fault_rules: Sequence[FaultRule] = ()) -> QuickCall | None:
@@ -350,7 +354,9 @@ def quick_call(call: ResolvedCall, read_only: bool, fault_rules: Sequence[FaultR
         return None
     if procedure.stream is not None or fault_rules or found.checks or (read_only and found.read_only is not None):
         return None
-    return QuickCall(found.decode, call.function, procedure.ret.encode_into if procedure.ret is not None else None)
+    decoder = procedure.args.load()[1] if procedure.args is not None else None
+    encoder = procedure.ret.load()[0] if procedure.ret is not None else None
+    return QuickCall(decoder, call.function, encoder)
 
 
 def reply_payload(call: ResolvedCall, result: Any) -> bytes:

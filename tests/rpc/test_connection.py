@@ -67,6 +67,30 @@ def test_a_call_is_its_header_and_payload() -> None:
     assert conn.keepalive.last_received == 7.0
 
 
+def test_lone_call_gives_the_fields_of_exactly_one_call_and_nothing_else() -> None:
+    frame = golden("domain_get_info_call.bin")
+    conn = connection()
+    fields = conn.lone_call(frame, now=3.0)
+    assert fields is not None and fields[0] == len(frame) and Header(*fields[1:]) == header_of(frame)
+    assert conn.keepalive.last_received == 3.0
+    # whatever receive_data would not turn into one Call of a served program, alone
+    assert conn.lone_call(frame + frame) is None  # two calls in one read
+    assert conn.lone_call(frame[:-1]) is None  # a call not read whole
+    assert conn.lone_call(frame[: MIN_PACKET - 1]) is None  # not even a header
+    assert conn.lone_call(call_bytes(remote.REMOTE_PROC_CONNECT_GET_TYPE, 4, type=MessageType.REPLY)) is None
+    assert conn.lone_call(call_bytes(remote.REMOTE_PROC_CONNECT_GET_TYPE, 4, prog=0x1234)) is None
+    assert conn.lone_call(with_fds(9, 0)) is None
+    assert conn.keepalive.last_received == 3.0  # none of those counted
+    # a packet begun in an earlier read: the next bytes are its rest, not a new call
+    waiting = connection()
+    assert waiting.receive_data(frame[:10]) == []
+    assert waiting.lone_call(frame) is None
+    # a closed connection reads nothing more
+    closed = connection()
+    assert closed.receive_data(b"") == [Close(CloseReason.PEER_CLOSED)]
+    assert closed.lone_call(frame) is None
+
+
 def test_split_and_merged_packets_give_the_same_calls() -> None:
     first, second = golden("connect_open_call.bin"), golden("domain_get_info_call.bin")
     whole = connection().receive_data(first + second)

@@ -117,9 +117,9 @@ def test_the_quick_path_and_the_general_path_give_identical_replies(monkeypatch:
     quick_answers = 0
     answer_at_once = session_module.ClientSession._answer_at_once
 
-    def counting(self: session_module.ClientSession, event: object) -> bool:
+    def counting(self: session_module.ClientSession, *call: object) -> bool:
         nonlocal quick_answers
-        answered = answer_at_once(self, event)  # type: ignore[arg-type]
+        answered = answer_at_once(self, *call)  # type: ignore[arg-type]
         quick_answers += answered
         return answered
 
