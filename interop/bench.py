@@ -400,6 +400,11 @@ def run_paired(
 
 def run(quick: bool, rounds: int | None = None, only: list[str] | None = None) -> int:
     rounds = rounds or (1 if quick else 3)
+    known = {workload.name for workload in WORKLOADS} | {"cold_socket_activated_start", "cold_start_first_nodedev_list"}
+    unknown = sorted(set(only or ()) - known)
+    if unknown:
+        print(f"unknown workload(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
+        return 2
     workdir = Path(tempfile.mkdtemp(prefix="virtrio-bench-"))
     results: dict[str, dict[str, float]] = {}
     daemons: list[RunningDaemon] = []
