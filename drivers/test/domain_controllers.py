@@ -149,6 +149,7 @@ def assign_indexes(controllers: list[etree._Element]) -> None:
         index = controller.get("index")
         if index is not None:
             used.setdefault(controller.get("type"), set()).add(int(index))
+    lowest_free: dict[str | None, int] = {}
     for position, controller in enumerate(controllers):
         if controller.get("index") is not None:
             continue
@@ -163,13 +164,17 @@ def assign_indexes(controllers: list[etree._Element]) -> None:
                     for c in controllers
                 )
                 joined = None if taken else group
+        taken_by_kind = used.setdefault(kind, set())
         if joined is None:
-            free = 0
-            while free in used.get(kind, set()):
+            # indexes are only ever taken, so a type's lowest free one only grows: searched
+            # from where the last search ended (thousands of controllers, not thousands squared)
+            free = lowest_free.get(kind, 0)
+            while free in taken_by_kind:
                 free += 1
+            lowest_free[kind] = free
             joined = str(free)
         controller.set("index", joined)
-        used.setdefault(kind, set()).add(int(joined))
+        taken_by_kind.add(int(joined))
 
 
 # virtrio's bound (libvirt has none, and libvirtd takes seconds for 65536 and never ends for
