@@ -14,6 +14,7 @@ import os
 import re
 import socket
 import ssl
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,8 @@ MAX_RECORD = 16384  # a TLS record's most plaintext: one read never returns more
 REFUSAL_LINGER = 2.0
 REFUSAL_DISCARD = 64 * 1024
 CONFIRMATION = b"\x01"  # libvirtd's "checks passed" byte, after the handshake
+# SO_RCVLOWAT while waiting for the client's flight: one more than a change_cipher_spec record
+LOW_WATER_AFTER_FLIGHT = 7
 
 # The checked certificates of connected TLS clients by session id (ClientSession has fixed
 # slots); their DNs are worked out only when asked (client-info), as parsing one costs more
@@ -116,21 +119,43 @@ def make_context(config: Config) -> ssl.SSLContext:
     # tls_no_verify_certificate: libvirtd then skips the client certificate's checks.
     context.verify_mode = ssl.CERT_NONE if config.tls_no_verify_certificate else ssl.CERT_REQUIRED
     send_own_certificate_only(context)
-    prefer_x25519(context)
     return context
+
+
+@dataclass
+class TLSContexts:
+    """The server's contexts: default, and x25519 for a client whose ClientHello carries an
+    X25519 key share (None where its groups could not be set; default serves everyone then)."""
+
+    default: ssl.SSLContext
+    x25519: ssl.SSLContext | None
+
+    def for_client_hello(self, first_bytes: bytes) -> ssl.SSLContext:
+        if self.x25519 is not None and client_hello_offers_x25519(first_bytes):
+            return self.x25519
+        return self.default
+
+
+def make_contexts(config: Config) -> TLSContexts:
+    """Both contexts from the settings (the files are read twice); raises TLSSetupError."""
+    x25519 = make_context(config)
+    return TLSContexts(make_context(config), x25519 if without_p256(x25519) else None)
 
 
 SSL_CTRL_MODE = 33  # SSL_CTX_ctrl's command for SSL_CTX_set_mode (ssl.h)
 SSL_MODE_NO_AUTO_CHAIN = 0x8
-SSL_CTRL_SET_GROUPS_LIST = 92  # SSL_ctrl's command for SSL_set1_groups_list (ssl.h)
+SSL_CTRL_SET_GROUPS_LIST = 92  # SSL_CTX_ctrl's command for SSL_CTX_set1_groups_list (ssl.h)
 # ssl's verify modes as SSL_CTX_get_verify_mode reports them (SSL_VERIFY_PEER = 1,
 # SSL_VERIFY_FAIL_IF_NO_PEER_CERT = 2).
 OPENSSL_VERIFY_MODES = {ssl.CERT_NONE: 0, ssl.CERT_OPTIONAL: 1, ssl.CERT_REQUIRED: 3}
+RECORD_HANDSHAKE = 22
+HANDSHAKE_CLIENT_HELLO = 1
 EXTENSION_KEY_SHARE = 51
 GROUP_X25519 = 29  # TLS's number for the X25519 group; its key shares are 32 bytes
-# OpenSSL 3.0's default groups without P-256, for a connection whose client sent an X25519
-# key share (see prefer_x25519).
+# OpenSSL 3.0's default groups without P-256, for a client that sent an X25519 key share
+# (see without_p256).
 GROUPS_WITHOUT_P256 = b"X25519:X448:P-521:P-384:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192"
+_U16_PAIR = struct.Struct(">HH")
 
 
 class _OpenSSL:
@@ -147,23 +172,6 @@ class _OpenSSL:
         self.get_verify_mode.restype, self.get_verify_mode.argtypes = ctypes.c_int, [ctypes.c_void_p]
         self.get_options = library.SSL_CTX_get_options
         self.get_options.restype, self.get_options.argtypes = ctypes.c_uint64, [ctypes.c_void_p]
-        self.ssl_ctrl = library.SSL_ctrl
-        self.ssl_ctrl.restype = ctypes.c_long
-        self.ssl_ctrl.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_long, ctypes.c_char_p]
-        self.get0_ext = library.SSL_client_hello_get0_ext
-        self.get0_ext.restype = ctypes.c_int
-        self.get0_ext.argtypes = [
-            ctypes.c_void_p,
-            ctypes.c_uint,
-            ctypes.POINTER(ctypes.c_void_p),
-            ctypes.POINTER(ctypes.c_size_t),
-        ]
-        self.set_client_hello_cb = library.SSL_CTX_set_client_hello_cb
-        self.set_client_hello_cb.restype = None
-        callback_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
-        self.set_client_hello_cb.argtypes = [ctypes.c_void_p, callback_type, ctypes.c_void_p]
-        # Kept here for the life of the process: OpenSSL calls it from every context it is set on.
-        self.client_hello_callback = callback_type(self._client_hello)
 
     def context_pointer(self, context: ssl.SSLContext) -> int | None:
         """The context's SSL_CTX, read from CPython's SSLContext object (the object header,
@@ -175,18 +183,6 @@ class _OpenSSL:
         if self.get_options(pointer) != int(context.options):
             return None
         return int(pointer)
-
-    def _client_hello(self, connection: int | None, _alert: int | None, _argument: int | None) -> int:
-        # Never a failure from here (0 would end the handshake): at worst no preference.
-        try:
-            ctypes = self.ctypes
-            data, size = ctypes.c_void_p(), ctypes.c_size_t()
-            found = self.get0_ext(connection, EXTENSION_KEY_SHARE, ctypes.byref(data), ctypes.byref(size))
-            if found == 1 and data.value and offers_x25519(ctypes.string_at(data.value, size.value)):
-                self.ssl_ctrl(connection, SSL_CTRL_SET_GROUPS_LIST, 0, GROUPS_WITHOUT_P256)
-        except Exception:  # a preference, not a check
-            pass
-        return 1  # SSL_CLIENT_HELLO_SUCCESS
 
 
 @functools.cache
@@ -223,23 +219,49 @@ def send_own_certificate_only(context: ssl.SSLContext) -> bool:
     return bool(mode & SSL_MODE_NO_AUTO_CHAIN)
 
 
-def prefer_x25519(context: ssl.SSLContext) -> bool:
-    """Key exchange with X25519 when the client sent a key share for it.
+def without_p256(context: ssl.SSLContext) -> bool:
+    """Take P-256 out of a context's key exchange groups, for clients that sent an X25519 share.
 
     libvirt's GnuTLS clients send two TLS 1.3 key shares, P-256 first and X25519, and
     OpenSSL 3.0 takes the first one it supports in the client's order, with no server
     preference. X25519 costs each side less (about 0.1 ms of a connection, client and
-    server together) and is as strong. So a callback on the ClientHello takes P-256 out of
-    that connection's groups when, and only when, an X25519 share is there: that share is
-    then taken with no extra round trip, and a client that offers P-256 alone still gets
-    P-256. False when the callback could not be set.
+    server together) and is as strong. The daemon reads the ClientHello before it picks a
+    context (TLSContexts.for_client_hello): a client with an X25519 share gets this one and
+    that share is taken with no extra round trip; any other client gets the default context,
+    so a client offering P-256 alone still gets P-256. False when the groups were not set.
     """
     openssl = _openssl()
     pointer = openssl.context_pointer(context) if openssl is not None else None
     if openssl is None or pointer is None:
         return False
-    openssl.set_client_hello_cb(pointer, openssl.client_hello_callback, None)
-    return True
+    return bool(openssl.ctx_ctrl(pointer, SSL_CTRL_SET_GROUPS_LIST, 0, GROUPS_WITHOUT_P256))
+
+
+def client_hello_offers_x25519(data: bytes) -> bool:
+    """Whether data opens with one TLS record holding a whole ClientHello whose key_share
+    extension has a well-formed X25519 share. Anything else (a ClientHello spread over
+    records or reads, not TLS at all) is False, and OpenSSL's own choice then stands."""
+    if len(data) < 9 or data[0] != RECORD_HANDSHAKE or data[5] != HANDSHAKE_CLIENT_HELLO:
+        return False
+    record_end = 5 + int.from_bytes(data[3:5], "big")
+    end = 9 + int.from_bytes(data[6:9], "big")
+    if end > record_end or record_end > len(data):
+        return False
+    position = 9 + 2 + 32  # legacy_version, random
+    for width in (1, 2, 1):  # session id, cipher suites, compression methods: length, then data
+        if position + width > end:
+            return False
+        position += width + int.from_bytes(data[position : position + width], "big")
+    if position + 2 > end:
+        return False
+    end = min(end, position + 2 + int.from_bytes(data[position : position + 2], "big"))
+    position += 2
+    while position + 4 <= end:  # extensions: type, length, data
+        kind, size = _U16_PAIR.unpack_from(data, position)
+        if kind == EXTENSION_KEY_SHARE:
+            return position + 4 + size <= end and offers_x25519(data[position + 4 : position + 4 + size])
+        position += 4 + size
+    return False
 
 
 def offers_x25519(key_share: bytes) -> bool:
@@ -280,11 +302,11 @@ DN_REFUSED = (
 
 class TLSServer:
     """The daemon's TLS settings; virt-admin server-update-tls (tls_admin.py) swaps the
-    context for new clients while connected ones keep theirs."""
+    contexts for new clients while connected ones keep theirs."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.context = make_context(config)
+        self.contexts = make_contexts(config)
         # Handshakes in progress: at most max_anonymous_clients, as libvirtd stops accepting
         # when that many clients have not finished authenticating; the rest wait in the backlog.
         self.handshaking = 0
@@ -325,7 +347,7 @@ class TLSServer:
         from .listeners import SocketKind
         from .session import ClientSession
 
-        connection = TLSSocket(client, self.context)
+        connection = TLSSocket(client, self.contexts)
         failure: Exception | None = None
         with trio.move_on_after(self.config.tls_handshake_timeout) as bound:
             try:
@@ -369,6 +391,15 @@ class TLSServer:
             client_certificates.pop(session.id, None)
 
 
+def _set_low_water(raw: socket.socket, size: int) -> bool:
+    """SO_RCVLOWAT: readable (for trio's epoll too) from size bytes on; False where refused."""
+    try:
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, size)
+    except OSError:
+        return False
+    return True
+
+
 class TLSSocket:
     """The part of a socket ClientSession and socket_io use (fileno, recvmsg, send, close),
     over TLS: an ssl.SSLObject between memory buffers and the non-blocking TCP socket, so
@@ -380,13 +411,14 @@ class TLSSocket:
     by the next send (BlockingIOError while they wait) or by a flushing task.
     """
 
-    __slots__ = ("_flushing", "_in", "_out", "_pending", "_raw", "_tls", "family", "spawn")
+    __slots__ = ("_contexts", "_flushing", "_in", "_out", "_pending", "_raw", "_tls", "family", "spawn")
+    _tls: ssl.SSLObject  # made once the ClientHello is in (handshake), from the context it asks for
 
-    def __init__(self, raw: socket.socket, context: ssl.SSLContext) -> None:
+    def __init__(self, raw: socket.socket, contexts: TLSContexts) -> None:
         self._raw = raw
+        self._contexts = contexts
         self._in = ssl.MemoryBIO()
         self._out = ssl.MemoryBIO()
-        self._tls = context.wrap_bio(self._in, self._out, server_side=True)
         self._pending = bytearray()
         self._flushing = False
         self.family = raw.family
@@ -404,21 +436,39 @@ class TLSSocket:
     async def handshake(self) -> None:
         # The client speaks first: a handshake step before its bytes are in would only
         # fail (an exception) and send nothing.
+        raw = self._raw
+        waiting_for_flight = False
         while True:
             while True:  # the client's flight is often there already: no wait for it then
                 try:
-                    data = self._raw.recv(READ_CHUNK)
+                    data = raw.recv(READ_CHUNK)
                     break
                 except BlockingIOError:
-                    await trio.lowlevel.wait_readable(self._raw)
+                    await trio.lowlevel.wait_readable(raw)
+            if waiting_for_flight:
+                waiting_for_flight = False
+                _set_low_water(raw, 1)
             if not data:
                 raise EOFError("the client closed the connection during the handshake") from None
+            if not hasattr(self, "_tls"):
+                context = self._contexts.for_client_hello(data)
+                self._tls = context.wrap_bio(self._in, self._out, server_side=True)
             self._in.write(data)
             try:
                 self._tls.do_handshake()
                 break
             except ssl.SSLWantReadError:
-                await self.flush()
+                if not self._out.pending:
+                    continue  # part of the client's flight: the rest follows without our word
+            await self.flush()
+            # Our flight is out, and the client answers only once it has worked through it:
+            # no read before waiting. A TLS 1.3 client first sends a lone 6-byte
+            # change_cipher_spec record, then its flight; waking for that record alone would
+            # cost a pass through the loop and a failed handshake step, so the socket counts
+            # as readable from 7 bytes on, for this one wait (nothing a client sends next is
+            # shorter; a client that sends that record alone stalls, and its bound ends it).
+            waiting_for_flight = _set_low_water(raw, LOW_WATER_AFTER_FLIGHT)
+            await trio.lowlevel.wait_readable(raw)
         await self.flush()
 
     async def refuse(self, seconds: float) -> None:

@@ -29,11 +29,11 @@ async def update_tls_files(session: ClientSession, args: admin.admin_server_upda
     tls = session.daemon.tls
     if tls is None or name != "libvirtd":  # only the hypervisor server has a TLS service
         raise internal_error(api.VIR_FROM_RPC, "no tls service found, unable to update tls files")
-    from .tls import TLSSetupError, make_context
+    from .tls import TLSSetupError, make_contexts
 
     try:  # the files are read on a thread: the loop keeps serving meanwhile
-        context = await trio.to_thread.run_sync(make_context, tls.config)
+        contexts = await trio.to_thread.run_sync(make_contexts, tls.config)
     except TLSSetupError as error:
         raise internal_error(api.VIR_FROM_RPC, str(error)) from None
-    tls.context = context
+    tls.contexts = contexts
     return None

@@ -293,8 +293,8 @@ X25519, P256 = 29, 23
 
 
 def test_x25519_share_found_only_when_whole() -> None:
-    """The ClientHello callback's reading of a key_share extension: an X25519 entry of 32
-    bytes inside the stated length counts; truncated or malformed ones never raise."""
+    """The reading of a ClientHello's key_share extension: an X25519 entry of 32 bytes inside
+    the stated length counts; truncated or malformed ones never raise."""
     from virtrio.server.tls import offers_x25519
 
     p256 = bytes.fromhex("00170041") + b"\x04" + bytes(64)
@@ -308,6 +308,39 @@ def test_x25519_share_found_only_when_whole() -> None:
     short = bytes.fromhex("001d0010") + bytes(16)
     assert not offers_x25519(len(short).to_bytes(2, "big") + short)  # not an X25519 key's size
     assert not offers_x25519(b"\xff\xff" + bytes.fromhex("0017ffff"))  # an entry longer than what is there
+
+
+def client_hello(curve: str | None = None) -> bytes:
+    """The first flight of Python's own TLS client (OpenSSL's: one key share, X25519 by
+    default, or for the one curve named)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if curve is not None:
+        context.set_ecdh_curve(curve)
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = context.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    with pytest.raises(ssl.SSLWantReadError):
+        client.do_handshake()
+    return outgoing.read()
+
+
+def test_client_hello_read_for_its_x25519_share() -> None:
+    """The daemon picks its context from the client's first bytes: a whole ClientHello with an
+    X25519 share gets the X25519 one; a P-256 share alone, a ClientHello cut short or spread
+    over records, or bytes that are not TLS get the default, and nothing raises."""
+    from virtrio.server.tls import client_hello_offers_x25519
+
+    x25519, p256 = client_hello(), client_hello("prime256v1")
+    assert client_hello_offers_x25519(x25519)
+    assert not client_hello_offers_x25519(p256)
+    assert not client_hello_offers_x25519(x25519[: len(x25519) // 2])
+    # The same ClientHello split over two records: the first record holds only part of it.
+    body = x25519[5:]
+    split = x25519[:3] + (100).to_bytes(2, "big") + body[:100] + x25519[:3] + (len(body) - 100).to_bytes(2, "big")
+    assert not client_hello_offers_x25519(split + body[100:])
+    assert not client_hello_offers_x25519(b"GET / HTTP/1.1\r\n\r\n")
+    for cut in range(len(x25519)):  # every truncation and a flipped byte anywhere: no exception
+        client_hello_offers_x25519(x25519[:cut])
+        client_hello_offers_x25519(x25519[:cut] + bytes([x25519[cut] ^ 0xFF]) + x25519[cut + 1 :])
 
 
 def test_x25519_taken_when_offered_and_p256_alone_still_served(pair, certificates) -> None:
