@@ -102,7 +102,6 @@ CONTEXT_ATTRIBUTE_ORDER = {
     ("cpu", "maxphysaddr"): ["mode", "bits", "limit"],
     ("channel", "target"): ["type", "name", "address", "port", "state"],
 }
-CONTEXT_CHILD_TAGS = tuple({tag for _, tag in CONTEXT_ATTRIBUTE_ORDER})
 
 MEMORY_UNITS = libvirt_rules.SCALE_UNITS
 
@@ -226,8 +225,8 @@ def canonical_definition(
         element = kept["maxMemory"]
         size = str(kibibytes(element))
         kept["maxMemory"] = make_element("maxMemory", size, slots=element.get("slots", "0"), unit="KiB")
-    _canonical_devices(kept["devices"], os_type)
-    _order_context_attributes(kept)
+    by_kind = _canonical_devices(kept["devices"], os_type)
+    _order_context_attributes(kept, by_kind.get("channel", []))
     return sorted([*kept.values(), *seclabels], key=lambda element: TOP_LEVEL_RANK[element.tag])
 
 
@@ -257,13 +256,13 @@ def _genid(given: list[etree._Element]) -> etree._Element:
     return make_element("genid", str(uuid_module.UUID(bytes=raw)))
 
 
-def _order_context_attributes(kept: dict[str, etree._Element]) -> None:
+def _order_context_attributes(kept: dict[str, etree._Element], channels: list[etree._Element]) -> None:
     # the parents named are top-level (cpu) or devices (channel): looked up, not searched for
     parents = [kept["cpu"]] if "cpu" in kept else []
-    parents += kept["devices"].iterchildren("channel")
-    for parent in parents:
-        for element in parent.iterchildren(*CONTEXT_CHILD_TAGS):
-            order = CONTEXT_ATTRIBUTE_ORDER.get((parent.tag, element.tag))
+    for parent in parents + channels:
+        parent_tag = parent.tag
+        for element in parent:  # (a few children: one dictionary look-up each)
+            order = CONTEXT_ATTRIBUTE_ORDER.get((parent_tag, element.tag))
             if order is not None and len(element.attrib) > 1:
                 _reorder_attributes(element, order)
 
@@ -426,9 +425,10 @@ def hotplug_memory(definition_root: etree._Element) -> int:
 # --- devices --------------------------------------------------------------------------
 
 
-def _canonical_devices(devices: etree._Element, os_type: str) -> None:
+def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[etree._Element]]:
+    """The devices made canonical, in libvirt's order; returns them by kind."""
     if not len(devices):
-        return  # no devices: nothing implied either
+        return {}  # no devices: nothing implied either
     by_kind: dict[str, list[etree._Element]] = {}
     for device in devices:
         if isinstance(device.tag, str):
@@ -539,6 +539,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> None:
         for child in list(devices):
             devices.remove(child)
         devices.extend(ordered)
+    return by_kind
 
 
 def _written_index(controller: etree._Element) -> int:

@@ -161,10 +161,17 @@ def random_uuid() -> bytes:
     return bytes(raw)
 
 
-def uuid_of(root: etree._Element, error_domain: int, code: int = api.VIR_ERR_XML_ERROR) -> bytes:
+def uuid_of(
+    root: etree._Element,
+    error_domain: int,
+    code: int = api.VIR_ERR_XML_ERROR,
+    children: dict[str, etree._Element] | None = None,
+) -> bytes:
     """The <uuid> given, in the forms virUUIDParse accepts, or a new random one (the domain
-    parser reports a bad one as an internal error, the pool parser as an XML error)."""
-    found = first_child(root, "uuid")  # root.findtext("uuid") without ElementPath
+    parser reports a bad one as an internal error, the pool parser as an XML error; children:
+    the root's first child of each tag, when the caller has them)."""
+    # root.findtext("uuid") without ElementPath
+    found = children.get("uuid") if children is not None else first_child(root, "uuid")
     raw = found.text if found is not None else None
     if not raw:
         return random_uuid()
@@ -245,12 +252,13 @@ def _xpath_string(element: etree._Element | None, attribute: str | None = None) 
     return value or None
 
 
-def domain_capabilities(root: etree._Element) -> tuple[str, str, str]:
+def domain_capabilities(root: etree._Element, children: dict[str, etree._Element]) -> tuple[str, str, str]:
     """The domain type, OS type and architecture, checked as virDomainDefParseCaps checks
-    them. The test driver accepts every domain type libvirt knows (it looks none of them up
-    in its capabilities); its default architecture is i686."""
+    them (children: the root's first child of each tag). The test driver accepts every domain
+    type libvirt knows (it looks none of them up in its capabilities); its default
+    architecture is i686."""
     virt_type = root.get("type") or None
-    os_element = first_child(root, "os")
+    os_element = children.get("os")
     type_element = first_child(os_element, "type") if os_element is not None else None
     os_type = _xpath_string(type_element)
     arch = _xpath_string(type_element, "arch")
@@ -259,7 +267,7 @@ def domain_capabilities(root: etree._Element) -> tuple[str, str, str]:
     if virt_type not in VIRT_TYPES:
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"invalid domain type {virt_type}")
     if os_type is None:
-        if _xpath_string(first_child(root, "bootloader")) is None:
+        if _xpath_string(children.get("bootloader")) is None:
             raise xml_error("an os <type> must be specified")
         os_type = "xen"
     elif os_type not in OS_TYPES:
@@ -294,16 +302,16 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     # Every node's Python proxy made once and kept until the definition is read: lxml then
     # finds it at each later access instead of building a new one (a third of a lookup's cost).
     nodes = list(root.iter())
-    virt_type, os_type, arch = domain_capabilities(root)
     children: dict[str, etree._Element] = {}
     for child in root:  # one pass, then dictionary lookups: lxml's path searches cost more
         if isinstance(child.tag, str):
             children.setdefault(child.tag, child)
+    virt_type, os_type, arch = domain_capabilities(root, children)
     name_element = children.get("name")
     name = name_element.text if name_element is not None else None
     if not name:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN, "missing name information")
-    domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR)
+    domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR, children)
     max_memory = _kib(children.get("memory"), 0)
     max_vcpus, vcpus = vcpu_counts(children.get("vcpu"))
     if max_memory == 0:  # virDomainDefPostParseMemory: then the NUMA cells and memory devices

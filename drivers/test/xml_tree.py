@@ -154,9 +154,15 @@ def reorder_attributes(element: etree._Element, order: list[str]) -> None:
     if len(names) < 2:
         return
     rank, last = rank_of(order), len(order)
-    ranks = [rank.get(name, last) for name in names]
-    if _in_order(ranks):
+    previous = -1
+    for name in names:  # most are in order: found in one pass, no list made
+        position = rank.get(name, last)
+        if position < previous:
+            break
+        previous = position
+    else:
         return
+    ranks = [rank.get(name, last) for name in names]
     items = element.items()
     element.attrib.clear()
     for _, (name, value) in sorted(zip(ranks, items, strict=True), key=lambda pair: pair[0]):
