@@ -109,10 +109,11 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
     the definition's top-level elements by tag; max_vcpus: the <vcpu> count)."""
     devices = kept.get("devices")
     device_tags = {device.tag for device in devices} if devices is not None else set()
-    if devices is not None and len(devices):
-        _canonical_device_boots(devices)
+    # the devices' <boot> elements, found in one walk of the devices for both readers
+    device_boots = grandchildren(devices, "boot") if devices is not None and len(devices) else []
+    _canonical_device_boots(device_boots)
     if "os" in kept and os_type == "hvm":
-        _canonical_os(kept["os"], devices)
+        _canonical_os(kept["os"], bool(device_boots))
     if "features" in kept:
         _canonical_features(kept["features"])
     numa = first_child(kept["cpu"], "numa") if "cpu" in kept else None
@@ -197,9 +198,9 @@ def validate_platform(definition: list[etree._Element]) -> None:
 # --- <os> ------------------------------------------------------------------------------
 
 
-def _canonical_device_boots(devices: etree._Element) -> None:
+def _canonical_device_boots(device_boots: list[etree._Element]) -> None:
     """virDomainDeviceBootParseXML: a loadparm is kept upper-cased, and checked."""
-    for boot in grandchildren(devices, "boot"):
+    for boot in device_boots:
         loadparm = boot.get("loadparm")
         if loadparm is None:
             continue
@@ -213,7 +214,9 @@ def _canonical_device_boots(devices: etree._Element) -> None:
         boot.set("loadparm", loadparm)
 
 
-def _canonical_os(os_element: etree._Element, devices: etree._Element | None) -> None:
+def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
+    """<os>'s firmware, loader, boot order, ACPI table, boot menu and BIOS as libvirt reads
+    them (device_boots: whether a device has a <boot>)."""
     # one pass over the children: most definitions have few of the parts checked below
     tags = {child.tag for child in os_element}
     features = os_element.findall("firmware/feature") if "firmware" in tags else []
@@ -297,12 +300,7 @@ def _canonical_os(os_element: etree._Element, devices: etree._Element | None) ->
             bios.set("rebootTimeout", str(delay))
         if not bios.attrib:
             os_element.remove(bios)
-    if (
-        "boot" in tags
-        and first_child(os_element, "boot") is not None
-        and devices is not None
-        and bool(grandchildren(devices, "boot"))
-    ):
+    if device_boots and "boot" in tags and first_child(os_element, "boot") is not None:
         raise _unsupported("per-device boot elements cannot be used together with os/boot elements")
 
 
@@ -563,8 +561,8 @@ def canonical_numa(numa: etree._Element) -> None:
         mask = _bitmap(cpus) if cpus is not None else set()
         if mask:
             cpumasks[number] = mask
-            for other in range(count):
-                if other != number and mask & cpumasks.get(other, set()):
+            for other in sorted(cpumasks):  # the cells with CPUs so far, lowest id first
+                if other != number and mask & cpumasks[other]:
                     raise _unsupported(f"NUMA cells {number} and {other} have overlapping vCPU ids")
         memory = _kib_attribute(cell, "memory")
         access = cell.get("memAccess")
