@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -200,6 +201,12 @@ class Daemon:
         sock = listener.socket
         accepted = 0
         reserved = False  # TLS: a handshake slot held for the next connection
+        if listener.kind == SocketKind.TLS and self.tls is not None:
+            nursery.start_soon(self.tls.watch_handshakes)  # the bound on every handshake
+        # Whether another client waits, asked without a failing accept() (its exception cost
+        # ~10 us of every connection of a client that connects again and again).
+        incoming = select.poll()
+        incoming.register(sock, select.POLLIN)
         while True:
             if listener.kind == SocketKind.TLS and not reserved and self.tls is not None:
                 await self.tls.reserve_handshake()  # as libvirtd's max_anonymous_clients
@@ -226,13 +233,15 @@ class Daemon:
             if listener.kind == SocketKind.TLS and self.tls is not None:  # handshake in its own task, then the session
                 reserved = False
                 nursery.start_soon(self.tls.serve_client, self, client)
-                continue
-            session = ClientSession(self, client, listener.kind, programs)
-            self.sessions.add(session)
-            if self._running_sessions < SESSIONS_STARTED_AT_ONCE:
-                nursery.start_soon(self._run_session, session)
             else:
-                self._quiet.add(session)
+                session = ClientSession(self, client, listener.kind, programs)
+                self.sessions.add(session)
+                if self._running_sessions < SESSIONS_STARTED_AT_ONCE:
+                    nursery.start_soon(self._run_session, session)
+                else:
+                    self._quiet.add(session)
+            if not incoming.poll(0):
+                await trio.lowlevel.wait_readable(sock)
 
     async def _run_session(self, session: ClientSession) -> None:
         self._running_sessions += 1

@@ -25,6 +25,9 @@ from .config import Config
 
 if TYPE_CHECKING:
     from .daemon import Daemon
+    from .dispatch import Program
+    from .listeners import SocketKind
+    from .session import ClientSession
 
 log = logging.getLogger("virtrio.server.tls")
 READ_CHUNK = 256 * 1024
@@ -311,6 +314,10 @@ class TLSServer:
         # when that many clients have not finished authenticating; the rest wait in the backlog.
         self.handshaking = 0
         self._room: trio.Event | None = None
+        # When each handshake in progress must be over: one task (watch_handshakes) drops the
+        # late ones, where a cancel scope per handshake cost ~30 us of every connection.
+        self._deadlines: dict[TLSSocket, float] = {}
+        self._watching = False
 
     async def reserve_handshake(self) -> None:
         while self.handshaking >= max(1, self.config.max_anonymous_clients):
@@ -322,6 +329,22 @@ class TLSServer:
         self.handshaking -= 1
         if self._room is not None:
             self._room.set()
+
+    async def watch_handshakes(self) -> None:
+        """Drop every client still in its handshake tls_handshake_timeout seconds after it
+        connected (within a quarter of that, at most a second, later); one task for them all."""
+        if self._watching:  # one per daemon, however many TLS sockets it listens on
+            return
+        self._watching = True
+        try:
+            while True:
+                await trio.sleep(min(1.0, max(self.config.tls_handshake_timeout, 0.1) / 4))
+                now = trio.current_time()
+                for connection, deadline in list(self._deadlines.items()):
+                    if deadline <= now:
+                        connection.interrupt()  # again each time until its task lets go
+        finally:
+            self._watching = False
 
     def check_peer(self, stream: TLSSocket) -> bytes | None:
         """The client's certificate (empty when unchecked) if it passes libvirtd's checks;
@@ -343,26 +366,26 @@ class TLSServer:
 
     async def serve_client(self, daemon: Daemon, client: socket.socket) -> None:
         """Handshake within the bound, check, confirm, then serve the client's session."""
-        from .dispatch import HYPERVISOR_PROGRAMS
-        from .listeners import SocketKind
-        from .session import ClientSession
-
         connection = TLSSocket(client, self.contexts)
         failure: Exception | None = None
-        with trio.move_on_after(self.config.tls_handshake_timeout) as bound:
-            try:
-                await connection.handshake()
-            except (ssl.SSLError, OSError, EOFError) as error:
-                failure = error
-            finally:
-                self._handshake_over()
+        stalled = False
+        self._deadlines[connection] = trio.current_time() + self.config.tls_handshake_timeout
+        try:
+            await connection.handshake()
+        except (ssl.SSLError, OSError, EOFError) as error:
+            failure = error
+        except trio.ClosedResourceError:  # interrupted by watch_handshakes
+            stalled = True
+        finally:
+            del self._deadlines[connection]
+            self._handshake_over()
         if failure is not None:
             log.warning("TLS handshake failed: %s", failure)
             if isinstance(failure, ssl.SSLError):  # refused by us: tell the client why
                 await connection.refuse(REFUSAL_LINGER)
             client.close()
             return
-        if bound.cancelled_caught:
+        if stalled:
             log.warning("TLS client stalled in its handshake for %d s; dropped", self.config.tls_handshake_timeout)
             client.close()
             return
@@ -380,7 +403,8 @@ class TLSServer:
         except OSError:
             client.close()
             return
-        session = ClientSession(daemon, connection, SocketKind.TLS, HYPERVISOR_PROGRAMS)  # type: ignore[arg-type]
+        session_class, kind, programs = _session_parts()
+        session = session_class(daemon, connection, kind, programs)  # type: ignore[arg-type]
         connection.spawn = session.start_task
         session.identity = (None, None, None)
         client_certificates[session.id] = certificate
@@ -389,6 +413,17 @@ class TLSServer:
             await daemon._run_session(session)  # closes the socket at its end
         finally:
             client_certificates.pop(session.id, None)
+
+
+@functools.cache
+def _session_parts() -> tuple[type[ClientSession], SocketKind, dict[tuple[int, int], Program]]:
+    """What a TLS client's session is made of, imported on first use (they import this module's
+    neighbours) and kept: an import statement per connection cost a few microseconds."""
+    from .dispatch import HYPERVISOR_PROGRAMS
+    from .listeners import SocketKind
+    from .session import ClientSession
+
+    return ClientSession, SocketKind.TLS, HYPERVISOR_PROGRAMS
 
 
 def _set_low_water(raw: socket.socket, size: int) -> bool:
@@ -429,6 +464,10 @@ class TLSSocket:
 
     def close(self) -> None:
         self._raw.close()
+
+    def interrupt(self) -> None:
+        """Make the handshake's wait for the socket end in trio.ClosedResourceError."""
+        trio.lowlevel.notify_closing(self._raw)
 
     def getpeercert(self, binary_form: bool = False) -> Any:
         return self._tls.getpeercert(binary_form)
