@@ -675,13 +675,16 @@ def validate_definition(definition: list[etree._Element]) -> None:
 
 
 def _validate_devices(devices: etree._Element) -> None:
-    disks = children_of(devices, "disk")
+    by_kind: dict[object, list[etree._Element]] = {}
+    for device in devices:  # one pass, then a list per kind (a lookup per kind costs more)
+        by_kind.setdefault(device.tag, []).append(device)
+    disks = by_kind.get("disk", [])
     for disk in disks:
         _validate_disk(disk)
     # character device sources, graphics, video, redirdev (USB, then source)
-    controllers = children_of(devices, "controller")
-    domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers))
-    hostdevs = children_of(devices, "hostdev")
+    controllers = by_kind.get("controller", [])
+    domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers), by_kind)
+    hostdevs = by_kind.get("hostdev", [])
     for controller in controllers:
         domain_controllers.validate_controller(controller)
     domain_disks.validate_disk_targets(disks)

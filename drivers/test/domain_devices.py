@@ -621,13 +621,19 @@ def _target(device: etree._Element) -> etree._Element:
     return target
 
 
-def validate_devices(devices: etree._Element, check_redirdev: Callable[[etree._Element], None]) -> None:
+def validate_devices(
+    devices: etree._Element,
+    check_redirdev: Callable[[etree._Element], None],
+    by_kind: dict[object, list[etree._Element]] | None = None,
+) -> None:
     """virDomainDefValidate's checks of the devices of this module, in the order it visits
     the devices (virDomainDeviceInfoIterateFlags); check_redirdev: a USB redirection's own
-    check, made before its source's."""
-    by_kind: dict[object, list[etree._Element]] = {}
-    for device in devices:  # one pass, then a list per kind (a lookup per kind costs more)
-        by_kind.setdefault(device.tag, []).append(device)
+    check, made before its source's; by_kind: the devices per tag, in order, when the caller
+    has them."""
+    if by_kind is None:
+        by_kind = {}
+        for device in devices:  # one pass, then a list per kind (a lookup per kind costs more)
+            by_kind.setdefault(device.tag, []).append(device)
     audios = by_kind.get("audio", [])
     audio_ids = {audio.get("id") for audio in audios}
     for sound in by_kind.get("sound", ()):  # virDomainSoundDefValidate
