@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
+from virtrio.drivers.base import Offload
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
@@ -16,6 +19,7 @@ from .common import (
     TestProcedures,
 )
 from .domain_definition import copied_definition
+from .domains import PARSE_IN_THREAD_BYTES
 from .formats import domain_xml, without_secrets
 from .parse import parse_document, parse_domain_xml, validate_against_schema
 from .state import Domain
@@ -194,8 +198,7 @@ class SnapshotProcedures(TestProcedures):
         self._snapshot(args.snap)
         return remote.remote_domain_snapshot_has_metadata_ret(1)
 
-    def domain_revert_to_snapshot(self, args: remote.remote_domain_revert_to_snapshot_args) -> None:
-        # testDomainRevertToSnapshot's transitions (its definition handling is not modelled here)
+    def domain_revert_to_snapshot(self, args: remote.remote_domain_revert_to_snapshot_args) -> Offload | None:
         run, pause = api.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING, api.VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED
         check_flags(
             args.flags, run | pause | api.VIR_DOMAIN_SNAPSHOT_REVERT_FORCE, FROM_TEST, "testDomainRevertToSnapshot"
@@ -205,28 +208,65 @@ class SnapshotProcedures(TestProcedures):
         if not domain.persistent and not was_running and not args.flags & (run | pause):
             detail = "transient domain needs to request run or pause to revert to inactive snapshot"
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)
-        tree.current = snapshot.name
-        started, stopped = api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STOPPED
-        if domain.active:  # shut off, but kept even when transient (testDomainShutdownState)
-            domain.id = -1
-            if domain.next is not None:
-                domain.take_definition(domain.next)
-                domain.next = None
-            domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, api.VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT
-            self._emit_lifecycle(domain, stopped, api.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)
-        paused = not args.flags & run and (snapshot.state == api.VIR_DOMAIN_PAUSED or args.flags & pause)
-        if was_running:  # started again: a new id
+        if snapshot.domain_xml is None:  # redefined without its <domain>
+            detail = f"snapshot '{snapshot.name}' lacks domain '{domain.name}' rollback info"
+            raise report(api.VIR_ERR_SNAPSHOT_REVERT_RISKY, FROM_TEST, detail)
+
+        def revert(config: Domain) -> None:
+            self._revert(domain, tree, snapshot, config, args.flags)
+
+        # virDomainDefCopy of the snapshot's definition: a read, in a thread when it is large
+        if len(snapshot.domain_xml) > PARSE_IN_THREAD_BYTES:
+            return Offload(functools.partial(parse_domain_xml, snapshot.domain_xml, self.state), revert)
+        revert(parse_domain_xml(snapshot.domain_xml, self.state))
+        return None
+
+    def _revert(
+        self, domain: Domain, tree: snapshots.SnapshotTree, snapshot: definition.Snapshot, config: Domain, flags: int
+    ) -> None:
+        """testDomainRevertToSnapshot's transitions, the domain taking the snapshot's definition."""
+        run, pause = api.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING, api.VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED
+        was_running = snapshot.state in (api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_PAUSED)
+        started = api.VIR_DOMAIN_EVENT_STARTED
+        # virDomainObjAssignDef, not live, on a domain libvirt counts as active (its definition
+        # keeps an id): the snapshot's definition is the one it returns to when it stops.
+        counted_active = domain.active
+        if was_running:
+            if domain.active:
+                # testDomainShutdownState resets the id only with a definition to return to: a
+                # transient domain still counts as active, and keeps its running definition
+                counted_active = domain.next is None
+                self._shut_off_from_snapshot(domain)
+            if counted_active:
+                domain.next = config
+            else:
+                domain.take_definition(config)
             self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT)
             self._emit_lifecycle(domain, started, api.VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT)
+            paused = not flags & run and (snapshot.state == api.VIR_DOMAIN_PAUSED or flags & pause)
             if paused:
                 domain.state, domain.reason = api.VIR_DOMAIN_PAUSED, api.VIR_DOMAIN_PAUSED_FROM_SNAPSHOT
-        elif args.flags & (run | pause):  # libvirt's test driver sends the events without starting it
-            self._emit_lifecycle(domain, started, api.VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT)
-            paused = bool(args.flags & pause)
         else:
-            paused = False
+            if counted_active:
+                domain.next = config
+                self._shut_off_from_snapshot(domain)
+            else:
+                domain.take_definition(config)
+            paused = bool(flags & pause)
+            if flags & (run | pause):  # libvirt's test driver sends the events without starting it
+                self._emit_lifecycle(domain, started, api.VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT)
         if paused:
             self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_SUSPENDED, api.VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT)
+        tree.current = snapshot.name
+
+    def _shut_off_from_snapshot(self, domain: Domain) -> None:
+        """testDomainShutdownState: shut off, but kept even when transient."""
+        domain.id = -1
+        if domain.next is not None:
+            domain.take_definition(domain.next)
+            domain.next = None
+        domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, api.VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STOPPED, api.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)
 
     def domain_snapshot_delete(self, args: remote.remote_domain_snapshot_delete_args) -> None:
         allowed = api.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN | api.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY
