@@ -81,7 +81,9 @@ class DomainProcedures(TestProcedures):
     def domain_get_info(self, args: remote.remote_domain_get_info_args) -> remote.remote_domain_get_info_ret:
         domain = self._domain(args.dom)
         cpu_time = time.time_ns() // 1000 * 1000
-        return remote.remote_domain_get_info_ret(domain.state, domain.max_memory, domain.memory, domain.vcpus, cpu_time)
+        # virDomainInfo's nrVirtCpu is an unsigned short: C keeps the low 16 bits of the count
+        vcpus = domain.vcpus & 0xFFFF
+        return remote.remote_domain_get_info_ret(domain.state, domain.max_memory, domain.memory, vcpus, cpu_time)
 
     def domain_get_state(self, args: remote.remote_domain_get_state_args) -> remote.remote_domain_get_state_ret:
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetState")

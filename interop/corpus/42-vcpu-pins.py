@@ -1,7 +1,7 @@
 # uri: test:///default
 # vCPU pins: <cputune><vcpupin> read as virDomainVcpuPinDefParseXML reads it, pinning a running
 # domain's vCPUs (testDomainPinVcpuFlags takes no flags), what vcpuPinInfo and vcpus report of
-# each definition, and the pins of vCPUs removed by a lower maximum.
+# each definition, the pins of vCPUs removed by a lower maximum, and vCPU counts past 65,535.
 import sys
 
 import libvirt
@@ -88,4 +88,16 @@ print("  written", pins(dom))
 attempt("maximum 3", lambda: dom.setVcpusFlags(3, maximum))
 print("  written", pins(dom))
 dom.undefine()
+
+# More vCPUs than virDomainInfo's unsigned short nrVirtCpu holds: clients size their vCPU
+# arrays from it, so the low 16 bits decide what vcpus() and vcpuPinInfo() ask for.
+for count in (70000, 65536):
+    dom = conn.defineXML(domain("", f"<vcpu>{count}</vcpu>"))
+    attempt(f"{count}: vCPUs in info", lambda dom=dom: dom.info()[3])
+    dom.create()
+    attempt(f"{count}: vcpus()", lambda dom=dom: len(dom.vcpus()[0]))
+    attempt(f"{count}: pin info", lambda dom=dom: len(dom.vcpuPinInfo(0)))
+    attempt(f"{count}: maximum", dom.maxVcpus)
+    dom.destroy()
+    dom.undefine()
 conn.close()
