@@ -203,6 +203,14 @@ def _drive_of(device: etree._Element) -> Drive | None:
     )
 
 
+def _drive_controller(device: etree._Element) -> int | None:
+    """_drive_of(device)[0]: the controller of its drive address, the only field read."""
+    address = first_child(device, "address")
+    if address is None or address.get("type") != "drive":
+        return None
+    return c_strtoul(address.get("controller"))
+
+
 def _is_scsi_hostdev(hostdev: etree._Element) -> bool:
     return hostdev.get("mode", "subsystem") == "subsystem" and hostdev.get("type") == "scsi"
 
@@ -291,8 +299,8 @@ def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[st
     for disk in by_kind.get("disk", []):
         target = first_child(disk, "target")
         bus = target.get("bus") if target is not None else None
-        if bus in highest_drive and (drive := _drive_of(disk)) is not None:
-            highest_drive[bus] = max(highest_drive[bus], drive[0])
+        if bus in highest_drive and (controller := _drive_controller(disk)) is not None:
+            highest_drive[bus] = max(highest_drive[bus], controller)
     for controller_type, highest_index in highest_drive.items():
         up_to(controller_type, highest_index)
     for device in [device for kind in ("channel", "console") for device in by_kind.get(kind, [])]:
