@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("virtrio.server.tls")
 READ_CHUNK = 256 * 1024
+# Every TLS socket is read into this one buffer and the bytes handed to the socket's BIO at
+# once (the loop is one thread). recv(READ_CHUNK) allocated READ_CHUNK bytes per read and
+# shrank them: where glibc serves that size with mmap, each read cost an mmap and a munmap.
+_scratch = memoryview(bytearray(READ_CHUNK))
 MAX_RECORD = 16384  # a TLS record's most plaintext: one read never returns more
 # A refused client: how long and how much of what it still sends is read before closing.
 REFUSAL_LINGER = 2.0
@@ -133,7 +137,7 @@ class TLSContexts:
     default: ssl.SSLContext
     x25519: ssl.SSLContext | None
 
-    def for_client_hello(self, first_bytes: bytes) -> ssl.SSLContext:
+    def for_client_hello(self, first_bytes: bytes | memoryview) -> ssl.SSLContext:
         if self.x25519 is not None and client_hello_offers_x25519(first_bytes):
             return self.x25519
         return self.default
@@ -240,7 +244,7 @@ def without_p256(context: ssl.SSLContext) -> bool:
     return bool(openssl.ctx_ctrl(pointer, SSL_CTRL_SET_GROUPS_LIST, 0, GROUPS_WITHOUT_P256))
 
 
-def client_hello_offers_x25519(data: bytes) -> bool:
+def client_hello_offers_x25519(data: bytes | memoryview) -> bool:
     """Whether data opens with one TLS record holding a whole ClientHello whose key_share
     extension has a well-formed X25519 share. Anything else (a ClientHello spread over
     records or reads, not TLS at all) is False, and OpenSSL's own choice then stands."""
@@ -267,7 +271,7 @@ def client_hello_offers_x25519(data: bytes) -> bool:
     return False
 
 
-def offers_x25519(key_share: bytes) -> bool:
+def offers_x25519(key_share: bytes | memoryview) -> bool:
     """Whether a ClientHello's key_share extension (a 2-byte length, then entries of a 2-byte
     group, a 2-byte length and the key) holds a well-formed X25519 share."""
     end = min(len(key_share), 2 + int.from_bytes(key_share[:2], "big"))
@@ -480,15 +484,16 @@ class TLSSocket:
         while True:
             while True:  # the client's flight is often there already: no wait for it then
                 try:
-                    data = raw.recv(READ_CHUNK)
+                    size = raw.recv_into(_scratch)
                     break
                 except BlockingIOError:
                     await trio.lowlevel.wait_readable(raw)
             if waiting_for_flight:
                 waiting_for_flight = False
                 _set_low_water(raw, 1)
-            if not data:
+            if not size:
                 raise EOFError("the client closed the connection during the handshake") from None
+            data = _scratch[:size]
             if not hasattr(self, "_tls"):
                 context = self._contexts.for_client_hello(data)
                 self._tls = context.wrap_bio(self._in, self._out, server_side=True)
@@ -524,13 +529,13 @@ class TLSSocket:
                 discarded = 0
                 while discarded < REFUSAL_DISCARD:
                     try:
-                        data = self._raw.recv(READ_CHUNK)
+                        size = self._raw.recv_into(_scratch)
                     except BlockingIOError:
                         await trio.lowlevel.wait_readable(self._raw)
                         continue
-                    if not data:
+                    if not size:
                         break
-                    discarded += len(data)
+                    discarded += size
             except OSError:
                 pass
 
@@ -568,16 +573,16 @@ class TLSSocket:
                 if drained:
                     break
                 try:
-                    data = self._raw.recv(READ_CHUNK)
+                    received = self._raw.recv_into(_scratch)
                 except BlockingIOError:
                     break
                 except (ConnectionResetError, TimeoutError):
-                    data = b""
-                if not data:
+                    received = 0
+                if not received:
                     ended = True
                     break
-                drained = len(data) < READ_CHUNK
-                incoming.write(data)
+                drained = received < READ_CHUNK
+                incoming.write(_scratch[:received])
             try:
                 piece = tls.read(min(size - total, MAX_RECORD))
             except ssl.SSLWantReadError:  # a record not complete yet
