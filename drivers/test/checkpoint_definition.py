@@ -51,7 +51,7 @@ def parse_checkpoint(root: etree._Element, redefine: bool, parse_domain) -> Chec
     description = xpath_string(root, "description")
     parent, domain = None, None
     if redefine:
-        created = strtol_whole(root.findtext("creationTime") or "", bits=64)  # virXPathLongLong
+        created = strtol_whole(xpath_string(root, "creationTime") or "", bits=64)  # virXPathLongLong
         if created is None:
             raise checkpoint_error(api.VIR_ERR_INTERNAL_ERROR, "missing creationTime from existing checkpoint")
         parent = xpath_string(root, "parent/name")

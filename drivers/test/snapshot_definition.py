@@ -117,7 +117,7 @@ def parse_snapshot(root: etree._Element, redefine: bool, parse_domain, internal:
     description = xpath_string(root, "description")
     parent, domain, state, offline = None, None, 0, False
     if redefine:
-        created = libvirt_rules.strtol_whole(root.findtext("creationTime") or "", bits=64)  # virXPathLongLong
+        created = libvirt_rules.strtol_whole(xpath_string(root, "creationTime") or "", bits=64)  # virXPathLongLong
         if created is None:
             raise snapshot_error(api.VIR_ERR_INTERNAL_ERROR, "missing creationTime from existing snapshot")
         parent = xpath_string(root, "parent/name")
