@@ -75,7 +75,11 @@ def children_of(element: etree._Element, tag: str) -> list[etree._Element]:
     if not count:
         return []
     if count <= FEW_CHILDREN:
-        return [found for found in element if found.tag == tag]
+        found_ones: list[etree._Element] = []
+        for found in element:  # (a plain loop: a comprehension is one more call in Python 3.11)
+            if found.tag == tag:
+                found_ones.append(found)
+        return found_ones
     return list(_CHILDREN(element, tag))
 
 
