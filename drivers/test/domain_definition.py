@@ -149,7 +149,8 @@ def _strip_whitespace(element: etree._Element, nodes: list[etree._Element] | Non
         # whitespace between tags is layout, also in an element left with no children
         if text is not None and not text.strip() and (len(node) or "\n" in text):
             node.text = None
-        if node.tail is not None and not node.tail.strip():
+        tail = node.tail
+        if tail is not None and not tail.strip():
             node.tail = None
 
 

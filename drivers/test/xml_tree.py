@@ -142,8 +142,13 @@ def reorder_known(element: etree._Element, order: list[str]) -> None:
     if not len(element):
         return
     rank = rank_of(order)
-    children = list(element.iterchildren("*"))
-    ranks = [rank.get(child.tag, -1) for child in children]  # each tag read once
+    children: list[etree._Element] = []
+    ranks: list[int] = []
+    for child in element:  # elements only (what iterchildren("*") gives), each tag read once
+        tag = child.tag
+        if isinstance(tag, str):
+            children.append(child)
+            ranks.append(rank.get(tag, -1))
     if -1 in ranks:
         for child, position in zip(children, ranks, strict=True):
             if position == -1:
