@@ -345,8 +345,9 @@ class ClientSession:
         except LibvirtError as error:
             await self.send_error(header, error)
             return
-        if call.for_server:
-            call = call._replace(arguments=(self, *call.arguments))
+        if call.for_server:  # the session in front (built, not _replace'd: once per connect)
+            header, procedure, function, arguments, is_async, gate, _ = call
+            call = ResolvedCall(header, procedure, function, (self, *arguments), is_async, gate, True)
         if call.is_async or call.gate is not None:
             await self._start_async_call(call)
         else:
