@@ -4,8 +4,9 @@ Each workload runs in Debian's stock libvirt-python (or virsh) against both daem
 alternately, several rounds; the best time of each side counts. The TLS workloads run
 both daemons at once from one client, in alternating blocks, and count medians (see
 PAIRED_SCRIPTS): a burst of load from elsewhere on a shared machine then slows both sides
-alike. Runs on a shared 2-core machine gave connect_close_over_tls 0.90-1.03 (eight, median
-0.96) and dom_info_over_tls 1.42-1.48 (six): the ratio itself still moves with the load.
+alike. Runs on a shared, busy 2-core machine gave connect_close_over_tls 0.94-1.01 (eleven,
+median 0.96; ~1.0 in quiet moments) and dom_info_over_tls 1.2-1.4: the ratio itself still
+moves with the load.
 Printed per workload:
 ``name ref ours ratio`` where ref and ours are seconds per operation (KiB for memory)
 and ratio = ref / ours, so a ratio above 1 means virtrio is faster (or smaller).
