@@ -89,6 +89,11 @@ class EventSource:
         del self._subscriptions[callback_id]
         return True
 
+    @property
+    def listening(self) -> bool:
+        """Whether anyone subscribed: a driver may skip making events nobody receives."""
+        return bool(self._subscriptions)
+
     def emit(self, event: Event) -> None:
         for callback_id, subscription in list(self._subscriptions.items()):
             if subscription.family != event.family or subscription.event_id != event.event_id:
