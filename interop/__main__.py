@@ -1,4 +1,4 @@
-"""python -m interop {compare,xmlcorpus,capture,bench}: virtrio against libvirtd, side by side."""
+"""python -m interop {compare,xmlcorpus,goclient,capture,bench}: virtrio against libvirtd, side by side."""
 
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     nodedev.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent of devices are identical")
     commands.add_parser("xmlcorpus", help="libvirt's own test documents defined into both daemons and read back")
     commands.add_parser("pysuite", help="libvirt-python's own test suite against both daemons")
+    goclient = commands.add_parser("goclient", help="the Go client go-libvirt (and its integration tests) against both")
+    goclient.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are the same")
+    goclient.add_argument("--calls-only", action="store_true", help="skip go-libvirt's own integration tests")
     capture = commands.add_parser("capture", help="record both daemons' traffic for one scenario")
     capture.add_argument("scenario")
     options = parser.parse_args(argv)
@@ -51,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         from .libvirt_python_suite import run as run_pysuite
 
         return run_pysuite()
+    if options.command == "goclient":
+        from .goclient import run as run_goclient
+
+        return run_goclient(options.fail_under, not options.calls_only)
     if options.command == "capture":
         from .capture import run as run_capture
 

@@ -1,0 +1,547 @@
+// Command goclient drives a libvirt daemon through digitalocean/go-libvirt, the pure-Go
+// client that speaks libvirt's RPC protocol itself (no libvirt C library), the way a Go
+// program would: connect to test:///default over a unix socket, read, define, start, stop,
+// list storage and networks, receive events, fail on purpose, disconnect.
+//
+// Each call prints one JSON line {"call": name, "result": text}; interop/goclient.py runs it
+// against virtrio and libvirtd and compares the lines. Values that are the clock (the test
+// driver's CPU time) are reduced to what does not change between runs.
+//
+// With -hold it instead prepares go-libvirt's own integration fixture (pool "test") and
+// keeps its connection open until stdin closes, so test:///default keeps that state while
+// go-libvirt's integration tests connect and disconnect.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	libvirt "github.com/digitalocean/go-libvirt"
+	"github.com/digitalocean/go-libvirt/socket/dialers"
+)
+
+const newDomain = `<domain type='test'>
+  <name>go9-guest</name>
+  <uuid>0c2f5a3e-9d41-4b8e-a7c6-5e1d2f3a4b5c</uuid>
+  <memory unit='MiB'>64</memory>
+  <vcpu>2</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/go9/disk.img'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='network'>
+      <mac address='52:54:00:12:34:56'/>
+      <source network='default'/>
+    </interface>
+  </devices>
+</domain>`
+
+const transientDomain = `<domain type='test'>
+  <name>go9-transient</name>
+  <memory>32768</memory>
+  <os><type>hvm</type></os>
+</domain>`
+
+const newVolume = `<volume><name>go9.img</name><capacity unit='KiB'>13</capacity>
+<target><format type='raw'/></target></volume>`
+
+const newNetwork = `<network><name>go9-net</name>
+<uuid>7a4b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d</uuid>
+<bridge name='go9br0'/>
+<ip address='192.168.77.1' netmask='255.255.255.0'/></network>`
+
+// fixturePool and fixtureSecret are what go-libvirt's testdata/test-pool.xml and
+// test-secret.xml define (a dir pool "test" on /tmp; a private volume secret).
+const fixturePool = `<pool type="dir"><name>test</name><target><path>/tmp</path></target></pool>`
+
+const fixtureSecret = `<secret ephemeral='no' private='yes'><description>test</description>
+<uuid>19fdc2f2-fa64-46f3-bacf-42a8aafca6dd</uuid><usage type='volume'><volume>/tmp</volume></usage></secret>`
+
+type line struct {
+	Call   string `json:"call"`
+	Result string `json:"result"`
+}
+
+var out = json.NewEncoder(os.Stdout)
+
+// show turns a go-libvirt error into what it surfaces: libvirt.Error carries the code and
+// the message (go-libvirt drops the error domain); anything else is the client's own error.
+func show(err error) string {
+	var lerr libvirt.Error
+	if errors.As(err, &lerr) {
+		return fmt.Sprintf("error code=%d message=%q", lerr.Code, lerr.Message)
+	}
+	if errors.Is(err, libvirt.ErrUnsupported) {
+		return "error ErrUnsupported"
+	}
+	return fmt.Sprintf("error %T: %v", err, err)
+}
+
+func emit(call string, result string, err error) {
+	if err != nil {
+		result = show(err)
+	}
+	if encodeErr := out.Encode(line{call, result}); encodeErr != nil {
+		panic(encodeErr)
+	}
+}
+
+func uuidText(u libvirt.UUID) string {
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+func domText(d libvirt.Domain) string {
+	return fmt.Sprintf("%s/%s/id=%d", d.Name, uuidText(d.UUID), d.ID)
+}
+
+func domsText(doms []libvirt.Domain) string {
+	parts := make([]string, len(doms))
+	for i, d := range doms {
+		parts[i] = domText(d)
+	}
+	return strings.Join(parts, " ")
+}
+
+func params(list []libvirt.TypedParam) string {
+	parts := make([]string, len(list))
+	for i, p := range list {
+		parts[i] = fmt.Sprintf("%s=%d:%v", p.Field, p.Value.D, p.Value.I)
+	}
+	return strings.Join(parts, " ")
+}
+
+// clockless drops the values the test driver reads from the clock (CPU times).
+func clockless(list []libvirt.TypedParam) string {
+	kept := make([]libvirt.TypedParam, 0, len(list))
+	for _, p := range list {
+		if strings.HasSuffix(p.Field, ".time") {
+			p.Value.I = "(clock)"
+		}
+		kept = append(kept, p)
+	}
+	return params(kept)
+}
+
+func int8Text(b []int8) string {
+	raw := make([]byte, 0, len(b))
+	for _, c := range b {
+		if c == 0 {
+			break
+		}
+		raw = append(raw, byte(c))
+	}
+	return string(raw)
+}
+
+func dial(path string) *libvirt.Libvirt {
+	return libvirt.NewWithDialer(dialers.NewLocal(dialers.WithSocket(path), dialers.WithLocalTimeout(5*time.Second)))
+}
+
+func main() {
+	socketPath := flag.String("socket", "", "the daemon's read-write unix socket")
+	hold := flag.Bool("hold", false, "prepare go-libvirt's integration fixture and hold it until stdin closes")
+	flag.Parse()
+	if *socketPath == "" {
+		fmt.Fprintln(os.Stderr, "goclient: -socket is required")
+		os.Exit(2)
+	}
+	if *hold {
+		os.Exit(holdFixture(*socketPath))
+	}
+	calls(*socketPath)
+}
+
+func holdFixture(path string) int {
+	l := dial(path)
+	if err := l.ConnectToURI(libvirt.TestDefault); err != nil {
+		fmt.Fprintln(os.Stderr, "connect:", show(err))
+		return 1
+	}
+	// go-libvirt's CI runs against a fresh qemu:///system with only its own pool "test"
+	// (and secret) defined; test:///default's own default-pool is stopped to match that.
+	steps := []func() error{
+		func() error {
+			p, err := l.StoragePoolLookupByName("default-pool")
+			if err != nil {
+				return err
+			}
+			return l.StoragePoolDestroy(p)
+		},
+		func() error {
+			p, err := l.StoragePoolDefineXML(fixturePool, 0)
+			if err != nil {
+				return err
+			}
+			return l.StoragePoolCreate(p, 0)
+		},
+		func() error {
+			// libvirtd's test driver has no secrets ("not supported"): that side goes without
+			_, err := l.SecretDefineXML(fixtureSecret, 0)
+			var lerr libvirt.Error
+			if errors.As(err, &lerr) && lerr.Code == uint32(libvirt.ErrNoSupport) {
+				return nil
+			}
+			return err
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			fmt.Fprintln(os.Stderr, "fixture:", show(err))
+			return 1
+		}
+	}
+	fmt.Println("ready")
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	if err := l.Disconnect(); err != nil {
+		fmt.Fprintln(os.Stderr, "disconnect:", show(err))
+		return 1
+	}
+	return 0
+}
+
+func calls(path string) {
+	l := dial(path)
+
+	// a call before Connect fails in the client itself
+	_, err := l.ConnectGetLibVersion()
+	emit("before-connect", "", err)
+
+	emit("ConnectToURI test:///default", "ok", l.ConnectToURI(libvirt.TestDefault))
+
+	libVersion, err := l.ConnectGetLibVersion()
+	emit("ConnectGetLibVersion", fmt.Sprint(libVersion), err)
+	version, err := l.Version()
+	emit("Version", version, err)
+	hvVersion, err := l.ConnectGetVersion()
+	emit("ConnectGetVersion", fmt.Sprint(hvVersion), err)
+	kind, err := l.ConnectGetType()
+	emit("ConnectGetType", kind, err)
+	uri, err := l.ConnectGetUri()
+	emit("ConnectGetUri", uri, err)
+	hostname, err := l.ConnectGetHostname()
+	emit("ConnectGetHostname", hostname, err)
+	capabilities, err := l.ConnectGetCapabilities()
+	emit("ConnectGetCapabilities", capabilities, err)
+	domainCaps, err := l.ConnectGetDomainCapabilities(nil, nil, nil, nil, 0)
+	emit("ConnectGetDomainCapabilities", domainCaps, err)
+	maxVcpus, err := l.ConnectGetMaxVcpus(libvirt.OptString{"test"})
+	emit("ConnectGetMaxVcpus test", fmt.Sprint(maxVcpus), err)
+	secure, err := l.ConnectIsSecure()
+	emit("ConnectIsSecure", fmt.Sprint(secure), err)
+	features := make([]string, 0, 20)
+	for feature := int32(1); feature <= 20; feature++ {
+		supported, err := l.ConnectSupportsFeature(feature)
+		if err != nil {
+			features = append(features, fmt.Sprintf("%d:%s", feature, show(err)))
+		} else {
+			features = append(features, fmt.Sprintf("%d:%d", feature, supported))
+		}
+	}
+	emit("ConnectSupportsFeature 1..20", strings.Join(features, " "), nil)
+
+	model, memory, cpus, mhz, nodes, sockets, cores, threads, err := l.NodeGetInfo()
+	emit("NodeGetInfo", fmt.Sprintf("model=%s memory=%d cpus=%d mhz=%d nodes=%d sockets=%d cores=%d threads=%d",
+		int8Text(model[:]), memory, cpus, mhz, nodes, sockets, cores, threads), err)
+	freeMemory, err := l.NodeGetFreeMemory()
+	emit("NodeGetFreeMemory", fmt.Sprint(freeMemory), err)
+	secModel, secDoi, err := l.NodeGetSecurityModel()
+	emit("NodeGetSecurityModel", fmt.Sprintf("model=%q doi=%q", int8Text(secModel), int8Text(secDoi)), err)
+
+	// domains: the default one
+	numDomains, err := l.ConnectNumOfDomains()
+	emit("ConnectNumOfDomains", fmt.Sprint(numDomains), err)
+	ids, err := l.ConnectListDomains(16)
+	emit("ConnectListDomains", fmt.Sprint(ids), err)
+	defined, err := l.ConnectListDefinedDomains(16)
+	emit("ConnectListDefinedDomains", fmt.Sprint(defined), err)
+	doms, count, err := l.ConnectListAllDomains(1, 0)
+	emit("ConnectListAllDomains", fmt.Sprintf("%d: %s", count, domsText(doms)), err)
+	doms, err = l.Domains()
+	emit("Domains", domsText(doms), err)
+	dom, err := l.DomainLookupByName("test")
+	emit("DomainLookupByName test", domText(dom), err)
+	byUUID, err := l.DomainLookupByUUID(dom.UUID)
+	emit("DomainLookupByUUID", domText(byUUID), err)
+	state, maxMem, mem, vcpus, cpuTime, err := l.DomainGetInfo(dom)
+	emit("DomainGetInfo test", fmt.Sprintf("state=%d maxMem=%d memory=%d vcpus=%d cpuTime>0=%t",
+		state, maxMem, mem, vcpus, cpuTime > 0), err)
+	domState, reason, err := l.DomainGetState(dom, 0)
+	emit("DomainGetState test", fmt.Sprintf("state=%d reason=%d", domState, reason), err)
+	xmlDesc, err := l.DomainGetXMLDesc(dom, 0)
+	emit("DomainGetXMLDesc test", xmlDesc, err)
+	xmlDesc, err = l.DomainGetXMLDesc(dom, libvirt.DomainXMLInactive|libvirt.DomainXMLSecure)
+	emit("DomainGetXMLDesc test inactive|secure", xmlDesc, err)
+	autostart, err := l.DomainGetAutostart(dom)
+	emit("DomainGetAutostart test", fmt.Sprint(autostart), err)
+	vcpuCount, err := l.DomainGetVcpusFlags(dom, uint32(libvirt.DomainVCPUMaximum))
+	emit("DomainGetVcpusFlags maximum", fmt.Sprint(vcpuCount), err)
+	vcpuInfo, cpumaps, err := l.DomainGetVcpus(dom, 2, 1)
+	for i := range vcpuInfo {
+		vcpuInfo[i].CPUTime = 0 // the clock
+	}
+	emit("DomainGetVcpus", fmt.Sprintf("%+v maps=%x", vcpuInfo, cpumaps), err)
+	sched, err := l.DomainGetSchedulerParametersFlags(dom, 1, 0)
+	emit("DomainGetSchedulerParametersFlags", params(sched), err)
+	memParams, memCount, err := l.DomainGetMemoryParameters(dom, 0, 0)
+	emit("DomainGetMemoryParameters count", fmt.Sprintf("%d %s", memCount, params(memParams)), err)
+	blkio, blkioCount, err := l.DomainGetBlkioParameters(dom, 0, 0)
+	emit("DomainGetBlkioParameters count", fmt.Sprintf("%d %s", blkioCount, params(blkio)), err)
+	perf, err := l.DomainGetPerfEvents(dom, 0)
+	emit("DomainGetPerfEvents", params(perf), err)
+	memStats, err := l.DomainMemoryStats(dom, 16, 0)
+	emit("DomainMemoryStats", fmt.Sprintf("%+v", memStats), err)
+	rdReq, rdBytes, wrReq, wrBytes, errs, err := l.DomainBlockStats(dom, "vda")
+	emit("DomainBlockStats vda", oneClockReading(rdReq, rdBytes, wrReq, wrBytes, errs), err)
+	addresses, err := l.DomainInterfaceAddresses(dom, 0, 0)
+	emit("DomainInterfaceAddresses", fmt.Sprintf("%+v", addresses), err)
+	domHostname, err := l.DomainGetHostname(dom, 0)
+	emit("DomainGetHostname", domHostname, err)
+	stats, err := l.ConnectGetAllDomainStats(nil, 0, 0)
+	statLines := make([]string, len(stats))
+	for i, record := range stats {
+		statLines[i] = domText(record.Dom) + " " + clockless(record.Params)
+	}
+	emit("ConnectGetAllDomainStats", strings.Join(statLines, " | "), err)
+	emit("DomainSetMetadata description", "ok",
+		l.DomainSetMetadata(dom, int32(libvirt.DomainMetadataDescription), libvirt.OptString{"from go"}, nil, nil, 0))
+	description, err := l.DomainGetMetadata(dom, int32(libvirt.DomainMetadataDescription), nil, 0)
+	emit("DomainGetMetadata description", description, err)
+	emit("DomainSuspend test", "ok", l.DomainSuspend(dom))
+	domState, reason, err = l.DomainGetState(dom, 0)
+	emit("DomainGetState after suspend", fmt.Sprintf("state=%d reason=%d", domState, reason), err)
+	emit("DomainResume test", "ok", l.DomainResume(dom))
+
+	// ten calls at once on one connection (go-libvirt's Test_concurrentWrite)
+	var group sync.WaitGroup
+	results := make([]string, 10)
+	for i := range results {
+		group.Add(1)
+		go func(i int) {
+			defer group.Done()
+			found, _, err := l.ConnectListAllDomains(1, 0)
+			if err != nil {
+				results[i] = show(err)
+			} else {
+				results[i] = domsText(found)
+			}
+		}(i)
+	}
+	group.Wait()
+	sort.Strings(results)
+	emit("10 concurrent ConnectListAllDomains", fmt.Sprintf("distinct=%d first=%s", len(unique(results)), results[0]), nil)
+
+	// events: lifecycle through go-libvirt's LifecycleEvents, reboot through SubscribeEvents
+	ctx, cancel := context.WithCancel(context.Background())
+	lifecycle, err := l.LifecycleEvents(ctx)
+	emit("LifecycleEvents", "ok", err)
+	reboots, err := l.SubscribeEvents(ctx, libvirt.DomainEventIDReboot, nil)
+	emit("SubscribeEvents reboot", "ok", err)
+	callbackID, err := l.ConnectDomainEventCallbackRegisterAny(int32(libvirt.DomainEventIDDeviceRemoved), nil)
+	emit("ConnectDomainEventCallbackRegisterAny device-removed", fmt.Sprint(callbackID), err)
+	emit("ConnectDomainEventCallbackDeregisterAny", "ok", l.ConnectDomainEventCallbackDeregisterAny(callbackID))
+	emit("ConnectDomainEventCallbackDeregisterAny again", "ok", l.ConnectDomainEventCallbackDeregisterAny(callbackID))
+
+	guest, err := l.DomainDefineXML(newDomain)
+	emit("DomainDefineXML", domText(guest), err)
+	emitLifecycle("event after define", lifecycle)
+	xmlDesc, err = l.DomainGetXMLDesc(guest, 0)
+	emit("DomainGetXMLDesc defined", xmlDesc, err)
+	emit("DomainCreate", "ok", l.DomainCreate(guest))
+	emitLifecycle("event after create", lifecycle)
+	guest, err = l.DomainLookupByName("go9-guest")
+	emit("DomainLookupByName after create", domText(guest), err)
+	emit("DomainCreate again", "ok", l.DomainCreate(guest))
+	emit("DomainReboot", "ok", l.DomainReboot(guest, 0))
+	select {
+	case ev := <-reboots:
+		emit("reboot event", fmt.Sprintf("%T %+v", ev, ev), nil)
+	case <-time.After(2 * time.Second):
+		// libvirt's test driver sends none; a short wait keeps the run quick
+		emit("reboot event", "none within 2 s", nil)
+	}
+	emit("DomainShutdown", "ok", l.DomainShutdown(guest))
+	emitLifecycle("event after shutdown", lifecycle)
+	emit("DomainCreate after shutdown", "ok", l.DomainCreate(guest))
+	emitLifecycle("event after second create", lifecycle)
+	emit("DomainDestroy", "ok", l.DomainDestroy(guest))
+	emitLifecycle("event after destroy", lifecycle)
+	emit("DomainUndefine", "ok", l.DomainUndefine(guest))
+	emitLifecycle("event after undefine", lifecycle)
+	transient, err := l.DomainCreateXML(transientDomain, 0)
+	// the daemon makes the UUID up: only whether it made one counts
+	emit("DomainCreateXML transient", fmt.Sprintf("%s id=%d uuid-made=%t", transient.Name, transient.ID,
+		transient.UUID != libvirt.UUID{}), err)
+	emitLifecycle("event after create-xml", lifecycle)
+	emit("DomainUndefine transient", "ok", l.DomainUndefine(transient))
+	emit("DomainDestroy transient", "ok", l.DomainDestroy(transient))
+	emitLifecycle("event after destroying transient", lifecycle)
+	// go-libvirt shuts a stream down before it deregisters the callback, and an event that
+	// arrives in between blocks its reader for good: collect every late event first.
+	emit("late events", lateEvents(lifecycle, reboots), nil)
+	cancel()
+	for range lifecycle {
+	}
+	for range reboots {
+	}
+
+	// snapshots
+	snapshot, err := l.DomainSnapshotCreateXML(dom, "<domainsnapshot><name>go9-snap</name></domainsnapshot>", 0)
+	emit("DomainSnapshotCreateXML", fmt.Sprintf("%s of %s", snapshot.Name, snapshot.Dom.Name), err)
+	snapshots, snapshotCount, err := l.DomainListAllSnapshots(dom, 1, 0)
+	emit("DomainListAllSnapshots", fmt.Sprintf("%d %+v", snapshotCount, snapshots), err)
+	emit("DomainSnapshotDelete", "ok", l.DomainSnapshotDelete(snapshot, 0))
+
+	// storage
+	pools, poolCount, err := l.ConnectListAllStoragePools(1, 0)
+	poolNames := make([]string, len(pools))
+	for i, p := range pools {
+		poolNames[i] = p.Name + "/" + uuidText(p.UUID)
+	}
+	emit("ConnectListAllStoragePools", fmt.Sprintf("%d: %s", poolCount, strings.Join(poolNames, " ")), err)
+	pool, err := l.StoragePool("default-pool")
+	emit("StoragePool default-pool", pool.Name, err)
+	poolState, capacity, allocation, available, err := l.StoragePoolGetInfo(pool)
+	emit("StoragePoolGetInfo", fmt.Sprint(poolState, capacity, allocation, available), err)
+	poolXML, err := l.StoragePoolGetXMLDesc(pool, 0)
+	emit("StoragePoolGetXMLDesc", poolXML, err)
+	volume, err := l.StorageVolCreateXML(pool, newVolume, 0)
+	emit("StorageVolCreateXML", fmt.Sprintf("%+v", volume), err)
+	vols, volCount, err := l.StoragePoolListAllVolumes(pool, 1, 0)
+	emit("StoragePoolListAllVolumes", fmt.Sprintf("%d %+v", volCount, vols), err)
+	volType, volCapacity, volAllocation, err := l.StorageVolGetInfo(volume)
+	emit("StorageVolGetInfo", fmt.Sprint(volType, volCapacity, volAllocation), err)
+	volXML, err := l.StorageVolGetXMLDesc(volume, 0)
+	emit("StorageVolGetXMLDesc", volXML, err)
+	owner, err := l.StoragePoolLookupByVolume(volume)
+	emit("StoragePoolLookupByVolume", owner.Name, err)
+	emit("StorageVolUpload", "ok", l.StorageVolUpload(volume, bytes.NewBufferString("Hello, world!"), 0, 0, 0))
+	var downloaded bytes.Buffer
+	err = l.StorageVolDownload(volume, &downloaded, 0, 0, 0)
+	data := downloaded.Bytes()
+	head := data[:min(len(data), 13)]
+	emit("StorageVolDownload", fmt.Sprintf("%d bytes, starting %q, the rest zero: %t",
+		len(data), head, len(bytes.Trim(data[len(head):], "\x00")) == 0), err)
+	emit("StorageVolDelete", "ok", l.StorageVolDelete(volume, 0))
+	_, err = l.StorageVolLookupByName(pool, "go9.img")
+	emit("StorageVolLookupByName deleted", "", err)
+
+	// networks
+	nets, netCount, err := l.ConnectListAllNetworks(1, 0)
+	emit("ConnectListAllNetworks", fmt.Sprintf("%d %+v", netCount, nets), err)
+	network, err := l.NetworkLookupByName("default")
+	emit("NetworkLookupByName default", network.Name, err)
+	netXML, err := l.NetworkGetXMLDesc(network, 0)
+	emit("NetworkGetXMLDesc default", netXML, err)
+	bridge, err := l.NetworkGetBridgeName(network)
+	emit("NetworkGetBridgeName", bridge, err)
+	leases, leaseCount, err := l.NetworkGetDhcpLeases(network, nil, 1, 0)
+	emit("NetworkGetDhcpLeases", fmt.Sprintf("%d %+v", leaseCount, leases), err)
+	created, err := l.NetworkCreateXML(newNetwork)
+	emit("NetworkCreateXML", fmt.Sprintf("%s/%s", created.Name, uuidText(created.UUID)), err)
+	emit("NetworkDestroy", "ok", l.NetworkDestroy(created))
+
+	// calls that must fail: what go-libvirt surfaces
+	_, err = l.DomainLookupByName("go9-no-such-domain")
+	emit("DomainLookupByName unknown", fmt.Sprint(libvirt.IsNotFound(err)), err)
+	emit("IsNotFound unknown domain", fmt.Sprint(libvirt.IsNotFound(err)), nil)
+	_, err = l.DomainLookupByUUID(libvirt.UUID{1, 2, 3})
+	emit("DomainLookupByUUID unknown", "", err)
+	_, err = l.DomainDefineXML("<domain type='test'><name>broken")
+	emit("DomainDefineXML malformed", "", err)
+	_, err = l.DomainDefineXML("<domain type='test'><name>go9-nomem</name><os><type>hvm</type></os></domain>")
+	emit("DomainDefineXML without memory", "", err)
+	_, err = l.StoragePool("go9-no-such-pool")
+	emit("StoragePool unknown", "", err)
+	_, err = l.NetworkLookupByName("go9-no-such-network")
+	emit("NetworkLookupByName unknown", "", err)
+	_, err = l.NodeDeviceLookupByName("go9-no-such-device")
+	emit("NodeDeviceLookupByName unknown", "", err)
+	secrets, secretCount, err := l.ConnectListAllSecrets(1, 0)
+	emit("ConnectListAllSecrets", fmt.Sprintf("%d %+v", secretCount, secrets), err)
+	secrets, err = l.Secrets()
+	emit("Secrets", fmt.Sprintf("%+v", secrets), err)
+	_, err = l.QEMUDomainMonitorCommand(dom, "info status", 0)
+	emit("QEMUDomainMonitorCommand", "", err)
+	_, err = l.SubscribeQEMUEvents(context.Background(), "test")
+	emit("SubscribeQEMUEvents", "", err)
+	_, _, _, err = l.DomainGetBlockInfo(dom, "/no/such/disk", 0)
+	emit("DomainGetBlockInfo unknown disk", "", err)
+	emit("DomainSetMemory above maximum", "ok", l.DomainSetMemory(dom, 1<<40))
+
+	emit("Disconnect", "ok", l.Disconnect())
+	_, err = l.ConnectGetLibVersion()
+	emit("after-disconnect", "", err)
+
+	// a second connection on a new socket: the domain count is back to the default
+	again := dial(path)
+	emit("ConnectToURI again", "ok", again.ConnectToURI(libvirt.TestDefault))
+	doms, _, err = again.ConnectListAllDomains(1, 0)
+	emit("ConnectListAllDomains again", domsText(doms), err)
+	emit("Disconnect again", "ok", again.Disconnect())
+}
+
+func emitLifecycle(call string, events <-chan libvirt.DomainEventLifecycleMsg) {
+	select {
+	case ev, ok := <-events:
+		if !ok {
+			emit(call, "channel closed", nil)
+			return
+		}
+		emit(call, fmt.Sprintf("%s id=%d event=%d detail=%d", ev.Dom.Name, ev.Dom.ID, ev.Event, ev.Detail), nil)
+	case <-time.After(5 * time.Second):
+		emit(call, "none within 5 s", nil)
+	}
+}
+
+// oneClockReading: libvirt's test driver derives every block counter from one reading of
+// the clock (microseconds / 10, 20, 30, 40 and 2,000,000); checks that, not the values.
+func oneClockReading(rdReq, rdBytes, wrReq, wrBytes, errs int64) string {
+	base := rdReq * 10
+	within := func(value, divisor int64) bool {
+		diff := base - value*divisor
+		return diff > -divisor && diff < divisor
+	}
+	return fmt.Sprintf("one clock reading: %t", base > 0 && within(rdBytes, 20) && within(wrReq, 30) &&
+		within(wrBytes, 40) && within(errs, 2000000))
+}
+
+func min(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func lateEvents(lifecycle <-chan libvirt.DomainEventLifecycleMsg, reboots <-chan interface{}) string {
+	var late []string
+	for {
+		select {
+		case ev := <-lifecycle:
+			late = append(late, fmt.Sprintf("lifecycle %s event=%d detail=%d", ev.Dom.Name, ev.Event, ev.Detail))
+		case ev := <-reboots:
+			late = append(late, fmt.Sprintf("%T", ev))
+		case <-time.After(500 * time.Millisecond):
+			return fmt.Sprint(late)
+		}
+	}
+}
+
+func unique(values []string) map[string]bool {
+	seen := map[string]bool{}
+	for _, v := range values {
+		seen[v] = true
+	}
+	return seen
+}
