@@ -20,11 +20,15 @@ def auth_method(config: Config, kind: SocketKind) -> AuthMethod:
     libvirtd's defaults (remote_daemon_config.c: TCP "sasl", the others "none" when built
     without polkit); the admin socket is always "none"."""
     if kind == SocketKind.TCP:
-        return AuthMethod(config.auth_tcp)
+        return _BY_VALUE[config.auth_tcp]
     if kind == SocketKind.TLS:
-        return AuthMethod(config.auth_tls)
+        return _BY_VALUE[config.auth_tls]
     if kind == SocketKind.RW:
-        return AuthMethod(config.auth_unix_rw)
+        return _BY_VALUE[config.auth_unix_rw]
     if kind == SocketKind.RO:
-        return AuthMethod(config.auth_unix_ro)
+        return _BY_VALUE[config.auth_unix_ro]
     return AuthMethod.NONE
+
+
+# A dict, not AuthMethod(value): an enum's call costs more than the lookup it makes, twice per connection.
+_BY_VALUE = {method.value: method for method in AuthMethod}

@@ -246,8 +246,12 @@ class ClientSession:
             for event in connection.receive_data(data, len(fds), now):
                 if type(event) is Call:
                     header = event.header
-                    if header.type == CALL and self._answer_at_once(
-                        header.prog, header.vers, header.proc, header.serial, header.status, event.payload, 0
+                    if (
+                        self._quick is not None
+                        and header.type == CALL
+                        and self._answer_at_once(
+                            header.prog, header.vers, header.proc, header.serial, header.status, event.payload, 0
+                        )
                     ):
                         if self.writer.backlogged:  # pipelined calls: the client's pace slows us
                             await self.writer.wait_for_room()
