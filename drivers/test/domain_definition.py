@@ -534,7 +534,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
                     _canonical_address(address)
     rank = _rank(DEVICE_ORDER)
     # unknown devices: dropped, as libvirt
-    kinds = sorted(by_kind.keys() & rank.keys(), key=rank.__getitem__)
+    kinds = [kind for kind in by_kind if kind in rank]  # (a few kinds: no set of all of them)
+    kinds.sort(key=rank.__getitem__)
     ordered = [device for kind in kinds for device in by_kind[kind]]
     if ordered != list(devices):  # (elements compare by identity) most are in order already
         for child in list(devices):
