@@ -436,6 +436,8 @@ def _number_ports(devices: list[etree._Element], serial: bool) -> None:
     highest before it (the parser); ISA serial ports take the first free of their four
     (virDomainChrIsaSerialDefPostParse), other serial ports one past the highest of all
     (virDomainChrDefPostParse)."""
+    if not devices:
+        return  # (most definitions: no parallel port, often no serial one)
     targets = [_target(device) for device in devices]  # each looked up once
     ports: list[int | None] = []
     for target in targets:
