@@ -53,7 +53,8 @@ def capability_of(record: DeviceRecord) -> str | None:
     if subsystem in IGNORED_SUBSYSTEMS:
         return None
     if subsystem == "pci":
-        return "pci"
+        # a configuration space libvirt fails to read (an unknown header type) loses the device
+        return None if "pci-dropped" in record.attributes else "pci"
     if subsystem == "usb":
         return {"usb_device": "usb_device", "usb_interface": "usb"}.get(devtype or "")
     if subsystem == "net":

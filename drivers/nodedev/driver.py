@@ -78,6 +78,9 @@ class NodeDeviceDriver:
         self.gate = ReadinessGate(wait_timeout)
         self.devices: dict[str, NodeDevice] = {}
         self.events = EventSource()
+        # where dumpxml re-reads a PCI device's SR-IOV, IOMMU group and mdev types; a recorded
+        # tree's paths are not this machine's, so it has none
+        self.sysfs_root: str | None = "/sys" if source == "udev" else None
 
     def accepts(self, uri: str) -> bool:
         parts = urlsplit(uri)
@@ -242,7 +245,26 @@ class NodeDeviceConnection(DriverConnection):
         check_flags(args.flags, 0, FROM_NODEDEV, "nodeDeviceGetXMLDesc")
         from .formats import device_xml  # on first use: a cold start's nodedev-list needs no XML
 
-        return remote.remote_node_device_get_xml_desc_ret(device_xml(self._device(args.name)))
+        device = self._device(args.name)
+        root = self.driver.sysfs_root
+        if device.capability != "pci" or device.record is None or device.sys_path is None or root is None:
+            return remote.remote_node_device_get_xml_desc_ret(device_xml(device))
+        # libvirt re-reads these on every dumpxml (they change with no event from udev): sysfs
+        # reads in a worker thread, never on the event loop
+        record, sys_path = device.record, device.sys_path
+
+        def work() -> str:
+            from . import pci_sysfs
+
+            try:
+                dynamic = pci_sysfs.dynamic_caps(sys_path, record.sys_name, root)
+            except pci_sysfs.SysfsError as error:
+                raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, str(error)) from None
+            except OSError as error:
+                raise report(api.VIR_ERR_SYSTEM_ERROR, api.VIR_FROM_NONE, str(error)) from None
+            return device_xml(device, dynamic)
+
+        return Offload(work, remote.remote_node_device_get_xml_desc_ret)
 
     def node_device_get_parent(self, args: remote.remote_node_device_get_parent_args):
         return remote.remote_node_device_get_parent_ret(self._device(args.name).parent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..xml_text import escape_text
-from . import pci_ids
+from . import pci_ids, pci_sysfs
 from .devices import NodeDevice, drive_type
 
 DMI = Path("/sys/class/dmi/id")
@@ -45,7 +45,7 @@ def system_capability() -> list[str]:
     return lines
 
 
-def capability_lines(device: NodeDevice) -> list[str]:
+def capability_lines(device: NodeDevice, dynamic: pci_sysfs.DynamicCaps | None = None) -> list[str]:
     record = device.record
     if device.capability == "system" or record is None:
         return system_capability()
@@ -81,8 +81,18 @@ def capability_lines(device: NodeDevice) -> list[str]:
         vendor = props.get("ID_VENDOR_FROM_DATABASE") or pci_ids.vendor_name(vendor_id)
         lines.append(_named("product", _hex(attrs.get("device")), product))
         lines.append(_named("vendor", _hex(attrs.get("vendor")), vendor))
+        # libvirt's order: SR-IOV, the header type, mdev types, (VPD), IOMMU group, NUMA
+        # node, PCI Express; the dynamic parts come re-read from sysfs for this call
+        sriov, groups = pci_sysfs.dynamic_lines(dynamic) if dynamic is not None else ([], [])
+        lines += sriov
+        if attrs.get("pci-header"):
+            lines.append(f"    <capability type='{attrs['pci-header']}'/>")
+        lines += groups
+        numa = attrs.get("numa_node", "")
+        if numa.lstrip("-").isdigit() and int(numa) >= 0:
+            lines.append(f"    <numa node='{int(numa)}'/>")
         if attrs.get("pci-express"):
-            lines.append("    <pci-express/>")
+            lines += pci_sysfs.express_lines(pci_sysfs.decode_express(attrs["pci-express"]))
         return [*lines, "  </capability>"]
     if kind == "usb_device":
         lines = [
@@ -121,7 +131,7 @@ def _named(tag: str, identifier: str, text: str | None) -> str:
     return f"    <{tag} id='{identifier}'/>"
 
 
-def device_xml(device: NodeDevice) -> str:
+def device_xml(device: NodeDevice, dynamic: pci_sysfs.DynamicCaps | None = None) -> str:
     lines = ["<device>", f"  <name>{escape_text(device.name)}</name>"]
     if device.sys_path:
         lines.append(f"  <path>{escape_text(device.sys_path)}</path>")
@@ -132,6 +142,6 @@ def device_xml(device: NodeDevice) -> str:
         lines.append(f"  <parent>{escape_text(device.parent)}</parent>")
     if record is not None and record.driver:
         lines += ["  <driver>", f"    <name>{escape_text(record.driver)}</name>", "  </driver>"]
-    lines += capability_lines(device)
+    lines += capability_lines(device, dynamic)
     lines.append("</device>")
     return "\n".join(lines) + "\n"

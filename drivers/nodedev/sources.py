@@ -12,6 +12,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from . import pci_sysfs
+
 log = logging.getLogger("virtrio.drivers.nodedev")
 
 
@@ -68,7 +70,7 @@ class DeviceChange:
 
 # Attributes the classifier reads, per subsystem (reading every sysfs file would be slow).
 WANTED_ATTRIBUTES = {
-    "pci": ("vendor", "device", "class", "subsystem_vendor", "subsystem_device"),
+    "pci": ("vendor", "device", "class", "subsystem_vendor", "subsystem_device", "numa_node"),
     "usb": (
         "idVendor",
         "idProduct",
@@ -93,50 +95,25 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-PCI_CAPABILITY_EXPRESS = 0x10
-
-
-def has_pci_express(sys_path: str) -> bool:
-    """Whether the device is PCI Express: its configuration space lists the capability, or
-    it has the extended (4096-byte) configuration space only PCI Express devices have."""
-    path = os.path.join(sys_path, "config")
+def pci_config_attributes(sys_path: str, attributes: dict[str, str]) -> None:
+    """What a privileged libvirtd reads from a PCI device's configuration space, as record
+    attributes: "pci-header" (a bridge's header type), "pci-express" (ExpressInfo.encode),
+    or "pci-dropped" where libvirt keeps no node device for it."""
     try:
-        if os.path.getsize(path) > 256:
-            return True
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        return _lists_pci_express(fd)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
+        header_type, express = pci_sysfs.config_facts(sys_path)
+    except pci_sysfs.InvalidHeaderType as error:
+        attributes["pci-dropped"] = f"Unknown PCI header type '{error.args[0]}'"
+        return
+    except OSError as error:
+        attributes["pci-dropped"] = f"Failed to open config space file: {error.strerror}"
+        return
+    if header_type:
+        attributes["pci-header"] = pci_sysfs.HEADER_TYPES[header_type]
+    if express is not None:
+        attributes["pci-express"] = express.encode()
 
 
-def _lists_pci_express(fd: int) -> bool:
-    """Walk the capability list reading only the bytes it needs: each read of configuration
-    space is a device access (in a virtual machine a trap, ~20 us a word), and reading all
-    256 bytes cost ~1.5 ms per device. What a user may read ends early (64 bytes unless
-    root): a short read ends the walk, as the end of the whole read did."""
-    if len(os.pread(fd, 1, 0x3F)) < 1:  # under 0x40 bytes readable: no capability list
-        return False
-    status = os.pread(fd, 1, 0x06)
-    if not status[0] & 0x10:  # no capability list
-        return False
-    pointer, seen = os.pread(fd, 1, 0x34)[0] & 0xFC, set()
-    while pointer and pointer not in seen:
-        seen.add(pointer)
-        capability = os.pread(fd, 2, pointer)  # its id, then the next one's offset
-        if len(capability) < 2:
-            return False
-        if capability[0] == PCI_CAPABILITY_EXPRESS:
-            return True
-        pointer = capability[1] & 0xFC
-    return False
-
-
-def record_from_pyudev(device) -> DeviceRecord:
+def record_from_pyudev(device, privileged: bool | None = None) -> DeviceRecord:
     attributes = {}
     for name in WANTED_ATTRIBUTES.get(device.subsystem or "", ()):
         try:
@@ -145,8 +122,11 @@ def record_from_pyudev(device) -> DeviceRecord:
             value = None
         if value is not None:
             attributes[name] = _text(value)
-    if device.subsystem == "pci" and has_pci_express(device.sys_path):
-        attributes["pci-express"] = "yes"
+    if privileged is None:
+        privileged = os.geteuid() == 0
+    # libvirt reads configuration space only as root: a user may read just its first 64 bytes
+    if device.subsystem == "pci" and privileged:
+        pci_config_attributes(device.sys_path, attributes)
     if device.subsystem == "net":
         from . import ethtool  # the enumerating process's only
 
