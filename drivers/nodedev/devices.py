@@ -115,5 +115,11 @@ def build_devices(records: list[DeviceRecord]) -> dict[str, NodeDevice]:
                 parent = kept[ancestor][2]
                 break
             ancestor = ancestor.rsplit("/", 1)[0]
-        devices[name] = NodeDevice(name, sys_path, parent, capability, record)
+        devices[name] = NodeDevice(name, sys_path, parent, capability, record, extra_caps_of(record))
     return devices
+
+
+def extra_caps_of(record: DeviceRecord) -> list[str]:
+    """Capabilities nested in the first one that libvirt lists too: a PCI device's mediated
+    device types, as last read (at enumeration, a udev change, or the device's last dumpxml)."""
+    return ["mdev_types"] if record.attributes.get("mdev-types") else []

@@ -10,6 +10,8 @@ If enumeration fails, waiting and later calls fail at once with the reason.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import trio
@@ -21,7 +23,7 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, report
 
 from . import prefetch
-from .devices import KEPT_SUBSYSTEMS, NodeDevice, build_devices, capability_of, device_name
+from .devices import KEPT_SUBSYSTEMS, NodeDevice, build_devices, capability_of, device_name, extra_caps_of
 from .sources import DeviceChange, DeviceRecord, SyntheticSource, UdevSource
 
 log = logging.getLogger("virtrio.drivers.nodedev")
@@ -169,6 +171,7 @@ class NodeDeviceDriver:
             return
         if existing is not None:  # a duplicate of what enumeration saw, or a change
             existing.record = record
+            existing.extra_caps = extra_caps_of(record)
             if change.action == "change":
                 self.events.emit(
                     Event(
@@ -246,14 +249,29 @@ class NodeDeviceConnection(DriverConnection):
         from .formats import device_xml  # on first use: a cold start's nodedev-list needs no XML
 
         device = self._device(args.name)
-        root = self.driver.sysfs_root
-        if device.capability != "pci" or device.record is None or device.sys_path is None or root is None:
+        if self._sysfs_root(device) is None:
             return remote.remote_node_device_get_xml_desc_ret(device_xml(device))
-        # libvirt re-reads these on every dumpxml (they change with no event from udev): sysfs
-        # reads in a worker thread, never on the event loop
-        record, sys_path = device.record, device.sys_path
+        return self._with_dynamic_caps(
+            device, lambda dynamic: device_xml(device, dynamic), remote.remote_node_device_get_xml_desc_ret
+        )
 
-        def work() -> str:
+    def _sysfs_root(self, device: NodeDevice) -> str | None:
+        """Where a PCI device's dynamic capabilities are re-read, or None for no re-reading."""
+        if device.capability != "pci" or device.record is None or device.sys_path is None:
+            return None
+        return self.driver.sysfs_root
+
+    def _with_dynamic_caps(
+        self, device: NodeDevice, use: Callable[[Any], Any], answer: Callable[[Any], Any]
+    ) -> Offload:
+        """libvirt re-reads a PCI device's SR-IOV functions, IOMMU group and mdev types on every
+        dumpxml and capability listing (they change with no event from udev): the sysfs reads
+        in a worker thread, never on the event loop; the device's listed capabilities then
+        follow what was read, as libvirt's cached flags do."""
+        root, record, sys_path = self._sysfs_root(device), device.record, device.sys_path
+        assert root is not None and record is not None and sys_path is not None
+
+        def work() -> tuple[bool, Any]:
             from . import pci_sysfs
 
             try:
@@ -262,18 +280,38 @@ class NodeDeviceConnection(DriverConnection):
                 raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, str(error)) from None
             except OSError as error:
                 raise report(api.VIR_ERR_SYSTEM_ERROR, api.VIR_FROM_NONE, str(error)) from None
-            return device_xml(device, dynamic)
+            return bool(dynamic.mdev_types), use(dynamic)
 
-        return Offload(work, remote.remote_node_device_get_xml_desc_ret)
+        def then(result: tuple[bool, Any]) -> Any:
+            has_mdev_types, value = result
+            if device.record is record:  # not replaced by a udev change meanwhile
+                if has_mdev_types:
+                    record.attributes["mdev-types"] = "yes"
+                else:
+                    record.attributes.pop("mdev-types", None)
+                device.extra_caps = extra_caps_of(record)
+            return answer(value)
+
+        return Offload(work, then)
 
     def node_device_get_parent(self, args: remote.remote_node_device_get_parent_args):
         return remote.remote_node_device_get_parent_ret(self._device(args.name).parent)
 
     def node_device_num_of_caps(self, args: remote.remote_node_device_num_of_caps_args):
-        return remote.remote_node_device_num_of_caps_ret(len(self._device(args.name).caps))
+        device = self._device(args.name)
+        if self._sysfs_root(device) is None:
+            return remote.remote_node_device_num_of_caps_ret(len(device.caps))
+        return self._with_dynamic_caps(
+            device, lambda _: None, lambda _: remote.remote_node_device_num_of_caps_ret(len(device.caps))
+        )
 
     def node_device_list_caps(self, args: remote.remote_node_device_list_caps_args):
-        return remote.remote_node_device_list_caps_ret(self._device(args.name).caps[: args.maxnames])
+        device = self._device(args.name)
+        if self._sysfs_root(device) is None:
+            return remote.remote_node_device_list_caps_ret(device.caps[: args.maxnames])
+        return self._with_dynamic_caps(
+            device, lambda _: None, lambda _: remote.remote_node_device_list_caps_ret(device.caps[: args.maxnames])
+        )
 
     def node_device_is_active(self, args: remote.remote_node_device_is_active_args):
         self._device(args.name)

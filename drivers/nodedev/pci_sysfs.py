@@ -292,6 +292,15 @@ def _mdev_types(sys_path: str, caps: DynamicCaps) -> None:
         caps.mdev_types.append((name, title, api, int(available)))
 
 
+def has_mdev_types(sys_path: str) -> bool:
+    """Whether the device offers mediated device types (what a listing by capability uses)."""
+    try:
+        with os.scandir(os.path.join(sys_path, "mdev_supported_types")) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
+
+
 def dynamic_caps(sys_path: str, address_text: str, sysfs_root: str = "/sys") -> DynamicCaps:
     """SR-IOV, IOMMU group and mediated device types, in libvirt's order of reading."""
     caps = DynamicCaps()

@@ -124,9 +124,12 @@ def record_from_pyudev(device, privileged: bool | None = None) -> DeviceRecord:
             attributes[name] = _text(value)
     if privileged is None:
         privileged = os.geteuid() == 0
-    # libvirt reads configuration space only as root: a user may read just its first 64 bytes
-    if device.subsystem == "pci" and privileged:
-        pci_config_attributes(device.sys_path, attributes)
+    if device.subsystem == "pci":
+        # libvirt reads configuration space only as root: a user may read just its first 64 bytes
+        if privileged:
+            pci_config_attributes(device.sys_path, attributes)
+        if pci_sysfs.has_mdev_types(device.sys_path):
+            attributes["mdev-types"] = "yes"
     if device.subsystem == "net":
         from . import ethtool  # the enumerating process's only
 

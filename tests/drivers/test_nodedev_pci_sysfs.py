@@ -396,3 +396,41 @@ def test_dumpxml_errors(tree: Tree) -> None:
     with pytest.raises(LibvirtError) as caught:
         conn.node_device_get_xml_desc(remote.remote_node_device_get_xml_desc_args("pci_0000_3b_1a_9", 0))
     assert caught.value.code == api.VIR_ERR_NO_NODE_DEVICE
+
+
+def run(conn, method: str, args):
+    """A handler's answer as the server gives it: an Offload's work in a thread, then on the loop."""
+    result = getattr(conn, method)(args)
+    assert isinstance(result, Offload)
+    return result.then(result.work())
+
+
+def test_mdev_types_capability_follows_each_reading(tree: Tree) -> None:
+    """libvirt lists mdev_types among a PCI device's capabilities while it has some; listing
+    by capability uses what was last read (enumeration, then each dumpxml or caps call)."""
+    record = record_for(tree, PF)
+    assert (
+        record_from_pyudev(FakeUdevDevice(str(tree.device(PF))), privileged=False).attributes.get("mdev-types") is None
+    )
+    conn = connection(tree, [record])
+    name = "pci_0000_3b_1a_0"
+    listed = remote.remote_node_list_devices_args("mdev_types", 10, 0)
+    assert conn.node_list_devices(listed).names == []
+    tree.mdev_type("t1", None, "vfio-ccw", "1")
+    assert conn.node_list_devices(listed).names == []  # not read since
+    caps = run(conn, "node_device_list_caps", remote.remote_node_device_list_caps_args(name, 16))
+    assert caps.names == ["pci", "mdev_types"]
+    assert run(conn, "node_device_num_of_caps", remote.remote_node_device_num_of_caps_args(name)).num == 2
+    assert conn.node_list_devices(listed).names == [name]
+    flags = api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES
+    assert conn.connect_list_all_node_devices(remote.remote_connect_list_all_node_devices_args(1, flags)).ret == 1
+    # enumeration reads it too
+    enumerated = record_from_pyudev(FakeUdevDevice(str(tree.device(PF))), privileged=False)
+    assert enumerated.attributes["mdev-types"] == "yes"
+    assert build_devices([enumerated])[name].caps == ["pci", "mdev_types"]
+    # gone again: the next dumpxml drops it
+    (tree.device(PF) / "mdev_supported_types/t1/device_api").unlink()
+    (tree.device(PF) / "mdev_supported_types/t1/available_instances").unlink()
+    (tree.device(PF) / "mdev_supported_types/t1").rmdir()
+    assert "<capability type='mdev_types'>" not in dumpxml(conn, name)
+    assert conn.node_list_devices(listed).names == []
