@@ -259,6 +259,8 @@ def _target_names(disks: list[etree._Element]) -> list[str | None]:
 
 def validate_disk_targets(disks: list[etree._Element]) -> None:
     """virDomainDefDuplicateDiskInfoValidate: no two disks on one target name."""
+    if len(disks) < 2:
+        return  # nothing to be duplicated
     names = _target_names(disks)
     # libvirt's pair loop reports the first disk that has a later twin, with its first twin:
     # found in one pass (a pair loop over thousands of disks would hold the event loop)
@@ -276,6 +278,8 @@ def validate_disk_targets(disks: list[etree._Element]) -> None:
 
 def validate_drive_addresses(disks: list[etree._Element], hostdevs: list[etree._Element]) -> None:
     """virDomainDefDuplicateDriveAddressesValidate: disks, then SCSI host devices."""
+    if len(disks) < 2 and not hostdevs:
+        return  # nothing to be duplicated
     targets = [first_child(disk, "target") for disk in disks]
     buses = [target.get("bus") if target is not None else None for target in targets]
     drives = [_drive(first_child(disk, "address")) for disk in disks]
