@@ -72,6 +72,8 @@ DELIBERATE = {
     "StorageVolDownload": "volume download streams (README: beyond libvirt's test driver)",
     "ConnectListAllSecrets": "secrets (README: beyond libvirt's test driver)",
     "Secrets": "secrets (README: beyond libvirt's test driver)",
+    "StorageVolResize": "volume resize (README: beyond libvirt's test driver)",
+    "StorageVolWipe": "volume wipe (README: beyond libvirt's test driver)",
     "TestVolumeUploadDownloadIntegration": "volume upload and download streams (README)",
     "TestSecretsIntegration": "secrets (README)",
 }

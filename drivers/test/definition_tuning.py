@@ -41,6 +41,7 @@ write_iops_sec total_bytes_sec_max read_bytes_sec_max write_bytes_sec_max total_
 write_iops_sec_max size_iops_sec group_name total_bytes_sec_max_length read_bytes_sec_max_length
 write_bytes_sec_max_length total_iops_sec_max_length read_iops_sec_max_length write_iops_sec_max_length""")
 RATE_ATTRIBUTES = ("average", "peak", "floor", "burst")  # as virNetDevBandwidthRateFormat writes them
+MEMORY_LIMITS = ("hard_limit", "soft_limit", "swap_hard_limit")  # the typed parameters' names too
 MAC = re.compile(r"[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}(?:$|[\x00- ])")
 
 
@@ -298,6 +299,141 @@ class MemoryTune:
     mode: int = api.VIR_DOMAIN_NUMATUNE_MEM_STRICT
     placement: str | None = None  # "static" or "auto"
     nodeset: set[int] | None = None
+
+
+@dataclass
+class Blkio:
+    """virDomainBlkioTune: the weight, and per device path its nonzero values by child tag."""
+
+    weight: int = 0
+    devices: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+
+
+# typed parameter, <device> child (libvirt's order for both), and C type (True: unsigned long long)
+BLKIO_DEVICE_FIELDS = (
+    (api.VIR_DOMAIN_BLKIO_DEVICE_WEIGHT, "weight", False),
+    (api.VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS, "read_iops_sec", False),
+    (api.VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS, "write_iops_sec", False),
+    (api.VIR_DOMAIN_BLKIO_DEVICE_READ_BPS, "read_bytes_sec", True),
+    (api.VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS, "write_bytes_sec", True),
+)
+C_UNSIGNED = re.compile(r"[ \t\n\v\f\r]*[+-]?[0-9]+")
+
+
+def _child_number(element: etree._Element, tag: str) -> int:
+    child = first_child(element, tag)
+    text = (child.text or "").strip() if child is not None else ""
+    return int(text) if text.isdigit() else 0
+
+
+def blkio(definition: list[etree._Element]) -> Blkio:
+    """<blkiotune> as libvirt read it when the domain was defined."""
+    tune = top(definition, "blkiotune")
+    if tune is None:
+        return Blkio()
+    devices = []
+    for device in children_of(tune, "device"):
+        path = first_child(device, "path")
+        values = {tag: _child_number(device, tag) for _, tag, _ in BLKIO_DEVICE_FIELDS}
+        devices.append((path.text or "" if path is not None else "", values))
+    return Blkio(_child_number(tune, "weight"), devices)
+
+
+def blkio_device_lists(tune: Blkio) -> list[tuple[str, str]]:
+    """virDomainGetBlkioParametersAssignFromDef: each device field as 'path,value,...'."""
+    lists = []
+    for name, tag, _ in BLKIO_DEVICE_FIELDS:
+        pairs = [f"{path},{values[tag]}" for path, values in tune.devices if values.get(tag)]
+        lists.append((name, ",".join(pairs)))
+    return lists
+
+
+def parse_blkio_devices(text: str, name: str) -> list[tuple[str, int]]:
+    """virDomainDriverParseBlkioDeviceStr: 'path,value[,path,value...]', values as
+    virStrToLong_uip/ullp read them (no sign '-', within the C type); errors from the
+    domain module, as libvirt's hypervisor helpers report them."""
+    if text == "":
+        return []
+    wide = next(wide for field_name, _, wide in BLKIO_DEVICE_FIELDS if field_name == name)
+    unparsable = report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"unable to parse blkio device '{name}' '{text}'")
+    if text.count(",") % 2 == 0:  # fields come in pairs: an odd number of commas
+        raise unparsable
+    parsed = []
+    rest = text
+    while True:
+        comma = rest.find(",")
+        if comma < 0:
+            raise unparsable
+        path, rest = rest[:comma], rest[comma + 1 :]
+        number = C_UNSIGNED.match(rest)
+        value = int(number.group()) if number is not None and "-" not in number.group() else -1
+        if not 0 <= value < (1 << (64 if wide else 32)):
+            detail = f"invalid value '{rest}' for parameter '{name}' of device '{path}'"
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
+        parsed.append((path, value))
+        rest = rest[number.end() :] if number is not None else rest
+        if rest == "":
+            return parsed
+        if not rest.startswith(","):
+            raise unparsable
+        rest = rest[1:]
+
+
+def merge_blkio_devices(tune: Blkio, parsed: list[tuple[str, int]], name: str) -> None:
+    """virDomainDriverMergeBlkioDevice: a known path takes the value (zero too), a new one
+    is added only with a nonzero value."""
+    tag = next(tag for field_name, tag, _ in BLKIO_DEVICE_FIELDS if field_name == name)
+    for path, value in parsed:
+        known = next((values for known_path, values in tune.devices if known_path == path), None)
+        if known is not None:
+            known[tag] = value
+        elif value:
+            tune.devices.append((path, {tag: value}))
+
+
+def store_blkio(definition: list[etree._Element], tune: Blkio) -> None:
+    """virDomainDefFormatBlkiotune: the weight and each device's values when nonzero."""
+    element = make_element("blkiotune")
+    if tune.weight:
+        element.append(make_element("weight", str(tune.weight)))
+    for path, values in tune.devices:
+        if not any(values.values()):
+            continue
+        device = make_element("device")
+        device.append(make_element("path", path))
+        for _, tag, _ in BLKIO_DEVICE_FIELDS:
+            if values.get(tag):
+                device.append(make_element(tag, str(values[tag])))
+        element.append(device)
+    if len(element):
+        put_top(definition, element)
+    else:
+        drop_top(definition, "blkiotune")
+
+
+def memory_limits(definition: list[etree._Element]) -> dict[str, int]:
+    """<memtune>'s limits in KiB, as virDomainDef keeps them: absent is unlimited."""
+    memtune = top(definition, "memtune")
+    limits = dict.fromkeys(MEMORY_LIMITS, api.VIR_DOMAIN_MEMORY_PARAM_UNLIMITED)
+    for tag in MEMORY_LIMITS:
+        element = first_child(memtune, tag) if memtune is not None else None
+        if element is not None:  # parsed into KiB when the domain was defined
+            limits[tag] = int(element.text or 0)
+    return limits
+
+
+def set_memory_limits(definition: list[etree._Element], limits: dict[str, int]) -> None:
+    """Store limits in <memtune> as virDomainMemtuneFormat writes them: only set ones (below
+    unlimited), in KiB, in libvirt's order; no <memtune> left with nothing in it."""
+    memtune = top_or_new(definition, "memtune")
+    for tag, kib in limits.items():
+        for old in children_of(memtune, tag):
+            memtune.remove(old)
+        if kib < api.VIR_DOMAIN_MEMORY_PARAM_UNLIMITED:
+            memtune.append(make_element(tag, str(kib), unit="KiB"))
+    memtune[:] = sorted(memtune, key=lambda child: CHILD_ORDER["memtune"].index(child.tag))
+    if not len(memtune):
+        drop_top(definition, "memtune")
 
 
 def memory_tune(definition: list[etree._Element]) -> MemoryTune:

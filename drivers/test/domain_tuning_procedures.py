@@ -17,7 +17,7 @@ from . import bitmaps
 from . import definition_tuning as tune
 from .common import CONFIG, FROM_TEST, LIVE, TestProcedures, _domain_matches, _nonnull_domain
 from .state import Domain, IOThreadPolling
-from .tuning import PERF_EVENTS, limited, state_stats, typed
+from .tuning import PERF_EVENTS, for_client, limited, state_stats, typed
 
 STRING_OKAY = api.VIR_TYPED_PARAM_STRING_OKAY
 TYPE_NAMES = ("unknown", "int", "uint", "llong", "ullong", "double", "boolean", "string")
@@ -275,7 +275,7 @@ class DomainTuningProcedures(TestProcedures):
             typed(api.VIR_DOMAIN_NUMA_NODESET, api.VIR_TYPED_PARAM_STRING, nodeset),
         ]
         params, count = limited(params, args.nparams)
-        return remote.remote_domain_get_numa_parameters_ret(params, count)
+        return remote.remote_domain_get_numa_parameters_ret(for_client(params, args.flags), count)
 
     # ------------------------------------------------------------ interfaces
     def domain_set_interface_parameters(self, args: remote.remote_domain_set_interface_parameters_args) -> None:
@@ -371,7 +371,7 @@ class DomainTuningProcedures(TestProcedures):
             else:
                 params.append(typed(name, api.VIR_TYPED_PARAM_ULLONG, info[name]))
         params, count = limited(params, args.nparams)
-        return remote.remote_domain_get_block_io_tune_ret(params, count)
+        return remote.remote_domain_get_block_io_tune_ret(for_client(params, args.flags), count)
 
     # ----------------------------------------------------------- perf events
     def domain_set_perf_events(self, args: remote.remote_domain_set_perf_events_args) -> None:

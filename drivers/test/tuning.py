@@ -28,6 +28,15 @@ def limited(params: list[remote.remote_typed_param], nparams: int) -> tuple[list
     return chosen, len(chosen)
 
 
+def for_client(params: list[remote.remote_typed_param], flags: int) -> list[remote.remote_typed_param]:
+    """libvirtd's virTypedParamsSerialize with the client's flags: string parameters go only to
+    a client that sent VIR_TYPED_PARAM_STRING_OKAY (libvirt's own client always does; other
+    clients, go-libvirt for one, get the rest). Counts asked with nparams 0 include them."""
+    if flags & api.VIR_TYPED_PARAM_STRING_OKAY:
+        return params
+    return [param for param in params if param.value.type != api.VIR_TYPED_PARAM_STRING]
+
+
 # The weight libvirt's test driver reports whatever was set (it keeps none).
 SCHEDULER_WEIGHT = 50
 
@@ -36,24 +45,20 @@ def scheduler_parameters(domain: Domain) -> list[remote.remote_typed_param]:
     return [typed(api.VIR_DOMAIN_SCHEDULER_WEIGHT, api.VIR_TYPED_PARAM_UINT, SCHEDULER_WEIGHT)]
 
 
-def memory_parameters(domain: Domain) -> list[remote.remote_typed_param]:
-    return [
-        typed(api.VIR_DOMAIN_MEMORY_HARD_LIMIT, api.VIR_TYPED_PARAM_ULLONG, UNLIMITED),
-        typed(api.VIR_DOMAIN_MEMORY_SOFT_LIMIT, api.VIR_TYPED_PARAM_ULLONG, UNLIMITED),
-        typed(api.VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT, api.VIR_TYPED_PARAM_ULLONG, UNLIMITED),
-    ]
+MEMORY_LIMITS = (
+    api.VIR_DOMAIN_MEMORY_HARD_LIMIT,
+    api.VIR_DOMAIN_MEMORY_SOFT_LIMIT,
+    api.VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT,
+)
 
 
-def blkio_parameters(domain: Domain) -> list[remote.remote_typed_param]:
-    strings = [
-        api.VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,
-        api.VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS,
-        api.VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS,
-        api.VIR_DOMAIN_BLKIO_DEVICE_READ_BPS,
-        api.VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS,
-    ]
-    params = [typed(api.VIR_DOMAIN_BLKIO_WEIGHT, api.VIR_TYPED_PARAM_UINT, domain.blkio_weight)]
-    return params + [typed(name, api.VIR_TYPED_PARAM_STRING, "") for name in strings]
+def memory_parameters(limits: dict[str, int]) -> list[remote.remote_typed_param]:
+    return [typed(name, api.VIR_TYPED_PARAM_ULLONG, limits[name]) for name in MEMORY_LIMITS]
+
+
+def blkio_parameters(weight: int, device_lists: list[tuple[str, str]]) -> list[remote.remote_typed_param]:
+    params = [typed(api.VIR_DOMAIN_BLKIO_WEIGHT, api.VIR_TYPED_PARAM_UINT, weight)]
+    return params + [typed(name, api.VIR_TYPED_PARAM_STRING, text) for name, text in device_lists]
 
 
 def state_stats(domain: Domain) -> list[remote.remote_typed_param]:

@@ -7,14 +7,25 @@ import time
 from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import check_flags, report
+from virtrio.rpc.errors import LibvirtError, check_flags, report
 
 from . import bitmaps, cpu_models, save_image, tuning
 from . import definition_tuning as tune
 from .common import FROM_TEST, TestProcedures
+from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
 from .parse import parse_domain_xml
 from .state import Domain
+
+# what testDomainSetBlkioParameters accepts: the weight, and the per-device lists as strings
+BLKIO_PARAMS = {
+    api.VIR_DOMAIN_BLKIO_WEIGHT: api.VIR_TYPED_PARAM_UINT,
+    api.VIR_DOMAIN_BLKIO_DEVICE_WEIGHT: api.VIR_TYPED_PARAM_STRING,
+    api.VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS: api.VIR_TYPED_PARAM_STRING,
+    api.VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS: api.VIR_TYPED_PARAM_STRING,
+    api.VIR_DOMAIN_BLKIO_DEVICE_READ_BPS: api.VIR_TYPED_PARAM_STRING,
+    api.VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS: api.VIR_TYPED_PARAM_STRING,
+}
 
 HOST_CPU_STATS = (
     (api.VIR_NODE_CPU_STATS_USER, 9797400000),
@@ -103,14 +114,41 @@ class VcpuAndSaveProcedures(TestProcedures):
 
     def domain_set_blkio_parameters(self, args: remote.remote_domain_set_blkio_parameters_args) -> None:
         tuning.check_tuning_flags(args.flags, "testDomainSetBlkioParameters")
-        domain = self._domain(args.dom)
+        # libvirt's virTypedParamsValidate, before the domain is looked up (a string weight was
+        # kept and then broke every read of the parameters)
+        validate_params(args.params, BLKIO_PARAMS)
+        chosen, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
+        current = tune.blkio(chosen.definition)
+        failure = None
         for param in args.params:
             if param.field == api.VIR_DOMAIN_BLKIO_WEIGHT:
-                domain.blkio_weight = param.value.value
+                current.weight = param.value.value
+                continue
+            try:
+                parsed = tune.parse_blkio_devices(param.value.value, param.field)
+            except LibvirtError as error:  # libvirt goes on with the other parameters
+                failure = error
+                continue
+            tune.merge_blkio_devices(current, parsed, param.field)
+        tune.store_blkio(chosen.definition, current)
+        if failure is not None:  # what was valid is kept, and the call fails
+            raise failure
 
     def domain_set_memory_parameters(self, args: remote.remote_domain_set_memory_parameters_args) -> None:
         tuning.check_tuning_flags(args.flags, "testDomainSetMemoryParameters")
-        self._domain(args.dom)
+        validate_params(args.params, dict.fromkeys(tuning.MEMORY_LIMITS, api.VIR_TYPED_PARAM_ULLONG))
+        domain = self._domain(args.dom)
+        chosen, _ = self._one_of_definitions(domain, args.flags)
+        given = {param.field: param.value.value for param in args.params}
+        if api.VIR_DOMAIN_MEMORY_HARD_LIMIT in given or api.VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT in given:
+            # checked against the running definition's limits, whichever definition changes
+            current = tune.memory_limits(domain.definition)
+            hard = given.get(api.VIR_DOMAIN_MEMORY_HARD_LIMIT, current[api.VIR_DOMAIN_MEMORY_HARD_LIMIT])
+            swap = given.get(api.VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT, current[api.VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT])
+            if hard > swap:
+                detail = "memory hard_limit tunable value must be lower than or equal to swap_hard_limit"
+                raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        tune.set_memory_limits(chosen.definition, {**tune.memory_limits(chosen.definition), **given})
 
     def domain_reset(self, args: remote.remote_domain_reset_args) -> None:
         check_flags(args.flags, 0, FROM_TEST, "testDomainReset")

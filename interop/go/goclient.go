@@ -452,6 +452,8 @@ func calls(path string) {
 	emit("NetworkCreateXML", fmt.Sprintf("%s/%s", created.Name, uuidText(created.UUID)), err)
 	emit("NetworkDestroy", "ok", l.NetworkDestroy(created))
 
+	moreCalls(l, dom, pool, network)
+
 	// calls that must fail: what go-libvirt surfaces
 	_, err = l.DomainLookupByName("go9-no-such-domain")
 	emit("DomainLookupByName unknown", fmt.Sprint(libvirt.IsNotFound(err)), err)
@@ -490,6 +492,246 @@ func calls(path string) {
 	doms, _, err = again.ConnectListAllDomains(1, 0)
 	emit("ConnectListAllDomains again", domsText(doms), err)
 	emit("Disconnect again", "ok", again.Disconnect())
+}
+
+// moreCalls: typed parameters both ways, device and vCPU changes, node devices,
+// interfaces, network updates, checkpoints and the rest of a Go program's reach.
+func moreCalls(l *libvirt.Libvirt, dom libvirt.Domain, pool libvirt.StoragePool, network libvirt.Network) {
+	guestInfo, err := l.DomainGetGuestInfo(dom, 0, 0)
+	emit("DomainGetGuestInfo", params(guestInfo), err)
+	jobType, jobStats, err := l.DomainGetJobStats(dom, 0)
+	emit("DomainGetJobStats", fmt.Sprintf("%d %s", jobType, params(jobStats)), err)
+	cpuStats, cpuCount, err := l.DomainGetCPUStats(dom, 0, -1, 1, 0)
+	emit("DomainGetCPUStats count", fmt.Sprintf("%d %s", cpuCount, params(cpuStats)), err)
+	ifParams, ifCount, err := l.DomainGetInterfaceParameters(dom, "testnet0", 0, 0)
+	emit("DomainGetInterfaceParameters count", fmt.Sprintf("%d %s", ifCount, params(ifParams)), err)
+	numa, numaCount, err := l.DomainGetNumaParameters(dom, 0, 0)
+	emit("DomainGetNumaParameters count", fmt.Sprintf("%d %s", numaCount, params(numa)), err)
+	cells, err := l.NodeGetCellsFreeMemory(0, 2)
+	emit("NodeGetCellsFreeMemory", fmt.Sprint(cells), err)
+	emulatorPins, emulatorRet, err := l.DomainGetEmulatorPinInfo(dom, 2, 0)
+	emit("DomainGetEmulatorPinInfo", fmt.Sprintf("%x %d", emulatorPins, emulatorRet), err)
+	blockCount := int32(0)
+	blockStats, blockCount, err := l.DomainBlockStatsFlags(dom, "vda", blockCount, 0)
+	emit("DomainBlockStatsFlags count", fmt.Sprintf("%d %s", blockCount, params(blockStats)), err)
+	blockStats, _, err = l.DomainBlockStatsFlags(dom, "vda", blockCount, 0)
+	emit("DomainBlockStatsFlags", clockless(blockStats), err)
+	diskErrors, diskErrorCount, err := l.DomainGetDiskErrors(dom, 0, 0)
+	emit("DomainGetDiskErrors count", fmt.Sprintf("%d %+v", diskErrorCount, diskErrors), err)
+	ioTune, ioTuneCount, err := l.DomainGetBlockIOTune(dom, libvirt.OptString{"vda"}, 0, 0)
+	emit("DomainGetBlockIOTune count", fmt.Sprintf("%d %s", ioTuneCount, params(ioTune)), err)
+	weight := libvirt.TypedParam{Field: "weight", Value: *libvirt.NewTypedParamValueUint(300)}
+	emit("DomainSetSchedulerParametersFlags weight", "ok",
+		l.DomainSetSchedulerParametersFlags(dom, []libvirt.TypedParam{weight}, 0))
+	sched, err := l.DomainGetSchedulerParameters(dom, 1)
+	emit("DomainGetSchedulerParameters", params(sched), err)
+	hardLimit := libvirt.TypedParam{Field: "hard_limit", Value: *libvirt.NewTypedParamValueUllong(1 << 20)}
+	emit("DomainSetMemoryParameters", "ok", l.DomainSetMemoryParameters(dom, []libvirt.TypedParam{hardLimit}, 0))
+	blkioWeight := libvirt.TypedParam{Field: "weight", Value: *libvirt.NewTypedParamValueUint(500)}
+	emit("DomainSetBlkioParameters", "ok", l.DomainSetBlkioParameters(dom, []libvirt.TypedParam{blkioWeight}, 0))
+	wrongType := libvirt.TypedParam{Field: "weight", Value: *libvirt.NewTypedParamValueString("heavy")}
+	emit("DomainSetBlkioParameters string weight", "ok",
+		l.DomainSetBlkioParameters(dom, []libvirt.TypedParam{wrongType}, 0))
+	memParams, memCount, err := l.DomainGetMemoryParameters(dom, 3, 0)
+	emit("DomainGetMemoryParameters after set", fmt.Sprintf("%d %s", memCount, params(memParams)), err)
+	blkio, blkioCount, err := l.DomainGetBlkioParameters(dom, 6, 0)
+	emit("DomainGetBlkioParameters after set", fmt.Sprintf("%d %s", blkioCount, params(blkio)), err)
+	blkio, blkioCount, err = l.DomainGetBlkioParameters(dom, 6, uint32(libvirt.TypedParamStringOkay))
+	emit("DomainGetBlkioParameters string-okay", fmt.Sprintf("%d %s", blkioCount, params(blkio)), err)
+	numa, numaCount, err = l.DomainGetNumaParameters(dom, 2, 0)
+	emit("DomainGetNumaParameters", fmt.Sprintf("%d %s", numaCount, params(numa)), err)
+	numa, numaCount, err = l.DomainGetNumaParameters(dom, 2, uint32(libvirt.TypedParamStringOkay))
+	emit("DomainGetNumaParameters string-okay", fmt.Sprintf("%d %s", numaCount, params(numa)), err)
+	ioTune, ioTuneCount, err = l.DomainGetBlockIOTune(dom, libvirt.OptString{"vda"}, 20, 0)
+	emit("DomainGetBlockIOTune", fmt.Sprintf("%d %s", ioTuneCount, params(ioTune)), err)
+	ioTune, ioTuneCount, err = l.DomainGetBlockIOTune(dom, libvirt.OptString{"vda"}, 20, uint32(libvirt.TypedParamStringOkay))
+	emit("DomainGetBlockIOTune string-okay", fmt.Sprintf("%d %s", ioTuneCount, params(ioTune)), err)
+	swap := libvirt.TypedParam{Field: "swap_hard_limit", Value: *libvirt.NewTypedParamValueUllong(1 << 19)}
+	emit("DomainSetMemoryParameters swap below hard", "ok", l.DomainSetMemoryParameters(dom, []libvirt.TypedParam{swap}, 0))
+	softText := libvirt.TypedParam{Field: "soft_limit", Value: *libvirt.NewTypedParamValueString("1024")}
+	emit("DomainSetMemoryParameters string soft_limit", "ok",
+		l.DomainSetMemoryParameters(dom, []libvirt.TypedParam{softText}, 0))
+	unknown := libvirt.TypedParam{Field: "go9_limit", Value: *libvirt.NewTypedParamValueUllong(1)}
+	emit("DomainSetMemoryParameters unknown field", "ok",
+		l.DomainSetMemoryParameters(dom, []libvirt.TypedParam{unknown}, 0))
+	weightText := libvirt.TypedParam{Field: "weight", Value: *libvirt.NewTypedParamValueString("300")}
+	emit("DomainSetSchedulerParametersFlags string weight", "ok",
+		l.DomainSetSchedulerParametersFlags(dom, []libvirt.TypedParam{weightText}, 0))
+	perfText := libvirt.TypedParam{Field: "cmt", Value: *libvirt.NewTypedParamValueUint(1)}
+	emit("DomainSetPerfEvents uint cmt", "ok", l.DomainSetPerfEvents(dom, []libvirt.TypedParam{perfText}, 0))
+	deviceWeight := libvirt.TypedParam{Field: "device_weight", Value: *libvirt.NewTypedParamValueString("/dev/vda,200")}
+	emit("DomainSetBlkioParameters device_weight", "ok",
+		l.DomainSetBlkioParameters(dom, []libvirt.TypedParam{deviceWeight}, 0))
+	blkio, _, err = l.DomainGetBlkioParameters(dom, 6, 0)
+	emit("DomainGetBlkioParameters after device_weight", params(blkio), err)
+	// libvirt's device lists: merged by path, a zero drops a value, a bad entry fails the
+	// call after the good ones are kept
+	for _, list := range []struct{ field, value string }{
+		{"device_read_iops_sec", "/dev/vda,10,/dev/vdb,20"},
+		{"device_weight", "/dev/vda,0"},
+		{"device_write_bytes_sec", "/dev/vdb,-5"},
+		{"device_read_bytes_sec", "/dev/vda,5,/dev/vdb"},
+		{"device_write_iops_sec", "/dev/vda, 7x"},
+		{"device_write_iops_sec", "/dev/vdc,4294967296"},
+		{"device_write_bytes_sec", "/dev/vdc,4294967296"},
+	} {
+		change := libvirt.TypedParam{Field: list.field, Value: *libvirt.NewTypedParamValueString(list.value)}
+		weightToo := libvirt.TypedParam{Field: "weight", Value: *libvirt.NewTypedParamValueUint(700)}
+		emit("DomainSetBlkioParameters "+list.field+" "+list.value, "ok",
+			l.DomainSetBlkioParameters(dom, []libvirt.TypedParam{change, weightToo}, 0))
+	}
+	blkio, _, err = l.DomainGetBlkioParameters(dom, 6, uint32(libvirt.TypedParamStringOkay))
+	emit("DomainGetBlkioParameters after lists", params(blkio), err)
+	blkio, _, err = l.DomainGetBlkioParameters(dom, 6, uint32(libvirt.TypedParamStringOkay)|uint32(libvirt.DomainAffectConfig))
+	emit("DomainGetBlkioParameters config", params(blkio), err)
+	memParams, _, err = l.DomainGetMemoryParameters(dom, 3, uint32(libvirt.DomainAffectConfig))
+	emit("DomainGetMemoryParameters config", params(memParams), err)
+	xmlDesc, err := l.DomainGetXMLDesc(dom, 0)
+	emit("DomainGetXMLDesc after tuning", xmlDesc, err)
+	perfOn := libvirt.TypedParam{Field: "cmt", Value: *libvirt.NewTypedParamValueBoolean(1)}
+	emit("DomainSetPerfEvents cmt", "ok", l.DomainSetPerfEvents(dom, []libvirt.TypedParam{perfOn}, 0))
+	perf, err := l.DomainGetPerfEvents(dom, 0)
+	emit("DomainGetPerfEvents after set", params(perf), err)
+	emit("DomainSetVcpusFlags config 1", "ok", l.DomainSetVcpusFlags(dom, 1, uint32(libvirt.DomainVCPUConfig)))
+	vcpuCount, err := l.DomainGetVcpusFlags(dom, uint32(libvirt.DomainVCPUConfig))
+	emit("DomainGetVcpusFlags config", fmt.Sprint(vcpuCount), err)
+	emit("DomainPinVcpuFlags 0", "ok", l.DomainPinVcpuFlags(dom, 0, []byte{0x3}, 0))
+	pins, pinCount, err := l.DomainGetVcpuPinInfo(dom, 2, 2, 0)
+	emit("DomainGetVcpuPinInfo", fmt.Sprintf("%x %d", pins, pinCount), err)
+	disk := "<disk type='file' device='disk'><source file='/var/lib/go9/extra.img'/>" +
+		"<target dev='vdb' bus='virtio'/></disk>"
+	emit("DomainAttachDeviceFlags config", "ok", l.DomainAttachDeviceFlags(dom, disk, uint32(libvirt.DomainDeviceModifyConfig)))
+	emit("DomainDetachDeviceFlags config", "ok", l.DomainDetachDeviceFlags(dom, disk, uint32(libvirt.DomainDeviceModifyConfig)))
+	emit("DomainDetachDeviceFlags again", "ok", l.DomainDetachDeviceFlags(dom, disk, uint32(libvirt.DomainDeviceModifyConfig)))
+	state, details, stateTime, err := l.DomainGetControlInfo(dom, 0)
+	emit("DomainGetControlInfo", fmt.Sprint(state, details, stateTime), err)
+	label, enforcing, err := l.DomainGetSecurityLabel(dom)
+	emit("DomainGetSecurityLabel", fmt.Sprintf("%q %d", int8Text(label), enforcing), err)
+	labels, labelCount, err := l.DomainGetSecurityLabelList(dom)
+	emit("DomainGetSecurityLabelList", fmt.Sprintf("%d %d", labelCount, len(labels)), err)
+	active, err := l.DomainIsActive(dom)
+	persistent, err2 := l.DomainIsPersistent(dom)
+	updated, err3 := l.DomainIsUpdated(dom)
+	emit("DomainIsActive/IsPersistent/IsUpdated", fmt.Sprint(active, persistent, updated), firstError(err, err2, err3))
+	osType, err := l.DomainGetOsType(dom)
+	emit("DomainGetOsType", osType, err)
+	maxMemory, err := l.DomainGetMaxMemory(dom)
+	emit("DomainGetMaxMemory", fmt.Sprint(maxMemory), err)
+	maxVcpus, err := l.DomainGetMaxVcpus(dom)
+	emit("DomainGetMaxVcpus", fmt.Sprint(maxVcpus), err)
+	cpuMap, online, cpuRet, err := l.NodeGetCPUMap(1, 1, 0)
+	emit("NodeGetCPUMap", fmt.Sprintf("%x %d %d", cpuMap, online, cpuRet), err)
+	nodeCPU, nodeCPUCount, err := l.NodeGetCPUStats(-1, 0, 0)
+	emit("NodeGetCPUStats count", fmt.Sprintf("%d %+v", nodeCPUCount, nodeCPU), err)
+	nodeCPU, _, err = l.NodeGetCPUStats(-1, nodeCPUCount, 0)
+	emit("NodeGetCPUStats", fmt.Sprintf("%+v", nodeCPU), err)
+	nodeMem, nodeMemCount, err := l.NodeGetMemoryStats(0, -1, 0)
+	emit("NodeGetMemoryStats count", fmt.Sprintf("%d %+v", nodeMemCount, nodeMem), err)
+	nodeMemParams, nodeMemParamCount, err := l.NodeGetMemoryParameters(0, 0)
+	emit("NodeGetMemoryParameters count", fmt.Sprintf("%d %s", nodeMemParamCount, params(nodeMemParams)), err)
+	sysinfo, err := l.ConnectGetSysinfo(0)
+	emit("ConnectGetSysinfo", sysinfo, err)
+	compared, err := l.ConnectCompareCPU("<cpu><arch>x86_64</arch><model>qemu64</model></cpu>", 0)
+	emit("ConnectCompareCPU", fmt.Sprint(compared), err)
+	emit("DomainSetTime", "ok", l.DomainSetTime(dom, 1700000000, 0, 0))
+	emit("DomainSendKey", "ok", l.DomainSendKey(dom, uint32(libvirt.KeycodeSetLinux), 10, []uint32{28}, 0))
+	emit("DomainInjectNmi", "ok", l.DomainInjectNmi(dom, 0))
+	emit("DomainBlockResize", "ok", l.DomainBlockResize(dom, "vda", 1<<20, libvirt.DomainBlockResizeBytes))
+	messages, err := l.DomainGetMessages(dom, 0)
+	emit("DomainGetMessages", fmt.Sprint(messages), err)
+	keys, err := l.DomainAuthorizedSshKeysGet(dom, "root", 0)
+	emit("DomainAuthorizedSshKeysGet", fmt.Sprint(keys), err)
+
+	// a second, inactive domain: rename, managed save, autostart
+	spare, err := l.DomainDefineXML(strings.Replace(strings.Replace(newDomain, "go9-guest", "go9-spare", 1),
+		"0c2f5a3e", "1c2f5a3e", 1))
+	emit("DomainDefineXML spare", domText(spare), err)
+	renamed, err := l.DomainRename(spare, libvirt.OptString{"go9-renamed"}, 0)
+	emit("DomainRename", fmt.Sprint(renamed), err)
+	spare, err = l.DomainLookupByName("go9-renamed")
+	emit("DomainLookupByName renamed", domText(spare), err)
+	emit("DomainSetAutostart", "ok", l.DomainSetAutostart(spare, 1))
+	autostart, err := l.DomainGetAutostart(spare)
+	emit("DomainGetAutostart spare", fmt.Sprint(autostart), err)
+	emit("DomainCreate spare", "ok", l.DomainCreate(spare))
+	emit("DomainManagedSave", "ok", l.DomainManagedSave(spare, 0))
+	hasImage, err := l.DomainHasManagedSaveImage(spare, 0)
+	emit("DomainHasManagedSaveImage", fmt.Sprint(hasImage), err)
+	emit("DomainManagedSaveRemove", "ok", l.DomainManagedSaveRemove(spare, 0))
+	emit("DomainUndefine spare", "ok", l.DomainUndefine(spare))
+
+	// snapshots and checkpoints (their XML holds the creation time: names only)
+	snapshot, err := l.DomainSnapshotCreateXML(dom, "<domainsnapshot><name>go9-second</name></domainsnapshot>", 0)
+	emit("DomainSnapshotCreateXML second", snapshot.Name, err)
+	current, err := l.DomainSnapshotCurrent(dom, 0)
+	emit("DomainSnapshotCurrent", current.Name, err)
+	names, err := l.DomainSnapshotListNames(dom, 8, 0)
+	emit("DomainSnapshotListNames", fmt.Sprint(names), err)
+	snapshotXML, err := l.DomainSnapshotGetXMLDesc(snapshot, 0)
+	emit("DomainSnapshotGetXMLDesc has state", fmt.Sprint(strings.Contains(snapshotXML, "<state>running</state>")), err)
+	checkpoint, err := l.DomainCheckpointCreateXML(dom, "<domaincheckpoint><name>go9-check</name></domaincheckpoint>", 0)
+	emit("DomainCheckpointCreateXML", checkpoint.Name, err)
+	checkpoints, checkpointCount, err := l.DomainListAllCheckpoints(dom, 1, 0)
+	emit("DomainListAllCheckpoints", fmt.Sprintf("%d %d", checkpointCount, len(checkpoints)), err)
+
+	// node devices and host interfaces of the test node
+	devices, deviceCount, err := l.ConnectListAllNodeDevices(1, 0)
+	// libvirt lists these in its hash table's order, which no API promises: sorted
+	sort.Slice(devices, func(i, j int) bool { return devices[i].Name < devices[j].Name })
+	emit("ConnectListAllNodeDevices", fmt.Sprintf("%d %+v", deviceCount, devices), err)
+	numDevices, err := l.NodeNumOfDevices(nil, 0)
+	emit("NodeNumOfDevices", fmt.Sprint(numDevices), err)
+	deviceXML, err := l.NodeDeviceGetXMLDesc("computer", 0)
+	emit("NodeDeviceGetXMLDesc computer", deviceXML, err)
+	caps, err := l.NodeDeviceListCaps("computer", 8)
+	emit("NodeDeviceListCaps computer", fmt.Sprint(caps), err)
+	numCaps, err := l.NodeDeviceNumOfCaps("computer")
+	emit("NodeDeviceNumOfCaps computer", fmt.Sprint(numCaps), err)
+	ifaces, ifaceCount, err := l.ConnectListAllInterfaces(1, 0)
+	sort.Slice(ifaces, func(i, j int) bool { return ifaces[i].Name < ifaces[j].Name })
+	emit("ConnectListAllInterfaces", fmt.Sprintf("%d %+v", ifaceCount, ifaces), err)
+	iface, err := l.InterfaceLookupByName("eth1")
+	emit("InterfaceLookupByName eth1", fmt.Sprintf("%+v", iface), err)
+	ifaceXML, err := l.InterfaceGetXMLDesc(iface, 0)
+	emit("InterfaceGetXMLDesc eth1", ifaceXML, err)
+
+	// network update, ports, autostart; network events registered (go-libvirt routes only
+	// domain events, so the registration itself is what is compared)
+	netCallback, err := l.ConnectNetworkEventRegisterAny(0, nil)
+	emit("ConnectNetworkEventRegisterAny", fmt.Sprint(netCallback), err)
+	emit("ConnectNetworkEventDeregisterAny", "ok", l.ConnectNetworkEventDeregisterAny(netCallback))
+	poolCallback, err := l.ConnectStoragePoolEventRegisterAny(0, nil)
+	emit("ConnectStoragePoolEventRegisterAny", fmt.Sprint(poolCallback), err)
+	emit("ConnectStoragePoolEventDeregisterAny", "ok", l.ConnectStoragePoolEventDeregisterAny(poolCallback))
+	host := "<host mac='52:54:00:aa:bb:cc' name='go9' ip='192.168.122.77'/>"
+	emit("NetworkUpdate add dhcp host", "ok", l.NetworkUpdate(network, uint32(libvirt.NetworkUpdateCommandAddLast),
+		uint32(libvirt.NetworkSectionIPDhcpHost), -1, host,
+		libvirt.NetworkUpdateAffectLive|libvirt.NetworkUpdateAffectConfig))
+	netXML, err := l.NetworkGetXMLDesc(network, 0)
+	emit("NetworkGetXMLDesc after update", netXML, err)
+	netAutostart, err := l.NetworkGetAutostart(network)
+	emit("NetworkGetAutostart", fmt.Sprint(netAutostart), err)
+	ports, portCount, err := l.NetworkListAllPorts(network, 1, 0)
+	emit("NetworkListAllPorts", fmt.Sprintf("%d %+v", portCount, ports), err)
+
+	// volumes: path, names, resize and wipe
+	volume, err := l.StorageVolCreateXML(pool, strings.Replace(newVolume, "go9.img", "go9-second.img", 1), 0)
+	emit("StorageVolCreateXML second", volume.Name, err)
+	path, err := l.StorageVolGetPath(volume)
+	emit("StorageVolGetPath", path, err)
+	volNames, err := l.StoragePoolListVolumes(pool, 8)
+	sort.Strings(volNames)
+	emit("StoragePoolListVolumes", fmt.Sprint(volNames), err)
+	// what a resize did is read back on the same line: libvirtd's test driver has no resize
+	err = l.StorageVolResize(volume, 1<<20, 0)
+	if err == nil {
+		_, capacity, allocation, infoErr := l.StorageVolGetInfo(volume)
+		emit("StorageVolResize", fmt.Sprintf("ok, then capacity %d allocation %d", capacity, allocation), infoErr)
+	} else {
+		emit("StorageVolResize", "", err)
+	}
+	emit("StorageVolWipe", "ok", l.StorageVolWipe(volume, 0))
+	emit("StorageVolDelete second", "ok", l.StorageVolDelete(volume, 0))
 }
 
 func emitLifecycle(call string, events <-chan libvirt.DomainEventLifecycleMsg) {
@@ -536,6 +778,15 @@ func lateEvents(lifecycle <-chan libvirt.DomainEventLifecycleMsg, reboots <-chan
 			return fmt.Sprint(late)
 		}
 	}
+}
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func unique(values []string) map[string]bool {

@@ -34,6 +34,8 @@ def test_every_call_as_libvirtd(results: tuple[list[goclient.Comparison], list[g
         "StorageVolDownload",
         "ConnectListAllSecrets",
         "Secrets",
+        "StorageVolResize",
+        "StorageVolWipe",
     }
 
 
@@ -58,6 +60,14 @@ def test_the_calls_did_what_a_go_program_asks(
     # the deliberate differences: virtrio serves what libvirtd's test driver refuses
     assert ours["StorageVolDownload"] == '13312 bytes, starting "Hello, world!", the rest zero: true'
     assert ours["ConnectListAllSecrets"] == "0 []"
+    assert ours["StorageVolResize"] == "ok, then capacity 1048576 allocation 13312"
+    # string typed parameters only for a client that says VIR_TYPED_PARAM_STRING_OKAY
+    assert ours["DomainGetNumaParameters"] == "0 numa_mode=1:0"
+    assert ours["DomainGetNumaParameters string-okay"] == "0 numa_mode=1:0 numa_nodeset=7:"
+    assert ours["DomainSetBlkioParameters string weight"].startswith("error code=8 message=")
+    # tuning stored in the definition the flags name, and read back from it
+    assert ours["DomainGetMemoryParameters after set"].startswith("0 hard_limit=4:1048576 ")
+    assert "device_read_iops_sec=7:/dev/vda,10,/dev/vdb,20 " in ours["DomainGetBlkioParameters after lists"]
     assert ours["Disconnect again"] == "ok"
 
 
