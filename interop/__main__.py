@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     nodedev.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent of devices are identical")
     commands.add_parser("xmlcorpus", help="libvirt's own test documents defined into both daemons and read back")
     commands.add_parser("pysuite", help="libvirt-python's own test suite against both daemons")
+    commands.add_parser("perlsuite", help="Sys::Virt's (libvirt's Perl binding) own tests against both daemons")
     goclient = commands.add_parser("goclient", help="the Go client go-libvirt (and its integration tests) against both")
     goclient.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are the same")
     goclient.add_argument("--calls-only", action="store_true", help="skip go-libvirt's own integration tests")
@@ -54,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         from .libvirt_python_suite import run as run_pysuite
 
         return run_pysuite()
+    if options.command == "perlsuite":
+        from .perl_suite import run as run_perlsuite
+
+        return run_perlsuite()
     if options.command == "goclient":
         from .goclient import run as run_goclient
 

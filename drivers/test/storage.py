@@ -17,6 +17,7 @@ from .common import (
 )
 from .formats import pool_xml
 from .parse import check_validate_flag, parse_document, parse_pool_xml
+from .pool_definition import PoolDefinition
 from .state import Pool
 
 # What the test driver "discovers" (libvirt's fixed answers)
@@ -73,6 +74,83 @@ def _volume_type_for(pool: Pool) -> int:
     if pool_type in ("sheepdog", "iscsi-direct", "gluster", "rbd"):
         return api.VIR_STORAGE_VOL_NETWORK
     return api.VIR_STORAGE_VOL_BLOCK
+
+
+def _scsi_host_number(name: str | None) -> int | None:
+    """virSCSIHostGetNumber: 'scsi_hostN', 'fc_hostN' or 'hostN'; None when it is not one."""
+    for prefix in ("scsi_host", "fc_host", "host"):
+        if name is not None and name.startswith(prefix):
+            digits = name[len(prefix) :]
+            return int(digits) if digits.isascii() and digits.isdigit() else None
+    return None
+
+
+def _parent_address(definition: PoolDefinition) -> tuple[int, ...] | None:
+    if definition.adapter_parent_address is None:
+        return None
+    unique_id, address = definition.adapter_parent_address
+    return (unique_id, *(int(address.get(name, "0"), 0) for name in ("domain", "bus", "slot", "function")))
+
+
+def _same_adapter(old: PoolDefinition, new: PoolDefinition) -> bool:
+    """virStoragePoolObjSourceMatchTypeISCSI. A scsi_host given by its parent's PCI address, and
+    an fc_host's vHBA, are found through sysfs there: without such a host nothing matches."""
+    a, b = old.adapter or {}, new.adapter or {}
+    if a.get("type") == b.get("type") == "fc_host":
+        return a.get("wwnn") == b.get("wwnn") and a.get("wwpn") == b.get("wwpn")
+    if a.get("type") == b.get("type") == "scsi_host":
+        parents = _parent_address(old), _parent_address(new)
+        if parents[0] is not None and parents[0] == parents[1]:
+            return True
+        numbers = _scsi_host_number(a.get("name")), _scsi_host_number(b.get("name"))
+        return numbers[0] is not None and numbers[0] == numbers[1]
+    fc_host, scsi_host = (a, b) if a.get("type") == "fc_host" else (b, a)
+    number = _scsi_host_number(scsi_host.get("name"))
+    return number is not None and _scsi_host_number(fc_host.get("parent")) == number
+
+
+def _same_single_host(old: PoolDefinition, new: PoolDefinition) -> bool:
+    """virStoragePoolSourceMatchSingleHost (which reads the first host of both as soon as
+    either has exactly one)."""
+    if (len(old.hosts) != 1 and len(new.hosts) != 1) or not old.hosts or not new.hosts:
+        return False
+    if new.hosts[0][1] and old.hosts[0][1] != new.hosts[0][1]:
+        return False
+    return old.hosts[0][0] == new.hosts[0][0]
+
+
+DEVICE_POOLS = ("iscsi", "fs", "logical", "disk", "zfs")
+
+
+def _same_source(existing: Pool, new: PoolDefinition) -> bool:
+    """virStoragePoolObjSourceFindDuplicateCb: whether new would use the storage of existing,
+    another pool (a definition-less pool is a plain dir pool at its path)."""
+    if existing.name == new.name:
+        return False  # a redefinition of the same pool
+    old = existing.definition
+    old_type = old.type if old is not None else "dir"
+    if old_type == "dir":
+        return new.type == "dir" and (old.target_path if old is not None else existing.path) == new.target_path
+    if old is None:
+        return False
+    if old_type in ("gluster", "netfs"):
+        if new.type != old_type or old.source_dir != new.source_dir:
+            return False
+        return (old_type == "netfs" or old.source_name == new.source_name) and _same_single_host(old, new)
+    if old_type == "scsi":
+        return new.type == "scsi" and _same_adapter(old, new)
+    if old_type in DEVICE_POOLS:
+        if new.type not in DEVICE_POOLS or (new.type == "iscsi") != (old_type == "iscsi"):
+            return False
+        shared = {path for path, _ in old.devices} & {path for path, _ in new.devices}
+        return bool(shared) and (old_type != "iscsi" or old.initiator == new.initiator)
+    if old_type == "sheepdog":
+        return new.type == old_type and _same_single_host(old, new)
+    if old_type == "mpath":
+        return new.type == old_type  # one mpath pool per host
+    if old_type == "vstorage":
+        return new.type == old_type and old.source_name == new.source_name
+    return False  # rbd, iscsi-direct: never compared
 
 
 class StorageProcedures(TestProcedures):
@@ -226,6 +304,12 @@ class StorageProcedures(TestProcedures):
 
     def _new_pool(self, xml: str) -> Pool:
         pool = parse_pool_xml(xml)
+        if pool.definition is not None:
+            # virStoragePoolObjListAdd looks for another pool on the same storage first.
+            for existing in self.state.pools.values():
+                if _same_source(existing, pool.definition):
+                    detail = f"Storage source conflict with pool: '{existing.name}'"
+                    raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
         for existing in self.state.pools.values():
             if existing.name == pool.name or existing.uuid == pool.uuid:
                 detail = f"pool '{existing.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"

@@ -1,0 +1,108 @@
+"""Sys::Virt's own tests against both daemons, and what they found: pool source conflicts."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from interop.daemons import RunningDaemon
+from virtrio.protocol.generated import remote
+
+from .side_by_side import ask, encode_args
+
+UNAVAILABLE = 3  # interop.perl_suite's exit status when Sys::Virt's test files are not at hand
+
+
+def test_sys_virts_own_tests_give_the_same_results() -> None:
+    result = subprocess.run([sys.executable, "-m", "interop", "perlsuite"], capture_output=True, text=True, timeout=900)
+    if result.returncode == UNAVAILABLE:
+        pytest.skip(result.stderr.strip())
+    assert result.returncode == 0, result.stdout + result.stderr
+    files = re.search(r"^same (\d+)/(\d+)$", result.stdout, re.M)
+    assertions = re.search(r"^assertions same (\d+)/(\d+)", result.stdout, re.M)
+    assert files and files.group(1) == files.group(2) and int(files.group(2)) >= 6, result.stdout
+    assert assertions and assertions.group(1) == assertions.group(2) and int(assertions.group(2)) >= 100, result.stdout
+
+
+def pool(kind: str, name: str, number: int, source: str = "", target: str | None = None) -> str:
+    path = f"<target><path>{target}</path></target>" if target else ""
+    uuid = f"12341234-5678-5678-5678-1234123412{number:02d}"
+    return f"<pool type='{kind}'><name>{name}</name><uuid>{uuid}</uuid><source>{source}</source>{path}</pool>"
+
+
+NFS = "<host name='nfs.example.com'/><dir path='/export'/><format type='nfs'/>"
+GLUSTER = "<host name='gluster.example.com'/><name>volume</name><dir path='/sub'/>"
+ISCSI = "<host name='iscsi.example.com'/><device path='iqn.2013-06.com.example:target'/>"
+WWN = "wwnn='20000000c9831b4b' wwpn='10000000c9831b4b'"
+# Pairs of pools: the second is defined while the first (or test:///default's default-pool) is.
+PAIRS = {
+    "dir-on-default-pool": (None, pool("dir", "p2", 2, target="/default-pool")),
+    "dir-same-path": (pool("dir", "p1", 1, target="/a"), pool("dir", "p2", 2, target="/a")),
+    "dir-other-path": (pool("dir", "p1", 1, target="/a"), pool("dir", "p2", 2, target="/b")),
+    "netfs-same-export": (pool("netfs", "p1", 1, NFS, "/m1"), pool("netfs", "p2", 2, NFS, "/m2")),
+    "netfs-other-port": (
+        pool("netfs", "p1", 1, NFS, "/m1"),
+        pool("netfs", "p2", 2, NFS.replace("'/>", "' port='2049'/>", 1), "/m2"),
+    ),
+    "gluster-same-volume": (pool("gluster", "p1", 1, GLUSTER), pool("gluster", "p2", 2, GLUSTER)),
+    "fs-and-logical-one-device": (
+        pool("fs", "p1", 1, "<device path='/dev/sdb1'/>", "/m1"),
+        pool("logical", "p2", 2, "<device path='/dev/sdb1'/><name>vg</name>", "/dev/vg"),
+    ),
+    "iscsi-same-target": (pool("iscsi", "p1", 1, ISCSI, "/dev/disk/by-path"), pool("iscsi", "p2", 2, ISCSI, "/d")),
+    "iscsi-other-initiator": (
+        pool("iscsi", "p1", 1, ISCSI, "/dev/disk/by-path"),
+        pool("iscsi", "p2", 2, ISCSI + "<initiator><iqn name='iqn.2013-06.com.example:me'/></initiator>", "/d"),
+    ),
+    "fs-and-iscsi-one-device": (
+        pool("fs", "p1", 1, "<device path='iqn.2013-06.com.example:target'/>", "/m1"),
+        pool("iscsi", "p2", 2, ISCSI, "/d"),
+    ),
+    "scsi-host-spellings": (
+        pool("scsi", "p1", 1, "<adapter type='scsi_host' name='host5'/>", "/d"),
+        pool("scsi", "p2", 2, "<adapter type='scsi_host' name='scsi_host5'/>", "/d"),
+    ),
+    "scsi-fc-same-wwn": (
+        pool("scsi", "p1", 1, f"<adapter type='fc_host' {WWN}/>", "/d"),
+        pool("scsi", "p2", 2, f"<adapter type='fc_host' {WWN}/>", "/d"),
+    ),
+    "scsi-fc-parent-is-the-host": (
+        pool("scsi", "p1", 1, f"<adapter type='fc_host' parent='scsi_host5' {WWN}/>", "/d"),
+        pool("scsi", "p2", 2, "<adapter type='scsi_host' name='host5'/>", "/d"),
+    ),
+    "mpath-twice": (pool("mpath", "p1", 1, target="/dev/mapper"), pool("mpath", "p2", 2, target="/dev/mapper")),
+    "sheepdog-same-host": (
+        pool("sheepdog", "p1", 1, "<host name='localhost' port='7000'/><name>a</name>"),
+        pool("sheepdog", "p2", 2, "<host name='localhost' port='7000'/><name>b</name>"),
+    ),
+    "vstorage-same-cluster": (
+        pool("vstorage", "p1", 1, "<name>cluster</name>", "/m1"),
+        pool("vstorage", "p2", 2, "<name>cluster</name>", "/m2"),
+    ),
+    "rbd-same-pool": (
+        pool("rbd", "p1", 1, "<host name='ceph.example.com'/><name>rbd</name>"),
+        pool("rbd", "p2", 2, "<host name='ceph.example.com'/><name>rbd</name>"),
+    ),
+}
+
+
+def defines(*documents: str | None) -> list[tuple[int, bytes]]:
+    procedure = remote.REMOTE_PROC_STORAGE_POOL_DEFINE_XML
+    return [
+        (procedure, encode_args(procedure, remote.remote_storage_pool_define_xml_args(document, 0)))
+        for document in documents
+        if document is not None
+    ]
+
+
+@pytest.mark.parametrize("case", sorted(PAIRS))
+def test_a_pool_on_another_pools_storage_is_refused_as_libvirtd_refuses_it(
+    both: dict[str, RunningDaemon], case: str
+) -> None:
+    """virStoragePoolObjSourceFindDuplicate: define and create name the pool already using it."""
+    first, second = PAIRS[case]
+    answers = {name: ask(daemon.rw, defines(first, second)) for name, daemon in both.items()}
+    assert answers["virtrio"] == answers["libvirtd"]
