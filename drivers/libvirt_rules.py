@@ -194,7 +194,7 @@ def _strto_digits(body: str, base: int) -> int | None:
     text (base 0: '0x' hex, a leading 0 octal, else decimal; base 16: '0x' allowed); None
     otherwise."""
     if (base == 10 or (base == 0 and body[:1] != "0")) and body.isdigit() and body.isascii():
-        return int(body)  # plain decimal digits, most numbers read: no character-by-character check
+        return _significant(body, 10)  # plain decimal digits, most numbers read: no per-character check
     if base in (0, 16) and body[:2] in ("0x", "0X") and len(body) > 2 and body[2] in string.hexdigits:
         body, base = body[2:], 16
     elif base == 0:
@@ -202,7 +202,20 @@ def _strto_digits(body: str, base: int) -> int | None:
     allowed = string.hexdigits if base == 16 else string.digits[:base]
     if not body or any(char not in allowed for char in body):
         return None
-    return int(body, base)
+    return _significant(body, base)
+
+
+# More significant digits than any C integer holds: strtoul's ERANGE, which every caller
+# refuses as it refuses a number past its limit (int() itself refuses more than 4,300 digits,
+# while C reads any run of leading zeros).
+SIGNIFICANT_DIGITS_LIMIT = 64
+
+
+def _significant(digits: str, base: int) -> int | None:
+    significant = digits.lstrip("0")
+    if len(significant) > SIGNIFICANT_DIGITS_LIMIT:
+        return None
+    return int(significant or "0", base)
 
 
 def strtoul_whole(text: str, base: int = 0, limit: int = 0xFFFFFFFF) -> int | None:

@@ -117,7 +117,7 @@ def kibibytes(element: etree._Element, where: str | None = None) -> int:
     """virDomainParseMemory of `<x unit='…'>N</x>` (KiB when no unit) in KiB, rounded up; where:
     the XPath libvirt names in its errors (./x[1] by default)."""
     text = element.text if not len(element) else None
-    if text is not None and text.isdigit() and text.isascii() and int(text) <= libvirt_rules.ULLONG_MAX:
+    if text is not None and text.isdigit() and text.isascii() and len(text) < 20:  # (below ULLONG_MAX)
         # plain digits, nearly every size: what parse_scaled_value reads of them, without its checks
         size = libvirt_rules.scale_integer(int(text), element.get("unit"), 1024, libvirt_rules.LLONG_MAX)
     else:

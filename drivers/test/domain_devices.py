@@ -1762,7 +1762,8 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
         return None
     # the common cases first: plain decimal digits, and 0x and hexadecimal digits where hex is read
     number = None
-    if value.isdigit() and value.isascii() and (base == 10 or (base == 0 and (value[0] != "0" or len(value) == 1))):
+    plain = value.isdigit() and value.isascii() and len(value) < 20  # (int() of a longer one: strtoul_whole's)
+    if plain and (base == 10 or (base == 0 and (value[0] != "0" or len(value) == 1))):
         number = int(value)
     elif base != 10 and value[:2] == "0x" and value[2:].isalnum() and value.isascii():
         try:
