@@ -90,7 +90,10 @@ def fetch() -> Path:
         command = ["apt-get", "source", "--download-only", PACKAGE]
         if subprocess.run(command, cwd=work, capture_output=True).returncode != 0:
             _enable_deb_src()
-            subprocess.run(command, cwd=work, check=True, capture_output=True)
+            retry = subprocess.run(command, cwd=work, capture_output=True, text=True)
+            if retry.returncode != 0:
+                failure = retry.stderr.strip().splitlines()[-1:] or [f"exit status {retry.returncode}"]
+                raise SystemExit(f"apt-get source {PACKAGE} failed: {failure[0]}")
         archives = list(Path(work).glob(f"{PACKAGE}_{VERSION}.orig.tar.*"))
         if not archives:
             raise SystemExit(f"Debian's {PACKAGE} source package is not version {VERSION}")
@@ -241,10 +244,8 @@ def differences(test: str, theirs: FileRun, ours: FileRun) -> tuple[list[str], l
 def run() -> int:
     tests = find_tests()
     if tests is None:
-        print(
-            f"Sys::Virt {VERSION}'s tests are not in {cache_folder()}: run python -m interop.perl_suite --fetch",
-            file=sys.stderr,
-        )
+        where = os.environ.get("VIRTRIO_SYS_VIRT_TESTS") or cache_folder()
+        print(f"Sys::Virt {VERSION}'s tests are not in {where}: python -m interop.perl_suite --fetch", file=sys.stderr)
         return UNAVAILABLE
     files = connection_tests(tests)
     workdir = Path(tempfile.mkdtemp(prefix="virtrio-perlsuite-"))
