@@ -88,9 +88,9 @@ def capability_lines(device: NodeDevice, dynamic: pci_sysfs.DynamicCaps | None =
         if attrs.get("pci-header"):
             lines.append(f"    <capability type='{attrs['pci-header']}'/>")
         lines += groups
-        numa = attrs.get("numa_node", "")
-        if numa.lstrip("-").isdigit() and int(numa) >= 0:
-            lines.append(f"    <numa node='{int(numa)}'/>")
+        numa = _number(attrs.get("numa_node"))
+        if numa is not None and numa >= 0:  # the kernel's -1: no node
+            lines.append(f"    <numa node='{numa}'/>")
         if attrs.get("pci-express"):
             lines += pci_sysfs.express_lines(pci_sysfs.decode_express(attrs["pci-express"]))
         return [*lines, "  </capability>"]
@@ -123,6 +123,13 @@ def capability_lines(device: NodeDevice, dynamic: pci_sysfs.DynamicCaps | None =
             lines.append(f"    <num_blocks>{int(size) * 512 // max(int(block), 1)}</num_blocks>")
         return [*lines, "  </capability>"]
     return [f"  <capability type='{kind}'>", "  </capability>"]
+
+
+def _number(text: str | None) -> int | None:
+    try:
+        return int(text, 10) if text is not None else None
+    except ValueError:
+        return None
 
 
 def _named(tag: str, identifier: str, text: str | None) -> str:

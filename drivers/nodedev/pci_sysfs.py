@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 import re
 
+from ..xml_text import escape_text
+
 # Configuration space offsets and fields (PCI Local Bus and PCI Express specifications).
 STATUS = 0x06
 STATUS_CAPABILITY_LIST = 0x10
@@ -44,6 +46,13 @@ UNKNOWN_SPEED = "(null)"
 # are not masked, so a list may visit each of the 191 offsets 0x40..0xfe once; a longer walk
 # repeats one, a loop, and the device is treated as if the walk had found nothing.
 MAX_CAPABILITY_STEPS = 0xFF - HEADER_LENGTH
+
+
+def is_int(text: str) -> bool:
+    """Whether libvirt's virStrToLong_i takes the whole text: blanks, a sign, decimal digits,
+    within a C int."""
+    number = re.fullmatch(r"\s*([+-]?\d+)", text)
+    return number is not None and -(2**31) <= int(number[1]) < 2**31
 
 
 class InvalidHeaderType(Exception):
@@ -313,8 +322,6 @@ def dynamic_caps(sys_path: str, address_text: str, sysfs_root: str = "/sys") -> 
 def dynamic_lines(caps: DynamicCaps, indent: str = "    ") -> tuple[list[str], list[str]]:
     """The dynamic elements in libvirt's order, split where the header type's capability goes
     between them: (SR-IOV, then mdev types and the IOMMU group)."""
-    from ..xml_text import escape_text
-
     inner = indent + "  "
     first: list[str] = []
     if caps.physical_function is not None:

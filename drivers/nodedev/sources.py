@@ -125,6 +125,9 @@ def record_from_pyudev(device, privileged: bool | None = None) -> DeviceRecord:
     if privileged is None:
         privileged = os.geteuid() == 0
     if device.subsystem == "pci":
+        numa = attributes.get("numa_node")
+        if numa is not None and not pci_sysfs.is_int(numa):
+            attributes["pci-dropped"] = f"Failed to convert '{numa}' to int"
         # libvirt reads configuration space only as root: a user may read just its first 64 bytes
         if privileged:
             pci_config_attributes(device.sys_path, attributes)

@@ -434,3 +434,15 @@ def test_mdev_types_capability_follows_each_reading(tree: Tree) -> None:
     (tree.device(PF) / "mdev_supported_types/t1").rmdir()
     assert "<capability type='mdev_types'>" not in dumpxml(conn, name)
     assert conn.node_list_devices(listed).names == []
+
+
+@pytest.mark.parametrize(
+    ("numa", "kept"),
+    [(b"-1\n", True), (b"0\n", True), (b"+2", True), (b"abc\n", False), (b"1.5", False), (b"2147483648", False)],
+)
+def test_numa_node_libvirt_cannot_read_drops_the_device(tree: Tree, numa: bytes, kept: bool) -> None:
+    """udevProcessPCI fails on a numa_node that is not a C int, and the device is not listed."""
+    udev_device = FakeUdevDevice(str(tree.device(PF)))
+    udev_device.attributes["numa_node"] = numa
+    record = record_from_pyudev(udev_device, privileged=False)
+    assert (capability_of(record) == "pci") is kept
