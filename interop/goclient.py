@@ -159,9 +159,16 @@ def build_integration_tests(workdir: Path) -> Path:
     return binary
 
 
-def client_calls(binary: Path, daemon: RunningDaemon) -> list[tuple[str, str]]:
+def client_calls(binary: Path, daemon: RunningDaemon, files: Path) -> list[tuple[str, str]]:
+    """The program's lines against daemon, which writes its save images and dumps in files
+    (named FILES in the results)."""
+    files.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [str(binary), "-socket", str(daemon.rw)], capture_output=True, text=True, timeout=120, check=False
+        [str(binary), "-socket", str(daemon.rw), "-files", str(files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     if result.returncode != 0:
         raise GoError(f"goclient against {daemon.name} exited {result.returncode}: {result.stderr}")
@@ -261,7 +268,7 @@ def compare_daemons(
     calls: dict[str, list[tuple[str, str]]] = {}
     outcomes: dict[str, dict[str, str]] = {}
     for side in ("libvirtd", "virtrio"):
-        calls[side] = client_calls(client, daemons[side])
+        calls[side] = client_calls(client, daemons[side], workdir / f"{side}-files")
         if tests is not None:
             # after the calls' connections closed: test:///default starts fresh again
             outcomes[side] = integration_tests(tests, client, daemons[side])

@@ -15,6 +15,21 @@ from .formats import domain_xml
 from .parse import parse_domain_xml
 from .state import Domain
 
+EXCLUSIVE_DUMP_FLAGS = (
+    ("VIR_DUMP_CRASH", "VIR_DUMP_LIVE"),
+    ("VIR_DUMP_CRASH", "VIR_DUMP_RESET"),
+    ("VIR_DUMP_LIVE", "VIR_DUMP_RESET"),
+)
+
+
+def exclusive_dump_flags(flags: int, function: str) -> None:
+    """VIR_EXCLUSIVE_FLAGS_GOTO in virDomainCoreDump and virDomainCoreDumpWithFormat."""
+    for first, second in EXCLUSIVE_DUMP_FLAGS:
+        if flags & getattr(api, first) and flags & getattr(api, second):
+            detail = f"Flags '{first}' and '{second}' are mutually exclusive"
+            raise invalid_argument(api.VIR_FROM_DOMAIN, detail, function, "ctl")
+
+
 TOTAL_CPU_TIME = 48772617035  # ns: the domain's CPU time as libvirt's test driver reports it
 GUEST_MOUNTS = ("/", "/boot")  # the guest's filesystems (as testDomainGetFSInfo lists them)
 
@@ -65,6 +80,12 @@ class DomainMiscProcedures(TestProcedures):
         )
 
     def domain_core_dump_with_format(self, args: remote.remote_domain_core_dump_with_format_args) -> None:
+        # virDomainCoreDumpWithFormat's own checks come before the driver's (found by go-libvirt,
+        # which calls the procedure without libvirt's client library in front of it)
+        if args.dumpformat >= api.VIR_DOMAIN_CORE_DUMP_FORMAT_LAST:
+            detail = f"dumpformat '{as_c_int(args.dumpformat)}' is not supported"
+            raise invalid_argument(api.VIR_FROM_DOMAIN, detail, "virDomainCoreDumpWithFormat")
+        exclusive_dump_flags(args.flags, "virDomainCoreDumpWithFormat")
         check_flags(args.flags, api.VIR_DUMP_CRASH, FROM_TEST, "testDomainCoreDumpWithFormat")
         domain = self._domain(args.dom)
         self._check_active(domain)
@@ -88,6 +109,7 @@ class DomainMiscProcedures(TestProcedures):
             self._stop(domain, api.VIR_DOMAIN_SHUTOFF_CRASHED, api.VIR_DOMAIN_EVENT_STOPPED_CRASHED)
 
     def domain_core_dump(self, args: remote.remote_domain_core_dump_args) -> None:
+        exclusive_dump_flags(args.flags, "virDomainCoreDump")
         raw = api.VIR_DOMAIN_CORE_DUMP_FORMAT_RAW
         self.domain_core_dump_with_format(
             remote.remote_domain_core_dump_with_format_args(args.dom, args.to, raw, args.flags)

@@ -76,6 +76,9 @@ type line struct {
 
 var out = json.NewEncoder(os.Stdout)
 
+// filesDir differs between the daemons: results name it "FILES"
+var filesDir = new(string)
+
 // show turns a go-libvirt error into what it surfaces: libvirt.Error carries the code and
 // the message (go-libvirt drops the error domain); anything else is the client's own error.
 func show(err error) string {
@@ -92,6 +95,9 @@ func show(err error) string {
 func emit(call string, result string, err error) {
 	if err != nil {
 		result = show(err)
+	}
+	if *filesDir != "" {
+		result = strings.ReplaceAll(result, *filesDir, "FILES")
 	}
 	if encodeErr := out.Encode(line{call, result}); encodeErr != nil {
 		panic(encodeErr)
@@ -152,6 +158,7 @@ func dial(path string) *libvirt.Libvirt {
 func main() {
 	socketPath := flag.String("socket", "", "the daemon's read-write unix socket")
 	hold := flag.Bool("hold", false, "prepare go-libvirt's integration fixture and hold it until stdin closes")
+	flag.StringVar(filesDir, "files", "", "a folder the daemon may write save images and dumps to")
 	flag.Parse()
 	if *socketPath == "" {
 		fmt.Fprintln(os.Stderr, "goclient: -socket is required")
@@ -453,6 +460,11 @@ func calls(path string) {
 	emit("NetworkDestroy", "ok", l.NetworkDestroy(created))
 
 	moreCalls(l, dom, pool, network)
+	if *filesDir != "" {
+		fileCalls(l, dom, *filesDir)
+	}
+	eventCalls(l, dom)
+	streamAndPortCalls(l, dom, pool, network)
 
 	// calls that must fail: what go-libvirt surfaces
 	_, err = l.DomainLookupByName("go9-no-such-domain")
@@ -732,6 +744,126 @@ func moreCalls(l *libvirt.Libvirt, dom libvirt.Domain, pool libvirt.StoragePool,
 	}
 	emit("StorageVolWipe", "ok", l.StorageVolWipe(volume, 0))
 	emit("StorageVolDelete second", "ok", l.StorageVolDelete(volume, 0))
+}
+
+// fileCalls: save images and dumps the daemon writes to and reads from a folder of its own
+func fileCalls(l *libvirt.Libvirt, dom libvirt.Domain, dir string) {
+	saved := strings.Replace(transientDomain, "<name>go9-transient</name>",
+		"<name>go9-saved</name><uuid>2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a</uuid>", 1)
+	spare, err := l.DomainCreateXML(saved, 0)
+	emit("DomainCreateXML go9-saved", spare.Name, err)
+	image := dir + "/saved.img"
+	emit("DomainSave", "ok", l.DomainSave(spare, image))
+	_, err = l.DomainLookupByName("go9-saved")
+	emit("DomainLookupByName after save", "found", err)
+	imageXML, err := l.DomainSaveImageGetXMLDesc(image, 0)
+	emit("DomainSaveImageGetXMLDesc has name", fmt.Sprint(strings.Contains(imageXML, "<name>go9-saved</name>")), err)
+	emit("DomainRestore", "ok", l.DomainRestore(image))
+	spare, err = l.DomainLookupByName("go9-saved")
+	emit("DomainLookupByName after restore", spare.Name, err)
+	emit("DomainRestore again", "ok", l.DomainRestore(image))
+	emit("DomainRestore missing", "ok", l.DomainRestore(dir+"/missing.img"))
+	emit("DomainSaveFlags bad xml", "ok", l.DomainSaveFlags(spare, dir+"/other.img", libvirt.OptString{"<domain"}, 0))
+	emit("DomainCoreDumpWithFormat raw", "ok", l.DomainCoreDumpWithFormat(spare, dir+"/core.img", 0, 0))
+	emit("DomainCoreDumpWithFormat bad format", "ok", l.DomainCoreDumpWithFormat(spare, dir+"/core2.img", 99, 0))
+	emit("DomainCoreDumpWithFormat crash|live", "ok",
+		l.DomainCoreDumpWithFormat(spare, dir+"/core3.img", 0, libvirt.DumpCrash|libvirt.DumpLive))
+	emit("DomainCoreDumpWithFormat live", "ok", l.DomainCoreDumpWithFormat(spare, dir+"/core4.img", 0, libvirt.DumpLive))
+	emit("DomainCoreDumpWithFormat lzo", "ok", l.DomainCoreDumpWithFormat(spare, dir+"/core5.img", 2, 0))
+	emit("DomainDestroy go9-saved", "ok", l.DomainDestroy(spare))
+	emit("DomainSave inactive", "ok", l.DomainSave(spare, dir+"/inactive.img"))
+}
+
+// eventCalls: domain events other than lifecycle, each from the call that should cause it
+func eventCalls(l *libvirt.Libvirt, dom libvirt.Domain) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ids := []libvirt.DomainEventID{libvirt.DomainEventIDMetadataChange, libvirt.DomainEventIDTunable,
+		libvirt.DomainEventIDDeviceAdded, libvirt.DomainEventIDDeviceRemoved, libvirt.DomainEventIDJobCompleted}
+	streams := make([]<-chan interface{}, len(ids))
+	for i, id := range ids {
+		stream, err := l.SubscribeEvents(ctx, id, nil)
+		emit(fmt.Sprintf("SubscribeEvents %d", id), "ok", err)
+		streams[i] = stream
+	}
+	next := func(call string, stream <-chan interface{}) {
+		select {
+		case ev := <-stream:
+			emit(call, fmt.Sprintf("%T %+v", ev, ev), nil)
+		case <-time.After(time.Second):
+			emit(call, "none within 1 s", nil)
+		}
+	}
+	emit("DomainSetMetadata title", "ok",
+		l.DomainSetMetadata(dom, int32(libvirt.DomainMetadataTitle), libvirt.OptString{"go9"}, nil, nil, 0))
+	next("metadata event", streams[0])
+	pin := libvirt.TypedParam{Field: "weight", Value: *libvirt.NewTypedParamValueUint(77)}
+	emit("DomainSetSchedulerParametersFlags live", "ok",
+		l.DomainSetSchedulerParametersFlags(dom, []libvirt.TypedParam{pin}, uint32(libvirt.DomainAffectLive)))
+	emit("DomainPinVcpuFlags live", "ok", l.DomainPinVcpuFlags(dom, 1, []byte{0x1}, 0))
+	next("tunable event", streams[1])
+	disk := "<disk type='file' device='disk'><source file='/var/lib/go9/live.img'/>" +
+		"<target dev='vdc' bus='virtio'/></disk>"
+	emit("DomainAttachDeviceFlags live", "ok", l.DomainAttachDeviceFlags(dom, disk, uint32(libvirt.DomainDeviceModifyLive)))
+	next("device-added event", streams[2])
+	emit("DomainDetachDeviceFlags live", "ok", l.DomainDetachDeviceFlags(dom, disk, uint32(libvirt.DomainDeviceModifyLive)))
+	next("device-removed event", streams[3])
+	jobType, _, _, _, _, _, _, _, _, _, _, _, err := l.DomainGetJobInfo(dom)
+	emit("DomainGetJobInfo", fmt.Sprint(jobType), err)
+	emit("DomainAbortJob", "ok", l.DomainAbortJob(dom))
+	next("job-completed event", streams[4])
+	// see lateEvents: nothing may arrive between a stream's shutdown and its deregistration
+	for i, stream := range streams {
+		select {
+		case ev := <-stream:
+			emit(fmt.Sprintf("late event %d", ids[i]), fmt.Sprintf("%T", ev), nil)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	cancel()
+	for _, stream := range streams {
+		for range stream {
+		}
+	}
+}
+
+// streamAndPortCalls: a screenshot stream, a pool made from XML, a cloned volume, a network
+// port, lifecycle actions and guest vCPUs
+func streamAndPortCalls(l *libvirt.Libvirt, dom libvirt.Domain, pool libvirt.StoragePool, network libvirt.Network) {
+	var picture bytes.Buffer
+	mime, err := l.DomainScreenshot(dom, &picture, 0, 0)
+	emit("DomainScreenshot", fmt.Sprintf("%v %d bytes", mime, picture.Len()), err)
+	capabilities, err := l.ConnectGetStoragePoolCapabilities(0)
+	emit("ConnectGetStoragePoolCapabilities", capabilities, err)
+	sources, err := l.ConnectFindStoragePoolSources("logical", nil, 0)
+	emit("ConnectFindStoragePoolSources logical", sources, err)
+	made, err := l.StoragePoolCreateXML("<pool type='dir'><name>go9-pool</name><target><path>/go9</path></target></pool>", 0)
+	emit("StoragePoolCreateXML", made.Name, err)
+	original, err := l.StorageVolCreateXML(pool, strings.Replace(newVolume, "go9.img", "go9-original.img", 1), 0)
+	emit("StorageVolCreateXML original", original.Name, err)
+	clone, err := l.StorageVolCreateXMLFrom(made, strings.Replace(newVolume, "go9.img", "go9-clone.img", 1), original, 0)
+	emit("StorageVolCreateXMLFrom", fmt.Sprintf("%+v", clone), err)
+	_, capacity, allocation, err := l.StorageVolGetInfo(clone)
+	emit("StorageVolGetInfo clone", fmt.Sprint(capacity, allocation), err)
+	emit("StoragePoolDestroy go9-pool", "ok", l.StoragePoolDestroy(made))
+	port, err := l.NetworkPortCreateXML(network, "<networkport><uuid>5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9</uuid>"+
+		"<owner><name>test</name><uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid></owner>"+
+		"<mac address='52:54:00:11:22:33'/></networkport>", 0)
+	emit("NetworkPortCreateXML", uuidText(port.UUID), err)
+	portXML, err := l.NetworkPortGetXMLDesc(port, 0)
+	emit("NetworkPortGetXMLDesc", portXML, err)
+	emit("NetworkPortDelete", "ok", l.NetworkPortDelete(port, 0))
+	emit("DomainSetLifecycleAction", "ok", l.DomainSetLifecycleAction(dom, 1, 1, 0))
+	guestVcpus, err := l.DomainGetGuestVcpus(dom, 0)
+	emit("DomainGetGuestVcpus", params(guestVcpus), err)
+	emit("DomainSetGuestVcpus", "ok", l.DomainSetGuestVcpus(dom, "1", 0, 0))
+	emit("DomainSetUserPassword", "ok", l.DomainSetUserPassword(dom, libvirt.OptString{"root"},
+		libvirt.OptString{"secret"}, 0))
+	peek, err := l.DomainMemoryPeek(dom, 0, 16, libvirt.MemoryVirtual)
+	emit("DomainMemoryPeek", fmt.Sprintf("%x", peek), err)
+	models, modelCount, err := l.ConnectGetCPUModelNames("x86_64", 1, 0)
+	emit("ConnectGetCPUModelNames x86_64", fmt.Sprintf("%d first=%v", modelCount, models[:min(len(models), 3)]), err)
+	native, err := l.ConnectDomainXMLToNative("qemu-argv", newDomain, 0)
+	emit("ConnectDomainXMLToNative", native, err)
 }
 
 func emitLifecycle(call string, events <-chan libvirt.DomainEventLifecycleMsg) {
