@@ -95,6 +95,11 @@ iothread detect_zeroes queues queue_size"""),
     "topology": ["sockets", "dies", "cores", "threads"],
 }
 
+# Orders of single elements (module lists: xml_tree.rank_of finds their ranks at once)
+HYPERV_ATTRIBUTE_ORDER = ["mode"]
+VSOCK_CHILD_ORDER = ["cid", *DEVICE_INFO_TAIL, "driver"]
+RNG_RATE_ATTRIBUTE_ORDER = ["bytes", "period"]
+
 # Attribute orders of elements by (parent, element), where libvirt's formatter writes a
 # fixed order whatever the input's; applied over the whole definition.
 CONTEXT_ATTRIBUTE_ORDER = {
@@ -346,7 +351,7 @@ def _canonical_features(features: etree._Element) -> None:
     hyperv = first_child(features, "hyperv")
     if hyperv is not None:  # written with its mode (custom by default) and always closed
         _default(hyperv, "mode", "custom")
-        _reorder_attributes(hyperv, ["mode"])
+        _reorder_attributes(hyperv, HYPERV_ATTRIBUTE_ORDER)
     page = features.find("hpt/maxpagesize")
     if page is not None and (page.text or "").strip().isdigit():  # in KiB, rounded up
         size = int((page.text or "").strip()) * MEMORY_UNITS.get(page.get("unit", "KiB").lower(), 1024)
@@ -484,11 +489,11 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             cid.set("auto", "no" if address else "yes")
         if address:
             cid.set("address", str(address))
-        _reorder(vsock, ["cid", *DEVICE_INFO_TAIL, "driver"])
+        _reorder(vsock, VSOCK_CHILD_ORDER)
     for rng in by_kind.get("rng", []):
         rate = first_child(rng, "rate")
         if rate is not None:
-            _reorder_attributes(rate, ["bytes", "period"])
+            _reorder_attributes(rate, RNG_RATE_ATTRIBUTE_ORDER)
     for memballoon in by_kind.get("memballoon", []):
         _reorder(memballoon, CHILD_ORDER["memballoon"])
     for rng in by_kind.get("rng", []):  # virDomainRNGDefPostParse: the random backend's default

@@ -51,6 +51,7 @@ SOURCE_MODES = ("connect", "bind")
 MOUSE_MODES = ("server", "client")  # virDomainMouseMode without its zero, 'default'
 # the source elements virDomainChrSourceDefFormat writes (with protocol and log)
 CHR_SOURCE_TAGS = ("source", "protocol", "log")
+CHR_SOURCE_HOLDER_ORDER = [*CHR_SOURCE_TAGS, *DEVICE_INFO_TAIL]  # (one list: its ranks found at once)
 # Serial ports an HVM guest's first console stands for (not PCI, USB or ISA debug ones)
 CONSOLE_STUB_SERIAL_TYPES = {None, "isa-serial", "spapr-vio-serial", "system-serial", "sclp-serial"}
 
@@ -349,7 +350,7 @@ def _check_smartcard(smartcard: etree._Element) -> None:
 
 def reorder_known_tail(device: etree._Element) -> None:
     """A device whose children are its source's and then virDomainDeviceInfoFormat's."""
-    reorder_known(device, [*CHR_SOURCE_TAGS, *DEVICE_INFO_TAIL])
+    reorder_known(device, CHR_SOURCE_HOLDER_ORDER)
 
 
 def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
@@ -972,6 +973,7 @@ def validate_graphics(graphics_devices: Iterable[etree._Element], audio_ids: set
 
 VIDEO_TYPES = ("vga", "cirrus", "vmvga", "xen", "vbox", "qxl", "parallels", "virtio", "gop", "none", "bochs", "ramfb")
 VIDEO_MEMORY = ("ram", "vram", "vram64", "vgamem")
+VIDEO_MODEL_ATTRIBUTE_ORDER = ["type", *VIDEO_MEMORY, "heads"]
 VIDEO_CHILD_ORDER = ["driver", "model", *DEVICE_INFO_TAIL]
 VIDEO_DRIVER_ATTRIBUTES = ["iommu", "ats", "packed", "page_per_vq", "vgaconf", "name"]
 VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")
@@ -1040,7 +1042,7 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
             if model.get(name) == "0":
                 del model.attrib[name]
         model.attrib.pop("primary", None)
-        reorder_attributes(model, ["type", *VIDEO_MEMORY, "heads"])
+        reorder_attributes(model, VIDEO_MODEL_ATTRIBUTE_ORDER)
         first_driver = first_child(video, "driver")
         extra: dict[str, str] = {}
         if first_driver is not None:
@@ -1138,6 +1140,7 @@ S390_ARCHES = ("s390", "s390x")
 
 
 INPUT_TYPES = ("mouse", "tablet", "keyboard", "passthrough", "evdev")
+INPUT_ATTRIBUTE_ORDER = ["type", "bus", "model"]
 INPUT_BUSES = ("ps2", "usb", "xen", "parallels", "virtio", "none")
 INPUT_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")  # without 'default'
 GRAB_TOGGLES = ("ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrolllock", "ctrl-scrolllock")
@@ -1216,7 +1219,7 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
         device.attrib.pop("bus", None)
         if bus != "none":  # written only when there is one
             device.set("bus", bus)
-        reorder_attributes(device, ["type", "bus", "model"])
+        reorder_attributes(device, INPUT_ATTRIBUTE_ORDER)
 
 
 def validate_inputs(inputs: list[etree._Element], os_type: str, virt_type: str | None) -> None:
