@@ -343,6 +343,62 @@ def test_client_hello_read_for_its_x25519_share() -> None:
         client_hello_offers_x25519(x25519[:cut] + bytes([x25519[cut] ^ 0xFF]) + x25519[cut + 1 :])
 
 
+def confirmation_over(port: int, pkipath: Path, split_at: int | None = None, **options: object) -> tuple[str, bytes]:
+    """Python's TLS client with the client certificate against the daemon at port: the TLS
+    version agreed and the first byte the daemon sends after the handshake. split_at writes
+    each of the client's flights in two parts (the ClientHello cut after split_at bytes, the
+    later flight after 6: as long as a change_cipher_spec record), a pause between them."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.load_verify_locations(pkipath / "cacert.pem")
+    context.load_cert_chain(pkipath / "clientcert.pem", pkipath / "clientkey.pem")
+    if "maximum_version" in options:
+        context.maximum_version = options["maximum_version"]  # type: ignore[assignment]
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = context.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
+
+        def send(data: bytes, first: bool) -> None:
+            cut = (split_at if first else 6) if split_at is not None else 0
+            if 0 < cut < len(data):
+                raw.sendall(data[:cut])
+                time.sleep(0.1)
+                data = data[cut:]
+            raw.sendall(data)
+
+        first = True
+        while True:
+            try:
+                client.do_handshake()
+            except ssl.SSLWantReadError:
+                if outgoing.pending:
+                    send(outgoing.read(), first)
+                    first = False
+                incoming.write(raw.recv(65536))
+                continue
+            if outgoing.pending:
+                send(outgoing.read(), first)
+            break
+        while True:
+            try:
+                return client.version() or "", client.read(1)
+            except ssl.SSLWantReadError:
+                data = raw.recv(65536)
+                if not data:
+                    return client.version() or "", b""
+                incoming.write(data)
+
+
+def test_tls12_and_flights_in_pieces_served_alike(pair, certificates) -> None:
+    """A TLS 1.2 client, and clients whose ClientHello or later flight comes in two writes
+    with a pause (the daemon reads the ClientHello to pick its context, and waits for 7
+    bytes after its own flight), get the confirmation byte from both daemons."""
+    for name, (_daemon, port) in pair.items():
+        for split_at in (None, 3, 100):
+            for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+                outcome = confirmation_over(port, certificates["server"], split_at, maximum_version=version)
+                assert outcome == (version.name.replace("v1_", "v1."), b"\x01"), (name, split_at, outcome)
+
+
 def test_x25519_taken_when_offered_and_p256_alone_still_served(pair, certificates) -> None:
     """libvirt's client offers key shares for P-256 and X25519, in that order: libvirtd takes
     P-256, we take X25519 (cheaper for both sides, no extra round trip). A client offering
