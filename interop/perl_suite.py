@@ -5,8 +5,11 @@ redirects that name to a daemon's socket (the tests' own logic is left as it is)
 same files run through Debian's libsys-virt-perl against libvirtd and against virtrio.
 Every file that opens a connection runs on both sides; their TAP output is compared per
 assertion (outcome and failure diagnostics, with each daemon's socket name made equal) and
-per file (plan, exit status, the error a file died with). Prints each file's counts on
-both sides with SAME or DIFF, each differing assertion, then ``same N/M`` over files.
+per file (plan, how it ended, the error a file died with). Sys::Virt's example programs
+that work on the test driver (Debian ships them with the binding) run on both sides too, given
+the daemon's URI, and their output and exit status are compared. Prints each file's counts on
+both sides with SAME or DIFF, each difference, then ``assertions same``, ``examples same`` and
+``same N/M`` over files and examples.
 
 The tests come from Debian's source package libsys-virt-perl (never committed), kept in
 ``$XDG_CACHE_HOME/virtrio/Sys-Virt-9.0.0/t`` by ``python -m interop.perl_suite --fetch``
@@ -17,6 +20,7 @@ files instead.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import re
 import shutil
@@ -63,6 +67,27 @@ my $open = \\&Sys::Virt::new;
 VARIES = {
     ("200-domains.t", 18): "libvirt lists domain ids in its hash table's order, seeded at random per process",
 }
+# Sys::Virt's example programs (Debian ships them with the binding, so they are at hand wherever it
+# is installed) that work on the test driver, each with its arguments after the URI.
+EXAMPLES_FOLDER = Path("/usr/share/doc/libsys-virt-perl/examples")
+EXAMPLES = (
+    ("devices.pl",),
+    ("dom-fsinfo.pl", "test"),
+    ("dom-ifinfo.pl", "test"),
+    ("dom-stats.pl", "test"),
+    ("dump-info.pl",),
+    ("dump-xml.pl", "test"),
+    ("emulator-pin.pl",),
+    ("fs-freeze.pl", "test", "/"),
+    ("iothreadinfo.pl",),
+    ("node-alloc.pl", "4=1"),
+    ("node-cpu.pl", "0", "1"),
+    ("node-info.pl",),
+    ("send-key.pl", "test"),
+    ("vcpuinfo.pl",),
+)
+SOCKET_URI = "test+unix:///default?socket=SOCKET"
+CLOCK = re.compile(r"(cpuTime: )\d{16,}")  # a running test domain's CPU time is the clock's nanoseconds
 PLAN = re.compile(r"^1\.\.(\d+)")
 ASSERTION = re.compile(r"^(not )?ok (\d+)(?: - (.*?))?(?: # (skip|SKIP|TODO)\b.*)?$")
 
@@ -206,7 +231,7 @@ def run_file(test: Path, site: Path, daemon: RunningDaemon) -> FileRun:
         output_file.seek(0)
         output = output_file.read().decode(errors="replace")
     # The two daemons' socket names differ by their folder: one name for both.
-    output = output.replace(uri, "test+unix:///default?socket=SOCKET")
+    output = output.replace(uri, SOCKET_URI)
     run = parse_tap(output)
     run.status = status
     return run
@@ -241,23 +266,45 @@ def differences(test: str, theirs: FileRun, ours: FileRun) -> tuple[list[str], l
     return lines, varying
 
 
+def run_example(name: str, arguments: tuple[str, ...], daemon: RunningDaemon) -> tuple[int | str, str]:
+    """An example program's exit status and output, given the daemon's URI as its first argument."""
+    uri = daemon.uri()
+    environment = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
+    command = ["perl", str(EXAMPLES_FOLDER / name), uri, *arguments]
+    try:
+        result = subprocess.run(
+            command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        return "timeout", ""
+    return result.returncode, CLOCK.sub(r"\1CLOCK", result.stdout.replace(uri, SOCKET_URI))
+
+
 def run() -> int:
     tests = find_tests()
+    files = connection_tests(tests) if tests is not None else []
+    examples = [example for example in EXAMPLES if (EXAMPLES_FOLDER / example[0]).is_file()]
     if tests is None:
         where = os.environ.get("VIRTRIO_SYS_VIRT_TESTS") or cache_folder()
-        print(f"Sys::Virt {VERSION}'s tests are not in {where}: python -m interop.perl_suite --fetch", file=sys.stderr)
+        print(
+            f"t/: not available: Sys::Virt {VERSION}'s tests are not in {where} (python -m interop.perl_suite --fetch)"
+        )
+    if not examples:
+        print(f"examples: not available: none in {EXAMPLES_FOLDER} (Debian's {PACKAGE})")
+    if not files and not examples:
         return UNAVAILABLE
-    files = connection_tests(tests)
     workdir = Path(tempfile.mkdtemp(prefix="virtrio-perlsuite-"))
     try:
         site = workdir / "site"
         site.mkdir()
         (site / "VirtrioRedirect.pm").write_text(REDIRECT)
         runs: dict[str, dict[str, FileRun]] = {}
+        outputs: dict[str, list[tuple[int | str, str]]] = {}
         for side, start in (("libvirtd", start_libvirtd), ("virtrio", start_virtrio)):
             daemon = start(workdir / side)
             try:
                 runs[side] = {test.name: run_file(test, site, daemon) for test in files}
+                outputs[side] = [run_example(name, tuple(arguments), daemon) for name, *arguments in examples]
             finally:
                 daemon.stop()
     finally:
@@ -276,11 +323,32 @@ def run() -> int:
                 number
             ) == ours.diagnostics.get(number)
         verdict = "DIFF" if lines else "SAME"
-        print(f"{verdict} {test.name}: libvirtd {theirs.summary()}; virtrio {ours.summary()}")
+        print(f"{verdict} t/{test.name}: libvirtd {theirs.summary()}; virtrio {ours.summary()}")
         for line in lines + varying:
             print(line)
-    print(f"assertions same {same_assertions}/{assertions} ({varied} varying on libvirtd itself, not compared)")
-    print(f"same {same}/{len(files)}")
+    same_examples = 0
+    for (name, *arguments), theirs_example, ours_example in zip(
+        examples, outputs["libvirtd"], outputs["virtrio"], strict=True
+    ):
+        same_examples += theirs_example == ours_example
+        verdict = "SAME" if theirs_example == ours_example else "DIFF"
+        shown = " ".join(["URI", *arguments])
+        print(
+            f"{verdict} examples/{name} {shown}: libvirtd exit {theirs_example[0]}, "
+            f"{len(theirs_example[1].splitlines())} lines; virtrio exit {ours_example[0]}, "
+            f"{len(ours_example[1].splitlines())} lines"
+        )
+        if theirs_example[1] != ours_example[1]:
+            changes = difflib.unified_diff(
+                theirs_example[1].splitlines(), ours_example[1].splitlines(), "libvirtd", "virtrio", lineterm=""
+            )
+            for line in list(changes)[:40]:
+                print(f"    {line}")
+    if files:
+        print(f"assertions same {same_assertions}/{assertions} ({varied} varying on libvirtd itself, not compared)")
+    if examples:
+        print(f"examples same {same_examples}/{len(examples)}")
+    print(f"same {same + same_examples}/{len(files) + len(examples)}")
     return 0
 
 
