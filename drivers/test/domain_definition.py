@@ -12,6 +12,7 @@ import copy
 import random
 import re
 import uuid as uuid_module
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -468,8 +469,11 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         for interface in by_kind.get("interface", [])
         if (target := first_child(interface, "target")) is not None
     }
+    # the testnetN names in order, each tried once: names only get taken, so a name skipped
+    # for one interface is taken for the next too (thousands of interfaces stay linear)
+    free_names = (f"testnet{n}" for n in range(IFNAME_LIMIT))
     for interface in by_kind.get("interface", []):
-        _canonical_interface(interface, taken)
+        _canonical_interface(interface, taken, free_names)
     domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
     domain_devices.canonical_inputs(by_kind, devices, os_type)
     for graphics in by_kind.get("graphics", []):
@@ -815,7 +819,7 @@ def _drive_address(bus: str, index: int) -> etree._Element | None:
 IFNAME_LIMIT = 1024  # the test driver's testnetN names
 
 
-def _canonical_interface(interface: etree._Element, taken: set[str | None]) -> None:
+def _canonical_interface(interface: etree._Element, taken: set[str | None], free_names: Iterator[str]) -> None:
     domain_interfaces.canonical_interface_parts(interface)
     mac = first_child(interface, "mac")
     if mac is None:
@@ -842,7 +846,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None]) -> N
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
     if first_child(interface, "target") is None:
         # testDomainGenerateIfname: the first free testnetN below its limit
-        name = next((f"testnet{n}" for n in range(IFNAME_LIMIT) if f"testnet{n}" not in taken), None)
+        name = next((candidate for candidate in free_names if candidate not in taken), None)
         if name is None:
             raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Exceeded max iface limit {IFNAME_LIMIT}")
         taken.add(name)
