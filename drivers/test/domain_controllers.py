@@ -232,15 +232,22 @@ def assign_scsi_hostdev_addresses(
         if (target := first_child(disk, "target")) is not None and target.get("bus") == "scsi"
         if (drive := _drive_of(disk)) is not None
     }
+    # the SCSI host devices' drives, those given and then each one assigned: drives are only
+    # ever added, so a controller found full stays full and the next search starts past it
+    # (hundreds of host devices were a cubic number of tree reads, seconds on the event loop)
+    hostdev_drives = {drive for hostdev in hostdevs if _is_scsi_hostdev(hostdev) if (drive := _drive_of(hostdev))}
+    first_open = 0
     for hostdev in hostdevs:
         if not _is_scsi_hostdev(hostdev):
             continue
         drive = _drive_of(hostdev)
         if first_child(hostdev, "address") is None:
-            controller = 0
-            while (unit := _next_scsi_unit(controller, hostdevs, disk_drives, controllers)) is None:
+            controller = first_open
+            while (unit := _next_scsi_unit(controller, hostdev_drives, disk_drives, controllers)) is None:
                 controller += 1
+            first_open = controller
             drive = (controller, 0, 0, unit)
+            hostdev_drives.add(drive)
             child(hostdev, "address", type="drive", controller=str(controller), bus="0", target="0", unit=str(unit))
         if drive is not None and drive in disk_drives:
             controller, bus, target, unit = drive
@@ -253,10 +260,10 @@ def assign_scsi_hostdev_addresses(
 
 
 def _next_scsi_unit(
-    controller: int, hostdevs: list[etree._Element], disk_drives: set[Drive], controllers: list[etree._Element]
+    controller: int, hostdev_drives: set[Drive], disk_drives: set[Drive], controllers: list[etree._Element]
 ) -> int | None:
-    """virDomainControllerSCSINextUnit with virDomainSCSIDriveAddressIsUsed."""
-    hostdev_drives = {drive for hostdev in hostdevs if _is_scsi_hostdev(hostdev) if (drive := _drive_of(hostdev))}
+    """virDomainControllerSCSINextUnit with virDomainSCSIDriveAddressIsUsed (hostdev_drives:
+    the SCSI host devices' drives so far)."""
     found = _scsi_controller(controllers, controller)
     model = found.get("model") if found is not None else None
     for unit in range(SCSI_BUS_UNITS):
