@@ -9,7 +9,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report
 
-from . import cpu_baseline, keycodes, save_image, snapshots, tuning
+from . import cpu_baseline, keycodes, public_api, save_image, snapshots, tuning
 from .common import FROM_TEST, TestProcedures
 from .formats import domain_xml
 from .parse import parse_domain_xml
@@ -178,6 +178,10 @@ class DomainMiscProcedures(TestProcedures):
         self._running(args.dom)
 
     def domain_send_key(self, args: remote.remote_domain_send_key_args) -> None:
+        public_api.non_null(bool(args.keycodes), "keycodes", "virDomainSendKey")
+        if args.codeset >= api.VIR_KEYCODE_SET_LAST:
+            detail = f"Unsupported codeset '{as_c_int(args.codeset)}'"
+            raise invalid_argument(api.VIR_FROM_DOMAIN, detail, "virDomainSendKey", "codeset")
         check_flags(args.flags, 0, FROM_TEST, "testDomainSendKey")
         self._running(args.dom)
         for code in args.keycodes:
@@ -194,6 +198,7 @@ class DomainMiscProcedures(TestProcedures):
         self._domain(args.dom)  # and nothing happens
 
     def domain_memory_peek(self, args: remote.remote_domain_memory_peek_args):
+        public_api.exclusive(args.flags, "VIR_MEMORY_VIRTUAL", "VIR_MEMORY_PHYSICAL", "virDomainMemoryPeek")
         check_flags(args.flags, api.VIR_MEMORY_VIRTUAL | api.VIR_MEMORY_PHYSICAL, FROM_TEST, "testDomainMemoryPeek")
         if args.flags not in (api.VIR_MEMORY_VIRTUAL, api.VIR_MEMORY_PHYSICAL):
             raise report(

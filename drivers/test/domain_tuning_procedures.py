@@ -13,7 +13,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, invalid_argument, report, rpc_error
 
-from . import bitmaps
+from . import bitmaps, public_api
 from . import definition_tuning as tune
 from .common import CONFIG, FROM_TEST, LIVE, TestProcedures, _domain_matches, _nonnull_domain
 from .state import Domain, IOThreadPolling
@@ -220,6 +220,8 @@ class DomainTuningProcedures(TestProcedures):
         tune.set_emulator_pin(definition, cpus)
 
     def domain_get_emulator_pin_info(self, args: remote.remote_domain_get_emulator_pin_info_args):
+        public_api.non_null(args.maplen != 0, "cpumap", "virDomainGetEmulatorPinInfo")
+        public_api.positive(args.maplen, "maplen", "virDomainGetEmulatorPinInfo")
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainGetEmulatorPinInfo")
         domain = self._domain(args.dom)
         definition, _ = self._one_definition(domain, args.flags)
@@ -236,6 +238,7 @@ class DomainTuningProcedures(TestProcedures):
 
     # ------------------------------------------------------------------ NUMA
     def domain_set_numa_parameters(self, args: remote.remote_domain_set_numa_parameters_args) -> None:
+        public_api.set_parameters(args.params, "virDomainSetNumaParameters")
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetNumaParameters")
         validate_params(
             args.params,
@@ -279,6 +282,7 @@ class DomainTuningProcedures(TestProcedures):
 
     # ------------------------------------------------------------ interfaces
     def domain_set_interface_parameters(self, args: remote.remote_domain_set_interface_parameters_args) -> None:
+        public_api.set_parameters(args.params, "virDomainSetInterfaceParameters")
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetInterfaceParameters")
         validate_params(args.params, {name: api.VIR_TYPED_PARAM_UINT for name, _, _ in BANDWIDTH})
         domain = self._domain(args.dom)
@@ -319,6 +323,7 @@ class DomainTuningProcedures(TestProcedures):
 
     # ----------------------------------------------------------- block I/O
     def domain_set_block_io_tune(self, args: remote.remote_domain_set_block_io_tune_args) -> None:
+        public_api.set_parameters(args.params, "virDomainSetBlockIoTune", nparams_first=True)
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetBlockIoTune")
         accepted = {name: api.VIR_TYPED_PARAM_ULLONG for name in tune.IOTUNE_FIELDS}
         accepted["group_name"] = api.VIR_TYPED_PARAM_STRING
@@ -375,6 +380,7 @@ class DomainTuningProcedures(TestProcedures):
 
     # ----------------------------------------------------------- perf events
     def domain_set_perf_events(self, args: remote.remote_domain_set_perf_events_args) -> None:
+        public_api.set_parameters(args.params, "virDomainSetPerfEvents")
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainSetPerfEvents")
         validate_params(args.params, dict.fromkeys(PERF_EVENTS, api.VIR_TYPED_PARAM_BOOLEAN))
         domain = self._domain(args.dom)

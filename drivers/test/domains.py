@@ -12,7 +12,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, internal_error, invalid_argument, report
 
-from . import tuning
+from . import public_api, tuning
 from .common import (
     ALL_DOMAIN_LIST_FLAGS,
     FROM_TEST,
@@ -185,6 +185,7 @@ class DomainProcedures(TestProcedures):
         self._stop(domain, api.VIR_DOMAIN_SHUTOFF_SHUTDOWN, api.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
 
     def domain_set_memory_flags(self, args: remote.remote_domain_set_memory_flags_args) -> None:
+        public_api.memory_size(args.memory, "virDomainSetMemoryFlags")
         allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_MEM_MAXIMUM
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSetMemoryFlags")
         definition, live = self._one_of_definitions(self._domain(args.dom), args.flags)
@@ -201,10 +202,12 @@ class DomainProcedures(TestProcedures):
         definition.memory = args.memory
 
     def domain_set_memory(self, args: remote.remote_domain_set_memory_args) -> None:
+        public_api.memory_size(args.memory, "virDomainSetMemory")
         flags = api.VIR_DOMAIN_AFFECT_LIVE
         self.domain_set_memory_flags(remote.remote_domain_set_memory_flags_args(args.dom, args.memory, flags))
 
     def domain_set_max_memory(self, args: remote.remote_domain_set_max_memory_args) -> None:
+        public_api.memory_size(args.memory, "virDomainSetMaxMemory")
         flags = api.VIR_DOMAIN_MEM_MAXIMUM  # the domain's current definition: live if it runs
         self.domain_set_memory_flags(remote.remote_domain_set_memory_flags_args(args.dom, args.memory, flags))
 
@@ -227,6 +230,9 @@ class DomainProcedures(TestProcedures):
         return remote.remote_domain_get_max_vcpus_ret(count)
 
     def domain_set_vcpus_flags(self, args: remote.remote_domain_set_vcpus_flags_args) -> None:
+        public_api.required(args.flags, "VIR_DOMAIN_VCPU_MAXIMUM", "VIR_DOMAIN_AFFECT_CONFIG", "virDomainSetVcpusFlags")
+        public_api.exclusive(args.flags, "VIR_DOMAIN_VCPU_GUEST", "VIR_DOMAIN_AFFECT_CONFIG", "virDomainSetVcpusFlags")
+        public_api.non_zero(args.nvcpus, "nvcpus", "virDomainSetVcpusFlags")
         allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_VCPU_MAXIMUM
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSetVcpusFlags")
         count, maximum = args.nvcpus, bool(args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM)
@@ -250,10 +256,22 @@ class DomainProcedures(TestProcedures):
             persistent.vcpus = count
 
     def domain_set_vcpus(self, args: remote.remote_domain_set_vcpus_args) -> None:
+        public_api.non_zero(args.nvcpus, "nvcpus", "virDomainSetVcpus")
         flags = api.VIR_DOMAIN_AFFECT_LIVE
         self.domain_set_vcpus_flags(remote.remote_domain_set_vcpus_flags_args(args.dom, args.nvcpus, flags))
 
     def domain_set_metadata(self, args: remote.remote_domain_set_metadata_args) -> None:
+        if args.type in (api.VIR_DOMAIN_METADATA_TITLE, api.VIR_DOMAIN_METADATA_DESCRIPTION):
+            if args.type == api.VIR_DOMAIN_METADATA_TITLE and args.metadata and "\n" in args.metadata:
+                raise invalid_argument(
+                    api.VIR_FROM_DOMAIN, "metadata title can't contain newlines", "virDomainSetMetadata", "metadata"
+                )
+            public_api.null(args.uri is not None, "uri", "virDomainSetMetadata")
+            public_api.null(args.key is not None, "key", "virDomainSetMetadata")
+        elif args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
+            public_api.non_null(args.uri is not None, "uri", "virDomainSetMetadata")
+            if args.metadata is not None:
+                public_api.non_null(args.key is not None, "key", "virDomainSetMetadata")
         check_flags(
             args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainSetMetadata"
         )
@@ -334,11 +352,13 @@ class DomainProcedures(TestProcedures):
     def domain_set_scheduler_parameters_flags(
         self, args: remote.remote_domain_set_scheduler_parameters_flags_args
     ) -> None:
+        public_api.set_parameters(args.params, "virDomainSetSchedulerParametersFlags")
         check_flags(args.flags, 0, FROM_TEST, "testDomainSetSchedulerParametersFlags")
         validate_params(args.params, {api.VIR_DOMAIN_SCHEDULER_WEIGHT: api.VIR_TYPED_PARAM_UINT})
         self._domain(args.dom)  # libvirt's test driver checks the weight and keeps nothing
 
     def domain_set_scheduler_parameters(self, args: remote.remote_domain_set_scheduler_parameters_args) -> None:
+        public_api.set_parameters(args.params, "virDomainSetSchedulerParameters")
         self.domain_set_scheduler_parameters_flags(
             remote.remote_domain_set_scheduler_parameters_flags_args(args.dom, args.params, 0)
         )

@@ -17,6 +17,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
 
+from . import public_api
 from .common import FROM_TEST, MAX_VCPUS, _c_chars, host_name
 from .default_node import default_state
 from .domain_misc_procedures import DomainMiscProcedures
@@ -139,6 +140,8 @@ class TestConnection(
         return remote.remote_node_get_free_memory_ret(self.state.host.free_memory_kib * 1024)
 
     def node_get_cells_free_memory(self, args: remote.remote_node_get_cells_free_memory_args):
+        public_api.positive(args.maxcells, "maxCells", "virNodeGetCellsFreeMemory")
+        public_api.non_negative(args.startCell, "startCell", "virNodeGetCellsFreeMemory")
         cells = self.state.host.cell_free_kib
         if args.startCell < 0 or args.startCell >= len(cells):
             detail = f"Range exceeds available cells: {args.startCell} > {len(cells)}"

@@ -7,9 +7,9 @@ import time
 from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import LibvirtError, check_flags, report
+from virtrio.rpc.errors import LibvirtError, check_flags, no_support, report
 
-from . import bitmaps, cpu_models, save_image, tuning
+from . import bitmaps, cpu_models, public_api, save_image, tuning
 from . import definition_tuning as tune
 from .common import FROM_TEST, TestProcedures
 from .domain_tuning_procedures import validate_params
@@ -37,7 +37,15 @@ ONLINE_CPUS = (0, 2, 4)  # the test host has 8 CPUs, of which these are online
 
 
 class VcpuAndSaveProcedures(TestProcedures):
+    def node_get_memory_stats(self, args: remote.remote_node_get_memory_stats_args):
+        # libvirt's test driver has none, but the public API's checks answer first
+        public_api.non_negative(args.nparams, "*nparams", "virNodeGetMemoryStats")
+        public_api.negative_only_all(args.cellNum, "cpuNum", "cellNum", "virNodeGetMemoryStats")
+        raise no_support(api.VIR_FROM_DOMAIN, "virNodeGetMemoryStats")
+
     def node_get_cpu_stats(self, args: remote.remote_node_get_cpu_stats_args):
+        public_api.non_negative(args.nparams, "*nparams", "virNodeGetCPUStats")
+        public_api.negative_only_all(args.cpuNum, "cpuNum", "cpuNum", "virNodeGetCPUStats")
         check_flags(args.flags, 0, FROM_TEST, "testNodeGetCPUStats")
         params = [remote.remote_node_get_cpu_stats(field, value) for field, value in HOST_CPU_STATS]
         if args.nparams == 0:
@@ -72,6 +80,8 @@ class VcpuAndSaveProcedures(TestProcedures):
         return remote.remote_connect_get_cpu_model_names_ret(list(names) if args.need_results else [], len(names))
 
     def domain_get_vcpus(self, args: remote.remote_domain_get_vcpus_args):
+        public_api.non_null(args.maxinfo != 0, "info", "virDomainGetVcpus")
+        public_api.positive(args.maxinfo, "maxinfo", "virDomainGetVcpus")
         domain = self._domain(args.dom)
         self._check_active(domain)
         cpu_time = time.time_ns() // 10000  # libvirt's test driver derives it from the clock
@@ -87,6 +97,11 @@ class VcpuAndSaveProcedures(TestProcedures):
         return remote.remote_domain_get_vcpus_ret(info, cpumaps)
 
     def domain_get_vcpu_pin_info(self, args: remote.remote_domain_get_vcpu_pin_info_args):
+        # the dispatcher's buffer is ncpumaps * maplen bytes: NULL when that is 0
+        buffer = args.ncpumaps * args.maplen != 0
+        public_api.non_null(buffer or args.ncpumaps <= 0, "cpumaps", "virDomainGetVcpuPinInfo")
+        public_api.positive(args.ncpumaps, "ncpumaps", "virDomainGetVcpuPinInfo")
+        public_api.positive(args.maplen, "maplen", "virDomainGetVcpuPinInfo")
         check_flags(
             args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainGetVcpuPinInfo"
         )
@@ -113,6 +128,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         self.domain_pin_vcpu_flags(remote.remote_domain_pin_vcpu_flags_args(args.dom, args.vcpu, args.cpumap, 0))
 
     def domain_set_blkio_parameters(self, args: remote.remote_domain_set_blkio_parameters_args) -> None:
+        public_api.set_parameters(args.params, "virDomainSetBlkioParameters")
         tuning.check_tuning_flags(args.flags, "testDomainSetBlkioParameters")
         # libvirt's virTypedParamsValidate, before the domain is looked up (a string weight was
         # kept and then broke every read of the parameters)
@@ -135,6 +151,7 @@ class VcpuAndSaveProcedures(TestProcedures):
             raise failure
 
     def domain_set_memory_parameters(self, args: remote.remote_domain_set_memory_parameters_args) -> None:
+        public_api.set_parameters(args.params, "virDomainSetMemoryParameters")
         tuning.check_tuning_flags(args.flags, "testDomainSetMemoryParameters")
         validate_params(args.params, dict.fromkeys(tuning.MEMORY_LIMITS, api.VIR_TYPED_PARAM_ULLONG))
         domain = self._domain(args.dom)

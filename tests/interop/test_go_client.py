@@ -68,6 +68,9 @@ def test_the_calls_did_what_a_go_program_asks(
     # tuning stored in the definition the flags name, and read back from it
     assert ours["DomainGetMemoryParameters after set"].startswith("0 hard_limit=4:1048576 ")
     assert "device_read_iops_sec=7:/dev/vda,10,/dev/vdb,20 " in ours["DomainGetBlkioParameters after lists"]
+    # the public API's argument checks, which only a client without libvirt's library meets
+    assert ours["DomainSendKey no keys"] == 'error code=8 message="keycodes in virDomainSendKey must not be NULL"'
+    assert ours["DomainCoreDumpWithFormat bad format"] == "error code=8 message=\"dumpformat '99' is not supported\""
     assert ours["Disconnect again"] == "ok"
 
 
