@@ -349,13 +349,15 @@ class ClientSession:
         except LibvirtError as error:
             await self.send_error(header, error)
             return
-        if call.for_server:  # the session in front (built, not _replace'd: once per connect)
+        for_server = call.for_server
+        if for_server:  # the session in front (built, not _replace'd: once per connect)
             header, procedure, function, arguments, is_async, gate, _ = call
             call = ResolvedCall(header, procedure, function, (self, *arguments), is_async, gate, True)
         if call.is_async or call.gate is not None:
             await self._start_async_call(call)
         else:
-            self._remember(call)
+            if not for_server:  # never answered on the quick path (dispatch.quick_call)
+                self._remember(call)
             result = self._run(call.function, call.arguments)
             if inspect.iscoroutine(result):  # a handler with something to wait for (a file read)
                 result = await self._settle(call, result)
