@@ -204,11 +204,19 @@ class StorageProcedures(TestProcedures):
     def storage_pool_get_autostart(self, args: remote.remote_storage_pool_get_autostart_args):
         return remote.remote_storage_pool_get_autostart_ret(int(self._pool(args.pool).autostart))
 
+    def _pool_by_uuid(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
+        """testStoragePoolObjFindByUUID: the calls that use it name the UUID when it is gone."""
+        pool = self._pool_with_uuid(ref.uuid)
+        if pool is None:
+            detail = f"no storage pool with matching uuid '{uuid.UUID(bytes=ref.uuid)}'"
+            raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, detail)
+        return pool
+
     def storage_pool_is_active(self, args: remote.remote_storage_pool_is_active_args):
-        return remote.remote_storage_pool_is_active_ret(int(self._pool(args.pool).active))
+        return remote.remote_storage_pool_is_active_ret(int(self._pool_by_uuid(args.pool).active))
 
     def storage_pool_is_persistent(self, args: remote.remote_storage_pool_is_persistent_args):
-        return remote.remote_storage_pool_is_persistent_ret(int(self._pool(args.pool).persistent))
+        return remote.remote_storage_pool_is_persistent_ret(int(self._pool_by_uuid(args.pool).persistent))
 
     def _active_pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
         pool = self._pool(ref)
@@ -231,15 +239,15 @@ class StorageProcedures(TestProcedures):
     def connect_list_defined_storage_pools(self, args: remote.remote_connect_list_defined_storage_pools_args):
         return remote.remote_connect_list_defined_storage_pools_ret(self._pool_names(False)[: args.maxnames])
 
-    def _listable_pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
-        pool = self._pool(ref)
+    def _listable_pool(self, ref: remote.remote_nonnull_storage_pool | Pool) -> Pool:
+        pool = ref if isinstance(ref, Pool) else self._pool(ref)
         if not pool.active:  # libvirt's list calls leave the name out of this message
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "storage pool is not active")
         return pool
 
     def storage_pool_list_all_volumes(self, args: remote.remote_storage_pool_list_all_volumes_args):
         check_flags(args.flags, 0, FROM_TEST, "testStoragePoolListAllVolumes")
-        pool = self._listable_pool(args.pool)
+        pool = self._listable_pool(self._pool_by_uuid(args.pool))
         volumes = sorted(pool.volumes.values(), key=lambda v: v.name)
         refs = [volumes_module.volume_ref(pool.name, v) for v in volumes] if args.need_results else []
         return remote.remote_storage_pool_list_all_volumes_ret(refs, len(volumes))
@@ -302,7 +310,9 @@ class StorageProcedures(TestProcedures):
             return remote.remote_connect_find_storage_pool_sources_ret(NETFS_SOURCES.format(host=host))
         raise report(api.VIR_ERR_NO_SUPPORT, FROM_TEST, f"pool type '{args.type}' does not support source discovery")
 
-    def _new_pool(self, xml: str) -> Pool:
+    def _new_pool(self, xml: str, create: bool = False) -> tuple[Pool, bool]:
+        """virStoragePoolObjListAdd: the pool, and whether it is new (else the pool of that name
+        and UUID took the definition)."""
         pool = parse_pool_xml(xml)
         if pool.definition is not None:
             # virStoragePoolObjListAdd looks for another pool on the same storage first.
@@ -310,12 +320,30 @@ class StorageProcedures(TestProcedures):
                 if _same_source(existing, pool.definition):
                     detail = f"Storage source conflict with pool: '{existing.name}'"
                     raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
-        for existing in self.state.pools.values():
-            if existing.name == pool.name or existing.uuid == pool.uuid:
-                detail = f"pool '{existing.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
+        same_uuid = self._pool_with_uuid(pool.uuid)
+        if same_uuid is not None:
+            if same_uuid.name != pool.name:
+                detail = f"pool '{same_uuid.name}' is already defined with uuid {uuid.UUID(bytes=pool.uuid)}"
                 raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+            if create and same_uuid.active:
+                detail = f"pool is already active as '{same_uuid.name}'"
+                raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_STORAGE, detail)
+            # A running pool keeps its definition (the test driver never uses the one set
+            # apart); either way testStoragePoolObjSetDefaults resets the figures.
+            if not same_uuid.active:
+                same_uuid.definition, same_uuid.path = pool.definition, pool.path
+            same_uuid.capacity, same_uuid.allocation, same_uuid.available = (
+                pool.capacity,
+                pool.allocation,
+                pool.available,
+            )
+            return same_uuid, False
+        existing = self.state.pools.get(pool.name)
+        if existing is not None:
+            detail = f"pool '{existing.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
         self.state.pools[pool.name] = pool
-        return pool
+        return pool, True
 
     def storage_pool_define_xml(self, args: remote.remote_storage_pool_define_xml_args):
         check_validate_flag(
@@ -326,22 +354,26 @@ class StorageProcedures(TestProcedures):
             "storagepool.rng",
             "pool",
         )
-        pool = self._new_pool(args.xml)
-        pool.active = False
+        pool, fresh = self._new_pool(args.xml)
+        if fresh:
+            pool.active = False
+        pool.persistent = True
         self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_DEFINED)
         return remote.remote_storage_pool_define_xml_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
     def storage_pool_create_xml(self, args: remote.remote_storage_pool_create_xml_args):
         check_flags(args.flags, 0, FROM_TEST, "testStoragePoolCreateXML")
-        pool = self._new_pool(args.xml)
-        pool.persistent = False
+        pool, _ = self._new_pool(args.xml, create=True)
         adapter = pool.definition.adapter if pool.definition is not None else None
         if adapter is not None and adapter["type"] == "fc_host":
             try:
                 self._mock_create_vport(adapter["wwnn"], adapter["wwpn"])  # type: ignore[attr-defined]
             except Exception:
-                del self.state.pools[pool.name]
+                del self.state.pools[pool.name]  # as libvirt, even a defined pool that took the XML
                 raise
+        # Transient from now on, even a defined pool that took the XML (libvirt drops its config file).
+        pool.persistent = False
+        pool.active = True
         self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_STARTED)
         return remote.remote_storage_pool_create_xml_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import uuid
 
 import pytest
 
@@ -124,4 +125,52 @@ def test_a_pool_on_another_pools_storage_is_refused_as_libvirtd_refuses_it(
     """virStoragePoolObjSourceFindDuplicate: define and create name the pool already using it."""
     first, second = PAIRS[case]
     answers = {name: ask(daemon.rw, defines(first, second)) for name, daemon in both.items()}
+    assert answers["virtrio"] == answers["libvirtd"]
+
+
+def call(name: str, *arguments: object) -> tuple[int, bytes]:
+    procedure = getattr(remote, f"REMOTE_PROC_{name.upper()}")
+    return procedure, encode_args(procedure, getattr(remote, f"remote_{name}_args")(*arguments))
+
+
+P1 = remote.remote_nonnull_storage_pool("p1", uuid.UUID("12341234-5678-5678-5678-123412341201").bytes)
+DEFAULT = remote.remote_nonnull_storage_pool("default-pool", uuid.UUID("dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566").bytes)
+A, B = pool("dir", "p1", 1, target="/a"), pool("dir", "p1", 1, target="/b")
+SHOW = [call("storage_pool_get_xml_desc", P1, 0), call("storage_pool_is_persistent", P1)]
+SHOW += [call("storage_pool_is_active", P1), call("storage_pool_get_info", P1)]
+STOP = [call("storage_pool_destroy", P1), *SHOW]
+VOLUME = "<volume><name>v</name><capacity unit='M'>5</capacity><allocation unit='M'>5</allocation></volume>"
+# Calls on one connection: what a pool of the same name and UUID does with a new definition.
+SEQUENCES = {
+    "redefine-stopped": [*defines(A, B), *SHOW],
+    "redefine-running": [*defines(A), call("storage_pool_create", P1, 0), *defines(B), *SHOW, *STOP],
+    "define-over-transient": [call("storage_pool_create_xml", A, 0), *defines(B), *SHOW, *STOP],
+    "create-over-defined": [*defines(A), call("storage_pool_create_xml", B, 0), *SHOW, *STOP],
+    "create-over-running": [*defines(A), call("storage_pool_create", P1, 0), call("storage_pool_create_xml", B, 0)],
+    "uuid-of-another-name": [*defines(A, pool("dir", "p2", 1, target="/b")), *SHOW],
+    "calls-on-a-gone-pool": [
+        *defines(A),
+        call("storage_pool_undefine", P1),
+        *SHOW,
+        call("storage_pool_list_all_volumes", P1, 1, 0),
+        call("storage_pool_num_of_volumes", P1),
+    ],
+    "running-pool-with-volumes": [
+        call("storage_vol_create_xml", DEFAULT, VOLUME, 0),
+        call("storage_pool_get_info", DEFAULT),
+        *defines(
+            "<pool type='dir'><name>default-pool</name><uuid>dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566</uuid>"
+            "<target><path>/other</path></target></pool>"
+        ),
+        call("storage_pool_get_info", DEFAULT),
+        call("storage_pool_get_xml_desc", DEFAULT, 0),
+        call("storage_pool_num_of_volumes", DEFAULT),
+    ],
+}
+
+
+@pytest.mark.parametrize("case", sorted(SEQUENCES))
+def test_a_pool_defined_again_takes_the_definition_as_in_libvirtd(both: dict[str, RunningDaemon], case: str) -> None:
+    """virStoragePoolObjIsDuplicate and virStoragePoolObjAssignDef, then the test driver's defaults."""
+    answers = {name: ask(daemon.rw, SEQUENCES[case]) for name, daemon in both.items()}
     assert answers["virtrio"] == answers["libvirtd"]
