@@ -39,7 +39,7 @@ VERSION = "9.0.0"
 PACKAGE = "libsys-virt-perl"
 UNAVAILABLE = 3  # exit status when the suite's files are not at hand (the caller may skip)
 FILE_TIMEOUT = 60  # seconds per test file: an event test whose event never comes waits in select()
-EXIT_WAIT = 3  # seconds a file that has printed all its planned assertions gets to exit
+EXIT_WAIT = 5  # seconds a file that has printed all its planned assertions gets to exit
 # Loaded before the test file (perl -MVirtrioRedirect): Sys::Virt->new with test:///default,
 # as "uri" or as its older spelling "address", opens the daemon's socket instead.
 REDIRECT = """package VirtrioRedirect;
