@@ -387,9 +387,7 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
             _default(model, "fallback", "allow")
     else:
         cpu.attrib.clear()  # a custom CPU without a model: only its topology, cache... count
-    numa = first_child(cpu, "numa")
-    if numa is not None:
-        domain_platform.canonical_numa(numa)
+    # (the NUMA cells are domain_platform.canonical_platform's, read before this)
     topology = first_child(cpu, "topology")
     if topology is not None:
         _default(topology, "dies", "1")

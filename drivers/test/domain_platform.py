@@ -544,7 +544,7 @@ def canonical_numa(numa: etree._Element) -> None:
         raise _xml_error("NUMA topology defined without NUMA cells")
     count = len(cells)
     by_id: dict[int, etree._Element] = {}
-    cpumasks: dict[int, set[int]] = {}
+    owners: dict[int, int] = {}  # each CPU of the cells read so far: its cell
     distances: dict[int, dict[int, int]] = {}
     for position, cell in enumerate(cells):
         given = _unsigned(cell, "id")
@@ -560,10 +560,12 @@ def canonical_numa(numa: etree._Element) -> None:
         cpus = cell.get("cpus")
         mask = _bitmap(cpus) if cpus is not None else set()
         if mask:
-            cpumasks[number] = mask
-            for other in sorted(cpumasks):  # the cells with CPUs so far, lowest id first
-                if other != number and mask & cpumasks[other]:
-                    raise _unsupported(f"NUMA cells {number} and {other} have overlapping vCPU ids")
+            # the lowest cell read before whose CPUs meet these: found through each CPU's cell
+            # (no two cells read so far share one), not by pairs of cells (thousands squared)
+            overlapping = {owners[cpu] for cpu in mask if cpu in owners}
+            if overlapping:
+                raise _unsupported(f"NUMA cells {number} and {min(overlapping)} have overlapping vCPU ids")
+            owners.update(dict.fromkeys(mask, number))
         memory = _kib_attribute(cell, "memory")
         access = cell.get("memAccess")
         if access is not None and access not in MEMORY_ACCESS:
