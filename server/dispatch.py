@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from virtrio.drivers.base import Offload
 from virtrio.protocol.generated import PROGRAMS, admin, libvirt_api, remote
 from virtrio.protocol.runtime import Decoder, Encoder, Procedure, XdrError
 from virtrio.rpc.errors import LibvirtError, internal_error, no_support, read_only_denied, report, rpc_error
@@ -155,7 +156,15 @@ def with_reply_rule(method: Callable[..., Any], is_async: bool, rule: Callable[[
             return rule(args, await method(args))
 
         return ruled_async
-    return lambda args: rule(args, method(args))
+
+    def ruled(args: Any) -> Any:
+        answer = method(args)
+        if isinstance(answer, Offload):  # the rule applies to what the thread's work ends in
+            then = answer.then
+            return Offload(answer.work, lambda value: rule(args, then(value)))
+        return rule(args, answer)
+
+    return ruled
 
 
 def error_domain(name: str) -> int:

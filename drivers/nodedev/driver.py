@@ -225,7 +225,40 @@ class NodeDeviceConnection(DriverConnection):
         return [d for d in devices if any(CAPABILITY_FLAGS.get(cap, 0) & wanted for cap in d.caps)]
 
     def connect_list_all_node_devices(self, args: remote.remote_connect_list_all_node_devices_args):
-        devices = self._matching(args.flags)
+        root = self.driver.sysfs_root
+        if root is None or not args.flags & api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES:
+            return self._list_all(args, set())
+        # libvirt refreshes each device's dynamic capabilities before matching it (a device whose
+        # refresh fails is left out); of what that changes, only a listing by mdev types shows,
+        # so only that listing pays for the sysfs reads, in a worker thread
+        targets = [(d, d.record, d.sys_path) for d in self.driver.devices.values() if self._sysfs_root(d) is not None]
+
+        def work() -> list[tuple[NodeDevice, DeviceRecord, bool | None]]:
+            from . import pci_sysfs
+
+            results: list[tuple[NodeDevice, DeviceRecord, bool | None]] = []
+            for device, record, sys_path in targets:
+                assert record is not None and sys_path is not None
+                try:
+                    offered = bool(pci_sysfs.dynamic_caps(sys_path, record.sys_name, root).mdev_types)
+                except (pci_sysfs.SysfsError, OSError):
+                    offered = None
+                results.append((device, record, offered))
+            return results
+
+        def then(results: list[tuple[NodeDevice, DeviceRecord, bool | None]]):
+            failed = set()
+            for device, record, offered in results:
+                if offered is None:
+                    failed.add(device.name)
+                else:
+                    self._note_mdev_types(device, record, offered)
+            return self._list_all(args, failed)
+
+        return Offload(work, then)
+
+    def _list_all(self, args: remote.remote_connect_list_all_node_devices_args, left_out: set[str]):
+        devices = [d for d in self._matching(args.flags) if d.name not in left_out]
         refs = [remote.remote_nonnull_node_device(d.name) for d in devices] if args.need_results else []
         return remote.remote_connect_list_all_node_devices_ret(refs, len(devices))
 
@@ -284,15 +317,21 @@ class NodeDeviceConnection(DriverConnection):
 
         def then(result: tuple[bool, Any]) -> Any:
             has_mdev_types, value = result
-            if device.record is record:  # not replaced by a udev change meanwhile
-                if has_mdev_types:
-                    record.attributes["mdev-types"] = "yes"
-                else:
-                    record.attributes.pop("mdev-types", None)
-                device.extra_caps = extra_caps_of(record)
+            self._note_mdev_types(device, record, has_mdev_types)
             return answer(value)
 
         return Offload(work, then)
+
+    @staticmethod
+    def _note_mdev_types(device: NodeDevice, record: DeviceRecord, offered: bool) -> None:
+        """What a re-reading found, kept for listings by capability (libvirt's cached flag)."""
+        if device.record is not record:  # replaced by a udev change meanwhile: that one counts
+            return
+        if offered:
+            record.attributes["mdev-types"] = "yes"
+        else:
+            record.attributes.pop("mdev-types", None)
+        device.extra_caps = extra_caps_of(record)
 
     def node_device_get_parent(self, args: remote.remote_node_device_get_parent_args):
         return remote.remote_node_device_get_parent_ret(self._device(args.name).parent)

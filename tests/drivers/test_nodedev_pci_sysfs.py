@@ -423,7 +423,9 @@ def test_mdev_types_capability_follows_each_reading(tree: Tree) -> None:
     assert run(conn, "node_device_num_of_caps", remote.remote_node_device_num_of_caps_args(name)).num == 2
     assert conn.node_list_devices(listed).names == [name]
     flags = api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES
-    assert conn.connect_list_all_node_devices(remote.remote_connect_list_all_node_devices_args(1, flags)).ret == 1
+    assert (
+        run(conn, "connect_list_all_node_devices", remote.remote_connect_list_all_node_devices_args(1, flags)).ret == 1
+    )
     # enumeration reads it too
     enumerated = record_from_pyudev(FakeUdevDevice(str(tree.device(PF))), privileged=False)
     assert enumerated.attributes["mdev-types"] == "yes"
@@ -446,3 +448,25 @@ def test_numa_node_libvirt_cannot_read_drops_the_device(tree: Tree, numa: bytes,
     udev_device.attributes["numa_node"] = numa
     record = record_from_pyudev(udev_device, privileged=False)
     assert (capability_of(record) == "pci") is kept
+
+
+def test_listing_by_mdev_types_rereads_every_pci_device(tree: Tree) -> None:
+    """libvirt's virConnectListAllNodeDevices refreshes each device before matching it: mdev
+    types offered since enumeration show at once, and a device whose re-reading fails is left
+    out. Other listings answer from what was last read, without a thread."""
+    conn = connection(
+        tree, [record_for(tree, PF), record_for(tree, PEER), DeviceRecord("/sys/devices/virtual/net/x", "net", "x")]
+    )
+    by_mdev = remote.remote_connect_list_all_node_devices_args(1, api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES)
+    assert run(conn, "connect_list_all_node_devices", by_mdev).ret == 0
+    tree.mdev_type("t1", None, "vfio-pci", "3")
+    (tree.device(PEER) / "mdev_supported_types/t2").mkdir(parents=True)  # no device_api: unreadable
+    answer = run(conn, "connect_list_all_node_devices", by_mdev)
+    assert [d.name for d in answer.devices] == ["pci_0000_3b_1a_0"] and answer.ret == 1
+    caps = run(conn, "node_device_list_caps", remote.remote_node_device_list_caps_args("pci_0000_3b_1a_0", 8))
+    assert caps.names == ["pci", "mdev_types"]
+    everything = conn.connect_list_all_node_devices(remote.remote_connect_list_all_node_devices_args(1, 0))
+    assert not isinstance(everything, Offload) and everything.ret == 4
+    assert conn.node_list_devices(remote.remote_node_list_devices_args("mdev_types", 10, 0)).names == [
+        "pci_0000_3b_1a_0"
+    ]

@@ -6,8 +6,12 @@ sysfs, which libudev insists on); both daemons start there, and virsh's listings
 from each must be identical. The spaces hold what real hosts have and this VM does not:
 bridges, links at every speed (and unknown ones), integrated endpoints, extended spaces,
 unaligned capability pointers, and what makes libvirt drop a device (an unknown header
-type, a numa_node that is not a number). SR-IOV, IOMMU groups and mdev types need new sysfs
-entries, which bind mounts cannot add: test_nodedev_libvirt_documents.py covers those.
+type, a numa_node that is not a number).
+
+SR-IOV functions, IOMMU groups and mdev types need new sysfs entries, which bind mounts cannot
+add to a sysfs folder, and libudev refuses a device folder that is not sysfs. But both daemons
+re-read those on each dumpxml with plain file calls: so in the "dynamic" round whole device
+folders are replaced by crafted ones after both have enumerated.
 """
 
 from __future__ import annotations
@@ -90,6 +94,56 @@ ROUNDS = {
     },
 }
 COMMANDS = [["nodedev-list"], ["nodedev-list", "--cap", "pci"], ["nodedev-list", "--tree"]]
+ROUNDS["dynamic"] = {}  # no crafted spaces: folders after enumeration (crafted_folders)
+DYNAMIC_COMMANDS = [
+    ["nodedev-list", "--cap", "mdev_types"],  # a listing by capability re-reads each device first
+    *[["nodedev-dumpxml", f"pci_0000_00_0{n}_0"] for n in (3, 4, 5)],
+    ["nodedev-list", "--cap", "pci"],
+]
+
+
+def crafted_folders(work: Path) -> dict[str, Path]:
+    """An SR-IOV physical function offering two mdev types, one of its virtual functions, a
+    device capable of no VFs, in IOMMU groups (one without a devices folder)."""
+
+    def folder(address: str) -> Path:
+        real, crafted = Path(DEVICES, address), work / address
+        crafted.mkdir()
+        for name in ("uevent", "class", "vendor", "device", "subsystem_vendor", "subsystem_device", "numa_node"):
+            (crafted / name).write_bytes((real / name).read_bytes())
+        (crafted / "config").write_bytes(space())
+        for name in ("subsystem", "driver"):
+            if (real / name).is_symlink():
+                os.symlink(os.readlink(real / name), crafted / name)
+        return crafted
+
+    shared = work / "groups/12"
+    (shared / "devices").mkdir(parents=True)
+    for member in ("0000:00:03.0", "0000:00:01.0", "0000:00:04.0"):
+        os.symlink(f"{DEVICES}/{member}", shared / "devices" / member)
+    physical = folder("0000:00:03.0")
+    (physical / "sriov_totalvfs").write_text("7\n")
+    os.symlink("../0000:00:04.0", physical / "virtfn0")
+    os.symlink("../0000:00:05.0", physical / "virtfn1")
+    os.symlink(shared, physical / "iommu_group")
+    for type_id, title, api_name, count in (
+        ("nvidia-35", "GRID M60-2Q", "vfio-pci", "4"),
+        ("i915-GVTg_V5_8", None, "vfio-pci", "0"),
+    ):
+        offered = physical / "mdev_supported_types" / type_id
+        offered.mkdir(parents=True)
+        if title is not None:
+            (offered / "name").write_text(title + "\n")
+        (offered / "device_api").write_text(api_name + "\n")
+        (offered / "available_instances").write_text(count + "\n")
+    virtual = folder("0000:00:04.0")
+    os.symlink("../0000:00:03.0", virtual / "physfn")
+    os.symlink(shared, virtual / "iommu_group")
+    incapable = folder("0000:00:05.0")
+    (incapable / "sriov_totalvfs").write_text("0\n")
+    (work / "groups/3").mkdir()
+    os.symlink(work / "groups/3", incapable / "iommu_group")
+    return {"0000:00:03.0": physical, "0000:00:04.0": virtual, "0000:00:05.0": incapable}
 
 
 def inside(round_name: str, output: str) -> None:
@@ -107,17 +161,23 @@ def inside(round_name: str, output: str) -> None:
                 subprocess.run(["mount", "--bind", str(crafted), f"{DEVICES}/{address}/{name}"], check=True)
         reference = start_libvirtd(work / "ref", modules=("nodedev",))
         ours = start_virtrio(work / "ours")
+
+        def both(command: list[str]) -> list[str]:
+            answers = [" ".join(command)]
+            for daemon in (reference, ours):
+                uri = f"nodedev+unix:///system?socket={daemon.rw}"
+                done = subprocess.run(["virsh", "-c", uri, *command], capture_output=True, text=True, timeout=60)
+                answers.append(f"rc={done.returncode}\n{done.stdout}{done.stderr}")
+            return answers
+
         try:
             commands = COMMANDS + [["nodedev-dumpxml", "pci_" + a.replace(":", "_").replace(".", "_")] for a in plan]
-            results = []
-            for command in commands:
-                answers = []
-                for daemon in (reference, ours):
-                    uri = f"nodedev+unix:///system?socket={daemon.rw}"
-                    done = subprocess.run(["virsh", "-c", uri, *command], capture_output=True, text=True, timeout=60)
-                    answers.append(f"rc={done.returncode}\n{done.stdout}{done.stderr}")
-                results.append([" ".join(command), *answers])
-            Path(output).write_text(json.dumps(results))
+            if round_name == "dynamic":
+                both(["nodedev-list"])  # both have enumerated
+                for address, crafted in crafted_folders(work).items():
+                    subprocess.run(["mount", "--bind", str(crafted), f"{DEVICES}/{address}"], check=True)
+                commands = DYNAMIC_COMMANDS
+            Path(output).write_text(json.dumps([both(command) for command in commands]))
         finally:
             for daemon in (reference, ours):
                 daemon.process.terminate()
@@ -131,7 +191,8 @@ def usable() -> str | None:
         return "needs root (configuration space and bind mounts)"
     if not Path("/usr/sbin/libvirtd").exists() or shutil.which("unshare") is None:
         return "needs libvirtd and unshare"
-    missing = [a for plan in ROUNDS.values() for a in plan if not Path(DEVICES, a, "config").exists()]
+    wanted = {a for plan in ROUNDS.values() for a in plan} | {f"0000:00:0{n}.0" for n in (1, 3, 4, 5)}
+    missing = [a for a in wanted if not Path(DEVICES, a, "config").exists()]
     if missing:
         return f"needs PCI devices {', '.join(sorted(set(missing)))}"
     probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
@@ -159,7 +220,11 @@ def test_crafted_pci_spaces_as_libvirtd_shows_them(tmp_path: Path, round_name: s
         assert mine == theirs, command
     shown = "".join(theirs for _, theirs, _ in results)
     # the crafted spaces reached libvirtd (not the machine's own plain devices)
-    if round_name == "links":
+    if round_name == "dynamic":
+        assert results[0][1].split()[1:] == ["pci_0000_00_03_0"]
+        for part in ("maxCount='7'", "<type id='nvidia-35'>", "<iommuGroup number='3'>", "phys_function"):
+            assert part in shown, part
+    elif round_name == "links":
         for part in ("pci-bridge", "cardbus-bridge", "speed='(null)'", "speed='64'", "<numa node='3'/>", "port='3'"):
             assert part in shown, part
     else:
