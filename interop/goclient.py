@@ -28,8 +28,10 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,12 +161,15 @@ def build_integration_tests(workdir: Path) -> Path:
     return binary
 
 
-def client_calls(binary: Path, daemon: RunningDaemon, files: Path) -> list[tuple[str, str]]:
+def client_calls(
+    binary: Path, daemon: RunningDaemon, files: Path, tcp_port: int | None = None
+) -> list[tuple[str, str]]:
     """The program's lines against daemon, which writes its save images and dumps in files
-    (named FILES in the results)."""
+    (named FILES in the results); over plain TCP to 127.0.0.1:tcp_port when given."""
     files.mkdir(parents=True, exist_ok=True)
+    transport = ["-tcp", str(tcp_port)] if tcp_port is not None else ["-socket", str(daemon.rw)]
     result = subprocess.run(
-        [str(binary), "-socket", str(daemon.rw), "-files", str(files)],
+        [str(binary), *transport, "-files", str(files)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -281,6 +286,53 @@ def compare_daemons(
     return compare(calls["libvirtd"], calls["virtrio"]), test_comparisons
 
 
+# Plain TCP without authentication, on loopback only (go-libvirt has no TLS dialer).
+TCP_SETTINGS = 'listen_tcp = 1\nlisten_tls = 0\ntcp_port = "{port}"\nlisten_addr = "127.0.0.1"\nauth_tcp = "none"\n'
+# the flag that makes each daemon open the listeners its settings ask for
+LISTEN_FLAGS = {"libvirtd": ("--listen",), "virtrio": ("-l",)}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise GoError(f"nothing listens on 127.0.0.1:{port} after {timeout} s") from None
+            time.sleep(0.05)
+
+
+def compare_over_tcp(workdir: Path, daemons: dict[str, RunningDaemon], ports: dict[str, int]) -> list[Comparison]:
+    """The calls over plain TCP against daemons listening on ports (started with TCP_SETTINGS)."""
+    client = build_client(workdir)
+    calls = {}
+    for side in ("libvirtd", "virtrio"):
+        wait_for_port(ports[side])
+        calls[side] = client_calls(client, daemons[side], workdir / f"{side}-tcp-files", ports[side])
+    return compare(calls["libvirtd"], calls["virtrio"])
+
+
+def gather_over_tcp(workdir: Path) -> list[Comparison]:
+    daemons: dict[str, RunningDaemon] = {}
+    ports = {side: free_port() for side in ("libvirtd", "virtrio")}
+    try:
+        for side, start in (("libvirtd", start_libvirtd), ("virtrio", start_virtrio)):
+            settings = TCP_SETTINGS.format(port=ports[side])
+            daemons[side] = start(workdir / f"{side}-tcp", config=settings, arguments=LISTEN_FLAGS[side])
+        return compare_over_tcp(workdir, daemons, ports)
+    finally:
+        for daemon in daemons.values():
+            daemon.stop()
+
+
 def gather(workdir: Path, integration: bool = True) -> tuple[list[Comparison], list[Comparison]]:
     """compare_daemons against a fresh libvirtd and a fresh virtrio started in workdir."""
     daemons: dict[str, RunningDaemon] = {}
@@ -293,16 +345,22 @@ def gather(workdir: Path, integration: bool = True) -> tuple[list[Comparison], l
             daemon.stop()
 
 
-def run(fail_under: float | None, integration: bool = True) -> int:
+def run(fail_under: float | None, integration: bool = True, tcp: bool = True) -> int:
+    """Everything, against fresh daemons: the calls and go-libvirt's integration tests over
+    unix sockets, then the calls again over plain TCP on loopback."""
     workdir = Path(tempfile.mkdtemp(prefix="virtrio-goclient-"))
+    tcp_results: list[Comparison] = []
     try:
         call_results, test_results = gather(workdir, integration)
+        if tcp:
+            tcp_results = gather_over_tcp(workdir)
     except GoError as error:
         print(error)
         return 2
     finally:
         remove(workdir)
-    for title, results in (("calls", call_results), ("go-libvirt integration tests", test_results)):
+    titled = (("calls", call_results), ("go-libvirt integration tests", test_results), ("calls over TCP", tcp_results))
+    for title, results in titled:
         if not results:
             continue
         for comparison in results:
@@ -315,7 +373,7 @@ def run(fail_under: float | None, integration: bool = True) -> int:
             side = [c.theirs if title == "libvirtd" else c.ours for c in results]
             passed = sum(text.split(": ", 1)[1] == "PASS" for text in side)
             print(f"go-libvirt integration tests passed on {title}: {passed}/{len(side)}")
-    counted = [c for c in call_results + test_results if c.verdict != "deliberate"]
+    counted = [c for c in call_results + test_results + tcp_results if c.verdict != "deliberate"]
     same = sum(c.verdict == "same" for c in counted)
     print(f"same {same}/{len(counted)}")
     if fail_under is not None and 100 * same < fail_under * len(counted):

@@ -4,10 +4,12 @@ ends the same on both daemons, apart from the README's deliberate differences.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from interop import goclient
-from interop.daemons import RunningDaemon
+from interop.daemons import RunningDaemon, start_libvirtd, start_virtrio
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +100,23 @@ def test_the_harness_sees_a_difference() -> None:
     assert [c.verdict for c in goclient.compare(refused, [("Secrets", "[]")])] == ["deliberate"]
     assert [c.verdict for c in goclient.compare(refused, [("Secrets", "error code=1")])] == ["DIFF"]
     assert [c.verdict for c in goclient.compare([("a", "1")], [])] == ["DIFF"]
+
+
+def test_every_call_over_tcp_as_libvirtd(tmp_path: Path) -> None:
+    """The same calls over plain TCP on loopback (go-libvirt's remote dialer; no TLS)."""
+    ports = {side: goclient.free_port() for side in ("libvirtd", "virtrio")}
+    daemons: dict[str, RunningDaemon] = {}
+    try:
+        settings = goclient.TCP_SETTINGS.format(port=ports["libvirtd"])
+        daemons["libvirtd"] = start_libvirtd(tmp_path / "libvirtd", config=settings, arguments=("--listen",))
+        settings = goclient.TCP_SETTINGS.format(port=ports["virtrio"])
+        daemons["virtrio"] = start_virtrio(tmp_path / "virtrio", config=settings, arguments=("-l",))
+        calls = goclient.compare_over_tcp(tmp_path, daemons, ports)
+    finally:
+        for daemon in daemons.values():
+            daemon.stop()
+    assert [goclient.describe(c) for c in calls if c.verdict == "DIFF"] == []
+    ours = virtrio_side(calls)
+    assert ours["ConnectToURI test:///default"] == "ok"
+    assert ours["StorageVolDownload"] == '13312 bytes, starting "Hello, world!", the rest zero: true'
+    assert ours["event after create"] == "go9-guest id=2 event=2 detail=0"
