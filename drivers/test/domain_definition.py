@@ -33,6 +33,7 @@ from . import (
     domain_platform,
     domain_security,
     domain_usb,
+    domain_vcpus,
 )
 from .bitmaps import parse_bitmap
 from .definition_order import CHILD_ORDER, DEVICE_INFO_TAIL, TOP_LEVEL_RANK
@@ -205,6 +206,11 @@ def canonical_definition(
     _default(vcpu, "placement", "static")
     vcpu.attrib.pop("current", None)  # the counts are the Domain's
     vcpu.text = None
+    if "vcpus" in kept:  # per-vCPU states: every vCPU listed, or none at all
+        states = domain_vcpus.vcpu_states(root, max_vcpus)
+        del kept["vcpus"]
+        if states is not None:
+            kept["vcpus"] = domain_vcpus.vcpus_element(states, max_vcpus)
     _canonical_tuning(kept, max_vcpus)
     if "features" in kept:
         unknown = next(

@@ -12,7 +12,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, internal_error, invalid_argument, report
 
-from . import public_api, tuning
+from . import domain_vcpus, public_api, tuning
 from .common import (
     ALL_DOMAIN_LIST_FLAGS,
     FROM_TEST,
@@ -248,12 +248,15 @@ class DomainProcedures(TestProcedures):
                 raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         if live is not None:
             live.vcpus = count
+            domain_vcpus.set_online_count(live.definition, count)
         if persistent is not None and maximum:
             persistent.max_vcpus = count
             drop_vcpu_pins_from(persistent.definition, count)
-            persistent.vcpus = min(persistent.vcpus, count)
+            online = domain_vcpus.set_maximum(persistent.definition, count)  # listed per-vCPU states decide
+            persistent.vcpus = min(persistent.vcpus, count) if online is None else online
         elif persistent is not None:
             persistent.vcpus = count
+            domain_vcpus.set_online_count(persistent.definition, count)
 
     def domain_set_vcpus(self, args: remote.remote_domain_set_vcpus_args) -> None:
         public_api.non_zero(args.nvcpus, "nvcpus", "virDomainSetVcpus")

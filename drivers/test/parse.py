@@ -15,6 +15,7 @@ from virtrio.drivers.libvirt_rules import as_c_int, parse_uuid, prop_uint, strto
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
+from . import domain_vcpus
 from .domain_definition import (
     _words,
     canonical_definition,
@@ -279,20 +280,24 @@ def domain_capabilities(root: etree._Element, children: dict[str, etree._Element
     return virt_type, os_type, arch or "i686"
 
 
-def vcpu_counts(vcpu: etree._Element | None) -> tuple[int, int]:
+def vcpu_counts(vcpu: etree._Element | None, root: etree._Element) -> tuple[int, int]:
     """virDomainVcpuParse's maximum (virStrToLong_ui of the element's whole content) and current
-    (virXMLPropUInt 'current', else the maximum) vCPU counts; 1 and 1 without <vcpu>."""
-    if vcpu is None:
-        return 1, 1
-    maximum = strtoul_wrapping(text_of(vcpu), 10)
-    if maximum is None:
-        raise xml_error("maximum vcpus count must be an integer")
-    current = prop_uint(vcpu, "current")
-    if current is not None and current > maximum and first_child(vcpu.getparent(), "vcpus") is None:
-        # virDomainDefSetVcpus (per-vCPU <vcpus> states, when given, decide the count instead)
+    (virXMLPropUInt 'current', else the maximum) vCPU counts; 1 and 1 without <vcpu>. Per-vCPU
+    states (<vcpus>), when given, decide the current count instead (domain_vcpus)."""
+    maximum = current = 1
+    if vcpu is not None:
+        maximum = strtoul_wrapping(text_of(vcpu), 10)
+        if maximum is None:
+            raise xml_error("maximum vcpus count must be an integer")
+        current = prop_uint(vcpu, "current")
+        current = maximum if current is None else current
+    states = domain_vcpus.vcpu_states(root, maximum)
+    if states is not None:
+        return maximum, domain_vcpus.online_count(states)
+    if current > maximum:  # virDomainDefSetVcpus
         detail = "maximum vCPU count must not be less than current vCPU count"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-    return maximum, maximum if current is None else current
+    return maximum, current
 
 
 def parse_domain_xml(text: str, state: TestState) -> Domain:
@@ -313,7 +318,7 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN, "missing name information")
     domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR, children)
     max_memory = _kib(children.get("memory"), 0)
-    max_vcpus, vcpus = vcpu_counts(children.get("vcpu"))
+    max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root)
     if max_memory == 0:  # virDomainDefPostParseMemory: then the NUMA cells and memory devices
         cells_memory = numa_memory(root) or 0
         if cells_memory:

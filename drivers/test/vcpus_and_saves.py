@@ -9,7 +9,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, no_support, report
 
-from . import bitmaps, cpu_models, public_api, save_image, tuning
+from . import bitmaps, cpu_models, domain_vcpus, public_api, save_image, tuning
 from . import definition_tuning as tune
 from .common import FROM_TEST, TestProcedures
 from .domain_tuning_procedures import validate_params
@@ -87,11 +87,17 @@ class VcpuAndSaveProcedures(TestProcedures):
         cpu_time = time.time_ns() // 10000  # libvirt's test driver derives it from the clock
         count = min(domain.vcpus, args.maxinfo)
         masks = self._vcpu_masks(domain, count)
+        # with per-vCPU states, testDomainGetVcpus leaves an offline vCPU's entry and map zero
+        online = domain_vcpus.online_ids(domain.definition, count) or [True] * len(masks)
         info = [
             remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, max(mask, default=-1))
-            for i, mask in enumerate(masks)
+            if up
+            else remote.remote_vcpu_info(0, 0, 0, 0)
+            for i, (mask, up) in enumerate(zip(masks, online, strict=True))
         ]
-        cpumaps = b"".join(bitmaps.bitmap_bytes(mask, args.maplen) for mask in masks)
+        cpumaps = b"".join(
+            bitmaps.bitmap_bytes(mask if up else set(), args.maplen) for mask, up in zip(masks, online, strict=True)
+        )
         # libvirtd sends the whole buffer it allocated: maxinfo maps, zeros past the vCPUs.
         cpumaps += bytes(max(args.maxinfo * args.maplen - len(cpumaps), 0))
         return remote.remote_domain_get_vcpus_ret(info, cpumaps)
