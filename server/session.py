@@ -145,8 +145,8 @@ class ClientSession:
         self._outstanding = 0
         self._slot_freed: trio.Event | None = None
         # Calls answered before, by (program, version, procedure), for the connection they
-        # were answered on: the next ones skip the checks (dispatch.quick_call says which).
-        # (program, version, procedure): QuickCall's fields as a plain tuple
+        # were answered on: the next ones skip the checks (dispatch.quick_call says which);
+        # each holds QuickCall's fields as a plain tuple.
         self._quick: dict[tuple[int, int, int], tuple[Decoder | None, Callable[..., Any], Encoder | None]] | None = None
         self._quick_conn: DriverConnection | None = None
 
