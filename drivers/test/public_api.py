@@ -15,8 +15,8 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, invalid_argument, report
 
 
-def _invalid(message: str, function: str, argument: str) -> LibvirtError:
-    return invalid_argument(api.VIR_FROM_DOMAIN, message, function, argument)
+def _invalid(message: str, function: str, argument: str, domain: int = api.VIR_FROM_DOMAIN) -> LibvirtError:
+    return invalid_argument(domain, message, function, argument)
 
 
 def non_null(present: bool, argument: str, function: str) -> None:
@@ -49,16 +49,16 @@ def non_negative(value: int, argument: str, function: str) -> None:
         raise _invalid(f"{argument} in {function} must be zero or greater", function, argument)
 
 
-def exclusive(flags: int, first: str, second: str, function: str) -> None:
-    """VIR_EXCLUSIVE_FLAGS_GOTO: two flags named by their C names."""
+def exclusive(flags: int, first: str, second: str, function: str, domain: int = api.VIR_FROM_DOMAIN) -> None:
+    """VIR_EXCLUSIVE_FLAGS_GOTO: two flags named by their C names (domain: the API file's)."""
     if flags & getattr(api, first) and flags & getattr(api, second):
-        raise _invalid(f"Flags '{first}' and '{second}' are mutually exclusive", function, "ctl")
+        raise _invalid(f"Flags '{first}' and '{second}' are mutually exclusive", function, "ctl", domain)
 
 
-def required(flags: int, flag: str, needed: str, function: str) -> None:
+def required(flags: int, flag: str, needed: str, function: str, domain: int = api.VIR_FROM_DOMAIN) -> None:
     """VIR_REQUIRE_FLAG_GOTO: flag needs the flag named needed."""
     if flags & getattr(api, flag) and not flags & getattr(api, needed):
-        raise _invalid(f"Flag '{needed}' is required by flag '{flag}'", function, "ctl")
+        raise _invalid(f"Flag '{needed}' is required by flag '{flag}'", function, "ctl", domain)
 
 
 def set_parameters(params: list[object], function: str, *, nparams_first: bool = False) -> None:

@@ -12,8 +12,8 @@ from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
 
 from . import checkpoint_definition as checkpoints
+from . import public_api, snapshots
 from . import snapshot_definition as definition
-from . import snapshots
 from .common import (
     FROM_TEST,
     TestProcedures,
@@ -23,6 +23,10 @@ from .domains import PARSE_IN_THREAD_BYTES
 from .formats import domain_xml, without_secrets
 from .parse import parse_document, parse_domain_xml, validate_against_schema
 from .state import Domain
+
+# the error modules of libvirt-domain-snapshot.c and libvirt-domain-checkpoint.c (public API checks)
+FROM_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
+FROM_CHECKPOINT = api.VIR_FROM_DOMAIN_CHECKPOINT
 
 # ROOTS/DESCENDANTS, TOPOLOGICAL and the leaf filters: what the test driver's checkpoint lists accept
 CHECKPOINT_LIST_FLAGS = sum(set(api.ENUM_TYPES["virDomainCheckpointListFlags"].values()))
@@ -67,6 +71,11 @@ class SnapshotProcedures(TestProcedures):
         return domain_xml(parse_domain_xml(text, self.state), True)
 
     def domain_snapshot_create_xml(self, args: remote.remote_domain_snapshot_create_xml_args):
+        # virDomainSnapshotCreateXML's own checks, which libvirtd makes before the driver
+        create, redefine, module = "virDomainSnapshotCreateXML", "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE", FROM_SNAPSHOT
+        public_api.required(args.flags, "VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT", redefine, create, module)
+        for other in ("VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA", "VIR_DOMAIN_SNAPSHOT_CREATE_HALT"):
+            public_api.exclusive(args.flags, redefine, other, create, module)
         check_flags(args.flags, CREATE_FLAGS, FROM_TEST, "testDomainSnapshotCreateXML")
         redefine = bool(args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
         domain = self._domain(args.dom)
@@ -199,6 +208,13 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_snapshot_has_metadata_ret(1)
 
     def domain_revert_to_snapshot(self, args: remote.remote_domain_revert_to_snapshot_args) -> Offload | None:
+        public_api.exclusive(
+            args.flags,
+            "VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING",
+            "VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED",
+            "virDomainRevertToSnapshot",
+            FROM_SNAPSHOT,
+        )
         run, pause = api.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING, api.VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED
         check_flags(
             args.flags, run | pause | api.VIR_DOMAIN_SNAPSHOT_REVERT_FORCE, FROM_TEST, "testDomainRevertToSnapshot"
@@ -269,6 +285,13 @@ class SnapshotProcedures(TestProcedures):
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STOPPED, api.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)
 
     def domain_snapshot_delete(self, args: remote.remote_domain_snapshot_delete_args) -> None:
+        public_api.exclusive(
+            args.flags,
+            "VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN",
+            "VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY",
+            "virDomainSnapshotDelete",
+            FROM_SNAPSHOT,
+        )
         allowed = api.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN | api.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSnapshotDelete")
         _domain, tree, snapshot = self._snapshot(args.snap)
@@ -293,6 +316,10 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_nonnull_domain_checkpoint(name, client)
 
     def domain_checkpoint_create_xml(self, args: remote.remote_domain_checkpoint_create_xml_args):
+        create, module = "virDomainCheckpointCreateXML", FROM_CHECKPOINT
+        redefine = "VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE"
+        public_api.exclusive(args.flags, redefine, "VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE", create, module)
+        public_api.required(args.flags, "VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE", redefine, create, module)
         allowed = api.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE | api.VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE
         check_flags(args.flags, allowed, FROM_TEST, "testDomainCheckpointCreateXML")
         redefine = bool(args.flags & api.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE)
@@ -373,5 +400,12 @@ class SnapshotProcedures(TestProcedures):
         )
 
     def domain_checkpoint_delete(self, args: remote.remote_domain_checkpoint_delete_args) -> None:
+        public_api.exclusive(
+            args.flags,
+            "VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN",
+            "VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY",
+            "virDomainCheckpointDelete",
+            FROM_CHECKPOINT,
+        )
         _, tree, checkpoint = self._checkpoint(args.checkpoint)
         tree.delete(checkpoint.name, args.flags)

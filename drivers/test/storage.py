@@ -7,7 +7,7 @@ import uuid
 from virtrio.drivers.base import Event, EventFamily, StreamReply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import check_flags, report
+from virtrio.rpc.errors import check_flags, invalid_argument, report
 
 from . import volumes as volumes_module
 from .common import (
@@ -479,6 +479,11 @@ class StorageProcedures(TestProcedures):
 
     # Beyond libvirt's test driver, as libvirt's storage driver does them.
     def storage_vol_resize(self, args: remote.remote_storage_vol_resize_args) -> None:
+        # virStorageVolResize's own check, which libvirtd makes before the driver
+        relative = api.VIR_STORAGE_VOL_RESIZE_DELTA | api.VIR_STORAGE_VOL_RESIZE_SHRINK
+        if args.capacity == 0 and not args.flags & relative:
+            detail = "capacity in virStorageVolResize cannot be zero without 'delta' or 'shrink' flags set"
+            raise invalid_argument(api.VIR_FROM_STORAGE, detail, "virStorageVolResize", "capacity")
         flags = (
             api.VIR_STORAGE_VOL_RESIZE_ALLOCATE | api.VIR_STORAGE_VOL_RESIZE_DELTA | api.VIR_STORAGE_VOL_RESIZE_SHRINK
         )

@@ -969,6 +969,41 @@ func badArgumentCalls(l *libvirt.Libvirt, dom libvirt.Domain, pool libvirt.Stora
 	try("DomainMemoryPeek both flags", err)
 	_, err = l.DomainBlockPeek(dom, "vda", 0, 1<<20, 0)
 	try("DomainBlockPeek 1 MiB", err)
+
+	// snapshots, checkpoints, node devices, secrets, volumes
+	snapshotFlags := map[string]uint32{
+		"current":           uint32(libvirt.DomainSnapshotCreateCurrent),
+		"redefine|nometa":   uint32(libvirt.DomainSnapshotCreateRedefine | libvirt.DomainSnapshotCreateNoMetadata),
+		"redefine|validate": uint32(libvirt.DomainSnapshotCreateRedefine | libvirt.DomainSnapshotCreateValidate),
+	}
+	for _, name := range []string{"current", "redefine|nometa", "redefine|validate"} {
+		_, err = l.DomainSnapshotCreateXML(dom, "<domainsnapshot><name>go9-flags</name></domainsnapshot>", snapshotFlags[name])
+		try("DomainSnapshotCreateXML "+name, err)
+	}
+	snapshot, err := l.DomainSnapshotLookupByName(dom, "go9-second", 0)
+	try("DomainSnapshotLookupByName go9-second", err)
+	try("DomainRevertToSnapshot running|paused", l.DomainRevertToSnapshot(snapshot,
+		uint32(libvirt.DomainSnapshotRevertRunning|libvirt.DomainSnapshotRevertPaused)))
+	try("DomainSnapshotDelete children|children-only", l.DomainSnapshotDelete(snapshot,
+		libvirt.DomainSnapshotDeleteChildren|libvirt.DomainSnapshotDeleteChildrenOnly))
+	_, err = l.DomainSnapshotListNames(dom, -1, 0)
+	try("DomainSnapshotListNames -1", err)
+	_, err = l.DomainSnapshotListChildrenNames(snapshot, -1, 0)
+	try("DomainSnapshotListChildrenNames -1", err)
+	_, err = l.DomainCheckpointCreateXML(dom, "<domaincheckpoint><name>go9-c2</name></domaincheckpoint>",
+		uint32(libvirt.DomainCheckpointCreateRedefineValidate))
+	try("DomainCheckpointCreateXML validate without redefine", err)
+	try("DomainCheckpointDelete children|children-only", l.DomainCheckpointDelete(
+		libvirt.DomainCheckpoint{Name: "go9-check", Dom: dom},
+		libvirt.DomainCheckpointDeleteChildren|libvirt.DomainCheckpointDeleteChildrenOnly))
+	_, err = l.NodeDeviceListCaps("computer", -1)
+	try("NodeDeviceListCaps -1", err)
+	secret := libvirt.Secret{UUID: libvirt.UUID{9, 9, 9}, UsageType: 0, UsageID: ""}
+	try("SecretSetValue empty", l.SecretSetValue(secret, nil, 0))
+	volume, err := l.StorageVolCreateXML(pool, strings.Replace(newVolume, "go9.img", "go9-third.img", 1), 0)
+	try("StorageVolCreateXML third", err)
+	try("StorageVolResize to 0", l.StorageVolResize(volume, 0, 0))
+	try("StorageVolDelete third", l.StorageVolDelete(volume, 0))
 }
 
 func emitLifecycle(call string, events <-chan libvirt.DomainEventLifecycleMsg) {
