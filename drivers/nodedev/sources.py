@@ -113,7 +113,10 @@ def pci_config_attributes(sys_path: str, attributes: dict[str, str]) -> None:
         attributes["pci-express"] = express.encode()
 
 
-def record_from_pyudev(device, privileged: bool | None = None) -> DeviceRecord:
+def record_from_pyudev(device, privileged: bool | None = None, removed: bool = False) -> DeviceRecord:
+    """A record of a pyudev device. A removed one's sysfs folder is gone: its configuration
+    space is not read (unreadable, it would mark the device as one libvirt drops, and the
+    removal would be ignored)."""
     attributes = {}
     for name in WANTED_ATTRIBUTES.get(device.subsystem or "", ()):
         try:
@@ -124,7 +127,7 @@ def record_from_pyudev(device, privileged: bool | None = None) -> DeviceRecord:
             attributes[name] = _text(value)
     if privileged is None:
         privileged = os.geteuid() == 0
-    if device.subsystem == "pci":
+    if device.subsystem == "pci" and not removed:
         numa = attributes.get("numa_node")
         if numa is not None and not pci_sysfs.is_int(numa):
             attributes["pci-dropped"] = f"Failed to convert '{numa}' to int"
@@ -192,7 +195,8 @@ class UdevSource:
             device = monitor.poll(timeout=0)
             if device is None:
                 return
-            yield DeviceChange(device.action or "change", record_from_pyudev(device))
+            action = device.action or "change"
+            yield DeviceChange(action, record_from_pyudev(device, removed=action == "remove"))
 
 
 class SyntheticSource:

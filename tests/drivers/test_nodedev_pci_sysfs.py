@@ -470,3 +470,20 @@ def test_listing_by_mdev_types_rereads_every_pci_device(tree: Tree) -> None:
     assert conn.node_list_devices(remote.remote_node_list_devices_args("mdev_types", 10, 0)).names == [
         "pci_0000_3b_1a_0"
     ]
+
+
+def test_removal_of_a_pci_device_is_applied(tree: Tree) -> None:
+    """A removed device's folder is gone: its record must still be a PCI device's, so the
+    driver deletes it (and tells subscribers) instead of ignoring the event."""
+    from virtrio.drivers.nodedev.sources import DeviceChange
+
+    folder = config(tree, PF, 0x00)
+    driver = NodeDeviceDriver(source="synthetic:/nonexistent")
+    driver.devices = build_devices([record_for(tree, PF)])
+    removed = FakeUdevDevice(folder)
+    for name in os.listdir(folder):
+        os.unlink(os.path.join(folder, name))
+    os.rmdir(folder)
+    assert "pci-dropped" in record_from_pyudev(removed, privileged=True).attributes  # what an add would make
+    driver.apply(DeviceChange("remove", record_from_pyudev(removed, privileged=True, removed=True)))
+    assert "pci_0000_3b_1a_0" not in driver.devices
