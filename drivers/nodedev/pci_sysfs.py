@@ -51,7 +51,7 @@ MAX_CAPABILITY_STEPS = 0xFF - HEADER_LENGTH
 def is_int(text: str) -> bool:
     """Whether libvirt's virStrToLong_i takes the whole text: blanks, a sign, decimal digits,
     within a C int."""
-    number = re.fullmatch(r"\s*([+-]?\d+)", text)
+    number = re.fullmatch(r"\s*([+-]?[0-9]+)", text)
     return number is not None and -(2**31) <= int(number[1]) < 2**31
 
 
@@ -236,7 +236,7 @@ def _sriov(sys_path: str, caps: DynamicCaps) -> None:
             text = file.read(64)
         # strtoull with an end pointer: leading blanks and a sign taken, anything after the
         # digits (the newline) ignored; libvirt keeps the low 32 bits
-        number = re.match(r"\s*([+-]?)(\d+)", text)
+        number = re.match(r"\s*([+-]?)([0-9]+)", text)
         if number is None or int(number[2]) > 0xFFFFFFFFFFFFFFFF:
             raise SysfsError(f"Unrecognized value in {total}: {text}")
         value = int(number[2]) if number[1] != "-" else (-int(number[2])) % (1 << 64)
@@ -259,7 +259,7 @@ def _iommu(address_text: str, sysfs_root: str, caps: DynamicCaps) -> None:
         return
     target = os.path.realpath(link)
     number = os.path.basename(target)
-    if not number.isdigit() or int(number) > 0xFFFFFFFF:
+    if not (number.isascii() and number.isdigit()) or int(number) > 0xFFFFFFFF:
         raise SysfsError(f"device {address_text} iommu_group symlink {target} has invalid group number {number}")
     members_path = os.path.join(link, "devices")
     try:
@@ -296,7 +296,7 @@ def _mdev_types(sys_path: str, caps: DynamicCaps) -> None:
             available = _read_text(os.path.join(path, "available_instances"))
         except OSError as error:
             raise SysfsError(f"{error.strerror}: {error.filename}") from error
-        if not available.strip().isdigit():
+        if not (available.isascii() and available.strip().isdigit()):
             raise SysfsError(f"Invalid unsigned integer value '{available}' in file '{path}/available_instances'")
         caps.mdev_types.append((name, title, api, int(available)))
 
