@@ -168,6 +168,8 @@ def scaled_value(text: str | None, unit: str | None, default_scale: int) -> int 
 def c_strtoul(text: str | None) -> int:
     """strtoul with base 0 (0x hex, 0 octal, else decimal) of a number already checked; 0
     when absent or unreadable."""
+    if text and text.isdigit() and text.isascii() and text[0] != "0" and len(text) < 20:
+        return int(text)  # plain decimal (most numbers read): what the general path gives
     return strtoul_whole(text or "", 0, ULLONG_MAX) or 0
 
 

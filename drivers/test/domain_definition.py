@@ -124,13 +124,16 @@ def kibibytes(element: etree._Element, where: str | None = None) -> int:
     """virDomainParseMemory of `<x unit='…'>N</x>` (KiB when no unit) in KiB, rounded up; where:
     the XPath libvirt names in its errors (./x[1] by default)."""
     text = element.text if not len(element) else None
+    unit = element.get("unit")
     if text is not None and text.isdigit() and text.isascii() and len(text) < 20:  # (below ULLONG_MAX)
         # plain digits, nearly every size: what parse_scaled_value reads of them, without its checks
-        size = libvirt_rules.scale_integer(int(text), element.get("unit"), 1024, libvirt_rules.LLONG_MAX)
+        if len(text) < 16 and (unit is None or unit == "KiB"):
+            return int(text)  # KiB already, and far below the limits (LLONG_MAX / 1024 has 16 digits)
+        size = libvirt_rules.scale_integer(int(text), unit, 1024, libvirt_rules.LLONG_MAX)
     else:
         text = text_of(element)
         where = where or f"./{element.tag}[1]"
-        size = libvirt_rules.parse_scaled_value(text, element.get("unit"), where, 1024, libvirt_rules.LLONG_MAX) or 0
+        size = libvirt_rules.parse_scaled_value(text, unit, where, 1024, libvirt_rules.LLONG_MAX) or 0
     kib = -(-size // 1024)
     if kib >= -(-libvirt_rules.LLONG_MAX // 1024):
         raise report(api.VIR_ERR_OVERFLOW, api.VIR_FROM_DOMAIN, "size value too large")

@@ -286,9 +286,13 @@ def vcpu_counts(vcpu: etree._Element | None, root: etree._Element) -> tuple[int,
     states (<vcpus>), when given, decide the current count instead (domain_vcpus)."""
     maximum = current = 1
     if vcpu is not None:
-        maximum = strtoul_wrapping(text_of(vcpu), 10)
-        if maximum is None:
+        text = text_of(vcpu)
+        # plain digits (nearly every count) read at once: what strtoul_wrapping gives them
+        plain = text.isdigit() and text.isascii() and len(text) < 10
+        read = int(text) if plain else strtoul_wrapping(text, 10)
+        if read is None:
             raise xml_error("maximum vcpus count must be an integer")
+        maximum = read
         current = prop_uint(vcpu, "current")
         current = maximum if current is None else current
     states = domain_vcpus.vcpu_states(root, maximum)
