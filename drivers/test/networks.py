@@ -79,11 +79,19 @@ class NetworkProcedures(TestProcedures):
     def network_get_autostart(self, args: remote.remote_network_get_autostart_args):
         return remote.remote_network_get_autostart_ret(int(self._network(args.net).autostart))
 
+    def _network_by_uuid(self, ref: remote.remote_nonnull_network) -> Network:
+        """testNetworkObjFindByUUID: the calls that use it name the UUID when it is gone."""
+        network = self._network_with_uuid(ref.uuid)
+        if network is None:
+            detail = f"no network with matching uuid '{uuid.UUID(bytes=ref.uuid)}'"
+            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, detail)
+        return network
+
     def network_is_active(self, args: remote.remote_network_is_active_args):
-        return remote.remote_network_is_active_ret(int(self._network(args.net).active))
+        return remote.remote_network_is_active_ret(int(self._network_by_uuid(args.net).active))
 
     def network_is_persistent(self, args: remote.remote_network_is_persistent_args):
-        return remote.remote_network_is_persistent_ret(int(self._network(args.net).persistent))
+        return remote.remote_network_is_persistent_ret(int(self._network_by_uuid(args.net).persistent))
 
     def network_get_bridge_name(self, args: remote.remote_network_get_bridge_name_args):
         network = self._network(args.net)

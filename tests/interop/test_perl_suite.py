@@ -174,3 +174,44 @@ def test_a_pool_defined_again_takes_the_definition_as_in_libvirtd(both: dict[str
     """virStoragePoolObjIsDuplicate and virStoragePoolObjAssignDef, then the test driver's defaults."""
     answers = {name: ask(daemon.rw, SEQUENCES[case]) for name, daemon in both.items()}
     assert answers["virtrio"] == answers["libvirtd"]
+
+
+U1 = "12341234-5678-5678-5678-123412341201"
+DOMAIN = remote.remote_nonnull_domain("d1", uuid.UUID(U1).bytes, -1)
+NETWORK = remote.remote_nonnull_network("n1", uuid.UUID(U1).bytes)
+# Each object defined, undefined, then asked about: some calls look it up by name, some by UUID,
+# and the error names what they looked for.
+GONE = {
+    "domain": [
+        call(
+            "domain_define_xml",
+            f"<domain type='test'><name>d1</name><uuid>{U1}</uuid><memory>1024</memory>"
+            "<os><type>hvm</type></os></domain>",
+        ),
+        call("domain_undefine", DOMAIN),
+        *(call(name, DOMAIN) for name in ("domain_is_active", "domain_is_persistent", "domain_get_info")),
+        call("domain_get_xml_desc", DOMAIN, 0),
+    ],
+    "network": [
+        call("network_define_xml", f"<network><name>n1</name><uuid>{U1}</uuid><bridge name='virbr7'/></network>"),
+        call("network_undefine", NETWORK),
+        *(call(name, NETWORK) for name in ("network_is_active", "network_is_persistent", "network_get_autostart")),
+        call("network_get_xml_desc", NETWORK, 0),
+    ],
+    "pool": [
+        *defines(A),
+        call("storage_pool_undefine", P1),
+        *(call(name, P1) for name in ("storage_pool_is_active", "storage_pool_is_persistent", "storage_pool_get_info")),
+        call("storage_pool_get_xml_desc", P1, 0),
+        call("storage_pool_list_all_volumes", P1, 1, 0),
+        call("storage_pool_num_of_volumes", P1),
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(GONE))
+def test_calls_on_an_undefined_object_fail_as_in_libvirtd(both: dict[str, RunningDaemon], kind: str) -> None:
+    answers = {name: ask(daemon.rw, GONE[kind]) for name, daemon in both.items()}
+    outcomes = [answer[0] for answer in answers["libvirtd"]]
+    assert outcomes[:2] == ["ok", "ok"] and outcomes[-3:] == ["error"] * 3
+    assert answers["virtrio"] == answers["libvirtd"]
