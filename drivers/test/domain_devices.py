@@ -1785,6 +1785,17 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
     return number
 
 
+_DRIVE_NAMES = ["type", *(name for name, _ in ADDRESS_NUMBERS["drive"])]
+
+
+def _plain_drive(address: etree._Element) -> bool:
+    """A drive address with its four numbers as plain decimal digits below UINT_MAX (most
+    disks' addresses): each would be read as it is."""
+    if address.keys() != _DRIVE_NAMES:
+        return False
+    return all(value.isdigit() and value.isascii() and len(value) < 10 for value in address.values()[1:])
+
+
 def check_device_address(device: etree._Element) -> etree._Element | None:
     """The device's <address> (its first) as virDomainDeviceAddressParseXML reads it: a known
     type and numbers each type's parser accepts; returns it (None when there is none)."""
@@ -1805,6 +1816,8 @@ def check_device_address(device: etree._Element) -> etree._Element | None:
         raise _xml_error("virtio-s390 bus doesn't have an address")
     if kind == "pci" and written_pci(address):
         return address  # its numbers read and checked below would all pass
+    if kind == "drive" and _plain_drive(address):
+        return address  # likewise
     if kind == "dimm" and address.get("slot") is None:
         raise _required(address, "slot")
     if kind == "usb":
