@@ -475,6 +475,7 @@ func calls(path string) {
 	eventCalls(l, dom)
 	streamAndPortCalls(l, dom, pool, network)
 	badArgumentCalls(l, dom, pool)
+	objectCalls(l, dom, pool, network)
 
 	// calls that must fail: what go-libvirt surfaces
 	_, err = l.DomainLookupByName("go9-no-such-domain")
@@ -1004,6 +1005,142 @@ func badArgumentCalls(l *libvirt.Libvirt, dom libvirt.Domain, pool libvirt.Stora
 	try("StorageVolCreateXML third", err)
 	try("StorageVolResize to 0", l.StorageVolResize(volume, 0, 0))
 	try("StorageVolDelete third", l.StorageVolDelete(volume, 0))
+}
+
+// objectCalls: the rest of the object families' lifecycles (networks, interfaces, node
+// devices, pools, volumes) and domain variants with flags
+func objectCalls(l *libvirt.Libvirt, dom libvirt.Domain, pool libvirt.StoragePool, network libvirt.Network) {
+	try := func(call string, err error) { emit(call, "ok", err) }
+	for _, flags := range []libvirt.ConnectListAllDomainsFlags{libvirt.ConnectListDomainsActive,
+		libvirt.ConnectListDomainsInactive, libvirt.ConnectListDomainsPersistent | libvirt.ConnectListDomainsTransient,
+		libvirt.ConnectListDomainsRunning | libvirt.ConnectListDomainsPaused, 1 << 30} {
+		doms, count, err := l.ConnectListAllDomains(1, flags)
+		names := make([]string, len(doms))
+		for i, d := range doms {
+			names[i] = d.Name
+		}
+		sort.Strings(names)
+		emit(fmt.Sprintf("ConnectListAllDomains flags %#x", uint32(flags)), fmt.Sprintf("%d %v", count, names), err)
+	}
+	defined, err := l.ConnectNumOfDefinedDomains()
+	emit("ConnectNumOfDefinedDomains", fmt.Sprint(defined), err)
+	byID, err := l.DomainLookupByID(1)
+	emit("DomainLookupByID 1", byID.Name, err)
+	_, err = l.DomainLookupByID(999)
+	try("DomainLookupByID 999", err)
+	for _, flags := range []libvirt.DomainXMLFlags{libvirt.DomainXMLMigratable, libvirt.DomainXMLUpdateCPU, 1 << 20} {
+		text, err := l.DomainGetXMLDesc(dom, flags)
+		emit(fmt.Sprintf("DomainGetXMLDesc flags %#x", uint32(flags)), text, err)
+	}
+	validated, err := l.DomainDefineXMLFlags("<domain type='test'><name>go9-v</name><memory>1024</memory>"+
+		"<os><type>hvm</type></os><bogus/></domain>", libvirt.DomainDefineValidate)
+	emit("DomainDefineXMLFlags validate", validated.Name, err)
+	flagged, err := l.DomainDefineXMLFlags(strings.Replace(transientDomain, "go9-transient", "go9-flags", 1), 0)
+	emit("DomainDefineXMLFlags", flagged.Name, err)
+	started, err := l.DomainCreateWithFlags(flagged, uint32(libvirt.DomainStartPaused))
+	emit("DomainCreateWithFlags paused", fmt.Sprintf("%s id=%d", started.Name, started.ID), err)
+	state, reason, err := l.DomainGetState(flagged, 0)
+	emit("DomainGetState paused start", fmt.Sprint(state, reason), err)
+	try("DomainShutdownFlags acpi", l.DomainShutdownFlags(flagged, libvirt.DomainShutdownAcpiPowerBtn))
+	try("DomainReset", l.DomainReset(dom, 0))
+	try("DomainPmSuspendForDuration", l.DomainPmSuspendForDuration(dom, 0, 0, 0))
+	try("DomainPmWakeup", l.DomainPmWakeup(dom, 0))
+	try("DomainUndefineFlags managed-save|snapshots", l.DomainUndefineFlags(flagged,
+		libvirt.DomainUndefineManagedSave|libvirt.DomainUndefineSnapshotsMetadata))
+	cdrom := "<disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>"
+	try("DomainUpdateDeviceFlags cdrom", l.DomainUpdateDeviceFlags(dom, cdrom, libvirt.DomainDeviceModifyConfig))
+	found, jobType, bandwidth, cur, end, err := l.DomainGetBlockJobInfo(dom, "vda", 0)
+	emit("DomainGetBlockJobInfo", fmt.Sprint(found, jobType, bandwidth, cur, end), err)
+	try("DomainBlockJobAbort", l.DomainBlockJobAbort(dom, "vda", 0))
+	try("DomainBlockPull", l.DomainBlockPull(dom, "vda", 0, 0))
+	baseline, err := l.ConnectBaselineCPU([]string{"<cpu><arch>x86_64</arch><model>qemu64</model></cpu>"}, 0)
+	emit("ConnectBaselineCPU", baseline, err)
+
+	// networks
+	net, err := l.NetworkDefineXML(strings.Replace(strings.Replace(newNetwork, "go9-net", "go9-defined", 1),
+		"7a4b1c2d", "8a4b1c2d", 1))
+	emit("NetworkDefineXML", net.Name, err)
+	active, err := l.NetworkIsActive(net)
+	persistent, err2 := l.NetworkIsPersistent(net)
+	emit("NetworkIsActive/IsPersistent", fmt.Sprint(active, persistent), firstError(err, err2))
+	try("NetworkCreate", l.NetworkCreate(net))
+	try("NetworkCreate again", l.NetworkCreate(net))
+	try("NetworkSetAutostart", l.NetworkSetAutostart(net, 1))
+	names, err := l.ConnectListNetworks(8)
+	sort.Strings(names)
+	emit("ConnectListNetworks", fmt.Sprint(names), err)
+	count, err := l.ConnectNumOfNetworks()
+	emit("ConnectNumOfNetworks", fmt.Sprint(count), err)
+	try("NetworkDestroy defined", l.NetworkDestroy(net))
+	names, err = l.ConnectListDefinedNetworks(8)
+	emit("ConnectListDefinedNetworks", fmt.Sprint(names), err)
+	try("NetworkUndefine", l.NetworkUndefine(net))
+	try("NetworkUndefine again", l.NetworkUndefine(net))
+	_, err = l.NetworkDefineXML("<network><name>go9-bad</name><forward mode='bogus'/></network>")
+	try("NetworkDefineXML bad forward", err)
+
+	// interfaces
+	ifaceXML := "<interface type='ethernet' name='go9eth'><start mode='onboot'/>" +
+		"<mac address='52:54:00:aa:00:01'/><protocol family='ipv4'><dhcp/></protocol></interface>"
+	try("InterfaceChangeBegin", l.InterfaceChangeBegin(0))
+	try("InterfaceChangeBegin again", l.InterfaceChangeBegin(0))
+	iface, err := l.InterfaceDefineXML(ifaceXML, 0)
+	emit("InterfaceDefineXML", fmt.Sprintf("%+v", iface), err)
+	try("InterfaceCreate", l.InterfaceCreate(iface, 0))
+	ifActive, err := l.InterfaceIsActive(iface)
+	emit("InterfaceIsActive", fmt.Sprint(ifActive), err)
+	try("InterfaceDestroy", l.InterfaceDestroy(iface, 0))
+	try("InterfaceChangeRollback", l.InterfaceChangeRollback(0))
+	_, err = l.InterfaceLookupByName("go9eth")
+	try("InterfaceLookupByName after rollback", err)
+	try("InterfaceChangeCommit without begin", l.InterfaceChangeCommit(0))
+	ifCount, err := l.ConnectNumOfInterfaces()
+	emit("ConnectNumOfInterfaces", fmt.Sprint(ifCount), err)
+	ifNames, err := l.ConnectListInterfaces(8)
+	emit("ConnectListInterfaces", fmt.Sprint(ifNames), err)
+
+	// node devices
+	parent, err := l.NodeDeviceGetParent("scsi_host11")
+	emit("NodeDeviceGetParent scsi_host11", fmt.Sprint(parent), err)
+	vhba := "<device><parent>scsi_host1</parent><capability type='scsi_host'>" +
+		"<capability type='fc_host'><wwnn>2000000012341234</wwnn><wwpn>1000000012341234</wwpn>" +
+		"</capability></capability></device>"
+	created, err := l.NodeDeviceCreateXML(vhba, 0)
+	emit("NodeDeviceCreateXML vHBA", created.Name, err)
+	if err == nil {
+		deviceXML, err := l.NodeDeviceGetXMLDesc(created.Name, 0)
+		emit("NodeDeviceGetXMLDesc vHBA", deviceXML, err)
+		try("NodeDeviceDestroy vHBA", l.NodeDeviceDestroy(created.Name))
+	}
+	try("NodeDeviceDestroy computer", l.NodeDeviceDestroy("computer"))
+
+	// pools and volumes
+	poolNames, err := l.ConnectListStoragePools(8)
+	emit("ConnectListStoragePools", fmt.Sprint(poolNames), err)
+	try("StoragePoolRefresh", l.StoragePoolRefresh(pool, 0))
+	try("StoragePoolSetAutostart", l.StoragePoolSetAutostart(pool, 1))
+	poolAutostart, err := l.StoragePoolGetAutostart(pool)
+	emit("StoragePoolGetAutostart", fmt.Sprint(poolAutostart), err)
+	volumes, err := l.StoragePoolNumOfVolumes(pool)
+	emit("StoragePoolNumOfVolumes", fmt.Sprint(volumes), err)
+	vol, err := l.StorageVolCreateXML(pool, strings.Replace(newVolume, "go9.img", "go9-key.img", 1), 0)
+	emit("StorageVolCreateXML key", vol.Key, err)
+	byKey, err := l.StorageVolLookupByKey(vol.Key)
+	emit("StorageVolLookupByKey", fmt.Sprintf("%+v", byKey), err)
+	path, _ := l.StorageVolGetPath(vol)
+	byPath, err := l.StorageVolLookupByPath(path)
+	emit("StorageVolLookupByPath", fmt.Sprintf("%+v", byPath), err)
+	_, err = l.StorageVolLookupByPath("/no/such/volume")
+	try("StorageVolLookupByPath unknown", err)
+	_, err = l.StorageVolLookupByKey("/no/such/key")
+	try("StorageVolLookupByKey unknown", err)
+	try("StorageVolDelete key", l.StorageVolDelete(vol, 0))
+	try("StoragePoolBuild running", l.StoragePoolBuild(pool, 0))
+	try("StoragePoolDelete running", l.StoragePoolDelete(pool, 0))
+	try("StoragePoolDestroy", l.StoragePoolDestroy(pool))
+	try("StoragePoolBuild stopped", l.StoragePoolBuild(pool, 0))
+	try("StoragePoolDelete stopped", l.StoragePoolDelete(pool, 0))
+	try("StoragePoolCreate again", l.StoragePoolCreate(pool, 0))
 }
 
 func emitLifecycle(call string, events <-chan libvirt.DomainEventLifecycleMsg) {
