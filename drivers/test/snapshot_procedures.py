@@ -277,12 +277,15 @@ class SnapshotProcedures(TestProcedures):
 
     def _shut_off_from_snapshot(self, domain: Domain) -> None:
         """testDomainShutdownState: shut off, but kept even when transient."""
-        domain.id = -1
         if domain.next is not None:
+            domain.id = -1
             domain.take_definition(domain.next)
             domain.next = None
         domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, api.VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT
+        # Without a definition to return to, libvirt's definition keeps its id until the
+        # snapshot's is started: the event names the domain by the id it ran with.
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STOPPED, api.VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT)
+        domain.id = -1
 
     def domain_snapshot_delete(self, args: remote.remote_domain_snapshot_delete_args) -> None:
         public_api.exclusive(
