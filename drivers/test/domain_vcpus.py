@@ -52,7 +52,7 @@ def _yes_no(element: etree._Element, name: str, required: bool) -> str | None:
 def vcpu_states(root: etree._Element, maximum: int) -> dict[int, VcpuState] | None:
     """The states ./vcpus/vcpu gives, by vCPU id (a later entry of an id replaces an earlier
     one), or None when there is no such entry; unlisted vCPUs are offline. Checked as
-    virDomainVcpuParse and virDomainVcpuDefPostParse check them."""
+    virDomainVcpuParse checks them, completed as virDomainVcpuDefPostParse completes them."""
     entries = [entry for vcpus in children_of(root, "vcpus") for entry in children_of(vcpus, "vcpu")]
     if not entries:
         return None
@@ -75,9 +75,19 @@ def vcpu_states(root: etree._Element, maximum: int) -> dict[int, VcpuState] | No
             states[vcpu_id] = VcpuState(False, "yes", 0)
         elif state.hotpluggable is None:
             state.hotpluggable = "no" if state.online else "yes"
-        elif state.hotpluggable == "no" and not state.online:
-            raise _unsupported(f"vcpu '{vcpu_id}' is both offline and not hotpluggable")
+    # (an offline vCPU that is not hotpluggable is refused by check_post_parse, once the whole
+    # document is read: libvirt's post-parse step, after every parse error the document has)
     return states
+
+
+def check_post_parse(definition: list[etree._Element]) -> None:
+    """virDomainVcpuDefPostParse's refusal, on a definition's canonical <vcpus>."""
+    vcpus = listed(definition)
+    if vcpus is None:
+        return
+    for entry in vcpus:
+        if entry.get("enabled") == "no" and entry.get("hotpluggable") == "no":
+            raise _unsupported(f"vcpu '{entry.get('id')}' is both offline and not hotpluggable")
 
 
 def online_count(states: dict[int, VcpuState]) -> int:

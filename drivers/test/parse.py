@@ -343,6 +343,7 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     description = (text_of(children["description"]) or None) if "description" in children else None
     definition = canonical_definition(root, os_type, max_vcpus, nodes)
     test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
+    domain_vcpus.check_post_parse(definition)  # virDomainDefPostParseCommon, in its order
     limit_element = children.get("maxMemory")
     limit = kibibytes(limit_element) if limit_element is not None and text_of(limit_element) else 0
     if limit and limit < max_memory:  # virDomainDefPostParseMemory

@@ -100,3 +100,39 @@ def test_set_maximum_and_online_count_rewrite_the_states() -> None:
     domain_vcpus.set_online_count(parsed.definition, 3)
     assert domain_vcpus.online_ids(parsed.definition, 4) == [True, True, True, False]
     assert domain_vcpus.set_maximum(parsed.definition, 1) == 1
+
+
+@pytest.mark.parametrize(
+    ("later", "code", "domain", "message"),
+    [
+        (
+            "<features><bogus/></features>",
+            api.VIR_ERR_CONFIG_UNSUPPORTED,
+            api.VIR_FROM_DOMAIN,
+            "unsupported configuration: unexpected feature 'bogus'",
+        ),
+        (
+            "<cputune><vcpupin vcpu='x' cpuset='0'/></cputune>",
+            api.VIR_ERR_XML_ERROR,
+            api.VIR_FROM_XML,
+            "XML error: Invalid value for attribute 'vcpu' in element 'vcpupin': 'x'. "
+            "Expected non-negative integer value",
+        ),
+        (  # and before virDomainDefValidate's checks
+            "<devices><disk type='file' device='disk'><target dev='vda'/></disk>"
+            "<disk type='file' device='disk'><target dev='vda'/></disk></devices>",
+            api.VIR_ERR_CONFIG_UNSUPPORTED,
+            api.VIR_FROM_DOMAIN,
+            "unsupported configuration: vcpu '1' is both offline and not hotpluggable",
+        ),
+    ],
+)
+def test_an_offline_vcpu_not_hotpluggable_is_refused_after_the_parse(
+    later: str, code: int, domain: int, message: str
+) -> None:
+    """libvirt refuses it in its post-parse step: a parse error later in the document comes
+    first (libvirtd 9.0.0's answers to these documents)."""
+    vcpus = "<vcpus><vcpu id='1' enabled='no' hotpluggable='no'/></vcpus>"
+    with pytest.raises(LibvirtError) as refused:
+        read("<vcpu>4</vcpu>", vcpus + later)
+    assert (refused.value.code, refused.value.domain, refused.value.message) == (code, domain, message)
