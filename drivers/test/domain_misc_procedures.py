@@ -190,6 +190,7 @@ class DomainMiscProcedures(TestProcedures):
                 raise internal_error(FROM_TEST, detail)
 
     def domain_send_process_signal(self, args: remote.remote_domain_send_process_signal_args) -> None:
+        public_api.non_zero(args.pid_value, "pid_value", "virDomainSendProcessSignal")
         check_flags(args.flags, 0, FROM_TEST, "testDomainSendProcessSignal")
         if args.pid_value != 1:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "only sending a signal to pid 1 is supported")

@@ -169,6 +169,7 @@ class DomainTuningProcedures(TestProcedures):
             polling.remove(found)
 
     def domain_pin_iothread(self, args: remote.remote_domain_pin_iothread_args) -> None:
+        public_api.cpumap(args.cpumap, "virDomainPinIOThread")
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainPinIOThread")
         domain = self._domain(args.dom)
         definition, _ = self._one_definition(domain, args.flags)
@@ -184,6 +185,7 @@ class DomainTuningProcedures(TestProcedures):
         tune.store_iothreads(definition, threads)
 
     def domain_set_iothread_params(self, args: remote.remote_domain_set_iothread_params_args) -> None:
+        public_api.set_parameters(args.params, "virDomainSetIOThreadParams")
         check_flags(args.flags, LIVE, FROM_TEST, "testDomainSetIOThreadParams")
         _check_iothread_id(args.iothread_id)
         domain = self._domain(args.dom)
@@ -211,6 +213,7 @@ class DomainTuningProcedures(TestProcedures):
 
     # -------------------------------------------------------------- emulator
     def domain_pin_emulator(self, args: remote.remote_domain_pin_emulator_args) -> None:
+        public_api.cpumap(args.cpumap, "virDomainPinEmulator")
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainPinEmulator")
         domain = self._domain(args.dom)
         definition, _ = self._one_definition(domain, args.flags)

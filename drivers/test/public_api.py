@@ -25,6 +25,19 @@ def non_null(present: bool, argument: str, function: str) -> None:
         raise _invalid(f"{argument} in {function} must not be NULL", function, argument)
 
 
+def cpumap(cpumap: bytes, function: str) -> None:
+    """The pin calls' virCheckNonNullArgGoto(cpumap) and virCheckPositiveArgGoto(maplen): an
+    empty map arrives as NULL."""
+    non_null(bool(cpumap), "cpumap", function)
+
+
+def non_empty_string(text: str | None, argument: str, function: str) -> None:
+    """virCheckNonEmptyStringArgGoto."""
+    non_null(text is not None, argument, function)
+    if text == "":
+        raise _invalid(f"string {argument} in {function} must not be empty", function, argument)
+
+
 def null(present: bool, argument: str, function: str) -> None:
     """virCheckNullArgGoto."""
     if present:

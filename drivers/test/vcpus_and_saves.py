@@ -120,6 +120,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         return remote.remote_domain_get_vcpu_pin_info_ret(cpumaps, count)
 
     def domain_pin_vcpu_flags(self, args: remote.remote_domain_pin_vcpu_flags_args) -> None:
+        public_api.cpumap(args.cpumap, "virDomainPinVcpuFlags")
         # libvirt's test driver takes no flags here (not even AFFECT_LIVE) and pins live vCPUs only
         check_flags(args.flags, 0, FROM_TEST, "testDomainPinVcpuFlags")
         domain = self._domain(args.dom)
@@ -131,6 +132,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         tune.set_vcpu_pin(domain.definition, args.vcpu, bitmaps.bitmap_from_bytes(args.cpumap))
 
     def domain_pin_vcpu(self, args: remote.remote_domain_pin_vcpu_args) -> None:
+        public_api.cpumap(args.cpumap, "virDomainPinVcpu")
         self.domain_pin_vcpu_flags(remote.remote_domain_pin_vcpu_flags_args(args.dom, args.vcpu, args.cpumap, 0))
 
     def domain_set_blkio_parameters(self, args: remote.remote_domain_set_blkio_parameters_args) -> None:
@@ -178,6 +180,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         self._check_active(self._domain(args.dom))
 
     def domain_rename(self, args: remote.remote_domain_rename_args):
+        public_api.non_empty_string(args.new_name, "new_name", "virDomainRename")
         check_flags(args.flags, 0, FROM_TEST, "testDomainRename")
         domain = self._domain(args.dom)
         if domain.active:

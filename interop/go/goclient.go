@@ -476,6 +476,7 @@ func calls(path string) {
 	streamAndPortCalls(l, dom, pool, network)
 	badArgumentCalls(l, dom, pool)
 	objectCalls(l, dom, pool, network)
+	moreBadArguments(l, dom)
 
 	// calls that must fail: what go-libvirt surfaces
 	_, err = l.DomainLookupByName("go9-no-such-domain")
@@ -1141,6 +1142,49 @@ func objectCalls(l *libvirt.Libvirt, dom libvirt.Domain, pool libvirt.StoragePoo
 	try("StoragePoolBuild stopped", l.StoragePoolBuild(pool, 0))
 	try("StoragePoolDelete stopped", l.StoragePoolDelete(pool, 0))
 	try("StoragePoolCreate again", l.StoragePoolCreate(pool, 0))
+}
+
+// moreBadArguments: the remaining public API checks of libvirt-domain.c a raw client meets
+func moreBadArguments(l *libvirt.Libvirt, dom libvirt.Domain) {
+	try := func(call string, err error) { emit(call, "ok", err) }
+	try("DomainPinVcpu empty map", l.DomainPinVcpu(dom, 0, nil))
+	try("DomainPinEmulator empty map", l.DomainPinEmulator(dom, nil, 0))
+	try("DomainPinIothread empty map", l.DomainPinIothread(dom, 1, nil, 0))
+	try("DomainAddIothread 0", l.DomainAddIothread(dom, 0, 0))
+	try("DomainDelIothread 0", l.DomainDelIothread(dom, 0, 0))
+	try("DomainAddIothread live|config", l.DomainAddIothread(dom, 5, libvirt.DomainAffectLive|libvirt.DomainAffectConfig))
+	try("DomainSetIothreadParams none", l.DomainSetIothreadParams(dom, 1, nil, 0))
+	info, count, err := l.DomainGetIothreadInfo(dom, libvirt.DomainAffectLive|libvirt.DomainAffectConfig)
+	emit("DomainGetIothreadInfo live|config", fmt.Sprintf("%d %+v", count, info), err)
+	try("DomainSetVcpu empty map", l.DomainSetVcpu(dom, "", 1, 0))
+	try("DomainSetGuestVcpus empty map", l.DomainSetGuestVcpus(dom, "", 1, 0))
+	try("DomainSendProcessSignal pid 0", l.DomainSendProcessSignal(dom, 0, 9, 0))
+	try("DomainSendProcessSignal signal 999", l.DomainSendProcessSignal(dom, 1, 999, 0))
+	try("DomainAuthorizedSshKeysSet none", l.DomainAuthorizedSshKeysSet(dom, "root", nil, 0))
+	_, _, _, _, _, _, _, _, err = l.DomainInterfaceStats(dom, "")
+	try("DomainInterfaceStats empty device", err)
+	_, _, _, _, _, _, _, _, err = l.DomainInterfaceStats(dom, "testnet0")
+	try("DomainInterfaceStats testnet0", err)
+	_, _, err = l.DomainGetDiskErrors(dom, 1, 0)
+	try("DomainGetDiskErrors 1", err)
+	_, err = l.DomainRename(dom, libvirt.OptString{""}, 0)
+	try("DomainRename empty", err)
+	_, err = l.DomainRename(dom, nil, 0)
+	try("DomainRename null", err)
+	stats, err := l.ConnectGetAllDomainStats([]libvirt.Domain{dom}, 1, 0)
+	emit("ConnectGetAllDomainStats listed", fmt.Sprint(len(stats)), err)
+	_, err = l.ConnectGetAllDomainStats([]libvirt.Domain{dom}, 0, libvirt.ConnectGetAllDomainsStatsActive)
+	try("ConnectGetAllDomainStats listed with filter", err)
+	_, err = l.ConnectGetAllDomainStats(nil, 1<<30, libvirt.ConnectGetAllDomainsStatsEnforceStats)
+	try("ConnectGetAllDomainStats enforce unknown", err)
+	_, err = l.DomainFsfreeze(dom, nil, 0)
+	try("DomainFsfreeze", err)
+	try("DomainFstrim", l.DomainFstrim(dom, nil, 0, 0))
+	_, _, err = l.DomainGetFsinfo(dom, 0)
+	try("DomainGetFsinfo", err)
+	try("DomainSetBlockThreshold empty dev", l.DomainSetBlockThreshold(dom, "", 1, 0))
+	try("DomainSetTime nanoseconds 2e9", l.DomainSetTime(dom, 1, 2000000000, 0))
+	try("DomainSetTime sync with time", l.DomainSetTime(dom, 1, 0, libvirt.DomainTimeSync))
 }
 
 func emitLifecycle(call string, events <-chan libvirt.DomainEventLifecycleMsg) {
