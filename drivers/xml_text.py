@@ -13,4 +13,6 @@ _ESCAPES = str.maketrans(
 def escape_text(text: str) -> str:
     """The five characters XML reserves, escaped, quotes included (libvirt escapes them in
     text as well as in attribute values), and the control characters it drops, dropped."""
+    if text.isalnum():  # (most names and numbers: none of those characters is a letter or digit)
+        return text
     return text.translate(_ESCAPES)
