@@ -71,6 +71,11 @@ class ReadinessGate:
             raise self.error
 
 
+def _ready_changes(source: Any, monitor: Any) -> list[DeviceChange]:
+    """The changes the monitor has ready, their records made (in a worker thread)."""
+    return list(source.changes(monitor))
+
+
 class NodeDeviceDriver:
     name = "nodedev"
 
@@ -125,7 +130,10 @@ class NodeDeviceDriver:
         try:
             while True:
                 await trio.lowlevel.wait_readable(monitor.fileno())
-                for change in source.changes(monitor):
+                # each change's record reads sysfs (attributes, PCI configuration space, mdev
+                # types) and may ask the interface (ethtool): never on the event loop
+                changes = await trio.to_thread.run_sync(_ready_changes, source, monitor)
+                for change in changes:
                     self.apply(change)
         finally:
             trio.lowlevel.notify_closing(monitor.fileno())
