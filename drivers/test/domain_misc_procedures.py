@@ -7,7 +7,7 @@ import os
 from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report
+from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, no_support, report
 
 from . import cpu_baseline, keycodes, public_api, save_image, snapshots, tuning
 from .common import FROM_TEST, TestProcedures
@@ -197,6 +197,11 @@ class DomainMiscProcedures(TestProcedures):
         if args.signum >= api.VIR_DOMAIN_PROCESS_SIGNAL_LAST:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, f"signum value {as_c_int(args.signum)} is out of range")
         self._domain(args.dom)  # and nothing happens
+
+    def domain_block_peek(self, args: remote.remote_domain_block_peek_args):
+        # not in libvirt's test driver either; the public API's check answers first
+        public_api.non_empty_string(args.path, "disk", "virDomainBlockPeek")
+        raise no_support(api.VIR_FROM_DOMAIN, "virDomainBlockPeek")
 
     def domain_memory_peek(self, args: remote.remote_domain_memory_peek_args):
         public_api.exclusive(args.flags, "VIR_MEMORY_VIRTUAL", "VIR_MEMORY_PHYSICAL", "virDomainMemoryPeek")

@@ -386,6 +386,7 @@ class DomainProcedures(TestProcedures):
         return remote.remote_domain_get_blkio_parameters_ret(tuning.for_client(params, args.flags), count)
 
     def domain_get_block_info(self, args: remote.remote_domain_get_block_info_args):
+        public_api.non_empty_string(args.path, "disk", "virDomainGetBlockInfo")
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetBlockInfo")
         domain = self._domain(args.dom)
         if not any(args.path in (disk.target, disk.source) for disk in domain.disks):

@@ -37,6 +37,16 @@ ONLINE_CPUS = (0, 2, 4)  # the test host has 8 CPUs, of which these are online
 
 
 class VcpuAndSaveProcedures(TestProcedures):
+    def node_alloc_pages(self, args: remote.remote_node_alloc_pages_args):
+        # not in libvirt's test driver either; the public API's checks answer first
+        public_api.non_zero(len(args.pageSizes), "npages", "virNodeAllocPages")
+        public_api.non_zero(args.cellCount, "cellCount", "virNodeAllocPages")
+        raise no_support(api.VIR_FROM_DOMAIN, "virNodeAllocPages")
+
+    def node_set_memory_parameters(self, args: remote.remote_node_set_memory_parameters_args) -> None:
+        public_api.set_parameters(args.params, "virNodeSetMemoryParameters")
+        raise no_support(api.VIR_FROM_DOMAIN, "virNodeSetMemoryParameters")
+
     def node_get_memory_stats(self, args: remote.remote_node_get_memory_stats_args):
         # libvirt's test driver has none, but the public API's checks answer first
         public_api.non_negative(args.nparams, "*nparams", "virNodeGetMemoryStats")

@@ -477,6 +477,7 @@ func calls(path string) {
 	badArgumentCalls(l, dom, pool)
 	objectCalls(l, dom, pool, network)
 	moreBadArguments(l, dom)
+	hostBadArguments(l, dom, network)
 
 	// calls that must fail: what go-libvirt surfaces
 	_, err = l.DomainLookupByName("go9-no-such-domain")
@@ -1185,6 +1186,48 @@ func moreBadArguments(l *libvirt.Libvirt, dom libvirt.Domain) {
 	try("DomainSetBlockThreshold empty dev", l.DomainSetBlockThreshold(dom, "", 1, 0))
 	try("DomainSetTime nanoseconds 2e9", l.DomainSetTime(dom, 1, 2000000000, 0))
 	try("DomainSetTime sync with time", l.DomainSetTime(dom, 1, 0, libvirt.DomainTimeSync))
+}
+
+// hostBadArguments: public API checks of libvirt-host.c and of the block and statistics calls
+func hostBadArguments(l *libvirt.Libvirt, dom libvirt.Domain, network libvirt.Network) {
+	try := func(call string, err error) { emit(call, "ok", err) }
+	_, err := l.NodeAllocPages(nil, nil, 0, 1, 0)
+	try("NodeAllocPages none", err)
+	_, err = l.NodeAllocPages([]uint32{4}, []uint64{1}, 0, 0, 0)
+	try("NodeAllocPages 0 cells", err)
+	try("NodeSetMemoryParameters none", l.NodeSetMemoryParameters(nil, 0))
+	_, _, err = l.NodeGetMemoryParameters(-1, 0)
+	try("NodeGetMemoryParameters -1", err)
+	_, err = l.ConnectBaselineCPU(nil, 0)
+	try("ConnectBaselineCPU none", err)
+	_, err = l.ConnectGetDomainCapabilities(nil, libvirt.OptString{"go9arch"}, nil, nil, 0)
+	try("ConnectGetDomainCapabilities unknown arch", err)
+	_, err = l.DomainAgentSetResponseTimeout(dom, -5, 0)
+	try("DomainAgentSetResponseTimeout -5", err)
+	_, err = l.DomainMemoryStats(dom, 0, 0)
+	try("DomainMemoryStats 0", err)
+	_, err = l.DomainBlockPeek(dom, "", 0, 1, 0)
+	try("DomainBlockPeek empty path", err)
+	_, err = l.DomainBlockPeek(dom, "vda", 0, 0, 0)
+	try("DomainBlockPeek size 0", err)
+	_, _, _, err = l.DomainGetBlockInfo(dom, "", 0)
+	try("DomainGetBlockInfo empty disk", err)
+	try("DomainBlockResize empty disk", l.DomainBlockResize(dom, "", 1, 0))
+	_, _, err = l.DomainBlockStatsFlags(dom, "", 0, 0)
+	try("DomainBlockStatsFlags empty path", err)
+	_, _, err = l.DomainBlockStatsFlags(dom, "vda", -1, 0)
+	try("DomainBlockStatsFlags -1", err)
+	_, _, err = l.DomainGetCPUStats(dom, 0, 0, 1, 0)
+	try("DomainGetCPUStats nparams 0 start 0", err)
+	_, _, err = l.DomainGetCPUStats(dom, 1, -1, 2, 0)
+	try("DomainGetCPUStats total with 2 cpus", err)
+	_, _, err = l.DomainGetCPUStats(dom, 1, 0, 200, 0)
+	try("DomainGetCPUStats 200 cpus", err)
+	try("DomainSetVcpu empty", l.DomainSetVcpu(dom, "", 0, 0))
+	_, _, err = l.NetworkGetDhcpLeases(network, libvirt.OptString{""}, 1, 0)
+	try("NetworkGetDhcpLeases empty mac", err)
+	_, err = l.DomainGetGuestInfo(dom, 1<<20, 0)
+	try("DomainGetGuestInfo unknown type", err)
 }
 
 func emitLifecycle(call string, events <-chan libvirt.DomainEventLifecycleMsg) {
