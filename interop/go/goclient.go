@@ -1228,6 +1228,22 @@ func hostBadArguments(l *libvirt.Libvirt, dom libvirt.Domain, network libvirt.Ne
 	try("NetworkGetDhcpLeases empty mac", err)
 	_, err = l.DomainGetGuestInfo(dom, 1<<20, 0)
 	try("DomainGetGuestInfo unknown type", err)
+	// block jobs and the other calls libvirt's test driver lacks: the checks still come first
+	try("DomainBlockJobAbort empty disk", l.DomainBlockJobAbort(dom, "", 0))
+	_, _, _, _, _, err = l.DomainGetBlockJobInfo(dom, "", 0)
+	try("DomainGetBlockJobInfo empty disk", err)
+	try("DomainBlockJobSetSpeed empty disk", l.DomainBlockJobSetSpeed(dom, "", 1, 0))
+	try("DomainBlockPull empty disk", l.DomainBlockPull(dom, "", 0, 0))
+	try("DomainBlockRebase empty disk", l.DomainBlockRebase(dom, "", nil, 0, 0))
+	try("DomainBlockCommit empty disk", l.DomainBlockCommit(dom, "", nil, nil, 0, 0))
+	try("DomainBlockCopy empty disk", l.DomainBlockCopy(dom, "", "<disk/>", nil, 0))
+	try("DomainDetachDeviceAlias empty", l.DomainDetachDeviceAlias(dom, "", 0))
+	_, err = l.StoragePoolLookupByTargetPath("")
+	try("StoragePoolLookupByTargetPath empty", err)
+	_, err = l.StoragePoolLookupByTargetPath("/default-pool")
+	try("StoragePoolLookupByTargetPath /default-pool", err)
+	try("DomainManagedSaveDefineXML none", l.DomainManagedSaveDefineXML(dom, nil, 0))
+	try("DomainBackupBegin", l.DomainBackupBegin(dom, "<domainbackup/>", nil, 0))
 }
 
 func emitLifecycle(call string, events <-chan libvirt.DomainEventLifecycleMsg) {
