@@ -470,9 +470,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     domain_controllers.reject_duplicates(controllers)
     domain_controllers.assign_scsi_hostdev_addresses(by_kind.get("hostdev", []), disks, controllers)
     domain_controllers.add_implicit_controllers(controllers, by_kind)
-    # target names already given (no interface's given target changes here), read once
+    # target names already given (a name of the kind libvirt generates is dropped first), read once
     taken = {
-        target.get("dev")
+        _given_ifname(target)
         for interface in by_kind.get("interface", [])
         if (target := first_child(interface, "target")) is not None
     }
@@ -824,6 +824,19 @@ def _drive_address(bus: str, index: int) -> etree._Element | None:
 
 
 IFNAME_LIMIT = 1024  # the test driver's testnetN names
+# VIR_NET_GENERATED_VNET_PREFIX, _MACVTAP_PREFIX, _MACVLAN_PREFIX
+GENERATED_IFNAME_PREFIXES = ("vnet", "macvtap", "macvlan")
+
+
+def _given_ifname(target: etree._Element) -> str | None:
+    """An interface target's name, None once dropped: virDomainNetDefParseXML drops a name of
+    the kind a daemon generates on a tap it manages (it would be made anew at each start),
+    and the test driver then names the interface as one without a name."""
+    dev = target.get("dev")
+    if dev is not None and dev.startswith(GENERATED_IFNAME_PREFIXES) and target.get("managed") != "no":
+        del target.attrib["dev"]
+        return None
+    return dev
 
 
 def _canonical_interface(interface: etree._Element, taken: set[str | None], free_names: Iterator[str]) -> None:
@@ -851,13 +864,20 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
         and first_child(bandwidth, "outbound") is None
     ):
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
-    if first_child(interface, "target") is None:
+    target = first_child(interface, "target")
+    if target is None or target.get("dev") is None:
         # testDomainGenerateIfname: the first free testnetN below its limit
         name = next((candidate for candidate in free_names if candidate not in taken), None)
         if name is None:
             raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Exceeded max iface limit {IFNAME_LIMIT}")
         taken.add(name)
-        _child(interface, "target", dev=name)
+        if target is None:
+            _child(interface, "target", dev=name)
+        else:  # dev is written first, before managed
+            kept = dict(target.attrib)
+            target.attrib.clear()
+            target.set("dev", name)
+            target.attrib.update(kept)
     _reorder_known(interface, CHILD_ORDER["interface"])
     driver, mac = first_child(interface, "driver"), first_child(interface, "mac")
     if interface.get("type") == "hostdev" and driver is not None and mac is not None:
