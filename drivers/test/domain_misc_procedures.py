@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from virtrio.drivers.base import Offload
 from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
@@ -116,17 +117,28 @@ class DomainMiscProcedures(TestProcedures):
         )
 
     # ----------------------------------------------------------- save images
-    def domain_save_image_get_xml_desc(self, args: remote.remote_domain_save_image_get_xml_desc_args):
+    # The image is a file the client names (a FIFO, a slow mount can block its open, reads
+    # and writes): these calls read and write it in a worker thread, never on the event loop.
+    def domain_save_image_get_xml_desc(self, args: remote.remote_domain_save_image_get_xml_desc_args) -> Offload:
         check_flags(args.flags, api.VIR_DOMAIN_SAVE_IMAGE_XML_SECURE, FROM_TEST, "testDomainSaveImageGetXMLDesc")
-        saved = parse_domain_xml(save_image.read_image(args.file), self.state)
-        return remote.remote_domain_save_image_get_xml_desc_ret(domain_xml(saved, True))
+        state = self.state
 
-    def domain_save_image_define_xml(self, args: remote.remote_domain_save_image_define_xml_args) -> None:
+        def work() -> str:
+            return domain_xml(parse_domain_xml(save_image.read_image(args.file), state), True)
+
+        return Offload(work, remote.remote_domain_save_image_get_xml_desc_ret)
+
+    def domain_save_image_define_xml(self, args: remote.remote_domain_save_image_define_xml_args) -> Offload:
         allowed = api.VIR_DOMAIN_SAVE_RUNNING | api.VIR_DOMAIN_SAVE_PAUSED
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSaveImageDefineXML")
-        parse_domain_xml(save_image.read_image(args.file), self.state)  # it must be a save image already
-        replacement = parse_domain_xml(args.dxml, self.state)
-        save_image.write_image(args.file, replacement.name, domain_xml(replacement, True))
+        state = self.state
+
+        def work() -> None:
+            parse_domain_xml(save_image.read_image(args.file), state)  # it must be a save image already
+            replacement = parse_domain_xml(args.dxml, state)
+            save_image.write_image(args.file, replacement.name, domain_xml(replacement, True))
+
+        return Offload(work, lambda _: None)
 
     # --------------------------------------------------------------- guest
     def _running(self, ref: remote.remote_nonnull_domain) -> Domain:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
+from virtrio.drivers.base import Offload
 from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
@@ -15,7 +17,13 @@ from .common import FROM_TEST, TestProcedures
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
 from .parse import parse_domain_xml
-from .state import Domain
+from .state import Domain, TestState
+
+
+def read_saved_definition(path: str, state: TestState) -> Domain:
+    """The definition a save image holds (testDomainSaveImageOpen), for a worker thread."""
+    return parse_domain_xml(save_image.read_image(path), state)
+
 
 # what testDomainSetBlkioParameters accepts: the weight, and the per-device lists as strings
 BLKIO_PARAMS = {
@@ -240,11 +248,15 @@ class VcpuAndSaveProcedures(TestProcedures):
     def domain_save(self, args: remote.remote_domain_save_args) -> None:
         self.domain_save_flags(remote.remote_domain_save_flags_args(args.dom, args.to, None, 0))
 
-    def domain_restore_flags(self, args: remote.remote_domain_restore_flags_args) -> None:
+    def domain_restore_flags(self, args: remote.remote_domain_restore_flags_args) -> Offload:
         check_flags(args.flags, 0, FROM_TEST, "testDomainRestoreFlags")
         if args.dxml is not None:
             raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, "xml modification unsupported")
-        saved = parse_domain_xml(save_image.read_image(args.from_), self.state)
+        # a file the client names (a FIFO, a slow mount) can block its open and reads: read
+        # and parsed in a worker thread, never on the event loop
+        return Offload(functools.partial(read_saved_definition, args.from_, self.state), self._restore)
+
+    def _restore(self, saved: Domain) -> None:
         existing = self.state.domain_by_uuid(saved.uuid)
         if existing is not None and existing.name != saved.name:
             detail = f"domain '{existing.name}' is already defined with uuid {existing.uuid_text}"
@@ -264,5 +276,5 @@ class VcpuAndSaveProcedures(TestProcedures):
         self.state.start_domain(saved, api.VIR_DOMAIN_RUNNING_RESTORED)
         self._emit_lifecycle(saved, api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STARTED_RESTORED)
 
-    def domain_restore(self, args: remote.remote_domain_restore_args) -> None:
-        self.domain_restore_flags(remote.remote_domain_restore_flags_args(args.from_, None, 0))
+    def domain_restore(self, args: remote.remote_domain_restore_args) -> Offload:
+        return self.domain_restore_flags(remote.remote_domain_restore_flags_args(args.from_, None, 0))
