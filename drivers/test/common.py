@@ -93,6 +93,13 @@ class TestProcedures(DriverConnection):
             raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, f"no storage pool with matching name '{ref.name}'")
         return pool
 
+    def _still_there(self, domain: Domain, ref: remote.remote_nonnull_domain) -> None:
+        """After work in a worker thread: the domain must still be the one the call named (another
+        client may have undefined it meanwhile; libvirtd's domain lock would have made it wait)."""
+        if self.state.domain_by_uuid(domain.uuid) is not domain:
+            self._domain(ref)  # the usual "no domain with matching uuid"
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "domain is not running")
+
     def _emit_lifecycle(self, domain: Domain, event: int, detail: int) -> None:
         if not self.state.events.listening:  # the common case: every define and undefine
             return

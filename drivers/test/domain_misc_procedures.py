@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 from virtrio.drivers.base import Offload
@@ -80,7 +81,7 @@ class DomainMiscProcedures(TestProcedures):
             args.xml_desc, args.flags, lambda created: remote.remote_domain_create_xml_with_files_ret(created.dom)
         )
 
-    def domain_core_dump_with_format(self, args: remote.remote_domain_core_dump_with_format_args) -> None:
+    def domain_core_dump_with_format(self, args: remote.remote_domain_core_dump_with_format_args) -> Offload:
         # virDomainCoreDumpWithFormat's own checks come before the driver's (found by go-libvirt,
         # which calls the procedure without libvirt's client library in front of it)
         if args.dumpformat >= api.VIR_DOMAIN_CORE_DUMP_FORMAT_LAST:
@@ -90,29 +91,24 @@ class DomainMiscProcedures(TestProcedures):
         check_flags(args.flags, api.VIR_DUMP_CRASH, FROM_TEST, "testDomainCoreDumpWithFormat")
         domain = self._domain(args.dom)
         self._check_active(domain)
-        name = args.dom.name
-        try:
-            fd = os.open(args.to, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        except OSError as error:
-            detail = f"domain '{name}' coredump: failed to open {args.to}"
-            raise save_image.system_error(detail, error.errno or 0) from None
-        try:
-            try:  # the dump is the save images' magic, nothing more
-                os.write(fd, save_image.MAGIC)
-            except OSError as error:
-                detail = f"domain '{name}' coredump: failed to write header to {args.to}"
-                raise save_image.system_error(detail, error.errno or 0) from None
-        finally:
-            os.close(fd)
-        if args.dumpformat != api.VIR_DOMAIN_CORE_DUMP_FORMAT_RAW:  # checked once the file is written, as libvirt
-            raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "kdump-compressed format is not supported here")
-        if args.flags & api.VIR_DUMP_CRASH:
-            self._stop(domain, api.VIR_DOMAIN_SHUTOFF_CRASHED, api.VIR_DOMAIN_EVENT_STOPPED_CRASHED)
 
-    def domain_core_dump(self, args: remote.remote_domain_core_dump_args) -> None:
+        def dumped(_: None) -> None:
+            if args.dumpformat != api.VIR_DOMAIN_CORE_DUMP_FORMAT_RAW:  # checked once the file is written, as libvirt
+                raise report(
+                    api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "kdump-compressed format is not supported here"
+                )
+            if args.flags & api.VIR_DUMP_CRASH:
+                self._still_there(domain, args.dom)
+                self._check_active(domain)
+                self._stop(domain, api.VIR_DOMAIN_SHUTOFF_CRASHED, api.VIR_DOMAIN_EVENT_STOPPED_CRASHED)
+
+        # the file is the client's to name (a FIFO, a slow mount): written in a worker thread
+        return Offload(functools.partial(_write_dump, args.to, args.dom.name), dumped)
+
+    def domain_core_dump(self, args: remote.remote_domain_core_dump_args) -> Offload:
         exclusive_dump_flags(args.flags, "virDomainCoreDump")
         raw = api.VIR_DOMAIN_CORE_DUMP_FORMAT_RAW
-        self.domain_core_dump_with_format(
+        return self.domain_core_dump_with_format(
             remote.remote_domain_core_dump_with_format_args(args.dom, args.to, raw, args.flags)
         )
 
@@ -274,3 +270,18 @@ class DomainMiscProcedures(TestProcedures):
         parent = tree.get(args.snap.name)
         names = [s.name for s in tree.select(args.flags, below=parent.name)]
         return remote.remote_domain_snapshot_list_children_names_ret(names[: args.maxnames])
+
+
+def _write_dump(path: str, name: str) -> None:
+    """testDomainCoreDumpWithFormat's file: the save images' magic, nothing more."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    except OSError as error:
+        raise save_image.system_error(f"domain '{name}' coredump: failed to open {path}", error.errno or 0) from None
+    try:
+        os.write(fd, save_image.MAGIC)
+    except OSError as error:
+        detail = f"domain '{name}' coredump: failed to write header to {path}"
+        raise save_image.system_error(detail, error.errno or 0) from None
+    finally:
+        os.close(fd)

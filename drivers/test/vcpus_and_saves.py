@@ -234,19 +234,26 @@ class VcpuAndSaveProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testDomainManagedSaveRemove")
         self._domain(args.dom).managed_save = False
 
-    def domain_save_flags(self, args: remote.remote_domain_save_flags_args) -> None:
+    def domain_save_flags(self, args: remote.remote_domain_save_flags_args) -> Offload:
         check_flags(args.flags, 0, FROM_TEST, "testDomainSaveFlags")
         if args.dxml is not None:
             raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, "xml modification unsupported")
         domain = self._domain(args.dom)
         self._check_active(domain)
-        save_image.write_image(args.to, domain.name, domain_xml(domain))  # the running definition, as libvirt
-        self._save_state(domain)
-        if not domain.persistent:
-            self.state.remove_domain(domain)
 
-    def domain_save(self, args: remote.remote_domain_save_args) -> None:
-        self.domain_save_flags(remote.remote_domain_save_flags_args(args.dom, args.to, None, 0))
+        def saved(_: None) -> None:
+            self._still_there(domain, args.dom)
+            self._save_state(domain)
+            if not domain.persistent:
+                self.state.remove_domain(domain)
+
+        # a file the client names (a FIFO, a slow mount) can block its open and writes: written
+        # in a worker thread, the running definition as libvirt saves it; the stop after it
+        write = functools.partial(save_image.write_image, args.to, domain.name, domain_xml(domain))
+        return Offload(write, saved)
+
+    def domain_save(self, args: remote.remote_domain_save_args) -> Offload:
+        return self.domain_save_flags(remote.remote_domain_save_flags_args(args.dom, args.to, None, 0))
 
     def domain_restore_flags(self, args: remote.remote_domain_restore_flags_args) -> Offload:
         check_flags(args.flags, 0, FROM_TEST, "testDomainRestoreFlags")

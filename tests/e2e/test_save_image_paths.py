@@ -1,6 +1,7 @@
-"""Save images are files the client names: one that blocks (a FIFO no one writes to) holds up
-only the call that names it, as in libvirtd; other clients are answered meanwhile. And the
-images still work: save, read back, redefine, restore (stock libvirt-python)."""
+"""Save images and core dumps are files the client names: one that blocks (a FIFO no one
+writes to or reads from) holds up only the call that names it, as in libvirtd; other clients
+are answered meanwhile. And the images still work: save, read back, redefine, restore (stock
+libvirt-python)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ def blocked():
     try:
         if call == "restore":
             conn.restore(fifo)
+        elif call == "save":
+            conn.lookupByName("test").save(fifo)
+            outcome["blocked call"] = "saved"
+        elif call == "dump":
+            conn.lookupByName("test").coreDump(fifo, 0)
+            outcome["blocked call"] = "dumped"
         elif call == "get":
             conn.saveImageGetXMLDesc(fifo, 0)
         else:
@@ -42,7 +49,12 @@ other = threading.Thread(target=ask, daemon=True)
 other.start()
 other.join(10)
 outcome["other client"] = answered.get("name", "no answer")
-os.close(os.open(fifo, os.O_WRONLY))  # a writer at last: the open ends, the header is missing
+if call in ("save", "dump"):  # a reader at last: the daemon's write ends
+    reader = os.open(fifo, os.O_RDONLY)
+    outcome["bytes written"] = len(os.read(reader, 1 << 20))
+    os.close(reader)
+else:  # a writer at last: the open ends, the header is missing
+    os.close(os.open(fifo, os.O_WRONLY))
 caller.join(10)
 print(json.dumps(outcome))
 """
@@ -65,6 +77,14 @@ print(conn.lookupByName("test").isActive(), conn.lookupByName("test").maxMemory(
 """
 
 
+START_TEST = """
+import sys
+import libvirt
+
+libvirt.open(sys.argv[1]).lookupByName("test").create()
+"""
+
+
 def test_a_blocking_image_path_holds_up_only_its_own_call(tmp_path: Path) -> None:
     daemon = start_daemon(tmp_path / "sock")
     try:
@@ -76,6 +96,17 @@ def test_a_blocking_image_path_holds_up_only_its_own_call(tmp_path: Path) -> Non
             outcome = json.loads(result.stdout)
             assert outcome["other client"] == "test", call
             assert outcome["blocked call"] == f"incomplete save header in '{fifo}': Success", call
+        # writes too: saving and dumping to a FIFO no one reads
+        for call, written in (("save", "saved"), ("dump", "dumped")):
+            fifo = tmp_path / f"image-{call}"
+            os.mkfifo(fifo)
+            result = python_libvirt(BLOCKED, daemon.uri(), str(fifo), call, timeout=60)
+            assert result.returncode == 0, result.stderr
+            outcome = json.loads(result.stdout)
+            assert outcome["other client"] == "test", call
+            assert outcome["blocked call"] == written and outcome["bytes written"] > 0, (call, outcome)
+            if call == "save":
+                python_libvirt(START_TEST, daemon.uri())
     finally:
         daemon.stop()
 
