@@ -19,9 +19,11 @@ from virtrio.rpc.errors import LibvirtError, report
 from .xml_tree import children_of, make_element
 
 # virtrio's bound on the vCPUs a definition lists one by one: libvirt writes a line per vCPU
-# up to the maximum (and allocates one structure per vCPU, aborting near 2^32); this many
-# lines still fit the protocol's 4 MiB string. README: deliberate differences.
-MAX_LISTED_VCPUS = 16384
+# up to the maximum (and allocates one structure per vCPU, aborting near 2^32), so a tiny
+# document asks for work in proportion to its count. At this many, writing them takes a few
+# milliseconds; reading them (more) is done in a worker thread (domains.py). README:
+# deliberate differences.
+MAX_LISTED_VCPUS = 4096
 
 
 class VcpuState:

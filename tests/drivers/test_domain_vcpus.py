@@ -136,3 +136,20 @@ def test_an_offline_vcpu_not_hotpluggable_is_refused_after_the_parse(
     with pytest.raises(LibvirtError) as refused:
         read("<vcpu>4</vcpu>", vcpus + later)
     assert (refused.value.code, refused.value.domain, refused.value.message) == (code, domain, message)
+
+
+def test_a_definition_with_listed_states_is_read_in_a_worker_thread() -> None:
+    """However small the document: its <vcpus> makes an element per vCPU up to the maximum."""
+    from virtrio.drivers.base import ConnectionContext, Offload
+    from virtrio.drivers.test.driver import TestDriver
+    from virtrio.protocol.generated import remote
+
+    conn = TestDriver().open(ConnectionContext("test:///default", False, 1))
+    text = (
+        "<domain type='test'><name>d</name><memory>1024</memory><vcpu>4096</vcpu>"
+        "<vcpus><vcpu id='0' enabled='yes'/></vcpus><os><type>hvm</type></os></domain>"
+    )
+    answer = conn.domain_define_xml(remote.remote_domain_define_xml_args(text))
+    assert isinstance(answer, Offload)
+    defined = answer.then(answer.work())
+    assert defined.dom.name == "d"
