@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_uint
+from virtrio.drivers.libvirt_rules import as_c_int, enum_error, missing_attribute, prop_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -104,8 +104,8 @@ def vcpus_element(states: dict[int, VcpuState], maximum: int) -> etree._Element:
         entry = etree.SubElement(vcpus, "vcpu", id=str(vcpu_id), enabled="yes" if state.online else "no")
         if state.hotpluggable is not None:
             entry.set("hotpluggable", state.hotpluggable)
-        if state.order:
-            entry.set("order", str(state.order))
+        if state.order:  # written with %d: above INT_MAX negative, which a later read refuses
+            entry.set("order", str(as_c_int(state.order)))
     return vcpus
 
 

@@ -75,4 +75,12 @@ attempt("vcpus()", lambda: dom.vcpus()[0])
 if dom.isActive():
     dom.destroy()
 dom.undefine()
+
+# An order above INT_MAX is written with %d, negative, which the copy made at the start refuses.
+dom = conn.defineXML(domain("<vcpu>2</vcpu>", "<vcpu id='0' enabled='yes' order='4294967295'/>"))
+print("order past INT_MAX", states(dom))
+attempt("start", dom.create)
+if dom.isActive():
+    dom.destroy()
+dom.undefine()
 conn.close()
