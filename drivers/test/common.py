@@ -81,6 +81,21 @@ class TestProcedures(DriverConnection):
     def _pool_with_uuid(self, pool_uuid: bytes) -> Pool | None:
         return next((p for p in self.state.pools.values() if p.uuid == pool_uuid), None)
 
+    def _network_by_uuid(self, raw: bytes) -> Network:
+        """testNetworkObjFindByUUID: the calls that use it name the UUID when it is gone."""
+        network = self._network_with_uuid(raw)
+        if network is None:
+            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, f"no network with matching uuid '{uuid.UUID(bytes=raw)}'")
+        return network
+
+    def _pool_by_uuid(self, raw: bytes) -> Pool:
+        """testStoragePoolObjFindByUUID: the calls that use it name the UUID when it is gone."""
+        pool = self._pool_with_uuid(raw)
+        if pool is None:
+            detail = f"no storage pool with matching uuid '{uuid.UUID(bytes=raw)}'"
+            raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, detail)
+        return pool
+
     def _network(self, ref: remote.remote_nonnull_network) -> Network:
         network = self._network_with_uuid(ref.uuid)
         if network is None:

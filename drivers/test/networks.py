@@ -63,10 +63,7 @@ class NetworkProcedures(TestProcedures):
         return remote.remote_network_lookup_by_name_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
     def network_lookup_by_uuid(self, args: remote.remote_network_lookup_by_uuid_args):
-        network = self._network_with_uuid(args.uuid)
-        if network is None:
-            detail = f"no network with matching uuid '{uuid.UUID(bytes=args.uuid)}'"
-            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, detail)
+        network = self._network_by_uuid(args.uuid)
         return remote.remote_network_lookup_by_uuid_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
     def network_set_autostart(self, args: remote.remote_network_set_autostart_args) -> None:
@@ -79,19 +76,11 @@ class NetworkProcedures(TestProcedures):
     def network_get_autostart(self, args: remote.remote_network_get_autostart_args):
         return remote.remote_network_get_autostart_ret(int(self._network(args.net).autostart))
 
-    def _network_by_uuid(self, ref: remote.remote_nonnull_network) -> Network:
-        """testNetworkObjFindByUUID: the calls that use it name the UUID when it is gone."""
-        network = self._network_with_uuid(ref.uuid)
-        if network is None:
-            detail = f"no network with matching uuid '{uuid.UUID(bytes=ref.uuid)}'"
-            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, detail)
-        return network
-
     def network_is_active(self, args: remote.remote_network_is_active_args):
-        return remote.remote_network_is_active_ret(int(self._network_by_uuid(args.net).active))
+        return remote.remote_network_is_active_ret(int(self._network_by_uuid(args.net.uuid).active))
 
     def network_is_persistent(self, args: remote.remote_network_is_persistent_args):
-        return remote.remote_network_is_persistent_ret(int(self._network_by_uuid(args.net).persistent))
+        return remote.remote_network_is_persistent_ret(int(self._network_by_uuid(args.net.uuid).persistent))
 
     def network_get_bridge_name(self, args: remote.remote_network_get_bridge_name_args):
         network = self._network(args.net)
@@ -205,10 +194,7 @@ class NetworkProcedures(TestProcedures):
     def network_update(self, args: remote.remote_network_update_args) -> None:
         live_flag, config_flag = api.VIR_NETWORK_UPDATE_AFFECT_LIVE, api.VIR_NETWORK_UPDATE_AFFECT_CONFIG
         check_flags(args.flags, live_flag | config_flag, FROM_TEST, "testNetworkUpdate")
-        network = self._network_with_uuid(args.net.uuid)
-        if network is None:
-            detail = f"no network with matching uuid '{uuid.UUID(bytes=args.net.uuid)}'"
-            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, detail)
+        network = self._network_by_uuid(args.net.uuid)
         flags = args.flags
         if not flags & (live_flag | config_flag):  # AFFECT_CURRENT
             flags |= live_flag if network.active else config_flag

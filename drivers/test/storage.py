@@ -183,10 +183,7 @@ class StorageProcedures(TestProcedures):
         return remote.remote_storage_pool_lookup_by_name_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
     def storage_pool_lookup_by_uuid(self, args: remote.remote_storage_pool_lookup_by_uuid_args):
-        pool = self._pool_with_uuid(args.uuid)
-        if pool is None:
-            detail = f"no storage pool with matching uuid '{uuid.UUID(bytes=args.uuid)}'"
-            raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, detail)
+        pool = self._pool_by_uuid(args.uuid)
         return remote.remote_storage_pool_lookup_by_uuid_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
     def storage_pool_set_autostart(self, args: remote.remote_storage_pool_set_autostart_args) -> None:
@@ -204,19 +201,11 @@ class StorageProcedures(TestProcedures):
     def storage_pool_get_autostart(self, args: remote.remote_storage_pool_get_autostart_args):
         return remote.remote_storage_pool_get_autostart_ret(int(self._pool(args.pool).autostart))
 
-    def _pool_by_uuid(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
-        """testStoragePoolObjFindByUUID: the calls that use it name the UUID when it is gone."""
-        pool = self._pool_with_uuid(ref.uuid)
-        if pool is None:
-            detail = f"no storage pool with matching uuid '{uuid.UUID(bytes=ref.uuid)}'"
-            raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, detail)
-        return pool
-
     def storage_pool_is_active(self, args: remote.remote_storage_pool_is_active_args):
-        return remote.remote_storage_pool_is_active_ret(int(self._pool_by_uuid(args.pool).active))
+        return remote.remote_storage_pool_is_active_ret(int(self._pool_by_uuid(args.pool.uuid).active))
 
     def storage_pool_is_persistent(self, args: remote.remote_storage_pool_is_persistent_args):
-        return remote.remote_storage_pool_is_persistent_ret(int(self._pool_by_uuid(args.pool).persistent))
+        return remote.remote_storage_pool_is_persistent_ret(int(self._pool_by_uuid(args.pool.uuid).persistent))
 
     def _active_pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
         pool = self._pool(ref)
@@ -239,24 +228,23 @@ class StorageProcedures(TestProcedures):
     def connect_list_defined_storage_pools(self, args: remote.remote_connect_list_defined_storage_pools_args):
         return remote.remote_connect_list_defined_storage_pools_ret(self._pool_names(False)[: args.maxnames])
 
-    def _listable_pool(self, ref: remote.remote_nonnull_storage_pool | Pool) -> Pool:
-        pool = ref if isinstance(ref, Pool) else self._pool(ref)
+    def _listable_pool(self, pool: Pool) -> Pool:
         if not pool.active:  # libvirt's list calls leave the name out of this message
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "storage pool is not active")
         return pool
 
     def storage_pool_list_all_volumes(self, args: remote.remote_storage_pool_list_all_volumes_args):
         check_flags(args.flags, 0, FROM_TEST, "testStoragePoolListAllVolumes")
-        pool = self._listable_pool(self._pool_by_uuid(args.pool))
+        pool = self._listable_pool(self._pool_by_uuid(args.pool.uuid))
         volumes = sorted(pool.volumes.values(), key=lambda v: v.name)
         refs = [volumes_module.volume_ref(pool.name, v) for v in volumes] if args.need_results else []
         return remote.remote_storage_pool_list_all_volumes_ret(refs, len(volumes))
 
     def storage_pool_num_of_volumes(self, args: remote.remote_storage_pool_num_of_volumes_args):
-        return remote.remote_storage_pool_num_of_volumes_ret(len(self._listable_pool(args.pool).volumes))
+        return remote.remote_storage_pool_num_of_volumes_ret(len(self._listable_pool(self._pool(args.pool)).volumes))
 
     def storage_pool_list_volumes(self, args: remote.remote_storage_pool_list_volumes_args):
-        names = sorted(self._listable_pool(args.pool).volumes)[: args.maxnames]
+        names = sorted(self._listable_pool(self._pool(args.pool)).volumes)[: args.maxnames]
         return remote.remote_storage_pool_list_volumes_ret(names)
 
     def storage_pool_create(self, args: remote.remote_storage_pool_create_args) -> None:
