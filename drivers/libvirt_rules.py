@@ -17,6 +17,8 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 if TYPE_CHECKING:  # lxml is not loaded by drivers that parse no XML (node devices)
+    from collections.abc import Collection
+
     from lxml import etree
 
 # C's isspace in the "C" locale, as glib's g_ascii_isspace and gnulib's c_isspace see it;
@@ -264,6 +266,19 @@ def as_c_int(value: int) -> int:
     """An unsigned int (or any integer) as C keeps it in an int and %d prints it: wrapped to
     32 bits, two's complement."""
     return ((value + 2**31) & UINT_MAX) - 2**31
+
+
+def prop_enum(element: etree._Element, name: str, values: Collection[str], required: bool = False) -> str | None:
+    """virXMLPropEnum and virXMLPropTristateBool/Switch: one of the values, None when absent
+    (refused when required); any other value refused."""
+    value = element.get(name)
+    if value is None:
+        if required:
+            raise missing_attribute(element.tag, name)
+        return None
+    if value not in values:
+        raise enum_error(element.tag, name, value)
+    return value
 
 
 def prop_int(element: etree._Element, name: str, *, base: int = 10) -> int | None:

@@ -27,6 +27,7 @@ from virtrio.drivers.libvirt_rules import (
     missing_attribute,
     parse_scaled_value,
     parse_uuid,
+    prop_enum,
     prop_int,
     prop_uint,
     strtol_whole,
@@ -62,14 +63,7 @@ def _required(element: etree._Element, name: str) -> Exception:
 
 def _enum(element: etree._Element, name: str, values: tuple[str, ...], required: bool = False) -> str | None:
     """virXMLPropEnum/Tristate*: one of the values, or None when absent."""
-    value = element.get(name)
-    if value is None:
-        if required:
-            raise _required(element, name)
-        return None
-    if value not in values:
-        raise enum_error(element.tag, name, value)
-    return value
+    return prop_enum(element, name, values, required)
 
 
 def _unsigned(element: etree._Element, name: str) -> str:

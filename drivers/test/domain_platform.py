@@ -17,6 +17,7 @@ from virtrio.drivers.libvirt_rules import (
     enum_error,
     missing_attribute,
     parse_scaled_value,
+    prop_enum,
     prop_int,
     strtol_whole,
 )
@@ -55,14 +56,7 @@ MEMORY_BACKING_ORDER = ["hugepages", "nosharepages", "locked", "source", "access
 
 def _tristate(element: etree._Element, name: str, values: tuple[str, str], required: bool = False) -> str | None:
     """virXMLPropTristateBool/Switch: one of the two values, or None when absent."""
-    value = element.get(name)
-    if value is None:
-        if required:
-            raise missing_attribute(element.tag, name)
-        return None
-    if value not in values:
-        raise enum_error(element.tag, name, value)
-    return value
+    return prop_enum(element, name, values, required)
 
 
 def _bool(element: etree._Element, name: str, required: bool = False) -> str | None:

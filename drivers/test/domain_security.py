@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import enum_error
+from virtrio.drivers.libvirt_rules import enum_error, prop_enum
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -23,12 +23,8 @@ def _error(code: int, detail: str) -> Exception:
 
 def _bool(element: etree._Element, name: str) -> bool | None:
     """virXMLPropTristateBool: yes/no, or None when absent."""
-    value = element.get(name)
-    if value is None:
-        return None
-    if value not in ("yes", "no"):
-        raise enum_error(element.tag, name, value)
-    return value == "yes"
+    value = prop_enum(element, name, ("yes", "no"))
+    return None if value is None else value == "yes"
 
 
 def _text(element: etree._Element, tag: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import as_c_int, enum_error, missing_attribute, prop_uint
+from virtrio.drivers.libvirt_rules import as_c_int, missing_attribute, prop_enum, prop_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -24,6 +24,7 @@ from .xml_tree import children_of, make_element
 # milliseconds; reading them (more) is done in a worker thread (domains.py). README:
 # deliberate differences.
 MAX_LISTED_VCPUS = 4096
+YES_NO = ("yes", "no")  # virTristateBool's values
 
 
 class VcpuState:
@@ -37,18 +38,6 @@ class VcpuState:
 
 def _unsupported(detail: str) -> LibvirtError:
     return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-
-
-def _yes_no(element: etree._Element, name: str, required: bool) -> str | None:
-    """virXMLPropTristateBool: "yes", "no" or None when absent (and allowed to be)."""
-    value = element.get(name)
-    if value is None:
-        if required:
-            raise missing_attribute(element.tag, name)
-        return None
-    if value not in ("yes", "no"):
-        raise enum_error(element.tag, name, value)
-    return value
 
 
 def vcpu_states(root: etree._Element, maximum: int) -> dict[int, VcpuState] | None:
@@ -66,8 +55,8 @@ def vcpu_states(root: etree._Element, maximum: int) -> dict[int, VcpuState] | No
         if vcpu_id >= maximum:
             detail = f"vcpu id '{vcpu_id}' is out of range of maximum vcpu count"
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
-        online = _yes_no(entry, "enabled", True) == "yes"
-        hotpluggable = _yes_no(entry, "hotpluggable", False)
+        online = prop_enum(entry, "enabled", YES_NO, required=True) == "yes"
+        hotpluggable = prop_enum(entry, "hotpluggable", YES_NO)
         states[vcpu_id] = VcpuState(online, hotpluggable, prop_uint(entry, "order") or 0)
     if maximum > MAX_LISTED_VCPUS:
         raise _unsupported(f"per-vCPU states for more than {MAX_LISTED_VCPUS} vCPUs: more than virtrio writes")
