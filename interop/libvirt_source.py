@@ -78,21 +78,30 @@ def _enable_deb_src() -> None:
     subprocess.run(["apt-get", "update", "-qq"], check=True)
 
 
+def download_orig(package: str, version: str, work: Path) -> Path:
+    """Debian's source package into work (deb-src enabled first if apt has none), and its
+    upstream tarball, which must be of the given version."""
+    command = ["apt-get", "source", "--download-only", package]
+    if subprocess.run(command, cwd=work, capture_output=True).returncode != 0:
+        _enable_deb_src()
+        retry = subprocess.run(command, cwd=work, capture_output=True, text=True)
+        if retry.returncode != 0:
+            failure = retry.stderr.strip().splitlines()[-1:] or [f"exit status {retry.returncode}"]
+            raise SystemExit(f"apt-get source {package} failed: {failure[0]}")
+    archives = list(work.glob(f"{package}_{version}.orig.tar.*"))
+    if not archives:
+        raise SystemExit(f"Debian's {package} source package is not version {version}")
+    return archives[0]
+
+
 def fetch() -> Path:
     """Download Debian's libvirt source package and keep its tests/ folder in the cache."""
     destination = cache_folder()
     if (destination / "tests").is_dir():
         return destination
     with tempfile.TemporaryDirectory(prefix="virtrio-libvirt-source-") as work:
-        # Debian 12's libvirt is 9.0.0 (the reference daemon's version too); checked below.
-        command = ["apt-get", "source", "--download-only", "libvirt"]
-        if subprocess.run(command, cwd=work, capture_output=True).returncode != 0:
-            _enable_deb_src()
-            subprocess.run(command, cwd=work, check=True, capture_output=True)
-        archives = list(Path(work).glob(f"libvirt_{VERSION}.orig.tar.*"))
-        if not archives:
-            raise SystemExit(f"Debian's libvirt source package is not version {VERSION}")
-        archive = archives[0]
+        # Debian 12's libvirt is 9.0.0 (the reference daemon's version too); checked there.
+        archive = download_orig("libvirt", VERSION, Path(work))
         extracted = Path(work) / "tree"
         prefix = f"libvirt-{VERSION}/tests/"
         with tarfile.open(archive) as tar:

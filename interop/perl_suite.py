@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .daemons import RunningDaemon, remove, start_libvirtd, start_virtrio
-from .libvirt_source import _enable_deb_src
+from .libvirt_source import download_orig
 
 VERSION = "9.0.0"
 PACKAGE = "libsys-virt-perl"
@@ -119,26 +119,17 @@ def fetch() -> Path:
         return found
     destination = cache_folder()
     with tempfile.TemporaryDirectory(prefix="virtrio-sys-virt-") as work:
-        command = ["apt-get", "source", "--download-only", PACKAGE]
-        if subprocess.run(command, cwd=work, capture_output=True).returncode != 0:
-            _enable_deb_src()
-            retry = subprocess.run(command, cwd=work, capture_output=True, text=True)
-            if retry.returncode != 0:
-                failure = retry.stderr.strip().splitlines()[-1:] or [f"exit status {retry.returncode}"]
-                raise SystemExit(f"apt-get source {PACKAGE} failed: {failure[0]}")
-        archives = list(Path(work).glob(f"{PACKAGE}_{VERSION}.orig.tar.*"))
-        if not archives:
-            raise SystemExit(f"Debian's {PACKAGE} source package is not version {VERSION}")
+        archive = download_orig(PACKAGE, VERSION, Path(work))
         prefix = f"Sys-Virt-{VERSION}/t/"
         staging = destination.with_name(destination.name + ".partial")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        with tarfile.open(archives[0]) as archive:
-            for member in archive.getmembers():
+        with tarfile.open(archive) as tarball:
+            for member in tarball.getmembers():
                 name = member.name[len(prefix) :]
                 # Only the plain files directly in t/: nothing else is read, no path is followed.
                 if member.name.startswith(prefix) and member.isfile() and name and "/" not in name:
-                    source = archive.extractfile(member)
+                    source = tarball.extractfile(member)
                     assert source is not None
                     (staging / name).write_bytes(source.read())
         shutil.rmtree(destination, ignore_errors=True)

@@ -430,20 +430,14 @@ def fetch() -> Path:
         return destination
     shutil.rmtree(destination, ignore_errors=True)  # kept by an older list of files: fetched again
     sys.path.insert(0, str(ROOT))
-    from interop import libvirt_source  # enables deb-src entries the same way the corpus fetch does
+    from interop import libvirt_source  # the source package fetched as the corpus fetch fetches it
 
     with tempfile.TemporaryDirectory(prefix="virtrio-libvirt-tables-") as work:
-        command = ["apt-get", "source", "--download-only", "libvirt"]
-        if subprocess.run(command, cwd=work, capture_output=True).returncode != 0:
-            libvirt_source._enable_deb_src()
-            subprocess.run(command, cwd=work, check=True, capture_output=True)
-        archives = list(Path(work).glob(f"libvirt_{VERSION}.orig.tar.*"))
-        if not archives:
-            raise SystemExit(f"Debian's libvirt source package is not version {VERSION}")
+        archive = libvirt_source.download_orig("libvirt", VERSION, Path(work))
         prefix = f"libvirt-{VERSION}/"
         staging = destination.with_name(destination.name + ".partial")
         shutil.rmtree(staging, ignore_errors=True)
-        with tarfile.open(archives[0]) as tar:
+        with tarfile.open(archive) as tar:
             for member in tar.getmembers():
                 inner = member.name.removeprefix(prefix)
                 if not member.isfile() or not any(Path(inner).match(pattern) for pattern in NEEDED):
