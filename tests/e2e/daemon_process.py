@@ -59,6 +59,12 @@ def start_daemon(directory: Path, *arguments: str, config: str | None = None, wa
     daemon = DaemonProcess(directory, process, log_path)
     if wait:
         wait_for_socket(daemon.rw, process)
+        # The rw socket is the first one bound: the daemon says "listening" once all three
+        # are there with their modes (a test that reads the ro socket's mode at once could
+        # otherwise find it missing on a loaded machine).
+        deadline = time.monotonic() + 30
+        while "virtrio: listening on" not in daemon.log() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
     return daemon
 
 
