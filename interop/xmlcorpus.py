@@ -33,6 +33,22 @@ from . import xmlcorpus_objects as objects
 # kind -> folders under libvirt's tests/
 KINDS: dict[str, tuple[str, ...]] = {
     "domains": ("qemuxml2argvdata", "genericxml2xmlindata", "domainschemadata"),
+    # what libvirt's formatters wrote: each must read back as libvirtd reads it
+    "domains-out": ("qemuxml2xmloutdata", "genericxml2xmloutdata"),
+    # the other drivers' documents (their virt types are refused or accepted by the test
+    # driver's capabilities) and the qemu hotplug test's base domains
+    "domains-other": (
+        "lxcxml2xmldata",
+        "bhyvexml2argvdata",
+        "bhyvexml2xmloutdata",
+        "vmx2xmldata",
+        "xlconfigdata",
+        "xmconfigdata",
+        "libxlxml2domconfigdata",
+        "qemuhotplugtestdomains",
+    ),
+    # single device documents: hotplugged into 'test', and defined inside a domain
+    "devices": ("qemuhotplugtestdevices",),
     "snapshots": ("qemudomainsnapshotxml2xmlin",),
     "checkpoints": ("qemudomaincheckpointxml2xmlin",),
     "pools": ("storagepoolxml2xmlin",),
@@ -70,6 +86,36 @@ def _domain(conn: Any, xml: str) -> list[str]:
         out.append(f"destroy {guard(dom.destroy)}")
     out.append(f"undefine {guard(dom.undefine)}")
     return out
+
+
+# the domain each device document is placed in (its <devices> receives the document)
+DEVICE_HOST = """<domain type='test'>
+  <name>hotplug</name>
+  <memory unit='KiB'>1048576</memory>
+  <os>
+    <type arch='x86_64'>hvm</type>
+  </os>
+  <devices>
+</devices>
+</domain>
+"""
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _device(conn: Any, xml: str) -> list[str]:
+    """Attached to, updated in and detached from test:///default's running domain 'test'
+    (live, then config, each answer kept), then defined inside a domain of its own."""
+    import libvirt
+
+    guard = objects._guard
+    dom = conn.lookupByName("test")
+    out: list[str] = []
+    for flags in (libvirt.VIR_DOMAIN_AFFECT_LIVE, libvirt.VIR_DOMAIN_AFFECT_CONFIG):
+        for step in ("attachDeviceFlags", "updateDeviceFlags", "detachDeviceFlags"):
+            out.append(f"{step} {flags} {guard(partial(getattr(dom, step), xml, flags))}")
+        out.append(guard(lambda flags=flags: dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE if flags == 2 else 0)))
+    body = XML_DECLARATION.sub("", xml)
+    return out + _domain(conn, DEVICE_HOST.replace("</devices>", body + "</devices>"))
 
 
 def _snapshot(conn: Any, xml: str) -> list[str]:
@@ -154,6 +200,9 @@ COLLECTORS: dict[str, Callable[[Any, str], list[str]]] = {
     "pools": _pool,
     "volumes": _volume,
     "domains": _domain,
+    "domains-out": _domain,
+    "domains-other": _domain,
+    "devices": _device,
     "snapshots": _snapshot,
     "checkpoints": _checkpoint,
 }
