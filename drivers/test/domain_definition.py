@@ -325,11 +325,22 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         if (loader.text or "").strip() and loader.get("type") is None:
             loader.set("type", "rom")
         _reorder_attributes(loader, ATTRIBUTE_ORDER["loader"])
-    if "bootloader" in kept and "boot" in tags and text_of(kept["bootloader"]):
-        for boot in children_of(os_element, "boot"):  # boot devices are not written with a bootloader
-            os_element.remove(boot)
-        tags.discard("boot")
-    if os_type == "hvm" and "boot" not in tags:
+    # virXPathString reads both as NULL when empty; bootloader_args is written only after a
+    # bootloader, whose presence also leaves out boot devices, bootmenu and bios
+    # (virDomainDefFormatInternal)
+    bootloader = text_of(kept["bootloader"]) if "bootloader" in kept else ""
+    for tag in ("bootloader", "bootloader_args"):
+        text = text_of(kept[tag]) if tag in kept and bootloader else ""
+        if text:
+            kept[tag] = make_element(tag, text)
+        else:
+            kept.pop(tag, None)
+    if bootloader:
+        for tag in ("boot", "bootmenu", "bios"):
+            for unwritten in children_of(os_element, tag):
+                os_element.remove(unwritten)
+            tags.discard(tag)
+    elif os_type == "hvm" and "boot" not in tags:
         devices = kept.get("devices")
         per_device_boot = devices is not None and next(devices.iter("boot"), None) is not None
         if not per_device_boot:
