@@ -25,6 +25,7 @@ from virtrio.rpc.errors import report
 from ..xml_text import escape_text
 from . import (
     domain_addresses,
+    domain_clock,
     domain_controllers,
     domain_devices,
     domain_disks,
@@ -77,7 +78,6 @@ cmdline dtb root acpi boot bootmenu bios smbios""")
 
 CPU_ORDER = _words("model vendor topology cache maxphysaddr feature numa")
 CPU_MODES = ("custom", "host-model", "host-passthrough", "maximum")
-CLOCK_ORDER = ["timer"]
 PM_ORDER = ["suspend-to-mem", "suspend-to-disk"]
 
 FEATURE_ORDER = _words("""acpi apic pae hap viridian privnet hyperv kvm pvspinlock capabilities pmu vmport gic smm
@@ -198,6 +198,8 @@ def canonical_definition(
     if "genid" in kept:
         kept["genid"] = _genid(children_of(root, "genid"))
     _canonical_os(kept, os_type, root.get("type"))
+    if "clock" in kept:  # (before the defaults: the document's own)
+        kept["clock"] = domain_clock.canonical_clock(root)
     domain_platform.canonical_platform(kept, os_type, max_vcpus)  # firmware, boot, features, hugepages, schedulers
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
     seclabels = domain_security.domain_seclabels(children_of(root, "seclabel"))
@@ -232,7 +234,6 @@ def canonical_definition(
     if "cpu" in kept and not _canonical_cpu(kept["cpu"]):
         del kept["cpu"]
     _check_numa_cpus(numa, max_vcpus)
-    _reorder_known(kept["clock"], CLOCK_ORDER)
     if "pm" in kept:
         _reorder_known(kept["pm"], PM_ORDER)
         if not len(kept["pm"]):
@@ -549,6 +550,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         for mode in ("fmode", "dmode"):  # read in base 8, at most 0777, written as '%04o'
             if filesystem.get(mode) is not None:
                 filesystem.set(mode, _file_mode(filesystem, mode))
+        if filesystem.get("type") == "ram":
+            _ram_filesystem_source(filesystem)
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
     domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     domain_devices.canonical_character_devices(by_kind, devices, os_type)
@@ -614,6 +617,22 @@ def _insert_controller(ordered: list[etree._Element], controller: etree._Element
     placed.highest[kind] = max(placed.highest.get(kind, -1), index)
     if not is_master:
         placed.companions.setdefault(kind, set()).add(index)
+
+
+def _ram_filesystem_source(filesystem: etree._Element) -> None:
+    """A RAM filesystem's usage (virDomainFSDefParseXML: virStrToLong_ull, then its units,
+    KiB by default), written as whole KiB alone on its <source>."""
+    source = first_child(filesystem, "source")
+    usage = source.get("usage") if source is not None else None
+    if usage is None:
+        raise xml_error("missing 'usage' attribute for RAM filesystem")
+    number = libvirt_rules.strtoul_wrapping(usage, 10, libvirt_rules.ULLONG_MAX)
+    if number is None:
+        raise xml_error(f"cannot parse usage '{usage}' for RAM filesystem")
+    size = libvirt_rules.scale_integer(number, source.get("units"), 1024, libvirt_rules.ULLONG_MAX)
+    written = make_element("source", usage=str(size // 1024), units="KiB")
+    written.tail = source.tail
+    filesystem.replace(source, written)
 
 
 def _file_mode(filesystem: etree._Element, name: str) -> str:

@@ -15,7 +15,7 @@ from virtrio.drivers.libvirt_rules import as_c_int, parse_uuid, prop_uint, strto
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
-from . import domain_vcpus
+from . import domain_clock, domain_vcpus
 from .domain_definition import (
     _words,
     canonical_definition,
@@ -344,6 +344,7 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     definition = canonical_definition(root, os_type, max_vcpus, nodes)
     test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     domain_vcpus.check_post_parse(definition)  # virDomainDefPostParseCommon, in its order
+    domain_clock.check_timers(definition)
     limit_element = children.get("maxMemory")
     limit = kibibytes(limit_element) if limit_element is not None and text_of(limit_element) else 0
     if limit and limit < max_memory:  # virDomainDefPostParseMemory

@@ -5,9 +5,15 @@ test driver's own reader and writer on small domains. The expected texts are wha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
+
 from virtrio.drivers.test import state
 from virtrio.drivers.test.formats import domain_xml
 from virtrio.drivers.test.parse import parse_domain_xml
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import LibvirtError
 
 
 def written(top: str, os: str = "<type>hvm</type>", devices: str = "", clock: str = "") -> str:
@@ -50,3 +56,176 @@ def test_empty_bootloader_is_none() -> None:
     # an empty bootloader_args is not written; a blank bootloader is kept as it is
     assert "bootloader_args" not in written("<bootloader>/x</bootloader><bootloader_args></bootloader_args>")
     assert "<bootloader> </bootloader>" in written("<bootloader> </bootloader>")
+
+
+# --- RAM filesystems (virDomainFSDefParseXML: usage scaled by its units, written in KiB) ---
+
+
+def container(filesystem: str) -> str:
+    text = (
+        "<domain type='test'><name>c</name><memory>1024</memory><os><type>exe</type><init>/bin/sh</init></os>"
+        f"<devices><filesystem type='ram'>{filesystem}<target dir='/m'/></filesystem></devices></domain>"
+    )
+    return domain_xml(parse_domain_xml(text, state.TestState.__new__(state.TestState)), inactive=True)
+
+
+def refusal(read: Callable[[], object]) -> tuple[int, int, str | None]:
+    with pytest.raises(LibvirtError) as caught:
+        read()
+    return caught.value.code, caught.value.domain, caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("source", "written_source"),
+    [
+        ("<source usage='1048576'/>", "<source usage='1048576' units='KiB'/>"),
+        ("<source usage='1048576' units='bytes' dir='/x'/>", "<source usage='1024' units='KiB'/>"),
+        ("<source usage='2' units='MB'/>", "<source usage='1953' units='KiB'/>"),
+        ("<source usage=' +3'/>", "<source usage='3' units='KiB'/>"),
+        ("<source usage='1023' units='b'/>", "<source usage='0' units='KiB'/>"),
+    ],
+)
+def test_ram_filesystem_usage_in_kib(source: str, written_source: str) -> None:
+    assert f"<filesystem type='ram' accessmode='passthrough'>\n      {written_source}\n" in container(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        ("", (api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "XML error: missing 'usage' attribute for RAM filesystem")),
+        (
+            "<source usage='0x10'/>",
+            (api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "XML error: cannot parse usage '0x10' for RAM filesystem"),
+        ),
+        (
+            "<source usage='-1'/>",
+            (api.VIR_ERR_OVERFLOW, api.VIR_FROM_NONE, "numerical overflow: value too large: 18446744073709551615"),
+        ),
+        (
+            "<source usage='2' units='foo'/>",
+            (api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, "invalid argument: unknown suffix 'foo'"),
+        ),
+    ],
+)
+def test_ram_filesystem_usage_refused(source: str, error: tuple[int, int, str]) -> None:
+    assert refusal(lambda: container(source)) == error
+
+
+# --- clock and timers (virDomainDefClockParse, virDomainTimerDefParseXML, their formats) ---
+
+
+def clock_of(clock: str) -> str:
+    xml = written("", clock=clock)
+    return xml[xml.index("  <clock") : xml.index("  <on_poweroff>")]
+
+
+@pytest.mark.parametrize(
+    ("clock", "expected"),
+    [
+        (
+            "<clock offset='localtime' adjustment='3600'/>",
+            "<clock offset='variable' adjustment='3600' basis='localtime'/>",
+        ),
+        ("<clock offset='utc' adjustment=' -10'/>", "<clock offset='variable' adjustment='-10' basis='utc'/>"),
+        ("<clock offset='localtime' adjustment='reset'/>", "<clock offset='localtime' adjustment='reset'/>"),
+        ("<clock offset='variable'/>", "<clock offset='variable' adjustment='0' basis='utc'/>"),
+        # an unreadable adjustment of a variable clock is 0, adjustment0 is not written
+        (
+            "<clock offset='variable' adjustment='x' adjustment0='5'/>",
+            "<clock offset='variable' adjustment='0' basis='utc'/>",
+        ),
+        (
+            "<clock offset='timezone' timezone='Europe/Paris' adjustment='4'/>",
+            "<clock offset='timezone' timezone='Europe/Paris'/>",
+        ),
+        ("<clock offset='absolute' start='+1234' basis='utc'/>", "<clock offset='absolute' start='1234'/>"),
+        ("<clock offset=''/>", "<clock offset='utc'/>"),
+        # the first clock's offset, every clock's timers
+        (
+            "<clock offset='variable' adjustment='1' basis='localtime'/>"
+            "<clock offset='utc'><timer name='pit'/></clock>",
+            "<clock offset='variable' adjustment='1' basis='localtime'>\n    <timer name='pit'/>\n  </clock>",
+        ),
+    ],
+)
+def test_clock_offsets(clock: str, expected: str) -> None:
+    assert clock_of(clock) == f"  {expected}\n"
+
+
+def test_timers_written_in_libvirts_order() -> None:
+    clock = (
+        "<clock offset='utc'><timer track='wall' foo='1' tickpolicy='catchup' name='rtc' present='yes'>"
+        "<catchup limit='3' threshold='0' slew='2'/><x/></timer>"
+        "<timer mode='native' frequency='+100' name='tsc'/><timer name='hpet' present='no'/></clock>"
+    )
+    assert clock_of(clock) == (
+        "  <clock offset='utc'>\n"
+        "    <timer name='rtc' present='yes' tickpolicy='catchup' track='wall'>\n"
+        "      <catchup slew='2' limit='3'/>\n"
+        "    </timer>\n"
+        "    <timer name='tsc' frequency='100' mode='native'/>\n"
+        "    <timer name='hpet' present='no'/>\n"
+        "  </clock>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("clock", "code", "error_domain", "message"),
+    [
+        ("<clock offset='bogus'/>", 67, 20, "unsupported configuration: unknown clock offset 'bogus'"),
+        ("<clock offset='utc' adjustment='x'/>", 27, 20, "XML error: unknown clock adjustment 'x'"),
+        ("<clock offset='variable' basis='foo'/>", 67, 20, "unsupported configuration: unknown clock basis 'foo'"),
+        (
+            "<clock offset='timezone' timezone=''/>",
+            1,
+            20,
+            "internal error: missing 'timezone' attribute for clock with offset='timezone'",
+        ),
+        (
+            "<clock offset='absolute' start='-1'/>",
+            1,
+            20,
+            "internal error: missing 'start' attribute for clock with offset='absolute'",
+        ),
+        ("<clock><timer/></clock>", 27, 5, "XML error: Missing required attribute 'name' in element 'timer'"),
+        (
+            "<clock><timer name='rtc' tickpolicy='none'/></clock>",
+            27,
+            5,
+            "XML error: Invalid value for attribute 'tickpolicy' in element 'timer': 'none'.",
+        ),
+        (
+            "<clock><timer name='tsc' frequency='-1'/></clock>",
+            27,
+            5,
+            "XML error: Invalid value for attribute 'frequency' in element 'timer': '-1'. "
+            "Expected non-negative integer value",
+        ),
+        (
+            "<clock><timer name='kvmclock' tickpolicy='delay'/></clock>",
+            67,
+            20,
+            "unsupported configuration: timer kvmclock doesn't support setting of timer tickpolicy",
+        ),
+        (
+            "<clock><timer name='pit' tickpolicy='delay'><catchup limit='3'/></timer></clock>",
+            27,
+            20,
+            "XML error: setting of timer catchup policies is only supported with tickpolicy='catchup'",
+        ),
+        (
+            "<clock><timer name='hpet' mode='native'/></clock>",
+            67,
+            20,
+            "unsupported configuration: timer hpet doesn't support setting of timer mode",
+        ),
+        (
+            "<clock><timer name='hpet' track='guest'/></clock>",
+            67,
+            20,
+            "unsupported configuration: timer hpet doesn't support setting of timer track",
+        ),
+    ],
+)
+def test_clock_refusals(clock: str, code: int, error_domain: int, message: str) -> None:
+    assert refusal(lambda: written("", clock=clock)) == (code, error_domain, message)
