@@ -452,6 +452,7 @@ def _canonical_schedulers(kept: dict[str, etree._Element], max_vcpus: int) -> No
             continue
         if threads is None:
             threads = _iothread_ids(kept)
+        known = threads if isinstance(threads, range) else set(threads)  # (a list's search is linear)
         chosen: dict[int, tuple[str, str | None]] = {}
         for element in given:
             value = element.get(attribute)
@@ -472,7 +473,7 @@ def _canonical_schedulers(kept: dict[str, etree._Element], max_vcpus: int) -> No
                     raise missing_attribute(tag, "priority")
                 priority = str(number)
             for bit in sorted(bits):
-                if bit not in threads:
+                if bit not in known:
                     if tag == "vcpusched":
                         raise _unsupported(f"vCPU '{bit}' is not present in domain definition")
                     raise _unsupported(f"Cannot find 'iothread' : {bit}")
@@ -482,13 +483,15 @@ def _canonical_schedulers(kept: dict[str, etree._Element], max_vcpus: int) -> No
             cputune.remove(element)
         position = _insert_position(cputune, tag)
         order = sorted(chosen) if tag == "vcpusched" else [thread for thread in threads if thread in chosen]
+        made = []
         for thread in order:
             scheduler, priority = chosen[thread]
             element = make_element(tag, **{attribute: str(thread), "scheduler": scheduler})
             if priority is not None:
                 element.set("priority", priority)
-            cputune.insert(position, element)
-            position += 1
+            made.append(element)
+        # inserted at once: each insert walks the children up to its place (16,384 vCPUs: 1 s)
+        cputune[position:position] = made
 
 
 def _insert_position(cputune: etree._Element, tag: str) -> int:

@@ -27,11 +27,8 @@ from .definition_tuning import blkio, blkio_device_lists, drop_vcpu_pins_from, m
 from .domain_definition import make_element, metadata_entry, metadata_without_namespace
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
-from .parse import check_validate_flag, parse_domain_xml
+from .parse import check_validate_flag, parse_domain_xml, parse_in_thread
 from .state import Domain
-
-# Larger domain documents are parsed in a worker thread (Offload): a few hundred devices and up.
-PARSE_IN_THREAD_BYTES = 64 * 1024
 
 
 class DomainProcedures(TestProcedures):
@@ -572,10 +569,9 @@ class DomainProcedures(TestProcedures):
         return existing
 
     def _parsed(self, xml: str, then: Callable[[Domain], Any]) -> Any:
-        """then(the parsed definition); a large document is parsed in a worker thread (its
-        devices can take a second of CPU that must not hold up other clients)."""
-        # per-vCPU states (<vcpus>): a small document that makes an element per vCPU
-        if len(xml) > PARSE_IN_THREAD_BYTES or "<vcpus" in xml:
+        """then(the parsed definition); a document that is large, or asks for much work (parse.
+        parse_in_thread), is parsed in a worker thread: it must not hold up other clients."""
+        if parse_in_thread(xml):
             return Offload(functools.partial(parse_domain_xml, xml, self.state), then)
         return then(parse_domain_xml(xml, self.state))
 

@@ -304,6 +304,54 @@ def vcpu_counts(vcpu: etree._Element | None, root: etree._Element) -> tuple[int,
     return maximum, current
 
 
+# Larger domain documents are parsed in a worker thread: a few hundred devices and up.
+PARSE_IN_THREAD_BYTES = 64 * 1024
+# A smaller one is too when a number in it makes the parse build that many elements or bits:
+# more than this many takes over a millisecond (16,384 listed vCPU schedulers: ~0.2 s).
+LOOP_EXPANSION = 256
+# What sizes such loops, each looked for only when its word is in the document:
+# - per-vCPU states and per-thread schedulers: one element per vCPU or IOThread named
+# - <iothreads>N: N IOThreads filled in
+# - a device's address controller='N' (base 0): every controller of its kind up to N
+# - a bitmap's range a-b (cpuset, nodeset, cpus, vcpus, iothreads, <nodemask>): b-a bits
+# (each starts with its word: the regular expression engine then skips to where it is)
+_IOTHREADS = re.compile(r"<iothreads\b[^>]*>([^<]*)")
+_CONTROLLERS = re.compile(r"controller\s*=\s*(?:'([^']*)'|\"([^\"]*)\")")
+_BITMAPS = tuple(
+    (word, re.compile(word + r"\s*=\s*(?:'([^']*)'|\"([^\"]*)\")"))
+    for word in ("cpuset", "nodeset", "cpus", "iothreads")  # (cpus: vcpus too)
+)
+_NODEMASKS = re.compile(r"<nodemask>([^<]*)")
+_RANGE = re.compile(r"(\d+)\s*-\s*\+?(\d+)")
+
+
+def _small_number(text: str) -> bool:
+    text = text.strip()
+    return text.isdigit() and text.isascii() and len(text) < 10 and int(text) <= LOOP_EXPANSION
+
+
+def parse_in_thread(text: str) -> bool:
+    """Whether a domain document is read in a worker thread: by the work it implies, not its
+    size alone (a 300-byte document can ask for 65,536 controllers). Errs towards the thread:
+    a number that might be large (written in another base, say) counts as large."""
+    if len(text) > PARSE_IN_THREAD_BYTES or "<vcpus" in text or "sched" in text:
+        return True
+    if "<iothreads" in text and any(not _small_number(count) for count in _IOTHREADS.findall(text)):
+        return True
+    if "controller" in text:
+        for quoted in _CONTROLLERS.findall(text):
+            if not _small_number(quoted[0] or quoted[1]):
+                return True
+    bitmaps = [quoted[0] or quoted[1] for word, found in _BITMAPS if word in text for quoted in found.findall(text)]
+    if "<nodemask>" in text:
+        bitmaps += _NODEMASKS.findall(text)
+    for bitmap in bitmaps:
+        for low, high in _RANGE.findall(bitmap):
+            if int(high) - int(low) > LOOP_EXPANSION:
+                return True
+    return False
+
+
 def parse_domain_xml(text: str, state: TestState) -> Domain:
     if not text.isascii() and NOT_UTF8.search(text):  # bytes that were not UTF-8 (surrogate escapes)
         raise xml_error("the XML is not valid UTF-8")

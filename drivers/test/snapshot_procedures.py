@@ -19,9 +19,8 @@ from .common import (
     TestProcedures,
 )
 from .domain_definition import copied_definition
-from .domains import PARSE_IN_THREAD_BYTES
 from .formats import domain_xml, without_secrets
-from .parse import parse_document, parse_domain_xml, validate_against_schema
+from .parse import parse_document, parse_domain_xml, parse_in_thread, validate_against_schema
 from .state import Domain
 
 # the error modules of libvirt-domain-snapshot.c and libvirt-domain-checkpoint.c (public API checks)
@@ -71,22 +70,43 @@ class SnapshotProcedures(TestProcedures):
         return domain_xml(parse_domain_xml(text, self.state), True)
 
     def domain_snapshot_create_xml(self, args: remote.remote_domain_snapshot_create_xml_args):
+        self._snapshot_create_checks(args)
+        read = functools.partial(self._read_snapshot, args.xml_desc, args.flags)
+        # the read (and the embedded <domain>'s) in a thread when it is large or asks for much work
+        if parse_in_thread(args.xml_desc):
+            return Offload(read, functools.partial(self._snapshot_create, args))
+        return self._snapshot_create(args, read())
+
+    def _snapshot_create_checks(self, args: remote.remote_domain_snapshot_create_xml_args) -> Domain:
+        """What testDomainSnapshotCreateXML checks before it reads the document."""
         # virDomainSnapshotCreateXML's own checks, which libvirtd makes before the driver
         create, redefine, module = "virDomainSnapshotCreateXML", "VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE", FROM_SNAPSHOT
         public_api.required(args.flags, "VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT", redefine, create, module)
         for other in ("VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA", "VIR_DOMAIN_SNAPSHOT_CREATE_HALT"):
             public_api.exclusive(args.flags, redefine, other, create, module)
         check_flags(args.flags, CREATE_FLAGS, FROM_TEST, "testDomainSnapshotCreateXML")
-        redefine = bool(args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
         domain = self._domain(args.dom)
         if self._checkpoints(domain).snapshots:
             raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "cannot create snapshot while checkpoint exists")
         if not domain.persistent and args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_HALT:
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot halt after transient domain snapshot")
-        if args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE:
-            validate_against_schema(args.xml_desc, "domainsnapshot.rng", "domainsnapshot")
-        root = parse_document(args.xml_desc, "domainsnapshot")
-        snapshot, _ = definition.parse_snapshot(root, redefine, self._embedded_domain)
+        return domain
+
+    def _read_snapshot(self, text: str, flags: int) -> definition.Snapshot:
+        """virDomainSnapshotDefParseString, with the schema check VALIDATE asks for."""
+        if flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE:
+            validate_against_schema(text, "domainsnapshot.rng", "domainsnapshot")
+        root = parse_document(text, "domainsnapshot")
+        redefine = bool(flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
+        return definition.parse_snapshot(root, redefine, self._embedded_domain)[0]
+
+    def _snapshot_create(
+        self, args: remote.remote_domain_snapshot_create_xml_args, snapshot: definition.Snapshot
+    ) -> remote.remote_domain_snapshot_create_xml_ret:
+        # checked again: after a read in a worker thread, the domain may have gone meanwhile
+        # (libvirtd holds its lock throughout: what came in meanwhile came first)
+        domain = self._snapshot_create_checks(args)
+        redefine = bool(args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
         tree = self._snapshots(domain)
         if redefine:
             self._redefine(domain, tree, snapshot)
@@ -219,6 +239,32 @@ class SnapshotProcedures(TestProcedures):
         check_flags(
             args.flags, run | pause | api.VIR_DOMAIN_SNAPSHOT_REVERT_FORCE, FROM_TEST, "testDomainRevertToSnapshot"
         )
+        _, _, snapshot = self._revert_target(args)
+        text = snapshot.domain_xml
+        assert text is not None  # (_revert_target refuses a snapshot without one)
+
+        def revert(config: Domain) -> None:
+            # after a read in a worker thread, the domain and snapshot as they are now: libvirtd
+            # holds the domain's lock throughout, so an undefine or a snapshot's deletion that
+            # came in meanwhile came first, and its revert finds them gone
+            domain, tree, now = self._revert_target(args)
+            if now.domain_xml != text:  # redefined meanwhile: its own definition, read again
+                config = parse_domain_xml(now.domain_xml, self.state)
+            self._revert(domain, tree, now, config, args.flags)
+
+        # virDomainDefCopy of the snapshot's definition: a read, in a thread when it is large
+        # or asks for much work
+        if parse_in_thread(text):
+            return Offload(functools.partial(parse_domain_xml, text, self.state), revert)
+        revert(parse_domain_xml(text, self.state))
+        return None
+
+    def _revert_target(
+        self, args: remote.remote_domain_revert_to_snapshot_args
+    ) -> tuple[Domain, snapshots.SnapshotTree, definition.Snapshot]:
+        """The domain, its snapshots and the one to revert to, checked as testDomainRevertToSnapshot
+        checks them before it reads the snapshot's definition."""
+        run, pause = api.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING, api.VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED
         domain, tree, snapshot = self._snapshot(args.snap)
         was_running = snapshot.state in (api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_PAUSED)
         if not domain.persistent and not was_running and not args.flags & (run | pause):
@@ -227,15 +273,7 @@ class SnapshotProcedures(TestProcedures):
         if snapshot.domain_xml is None:  # redefined without its <domain>
             detail = f"snapshot '{snapshot.name}' lacks domain '{domain.name}' rollback info"
             raise report(api.VIR_ERR_SNAPSHOT_REVERT_RISKY, FROM_TEST, detail)
-
-        def revert(config: Domain) -> None:
-            self._revert(domain, tree, snapshot, config, args.flags)
-
-        # virDomainDefCopy of the snapshot's definition: a read, in a thread when it is large
-        if len(snapshot.domain_xml) > PARSE_IN_THREAD_BYTES:
-            return Offload(functools.partial(parse_domain_xml, snapshot.domain_xml, self.state), revert)
-        revert(parse_domain_xml(snapshot.domain_xml, self.state))
-        return None
+        return domain, tree, snapshot
 
     def _revert(
         self, domain: Domain, tree: snapshots.SnapshotTree, snapshot: definition.Snapshot, config: Domain, flags: int

@@ -1,0 +1,108 @@
+"""Which domain documents the test driver reads in a worker thread (parse.parse_in_thread):
+those that are large, and small ones whose numbers make the read build thousands of elements
+(listed vCPU states, schedulers per thread, implied controllers, IOThreads, bitmap ranges).
+The read itself gives the same definition either way."""
+
+from __future__ import annotations
+
+import pytest
+
+from virtrio.drivers.base import ConnectionContext, Offload
+from virtrio.drivers.test import driver
+from virtrio.drivers.test.parse import LOOP_EXPANSION, parse_in_thread
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import LibvirtError
+
+
+def document(body: str = "", devices: str = "", vcpu: str = "<vcpu>2</vcpu>") -> str:
+    return (
+        "<domain type='test'><name>d</name><uuid>12345678-1234-5678-1234-567812345678</uuid>"
+        f"<memory>1048576</memory>{vcpu}{body}<os><type>hvm</type></os><devices>{devices}</devices></domain>"
+    )
+
+
+def scsi_disk(controller: str) -> str:
+    return (
+        "<disk type='file' device='disk'><source file='/x'/><target dev='sda' bus='scsi'/>"
+        f"<address type='drive' controller={controller} bus='0' target='0' unit='0'/></disk>"
+    )
+
+
+EXPANDING = {
+    "listed vCPU states": document("<vcpus><vcpu id='0' enabled='yes'/></vcpus>", vcpu="<vcpu>4096</vcpu>"),
+    "vCPU schedulers": document(
+        "<cputune><vcpusched vcpus='0-3' scheduler='fifo' priority='1'/></cputune>", vcpu="<vcpu>16384</vcpu>"
+    ),
+    "IOThread schedulers": document(
+        "<iothreads>4</iothreads><cputune><iothreadsched iothreads='1' scheduler='batch'/></cputune>"
+    ),
+    "IOThreads filled in": document("<iothreads>65536</iothreads>"),
+    "controllers a disk implies": document(devices=scsi_disk("'65535'")),
+    "controllers, double quotes": document(devices=scsi_disk('"65535"')),
+    "SCSI host device's controllers": document(
+        devices="<hostdev mode='subsystem' type='scsi'><source><adapter name='scsi_host0'/>"
+        "<address bus='0' target='0' unit='0'/></source>"
+        "<address type='drive' controller='65535' bus='0' target='0' unit='0'/></hostdev>"
+    ),
+    "cpuset range": document(vcpu="<vcpu cpuset='0-16383'>2</vcpu>"),
+    "NUMA cell's cpus": document(
+        "<cpu><numa><cell id='0' cpus='0-16383' memory='1024'/></numa></cpu>", vcpu="<vcpu>16384</vcpu>"
+    ),
+    "cache tuning's vcpus": document(
+        "<cputune><cachetune vcpus='0-16383'><cache id='0' level='3' type='both' size='3' unit='MiB'/>"
+        "</cachetune></cputune>",
+        vcpu="<vcpu>16384</vcpu>",
+    ),
+    "nodeset with a plus sign": document("<numatune><memory mode='strict' nodeset='0-+300'/></numatune>"),
+    "memory device's nodemask": document(
+        "<maxMemory slots='16' unit='KiB'>4194304</maxMemory>"
+        "<cpu><numa><cell id='0' cpus='0-1' memory='1048576'/></numa></cpu>",
+        devices="<memory model='dimm'><source><nodemask>0-16383</nodemask></source>"
+        "<target><size unit='KiB'>524288</size><node>0</node></target></memory>",
+    ),
+}
+
+ON_THE_LOOP = {
+    "plain": document(),
+    "a UUID's digits are no range": document().replace("12345678-1234-5678", "12345678-1000-9999"),
+    "small counts": document(f"<iothreads>{LOOP_EXPANSION}</iothreads>", devices=scsi_disk("'3'")),
+    "small ranges": document(vcpu=f"<vcpu cpuset='0-{LOOP_EXPANSION},^3'>2</vcpu>"),
+}
+
+
+def define(text: str) -> object:
+    conn = driver.TestDriver().open(ConnectionContext("test:///default", False, 1))
+    return conn.domain_define_xml(remote.remote_domain_define_xml_args(text))
+
+
+@pytest.mark.parametrize("name", EXPANDING)
+def test_a_small_document_that_asks_for_much_work_is_read_in_a_worker_thread(name: str) -> None:
+    text = EXPANDING[name]
+    assert len(text) < 1024 and parse_in_thread(text)
+    answer = define(text)
+    assert isinstance(answer, Offload)
+    assert isinstance(answer.then(answer.work()), remote.remote_domain_define_xml_ret)
+
+
+@pytest.mark.parametrize("name", ON_THE_LOOP)
+def test_a_small_document_with_small_numbers_is_read_at_once(name: str) -> None:
+    assert not parse_in_thread(ON_THE_LOOP[name])
+    answer = define(ON_THE_LOOP[name])
+    assert isinstance(answer, remote.remote_domain_define_xml_ret)
+
+
+def test_a_large_document_is_read_in_a_worker_thread() -> None:
+    disks = "".join(f"<disk type='file'><source file='/d{i}'/><target dev='vd{i}'/></disk>" for i in range(1500))
+    assert isinstance(define(document(devices=disks)), Offload)
+
+
+def test_a_refused_document_that_asks_for_much_work_is_refused_in_the_thread() -> None:
+    """controller='0xfff' is refused, but only once the 4,096 controllers it implies are made."""
+    answer = define(document(devices=scsi_disk("'0xfff'")))
+    assert isinstance(answer, Offload)
+    with pytest.raises(LibvirtError) as refused:
+        answer.work()
+    assert refused.value.message == (
+        "XML error: Invalid value for attribute 'controller' in element 'address': '0xfff'. "
+        "Expected non-negative integer value"
+    )

@@ -1,0 +1,103 @@
+"""Snapshot calls whose document is read in a worker thread (drivers.base.Offload): the read
+changes nothing, and what happens to the domain between the read and its end on the event loop
+is seen as libvirtd, which holds the domain's lock throughout, would have seen it had it come
+first (an undefined domain is not found, a deleted snapshot is not found)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from virtrio.drivers.base import ConnectionContext, Offload
+from virtrio.drivers.test import driver
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import LibvirtError
+
+# per-vCPU states: a small definition that is read in a worker thread (parse.parse_in_thread)
+LISTED = (
+    "<domain type='test'><name>big</name><uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>"
+    "<memory>1024</memory><vcpu>64</vcpu><vcpus><vcpu id='0' enabled='yes'/></vcpus>"
+    "<os><type>hvm</type></os></domain>"
+)
+
+
+def settled(answer: Any) -> Any:
+    return answer.then(answer.work()) if isinstance(answer, Offload) else answer
+
+
+@pytest.fixture
+def conn() -> Any:
+    return driver.TestDriver().open(ConnectionContext("test:///default", False, 1))
+
+
+def define(conn: Any) -> remote.remote_nonnull_domain:
+    return settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(LISTED))).dom
+
+
+def undefine(conn: Any, dom: remote.remote_nonnull_domain) -> None:
+    flags = api.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
+    conn.domain_undefine_flags(remote.remote_domain_undefine_flags_args(dom, flags))
+
+
+def test_reverting_to_a_snapshot_of_a_domain_undefined_during_the_read_finds_no_domain(conn: Any) -> None:
+    dom = define(conn)
+    made = conn.domain_snapshot_create_xml(remote.remote_domain_snapshot_create_xml_args(dom, "<domainsnapshot/>", 0))
+    snap = settled(made).snap
+    answer = conn.domain_revert_to_snapshot(remote.remote_domain_revert_to_snapshot_args(snap, 0))
+    assert isinstance(answer, Offload)
+    config = answer.work()
+    undefine(conn, dom)  # another client, meanwhile
+    with pytest.raises(LibvirtError) as refused:
+        answer.then(config)
+    assert refused.value.code == api.VIR_ERR_NO_DOMAIN
+    assert "big" not in conn.state.domains  # not brought back by the revert
+
+
+def test_reverting_to_a_snapshot_deleted_during_the_read_finds_no_snapshot(conn: Any) -> None:
+    dom = define(conn)
+    made = conn.domain_snapshot_create_xml(remote.remote_domain_snapshot_create_xml_args(dom, "<domainsnapshot/>", 0))
+    snap = settled(made).snap
+    answer = conn.domain_revert_to_snapshot(remote.remote_domain_revert_to_snapshot_args(snap, 0))
+    assert isinstance(answer, Offload)
+    config = answer.work()
+    conn.domain_snapshot_delete(remote.remote_domain_snapshot_delete_args(snap, 0))
+    with pytest.raises(LibvirtError) as refused:
+        answer.then(config)
+    assert refused.value.code == api.VIR_ERR_NO_DOMAIN_SNAPSHOT
+
+
+def test_reverting_after_the_read_acts_on_the_domain(conn: Any) -> None:
+    dom = define(conn)
+    made = conn.domain_snapshot_create_xml(remote.remote_domain_snapshot_create_xml_args(dom, "<domainsnapshot/>", 0))
+    snap = settled(made).snap
+    conn.domain_create(remote.remote_domain_create_args(dom))
+    answer = conn.domain_revert_to_snapshot(remote.remote_domain_revert_to_snapshot_args(snap, 0))
+    assert isinstance(answer, Offload)
+    answer.then(answer.work())
+    assert not conn.state.domains["big"].active  # back to the snapshot's state: shut off
+
+
+def test_redefining_a_snapshot_with_a_domain_that_asks_for_much_work_reads_it_in_a_worker_thread(
+    conn: Any,
+) -> None:
+    dom = define(conn)
+    embedded = LISTED.replace("<vcpu>64</vcpu>", "<vcpu>4096</vcpu>")
+    text = (
+        "<domainsnapshot><name>s1</name><creationTime>1</creationTime><state>shutoff</state>"
+        f"{embedded}</domainsnapshot>"
+    )
+    redefine = api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE
+    answer = conn.domain_snapshot_create_xml(remote.remote_domain_snapshot_create_xml_args(dom, text, redefine))
+    assert isinstance(answer, Offload)
+    snapshot = answer.work()
+    undefine(conn, dom)
+    with pytest.raises(LibvirtError) as refused:
+        answer.then(snapshot)
+    assert refused.value.code == api.VIR_ERR_NO_DOMAIN
+    dom = define(conn)  # defined again: the redefine goes through, with every vCPU written
+    answer = conn.domain_snapshot_create_xml(remote.remote_domain_snapshot_create_xml_args(dom, text, redefine))
+    assert answer.then(answer.work()).snap.name == "s1"
+    tree = conn.state.snapshots[bytes(dom.uuid)]
+    assert tree.get("s1").domain_xml.count("<vcpu id=") == 4096
