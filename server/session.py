@@ -81,12 +81,14 @@ NO_EVENT_CALLBACKS: dict[int, Registration] = {}  # never written: add_event_cal
 class ClientSession:
     # Thousands of idle clients each have one: slots, and containers made on first use.
     __slots__ = (
+        "_children",
         "_closing",
         "_lanes",
-        "_nursery",
         "_outstanding",
+        "_parent",
         "_quick",
         "_quick_conn",
+        "_scope",
         "_slot_freed",
         "auth_state",
         "authenticated",
@@ -136,7 +138,11 @@ class ClientSession:
         self.event_callbacks: dict[int, Registration] = NO_EVENT_CALLBACKS
         # The protocol's rules for this connection (rpc/connection.py); this class does the I/O.
         self.connection: Connection[ClientStream] = Connection(programs, CLOSING_CALLS, self.keepalive)
-        self._nursery: trio.Nursery | None = None
+        # While run() reads: its cancel scope (disconnect), and the nursery its task was started
+        # in, where the client's other tasks get a nursery of their own on first use.
+        self._scope: trio.CancelScope | None = None
+        self._parent: trio.Nursery | None = None
+        self._children: _Children | None = None
         queue_limit = config.max_client_queue_bytes
         self.writer = SocketWriter(sock, self.start_task, self._overflowed, min(4 << 20, queue_limit), queue_limit)
         self._closing = False
@@ -164,23 +170,28 @@ class ClientSession:
     async def run(self) -> None:
         pid, uid, gid = self.identity
         log.info("client %d connected on %s socket (pid %s, uid %s, gid %s)", self.id, self.kind, pid, uid, gid)
+        # No nursery of its own: most clients never start a task besides this one, and opening
+        # and leaving one (a pass through trio's scheduler) cost ~40 us of every connection,
+        # most of it between a CONNECT_CLOSE reply and the next client's accept.
+        self._parent = trio.lowlevel.current_task().parent_nursery
+        scope = self._scope = trio.CancelScope()
         try:
-            async with trio.open_nursery() as nursery:
-                self._nursery = nursery
-                try:
-                    await self._read_loop()
-                finally:
-                    if nursery.child_tasks:  # cancelling costs a pass through trio's scheduler
-                        nursery.cancel_scope.cancel()
+            with scope:
+                await self._read_loop()
         except* (trio.BrokenResourceError, trio.ClosedResourceError, ConnectionError):
-            # The client went away (before reading its replies, say): not a failure. Newer
-            # trio wraps it in an ExceptionGroup, hence except*.
+            # The client went away (before reading its replies, say): not a failure.
             log.debug("client %d: the connection broke", self.id)
         finally:
-            self._nursery = None  # from here on, nothing new starts for this client
+            self._scope = None  # from here on, nothing new starts for this client
+            children = self._children
+            if children is not None:
+                await children.stop()
             self.writer.broken = True
             self._cleanup()
-            trio.lowlevel.notify_closing(self.sock)
+            if children is not None:
+                # Only another task of this client can be waiting on the socket (the reader
+                # waits no more); without one, close() alone also takes it out of epoll.
+                trio.lowlevel.notify_closing(self.sock)
             self.sock.close()
             log.info("client %d disconnected", self.id)
 
@@ -208,9 +219,15 @@ class ClientSession:
         """Drop this client now, whatever it is doing (said once, however often asked)."""
         if not self._closing:
             log.warning("client %d: %s; closing the connection", self.id, reason)
+        self._end()
+
+    def _end(self) -> None:
+        """Stop reading and every task of this client (run() then closes the socket)."""
         self._closing = True
-        if self._nursery is not None:
-            self._nursery.cancel_scope.cancel()
+        if self._scope is not None:
+            self._scope.cancel()
+        if self._children is not None:
+            self._children.scope.cancel()
 
     # ------------------------------------------------------------------- reading
     async def _read_loop(self) -> None:
@@ -479,8 +496,13 @@ class ClientSession:
 
     def start_task(self, function: Any, *args: Any) -> None:
         """Run function as one of this client's tasks; nothing starts once the client is gone."""
-        if self._nursery is not None:
-            self._nursery.start_soon(function, *args)
+        if self._scope is None or self._parent is None:
+            return
+        children = self._children
+        if children is None:
+            children = self._children = _Children(self)
+            self._parent.start_soon(children.host)
+        children.start(function, args)
 
     # ------------------------------------------------------------------ features
     def start_keepalive(self) -> None:
@@ -494,6 +516,54 @@ class ClientSession:
         procedure, payload = encode_event(style, callback_id, event)
         header = Header(remote.PROGRAM, remote.PROTOCOL_VERSION, procedure, MessageType.MESSAGE, 1, Status.OK)
         self.send_nowait(encode_packet(header, payload))
+
+
+class _Children:
+    """A client's tasks besides its reader (calls that wait, streams, flushing), in a nursery
+    opened by a task of its own on the first one. A failing task ends the client, as one in
+    the reader's nursery did."""
+
+    __slots__ = ("done", "nursery", "queued", "scope", "session")
+
+    def __init__(self, session: ClientSession) -> None:
+        self.session = session
+        self.scope = trio.CancelScope()
+        self.nursery: trio.Nursery | None = None
+        # started before the nursery is open; None once the nursery has closed
+        self.queued: list[tuple[Any, tuple[Any, ...]]] | None = []
+        self.done = trio.Event()
+
+    def start(self, function: Any, args: tuple[Any, ...]) -> None:
+        if self.nursery is not None:
+            self.nursery.start_soon(function, *args)
+        elif self.queued is not None:
+            self.queued.append((function, args))
+
+    async def host(self) -> None:
+        session = self.session
+        try:
+            with self.scope:
+                async with trio.open_nursery() as nursery:
+                    self.nursery = nursery
+                    queued, self.queued = self.queued or [], []
+                    for function, args in queued:
+                        nursery.start_soon(function, *args)
+                    await trio.sleep_forever()  # until the client ends (stop) or a task fails
+        except* (trio.BrokenResourceError, trio.ClosedResourceError, ConnectionError):
+            log.debug("client %d: the connection broke", session.id)
+        except* Exception:
+            log.exception("client %d failed", session.id)
+        finally:
+            self.nursery = None
+            self.queued = None
+            self.done.set()
+            session._end()
+
+    async def stop(self) -> None:
+        """Cancel every task and wait until all have ended."""
+        self.scope.cancel()
+        with trio.CancelScope(shield=True):
+            await self.done.wait()
 
 
 _CREDENTIALS = struct.Struct("3i")
