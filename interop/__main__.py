@@ -1,4 +1,4 @@
-"""python -m interop {compare,xmlcorpus,goclient,capture,bench}: virtrio against libvirtd, side by side."""
+"""python -m interop {compare,xmlcorpus,goclient,virtinst,capture,bench}: virtrio against libvirtd, side by side."""
 
 from __future__ import annotations
 
@@ -40,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     goclient = commands.add_parser("goclient", help="the Go client go-libvirt (and its integration tests) against both")
     goclient.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are the same")
     goclient.add_argument("--calls-only", action="store_true", help="skip go-libvirt's own integration tests")
+    virtinst = commands.add_parser("virtinst", help="virt-manager's own virt-install/virt-xml/virt-clone command lines")
+    virtinst.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are identical")
+    virtinst.add_argument("--limit", type=int, help="run only the first N runnable command lines")
+    virtinst.add_argument("--only", nargs="*", help="run just these command lines (the names DIFF lines show)")
     capture = commands.add_parser("capture", help="record both daemons' traffic for one scenario")
     capture.add_argument("scenario")
     options = parser.parse_args(argv)
@@ -63,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         from .goclient import run as run_goclient
 
         return run_goclient(options.fail_under, not options.calls_only)
+    if options.command == "virtinst":
+        from .virtinst import run as run_virtinst
+
+        return run_virtinst(options.fail_under, options.limit, options.only)
     if options.command == "capture":
         from .capture import run as run_capture
 
