@@ -46,6 +46,17 @@ KINDS: dict[str, tuple[str, ...]] = {
         "xmconfigdata",
         "libxlxml2domconfigdata",
         "qemuhotplugtestdomains",
+        # and the domain documents of libvirt's other tests (conversions' outputs, CPU
+        # hotplug and memory locking bases, SELinux labelling, ...)
+        "bhyveargv2xmldata",
+        "domainconfdata",
+        "lxcconf2xmldata",
+        "lxcxml2xmloutdata",
+        "qemuagentdata",
+        "qemuhotplugtestcpus",
+        "qemumemlockdata",
+        "securityselinuxlabeldata",
+        "xml2vmxdata",
     ),
     # single device documents: hotplugged into 'test', and defined inside a domain
     "devices": ("qemuhotplugtestdevices",),
@@ -86,6 +97,20 @@ def _domain(conn: Any, xml: str) -> list[str]:
         out.append(f"destroy {guard(dom.destroy)}")
     out.append(f"undefine {guard(dom.undefine)}")
     return out
+
+
+def _domain_alone(conn: Any, xml: str) -> list[str]:
+    """As _domain, once test:///default's own domain 'test' is gone: many of libvirt's
+    documents are named 'test' too, and would only meet 'already exists'."""
+    if not _DEFAULT_DOMAIN_REMOVED:
+        _DEFAULT_DOMAIN_REMOVED.append(True)
+        dom = conn.lookupByName("test")
+        dom.destroy()
+        dom.undefine()
+    return _domain(conn, xml)
+
+
+_DEFAULT_DOMAIN_REMOVED: list[bool] = []  # (once per collecting process)
 
 
 # the domain each device document is placed in (its <devices> receives the document)
@@ -199,9 +224,9 @@ def _volume(conn: Any, xml: str) -> list[str]:
 COLLECTORS: dict[str, Callable[[Any, str], list[str]]] = {
     "pools": _pool,
     "volumes": _volume,
-    "domains": _domain,
-    "domains-out": _domain,
-    "domains-other": _domain,
+    "domains": _domain_alone,
+    "domains-out": _domain_alone,
+    "domains-other": _domain_alone,
     "devices": _device,
     "snapshots": _snapshot,
     "checkpoints": _checkpoint,
