@@ -7,11 +7,12 @@ import uuid
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import attribute_error, enum_error
+from virtrio.drivers.libvirt_rules import UINT_MAX, ULLONG_MAX, attribute_error, enum_error, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .xml_tree import first_child
+from .pool_definition import sanitize_path
+from .xml_tree import children_of, first_child
 
 # virDomainNetModel: a model given in any case is written with libvirt's spelling
 NET_MODELS = [
@@ -57,8 +58,13 @@ def canonical_interface_parts(interface: etree._Element) -> None:
     if kind == "network" and source is not None:
         source.attrib.pop("portid", None)  # the port a running domain holds, not part of a definition
     backend = first_child(interface, "backend")
-    if backend is not None and backend.get("type") is not None:
-        _check_backend_type(backend.get("type", ""))
+    if backend is not None:
+        if backend.get("type") is not None:
+            _check_backend_type(backend.get("type", ""))
+        _canonical_backend(interface, backend, kind != "hostdev" and model_name in VIRTIO_MODELS)
+    coalesce = first_child(interface, "coalesce")
+    if coalesce is not None:
+        _canonical_coalesce(interface, coalesce)
     virtualport = first_child(interface, "virtualport")
     if virtualport is not None:
         if kind not in VIRTUALPORT_TYPES:
@@ -89,6 +95,50 @@ def canonical_interface_parts(interface: etree._Element) -> None:
                 driver.remove(child)
         if not len(driver.attrib) and not len(driver):  # an empty element is not written
             interface.remove(driver)
+
+
+def _canonical_backend(interface: etree._Element, backend: etree._Element, virtio: bool) -> None:
+    """virDomainNetBackendParseXML and its format: tap and (for a virtio model, not on a host
+    device) vhost as sanitized paths, then logFile; nothing else, no element when empty."""
+    written = {}
+    for name in ("tap", "vhost", "logFile"):
+        value = backend.get(name)
+        if value is not None and (name != "vhost" or virtio):
+            written[name] = value if name == "logFile" else sanitize_path(value)
+    _replace_with(interface, backend, etree.Element("backend", written) if written else None)
+
+
+def _canonical_coalesce(interface: etree._Element, coalesce: etree._Element) -> None:
+    """virDomainNetDefCoalesceParseXML: the first <coalesce>'s rx frames maximum, an unsigned
+    32-bit number, written only when not 0, alone in its canonical shape; later ones ignored."""
+    # string(./rx/frames/@max): the first such attribute in document order
+    maxima = (frames.get("max") for rx in children_of(coalesce, "rx") for frames in children_of(rx, "frames"))
+    text = next((value for value in maxima if value is not None), None)
+    maximum = 0
+    if text:  # (empty is absent)
+        value = strtoul_whole(text, 10, ULLONG_MAX)
+        if value is None:
+            detail = f"cannot parse value '{text}' for coalesce parameter"
+            raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_DOMAIN, detail)
+        if value > UINT_MAX:
+            detail = f"value '{value}' is too big for coalesce parameter, maximum is '{UINT_MAX}'"
+            raise report(api.VIR_ERR_OVERFLOW, api.VIR_FROM_DOMAIN, detail)
+        maximum = value
+    written = None
+    if maximum:
+        written = etree.Element("coalesce")
+        etree.SubElement(etree.SubElement(written, "rx"), "frames", max=str(maximum))
+    for later in children_of(interface, "coalesce")[1:]:
+        interface.remove(later)
+    _replace_with(interface, coalesce, written)
+
+
+def _replace_with(parent: etree._Element, old: etree._Element, new: etree._Element | None) -> None:
+    if new is None:
+        parent.remove(old)
+    else:
+        new.tail = old.tail
+        parent.replace(old, new)
 
 
 def _check_unsigned(element: etree._Element, name: str) -> None:

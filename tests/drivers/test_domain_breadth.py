@@ -229,3 +229,67 @@ def test_timers_written_in_libvirts_order() -> None:
 )
 def test_clock_refusals(clock: str, code: int, error_domain: int, message: str) -> None:
     assert refusal(lambda: written("", clock=clock)) == (code, error_domain, message)
+
+
+# --- interface backend and coalesce (virDomainNetBackendParseXML, ...CoalesceParseXML) ----
+
+
+def interface_of(interface: str) -> str:
+    xml = written("", devices=interface)
+    return xml[xml.index("    <interface") : xml.index("</interface>")]
+
+
+def test_backend_paths_sanitized_and_vhost_only_for_virtio() -> None:
+    backend = "<backend vhost='//dev//zero/' tap='/dev//null/' logFile='/x//' foo='1'/>"
+    virtio = interface_of(f"<interface type='user'><model type='VIRTIO'/>{backend}</interface>")
+    assert "      <backend tap='/dev/null' vhost='//dev/zero' logFile='/x//'/>\n" in virtio
+    e1000 = interface_of(f"<interface type='user'><model type='e1000'/>{backend}</interface>")
+    assert "      <backend tap='/dev/null' logFile='/x//'/>\n" in e1000
+    assert "<backend" not in interface_of("<interface type='user'><backend vhost='/a'/></interface>")
+
+
+@pytest.mark.parametrize(
+    ("coalesce", "expected"),
+    [
+        ("<rx><frames max='07'/></rx>", "7"),
+        ("<rx><frames/><frames max=' +5'/></rx><tx/>", "5"),  # the first max attribute
+        ("<rx><frames/></rx><rx><frames max='4294967295'/></rx>", "4294967295"),
+        ("<rx><frames max='0'/></rx>", None),  # 0 is not written
+        ("<rx><frames max=''/></rx>", None),
+        ("<rx/>", None),
+    ],
+)
+def test_coalesce_canonical(coalesce: str, expected: str | None) -> None:
+    interface = f"<interface type='user'><coalesce>{coalesce}</coalesce><coalesce><rx><frames max='2'/></rx></coalesce>"
+    xml = interface_of(interface + "</interface>")
+    if expected is None:
+        assert "coalesce" not in xml
+    else:
+        assert xml.count("<coalesce>") == 1
+        assert f"      <coalesce>\n        <rx>\n          <frames max='{expected}'/>\n        </rx>\n" in xml
+
+
+@pytest.mark.parametrize(
+    ("maximum", "error"),
+    [
+        (
+            "x",
+            (api.VIR_ERR_XML_DETAIL, api.VIR_FROM_DOMAIN, "cannot parse value 'x' for coalesce parameter"),
+        ),
+        (
+            "-1",
+            (api.VIR_ERR_XML_DETAIL, api.VIR_FROM_DOMAIN, "cannot parse value '-1' for coalesce parameter"),
+        ),
+        (
+            "4294967296",
+            (
+                api.VIR_ERR_OVERFLOW,
+                api.VIR_FROM_DOMAIN,
+                "numerical overflow: value '4294967296' is too big for coalesce parameter, maximum is '4294967295'",
+            ),
+        ),
+    ],
+)
+def test_coalesce_refused(maximum: str, error: tuple[int, int, str]) -> None:
+    interface = f"<interface type='user'><coalesce><rx><frames max='{maximum}'/></rx></coalesce></interface>"
+    assert refusal(lambda: written("", devices=interface)) == error
