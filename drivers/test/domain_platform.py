@@ -716,6 +716,12 @@ class _Resctrl:
         self.caches: dict[tuple[int, int, int], int] = {}  # (level, type, id) -> bytes
         self.bandwidths: dict[int, int] = {}  # node -> percent
         self.monitors: list[tuple[str, set[int]]] = []  # (cachetune|memorytune, vCPUs)
+        # What libvirt's checks find by walking every earlier monitor, kept so that a look costs
+        # one step per vCPU (thousands of monitors fit in a document read on the event loop):
+        self.monitor_tags: set[tuple[str, frozenset[int]]] = set()  # (tag, vCPUs) taken
+        self.same: dict[frozenset[int], int] = {}  # vCPUs -> how many monitors have exactly them
+        self.covering: dict[int, int] = {}  # vCPU -> how many monitors have it
+        self.covering_inner: dict[int, int] = {}  # the same, less monitors of the group's own vCPUs
 
 
 def _resctrl_error(detail: str) -> Exception:
@@ -734,14 +740,23 @@ def _resctrl_vcpus(element: etree._Element, max_vcpus: int | None) -> set[int]:
     return {bit for bit in bits if max_vcpus is None or bit < max_vcpus}
 
 
-def _matching_resctrl(resctrls: list[_Resctrl], vcpus: set[int]) -> _Resctrl | None:
-    """virDomainResctrlVcpuMatch: the group of exactly these vCPUs; overlaps are refused."""
-    for resctrl in resctrls:
-        if resctrl.vcpus == vcpus:
-            return resctrl
-        if resctrl.vcpus & vcpus:
+def _matching_resctrl(owners: dict[int, _Resctrl], vcpus: set[int]) -> _Resctrl | None:
+    """virDomainResctrlVcpuMatch: the group of exactly these vCPUs; overlaps are refused.
+    owners: each grouped vCPU's group. Groups never overlap, so the group of any one of the
+    vCPUs decides what libvirt's walk over every group finds."""
+    for vcpu in vcpus:
+        owner = owners.get(vcpu)
+        if owner is not None:
+            if owner.vcpus == vcpus:
+                return owner
             raise _xml_error("Overlapping vcpus in resctrls")
     return None
+
+
+def _add_resctrl(resctrls: list[_Resctrl], owners: dict[int, _Resctrl], resctrl: _Resctrl) -> None:
+    resctrls.append(resctrl)
+    for vcpu in resctrl.vcpus:
+        owners[vcpu] = resctrl
 
 
 def _read_monitors(element: etree._Element, resctrl: _Resctrl, max_vcpus: int | None) -> None:
@@ -758,27 +773,38 @@ def _read_monitors(element: etree._Element, resctrl: _Resctrl, max_vcpus: int | 
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "Monitor vcpus conflicts with allocation")
         equal_to_group = vcpus == resctrl.vcpus
         default_group = not resctrl.caches and not resctrl.bandwidths
-        overlap_any = overlap_outside = False
-        for tag, others in resctrl.monitors:
-            if others == vcpus:
-                if tag != element.tag:
-                    continue
-                detail = "Identical vcpus found in same type monitors"
-                raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
-            overlap_any = overlap_any or bool(others & vcpus)
-            if not equal_to_group and others != resctrl.vcpus and others & vcpus:
-                overlap_outside = True
+        # libvirt walks the earlier monitors: one of this tag with these very vCPUs is refused
+        # (whatever else overlaps); one of the other tag with them is passed over; any other
+        # that shares a vCPU overlaps, and, outside the group's own vCPUs, overlaps another
+        # subset. Each vCPU's count of monitors having it, less the passed-over ones (which
+        # have them all), says the same.
+        key = frozenset(vcpus)
+        if (element.tag, key) in resctrl.monitor_tags:
+            detail = "Identical vcpus found in same type monitors"
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
+        passed_over = resctrl.same.get(key, 0)
+        covering, covering_inner = resctrl.covering, resctrl.covering_inner
+        overlap_any = any(covering.get(vcpu, 0) > passed_over for vcpu in vcpus)
+        overlap_outside = not equal_to_group and any(covering_inner.get(vcpu, 0) > passed_over for vcpu in vcpus)
         if overlap_outside or (default_group and overlap_any):
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "vcpus overlaps in resctrl groups")
         resctrl.monitors.append((element.tag, vcpus))
+        resctrl.monitor_tags.add((element.tag, key))
+        resctrl.same[key] = passed_over + 1
+        for vcpu in vcpus:
+            covering[vcpu] = covering.get(vcpu, 0) + 1
+            if not equal_to_group:
+                covering_inner[vcpu] = covering_inner.get(vcpu, 0) + 1
 
 
-def _read_cachetune(element: etree._Element, resctrls: list[_Resctrl], max_vcpus: int | None) -> None:
+def _read_cachetune(
+    element: etree._Element, resctrls: list[_Resctrl], owners: dict[int, _Resctrl], max_vcpus: int | None
+) -> None:
     """virDomainCachetuneDefParse."""
     vcpus = _resctrl_vcpus(element, max_vcpus)
     if not vcpus:
         return
-    if _matching_resctrl(resctrls, vcpus) is not None:
+    if _matching_resctrl(owners, vcpus) is not None:
         raise _xml_error("Identical vcpus in cachetunes found")
     resctrl = _Resctrl(vcpus)
     for cache in children_of(element, "cache"):
@@ -802,15 +828,17 @@ def _read_cachetune(element: etree._Element, resctrls: list[_Resctrl], max_vcpus
         resctrl.caches[(level, kinds, number)] = size
     _read_monitors(element, resctrl, max_vcpus)
     if resctrl.monitors or resctrl.caches or first_child(element, "cache") is not None:
-        resctrls.append(resctrl)
+        _add_resctrl(resctrls, owners, resctrl)
 
 
-def _read_memorytune(element: etree._Element, resctrls: list[_Resctrl], max_vcpus: int | None) -> None:
+def _read_memorytune(
+    element: etree._Element, resctrls: list[_Resctrl], owners: dict[int, _Resctrl], max_vcpus: int | None
+) -> None:
     """virDomainMemorytuneDefParse: into the cachetune group of the same vCPUs, if any."""
     vcpus = _resctrl_vcpus(element, max_vcpus)
     if not vcpus:
         return
-    existing = _matching_resctrl(resctrls, vcpus)
+    existing = _matching_resctrl(owners, vcpus)
     resctrl = existing or _Resctrl(vcpus)
     nodes = children_of(element, "node")
     for node in nodes:
@@ -824,7 +852,7 @@ def _read_memorytune(element: etree._Element, resctrls: list[_Resctrl], max_vcpu
     before = len(resctrl.monitors)
     _read_monitors(element, resctrl, max_vcpus)
     if existing is None and (len(resctrl.monitors) > before or nodes):
-        resctrls.append(resctrl)
+        _add_resctrl(resctrls, owners, resctrl)
 
 
 def _scaled_attribute(element: etree._Element, name: str, default_scale: int) -> int:
@@ -843,10 +871,11 @@ def _canonical_resctrls(cputune: etree._Element, max_vcpus: int | None) -> None:
     if not given:
         return
     resctrls: list[_Resctrl] = []
+    owners: dict[int, _Resctrl] = {}
     for element in children_of(cputune, "cachetune"):
-        _read_cachetune(element, resctrls, max_vcpus)
+        _read_cachetune(element, resctrls, owners, max_vcpus)
     for element in children_of(cputune, "memorytune"):
-        _read_memorytune(element, resctrls, max_vcpus)
+        _read_memorytune(element, resctrls, owners, max_vcpus)
     for element in given:
         cputune.remove(element)
     for tag in ("cachetune", "memorytune"):

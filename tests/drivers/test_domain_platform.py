@@ -252,6 +252,57 @@ def test_resctrl_groups() -> None:
     assert refused(domain("", top=overlapping)).message == "XML error: Overlapping vcpus in resctrls"
 
 
+def test_resctrl_monitors() -> None:
+    def tune(*elements: str) -> str:
+        return domain("", top="<cputune>" + "".join(elements) + "</cputune>", vcpus=8)
+
+    cache = "<cache id='0' level='3' type='both' size='1'/>"
+
+    def cachetune(*vcpus: str) -> str:
+        monitors = "".join(f"<monitor level='3' vcpus='{v}'/>" for v in vcpus)
+        return f"<cachetune vcpus='0-3'>{cache}{monitors}</cachetune>"
+
+    group = cachetune("0-1", "0-1")
+    assert refused(tune(group)).message == "invalid argument: Identical vcpus found in same type monitors"
+    # the same vCPUs in a monitor of the other kind are passed over
+    both = (
+        f"<cachetune vcpus='0-3'>{cache}<monitor level='3' vcpus='0-1'/></cachetune>"
+        "<memorytune vcpus='0-3'><node id='0' bandwidth='50'/><monitor vcpus='0-1'/></memorytune>"
+    )
+    xml = written(tune(both))
+    assert "<monitor level='3' vcpus='0-1'/>" in xml and "<monitor vcpus='0-1'/>" in xml
+    # subsets of a group may not share a vCPU; the group's own vCPUs may
+    outside = cachetune("0-1", "1-2")
+    assert refused(tune(outside)).message == "invalid argument: vcpus overlaps in resctrl groups"
+    whole = cachetune("0-1", "0-3")
+    assert "<monitor level='3' vcpus='0-3'/>" in written(tune(whole))
+    # a group without allocations (the default group) takes no overlap at all
+    default = "<cachetune vcpus='0-3'><monitor level='3' vcpus='0-1'/><monitor level='3' vcpus='0-3'/></cachetune>"
+    assert refused(tune(default)).message == "invalid argument: vcpus overlaps in resctrl groups"
+    conflict = cachetune("4")
+    assert refused(tune(conflict)).message == "invalid argument: Monitor vcpus conflicts with allocation"
+
+
+def test_many_resctrl_groups_and_monitors() -> None:
+    # Thousands fit in a document read on the event loop: each group and monitor is checked
+    # against the earlier ones through per-vCPU lookups, not by walking them all (was quadratic).
+    count = 1500
+    listed = ",".join(map(str, range(count)))
+    monitors = "".join(f"<monitor vcpus='{vcpu}'/>" for vcpu in range(count))
+    text = domain("", top=f"<cputune><memorytune vcpus='{listed}'>{monitors}</memorytune></cputune>", vcpus=count)
+    xml = written(text)
+    assert xml.count("<monitor vcpus=") == count
+    again = text.replace("</memorytune>", f"<monitor vcpus='{count - 1}'/></memorytune>")
+    assert refused(again).message == "invalid argument: Identical vcpus found in same type monitors"
+    groups = "".join(f"<memorytune vcpus='{vcpu}'><node id='0' bandwidth='10'/></memorytune>" for vcpu in range(count))
+    xml = written(domain("", top=f"<cputune>{groups}</cputune>", vcpus=count))
+    assert xml.count("<memorytune vcpus=") == count
+    overlapping = groups + "<memorytune vcpus='5-6'><node id='0' bandwidth='10'/></memorytune>"
+    assert refused(domain("", top=f"<cputune>{overlapping}</cputune>", vcpus=count)).message == (
+        "XML error: Overlapping vcpus in resctrls"
+    )
+
+
 # --- sysinfo and memtune ---------------------------------------------------------------
 
 
