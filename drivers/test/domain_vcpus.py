@@ -10,13 +10,16 @@ When a definition gives them, they decide which vCPUs are online and so the curr
 
 from __future__ import annotations
 
+import re
+import threading
+
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import as_c_int, missing_attribute, prop_enum, prop_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
-from .xml_tree import children_of, make_element
+from .xml_tree import children_of
 
 # virtrio's bound on the vCPUs a definition lists one by one: libvirt writes a line per vCPU
 # up to the maximum (and allocates one structure per vCPU, aborting near 2^32), so a tiny
@@ -40,24 +43,76 @@ def _unsupported(detail: str) -> LibvirtError:
     return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
+# The states the last read of a document gave, in this thread: a definition's read asks for
+# them twice (for the counts, then for the canonical element), and thousands cost milliseconds.
+_LAST_READ = threading.local()
+
+
+def _uint(entry: etree._Element, name: str) -> int | None:
+    """prop_uint, digits only below 2^32 read at once (what it makes of them; the rest goes
+    the general way, with its refusals)."""
+    text = entry.get(name)
+    if text is not None and text.isdigit() and text.isascii() and len(text) < 10:
+        return int(text)
+    return prop_uint(entry, name)
+
+
+# A <vcpus> written as virtrio writes it (and as most documents give it): its entries read by
+# one search of its text instead of an attribute at a time (4,096 vCPUs: ~15 ms less)
+_PLAIN_ENTRY = r'<vcpu id="(\d{1,9})" enabled="(yes|no)"(?: hotpluggable="(yes|no)")?(?: order="(\d{1,9})")?/>\s*'
+_PLAIN_ENTRIES = re.compile(f"<vcpus>\\s*(?:{_PLAIN_ENTRY})+</vcpus>")
+_PLAIN_ENTRY_FOUND = re.compile(_PLAIN_ENTRY)
+
+
+def _plain_states(vcpus: etree._Element, maximum: int) -> dict[int, VcpuState] | None:
+    """vcpu_states of a lone <vcpus> whose entries have only plain values, None otherwise."""
+    text = etree.tostring(vcpus, encoding="unicode", with_tail=False)
+    if not _PLAIN_ENTRIES.fullmatch(text):
+        return None
+    states: dict[int, VcpuState] = {}
+    for vcpu_id, enabled, hotpluggable, order in _PLAIN_ENTRY_FOUND.findall(text):
+        number = int(vcpu_id)
+        if number >= maximum:
+            raise _out_of_range(number)
+        states[number] = VcpuState(enabled == "yes", hotpluggable or None, int(order) if order else 0)
+    return states
+
+
+def _out_of_range(vcpu_id: int) -> LibvirtError:
+    return report(
+        api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"vcpu id '{vcpu_id}' is out of range of maximum vcpu count"
+    )
+
+
 def vcpu_states(root: etree._Element, maximum: int) -> dict[int, VcpuState] | None:
     """The states ./vcpus/vcpu gives, by vCPU id (a later entry of an id replaces an earlier
     one), or None when there is no such entry; unlisted vCPUs are offline. Checked as
     virDomainVcpuParse checks them, completed as virDomainVcpuDefPostParse completes them."""
-    entries = [entry for vcpus in children_of(root, "vcpus") for entry in children_of(vcpus, "vcpu")]
-    if not entries:
+    last = getattr(_LAST_READ, "value", None)
+    if last is not None:
+        _LAST_READ.value = None  # (asked for once more at most: the document is not kept)
+        if last[0] is root and last[1] == maximum:
+            return last[2]
+    lists = children_of(root, "vcpus")
+    plain = _plain_states(lists[0], maximum) if len(lists) == 1 else None
+    states: dict[int, VcpuState] = plain if plain is not None else {}
+    entries = [entry for vcpus in lists for entry in children_of(vcpus, "vcpu")] if plain is None else []
+    if plain is None and not entries:
         return None
-    states: dict[int, VcpuState] = {}
     for entry in entries:
-        vcpu_id = prop_uint(entry, "id")
+        get = entry.get
+        vcpu_id = _uint(entry, "id")
         if vcpu_id is None:
             raise missing_attribute("vcpu", "id")
         if vcpu_id >= maximum:
-            detail = f"vcpu id '{vcpu_id}' is out of range of maximum vcpu count"
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
-        online = prop_enum(entry, "enabled", YES_NO, required=True) == "yes"
-        hotpluggable = prop_enum(entry, "hotpluggable", YES_NO)
-        states[vcpu_id] = VcpuState(online, hotpluggable, prop_uint(entry, "order") or 0)
+            raise _out_of_range(vcpu_id)
+        enabled = get("enabled")
+        if enabled not in YES_NO:
+            enabled = prop_enum(entry, "enabled", YES_NO, required=True)
+        hotpluggable = get("hotpluggable")
+        if hotpluggable is not None and hotpluggable not in YES_NO:
+            prop_enum(entry, "hotpluggable", YES_NO)  # (refuses it)
+        states[vcpu_id] = VcpuState(enabled == "yes", hotpluggable, _uint(entry, "order") or 0)
     if maximum > MAX_LISTED_VCPUS:
         raise _unsupported(f"per-vCPU states for more than {MAX_LISTED_VCPUS} vCPUs: more than virtrio writes")
     for vcpu_id in range(maximum):  # virDomainVcpuDefPostParse
@@ -68,6 +123,7 @@ def vcpu_states(root: etree._Element, maximum: int) -> dict[int, VcpuState] | No
             state.hotpluggable = "no" if state.online else "yes"
     # (an offline vCPU that is not hotpluggable is refused by check_post_parse, once the whole
     # document is read: libvirt's post-parse step, after every parse error the document has)
+    _LAST_READ.value = (root, maximum, states)
     return states
 
 
@@ -87,15 +143,17 @@ def online_count(states: dict[int, VcpuState]) -> int:
 
 def vcpus_element(states: dict[int, VcpuState], maximum: int) -> etree._Element:
     """The canonical <vcpus>: one <vcpu> per vCPU in id order, as virDomainCpuDefFormat writes."""
-    vcpus = make_element("vcpus")
+    # written as text and read by libxml2 at once: four times quicker than an element at a time
+    lines = []
     for vcpu_id in range(maximum):
         state = states[vcpu_id]
-        entry = etree.SubElement(vcpus, "vcpu", id=str(vcpu_id), enabled="yes" if state.online else "no")
+        line = f"<vcpu id='{vcpu_id}' enabled='{'yes' if state.online else 'no'}'"
         if state.hotpluggable is not None:
-            entry.set("hotpluggable", state.hotpluggable)
+            line += f" hotpluggable='{state.hotpluggable}'"
         if state.order:  # written with %d: above INT_MAX negative, which a later read refuses
-            entry.set("order", str(as_c_int(state.order)))
-    return vcpus
+            line += f" order='{as_c_int(state.order)}'"
+        lines.append(line + "/>")
+    return etree.fromstring("".join(["<vcpus>", *lines, "</vcpus>"]))
 
 
 def listed(definition: list[etree._Element]) -> etree._Element | None:

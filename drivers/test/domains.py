@@ -27,7 +27,7 @@ from .definition_tuning import blkio, blkio_device_lists, drop_vcpu_pins_from, m
 from .domain_definition import make_element, metadata_entry, metadata_without_namespace
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
-from .parse import check_validate_flag, parse_domain_xml, parse_in_thread
+from .parse import check_validate_flag, copied_from_frozen, copy_in_thread, frozen, parse_domain_xml, parse_in_thread
 from .state import Domain
 
 
@@ -509,12 +509,35 @@ class DomainProcedures(TestProcedures):
     def domain_reboot(self, args: remote.remote_domain_reboot_args) -> None:
         self._check_active(self._domain(args.dom))
 
-    def domain_create(self, args: remote.remote_domain_create_args) -> None:
+    def domain_create(self, args: remote.remote_domain_create_args) -> Offload | None:
         domain = self._domain(args.dom)
         if domain.state != api.VIR_DOMAIN_SHUTOFF:
             raise internal_error(FROM_TEST, f"Domain '{domain.name}' is already running")
+        if domain.persistent and domain.next is None and copy_in_thread(domain.definition):
+            # the copy of a large definition the start makes (a write and a read) in a worker
+            # thread, from its text; the start on the loop, as it is then
+            texts, os_type, max_vcpus = frozen(domain.definition), domain.os_type, domain.max_vcpus
+            work = functools.partial(copied_from_frozen, texts, os_type, max_vcpus)
+            return Offload(work, functools.partial(self._start_copied, args, (texts, os_type, max_vcpus)))
+        self._start(domain, None)
+        return None
+
+    def _start_copied(
+        self, args: remote.remote_domain_create_args, copied_from: tuple[Any, ...], copied: list[Any]
+    ) -> None:
+        domain = self._domain(args.dom)  # (undefined meanwhile: not found, as had it come first)
+        if domain.state != api.VIR_DOMAIN_SHUTOFF:
+            raise internal_error(FROM_TEST, f"Domain '{domain.name}' is already running")
+        if domain.next is not None or (frozen(domain.definition), domain.os_type, domain.max_vcpus) != copied_from:
+            self._start(domain, None)  # changed meanwhile (rare): copied again, here
+        else:
+            self._start(domain, copied)
+
+    def _start(self, domain: Domain, copied: list[Any] | None) -> None:
         restoring = domain.managed_save  # starting resumes from the managed save image
         domain.managed_save = False
+        if copied is not None:
+            domain.next = domain.persistent_copy(copied)
         self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)
         detail = api.VIR_DOMAIN_EVENT_STARTED_RESTORED if restoring else api.VIR_DOMAIN_EVENT_STARTED_BOOTED
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, detail)
@@ -544,8 +567,14 @@ class DomainProcedures(TestProcedures):
 
     def domain_create_with_flags(self, args: remote.remote_domain_create_with_flags_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainCreateWithFlags")
-        self.domain_create(remote.remote_domain_create_args(args.dom))
-        return remote.remote_domain_create_with_flags_ret(_nonnull_domain(self._domain(args.dom)))
+        started = self.domain_create(remote.remote_domain_create_args(args.dom))
+
+        def reply(_: Any = None) -> remote.remote_domain_create_with_flags_ret:
+            return remote.remote_domain_create_with_flags_ret(_nonnull_domain(self._domain(args.dom)))
+
+        if isinstance(started, Offload):
+            return Offload(started.work, lambda copied: reply(started.then(copied)))
+        return reply()
 
     async def domain_screenshot(self, args: remote.remote_domain_screenshot_args) -> StreamReply:
         check_flags(args.flags, 0, FROM_TEST, "testDomainScreenshot")

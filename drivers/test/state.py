@@ -145,11 +145,14 @@ class Domain:
         """virDomainObjGetPersistentDef: what the domain becomes once it stops."""
         return self.next if self.next is not None else self
 
-    def persistent_copy(self) -> Domain:
-        """virDomainDefCopy of the running definition, as a domain's next one."""
+    def persistent_copy(self, definition: list[etree._Element] | None = None) -> Domain:
+        """virDomainDefCopy of the running definition, as a domain's next one (definition: the
+        copy, when a worker thread made it already)."""
         copied = Domain(self.name, self.uuid)
         copied.take_definition(self)
-        copied.definition = copied_definition(self.definition, self.os_type, self.max_vcpus)
+        if definition is None:
+            definition = copied_definition(self.definition, self.os_type, self.max_vcpus)
+        copied.definition = definition
         copied.metadata = dict(self.metadata)
         return copied
 
