@@ -3,14 +3,29 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
+from collections.abc import Callable
+from functools import partial
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import UINT_MAX, ULLONG_MAX, attribute_error, enum_error, strtoul_whole
+from virtrio.drivers.libvirt_rules import (
+    UINT_MAX,
+    ULLONG_MAX,
+    attribute_error,
+    enum_error,
+    missing_attribute,
+    prop_enum,
+    prop_int,
+    strtoul_whole,
+    strtoul_wrapping,
+    xml_error,
+)
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import LibvirtError, report
 
+from .network_definition import parse_address
 from .pool_definition import sanitize_path
 from .xml_tree import children_of, first_child
 
@@ -48,15 +63,24 @@ GENERATED_PORT_IDS = {"802.1Qbg": "instanceid", "openvswitch": "interfaceid"}
 
 
 def canonical_interface_parts(interface: etree._Element) -> None:
-    kind = interface.get("type", "user")
+    kind = interface.get("type")
+    if kind is not None and kind not in NET_TYPES:
+        raise enum_error("interface", "type", kind)
+    if kind is None or len(interface.attrib) > 1:
+        kind = kind or "user"  # virXMLPropEnumDefault: a user-mode interface
+        _interface_attributes(interface, kind)
     model = first_child(interface, "model")
     model_name = model.get("type") if model is not None else None
     if model is not None and model_name is not None and model_name.lower() in NET_MODEL_SPELLING:
         model_name = NET_MODEL_SPELLING[model_name.lower()]
         model.set("type", model_name)
     source = first_child(interface, "source")
-    if kind == "network" and source is not None:
-        source.attrib.pop("portid", None)  # the port a running domain holds, not part of a definition
+    if kind in SOURCE_READERS:
+        _canonical_source(interface, kind, source)
+    elif kind in ("vhostuser", "vds") and source is None:  # (their sources are kept as given)
+        raise xml_error(api.VIR_FROM_DOMAIN, f"interface type='{kind}' requires a 'source' element")
+    for ip in children_of(interface, "ip"):  # the guest side's addresses
+        interface.replace(ip, canonical_ip(ip))
     backend = first_child(interface, "backend")
     if backend is not None:
         if backend.get("type") is not None:
@@ -95,6 +119,142 @@ def canonical_interface_parts(interface: etree._Element) -> None:
                 driver.remove(child)
         if not len(driver.attrib) and not len(driver):  # an empty element is not written
             interface.remove(driver)
+
+
+def _interface_attributes(interface: etree._Element, kind: str) -> None:
+    """The type, managed (a host device's, only 'yes': an unreadable value is ignored, as
+    virDomainHostdevDefParseXMLSubsys ignores it) and trustGuestRxFilters, in that order."""
+    managed = interface.get("managed") if kind == "hostdev" else None
+    trust = prop_enum(interface, "trustGuestRxFilters", ("yes", "no"))
+    interface.attrib.clear()
+    interface.set("type", kind)
+    if managed == "yes":
+        interface.set("managed", managed)
+    if trust is not None:
+        interface.set("trustGuestRxFilters", trust)
+
+
+def _network_source(source: etree._Element) -> dict[str, str]:
+    written = {"network": _required(source, "network")}
+    if source.get("portgroup") is not None:
+        written["portgroup"] = source.get("portgroup", "")
+    return written  # (portid is the port a running domain holds, not part of a definition)
+
+
+def _direct_source(source: etree._Element) -> dict[str, str]:
+    dev = _required(source, "dev")
+    mode = prop_enum(source, "mode", MACVLAN_MODES) or "vepa"
+    return {"dev": dev, "mode": mode}
+
+
+def _socket_source(source: etree._Element, kind: str) -> dict[str, str]:
+    written = {}
+    if kind != "server" or source.get("address") is not None:
+        written["address"] = _required(source, "address")
+    written["port"] = str(_required_int(source, "port"))
+    return written
+
+
+# virDomainNetDefParseXML: what each interface type reads from its <source> (each requires
+# one), as virDomainNetDefFormat writes it back; a user-mode interface reads only a dev that
+# is written for the passt backend, which this libvirtd refuses
+SOURCE_READERS: dict[str, Callable[[etree._Element], dict[str, str]] | None] = {
+    "network": _network_source,
+    "bridge": lambda source: {"bridge": _required(source, "bridge")},
+    "direct": _direct_source,
+    "internal": lambda source: {"name": _required(source, "name")},
+    "vdpa": lambda source: {"dev": _required(source, "dev")},
+    "server": partial(_socket_source, kind="server"),
+    "client": partial(_socket_source, kind="client"),
+    "mcast": partial(_socket_source, kind="mcast"),
+    "udp": partial(_socket_source, kind="udp"),
+    "ethernet": None,
+    "user": None,
+}
+MACVLAN_MODES = ("vepa", "private", "bridge", "passthrough")
+NET_TYPES = (
+    *("user", "ethernet", "vhostuser", "server", "client", "mcast", "network", "bridge"),
+    *("internal", "direct", "hostdev", "udp", "vdpa", "null", "vds"),
+)
+
+
+def _required(element: etree._Element, name: str) -> str:
+    value = element.get(name)
+    if value is None:
+        raise missing_attribute(element.tag, name)
+    return value
+
+
+def _required_int(element: etree._Element, name: str) -> int:
+    value = prop_int(element, name)
+    if value is None:
+        raise missing_attribute(element.tag, name)
+    return value
+
+
+def _canonical_source(interface: etree._Element, kind: str, source: etree._Element | None) -> None:
+    """The <source> of the interface types SOURCE_READERS names: its attributes as the type
+    reads them, a udp socket's <local>, then the host-side <ip> and <route> elements."""
+    reader = SOURCE_READERS[kind]
+    if reader is not None and source is None:
+        raise xml_error(api.VIR_FROM_DOMAIN, f"interface type='{kind}' requires a 'source' element")
+    if source is None:
+        return
+    written = etree.Element("source", reader(source) if reader is not None else {})
+    if kind == "udp":
+        local = first_child(source, "local")
+        if local is None:
+            raise xml_error(api.VIR_FROM_DOMAIN, "'<local>' element missing for 'udp' socket interface")
+        address = _required(local, "address")
+        etree.SubElement(written, "local", address=address, port=str(_required_int(local, "port")))
+    ips = [canonical_ip(child) for child in children_of(source, "ip")]
+    written.extend(ips + children_of(source, "route"))  # (all addresses, then all routes)
+    written.tail = source.tail
+    if len(written) or written.attrib:
+        interface.replace(source, written)
+    else:
+        interface.remove(source)
+
+
+IP_FAMILIES = {"ipv4": socket.AF_INET, "ipv6": socket.AF_INET6}
+
+
+def _numeric_family(address: str) -> int | None:
+    try:
+        return socket.getaddrinfo(address, None, socket.AF_UNSPEC, 0, 0, socket.AI_NUMERICHOST)[0][0]
+    except socket.gaierror:
+        return None
+
+
+def canonical_ip(ip: etree._Element) -> etree._Element:
+    """virDomainNetIPParseXML and virDomainNetIPInfoFormat: an interface's (or its source's)
+    address in getnameinfo's form with its family, a prefix only when not 0, a peer."""
+    address = ip.get("address")
+    if address is None:
+        raise xml_error(api.VIR_FROM_DOMAIN, "Missing required address in <ip>")
+    family = IP_FAMILIES.get(ip.get("family", "")) or _numeric_family(address)
+    try:
+        if family is None:
+            raise LibvirtError(0, 0, None)
+        written = etree.Element("ip", address=parse_address(address, family))
+    except LibvirtError:  # (virSocketAddrParse's own error, replaced)
+        raise xml_error(api.VIR_FROM_DOMAIN, f"Invalid address '{address}' in <ip>") from None
+    written.set("family", "ipv6" if family == socket.AF_INET6 else "ipv4")
+    prefix_text = ip.get("prefix")
+    if prefix_text is not None:
+        prefix = strtoul_wrapping(prefix_text, 10)
+        if prefix is None or prefix > (128 if family == socket.AF_INET6 else 32):
+            raise xml_error(api.VIR_FROM_DOMAIN, f"Invalid prefix value '{prefix_text}' in <ip>")
+        if prefix:
+            written.set("prefix", str(prefix))
+    peer = ip.get("peer")
+    if peer is not None:
+        try:
+            written.set("peer", parse_address(peer, family))
+        except LibvirtError:
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"Invalid peer '{peer}' in <ip>") from None
+    written.tail = ip.tail
+    return written
 
 
 def _canonical_backend(interface: etree._Element, backend: etree._Element, virtio: bool) -> None:

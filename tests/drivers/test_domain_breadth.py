@@ -293,3 +293,101 @@ def test_coalesce_canonical(coalesce: str, expected: str | None) -> None:
 def test_coalesce_refused(maximum: str, error: tuple[int, int, str]) -> None:
     interface = f"<interface type='user'><coalesce><rx><frames max='{maximum}'/></rx></coalesce></interface>"
     assert refusal(lambda: written("", devices=interface)) == error
+
+
+# --- interface type, source and addresses (virDomainNetDefParseXML, virDomainNetIPParseXML) -
+
+
+@pytest.mark.parametrize(
+    ("interface", "expected"),
+    [
+        # no type: a user-mode interface, which reads no source
+        (
+            "<interface trustGuestRxFilters='yes' foo='1'><source bridge='virbr0'/></interface>",
+            "<interface type='user' trustGuestRxFilters='yes'>\n      <mac address='52:54:00:11:22:33'/>\n"
+            "      <target",
+        ),
+        (
+            "<interface type='bridge'><source network='n' bridge='' foo='1'><x/></source></interface>",
+            "<source bridge=''/>\n",
+        ),
+        (
+            "<interface type='network'><source portgroup='p' bridge='b' network='n' portid='"
+            "c7a5fdbd-edaf-9455-926a-d65c16db1809'/></interface>",
+            "<source network='n' portgroup='p'/>\n",
+        ),
+        ("<interface type='direct'><source dev='eth0'/></interface>", "<source dev='eth0' mode='vepa'/>\n"),
+        ("<interface type='server'><source port=' +5558'/></interface>", "<source port='5558'/>\n"),
+        (
+            "<interface type='udp'><source port='1' address='127.0.0.1'><local port='-1' address='::1'/></source>"
+            "</interface>",
+            "<source address='127.0.0.1' port='1'>\n        <local address='::1' port='-1'/>\n      </source>\n",
+        ),
+        (
+            "<interface type='ethernet'><source dev='x'><route address='10.0.0.0' prefix='8' gateway='1.2.3.4'/>"
+            "<ip address='1.2.3' prefix='0'/></source></interface>",
+            "<source>\n        <ip address='1.2.0.3' family='ipv4'/>\n"
+            "        <route address='10.0.0.0' prefix='8' gateway='1.2.3.4'/>\n      </source>\n",
+        ),
+        (
+            "<interface type='user'><ip prefix='64' address='2001:DB8:0:0::1' peer='::2'/></interface>",
+            "<ip address='2001:db8::1' family='ipv6' prefix='64' peer='::2'/>\n",
+        ),
+        (
+            "<interface managed='no' type='hostdev'><source><address type='pci' domain='0' bus='0' slot='1' "
+            "function='0'/></source></interface>",
+            "<interface type='hostdev'>\n",
+        ),
+    ],
+)
+def test_interface_as_its_type_reads_it(interface: str, expected: str) -> None:
+    with_mac = interface.replace(">", "><mac address='52:54:00:11:22:33'/>", 1)
+    assert expected in interface_of(with_mac)
+
+
+@pytest.mark.parametrize(
+    ("interface", "error"),
+    [
+        (
+            "<interface type='bogus'/>",
+            (27, 5, "XML error: Invalid value for attribute 'type' in element 'interface': 'bogus'."),
+        ),
+        ("<interface type='bridge'/>", (27, 20, "XML error: interface type='bridge' requires a 'source' element")),
+        ("<interface type='vds'/>", (27, 20, "XML error: interface type='vds' requires a 'source' element")),
+        (
+            "<interface type='bridge'><source/></interface>",
+            (27, 5, "XML error: Missing required attribute 'bridge' in element 'source'"),
+        ),
+        (
+            "<interface type='direct'><source dev='e' mode='x'/></interface>",
+            (27, 5, "XML error: Invalid value for attribute 'mode' in element 'source': 'x'."),
+        ),
+        (
+            "<interface type='server'><source port='x'/></interface>",
+            (27, 5, "XML error: Invalid value for attribute 'port' in element 'source': 'x'. Expected integer value"),
+        ),
+        (
+            "<interface type='udp'><source address='a' port='1'/></interface>",
+            (27, 20, "XML error: '<local>' element missing for 'udp' socket interface"),
+        ),
+        (
+            "<interface type='user'><ip prefix='1'/></interface>",
+            (27, 20, "XML error: Missing required address in <ip>"),
+        ),
+        ("<interface type='user'><ip address='x'/></interface>", (27, 20, "XML error: Invalid address 'x' in <ip>")),
+        (
+            "<interface type='user'><ip address='::1' prefix='129'/></interface>",
+            (27, 20, "XML error: Invalid prefix value '129' in <ip>"),
+        ),
+        (
+            "<interface type='user'><ip address='10.0.0.1' family='ipv6'/></interface>",
+            (27, 20, "XML error: Invalid address '10.0.0.1' in <ip>"),
+        ),
+        (
+            "<interface type='user'><ip address='10.0.0.1' peer='x'/></interface>",
+            (8, 20, "invalid argument: Invalid peer 'x' in <ip>"),
+        ),
+    ],
+)
+def test_interface_refusals(interface: str, error: tuple[int, int, str]) -> None:
+    assert refusal(lambda: written("", devices=interface)) == error
