@@ -179,6 +179,22 @@ class Offload(FrozenRecord):
         object.__setattr__(self, "then", then)
 
 
+# What handlers let go of, freed once their reply is written: server/session.py empties it
+# before it waits for the client's next call, while the client reads the reply, so freeing
+# a large object (an undefined domain's trees) overlaps the client's work instead of
+# delaying the reply. Filled and emptied on the event loop's thread; never more than
+# RELEASE_AFTER_REPLY_MAX objects (without a server emptying it, as in tests, it stays small).
+RELEASE_AFTER_REPLY: list[object] = []
+RELEASE_AFTER_REPLY_MAX = 64
+
+
+def release_after_reply(thing: object) -> None:
+    """Keep thing until the reply to the current call is written (see RELEASE_AFTER_REPLY)."""
+    if len(RELEASE_AFTER_REPLY) >= RELEASE_AFTER_REPLY_MAX:
+        RELEASE_AFTER_REPLY.clear()
+    RELEASE_AFTER_REPLY.append(thing)
+
+
 class DriverConnection:
     """Base of a driver's per-client connection. Subclasses add procedure methods.
 

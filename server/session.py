@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
-from virtrio.drivers.base import DriverConnection, Event, Offload, StreamReply
+from virtrio.drivers.base import RELEASE_AFTER_REPLY, DriverConnection, Event, Offload, StreamReply
 from virtrio.protocol.generated import remote
 from virtrio.protocol.runtime import Decoder, Encoder, XdrError
 from virtrio.rpc import keepalive
@@ -239,6 +239,8 @@ class ClientSession:
         prompt_wait = 4 * busy_poll_seconds  # a client answering within this calls back to back
         calling_back_to_back = False
         while not self._closing:
+            if RELEASE_AFTER_REPLY:  # freed now that the last reply is written (drivers.base)
+                RELEASE_AFTER_REPLY.clear()
             waited_since = time.perf_counter()
             if calling_back_to_back and busy_poll is None:
                 busy_poll = BusyPoll(self.sock, busy_poll_seconds)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from virtrio.drivers.base import EventSource
+from virtrio.drivers.base import EventSource, release_after_reply
 from virtrio.protocol.generated import libvirt_api as api
 
 from .domain_definition import copied_definition, disk_summaries, interface_summaries
@@ -275,3 +275,4 @@ class TestState:
         self._by_uuid.pop(domain.uuid, None)
         self.snapshots.pop(domain.uuid, None)
         self.checkpoints.pop(domain.uuid, None)
+        release_after_reply(domain)  # its trees freed while the client reads the reply

@@ -1,0 +1,94 @@
+"""Objects a handler lets go of (an undefined domain) are freed after its reply is written,
+while the client reads it, and never pile up (drivers.base.release_after_reply)."""
+
+from __future__ import annotations
+
+import tempfile
+import weakref
+from pathlib import Path
+
+import pytest
+import trio
+
+from virtrio.drivers import base
+from virtrio.drivers.registry import default_drivers
+from virtrio.drivers.test import state as state_module
+from virtrio.protocol.generated import remote
+from virtrio.rpc.framing import PacketReader
+from virtrio.rpc.packet import Header, MessageType, Status, encode_packet
+from virtrio.server import socket_io
+from virtrio.server.config import Config
+from virtrio.server.daemon import Daemon
+from virtrio.server.listeners import make_unix_listeners
+
+CODECS = remote.CODECS
+XML = "<domain type='test'><name>freed</name><memory>65536</memory><os><type>hvm</type></os></domain>"
+
+
+def call(proc: int, payload: bytes = b"", serial: int = 1) -> bytes:
+    header = Header(remote.PROGRAM, remote.PROTOCOL_VERSION, proc, MessageType.CALL, serial, Status.OK)
+    return encode_packet(header, payload)
+
+
+def test_kept_objects_are_bounded() -> None:
+    base.RELEASE_AFTER_REPLY.clear()
+    things = [object() for _ in range(base.RELEASE_AFTER_REPLY_MAX * 3)]
+    for thing in things:
+        base.release_after_reply(thing)
+        assert len(base.RELEASE_AFTER_REPLY) <= base.RELEASE_AFTER_REPLY_MAX
+    assert base.RELEASE_AFTER_REPLY[-1] is things[-1]
+    base.RELEASE_AFTER_REPLY.clear()
+
+
+def test_an_undefined_domain_is_freed_after_its_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    released: list[weakref.ref[object]] = []
+    keep = state_module.release_after_reply
+
+    def recording(thing: object) -> None:
+        released.append(weakref.ref(thing))
+        keep(thing)
+
+    monkeypatch.setattr(state_module, "release_after_reply", recording)
+    alive_at_each_reply: list[bool] = []
+    queue = socket_io.SocketWriter.queue
+
+    def queued(self: socket_io.SocketWriter, data: socket_io.Buffer) -> None:
+        alive_at_each_reply.append(bool(released) and released[0]() is not None)
+        queue(self, data)
+
+    monkeypatch.setattr(socket_io.SocketWriter, "queue", queued)
+
+    async def run() -> None:
+        directory = Path(tempfile.mkdtemp())
+        daemon = Daemon(Config(), default_drivers(Config()))
+        listeners = make_unix_listeners(directory, daemon.config)
+        reader = PacketReader()
+        async with trio.open_nursery() as nursery:
+            await nursery.start(daemon.serve, listeners)
+            sock = trio.socket.socket(trio.socket.AF_UNIX)
+            await sock.connect(str(directory / "libvirt-sock"))
+
+            async def ask(proc: int, payload: bytes = b"") -> bytes:
+                await sock.send(call(proc, payload))
+                packets = []
+                while not packets:
+                    packets = reader.feed(await sock.recv(1 << 20))
+                assert packets[0].header.status == Status.OK, packets[0].payload
+                return packets[0].payload
+
+            with trio.fail_after(30):
+                connect = remote.remote_connect_open_args("test:///default", 0)
+                await ask(remote.REMOTE_PROC_CONNECT_OPEN, CODECS["remote_connect_open_args"].encode(connect))
+                define = CODECS["remote_domain_define_xml_args"].encode(remote.remote_domain_define_xml_args(XML))
+                reply = await ask(remote.REMOTE_PROC_DOMAIN_DEFINE_XML, define)
+                domain = CODECS["remote_domain_define_xml_ret"].decode(reply)
+                undefine = remote.remote_domain_undefine_args(domain.dom)
+                await ask(remote.REMOTE_PROC_DOMAIN_UNDEFINE, CODECS["remote_domain_undefine_args"].encode(undefine))
+                assert len(released) == 1 and alive_at_each_reply[-1], "kept until its reply is written"
+                await ask(remote.REMOTE_PROC_CONNECT_GET_TYPE)
+                assert released[0]() is None, "freed before the next call is read"
+                assert not base.RELEASE_AFTER_REPLY
+            sock.close()
+            daemon.stop()
+
+    trio.run(run)
