@@ -45,6 +45,8 @@ def canonical_clock(root: etree._Element) -> etree._Element:
     clocks = children_of(root, "clock")
     clock = clocks[0]
     offset = _string(clock, "offset") or "utc"
+    if len(clocks) == 1 and not len(clock) and clock.get("offset") in ("utc", "localtime") and len(clock.attrib) == 1:
+        return clock  # (most documents: already as libvirt writes it)
     if offset not in OFFSETS:
         raise _unsupported(f"unknown clock offset '{offset}'")
     written = make_element("clock", offset=offset)
