@@ -254,6 +254,14 @@ def store_iothreads(definition: list[etree._Element], threads: list[IOThread]) -
     _store_cputune(definition, cputune)
 
 
+def _thread_id(element: etree._Element, name: str) -> int:
+    """virXMLPropUInt with REQUIRED and NONZERO (a value that is no number was a crash)."""
+    number = prop_uint(element, name, nonzero=True)
+    if number is None:
+        raise missing_attribute(element.tag, name)
+    return number
+
+
 def canonical_iothreads(kept: dict[str, etree._Element]) -> None:
     """virDomainDefParseIOThreads: the listed ids, then ids filled in up to <iothreads>;
     and the <iothreadpin>s of <cputune>, which must name one of them."""
@@ -266,7 +274,7 @@ def canonical_iothreads(kept: dict[str, etree._Element]) -> None:
     threads: list[IOThread] = []
     by_id: dict[int, IOThread] = {}
     for entry in children_of(ids_element, "iothread") if ids_element is not None else []:
-        number = int(entry.get("id", "0"))
+        number = _thread_id(entry, "id")
         if number in by_id:
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"duplicate iothread id '{number}' found")
         attributes = {name: entry.get(name) for name in ("thread_pool_min", "thread_pool_max") if entry.get(name)}
@@ -278,7 +286,7 @@ def canonical_iothreads(kept: dict[str, etree._Element]) -> None:
     definition = [kept.pop("cputune")] if "cputune" in kept else []
     cputune = definition[0] if definition else None
     for pin in children_of(cputune, "iothreadpin") if cputune is not None else []:
-        number = int(pin.get("iothread", "0"))
+        number = _thread_id(pin, "iothread")
         if number not in by_id:
             detail = f"Cannot find 'iothread' : {number}"
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)

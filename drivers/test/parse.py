@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import os
@@ -15,7 +16,7 @@ from virtrio.drivers.libvirt_rules import as_c_int, parse_uuid, prop_uint, strto
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
-from . import domain_clock, domain_vcpus
+from . import domain_clock, domain_parse_checks, domain_vcpus
 from .domain_definition import (
     _words,
     canonical_definition,
@@ -385,13 +386,15 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     for child in root:  # one pass, then dictionary lookups: lxml's path searches cost more
         if isinstance(child.tag, str):
             children.setdefault(child.tag, child)
-    virt_type, os_type, arch = domain_capabilities(root, children)
+    # virDomainDefParseIDs (name, then UUID) comes before virDomainDefParseCaps
     name_element = children.get("name")
     name = name_element.text if name_element is not None else None
     if not name:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN)  # (virReportError without a detail)
     domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR, children)
+    virt_type, os_type, arch = domain_capabilities(root, children)
     max_memory = _kib(children.get("memory"), 0)
+    domain_parse_checks.check_memory_backing(root)  # (libvirt reads it with the memory sizes)
     max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root)
     if max_memory == 0:  # virDomainDefPostParseMemory: then the NUMA cells and memory devices
         cells_memory = numa_memory(root) or 0
@@ -405,13 +408,17 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     for entry in children.get("metadata", ()):
         namespace = etree.QName(entry).namespace if isinstance(entry.tag, str) else None
         if namespace and namespace not in metadata:  # libvirt keeps the first element per namespace
-            metadata[namespace] = etree.tostring(entry, encoding="unicode", with_tail=False)
+            # a copy, as libvirt's xmlCopyNode: the namespaces declared in the entry and those
+            # it uses, not every one declared above it (a node file's xmlns:test on <domain>)
+            metadata[namespace] = etree.tostring(copy.deepcopy(entry), encoding="unicode", with_tail=False)
     # string(./title[1]): all the element's text, absent when empty
     title = (text_of(children["title"]) or None) if "title" in children else None
     if title is not None and "\n" in title:
         raise xml_error("Domain title can't contain newlines")
     description = (text_of(children["description"]) or None) if "description" in children else None
+    domain_parse_checks.check_lifecycle(root)
     definition = canonical_definition(root, os_type, max_vcpus, nodes)
+    domain_parse_checks.check_devices(root)  # (read last in libvirt, but for its test: namespace)
     test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     domain_vcpus.check_post_parse(definition)  # virDomainDefPostParseCommon, in its order
     domain_clock.check_timers(definition)

@@ -1,0 +1,115 @@
+"""Refusals libvirt makes while it reads a domain document (virDomainDefParseXML) that the
+canonical reading (domain_definition) does not make itself: the memory backing's modes, the
+lifecycle actions and power management states, disks' types, devices and buses, and
+controllers' types. Each group is checked where libvirt reads it relative to the rest of the
+document (parse.parse_domain_xml calls them in that order), and all of them before the
+post-parse checks, as in libvirt.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from virtrio.drivers.libvirt_rules import enum_error
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import LibvirtError, report
+
+from .xml_tree import children_of, text_of
+
+# the enums' strings, without the zero value where libvirt refuses it
+MEMORY_SOURCES = ("file", "anonymous", "memfd")  # virDomainMemorySource, "none" refused
+MEMORY_ACCESSES = ("shared", "private")  # virDomainMemoryAccess, "default" refused
+MEMORY_ALLOCATIONS = ("immediate", "ondemand")  # virDomainMemoryAllocation, "none" refused
+LIFECYCLE_ACTIONS = ("destroy", "restart", "rename-restart", "preserve", "coredump-destroy", "coredump-restart")
+LOCK_FAILURE_ACTIONS = ("default", "poweroff", "restart", "pause", "ignore")
+YES_NO = ("yes", "no")  # virTristateBool, "absent" refused
+STORAGE_TYPES = ("file", "block", "dir", "network", "volume", "nvme", "vhostuser")  # virStorageType, NONZERO
+DISK_DEVICES = ("disk", "cdrom", "floppy", "lun")  # virDomainDiskDevice
+DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")  # virDomainDiskBus, NONZERO
+CONTROLLER_TYPES = ("ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci", "xenbus", "isa")
+FILESYSTEM_TYPES = ("mount", "block", "file", "template", "ram", "bind", "volume")  # virDomainFS
+HOSTDEV_TYPES = {  # by mode: virDomainHostdevSubsys, virDomainHostdevCaps
+    "subsystem": ("usb", "pci", "scsi", "scsi_host", "mdev"),
+    "capabilities": ("storage", "misc", "net"),
+}
+
+
+def _unsupported(detail: str) -> LibvirtError:
+    return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+
+
+def _enum(element: etree._Element, name: str, values: tuple[str, ...]) -> None:
+    """virXMLPropEnum: an absent attribute is fine, any value outside the enum refused."""
+    value = element.get(name)
+    if value is not None and value not in values:
+        raise enum_error(element.tag, name, value)
+
+
+def _first_attribute(elements: list[etree._Element], child: str, name: str) -> str | None:
+    """string(./X/child/@name), None when empty: the first such attribute in document order."""
+    for element in elements:
+        for found in children_of(element, child):
+            value = found.get(name)
+            if value is not None:
+                return value or None
+    return None
+
+
+def check_memory_backing(root: etree._Element) -> None:
+    """virDomainDefParseMemory's reading of ./memoryBacking's source, access and allocation."""
+    backings = children_of(root, "memoryBacking")
+    if not backings:
+        return
+    for child, name, values, what in (
+        ("source", "type", MEMORY_SOURCES, "memoryBacking/source/type"),
+        ("access", "mode", MEMORY_ACCESSES, "memoryBacking/access/mode"),
+        ("allocation", "mode", MEMORY_ALLOCATIONS, "memoryBacking/allocation/mode"),
+    ):
+        value = _first_attribute(backings, child, name)
+        if value is not None and value not in values:
+            raise _unsupported(f"unknown {what} '{value}'")
+
+
+def check_lifecycle(root: etree._Element) -> None:
+    """virDomainDefLifecycleParse: the on_* actions (the first element's whole text, empty as
+    absent), then the power management states of the first suspend-to-mem and -disk."""
+    for tag, values in (
+        ("on_reboot", LIFECYCLE_ACTIONS),
+        ("on_poweroff", LIFECYCLE_ACTIONS),
+        ("on_crash", LIFECYCLE_ACTIONS),
+        ("on_lockfailure", LOCK_FAILURE_ACTIONS),
+    ):
+        found = children_of(root, tag)
+        action = text_of(found[0]) if found else ""
+        if action and action not in values:
+            raise _unsupported(f"unknown {tag} action: {action}")
+    managements = children_of(root, "pm")
+    for tag in ("suspend-to-mem", "suspend-to-disk"):
+        states = [state for pm in managements for state in children_of(pm, tag)]
+        if states:
+            _enum(states[0], "enabled", YES_NO)
+
+
+def check_devices(root: etree._Element) -> None:
+    """The first refusals of the readers of disks, controllers, filesystems and host devices,
+    in libvirt's order: each kind in turn, all of its devices in order."""
+    lists = children_of(root, "devices")
+    for disk in [disk for devices in lists for disk in children_of(devices, "disk")]:
+        _enum(disk, "type", STORAGE_TYPES)
+        _enum(disk, "device", DISK_DEVICES)
+        targets = children_of(disk, "target")
+        if targets:
+            _enum(targets[0], "bus", DISK_BUSES)
+    for controller in [controller for devices in lists for controller in children_of(devices, "controller")]:
+        _enum(controller, "type", CONTROLLER_TYPES)
+    for filesystem in [found for devices in lists for found in children_of(devices, "filesystem")]:
+        _enum(filesystem, "type", FILESYSTEM_TYPES)
+    for hostdev in [found for devices in lists for found in children_of(devices, "hostdev")]:
+        mode = hostdev.get("mode", "subsystem")  # virDomainHostdevDefParseXML
+        if mode not in HOSTDEV_TYPES:
+            raise _unsupported(f"unknown hostdev mode '{mode}'")
+        kind = hostdev.get("type")
+        if kind is None:
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "missing source address type")
+        if kind not in HOSTDEV_TYPES[mode]:
+            raise _unsupported(f"unknown host device source address type '{kind}'")
