@@ -27,7 +27,15 @@ from .definition_tuning import blkio, blkio_device_lists, drop_vcpu_pins_from, m
 from .domain_definition import make_element, metadata_entry, metadata_without_namespace
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
-from .parse import check_validate_flag, copied_from_frozen, copy_in_thread, frozen, parse_domain_xml, parse_in_thread
+from .parse import (
+    check_validate_flag,
+    copied_from_frozen,
+    copy_in_thread,
+    format_later,
+    frozen,
+    parse_domain_xml,
+    parse_in_thread,
+)
 from .state import Domain
 
 
@@ -137,7 +145,11 @@ class DomainProcedures(TestProcedures):
         allowed = api.VIR_DOMAIN_XML_SECURE | api.VIR_DOMAIN_XML_INACTIVE | api.VIR_DOMAIN_XML_MIGRATABLE
         check_flags(args.flags, allowed, FROM_TEST, "testDomainGetXMLDesc")
         inactive, secure = bool(args.flags & api.VIR_DOMAIN_XML_INACTIVE), bool(args.flags & api.VIR_DOMAIN_XML_SECURE)
-        return remote.remote_domain_get_xml_desc_ret(domain_xml(self._domain(args.dom), inactive, secure))
+        domain = self._domain(args.dom)
+        if copy_in_thread(domain.definition) or (domain.next is not None and copy_in_thread(domain.next.definition)):
+            # a large definition (thousands of vCPUs or devices) written in a worker thread
+            return Offload(format_later(domain, inactive, secure), remote.remote_domain_get_xml_desc_ret)
+        return remote.remote_domain_get_xml_desc_ret(domain_xml(domain, inactive, secure))
 
     def domain_suspend(self, args: remote.remote_domain_suspend_args) -> None:
         domain = self._domain(args.dom)

@@ -8,6 +8,7 @@ import functools
 import os
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -373,6 +374,32 @@ def frozen(definition: list[etree._Element]) -> list[bytes]:
 def copied_from_frozen(texts: list[bytes], os_type: str, max_vcpus: int) -> list[etree._Element]:
     """copied_definition of a frozen definition."""
     return copied_definition([etree.fromstring(text) for text in texts], os_type, max_vcpus)
+
+
+def format_later(domain: Domain, inactive: bool, secure: bool) -> Callable[[], str]:
+    """formats.domain_xml of a large definition, for a worker thread: what it reads is taken
+    now (the definitions frozen as text, the fields copied), so that the event loop may go on
+    changing the domain while the thread writes it."""
+
+    def taken(which: Domain | None) -> tuple[Domain, list[bytes]] | None:
+        if which is None:
+            return None
+        copied = copy.copy(which)
+        copied.metadata = dict(which.metadata)
+        return copied, frozen(which.definition)
+
+    now, later = taken(domain), taken(domain.next)
+    assert now is not None
+
+    def write() -> str:
+        from .formats import domain_xml  # (formats reads documents through this module)
+
+        for copied, texts in (pair for pair in (now, later) if pair is not None):
+            copied.definition = [etree.fromstring(text) for text in texts]
+        now[0].next = later[0] if later is not None else None
+        return domain_xml(now[0], inactive, secure)
+
+    return write
 
 
 def parse_domain_xml(text: str, state: TestState) -> Domain:
