@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import socket
+import string
 import uuid
 from collections.abc import Callable
 from functools import partial
@@ -69,11 +70,16 @@ def canonical_interface_parts(interface: etree._Element) -> None:
     if kind is None or len(interface.attrib) > 1:
         kind = kind or "user"  # virXMLPropEnumDefault: a user-mode interface
         _interface_attributes(interface, kind)
-    model = first_child(interface, "model")
-    model_name = model.get("type") if model is not None else None
-    if model is not None and model_name is not None and model_name.lower() in NET_MODEL_SPELLING:
-        model_name = NET_MODEL_SPELLING[model_name.lower()]
-        model.set("type", model_name)
+    model_name = _single_attribute(interface, "model", "type")
+    if model_name is not None:
+        if model_name.lower() in NET_MODEL_SPELLING:
+            model_name = NET_MODEL_SPELLING[model_name.lower()]
+            first_child(interface, "model").set("type", model_name)
+        elif model_name.strip(NET_MODEL_CHARACTERS):  # virDomainNetSetModelString
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "Model name contains invalid characters")
+    for tag in ("script", "downscript"):
+        _single_attribute(interface, tag, "path")
+    _single_attribute(interface, "backenddomain", "name")
     source = first_child(interface, "source")
     if kind in SOURCE_READERS:
         _canonical_source(interface, kind, source)
@@ -119,6 +125,31 @@ def canonical_interface_parts(interface: etree._Element) -> None:
                 driver.remove(child)
         if not len(driver.attrib) and not len(driver):  # an empty element is not written
             interface.remove(driver)
+
+
+NET_MODEL_CHARACTERS = string.ascii_letters + string.digits + "_-"
+
+
+def _single_attribute(interface: etree._Element, tag: str, name: str) -> str | None:
+    """An element libvirt reads as string(./tag/@name) and writes with that attribute alone:
+    the first such attribute's value, on one element, none when absent or empty."""
+    found = children_of(interface, tag)
+    if not found:
+        return None
+    value = next((element.get(name) for element in found if element.get(name) is not None), None) or None
+    if len(found) == 1 and (value is None or found[0].attrib.keys() == [name]) and not len(found[0]):
+        if value is None:
+            interface.remove(found[0])
+        return value  # (the common case: as written)
+    for element in found[1:]:
+        interface.remove(element)
+    if value is None:
+        interface.remove(found[0])
+    else:
+        written = etree.Element(tag, {name: value})
+        written.tail = found[0].tail
+        interface.replace(found[0], written)
+    return value
 
 
 def _interface_attributes(interface: etree._Element, kind: str) -> None:

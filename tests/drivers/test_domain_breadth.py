@@ -391,3 +391,27 @@ def test_interface_as_its_type_reads_it(interface: str, expected: str) -> None:
 )
 def test_interface_refusals(interface: str, error: tuple[int, int, str]) -> None:
     assert refusal(lambda: written("", devices=interface)) == error
+
+
+@pytest.mark.parametrize(
+    ("children", "expected"),
+    [
+        ("<model/><script/><downscript path=''/>", []),  # empty ones are not written
+        ("<model foo='1' type='E1000'><x/></model><model type='virtio'/>", ["<model type='e1000'/>"]),
+        ("<model/><model type='my_model-1'/>", ["<model type='my_model-1'/>"]),
+        (
+            "<script path='/a' foo='1'/><script path='/b'/><downscript x='1'/><downscript path='/d'/>",
+            ["<script path='/a'/>", "<downscript path='/d'/>"],
+        ),
+    ],
+)
+def test_interface_single_attribute_children(children: str, expected: list[str]) -> None:
+    xml = interface_of(f"<interface type='user'><mac address='52:54:00:11:22:33'/>{children}</interface>")
+    lines = [line.strip() for line in xml.splitlines()]
+    assert [line for line in lines if line.startswith(("<model", "<script", "<downscript"))] == expected
+
+
+def test_interface_model_characters() -> None:
+    interface = "<interface type='user'><model type='a b'/></interface>"
+    error = (8, 20, "invalid argument: Model name contains invalid characters")
+    assert refusal(lambda: written("", devices=interface)) == error
