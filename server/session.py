@@ -340,6 +340,9 @@ class ClientSession:
                 writer.queue(reply)
                 return True
         writer.queue(error_reply(Header(prog, vers, proc, CALL, serial, status), result))
+        # The error's traceback holds this frame, whose locals would hold the error: a cycle
+        # (with every frame and lxml tree of the failed call) left to the cyclic collector.
+        result = None
         return True
 
     def _remember(self, call: ResolvedCall) -> None:
@@ -383,6 +386,7 @@ class ClientSession:
             if isinstance(result, Offload):
                 result = await self._settle(call, self._offload(result))
             await self._finish_call(call, result)
+            result = None  # an error's traceback holds this frame: no cycle (see _answer_at_once)
 
     def _run(self, function: Any, arguments: tuple[Any, ...]) -> Any:
         try:
