@@ -680,7 +680,7 @@ def _canonical_disk(disk: etree._Element, hostdev_drives: list[tuple[int, int, i
         _default(disk, "snapshot", "no")
         _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
     target = first_child(disk, "target")
-    if target is None:
+    if target is None or target.get("dev") is None:  # (no dst: virDomainDiskDefValidate)
         raise domain_disks.missing_target(disk)
     dev = target.get("dev", "")
     if dev.startswith("ioemu:"):

@@ -415,3 +415,11 @@ def test_interface_model_characters() -> None:
     interface = "<interface type='user'><model type='a b'/></interface>"
     error = (8, 20, "invalid argument: Model name contains invalid characters")
     assert refusal(lambda: written("", devices=interface)) == error
+
+
+# --- disks -------------------------------------------------------------------------------
+
+
+def test_disk_target_without_dev_is_no_target() -> None:
+    disk = "<disk type='file' device='disk'><source file='/dev/null'/><target bus='scsi'/></disk>"
+    assert refusal(lambda: written("", devices=disk)) == (20, 20, "missing target information for device /dev/null")
