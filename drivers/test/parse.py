@@ -376,10 +376,13 @@ def copied_from_frozen(texts: list[bytes], os_type: str, max_vcpus: int) -> list
     return copied_definition([etree.fromstring(text) for text in texts], os_type, max_vcpus)
 
 
-def format_later(domain: Domain, inactive: bool, secure: bool) -> Callable[[], str]:
+def format_later(
+    domain: Domain, inactive: bool, secure: bool, *, running: bool = False, copy_first: bool = False
+) -> Callable[[], str]:
     """formats.domain_xml of a large definition, for a worker thread: what it reads is taken
     now (the definitions frozen as text, the fields copied), so that the event loop may go on
-    changing the domain while the thread writes it."""
+    changing the domain while the thread writes it. copy_first: the definition's copy made
+    first (virDomainDefCopy), for its refusals."""
 
     def taken(which: Domain | None) -> tuple[Domain, list[bytes]] | None:
         if which is None:
@@ -397,7 +400,9 @@ def format_later(domain: Domain, inactive: bool, secure: bool) -> Callable[[], s
         for copied, texts in (pair for pair in (now, later) if pair is not None):
             copied.definition = [etree.fromstring(text) for text in texts]
         now[0].next = later[0] if later is not None else None
-        return domain_xml(now[0], inactive, secure)
+        if copy_first:
+            copied_definition(now[0].definition, now[0].os_type, now[0].max_vcpus)
+        return domain_xml(now[0], inactive, secure, running=running)
 
     return write
 

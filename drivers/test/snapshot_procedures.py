@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
 from virtrio.drivers.base import Offload
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import check_flags, report
+from virtrio.rpc.errors import LibvirtError, check_flags, report
 
 from . import checkpoint_definition as checkpoints
 from . import public_api, snapshots
@@ -20,7 +22,14 @@ from .common import (
 )
 from .domain_definition import copied_definition
 from .formats import domain_xml, without_secrets
-from .parse import parse_document, parse_domain_xml, parse_in_thread, validate_against_schema
+from .parse import (
+    copy_in_thread,
+    format_later,
+    parse_document,
+    parse_domain_xml,
+    parse_in_thread,
+    validate_against_schema,
+)
 from .state import Domain
 
 # the error modules of libvirt-domain-snapshot.c and libvirt-domain-checkpoint.c (public API checks)
@@ -70,12 +79,29 @@ class SnapshotProcedures(TestProcedures):
         return domain_xml(parse_domain_xml(text, self.state), True)
 
     def domain_snapshot_create_xml(self, args: remote.remote_domain_snapshot_create_xml_args):
-        self._snapshot_create_checks(args)
+        domain = self._snapshot_create_checks(args)
         read = functools.partial(self._read_snapshot, args.xml_desc, args.flags)
+        redefine = args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE
+        if not redefine and copy_in_thread(domain.definition):
+            # the copy of a large definition (a write and a read, then a write) in a thread too,
+            # from what is taken now; used if the domain is still as it was then
+            copy = self._definition_copy_later(domain)
+            taken = (domain, domain.state, domain.id)
+
+            def made(done: tuple[definition.Snapshot, str]) -> Any:
+                now = self._domain(args.dom)
+                unchanged = (now, now.state, now.id) == taken
+                return self._snapshot_create(args, done[0], done[1] if unchanged else None)
+
+            return Offload(lambda: (read(), copy()), made)
         # the read (and the embedded <domain>'s) in a thread when it is large or asks for much work
         if parse_in_thread(args.xml_desc):
             return Offload(read, functools.partial(self._snapshot_create, args))
         return self._snapshot_create(args, read())
+
+    def _definition_copy_later(self, domain: Domain) -> Callable[[], str]:
+        """_definition_copy, for a worker thread (parse.format_later)."""
+        return format_later(domain, True, True, running=True, copy_first=domain.active)
 
     def _snapshot_create_checks(self, args: remote.remote_domain_snapshot_create_xml_args) -> Domain:
         """What testDomainSnapshotCreateXML checks before it reads the document."""
@@ -101,8 +127,13 @@ class SnapshotProcedures(TestProcedures):
         return definition.parse_snapshot(root, redefine, self._embedded_domain)[0]
 
     def _snapshot_create(
-        self, args: remote.remote_domain_snapshot_create_xml_args, snapshot: definition.Snapshot
+        self,
+        args: remote.remote_domain_snapshot_create_xml_args,
+        snapshot: definition.Snapshot,
+        domain_text: str | None = None,
     ) -> remote.remote_domain_snapshot_create_xml_ret:
+        """The rest of testDomainSnapshotCreateXML, once the document is read (domain_text: the
+        domain's definition copied and written already, in a worker thread)."""
         # checked again: after a read in a worker thread, the domain may have gone meanwhile
         # (libvirtd holds its lock throughout: what came in meanwhile came first)
         domain = self._snapshot_create_checks(args)
@@ -113,7 +144,7 @@ class SnapshotProcedures(TestProcedures):
             if args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT:
                 tree.current = snapshot.name
             return remote.remote_domain_snapshot_create_xml_ret(self._snapshot_ref(args.dom, snapshot.name))
-        snapshot.domain_xml = self._definition_copy(domain)
+        snapshot.domain_xml = domain_text if domain_text is not None else self._definition_copy(domain)
         # testDomainSnapshotAlignDisks
         if any(disk.location == definition.MANUAL for disk in snapshot.disks):
             raise report(
@@ -243,21 +274,33 @@ class SnapshotProcedures(TestProcedures):
         text = snapshot.domain_xml
         assert text is not None  # (_revert_target refuses a snapshot without one)
 
-        def revert(config: Domain) -> None:
+        def revert(read: tuple[Domain, list[etree._Element] | None]) -> None:
             # after a read in a worker thread, the domain and snapshot as they are now: libvirtd
             # holds the domain's lock throughout, so an undefine or a snapshot's deletion that
             # came in meanwhile came first, and its revert finds them gone
+            config, copied = read
             domain, tree, now = self._revert_target(args)
             if now.domain_xml != text:  # redefined meanwhile: its own definition, read again
-                config = parse_domain_xml(now.domain_xml, self.state)
-            self._revert(domain, tree, now, config, args.flags)
+                config, copied = parse_domain_xml(now.domain_xml or "", self.state), None
+            self._revert(domain, tree, now, config, args.flags, copied)
 
         # virDomainDefCopy of the snapshot's definition: a read, in a thread when it is large
-        # or asks for much work
+        # or asks for much work (and then the copy the start makes of it too)
         if parse_in_thread(text):
-            return Offload(functools.partial(parse_domain_xml, text, self.state), revert)
-        revert(parse_domain_xml(text, self.state))
+            return Offload(functools.partial(self._read_for_revert, text), revert)
+        revert((parse_domain_xml(text, self.state), None))
         return None
+
+    def _read_for_revert(self, text: str) -> tuple[Domain, list[etree._Element] | None]:
+        """The snapshot's definition read, and when large, the copy a start makes of it (None
+        when the copy is refused: the start refuses it again, where libvirt does)."""
+        config = parse_domain_xml(text, self.state)
+        if not copy_in_thread(config.definition):
+            return config, None
+        try:
+            return config, copied_definition(config.definition, config.os_type, config.max_vcpus)
+        except LibvirtError:
+            return config, None
 
     def _revert_target(
         self, args: remote.remote_domain_revert_to_snapshot_args
@@ -276,9 +319,16 @@ class SnapshotProcedures(TestProcedures):
         return domain, tree, snapshot
 
     def _revert(
-        self, domain: Domain, tree: snapshots.SnapshotTree, snapshot: definition.Snapshot, config: Domain, flags: int
+        self,
+        domain: Domain,
+        tree: snapshots.SnapshotTree,
+        snapshot: definition.Snapshot,
+        config: Domain,
+        flags: int,
+        copied: list[etree._Element] | None = None,
     ) -> None:
-        """testDomainRevertToSnapshot's transitions, the domain taking the snapshot's definition."""
+        """testDomainRevertToSnapshot's transitions, the domain taking the snapshot's definition
+        (copied: the copy of it a start makes, made already in a worker thread)."""
         run, pause = api.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING, api.VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED
         was_running = snapshot.state in (api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_PAUSED)
         started = api.VIR_DOMAIN_EVENT_STARTED
@@ -295,6 +345,8 @@ class SnapshotProcedures(TestProcedures):
                 domain.next = config
             else:
                 domain.take_definition(config)
+                if copied is not None and domain.persistent and domain.next is None:
+                    domain.next = domain.persistent_copy(copied)
             self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT)
             self._emit_lifecycle(domain, started, api.VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT)
             paused = not flags & run and (snapshot.state == api.VIR_DOMAIN_PAUSED or flags & pause)

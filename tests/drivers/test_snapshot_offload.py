@@ -101,3 +101,44 @@ def test_redefining_a_snapshot_with_a_domain_that_asks_for_much_work_reads_it_in
     assert answer.then(answer.work()).snap.name == "s1"
     tree = conn.state.snapshots[bytes(dom.uuid)]
     assert tree.get("s1").domain_xml.count("<vcpu id=") == 4096
+
+
+@pytest.mark.parametrize("running", [False, True])
+def test_a_snapshot_of_a_large_definition_copies_it_in_a_worker_thread(conn: Any, running: bool) -> None:
+    """The definition a snapshot keeps (a copy, written as inactive) made in a worker thread:
+    the same text as made at once."""
+    text = LISTED.replace("<vcpu>64</vcpu>", "<vcpu>4096</vcpu>")
+    dom = settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(text))).dom
+    if running:
+        settled(conn.domain_create(remote.remote_domain_create_args(dom)))
+    domain = conn.state.domains["big"]
+    expected = conn._definition_copy(domain)
+    answer = conn.domain_snapshot_create_xml(remote.remote_domain_snapshot_create_xml_args(dom, "<domainsnapshot/>", 0))
+    assert isinstance(answer, Offload)
+    snap = answer.then(answer.work()).snap
+    kept = conn.state.snapshots[domain.uuid].get(snap.name).domain_xml
+    assert kept == expected and kept.count("<vcpu id=") == 4096
+
+
+def test_reverting_to_a_running_snapshot_of_a_large_definition_copies_it_in_the_thread(
+    conn: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = LISTED.replace("<vcpu>64</vcpu>", "<vcpu>4096</vcpu>")
+    dom = settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(text))).dom
+    settled(conn.domain_create(remote.remote_domain_create_args(dom)))
+    made = conn.domain_snapshot_create_xml(remote.remote_domain_snapshot_create_xml_args(dom, "<domainsnapshot/>", 0))
+    snap = settled(made).snap
+    conn.domain_destroy(remote.remote_domain_destroy_args(dom))
+    answer = conn.domain_revert_to_snapshot(remote.remote_domain_revert_to_snapshot_args(snap, 0))
+    assert isinstance(answer, Offload)
+    read = answer.work()
+    from virtrio.drivers.test import state
+
+    def on_the_loop(*_: object) -> None:
+        raise AssertionError("the start's copy made on the event loop")
+
+    monkeypatch.setattr(state, "copied_definition", on_the_loop)
+    answer.then(read)
+    domain = conn.state.domains["big"]
+    assert domain.active and domain.next is not None
+    assert len(next(element for element in domain.next.definition if element.tag == "vcpus")) == 4096
