@@ -90,6 +90,9 @@ def parse_uuid(text: str) -> bytes | None:
     return bytes(raw)
 
 
+CANONICAL_MAC = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}")
+
+
 def parse_mac(text: str) -> bytes | None:
     """virMacAddrParse: the 6 bytes, or None when libvirt refuses the text.
 
@@ -97,6 +100,8 @@ def parse_mac(text: str) -> bytes | None:
     kept out by requiring a hex digit first and at most two characters). After the sixth
     part libvirt stops at any char <= ' ': with x86's signed char that is also every byte
     of a non-ASCII character, so "52:54:00:aa:bb:cc <anything>" is accepted."""
+    if CANONICAL_MAC.fullmatch(text):  # the usual spelling, read at once
+        return bytes.fromhex(text.replace(":", ""))
     raw = bytearray()
     position, end = 0, len(text)
     for index in range(6):
