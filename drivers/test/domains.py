@@ -27,15 +27,8 @@ from .definition_tuning import blkio, blkio_device_lists, drop_vcpu_pins_from, m
 from .domain_definition import make_element, metadata_entry, metadata_without_namespace
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
-from .parse import (
-    check_validate_flag,
-    copied_from_frozen,
-    copy_in_thread,
-    format_later,
-    frozen,
-    parse_domain_xml,
-    parse_in_thread,
-)
+from .large_definitions import copied_from_frozen, copy_in_thread, format_later, frozen
+from .parse import check_validate_flag, parse_domain_xml, parse_in_thread
 from .state import Domain
 
 

@@ -8,7 +8,6 @@ import functools
 import os
 import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -21,7 +20,6 @@ from . import domain_clock, domain_parse_checks, domain_vcpus
 from .domain_definition import (
     _words,
     canonical_definition,
-    copied_definition,
     hotplug_memory,
     kibibytes,
     numa_memory,
@@ -353,58 +351,6 @@ def parse_in_thread(text: str) -> bool:
             if int(high) - int(low) > LOOP_EXPANSION:
                 return True
     return False
-
-
-# A definition with more children than this under its elements (listed vCPUs, devices,
-# schedulers) is copied in a worker thread when its domain starts: virDomainDefCopy is a write
-# and a read again, ~20 ms at 4,096 listed vCPUs and ~0.6 s at 65,536 implied controllers.
-COPY_IN_THREAD_CHILDREN = 512
-
-
-def copy_in_thread(definition: list[etree._Element]) -> bool:
-    return sum(len(element) for element in definition) > COPY_IN_THREAD_CHILDREN
-
-
-def frozen(definition: list[etree._Element]) -> list[bytes]:
-    """The definition's elements as text (libxml2's own writer, in C): what a worker thread may
-    read while the event loop goes on changing the elements."""
-    return [etree.tostring(element, with_tail=False) for element in definition]
-
-
-def copied_from_frozen(texts: list[bytes], os_type: str, max_vcpus: int) -> list[etree._Element]:
-    """copied_definition of a frozen definition."""
-    return copied_definition([etree.fromstring(text) for text in texts], os_type, max_vcpus)
-
-
-def format_later(
-    domain: Domain, inactive: bool, secure: bool, *, running: bool = False, copy_first: bool = False
-) -> Callable[[], str]:
-    """formats.domain_xml of a large definition, for a worker thread: what it reads is taken
-    now (the definitions frozen as text, the fields copied), so that the event loop may go on
-    changing the domain while the thread writes it. copy_first: the definition's copy made
-    first (virDomainDefCopy), for its refusals."""
-
-    def taken(which: Domain | None) -> tuple[Domain, list[bytes]] | None:
-        if which is None:
-            return None
-        copied = copy.copy(which)
-        copied.metadata = dict(which.metadata)
-        return copied, frozen(which.definition)
-
-    now, later = taken(domain), taken(domain.next)
-    assert now is not None
-
-    def write() -> str:
-        from .formats import domain_xml  # (formats reads documents through this module)
-
-        for copied, texts in (pair for pair in (now, later) if pair is not None):
-            copied.definition = [etree.fromstring(text) for text in texts]
-        now[0].next = later[0] if later is not None else None
-        if copy_first:
-            copied_definition(now[0].definition, now[0].os_type, now[0].max_vcpus)
-        return domain_xml(now[0], inactive, secure, running=running)
-
-    return write
 
 
 def parse_domain_xml(text: str, state: TestState) -> Domain:

@@ -22,14 +22,8 @@ from .common import (
 )
 from .domain_definition import copied_definition
 from .formats import domain_xml, without_secrets
-from .parse import (
-    copy_in_thread,
-    format_later,
-    parse_document,
-    parse_domain_xml,
-    parse_in_thread,
-    validate_against_schema,
-)
+from .large_definitions import copy_in_thread, format_later
+from .parse import parse_document, parse_domain_xml, parse_in_thread, validate_against_schema
 from .state import Domain
 
 # the error modules of libvirt-domain-snapshot.c and libvirt-domain-checkpoint.c (public API checks)
