@@ -221,7 +221,9 @@ class DomainMiscProcedures(TestProcedures):
         self._running(args.dom)
         # the test guest's memory: each byte is its address, modulo 256
         start = args.offset & 0xFF
-        return remote.remote_domain_memory_peek_ret(bytes((start + i) & 0xFF for i in range(args.size)))
+        # (made by repeating one round: a byte at a time, 65,536 of them took 5 ms of the loop)
+        rounds = bytes(range(start, 256)) + bytes(range(256)) * (args.size // 256 + 1)
+        return remote.remote_domain_memory_peek_ret(rounds[: args.size])
 
     # ------------------------------------------------------------ statistics
     def domain_get_cpu_stats(self, args: remote.remote_domain_get_cpu_stats_args):
