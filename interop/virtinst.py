@@ -489,6 +489,12 @@ def normalise(text: str, daemon: RunningDaemon, home: Path) -> str:
     return text.rstrip("\n")
 
 
+def new_mac(document: str, known: str) -> str:
+    """A MAC address the daemon made up (an interface given none): random on each side."""
+    made = re.compile(r"52:54:00(?::[0-9a-f]{2}){3}")
+    return made.sub(lambda mac: mac.group(0) if mac.group(0) in known else "52:54:00:RANDOM", document)
+
+
 def new_object(key: str, document: str) -> str:
     """A pool or network the command made: virtinst gives it no UUID, so each daemon draws one
     at random (libvirt's way too); the rest of its document is compared."""
@@ -532,10 +538,11 @@ def run_side(command: Command, root: Path, daemon: RunningDaemon, work: Path) ->
     baseline: dict[str, str] = record.get("baseline") or {}
     after: dict[str, str] = record.get("after") or {}
     changes: dict[str, str | None] = {}
+    known = "\n".join(baseline.values())
     for key in sorted(set(baseline) | set(after)):
         if baseline.get(key) != after.get(key):
             document = after.get(key)
-            changes[key] = normalise(new_object(key, document), daemon, home) if document is not None else None
+            changes[key] = normalise(new_mac(new_object(key, document), known), daemon, home) if document else document
     printed = [normalise(document, daemon, home) for document in record.get("printed", [])]
     return Outcome(result.returncode, output, changes, printed, baseline)
 

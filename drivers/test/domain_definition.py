@@ -76,6 +76,17 @@ shmem memory iommu vsock""")
 OS_ORDER = _words("""type firmware init initarg initenv initdir inituser initgroup loader nvram kernel initrd
 cmdline dtb root acpi boot bootmenu bios smbios""")
 
+# <os> children virDomainDefParseBootOptions reads per OS type (<smbios> is read for any)
+_OS_KERNEL = frozenset(_words("type smbios kernel initrd cmdline dtb root loader nvram"))
+OS_CHILDREN_READ = {
+    "hvm": _OS_KERNEL | frozenset(_words("firmware acpi boot bootmenu bios")),
+    "xen": _OS_KERNEL,
+    "xenpvh": _OS_KERNEL,
+    "uml": _OS_KERNEL,
+    "exe": frozenset(_words("type smbios init initarg initenv initdir inituser initgroup cmdline")),
+    "linux": frozenset(_words("type smbios")),  # Xen's old name, read as Xen only for Xen guests
+}
+
 CPU_ORDER = _words("model vendor topology cache maxphysaddr feature numa")
 CPU_MODES = ("custom", "host-model", "host-passthrough", "maximum")
 PM_ORDER = ["suspend-to-mem", "suspend-to-disk"]
@@ -321,6 +332,15 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         if machine:
             type_element.set("machine", machine)
     tags = {child.tag for child in os_element}
+    read = OS_CHILDREN_READ.get(os_type)
+    if read is not None and not tags <= read:
+        # virDomainDefParseBootOptions reads only what the OS type boots with; the rest is
+        # not kept, so not written (nor checked)
+        for unread in [child for child in os_element if child.tag not in read]:
+            os_element.remove(unread)
+        tags &= read
+    if os_type != "hvm":  # os/@firmware is read for hvm only
+        os_element.attrib.pop("firmware", None)
     loader = first_child(os_element, "loader") if "loader" in tags else None
     if loader is not None:
         if (loader.text or "").strip() and loader.get("type") is None:
@@ -543,6 +563,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         if hostdev.get("mode", "subsystem") == "subsystem":  # managed is always written for these
             hostdev.set("managed", "yes" if hostdev.get("managed") == "yes" else "no")
             _reorder_attributes(hostdev, ATTRIBUTE_ORDER["hostdev"])
+        if "driver" in {child.tag for child in hostdev}:
+            domain_hostdevs.canonical_driver(hostdev)
     for filesystem in by_kind.get("filesystem", []):
         _default(filesystem, "type", "mount")
         if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:

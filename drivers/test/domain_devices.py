@@ -325,6 +325,9 @@ SMARTCARD_MODES = ("host", "host-certificates", "passthrough")
 def _check_smartcard(smartcard: etree._Element) -> None:
     """virDomainSmartcardDefParseXML's checks of each mode."""
     mode = _enum(smartcard, "mode", SMARTCARD_MODES, required=True)
+    if mode != "passthrough":  # only passthrough reads more than the mode (its source's type)
+        for name in [name for name in smartcard.attrib if name != "mode"]:
+            del smartcard.attrib[name]
     if mode == "host-certificates":
         if len(children_of(smartcard, "certificate")) != 3:
             raise _xml_error("host-certificates mode needs exactly three certificates")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import parse_uuid
+from virtrio.drivers.libvirt_rules import parse_uuid, prop_enum
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .xml_tree import first_child
+from .xml_tree import children_of, first_child, make_element
 
 # virDomainHostdevDefPostParse: the address type each mediated device model needs
 MDEV_ADDRESS_TYPES = {"vfio-pci": "pci", "vfio-ccw": "ccw"}
+PCI_BACKENDS = ("kvm", "vfio", "xen")  # virDomainHostdevSubsysPCIBackend less "default" (refused: nonzero)
 
 
 def _is_mdev(hostdev: etree._Element) -> bool:
@@ -46,3 +47,15 @@ def check_one_ramfb(hostdevs: list[etree._Element]) -> None:
         raise report(
             api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "Only one vgpu device can have 'ramfb' enabled"
         )
+
+
+def canonical_driver(hostdev: etree._Element) -> None:
+    """<driver>: read for PCI host devices only (its name, the backend) and written first,
+    before <source>; any other host device's is not kept (virDomainHostdevDefParseXMLSubsys)."""
+    drivers = children_of(hostdev, "driver")
+    for driver in drivers:
+        hostdev.remove(driver)
+    pci = hostdev.get("mode", "subsystem") == "subsystem" and hostdev.get("type") == "pci"
+    backend = prop_enum(drivers[0], "name", PCI_BACKENDS) if pci else None
+    if backend is not None:
+        hostdev.insert(0, make_element("driver", name=backend))

@@ -119,6 +119,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
     if "memoryBacking" in kept:
         _canonical_hugepages(kept["memoryBacking"])
         reorder(kept["memoryBacking"], MEMORY_BACKING_ORDER)
+        if _memory_backing_unset(kept["memoryBacking"]):
+            del kept["memoryBacking"]  # virDomainMemorybackingFormat writes nothing for it
     if "cputune" in kept:
         _canonical_schedulers(kept, max_vcpus)
         _canonical_resctrls(kept["cputune"], max_vcpus)
@@ -135,6 +137,16 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
         hole.attrib.clear()  # written in KiB, rounded up
         hole.set("unit", "KiB")
         hole.text = str(-(-size // 1024))
+
+
+def _memory_backing_unset(backing: etree._Element) -> bool:
+    """Whether <memoryBacking> sets nothing: no attribute of its own is read, and a <source>,
+    <access> or <allocation> without attributes sets nothing either (after which those go)."""
+    backing.attrib.clear()
+    for part in ("source", "access", "allocation"):
+        for unset in [element for element in children_of(backing, part) if not element.attrib]:
+            backing.remove(unset)
+    return len(backing) == 0
 
 
 def _cell_count(cpu: etree._Element | None) -> int:

@@ -1091,7 +1091,10 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
         for entry in metadata:
             namespace = etree.QName(entry).namespace if isinstance(entry.tag, str) else None
             if namespace and namespace not in definition.metadata:
-                definition.metadata[namespace] = etree.tostring(entry, encoding="unicode", with_tail=False)
+                # a copy (xmlCopyNode): not the namespaces declared above the entry that it does not use
+                definition.metadata[namespace] = etree.tostring(
+                    copy.deepcopy(entry), encoding="unicode", with_tail=False
+                )
     return definition
 
 
