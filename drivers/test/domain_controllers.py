@@ -16,6 +16,24 @@ from .domain_errors import domain_xml_detail as _xml_detail
 from .xml_tree import child, first_child, make_element, reorder_attributes
 
 # an ICH9 UHCI companion without <master> is given the first port of its share of the EHCI's
+# virDomainControllerModelTypeFromString: the models each controller type has (none for the others)
+CONTROLLER_MODELS: dict[str, tuple[str, ...]] = {
+    "scsi": (
+        *("auto", "buslogic", "lsilogic", "lsisas1068", "vmpvscsi", "ibmvscsi", "virtio-scsi", "lsisas1078"),
+        *("virtio-transitional", "virtio-non-transitional", "ncr53c90", "dc390", "am53c974"),
+    ),
+    "usb": (
+        *("piix3-uhci", "piix4-uhci", "ehci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3"),
+        *("vt82c686b-uhci", "pci-ohci", "nec-xhci", "qusb1", "qusb2", "qemu-xhci", "none"),
+    ),
+    "pci": (
+        *("pci-root", "pcie-root", "pci-bridge", "dmi-to-pci-bridge", "pcie-to-pci-bridge", "pcie-root-port"),
+        *("pcie-switch-upstream-port", "pcie-switch-downstream-port", "pci-expander-bus", "pcie-expander-bus"),
+    ),
+    "ide": ("piix3", "piix4", "ich6"),
+    "virtio-serial": ("virtio", "virtio-transitional", "virtio-non-transitional"),
+}
+CONTROLLER_TYPES = frozenset(("ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci", "xenbus", "isa"))
 USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3": "4"}
 
 
@@ -28,6 +46,12 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
     USB companion master, and the rules of the 'none' USB model."""
     usb_none = usb_other = usb_master = False
     for controller in controllers:
+        kind = controller.get("type")
+        if kind is None:  # virXMLPropEnum leaves the enum's zero: IDE
+            controller.set("type", kind := "ide")
+        model = controller.get("model")
+        if model is not None and model not in CONTROLLER_MODELS.get(kind, ()) and kind in CONTROLLER_TYPES:
+            raise _unsupported(f"Unknown model type '{model}'")  # (an unknown type is refused later)
         text = controller.get("index")
         if text is not None and _WRITTEN_INDEX.fullmatch(text):  # the common case: prop_int's answer too
             index: int | None = int(text)

@@ -423,3 +423,28 @@ def test_interface_model_characters() -> None:
 def test_disk_target_without_dev_is_no_target() -> None:
     disk = "<disk type='file' device='disk'><source file='/dev/null'/><target bus='scsi'/></disk>"
     assert refusal(lambda: written("", devices=disk)) == (20, 20, "missing target information for device /dev/null")
+
+
+# --- controllers (virDomainControllerDefParseXML: type IDE by default, models per type) ---
+
+
+def test_controller_without_type_is_ide() -> None:
+    assert "    <controller type='ide' index='0' model='piix4'/>\n" in written(
+        "", devices="<controller index='0' model='piix4'/>"
+    )
+    error = (27, 20, "XML error: Multiple 'ide' controllers with index '1'")
+    assert refusal(lambda: written("", devices="<controller index='1'/><controller type='ide' index='1'/>")) == error
+
+
+@pytest.mark.parametrize(
+    "controller",
+    [
+        "<controller index='0' model='pci-root'/>",  # (IDE)
+        "<controller type='usb' model='pcie-root'/>",
+        "<controller type='sata' model='ahci'/>",  # no models at all
+    ],
+)
+def test_controller_model_of_another_type_refused(controller: str) -> None:
+    model = controller.split("model='")[1].split("'")[0]
+    error = (67, 20, f"unsupported configuration: Unknown model type '{model}'")
+    assert refusal(lambda: written("", devices=controller)) == error
