@@ -303,8 +303,11 @@ def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, in
     from .daemons import remove, start_virtrio, stop_process
 
     paths = documents(source, kind)
-    texts = {objects.label(path): path.read_text(errors="replace").lower() for path in paths}
     workdir = Path(tempfile.mkdtemp(prefix=f"virtrio-xmlcorpus-{kind}-"))
+    every = int(os.environ.get("XMLCORPUS_MUTATE_EVERY", "0"))
+    if every:  # exploration: also every Nth of the documents less one attribute or element
+        paths += objects.mutations(paths, workdir / "mutated")[::every]
+    texts = {objects.label(path): path.read_text(errors="replace").lower() for path in paths}
     try:
         reference, reference_socket = objects.start_reference(workdir / "ref", ())
         try:
@@ -362,7 +365,16 @@ def main(argv: list[str]) -> int:
         "--classes", type=int, default=0, metavar="N", help="print the N most frequent first differences per kind"
     )
     parser.add_argument("--kind", action="append", choices=ALL_KINDS, help="a kind to run (repeatable; default all)")
+    parser.add_argument(
+        "--mutate-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also every Nth document less one attribute or element (this module's kinds; 1: all of them)",
+    )
     options = parser.parse_args(argv)
+    if options.mutate_every:
+        os.environ["XMLCORPUS_MUTATE_EVERY"] = str(options.mutate_every)
     if options.classes:
         os.environ["XMLCORPUS_CLASSES"] = str(options.classes)
     return run(options.kind, options.fail_under, not options.quiet)
