@@ -18,6 +18,7 @@ from . import definition_tuning as tune
 from .common import FROM_TEST, TestProcedures
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
+from .large_definitions import copy_in_thread, format_later
 from .parse import parse_domain_xml
 from .state import Domain, TestState
 
@@ -269,6 +270,9 @@ class VcpuAndSaveProcedures(TestProcedures):
 
         # a file the client names (a FIFO, a slow mount) can block its open and writes: written
         # in a worker thread, the running definition as libvirt saves it; the stop after it
+        if copy_in_thread(domain.definition):  # a large definition written there too
+            text = format_later(domain, False, True)
+            return Offload(lambda: save_image.write_image(args.to, domain.name, text()), saved)
         write = functools.partial(save_image.write_image, args.to, domain.name, domain_xml(domain))
         return Offload(write, saved)
 
