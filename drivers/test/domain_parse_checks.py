@@ -70,20 +70,31 @@ def check_memory_backing(root: etree._Element) -> None:
             raise _unsupported(f"unknown {what} '{value}'")
 
 
+# the on_* actions in the order libvirt reads them, with their values
+LIFECYCLE_TAGS = {
+    "on_reboot": LIFECYCLE_ACTIONS,
+    "on_poweroff": LIFECYCLE_ACTIONS,
+    "on_crash": LIFECYCLE_ACTIONS,
+    "on_lockfailure": LOCK_FAILURE_ACTIONS,
+}
+
+
 def check_lifecycle(root: etree._Element) -> None:
     """virDomainDefLifecycleParse: the on_* actions (the first element's whole text, empty as
     absent), then the power management states of the first suspend-to-mem and -disk."""
-    for tag, values in (
-        ("on_reboot", LIFECYCLE_ACTIONS),
-        ("on_poweroff", LIFECYCLE_ACTIONS),
-        ("on_crash", LIFECYCLE_ACTIONS),
-        ("on_lockfailure", LOCK_FAILURE_ACTIONS),
-    ):
-        found = children_of(root, tag)
-        action = text_of(found[0]) if found else ""
+    first: dict[str, etree._Element] = {}  # each action's first element, from one pass over the root
+    managements: list[etree._Element] = []
+    for child in root:
+        tag = child.tag
+        if tag == "pm":
+            managements.append(child)
+        elif tag in LIFECYCLE_TAGS and tag not in first:
+            first[tag] = child
+    for tag, values in LIFECYCLE_TAGS.items():
+        found = first.get(tag)
+        action = text_of(found) if found is not None else ""
         if action and action not in values:
             raise _unsupported(f"unknown {tag} action: {action}")
-    managements = children_of(root, "pm")
     for tag in ("suspend-to-mem", "suspend-to-disk"):
         states = [state for pm in managements for state in children_of(pm, tag)]
         if states:
@@ -93,18 +104,24 @@ def check_lifecycle(root: etree._Element) -> None:
 def check_devices(root: etree._Element) -> None:
     """The first refusals of the readers of disks, controllers, filesystems and host devices,
     in libvirt's order: each kind in turn, all of its devices in order."""
-    lists = children_of(root, "devices")
-    for disk in [disk for devices in lists for disk in children_of(devices, "disk")]:
+    # the devices of the four kinds, from one pass over each <devices>, in document order
+    kinds: dict[str, list[etree._Element]] = {"disk": [], "controller": [], "filesystem": [], "hostdev": []}
+    for devices in children_of(root, "devices"):
+        for device in devices:
+            found = kinds.get(device.tag)
+            if found is not None:
+                found.append(device)
+    for disk in kinds["disk"]:
         _enum(disk, "type", STORAGE_TYPES)
         _enum(disk, "device", DISK_DEVICES)
         targets = children_of(disk, "target")
         if targets:
             _enum(targets[0], "bus", DISK_BUSES)
-    for controller in [controller for devices in lists for controller in children_of(devices, "controller")]:
+    for controller in kinds["controller"]:
         _enum(controller, "type", CONTROLLER_TYPES)
-    for filesystem in [found for devices in lists for found in children_of(devices, "filesystem")]:
+    for filesystem in kinds["filesystem"]:
         _enum(filesystem, "type", FILESYSTEM_TYPES)
-    for hostdev in [found for devices in lists for found in children_of(devices, "hostdev")]:
+    for hostdev in kinds["hostdev"]:
         mode = hostdev.get("mode", "subsystem")  # virDomainHostdevDefParseXML
         if mode not in HOSTDEV_TYPES:
             raise _unsupported(f"unknown hostdev mode '{mode}'")
