@@ -10,7 +10,7 @@ from typing import Any
 from virtrio.drivers.base import Event, EventFamily, Offload, StreamReply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import check_flags, internal_error, invalid_argument, report
+from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report
 
 from . import domain_vcpus, public_api, tuning
 from .common import (
@@ -528,7 +528,7 @@ class DomainProcedures(TestProcedures):
         return None
 
     def _start_copied(
-        self, args: remote.remote_domain_create_args, copied_from: tuple[Any, ...], copied: list[Any]
+        self, args: remote.remote_domain_create_args, copied_from: tuple[Any, ...], copied: list[Any] | LibvirtError
     ) -> None:
         domain = self._domain(args.dom)  # (undefined meanwhile: not found, as had it come first)
         if domain.state != api.VIR_DOMAIN_SHUTOFF:
@@ -538,9 +538,16 @@ class DomainProcedures(TestProcedures):
         else:
             self._start(domain, copied)
 
-    def _start(self, domain: Domain, copied: list[Any] | None) -> None:
+    def _start(self, domain: Domain, copied: list[Any] | LibvirtError | None) -> None:
         restoring = domain.managed_save  # starting resumes from the managed save image
         domain.managed_save = False
+        if isinstance(copied, LibvirtError):
+            # the copy refused: libvirt's test driver has marked the domain running by then and
+            # leaves it so (state.start_domain's first steps, without the copy)
+            domain.id = self.state.next_domain_id
+            self.state.next_domain_id += 1
+            domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_RUNNING_BOOTED
+            raise copied
         if copied is not None:
             domain.next = domain.persistent_copy(copied)
         self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)

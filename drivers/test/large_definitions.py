@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from virtrio.rpc.errors import LibvirtError
+
 from .domain_definition import copied_definition
 from .formats import domain_xml
 from .state import Domain
@@ -30,9 +32,13 @@ def frozen(definition: list[etree._Element]) -> list[bytes]:
     return [etree.tostring(element, with_tail=False) for element in definition]
 
 
-def copied_from_frozen(texts: list[bytes], os_type: str, max_vcpus: int) -> list[etree._Element]:
-    """copied_definition of a frozen definition."""
-    return copied_definition([etree.fromstring(text) for text in texts], os_type, max_vcpus)
+def copied_from_frozen(texts: list[bytes], os_type: str, max_vcpus: int) -> list[etree._Element] | LibvirtError:
+    """copied_definition of a frozen definition, or its refusal (for the caller to report where
+    libvirt reports it: a start has marked the domain running by then)."""
+    try:
+        return copied_definition([etree.fromstring(text) for text in texts], os_type, max_vcpus)
+    except LibvirtError as refusal:
+        return refusal
 
 
 def format_later(
