@@ -79,22 +79,21 @@ LIFECYCLE_TAGS = {
 }
 
 
-def check_lifecycle(root: etree._Element) -> None:
+def check_lifecycle(root: etree._Element, first: dict[str, etree._Element] | None = None) -> None:
     """virDomainDefLifecycleParse: the on_* actions (the first element's whole text, empty as
-    absent), then the power management states of the first suspend-to-mem and -disk."""
-    first: dict[str, etree._Element] = {}  # each action's first element, from one pass over the root
-    managements: list[etree._Element] = []
-    for child in root:
-        tag = child.tag
-        if tag == "pm":
-            managements.append(child)
-        elif tag in LIFECYCLE_TAGS and tag not in first:
-            first[tag] = child
+    absent), then the power management states of the first suspend-to-mem and -disk.
+    first: each tag's first child of the root, when the caller has them (parse_domain_xml)."""
+    if first is None:
+        first = {}
+        for child in root:
+            if isinstance(child.tag, str):
+                first.setdefault(child.tag, child)
     for tag, values in LIFECYCLE_TAGS.items():
         found = first.get(tag)
         action = text_of(found) if found is not None else ""
         if action and action not in values:
             raise _unsupported(f"unknown {tag} action: {action}")
+    managements = children_of(root, "pm") if "pm" in first else []
     for tag in ("suspend-to-mem", "suspend-to-disk"):
         states = [state for pm in managements for state in children_of(pm, tag)]
         if states:

@@ -394,7 +394,7 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     if title is not None and "\n" in title:
         raise xml_error("Domain title can't contain newlines")
     description = (text_of(children["description"]) or None) if "description" in children else None
-    domain_parse_checks.check_lifecycle(root)
+    domain_parse_checks.check_lifecycle(root, children)
     definition = canonical_definition(root, os_type, max_vcpus, nodes)
     domain_parse_checks.check_devices(root)  # (read last in libvirt, but for its test: namespace)
     test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
