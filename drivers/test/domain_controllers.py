@@ -7,13 +7,13 @@ import re
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul, prop_int
+from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul, prop_enum, prop_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _xml_detail
-from .xml_tree import child, first_child, make_element, reorder_attributes
+from .xml_tree import child, children_of, first_child, make_element, reorder_attributes
 
 # an ICH9 UHCI companion without <master> is given the first port of its share of the EHCI's
 # virDomainControllerModelTypeFromString: the models each controller type has (none for the others)
@@ -62,6 +62,7 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
                 raise attribute_error("controller", "index", controller.get("index", ""), "Expected non-negative value")
             if controller.get("index") != str(index):  # ' +1' is read as 1 and written so
                 controller.set("index", str(index))
+        _read_model_and_target(controller, kind)
         if controller.get("type") == "pci":
             _read_pci_target(controller)
         if controller.get("type") != "usb":
@@ -130,6 +131,42 @@ def validate_controller(controller: etree._Element) -> None:
 
 PCI_TARGET_NUMBERS = ("chassisNr", "chassis", "port", "busNr", "index")
 PCI_TARGET_ORDER = [*PCI_TARGET_NUMBERS, "hotplug"]  # virDomainControllerDefFormat's
+
+
+PCI_MODEL_NAMES = (
+    *("none", "pci-bridge", "i82801b11-bridge", "ioh3420", "x3130-upstream", "xio3130-downstream", "pxb"),
+    *("pxb-pcie", "pcie-root-port", "spapr-pci-host-bridge", "pcie-pci-bridge"),
+)
+
+
+def _read_model_and_target(controller: etree._Element, kind: str) -> None:
+    """At most one <model> and one <target>, which only a PCI controller reads (its model's
+    name, written unless 'none'; its target's numbers and NUMA node, not written when it has
+    none of them): virDomainControllerDefParseXML and virDomainControllerDefFormatPCI."""
+    for tag in ("model", "target"):
+        found = children_of(controller, tag)
+        if len(found) > 1:
+            detail = f"Multiple <{tag}> elements in controller definition not allowed"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
+        if not found:
+            continue
+        element = found[0]
+        if kind != "pci":
+            controller.remove(element)
+        elif tag == "model":
+            name = prop_enum(element, "name", PCI_MODEL_NAMES)
+            if name in (None, "none"):
+                controller.remove(element)
+            elif element.keys() != ["name"] or len(element):
+                written = make_element("model", name=name)
+                written.tail = element.tail
+                controller.replace(element, written)
+        else:
+            prop_enum(element, "hotplug", ("on", "off"))
+            for name in [name for name in element.attrib if name not in PCI_TARGET_ORDER]:
+                del element.attrib[name]
+            if not element.keys() and first_child(element, "node") is None:
+                controller.remove(element)
 
 
 def _read_pci_target(controller: etree._Element) -> None:

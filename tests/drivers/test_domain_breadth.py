@@ -448,3 +448,42 @@ def test_controller_model_of_another_type_refused(controller: str) -> None:
     model = controller.split("model='")[1].split("'")[0]
     error = (67, 20, f"unsupported configuration: Unknown model type '{model}'")
     assert refusal(lambda: written("", devices=controller)) == error
+
+
+def pci_bridge(inner: str) -> str:
+    devices = (
+        "<controller type='pci' index='0' model='pci-root'/>"
+        f"<controller type='pci' index='1' model='pci-bridge'>{inner}</controller>"
+    )
+    xml = written("", devices=devices)
+    return xml[xml.index("<controller type='pci' index='1'") : xml.index("</devices>")]
+
+
+def test_pci_controller_model_name_and_target_as_read() -> None:
+    kept = pci_bridge("<model name='pci-bridge' x='1'><y/></model><target foo='1' chassisNr='1' hotplug='off'/>")
+    assert "\n      <model name='pci-bridge'/>\n      <target chassisNr='1' hotplug='off'/>\n" in kept
+    assert "<model" not in pci_bridge("<model name='none'/><target/>")  # neither is written
+    assert "<target" not in pci_bridge("<model/><target/>")
+    usb = written(
+        "", devices="<controller type='usb' model='qemu-xhci'><model name='x'/><target chassis='1'/></controller>"
+    )
+    assert "<controller type='usb' index='0' model='qemu-xhci'/>" in usb  # only PCI ones read them
+
+
+@pytest.mark.parametrize(
+    ("inner", "error"),
+    [
+        ("<model/><model/>", (27, 20, "XML error: Multiple <model> elements in controller definition not allowed")),
+        ("<target/><target/>", (27, 20, "XML error: Multiple <target> elements in controller definition not allowed")),
+        (
+            "<model name='bogus'/>",
+            (27, 5, "XML error: Invalid value for attribute 'name' in element 'model': 'bogus'."),
+        ),
+        (
+            "<target hotplug='x'/>",
+            (27, 5, "XML error: Invalid value for attribute 'hotplug' in element 'target': 'x'."),
+        ),
+    ],
+)
+def test_pci_controller_model_and_target_refused(inner: str, error: tuple[int, int, str]) -> None:
+    assert refusal(lambda: pci_bridge(inner)) == error
