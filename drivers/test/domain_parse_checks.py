@@ -27,6 +27,58 @@ STORAGE_TYPES = ("file", "block", "dir", "network", "volume", "nvme", "vhostuser
 DISK_DEVICES = ("disk", "cdrom", "floppy", "lun")  # virDomainDiskDevice
 DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")  # virDomainDiskBus, NONZERO
 CONTROLLER_TYPES = ("ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci", "xenbus", "isa")
+# virDomainControllerModelTypeFromString: each type's models (none for fdc, sata, ccid, xenbus
+# and isa: any model refused)
+CONTROLLER_MODELS = {
+    "scsi": (
+        "auto",
+        "buslogic",
+        "lsilogic",
+        "lsisas1068",
+        "vmpvscsi",
+        "ibmvscsi",
+        "virtio-scsi",
+        "lsisas1078",
+        "virtio-transitional",
+        "virtio-non-transitional",
+        "ncr53c90",
+        "dc390",
+        "am53c974",
+    ),
+    "usb": (
+        "piix3-uhci",
+        "piix4-uhci",
+        "ehci",
+        "ich9-ehci1",
+        "ich9-uhci1",
+        "ich9-uhci2",
+        "ich9-uhci3",
+        "vt82c686b-uhci",
+        "pci-ohci",
+        "nec-xhci",
+        "qusb1",
+        "qusb2",
+        "qemu-xhci",
+        "none",
+    ),
+    "pci": (
+        "pci-root",
+        "pcie-root",
+        "pci-bridge",
+        "dmi-to-pci-bridge",
+        "pcie-to-pci-bridge",
+        "pcie-root-port",
+        "pcie-switch-upstream-port",
+        "pcie-switch-downstream-port",
+        "pci-expander-bus",
+        "pcie-expander-bus",
+    ),
+    "ide": ("piix3", "piix4", "ich6"),
+    "virtio-serial": ("virtio", "virtio-transitional", "virtio-non-transitional"),
+}
+# virStorageFileFormat without "none"; "aio" read as raw (Xen's old name)
+DISK_FORMATS = ("raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow")
+DISK_FORMATS += ("qcow2", "qed", "vmdk", "aio")
 FILESYSTEM_TYPES = ("mount", "block", "file", "template", "ram", "bind", "volume")  # virDomainFS
 HOSTDEV_TYPES = {  # by mode: virDomainHostdevSubsys, virDomainHostdevCaps
     "subsystem": ("usb", "pci", "scsi", "scsi_host", "mdev"),
@@ -116,8 +168,15 @@ def check_devices(root: etree._Element) -> None:
         targets = children_of(disk, "target")
         if targets:
             _enum(targets[0], "bus", DISK_BUSES)
+        drivers = children_of(disk, "driver")  # virDomainDiskDefDriverParseXML
+        driver_format = drivers[0].get("type") if drivers else None
+        if driver_format is not None and driver_format not in DISK_FORMATS:
+            raise _unsupported(f"unknown driver format value '{driver_format}'")
     for controller in kinds["controller"]:
         _enum(controller, "type", CONTROLLER_TYPES)
+        model = controller.get("model")
+        if model is not None and model not in CONTROLLER_MODELS.get(controller.get("type", "ide"), ()):
+            raise _unsupported(f"Unknown model type '{model}'")
     for filesystem in kinds["filesystem"]:
         _enum(filesystem, "type", FILESYSTEM_TYPES)
     for hostdev in kinds["hostdev"]:

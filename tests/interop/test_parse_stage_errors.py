@@ -1,9 +1,9 @@
 """The first error of a domain document with two faults, one libvirt finds while it reads the
 document (lifecycle actions, power management, memory backing, disk, controller, filesystem
-and host device types, IOThread ids) and one it finds after (virDomainDefPostParse: maxMemory below the
-memory, a name with a slash, an offline vCPU that is not hotpluggable): libvirtd answers the
-reading's, and so must virtrio; each parse fault alone is refused alike too. libvirt-python
-defines them on virtrio and on libvirtd side by side."""
+and host device types, controller models, disk formats, IOThread ids) and one it finds after
+(virDomainDefPostParse: maxMemory below the memory, a name with a slash, an offline vCPU that
+is not hotpluggable): libvirtd answers the reading's, and so must virtrio; each parse fault
+alone is refused alike too. libvirt-python defines them on virtrio and on libvirtd side by side."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ PARSE_FAULTS = {
     "disk device": ("", "<disk type='file' device='tape'><source file='/x'/><target dev='vda'/></disk>"),
     "disk bus": ("", "<disk type='file'><source file='/x'/><target dev='vda' bus='none'/></disk>"),
     "controller type": ("", "<controller type='bogus' index='0'/>"),
+    "controller model": ("", "<controller type='usb' index='0' model='virtio-scsi'/>"),
+    "controller without models": ("", "<controller type='sata' index='0' model='ahci'/>"),
+    "disk format": ("", "<disk type='file'><driver type='none'/><source file='/x'/><target dev='vda'/></disk>"),
     "filesystem type": ("", "<filesystem type='bogus'><source dir='/x'/><target dir='y'/></filesystem>"),
     "hostdev mode": ("", "<hostdev mode='bogus' type='pci'/>"),
     "hostdev type": ("", "<hostdev mode='capabilities' type='pci'/>"),
