@@ -569,3 +569,53 @@ def test_update_tls_reloads_without_dropping_clients(pair, certificates, tmp_pat
         client.communicate("", timeout=30)
         for item in before.iterdir():  # the other tests share these files
             shutil.copy(item, served / item.name)
+
+
+def first_call_with_last_flight(port: int, pkipath: Path) -> bytes:
+    """A TLS 1.3 client that sends its first call (AUTH_LIST) in the same write as its last
+    handshake flight, without waiting for the confirmation byte: everything the daemon sends
+    back until it has answered (or 10 s have passed)."""
+    from virtrio.protocol.generated import remote
+    from virtrio.rpc.packet import Header, MessageType, Status, encode_packet
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.load_verify_locations(pkipath / "cacert.pem")
+    context.load_cert_chain(pkipath / "clientcert.pem", pkipath / "clientkey.pem")
+    context.maximum_version = ssl.TLSVersion.TLSv1_3
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = context.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    call = encode_packet(Header(remote.PROGRAM, 1, remote.REMOTE_PROC_AUTH_LIST, MessageType.CALL, 1, Status.OK), b"")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        while True:
+            try:
+                client.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                if outgoing.pending:
+                    raw.sendall(outgoing.read())
+                incoming.write(raw.recv(65536))
+        client.write(call)  # its record follows the client's Finished in one write
+        raw.sendall(outgoing.read())
+        received = b""
+        try:
+            while len(received) < 1 + 28 + 8:  # the byte, a reply header and the method list
+                try:
+                    received += client.read(65536)
+                except ssl.SSLWantReadError:
+                    data = raw.recv(65536)
+                    if not data:
+                        break
+                    incoming.write(data)
+        except (TimeoutError, ssl.SSLError):
+            pass
+        return received
+
+
+def test_first_call_sent_with_the_last_flight_is_answered(pair, certificates) -> None:
+    """A client that does not wait for the confirmation byte before its first call: the call
+    arrives with the handshake's last flight and is read from the TLS layer's buffer, not
+    waited for on the socket. libvirtd answers it too."""
+    for name, (_daemon, port) in pair.items():
+        received = first_call_with_last_flight(port, certificates["server"])
+        assert received[:1] == b"\x01", (name, received)
+        assert len(received) >= 1 + 28 and received[1 + 24 : 1 + 28] == b"\x00\x00\x00\x00", (name, received)
