@@ -28,7 +28,7 @@ from .domain_definition import make_element, metadata_entry, metadata_without_na
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
 from .large_definitions import copied_from_frozen, copy_in_thread, format_later, frozen
-from .parse import check_validate_flag, parse_domain_xml, parse_in_thread
+from .parse import parse_in_thread, read_domain
 from .state import Domain
 
 
@@ -558,8 +558,9 @@ class DomainProcedures(TestProcedures):
         return self._create_xml(args.xml_desc, args.flags, lambda created: created)
 
     def _create_xml(self, xml: str, flags: int, reply: Callable[[remote.remote_domain_create_xml_ret], Any]) -> Any:
-        check_validate_flag(flags, api.VIR_DOMAIN_START_VALIDATE, "testDomainCreateXML", xml, "domain.rng", "domain")
-        return self._parsed(xml, lambda domain: reply(self._create(domain)))
+        check_flags(flags, api.VIR_DOMAIN_START_VALIDATE, FROM_TEST, "testDomainCreateXML")
+        validate = bool(flags & api.VIR_DOMAIN_START_VALIDATE)
+        return self._parsed(xml, lambda domain: reply(self._create(domain)), validate)
 
     def _create(self, domain: Domain) -> remote.remote_domain_create_xml_ret:
         existing = self._existing_for(domain)
@@ -609,12 +610,13 @@ class DomainProcedures(TestProcedures):
                 raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_DOMAIN, detail)
         return existing
 
-    def _parsed(self, xml: str, then: Callable[[Domain], Any]) -> Any:
+    def _parsed(self, xml: str, then: Callable[[Domain], Any], validate: bool = False) -> Any:
         """then(the parsed definition); a document that is large, or asks for much work (parse.
-        parse_in_thread), is parsed in a worker thread: it must not hold up other clients."""
+        parse_in_thread), is checked against the schema (validate) and parsed in a worker
+        thread: it must not hold up other clients."""
         if parse_in_thread(xml):
-            return Offload(functools.partial(parse_domain_xml, xml, self.state), then)
-        return then(parse_domain_xml(xml, self.state))
+            return Offload(functools.partial(read_domain, xml, self.state, validate), then)
+        return then(read_domain(xml, self.state, validate))
 
     def _define(self, parsed: Domain) -> tuple[Domain, bool]:
         """Add or update a persistent domain; True when it was new."""
@@ -638,10 +640,11 @@ class DomainProcedures(TestProcedures):
         return _nonnull_domain(domain)
 
     def domain_define_xml_flags(self, args: remote.remote_domain_define_xml_flags_args):
-        check_validate_flag(
-            args.flags, api.VIR_DOMAIN_DEFINE_VALIDATE, "testDomainDefineXMLFlags", args.xml, "domain.rng", "domain"
+        check_flags(args.flags, api.VIR_DOMAIN_DEFINE_VALIDATE, FROM_TEST, "testDomainDefineXMLFlags")
+        validate = bool(args.flags & api.VIR_DOMAIN_DEFINE_VALIDATE)
+        return self._parsed(
+            args.xml, lambda parsed: remote.remote_domain_define_xml_flags_ret(self._defined(parsed)), validate
         )
-        return self._parsed(args.xml, lambda parsed: remote.remote_domain_define_xml_flags_ret(self._defined(parsed)))
 
     def domain_undefine(self, args: remote.remote_domain_undefine_args) -> None:
         self.domain_undefine_flags(remote.remote_domain_undefine_flags_args(args.dom, 0))

@@ -403,21 +403,51 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_nonnull_domain_checkpoint(name, client)
 
     def domain_checkpoint_create_xml(self, args: remote.remote_domain_checkpoint_create_xml_args):
+        domain = self._checkpoint_create_checks(args)
+        redefine = bool(args.flags & api.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE)
+        read = functools.partial(self._read_checkpoint, args.xml_desc, redefine)
+        copy = None if redefine or not copy_in_thread(domain.definition) else self._definition_copy_later(domain)
+        # the schema check, the read and a large definition's copy in a worker thread when the
+        # document is large or asks for much work, or the definition is large
+        if copy is None and not parse_in_thread(args.xml_desc):
+            return self._checkpoint_create(args, read(), None)
+        taken = (domain, domain.state, domain.id)
+
+        def made(done: tuple[checkpoints.Checkpoint, str | None]) -> Any:
+            now = self._domain(args.dom)
+            return self._checkpoint_create(args, done[0], done[1] if (now, now.state, now.id) == taken else None)
+
+        return Offload(lambda: (read(), copy() if copy is not None else None), made)
+
+    def _checkpoint_create_checks(self, args: remote.remote_domain_checkpoint_create_xml_args) -> Domain:
+        """What testDomainCheckpointCreateXML checks before it reads the document."""
         create, module = "virDomainCheckpointCreateXML", FROM_CHECKPOINT
         redefine = "VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE"
         public_api.exclusive(args.flags, redefine, "VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE", create, module)
         public_api.required(args.flags, "VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE", redefine, create, module)
         allowed = api.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE | api.VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE
         check_flags(args.flags, allowed, FROM_TEST, "testDomainCheckpointCreateXML")
-        redefine = bool(args.flags & api.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE)
         domain = self._domain(args.dom)
         if self._snapshots(domain).snapshots:
             raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "cannot create checkpoint while snapshot exists")
         if not domain.active:
             raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "cannot create checkpoint for inactive domain")
-        validate_against_schema(args.xml_desc, "domaincheckpoint.rng", "domaincheckpoint")  # always, for checkpoints
-        root = parse_document(args.xml_desc, "domaincheckpoint")
-        checkpoint = checkpoints.parse_checkpoint(root, redefine, self._embedded_domain)
+        return domain
+
+    def _read_checkpoint(self, text: str, redefine: bool) -> checkpoints.Checkpoint:
+        validate_against_schema(text, "domaincheckpoint.rng", "domaincheckpoint")  # always, for checkpoints
+        return checkpoints.parse_checkpoint(parse_document(text, "domaincheckpoint"), redefine, self._embedded_domain)
+
+    def _checkpoint_create(
+        self,
+        args: remote.remote_domain_checkpoint_create_xml_args,
+        checkpoint: checkpoints.Checkpoint,
+        domain_text: str | None,
+    ) -> remote.remote_domain_checkpoint_create_xml_ret:
+        """The rest of testDomainCheckpointCreateXML, once the document is read (domain_text: the
+        domain's definition copied and written already, in a worker thread)."""
+        domain = self._checkpoint_create_checks(args)  # again: it may have gone meanwhile
+        redefine = bool(args.flags & api.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE)
         tree = self._checkpoints(domain)
         if redefine:  # virDomainCheckpointRedefinePrep, then the commit
             tree.check_cycles(checkpoint)
@@ -434,7 +464,7 @@ class SnapshotProcedures(TestProcedures):
             else:
                 tree.add(checkpoint, current=False)
         else:
-            checkpoint.domain_xml = self._definition_copy(domain)
+            checkpoint.domain_xml = domain_text if domain_text is not None else self._definition_copy(domain)
             checkpoints.align_disks(checkpoint)
             checkpoint.parent = tree.current
             tree.add(checkpoint, current=False)

@@ -142,3 +142,27 @@ def test_reverting_to_a_running_snapshot_of_a_large_definition_copies_it_in_the_
     domain = conn.state.domains["big"]
     assert domain.active and domain.next is not None
     assert len(next(element for element in domain.next.definition if element.tag == "vcpus")) == 4096
+
+
+def test_a_checkpoint_of_a_large_definition_is_read_and_copied_in_a_worker_thread(conn: Any) -> None:
+    disk = "<devices><disk type='file'><driver type='qcow2'/><source file='/x'/><target dev='vda'/></disk>"
+    text = LISTED.replace("<vcpu>64</vcpu>", "<vcpu>4096</vcpu>").replace("</domain>", disk + "</devices></domain>")
+    dom = settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(text))).dom
+    settled(conn.domain_create(remote.remote_domain_create_args(dom)))
+    domain = conn.state.domains["big"]
+    expected = conn._definition_copy(domain)
+    args = remote.remote_domain_checkpoint_create_xml_args(
+        dom, "<domaincheckpoint><name>c</name></domaincheckpoint>", 0
+    )
+    answer = conn.domain_checkpoint_create_xml(args)
+    assert isinstance(answer, Offload)
+    done = answer.work()
+    assert answer.then(done).checkpoint.name == "c"
+    assert conn.state.checkpoints[domain.uuid].get("c").domain_xml == expected
+    # a schema refusal, from the thread: as made at once
+    bad = remote.remote_domain_checkpoint_create_xml_args(dom, "<domaincheckpoint><bogus/></domaincheckpoint>", 0)
+    answer = conn.domain_checkpoint_create_xml(bad)
+    assert isinstance(answer, Offload)
+    with pytest.raises(LibvirtError) as refused:
+        answer.work()
+    assert refused.value.code == api.VIR_ERR_XML_INVALID_SCHEMA
