@@ -29,6 +29,7 @@ from . import (
     domain_controllers,
     domain_devices,
     domain_disks,
+    domain_filesystems,
     domain_hostdevs,
     domain_interfaces,
     domain_platform,
@@ -574,6 +575,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
                 filesystem.set(mode, _file_mode(filesystem, mode))
         if filesystem.get("type") == "ram":
             _ram_filesystem_source(filesystem)
+        domain_filesystems.canonical_source_and_target(filesystem)
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
     domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     domain_devices.canonical_character_devices(by_kind, devices, os_type)

@@ -487,3 +487,54 @@ def test_pci_controller_model_name_and_target_as_read() -> None:
 )
 def test_pci_controller_model_and_target_refused(inner: str, error: tuple[int, int, str]) -> None:
     assert refusal(lambda: pci_bridge(inner)) == error
+
+
+# --- filesystem sources and targets (virDomainFSDefParseXML, virDomainFSDefValidate) ----
+
+
+def filesystem_of(filesystem: str) -> str:
+    xml = written("", devices=filesystem)
+    return xml[xml.index("    <filesystem") : xml.index("</filesystem>")]
+
+
+@pytest.mark.parametrize(
+    ("filesystem", "expected"),
+    [
+        (
+            "<filesystem type='file'><source file='/f' dir='/d'/><target dir='/t' x='1'/></filesystem>",
+            "<source file='/f'/>\n      <target dir='/t'/>\n",
+        ),
+        (
+            "<filesystem><driver type='virtiofs'/><source dir='/d' socket='/s'/><target dir='/t'/></filesystem>",
+            "<source socket='/s'/>\n      <target dir='/t'/>\n",
+        ),
+        (
+            "<filesystem type='block'><source socket='/s' dev='/dev/sdb'/><target dir='/t'/></filesystem>",
+            "<source dev='/dev/sdb'/>\n      <target dir='/t'/>\n",
+        ),
+    ],
+)
+def test_filesystem_source_and_target_as_read(filesystem: str, expected: str) -> None:
+    assert expected in filesystem_of(filesystem)
+
+
+@pytest.mark.parametrize(
+    ("filesystem", "error"),
+    [
+        (
+            "<filesystem type='mount'><target dir='/t'/></filesystem>",
+            (19, 20, "missing source information for device /t"),
+        ),
+        ("<filesystem type='block'><source dir='/x'/></filesystem>", (19, 20, "missing source information for device")),
+        (
+            "<filesystem><source dir='/d'/><target dir=''/></filesystem>",
+            (20, 20, "missing target information for device /d"),
+        ),
+        (
+            "<filesystem><driver type='virtiofs'/><source socket='/s'/></filesystem>",
+            (20, 20, "missing target information for device /s"),
+        ),
+    ],
+)
+def test_filesystem_source_and_target_refused(filesystem: str, error: tuple[int, int, str]) -> None:
+    assert refusal(lambda: written("", devices=filesystem)) == error
