@@ -109,9 +109,10 @@ class DomainTuningProcedures(TestProcedures):
         if default is None:
             default = set(range(self._vcpus_of(domain, definition)))
         info = []
+        unpinned = bitmaps.bitmap_data(default)  # (made once: thousands of IOThreads share it)
         for thread in tune.iothreads(definition):
-            cpus = bitmaps.parse_bitmap(thread.cpuset) if thread.cpuset is not None else default
-            info.append(remote.remote_domain_iothread_info(thread.id, bitmaps.bitmap_data(cpus)))
+            cpus = bitmaps.bitmap_data(bitmaps.parse_bitmap(thread.cpuset)) if thread.cpuset is not None else unpinned
+            info.append(remote.remote_domain_iothread_info(thread.id, cpus))
         return remote.remote_domain_get_iothread_info_ret(info, len(info))
 
     def _iothreads(self, domain: Domain, flags: int) -> tuple[Definition, list[tune.IOThread]]:
