@@ -166,3 +166,18 @@ def test_a_checkpoint_of_a_large_definition_is_read_and_copied_in_a_worker_threa
     with pytest.raises(LibvirtError) as refused:
         answer.work()
     assert refused.value.code == api.VIR_ERR_XML_INVALID_SCHEMA
+
+
+def test_a_redefined_snapshot_of_another_domain_is_refused(conn: Any) -> None:
+    dom = define(conn)
+    other = LISTED.replace("4dea22b3-1d52-d8f3-2516-782e98ab3fa0", "4dea22b3-1d52-d8f3-2516-782e98ab3fa1")
+    text = f"<domainsnapshot><name>s</name><creationTime>1</creationTime><state>shutoff</state>{other}</domainsnapshot>"
+    redefine = api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE
+    with pytest.raises(LibvirtError) as refused:
+        settled(conn.domain_snapshot_create_xml(remote.remote_domain_snapshot_create_xml_args(dom, text, redefine)))
+    assert refused.value.message == (
+        "invalid argument: definition for snapshot s must use uuid 4dea22b3-1d52-d8f3-2516-782e98ab3fa0"
+    )
+    same = text.replace("3fa1", "3fa0")
+    made = settled(conn.domain_snapshot_create_xml(remote.remote_domain_snapshot_create_xml_args(dom, same, redefine)))
+    assert made.snap.name == "s"
