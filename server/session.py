@@ -24,7 +24,6 @@ import inspect
 import itertools
 import logging
 import os
-import select
 import socket
 import struct
 import time
@@ -66,6 +65,7 @@ from .events import EventStyle, Registration, encode_event
 from .listeners import SocketKind
 from .socket_io import RECEIVE_SIZE, BusyPoll, SocketWriter, receive
 from .streams import ClientStream
+from .tls_handover import hand_over as tls_hand_over
 
 if TYPE_CHECKING:
     from .daemon import Daemon
@@ -239,12 +239,11 @@ class ClientSession:
         busy_poll: BusyPoll | None = None  # made once the client proves to call back to back
         prompt_wait = 4 * busy_poll_seconds  # a client answering within this calls back to back
         calling_back_to_back = False
-        # TLS: before waiting for the client, the CPU is handed to it (see below), then one
-        # look says whether its next message came meanwhile.
-        look: select.poll | None = None
+        # TLS: before waiting for the client, the CPU is handed to it (tls_handover), then
+        # one look says whether its next message came meanwhile.
+        hand_over: Callable[[int], bool] | None = None
         if self.kind == SocketKind.TLS:
-            look = select.poll()
-            look.register(self.sock, select.POLLIN)
+            hand_over = tls_hand_over
             # The client speaks once it has read our confirmation byte, unless it did not wait:
             # then its first call came in with its last handshake flight and waits decrypted.
             pending_input = getattr(self.sock, "pending_input", None)
@@ -256,13 +255,8 @@ class ClientSession:
             if calling_back_to_back and busy_poll is None:
                 busy_poll = BusyPoll(self.sock, busy_poll_seconds)
             wait_first = drained
-            if look is not None and drained:
-                # Our reply has just woken the client, which often runs on this CPU and only
-                # once we sleep: sched_yield lets it answer now, and its next call is read with
-                # no pass through epoll and trio's wait (each costs more than a TLS call's own
-                # work). With nothing else to run here the yield returns at once.
-                os.sched_yield()
-                wait_first = not look.poll(0)
+            if hand_over is not None and drained:
+                wait_first = not hand_over(self.sock.fileno())
             data, fds = await receive(self.sock, wait_first, busy_poll if calling_back_to_back else None)
             now = time.perf_counter()
             # Poll next time only for a client whose calls follow our replies at once.

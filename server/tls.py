@@ -12,7 +12,6 @@ import functools
 import logging
 import os
 import re
-import select
 import socket
 import ssl
 import struct
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from .config import Config
+from .tls_handover import hand_over, yield_cpu
 
 if TYPE_CHECKING:
     from .daemon import Daemon
@@ -420,7 +420,7 @@ class TLSServer:
             client_certificates.pop(session.id, None)
         # A client that has just closed often connects again at once (scripts, benchmarks):
         # with the CPU handed to it, its next ClientHello is in when we look for connections.
-        os.sched_yield()
+        yield_cpu()
 
 
 @functools.cache
@@ -432,20 +432,6 @@ def _session_parts() -> tuple[type[ClientSession], SocketKind, dict[tuple[int, i
     from .session import ClientSession
 
     return ClientSession, SocketKind.TLS, HYPERVISOR_PROGRAMS
-
-
-_look = select.poll()
-
-
-def _handed_over(raw: socket.socket) -> bool:
-    """sched_yield, then whether the socket is readable (from its SO_RCVLOWAT on)."""
-    os.sched_yield()
-    fd = raw.fileno()
-    _look.register(fd, select.POLLIN)  # a poll object keeps its descriptors itself: no system call
-    try:
-        return bool(_look.poll(0))
-    finally:
-        _look.unregister(fd)
 
 
 def _set_low_water(raw: socket.socket, size: int) -> bool:
@@ -530,10 +516,9 @@ class TLSSocket:
             # as readable from 7 bytes on, for this one wait (nothing a client sends next is
             # shorter; a client that sends that record alone stalls, and its bound ends it).
             waiting_for_flight = _set_low_water(raw, LOW_WATER_AFTER_FLIGHT)
-            # The client works through our flight on this CPU more often than not, and only
-            # once we sleep: handing it the CPU first (ClientSession._read_loop says why)
-            # often finds its answer in without a pass through trio's wait.
-            if not _handed_over(raw):
+            # The client often works through our flight on this CPU, and only once we sleep:
+            # handed the CPU first (tls_handover), its answer is often in without a wait.
+            if not hand_over(raw.fileno()):
                 await trio.lowlevel.wait_readable(raw)
         await self.flush()
 
