@@ -242,6 +242,8 @@ def canonical_definition(
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, f"unexpected feature '{unknown}'")
         _reorder(kept["features"], FEATURE_ORDER)
         _canonical_features(kept["features"])
+        if not len(kept["features"]):  # libvirt writes <features> only around a feature
+            del kept["features"]
     numa = first_child(kept["cpu"], "numa") if "cpu" in kept else None
     if "cpu" in kept and not _canonical_cpu(kept["cpu"]):
         del kept["cpu"]

@@ -538,3 +538,9 @@ def test_filesystem_source_and_target_as_read(filesystem: str, expected: str) ->
 )
 def test_filesystem_source_and_target_refused(filesystem: str, error: tuple[int, int, str]) -> None:
     assert refusal(lambda: written("", devices=filesystem)) == error
+
+
+def test_features_without_a_feature_not_written() -> None:
+    for features in ("<features/>", "<features x='1'> </features>"):
+        assert "features" not in written(features)
+    assert "  <features>\n    <acpi/>\n  </features>\n" in written("<features><acpi/></features>")
