@@ -568,6 +568,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             _reorder_attributes(hostdev, ATTRIBUTE_ORDER["hostdev"])
         if "driver" in {child.tag for child in hostdev}:
             domain_hostdevs.canonical_driver(hostdev)
+        if hostdev.get("sgio") is not None and hostdev.get("mode", "subsystem") == "subsystem":
+            domain_hostdevs.check_sgio(hostdev)
     for filesystem in by_kind.get("filesystem", []):
         _default(filesystem, "type", "mount")
         if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:
@@ -700,6 +702,7 @@ def _insert_disk(
 def _canonical_disk(disk: etree._Element, hostdev_drives: list[tuple[int, int, int, int] | None]) -> None:
     _default(disk, "type", "file")
     _default(disk, "device", "disk")
+    libvirt_rules.prop_enum(disk, "sgio", domain_hostdevs.SGIO_MODES)  # virXMLPropEnum NONZERO
     domain_disks.check_parsed_storage(disk)
     canonical_disk_storage(disk)
     if disk.get("type") == "vhostuser":  # vhost-user disks cannot be snapshotted (disk post-parse)
@@ -762,6 +765,7 @@ def _validate_devices(devices: etree._Element) -> None:
     for controller in controllers:
         domain_controllers.validate_controller(controller)
     domain_disks.validate_disk_targets(disks)
+    domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
     keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
     known = [key for key in keys if key is not None]
     if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
@@ -819,6 +823,8 @@ def _validate_disk(disk: etree._Element) -> None:
     device, target = disk.get("device"), first_child(disk, "target")
     bus, dev = target.get("bus"), target.get("dev", "")
     domain_disks.validate_storage(disk)
+    if disk.get("sgio") == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
     if device == "lun":
         _validate_lun_source(disk)
     if device == "floppy" and bus != "fdc":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import parse_uuid, prop_enum
+from virtrio.drivers.libvirt_rules import parse_uuid, prop_enum, xml_error
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -12,6 +12,7 @@ from .xml_tree import children_of, first_child, make_element
 
 # virDomainHostdevDefPostParse: the address type each mediated device model needs
 MDEV_ADDRESS_TYPES = {"vfio-pci": "pci", "vfio-ccw": "ccw"}
+SGIO_MODES = ("filtered", "unfiltered")  # virDomainDeviceSGIO less "default" (refused: nonzero)
 PCI_BACKENDS = ("kvm", "vfio", "xen")  # virDomainHostdevSubsysPCIBackend less "default" (refused: nonzero)
 
 
@@ -59,3 +60,16 @@ def canonical_driver(hostdev: etree._Element) -> None:
     backend = prop_enum(drivers[0], "name", PCI_BACKENDS) if pci else None
     if backend is not None:
         hostdev.insert(0, make_element("driver", name=backend))
+
+
+def check_sgio(hostdev: etree._Element) -> None:
+    """virDomainHostdevDefParseXMLSubsys: sgio= is one of the modes, and for SCSI only."""
+    if prop_enum(hostdev, "sgio", SGIO_MODES) is not None and hostdev.get("type") != "scsi":
+        raise xml_error(api.VIR_FROM_DOMAIN, "sgio is only supported for scsi host device")
+
+
+def validate_sgio(hostdevs: list[etree._Element]) -> None:
+    """virDomainHostdevDefValidate: unfiltered SCSI commands are refused (since libvirt 8.x)."""
+    for hostdev in hostdevs:
+        if hostdev.get("type") == "scsi" and hostdev.get("sgio") == "unfiltered":
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")

@@ -94,7 +94,8 @@ def _pool_volumes(pool: Pool, pool_element: etree._Element, base: Path, allowed:
             raise _unknown_failure()
         pool.volumes[volume.name] = volume
         pool.allocation += volume.allocation
-        pool.available = pool.capacity - pool.allocation
+        # unsigned long long in libvirt: volumes that outgrow their pool wrap it (virsh shows 16 EiB)
+        pool.available = (pool.capacity - pool.allocation) % 2**64
 
 
 def _node_device(element: etree._Element) -> TestNodeDevice:

@@ -462,7 +462,7 @@ class StorageProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testStorageVolDelete")
         pool, volume = self._volume(args.vol)
         pool.allocation -= volume.allocation
-        pool.available = pool.capacity - pool.allocation
+        pool.available = (pool.capacity - pool.allocation) % 2**64  # (unsigned, as node files leave it)
         del pool.volumes[volume.name]
 
     # Beyond libvirt's test driver, as libvirt's storage driver does them.

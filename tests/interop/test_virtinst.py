@@ -46,6 +46,9 @@ SAMPLE = [
     "virt-xml/edit/remove spice graphics/remove-spice-graphics",
     "virt-clone/misc/c203a3ae",
     "virt-clone/general/5a0d9e84",
+    "virt-clone/general/unmanaged-preserve",  # an original domain document of the suite's
+    "virt-clone/misc/serial",
+    "virt-install/remote/69841bc0",  # testdriver.xml: libvirt 9.0 refuses its unfiltered LUN
 ]
 
 
@@ -56,7 +59,11 @@ def test_virt_manager_command_lines_give_the_same_results() -> None:
         pytest.skip(result.stdout.strip())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "DIFF" not in result.stdout, result.stdout
-    assert f"identical {len(SAMPLE)}/{len(SAMPLE)} " in result.stdout, result.stdout
+    # another version of test_cli.py may have changed a few of the sampled lines, not most
+    missing = re.search(r"^not in the suite: (.*)$", result.stdout, re.M)
+    found = len(SAMPLE) - (len(missing.group(1).split(", ")) if missing else 0)
+    assert found >= len(SAMPLE) * 3 // 4, result.stdout
+    assert f"identical {found}/{found} " in result.stdout, result.stdout
 
 
 def defined(daemon: RunningDaemon, document: str, tmp_path: Path, kind: str = "domain") -> str:
@@ -176,3 +183,47 @@ def test_name_and_uuid_are_read_before_the_domain_type(
 ) -> None:
     error = same_on_both(both, document, tmp_path)
     assert "Failed to define domain" in error
+
+
+LUN = "<disk type='block' device='lun' sgio='{}'><source dev='/dev/sdz'/><target dev='sdc' bus='scsi'/></disk>"
+
+
+@pytest.mark.parametrize(
+    "devices",
+    [
+        LUN.format("unfiltered"),
+        LUN.format("default"),
+        LUN.format("filtered"),
+        "<hostdev mode='subsystem' type='scsi' sgio='unfiltered'><source><adapter name='scsi_host0'/>"
+        "<address bus='0' target='0' unit='0'/></source></hostdev>",
+        "<hostdev mode='subsystem' type='scsi' sgio='bogus'><source><adapter name='scsi_host0'/>"
+        "<address bus='0' target='0' unit='0'/></source></hostdev>",
+        "<hostdev mode='subsystem' type='usb' sgio='filtered'><source><vendor id='0x04b3'/><product id='0x4485'/>"
+        "</source></hostdev>",
+    ],
+)
+def test_sgio_is_read_and_unfiltered_refused(both: dict[str, RunningDaemon], tmp_path: Path, devices: str) -> None:
+    # virt-manager's testdriver.xml has an unfiltered LUN: libvirt 9.0 refuses to open the node file
+    outcome = same_on_both(both, guest("sgio", 6, f"<devices>{devices}</devices>"), tmp_path)
+    assert ("Failed to define domain" in outcome) == ("sgio='filtered'" not in devices or "usb" in devices)
+
+
+def test_volumes_that_outgrow_their_pool_leave_it_unsigned(both: dict[str, RunningDaemon], tmp_path: Path) -> None:
+    # pool 'scsi' of virt-manager's testdriver.xml: libvirt's available is capacity (the test
+    # driver's 100 GiB) less allocation as an unsigned long long; virtrio's negative one could not
+    # be sent at all ("Unable to encode message payload")
+    node = tmp_path / "node.xml"
+    node.write_text(
+        "<node><pool type='dir'><name>small</name><uuid>35bb2ad9-388a-cdfe-461a-b8907f6e5abc</uuid>"
+        "<source/>"
+        "<target><path>/small</path></target><volume type='file'><name>big</name><capacity>214748364800</capacity>"
+        "<allocation>214748364800</allocation><target/></volume></pool></node>"
+    )
+    session = "pool-info small; pool-dumpxml small; vol-delete --pool small big; pool-info small"
+    outputs = []
+    for name in ("virtrio", "libvirtd"):
+        uri = f"test+unix://{node}?socket={both[name].rw}"
+        result = subprocess.run(["virsh", "-q", "-c", uri, session], capture_output=True, text=True, timeout=60)
+        outputs.append((result.returncode, result.stdout, result.stderr))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 0 and "<available unit='bytes'>18446743966335369216</available>" in outputs[0][1]
