@@ -23,7 +23,13 @@ COPY_IN_THREAD_CHILDREN = 512
 
 
 def copy_in_thread(definition: list[etree._Element]) -> bool:
-    return sum(map(len, definition)) > COPY_IN_THREAD_CHILDREN  # (map: no Python frame per element)
+    children = sum(map(len, definition))  # (map: no Python frame per element)
+    if children > COPY_IN_THREAD_CHILDREN:
+        return True
+    # the one element whose lists lie deeper: <cpu>'s NUMA cells and their distances, counted
+    # by libxml2's XPath (no Python object per node)
+    cpu = next((element for element in definition if element.tag == "cpu"), None)
+    return cpu is not None and len(cpu) > 0 and children + cpu.xpath("count(.//*)") > COPY_IN_THREAD_CHILDREN
 
 
 def frozen(definition: list[etree._Element]) -> list[bytes]:

@@ -305,8 +305,10 @@ def vcpu_counts(vcpu: etree._Element | None, root: etree._Element) -> tuple[int,
     return maximum, current
 
 
-# Larger domain documents are parsed in a worker thread: a few hundred devices and up.
-PARSE_IN_THREAD_BYTES = 64 * 1024
+# Larger domain documents are parsed in a worker thread: ~0.3 ms a kilobyte for most (16 KiB
+# of libvirt's test documents: 4-5 ms), more for dense ones (a NUMA cell: ~0.1 ms).
+PARSE_IN_THREAD_BYTES = 16 * 1024
+DENSE_CELLS = 64
 # A smaller one is too when a number in it makes the parse build that many elements or bits:
 # more than this many takes over a millisecond (16,384 listed vCPU schedulers: ~0.2 s).
 LOOP_EXPANSION = 256
@@ -336,6 +338,8 @@ def parse_in_thread(text: str) -> bool:
     size alone (a 300-byte document can ask for 65,536 controllers). Errs towards the thread:
     a number that might be large (written in another base, say) counts as large."""
     if len(text) > PARSE_IN_THREAD_BYTES or "<vcpus" in text or "sched" in text:
+        return True
+    if "<cell" in text and text.count("<cell") > DENSE_CELLS:
         return True
     if "<iothreads" in text and any(not _small_number(count) for count in _IOTHREADS.findall(text)):
         return True

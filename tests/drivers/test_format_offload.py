@@ -84,3 +84,19 @@ def test_saving_a_large_running_domain_writes_its_definition_in_the_thread(conn:
     # (more than save_image.read_image reads back, as in libvirt: the image's bytes themselves)
     with open(path, "rb") as image:
         assert expected.encode() in image.read() and not domain.active
+
+
+def test_numa_distances_count_towards_a_large_definition(conn: Any) -> None:
+    """Cells and their distances lie three and five levels down in <cpu>: counted too."""
+    count = 24
+    cells = "".join(
+        f"<cell id='{i}' cpus='{i}' memory='1024'><distances>"
+        + "".join(f"<sibling id='{j}' value='{10 if i == j else 20}'/>" for j in range(count))
+        + "</distances></cell>"
+        for i in range(count)
+    )
+    body = f"<vcpu>{count}</vcpu><cpu><numa>{cells}</numa></cpu>"
+    dom = settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(text(body)))).dom
+    answer = conn.domain_get_xml_desc(remote.remote_domain_get_xml_desc_args(dom, 0))
+    assert isinstance(answer, Offload)
+    assert answer.then(answer.work()).xml == domain_xml(conn.state.domains["big"])

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -19,11 +20,14 @@ def _targets(interfaces: str) -> list[str]:
         "<domain type='test'><name>n</name><memory>1024</memory><os><type>hvm</type></os>"
         f"<devices>{interfaces}</devices></domain>"
     )
-    ret = conn.domain_define_xml(remote.remote_domain_define_xml_args(xml))
-    answer = conn.domain_get_xml_desc(remote.remote_domain_get_xml_desc_args(ret.dom, 0))
-    if isinstance(answer, Offload):  # a large definition is written in a worker thread
-        answer = answer.then(answer.work())
+    ret = _settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(xml)))
+    answer = _settled(conn.domain_get_xml_desc(remote.remote_domain_get_xml_desc_args(ret.dom, 0)))
     return re.findall(r"<target dev='([^']*)'/>", answer.xml)
+
+
+def _settled(answer: Any) -> Any:
+    """A large document is read (and written) in a worker thread: the answer once it is."""
+    return answer.then(answer.work()) if isinstance(answer, Offload) else answer
 
 
 def test_names_skip_those_given_anywhere_in_the_definition() -> None:
