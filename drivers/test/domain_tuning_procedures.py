@@ -108,9 +108,12 @@ class DomainTuningProcedures(TestProcedures):
         default = tune.default_cpumask(definition)
         if default is None:
             default = set(range(self._vcpus_of(domain, definition)))
+        threads = tune.iothreads(definition)
+        if len(threads) > remote.REMOTE_IOTHREAD_INFO_MAX:  # remoteDispatchDomainGetIOThreadInfo, before any map
+            raise rpc_error(f"Too many IOThreads in info: {len(threads)} for limit {remote.REMOTE_IOTHREAD_INFO_MAX}")
         info = []
         unpinned = bitmaps.bitmap_data(default)  # (made once: thousands of IOThreads share it)
-        for thread in tune.iothreads(definition):
+        for thread in threads:
             cpus = bitmaps.bitmap_data(bitmaps.parse_bitmap(thread.cpuset)) if thread.cpuset is not None else unpinned
             info.append(remote.remote_domain_iothread_info(thread.id, cpus))
         return remote.remote_domain_get_iothread_info_ret(info, len(info))

@@ -67,6 +67,11 @@ print(json.dumps(answers))
 """
 
 
+def _short(step: object) -> object:
+    """A step's answer for a failure's message: a text by its length."""
+    return len(step) if isinstance(step, str) else step
+
+
 def test_large_definitions_answer_as_libvirtd_answers(tmp_path: Path) -> None:
     texts = {
         label: f"<domain type='test'><name>big</name><uuid>{UUID}</uuid><memory>1024</memory>"
@@ -86,5 +91,40 @@ def test_large_definitions_answer_as_libvirtd_answers(tmp_path: Path) -> None:
             answers[name] = json.loads(result.stdout)
     for label in BODIES:
         mine, theirs = answers["virtrio"][label], answers["libvirtd"][label]
-        brief = [[step if isinstance(step, list | bool | int) else len(step) for step in side] for side in (mine, theirs)]
+        brief = [[_short(step) for step in side] for side in (mine, theirs)]
         assert mine == theirs, (label, brief)
+
+
+IOTHREADS_SCRIPT = """
+import json, sys
+import libvirt
+
+libvirt.registerErrorHandler(lambda *a: None, None)
+conn = libvirt.open(sys.argv[1])
+answers = []
+for count in (16384, 16385):
+    dom = conn.defineXML(
+        "<domain type='test'><name>d</name><memory>1024</memory><vcpu>2</vcpu>"
+        f"<iothreads>{count}</iothreads><os><type>hvm</type></os></domain>"
+    )
+    try:
+        answers.append(len(dom.ioThreadInfo(0)))
+    except libvirt.libvirtError as error:
+        answers.append([error.get_error_code(), error.get_error_domain(), error.get_error_message()])
+    dom.undefine()
+print(json.dumps(answers))
+"""
+
+
+def test_iothread_info_past_the_protocol_limit_is_refused_as_by_libvirtd(tmp_path: Path) -> None:
+    """REMOTE_IOTHREAD_INFO_MAX: libvirtd's dispatcher refuses more, before encoding anything."""
+    answers = {}
+    with started_side_by_side(tmp_path) as daemons:
+        for name, daemon in daemons.items():
+            result = subprocess.run(
+                ["/usr/bin/python3", "-c", IOTHREADS_SCRIPT, daemon.uri()], capture_output=True, text=True, timeout=300
+            )
+            assert result.returncode == 0, (name, result.stderr[-2000:])
+            answers[name] = json.loads(result.stdout)
+    assert answers["virtrio"] == answers["libvirtd"]
+    assert answers["libvirtd"][0] == 16384
