@@ -62,7 +62,8 @@ def format_later(
         copied.metadata = dict(which.metadata)
         return copied, frozen(which.definition)
 
-    now, later = taken(domain), taken(domain.next)
+    # (the next definition only when it is the one written: inactive XML of a running domain)
+    now, later = taken(domain), taken(domain.next) if inactive and not running else None
     assert now is not None
 
     def write() -> str:
