@@ -241,7 +241,7 @@ class ClientSession:
         calling_back_to_back = False
         # TLS: before waiting for the client, the CPU is handed to it (tls_handover), then
         # one look says whether its next message came meanwhile.
-        hand_over: Callable[[int], bool] | None = None
+        hand_over: Callable[[int], tuple[bool, bool]] | None = None
         if self.kind == SocketKind.TLS:
             hand_over = tls_hand_over
             # The client speaks once it has read our confirmation byte, unless it did not wait:
@@ -256,7 +256,10 @@ class ClientSession:
                 busy_poll = BusyPoll(self.sock, busy_poll_seconds)
             wait_first = drained
             if hand_over is not None and drained:
-                wait_first = not hand_over(self.sock.fileno())
+                answered, paid = hand_over(self.sock.fileno())
+                wait_first = not answered
+                if not paid:  # the client runs elsewhere, or others had the CPU
+                    hand_over = None
             data, fds = await receive(self.sock, wait_first, busy_poll if calling_back_to_back else None)
             now = time.perf_counter()
             # Poll next time only for a client whose calls follow our replies at once.

@@ -518,7 +518,7 @@ class TLSSocket:
             waiting_for_flight = _set_low_water(raw, LOW_WATER_AFTER_FLIGHT)
             # The client often works through our flight on this CPU, and only once we sleep:
             # handed the CPU first (tls_handover), its answer is often in without a wait.
-            if not hand_over(raw.fileno()):
+            if not hand_over(raw.fileno())[0]:
                 await trio.lowlevel.wait_readable(raw)
         await self.flush()
 

@@ -32,29 +32,31 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return clock
 
 
-def test_hand_over_says_whether_the_client_answered(clock: Clock) -> None:
+def test_hand_over_says_whether_the_client_answered_and_whether_it_paid(clock: Clock) -> None:
     daemon_side, client_side = socket.socketpair()
     with daemon_side, client_side:
-        assert tls_handover.hand_over(daemon_side.fileno()) is False
+        assert tls_handover.hand_over(daemon_side.fileno()) == (False, False)  # the client runs elsewhere
         client_side.send(b"call")
-        assert tls_handover.hand_over(daemon_side.fileno()) is True
-        assert clock.yields == 2
+        assert tls_handover.hand_over(daemon_side.fileno()) == (True, True)
+        clock.yield_takes = tls_handover.TURN_SECONDS * 2  # longer than a client's turn: no longer worth it
+        assert tls_handover.hand_over(daemon_side.fileno()) == (True, False)
+        assert clock.yields == 3
+        clock.yield_takes = 0.0
+        assert tls_handover.hand_over(daemon_side.fileno()) == (True, True)  # nothing paused
 
 
 def test_a_long_yield_pauses_hand_overs_for_a_while(clock: Clock) -> None:
     daemon_side, client_side = socket.socketpair()
     with daemon_side, client_side:
         client_side.send(b"call")
-        clock.yield_takes = 0.001  # a client's turn: hand-overs go on
-        assert tls_handover.hand_over(daemon_side.fileno()) is True
         clock.yield_takes = tls_handover.SUSPECT_SECONDS * 2  # a busy process had the CPU
-        assert tls_handover.hand_over(daemon_side.fileno()) is True
-        assert clock.yields == 2
+        assert tls_handover.hand_over(daemon_side.fileno()) == (True, False)
+        assert clock.yields == 1
         # paused: no yield, and the caller waits as usual even with data there
-        assert tls_handover.hand_over(daemon_side.fileno()) is False
-        assert tls_handover.yield_cpu() is False
-        assert clock.yields == 2
+        assert tls_handover.hand_over(daemon_side.fileno()) == (False, True)
+        assert tls_handover.yield_cpu() is None
+        assert clock.yields == 1
         clock.now += tls_handover.PAUSE_SECONDS
         clock.yield_takes = 0.0
-        assert tls_handover.hand_over(daemon_side.fileno()) is True
-        assert clock.yields == 3
+        assert tls_handover.hand_over(daemon_side.fileno()) == (True, True)
+        assert clock.yields == 2
