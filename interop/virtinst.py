@@ -20,7 +20,11 @@ state lives as long as its connection), lists every domain, pool, volume and net
 the open and again when the tool is done, and defines (then undefines) each domain document a
 ``--print-xml``/``--print-step`` run printed, as the suite itself does. Per command the two
 daemons' exit status, output (each daemon's folder and the scratch home written as names), the
-objects the command changed and the printed documents' definitions are compared. Prints
+objects the command changed and the printed documents' definitions are compared (what either
+daemon draws at random is written as a name: UUIDs and MACs of objects given none, passwords).
+The objects each node holds before any command are compared too, once per node. libvirt 9.0
+refuses the whole of a node with an unfiltered SCSI LUN (virt-manager's testdriver.xml has one),
+so the nodes are opened from a copy that asks for filtered commands there, and said so. Prints
 ``identical N/M`` and each difference.
 
 virt-manager's tests come from Debian's source package ``virt-manager`` (Debian 12's virtinst is
@@ -34,6 +38,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -455,16 +460,31 @@ def read_commands(root: Path) -> list[Command]:
 # Running
 
 
-def tool_uri(name: str, root: Path, daemon: RunningDaemon) -> str:
+def tool_uri(name: str, nodes: Path, daemon: RunningDaemon) -> str:
     node, options = TEST_NODES[name]
-    path = root / "tests" / "data" / "testdriver" / node
-    return f"__virtinst_test__test+unix://{path.resolve()}?socket={daemon.rw},predictable{options}"
+    return f"__virtinst_test__test+unix://{(nodes / node).resolve()}?socket={daemon.rw},predictable{options}"
 
 
-def concrete_argv(command: Command, root: Path, daemon: RunningDaemon) -> list[str]:
+def node_files(root: Path, work: Path) -> tuple[Path, list[str]]:
+    """The suite's test nodes as both daemons open them, and the ones changed on the way: an
+    unfiltered SCSI LUN (testdriver.xml's) is refused by libvirt since 8.x, which refuses the
+    whole node then, so the copy asks for filtered commands and its many objects get read."""
+    nodes = work / "testdriver"
+    nodes.mkdir()
+    changed = []
+    for node in sorted((root / "tests" / "data" / "testdriver").glob("*.xml")):
+        text = node.read_text()
+        if "sgio='unfiltered'" in text:
+            text = text.replace("sgio='unfiltered'", "sgio='filtered'")
+            changed.append(node.name)
+        (nodes / node.name).write_text(text)
+    return nodes, changed
+
+
+def concrete_argv(command: Command, nodes: Path, daemon: RunningDaemon) -> list[str]:
     argv = []
     for token in command.argv:
-        token = URI_MARK.sub(lambda mark: tool_uri(mark.group(1), root, daemon), token)
+        token = URI_MARK.sub(lambda mark: tool_uri(mark.group(1), nodes, daemon), token)
         # test:///default too, through virtinst's prefix: its UUIDs and MACs are then predictable.
         argv.append(f"__virtinst_test__{daemon.uri()},predictable" if token == "test:///default" else token)
     return argv
@@ -503,7 +523,7 @@ def new_object(key: str, document: str) -> str:
     return re.sub(r"<uuid>[0-9a-f-]{36}</uuid>", "<uuid>RANDOM</uuid>", document)
 
 
-def run_side(command: Command, root: Path, daemon: RunningDaemon, work: Path) -> Outcome:
+def run_side(command: Command, root: Path, nodes: Path, daemon: RunningDaemon, work: Path) -> Outcome:
     reset_files()
     home = work.parent / "home"  # the same for both daemons: documents name files in it (xauth)
     shutil.rmtree(home, ignore_errors=True)
@@ -520,7 +540,7 @@ def run_side(command: Command, root: Path, daemon: RunningDaemon, work: Path) ->
         **command.env,
     }
     stdin = (root / command.input_file).read_text() if command.input_file else (command.stdin or "")
-    argv = [TOOL_PYTHON, str(runner), str(state), command.app, *concrete_argv(command, root, daemon)]
+    argv = [TOOL_PYTHON, str(runner), str(state), command.app, *concrete_argv(command, nodes, daemon)]
     try:
         result = subprocess.run(
             argv,
@@ -539,12 +559,36 @@ def run_side(command: Command, root: Path, daemon: RunningDaemon, work: Path) ->
     after: dict[str, str] = record.get("after") or {}
     changes: dict[str, str | None] = {}
     known = "\n".join(baseline.values())
+    # objects of the node file that have no UUID there get a random one at each open
+    drawn = (set(UUID.findall(known)) | set(MADE_UP_MAC.findall(known))) - fixed_uuids(nodes)
     for key in sorted(set(baseline) | set(after)):
         if baseline.get(key) != after.get(key):
             document = after.get(key)
             changes[key] = normalise(new_mac(new_object(key, document), known), daemon, home) if document else document
     printed = [normalise(document, daemon, home) for document in record.get("printed", [])]
+    changes = {key: drawn_uuids(document, drawn) for key, document in changes.items()}
+    baseline = {key: drawn_uuids(document, drawn) or "" for key, document in baseline.items()}
     return Outcome(result.returncode, output, changes, printed, baseline)
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+MADE_UP_MAC = re.compile(r"52:54:00(?::[0-9a-f]{2}){3}")  # an interface of the node without one
+
+
+@functools.cache
+def fixed_uuids(nodes: Path) -> frozenset[str]:
+    """The UUIDs the suite's node files give (in the case libvirt writes them)."""
+    text = "\n".join(node.read_text() for node in nodes.glob("*.xml")).lower()
+    return frozenset(UUID.findall(text)) | frozenset(MADE_UP_MAC.findall(text))
+
+
+def drawn_uuids(document: str | None, drawn: set[str]) -> str | None:
+    """UUIDs and MACs the daemon drew when it opened the node: random on each side."""
+    if document is None or not drawn:
+        return document
+    for pattern in (UUID, MADE_UP_MAC):
+        document = pattern.sub(lambda found: "DRAWN-AT-OPEN" if found.group(0) in drawn else found.group(0), document)
+    return document
 
 
 def differences(ours: Outcome, theirs: Outcome) -> list[str]:
@@ -611,6 +655,9 @@ def run(fail_under: float | None = None, limit: int | None = None, only: list[st
     identical = 0
     baselines: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
     try:
+        nodes, changed = node_files(root, work)
+        for name in changed:
+            print(f"  {name}: sgio='unfiltered' opened as 'filtered' (libvirt 9.0 refuses the node otherwise)")
         ours = start_virtrio(work / "virtrio")
         theirs = start_libvirtd(work / "libvirtd")
         try:
@@ -618,8 +665,8 @@ def run(fail_under: float | None = None, limit: int | None = None, only: list[st
                 (work / side).mkdir()
                 (work / side / "runner.py").write_text(RUNNER)
             for command in runnable:
-                mine = run_side(command, root, ours, work / "ours")
-                reference = run_side(command, root, theirs, work / "theirs")
+                mine = run_side(command, root, nodes, ours, work / "ours")
+                reference = run_side(command, root, nodes, theirs, work / "theirs")
                 for name in URI_MARK.findall(" ".join(command.argv))[:1]:
                     baselines.setdefault(name, (reference.baseline, mine.baseline))
                 found = differences(mine, reference)
@@ -642,6 +689,9 @@ def run(fail_under: float | None = None, limit: int | None = None, only: list[st
         )
         if unlike:
             print(f"node {name} read differently before any command: {', '.join(unlike)}")
+            for key in unlike:
+                lines = unified(str(reference_state.get(key)), str(our_state.get(key)))
+                print(f"  {key}:\n" + "\n".join(lines[:30]))
     elapsed = time.monotonic() - started
     share = 100.0 * identical / len(runnable) if runnable else 100.0
     print(f"identical {identical}/{len(runnable)} ({share:.1f}%) in {elapsed:.0f} s")
@@ -667,7 +717,8 @@ def main(argv: list[str] | None = None) -> int:
             print("not available")
             return UNAVAILABLE
         for command in read_commands(root):
-            print(f"{command.ident}\t{command.skip or 'run'}\t{command.app} {shlex.join(command.argv)}")
+            line = f"{command.app} {shlex.join(command.argv)}".replace("\n", "\\n")  # one line each
+            print(f"{command.ident}\t{command.skip or 'run'}\t{line}")
         return 0
     return run(options.fail_under, options.limit, options.only)
 

@@ -570,6 +570,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             domain_hostdevs.canonical_driver(hostdev)
         if hostdev.get("sgio") is not None and hostdev.get("mode", "subsystem") == "subsystem":
             domain_hostdevs.check_sgio(hostdev)
+        subsystem = hostdev.get("mode", "subsystem") == "subsystem"
+        if hostdev.get("type") == "usb" and hostdev_source is not None and subsystem:
+            domain_hostdevs.canonical_usb_source(hostdev_source)
     for filesystem in by_kind.get("filesystem", []):
         _default(filesystem, "type", "mount")
         if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:

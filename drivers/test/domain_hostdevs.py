@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import parse_uuid, prop_enum, xml_error
+from virtrio.drivers.libvirt_rules import missing_attribute, parse_uuid, prop_enum, prop_uint, xml_error
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -73,3 +73,37 @@ def validate_sgio(hostdevs: list[etree._Element]) -> None:
     for hostdev in hostdevs:
         if hostdev.get("type") == "scsi" and hostdev.get("sgio") == "unfiltered":
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
+
+
+def canonical_usb_source(source: etree._Element) -> None:
+    """A USB host device's <source> children as virDomainHostdevSubsysUSBDefParseXML reads them
+    (ids and numbers in any base, the vendor's non-zero) and its formatter writes them: vendor
+    then product in 4-digit hex, the address in decimal and only when not 0:0."""
+    vendor_node, product_node = first_child(source, "vendor"), first_child(source, "product")
+    address_node = first_child(source, "address")
+    vendor = product = None
+    if vendor_node is not None:
+        vendor = prop_uint(vendor_node, "id", base=0, nonzero=True)
+        if vendor is None:
+            raise missing_attribute("vendor", "id")
+        if product_node is None:
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, "missing product")
+    if product_node is not None:
+        product = prop_uint(product_node, "id", base=0)
+        if product is None:
+            raise missing_attribute("product", "id")
+        if vendor_node is None:
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, "missing vendor")
+    bus = device = 0
+    if address_node is not None:
+        for name in ("bus", "device"):
+            if prop_uint(address_node, name, base=0) is None:
+                raise missing_attribute("address", name)
+        bus, device = prop_uint(address_node, "bus", base=0) or 0, prop_uint(address_node, "device", base=0) or 0
+    for old in [child for child in source if child.tag in ("vendor", "product", "address")]:
+        source.remove(old)
+    if vendor:  # (libvirt's test is the vendor's value: 0 is refused above)
+        source.append(make_element("vendor", id=f"0x{vendor:04x}"))
+        source.append(make_element("product", id=f"0x{product or 0:04x}"))
+    if bus or device:
+        source.append(make_element("address", bus=str(bus), device=str(device)))

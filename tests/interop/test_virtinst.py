@@ -227,3 +227,26 @@ def test_volumes_that_outgrow_their_pool_leave_it_unsigned(both: dict[str, Runni
         outputs.append((result.returncode, result.stdout, result.stderr))
     assert outputs[0] == outputs[1]
     assert outputs[0][0] == 0 and "<available unit='bytes'>18446743966335369216</available>" in outputs[0][1]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # virt-manager's test-many-devices: product before vendor, a short id, hex and octal numbers
+        "<product id='0x7e04'/><vendor id='0x3f0'/>",
+        "<address bus='0x03' device='002'/>",
+        "<vendor id='1200'/><product id='0'/><address bus='0' device='0'/>",
+        "<vendor id='0'/><product id='1'/>",
+        "<vendor id='0x12'/>",
+        "<product id='0x12'/>",
+        "<vendor/><product id='1'/>",
+        "<address bus='1'/>",
+        "<vendor id='zz'/><product id='1'/>",
+    ],
+)
+def test_usb_host_device_source_as_libvirt_reads_and_writes_it(
+    both: dict[str, RunningDaemon], tmp_path: Path, source: str
+) -> None:
+    hostdev = f"<hostdev mode='subsystem' type='usb' managed='yes'><source>{source}</source></hostdev>"
+    outcome = same_on_both(both, guest("usb", 7, f"<devices>{hostdev}</devices>"), tmp_path)
+    assert "<hostdev" in outcome or "Failed to define domain" in outcome
