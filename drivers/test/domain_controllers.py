@@ -199,10 +199,11 @@ def _is_usb2(controller: etree._Element) -> bool:
     return controller.get("type") == "usb" and controller.get("model") in USB2_MODELS
 
 
-def assign_indexes(controllers: list[etree._Element]) -> None:
+def assign_indexes(controllers: list[etree._Element], scsi_taken_up_to: int = -1) -> None:
     """virDomainAssignControllerIndexes, over the controllers in their sorted order: the lowest
     index unused by the type, except a USB2 companion following a USB2 controller of another
-    model in the same group, which joins that group's index."""
+    model in the same group, which joins that group's index (scsi_taken_up_to: the SCSI
+    controllers the parser has already added for SCSI host devices, 0 up to it)."""
     if all(controller.get("index") is not None for controller in controllers):
         return  # every index given (the common case): nothing to assign
     used: dict[str | None, set[int]] = {}
@@ -210,7 +211,7 @@ def assign_indexes(controllers: list[etree._Element]) -> None:
         index = controller.get("index")
         if index is not None:
             used.setdefault(controller.get("type"), set()).add(int(index))
-    lowest_free: dict[str | None, int] = {}
+    lowest_free: dict[str | None, int] = {"scsi": scsi_taken_up_to + 1}  # (each below it is taken)
     for position, controller in enumerate(controllers):
         if controller.get("index") is not None:
             continue
@@ -274,6 +275,18 @@ def _drive_controller(device: etree._Element) -> int | None:
 
 def _is_scsi_hostdev(hostdev: etree._Element) -> bool:
     return hostdev.get("mode", "subsystem") == "subsystem" and hostdev.get("type") == "scsi"
+
+
+def hostdev_scsi_controllers(hostdevs: list[etree._Element]) -> int:
+    """The highest SCSI controller virDomainDefMaybeAddHostdevSCSIcontroller adds while the
+    parser reads host devices, before controllers are numbered: a SCSI host device's drive
+    address's, 0 for one without (its address is still zeroed); -1 without SCSI host devices."""
+    highest = -1
+    for hostdev in hostdevs:
+        if _is_scsi_hostdev(hostdev):
+            drive = _drive_of(hostdev)
+            highest = max(highest, drive[0] if drive is not None else 0)
+    return highest
 
 
 def _scsi_controller(controllers: list[etree._Element], index: int) -> etree._Element | None:

@@ -499,7 +499,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
         _insert_controller(ordered, controller, placement)
     controllers[:] = ordered
-    domain_controllers.assign_indexes(controllers)
+    domain_controllers.assign_indexes(
+        controllers, domain_controllers.hostdev_scsi_controllers(by_kind.get("hostdev", []))
+    )
     for controller in controllers:
         _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
     domain_controllers.reject_duplicates(controllers)

@@ -250,3 +250,19 @@ def test_usb_host_device_source_as_libvirt_reads_and_writes_it(
     hostdev = f"<hostdev mode='subsystem' type='usb' managed='yes'><source>{source}</source></hostdev>"
     outcome = same_on_both(both, guest("usb", 7, f"<devices>{hostdev}</devices>"), tmp_path)
     assert "<hostdev" in outcome or "Failed to define domain" in outcome
+
+
+@pytest.mark.parametrize("address", ["", "<address type='drive' controller='2' bus='0' target='0' unit='0'/>"])
+def test_scsi_host_devices_take_their_controllers_before_others_are_numbered(
+    both: dict[str, RunningDaemon], tmp_path: Path, address: str
+) -> None:
+    # virt-manager's test-many-devices: libvirt's parser adds SCSI controllers 0 up to a SCSI host
+    # device's (0 without an address) before it gives index-less controllers the lowest free index
+    devices = (
+        "<devices><controller type='scsi' model='virtio-scsi'/><hostdev mode='subsystem' type='scsi'>"
+        f"<source><adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/></source>{address}</hostdev>"
+        "</devices>"
+    )
+    dump = same_on_both(both, guest("scsi-controllers", 8, devices), tmp_path)
+    free = "3" if address else "1"
+    assert f"<controller type='scsi' index='{free}' model='virtio-scsi'/>" in dump
