@@ -266,3 +266,15 @@ def test_scsi_host_devices_take_their_controllers_before_others_are_numbered(
     dump = same_on_both(both, guest("scsi-controllers", 8, devices), tmp_path)
     free = "3" if address else "1"
     assert f"<controller type='scsi' index='{free}' model='virtio-scsi'/>" in dump
+
+
+def test_a_suite_with_no_command_line_to_run_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A test_cli.py read as empty (another layout) must not pass the gate as 0/0 identical.
+    import interop.virtinst as virtinst
+
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_cli.py").write_text("# no command lines\n")
+    monkeypatch.setenv("VIRTRIO_VIRTINST_SOURCE", str(tmp_path))
+    monkeypatch.setattr(virtinst, "TOOLS", ())  # the tools' presence is not what is tested
+    monkeypatch.setattr(virtinst, "node_files", lambda root, work: (_ for _ in ()).throw(AssertionError("ran")))
+    assert virtinst.run(fail_under=100) == 1
