@@ -544,3 +544,52 @@ def test_features_without_a_feature_not_written() -> None:
     for features in ("<features/>", "<features x='1'> </features>"):
         assert "features" not in written(features)
     assert "  <features>\n    <acpi/>\n  </features>\n" in written("<features><acpi/></features>")
+
+
+# --- CPU topology and features (virCPUDefParseXML, virCPUDefFormatBuf) -------------------
+
+
+def cpu_of(cpu: str) -> str:
+    xml = written(f"<vcpu>8</vcpu>{cpu}")
+    return xml[xml.index("  <cpu") : xml.index("</cpu>")]
+
+
+def test_cpu_topology_and_features_as_written() -> None:
+    cpu = (
+        "<cpu><model>Penryn</model><topology threads='2' cores='2' sockets=' 2' x='1'/><topology sockets='x'/>"
+        "<feature name='pbe'/><feature policy='disable' name='x2apic' x='1'/></cpu>"
+    )
+    written_cpu = cpu_of(cpu)
+    assert "    <topology sockets='2' dies='1' cores='2' threads='2'/>\n" in written_cpu
+    assert written_cpu.count("<topology") == 1
+    assert "    <feature policy='require' name='pbe'/>\n    <feature policy='disable' name='x2apic'/>\n" in written_cpu
+
+
+@pytest.mark.parametrize(
+    ("cpu", "error"),
+    [
+        (
+            "<cpu><topology sockets='2' cores='2'/></cpu>",
+            (27, 5, "XML error: Missing required attribute 'threads' in element 'topology'"),
+        ),
+        (
+            "<cpu><topology sockets='2' cores='2' threads='2' dies='0'/></cpu>",
+            (27, 5, "XML error: Invalid value for attribute 'dies' in element 'topology': Zero is not permitted"),
+        ),
+        (
+            "<cpu><model>Penryn</model><feature policy='bogus' name='pbe'/></cpu>",
+            (67, 31, "unsupported configuration: Invalid CPU feature policy"),
+        ),
+        (
+            "<cpu><model>Penryn</model><feature policy='require'/></cpu>",
+            (27, 31, "XML error: Invalid CPU feature name"),
+        ),
+        (
+            "<cpu><model>Penryn</model><feature name='a'/><feature name='a'/></cpu>",
+            (27, 31, "XML error: CPU feature 'a' specified more than once"),
+        ),
+        ("<cpu><feature name='a'/></cpu>", (27, 31, "XML error: Non-empty feature list specified without CPU model")),
+    ],
+)
+def test_cpu_topology_and_features_refused(cpu: str, error: tuple[int, int, str]) -> None:
+    assert refusal(lambda: cpu_of(cpu)) == error
