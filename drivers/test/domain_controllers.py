@@ -65,6 +65,7 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
         _read_model_and_target(controller, kind)
         if controller.get("type") == "pci":
             _read_pci_target(controller)
+        _read_counts(controller, kind)
         if controller.get("type") != "usb":
             continue
         model = controller.get("model")
@@ -167,6 +168,28 @@ def _read_model_and_target(controller: etree._Element, kind: str) -> None:
                 del element.attrib[name]
             if not element.keys() and first_child(element, "node") is None:
                 controller.remove(element)
+
+
+# The counts virDomainControllerDefParseXML reads (virXMLPropInt, non-negative): ports for every
+# type, the others for theirs only; the formatter writes each only where the type keeps it.
+_COUNTS = {"virtio-serial": ("ports", "vectors"), "usb": ("ports",), "xenbus": ("maxGrantFrames", "maxEventChannels")}
+
+
+def _read_counts(controller: etree._Element, kind: str) -> None:
+    kept = _COUNTS.get(kind, ())
+    for name in ("ports", *(name for name in kept if name != "ports")):
+        value = prop_int(controller, name)
+        if value is None:
+            continue
+        if value < 0:
+            raise attribute_error("controller", name, controller.get(name, ""), "Expected non-negative value")
+        if name in kept:
+            controller.set(name, str(value))
+        else:
+            del controller.attrib[name]
+    for name in ("vectors", "maxGrantFrames", "maxEventChannels"):
+        if name not in kept and name in controller.attrib:  # not read for this type: not written
+            del controller.attrib[name]
 
 
 def _read_pci_target(controller: etree._Element) -> None:

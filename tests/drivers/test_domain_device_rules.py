@@ -206,6 +206,43 @@ def test_controller_parse_errors(controllers: list[str], message: str) -> None:
         domain_controllers.parse_controllers([xml(c) for c in controllers])
 
 
+@pytest.mark.parametrize(
+    ("controller", "written"),
+    [
+        ("<controller type='virtio-serial' ports=' +5' vectors='007'/>", "ports='5' vectors='7'"),
+        ("<controller type='usb' model='qemu-xhci' ports='8' vectors='-1'/>", "ports='8'"),
+        ("<controller type='scsi' ports='3' vectors='2'/>", ""),
+        (
+            "<controller type='xenbus' maxGrantFrames='64' maxEventChannels='+2'/>",
+            "maxGrantFrames='64' maxEventChannels='2'",
+        ),
+        ("<controller type='sata' maxGrantFrames='-1'/>", ""),
+    ],
+)
+def test_controller_counts_kept_by_their_types(controller: str, written: str) -> None:
+    # as libvirtd answers define+dumpxml for each (ports read for every type, written for two)
+    element = xml(controller)
+    domain_controllers.parse_controllers([element])
+    counts = ("ports", "vectors", "maxGrantFrames", "maxEventChannels")
+    assert " ".join(f"{name}='{element.get(name)}'" for name in counts if name in element.attrib) == written
+
+
+@pytest.mark.parametrize(
+    ("controller", "message"),
+    [
+        ("<controller type='virtio-serial' ports='-1'/>", "'ports' in element 'controller': '-1'. Expected non-"),
+        ("<controller type='scsi' ports='-3'/>", "'ports' in element 'controller': '-3'. Expected non-negative"),
+        ("<controller type='virtio-serial' vectors='-3'/>", "'vectors' in element 'controller': '-3'. Expected non-"),
+        ("<controller type='ide' ports='0x10'/>", "'ports' in element 'controller': '0x10'. Expected integer"),
+        ("<controller type='xenbus' maxGrantFrames='-1'/>", "'maxGrantFrames' in element 'controller': '-1'"),
+    ],
+)
+def test_controller_counts_refused_as_libvirt_refuses_them(controller: str, message: str) -> None:
+    with pytest.raises(LibvirtError, match=message) as refused:
+        domain_controllers.parse_controllers([xml(controller)])
+    assert (refused.value.code, refused.value.domain) == (api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML)
+
+
 def test_pci_controller_validation() -> None:
     with pytest.raises(LibvirtError, match="pci-root and pcie-root controllers should not have an address"):
         domain_controllers.validate_controller(
