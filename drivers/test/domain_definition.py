@@ -501,7 +501,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
         _insert_controller(ordered, controller, placement)
     controllers[:] = ordered
-    domain_controllers.assign_indexes(controllers)
+    domain_controllers.assign_indexes(
+        controllers, domain_controllers.hostdev_scsi_controllers(by_kind.get("hostdev", []))
+    )
     for controller in controllers:
         _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
     domain_controllers.reject_duplicates(controllers)
@@ -572,6 +574,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             domain_hostdevs.canonical_driver(hostdev)
         if hostdev.get("sgio") is not None and hostdev.get("mode", "subsystem") == "subsystem":
             domain_hostdevs.check_sgio(hostdev)
+        subsystem = hostdev.get("mode", "subsystem") == "subsystem"
+        if hostdev.get("type") == "usb" and hostdev_source is not None and subsystem:
+            domain_hostdevs.canonical_usb_source(hostdev_source)
     for filesystem in by_kind.get("filesystem", []):
         _default(filesystem, "type", "mount")
         if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:
