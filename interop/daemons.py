@@ -80,6 +80,21 @@ def wait_for_socket(path: Path, process: subprocess.Popen, timeout: float = 30) 
     raise DaemonError(f"nothing listens on {path} after {timeout} s")
 
 
+def wait_for_sockets(daemon: RunningDaemon, timeout: float = 30) -> None:
+    """Until the daemon answers on its rw socket and has bound its ro and admin ones: each
+    daemon binds them one after another, and on a loaded machine a scenario's first read-only
+    connection could come between two of them."""
+    wait_for_socket(daemon.rw, daemon.process, timeout)
+    deadline = time.monotonic() + timeout
+    for path in (daemon.ro, daemon.admin):
+        while not path.exists():
+            if daemon.process.poll() is not None:
+                raise DaemonError(f"the daemon exited with status {daemon.process.returncode} before binding {path}")
+            if time.monotonic() > deadline:
+                raise DaemonError(f"{path} not bound after {timeout} s")
+            time.sleep(0.02)
+
+
 def start_virtrio(directory: Path, config: str = "", arguments: tuple[str, ...] = ()) -> RunningDaemon:
     (directory / "sock").mkdir(parents=True, exist_ok=True)
     config_path = directory / "virtrio.conf"
@@ -99,7 +114,7 @@ def start_virtrio(directory: Path, config: str = "", arguments: tuple[str, ...] 
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     daemon = RunningDaemon("virtrio", directory, process, log_path)
-    wait_for_socket(daemon.rw, process)
+    wait_for_sockets(daemon)
     return daemon
 
 
@@ -136,7 +151,7 @@ def start_libvirtd(
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
     daemon = RunningDaemon("libvirtd", directory, process, log_path)
-    wait_for_socket(daemon.rw, process)
+    wait_for_sockets(daemon)
     return daemon
 
 
