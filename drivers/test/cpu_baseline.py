@@ -18,6 +18,7 @@ from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
 from .cpu_models import CPU_MAP
+from .domain_cpu import checked_feature_name
 from .parse import parse_xml
 
 FROM_CPU = api.VIR_FROM_CPU
@@ -302,14 +303,8 @@ def parse_host_cpu(text: str) -> HostCpu:
     if topology is not None:
         for name, required in (("sockets", True), ("dies", False), ("cores", True), ("threads", True)):
             _unsigned(topology, name, required, True)
-    features: list[str] = []
-    for element in root.findall("feature"):
-        name = element.get("name")
-        if not name:
-            raise _error(api.VIR_ERR_XML_ERROR, "Invalid CPU feature name")
-        if name in features:
-            raise _error(api.VIR_ERR_XML_ERROR, f"CPU feature '{name}' specified more than once")
-        features.append(name)
+    named: set[str] = set()
+    features = [checked_feature_name(element, named) for element in root.findall("feature")]
     if len(root.findall("cache")) > 1:
         raise _error(api.VIR_ERR_XML_ERROR, "at most one CPU cache element may be specified")
     vendor_name = "".join(vendor.itertext()) if vendor is not None else ""

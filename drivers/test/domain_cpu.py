@@ -35,14 +35,21 @@ def read_topology_and_features(cpu: etree._Element, mode: str) -> None:
         policy = feature.get("policy", "require")
         if policy not in FEATURE_POLICIES:
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_CPU, "Invalid CPU feature policy")
-        name = feature.get("name")
-        if not name:
-            raise xml_error(api.VIR_FROM_CPU, "Invalid CPU feature name")
-        if name in seen:
-            raise xml_error(api.VIR_FROM_CPU, f"CPU feature '{name}' specified more than once")
-        seen.add(name)
+        name = checked_feature_name(feature, seen)
         if feature.keys() != ["policy", "name"] or len(feature):
             _replace(cpu, feature, make_element("feature", policy=policy, name=name))
+
+
+def checked_feature_name(feature: etree._Element, seen: set[str]) -> str:
+    """A <feature>'s name as virCPUDefParseXML reads it, refused when empty or named before;
+    added to seen. Guest CPUs and the CPUs given to baseline/compare share the rule."""
+    name = feature.get("name")
+    if not name:
+        raise xml_error(api.VIR_FROM_CPU, "Invalid CPU feature name")
+    if name in seen:
+        raise xml_error(api.VIR_FROM_CPU, f"CPU feature '{name}' specified more than once")
+    seen.add(name)
+    return name
 
 
 def _string_value(element: etree._Element) -> str:
