@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 VERSION = "9.0.0"
@@ -92,6 +93,30 @@ def download_orig(package: str, version: str, work: Path) -> Path:
     if not archives:
         raise SystemExit(f"Debian's {package} source package is not version {version}")
     return archives[0]
+
+
+def keep_from_orig(package: str, version: str, prefix: str, wanted: Callable[[str], bool], destination: Path) -> Path:
+    """Debian's upstream tarball of package, its plain files under prefix whose path after
+    prefix wanted accepts written to destination (replacing it once all are written)."""
+    with tempfile.TemporaryDirectory(prefix=f"virtrio-{package}-") as work:
+        archive = download_orig(package, version, Path(work))
+        staging = destination.with_name(destination.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        with tarfile.open(archive) as tarball:
+            for member in tarball.getmembers():
+                name = member.name[len(prefix) :] if member.name.startswith(prefix) else ""
+                # Plain files only, never a path that climbs out.
+                if not name or not member.isfile() or ".." in Path(name).parts or not wanted(name):
+                    continue
+                source = tarball.extractfile(member)
+                assert source is not None
+                target = staging / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(source.read())
+        shutil.rmtree(destination, ignore_errors=True)
+        staging.rename(destination)
+    return destination
 
 
 def fetch() -> Path:

@@ -30,17 +30,15 @@ import argparse
 import difflib
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .daemons import RunningDaemon, remove, start_libvirtd, start_virtrio
-from .libvirt_source import download_orig
+from .libvirt_source import keep_from_orig
 
 VERSION = "9.0.0"
 PACKAGE = "libsys-virt-perl"
@@ -117,24 +115,8 @@ def fetch() -> Path:
     found = find_tests()
     if found is not None:
         return found
-    destination = cache_folder()
-    with tempfile.TemporaryDirectory(prefix="virtrio-sys-virt-") as work:
-        archive = download_orig(PACKAGE, VERSION, Path(work))
-        prefix = f"Sys-Virt-{VERSION}/t/"
-        staging = destination.with_name(destination.name + ".partial")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        with tarfile.open(archive) as tarball:
-            for member in tarball.getmembers():
-                name = member.name[len(prefix) :]
-                # Only the plain files directly in t/: nothing else is read, no path is followed.
-                if member.name.startswith(prefix) and member.isfile() and name and "/" not in name:
-                    source = tarball.extractfile(member)
-                    assert source is not None
-                    (staging / name).write_bytes(source.read())
-        shutil.rmtree(destination, ignore_errors=True)
-        staging.rename(destination)
-    return destination
+    # Only the plain files directly in t/: nothing else is read.
+    return keep_from_orig(PACKAGE, VERSION, f"Sys-Virt-{VERSION}/t/", lambda name: "/" not in name, cache_folder())
 
 
 @dataclass

@@ -47,7 +47,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -55,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from .daemons import RunningDaemon, remove, start_libvirtd, start_virtrio
-from .libvirt_source import download_orig
+from .libvirt_source import keep_from_orig
 
 VERSION = "4.1.0"
 PACKAGE = "virt-manager"
@@ -253,27 +252,11 @@ def fetch() -> Path:
     found = find_source()
     if found is not None:
         return found
-    destination = cache_folder()
-    with tempfile.TemporaryDirectory(prefix="virtrio-virt-manager-") as work:
-        archive = download_orig(PACKAGE, VERSION, Path(work))
-        prefix = f"virt-manager-{VERSION}/"
-        staging = destination.with_name(destination.name + ".partial")
-        shutil.rmtree(staging, ignore_errors=True)
-        with tarfile.open(archive) as tarball:
-            for member in tarball.getmembers():
-                name = member.name[len(prefix) :] if member.name.startswith(prefix) else ""
-                wanted = any(name == kept or (kept.endswith("/") and name.startswith(kept)) for kept in KEPT)
-                # Plain files only, never a path that climbs out.
-                if not wanted or not member.isfile() or ".." in Path(name).parts:
-                    continue
-                source = tarball.extractfile(member)
-                assert source is not None
-                target = staging / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(source.read())
-        shutil.rmtree(destination, ignore_errors=True)
-        staging.rename(destination)
-    return destination
+    return keep_from_orig(PACKAGE, VERSION, f"virt-manager-{VERSION}/", _kept, cache_folder())
+
+
+def _kept(name: str) -> bool:
+    return any(name == kept or (kept.endswith("/") and name.startswith(kept)) for kept in KEPT)
 
 
 # Reading the suite's file
