@@ -14,7 +14,7 @@ from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invali
 from . import cpu_baseline, keycodes, public_api, save_image, snapshots, tuning
 from .common import FROM_TEST, TestProcedures
 from .formats import domain_xml
-from .parse import parse_domain_xml
+from .parse import PARSE_IN_THREAD_BYTES, parse_domain_xml
 from .state import Domain
 
 EXCLUSIVE_DUMP_FLAGS = (
@@ -64,7 +64,12 @@ class DomainMiscProcedures(TestProcedures):
             )
         check_flags(args.flags, api.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES, FROM_TEST, "testConnectBaselineCPU")
         expand = bool(args.flags & api.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES)
-        return remote.remote_connect_baseline_cpu_ret(cpu_baseline.baseline(args.xmlCPUs, expand))
+        work = functools.partial(cpu_baseline.baseline, args.xmlCPUs, expand)
+        # Read-only clients may ask too, with up to 256 documents of up to 4 MiB each: read
+        # large ones in a worker thread (they touch no state), as large domain documents are.
+        if sum(map(len, args.xmlCPUs)) > PARSE_IN_THREAD_BYTES:
+            return Offload(work, remote.remote_connect_baseline_cpu_ret)
+        return remote.remote_connect_baseline_cpu_ret(work())
 
     # ------------------------------------------------------------ lifecycle
     def domain_destroy_flags(self, args: remote.remote_domain_destroy_flags_args) -> None:
