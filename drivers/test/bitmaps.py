@@ -4,7 +4,9 @@ definition modules of the test driver share it without importing each other."""
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable
+from itertools import repeat
 
 from virtrio.drivers.libvirt_rules import C_SPACE
 from virtrio.protocol.generated import libvirt_api as api
@@ -78,9 +80,25 @@ def bitmap_from_bytes(data: bytes) -> set[int]:
 
 def bitmap_bytes(bits: set[int], length: int) -> bytes:
     """virBitmapToDataBuf: the bits as bytes, cut or padded to length."""
-    # One big integer turned into bytes: linear in C, whatever length a client asks for.
-    mask = sum(1 << bit for bit in bits if 0 <= bit < 8 * length)
-    return mask.to_bytes(length, "little") if length > 0 else b""
+    if length <= 0:
+        return b""
+    # One big integer turned into bytes (to_bytes pads in C, whatever length a client asks
+    # for). Not a sum of powers of two: that copies the growing integer once per bit, ~30 ms
+    # for the 16,384 CPUs a mask may hold.
+    if bits and (min(bits) < 0 or max(bits) >= 8 * length):
+        bits = {bit for bit in bits if 0 <= bit < 8 * length}
+    if not bits:
+        return bytes(length)
+    lowest, highest = min(bits), max(bits)
+    if len(bits) == highest - lowest + 1:  # one run (every CPU of a host, say): no step per bit
+        mask = ((1 << len(bits)) - 1) << lowest
+    else:
+        # one ASCII digit per bit, set without a Python step per bit, read in base 2 (linear)
+        digits = bytearray(b"0") * (highest + 1)
+        deque(map(digits.__setitem__, bits, repeat(ord("1"))), maxlen=0)
+        digits.reverse()
+        mask = int(digits, 2)
+    return mask.to_bytes(length, "little")
 
 
 def bitmap_data(bits: set[int]) -> bytes:
