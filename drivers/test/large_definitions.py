@@ -38,6 +38,18 @@ def frozen(definition: list[etree._Element]) -> list[bytes]:
     return [etree.tostring(element, with_tail=False) for element in definition]
 
 
+def elements_later(definition: list[etree._Element], tags: tuple[str, ...]) -> Callable[[], list[etree._Element]]:
+    """The definition's top-level elements with these tags, for a worker thread: frozen now (in C,
+    ~4 ms for 16,384 vCPU pins), read again there as a definition of those elements alone."""
+    texts = frozen([element for element in definition if element.tag in tags])
+    return lambda: [etree.fromstring(text) for text in texts]
+
+
+def children_with_tags(definition: list[etree._Element], tags: tuple[str, ...]) -> int:
+    """How many children the definition's top-level elements with these tags have (counted in C)."""
+    return sum(len(element) for element in definition if element.tag in tags)
+
+
 def copied_from_frozen(texts: list[bytes], os_type: str, max_vcpus: int) -> list[etree._Element] | LibvirtError:
     """copied_definition of a frozen definition, or its refusal (for the caller to report where
     libvirt reports it: a start has marked the domain running by then)."""

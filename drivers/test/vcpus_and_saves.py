@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from lxml import etree
+
 from virtrio.drivers.base import Offload
 from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
@@ -18,7 +20,7 @@ from . import definition_tuning as tune
 from .common import FROM_TEST, TestProcedures
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
-from .large_definitions import copy_in_thread, format_later
+from .large_definitions import children_with_tags, copy_in_thread, elements_later, format_later
 from .parse import parse_domain_xml
 from .state import Domain, TestState
 
@@ -64,6 +66,71 @@ def _per_mask(masks: list[set[int]], make: Callable[[set[int]], T]) -> list[T]:
     return out
 
 
+# What a vCPU answer reads of a definition: <vcpu cpuset>, <vcpus> (the states), <cputune>'s pins
+VCPU_ELEMENTS = ("vcpu", "vcpus", "cputune")
+# An answer about more vCPUs than this, or read from more pins and states, is made in a worker
+# thread: each vCPU costs a few µs of Python and each pin's cpuset a read (at 16,384 vCPUs and
+# as many pins, ~20 to 95 ms), while freezing what it reads costs the event loop a few ms in C.
+VCPUS_ON_LOOP = 256
+
+
+def _answer_in_thread(definition: list[etree._Element], vcpus: int) -> bool:
+    return vcpus > VCPUS_ON_LOOP or children_with_tags(definition, VCPU_ELEMENTS) > VCPUS_ON_LOOP
+
+
+def _as_made(answer: T) -> T:
+    return answer
+
+
+def vcpu_masks(definition: list[etree._Element], max_vcpus: int, host_cpus: int, wanted: int) -> list[set[int]]:
+    """The first vCPUs' host CPUs (as many as wanted, which the client's bounded buffer limits)
+    as the test driver reads them: the pin, else the domain's <vcpu cpuset>, else every CPU of
+    the host (VIR_NODEINFO_MAXCPUS). Reads the definition only: a worker thread may call it."""
+    default = tune.default_cpumask(definition)
+    if default is None:
+        default = set(range(host_cpus))
+    pins = tune.vcpu_pins(definition)
+    return [pins.get(vcpu, default) for vcpu in range(min(max_vcpus, max(wanted, 0)))]
+
+
+def _vcpus_answer(
+    definition: list[etree._Element],
+    *,
+    max_vcpus: int,
+    host_cpus: int,
+    count: int,
+    maxinfo: int,
+    maplen: int,
+    cpu_time: int,
+) -> remote.remote_domain_get_vcpus_ret:
+    """testDomainGetVcpus' answer, from the definition alone (a worker thread may make it)."""
+    masks = vcpu_masks(definition, max_vcpus, host_cpus, count)
+    # with per-vCPU states, testDomainGetVcpus leaves an offline vCPU's entry and map zero
+    online = domain_vcpus.online_ids(definition, count) or [True] * len(masks)
+    highest = _per_mask(masks, lambda mask: max(mask, default=-1))
+    info = [
+        remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, last) if up else remote.remote_vcpu_info(0, 0, 0, 0)
+        for i, (last, up) in enumerate(zip(highest, online, strict=True))
+    ]
+    offline = bytes(maplen)
+    maps = _per_mask(masks, lambda mask: bitmaps.bitmap_bytes(mask, maplen))
+    cpumaps = b"".join(bytes_ if up else offline for bytes_, up in zip(maps, online, strict=True))
+    # libvirtd sends the whole buffer it allocated: maxinfo maps, zeros past the vCPUs.
+    cpumaps += bytes(max(maxinfo * maplen - len(cpumaps), 0))
+    return remote.remote_domain_get_vcpus_ret(info, cpumaps)
+
+
+def _pin_info_answer(
+    definition: list[etree._Element], *, max_vcpus: int, host_cpus: int, ncpumaps: int, maplen: int
+) -> remote.remote_domain_get_vcpu_pin_info_ret:
+    """testDomainGetVcpuPinInfo's answer, from the definition alone (a worker thread may make it)."""
+    masks = vcpu_masks(definition, max_vcpus, host_cpus, ncpumaps)
+    cpumaps = b"".join(_per_mask(masks, lambda mask: bitmaps.bitmap_bytes(mask, maplen)))
+    # libvirtd sends the whole buffer it allocated: ncpumaps maps, zeros past the vCPUs.
+    cpumaps += bytes(max(ncpumaps * maplen - len(cpumaps), 0))
+    return remote.remote_domain_get_vcpu_pin_info_ret(cpumaps, len(masks))
+
+
 class VcpuAndSaveProcedures(TestProcedures):
     def node_alloc_pages(self, args: remote.remote_node_alloc_pages_args):
         # not in libvirt's test driver either; the public API's checks answer first
@@ -97,17 +164,6 @@ class VcpuAndSaveProcedures(TestProcedures):
         online = len(ONLINE_CPUS) if args.need_online else 0
         return remote.remote_node_get_cpu_map_ret(cpumap, online, cpus)
 
-    def _vcpu_masks(self, domain: Domain, wanted: int) -> list[set[int]]:
-        """The first vCPUs' host CPUs (as many as wanted, which the client's bounded buffer
-        limits) as the test driver reads them: the pin, else the domain's <vcpu cpuset>, else
-        every CPU of the host (VIR_NODEINFO_MAXCPUS)."""
-        host = self.state.host
-        default = tune.default_cpumask(domain.definition)
-        if default is None:
-            default = set(range(host.nodes * host.sockets * host.cores * host.threads))
-        pins = tune.vcpu_pins(domain.definition)
-        return [pins.get(vcpu, default) for vcpu in range(min(domain.max_vcpus, max(wanted, 0)))]
-
     def connect_get_cpu_model_names(self, args: remote.remote_connect_get_cpu_model_names_args):
         check_flags(args.flags, 0, FROM_TEST, "testConnectGetCPUModelNames")
         names = cpu_models.model_names(args.arch)
@@ -117,6 +173,10 @@ class VcpuAndSaveProcedures(TestProcedures):
             )
         return remote.remote_connect_get_cpu_model_names_ret(list(names) if args.need_results else [], len(names))
 
+    def _host_cpus(self) -> int:
+        host = self.state.host
+        return host.nodes * host.sockets * host.cores * host.threads
+
     def domain_get_vcpus(self, args: remote.remote_domain_get_vcpus_args):
         public_api.non_null(args.maxinfo != 0, "info", "virDomainGetVcpus")
         public_api.positive(args.maxinfo, "maxinfo", "virDomainGetVcpus")
@@ -124,22 +184,19 @@ class VcpuAndSaveProcedures(TestProcedures):
         self._check_active(domain)
         cpu_time = time.time_ns() // 10000  # libvirt's test driver derives it from the clock
         count = min(domain.vcpus, args.maxinfo)
-        masks = self._vcpu_masks(domain, count)
-        # with per-vCPU states, testDomainGetVcpus leaves an offline vCPU's entry and map zero
-        online = domain_vcpus.online_ids(domain.definition, count) or [True] * len(masks)
-        highest = _per_mask(masks, lambda mask: max(mask, default=-1))
-        info = [
-            remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, last)
-            if up
-            else remote.remote_vcpu_info(0, 0, 0, 0)
-            for i, (last, up) in enumerate(zip(highest, online, strict=True))
-        ]
-        offline = bytes(args.maplen)
-        maps = _per_mask(masks, lambda mask: bitmaps.bitmap_bytes(mask, args.maplen))
-        cpumaps = b"".join(bytes_ if up else offline for bytes_, up in zip(maps, online, strict=True))
-        # libvirtd sends the whole buffer it allocated: maxinfo maps, zeros past the vCPUs.
-        cpumaps += bytes(max(args.maxinfo * args.maplen - len(cpumaps), 0))
-        return remote.remote_domain_get_vcpus_ret(info, cpumaps)
+        answer = functools.partial(
+            _vcpus_answer,
+            max_vcpus=domain.max_vcpus,
+            host_cpus=self._host_cpus(),
+            count=count,
+            maxinfo=args.maxinfo,
+            maplen=args.maplen,
+            cpu_time=cpu_time,
+        )
+        if _answer_in_thread(domain.definition, count):
+            read = elements_later(domain.definition, VCPU_ELEMENTS)
+            return Offload(lambda: answer(read()), _as_made)
+        return answer(domain.definition)
 
     def domain_get_vcpu_pin_info(self, args: remote.remote_domain_get_vcpu_pin_info_args):
         # the dispatcher's buffer is ncpumaps * maplen bytes: NULL when that is 0
@@ -151,12 +208,17 @@ class VcpuAndSaveProcedures(TestProcedures):
             args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainGetVcpuPinInfo"
         )
         chosen, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
-        masks = self._vcpu_masks(chosen, args.ncpumaps)
-        count = len(masks)
-        cpumaps = b"".join(_per_mask(masks, lambda mask: bitmaps.bitmap_bytes(mask, args.maplen)))
-        # libvirtd sends the whole buffer it allocated: ncpumaps maps, zeros past the vCPUs.
-        cpumaps += bytes(max(args.ncpumaps * args.maplen - len(cpumaps), 0))
-        return remote.remote_domain_get_vcpu_pin_info_ret(cpumaps, count)
+        answer = functools.partial(
+            _pin_info_answer,
+            max_vcpus=chosen.max_vcpus,
+            host_cpus=self._host_cpus(),
+            ncpumaps=args.ncpumaps,
+            maplen=args.maplen,
+        )
+        if _answer_in_thread(chosen.definition, min(chosen.max_vcpus, args.ncpumaps)):
+            read = elements_later(chosen.definition, VCPU_ELEMENTS)
+            return Offload(lambda: answer(read()), _as_made)
+        return answer(chosen.definition)
 
     def domain_pin_vcpu_flags(self, args: remote.remote_domain_pin_vcpu_flags_args) -> None:
         public_api.cpumap(args.cpumap, "virDomainPinVcpuFlags")
