@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import strtol_whole
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import LibvirtError, report
 
 from ..xml_text import escape_text
-from .snapshot_definition import domain_disks, requested_disk, xpath_string
+from .snapshot_definition import AlignedAhead, DiskNames, DisksRead, disks_of, xpath_string
 
 FROM_CHECKPOINT = api.VIR_FROM_DOMAIN_CHECKPOINT
 TYPES = ["default", "no", "bitmap"]  # virDomainCheckpointType
@@ -37,6 +38,9 @@ class Checkpoint:
     linked: int = 0
     state: int = 0  # checkpoints have no state; the tree's filters look
     external: bool = False
+    # what the worker thread that made or read a large one found already (see align_ahead)
+    disks_read: DisksRead | None = field(default=None, compare=False, repr=False)
+    aligned_ahead: AlignedAhead | None = field(default=None, compare=False, repr=False)
 
 
 def checkpoint_error(code: int, detail: str) -> Exception:
@@ -76,20 +80,45 @@ def assign_bitmap_names(checkpoint: Checkpoint) -> None:
             disk.bitmap = checkpoint.name
 
 
+def align_ahead(checkpoint: Checkpoint) -> None:
+    """align_disks of a copy, for a worker thread (the read of a large definition, the disks'
+    names); kept with the checkpoint for align_disks to use, and to raise its refusal where
+    libvirt reports it."""
+    text = checkpoint.domain_xml
+    if text is None:
+        return
+    trial = replace(checkpoint, disks=[replace(disk) for disk in checkpoint.disks], aligned_ahead=None)
+    outcome: list[Any] | LibvirtError
+    try:
+        align_disks(trial)
+        outcome = trial.disks
+    except LibvirtError as refusal:
+        outcome = refusal.with_traceback(None)
+    checkpoint.disks_read = trial.disks_read
+    checkpoint.aligned_ahead = AlignedAhead(0, text, outcome)
+
+
 def align_disks(checkpoint: Checkpoint) -> None:
     """virDomainCheckpointAlignDisks."""
+    ahead, checkpoint.aligned_ahead = checkpoint.aligned_ahead, None
+    if ahead is not None and ahead.domain_xml is checkpoint.domain_xml:
+        if isinstance(ahead.outcome, LibvirtError):
+            raise ahead.outcome
+        checkpoint.disks = ahead.outcome
+        return
     if checkpoint.domain_xml is None:
         raise checkpoint_error(api.VIR_ERR_INTERNAL_ERROR, "missing domain in checkpoint")
-    disks = domain_disks(checkpoint.domain_xml)
+    disks = disks_of(checkpoint)
     if len(checkpoint.disks) > len(disks):
         raise checkpoint_error(api.VIR_ERR_CONFIG_UNSUPPORTED, "too many disk checkpoint requests for domain")
     if not disks:
         detail = "domain must have at least one disk to perform checkpoints"
         raise checkpoint_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
     default = NO if checkpoint.disks else BITMAP  # <disks> given: omitted disks take no part
+    names = DiskNames(disks)
     chosen: dict[str, CheckpointDisk] = {}
     for wanted in checkpoint.disks:
-        disk = requested_disk(disks, wanted.name, chosen, checkpoint_error)
+        disk = names.requested(wanted.name, chosen, checkpoint_error)
         chosen[disk.target] = wanted
         if (disk.empty or disk.readonly) and wanted.kind != NO:
             raise checkpoint_error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"disk '{wanted.name}' is empty or readonly")

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import stat
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from lxml import etree
 
 from virtrio.drivers import libvirt_rules
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import LibvirtError, report
 
 from ..xml_text import escape_text
 
@@ -41,6 +42,24 @@ class SnapshotDisk:
     deleting: bool = False  # <snapshotDeleteInProgress/>, kept from a redefinition
 
 
+@dataclass(frozen=True)
+class DisksRead:
+    """A domain definition's disks (domain_disks), with the text they were read from."""
+
+    domain_xml: str
+    disks: list[DomainDisk]
+
+
+@dataclass(frozen=True)
+class AlignedAhead:
+    """align_disks made in a worker thread (align_ahead): for which default and domain text,
+    and the disks it made or its refusal."""
+
+    default: int
+    domain_xml: str
+    outcome: list[Any] | LibvirtError
+
+
 @dataclass
 class Snapshot:
     name: str
@@ -53,6 +72,9 @@ class Snapshot:
     memory_file: str | None = None
     disks: list[SnapshotDisk] = field(default_factory=list)
     linked: int = 0  # when it was last linked to its parent: libvirt puts the newest child first
+    # what the worker thread that made or read a large one found already (see disks_of, align_ahead)
+    disks_read: DisksRead | None = field(default=None, compare=False, repr=False)
+    aligned_ahead: AlignedAhead | None = field(default=None, compare=False, repr=False)
 
     @property
     def external(self) -> bool:
@@ -195,31 +217,83 @@ def domain_disks(domain_xml: str) -> list[DomainDisk]:
     return disks
 
 
-def requested_disk(disks: list[DomainDisk], name: str, chosen: dict, error) -> DomainDisk:
-    """The domain's disk a moment's <disk name=…> means (target, else source), named once."""
-    disk = next((d for d in disks if d.target == name), None)
-    disk = disk or next((d for d in disks if d.source is not None and d.source == name), None)
-    if disk is None:
-        raise error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"no disk named '{name}'")
-    if disk.target in chosen:
-        raise error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"disk '{name}' specified twice")
-    return disk
+def disks_of(moment: Any) -> list[DomainDisk]:
+    """domain_disks of a snapshot's or checkpoint's domain_xml, read once per text: kept with
+    the moment (a large definition is a large read, done in the worker thread that made it)."""
+    text = moment.domain_xml
+    kept = moment.disks_read
+    if kept is not None and kept.domain_xml is text:
+        return kept.disks
+    disks = domain_disks(text)
+    moment.disks_read = DisksRead(text, disks)
+    return disks
 
 
-def align_disks(snapshot: Snapshot, domain_xml: str | None, default: int) -> None:
-    """virDomainSnapshotAlignDisks, with uniform internal snapshots (the test driver's)."""
-    domain_xml = snapshot.domain_xml or domain_xml
-    if domain_xml is None:
+class DiskNames:
+    """The domain's disks by target and by source, for the names a moment's <disk name=…>
+    gives (one look-up each: a document may name thousands)."""
+
+    def __init__(self, disks: list[DomainDisk]) -> None:
+        self.by_target: dict[str, DomainDisk] = {}
+        self.by_source: dict[str, DomainDisk] = {}
+        for disk in disks:  # the first of each name, as libvirt's search finds it
+            self.by_target.setdefault(disk.target, disk)
+            if disk.source is not None:
+                self.by_source.setdefault(disk.source, disk)
+
+    def requested(self, name: str, chosen: dict, error) -> DomainDisk:
+        """The domain's disk a moment's <disk name=…> means (target, else source), named once."""
+        disk = self.by_target.get(name) or self.by_source.get(name)
+        if disk is None:
+            raise error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"no disk named '{name}'")
+        if disk.target in chosen:
+            raise error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"disk '{name}' specified twice")
+        return disk
+
+
+def align_ahead(snapshot: Snapshot, default: int) -> None:
+    """align_disks of a copy of a snapshot that holds its domain's definition, for a worker
+    thread (the read of a large definition, the disks' names, the stat of their sources); kept
+    with the snapshot for align_disks to use when asked the same, and to raise its refusal
+    where libvirt reports it. A 'manual' disk is left to the event loop, which refuses it first."""
+    text = snapshot.domain_xml
+    if text is None or any(disk.location == MANUAL for disk in snapshot.disks):
+        return
+    trial = replace(snapshot, disks=[replace(disk) for disk in snapshot.disks], aligned_ahead=None)
+    outcome: list[Any] | LibvirtError
+    try:
+        align_disks(trial, None, default)
+        outcome = trial.disks
+    except LibvirtError as refusal:
+        outcome = refusal.with_traceback(None)
+    snapshot.disks_read = trial.disks_read
+    snapshot.aligned_ahead = AlignedAhead(default, text, outcome)
+
+
+def align_disks(snapshot: Snapshot, fallback: Snapshot | None, default: int) -> None:
+    """virDomainSnapshotAlignDisks, with uniform internal snapshots (the test driver's), on the
+    snapshot's domain definition, else the one of the snapshot it redefines (fallback)."""
+    ahead, snapshot.aligned_ahead = snapshot.aligned_ahead, None
+    if ahead is not None and ahead.default == default and ahead.domain_xml is snapshot.domain_xml:
+        if isinstance(ahead.outcome, LibvirtError):
+            raise ahead.outcome
+        snapshot.disks = ahead.outcome
+        return
+    holder = snapshot if snapshot.domain_xml else fallback
+    if holder is None or holder.domain_xml is None:
         raise snapshot_error(api.VIR_ERR_INTERNAL_ERROR, "missing domain in snapshot")
-    disks = domain_disks(domain_xml)
+    disks = disks_of(holder)
+    if holder is not snapshot:  # its text is the one a replace keeps: read once for both
+        snapshot.disks_read = holder.disks_read
     if len(snapshot.disks) > len(disks):
         raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, "too many disk snapshot requests for domain")
     require_match = default == INTERNAL
     if not disks:
         return
+    names = DiskNames(disks)
     chosen: dict[str, SnapshotDisk] = {}
     for wanted in snapshot.disks:
-        disk = requested_disk(disks, wanted.name, chosen, snapshot_error)
+        disk = names.requested(wanted.name, chosen, snapshot_error)
         chosen[disk.target] = wanted
         if wanted.location == DEFAULT:
             inherit = disk.location != DEFAULT and (not require_match or disk.location == NO)

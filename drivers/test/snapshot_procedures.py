@@ -56,6 +56,18 @@ def _embedded_uuid(domain_xml: str) -> str | None:
     return found.group(1) if found else None
 
 
+def _created_location(snapshot: definition.Snapshot) -> int:
+    """The location testDomainSnapshotCreateXML aligns a new snapshot's disks to: external with
+    an external memory image, else internal."""
+    return definition.EXTERNAL if snapshot.memory == definition.EXTERNAL else definition.INTERNAL
+
+
+def _redefined_location(snapshot: definition.Snapshot) -> int:
+    """The location virDomainSnapshotRedefinePrep aligns a redefined snapshot's disks to."""
+    external = snapshot.state == definition.DISK_SNAPSHOT or snapshot.external
+    return definition.EXTERNAL if external else definition.INTERNAL
+
+
 class SnapshotProcedures(TestProcedures):
     def _definition_copy(self, domain: Domain) -> str:
         """virDomainDefCopy of the domain's current definition (the running one while it runs),
@@ -89,20 +101,39 @@ class SnapshotProcedures(TestProcedures):
         redefine = args.flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE
         if not redefine and copy_in_thread(domain.definition):
             # the copy of a large definition (a write and a read, then a write) in a thread too,
-            # from what is taken now; used if the domain is still as it was then
+            # from what is taken now, and the alignment of its disks (a read of it); used if the
+            # domain is still as it was then
             copy = self._definition_copy_later(domain)
             taken = (domain, domain.state, domain.id)
 
-            def made(done: tuple[definition.Snapshot, str]) -> Any:
+            def copied() -> definition.Snapshot:
+                snapshot = read()
+                snapshot.domain_xml = copy()
+                definition.align_ahead(snapshot, _created_location(snapshot))
+                return snapshot
+
+            def made(snapshot: definition.Snapshot) -> Any:
                 now = self._domain(args.dom)
                 unchanged = (now, now.state, now.id) == taken
-                return self._snapshot_create(args, done[0], done[1] if unchanged else None)
+                return self._snapshot_create(args, snapshot, snapshot.domain_xml if unchanged else None)
 
-            return Offload(lambda: (read(), copy()), made)
-        # the read (and the embedded <domain>'s) in a thread when it is large or asks for much work
+            return Offload(copied, made)
+        # the read (and the embedded <domain>'s, and its disks') in a thread when it is large or
+        # asks for much work
         if parse_in_thread(args.xml_desc):
-            return Offload(read, functools.partial(self._snapshot_create, args))
+            return Offload(functools.partial(self._read_aligned, args.xml_desc, args.flags), self._made_from_read(args))
         return self._snapshot_create(args, read())
+
+    def _made_from_read(self, args: remote.remote_domain_snapshot_create_xml_args) -> Callable[[Any], Any]:
+        return lambda snapshot: self._snapshot_create(args, snapshot)
+
+    def _read_aligned(self, text: str, flags: int) -> definition.Snapshot:
+        """_read_snapshot, and a redefinition's alignment on its own <domain> made ahead (for a
+        worker thread: the read of the definition it holds)."""
+        snapshot = self._read_snapshot(text, flags)
+        if flags & api.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE and snapshot.domain_xml is not None:
+            definition.align_ahead(snapshot, _redefined_location(snapshot))
+        return snapshot
 
     def _definition_copy_later(self, domain: Domain) -> Callable[[], str]:
         """_definition_copy, for a worker thread (parse.format_later)."""
@@ -158,10 +189,8 @@ class SnapshotProcedures(TestProcedures):
                 "'manual' snapshot mode is not supported by the test driver",
             )
         snapshot.state = domain.state
-        if snapshot.memory == definition.EXTERNAL:
-            location = definition.EXTERNAL
-        else:
-            location = definition.INTERNAL
+        location = _created_location(snapshot)
+        if location == definition.INTERNAL:
             snapshot.memory = definition.NO if snapshot.state == definition.SHUTOFF else definition.INTERNAL
         definition.align_disks(snapshot, None, location)
         snapshot.parent = tree.current
@@ -190,9 +219,7 @@ class SnapshotProcedures(TestProcedures):
             if (other.state == definition.DISK_SNAPSHOT) != (snapshot.state == definition.DISK_SNAPSHOT):
                 detail = f"cannot change between disk only and full system in snapshot {snapshot.name}"
                 raise report(api.VIR_ERR_INVALID_ARG, snapshots.FROM_DOMAIN_SNAPSHOT, detail)
-        external = snapshot.state == definition.DISK_SNAPSHOT or snapshot.external
-        location = definition.EXTERNAL if external else definition.INTERNAL
-        definition.align_disks(snapshot, other.domain_xml if other is not None else None, location)
+        definition.align_disks(snapshot, other, _redefined_location(snapshot))
         if other is not None:
             tree.replace(snapshot)
         else:
@@ -424,11 +451,19 @@ class SnapshotProcedures(TestProcedures):
             return self._checkpoint_create(args, read(), None)
         taken = (domain, domain.state, domain.id)
 
+        def copied() -> tuple[checkpoints.Checkpoint, str | None]:
+            checkpoint = read()
+            if copy is not None:
+                checkpoint.domain_xml = copy()
+            # the alignment of its disks on the definition it holds (a read of it) made ahead
+            checkpoints.align_ahead(checkpoint)
+            return checkpoint, checkpoint.domain_xml if copy is not None else None
+
         def made(done: tuple[checkpoints.Checkpoint, str | None]) -> Any:
             now = self._domain(args.dom)
             return self._checkpoint_create(args, done[0], done[1] if (now, now.state, now.id) == taken else None)
 
-        return Offload(lambda: (read(), copy() if copy is not None else None), made)
+        return Offload(copied, made)
 
     def _checkpoint_create_checks(self, args: remote.remote_domain_checkpoint_create_xml_args) -> Domain:
         """What testDomainCheckpointCreateXML checks before it reads the document."""
