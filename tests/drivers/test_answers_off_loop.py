@@ -257,3 +257,33 @@ def test_a_checkpoint_of_a_large_definition_aligns_its_disks_in_the_worker_threa
     assert answer.then(done).checkpoint.name == "c"
     checkpoint = conn.state.checkpoints[bytes(dom.uuid)].get("c")
     assert [(disk.name, disk.bitmap) for disk in checkpoint.disks] == [("vda", None), ("vdb", "c"), ("vdc", None)]
+
+
+@pytest.mark.parametrize(
+    ("body", "present", "absent"),
+    [
+        ("<iothreads>65536</iothreads>", 65536, 65537),
+        ("<iothreads>3</iothreads><iothreadids><iothread id='9'/></iothreadids>", 9, 4),
+    ],
+)
+def test_an_iothreads_parameters_find_it_without_making_every_iothread(
+    conn: Any, monkeypatch: pytest.MonkeyPatch, body: str, present: int, absent: int
+) -> None:
+    dom = started(conn, "<vcpu>4</vcpu>" + body)
+
+    def made(*_: object) -> None:
+        raise AssertionError("every IOThread made to find one")
+
+    monkeypatch.setattr(domain_tuning_procedures.tune, "iothreads", made)
+    grow = remote.remote_typed_param(api.VIR_DOMAIN_IOTHREAD_POLL_GROW, remote.remote_typed_param_value(2, 2))
+    outcomes = []
+    for iothread_id in (present, absent):
+        args = remote.remote_domain_set_iothread_params_args(dom, iothread_id, [grow], api.VIR_DOMAIN_AFFECT_LIVE)
+        with pytest.raises(LibvirtError) as refused:
+            conn.domain_set_iothread_params(args)
+        outcomes.append(refused.value.message)
+    # found: libvirt's test driver then fails without saying why (it keeps no polling values)
+    assert outcomes == [
+        "An error occurred, but the cause is unknown",
+        f"invalid argument: cannot find IOThread '{absent}' in iothreadids",
+    ]
