@@ -287,3 +287,15 @@ def test_an_iothreads_parameters_find_it_without_making_every_iothread(
         "An error occurred, but the cause is unknown",
         f"invalid argument: cannot find IOThread '{absent}' in iothreadids",
     ]
+
+
+def test_a_domain_named_many_times_in_a_stats_call_is_read_once(conn: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    test = conn.state.domains["test"]
+    ref = remote.remote_nonnull_domain("test", test.uuid, test.id)
+    once = conn.connect_get_all_domain_stats(remote.remote_connect_get_all_domain_stats_args([ref], 0, 0))
+    reads = []
+    state_stats = domain_tuning_procedures.state_stats
+    monkeypatch.setattr(domain_tuning_procedures, "state_stats", lambda domain: reads.append(1) or state_stats(domain))
+    many = conn.connect_get_all_domain_stats(remote.remote_connect_get_all_domain_stats_args([ref] * 16384, 0, 0))
+    assert many.retStats == once.retStats * 16384  # repeated, as libvirtd repeats it
+    assert len(reads) == 1
