@@ -121,11 +121,9 @@ class SnapshotProcedures(TestProcedures):
         # the read (and the embedded <domain>'s, and its disks') in a thread when it is large or
         # asks for much work
         if parse_in_thread(args.xml_desc):
-            return Offload(functools.partial(self._read_aligned, args.xml_desc, args.flags), self._made_from_read(args))
+            read_aligned = functools.partial(self._read_aligned, args.xml_desc, args.flags)
+            return Offload(read_aligned, functools.partial(self._snapshot_create, args))
         return self._snapshot_create(args, read())
-
-    def _made_from_read(self, args: remote.remote_domain_snapshot_create_xml_args) -> Callable[[Any], Any]:
-        return lambda snapshot: self._snapshot_create(args, snapshot)
 
     def _read_aligned(self, text: str, flags: int) -> definition.Snapshot:
         """_read_snapshot, and a redefinition's alignment on its own <domain> made ahead (for a
