@@ -13,7 +13,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from ..xml_text import escape_text
-from .snapshot_definition import AlignedAhead, DiskNames, DisksRead, disks_of, xpath_string
+from .snapshot_definition import AlignedAhead, DiskNames, DisksRead, disks_of, indented, xpath_string
 
 FROM_CHECKPOINT = api.VIR_FROM_DOMAIN_CHECKPOINT
 TYPES = ["default", "no", "bitmap"]  # virDomainCheckpointType
@@ -148,6 +148,6 @@ def checkpoint_xml(checkpoint: Checkpoint, with_domain: bool) -> str:
             lines.append(f"    <disk name='{escape_text(disk.name)}'{kind}{bitmap}/>")
         lines.append("  </disks>")
     if checkpoint.domain_xml is not None and with_domain:
-        lines += ["  " + line for line in checkpoint.domain_xml.rstrip("\n").splitlines()]
+        lines += indented(checkpoint.domain_xml)
     lines.append("</domaincheckpoint>")
     return "\n".join(lines) + "\n"

@@ -299,3 +299,13 @@ def test_a_domain_named_many_times_in_a_stats_call_is_read_once(conn: Any, monke
     many = conn.connect_get_all_domain_stats(remote.remote_connect_get_all_domain_stats_args([ref] * 16384, 0, 0))
     assert many.retStats == once.retStats * 16384  # repeated, as libvirtd repeats it
     assert len(reads) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<domain>\n  <name>a</name>\n</domain>\n", "a\r\nb\n", "a\x85b\n\n", "x\u2028y", "", "\n\n", "a\n\nb\n", "a\x1cb"],
+)
+def test_a_moments_domain_is_indented_line_by_line(text: str) -> None:
+    """The lines snapshot and checkpoint XML join: as made one line at a time."""
+    expected = ["  " + line for line in text.rstrip("\n").splitlines()]
+    assert "\n".join(snapshot_definition.indented(text)) == "\n".join(expected)
