@@ -274,6 +274,8 @@ def client_hello_offers_x25519(data: bytes | memoryview) -> bool:
     end = min(end, position + 2 + (data[position] << 8 | data[position + 1]))
     position += 2
     unpack = _U16_PAIR.unpack_from
+    kind: int
+    size: int
     while position + 4 <= end:  # extensions: type, length, data
         kind, size = unpack(data, position)
         position += 4
@@ -292,6 +294,8 @@ def offers_x25519(key_share: bytes | memoryview, start: int = 0, stop: int | Non
     end = min(end, start + 2 + (key_share[start] << 8 | key_share[start + 1]))
     position = start + 2
     unpack = _U16_PAIR.unpack_from
+    group: int
+    size: int
     while position + 4 <= end:
         group, size = unpack(key_share, position)
         if group == GROUP_X25519:
