@@ -452,18 +452,6 @@ def _session_parts() -> tuple[type[ClientSession], SocketKind, dict[tuple[int, i
     return ClientSession, SocketKind.TLS, HYPERVISOR_PROGRAMS
 
 
-def server_tls_object(context: ssl.SSLContext, incoming: ssl.MemoryBIO, outgoing: ssl.MemoryBIO) -> Any:
-    """The server side of a TLS connection over two memory buffers: the object ssl.SSLObject
-    wraps, where this Python's SSLContext makes it (_wrap_bio), with the same methods
-    (do_handshake, read, write, pending, getpeercert). Without the wrapper each of those calls
-    skips a Python frame (about 0.1 us of the few per message) and each connection's set-up
-    about 2.5 us; ssl.SSLObject where the private method is missing."""
-    wrap = getattr(context, "_wrap_bio", None)
-    if wrap is None:
-        return context.wrap_bio(incoming, outgoing, server_side=True)
-    return wrap(incoming, outgoing, True, None)
-
-
 def _set_low_water(raw: socket.socket, size: int) -> bool:
     """SO_RCVLOWAT: readable (for trio's epoll too) from size bytes on; False where refused."""
     try:
@@ -488,6 +476,7 @@ class TLSSocket:
     # What peer_identity reads: never a unix socket's peer credentials for a TLS client (its
     # identity is set apart); a constant, as raw.family makes an enum member per connection.
     family = socket.AF_INET
+    _tls: ssl.SSLObject  # made once the ClientHello is in (handshake), from the context it asks for
 
     def __init__(self, raw: socket.socket, contexts: TLSContexts) -> None:
         self._raw = raw
@@ -496,8 +485,6 @@ class TLSSocket:
         self._out = ssl.MemoryBIO()
         self._pending = bytearray()
         self._flushing = False
-        # made once the ClientHello is in (handshake), from the context it asks for
-        self._tls: Any = None
         self.spawn: Any = None
 
     def fileno(self) -> int:
@@ -531,8 +518,9 @@ class TLSSocket:
             if not size:
                 raise EOFError("the client closed the connection during the handshake") from None
             data = _scratch[:size]
-            if self._tls is None:
-                self._tls = server_tls_object(self._contexts.for_client_hello(data), self._in, self._out)
+            if not hasattr(self, "_tls"):
+                context = self._contexts.for_client_hello(data)
+                self._tls = context.wrap_bio(self._in, self._out, server_side=True)
             self._in.write(data)
             try:
                 self._tls.do_handshake()
