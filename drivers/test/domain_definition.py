@@ -487,11 +487,12 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     disks: list[etree._Element] = []
     keys: list[tuple[str | None, int] | None] = []  # each placed disk's (bus, index), read once
     maxima: dict[str | None, int] = {}  # the highest index placed on each bus
-    for disk in by_kind.get("disk", []):
-        _insert_disk(disks, keys, maxima, disk)
-    hostdev_drives = domain_disks.scsi_hostdev_drives(by_kind.get("hostdev", []))
-    for disk in disks:
-        _canonical_disk(disk, hostdev_drives)
+    firsts: list[dict[object, etree._Element]] = []  # each placed disk's first child of each tag
+    for disk in by_kind.get("disk", ()):
+        _insert_disk(disks, keys, maxima, firsts, disk)
+    hostdev_drives = domain_disks.scsi_hostdev_drives(by_kind.get("hostdev", [])) if disks else []
+    for disk, first in zip(disks, firsts, strict=True):
+        _canonical_disk(disk, first, hostdev_drives)
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
     domain_controllers.parse_controllers(controllers)
@@ -685,12 +686,19 @@ def _insert_disk(
     disks: list[etree._Element],
     keys: list[tuple[str | None, int] | None],
     maxima: dict[str | None, int],
+    firsts: list[dict[object, etree._Element]],
     disk: etree._Element,
 ) -> None:
     """virDomainDiskInsert: after the last disk on the same bus, unless one on that bus sorts
     after it: then before the first of those. Buses and indexes are read once per disk (keys,
-    maxima), so a definition of thousands of disks is not thousands of tree reads per disk."""
-    target = first_child(disk, "target")
+    maxima), so a definition of thousands of disks is not thousands of tree reads per disk;
+    the disk's first child of each tag (firsts) is listed once too, for _canonical_disk."""
+    first: dict[object, etree._Element] = {}
+    for found in disk:  # (one pass: a lookup per tag costs a pass each)
+        tag = found.tag
+        if tag not in first:
+            first[tag] = found
+    target = first.get("target")
     key = (target.get("bus"), disk_index(target.get("dev"))) if target is not None else None
     bus, index = key if key is not None else (None, -1)
     if index < maxima.get(bus, -1):
@@ -702,47 +710,64 @@ def _insert_disk(
         at = last + 1 if last >= 0 else len(keys)
     disks.insert(at, disk)
     keys.insert(at, key)
+    firsts.insert(at, first)
     if key is not None:
         maxima[bus] = max(maxima.get(bus, -1), index)
 
 
-def _canonical_disk(disk: etree._Element, hostdev_drives: list[tuple[int, int, int, int] | None]) -> None:
-    _default(disk, "type", "file")
-    _default(disk, "device", "disk")
+_DISK_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["disk"]
+_TARGET_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["target"]
+_DRIVER_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["driver"]
+_DISK_CHILD_ORDER = CHILD_ORDER["disk"]
+
+
+def _canonical_disk(
+    disk: etree._Element, first: dict[object, etree._Element], hostdev_drives: list[tuple[int, int, int, int] | None]
+) -> None:
+    """first: the disk's first child of each tag, as parsed (nothing here moves those it names
+    before they are read; the mirror it may name is dropped)."""
+    if disk.get("type") is None:
+        disk.set("type", "file")
+    device = disk.get("device")
+    if device is None:
+        disk.set("device", device := "disk")
     libvirt_rules.prop_enum(disk, "sgio", domain_hostdevs.SGIO_MODES)  # virXMLPropEnum NONZERO
-    domain_disks.check_parsed_storage(disk)
-    canonical_disk_storage(disk)
+    domain_disks.check_parsed_storage(disk, first)
+    canonical_disk_storage(disk, first)
     if disk.get("type") == "vhostuser":  # vhost-user disks cannot be snapshotted (disk post-parse)
         _default(disk, "snapshot", "no")
-        _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
-    target = first_child(disk, "target")
-    if target is None or target.get("dev") is None:  # (no dst: virDomainDiskDefValidate)
+        _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
+    target = first.get("target")
+    dev = target.get("dev") if target is not None else None
+    if target is None or dev is None:  # (no dst: virDomainDiskDefValidate)
         raise domain_disks.missing_target(disk)
-    dev = target.get("dev", "")
     if dev.startswith("ioemu:"):
         target.set("dev", dev := dev[len("ioemu:") :])
-    if target.get("bus") is None:
-        bus = "fdc" if disk.get("device") == "floppy" else "ide"
-        if disk.get("device") != "floppy":
+    bus = target.get("bus")
+    if bus is None:
+        bus = "fdc" if device == "floppy" else "ide"
+        if device != "floppy":
             bus = next((name for prefix, name in DISK_BUS_BY_PREFIX if dev.startswith(prefix)), "ide")
         target.set("bus", bus)
-    _reorder_attributes(target, ATTRIBUTE_ORDER["target"])
-    if disk.get("device") == "cdrom" and first_child(disk, "readonly") is None:
+    _reorder_attributes(target, _TARGET_ATTRIBUTE_ORDER)
+    if device == "cdrom" and "readonly" not in first:
         _child(disk, "readonly")
-    driver = first_child(disk, "driver")
+    driver = first.get("driver")
     if driver is not None:
-        _reorder_attributes(driver, ATTRIBUTE_ORDER["driver"])
-    canonical_iotune(disk)
-    if first_child(disk, "address") is None:
-        address = _drive_address(target.get("bus"), disk_index(dev))
-        if address is None and disk_index(dev) < 0:
+        _reorder_attributes(driver, _DRIVER_ATTRIBUTE_ORDER)
+    if "iotune" in first:
+        canonical_iotune(disk)
+    if "address" not in first:
+        index = disk_index(dev)
+        if index < 0:
             raise xml_error(f"Unknown disk name '{dev}' and no address specified")
+        address = _drive_address(bus, index)
         if address is not None:
-            if target.get("bus") == "scsi":
+            if bus == "scsi":
                 domain_disks.check_scsi_drive_free(dev, address, hostdev_drives)
             disk.append(address)
-    _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
-    _reorder_known(disk, CHILD_ORDER["disk"])
+    _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
+    _reorder_known(disk, _DISK_CHILD_ORDER)
 
 
 _SOURCE_PATH = {"file": "file", "block": "dev", "dir": "dir"}  # local storage: its path attribute
@@ -875,18 +900,19 @@ def _source_is_empty(disk: etree._Element) -> bool:
     return False
 
 
+# per drive bus, its drives per controller and per bus (virDomainDiskDefAssignAddress)
+_DRIVES_PER_CONTROLLER = {"scsi": (7, 7), "ide": (4, 2), "sata": (6, 6), "fdc": (2, 2)}
+
+
 def _drive_address(bus: str, index: int) -> etree._Element | None:
-    if index < 0:
+    """The drive address of the disk of that index on the bus (index >= 0), None on a bus
+    without drives."""
+    layout = _DRIVES_PER_CONTROLLER.get(bus)
+    if layout is None:
         return None
-    layout = {
-        "scsi": (index // 7, 0, index % 7),
-        "ide": (index // 4, (index % 4) // 2, index % 2),
-        "sata": (index // 6, 0, index % 6),
-        "fdc": (index // 2, 0, index % 2),
-    }
-    if bus not in layout:
-        return None
-    controller, drive_bus, unit = layout[bus]
+    per_controller, per_bus = layout
+    controller, rest = divmod(index, per_controller)
+    drive_bus, unit = divmod(rest, per_bus)
     return make_element(
         "address", type="drive", controller=str(controller), bus=str(drive_bus), target="0", unit=str(unit)
     )

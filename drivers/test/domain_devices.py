@@ -107,10 +107,14 @@ def canonical_chr_source(holder: etree._Element, kind: str, with_labels: bool) -
     virDomainChrSourceDefFormat writes what virDomainChrSourceDefParseXML kept (a
     definition: parse flag INACTIVE); they come first among the holder's children. The
     source's own labels are kept only for character devices (with_labels)."""
+    if not len(holder) and kind != "tcp":
+        return  # none of the three to read, and only a TCP source is written without them
     found_by_tag: dict[object, list[etree._Element]] = {"source": [], "log": [], "protocol": []}
     for found in holder.iterchildren(*CHR_SOURCE_TAGS) if len(holder) else ():  # one pass for the three
         found_by_tag[found.tag].append(found)
     sources, logs, protocols = found_by_tag["source"], found_by_tag["log"], found_by_tag["protocol"]
+    if not (sources or logs or protocols) and kind != "tcp":
+        return  # (most pty and similar devices) nothing read, nothing written
     if len(sources) > 1 and kind != "udp":
         raise _xml_error("only one source element is allowed for character device")
     if len(sources) > 2:
@@ -548,24 +552,36 @@ def _chr_target(device: etree._Element, kind: str) -> int:
     model = model_element.get("name") if model_element is not None else None
     if kind == "serial" and model and model not in SERIAL_TARGET_MODELS:
         raise _unsupported(f"unknown target model '{model}' specified for character device")
-    written = make_element("target")
+    attributes: list[tuple[str, str]] = []  # the target's, in the formatter's order
     if kind == "channel":
         assert target is not None and types is not None
-        written.set("type", types[index])
+        attributes.append(("type", types[index]))
         if types[index] == "guestfwd":
-            written.set("address", _guestfwd_address(target.get("address")))
-            written.set("port", str(int(_unsigned(target, "port")) & 0xFFFF))  # a socket's 16-bit port
+            attributes.append(("address", _guestfwd_address(target.get("address"))))
+            attributes.append(("port", str(int(_unsigned(target, "port")) & 0xFFFF)))  # a socket's 16-bit port
         elif types[index] in ("xen", "virtio") and target.get("name") is not None:
-            written.set("name", target.get("name", ""))
+            attributes.append(("name", target.get("name", "")))
     else:
         if kind in ("serial", "console") and types is not None and index:
-            written.set("type", types[index])
+            attributes.append(("type", types[index]))
         port = target.get("port") if target is not None else None
         number = _port_number(port) if port is not None else -1
         if number != -1:
-            written.set("port", str(number))
-        if kind == "serial" and model and model != "none":
-            child(written, "model", name=model)
+            attributes.append(("port", str(number)))
+    model_written = kind == "serial" and model and model != "none"
+    if (
+        target is not None
+        and target.text is None
+        and target.tail is None
+        and not len(target)
+        and target.items() == attributes
+    ):
+        return index  # (most targets) already as written: left in place
+    written = make_element("target")
+    for name, value in attributes:
+        written.set(name, value)
+    if model_written:
+        child(written, "model", name=str(model))
     if target is not None:
         target.addprevious(written)
         device.remove(target)
@@ -1702,6 +1718,10 @@ PARSED_BEFORE_SOUNDS = (
     "input",
 )
 
+# of those, the ones whose addresses are left to canonical_other_devices (read_character_devices
+# and canonical_inputs have checked the others', the same check, on the same addresses since)
+ADDRESSES_LEFT_BEFORE_SOUNDS = ("disk", "controller", "filesystem", "interface", "smartcard")
+
 # the kinds whose addresses canonical_other_devices, read_character_devices and
 # canonical_chr_holders have checked (and left alone since) before canonical_aliases runs
 ADDRESS_CHECKED_BEFORE_ALIASES = frozenset(
@@ -1713,9 +1733,10 @@ def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
     """Sound, audio, watchdog, memory balloon, TPM, hub, panic and shared memory devices, in
     the parser's order; the devices the parser reads before them have their addresses
     checked first."""
-    for kind in PARSED_BEFORE_SOUNDS:
-        for device in by_kind.get(kind, []):
-            check_device_address(device)
+    for kind in ADDRESSES_LEFT_BEFORE_SOUNDS:
+        for device in by_kind.get(kind, ()):
+            if len(device):  # (no children, no address)
+                check_device_address(device)
     canonical_sounds(by_kind)
     canonical_audios(by_kind)
     canonical_watchdogs_and_balloons(by_kind)

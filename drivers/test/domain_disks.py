@@ -40,11 +40,13 @@ def xml_error(detail: str) -> Exception:
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
 
 
-def canonical_disk_storage(disk: etree._Element) -> None:
-    """The parts of a <disk> that describe its storage, as a defined domain keeps them."""
-    first: dict[object, etree._Element] = {}
-    for found in disk:  # the first child of each tag, in one pass (nothing below adds or moves them)
-        first.setdefault(found.tag, found)
+def canonical_disk_storage(disk: etree._Element, first: dict[object, etree._Element] | None = None) -> None:
+    """The parts of a <disk> that describe its storage, as a defined domain keeps them (first:
+    the disk's first child of each tag, when the caller has them listed)."""
+    if first is None:
+        first = {}
+        for found in disk:  # the first child of each tag, in one pass (nothing below adds or moves them)
+            first.setdefault(found.tag, found)
     source = first.get("source")
     if source is None:
         disk.set("type", "file")  # virDomainDiskDefParseXML: no <source>, a file disk without a path
@@ -156,15 +158,18 @@ NO_AUTH_PROTOCOLS = ("nbd", "sheepdog", "gluster", "tftp", "vxhs", "nfs")
 PROTOCOL_SECRET = {"iscsi": "iscsi", "rbd": "ceph"}  # the secret usage each protocol's auth needs
 
 
-def check_parsed_storage(disk: etree._Element) -> None:
+def check_parsed_storage(disk: etree._Element, first: dict[object, etree._Element]) -> None:
     """What virDomainDiskDefParseXML refuses while reading: <auth> or <encryption> given both in
-    <source> and in <disk>; and the post-parse feature check (the test driver passes no fds)."""
-    source = first_child(disk, "source")
+    <source> and in <disk>; and the post-parse feature check (the test driver passes no fds).
+    first: the disk's first child of each tag."""
+    source = first.get("source")
+    if source is None:
+        return  # (nothing to refuse without a source)
     for tag in ("auth", "encryption"):
-        if source is not None and first_child(source, tag) is not None and first_child(disk, tag) is not None:
+        if tag in first and first_child(source, tag) is not None:
             raise _unsupported(f"an <{tag}> definition already found for disk source")
-    if source is not None and source.get("fdgroup") is not None and disk.get("type", "file") == "file":
-        target = first_child(disk, "target")
+    if source.get("fdgroup") is not None and disk.get("type", "file") == "file":
+        target = first.get("target")
         raise _unsupported(
             f"driver does not support FD passing for disk '{target.get('dev') if target is not None else ''}'"
         )
