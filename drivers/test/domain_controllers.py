@@ -13,7 +13,7 @@ from virtrio.rpc.errors import report
 
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _xml_detail
-from .xml_tree import child, children_of, first_child, make_element, reorder_attributes
+from .xml_tree import child, first_child, make_element, reorder_attributes
 
 # an ICH9 UHCI companion without <master> is given the first port of its share of the EHCI's
 # virDomainControllerModelTypeFromString: the models each controller type has (none for the others)
@@ -63,10 +63,10 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
             if controller.get("index") != str(index):  # ' +1' is read as 1 and written so
                 controller.set("index", str(index))
         _read_model_and_target(controller, kind)
-        if controller.get("type") == "pci":
+        if kind == "pci":
             _read_pci_target(controller)
         _read_counts(controller, kind)
-        if controller.get("type") != "usb":
+        if kind != "usb":
             continue
         model = controller.get("model")
         if model == "none":
@@ -144,8 +144,14 @@ def _read_model_and_target(controller: etree._Element, kind: str) -> None:
     """At most one <model> and one <target>, which only a PCI controller reads (its model's
     name, written unless 'none'; its target's numbers and NUMA node, not written when it has
     none of them): virDomainControllerDefParseXML and virDomainControllerDefFormatPCI."""
-    for tag in ("model", "target"):
-        found = children_of(controller, tag)
+    if not len(controller):
+        return  # (most controllers) neither
+    found_by_tag: dict[str, list[etree._Element]] = {"model": [], "target": []}
+    for element in controller:  # one pass for both
+        found_list = found_by_tag.get(element.tag)  # type: ignore[call-overload]
+        if found_list is not None:
+            found_list.append(element)
+    for tag, found in found_by_tag.items():
         if len(found) > 1:
             detail = f"Multiple <{tag}> elements in controller definition not allowed"
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
@@ -175,7 +181,12 @@ def _read_model_and_target(controller: etree._Element, kind: str) -> None:
 _COUNTS = {"virtio-serial": ("ports", "vectors"), "usb": ("ports",), "xenbus": ("maxGrantFrames", "maxEventChannels")}
 
 
+_COUNT_NAMES = frozenset(("ports", "vectors", "maxGrantFrames", "maxEventChannels"))
+
+
 def _read_counts(controller: etree._Element, kind: str) -> None:
+    if _COUNT_NAMES.isdisjoint(controller.keys()):
+        return  # (most controllers) none of the counts given: nothing read, nothing dropped
     kept = _COUNTS.get(kind, ())
     for name in ("ports", *(name for name in kept if name != "ports")):
         value = prop_int(controller, name)
@@ -374,68 +385,86 @@ def _next_scsi_unit(
     return None
 
 
+def _maybe_add(
+    controllers: list[etree._Element],
+    present: set[tuple[str | None, str | None]],
+    kind: str,
+    index: int,
+    model: str | None,
+) -> None:
+    """virDomainDefMaybeAddController: one of that type and index unless there is one already."""
+    if (kind, str(index)) in present:
+        return
+    added = make_element("controller", type=kind, index=str(index))
+    if model is not None:
+        added.set("model", model)
+    controllers.append(added)
+    present.add((kind, str(index)))
+
+
+def _up_to(
+    controllers: list[etree._Element],
+    present: set[tuple[str | None, str | None]],
+    kind: str,
+    highest: int,
+    model: str | None = None,
+) -> None:
+    """Every index of the type up to the highest a device names (libvirt adds them all)."""
+    if highest >= IMPLIED_CONTROLLERS_LIMIT:
+        limit = IMPLIED_CONTROLLERS_LIMIT
+        raise _unsupported(f"{kind} controller index {highest} implies more controllers than virtrio makes ({limit})")
+    for index in range(highest + 1):
+        _maybe_add(controllers, present, kind, index, model)
+
+
 def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[str, list[etree._Element]]) -> None:
     """virDomainDefAddImplicitControllers: those the disks, virtio channels, smart cards and SCSI
     host devices need and the definition lacks, in libvirt's order."""
     present = {(c.get("type"), c.get("index")) for c in controllers}
-
-    def maybe_add(kind: str, index: int, model: str | None = None) -> None:
-        """virDomainDefMaybeAddController: one of that type and index unless there is one already."""
-        if (kind, str(index)) in present:
-            return
-        added = make_element("controller", type=kind, index=str(index))
-        if model is not None:
-            added.set("model", model)
-        controllers.append(added)
-        present.add((kind, str(index)))
-
-    def up_to(kind: str, highest: int, model: str | None = None) -> None:
-        """Every index of the type up to the highest a device names (libvirt adds them all)."""
-        if highest >= IMPLIED_CONTROLLERS_LIMIT:
-            limit = IMPLIED_CONTROLLERS_LIMIT
-            raise _unsupported(
-                f"{kind} controller index {highest} implies more controllers than virtrio makes ({limit})"
-            )
-        for index in range(highest + 1):
-            maybe_add(kind, index, model)
-
     highest_drive = dict.fromkeys(DISK_CONTROLLER_TYPES, -1)  # per bus, read in one pass over the disks
-    for disk in by_kind.get("disk", []):
+    for disk in by_kind.get("disk", ()):
         target = first_child(disk, "target")
         bus = target.get("bus") if target is not None else None
         if bus in highest_drive and (controller := _drive_controller(disk)) is not None:
             highest_drive[bus] = max(highest_drive[bus], controller)
     for controller_type, highest_index in highest_drive.items():
-        up_to(controller_type, highest_index)
-    for device in [device for kind in ("channel", "console") for device in by_kind.get(kind, [])]:
-        target, address = first_child(device, "target"), first_child(device, "address")
-        if target is None or target.get("type") != "virtio":
-            continue
-        on_port = address is not None and address.get("type") == "virtio-serial"
-        maybe_add("virtio-serial", c_strtoul(address.get("controller")) if on_port else 0)
-    smartcards = by_kind.get("smartcard", [])
-    last_slot = max(  # virDomainDefMaybeAddSmartcardController: the next slot of controller 0
-        (
-            c_strtoul(address.get("slot"))
-            for smartcard in smartcards
-            if (address := first_child(smartcard, "address")) is not None
-            and address.get("type") == "ccid"
-            and c_strtoul(address.get("controller")) == 0
-        ),
-        default=-1,
-    )
-    for smartcard in smartcards:
-        address = first_child(smartcard, "address")
-        if address is None:
-            last_slot += 1
-            address = child(smartcard, "address", type="ccid", controller="0", slot=str(last_slot))
-        maybe_add("ccid", c_strtoul(address.get("controller")) if address.get("type") == "ccid" else 0)
+        if highest_index >= 0:  # (no index up to -1)
+            _up_to(controllers, present, controller_type, highest_index)
+    for kind in ("channel", "console"):
+        for device in by_kind.get(kind, ()):
+            target = first_child(device, "target")
+            if target is None or target.get("type") != "virtio":
+                continue
+            address = first_child(device, "address")
+            on_port = address is not None and address.get("type") == "virtio-serial"
+            index = c_strtoul(address.get("controller")) if on_port and address is not None else 0
+            _maybe_add(controllers, present, "virtio-serial", index, None)
+    smartcards = by_kind.get("smartcard", ())
+    if smartcards:
+        last_slot = max(  # virDomainDefMaybeAddSmartcardController: the next slot of controller 0
+            (
+                c_strtoul(address.get("slot"))
+                for smartcard in smartcards
+                if (address := first_child(smartcard, "address")) is not None
+                and address.get("type") == "ccid"
+                and c_strtoul(address.get("controller")) == 0
+            ),
+            default=-1,
+        )
+        for smartcard in smartcards:
+            address = first_child(smartcard, "address")
+            if address is None:
+                last_slot += 1
+                address = child(smartcard, "address", type="ccid", controller="0", slot=str(last_slot))
+            index = c_strtoul(address.get("controller")) if address.get("type") == "ccid" else 0
+            _maybe_add(controllers, present, "ccid", index, None)
     highest, model = -1, None  # virDomainDefMaybeAddHostdevSCSIcontroller
-    for hostdev in by_kind.get("hostdev", []):
+    for hostdev in by_kind.get("hostdev", ()):
         drive = _drive_of(hostdev) if _is_scsi_hostdev(hostdev) else None
         if drive is not None and drive[0] > highest:
             highest = drive[0]
             found = _scsi_controller(controllers, highest)
             if found is not None and found.get("model") is not None:
                 model = found.get("model")
-    up_to("scsi", highest, model)
+    if highest >= 0:
+        _up_to(controllers, present, "scsi", highest, model)

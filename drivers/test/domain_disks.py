@@ -195,11 +195,13 @@ def source_path(disk: etree._Element) -> str | None:
     return source.get(name) if name else None
 
 
-def validate_storage(disk: etree._Element) -> None:
-    """virDomainDiskDefValidateSourceChainOne for the top layer: authentication and encryption."""
-    first: dict[object, etree._Element] = {}
-    for found in disk.iterchildren("source", "auth", "encryption"):  # one pass for the three
-        first.setdefault(found.tag, found)
+def validate_storage(disk: etree._Element, first: dict[object, etree._Element] | None = None) -> None:
+    """virDomainDiskDefValidateSourceChainOne for the top layer: authentication and encryption
+    (first: the disk's first child of each tag, when the caller has them listed)."""
+    if first is None:
+        first = {}
+        for found in disk.iterchildren("source", "auth", "encryption"):  # one pass for the three
+            first.setdefault(found.tag, found)
     source = first.get("source")
     auth = first.get("auth")
     if auth is None and source is not None:
