@@ -490,7 +490,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     firsts: list[dict[object, etree._Element]] = []  # each placed disk's first child of each tag
     for disk in by_kind.get("disk", ()):
         _insert_disk(disks, keys, maxima, firsts, disk)
-    hostdev_drives = domain_disks.scsi_hostdev_drives(by_kind.get("hostdev", [])) if disks else []
+    hostdevs = by_kind.get("hostdev", [])
+    hostdev_drives = domain_disks.scsi_hostdev_drives(hostdevs) if disks and hostdevs else []
     for disk, first in zip(disks, firsts, strict=True):
         _canonical_disk(disk, first, hostdev_drives)
     by_kind["disk"] = disks
@@ -510,17 +511,19 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     domain_controllers.reject_duplicates(controllers)
     domain_controllers.assign_scsi_hostdev_addresses(by_kind.get("hostdev", []), disks, controllers)
     domain_controllers.add_implicit_controllers(controllers, by_kind)
-    # target names already given (a name of the kind libvirt generates is dropped first), read once
-    taken = {
-        _given_ifname(target)
-        for interface in by_kind.get("interface", [])
-        if (target := first_child(interface, "target")) is not None
-    }
-    # the testnetN names in order, each tried once: names only get taken, so a name skipped
-    # for one interface is taken for the next too (thousands of interfaces stay linear)
-    free_names = (f"testnet{n}" for n in range(IFNAME_LIMIT))
-    for interface in by_kind.get("interface", []):
-        _canonical_interface(interface, taken, free_names)
+    interfaces = by_kind.get("interface")
+    if interfaces:
+        # target names already given (a name of the kind libvirt generates is dropped first), read once
+        taken = {
+            _given_ifname(target)
+            for interface in interfaces
+            if (target := first_child(interface, "target")) is not None
+        }
+        # the testnetN names in order, each tried once: names only get taken, so a name skipped
+        # for one interface is taken for the next too (thousands of interfaces stay linear)
+        free_names = (f"testnet{n}" for n in range(IFNAME_LIMIT))
+        for interface in interfaces:
+            _canonical_interface(interface, taken, free_names)
     domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
     domain_devices.canonical_inputs(by_kind, devices, os_type)
     for graphics in by_kind.get("graphics", []):
@@ -529,7 +532,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         by_kind["video"] = [make_element("video")]
     domain_devices.canonical_videos(by_kind, devices, os_type)
     # a panic device with neither model nor address writes nothing (virXMLFormatElement)
-    by_kind["panic"] = [panic for panic in by_kind.get("panic", []) if len(panic.attrib) or len(panic)]
+    if "panic" in by_kind:
+        by_kind["panic"] = [panic for panic in by_kind["panic"] if len(panic.attrib) or len(panic)]
     for vsock in by_kind.get("vsock", []):  # virDomainVsockDefPostParse: auto unless an address is given
         cid = first_child(vsock, "cid")
         if cid is None:

@@ -1198,6 +1198,7 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
             raise _unsupported(f"unknown input model '{model}'")
         if bus is not None and bus not in INPUT_BUSES:
             raise _unsupported(f"unknown input bus type '{bus}'")
+        given_bus = bus
         if bus is None:
             if os_type == "hvm":
                 if kind in ("mouse", "keyboard") and arch in X86_ARCHES:
@@ -1210,35 +1211,43 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
                 bus = "xen"
             else:
                 bus = "parallels" if virt_type in ("vz", "parallels") else "none"
-        address = check_device_address(device)
-        has_children = len(device) > 0  # most inputs have none: no lookups then
-        if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
-            raise _xml_error("Invalid address for a USB device")
-        source = first_child(device, "source") if has_children else None
-        source_attributes: dict[str, str] = {}
-        if source is not None and kind in ("passthrough", "evdev"):
-            attribute = "evdev" if kind == "passthrough" else "dev"
-            path = source.get(attribute)
-            if path is None:
-                raise _xml_error("Missing evdev path for input device")
-            source_attributes[attribute] = _sanitized_path(path)
-            if kind == "evdev":
-                for name, values in (("grab", ("all",)), ("grabToggle", GRAB_TOGGLES), ("repeat", ("on", "off"))):
-                    if source.get(name) is not None:
-                        if source.get(name) not in values:
-                            raise enum_error("source", name, source.get(name, ""))
-                        source_attributes[name] = source.get(name, "")
-        written_source = make_element("source", **source_attributes) if source_attributes else None
-        driver = _virtio_driver(device) if has_children else None
-        for old in list(device) if has_children else ():
-            if old.tag not in DEVICE_INFO_TAIL:
-                device.remove(old)
-        for position, element in enumerate(e for e in (driver, written_source) if e is not None):
-            device.insert(position, element)
-        device.attrib.pop("bus", None)
-        if bus != "none":  # written only when there is one
-            device.set("bus", bus)
+        if len(device):  # (most inputs have no children: no address, source or driver)
+            _input_children(device, kind, bus)
+        # the bus written only when there is one (a given one is kept, a 'none' dropped)
+        if given_bus is None:
+            if bus != "none":
+                device.set("bus", bus)
+        elif bus == "none":
+            del device.attrib["bus"]
         reorder_attributes(device, INPUT_ATTRIBUTE_ORDER)
+
+
+def _input_children(device: etree._Element, kind: str, bus: str) -> None:
+    """An input's address checked, its source and driver read and written as libvirt writes them."""
+    address = check_device_address(device)
+    if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
+        raise _xml_error("Invalid address for a USB device")
+    source = first_child(device, "source")
+    source_attributes: dict[str, str] = {}
+    if source is not None and kind in ("passthrough", "evdev"):
+        attribute = "evdev" if kind == "passthrough" else "dev"
+        path = source.get(attribute)
+        if path is None:
+            raise _xml_error("Missing evdev path for input device")
+        source_attributes[attribute] = _sanitized_path(path)
+        if kind == "evdev":
+            for name, values in (("grab", ("all",)), ("grabToggle", GRAB_TOGGLES), ("repeat", ("on", "off"))):
+                if source.get(name) is not None:
+                    if source.get(name) not in values:
+                        raise enum_error("source", name, source.get(name, ""))
+                    source_attributes[name] = source.get(name, "")
+    written_source = make_element("source", **source_attributes) if source_attributes else None
+    driver = _virtio_driver(device)
+    for old in list(device):
+        if old.tag not in DEVICE_INFO_TAIL:
+            device.remove(old)
+    for position, element in enumerate(e for e in (driver, written_source) if e is not None):
+        device.insert(position, element)
 
 
 def validate_inputs(inputs: list[etree._Element], os_type: str, virt_type: str | None) -> None:
@@ -1670,24 +1679,33 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
         model = str(_enum(balloon, "model", MEMBALLOON_MODELS, required=True))
         autodeflate = _enum(balloon, "autodeflate", ("on", "off"))
         reporting = _enum(balloon, "freePageReporting", ("on", "off"))
-        stats = first_child(balloon, "stats")
-        period = (prop_int(stats, "period", base=0) or 0) if stats is not None else 0
-        driver = _virtio_driver(balloon)
-        if model != "none":
-            check_device_address(balloon)
-        if model == "none":  # its device info is not read
-            for info in [child for child in balloon if child.tag in DEVICE_INFO_TAIL]:
-                balloon.remove(info)
-        _info_only(
-            balloon,
-            [make_element("stats", period=str(period))] if period > 0 else [],
-            (driver,) if driver is not None else (),
-        )
-        balloon.attrib.clear()
-        balloon.set("model", model)
+        if len(balloon):  # (most balloons have no children: no stats, driver or device info)
+            _balloon_children(balloon, model)
+        written = [("model", model)]
         for name, value in (("autodeflate", autodeflate), ("freePageReporting", reporting)):
             if value is not None:
+                written.append((name, value))
+        if balloon.items() != written:  # (most are written so already)
+            balloon.attrib.clear()
+            for name, value in written:
                 balloon.set(name, value)
+
+
+def _balloon_children(balloon: etree._Element, model: str) -> None:
+    """A memory balloon's stats period, driver options and device info as its parser reads them."""
+    stats = first_child(balloon, "stats")
+    period = (prop_int(stats, "period", base=0) or 0) if stats is not None else 0
+    driver = _virtio_driver(balloon)
+    if model != "none":
+        check_device_address(balloon)
+    if model == "none":  # its device info is not read
+        for info in [child for child in balloon if child.tag in DEVICE_INFO_TAIL]:
+            balloon.remove(info)
+    _info_only(
+        balloon,
+        [make_element("stats", period=str(period))] if period > 0 else [],
+        (driver,) if driver is not None else (),
+    )
 
 
 def canonical_hubs_and_panics(by_kind: dict[str, list[etree._Element]]) -> None:
