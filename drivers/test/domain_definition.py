@@ -507,7 +507,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         controllers, domain_controllers.hostdev_scsi_controllers(by_kind.get("hostdev", []))
     )
     for controller in controllers:
-        _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
+        if controller.keys() not in _WRITTEN_CONTROLLER_ATTRIBUTES:
+            _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
     domain_controllers.reject_duplicates(controllers)
     domain_controllers.assign_scsi_hostdev_addresses(by_kind.get("hostdev", []), disks, controllers)
     domain_controllers.add_implicit_controllers(controllers, by_kind)
@@ -612,6 +613,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             devices.remove(child)
         devices.extend(ordered)
     return by_kind
+
+
+# the attributes of most controllers, in the order libvirt writes them (left as they are)
+_WRITTEN_CONTROLLER_ATTRIBUTES = (["type", "index"], ["type", "index", "model"])
 
 
 def _written_index(controller: etree._Element) -> int:
@@ -944,8 +949,8 @@ def _given_ifname(target: etree._Element) -> str | None:
 
 
 def _canonical_interface(interface: etree._Element, taken: set[str | None], free_names: Iterator[str]) -> None:
-    domain_interfaces.canonical_interface_parts(interface)
-    mac = first_child(interface, "mac")
+    present = domain_interfaces.canonical_interface_parts(interface)  # (tags absent stay absent)
+    mac = first_child(interface, "mac") if "mac" in present else None
     if mac is None:
         mac = _child(interface, "mac")
     address = mac.get("address")
@@ -958,17 +963,17 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
         if raw[0] & 1:
             raise xml_error(f"expected unicast mac address, found multicast '{address}'")
         mac.set("address", mac_text(raw))
-    source = first_child(interface, "source")
+    source = first_child(interface, "source") if "source" in present else None
     if interface.get("type") == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
-    bandwidth = first_child(interface, "bandwidth")
+    bandwidth = first_child(interface, "bandwidth") if "bandwidth" in present else None
     if (
         bandwidth is not None
         and first_child(bandwidth, "inbound") is None
         and first_child(bandwidth, "outbound") is None
     ):
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
-    target = first_child(interface, "target")
+    target = first_child(interface, "target") if "target" in present else None
     if target is None or target.get("dev") is None:
         # testDomainGenerateIfname: the first free testnetN below its limit
         name = next((candidate for candidate in free_names if candidate not in taken), None)
@@ -983,9 +988,10 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
             target.set("dev", name)
             target.attrib.update(kept)
     _reorder_known(interface, CHILD_ORDER["interface"])
-    driver, mac = first_child(interface, "driver"), first_child(interface, "mac")
-    if interface.get("type") == "hostdev" and driver is not None and mac is not None:
-        mac.addnext(driver)  # a host device's driver is written with its source, before it
+    if interface.get("type") == "hostdev" and "driver" in present:
+        driver, mac = first_child(interface, "driver"), first_child(interface, "mac")
+        if driver is not None and mac is not None:
+            mac.addnext(driver)  # a host device's driver is written with its source, before it
 
 
 # --- output ---------------------------------------------------------------------------

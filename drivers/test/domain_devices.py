@@ -1682,9 +1682,10 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
         if len(balloon):  # (most balloons have no children: no stats, driver or device info)
             _balloon_children(balloon, model)
         written = [("model", model)]
-        for name, value in (("autodeflate", autodeflate), ("freePageReporting", reporting)):
-            if value is not None:
-                written.append((name, value))
+        if autodeflate is not None:
+            written.append(("autodeflate", autodeflate))
+        if reporting is not None:
+            written.append(("freePageReporting", reporting))
         if balloon.items() != written:  # (most are written so already)
             balloon.attrib.clear()
             for name, value in written:
@@ -1828,6 +1829,7 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
 
 
 _DRIVE_NAMES = ["type", *(name for name, _ in ADDRESS_NUMBERS["drive"])]
+_PLAIN_DRIVE = re.compile(r"[0-9]{1,9}(?:,[0-9]{1,9}){3}")  # four numbers of up to 9 ASCII digits
 
 
 def _plain_drive(address: etree._Element) -> bool:
@@ -1835,7 +1837,8 @@ def _plain_drive(address: etree._Element) -> bool:
     disks' addresses): each would be read as it is."""
     if address.keys() != _DRIVE_NAMES:
         return False
-    return all(value.isdigit() and value.isascii() and len(value) < 10 for value in address.values()[1:])
+    # one match of the four joined: as many fields as values, so no value holds a comma
+    return _PLAIN_DRIVE.fullmatch(",".join(address.values()[1:])) is not None
 
 
 def check_device_address(device: etree._Element) -> etree._Element | None:
