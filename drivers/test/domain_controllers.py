@@ -41,9 +41,10 @@ USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3":
 _WRITTEN_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
 
 
-def parse_controllers(controllers: list[etree._Element]) -> None:
+def parse_controllers(controllers: list[etree._Element]) -> bool:
     """What reading each <controller> in document order does: a non-negative index, the implied
-    USB companion master, and the rules of the 'none' USB model."""
+    USB companion master, and the rules of the 'none' USB model; whether USB is disabled (a USB
+    controller of model 'none')."""
     usb_none = usb_other = usb_master = False
     for controller in controllers:
         kind = controller.get("type")
@@ -53,22 +54,19 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
         if model is not None and model not in CONTROLLER_MODELS.get(kind, ()) and kind in CONTROLLER_TYPES:
             raise _unsupported(f"Unknown model type '{model}'")  # (an unknown type is refused later)
         text = controller.get("index")
-        if text is not None and _WRITTEN_INDEX.fullmatch(text):  # the common case: prop_int's answer too
-            index: int | None = int(text)
-        else:
+        if text is None or not _WRITTEN_INDEX.fullmatch(text):  # (most are: prop_int reads them as they are)
             index = prop_int(controller, "index")
-        if index is not None:
-            if index < 0:
-                raise attribute_error("controller", "index", controller.get("index", ""), "Expected non-negative value")
-            if controller.get("index") != str(index):  # ' +1' is read as 1 and written so
-                controller.set("index", str(index))
+            if index is not None:
+                if index < 0:
+                    raise attribute_error("controller", "index", text or "", "Expected non-negative value")
+                if text != str(index):  # ' +1' is read as 1 and written so
+                    controller.set("index", str(index))
         _read_model_and_target(controller, kind)
         if kind == "pci":
             _read_pci_target(controller)
         _read_counts(controller, kind)
         if kind != "usb":
             continue
-        model = controller.get("model")
         if model == "none":
             address = first_child(controller, "address")
             if address is not None:  # ignored for a controller that is not there
@@ -86,6 +84,7 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
             usb_master = True
     if usb_other and not usb_master:
         raise _xml_detail("No master USB controller specified")
+    return usb_none
 
 
 def reject_duplicates(controllers: list[etree._Element]) -> None:

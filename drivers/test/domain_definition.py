@@ -496,8 +496,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         _canonical_disk(disk, first, hostdev_drives)
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
-    domain_controllers.parse_controllers(controllers)
-    domain_usb.check_parsed_devices(by_kind, controllers)
+    if domain_controllers.parse_controllers(controllers):  # USB disabled
+        domain_usb.check_parsed_devices(by_kind, controllers)
     ordered: list[etree._Element] = []
     placement = _ControllerPlacement()
     for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
@@ -806,12 +806,13 @@ def _validate_devices(devices: etree._Element) -> None:
     for controller in controllers:
         domain_controllers.validate_controller(controller)
     domain_disks.validate_disk_targets(disks)
-    domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
-    keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
-    known = [key for key in keys if key is not None]
-    if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
-        raise xml_error("Hostdev already exists in the domain configuration")
-    domain_hostdevs.check_one_ramfb(hostdevs)
+    if hostdevs:
+        domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
+        keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
+        known = [key for key in keys if key is not None]
+        if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
+            raise xml_error("Hostdev already exists in the domain configuration")
+        domain_hostdevs.check_one_ramfb(hostdevs)
     domain_disks.validate_drive_addresses(disks, hostdevs)
 
 

@@ -627,14 +627,16 @@ def _guest(devices: etree._Element) -> tuple[str, str | None]:
     return arch or "i686", root.get("type") if root is not None else None
 
 
-def _os_type(devices: etree._Element) -> str:
-    """The guest's OS type as the parser settles it (no <type>: xen; 'linux' of a Xen domain: xen)."""
+def _os_and_virt_types(devices: etree._Element) -> tuple[str, str | None]:
+    """The guest's OS type as the parser settles it (no <type>: xen; 'linux' of a Xen domain:
+    xen), and its virtualization type."""
     root = devices.getparent()
     os_element = _os_type_element(root)
+    virt_type = root.get("type") if root is not None else None
     text = (os_element.text or "").strip() if os_element is not None else ""
-    if not text or (text == "linux" and root is not None and root.get("type") == "xen"):
-        return "xen"
-    return text
+    if not text or (text == "linux" and virt_type == "xen"):
+        return "xen", virt_type
+    return text, virt_type
 
 
 def _target(device: etree._Element) -> etree._Element:
@@ -657,7 +659,7 @@ def validate_devices(
         for device in devices:  # one pass, then a list per kind (a lookup per kind costs more)
             by_kind.setdefault(device.tag, []).append(device)
     audios = by_kind.get("audio", [])
-    audio_ids = {audio.get("id") for audio in audios}
+    audio_ids = {audio.get("id") for audio in audios} if audios else _NO_IDS
     for sound in by_kind.get("sound", ()):  # virDomainSoundDefValidate
         audio = first_child(sound, "audio")
         if audio is not None and audio.get("id") not in audio_ids:
@@ -672,7 +674,7 @@ def validate_devices(
             channel_target = target.get("type") if kind == "channel" and target is not None else None
             validate_chr_source(device, device.get("type", "pty"), channel_target)
     if "input" in by_kind:
-        validate_inputs(by_kind["input"], _os_type(devices), _guest(devices)[1])
+        validate_inputs(by_kind["input"], *_os_and_virt_types(devices))
     for rng in by_kind.get("rng", ()):
         backend = first_child(rng, "backend")
         if backend is not None and backend.get("model") == "egd":
@@ -1607,8 +1609,13 @@ def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
         audio.extend(direction for direction in written_directions if direction is not None)
 
 
+_NO_IDS: set[str | None] = set()  # (never changed)
+
+
 def validate_audios(audios: list[etree._Element]) -> None:
     """virDomainAudioDefValidate and the audio references of sound devices."""
+    if len(audios) < 2:
+        return  # no id used twice
     seen: set[str | None] = set()
     ids = [audio.get("id") for audio in audios]
     repeated = {number for number in ids if number in seen or seen.add(number)}
