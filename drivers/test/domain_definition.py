@@ -482,8 +482,12 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         return {}  # no devices: nothing implied either
     by_kind: dict[str, list[etree._Element]] = {}
     for device in devices:
-        if isinstance(device.tag, str):
-            by_kind.setdefault(device.tag, []).append(device)
+        tag = device.tag  # (read once: lxml builds the string on each read)
+        if isinstance(tag, str):
+            if tag in by_kind:
+                by_kind[tag].append(device)
+            else:
+                by_kind[tag] = [device]
     disks: list[etree._Element] = []
     keys: list[tuple[str | None, int] | None] = []  # each placed disk's (bus, index), read once
     maxima: dict[str | None, int] = {}  # the highest index placed on each bus
@@ -795,7 +799,11 @@ def validate_definition(definition: list[etree._Element]) -> None:
 def _validate_devices(devices: etree._Element) -> None:
     by_kind: dict[object, list[etree._Element]] = {}
     for device in devices:  # one pass, then a list per kind (a lookup per kind costs more)
-        by_kind.setdefault(device.tag, []).append(device)
+        tag = device.tag
+        if tag in by_kind:
+            by_kind[tag].append(device)
+        else:
+            by_kind[tag] = [device]
     disks = by_kind.get("disk", [])
     for disk in disks:
         _validate_disk(disk)

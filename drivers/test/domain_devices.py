@@ -53,6 +53,9 @@ MOUSE_MODES = ("server", "client")  # virDomainMouseMode without its zero, 'defa
 # the source elements virDomainChrSourceDefFormat writes (with protocol and log)
 CHR_SOURCE_TAGS = ("source", "protocol", "log")
 CHR_SOURCE_HOLDER_ORDER = [*CHR_SOURCE_TAGS, *DEVICE_INFO_TAIL]  # (one list: its ranks found at once)
+REDIRDEV_ATTRIBUTE_ORDER = ["bus", "type"]
+RNG_CHILD_ORDER = ["rate", "backend", "driver", *DEVICE_INFO_TAIL]
+SHMEM_CHILD_ORDER = ["model", "size", "server", "msi", *DEVICE_INFO_TAIL]
 # Serial ports an HVM guest's first console stands for (not PCI, USB or ISA debug ones)
 CONSOLE_STUB_SERIAL_TYPES = {None, "isa-serial", "spapr-vio-serial", "system-serial", "sclp-serial"}
 
@@ -268,7 +271,7 @@ def canonical_chr_holders(by_kind: dict[str, list[etree._Element]]) -> None:
         canonical_chr_source(redirdev, kind, with_labels=False)
         check_device_address(redirdev)
         redirdev.set("bus", "usb")  # the only bus, written always
-        reorder_attributes(redirdev, ["bus", "type"])
+        reorder_attributes(redirdev, REDIRDEV_ATTRIBUTE_ORDER)
         if kind == "dbus" and first_child(redirdev, "source") is None:  # the channel libvirt names
             redirdev.insert(0, make_element("source", channel="org.qemu.usbredir"))
         reorder_known_tail(redirdev)
@@ -325,7 +328,7 @@ def _check_rng(rng: etree._Element) -> etree._Element:
     driver = _virtio_driver(rng)
     if driver is not None:
         rng.append(driver)  # after the backend, before the device's address (ordered below)
-        reorder_known(rng, ["rate", "backend", "driver", *DEVICE_INFO_TAIL])
+        reorder_known(rng, RNG_CHILD_ORDER)
     return backends[0]
 
 
@@ -364,7 +367,9 @@ def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
     """Serial, parallel, console and channel devices as the parser reads them: type, target
     and source checked and rewritten as libvirt writes them."""
     for kind in ("parallel", "serial", "console", "channel"):  # the parser's order
-        for position, device in enumerate(by_kind.get(kind, [])):
+        if kind not in by_kind:
+            continue  # (most definitions have none of most of these)
+        for position, device in enumerate(by_kind[kind]):
             device.attrib.pop("tty", None)
             chr_type = device.get("type", "pty")
             if chr_type not in CHR_TYPES:
@@ -388,6 +393,8 @@ def canonical_character_devices(
 ) -> None:
     """After the parse (read_character_devices): ports numbered, consoles' target types, and
     an HVM guest's first console an alias of its first serial port (virDomainDefAddConsoleCompat)."""
+    if "parallel" not in by_kind and "serial" not in by_kind and "console" not in by_kind:
+        return  # (most definitions) none of these: nothing numbered, nothing implied
     _number_ports(by_kind.get("parallel", []), serial=False)
     _number_ports(by_kind.get("serial", []), serial=True)  # ISA serial ports' checks come first
     for serial in by_kind.get("serial", []):  # virDomainChrDefPostParse
@@ -1366,7 +1373,7 @@ def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:
                 shmem.remove(old)
         for position, element in enumerate(written):
             shmem.insert(position, element)
-        reorder_known(shmem, ["model", "size", "server", "msi", *DEVICE_INFO_TAIL])
+        reorder_known(shmem, SHMEM_CHILD_ORDER)
         shmem.attrib.clear()
         shmem.set("name", name)
         if role is not None:

@@ -32,6 +32,8 @@ SOURCE_ATTRIBUTES = {
     "nvme": ["type", "managed", "namespace"],
     "vhostuser": ["type", "path"],
 }
+# (each written with startupPolicy last: one list per type, its ranks found at once)
+_SOURCE_ATTRIBUTE_ORDERS = {kind: [*names, "startupPolicy"] for kind, names in SOURCE_ATTRIBUTES.items()}
 HOST_ATTRIBUTES = ["name", "port", "transport", "socket"]
 BACKING_STORE_CHILDREN = ["format", "source", "backingStore"]
 
@@ -91,9 +93,9 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
                     else:
                         host.set("port", str(port))
             reorder_attributes(host, HOST_ATTRIBUTES)
-    order = SOURCE_ATTRIBUTES.get(storage_type)
+    order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
     if order is not None:
-        reorder_attributes(source, [*order, "startupPolicy"])
+        reorder_attributes(source, order)
 
 
 def canonical_backing_store(backing: etree._Element) -> None:
