@@ -87,19 +87,23 @@ def parse_controllers(controllers: list[etree._Element]) -> bool:
     return usb_none
 
 
-def reject_duplicates(controllers: list[etree._Element]) -> None:
-    """virDomainDefRejectDuplicateControllers: one index per type (USB companions share theirs)."""
+def reject_duplicates(controllers: list[etree._Element]) -> set[tuple[str | None, str | None]]:
+    """virDomainDefRejectDuplicateControllers: one index per type (USB companions share theirs);
+    returns every controller's (type, index)."""
     seen: set[tuple[str | None, str | None]] = set()
+    usb: list[tuple[str | None, str | None]] = []
     for controller in controllers:
-        kind = controller.get("type")
+        key = (kind := controller.get("type"), controller.get("index"))
         if kind == "usb":
+            usb.append(key)
             continue
-        key = (kind, controller.get("index"))
         if key in seen:
             raise report(
                 api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"Multiple '{kind}' controllers with index '{key[1]}'"
             )
         seen.add(key)
+    seen.update(usb)
+    return seen
 
 
 def validate_controller(controller: etree._Element) -> None:
@@ -416,10 +420,16 @@ def _up_to(
         _maybe_add(controllers, present, kind, index, model)
 
 
-def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[str, list[etree._Element]]) -> None:
+def add_implicit_controllers(
+    controllers: list[etree._Element],
+    by_kind: dict[str, list[etree._Element]],
+    present: set[tuple[str | None, str | None]] | None = None,
+) -> None:
     """virDomainDefAddImplicitControllers: those the disks, virtio channels, smart cards and SCSI
-    host devices need and the definition lacks, in libvirt's order."""
-    present = {(c.get("type"), c.get("index")) for c in controllers}
+    host devices need and the definition lacks, in libvirt's order (present: the controllers'
+    (type, index) pairs, when the caller has them; added to)."""
+    if present is None:
+        present = {(c.get("type"), c.get("index")) for c in controllers}
     highest_drive = dict.fromkeys(DISK_CONTROLLER_TYPES, -1)  # per bus, read in one pass over the disks
     for disk in by_kind.get("disk", ()):
         target = first_child(disk, "target")

@@ -507,15 +507,14 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
         _insert_controller(ordered, controller, placement)
     controllers[:] = ordered
-    domain_controllers.assign_indexes(
-        controllers, domain_controllers.hostdev_scsi_controllers(by_kind.get("hostdev", []))
-    )
+    domain_controllers.assign_indexes(controllers, domain_controllers.hostdev_scsi_controllers(hostdevs))
     for controller in controllers:
         if controller.keys() not in _WRITTEN_CONTROLLER_ATTRIBUTES:
             _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
-    domain_controllers.reject_duplicates(controllers)
-    domain_controllers.assign_scsi_hostdev_addresses(by_kind.get("hostdev", []), disks, controllers)
-    domain_controllers.add_implicit_controllers(controllers, by_kind)
+    present = domain_controllers.reject_duplicates(controllers)  # each one's (type, index)
+    if hostdevs:
+        domain_controllers.assign_scsi_hostdev_addresses(hostdevs, disks, controllers)
+    domain_controllers.add_implicit_controllers(controllers, by_kind, present)
     interfaces = by_kind.get("interface")
     if interfaces:
         # target names already given (a name of the kind libvirt generates is dropped first), read once
@@ -531,7 +530,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             _canonical_interface(interface, taken, free_names)
     domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
     domain_devices.canonical_inputs(by_kind, devices, os_type)
-    for graphics in by_kind.get("graphics", []):
+    for graphics in by_kind.get("graphics", ()):
         domain_devices.canonical_graphics(graphics)
     if by_kind.get("graphics") and not by_kind.get("video"):
         by_kind["video"] = [make_element("video")]
@@ -539,7 +538,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     # a panic device with neither model nor address writes nothing (virXMLFormatElement)
     if "panic" in by_kind:
         by_kind["panic"] = [panic for panic in by_kind["panic"] if len(panic.attrib) or len(panic)]
-    for vsock in by_kind.get("vsock", []):  # virDomainVsockDefPostParse: auto unless an address is given
+    for vsock in by_kind.get("vsock", ()):  # virDomainVsockDefPostParse: auto unless an address is given
         cid = first_child(vsock, "cid")
         if cid is None:
             cid = _child(vsock, "cid")
@@ -550,13 +549,13 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         if address:
             cid.set("address", str(address))
         _reorder(vsock, VSOCK_CHILD_ORDER)
-    for rng in by_kind.get("rng", []):
+    for rng in by_kind.get("rng", ()):
         rate = first_child(rng, "rate")
         if rate is not None:
             _reorder_attributes(rate, RNG_RATE_ATTRIBUTE_ORDER)
-    for memballoon in by_kind.get("memballoon", []):
+    for memballoon in by_kind.get("memballoon", ()):
         _reorder(memballoon, CHILD_ORDER["memballoon"])
-    for rng in by_kind.get("rng", []):  # virDomainRNGDefPostParse: the random backend's default
+    for rng in by_kind.get("rng", ()):  # virDomainRNGDefPostParse: the random backend's default
         backend = first_child(rng, "backend")
         if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():
             backend.text = "/dev/random"
@@ -566,7 +565,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             for written in map(domain_usb.canonical_redirfilter, by_kind["redirfilter"][:1])
             if written is not None
         ]
-    for hostdev in by_kind.get("hostdev", []):
+    for hostdev in by_kind.get("hostdev", ()):
         domain_hostdevs.check_mdev(hostdev)
         hostdev_source = first_child(hostdev, "source")
         if (
@@ -587,7 +586,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         subsystem = hostdev.get("mode", "subsystem") == "subsystem"
         if hostdev.get("type") == "usb" and hostdev_source is not None and subsystem:
             domain_hostdevs.canonical_usb_source(hostdev_source)
-    for filesystem in by_kind.get("filesystem", []):
+    for filesystem in by_kind.get("filesystem", ()):
         _default(filesystem, "type", "mount")
         if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:
             filesystem.set("accessmode", "passthrough")  # virDomainFSDefPostParse

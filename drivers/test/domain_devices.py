@@ -256,11 +256,11 @@ def validate_chr_source(holder: etree._Element, kind: str, channel_target: str |
 def canonical_chr_holders(by_kind: dict[str, list[etree._Element]]) -> None:
     """The character device sources of smartcards in passthrough mode, USB redirections and
     EGD random number backends (their sources' labels are not read)."""
-    for smartcard in by_kind.get("smartcard", []):
+    for smartcard in by_kind.get("smartcard", ()):
         _check_smartcard(smartcard)
         if smartcard.get("mode") == "passthrough":
             canonical_chr_source(smartcard, smartcard.get("type", ""), with_labels=False)
-    for redirdev in by_kind.get("redirdev", []):
+    for redirdev in by_kind.get("redirdev", ()):
         bus, kind = redirdev.get("bus"), redirdev.get("type")
         if bus is not None and bus != "usb":
             raise _unsupported(f"unknown redirdev bus '{bus}'")
@@ -275,7 +275,7 @@ def canonical_chr_holders(by_kind: dict[str, list[etree._Element]]) -> None:
         if kind == "dbus" and first_child(redirdev, "source") is None:  # the channel libvirt names
             redirdev.insert(0, make_element("source", channel="org.qemu.usbredir"))
         reorder_known_tail(redirdev)
-    for rng in by_kind.get("rng", []):
+    for rng in by_kind.get("rng", ()):
         backend = _check_rng(rng)
         if backend.get("model") == "egd":
             canonical_chr_source(backend, backend.get("type", ""), with_labels=False)
@@ -397,10 +397,10 @@ def canonical_character_devices(
         return  # (most definitions) none of these: nothing numbered, nothing implied
     _number_ports(by_kind.get("parallel", []), serial=False)
     _number_ports(by_kind.get("serial", []), serial=True)  # ISA serial ports' checks come first
-    for serial in by_kind.get("serial", []):  # virDomainChrDefPostParse
+    for serial in by_kind.get("serial", ()):  # virDomainChrDefPostParse
         if _target(serial).get("type") == "isa-debug" and _guest(devices)[0] not in X86_ARCHES:
             raise _unsupported("isa-debug serial type only valid on x86 architecture")
-    for console in by_kind.get("console", []):
+    for console in by_kind.get("console", ()):
         if _target(console).get("type") is None:
             _target(console).set("type", "serial")
             reorder_attributes(_target(console), CHR_TARGET_ATTRIBUTES)
@@ -1030,7 +1030,7 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
     arch, virt_type = _guest(devices)
     primaries: list[etree._Element] = []
     others: list[etree._Element] = []
-    for video in by_kind.get("video", []):
+    for video in by_kind.get("video", ()):
         model = first_child(video, "model")
         if model is None:
             model = child(video, "model")
@@ -1337,7 +1337,7 @@ def _shmem_size(size: etree._Element) -> int:
 def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:
     """Shared memory devices as virDomainShmemDefParseXML reads them and
     virDomainShmemDefFormat writes them (a model always, the size in MiB)."""
-    for shmem in by_kind.get("shmem", []):
+    for shmem in by_kind.get("shmem", ()):
         model = first_child(shmem, "model")
         kind = (_enum(model, "type", SHMEM_MODELS) if model is not None else None) or "ivshmem"
         name = shmem.get("name")
@@ -1425,7 +1425,7 @@ def _tpm_emulator(backend: etree._Element, written: etree._Element) -> None:
 
 def check_tpms(by_kind: dict[str, list[etree._Element]]) -> None:
     """virDomainTPMDefParseXML's checks: the model, exactly one backend, its type and version."""
-    for tpm in by_kind.get("tpm", []):
+    for tpm in by_kind.get("tpm", ()):
         model = tpm.get("model")
         if model is not None and model not in TPM_MODELS:
             raise enum_error("tpm", "model", model)
@@ -1578,7 +1578,7 @@ def _audio_direction(node: etree._Element, kind: str) -> etree._Element | None:
 def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
     """<audio> backends as virDomainAudioDefParseXML reads them and virDomainAudioDefFormat
     writes them."""
-    for audio in by_kind.get("audio", []):
+    for audio in by_kind.get("audio", ()):
         kind = str(_enum(audio, "type", AUDIO_TYPES, required=True))
         number = _uint_attribute(audio, "id", nonzero=True, required=True)
         timer = _uint_attribute(audio, "timerPeriod", nonzero=True)
@@ -1653,7 +1653,7 @@ def _info_only(device: etree._Element, written: list[etree._Element], after: tup
 
 def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
     """Sound devices as virDomainSoundDefParseXML reads them and virDomainSoundDefFormat writes them."""
-    for sound in by_kind.get("sound", []):
+    for sound in by_kind.get("sound", ()):
         model = str(_enum(sound, "model", SOUND_MODELS, required=True))
         check_device_address(sound)
         written: list[etree._Element] = []
@@ -1673,7 +1673,7 @@ def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
 
 def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -> None:
     """Watchdogs and the memory balloon as their parsers read them and formatters write them."""
-    for watchdog in by_kind.get("watchdog", []):
+    for watchdog in by_kind.get("watchdog", ()):
         model, action = watchdog.get("model"), watchdog.get("action", "reset")
         if model is None:
             raise _internal("watchdog must contain model name")
@@ -1725,14 +1725,14 @@ def _balloon_children(balloon: etree._Element, model: str) -> None:
 
 def canonical_hubs_and_panics(by_kind: dict[str, list[etree._Element]]) -> None:
     """Hubs and panic devices: their types and models checked."""
-    for hub in by_kind.get("hub", []):
+    for hub in by_kind.get("hub", ()):
         kind = hub.get("type")
         if kind is None:
             raise _internal("missing hub device type")
         if kind != "usb":
             raise _unsupported(f"unknown hub device type '{kind}'")
         check_device_address(hub)
-    for panic in by_kind.get("panic", []):
+    for panic in by_kind.get("panic", ()):
         check_device_address(panic)  # read before the model
         model = panic.get("model")
         if model is not None and model not in PANIC_MODELS:
