@@ -671,14 +671,17 @@ def validate_devices(
         audio = first_child(sound, "audio")
         if audio is not None and audio.get("id") not in audio_ids:
             raise _xml_error(f"no audio device with ID {audio.get('id')}")
-    validate_videos(by_kind.get("video", []))
+    if "video" in by_kind:
+        validate_videos(by_kind["video"])
     for smartcard in by_kind.get("smartcard", ()):
         if smartcard.get("mode") == "passthrough":
             validate_chr_source(smartcard, smartcard.get("type", ""))
     for kind in ("serial", "parallel", "channel", "console"):
         for device in by_kind.get(kind, ()):
-            target = first_child(device, "target")
-            channel_target = target.get("type") if kind == "channel" and target is not None else None
+            channel_target = None
+            if kind == "channel":
+                target = first_child(device, "target")
+                channel_target = target.get("type") if target is not None else None
             validate_chr_source(device, device.get("type", "pty"), channel_target)
     if "input" in by_kind:
         validate_inputs(by_kind["input"], *_os_and_virt_types(devices))
@@ -686,11 +689,13 @@ def validate_devices(
         backend = first_child(rng, "backend")
         if backend is not None and backend.get("model") == "egd":
             validate_chr_source(backend, backend.get("type", ""))
-    validate_shmems(by_kind.get("shmem", ()))
+    if "shmem" in by_kind:
+        validate_shmems(by_kind["shmem"])
     for redirdev in by_kind.get("redirdev", ()):
         check_redirdev(redirdev)
         validate_chr_source(redirdev, redirdev.get("type", ""))
-    validate_graphics(by_kind.get("graphics", ()), audio_ids)
+    if "graphics" in by_kind:
+        validate_graphics(by_kind["graphics"], audio_ids)
     validate_audios(audios)
 
 
