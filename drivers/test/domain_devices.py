@@ -401,9 +401,10 @@ def canonical_character_devices(
         if _target(serial).get("type") == "isa-debug" and _guest(devices)[0] not in X86_ARCHES:
             raise _unsupported("isa-debug serial type only valid on x86 architecture")
     for console in by_kind.get("console", ()):
-        if _target(console).get("type") is None:
-            _target(console).set("type", "serial")
-            reorder_attributes(_target(console), CHR_TARGET_ATTRIBUTES)
+        target = _target(console)
+        if target.get("type") is None:
+            target.set("type", "serial")
+            reorder_attributes(target, CHR_TARGET_ATTRIBUTES)
     if any(_target(console).get("type") == "serial" for console in by_kind.get("console", [])[1:]):
         raise _unsupported("Only the first console can be a serial port")
     consoles, serials = by_kind.get("console", []), by_kind.setdefault("serial", [])
@@ -428,7 +429,8 @@ def canonical_character_devices(
         _target(consoles[0]).set("type", "serial")
     consoles = by_kind.get("console", [])
     for position, console in enumerate(consoles):
-        if os_type == "hvm" and position < len(serials) and _target(console).get("type") in (None, "serial", "none"):
+        target = _target(console)
+        if os_type == "hvm" and position < len(serials) and target.get("type") in (None, "serial", "none"):
             # virDomainDefFormat writes such a console as the serial port of its place: its
             # source, port and address
             console = consoles[position] = copy.deepcopy(serials[position])
@@ -440,7 +442,7 @@ def canonical_character_devices(
                 target.remove(model)
             target.set("type", "serial")
             target.set("port", port)
-        reorder_attributes(_target(console), CHR_TARGET_ATTRIBUTES)
+        reorder_attributes(target, CHR_TARGET_ATTRIBUTES)
 
 
 MAX_ISA_SERIAL_PORTS = 4
@@ -578,7 +580,12 @@ def _chr_target(device: etree._Element, kind: str) -> int:
         if kind in ("serial", "console") and types is not None and index:
             attributes.append(("type", types[index]))
         port = target.get("port") if target is not None else None
-        number = _port_number(port) if port is not None else -1
+        if port is None:
+            number = -1
+        elif port.isdigit() and port.isascii() and len(port) < 10:
+            number = int(port)  # (most ports) what the C read gives: below 2^31, no wrapping
+        else:
+            number = _port_number(port)
         if number != -1:
             attributes.append(("port", str(number)))
     model_written = kind == "serial" and model and model != "none"
