@@ -529,12 +529,14 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         for interface in interfaces:
             _canonical_interface(interface, taken, free_names)
     domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
-    domain_devices.canonical_inputs(by_kind, devices, os_type)
+    needs_guest = "input" in by_kind or "video" in by_kind or "graphics" in by_kind
+    guest = domain_devices.guest_of(devices) if needs_guest else None
+    domain_devices.canonical_inputs(by_kind, devices, os_type, guest)  # (guest: its arch and type, read once)
     for graphics in by_kind.get("graphics", ()):
         domain_devices.canonical_graphics(graphics)
     if by_kind.get("graphics") and not by_kind.get("video"):
         by_kind["video"] = [make_element("video")]
-    domain_devices.canonical_videos(by_kind, devices, os_type)
+    domain_devices.canonical_videos(by_kind, devices, os_type, guest)
     # a panic device with neither model nor address writes nothing (virXMLFormatElement)
     if "panic" in by_kind:
         by_kind["panic"] = [panic for panic in by_kind["panic"] if len(panic.attrib) or len(panic)]

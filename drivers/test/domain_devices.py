@@ -398,7 +398,7 @@ def canonical_character_devices(
     _number_ports(by_kind.get("parallel", []), serial=False)
     _number_ports(by_kind.get("serial", []), serial=True)  # ISA serial ports' checks come first
     for serial in by_kind.get("serial", ()):  # virDomainChrDefPostParse
-        if _target(serial).get("type") == "isa-debug" and _guest(devices)[0] not in X86_ARCHES:
+        if _target(serial).get("type") == "isa-debug" and guest_of(devices)[0] not in X86_ARCHES:
             raise _unsupported("isa-debug serial type only valid on x86 architecture")
     for console in by_kind.get("console", ()):
         target = _target(console)
@@ -632,7 +632,7 @@ def _os_type_element(root: etree._Element | None) -> etree._Element | None:
     return first_child(os_element, "type") if os_element is not None else None
 
 
-def _guest(devices: etree._Element) -> tuple[str, str | None]:
+def guest_of(devices: etree._Element) -> tuple[str, str | None]:
     """The guest's architecture (the test driver's default: i686) and virtualization type,
     from the definition's root."""
     root = devices.getparent()
@@ -1033,13 +1033,18 @@ def _power_of_two(value: int) -> int:
     return 1 << (value - 1).bit_length()
 
 
-def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str) -> None:
+def canonical_videos(
+    by_kind: dict[str, list[etree._Element]],
+    devices: etree._Element,
+    os_type: str,
+    guest: tuple[str, str | None] | None = None,
+) -> None:
     """Video devices as virDomainVideoDefParseXML reads them (a primary one put first), the
     test driver's default model, virDomainVideoDefPostParse's memory and
     virDomainDefPostParseVideo (the first one primary, a 'none' one bare)."""
     if not by_kind.get("video"):
         return
-    arch, virt_type = _guest(devices)
+    arch, virt_type = guest if guest is not None else guest_of(devices)
     primaries: list[etree._Element] = []
     others: list[etree._Element] = []
     for video in by_kind.get("video", ()):
@@ -1202,13 +1207,18 @@ def _virtio_driver(device: etree._Element, **extra: str) -> etree._Element | Non
     return make_element("driver", **attributes) if attributes else None
 
 
-def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str) -> None:
+def canonical_inputs(
+    by_kind: dict[str, list[etree._Element]],
+    devices: etree._Element,
+    os_type: str,
+    guest: tuple[str, str | None] | None = None,
+) -> None:
     """virDomainInputDefParseXML: type, model and bus checked; the bus when none is given
     depends on the guest's OS type, architecture and the input's type (an evdev input of an
     HVM guest has none, and no bus is written)."""
     if not by_kind.get("input"):
         return
-    arch, virt_type = _guest(devices)
+    arch, virt_type = guest if guest is not None else guest_of(devices)
     for device in by_kind["input"]:
         kind, bus, model = device.get("type"), device.get("bus"), device.get("model")
         if kind is None:
