@@ -75,6 +75,8 @@ DEVICE_ORDER = _words("""emulator disk controller lease filesystem interface sma
 channel input tpm graphics sound audio video hostdev redirdev redirfilter hub watchdog memballoon rng nvram panic
 shmem memory iommu vsock""")
 
+_DEVICE_RANK = {kind: rank for rank, kind in enumerate(DEVICE_ORDER)}
+
 OS_ORDER = _words("""type firmware init initarg initenv initdir inituser initgroup loader nvram kernel initrd
 cmdline dtb root acpi boot bootmenu bios smbios""")
 
@@ -608,10 +610,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             if len(device) or device.tag == "address":  # iter() includes the device itself
                 for address in device.iter("address"):
                     _canonical_address(address)
-    rank = _rank(DEVICE_ORDER)
     # unknown devices: dropped, as libvirt
-    kinds = [kind for kind in by_kind if kind in rank]  # (a few kinds: no set of all of them)
-    kinds.sort(key=rank.__getitem__)
+    kinds = [kind for kind in by_kind if kind in _DEVICE_RANK]  # (a few kinds: no set of all of them)
+    kinds.sort(key=_DEVICE_RANK.__getitem__)
     ordered = [device for kind in kinds for device in by_kind[kind]]
     if ordered != list(devices):  # (elements compare by identity) most are in order already
         for child in list(devices):
@@ -622,11 +623,6 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
 
 # the attributes of most controllers, in the order libvirt writes them (left as they are)
 _WRITTEN_CONTROLLER_ATTRIBUTES = (["type", "index"], ["type", "index", "model"])
-
-
-def _written_index(controller: etree._Element) -> int:
-    text = controller.get("index", "")
-    return int(text) if text.isdigit() else -1
 
 
 class _ControllerPlacement:
@@ -645,8 +641,9 @@ def _insert_controller(ordered: list[etree._Element], controller: etree._Element
     """virDomainControllerInsertPreAlloced: after the last of its type with a lower index,
     before one with a higher index, and a master before its USB companions: before the first
     of its type it must precede, else after the last of its type."""
-    kind, index = controller.get("type"), _written_index(controller)
-    is_master = first_child(controller, "master") is None
+    kind, index_text = controller.get("type"), controller.get("index", "")
+    index = int(index_text) if index_text.isdigit() else -1  # (none written: -1)
+    is_master = not len(controller) or first_child(controller, "master") is None
     keys = placed.keys
     precedes = index != -1 and (
         placed.highest.get(kind, -1) > index or (is_master and index in placed.companions.get(kind, ()))
@@ -813,7 +810,8 @@ def _validate_devices(devices: etree._Element) -> None:
     domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers), by_kind)
     hostdevs = by_kind.get("hostdev", [])
     for controller in controllers:
-        domain_controllers.validate_controller(controller)
+        if controller.get("type") == "pci":  # (the only ones with checks)
+            domain_controllers.validate_controller(controller)
     domain_disks.validate_disk_targets(disks)
     if hostdevs:
         domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
