@@ -803,8 +803,7 @@ def _validate_devices(devices: etree._Element) -> None:
         else:
             by_kind[tag] = [device]
     disks = by_kind.get("disk", [])
-    for disk in disks:
-        _validate_disk(disk)
+    firsts = [_validate_disk(disk) for disk in disks]  # each disk's first child of each tag
     # character device sources, graphics, video, redirdev (USB, then source)
     controllers = by_kind.get("controller", [])
     domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers), by_kind)
@@ -812,7 +811,7 @@ def _validate_devices(devices: etree._Element) -> None:
     for controller in controllers:
         if controller.get("type") == "pci":  # (the only ones with checks)
             domain_controllers.validate_controller(controller)
-    domain_disks.validate_disk_targets(disks)
+    domain_disks.validate_disk_targets(disks, firsts)
     if hostdevs:
         domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
         keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
@@ -820,7 +819,7 @@ def _validate_devices(devices: etree._Element) -> None:
         if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
             raise xml_error("Hostdev already exists in the domain configuration")
         domain_hostdevs.check_one_ramfb(hostdevs)
-    domain_disks.validate_drive_addresses(disks, hostdevs)
+    domain_disks.validate_drive_addresses(disks, hostdevs, firsts)
 
 
 def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
@@ -868,7 +867,9 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
     return None
 
 
-def _validate_disk(disk: etree._Element) -> None:
+def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
+    """virDomainDiskDefValidate's checks that the test driver's users meet; returns the disk's
+    first child of each tag (the checks after it read them too, and nothing changes them)."""
     first: dict[object, etree._Element] = {}
     for found in disk:  # the first child of each tag, in one pass (a lookup per tag costs a pass each)
         tag = found.tag
@@ -896,6 +897,7 @@ def _validate_disk(disk: etree._Element) -> None:
     if address_type not in (None, "drive") and bus in ("ide", "fdc", "scsi", "sata"):
         detail = f"Invalid address type '{address_type}' for the disk '{dev}' with the bus type '{bus}'"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    return first
 
 
 def _validate_lun_source(disk: etree._Element) -> None:

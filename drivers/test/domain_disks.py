@@ -262,15 +262,22 @@ def check_scsi_drive_free(
         )
 
 
-def _target_names(disks: list[etree._Element]) -> list[str | None]:
-    return [target.get("dev") if (target := first_child(disk, "target")) is not None else None for disk in disks]
+# Each disk's first child of each tag (as _first_children lists them), when a caller has them.
+Firsts = list[dict[object, etree._Element]]
 
 
-def validate_disk_targets(disks: list[etree._Element]) -> None:
+def _first_children(disks: list[etree._Element], firsts: Firsts | None, tag: str) -> list[etree._Element | None]:
+    """Each disk's first child of that tag."""
+    if firsts is not None:
+        return [first.get(tag) for first in firsts]
+    return [first_child(disk, tag) for disk in disks]
+
+
+def validate_disk_targets(disks: list[etree._Element], firsts: Firsts | None = None) -> None:
     """virDomainDefDuplicateDiskInfoValidate: no two disks on one target name."""
     if len(disks) < 2:
         return  # nothing to be duplicated
-    names = _target_names(disks)
+    names = [target.get("dev") if target is not None else None for target in _first_children(disks, firsts, "target")]
     # libvirt's pair loop reports the first disk that has a later twin, with its first twin:
     # found in one pass (a pair loop over thousands of disks would hold the event loop)
     first: dict[str | None, int] = {}
@@ -285,13 +292,15 @@ def validate_disk_targets(disks: list[etree._Element]) -> None:
         raise xml_error(f"target '{names[i]}' duplicated for disk sources '{a}' and '{b}'")
 
 
-def validate_drive_addresses(disks: list[etree._Element], hostdevs: list[etree._Element]) -> None:
+def validate_drive_addresses(
+    disks: list[etree._Element], hostdevs: list[etree._Element], firsts: Firsts | None = None
+) -> None:
     """virDomainDefDuplicateDriveAddressesValidate: disks, then SCSI host devices."""
     if len(disks) < 2 and not hostdevs:
         return  # nothing to be duplicated
-    targets = [first_child(disk, "target") for disk in disks]
+    targets = _first_children(disks, firsts, "target")
     buses = [target.get("bus") if target is not None else None for target in targets]
-    drives = [_drive(first_child(disk, "address")) for disk in disks]
+    drives = [_drive(address) for address in _first_children(disks, firsts, "address")]
     # libvirt's pair loop reports the first disk with a later twin (same bus and drive),
     # found here in one pass: a pair loop over thousands of disks would hold the event loop
     first: dict[tuple[str | None, tuple[int, int, int, int]], int] = {}
