@@ -302,9 +302,9 @@ def _drive_of(device: etree._Element) -> Drive | None:
     )
 
 
-def _drive_controller(device: etree._Element) -> int | None:
-    """_drive_of(device)[0]: the controller of its drive address, the only field read."""
-    address = first_child(device, "address")
+def _drive_controller(address: etree._Element | None) -> int | None:
+    """_drive_of(device)[0] of the device's (first) address: the controller of a drive
+    address, the only field read."""
     if address is None or address.get("type") != "drive":
         return None
     return c_strtoul(address.get("controller"))
@@ -424,17 +424,22 @@ def add_implicit_controllers(
     controllers: list[etree._Element],
     by_kind: dict[str, list[etree._Element]],
     present: set[tuple[str | None, str | None]] | None = None,
+    disk_firsts: list[dict[object, etree._Element]] | None = None,
 ) -> None:
     """virDomainDefAddImplicitControllers: those the disks, virtio channels, smart cards and SCSI
     host devices need and the definition lacks, in libvirt's order (present: the controllers'
-    (type, index) pairs, when the caller has them; added to)."""
+    (type, index) pairs, when the caller has them, added to; disk_firsts: each disk's first
+    child of each tag, when the caller has them)."""
     if present is None:
         present = {(c.get("type"), c.get("index")) for c in controllers}
     highest_drive = dict.fromkeys(DISK_CONTROLLER_TYPES, -1)  # per bus, read in one pass over the disks
-    for disk in by_kind.get("disk", ()):
-        target = first_child(disk, "target")
+    for position, disk in enumerate(by_kind.get("disk", ())):
+        if disk_firsts is not None:
+            target, address = disk_firsts[position].get("target"), disk_firsts[position].get("address")
+        else:
+            target, address = first_child(disk, "target"), first_child(disk, "address")
         bus = target.get("bus") if target is not None else None
-        if bus in highest_drive and (controller := _drive_controller(disk)) is not None:
+        if bus in highest_drive and (controller := _drive_controller(address)) is not None:
             highest_drive[bus] = max(highest_drive[bus], controller)
     for controller_type, highest_index in highest_drive.items():
         if highest_index >= 0:  # (no index up to -1)

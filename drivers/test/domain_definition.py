@@ -516,7 +516,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     present = domain_controllers.reject_duplicates(controllers)  # each one's (type, index)
     if hostdevs:
         domain_controllers.assign_scsi_hostdev_addresses(hostdevs, disks, controllers)
-    domain_controllers.add_implicit_controllers(controllers, by_kind, present)
+    domain_controllers.add_implicit_controllers(controllers, by_kind, present, firsts)
     interfaces = by_kind.get("interface")
     if interfaces:
         # target names already given (a name of the kind libvirt generates is dropped first), read once
@@ -736,7 +736,7 @@ def _canonical_disk(
     disk: etree._Element, first: dict[object, etree._Element], hostdev_drives: list[tuple[int, int, int, int] | None]
 ) -> None:
     """first: the disk's first child of each tag, as parsed (nothing here moves those it names
-    before they are read; the mirror it may name is dropped)."""
+    before they are read; the mirror it may name is dropped); an address made is added to it."""
     if disk.get("type") is None:
         disk.set("type", "file")
     device = disk.get("device")
@@ -777,6 +777,7 @@ def _canonical_disk(
             if bus == "scsi":
                 domain_disks.check_scsi_drive_free(dev, address, hostdev_drives)
             disk.append(address)
+            first["address"] = address  # (kept current: the implied controllers read it)
     _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
     _reorder_known(disk, _DISK_CHILD_ORDER)
 
