@@ -558,7 +558,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         if rate is not None:
             _reorder_attributes(rate, RNG_RATE_ATTRIBUTE_ORDER)
     for memballoon in by_kind.get("memballoon", ()):
-        _reorder(memballoon, CHILD_ORDER["memballoon"])
+        if len(memballoon) > 1:  # (most have no children: nothing to order)
+            _reorder(memballoon, CHILD_ORDER["memballoon"])
     for rng in by_kind.get("rng", ()):  # virDomainRNGDefPostParse: the random backend's default
         backend = first_child(rng, "backend")
         if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():

@@ -1186,6 +1186,8 @@ S390_ARCHES = ("s390", "s390x")
 
 INPUT_TYPES = ("mouse", "tablet", "keyboard", "passthrough", "evdev")
 INPUT_ATTRIBUTE_ORDER = ["type", "bus", "model"]
+# the attributes of most inputs, in that order (left as they are)
+_WRITTEN_INPUT_ATTRIBUTES = (["type", "bus"], ["type"], ["type", "bus", "model"])
 INPUT_BUSES = ("ps2", "usb", "xen", "parallels", "virtio", "none")
 INPUT_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")  # without 'default'
 GRAB_TOGGLES = ("ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrolllock", "ctrl-scrolllock")
@@ -1250,7 +1252,8 @@ def canonical_inputs(
                 device.set("bus", bus)
         elif bus == "none":
             del device.attrib["bus"]
-        reorder_attributes(device, INPUT_ATTRIBUTE_ORDER)
+        if device.keys() not in _WRITTEN_INPUT_ATTRIBUTES:
+            reorder_attributes(device, INPUT_ATTRIBUTE_ORDER)
 
 
 def _input_children(device: etree._Element, kind: str, bus: str) -> None:
