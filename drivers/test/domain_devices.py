@@ -1607,38 +1607,44 @@ def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
         kind = str(_enum(audio, "type", AUDIO_TYPES, required=True))
         number = _uint_attribute(audio, "id", nonzero=True, required=True)
         timer = _uint_attribute(audio, "timerPeriod", nonzero=True)
-        directions = [first_child(audio, "input"), first_child(audio, "output")]
-        written_directions = [_audio_direction(node, kind) if node is not None else None for node in directions]
-        written = make_element("audio", id=str(number), type=kind)
+        written_directions: list[etree._Element] = []
+        if len(audio):  # (most backends have no children)
+            for node in (first_child(audio, "input"), first_child(audio, "output")):
+                written_direction = _audio_direction(node, kind) if node is not None else None
+                if written_direction is not None:
+                    written_directions.append(written_direction)
+        written = [("id", str(number)), ("type", kind)]  # its attributes, in the formatter's order
         if timer:
-            written.set("timerPeriod", str(timer))
+            written.append(("timerPeriod", str(timer)))
         if kind == "oss":
             for name in ("tryMMap", "exclusive"):
                 value = _enum(audio, name, BOOLS)
                 if value is not None:
-                    written.set(name, value)
+                    written.append((name, value))
             policy = audio.get("dspPolicy")
             if policy is not None:
                 policy_number = prop_int(audio, "dspPolicy") or 0
                 if policy_number < 0:
                     raise _xml_error(f"cannot parse 'dspPolicy' value '{policy_number}'")
-                written.set("dspPolicy", str(policy_number))
+                written.append(("dspPolicy", str(policy_number)))
         elif kind == "pulseaudio" and audio.get("serverName") is not None:
-            written.set("serverName", audio.get("serverName", ""))
+            written.append(("serverName", audio.get("serverName", "")))
         elif kind == "sdl":
             driver = audio.get("driver")
             if driver is not None:
                 if driver not in SDL_AUDIO_DRIVERS:
                     raise enum_error("audio", "driver", driver)
-                written.set("driver", driver)
+                written.append(("driver", driver))
         elif kind == "file" and audio.get("path") is not None:
-            written.set("path", audio.get("path", ""))
+            written.append(("path", audio.get("path", "")))
+        if not len(audio) and audio.items() == written:
+            continue  # (most backends) already as written
         audio.attrib.clear()
         for old in list(audio):
             audio.remove(old)
-        for name, value in written.items():
+        for name, value in written:
             audio.set(name, value)
-        audio.extend(direction for direction in written_directions if direction is not None)
+        audio.extend(written_directions)
 
 
 _NO_IDS: set[str | None] = set()  # (never changed)
