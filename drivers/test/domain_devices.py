@@ -1014,6 +1014,7 @@ def validate_graphics(graphics_devices: Iterable[etree._Element], audio_ids: set
 VIDEO_TYPES = ("vga", "cirrus", "vmvga", "xen", "vbox", "qxl", "parallels", "virtio", "gop", "none", "bochs", "ramfb")
 VIDEO_MEMORY = ("ram", "vram", "vram64", "vgamem")
 VIDEO_MODEL_ATTRIBUTE_ORDER = ["type", *VIDEO_MEMORY, "heads"]
+_VIDEO_MODEL_READ = frozenset(("type", "primary", *VIDEO_MEMORY, "heads"))  # the model attributes read
 VIDEO_CHILD_ORDER = ["driver", "model", *DEVICE_INFO_TAIL]
 VIDEO_DRIVER_ATTRIBUTES = ["iommu", "ats", "packed", "page_per_vq", "vgaconf", "name"]
 VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")
@@ -1054,8 +1055,8 @@ def canonical_videos(
         for extra in children_of(video, "model")[1:]:  # the parser reads the first
             video.remove(extra)
         _video_model_children(model)
-        for name in ("type", "primary", *VIDEO_MEMORY, "heads"):  # read with virXPathString: empty is absent
-            if model.get(name) == "":
+        for name, value in model.items():  # read with virXPathString: empty is absent
+            if value == "" and name in _VIDEO_MODEL_READ:
                 del model.attrib[name]
         primary = model.get("primary") == "yes"
         kind = model.get("type")
@@ -1125,6 +1126,8 @@ def canonical_videos(
 def _video_model_children(model: etree._Element) -> None:
     """A video model's acceleration and resolution (the first of each) as
     virDomainVideoAccelDefParseXML/virDomainVideoResolutionDefParseXML read them."""
+    if not len(model):
+        return  # (most models) neither
     acceleration, resolution = first_child(model, "acceleration"), first_child(model, "resolution")
     written: list[etree._Element] = []
     if acceleration is not None:
