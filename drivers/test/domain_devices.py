@@ -370,11 +370,14 @@ def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
         if kind not in by_kind:
             continue  # (most definitions have none of most of these)
         for position, device in enumerate(by_kind[kind]):
-            device.attrib.pop("tty", None)
-            chr_type = device.get("type", "pty")
+            if device.get("tty") is not None:
+                del device.attrib["tty"]
+            given_type = device.get("type")
+            chr_type = "pty" if given_type is None else given_type
             if chr_type not in CHR_TYPES:
                 raise _unsupported(f"unknown type presented to host for character device: {chr_type}")
-            device.set("type", chr_type)
+            if given_type is None:  # (a type given is kept, in its place)
+                device.set("type", chr_type)
             target_index = _chr_target(device, kind)
             canonical_chr_source(device, chr_type, with_labels=True)
             if chr_type == "spicevmc" and target_index != SPICEVMC_TARGET_INDEX:
@@ -1898,8 +1901,9 @@ def check_device_address(device: etree._Element) -> etree._Element | None:
     if not addresses:
         return None
     address = addresses[0]
-    for extra in addresses[1:]:  # the parser reads the first
-        device.remove(extra)
+    if len(addresses) > 1:
+        for extra in addresses[1:]:  # the parser reads the first
+            device.remove(extra)
     kind = address.get("type")
     if kind is None:
         raise _internal("No type specified for device address")
