@@ -75,9 +75,11 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
         _interface_attributes(interface, kind)
     model_name = _single_attribute(interface, "model", "type") if "model" in present else None
     if model_name is not None:
-        if model_name.lower() in NET_MODEL_SPELLING:
-            model_name = NET_MODEL_SPELLING[model_name.lower()]
-            first_child(interface, "model").set("type", model_name)
+        spelled = NET_MODEL_SPELLING.get(model_name.lower())
+        if spelled is not None:
+            if spelled != model_name:  # (most are spelled so already)
+                first_child(interface, "model").set("type", spelled)
+            model_name = spelled
         elif model_name.strip(NET_MODEL_CHARACTERS):  # virDomainNetSetModelString
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "Model name contains invalid characters")
     for tag in ("script", "downscript"):
@@ -148,6 +150,11 @@ def _single_attribute(interface: etree._Element, tag: str, name: str) -> str | N
     found = children_of(interface, tag)
     if not found:
         return None
+    if len(found) == 1 and not len(found[0]) and found[0].keys() == [name]:  # (the common case)
+        value = found[0].get(name) or None
+        if value is None:  # empty: absent
+            interface.remove(found[0])
+        return value
     value = next((element.get(name) for element in found if element.get(name) is not None), None) or None
     if len(found) == 1 and (value is None or found[0].attrib.keys() == [name]) and not len(found[0]):
         if value is None:
