@@ -1676,6 +1676,7 @@ WATCHDOG_MODELS = ("i6300esb", "ib700", "diag288")
 WATCHDOG_ACTIONS = ("reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi")
 PANIC_MODELS = ("default", "isa", "pseries", "hyperv", "s390")
 MEMBALLOON_MODELS = ("virtio", "xen", "none", "virtio-transitional", "virtio-non-transitional")
+ON_OFF = ("on", "off")
 
 
 def _info_only(device: etree._Element, written: list[etree._Element], after: tuple[etree._Element, ...] = ()) -> None:
@@ -1727,9 +1728,14 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
     if len(balloons) > 1:
         raise _internal("only a single memory balloon device is supported")
     for balloon in balloons:
-        model = str(_enum(balloon, "model", MEMBALLOON_MODELS, required=True))
-        autodeflate = _enum(balloon, "autodeflate", ("on", "off"))
-        reporting = _enum(balloon, "freePageReporting", ("on", "off"))
+        model = balloon.get("model", "")
+        if model not in MEMBALLOON_MODELS:  # absent or unknown: refused as the parser refuses it
+            model = str(_enum(balloon, "model", MEMBALLOON_MODELS, required=True))
+        autodeflate, reporting = balloon.get("autodeflate"), balloon.get("freePageReporting")
+        if autodeflate is not None and autodeflate not in ON_OFF:
+            _enum(balloon, "autodeflate", ON_OFF)  # (its refusal)
+        if reporting is not None and reporting not in ON_OFF:
+            _enum(balloon, "freePageReporting", ON_OFF)
         if len(balloon):  # (most balloons have no children: no stats, driver or device info)
             _balloon_children(balloon, model)
         written = [("model", model)]
