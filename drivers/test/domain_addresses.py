@@ -81,7 +81,8 @@ def _written_decimal(address: etree._Element, kind: str) -> bool:
     names = _DECIMAL_NAMES.get(kind)
     if names is None or len(address) or address.keys() != names:
         return False
-    return all(_DECIMAL.fullmatch(value) for value in address.values()[1:])
+    # one match of the values joined: as many fields as values, so no value holds a comma
+    return _WRITTEN_DECIMALS[kind].fullmatch(",".join(address.values()[1:])) is not None
 
 
 def canonical_address(address: etree._Element) -> None:
@@ -149,7 +150,11 @@ _DECIMAL_NAMES = {
     for kind, fields in ADDRESS_FIELDS.items()
     if all(layout == "%d" for _, layout in fields)
 }
-_DECIMAL = re.compile(r"0|[1-9][0-9]*")  # what "%d" writes of what c_strtoul reads back the same
+_DECIMAL = "(?:0|[1-9][0-9]*)"  # what "%d" writes of what c_strtoul reads back the same
+# per such type, its values as written, joined by commas
+_WRITTEN_DECIMALS = {
+    kind: re.compile(",".join([_DECIMAL] * (len(names) - 1))) for kind, names in _DECIMAL_NAMES.items()
+}
 
 
 USB_PORT_DEPTH = 4  # VIR_DOMAIN_DEVICE_USB_MAX_PORT_DEPTH

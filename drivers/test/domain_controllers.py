@@ -13,7 +13,7 @@ from virtrio.rpc.errors import report
 
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _xml_detail
-from .xml_tree import child, children_of, first_child, make_element, reorder_attributes
+from .xml_tree import child, first_child, make_element, reorder_attributes
 
 # an ICH9 UHCI companion without <master> is given the first port of its share of the EHCI's
 # virDomainControllerModelTypeFromString: the models each controller type has (none for the others)
@@ -41,9 +41,10 @@ USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3":
 _WRITTEN_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
 
 
-def parse_controllers(controllers: list[etree._Element]) -> None:
+def parse_controllers(controllers: list[etree._Element]) -> bool:
     """What reading each <controller> in document order does: a non-negative index, the implied
-    USB companion master, and the rules of the 'none' USB model."""
+    USB companion master, and the rules of the 'none' USB model; whether USB is disabled (a USB
+    controller of model 'none')."""
     usb_none = usb_other = usb_master = False
     for controller in controllers:
         kind = controller.get("type")
@@ -53,22 +54,19 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
         if model is not None and model not in CONTROLLER_MODELS.get(kind, ()) and kind in CONTROLLER_TYPES:
             raise _unsupported(f"Unknown model type '{model}'")  # (an unknown type is refused later)
         text = controller.get("index")
-        if text is not None and _WRITTEN_INDEX.fullmatch(text):  # the common case: prop_int's answer too
-            index: int | None = int(text)
-        else:
+        if text is None or not _WRITTEN_INDEX.fullmatch(text):  # (most are: prop_int reads them as they are)
             index = prop_int(controller, "index")
-        if index is not None:
-            if index < 0:
-                raise attribute_error("controller", "index", controller.get("index", ""), "Expected non-negative value")
-            if controller.get("index") != str(index):  # ' +1' is read as 1 and written so
-                controller.set("index", str(index))
+            if index is not None:
+                if index < 0:
+                    raise attribute_error("controller", "index", text or "", "Expected non-negative value")
+                if text != str(index):  # ' +1' is read as 1 and written so
+                    controller.set("index", str(index))
         _read_model_and_target(controller, kind)
-        if controller.get("type") == "pci":
+        if kind == "pci":
             _read_pci_target(controller)
         _read_counts(controller, kind)
-        if controller.get("type") != "usb":
+        if kind != "usb":
             continue
-        model = controller.get("model")
         if model == "none":
             address = first_child(controller, "address")
             if address is not None:  # ignored for a controller that is not there
@@ -86,21 +84,26 @@ def parse_controllers(controllers: list[etree._Element]) -> None:
             usb_master = True
     if usb_other and not usb_master:
         raise _xml_detail("No master USB controller specified")
+    return usb_none
 
 
-def reject_duplicates(controllers: list[etree._Element]) -> None:
-    """virDomainDefRejectDuplicateControllers: one index per type (USB companions share theirs)."""
+def reject_duplicates(controllers: list[etree._Element]) -> set[tuple[str | None, str | None]]:
+    """virDomainDefRejectDuplicateControllers: one index per type (USB companions share theirs);
+    returns every controller's (type, index)."""
     seen: set[tuple[str | None, str | None]] = set()
+    usb: list[tuple[str | None, str | None]] = []
     for controller in controllers:
-        kind = controller.get("type")
+        key = (kind := controller.get("type"), controller.get("index"))
         if kind == "usb":
+            usb.append(key)
             continue
-        key = (kind, controller.get("index"))
         if key in seen:
             raise report(
                 api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"Multiple '{kind}' controllers with index '{key[1]}'"
             )
         seen.add(key)
+    seen.update(usb)
+    return seen
 
 
 def validate_controller(controller: etree._Element) -> None:
@@ -144,8 +147,14 @@ def _read_model_and_target(controller: etree._Element, kind: str) -> None:
     """At most one <model> and one <target>, which only a PCI controller reads (its model's
     name, written unless 'none'; its target's numbers and NUMA node, not written when it has
     none of them): virDomainControllerDefParseXML and virDomainControllerDefFormatPCI."""
-    for tag in ("model", "target"):
-        found = children_of(controller, tag)
+    if not len(controller):
+        return  # (most controllers) neither
+    found_by_tag: dict[str, list[etree._Element]] = {"model": [], "target": []}
+    for element in controller:  # one pass for both
+        found_list = found_by_tag.get(element.tag)  # type: ignore[call-overload]
+        if found_list is not None:
+            found_list.append(element)
+    for tag, found in found_by_tag.items():
         if len(found) > 1:
             detail = f"Multiple <{tag}> elements in controller definition not allowed"
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
@@ -175,7 +184,12 @@ def _read_model_and_target(controller: etree._Element, kind: str) -> None:
 _COUNTS = {"virtio-serial": ("ports", "vectors"), "usb": ("ports",), "xenbus": ("maxGrantFrames", "maxEventChannels")}
 
 
+_COUNT_NAMES = frozenset(("ports", "vectors", "maxGrantFrames", "maxEventChannels"))
+
+
 def _read_counts(controller: etree._Element, kind: str) -> None:
+    if _COUNT_NAMES.isdisjoint(controller.keys()):
+        return  # (most controllers) none of the counts given: nothing read, nothing dropped
     kept = _COUNTS.get(kind, ())
     for name in ("ports", *(name for name in kept if name != "ports")):
         value = prop_int(controller, name)
@@ -288,9 +302,9 @@ def _drive_of(device: etree._Element) -> Drive | None:
     )
 
 
-def _drive_controller(device: etree._Element) -> int | None:
-    """_drive_of(device)[0]: the controller of its drive address, the only field read."""
-    address = first_child(device, "address")
+def _drive_controller(address: etree._Element | None) -> int | None:
+    """_drive_of(device)[0] of the device's (first) address: the controller of a drive
+    address, the only field read."""
     if address is None or address.get("type") != "drive":
         return None
     return c_strtoul(address.get("controller"))
@@ -374,68 +388,97 @@ def _next_scsi_unit(
     return None
 
 
-def add_implicit_controllers(controllers: list[etree._Element], by_kind: dict[str, list[etree._Element]]) -> None:
+def _maybe_add(
+    controllers: list[etree._Element],
+    present: set[tuple[str | None, str | None]],
+    kind: str,
+    index: int,
+    model: str | None,
+) -> None:
+    """virDomainDefMaybeAddController: one of that type and index unless there is one already."""
+    if (kind, str(index)) in present:
+        return
+    added = make_element("controller", type=kind, index=str(index))
+    if model is not None:
+        added.set("model", model)
+    controllers.append(added)
+    present.add((kind, str(index)))
+
+
+def _up_to(
+    controllers: list[etree._Element],
+    present: set[tuple[str | None, str | None]],
+    kind: str,
+    highest: int,
+    model: str | None = None,
+) -> None:
+    """Every index of the type up to the highest a device names (libvirt adds them all)."""
+    if highest >= IMPLIED_CONTROLLERS_LIMIT:
+        limit = IMPLIED_CONTROLLERS_LIMIT
+        raise _unsupported(f"{kind} controller index {highest} implies more controllers than virtrio makes ({limit})")
+    for index in range(highest + 1):
+        _maybe_add(controllers, present, kind, index, model)
+
+
+def add_implicit_controllers(
+    controllers: list[etree._Element],
+    by_kind: dict[str, list[etree._Element]],
+    present: set[tuple[str | None, str | None]] | None = None,
+    disk_firsts: list[dict[object, etree._Element]] | None = None,
+) -> None:
     """virDomainDefAddImplicitControllers: those the disks, virtio channels, smart cards and SCSI
-    host devices need and the definition lacks, in libvirt's order."""
-    present = {(c.get("type"), c.get("index")) for c in controllers}
-
-    def maybe_add(kind: str, index: int, model: str | None = None) -> None:
-        """virDomainDefMaybeAddController: one of that type and index unless there is one already."""
-        if (kind, str(index)) in present:
-            return
-        added = make_element("controller", type=kind, index=str(index))
-        if model is not None:
-            added.set("model", model)
-        controllers.append(added)
-        present.add((kind, str(index)))
-
-    def up_to(kind: str, highest: int, model: str | None = None) -> None:
-        """Every index of the type up to the highest a device names (libvirt adds them all)."""
-        if highest >= IMPLIED_CONTROLLERS_LIMIT:
-            limit = IMPLIED_CONTROLLERS_LIMIT
-            raise _unsupported(
-                f"{kind} controller index {highest} implies more controllers than virtrio makes ({limit})"
-            )
-        for index in range(highest + 1):
-            maybe_add(kind, index, model)
-
+    host devices need and the definition lacks, in libvirt's order (present: the controllers'
+    (type, index) pairs, when the caller has them, added to; disk_firsts: each disk's first
+    child of each tag, when the caller has them)."""
+    if present is None:
+        present = {(c.get("type"), c.get("index")) for c in controllers}
     highest_drive = dict.fromkeys(DISK_CONTROLLER_TYPES, -1)  # per bus, read in one pass over the disks
-    for disk in by_kind.get("disk", []):
-        target = first_child(disk, "target")
+    for position, disk in enumerate(by_kind.get("disk", ())):
+        if disk_firsts is not None:
+            target, address = disk_firsts[position].get("target"), disk_firsts[position].get("address")
+        else:
+            target, address = first_child(disk, "target"), first_child(disk, "address")
         bus = target.get("bus") if target is not None else None
-        if bus in highest_drive and (controller := _drive_controller(disk)) is not None:
+        if bus in highest_drive and (controller := _drive_controller(address)) is not None:
             highest_drive[bus] = max(highest_drive[bus], controller)
     for controller_type, highest_index in highest_drive.items():
-        up_to(controller_type, highest_index)
-    for device in [device for kind in ("channel", "console") for device in by_kind.get(kind, [])]:
-        target, address = first_child(device, "target"), first_child(device, "address")
-        if target is None or target.get("type") != "virtio":
-            continue
-        on_port = address is not None and address.get("type") == "virtio-serial"
-        maybe_add("virtio-serial", c_strtoul(address.get("controller")) if on_port else 0)
-    smartcards = by_kind.get("smartcard", [])
-    last_slot = max(  # virDomainDefMaybeAddSmartcardController: the next slot of controller 0
-        (
-            c_strtoul(address.get("slot"))
-            for smartcard in smartcards
-            if (address := first_child(smartcard, "address")) is not None
-            and address.get("type") == "ccid"
-            and c_strtoul(address.get("controller")) == 0
-        ),
-        default=-1,
-    )
-    for smartcard in smartcards:
-        address = first_child(smartcard, "address")
-        if address is None:
-            last_slot += 1
-            address = child(smartcard, "address", type="ccid", controller="0", slot=str(last_slot))
-        maybe_add("ccid", c_strtoul(address.get("controller")) if address.get("type") == "ccid" else 0)
+        if highest_index >= 0:  # (no index up to -1)
+            _up_to(controllers, present, controller_type, highest_index)
+    for kind in ("channel", "console"):
+        for device in by_kind.get(kind, ()):
+            target = first_child(device, "target")
+            if target is None or target.get("type") != "virtio":
+                continue
+            address = first_child(device, "address")
+            on_port = address is not None and address.get("type") == "virtio-serial"
+            index = c_strtoul(address.get("controller")) if on_port and address is not None else 0
+            _maybe_add(controllers, present, "virtio-serial", index, None)
+    smartcards = by_kind.get("smartcard", ())
+    if smartcards:
+        last_slot = max(  # virDomainDefMaybeAddSmartcardController: the next slot of controller 0
+            (
+                c_strtoul(address.get("slot"))
+                for smartcard in smartcards
+                if (address := first_child(smartcard, "address")) is not None
+                and address.get("type") == "ccid"
+                and c_strtoul(address.get("controller")) == 0
+            ),
+            default=-1,
+        )
+        for smartcard in smartcards:
+            address = first_child(smartcard, "address")
+            if address is None:
+                last_slot += 1
+                address = child(smartcard, "address", type="ccid", controller="0", slot=str(last_slot))
+            index = c_strtoul(address.get("controller")) if address.get("type") == "ccid" else 0
+            _maybe_add(controllers, present, "ccid", index, None)
     highest, model = -1, None  # virDomainDefMaybeAddHostdevSCSIcontroller
-    for hostdev in by_kind.get("hostdev", []):
+    for hostdev in by_kind.get("hostdev", ()):
         drive = _drive_of(hostdev) if _is_scsi_hostdev(hostdev) else None
         if drive is not None and drive[0] > highest:
             highest = drive[0]
             found = _scsi_controller(controllers, highest)
             if found is not None and found.get("model") is not None:
                 model = found.get("model")
-    up_to("scsi", highest, model)
+    if highest >= 0:
+        _up_to(controllers, present, "scsi", highest, model)

@@ -75,6 +75,8 @@ DEVICE_ORDER = _words("""emulator disk controller lease filesystem interface sma
 channel input tpm graphics sound audio video hostdev redirdev redirfilter hub watchdog memballoon rng nvram panic
 shmem memory iommu vsock""")
 
+_DEVICE_RANK = {kind: rank for rank, kind in enumerate(DEVICE_ORDER)}
+
 OS_ORDER = _words("""type firmware init initarg initenv initdir inituser initgroup loader nvram kernel initrd
 cmdline dtb root acpi boot bootmenu bios smbios""")
 
@@ -482,54 +484,65 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         return {}  # no devices: nothing implied either
     by_kind: dict[str, list[etree._Element]] = {}
     for device in devices:
-        if isinstance(device.tag, str):
-            by_kind.setdefault(device.tag, []).append(device)
+        tag = device.tag  # (read once: lxml builds the string on each read)
+        if isinstance(tag, str):
+            if tag in by_kind:
+                by_kind[tag].append(device)
+            else:
+                by_kind[tag] = [device]
     disks: list[etree._Element] = []
     keys: list[tuple[str | None, int] | None] = []  # each placed disk's (bus, index), read once
     maxima: dict[str | None, int] = {}  # the highest index placed on each bus
-    for disk in by_kind.get("disk", []):
-        _insert_disk(disks, keys, maxima, disk)
-    hostdev_drives = domain_disks.scsi_hostdev_drives(by_kind.get("hostdev", []))
-    for disk in disks:
-        _canonical_disk(disk, hostdev_drives)
+    firsts: list[dict[object, etree._Element]] = []  # each placed disk's first child of each tag
+    for disk in by_kind.get("disk", ()):
+        _insert_disk(disks, keys, maxima, firsts, disk)
+    hostdevs = by_kind.get("hostdev", [])
+    hostdev_drives = domain_disks.scsi_hostdev_drives(hostdevs) if disks and hostdevs else []
+    for disk, first in zip(disks, firsts, strict=True):
+        _canonical_disk(disk, first, hostdev_drives)
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
-    domain_controllers.parse_controllers(controllers)
-    domain_usb.check_parsed_devices(by_kind, controllers)
+    if domain_controllers.parse_controllers(controllers):  # USB disabled
+        domain_usb.check_parsed_devices(by_kind, controllers)
     ordered: list[etree._Element] = []
     placement = _ControllerPlacement()
     for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
         _insert_controller(ordered, controller, placement)
     controllers[:] = ordered
-    domain_controllers.assign_indexes(
-        controllers, domain_controllers.hostdev_scsi_controllers(by_kind.get("hostdev", []))
-    )
+    domain_controllers.assign_indexes(controllers, domain_controllers.hostdev_scsi_controllers(hostdevs))
     for controller in controllers:
-        _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
-    domain_controllers.reject_duplicates(controllers)
-    domain_controllers.assign_scsi_hostdev_addresses(by_kind.get("hostdev", []), disks, controllers)
-    domain_controllers.add_implicit_controllers(controllers, by_kind)
-    # target names already given (a name of the kind libvirt generates is dropped first), read once
-    taken = {
-        _given_ifname(target)
-        for interface in by_kind.get("interface", [])
-        if (target := first_child(interface, "target")) is not None
-    }
-    # the testnetN names in order, each tried once: names only get taken, so a name skipped
-    # for one interface is taken for the next too (thousands of interfaces stay linear)
-    free_names = (f"testnet{n}" for n in range(IFNAME_LIMIT))
-    for interface in by_kind.get("interface", []):
-        _canonical_interface(interface, taken, free_names)
+        if controller.keys() not in _WRITTEN_CONTROLLER_ATTRIBUTES:
+            _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
+    present = domain_controllers.reject_duplicates(controllers)  # each one's (type, index)
+    if hostdevs:
+        domain_controllers.assign_scsi_hostdev_addresses(hostdevs, disks, controllers)
+    domain_controllers.add_implicit_controllers(controllers, by_kind, present, firsts)
+    interfaces = by_kind.get("interface")
+    if interfaces:
+        # target names already given (a name of the kind libvirt generates is dropped first), read once
+        taken = {
+            _given_ifname(target)
+            for interface in interfaces
+            if (target := first_child(interface, "target")) is not None
+        }
+        # the testnetN names in order, each tried once: names only get taken, so a name skipped
+        # for one interface is taken for the next too (thousands of interfaces stay linear)
+        free_names = (f"testnet{n}" for n in range(IFNAME_LIMIT))
+        for interface in interfaces:
+            _canonical_interface(interface, taken, free_names)
     domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
-    domain_devices.canonical_inputs(by_kind, devices, os_type)
-    for graphics in by_kind.get("graphics", []):
+    needs_guest = "input" in by_kind or "video" in by_kind or "graphics" in by_kind
+    guest = domain_devices.guest_of(devices) if needs_guest else None
+    domain_devices.canonical_inputs(by_kind, devices, os_type, guest)  # (guest: its arch and type, read once)
+    for graphics in by_kind.get("graphics", ()):
         domain_devices.canonical_graphics(graphics)
     if by_kind.get("graphics") and not by_kind.get("video"):
         by_kind["video"] = [make_element("video")]
-    domain_devices.canonical_videos(by_kind, devices, os_type)
+    domain_devices.canonical_videos(by_kind, devices, os_type, guest)
     # a panic device with neither model nor address writes nothing (virXMLFormatElement)
-    by_kind["panic"] = [panic for panic in by_kind.get("panic", []) if len(panic.attrib) or len(panic)]
-    for vsock in by_kind.get("vsock", []):  # virDomainVsockDefPostParse: auto unless an address is given
+    if "panic" in by_kind:
+        by_kind["panic"] = [panic for panic in by_kind["panic"] if len(panic.attrib) or len(panic)]
+    for vsock in by_kind.get("vsock", ()):  # virDomainVsockDefPostParse: auto unless an address is given
         cid = first_child(vsock, "cid")
         if cid is None:
             cid = _child(vsock, "cid")
@@ -540,13 +553,14 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         if address:
             cid.set("address", str(address))
         _reorder(vsock, VSOCK_CHILD_ORDER)
-    for rng in by_kind.get("rng", []):
+    for rng in by_kind.get("rng", ()):
         rate = first_child(rng, "rate")
         if rate is not None:
             _reorder_attributes(rate, RNG_RATE_ATTRIBUTE_ORDER)
-    for memballoon in by_kind.get("memballoon", []):
-        _reorder(memballoon, CHILD_ORDER["memballoon"])
-    for rng in by_kind.get("rng", []):  # virDomainRNGDefPostParse: the random backend's default
+    for memballoon in by_kind.get("memballoon", ()):
+        if len(memballoon) > 1:  # (most have no children: nothing to order)
+            _reorder(memballoon, CHILD_ORDER["memballoon"])
+    for rng in by_kind.get("rng", ()):  # virDomainRNGDefPostParse: the random backend's default
         backend = first_child(rng, "backend")
         if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():
             backend.text = "/dev/random"
@@ -556,7 +570,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             for written in map(domain_usb.canonical_redirfilter, by_kind["redirfilter"][:1])
             if written is not None
         ]
-    for hostdev in by_kind.get("hostdev", []):
+    for hostdev in by_kind.get("hostdev", ()):
         domain_hostdevs.check_mdev(hostdev)
         hostdev_source = first_child(hostdev, "source")
         if (
@@ -577,7 +591,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         subsystem = hostdev.get("mode", "subsystem") == "subsystem"
         if hostdev.get("type") == "usb" and hostdev_source is not None and subsystem:
             domain_hostdevs.canonical_usb_source(hostdev_source)
-    for filesystem in by_kind.get("filesystem", []):
+    for filesystem in by_kind.get("filesystem", ()):
         _default(filesystem, "type", "mount")
         if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:
             filesystem.set("accessmode", "passthrough")  # virDomainFSDefPostParse
@@ -597,10 +611,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             if len(device) or device.tag == "address":  # iter() includes the device itself
                 for address in device.iter("address"):
                     _canonical_address(address)
-    rank = _rank(DEVICE_ORDER)
     # unknown devices: dropped, as libvirt
-    kinds = [kind for kind in by_kind if kind in rank]  # (a few kinds: no set of all of them)
-    kinds.sort(key=rank.__getitem__)
+    kinds = [kind for kind in by_kind if kind in _DEVICE_RANK]  # (a few kinds: no set of all of them)
+    kinds.sort(key=_DEVICE_RANK.__getitem__)
     ordered = [device for kind in kinds for device in by_kind[kind]]
     if ordered != list(devices):  # (elements compare by identity) most are in order already
         for child in list(devices):
@@ -609,9 +622,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     return by_kind
 
 
-def _written_index(controller: etree._Element) -> int:
-    text = controller.get("index", "")
-    return int(text) if text.isdigit() else -1
+# the attributes of most controllers, in the order libvirt writes them (left as they are)
+_WRITTEN_CONTROLLER_ATTRIBUTES = (["type", "index"], ["type", "index", "model"])
 
 
 class _ControllerPlacement:
@@ -630,8 +642,9 @@ def _insert_controller(ordered: list[etree._Element], controller: etree._Element
     """virDomainControllerInsertPreAlloced: after the last of its type with a lower index,
     before one with a higher index, and a master before its USB companions: before the first
     of its type it must precede, else after the last of its type."""
-    kind, index = controller.get("type"), _written_index(controller)
-    is_master = first_child(controller, "master") is None
+    kind, index_text = controller.get("type"), controller.get("index", "")
+    index = int(index_text) if index_text.isdigit() else -1  # (none written: -1)
+    is_master = not len(controller) or first_child(controller, "master") is None
     keys = placed.keys
     precedes = index != -1 and (
         placed.highest.get(kind, -1) > index or (is_master and index in placed.companions.get(kind, ()))
@@ -685,12 +698,19 @@ def _insert_disk(
     disks: list[etree._Element],
     keys: list[tuple[str | None, int] | None],
     maxima: dict[str | None, int],
+    firsts: list[dict[object, etree._Element]],
     disk: etree._Element,
 ) -> None:
     """virDomainDiskInsert: after the last disk on the same bus, unless one on that bus sorts
     after it: then before the first of those. Buses and indexes are read once per disk (keys,
-    maxima), so a definition of thousands of disks is not thousands of tree reads per disk."""
-    target = first_child(disk, "target")
+    maxima), so a definition of thousands of disks is not thousands of tree reads per disk;
+    the disk's first child of each tag (firsts) is listed once too, for _canonical_disk."""
+    first: dict[object, etree._Element] = {}
+    for found in disk:  # (one pass: a lookup per tag costs a pass each)
+        tag = found.tag
+        if tag not in first:
+            first[tag] = found
+    target = first.get("target")
     key = (target.get("bus"), disk_index(target.get("dev"))) if target is not None else None
     bus, index = key if key is not None else (None, -1)
     if index < maxima.get(bus, -1):
@@ -702,47 +722,65 @@ def _insert_disk(
         at = last + 1 if last >= 0 else len(keys)
     disks.insert(at, disk)
     keys.insert(at, key)
+    firsts.insert(at, first)
     if key is not None:
         maxima[bus] = max(maxima.get(bus, -1), index)
 
 
-def _canonical_disk(disk: etree._Element, hostdev_drives: list[tuple[int, int, int, int] | None]) -> None:
-    _default(disk, "type", "file")
-    _default(disk, "device", "disk")
+_DISK_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["disk"]
+_TARGET_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["target"]
+_DRIVER_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["driver"]
+_DISK_CHILD_ORDER = CHILD_ORDER["disk"]
+
+
+def _canonical_disk(
+    disk: etree._Element, first: dict[object, etree._Element], hostdev_drives: list[tuple[int, int, int, int] | None]
+) -> None:
+    """first: the disk's first child of each tag, as parsed (nothing here moves those it names
+    before they are read; the mirror it may name is dropped); an address made is added to it."""
+    if disk.get("type") is None:
+        disk.set("type", "file")
+    device = disk.get("device")
+    if device is None:
+        disk.set("device", device := "disk")
     libvirt_rules.prop_enum(disk, "sgio", domain_hostdevs.SGIO_MODES)  # virXMLPropEnum NONZERO
-    domain_disks.check_parsed_storage(disk)
-    canonical_disk_storage(disk)
+    domain_disks.check_parsed_storage(disk, first)
+    canonical_disk_storage(disk, first)
     if disk.get("type") == "vhostuser":  # vhost-user disks cannot be snapshotted (disk post-parse)
         _default(disk, "snapshot", "no")
-        _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
-    target = first_child(disk, "target")
-    if target is None or target.get("dev") is None:  # (no dst: virDomainDiskDefValidate)
+        _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
+    target = first.get("target")
+    dev = target.get("dev") if target is not None else None
+    if target is None or dev is None:  # (no dst: virDomainDiskDefValidate)
         raise domain_disks.missing_target(disk)
-    dev = target.get("dev", "")
     if dev.startswith("ioemu:"):
         target.set("dev", dev := dev[len("ioemu:") :])
-    if target.get("bus") is None:
-        bus = "fdc" if disk.get("device") == "floppy" else "ide"
-        if disk.get("device") != "floppy":
+    bus = target.get("bus")
+    if bus is None:
+        bus = "fdc" if device == "floppy" else "ide"
+        if device != "floppy":
             bus = next((name for prefix, name in DISK_BUS_BY_PREFIX if dev.startswith(prefix)), "ide")
         target.set("bus", bus)
-    _reorder_attributes(target, ATTRIBUTE_ORDER["target"])
-    if disk.get("device") == "cdrom" and first_child(disk, "readonly") is None:
+    _reorder_attributes(target, _TARGET_ATTRIBUTE_ORDER)
+    if device == "cdrom" and "readonly" not in first:
         _child(disk, "readonly")
-    driver = first_child(disk, "driver")
+    driver = first.get("driver")
     if driver is not None:
-        _reorder_attributes(driver, ATTRIBUTE_ORDER["driver"])
-    canonical_iotune(disk)
-    if first_child(disk, "address") is None:
-        address = _drive_address(target.get("bus"), disk_index(dev))
-        if address is None and disk_index(dev) < 0:
+        _reorder_attributes(driver, _DRIVER_ATTRIBUTE_ORDER)
+    if "iotune" in first:
+        canonical_iotune(disk)
+    if "address" not in first:
+        index = disk_index(dev)
+        if index < 0:
             raise xml_error(f"Unknown disk name '{dev}' and no address specified")
+        address = _drive_address(bus, index)
         if address is not None:
-            if target.get("bus") == "scsi":
+            if bus == "scsi":
                 domain_disks.check_scsi_drive_free(dev, address, hostdev_drives)
             disk.append(address)
-    _reorder_attributes(disk, ATTRIBUTE_ORDER["disk"])
-    _reorder_known(disk, CHILD_ORDER["disk"])
+            first["address"] = address  # (kept current: the implied controllers read it)
+    _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
+    _reorder_known(disk, _DISK_CHILD_ORDER)
 
 
 _SOURCE_PATH = {"file": "file", "block": "dev", "dir": "dir"}  # local storage: its path attribute
@@ -761,24 +799,29 @@ def validate_definition(definition: list[etree._Element]) -> None:
 def _validate_devices(devices: etree._Element) -> None:
     by_kind: dict[object, list[etree._Element]] = {}
     for device in devices:  # one pass, then a list per kind (a lookup per kind costs more)
-        by_kind.setdefault(device.tag, []).append(device)
+        tag = device.tag
+        if tag in by_kind:
+            by_kind[tag].append(device)
+        else:
+            by_kind[tag] = [device]
     disks = by_kind.get("disk", [])
-    for disk in disks:
-        _validate_disk(disk)
+    firsts = [_validate_disk(disk) for disk in disks]  # each disk's first child of each tag
     # character device sources, graphics, video, redirdev (USB, then source)
     controllers = by_kind.get("controller", [])
     domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers), by_kind)
     hostdevs = by_kind.get("hostdev", [])
     for controller in controllers:
-        domain_controllers.validate_controller(controller)
-    domain_disks.validate_disk_targets(disks)
-    domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
-    keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
-    known = [key for key in keys if key is not None]
-    if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
-        raise xml_error("Hostdev already exists in the domain configuration")
-    domain_hostdevs.check_one_ramfb(hostdevs)
-    domain_disks.validate_drive_addresses(disks, hostdevs)
+        if controller.get("type") == "pci":  # (the only ones with checks)
+            domain_controllers.validate_controller(controller)
+    domain_disks.validate_disk_targets(disks, firsts)
+    if hostdevs:
+        domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
+        keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
+        known = [key for key in keys if key is not None]
+        if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
+            raise xml_error("Hostdev already exists in the domain configuration")
+        domain_hostdevs.check_one_ramfb(hostdevs)
+    domain_disks.validate_drive_addresses(disks, hostdevs, firsts)
 
 
 def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
@@ -826,10 +869,17 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
     return None
 
 
-def _validate_disk(disk: etree._Element) -> None:
-    device, target = disk.get("device"), first_child(disk, "target")
+def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
+    """virDomainDiskDefValidate's checks that the test driver's users meet; returns the disk's
+    first child of each tag (the checks after it read them too, and nothing changes them)."""
+    first: dict[object, etree._Element] = {}
+    for found in disk:  # the first child of each tag, in one pass (a lookup per tag costs a pass each)
+        tag = found.tag
+        if tag not in first:
+            first[tag] = found
+    device, target = disk.get("device"), first["target"]  # (canonical: every disk has one)
     bus, dev = target.get("bus"), target.get("dev", "")
-    domain_disks.validate_storage(disk)
+    domain_disks.validate_storage(disk, first)
     if disk.get("sgio") == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
     if device == "lun":
@@ -842,13 +892,14 @@ def _validate_disk(disk: etree._Element) -> None:
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid harddisk device name: {dev}")
     if device == "floppy" and not dev.startswith("fd"):
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid floppy device name: {dev}")
-    if device == "disk" and _source_is_empty(disk):
+    if device == "disk" and _source_is_empty(disk, first.get("source")):
         raise report(api.VIR_ERR_NO_SOURCE, api.VIR_FROM_DOMAIN, dev)
-    address = first_child(disk, "address")
+    address = first.get("address")
     address_type = address.get("type") if address is not None else None
     if address_type not in (None, "drive") and bus in ("ide", "fdc", "scsi", "sata"):
         detail = f"Invalid address type '{address_type}' for the disk '{dev}' with the bus type '{bus}'"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    return first
 
 
 def _validate_lun_source(disk: etree._Element) -> None:
@@ -864,9 +915,9 @@ def _validate_lun_source(disk: etree._Element) -> None:
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
-def _source_is_empty(disk: etree._Element) -> bool:
-    """virStorageSourceIsEmpty: local storage without a path, or a network disk without a protocol."""
-    source = first_child(disk, "source")
+def _source_is_empty(disk: etree._Element, source: etree._Element | None) -> bool:
+    """virStorageSourceIsEmpty: local storage without a path, or a network disk without a protocol
+    (source: the disk's first <source>)."""
     kind = disk.get("type")
     if kind in _SOURCE_PATH:
         return source is None or not source.get(_SOURCE_PATH[kind])
@@ -875,18 +926,19 @@ def _source_is_empty(disk: etree._Element) -> bool:
     return False
 
 
+# per drive bus, its drives per controller and per bus (virDomainDiskDefAssignAddress)
+_DRIVES_PER_CONTROLLER = {"scsi": (7, 7), "ide": (4, 2), "sata": (6, 6), "fdc": (2, 2)}
+
+
 def _drive_address(bus: str, index: int) -> etree._Element | None:
-    if index < 0:
+    """The drive address of the disk of that index on the bus (index >= 0), None on a bus
+    without drives."""
+    layout = _DRIVES_PER_CONTROLLER.get(bus)
+    if layout is None:
         return None
-    layout = {
-        "scsi": (index // 7, 0, index % 7),
-        "ide": (index // 4, (index % 4) // 2, index % 2),
-        "sata": (index // 6, 0, index % 6),
-        "fdc": (index // 2, 0, index % 2),
-    }
-    if bus not in layout:
-        return None
-    controller, drive_bus, unit = layout[bus]
+    per_controller, per_bus = layout
+    controller, rest = divmod(index, per_controller)
+    drive_bus, unit = divmod(rest, per_bus)
     return make_element(
         "address", type="drive", controller=str(controller), bus=str(drive_bus), target="0", unit=str(unit)
     )
@@ -909,8 +961,8 @@ def _given_ifname(target: etree._Element) -> str | None:
 
 
 def _canonical_interface(interface: etree._Element, taken: set[str | None], free_names: Iterator[str]) -> None:
-    domain_interfaces.canonical_interface_parts(interface)
-    mac = first_child(interface, "mac")
+    present = domain_interfaces.canonical_interface_parts(interface)  # (tags absent stay absent)
+    mac = first_child(interface, "mac") if "mac" in present else None
     if mac is None:
         mac = _child(interface, "mac")
     address = mac.get("address")
@@ -923,17 +975,17 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
         if raw[0] & 1:
             raise xml_error(f"expected unicast mac address, found multicast '{address}'")
         mac.set("address", mac_text(raw))
-    source = first_child(interface, "source")
+    source = first_child(interface, "source") if "source" in present else None
     if interface.get("type") == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
-    bandwidth = first_child(interface, "bandwidth")
+    bandwidth = first_child(interface, "bandwidth") if "bandwidth" in present else None
     if (
         bandwidth is not None
         and first_child(bandwidth, "inbound") is None
         and first_child(bandwidth, "outbound") is None
     ):
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
-    target = first_child(interface, "target")
+    target = first_child(interface, "target") if "target" in present else None
     if target is None or target.get("dev") is None:
         # testDomainGenerateIfname: the first free testnetN below its limit
         name = next((candidate for candidate in free_names if candidate not in taken), None)
@@ -948,9 +1000,10 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
             target.set("dev", name)
             target.attrib.update(kept)
     _reorder_known(interface, CHILD_ORDER["interface"])
-    driver, mac = first_child(interface, "driver"), first_child(interface, "mac")
-    if interface.get("type") == "hostdev" and driver is not None and mac is not None:
-        mac.addnext(driver)  # a host device's driver is written with its source, before it
+    if interface.get("type") == "hostdev" and "driver" in present:
+        driver, mac = first_child(interface, "driver"), first_child(interface, "mac")
+        if driver is not None and mac is not None:
+            mac.addnext(driver)  # a host device's driver is written with its source, before it
 
 
 # --- output ---------------------------------------------------------------------------

@@ -53,6 +53,9 @@ MOUSE_MODES = ("server", "client")  # virDomainMouseMode without its zero, 'defa
 # the source elements virDomainChrSourceDefFormat writes (with protocol and log)
 CHR_SOURCE_TAGS = ("source", "protocol", "log")
 CHR_SOURCE_HOLDER_ORDER = [*CHR_SOURCE_TAGS, *DEVICE_INFO_TAIL]  # (one list: its ranks found at once)
+REDIRDEV_ATTRIBUTE_ORDER = ["bus", "type"]
+RNG_CHILD_ORDER = ["rate", "backend", "driver", *DEVICE_INFO_TAIL]
+SHMEM_CHILD_ORDER = ["model", "size", "server", "msi", *DEVICE_INFO_TAIL]
 # Serial ports an HVM guest's first console stands for (not PCI, USB or ISA debug ones)
 CONSOLE_STUB_SERIAL_TYPES = {None, "isa-serial", "spapr-vio-serial", "system-serial", "sclp-serial"}
 
@@ -107,10 +110,14 @@ def canonical_chr_source(holder: etree._Element, kind: str, with_labels: bool) -
     virDomainChrSourceDefFormat writes what virDomainChrSourceDefParseXML kept (a
     definition: parse flag INACTIVE); they come first among the holder's children. The
     source's own labels are kept only for character devices (with_labels)."""
+    if not len(holder) and kind != "tcp":
+        return  # none of the three to read, and only a TCP source is written without them
     found_by_tag: dict[object, list[etree._Element]] = {"source": [], "log": [], "protocol": []}
     for found in holder.iterchildren(*CHR_SOURCE_TAGS) if len(holder) else ():  # one pass for the three
         found_by_tag[found.tag].append(found)
     sources, logs, protocols = found_by_tag["source"], found_by_tag["log"], found_by_tag["protocol"]
+    if not (sources or logs or protocols) and kind != "tcp":
+        return  # (most pty and similar devices) nothing read, nothing written
     if len(sources) > 1 and kind != "udp":
         raise _xml_error("only one source element is allowed for character device")
     if len(sources) > 2:
@@ -201,9 +208,15 @@ def canonical_chr_source(holder: etree._Element, kind: str, with_labels: bool) -
 CHANNEL_NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 
 
+# the character device types whose source validate_chr_source checks
+_CHR_KINDS_VALIDATED = frozenset(("file", "dev", "pipe", "nmdm", "tcp", "udp", "unix", "spiceport", "dbus"))
+
+
 def validate_chr_source(holder: etree._Element, kind: str, channel_target: str | None = None) -> None:
     """virDomainChrSourceDefValidate on the source as written: what each type needs
     (channel_target: a channel's target type, whose UNIX socket path may be generated)."""
+    if kind not in _CHR_KINDS_VALIDATED:
+        return  # (a pty, most devices) nothing of its source to check
     sources = children_of(holder, "source")
     source = sources[0] if sources else None
 
@@ -243,11 +256,11 @@ def validate_chr_source(holder: etree._Element, kind: str, channel_target: str |
 def canonical_chr_holders(by_kind: dict[str, list[etree._Element]]) -> None:
     """The character device sources of smartcards in passthrough mode, USB redirections and
     EGD random number backends (their sources' labels are not read)."""
-    for smartcard in by_kind.get("smartcard", []):
+    for smartcard in by_kind.get("smartcard", ()):
         _check_smartcard(smartcard)
         if smartcard.get("mode") == "passthrough":
             canonical_chr_source(smartcard, smartcard.get("type", ""), with_labels=False)
-    for redirdev in by_kind.get("redirdev", []):
+    for redirdev in by_kind.get("redirdev", ()):
         bus, kind = redirdev.get("bus"), redirdev.get("type")
         if bus is not None and bus != "usb":
             raise _unsupported(f"unknown redirdev bus '{bus}'")
@@ -258,11 +271,11 @@ def canonical_chr_holders(by_kind: dict[str, list[etree._Element]]) -> None:
         canonical_chr_source(redirdev, kind, with_labels=False)
         check_device_address(redirdev)
         redirdev.set("bus", "usb")  # the only bus, written always
-        reorder_attributes(redirdev, ["bus", "type"])
+        reorder_attributes(redirdev, REDIRDEV_ATTRIBUTE_ORDER)
         if kind == "dbus" and first_child(redirdev, "source") is None:  # the channel libvirt names
             redirdev.insert(0, make_element("source", channel="org.qemu.usbredir"))
         reorder_known_tail(redirdev)
-    for rng in by_kind.get("rng", []):
+    for rng in by_kind.get("rng", ()):
         backend = _check_rng(rng)
         if backend.get("model") == "egd":
             canonical_chr_source(backend, backend.get("type", ""), with_labels=False)
@@ -315,7 +328,7 @@ def _check_rng(rng: etree._Element) -> etree._Element:
     driver = _virtio_driver(rng)
     if driver is not None:
         rng.append(driver)  # after the backend, before the device's address (ordered below)
-        reorder_known(rng, ["rate", "backend", "driver", *DEVICE_INFO_TAIL])
+        reorder_known(rng, RNG_CHILD_ORDER)
     return backends[0]
 
 
@@ -354,12 +367,17 @@ def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
     """Serial, parallel, console and channel devices as the parser reads them: type, target
     and source checked and rewritten as libvirt writes them."""
     for kind in ("parallel", "serial", "console", "channel"):  # the parser's order
-        for position, device in enumerate(by_kind.get(kind, [])):
-            device.attrib.pop("tty", None)
-            chr_type = device.get("type", "pty")
+        if kind not in by_kind:
+            continue  # (most definitions have none of most of these)
+        for position, device in enumerate(by_kind[kind]):
+            if device.get("tty") is not None:
+                del device.attrib["tty"]
+            given_type = device.get("type")
+            chr_type = "pty" if given_type is None else given_type
             if chr_type not in CHR_TYPES:
                 raise _unsupported(f"unknown type presented to host for character device: {chr_type}")
-            device.set("type", chr_type)
+            if given_type is None:  # (a type given is kept, in its place)
+                device.set("type", chr_type)
             target_index = _chr_target(device, kind)
             canonical_chr_source(device, chr_type, with_labels=True)
             if chr_type == "spicevmc" and target_index != SPICEVMC_TARGET_INDEX:
@@ -378,15 +396,18 @@ def canonical_character_devices(
 ) -> None:
     """After the parse (read_character_devices): ports numbered, consoles' target types, and
     an HVM guest's first console an alias of its first serial port (virDomainDefAddConsoleCompat)."""
+    if "parallel" not in by_kind and "serial" not in by_kind and "console" not in by_kind:
+        return  # (most definitions) none of these: nothing numbered, nothing implied
     _number_ports(by_kind.get("parallel", []), serial=False)
     _number_ports(by_kind.get("serial", []), serial=True)  # ISA serial ports' checks come first
-    for serial in by_kind.get("serial", []):  # virDomainChrDefPostParse
-        if _target(serial).get("type") == "isa-debug" and _guest(devices)[0] not in X86_ARCHES:
+    for serial in by_kind.get("serial", ()):  # virDomainChrDefPostParse
+        if _target(serial).get("type") == "isa-debug" and guest_of(devices)[0] not in X86_ARCHES:
             raise _unsupported("isa-debug serial type only valid on x86 architecture")
-    for console in by_kind.get("console", []):
-        if _target(console).get("type") is None:
-            _target(console).set("type", "serial")
-            reorder_attributes(_target(console), CHR_TARGET_ATTRIBUTES)
+    for console in by_kind.get("console", ()):
+        target = _target(console)
+        if target.get("type") is None:
+            target.set("type", "serial")
+            reorder_attributes(target, CHR_TARGET_ATTRIBUTES)
     if any(_target(console).get("type") == "serial" for console in by_kind.get("console", [])[1:]):
         raise _unsupported("Only the first console can be a serial port")
     consoles, serials = by_kind.get("console", []), by_kind.setdefault("serial", [])
@@ -411,7 +432,8 @@ def canonical_character_devices(
         _target(consoles[0]).set("type", "serial")
     consoles = by_kind.get("console", [])
     for position, console in enumerate(consoles):
-        if os_type == "hvm" and position < len(serials) and _target(console).get("type") in (None, "serial", "none"):
+        target = _target(console)
+        if os_type == "hvm" and position < len(serials) and target.get("type") in (None, "serial", "none"):
             # virDomainDefFormat writes such a console as the serial port of its place: its
             # source, port and address
             console = consoles[position] = copy.deepcopy(serials[position])
@@ -423,7 +445,7 @@ def canonical_character_devices(
                 target.remove(model)
             target.set("type", "serial")
             target.set("port", port)
-        reorder_attributes(_target(console), CHR_TARGET_ATTRIBUTES)
+        reorder_attributes(target, CHR_TARGET_ATTRIBUTES)
 
 
 MAX_ISA_SERIAL_PORTS = 4
@@ -548,24 +570,41 @@ def _chr_target(device: etree._Element, kind: str) -> int:
     model = model_element.get("name") if model_element is not None else None
     if kind == "serial" and model and model not in SERIAL_TARGET_MODELS:
         raise _unsupported(f"unknown target model '{model}' specified for character device")
-    written = make_element("target")
+    attributes: list[tuple[str, str]] = []  # the target's, in the formatter's order
     if kind == "channel":
         assert target is not None and types is not None
-        written.set("type", types[index])
+        attributes.append(("type", types[index]))
         if types[index] == "guestfwd":
-            written.set("address", _guestfwd_address(target.get("address")))
-            written.set("port", str(int(_unsigned(target, "port")) & 0xFFFF))  # a socket's 16-bit port
+            attributes.append(("address", _guestfwd_address(target.get("address"))))
+            attributes.append(("port", str(int(_unsigned(target, "port")) & 0xFFFF)))  # a socket's 16-bit port
         elif types[index] in ("xen", "virtio") and target.get("name") is not None:
-            written.set("name", target.get("name", ""))
+            attributes.append(("name", target.get("name", "")))
     else:
         if kind in ("serial", "console") and types is not None and index:
-            written.set("type", types[index])
+            attributes.append(("type", types[index]))
         port = target.get("port") if target is not None else None
-        number = _port_number(port) if port is not None else -1
+        if port is None:
+            number = -1
+        elif port.isdigit() and port.isascii() and len(port) < 10:
+            number = int(port)  # (most ports) what the C read gives: below 2^31, no wrapping
+        else:
+            number = _port_number(port)
         if number != -1:
-            written.set("port", str(number))
-        if kind == "serial" and model and model != "none":
-            child(written, "model", name=model)
+            attributes.append(("port", str(number)))
+    model_written = kind == "serial" and model and model != "none"
+    if (
+        target is not None
+        and target.text is None
+        and target.tail is None
+        and not len(target)
+        and target.items() == attributes
+    ):
+        return index  # (most targets) already as written: left in place
+    written = make_element("target")
+    for name, value in attributes:
+        written.set(name, value)
+    if model_written:
+        child(written, "model", name=str(model))
     if target is not None:
         target.addprevious(written)
         device.remove(target)
@@ -596,7 +635,7 @@ def _os_type_element(root: etree._Element | None) -> etree._Element | None:
     return first_child(os_element, "type") if os_element is not None else None
 
 
-def _guest(devices: etree._Element) -> tuple[str, str | None]:
+def guest_of(devices: etree._Element) -> tuple[str, str | None]:
     """The guest's architecture (the test driver's default: i686) and virtualization type,
     from the definition's root."""
     root = devices.getparent()
@@ -605,14 +644,16 @@ def _guest(devices: etree._Element) -> tuple[str, str | None]:
     return arch or "i686", root.get("type") if root is not None else None
 
 
-def _os_type(devices: etree._Element) -> str:
-    """The guest's OS type as the parser settles it (no <type>: xen; 'linux' of a Xen domain: xen)."""
+def _os_and_virt_types(devices: etree._Element) -> tuple[str, str | None]:
+    """The guest's OS type as the parser settles it (no <type>: xen; 'linux' of a Xen domain:
+    xen), and its virtualization type."""
     root = devices.getparent()
     os_element = _os_type_element(root)
+    virt_type = root.get("type") if root is not None else None
     text = (os_element.text or "").strip() if os_element is not None else ""
-    if not text or (text == "linux" and root is not None and root.get("type") == "xen"):
-        return "xen"
-    return text
+    if not text or (text == "linux" and virt_type == "xen"):
+        return "xen", virt_type
+    return text, virt_type
 
 
 def _target(device: etree._Element) -> etree._Element:
@@ -635,31 +676,36 @@ def validate_devices(
         for device in devices:  # one pass, then a list per kind (a lookup per kind costs more)
             by_kind.setdefault(device.tag, []).append(device)
     audios = by_kind.get("audio", [])
-    audio_ids = {audio.get("id") for audio in audios}
+    audio_ids = {audio.get("id") for audio in audios} if audios else _NO_IDS
     for sound in by_kind.get("sound", ()):  # virDomainSoundDefValidate
         audio = first_child(sound, "audio")
         if audio is not None and audio.get("id") not in audio_ids:
             raise _xml_error(f"no audio device with ID {audio.get('id')}")
-    validate_videos(by_kind.get("video", []))
+    if "video" in by_kind:
+        validate_videos(by_kind["video"])
     for smartcard in by_kind.get("smartcard", ()):
         if smartcard.get("mode") == "passthrough":
             validate_chr_source(smartcard, smartcard.get("type", ""))
     for kind in ("serial", "parallel", "channel", "console"):
         for device in by_kind.get(kind, ()):
-            target = first_child(device, "target")
-            channel_target = target.get("type") if kind == "channel" and target is not None else None
+            channel_target = None
+            if kind == "channel":
+                target = first_child(device, "target")
+                channel_target = target.get("type") if target is not None else None
             validate_chr_source(device, device.get("type", "pty"), channel_target)
     if "input" in by_kind:
-        validate_inputs(by_kind["input"], _os_type(devices), _guest(devices)[1])
+        validate_inputs(by_kind["input"], *_os_and_virt_types(devices))
     for rng in by_kind.get("rng", ()):
         backend = first_child(rng, "backend")
         if backend is not None and backend.get("model") == "egd":
             validate_chr_source(backend, backend.get("type", ""))
-    validate_shmems(by_kind.get("shmem", ()))
+    if "shmem" in by_kind:
+        validate_shmems(by_kind["shmem"])
     for redirdev in by_kind.get("redirdev", ()):
         check_redirdev(redirdev)
         validate_chr_source(redirdev, redirdev.get("type", ""))
-    validate_graphics(by_kind.get("graphics", ()), audio_ids)
+    if "graphics" in by_kind:
+        validate_graphics(by_kind["graphics"], audio_ids)
     validate_audios(audios)
 
 
@@ -971,6 +1017,7 @@ def validate_graphics(graphics_devices: Iterable[etree._Element], audio_ids: set
 VIDEO_TYPES = ("vga", "cirrus", "vmvga", "xen", "vbox", "qxl", "parallels", "virtio", "gop", "none", "bochs", "ramfb")
 VIDEO_MEMORY = ("ram", "vram", "vram64", "vgamem")
 VIDEO_MODEL_ATTRIBUTE_ORDER = ["type", *VIDEO_MEMORY, "heads"]
+_VIDEO_MODEL_READ = frozenset(("type", "primary", *VIDEO_MEMORY, "heads"))  # the model attributes read
 VIDEO_CHILD_ORDER = ["driver", "model", *DEVICE_INFO_TAIL]
 VIDEO_DRIVER_ATTRIBUTES = ["iommu", "ats", "packed", "page_per_vq", "vgaconf", "name"]
 VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")
@@ -990,24 +1037,29 @@ def _power_of_two(value: int) -> int:
     return 1 << (value - 1).bit_length()
 
 
-def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str) -> None:
+def canonical_videos(
+    by_kind: dict[str, list[etree._Element]],
+    devices: etree._Element,
+    os_type: str,
+    guest: tuple[str, str | None] | None = None,
+) -> None:
     """Video devices as virDomainVideoDefParseXML reads them (a primary one put first), the
     test driver's default model, virDomainVideoDefPostParse's memory and
     virDomainDefPostParseVideo (the first one primary, a 'none' one bare)."""
     if not by_kind.get("video"):
         return
-    arch, virt_type = _guest(devices)
+    arch, virt_type = guest if guest is not None else guest_of(devices)
     primaries: list[etree._Element] = []
     others: list[etree._Element] = []
-    for video in by_kind.get("video", []):
+    for video in by_kind.get("video", ()):
         model = first_child(video, "model")
         if model is None:
             model = child(video, "model")
         for extra in children_of(video, "model")[1:]:  # the parser reads the first
             video.remove(extra)
         _video_model_children(model)
-        for name in ("type", "primary", *VIDEO_MEMORY, "heads"):  # read with virXPathString: empty is absent
-            if model.get(name) == "":
+        for name, value in model.items():  # read with virXPathString: empty is absent
+            if value == "" and name in _VIDEO_MODEL_READ:
                 del model.attrib[name]
         primary = model.get("primary") == "yes"
         kind = model.get("type")
@@ -1077,6 +1129,8 @@ def canonical_videos(by_kind: dict[str, list[etree._Element]], devices: etree._E
 def _video_model_children(model: etree._Element) -> None:
     """A video model's acceleration and resolution (the first of each) as
     virDomainVideoAccelDefParseXML/virDomainVideoResolutionDefParseXML read them."""
+    if not len(model):
+        return  # (most models) neither
     acceleration, resolution = first_child(model, "acceleration"), first_child(model, "resolution")
     written: list[etree._Element] = []
     if acceleration is not None:
@@ -1138,6 +1192,8 @@ S390_ARCHES = ("s390", "s390x")
 
 INPUT_TYPES = ("mouse", "tablet", "keyboard", "passthrough", "evdev")
 INPUT_ATTRIBUTE_ORDER = ["type", "bus", "model"]
+# the attributes of most inputs, in that order (left as they are)
+_WRITTEN_INPUT_ATTRIBUTES = (["type", "bus"], ["type"], ["type", "bus", "model"])
 INPUT_BUSES = ("ps2", "usb", "xen", "parallels", "virtio", "none")
 INPUT_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")  # without 'default'
 GRAB_TOGGLES = ("ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrolllock", "ctrl-scrolllock")
@@ -1159,13 +1215,18 @@ def _virtio_driver(device: etree._Element, **extra: str) -> etree._Element | Non
     return make_element("driver", **attributes) if attributes else None
 
 
-def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._Element, os_type: str) -> None:
+def canonical_inputs(
+    by_kind: dict[str, list[etree._Element]],
+    devices: etree._Element,
+    os_type: str,
+    guest: tuple[str, str | None] | None = None,
+) -> None:
     """virDomainInputDefParseXML: type, model and bus checked; the bus when none is given
     depends on the guest's OS type, architecture and the input's type (an evdev input of an
     HVM guest has none, and no bus is written)."""
     if not by_kind.get("input"):
         return
-    arch, virt_type = _guest(devices)
+    arch, virt_type = guest if guest is not None else guest_of(devices)
     for device in by_kind["input"]:
         kind, bus, model = device.get("type"), device.get("bus"), device.get("model")
         if kind is None:
@@ -1176,6 +1237,7 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
             raise _unsupported(f"unknown input model '{model}'")
         if bus is not None and bus not in INPUT_BUSES:
             raise _unsupported(f"unknown input bus type '{bus}'")
+        given_bus = bus
         if bus is None:
             if os_type == "hvm":
                 if kind in ("mouse", "keyboard") and arch in X86_ARCHES:
@@ -1188,35 +1250,44 @@ def canonical_inputs(by_kind: dict[str, list[etree._Element]], devices: etree._E
                 bus = "xen"
             else:
                 bus = "parallels" if virt_type in ("vz", "parallels") else "none"
-        address = check_device_address(device)
-        has_children = len(device) > 0  # most inputs have none: no lookups then
-        if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
-            raise _xml_error("Invalid address for a USB device")
-        source = first_child(device, "source") if has_children else None
-        source_attributes: dict[str, str] = {}
-        if source is not None and kind in ("passthrough", "evdev"):
-            attribute = "evdev" if kind == "passthrough" else "dev"
-            path = source.get(attribute)
-            if path is None:
-                raise _xml_error("Missing evdev path for input device")
-            source_attributes[attribute] = _sanitized_path(path)
-            if kind == "evdev":
-                for name, values in (("grab", ("all",)), ("grabToggle", GRAB_TOGGLES), ("repeat", ("on", "off"))):
-                    if source.get(name) is not None:
-                        if source.get(name) not in values:
-                            raise enum_error("source", name, source.get(name, ""))
-                        source_attributes[name] = source.get(name, "")
-        written_source = make_element("source", **source_attributes) if source_attributes else None
-        driver = _virtio_driver(device) if has_children else None
-        for old in list(device) if has_children else ():
-            if old.tag not in DEVICE_INFO_TAIL:
-                device.remove(old)
-        for position, element in enumerate(e for e in (driver, written_source) if e is not None):
-            device.insert(position, element)
-        device.attrib.pop("bus", None)
-        if bus != "none":  # written only when there is one
-            device.set("bus", bus)
-        reorder_attributes(device, INPUT_ATTRIBUTE_ORDER)
+        if len(device):  # (most inputs have no children: no address, source or driver)
+            _input_children(device, kind, bus)
+        # the bus written only when there is one (a given one is kept, a 'none' dropped)
+        if given_bus is None:
+            if bus != "none":
+                device.set("bus", bus)
+        elif bus == "none":
+            del device.attrib["bus"]
+        if device.keys() not in _WRITTEN_INPUT_ATTRIBUTES:
+            reorder_attributes(device, INPUT_ATTRIBUTE_ORDER)
+
+
+def _input_children(device: etree._Element, kind: str, bus: str) -> None:
+    """An input's address checked, its source and driver read and written as libvirt writes them."""
+    address = check_device_address(device)
+    if bus == "usb" and address is not None and address.get("type") not in (None, "usb"):
+        raise _xml_error("Invalid address for a USB device")
+    source = first_child(device, "source")
+    source_attributes: dict[str, str] = {}
+    if source is not None and kind in ("passthrough", "evdev"):
+        attribute = "evdev" if kind == "passthrough" else "dev"
+        path = source.get(attribute)
+        if path is None:
+            raise _xml_error("Missing evdev path for input device")
+        source_attributes[attribute] = _sanitized_path(path)
+        if kind == "evdev":
+            for name, values in (("grab", ("all",)), ("grabToggle", GRAB_TOGGLES), ("repeat", ("on", "off"))):
+                if source.get(name) is not None:
+                    if source.get(name) not in values:
+                        raise enum_error("source", name, source.get(name, ""))
+                    source_attributes[name] = source.get(name, "")
+    written_source = make_element("source", **source_attributes) if source_attributes else None
+    driver = _virtio_driver(device)
+    for old in list(device):
+        if old.tag not in DEVICE_INFO_TAIL:
+            device.remove(old)
+    for position, element in enumerate(e for e in (driver, written_source) if e is not None):
+        device.insert(position, element)
 
 
 def validate_inputs(inputs: list[etree._Element], os_type: str, virt_type: str | None) -> None:
@@ -1297,7 +1368,7 @@ def _shmem_size(size: etree._Element) -> int:
 def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:
     """Shared memory devices as virDomainShmemDefParseXML reads them and
     virDomainShmemDefFormat writes them (a model always, the size in MiB)."""
-    for shmem in by_kind.get("shmem", []):
+    for shmem in by_kind.get("shmem", ()):
         model = first_child(shmem, "model")
         kind = (_enum(model, "type", SHMEM_MODELS) if model is not None else None) or "ivshmem"
         name = shmem.get("name")
@@ -1333,7 +1404,7 @@ def canonical_shmems(by_kind: dict[str, list[etree._Element]]) -> None:
                 shmem.remove(old)
         for position, element in enumerate(written):
             shmem.insert(position, element)
-        reorder_known(shmem, ["model", "size", "server", "msi", *DEVICE_INFO_TAIL])
+        reorder_known(shmem, SHMEM_CHILD_ORDER)
         shmem.attrib.clear()
         shmem.set("name", name)
         if role is not None:
@@ -1385,7 +1456,7 @@ def _tpm_emulator(backend: etree._Element, written: etree._Element) -> None:
 
 def check_tpms(by_kind: dict[str, list[etree._Element]]) -> None:
     """virDomainTPMDefParseXML's checks: the model, exactly one backend, its type and version."""
-    for tpm in by_kind.get("tpm", []):
+    for tpm in by_kind.get("tpm", ()):
         model = tpm.get("model")
         if model is not None and model not in TPM_MODELS:
             raise enum_error("tpm", "model", model)
@@ -1538,46 +1609,57 @@ def _audio_direction(node: etree._Element, kind: str) -> etree._Element | None:
 def canonical_audios(by_kind: dict[str, list[etree._Element]]) -> None:
     """<audio> backends as virDomainAudioDefParseXML reads them and virDomainAudioDefFormat
     writes them."""
-    for audio in by_kind.get("audio", []):
+    for audio in by_kind.get("audio", ()):
         kind = str(_enum(audio, "type", AUDIO_TYPES, required=True))
         number = _uint_attribute(audio, "id", nonzero=True, required=True)
         timer = _uint_attribute(audio, "timerPeriod", nonzero=True)
-        directions = [first_child(audio, "input"), first_child(audio, "output")]
-        written_directions = [_audio_direction(node, kind) if node is not None else None for node in directions]
-        written = make_element("audio", id=str(number), type=kind)
+        written_directions: list[etree._Element] = []
+        if len(audio):  # (most backends have no children)
+            for node in (first_child(audio, "input"), first_child(audio, "output")):
+                written_direction = _audio_direction(node, kind) if node is not None else None
+                if written_direction is not None:
+                    written_directions.append(written_direction)
+        written = [("id", str(number)), ("type", kind)]  # its attributes, in the formatter's order
         if timer:
-            written.set("timerPeriod", str(timer))
+            written.append(("timerPeriod", str(timer)))
         if kind == "oss":
             for name in ("tryMMap", "exclusive"):
                 value = _enum(audio, name, BOOLS)
                 if value is not None:
-                    written.set(name, value)
+                    written.append((name, value))
             policy = audio.get("dspPolicy")
             if policy is not None:
                 policy_number = prop_int(audio, "dspPolicy") or 0
                 if policy_number < 0:
                     raise _xml_error(f"cannot parse 'dspPolicy' value '{policy_number}'")
-                written.set("dspPolicy", str(policy_number))
+                written.append(("dspPolicy", str(policy_number)))
         elif kind == "pulseaudio" and audio.get("serverName") is not None:
-            written.set("serverName", audio.get("serverName", ""))
+            written.append(("serverName", audio.get("serverName", "")))
         elif kind == "sdl":
             driver = audio.get("driver")
             if driver is not None:
                 if driver not in SDL_AUDIO_DRIVERS:
                     raise enum_error("audio", "driver", driver)
-                written.set("driver", driver)
+                written.append(("driver", driver))
         elif kind == "file" and audio.get("path") is not None:
-            written.set("path", audio.get("path", ""))
+            written.append(("path", audio.get("path", "")))
+        if not len(audio) and audio.items() == written:
+            continue  # (most backends) already as written
         audio.attrib.clear()
         for old in list(audio):
             audio.remove(old)
-        for name, value in written.items():
+        for name, value in written:
             audio.set(name, value)
-        audio.extend(direction for direction in written_directions if direction is not None)
+        audio.extend(written_directions)
+
+
+_NO_IDS: set[str | None] = set()  # (never changed)
 
 
 def validate_audios(audios: list[etree._Element]) -> None:
     """virDomainAudioDefValidate and the audio references of sound devices."""
+    if len(audios) < 2:
+        return  # no id used twice
     seen: set[str | None] = set()
     ids = [audio.get("id") for audio in audios]
     repeated = {number for number in ids if number in seen or seen.add(number)}
@@ -1594,6 +1676,7 @@ WATCHDOG_MODELS = ("i6300esb", "ib700", "diag288")
 WATCHDOG_ACTIONS = ("reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi")
 PANIC_MODELS = ("default", "isa", "pseries", "hyperv", "s390")
 MEMBALLOON_MODELS = ("virtio", "xen", "none", "virtio-transitional", "virtio-non-transitional")
+ON_OFF = ("on", "off")
 
 
 def _info_only(device: etree._Element, written: list[etree._Element], after: tuple[etree._Element, ...] = ()) -> None:
@@ -1608,7 +1691,7 @@ def _info_only(device: etree._Element, written: list[etree._Element], after: tup
 
 def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
     """Sound devices as virDomainSoundDefParseXML reads them and virDomainSoundDefFormat writes them."""
-    for sound in by_kind.get("sound", []):
+    for sound in by_kind.get("sound", ()):
         model = str(_enum(sound, "model", SOUND_MODELS, required=True))
         check_device_address(sound)
         written: list[etree._Element] = []
@@ -1628,7 +1711,7 @@ def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
 
 def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -> None:
     """Watchdogs and the memory balloon as their parsers read them and formatters write them."""
-    for watchdog in by_kind.get("watchdog", []):
+    for watchdog in by_kind.get("watchdog", ()):
         model, action = watchdog.get("model"), watchdog.get("action", "reset")
         if model is None:
             raise _internal("watchdog must contain model name")
@@ -1645,39 +1728,54 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
     if len(balloons) > 1:
         raise _internal("only a single memory balloon device is supported")
     for balloon in balloons:
-        model = str(_enum(balloon, "model", MEMBALLOON_MODELS, required=True))
-        autodeflate = _enum(balloon, "autodeflate", ("on", "off"))
-        reporting = _enum(balloon, "freePageReporting", ("on", "off"))
-        stats = first_child(balloon, "stats")
-        period = (prop_int(stats, "period", base=0) or 0) if stats is not None else 0
-        driver = _virtio_driver(balloon)
-        if model != "none":
-            check_device_address(balloon)
-        if model == "none":  # its device info is not read
-            for info in [child for child in balloon if child.tag in DEVICE_INFO_TAIL]:
-                balloon.remove(info)
-        _info_only(
-            balloon,
-            [make_element("stats", period=str(period))] if period > 0 else [],
-            (driver,) if driver is not None else (),
-        )
-        balloon.attrib.clear()
-        balloon.set("model", model)
-        for name, value in (("autodeflate", autodeflate), ("freePageReporting", reporting)):
-            if value is not None:
+        model = balloon.get("model", "")
+        if model not in MEMBALLOON_MODELS:  # absent or unknown: refused as the parser refuses it
+            model = str(_enum(balloon, "model", MEMBALLOON_MODELS, required=True))
+        autodeflate, reporting = balloon.get("autodeflate"), balloon.get("freePageReporting")
+        if autodeflate is not None and autodeflate not in ON_OFF:
+            _enum(balloon, "autodeflate", ON_OFF)  # (its refusal)
+        if reporting is not None and reporting not in ON_OFF:
+            _enum(balloon, "freePageReporting", ON_OFF)
+        if len(balloon):  # (most balloons have no children: no stats, driver or device info)
+            _balloon_children(balloon, model)
+        written = [("model", model)]
+        if autodeflate is not None:
+            written.append(("autodeflate", autodeflate))
+        if reporting is not None:
+            written.append(("freePageReporting", reporting))
+        if balloon.items() != written:  # (most are written so already)
+            balloon.attrib.clear()
+            for name, value in written:
                 balloon.set(name, value)
+
+
+def _balloon_children(balloon: etree._Element, model: str) -> None:
+    """A memory balloon's stats period, driver options and device info as its parser reads them."""
+    stats = first_child(balloon, "stats")
+    period = (prop_int(stats, "period", base=0) or 0) if stats is not None else 0
+    driver = _virtio_driver(balloon)
+    if model != "none":
+        check_device_address(balloon)
+    if model == "none":  # its device info is not read
+        for info in [child for child in balloon if child.tag in DEVICE_INFO_TAIL]:
+            balloon.remove(info)
+    _info_only(
+        balloon,
+        [make_element("stats", period=str(period))] if period > 0 else [],
+        (driver,) if driver is not None else (),
+    )
 
 
 def canonical_hubs_and_panics(by_kind: dict[str, list[etree._Element]]) -> None:
     """Hubs and panic devices: their types and models checked."""
-    for hub in by_kind.get("hub", []):
+    for hub in by_kind.get("hub", ()):
         kind = hub.get("type")
         if kind is None:
             raise _internal("missing hub device type")
         if kind != "usb":
             raise _unsupported(f"unknown hub device type '{kind}'")
         check_device_address(hub)
-    for panic in by_kind.get("panic", []):
+    for panic in by_kind.get("panic", ()):
         check_device_address(panic)  # read before the model
         model = panic.get("model")
         if model is not None and model not in PANIC_MODELS:
@@ -1702,6 +1800,10 @@ PARSED_BEFORE_SOUNDS = (
     "input",
 )
 
+# of those, the ones whose addresses are left to canonical_other_devices (read_character_devices
+# and canonical_inputs have checked the others', the same check, on the same addresses since)
+ADDRESSES_LEFT_BEFORE_SOUNDS = ("disk", "controller", "filesystem", "interface", "smartcard")
+
 # the kinds whose addresses canonical_other_devices, read_character_devices and
 # canonical_chr_holders have checked (and left alone since) before canonical_aliases runs
 ADDRESS_CHECKED_BEFORE_ALIASES = frozenset(
@@ -1713,9 +1815,10 @@ def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
     """Sound, audio, watchdog, memory balloon, TPM, hub, panic and shared memory devices, in
     the parser's order; the devices the parser reads before them have their addresses
     checked first."""
-    for kind in PARSED_BEFORE_SOUNDS:
-        for device in by_kind.get(kind, []):
-            check_device_address(device)
+    for kind in ADDRESSES_LEFT_BEFORE_SOUNDS:
+        for device in by_kind.get(kind, ()):
+            if len(device):  # (no children, no address)
+                check_device_address(device)
     canonical_sounds(by_kind)
     canonical_audios(by_kind)
     canonical_watchdogs_and_balloons(by_kind)
@@ -1783,6 +1886,7 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
 
 
 _DRIVE_NAMES = ["type", *(name for name, _ in ADDRESS_NUMBERS["drive"])]
+_PLAIN_DRIVE = re.compile(r"[0-9]{1,9}(?:,[0-9]{1,9}){3}")  # four numbers of up to 9 ASCII digits
 
 
 def _plain_drive(address: etree._Element) -> bool:
@@ -1790,7 +1894,8 @@ def _plain_drive(address: etree._Element) -> bool:
     disks' addresses): each would be read as it is."""
     if address.keys() != _DRIVE_NAMES:
         return False
-    return all(value.isdigit() and value.isascii() and len(value) < 10 for value in address.values()[1:])
+    # one match of the four joined: as many fields as values, so no value holds a comma
+    return _PLAIN_DRIVE.fullmatch(",".join(address.values()[1:])) is not None
 
 
 def check_device_address(device: etree._Element) -> etree._Element | None:
@@ -1802,8 +1907,9 @@ def check_device_address(device: etree._Element) -> etree._Element | None:
     if not addresses:
         return None
     address = addresses[0]
-    for extra in addresses[1:]:  # the parser reads the first
-        device.remove(extra)
+    if len(addresses) > 1:
+        for extra in addresses[1:]:  # the parser reads the first
+            device.remove(extra)
     kind = address.get("type")
     if kind is None:
         raise _internal("No type specified for device address")

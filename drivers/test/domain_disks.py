@@ -32,6 +32,8 @@ SOURCE_ATTRIBUTES = {
     "nvme": ["type", "managed", "namespace"],
     "vhostuser": ["type", "path"],
 }
+# (each written with startupPolicy last: one list per type, its ranks found at once)
+_SOURCE_ATTRIBUTE_ORDERS = {kind: [*names, "startupPolicy"] for kind, names in SOURCE_ATTRIBUTES.items()}
 HOST_ATTRIBUTES = ["name", "port", "transport", "socket"]
 BACKING_STORE_CHILDREN = ["format", "source", "backingStore"]
 
@@ -40,11 +42,13 @@ def xml_error(detail: str) -> Exception:
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
 
 
-def canonical_disk_storage(disk: etree._Element) -> None:
-    """The parts of a <disk> that describe its storage, as a defined domain keeps them."""
-    first: dict[object, etree._Element] = {}
-    for found in disk:  # the first child of each tag, in one pass (nothing below adds or moves them)
-        first.setdefault(found.tag, found)
+def canonical_disk_storage(disk: etree._Element, first: dict[object, etree._Element] | None = None) -> None:
+    """The parts of a <disk> that describe its storage, as a defined domain keeps them (first:
+    the disk's first child of each tag, when the caller has them listed)."""
+    if first is None:
+        first = {}
+        for found in disk:  # the first child of each tag, in one pass (nothing below adds or moves them)
+            first.setdefault(found.tag, found)
     source = first.get("source")
     if source is None:
         disk.set("type", "file")  # virDomainDiskDefParseXML: no <source>, a file disk without a path
@@ -89,9 +93,9 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
                     else:
                         host.set("port", str(port))
             reorder_attributes(host, HOST_ATTRIBUTES)
-    order = SOURCE_ATTRIBUTES.get(storage_type)
+    order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
     if order is not None:
-        reorder_attributes(source, [*order, "startupPolicy"])
+        reorder_attributes(source, order)
 
 
 def canonical_backing_store(backing: etree._Element) -> None:
@@ -156,15 +160,18 @@ NO_AUTH_PROTOCOLS = ("nbd", "sheepdog", "gluster", "tftp", "vxhs", "nfs")
 PROTOCOL_SECRET = {"iscsi": "iscsi", "rbd": "ceph"}  # the secret usage each protocol's auth needs
 
 
-def check_parsed_storage(disk: etree._Element) -> None:
+def check_parsed_storage(disk: etree._Element, first: dict[object, etree._Element]) -> None:
     """What virDomainDiskDefParseXML refuses while reading: <auth> or <encryption> given both in
-    <source> and in <disk>; and the post-parse feature check (the test driver passes no fds)."""
-    source = first_child(disk, "source")
+    <source> and in <disk>; and the post-parse feature check (the test driver passes no fds).
+    first: the disk's first child of each tag."""
+    source = first.get("source")
+    if source is None:
+        return  # (nothing to refuse without a source)
     for tag in ("auth", "encryption"):
-        if source is not None and first_child(source, tag) is not None and first_child(disk, tag) is not None:
+        if tag in first and first_child(source, tag) is not None:
             raise _unsupported(f"an <{tag}> definition already found for disk source")
-    if source is not None and source.get("fdgroup") is not None and disk.get("type", "file") == "file":
-        target = first_child(disk, "target")
+    if source.get("fdgroup") is not None and disk.get("type", "file") == "file":
+        target = first.get("target")
         raise _unsupported(
             f"driver does not support FD passing for disk '{target.get('dev') if target is not None else ''}'"
         )
@@ -190,11 +197,13 @@ def source_path(disk: etree._Element) -> str | None:
     return source.get(name) if name else None
 
 
-def validate_storage(disk: etree._Element) -> None:
-    """virDomainDiskDefValidateSourceChainOne for the top layer: authentication and encryption."""
-    first: dict[object, etree._Element] = {}
-    for found in disk.iterchildren("source", "auth", "encryption"):  # one pass for the three
-        first.setdefault(found.tag, found)
+def validate_storage(disk: etree._Element, first: dict[object, etree._Element] | None = None) -> None:
+    """virDomainDiskDefValidateSourceChainOne for the top layer: authentication and encryption
+    (first: the disk's first child of each tag, when the caller has them listed)."""
+    if first is None:
+        first = {}
+        for found in disk.iterchildren("source", "auth", "encryption"):  # one pass for the three
+            first.setdefault(found.tag, found)
     source = first.get("source")
     auth = first.get("auth")
     if auth is None and source is not None:
@@ -253,15 +262,22 @@ def check_scsi_drive_free(
         )
 
 
-def _target_names(disks: list[etree._Element]) -> list[str | None]:
-    return [target.get("dev") if (target := first_child(disk, "target")) is not None else None for disk in disks]
+# Each disk's first child of each tag (as _first_children lists them), when a caller has them.
+Firsts = list[dict[object, etree._Element]]
 
 
-def validate_disk_targets(disks: list[etree._Element]) -> None:
+def _first_children(disks: list[etree._Element], firsts: Firsts | None, tag: str) -> list[etree._Element | None]:
+    """Each disk's first child of that tag."""
+    if firsts is not None:
+        return [first.get(tag) for first in firsts]
+    return [first_child(disk, tag) for disk in disks]
+
+
+def validate_disk_targets(disks: list[etree._Element], firsts: Firsts | None = None) -> None:
     """virDomainDefDuplicateDiskInfoValidate: no two disks on one target name."""
     if len(disks) < 2:
         return  # nothing to be duplicated
-    names = _target_names(disks)
+    names = [target.get("dev") if target is not None else None for target in _first_children(disks, firsts, "target")]
     # libvirt's pair loop reports the first disk that has a later twin, with its first twin:
     # found in one pass (a pair loop over thousands of disks would hold the event loop)
     first: dict[str | None, int] = {}
@@ -276,13 +292,15 @@ def validate_disk_targets(disks: list[etree._Element]) -> None:
         raise xml_error(f"target '{names[i]}' duplicated for disk sources '{a}' and '{b}'")
 
 
-def validate_drive_addresses(disks: list[etree._Element], hostdevs: list[etree._Element]) -> None:
+def validate_drive_addresses(
+    disks: list[etree._Element], hostdevs: list[etree._Element], firsts: Firsts | None = None
+) -> None:
     """virDomainDefDuplicateDriveAddressesValidate: disks, then SCSI host devices."""
     if len(disks) < 2 and not hostdevs:
         return  # nothing to be duplicated
-    targets = [first_child(disk, "target") for disk in disks]
+    targets = _first_children(disks, firsts, "target")
     buses = [target.get("bus") if target is not None else None for target in targets]
-    drives = [_drive(first_child(disk, "address")) for disk in disks]
+    drives = [_drive(address) for address in _first_children(disks, firsts, "address")]
     # libvirt's pair loop reports the first disk with a later twin (same bus and drive),
     # found here in one pass: a pair loop over thousands of disks would hold the event loop
     first: dict[tuple[str | None, tuple[int, int, int, int]], int] = {}

@@ -63,30 +63,39 @@ VIRTUALPORT_TYPES = ("network", "bridge", "direct", "hostdev")  # the others ref
 GENERATED_PORT_IDS = {"802.1Qbg": "instanceid", "openvswitch": "interfaceid"}
 
 
-def canonical_interface_parts(interface: etree._Element) -> None:
+def canonical_interface_parts(interface: etree._Element) -> set[object]:
+    """The interface's parts read and written as libvirt does; returns the tags of its children
+    as given (nothing here adds a child of a tag it did not have: those absent are not looked for)."""
+    present = {child.tag for child in interface}
     kind = interface.get("type")
     if kind is not None and kind not in NET_TYPES:
         raise enum_error("interface", "type", kind)
     if kind is None or len(interface.attrib) > 1:
         kind = kind or "user"  # virXMLPropEnumDefault: a user-mode interface
         _interface_attributes(interface, kind)
-    model_name = _single_attribute(interface, "model", "type")
+    model_name = _single_attribute(interface, "model", "type") if "model" in present else None
     if model_name is not None:
-        if model_name.lower() in NET_MODEL_SPELLING:
-            model_name = NET_MODEL_SPELLING[model_name.lower()]
-            first_child(interface, "model").set("type", model_name)
+        spelled = NET_MODEL_SPELLING.get(model_name.lower())
+        if spelled is not None:
+            if spelled != model_name:  # (most are spelled so already)
+                first_child(interface, "model").set("type", spelled)
+            model_name = spelled
         elif model_name.strip(NET_MODEL_CHARACTERS):  # virDomainNetSetModelString
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "Model name contains invalid characters")
     for tag in ("script", "downscript"):
-        _single_attribute(interface, tag, "path")
-    _single_attribute(interface, "backenddomain", "name")
-    source = first_child(interface, "source")
+        if tag in present:
+            _single_attribute(interface, tag, "path")
+    if "backenddomain" in present:
+        _single_attribute(interface, "backenddomain", "name")
+    source = first_child(interface, "source") if "source" in present else None
     if kind in SOURCE_READERS:
         _canonical_source(interface, kind, source)
     elif kind in ("vhostuser", "vds") and source is None:  # (their sources are kept as given)
         raise xml_error(api.VIR_FROM_DOMAIN, f"interface type='{kind}' requires a 'source' element")
-    for ip in children_of(interface, "ip"):  # the guest side's addresses
+    for ip in children_of(interface, "ip") if "ip" in present else ():  # the guest side's addresses
         interface.replace(ip, canonical_ip(ip))
+    if present.isdisjoint(_LATER_PARTS):
+        return present  # (most interfaces) none of the parts below
     backend = first_child(interface, "backend")
     if backend is not None:
         if backend.get("type") is not None:
@@ -125,6 +134,11 @@ def canonical_interface_parts(interface: etree._Element) -> None:
                 driver.remove(child)
         if not len(driver.attrib) and not len(driver):  # an empty element is not written
             interface.remove(driver)
+    return present
+
+
+# the parts canonical_interface_parts reads after the guest side's addresses
+_LATER_PARTS = frozenset(("backend", "coalesce", "virtualport", "filterref", "driver"))
 
 
 NET_MODEL_CHARACTERS = string.ascii_letters + string.digits + "_-"
@@ -136,6 +150,11 @@ def _single_attribute(interface: etree._Element, tag: str, name: str) -> str | N
     found = children_of(interface, tag)
     if not found:
         return None
+    if len(found) == 1 and not len(found[0]) and found[0].keys() == [name]:  # (the common case)
+        value = found[0].get(name) or None
+        if value is None:  # empty: absent
+            interface.remove(found[0])
+        return value
     value = next((element.get(name) for element in found if element.get(name) is not None), None) or None
     if len(found) == 1 and (value is None or found[0].attrib.keys() == [name]) and not len(found[0]):
         if value is None:

@@ -26,14 +26,14 @@ def check_parsed_devices(by_kind: dict[str, list[etree._Element]], controllers: 
     """What the parser refuses with USB disabled, in its order: inputs, host devices, hubs."""
     if not usb_disabled(controllers):
         return
-    if any(device.get("bus") == "usb" for device in by_kind.get("input", [])):
+    if any(device.get("bus") == "usb" for device in by_kind.get("input", ())):
         raise _unsupported("Can't add USB input device. USB bus is disabled")
     if any(
         device.get("mode", "subsystem") == "subsystem" and device.get("type") == "usb"
-        for device in by_kind.get("hostdev", [])
+        for device in by_kind.get("hostdev", ())
     ):
         raise _unsupported("Can't add host USB device: USB is disabled in this host")
-    if any(device.get("type") == "usb" for device in by_kind.get("hub", [])):
+    if any(device.get("type") == "usb" for device in by_kind.get("hub", ())):
         raise _unsupported("Can't add USB hub: USB is disabled for this domain")
 
 
