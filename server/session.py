@@ -274,20 +274,26 @@ class ClientSession:
                 _close_quietly(fd)
             # A read holding one call of a procedure answered before: no events to make.
             lone = connection.lone_call(data, now) if self._quick is not None and not fds else None
-            if lone is not None and self._answer_at_once(lone[1], lone[2], lone[3], lone[5], lone[6], data, MIN_PACKET):
-                if self.writer.backlogged:
-                    await self.writer.wait_for_room()
-                continue
+            if lone is not None:
+                quick = self._answer_at_once(lone[1], lone[2], lone[3], lone[5], lone[6], data, MIN_PACKET)
+                if quick:
+                    if quick is not True:  # the handler left work for a thread: its end
+                        await quick
+                    if self.writer.backlogged:
+                        await self.writer.wait_for_room()
+                    continue
             for event in connection.receive_data(data, len(fds), now):
                 if type(event) is Call:
                     header = event.header
-                    if (
-                        self._quick is not None
-                        and header.type == CALL
+                    quick = self._quick is not None and (
+                        header.type == CALL
                         and self._answer_at_once(
                             header.prog, header.vers, header.proc, header.serial, header.status, event.payload, 0
                         )
-                    ):
+                    )
+                    if quick:
+                        if quick is not True:  # the handler left work for a thread: its end
+                            await quick
                         if self.writer.backlogged:  # pipelined calls: the client's pace slows us
                             await self.writer.wait_for_room()
                     else:
@@ -310,10 +316,12 @@ class ClientSession:
 
     def _answer_at_once(
         self, prog: int, vers: int, proc: int, serial: int, status: int, data: bytes, start: int
-    ) -> bool:
+    ) -> bool | Coroutine[Any, Any, None]:
         """Answer a CALL (its header's fields; its payload data[start:]) of a procedure answered
         before on this connection, without awaiting anything: the common case of a client
-        calling in a loop. False leaves the call to the general path, which reports what is wrong."""
+        calling in a loop. False leaves the call to the general path, which reports what is wrong;
+        True says it is answered. A handler that returned an Offload has run: what comes back
+        then is the rest of the answer, for the caller to await (the handler must not run again)."""
         quick = self._quick
         if quick is None or self.conn is not self._quick_conn or status != OK:
             return False
@@ -338,10 +346,8 @@ class ClientSession:
         except Exception as error:  # a bug in a handler must not kill the connection
             log.exception("client %d: %s failed", self.id, getattr(function, "__name__", function))
             result = unexpected_failure(error)
-        if isinstance(result, Offload):
-            # work for a thread: the general path runs the call again and awaits it (a handler
-            # that returns an Offload has changed nothing yet: drivers.base.Offload)
-            return False
+        if isinstance(result, Offload):  # work for a thread, awaited by the caller
+            return self._answer_offloaded(prog, vers, proc, serial, result, encoder)
         writer = self.writer
         if not isinstance(result, LibvirtError):
             reply = start_reply()
@@ -360,6 +366,35 @@ class ClientSession:
         # (with every frame and lxml tree of the failed call) left to the cyclic collector.
         result = None
         return True
+
+    async def _answer_offloaded(
+        self, prog: int, vers: int, proc: int, serial: int, offload: Offload, encoder: Encoder | None
+    ) -> None:
+        """The end of a call _answer_at_once ran whose handler returned an Offload: its work in a
+        worker thread, awaited in the reader as the general path awaits it, then the reply."""
+        try:
+            result = await self._offload(offload)
+        except LibvirtError as error:
+            result = error
+        except Exception as error:  # a bug in a handler must not kill the connection
+            log.exception("client %d: procedure %d failed", self.id, proc)
+            result = unexpected_failure(error)
+        try:
+            if not isinstance(result, LibvirtError):
+                reply = start_reply()
+                try:
+                    if encoder is not None:
+                        encoder(reply, result)
+                    finish_reply(reply, prog, vers, proc, serial)
+                except Exception as error:
+                    log.exception("client %d: a reply to procedure %d does not encode", self.id, proc)
+                    result = unexpected_failure(error)
+                else:
+                    self.writer.queue(reply)
+                    return
+            self.writer.queue(error_reply(Header(prog, vers, proc, CALL, serial, OK), result))
+        finally:
+            result = None  # an error's traceback holds this frame: no cycle (see _answer_at_once)
 
     def _remember(self, call: ResolvedCall) -> None:
         found = quick_call(call, self.read_only, self.daemon.fault_rules)
