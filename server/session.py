@@ -502,6 +502,9 @@ class ClientSession:
                 result = unexpected_failure(error)
             await self._finish_call(call, result)
         finally:
+            # An error's traceback holds this frame, whose locals would hold the error: a cycle
+            # left to the cyclic collector (see _answer_at_once).
+            result = None
             self._outstanding -= 1
             if self._slot_freed is not None:
                 self._slot_freed.set()
