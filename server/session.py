@@ -63,7 +63,7 @@ from .dispatch import (
 )
 from .events import EventStyle, Registration, encode_event
 from .listeners import SocketKind
-from .socket_io import RECEIVE_SIZE, BusyPoll, SocketWriter, receive
+from .socket_io import RECEIVE_SIZE, BusyPoll, SocketWriter, read_now, receive
 from .streams import ClientStream
 from .tls_handover import hand_over as tls_hand_over
 
@@ -236,7 +236,7 @@ class ClientSession:
         reads = 0
         drained = False
         busy_poll_seconds = self.daemon.config.busy_poll_us / 1e6
-        busy_poll: BusyPoll | None = None  # made once the client proves to call back to back
+        look: BusyPoll | None = None  # made on the first read that drained the socket
         prompt_wait = 4 * busy_poll_seconds  # a client answering within this calls back to back
         calling_back_to_back = False
         # TLS: before waiting for the client, the CPU is handed to it (tls_handover), then
@@ -252,15 +252,23 @@ class ClientSession:
             if RELEASE_AFTER_REPLY:  # freed now that the last reply is written (drivers.base)
                 RELEASE_AFTER_REPLY.clear()
             waited_since = time.perf_counter()
-            if calling_back_to_back and busy_poll is None:
-                busy_poll = BusyPoll(self.sock, busy_poll_seconds)
-            wait_first = drained
-            if hand_over is not None and drained:
-                answered, paid = hand_over(self.sock.fileno())
-                wait_first = not answered
-                if not paid:  # the client runs elsewhere, or others had the CPU
-                    hand_over = None
-            data, fds = await receive(self.sock, wait_first, busy_poll if calling_back_to_back else None)
+            # After a read that drained the socket, the client is most likely waiting for our
+            # answer: one look (a busy poll for a client calling back to back) says whether its
+            # next call came meanwhile; if not, a failing read would only cost an exception.
+            read_first = True
+            if drained:
+                if look is None:
+                    look = BusyPoll(self.sock, busy_poll_seconds)
+                if hand_over is not None:  # it looked already
+                    answered, paid = hand_over(self.sock.fileno())
+                    if not paid:  # the client runs elsewhere, or others had the CPU
+                        hand_over = None
+                    read_first = answered or (calling_back_to_back and look.ready())
+                else:
+                    read_first = look.ready(calling_back_to_back)
+            received = read_now(self.sock) if read_first else None
+            # the pass through epoll and the scheduler, when nothing is there to read yet
+            data, fds = received if received is not None else await receive(self.sock, wait_first=True)
             now = time.perf_counter()
             # Poll next time only for a client whose calls follow our replies at once.
             calling_back_to_back = drained and now - waited_since < prompt_wait
