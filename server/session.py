@@ -283,7 +283,7 @@ class ClientSession:
             # A read holding one call of a procedure answered before: no events to make.
             lone = connection.lone_call(data, now) if self._quick is not None and not fds else None
             if lone is not None:
-                quick = self._answer_at_once(lone[1], lone[2], lone[3], lone[5], lone[6], data, MIN_PACKET)
+                quick = self._answer_at_once(lone, data, MIN_PACKET)
                 if quick:
                     if quick is not True:  # the handler left work for a thread: its end
                         await quick
@@ -293,11 +293,10 @@ class ClientSession:
             for event in connection.receive_data(data, len(fds), now):
                 if type(event) is Call:
                     header = event.header
-                    quick = self._quick is not None and (
-                        header.type == CALL
-                        and self._answer_at_once(
-                            header.prog, header.vers, header.proc, header.serial, header.status, event.payload, 0
-                        )
+                    quick = (
+                        self._quick is not None
+                        and header.type == CALL
+                        and self._answer_at_once((0, *header), event.payload, 0)
                     )
                     if quick:
                         if quick is not True:  # the handler left work for a thread: its end
@@ -323,13 +322,15 @@ class ClientSession:
                 await self.writer.wait_for_room()
 
     def _answer_at_once(
-        self, prog: int, vers: int, proc: int, serial: int, status: int, data: bytes, start: int
+        self, fields: tuple[int, int, int, int, int, int, int], data: bytes, start: int
     ) -> bool | Coroutine[Any, Any, None]:
-        """Answer a CALL (its header's fields; its payload data[start:]) of a procedure answered
-        before on this connection, without awaiting anything: the common case of a client
-        calling in a loop. False leaves the call to the general path, which reports what is wrong;
-        True says it is answered. A handler that returned an Offload has run: what comes back
-        then is the rest of the answer, for the caller to await (the handler must not run again)."""
+        """Answer a CALL (fields: its length word and header as Connection.lone_call gives them,
+        the length unused; its payload data[start:]) of a procedure answered before on this
+        connection, without awaiting anything: the common case of a client calling in a loop.
+        False leaves the call to the general path, which reports what is wrong; True says it
+        is answered. A handler that returned an Offload has run: what comes back then is the
+        rest of the answer, for the caller to await (the handler must not run again)."""
+        _, prog, vers, proc, _, serial, status = fields
         quick = self._quick
         if quick is None or self.conn is not self._quick_conn or status != OK:
             return False
@@ -354,9 +355,9 @@ class ClientSession:
         except Exception as error:  # a bug in a handler must not kill the connection
             log.exception("client %d: %s failed", self.id, getattr(function, "__name__", function))
             result = unexpected_failure(error)
+        writer = self.writer
         if isinstance(result, Offload):  # work for a thread, awaited by the caller
             return self._answer_offloaded(prog, vers, proc, serial, result, encoder)
-        writer = self.writer
         if not isinstance(result, LibvirtError):
             reply = start_reply()
             try:

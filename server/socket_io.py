@@ -67,8 +67,6 @@ class BusyPoll:
         self.seconds = seconds
 
     def _others_waiting(self) -> bool:
-        if self._run_queue is not None:
-            return bool(self._run_queue)
         runnable: int = trio.lowlevel.current_statistics().tasks_runnable
         return runnable > 0
 
@@ -78,7 +76,8 @@ class BusyPoll:
         look: a call that came while we answered the last one (a client that pipelines, or
         one faster than a busy daemon) is read without a pass through epoll and the
         scheduler, at the price of one poll(0) when nothing came."""
-        if self._others_waiting():
+        run_queue = self._run_queue
+        if run_queue if run_queue is not None else self._others_waiting():
             return False
         look = self._poll.poll
         if look(0):
@@ -127,6 +126,7 @@ class SocketWriter:
         "_progress",
         "_soft_limit",
         "_start_task",
+        "backlogged",
         "broken",
         "sock",
     )
@@ -146,14 +146,54 @@ class SocketWriter:
         self._hard_limit = hard_limit
         self._pending: deque[memoryview] | None = None
         self._pending_bytes = 0
+        # More than the soft limit is queued (wait_for_room would wait): an attribute, read
+        # after every reply.
+        self.backlogged = False
         self._flushing = False
         self._progress: trio.Event | None = None
         self.broken = False
 
-    def _send_or_queue(self, data: Buffer) -> None:
+    def _send(self, data: Buffer) -> int:
+        """Bytes of data the socket took at once (none when it is full)."""
+        try:
+            return self.sock.send(data)
+        except BlockingIOError:
+            return 0
+        except OSError as error:
+            self.broken = True
+            raise trio.BrokenResourceError(str(error)) from None
+
+    def _hold(self, data: Buffer) -> None:
+        """Keep what the socket did not take, for the flushing task, in order."""
         if self.broken:
             raise trio.BrokenResourceError("the client's socket is closed")
-        if not self._pending:
+        if self._pending is None:
+            self._pending = deque()
+        self._pending.append(memoryview(data))
+        self._pending_bytes += len(data)
+        self.backlogged = self._pending_bytes > self._soft_limit
+
+    def write_nowait(self, data: Buffer) -> None:
+        if not self._pending and not self.broken:
+            sent = self._send(data)
+            if sent == len(data):
+                return
+            data = memoryview(data)[sent:]
+        self._hold(data)
+        if self._pending_bytes > self._hard_limit:
+            self._overflow()
+        elif not self._flushing:
+            self._flushing = True
+            self._start_task(self._flush)
+
+    async def write(self, data: Buffer) -> None:
+        self.queue(data)
+        await self.wait_for_room()
+
+    def queue(self, data: Buffer) -> None:
+        """Send now, or queue behind a flushing task; never waits (see wait_for_room)."""
+        if not self._pending and not self.broken:
+            # _send written out: the path of every reply to a client that reads its replies
             try:
                 sent = self.sock.send(data)
             except BlockingIOError:
@@ -164,35 +204,10 @@ class SocketWriter:
             if sent == len(data):
                 return
             data = memoryview(data)[sent:]
-        if self._pending is None:
-            self._pending = deque()
-        self._pending.append(memoryview(data))
-        self._pending_bytes += len(data)
-
-    def write_nowait(self, data: Buffer) -> None:
-        self._send_or_queue(data)
-        if self._pending:
-            if self._pending_bytes > self._hard_limit:
-                self._overflow()
-            elif not self._flushing:
-                self._flushing = True
-                self._start_task(self._flush)
-
-    async def write(self, data: Buffer) -> None:
-        self.queue(data)
-        await self.wait_for_room()
-
-    def queue(self, data: Buffer) -> None:
-        """Send now, or queue behind a flushing task; never waits (see wait_for_room)."""
-        self._send_or_queue(data)
-        if self._pending and not self._flushing:
+        self._hold(data)
+        if not self._flushing:
             self._flushing = True
             self._start_task(self._flush)
-
-    @property
-    def backlogged(self) -> bool:
-        """More than the soft limit is queued (wait_for_room would wait)."""
-        return self._pending_bytes > self._soft_limit
 
     async def wait_for_room(self) -> None:
         """Wait while more than the soft limit is queued: the client's own pace slows it."""
@@ -222,8 +237,10 @@ class SocketWriter:
                     self.broken = True
                     self._pending = None
                     self._pending_bytes = 0
+                    self.backlogged = False
                     raise trio.BrokenResourceError("the client went away") from None
                 self._pending_bytes -= sent
+                self.backlogged = self._pending_bytes > self._soft_limit
                 if sent == len(chunk):
                     self._pending.popleft()
                 else:
