@@ -166,8 +166,9 @@ class Gate(Protocol):
 class Offload(FrozenRecord):
     """What a handler returns when part of its work is long and touches no shared state (parsing
     a large document): the server runs work() in a worker thread, then then(its result) on the
-    event loop, where state may change; a LibvirtError from either is the call's error. A
-    handler that returns one must have changed nothing yet: the server may call it again."""
+    event loop, where state may change; a LibvirtError from either is the call's error. The
+    server calls the handler once, whichever path answers the call; a handler that returns one
+    must have changed nothing yet, so that an error from work leaves the state as it was."""
 
     __slots__ = ("then", "work")
     _fields = ("work", "then")

@@ -63,7 +63,7 @@ from .dispatch import (
 )
 from .events import EventStyle, Registration, encode_event
 from .listeners import SocketKind
-from .socket_io import RECEIVE_SIZE, BusyPoll, SocketWriter, receive
+from .socket_io import RECEIVE_SIZE, BusyPoll, SocketWriter, read_now, receive
 from .streams import ClientStream
 from .tls_handover import hand_over as tls_hand_over
 
@@ -236,7 +236,7 @@ class ClientSession:
         reads = 0
         drained = False
         busy_poll_seconds = self.daemon.config.busy_poll_us / 1e6
-        busy_poll: BusyPoll | None = None  # made once the client proves to call back to back
+        look: BusyPoll | None = None  # made on the first read that drained the socket
         prompt_wait = 4 * busy_poll_seconds  # a client answering within this calls back to back
         calling_back_to_back = False
         # TLS: before waiting for the client, the CPU is handed to it (tls_handover), then
@@ -252,15 +252,23 @@ class ClientSession:
             if RELEASE_AFTER_REPLY:  # freed now that the last reply is written (drivers.base)
                 RELEASE_AFTER_REPLY.clear()
             waited_since = time.perf_counter()
-            if calling_back_to_back and busy_poll is None:
-                busy_poll = BusyPoll(self.sock, busy_poll_seconds)
-            wait_first = drained
-            if hand_over is not None and drained:
-                answered, paid = hand_over(self.sock.fileno())
-                wait_first = not answered
-                if not paid:  # the client runs elsewhere, or others had the CPU
-                    hand_over = None
-            data, fds = await receive(self.sock, wait_first, busy_poll if calling_back_to_back else None)
+            # After a read that drained the socket, the client is most likely waiting for our
+            # answer: one look (a busy poll for a client calling back to back) says whether its
+            # next call came meanwhile; if not, a failing read would only cost an exception.
+            read_first = True
+            if drained:
+                if look is None:
+                    look = BusyPoll(self.sock, busy_poll_seconds)
+                if hand_over is not None:  # it looked already
+                    answered, paid = hand_over(self.sock.fileno())
+                    if not paid:  # the client runs elsewhere, or others had the CPU
+                        hand_over = None
+                    read_first = answered or (calling_back_to_back and look.ready())
+                else:
+                    read_first = look.ready(calling_back_to_back)
+            received = read_now(self.sock) if read_first else None
+            # the pass through epoll and the scheduler, when nothing is there to read yet
+            data, fds = received if received is not None else await receive(self.sock, wait_first=True)
             now = time.perf_counter()
             # Poll next time only for a client whose calls follow our replies at once.
             calling_back_to_back = drained and now - waited_since < prompt_wait
@@ -274,20 +282,25 @@ class ClientSession:
                 _close_quietly(fd)
             # A read holding one call of a procedure answered before: no events to make.
             lone = connection.lone_call(data, now) if self._quick is not None and not fds else None
-            if lone is not None and self._answer_at_once(lone[1], lone[2], lone[3], lone[5], lone[6], data, MIN_PACKET):
-                if self.writer.backlogged:
-                    await self.writer.wait_for_room()
-                continue
+            if lone is not None:
+                quick = self._answer_at_once(lone, data, MIN_PACKET)
+                if quick:
+                    if quick is not True:  # the handler left work for a thread: its end
+                        await quick
+                    if self.writer.backlogged:
+                        await self.writer.wait_for_room()
+                    continue
             for event in connection.receive_data(data, len(fds), now):
                 if type(event) is Call:
                     header = event.header
-                    if (
+                    quick = (
                         self._quick is not None
                         and header.type == CALL
-                        and self._answer_at_once(
-                            header.prog, header.vers, header.proc, header.serial, header.status, event.payload, 0
-                        )
-                    ):
+                        and self._answer_at_once((0, *header), event.payload, 0)
+                    )
+                    if quick:
+                        if quick is not True:  # the handler left work for a thread: its end
+                            await quick
                         if self.writer.backlogged:  # pipelined calls: the client's pace slows us
                             await self.writer.wait_for_room()
                     else:
@@ -309,11 +322,15 @@ class ClientSession:
                 await self.writer.wait_for_room()
 
     def _answer_at_once(
-        self, prog: int, vers: int, proc: int, serial: int, status: int, data: bytes, start: int
-    ) -> bool:
-        """Answer a CALL (its header's fields; its payload data[start:]) of a procedure answered
-        before on this connection, without awaiting anything: the common case of a client
-        calling in a loop. False leaves the call to the general path, which reports what is wrong."""
+        self, fields: tuple[int, int, int, int, int, int, int], data: bytes, start: int
+    ) -> bool | Coroutine[Any, Any, None]:
+        """Answer a CALL (fields: its length word and header as Connection.lone_call gives them,
+        the length unused; its payload data[start:]) of a procedure answered before on this
+        connection, without awaiting anything: the common case of a client calling in a loop.
+        False leaves the call to the general path, which reports what is wrong; True says it
+        is answered. A handler that returned an Offload has run: what comes back then is the
+        rest of the answer, for the caller to await (the handler must not run again)."""
+        _, prog, vers, proc, _, serial, status = fields
         quick = self._quick
         if quick is None or self.conn is not self._quick_conn or status != OK:
             return False
@@ -338,11 +355,9 @@ class ClientSession:
         except Exception as error:  # a bug in a handler must not kill the connection
             log.exception("client %d: %s failed", self.id, getattr(function, "__name__", function))
             result = unexpected_failure(error)
-        if isinstance(result, Offload):
-            # work for a thread: the general path runs the call again and awaits it (a handler
-            # that returns an Offload has changed nothing yet: drivers.base.Offload)
-            return False
         writer = self.writer
+        if isinstance(result, Offload):  # work for a thread, awaited by the caller
+            return self._answer_offloaded(prog, vers, proc, serial, result, encoder)
         if not isinstance(result, LibvirtError):
             reply = start_reply()
             try:
@@ -360,6 +375,35 @@ class ClientSession:
         # (with every frame and lxml tree of the failed call) left to the cyclic collector.
         result = None
         return True
+
+    async def _answer_offloaded(
+        self, prog: int, vers: int, proc: int, serial: int, offload: Offload, encoder: Encoder | None
+    ) -> None:
+        """The end of a call _answer_at_once ran whose handler returned an Offload: its work in a
+        worker thread, awaited in the reader as the general path awaits it, then the reply."""
+        try:
+            result = await self._offload(offload)
+        except LibvirtError as error:
+            result = error
+        except Exception as error:  # a bug in a handler must not kill the connection
+            log.exception("client %d: procedure %d failed", self.id, proc)
+            result = unexpected_failure(error)
+        try:
+            if not isinstance(result, LibvirtError):
+                reply = start_reply()
+                try:
+                    if encoder is not None:
+                        encoder(reply, result)
+                    finish_reply(reply, prog, vers, proc, serial)
+                except Exception as error:
+                    log.exception("client %d: a reply to procedure %d does not encode", self.id, proc)
+                    result = unexpected_failure(error)
+                else:
+                    self.writer.queue(reply)
+                    return
+            self.writer.queue(error_reply(Header(prog, vers, proc, CALL, serial, OK), result))
+        finally:
+            result = None  # an error's traceback holds this frame: no cycle (see _answer_at_once)
 
     def _remember(self, call: ResolvedCall) -> None:
         found = quick_call(call, self.read_only, self.daemon.fault_rules)
@@ -467,6 +511,9 @@ class ClientSession:
                 result = unexpected_failure(error)
             await self._finish_call(call, result)
         finally:
+            # An error's traceback holds this frame, whose locals would hold the error: a cycle
+            # left to the cyclic collector (see _answer_at_once).
+            result = None
             self._outstanding -= 1
             if self._slot_freed is not None:
                 self._slot_freed.set()

@@ -39,7 +39,7 @@ async def receive(
     if wait_first and (busy_poll is None or not busy_poll.ready()):
         await trio.lowlevel.wait_readable(sock)
     while True:
-        received = _read(sock)
+        received = read_now(sock)
         if received is not None:
             return received
         await trio.lowlevel.wait_readable(sock)
@@ -67,17 +67,23 @@ class BusyPoll:
         self.seconds = seconds
 
     def _others_waiting(self) -> bool:
-        if self._run_queue is not None:
-            return bool(self._run_queue)
         runnable: int = trio.lowlevel.current_statistics().tasks_runnable
         return runnable > 0
 
-    def ready(self) -> bool:
+    def ready(self, spin: bool = True) -> bool:
         """True as soon as the socket has something to read (data, its end, an error);
-        False when the time ran out first or other tasks wait to run."""
-        if self._others_waiting():
+        False when the time ran out first or other tasks wait to run. Without spin, one
+        look: a call that came while we answered the last one (a client that pipelines, or
+        one faster than a busy daemon) is read without a pass through epoll and the
+        scheduler, at the price of one poll(0) when nothing came."""
+        run_queue = self._run_queue
+        if run_queue if run_queue is not None else self._others_waiting():
             return False
         look = self._poll.poll
+        if look(0):
+            return True
+        if not spin:
+            return False
         deadline = time.perf_counter() + self.seconds
         while not look(0):
             if time.perf_counter() >= deadline:
@@ -85,8 +91,8 @@ class BusyPoll:
         return True
 
 
-def _read(sock: socket.socket) -> tuple[bytes, list[int]] | None:
-    """One non-blocking read: None when there is nothing to read yet."""
+def read_now(sock: socket.socket) -> tuple[bytes, list[int]] | None:
+    """One non-blocking read: None when there is nothing to read yet (else as receive)."""
     try:
         data, ancillary, _flags, _address = sock.recvmsg(RECEIVE_SIZE, _ANCILLARY_SPACE)
     except BlockingIOError:
@@ -120,6 +126,7 @@ class SocketWriter:
         "_progress",
         "_soft_limit",
         "_start_task",
+        "backlogged",
         "broken",
         "sock",
     )
@@ -139,14 +146,54 @@ class SocketWriter:
         self._hard_limit = hard_limit
         self._pending: deque[memoryview] | None = None
         self._pending_bytes = 0
+        # More than the soft limit is queued (wait_for_room would wait): an attribute, read
+        # after every reply.
+        self.backlogged = False
         self._flushing = False
         self._progress: trio.Event | None = None
         self.broken = False
 
-    def _send_or_queue(self, data: Buffer) -> None:
+    def _send(self, data: Buffer) -> int:
+        """Bytes of data the socket took at once (none when it is full)."""
+        try:
+            return self.sock.send(data)
+        except BlockingIOError:
+            return 0
+        except OSError as error:
+            self.broken = True
+            raise trio.BrokenResourceError(str(error)) from None
+
+    def _hold(self, data: Buffer) -> None:
+        """Keep what the socket did not take, for the flushing task, in order."""
         if self.broken:
             raise trio.BrokenResourceError("the client's socket is closed")
-        if not self._pending:
+        if self._pending is None:
+            self._pending = deque()
+        self._pending.append(memoryview(data))
+        self._pending_bytes += len(data)
+        self.backlogged = self._pending_bytes > self._soft_limit
+
+    def write_nowait(self, data: Buffer) -> None:
+        if not self._pending and not self.broken:
+            sent = self._send(data)
+            if sent == len(data):
+                return
+            data = memoryview(data)[sent:]
+        self._hold(data)
+        if self._pending_bytes > self._hard_limit:
+            self._overflow()
+        elif not self._flushing:
+            self._flushing = True
+            self._start_task(self._flush)
+
+    async def write(self, data: Buffer) -> None:
+        self.queue(data)
+        await self.wait_for_room()
+
+    def queue(self, data: Buffer) -> None:
+        """Send now, or queue behind a flushing task; never waits (see wait_for_room)."""
+        if not self._pending and not self.broken:
+            # _send written out: the path of every reply to a client that reads its replies
             try:
                 sent = self.sock.send(data)
             except BlockingIOError:
@@ -157,35 +204,10 @@ class SocketWriter:
             if sent == len(data):
                 return
             data = memoryview(data)[sent:]
-        if self._pending is None:
-            self._pending = deque()
-        self._pending.append(memoryview(data))
-        self._pending_bytes += len(data)
-
-    def write_nowait(self, data: Buffer) -> None:
-        self._send_or_queue(data)
-        if self._pending:
-            if self._pending_bytes > self._hard_limit:
-                self._overflow()
-            elif not self._flushing:
-                self._flushing = True
-                self._start_task(self._flush)
-
-    async def write(self, data: Buffer) -> None:
-        self.queue(data)
-        await self.wait_for_room()
-
-    def queue(self, data: Buffer) -> None:
-        """Send now, or queue behind a flushing task; never waits (see wait_for_room)."""
-        self._send_or_queue(data)
-        if self._pending and not self._flushing:
+        self._hold(data)
+        if not self._flushing:
             self._flushing = True
             self._start_task(self._flush)
-
-    @property
-    def backlogged(self) -> bool:
-        """More than the soft limit is queued (wait_for_room would wait)."""
-        return self._pending_bytes > self._soft_limit
 
     async def wait_for_room(self) -> None:
         """Wait while more than the soft limit is queued: the client's own pace slows it."""
@@ -215,8 +237,10 @@ class SocketWriter:
                     self.broken = True
                     self._pending = None
                     self._pending_bytes = 0
+                    self.backlogged = False
                     raise trio.BrokenResourceError("the client went away") from None
                 self._pending_bytes -= sent
+                self.backlogged = self._pending_bytes > self._soft_limit
                 if sent == len(chunk):
                     self._pending.popleft()
                 else:

@@ -120,7 +120,7 @@ def test_the_quick_path_and_the_general_path_give_identical_replies(monkeypatch:
     def counting(self: session_module.ClientSession, *call: object) -> bool:
         nonlocal quick_answers
         answered = answer_at_once(self, *call)  # type: ignore[arg-type]
-        quick_answers += answered
+        quick_answers += answered is not False
         return answered
 
     monkeypatch.setattr(session_module.ClientSession, "_answer_at_once", counting)
@@ -137,6 +137,36 @@ def test_the_quick_path_and_the_general_path_give_identical_replies(monkeypatch:
     # and the answers do not depend on the path within a run either
     for index in range(0, len(both), 6):
         assert len(set(both[index : index + 6])) == 1, frames[index // 6][:28].hex()
+
+
+def test_a_handler_that_offloads_runs_once_per_call_on_either_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A handler returning an Offload (connect_get_hostname's name lookup, a large document's
+    parse) runs once per call, and its work once, whether the general path or the quick path
+    answers it: called one by one and pipelined in one write."""
+    from virtrio.drivers.base import Offload
+    from virtrio.drivers.test.driver import TestConnection
+
+    handler_calls = 0
+    work_calls = 0
+
+    def work() -> str:
+        nonlocal work_calls
+        work_calls += 1
+        return f"host-{work_calls}"
+
+    def connect_get_hostname(self: TestConnection) -> Offload:
+        nonlocal handler_calls
+        handler_calls += 1
+        return Offload(work, remote.remote_connect_get_hostname_ret)
+
+    monkeypatch.setattr(TestConnection, "connect_get_hostname", connect_get_hostname)
+    frames = [call(remote.REMOTE_PROC_CONNECT_GET_HOSTNAME)]
+    answers = trio.run(replies, frames, 3)
+    assert handler_calls == work_calls == len(answers) == 6
+    reply = CODECS["remote_connect_get_hostname_ret"]
+    names = [reply.decode(answer[28:]).hostname for answer in answers]
+    assert names == [f"host-{number}" for number in range(1, 7)]
+    assert all(struct.unpack_from(">i", answer, 24) == (Status.OK,) for answer in answers)
 
 
 def test_resolve_takes_plain_inputs_and_checks_in_libvirtds_order() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import trio
+import trio.testing
 
 from virtrio.drivers import base
 from virtrio.drivers.registry import default_drivers
@@ -141,3 +142,50 @@ def test_a_refused_call_leaves_no_cycle_for_the_collector() -> None:
 
     garbage = trio.run(run)
     assert not [thing for thing in garbage if isinstance(thing, LibvirtError)], "a refused call's error in a cycle"
+
+
+def test_a_refused_call_run_as_a_task_leaves_no_cycle_for_the_collector() -> None:
+    """The same for a call run as a task (a coroutine handler: DOMAIN_SCREENSHOT of a domain
+    that does not exist): the task's frame must not hold the error once it is answered."""
+    missing = remote.remote_nonnull_domain("missing", bytes(16), -1)
+    screenshot = CODECS["remote_domain_screenshot_args"].encode(remote.remote_domain_screenshot_args(missing, 0, 0))
+
+    async def run() -> list[object]:
+        directory = Path(tempfile.mkdtemp())
+        daemon = Daemon(Config(), default_drivers(Config()))
+        listeners = make_unix_listeners(directory, daemon.config)
+        reader = PacketReader()
+        garbage: list[object] = []
+        async with trio.open_nursery() as nursery:
+            await nursery.start(daemon.serve, listeners)
+            sock = trio.socket.socket(trio.socket.AF_UNIX)
+            await sock.connect(str(directory / "libvirt-sock"))
+
+            async def ask(proc: int, payload: bytes = b"") -> Status:
+                await sock.send(call(proc, payload))
+                packets = []
+                while not packets:
+                    packets = reader.feed(await sock.recv(1 << 20))
+                return packets[0].header.status
+
+            with trio.fail_after(30):
+                connect = remote.remote_connect_open_args("test:///default", 0)
+                await ask(remote.REMOTE_PROC_CONNECT_OPEN, CODECS["remote_connect_open_args"].encode(connect))
+                await ask(remote.REMOTE_PROC_CONNECT_GET_TYPE)  # the client's task nursery, opened once
+                gc.collect()
+                gc.set_debug(gc.DEBUG_SAVEALL)
+                try:
+                    for _ in range(3):
+                        assert await ask(remote.REMOTE_PROC_DOMAIN_SCREENSHOT, screenshot) == Status.ERROR
+                    await trio.testing.wait_all_tasks_blocked()  # the calls' tasks have ended
+                    gc.collect()
+                    garbage = list(gc.garbage)
+                finally:
+                    gc.set_debug(0)
+                    gc.garbage.clear()
+            sock.close()
+            daemon.stop()
+        return garbage
+
+    garbage = trio.run(run)
+    assert not [thing for thing in garbage if isinstance(thing, LibvirtError)], "a task's error in a cycle"
