@@ -216,7 +216,7 @@ class DomainTuningProcedures(TestProcedures):
         _check_iothread_id(args.iothread_id)
         domain = self._domain(args.dom)
         definition, _ = self._one_definition(domain, args.flags)
-        if _has_iothread(definition, args.iothread_id):
+        if tune.has_iothread(definition, args.iothread_id):
             detail = f"an IOThread is already using iothread_id '{args.iothread_id}'"
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
         count = tune.autofilled_count(definition)
@@ -249,7 +249,7 @@ class DomainTuningProcedures(TestProcedures):
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainDelIOThread")
         domain = self._domain(args.dom)
         definition, _ = self._one_definition(domain, args.flags)
-        if not _has_iothread(definition, args.iothread_id):
+        if not tune.has_iothread(definition, args.iothread_id):
             detail = f"cannot find IOThread '{args.iothread_id}' in iothreadids list"
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
         devices = tune.devices(definition)
@@ -307,7 +307,7 @@ class DomainTuningProcedures(TestProcedures):
         cpus = bitmaps.bitmap_from_bytes(args.cpumap)
         if not cpus:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "Empty iothread cpumap list for pinning")
-        if not _has_iothread(definition, args.iothreads_id):
+        if not tune.has_iothread(definition, args.iothreads_id):
             detail = f"iothreadid {as_c_int(args.iothreads_id)} not found"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         cpuset = bitmaps.format_bitmap(cpus)
