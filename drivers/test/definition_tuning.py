@@ -277,7 +277,6 @@ def store_iothreads(definition: list[etree._Element], threads: list[IOThread]) -
 # Changes of one IOThread, made in place: a domain may have 65,536 of them, and making every
 # IOThread and every <iothread> again held the event loop ~300-600 ms.
 _IOTHREAD_OF = etree.XPath("iothread[@id = $id]")
-_IOTHREAD_COUNT = etree.XPath("count(iothread)")
 _IOTHREADPIN_OF = etree.XPath("iothreadpin[@iothread = $id]")
 # The first child of an <iothreadids> whose ids are known to increase (one made by
 # iothreadids_of, kept so by the changes below), shown by no XML output as AUTOFILL:
@@ -379,6 +378,12 @@ def drop_iothread_pin(definition: list[etree._Element], thread_id: int) -> None:
         drop_top(definition, "cputune")
 
 
+def _listed_count(definition: list[etree._Element]) -> int:
+    """How many IOThreads are listed: <iothreads> counts them all (store_iothreads)."""
+    count = top(definition, "iothreads")
+    return int(count.text) if count is not None else 0
+
+
 def add_listed_iothread(definition: list[etree._Element], thread_id: int) -> None:
     """A new IOThread after the listed ones (its id unused)."""
     ids = top(definition, "iothreadids")
@@ -386,18 +391,26 @@ def add_listed_iothread(definition: list[etree._Element], thread_id: int) -> Non
     if _in_order(ids) and _id_of(ids[-1]) > thread_id:
         ids.remove(ids[0])
     etree.SubElement(ids, "iothread", id=str(thread_id))
-    store_iothread_count(definition, int(_IOTHREAD_COUNT(ids)), None)
+    store_iothread_count(definition, _listed_count(definition) + 1, None)
+
+
+def _shown(entry: etree._Element) -> bool:
+    """Whether store_iothreads writes <iothreadids> for this IOThread alone."""
+    return len(entry.attrib) > 1 or not _AUTOFILL_MARKS(entry, mark=AUTOFILL)
 
 
 def delete_listed_iothread(definition: list[etree._Element], entry: etree._Element) -> None:
     """virDomainIOThreadIDDel of a listed IOThread: those after it stay in the XML (no longer
     libvirt's own); <iothreadids> goes when none is left to show."""
     ids = entry.getparent()
+    later = entry.getnext() is not None
     for mark in _LATER_AUTOFILL_MARKS(entry, mark=AUTOFILL):
         mark.getparent().remove(mark)
     ids.remove(entry)
-    store_iothread_count(definition, int(_IOTHREAD_COUNT(ids)), None)
-    if not _IOTHREAD_COUNT(ids) or not _ANY_SHOWN(ids, mark=AUTOFILL):
+    left = _listed_count(definition) - 1
+    store_iothread_count(definition, left, None)
+    # one after it is shown now; else the last one may be, or (seldom) any other
+    if not left or not (later or _shown(ids[-1]) or _ANY_SHOWN(ids, mark=AUTOFILL)):
         drop_top(definition, "iothreadids")
 
 

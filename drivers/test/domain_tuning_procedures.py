@@ -271,9 +271,9 @@ class DomainTuningProcedures(TestProcedures):
         def finish() -> None:
             tune.drop_iothread_pin(definition, args.iothread_id)
             polling = domain.iothread_polling
-            found = next((entry for entry in polling if entry.iothread_id == args.iothread_id), None)
+            found = next((i for i, entry in enumerate(polling) if entry.iothread_id == args.iothread_id), None)
             if found is not None:
-                polling.remove(found)
+                del polling[found]
 
         count = tune.autofilled_count(definition)
         if count is None:
