@@ -172,19 +172,25 @@ def _cputune_key(child: etree._Element) -> tuple[int, int]:
     return (CPUTUNE_RANK.get(tag, len(CPUTUNE_RANK)), int(child.get(numbered, "0")) if numbered else 0)
 
 
+def _child_at(parent: etree._Element, index: int, count: int) -> etree._Element:
+    """parent[index], reached from the nearer end (lxml walks the children to it)."""
+    return parent[index] if 2 * index < count else parent[index - count]
+
+
 def _put_in_cputune(cputune: etree._Element, element: etree._Element) -> None:
     """Put a child in an ordered <cputune> (pins in their numbers' order) by bisection, in
     place of the one of its tag and number if there is one: a <cputune> may hold thousands
     of pins, and re-appending every child held the event loop ~20 ms at 16,384."""
     key = _cputune_key(element)
-    low, high = 0, len(cputune)
+    count = len(cputune)
+    low, high = 0, count
     while low < high:
         middle = (low + high) // 2
-        if _cputune_key(cputune[middle]) < key:
+        if _cputune_key(_child_at(cputune, middle, count)) < key:
             low = middle + 1
         else:
             high = middle
-    if low < len(cputune) and _cputune_key(cputune[low]) == key:
+    if low < count and _cputune_key(_child_at(cputune, low, count)) == key:
         cputune[low] = element
     else:
         cputune.insert(low, element)
@@ -313,14 +319,15 @@ def listed_iothread(definition: list[etree._Element], thread_id: int) -> etree._
     if not _in_order(ids):
         found = _IOTHREAD_OF(ids, id=str(thread_id))
         return found[0] if found else None
-    low, high = 1, len(ids)
+    count = len(ids)
+    low, high = 1, count
     while low < high:
         middle = (low + high) // 2
-        if _id_of(ids[middle]) < thread_id:
+        if _id_of(_child_at(ids, middle, count)) < thread_id:
             low = middle + 1
         else:
             high = middle
-    entry = ids[low] if low < len(ids) else None
+    entry = _child_at(ids, low, count) if low < count else None
     return entry if entry is not None and _id_of(entry) == thread_id else None
 
 
