@@ -6,6 +6,9 @@ one (newDef while running), as VIR_DOMAIN_AFFECT_LIVE and _CONFIG choose.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from lxml import etree
 
 from virtrio.drivers.base import Offload
@@ -172,18 +175,70 @@ class DomainTuningProcedures(TestProcedures):
         definition, _ = self._one_definition(domain, flags)
         return definition, tune.iothreads(definition)
 
-    def domain_add_iothread(self, args: remote.remote_domain_add_iothread_args) -> None:
+    def _listing_autofilled(
+        self,
+        args: Any,
+        definition: Definition,
+        count: int,
+        runs: list[tuple[range, bool]],
+        finish: Callable[[], None],
+        again: Callable[[], None] | None,
+    ) -> Offload | None:
+        """A change that lists the IOThreads libvirt had filled in (1..count): their
+        <iothreadids> is made, in a worker thread past IOTHREADS_ON_LOOP (again: the call
+        made on the loop, if the IOThreads changed meanwhile), then stored and finished."""
+
+        def store(ids: etree._Element) -> None:
+            tune.put_top(definition, ids)
+            finish()
+
+        if again is None or count <= IOTHREADS_ON_LOOP:
+            store(tune.iothreadids_of(runs))
+            return None
+
+        def store_if_unchanged(ids: etree._Element) -> None:
+            try:
+                current, _ = self._one_definition(self._domain(args.dom), args.flags)
+            except LibvirtError:
+                current = None
+            if current is not definition or tune.autofilled_count(definition) != count:
+                again()
+            else:
+                store(ids)
+
+        return Offload(lambda: tune.iothreadids_of(runs), store_if_unchanged)
+
+    def domain_add_iothread(self, args: remote.remote_domain_add_iothread_args) -> Offload | None:
+        return self._add_iothread(args, may_offload=True)
+
+    def _add_iothread(self, args: remote.remote_domain_add_iothread_args, may_offload: bool) -> Offload | None:
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainAddIOThread")
         _check_iothread_id(args.iothread_id)
         domain = self._domain(args.dom)
-        definition, threads = self._iothreads(domain, args.flags)
-        if any(thread.id == args.iothread_id for thread in threads):
+        definition, _ = self._one_definition(domain, args.flags)
+        if tune.has_iothread(definition, args.iothread_id):
             detail = f"an IOThread is already using iothread_id '{args.iothread_id}'"
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
-        tune.store_iothreads(definition, [*threads, tune.IOThread(args.iothread_id)])
-        domain.iothread_polling.append(IOThreadPolling(args.iothread_id))
+        count = tune.autofilled_count(definition)
+        polling = IOThreadPolling(args.iothread_id)
+        if count is None:
+            tune.add_listed_iothread(definition, args.iothread_id)
+            domain.iothread_polling.append(polling)
+            return None
+        before = count
 
-    def domain_del_iothread(self, args: remote.remote_domain_del_iothread_args) -> None:
+        def finish() -> None:
+            tune.store_iothread_count(definition, before + 1, None)
+            domain.iothread_polling.append(polling)
+
+        runs = [(range(1, count + 1), True), (range(args.iothread_id, args.iothread_id + 1), False)]
+        again = (lambda: self._add_iothread(args, may_offload=False)) if may_offload else None
+        return self._listing_autofilled(args, definition, count, runs, finish, again)
+
+    def domain_del_iothread(self, args: remote.remote_domain_del_iothread_args) -> Offload | None:
+        return self._del_iothread(args, may_offload=True)
+
+    def _del_iothread(self, args: remote.remote_domain_del_iothread_args, may_offload: bool) -> Offload | None:
         if args.iothread_id == 0:  # virDomainDelIOThread's own check
             raise invalid_argument(
                 api.VIR_FROM_DOMAIN,
@@ -193,9 +248,8 @@ class DomainTuningProcedures(TestProcedures):
             )
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainDelIOThread")
         domain = self._domain(args.dom)
-        definition, threads = self._iothreads(domain, args.flags)
-        position = next((i for i, thread in enumerate(threads) if thread.id == args.iothread_id), None)
-        if position is None:
+        definition, _ = self._one_definition(domain, args.flags)
+        if not tune.has_iothread(definition, args.iothread_id):
             detail = f"cannot find IOThread '{args.iothread_id}' in iothreadids list"
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
         devices = tune.devices(definition)
@@ -213,16 +267,39 @@ class DomainTuningProcedures(TestProcedures):
             if driver is not None and driver.get("iothread") == str(args.iothread_id):
                 detail = f"cannot remove IOThread '{args.iothread_id}' since it is being used by controller"
                 raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
-        for later in threads[position + 1 :]:
-            later.autofill = False  # virDomainIOThreadIDDel keeps the ones after it in the XML
-        del threads[position]
-        tune.store_iothreads(definition, threads)
-        polling = domain.iothread_polling
-        found = next((entry for entry in polling if entry.iothread_id == args.iothread_id), None)
-        if found is not None:
-            polling.remove(found)
 
-    def domain_pin_iothread(self, args: remote.remote_domain_pin_iothread_args) -> None:
+        def finish() -> None:
+            tune.drop_iothread_pin(definition, args.iothread_id)
+            polling = domain.iothread_polling
+            found = next((i for i, entry in enumerate(polling) if entry.iothread_id == args.iothread_id), None)
+            if found is not None:
+                del polling[found]
+
+        count = tune.autofilled_count(definition)
+        if count is None:
+            entry = tune.listed_iothread(definition, args.iothread_id)
+            assert entry is not None
+            tune.delete_listed_iothread(definition, entry)
+            finish()
+            return None
+        left = count - 1
+
+        def finish_listing() -> None:
+            tune.store_iothread_count(definition, left, None)
+            finish()
+
+        if args.iothread_id == count:  # the others stay libvirt's own: no list to show
+            finish_listing()
+            return None
+        # virDomainIOThreadIDDel keeps the ones after it in the XML
+        runs = [(range(1, args.iothread_id), True), (range(args.iothread_id + 1, count + 1), False)]
+        again = (lambda: self._del_iothread(args, may_offload=False)) if may_offload else None
+        return self._listing_autofilled(args, definition, count, runs, finish_listing, again)
+
+    def domain_pin_iothread(self, args: remote.remote_domain_pin_iothread_args) -> Offload | None:
+        return self._pin_iothread(args, may_offload=True)
+
+    def _pin_iothread(self, args: remote.remote_domain_pin_iothread_args, may_offload: bool) -> Offload | None:
         public_api.cpumap(args.cpumap, "virDomainPinIOThread")
         check_flags(args.flags, LIVE | CONFIG, FROM_TEST, "testDomainPinIOThread")
         domain = self._domain(args.dom)
@@ -230,13 +307,26 @@ class DomainTuningProcedures(TestProcedures):
         cpus = bitmaps.bitmap_from_bytes(args.cpumap)
         if not cpus:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "Empty iothread cpumap list for pinning")
-        threads = tune.iothreads(definition)
-        thread = next((thread for thread in threads if thread.id == args.iothreads_id), None)
-        if thread is None:
+        if not tune.has_iothread(definition, args.iothreads_id):
             detail = f"iothreadid {as_c_int(args.iothreads_id)} not found"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
-        thread.cpuset, thread.autofill = bitmaps.format_bitmap(cpus), False
-        tune.store_iothreads(definition, threads)
+        cpuset = bitmaps.format_bitmap(cpus)
+        if not tune.listed_in_order(definition):  # the pins' order needs every IOThread
+            threads = tune.iothreads(definition)
+            thread = next(thread for thread in threads if thread.id == args.iothreads_id)
+            thread.cpuset, thread.autofill = cpuset, False
+            tune.store_iothreads(definition, threads)
+            return None
+        count = tune.autofilled_count(definition)
+        if count is None:
+            tune.set_iothread_pin(definition, args.iothreads_id, cpuset)
+            return None
+        number = args.iothreads_id
+        runs = [(range(1, number), True), (range(number, number + 1), False), (range(number + 1, count + 1), True)]
+        again = (lambda: self._pin_iothread(args, may_offload=False)) if may_offload else None
+        return self._listing_autofilled(
+            args, definition, count, runs, lambda: tune.set_iothread_pin(definition, number, cpuset), again
+        )
 
     def domain_set_iothread_params(self, args: remote.remote_domain_set_iothread_params_args) -> None:
         public_api.set_parameters(args.params, "virDomainSetIOThreadParams")
