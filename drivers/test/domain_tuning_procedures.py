@@ -165,7 +165,7 @@ class DomainTuningProcedures(TestProcedures):
         vcpus = self._vcpus_of(domain, definition)
         if count + _iothread_pin_count(definition) > IOTHREADS_ON_LOOP:
             read = elements_later(definition, IOTHREAD_ELEMENTS)
-            return Offload(lambda: _iothread_info(read(), vcpus), _as_made)
+            return Offload(lambda: _iothread_info(read(), vcpus), _as_made, reply_in_thread=True)
         return _iothread_info(definition, vcpus)
 
     def _iothreads(self, domain: Domain, flags: int) -> tuple[Definition, list[tune.IOThread]]:
