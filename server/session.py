@@ -381,6 +381,7 @@ class ClientSession:
     ) -> None:
         """The end of a call _answer_at_once ran whose handler returned an Offload: its work in a
         worker thread, awaited in the reader as the general path awaits it, then the reply."""
+        result: Any
         try:
             if offload.reply_in_thread:
                 result = await trio.to_thread.run_sync(
@@ -568,7 +569,7 @@ class ClientSession:
             await self.send_error(call.header, result)
             return
         if type(result) is EncodedReply:  # made in a worker thread (Offload.reply_in_thread)
-            await self.send(result.packet)
+            await self.writer.write(result.packet)
             if self.connection.call_answered(call.header):
                 await self.close_after_replies()
             return
