@@ -181,3 +181,30 @@ def test_an_answer_that_does_not_encode_gets_the_same_error_from_the_thread(monk
     assert error.message == "Unable to encode message payload"
     sent = [struct.unpack_from(">I", frame, 20)[0] for write in WRITES for frame in write]
     assert [reply.header.serial for reply in after] == sent
+
+
+def test_large_domain_statistics_are_encoded_in_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """getAllDomainStats makes its records on the loop (they read the domains) and, for many
+    records, leaves their encoding to a worker thread: the same bytes as the loop's."""
+    test_domain = remote.remote_nonnull_domain("test", uuid.UUID("6695eb01-f6a4-8304-79aa-97f2502e193f").bytes, 1)
+    stats_args = CODECS["remote_connect_get_all_domain_stats_args"]
+    many = stats_args.encode(remote.remote_connect_get_all_domain_stats_args([test_domain] * 2000, 0, 0))
+    few = stats_args.encode(remote.remote_connect_get_all_domain_stats_args([test_domain] * 3, 0, 0))
+    proc = remote.REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS
+    writes = [[call(proc, many, 30)], [call(proc, many, 31)], [call(proc, few, 32), call(proc, many, 33)]]
+    threads: list[bool] = []
+
+    def as_made(answer: Any) -> Any:
+        answer.retStats = RecordingList(answer.retStats, threads)
+        return answer
+
+    with monkeypatch.context() as patch:
+        patch.setattr(domain_tuning_procedures, "STATS_ON_LOOP", 1 << 30)
+        before = trio.run(exchange, writes)
+    monkeypatch.setattr(domain_tuning_procedures, "_stats_as_made", as_made)
+    after = trio.run(exchange, writes)
+    assert threads == [False] * 3  # the three large answers, each encoded off the loop
+    assert after == before
+    assert [reply.header.serial for reply in after] == [30, 31, 32, 33]
+    answer = CODECS["remote_connect_get_all_domain_stats_ret"].decode(after[0].payload)
+    assert len(answer.retStats) == 2000 and all(reply.header.status == Status.OK for reply in after)
