@@ -168,16 +168,24 @@ class Offload(FrozenRecord):
     a large document): the server runs work() in a worker thread, then then(its result) on the
     event loop, where state may change; a LibvirtError from either is the call's error. The
     server calls the handler once, whichever path answers the call; a handler that returns one
-    must have changed nothing yet, so that an error from work leaves the state as it was."""
+    must have changed nothing yet, so that an error from work leaves the state as it was.
 
-    __slots__ = ("then", "work")
-    _fields = ("work", "then")
+    reply_in_thread: the answer can be large (its encoding would hold the loop for
+    milliseconds) and then touches no state (it only hands work's answer on): the server then
+    runs then, and encodes the reply, in the same worker thread, and the loop only queues the
+    bytes. Left false, then runs on the loop (where it may change state) and so does the
+    encoding, cheap for a small reply."""
+
+    __slots__ = ("reply_in_thread", "then", "work")
+    _fields = ("work", "then", "reply_in_thread")
     work: Callable[[], Any]
     then: Callable[[Any], Any]
+    reply_in_thread: bool
 
-    def __init__(self, work: Callable[[], Any], then: Callable[[Any], Any]) -> None:
+    def __init__(self, work: Callable[[], Any], then: Callable[[Any], Any], reply_in_thread: bool = False) -> None:
         object.__setattr__(self, "work", work)
         object.__setattr__(self, "then", then)
+        object.__setattr__(self, "reply_in_thread", reply_in_thread)
 
 
 # What handlers let go of, freed once their reply is written: server/session.py empties it

@@ -161,7 +161,7 @@ def with_reply_rule(method: Callable[..., Any], is_async: bool, rule: Callable[[
         answer = method(args)
         if isinstance(answer, Offload):  # the rule applies to what the thread's work ends in
             then = answer.then
-            return Offload(answer.work, lambda value: rule(args, then(value)))
+            return Offload(answer.work, lambda value: rule(args, then(value)), answer.reply_in_thread)
         return rule(args, answer)
 
     return ruled

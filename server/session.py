@@ -381,14 +381,27 @@ class ClientSession:
     ) -> None:
         """The end of a call _answer_at_once ran whose handler returned an Offload: its work in a
         worker thread, awaited in the reader as the general path awaits it, then the reply."""
+        result: Any
         try:
-            result = await self._offload(offload)
+            if offload.reply_in_thread:
+                result = await trio.to_thread.run_sync(
+                    self._quick_reply_in_thread,
+                    offload,
+                    encoder,
+                    (prog, vers, proc, serial),
+                    limiter=self.daemon.offloaders,
+                )
+            else:
+                result = await self._offload(offload)
         except LibvirtError as error:
             result = error
         except Exception as error:  # a bug in a handler must not kill the connection
             log.exception("client %d: procedure %d failed", self.id, proc)
             result = unexpected_failure(error)
         try:
+            if type(result) is EncodedReply:
+                self.writer.queue(result.packet)
+                return
             if not isinstance(result, LibvirtError):
                 reply = start_reply()
                 try:
@@ -404,6 +417,35 @@ class ClientSession:
             self.writer.queue(error_reply(Header(prog, vers, proc, CALL, serial, OK), result))
         finally:
             result = None  # an error's traceback holds this frame: no cycle (see _answer_at_once)
+
+    def _quick_reply_in_thread(
+        self, offload: Offload, encoder: Encoder | None, call: tuple[int, int, int, int]
+    ) -> EncodedReply | LibvirtError:
+        """In a worker thread: an Offload's work, its then, and its reply's packet as
+        _answer_offloaded makes it on the loop (work's and then's errors are raised)."""
+        result = offload.then(offload.work())
+        reply = start_reply()
+        try:
+            if encoder is not None:
+                encoder(reply, result)
+            finish_reply(reply, *call)
+        except Exception as error:
+            log.exception("client %d: a reply to procedure %d does not encode", self.id, call[2])
+            return unexpected_failure(error)
+        return EncodedReply(reply)
+
+    def _reply_in_thread(self, offload: Offload, call: ResolvedCall) -> Any:
+        """In a worker thread: an Offload's work, its then, and its reply's packet as
+        _finish_call makes it on the loop (work's and then's errors are raised)."""
+        result = offload.then(offload.work())
+        if isinstance(result, StreamReply):  # the stream is opened on the loop
+            return result
+        try:
+            payload = reply_payload(call, result)
+        except Exception as error:
+            log.exception("client %d: %s returned a value that does not encode", self.id, call.procedure.name)
+            return unexpected_failure(error)
+        return EncodedReply(encode_reply(call.header, payload))
 
     def _remember(self, call: ResolvedCall) -> None:
         found = quick_call(call, self.read_only, self.daemon.fault_rules)
@@ -444,7 +486,7 @@ class ClientSession:
             if inspect.iscoroutine(result):  # a handler with something to wait for (a file read)
                 result = await self._settle(call, result)
             if isinstance(result, Offload):
-                result = await self._settle(call, self._offload(result))
+                result = await self._settle(call, self._offload(result, call))
             await self._finish_call(call, result)
             result = None  # an error's traceback holds this frame: no cycle (see _answer_at_once)
 
@@ -457,9 +499,13 @@ class ClientSession:
             log.exception("client %d: %s failed", self.id, getattr(function, "__name__", function))
             return unexpected_failure(error)
 
-    async def _offload(self, offload: Offload) -> Any:
-        """A driver's long, state-free work in a worker thread; its end back on the loop."""
-        value = await trio.to_thread.run_sync(offload.work, limiter=self.daemon.offloaders)
+    async def _offload(self, offload: Offload, call: ResolvedCall | None = None) -> Any:
+        """A driver's long, state-free work in a worker thread; its end back on the loop, or, for
+        a large reply (Offload.reply_in_thread), its end and its reply's packet in the thread."""
+        offloaders = self.daemon.offloaders
+        if call is not None and offload.reply_in_thread:
+            return await trio.to_thread.run_sync(self._reply_in_thread, offload, call, limiter=offloaders)
+        value = await trio.to_thread.run_sync(offload.work, limiter=offloaders)
         return offload.then(value)
 
     async def _settle(self, call: ResolvedCall, pending: Coroutine[Any, Any, Any]) -> Any:
@@ -503,7 +549,7 @@ class ClientSession:
                     if call.is_async:
                         result = await result
                     if isinstance(result, Offload):
-                        result = await self._offload(result)
+                        result = await self._offload(result, call)
             except LibvirtError as error:
                 result = error
             except Exception as error:
@@ -521,6 +567,11 @@ class ClientSession:
     async def _finish_call(self, call: ResolvedCall, result: Any) -> None:
         if isinstance(result, LibvirtError):
             await self.send_error(call.header, result)
+            return
+        if type(result) is EncodedReply:  # made in a worker thread (Offload.reply_in_thread)
+            await self.writer.write(result.packet)
+            if self.connection.call_answered(call.header):
+                await self.close_after_replies()
             return
         stream = None
         if isinstance(result, StreamReply):
@@ -585,6 +636,15 @@ class ClientSession:
         procedure, payload = encode_event(style, callback_id, event)
         header = Header(remote.PROGRAM, remote.PROTOCOL_VERSION, procedure, MessageType.MESSAGE, 1, Status.OK)
         self.send_nowait(encode_packet(header, payload))
+
+
+class EncodedReply:
+    """A reply's packet, length word and header included, made in a worker thread."""
+
+    __slots__ = ("packet",)
+
+    def __init__(self, packet: bytes | bytearray) -> None:
+        self.packet = packet
 
 
 class _Children:

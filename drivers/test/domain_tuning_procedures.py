@@ -94,6 +94,9 @@ IOTHREAD_ELEMENTS = ("vcpu", "iothreads", "iothreadids", "cputune")
 # thread: each IOThread and each pin's cpuset costs a few µs of Python (at 16,384 pinned
 # IOThreads, ~80 ms), while freezing what the answer reads costs the event loop a few ms in C.
 IOTHREADS_ON_LOOP = 256
+# Records, or typed parameters, of a getAllDomainStats answer the loop encodes itself (~1 µs
+# each; at 16,384 records, ~40 ms): a larger answer is encoded in a worker thread.
+STATS_ON_LOOP = 512
 
 
 def _iothread_count(definition: Definition) -> int:
@@ -134,6 +137,12 @@ def _iothread_info(definition: Definition, vcpus: int) -> remote.remote_domain_g
     return remote.remote_domain_get_iothread_info_ret(info, len(info))
 
 
+def _stats_as_made(
+    answer: remote.remote_connect_get_all_domain_stats_ret,
+) -> remote.remote_connect_get_all_domain_stats_ret:
+    return answer
+
+
 def _as_made(answer: remote.remote_domain_get_iothread_info_ret) -> remote.remote_domain_get_iothread_info_ret:
     return answer
 
@@ -168,7 +177,7 @@ class DomainTuningProcedures(TestProcedures):
         vcpus = self._vcpus_of(domain, definition)
         if count + _iothread_pin_count(definition) > IOTHREADS_ON_LOOP:
             read = elements_later(definition, IOTHREAD_ELEMENTS)
-            return Offload(lambda: _iothread_info(read(), vcpus), _as_made)
+            return Offload(lambda: _iothread_info(read(), vcpus), _as_made, reply_in_thread=True)
         return _iothread_info(definition, vcpus)
 
     def _iothreads(self, domain: Domain, flags: int) -> tuple[Definition, list[tune.IOThread]]:
@@ -588,7 +597,11 @@ class DomainTuningProcedures(TestProcedures):
             record = made[key]
             if record is not None:
                 records.append(record)
-        return remote.remote_connect_get_all_domain_stats_ret(records)
+        answer = remote.remote_connect_get_all_domain_stats_ret(records)
+        if len(records) > STATS_ON_LOOP or sum(len(one.params) for one in records) > STATS_ON_LOOP:
+            # made of new records only: encoded in a worker thread, off the event loop
+            return Offload(lambda: answer, _stats_as_made, reply_in_thread=True)
+        return answer
 
     def _stats_record(self, domain: Domain, filters: int, stats: int) -> remote.remote_domain_stats_record | None:
         if not _domain_matches(domain, filters):

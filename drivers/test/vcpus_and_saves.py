@@ -195,7 +195,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         )
         if _answer_in_thread(domain.definition, count):
             read = elements_later(domain.definition, VCPU_ELEMENTS)
-            return Offload(lambda: answer(read()), _as_made)
+            return Offload(lambda: answer(read()), _as_made, reply_in_thread=True)
         return answer(domain.definition)
 
     def domain_get_vcpu_pin_info(self, args: remote.remote_domain_get_vcpu_pin_info_args):
@@ -217,7 +217,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         )
         if _answer_in_thread(chosen.definition, min(chosen.max_vcpus, args.ncpumaps)):
             read = elements_later(chosen.definition, VCPU_ELEMENTS)
-            return Offload(lambda: answer(read()), _as_made)
+            return Offload(lambda: answer(read()), _as_made, reply_in_thread=True)
         return answer(chosen.definition)
 
     def domain_pin_vcpu_flags(self, args: remote.remote_domain_pin_vcpu_flags_args) -> None:
