@@ -67,11 +67,16 @@ class Packet(NamedTuple):
     fd_count: int = 0  # file descriptors that follow the bytes (WITH_FDS types only)
 
 
+class PacketTooLarge(ValueError):
+    """A packet over VIR_NET_MESSAGE_MAX: a reply that big is refused as libvirtd refuses a
+    payload it cannot encode (the caller answers with an error; the connection goes on)."""
+
+
 def encode_reply(call: Header, payload: bytes) -> bytes:
     """A successful REPLY to a call: the hot path, so packed in one step."""
     length = MIN_PACKET + len(payload)
     if length - 4 > MAX_PACKET:
-        raise ValueError(f"packet of {length} bytes exceeds the protocol's maximum of {MAX_PACKET}")
+        raise PacketTooLarge(f"packet of {length} bytes exceeds the protocol's maximum of {MAX_PACKET}")
     return LENGTH_AND_HEADER.pack(length, call.prog, call.vers, call.proc, REPLY, call.serial, OK) + payload
 
 
@@ -89,7 +94,7 @@ def finish_reply(packet: bytearray, call_prog: int, call_vers: int, call_proc: i
     start_reply and holding its payload."""
     length = len(packet)
     if length - 4 > MAX_PACKET:
-        raise ValueError(f"packet of {length} bytes exceeds the protocol's maximum of {MAX_PACKET}")
+        raise PacketTooLarge(f"packet of {length} bytes exceeds the protocol's maximum of {MAX_PACKET}")
     LENGTH_AND_HEADER.pack_into(packet, 0, length, call_prog, call_vers, call_proc, REPLY, call_serial, OK)
     return packet
 
@@ -99,7 +104,7 @@ def encode_packet(header: Header, payload: bytes | bytearray = b"", fd_count: in
     extra = b"" if fd_count is None else FD_COUNT.pack(fd_count)
     length = MIN_PACKET + len(extra) + len(payload)
     if length - 4 > MAX_PACKET:
-        raise ValueError(f"packet of {length} bytes exceeds the protocol's maximum of {MAX_PACKET}")
+        raise PacketTooLarge(f"packet of {length} bytes exceeds the protocol's maximum of {MAX_PACKET}")
     start = LENGTH_AND_HEADER.pack(
         length, header.prog, header.vers, header.proc, header.type, header.serial, header.status
     )

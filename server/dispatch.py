@@ -18,7 +18,7 @@ from virtrio.drivers.base import Offload
 from virtrio.protocol.generated import PROGRAMS, admin, libvirt_api, remote
 from virtrio.protocol.runtime import Decoder, Encoder, Procedure, XdrError
 from virtrio.rpc.errors import LibvirtError, internal_error, no_support, read_only_denied, report, rpc_error
-from virtrio.rpc.packet import Header, Status
+from virtrio.rpc.packet import Header, PacketTooLarge, Status
 from virtrio.rpc.records import FrozenRecord
 
 from . import faults
@@ -377,7 +377,8 @@ def reply_payload(call: ResolvedCall, result: Any) -> bytes:
 
 def unexpected_failure(error: BaseException) -> LibvirtError:
     """What a client sees when a handler fails in a way it did not mean to report."""
-    if isinstance(error, XdrError):
-        # A reply that does not encode (say, a list over its bound): libvirtd's answer to it.
+    if isinstance(error, (XdrError, PacketTooLarge)):
+        # A reply that does not encode (a list over its bound, a packet over the protocol's
+        # maximum): libvirtd's answer to it (virNetMessageEncodePayload).
         return rpc_error("Unable to encode message payload")
     return internal_error(libvirt_api.VIR_FROM_RPC, f"unexpected failure in virtrio: {type(error).__name__}: {error}")

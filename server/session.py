@@ -441,11 +441,10 @@ class ClientSession:
         if isinstance(result, StreamReply):  # the stream is opened on the loop
             return result
         try:
-            payload = reply_payload(call, result)
+            return EncodedReply(encode_reply(call.header, reply_payload(call, result)))
         except Exception as error:
             log.exception("client %d: %s returned a value that does not encode", self.id, call.procedure.name)
             return unexpected_failure(error)
-        return EncodedReply(encode_reply(call.header, payload))
 
     def _remember(self, call: ResolvedCall) -> None:
         found = quick_call(call, self.read_only, self.daemon.fault_rules)
@@ -579,13 +578,13 @@ class ClientSession:
             self.streams[call.header.serial] = stream
             result = result.ret
         try:
-            payload = reply_payload(call, result)
+            packet = encode_reply(call.header, reply_payload(call, result))
         except Exception as error:
             log.exception("client %d: %s returned a value that does not encode", self.id, call.procedure.name)
             self.streams.pop(call.header.serial, None)
             await self.send_error(call.header, unexpected_failure(error))
             return
-        await self.send(encode_reply(call.header, payload))
+        await self.send(packet)
         if stream is not None:
             self.start_task(stream.run)
         if self.connection.call_answered(call.header):

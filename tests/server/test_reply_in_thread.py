@@ -19,7 +19,9 @@ import trio
 from virtrio.drivers import base
 from virtrio.drivers.registry import default_drivers
 from virtrio.drivers.test import domain_tuning_procedures
+from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
+from virtrio.rpc import packet as packet_module
 from virtrio.rpc.framing import PacketReader
 from virtrio.rpc.packet import Header, MessageType, Packet, Status, encode_packet
 from virtrio.server import session as session_module
@@ -208,3 +210,29 @@ def test_large_domain_statistics_are_encoded_in_a_worker_thread(monkeypatch: pyt
     assert [reply.header.serial for reply in after] == [30, 31, 32, 33]
     answer = CODECS["remote_connect_get_all_domain_stats_ret"].decode(after[0].payload)
     assert len(answer.retStats) == 2000 and all(reply.header.status == Status.OK for reply in after)
+
+
+@pytest.mark.parametrize("in_thread", [False, True])
+def test_a_reply_over_the_packet_maximum_is_refused_and_the_connection_goes_on(
+    monkeypatch: pytest.MonkeyPatch, in_thread: bool
+) -> None:
+    """A reply larger than VIR_NET_MESSAGE_MAX (a getIOThreadInfo of 16,384 IOThreads of a
+    16,384-vCPU domain makes 33 MB) gets libvirtd's encode error, on the general path and the
+    quick path, framed on the loop or in the thread; the small calls around it are answered."""
+    watch(monkeypatch, in_thread=in_thread)
+    # the 3,000 IOThreads' reply is over this maximum, the other replies well under it
+    monkeypatch.setattr(packet_module, "MAX_PACKET", 30000)
+    replies = trio.run(exchange, WRITES)
+    sent = [struct.unpack_from(">I", frame, 20)[0] for write in WRITES for frame in write]
+    assert [reply.header.serial for reply in replies] == sent
+    for reply in replies:
+        if reply.header.proc == remote.REMOTE_PROC_DOMAIN_GET_IOTHREAD_INFO:
+            error = CODECS["remote_error"].decode(reply.payload)
+            assert reply.header.status == Status.ERROR
+            assert (error.code, error.domain, error.message) == (
+                api.VIR_ERR_RPC,
+                api.VIR_FROM_RPC,
+                "Unable to encode message payload",
+            )
+        else:
+            assert reply.header.status == Status.OK
