@@ -51,7 +51,7 @@ from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .domain_errors import domain_internal_error
 from .xml_tree import child as _child
-from .xml_tree import children_of, first_child, make_element, text_of
+from .xml_tree import children_by_tag, children_of, first_child, make_element, text_of
 from .xml_tree import default as _default
 from .xml_tree import rank_of as _rank
 from .xml_tree import reorder as _reorder
@@ -194,29 +194,32 @@ _STATIC_TOP_LEVEL = frozenset(TOP_LEVEL_RANK) - {
 
 
 def canonical_definition(
-    root: etree._Element, os_type: str, max_vcpus: int, nodes: list[etree._Element] | None = None
+    root: etree._Element,
+    os_type: str,
+    max_vcpus: int,
+    nodes: list[etree._Element] | None = None,
+    groups: dict[str, list[etree._Element]] | None = None,
 ) -> list[etree._Element]:
     """The definition's static top-level elements, libvirt's defaults filled in and
     sorted; memory, vcpu, title, description and metadata are the Domain's to format
     (max_vcpus: the <vcpu> count as parse.vcpu_counts read it, which the vCPU pins need;
-    nodes: list(root.iter()), when the caller has it)."""
+    nodes: list(root.iter()), groups: xml_tree.children_by_tag(root), when the caller has them)."""
     _strip_whitespace(root, nodes)  # the caller's tree (comments already dropped): changed in place
+    if groups is None:
+        groups = children_by_tag(root)
     # libvirt keeps what it knows: other elements, in any namespace, are not part of a definition
-    kept: dict[str, etree._Element] = {}
-    for child in root:
-        tag = child.tag  # (read once: lxml builds the string on each read)
-        if tag in _STATIC_TOP_LEVEL:
-            kept[tag] = child  # a later one of a tag replaces an earlier one
+    # (a later one of a tag replaces an earlier one)
+    kept = {tag: group[-1] for tag, group in groups.items() if tag in _STATIC_TOP_LEVEL}
     _check_implied_counts(kept)
     if "genid" in kept:
-        kept["genid"] = _genid(children_of(root, "genid"))
+        kept["genid"] = _genid(groups["genid"])
     _canonical_os(kept, os_type, root.get("type"))
     if "clock" in kept:  # (before the defaults: the document's own)
-        kept["clock"] = domain_clock.canonical_clock(root)
+        kept["clock"] = domain_clock.canonical_clock(groups["clock"])
     domain_platform.canonical_platform(kept, os_type, max_vcpus)  # firmware, boot, features, hugepages, schedulers
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
-    seclabels = domain_security.domain_seclabels(children_of(root, "seclabel"))
-    seclabels += domain_platform.kept_apart(root, kept)  # sysinfos (several too), memory dumpCore
+    seclabels = domain_security.domain_seclabels(groups["seclabel"]) if "seclabel" in groups else []
+    seclabels += domain_platform.kept_apart(root, kept, groups)  # sysinfos (several too), memory dumpCore
     if any(tag not in kept for tag in DEFAULT_TAGS):
         for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
             kept.setdefault(element.tag, element)
@@ -225,7 +228,7 @@ def canonical_definition(
     vcpu.attrib.pop("current", None)  # the counts are the Domain's
     vcpu.text = None
     if "vcpus" in kept:  # per-vCPU states: every vCPU listed, or none at all
-        states = domain_vcpus.vcpu_states(root, max_vcpus)
+        states = domain_vcpus.vcpu_states(root, max_vcpus, groups["vcpus"])
         del kept["vcpus"]
         if states is not None:
             kept["vcpus"] = domain_vcpus.vcpus_element(states, max_vcpus)

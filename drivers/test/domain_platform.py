@@ -936,19 +936,26 @@ def _bios_date_valid(date: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31 and (0 <= year < 100 or year >= 1900)
 
 
-def kept_apart(root: etree._Element, kept: dict[str, etree._Element]) -> list[etree._Element]:
+def kept_apart(
+    root: etree._Element, kept: dict[str, etree._Element], groups: dict[str, list[etree._Element]]
+) -> list[etree._Element]:
     """The top-level elements of the platform that are not one per tag in kept: every
-    <sysinfo>, and <memory> with its dumpCore alone (its size is the Domain's)."""
-    memory = first_child(root, "memory")
+    <sysinfo>, and <memory> with its dumpCore alone (its size is the Domain's; groups: the
+    root's children by tag)."""
+    memory = groups["memory"][0] if "memory" in groups else None
     dump_core = _switch(memory, "dumpCore") if memory is not None else None
     memories = [make_element("memory", dumpCore=dump_core)] if dump_core is not None else []
-    return memories + _sysinfos(root, kept)
+    if "sysinfo" not in groups:
+        kept.pop("sysinfo", None)
+        return memories
+    return memories + _sysinfos(root, kept, groups["sysinfo"])
 
 
-def _sysinfos(root: etree._Element, kept: dict[str, etree._Element]) -> list[etree._Element]:
+def _sysinfos(
+    root: etree._Element, kept: dict[str, etree._Element], given: list[etree._Element]
+) -> list[etree._Element]:
     """Every <sysinfo> (virSysinfoParseXML), checked, in their order (there may be several)."""
     kept.pop("sysinfo", None)
-    given = children_of(root, "sysinfo")
     if not given:
         return []
     from virtrio.drivers.libvirt_rules import parse_uuid
