@@ -1003,6 +1003,8 @@ def format_element(element: etree._Element, depth: int) -> list[str]:
 
 def format_element_text(element: etree._Element, depth: int) -> str:
     """format_element's lines as one newline-terminated string."""
+    if not len(element):  # one line (most top-level elements): written at once
+        return _leaf_line(element, "  " * depth) + "\n"
     dumped = _dumped(element)
     if dumped is None:
         lines: list[str] = []
@@ -1012,6 +1014,20 @@ def format_element_text(element: etree._Element, depth: int) -> str:
         return dumped
     pad = "  " * depth
     return pad + dumped[:-1].replace("\n", "\n" + pad) + "\n"
+
+
+def _leaf_line(element: etree._Element, pad: str) -> str:
+    """_format_into's line of an element without any child node."""
+    tag = element.tag
+    attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in element.items()])
+    text = element.text
+    if text == "":
+        return f"{pad}<{tag}{attributes}></{tag}>"
+    if text is None:
+        if tag in ALWAYS_CLOSED and not (tag == "bandwidth" and attributes):
+            return f"{pad}<{tag}{attributes}>\n{pad}</{tag}>"
+        return f"{pad}<{tag}{attributes}/>"
+    return f"{pad}<{tag}{attributes}>{escape_text(text)}</{tag}>"
 
 
 def _format_into(lines: list[str], element: etree._Element, pad: str) -> None:

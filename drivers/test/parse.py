@@ -328,6 +328,8 @@ _BITMAPS = tuple(
     (word, re.compile(word + r"\s*=\s*(?:'([^']*)'|\"([^\"]*)\")"))
     for word in ("cpuset", "nodeset", "cpus", "iothreads")  # (cpus: vcpus too)
 )
+# each bitmap word's shorter word in parse_in_thread's scans (a word absent, so are those containing it)
+_BITMAP_SCANS = {"cpuset": 0, "cpus": 0, "nodeset": 1, "iothreads": 2}
 _NODEMASKS = re.compile(r"<nodemask>([^<]*)")
 _RANGE = re.compile(r"(\d+)\s*-\s*\+?(\d+)")
 
@@ -345,14 +347,27 @@ def parse_in_thread(text: str) -> bool:
         return True
     if "<cell" in text and text.count("<cell") > DENSE_CELLS:
         return True
-    if "<iothreads" in text and any(not _small_number(count) for count in _IOTHREADS.findall(text)):
+    # (each scan of the text costs: a shorter word that the longer ones contain is looked for
+    # first, and the longer ones only when it is there)
+    iothreads = "iothreads" in text  # (<iothreads> and iothreads='...' both)
+    if iothreads and "<iothreads" in text and any(not _small_number(count) for count in _IOTHREADS.findall(text)):
         return True
     if "controller" in text:
-        for quoted in _CONTROLLERS.findall(text):
+        for quoted in set(_CONTROLLERS.findall(text)):  # (most name controller 0, again and again)
             if not _small_number(quoted[0] or quoted[1]):
                 return True
-    bitmaps = [quoted[0] or quoted[1] for word, found in _BITMAPS if word in text for quoted in found.findall(text)]
-    if "<nodemask>" in text:
+    present = (
+        "cpus" in text,  # (cpuset and cpus)
+        "node" in text,  # (nodeset)
+        iothreads,
+    )
+    bitmaps = [
+        quoted[0] or quoted[1]
+        for word, found in _BITMAPS
+        if present[_BITMAP_SCANS[word]] and word in text
+        for quoted in found.findall(text)
+    ]
+    if present[1] and "<nodemask>" in text:
         bitmaps += _NODEMASKS.findall(text)
     for bitmap in bitmaps:
         for low, high in _RANGE.findall(bitmap):
