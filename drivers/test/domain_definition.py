@@ -449,6 +449,8 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
 def _check_numa_cpus(numa: etree._Element | None, max_vcpus: int) -> None:
     """virDomainDefParseXML's checks of the NUMA cells' CPUs against the <vcpu> count (without
     cells the highest CPU id counts as 0, so a count of 0 fails the second)."""
+    if numa is None and max_vcpus > 0:  # (most definitions: no cells, some vCPUs)
+        return
     cells = children_of(numa, "cell") if numa is not None else []
     masks = [parse_bitmap(cell.get("cpus", "")) for cell in cells if cell.get("cpus")]
     if sum(len(mask) for mask in masks) > max_vcpus:
