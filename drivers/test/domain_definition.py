@@ -971,6 +971,11 @@ ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv"}
 # a newline or a double quote in text, character or entity references, comments, namespaces,
 # an empty element written with a closing tag.
 _PLAIN_LINES = re.compile(r"(?: *(?:</[^<>]+>|<[^<>/!?][^<>]*(?:/>|>[^<>\"\n]*</[^<>]+>|(?<!/)>(?=\n(?! *</))))\n)*")
+# The same lines matched with fewer steps back (possessive repeats): tried first, as it accepts
+# only what _PLAIN_LINES accepts; _PLAIN_LINES decides the rest.
+_PLAIN_LINES_QUICK = re.compile(
+    r"(?: *+<(?:/[^<>\n]++>\n|[^<>/!?\n][^<>\n]*+>(?:[^<>\"\n]*+</[^<>\n]++>\n|(?<=/>)\n|\n(?! *+</))))*+"
+)
 _REFERENCE = re.compile(r"&(?!amp;|lt;|gt;|quot;)")
 _CLOSED_WHEN_EMPTY = re.compile(r"<(?:redirdev|bandwidth|devices|hyperv)\b[^>]*/>")
 
@@ -982,7 +987,7 @@ def _dumped(element: etree._Element) -> str | None:
         return None  # one line: the walk is as quick
     dumped = etree.tostring(element, encoding="unicode", pretty_print=True, with_tail=False)
     if (
-        not _PLAIN_LINES.fullmatch(dumped)
+        not (_PLAIN_LINES_QUICK.fullmatch(dumped) or _PLAIN_LINES.fullmatch(dumped))
         or "xmlns" in dumped
         or "xml:" in dumped
         or ("&" in dumped and _REFERENCE.search(dumped))
