@@ -69,6 +69,7 @@ DEFAULT_ELEMENTS = etree.fromstring(
     "<on_crash>destroy</on_crash><devices/><vcpu placement='static'/></defaults>"
 )
 DEFAULT_TAGS = [element.tag for element in DEFAULT_ELEMENTS]
+DEFAULT_TAG_SET = frozenset(DEFAULT_TAGS)
 
 # Devices in the order libvirt writes them, whatever order they came in.
 DEVICE_ORDER = _words("""emulator disk controller lease filesystem interface smartcard serial parallel console
@@ -170,10 +171,11 @@ def _strip_whitespace(element: etree._Element, nodes: list[etree._Element] | Non
     for node in element.iter() if nodes is None else nodes:
         text = node.text
         # whitespace between tags is layout, also in an element left with no children
-        if text is not None and not text.strip() and (len(node) or "\n" in text):
+        # (isspace: what strip() would leave nothing of, without the copy)
+        if text is not None and (not text or text.isspace()) and (len(node) or "\n" in text):
             node.text = None
         tail = node.tail
-        if tail is not None and not tail.strip():
+        if tail is not None and (not tail or tail.isspace()):
             node.tail = None
 
 
@@ -220,7 +222,7 @@ def canonical_definition(
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
     seclabels = domain_security.domain_seclabels(groups["seclabel"]) if "seclabel" in groups else []
     seclabels += domain_platform.kept_apart(root, kept, groups)  # sysinfos (several too), memory dumpCore
-    if any(tag not in kept for tag in DEFAULT_TAGS):
+    if not DEFAULT_TAG_SET.issubset(kept):
         for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
             kept.setdefault(element.tag, element)
     vcpu = kept["vcpu"]
