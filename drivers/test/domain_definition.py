@@ -331,7 +331,9 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         os_element.insert(0, type_element)
     # libvirt writes a Xen paravirt guest's type with its old name (virDomainDefFormatInternal)
     xen_paravirt = os_type == "xen" and (virt_type == "xen" or type_element.text == "linux")
-    type_element.text = "linux" if xen_paravirt else os_type
+    written_type = "linux" if xen_paravirt else os_type
+    if type_element.text != written_type:  # (most give it as written: setting it anew costs)
+        type_element.text = written_type
     names = type_element.keys()
     # anything but arch alone or arch then a machine: written as arch, then machine
     if names != ["arch"] and not (names == ["arch", "machine"] and type_element.get("machine")):
