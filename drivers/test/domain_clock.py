@@ -40,9 +40,9 @@ def _internal(detail: str) -> LibvirtError:
     return report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
 
 
-def canonical_clock(root: etree._Element) -> etree._Element:
-    """The <clock> libvirt writes for a domain document that has at least one."""
-    clocks = children_of(root, "clock")
+def canonical_clock(clocks: list[etree._Element]) -> etree._Element:
+    """The <clock> libvirt writes for a domain document that has at least one (clocks: the
+    root's <clock> children)."""
     clock = clocks[0]
     offset = _string(clock, "offset") or "utc"
     if len(clocks) == 1 and not len(clock) and clock.get("offset") in ("utc", "localtime") and len(clock.attrib) == 1:

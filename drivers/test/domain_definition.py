@@ -51,7 +51,7 @@ from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .domain_errors import domain_internal_error
 from .xml_tree import child as _child
-from .xml_tree import children_of, first_child, make_element, text_of
+from .xml_tree import children_by_tag, children_of, first_child, make_element, text_of
 from .xml_tree import default as _default
 from .xml_tree import rank_of as _rank
 from .xml_tree import reorder as _reorder
@@ -69,6 +69,7 @@ DEFAULT_ELEMENTS = etree.fromstring(
     "<on_crash>destroy</on_crash><devices/><vcpu placement='static'/></defaults>"
 )
 DEFAULT_TAGS = [element.tag for element in DEFAULT_ELEMENTS]
+DEFAULT_TAG_SET = frozenset(DEFAULT_TAGS)
 
 # Devices in the order libvirt writes them, whatever order they came in.
 DEVICE_ORDER = _words("""emulator disk controller lease filesystem interface smartcard serial parallel console
@@ -172,10 +173,11 @@ def _strip_whitespace(element: etree._Element, nodes: list[etree._Element] | Non
     for node in element.iter() if nodes is None else nodes:
         text = node.text
         # whitespace between tags is layout, also in an element left with no children
-        if text is not None and not text.strip() and (len(node) or "\n" in text):
+        # (isspace: what strip() would leave nothing of, without the copy)
+        if text is not None and (not text or text.isspace()) and (len(node) or "\n" in text):
             node.text = None
         tail = node.tail
-        if tail is not None and not tail.strip():
+        if tail is not None and (not tail or tail.isspace()):
             node.tail = None
 
 
@@ -196,30 +198,33 @@ _STATIC_TOP_LEVEL = frozenset(TOP_LEVEL_RANK) - {
 
 
 def canonical_definition(
-    root: etree._Element, os_type: str, max_vcpus: int, nodes: list[etree._Element] | None = None
+    root: etree._Element,
+    os_type: str,
+    max_vcpus: int,
+    nodes: list[etree._Element] | None = None,
+    groups: dict[str, list[etree._Element]] | None = None,
 ) -> list[etree._Element]:
     """The definition's static top-level elements, libvirt's defaults filled in and
     sorted; memory, vcpu, title, description and metadata are the Domain's to format
     (max_vcpus: the <vcpu> count as parse.vcpu_counts read it, which the vCPU pins need;
-    nodes: list(root.iter()), when the caller has it)."""
+    nodes: list(root.iter()), groups: xml_tree.children_by_tag(root), when the caller has them)."""
     _strip_whitespace(root, nodes)  # the caller's tree (comments already dropped): changed in place
+    if groups is None:
+        groups = children_by_tag(root)
     # libvirt keeps what it knows: other elements, in any namespace, are not part of a definition
-    kept: dict[str, etree._Element] = {}
-    for child in root:
-        tag = child.tag  # (read once: lxml builds the string on each read)
-        if tag in _STATIC_TOP_LEVEL:
-            kept[tag] = child  # a later one of a tag replaces an earlier one
+    # (a later one of a tag replaces an earlier one)
+    kept = {tag: group[-1] for tag, group in groups.items() if tag in _STATIC_TOP_LEVEL}
     _check_implied_counts(kept)
     if "genid" in kept:
-        kept["genid"] = _genid(children_of(root, "genid"))
+        kept["genid"] = _genid(groups["genid"])
     _canonical_os(kept, os_type, root.get("type"))
     if "clock" in kept:  # (before the defaults: the document's own)
-        kept["clock"] = domain_clock.canonical_clock(root)
+        kept["clock"] = domain_clock.canonical_clock(groups["clock"])
     domain_platform.canonical_platform(kept, os_type, max_vcpus)  # firmware, boot, features, hugepages, schedulers
     kept.pop("seclabel", None)  # there may be several: kept apart, in their order
-    seclabels = domain_security.domain_seclabels(children_of(root, "seclabel"))
-    seclabels += domain_platform.kept_apart(root, kept)  # sysinfos (several too), memory dumpCore
-    if any(tag not in kept for tag in DEFAULT_TAGS):
+    seclabels = domain_security.domain_seclabels(groups["seclabel"]) if "seclabel" in groups else []
+    seclabels += domain_platform.kept_apart(root, kept, groups)  # sysinfos (several too), memory dumpCore
+    if not DEFAULT_TAG_SET.issubset(kept):
         for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
             kept.setdefault(element.tag, element)
     vcpu = kept["vcpu"]
@@ -227,7 +232,7 @@ def canonical_definition(
     vcpu.attrib.pop("current", None)  # the counts are the Domain's
     vcpu.text = None
     if "vcpus" in kept:  # per-vCPU states: every vCPU listed, or none at all
-        states = domain_vcpus.vcpu_states(root, max_vcpus)
+        states = domain_vcpus.vcpu_states(root, max_vcpus, groups["vcpus"])
         del kept["vcpus"]
         if states is not None:
             kept["vcpus"] = domain_vcpus.vcpus_element(states, max_vcpus)
@@ -328,7 +333,9 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         os_element.insert(0, type_element)
     # libvirt writes a Xen paravirt guest's type with its old name (virDomainDefFormatInternal)
     xen_paravirt = os_type == "xen" and (virt_type == "xen" or type_element.text == "linux")
-    type_element.text = "linux" if xen_paravirt else os_type
+    written_type = "linux" if xen_paravirt else os_type
+    if type_element.text != written_type:  # (most give it as written: setting it anew costs)
+        type_element.text = written_type
     names = type_element.keys()
     # anything but arch alone or arch then a machine: written as arch, then machine
     if names != ["arch"] and not (names == ["arch", "machine"] and type_element.get("machine")):
@@ -448,6 +455,8 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
 def _check_numa_cpus(numa: etree._Element | None, max_vcpus: int) -> None:
     """virDomainDefParseXML's checks of the NUMA cells' CPUs against the <vcpu> count (without
     cells the highest CPU id counts as 0, so a count of 0 fails the second)."""
+    if numa is None and max_vcpus > 0:  # (most definitions: no cells, some vCPUs)
+        return
     cells = children_of(numa, "cell") if numa is not None else []
     masks = [parse_bitmap(cell.get("cpus", "")) for cell in cells if cell.get("cpus")]
     if sum(len(mask) for mask in masks) > max_vcpus:
@@ -1019,6 +1028,11 @@ ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv"}
 # a newline or a double quote in text, character or entity references, comments, namespaces,
 # an empty element written with a closing tag.
 _PLAIN_LINES = re.compile(r"(?: *(?:</[^<>]+>|<[^<>/!?][^<>]*(?:/>|>[^<>\"\n]*</[^<>]+>|(?<!/)>(?=\n(?! *</))))\n)*")
+# The same lines matched with fewer steps back (possessive repeats): tried first, as it accepts
+# only what _PLAIN_LINES accepts; _PLAIN_LINES decides the rest.
+_PLAIN_LINES_QUICK = re.compile(
+    r"(?: *+<(?:/[^<>\n]++>\n|[^<>/!?\n][^<>\n]*+>(?:[^<>\"\n]*+</[^<>\n]++>\n|(?<=/>)\n|\n(?! *+</))))*+"
+)
 _REFERENCE = re.compile(r"&(?!amp;|lt;|gt;|quot;)")
 _CLOSED_WHEN_EMPTY = re.compile(r"<(?:redirdev|bandwidth|devices|hyperv)\b[^>]*/>")
 
@@ -1030,7 +1044,7 @@ def _dumped(element: etree._Element) -> str | None:
         return None  # one line: the walk is as quick
     dumped = etree.tostring(element, encoding="unicode", pretty_print=True, with_tail=False)
     if (
-        not _PLAIN_LINES.fullmatch(dumped)
+        not (_PLAIN_LINES_QUICK.fullmatch(dumped) or _PLAIN_LINES.fullmatch(dumped))
         or "xmlns" in dumped
         or "xml:" in dumped
         or ("&" in dumped and _REFERENCE.search(dumped))
@@ -1053,6 +1067,8 @@ def format_element(element: etree._Element, depth: int) -> list[str]:
 
 def format_element_text(element: etree._Element, depth: int) -> str:
     """format_element's lines as one newline-terminated string."""
+    if not len(element):  # one line (most top-level elements): written at once
+        return _leaf_line(element, "  " * depth) + "\n"
     dumped = _dumped(element)
     if dumped is None:
         lines: list[str] = []
@@ -1062,6 +1078,20 @@ def format_element_text(element: etree._Element, depth: int) -> str:
         return dumped
     pad = "  " * depth
     return pad + dumped[:-1].replace("\n", "\n" + pad) + "\n"
+
+
+def _leaf_line(element: etree._Element, pad: str) -> str:
+    """_format_into's line of an element without any child node."""
+    tag = element.tag
+    attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in element.items()])
+    text = element.text
+    if text == "":
+        return f"{pad}<{tag}{attributes}></{tag}>"
+    if text is None:
+        if tag in ALWAYS_CLOSED and not (tag == "bandwidth" and attributes):
+            return f"{pad}<{tag}{attributes}>\n{pad}</{tag}>"
+        return f"{pad}<{tag}{attributes}/>"
+    return f"{pad}<{tag}{attributes}>{escape_text(text)}</{tag}>"
 
 
 def _format_into(lines: list[str], element: etree._Element, pad: str) -> None:

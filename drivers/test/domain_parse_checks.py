@@ -107,9 +107,9 @@ def _first_attribute(elements: list[etree._Element], child: str, name: str) -> s
     return None
 
 
-def check_memory_backing(root: etree._Element) -> None:
-    """virDomainDefParseMemory's reading of ./memoryBacking's source, access and allocation."""
-    backings = children_of(root, "memoryBacking")
+def check_memory_backing(backings: list[etree._Element]) -> None:
+    """virDomainDefParseMemory's reading of ./memoryBacking's source, access and allocation
+    (backings: the root's <memoryBacking> children)."""
     if not backings:
         return
     for child, name, values, what in (
@@ -152,12 +152,13 @@ def check_lifecycle(root: etree._Element, first: dict[str, etree._Element] | Non
             _enum(states[0], "enabled", YES_NO)
 
 
-def check_devices(root: etree._Element) -> None:
+def check_devices(device_lists: list[etree._Element]) -> None:
     """The first refusals of the readers of disks, controllers, filesystems and host devices,
-    in libvirt's order: each kind in turn, all of its devices in order."""
+    in libvirt's order: each kind in turn, all of its devices in order (device_lists: the
+    root's <devices> children)."""
     # the devices of the four kinds, from one pass over each <devices>, in document order
     kinds: dict[str, list[etree._Element]] = {"disk": [], "controller": [], "filesystem": [], "hostdev": []}
-    for devices in children_of(root, "devices"):
+    for devices in device_lists:
         for device in devices:
             found = kinds.get(device.tag)
             if found is not None:

@@ -31,7 +31,6 @@ from .domain_errors import domain_xml_error as _xml_error
 from .xml_tree import (
     children_of,
     first_child,
-    grandchildren,
     make_element,
     mark_live_only,
     reorder,
@@ -102,9 +101,21 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
     """What libvirt's parser and post-parse callbacks make of the platform elements (kept:
     the definition's top-level elements by tag; max_vcpus: the <vcpu> count)."""
     devices = kept.get("devices")
-    device_tags = {device.tag for device in devices} if devices is not None else set()
-    # the devices' <boot> elements, found in one walk of the devices for both readers
-    device_boots = grandchildren(devices, "boot") if devices is not None and len(devices) else []
+    # from one walk of the devices (in C, for three tags): the devices' <boot> elements (for
+    # both readers), the controllers' <pcihole64> and whether there is a memory device
+    device_boots: list[etree._Element] = []
+    holes: list[etree._Element] = []
+    memory_devices = False
+    for found in devices.iter("boot", "pcihole64", "memory") if devices is not None and len(devices) else ():
+        parent = found.getparent()
+        tag = found.tag
+        if tag == "memory":
+            memory_devices = memory_devices or parent is devices
+        elif parent is not None and parent.getparent() is devices:
+            if tag == "boot":
+                device_boots.append(found)
+            elif parent.tag == "controller":
+                holes.append(found)
     _canonical_device_boots(device_boots)
     if "os" in kept and os_type == "hvm":
         _canonical_os(kept["os"], bool(device_boots))
@@ -124,10 +135,9 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
     if "cputune" in kept:
         _canonical_schedulers(kept, max_vcpus)
         _canonical_resctrls(kept["cputune"], max_vcpus)
-    if devices is not None and "memory" in device_tags:
+    if devices is not None and memory_devices:
         _memory_device_current(devices)
-    controllers = children_of(devices, "controller") if devices is not None and "controller" in device_tags else []
-    for hole in [hole for controller in controllers for hole in children_of(controller, "pcihole64")]:
+    for hole in holes:
         size = _scaled(hole, 1024, "./pcihole64")
         if size is None:  # an empty one sets nothing, so nothing is written
             parent = hole.getparent()
@@ -171,8 +181,10 @@ def _memory_target_nodes(devices: etree._Element | None) -> list[etree._Element]
 def validate_platform(definition: list[etree._Element]) -> None:
     """virDomainDefValidateInternal's checks of the platform, in its order."""
     top = {element.tag: element for element in definition}
-    cells = _cell_count(top.get("cpu"))
-    for node in _memory_target_nodes(top.get("devices")):
+    nodes = _memory_target_nodes(top.get("devices"))
+    # the guest's NUMA cells: counted only for what needs them (most definitions have neither)
+    cells = _cell_count(top.get("cpu")) if nodes or "memoryBacking" in top else 0
+    for node in nodes:
         # virDomainMemoryDefValidate: the guest node a memory device is plugged into
         text = (node.text or "").strip()
         if not text.isdigit():
@@ -936,19 +948,26 @@ def _bios_date_valid(date: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31 and (0 <= year < 100 or year >= 1900)
 
 
-def kept_apart(root: etree._Element, kept: dict[str, etree._Element]) -> list[etree._Element]:
+def kept_apart(
+    root: etree._Element, kept: dict[str, etree._Element], groups: dict[str, list[etree._Element]]
+) -> list[etree._Element]:
     """The top-level elements of the platform that are not one per tag in kept: every
-    <sysinfo>, and <memory> with its dumpCore alone (its size is the Domain's)."""
-    memory = first_child(root, "memory")
+    <sysinfo>, and <memory> with its dumpCore alone (its size is the Domain's; groups: the
+    root's children by tag)."""
+    memory = groups["memory"][0] if "memory" in groups else None
     dump_core = _switch(memory, "dumpCore") if memory is not None else None
     memories = [make_element("memory", dumpCore=dump_core)] if dump_core is not None else []
-    return memories + _sysinfos(root, kept)
+    if "sysinfo" not in groups:
+        kept.pop("sysinfo", None)
+        return memories
+    return memories + _sysinfos(root, kept, groups["sysinfo"])
 
 
-def _sysinfos(root: etree._Element, kept: dict[str, etree._Element]) -> list[etree._Element]:
+def _sysinfos(
+    root: etree._Element, kept: dict[str, etree._Element], given: list[etree._Element]
+) -> list[etree._Element]:
     """Every <sysinfo> (virSysinfoParseXML), checked, in their order (there may be several)."""
     kept.pop("sysinfo", None)
-    given = children_of(root, "sysinfo")
     if not given:
         return []
     from virtrio.drivers.libvirt_rules import parse_uuid

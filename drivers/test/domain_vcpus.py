@@ -84,16 +84,22 @@ def _out_of_range(vcpu_id: int) -> LibvirtError:
     )
 
 
-def vcpu_states(root: etree._Element, maximum: int) -> dict[int, VcpuState] | None:
+def vcpu_states(
+    root: etree._Element, maximum: int, lists: list[etree._Element] | None = None
+) -> dict[int, VcpuState] | None:
     """The states ./vcpus/vcpu gives, by vCPU id (a later entry of an id replaces an earlier
     one), or None when there is no such entry; unlisted vCPUs are offline. Checked as
-    virDomainVcpuParse checks them, completed as virDomainVcpuDefPostParse completes them."""
+    virDomainVcpuParse checks them, completed as virDomainVcpuDefPostParse completes them
+    (lists: the root's <vcpus> children, when the caller has them)."""
+    if lists is not None and not lists:
+        return None  # (most documents: nothing listed, nothing remembered from a read)
     last = getattr(_LAST_READ, "value", None)
     if last is not None:
         _LAST_READ.value = None  # (asked for once more at most: the document is not kept)
         if last[0] is root and last[1] == maximum:
             return last[2]
-    lists = children_of(root, "vcpus")
+    if lists is None:
+        lists = children_of(root, "vcpus")
     plain = _plain_states(lists[0], maximum) if len(lists) == 1 else None
     states: dict[int, VcpuState] = plain if plain is not None else {}
     entries = [entry for vcpus in lists for entry in children_of(vcpus, "vcpu")] if plain is None else []

@@ -123,6 +123,8 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True, *, r
     parts += body
     parts.sort(key=itemgetter(0))  # stable: elements of one rank (seclabels, sysinfos) keep their order
     xml = "".join([f"<domain type='{domain.virt_type}'{id_attribute}>\n", *[text for _, text in parts], "</domain>\n"])
+    if LIVE_ONLY not in xml:  # (both markers below contain it: most definitions have neither)
+        return xml
     if _LIVE_ONLY_ATTRIBUTE in xml:  # written for a running domain only
         xml = xml.replace(_LIVE_ONLY_ATTRIBUTE, "") if live else _without_live_only(xml)
     if LIVE_ONLY_VALUE in xml:  # attributes written for a running domain only

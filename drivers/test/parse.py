@@ -29,7 +29,7 @@ from .domain_definition import (
 from .network_definition import parse_definition
 from .pool_definition import parse_pool_definition
 from .state import Domain, Network, Pool, TestState
-from .xml_tree import first_child, text_of
+from .xml_tree import children_by_tag, first_child, text_of
 
 
 def _kib(element: etree._Element | None, default: int) -> int:
@@ -185,6 +185,7 @@ def uuid_of(
 
 TEST_NAMESPACE = "http://libvirt.org/schemas/domain/test/1.0"
 _TEST_ELEMENTS = f"{{{TEST_NAMESPACE}}}*"
+_TEST_PREFIX = f"{{{TEST_NAMESPACE}}}"
 
 
 @dataclasses.dataclass
@@ -281,10 +282,13 @@ def domain_capabilities(root: etree._Element, children: dict[str, etree._Element
     return virt_type, os_type, arch or "i686"
 
 
-def vcpu_counts(vcpu: etree._Element | None, root: etree._Element) -> tuple[int, int]:
+def vcpu_counts(
+    vcpu: etree._Element | None, root: etree._Element, lists: list[etree._Element] | None = None
+) -> tuple[int, int]:
     """virDomainVcpuParse's maximum (virStrToLong_ui of the element's whole content) and current
     (virXMLPropUInt 'current', else the maximum) vCPU counts; 1 and 1 without <vcpu>. Per-vCPU
-    states (<vcpus>), when given, decide the current count instead (domain_vcpus)."""
+    states (<vcpus>), when given, decide the current count instead (domain_vcpus; lists: the
+    root's <vcpus> children, when the caller has them)."""
     maximum = current = 1
     if vcpu is not None:
         text = text_of(vcpu)
@@ -296,7 +300,7 @@ def vcpu_counts(vcpu: etree._Element | None, root: etree._Element) -> tuple[int,
         maximum = read
         current = prop_uint(vcpu, "current")
         current = maximum if current is None else current
-    states = domain_vcpus.vcpu_states(root, maximum)
+    states = domain_vcpus.vcpu_states(root, maximum, lists)
     if states is not None:
         return maximum, domain_vcpus.online_count(states)
     if current > maximum:  # virDomainDefSetVcpus
@@ -324,6 +328,8 @@ _BITMAPS = tuple(
     (word, re.compile(word + r"\s*=\s*(?:'([^']*)'|\"([^\"]*)\")"))
     for word in ("cpuset", "nodeset", "cpus", "iothreads")  # (cpus: vcpus too)
 )
+# each bitmap word's shorter word in parse_in_thread's scans (a word absent, so are those containing it)
+_BITMAP_SCANS = {"cpuset": 0, "cpus": 0, "nodeset": 1, "iothreads": 2}
 _NODEMASKS = re.compile(r"<nodemask>([^<]*)")
 _RANGE = re.compile(r"(\d+)\s*-\s*\+?(\d+)")
 
@@ -341,14 +347,27 @@ def parse_in_thread(text: str) -> bool:
         return True
     if "<cell" in text and text.count("<cell") > DENSE_CELLS:
         return True
-    if "<iothreads" in text and any(not _small_number(count) for count in _IOTHREADS.findall(text)):
+    # (each scan of the text costs: a shorter word that the longer ones contain is looked for
+    # first, and the longer ones only when it is there)
+    iothreads = "iothreads" in text  # (<iothreads> and iothreads='...' both)
+    if iothreads and "<iothreads" in text and any(not _small_number(count) for count in _IOTHREADS.findall(text)):
         return True
     if "controller" in text:
-        for quoted in _CONTROLLERS.findall(text):
+        for quoted in set(_CONTROLLERS.findall(text)):  # (most name controller 0, again and again)
             if not _small_number(quoted[0] or quoted[1]):
                 return True
-    bitmaps = [quoted[0] or quoted[1] for word, found in _BITMAPS if word in text for quoted in found.findall(text)]
-    if "<nodemask>" in text:
+    present = (
+        "cpus" in text,  # (cpuset and cpus)
+        "node" in text,  # (nodeset)
+        iothreads,
+    )
+    bitmaps = [
+        quoted[0] or quoted[1]
+        for word, found in _BITMAPS
+        if present[_BITMAP_SCANS[word]] and word in text
+        for quoted in found.findall(text)
+    ]
+    if present[1] and "<nodemask>" in text:
         bitmaps += _NODEMASKS.findall(text)
     for bitmap in bitmaps:
         for low, high in _RANGE.findall(bitmap):
@@ -372,10 +391,10 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     # Every node's Python proxy made once and kept until the definition is read: lxml then
     # finds it at each later access instead of building a new one (a third of a lookup's cost).
     nodes = list(root.iter())
-    children: dict[str, etree._Element] = {}
-    for child in root:  # one pass, then dictionary lookups: lxml's path searches cost more
-        if isinstance(child.tag, str):
-            children.setdefault(child.tag, child)
+    # one pass, then dictionary lookups: lxml's path searches cost more (the root's children
+    # do not change while the document is read: only their contents do)
+    groups = children_by_tag(root)
+    children = {tag: group[0] for tag, group in groups.items()}
     # virDomainDefParseIDs (name, then UUID) comes before virDomainDefParseCaps
     name_element = children.get("name")
     name = name_element.text if name_element is not None else None
@@ -384,8 +403,9 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR, children)
     virt_type, os_type, arch = domain_capabilities(root, children)
     max_memory = _kib(children.get("memory"), 0)
-    domain_parse_checks.check_memory_backing(root)  # (libvirt reads it with the memory sizes)
-    max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root)
+    # (libvirt reads the memory backing with the memory sizes)
+    domain_parse_checks.check_memory_backing(groups.get("memoryBacking", []))
+    max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root, groups.get("vcpus", []))
     if max_memory == 0:  # virDomainDefPostParseMemory: then the NUMA cells and memory devices
         cells_memory = numa_memory(root) or 0
         if cells_memory:
@@ -407,9 +427,10 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
         raise xml_error("Domain title can't contain newlines")
     description = (text_of(children["description"]) or None) if "description" in children else None
     domain_parse_checks.check_lifecycle(root, children)
-    definition = canonical_definition(root, os_type, max_vcpus, nodes)
-    domain_parse_checks.check_devices(root)  # (read last in libvirt, but for its test: namespace)
-    test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
+    definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
+    domain_parse_checks.check_devices(groups.get("devices", []))  # (read last in libvirt, but for its test: namespace)
+    if any(tag.startswith(_TEST_PREFIX) for tag in groups):  # (rare: most have no test: element)
+        test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     domain_vcpus.check_post_parse(definition)  # virDomainDefPostParseCommon, in its order
     domain_clock.check_timers(definition)
     limit_element = children.get("maxMemory")
