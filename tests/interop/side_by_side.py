@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -69,3 +71,37 @@ def ask(socket_path: Path, calls: list[tuple[int, bytes]], uri: str | None = "te
 
 def encode_args(procedure: int, value: Any) -> bytes:
     return remote.PROCEDURES[procedure].args.encode(value)
+
+
+LARGE_DOMAIN_UUID = "4dea22b3-1d52-d8f3-2516-782e98ab3fa0"
+
+
+def large_domain_answers(base: Path, script: str, bodies: dict[str, str], timeout: float = 600) -> None:
+    """Each body, in a domain 'big' of its own, through a client script run by Debian's python3
+    with stock libvirt-python against both daemons (argv: the URI, then the documents as JSON
+    by label; it prints its answers as JSON by label): virtrio's answers must be libvirtd's."""
+    texts = {
+        label: f"<domain type='test'><name>big</name><uuid>{LARGE_DOMAIN_UUID}</uuid><memory>1024</memory>"
+        f"<os><type>hvm</type></os>{body}</domain>"
+        for label, body in bodies.items()
+    }
+    answers = {}
+    with started_side_by_side(base) as daemons:
+        for name, daemon in daemons.items():
+            result = subprocess.run(
+                ["/usr/bin/python3", "-c", script, daemon.uri(), json.dumps(texts)],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+            assert result.returncode == 0, (name, result.stderr[-2000:])
+            answers[name] = json.loads(result.stdout)
+    for label in bodies:
+        mine, theirs = answers["virtrio"][label], answers["libvirtd"][label]
+        brief = [[_short(step) for step in side] for side in (mine, theirs)]
+        assert mine == theirs, (label, brief)
+
+
+def _short(step: object) -> object:
+    """A step's answer for a failure's message: a text or a list by its length."""
+    return len(step) if isinstance(step, str | list) and len(step) > 8 else step

@@ -4,13 +4,10 @@ libvirt-python gets from virtrio what it gets from libvirtd, the resulting XML a
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
-from .side_by_side import started_side_by_side
+from .side_by_side import large_domain_answers
 
-UUID = "4dea22b3-1d52-d8f3-2516-782e98ab3fa0"
 DISK = "<devices><disk type='file'><source file='/i/a.img'/><target dev='vda'/></disk></devices>"
 BODIES = {
     "autofilled IOThreads": "<vcpu>4</vcpu><iothreads>3000</iothreads>" + DISK,
@@ -70,29 +67,5 @@ print(json.dumps(answers))
 """
 
 
-def _short(step: object) -> object:
-    """A step's answer for a failure's message: a text or a list by its length."""
-    return len(step) if isinstance(step, str | list) and len(step) > 8 else step
-
-
 def test_large_changes_are_libvirtds(tmp_path: Path) -> None:
-    texts = {
-        label: f"<domain type='test'><name>big</name><uuid>{UUID}</uuid><memory>1024</memory>"
-        f"<os><type>hvm</type></os>{body}</domain>"
-        for label, body in BODIES.items()
-    }
-    answers = {}
-    with started_side_by_side(tmp_path) as daemons:
-        for name, daemon in daemons.items():
-            result = subprocess.run(
-                ["/usr/bin/python3", "-c", SCRIPT, daemon.uri(), json.dumps(texts)],
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-            assert result.returncode == 0, (name, result.stderr[-2000:])
-            answers[name] = json.loads(result.stdout)
-    for label in BODIES:
-        mine, theirs = answers["virtrio"][label], answers["libvirtd"][label]
-        brief = [[_short(step) for step in side] for side in (mine, theirs)]
-        assert mine == theirs, (label, brief)
+    large_domain_answers(tmp_path, SCRIPT, BODIES)
