@@ -10,7 +10,9 @@ copy of the definition drops, as libvirt's virDomainDefCopy forgets the flag.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -177,19 +179,28 @@ def _child_at(parent: etree._Element, index: int, count: int) -> etree._Element:
     return parent[index] if 2 * index < count else parent[index - count]
 
 
+def _first_not_below(
+    parent: etree._Element, low: int, count: int, key_of: Callable[[etree._Element], Any], key: Any
+) -> int:
+    """Bisection over parent's children from low on, ordered by key_of: the first position
+    whose key is not below key (count when there is none)."""
+    high = count
+    while low < high:
+        middle = (low + high) // 2
+        if key_of(_child_at(parent, middle, count)) < key:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
 def _put_in_cputune(cputune: etree._Element, element: etree._Element) -> None:
     """Put a child in an ordered <cputune> (pins in their numbers' order) by bisection, in
     place of the one of its tag and number if there is one: a <cputune> may hold thousands
     of pins, and re-appending every child held the event loop ~20 ms at 16,384."""
     key = _cputune_key(element)
     count = len(cputune)
-    low, high = 0, count
-    while low < high:
-        middle = (low + high) // 2
-        if _cputune_key(_child_at(cputune, middle, count)) < key:
-            low = middle + 1
-        else:
-            high = middle
+    low = _first_not_below(cputune, 0, count, _cputune_key, key)
     if low < count and _cputune_key(_child_at(cputune, low, count)) == key:
         cputune[low] = element
     else:
@@ -320,13 +331,7 @@ def listed_iothread(definition: list[etree._Element], thread_id: int) -> etree._
         found = _IOTHREAD_OF(ids, id=str(thread_id))
         return found[0] if found else None
     count = len(ids)
-    low, high = 1, count
-    while low < high:
-        middle = (low + high) // 2
-        if _id_of(_child_at(ids, middle, count)) < thread_id:
-            low = middle + 1
-        else:
-            high = middle
+    low = _first_not_below(ids, 1, count, _id_of, thread_id)
     entry = _child_at(ids, low, count) if low < count else None
     return entry if entry is not None and _id_of(entry) == thread_id else None
 
