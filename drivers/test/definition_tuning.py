@@ -9,6 +9,7 @@ copy of the definition drops, as libvirt's virDomainDefCopy forgets the flag.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -271,6 +272,11 @@ def store_iothreads(definition: list[etree._Element], threads: list[IOThread]) -
         drop_top(definition, "iothreads")
     if any(not thread.autofill or thread.attributes for thread in threads):
         ids = make_element("iothreadids")
+        if all(earlier.id < later.id for earlier, later in itertools.pairwise(threads)):
+            # a list the client wrote in increasing ids, or one made so: marked as such, its
+            # IOThreads are then changed in place (add, delete, pin; ~0.4 s of the event loop
+            # for a rebuild at 65,536)
+            ids.append(etree.Comment(IN_ORDER))
         for thread in threads:
             entry = etree.SubElement(ids, "iothread")
             entry.set("id", str(thread.id))
