@@ -320,8 +320,9 @@ def autofilled_count(definition: list[etree._Element]) -> int | None:
 
 
 def _in_order(ids: etree._Element) -> bool:
-    first = ids[0] if len(ids) else None
-    return first is not None and isinstance(first, etree._Comment) and first.text == IN_ORDER
+    for first in ids:  # the first child only (len() would count all 65,536, ~1 ms)
+        return isinstance(first, etree._Comment) and first.text == IN_ORDER
+    return False
 
 
 def _id_of(entry: etree._Element) -> int:
