@@ -359,16 +359,9 @@ class ClientSession:
         if isinstance(result, Offload):  # work for a thread, awaited by the caller
             return self._answer_offloaded(prog, vers, proc, serial, result, encoder)
         if not isinstance(result, LibvirtError):
-            reply = start_reply()
-            try:
-                if encoder is not None:
-                    encoder(reply, result)
-                finish_reply(reply, prog, vers, proc, serial)
-            except Exception as error:
-                log.exception("client %d: a reply to procedure %d does not encode", self.id, proc)
-                result = unexpected_failure(error)
-            else:
-                writer.queue(reply)
+            result = self._quick_packet(result, encoder, prog, vers, proc, serial)
+            if type(result) is bytearray:
+                writer.queue(result)
                 return True
         writer.queue(error_reply(Header(prog, vers, proc, CALL, serial, status), result))
         # The error's traceback holds this frame, whose locals would hold the error: a cycle
@@ -403,16 +396,9 @@ class ClientSession:
                 self.writer.queue(result.packet)
                 return
             if not isinstance(result, LibvirtError):
-                reply = start_reply()
-                try:
-                    if encoder is not None:
-                        encoder(reply, result)
-                    finish_reply(reply, prog, vers, proc, serial)
-                except Exception as error:
-                    log.exception("client %d: a reply to procedure %d does not encode", self.id, proc)
-                    result = unexpected_failure(error)
-                else:
-                    self.writer.queue(reply)
+                result = self._quick_packet(result, encoder, prog, vers, proc, serial)
+                if type(result) is bytearray:
+                    self.writer.queue(result)
                     return
             self.writer.queue(error_reply(Header(prog, vers, proc, CALL, serial, OK), result))
         finally:
@@ -423,16 +409,22 @@ class ClientSession:
     ) -> EncodedReply | LibvirtError:
         """In a worker thread: an Offload's work, its then, and its reply's packet as
         _answer_offloaded makes it on the loop (work's and then's errors are raised)."""
-        result = offload.then(offload.work())
+        packet = self._quick_packet(offload.then(offload.work()), encoder, *call)
+        return EncodedReply(packet) if isinstance(packet, bytearray) else packet
+
+    def _quick_packet(
+        self, result: Any, encoder: Encoder | None, prog: int, vers: int, proc: int, serial: int
+    ) -> bytearray | LibvirtError:
+        """A quick-path answer's reply packet, or the error to send instead when it does not
+        encode (on the loop, or in a worker thread for Offload.reply_in_thread)."""
         reply = start_reply()
         try:
             if encoder is not None:
                 encoder(reply, result)
-            finish_reply(reply, *call)
+            return finish_reply(reply, prog, vers, proc, serial)
         except Exception as error:
-            log.exception("client %d: a reply to procedure %d does not encode", self.id, call[2])
+            log.exception("client %d: a reply to procedure %d does not encode", self.id, proc)
             return unexpected_failure(error)
-        return EncodedReply(reply)
 
     def _reply_in_thread(self, offload: Offload, call: ResolvedCall) -> Any:
         """In a worker thread: an Offload's work, its then, and its reply's packet as
