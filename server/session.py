@@ -187,7 +187,7 @@ class ClientSession:
             children = self._children
             if children is not None:
                 await children.stop()
-            self.writer.broken = True
+            self.writer.detach()  # broken from here on, and no cycle through the session
             self._cleanup()
             if children is not None:
                 # Only another task of this client can be waiting on the socket (the reader

@@ -107,6 +107,10 @@ def read_now(sock: socket.socket) -> tuple[bytes, list[int]] | None:
     return data, fds
 
 
+def _nothing(*_args: Any) -> None:
+    """A detached writer's callbacks."""
+
+
 class SocketWriter:
     """One ordered stream of packets to a socket.
 
@@ -152,6 +156,13 @@ class SocketWriter:
         self._flushing = False
         self._progress: trio.Event | None = None
         self.broken = False
+
+    def detach(self) -> None:
+        """Let go of the owner's callbacks once the socket is closed for good: they are bound
+        methods of the session that holds this writer, a cycle that only the cyclic collector
+        would free (with the client's socket and TLS state in it) otherwise."""
+        self.broken = True
+        self._start_task = self._overflow = _nothing
 
     def _send(self, data: Buffer) -> int:
         """Bytes of data the socket took at once (none when it is full)."""

@@ -436,6 +436,9 @@ class TLSServer:
             await daemon._run_session(session)  # closes the socket at its end
         finally:
             client_certificates.pop(session.id, None)
+            # The socket's way back to the session: a cycle left to the cyclic collector, with
+            # the whole connection's TLS state in it, otherwise.
+            connection.spawn = None
         # A client that has just closed often connects again at once (scripts, benchmarks):
         # with the CPU handed to it, its next ClientHello is in when we look for connections.
         yield_cpu()
