@@ -41,10 +41,16 @@ USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3":
 _WRITTEN_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
 
 
-def parse_controllers(controllers: list[etree._Element]) -> bool:
+# What parse_controllers read of a controller: its type, index (-1 when none is written) and
+# whether it is a master (has no <master>), as they stand once it is read
+ControllerKey = tuple[str, int, bool]
+
+
+def parse_controllers(controllers: list[etree._Element], read: list[ControllerKey] | None = None) -> bool:
     """What reading each <controller> in document order does: a non-negative index, the implied
     USB companion master, and the rules of the 'none' USB model; whether USB is disabled (a USB
-    controller of model 'none')."""
+    controller of model 'none'). read: when given, each controller's key is appended to it, in
+    document order (its later readers need not read the tree again)."""
     usb_none = usb_other = usb_master = False
     for controller in controllers:
         kind = controller.get("type")
@@ -54,18 +60,26 @@ def parse_controllers(controllers: list[etree._Element]) -> bool:
         if model is not None and model not in CONTROLLER_MODELS.get(kind, ()) and kind in CONTROLLER_TYPES:
             raise _unsupported(f"Unknown model type '{model}'")  # (an unknown type is refused later)
         text = controller.get("index")
-        if text is None or not _WRITTEN_INDEX.fullmatch(text):  # (most are: prop_int reads them as they are)
+        if text is not None and _WRITTEN_INDEX.fullmatch(text):  # (most are: prop_int reads them as they are)
+            index = int(text)
+        else:
             index = prop_int(controller, "index")
-            if index is not None:
+            if index is None:
+                index = -1
+            else:
                 if index < 0:
                     raise attribute_error("controller", "index", text or "", "Expected non-negative value")
                 if text != str(index):  # ' +1' is read as 1 and written so
                     controller.set("index", str(index))
-        _read_model_and_target(controller, kind)
-        if kind == "pci":
-            _read_pci_target(controller)
+        has_children = len(controller) != 0
+        if has_children:  # (most controllers have none)
+            _read_model_and_target(controller, kind)
+            if kind == "pci":
+                _read_pci_target(controller)
         _read_counts(controller, kind)
         if kind != "usb":
+            if read is not None:
+                read.append((kind, index, not has_children or first_child(controller, "master") is None))
             continue
         if model == "none":
             address = first_child(controller, "address")
@@ -80,20 +94,27 @@ def parse_controllers(controllers: list[etree._Element]) -> bool:
             usb_other = True
         if model in USB_COMPANION_START_PORTS and first_child(controller, "master") is None:
             etree.SubElement(controller, "master", startport=USB_COMPANION_START_PORTS[model])
-        if first_child(controller, "master") is None:
+        is_master = first_child(controller, "master") is None
+        if is_master:
             usb_master = True
+        if read is not None:
+            read.append((kind, index, is_master))
     if usb_other and not usb_master:
         raise _xml_detail("No master USB controller specified")
     return usb_none
 
 
-def reject_duplicates(controllers: list[etree._Element]) -> set[tuple[str | None, str | None]]:
+def reject_duplicates(
+    controllers: list[etree._Element], keys: list[tuple[str | None, str | None]] | None = None
+) -> set[tuple[str | None, str | None]]:
     """virDomainDefRejectDuplicateControllers: one index per type (USB companions share theirs);
-    returns every controller's (type, index)."""
+    returns every controller's (type, index) (keys: those pairs, when the caller has them)."""
     seen: set[tuple[str | None, str | None]] = set()
     usb: list[tuple[str | None, str | None]] = []
-    for controller in controllers:
-        key = (kind := controller.get("type"), controller.get("index"))
+    if keys is None:
+        keys = [(controller.get("type"), controller.get("index")) for controller in controllers]
+    for key in keys:
+        kind = key[0]
         if kind == "usb":
             usb.append(key)
             continue

@@ -511,18 +511,23 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         _canonical_disk(disk, first, hostdev_drives)
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
-    if domain_controllers.parse_controllers(controllers):  # USB disabled
+    read: list[domain_controllers.ControllerKey] = []  # each one's type, index and master mark, read once
+    if domain_controllers.parse_controllers(controllers, read):  # USB disabled
         domain_usb.check_parsed_devices(by_kind, controllers)
     ordered: list[etree._Element] = []
     placement = _ControllerPlacement()
-    for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
-        _insert_controller(ordered, controller, placement)
+    for controller, key in zip(controllers, read, strict=True):  # placed as the parser places each
+        _insert_controller(ordered, controller, placement, key)  # (implicit ones are appended later)
     controllers[:] = ordered
-    domain_controllers.assign_indexes(controllers, domain_controllers.hostdev_scsi_controllers(hostdevs))
+    # (type, index) of each, in their order, when every index is written (most definitions)
+    pairs = [(kind, str(index)) for kind, index, _ in placement.keys if index != -1]
+    if len(pairs) != len(controllers):
+        domain_controllers.assign_indexes(controllers, domain_controllers.hostdev_scsi_controllers(hostdevs))
     for controller in controllers:
         if controller.keys() not in _WRITTEN_CONTROLLER_ATTRIBUTES:
             _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
-    present = domain_controllers.reject_duplicates(controllers)  # each one's (type, index)
+    # each one's (type, index)
+    present = domain_controllers.reject_duplicates(controllers, pairs if len(pairs) == len(controllers) else None)
     if hostdevs:
         domain_controllers.assign_scsi_hostdev_addresses(hostdevs, disks, controllers)
     domain_controllers.add_implicit_controllers(controllers, by_kind, present, firsts)
@@ -642,18 +647,22 @@ class _ControllerPlacement:
     reads per controller)."""
 
     def __init__(self) -> None:
-        self.keys: list[tuple[str | None, int, bool]] = []
-        self.highest: dict[str | None, int] = {}
-        self.companions: dict[str | None, set[int]] = {}
+        self.keys: list[tuple[str, int, bool]] = []
+        self.highest: dict[str, int] = {}
+        self.companions: dict[str, set[int]] = {}
 
 
-def _insert_controller(ordered: list[etree._Element], controller: etree._Element, placed: _ControllerPlacement) -> None:
+def _insert_controller(
+    ordered: list[etree._Element],
+    controller: etree._Element,
+    placed: _ControllerPlacement,
+    key: domain_controllers.ControllerKey,
+) -> None:
     """virDomainControllerInsertPreAlloced: after the last of its type with a lower index,
     before one with a higher index, and a master before its USB companions: before the first
-    of its type it must precede, else after the last of its type."""
-    kind, index_text = controller.get("type"), controller.get("index", "")
-    index = int(index_text) if index_text.isdigit() else -1  # (none written: -1)
-    is_master = not len(controller) or first_child(controller, "master") is None
+    of its type it must precede, else after the last of its type (key: the controller's type,
+    index and master mark, as parse_controllers read them)."""
+    kind, index, is_master = key
     keys = placed.keys
     precedes = index != -1 and (
         placed.highest.get(kind, -1) > index or (is_master and index in placed.companions.get(kind, ()))
