@@ -507,8 +507,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         _insert_disk(disks, keys, maxima, firsts, disk)
     hostdevs = by_kind.get("hostdev", [])
     hostdev_drives = domain_disks.scsi_hostdev_drives(hostdevs) if disks and hostdevs else []
-    for disk, first in zip(disks, firsts, strict=True):
-        _canonical_disk(disk, first, hostdev_drives)
+    for disk, first, key in zip(disks, firsts, keys, strict=True):
+        _canonical_disk(disk, first, key, hostdev_drives)
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
     read: list[domain_controllers.ControllerKey] = []  # each one's type, index and master mark, read once
@@ -620,8 +620,21 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     domain_devices.canonical_character_devices(by_kind, devices, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
     domain_devices.canonical_aliases(by_kind)  # only user aliases are part of a definition
-    for kind in by_kind.values():  # every device kept, those made here too
+    # every device kept, those made here too, each with the addresses within it: those of the
+    # devices in the definition from one walk of it (an iterator per device costs more than
+    # the walk, and most devices have no address)
+    within = _addresses_by_device(devices)
+    for kind in by_kind.values():
         for device in kind:
+            if device.getparent() is devices:
+                addresses = within.get(device)
+                if addresses is None:
+                    continue
+                if all(not len(address) for address in addresses):
+                    # (nothing done to one of these can reach another)
+                    for address in addresses:
+                        _canonical_address(address)
+                    continue
             if len(device) or device.tag == "address":  # iter() includes the device itself
                 for address in device.iter("address"):
                     _canonical_address(address)
@@ -634,6 +647,22 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             devices.remove(child)
         devices.extend(ordered)
     return by_kind
+
+
+def _addresses_by_device(devices: etree._Element) -> dict[etree._Element, list[etree._Element]]:
+    """The <address> elements within each child of <devices> that has any (the child itself
+    when it is one), in document order."""
+    within: dict[etree._Element, list[etree._Element]] = {}
+    for address in devices.iter("address"):
+        device, parent = address, address.getparent()
+        while parent is not devices:
+            device, parent = parent, parent.getparent()
+        found = within.get(device)
+        if found is None:
+            within[device] = [address]
+        else:
+            found.append(address)
+    return within
 
 
 # the attributes of most controllers, in the order libvirt writes them (left as they are)
@@ -752,10 +781,14 @@ _DISK_CHILD_ORDER = CHILD_ORDER["disk"]
 
 
 def _canonical_disk(
-    disk: etree._Element, first: dict[object, etree._Element], hostdev_drives: list[tuple[int, int, int, int] | None]
+    disk: etree._Element,
+    first: dict[object, etree._Element],
+    key: tuple[str | None, int] | None,
+    hostdev_drives: list[tuple[int, int, int, int] | None],
 ) -> None:
     """first: the disk's first child of each tag, as parsed (nothing here moves those it names
-    before they are read; the mirror it may name is dropped); an address made is added to it."""
+    before they are read; the mirror it may name is dropped); an address made is added to it.
+    key: its target's bus and index as _insert_disk read them (None without a target)."""
     if disk.get("type") is None:
         disk.set("type", "file")
     device = disk.get("device")
@@ -773,6 +806,7 @@ def _canonical_disk(
         raise domain_disks.missing_target(disk)
     if dev.startswith("ioemu:"):
         target.set("dev", dev := dev[len("ioemu:") :])
+        key = None  # (its index: of the name without the prefix)
     bus = target.get("bus")
     if bus is None:
         bus = "fdc" if device == "floppy" else "ide"
@@ -788,14 +822,15 @@ def _canonical_disk(
     if "iotune" in first:
         canonical_iotune(disk)
     if "address" not in first:
-        index = disk_index(dev)
+        index = key[1] if key is not None else disk_index(dev)
         if index < 0:
             raise xml_error(f"Unknown disk name '{dev}' and no address specified")
-        address = _drive_address(bus, index)
-        if address is not None:
+        attributes = _drive_address_attributes(bus, index)
+        if attributes is not None:
+            # made in place: an element made apart costs as much again to move into the tree
+            address = etree.SubElement(disk, "address", attributes)
             if bus == "scsi":
                 domain_disks.check_scsi_drive_free(dev, address, hostdev_drives)
-            disk.append(address)
             first["address"] = address  # (kept current: the implied controllers read it)
     _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
     _reorder_known(disk, _DISK_CHILD_ORDER)
@@ -948,18 +983,16 @@ def _source_is_empty(disk: etree._Element, source: etree._Element | None) -> boo
 _DRIVES_PER_CONTROLLER = {"scsi": (7, 7), "ide": (4, 2), "sata": (6, 6), "fdc": (2, 2)}
 
 
-def _drive_address(bus: str, index: int) -> etree._Element | None:
-    """The drive address of the disk of that index on the bus (index >= 0), None on a bus
-    without drives."""
+def _drive_address_attributes(bus: str, index: int) -> dict[str, str] | None:
+    """The attributes of the drive address of the disk of that index on the bus (index >= 0),
+    in their order; None on a bus without drives."""
     layout = _DRIVES_PER_CONTROLLER.get(bus)
     if layout is None:
         return None
     per_controller, per_bus = layout
     controller, rest = divmod(index, per_controller)
     drive_bus, unit = divmod(rest, per_bus)
-    return make_element(
-        "address", type="drive", controller=str(controller), bus=str(drive_bus), target="0", unit=str(unit)
-    )
+    return {"type": "drive", "controller": str(controller), "bus": str(drive_bus), "target": "0", "unit": str(unit)}
 
 
 IFNAME_LIMIT = 1024  # the test driver's testnetN names
