@@ -620,21 +620,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     domain_devices.canonical_character_devices(by_kind, devices, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
     domain_devices.canonical_aliases(by_kind)  # only user aliases are part of a definition
-    # every device kept, those made here too, each with the addresses within it: those of the
-    # devices in the definition from one walk of it (an iterator per device costs more than
-    # the walk, and most devices have no address)
-    within = _addresses_by_device(devices)
-    for kind in by_kind.values():
+    for kind in by_kind.values():  # every device kept, those made here too
         for device in kind:
-            if device.getparent() is devices:
-                addresses = within.get(device)
-                if addresses is None:
-                    continue
-                if all(not len(address) for address in addresses):
-                    # (nothing done to one of these can reach another)
-                    for address in addresses:
-                        _canonical_address(address)
-                    continue
             if len(device) or device.tag == "address":  # iter() includes the device itself
                 for address in device.iter("address"):
                     _canonical_address(address)
@@ -647,22 +634,6 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             devices.remove(child)
         devices.extend(ordered)
     return by_kind
-
-
-def _addresses_by_device(devices: etree._Element) -> dict[etree._Element, list[etree._Element]]:
-    """The <address> elements within each child of <devices> that has any (the child itself
-    when it is one), in document order."""
-    within: dict[etree._Element, list[etree._Element]] = {}
-    for address in devices.iter("address"):
-        device, parent = address, address.getparent()
-        while parent is not devices:
-            device, parent = parent, parent.getparent()
-        found = within.get(device)
-        if found is None:
-            within[device] = [address]
-        else:
-            found.append(address)
-    return within
 
 
 # the attributes of most controllers, in the order libvirt writes them (left as they are)
