@@ -491,6 +491,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     """The devices made canonical, in libvirt's order; returns them by kind."""
     if not len(devices):
         return {}  # no devices: nothing implied either
+    # whether any device has an alias (nothing below makes one: those of devices made here are
+    # moved or copied from these): one walk, where a device's own look for one costs nearly as much
+    with_aliases = next(devices.iter("alias"), None) is not None
     by_kind: dict[str, list[etree._Element]] = {}
     for device in devices:
         tag = device.tag  # (read once: lxml builds the string on each read)
@@ -619,7 +622,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     domain_devices.canonical_character_devices(by_kind, devices, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
-    domain_devices.canonical_aliases(by_kind)  # only user aliases are part of a definition
+    domain_devices.canonical_aliases(by_kind, with_aliases)  # only user aliases are part of a definition
     for kind in by_kind.values():  # every device kept, those made here too
         for device in kind:
             if len(device) or device.tag == "address":  # iter() includes the device itself

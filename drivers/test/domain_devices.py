@@ -1505,19 +1505,24 @@ def validate_shmems(shmems: Iterable[etree._Element]) -> None:
 USER_ALIAS_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
 
-def canonical_aliases(by_kind: dict[str, list[etree._Element]]) -> None:
+def canonical_aliases(by_kind: dict[str, list[etree._Element]], with_aliases: bool = True) -> None:
     """virDomainDeviceInfoParseXML with parse flag INACTIVE: the address checked
     (check_device_address; called after canonical_other_devices, canonical_character_devices
     and canonical_chr_holders, which check those of their kinds), and a device keeps its alias only
     when the user chose it ('ua-' and letters, digits, '_' or '-'); aliases libvirt made for
-    a running domain are not part of a definition."""
+    a running domain are not part of a definition. with_aliases: False when no device has
+    an <alias> (none is looked for)."""
     for kind, devices in by_kind.items():
         checked = kind in ADDRESS_CHECKED_BEFORE_ALIASES
+        if checked and not with_aliases:
+            continue  # nothing to do for these
         for device in devices:
             if not len(device):
                 continue  # no address, no alias (a length costs far less than a lookup)
             if not checked:
                 check_device_address(device)
+            if not with_aliases:
+                continue
             aliases = children_of(device, "alias")
             if not aliases:
                 continue
