@@ -41,9 +41,12 @@ USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3":
 _WRITTEN_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
 
 
-# What parse_controllers read of a controller: its type, index (-1 when none is written) and
-# whether it is a master (has no <master>), as they stand once it is read
-ControllerKey = tuple[str, int, bool]
+# What parse_controllers read of a controller: its type, index (-1 when none is written),
+# whether it is a master (has no <master>) and whether its attributes are written as libvirt
+# writes them (WRITTEN_ATTRIBUTE_NAMES), as they stand once it is read
+ControllerKey = tuple[str, int, bool, bool]
+# the attributes of most controllers, in the order libvirt writes them
+WRITTEN_ATTRIBUTE_NAMES = (["type", "index"], ["type", "index", "model"])
 
 
 def parse_controllers(controllers: list[etree._Element], read: list[ControllerKey] | None = None) -> bool:
@@ -76,10 +79,12 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
             _read_model_and_target(controller, kind)
             if kind == "pci":
                 _read_pci_target(controller)
-        _read_counts(controller, kind)
+        names = _read_counts(controller, kind)
+        in_order = names is not None and names in WRITTEN_ATTRIBUTE_NAMES
         if kind != "usb":
             if read is not None:
-                read.append((kind, index, not has_children or first_child(controller, "master") is None))
+                is_master = not has_children or first_child(controller, "master") is None
+                read.append((kind, index, is_master, in_order))
             continue
         if model == "none":
             address = first_child(controller, "address")
@@ -98,7 +103,7 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
         if is_master:
             usb_master = True
         if read is not None:
-            read.append((kind, index, is_master))
+            read.append((kind, index, is_master, in_order))
     if usb_other and not usb_master:
         raise _xml_detail("No master USB controller specified")
     return usb_none
@@ -208,9 +213,12 @@ _COUNTS = {"virtio-serial": ("ports", "vectors"), "usb": ("ports",), "xenbus": (
 _COUNT_NAMES = frozenset(("ports", "vectors", "maxGrantFrames", "maxEventChannels"))
 
 
-def _read_counts(controller: etree._Element, kind: str) -> None:
-    if _COUNT_NAMES.isdisjoint(controller.keys()):
-        return  # (most controllers) none of the counts given: nothing read, nothing dropped
+def _read_counts(controller: etree._Element, kind: str) -> list[str] | None:
+    """The counts read, kept or dropped; returns the controller's attribute names when none
+    was given (the attributes are then left as they are), else None."""
+    names = controller.keys()
+    if _COUNT_NAMES.isdisjoint(names):
+        return names  # (most controllers) none of the counts given: nothing read, nothing dropped
     kept = _COUNTS.get(kind, ())
     for name in ("ports", *(name for name in kept if name != "ports")):
         value = prop_int(controller, name)
@@ -225,6 +233,7 @@ def _read_counts(controller: etree._Element, kind: str) -> None:
     for name in ("vectors", "maxGrantFrames", "maxEventChannels"):
         if name not in kept and name in controller.attrib:  # not read for this type: not written
             del controller.attrib[name]
+    return None
 
 
 def _read_pci_target(controller: etree._Element) -> None:

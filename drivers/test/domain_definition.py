@@ -521,14 +521,17 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     placement = _ControllerPlacement()
     for controller, key in zip(controllers, read, strict=True):  # placed as the parser places each
         _insert_controller(ordered, controller, placement, key)  # (implicit ones are appended later)
+    # those whose attributes parse_controllers found in libvirt's order are left as they are
+    unordered = [controller for controller, key in zip(controllers, read, strict=True) if not key[3]]
     controllers[:] = ordered
     # (type, index) of each, in their order, when every index is written (most definitions)
     pairs = [(kind, str(index)) for kind, index, _ in placement.keys if index != -1]
     if len(pairs) != len(controllers):
         domain_controllers.assign_indexes(controllers, domain_controllers.hostdev_scsi_controllers(hostdevs))
-    for controller in controllers:
-        if controller.keys() not in _WRITTEN_CONTROLLER_ATTRIBUTES:
-            _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
+        # (an index given now is written last)
+        unordered = [c for c in controllers if c.keys() not in domain_controllers.WRITTEN_ATTRIBUTE_NAMES]
+    for controller in unordered:
+        _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
     # each one's (type, index)
     present = domain_controllers.reject_duplicates(controllers, pairs if len(pairs) == len(controllers) else None)
     if hostdevs:
@@ -639,10 +642,6 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     return by_kind
 
 
-# the attributes of most controllers, in the order libvirt writes them (left as they are)
-_WRITTEN_CONTROLLER_ATTRIBUTES = (["type", "index"], ["type", "index", "model"])
-
-
 class _ControllerPlacement:
     """What _insert_controller needs of the controllers placed so far, each read once: per
     place its (type, index, has a master); per type the highest index and the indexes of
@@ -665,7 +664,7 @@ def _insert_controller(
     before one with a higher index, and a master before its USB companions: before the first
     of its type it must precede, else after the last of its type (key: the controller's type,
     index and master mark, as parse_controllers read them)."""
-    kind, index, is_master = key
+    kind, index, is_master, _ = key
     keys = placed.keys
     precedes = index != -1 and (
         placed.highest.get(kind, -1) > index or (is_master and index in placed.companions.get(kind, ()))
