@@ -593,23 +593,24 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     for hostdev in by_kind.get("hostdev", ()):
         domain_hostdevs.check_mdev(hostdev)
         hostdev_source = first_child(hostdev, "source")
-        if (
-            hostdev.get("type") == "pci"
-            and hostdev_source is not None
-            and first_child(hostdev_source, "address") is not None
-        ):
-            domain_addresses.canonical_pci_source_address(first_child(hostdev_source, "address"))
-        if hostdev.get("type") == "scsi" and hostdev_source is not None and hostdev_source.get("protocol") == "iscsi":
+        # (read once: nothing below changes them)
+        hostdev_type, subsystem = hostdev.get("type"), hostdev.get("mode", "subsystem") == "subsystem"
+        if hostdev_type == "pci" and hostdev_source is not None:
+            source_address = first_child(hostdev_source, "address")
+            if source_address is not None:
+                domain_addresses.canonical_pci_source_address(source_address)
+        if hostdev_type == "scsi" and hostdev_source is not None and hostdev_source.get("protocol") == "iscsi":
             with_default_lun(hostdev_source)
-        if hostdev.get("mode", "subsystem") == "subsystem":  # managed is always written for these
-            hostdev.set("managed", "yes" if hostdev.get("managed") == "yes" else "no")
+        if subsystem:  # managed is always written for these
+            managed = hostdev.get("managed")
+            if managed != "no" and managed != "yes":
+                hostdev.set("managed", "no")
             _reorder_attributes(hostdev, ATTRIBUTE_ORDER["hostdev"])
         if "driver" in {child.tag for child in hostdev}:
             domain_hostdevs.canonical_driver(hostdev)
-        if hostdev.get("sgio") is not None and hostdev.get("mode", "subsystem") == "subsystem":
+        if subsystem and hostdev.get("sgio") is not None:
             domain_hostdevs.check_sgio(hostdev)
-        subsystem = hostdev.get("mode", "subsystem") == "subsystem"
-        if hostdev.get("type") == "usb" and hostdev_source is not None and subsystem:
+        if hostdev_type == "usb" and hostdev_source is not None and subsystem:
             domain_hostdevs.canonical_usb_source(hostdev_source)
     for filesystem in by_kind.get("filesystem", ()):
         _default(filesystem, "type", "mount")
