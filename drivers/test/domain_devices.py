@@ -778,7 +778,7 @@ def _listens(graphics: etree._Element, kind: str) -> list[dict[str, str]]:
     return listens
 
 
-def _auth(graphics: etree._Element, kind: str, written: etree._Element) -> None:
+def _auth(graphics: etree._Element, kind: str, written: _Attributes) -> None:
     """virDomainGraphicsAuthDefParseXML and its formatter: nothing without a password."""
     password = graphics.get("passwd")
     if password is None:
@@ -809,17 +809,25 @@ def _valid_to(text: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _listen_attribute(written: etree._Element, first: dict[str, str]) -> None:
+def _listen_attribute(written: _Attributes, first: dict[str, str]) -> None:
     """virDomainGraphicsListenDefFormatAddr: the first listen's address as the old attribute."""
     if "address" in first:
         written.set("listen", first["address"])
+
+
+class _Attributes(dict[str, str]):
+    """An element's attributes as they will be written, in order (an element made only to
+    hold them costs several thousand instructions an attribute)."""
+
+    def set(self, name: str, value: str) -> None:
+        self[name] = value
 
 
 def canonical_graphics(graphics: etree._Element) -> None:
     """A <graphics> rewritten in place as virDomainGraphicsDefFormat writes what
     virDomainGraphicsDefParseXML (parse flag INACTIVE) and virDomainDefPostParseGraphics kept."""
     kind = str(_enum(graphics, "type", GRAPHICS_TYPES, required=True))
-    written = make_element("graphics", type=kind)
+    written = _Attributes(type=kind)
     children: list[etree._Element] = []
     listens: list[dict[str, str]] = []
     if kind == "vnc":
@@ -868,11 +876,12 @@ def canonical_graphics(graphics: etree._Element) -> None:
         audio = _audio(graphics)
         children += [audio] if audio is not None else []
     children = [*(make_element("listen", **listen) for listen in listens), *children]
-    graphics.attrib.clear()
     for old in list(graphics):
         graphics.remove(old)
-    for name, value in written.items():
-        graphics.set(name, value)
+    if graphics.items() != list(written.items()):  # (left as they are when already so)
+        graphics.attrib.clear()
+        for name, value in written.items():
+            graphics.set(name, value)
     graphics.extend(children)
 
 
@@ -887,7 +896,7 @@ def _audio(graphics: etree._Element) -> etree._Element | None:
     return make_element("audio", id=number)
 
 
-def _vnc(graphics: etree._Element, written: etree._Element, first: dict[str, str]) -> None:
+def _vnc(graphics: etree._Element, written: _Attributes, first: dict[str, str]) -> None:
     port_text, autoport_text = graphics.get("port"), graphics.get("autoport")
     port, autoport = 0, True
     if port_text is not None:
@@ -923,7 +932,7 @@ def _vnc(graphics: etree._Element, written: etree._Element, first: dict[str, str
     _auth(graphics, "vnc", written)
 
 
-def _rdp(graphics: etree._Element, written: etree._Element, first: dict[str, str]) -> None:
+def _rdp(graphics: etree._Element, written: _Attributes, first: dict[str, str]) -> None:
     port_text = graphics.get("port")
     port, autoport = 0, True
     if port_text is not None:
@@ -947,7 +956,7 @@ def _rdp(graphics: etree._Element, written: etree._Element, first: dict[str, str
     _listen_attribute(written, first)
 
 
-def _spice(graphics: etree._Element, written: etree._Element, listens: list[dict[str, str]]) -> list[etree._Element]:
+def _spice(graphics: etree._Element, written: _Attributes, listens: list[dict[str, str]]) -> list[etree._Element]:
     port, tls_port = prop_int(graphics, "port") or 0, prop_int(graphics, "tlsPort") or 0
     autoport = _enum(graphics, "autoport", ("yes", "no")) == "yes"
     default_mode = _enum(graphics, "defaultMode", CHANNEL_MODES) or "any"
