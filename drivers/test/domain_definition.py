@@ -1010,7 +1010,9 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
             raise xml_error(f"unable to parse mac address '{address}'")
         if raw[0] & 1:
             raise xml_error(f"expected unicast mac address, found multicast '{address}'")
-        mac.set("address", mac_text(raw))
+        written = mac_text(raw)
+        if written != address:  # (most are written so already)
+            mac.set("address", written)
     source = first_child(interface, "source") if "source" in present else None
     if interface.get("type") == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
