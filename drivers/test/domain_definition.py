@@ -905,7 +905,8 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
             first[tag] = found
     device, target = disk.get("device"), first["target"]  # (canonical: every disk has one)
     bus, dev = target.get("bus"), target.get("dev", "")
-    domain_disks.validate_storage(disk, first)
+    disk_type = disk.get("type")  # (canonical: every disk has one)
+    domain_disks.validate_storage(disk, first, disk_type)
     if disk.get("sgio") == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
     if device == "lun":
@@ -918,7 +919,7 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid harddisk device name: {dev}")
     if device == "floppy" and not dev.startswith("fd"):
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid floppy device name: {dev}")
-    if device == "disk" and _source_is_empty(disk, first.get("source")):
+    if device == "disk" and _source_is_empty(disk_type, first.get("source")):
         raise report(api.VIR_ERR_NO_SOURCE, api.VIR_FROM_DOMAIN, dev)
     address = first.get("address")
     address_type = address.get("type") if address is not None else None
@@ -941,10 +942,9 @@ def _validate_lun_source(disk: etree._Element) -> None:
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
-def _source_is_empty(disk: etree._Element, source: etree._Element | None) -> bool:
+def _source_is_empty(kind: str | None, source: etree._Element | None) -> bool:
     """virStorageSourceIsEmpty: local storage without a path, or a network disk without a protocol
-    (source: the disk's first <source>)."""
-    kind = disk.get("type")
+    (kind: the disk's type; source: its first <source>)."""
     if kind in _SOURCE_PATH:
         return source is None or not source.get(_SOURCE_PATH[kind])
     if kind == "network":
