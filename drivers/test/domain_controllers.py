@@ -109,6 +109,35 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
     return usb_none
 
 
+CONTROLLER_ATTRIBUTE_ORDER = ["type", "index", "model", "ports", "vectors", "maxGrantFrames"]
+_CONTROLLER_ATTRIBUTE_RANK = {name: rank for rank, name in enumerate(CONTROLLER_ATTRIBUTE_ORDER)}
+
+
+def order_attributes(controller: etree._Element) -> None:
+    """The controller's attributes in the order libvirt writes them (others after those, in
+    their order), as xml_tree.reorder_attributes puts them, but by moving only those out of
+    place to the end (a controller written with its model before its index: one attribute set
+    anew instead of all of them; each costs thousands of instructions)."""
+    names = controller.keys()
+    last = len(CONTROLLER_ATTRIBUTE_ORDER)
+    ranks = [_CONTROLLER_ATTRIBUTE_RANK.get(name, last) for name in names]
+    ordered = [names[position] for position in sorted(range(len(names)), key=ranks.__getitem__)]
+    # those already in order from the first on stay; the others are set anew, in order, after them
+    place = {name: position for position, name in enumerate(names)}
+    kept, previous = 0, -1
+    for name in ordered:
+        if place[name] < previous:
+            break
+        previous = place[name]
+        kept += 1
+    moved = ordered[kept:]
+    values = [controller.get(name) for name in moved]
+    for name in moved:
+        del controller.attrib[name]
+    for name, value in zip(moved, values, strict=True):
+        controller.set(name, str(value))
+
+
 def reject_duplicates(
     controllers: list[etree._Element], keys: list[tuple[str | None, str | None]] | None = None
 ) -> set[tuple[str | None, str | None]]:

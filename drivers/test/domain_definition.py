@@ -105,7 +105,7 @@ ATTRIBUTE_ORDER = {
     "driver": _words("""name type cache error_policy rerror_policy io ioeventfd event_idx copy_on_read discard
 iothread detect_zeroes queues queue_size"""),
     "target": ["dev", "bus", "tray", "removable", "rotation_rate", "type", "port"],
-    "controller": ["type", "index", "model", "ports", "vectors", "maxGrantFrames"],
+    "controller": domain_controllers.CONTROLLER_ATTRIBUTE_ORDER,
     "vcpu": ["placement", "cpuset", "current"],
     "hostdev": ["mode", "type", "managed", "sgio", "rawio", "model", "display", "ramfb"],
     "filesystem": ["type", "accessmode", "model", "multidevs", "fmode", "dmode"],
@@ -531,7 +531,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         # (an index given now is written last)
         unordered = [c for c in controllers if c.keys() not in domain_controllers.WRITTEN_ATTRIBUTE_NAMES]
     for controller in unordered:
-        _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
+        domain_controllers.order_attributes(controller)
     # each one's (type, index)
     present = domain_controllers.reject_duplicates(controllers, pairs if len(pairs) == len(controllers) else None)
     if hostdevs:
@@ -752,6 +752,11 @@ _DISK_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["disk"]
 _TARGET_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["target"]
 _DRIVER_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["driver"]
 _DISK_CHILD_ORDER = CHILD_ORDER["disk"]
+# the attributes of most disks, their targets and drivers, in the order libvirt writes them
+# (left as they are: one list of names costs a third of reorder_attributes' look)
+_WRITTEN_DISK_ATTRIBUTES = (["type", "device"],)
+_WRITTEN_TARGET_ATTRIBUTES = (["dev", "bus"],)
+_WRITTEN_DRIVER_ATTRIBUTES = (["name", "type"], ["name", "type", "cache"])
 
 
 def _canonical_disk(
@@ -787,11 +792,12 @@ def _canonical_disk(
         if device != "floppy":
             bus = next((name for prefix, name in DISK_BUS_BY_PREFIX if dev.startswith(prefix)), "ide")
         target.set("bus", bus)
-    _reorder_attributes(target, _TARGET_ATTRIBUTE_ORDER)
+    if target.keys() not in _WRITTEN_TARGET_ATTRIBUTES:
+        _reorder_attributes(target, _TARGET_ATTRIBUTE_ORDER)
     if device == "cdrom" and "readonly" not in first:
         _child(disk, "readonly")
     driver = first.get("driver")
-    if driver is not None:
+    if driver is not None and driver.keys() not in _WRITTEN_DRIVER_ATTRIBUTES:
         _reorder_attributes(driver, _DRIVER_ATTRIBUTE_ORDER)
     if "iotune" in first:
         canonical_iotune(disk)
@@ -805,7 +811,8 @@ def _canonical_disk(
                 domain_disks.check_scsi_drive_free(dev, address, hostdev_drives)
             disk.append(address)
             first["address"] = address  # (kept current: the implied controllers read it)
-    _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
+    if disk.keys() not in _WRITTEN_DISK_ATTRIBUTES:
+        _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
     _reorder_known(disk, _DISK_CHILD_ORDER)
 
 
