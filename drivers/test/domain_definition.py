@@ -156,15 +156,30 @@ def kibibytes(element: etree._Element, where: str | None = None) -> int:
     return kib
 
 
-def disk_index(name: str) -> int:
+# Disk names already read, and their indexes: a handful of names ('hda', 'vda', 'sdb'...) make
+# most definitions' disks. Bounded: names past the bound are read each time.
+DISK_INDEX_CACHE_LIMIT = 4096
+_DISK_INDEXES: dict[str, int] = {}
+
+
+def disk_index(name: str | None) -> int:
     """virDiskNameToIndex: 'hda' → 0, 'sdb' → 1, 'vdaa' → 26; -1 when not a disk name."""
-    match = DISK_NAME.match(name or "")
-    if match is None:
+    if name is None:
         return -1
-    index = 0
-    for letter in match.group(2):
-        index = index * 26 + (ord(letter) - ord("a") + 1)
-    return index - 1
+    index = _DISK_INDEXES.get(name)
+    if index is not None:
+        return index
+    match = DISK_NAME.match(name)
+    if match is None:
+        index = -1
+    else:
+        index = 0
+        for letter in match.group(2):
+            index = index * 26 + (ord(letter) - ord("a") + 1)
+        index -= 1
+    if len(_DISK_INDEXES) < DISK_INDEX_CACHE_LIMIT:
+        _DISK_INDEXES[name] = index
+    return index
 
 
 def _strip_whitespace(element: etree._Element, nodes: list[etree._Element] | None = None) -> None:
