@@ -1742,6 +1742,10 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
     if len(balloons) > 1:
         raise _internal("only a single memory balloon device is supported")
     for balloon in balloons:
+        if not len(balloon):  # (most) a known model alone: written as it is
+            given = balloon.items()
+            if len(given) == 1 and given[0][0] == "model" and given[0][1] in MEMBALLOON_MODELS:
+                continue
         model = balloon.get("model", "")
         if model not in MEMBALLOON_MODELS:  # absent or unknown: refused as the parser refuses it
             model = str(_enum(balloon, "model", MEMBALLOON_MODELS, required=True))
