@@ -43,7 +43,16 @@ from .domain_addresses import pci_values, usb_port, written_pci
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_internal_error as _internal
 from .domain_errors import domain_xml_error as _xml_error
-from .xml_tree import child, children_of, default, first_child, make_element, reorder_attributes, reorder_known, text_of
+from .xml_tree import (
+    child,
+    children_of,
+    first_child,
+    make_element,
+    rank_of,
+    reorder_attributes,
+    reorder_known,
+    text_of,
+)
 
 CHR_CHILD_ORDER = ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL]
 CHR_TARGET_ATTRIBUTES = ["type", "name", "address", "port"]
@@ -1067,15 +1076,20 @@ def canonical_videos(
         for extra in children_of(video, "model")[1:]:  # the parser reads the first
             video.remove(extra)
         _video_model_children(model)
-        for name, value in model.items():  # read with virXPathString: empty is absent
+        # the model's attributes read once and worked on as a dict (in order, as an element
+        # keeps them: a value changed keeps its place, one added goes last), written back
+        # only when they change: each set on the element costs thousands of instructions
+        given = model.items()
+        attributes = dict(given)
+        for name, value in given:  # read with virXPathString: empty is absent
             if value == "" and name in _VIDEO_MODEL_READ:
-                del model.attrib[name]
-        primary = model.get("primary") == "yes"
-        kind = model.get("type")
+                del attributes[name]
+        primary = attributes.get("primary") == "yes"
+        kind = attributes.get("type")
         if kind is not None and kind != "default" and kind not in VIDEO_TYPES:
             raise _unsupported(f"unknown video model '{kind}'")
         for name in (*VIDEO_MEMORY, "heads"):
-            value = model.get(name)
+            value = attributes.get(name)
             if value is None:
                 continue
             number = strtoul_whole(value, 10)
@@ -1083,24 +1097,29 @@ def canonical_videos(
                 if name == "heads":
                     raise _internal(f"cannot parse video heads '{value}'")
                 raise _xml_error(f"cannot parse video {name} '{value}'")
-            model.set(name, str(number))
+            attributes[name] = str(number)
         if kind in (None, "default"):  # testDomainDevicesDefPostParse
             ppc64 = arch in ("ppc64", "ppc64le")
             kind = "xen" if os_type in ("xen", "linux") else ("vga" if ppc64 else "cirrus")
-            model.set("type", kind)
-        if kind == "qxl" and int(model.get("ram", "0")) == 0:
-            model.set("ram", str(_video_ram(kind, virt_type)))
-        if int(model.get("vram", "0")) == 0:
-            model.set("vram", str(_video_ram(kind, virt_type)))
+            attributes["type"] = kind
+        if kind == "qxl" and int(attributes.get("ram", "0")) == 0:
+            attributes["ram"] = str(_video_ram(kind, virt_type))
+        if int(attributes.get("vram", "0")) == 0:
+            attributes["vram"] = str(_video_ram(kind, virt_type))
         for name in ("ram", "vram"):
-            if model.get(name) is not None:
-                model.set(name, str(_power_of_two(int(model.get(name, "0")))))
-        default(model, "heads", "1")
+            if name in attributes:
+                attributes[name] = str(_power_of_two(int(attributes[name])))
+        attributes.setdefault("heads", "1")
         for name in (*VIDEO_MEMORY, "heads"):  # written when not zero
-            if model.get(name) == "0":
-                del model.attrib[name]
-        model.attrib.pop("primary", None)
-        reorder_attributes(model, VIDEO_MODEL_ATTRIBUTE_ORDER)
+            if attributes.get(name) == "0":
+                del attributes[name]
+        attributes.pop("primary", None)
+        rank, last = rank_of(VIDEO_MODEL_ATTRIBUTE_ORDER), len(VIDEO_MODEL_ATTRIBUTE_ORDER)
+        written = sorted(attributes.items(), key=lambda item: rank.get(item[0], last))  # (stable)
+        if written != given:
+            model.attrib.clear()
+            for name, value in written:
+                model.set(name, value)
         first_driver = first_child(video, "driver")
         extra: dict[str, str] = {}
         if first_driver is not None:
