@@ -1256,9 +1256,7 @@ def canonical_inputs(
         return
     arch, virt_type = guest if guest is not None else guest_of(devices)
     for device in by_kind["input"]:
-        given = dict(device.items())  # (one read for the three and the names: cheaper)
-        kind, bus, model = given.get("type"), given.get("bus"), given.get("model")
-        names = list(given)  # as they stand (nothing below but the bus changes them)
+        kind, bus, model = device.get("type"), device.get("bus"), device.get("model")
         if kind is None:
             raise _internal("missing input device type")
         if kind not in INPUT_TYPES:
@@ -1286,11 +1284,9 @@ def canonical_inputs(
         if given_bus is None:
             if bus != "none":
                 device.set("bus", bus)
-                names.append("bus")
         elif bus == "none":
             del device.attrib["bus"]
-            names.remove("bus")
-        if names not in _WRITTEN_INPUT_ATTRIBUTES:
+        if device.keys() not in _WRITTEN_INPUT_ATTRIBUTES:
             reorder_attributes(device, INPUT_ATTRIBUTE_ORDER)
 
 
