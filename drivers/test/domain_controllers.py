@@ -56,16 +56,13 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
     document order (its later readers need not read the tree again)."""
     usb_none = usb_other = usb_master = False
     for controller in controllers:
-        given = dict(controller.items())  # (one read for the three below and the names: cheaper)
-        names = list(given)
-        kind = given.get("type")
+        kind = controller.get("type")
         if kind is None:  # virXMLPropEnum leaves the enum's zero: IDE
             controller.set("type", kind := "ide")
-            names.append("type")
-        model = given.get("model")
+        model = controller.get("model")
         if model is not None and model not in CONTROLLER_MODELS.get(kind, ()) and kind in CONTROLLER_TYPES:
             raise _unsupported(f"Unknown model type '{model}'")  # (an unknown type is refused later)
-        text = given.get("index")
+        text = controller.get("index")
         if text is not None and _WRITTEN_INDEX.fullmatch(text):  # (most are: prop_int reads them as they are)
             index = int(text)
         else:
@@ -82,8 +79,8 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
             _read_model_and_target(controller, kind)
             if kind == "pci":
                 _read_pci_target(controller)
-        written_names = _read_counts(controller, kind, names)  # (an index rewritten keeps its place)
-        in_order = written_names is not None and written_names in WRITTEN_ATTRIBUTE_NAMES
+        names = _read_counts(controller, kind)
+        in_order = names is not None and names in WRITTEN_ATTRIBUTE_NAMES
         if kind != "usb":
             if read is not None:
                 is_master = not has_children or first_child(controller, "master") is None
@@ -245,11 +242,10 @@ _COUNTS = {"virtio-serial": ("ports", "vectors"), "usb": ("ports",), "xenbus": (
 _COUNT_NAMES = frozenset(("ports", "vectors", "maxGrantFrames", "maxEventChannels"))
 
 
-def _read_counts(controller: etree._Element, kind: str, names: list[str] | None = None) -> list[str] | None:
-    """The counts read, kept or dropped; returns the controller's attribute names (names: as
-    the caller has them) when none was given (the attributes are then left as they are), else None."""
-    if names is None:
-        names = controller.keys()
+def _read_counts(controller: etree._Element, kind: str) -> list[str] | None:
+    """The counts read, kept or dropped; returns the controller's attribute names when none
+    was given (the attributes are then left as they are), else None."""
+    names = controller.keys()
     if _COUNT_NAMES.isdisjoint(names):
         return names  # (most controllers) none of the counts given: nothing read, nothing dropped
     kept = _COUNTS.get(kind, ())
