@@ -1848,18 +1848,12 @@ ADDRESS_CHECKED_BEFORE_ALIASES = frozenset(
 )
 
 
-def canonical_other_devices(
-    by_kind: dict[str, list[etree._Element]], disk_firsts: list[dict[object, etree._Element]] | None = None
-) -> None:
+def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
     """Sound, audio, watchdog, memory balloon, TPM, hub, panic and shared memory devices, in
     the parser's order; the devices the parser reads before them have their addresses
-    checked first (disk_firsts: each disk's first child of each tag, kept current, when the
-    caller has them: a disk without an address is not searched for one)."""
+    checked first."""
     for kind in ADDRESSES_LEFT_BEFORE_SOUNDS:
-        devices = by_kind.get(kind, ())
-        if kind == "disk" and disk_firsts is not None:
-            devices = [disk for disk, first in zip(devices, disk_firsts, strict=True) if "address" in first]
-        for device in devices:
+        for device in by_kind.get(kind, ()):
             if len(device):  # (no children, no address)
                 check_device_address(device)
     canonical_sounds(by_kind)
