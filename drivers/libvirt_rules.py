@@ -172,12 +172,22 @@ def scaled_value(text: str | None, unit: str | None, default_scale: int) -> int 
     return None if scale is None else number * scale
 
 
+# "0x" and up to 15 hexadecimal digits: below ULLONG_MAX, read by int() as strtoul reads it
+_PLAIN_HEX = re.compile(r"0[xX][0-9a-fA-F]{1,15}")
+
+
 def c_strtoul(text: str | None) -> int:
     """strtoul with base 0 (0x hex, 0 octal, else decimal) of a number already checked; 0
     when absent or unreadable."""
-    if text and text.isdigit() and text.isascii() and text[0] != "0" and len(text) < 20:
-        return int(text)  # plain decimal (most numbers read): what the general path gives
-    return strtoul_whole(text or "", 0, ULLONG_MAX) or 0
+    if not text:
+        return 0
+    # the common cases (most numbers read: plain decimal, "0", hexadecimal) give what the
+    # general path gives
+    if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1) and len(text) < 20:
+        return int(text)
+    if _PLAIN_HEX.fullmatch(text):
+        return int(text, 16)
+    return strtoul_whole(text, 0, ULLONG_MAX) or 0
 
 
 def attribute_error(element_name: str, attribute: str, value: str, expectation: str) -> LibvirtError:

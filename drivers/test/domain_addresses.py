@@ -45,10 +45,7 @@ def pci_text(values: dict[str, int]) -> dict[str, str]:
 
 def canonical_pci_source_address(address: etree._Element) -> None:
     """A host PCI device's address (virPCIDeviceAddressFormat, no type attribute)."""
-    values = pci_values(address)
-    address.attrib.clear()
-    for name, text in pci_text(values).items():
-        address.set(name, text)
+    _write_attributes(address, list(pci_text(pci_values(address)).items()))
 
 
 def _write_attributes(element: etree._Element, written: list[tuple[str, str]]) -> None:

@@ -41,10 +41,19 @@ USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3":
 _WRITTEN_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
 
 
-def parse_controllers(controllers: list[etree._Element]) -> bool:
+# What parse_controllers read of a controller: its type, index (-1 when none is written),
+# whether it is a master (has no <master>) and whether its attributes are written as libvirt
+# writes them (WRITTEN_ATTRIBUTE_NAMES), as they stand once it is read
+ControllerKey = tuple[str, int, bool, bool]
+# the attributes of most controllers, in the order libvirt writes them
+WRITTEN_ATTRIBUTE_NAMES = (["type", "index"], ["type", "index", "model"])
+
+
+def parse_controllers(controllers: list[etree._Element], read: list[ControllerKey] | None = None) -> bool:
     """What reading each <controller> in document order does: a non-negative index, the implied
     USB companion master, and the rules of the 'none' USB model; whether USB is disabled (a USB
-    controller of model 'none')."""
+    controller of model 'none'). read: when given, each controller's key is appended to it, in
+    document order (its later readers need not read the tree again)."""
     usb_none = usb_other = usb_master = False
     for controller in controllers:
         kind = controller.get("type")
@@ -54,18 +63,28 @@ def parse_controllers(controllers: list[etree._Element]) -> bool:
         if model is not None and model not in CONTROLLER_MODELS.get(kind, ()) and kind in CONTROLLER_TYPES:
             raise _unsupported(f"Unknown model type '{model}'")  # (an unknown type is refused later)
         text = controller.get("index")
-        if text is None or not _WRITTEN_INDEX.fullmatch(text):  # (most are: prop_int reads them as they are)
+        if text is not None and _WRITTEN_INDEX.fullmatch(text):  # (most are: prop_int reads them as they are)
+            index = int(text)
+        else:
             index = prop_int(controller, "index")
-            if index is not None:
+            if index is None:
+                index = -1
+            else:
                 if index < 0:
                     raise attribute_error("controller", "index", text or "", "Expected non-negative value")
                 if text != str(index):  # ' +1' is read as 1 and written so
                     controller.set("index", str(index))
-        _read_model_and_target(controller, kind)
-        if kind == "pci":
-            _read_pci_target(controller)
-        _read_counts(controller, kind)
+        has_children = len(controller) != 0
+        if has_children:  # (most controllers have none)
+            _read_model_and_target(controller, kind)
+            if kind == "pci":
+                _read_pci_target(controller)
+        names = _read_counts(controller, kind)
+        in_order = names is not None and names in WRITTEN_ATTRIBUTE_NAMES
         if kind != "usb":
+            if read is not None:
+                is_master = not has_children or first_child(controller, "master") is None
+                read.append((kind, index, is_master, in_order))
             continue
         if model == "none":
             address = first_child(controller, "address")
@@ -80,20 +99,56 @@ def parse_controllers(controllers: list[etree._Element]) -> bool:
             usb_other = True
         if model in USB_COMPANION_START_PORTS and first_child(controller, "master") is None:
             etree.SubElement(controller, "master", startport=USB_COMPANION_START_PORTS[model])
-        if first_child(controller, "master") is None:
+        is_master = first_child(controller, "master") is None
+        if is_master:
             usb_master = True
+        if read is not None:
+            read.append((kind, index, is_master, in_order))
     if usb_other and not usb_master:
         raise _xml_detail("No master USB controller specified")
     return usb_none
 
 
-def reject_duplicates(controllers: list[etree._Element]) -> set[tuple[str | None, str | None]]:
+CONTROLLER_ATTRIBUTE_ORDER = ["type", "index", "model", "ports", "vectors", "maxGrantFrames"]
+_CONTROLLER_ATTRIBUTE_RANK = {name: rank for rank, name in enumerate(CONTROLLER_ATTRIBUTE_ORDER)}
+
+
+def order_attributes(controller: etree._Element) -> None:
+    """The controller's attributes in the order libvirt writes them (others after those, in
+    their order), as xml_tree.reorder_attributes puts them, but by moving only those out of
+    place to the end (a controller written with its model before its index: one attribute set
+    anew instead of all of them; each costs thousands of instructions)."""
+    names = controller.keys()
+    last = len(CONTROLLER_ATTRIBUTE_ORDER)
+    ranks = [_CONTROLLER_ATTRIBUTE_RANK.get(name, last) for name in names]
+    ordered = [names[position] for position in sorted(range(len(names)), key=ranks.__getitem__)]
+    # those already in order from the first on stay; the others are set anew, in order, after them
+    place = {name: position for position, name in enumerate(names)}
+    kept, previous = 0, -1
+    for name in ordered:
+        if place[name] < previous:
+            break
+        previous = place[name]
+        kept += 1
+    moved = ordered[kept:]
+    values = [controller.get(name) for name in moved]
+    for name in moved:
+        del controller.attrib[name]
+    for name, value in zip(moved, values, strict=True):
+        controller.set(name, str(value))
+
+
+def reject_duplicates(
+    controllers: list[etree._Element], keys: list[tuple[str | None, str | None]] | None = None
+) -> set[tuple[str | None, str | None]]:
     """virDomainDefRejectDuplicateControllers: one index per type (USB companions share theirs);
-    returns every controller's (type, index)."""
+    returns every controller's (type, index) (keys: those pairs, when the caller has them)."""
     seen: set[tuple[str | None, str | None]] = set()
     usb: list[tuple[str | None, str | None]] = []
-    for controller in controllers:
-        key = (kind := controller.get("type"), controller.get("index"))
+    if keys is None:
+        keys = [(controller.get("type"), controller.get("index")) for controller in controllers]
+    for key in keys:
+        kind = key[0]
         if kind == "usb":
             usb.append(key)
             continue
@@ -187,9 +242,12 @@ _COUNTS = {"virtio-serial": ("ports", "vectors"), "usb": ("ports",), "xenbus": (
 _COUNT_NAMES = frozenset(("ports", "vectors", "maxGrantFrames", "maxEventChannels"))
 
 
-def _read_counts(controller: etree._Element, kind: str) -> None:
-    if _COUNT_NAMES.isdisjoint(controller.keys()):
-        return  # (most controllers) none of the counts given: nothing read, nothing dropped
+def _read_counts(controller: etree._Element, kind: str) -> list[str] | None:
+    """The counts read, kept or dropped; returns the controller's attribute names when none
+    was given (the attributes are then left as they are), else None."""
+    names = controller.keys()
+    if _COUNT_NAMES.isdisjoint(names):
+        return names  # (most controllers) none of the counts given: nothing read, nothing dropped
     kept = _COUNTS.get(kind, ())
     for name in ("ports", *(name for name in kept if name != "ports")):
         value = prop_int(controller, name)
@@ -204,6 +262,7 @@ def _read_counts(controller: etree._Element, kind: str) -> None:
     for name in ("vectors", "maxGrantFrames", "maxEventChannels"):
         if name not in kept and name in controller.attrib:  # not read for this type: not written
             del controller.attrib[name]
+    return None
 
 
 def _read_pci_target(controller: etree._Element) -> None:

@@ -105,7 +105,7 @@ ATTRIBUTE_ORDER = {
     "driver": _words("""name type cache error_policy rerror_policy io ioeventfd event_idx copy_on_read discard
 iothread detect_zeroes queues queue_size"""),
     "target": ["dev", "bus", "tray", "removable", "rotation_rate", "type", "port"],
-    "controller": ["type", "index", "model", "ports", "vectors", "maxGrantFrames"],
+    "controller": domain_controllers.CONTROLLER_ATTRIBUTE_ORDER,
     "vcpu": ["placement", "cpuset", "current"],
     "hostdev": ["mode", "type", "managed", "sgio", "rawio", "model", "display", "ramfb"],
     "filesystem": ["type", "accessmode", "model", "multidevs", "fmode", "dmode"],
@@ -156,15 +156,30 @@ def kibibytes(element: etree._Element, where: str | None = None) -> int:
     return kib
 
 
-def disk_index(name: str) -> int:
+# Disk names already read, and their indexes: a handful of names ('hda', 'vda', 'sdb'...) make
+# most definitions' disks. Bounded: names past the bound are read each time.
+DISK_INDEX_CACHE_LIMIT = 4096
+_DISK_INDEXES: dict[str, int] = {}
+
+
+def disk_index(name: str | None) -> int:
     """virDiskNameToIndex: 'hda' → 0, 'sdb' → 1, 'vdaa' → 26; -1 when not a disk name."""
-    match = DISK_NAME.match(name or "")
-    if match is None:
+    if name is None:
         return -1
-    index = 0
-    for letter in match.group(2):
-        index = index * 26 + (ord(letter) - ord("a") + 1)
-    return index - 1
+    index = _DISK_INDEXES.get(name)
+    if index is not None:
+        return index
+    match = DISK_NAME.match(name)
+    if match is None:
+        index = -1
+    else:
+        index = 0
+        for letter in match.group(2):
+            index = index * 26 + (ord(letter) - ord("a") + 1)
+        index -= 1
+    if len(_DISK_INDEXES) < DISK_INDEX_CACHE_LIMIT:
+        _DISK_INDEXES[name] = index
+    return index
 
 
 def _strip_whitespace(element: etree._Element, nodes: list[etree._Element] | None = None) -> None:
@@ -491,6 +506,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     """The devices made canonical, in libvirt's order; returns them by kind."""
     if not len(devices):
         return {}  # no devices: nothing implied either
+    # whether any device has an alias (nothing below makes one: those of devices made here are
+    # moved or copied from these): one walk, where a device's own look for one costs nearly as much
+    with_aliases = next(devices.iter("alias"), None) is not None
     by_kind: dict[str, list[etree._Element]] = {}
     for device in devices:
         tag = device.tag  # (read once: lxml builds the string on each read)
@@ -507,22 +525,30 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         _insert_disk(disks, keys, maxima, firsts, disk)
     hostdevs = by_kind.get("hostdev", [])
     hostdev_drives = domain_disks.scsi_hostdev_drives(hostdevs) if disks and hostdevs else []
-    for disk, first in zip(disks, firsts, strict=True):
-        _canonical_disk(disk, first, hostdev_drives)
+    for disk, first, key in zip(disks, firsts, keys, strict=True):
+        _canonical_disk(disk, first, key, hostdev_drives)
     by_kind["disk"] = disks
     controllers = by_kind.setdefault("controller", [])
-    if domain_controllers.parse_controllers(controllers):  # USB disabled
+    read: list[domain_controllers.ControllerKey] = []  # each one's type, index and master mark, read once
+    if domain_controllers.parse_controllers(controllers, read):  # USB disabled
         domain_usb.check_parsed_devices(by_kind, controllers)
     ordered: list[etree._Element] = []
     placement = _ControllerPlacement()
-    for controller in controllers:  # placed as the parser places each (implicit ones are appended later)
-        _insert_controller(ordered, controller, placement)
+    for controller, key in zip(controllers, read, strict=True):  # placed as the parser places each
+        _insert_controller(ordered, controller, placement, key)  # (implicit ones are appended later)
+    # those whose attributes parse_controllers found in libvirt's order are left as they are
+    unordered = [controller for controller, key in zip(controllers, read, strict=True) if not key[3]]
     controllers[:] = ordered
-    domain_controllers.assign_indexes(controllers, domain_controllers.hostdev_scsi_controllers(hostdevs))
-    for controller in controllers:
-        if controller.keys() not in _WRITTEN_CONTROLLER_ATTRIBUTES:
-            _reorder_attributes(controller, ATTRIBUTE_ORDER["controller"])
-    present = domain_controllers.reject_duplicates(controllers)  # each one's (type, index)
+    # (type, index) of each, in their order, when every index is written (most definitions)
+    pairs = [(kind, str(index)) for kind, index, _ in placement.keys if index != -1]
+    if len(pairs) != len(controllers):
+        domain_controllers.assign_indexes(controllers, domain_controllers.hostdev_scsi_controllers(hostdevs))
+        # (an index given now is written last)
+        unordered = [c for c in controllers if c.keys() not in domain_controllers.WRITTEN_ATTRIBUTE_NAMES]
+    for controller in unordered:
+        domain_controllers.order_attributes(controller)
+    # each one's (type, index)
+    present = domain_controllers.reject_duplicates(controllers, pairs if len(pairs) == len(controllers) else None)
     if hostdevs:
         domain_controllers.assign_scsi_hostdev_addresses(hostdevs, disks, controllers)
     domain_controllers.add_implicit_controllers(controllers, by_kind, present, firsts)
@@ -582,23 +608,24 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     for hostdev in by_kind.get("hostdev", ()):
         domain_hostdevs.check_mdev(hostdev)
         hostdev_source = first_child(hostdev, "source")
-        if (
-            hostdev.get("type") == "pci"
-            and hostdev_source is not None
-            and first_child(hostdev_source, "address") is not None
-        ):
-            domain_addresses.canonical_pci_source_address(first_child(hostdev_source, "address"))
-        if hostdev.get("type") == "scsi" and hostdev_source is not None and hostdev_source.get("protocol") == "iscsi":
+        # (read once: nothing below changes them)
+        hostdev_type, subsystem = hostdev.get("type"), hostdev.get("mode", "subsystem") == "subsystem"
+        if hostdev_type == "pci" and hostdev_source is not None:
+            source_address = first_child(hostdev_source, "address")
+            if source_address is not None:
+                domain_addresses.canonical_pci_source_address(source_address)
+        if hostdev_type == "scsi" and hostdev_source is not None and hostdev_source.get("protocol") == "iscsi":
             with_default_lun(hostdev_source)
-        if hostdev.get("mode", "subsystem") == "subsystem":  # managed is always written for these
-            hostdev.set("managed", "yes" if hostdev.get("managed") == "yes" else "no")
+        if subsystem:  # managed is always written for these
+            managed = hostdev.get("managed")
+            if managed != "no" and managed != "yes":
+                hostdev.set("managed", "no")
             _reorder_attributes(hostdev, ATTRIBUTE_ORDER["hostdev"])
         if "driver" in {child.tag for child in hostdev}:
             domain_hostdevs.canonical_driver(hostdev)
-        if hostdev.get("sgio") is not None and hostdev.get("mode", "subsystem") == "subsystem":
+        if subsystem and hostdev.get("sgio") is not None:
             domain_hostdevs.check_sgio(hostdev)
-        subsystem = hostdev.get("mode", "subsystem") == "subsystem"
-        if hostdev.get("type") == "usb" and hostdev_source is not None and subsystem:
+        if hostdev_type == "usb" and hostdev_source is not None and subsystem:
             domain_hostdevs.canonical_usb_source(hostdev_source)
     for filesystem in by_kind.get("filesystem", ()):
         _default(filesystem, "type", "mount")
@@ -614,7 +641,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     domain_devices.canonical_character_devices(by_kind, devices, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
-    domain_devices.canonical_aliases(by_kind)  # only user aliases are part of a definition
+    domain_devices.canonical_aliases(by_kind, with_aliases)  # only user aliases are part of a definition
     for kind in by_kind.values():  # every device kept, those made here too
         for device in kind:
             if len(device) or device.tag == "address":  # iter() includes the device itself
@@ -631,10 +658,6 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     return by_kind
 
 
-# the attributes of most controllers, in the order libvirt writes them (left as they are)
-_WRITTEN_CONTROLLER_ATTRIBUTES = (["type", "index"], ["type", "index", "model"])
-
-
 class _ControllerPlacement:
     """What _insert_controller needs of the controllers placed so far, each read once: per
     place its (type, index, has a master); per type the highest index and the indexes of
@@ -642,18 +665,22 @@ class _ControllerPlacement:
     reads per controller)."""
 
     def __init__(self) -> None:
-        self.keys: list[tuple[str | None, int, bool]] = []
-        self.highest: dict[str | None, int] = {}
-        self.companions: dict[str | None, set[int]] = {}
+        self.keys: list[tuple[str, int, bool]] = []
+        self.highest: dict[str, int] = {}
+        self.companions: dict[str, set[int]] = {}
 
 
-def _insert_controller(ordered: list[etree._Element], controller: etree._Element, placed: _ControllerPlacement) -> None:
+def _insert_controller(
+    ordered: list[etree._Element],
+    controller: etree._Element,
+    placed: _ControllerPlacement,
+    key: domain_controllers.ControllerKey,
+) -> None:
     """virDomainControllerInsertPreAlloced: after the last of its type with a lower index,
     before one with a higher index, and a master before its USB companions: before the first
-    of its type it must precede, else after the last of its type."""
-    kind, index_text = controller.get("type"), controller.get("index", "")
-    index = int(index_text) if index_text.isdigit() else -1  # (none written: -1)
-    is_master = not len(controller) or first_child(controller, "master") is None
+    of its type it must precede, else after the last of its type (key: the controller's type,
+    index and master mark, as parse_controllers read them)."""
+    kind, index, is_master, _ = key
     keys = placed.keys
     precedes = index != -1 and (
         placed.highest.get(kind, -1) > index or (is_master and index in placed.companions.get(kind, ()))
@@ -740,13 +767,22 @@ _DISK_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["disk"]
 _TARGET_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["target"]
 _DRIVER_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["driver"]
 _DISK_CHILD_ORDER = CHILD_ORDER["disk"]
+# the attributes of most disks, their targets and drivers, in the order libvirt writes them
+# (left as they are: one list of names costs a third of reorder_attributes' look)
+_WRITTEN_DISK_ATTRIBUTES = (["type", "device"],)
+_WRITTEN_TARGET_ATTRIBUTES = (["dev", "bus"],)
+_WRITTEN_DRIVER_ATTRIBUTES = (["name", "type"], ["name", "type", "cache"])
 
 
 def _canonical_disk(
-    disk: etree._Element, first: dict[object, etree._Element], hostdev_drives: list[tuple[int, int, int, int] | None]
+    disk: etree._Element,
+    first: dict[object, etree._Element],
+    key: tuple[str | None, int] | None,
+    hostdev_drives: list[tuple[int, int, int, int] | None],
 ) -> None:
     """first: the disk's first child of each tag, as parsed (nothing here moves those it names
-    before they are read; the mirror it may name is dropped); an address made is added to it."""
+    before they are read; the mirror it may name is dropped); an address made is added to it.
+    key: its target's bus and index as _insert_disk read them (None without a target)."""
     if disk.get("type") is None:
         disk.set("type", "file")
     device = disk.get("device")
@@ -764,22 +800,24 @@ def _canonical_disk(
         raise domain_disks.missing_target(disk)
     if dev.startswith("ioemu:"):
         target.set("dev", dev := dev[len("ioemu:") :])
+        key = None  # (its index: of the name without the prefix)
     bus = target.get("bus")
     if bus is None:
         bus = "fdc" if device == "floppy" else "ide"
         if device != "floppy":
             bus = next((name for prefix, name in DISK_BUS_BY_PREFIX if dev.startswith(prefix)), "ide")
         target.set("bus", bus)
-    _reorder_attributes(target, _TARGET_ATTRIBUTE_ORDER)
+    if target.keys() not in _WRITTEN_TARGET_ATTRIBUTES:
+        _reorder_attributes(target, _TARGET_ATTRIBUTE_ORDER)
     if device == "cdrom" and "readonly" not in first:
         _child(disk, "readonly")
     driver = first.get("driver")
-    if driver is not None:
+    if driver is not None and driver.keys() not in _WRITTEN_DRIVER_ATTRIBUTES:
         _reorder_attributes(driver, _DRIVER_ATTRIBUTE_ORDER)
     if "iotune" in first:
         canonical_iotune(disk)
     if "address" not in first:
-        index = disk_index(dev)
+        index = key[1] if key is not None else disk_index(dev)
         if index < 0:
             raise xml_error(f"Unknown disk name '{dev}' and no address specified")
         address = _drive_address(bus, index)
@@ -788,7 +826,8 @@ def _canonical_disk(
                 domain_disks.check_scsi_drive_free(dev, address, hostdev_drives)
             disk.append(address)
             first["address"] = address  # (kept current: the implied controllers read it)
-    _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
+    if disk.keys() not in _WRITTEN_DISK_ATTRIBUTES:
+        _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
     _reorder_known(disk, _DISK_CHILD_ORDER)
 
 
@@ -888,7 +927,8 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
             first[tag] = found
     device, target = disk.get("device"), first["target"]  # (canonical: every disk has one)
     bus, dev = target.get("bus"), target.get("dev", "")
-    domain_disks.validate_storage(disk, first)
+    disk_type = disk.get("type")  # (canonical: every disk has one)
+    domain_disks.validate_storage(disk, first, disk_type)
     if disk.get("sgio") == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
     if device == "lun":
@@ -901,7 +941,7 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid harddisk device name: {dev}")
     if device == "floppy" and not dev.startswith("fd"):
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid floppy device name: {dev}")
-    if device == "disk" and _source_is_empty(disk, first.get("source")):
+    if device == "disk" and _source_is_empty(disk_type, first.get("source")):
         raise report(api.VIR_ERR_NO_SOURCE, api.VIR_FROM_DOMAIN, dev)
     address = first.get("address")
     address_type = address.get("type") if address is not None else None
@@ -924,10 +964,9 @@ def _validate_lun_source(disk: etree._Element) -> None:
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
-def _source_is_empty(disk: etree._Element, source: etree._Element | None) -> bool:
+def _source_is_empty(kind: str | None, source: etree._Element | None) -> bool:
     """virStorageSourceIsEmpty: local storage without a path, or a network disk without a protocol
-    (source: the disk's first <source>)."""
-    kind = disk.get("type")
+    (kind: the disk's type; source: its first <source>)."""
     if kind in _SOURCE_PATH:
         return source is None or not source.get(_SOURCE_PATH[kind])
     if kind == "network":
@@ -939,6 +978,11 @@ def _source_is_empty(disk: etree._Element, source: etree._Element | None) -> boo
 _DRIVES_PER_CONTROLLER = {"scsi": (7, 7), "ide": (4, 2), "sata": (6, 6), "fdc": (2, 2)}
 
 
+# The drive address of the first disk on a bus, copied for each disk given none: a copy and
+# the numbers that differ set on it cost a third of an element made with its five attributes
+_FIRST_DRIVE = make_element("address", type="drive", controller="0", bus="0", target="0", unit="0")
+
+
 def _drive_address(bus: str, index: int) -> etree._Element | None:
     """The drive address of the disk of that index on the bus (index >= 0), None on a bus
     without drives."""
@@ -948,9 +992,14 @@ def _drive_address(bus: str, index: int) -> etree._Element | None:
     per_controller, per_bus = layout
     controller, rest = divmod(index, per_controller)
     drive_bus, unit = divmod(rest, per_bus)
-    return make_element(
-        "address", type="drive", controller=str(controller), bus=str(drive_bus), target="0", unit=str(unit)
-    )
+    address = _FIRST_DRIVE.__copy__()
+    if controller:
+        address.set("controller", str(controller))
+    if drive_bus:
+        address.set("bus", str(drive_bus))
+    if unit:
+        address.set("unit", str(unit))
+    return address
 
 
 IFNAME_LIMIT = 1024  # the test driver's testnetN names
@@ -983,7 +1032,9 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
             raise xml_error(f"unable to parse mac address '{address}'")
         if raw[0] & 1:
             raise xml_error(f"expected unicast mac address, found multicast '{address}'")
-        mac.set("address", mac_text(raw))
+        written = mac_text(raw)
+        if written != address:  # (most are written so already)
+            mac.set("address", written)
     source = first_child(interface, "source") if "source" in present else None
     if interface.get("type") == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's

@@ -43,7 +43,16 @@ from .domain_addresses import pci_values, usb_port, written_pci
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_internal_error as _internal
 from .domain_errors import domain_xml_error as _xml_error
-from .xml_tree import child, children_of, default, first_child, make_element, reorder_attributes, reorder_known, text_of
+from .xml_tree import (
+    child,
+    children_of,
+    first_child,
+    make_element,
+    rank_of,
+    reorder_attributes,
+    reorder_known,
+    text_of,
+)
 
 CHR_CHILD_ORDER = ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL]
 CHR_TARGET_ATTRIBUTES = ["type", "name", "address", "port"]
@@ -778,7 +787,7 @@ def _listens(graphics: etree._Element, kind: str) -> list[dict[str, str]]:
     return listens
 
 
-def _auth(graphics: etree._Element, kind: str, written: etree._Element) -> None:
+def _auth(graphics: etree._Element, kind: str, written: _Attributes) -> None:
     """virDomainGraphicsAuthDefParseXML and its formatter: nothing without a password."""
     password = graphics.get("passwd")
     if password is None:
@@ -809,17 +818,25 @@ def _valid_to(text: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _listen_attribute(written: etree._Element, first: dict[str, str]) -> None:
+def _listen_attribute(written: _Attributes, first: dict[str, str]) -> None:
     """virDomainGraphicsListenDefFormatAddr: the first listen's address as the old attribute."""
     if "address" in first:
         written.set("listen", first["address"])
+
+
+class _Attributes(dict[str, str]):
+    """An element's attributes as they will be written, in order (an element made only to
+    hold them costs several thousand instructions an attribute)."""
+
+    def set(self, name: str, value: str) -> None:
+        self[name] = value
 
 
 def canonical_graphics(graphics: etree._Element) -> None:
     """A <graphics> rewritten in place as virDomainGraphicsDefFormat writes what
     virDomainGraphicsDefParseXML (parse flag INACTIVE) and virDomainDefPostParseGraphics kept."""
     kind = str(_enum(graphics, "type", GRAPHICS_TYPES, required=True))
-    written = make_element("graphics", type=kind)
+    written = _Attributes(type=kind)
     children: list[etree._Element] = []
     listens: list[dict[str, str]] = []
     if kind == "vnc":
@@ -868,11 +885,12 @@ def canonical_graphics(graphics: etree._Element) -> None:
         audio = _audio(graphics)
         children += [audio] if audio is not None else []
     children = [*(make_element("listen", **listen) for listen in listens), *children]
-    graphics.attrib.clear()
     for old in list(graphics):
         graphics.remove(old)
-    for name, value in written.items():
-        graphics.set(name, value)
+    if graphics.items() != list(written.items()):  # (left as they are when already so)
+        graphics.attrib.clear()
+        for name, value in written.items():
+            graphics.set(name, value)
     graphics.extend(children)
 
 
@@ -887,7 +905,7 @@ def _audio(graphics: etree._Element) -> etree._Element | None:
     return make_element("audio", id=number)
 
 
-def _vnc(graphics: etree._Element, written: etree._Element, first: dict[str, str]) -> None:
+def _vnc(graphics: etree._Element, written: _Attributes, first: dict[str, str]) -> None:
     port_text, autoport_text = graphics.get("port"), graphics.get("autoport")
     port, autoport = 0, True
     if port_text is not None:
@@ -923,7 +941,7 @@ def _vnc(graphics: etree._Element, written: etree._Element, first: dict[str, str
     _auth(graphics, "vnc", written)
 
 
-def _rdp(graphics: etree._Element, written: etree._Element, first: dict[str, str]) -> None:
+def _rdp(graphics: etree._Element, written: _Attributes, first: dict[str, str]) -> None:
     port_text = graphics.get("port")
     port, autoport = 0, True
     if port_text is not None:
@@ -947,7 +965,7 @@ def _rdp(graphics: etree._Element, written: etree._Element, first: dict[str, str
     _listen_attribute(written, first)
 
 
-def _spice(graphics: etree._Element, written: etree._Element, listens: list[dict[str, str]]) -> list[etree._Element]:
+def _spice(graphics: etree._Element, written: _Attributes, listens: list[dict[str, str]]) -> list[etree._Element]:
     port, tls_port = prop_int(graphics, "port") or 0, prop_int(graphics, "tlsPort") or 0
     autoport = _enum(graphics, "autoport", ("yes", "no")) == "yes"
     default_mode = _enum(graphics, "defaultMode", CHANNEL_MODES) or "any"
@@ -1058,15 +1076,20 @@ def canonical_videos(
         for extra in children_of(video, "model")[1:]:  # the parser reads the first
             video.remove(extra)
         _video_model_children(model)
-        for name, value in model.items():  # read with virXPathString: empty is absent
+        # the model's attributes read once and worked on as a dict (in order, as an element
+        # keeps them: a value changed keeps its place, one added goes last), written back
+        # only when they change: each set on the element costs thousands of instructions
+        given = model.items()
+        attributes = dict(given)
+        for name, value in given:  # read with virXPathString: empty is absent
             if value == "" and name in _VIDEO_MODEL_READ:
-                del model.attrib[name]
-        primary = model.get("primary") == "yes"
-        kind = model.get("type")
+                del attributes[name]
+        primary = attributes.get("primary") == "yes"
+        kind = attributes.get("type")
         if kind is not None and kind != "default" and kind not in VIDEO_TYPES:
             raise _unsupported(f"unknown video model '{kind}'")
         for name in (*VIDEO_MEMORY, "heads"):
-            value = model.get(name)
+            value = attributes.get(name)
             if value is None:
                 continue
             number = strtoul_whole(value, 10)
@@ -1074,24 +1097,29 @@ def canonical_videos(
                 if name == "heads":
                     raise _internal(f"cannot parse video heads '{value}'")
                 raise _xml_error(f"cannot parse video {name} '{value}'")
-            model.set(name, str(number))
+            attributes[name] = str(number)
         if kind in (None, "default"):  # testDomainDevicesDefPostParse
             ppc64 = arch in ("ppc64", "ppc64le")
             kind = "xen" if os_type in ("xen", "linux") else ("vga" if ppc64 else "cirrus")
-            model.set("type", kind)
-        if kind == "qxl" and int(model.get("ram", "0")) == 0:
-            model.set("ram", str(_video_ram(kind, virt_type)))
-        if int(model.get("vram", "0")) == 0:
-            model.set("vram", str(_video_ram(kind, virt_type)))
+            attributes["type"] = kind
+        if kind == "qxl" and int(attributes.get("ram", "0")) == 0:
+            attributes["ram"] = str(_video_ram(kind, virt_type))
+        if int(attributes.get("vram", "0")) == 0:
+            attributes["vram"] = str(_video_ram(kind, virt_type))
         for name in ("ram", "vram"):
-            if model.get(name) is not None:
-                model.set(name, str(_power_of_two(int(model.get(name, "0")))))
-        default(model, "heads", "1")
+            if name in attributes:
+                attributes[name] = str(_power_of_two(int(attributes[name])))
+        attributes.setdefault("heads", "1")
         for name in (*VIDEO_MEMORY, "heads"):  # written when not zero
-            if model.get(name) == "0":
-                del model.attrib[name]
-        model.attrib.pop("primary", None)
-        reorder_attributes(model, VIDEO_MODEL_ATTRIBUTE_ORDER)
+            if attributes.get(name) == "0":
+                del attributes[name]
+        attributes.pop("primary", None)
+        rank, last = rank_of(VIDEO_MODEL_ATTRIBUTE_ORDER), len(VIDEO_MODEL_ATTRIBUTE_ORDER)
+        written = sorted(attributes.items(), key=lambda item: rank.get(item[0], last))  # (stable)
+        if written != given:
+            model.attrib.clear()
+            for name, value in written:
+                model.set(name, value)
         first_driver = first_child(video, "driver")
         extra: dict[str, str] = {}
         if first_driver is not None:
@@ -1505,19 +1533,24 @@ def validate_shmems(shmems: Iterable[etree._Element]) -> None:
 USER_ALIAS_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
 
-def canonical_aliases(by_kind: dict[str, list[etree._Element]]) -> None:
+def canonical_aliases(by_kind: dict[str, list[etree._Element]], with_aliases: bool = True) -> None:
     """virDomainDeviceInfoParseXML with parse flag INACTIVE: the address checked
     (check_device_address; called after canonical_other_devices, canonical_character_devices
     and canonical_chr_holders, which check those of their kinds), and a device keeps its alias only
     when the user chose it ('ua-' and letters, digits, '_' or '-'); aliases libvirt made for
-    a running domain are not part of a definition."""
+    a running domain are not part of a definition. with_aliases: False when no device has
+    an <alias> (none is looked for)."""
     for kind, devices in by_kind.items():
         checked = kind in ADDRESS_CHECKED_BEFORE_ALIASES
+        if checked and not with_aliases:
+            continue  # nothing to do for these
         for device in devices:
             if not len(device):
                 continue  # no address, no alias (a length costs far less than a lookup)
             if not checked:
                 check_device_address(device)
+            if not with_aliases:
+                continue
             aliases = children_of(device, "alias")
             if not aliases:
                 continue
@@ -1728,6 +1761,10 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
     if len(balloons) > 1:
         raise _internal("only a single memory balloon device is supported")
     for balloon in balloons:
+        if not len(balloon):  # (most) a known model alone: written as it is
+            given = balloon.items()
+            if len(given) == 1 and given[0][0] == "model" and given[0][1] in MEMBALLOON_MODELS:
+                continue
         model = balloon.get("model", "")
         if model not in MEMBALLOON_MODELS:  # absent or unknown: refused as the parser refuses it
             model = str(_enum(balloon, "model", MEMBALLOON_MODELS, required=True))

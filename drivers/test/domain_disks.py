@@ -197,9 +197,12 @@ def source_path(disk: etree._Element) -> str | None:
     return source.get(name) if name else None
 
 
-def validate_storage(disk: etree._Element, first: dict[object, etree._Element] | None = None) -> None:
+def validate_storage(
+    disk: etree._Element, first: dict[object, etree._Element] | None = None, disk_type: str | None = None
+) -> None:
     """virDomainDiskDefValidateSourceChainOne for the top layer: authentication and encryption
-    (first: the disk's first child of each tag, when the caller has them listed)."""
+    (first: the disk's first child of each tag, when the caller has them listed; disk_type:
+    the disk's type, when the caller has read it)."""
     if first is None:
         first = {}
         for found in disk.iterchildren("source", "auth", "encryption"):  # one pass for the three
@@ -208,7 +211,7 @@ def validate_storage(disk: etree._Element, first: dict[object, etree._Element] |
     auth = first.get("auth")
     if auth is None and source is not None:
         auth = first_child(source, "auth")
-    if disk.get("type") == "network" and auth is not None and source is not None:
+    if auth is not None and source is not None and (disk_type or disk.get("type")) == "network":
         protocol = source.get("protocol", "")
         if protocol in NO_AUTH_PROTOCOLS:
             raise _unsupported(f"authentication is not supported for protocol '{protocol}'")

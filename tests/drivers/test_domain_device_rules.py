@@ -10,6 +10,7 @@ from lxml import etree
 
 from virtrio.drivers.libvirt_rules import c_strtoul, scaled_value
 from virtrio.drivers.test import domain_addresses, domain_controllers, domain_disks, domain_interfaces
+from virtrio.drivers.test.xml_tree import reorder_attributes
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError
 
@@ -27,7 +28,10 @@ def text(element: etree._Element) -> str:
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("0x1f", 31), ("010", 8), ("12", 12), ("", 0), (None, 0), ("zz", 0), (" 7", 7)],
+    [
+        *(("0x1f", 31), ("010", 8), ("12", 12), ("", 0), (None, 0), ("zz", 0), (" 7", 7)),
+        *(("0", 0), ("0X1F", 31), ("0x_1", 0), ("0x", 0), ("0x0000", 0), ("0xffffffffffffffff", 2**64 - 1)),
+    ],
 )
 def test_strtoul_base_zero(given: str | None, expected: int) -> None:
     assert c_strtoul(given) == expected
@@ -182,6 +186,24 @@ def test_spapr_vio_register_in_hex() -> None:
 
 
 # --- controllers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "<controller type='pci' model='pci-root' index='0'/>",
+        "<controller index='1' type='scsi'/>",
+        "<controller model='virtio' ports='4' type='virtio-serial' index='0' vectors='2'/>",
+        "<controller type='usb' index='0' model='ehci'/>",
+        "<controller x='1' model='none' type='usb' index='0'/>",
+    ],
+)
+def test_controller_attributes_put_in_libvirts_order(given: str) -> None:
+    moved, reordered = xml(given), xml(given)
+    domain_controllers.order_attributes(moved)
+    reorder_attributes(reordered, domain_controllers.CONTROLLER_ATTRIBUTE_ORDER)
+    assert moved.items() == reordered.items()
+    assert dict(moved.items()) == dict(xml(given).items())  # (the same values)
 
 
 def test_usb2_companions_share_their_group_index() -> None:
