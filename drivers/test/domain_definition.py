@@ -157,8 +157,10 @@ def kibibytes(element: etree._Element, where: str | None = None) -> int:
 
 
 # Disk names already read, and their indexes: a handful of names ('hda', 'vda', 'sdb'...) make
-# most definitions' disks. Bounded: names past the bound are read each time.
+# most definitions' disks. Bounded in count and in each name's length (a client's names are
+# kept: 4,096 of them, a few bytes each, never a document's worth): others are read each time.
 DISK_INDEX_CACHE_LIMIT = 4096
+DISK_INDEX_CACHED_LENGTH = 16
 _DISK_INDEXES: dict[str, int] = {}
 
 
@@ -177,7 +179,7 @@ def disk_index(name: str | None) -> int:
         for letter in match.group(2):
             index = index * 26 + (ord(letter) - ord("a") + 1)
         index -= 1
-    if len(_DISK_INDEXES) < DISK_INDEX_CACHE_LIMIT:
+    if len(name) <= DISK_INDEX_CACHED_LENGTH and len(_DISK_INDEXES) < DISK_INDEX_CACHE_LIMIT:
         _DISK_INDEXES[name] = index
     return index
 

@@ -352,3 +352,18 @@ def test_a_huge_iothread_count_is_refused_at_once() -> None:
 
     with pytest.raises(LibvirtError, match="iothreads count 2000000000 is more than virtrio makes"):
         parse_domain_xml(_domain(extra="<iothreads>2000000000</iothreads>"), TestState.__new__(TestState))
+
+
+def test_disk_names_remembered_are_bounded_in_count_and_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    """disk_index remembers names a client wrote: never more than the bound, never a long one."""
+    from virtrio.drivers.test import domain_definition
+
+    monkeypatch.setattr(domain_definition, "_DISK_INDEXES", {})
+    long_name = "vd" + "a" * 100_000
+    assert domain_definition.disk_index(long_name) == domain_definition.disk_index(long_name)
+    assert long_name not in domain_definition._DISK_INDEXES
+    assert [domain_definition.disk_index(name) for name in ("hda", "sdb", "vdaa", "xyz", None)] == [0, 1, 26, -1, -1]
+    for number in range(domain_definition.DISK_INDEX_CACHE_LIMIT + 10):
+        domain_definition.disk_index(f"x{number}")
+    assert len(domain_definition._DISK_INDEXES) == domain_definition.DISK_INDEX_CACHE_LIMIT
+    assert domain_definition.disk_index("sdc") == 2  # past the bound: read each time, still right
