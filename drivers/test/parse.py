@@ -351,12 +351,13 @@ def parse_in_thread(text: str) -> bool:
     """Whether a domain document is read in a worker thread: by the work it implies, not its
     size alone (a 300-byte document can ask for 65,536 controllers). Errs towards the thread:
     a number that might be large (written in another base, say) counts as large."""
-    if len(text) > PARSE_IN_THREAD_BYTES or "<vcpus" in text or "sched" in text:
-        return True
-    if "<cell" in text and text.count("<cell") > DENSE_CELLS:
-        return True
     # (each scan of the text costs: a shorter word that the longer ones contain is looked for
     # first, and the longer ones only when it is there)
+    cpus = "cpus" in text  # (<vcpus, cpuset and cpus)
+    if len(text) > PARSE_IN_THREAD_BYTES or (cpus and "<vcpus" in text) or "sched" in text:
+        return True
+    if text.count("<cell") > DENSE_CELLS:  # (one scan, whether there is one or not)
+        return True
     iothreads = "iothreads" in text  # (<iothreads> and iothreads='...' both)
     if iothreads and "<iothreads" in text and any(not _small_number(count) for count in _IOTHREADS.findall(text)):
         return True
@@ -365,7 +366,7 @@ def parse_in_thread(text: str) -> bool:
             if not _small_number(quoted[0] or quoted[1]):
                 return True
     present = (
-        "cpus" in text,  # (cpuset and cpus)
+        cpus,
         "node" in text,  # (nodeset)
         iothreads,
     )
