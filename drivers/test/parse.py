@@ -79,18 +79,26 @@ def syntax_error(text: str, source: str, error_domain: int, entry: etree._LogEnt
 _PARSERS = threading.local()
 
 
-def _parser() -> etree.XMLParser:
-    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+def _parser(drop_blanks: bool = False) -> etree.XMLParser:
+    name = "blanks_dropped" if drop_blanks else "parser"
+    parser: etree.XMLParser | None = getattr(_PARSERS, name, None)
     if parser is None:
         # comments mean nothing to libvirt's parsers
-        parser = _PARSERS.parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, remove_comments=True, remove_blank_text=drop_blanks
+        )
+        setattr(_PARSERS, name, parser)
     return parser
 
 
-def parse_xml(text: str, source: str, error_domain: int, file: bool = False) -> etree._Element:
-    """virXMLParse's document, or its errors: libxml2's first fatal one, or none at all."""
+def parse_xml(
+    text: str, source: str, error_domain: int, file: bool = False, *, drop_blanks: bool = False
+) -> etree._Element:
+    """virXMLParse's document, or its errors: libxml2's first fatal one, or none at all
+    (drop_blanks: libxml2 leaves out the whitespace it takes for layout, see blanks_droppable;
+    the errors are the same)."""
     data = text.encode("utf-8", "surrogateescape")
-    parser = _parser()  # its log: this document's errors
+    parser = _parser(drop_blanks)  # its log: this document's errors
     root = None
     try:
         root = etree.fromstring(data, parser)
@@ -343,12 +351,13 @@ def parse_in_thread(text: str) -> bool:
     """Whether a domain document is read in a worker thread: by the work it implies, not its
     size alone (a 300-byte document can ask for 65,536 controllers). Errs towards the thread:
     a number that might be large (written in another base, say) counts as large."""
-    if len(text) > PARSE_IN_THREAD_BYTES or "<vcpus" in text or "sched" in text:
-        return True
-    if "<cell" in text and text.count("<cell") > DENSE_CELLS:
-        return True
     # (each scan of the text costs: a shorter word that the longer ones contain is looked for
     # first, and the longer ones only when it is there)
+    cpus = "cpus" in text  # (<vcpus, cpuset and cpus)
+    if len(text) > PARSE_IN_THREAD_BYTES or (cpus and "<vcpus" in text) or "sched" in text:
+        return True
+    if text.count("<cell") > DENSE_CELLS:  # (one scan, whether there is one or not)
+        return True
     iothreads = "iothreads" in text  # (<iothreads> and iothreads='...' both)
     if iothreads and "<iothreads" in text and any(not _small_number(count) for count in _IOTHREADS.findall(text)):
         return True
@@ -357,7 +366,7 @@ def parse_in_thread(text: str) -> bool:
             if not _small_number(quoted[0] or quoted[1]):
                 return True
     present = (
-        "cpus" in text,  # (cpuset and cpus)
+        cpus,
         "node" in text,  # (nodeset)
         iothreads,
     )
@@ -384,10 +393,57 @@ def read_domain(text: str, state: TestState, validate: bool = False) -> Domain:
     return parse_domain_xml(text, state)
 
 
+# Whitespace between tags is layout, which canonical_definition takes out (_strip_whitespace)
+# before it reads the tree. libxml2 leaves most of it out as it parses, in C (remove_blank_text:
+# a third fewer nodes for every later pass), and what it leaves out is whitespace the strip
+# takes out too, in a document without comments, CDATA, a DTD or carriage returns (libxml2's
+# heuristic looks past those, and would also take whitespace that text follows). The few
+# texts read before the strip are of elements without children then: a child's whitespace
+# would be part of the text read.
+def blanks_droppable(text: str) -> bool:
+    return "<!" not in text and "\r" not in text
+
+
+# the root's children whose text parse_domain_xml reads before the strip (with <os>'s <type>,
+# and the memory devices' sizes when the NUMA cells give the memory)
+_READ_BEFORE_STRIP = frozenset(
+    ["name", "uuid", "memory", "currentMemory", "vcpu", "title", "description", "bootloader"]
+) | frozenset(domain_parse_checks.LIFECYCLE_TAGS)
+
+
+class _BlanksRead(Exception):
+    """A text read before the strip would have held whitespace that libxml2 left out."""
+
+
+def _reads_blanks(root: etree._Element, children: dict[str, etree._Element]) -> bool:
+    for tag in _READ_BEFORE_STRIP.intersection(children):
+        if len(children[tag]):
+            return True
+    os_element = children.get("os")
+    os_type = first_child(os_element, "type") if os_element is not None else None
+    if os_type is not None and len(os_type):
+        return True
+    memory = children.get("memory")
+    size = memory.text if memory is not None else None
+    if size and size.isdigit() and size.strip("0"):  # a size (of any unit) that is not 0: sizes unread
+        return False
+    return "devices" in children and any(len(found) for found in root.iterfind("devices/memory/target/size"))
+
+
 def parse_domain_xml(text: str, state: TestState) -> Domain:
     if not text.isascii() and NOT_UTF8.search(text):  # bytes that were not UTF-8 (surrogate escapes)
         raise xml_error("the XML is not valid UTF-8")
-    root = parse_document(text, "domain")
+    if blanks_droppable(text):
+        try:
+            return _parse_domain(text, True)
+        except _BlanksRead:  # (rare: text and children in one element) read again, whitespace and all
+            pass
+    return _parse_domain(text, False)
+
+
+def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
+    source, error_domain = DOCUMENTS["domain"]
+    root = check_root(parse_xml(text, source, error_domain, drop_blanks=blanks_dropped), "domain")
     # Every node's Python proxy made once and kept until the definition is read: lxml then
     # finds it at each later access instead of building a new one (a third of a lookup's cost).
     nodes = list(root.iter())
@@ -395,6 +451,8 @@ def parse_domain_xml(text: str, state: TestState) -> Domain:
     # do not change while the document is read: only their contents do)
     groups = children_by_tag(root)
     children = {tag: group[0] for tag, group in groups.items()}
+    if blanks_dropped and _reads_blanks(root, children):
+        raise _BlanksRead
     # virDomainDefParseIDs (name, then UUID) comes before virDomainDefParseCaps
     name_element = children.get("name")
     name = name_element.text if name_element is not None else None
