@@ -327,10 +327,16 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
     os_element = kept.get("os")
     if os_element is None:  # made only when missing: most definitions have one
         os_element = kept["os"] = make_element("os")
-    type_element = first_child(os_element, "type")
-    if type_element is None:
+    # the children listed once (lxml's child iterator costs more than the list and the loop)
+    children = os_element.getchildren()
+    child_tags = [child.tag for child in children]
+    if "type" in child_tags:
+        type_element = children[child_tags.index("type")]
+    else:
         type_element = make_element("type", os_type)
         os_element.insert(0, type_element)
+        children.insert(0, type_element)
+        child_tags.insert(0, "type")
     # libvirt writes a Xen paravirt guest's type with its old name (virDomainDefFormatInternal)
     xen_paravirt = os_type == "xen" and (virt_type == "xen" or type_element.text == "linux")
     written_type = "linux" if xen_paravirt else os_type
@@ -344,17 +350,19 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         type_element.set("arch", arch)
         if machine:
             type_element.set("machine", machine)
-    tags = {child.tag for child in os_element}
+    tags = set(child_tags)
     read = OS_CHILDREN_READ.get(os_type)
     if read is not None and not tags <= read:
         # virDomainDefParseBootOptions reads only what the OS type boots with; the rest is
         # not kept, so not written (nor checked)
-        for unread in [child for child in os_element if child.tag not in read]:
+        for unread in [child for child in children if child.tag not in read]:
             os_element.remove(unread)
         tags &= read
+        children = os_element.getchildren()
+        child_tags = [child.tag for child in children]
     if os_type != "hvm":  # os/@firmware is read for hvm only
         os_element.attrib.pop("firmware", None)
-    loader = first_child(os_element, "loader") if "loader" in tags else None
+    loader = children[child_tags.index("loader")] if "loader" in tags else None
     if loader is not None:
         if (loader.text or "").strip() and loader.get("type") is None:
             loader.set("type", "rom")
@@ -374,12 +382,28 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
             for unwritten in children_of(os_element, tag):
                 os_element.remove(unwritten)
             tags.discard(tag)
+        child_tags = [child.tag for child in os_element.getchildren()]
     elif os_type == "hvm" and "boot" not in tags:
         devices = kept.get("devices")
         per_device_boot = devices is not None and next(devices.iter("boot"), None) is not None
         if not per_device_boot:
             _child(os_element, "boot", dev="hd")
-    _reorder_known(os_element, OS_ORDER)
+            child_tags.append("boot")
+    if not _known_in_order(child_tags, OS_ORDER):
+        _reorder_known(os_element, OS_ORDER)
+
+
+def _known_in_order(tags: list[object], order: list[str]) -> bool:
+    """Whether children of these tags are all in the order and in its order: what
+    xml_tree.reorder_known would leave as they are (from tags already read)."""
+    rank = _rank(order)
+    previous = -1
+    for tag in tags:
+        position = rank.get(tag, -1) if isinstance(tag, str) else -1
+        if position < previous or position == -1:
+            return False
+        previous = position
+    return True
 
 
 def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int) -> None:
