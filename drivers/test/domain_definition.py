@@ -228,15 +228,20 @@ def canonical_definition(
         for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
             kept.setdefault(element.tag, element)
     vcpu = kept["vcpu"]
-    _default(vcpu, "placement", "static")
-    vcpu.attrib.pop("current", None)  # the counts are the Domain's
+    vcpu_attributes = dict(vcpu.items())  # (one read: cheaper than a look-up per name)
+    if "placement" not in vcpu_attributes:
+        vcpu.set("placement", "static")
+        vcpu_attributes["placement"] = "static"
+    if "current" in vcpu_attributes:  # the counts are the Domain's
+        del vcpu.attrib["current"]
+        del vcpu_attributes["current"]
     vcpu.text = None
     if "vcpus" in kept:  # per-vCPU states: every vCPU listed, or none at all
         states = domain_vcpus.vcpu_states(root, max_vcpus, groups["vcpus"])
         del kept["vcpus"]
         if states is not None:
             kept["vcpus"] = domain_vcpus.vcpus_element(states, max_vcpus)
-    _canonical_tuning(kept, max_vcpus)
+    _canonical_tuning(kept, max_vcpus, vcpu_attributes)
     if "features" in kept:
         unknown = next(
             (
@@ -266,6 +271,8 @@ def canonical_definition(
         kept["maxMemory"] = make_element("maxMemory", size, slots=element.get("slots", "0"), unit="KiB")
     by_kind = _canonical_devices(kept["devices"], os_type)
     _order_context_attributes(kept, by_kind.get("channel", []))
+    if not seclabels:  # (most definitions) kept's keys are its elements' tags: sorted without reading them
+        return [kept[tag] for tag in sorted(kept, key=TOP_LEVEL_RANK.__getitem__)]
     return sorted([*kept.values(), *seclabels], key=lambda element: TOP_LEVEL_RANK[element.tag])
 
 
@@ -406,7 +413,8 @@ def _known_in_order(tags: list[object], order: list[str]) -> bool:
     return True
 
 
-def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int) -> None:
+def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int, vcpu_attributes: dict[str, str]) -> None:
+    """vcpu_attributes: those of kept's <vcpu>, as they are now."""
     blkiotune = kept.get("blkiotune")
     if blkiotune is not None:
         _reorder(blkiotune, CHILD_ORDER["blkiotune"])
@@ -422,7 +430,7 @@ def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int) -> None:
             del kept[tag]
     canonical_vcpupins(kept, max_vcpus)  # <cputune>'s vCPU pins come before its IOThread pins
     canonical_iothreads(kept)
-    canonical_numatune(kept)
+    canonical_numatune(kept, vcpu_attributes)
     canonical_perf(kept)
 
 
@@ -823,10 +831,11 @@ HARDDISK_PREFIXES = ("hd", "sd", "vd", "xvd", "ubd")
 def validate_definition(definition: list[etree._Element]) -> None:
     """The checks of virDomainDefValidate that the test driver's users meet first: each
     disk's bus, name and source (libvirt runs them after parsing, the test: namespace included)."""
-    devices = next((element for element in definition if element.tag == "devices"), None)
+    top = {element.tag: element for element in definition}  # (one tag each: a definition's are unique)
+    devices = top.get("devices")
     if devices is not None and len(devices):  # no device, nothing of the devices to check
         _validate_devices(devices)
-    domain_platform.validate_platform(definition)
+    domain_platform.validate_platform(definition, top)
 
 
 def _validate_devices(devices: etree._Element) -> None:

@@ -178,9 +178,11 @@ def _memory_target_nodes(devices: etree._Element | None) -> list[etree._Element]
     ]
 
 
-def validate_platform(definition: list[etree._Element]) -> None:
-    """virDomainDefValidateInternal's checks of the platform, in its order."""
-    top = {element.tag: element for element in definition}
+def validate_platform(definition: list[etree._Element], top: dict[str, etree._Element] | None = None) -> None:
+    """virDomainDefValidateInternal's checks of the platform, in its order (top: the
+    definition's elements by tag, when the caller has them)."""
+    if top is None:
+        top = {element.tag: element for element in definition}
     nodes = _memory_target_nodes(top.get("devices"))
     # the guest's NUMA cells: counted only for what needs them (most definitions have neither)
     cells = _cell_count(top.get("cpu")) if nodes or "memoryBacking" in top else 0
