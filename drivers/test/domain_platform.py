@@ -116,7 +116,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
                 device_boots.append(found)
             elif parent.tag == "controller":
                 holes.append(found)
-    _canonical_device_boots(device_boots)
+    if device_boots:
+        _canonical_device_boots(device_boots)
     if "os" in kept and os_type == "hvm":
         _canonical_os(kept["os"], bool(device_boots))
     if "features" in kept:
@@ -124,7 +125,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
     numa = first_child(kept["cpu"], "numa") if "cpu" in kept else None
     if numa is not None:
         canonical_numa(numa)
-    _canonical_memnodes(kept)
+    if "numatune" in kept:  # (the per-node bindings are its)
+        _canonical_memnodes(kept)
     if "memtune" in kept:
         _canonical_memtune(kept)
     if "memoryBacking" in kept:
@@ -961,7 +963,8 @@ def kept_apart(
     <sysinfo>, and <memory> with its dumpCore alone (its size is the Domain's; groups: the
     root's children by tag)."""
     memory = groups["memory"][0] if "memory" in groups else None
-    dump_core = _switch(memory, "dumpCore") if memory is not None else None
+    # (read again, refused if not a switch, only when there: most have none)
+    dump_core = _switch(memory, "dumpCore") if memory is not None and memory.get("dumpCore") is not None else None
     memories = [make_element("memory", dumpCore=dump_core)] if dump_core is not None else []
     if "sysinfo" not in groups:
         kept.pop("sysinfo", None)
