@@ -687,10 +687,15 @@ def set_memory_tune(definition: list[etree._Element], mode: int, nodeset: set[in
     _store_memory_tune(definition, tune)
 
 
-def canonical_numatune(kept: dict[str, etree._Element]) -> None:
-    """virDomainNumatuneParseXML, and the automatic vCPU placement that can follow from it."""
+def canonical_numatune(kept: dict[str, etree._Element], vcpu_attributes: dict[str, str] | None = None) -> None:
+    """virDomainNumatuneParseXML, and the automatic vCPU placement that can follow from it
+    (vcpu_attributes: those of kept's <vcpu>, when the caller has them read)."""
     vcpu = kept.get("vcpu")
-    if "numatune" not in kept and (vcpu is None or (vcpu.get("cpuset") is None and vcpu.get("placement") != "auto")):
+    if vcpu is not None and vcpu_attributes is None:
+        vcpu_attributes = dict(vcpu.items())
+    if "numatune" not in kept and (
+        vcpu_attributes is None or ("cpuset" not in vcpu_attributes and vcpu_attributes.get("placement") != "auto")
+    ):
         return  # no memory tuning, and nothing that implies one
     definition = [kept.pop(tag) for tag in ("numatune", "vcpu") if tag in kept]
     vcpu = top(definition, "vcpu")

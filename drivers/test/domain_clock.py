@@ -44,8 +44,9 @@ def canonical_clock(clocks: list[etree._Element]) -> etree._Element:
     """The <clock> libvirt writes for a domain document that has at least one (clocks: the
     root's <clock> children)."""
     clock = clocks[0]
-    offset = _string(clock, "offset") or "utc"
-    if len(clocks) == 1 and not len(clock) and clock.get("offset") in ("utc", "localtime") and len(clock.attrib) == 1:
+    given = clock.get("offset")
+    offset = given or "utc"
+    if len(clocks) == 1 and given in ("utc", "localtime") and not len(clock) and len(clock.attrib) == 1:
         return clock  # (most documents: already as libvirt writes it)
     if offset not in OFFSETS:
         raise _unsupported(f"unknown clock offset '{offset}'")

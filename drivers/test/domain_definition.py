@@ -245,15 +245,20 @@ def canonical_definition(
         for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
             kept.setdefault(element.tag, element)
     vcpu = kept["vcpu"]
-    _default(vcpu, "placement", "static")
-    vcpu.attrib.pop("current", None)  # the counts are the Domain's
+    vcpu_attributes = dict(vcpu.items())  # (one read: cheaper than a look-up per name)
+    if "placement" not in vcpu_attributes:
+        vcpu.set("placement", "static")
+        vcpu_attributes["placement"] = "static"
+    if "current" in vcpu_attributes:  # the counts are the Domain's
+        del vcpu.attrib["current"]
+        del vcpu_attributes["current"]
     vcpu.text = None
     if "vcpus" in kept:  # per-vCPU states: every vCPU listed, or none at all
         states = domain_vcpus.vcpu_states(root, max_vcpus, groups["vcpus"])
         del kept["vcpus"]
         if states is not None:
             kept["vcpus"] = domain_vcpus.vcpus_element(states, max_vcpus)
-    _canonical_tuning(kept, max_vcpus)
+    _canonical_tuning(kept, max_vcpus, vcpu_attributes)
     if "features" in kept:
         unknown = next(
             (
@@ -283,6 +288,8 @@ def canonical_definition(
         kept["maxMemory"] = make_element("maxMemory", size, slots=element.get("slots", "0"), unit="KiB")
     by_kind = _canonical_devices(kept["devices"], os_type)
     _order_context_attributes(kept, by_kind.get("channel", []))
+    if not seclabels:  # (most definitions) kept's keys are its elements' tags: sorted without reading them
+        return [kept[tag] for tag in sorted(kept, key=TOP_LEVEL_RANK.__getitem__)]
     return sorted([*kept.values(), *seclabels], key=lambda element: TOP_LEVEL_RANK[element.tag])
 
 
@@ -344,10 +351,16 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
     os_element = kept.get("os")
     if os_element is None:  # made only when missing: most definitions have one
         os_element = kept["os"] = make_element("os")
-    type_element = first_child(os_element, "type")
-    if type_element is None:
+    # the children listed once (lxml's child iterator costs more than the list and the loop)
+    children = os_element.getchildren()
+    child_tags = [child.tag for child in children]
+    if "type" in child_tags:
+        type_element = children[child_tags.index("type")]
+    else:
         type_element = make_element("type", os_type)
         os_element.insert(0, type_element)
+        children.insert(0, type_element)
+        child_tags.insert(0, "type")
     # libvirt writes a Xen paravirt guest's type with its old name (virDomainDefFormatInternal)
     xen_paravirt = os_type == "xen" and (virt_type == "xen" or type_element.text == "linux")
     written_type = "linux" if xen_paravirt else os_type
@@ -361,17 +374,19 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         type_element.set("arch", arch)
         if machine:
             type_element.set("machine", machine)
-    tags = {child.tag for child in os_element}
+    tags = set(child_tags)
     read = OS_CHILDREN_READ.get(os_type)
     if read is not None and not tags <= read:
         # virDomainDefParseBootOptions reads only what the OS type boots with; the rest is
         # not kept, so not written (nor checked)
-        for unread in [child for child in os_element if child.tag not in read]:
+        for unread in [child for child in children if child.tag not in read]:
             os_element.remove(unread)
         tags &= read
+        children = os_element.getchildren()
+        child_tags = [child.tag for child in children]
     if os_type != "hvm":  # os/@firmware is read for hvm only
         os_element.attrib.pop("firmware", None)
-    loader = first_child(os_element, "loader") if "loader" in tags else None
+    loader = children[child_tags.index("loader")] if "loader" in tags else None
     if loader is not None:
         if (loader.text or "").strip() and loader.get("type") is None:
             loader.set("type", "rom")
@@ -391,15 +406,32 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
             for unwritten in children_of(os_element, tag):
                 os_element.remove(unwritten)
             tags.discard(tag)
+        child_tags = [child.tag for child in os_element.getchildren()]
     elif os_type == "hvm" and "boot" not in tags:
         devices = kept.get("devices")
         per_device_boot = devices is not None and next(devices.iter("boot"), None) is not None
         if not per_device_boot:
             _child(os_element, "boot", dev="hd")
-    _reorder_known(os_element, OS_ORDER)
+            child_tags.append("boot")
+    if not _known_in_order(child_tags, OS_ORDER):
+        _reorder_known(os_element, OS_ORDER)
 
 
-def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int) -> None:
+def _known_in_order(tags: list[object], order: list[str]) -> bool:
+    """Whether children of these tags are all in the order and in its order: what
+    xml_tree.reorder_known would leave as they are (from tags already read)."""
+    rank = _rank(order)
+    previous = -1
+    for tag in tags:
+        position = rank.get(tag, -1) if isinstance(tag, str) else -1
+        if position < previous or position == -1:
+            return False
+        previous = position
+    return True
+
+
+def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int, vcpu_attributes: dict[str, str]) -> None:
+    """vcpu_attributes: those of kept's <vcpu>, as they are now."""
     blkiotune = kept.get("blkiotune")
     if blkiotune is not None:
         _reorder(blkiotune, CHILD_ORDER["blkiotune"])
@@ -415,7 +447,7 @@ def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int) -> None:
             del kept[tag]
     canonical_vcpupins(kept, max_vcpus)  # <cputune>'s vCPU pins come before its IOThread pins
     canonical_iothreads(kept)
-    canonical_numatune(kept)
+    canonical_numatune(kept, vcpu_attributes)
     canonical_perf(kept)
 
 
@@ -840,10 +872,11 @@ HARDDISK_PREFIXES = ("hd", "sd", "vd", "xvd", "ubd")
 def validate_definition(definition: list[etree._Element]) -> None:
     """The checks of virDomainDefValidate that the test driver's users meet first: each
     disk's bus, name and source (libvirt runs them after parsing, the test: namespace included)."""
-    devices = next((element for element in definition if element.tag == "devices"), None)
+    top = {element.tag: element for element in definition}  # (one tag each: a definition's are unique)
+    devices = top.get("devices")
     if devices is not None and len(devices):  # no device, nothing of the devices to check
         _validate_devices(devices)
-    domain_platform.validate_platform(definition)
+    domain_platform.validate_platform(definition, top)
 
 
 def _validate_devices(devices: etree._Element) -> None:

@@ -142,10 +142,14 @@ def check_lifecycle(root: etree._Element, first: dict[str, etree._Element] | Non
                 first.setdefault(child.tag, child)
     for tag, values in LIFECYCLE_TAGS.items():
         found = first.get(tag)
-        action = text_of(found) if found is not None else ""
+        if found is None:
+            continue
+        action = text_of(found)
         if action and action not in values:
             raise _unsupported(f"unknown {tag} action: {action}")
-    managements = children_of(root, "pm") if "pm" in first else []
+    if "pm" not in first:  # (most definitions)
+        return
+    managements = children_of(root, "pm")
     for tag in ("suspend-to-mem", "suspend-to-disk"):
         states = [state for pm in managements for state in children_of(pm, tag)]
         if states:
@@ -158,25 +162,34 @@ def check_devices(device_lists: list[etree._Element]) -> None:
     root's <devices> children)."""
     # the devices of the four kinds, from one pass over each <devices>, in document order
     kinds: dict[str, list[etree._Element]] = {"disk": [], "controller": [], "filesystem": [], "hostdev": []}
+    # (lists of children: lxml's child iterator costs more than the list and the loop over it)
     for devices in device_lists:
-        for device in devices:
+        for device in devices.getchildren():
             found = kinds.get(device.tag)
             if found is not None:
                 found.append(device)
     for disk in kinds["disk"]:
         _enum(disk, "type", STORAGE_TYPES)
         _enum(disk, "device", DISK_DEVICES)
-        targets = children_of(disk, "target")
-        if targets:
-            _enum(targets[0], "bus", DISK_BUSES)
-        drivers = children_of(disk, "driver")  # virDomainDiskDefDriverParseXML
-        driver_format = drivers[0].get("type") if drivers else None
+        target = driver = None  # the first of each, from one pass over the disk's children
+        for child in disk.getchildren():
+            tag = child.tag
+            if tag == "target":
+                if target is None:
+                    target = child
+            elif tag == "driver" and driver is None:
+                driver = child
+        if target is not None:
+            _enum(target, "bus", DISK_BUSES)
+        driver_format = driver.get("type") if driver is not None else None  # virDomainDiskDefDriverParseXML
         if driver_format is not None and driver_format not in DISK_FORMATS:
             raise _unsupported(f"unknown driver format value '{driver_format}'")
     for controller in kinds["controller"]:
-        _enum(controller, "type", CONTROLLER_TYPES)
+        kind = controller.get("type")
+        if kind is not None and kind not in CONTROLLER_TYPES:
+            raise enum_error("controller", "type", kind)
         model = controller.get("model")
-        if model is not None and model not in CONTROLLER_MODELS.get(controller.get("type", "ide"), ()):
+        if model is not None and model not in CONTROLLER_MODELS.get("ide" if kind is None else kind, ()):
             raise _unsupported(f"Unknown model type '{model}'")
     for filesystem in kinds["filesystem"]:
         _enum(filesystem, "type", FILESYSTEM_TYPES)

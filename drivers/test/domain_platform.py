@@ -116,7 +116,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
                 device_boots.append(found)
             elif parent.tag == "controller":
                 holes.append(found)
-    _canonical_device_boots(device_boots)
+    if device_boots:
+        _canonical_device_boots(device_boots)
     if "os" in kept and os_type == "hvm":
         _canonical_os(kept["os"], bool(device_boots))
     if "features" in kept:
@@ -124,7 +125,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
     numa = first_child(kept["cpu"], "numa") if "cpu" in kept else None
     if numa is not None:
         canonical_numa(numa)
-    _canonical_memnodes(kept)
+    if "numatune" in kept:  # (the per-node bindings are its)
+        _canonical_memnodes(kept)
     if "memtune" in kept:
         _canonical_memtune(kept)
     if "memoryBacking" in kept:
@@ -178,9 +180,11 @@ def _memory_target_nodes(devices: etree._Element | None) -> list[etree._Element]
     ]
 
 
-def validate_platform(definition: list[etree._Element]) -> None:
-    """virDomainDefValidateInternal's checks of the platform, in its order."""
-    top = {element.tag: element for element in definition}
+def validate_platform(definition: list[etree._Element], top: dict[str, etree._Element] | None = None) -> None:
+    """virDomainDefValidateInternal's checks of the platform, in its order (top: the
+    definition's elements by tag, when the caller has them)."""
+    if top is None:
+        top = {element.tag: element for element in definition}
     nodes = _memory_target_nodes(top.get("devices"))
     # the guest's NUMA cells: counted only for what needs them (most definitions have neither)
     cells = _cell_count(top.get("cpu")) if nodes or "memoryBacking" in top else 0
@@ -198,7 +202,7 @@ def validate_platform(definition: list[etree._Element]) -> None:
             )
     if "memoryBacking" in top:
         _validate_hugepages(top["memoryBacking"], cells)
-    os_tags = {child.tag for child in top["os"]} if "os" in top else set()
+    os_tags = {child.tag for child in top["os"].getchildren()} if "os" in top else set()
     if "loader" in os_tags or "nvram" in os_tags:
         _validate_os(top["os"])
     if "bootmenu" in os_tags:
@@ -235,11 +239,14 @@ def _canonical_device_boots(device_boots: list[etree._Element]) -> None:
 def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
     """<os>'s firmware, loader, boot order, ACPI table, boot menu and BIOS as libvirt reads
     them (device_boots: whether a device has a <boot>)."""
-    # one pass over the children: most definitions have few of the parts checked below
-    tags = {child.tag for child in os_element}
+    # one pass over the children (a list: lxml's child iterator costs more than the list and
+    # the loop over it): most definitions have few of the parts checked below
+    children = os_element.getchildren()
+    tags = {child.tag for child in children}
     features = os_element.findall("firmware/feature") if "firmware" in tags else []
-    for old in children_of(os_element, "firmware") if "firmware" in tags else ():
-        os_element.remove(old)
+    if "firmware" in tags:
+        for old in [child for child in children if child.tag == "firmware"]:
+            os_element.remove(old)
     # libvirtd 9.0.0 reads the features only with autoselection on (os/@firmware); without
     # it they are dropped, silently
     if features and os_element.get("firmware") is not None:
@@ -265,7 +272,7 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
     chosen = os_element.get("firmware")
     if chosen is not None and chosen not in FIRMWARES:
         raise _xml_error(f"unknown firmware value {chosen}")
-    loader = first_child(os_element, "loader") if "loader" in tags else None
+    loader = next(child for child in children if child.tag == "loader") if "loader" in tags else None
     if loader is not None:  # virDomainLoaderDefParseXML's attributes, in its order
         _bool(loader, "readonly")
         kind = loader.get("type")
@@ -273,7 +280,8 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
             raise enum_error("loader", "type", kind)
         _bool(loader, "secure")
         _bool(loader, "stateless")
-    for position, boot in enumerate(children_of(os_element, "boot") if "boot" in tags else ()):
+    boots = [child for child in children if child.tag == "boot"] if "boot" in tags else []
+    for position, boot in enumerate(boots):
         if position >= len(BOOT_DEVICES):  # libvirt keeps as many as there are kinds
             os_element.remove(boot)
             continue
@@ -318,7 +326,7 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
             bios.set("rebootTimeout", str(delay))
         if not bios.attrib:
             os_element.remove(bios)
-    if device_boots and "boot" in tags and first_child(os_element, "boot") is not None:
+    if device_boots and boots:  # (the first <boot> is always kept)
         raise _unsupported("per-device boot elements cannot be used together with os/boot elements")
 
 
@@ -955,7 +963,8 @@ def kept_apart(
     <sysinfo>, and <memory> with its dumpCore alone (its size is the Domain's; groups: the
     root's children by tag)."""
     memory = groups["memory"][0] if "memory" in groups else None
-    dump_core = _switch(memory, "dumpCore") if memory is not None else None
+    # (read again, refused if not a switch, only when there: most have none)
+    dump_core = _switch(memory, "dumpCore") if memory is not None and memory.get("dumpCore") is not None else None
     memories = [make_element("memory", dumpCore=dump_core)] if dump_core is not None else []
     if "sysinfo" not in groups:
         kept.pop("sysinfo", None)
