@@ -544,7 +544,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     # moved or copied from these): one walk, where a device's own look for one costs nearly as much
     with_aliases = next(devices.iter("alias"), None) is not None
     by_kind: dict[str, list[etree._Element]] = {}
-    for device in devices:
+    for device in devices[:]:
         tag = device.tag  # (read once: lxml builds the string on each read)
         if isinstance(tag, str):
             if tag in by_kind:
@@ -881,7 +881,7 @@ def validate_definition(definition: list[etree._Element]) -> None:
 
 def _validate_devices(devices: etree._Element) -> None:
     by_kind: dict[object, list[etree._Element]] = {}
-    for device in devices:  # one pass, then a list per kind (a lookup per kind costs more)
+    for device in devices[:]:  # one pass, then a list per kind (a lookup per kind costs more)
         tag = device.tag
         if tag in by_kind:
             by_kind[tag].append(device)
@@ -1185,7 +1185,7 @@ def _format_into(lines: list[str], element: etree._Element, pad: str) -> None:
     # every read, where nested generators cost a third of the time.
     tag = element.tag
     attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in element.attrib.items()])
-    children = [child for child in element if isinstance(child.tag, str)] if len(element) else None
+    children = [child for child in element[:] if isinstance(child.tag, str)] if len(element) else None
     text = element.text
     if children:
         lines.append(f"{pad}<{tag}{attributes}>")
