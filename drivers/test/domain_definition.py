@@ -165,7 +165,7 @@ _DISK_INDEXES: dict[str, int] = {}
 
 
 def disk_index(name: str | None) -> int:
-    """virDiskNameToIndex: 'hda' → 0, 'sdb' → 1, 'vdaa' → 26; -1 when not a disk name."""
+    """virDiskNameToIndex: 'hda' → 0, 'sdb' → 1, 'vdaa' → 26; -1 when not a disk name (or none)."""
     if name is None:
         return -1
     index = _DISK_INDEXES.get(name)
@@ -872,7 +872,7 @@ HARDDISK_PREFIXES = ("hd", "sd", "vd", "xvd", "ubd")
 def validate_definition(definition: list[etree._Element]) -> None:
     """The checks of virDomainDefValidate that the test driver's users meet first: each
     disk's bus, name and source (libvirt runs them after parsing, the test: namespace included)."""
-    top = {element.tag: element for element in definition}  # (one tag each: a definition's are unique)
+    top = {element.tag: element for element in definition}  # (of a repeated tag, seclabel or sysinfo: the last)
     devices = top.get("devices")
     if devices is not None and len(devices):  # no device, nothing of the devices to check
         _validate_devices(devices)

@@ -634,6 +634,10 @@ class DomainProcedures(TestProcedures):
         return self._parsed(args.xml, lambda parsed: remote.remote_domain_define_xml_ret(self._defined(parsed)))
 
     def _defined(self, parsed: Domain) -> remote.remote_nonnull_domain:
+        # testDomainDefineXMLFlags refuses a newline in the name once the definition is read
+        # (createXML does not: a running domain may have one)
+        if "\n" in parsed.name:
+            raise report(api.VIR_ERR_XML_DETAIL, api.VIR_FROM_XML, "invalid char in name: \n")
         domain, new = self._define(parsed)
         detail = api.VIR_DOMAIN_EVENT_DEFINED_ADDED if new else api.VIR_DOMAIN_EVENT_DEFINED_UPDATED
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_DEFINED, detail)

@@ -173,3 +173,31 @@ def test_large_definitions_are_parsed_off_the_loop_with_the_same_results(daemon:
     )
     # an unreadable <memory> is virParseScaledValue's XML error, from libvirt's XML domain (5)
     assert output.split("\n")[:3] == ["True 1500 20", "1 0", "27 5"]
+
+
+def test_a_newline_in_a_name_is_refused_by_define_not_by_create(shared_daemon: DaemonProcess) -> None:
+    """As libvirtd's test driver: define checks the name after the whole definition is read
+    (a definition's own fault is reported first); createXML keeps such a name."""
+    output = run(
+        """
+        import sys, libvirt
+        libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+        conn = libvirt.open(sys.argv[1])
+        head = "<domain type='test'><name>nl\\nname</name><memory>1024</memory><os><type>hvm</type></os>"
+        duplicate = "<disk type='file'><source file='/{}'/><target dev='hda'/></disk>"
+        devices = "<devices>" + duplicate.format("a") + duplicate.format("b") + "</devices>"
+        for xml in (head + "</domain>", head + devices + "</domain>"):
+            for flags in (None, 0):
+                try:
+                    conn.defineXML(xml) if flags is None else conn.defineXMLFlags(xml, flags)
+                except libvirt.libvirtError as error:
+                    print(error.get_error_code(), error.get_error_domain(), repr(error.get_error_message()))
+        dom = conn.createXML(head + "</domain>", 0)
+        print(repr(dom.name()))
+        dom.destroy()
+        """,
+        shared_daemon.uri(),
+    )
+    newline = "35 5 'invalid char in name: \\n'"
+    duplicated = "27 20 \"XML error: target 'hda' duplicated for disk sources '/a' and '/b'\""
+    assert output.splitlines() == [newline, newline, duplicated, duplicated, "'nl\\nname'"]
