@@ -1025,11 +1025,17 @@ MEMORY_UNLIMITED = 9007199254740991  # VIR_DOMAIN_MEMORY_PARAM_UNLIMITED, in KiB
 LIMITS = ("hard_limit", "soft_limit", "swap_hard_limit")
 
 
+_MEMTUNE_TAGS = (*LIMITS, "min_guarantee")
+
+
 def _canonical_memtune(kept: dict[str, etree._Element]) -> None:
     """virDomainParseMemoryLimit: a limit of 'unlimited' or more is no limit, and a zero
     guarantee no guarantee; neither is written, nor a <memtune> left with nothing."""
     memtune = kept["memtune"]
-    for tag in (*LIMITS, "min_guarantee"):
+    for child in memtune[:]:  # libvirt reads the limits by name: anything else is not kept
+        if child.tag not in _MEMTUNE_TAGS:  # (a processing instruction, an unknown element)
+            memtune.remove(child)
+    for tag in _MEMTUNE_TAGS:
         found = memtune.findall(tag)
         if not found:
             continue

@@ -201,3 +201,33 @@ def test_a_newline_in_a_name_is_refused_by_define_not_by_create(shared_daemon: D
     newline = "35 5 'invalid char in name: \\n'"
     duplicated = "27 20 \"XML error: target 'hda' duplicated for disk sources '/a' and '/b'\""
     assert output.splitlines() == [newline, newline, duplicated, duplicated, "'nl\\nname'"]
+
+
+def test_memtune_keeps_only_the_limits_libvirt_reads(shared_daemon: DaemonProcess) -> None:
+    """A processing instruction or an unknown element in <memtune> is not part of the
+    definition (libvirtd reads the limits by name), never an error about it."""
+    output = run(
+        """
+        import sys, libvirt
+        conn = libvirt.open(sys.argv[1])
+        head = "<domain type='test'><name>memtune{}</name><memory>1024</memory><memtune>{}</memtune>"
+        insides = (
+            "<?pi x?><hard_limit>2048</hard_limit>", "<foo>x</foo><soft_limit>4096</soft_limit>", "<foo>3</foo><?pi?>"
+        )
+        for number, inside in enumerate(insides):
+            dom = conn.defineXML(head.format(number, inside) + "<os><type>hvm</type></os></domain>")
+            xml = dom.XMLDesc(0)
+            print(xml[xml.find("<memtune>"):xml.find("</memtune>") + 10] if "<memtune>" in xml else "none")
+            dom.undefine()
+        """,
+        shared_daemon.uri(),
+    )
+    assert output.splitlines() == [
+        "<memtune>",
+        "    <hard_limit unit='KiB'>2048</hard_limit>",
+        "  </memtune>",
+        "<memtune>",
+        "    <soft_limit unit='KiB'>4096</soft_limit>",
+        "  </memtune>",
+        "none",
+    ]
