@@ -97,12 +97,9 @@ def test_an_undefined_domain_is_freed_after_its_reply(monkeypatch: pytest.Monkey
     trio.run(run)
 
 
-def test_a_refused_call_leaves_no_cycle_for_the_collector() -> None:
-    """A handler's error carries a traceback that holds the session's frames: a session frame
-    still holding the error after the reply would make a cycle with every frame and lxml tree
-    of the failed call, freed only by the cyclic collector (~130 per pass of libvirt's test
-    documents). Both paths: the general one (first call) and the quick one (repeated calls)."""
-    refused = "<domain type='test'><name>refused</name><memory>65536</memory><vcpu>x</vcpu></domain>"
+def _garbage_after_refused_calls(proc: int, payload: bytes, warm_up: tuple[int, ...] = ()) -> list[object]:
+    """What the cyclic collector finds after three refused calls of proc (each answered with
+    an error) on one connection to an in-process daemon; warm_up: calls made before."""
 
     async def run() -> list[object]:
         directory = Path(tempfile.mkdtemp())
@@ -125,12 +122,14 @@ def test_a_refused_call_leaves_no_cycle_for_the_collector() -> None:
             with trio.fail_after(30):
                 connect = remote.remote_connect_open_args("test:///default", 0)
                 await ask(remote.REMOTE_PROC_CONNECT_OPEN, CODECS["remote_connect_open_args"].encode(connect))
-                define = CODECS["remote_domain_define_xml_args"].encode(remote.remote_domain_define_xml_args(refused))
+                for earlier in warm_up:
+                    await ask(earlier)
                 gc.collect()
                 gc.set_debug(gc.DEBUG_SAVEALL)
                 try:
                     for _ in range(3):  # the general path first, then the quick path
-                        assert await ask(remote.REMOTE_PROC_DOMAIN_DEFINE_XML, define) == Status.ERROR
+                        assert await ask(proc, payload) == Status.ERROR
+                    await trio.testing.wait_all_tasks_blocked()  # calls run as tasks have ended
                     gc.collect()
                     garbage = list(gc.garbage)
                 finally:
@@ -140,7 +139,17 @@ def test_a_refused_call_leaves_no_cycle_for_the_collector() -> None:
             daemon.stop()
         return garbage
 
-    garbage = trio.run(run)
+    return trio.run(run)
+
+
+def test_a_refused_call_leaves_no_cycle_for_the_collector() -> None:
+    """A handler's error carries a traceback that holds the session's frames: a session frame
+    still holding the error after the reply would make a cycle with every frame and lxml tree
+    of the failed call, freed only by the cyclic collector (~130 per pass of libvirt's test
+    documents). Both paths: the general one (first call) and the quick one (repeated calls)."""
+    refused = "<domain type='test'><name>refused</name><memory>65536</memory><vcpu>x</vcpu></domain>"
+    define = CODECS["remote_domain_define_xml_args"].encode(remote.remote_domain_define_xml_args(refused))
+    garbage = _garbage_after_refused_calls(remote.REMOTE_PROC_DOMAIN_DEFINE_XML, define)
     assert not [thing for thing in garbage if isinstance(thing, LibvirtError)], "a refused call's error in a cycle"
 
 
@@ -149,43 +158,8 @@ def test_a_refused_call_run_as_a_task_leaves_no_cycle_for_the_collector() -> Non
     that does not exist): the task's frame must not hold the error once it is answered."""
     missing = remote.remote_nonnull_domain("missing", bytes(16), -1)
     screenshot = CODECS["remote_domain_screenshot_args"].encode(remote.remote_domain_screenshot_args(missing, 0, 0))
-
-    async def run() -> list[object]:
-        directory = Path(tempfile.mkdtemp())
-        daemon = Daemon(Config(), default_drivers(Config()))
-        listeners = make_unix_listeners(directory, daemon.config)
-        reader = PacketReader()
-        garbage: list[object] = []
-        async with trio.open_nursery() as nursery:
-            await nursery.start(daemon.serve, listeners)
-            sock = trio.socket.socket(trio.socket.AF_UNIX)
-            await sock.connect(str(directory / "libvirt-sock"))
-
-            async def ask(proc: int, payload: bytes = b"") -> Status:
-                await sock.send(call(proc, payload))
-                packets = []
-                while not packets:
-                    packets = reader.feed(await sock.recv(1 << 20))
-                return packets[0].header.status
-
-            with trio.fail_after(30):
-                connect = remote.remote_connect_open_args("test:///default", 0)
-                await ask(remote.REMOTE_PROC_CONNECT_OPEN, CODECS["remote_connect_open_args"].encode(connect))
-                await ask(remote.REMOTE_PROC_CONNECT_GET_TYPE)  # the client's task nursery, opened once
-                gc.collect()
-                gc.set_debug(gc.DEBUG_SAVEALL)
-                try:
-                    for _ in range(3):
-                        assert await ask(remote.REMOTE_PROC_DOMAIN_SCREENSHOT, screenshot) == Status.ERROR
-                    await trio.testing.wait_all_tasks_blocked()  # the calls' tasks have ended
-                    gc.collect()
-                    garbage = list(gc.garbage)
-                finally:
-                    gc.set_debug(0)
-                    gc.garbage.clear()
-            sock.close()
-            daemon.stop()
-        return garbage
-
-    garbage = trio.run(run)
+    # (GET_TYPE first: the client's task nursery, opened once)
+    garbage = _garbage_after_refused_calls(
+        remote.REMOTE_PROC_DOMAIN_SCREENSHOT, screenshot, warm_up=(remote.REMOTE_PROC_CONNECT_GET_TYPE,)
+    )
     assert not [thing for thing in garbage if isinstance(thing, LibvirtError)], "a task's error in a cycle"
