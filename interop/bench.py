@@ -1,10 +1,10 @@
 """Benchmarks: the same workloads against libvirtd and virtrio in one run, interleaved.
 
 Each workload runs in Debian's stock libvirt-python (or virsh) against both daemons,
-alternately, several rounds; the best time of each side counts. The TLS workloads run
-both daemons at once from one client, in alternating blocks, and count medians (see
-PAIRED_SCRIPTS): a burst of load from elsewhere on a shared machine then slows both sides
-alike. Runs on a shared, busy 2-core machine gave connect_close_over_tls 0.94-1.13 (seventeen,
+alternately, several rounds; the best time of each side counts. The TLS workloads and the
+domain corpus run both daemons at once from one client, in alternating blocks, and count
+medians (see PAIRED_SCRIPTS): a burst of load from elsewhere on a shared machine then slows
+both sides alike. Runs on a shared, busy 2-core machine gave connect_close_over_tls 0.94-1.13 (seventeen,
 median 0.96; ~1.0 in quiet moments, above 1 when very busy) and dom_info_over_tls 1.2-1.4:
 the ratio itself moves with the load. Counted instead of timed (callgrind, user space, per TLS
 connect+close): virtrio 7.2M instructions (OpenSSL 5.1M, Python 1.3M), libvirtd 9.9M, and
@@ -74,26 +74,6 @@ SCRIPTS = {
             conn.listAllDomains()
         print((time.perf_counter() - start) / n)
     """,
-    "domain_corpus": """
-        import sys, time, libvirt
-        from pathlib import Path
-        libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
-        conn = libvirt.open(sys.argv[1]); n = int(sys.argv[2])
-        texts = [path.read_text(errors="surrogateescape") for path in map(Path, sys.argv[3:])]
-        def once():
-            for xml in texts:
-                try:
-                    dom = conn.defineXML(xml)
-                except libvirt.libvirtError:
-                    continue
-                dom.XMLDesc(0)
-                dom.undefine()
-        once()  # warm up
-        start = time.perf_counter()
-        for _ in range(n):
-            once()
-        print((time.perf_counter() - start) / n)
-    """,
     "define_undefine": """
         import sys, time, libvirt
         conn = libvirt.open(sys.argv[1]); n = int(sys.argv[2]); xml = sys.argv[3]
@@ -153,6 +133,34 @@ PAIRED_SCRIPTS = {
         for number in range(blocks):
             for side in ((0, 1) if number % 2 == 0 else (1, 0)):
                 times[side].append(block(uris[side]))
+        print(*(statistics.median(side) for side in times))
+    """,
+    "domain_corpus": """
+        import sys, time, statistics, libvirt
+        from pathlib import Path
+        libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+        uris = sys.argv[1:3]; blocks, passes = int(sys.argv[3]), int(sys.argv[4])
+        texts = [path.read_text(errors="surrogateescape") for path in map(Path, sys.argv[5:])]
+        conns = [libvirt.open(uri) for uri in uris]
+        def once(conn):
+            for xml in texts:
+                try:
+                    dom = conn.defineXML(xml)
+                except libvirt.libvirtError:
+                    continue
+                dom.XMLDesc(0)
+                dom.undefine()
+        for conn in conns:
+            once(conn)  # warm up
+        def block(conn):
+            start = time.perf_counter()
+            for _ in range(passes):
+                once(conn)
+            return (time.perf_counter() - start) / passes
+        times = [[], []]
+        for number in range(blocks):
+            for side in ((0, 1) if number % 2 == 0 else (1, 0)):
+                times[side].append(block(conns[side]))
         print(*(statistics.median(side) for side in times))
     """,
 }
@@ -225,7 +233,9 @@ def python_workload(script: str, count: int, quick_count: int, *extra: str) -> C
     return measure
 
 
-def paired_workload(script: str, blocks: int, quick_blocks: int, size: int) -> Callable[..., tuple[float, float]]:
+def paired_workload(
+    script: str, blocks: int, quick_blocks: int, size: int, *extra: str
+) -> Callable[[RunningDaemon, RunningDaemon, bool], tuple[float, float]]:
     def measure(ref: RunningDaemon, ours: RunningDaemon, quick: bool) -> tuple[float, float]:
         result = subprocess.run(
             [
@@ -236,6 +246,7 @@ def paired_workload(script: str, blocks: int, quick_blocks: int, size: int) -> C
                 uri_of(ours),
                 str(quick_blocks if quick else blocks),
                 str(size),
+                *extra,
             ],
             capture_output=True,
             text=True,
@@ -249,15 +260,16 @@ def paired_workload(script: str, blocks: int, quick_blocks: int, size: int) -> C
     return measure
 
 
-def domain_corpus(daemon: RunningDaemon, quick: bool) -> float:
-    """libvirt's own domain test documents defined, read back and undefined, one pass."""
+def domain_corpus(ref: RunningDaemon, ours: RunningDaemon, quick: bool) -> tuple[float, float]:
+    """libvirt's own domain test documents defined, read back and undefined: seconds per pass,
+    both daemons in alternating passes (8 per side and round; quick: every tenth document, 2 passes)."""
     from .libvirt_source import find_source
     from .xmlcorpus import documents
 
     paths = [str(path) for path in documents(find_source(), "domains")]
     if quick:
         paths = paths[::10]
-    return python_workload("domain_corpus", 3, 1, *paths)(daemon, quick)
+    return paired_workload("domain_corpus", 8, 2, 1, *paths)(ref, ours, quick)
 
 
 def uri_of(daemon: RunningDaemon) -> str:
@@ -362,7 +374,7 @@ WORKLOADS = [
     Workload("list_all_2000_domains", "s", python_workload("list_all_2000", 20, 3, DOMAIN_XML)),
     Workload("define_undefine", "s", python_workload("define_undefine", 500, 50, DOMAIN_XML)),
     Workload("connect_close", "s", python_workload("connect_close", 300, 40)),
-    Workload("domain_corpus_round_trip", "s", domain_corpus),
+    Workload("domain_corpus_round_trip", "s", None, paired=domain_corpus),
     # 40 blocks of 100 calls per side (quick: 10), 30 blocks of 5 connections (quick: 8).
     Workload("dom_info_over_tls", "s", None, tls=True, paired=paired_workload("dom_info", 40, 10, 100)),
     Workload("connect_close_over_tls", "s", None, tls=True, paired=paired_workload("connect_close", 30, 8, 5)),
