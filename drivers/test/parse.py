@@ -29,7 +29,7 @@ from .domain_definition import (
 from .network_definition import parse_definition
 from .pool_definition import parse_pool_definition
 from .state import Domain, Network, Pool, TestState
-from .xml_tree import children_by_tag, first_child, text_of
+from .xml_tree import first_child, grouped_children, text_of
 
 
 def _kib(element: etree._Element | None, default: int) -> int:
@@ -449,8 +449,7 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
     nodes = list(root.iter())
     # one pass, then dictionary lookups: lxml's path searches cost more (the root's children
     # do not change while the document is read: only their contents do)
-    groups = children_by_tag(root)
-    children = {tag: group[0] for tag, group in groups.items()}
+    groups, children = grouped_children(root)
     if blanks_dropped and _reads_blanks(root, children):
         raise _BlanksRead
     # virDomainDefParseIDs (name, then UUID) comes before virDomainDefParseCaps
