@@ -1163,7 +1163,7 @@ def format_element(element: etree._Element, depth: int) -> list[str]:
 def format_element_text(element: etree._Element, depth: int) -> str:
     """format_element's lines as one newline-terminated string."""
     if not len(element):  # one line (most top-level elements): written at once
-        return _leaf_line(element, "  " * depth) + "\n"
+        return leaf_line(element, "  " * depth) + "\n"
     dumped = _dumped(element)
     if dumped is None:
         lines: list[str] = []
@@ -1175,10 +1175,12 @@ def format_element_text(element: etree._Element, depth: int) -> str:
     return pad + dumped[:-1].replace("\n", "\n" + pad) + "\n"
 
 
-def _leaf_line(element: etree._Element, pad: str) -> str:
+def leaf_line(element: etree._Element, pad: str) -> str:
     """_format_into's line of an element without any child node."""
     tag = element.tag
-    attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in element.items()])
+    items = element.items()
+    # (many leaves have no attribute: no comprehension run for nothing)
+    attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in items]) if items else ""
     text = element.text
     if text == "":
         return f"{pad}<{tag}{attributes}></{tag}>"
