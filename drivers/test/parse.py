@@ -401,7 +401,8 @@ def read_domain(text: str, state: TestState, validate: bool = False) -> Domain:
 # texts read before the strip are of elements without children then: a child's whitespace
 # would be part of the text read.
 def blanks_droppable(text: str) -> bool:
-    return "<!" not in text and "\r" not in text
+    # ("!" looked for first: one character, which memchr finds at once, and in few documents)
+    return ("!" not in text or "<!" not in text) and "\r" not in text
 
 
 # the root's children whose text parse_domain_xml reads before the strip (with <os>'s <type>,
