@@ -1106,6 +1106,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
 
 # elements libvirt writes with a closing tag even when empty
 ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv"}
+_CLOSED_NAME = f"(?:{'|'.join(sorted(ALWAYS_CLOSED))})\\b"
 
 
 # libxml2's indented dump (lxml's tostring, in C) writes an element several times faster
@@ -1114,13 +1115,18 @@ ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv"}
 # a newline or a double quote in text, character or entity references, comments, namespaces,
 # an empty element written with a closing tag.
 _PLAIN_LINES = re.compile(r"(?: *(?:</[^<>]+>|<[^<>/!?][^<>]*(?:/>|>[^<>\"\n]*</[^<>]+>|(?<!/)>(?=\n(?! *</))))\n)*")
-# The same lines matched with fewer steps back (possessive repeats): tried first, as it accepts
-# only what _PLAIN_LINES accepts; _PLAIN_LINES decides the rest.
+# The same lines matched with fewer steps back (possessive repeats), and without any '&' or a
+# self-closed element that ALWAYS_CLOSED names: tried first, as it accepts only what
+# _PLAIN_LINES accepts and _REFERENCE and _CLOSED_WHEN_EMPTY find nothing in (two searches
+# fewer for nearly every dump); those three decide the rest.
 _PLAIN_LINES_QUICK = re.compile(
-    r"(?: *+<(?:/[^<>\n]++>\n|[^<>/!?\n][^<>\n]*+>(?:[^<>\"\n]*+</[^<>\n]++>\n|(?<=/>)\n|\n(?! *+</))))*+"
+    r"(?: *+<(?:/[^<>\n&]++>\n"
+    rf"|(?={_CLOSED_NAME})[^<>\n&]*+(?<!/)>(?:[^<>\"\n&]*+</[^<>\n&]++>\n|\n(?! *+</))"
+    rf"|(?!{_CLOSED_NAME})[^<>/!?\n&][^<>\n&]*+>"
+    r"(?:[^<>\"\n&]*+</[^<>\n&]++>\n|(?<=/>)\n|\n(?! *+</))))*+"
 )
 _REFERENCE = re.compile(r"&(?!amp;|lt;|gt;|quot;)")
-_CLOSED_WHEN_EMPTY = re.compile(r"<(?:redirdev|bandwidth|devices|hyperv)\b[^>]*/>")
+_CLOSED_WHEN_EMPTY = re.compile(rf"<{_CLOSED_NAME}[^>]*/>")
 
 
 def _dumped(element: etree._Element) -> str | None:
@@ -1129,8 +1135,11 @@ def _dumped(element: etree._Element) -> str | None:
     if not len(element):
         return None  # one line: the walk is as quick
     dumped = etree.tostring(element, encoding="unicode", pretty_print=True, with_tail=False)
-    if (
-        not (_PLAIN_LINES_QUICK.fullmatch(dumped) or _PLAIN_LINES.fullmatch(dumped))
+    if _PLAIN_LINES_QUICK.fullmatch(dumped):
+        if "xmlns" in dumped or "xml:" in dumped:
+            return None
+    elif (
+        not _PLAIN_LINES.fullmatch(dumped)
         or "xmlns" in dumped
         or "xml:" in dumped
         or ("&" in dumped and _REFERENCE.search(dumped))
@@ -1154,7 +1163,7 @@ def format_element(element: etree._Element, depth: int) -> list[str]:
 def format_element_text(element: etree._Element, depth: int) -> str:
     """format_element's lines as one newline-terminated string."""
     if not len(element):  # one line (most top-level elements): written at once
-        return _leaf_line(element, "  " * depth) + "\n"
+        return leaf_line(element, "  " * depth) + "\n"
     dumped = _dumped(element)
     if dumped is None:
         lines: list[str] = []
@@ -1166,10 +1175,12 @@ def format_element_text(element: etree._Element, depth: int) -> str:
     return pad + dumped[:-1].replace("\n", "\n" + pad) + "\n"
 
 
-def _leaf_line(element: etree._Element, pad: str) -> str:
+def leaf_line(element: etree._Element, pad: str) -> str:
     """_format_into's line of an element without any child node."""
     tag = element.tag
-    attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in element.items()])
+    items = element.items()
+    # (many leaves have no attribute: no comprehension run for nothing)
+    attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in items]) if items else ""
     text = element.text
     if text == "":
         return f"{pad}<{tag}{attributes}></{tag}>"

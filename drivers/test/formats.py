@@ -14,6 +14,7 @@ from .domain_definition import (
     format_element,
     format_element_text,
     format_metadata,
+    leaf_line,
     vcpu_element,
 )
 from .interface_definition import InterfaceDefinition, InterfaceIP, InterfaceProtocol
@@ -72,9 +73,10 @@ def _vcpu_line(template: etree._Element, maximum: int, current: int) -> str:
     attributes and the Domain's counts."""
     if len(template):  # not a definition's canonical <vcpu>: through the general path
         return format_element_text(vcpu_element(template, maximum, current), 1)
-    if current == maximum and template.keys() == ["placement"]:  # most definitions: nothing to sort
-        return f"  <vcpu placement='{escape_text(template.get('placement', ''))}'>{maximum}</vcpu>\n"
-    attributes = dict(template.attrib)
+    items = template.items()  # (read once)
+    if current == maximum and len(items) == 1 and items[0][0] == "placement":  # most definitions: nothing to sort
+        return f"  <vcpu placement='{escape_text(items[0][1])}'>{maximum}</vcpu>\n"
+    attributes = dict(items)
     if current != maximum:
         attributes["current"] = str(current)
     rank = rank_of(ATTRIBUTE_ORDER["vcpu"])
@@ -105,7 +107,9 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True, *, r
         if tag == "vcpu":  # the count is the Domain's; placement and cpuset are the definition's
             body.append((rank("vcpu", last), _vcpu_line(element, domain.max_vcpus, vcpus)))
         elif tag != "memory":
-            body.append((rank(tag, last), format_element_text(element, 1)))
+            # (a leaf, most of them, written here: one call fewer)
+            text = leaf_line(element, "  ") + "\n" if not len(element) else format_element_text(element, 1)
+            body.append((rank(tag, last), text))
         elif dump_core is None:  # the first <memory> holds its dumpCore only: the size is the Domain's
             dump_core = f" dumpCore='{element.get('dumpCore')}'"
     parts = [

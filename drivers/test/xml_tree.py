@@ -87,16 +87,23 @@ def children_of(element: etree._Element, tag: str) -> list[etree._Element]:
 def children_by_tag(element: etree._Element) -> dict[str, list[etree._Element]]:
     """The element's children (elements only) by tag, each tag's in document order: one pass
     for what would otherwise be a children_of search per tag (a domain's root has a dozen)."""
+    return grouped_children(element)[0]
+
+
+def grouped_children(
+    element: etree._Element,
+) -> tuple[dict[str, list[etree._Element]], dict[str, etree._Element]]:
+    """children_by_tag's groups, and the first child of each tag, from the same pass."""
     groups: dict[str, list[etree._Element]] = {}
+    firsts: dict[str, etree._Element] = {}
     for found in element[:]:
         tag = found.tag
-        if isinstance(tag, str):
-            group = groups.get(tag)
-            if group is None:
-                groups[tag] = [found]
-            else:
-                group.append(found)
-    return groups
+        if tag in groups:  # (an operator: cheaper than groups.get's method call)
+            groups[tag].append(found)
+        elif isinstance(tag, str):  # (a processing instruction's or an entity's tag is a function)
+            groups[tag] = [found]
+            firsts[tag] = found
+    return groups, firsts
 
 
 def text_of(element: etree._Element) -> str:
