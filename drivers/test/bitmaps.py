@@ -15,16 +15,46 @@ from virtrio.rpc.errors import report
 CPUMASK_LEN = 16384  # VIR_DOMAIN_CPUMASK_LEN
 
 
+_FIRST_NUMBER = re.compile(r"\d+")
+_LATER_NUMBER = re.compile(r"\s*[+-]?\d+")  # (after a dash: spaces and a sign allowed)
+_INT_LIMIT = 2**31  # virStrToLong_i's range
+
+
+def _bitmap_error(text: str) -> Exception:
+    return report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"Failed to parse bitmap '{text}'")
+
+
 def parse_bitmap(text: str, size: int = CPUMASK_LEN) -> set[int]:
     """virBitmapParse: "0-3,^2,7" into its bits, none at or beyond size."""
+    # The form nearly every bitmap has, ASCII numbers and ranges between commas (no spaces,
+    # signs or exclusions), read without the general reader's steps: a third of its cost.
+    if not text.isascii():
+        return _parse_any_bitmap(text, size)
+    bits: set[int] = set()
+    for part in text.split(","):
+        first, dash, last = part.partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):  # (ASCII: 0-9 only)
+            return _parse_any_bitmap(text, size)
+        start = int(first)
+        if dash:
+            end = int(last)
+            if start >= _INT_LIMIT or end >= _INT_LIMIT or end < start or end >= size:
+                raise _bitmap_error(text)
+            bits.update(range(start, end + 1))
+        else:
+            if start >= _INT_LIMIT or start >= size:
+                raise _bitmap_error(text)
+            bits.add(start)
+    return bits
 
-    def failed() -> Exception:
-        return report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"Failed to parse bitmap '{text}'")
+
+def _parse_any_bitmap(text: str, size: int) -> set[int]:
+    """parse_bitmap of any text: spaces, signs and ^exclusions too."""
 
     def number(position: int, leading_digit: bool) -> tuple[int, int]:
-        match = re.compile(r"\s*[+-]?\d+" if not leading_digit else r"\d+").match(text, position)
-        if match is None or not -(2**31) <= int(match.group()) < 2**31:
-            raise failed()
+        match = (_FIRST_NUMBER if leading_digit else _LATER_NUMBER).match(text, position)
+        if match is None or not -_INT_LIMIT <= int(match.group()) < _INT_LIMIT:
+            raise _bitmap_error(text)
         return int(match.group()), match.end()
 
     def skip_spaces(position: int) -> int:
@@ -35,36 +65,40 @@ def parse_bitmap(text: str, size: int = CPUMASK_LEN) -> set[int]:
     bits: set[int] = set()
     position = skip_spaces(0)
     if position == len(text):
-        raise failed()
+        raise _bitmap_error(text)
     while position < len(text):
         negative = text[position] == "^"
         position += negative
         if position == len(text) or not text[position].isdigit():
-            raise failed()
+            raise _bitmap_error(text)
         start, position = number(position, True)
         position = skip_spaces(position)
         if position == len(text) or text[position] == ",":
             if start >= size:
-                raise failed()
+                raise _bitmap_error(text)
             bits.discard(start) if negative else bits.add(start)
         elif text[position] == "-":
             if negative:
-                raise failed()
+                raise _bitmap_error(text)
             last, position = number(skip_spaces(position + 1), False)
             if last < start or last >= size:
-                raise failed()
+                raise _bitmap_error(text)
             bits.update(range(start, last + 1))
             position = skip_spaces(position)
         if position == len(text):
             break
         if text[position] != ",":
-            raise failed()
+            raise _bitmap_error(text)
         position = skip_spaces(position + 1)
     return bits
 
 
 def format_bitmap(bits: Iterable[int]) -> str:
     """virBitmapFormat: runs of set bits as "0-3,5"."""
+    if isinstance(bits, (set, frozenset)) and bits:  # (no repeats) one run, most sets: no step per bit
+        lowest, highest = min(bits), max(bits)
+        if highest - lowest + 1 == len(bits):
+            return str(lowest) if lowest == highest else f"{lowest}-{highest}"
     ranges: list[list[int]] = []
     for bit in sorted(bits):
         if ranges and ranges[-1][1] == bit - 1:

@@ -8,7 +8,6 @@ canonical top-level elements, so `dumpxml` returns what libvirtd would.
 
 from __future__ import annotations
 
-import copy
 import random
 import re
 import uuid as uuid_module
@@ -80,6 +79,7 @@ _DEVICE_RANK = {kind: rank for rank, kind in enumerate(DEVICE_ORDER)}
 
 OS_ORDER = _words("""type firmware init initarg initenv initdir inituser initgroup loader nvram kernel initrd
 cmdline dtb root acpi boot bootmenu bios smbios""")
+_OS_RANK = {tag: position for position, tag in enumerate(OS_ORDER)}
 
 # <os> children virDomainDefParseBootOptions reads per OS type (<smbios> is read for any)
 _OS_KERNEL = frozenset(_words("type smbios kernel initrd cmdline dtb root loader nvram"))
@@ -242,7 +242,8 @@ def canonical_definition(
     seclabels = domain_security.domain_seclabels(groups["seclabel"]) if "seclabel" in groups else []
     seclabels += domain_platform.kept_apart(root, kept, groups)  # sysinfos (several too), memory dumpCore
     if not DEFAULT_TAG_SET.issubset(kept):
-        for element in copy.deepcopy(DEFAULT_ELEMENTS):  # one copy: cheaper than an element at a time
+        # one copy (lxml's, deep, without copy.deepcopy's dispatch): cheaper than an element at a time
+        for element in DEFAULT_ELEMENTS.__copy__():
             kept.setdefault(element.tag, element)
     vcpu = kept["vcpu"]
     vcpu_attributes = dict(vcpu.items())  # (one read: cheaper than a look-up per name)
@@ -289,8 +290,23 @@ def canonical_definition(
     by_kind = _canonical_devices(kept["devices"], os_type)
     _order_context_attributes(kept, by_kind.get("channel", []))
     if not seclabels:  # (most definitions) kept's keys are its elements' tags: sorted without reading them
-        return [kept[tag] for tag in sorted(kept, key=TOP_LEVEL_RANK.__getitem__)]
+        return list(map(kept.__getitem__, _top_level_order(tuple(kept))))
     return sorted([*kept.values(), *seclabels], key=lambda element: TOP_LEVEL_RANK[element.tag])
+
+
+# kept's tags, as they came, and the same sorted: a few dozen arrangements make most definitions.
+# Bounded in count; each key is at most the known top-level tags (kept holds no other).
+TOP_LEVEL_ORDER_CACHE_LIMIT = 4096
+_TOP_LEVEL_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _top_level_order(tags: tuple[str, ...]) -> tuple[str, ...]:
+    order = _TOP_LEVEL_ORDERS.get(tags)
+    if order is None:
+        order = tuple(sorted(tags, key=TOP_LEVEL_RANK.__getitem__))
+        if len(_TOP_LEVEL_ORDERS) < TOP_LEVEL_ORDER_CACHE_LIMIT:
+            _TOP_LEVEL_ORDERS[tags] = order
+    return order
 
 
 # virtrio's bound on the IOThreads a definition makes libvirt fill in (libvirt has none: a
@@ -395,7 +411,7 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
     # bootloader, whose presence also leaves out boot devices, bootmenu and bios
     # (virDomainDefFormatInternal)
     bootloader = text_of(kept["bootloader"]) if "bootloader" in kept else ""
-    for tag in ("bootloader", "bootloader_args"):
+    for tag in ("bootloader", "bootloader_args") if "bootloader" in kept or "bootloader_args" in kept else ():
         text = text_of(kept[tag]) if tag in kept and bootloader else ""
         if text:
             kept[tag] = make_element(tag, text)
@@ -413,17 +429,17 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         if not per_device_boot:
             _child(os_element, "boot", dev="hd")
             child_tags.append("boot")
-    if not _known_in_order(child_tags, OS_ORDER):
+    if not _known_in_order(child_tags, _OS_RANK):
         _reorder_known(os_element, OS_ORDER)
 
 
-def _known_in_order(tags: list[object], order: list[str]) -> bool:
-    """Whether children of these tags are all in the order and in its order: what
-    xml_tree.reorder_known would leave as they are (from tags already read)."""
-    rank = _rank(order)
+def _known_in_order(tags: list[object], rank: dict[str, int]) -> bool:
+    """Whether children of these tags are all in the order (rank: its tags' positions) and in
+    its order: what xml_tree.reorder_known would leave as they are (from tags already read).
+    (A comment's or processing instruction's tag is a function: in no rank.)"""
     previous = -1
     for tag in tags:
-        position = rank.get(tag, -1) if isinstance(tag, str) else -1
+        position = rank.get(tag, -1)  # type: ignore[call-overload]
         if position < previous or position == -1:
             return False
         previous = position
