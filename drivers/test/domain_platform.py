@@ -28,6 +28,7 @@ from .bitmaps import format_bitmap, parse_bitmap
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _detail
 from .domain_errors import domain_xml_error as _xml_error
+from .domain_errors import later_post_parse
 from .xml_tree import (
     children_of,
     first_child,
@@ -327,7 +328,7 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
         if not bios.attrib:
             os_element.remove(bios)
     if device_boots and boots:  # (the first <boot> is always kept)
-        raise _unsupported("per-device boot elements cannot be used together with os/boot elements")
+        raise later_post_parse(_unsupported("per-device boot elements cannot be used together with os/boot elements"))
 
 
 def _validate_os(os_element: etree._Element) -> None:
