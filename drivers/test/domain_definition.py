@@ -184,18 +184,87 @@ def disk_index(name: str | None) -> int:
     return index
 
 
+# The elements libvirt reads as text (virXPathString's string(), virXMLNodeContentString): all
+# the text inside them, of any child too, whose elements it never sees. Tags by parent tag.
+_TEXT_CHILDREN = {
+    "domain": "name uuid genid title description memory currentMemory maxMemory vcpu iothreads bootloader "
+    "bootloader_args on_poweroff on_reboot on_crash on_lockfailure",
+    "os": "type loader nvram kernel initrd cmdline dtb root init initdir inituser initgroup",
+    "acpi": "table",
+    "cputune": "shares period quota global_period global_quota emulator_period emulator_quota iothread_period "
+    "iothread_quota",
+    "memtune": "hard_limit soft_limit swap_hard_limit min_guarantee",
+    "blkiotune": "weight",
+    "device": "path weight read_iops_sec write_iops_sec read_bytes_sec write_bytes_sec",
+    "devices": "emulator",
+    "disk": "serial wwn vendor product",
+    "iotune": " ".join(
+        f"{kind}_{unit}{suffix}"
+        for kind in ("total", "read", "write")
+        for unit in ("bytes_sec", "iops_sec")
+        for suffix in ("", "_max", "_max_length")
+    )
+    + " size_iops_sec group_name",
+    "cpu": "model vendor",
+    "seclabel": "label imagelabel baselabel",
+    **dict.fromkeys(["sysinfo", "bios", "system", "baseBoard", "chassis", "oemStrings"], "entry"),
+    "source": "block char interface pagesize nodemask path alignsize",
+    "target": "size node requested block",
+    "label": "size",
+    "shmem": "size",
+    "controller": "pcihole64",
+    "tune": "sndbuf",
+    "resource": "partition",
+    "smartcard": "certificate",
+    "launchSecurity": "cbitpos reducedPhysBits policy dhCert session",
+}
+TEXT_ELEMENTS = frozenset((parent, tag) for parent, tags in _TEXT_CHILDREN.items() for tag in tags.split())
+# and those it reads as their first child's text (the init arguments and environment)
+FIRST_TEXT_ELEMENTS = frozenset([("os", "initarg"), ("os", "initenv")])
+
+
 def _strip_whitespace(element: etree._Element, nodes: list[etree._Element] | None = None) -> None:
     """Layout whitespace taken out of the element's subtree (nodes: all of it, when the
-    caller has them listed)."""
+    caller has them listed); a text element (TEXT_ELEMENTS) with children made its whole text."""
+    beside_children: list[etree._Element] = []  # elements with text and children (rare)
     for node in element.iter() if nodes is None else nodes:
         text = node.text
-        # whitespace between tags is layout, also in an element left with no children
-        # (isspace: what strip() would leave nothing of, without the copy)
-        if text is not None and (not text or text.isspace()) and (len(node) or "\n" in text):
-            node.text = None
+        if text is not None:
+            # whitespace between tags is layout, also in an element left with no children
+            # (isspace: what strip() would leave nothing of, without the copy)
+            if not text or text.isspace():
+                if len(node) or "\n" in text:
+                    node.text = None
+            elif len(node):
+                beside_children.append(node)
         tail = node.tail
-        if tail is not None and (not tail or tail.isspace()):
-            node.tail = None
+        if tail is not None:
+            if not tail or tail.isspace():
+                node.tail = None
+            else:
+                beside_children.append(node.getparent())
+    if beside_children:
+        _settle_mixed_content(beside_children)
+
+
+def _settle_mixed_content(elements: list[etree._Element]) -> None:
+    """Each of these elements, which have text beside children: one libvirt reads as text left
+    with its whole text (its children gone; only the first text of the few read as their first
+    text node), any other without that text, which libvirt never reads (nor writes)."""
+    for found in dict.fromkeys(elements):
+        parent = found.getparent()
+        key = (parent.tag if parent is not None else None, found.tag)
+        if key in TEXT_ELEMENTS:
+            found.text = text_of(found)
+        elif key in FIRST_TEXT_ELEMENTS:
+            pass  # (its first text node is its .text)
+        else:
+            found.text = None
+            for child in found:
+                child.tail = None
+            continue
+        for child in found[:]:
+            found.remove(child)
 
 
 # --- top level ------------------------------------------------------------------------

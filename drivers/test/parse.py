@@ -183,7 +183,7 @@ def uuid_of(
     the root's first child of each tag, when the caller has them)."""
     # root.findtext("uuid") without ElementPath
     found = children.get("uuid") if children is not None else first_child(root, "uuid")
-    raw = found.text if found is not None else None
+    raw = text_of(found) if found is not None else None
     if not raw:
         return random_uuid()
     parsed = parse_uuid(raw)
@@ -260,7 +260,7 @@ def _xpath_string(element: etree._Element | None, attribute: str | None = None) 
     """virXPathString: an element's text or attribute, None when absent or empty."""
     if element is None:
         return None
-    value = element.get(attribute) if attribute else element.text
+    value = element.get(attribute) if attribute else text_of(element)
     return value or None
 
 
@@ -483,7 +483,7 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         raise _BlanksRead
     # virDomainDefParseIDs (name, then UUID) comes before virDomainDefParseCaps
     name_element = children.get("name")
-    name = name_element.text if name_element is not None else None
+    name = text_of(name_element) if name_element is not None else None
     if not name:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN)  # (virReportError without a detail)
     domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR, children)
