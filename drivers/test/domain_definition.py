@@ -129,7 +129,7 @@ CONTEXT_ATTRIBUTE_ORDER = {
 MEMORY_UNITS = libvirt_rules.SCALE_UNITS
 
 DISK_BUS_BY_PREFIX = (("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"), ("xvd", "xen"), ("ubd", "uml"))
-DISK_NAME = re.compile(r"^(fd|hd|vd|sd|xvd|ubd)([a-z]+)\d*$")
+DISK_NAME = re.compile(r"^(fd|hd|vd|sd|xvd|ubd)([a-z]+)\d*\Z")  # (\Z: $ would allow a final newline)
 
 
 def xml_error(detail: str) -> Exception:
@@ -403,9 +403,18 @@ def copied_definition(definition: list[etree._Element], os_type: str, max_vcpus:
     """What virDomainDefCopy gives: the definition written out and read back in, which
     can differ (a disk whose bus was implicit sorts differently once the bus is explicit)."""
     root = etree.Element("domain")
-    root.extend(etree.fromstring(etree.tostring(element)) for element in definition)
+    root.extend(etree.fromstring(_as_read_back(etree.tostring(element))) for element in definition)
     etree.strip_elements(root, etree.Comment, with_tail=False)  # markers of ours, not libvirt's
     return canonical_definition(root, os_type, max_vcpus)
+
+
+def _as_read_back(data: bytes) -> bytes:
+    """An element as libvirt's copy reads it back: libvirt writes a tab or a newline of an
+    attribute's value as it is, which the XML parser reads as a space (lxml writes them as
+    character references, which it would keep)."""
+    if b"&#" not in data:  # (nearly every element)
+        return data
+    return data.replace(b"&#9;", b" ").replace(b"&#10;", b" ")
 
 
 def vcpu_element(template: etree._Element, maximum: int, current: int) -> etree._Element:

@@ -1,0 +1,81 @@
+"""Values with unusual whitespace (leading or trailing spaces, tabs, newlines; whitespace
+only) in a domain document, read as libvirtd reads them: each value is read by libvirt's rule
+for its kind (virXMLPropEnum compares exactly, virStrToLong_* skip leading spaces only, ...),
+and a running domain's definition is libvirt's copy (written out and read back: a tab or
+newline in an attribute is read back as a space). libvirt-python defines and starts each
+document on virtrio and on libvirtd side by side and reads it back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from .side_by_side import started_side_by_side
+
+DISK = "<disk type='file'><source file='{file}'/><target dev='{dev}'/></disk>"
+# label: (a whole <os> element, the rest of the top level, devices)
+DOCUMENTS = {
+    "machine with a newline": ("<os><type machine='&#10;  pc&#10;'>hvm</type></os>", "", ""),
+    "machine with a tab": ("<os><type machine='&#9;pc'>hvm</type></os>", "", ""),
+    "disk path with a tab": ("", "", DISK.format(file="&#9;/var/lib/x.img", dev="vda")),
+    "disk path with a newline": ("", "", DISK.format(file="/var/lib/x.img&#10;", dev="vda")),
+    "disk name with a final newline": ("", "", DISK.format(file="/x", dev="vda&#10;")),
+    "disk name with a final space": ("", "", DISK.format(file="/x", dev="vda ")),
+}
+
+SCRIPT = """
+import json, sys
+import libvirt
+
+libvirt.registerErrorHandler(lambda *a: None, None)
+conn = libvirt.open(sys.argv[1])
+
+def outcome(step):
+    try:
+        return step()
+    except libvirt.libvirtError as error:
+        return [error.get_error_code(), error.get_error_domain(), error.get_error_message()]
+
+answers = {}
+for label, text in json.loads(sys.argv[2]).items():
+    try:
+        domain = conn.defineXML(text)
+    except libvirt.libvirtError as error:
+        answers[label] = [error.get_error_code(), error.get_error_domain(), error.get_error_message()]
+        continue
+    steps = [domain.XMLDesc(0), outcome(domain.create)]
+    steps.append(outcome(lambda: domain.XMLDesc(0)))
+    steps.append(outcome(lambda: domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)))
+    if domain.isActive():
+        domain.destroy()
+    domain.undefine()
+    answers[label] = steps
+print(json.dumps(answers))
+"""
+UUID = "<uuid>0b5e2d4f-5d43-4bfc-9aa8-7a3f2f0c2a11</uuid>"
+
+
+def documents() -> dict[str, str]:
+    return {
+        label: f"<domain type='test'><name>d</name>{UUID}<memory>1024</memory><vcpu>2</vcpu>"
+        f"{os or '<os><type>hvm</type></os>'}{body}<devices>{devices}</devices></domain>"
+        for label, (os, body, devices) in DOCUMENTS.items()
+    }
+
+
+def test_unusual_whitespace_is_read_as_by_libvirtd(tmp_path: Path) -> None:
+    texts = documents()
+    answers = {}
+    with started_side_by_side(tmp_path) as daemons:
+        for name, daemon in daemons.items():
+            result = subprocess.run(
+                ["/usr/bin/python3", "-c", SCRIPT, daemon.uri(), json.dumps(texts)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert result.returncode == 0, (name, result.stderr)
+            answers[name] = json.loads(result.stdout)
+    for label in texts:
+        assert answers["virtrio"][label] == answers["libvirtd"][label], label
