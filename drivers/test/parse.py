@@ -12,7 +12,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import as_c_int, parse_uuid, prop_uint, strtoul_whole, strtoul_wrapping
+from virtrio.drivers.libvirt_rules import (
+    as_c_int,
+    enum_error,
+    parse_uuid,
+    prop_uint,
+    strtoul_whole,
+    strtoul_wrapping,
+)
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, check_flags, report
 
@@ -309,6 +316,9 @@ def vcpu_counts(
         maximum = read
         current = prop_uint(vcpu, "current")
         current = maximum if current is None else current
+        placement = vcpu.get("placement")
+        if placement is not None and placement not in ("static", "auto"):  # virXMLPropEnum: exactly
+            raise enum_error("vcpu", "placement", placement)
     states = domain_vcpus.vcpu_states(root, maximum, lists)
     if states is not None:
         return maximum, domain_vcpus.online_count(states)

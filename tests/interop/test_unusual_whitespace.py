@@ -14,7 +14,7 @@ from pathlib import Path
 from .side_by_side import started_side_by_side
 
 DISK = "<disk type='file'><source file='{file}'/><target dev='{dev}'/></disk>"
-# label: (a whole <os> element, the rest of the top level, devices)
+# label: (a whole <os> element, the rest of the top level (a <vcpu> of its own or <vcpu>2), devices)
 DOCUMENTS = {
     "machine with a newline": ("<os><type machine='&#10;  pc&#10;'>hvm</type></os>", "", ""),
     "machine with a tab": ("<os><type machine='&#9;pc'>hvm</type></os>", "", ""),
@@ -22,6 +22,9 @@ DOCUMENTS = {
     "disk path with a newline": ("", "", DISK.format(file="/var/lib/x.img&#10;", dev="vda")),
     "disk name with a final newline": ("", "", DISK.format(file="/x", dev="vda&#10;")),
     "disk name with a final space": ("", "", DISK.format(file="/x", dev="vda ")),
+    "vcpu placement after a space": ("", "<vcpu placement=' static'>2</vcpu>", ""),
+    "vcpu placement before a newline": ("", "<vcpu placement='auto&#10;'>2</vcpu>", ""),
+    "vcpu placement blank": ("", "<vcpu placement=' '>2</vcpu>", ""),
 }
 
 SCRIPT = """
@@ -58,8 +61,9 @@ UUID = "<uuid>0b5e2d4f-5d43-4bfc-9aa8-7a3f2f0c2a11</uuid>"
 
 def documents() -> dict[str, str]:
     return {
-        label: f"<domain type='test'><name>d</name>{UUID}<memory>1024</memory><vcpu>2</vcpu>"
-        f"{os or '<os><type>hvm</type></os>'}{body}<devices>{devices}</devices></domain>"
+        label: f"<domain type='test'><name>d</name>{UUID}<memory>1024</memory>"
+        f"{'' if '<vcpu' in body else '<vcpu>2</vcpu>'}{os or '<os><type>hvm</type></os>'}{body}"
+        f"<devices>{devices}</devices></domain>"
         for label, (os, body, devices) in DOCUMENTS.items()
     }
 
