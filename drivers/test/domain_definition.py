@@ -693,7 +693,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         cid = first_child(vsock, "cid")
         if cid is None:
             cid = _child(vsock, "cid")
-        address = _c_number(cid.get("address"))
+        address = libvirt_rules.prop_uint(cid, "address", nonzero=True) or 0
         cid.attrib.pop("address", None)
         if cid.get("auto") is None:
             cid.set("auto", "no" if address else "yes")

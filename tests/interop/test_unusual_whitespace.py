@@ -14,6 +14,10 @@ from pathlib import Path
 from .side_by_side import started_side_by_side
 
 DISK = "<disk type='file'><source file='{file}'/><target dev='{dev}'/></disk>"
+HOSTDEV = (
+    "<hostdev mode='subsystem' type='pci' managed='yes'>"
+    "<source><address domain='{domain}' bus='{bus}' slot='0x01' function='0x0'/></source></hostdev>"
+)
 # label: (a whole <os> element, the rest of the top level (a <vcpu> of its own or <vcpu>2), devices)
 DOCUMENTS = {
     "machine with a newline": ("<os><type machine='&#10;  pc&#10;'>hvm</type></os>", "", ""),
@@ -25,6 +29,14 @@ DOCUMENTS = {
     "vcpu placement after a space": ("", "<vcpu placement=' static'>2</vcpu>", ""),
     "vcpu placement before a newline": ("", "<vcpu placement='auto&#10;'>2</vcpu>", ""),
     "vcpu placement blank": ("", "<vcpu placement=' '>2</vcpu>", ""),
+    "host PCI address, a space after": ("", "", HOSTDEV.format(domain="0x0000", bus="0x01 ")),
+    "host PCI address, a space before": ("", "", HOSTDEV.format(domain=" 0x0000", bus="0x01")),
+    "host PCI address, blank": ("", "", HOSTDEV.format(domain="0x0000", bus=" ")),
+    "host PCI address, past an unsigned int": ("", "", HOSTDEV.format(domain="0x100000000", bus="0x01")),
+    "vsock cid, spaces around": ("", "", "<vsock model='virtio'><cid auto='no' address=' 4 '/></vsock>"),
+    "vsock cid, a space before": ("", "", "<vsock model='virtio'><cid auto='no' address=' 4'/></vsock>"),
+    "vsock cid, hexadecimal": ("", "", "<vsock model='virtio'><cid auto='no' address='0x4'/></vsock>"),
+    "vsock cid, zero": ("", "", "<vsock model='virtio'><cid address='0'/></vsock>"),
 }
 
 SCRIPT = """
