@@ -542,6 +542,10 @@ def _canonical_features(features: etree._Element) -> None:
         page.set("unit", "KiB")
 
 
+CPU_MATCHES = ("minimum", "exact", "strict")
+CPU_CHECKS = ("default", "none", "partial", "full")
+
+
 def _canonical_cpu(cpu: etree._Element) -> bool:
     """False when nothing of the CPU is left to write (libvirt then writes no <cpu>)."""
     mode = cpu.get("mode", "custom")
@@ -550,6 +554,9 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
     if cpu.get("migratable") is not None and mode not in ("host-passthrough", "maximum"):
         detail = "Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_CPU, detail)
+    libvirt_rules.prop_enum(cpu, "match", CPU_MATCHES)  # (a guest CPU's, whatever its mode)
+    if libvirt_rules.prop_enum(cpu, "check", CPU_CHECKS) == "default":
+        del cpu.attrib["check"]  # the enum's zero: not written
     model = first_child(cpu, "model")
     if model is not None and mode not in ("custom", "host-model"):
         cpu.remove(model)  # only custom and host-model CPUs write their model (virCPUDefFormatBuf)

@@ -456,6 +456,14 @@ def _has_memory_devices(groups: dict[str, list[etree._Element]]) -> bool:
     return any(first_child(devices, "memory") is not None for devices in groups.get("devices", ()))
 
 
+def _checks_a_cpu_without_model(cpu: etree._Element) -> bool:
+    """A custom CPU (the default mode) with no model name that asks for a check."""
+    if cpu.get("check") in (None, "default") or cpu.get("mode", "custom") != "custom":
+        return False
+    model = first_child(cpu, "model")
+    return model is None or not text_of(model)
+
+
 def _check_memory_sizes(total: int, devices_memory: int, limit_element: etree._Element | None) -> None:
     """virDomainDefPostParseMemory's refusals, in its order (total: the memory in KiB, the NUMA
     cells' when <memory> gives none)."""
@@ -523,6 +531,7 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
             # it uses, not every one declared above it (a node file's xmlns:test on <domain>)
             metadata[namespace] = etree.tostring(copy.deepcopy(entry), encoding="unicode", with_tail=False)
     domain_parse_checks.check_lifecycle(root, children)
+    cpu_check_fault = "cpu" in children and _checks_a_cpu_without_model(children["cpu"])
     try:
         definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
     except LaterPostParseError:
@@ -535,6 +544,9 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
     domain_vcpus.check_post_parse(definition)  # virDomainDefPostParseCommon, in its order
     _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
     domain_clock.check_timers(definition)
+    if cpu_check_fault:  # virDomainDefPostParseCPU, the last of virDomainDefPostParseCommon
+        detail = "check attribute specified for CPU with no model"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
     if "/" in name:  # virDomainDefPostParseCheckFeatures: the test driver has no NAME_SLASH
         raise xml_error(f"name {name} cannot contain '/'")
     validate_definition(definition)

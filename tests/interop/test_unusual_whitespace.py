@@ -37,6 +37,12 @@ DOCUMENTS = {
     "vsock cid, a space before": ("", "", "<vsock model='virtio'><cid auto='no' address=' 4'/></vsock>"),
     "vsock cid, hexadecimal": ("", "", "<vsock model='virtio'><cid auto='no' address='0x4'/></vsock>"),
     "vsock cid, zero": ("", "", "<vsock model='virtio'><cid address='0'/></vsock>"),
+    "cpu match after a space": ("", "<cpu match=' exact'><model>qemu64</model></cpu>", ""),
+    "cpu check before a tab": ("", "<cpu mode='host-model' check='none&#9;'/>", ""),
+    "cpu check blank": ("", "<cpu check=' '><model>qemu64</model></cpu>", ""),
+    "cpu check default (not written back)": ("", "<cpu check='default'><model>qemu64</model></cpu>", ""),
+    "cpu check without a model": ("", "<cpu check='full'><topology sockets='1' cores='2' threads='1'/></cpu>", ""),
+    "cpu migratable before match": ("", "<cpu migratable='on' match='bogus'><model>qemu64</model></cpu>", ""),
 }
 
 SCRIPT = """
