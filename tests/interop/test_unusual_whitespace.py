@@ -18,6 +18,13 @@ HOSTDEV = (
     "<hostdev mode='subsystem' type='pci' managed='yes'>"
     "<source><address domain='{domain}' bus='{bus}' slot='0x01' function='0x0'/></source></hostdev>"
 )
+DRIVER_IO = "<disk type='file'><driver name='qemu' io='{io}'/><source file='/x'/><target dev='vda'/></disk>"
+NETWORK_DISK = "<disk type='network'><source{protocol} name='v'><host name='h'/></source><target dev='vda'/></disk>"
+FILESYSTEM = "<filesystem type='mount' multidevs='{multidevs}'><source dir='/x'/><target dir='y'/></filesystem>"
+MDEV = (
+    "<hostdev mode='subsystem' type='mdev'{model}>"
+    "<source><address uuid='53764d0e-85a0-42b4-af5c-2046b460b1dc'/></source></hostdev>"
+)
 # label: (a whole <os> element, the rest of the top level (a <vcpu> of its own or <vcpu>2), devices)
 DOCUMENTS = {
     "machine with a newline": ("<os><type machine='&#10;  pc&#10;'>hvm</type></os>", "", ""),
@@ -43,6 +50,20 @@ DOCUMENTS = {
     "cpu check default (not written back)": ("", "<cpu check='default'><model>qemu64</model></cpu>", ""),
     "cpu check without a model": ("", "<cpu check='full'><topology sockets='1' cores='2' threads='1'/></cpu>", ""),
     "cpu migratable before match": ("", "<cpu migratable='on' match='bogus'><model>qemu64</model></cpu>", ""),
+    "disk io after a space": ("", "", DRIVER_IO.format(io=" native")),
+    "disk io default": ("", "", DRIVER_IO.format(io="default")),
+    "disk io and format both wrong": ("", "", DRIVER_IO.format(io="x").replace("<driver", "<driver type='x'")),
+    "network disk protocol before a newline": ("", "", NETWORK_DISK.format(protocol=" protocol='nbd&#10;'")),
+    "network disk protocol missing": ("", "", NETWORK_DISK.format(protocol="")),
+    "network disk protocol and bus both wrong": (
+        "",
+        "",
+        NETWORK_DISK.format(protocol=" protocol='x'").replace("dev='vda'", "dev='vda' bus='x'"),
+    ),
+    "filesystem multidevs after a tab": ("", "", FILESYSTEM.format(multidevs="&#9;remap")),
+    "filesystem multidevs default": ("", "", FILESYSTEM.format(multidevs="default")),
+    "mediated device model after a space": ("", "", MDEV.format(model=" model=' vfio-pci'")),
+    "mediated device model missing": ("", "", MDEV.format(model="")),
 }
 
 SCRIPT = """
