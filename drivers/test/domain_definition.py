@@ -353,8 +353,10 @@ def canonical_definition(
             del kept["pm"]
     if "maxMemory" in kept:
         element = kept["maxMemory"]
-        size = str(kibibytes(element))
-        kept["maxMemory"] = make_element("maxMemory", size, slots=element.get("slots", "0"), unit="KiB")
+        size, slots = kibibytes(element), _memory_slots(element)
+        if not (size and slots):  # (virDomainDefParseMemory)
+            raise xml_error("both maximum memory size and memory slot count must be specified")
+        kept["maxMemory"] = make_element("maxMemory", str(size), slots=str(slots), unit="KiB")
     by_kind = _canonical_devices(kept["devices"], os_type)
     _order_context_attributes(kept, by_kind.get("channel", []))
     if not seclabels:  # (most definitions) kept's keys are its elements' tags: sorted without reading them
@@ -540,6 +542,20 @@ def _canonical_features(features: etree._Element) -> None:
         page.text = str(-(-size // 1024))
         page.attrib.clear()
         page.set("unit", "KiB")
+
+
+def _memory_slots(limit: etree._Element) -> int:
+    """<maxMemory slots>: virStrToLong_uip (leading spaces skipped, no sign, nothing after the
+    digits), 0 when absent or empty."""
+    text = limit.get("slots")
+    if not text:
+        return 0
+    slots = int(text) if text.isdigit() and text.isascii() and len(text) < 10 else None  # (the usual)
+    if slots is None:
+        slots = libvirt_rules.strtoul_whole(text, 10)
+    if slots is None:
+        raise xml_error("Failed to parse memory slot count")
+    return slots
 
 
 CPU_MATCHES = ("minimum", "exact", "strict")

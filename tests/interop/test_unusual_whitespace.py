@@ -25,6 +25,7 @@ MDEV = (
     "<hostdev mode='subsystem' type='mdev'{model}>"
     "<source><address uuid='53764d0e-85a0-42b4-af5c-2046b460b1dc'/></source></hostdev>"
 )
+MAX_MEMORY = "<maxMemory slots='{slots}' unit='KiB'>4194304</maxMemory>"
 # label: (a whole <os> element, the rest of the top level (a <vcpu> of its own or <vcpu>2), devices)
 DOCUMENTS = {
     "machine with a newline": ("<os><type machine='&#10;  pc&#10;'>hvm</type></os>", "", ""),
@@ -64,6 +65,15 @@ DOCUMENTS = {
     "filesystem multidevs default": ("", "", FILESYSTEM.format(multidevs="default")),
     "mediated device model after a space": ("", "", MDEV.format(model=" model=' vfio-pci'")),
     "mediated device model missing": ("", "", MDEV.format(model="")),
+    "mediated device UUID after a space, in capitals": (
+        "",
+        "",
+        MDEV.format(model=" model='vfio-pci'").replace("53764d0e", " 53764D0E"),
+    ),
+    "memory slots after a space": ("", MAX_MEMORY.format(slots=" 16"), ""),
+    "memory slots before a newline": ("", MAX_MEMORY.format(slots="16&#10;"), ""),
+    "memory slots negative": ("", MAX_MEMORY.format(slots="-1"), ""),
+    "memory slots zero": ("", MAX_MEMORY.format(slots="0"), ""),
 }
 
 SCRIPT = """
