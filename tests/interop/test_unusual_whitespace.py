@@ -26,7 +26,9 @@ MDEV = (
     "<source><address uuid='53764d0e-85a0-42b4-af5c-2046b460b1dc'/></source></hostdev>"
 )
 MAX_MEMORY = "<maxMemory slots='{slots}' unit='KiB'>4194304</maxMemory>"
-# label: (a whole <os> element, the rest of the top level (a <vcpu> of its own or <vcpu>2), devices)
+BOOT_DISK = "<disk type='file'><source file='/x{n}'/><target dev='vda'/><boot order='{order}'/></disk>"
+# label: (a whole <os> element, the rest of the top level (a <memory> or <vcpu> of its own, or 1024 and 2),
+# devices)
 DOCUMENTS = {
     "machine with a newline": ("<os><type machine='&#10;  pc&#10;'>hvm</type></os>", "", ""),
     "machine with a tab": ("<os><type machine='&#9;pc'>hvm</type></os>", "", ""),
@@ -74,6 +76,20 @@ DOCUMENTS = {
     "memory slots before a newline": ("", MAX_MEMORY.format(slots="16&#10;"), ""),
     "memory slots negative": ("", MAX_MEMORY.format(slots="-1"), ""),
     "memory slots zero": ("", MAX_MEMORY.format(slots="0"), ""),
+    "boot order after a space": ("", "", BOOT_DISK.format(n=1, order=" 1")),
+    "boot order before a newline": ("", "", BOOT_DISK.format(n=1, order="1&#10;")),
+    "boot order with a leading zero": ("", "", BOOT_DISK.format(n=1, order="01")),
+    "boot order zero": ("", "", BOOT_DISK.format(n=1, order="0")),
+    "boot order given twice, once after a space": (
+        "",
+        "",
+        BOOT_DISK.format(n=1, order="1") + BOOT_DISK.format(n=2, order=" 1").replace("vda", "vdb"),
+    ),
+    "boot order given twice, and no memory size": (
+        "",
+        "<memory>0</memory>",
+        BOOT_DISK.format(n=1, order="1") + BOOT_DISK.format(n=2, order="1").replace("vda", "vdb"),
+    ),
 }
 
 SCRIPT = """
@@ -110,7 +126,7 @@ UUID = "<uuid>0b5e2d4f-5d43-4bfc-9aa8-7a3f2f0c2a11</uuid>"
 
 def documents() -> dict[str, str]:
     return {
-        label: f"<domain type='test'><name>d</name>{UUID}<memory>1024</memory>"
+        label: f"<domain type='test'><name>d</name>{UUID}{'' if '<memory' in body else '<memory>1024</memory>'}"
         f"{'' if '<vcpu' in body else '<vcpu>2</vcpu>'}{os or '<os><type>hvm</type></os>'}{body}"
         f"<devices>{devices}</devices></domain>"
         for label, (os, body, devices) in DOCUMENTS.items()
