@@ -25,7 +25,19 @@ LOCK_FAILURE_ACTIONS = ("default", "poweroff", "restart", "pause", "ignore")
 YES_NO = ("yes", "no")  # virTristateBool, "absent" refused
 STORAGE_TYPES = ("file", "block", "dir", "network", "volume", "nvme", "vhostuser")  # virStorageType, NONZERO
 DISK_DEVICES = ("disk", "cdrom", "floppy", "lun")  # virDomainDiskDevice
-DISK_IO_MODES = ("native", "threads", "io_uring")  # virDomainDiskIo, NONZERO
+ON_OFF = ("on", "off")  # virTristateSwitch, NONZERO
+ERROR_POLICIES = ("stop", "report", "ignore", "enospace")  # virDomainDiskErrorPolicy, NONZERO
+# the enums of a disk's <driver>, in the order libvirt reads them (the virtio options first)
+DISK_DRIVER_ENUMS = {
+    **dict.fromkeys(["iommu", "ats", "packed", "page_per_vq"], ON_OFF),
+    "cache": ("default", "none", "writethrough", "writeback", "directsync", "unsafe"),
+    "error_policy": ERROR_POLICIES,
+    "rerror_policy": ERROR_POLICIES[:-1],  # (an enum value, but 'enospace' is refused after)
+    "io": ("native", "threads", "io_uring"),  # virDomainDiskIo, NONZERO
+    **dict.fromkeys(["ioeventfd", "event_idx", "copy_on_read"], ON_OFF),
+    "discard": ("unmap", "ignore"),
+    "detect_zeroes": ("off", "on", "unmap"),
+}
 # virStorageNetProtocol, REQUIRED ('none' is refused later, as a source missing)
 NETWORK_PROTOCOLS = (
     *("none", "nbd", "rbd", "sheepdog", "gluster", "iscsi", "http", "https"),
@@ -105,6 +117,16 @@ def _enum(element: etree._Element, name: str, values: tuple[str, ...]) -> str | 
     if value is not None and value not in values:
         raise enum_error(element.tag, name, value)
     return value
+
+
+def _check_disk_driver(driver: etree._Element) -> None:
+    """virDomainDiskDefDriverParseXML's enums, in its order: the first value it refuses."""
+    if all(value in DISK_DRIVER_ENUMS.get(name, (value,)) for name, value in driver.items()):
+        return  # (nearly every driver: its values all known, or not enums)
+    for name, values in DISK_DRIVER_ENUMS.items():
+        if name == "rerror_policy" and _enum(driver, name, ERROR_POLICIES) == "enospace":
+            raise _unsupported("Invalid disk read error policy: 'enospace'")
+        _enum(driver, name, values)
 
 
 def _first_attribute(elements: list[etree._Element], child: str, name: str) -> str | None:
@@ -198,8 +220,8 @@ def check_devices(device_lists: list[etree._Element]) -> None:
             _enum(source, "protocol", NETWORK_PROTOCOLS)
         if target is not None:
             _enum(target, "bus", DISK_BUSES)
-        if driver is not None and driver.get("io") is not None:
-            _enum(driver, "io", DISK_IO_MODES)
+        if driver is not None:
+            _check_disk_driver(driver)
         driver_format = driver.get("type") if driver is not None else None  # virDomainDiskDefDriverParseXML
         if driver_format is not None and driver_format not in DISK_FORMATS:
             raise _unsupported(f"unknown driver format value '{driver_format}'")
