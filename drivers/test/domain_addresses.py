@@ -31,6 +31,7 @@ def pci_values(address: etree._Element) -> dict[str, int]:
 
 
 _ZERO = re.compile(r"0+|0[xX]0+")
+_WRITTEN_ZEROS = frozenset(["0x0000", "0x00", "0x0", "0"])  # (as virPCIDeviceAddressFormat writes them)
 
 
 def _pci_number(address: etree._Element, name: str) -> int:
@@ -39,7 +40,7 @@ def _pci_number(address: etree._Element, name: str) -> int:
     text = address.get(name)
     value = c_strtoul(text)
     # (c_strtoul gives 0 to what it cannot read, and reads past an unsigned int)
-    if (value or text is None or _ZERO.fullmatch(text)) and value <= UINT_MAX:
+    if (value or text is None or text in _WRITTEN_ZEROS or _ZERO.fullmatch(text)) and value <= UINT_MAX:
         return value
     if text is not None and strtoul_whole(text, 0) is None:
         raise attribute_error(address.tag, name, text, "Expected non-negative integer value")
