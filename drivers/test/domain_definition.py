@@ -247,11 +247,18 @@ def _strip_whitespace(element: etree._Element, nodes: list[etree._Element] | Non
         _settle_mixed_content(beside_children)
 
 
+def _foreign(tag: object) -> bool:
+    """A tag of an application's (namespaced, or its <metadata>), not of libvirt's schema."""
+    return not isinstance(tag, str) or tag.startswith("{") or tag == "metadata"
+
+
 def _settle_mixed_content(elements: list[etree._Element]) -> None:
     """Each of these elements, which have text beside children: one libvirt reads as text left
     with its whole text (its children gone; only the first text of the few read as their first
     text node), any other without that text, which libvirt never reads (nor writes)."""
     for found in dict.fromkeys(elements):
+        if any(_foreign(node.tag) for node in (found, *found.iterancestors())):
+            continue  # (an application's metadata, in its namespace, is kept as it is written)
         parent = found.getparent()
         key = (parent.tag if parent is not None else None, found.tag)
         if key in TEXT_ELEMENTS:

@@ -87,6 +87,13 @@ DOCUMENTS = {
         "<interface type='user'><mac address='52:54:00:00:00:01'/><tune><sndbuf>10<b/>24</sndbuf></tune></interface>",
     ),
     "resource partition": (OS, "<resource><partition>/mach<b/>ine</partition></resource>", ""),
+    # an application's metadata keeps its mixed content, in its namespace or not
+    "metadata": (
+        OS,
+        "<metadata><app:foo xmlns:app='http://app.example/'>bar<app:x a='1'/><y>t<c/>u</y>v</app:foo>"
+        "<foo xmlns='http://other.example/'>bar<x/>q</foo></metadata>",
+        "",
+    ),
     # stray text beside the children of an element that is not read as text
     "stray text in os": ("<os>xx<type>hvm</type>yy</os>", "", ""),
     "stray text in domain": (OS, "zz", ""),
