@@ -8,7 +8,7 @@ import re
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul
+from virtrio.drivers.libvirt_rules import UINT_MAX, attribute_error, c_strtoul, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -19,7 +19,7 @@ PCI_FIELDS = ("domain", "bus", "slot", "function")
 
 def pci_values(address: etree._Element) -> dict[str, int]:
     """virPCIDeviceAddressParseXML: the four numbers, checked when the address is not empty."""
-    values = {name: c_strtoul(address.get(name)) for name in PCI_FIELDS}
+    values = {name: _pci_number(address, name) for name in PCI_FIELDS}
     if values["domain"] or values["bus"] or values["slot"]:  # virPCIDeviceAddressIsValid
         if values["bus"] > 0xFF:
             raise _pci_error(f"Invalid PCI address bus='0x{values['bus']:x}', must be <= 0xFF")
@@ -28,6 +28,23 @@ def pci_values(address: etree._Element) -> dict[str, int]:
         if values["function"] > 7:
             raise _pci_error(f"Invalid PCI address function=0x{values['function']:x}, must be <= 7")
     return values
+
+
+_ZERO = re.compile(r"0+|0[xX]0+")
+_WRITTEN_ZEROS = frozenset(["0x0000", "0x00", "0x0", "0"])  # (as virPCIDeviceAddressFormat writes them)
+
+
+def _pci_number(address: etree._Element, name: str) -> int:
+    """virXMLPropUInt (base 0) of one of the four: 0 when absent, refused when not a number
+    (strtoul skips leading spaces, ' 0x1' is 1, but nothing may follow the digits: '0x1 ')."""
+    text = address.get(name)
+    value = c_strtoul(text)
+    # (c_strtoul gives 0 to what it cannot read, and reads past an unsigned int)
+    if (value or text is None or text in _WRITTEN_ZEROS or _ZERO.fullmatch(text)) and value <= UINT_MAX:
+        return value
+    if text is not None and strtoul_whole(text, 0) is None:
+        raise attribute_error(address.tag, name, text, "Expected non-negative integer value")
+    return 0
 
 
 def _pci_error(detail: str) -> Exception:

@@ -13,6 +13,7 @@ from virtrio.rpc.errors import report
 
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _xml_detail
+from .domain_errors import later_post_parse
 from .xml_tree import child, first_child, make_element, reorder_attributes
 
 # an ICH9 UHCI companion without <master> is given the first port of its share of the EHCI's
@@ -153,9 +154,8 @@ def reject_duplicates(
             usb.append(key)
             continue
         if key in seen:
-            raise report(
-                api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"Multiple '{kind}' controllers with index '{key[1]}'"
-            )
+            detail = f"Multiple '{kind}' controllers with index '{key[1]}'"
+            raise later_post_parse(report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail))
         seen.add(key)
     seen.update(usb)
     return seen

@@ -129,7 +129,7 @@ CONTEXT_ATTRIBUTE_ORDER = {
 MEMORY_UNITS = libvirt_rules.SCALE_UNITS
 
 DISK_BUS_BY_PREFIX = (("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"), ("xvd", "xen"), ("ubd", "uml"))
-DISK_NAME = re.compile(r"^(fd|hd|vd|sd|xvd|ubd)([a-z]+)\d*$")
+DISK_NAME = re.compile(r"^(fd|hd|vd|sd|xvd|ubd)([a-z]+)\d*\Z")  # (\Z: $ would allow a final newline)
 
 
 def xml_error(detail: str) -> Exception:
@@ -184,18 +184,94 @@ def disk_index(name: str | None) -> int:
     return index
 
 
+# The elements libvirt reads as text (virXPathString's string(), virXMLNodeContentString): all
+# the text inside them, of any child too, whose elements it never sees. Tags by parent tag.
+_TEXT_CHILDREN = {
+    "domain": "name uuid genid title description memory currentMemory maxMemory vcpu iothreads bootloader "
+    "bootloader_args on_poweroff on_reboot on_crash on_lockfailure",
+    "os": "type loader nvram kernel initrd cmdline dtb root init initdir inituser initgroup",
+    "acpi": "table",
+    "cputune": "shares period quota global_period global_quota emulator_period emulator_quota iothread_period "
+    "iothread_quota",
+    "memtune": "hard_limit soft_limit swap_hard_limit min_guarantee",
+    "blkiotune": "weight",
+    "device": "path weight read_iops_sec write_iops_sec read_bytes_sec write_bytes_sec",
+    "devices": "emulator",
+    "disk": "serial wwn vendor product",
+    "iotune": " ".join(
+        f"{kind}_{unit}{suffix}"
+        for kind in ("total", "read", "write")
+        for unit in ("bytes_sec", "iops_sec")
+        for suffix in ("", "_max", "_max_length")
+    )
+    + " size_iops_sec group_name",
+    "cpu": "model vendor",
+    "seclabel": "label imagelabel baselabel",
+    **dict.fromkeys(["sysinfo", "bios", "system", "baseBoard", "chassis", "oemStrings"], "entry"),
+    "source": "block char interface pagesize nodemask path alignsize",
+    "target": "size node requested block",
+    "label": "size",
+    "shmem": "size",
+    "controller": "pcihole64",
+    "tune": "sndbuf",
+    "resource": "partition",
+    "smartcard": "certificate",
+    "launchSecurity": "cbitpos reducedPhysBits policy dhCert session",
+}
+TEXT_ELEMENTS = frozenset((parent, tag) for parent, tags in _TEXT_CHILDREN.items() for tag in tags.split())
+# and those it reads as their first child's text (the init arguments and environment)
+FIRST_TEXT_ELEMENTS = frozenset([("os", "initarg"), ("os", "initenv")])
+
+
 def _strip_whitespace(element: etree._Element, nodes: list[etree._Element] | None = None) -> None:
     """Layout whitespace taken out of the element's subtree (nodes: all of it, when the
-    caller has them listed)."""
+    caller has them listed); a text element (TEXT_ELEMENTS) with children made its whole text."""
+    beside_children: list[etree._Element] = []  # elements with text and children (rare)
     for node in element.iter() if nodes is None else nodes:
         text = node.text
-        # whitespace between tags is layout, also in an element left with no children
-        # (isspace: what strip() would leave nothing of, without the copy)
-        if text is not None and (not text or text.isspace()) and (len(node) or "\n" in text):
-            node.text = None
+        if text is not None:
+            # whitespace between tags is layout, also in an element left with no children
+            # (isspace: what strip() would leave nothing of, without the copy)
+            if not text or text.isspace():
+                if len(node) or "\n" in text:
+                    node.text = None
+            elif len(node):
+                beside_children.append(node)
         tail = node.tail
-        if tail is not None and (not tail or tail.isspace()):
-            node.tail = None
+        if tail is not None:
+            if not tail or tail.isspace():
+                node.tail = None
+            else:
+                beside_children.append(node.getparent())
+    if beside_children:
+        _settle_mixed_content(beside_children)
+
+
+def _foreign(tag: object) -> bool:
+    """A tag of an application's (namespaced, or its <metadata>), not of libvirt's schema."""
+    return not isinstance(tag, str) or tag.startswith("{") or tag == "metadata"
+
+
+def _settle_mixed_content(elements: list[etree._Element]) -> None:
+    """Each of these elements, which have text beside children: one libvirt reads as text left
+    with its whole text (its children gone; only the first text of the few read as their first
+    text node), any other without that text, which libvirt never reads (nor writes)."""
+    for found in dict.fromkeys(elements):
+        if any(_foreign(node.tag) for node in (found, *found.iterancestors())):
+            continue  # (an application's metadata, in its namespace, is kept as it is written)
+        parent = found.getparent()
+        key = (parent.tag if parent is not None else None, found.tag)
+        if key in TEXT_ELEMENTS:
+            found.text = text_of(found)
+        elif key in FIRST_TEXT_ELEMENTS:
+            pass  # (its first text node is its .text)
+        else:
+            found.text = None
+            for child in found:
+                child.tail = None
+            continue
+        for child in found[:]:
+            found.remove(child)
 
 
 # --- top level ------------------------------------------------------------------------
@@ -285,8 +361,10 @@ def canonical_definition(
             del kept["pm"]
     if "maxMemory" in kept:
         element = kept["maxMemory"]
-        size = str(kibibytes(element))
-        kept["maxMemory"] = make_element("maxMemory", size, slots=element.get("slots", "0"), unit="KiB")
+        size, slots = kibibytes(element), _memory_slots(element)
+        if not (size and slots):  # (virDomainDefParseMemory)
+            raise xml_error("both maximum memory size and memory slot count must be specified")
+        kept["maxMemory"] = make_element("maxMemory", str(size), slots=str(slots), unit="KiB")
     by_kind = _canonical_devices(kept["devices"], os_type)
     _order_context_attributes(kept, by_kind.get("channel", []))
     if not seclabels:  # (most definitions) kept's keys are its elements' tags: sorted without reading them
@@ -350,9 +428,18 @@ def copied_definition(definition: list[etree._Element], os_type: str, max_vcpus:
     """What virDomainDefCopy gives: the definition written out and read back in, which
     can differ (a disk whose bus was implicit sorts differently once the bus is explicit)."""
     root = etree.Element("domain")
-    root.extend(etree.fromstring(etree.tostring(element)) for element in definition)
+    root.extend(etree.fromstring(_as_read_back(etree.tostring(element))) for element in definition)
     etree.strip_elements(root, etree.Comment, with_tail=False)  # markers of ours, not libvirt's
     return canonical_definition(root, os_type, max_vcpus)
+
+
+def _as_read_back(data: bytes) -> bytes:
+    """An element as libvirt's copy reads it back: libvirt writes a tab or a newline of an
+    attribute's value as it is, which the XML parser reads as a space (lxml writes them as
+    character references, which it would keep)."""
+    if b"&#" not in data:  # (nearly every element)
+        return data
+    return data.replace(b"&#9;", b" ").replace(b"&#10;", b" ")
 
 
 def vcpu_element(template: etree._Element, maximum: int, current: int) -> etree._Element:
@@ -480,6 +567,24 @@ def _canonical_features(features: etree._Element) -> None:
         page.set("unit", "KiB")
 
 
+def _memory_slots(limit: etree._Element) -> int:
+    """<maxMemory slots>: virStrToLong_uip (leading spaces skipped, no sign, nothing after the
+    digits), 0 when absent or empty."""
+    text = limit.get("slots")
+    if not text:
+        return 0
+    slots = int(text) if text.isdigit() and text.isascii() and len(text) < 10 else None  # (the usual)
+    if slots is None:
+        slots = libvirt_rules.strtoul_whole(text, 10)
+    if slots is None:
+        raise xml_error("Failed to parse memory slot count")
+    return slots
+
+
+CPU_MATCHES = ("minimum", "exact", "strict")
+CPU_CHECKS = ("default", "none", "partial", "full")
+
+
 def _canonical_cpu(cpu: etree._Element) -> bool:
     """False when nothing of the CPU is left to write (libvirt then writes no <cpu>)."""
     mode = cpu.get("mode", "custom")
@@ -488,6 +593,9 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
     if cpu.get("migratable") is not None and mode not in ("host-passthrough", "maximum"):
         detail = "Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_CPU, detail)
+    libvirt_rules.prop_enum(cpu, "match", CPU_MATCHES)  # (a guest CPU's, whatever its mode)
+    if libvirt_rules.prop_enum(cpu, "check", CPU_CHECKS) == "default":
+        del cpu.attrib["check"]  # the enum's zero: not written
     model = first_child(cpu, "model")
     if model is not None and mode not in ("custom", "host-model"):
         cpu.remove(model)  # only custom and host-model CPUs write their model (virCPUDefFormatBuf)
@@ -631,7 +739,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         cid = first_child(vsock, "cid")
         if cid is None:
             cid = _child(vsock, "cid")
-        address = _c_number(cid.get("address"))
+        address = libvirt_rules.prop_uint(cid, "address", nonzero=True) or 0
         cid.attrib.pop("address", None)
         if cid.get("auto") is None:
             cid.set("auto", "no" if address else "yes")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from lxml import etree
 
 from virtrio.drivers.libvirt_rules import missing_attribute, parse_uuid, prop_enum, prop_uint, xml_error
@@ -31,9 +33,13 @@ def check_mdev(hostdev: etree._Element) -> None:
     if uuid_text is None:
         detail = "Missing 'uuid' attribute for element <address>"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-    if parse_uuid(uuid_text) is None:
+    raw = parse_uuid(uuid_text)
+    if raw is None:
         detail = "Cannot parse uuid attribute of element <address>"
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
+    written = str(uuid.UUID(bytes=raw))  # virUUIDFormat (spaces around, dashes moved, capitals: gone)
+    if uuid_text != written:
+        address.set("uuid", written)
     model = hostdev.get("model")
     device_address = first_child(hostdev, "address")
     needed = MDEV_ADDRESS_TYPES.get(model or "")

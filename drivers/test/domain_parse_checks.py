@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import enum_error
+from virtrio.drivers.libvirt_rules import enum_error, missing_attribute
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -25,6 +25,26 @@ LOCK_FAILURE_ACTIONS = ("default", "poweroff", "restart", "pause", "ignore")
 YES_NO = ("yes", "no")  # virTristateBool, "absent" refused
 STORAGE_TYPES = ("file", "block", "dir", "network", "volume", "nvme", "vhostuser")  # virStorageType, NONZERO
 DISK_DEVICES = ("disk", "cdrom", "floppy", "lun")  # virDomainDiskDevice
+ON_OFF = ("on", "off")  # virTristateSwitch, NONZERO
+ERROR_POLICIES = ("stop", "report", "ignore", "enospace")  # virDomainDiskErrorPolicy, NONZERO
+# the enums of a disk's <driver>, in the order libvirt reads them (the virtio options first)
+DISK_DRIVER_ENUMS = {
+    **dict.fromkeys(["iommu", "ats", "packed", "page_per_vq"], ON_OFF),
+    "cache": ("default", "none", "writethrough", "writeback", "directsync", "unsafe"),
+    "error_policy": ERROR_POLICIES,
+    "rerror_policy": ERROR_POLICIES[:-1],  # (an enum value, but 'enospace' is refused after)
+    "io": ("native", "threads", "io_uring"),  # virDomainDiskIo, NONZERO
+    **dict.fromkeys(["ioeventfd", "event_idx", "copy_on_read"], ON_OFF),
+    "discard": ("unmap", "ignore"),
+    "detect_zeroes": ("off", "on", "unmap"),
+}
+# virStorageNetProtocol, REQUIRED ('none' is refused later, as a source missing)
+NETWORK_PROTOCOLS = (
+    *("none", "nbd", "rbd", "sheepdog", "gluster", "iscsi", "http", "https"),
+    *("ftp", "ftps", "tftp", "ssh", "vxhs", "nfs"),
+)
+FILESYSTEM_MULTIDEVS = ("default", "remap", "forbid", "warn")  # virDomainFSMultidevs
+MDEV_MODELS = ("vfio-pci", "vfio-ccw", "vfio-ap")  # virMediatedDeviceModel, REQUIRED
 DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")  # virDomainDiskBus, NONZERO
 CONTROLLER_TYPES = ("ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci", "xenbus", "isa")
 # virDomainControllerModelTypeFromString: each type's models (none for fdc, sata, ccid, xenbus
@@ -90,11 +110,27 @@ def _unsupported(detail: str) -> LibvirtError:
     return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
-def _enum(element: etree._Element, name: str, values: tuple[str, ...]) -> None:
-    """virXMLPropEnum: an absent attribute is fine, any value outside the enum refused."""
+def _enum(element: etree._Element, name: str, values: tuple[str, ...]) -> str | None:
+    """virXMLPropEnum: an absent attribute is fine (None), any value outside the enum refused
+    (compared exactly: ' on' is not 'on')."""
     value = element.get(name)
     if value is not None and value not in values:
         raise enum_error(element.tag, name, value)
+    return value
+
+
+def _check_disk_driver(driver: etree._Element) -> None:
+    """virDomainDiskDefDriverParseXML's enums, in its order: the first value it refuses."""
+    for name, value in driver.items():  # (a plain loop: nearly every driver passes)
+        values = DISK_DRIVER_ENUMS.get(name)
+        if values is not None and value not in values:
+            break
+    else:
+        return
+    for name, values in DISK_DRIVER_ENUMS.items():
+        if name == "rerror_policy" and _enum(driver, name, ERROR_POLICIES) == "enospace":
+            raise _unsupported("Invalid disk read error policy: 'enospace'")
+        _enum(driver, name, values)
 
 
 def _first_attribute(elements: list[etree._Element], child: str, name: str) -> str | None:
@@ -171,16 +207,25 @@ def check_devices(device_lists: list[etree._Element]) -> None:
     for disk in kinds["disk"]:
         _enum(disk, "type", STORAGE_TYPES)
         _enum(disk, "device", DISK_DEVICES)
-        target = driver = None  # the first of each, from one pass over the disk's children
+        target = driver = source = None  # the first of each, from one pass over the disk's children
         for child in disk.getchildren():
             tag = child.tag
             if tag == "target":
                 if target is None:
                     target = child
-            elif tag == "driver" and driver is None:
-                driver = child
+            elif tag == "driver":
+                if driver is None:
+                    driver = child
+            elif tag == "source" and source is None:
+                source = child
+        if source is not None and disk.get("type") == "network":  # virDomainStorageSourceParse
+            if source.get("protocol") is None:
+                raise missing_attribute("source", "protocol")
+            _enum(source, "protocol", NETWORK_PROTOCOLS)
         if target is not None:
             _enum(target, "bus", DISK_BUSES)
+        if driver is not None:
+            _check_disk_driver(driver)
         driver_format = driver.get("type") if driver is not None else None  # virDomainDiskDefDriverParseXML
         if driver_format is not None and driver_format not in DISK_FORMATS:
             raise _unsupported(f"unknown driver format value '{driver_format}'")
@@ -193,6 +238,8 @@ def check_devices(device_lists: list[etree._Element]) -> None:
             raise _unsupported(f"Unknown model type '{model}'")
     for filesystem in kinds["filesystem"]:
         _enum(filesystem, "type", FILESYSTEM_TYPES)
+        if _enum(filesystem, "multidevs", FILESYSTEM_MULTIDEVS) == "default":
+            del filesystem.attrib["multidevs"]  # the enum's zero: not written
     for hostdev in kinds["hostdev"]:
         mode = hostdev.get("mode", "subsystem")  # virDomainHostdevDefParseXML
         if mode not in HOSTDEV_TYPES:
@@ -202,3 +249,7 @@ def check_devices(device_lists: list[etree._Element]) -> None:
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "missing source address type")
         if kind not in HOSTDEV_TYPES[mode]:
             raise _unsupported(f"unknown host device source address type '{kind}'")
+        if kind == "mdev":  # virDomainHostdevSubsysMdevDefParseXML
+            if hostdev.get("model") is None:
+                raise missing_attribute("hostdev", "model")
+            _enum(hostdev, "model", MDEV_MODELS)

@@ -19,6 +19,7 @@ from virtrio.drivers.libvirt_rules import (
     parse_scaled_value,
     prop_enum,
     prop_int,
+    prop_uint,
     strtol_whole,
 )
 from virtrio.protocol.generated import libvirt_api as api
@@ -28,6 +29,7 @@ from .bitmaps import format_bitmap, parse_bitmap
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _detail
 from .domain_errors import domain_xml_error as _xml_error
+from .domain_errors import later_post_parse
 from .xml_tree import (
     children_of,
     first_child,
@@ -221,8 +223,18 @@ def validate_platform(definition: list[etree._Element], top: dict[str, etree._El
 
 
 def _canonical_device_boots(device_boots: list[etree._Element]) -> None:
-    """virDomainDeviceBootParseXML: a loadparm is kept upper-cased, and checked."""
+    """virDomainDeviceBootParseXML: the order (virXMLPropUInt, required, not 0: written as %u)
+    and a loadparm, kept upper-cased, checked; then virDomainDefBootOrderPostParse's refusal of
+    an order given twice."""
+    orders: list[str] = []
     for boot in device_boots:
+        order = boot.get("order")
+        if order is None:
+            raise missing_attribute("boot", "order")
+        if not (order.isdigit() and order.isascii() and order[0] != "0" and len(order) < 10):  # (not as written)
+            order = str(prop_uint(boot, "order", nonzero=True))
+            boot.set("order", order)
+        orders.append(order)
         loadparm = boot.get("loadparm")
         if loadparm is None:
             continue
@@ -234,6 +246,11 @@ def _canonical_device_boots(device_boots: list[etree._Element]) -> None:
             detail = f"invalid loadparm value '{loadparm}', expecting chars in set of [a-zA-Z0-9.] and blank spaces"
             raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
         boot.set("loadparm", loadparm)
+    seen: set[str] = set()
+    for order in orders:
+        if order in seen:
+            raise later_post_parse(_unsupported(f"boot order '{order}' used for more than one device"))
+        seen.add(order)
 
 
 def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
@@ -327,7 +344,7 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
         if not bios.attrib:
             os_element.remove(bios)
     if device_boots and boots:  # (the first <boot> is always kept)
-        raise _unsupported("per-device boot elements cannot be used together with os/boot elements")
+        raise later_post_parse(_unsupported("per-device boot elements cannot be used together with os/boot elements"))
 
 
 def _validate_os(os_element: etree._Element) -> None:

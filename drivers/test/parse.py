@@ -12,11 +12,18 @@ from pathlib import Path
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import as_c_int, parse_uuid, prop_uint, strtoul_whole, strtoul_wrapping
+from virtrio.drivers.libvirt_rules import (
+    as_c_int,
+    enum_error,
+    parse_uuid,
+    prop_uint,
+    strtoul_whole,
+    strtoul_wrapping,
+)
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import check_flags, report
+from virtrio.rpc.errors import LibvirtError, check_flags, report
 
-from . import domain_clock, domain_parse_checks, domain_vcpus
+from . import domain_clock, domain_parse_checks, domain_security, domain_vcpus
 from .domain_definition import (
     _words,
     canonical_definition,
@@ -26,6 +33,7 @@ from .domain_definition import (
     validate_definition,
     xml_error,
 )
+from .domain_errors import LaterPostParseError
 from .network_definition import parse_definition
 from .pool_definition import parse_pool_definition
 from .state import Domain, Network, Pool, TestState
@@ -182,7 +190,7 @@ def uuid_of(
     the root's first child of each tag, when the caller has them)."""
     # root.findtext("uuid") without ElementPath
     found = children.get("uuid") if children is not None else first_child(root, "uuid")
-    raw = found.text if found is not None else None
+    raw = text_of(found) if found is not None else None
     if not raw:
         return random_uuid()
     parsed = parse_uuid(raw)
@@ -259,7 +267,7 @@ def _xpath_string(element: etree._Element | None, attribute: str | None = None) 
     """virXPathString: an element's text or attribute, None when absent or empty."""
     if element is None:
         return None
-    value = element.get(attribute) if attribute else element.text
+    value = element.get(attribute) if attribute else text_of(element)
     return value or None
 
 
@@ -308,6 +316,9 @@ def vcpu_counts(
         maximum = read
         current = prop_uint(vcpu, "current")
         current = maximum if current is None else current
+        placement = vcpu.get("placement")
+        if placement is not None and placement not in ("static", "auto"):  # virXMLPropEnum: exactly
+            raise enum_error("vcpu", "placement", placement)
     states = domain_vcpus.vcpu_states(root, maximum, lists)
     if states is not None:
         return maximum, domain_vcpus.online_count(states)
@@ -431,6 +442,41 @@ def _reads_blanks(root: etree._Element, children: dict[str, etree._Element]) -> 
     return "devices" in children and any(len(found) for found in root.iterfind("devices/memory/target/size"))
 
 
+def _memory_size(element: etree._Element | None, groups: dict[str, list[etree._Element]]) -> int:
+    """<memory> in KiB (0 when absent or empty); libvirt reads the security labels just before,
+    so a fault of theirs is the one reported when both are wrong."""
+    try:
+        return _kib(element, 0)
+    except LibvirtError:
+        if "seclabel" in groups:
+            domain_security.domain_seclabels(groups["seclabel"])
+        raise
+
+
+def _has_memory_devices(groups: dict[str, list[etree._Element]]) -> bool:
+    return any(first_child(devices, "memory") is not None for devices in groups.get("devices", ()))
+
+
+def _checks_a_cpu_without_model(cpu: etree._Element) -> bool:
+    """A custom CPU (the default mode) with no model name that asks for a check."""
+    if cpu.get("check") in (None, "default") or cpu.get("mode", "custom") != "custom":
+        return False
+    model = first_child(cpu, "model")
+    return model is None or not text_of(model)
+
+
+def _check_memory_sizes(total: int, devices_memory: int, limit_element: etree._Element | None) -> None:
+    """virDomainDefPostParseMemory's refusals, in its order (total: the memory in KiB, the NUMA
+    cells' when <memory> gives none)."""
+    if devices_memory > total:
+        raise xml_error("Total size of memory devices exceeds the total memory size")
+    if total == 0:
+        raise xml_error("Memory size must be specified via <memory> or in the <numa> configuration")
+    limit = kibibytes(limit_element) if limit_element is not None and text_of(limit_element) else 0
+    if limit and limit < total:
+        raise xml_error("maximum memory size must be equal or greater than the actual memory size")
+
+
 def parse_domain_xml(text: str, state: TestState) -> Domain:
     if not text.isascii() and NOT_UTF8.search(text):  # bytes that were not UTF-8 (surrogate escapes)
         raise xml_error("the XML is not valid UTF-8")
@@ -455,21 +501,28 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         raise _BlanksRead
     # virDomainDefParseIDs (name, then UUID) comes before virDomainDefParseCaps
     name_element = children.get("name")
-    name = name_element.text if name_element is not None else None
+    name = text_of(name_element) if name_element is not None else None
     if not name:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN)  # (virReportError without a detail)
     domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR, children)
     virt_type, os_type, arch = domain_capabilities(root, children)
-    max_memory = _kib(children.get("memory"), 0)
+    # string(./title[1]): all the element's text, absent when empty (read before the memory)
+    title = (text_of(children["title"]) or None) if "title" in children else None
+    if title is not None and "\n" in title:
+        raise xml_error("Domain title can't contain newlines")
+    description = (text_of(children["description"]) or None) if "description" in children else None
+    max_memory = _memory_size(children.get("memory"), groups)
     # (libvirt reads the memory backing with the memory sizes)
     domain_parse_checks.check_memory_backing(groups.get("memoryBacking", []))
     max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root, groups.get("vcpus", []))
+    # the memory devices' sizes, for virDomainDefPostParseMemory (read while the tree is whole;
+    # looked for only when the text has more <memory than the top level's: a look costs ~3 µs)
+    more_memory = text.count("<memory") > ("memory" in children)
+    devices_memory = hotplug_memory(root) if more_memory and _has_memory_devices(groups) else 0
     if max_memory == 0:  # virDomainDefPostParseMemory: then the NUMA cells and memory devices
         cells_memory = numa_memory(root) or 0
         if cells_memory:
-            max_memory = cells_memory + hotplug_memory(root)
-    if max_memory == 0:
-        raise xml_error("Memory size must be specified via <memory> or in the <numa> configuration")
+            max_memory = cells_memory + devices_memory
     memory = _kib(children.get("currentMemory"), max_memory) or max_memory
     memory = min(memory, max_memory)
     metadata = {}
@@ -479,24 +532,25 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
             # a copy, as libvirt's xmlCopyNode: the namespaces declared in the entry and those
             # it uses, not every one declared above it (a node file's xmlns:test on <domain>)
             metadata[namespace] = etree.tostring(copy.deepcopy(entry), encoding="unicode", with_tail=False)
-    # string(./title[1]): all the element's text, absent when empty
-    title = (text_of(children["title"]) or None) if "title" in children else None
-    if title is not None and "\n" in title:
-        raise xml_error("Domain title can't contain newlines")
-    description = (text_of(children["description"]) or None) if "description" in children else None
     domain_parse_checks.check_lifecycle(root, children)
-    definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
+    cpu_check_fault = "cpu" in children and _checks_a_cpu_without_model(children["cpu"])
+    try:
+        definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
+    except LaterPostParseError:
+        if devices_memory > max_memory or max_memory == 0:  # (libvirt's memory checks come first)
+            _check_memory_sizes(max_memory, devices_memory, None)
+        raise
     domain_parse_checks.check_devices(groups.get("devices", []))  # (read last in libvirt, but for its test: namespace)
     # (rare: most have no test: element; all the tags at once, a namespace's own name that
     # holds the prefix only costs test_extensions' look)
     if _TEST_PREFIX in "".join(groups):
         test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     domain_vcpus.check_post_parse(definition)  # virDomainDefPostParseCommon, in its order
+    _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
     domain_clock.check_timers(definition)
-    limit_element = children.get("maxMemory")
-    limit = kibibytes(limit_element) if limit_element is not None and text_of(limit_element) else 0
-    if limit and limit < max_memory:  # virDomainDefPostParseMemory
-        raise xml_error("maximum memory size must be equal or greater than the actual memory size")
+    if cpu_check_fault:  # virDomainDefPostParseCPU, the last of virDomainDefPostParseCommon
+        detail = "check attribute specified for CPU with no model"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
     if "/" in name:  # virDomainDefPostParseCheckFeatures: the test driver has no NAME_SLASH
         raise xml_error(f"name {name} cannot contain '/'")
     validate_definition(definition)

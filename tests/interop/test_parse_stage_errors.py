@@ -91,3 +91,64 @@ def test_a_reading_fault_is_answered_before_a_post_parse_fault_as_by_libvirtd(tm
             answers[name] = json.loads(result.stdout)
     assert all(answer != "defined" for answer in answers["libvirtd"].values())  # every document is refused
     assert answers["virtrio"] == answers["libvirtd"]
+
+
+# A memory fault (virDomainDefPostParseMemory: no size, or memory devices larger than it) beside
+# a fault libvirt finds earlier (while reading, or in an earlier post-parse step) or later
+# (in virDomainDefPostParseCommon's later steps): libvirtd answers whichever it meets first.
+MEMORY_FAULTS = {
+    "missing": "",
+    "zero": "<memory>0</memory>",
+    "devices larger": "<memory>1024</memory>",
+}
+DIMM = "<memory model='dimm'><target><size unit='KiB'>524288</size><node>0</node></target></memory>"
+OTHER_FAULTS = {
+    "title": ("<title>a\nb</title>", ""),
+    "seclabel": ("<seclabel type='bogus'/>", ""),
+    "on_crash": ("<on_crash>bogus</on_crash>", ""),
+    "currentMemory": ("<currentMemory>x</currentMemory>", ""),
+    "maxMemory": ("<maxMemory slots='1'>x</maxMemory>", ""),
+    "pm": ("<pm><suspend-to-disk enabled='absent'/></pm>", ""),
+    "feature": ("<features><bogus/></features>", ""),
+    "disk type": ("", "<disk type='none'><source file='/x'/><target dev='vda'/></disk>"),
+    "isa serial port": ("", "<serial type='pty'><target type='isa-serial' port='5'/></serial>"),
+    "offline vcpu": ("<vcpus><vcpu id='0' enabled='yes'/><vcpu id='1' enabled='no' hotpluggable='no'/></vcpus>", ""),
+    "controllers": ("", "<controller type='ide' index='0'/><controller type='ide' index='0'/>"),
+    "boot elements": (
+        "<os><type>hvm</type><boot dev='hd'/></os>",
+        "<disk type='file'><source file='/x'/><target dev='vda'/><boot order='1'/></disk>",
+    ),
+    "timer": ("<clock offset='utc'><timer name='kvmclock' tickpolicy='delay'/></clock>", ""),
+}
+
+
+def memory_documents() -> dict[str, str]:
+    made = {}
+    for memory_name, memory in MEMORY_FAULTS.items():
+        dimm = DIMM if memory_name == "devices larger" else ""
+        for other_name, (body, devices) in OTHER_FAULTS.items():
+            os_element = "" if body.startswith("<os>") else "<os><type>hvm</type></os>"
+            made[f"memory {memory_name} + {other_name}"] = (
+                f"<domain type='test'><name>d</name>{memory}<vcpu>2</vcpu>{os_element}{body}"
+                f"<devices>{dimm}{devices}</devices></domain>"
+            )
+    return made
+
+
+def test_a_memory_fault_is_answered_where_libvirtd_meets_it(tmp_path: Path) -> None:
+    texts = memory_documents()
+    answers = {}
+    with started_side_by_side(tmp_path) as daemons:
+        for name, daemon in daemons.items():
+            result = subprocess.run(
+                ["/usr/bin/python3", "-c", SCRIPT, daemon.uri(), json.dumps(texts)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert result.returncode == 0, (name, result.stderr)
+            answers[name] = json.loads(result.stdout)
+    assert all(answer != "defined" for answer in answers["libvirtd"].values())
+    memory_first = {label for label, answer in answers["libvirtd"].items() if "memory" in answer[2].lower()}
+    assert 0 < len(memory_first) < len(texts)  # both kinds of order are exercised
+    assert answers["virtrio"] == answers["libvirtd"]
