@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import enum_error
+from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
-from .xml_tree import children_of, text_of
+from .xml_tree import children_of, first_child, text_of
 
 # the enums' strings, without the zero value where libvirt refuses it
 MEMORY_SOURCES = ("file", "anonymous", "memfd")  # virDomainMemorySource, "none" refused
@@ -194,11 +194,40 @@ def check_devices(device_lists: list[etree._Element]) -> None:
     for filesystem in kinds["filesystem"]:
         _enum(filesystem, "type", FILESYSTEM_TYPES)
     for hostdev in kinds["hostdev"]:
-        mode = hostdev.get("mode", "subsystem")  # virDomainHostdevDefParseXML
-        if mode not in HOSTDEV_TYPES:
-            raise _unsupported(f"unknown hostdev mode '{mode}'")
-        kind = hostdev.get("type")
-        if kind is None:
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "missing source address type")
-        if kind not in HOSTDEV_TYPES[mode]:
-            raise _unsupported(f"unknown host device source address type '{kind}'")
+        check_hostdev(hostdev)
+
+
+def check_hostdev(hostdev: etree._Element) -> None:
+    """virDomainHostdevDefParseXML's refusals of the mode, the type, the source and a SCSI
+    host source's parts."""
+    mode = hostdev.get("mode", "subsystem")
+    if mode not in HOSTDEV_TYPES:
+        raise _unsupported(f"unknown hostdev mode '{mode}'")
+    kind = hostdev.get("type")
+    if kind is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "missing source address type")
+    if kind not in HOSTDEV_TYPES[mode]:
+        raise _unsupported(f"unknown host device source address type '{kind}'")
+    source = first_child(hostdev, "source")
+    if source is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "Missing <source> element in hostdev device")
+    if kind == "scsi" and source.get("protocol") != "iscsi":
+        check_scsi_host_source(source)
+
+
+def check_scsi_host_source(source: etree._Element) -> None:
+    """virDomainHostdevSubsysSCSIHostDefParseXML: an <address> with bus, target and unit, then
+    an adapter's name."""
+    address = first_child(source, "address")
+    if address is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "'address' must be specified for scsi hostdev source")
+    for name in ("bus", "target"):
+        if prop_uint(address, name, base=0) is None:
+            raise missing_attribute("address", name)
+    if address.get("unit") is None:
+        raise missing_attribute("address", "unit")
+    adapter = first_child(source, "adapter")
+    if adapter is None or not adapter.get("name"):
+        raise report(
+            api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "'adapter' name must be specified for scsi hostdev source"
+        )
