@@ -19,6 +19,7 @@ from virtrio.drivers.libvirt_rules import (
     parse_scaled_value,
     prop_enum,
     prop_int,
+    prop_uint,
     strtol_whole,
 )
 from virtrio.protocol.generated import libvirt_api as api
@@ -221,8 +222,14 @@ def validate_platform(definition: list[etree._Element], top: dict[str, etree._El
 
 
 def _canonical_device_boots(device_boots: list[etree._Element]) -> None:
-    """virDomainDeviceBootParseXML: a loadparm is kept upper-cased, and checked."""
+    """virDomainDeviceBootParseXML: the order (required, not zero), then a loadparm, kept
+    upper-cased, and checked."""
     for boot in device_boots:
+        order = prop_uint(boot, "order", nonzero=True)
+        if order is None:
+            raise missing_attribute("boot", "order")
+        if boot.get("order") != str(order):  # written back in decimal ('02': '2')
+            boot.set("order", str(order))
         loadparm = boot.get("loadparm")
         if loadparm is None:
             continue

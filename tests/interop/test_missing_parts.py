@@ -11,13 +11,16 @@ from pathlib import Path
 
 from .side_by_side import started_side_by_side
 
+UUID = "c7a5fdbd-edaf-9455-926a-d65c16db1809"  # (libvirt would make one up)
 SCSI_HOST_SOURCE = "<adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/>"
 # the <devices> of each document (the host devices: read by virDomainHostdevDefParseXML)
 DEVICES = {
-    "hostdev without mode": "<hostdev type='pci'><source><address bus='0x6' slot='0x7' function='0x0'/></source></hostdev>",
+    "hostdev without mode": "<hostdev type='pci'><source><address bus='0x6' slot='0x7' function='0x0'/></source>"
+    "</hostdev>",
     "hostdev without source": "<hostdev mode='subsystem' type='pci'/>",
     "capabilities hostdev without source": "<hostdev mode='capabilities' type='storage'/>",
-    "scsi hostdev without address": "<hostdev mode='subsystem' type='scsi'><source><adapter name='scsi_host0'/></source></hostdev>",
+    "scsi hostdev without address": "<hostdev mode='subsystem' type='scsi'><source><adapter name='scsi_host0'/>"
+    "</source></hostdev>",
     "scsi hostdev without bus": "<hostdev mode='subsystem' type='scsi'><source><adapter name='scsi_host0'/>"
     "<address target='0' unit='0'/></source></hostdev>",
     "scsi hostdev without target": "<hostdev mode='subsystem' type='scsi'><source><adapter name='scsi_host0'/>"
@@ -33,6 +36,10 @@ DEVICES = {
     "<target dev='sda' bus='scsi'/><address type='drive' controller='0' bus='0' target='0' unit='0'/></disk>"
     "<hostdev mode='subsystem' type='scsi'><source><address bus='0' target='0' unit='0'/></source>"
     "<address type='drive' controller='0' bus='0' target='0' unit='0'/></hostdev>",
+    "boot without order": "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot/></disk>",
+    "boot order zero": "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='0'/></disk>",
+    "boot order x": "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='x'/></disk>",
+    "boot order 02": "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='02'/></disk>",
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
@@ -56,8 +63,8 @@ print(json.dumps(answers))
 
 def documents() -> dict[str, str]:
     return {
-        label: f"<domain type='test'><name>d</name><uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid><memory>1024</memory><os><type>hvm</type></os>"
-        f"<devices>{devices}</devices></domain>"
+        label: f"<domain type='test'><name>d</name><uuid>{UUID}</uuid><memory>1024</memory>"
+        f"<os><type>hvm</type></os><devices>{devices}</devices></domain>"
         for label, devices in DEVICES.items()
     }
 
@@ -77,4 +84,4 @@ def test_documents_less_one_part_are_answered_as_by_libvirtd(tmp_path: Path) -> 
             answers[name] = json.loads(result.stdout)
     different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in texts}
     different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
-    assert not different
+    assert not different, json.dumps(different, indent=1)
