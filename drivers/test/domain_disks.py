@@ -54,6 +54,8 @@ def canonical_disk_storage(disk: etree._Element, first: dict[object, etree._Elem
         disk.set("type", "file")  # virDomainDiskDefParseXML: no <source>, a file disk without a path
     else:
         canonical_source(source, disk.get("type", "file"))
+        if not len(source) and not source.attrib:  # virXMLFormatElement writes no empty element
+            disk.remove(source)
     mirror = first.get("mirror")
     if mirror is not None:  # block job state: read only from a running domain's status XML
         disk.remove(mirror)
@@ -93,8 +95,14 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
                     else:
                         host.set("port", str(port))
             reorder_attributes(host, HOST_ATTRIBUTES)
+    else:
+        for host in children_of(source, "host"):  # read for network sources only
+            source.remove(host)
     order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
     if order is not None:
+        for name in list(source.attrib):  # only the storage type's attributes are read
+            if name not in order:
+                del source.attrib[name]
         reorder_attributes(source, order)
 
 

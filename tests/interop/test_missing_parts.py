@@ -40,6 +40,13 @@ DEVICES = {
     "boot order zero": "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='0'/></disk>",
     "boot order x": "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='x'/></disk>",
     "boot order 02": "<disk type='file' device='disk'><source file='/x'/><target dev='vda'/><boot order='02'/></disk>",
+    # a disk's <source>: only its storage type's attributes read, and not written when empty
+    "block cdrom source without dev": "<disk type='block' device='cdrom'><source/><target dev='hdc'/></disk>",
+    "cdrom without type": "<disk device='cdrom'><source dev='/dev/cdrom'/><target dev='hdc'/></disk>",
+    "file disk with a dev": "<disk type='file'><source file='/x' dev='/y' startupPolicy='optional'/>"
+    "<target dev='hdc'/></disk>",
+    "file cdrom with a host": "<disk type='file' device='cdrom'><source file='/x'><host name='h' port='1'/>"
+    "</source><target dev='hdc'/></disk>",
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
