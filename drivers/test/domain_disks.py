@@ -56,6 +56,8 @@ def canonical_disk_storage(disk: etree._Element, first: dict[object, etree._Elem
         canonical_source(source, disk.get("type", "file"))
         if not len(source) and not source.attrib:  # virXMLFormatElement writes no empty element
             disk.remove(source)
+    if "auth" in first or "encryption" in first:  # (their older place: read after the source)
+        check_secrets(disk)
     mirror = first.get("mirror")
     if mirror is not None:  # block job state: read only from a running domain's status XML
         disk.remove(mirror)
@@ -82,6 +84,7 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
         for label in children_of(source, "seclabel"):
             source.remove(label)
     if storage_type == "network":
+        check_network_source(source)
         protocol = source.get("protocol")
         if protocol == "iscsi":
             with_default_lun(source)
@@ -98,12 +101,61 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
     else:
         for host in children_of(source, "host"):  # read for network sources only
             source.remove(host)
+    if len(source):  # (most sources have no children)
+        check_secrets(source)
     order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
     if order is not None:
         for name in list(source.attrib):  # only the storage type's attributes are read
             if name not in order:
                 del source.attrib[name]
         reorder_attributes(source, order)
+
+
+def check_network_source(source: etree._Element) -> None:
+    """virDomainDiskSourceNetworkParse's refusals of a part left out: the name (NBD's may be),
+    a host's name (but a unix socket's), a cookie's name (HTTP and HTTPS only); and an
+    <ssl> without verify, not written."""
+    protocol = source.get("protocol")
+    if source.get("name") is None and protocol is not None and protocol != "nbd":
+        raise xml_error("missing name for disk source")
+    if not len(source):
+        return
+    for host in children_of(source, "host"):
+        if host.get("name") is None and host.get("transport") != "unix":
+            raise xml_error("missing name for host")
+    ssl = first_child(source, "ssl")
+    if ssl is not None and ssl.get("verify") is None:
+        source.remove(ssl)
+    cookies = first_child(source, "cookies") if protocol in ("http", "https") else None
+    if cookies is not None and any(cookie.get("name") is None for cookie in children_of(cookies, "cookie")):
+        raise xml_error("missing cookie name")
+
+
+def _storage_xml_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, detail)
+
+
+def check_secrets(parent: etree._Element) -> None:
+    """virStorageAuthDefParse and virStorageEncryptionParseNode: the <auth> of a source (or of
+    its disk) names a user and has a <secret>; that secret, and an encryption's, names the
+    secret by UUID or by usage (virSecretLookupParseSecret)."""
+    auth = first_child(parent, "auth")
+    if auth is not None:
+        if auth.get("username") is None:
+            raise _storage_xml_error("missing username for auth")
+        secret = first_child(auth, "secret")
+        if secret is None:
+            raise _storage_xml_error("Missing <secret> element in auth")
+        _check_secret_lookup(secret)
+    encryption = first_child(parent, "encryption")
+    if encryption is not None:
+        for secret in children_of(encryption, "secret"):
+            _check_secret_lookup(secret)
+
+
+def _check_secret_lookup(secret: etree._Element) -> None:
+    if secret.get("uuid") is None and secret.get("usage") is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "missing secret uuid or usage attribute")
 
 
 def canonical_backing_store(backing: etree._Element) -> None:

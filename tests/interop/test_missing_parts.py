@@ -13,7 +13,13 @@ from .side_by_side import started_side_by_side
 
 UUID = "c7a5fdbd-edaf-9455-926a-d65c16db1809"  # (libvirt would make one up)
 SCSI_HOST_SOURCE = "<adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/>"
-# the <devices> of each document (the host devices: read by virDomainHostdevDefParseXML)
+
+
+def network_disk(source_attributes: str, source_children: str) -> str:
+    return f"<disk type='network'><source {source_attributes}>{source_children}</source><target dev='vda'/></disk>"
+
+
+# the <devices> of each document
 DEVICES = {
     "hostdev without mode": "<hostdev type='pci'><source><address bus='0x6' slot='0x7' function='0x0'/></source>"
     "</hostdev>",
@@ -47,8 +53,27 @@ DEVICES = {
     "<target dev='hdc'/></disk>",
     "file cdrom with a host": "<disk type='file' device='cdrom'><source file='/x'><host name='h' port='1'/>"
     "</source><target dev='hdc'/></disk>",
+    # network sources (virDomainDiskSourceNetworkParse), authentication and secrets
+    "network source without name": network_disk("protocol='rbd'", "<host name='h'/>"),
+    "nbd source without name": network_disk("protocol='nbd'", "<host name='h'/>"),
+    "host without name": network_disk("protocol='rbd' name='p/i'", "<host port='1'/>"),
+    "unix host without name": network_disk("protocol='nbd' name='e'", "<host transport='unix' socket='/s'/>"),
+    "cookie without name": network_disk(
+        "protocol='https' name='/f'", "<host name='h'/><cookies><cookie>v</cookie></cookies>"
+    ),
+    "ssl without verify": network_disk("protocol='https' name='/f'", "<host name='h'/><ssl/>"),
+    "auth without username": network_disk("protocol='rbd' name='p/i'", "<auth><secret type='ceph' usage='u'/></auth>"),
+    "auth without secret": network_disk("protocol='rbd' name='p/i'", "<auth username='u'/>"),
+    "secret without uuid or usage": network_disk(
+        "protocol='rbd' name='p/i'", "<auth username='u'><secret type='ceph'/></auth>"
+    ),
+    "disk auth without secret": "<disk type='network'><auth username='u'/><source protocol='iscsi' name='i/1'>"
+    "<host name='h'/></source><target dev='vda'/></disk>",
+    "encryption secret without uuid or usage": "<disk type='file'><source file='/x'><encryption format='luks'>"
+    "<secret type='passphrase'/></encryption></source><target dev='vda'/></disk>",
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
+
 
 SCRIPT = """
 import json, sys
