@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_uint
+from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_uint, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
-from .xml_tree import children_of, first_child, text_of
+from .xml_tree import children_of, first_child, make_element, text_of
 
 # the enums' strings, without the zero value where libvirt refuses it
 MEMORY_SOURCES = ("file", "anonymous", "memfd")  # virDomainMemorySource, "none" refused
@@ -154,6 +154,38 @@ def check_lifecycle(root: etree._Element, first: dict[str, etree._Element] | Non
         states = [state for pm in managements for state in children_of(pm, tag)]
         if states:
             _enum(states[0], "enabled", YES_NO)
+
+
+def check_idmap(groups: dict[str, list[etree._Element]]) -> None:
+    """virDomainDefParseXML's reading of ./idmap/uid then ./idmap/gid (groups: the root's
+    children by tag, its <idmap> elements left as the one written): each range's start,
+    target and count numbers, and both kinds or none."""
+    idmaps = groups["idmap"]
+    written: dict[str, list[list[int]]] = {}
+    for kind in ("uid", "gid"):
+        ranges = []
+        for found in (found for idmap in idmaps for found in children_of(idmap, kind)):
+            numbers = [strtoul_whole(found.get(name) or "", 10) for name in ("start", "target", "count")]
+            if None in numbers:  # virDomainIdmapDefParseXML (virXPathUInt, base 10)
+                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "invalid idmap start/target/count settings")
+            ranges.append([number or 0 for number in numbers])
+        ranges.sort(key=lambda numbers: numbers[0])  # kept in order of start
+        if ranges and ranges[0][0] != 0:
+            raise _unsupported("You must map the root user of container")
+        written[kind] = ranges
+    if bool(written["uid"]) != bool(written["gid"]):
+        raise _unsupported("uid and gid should be mapped both")
+    # one <idmap> (none without ranges), its uid ranges then its gid ranges, as
+    # virDomainIdmapDefFormat writes them
+    if not written["uid"]:
+        del groups["idmap"]
+        return
+    groups["idmap"] = idmaps[-1:]
+    idmaps[-1][:] = [
+        make_element(kind, start=str(start), target=str(target), count=str(count))
+        for kind, ranges in written.items()
+        for start, target, count in ranges
+    ]
 
 
 def check_devices(device_lists: list[etree._Element]) -> None:

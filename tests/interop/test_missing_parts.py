@@ -74,6 +74,21 @@ DEVICES = {
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
+# the parts of <domain> other than its devices, each document's
+BODIES = {
+    "idmap without start": "<idmap><uid target='1000' count='10'/><gid start='0' target='1000' count='10'/></idmap>",
+    "idmap without count": "<idmap><uid start='0' target='1000' count='10'/><gid start='0' target='1000'/></idmap>",
+    "idmap target x": "<idmap><uid start='0' target='x' count='10'/><gid start='0' target='1000' count='10'/></idmap>",
+    "idmap without gid": "<idmap><uid start='0' target='1000' count='10'/></idmap>",
+    "idmap without uid": "<idmap><gid start='0' target='1000' count='10'/></idmap>",
+    "idmap written back": "<idmap><uid start='5' target='1005' count='10'/><uid start='0' target='1000' count='5'/>"
+    "<gid start='0' target='1000' count='10'/></idmap>",
+    "two idmaps": "<idmap><uid start='0' target='1000' count='5'/></idmap><idmap><gid start='0' target='1000' count='10'/>"
+    "</idmap>",
+    "empty idmap": "<idmap/>",
+    "idmap root unmapped": "<idmap><uid start='1' target='1000' count='10'/><gid start='1' target='1000' count='10'/>"
+    "</idmap>",
+}
 
 SCRIPT = """
 import json, sys
@@ -94,11 +109,16 @@ print(json.dumps(answers))
 
 
 def documents() -> dict[str, str]:
-    return {
-        label: f"<domain type='test'><name>d</name><uuid>{UUID}</uuid><memory>1024</memory>"
-        f"<os><type>hvm</type></os><devices>{devices}</devices></domain>"
-        for label, devices in DEVICES.items()
-    }
+    made = {label: document("", devices) for label, devices in DEVICES.items()}
+    made.update((label, document(body, "")) for label, body in BODIES.items())
+    return made
+
+
+def document(body: str, devices: str) -> str:
+    return (
+        f"<domain type='test'><name>d</name><uuid>{UUID}</uuid><memory>1024</memory>"
+        f"<os><type>hvm</type></os>{body}<devices>{devices}</devices></domain>"
+    )
 
 
 def test_documents_less_one_part_are_answered_as_by_libvirtd(tmp_path: Path) -> None:
