@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import as_c_int, missing_attribute, prop_uint
+from virtrio.drivers.libvirt_rules import as_c_int, missing_attribute, prop_enum, prop_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -875,7 +875,9 @@ def canonical_perf(kept: dict[str, etree._Element]) -> None:
         return
     events: dict[str, bool] = {}
     for event in kept.pop("perf").findall("event"):
-        name = event.get("name")
+        # virDomainPerfEventDefParseXML: both attributes required, each one of its enum's
+        name = prop_enum(event, "name", PERF_EVENTS, required=True)
+        prop_enum(event, "enabled", ("yes", "no"), required=True)
         if name in events:
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"perf event '{name}' was already specified")
         events[name] = event.get("enabled") == "yes"

@@ -83,9 +83,13 @@ BODIES = {
     "idmap without uid": "<idmap><gid start='0' target='1000' count='10'/></idmap>",
     "idmap written back": "<idmap><uid start='5' target='1005' count='10'/><uid start='0' target='1000' count='5'/>"
     "<gid start='0' target='1000' count='10'/></idmap>",
-    "two idmaps": "<idmap><uid start='0' target='1000' count='5'/></idmap><idmap><gid start='0' target='1000' count='10'/>"
-    "</idmap>",
+    "two idmaps": "<idmap><uid start='0' target='1000' count='5'/></idmap>"
+    "<idmap><gid start='0' target='1000' count='10'/></idmap>",
     "empty idmap": "<idmap/>",
+    "perf event without name": "<perf><event enabled='yes'/></perf>",
+    "perf event without enabled": "<perf><event name='cmt'/></perf>",
+    "perf event unknown": "<perf><event name='bogus' enabled='yes'/></perf>",
+    "perf event enabled x": "<perf><event name='cmt' enabled='x'/></perf>",
     "idmap root unmapped": "<idmap><uid start='1' target='1000' count='10'/><gid start='1' target='1000' count='10'/>"
     "</idmap>",
 }
