@@ -1060,10 +1060,37 @@ def _canonical_memtune(kept: dict[str, etree._Element]) -> None:
         del kept["memtune"]
 
 
+MEMORY_MODELS = ("dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc")  # virDomainMemoryModel, NONZERO
+
+
+def _read_memory_device(memory: etree._Element) -> None:
+    """virDomainMemoryDefParseXML's refusals of a part left out: the model, the <target>, its
+    size (virDomainParseMemory, required); the size written in KiB, rounded up."""
+    prop_enum(memory, "model", MEMORY_MODELS, required=True)
+    target = first_child(memory, "target")
+    if target is None:
+        raise _xml_error("missing <target> element for <memory> device")
+    size = first_child(target, "size")
+    size_bytes = parse_scaled_value(
+        text_of(size) if size is not None else None,
+        size.get("unit") if size is not None else None,
+        "./size",
+        1024,
+        ULLONG_MAX,
+        required=True,
+    )
+    if size is not None and size_bytes is not None and size.get("unit") != "KiB":
+        size.attrib.clear()
+        size.set("unit", "KiB")
+        size.text = str(-(-size_bytes // 1024))
+
+
 def _memory_device_current(devices: etree._Element) -> None:
     """virDomainMemoryTargetDefFormat: a memory device with a block size (virtio-mem) shows
     its current size in a running domain's XML only; libvirt never reads one, and the
     test driver's stays 0."""
+    for memory in children_of(devices, "memory"):
+        _read_memory_device(memory)
     for target in devices.iterfind("memory/target"):
         for old in children_of(target, "current"):
             target.remove(old)

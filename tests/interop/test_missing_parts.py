@@ -71,6 +71,12 @@ DEVICES = {
     "<host name='h'/></source><target dev='vda'/></disk>",
     "encryption secret without uuid or usage": "<disk type='file'><source file='/x'><encryption format='luks'>"
     "<secret type='passphrase'/></encryption></source><target dev='vda'/></disk>",
+    # memory devices (virDomainMemoryDefParseXML)
+    "memory without model": "<memory><target><size>256</size></target></memory>",
+    "memory without target": "<memory model='dimm'/>",
+    "memory without size": "<memory model='dimm'><target><node>0</node></target></memory>",
+    "memory size without unit": "<memory model='dimm'><target><size>256</size></target></memory>",
+    "memory size in bytes": "<memory model='dimm'><target><size unit='b'>262145</size></target></memory>",
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
