@@ -48,6 +48,29 @@ LOADPARM_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 # features written as <name state='on|off'/>, 'on' when the state is left out
 STATE_FEATURES = ("vmcoreinfo", "hap", "pmu", "pvspinlock", "vmport")
 STATE_REQUIRED_FEATURES = ("htm", "nested-hv", "ccf-assist")
+# the features whose children each have a required on/off state, and those children
+SWITCHED_FEATURES = {
+    "hyperv": frozenset(
+        [
+            "relaxed",
+            "vapic",
+            "spinlocks",
+            "vpindex",
+            "runtime",
+            "synic",
+            "stimer",
+            "reset",
+            "vendor_id",
+            "frequencies",
+            "reenlightenment",
+            "tlbflush",
+            "ipi",
+            "evmcs",
+            "avic",
+        ]
+    ),
+    "kvm": frozenset(("hidden", "hint-dedicated", "poll-control", "pv-ipi", "dirty-ring")),
+}
 GIC_VERSIONS = ("host", "2", "3")  # virGICVersion without 'none'
 SCHEDULERS = ("batch", "idle", "fifo", "rr")  # virProcessSchedPolicy without 'none'
 # virDomainMemoryBackingFormat's order of <memoryBacking>'s children
@@ -392,6 +415,12 @@ def _canonical_features(features: etree._Element) -> None:
             for child in list(feature):
                 feature.remove(child)
             feature.set("state", state)
+        elif tag in SWITCHED_FEATURES and len(feature):
+            # virDomainFeaturesHyperVDefParse, ...KVMDefParse: each known child's state required
+            known = SWITCHED_FEATURES[tag]
+            for child in feature:
+                if child.tag in known:
+                    _switch(child, "state", required=True)
         elif tag == "gic":
             version = feature.get("version")
             if version is not None and version not in GIC_VERSIONS:

@@ -96,6 +96,9 @@ BODIES = {
     "perf event without enabled": "<perf><event name='cmt'/></perf>",
     "perf event unknown": "<perf><event name='bogus' enabled='yes'/></perf>",
     "perf event enabled x": "<perf><event name='cmt' enabled='x'/></perf>",
+    "hyperv runtime without state": "<features><hyperv><relaxed state='on'/><runtime/></hyperv></features>",
+    "kvm hidden without state": "<features><kvm><hidden/></kvm></features>",
+    "kvm hidden state x": "<features><kvm><hidden state='x'/></kvm></features>",
     "idmap root unmapped": "<idmap><uid start='1' target='1000' count='10'/><gid start='1' target='1000' count='10'/>"
     "</idmap>",
 }
