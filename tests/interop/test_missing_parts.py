@@ -77,6 +77,8 @@ DEVICES = {
     "memory without size": "<memory model='dimm'><target><node>0</node></target></memory>",
     "memory size without unit": "<memory model='dimm'><target><size>256</size></target></memory>",
     "memory size in bytes": "<memory model='dimm'><target><size unit='b'>262145</size></target></memory>",
+    "iommu without model": "<iommu/>",
+    "iommu model x": "<iommu model='x'/>",
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
