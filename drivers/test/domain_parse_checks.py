@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_uint, strtoul_whole
+from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_enum, prop_uint, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -185,6 +185,31 @@ def check_idmap(groups: dict[str, list[etree._Element]]) -> None:
         make_element(kind, start=str(start), target=str(target), count=str(count))
         for kind, ranges in written.items()
         for start, target, count in ranges
+    ]
+
+
+KEYWRAP_CIPHERS = ("aes", "dea")  # virDomainKeyWrapCipherName
+
+
+def check_keywrap(groups: dict[str, list[etree._Element]]) -> None:
+    """virDomainKeyWrapDefParseXML: each ./keywrap/cipher's name and state required, a name
+    once; written as one <keywrap> (none without a cipher), aes then dea (groups: the root's
+    children by tag, its <keywrap> elements left as the one written)."""
+    keywraps = groups["keywrap"]
+    states: dict[str, str] = {}
+    for cipher in (cipher for keywrap in keywraps for cipher in children_of(keywrap, "cipher")):
+        name = prop_enum(cipher, "name", KEYWRAP_CIPHERS, required=True)
+        state = prop_enum(cipher, "state", ("on", "off"), required=True)
+        if name in states:
+            detail = f"A domain definition can have no more than one cipher node with name {name}"
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
+        states[name or ""] = state or ""
+    if not states:
+        del groups["keywrap"]
+        return
+    groups["keywrap"] = keywraps[-1:]
+    keywraps[-1][:] = [
+        make_element("cipher", name=name, state=states[name]) for name in KEYWRAP_CIPHERS if name in states
     ]
 
 

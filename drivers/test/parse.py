@@ -487,6 +487,8 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
     domain_parse_checks.check_lifecycle(root, children)
     if "idmap" in children:  # (rare: containers' user namespaces)
         domain_parse_checks.check_idmap(groups)
+    if "keywrap" in children:  # (rare: s390's)
+        domain_parse_checks.check_keywrap(groups)
     definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
     domain_parse_checks.check_devices(groups.get("devices", []))  # (read last in libvirt, but for its test: namespace)
     if any(tag.startswith(_TEST_PREFIX) for tag in groups):  # (rare: most have no test: element)

@@ -101,6 +101,12 @@ BODIES = {
     "hyperv runtime without state": "<features><hyperv><relaxed state='on'/><runtime/></hyperv></features>",
     "kvm hidden without state": "<features><kvm><hidden/></kvm></features>",
     "kvm hidden state x": "<features><kvm><hidden state='x'/></kvm></features>",
+    "keywrap cipher without state": "<keywrap><cipher name='aes'/></keywrap>",
+    "keywrap cipher without name": "<keywrap><cipher state='on'/></keywrap>",
+    "keywrap cipher twice": "<keywrap><cipher name='aes' state='on'/><cipher name='aes' state='off'/></keywrap>",
+    "keywrap without cipher": "<keywrap/>",
+    "keywrap written back": "<keywrap><cipher name='dea' state='off'/></keywrap>"
+    "<keywrap><cipher name='aes' state='on'/></keywrap>",
     "idmap root unmapped": "<idmap><uid start='1' target='1000' count='10'/><gid start='1' target='1000' count='10'/>"
     "</idmap>",
 }
