@@ -1052,7 +1052,16 @@ def _sysinfos(
             entry.text = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
             for child in list(entry):
                 entry.remove(child)
+        for block in [found for found in sysinfo if found.tag in SMBIOS_ENTRY_BLOCKS]:
+            # entries read by name (virSysinfoParseBIOSDef, ...): one without a name is not kept
+            for unnamed in [entry for entry in children_of(block, "entry") if entry.get("name") is None]:
+                block.remove(unnamed)
+            if not len(block):  # nothing read: not written
+                sysinfo.remove(block)
     return given
+
+
+SMBIOS_ENTRY_BLOCKS = ("bios", "system", "baseBoard", "chassis")
 
 
 # --- <memtune> -------------------------------------------------------------------------

@@ -107,6 +107,8 @@ BODIES = {
     "keywrap without cipher": "<keywrap/>",
     "keywrap written back": "<keywrap><cipher name='dea' state='off'/></keywrap>"
     "<keywrap><cipher name='aes' state='on'/></keywrap>",
+    "smbios entry without name": "<sysinfo type='smbios'><system><entry name='product'>p</entry><entry>x</entry>"
+    "</system><chassis><entry>y</entry></chassis><oemStrings><entry>z</entry></oemStrings></sysinfo>",
     "idmap root unmapped": "<idmap><uid start='1' target='1000' count='10'/><gid start='1' target='1000' count='10'/>"
     "</idmap>",
 }
