@@ -136,6 +136,12 @@ def canonical_vcpupins(kept: dict[str, etree._Element], max_vcpus: int) -> None:
         pins[number] = make_element("vcpupin", vcpu=str(number), cpuset=format_bitmap(cpus))
     for number in sorted(pins):
         cputune.append(pins[number])
+    emulator_pins = children_of(cputune, "emulatorpin")
+    if emulator_pins:  # virDomainEmulatorPinDefParseXML, after the vCPUs' pins
+        if len(emulator_pins) > 1:
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "only one emulatorpin is supported")
+        if emulator_pins[0].get("cpuset") is None:
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, "missing cpuset for emulatorpin")
     if not _order_cputune(cputune):
         del kept["cputune"]
 
@@ -470,6 +476,8 @@ def canonical_iothreads(kept: dict[str, etree._Element]) -> None:
             detail = f"Cannot find 'iothread' : {number}"
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
         thread = by_id[number]
+        if pin.get("cpuset") is None:
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, "missing cpuset for iothreadpin")
         thread.cpuset = format_bitmap(parse_bitmap(pin.get("cpuset", "")))
     store_iothreads(definition, threads)
     kept.update((element.tag, element) for element in definition)

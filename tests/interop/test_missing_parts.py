@@ -109,6 +109,9 @@ BODIES = {
     "<keywrap><cipher name='aes' state='on'/></keywrap>",
     "smbios entry without name": "<sysinfo type='smbios'><system><entry name='product'>p</entry><entry>x</entry>"
     "</system><chassis><entry>y</entry></chassis><oemStrings><entry>z</entry></oemStrings></sysinfo>",
+    "emulatorpin without cpuset": "<cputune><emulatorpin/></cputune>",
+    "two emulatorpins": "<cputune><emulatorpin cpuset='0'/><emulatorpin cpuset='0'/></cputune>",
+    "iothreadpin without cpuset": "<iothreads>1</iothreads><cputune><iothreadpin iothread='1'/></cputune>",
     "idmap root unmapped": "<idmap><uid start='1' target='1000' count='10'/><gid start='1' target='1000' count='10'/>"
     "</idmap>",
 }
