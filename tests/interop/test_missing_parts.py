@@ -19,6 +19,13 @@ def network_disk(source_attributes: str, source_children: str) -> str:
     return f"<disk type='network'><source {source_attributes}>{source_children}</source><target dev='vda'/></disk>"
 
 
+def vhostuser(source_attributes: str) -> str:
+    return (
+        f"<interface type='vhostuser'><mac address='52:54:00:00:00:01'/><source {source_attributes}/>"
+        "<model type='virtio'/></interface>"
+    )
+
+
 # the <devices> of each document
 DEVICES = {
     "hostdev without mode": "<hostdev type='pci'><source><address bus='0x6' slot='0x7' function='0x0'/></source>"
@@ -79,6 +86,13 @@ DEVICES = {
     "memory size in bytes": "<memory model='dimm'><target><size unit='b'>262145</size></target></memory>",
     "iommu without model": "<iommu/>",
     "iommu model x": "<iommu model='x'/>",
+    # a vhost-user interface's socket
+    "vhostuser source without type": vhostuser("path='/s' mode='client'"),
+    "vhostuser source type pty": vhostuser("type='pty' path='/s' mode='client'"),
+    "vhostuser source without path": vhostuser("type='unix' mode='client'"),
+    "vhostuser source without mode": vhostuser("type='unix' path='/s'"),
+    "vhostuser source mode x": vhostuser("type='unix' path='/s' mode='x'"),
+    "vhostuser written back": vhostuser("type='unix' path='/s' mode='server'"),
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
