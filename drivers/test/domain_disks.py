@@ -149,7 +149,11 @@ def check_secrets(parent: etree._Element) -> None:
         _check_secret_lookup(secret)
     encryption = first_child(parent, "encryption")
     if encryption is not None:
+        if encryption.get("format") is None:
+            raise _storage_xml_error("unknown volume encryption format")
         for secret in children_of(encryption, "secret"):
+            if secret.get("type") is None:  # virStorageEncryptionSecretParse
+                raise _storage_xml_error("unknown volume encryption secret type")
             _check_secret_lookup(secret)
 
 

@@ -93,6 +93,12 @@ DEVICES = {
     "vhostuser source without mode": vhostuser("type='unix' path='/s'"),
     "vhostuser source mode x": vhostuser("type='unix' path='/s' mode='x'"),
     "vhostuser written back": vhostuser("type='unix' path='/s' mode='server'"),
+    "encryption without format": "<disk type='file'><source file='/x'><encryption>"
+    "<secret type='passphrase' usage='u'/></encryption></source><target dev='vda'/></disk>",
+    "encryption secret without type": "<disk type='file'><source file='/x'><encryption format='luks'>"
+    "<secret usage='u'/></encryption></source><target dev='vda'/></disk>",
+    "disk encryption secret without type": "<disk type='file'><encryption format='luks'><secret usage='u'/>"
+    "</encryption><source file='/x'/><target dev='vda'/></disk>",
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
