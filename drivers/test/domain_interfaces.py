@@ -99,6 +99,11 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
         _required(source, "path")
         prop_enum(source, "mode", ("server", "client"), required=True)
+    elif kind == "hostdev":  # the host device's type: its source address's, usb with a vendor
+        address = first_child(source, "address") if source is not None else None
+        typed = address is not None and address.get("type") is not None
+        if not typed and (source is None or first_child(source, "vendor") is None):
+            raise xml_error(api.VIR_FROM_DOMAIN, "missing source address type")
     for ip in children_of(interface, "ip") if "ip" in present else ():  # the guest side's addresses
         interface.replace(ip, canonical_ip(ip))
     if present.isdisjoint(_LATER_PARTS):

@@ -99,6 +99,9 @@ DEVICES = {
     "<secret usage='u'/></encryption></source><target dev='vda'/></disk>",
     "disk encryption secret without type": "<disk type='file'><encryption format='luks'><secret usage='u'/>"
     "</encryption><source file='/x'/><target dev='vda'/></disk>",
+    "hostdev interface without source": "<interface type='hostdev'><mac address='52:54:00:00:00:01'/></interface>",
+    "hostdev interface address without type": "<interface type='hostdev'><mac address='52:54:00:00:00:01'/>"
+    "<source><address domain='0x0000' bus='0x00' slot='0x07' function='0x0'/></source></interface>",
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
