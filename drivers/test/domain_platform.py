@@ -632,6 +632,8 @@ def canonical_numa(numa: etree._Element) -> None:
                 raise _unsupported(f"NUMA cells {number} and {min(overlapping)} have overlapping vCPU ids")
             owners.update(dict.fromkeys(mask, number))
         memory = _kib_attribute(cell, "memory")
+        if memory is None:  # required (virDomainParseMemory): refused when absent or empty
+            parse_scaled_value(None, None, "./@memory", 1024, LLONG_MAX, required=True)
         access = cell.get("memAccess")
         if access is not None and access not in MEMORY_ACCESS:
             raise enum_error("cell", "memAccess", access)

@@ -135,6 +135,8 @@ BODIES = {
     "emulatorpin without cpuset": "<cputune><emulatorpin/></cputune>",
     "two emulatorpins": "<cputune><emulatorpin cpuset='0'/><emulatorpin cpuset='0'/></cputune>",
     "iothreadpin without cpuset": "<iothreads>1</iothreads><cputune><iothreadpin iothread='1'/></cputune>",
+    "numa cell without memory": "<cpu><numa><cell id='0' cpus='0'/></numa></cpu>",
+    "numa cell memory empty": "<cpu><numa><cell id='0' cpus='0' memory=''/></numa></cpu>",
     "idmap root unmapped": "<idmap><uid start='1' target='1000' count='10'/><gid start='1' target='1000' count='10'/>"
     "</idmap>",
 }
