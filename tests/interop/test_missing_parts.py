@@ -102,6 +102,12 @@ DEVICES = {
     "hostdev interface without source": "<interface type='hostdev'><mac address='52:54:00:00:00:01'/></interface>",
     "hostdev interface address without type": "<interface type='hostdev'><mac address='52:54:00:00:00:01'/>"
     "<source><address domain='0x0000' bus='0x00' slot='0x07' function='0x0'/></source></interface>",
+    # USB companion controllers' <master>
+    "usb companion master without startport": "<controller type='usb' index='0' model='ich9-ehci1'/>"
+    "<controller type='usb' index='0' model='ich9-uhci1'><master/></controller>",
+    "usb companion without master, with an address": "<controller type='usb' index='0' model='ich9-ehci1'/>"
+    "<controller type='usb' index='0' model='ich9-uhci2'>"
+    "<address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x1'/></controller>",
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
