@@ -74,3 +74,13 @@ def _read_topology(cpu: etree._Element, topologies: list[etree._Element]) -> Non
 def _replace(parent: etree._Element, old: etree._Element, new: etree._Element) -> None:
     new.tail = old.tail
     parent.replace(old, new)
+
+
+def checked_without_model(cpu: etree._Element) -> bool:
+    """Whether virDomainDefPostParseCPU will refuse the guest CPU: a custom one (the default
+    mode) without a model name, given a check other than the default. (Read from the
+    document before the canonical reading changes <cpu>; refused after the parse.)"""
+    if cpu.get("mode", "custom") != "custom" or cpu.get("check", "default") == "default":
+        return False
+    models = children_of(cpu, "model")
+    return not (models and _string_value(models[0]))

@@ -16,7 +16,7 @@ from virtrio.drivers.libvirt_rules import as_c_int, parse_uuid, prop_uint, strto
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, report
 
-from . import domain_clock, domain_parse_checks, domain_vcpus
+from . import domain_clock, domain_cpu, domain_parse_checks, domain_vcpus
 from .domain_definition import (
     _words,
     canonical_definition,
@@ -489,12 +489,17 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         domain_parse_checks.check_idmap(groups)
     if "keywrap" in children:  # (rare: s390's)
         domain_parse_checks.check_keywrap(groups)
+    unmodelled_check = "cpu" in children and domain_cpu.checked_without_model(children["cpu"])
     definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
     domain_parse_checks.check_devices(groups.get("devices", []))  # (read last in libvirt, but for its test: namespace)
     if any(tag.startswith(_TEST_PREFIX) for tag in groups):  # (rare: most have no test: element)
         test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     domain_vcpus.check_post_parse(definition)  # virDomainDefPostParseCommon, in its order
     domain_clock.check_timers(definition)
+    if unmodelled_check:  # virDomainDefPostParseCPU
+        raise report(
+            api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "check attribute specified for CPU with no model"
+        )
     limit_element = children.get("maxMemory")
     limit = kibibytes(limit_element) if limit_element is not None and text_of(limit_element) else 0
     if limit and limit < max_memory:  # virDomainDefPostParseMemory

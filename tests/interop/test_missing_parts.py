@@ -143,6 +143,10 @@ BODIES = {
     "iothreadpin without cpuset": "<iothreads>1</iothreads><cputune><iothreadpin iothread='1'/></cputune>",
     "numa cell without memory": "<cpu><numa><cell id='0' cpus='0'/></numa></cpu>",
     "numa cell memory empty": "<cpu><numa><cell id='0' cpus='0' memory=''/></numa></cpu>",
+    "cpu check without model": "<cpu check='none'/>",
+    "cpu check partial, empty model": "<cpu mode='custom' check='partial'><model/></cpu>",
+    "cpu check default without model": "<cpu check='default'/>",
+    "host-model cpu check without model": "<cpu mode='host-model' check='partial'/>",
     "idmap root unmapped": "<idmap><uid start='1' target='1000' count='10'/><gid start='1' target='1000' count='10'/>"
     "</idmap>",
 }
