@@ -80,6 +80,7 @@ CONTROLLER_MODELS = {
 DISK_FORMATS = ("raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow")
 DISK_FORMATS += ("qcow2", "qed", "vmdk", "aio")
 FILESYSTEM_TYPES = ("mount", "block", "file", "template", "ram", "bind", "volume")  # virDomainFS
+MDEV_MODELS = ("vfio-pci", "vfio-ccw", "vfio-ap")  # virMediatedDeviceModelType
 HOSTDEV_TYPES = {  # by mode: virDomainHostdevSubsys, virDomainHostdevCaps
     "subsystem": ("usb", "pci", "scsi", "scsi_host", "mdev"),
     "capabilities": ("storage", "misc", "net"),
@@ -268,6 +269,8 @@ def check_hostdev(hostdev: etree._Element) -> None:
     source = first_child(hostdev, "source")
     if source is None:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "Missing <source> element in hostdev device")
+    if kind == "mdev":  # its model required (read before the source's parts)
+        prop_enum(hostdev, "model", MDEV_MODELS, required=True)
     if kind == "scsi" and source.get("protocol") != "iscsi":
         check_scsi_host_source(source)
 

@@ -108,6 +108,10 @@ DEVICES = {
     "usb companion without master, with an address": "<controller type='usb' index='0' model='ich9-ehci1'/>"
     "<controller type='usb' index='0' model='ich9-uhci2'>"
     "<address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x1'/></controller>",
+    "mdev hostdev without model": "<hostdev mode='subsystem' type='mdev'><source>"
+    "<address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev>",
+    "mdev hostdev model x": "<hostdev mode='subsystem' type='mdev' model='x'><source>"
+    "<address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev>",
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
