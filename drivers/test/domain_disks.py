@@ -8,7 +8,7 @@ import collections
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import scaled_value
+from virtrio.drivers.libvirt_rules import prop_enum, scaled_value
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -22,6 +22,9 @@ DEFAULT_PORTS = {
     **{"nbd": 10809, "ssh": 22, "iscsi": 3260, "gluster": 24007, "vxhs": 9999},
 }
 
+# virStorageNetProtocol
+NETWORK_PROTOCOLS = ("none", "nbd", "rbd", "sheepdog", "gluster", "iscsi", "http", "https", "ftp", "ftps", "tftp")
+NETWORK_PROTOCOLS += ("ssh", "vxhs", "nfs")
 # virDomainDiskSourceFormat: the attributes of <source> in the order each storage type writes them
 SOURCE_ATTRIBUTES = {
     "file": ["file", "fdgroup"],
@@ -115,13 +118,18 @@ def check_network_source(source: etree._Element) -> None:
     """virDomainDiskSourceNetworkParse's refusals of a part left out: the name (NBD's may be),
     a host's name (but a unix socket's), a cookie's name (HTTP and HTTPS only); and an
     <ssl> without verify, not written."""
-    protocol = source.get("protocol")
-    if source.get("name") is None and protocol is not None and protocol != "nbd":
+    protocol = prop_enum(source, "protocol", NETWORK_PROTOCOLS, required=True)
+    if source.get("name") is None and protocol != "nbd":
         raise xml_error("missing name for disk source")
     if not len(source):
         return
-    for host in children_of(source, "host"):
-        if host.get("name") is None and host.get("transport") != "unix":
+    for host in children_of(source, "host"):  # virDomainStorageNetworkParseHost
+        transport, socket = host.get("transport"), host.get("socket")
+        if transport == "unix" and socket is None:
+            raise xml_error("missing socket for unix transport")
+        if transport != "unix" and socket is not None:  # (C's printf of NULL: '(null)')
+            raise xml_error(f"transport '{transport or '(null)'}' does not support socket attribute")
+        if host.get("name") is None and transport != "unix":
             raise xml_error("missing name for host")
     ssl = first_child(source, "ssl")
     if ssl is not None and ssl.get("verify") is None:

@@ -68,6 +68,13 @@ DEVICES = {
     "cookie without name": network_disk(
         "protocol='https' name='/f'", "<host name='h'/><cookies><cookie>v</cookie></cookies>"
     ),
+    "network source without protocol": network_disk("name='p/i'", "<host name='h'/>"),
+    "network source protocol x": network_disk("protocol='x' name='p/i'", "<host name='h'/>"),
+    "unix host without socket": network_disk("protocol='nbd' name='e'", "<host transport='unix'/>"),
+    "tcp host with a socket": network_disk("protocol='nbd' name='e'", "<host name='h' socket='/s'/>"),
+    "rdma host with a socket": network_disk(
+        "protocol='gluster' name='v/i'", "<host name='h' transport='rdma' socket='/s'/>"
+    ),
     "ssl without verify": network_disk("protocol='https' name='/f'", "<host name='h'/><ssl/>"),
     "auth without username": network_disk("protocol='rbd' name='p/i'", "<auth><secret type='ceph' usage='u'/></auth>"),
     "auth without secret": network_disk("protocol='rbd' name='p/i'", "<auth username='u'/>"),
