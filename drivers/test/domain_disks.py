@@ -12,6 +12,7 @@ from virtrio.drivers.libvirt_rules import prop_enum, scaled_value
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_addresses import canonical_pci_source_address
 from .domain_errors import config_unsupported as _unsupported
 from .domain_security import device_seclabels
 from .xml_tree import children_of, first_child, reorder_attributes
@@ -86,6 +87,8 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
     else:
         for label in children_of(source, "seclabel"):
             source.remove(label)
+    if storage_type == "nvme":
+        _read_nvme_source(source)
     if storage_type == "network":
         check_network_source(source)
         protocol = source.get("protocol")
@@ -112,6 +115,22 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
             if name not in order:
                 del source.attrib[name]
         reorder_attributes(source, order)
+
+
+def _read_nvme_source(source: etree._Element) -> None:
+    """virDomainDiskSourceNVMeParse's refusals of a part left out (type, namespace, the PCI
+    address), the address written whole (virPCIDeviceAddressFormat), and managed 'yes'
+    unless given (the disk post-parse)."""
+    if source.get("type") is None:
+        raise xml_error("missing 'type' attribute to disk source")
+    if source.get("namespace") is None:
+        raise xml_error("missing 'namespace' attribute to disk source")
+    address = first_child(source, "address")
+    if address is None:
+        raise xml_error("NVMe disk source is missing address")
+    canonical_pci_source_address(address)
+    if source.get("managed") is None:
+        source.set("managed", "yes")
 
 
 def check_network_source(source: etree._Element) -> None:

@@ -26,6 +26,13 @@ def vhostuser(source_attributes: str) -> str:
     )
 
 
+NVME_ADDRESS = "<address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>"
+
+
+def nvme_disk(source_attributes: str, address: str) -> str:
+    return f"<disk type='nvme' device='disk'><source {source_attributes}>{address}</source><target dev='vda'/></disk>"
+
+
 # the <devices> of each document
 DEVICES = {
     "hostdev without mode": "<hostdev type='pci'><source><address bus='0x6' slot='0x7' function='0x0'/></source>"
@@ -119,6 +126,14 @@ DEVICES = {
     "<address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev>",
     "mdev hostdev model x": "<hostdev mode='subsystem' type='mdev' model='x'><source>"
     "<address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev>",
+    # NVMe disk sources (virDomainDiskSourceNVMeParse)
+    "nvme source without type": nvme_disk("managed='yes' namespace='1'", NVME_ADDRESS),
+    "nvme source without namespace": nvme_disk("type='pci' managed='yes'", NVME_ADDRESS),
+    "nvme source without address": nvme_disk("type='pci' managed='yes' namespace='1'", ""),
+    "nvme source without managed": nvme_disk("type='pci' namespace='1'", NVME_ADDRESS),
+    "nvme address without bus and function": nvme_disk(
+        "type='pci' namespace='1'", "<address domain='0x0001' slot='0x02'/>"
+    ),
     "scsi hostdev written back": f"<hostdev type='scsi'><source>{SCSI_HOST_SOURCE}</source></hostdev>",
 }
 
