@@ -281,6 +281,8 @@ def canonical_definition(
     _check_numa_cpus(numa, max_vcpus)
     if "pm" in kept:
         _reorder_known(kept["pm"], PM_ORDER)
+        for state in [state for state in kept["pm"] if state.get("enabled") is None]:
+            kept["pm"].remove(state)  # enabled absent: nothing to write (virDomainDefFormatInternal)
         if not len(kept["pm"]):
             del kept["pm"]
     if "maxMemory" in kept:

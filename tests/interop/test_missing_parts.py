@@ -173,6 +173,8 @@ BODIES = {
     "cpu check partial, empty model": "<cpu mode='custom' check='partial'><model/></cpu>",
     "cpu check default without model": "<cpu check='default'/>",
     "host-model cpu check without model": "<cpu mode='host-model' check='partial'/>",
+    "pm state without enabled": "<pm><suspend-to-mem enabled='no'/><suspend-to-disk/></pm>",
+    "pm states without enabled": "<pm><suspend-to-mem/><suspend-to-disk/></pm>",
     "idmap root unmapped": "<idmap><uid start='1' target='1000' count='10'/><gid start='1' target='1000' count='10'/>"
     "</idmap>",
 }
