@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import as_c_int, missing_attribute, prop_uint
+from virtrio.drivers.libvirt_rules import as_c_int, missing_attribute, prop_enum, prop_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -136,6 +136,12 @@ def canonical_vcpupins(kept: dict[str, etree._Element], max_vcpus: int) -> None:
         pins[number] = make_element("vcpupin", vcpu=str(number), cpuset=format_bitmap(cpus))
     for number in sorted(pins):
         cputune.append(pins[number])
+    emulator_pins = children_of(cputune, "emulatorpin")
+    if emulator_pins:  # virDomainEmulatorPinDefParseXML, after the vCPUs' pins
+        if len(emulator_pins) > 1:
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "only one emulatorpin is supported")
+        if emulator_pins[0].get("cpuset") is None:
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, "missing cpuset for emulatorpin")
     if not _order_cputune(cputune):
         del kept["cputune"]
 
@@ -470,6 +476,8 @@ def canonical_iothreads(kept: dict[str, etree._Element]) -> None:
             detail = f"Cannot find 'iothread' : {number}"
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
         thread = by_id[number]
+        if pin.get("cpuset") is None:
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, "missing cpuset for iothreadpin")
         thread.cpuset = format_bitmap(parse_bitmap(pin.get("cpuset", "")))
     store_iothreads(definition, threads)
     kept.update((element.tag, element) for element in definition)
@@ -875,7 +883,9 @@ def canonical_perf(kept: dict[str, etree._Element]) -> None:
         return
     events: dict[str, bool] = {}
     for event in kept.pop("perf").findall("event"):
-        name = event.get("name")
+        # virDomainPerfEventDefParseXML: both attributes required, each one of its enum's
+        name = prop_enum(event, "name", PERF_EVENTS, required=True)
+        prop_enum(event, "enabled", ("yes", "no"), required=True)
         if name in events:
             raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, f"perf event '{name}' was already specified")
         events[name] = event.get("enabled") == "yes"

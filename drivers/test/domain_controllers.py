@@ -98,9 +98,18 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
             if usb_none:
                 raise _xml_detail("Can't add another USB controller: USB is disabled for this domain")
             usb_other = True
-        if model in USB_COMPANION_START_PORTS and first_child(controller, "master") is None:
-            etree.SubElement(controller, "master", startport=USB_COMPANION_START_PORTS[model])
-        is_master = first_child(controller, "master") is None
+        master = first_child(controller, "master")
+        if model in USB_COMPANION_START_PORTS and master is None:
+            master = etree.Element("master", startport=USB_COMPANION_START_PORTS[model])
+            # written before the device's rom, acpi and address (virDomainDeviceInfoFormat)
+            later = next((child for child in controller if child.tag in ("rom", "acpi", "address")), None)
+            if later is None:
+                controller.append(master)
+            else:
+                later.addprevious(master)
+        elif master is not None and master.get("startport") is None:
+            master.set("startport", "0")  # (virDomainDeviceUSBMasterParseXML: 0 unless given)
+        is_master = master is None
         if is_master:
             usb_master = True
         if read is not None:

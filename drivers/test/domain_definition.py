@@ -32,6 +32,7 @@ from . import (
     domain_filesystems,
     domain_hostdevs,
     domain_interfaces,
+    domain_parse_checks,
     domain_platform,
     domain_security,
     domain_usb,
@@ -357,6 +358,8 @@ def canonical_definition(
     _check_numa_cpus(numa, max_vcpus)
     if "pm" in kept:
         _reorder_known(kept["pm"], PM_ORDER)
+        for state in [state for state in kept["pm"] if state.get("enabled") is None]:
+            kept["pm"].remove(state)  # enabled absent: nothing to write (virDomainDefFormatInternal)
         if not len(kept["pm"]):
             del kept["pm"]
     if "maxMemory" in kept:
@@ -682,6 +685,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     for disk in by_kind.get("disk", ()):
         _insert_disk(disks, keys, maxima, firsts, disk)
     hostdevs = by_kind.get("hostdev", [])
+    for hostdev in hostdevs:  # read in the parse, before the post-parse checks of disks below
+        domain_parse_checks.check_hostdev(hostdev)
     hostdev_drives = domain_disks.scsi_hostdev_drives(hostdevs) if disks and hostdevs else []
     for disk, first, key in zip(disks, firsts, keys, strict=True):
         _canonical_disk(disk, first, key, hostdev_drives)
@@ -774,7 +779,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
                 domain_addresses.canonical_pci_source_address(source_address)
         if hostdev_type == "scsi" and hostdev_source is not None and hostdev_source.get("protocol") == "iscsi":
             with_default_lun(hostdev_source)
-        if subsystem:  # managed is always written for these
+        if subsystem:  # mode and managed are always written for these
+            if hostdev.get("mode") is None:
+                hostdev.set("mode", "subsystem")
             managed = hostdev.get("managed")
             if managed != "no" and managed != "yes":
                 hostdev.set("managed", "no")

@@ -1848,6 +1848,9 @@ ADDRESS_CHECKED_BEFORE_ALIASES = frozenset(
 )
 
 
+IOMMU_MODELS = ("intel", "smmuv3", "virtio")  # virDomainIOMMUModel
+
+
 def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
     """Sound, audio, watchdog, memory balloon, TPM, hub, panic and shared memory devices, in
     the parser's order; the devices the parser reads before them have their addresses
@@ -1862,6 +1865,8 @@ def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
     check_tpms(by_kind)
     canonical_hubs_and_panics(by_kind)
     canonical_shmems(by_kind)
+    for iommu in by_kind.get("iommu", ()):  # virDomainIOMMUDefParseXML (read after the memory devices)
+        _enum(iommu, "model", IOMMU_MODELS, required=True)
 
 
 # --- device addresses, as virDomainDeviceAddressParseXML reads them -------------------------------

@@ -8,10 +8,11 @@ import collections
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import scaled_value
+from virtrio.drivers.libvirt_rules import prop_enum, scaled_value
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_addresses import canonical_pci_source_address
 from .domain_errors import config_unsupported as _unsupported
 from .domain_security import device_seclabels
 from .xml_tree import children_of, first_child, reorder_attributes
@@ -22,6 +23,9 @@ DEFAULT_PORTS = {
     **{"nbd": 10809, "ssh": 22, "iscsi": 3260, "gluster": 24007, "vxhs": 9999},
 }
 
+# virStorageNetProtocol
+NETWORK_PROTOCOLS = ("none", "nbd", "rbd", "sheepdog", "gluster", "iscsi", "http", "https", "ftp", "ftps", "tftp")
+NETWORK_PROTOCOLS += ("ssh", "vxhs", "nfs")
 # virDomainDiskSourceFormat: the attributes of <source> in the order each storage type writes them
 SOURCE_ATTRIBUTES = {
     "file": ["file", "fdgroup"],
@@ -54,6 +58,10 @@ def canonical_disk_storage(disk: etree._Element, first: dict[object, etree._Elem
         disk.set("type", "file")  # virDomainDiskDefParseXML: no <source>, a file disk without a path
     else:
         canonical_source(source, disk.get("type", "file"))
+        if not len(source) and not source.attrib:  # virXMLFormatElement writes no empty element
+            disk.remove(source)
+    if "auth" in first or "encryption" in first:  # (their older place: read after the source)
+        check_secrets(disk)
     mirror = first.get("mirror")
     if mirror is not None:  # block job state: read only from a running domain's status XML
         disk.remove(mirror)
@@ -79,7 +87,10 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
     else:
         for label in children_of(source, "seclabel"):
             source.remove(label)
+    if storage_type == "nvme":
+        _read_nvme_source(source)
     if storage_type == "network":
+        check_network_source(source)
         protocol = source.get("protocol")
         if protocol == "iscsi":
             with_default_lun(source)
@@ -93,9 +104,89 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
                     else:
                         host.set("port", str(port))
             reorder_attributes(host, HOST_ATTRIBUTES)
+    else:
+        for host in children_of(source, "host"):  # read for network sources only
+            source.remove(host)
+    if len(source):  # (most sources have no children)
+        check_secrets(source)
     order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
     if order is not None:
+        for name in list(source.attrib):  # only the storage type's attributes are read
+            if name not in order:
+                del source.attrib[name]
         reorder_attributes(source, order)
+
+
+def _read_nvme_source(source: etree._Element) -> None:
+    """virDomainDiskSourceNVMeParse's refusals of a part left out (type, namespace, the PCI
+    address), the address written whole (virPCIDeviceAddressFormat), and managed 'yes'
+    unless given (the disk post-parse)."""
+    if source.get("type") is None:
+        raise xml_error("missing 'type' attribute to disk source")
+    if source.get("namespace") is None:
+        raise xml_error("missing 'namespace' attribute to disk source")
+    address = first_child(source, "address")
+    if address is None:
+        raise xml_error("NVMe disk source is missing address")
+    canonical_pci_source_address(address)
+    if source.get("managed") is None:
+        source.set("managed", "yes")
+
+
+def check_network_source(source: etree._Element) -> None:
+    """virDomainDiskSourceNetworkParse's refusals of a part left out: the name (NBD's may be),
+    a host's name (but a unix socket's), a cookie's name (HTTP and HTTPS only); and an
+    <ssl> without verify, not written."""
+    protocol = prop_enum(source, "protocol", NETWORK_PROTOCOLS, required=True)
+    if source.get("name") is None and protocol != "nbd":
+        raise xml_error("missing name for disk source")
+    if not len(source):
+        return
+    for host in children_of(source, "host"):  # virDomainStorageNetworkParseHost
+        transport, socket = host.get("transport"), host.get("socket")
+        if transport == "unix" and socket is None:
+            raise xml_error("missing socket for unix transport")
+        if transport != "unix" and socket is not None:  # (C's printf of NULL: '(null)')
+            raise xml_error(f"transport '{transport or '(null)'}' does not support socket attribute")
+        if host.get("name") is None and transport != "unix":
+            raise xml_error("missing name for host")
+    ssl = first_child(source, "ssl")
+    if ssl is not None and ssl.get("verify") is None:
+        source.remove(ssl)
+    cookies = first_child(source, "cookies") if protocol in ("http", "https") else None
+    if cookies is not None and any(cookie.get("name") is None for cookie in children_of(cookies, "cookie")):
+        raise xml_error("missing cookie name")
+
+
+def _storage_xml_error(detail: str) -> Exception:
+    return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, detail)
+
+
+def check_secrets(parent: etree._Element) -> None:
+    """virStorageAuthDefParse and virStorageEncryptionParseNode: the <auth> of a source (or of
+    its disk) names a user and has a <secret>; that secret, and an encryption's, names the
+    secret by UUID or by usage (virSecretLookupParseSecret)."""
+    auth = first_child(parent, "auth")
+    if auth is not None:
+        if auth.get("username") is None:
+            raise _storage_xml_error("missing username for auth")
+        secret = first_child(auth, "secret")
+        if secret is None:
+            raise _storage_xml_error("Missing <secret> element in auth")
+        _check_secret_lookup(secret)
+    encryption = first_child(parent, "encryption")
+    if encryption is not None:
+        if encryption.get("format") is None:
+            raise _storage_xml_error("unknown volume encryption format")
+        for secret in children_of(encryption, "secret"):
+            if secret.get("type") is None:  # virStorageEncryptionSecretParse
+                raise _storage_xml_error("unknown volume encryption secret type")
+            _check_secret_lookup(secret)
+
+
+def _check_secret_lookup(secret: etree._Element) -> None:
+    if secret.get("uuid") is None and secret.get("usage") is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "missing secret uuid or usage attribute")
 
 
 def canonical_backing_store(backing: etree._Element) -> None:

@@ -92,6 +92,18 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
         _canonical_source(interface, kind, source)
     elif kind in ("vhostuser", "vds") and source is None:  # (their sources are kept as given)
         raise xml_error(api.VIR_FROM_DOMAIN, f"interface type='{kind}' requires a 'source' element")
+    elif kind == "vhostuser" and source is not None:  # its socket: type unix, a path and a mode required
+        source_type = _required(source, "type")
+        if source_type != "unix":
+            detail = f"Type='{source_type}' unsupported for <interface type='vhostuser'>"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        _required(source, "path")
+        prop_enum(source, "mode", ("server", "client"), required=True)
+    elif kind == "hostdev":  # the host device's type: its source address's, usb with a vendor
+        address = first_child(source, "address") if source is not None else None
+        typed = address is not None and address.get("type") is not None
+        if not typed and (source is None or first_child(source, "vendor") is None):
+            raise xml_error(api.VIR_FROM_DOMAIN, "missing source address type")
     for ip in children_of(interface, "ip") if "ip" in present else ():  # the guest side's addresses
         interface.replace(ip, canonical_ip(ip))
     if present.isdisjoint(_LATER_PARTS):

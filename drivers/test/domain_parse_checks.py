@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import enum_error, missing_attribute
+from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_enum, prop_uint, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
-from .xml_tree import children_of, text_of
+from .xml_tree import children_of, first_child, make_element, text_of
 
 # the enums' strings, without the zero value where libvirt refuses it
 MEMORY_SOURCES = ("file", "anonymous", "memfd")  # virDomainMemorySource, "none" refused
@@ -192,6 +192,63 @@ def check_lifecycle(root: etree._Element, first: dict[str, etree._Element] | Non
             _enum(states[0], "enabled", YES_NO)
 
 
+def check_idmap(groups: dict[str, list[etree._Element]]) -> None:
+    """virDomainDefParseXML's reading of ./idmap/uid then ./idmap/gid (groups: the root's
+    children by tag, its <idmap> elements left as the one written): each range's start,
+    target and count numbers, and both kinds or none."""
+    idmaps = groups["idmap"]
+    written: dict[str, list[list[int]]] = {}
+    for kind in ("uid", "gid"):
+        ranges = []
+        for found in (found for idmap in idmaps for found in children_of(idmap, kind)):
+            numbers = [strtoul_whole(found.get(name) or "", 10) for name in ("start", "target", "count")]
+            if None in numbers:  # virDomainIdmapDefParseXML (virXPathUInt, base 10)
+                raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "invalid idmap start/target/count settings")
+            ranges.append([number or 0 for number in numbers])
+        ranges.sort(key=lambda numbers: numbers[0])  # kept in order of start
+        if ranges and ranges[0][0] != 0:
+            raise _unsupported("You must map the root user of container")
+        written[kind] = ranges
+    if bool(written["uid"]) != bool(written["gid"]):
+        raise _unsupported("uid and gid should be mapped both")
+    # one <idmap> (none without ranges), its uid ranges then its gid ranges, as
+    # virDomainIdmapDefFormat writes them
+    if not written["uid"]:
+        del groups["idmap"]
+        return
+    groups["idmap"] = idmaps[-1:]
+    idmaps[-1][:] = [
+        make_element(kind, start=str(start), target=str(target), count=str(count))
+        for kind, ranges in written.items()
+        for start, target, count in ranges
+    ]
+
+
+KEYWRAP_CIPHERS = ("aes", "dea")  # virDomainKeyWrapCipherName
+
+
+def check_keywrap(groups: dict[str, list[etree._Element]]) -> None:
+    """virDomainKeyWrapDefParseXML: each ./keywrap/cipher's name and state required, a name
+    once; written as one <keywrap> (none without a cipher), aes then dea (groups: the root's
+    children by tag, its <keywrap> elements left as the one written)."""
+    keywraps = groups["keywrap"]
+    states: dict[str, str] = {}
+    for cipher in (cipher for keywrap in keywraps for cipher in children_of(keywrap, "cipher")):
+        name = prop_enum(cipher, "name", KEYWRAP_CIPHERS, required=True)
+        state = prop_enum(cipher, "state", ("on", "off"), required=True)
+        if name in states:
+            detail = f"A domain definition can have no more than one cipher node with name {name}"
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
+        states[name or ""] = state or ""
+    if not states:
+        del groups["keywrap"]
+        return
+    groups["keywrap"] = keywraps[-1:]
+    keywraps[-1][:] = [
+        make_element("cipher", name=name, state=states[name]) for name in KEYWRAP_CIPHERS if name in states
+    ]
+
+
 def check_devices(device_lists: list[etree._Element]) -> None:
     """The first refusals of the readers of disks, controllers, filesystems and host devices,
     in libvirt's order: each kind in turn, all of its devices in order (device_lists: the
@@ -241,15 +298,42 @@ def check_devices(device_lists: list[etree._Element]) -> None:
         if _enum(filesystem, "multidevs", FILESYSTEM_MULTIDEVS) == "default":
             del filesystem.attrib["multidevs"]  # the enum's zero: not written
     for hostdev in kinds["hostdev"]:
-        mode = hostdev.get("mode", "subsystem")  # virDomainHostdevDefParseXML
-        if mode not in HOSTDEV_TYPES:
-            raise _unsupported(f"unknown hostdev mode '{mode}'")
-        kind = hostdev.get("type")
-        if kind is None:
-            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "missing source address type")
-        if kind not in HOSTDEV_TYPES[mode]:
-            raise _unsupported(f"unknown host device source address type '{kind}'")
-        if kind == "mdev":  # virDomainHostdevSubsysMdevDefParseXML
-            if hostdev.get("model") is None:
-                raise missing_attribute("hostdev", "model")
-            _enum(hostdev, "model", MDEV_MODELS)
+        check_hostdev(hostdev)
+
+
+def check_hostdev(hostdev: etree._Element) -> None:
+    """virDomainHostdevDefParseXML's refusals of the mode, the type, the source and a SCSI
+    host source's parts."""
+    mode = hostdev.get("mode", "subsystem")
+    if mode not in HOSTDEV_TYPES:
+        raise _unsupported(f"unknown hostdev mode '{mode}'")
+    kind = hostdev.get("type")
+    if kind is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "missing source address type")
+    if kind not in HOSTDEV_TYPES[mode]:
+        raise _unsupported(f"unknown host device source address type '{kind}'")
+    source = first_child(hostdev, "source")
+    if source is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "Missing <source> element in hostdev device")
+    if kind == "mdev":  # its model required (read before the source's parts)
+        prop_enum(hostdev, "model", MDEV_MODELS, required=True)
+    if kind == "scsi" and source.get("protocol") != "iscsi":
+        check_scsi_host_source(source)
+
+
+def check_scsi_host_source(source: etree._Element) -> None:
+    """virDomainHostdevSubsysSCSIHostDefParseXML: an <address> with bus, target and unit, then
+    an adapter's name."""
+    address = first_child(source, "address")
+    if address is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "'address' must be specified for scsi hostdev source")
+    for name in ("bus", "target"):
+        if prop_uint(address, name, base=0) is None:
+            raise missing_attribute("address", name)
+    if address.get("unit") is None:
+        raise missing_attribute("address", "unit")
+    adapter = first_child(source, "adapter")
+    if adapter is None or not adapter.get("name"):
+        raise report(
+            api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "'adapter' name must be specified for scsi hostdev source"
+        )

@@ -49,6 +49,29 @@ LOADPARM_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 # features written as <name state='on|off'/>, 'on' when the state is left out
 STATE_FEATURES = ("vmcoreinfo", "hap", "pmu", "pvspinlock", "vmport")
 STATE_REQUIRED_FEATURES = ("htm", "nested-hv", "ccf-assist")
+# the features whose children each have a required on/off state, and those children
+SWITCHED_FEATURES = {
+    "hyperv": frozenset(
+        [
+            "relaxed",
+            "vapic",
+            "spinlocks",
+            "vpindex",
+            "runtime",
+            "synic",
+            "stimer",
+            "reset",
+            "vendor_id",
+            "frequencies",
+            "reenlightenment",
+            "tlbflush",
+            "ipi",
+            "evmcs",
+            "avic",
+        ]
+    ),
+    "kvm": frozenset(("hidden", "hint-dedicated", "poll-control", "pv-ipi", "dirty-ring")),
+}
 GIC_VERSIONS = ("host", "2", "3")  # virGICVersion without 'none'
 SCHEDULERS = ("batch", "idle", "fifo", "rr")  # virProcessSchedPolicy without 'none'
 # virDomainMemoryBackingFormat's order of <memoryBacking>'s children
@@ -402,6 +425,12 @@ def _canonical_features(features: etree._Element) -> None:
             for child in list(feature):
                 feature.remove(child)
             feature.set("state", state)
+        elif tag in SWITCHED_FEATURES and len(feature):
+            # virDomainFeaturesHyperVDefParse, ...KVMDefParse: each known child's state required
+            known = SWITCHED_FEATURES[tag]
+            for child in feature:
+                if child.tag in known:
+                    _switch(child, "state", required=True)
         elif tag == "gic":
             version = feature.get("version")
             if version is not None and version not in GIC_VERSIONS:
@@ -613,6 +642,8 @@ def canonical_numa(numa: etree._Element) -> None:
                 raise _unsupported(f"NUMA cells {number} and {min(overlapping)} have overlapping vCPU ids")
             owners.update(dict.fromkeys(mask, number))
         memory = _kib_attribute(cell, "memory")
+        if memory is None:  # required (virDomainParseMemory): refused when absent or empty
+            parse_scaled_value(None, None, "./@memory", 1024, LLONG_MAX, required=True)
         access = cell.get("memAccess")
         if access is not None and access not in MEMORY_ACCESS:
             raise enum_error("cell", "memAccess", access)
@@ -1033,7 +1064,16 @@ def _sysinfos(
             entry.text = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
             for child in list(entry):
                 entry.remove(child)
+        for block in [found for found in sysinfo if found.tag in SMBIOS_ENTRY_BLOCKS]:
+            # entries read by name (virSysinfoParseBIOSDef, ...): one without a name is not kept
+            for unnamed in [entry for entry in children_of(block, "entry") if entry.get("name") is None]:
+                block.remove(unnamed)
+            if not len(block):  # nothing read: not written
+                sysinfo.remove(block)
     return given
+
+
+SMBIOS_ENTRY_BLOCKS = ("bios", "system", "baseBoard", "chassis")
 
 
 # --- <memtune> -------------------------------------------------------------------------
@@ -1070,10 +1110,37 @@ def _canonical_memtune(kept: dict[str, etree._Element]) -> None:
         del kept["memtune"]
 
 
+MEMORY_MODELS = ("dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc")  # virDomainMemoryModel, NONZERO
+
+
+def _read_memory_device(memory: etree._Element) -> None:
+    """virDomainMemoryDefParseXML's refusals of a part left out: the model, the <target>, its
+    size (virDomainParseMemory, required); the size written in KiB, rounded up."""
+    prop_enum(memory, "model", MEMORY_MODELS, required=True)
+    target = first_child(memory, "target")
+    if target is None:
+        raise _xml_error("missing <target> element for <memory> device")
+    size = first_child(target, "size")
+    size_bytes = parse_scaled_value(
+        text_of(size) if size is not None else None,
+        size.get("unit") if size is not None else None,
+        "./size",
+        1024,
+        ULLONG_MAX,
+        required=True,
+    )
+    if size is not None and size_bytes is not None and size.get("unit") != "KiB":
+        size.attrib.clear()
+        size.set("unit", "KiB")
+        size.text = str(-(-size_bytes // 1024))
+
+
 def _memory_device_current(devices: etree._Element) -> None:
     """virDomainMemoryTargetDefFormat: a memory device with a block size (virtio-mem) shows
     its current size in a running domain's XML only; libvirt never reads one, and the
     test driver's stays 0."""
+    for memory in children_of(devices, "memory"):
+        _read_memory_device(memory)
     for target in devices.iterfind("memory/target"):
         for old in children_of(target, "current"):
             target.remove(old)

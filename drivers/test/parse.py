@@ -533,6 +533,10 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
             # it uses, not every one declared above it (a node file's xmlns:test on <domain>)
             metadata[namespace] = etree.tostring(copy.deepcopy(entry), encoding="unicode", with_tail=False)
     domain_parse_checks.check_lifecycle(root, children)
+    if "idmap" in children:  # (rare: containers' user namespaces)
+        domain_parse_checks.check_idmap(groups)
+    if "keywrap" in children:  # (rare: s390's)
+        domain_parse_checks.check_keywrap(groups)
     cpu_check_fault = "cpu" in children and _checks_a_cpu_without_model(children["cpu"])
     try:
         definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)

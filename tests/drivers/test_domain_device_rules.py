@@ -307,7 +307,10 @@ def test_interface_parts() -> None:
     assert "portid" not in interface.find("source").attrib
     assert interface.find("driver").attrib == {"txmode": "iothread"}
     assert interface.find("filterref") is not None
-    hostdev = xml("<interface type='hostdev'><driver name='vfio' queues='4'/><filterref filter='f'/></interface>")
+    hostdev = xml(
+        "<interface type='hostdev'><source><address type='pci' bus='0x1' slot='0x0'/></source>"
+        "<driver name='vfio' queues='4'/><filterref filter='f'/></interface>"
+    )
     domain_interfaces.canonical_interface_parts(hostdev)
     assert hostdev.find("driver").attrib == {"name": "vfio"}
     assert hostdev.find("filterref") is None
