@@ -672,15 +672,18 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             _ram_filesystem_source(filesystem)
         domain_filesystems.canonical_source_and_target(filesystem)
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
-    domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
+    # (the addresses found written as libvirt writes them: left as they are below)
+    written = domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     domain_devices.canonical_character_devices(by_kind, devices, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
-    domain_devices.canonical_aliases(by_kind, with_aliases)  # only user aliases are part of a definition
+    # only user aliases are part of a definition
+    domain_devices.canonical_aliases(by_kind, with_aliases, written)
     for kind in by_kind.values():  # every device kept, those made here too
         for device in kind:
             if len(device) or device.tag == "address":  # iter() includes the device itself
                 for address in device.iter("address"):
-                    _canonical_address(address)
+                    if address not in written:  # (nothing since has changed those)
+                        _canonical_address(address)
     # unknown devices: dropped, as libvirt
     kinds = [kind for kind in by_kind if kind in _DEVICE_RANK]  # (a few kinds: no set of all of them)
     kinds.sort(key=_DEVICE_RANK.__getitem__)

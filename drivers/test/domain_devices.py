@@ -1533,13 +1533,15 @@ def validate_shmems(shmems: Iterable[etree._Element]) -> None:
 USER_ALIAS_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
 
-def canonical_aliases(by_kind: dict[str, list[etree._Element]], with_aliases: bool = True) -> None:
+def canonical_aliases(
+    by_kind: dict[str, list[etree._Element]], with_aliases: bool = True, written: set[etree._Element] | None = None
+) -> None:
     """virDomainDeviceInfoParseXML with parse flag INACTIVE: the address checked
     (check_device_address; called after canonical_other_devices, canonical_character_devices
     and canonical_chr_holders, which check those of their kinds), and a device keeps its alias only
     when the user chose it ('ua-' and letters, digits, '_' or '-'); aliases libvirt made for
     a running domain are not part of a definition. with_aliases: False when no device has
-    an <alias> (none is looked for)."""
+    an <alias> (none is looked for); written: as check_device_address's, added to."""
     for kind, devices in by_kind.items():
         checked = kind in ADDRESS_CHECKED_BEFORE_ALIASES
         if checked and not with_aliases:
@@ -1548,7 +1550,7 @@ def canonical_aliases(by_kind: dict[str, list[etree._Element]], with_aliases: bo
             if not len(device):
                 continue  # no address, no alias (a length costs far less than a lookup)
             if not checked:
-                check_device_address(device)
+                check_device_address(device, written)
             if not with_aliases:
                 continue
             aliases = children_of(device, "alias")
@@ -1848,20 +1850,23 @@ ADDRESS_CHECKED_BEFORE_ALIASES = frozenset(
 )
 
 
-def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
+def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> set[etree._Element]:
     """Sound, audio, watchdog, memory balloon, TPM, hub, panic and shared memory devices, in
     the parser's order; the devices the parser reads before them have their addresses
-    checked first."""
+    checked first. Returns those addresses found written as libvirt writes them (see
+    check_device_address)."""
+    written: set[etree._Element] = set()
     for kind in ADDRESSES_LEFT_BEFORE_SOUNDS:
         for device in by_kind.get(kind, ()):
             if len(device):  # (no children, no address)
-                check_device_address(device)
+                check_device_address(device, written)
     canonical_sounds(by_kind)
     canonical_audios(by_kind)
     canonical_watchdogs_and_balloons(by_kind)
     check_tpms(by_kind)
     canonical_hubs_and_panics(by_kind)
     canonical_shmems(by_kind)
+    return written
 
 
 # --- device addresses, as virDomainDeviceAddressParseXML reads them -------------------------------
@@ -1923,21 +1928,25 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
 
 
 _DRIVE_NAMES = ["type", *(name for name, _ in ADDRESS_NUMBERS["drive"])]
-_PLAIN_DRIVE = re.compile(r"[0-9]{1,9}(?:,[0-9]{1,9}){3}")  # four numbers of up to 9 ASCII digits
+# four numbers of up to 9 ASCII digits, without leading zeros (as canonical_address writes them)
+_PLAIN_DRIVE = re.compile(r"(?:0|[1-9][0-9]{0,8})(?:,(?:0|[1-9][0-9]{0,8})){3}")
 
 
 def _plain_drive(address: etree._Element) -> bool:
-    """A drive address with its four numbers as plain decimal digits below UINT_MAX (most
-    disks' addresses): each would be read as it is."""
+    """A drive address with its four numbers as plain decimal digits below UINT_MAX, as
+    libvirt writes them (most disks' addresses): each would be read as it is."""
     if address.keys() != _DRIVE_NAMES:
         return False
     # one match of the four joined: as many fields as values, so no value holds a comma
     return _PLAIN_DRIVE.fullmatch(",".join(address.values()[1:])) is not None
 
 
-def check_device_address(device: etree._Element) -> etree._Element | None:
+def check_device_address(device: etree._Element, written: set[etree._Element] | None = None) -> etree._Element | None:
     """The device's <address> (its first) as virDomainDeviceAddressParseXML reads it: a known
-    type and numbers each type's parser accepts; returns it (None when there is none)."""
+    type and numbers each type's parser accepts; returns it (None when there is none).
+    written: when given, the address is added to it when it is a PCI or drive address already
+    as domain_addresses.canonical_address writes it (which then has nothing to do for it, as
+    long as it is not changed)."""
     if not len(device):
         return None
     addresses = children_of(device, "address")
@@ -1955,8 +1964,12 @@ def check_device_address(device: etree._Element) -> etree._Element | None:
     if kind == "virtio-s390":
         raise _xml_error("virtio-s390 bus doesn't have an address")
     if kind == "pci" and written_pci(address):
+        if written is not None:
+            written.add(address)
         return address  # its numbers read and checked below would all pass
     if kind == "drive" and _plain_drive(address):
+        if written is not None and not len(address):  # (canonical_address's test: no children)
+            written.add(address)
         return address  # likewise
     if kind == "dimm" and address.get("slot") is None:
         raise _required(address, "slot")
