@@ -678,12 +678,6 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
     # only user aliases are part of a definition
     domain_devices.canonical_aliases(by_kind, with_aliases, written)
-    for kind in by_kind.values():  # every device kept, those made here too
-        for device in kind:
-            if len(device) or device.tag == "address":  # iter() includes the device itself
-                for address in device.iter("address"):
-                    if address not in written:  # (nothing since has changed those)
-                        _canonical_address(address)
     # unknown devices: dropped, as libvirt
     kinds = [kind for kind in by_kind if kind in _DEVICE_RANK]  # (a few kinds: no set of all of them)
     kinds.sort(key=_DEVICE_RANK.__getitem__)
@@ -692,7 +686,25 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         for child in list(devices):
             devices.remove(child)
         devices.extend(ordered)
+    # every device's addresses as libvirt writes them: the devices now are those of by_kind
+    # but those of unknown kinds; when none of those is left and every address is one
+    # canonical_address leaves as it is, one walk of the tree finds that (most definitions)
+    if len(kinds) != len(by_kind) or not _addresses_left_as_they_are(devices, written):
+        for kind in by_kind.values():  # every device, those made here too, in the parser's order
+            for device in kind:
+                if len(device) or device.tag == "address":  # iter() includes the device itself
+                    for address in device.iter("address"):
+                        if address not in written:  # (nothing since has changed those)
+                            _canonical_address(address)
     return by_kind
+
+
+def _addresses_left_as_they_are(devices: etree._Element, written: set[etree._Element]) -> bool:
+    """Whether canonical_address leaves every <address> of the devices as it is: each is
+    one found written as libvirt writes it (written) or has no type (a host device's source
+    address: canonical_address writes nothing of those)."""
+    # (one walk: one per device costs as much each)
+    return all(address in written or address.get("type") is None for address in devices.iter("address"))
 
 
 class _ControllerPlacement:
@@ -779,7 +791,7 @@ def _insert_disk(
     maxima), so a definition of thousands of disks is not thousands of tree reads per disk;
     the disk's first child of each tag (firsts) is listed once too, for _canonical_disk."""
     first: dict[object, etree._Element] = {}
-    for found in disk:  # (one pass: a lookup per tag costs a pass each)
+    for found in disk[:]:  # (one pass: a lookup per tag costs a pass each; a list: cheaper than an iterator)
         tag = found.tag
         if tag not in first:
             first[tag] = found
@@ -959,7 +971,7 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
     """virDomainDiskDefValidate's checks that the test driver's users meet; returns the disk's
     first child of each tag (the checks after it read them too, and nothing changes them)."""
     first: dict[object, etree._Element] = {}
-    for found in disk:  # the first child of each tag, in one pass (a lookup per tag costs a pass each)
+    for found in disk[:]:  # the first child of each tag, in one pass (a lookup per tag costs a pass each)
         tag = found.tag
         if tag not in first:
             first[tag] = found

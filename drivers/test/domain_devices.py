@@ -1744,8 +1744,11 @@ def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
         sound.set("model", model)
 
 
-def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -> None:
-    """Watchdogs and the memory balloon as their parsers read them and formatters write them."""
+def canonical_watchdogs_and_balloons(
+    by_kind: dict[str, list[etree._Element]], written: set[etree._Element] | None = None
+) -> None:
+    """Watchdogs and the memory balloon as their parsers read them and formatters write them
+    (written: as check_device_address's, added to)."""
     for watchdog in by_kind.get("watchdog", ()):
         model, action = watchdog.get("model"), watchdog.get("action", "reset")
         if model is None:
@@ -1776,7 +1779,7 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
         if reporting is not None and reporting not in ON_OFF:
             _enum(balloon, "freePageReporting", ON_OFF)
         if len(balloon):  # (most balloons have no children: no stats, driver or device info)
-            _balloon_children(balloon, model)
+            _balloon_children(balloon, model, written)
         written = [("model", model)]
         if autodeflate is not None:
             written.append(("autodeflate", autodeflate))
@@ -1788,13 +1791,13 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
                 balloon.set(name, value)
 
 
-def _balloon_children(balloon: etree._Element, model: str) -> None:
+def _balloon_children(balloon: etree._Element, model: str, written: set[etree._Element] | None = None) -> None:
     """A memory balloon's stats period, driver options and device info as its parser reads them."""
     stats = first_child(balloon, "stats")
     period = (prop_int(stats, "period", base=0) or 0) if stats is not None else 0
     driver = _virtio_driver(balloon)
     if model != "none":
-        check_device_address(balloon)
+        check_device_address(balloon, written)
     if model == "none":  # its device info is not read
         for info in [child for child in balloon if child.tag in DEVICE_INFO_TAIL]:
             balloon.remove(info)
@@ -1862,7 +1865,7 @@ def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> set[etr
                 check_device_address(device, written)
     canonical_sounds(by_kind)
     canonical_audios(by_kind)
-    canonical_watchdogs_and_balloons(by_kind)
+    canonical_watchdogs_and_balloons(by_kind, written)
     check_tpms(by_kind)
     canonical_hubs_and_panics(by_kind)
     canonical_shmems(by_kind)
