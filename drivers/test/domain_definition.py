@@ -816,6 +816,7 @@ _DISK_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["disk"]
 _TARGET_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["target"]
 _DRIVER_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["driver"]
 _DISK_CHILD_ORDER = CHILD_ORDER["disk"]
+_DISK_CHILD_RANK = {tag: position for position, tag in enumerate(_DISK_CHILD_ORDER)}  # (as rank_of's)
 # the attributes of most disks, their targets and drivers, in the order libvirt writes them
 # (left as they are: one list of names costs a third of reorder_attributes' look)
 _WRITTEN_DISK_ATTRIBUTES = (["type", "device"],)
@@ -877,7 +878,8 @@ def _canonical_disk(
             first["address"] = address  # (kept current: the implied controllers read it)
     if disk.keys() not in _WRITTEN_DISK_ATTRIBUTES:
         _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
-    _reorder_known(disk, _DISK_CHILD_ORDER)
+    if not domain_devices.in_known_order(disk, _DISK_CHILD_RANK):
+        _reorder_known(disk, _DISK_CHILD_ORDER)
 
 
 _SOURCE_PATH = {"file": "file", "block": "dev", "dir": "dir"}  # local storage: its path attribute

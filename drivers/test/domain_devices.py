@@ -55,6 +55,7 @@ from .xml_tree import (
 )
 
 CHR_CHILD_ORDER = ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL]
+CHR_CHILD_RANK = {tag: position for position, tag in enumerate(CHR_CHILD_ORDER)}  # (as rank_of's)
 CHR_TARGET_ATTRIBUTES = ["type", "name", "address", "port"]
 CHR_TCP_PROTOCOLS = ("raw", "telnet", "telnets", "tls")  # virDomainChrTcpProtocol
 SOURCE_MODES = ("connect", "bind")
@@ -397,7 +398,8 @@ def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
                 raise _unsupported("usb-serial requires address of usb type")
             if kind == "console":
                 _target(device).set("port", str(position))  # a console's port is its place in the document
-            reorder_known(device, CHR_CHILD_ORDER)
+            if not in_known_order(device, CHR_CHILD_RANK):
+                reorder_known(device, CHR_CHILD_ORDER)
 
 
 def canonical_character_devices(
@@ -669,6 +671,19 @@ def _target(device: etree._Element) -> etree._Element:
     target = first_child(device, "target")
     assert target is not None  # every character device has one once canonical
     return target
+
+
+def in_known_order(element: etree._Element, rank: dict[str, int]) -> bool:
+    """Whether the element's children are all elements of tags the rank knows, in its order:
+    xml_tree.reorder_known would leave them as they are (most devices' children; its lists
+    and function calls cost several times this one loop)."""
+    previous = 0
+    for found in element[:]:
+        position = rank.get(found.tag, -1)  # type: ignore[call-overload]  # (a comment's tag: a function, unknown)
+        if position < previous:  # (unknown: -1)
+            return False
+        previous = position
+    return True
 
 
 def validate_devices(
@@ -1037,6 +1052,7 @@ VIDEO_MEMORY = ("ram", "vram", "vram64", "vgamem")
 VIDEO_MODEL_ATTRIBUTE_ORDER = ["type", *VIDEO_MEMORY, "heads"]
 _VIDEO_MODEL_READ = frozenset(("type", "primary", *VIDEO_MEMORY, "heads"))  # the model attributes read
 VIDEO_CHILD_ORDER = ["driver", "model", *DEVICE_INFO_TAIL]
+VIDEO_CHILD_RANK = {tag: position for position, tag in enumerate(VIDEO_CHILD_ORDER)}  # (as rank_of's)
 VIDEO_DRIVER_ATTRIBUTES = ["iommu", "ats", "packed", "page_per_vq", "vgaconf", "name"]
 VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")
 
@@ -1092,7 +1108,8 @@ def canonical_videos(
             value = attributes.get(name)
             if value is None:
                 continue
-            number = strtoul_whole(value, 10)
+            # (plain ASCII digits, fewer than 10: what strtoul reads them as, within an unsigned int)
+            number = int(value) if value.isdigit() and value.isascii() and len(value) < 10 else strtoul_whole(value, 10)
             if number is None:
                 if name == "heads":
                     raise _internal(f"cannot parse video heads '{value}'")
@@ -1131,10 +1148,11 @@ def canonical_videos(
                 extra["vgaconf"] = str(vgaconf)
             if backend is not None:
                 extra["name"] = backend
-        driver = _virtio_driver(video, **extra)
+        driver = _virtio_driver(video, **extra) if first_driver is not None else None  # (none: nothing set)
         if driver is not None:
             video.insert(0, driver)
-        reorder_known(video, VIDEO_CHILD_ORDER)
+        if not in_known_order(video, VIDEO_CHILD_RANK):
+            reorder_known(video, VIDEO_CHILD_ORDER)
         (primaries if primary else others).append(video)
     if len(primaries) > 1:  # virDomainDefVideoValidate
         raise _unsupported("Only one primary video device is supported")
