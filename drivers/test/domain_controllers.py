@@ -121,6 +121,7 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
 
 CONTROLLER_ATTRIBUTE_ORDER = ["type", "index", "model", "ports", "vectors", "maxGrantFrames"]
 _CONTROLLER_ATTRIBUTE_RANK = {name: rank for rank, name in enumerate(CONTROLLER_ATTRIBUTE_ORDER)}
+_MODEL_BEFORE_INDEX = ["type", "model", "index"]  # the model alone out of place: moved after the index
 
 
 def order_attributes(controller: etree._Element) -> None:
@@ -129,6 +130,11 @@ def order_attributes(controller: etree._Element) -> None:
     place to the end (a controller written with its model before its index: one attribute set
     anew instead of all of them; each costs thousands of instructions)."""
     names = controller.keys()
+    if names == _MODEL_BEFORE_INDEX:  # (most: an index assigned to a controller given a model)
+        model = controller.get("model")
+        del controller.attrib["model"]
+        controller.set("model", str(model))
+        return
     last = len(CONTROLLER_ATTRIBUTE_ORDER)
     ranks = [_CONTROLLER_ATTRIBUTE_RANK.get(name, last) for name in names]
     ordered = [names[position] for position in sorted(range(len(names)), key=ranks.__getitem__)]

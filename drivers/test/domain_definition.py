@@ -803,15 +803,12 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             _ram_filesystem_source(filesystem)
         domain_filesystems.canonical_source_and_target(filesystem)
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
-    domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
+    # (the addresses found written as libvirt writes them: left as they are below)
+    written = domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     domain_devices.canonical_character_devices(by_kind, devices, os_type)
     domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
-    domain_devices.canonical_aliases(by_kind, with_aliases)  # only user aliases are part of a definition
-    for kind in by_kind.values():  # every device kept, those made here too
-        for device in kind:
-            if len(device) or device.tag == "address":  # iter() includes the device itself
-                for address in device.iter("address"):
-                    _canonical_address(address)
+    # only user aliases are part of a definition
+    domain_devices.canonical_aliases(by_kind, with_aliases, written)
     # unknown devices: dropped, as libvirt
     kinds = [kind for kind in by_kind if kind in _DEVICE_RANK]  # (a few kinds: no set of all of them)
     kinds.sort(key=_DEVICE_RANK.__getitem__)
@@ -820,7 +817,25 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         for child in list(devices):
             devices.remove(child)
         devices.extend(ordered)
+    # every device's addresses as libvirt writes them: the devices now are those of by_kind
+    # but those of unknown kinds; when none of those is left and every address is one
+    # canonical_address leaves as it is, one walk of the tree finds that (most definitions)
+    if len(kinds) != len(by_kind) or not _addresses_left_as_they_are(devices, written):
+        for kind in by_kind.values():  # every device, those made here too, in the parser's order
+            for device in kind:
+                if len(device) or device.tag == "address":  # iter() includes the device itself
+                    for address in device.iter("address"):
+                        if address not in written:  # (nothing since has changed those)
+                            _canonical_address(address)
     return by_kind
+
+
+def _addresses_left_as_they_are(devices: etree._Element, written: set[etree._Element]) -> bool:
+    """Whether canonical_address leaves every <address> of the devices as it is: each is
+    one found written as libvirt writes it (written) or has no type (a host device's source
+    address: canonical_address writes nothing of those)."""
+    # (one walk: one per device costs as much each)
+    return all(address in written or address.get("type") is None for address in devices.iter("address"))
 
 
 class _ControllerPlacement:
@@ -907,7 +922,7 @@ def _insert_disk(
     maxima), so a definition of thousands of disks is not thousands of tree reads per disk;
     the disk's first child of each tag (firsts) is listed once too, for _canonical_disk."""
     first: dict[object, etree._Element] = {}
-    for found in disk:  # (one pass: a lookup per tag costs a pass each)
+    for found in disk[:]:  # (one pass: a lookup per tag costs a pass each; a list: cheaper than an iterator)
         tag = found.tag
         if tag not in first:
             first[tag] = found
@@ -932,6 +947,7 @@ _DISK_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["disk"]
 _TARGET_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["target"]
 _DRIVER_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["driver"]
 _DISK_CHILD_ORDER = CHILD_ORDER["disk"]
+_DISK_CHILD_RANK = {tag: position for position, tag in enumerate(_DISK_CHILD_ORDER)}  # (as rank_of's)
 # the attributes of most disks, their targets and drivers, in the order libvirt writes them
 # (left as they are: one list of names costs a third of reorder_attributes' look)
 _WRITTEN_DISK_ATTRIBUTES = (["type", "device"],)
@@ -993,7 +1009,8 @@ def _canonical_disk(
             first["address"] = address  # (kept current: the implied controllers read it)
     if disk.keys() not in _WRITTEN_DISK_ATTRIBUTES:
         _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
-    _reorder_known(disk, _DISK_CHILD_ORDER)
+    if not domain_devices.in_known_order(disk, _DISK_CHILD_RANK):
+        _reorder_known(disk, _DISK_CHILD_ORDER)
 
 
 _SOURCE_PATH = {"file": "file", "block": "dev", "dir": "dir"}  # local storage: its path attribute
@@ -1087,7 +1104,7 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
     """virDomainDiskDefValidate's checks that the test driver's users meet; returns the disk's
     first child of each tag (the checks after it read them too, and nothing changes them)."""
     first: dict[object, etree._Element] = {}
-    for found in disk:  # the first child of each tag, in one pass (a lookup per tag costs a pass each)
+    for found in disk[:]:  # the first child of each tag, in one pass (a lookup per tag costs a pass each)
         tag = found.tag
         if tag not in first:
             first[tag] = found

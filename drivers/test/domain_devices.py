@@ -55,6 +55,7 @@ from .xml_tree import (
 )
 
 CHR_CHILD_ORDER = ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL]
+CHR_CHILD_RANK = {tag: position for position, tag in enumerate(CHR_CHILD_ORDER)}  # (as rank_of's)
 CHR_TARGET_ATTRIBUTES = ["type", "name", "address", "port"]
 CHR_TCP_PROTOCOLS = ("raw", "telnet", "telnets", "tls")  # virDomainChrTcpProtocol
 SOURCE_MODES = ("connect", "bind")
@@ -397,7 +398,8 @@ def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
                 raise _unsupported("usb-serial requires address of usb type")
             if kind == "console":
                 _target(device).set("port", str(position))  # a console's port is its place in the document
-            reorder_known(device, CHR_CHILD_ORDER)
+            if not in_known_order(device, CHR_CHILD_RANK):
+                reorder_known(device, CHR_CHILD_ORDER)
 
 
 def canonical_character_devices(
@@ -669,6 +671,19 @@ def _target(device: etree._Element) -> etree._Element:
     target = first_child(device, "target")
     assert target is not None  # every character device has one once canonical
     return target
+
+
+def in_known_order(element: etree._Element, rank: dict[str, int]) -> bool:
+    """Whether the element's children are all elements of tags the rank knows, in its order:
+    xml_tree.reorder_known would leave them as they are (most devices' children; its lists
+    and function calls cost several times this one loop)."""
+    previous = 0
+    for found in element[:]:
+        position = rank.get(found.tag, -1)  # type: ignore[call-overload]  # (a comment's tag: a function, unknown)
+        if position < previous:  # (unknown: -1)
+            return False
+        previous = position
+    return True
 
 
 def validate_devices(
@@ -1037,6 +1052,7 @@ VIDEO_MEMORY = ("ram", "vram", "vram64", "vgamem")
 VIDEO_MODEL_ATTRIBUTE_ORDER = ["type", *VIDEO_MEMORY, "heads"]
 _VIDEO_MODEL_READ = frozenset(("type", "primary", *VIDEO_MEMORY, "heads"))  # the model attributes read
 VIDEO_CHILD_ORDER = ["driver", "model", *DEVICE_INFO_TAIL]
+VIDEO_CHILD_RANK = {tag: position for position, tag in enumerate(VIDEO_CHILD_ORDER)}  # (as rank_of's)
 VIDEO_DRIVER_ATTRIBUTES = ["iommu", "ats", "packed", "page_per_vq", "vgaconf", "name"]
 VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")
 
@@ -1092,7 +1108,8 @@ def canonical_videos(
             value = attributes.get(name)
             if value is None:
                 continue
-            number = strtoul_whole(value, 10)
+            # (plain ASCII digits, fewer than 10: what strtoul reads them as, within an unsigned int)
+            number = int(value) if value.isdigit() and value.isascii() and len(value) < 10 else strtoul_whole(value, 10)
             if number is None:
                 if name == "heads":
                     raise _internal(f"cannot parse video heads '{value}'")
@@ -1131,10 +1148,11 @@ def canonical_videos(
                 extra["vgaconf"] = str(vgaconf)
             if backend is not None:
                 extra["name"] = backend
-        driver = _virtio_driver(video, **extra)
+        driver = _virtio_driver(video, **extra) if first_driver is not None else None  # (none: nothing set)
         if driver is not None:
             video.insert(0, driver)
-        reorder_known(video, VIDEO_CHILD_ORDER)
+        if not in_known_order(video, VIDEO_CHILD_RANK):
+            reorder_known(video, VIDEO_CHILD_ORDER)
         (primaries if primary else others).append(video)
     if len(primaries) > 1:  # virDomainDefVideoValidate
         raise _unsupported("Only one primary video device is supported")
@@ -1533,13 +1551,15 @@ def validate_shmems(shmems: Iterable[etree._Element]) -> None:
 USER_ALIAS_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
 
-def canonical_aliases(by_kind: dict[str, list[etree._Element]], with_aliases: bool = True) -> None:
+def canonical_aliases(
+    by_kind: dict[str, list[etree._Element]], with_aliases: bool = True, written: set[etree._Element] | None = None
+) -> None:
     """virDomainDeviceInfoParseXML with parse flag INACTIVE: the address checked
     (check_device_address; called after canonical_other_devices, canonical_character_devices
     and canonical_chr_holders, which check those of their kinds), and a device keeps its alias only
     when the user chose it ('ua-' and letters, digits, '_' or '-'); aliases libvirt made for
     a running domain are not part of a definition. with_aliases: False when no device has
-    an <alias> (none is looked for)."""
+    an <alias> (none is looked for); written: as check_device_address's, added to."""
     for kind, devices in by_kind.items():
         checked = kind in ADDRESS_CHECKED_BEFORE_ALIASES
         if checked and not with_aliases:
@@ -1548,7 +1568,7 @@ def canonical_aliases(by_kind: dict[str, list[etree._Element]], with_aliases: bo
             if not len(device):
                 continue  # no address, no alias (a length costs far less than a lookup)
             if not checked:
-                check_device_address(device)
+                check_device_address(device, written)
             if not with_aliases:
                 continue
             aliases = children_of(device, "alias")
@@ -1742,8 +1762,11 @@ def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
         sound.set("model", model)
 
 
-def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -> None:
-    """Watchdogs and the memory balloon as their parsers read them and formatters write them."""
+def canonical_watchdogs_and_balloons(
+    by_kind: dict[str, list[etree._Element]], written: set[etree._Element] | None = None
+) -> None:
+    """Watchdogs and the memory balloon as their parsers read them and formatters write them
+    (written: as check_device_address's, added to)."""
     for watchdog in by_kind.get("watchdog", ()):
         model, action = watchdog.get("model"), watchdog.get("action", "reset")
         if model is None:
@@ -1774,7 +1797,7 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
         if reporting is not None and reporting not in ON_OFF:
             _enum(balloon, "freePageReporting", ON_OFF)
         if len(balloon):  # (most balloons have no children: no stats, driver or device info)
-            _balloon_children(balloon, model)
+            _balloon_children(balloon, model, written)
         written = [("model", model)]
         if autodeflate is not None:
             written.append(("autodeflate", autodeflate))
@@ -1786,13 +1809,13 @@ def canonical_watchdogs_and_balloons(by_kind: dict[str, list[etree._Element]]) -
                 balloon.set(name, value)
 
 
-def _balloon_children(balloon: etree._Element, model: str) -> None:
+def _balloon_children(balloon: etree._Element, model: str, written: set[etree._Element] | None = None) -> None:
     """A memory balloon's stats period, driver options and device info as its parser reads them."""
     stats = first_child(balloon, "stats")
     period = (prop_int(stats, "period", base=0) or 0) if stats is not None else 0
     driver = _virtio_driver(balloon)
     if model != "none":
-        check_device_address(balloon)
+        check_device_address(balloon, written)
     if model == "none":  # its device info is not read
         for info in [child for child in balloon if child.tag in DEVICE_INFO_TAIL]:
             balloon.remove(info)
@@ -1851,22 +1874,25 @@ ADDRESS_CHECKED_BEFORE_ALIASES = frozenset(
 IOMMU_MODELS = ("intel", "smmuv3", "virtio")  # virDomainIOMMUModel
 
 
-def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> None:
+def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> set[etree._Element]:
     """Sound, audio, watchdog, memory balloon, TPM, hub, panic and shared memory devices, in
     the parser's order; the devices the parser reads before them have their addresses
-    checked first."""
+    checked first. Returns those addresses found written as libvirt writes them (see
+    check_device_address)."""
+    written: set[etree._Element] = set()
     for kind in ADDRESSES_LEFT_BEFORE_SOUNDS:
         for device in by_kind.get(kind, ()):
             if len(device):  # (no children, no address)
-                check_device_address(device)
+                check_device_address(device, written)
     canonical_sounds(by_kind)
     canonical_audios(by_kind)
-    canonical_watchdogs_and_balloons(by_kind)
+    canonical_watchdogs_and_balloons(by_kind, written)
     check_tpms(by_kind)
     canonical_hubs_and_panics(by_kind)
     canonical_shmems(by_kind)
     for iommu in by_kind.get("iommu", ()):  # virDomainIOMMUDefParseXML (read after the memory devices)
         _enum(iommu, "model", IOMMU_MODELS, required=True)
+    return written
 
 
 # --- device addresses, as virDomainDeviceAddressParseXML reads them -------------------------------
@@ -1928,21 +1954,25 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
 
 
 _DRIVE_NAMES = ["type", *(name for name, _ in ADDRESS_NUMBERS["drive"])]
-_PLAIN_DRIVE = re.compile(r"[0-9]{1,9}(?:,[0-9]{1,9}){3}")  # four numbers of up to 9 ASCII digits
+# four numbers of up to 9 ASCII digits, without leading zeros (as canonical_address writes them)
+_PLAIN_DRIVE = re.compile(r"(?:0|[1-9][0-9]{0,8})(?:,(?:0|[1-9][0-9]{0,8})){3}")
 
 
 def _plain_drive(address: etree._Element) -> bool:
-    """A drive address with its four numbers as plain decimal digits below UINT_MAX (most
-    disks' addresses): each would be read as it is."""
+    """A drive address with its four numbers as plain decimal digits below UINT_MAX, as
+    libvirt writes them (most disks' addresses): each would be read as it is."""
     if address.keys() != _DRIVE_NAMES:
         return False
     # one match of the four joined: as many fields as values, so no value holds a comma
     return _PLAIN_DRIVE.fullmatch(",".join(address.values()[1:])) is not None
 
 
-def check_device_address(device: etree._Element) -> etree._Element | None:
+def check_device_address(device: etree._Element, written: set[etree._Element] | None = None) -> etree._Element | None:
     """The device's <address> (its first) as virDomainDeviceAddressParseXML reads it: a known
-    type and numbers each type's parser accepts; returns it (None when there is none)."""
+    type and numbers each type's parser accepts; returns it (None when there is none).
+    written: when given, the address is added to it when it is a PCI or drive address already
+    as domain_addresses.canonical_address writes it (which then has nothing to do for it, as
+    long as it is not changed)."""
     if not len(device):
         return None
     addresses = children_of(device, "address")
@@ -1960,8 +1990,12 @@ def check_device_address(device: etree._Element) -> etree._Element | None:
     if kind == "virtio-s390":
         raise _xml_error("virtio-s390 bus doesn't have an address")
     if kind == "pci" and written_pci(address):
+        if written is not None:
+            written.add(address)
         return address  # its numbers read and checked below would all pass
     if kind == "drive" and _plain_drive(address):
+        if written is not None and not len(address):  # (canonical_address's test: no children)
+            written.add(address)
         return address  # likewise
     if kind == "dimm" and address.get("slot") is None:
         raise _required(address, "slot")
