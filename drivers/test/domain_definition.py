@@ -266,11 +266,13 @@ def _settle_mixed_content(elements: list[etree._Element]) -> None:
             found.text = text_of(found)
         elif key in FIRST_TEXT_ELEMENTS:
             pass  # (its first text node is its .text)
-        else:
+        elif any(isinstance(child.tag, str) for child in found):
             found.text = None
             for child in found:
                 child.tail = None
             continue
+        else:  # text beside processing instructions only: a value (<backend>, <tseg>, ...), kept whole
+            found.text = text_of(found)
         for child in found[:]:
             found.remove(child)
 
@@ -1415,11 +1417,11 @@ def metadata_entry(text: str, key: str, uri: str) -> str:
 def metadata_without_namespace(text: str) -> str:
     """What virDomainGetMetadata returns: the element with its namespace taken off."""
     element = etree.fromstring(text)
+    _strip_whitespace(element)  # (while namespaced: an application's mixed content is kept as written)
     for node in element.iter():
         if isinstance(node.tag, str):
             node.tag = etree.QName(node).localname
     etree.cleanup_namespaces(element)
-    _strip_whitespace(element)
     return "\n".join(_libxml2_dump(element, 0, etree.tostring(element, encoding="unicode")))
 
 

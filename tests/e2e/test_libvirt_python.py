@@ -231,3 +231,22 @@ def test_memtune_keeps_only_the_limits_libvirt_reads(shared_daemon: DaemonProces
         "  </memtune>",
         "none",
     ]
+
+
+def test_metadata_keeps_an_applications_mixed_content(shared_daemon: DaemonProcess) -> None:
+    # (review13b: the namespace was taken off before the layout strip, which then read the
+    # element as libvirt's and dropped its text; libvirtd returns it as it was set)
+    output = run(
+        """
+        import sys, libvirt
+        conn = libvirt.open(sys.argv[1])
+        dom = conn.defineXML("<domain type='test'><name>mixed</name><memory>1024</memory>"
+                             "<os><type>hvm</type></os></domain>")
+        kind, uri = libvirt.VIR_DOMAIN_METADATA_ELEMENT, "http://example.org/x"
+        dom.setMetadata(kind, "<app>hello <b>big</b> world<c/>!</app>", "x", uri, 0)
+        print(dom.metadata(kind, uri, 0))
+        dom.undefine()
+        """,
+        shared_daemon.uri(),
+    )
+    assert output.strip() == "<app>hello <b>big</b> world<c/>!</app>"

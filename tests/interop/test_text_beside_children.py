@@ -94,6 +94,17 @@ DOCUMENTS = {
         "<foo xmlns='http://other.example/'>bar<x/>q</foo></metadata>",
         "",
     ),
+    # a processing instruction beside the value of an element read as text (review13b): the value kept
+    "rng backend with a processing instruction": (
+        OS,
+        "",
+        "<rng model='virtio'><backend model='random'>/dev/urandom<?x?></backend></rng>",
+    ),
+    "smm tseg with a processing instruction": (
+        OS,
+        "<features><smm state='on'><tseg unit='MiB'>48<?x?></tseg></smm></features>",
+        "",
+    ),
     # stray text beside the children of an element that is not read as text
     "stray text in os": ("<os>xx<type>hvm</type>yy</os>", "", ""),
     "stray text in domain": (OS, "zz", ""),
