@@ -14,6 +14,7 @@ from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_en
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
+from .domain_disks import NETWORK_PROTOCOLS  # virStorageNetProtocol, REQUIRED ('none' is refused later)
 from .xml_tree import children_of, first_child, make_element, text_of
 
 # the enums' strings, without the zero value where libvirt refuses it
@@ -38,11 +39,6 @@ DISK_DRIVER_ENUMS = {
     "discard": ("unmap", "ignore"),
     "detect_zeroes": ("off", "on", "unmap"),
 }
-# virStorageNetProtocol, REQUIRED ('none' is refused later, as a source missing)
-NETWORK_PROTOCOLS = (
-    *("none", "nbd", "rbd", "sheepdog", "gluster", "iscsi", "http", "https"),
-    *("ftp", "ftps", "tftp", "ssh", "vxhs", "nfs"),
-)
 FILESYSTEM_MULTIDEVS = ("default", "remap", "forbid", "warn")  # virDomainFSMultidevs
 MDEV_MODELS = ("vfio-pci", "vfio-ccw", "vfio-ap")  # virMediatedDeviceModel, REQUIRED
 DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")  # virDomainDiskBus, NONZERO
