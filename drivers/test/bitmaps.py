@@ -20,6 +20,15 @@ _LATER_NUMBER = re.compile(r"\s*[+-]?\d+")  # (after a dash: spaces and a sign a
 _INT_LIMIT = 2**31  # virStrToLong_i's range
 
 
+def _long_int(number: str) -> int:
+    """int() of a number longer than any in range: Python refuses more than 4,300 digits, where
+    virStrToLong_i reads leading zeros and finds the rest in range or not."""
+    unsigned = number.lstrip()
+    sign = -1 if unsigned.startswith("-") else 1
+    digits = unsigned.lstrip("+-").lstrip("0")
+    return sign * (int(digits or "0") if len(digits) <= 10 else _INT_LIMIT + 1)
+
+
 def _bitmap_error(text: str) -> Exception:
     return report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"Failed to parse bitmap '{text}'")
 
@@ -35,9 +44,9 @@ def parse_bitmap(text: str, size: int = CPUMASK_LEN) -> set[int]:
         first, dash, last = part.partition("-")
         if not first.isdigit() or (dash and not last.isdigit()):  # (ASCII: 0-9 only)
             return _parse_any_bitmap(text, size)
-        start = int(first)
+        start = int(first) if len(first) < 20 else _long_int(first)
         if dash:
-            end = int(last)
+            end = int(last) if len(last) < 20 else _long_int(last)
             if start >= _INT_LIMIT or end >= _INT_LIMIT or end < start or end >= size:
                 raise _bitmap_error(text)
             bits.update(range(start, end + 1))
@@ -53,9 +62,10 @@ def _parse_any_bitmap(text: str, size: int) -> set[int]:
 
     def number(position: int, leading_digit: bool) -> tuple[int, int]:
         match = (_FIRST_NUMBER if leading_digit else _LATER_NUMBER).match(text, position)
-        if match is None or not -_INT_LIMIT <= int(match.group()) < _INT_LIMIT:
+        value = _long_int(match.group()) if match is not None else 0
+        if match is None or not -_INT_LIMIT <= value < _INT_LIMIT:
             raise _bitmap_error(text)
-        return int(match.group()), match.end()
+        return value, match.end()
 
     def skip_spaces(position: int) -> int:
         while position < len(text) and text[position] in C_SPACE:

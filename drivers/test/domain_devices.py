@@ -1798,14 +1798,14 @@ def canonical_watchdogs_and_balloons(
             _enum(balloon, "freePageReporting", ON_OFF)
         if len(balloon):  # (most balloons have no children: no stats, driver or device info)
             _balloon_children(balloon, model, written)
-        written = [("model", model)]
+        attributes = [("model", model)]
         if autodeflate is not None:
-            written.append(("autodeflate", autodeflate))
+            attributes.append(("autodeflate", autodeflate))
         if reporting is not None:
-            written.append(("freePageReporting", reporting))
-        if balloon.items() != written:  # (most are written so already)
+            attributes.append(("freePageReporting", reporting))
+        if balloon.items() != attributes:  # (most are written so already)
             balloon.attrib.clear()
-            for name, value in written:
+            for name, value in attributes:
                 balloon.set(name, value)
 
 
