@@ -366,10 +366,11 @@ def canonical_definition(
             del kept["pm"]
     if "maxMemory" in kept:
         element = kept["maxMemory"]
-        size, slots = kibibytes(element), _memory_slots(element)
-        if not (size and slots):  # (virDomainDefParseMemory)
-            raise xml_error("both maximum memory size and memory slot count must be specified")
-        kept["maxMemory"] = make_element("maxMemory", str(size), slots=str(slots), unit="KiB")
+        size, slots = kibibytes(element), memory_slots(element)
+        if size and slots:
+            kept["maxMemory"] = make_element("maxMemory", str(size), slots=str(slots), unit="KiB")
+        else:  # nothing written; one without the other refused after the parse (parse._check_memory_sizes)
+            del kept["maxMemory"]
     by_kind = _canonical_devices(kept["devices"], os_type)
     _order_context_attributes(kept, by_kind.get("channel", []))
     if not seclabels:  # (most definitions) kept's keys are its elements' tags: sorted without reading them
@@ -572,7 +573,7 @@ def _canonical_features(features: etree._Element) -> None:
         page.set("unit", "KiB")
 
 
-def _memory_slots(limit: etree._Element) -> int:
+def memory_slots(limit: etree._Element) -> int:
     """<maxMemory slots>: virStrToLong_uip (leading spaces skipped, no sign, nothing after the
     digits), 0 when absent or empty."""
     text = limit.get("slots")

@@ -29,6 +29,7 @@ from .domain_definition import (
     canonical_definition,
     hotplug_memory,
     kibibytes,
+    memory_slots,
     numa_memory,
     validate_definition,
     xml_error,
@@ -472,7 +473,11 @@ def _check_memory_sizes(total: int, devices_memory: int, limit_element: etree._E
         raise xml_error("Total size of memory devices exceeds the total memory size")
     if total == 0:
         raise xml_error("Memory size must be specified via <memory> or in the <numa> configuration")
-    limit = kibibytes(limit_element) if limit_element is not None and text_of(limit_element) else 0
+    if limit_element is None:
+        return
+    limit = kibibytes(limit_element) if text_of(limit_element) else 0
+    if bool(limit) != bool(memory_slots(limit_element)):
+        raise xml_error("both maximum memory size and memory slot count must be specified")
     if limit and limit < total:
         raise xml_error("maximum memory size must be equal or greater than the actual memory size")
 
@@ -541,8 +546,7 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
     try:
         definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
     except LaterPostParseError:
-        if devices_memory > max_memory or max_memory == 0:  # (libvirt's memory checks come first)
-            _check_memory_sizes(max_memory, devices_memory, None)
+        _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))  # (libvirt's come first)
         raise
     domain_parse_checks.check_devices(groups.get("devices", []))  # (read last in libvirt, but for its test: namespace)
     # (rare: most have no test: element; all the tags at once, a namespace's own name that

@@ -152,3 +152,52 @@ def test_a_memory_fault_is_answered_where_libvirtd_meets_it(tmp_path: Path) -> N
     memory_first = {label for label, answer in answers["libvirtd"].items() if "memory" in answer[2].lower()}
     assert 0 < len(memory_first) < len(texts)  # both kinds of order are exercised
     assert answers["virtrio"] == answers["libvirtd"]
+
+
+# <maxMemory> without its slot count (or slots without a size) is refused in the post-parse,
+# after a missing memory size and the devices' reading faults, before duplicate controllers
+# and boot orders (review13b); both left out (or 0) is no fault
+MAX_MEMORY = "<maxMemory>4194304</maxMemory>"
+OS = "<os><type>hvm</type></os>"
+BOOT = "<disk type='file'><source file='/{}'/><target dev='vd{}'/><boot order='1'/></disk>"
+MAX_MEMORY_DOCUMENTS = {
+    "no memory": ("", MAX_MEMORY, ""),
+    "no slots": ("<memory>1024</memory>", MAX_MEMORY, ""),
+    "slots without a size": ("<memory>1024</memory>", "<maxMemory slots='2'></maxMemory>", ""),
+    "both zero": ("<memory>1024</memory>", "<maxMemory slots='0'>0</maxMemory>", ""),
+    "no slots, duplicate controllers": (
+        "<memory>1024</memory>",
+        MAX_MEMORY,
+        "<controller type='usb' index='0'/><controller type='usb' index='0'/>",
+    ),
+    "no slots, a bad disk bus": (
+        "<memory>1024</memory>",
+        MAX_MEMORY,
+        "<disk type='file'><source file='/x'/><target dev='vda' bus='bogus'/></disk>",
+    ),
+    "no slots, one boot order twice": (
+        "<memory>1024</memory>",
+        MAX_MEMORY,
+        BOOT.format("x", "a") + BOOT.format("y", "b"),
+    ),
+}
+
+
+def test_a_max_memory_fault_is_answered_where_libvirtd_meets_it(tmp_path: Path) -> None:
+    texts = {
+        label: f"<domain type='test'><name>d</name>{memory}{limit}{OS}<devices>{devices}</devices></domain>"
+        for label, (memory, limit, devices) in MAX_MEMORY_DOCUMENTS.items()
+    }
+    answers = {}
+    with started_side_by_side(tmp_path) as daemons:
+        for name, daemon in daemons.items():
+            result = subprocess.run(
+                ["/usr/bin/python3", "-c", SCRIPT, daemon.uri(), json.dumps(texts)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert result.returncode == 0, (name, result.stderr)
+            answers[name] = json.loads(result.stdout)
+    assert answers["libvirtd"]["both zero"] == "defined"
+    assert answers["virtrio"] == answers["libvirtd"]
