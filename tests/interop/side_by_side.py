@@ -76,15 +76,10 @@ def encode_args(procedure: int, value: Any) -> bytes:
 LARGE_DOMAIN_UUID = "4dea22b3-1d52-d8f3-2516-782e98ab3fa0"
 
 
-def large_domain_answers(base: Path, script: str, bodies: dict[str, str], timeout: float = 600) -> None:
-    """Each body, in a domain 'big' of its own, through a client script run by Debian's python3
-    with stock libvirt-python against both daemons (argv: the URI, then the documents as JSON
-    by label; it prints its answers as JSON by label): virtrio's answers must be libvirtd's."""
-    texts = {
-        label: f"<domain type='test'><name>big</name><uuid>{LARGE_DOMAIN_UUID}</uuid><memory>1024</memory>"
-        f"<os><type>hvm</type></os>{body}</domain>"
-        for label, body in bodies.items()
-    }
+def script_answers(base: Path, script: str, texts: dict[str, str], timeout: float = 120) -> dict[str, Any]:
+    """{"virtrio": ..., "libvirtd": ...}: what a client script run by Debian's python3 with
+    stock libvirt-python prints as JSON against each daemon (argv: the URI, then the documents
+    as JSON by label)."""
     answers = {}
     with started_side_by_side(base) as daemons:
         for name, daemon in daemons.items():
@@ -96,6 +91,18 @@ def large_domain_answers(base: Path, script: str, bodies: dict[str, str], timeou
             )
             assert result.returncode == 0, (name, result.stderr[-2000:])
             answers[name] = json.loads(result.stdout)
+    return answers
+
+
+def large_domain_answers(base: Path, script: str, bodies: dict[str, str], timeout: float = 600) -> None:
+    """Each body, in a domain 'big' of its own, through a client script (see script_answers; it
+    prints its answers as JSON by label): virtrio's answers must be libvirtd's."""
+    texts = {
+        label: f"<domain type='test'><name>big</name><uuid>{LARGE_DOMAIN_UUID}</uuid><memory>1024</memory>"
+        f"<os><type>hvm</type></os>{body}</domain>"
+        for label, body in bodies.items()
+    }
+    answers = script_answers(base, script, texts, timeout)
     for label in bodies:
         mine, theirs = answers["virtrio"][label], answers["libvirtd"][label]
         brief = [[_short(step) for step in side] for side in (mine, theirs)]

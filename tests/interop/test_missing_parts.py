@@ -6,10 +6,9 @@ by side."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
-from .side_by_side import started_side_by_side
+from .side_by_side import script_answers
 
 UUID = "c7a5fdbd-edaf-9455-926a-d65c16db1809"  # (libvirt would make one up)
 SCSI_HOST_SOURCE = "<adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/>"
@@ -212,17 +211,7 @@ def document(body: str, devices: str) -> str:
 
 def test_documents_less_one_part_are_answered_as_by_libvirtd(tmp_path: Path) -> None:
     texts = documents()
-    answers = {}
-    with started_side_by_side(tmp_path) as daemons:
-        for name, daemon in daemons.items():
-            result = subprocess.run(
-                ["/usr/bin/python3", "-c", SCRIPT, daemon.uri(), json.dumps(texts)],
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert result.returncode == 0, (name, result.stderr)
-            answers[name] = json.loads(result.stdout)
+    answers = script_answers(tmp_path, SCRIPT, texts)
     different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in texts}
     different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
     assert not different, json.dumps(different, indent=1)

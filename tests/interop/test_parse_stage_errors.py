@@ -7,11 +7,9 @@ alone is refused alike too. libvirt-python defines them on virtrio and on libvir
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
-from .side_by_side import started_side_by_side
+from .side_by_side import script_answers
 
 PARSE_FAULTS = {
     "on_poweroff": ("<on_poweroff>bogus</on_poweroff>", ""),
@@ -78,17 +76,7 @@ def documents() -> dict[str, str]:
 
 def test_a_reading_fault_is_answered_before_a_post_parse_fault_as_by_libvirtd(tmp_path: Path) -> None:
     texts = documents()
-    answers = {}
-    with started_side_by_side(tmp_path) as daemons:
-        for name, daemon in daemons.items():
-            result = subprocess.run(
-                ["/usr/bin/python3", "-c", SCRIPT, daemon.uri(), json.dumps(texts)],
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert result.returncode == 0, (name, result.stderr)
-            answers[name] = json.loads(result.stdout)
+    answers = script_answers(tmp_path, SCRIPT, texts)
     assert all(answer != "defined" for answer in answers["libvirtd"].values())  # every document is refused
     assert answers["virtrio"] == answers["libvirtd"]
 
@@ -137,17 +125,7 @@ def memory_documents() -> dict[str, str]:
 
 def test_a_memory_fault_is_answered_where_libvirtd_meets_it(tmp_path: Path) -> None:
     texts = memory_documents()
-    answers = {}
-    with started_side_by_side(tmp_path) as daemons:
-        for name, daemon in daemons.items():
-            result = subprocess.run(
-                ["/usr/bin/python3", "-c", SCRIPT, daemon.uri(), json.dumps(texts)],
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert result.returncode == 0, (name, result.stderr)
-            answers[name] = json.loads(result.stdout)
+    answers = script_answers(tmp_path, SCRIPT, texts)
     assert all(answer != "defined" for answer in answers["libvirtd"].values())
     memory_first = {label for label, answer in answers["libvirtd"].items() if "memory" in answer[2].lower()}
     assert 0 < len(memory_first) < len(texts)  # both kinds of order are exercised
@@ -188,16 +166,6 @@ def test_a_max_memory_fault_is_answered_where_libvirtd_meets_it(tmp_path: Path) 
         label: f"<domain type='test'><name>d</name>{memory}{limit}{OS}<devices>{devices}</devices></domain>"
         for label, (memory, limit, devices) in MAX_MEMORY_DOCUMENTS.items()
     }
-    answers = {}
-    with started_side_by_side(tmp_path) as daemons:
-        for name, daemon in daemons.items():
-            result = subprocess.run(
-                ["/usr/bin/python3", "-c", SCRIPT, daemon.uri(), json.dumps(texts)],
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert result.returncode == 0, (name, result.stderr)
-            answers[name] = json.loads(result.stdout)
+    answers = script_answers(tmp_path, SCRIPT, texts)
     assert answers["libvirtd"]["both zero"] == "defined"
     assert answers["virtrio"] == answers["libvirtd"]

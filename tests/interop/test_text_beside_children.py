@@ -7,10 +7,9 @@ virtrio and on libvirtd side by side and reads it back."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
-from .side_by_side import started_side_by_side
+from .side_by_side import script_answers
 
 OS = "<os><type>hvm</type></os>"
 DISK = "<disk type='file'><source file='/x'/><target dev='vda'/>{}</disk>"
@@ -158,19 +157,10 @@ def without_made_up_uuids(answer: object) -> object:
 
 def test_text_beside_children_is_read_and_written_as_by_libvirtd(tmp_path: Path) -> None:
     texts = documents()
-    answers = {}
-    with started_side_by_side(tmp_path) as daemons:
-        for name, daemon in daemons.items():
-            result = subprocess.run(
-                ["/usr/bin/python3", "-c", SCRIPT, daemon.uri(), json.dumps(texts)],
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert result.returncode == 0, (name, result.stderr)
-            answers[name] = {
-                label: without_made_up_uuids(answer) for label, answer in json.loads(result.stdout).items()
-            }
+    answers = {
+        name: {label: without_made_up_uuids(answer) for label, answer in side.items()}
+        for name, side in script_answers(tmp_path, SCRIPT, texts).items()
+    }
     assert "<b/>" not in json.dumps(answers["libvirtd"])  # libvirtd writes no child of a text element back
     for label in texts:
         assert answers["virtrio"][label] == answers["libvirtd"][label], label

@@ -7,11 +7,9 @@ document on virtrio and on libvirtd side by side and reads it back."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
-from .side_by_side import started_side_by_side
+from .side_by_side import script_answers
 
 DISK = "<disk type='file'><source file='{file}'/><target dev='{dev}'/></disk>"
 HOSTDEV = (
@@ -148,16 +146,6 @@ def documents() -> dict[str, str]:
 
 def test_unusual_whitespace_is_read_as_by_libvirtd(tmp_path: Path) -> None:
     texts = documents()
-    answers = {}
-    with started_side_by_side(tmp_path) as daemons:
-        for name, daemon in daemons.items():
-            result = subprocess.run(
-                ["/usr/bin/python3", "-c", SCRIPT, daemon.uri(), json.dumps(texts)],
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert result.returncode == 0, (name, result.stderr)
-            answers[name] = json.loads(result.stdout)
+    answers = script_answers(tmp_path, SCRIPT, texts)
     for label in texts:
         assert answers["virtrio"][label] == answers["libvirtd"][label], label
