@@ -443,17 +443,6 @@ def _reads_blanks(root: etree._Element, children: dict[str, etree._Element]) -> 
     return "devices" in children and any(len(found) for found in root.iterfind("devices/memory/target/size"))
 
 
-def _memory_size(element: etree._Element | None, groups: dict[str, list[etree._Element]]) -> int:
-    """<memory> in KiB (0 when absent or empty); libvirt reads the security labels just before,
-    so a fault of theirs is the one reported when both are wrong."""
-    try:
-        return _kib(element, 0)
-    except LibvirtError:
-        if "seclabel" in groups:
-            domain_security.domain_seclabels(groups["seclabel"])
-        raise
-
-
 def _has_memory_devices(groups: dict[str, list[etree._Element]]) -> bool:
     return any(first_child(devices, "memory") is not None for devices in groups.get("devices", ()))
 
@@ -516,10 +505,16 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
     if title is not None and "\n" in title:
         raise xml_error("Domain title can't contain newlines")
     description = (text_of(children["description"]) or None) if "description" in children else None
-    max_memory = _memory_size(children.get("memory"), groups)
-    # (libvirt reads the memory backing with the memory sizes)
-    domain_parse_checks.check_memory_backing(groups.get("memoryBacking", []))
-    max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root, groups.get("vcpus", []))
+    try:
+        # virDomainDefParseMemory (the sizes, then the memory backing), then the vCPUs
+        max_memory = _kib(children.get("memory"), 0)
+        current_memory = _kib(children.get("currentMemory"), 0)
+        domain_parse_checks.check_memory_backing(groups.get("memoryBacking", []))
+        max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root, groups.get("vcpus", []))
+    except LibvirtError:
+        if "seclabel" in groups:  # libvirt reads the security labels before all of these
+            domain_security.domain_seclabels(groups["seclabel"])
+        raise
     # the memory devices' sizes, for virDomainDefPostParseMemory (read while the tree is whole;
     # looked for only when the text has more <memory than the top level's: a look costs ~3 µs)
     more_memory = text.count("<memory") > ("memory" in children)
@@ -528,8 +523,7 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         cells_memory = numa_memory(root) or 0
         if cells_memory:
             max_memory = cells_memory + devices_memory
-    memory = _kib(children.get("currentMemory"), max_memory) or max_memory
-    memory = min(memory, max_memory)
+    memory = min(current_memory or max_memory, max_memory)
     metadata = {}
     for entry in children.get("metadata", ()):
         namespace = etree.QName(entry).namespace if isinstance(entry.tag, str) else None

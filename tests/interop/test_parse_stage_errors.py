@@ -7,6 +7,7 @@ alone is refused alike too. libvirt-python defines them on virtrio and on libvir
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from .side_by_side import script_answers
@@ -168,4 +169,28 @@ def test_a_max_memory_fault_is_answered_where_libvirtd_meets_it(tmp_path: Path) 
     }
     answers = script_answers(tmp_path, SCRIPT, texts)
     assert answers["libvirtd"]["both zero"] == "defined"
+    assert answers["virtrio"] == answers["libvirtd"]
+
+
+# Faults of the elements libvirt reads first, in pairs: the security labels (read before the
+# memory), the memory sizes, the memory backing, then the vCPUs (review13b)
+EARLY_FAULTS = {
+    "seclabel": "<seclabel type='bogus'/>",
+    "currentMemory": "<currentMemory>x</currentMemory>",
+    "memory": "<memory>x</memory>",
+    "vcpu placement": "<vcpu placement='bogus'>2</vcpu>",
+    "vcpu count": "<vcpu>x</vcpu>",
+    "memoryBacking": "<memoryBacking><source type='none'/></memoryBacking>",
+    "title": "<title>a\nb</title>",
+}
+
+
+def test_the_first_read_of_two_early_faults_is_answered_as_by_libvirtd(tmp_path: Path) -> None:
+    texts = {}
+    for first, second in itertools.permutations(EARLY_FAULTS, 2):
+        body = EARLY_FAULTS[first] + EARLY_FAULTS[second]
+        memory = "" if "<memory>" in body else "<memory>1024</memory>"
+        texts[f"{first} + {second}"] = f"<domain type='test'><name>d</name>{memory}{body}{OS}</domain>"
+    answers = script_answers(tmp_path, SCRIPT, texts)
+    assert all(answer != "defined" for answer in answers["libvirtd"].values())
     assert answers["virtrio"] == answers["libvirtd"]
