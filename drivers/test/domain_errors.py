@@ -3,6 +3,10 @@ VIR_FROM_DOMAIN), one constructor per error code, for every definition module.""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -33,3 +37,29 @@ def later_post_parse(error: LibvirtError) -> LaterPostParseError:
     return LaterPostParseError(
         error.code, error.domain, error.message, error.str1, error.str2, error.str3, error.int1, error.int2, error.level
     )
+
+
+# The boot-order refusals a domain's parse holds back until the post-parse step where libvirt
+# makes them (virDomainDefBootOrderPostParse): the reading goes on meanwhile, so a reading
+# fault of the same document is the one reported. Per parse (a context variable: documents
+# are also parsed in worker threads).
+_HELD_BACK: ContextVar[list[LibvirtError] | None] = ContextVar("held_back_boot_faults", default=None)
+
+
+def boot_order_fault(error: LibvirtError) -> None:
+    """Raise a boot-order refusal now (as a later post-parse one), or hold it back for
+    boot_order_faults_held_back's caller."""
+    held_back = _HELD_BACK.get()
+    if held_back is None:
+        raise later_post_parse(error)
+    held_back.append(error)
+
+
+@contextlib.contextmanager
+def boot_order_faults_held_back() -> Iterator[list[LibvirtError]]:
+    held_back: list[LibvirtError] = []
+    token = _HELD_BACK.set(held_back)
+    try:
+        yield held_back
+    finally:
+        _HELD_BACK.reset(token)

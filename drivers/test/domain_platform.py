@@ -26,10 +26,10 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from .bitmaps import format_bitmap, parse_bitmap
+from .domain_errors import boot_order_fault
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _detail
 from .domain_errors import domain_xml_error as _xml_error
-from .domain_errors import later_post_parse
 from .xml_tree import (
     children_of,
     first_child,
@@ -272,7 +272,8 @@ def _canonical_device_boots(device_boots: list[etree._Element]) -> None:
     seen: set[str] = set()
     for order in orders:
         if order in seen:
-            raise later_post_parse(_unsupported(f"boot order '{order}' used for more than one device"))
+            boot_order_fault(_unsupported(f"boot order '{order}' used for more than one device"))
+            return
         seen.add(order)
 
 
@@ -367,7 +368,7 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
         if not bios.attrib:
             os_element.remove(bios)
     if device_boots and boots:  # (the first <boot> is always kept)
-        raise later_post_parse(_unsupported("per-device boot elements cannot be used together with os/boot elements"))
+        boot_order_fault(_unsupported("per-device boot elements cannot be used together with os/boot elements"))
 
 
 def _validate_os(os_element: etree._Element) -> None:

@@ -34,7 +34,7 @@ from .domain_definition import (
     validate_definition,
     xml_error,
 )
-from .domain_errors import LaterPostParseError
+from .domain_errors import LaterPostParseError, boot_order_faults_held_back
 from .network_definition import parse_definition
 from .pool_definition import parse_pool_definition
 from .state import Domain, Network, Pool, TestState
@@ -455,6 +455,15 @@ def _checks_a_cpu_without_model(cpu: etree._Element) -> bool:
     return model is None or not text_of(model)
 
 
+def _check_init(os_type: str, children: dict[str, etree._Element]) -> None:
+    """A container's init path, the first of virDomainDefPostParseCommon's checks."""
+    if os_type != "exe":
+        return
+    init = first_child(children["os"], "init") if "os" in children else None
+    if init is None or not text_of(init):
+        raise xml_error("init binary must be specified")
+
+
 def _check_memory_sizes(total: int, devices_memory: int, limit_element: etree._Element | None) -> None:
     """virDomainDefPostParseMemory's refusals, in its order (total: the memory in KiB, the NUMA
     cells' when <memory> gives none)."""
@@ -538,17 +547,22 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         domain_parse_checks.check_keywrap(groups)
     cpu_check_fault = "cpu" in children and _checks_a_cpu_without_model(children["cpu"])
     try:
-        definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
-    except LaterPostParseError:
-        _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))  # (libvirt's come first)
+        with boot_order_faults_held_back() as boot_order_faults:
+            definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
+    except LaterPostParseError:  # (duplicate controllers)
+        _check_init(os_type, children)  # (libvirt's come first)
+        _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
         raise
     domain_parse_checks.check_devices(groups.get("devices", []))  # (read last in libvirt, but for its test: namespace)
     # (rare: most have no test: element; all the tags at once, a namespace's own name that
     # holds the prefix only costs test_extensions' look)
     if _TEST_PREFIX in "".join(groups):
         test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
-    domain_vcpus.check_post_parse(definition)  # virDomainDefPostParseCommon, in its order
+    _check_init(os_type, children)  # virDomainDefPostParseCommon, in its order
+    domain_vcpus.check_post_parse(definition)
     _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
+    if boot_order_faults:  # virDomainDefBootOrderPostParse
+        raise boot_order_faults[0]
     domain_clock.check_timers(definition)
     if cpu_check_fault:  # virDomainDefPostParseCPU, the last of virDomainDefPostParseCommon
         detail = "check attribute specified for CPU with no model"

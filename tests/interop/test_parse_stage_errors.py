@@ -194,3 +194,50 @@ def test_the_first_read_of_two_early_faults_is_answered_as_by_libvirtd(tmp_path:
     answers = script_answers(tmp_path, SCRIPT, texts)
     assert all(answer != "defined" for answer in answers["libvirtd"].values())
     assert answers["virtrio"] == answers["libvirtd"]
+
+
+# virDomainDefPostParseCommon's first check, a container's init path; and the boot orders,
+# checked after the memory and the duplicate controllers, so every reading fault of the same
+# document comes first (review13b)
+BOOT_DISK = "<disk type='file'><source file='/{0}'/><target dev='vd{0}'/><boot order='1'/></disk>"
+BOOT_FAULTS = {
+    "one order twice": ("<os><type>hvm</type></os>", BOOT_DISK.format("a") + BOOT_DISK.format("b")),
+    "device and os boots": ("<os><type>hvm</type><boot dev='hd'/></os>", BOOT_DISK.format("a")),
+}
+BESIDE_BOOT_FAULTS = {
+    "nothing else": ("", ""),
+    "seclabel": ("<seclabel type='bogus'/>", ""),
+    "iothreads": ("<iothreads>x</iothreads>", ""),
+    "duplicate controllers": ("", "<controller type='ide' index='0'/><controller type='ide' index='0'/>"),
+    "disk name": ("", "<disk type='file'><source file='/z'/><target dev='sdz1'/></disk>"),
+    "disk bus": ("", "<disk type='file'><source file='/z'/><target dev='vdz' bus='bogus'/></disk>"),
+    "maxMemory below the memory": ("<maxMemory slots='2'>512</maxMemory>", ""),
+    "timer": ("<clock offset='utc'><timer name='kvmclock' tickpolicy='delay'/></clock>", ""),
+}
+CONTAINER_OS = {
+    "no init": "<os><type>exe</type></os>",
+    "an empty init": "<os><type>exe</type><init></init></os>",
+    "an init": "<os><type>exe</type><init>/sbin/init</init></os>",
+}
+
+
+def test_init_and_boot_order_faults_are_answered_where_libvirtd_meets_them(tmp_path: Path) -> None:
+    texts = {}
+    for (boot_name, (os_element, boots)), (other_name, (body, devices)) in itertools.product(
+        BOOT_FAULTS.items(), BESIDE_BOOT_FAULTS.items()
+    ):
+        texts[f"{boot_name} + {other_name}"] = (
+            f"<domain type='test'><name>d</name><memory>1024</memory>{body}{os_element}"
+            f"<devices>{boots}{devices}</devices></domain>"
+        )
+    for os_name, os_element in CONTAINER_OS.items():
+        for memory in ("<memory>1024</memory>", ""):
+            offline = "<vcpu>2</vcpu><vcpus><vcpu id='0' enabled='no'/></vcpus>"
+            for extra in ("", offline):
+                label = (
+                    f"container, {os_name}, {'memory' if memory else 'no memory'}, {'offline vCPU 0' if extra else ''}"
+                )
+                texts[label] = f"<domain type='lxc'><name>d</name>{memory}{extra}{os_element}</domain>"
+    answers = script_answers(tmp_path, SCRIPT, texts)
+    assert answers["libvirtd"]["container, an init, memory, "] == "defined"
+    assert answers["virtrio"] == answers["libvirtd"]
