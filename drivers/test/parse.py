@@ -520,40 +520,43 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         current_memory = _kib(children.get("currentMemory"), 0)
         domain_parse_checks.check_memory_backing(groups.get("memoryBacking", []))
         max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root, groups.get("vcpus", []))
+        # the memory devices' sizes, for virDomainDefPostParseMemory (read while the tree is whole;
+        # looked for only when the text has more <memory than the top level's: a look costs ~3 µs)
+        more_memory = text.count("<memory") > ("memory" in children)
+        devices_memory = hotplug_memory(root) if more_memory and _has_memory_devices(groups) else 0
+        if max_memory == 0:  # virDomainDefPostParseMemory: then the NUMA cells and memory devices
+            cells_memory = numa_memory(root) or 0
+            if cells_memory:
+                max_memory = cells_memory + devices_memory
+        memory = min(current_memory or max_memory, max_memory)
+        metadata = {}
+        for entry in children.get("metadata", ()):
+            namespace = etree.QName(entry).namespace if isinstance(entry.tag, str) else None
+            if namespace and namespace not in metadata:  # libvirt keeps the first element per namespace
+                # a copy, as libvirt's xmlCopyNode: the namespaces declared in the entry and those
+                # it uses, not every one declared above it (a node file's xmlns:test on <domain>)
+                metadata[namespace] = etree.tostring(copy.deepcopy(entry), encoding="unicode", with_tail=False)
+        domain_parse_checks.check_lifecycle(root, children)
+        if "idmap" in children:  # (rare: containers' user namespaces)
+            domain_parse_checks.check_idmap(groups)
+        if "keywrap" in children:  # (rare: s390's)
+            domain_parse_checks.check_keywrap(groups)
+        cpu_check_fault = "cpu" in children and _checks_a_cpu_without_model(children["cpu"])
+        try:
+            with boot_order_faults_held_back() as boot_order_faults:
+                definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
+        except LaterPostParseError:  # (duplicate controllers)
+            _check_init(os_type, children)  # (libvirt's come first)
+            _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
+            raise
+        # (read last in libvirt, but for its test: namespace)
+        domain_parse_checks.check_devices(groups.get("devices", []))
     except LibvirtError:
-        if "seclabel" in groups:  # libvirt reads the security labels before all of these
+        # libvirt reads the security labels before anything else of the document but its
+        # name, UUID, type, title and description: their fault is the one reported
+        if "seclabel" in groups:
             domain_security.domain_seclabels(groups["seclabel"])
         raise
-    # the memory devices' sizes, for virDomainDefPostParseMemory (read while the tree is whole;
-    # looked for only when the text has more <memory than the top level's: a look costs ~3 µs)
-    more_memory = text.count("<memory") > ("memory" in children)
-    devices_memory = hotplug_memory(root) if more_memory and _has_memory_devices(groups) else 0
-    if max_memory == 0:  # virDomainDefPostParseMemory: then the NUMA cells and memory devices
-        cells_memory = numa_memory(root) or 0
-        if cells_memory:
-            max_memory = cells_memory + devices_memory
-    memory = min(current_memory or max_memory, max_memory)
-    metadata = {}
-    for entry in children.get("metadata", ()):
-        namespace = etree.QName(entry).namespace if isinstance(entry.tag, str) else None
-        if namespace and namespace not in metadata:  # libvirt keeps the first element per namespace
-            # a copy, as libvirt's xmlCopyNode: the namespaces declared in the entry and those
-            # it uses, not every one declared above it (a node file's xmlns:test on <domain>)
-            metadata[namespace] = etree.tostring(copy.deepcopy(entry), encoding="unicode", with_tail=False)
-    domain_parse_checks.check_lifecycle(root, children)
-    if "idmap" in children:  # (rare: containers' user namespaces)
-        domain_parse_checks.check_idmap(groups)
-    if "keywrap" in children:  # (rare: s390's)
-        domain_parse_checks.check_keywrap(groups)
-    cpu_check_fault = "cpu" in children and _checks_a_cpu_without_model(children["cpu"])
-    try:
-        with boot_order_faults_held_back() as boot_order_faults:
-            definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
-    except LaterPostParseError:  # (duplicate controllers)
-        _check_init(os_type, children)  # (libvirt's come first)
-        _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
-        raise
-    domain_parse_checks.check_devices(groups.get("devices", []))  # (read last in libvirt, but for its test: namespace)
     # (rare: most have no test: element; all the tags at once, a namespace's own name that
     # holds the prefix only costs test_extensions' look)
     if _TEST_PREFIX in "".join(groups):

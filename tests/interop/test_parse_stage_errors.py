@@ -241,3 +241,33 @@ def test_init_and_boot_order_faults_are_answered_where_libvirtd_meets_them(tmp_p
     answers = script_answers(tmp_path, SCRIPT, texts)
     assert answers["libvirtd"]["container, an init, memory, "] == "defined"
     assert answers["virtrio"] == answers["libvirtd"]
+
+
+# A security label's fault beside faults of what libvirt reads after the labels (all but the
+# name, UUID, type, title and description): the label's is reported (review13b)
+SECLABEL_FAULTS = (
+    "<seclabel type='bogus'/>",
+    "<seclabel type='static' model='selinux' relabel='x'><label>a</label></seclabel>",
+)
+AFTER_SECLABEL_FAULTS = {
+    "hyperv feature state": ("<features><hyperv><relaxed/></hyperv></features>", ""),
+    "NUMA cell memory": ("<cpu><numa><cell id='0' cpus='0'/></numa></cpu>", ""),
+    "emulatorpin cpuset": ("<cputune><emulatorpin/></cputune>", ""),
+    "iothreads": ("<iothreads>x</iothreads>", ""),
+    "disk bus": ("", "<disk type='file'><source file='/z'/><target dev='vdz' bus='bogus'/></disk>"),
+    "duplicate controllers": ("", "<controller type='ide' index='0'/><controller type='ide' index='0'/>"),
+}
+
+
+def test_a_security_label_fault_is_answered_before_later_reads_as_by_libvirtd(tmp_path: Path) -> None:
+    texts = {
+        f"{name} + seclabel {number}": (
+            f"<domain type='test'><name>d</name><memory>1048576</memory>{label}{body}{OS}"
+            f"<devices>{devices}</devices></domain>"
+        )
+        for name, (body, devices) in AFTER_SECLABEL_FAULTS.items()
+        for number, label in enumerate(SECLABEL_FAULTS)
+    }
+    answers = script_answers(tmp_path, SCRIPT, texts)
+    assert all("seclabel" in answer[2] for answer in answers["libvirtd"].values())
+    assert answers["virtrio"] == answers["libvirtd"]
