@@ -3,8 +3,6 @@ VIR_FROM_DOMAIN), one constructor per error code, for every definition module.""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from contextvars import ContextVar
 
 from virtrio.protocol.generated import libvirt_api as api
@@ -48,18 +46,23 @@ _HELD_BACK: ContextVar[list[LibvirtError] | None] = ContextVar("held_back_boot_f
 
 def boot_order_fault(error: LibvirtError) -> None:
     """Raise a boot-order refusal now (as a later post-parse one), or hold it back for
-    boot_order_faults_held_back's caller."""
+    BootOrderFaultsHeldBack's caller."""
     held_back = _HELD_BACK.get()
     if held_back is None:
         raise later_post_parse(error)
     held_back.append(error)
 
 
-@contextlib.contextmanager
-def boot_order_faults_held_back() -> Iterator[list[LibvirtError]]:
-    held_back: list[LibvirtError] = []
-    token = _HELD_BACK.set(held_back)
-    try:
-        yield held_back
-    finally:
-        _HELD_BACK.reset(token)
+class BootOrderFaultsHeldBack:
+    """A with block whose parse holds its boot-order refusals back, in the list it gives (a
+    class rather than a generator's context manager: one is made for every definition read)."""
+
+    __slots__ = ("_token", "faults")
+
+    def __enter__(self) -> list[LibvirtError]:
+        self.faults: list[LibvirtError] = []
+        self._token = _HELD_BACK.set(self.faults)
+        return self.faults
+
+    def __exit__(self, *_exception: object) -> None:
+        _HELD_BACK.reset(self._token)

@@ -34,7 +34,7 @@ from .domain_definition import (
     validate_definition,
     xml_error,
 )
-from .domain_errors import LaterPostParseError, boot_order_faults_held_back
+from .domain_errors import BootOrderFaultsHeldBack, LaterPostParseError
 from .network_definition import parse_definition
 from .pool_definition import parse_pool_definition
 from .state import Domain, Network, Pool, TestState
@@ -543,7 +543,7 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
             domain_parse_checks.check_keywrap(groups)
         cpu_check_fault = "cpu" in children and _checks_a_cpu_without_model(children["cpu"])
         try:
-            with boot_order_faults_held_back() as boot_order_faults:
+            with BootOrderFaultsHeldBack() as boot_order_faults:
                 definition = canonical_definition(root, os_type, max_vcpus, nodes, groups)
         except LaterPostParseError:  # (duplicate controllers)
             _check_init(os_type, children)  # (libvirt's come first)
