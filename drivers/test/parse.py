@@ -442,17 +442,6 @@ def _reads_blanks(root: etree._Element, children: dict[str, etree._Element]) -> 
     return "devices" in children and any(len(found) for found in root.iterfind("devices/memory/target/size"))
 
 
-def _memory_size(element: etree._Element | None, groups: dict[str, list[etree._Element]]) -> int:
-    """<memory> in KiB (0 when absent or empty); libvirt reads the security labels just before,
-    so a fault of theirs is the one reported when both are wrong."""
-    try:
-        return _kib(element, 0)
-    except LibvirtError:
-        if "seclabel" in groups:
-            domain_security.domain_seclabels(groups["seclabel"])
-        raise
-
-
 def _has_memory_devices(groups: dict[str, list[etree._Element]]) -> bool:
     return any(first_child(devices, "memory") is not None for devices in groups.get("devices", ()))
 
@@ -511,7 +500,12 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
     if title is not None and "\n" in title:
         raise xml_error("Domain title can't contain newlines")
     description = (text_of(children["description"]) or None) if "description" in children else None
-    max_memory = _memory_size(children.get("memory"), groups)
+    try:  # (inline: a call per document costs more than the try)
+        max_memory = _kib(children.get("memory"), 0)
+    except LibvirtError:  # libvirt reads the security labels just before: a fault of theirs comes first
+        if "seclabel" in groups:
+            domain_security.domain_seclabels(groups["seclabel"])
+        raise
     # (libvirt reads the memory backing with the memory sizes)
     domain_parse_checks.check_memory_backing(groups.get("memoryBacking", []))
     max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root, groups.get("vcpus", []))
@@ -550,7 +544,8 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
     if _TEST_PREFIX in "".join(groups):
         test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     domain_vcpus.check_post_parse(definition)  # virDomainDefPostParseCommon, in its order
-    _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
+    if devices_memory > max_memory or not max_memory or "maxMemory" in children:  # (else: nothing to refuse)
+        _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
     domain_clock.check_timers(definition)
     if cpu_check_fault:  # virDomainDefPostParseCPU, the last of virDomainDefPostParseCommon
         detail = "check attribute specified for CPU with no model"
