@@ -57,8 +57,7 @@ def canonical_disk_storage(disk: etree._Element, first: dict[object, etree._Elem
     if source is None:
         disk.set("type", "file")  # virDomainDiskDefParseXML: no <source>, a file disk without a path
     else:
-        canonical_source(source, disk.get("type", "file"))
-        if not len(source) and not source.attrib:  # virXMLFormatElement writes no empty element
+        if not canonical_source(source, disk.get("type", "file")):  # virXMLFormatElement writes no empty element
             disk.remove(source)
     if "auth" in first or "encryption" in first:  # (their older place: read after the source)
         check_secrets(disk)
@@ -80,9 +79,14 @@ def canonical_disk_storage(disk: etree._Element, first: dict[object, etree._Elem
         canonical_backing_store(backing)
 
 
-def canonical_source(source: etree._Element, storage_type: str) -> None:
-    source.attrib.pop("index", None)  # a node index: kept only in a running domain's status XML
-    if storage_type != "network":  # a network source's labels are not read
+def canonical_source(source: etree._Element, storage_type: str) -> bool:
+    """A disk's (or backing store's) <source> as libvirt reads and writes it; False when it is
+    left with nothing to write (no attribute, no child)."""
+    if source.get("index") is not None:  # a node index: kept only in a running domain's status XML
+        del source.attrib["index"]
+    if not len(source):  # (most sources: no children, so no labels)
+        pass
+    elif storage_type != "network":  # a network source's labels are not read
         device_seclabels(source)
     else:
         for label in children_of(source, "seclabel"):
@@ -104,17 +108,23 @@ def canonical_source(source: etree._Element, storage_type: str) -> None:
                     else:
                         host.set("port", str(port))
             reorder_attributes(host, HOST_ATTRIBUTES)
-    else:
-        for host in children_of(source, "host"):  # read for network sources only
-            source.remove(host)
     if len(source):  # (most sources have no children)
+        if storage_type != "network":
+            for host in children_of(source, "host"):  # read for network sources only
+                source.remove(host)
         check_secrets(source)
+    names = source.keys()
     order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
     if order is not None:
-        for name in list(source.attrib):  # only the storage type's attributes are read
-            if name not in order:
-                del source.attrib[name]
-        reorder_attributes(source, order)
+        for name in names:
+            if name not in order:  # only the storage type's attributes are read (rare: others)
+                for unread in [name for name in names if name not in order]:
+                    del source.attrib[unread]
+                names = source.keys()
+                break
+        if len(names) > 1:  # (one is in order)
+            reorder_attributes(source, order)
+    return bool(names) or bool(len(source))
 
 
 def _read_nvme_source(source: etree._Element) -> None:

@@ -117,12 +117,6 @@ def _enum(element: etree._Element, name: str, values: tuple[str, ...]) -> str | 
 
 def _check_disk_driver(driver: etree._Element) -> None:
     """virDomainDiskDefDriverParseXML's enums, in its order: the first value it refuses."""
-    for name, value in driver.items():  # (a plain loop: nearly every driver passes)
-        values = DISK_DRIVER_ENUMS.get(name)
-        if values is not None and value not in values:
-            break
-    else:
-        return
     for name, values in DISK_DRIVER_ENUMS.items():
         if name == "rerror_policy" and _enum(driver, name, ERROR_POLICIES) == "enospace":
             raise _unsupported("Invalid disk read error policy: 'enospace'")
@@ -277,9 +271,15 @@ def check_devices(device_lists: list[etree._Element]) -> None:
             _enum(source, "protocol", NETWORK_PROTOCOLS)
         if target is not None:
             _enum(target, "bus", DISK_BUSES)
-        if driver is not None:
-            _check_disk_driver(driver)
-        driver_format = driver.get("type") if driver is not None else None  # virDomainDiskDefDriverParseXML
+        driver_format = None
+        if driver is not None:  # virDomainDiskDefDriverParseXML: its enums, then its format
+            for name, value in driver.items():  # (a plain loop: nearly every driver passes)
+                values = DISK_DRIVER_ENUMS.get(name)
+                if values is not None:
+                    if value not in values:
+                        _check_disk_driver(driver)  # (refuses the first value libvirt refuses)
+                elif name == "type":
+                    driver_format = value
         if driver_format is not None and driver_format not in DISK_FORMATS:
             raise _unsupported(f"unknown driver format value '{driver_format}'")
     for controller in kinds["controller"]:

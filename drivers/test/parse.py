@@ -191,7 +191,7 @@ def uuid_of(
     the root's first child of each tag, when the caller has them)."""
     # root.findtext("uuid") without ElementPath
     found = children.get("uuid") if children is not None else first_child(root, "uuid")
-    raw = text_of(found) if found is not None else None
+    raw = (text_of(found) if len(found) else found.text) if found is not None else None
     if not raw:
         return random_uuid()
     parsed = parse_uuid(raw)
@@ -268,7 +268,7 @@ def _xpath_string(element: etree._Element | None, attribute: str | None = None) 
     """virXPathString: an element's text or attribute, None when absent or empty."""
     if element is None:
         return None
-    value = element.get(attribute) if attribute else text_of(element)
+    value = element.get(attribute) if attribute else text_of(element) if len(element) else element.text
     return value or None
 
 
@@ -504,7 +504,8 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         raise _BlanksRead
     # virDomainDefParseIDs (name, then UUID) comes before virDomainDefParseCaps
     name_element = children.get("name")
-    name = text_of(name_element) if name_element is not None else None
+    # (a leaf's text read here: text_of's call costs more than the test)
+    name = (text_of(name_element) if len(name_element) else name_element.text) if name_element is not None else None
     if not name:
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_DOMAIN)  # (virReportError without a detail)
     domain_uuid = uuid_of(root, api.VIR_FROM_DOMAIN, api.VIR_ERR_INTERNAL_ERROR, children)
@@ -563,7 +564,8 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     _check_init(os_type, children)  # virDomainDefPostParseCommon, in its order
     domain_vcpus.check_post_parse(definition)
-    _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
+    if devices_memory > max_memory or not max_memory or "maxMemory" in children:  # (else: nothing to refuse)
+        _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
     if boot_order_faults:  # virDomainDefBootOrderPostParse
         raise boot_order_faults[0]
     domain_clock.check_timers(definition)
