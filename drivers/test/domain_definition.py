@@ -51,7 +51,7 @@ from .domain_addresses import canonical_address as _canonical_address
 from .domain_disks import canonical_disk_storage, with_default_lun
 from .domain_errors import domain_internal_error
 from .xml_tree import child as _child
-from .xml_tree import children_by_tag, children_of, first_child, make_element, text_of
+from .xml_tree import children_by_tag, children_in_order, children_of, first_child, make_element, tags_in_order, text_of
 from .xml_tree import default as _default
 from .xml_tree import rank_of as _rank
 from .xml_tree import reorder as _reorder
@@ -80,7 +80,7 @@ _DEVICE_RANK = {kind: rank for rank, kind in enumerate(DEVICE_ORDER)}
 
 OS_ORDER = _words("""type firmware init initarg initenv initdir inituser initgroup loader nvram kernel initrd
 cmdline dtb root acpi boot bootmenu bios smbios""")
-_OS_RANK = {tag: position for position, tag in enumerate(OS_ORDER)}
+_OS_RANK = _rank(OS_ORDER)
 
 # <os> children virDomainDefParseBootOptions reads per OS type (<smbios> is read for any)
 _OS_KERNEL = frozenset(_words("type smbios kernel initrd cmdline dtb root loader nvram"))
@@ -522,21 +522,8 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         if not per_device_boot:
             _child(os_element, "boot", dev="hd")
             child_tags.append("boot")
-    if not _known_in_order(child_tags, _OS_RANK):
+    if not tags_in_order(child_tags, _OS_RANK):
         _reorder_known(os_element, OS_ORDER)
-
-
-def _known_in_order(tags: list[object], rank: dict[str, int]) -> bool:
-    """Whether children of these tags are all in the order (rank: its tags' positions) and in
-    its order: what xml_tree.reorder_known would leave as they are (from tags already read).
-    (A comment's or processing instruction's tag is a function: in no rank.)"""
-    previous = -1
-    for tag in tags:
-        position = rank.get(tag, -1)  # type: ignore[call-overload]
-        if position < previous or position == -1:
-            return False
-        previous = position
-    return True
 
 
 def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int, vcpu_attributes: dict[str, str]) -> None:
@@ -950,7 +937,7 @@ _DISK_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["disk"]
 _TARGET_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["target"]
 _DRIVER_ATTRIBUTE_ORDER = ATTRIBUTE_ORDER["driver"]
 _DISK_CHILD_ORDER = CHILD_ORDER["disk"]
-_DISK_CHILD_RANK = {tag: position for position, tag in enumerate(_DISK_CHILD_ORDER)}  # (as rank_of's)
+_DISK_CHILD_RANK = _rank(_DISK_CHILD_ORDER)
 # the attributes of most disks, their targets and drivers, in the order libvirt writes them
 # (left as they are: one list of names costs a third of reorder_attributes' look)
 _WRITTEN_DISK_ATTRIBUTES = (["type", "device"],)
@@ -1012,7 +999,7 @@ def _canonical_disk(
             first["address"] = address  # (kept current: the implied controllers read it)
     if disk.keys() not in _WRITTEN_DISK_ATTRIBUTES:
         _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
-    if not domain_devices.in_known_order(disk, _DISK_CHILD_RANK):
+    if not children_in_order(disk, _DISK_CHILD_RANK):
         _reorder_known(disk, _DISK_CHILD_ORDER)
 
 

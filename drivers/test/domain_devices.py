@@ -45,6 +45,7 @@ from .domain_errors import domain_internal_error as _internal
 from .domain_errors import domain_xml_error as _xml_error
 from .xml_tree import (
     child,
+    children_in_order,
     children_of,
     first_child,
     make_element,
@@ -55,7 +56,7 @@ from .xml_tree import (
 )
 
 CHR_CHILD_ORDER = ["source", "protocol", "log", "target", *DEVICE_INFO_TAIL]
-CHR_CHILD_RANK = {tag: position for position, tag in enumerate(CHR_CHILD_ORDER)}  # (as rank_of's)
+CHR_CHILD_RANK = rank_of(CHR_CHILD_ORDER)
 CHR_TARGET_ATTRIBUTES = ["type", "name", "address", "port"]
 CHR_TCP_PROTOCOLS = ("raw", "telnet", "telnets", "tls")  # virDomainChrTcpProtocol
 SOURCE_MODES = ("connect", "bind")
@@ -398,7 +399,7 @@ def read_character_devices(by_kind: dict[str, list[etree._Element]]) -> None:
                 raise _unsupported("usb-serial requires address of usb type")
             if kind == "console":
                 _target(device).set("port", str(position))  # a console's port is its place in the document
-            if not in_known_order(device, CHR_CHILD_RANK):
+            if not children_in_order(device, CHR_CHILD_RANK):
                 reorder_known(device, CHR_CHILD_ORDER)
 
 
@@ -671,19 +672,6 @@ def _target(device: etree._Element) -> etree._Element:
     target = first_child(device, "target")
     assert target is not None  # every character device has one once canonical
     return target
-
-
-def in_known_order(element: etree._Element, rank: dict[str, int]) -> bool:
-    """Whether the element's children are all elements of tags the rank knows, in its order:
-    xml_tree.reorder_known would leave them as they are (most devices' children; its lists
-    and function calls cost several times this one loop)."""
-    previous = 0
-    for found in element[:]:
-        position = rank.get(found.tag, -1)  # type: ignore[call-overload]  # (a comment's tag: a function, unknown)
-        if position < previous:  # (unknown: -1)
-            return False
-        previous = position
-    return True
 
 
 def validate_devices(
@@ -1052,7 +1040,7 @@ VIDEO_MEMORY = ("ram", "vram", "vram64", "vgamem")
 VIDEO_MODEL_ATTRIBUTE_ORDER = ["type", *VIDEO_MEMORY, "heads"]
 _VIDEO_MODEL_READ = frozenset(("type", "primary", *VIDEO_MEMORY, "heads"))  # the model attributes read
 VIDEO_CHILD_ORDER = ["driver", "model", *DEVICE_INFO_TAIL]
-VIDEO_CHILD_RANK = {tag: position for position, tag in enumerate(VIDEO_CHILD_ORDER)}  # (as rank_of's)
+VIDEO_CHILD_RANK = rank_of(VIDEO_CHILD_ORDER)
 VIDEO_DRIVER_ATTRIBUTES = ["iommu", "ats", "packed", "page_per_vq", "vgaconf", "name"]
 VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")
 
@@ -1151,7 +1139,7 @@ def canonical_videos(
         driver = _virtio_driver(video, **extra) if first_driver is not None else None  # (none: nothing set)
         if driver is not None:
             video.insert(0, driver)
-        if not in_known_order(video, VIDEO_CHILD_RANK):
+        if not children_in_order(video, VIDEO_CHILD_RANK):
             reorder_known(video, VIDEO_CHILD_ORDER)
         (primaries if primary else others).append(video)
     if len(primaries) > 1:  # virDomainDefVideoValidate

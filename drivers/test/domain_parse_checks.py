@@ -106,21 +106,12 @@ def _unsupported(detail: str) -> LibvirtError:
     return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
-def _enum(element: etree._Element, name: str, values: tuple[str, ...]) -> str | None:
-    """virXMLPropEnum: an absent attribute is fine (None), any value outside the enum refused
-    (compared exactly: ' on' is not 'on')."""
-    value = element.get(name)
-    if value is not None and value not in values:
-        raise enum_error(element.tag, name, value)
-    return value
-
-
 def _check_disk_driver(driver: etree._Element) -> None:
     """virDomainDiskDefDriverParseXML's enums, in its order: the first value it refuses."""
     for name, values in DISK_DRIVER_ENUMS.items():
-        if name == "rerror_policy" and _enum(driver, name, ERROR_POLICIES) == "enospace":
+        if name == "rerror_policy" and prop_enum(driver, name, ERROR_POLICIES) == "enospace":
             raise _unsupported("Invalid disk read error policy: 'enospace'")
-        _enum(driver, name, values)
+        prop_enum(driver, name, values)
 
 
 def _first_attribute(elements: list[etree._Element], child: str, name: str) -> str | None:
@@ -179,7 +170,7 @@ def check_lifecycle(root: etree._Element, first: dict[str, etree._Element] | Non
     for tag in ("suspend-to-mem", "suspend-to-disk"):
         states = [state for pm in managements for state in children_of(pm, tag)]
         if states:
-            _enum(states[0], "enabled", YES_NO)
+            prop_enum(states[0], "enabled", YES_NO)
 
 
 def check_idmap(groups: dict[str, list[etree._Element]]) -> None:
@@ -252,8 +243,8 @@ def check_devices(device_lists: list[etree._Element]) -> None:
             if found is not None:
                 found.append(device)
     for disk in kinds["disk"]:
-        _enum(disk, "type", STORAGE_TYPES)
-        _enum(disk, "device", DISK_DEVICES)
+        prop_enum(disk, "type", STORAGE_TYPES)
+        prop_enum(disk, "device", DISK_DEVICES)
         target = driver = source = None  # the first of each, from one pass over the disk's children
         for child in disk.getchildren():
             tag = child.tag
@@ -268,9 +259,9 @@ def check_devices(device_lists: list[etree._Element]) -> None:
         if source is not None and disk.get("type") == "network":  # virDomainStorageSourceParse
             if source.get("protocol") is None:
                 raise missing_attribute("source", "protocol")
-            _enum(source, "protocol", NETWORK_PROTOCOLS)
+            prop_enum(source, "protocol", NETWORK_PROTOCOLS)
         if target is not None:
-            _enum(target, "bus", DISK_BUSES)
+            prop_enum(target, "bus", DISK_BUSES)
         driver_format = None
         if driver is not None:  # virDomainDiskDefDriverParseXML: its enums, then its format
             for name, value in driver.items():  # (a plain loop: nearly every driver passes)
@@ -290,11 +281,13 @@ def check_devices(device_lists: list[etree._Element]) -> None:
         if model is not None and model not in CONTROLLER_MODELS.get("ide" if kind is None else kind, ()):
             raise _unsupported(f"Unknown model type '{model}'")
     for filesystem in kinds["filesystem"]:
-        _enum(filesystem, "type", FILESYSTEM_TYPES)
-        if _enum(filesystem, "multidevs", FILESYSTEM_MULTIDEVS) == "default":
+        prop_enum(filesystem, "type", FILESYSTEM_TYPES)
+        if prop_enum(filesystem, "multidevs", FILESYSTEM_MULTIDEVS) == "default":
             del filesystem.attrib["multidevs"]  # the enum's zero: not written
+    last = device_lists[-1] if device_lists else None
     for hostdev in kinds["hostdev"]:
-        check_hostdev(hostdev)
+        if hostdev.getparent() is not last:  # (the last <devices>' are checked as the definition is read)
+            check_hostdev(hostdev)
 
 
 def check_hostdev(hostdev: etree._Element) -> None:

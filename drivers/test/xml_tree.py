@@ -3,6 +3,9 @@ every definition module of the test driver shares (a leaf: it imports nothing of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from operator import attrgetter
+
 from lxml import etree
 
 # An attribute of ours on a one-line element that libvirt writes in a running domain's XML
@@ -15,6 +18,7 @@ LIVE_ONLY = "virtrio-live-only"
 # cache holds each list it saw, and lists made per call would otherwise pile up for as long
 # as the daemon runs.
 RANK_CACHE_LIMIT = 512
+_TAG = attrgetter("tag")
 _RANKS: dict[int, tuple[list[str], dict[str, int]]] = {}
 _RANKS_BY_NAMES: dict[tuple[str, ...], dict[str, int]] = {}
 
@@ -134,6 +138,23 @@ def sorted_children(element: etree._Element, order: list[str]) -> list[etree._El
 def _reorder_children(element: etree._Element, children: list[etree._Element], order: list[str]) -> None:
     rank, last = rank_of(order), len(order)
     _put_in_order(element, children, [rank.get(child.tag, last) for child in children])
+
+
+def tags_in_order(tags: Iterable[object], rank: dict[str, int]) -> bool:
+    """Whether every tag is one the rank knows, in its order: what reorder_known leaves as it
+    is, told by one loop (a comment's or processing instruction's tag is a function: unknown)."""
+    previous = 0
+    for tag in tags:
+        position = rank.get(tag, -1)  # type: ignore[call-overload]
+        if position < previous:  # (unknown: -1)
+            return False
+        previous = position
+    return True
+
+
+def children_in_order(element: etree._Element, rank: dict[str, int]) -> bool:
+    """tags_in_order of the element's children."""
+    return tags_in_order(map(_TAG, element[:]), rank)
 
 
 def _in_order(ranks: list[int]) -> bool:
