@@ -27,7 +27,14 @@ from .definition_tuning import blkio, blkio_device_lists, drop_vcpu_pins_from, m
 from .domain_definition import make_element, metadata_entry, metadata_without_namespace
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
-from .large_definitions import copied_from_frozen, copy_in_thread, format_later, frozen
+from .large_definitions import (
+    METADATA_IN_THREAD_BYTES,
+    copied_from_frozen,
+    copy_in_thread,
+    format_later,
+    frozen,
+    large_metadata,
+)
 from .parse import parse_in_thread, read_domain
 from .state import Domain
 
@@ -139,8 +146,13 @@ class DomainProcedures(TestProcedures):
         check_flags(args.flags, allowed, FROM_TEST, "testDomainGetXMLDesc")
         inactive, secure = bool(args.flags & api.VIR_DOMAIN_XML_INACTIVE), bool(args.flags & api.VIR_DOMAIN_XML_SECURE)
         domain = self._domain(args.dom)
-        if copy_in_thread(domain.definition) or (domain.next is not None and copy_in_thread(domain.next.definition)):
-            # a large definition (thousands of vCPUs or devices) written in a worker thread
+        if (
+            copy_in_thread(domain.definition)
+            or (domain.next is not None and copy_in_thread(domain.next.definition))
+            or large_metadata(domain)
+            or large_metadata(domain.next)
+        ):
+            # a large definition (thousands of vCPUs or devices, or much metadata) written in a worker thread
             return Offload(format_later(domain, inactive, secure), remote.remote_domain_get_xml_desc_ret)
         return remote.remote_domain_get_xml_desc_ret(domain_xml(domain, inactive, secure))
 
@@ -326,6 +338,10 @@ class DomainProcedures(TestProcedures):
         domain, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
         if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
             value = domain.metadata.get(args.uri or "")
+            if value is not None and len(value) > METADATA_IN_THREAD_BYTES:  # read and written in a worker thread
+                return Offload(
+                    functools.partial(metadata_without_namespace, value), remote.remote_domain_get_metadata_ret
+                )
             value = metadata_without_namespace(value) if value is not None else None
         elif args.type == api.VIR_DOMAIN_METADATA_TITLE:
             value = domain.title

@@ -32,6 +32,15 @@ def copy_in_thread(definition: list[etree._Element]) -> bool:
     return cpu is not None and len(cpu) > 0 and children + cpu.xpath("count(.//*)") > COPY_IN_THREAD_CHILDREN
 
 
+# Metadata entries are kept as text and read again (libxml2) whenever they are written: more
+# than this many bytes of them (~0.35 ms a kilobyte) are written in a worker thread.
+METADATA_IN_THREAD_BYTES = 16 * 1024
+
+
+def large_metadata(domain: Domain | None) -> bool:
+    return domain is not None and sum(map(len, domain.metadata.values())) > METADATA_IN_THREAD_BYTES
+
+
 def frozen(definition: list[etree._Element]) -> list[bytes]:
     """The definition's elements as text (libxml2's own writer, in C): what a worker thread may
     read while the event loop goes on changing the elements."""
