@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
 
@@ -202,6 +203,47 @@ def release_after_reply(thing: object) -> None:
     if len(RELEASE_AFTER_REPLY) >= RELEASE_AFTER_REPLY_MAX:
         RELEASE_AFTER_REPLY.clear()
     RELEASE_AFTER_REPLY.append(thing)
+
+
+class StateEpoch:
+    """A count of everything that may change a driver's state: a call begun, a worker thread's
+    work ended, a connection closed, stream data. server/session.py advances it; what a driver
+    worked out at value N is still right while the value is N + 1 and that one step is the
+    call now running (nothing else began, ended or closed in between)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+STATE_EPOCH = StateEpoch()
+
+# Work a handler leaves for after its reply is written, run by server/session.py before it
+# waits for the client's next call: time in which the client reads the reply and the daemon
+# would wait anyway. Each piece is small (a handler decides so) and at most
+# WORK_AFTER_REPLY_MAX wait; without a server running them (tests) older ones are dropped.
+WORK_AFTER_REPLY: list[Callable[[], None]] = []
+WORK_AFTER_REPLY_MAX = 8
+
+
+def after_reply(work: Callable[[], None]) -> None:
+    """Run work once the current call's reply is written (see WORK_AFTER_REPLY)."""
+    if len(WORK_AFTER_REPLY) >= WORK_AFTER_REPLY_MAX:
+        WORK_AFTER_REPLY.clear()
+    WORK_AFTER_REPLY.append(work)
+
+
+def run_work_after_reply() -> None:
+    """Each piece of WORK_AFTER_REPLY, once: a failure is only logged, as the work is an
+    answer prepared ahead of a call, which that call then works out itself."""
+    pieces = WORK_AFTER_REPLY[:]
+    WORK_AFTER_REPLY.clear()
+    for work in pieces:
+        try:
+            work()
+        except Exception:
+            logging.getLogger("virtrio.drivers").exception("work after a reply failed")
 
 
 class DriverConnection:

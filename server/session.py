@@ -32,7 +32,16 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
-from virtrio.drivers.base import RELEASE_AFTER_REPLY, DriverConnection, Event, Offload, StreamReply
+from virtrio.drivers.base import (
+    RELEASE_AFTER_REPLY,
+    STATE_EPOCH,
+    WORK_AFTER_REPLY,
+    DriverConnection,
+    Event,
+    Offload,
+    StreamReply,
+    run_work_after_reply,
+)
 from virtrio.protocol.generated import remote
 from virtrio.protocol.runtime import Decoder, Encoder, XdrError
 from virtrio.rpc import keepalive
@@ -213,6 +222,7 @@ class ClientSession:
             for callback_id, registration in self.event_callbacks.items():
                 source.unsubscribe(callback_id, registration.family)
         self.event_callbacks = NO_EVENT_CALLBACKS
+        STATE_EPOCH.value += 1  # a driver may change its state as a connection closes
         conn.close()
         self.daemon.connection_closed(conn)
 
@@ -251,6 +261,8 @@ class ClientSession:
         while not self._closing:
             if RELEASE_AFTER_REPLY:  # freed now that the last reply is written (drivers.base)
                 RELEASE_AFTER_REPLY.clear()
+            if WORK_AFTER_REPLY:  # (drivers.base) while the client reads the reply
+                run_work_after_reply()
             waited_since = time.perf_counter()
             # After a read that drained the socket, the client is most likely waiting for our
             # answer: one look (a busy poll for a client calling back to back) says whether its
@@ -308,6 +320,7 @@ class ClientSession:
                 elif type(event) is Send:
                     await self.send(event.data)
                 elif type(event) is StreamData:
+                    STATE_EPOCH.value += 1
                     await event.stream.from_client(event.packet)
                 elif type(event) is Dropped:
                     dropped = event.header
@@ -338,6 +351,7 @@ class ClientSession:
         if found is None:
             return False
         decoder, function, encoder = found
+        STATE_EPOCH.value += 1  # a call begins (drivers.base)
         # _run written out: one Python frame fewer on the path every repeated call takes
         try:
             if decoder is None:
@@ -391,6 +405,8 @@ class ClientSession:
         except Exception as error:  # a bug in a handler must not kill the connection
             log.exception("client %d: procedure %d failed", self.id, proc)
             result = unexpected_failure(error)
+        finally:
+            STATE_EPOCH.value += 1  # the work's end (its then ran in the thread) may have changed state
         try:
             if type(result) is EncodedReply:
                 self.writer.queue(result.packet)
@@ -449,6 +465,7 @@ class ClientSession:
         self._quick[(header.prog, header.vers, header.proc)] = (found.decoder, found.function, found.encoder)
 
     async def _handle(self, event: Call) -> None:
+        STATE_EPOCH.value += 1  # a call begins (drivers.base)
         header = event.header
         program = self.programs[(header.prog, header.vers)]  # the connection checked it is there
         try:
@@ -476,6 +493,7 @@ class ClientSession:
             result = self._run(call.function, call.arguments)
             if inspect.iscoroutine(result):  # a handler with something to wait for (a file read)
                 result = await self._settle(call, result)
+                STATE_EPOCH.value += 1  # its end (drivers.base)
             if isinstance(result, Offload):
                 result = await self._settle(call, self._offload(result, call))
             await self._finish_call(call, result)
@@ -494,10 +512,13 @@ class ClientSession:
         """A driver's long, state-free work in a worker thread; its end back on the loop, or, for
         a large reply (Offload.reply_in_thread), its end and its reply's packet in the thread."""
         offloaders = self.daemon.offloaders
-        if call is not None and offload.reply_in_thread:
-            return await trio.to_thread.run_sync(self._reply_in_thread, offload, call, limiter=offloaders)
-        value = await trio.to_thread.run_sync(offload.work, limiter=offloaders)
-        return offload.then(value)
+        try:
+            if call is not None and offload.reply_in_thread:
+                return await trio.to_thread.run_sync(self._reply_in_thread, offload, call, limiter=offloaders)
+            value = await trio.to_thread.run_sync(offload.work, limiter=offloaders)
+            return offload.then(value)
+        finally:
+            STATE_EPOCH.value += 1  # the work's end (drivers.base)
 
     async def _settle(self, call: ResolvedCall, pending: Coroutine[Any, Any, Any]) -> Any:
         try:
@@ -546,6 +567,7 @@ class ClientSession:
             except Exception as error:
                 log.exception("client %d: %s failed", self.id, call.procedure.name)
                 result = unexpected_failure(error)
+            STATE_EPOCH.value += 1  # its end (drivers.base)
             await self._finish_call(call, result)
         finally:
             # An error's traceback holds this frame, whose locals would hold the error: a cycle

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from virtrio.drivers.base import Event, EventFamily, Offload, StreamReply
+from virtrio.drivers.base import STATE_EPOCH, Event, EventFamily, Offload, StreamReply, after_reply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report
@@ -40,6 +40,16 @@ from .state import Domain
 
 
 class DomainProcedures(TestProcedures):
+    # A client that reads back each definition it makes (virt-install, Terraform's provider,
+    # test suites) asks for its XML as its very next call. Once such a client has been seen to,
+    # the XML is written after the define's reply has gone out, while the client reads it, and
+    # handed over if that next call is the XMLDesc (flags 0) and nothing else began, ended or
+    # closed in between (drivers.base.STATE_EPOCH).
+    # (by UUID, not the Domain: a connection keeps no undefined domain's trees alive)
+    _reads_back = False
+    _just_defined: tuple[bytes, int] | None = None  # the domain's UUID and the epoch of its define
+    _prepared_xml: tuple[bytes, int, str] | None = None  # its UUID, the epoch it was written at, the XML
+
     # ------------------------------------------------------------------ domains
     def connect_list_all_domains(self, args: remote.remote_connect_list_all_domains_args):
         flags = args.flags
@@ -146,15 +156,32 @@ class DomainProcedures(TestProcedures):
         check_flags(args.flags, allowed, FROM_TEST, "testDomainGetXMLDesc")
         inactive, secure = bool(args.flags & api.VIR_DOMAIN_XML_INACTIVE), bool(args.flags & api.VIR_DOMAIN_XML_SECURE)
         domain = self._domain(args.dom)
-        if (
+        if self._just_defined is not None:
+            just_defined, self._just_defined = self._just_defined, None
+            # (this call the define's next: see _reads_back)
+            self._reads_back = just_defined == (domain.uuid, STATE_EPOCH.value - 1) and not args.flags
+        prepared = self._prepared_xml
+        if prepared is not None:
+            self._prepared_xml = None
+            if prepared[0] == domain.uuid and prepared[1] == STATE_EPOCH.value - 1 and not args.flags:
+                return remote.remote_domain_get_xml_desc_ret(prepared[2])
+        if self._written_in_thread(domain):
+            # a large definition (thousands of vCPUs or devices, or much metadata) written in a worker thread
+            return Offload(format_later(domain, inactive, secure), remote.remote_domain_get_xml_desc_ret)
+        return remote.remote_domain_get_xml_desc_ret(domain_xml(domain, inactive, secure))
+
+    @staticmethod
+    def _written_in_thread(domain: Domain) -> bool:
+        return (
             copy_in_thread(domain.definition)
             or (domain.next is not None and copy_in_thread(domain.next.definition))
             or large_metadata(domain)
             or large_metadata(domain.next)
-        ):
-            # a large definition (thousands of vCPUs or devices, or much metadata) written in a worker thread
-            return Offload(format_later(domain, inactive, secure), remote.remote_domain_get_xml_desc_ret)
-        return remote.remote_domain_get_xml_desc_ret(domain_xml(domain, inactive, secure))
+        )
+
+    def _prepare_xml(self, domain: Domain) -> None:
+        """What XMLDesc with flags 0 will answer, written now (see _reads_back)."""
+        self._prepared_xml = (domain.uuid, STATE_EPOCH.value, domain_xml(domain, False, False))
 
     def domain_suspend(self, args: remote.remote_domain_suspend_args) -> None:
         domain = self._domain(args.dom)
@@ -657,6 +684,11 @@ class DomainProcedures(TestProcedures):
         domain, new = self._define(parsed)
         detail = api.VIR_DOMAIN_EVENT_DEFINED_ADDED if new else api.VIR_DOMAIN_EVENT_DEFINED_UPDATED
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_DEFINED, detail)
+        self._just_defined = (domain.uuid, STATE_EPOCH.value)
+        if self._prepared_xml is not None:  # written for nothing: the client did not read it back
+            self._prepared_xml, self._reads_back = None, False
+        if self._reads_back and not self._written_in_thread(domain):
+            after_reply(functools.partial(self._prepare_xml, domain))
         return _nonnull_domain(domain)
 
     def domain_define_xml_flags(self, args: remote.remote_domain_define_xml_flags_args):
