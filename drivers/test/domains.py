@@ -305,7 +305,7 @@ class DomainProcedures(TestProcedures):
         flags = api.VIR_DOMAIN_AFFECT_LIVE
         self.domain_set_vcpus_flags(remote.remote_domain_set_vcpus_flags_args(args.dom, args.nvcpus, flags))
 
-    def domain_set_metadata(self, args: remote.remote_domain_set_metadata_args) -> None:
+    def domain_set_metadata(self, args: remote.remote_domain_set_metadata_args) -> Offload | None:
         if args.type in (api.VIR_DOMAIN_METADATA_TITLE, api.VIR_DOMAIN_METADATA_DESCRIPTION):
             if args.type == api.VIR_DOMAIN_METADATA_TITLE and args.metadata and "\n" in args.metadata:
                 raise invalid_argument(
@@ -327,6 +327,12 @@ class DomainProcedures(TestProcedures):
                 raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "missing namespace URI")
             if args.metadata is not None and not args.key:
                 raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, "missing key")
+            if args.metadata is not None and definitions:
+                read = functools.partial(metadata_entry, args.metadata, args.key or "", args.uri)
+                if len(args.metadata) > METADATA_IN_THREAD_BYTES:  # read in a worker thread (~0.15 ms a kilobyte)
+                    return Offload(read, functools.partial(self._set_metadata_entry, args))
+                self._set_metadata_entry(args, read())
+                return None
         elif args.type not in (api.VIR_DOMAIN_METADATA_TITLE, api.VIR_DOMAIN_METADATA_DESCRIPTION):
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"unknown metadata type '{args.type}'")
         for definition in definitions:
@@ -334,10 +340,21 @@ class DomainProcedures(TestProcedures):
                 definition.title = args.metadata or None
             elif args.type == api.VIR_DOMAIN_METADATA_DESCRIPTION:
                 definition.description = args.metadata or None
-            elif args.metadata is None:
-                definition.metadata.pop(args.uri, None)
             else:
-                definition.metadata[args.uri] = metadata_entry(args.metadata, args.key, args.uri)
+                definition.metadata.pop(args.uri or "", None)
+        self._metadata_changed(domain, args)
+        return None
+
+    def _set_metadata_entry(self, args: remote.remote_domain_set_metadata_args, entry: str) -> None:
+        """An application's metadata element, read (metadata_entry), put in the definitions
+        chosen: chosen again, as a worker thread may have read it while other calls ran."""
+        domain = self._domain(args.dom)
+        for definition in self._live_and_persistent(domain, args.flags):
+            if definition is not None:
+                definition.metadata[args.uri or ""] = entry
+        self._metadata_changed(domain, args)
+
+    def _metadata_changed(self, domain: Domain, args: remote.remote_domain_set_metadata_args) -> None:
         self.state.events.emit(
             Event(
                 EventFamily.DOMAIN,

@@ -323,7 +323,7 @@ def test_much_metadata_is_read_and_written_in_a_worker_thread(conn: Any, monkeyp
     dom = settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(text))).dom
     kind, uri = api.VIR_DOMAIN_METADATA_ELEMENT, "http://example.org/x"
     entry = "<app>" + "<e a='1'>t</e>" * 2000 + "</app>"
-    conn.domain_set_metadata(remote.remote_domain_set_metadata_args(dom, kind, entry, "x", uri, 0))
+    settled(conn.domain_set_metadata(remote.remote_domain_set_metadata_args(dom, kind, entry, "x", uri, 0)))
 
     def answers() -> list[Any]:
         return [
@@ -339,3 +339,32 @@ def test_much_metadata_is_read_and_written_in_a_worker_thread(conn: Any, monkeyp
     assert not any(isinstance(answer, Offload) for answer in on_loop)
     assert [settled(answer) for answer in in_thread] == on_loop
     assert '<e a="1">t</e>' in on_loop[0].metadata
+
+
+def test_much_metadata_set_is_read_in_a_worker_thread(conn: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # (a read-write client's 1.3 MB of metadata held every other client up for 0.2 s)
+    text = "<domain type='test'><name>meta</name><memory>1024</memory><os><type>hvm</type></os></domain>"
+    dom = settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(text))).dom
+    kind, uri = api.VIR_DOMAIN_METADATA_ELEMENT, "http://example.org/x"
+    good = "<app>" + "<e a='1'>t</e>" * 2000 + "</app>"
+    bad = good[:-1]  # not well-formed: libvirt's parse error, from the thread too
+
+    def outcome(entry: str) -> tuple[bool, Any]:
+        offloaded = False
+        try:
+            answer = conn.domain_set_metadata(remote.remote_domain_set_metadata_args(dom, kind, entry, "x", uri, 0))
+            offloaded = isinstance(answer, Offload)
+            settled(answer)
+        except LibvirtError as error:
+            return offloaded, (error.code, error.domain, error.message)
+        metadata = conn.domain_get_metadata(remote.remote_domain_get_metadata_args(dom, kind, uri, 0))
+        return offloaded, settled(metadata)
+
+    in_thread = [outcome(good), outcome(bad)]
+    monkeypatch.setattr(domains, "METADATA_IN_THREAD_BYTES", 1 << 30)
+    monkeypatch.setattr(large_definitions, "METADATA_IN_THREAD_BYTES", 1 << 30)
+    on_loop = [outcome(good), outcome(bad)]
+    assert [offloaded for offloaded, _ in in_thread] == [True, True]
+    assert [offloaded for offloaded, _ in on_loop] == [False, False]
+    assert [answer for _, answer in in_thread] == [answer for _, answer in on_loop]
+    assert on_loop[1][1][2].startswith("(metadata_xml):1: ")
