@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
@@ -13,7 +14,8 @@ from .common import (
     TestProcedures,
 )
 from .formats import interface_xml
-from .interface_definition import parse_interface_xml
+from .interface_definition import InterfaceDefinition, parse_interface_xml
+from .large_documents import read_then
 from .state import Interface
 
 
@@ -72,7 +74,10 @@ class InterfaceProcedures(TestProcedures):
 
     def interface_define_xml(self, args: remote.remote_interface_define_xml_args):
         check_flags(args.flags, api.VIR_INTERFACE_DEFINE_VALIDATE, FROM_TEST, "testInterfaceDefineXML")
-        definition = parse_interface_xml(args.xml, bool(args.flags & api.VIR_INTERFACE_DEFINE_VALIDATE))
+        validate = bool(args.flags & api.VIR_INTERFACE_DEFINE_VALIDATE)
+        return read_then(args.xml, functools.partial(parse_interface_xml, args.xml, validate), self._defined_interface)
+
+    def _defined_interface(self, definition: InterfaceDefinition) -> remote.remote_interface_define_xml_ret:
         # virInterfaceObjListAssignDef: a new definition for the interface of that name, or a new,
         # inactive interface
         interface = self.state.interfaces.get(definition.name)

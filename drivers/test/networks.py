@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import socket
 import uuid
 
@@ -18,6 +19,7 @@ from .common import (
     _selected,
 )
 from .formats import network_definition_xml, network_xml
+from .large_documents import read_then
 from .network_definition import (
     DhcpHost,
     NetworkDefinition,
@@ -31,7 +33,7 @@ from .network_definition import (
     parse_mac,
     parse_portgroup,
 )
-from .parse import check_validate_flag, parse_network_xml, parse_xml
+from .parse import parse_network_xml, parse_xml, validate_against_schema
 from .state import Network
 
 
@@ -111,9 +113,8 @@ class NetworkProcedures(TestProcedures):
     def connect_list_defined_networks(self, args: remote.remote_connect_list_defined_networks_args):
         return remote.remote_connect_list_defined_networks_ret(self._network_names(False)[: args.maxnames])
 
-    def _assign_network(self, xml: str, live: bool) -> Network:
+    def _assign_network(self, network: Network, live: bool) -> Network:
         """virNetworkObjAssignDef: a new network, or a new definition for the one of this name and UUID."""
-        network = parse_network_xml(xml)
         existing = self._network_with_uuid(network.uuid)
         if existing is not None:
             if existing.name != network.name:
@@ -147,29 +148,39 @@ class NetworkProcedures(TestProcedures):
             network.persistent = True
 
     def network_define_xml(self, args: remote.remote_network_define_xml_args):
-        network = self._assign_network(args.xml, live=False)
+        return read_then(args.xml, functools.partial(_read_network, args.xml, False), self._defined_network)
+
+    def network_define_xml_flags(self, args: remote.remote_network_define_xml_flags_args):
+        check_flags(args.flags, api.VIR_NETWORK_DEFINE_VALIDATE, FROM_TEST, "testNetworkDefineXMLFlags")
+        validate = bool(args.flags & api.VIR_NETWORK_DEFINE_VALIDATE)
+        return read_then(
+            args.xml,
+            functools.partial(_read_network, args.xml, validate),
+            lambda network: remote.remote_network_define_xml_flags_ret(self._defined_network(network).net),
+        )
+
+    def _defined_network(self, parsed: Network) -> remote.remote_network_define_xml_ret:
+        network = self._assign_network(parsed, live=False)
         self._emit_network(network, api.VIR_NETWORK_EVENT_DEFINED)
         return remote.remote_network_define_xml_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
-    def network_define_xml_flags(self, args: remote.remote_network_define_xml_flags_args):
-        check_validate_flag(
-            args.flags, api.VIR_NETWORK_DEFINE_VALIDATE, "testNetworkDefineXMLFlags", args.xml, "network.rng", "network"
-        )
-        ret = self.network_define_xml(remote.remote_network_define_xml_args(args.xml))
-        return remote.remote_network_define_xml_flags_ret(ret.net)
-
     def network_create_xml(self, args: remote.remote_network_create_xml_args):
-        network = self._assign_network(args.xml, live=True)
+        return read_then(args.xml, functools.partial(_read_network, args.xml, False), self._created_network)
+
+    def network_create_xml_flags(self, args: remote.remote_network_create_xml_flags_args):
+        check_flags(args.flags, api.VIR_NETWORK_CREATE_VALIDATE, FROM_TEST, "testNetworkCreateXMLFlags")
+        validate = bool(args.flags & api.VIR_NETWORK_CREATE_VALIDATE)
+        return read_then(
+            args.xml,
+            functools.partial(_read_network, args.xml, validate),
+            lambda network: remote.remote_network_create_xml_flags_ret(self._created_network(network).net),
+        )
+
+    def _created_network(self, parsed: Network) -> remote.remote_network_create_xml_ret:
+        network = self._assign_network(parsed, live=True)
         network.active = True
         self._emit_network(network, api.VIR_NETWORK_EVENT_STARTED)
         return remote.remote_network_create_xml_ret(remote.remote_nonnull_network(network.name, network.uuid))
-
-    def network_create_xml_flags(self, args: remote.remote_network_create_xml_flags_args):
-        check_validate_flag(
-            args.flags, api.VIR_NETWORK_CREATE_VALIDATE, "testNetworkCreateXMLFlags", args.xml, "network.rng", "network"
-        )
-        ret = self.network_create_xml(remote.remote_network_create_xml_args(args.xml))
-        return remote.remote_network_create_xml_flags_ret(ret.net)
 
     def network_undefine(self, args: remote.remote_network_undefine_args) -> None:
         network = self._network(args.net)
@@ -554,3 +565,11 @@ SECTION_UPDATES = {
     api.VIR_NETWORK_SECTION_DNS_TXT: _update_dns_txt,
     api.VIR_NETWORK_SECTION_DNS_SRV: _update_dns_srv,
 }
+
+
+def _read_network(text: str, validate: bool) -> Network:
+    """The network a document defines, checked against libvirt's schema first when asked
+    (the *_VALIDATE flags): uses nothing but the text (large_documents)."""
+    if validate:
+        validate_against_schema(text, "network.rng", "network")
+    return parse_network_xml(text)

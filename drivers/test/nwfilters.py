@@ -15,6 +15,7 @@ and variables, and only then does it keep a filter in use.
 
 from __future__ import annotations
 
+import functools
 import re
 import socket
 import uuid
@@ -32,6 +33,7 @@ from virtrio.rpc.errors import LibvirtError, check_flags, report
 
 from .common import TestProcedures
 from .domain_definition import format_element
+from .large_documents import read_then
 from .parse import parse_document, validate_against_schema
 
 FROM_NWFILTER = api.VIR_FROM_NWFILTER
@@ -915,18 +917,22 @@ class NwfilterProcedures(TestProcedures):
         return remote.remote_nwfilter_get_xml_desc_ret(self._nwfilter(args.nwfilter.uuid).xml())
 
     def nwfilter_define_xml(self, args: remote.remote_nwfilter_define_xml_args):
-        nwfilter = self._define_nwfilter(args.xml, 0)
-        return remote.remote_nwfilter_define_xml_ret(self._ref(nwfilter))
+        return read_then(
+            args.xml,
+            functools.partial(_read_nwfilter, args.xml, 0),
+            lambda new: remote.remote_nwfilter_define_xml_ret(self._ref(self._define_nwfilter(new))),
+        )
 
     def nwfilter_define_xml_flags(self, args: remote.remote_nwfilter_define_xml_flags_args):
         check_flags(args.flags, api.VIR_NWFILTER_DEFINE_VALIDATE, FROM_NWFILTER, "nwfilterDefineXMLFlags")
-        nwfilter = self._define_nwfilter(args.xml, args.flags)
-        return remote.remote_nwfilter_define_xml_flags_ret(self._ref(nwfilter))
+        return read_then(
+            args.xml,
+            functools.partial(_read_nwfilter, args.xml, args.flags),
+            lambda new: remote.remote_nwfilter_define_xml_flags_ret(self._ref(self._define_nwfilter(new))),
+        )
 
-    def _define_nwfilter(self, xml: str, flags: int) -> Nwfilter:
-        """nwfilterDefineXMLFlags and virNWFilterObjListAssignDef."""
-        schema = "nwfilter.rng" if flags & api.VIR_NWFILTER_DEFINE_VALIDATE else None
-        new = parse_nwfilter(_document(xml, "filter", schema))
+    def _define_nwfilter(self, new: Nwfilter) -> Nwfilter:
+        """virNWFilterObjListAssignDef: the filter read (_read_nwfilter) defined."""
         filters = self.state.nwfilters
         same_uuid = self._nwfilter_with_uuid(new.uuid)
         if same_uuid is not None and same_uuid.name != new.name:
@@ -1081,3 +1087,9 @@ class NwfilterProcedures(TestProcedures):
     def nwfilter_binding_delete(self, args: remote.remote_nwfilter_binding_delete_args) -> None:
         binding = self._binding(args.nwfilter.portdev)
         del self.state.nwfilter_bindings[binding.portdev]
+
+
+def _read_nwfilter(text: str, flags: int) -> Nwfilter:
+    """nwfilterDefineXMLFlags' read of the document: uses nothing but the text (large_documents)."""
+    schema = "nwfilter.rng" if flags & api.VIR_NWFILTER_DEFINE_VALIDATE else None
+    return parse_nwfilter(_document(text, "filter", schema))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 import os
 import re
 import threading
@@ -21,7 +20,7 @@ from virtrio.drivers.libvirt_rules import (
     strtoul_wrapping,
 )
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import LibvirtError, check_flags, report
+from virtrio.rpc.errors import LibvirtError, report
 
 from . import domain_clock, domain_parse_checks, domain_security, domain_vcpus
 from .domain_definition import (
@@ -144,17 +143,20 @@ def check_root(root: etree._Element, root_tag: str) -> etree._Element:
 SCHEMA_DIR = Path("/usr/share/libvirt/schemas")
 
 
-@functools.cache
+# One validator per schema and thread: a validator keeps the errors of its last run in itself,
+# so two threads validating with one would mix their errors (documents large enough are
+# validated in worker threads). Reading a schema again costs ~2-25 ms, once per thread.
+_VALIDATORS = threading.local()
+
+
 def _relax_ng(path: Path) -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(path)))
-
-
-def check_validate_flag(flags: int, validate_flag: int, function: str, text: str, schema: str, root_tag: str) -> None:
-    """Calls whose only flag is a *_VALIDATE one: libvirt's unsupported-flags error for any
-    other, and the schema check when it is set."""
-    check_flags(flags, validate_flag, api.VIR_FROM_TEST, function)
-    if flags & validate_flag:
-        validate_against_schema(text, schema, root_tag)
+    validators: dict[Path, etree.RelaxNG] | None = getattr(_VALIDATORS, "by_path", None)
+    if validators is None:
+        validators = _VALIDATORS.by_path = {}
+    validator = validators.get(path)
+    if validator is None:
+        validator = validators[path] = etree.RelaxNG(etree.parse(str(path)))
+    return validator
 
 
 def validate_against_schema(text: str, schema: str, root_tag: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from virtrio.drivers.base import Event, EventFamily, StreamReply
@@ -16,7 +17,8 @@ from .common import (
     _selected,
 )
 from .formats import pool_xml
-from .parse import check_validate_flag, parse_document, parse_pool_xml
+from .large_documents import read_then
+from .parse import parse_document, parse_pool_xml, validate_against_schema
 from .pool_definition import PoolDefinition
 from .state import Pool
 
@@ -298,10 +300,9 @@ class StorageProcedures(TestProcedures):
             return remote.remote_connect_find_storage_pool_sources_ret(NETFS_SOURCES.format(host=host))
         raise report(api.VIR_ERR_NO_SUPPORT, FROM_TEST, f"pool type '{args.type}' does not support source discovery")
 
-    def _new_pool(self, xml: str, create: bool = False) -> tuple[Pool, bool]:
-        """virStoragePoolObjListAdd: the pool, and whether it is new (else the pool of that name
-        and UUID took the definition)."""
-        pool = parse_pool_xml(xml)
+    def _new_pool(self, pool: Pool, create: bool = False) -> tuple[Pool, bool]:
+        """virStoragePoolObjListAdd: the pool read (parse_pool_xml), and whether it is new (else
+        the pool of that name and UUID took the definition)."""
         if pool.definition is not None:
             # virStoragePoolObjListAdd looks for another pool on the same storage first.
             for existing in self.state.pools.values():
@@ -334,15 +335,12 @@ class StorageProcedures(TestProcedures):
         return pool, True
 
     def storage_pool_define_xml(self, args: remote.remote_storage_pool_define_xml_args):
-        check_validate_flag(
-            args.flags,
-            api.VIR_STORAGE_POOL_DEFINE_VALIDATE,
-            "testStoragePoolDefineXML",
-            args.xml,
-            "storagepool.rng",
-            "pool",
-        )
-        pool, fresh = self._new_pool(args.xml)
+        check_flags(args.flags, api.VIR_STORAGE_POOL_DEFINE_VALIDATE, FROM_TEST, "testStoragePoolDefineXML")
+        validate = bool(args.flags & api.VIR_STORAGE_POOL_DEFINE_VALIDATE)
+        return read_then(args.xml, functools.partial(_read_pool, args.xml, validate), self._defined_pool)
+
+    def _defined_pool(self, parsed: Pool) -> remote.remote_storage_pool_define_xml_ret:
+        pool, fresh = self._new_pool(parsed)
         if fresh:
             pool.active = False
         pool.persistent = True
@@ -351,7 +349,10 @@ class StorageProcedures(TestProcedures):
 
     def storage_pool_create_xml(self, args: remote.remote_storage_pool_create_xml_args):
         check_flags(args.flags, 0, FROM_TEST, "testStoragePoolCreateXML")
-        pool, _ = self._new_pool(args.xml, create=True)
+        return read_then(args.xml, functools.partial(_read_pool, args.xml, False), self._created_pool)
+
+    def _created_pool(self, parsed: Pool) -> remote.remote_storage_pool_create_xml_ret:
+        pool, _ = self._new_pool(parsed, create=True)
         adapter = pool.definition.adapter if pool.definition is not None else None
         if adapter is not None and adapter["type"] == "fc_host":
             try:
@@ -536,3 +537,11 @@ class StorageProcedures(TestProcedures):
         pool = self._active_pool(args.pool)
         fields = (remote.remote_nonnull_storage_pool(pool.name, pool.uuid),)
         self.state.events.emit(Event(EventFamily.STORAGE, api.VIR_STORAGE_POOL_EVENT_ID_REFRESH, pool.uuid, fields))
+
+
+def _read_pool(text: str, validate: bool) -> Pool:
+    """The pool a document defines, checked against libvirt's schema first when asked: uses
+    nothing but the text (large_documents)."""
+    if validate:
+        validate_against_schema(text, "storagepool.rng", "pool")
+    return parse_pool_xml(text)

@@ -1,0 +1,145 @@
+"""Large definitions of networks, filters, interfaces and pools (up to 4 MiB of XML; ~0.4 s a
+megabyte to read) are read in a worker thread (drivers/test/large_documents.py): the handler
+returns an Offload, and what it settles to, answer or error, is what the loop gave before."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from virtrio.drivers.base import ConnectionContext, Offload
+from virtrio.drivers.test import driver, large_documents
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import LibvirtError
+
+COUNT = 3000  # elements enough to be well over the threshold
+
+
+def uuid_of(name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))  # (answers compared: none made at random)
+
+
+def network(name: str) -> str:
+    hosts = "".join(
+        f"<host mac='52:54:00:00:{i >> 8:02x}:{i & 255:02x}' name='h{i}' ip='10.1.{i >> 8}.{i & 255 or 1}'/>"
+        for i in range(COUNT)
+    )
+    return (
+        f"<network><name>{name}</name><uuid>{uuid_of(name)}</uuid><bridge name='virbr7'/>"
+        "<ip address='10.1.0.1' netmask='255.255.0.0'>"
+        f"<dhcp><range start='10.1.0.2' end='10.1.0.254'/>{hosts}</dhcp></ip></network>"
+    )
+
+
+def nwfilter() -> str:
+    rules = "".join(
+        f"<rule action='accept' direction='in' priority='{i % 1000}'><tcp dstportstart='{i + 1}'/></rule>"
+        for i in range(COUNT)
+    )
+    return f"<filter name='large' chain='root'><uuid>{uuid_of('filter')}</uuid>{rules}</filter>"
+
+
+def interface() -> str:
+    members = "".join(f"<interface type='ethernet' name='eth{i}'/>" for i in range(COUNT))
+    return f"<interface type='bridge' name='br7'><start mode='onboot'/><bridge>{members}</bridge></interface>"
+
+
+def pool(name: str) -> str:
+    devices = "".join(f"<device path='/dev/{name}{i}'/>" for i in range(COUNT))
+    return (
+        f"<pool type='logical'><name>{name}</name><uuid>{uuid_of(name)}</uuid>"
+        f"<source>{devices}<name>vg-{name}</name></source>"
+        f"<target><path>/dev/vg-{name}</path></target></pool>"
+    )
+
+
+def calls(conn: Any) -> list[tuple[str, Callable[[], Any]]]:
+    validate_network = api.VIR_NETWORK_DEFINE_VALIDATE
+    r = remote
+    return [
+        ("network", lambda: conn.network_define_xml(r.remote_network_define_xml_args(network("large")))),
+        ("network again", lambda: conn.network_define_xml(r.remote_network_define_xml_args(network("large")))),
+        (
+            "network validated",
+            lambda: conn.network_define_xml_flags(
+                r.remote_network_define_xml_flags_args(network("checked"), validate_network)
+            ),
+        ),
+        (
+            "network refused by the schema",
+            lambda: conn.network_define_xml_flags(
+                r.remote_network_define_xml_flags_args(network("bad").replace("<bridge", "<bridges"), validate_network)
+            ),
+        ),
+        ("network started", lambda: conn.network_create_xml(r.remote_network_create_xml_args(network("started")))),
+        ("malformed network", lambda: conn.network_define_xml(r.remote_network_define_xml_args(network("x")[:-1]))),
+        ("filter", lambda: conn.nwfilter_define_xml(r.remote_nwfilter_define_xml_args(nwfilter()))),
+        ("interface", lambda: conn.interface_define_xml(r.remote_interface_define_xml_args(interface(), 0))),
+        ("pool", lambda: conn.storage_pool_define_xml(r.remote_storage_pool_define_xml_args(pool("large"), 0))),
+        ("pool started", lambda: conn.storage_pool_create_xml(r.remote_storage_pool_create_xml_args(pool("up"), 0))),
+    ]
+
+
+def outcomes(conn: Any) -> list[tuple[str, bool, Any]]:
+    """Each call's name, whether it left its read to a worker thread, and its answer or error."""
+    results = []
+    for name, call in calls(conn):
+        offloaded = False
+        try:
+            answer = call()
+            offloaded = isinstance(answer, Offload)
+            if offloaded:
+                answer = answer.then(answer.work())
+        except LibvirtError as error:
+            answer = (error.code, error.domain, error.message)
+        results.append((name, offloaded, answer))
+    return [*results, ("read back", False, read_back(conn))]
+
+
+def read_back(conn: Any) -> list[str]:
+    """The XML of what the calls defined, as the state now holds it."""
+    r = remote
+    texts = []
+    for name in ("large", "checked", "started"):
+        net = conn.network_lookup_by_name(r.remote_network_lookup_by_name_args(name)).net
+        texts.append(conn.network_get_xml_desc(r.remote_network_get_xml_desc_args(net, 0)).xml)
+    nwfilter = conn.nwfilter_lookup_by_name(r.remote_nwfilter_lookup_by_name_args("large")).nwfilter
+    texts.append(conn.nwfilter_get_xml_desc(r.remote_nwfilter_get_xml_desc_args(nwfilter, 0)).xml)
+    iface = conn.interface_lookup_by_name(r.remote_interface_lookup_by_name_args("br7")).iface
+    texts.append(conn.interface_get_xml_desc(r.remote_interface_get_xml_desc_args(iface, 0)).xml)
+    for name in ("large", "up"):
+        pool = conn.storage_pool_lookup_by_name(r.remote_storage_pool_lookup_by_name_args(name)).pool
+        texts.append(conn.storage_pool_get_xml_desc(r.remote_storage_pool_get_xml_desc_args(pool, 0)).xml)
+    return texts
+
+
+def test_large_definitions_are_read_in_a_worker_thread_with_the_same_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fresh() -> Any:
+        return driver.TestDriver().open(ConnectionContext("test:///default", False, 1))
+
+    in_thread = outcomes(fresh())
+    monkeypatch.setattr(large_documents, "PARSE_IN_THREAD_BYTES", 1 << 30)
+    on_loop = outcomes(fresh())
+    assert all(offloaded for name, offloaded, _ in in_thread if name != "read back")
+    assert not any(offloaded for _, offloaded, _ in on_loop)
+    assert [(name, answer) for name, _, answer in in_thread] == [(name, answer) for name, _, answer in on_loop]
+    errors = {name for name, _, answer in on_loop if isinstance(answer, tuple)}
+    assert errors == {"network refused by the schema", "malformed network"}
+
+
+def test_each_thread_validates_with_its_own_validator() -> None:
+    # (a validator keeps its last run's errors in itself: two threads sharing one would mix them)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from virtrio.drivers.test import parse
+
+    path = parse.SCHEMA_DIR / "network.rng"
+    here = parse._relax_ng(path)
+    with ThreadPoolExecutor(1) as pool:
+        there = pool.submit(parse._relax_ng, path).result()
+    assert here is parse._relax_ng(path)  # kept, once per thread
+    assert there is not here
