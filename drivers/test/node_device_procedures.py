@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from virtrio.drivers.base import Event, EventFamily
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
@@ -11,6 +13,7 @@ from .common import (
     FROM_TEST,
     TestProcedures,
 )
+from .large_documents import read_then
 from .nodedevs import NEW_DEVICE, NewDevice, TestNodeDevice, parse_new_device, vhba
 
 VHBA_TEMPLATE = "scsi_host11"  # the vHBA libvirt's test driver copies to make one
@@ -77,7 +80,11 @@ class NodeDeviceProcedures(TestProcedures):
     # ------------------------------------------------------- creating vHBAs
     def node_device_create_xml(self, args: remote.remote_node_device_create_xml_args):
         check_flags(args.flags, api.VIR_NODE_DEVICE_CREATE_XML_VALIDATE, FROM_TEST, "testNodeDeviceCreateXML")
-        new = parse_new_device(args.xml_desc, bool(args.flags & api.VIR_NODE_DEVICE_CREATE_XML_VALIDATE))
+        validate = bool(args.flags & api.VIR_NODE_DEVICE_CREATE_XML_VALIDATE)
+        read = functools.partial(parse_new_device, args.xml_desc, validate)
+        return read_then(args.xml_desc, read, self._created_device)
+
+    def _created_device(self, new: NewDevice) -> remote.remote_node_device_create_xml_ret:
         if new.fc_wwns is None:
             raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NODEDEV, "Device is not a fibre channel HBA")
         self._vport_parent(new)

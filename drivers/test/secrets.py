@@ -8,6 +8,7 @@ never given out: libvirt gives it only to the daemon's own identity.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from virtrio.rpc.errors import check_flags, invalid_argument, report
 
 from ..xml_text import escape_text
 from .common import TestProcedures, flag_groups_match
+from .large_documents import read_then
 from .parse import parse_document, validate_against_schema
 
 FROM_SECRET = api.VIR_FROM_SECRET
@@ -189,7 +191,10 @@ class SecretProcedures(TestProcedures):
 
     def secret_define_xml(self, args: remote.remote_secret_define_xml_args):
         check_flags(args.flags, api.VIR_SECRET_DEFINE_VALIDATE, FROM_SECRET, "secretDefineXML")
-        new = parse_secret_xml(args.xml, bool(args.flags & api.VIR_SECRET_DEFINE_VALIDATE))
+        validate = bool(args.flags & api.VIR_SECRET_DEFINE_VALIDATE)
+        return read_then(args.xml, functools.partial(parse_secret_xml, args.xml, validate), self._defined_secret)
+
+    def _defined_secret(self, new: Secret) -> remote.remote_secret_define_xml_ret:
         old = self.state.secrets.get(new.uuid)
         if old is not None:
             # the same secret, described anew: it must stay for the same use, and private once private

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import uuid
+from collections.abc import Callable
 
 from virtrio.drivers.base import Event, EventFamily, StreamReply
 from virtrio.protocol.generated import libvirt_api as api
@@ -400,16 +402,35 @@ class StorageProcedures(TestProcedures):
 
     def storage_vol_create_xml(self, args: remote.remote_storage_vol_create_xml_args):
         check_flags(args.flags, api.VIR_STORAGE_VOL_CREATE_VALIDATE, FROM_TEST, "testStorageVolCreateXML")
-        pool = self._active_pool(args.pool)
         validate = bool(args.flags & api.VIR_STORAGE_VOL_CREATE_VALIDATE)
-        volume = volumes_module.parse_volume_xml(args.xml, pool, validate)
-        return remote.remote_storage_vol_create_xml_ret(self._add_volume(pool, volume))
+        return read_then(
+            args.xml,
+            self._volume_reader(args.pool, args.xml, validate),
+            lambda volume: remote.remote_storage_vol_create_xml_ret(
+                self._add_volume(self._active_pool(args.pool), volume)
+            ),
+        )
 
     def storage_vol_create_xml_from(self, args: remote.remote_storage_vol_create_xml_from_args):
         check_flags(args.flags, api.VIR_STORAGE_VOL_CREATE_VALIDATE, FROM_TEST, "testStorageVolCreateXMLFrom")
-        pool = self._active_pool(args.pool)
         validate = bool(args.flags & api.VIR_STORAGE_VOL_CREATE_VALIDATE)
-        volume = volumes_module.parse_volume_xml(args.xml, pool, validate)
+        return read_then(
+            args.xml, self._volume_reader(args.pool, args.xml, validate), functools.partial(self._cloned_volume, args)
+        )
+
+    def _volume_reader(
+        self, ref: remote.remote_nonnull_storage_pool, xml: str, validate: bool
+    ) -> Callable[[], volumes_module.Volume]:
+        """The read of a new volume's document, for the pool as it is now: what decides the
+        read (the pool's type and target path) taken apart, as the read may run in a worker
+        thread (large_documents) while the pool changes; the volume is added to the pool as
+        it is then (looked up again)."""
+        return functools.partial(volumes_module.parse_volume_xml, xml, copy.copy(self._active_pool(ref)), validate)
+
+    def _cloned_volume(
+        self, args: remote.remote_storage_vol_create_xml_from_args, volume: volumes_module.Volume
+    ) -> remote.remote_storage_vol_create_xml_from_ret:
+        pool = self._active_pool(args.pool)
         if volume.name in pool.volumes:
             raise report(api.VIR_ERR_OPERATION_FAILED, FROM_TEST, "storage vol already exists")
         # libvirt's test driver looks the source up by name in the destination pool, whatever

@@ -57,9 +57,27 @@ def pool(name: str) -> str:
     )
 
 
+def secret() -> str:
+    return (
+        f"<secret ephemeral='no' private='no'><uuid>{uuid_of('secret')}</uuid>"
+        f"<description>{'d' * 20 * COUNT}</description><usage type='volume'><volume>/v</volume></usage></secret>"
+    )
+
+
+def volume(name: str) -> str:
+    return f"<volume><name>{name}</name><capacity>1024</capacity>{'<unknown/>' * COUNT}</volume>"
+
+
+def vhba() -> str:
+    fc = "<capability type='fc_host'><wwnn>2000000000000001</wwnn><wwpn>2000000000000002</wwpn></capability>"
+    return f"<device><parent>scsi_host11</parent><capability type='scsi_host'>{fc * COUNT}</capability></device>"
+
+
 def calls(conn: Any) -> list[tuple[str, Callable[[], Any]]]:
     validate_network = api.VIR_NETWORK_DEFINE_VALIDATE
     r = remote
+    pool_ref = conn.storage_pool_lookup_by_name(r.remote_storage_pool_lookup_by_name_args("default-pool")).pool
+    clone_of = r.remote_nonnull_storage_vol("default-pool", "large.img", "")
     return [
         ("network", lambda: conn.network_define_xml(r.remote_network_define_xml_args(network("large")))),
         ("network again", lambda: conn.network_define_xml(r.remote_network_define_xml_args(network("large")))),
@@ -81,6 +99,18 @@ def calls(conn: Any) -> list[tuple[str, Callable[[], Any]]]:
         ("interface", lambda: conn.interface_define_xml(r.remote_interface_define_xml_args(interface(), 0))),
         ("pool", lambda: conn.storage_pool_define_xml(r.remote_storage_pool_define_xml_args(pool("large"), 0))),
         ("pool started", lambda: conn.storage_pool_create_xml(r.remote_storage_pool_create_xml_args(pool("up"), 0))),
+        ("secret", lambda: conn.secret_define_xml(r.remote_secret_define_xml_args(secret(), 0))),
+        (
+            "volume",
+            lambda: conn.storage_vol_create_xml(r.remote_storage_vol_create_xml_args(pool_ref, volume("large.img"), 0)),
+        ),
+        (
+            "volume cloned",
+            lambda: conn.storage_vol_create_xml_from(
+                r.remote_storage_vol_create_xml_from_args(pool_ref, volume("clone.img"), clone_of, 0)
+            ),
+        ),
+        ("vHBA", lambda: conn.node_device_create_xml(r.remote_node_device_create_xml_args(vhba(), 0))),
     ]
 
 
@@ -114,6 +144,12 @@ def read_back(conn: Any) -> list[str]:
     for name in ("large", "up"):
         pool = conn.storage_pool_lookup_by_name(r.remote_storage_pool_lookup_by_name_args(name)).pool
         texts.append(conn.storage_pool_get_xml_desc(r.remote_storage_pool_get_xml_desc_args(pool, 0)).xml)
+    secret = conn.secret_lookup_by_uuid(r.remote_secret_lookup_by_uuid_args(uuid.UUID(uuid_of("secret")).bytes)).secret
+    texts.append(conn.secret_get_xml_desc(r.remote_secret_get_xml_desc_args(secret, 0)).xml)
+    pool = conn.storage_pool_lookup_by_name(r.remote_storage_pool_lookup_by_name_args("default-pool")).pool
+    for name in ("large.img", "clone.img"):
+        vol = conn.storage_vol_lookup_by_name(r.remote_storage_vol_lookup_by_name_args(pool, name)).vol
+        texts.append(conn.storage_vol_get_xml_desc(r.remote_storage_vol_get_xml_desc_args(vol, 0)).xml)
     return texts
 
 
@@ -128,7 +164,7 @@ def test_large_definitions_are_read_in_a_worker_thread_with_the_same_outcome(mon
     assert not any(offloaded for _, offloaded, _ in on_loop)
     assert [(name, answer) for name, _, answer in in_thread] == [(name, answer) for name, _, answer in on_loop]
     errors = {name for name, _, answer in on_loop if isinstance(answer, tuple)}
-    assert errors == {"network refused by the schema", "malformed network"}
+    assert errors == {"network refused by the schema", "malformed network", "vHBA"}
 
 
 def test_each_thread_validates_with_its_own_validator() -> None:
