@@ -1072,7 +1072,10 @@ class NwfilterProcedures(TestProcedures):
     def nwfilter_binding_create_xml(self, args: remote.remote_nwfilter_binding_create_xml_args):
         check_flags(args.flags, api.VIR_NWFILTER_BINDING_CREATE_VALIDATE, FROM_NWFILTER, "nwfilterBindingCreateXML")
         schema = "nwfilterbinding.rng" if args.flags & api.VIR_NWFILTER_BINDING_CREATE_VALIDATE else None
-        binding = parse_nwfilter_binding(_document(args.xml, "filterbinding", schema))
+        read = functools.partial(_read_binding, args.xml, schema)
+        return read_then(args.xml, read, self._created_binding)
+
+    def _created_binding(self, binding: NwfilterBinding) -> remote.remote_nwfilter_binding_create_xml_ret:
         bindings = self.state.nwfilter_bindings
         if binding.portdev in bindings:
             raise _error(api.VIR_ERR_OPERATION_FAILED, f"binding '{binding.portdev}' already exists")
@@ -1087,6 +1090,11 @@ class NwfilterProcedures(TestProcedures):
     def nwfilter_binding_delete(self, args: remote.remote_nwfilter_binding_delete_args) -> None:
         binding = self._binding(args.nwfilter.portdev)
         del self.state.nwfilter_bindings[binding.portdev]
+
+
+def _read_binding(text: str, schema: str | None) -> NwfilterBinding:
+    """nwfilterBindingCreateXML's read of the document: uses nothing but the text (large_documents)."""
+    return parse_nwfilter_binding(_document(text, "filterbinding", schema))
 
 
 def _read_nwfilter(text: str, flags: int) -> Nwfilter:

@@ -73,6 +73,15 @@ def vhba() -> str:
     return f"<device><parent>scsi_host11</parent><capability type='scsi_host'>{fc * COUNT}</capability></device>"
 
 
+def binding() -> str:
+    parameters = "".join(f"<parameter name='IP' value='10.2.{i >> 8}.{i & 255}'/>" for i in range(COUNT))
+    return (
+        f"<filterbinding><owner><name>guest</name><uuid>{uuid_of('guest')}</uuid></owner>"
+        "<portdev name='vnet7'/><mac address='52:54:00:00:00:07'/>"
+        f"<filterref filter='clean-traffic'>{parameters}</filterref></filterbinding>"
+    )
+
+
 def calls(conn: Any) -> list[tuple[str, Callable[[], Any]]]:
     validate_network = api.VIR_NETWORK_DEFINE_VALIDATE
     r = remote
@@ -111,6 +120,10 @@ def calls(conn: Any) -> list[tuple[str, Callable[[], Any]]]:
             ),
         ),
         ("vHBA", lambda: conn.node_device_create_xml(r.remote_node_device_create_xml_args(vhba(), 0))),
+        (
+            "filter binding",
+            lambda: conn.nwfilter_binding_create_xml(r.remote_nwfilter_binding_create_xml_args(binding(), 0)),
+        ),
     ]
 
 
@@ -150,6 +163,8 @@ def read_back(conn: Any) -> list[str]:
     for name in ("large.img", "clone.img"):
         vol = conn.storage_vol_lookup_by_name(r.remote_storage_vol_lookup_by_name_args(pool, name)).vol
         texts.append(conn.storage_vol_get_xml_desc(r.remote_storage_vol_get_xml_desc_args(vol, 0)).xml)
+    found = conn.nwfilter_binding_lookup_by_port_dev(r.remote_nwfilter_binding_lookup_by_port_dev_args("vnet7"))
+    texts.append(conn.nwfilter_binding_get_xml_desc(r.remote_nwfilter_binding_get_xml_desc_args(found.nwfilter, 0)).xml)
     return texts
 
 
