@@ -177,10 +177,12 @@ def reject_duplicates(
 
 
 def validate_controller(controller: etree._Element) -> None:
-    """virDomainControllerDefValidate's checks of PCI controllers."""
-    if controller.get("type") != "pci":
-        return
+    """virDomainControllerDefValidate's checks of a PCI controller (the caller's type check)."""
     index = int(controller.get("index", "0"))
+    if not len(controller):  # (most) no address, no target: the index alone to check
+        if index > 255:
+            raise _unsupported(f"PCI controller index {index} too high, maximum is 255")
+        return
     if controller.get("model") in ("pci-root", "pcie-root") and first_child(controller, "address") is not None:
         raise _unsupported("pci-root and pcie-root controllers should not have an address")
     if index > 255:

@@ -687,8 +687,19 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         domain_usb.check_parsed_devices(by_kind, controllers)
     ordered: list[etree._Element] = []
     placement = _ControllerPlacement()
+    placed_keys, highest, companions = placement.keys, placement.highest, placement.companions
     for controller, key in zip(controllers, read, strict=True):  # placed as the parser places each
-        _insert_controller(ordered, controller, placement, key)  # (implicit ones are appended later)
+        kind, index, is_master, _ = key  # (implicit ones are appended later)
+        # (most) a master that is the first of its type, or follows the last placed, of its type,
+        # with no lower index nor companions: placed last, as _insert_controller would place it
+        if is_master and (
+            kind not in highest or (placed_keys[-1][0] == kind and index >= highest[kind] and kind not in companions)
+        ):
+            ordered.append(controller)
+            placed_keys.append((kind, index, False))
+            highest[kind] = index
+        else:
+            _insert_controller(ordered, controller, placement, key)
     # those whose attributes parse_controllers found in libvirt's order are left as they are
     unordered = [controller for controller, key in zip(controllers, read, strict=True) if not key[3]]
     controllers[:] = ordered

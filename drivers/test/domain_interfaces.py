@@ -262,7 +262,15 @@ def _canonical_source(interface: etree._Element, kind: str, source: etree._Eleme
         raise xml_error(api.VIR_FROM_DOMAIN, f"interface type='{kind}' requires a 'source' element")
     if source is None:
         return
-    written = etree.Element("source", reader(source) if reader is not None else {})
+    attributes = reader(source) if reader is not None else {}
+    if not len(source) and source.text is None and kind != "udp":  # (most) no local, ip or route
+        if not attributes:
+            interface.remove(source)
+        elif source.items() != list(attributes.items()):  # (else left as it is: an element costs more)
+            source.attrib.clear()
+            source.attrib.update(attributes)
+        return
+    written = etree.Element("source", attributes)
     if kind == "udp":
         local = first_child(source, "local")
         if local is None:
