@@ -39,7 +39,7 @@ from virtrio.rpc.errors import report
 
 from . import domain_security
 from .definition_order import DEVICE_INFO_TAIL
-from .domain_addresses import pci_values, usb_port, written_pci
+from .domain_addresses import pci_values, usb_port
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_internal_error as _internal
 from .domain_errors import domain_xml_error as _xml_error
@@ -1942,17 +1942,32 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
 
 
 _DRIVE_NAMES = ["type", *(name for name, _ in ADDRESS_NUMBERS["drive"])]
-# four numbers of up to 9 ASCII digits, without leading zeros (as canonical_address writes them)
-_PLAIN_DRIVE = re.compile(r"(?:0|[1-9][0-9]{0,8})(?:,(?:0|[1-9][0-9]{0,8})){3}")
+_PCI_NAMES = ["type", "domain", "bus", "slot", "function"]
+# the values of a drive address with its four numbers as plain decimal digits below UINT_MAX,
+# as libvirt writes them (most disks' addresses: each would be read as it is), joined by commas
+_PLAIN_DRIVE = re.compile(r"drive(?:,(?:0|[1-9][0-9]{0,8})){4}")
+# those of a PCI address as domain_addresses.written_pci finds it (type, domain, bus, slot and
+# function as virPCIDeviceAddressFormat writes them, not all of domain, bus and slot zero)
+_WRITTEN_PCI = re.compile(r"pci,(?!0x0000,0x00,0x00,)0x[0-9a-f]{4},0x[0-9a-f]{2},0x[01][0-9a-f],0x[0-7]")
 
 
-def _plain_drive(address: etree._Element) -> bool:
-    """A drive address with its four numbers as plain decimal digits below UINT_MAX, as
-    libvirt writes them (most disks' addresses): each would be read as it is."""
-    if address.keys() != _DRIVE_NAMES:
+def _as_written(address: etree._Element, written: set[etree._Element] | None) -> bool:
+    """Whether the address is a PCI or drive address already as libvirt writes it, with its
+    attributes in its order (most addresses of a document): checking its numbers would find
+    nothing, and canonical_address would leave it as it is (then added to written, when given,
+    unless it has children). One match of the values joined: as many fields as values, so no
+    value holds a comma."""
+    names = address.keys()
+    if names == _PCI_NAMES:
+        if len(address) or _WRITTEN_PCI.fullmatch(",".join(address.values())) is None:
+            return False
+    elif names != _DRIVE_NAMES or _PLAIN_DRIVE.fullmatch(",".join(address.values())) is None:
         return False
-    # one match of the four joined: as many fields as values, so no value holds a comma
-    return _PLAIN_DRIVE.fullmatch(",".join(address.values()[1:])) is not None
+    elif len(address):
+        return True  # (canonical_address's test: no children)
+    if written is not None:
+        written.add(address)
+    return True
 
 
 def check_device_address(device: etree._Element, written: set[etree._Element] | None = None) -> etree._Element | None:
@@ -1970,6 +1985,8 @@ def check_device_address(device: etree._Element, written: set[etree._Element] | 
     if len(addresses) > 1:
         for extra in addresses[1:]:  # the parser reads the first
             device.remove(extra)
+    if _as_written(address, written):
+        return address  # its numbers read and checked below would all pass
     kind = address.get("type")
     if kind is None:
         raise _internal("No type specified for device address")
@@ -1977,14 +1994,6 @@ def check_device_address(device: etree._Element, written: set[etree._Element] | 
         raise _unsupported(f"unknown address type '{kind}'")
     if kind == "virtio-s390":
         raise _xml_error("virtio-s390 bus doesn't have an address")
-    if kind == "pci" and written_pci(address):
-        if written is not None:
-            written.add(address)
-        return address  # its numbers read and checked below would all pass
-    if kind == "drive" and _plain_drive(address):
-        if written is not None and not len(address):  # (canonical_address's test: no children)
-            written.add(address)
-        return address  # likewise
     if kind == "dimm" and address.get("slot") is None:
         raise _required(address, "slot")
     if kind == "usb":
