@@ -1784,7 +1784,9 @@ def canonical_watchdogs_and_balloons(
             _enum(balloon, "autodeflate", ON_OFF)  # (its refusal)
         if reporting is not None and reporting not in ON_OFF:
             _enum(balloon, "freePageReporting", ON_OFF)
-        if len(balloon):  # (most balloons have no children: no stats, driver or device info)
+        if len(balloon) == 1 and model != "none" and balloon[0].tag in DEVICE_INFO_TAIL:
+            check_device_address(balloon, written)  # (the others' usual child: no stats, no driver)
+        elif len(balloon):  # (most balloons have no children: no stats, driver or device info)
             _balloon_children(balloon, model, written)
         attributes = [("model", model)]
         if autodeflate is not None:
