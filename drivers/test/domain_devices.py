@@ -1319,7 +1319,7 @@ def _input_children(device: etree._Element, kind: str, bus: str) -> None:
                     source_attributes[name] = source.get(name, "")
     written_source = make_element("source", **source_attributes) if source_attributes else None
     driver = _virtio_driver(device)
-    for old in list(device):
+    for old in device[:]:  # (a list made in C: cheaper than list(), which iterates)
         if old.tag not in DEVICE_INFO_TAIL:
             device.remove(old)
     for position, element in enumerate(e for e in (driver, written_source) if e is not None):
@@ -1724,7 +1724,7 @@ ON_OFF = ("on", "off")
 
 def _info_only(device: etree._Element, written: list[etree._Element], after: tuple[etree._Element, ...] = ()) -> None:
     """The device's children replaced by those written, its device info (kept), then after."""
-    for old in list(device):
+    for old in device[:]:  # (a list made in C: cheaper than list(), which iterates)
         if old.tag not in DEVICE_INFO_TAIL:
             device.remove(old)
     for position, element in enumerate(written):

@@ -66,7 +66,7 @@ GENERATED_PORT_IDS = {"802.1Qbg": "instanceid", "openvswitch": "interfaceid"}
 def canonical_interface_parts(interface: etree._Element) -> set[object]:
     """The interface's parts read and written as libvirt does; returns the tags of its children
     as given (nothing here adds a child of a tag it did not have: those absent are not looked for)."""
-    present = {child.tag for child in interface}
+    present = {child.tag for child in interface[:]}  # (a list: cheaper than the iterator)
     kind = interface.get("type")
     if kind is not None and kind not in NET_TYPES:
         raise enum_error("interface", "type", kind)
