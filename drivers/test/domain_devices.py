@@ -1040,6 +1040,15 @@ def validate_graphics(graphics_devices: Iterable[etree._Element], audio_ids: set
 VIDEO_TYPES = ("vga", "cirrus", "vmvga", "xen", "vbox", "qxl", "parallels", "virtio", "gop", "none", "bochs", "ramfb")
 VIDEO_MEMORY = ("ram", "vram", "vram64", "vgamem")
 VIDEO_MODEL_ATTRIBUTE_ORDER = ["type", *VIDEO_MEMORY, "heads"]
+_VIDEO_NUMBERS = (*VIDEO_MEMORY, "heads")
+_VIDEO_MODEL_ATTRIBUTE_RANK = rank_of(VIDEO_MODEL_ATTRIBUTE_ORDER)
+
+
+def _video_model_attribute_rank(item: tuple[str, str]) -> int:
+    """An attribute's place in a video model as libvirt writes it (others last, in their order)."""
+    return _VIDEO_MODEL_ATTRIBUTE_RANK.get(item[0], len(VIDEO_MODEL_ATTRIBUTE_ORDER))
+
+
 _VIDEO_MODEL_READ = frozenset(("type", "primary", *VIDEO_MEMORY, "heads"))  # the model attributes read
 VIDEO_CHILD_ORDER = ["driver", "model", *DEVICE_INFO_TAIL]
 VIDEO_CHILD_RANK = rank_of(VIDEO_CHILD_ORDER)
@@ -1076,11 +1085,13 @@ def canonical_videos(
     primaries: list[etree._Element] = []
     others: list[etree._Element] = []
     for video in by_kind.get("video", ()):
-        model = first_child(video, "model")
-        if model is None:
+        models = children_of(video, "model")
+        if models:
+            model = models[0]
+            for extra in models[1:]:  # the parser reads the first
+                video.remove(extra)
+        else:
             model = child(video, "model")
-        for extra in children_of(video, "model")[1:]:  # the parser reads the first
-            video.remove(extra)
         _video_model_children(model)
         # the model's attributes read once and worked on as a dict (in order, as an element
         # keeps them: a value changed keeps its place, one added goes last), written back
@@ -1094,7 +1105,7 @@ def canonical_videos(
         kind = attributes.get("type")
         if kind is not None and kind != "default" and kind not in VIDEO_TYPES:
             raise _unsupported(f"unknown video model '{kind}'")
-        for name in (*VIDEO_MEMORY, "heads"):
+        for name in _VIDEO_NUMBERS:
             value = attributes.get(name)
             if value is None:
                 continue
@@ -1117,12 +1128,11 @@ def canonical_videos(
             if name in attributes:
                 attributes[name] = str(_power_of_two(int(attributes[name])))
         attributes.setdefault("heads", "1")
-        for name in (*VIDEO_MEMORY, "heads"):  # written when not zero
+        for name in _VIDEO_NUMBERS:  # written when not zero
             if attributes.get(name) == "0":
                 del attributes[name]
         attributes.pop("primary", None)
-        rank, last = rank_of(VIDEO_MODEL_ATTRIBUTE_ORDER), len(VIDEO_MODEL_ATTRIBUTE_ORDER)
-        written = sorted(attributes.items(), key=lambda item: rank.get(item[0], last))  # (stable)
+        written = sorted(attributes.items(), key=_video_model_attribute_rank)  # (stable)
         if written != given:
             model.attrib.clear()
             for name, value in written:
