@@ -40,6 +40,7 @@ USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3":
 
 # An index as libvirt writes it (decimal, no sign, spaces or leading zeros, within an int).
 _WRITTEN_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
+_SMALL_INDEXES = {str(index): index for index in range(64)}  # (the indexes of most controllers, as written)
 
 
 # What parse_controllers read of a controller: its type, index (-1 when none is written),
@@ -64,24 +65,19 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
         if model is not None and model not in CONTROLLER_MODELS.get(kind, ()) and kind in CONTROLLER_TYPES:
             raise _unsupported(f"Unknown model type '{model}'")  # (an unknown type is refused later)
         text = controller.get("index")
-        if text is not None and _WRITTEN_INDEX.fullmatch(text):  # (most are: prop_int reads them as they are)
-            index = int(text)
-        else:
-            index = prop_int(controller, "index")
-            if index is None:
-                index = -1
-            else:
-                if index < 0:
-                    raise attribute_error("controller", "index", text or "", "Expected non-negative value")
-                if text != str(index):  # ' +1' is read as 1 and written so
-                    controller.set("index", str(index))
+        index = _SMALL_INDEXES.get(text)  # type: ignore[arg-type]
+        if index is None:  # (most are small indexes as libvirt writes them: found at once)
+            index = _read_index(controller, text)
         has_children = len(controller) != 0
         if has_children:  # (most controllers have none)
             _read_model_and_target(controller, kind)
             if kind == "pci":
                 _read_pci_target(controller)
-        names = _read_counts(controller, kind)
-        in_order = names is not None and names in WRITTEN_ATTRIBUTE_NAMES
+        names = controller.keys()
+        if _COUNT_NAMES.isdisjoint(names):  # (most) none of the counts given: nothing read, nothing dropped
+            in_order = names in WRITTEN_ATTRIBUTE_NAMES
+        else:
+            in_order = _read_counts(controller, kind)
         if kind != "usb":
             if read is not None:
                 is_master = not has_children or first_child(controller, "master") is None
@@ -117,6 +113,20 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
     if usb_other and not usb_master:
         raise _xml_detail("No master USB controller specified")
     return usb_none
+
+
+def _read_index(controller: etree._Element, text: str | None) -> int:
+    """The controller's index (text: as written, None when absent: -1), as prop_int reads it."""
+    if text is not None and _WRITTEN_INDEX.fullmatch(text):  # (prop_int reads these as they are)
+        return int(text)
+    index = prop_int(controller, "index")
+    if index is None:
+        return -1
+    if index < 0:
+        raise attribute_error("controller", "index", text or "", "Expected non-negative value")
+    if text != str(index):  # ' +1' is read as 1 and written so
+        controller.set("index", str(index))
+    return index
 
 
 CONTROLLER_ATTRIBUTE_ORDER = ["type", "index", "model", "ports", "vectors", "maxGrantFrames"]
@@ -177,10 +187,12 @@ def reject_duplicates(
 
 
 def validate_controller(controller: etree._Element) -> None:
-    """virDomainControllerDefValidate's checks of PCI controllers."""
-    if controller.get("type") != "pci":
-        return
+    """virDomainControllerDefValidate's checks of a PCI controller (the caller's type check)."""
     index = int(controller.get("index", "0"))
+    if not len(controller):  # (most) no address, no target: the index alone to check
+        if index > 255:
+            raise _unsupported(f"PCI controller index {index} too high, maximum is 255")
+        return
     if controller.get("model") in ("pci-root", "pcie-root") and first_child(controller, "address") is not None:
         raise _unsupported("pci-root and pcie-root controllers should not have an address")
     if index > 255:
@@ -220,7 +232,7 @@ def _read_model_and_target(controller: etree._Element, kind: str) -> None:
     if not len(controller):
         return  # (most controllers) neither
     found_by_tag: dict[str, list[etree._Element]] = {"model": [], "target": []}
-    for element in controller:  # one pass for both
+    for element in controller[:]:  # one pass for both (over a list: cheaper than the iterator)
         found_list = found_by_tag.get(element.tag)  # type: ignore[call-overload]
         if found_list is not None:
             found_list.append(element)
@@ -257,12 +269,9 @@ _COUNTS = {"virtio-serial": ("ports", "vectors"), "usb": ("ports",), "xenbus": (
 _COUNT_NAMES = frozenset(("ports", "vectors", "maxGrantFrames", "maxEventChannels"))
 
 
-def _read_counts(controller: etree._Element, kind: str) -> list[str] | None:
-    """The counts read, kept or dropped; returns the controller's attribute names when none
-    was given (the attributes are then left as they are), else None."""
-    names = controller.keys()
-    if _COUNT_NAMES.isdisjoint(names):
-        return names  # (most controllers) none of the counts given: nothing read, nothing dropped
+def _read_counts(controller: etree._Element, kind: str) -> bool:
+    """The counts read, kept or dropped (some are given); returns False: the attributes are
+    then not known to be in libvirt's order."""
     kept = _COUNTS.get(kind, ())
     for name in ("ports", *(name for name in kept if name != "ports")):
         value = prop_int(controller, name)
@@ -277,7 +286,7 @@ def _read_counts(controller: etree._Element, kind: str) -> list[str] | None:
     for name in ("vectors", "maxGrantFrames", "maxEventChannels"):
         if name not in kept and name in controller.attrib:  # not read for this type: not written
             del controller.attrib[name]
-    return None
+    return False
 
 
 def _read_pci_target(controller: etree._Element) -> None:

@@ -687,8 +687,19 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         domain_usb.check_parsed_devices(by_kind, controllers)
     ordered: list[etree._Element] = []
     placement = _ControllerPlacement()
+    placed_keys, highest, companions = placement.keys, placement.highest, placement.companions
     for controller, key in zip(controllers, read, strict=True):  # placed as the parser places each
-        _insert_controller(ordered, controller, placement, key)  # (implicit ones are appended later)
+        kind, index, is_master, _ = key  # (implicit ones are appended later)
+        # (most) a master that is the first of its type, or follows the last placed, of its type,
+        # with no lower index nor companions: placed last, as _insert_controller would place it
+        if is_master and (
+            kind not in highest or (placed_keys[-1][0] == kind and index >= highest[kind] and kind not in companions)
+        ):
+            ordered.append(controller)
+            placed_keys.append((kind, index, False))
+            highest[kind] = index
+        else:
+            _insert_controller(ordered, controller, placement, key)
     # those whose attributes parse_controllers found in libvirt's order are left as they are
     unordered = [controller for controller, key in zip(controllers, read, strict=True) if not key[3]]
     controllers[:] = ordered
@@ -803,7 +814,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     kinds = [kind for kind in by_kind if kind in _DEVICE_RANK]  # (a few kinds: no set of all of them)
     kinds.sort(key=_DEVICE_RANK.__getitem__)
     ordered = [device for kind in kinds for device in by_kind[kind]]
-    if ordered != list(devices):  # (elements compare by identity) most are in order already
+    if ordered != devices[:]:  # (elements compare by identity) most are in order already
         for child in list(devices):
             devices.remove(child)
         devices.extend(ordered)
@@ -954,15 +965,16 @@ def _canonical_disk(
     """first: the disk's first child of each tag, as parsed (nothing here moves those it names
     before they are read; the mirror it may name is dropped); an address made is added to it.
     key: its target's bus and index as _insert_disk read them (None without a target)."""
-    if disk.get("type") is None:
-        disk.set("type", "file")
+    disk_type = disk.get("type")
+    if disk_type is None:
+        disk.set("type", disk_type := "file")
     device = disk.get("device")
     if device is None:
         disk.set("device", device := "disk")
     libvirt_rules.prop_enum(disk, "sgio", domain_hostdevs.SGIO_MODES)  # virXMLPropEnum NONZERO
     domain_disks.check_parsed_storage(disk, first)
-    canonical_disk_storage(disk, first)
-    if disk.get("type") == "vhostuser":  # vhost-user disks cannot be snapshotted (disk post-parse)
+    # vhost-user disks cannot be snapshotted (disk post-parse)
+    if canonical_disk_storage(disk, first, disk_type) == "vhostuser":
         _default(disk, "snapshot", "no")
         _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
     target = first.get("target")

@@ -39,7 +39,7 @@ from virtrio.rpc.errors import report
 
 from . import domain_security
 from .definition_order import DEVICE_INFO_TAIL
-from .domain_addresses import pci_values, usb_port, written_pci
+from .domain_addresses import pci_values, usb_port
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_internal_error as _internal
 from .domain_errors import domain_xml_error as _xml_error
@@ -124,8 +124,10 @@ def canonical_chr_source(holder: etree._Element, kind: str, with_labels: bool) -
     if not len(holder) and kind != "tcp":
         return  # none of the three to read, and only a TCP source is written without them
     found_by_tag: dict[object, list[etree._Element]] = {"source": [], "log": [], "protocol": []}
-    for found in holder.iterchildren(*CHR_SOURCE_TAGS) if len(holder) else ():  # one pass for the three
-        found_by_tag[found.tag].append(found)
+    for found in holder[:]:  # one pass for the three (a list: cheaper than a three-tag iterator)
+        found_list = found_by_tag.get(found.tag)
+        if found_list is not None:
+            found_list.append(found)
     sources, logs, protocols = found_by_tag["source"], found_by_tag["log"], found_by_tag["protocol"]
     if not (sources or logs or protocols) and kind != "tcp":
         return  # (most pty and similar devices) nothing read, nothing written
@@ -1038,6 +1040,15 @@ def validate_graphics(graphics_devices: Iterable[etree._Element], audio_ids: set
 VIDEO_TYPES = ("vga", "cirrus", "vmvga", "xen", "vbox", "qxl", "parallels", "virtio", "gop", "none", "bochs", "ramfb")
 VIDEO_MEMORY = ("ram", "vram", "vram64", "vgamem")
 VIDEO_MODEL_ATTRIBUTE_ORDER = ["type", *VIDEO_MEMORY, "heads"]
+_VIDEO_NUMBERS = (*VIDEO_MEMORY, "heads")
+_VIDEO_MODEL_ATTRIBUTE_RANK = rank_of(VIDEO_MODEL_ATTRIBUTE_ORDER)
+
+
+def _video_model_attribute_rank(item: tuple[str, str]) -> int:
+    """An attribute's place in a video model as libvirt writes it (others last, in their order)."""
+    return _VIDEO_MODEL_ATTRIBUTE_RANK.get(item[0], len(VIDEO_MODEL_ATTRIBUTE_ORDER))
+
+
 _VIDEO_MODEL_READ = frozenset(("type", "primary", *VIDEO_MEMORY, "heads"))  # the model attributes read
 VIDEO_CHILD_ORDER = ["driver", "model", *DEVICE_INFO_TAIL]
 VIDEO_CHILD_RANK = rank_of(VIDEO_CHILD_ORDER)
@@ -1074,11 +1085,13 @@ def canonical_videos(
     primaries: list[etree._Element] = []
     others: list[etree._Element] = []
     for video in by_kind.get("video", ()):
-        model = first_child(video, "model")
-        if model is None:
+        models = children_of(video, "model")
+        if models:
+            model = models[0]
+            for extra in models[1:]:  # the parser reads the first
+                video.remove(extra)
+        else:
             model = child(video, "model")
-        for extra in children_of(video, "model")[1:]:  # the parser reads the first
-            video.remove(extra)
         _video_model_children(model)
         # the model's attributes read once and worked on as a dict (in order, as an element
         # keeps them: a value changed keeps its place, one added goes last), written back
@@ -1092,7 +1105,7 @@ def canonical_videos(
         kind = attributes.get("type")
         if kind is not None and kind != "default" and kind not in VIDEO_TYPES:
             raise _unsupported(f"unknown video model '{kind}'")
-        for name in (*VIDEO_MEMORY, "heads"):
+        for name in _VIDEO_NUMBERS:
             value = attributes.get(name)
             if value is None:
                 continue
@@ -1115,12 +1128,11 @@ def canonical_videos(
             if name in attributes:
                 attributes[name] = str(_power_of_two(int(attributes[name])))
         attributes.setdefault("heads", "1")
-        for name in (*VIDEO_MEMORY, "heads"):  # written when not zero
+        for name in _VIDEO_NUMBERS:  # written when not zero
             if attributes.get(name) == "0":
                 del attributes[name]
         attributes.pop("primary", None)
-        rank, last = rank_of(VIDEO_MODEL_ATTRIBUTE_ORDER), len(VIDEO_MODEL_ATTRIBUTE_ORDER)
-        written = sorted(attributes.items(), key=lambda item: rank.get(item[0], last))  # (stable)
+        written = sorted(attributes.items(), key=_video_model_attribute_rank)  # (stable)
         if written != given:
             model.attrib.clear()
             for name, value in written:
@@ -1317,7 +1329,7 @@ def _input_children(device: etree._Element, kind: str, bus: str) -> None:
                     source_attributes[name] = source.get(name, "")
     written_source = make_element("source", **source_attributes) if source_attributes else None
     driver = _virtio_driver(device)
-    for old in list(device):
+    for old in device[:]:  # (a list made in C: cheaper than list(), which iterates)
         if old.tag not in DEVICE_INFO_TAIL:
             device.remove(old)
     for position, element in enumerate(e for e in (driver, written_source) if e is not None):
@@ -1722,7 +1734,7 @@ ON_OFF = ("on", "off")
 
 def _info_only(device: etree._Element, written: list[etree._Element], after: tuple[etree._Element, ...] = ()) -> None:
     """The device's children replaced by those written, its device info (kept), then after."""
-    for old in list(device):
+    for old in device[:]:  # (a list made in C: cheaper than list(), which iterates)
         if old.tag not in DEVICE_INFO_TAIL:
             device.remove(old)
     for position, element in enumerate(written):
@@ -1784,7 +1796,9 @@ def canonical_watchdogs_and_balloons(
             _enum(balloon, "autodeflate", ON_OFF)  # (its refusal)
         if reporting is not None and reporting not in ON_OFF:
             _enum(balloon, "freePageReporting", ON_OFF)
-        if len(balloon):  # (most balloons have no children: no stats, driver or device info)
+        if len(balloon) == 1 and model != "none" and balloon[0].tag in DEVICE_INFO_TAIL:
+            check_device_address(balloon, written)  # (the others' usual child: no stats, no driver)
+        elif len(balloon):  # (most balloons have no children: no stats, driver or device info)
             _balloon_children(balloon, model, written)
         attributes = [("model", model)]
         if autodeflate is not None:
@@ -1942,17 +1956,32 @@ def _address_number(address: etree._Element, name: str, base: int) -> int | None
 
 
 _DRIVE_NAMES = ["type", *(name for name, _ in ADDRESS_NUMBERS["drive"])]
-# four numbers of up to 9 ASCII digits, without leading zeros (as canonical_address writes them)
-_PLAIN_DRIVE = re.compile(r"(?:0|[1-9][0-9]{0,8})(?:,(?:0|[1-9][0-9]{0,8})){3}")
+_PCI_NAMES = ["type", "domain", "bus", "slot", "function"]
+# the values of a drive address with its four numbers as plain decimal digits below UINT_MAX,
+# as libvirt writes them (most disks' addresses: each would be read as it is), joined by commas
+_PLAIN_DRIVE = re.compile(r"drive(?:,(?:0|[1-9][0-9]{0,8})){4}")
+# those of a PCI address as domain_addresses.written_pci finds it (type, domain, bus, slot and
+# function as virPCIDeviceAddressFormat writes them, not all of domain, bus and slot zero)
+_WRITTEN_PCI = re.compile(r"pci,(?!0x0000,0x00,0x00,)0x[0-9a-f]{4},0x[0-9a-f]{2},0x[01][0-9a-f],0x[0-7]")
 
 
-def _plain_drive(address: etree._Element) -> bool:
-    """A drive address with its four numbers as plain decimal digits below UINT_MAX, as
-    libvirt writes them (most disks' addresses): each would be read as it is."""
-    if address.keys() != _DRIVE_NAMES:
+def _as_written(address: etree._Element, written: set[etree._Element] | None) -> bool:
+    """Whether the address is a PCI or drive address already as libvirt writes it, with its
+    attributes in its order (most addresses of a document): checking its numbers would find
+    nothing, and canonical_address would leave it as it is (then added to written, when given,
+    unless it has children). One match of the values joined: as many fields as values, so no
+    value holds a comma."""
+    names = address.keys()
+    if names == _PCI_NAMES:
+        if len(address) or _WRITTEN_PCI.fullmatch(",".join(address.values())) is None:
+            return False
+    elif names != _DRIVE_NAMES or _PLAIN_DRIVE.fullmatch(",".join(address.values())) is None:
         return False
-    # one match of the four joined: as many fields as values, so no value holds a comma
-    return _PLAIN_DRIVE.fullmatch(",".join(address.values()[1:])) is not None
+    elif len(address):
+        return True  # (canonical_address's test: no children)
+    if written is not None:
+        written.add(address)
+    return True
 
 
 def check_device_address(device: etree._Element, written: set[etree._Element] | None = None) -> etree._Element | None:
@@ -1963,13 +1992,18 @@ def check_device_address(device: etree._Element, written: set[etree._Element] | 
     long as it is not changed)."""
     if not len(device):
         return None
-    addresses = children_of(device, "address")
+    addresses: list[etree._Element] = []
+    for found in device[:]:  # (children_of's: its call costs about as much as this loop over most devices)
+        if found.tag == "address":
+            addresses.append(found)
     if not addresses:
         return None
     address = addresses[0]
     if len(addresses) > 1:
         for extra in addresses[1:]:  # the parser reads the first
             device.remove(extra)
+    if _as_written(address, written):
+        return address  # its numbers read and checked below would all pass
     kind = address.get("type")
     if kind is None:
         raise _internal("No type specified for device address")
@@ -1977,14 +2011,6 @@ def check_device_address(device: etree._Element, written: set[etree._Element] | 
         raise _unsupported(f"unknown address type '{kind}'")
     if kind == "virtio-s390":
         raise _xml_error("virtio-s390 bus doesn't have an address")
-    if kind == "pci" and written_pci(address):
-        if written is not None:
-            written.add(address)
-        return address  # its numbers read and checked below would all pass
-    if kind == "drive" and _plain_drive(address):
-        if written is not None and not len(address):  # (canonical_address's test: no children)
-            written.add(address)
-        return address  # likewise
     if kind == "dimm" and address.get("slot") is None:
         raise _required(address, "slot")
     if kind == "usb":

@@ -46,18 +46,24 @@ def xml_error(detail: str) -> Exception:
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
 
 
-def canonical_disk_storage(disk: etree._Element, first: dict[object, etree._Element] | None = None) -> None:
+def canonical_disk_storage(
+    disk: etree._Element, first: dict[object, etree._Element] | None = None, disk_type: str | None = None
+) -> str:
     """The parts of a <disk> that describe its storage, as a defined domain keeps them (first:
-    the disk's first child of each tag, when the caller has them listed)."""
+    the disk's first child of each tag, when the caller has them listed; disk_type: its type,
+    when the caller has read it); returns its type, as it then stands."""
     if first is None:
         first = {}
         for found in disk:  # the first child of each tag, in one pass (nothing below adds or moves them)
             first.setdefault(found.tag, found)
     source = first.get("source")
     if source is None:
-        disk.set("type", "file")  # virDomainDiskDefParseXML: no <source>, a file disk without a path
+        # virDomainDiskDefParseXML: no <source>, a file disk without a path
+        disk.set("type", disk_type := "file")
     else:
-        if not canonical_source(source, disk.get("type", "file")):  # virXMLFormatElement writes no empty element
+        if disk_type is None:
+            disk_type = disk.get("type", "file")
+        if not canonical_source(source, disk_type):  # virXMLFormatElement writes no empty element
             disk.remove(source)
     if "auth" in first or "encryption" in first:  # (their older place: read after the source)
         check_secrets(disk)
@@ -77,6 +83,7 @@ def canonical_disk_storage(disk: etree._Element, first: dict[object, etree._Elem
     backing = first.get("backingStore")
     if backing is not None:
         canonical_backing_store(backing)
+    return disk_type
 
 
 def canonical_source(source: etree._Element, storage_type: str) -> bool:

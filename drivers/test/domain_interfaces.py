@@ -66,7 +66,7 @@ GENERATED_PORT_IDS = {"802.1Qbg": "instanceid", "openvswitch": "interfaceid"}
 def canonical_interface_parts(interface: etree._Element) -> set[object]:
     """The interface's parts read and written as libvirt does; returns the tags of its children
     as given (nothing here adds a child of a tag it did not have: those absent are not looked for)."""
-    present = {child.tag for child in interface}
+    present = {child.tag for child in interface[:]}  # (a list: cheaper than the iterator)
     kind = interface.get("type")
     if kind is not None and kind not in NET_TYPES:
         raise enum_error("interface", "type", kind)
@@ -262,7 +262,15 @@ def _canonical_source(interface: etree._Element, kind: str, source: etree._Eleme
         raise xml_error(api.VIR_FROM_DOMAIN, f"interface type='{kind}' requires a 'source' element")
     if source is None:
         return
-    written = etree.Element("source", reader(source) if reader is not None else {})
+    attributes = reader(source) if reader is not None else {}
+    if not len(source) and source.text is None and kind != "udp":  # (most) no local, ip or route
+        if not attributes:
+            interface.remove(source)
+        elif source.items() != list(attributes.items()):  # (else left as it is: an element costs more)
+            source.attrib.clear()
+            source.attrib.update(attributes)
+        return
+    written = etree.Element("source", attributes)
     if kind == "udp":
         local = first_child(source, "local")
         if local is None:
