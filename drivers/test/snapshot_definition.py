@@ -20,6 +20,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from ..xml_text import escape_text
+from .domain_disks import check_network_source
 
 FROM_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
 # virDomainSnapshotState: the domain states, then disk-snapshot
@@ -116,6 +117,8 @@ def _parse_disk(element: etree._Element, redefine: bool) -> SnapshotDisk:
     disk = SnapshotDisk(name, location, kind, deleting=deleting)
     source = element.find("source")
     if source is not None:
+        if kind == "network":  # virDomainStorageSourceParse's refusals of a network source
+            check_network_source(source)
         disk.path = source.get(SOURCE_ATTRIBUTES.get(kind, "file"))
     driver = element.find("driver")
     if driver is not None and driver.get("type"):
