@@ -404,7 +404,7 @@ def parse_dhcp_host(network: str, ip: NetworkIP, element: etree._Element, partia
             )
     else:
         if ip.address_family == socket.AF_INET6:
-            if not (host_id or name):
+            if host_id is None and name is None:  # (an empty id will do)
                 raise xml_error(f"Static host definition in IPv6 network '{network}' must have id or name attribute")
         elif not (mac or name):
             raise xml_error(f"Static host definition in IPv4 network '{network}' must have mac or name attribute")
@@ -1123,7 +1123,7 @@ def _check_forward_mode(definition: NetworkDefinition, stp: str | None) -> None:
                 f"bridge delay/stp/zone options only allowed in route, nat, and isolated mode, "
                 f"not in {mode} (network '{name}')"
             )
-        if definition.bridge and (forward.interfaces or forward.addresses or forward.pf):
+        if definition.bridge and (forward.interfaces or forward.addresses or forward.pf is not None):
             raise xml_error(
                 f"A network with forward mode='{mode}' can specify a bridge name or a forward dev, "
                 f"but not both (network '{name}')"

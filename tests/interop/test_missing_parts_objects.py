@@ -64,6 +64,28 @@ SNAPSHOTS = {
     ),
 }
 
+
+def network(body: str) -> str:
+    return f"<network><name>n</name><uuid>{UUID}</uuid>{body}</network>"
+
+
+IPV6_DHCP = "<ip family='ipv6' address='2001:db8:ac10:fd01::1' prefix='64'><dhcp>{}</dhcp></ip>"
+SRV = "<dns><srv service='{}' protocol='{}' domain='donkey' target='.' port='404'/></dns>"
+# network_conf.c tests these attributes for presence: an empty one is kept and written
+NETWORKS = {
+    "ipv6 dhcp host id empty": network(IPV6_DHCP.format("<host id='' ip='2001:db8:ac10:fd01::1:20'/>")),
+    "ipv6 dhcp host id empty beside a name": network(
+        IPV6_DHCP.format("<host id='' name='peter' ip='2001:db8:ac10:fd01::1:22'/>")
+    ),
+    "dns srv service empty": network(SRV.format("", "tcp")),
+    "dns srv protocol empty": network(SRV.format("name", "")),
+    "passthrough pf dev empty": network("<forward mode='passthrough'><pf dev=''/></forward>"),
+    "hostdev pf dev empty": network(
+        "<forward mode='hostdev' managed='yes'><driver name='vfio'/><pf dev=''/></forward>"
+    ),
+    "bridge beside an empty pf": network("<forward mode='bridge'><pf dev=''/></forward><bridge name='br0'/>"),
+}
+
 SCRIPT = """
 import json, sys
 import libvirt
@@ -79,6 +101,13 @@ for label, text in documents["pools"].items():
         pool.undefine()
     except libvirt.libvirtError as error:
         answers[label] = [error.get_error_code(), error.get_error_domain(), error.get_error_message()]
+for label, text in documents["networks"].items():
+    try:
+        network = conn.networkDefineXML(text)
+        answers[label] = network.XMLDesc(0)
+        network.undefine()
+    except libvirt.libvirtError as error:
+        answers[label] = [error.get_error_code(), error.get_error_domain(), error.get_error_message()]
 domain = conn.lookupByName("test")
 for label, text in documents["snapshots"].items():
     try:
@@ -92,9 +121,9 @@ print(json.dumps(answers))
 
 
 def test_documents_less_one_part_are_answered_as_by_libvirtd(tmp_path: Path) -> None:
-    texts = {"pools": POOLS, "snapshots": SNAPSHOTS}
+    texts = {"pools": POOLS, "snapshots": SNAPSHOTS, "networks": NETWORKS}
     answers = script_answers(tmp_path, SCRIPT, texts)  # type: ignore[arg-type]
-    labels = [*POOLS, *SNAPSHOTS]
+    labels = [*POOLS, *SNAPSHOTS, *NETWORKS]
     different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in labels}
     different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
     assert not different, json.dumps(different, indent=1)
