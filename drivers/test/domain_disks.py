@@ -8,7 +8,7 @@ import collections
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import prop_enum, scaled_value
+from virtrio.drivers.libvirt_rules import prop_enum, scaled_value, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -39,6 +39,7 @@ SOURCE_ATTRIBUTES = {
 # (each written with startupPolicy last: one list per type, its ranks found at once)
 _SOURCE_ATTRIBUTE_ORDERS = {kind: [*names, "startupPolicy"] for kind, names in SOURCE_ATTRIBUTES.items()}
 HOST_ATTRIBUTES = ["name", "port", "transport", "socket"]
+HOST_TRANSPORTS = ("tcp", "unix", "rdma")  # virStorageNetHostTransport
 BACKING_STORE_CHILDREN = ["format", "source", "backingStore"]
 
 
@@ -86,11 +87,8 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         del source.attrib["index"]
     if not len(source):  # (most sources: no children, so no labels)
         pass
-    elif storage_type != "network":  # a network source's labels are not read
+    elif storage_type != "network":  # (a network source's: after its secrets, below)
         device_seclabels(source)
-    else:
-        for label in children_of(source, "seclabel"):
-            source.remove(label)
     if storage_type == "nvme":
         _read_nvme_source(source)
     if storage_type == "network":
@@ -99,20 +97,26 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         if protocol == "iscsi":
             with_default_lun(source)
         for host in source.iterchildren("host"):
-            if host.get("transport", "tcp") == "tcp":
+            transport, text = host.get("transport", "tcp"), host.get("port")
+            # the port as read (checked above; a unix socket's is not read), a TCP host's default for none
+            port = strtoul_whole(text, 10) or 0 if text is not None and transport != "unix" else 0
+            if transport == "tcp":
                 host.attrib.pop("transport", None)
-                if not host.get("port") or host.get("port") == "0":
-                    port = DEFAULT_PORTS.get(protocol or "")
-                    if port is None:
-                        host.attrib.pop("port", None)
-                    else:
-                        host.set("port", str(port))
+                port = port or DEFAULT_PORTS.get(protocol or "", 0)
+            if port:
+                host.set("port", str(port))
+            elif text is not None:
+                del host.attrib["port"]
             reorder_attributes(host, HOST_ATTRIBUTES)
     if len(source):  # (most sources have no children)
         if storage_type != "network":
             for host in children_of(source, "host"):  # read for network sources only
                 source.remove(host)
         check_secrets(source)
+        if storage_type == "network":  # its labels are read (and refused) as any source's, but not written
+            device_seclabels(source)
+            for label in children_of(source, "seclabel"):
+                source.remove(label)
     names = source.keys()
     order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
     if order is not None:
@@ -148,24 +152,43 @@ def check_network_source(source: etree._Element) -> None:
     a host's name (but a unix socket's), a cookie's name (HTTP and HTTPS only); and an
     <ssl> without verify, not written."""
     protocol = prop_enum(source, "protocol", NETWORK_PROTOCOLS, required=True)
-    if source.get("name") is None and protocol != "nbd":
+    name = source.get("name")
+    if name is None and protocol != "nbd":
         raise xml_error("missing name for disk source")
+    if protocol in ("gluster", "rbd") and name is not None and name.find("/") < 1:  # volume/image
+        raise xml_error(f"can't split path '{name}' into pool name and image name")
     if not len(source):
         return
     for host in children_of(source, "host"):  # virDomainStorageNetworkParseHost
         transport, socket = host.get("transport"), host.get("socket")
+        if transport is not None and transport not in HOST_TRANSPORTS:
+            detail = f"unknown protocol transport type '{transport}'"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
         if transport == "unix" and socket is None:
             raise xml_error("missing socket for unix transport")
         if transport != "unix" and socket is not None:  # (C's printf of NULL: '(null)')
             raise xml_error(f"transport '{transport or '(null)'}' does not support socket attribute")
-        if host.get("name") is None and transport != "unix":
-            raise xml_error("missing name for host")
+        if transport != "unix":
+            if host.get("name") is None:
+                raise xml_error("missing name for host")
+            port = host.get("port")
+            if port is not None:
+                check_port(port)
     ssl = first_child(source, "ssl")
     if ssl is not None and ssl.get("verify") is None:
         source.remove(ssl)
     cookies = first_child(source, "cookies") if protocol in ("http", "https") else None
     if cookies is not None and any(cookie.get("name") is None for cookie in children_of(cookies, "cookie")):
         raise xml_error("missing cookie name")
+
+
+def check_port(text: str) -> None:
+    """virStringParsePort's refusals."""
+    port = strtoul_whole(text, 10)
+    if port is None:
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"failed to parse port number '{text}'")
+    if port > 65535:
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"port '{text}' out of range")
 
 
 def _storage_xml_error(detail: str) -> Exception:

@@ -1,4 +1,4 @@
-"""Pool, snapshot and network documents with one part left out or emptied (as `python -m
+"""Pool, snapshot, network (and network disk) documents with one part left out or emptied (as `python -m
 interop xmlcorpus --mutate-every N` makes them from libvirt's own, with XMLCORPUS_MUTATE=2):
 each is refused with libvirtd's error or read back as libvirtd writes it. libvirt-python
 defines them on virtrio and on libvirtd side by side."""
@@ -62,6 +62,56 @@ SNAPSHOTS = {
     "network host without name": network_disk_snapshot(
         "<source protocol='gluster' name='vol/path'><host port='1234'/></source>"
     ),
+    "gluster name without a volume": network_disk_snapshot(
+        "<source protocol='gluster' name='x'><host name='h'/></source>"
+    ),
+    "network host port x": network_disk_snapshot(
+        "<source protocol='gluster' name='vol/path'><host name='h' port='x'/></source>"
+    ),
+    "network host transport x": network_disk_snapshot(
+        "<source protocol='gluster' name='vol/path'><host name='h' transport='x'/></source>"
+    ),
+    "network source label relabel x": network_disk_snapshot(
+        "<source protocol='gluster' name='vol/path'><host name='h'/><seclabel model='dac' relabel='x'/></source>"
+    ),
+    "file source path empty": "<domainsnapshot><disks><disk name='vda' snapshot='external'><source file=''/>"
+    "</disk></disks></domainsnapshot>",
+    "memory file empty": "<domainsnapshot><memory snapshot='external' file=''/></domainsnapshot>",
+    "metadata cache unit x": "<domainsnapshot><disks><disk name='vda' snapshot='external'><source file='/new'/>"
+    "<driver type='qcow2'><metadata_cache><max_size unit='x'>1234</max_size></metadata_cache></driver>"
+    "</disk></disks></domainsnapshot>",
+    "metadata cache size x": "<domainsnapshot><disks><disk name='vda' snapshot='external'><source file='/new'/>"
+    "<driver type='qcow2'><metadata_cache><max_size>x</max_size></metadata_cache></driver>"
+    "</disk></disks></domainsnapshot>",
+}
+
+
+def network_disk_domain(source: str) -> str:
+    return (
+        f"<domain type='test'><name>d</name><uuid>{UUID}</uuid><memory>1024</memory><os><type>hvm</type></os>"
+        f"<devices><disk type='network'><source {source}</source><target dev='vda'/></disk></devices></domain>"
+    )
+
+
+# a network disk's source (virDomainDiskSourceNetworkParse, virDomainStorageNetworkParseHost)
+DOMAINS = {
+    "disk gluster name without a volume": network_disk_domain("protocol='gluster' name='x'><host name='h'/>"),
+    "disk rbd name starting with the slash": network_disk_domain("protocol='rbd' name='/x'><host name='h'/>"),
+    "disk host port x": network_disk_domain("protocol='gluster' name='v/x'><host name='h' port='x'/>"),
+    "disk host port -1": network_disk_domain("protocol='gluster' name='v/x'><host name='h' port='-1'/>"),
+    "disk host port out of range": network_disk_domain("protocol='gluster' name='v/x'><host name='h' port='70000'/>"),
+    "disk host port with a sign": network_disk_domain("protocol='gluster' name='v/x'><host name='h' port=' +0080'/>"),
+    "disk rdma host port zero": network_disk_domain(
+        "protocol='gluster' name='v/x'><host name='h' transport='rdma' port='0'/>"
+    ),
+    "disk unix host port": network_disk_domain("protocol='nbd' name='e'><host transport='unix' socket='/s' port='x'/>"),
+    "disk host transport x": network_disk_domain("protocol='gluster' name='v/x'><host name='h' transport='x'/>"),
+    "disk network source label relabel x": network_disk_domain(
+        "protocol='gluster' name='v/x'><host name='h'/><seclabel model='dac' relabel='x'/>"
+    ),
+    "disk network source label without relabelling": network_disk_domain(
+        "protocol='gluster' name='v/x'><host name='h'/><seclabel model='dac' relabel='no'><label>l</label></seclabel>"
+    ),
 }
 
 
@@ -108,6 +158,13 @@ for label, text in documents["networks"].items():
         network.undefine()
     except libvirt.libvirtError as error:
         answers[label] = [error.get_error_code(), error.get_error_domain(), error.get_error_message()]
+for label, text in documents["domains"].items():
+    try:
+        domain = conn.defineXML(text)
+        answers[label] = domain.XMLDesc(0)
+        domain.undefine()
+    except libvirt.libvirtError as error:
+        answers[label] = [error.get_error_code(), error.get_error_domain(), error.get_error_message()]
 domain = conn.lookupByName("test")
 for label, text in documents["snapshots"].items():
     try:
@@ -121,9 +178,9 @@ print(json.dumps(answers))
 
 
 def test_documents_less_one_part_are_answered_as_by_libvirtd(tmp_path: Path) -> None:
-    texts = {"pools": POOLS, "snapshots": SNAPSHOTS, "networks": NETWORKS}
+    texts = {"pools": POOLS, "snapshots": SNAPSHOTS, "networks": NETWORKS, "domains": DOMAINS}
     answers = script_answers(tmp_path, SCRIPT, texts)  # type: ignore[arg-type]
-    labels = [*POOLS, *SNAPSHOTS, *NETWORKS]
+    labels = [*POOLS, *SNAPSHOTS, *NETWORKS, *DOMAINS]
     different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in labels}
     different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
     assert not different, json.dumps(different, indent=1)
