@@ -609,6 +609,15 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
         cpu.attrib.clear()  # a custom CPU without a model: only its topology, cache... count
     # (the NUMA cells are domain_platform.canonical_platform's, read before this)
     domain_cpu.read_topology_and_features(cpu, mode)
+    maxphysaddr = first_child(cpu, "maxphysaddr")
+    if maxphysaddr is not None:  # (./maxphysaddr[1], read after the features) its mode required
+        libvirt_rules.prop_enum(maxphysaddr, "mode", ("emulate", "passthrough"), required=True)
+        bits = libvirt_rules.prop_int(maxphysaddr, "bits")
+        if bits is not None:  # VIR_XML_PROP_NONNEGATIVE, written as read
+            if bits < 0:
+                text = maxphysaddr.get("bits", "")
+                raise libvirt_rules.attribute_error("maxphysaddr", "bits", text, "Expected non-negative value")
+            maxphysaddr.set("bits", str(bits))
     topology = first_child(cpu, "topology")
     if topology is not None:
         _default(topology, "dies", "1")

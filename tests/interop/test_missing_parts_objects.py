@@ -86,11 +86,24 @@ SNAPSHOTS = {
 }
 
 
-def network_disk_domain(source: str) -> str:
+def domain(body: str, devices: str = "") -> str:
     return (
-        f"<domain type='test'><name>d</name><uuid>{UUID}</uuid><memory>1024</memory><os><type>hvm</type></os>"
-        f"<devices><disk type='network'><source {source}</source><target dev='vda'/></disk></devices></domain>"
+        f"<domain type='test'><name>d</name><uuid>{UUID}</uuid><memory>1048576</memory>{body}"
+        f"<os><type>hvm</type></os><devices>{devices}</devices></domain>"
     )
+
+
+def network_disk_domain(source: str) -> str:
+    return domain("", f"<disk type='network'><source {source}</source><target dev='vda'/></disk>")
+
+
+def interface(kind: str, parts: str) -> str:
+    source = "<source network='default'/>" if kind == "network" else "<source dev='eth0' mode='vepa'/>"
+    return domain("", f"<interface type='{kind}'><mac address='52:54:00:00:00:01'/>{source}{parts}</interface>")
+
+
+QBG = "<virtualport type='802.1Qbg'><parameters {}/></virtualport>"
+INSTANCE = f"instanceid='{UUID}'"
 
 
 # a network disk's source (virDomainDiskSourceNetworkParse, virDomainStorageNetworkParseHost)
@@ -111,6 +124,40 @@ DOMAINS = {
     ),
     "disk network source label without relabelling": network_disk_domain(
         "protocol='gluster' name='v/x'><host name='h'/><seclabel model='dac' relabel='no'><label>l</label></seclabel>"
+    ),
+    # an interface's <vlan> (virNetDevVlanParse) and <virtualport> (virNetDevVPortProfileParse:
+    # complete for a direct interface; ids made up, parameters written in libvirt's order)
+    "vlan tag without id": interface("network", "<vlan><tag/></vlan>"),
+    "vlan tag id x": interface("network", "<vlan><tag id='x'/></vlan>"),
+    "vlan without tags": interface("network", "<vlan/>"),
+    "vlan tag id too large": interface("network", "<vlan><tag id='5000'/></vlan>"),
+    "vlan two tags without trunk": interface("network", "<vlan trunk='no'><tag id='42'/><tag id='47'/></vlan>"),
+    "vlan tag id with zeros": interface("network", "<vlan><tag id='0042'/></vlan>"),
+    "802.1Qbg without typeidversion": interface("direct", QBG.format(f"managerid='11' typeid='1193047' {INSTANCE}")),
+    "802.1Qbg without managerid": interface("direct", QBG.format(f"typeid='1193047' typeidversion='2' {INSTANCE}")),
+    "802.1Qbh without profileid": interface("direct", "<virtualport type='802.1Qbh'/>"),
+    "midonet without interfaceid": interface("direct", "<virtualport type='midonet'/>"),
+    "direct virtualport without type": interface("direct", "<virtualport/>"),
+    "virtualport type x": interface("direct", "<virtualport type='x'/>"),
+    "virtualport managerid x": interface("network", "<virtualport><parameters managerid='x'/></virtualport>"),
+    "802.1Qbh with a managerid": interface(
+        "network", "<virtualport type='802.1Qbh'><parameters profileid='p' managerid='1'/></virtualport>"
+    ),
+    "openvswitch parameters in libvirt's order": interface(
+        "network", f"<virtualport type='openvswitch'><parameters profileid='p' interfaceid='{UUID}'/></virtualport>"
+    ),
+    # a hugepage's size (virParseScaledValue, required) and a CPU's maxphysaddr
+    "hugepage without size": domain("<memoryBacking><hugepages><page unit='KiB'/></hugepages></memoryBacking>"),
+    "hugepage size empty": domain("<memoryBacking><hugepages><page size=''/></hugepages></memoryBacking>"),
+    "hugepage size x": domain("<memoryBacking><hugepages><page size='x'/></hugepages></memoryBacking>"),
+    "hugepage unit x": domain("<memoryBacking><hugepages><page size='2048' unit='x'/></hugepages></memoryBacking>"),
+    "hugepage size with a space": domain("<memoryBacking><hugepages><page size=' 2048'/></hugepages></memoryBacking>"),
+    "maxphysaddr without mode": domain("<cpu mode='host-passthrough'><maxphysaddr bits='42'/></cpu>"),
+    "maxphysaddr mode x": domain("<cpu mode='host-passthrough'><maxphysaddr mode='x'/></cpu>"),
+    "maxphysaddr bits x": domain("<cpu mode='host-passthrough'><maxphysaddr mode='passthrough' bits='x'/></cpu>"),
+    "maxphysaddr bits -1": domain("<cpu mode='host-passthrough'><maxphysaddr mode='passthrough' bits='-1'/></cpu>"),
+    "maxphysaddr bits with a sign": domain(
+        "<cpu mode='host-passthrough'><maxphysaddr mode='passthrough' bits=' +42'/></cpu>"
     ),
 }
 
