@@ -1115,6 +1115,15 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
     if device == "lun":
         _validate_lun_source(disk)
+    else:  # only a LUN has reservations, rawio or sgio
+        source = first.get("source")
+        if source is not None and len(source) and first_child(source, "reservations") is not None:
+            detail = "<reservations/> allowed only for lun devices"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        for name in ("rawio", "sgio"):
+            if disk.get(name) is not None:
+                detail = f"{name} can be used only with device='lun'"
+                raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
     if device == "floppy" and bus != "fdc":
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid bus type '{bus}' for floppy disk")
     if device != "floppy" and bus == "fdc":

@@ -91,6 +91,8 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         device_seclabels(source)
     if storage_type == "nvme":
         _read_nvme_source(source)
+    elif storage_type == "vhostuser":
+        _check_vhostuser_source(source)
     if storage_type == "network":
         check_network_source(source)
         protocol = source.get("protocol")
@@ -113,6 +115,9 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
             for host in children_of(source, "host"):  # read for network sources only
                 source.remove(host)
         check_secrets(source)
+        reservations = first_child(source, "reservations")
+        if reservations is not None:
+            _check_reservations(reservations)
         if storage_type == "network":  # its labels are read (and refused) as any source's, but not written
             device_seclabels(source)
             for label in children_of(source, "seclabel"):
@@ -145,6 +150,33 @@ def _read_nvme_source(source: etree._Element) -> None:
     canonical_pci_source_address(address)
     if source.get("managed") is None:
         source.set("managed", "yes")
+
+
+def _check_vhostuser_source(source: etree._Element) -> None:
+    """virDomainDiskSourceVHostUserParse's refusals: a unix socket, with a path."""
+    kind = source.get("type")
+    if kind is None:
+        raise xml_error("missing 'type' attribute for vhostuser disk source")
+    if kind != "unix":
+        raise xml_error("invalid 'type' attribute for vhostuser disk source")
+    if source.get("path") is None:
+        raise xml_error("missing 'path' attribute for vhostuser disk source")
+
+
+def _check_reservations(reservations: etree._Element) -> None:
+    """virStoragePRDefParseXML's refusals: managed required; an unmanaged one (or one with any
+    part of its helper's socket) names the socket's type, path and mode, unix and client."""
+    managed = prop_enum(reservations, "managed", ("yes", "no"), required=True)
+    socket = first_child(reservations, "source")  # (./source[1]; XPath strings: empty is none)
+    kind, path, mode = ((socket.get(name) or None) if socket is not None else None for name in ("type", "path", "mode"))
+    if managed == "no" or kind or path or mode:
+        for value, missing in ((kind, "connection type"), (path, "path"), (mode, "connection mode")):
+            if value is None:
+                raise _storage_xml_error(f"missing {missing} for <reservations/>")
+    if kind is not None and kind != "unix":
+        raise _storage_xml_error(f"unsupported connection type for <reservations/>: {kind}")
+    if mode is not None and mode != "client":
+        raise _storage_xml_error(f"unsupported connection mode for <reservations/>: {mode}")
 
 
 def check_network_source(source: etree._Element) -> None:

@@ -102,6 +102,8 @@ def interface(kind: str, parts: str) -> str:
     return domain("", f"<interface type='{kind}'><mac address='52:54:00:00:00:01'/>{source}{parts}</interface>")
 
 
+VHOSTUSER_DISK = "<disk type='vhostuser' device='disk'><source {}/><target dev='vda' bus='virtio'/></disk>"
+LUN = "<disk type='block' device='{}'{}><source dev='/dev/sdb'>{}</source><target dev='sda' bus='scsi'/></disk>"
 QBG = "<virtualport type='802.1Qbg'><parameters {}/></virtualport>"
 INSTANCE = f"instanceid='{UUID}'"
 
@@ -146,6 +148,40 @@ DOMAINS = {
     "openvswitch parameters in libvirt's order": interface(
         "network", f"<virtualport type='openvswitch'><parameters profileid='p' interfaceid='{UUID}'/></virtualport>"
     ),
+    # a vhost-user disk's socket, persistent reservations, what only a LUN may have
+    "vhostuser disk source without path": domain("", VHOSTUSER_DISK.format("type='unix'")),
+    "vhostuser disk source without type": domain("", VHOSTUSER_DISK.format("path='/s'")),
+    "vhostuser disk source type x": domain("", VHOSTUSER_DISK.format("type='x'")),
+    "reservations without managed": domain("", LUN.format("lun", "", "<reservations/>")),
+    "unmanaged reservations without a type": domain(
+        "", LUN.format("lun", "", "<reservations managed='no'><source path='/p' mode='client'/></reservations>")
+    ),
+    "unmanaged reservations without a path": domain(
+        "", LUN.format("lun", "", "<reservations managed='no'><source type='unix' mode='client'/></reservations>")
+    ),
+    "unmanaged reservations without a mode": domain(
+        "", LUN.format("lun", "", "<reservations managed='no'><source type='unix' path='/p'/></reservations>")
+    ),
+    "managed reservations with an empty type": domain(
+        "",
+        LUN.format("lun", "", "<reservations managed='yes'><source type='' path='/p' mode='client'/></reservations>"),
+    ),
+    "reservations type tcp": domain(
+        "",
+        LUN.format(
+            "lun", "", "<reservations managed='yes'><source type='tcp' path='/p' mode='client'/></reservations>"
+        ),
+    ),
+    "reservations mode server": domain(
+        "",
+        LUN.format(
+            "lun", "", "<reservations managed='yes'><source type='unix' path='/p' mode='server'/></reservations>"
+        ),
+    ),
+    "reservations of a disk": domain("", LUN.format("disk", " rawio='yes'", "<reservations managed='yes'/>")),
+    "rawio of a disk": domain("", LUN.format("disk", " rawio='no'", "")),
+    "sgio of a disk": domain("", LUN.format("disk", " sgio='filtered'", "")),
+    "rawio of a floppy on scsi": domain("", LUN.format("floppy", " rawio='yes'", "")),
     # a hugepage's size (virParseScaledValue, required) and a CPU's maxphysaddr
     "hugepage without size": domain("<memoryBacking><hugepages><page unit='KiB'/></hugepages></memoryBacking>"),
     "hugepage size empty": domain("<memoryBacking><hugepages><page size=''/></hugepages></memoryBacking>"),
