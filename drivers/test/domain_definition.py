@@ -1111,19 +1111,13 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
     bus, dev = target.get("bus"), target.get("dev", "")
     disk_type = disk.get("type")  # (canonical: every disk has one)
     domain_disks.validate_storage(disk, first, disk_type)
-    if disk.get("sgio") == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
+    sgio = disk.get("sgio")
+    if sgio == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
     if device == "lun":
         _validate_lun_source(disk)
-    else:  # only a LUN has reservations, rawio or sgio
-        source = first.get("source")
-        if source is not None and len(source) and first_child(source, "reservations") is not None:
-            detail = "<reservations/> allowed only for lun devices"
-            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-        for name in ("rawio", "sgio"):
-            if disk.get(name) is not None:
-                detail = f"{name} can be used only with device='lun'"
-                raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    else:
+        _validate_not_lun(disk, first.get("source"), sgio)
     if device == "floppy" and bus != "fdc":
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid bus type '{bus}' for floppy disk")
     if device != "floppy" and bus == "fdc":
@@ -1140,6 +1134,17 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         detail = f"Invalid address type '{address_type}' for the disk '{dev}' with the bus type '{bus}'"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
     return first
+
+
+def _validate_not_lun(disk: etree._Element, source: etree._Element | None, sgio: str | None) -> None:
+    """Only a LUN has reservations, rawio or sgio (virDomainDiskDefValidate)."""
+    if source is not None and len(source) and first_child(source, "reservations") is not None:
+        detail = "<reservations/> allowed only for lun devices"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    name = "rawio" if disk.get("rawio") is not None else "sgio" if sgio is not None else None
+    if name is not None:
+        detail = f"{name} can be used only with device='lun'"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
 def _validate_lun_source(disk: etree._Element) -> None:

@@ -142,8 +142,8 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
                 driver.remove(child)
         if not len(driver.attrib) and not len(driver):  # an empty element is not written
             interface.remove(driver)
-    vlan = first_child(interface, "vlan")
-    if vlan is not None:  # virNetDevVlanParse's refusals, written as virNetDevVlanFormat writes it
+    if "vlan" in present:  # virNetDevVlanParse's refusals, written as virNetDevVlanFormat writes it
+        vlan = first_child(interface, "vlan")
         interface.replace(vlan, parse_vlan(vlan))
     return present
 
