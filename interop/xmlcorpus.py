@@ -286,18 +286,6 @@ def gather(socket_path: Path, kind: str, paths: list[Path]) -> dict[str, list[st
     return results
 
 
-def first_difference(a: list[str], b: list[str]) -> str:
-    """A short class for a difference: the first lines that differ once the rest is aligned."""
-    left = "\n".join(a).splitlines()
-    right = "\n".join(b).splitlines()
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, left, right, autojunk=False).get_opcodes():
-        if tag != "equal":
-            x = left[i1].strip()[:90] if i1 < i2 else "(nothing)"
-            y = right[j1].strip()[:90] if j1 < j2 else "(nothing)"
-            return f"{x}  |  {y}"
-    return "(one side has more lines)"
-
-
 def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, int]:
     """Identical documents and documents, libvirtd against virtrio, for one kind."""
     from .daemons import remove, start_virtrio, stop_process
@@ -329,16 +317,13 @@ def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, in
         if a == b:
             identical += 1
             continue
-        classes[first_difference(a, b)] += 1
+        classes[objects.first_difference(a, b)] += 1
         if verbose:
             diff = difflib.unified_diff(
                 "\n".join(a).splitlines(), "\n".join(b).splitlines(), "libvirtd", "virtrio", lineterm="", n=1
             )
             print(f"DIFF {kind} {name}\n    " + "\n    ".join(list(diff)[2:40]))
-    if classes and os.environ.get("XMLCORPUS_CLASSES"):
-        print(f"{kind}: most frequent first differences (libvirtd | virtrio)")
-        for text, count in classes.most_common(int(os.environ["XMLCORPUS_CLASSES"])):
-            print(f"  {count:5d}  {text}")
+    objects.print_classes(kind, classes)
     print(f"{kind}: identical {identical}/{len(paths)}")
     return identical, len(paths)
 
@@ -370,7 +355,7 @@ def main(argv: list[str]) -> int:
         type=int,
         default=0,
         metavar="N",
-        help="also every Nth document less one attribute or element (this module's kinds; 1: all of them)",
+        help="also every Nth document less one attribute or element (1: all of them)",
     )
     options = parser.parse_args(argv)
     if options.mutate_every:

@@ -20,6 +20,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -499,9 +500,10 @@ def label(path: Path) -> str:
 def documents(source: Path, kind: str, crafted_folder: Path | None = None) -> list[Path]:
     """libvirt's documents of the kind, then ours (written into crafted_folder/crafted)."""
     paths = [path for folder in KINDS[kind].folders for path in sorted((source / "tests" / folder).glob("*.xml"))]
-    if crafted_folder is not None and os.environ.get("XMLCORPUS_MUTATE"):
-        # --mutate: each document less one element or one attribute
-        paths += mutations(paths, crafted_folder / "mutated")
+    # --mutate: each document less one element or one attribute; --mutate-every N: every Nth of them
+    every = int(os.environ.get("XMLCORPUS_MUTATE_EVERY") or (1 if os.environ.get("XMLCORPUS_MUTATE") else 0))
+    if crafted_folder is not None and every:
+        paths += mutations(paths, crafted_folder / "mutated")[::every]
     if crafted_folder is not None and CRAFTED.get(kind):
         (crafted_folder / "crafted").mkdir(parents=True, exist_ok=True)
         for name, text in CRAFTED[kind]:
@@ -547,17 +549,41 @@ def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, in
     finally:
         remove(workdir)
     identical = 0
+    classes: Counter[str] = Counter()
     for path in paths:
         a, b = (unrandom(results.get(label(path), []), texts[label(path)]) for results in (theirs, mine))
         if a == b:
             identical += 1
-        elif verbose:
+            continue
+        classes[first_difference(a, b)] += 1
+        if verbose:
             diff = difflib.unified_diff(
                 "\n".join(a).splitlines(), "\n".join(b).splitlines(), "libvirtd", "virtrio", lineterm="", n=1
             )
             print(f"DIFF {kind} {label(path)}\n    " + "\n    ".join(list(diff)[2:40]))
+    print_classes(kind, classes)
     print(f"{kind}: identical {identical}/{len(paths)}")
     return identical, len(paths)
+
+
+def first_difference(a: list[str], b: list[str]) -> str:
+    """A short class for a difference: the first lines that differ once the rest is aligned."""
+    left = "\n".join(a).splitlines()
+    right = "\n".join(b).splitlines()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, left, right, autojunk=False).get_opcodes():
+        if tag != "equal":
+            x = left[i1].strip()[:90] if i1 < i2 else "(nothing)"
+            y = right[j1].strip()[:90] if j1 < j2 else "(nothing)"
+            return f"{x}  |  {y}"
+    return "(one side has more lines)"
+
+
+def print_classes(kind: str, classes: Counter[str]) -> None:
+    """With --classes N: the N most frequent first differences of the kind."""
+    if classes and os.environ.get("XMLCORPUS_CLASSES"):
+        print(f"{kind}: most frequent first differences (libvirtd | virtrio)")
+        for text, count in classes.most_common(int(os.environ["XMLCORPUS_CLASSES"])):
+            print(f"  {count:5d}  {text}")
 
 
 def libvirt_source() -> Path:

@@ -609,6 +609,15 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
         cpu.attrib.clear()  # a custom CPU without a model: only its topology, cache... count
     # (the NUMA cells are domain_platform.canonical_platform's, read before this)
     domain_cpu.read_topology_and_features(cpu, mode)
+    maxphysaddr = first_child(cpu, "maxphysaddr")
+    if maxphysaddr is not None:  # (./maxphysaddr[1], read after the features) its mode required
+        libvirt_rules.prop_enum(maxphysaddr, "mode", ("emulate", "passthrough"), required=True)
+        bits = libvirt_rules.prop_int(maxphysaddr, "bits")
+        if bits is not None:  # VIR_XML_PROP_NONNEGATIVE, written as read
+            if bits < 0:
+                text = maxphysaddr.get("bits", "")
+                raise libvirt_rules.attribute_error("maxphysaddr", "bits", text, "Expected non-negative value")
+            maxphysaddr.set("bits", str(bits))
     topology = first_child(cpu, "topology")
     if topology is not None:
         _default(topology, "dies", "1")
@@ -1114,10 +1123,13 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
     bus, dev = target.get("bus"), target.get("dev", "")
     disk_type = disk.get("type")  # (canonical: every disk has one)
     domain_disks.validate_storage(disk, first, disk_type)
-    if disk.get("sgio") == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
+    sgio = disk.get("sgio")
+    if sgio == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
     if device == "lun":
         _validate_lun_source(disk)
+    else:
+        _validate_not_lun(disk, first.get("source"), sgio)
     if device == "floppy" and bus != "fdc":
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid bus type '{bus}' for floppy disk")
     if device != "floppy" and bus == "fdc":
@@ -1134,6 +1146,17 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         detail = f"Invalid address type '{address_type}' for the disk '{dev}' with the bus type '{bus}'"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
     return first
+
+
+def _validate_not_lun(disk: etree._Element, source: etree._Element | None, sgio: str | None) -> None:
+    """Only a LUN has reservations, rawio or sgio (virDomainDiskDefValidate)."""
+    if source is not None and len(source) and first_child(source, "reservations") is not None:
+        detail = "<reservations/> allowed only for lun devices"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    name = "rawio" if disk.get("rawio") is not None else "sgio" if sgio is not None else None
+    if name is not None:
+        detail = f"{name} can be used only with device='lun'"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
 
 
 def _validate_lun_source(disk: etree._Element) -> None:

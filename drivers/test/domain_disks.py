@@ -8,7 +8,7 @@ import collections
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import prop_enum, scaled_value
+from virtrio.drivers.libvirt_rules import prop_enum, scaled_value, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -39,6 +39,7 @@ SOURCE_ATTRIBUTES = {
 # (each written with startupPolicy last: one list per type, its ranks found at once)
 _SOURCE_ATTRIBUTE_ORDERS = {kind: [*names, "startupPolicy"] for kind, names in SOURCE_ATTRIBUTES.items()}
 HOST_ATTRIBUTES = ["name", "port", "transport", "socket"]
+HOST_TRANSPORTS = ("tcp", "unix", "rdma")  # virStorageNetHostTransport
 BACKING_STORE_CHILDREN = ["format", "source", "backingStore"]
 
 
@@ -93,33 +94,41 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         del source.attrib["index"]
     if not len(source):  # (most sources: no children, so no labels)
         pass
-    elif storage_type != "network":  # a network source's labels are not read
+    elif storage_type != "network":  # (a network source's: after its secrets, below)
         device_seclabels(source)
-    else:
-        for label in children_of(source, "seclabel"):
-            source.remove(label)
     if storage_type == "nvme":
         _read_nvme_source(source)
+    elif storage_type == "vhostuser":
+        _check_vhostuser_source(source)
     if storage_type == "network":
         check_network_source(source)
         protocol = source.get("protocol")
         if protocol == "iscsi":
             with_default_lun(source)
         for host in source.iterchildren("host"):
-            if host.get("transport", "tcp") == "tcp":
+            transport, text = host.get("transport", "tcp"), host.get("port")
+            # the port as read (checked above; a unix socket's is not read), a TCP host's default for none
+            port = strtoul_whole(text, 10) or 0 if text is not None and transport != "unix" else 0
+            if transport == "tcp":
                 host.attrib.pop("transport", None)
-                if not host.get("port") or host.get("port") == "0":
-                    port = DEFAULT_PORTS.get(protocol or "")
-                    if port is None:
-                        host.attrib.pop("port", None)
-                    else:
-                        host.set("port", str(port))
+                port = port or DEFAULT_PORTS.get(protocol or "", 0)
+            if port:
+                host.set("port", str(port))
+            elif text is not None:
+                del host.attrib["port"]
             reorder_attributes(host, HOST_ATTRIBUTES)
     if len(source):  # (most sources have no children)
         if storage_type != "network":
             for host in children_of(source, "host"):  # read for network sources only
                 source.remove(host)
         check_secrets(source)
+        reservations = first_child(source, "reservations")
+        if reservations is not None:
+            _check_reservations(reservations)
+        if storage_type == "network":  # its labels are read (and refused) as any source's, but not written
+            device_seclabels(source)
+            for label in children_of(source, "seclabel"):
+                source.remove(label)
     names = source.keys()
     order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
     if order is not None:
@@ -150,29 +159,75 @@ def _read_nvme_source(source: etree._Element) -> None:
         source.set("managed", "yes")
 
 
+def _check_vhostuser_source(source: etree._Element) -> None:
+    """virDomainDiskSourceVHostUserParse's refusals: a unix socket, with a path."""
+    kind = source.get("type")
+    if kind is None:
+        raise xml_error("missing 'type' attribute for vhostuser disk source")
+    if kind != "unix":
+        raise xml_error("invalid 'type' attribute for vhostuser disk source")
+    if source.get("path") is None:
+        raise xml_error("missing 'path' attribute for vhostuser disk source")
+
+
+def _check_reservations(reservations: etree._Element) -> None:
+    """virStoragePRDefParseXML's refusals: managed required; an unmanaged one (or one with any
+    part of its helper's socket) names the socket's type, path and mode, unix and client."""
+    managed = prop_enum(reservations, "managed", ("yes", "no"), required=True)
+    socket = first_child(reservations, "source")  # (./source[1]; XPath strings: empty is none)
+    kind, path, mode = ((socket.get(name) or None) if socket is not None else None for name in ("type", "path", "mode"))
+    if managed == "no" or kind or path or mode:
+        for value, missing in ((kind, "connection type"), (path, "path"), (mode, "connection mode")):
+            if value is None:
+                raise _storage_xml_error(f"missing {missing} for <reservations/>")
+    if kind is not None and kind != "unix":
+        raise _storage_xml_error(f"unsupported connection type for <reservations/>: {kind}")
+    if mode is not None and mode != "client":
+        raise _storage_xml_error(f"unsupported connection mode for <reservations/>: {mode}")
+
+
 def check_network_source(source: etree._Element) -> None:
     """virDomainDiskSourceNetworkParse's refusals of a part left out: the name (NBD's may be),
     a host's name (but a unix socket's), a cookie's name (HTTP and HTTPS only); and an
     <ssl> without verify, not written."""
     protocol = prop_enum(source, "protocol", NETWORK_PROTOCOLS, required=True)
-    if source.get("name") is None and protocol != "nbd":
+    name = source.get("name")
+    if name is None and protocol != "nbd":
         raise xml_error("missing name for disk source")
+    if protocol in ("gluster", "rbd") and name is not None and name.find("/") < 1:  # volume/image
+        raise xml_error(f"can't split path '{name}' into pool name and image name")
     if not len(source):
         return
     for host in children_of(source, "host"):  # virDomainStorageNetworkParseHost
         transport, socket = host.get("transport"), host.get("socket")
+        if transport is not None and transport not in HOST_TRANSPORTS:
+            detail = f"unknown protocol transport type '{transport}'"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
         if transport == "unix" and socket is None:
             raise xml_error("missing socket for unix transport")
         if transport != "unix" and socket is not None:  # (C's printf of NULL: '(null)')
             raise xml_error(f"transport '{transport or '(null)'}' does not support socket attribute")
-        if host.get("name") is None and transport != "unix":
-            raise xml_error("missing name for host")
+        if transport != "unix":
+            if host.get("name") is None:
+                raise xml_error("missing name for host")
+            port = host.get("port")
+            if port is not None:
+                check_port(port)
     ssl = first_child(source, "ssl")
     if ssl is not None and ssl.get("verify") is None:
         source.remove(ssl)
     cookies = first_child(source, "cookies") if protocol in ("http", "https") else None
     if cookies is not None and any(cookie.get("name") is None for cookie in children_of(cookies, "cookie")):
         raise xml_error("missing cookie name")
+
+
+def check_port(text: str) -> None:
+    """virStringParsePort's refusals."""
+    port = strtoul_whole(text, 10)
+    if port is None:
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"failed to parse port number '{text}'")
+    if port > 65535:
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_NONE, f"port '{text}' out of range")
 
 
 def _storage_xml_error(detail: str) -> Exception:

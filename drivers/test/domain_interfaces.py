@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import string
-import uuid
 from collections.abc import Callable
 from functools import partial
 
@@ -26,7 +25,7 @@ from virtrio.drivers.libvirt_rules import (
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
-from .network_definition import parse_address
+from .network_definition import parse_address, parse_virtualport, parse_vlan
 from .pool_definition import sanitize_path
 from .xml_tree import children_of, first_child
 
@@ -59,8 +58,6 @@ FILTERREF_TYPES = ("network", "bridge", "ethernet")  # the types whose parser re
 VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")  # virDomainVirtioOptionsParseXML
 VIRTIO_NET_UNSIGNED = ("queues", "rx_queue_size", "tx_queue_size")
 VIRTUALPORT_TYPES = ("network", "bridge", "direct", "hostdev")  # the others refuse <virtualport>
-# virNetDevVPortProfileParse with GENERATE_MISSING_DEFAULTS: the id a port type gets when not given
-GENERATED_PORT_IDS = {"802.1Qbg": "instanceid", "openvswitch": "interfaceid"}
 
 
 def canonical_interface_parts(interface: etree._Element) -> set[object]:
@@ -121,13 +118,12 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
         if kind not in VIRTUALPORT_TYPES:
             detail = f"<virtualport> element unsupported for <interface type='{kind}'>"
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-        generated = GENERATED_PORT_IDS.get(virtualport.get("type", ""))
-        if generated is not None:
-            parameters = first_child(virtualport, "parameters")
-            if parameters is None:
-                parameters = etree.SubElement(virtualport, "parameters")
-            if parameters.get(generated) is None:
-                parameters.set(generated, str(uuid.uuid4()))
+        strict = kind != "network"  # REQUIRE_TYPE and REQUIRE_ALL_ATTRIBUTES but for a network's
+        written = parse_virtualport(virtualport, strict, generate_missing=True, complete=strict)
+        if written is None:
+            interface.remove(virtualport)
+        else:
+            interface.replace(virtualport, written)
     filterref = first_child(interface, "filterref")
     if filterref is not None and kind not in FILTERREF_TYPES:
         interface.remove(filterref)
@@ -146,11 +142,14 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
                 driver.remove(child)
         if not len(driver.attrib) and not len(driver):  # an empty element is not written
             interface.remove(driver)
+    if "vlan" in present:  # virNetDevVlanParse's refusals, written as virNetDevVlanFormat writes it
+        vlan = first_child(interface, "vlan")
+        interface.replace(vlan, parse_vlan(vlan))
     return present
 
 
 # the parts canonical_interface_parts reads after the guest side's addresses
-_LATER_PARTS = frozenset(("backend", "coalesce", "virtualport", "filterref", "driver"))
+_LATER_PARTS = frozenset(("backend", "coalesce", "virtualport", "filterref", "driver", "vlan"))
 
 
 NET_MODEL_CHARACTERS = string.ascii_letters + string.digits + "_-"

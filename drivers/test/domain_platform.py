@@ -457,11 +457,9 @@ def _canonical_hugepages(backing: etree._Element) -> None:
     """virDomainHugepagesParseXML: page sizes in KiB (rounded up), node sets as bitmaps."""
     for page in backing.iterfind("hugepages/page"):
         size = page.get("size")
-        if size is None or not size.isdigit():
-            continue  # left to the shared code's checks
         scale = SCALE_UNITS.get(page.get("unit", "KiB").lower())
-        if scale is None:
-            continue
+        if size is None or not size.isdigit() or scale is None:  # (rare) a size required, a unit known
+            scale, size = 1, str(parse_scaled_value(size, page.get("unit"), "./@size", 1024, ULLONG_MAX, required=True))
         kib = -(-int(size) * scale // 1024)
         if kib == 0:
             raise _detail("hugepage size can't be zero")

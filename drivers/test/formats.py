@@ -165,7 +165,7 @@ def _network_ip_lines(ip: NetworkIP) -> list[str]:
             attributes = "".join(
                 f" {name}='{value}'"
                 for name, value in (("mac", host.mac), ("id", host.id), ("name", host.name), ("ip", host.ip))
-                if value
+                if value is not None  # (an empty id is written: the others cannot be empty)
             )
             dhcp += _lease_lines("host", f"<host{attributes}", host.lease)
         if ip.bootp_file is not None:
@@ -196,7 +196,7 @@ def _network_dns_lines(dns: Dns) -> list[str]:
         )
     lines += [f"  <txt name='{escape_text(txt.name)}' value='{escape_text(txt.value or '')}'/>" for txt in dns.txts]
     for srv in dns.srvs:
-        if srv.service and srv.protocol:
+        if srv.service is not None and srv.protocol is not None:  # (empty ones are written)
             line = f"  <srv service='{escape_text(srv.service)}' protocol='{escape_text(srv.protocol)}'"
             line += f" domain='{escape_text(srv.domain)}'" if srv.domain is not None else ""
             line += f" target='{escape_text(srv.target)}'" if srv.target is not None else ""
@@ -213,7 +213,7 @@ def _network_dns_lines(dns: Dns) -> list[str]:
 
 
 def _network_forward_lines(forward: Forward) -> list[str]:
-    dev = forward.interfaces[0] if forward.interfaces and not forward.pf else None
+    dev = forward.interfaces[0] if forward.interfaces and forward.pf is None else None
     opening = "<forward" + (f" dev='{escape_text(dev)}'" if dev is not None else "") + f" mode='{forward.mode}'"
     if forward.mode == "hostdev":
         opening += " managed='yes'" if forward.managed else " managed='no'"
@@ -239,7 +239,7 @@ def _network_forward_lines(forward: Forward) -> list[str]:
     short = not (
         forward.interfaces
         or forward.addresses
-        or forward.pf
+        or forward.pf is not None
         or forward.nat_start
         or forward.nat_end
         or forward.port_start
@@ -253,7 +253,7 @@ def _network_forward_lines(forward: Forward) -> list[str]:
     if forward.driver:
         lines.append(f"  <driver name='{forward.driver}'/>")
     lines += [f"  {line}" for line in nat]
-    if forward.pf:
+    if forward.pf is not None:  # (an empty one too)
         lines.append(f"  <pf dev='{escape_text(forward.pf)}'/>")
     lines += [f"  <interface dev='{escape_text(name)}'/>" for name in forward.interfaces]
     for address in forward.addresses:

@@ -404,7 +404,7 @@ def parse_dhcp_host(network: str, ip: NetworkIP, element: etree._Element, partia
             )
     else:
         if ip.address_family == socket.AF_INET6:
-            if not (host_id or name):
+            if host_id is None and name is None:  # (an empty id will do)
                 raise xml_error(f"Static host definition in IPv6 network '{network}' must have id or name attribute")
         elif not (mac or name):
             raise xml_error(f"Static host definition in IPv4 network '{network}' must have mac or name attribute")
@@ -496,8 +496,8 @@ def parse_portgroup(element: etree._Element) -> PortGroup:
         name,
         default=default is not None and default.lower() == "yes",
         trust_guest_rx_filters=_tristate(element, "trustGuestRxFilters"),
-        vlan=_vlan(element.find("vlan")),
-        virtualport=_virtualport(element.find("virtualport"), require_type=False),
+        vlan=parse_vlan(element.find("vlan")),
+        virtualport=parse_virtualport(element.find("virtualport"), require_type=False),
         bandwidth=_bandwidth(element.find("bandwidth")),
     )
 
@@ -817,6 +817,13 @@ VPORT_WRITTEN = {
     "interfaceid": ("midonet", "openvswitch", None),
     "profileid": ("openvswitch", "802.1Qbh", None),
 }
+# virNetDevVPortProfileCheckComplete: what each type must have, in the order it is looked for
+VPORT_REQUIRED = {
+    "802.1Qbg": ("managerid", "typeid", "typeidversion", "instanceid"),
+    "802.1Qbh": ("profileid",),
+    "openvswitch": ("interfaceid",),
+    "midonet": ("interfaceid",),
+}
 # virNetDevVPortProfileCheckNoExtras: the first parameter each type refuses
 VPORT_EXTRAS = {
     "802.1Qbg": ("profileid", "interfaceid"),
@@ -825,9 +832,12 @@ VPORT_EXTRAS = {
 }
 
 
-def _virtualport(element: etree._Element | None, require_type: bool) -> etree._Element | None:
-    """virNetDevVPortProfileParse (the network's own requires a type, a portgroup's not),
-    kept as virNetDevVPortProfileFormat writes it back; None when nothing is written."""
+def parse_virtualport(
+    element: etree._Element | None, require_type: bool, *, generate_missing: bool = False, complete: bool = False
+) -> etree._Element | None:
+    """virNetDevVPortProfileParse (the network's own requires a type, a portgroup's not; an
+    interface's has its missing ids made up, and a bridge, direct or hostdev one's must be
+    complete), kept as virNetDevVPortProfileFormat writes it back; None when nothing is written."""
     if element is None:
         return None
     kind = element.get("type")
@@ -868,6 +878,15 @@ def _virtualport(element: etree._Element | None, require_type: bool) -> etree._E
         if raw is None:
             raise refuse("cannot parse interfaceid parameter as a uuid")
         values["interfaceid"] = str(uuid_module.UUID(bytes=raw))
+    if generate_missing:  # (a typeless one gets both)
+        if kind in ("802.1Qbg", None) and "instanceid" not in values:
+            values["instanceid"] = str(uuid_module.uuid4())
+        if kind in ("openvswitch", None) and "interfaceid" not in values:
+            values["interfaceid"] = str(uuid_module.uuid4())
+    for required in VPORT_REQUIRED.get(kind or "", ()) if complete else ():  # virNetDevVPortProfileCheckComplete
+        if required not in values:
+            detail = f"missing {required} in <virtualport type='{kind}'>"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NET, detail)
     for extra in VPORT_EXTRAS.get(kind or "", ()):
         if extra in values:
             detail = f"extra {extra} unsupported in <virtualport type='{kind}'>"
@@ -885,7 +904,7 @@ def _virtualport(element: etree._Element | None, require_type: bool) -> etree._E
     return written
 
 
-def _vlan(element: etree._Element | None) -> etree._Element | None:
+def parse_vlan(element: etree._Element | None) -> etree._Element | None:
     """virNetDevVlanParse, kept as virNetDevVlanFormat writes it back."""
     if element is None:
         return None
@@ -1041,7 +1060,7 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
         definition.domain = domain.get("name")
         definition.domain_local_only = _tristate(domain, "localOnly")
     definition.bandwidth = _bandwidth(root.find("bandwidth"))
-    definition.vlan = _vlan(root.find("vlan"))
+    definition.vlan = parse_vlan(root.find("vlan"))
     definition.port_isolated = _tristate(root.find("port"), "isolated")
     bridge = root.find("bridge")
     stp = None
@@ -1077,7 +1096,7 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
     dns = root.find("dns")
     if dns is not None:
         definition.dns = _parse_dns(name, dns)
-    definition.virtualport = _virtualport(root.find("virtualport"), require_type=True)
+    definition.virtualport = parse_virtualport(root.find("virtualport"), require_type=True)
     definition.portgroups = [parse_portgroup(portgroup) for portgroup in root.findall("portgroup")]
     definition.ips = [_parse_ip(name, ip) for ip in root.findall("ip")]
     definition.routes = [_route(name, route) for route in root.findall("route")]
@@ -1123,7 +1142,7 @@ def _check_forward_mode(definition: NetworkDefinition, stp: str | None) -> None:
                 f"bridge delay/stp/zone options only allowed in route, nat, and isolated mode, "
                 f"not in {mode} (network '{name}')"
             )
-        if definition.bridge and (forward.interfaces or forward.addresses or forward.pf):
+        if definition.bridge and (forward.interfaces or forward.addresses or forward.pf is not None):
             raise xml_error(
                 f"A network with forward mode='{mode}' can specify a bridge name or a forward dev, "
                 f"but not both (network '{name}')"

@@ -14,6 +14,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from ..xml_text import escape_text
+from .domain_addresses import pci_values
 
 FROM_STORAGE = api.VIR_FROM_STORAGE
 
@@ -71,12 +72,13 @@ def xml_error(detail: str) -> Exception:
 
 
 def _text(element: etree._Element | None, attribute: str | None = None) -> str | None:
-    """virXPathString / virXMLPropString: None when absent (an empty XPath string too)."""
+    """virXPathString of the element's text or of one of its attributes: None when absent
+    or empty."""
     if element is None:
         return None
     if attribute is None:
         return element.xpath("string()") or None
-    return element.get(attribute)
+    return element.get(attribute) or None
 
 
 def sanitize_path(path: str) -> str:
@@ -331,6 +333,8 @@ def _parse_adapter(adapter: etree._Element, definition: PoolDefinition) -> None:
             address = adapter.find("parentaddr/address")
             if address is None:
                 raise xml_error("Missing scsi_host PCI address element")
+            # virPCIDeviceAddressParseXML's refusals; the numbers kept in decimal
+            address = etree.Element("address", {name: str(value) for name, value in pci_values(address).items()})
             unique_id = strtol_whole(adapter.find("parentaddr").get("unique_id", ""))  # virXPathInt
             if unique_id is None or unique_id < 0:
                 raise xml_error("Missing or invalid scsi adapter 'unique_id' value")

@@ -20,6 +20,8 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from ..xml_text import escape_text
+from .domain_disks import check_network_source, check_secrets
+from .domain_security import device_seclabels
 
 FROM_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
 # virDomainSnapshotState: the domain states, then disk-snapshot
@@ -116,13 +118,24 @@ def _parse_disk(element: etree._Element, redefine: bool) -> SnapshotDisk:
     disk = SnapshotDisk(name, location, kind, deleting=deleting)
     source = element.find("source")
     if source is not None:
-        disk.path = source.get(SOURCE_ATTRIBUTES.get(kind, "file"))
+        # virDomainStorageSourceParse: a network source's refusals, an empty path none, then
+        # the secrets and labels of any source (read, not kept)
+        if kind == "network":
+            check_network_source(source)
+        disk.path = source.get(SOURCE_ATTRIBUTES.get(kind, "file")) or None
+        if len(source):
+            check_secrets(source)
+            device_seclabels(source)
     driver = element.find("driver")
     if driver is not None and driver.get("type"):
         if driver.get("type") not in libvirt_rules.STORAGE_FILE_FORMATS:
             detail = f"unknown disk snapshot driver '{driver.get('type')}'"
             raise snapshot_error(api.VIR_ERR_CONFIG_UNSUPPORTED, detail)
         disk.driver = driver.get("type")
+    size = element.find("driver/metadata_cache/max_size")
+    if size is not None:  # read (and refused) as virParseScaledValue reads it, not kept
+        where = "./driver/metadata_cache/max_size"
+        libvirt_rules.parse_scaled_value(size.xpath("string()"), size.get("unit"), where, 1, libvirt_rules.ULLONG_MAX)
     if disk.path is not None and kind in ("file", "block", "dir") and not disk.path.startswith("/"):
         raise snapshot_error(api.VIR_ERR_XML_ERROR, f"disk snapshot image path '{disk.path}' must be absolute")
     if disk.location == DEFAULT and (disk.path or disk.driver):
@@ -164,19 +177,19 @@ def parse_snapshot(root: etree._Element, redefine: bool, parse_domain, internal:
         snapshot.memory = _enum(memory, "snapshot", LOCATIONS, DEFAULT)
         if snapshot.memory == MANUAL:
             raise snapshot_error(api.VIR_ERR_XML_ERROR, "'manual' memory snapshot mode not supported")
-    if snapshot.memory == DEFAULT:
-        if snapshot.memory_file:
+    if snapshot.memory == DEFAULT:  # (an empty file name is a name: tested for presence)
+        if snapshot.memory_file is not None:
             snapshot.memory = EXTERNAL
         elif redefine:
             snapshot.memory = NO if offline else INTERNAL
-    if snapshot.memory_file and snapshot.memory != EXTERNAL:
+    if snapshot.memory_file is not None and snapshot.memory != EXTERNAL:
         detail = f"memory filename '{snapshot.memory_file}' requires external snapshot"
         raise snapshot_error(api.VIR_ERR_XML_ERROR, detail)
-    if not snapshot.memory_file and snapshot.memory == EXTERNAL:
+    if snapshot.memory_file is None and snapshot.memory == EXTERNAL:
         raise snapshot_error(api.VIR_ERR_XML_ERROR, "external memory snapshots require a filename")
     if offline and snapshot.memory not in (DEFAULT, NO):
         raise snapshot_error(api.VIR_ERR_XML_ERROR, "memory state cannot be saved with offline or disk-only snapshot")
-    if snapshot.memory_file and not snapshot.memory_file.startswith("/"):
+    if snapshot.memory_file is not None and not snapshot.memory_file.startswith("/"):
         detail = f"memory snapshot file path ({snapshot.memory_file}) must be absolute"
         raise snapshot_error(api.VIR_ERR_XML_ERROR, detail)
     disks = root.find("disks")
