@@ -343,11 +343,24 @@ def test_client_hello_read_for_its_x25519_share() -> None:
         client_hello_offers_x25519(x25519[:cut] + bytes([x25519[cut] ^ 0xFF]) + x25519[cut + 1 :])
 
 
-def confirmation_over(port: int, pkipath: Path, split_at: int | None = None, **options: object) -> tuple[str, bytes]:
+def tls_records(data: bytes) -> list[bytes]:
+    """data cut into its TLS records (header included); a record cut short is the last piece."""
+    pieces = []
+    while data:
+        end = 5 + int.from_bytes(data[3:5], "big")
+        pieces.append(data[:end])
+        data = data[end:]
+    return pieces
+
+
+def confirmation_over(
+    port: int, pkipath: Path, split_at: int | None = None, by_record: bool = False, **options: object
+) -> tuple[str, bytes]:
     """Python's TLS client with the client certificate against the daemon at port: the TLS
     version agreed and the first byte the daemon sends after the handshake. split_at writes
     each of the client's flights in two parts (the ClientHello cut after split_at bytes, the
-    later flight after 6: as long as a change_cipher_spec record), a pause between them."""
+    later flight after 6: as long as a change_cipher_spec record), a pause between them;
+    by_record writes the later flight one record at a time, a pause after each."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.load_verify_locations(pkipath / "cacert.pem")
     context.load_cert_chain(pkipath / "clientcert.pem", pkipath / "clientkey.pem")
@@ -358,6 +371,11 @@ def confirmation_over(port: int, pkipath: Path, split_at: int | None = None, **o
     with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
 
         def send(data: bytes, first: bool) -> None:
+            if by_record and not first:
+                for record in tls_records(data):
+                    raw.sendall(record)
+                    time.sleep(0.05)
+                return
             cut = (split_at if first else 6) if split_at is not None else 0
             if 0 < cut < len(data):
                 raw.sendall(data[:cut])
@@ -397,6 +415,16 @@ def test_tls12_and_flights_in_pieces_served_alike(pair, certificates) -> None:
             for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
                 outcome = confirmation_over(port, certificates["server"], split_at, maximum_version=version)
                 assert outcome == (version.name.replace("v1_", "v1."), b"\x01"), (name, split_at, outcome)
+
+
+def test_flight_written_a_record_at_a_time_served_alike(pair, certificates) -> None:
+    """A client writing its flight after ours one record at a time (its Certificate, then its
+    CertificateVerify...), a pause after each, gets the confirmation byte from both daemons
+    (TLS 1.2 and 1.3): a guard for any reading of that flight that waits for it to be whole."""
+    for name, (_daemon, port) in pair.items():
+        for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+            outcome = confirmation_over(port, certificates["server"], by_record=True, maximum_version=version)
+            assert outcome == (version.name.replace("v1_", "v1."), b"\x01"), (name, outcome)
 
 
 def test_x25519_taken_when_offered_and_p256_alone_still_served(pair, certificates) -> None:
