@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import socket
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
@@ -151,13 +153,15 @@ class NetworkProcedures(TestProcedures):
         return read_then(args.xml, functools.partial(_read_network, args.xml, False), self._defined_network)
 
     def network_define_xml_flags(self, args: remote.remote_network_define_xml_flags_args):
-        check_flags(args.flags, api.VIR_NETWORK_DEFINE_VALIDATE, FROM_TEST, "testNetworkDefineXMLFlags")
-        validate = bool(args.flags & api.VIR_NETWORK_DEFINE_VALIDATE)
-        return read_then(
-            args.xml,
-            functools.partial(_read_network, args.xml, validate),
-            lambda network: remote.remote_network_define_xml_flags_ret(self._defined_network(network).net),
-        )
+        flag = api.VIR_NETWORK_DEFINE_VALIDATE
+        defined = self._read_validated(args.xml, args.flags, flag, "testNetworkDefineXMLFlags")
+        return defined(lambda network: remote.remote_network_define_xml_flags_ret(self._defined_network(network).net))
+
+    def _read_validated(self, xml: str, flags: int, validate_flag: int, function: str) -> Callable[[Callable], Any]:
+        """The *XMLFlags calls: their flags checked, then what is given the network read
+        (validated when asked), large or not (read_then)."""
+        check_flags(flags, validate_flag, FROM_TEST, function)
+        return functools.partial(read_then, xml, functools.partial(_read_network, xml, bool(flags & validate_flag)))
 
     def _defined_network(self, parsed: Network) -> remote.remote_network_define_xml_ret:
         network = self._assign_network(parsed, live=False)
@@ -168,13 +172,9 @@ class NetworkProcedures(TestProcedures):
         return read_then(args.xml, functools.partial(_read_network, args.xml, False), self._created_network)
 
     def network_create_xml_flags(self, args: remote.remote_network_create_xml_flags_args):
-        check_flags(args.flags, api.VIR_NETWORK_CREATE_VALIDATE, FROM_TEST, "testNetworkCreateXMLFlags")
-        validate = bool(args.flags & api.VIR_NETWORK_CREATE_VALIDATE)
-        return read_then(
-            args.xml,
-            functools.partial(_read_network, args.xml, validate),
-            lambda network: remote.remote_network_create_xml_flags_ret(self._created_network(network).net),
-        )
+        flag = api.VIR_NETWORK_CREATE_VALIDATE
+        created = self._read_validated(args.xml, args.flags, flag, "testNetworkCreateXMLFlags")
+        return created(lambda network: remote.remote_network_create_xml_flags_ret(self._created_network(network).net))
 
     def _created_network(self, parsed: Network) -> remote.remote_network_create_xml_ret:
         network = self._assign_network(parsed, live=True)
