@@ -339,12 +339,14 @@ DENSE_CELLS = 64
 # more than this many takes over a millisecond (16,384 listed vCPU schedulers: ~0.2 s).
 LOOP_EXPANSION = 256
 # What sizes such loops, each looked for only when its word is in the document:
-# - per-vCPU states and per-thread schedulers: one element per vCPU or IOThread named
+# - per-vCPU states and per-thread schedulers: one element per vCPU or IOThread
 # - <iothreads>N: N IOThreads filled in
 # - a device's address controller='N' (base 0): every controller of its kind up to N
 # - a bitmap's range a-b (cpuset, nodeset, cpus, vcpus, iothreads, <nodemask>): b-a bits
 # (each starts with its word: the regular expression engine then skips to where it is)
 _IOTHREADS = re.compile(r"<iothreads\b[^>]*>([^<]*)")
+# the top-level <vcpu>'s count (not a <vcpus> entry: those close themselves, so have a '/')
+_VCPU_COUNTS = re.compile(r"<vcpu\b[^>/]*>([^<]*)")
 _CONTROLLERS = re.compile(r"controller\s*=\s*(?:'([^']*)'|\"([^\"]*)\")")
 _BITMAPS = tuple(
     (word, re.compile(word + r"\s*=\s*(?:'([^']*)'|\"([^\"]*)\")"))
@@ -361,6 +363,10 @@ def _small_number(text: str) -> bool:
     return text.isdigit() and text.isascii() and len(text) < 10 and int(text) <= LOOP_EXPANSION
 
 
+def _all_small(numbers: list[str]) -> bool:
+    return bool(numbers) and all(map(_small_number, numbers))
+
+
 def parse_in_thread(text: str) -> bool:
     """Whether a domain document is read in a worker thread: by the work it implies, not its
     size alone (a 300-byte document can ask for 65,536 controllers). Errs towards the thread:
@@ -368,7 +374,15 @@ def parse_in_thread(text: str) -> bool:
     # (each scan of the text costs: a shorter word that the longer ones contain is looked for
     # first, and the longer ones only when it is there)
     cpus = "cpus" in text  # (<vcpus, cpuset and cpus)
-    if len(text) > PARSE_IN_THREAD_BYTES or (cpus and "<vcpus" in text) or "sched" in text:
+    if len(text) > PARSE_IN_THREAD_BYTES:
+        return True
+    # per-vCPU states and vCPU schedulers (<vcpus>, <vcpusched>): one each per vCPU, up to the
+    # <vcpu> count; a document without a count found (written oddly) counts as large
+    if cpus and "<vcpus" in text and not _all_small(_VCPU_COUNTS.findall(text)):
+        return True
+    # IOThread schedulers: one each per IOThread, those <iothreadids> lists (as many as the
+    # text holds) with those <iothreads> fills in (a count checked below)
+    if "iothreadsched" in text and "<iothreadids" in text:
         return True
     if text.count("<cell") > DENSE_CELLS:  # (one scan, whether there is one or not)
         return True

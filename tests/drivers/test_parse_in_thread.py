@@ -34,8 +34,12 @@ EXPANDING = {
     "vCPU schedulers": document(
         "<cputune><vcpusched vcpus='0-3' scheduler='fifo' priority='1'/></cputune>", vcpu="<vcpu>16384</vcpu>"
     ),
-    "IOThread schedulers": document(
-        "<iothreads>4</iothreads><cputune><iothreadsched iothreads='1' scheduler='batch'/></cputune>"
+    "IOThread schedulers over listed IOThreads": document(
+        "<iothreads>1</iothreads><iothreadids><iothread id='7'/></iothreadids>"
+        "<cputune><iothreadsched iothreads='7' scheduler='batch'/></cputune>"
+    ),
+    "listed vCPU states, the count written oddly": document(
+        "<vcpus><vcpu id='0' enabled='yes'/></vcpus>", vcpu="<vcpu>+16</vcpu>"
     ),
     "IOThreads filled in": document("<iothreads>65536</iothreads>"),
     "controllers a disk implies": document(devices=scsi_disk("'65535'")),
@@ -68,6 +72,15 @@ ON_THE_LOOP = {
     "a UUID's digits are no range": document().replace("12345678-1234-5678", "12345678-1000-9999"),
     "small counts": document(f"<iothreads>{LOOP_EXPANSION}</iothreads>", devices=scsi_disk("'3'")),
     "small ranges": document(vcpu=f"<vcpu cpuset='0-{LOOP_EXPANSION},^3'>2</vcpu>"),
+    # a thread's round trip costs more than these reads (~0.2 ms of wall time)
+    "listed states of a few vCPUs": document(
+        "<vcpus><vcpu id='0' enabled='yes'/><vcpu id='1' enabled='no' hotpluggable='yes'/></vcpus>"
+    ),
+    "schedulers of a few vCPUs and IOThreads": document(
+        "<iothreads>4</iothreads><cputune><vcpusched vcpus='0-1' scheduler='fifo' priority='1'/>"
+        "<iothreadsched iothreads='1-3' scheduler='batch'/><emulatorsched scheduler='idle'/></cputune>",
+        vcpu=f"<vcpu placement='static'>{LOOP_EXPANSION}</vcpu>",
+    ),
 }
 
 
