@@ -270,11 +270,16 @@ def documents(source: Path, kind: str) -> list[Path]:
     return [path for folder in KINDS[kind] for path in sorted((source / "tests" / folder).glob("*.xml"))]
 
 
-def gather(socket_path: Path, kind: str, paths: list[Path]) -> dict[str, list[str]]:
-    uri = f"test+unix:///default?socket={socket_path}"
+def gather(
+    socket_path: Path, kind: str, paths: list[Path], restart: Callable[[], Path] | None = None
+) -> dict[str, list[str]]:
+    """Each document's results from the daemon at socket_path; when the daemon dies on one
+    (objects.DAEMON_DIED), restart() gives a new one's socket and the rest go there."""
     results: dict[str, list[str]] = {}
-    for start in range(0, len(paths), 400):  # command lines stay short
-        batch = [str(path) for path in paths[start : start + 400]]
+    start = 0
+    while start < len(paths):
+        batch = [str(path) for path in paths[start : start + 400]]  # command lines stay short
+        uri = f"test+unix:///default?socket={socket_path}"
         command = [objects.LIBVIRT_PYTHON, "-m", "interop.xmlcorpus", "collect", uri, kind, *batch]
         environment = dict(os.environ, LIBVIRT_TESTS=str(paths[0].parent.parent))
         result = subprocess.run(
@@ -282,7 +287,14 @@ def gather(socket_path: Path, kind: str, paths: list[Path]) -> dict[str, list[st
         )
         if result.returncode != 0:
             raise RuntimeError(f"collecting {kind} failed: {result.stderr[-2000:]}")
-        results.update(json.loads(result.stdout))
+        found = json.loads(result.stdout)
+        results.update(found)
+        start += len(found)
+        if found and found[list(found)[-1]] == [objects.DAEMON_DIED]:  # the collector stopped there
+            if restart is None:
+                raise RuntimeError(f"the daemon died while collecting {kind}: {list(found)[-1]}")
+            print(f"{kind}: the daemon died on {list(found)[-1]}; restarted", file=sys.stderr)
+            socket_path = restart()
     return results
 
 
@@ -297,11 +309,17 @@ def compare_kind(source: Path, kind: str, verbose: bool = True) -> tuple[int, in
         paths += objects.mutations(paths, workdir / "mutated")[::every]
     texts = {objects.label(path): path.read_text(errors="replace").lower() for path in paths}
     try:
-        reference, reference_socket = objects.start_reference(workdir / "ref", ())
+        references = [objects.start_reference(workdir / "ref", ())]
+
+        def restart_reference() -> Path:
+            stop_process(references[-1][0])
+            references.append(objects.start_reference(workdir / f"ref{len(references)}", ()))
+            return references[-1][1]
+
         try:
-            theirs = gather(reference_socket, kind, paths)
+            theirs = gather(references[0][1], kind, paths, restart_reference)
         finally:
-            stop_process(reference)
+            stop_process(references[-1][0])
         ours = start_virtrio(workdir / "ours")
         try:
             mine = gather(ours.rw, kind, paths)
