@@ -25,7 +25,7 @@ from virtrio.drivers.libvirt_rules import (
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
-from .network_definition import parse_address, parse_virtualport, parse_vlan
+from .network_definition import parse_address, parse_route, parse_virtualport, parse_vlan
 from .pool_definition import sanitize_path
 from .xml_tree import children_of, first_child
 
@@ -103,6 +103,10 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
             raise xml_error(api.VIR_FROM_DOMAIN, "missing source address type")
     for ip in children_of(interface, "ip") if "ip" in present else ():  # the guest side's addresses
         interface.replace(ip, canonical_ip(ip))
+    for route in children_of(interface, "route") if "route" in present else ():  # and routes
+        written_route = parse_route("guest interface", route)
+        written_route.tail = route.tail
+        interface.replace(route, written_route)
     if present.isdisjoint(_LATER_PARTS):
         return present  # (most interfaces) none of the parts below
     backend = first_child(interface, "backend")
@@ -277,7 +281,8 @@ def _canonical_source(interface: etree._Element, kind: str, source: etree._Eleme
         address = _required(local, "address")
         etree.SubElement(written, "local", address=address, port=str(_required_int(local, "port")))
     ips = [canonical_ip(child) for child in children_of(source, "ip")]
-    written.extend(ips + children_of(source, "route"))  # (all addresses, then all routes)
+    routes = [parse_route("interface host IP", child) for child in children_of(source, "route")]
+    written.extend(ips + routes)  # (all addresses, then all routes)
     written.tail = source.tail
     if len(written) or written.attrib:
         interface.replace(source, written)

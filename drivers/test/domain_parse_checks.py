@@ -15,6 +15,8 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from .domain_disks import NETWORK_PROTOCOLS  # virStorageNetProtocol, REQUIRED ('none' is refused later)
+from .domain_interfaces import canonical_ip
+from .network_definition import parse_route
 from .xml_tree import children_of, first_child, make_element, text_of
 
 # the enums' strings, without the zero value where libvirt refuses it
@@ -306,8 +308,36 @@ def check_hostdev(hostdev: etree._Element) -> None:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "Missing <source> element in hostdev device")
     if kind == "mdev":  # its model required (read before the source's parts)
         prop_enum(hostdev, "model", MDEV_MODELS, required=True)
+    if mode == "capabilities":
+        _check_capabilities_source(hostdev, kind, source)
     if kind == "scsi" and source.get("protocol") != "iscsi":
         check_scsi_host_source(source)
+
+
+# virDomainHostdevDefParseXMLCaps: what each kind needs in its source (string(./source/X[1]))
+_CAPABILITIES_SOURCES = {
+    "storage": ("block", "Missing <block> element in hostdev storage device"),
+    "misc": ("char", "Missing <char> element in hostdev character device"),
+    "net": ("interface", "Missing <interface> element in hostdev net device"),
+}
+
+
+def _check_capabilities_source(hostdev: etree._Element, kind: str, source: etree._Element) -> None:
+    """A container's host device: its source's block device, character device or interface
+    name; a network interface's addresses and routes (the hostdev's own <ip> and <route>),
+    read and written as an interface's are."""
+    tag, detail = _CAPABILITIES_SOURCES[kind]
+    named = first_child(source, tag)
+    if named is None or not text_of(named):
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
+    if kind != "net":
+        return
+    for ip in children_of(hostdev, "ip"):
+        hostdev.replace(ip, canonical_ip(ip))
+    for route in children_of(hostdev, "route"):
+        written = parse_route("Domain hostdev device", route)
+        written.tail = route.tail
+        hostdev.replace(route, written)
 
 
 def check_scsi_host_source(source: etree._Element) -> None:

@@ -145,6 +145,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
         _canonical_device_boots(device_boots)
     if "os" in kept and os_type == "hvm":
         _canonical_os(kept["os"], bool(device_boots))
+    elif "os" in kept and os_type == "exe":
+        _check_init_options(kept["os"])
     if "features" in kept:
         _canonical_features(kept["features"])
     numa = first_child(kept["cpu"], "numa") if "cpu" in kept else None
@@ -275,6 +277,20 @@ def _canonical_device_boots(device_boots: list[etree._Element]) -> None:
             boot_order_fault(_unsupported(f"boot order '{order}' used for more than one device"))
             return
         seen.add(order)
+
+
+def _check_init_options(os_element: etree._Element) -> None:
+    """virDomainDefParseBootInitOptions: a container's arguments, then its environment: each
+    with a first child that has content (text), each variable with a name."""
+    for argument in children_of(os_element, "initarg"):
+        if argument.text is None:
+            raise _xml_error("No data supplied for <initarg> element")
+    for variable in children_of(os_element, "initenv"):
+        name = variable.get("name")
+        if name is None:
+            raise _xml_error("No name supplied for <initenv> element")
+        if variable.text is None:
+            raise _xml_error(f"No value supplied for <initenv name='{name}'> element")
 
 
 def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:

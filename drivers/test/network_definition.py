@@ -719,8 +719,9 @@ def _route_uint(element: etree._Element, name: str, nonzero: bool) -> int | None
     return prop_uint(element, name, nonzero=nonzero)
 
 
-def _route(network: str, element: etree._Element) -> etree._Element:
-    """virNetDevIPRouteParseXML and its checks, kept as virNetDevIPRouteFormat writes it."""
+def parse_route(network: str, element: etree._Element) -> etree._Element:
+    """virNetDevIPRouteParseXML and its checks, kept as virNetDevIPRouteFormat writes it
+    (network: the name its errors start with: a network's, or a domain's part)."""
     prefix = _route_uint(element, "prefix", False)
     metric = _route_uint(element, "metric", True)
     family, address, netmask, gateway = (element.get(name) for name in ("family", "address", "netmask", "gateway"))
@@ -1099,7 +1100,7 @@ def parse_definition(root: etree._Element) -> NetworkDefinition:
     definition.virtualport = parse_virtualport(root.find("virtualport"), require_type=True)
     definition.portgroups = [parse_portgroup(portgroup) for portgroup in root.findall("portgroup")]
     definition.ips = [_parse_ip(name, ip) for ip in root.findall("ip")]
-    definition.routes = [_route(name, route) for route in root.findall("route")]
+    definition.routes = [parse_route(name, route) for route in root.findall("route")]
     _check_route_gateways(definition)
     forward = root.find("forward")
     if forward is not None:

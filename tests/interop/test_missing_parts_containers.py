@@ -1,0 +1,70 @@
+"""Container documents (os type exe) and interface addresses less one attribute or element:
+the init arguments and environment, a container's host devices (storage, misc, net with its
+addresses and routes) and an interface's routes, each refused with libvirtd's error or read
+back as libvirtd writes it. libvirt-python defines them on virtrio and on libvirtd side by side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .side_by_side import script_answers
+from .test_missing_parts import SCRIPT, UUID
+
+# the parts of <os> after its type and init
+OS_PARTS = {
+    "initarg without data": "<initarg/>",
+    "initenv without name": "<initenv>bar</initenv>",
+    "initenv without value": "<initenv name='FOO'/>",
+    "initarg and initenv written back": "<initarg>--verbose</initarg><initenv name='FOO'>bar</initenv>",
+}
+
+NET_HOSTDEV_SOURCE = "<source><interface>eth0</interface></source>"
+
+# the <devices> of each container
+DEVICES = {
+    "storage hostdev without block": "<hostdev mode='capabilities' type='storage'><source/></hostdev>",
+    "storage hostdev with an empty block": "<hostdev mode='capabilities' type='storage'><source><block/></source>"
+    "</hostdev>",
+    "misc hostdev without char": "<hostdev mode='capabilities' type='misc'><source/></hostdev>",
+    "net hostdev without interface": "<hostdev mode='capabilities' type='net'><source/></hostdev>",
+    "net hostdev ip without address": f"<hostdev mode='capabilities' type='net'>{NET_HOSTDEV_SOURCE}"
+    "<ip family='ipv4'/></hostdev>",
+    "net hostdev route without gateway": f"<hostdev mode='capabilities' type='net'>{NET_HOSTDEV_SOURCE}"
+    "<route family='ipv4' address='0.0.0.0'/></hostdev>",
+    "net hostdev route bad gateway": f"<hostdev mode='capabilities' type='net'>{NET_HOSTDEV_SOURCE}"
+    "<route address='0.0.0.0' gateway='x'/></hostdev>",
+    "net hostdev written back": f"<hostdev mode='capabilities' type='net'>{NET_HOSTDEV_SOURCE}"
+    "<ip address='192.168.122.2' family='ipv4'/>"
+    "<route gateway='192.168.122.1' address='0.0.0.0' family='ipv4'/></hostdev>",
+    "host-side route without gateway": "<interface type='ethernet'><mac address='00:16:3e:0f:ef:8a'/><source>"
+    "<ip address='192.168.122.12' family='ipv4' prefix='24'/><route family='ipv4' address='0.0.0.0'/>"
+    "</source></interface>",
+    "host-side route not a network address": "<interface type='ethernet'><mac address='00:16:3e:0f:ef:8a'/>"
+    "<source><route address='192.168.124.1' prefix='24' gateway='192.168.124.254'/></source></interface>",
+    "guest route without gateway": "<interface type='ethernet'><mac address='00:16:3e:0f:ef:8a'/>"
+    "<ip address='192.168.122.12' family='ipv4' prefix='24'/><route family='ipv4' address='0.0.0.0'/>"
+    "</interface>",
+    "guest route without address": "<interface type='ethernet'><mac address='00:16:3e:0f:ef:8a'/>"
+    "<route family='ipv4' gateway='192.168.122.1'/></interface>",
+    "guest routes written back": "<interface type='ethernet'><mac address='00:16:3e:0f:ef:8a'/>"
+    "<ip address='192.168.122.12' family='ipv4' prefix='24'/>"
+    "<route metric='2' gateway='192.168.122.1' address='0.0.0.0'/>"
+    "<route family='ipv6' address='2001:db8::' prefix='64' gateway='2001:db8:0:0::1'/></interface>",
+}
+
+
+def container(os_parts: str, devices: str) -> str:
+    return (
+        f"<domain type='lxc'><name>c</name><uuid>{UUID}</uuid><memory>1024</memory>"
+        f"<os><type>exe</type><init>/bin/sh</init>{os_parts}</os><devices>{devices}</devices></domain>"
+    )
+
+
+def test_container_documents_less_one_part_are_answered_as_by_libvirtd(tmp_path: Path) -> None:
+    texts = {label: container(parts, "") for label, parts in OS_PARTS.items()}
+    texts.update((label, container("", devices)) for label, devices in DEVICES.items())
+    answers = script_answers(tmp_path, SCRIPT, texts)
+    different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in texts}
+    different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
+    assert not different, json.dumps(different, indent=1)
