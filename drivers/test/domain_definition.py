@@ -1226,6 +1226,9 @@ def _given_ifname(target: etree._Element) -> str | None:
     return dev
 
 
+MAC_ATTRIBUTE_ORDER = ["address", "type", "check"]  # virDomainNetDefFormat's
+
+
 def _canonical_interface(interface: etree._Element, taken: set[str | None], free_names: Iterator[str]) -> None:
     present = domain_interfaces.canonical_interface_parts(interface)  # (tags absent stay absent)
     mac = first_child(interface, "mac") if "mac" in present else None
@@ -1243,6 +1246,8 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
         written = mac_text(raw)
         if written != address:  # (most are written so already)
             mac.set("address", written)
+    if len(mac.attrib) > 1:  # (a type or check, given or made up: most have the address alone)
+        _reorder_attributes(mac, MAC_ATTRIBUTE_ORDER)
     source = first_child(interface, "source") if "source" in present else None
     if interface.get("type") == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's

@@ -433,6 +433,7 @@ def _validate_os(os_element: etree._Element) -> None:
 
 def _canonical_features(features: etree._Element) -> None:
     """virDomainFeaturesDefParse for the features written from their state alone."""
+    unwritten: list[etree._Element] = []
     for feature in features:
         tag = feature.tag
         if tag in STATE_FEATURES or tag in STATE_REQUIRED_FEATURES:
@@ -448,6 +449,9 @@ def _canonical_features(features: etree._Element) -> None:
             for child in feature:
                 if child.tag in known:
                     _switch(child, "state", required=True)
+        elif tag == "capabilities":
+            if not _canonical_capabilities(feature):
+                unwritten.append(feature)
         elif tag == "gic":
             version = feature.get("version")
             if version is not None and version not in GIC_VERSIONS:
@@ -464,6 +468,80 @@ def _canonical_features(features: etree._Element) -> None:
             if size is not None:
                 number, unit = _pretty_size(size)
                 feature.append(make_element("tseg", str(number), unit=unit))
+    for feature in unwritten:
+        features.remove(feature)
+
+
+CAPABILITIES_POLICIES = ("default", "allow", "deny")  # virDomainCapabilitiesPolicy
+# virDomainProcessCapsFeature: a container's process capabilities, in the order libvirt writes them
+PROCESS_CAPABILITIES = {
+    name: rank
+    for rank, name in enumerate(
+        [
+            "audit_control",
+            "audit_write",
+            "block_suspend",
+            "chown",
+            "dac_override",
+            "dac_read_search",
+            "fowner",
+            "fsetid",
+            "ipc_lock",
+            "ipc_owner",
+            "kill",
+            "lease",
+            "linux_immutable",
+            "mac_admin",
+            "mac_override",
+            "mknod",
+            "net_admin",
+            "net_bind_service",
+            "net_broadcast",
+            "net_raw",
+            "setgid",
+            "setfcap",
+            "setpcap",
+            "setuid",
+            "sys_admin",
+            "sys_boot",
+            "sys_chroot",
+            "sys_module",
+            "sys_nice",
+            "sys_pacct",
+            "sys_ptrace",
+            "sys_rawio",
+            "sys_resource",
+            "sys_time",
+            "sys_tty_config",
+            "syslog",
+            "wake_alarm",
+        ]
+    )
+}
+
+
+def _canonical_capabilities(feature: etree._Element) -> bool:
+    """virDomainFeaturesCapabilitiesDefParse and its format: the policy (default when absent),
+    then each capability named once (the last one given) with its state (on when absent), in
+    libvirt's order. False when there is nothing to write: the default policy alone."""
+    policy = prop_enum(feature, "policy", CAPABILITIES_POLICIES) or "default"
+    states: dict[str, str] = {}
+    for child in feature[:]:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag not in PROCESS_CAPABILITIES:
+            raise _unsupported(f"unexpected capability feature '{child.tag}'")
+        states[child.tag] = _switch(child, "state") or "on"
+    feature.attrib.clear()
+    feature[:] = []
+    feature.text = None
+    if policy == "default" and not states:
+        return False
+    feature.set("policy", policy)
+    feature.extend(
+        make_element(name, state=states[name]) for name in sorted(states, key=PROCESS_CAPABILITIES.__getitem__)
+    )
+    return True
 
 
 # --- memory backing --------------------------------------------------------------------

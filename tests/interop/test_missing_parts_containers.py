@@ -1,11 +1,13 @@
 """Container documents (os type exe) and interface addresses less one attribute or element:
-the init arguments and environment, a container's host devices (storage, misc, net with its
-addresses and routes) and an interface's routes, each refused with libvirtd's error or read
-back as libvirtd writes it. libvirt-python defines them on virtrio and on libvirtd side by side."""
+the init arguments and environment, a container's capabilities, its host devices (storage,
+misc, net with its addresses and routes), an interface's routes and made-up MAC address, each
+refused with libvirtd's error or read back as libvirtd writes it. libvirt-python defines them
+on virtrio and on libvirtd side by side."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .side_by_side import script_answers
@@ -17,6 +19,18 @@ OS_PARTS = {
     "initenv without name": "<initenv>bar</initenv>",
     "initenv without value": "<initenv name='FOO'/>",
     "initarg and initenv written back": "<initarg>--verbose</initarg><initenv name='FOO'>bar</initenv>",
+}
+
+# a container's <features>
+FEATURES = {
+    "capabilities without policy": "<capabilities><mknod state='off'/></capabilities>",
+    "capabilities with the default policy alone": "<privnet/><capabilities policy='default'/>",
+    "capabilities without policy or capability": "<capabilities/>",
+    "capabilities policy x": "<capabilities policy='x'/>",
+    "capability unknown": "<capabilities policy='deny'><bogus/></capabilities>",
+    "capability state x": "<capabilities policy='deny'><kill state='x'/></capabilities>",
+    "capabilities out of order, one twice": "<capabilities policy='allow'><sys_time state='off'/><chown/>"
+    "<sys_time/></capabilities>",
 }
 
 NET_HOSTDEV_SOURCE = "<source><interface>eth0</interface></source>"
@@ -54,17 +68,41 @@ DEVICES = {
 }
 
 
-def container(os_parts: str, devices: str) -> str:
+def container(os_parts: str, devices: str, features: str = "") -> str:
     return (
         f"<domain type='lxc'><name>c</name><uuid>{UUID}</uuid><memory>1024</memory>"
-        f"<os><type>exe</type><init>/bin/sh</init>{os_parts}</os><devices>{devices}</devices></domain>"
+        f"<os><type>exe</type><init>/bin/sh</init>{os_parts}</os><features>{features}</features>"
+        f"<devices>{devices}</devices></domain>"
     )
 
 
 def test_container_documents_less_one_part_are_answered_as_by_libvirtd(tmp_path: Path) -> None:
     texts = {label: container(parts, "") for label, parts in OS_PARTS.items()}
     texts.update((label, container("", devices)) for label, devices in DEVICES.items())
+    texts.update((label, container("", "", features)) for label, features in FEATURES.items())
     answers = script_answers(tmp_path, SCRIPT, texts)
     different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in texts}
+    different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
+    assert not different, json.dumps(different, indent=1)
+
+
+GENERATED_MAC = re.compile(r"52:54:00(:[0-9a-f]{2}){3}")
+
+# interfaces whose MAC address libvirt makes up (compared with the address made up replaced)
+MACS = {
+    "mac without address, with a type": "<interface type='user'><mac type='generated'/></interface>",
+    "mac without address, with a type and check": "<interface type='user'><mac check='no' type='static'/></interface>",
+    "mac type before address": "<interface type='user'><mac type='static' address='52:54:00:12:34:56'/></interface>",
+}
+
+
+def test_made_up_mac_addresses_are_written_first_as_by_libvirtd(tmp_path: Path) -> None:
+    texts = {label: container("", devices) for label, devices in MACS.items()}
+    answers = script_answers(tmp_path, SCRIPT, texts)
+    made_up = {
+        side: {label: GENERATED_MAC.sub("(mac)", str(answer)) for label, answer in answers[side].items()}
+        for side in answers
+    }
+    different = {label: (made_up["libvirtd"][label], made_up["virtrio"][label]) for label in texts}
     different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
     assert not different, json.dumps(different, indent=1)
