@@ -15,10 +15,11 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError
 
-# per-vCPU states: a small definition that is read in a worker thread (parse.parse_in_thread)
+# per-vCPU states of many vCPUs: a small definition that is read in a worker thread
+# (parse.parse_in_thread)
 LISTED = (
     "<domain type='test'><name>big</name><uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>"
-    "<memory>1024</memory><vcpu>64</vcpu><vcpus><vcpu id='0' enabled='yes'/></vcpus>"
+    "<memory>1024</memory><vcpu>300</vcpu><vcpus><vcpu id='0' enabled='yes'/></vcpus>"
     "<os><type>hvm</type></os></domain>"
 )
 
@@ -83,7 +84,7 @@ def test_redefining_a_snapshot_with_a_domain_that_asks_for_much_work_reads_it_in
     conn: Any,
 ) -> None:
     dom = define(conn)
-    embedded = LISTED.replace("<vcpu>64</vcpu>", "<vcpu>4096</vcpu>")
+    embedded = LISTED.replace("<vcpu>300</vcpu>", "<vcpu>4096</vcpu>")
     text = (
         "<domainsnapshot><name>s1</name><creationTime>1</creationTime><state>shutoff</state>"
         f"{embedded}</domainsnapshot>"
@@ -107,7 +108,7 @@ def test_redefining_a_snapshot_with_a_domain_that_asks_for_much_work_reads_it_in
 def test_a_snapshot_of_a_large_definition_copies_it_in_a_worker_thread(conn: Any, running: bool) -> None:
     """The definition a snapshot keeps (a copy, written as inactive) made in a worker thread:
     the same text as made at once."""
-    text = LISTED.replace("<vcpu>64</vcpu>", "<vcpu>4096</vcpu>")
+    text = LISTED.replace("<vcpu>300</vcpu>", "<vcpu>4096</vcpu>")
     dom = settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(text))).dom
     if running:
         settled(conn.domain_create(remote.remote_domain_create_args(dom)))
@@ -123,7 +124,7 @@ def test_a_snapshot_of_a_large_definition_copies_it_in_a_worker_thread(conn: Any
 def test_reverting_to_a_running_snapshot_of_a_large_definition_copies_it_in_the_thread(
     conn: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = LISTED.replace("<vcpu>64</vcpu>", "<vcpu>4096</vcpu>")
+    text = LISTED.replace("<vcpu>300</vcpu>", "<vcpu>4096</vcpu>")
     dom = settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(text))).dom
     settled(conn.domain_create(remote.remote_domain_create_args(dom)))
     made = conn.domain_snapshot_create_xml(remote.remote_domain_snapshot_create_xml_args(dom, "<domainsnapshot/>", 0))
@@ -146,7 +147,7 @@ def test_reverting_to_a_running_snapshot_of_a_large_definition_copies_it_in_the_
 
 def test_a_checkpoint_of_a_large_definition_is_read_and_copied_in_a_worker_thread(conn: Any) -> None:
     disk = "<devices><disk type='file'><driver type='qcow2'/><source file='/x'/><target dev='vda'/></disk>"
-    text = LISTED.replace("<vcpu>64</vcpu>", "<vcpu>4096</vcpu>").replace("</domain>", disk + "</devices></domain>")
+    text = LISTED.replace("<vcpu>300</vcpu>", "<vcpu>4096</vcpu>").replace("</domain>", disk + "</devices></domain>")
     dom = settled(conn.domain_define_xml(remote.remote_domain_define_xml_args(text))).dom
     settled(conn.domain_create(remote.remote_domain_create_args(dom)))
     domain = conn.state.domains["big"]
