@@ -11,6 +11,7 @@ import copy
 import ipaddress
 import socket
 import uuid as uuid_module
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -253,6 +254,10 @@ class Forward:
 
 @dataclass
 class NetworkDefinition:
+    """Once a network holds it, a definition is never changed in place (network-update changes a
+    copy and puts that in its place): a worker thread may write it out, or copy it, while the
+    event loop goes on."""
+
     name: str
     uuid: bytes
     ipv6: bool = False
@@ -279,6 +284,21 @@ class NetworkDefinition:
 
     def copy(self) -> NetworkDefinition:
         return copy.deepcopy(self)
+
+    def part_counts(self) -> Iterator[int]:
+        """How many elements its lists write (DHCP hosts and ranges, DNS records, routes, VLAN
+        tags, ...), list by list: what makes writing it long (large_documents.more_than)."""
+        dns, forward = self.dns, self.forward
+        yield len(self.ips) + len(self.routes) + len(self.portgroups) + len(forward.interfaces) + len(forward.addresses)
+        yield len(dns.forwarders) + len(dns.txts) + len(dns.srvs) + len(dns.hosts)
+        yield sum(map(len, self.metadata.values())) // 64  # (metadata is read again to be written)
+        yield len(self.vlan) if self.vlan is not None else 0
+        for ip in self.ips:
+            yield len(ip.hosts) + len(ip.ranges)
+        for host in dns.hosts:
+            yield len(host.names)
+        for portgroup in self.portgroups:
+            yield len(portgroup.vlan) if portgroup.vlan is not None else 0
 
     def ip_by_index(self, family: int, n: int) -> NetworkIP | None:
         """virNetworkDefGetIPByIndex: the nth <ip>, or the nth of one family."""

@@ -19,6 +19,7 @@ import functools
 import re
 import socket
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -33,7 +34,7 @@ from virtrio.rpc.errors import LibvirtError, check_flags, report
 
 from .common import TestProcedures
 from .domain_definition import format_element
-from .large_documents import read_then
+from .large_documents import large_object, large_text, read_then, write_then
 from .parse import parse_document, validate_against_schema
 
 FROM_NWFILTER = api.VIR_FROM_NWFILTER
@@ -642,11 +643,16 @@ class Include:
 
 @dataclass
 class Nwfilter:
+    """A filter is never changed once read (a define puts a new one in its place): its XML is
+    written once and kept (for a large filter, in the worker thread that read it), for the
+    define that compares it with a new one and for every client that asks for it."""
+
     name: str
     uuid: bytes
     chain: str = "root"
     priority: int = 0  # the chain's; 0 is not written
     entries: list[Rule | Include] = field(default_factory=list)
+    written: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def uuid_text(self) -> str:
@@ -655,7 +661,20 @@ class Nwfilter:
     def includes(self) -> list[Include]:
         return [entry for entry in self.entries if isinstance(entry, Include)]
 
+    def part_counts(self) -> Iterator[int]:
+        """Its rules and references, then each reference's parameters (large_documents.more_than)."""
+        yield len(self.entries)
+        for entry in self.entries:
+            if isinstance(entry, Include):
+                yield sum(map(len, entry.parameters.values()))
+
     def xml(self) -> str:
+        """virNWFilterDefFormat's text, written the first time it is asked for."""
+        if self.written is None:
+            self.written = self._write()
+        return self.written
+
+    def _write(self) -> str:
         root = etree.Element("filter", name=self.name, chain=self.chain)
         if self.priority:
             root.set("priority", str(self.priority))
@@ -808,6 +827,8 @@ def parse_nwfilter(root: etree._Element) -> Nwfilter:
 
 @dataclass
 class NwfilterBinding:
+    """Never changed once made: a worker thread may write a large one's XML."""
+
     owner_name: str
     owner_uuid: bytes
     portdev: str
@@ -815,6 +836,11 @@ class NwfilterBinding:
     filter: str
     parameters: dict[str, list[str]] = field(default_factory=dict)
     linkdev: str | None = None
+
+    def part_counts(self) -> Iterator[int]:
+        """Its parameters' names, then their values (large_documents.more_than)."""
+        yield len(self.parameters)
+        yield from map(len, self.parameters.values())
 
     def xml(self) -> str:
         root = etree.Element("filterbinding")
@@ -914,7 +940,9 @@ class NwfilterProcedures(TestProcedures):
 
     def nwfilter_get_xml_desc(self, args: remote.remote_nwfilter_get_xml_desc_args):
         check_flags(args.flags, 0, FROM_NWFILTER, "nwfilterGetXMLDesc")
-        return remote.remote_nwfilter_get_xml_desc_ret(self._nwfilter(args.nwfilter.uuid).xml())
+        nwfilter = self._nwfilter(args.nwfilter.uuid)
+        large = large_object(nwfilter.part_counts())
+        return write_then(large, nwfilter.xml, remote.remote_nwfilter_get_xml_desc_ret)
 
     def nwfilter_define_xml(self, args: remote.remote_nwfilter_define_xml_args):
         return read_then(
@@ -1067,7 +1095,9 @@ class NwfilterProcedures(TestProcedures):
 
     def nwfilter_binding_get_xml_desc(self, args: remote.remote_nwfilter_binding_get_xml_desc_args):
         check_flags(args.flags, 0, FROM_NWFILTER, "nwfilterBindingGetXMLDesc")
-        return remote.remote_nwfilter_binding_get_xml_desc_ret(self._binding(args.nwfilter.portdev).xml())
+        binding = self._binding(args.nwfilter.portdev)
+        large = large_object(binding.part_counts())
+        return write_then(large, binding.xml, remote.remote_nwfilter_binding_get_xml_desc_ret)
 
     def nwfilter_binding_create_xml(self, args: remote.remote_nwfilter_binding_create_xml_args):
         check_flags(args.flags, api.VIR_NWFILTER_BINDING_CREATE_VALIDATE, FROM_NWFILTER, "nwfilterBindingCreateXML")
@@ -1100,4 +1130,7 @@ def _read_binding(text: str, schema: str | None) -> NwfilterBinding:
 def _read_nwfilter(text: str, flags: int) -> Nwfilter:
     """nwfilterDefineXMLFlags' read of the document: uses nothing but the text (large_documents)."""
     schema = "nwfilter.rng" if flags & api.VIR_NWFILTER_DEFINE_VALIDATE else None
-    return parse_nwfilter(_document(text, "filter", schema))
+    nwfilter = parse_nwfilter(_document(text, "filter", schema))
+    if large_text(text):  # written here, in the worker thread, and kept
+        nwfilter.xml()
+    return nwfilter
