@@ -23,12 +23,16 @@ LINK_STATES = ("unknown", "notpresent", "down", "lowerlayerdown", "testing", "do
 
 @dataclass
 class InterfaceIP:
+    """An <ip> of a host interface's protocol (virInterfaceIPDef)."""
+
     address: str
     prefix: int = 0
 
 
 @dataclass
 class InterfaceProtocol:
+    """A host interface's <protocol> of one family (virInterfaceProtocolDef)."""
+
     family: str
     autoconf: bool = False
     dhcp: bool = False
@@ -39,6 +43,8 @@ class InterfaceProtocol:
 
 @dataclass
 class Bond:
+    """A bond interface's <bond> settings (virInterfaceBondDef)."""
+
     mode: str | None = None
     monitor: str | None = None  # "miimon" or "arpmon"
     frequency: int = 0

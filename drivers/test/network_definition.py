@@ -152,12 +152,16 @@ def is_multicast(mac: str) -> bool:
 # ---------------------------------------------------------------- definition
 @dataclass
 class Lease:
+    """A DHCP lease time (virNetworkDHCPLeaseTimeDef): how long, in which unit."""
+
     expiry: int
     unit: str = "minutes"
 
 
 @dataclass
 class DhcpRange:
+    """A <range> of addresses DHCP hands out (virNetworkDHCPRangeDef)."""
+
     start: str
     end: str
     lease: Lease | None = None
@@ -165,6 +169,8 @@ class DhcpRange:
 
 @dataclass
 class DhcpHost:
+    """A static DHCP <host> (virNetworkDHCPHostDef)."""
+
     mac: str | None = None  # as written in the XML
     id: str | None = None
     name: str | None = None
@@ -174,6 +180,8 @@ class DhcpHost:
 
 @dataclass
 class NetworkIP:
+    """An <ip> of the network, with its DHCP ranges and hosts (virNetworkIPDef)."""
+
     address: str
     family: str | None = None
     netmask: str | None = None
@@ -196,18 +204,24 @@ class NetworkIP:
 
 @dataclass
 class DnsHost:
+    """A DNS <host>: an address and its names (virNetworkDNSHostDef)."""
+
     ip: str | None = None
     names: list[str] = field(default_factory=list)
 
 
 @dataclass
 class DnsTxt:
+    """A DNS <txt> record (virNetworkDNSTxtDef)."""
+
     name: str
     value: str | None = None
 
 
 @dataclass
 class DnsSrv:
+    """A DNS <srv> record (virNetworkDNSSrvDef)."""
+
     service: str | None = None
     protocol: str | None = None
     domain: str | None = None
@@ -219,6 +233,8 @@ class DnsSrv:
 
 @dataclass
 class Dns:
+    """The network's <dns> (virNetworkDNSDef)."""
+
     enable: str | None = None
     forward_plain_names: str | None = None
     forwarders: list[tuple[str | None, str | None]] = field(default_factory=list)  # (domain, addr)
@@ -229,6 +245,8 @@ class Dns:
 
 @dataclass
 class PortGroup:
+    """A <portgroup> (virPortGroupDef); its vlan, virtualport and bandwidth kept as parsed elements."""
+
     name: str
     default: bool = False
     trust_guest_rx_filters: str | None = None
@@ -239,6 +257,8 @@ class PortGroup:
 
 @dataclass
 class Forward:
+    """The network's <forward> (virNetworkForwardDef)."""
+
     mode: str | None = None  # None: no <forward>, an isolated network
     managed: bool = False
     driver: str | None = None

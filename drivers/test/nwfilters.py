@@ -259,6 +259,8 @@ TCP_FLAGS = [
 
 @dataclass(frozen=True)
 class Attribute:
+    """One attribute a protocol element may have, with the data types it may be read as (virAttr)."""
+
     name: str
     types: int
     special: str | None = None  # the validator and formatter libvirt gives it
@@ -594,6 +596,8 @@ PORT_PROTOCOLS = {6, 17, 33, 132}  # tcp, udp, dccp, sctp
 
 @dataclass
 class Rule:
+    """A filter's <rule> (virNWFilterRuleDef): its action, direction, priority and protocol items."""
+
     action: str
     direction: str
     priority: int = 500
@@ -637,6 +641,8 @@ class Rule:
 
 @dataclass
 class Include:
+    """A filter's <filterref> (virNWFilterIncludeDef): another filter, with parameters."""
+
     filter: str
     parameters: dict[str, list[str]]
 
