@@ -6,6 +6,7 @@ import copy
 import functools
 from dataclasses import replace
 
+from virtrio.drivers.base import release_after_reply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
@@ -89,12 +90,14 @@ class InterfaceProcedures(TestProcedures):
         interface = self.state.interfaces.get(definition.name)
         if interface is None:
             interface = self.state.interfaces[definition.name] = Interface(definition.name, "", active=False)
+        if interface.definition is not None:
+            release_after_reply(interface.definition)  # the one replaced, freed after the reply
         interface.definition, interface.mac = definition, definition.mac or ""
         ref = remote.remote_nonnull_interface(interface.name, interface.mac)
         return remote.remote_interface_define_xml_ret(ref)
 
     def interface_undefine(self, args: remote.remote_interface_undefine_args) -> None:
-        del self.state.interfaces[self._interface(args.iface).name]
+        release_after_reply(self.state.interfaces.pop(self._interface(args.iface).name))
 
     def connect_num_of_interfaces(self) -> remote.remote_connect_num_of_interfaces_ret:
         return remote.remote_connect_num_of_interfaces_ret(sum(i.active for i in self.state.interfaces.values()))
@@ -132,4 +135,5 @@ class InterfaceProcedures(TestProcedures):
         if self.state.interface_backup is None:
             detail = "no transaction running, nothing to rollback."
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)
+        release_after_reply(self.state.interfaces)
         self.state.interfaces, self.state.interface_backup = self.state.interface_backup, None

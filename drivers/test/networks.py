@@ -11,7 +11,7 @@ from typing import Any
 
 from lxml import etree
 
-from virtrio.drivers.base import Event, EventFamily, Offload
+from virtrio.drivers.base import Event, EventFamily, Offload, release_after_reply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
@@ -143,6 +143,7 @@ class NetworkProcedures(TestProcedures):
     @staticmethod
     def _assign_definition(network: Network, definition: NetworkDefinition, live: bool) -> None:
         """virNetworkObjUpdateAssignDef."""
+        release_after_reply((network.definition, network.new_definition))  # those replaced, freed after the reply
         if live:
             if network.persistent and network.new_definition is None:
                 network.new_definition = network.definition
@@ -193,6 +194,7 @@ class NetworkProcedures(TestProcedures):
             detail = f"Network '{network.name}' is still running"
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)  # testNetworkUndefine's own
         del self.state.networks[network.name]
+        release_after_reply(network)  # (a large definition's many objects freed after the reply)
         self._emit_network(network, api.VIR_NETWORK_EVENT_UNDEFINED)
 
     def _emit_network(self, network: Network, event: int) -> None:
@@ -205,6 +207,7 @@ class NetworkProcedures(TestProcedures):
         self._emit_network(network, api.VIR_NETWORK_EVENT_STOPPED)
         if not network.persistent:  # a transient network is gone once stopped
             del self.state.networks[network.name]
+            release_after_reply(network)
 
     # ------------------------------------------------------------ network update
     def network_update(self, args: remote.remote_network_update_args) -> Offload | None:
@@ -252,6 +255,7 @@ class NetworkProcedures(TestProcedures):
 
     @staticmethod
     def _put_updated(network: Network, live: NetworkDefinition | None, config: NetworkDefinition | None) -> None:
+        release_after_reply((network.definition, network.new_definition))  # those replaced, freed after the reply
         if config is not None:  # virNetworkObjReplacePersistentDef
             if network.active:
                 network.new_definition = config

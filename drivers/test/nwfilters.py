@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers.base import release_after_reply
 from virtrio.drivers.libvirt_rules import C_SPACE, strtol_whole
 from virtrio.drivers.libvirt_rules import mac_text as _mac_text
 from virtrio.drivers.libvirt_rules import parse_mac as _mac
@@ -981,6 +982,8 @@ class NwfilterProcedures(TestProcedures):
         if existing is not None and existing.xml() != new.xml():
             self._rebuild_all({new.name: new})  # the ports using it take the new rules, or it fails
         filters[new.name] = new
+        if existing is not None:
+            release_after_reply(existing)  # (a large filter's rules freed after the reply)
         return new
 
     def _introduces_loop(self, nwfilter: Nwfilter, name: str, seen: set[str]) -> bool:
@@ -1002,6 +1005,7 @@ class NwfilterProcedures(TestProcedures):
         except LibvirtError:
             raise _error(api.VIR_ERR_OPERATION_INVALID, "nwfilter is in use") from None
         del self.state.nwfilters[nwfilter.name]
+        release_after_reply(nwfilter)
 
     # ----------------------------------------------------------------- bindings
     def _port_exists(self, portdev: str) -> bool:
@@ -1126,6 +1130,7 @@ class NwfilterProcedures(TestProcedures):
     def nwfilter_binding_delete(self, args: remote.remote_nwfilter_binding_delete_args) -> None:
         binding = self._binding(args.nwfilter.portdev)
         del self.state.nwfilter_bindings[binding.portdev]
+        release_after_reply(binding)
 
 
 def _read_binding(text: str, schema: str | None) -> NwfilterBinding:
