@@ -652,7 +652,8 @@ class Include:
 class Nwfilter:
     """A filter is never changed once read (a define puts a new one in its place): its XML is
     written once and kept (for a large filter, in the worker thread that read it), for the
-    define that compares it with a new one and for every client that asks for it."""
+    define that compares it with a new one and for every client that asks for it; so is the
+    list of its references (for the define's loop check)."""
 
     name: str
     uuid: bytes
@@ -660,13 +661,17 @@ class Nwfilter:
     priority: int = 0  # the chain's; 0 is not written
     entries: list[Rule | Include] = field(default_factory=list)
     written: str | None = field(default=None, init=False, repr=False, compare=False)
+    included: list[Include] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def uuid_text(self) -> str:
         return str(uuid.UUID(bytes=self.uuid))
 
     def includes(self) -> list[Include]:
-        return [entry for entry in self.entries if isinstance(entry, Include)]
+        """Its references to other filters, found the first time they are asked for."""
+        if self.included is None:
+            self.included = [entry for entry in self.entries if isinstance(entry, Include)]
+        return self.included
 
     def part_counts(self) -> Iterator[int]:
         """Its rules and references, then each reference's parameters (large_documents.more_than)."""
@@ -1142,6 +1147,7 @@ def _read_nwfilter(text: str, flags: int) -> Nwfilter:
     """nwfilterDefineXMLFlags' read of the document: uses nothing but the text (large_documents)."""
     schema = "nwfilter.rng" if flags & api.VIR_NWFILTER_DEFINE_VALIDATE else None
     nwfilter = parse_nwfilter(_document(text, "filter", schema))
-    if large_text(text):  # written here, in the worker thread, and kept
+    if large_text(text):  # written, and its references found, here in the worker thread, and kept
         nwfilter.xml()
+        nwfilter.includes()
     return nwfilter
