@@ -22,6 +22,8 @@ DEFAULT, NO, BITMAP = range(3)
 
 @dataclass
 class CheckpointDisk:
+    """A checkpoint's <disk> (virDomainCheckpointDiskDef)."""
+
     name: str | None
     kind: int = DEFAULT
     bitmap: str | None = None
@@ -29,6 +31,8 @@ class CheckpointDisk:
 
 @dataclass
 class Checkpoint:
+    """A domain checkpoint (virDomainCheckpointDef)."""
+
     name: str
     description: str | None
     parent: str | None

@@ -11,7 +11,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, no_support, report
 
-from . import cpu_baseline, keycodes, public_api, save_image, snapshots, tuning
+from . import keycodes, public_api, save_image, snapshots, tuning
 from .common import FROM_TEST, TestProcedures
 from .formats import domain_xml
 from .parse import PARSE_IN_THREAD_BYTES, parse_domain_xml
@@ -64,6 +64,8 @@ class DomainMiscProcedures(TestProcedures):
             )
         check_flags(args.flags, api.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES, FROM_TEST, "testConnectBaselineCPU")
         expand = bool(args.flags & api.VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES)
+        from . import cpu_baseline  # (on first use: its tables cost every cold start ~2 ms otherwise)
+
         work = functools.partial(cpu_baseline.baseline, args.xmlCPUs, expand)
         # Read-only clients may ask too, with up to 256 documents of up to 4 MiB each: read
         # large ones in a worker thread (they touch no state), as large domain documents are.

@@ -3,6 +3,7 @@ from XML with libvirt's checks and messages."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -22,12 +23,16 @@ LINK_STATES = ("unknown", "notpresent", "down", "lowerlayerdown", "testing", "do
 
 @dataclass
 class InterfaceIP:
+    """An <ip> of a host interface's protocol (virInterfaceIPDef)."""
+
     address: str
     prefix: int = 0
 
 
 @dataclass
 class InterfaceProtocol:
+    """A host interface's <protocol> of one family (virInterfaceProtocolDef)."""
+
     family: str
     autoconf: bool = False
     dhcp: bool = False
@@ -38,6 +43,8 @@ class InterfaceProtocol:
 
 @dataclass
 class Bond:
+    """A bond interface's <bond> settings (virInterfaceBondDef)."""
+
     mode: str | None = None
     monitor: str | None = None  # "miimon" or "arpmon"
     frequency: int = 0
@@ -51,6 +58,9 @@ class Bond:
 
 @dataclass
 class InterfaceDefinition:
+    """Never changed in place once an interface holds it (a define puts a new one in its place):
+    a worker thread may write it out while the event loop goes on."""
+
     type: str
     name: str
     start_mode: str | None = None
@@ -65,6 +75,14 @@ class InterfaceDefinition:
     vlan_tag: str | None = None
     vlan_device: str | None = None
     members: list[InterfaceDefinition] = field(default_factory=list)  # of a bridge or bond
+
+    def part_counts(self) -> Iterator[int]:
+        """Its members, protocols and addresses, and its members' (large_documents.more_than)."""
+        yield len(self.members) + len(self.protocols)
+        for protocol in self.protocols:
+            yield len(protocol.ips)
+        for member in self.members:
+            yield from member.part_counts()
 
 
 def _xml_error(detail: str) -> LibvirtError:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import functools
+from dataclasses import replace
 
+from virtrio.drivers.base import release_after_reply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
@@ -15,7 +17,7 @@ from .common import (
 )
 from .formats import interface_xml
 from .interface_definition import InterfaceDefinition, parse_interface_xml
-from .large_documents import read_then
+from .large_documents import large_object, read_then, write_then
 from .state import Interface
 
 
@@ -53,7 +55,12 @@ class InterfaceProcedures(TestProcedures):
 
     def interface_get_xml_desc(self, args: remote.remote_interface_get_xml_desc_args):
         check_flags(args.flags, 0, FROM_TEST, "testInterfaceGetXMLDesc")
-        return remote.remote_interface_get_xml_desc_ret(interface_xml(self._interface(args.iface)))
+        interface = self._interface(args.iface)
+        definition = interface.definition
+        large = definition is not None and large_object(definition.part_counts())
+        # (a copy of the interface, whose definition is never changed in place, for a worker thread)
+        write = functools.partial(interface_xml, copy.copy(interface) if large else interface)
+        return write_then(large, write, remote.remote_interface_get_xml_desc_ret)
 
     def interface_is_active(self, args: remote.remote_interface_is_active_args):
         return remote.remote_interface_is_active_ret(int(self._interface(args.iface).active))
@@ -83,12 +90,14 @@ class InterfaceProcedures(TestProcedures):
         interface = self.state.interfaces.get(definition.name)
         if interface is None:
             interface = self.state.interfaces[definition.name] = Interface(definition.name, "", active=False)
+        if interface.definition is not None:
+            release_after_reply(interface.definition)  # the one replaced, freed after the reply
         interface.definition, interface.mac = definition, definition.mac or ""
         ref = remote.remote_nonnull_interface(interface.name, interface.mac)
         return remote.remote_interface_define_xml_ret(ref)
 
     def interface_undefine(self, args: remote.remote_interface_undefine_args) -> None:
-        del self.state.interfaces[self._interface(args.iface).name]
+        release_after_reply(self.state.interfaces.pop(self._interface(args.iface).name))
 
     def connect_num_of_interfaces(self) -> remote.remote_connect_num_of_interfaces_ret:
         return remote.remote_connect_num_of_interfaces_ret(sum(i.active for i in self.state.interfaces.values()))
@@ -109,10 +118,9 @@ class InterfaceProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testInterfaceChangeBegin")
         if self.state.interface_backup is not None:
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "there is another transaction running.")
-        # virInterfaceObjListClone: the copies are new interface objects, all of them inactive
-        backup = copy.deepcopy(self.state.interfaces)
-        for interface in backup.values():
-            interface.active = False
+        # virInterfaceObjListClone: the copies are new interface objects, all of them inactive;
+        # they share the definitions, which are never changed in place (a define replaces one)
+        backup = {name: replace(interface, active=False) for name, interface in self.state.interfaces.items()}
         self.state.interface_backup = backup
 
     def interface_change_commit(self, args: remote.remote_interface_change_commit_args) -> None:
@@ -127,4 +135,5 @@ class InterfaceProcedures(TestProcedures):
         if self.state.interface_backup is None:
             detail = "no transaction running, nothing to rollback."
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)
+        release_after_reply(self.state.interfaces)
         self.state.interfaces, self.state.interface_backup = self.state.interface_backup, None

@@ -11,6 +11,7 @@ import copy
 import ipaddress
 import socket
 import uuid as uuid_module
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -151,12 +152,16 @@ def is_multicast(mac: str) -> bool:
 # ---------------------------------------------------------------- definition
 @dataclass
 class Lease:
+    """A DHCP lease time (virNetworkDHCPLeaseTimeDef): how long, in which unit."""
+
     expiry: int
     unit: str = "minutes"
 
 
 @dataclass
 class DhcpRange:
+    """A <range> of addresses DHCP hands out (virNetworkDHCPRangeDef)."""
+
     start: str
     end: str
     lease: Lease | None = None
@@ -164,6 +169,8 @@ class DhcpRange:
 
 @dataclass
 class DhcpHost:
+    """A static DHCP <host> (virNetworkDHCPHostDef)."""
+
     mac: str | None = None  # as written in the XML
     id: str | None = None
     name: str | None = None
@@ -173,6 +180,8 @@ class DhcpHost:
 
 @dataclass
 class NetworkIP:
+    """An <ip> of the network, with its DHCP ranges and hosts (virNetworkIPDef)."""
+
     address: str
     family: str | None = None
     netmask: str | None = None
@@ -195,18 +204,24 @@ class NetworkIP:
 
 @dataclass
 class DnsHost:
+    """A DNS <host>: an address and its names (virNetworkDNSHostDef)."""
+
     ip: str | None = None
     names: list[str] = field(default_factory=list)
 
 
 @dataclass
 class DnsTxt:
+    """A DNS <txt> record (virNetworkDNSTxtDef)."""
+
     name: str
     value: str | None = None
 
 
 @dataclass
 class DnsSrv:
+    """A DNS <srv> record (virNetworkDNSSrvDef)."""
+
     service: str | None = None
     protocol: str | None = None
     domain: str | None = None
@@ -218,6 +233,8 @@ class DnsSrv:
 
 @dataclass
 class Dns:
+    """The network's <dns> (virNetworkDNSDef)."""
+
     enable: str | None = None
     forward_plain_names: str | None = None
     forwarders: list[tuple[str | None, str | None]] = field(default_factory=list)  # (domain, addr)
@@ -228,6 +245,8 @@ class Dns:
 
 @dataclass
 class PortGroup:
+    """A <portgroup> (virPortGroupDef); its vlan, virtualport and bandwidth kept as parsed elements."""
+
     name: str
     default: bool = False
     trust_guest_rx_filters: str | None = None
@@ -238,6 +257,8 @@ class PortGroup:
 
 @dataclass
 class Forward:
+    """The network's <forward> (virNetworkForwardDef)."""
+
     mode: str | None = None  # None: no <forward>, an isolated network
     managed: bool = False
     driver: str | None = None
@@ -253,6 +274,10 @@ class Forward:
 
 @dataclass
 class NetworkDefinition:
+    """Once a network holds it, a definition is never changed in place (network-update changes a
+    copy and puts that in its place): a worker thread may write it out, or copy it, while the
+    event loop goes on."""
+
     name: str
     uuid: bytes
     ipv6: bool = False
@@ -279,6 +304,21 @@ class NetworkDefinition:
 
     def copy(self) -> NetworkDefinition:
         return copy.deepcopy(self)
+
+    def part_counts(self) -> Iterator[int]:
+        """How many elements its lists write (DHCP hosts and ranges, DNS records, routes, VLAN
+        tags, ...), list by list: what makes writing it long (large_documents.more_than)."""
+        dns, forward = self.dns, self.forward
+        yield len(self.ips) + len(self.routes) + len(self.portgroups) + len(forward.interfaces) + len(forward.addresses)
+        yield len(dns.forwarders) + len(dns.txts) + len(dns.srvs) + len(dns.hosts)
+        yield sum(map(len, self.metadata.values())) // 64  # (metadata is read again to be written)
+        yield len(self.vlan) if self.vlan is not None else 0
+        for ip in self.ips:
+            yield len(ip.hosts) + len(ip.ranges)
+        for host in dns.hosts:
+            yield len(host.names)
+        for portgroup in self.portgroups:
+            yield len(portgroup.vlan) if portgroup.vlan is not None else 0
 
     def ip_by_index(self, family: int, n: int) -> NetworkIP | None:
         """virNetworkDefGetIPByIndex: the nth <ip>, or the nth of one family."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import socket
 import uuid
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import Any
 
 from lxml import etree
 
-from virtrio.drivers.base import Event, EventFamily
+from virtrio.drivers.base import Event, EventFamily, Offload, release_after_reply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
@@ -20,8 +21,8 @@ from .common import (
     TestProcedures,
     _selected,
 )
-from .formats import network_definition_xml, network_xml
-from .large_documents import read_then
+from .formats import network_definition_xml
+from .large_documents import large_object, large_text, read_then, write_then
 from .network_definition import (
     DhcpHost,
     NetworkDefinition,
@@ -75,7 +76,11 @@ class NetworkProcedures(TestProcedures):
 
     def network_get_xml_desc(self, args: remote.remote_network_get_xml_desc_args):
         check_flags(args.flags, 0, FROM_TEST, "testNetworkGetXMLDesc")
-        return remote.remote_network_get_xml_desc_ret(network_xml(self._network(args.net)))
+        # (a definition is never changed in place: a worker thread may write this one)
+        definition = self._network(args.net).definition
+        large = large_object(definition.part_counts())
+        write = functools.partial(network_definition_xml, definition)
+        return write_then(large, write, remote.remote_network_get_xml_desc_ret)
 
     def network_get_autostart(self, args: remote.remote_network_get_autostart_args):
         return remote.remote_network_get_autostart_ret(int(self._network(args.net).autostart))
@@ -138,6 +143,7 @@ class NetworkProcedures(TestProcedures):
     @staticmethod
     def _assign_definition(network: Network, definition: NetworkDefinition, live: bool) -> None:
         """virNetworkObjUpdateAssignDef."""
+        release_after_reply((network.definition, network.new_definition))  # those replaced, freed after the reply
         if live:
             if network.persistent and network.new_definition is None:
                 network.new_definition = network.definition
@@ -188,6 +194,7 @@ class NetworkProcedures(TestProcedures):
             detail = f"Network '{network.name}' is still running"
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, detail)  # testNetworkUndefine's own
         del self.state.networks[network.name]
+        release_after_reply(network)  # (a large definition's many objects freed after the reply)
         self._emit_network(network, api.VIR_NETWORK_EVENT_UNDEFINED)
 
     def _emit_network(self, network: Network, event: int) -> None:
@@ -200,9 +207,17 @@ class NetworkProcedures(TestProcedures):
         self._emit_network(network, api.VIR_NETWORK_EVENT_STOPPED)
         if not network.persistent:  # a transient network is gone once stopped
             del self.state.networks[network.name]
+            release_after_reply(network)
 
     # ------------------------------------------------------------ network update
-    def network_update(self, args: remote.remote_network_update_args) -> None:
+    def network_update(self, args: remote.remote_network_update_args) -> Offload | None:
+        return self._network_update(args, may_offload=True)
+
+    def _network_update(self, args: remote.remote_network_update_args, may_offload: bool) -> Offload | None:
+        """testNetworkUpdate. The change is made to copies of the definitions, which then take
+        their places; for a large network (or a large change) the copies are made, changed and
+        checked in a worker thread, and put in place on the loop if nothing else changed the
+        network meanwhile (otherwise the change is made again, there, after the other one)."""
         live_flag, config_flag = api.VIR_NETWORK_UPDATE_AFFECT_LIVE, api.VIR_NETWORK_UPDATE_AFFECT_CONFIG
         check_flags(args.flags, live_flag | config_flag, FROM_TEST, "testNetworkUpdate")
         network = self._network_by_uuid(args.net.uuid)
@@ -217,16 +232,30 @@ class NetworkProcedures(TestProcedures):
                 detail = "cannot change persistent config of a transient network"
                 raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK, detail)
             if network.active and network.new_definition is None:  # virNetworkObjSetDefTransient
-                network.new_definition = network.definition.copy()
-        live = config = None
-        if flags & live_flag:
-            live = network.definition.copy()
-            update_section(live, args.command, args.section, args.parentIndex, args.xml)
-            _checked_copy(live)
-        if flags & config_flag:
-            config = network.persistent_definition.copy()
-            update_section(config, args.command, args.section, args.parentIndex, args.xml)
-            _checked_copy(config)
+                network.new_definition = network.definition  # (shared: neither is changed in place)
+        live = network.definition if flags & live_flag else None
+        config = network.persistent_definition if flags & config_flag else None
+        change = functools.partial(_updated_copies, live, config, args)
+        large = large_text(args.xml) or any(
+            large_object(definition.part_counts()) for definition in (live, config) if definition
+        )
+        if not (may_offload and large):
+            self._put_updated(network, *change())
+            return None
+        seen = (network.definition, network.new_definition, network.active, network.persistent)
+
+        def then(updated: tuple[NetworkDefinition | None, NetworkDefinition | None]) -> None:
+            now = (network.definition, network.new_definition, network.active, network.persistent)
+            if self._network_with_uuid(network.uuid) is network and all(map(operator.is_, now, seen)):
+                self._put_updated(network, *updated)
+            else:  # another client's change came first: this one is made on top of it
+                self._network_update(args, may_offload=False)
+
+        return Offload(change, then)
+
+    @staticmethod
+    def _put_updated(network: Network, live: NetworkDefinition | None, config: NetworkDefinition | None) -> None:
+        release_after_reply((network.definition, network.new_definition))  # those replaced, freed after the reply
         if config is not None:  # virNetworkObjReplacePersistentDef
             if network.active:
                 network.new_definition = config
@@ -234,6 +263,21 @@ class NetworkProcedures(TestProcedures):
                 network.definition = config
         if live is not None:
             network.definition = live
+
+
+def _updated_copies(
+    live: NetworkDefinition | None, config: NetworkDefinition | None, args: remote.remote_network_update_args
+) -> tuple[NetworkDefinition | None, NetworkDefinition | None]:
+    """Copies of the live and persistent definitions (those given) with the change made and
+    checked (virNetworkDefCopy's write and read): reads nothing else (see network_update)."""
+    updated = []
+    for definition in (live, config):
+        if definition is not None:
+            definition = definition.copy()
+            update_section(definition, args.command, args.section, args.parentIndex, args.xml)
+            _checked_copy(definition)
+        updated.append(definition)
+    return updated[0], updated[1]
 
 
 def _checked_copy(definition: NetworkDefinition) -> NetworkDefinition:

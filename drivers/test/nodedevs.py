@@ -25,6 +25,8 @@ from .parse import parse_document, validate_against_schema
 
 @dataclass(frozen=True)
 class TestNodeDevice:
+    """A node device of the test node: its XML as libvirt's test driver writes it, and what lookups use."""
+
     name: str
     parent: str | None
     caps: tuple[str, ...]

@@ -19,10 +19,12 @@ import functools
 import re
 import socket
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from virtrio.drivers.base import release_after_reply
 from virtrio.drivers.libvirt_rules import C_SPACE, strtol_whole
 from virtrio.drivers.libvirt_rules import mac_text as _mac_text
 from virtrio.drivers.libvirt_rules import parse_mac as _mac
@@ -33,7 +35,7 @@ from virtrio.rpc.errors import LibvirtError, check_flags, report
 
 from .common import TestProcedures
 from .domain_definition import format_element
-from .large_documents import read_then
+from .large_documents import large_object, large_text, read_then, write_then
 from .parse import parse_document, validate_against_schema
 
 FROM_NWFILTER = api.VIR_FROM_NWFILTER
@@ -258,6 +260,8 @@ TCP_FLAGS = [
 
 @dataclass(frozen=True)
 class Attribute:
+    """One attribute a protocol element may have, with the data types it may be read as (virAttr)."""
+
     name: str
     types: int
     special: str | None = None  # the validator and formatter libvirt gives it
@@ -593,6 +597,8 @@ PORT_PROTOCOLS = {6, 17, 33, 132}  # tcp, udp, dccp, sctp
 
 @dataclass
 class Rule:
+    """A filter's <rule> (virNWFilterRuleDef): its action, direction, priority and protocol items."""
+
     action: str
     direction: str
     priority: int = 500
@@ -636,26 +642,51 @@ class Rule:
 
 @dataclass
 class Include:
+    """A filter's <filterref> (virNWFilterIncludeDef): another filter, with parameters."""
+
     filter: str
     parameters: dict[str, list[str]]
 
 
 @dataclass
 class Nwfilter:
+    """A filter is never changed once read (a define puts a new one in its place): its XML is
+    written once and kept (for a large filter, in the worker thread that read it), for the
+    define that compares it with a new one and for every client that asks for it; so is the
+    list of its references (for the define's loop check)."""
+
     name: str
     uuid: bytes
     chain: str = "root"
     priority: int = 0  # the chain's; 0 is not written
     entries: list[Rule | Include] = field(default_factory=list)
+    written: str | None = field(default=None, init=False, repr=False, compare=False)
+    included: list[Include] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def uuid_text(self) -> str:
         return str(uuid.UUID(bytes=self.uuid))
 
     def includes(self) -> list[Include]:
-        return [entry for entry in self.entries if isinstance(entry, Include)]
+        """Its references to other filters, found the first time they are asked for."""
+        if self.included is None:
+            self.included = [entry for entry in self.entries if isinstance(entry, Include)]
+        return self.included
+
+    def part_counts(self) -> Iterator[int]:
+        """Its rules and references, then each reference's parameters (large_documents.more_than)."""
+        yield len(self.entries)
+        for entry in self.entries:
+            if isinstance(entry, Include):
+                yield sum(map(len, entry.parameters.values()))
 
     def xml(self) -> str:
+        """virNWFilterDefFormat's text, written the first time it is asked for."""
+        if self.written is None:
+            self.written = self._write()
+        return self.written
+
+    def _write(self) -> str:
         root = etree.Element("filter", name=self.name, chain=self.chain)
         if self.priority:
             root.set("priority", str(self.priority))
@@ -808,6 +839,8 @@ def parse_nwfilter(root: etree._Element) -> Nwfilter:
 
 @dataclass
 class NwfilterBinding:
+    """Never changed once made: a worker thread may write a large one's XML."""
+
     owner_name: str
     owner_uuid: bytes
     portdev: str
@@ -815,6 +848,11 @@ class NwfilterBinding:
     filter: str
     parameters: dict[str, list[str]] = field(default_factory=dict)
     linkdev: str | None = None
+
+    def part_counts(self) -> Iterator[int]:
+        """Its parameters' names, then their values (large_documents.more_than)."""
+        yield len(self.parameters)
+        yield from map(len, self.parameters.values())
 
     def xml(self) -> str:
         root = etree.Element("filterbinding")
@@ -914,7 +952,9 @@ class NwfilterProcedures(TestProcedures):
 
     def nwfilter_get_xml_desc(self, args: remote.remote_nwfilter_get_xml_desc_args):
         check_flags(args.flags, 0, FROM_NWFILTER, "nwfilterGetXMLDesc")
-        return remote.remote_nwfilter_get_xml_desc_ret(self._nwfilter(args.nwfilter.uuid).xml())
+        nwfilter = self._nwfilter(args.nwfilter.uuid)
+        large = large_object(nwfilter.part_counts())
+        return write_then(large, nwfilter.xml, remote.remote_nwfilter_get_xml_desc_ret)
 
     def nwfilter_define_xml(self, args: remote.remote_nwfilter_define_xml_args):
         return read_then(
@@ -947,6 +987,8 @@ class NwfilterProcedures(TestProcedures):
         if existing is not None and existing.xml() != new.xml():
             self._rebuild_all({new.name: new})  # the ports using it take the new rules, or it fails
         filters[new.name] = new
+        if existing is not None:
+            release_after_reply(existing)  # (a large filter's rules freed after the reply)
         return new
 
     def _introduces_loop(self, nwfilter: Nwfilter, name: str, seen: set[str]) -> bool:
@@ -968,6 +1010,7 @@ class NwfilterProcedures(TestProcedures):
         except LibvirtError:
             raise _error(api.VIR_ERR_OPERATION_INVALID, "nwfilter is in use") from None
         del self.state.nwfilters[nwfilter.name]
+        release_after_reply(nwfilter)
 
     # ----------------------------------------------------------------- bindings
     def _port_exists(self, portdev: str) -> bool:
@@ -1067,7 +1110,9 @@ class NwfilterProcedures(TestProcedures):
 
     def nwfilter_binding_get_xml_desc(self, args: remote.remote_nwfilter_binding_get_xml_desc_args):
         check_flags(args.flags, 0, FROM_NWFILTER, "nwfilterBindingGetXMLDesc")
-        return remote.remote_nwfilter_binding_get_xml_desc_ret(self._binding(args.nwfilter.portdev).xml())
+        binding = self._binding(args.nwfilter.portdev)
+        large = large_object(binding.part_counts())
+        return write_then(large, binding.xml, remote.remote_nwfilter_binding_get_xml_desc_ret)
 
     def nwfilter_binding_create_xml(self, args: remote.remote_nwfilter_binding_create_xml_args):
         check_flags(args.flags, api.VIR_NWFILTER_BINDING_CREATE_VALIDATE, FROM_NWFILTER, "nwfilterBindingCreateXML")
@@ -1090,6 +1135,7 @@ class NwfilterProcedures(TestProcedures):
     def nwfilter_binding_delete(self, args: remote.remote_nwfilter_binding_delete_args) -> None:
         binding = self._binding(args.nwfilter.portdev)
         del self.state.nwfilter_bindings[binding.portdev]
+        release_after_reply(binding)
 
 
 def _read_binding(text: str, schema: str | None) -> NwfilterBinding:
@@ -1100,4 +1146,8 @@ def _read_binding(text: str, schema: str | None) -> NwfilterBinding:
 def _read_nwfilter(text: str, flags: int) -> Nwfilter:
     """nwfilterDefineXMLFlags' read of the document: uses nothing but the text (large_documents)."""
     schema = "nwfilter.rng" if flags & api.VIR_NWFILTER_DEFINE_VALIDATE else None
-    return parse_nwfilter(_document(text, "filter", schema))
+    nwfilter = parse_nwfilter(_document(text, "filter", schema))
+    if large_text(text):  # written, and its references found, here in the worker thread, and kept
+        nwfilter.xml()
+        nwfilter.includes()
+    return nwfilter

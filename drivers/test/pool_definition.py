@@ -24,6 +24,8 @@ HOST, DEVICE, DIR, ADAPTER, NAME, INITIATOR, NETWORK = "host", "device", "dir", 
 
 @dataclass(frozen=True)
 class PoolType:
+    """What a pool type's definition has (virStoragePoolTypeInfo): its parts and source formats."""
+
     parts: frozenset[str]
     formats: tuple[str, ...] = ()  # the source formats, the default first... as libvirt numbers them
     default_format: int = 0
@@ -100,6 +102,8 @@ def sanitize_path(path: str) -> str:
 
 @dataclass
 class Permissions:
+    """A target's <permissions> (virStoragePerms)."""
+
     mode: int | None = None
     owner: int | None = None
     group: int | None = None
@@ -145,6 +149,8 @@ def parse_permissions(element: etree._Element | None) -> Permissions:
 
 @dataclass
 class PoolDefinition:
+    """A storage pool's definition as virStoragePoolDefParseXML keeps it."""
+
     type: str
     name: str
     uuid: bytes

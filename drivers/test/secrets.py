@@ -45,6 +45,8 @@ ALL_LIST_FLAGS = (
 
 @dataclass
 class Secret:
+    """A secret (virSecretDef) and its value."""
+
     uuid: bytes
     ephemeral: bool = False
     private: bool = False

@@ -36,6 +36,8 @@ SOURCE_ATTRIBUTES = {"file": "file", "block": "dev", "dir": "dir", "volume": "vo
 
 @dataclass
 class SnapshotDisk:
+    """A snapshot's <disk> (virDomainSnapshotDiskDef)."""
+
     name: str
     location: int = DEFAULT
     kind: str = "file"  # the storage type of the new image
@@ -64,6 +66,8 @@ class AlignedAhead:
 
 @dataclass
 class Snapshot:
+    """A domain snapshot (virDomainSnapshotDef)."""
+
     name: str
     description: str | None
     parent: str | None
@@ -206,6 +210,8 @@ def parse_snapshot(root: etree._Element, redefine: bool, parse_domain, internal:
 
 @dataclass(frozen=True)
 class DomainDisk:
+    """A disk of the snapshot's domain, as aligning the snapshot's disks needs it."""
+
     target: str
     source: str | None
     kind: str

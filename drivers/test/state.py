@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class HostInfo:
+    """The test node's host: what virNodeGetInfo and the capabilities tell of it."""
+
     model: str = "i686"
     memory: int = 3145728  # KiB
     cpus: int = 16
@@ -40,6 +42,8 @@ class HostInfo:
 
 @dataclass(frozen=True)
 class Disk:
+    """A domain's disk as the block procedures see it: its source and target."""
+
     source: str
     target: str
     bus: str
@@ -47,6 +51,8 @@ class Disk:
 
 @dataclass(frozen=True)
 class GuestInterface:
+    """A domain's network interface as the interface procedures see it."""
+
     target: str  # the host-side device name, testnetN unless the XML named it
     mac: str
     kind: str  # bridge, network, ...
@@ -101,6 +107,8 @@ DEFINITION_FIELDS = (
 
 @dataclass
 class Domain:
+    """A domain of the test node: its state and its definition (libvirt's virDomainObj)."""
+
     name: str
     uuid: bytes
     id: int = -1
@@ -184,6 +192,8 @@ class Domain:
 
 @dataclass
 class Network:
+    """A network of the test node (libvirt's virNetworkObj)."""
+
     name: str
     uuid: bytes
     bridge: str  # the bridge of test:///default's network, when no definition is given
@@ -207,6 +217,8 @@ class Network:
 
 @dataclass
 class Pool:
+    """A storage pool of the test node, with its volumes (libvirt's virStoragePoolObj)."""
+
     name: str
     uuid: bytes
     path: str
@@ -223,6 +235,8 @@ class Pool:
 
 @dataclass
 class Interface:
+    """A host interface of the test node (libvirt's virInterfaceObj)."""
+
     name: str
     mac: str
     active: bool = True

@@ -96,6 +96,8 @@ class SparseData:
 
 @dataclass
 class Volume:
+    """A storage volume: its definition and the bytes written to it."""
+
     name: str
     path: str
     capacity: int  # bytes

@@ -143,17 +143,22 @@ def outcomes(conn: Any) -> list[tuple[str, bool, Any]]:
     return [*results, ("read back", False, read_back(conn))]
 
 
+def settled(answer: Any) -> Any:
+    """A handler's answer, its Offload (if it gave one) run here."""
+    return answer.then(answer.work()) if isinstance(answer, Offload) else answer
+
+
 def read_back(conn: Any) -> list[str]:
     """The XML of what the calls defined, as the state now holds it."""
     r = remote
     texts = []
     for name in ("large", "checked", "started"):
         net = conn.network_lookup_by_name(r.remote_network_lookup_by_name_args(name)).net
-        texts.append(conn.network_get_xml_desc(r.remote_network_get_xml_desc_args(net, 0)).xml)
+        texts.append(settled(conn.network_get_xml_desc(r.remote_network_get_xml_desc_args(net, 0))).xml)
     nwfilter = conn.nwfilter_lookup_by_name(r.remote_nwfilter_lookup_by_name_args("large")).nwfilter
-    texts.append(conn.nwfilter_get_xml_desc(r.remote_nwfilter_get_xml_desc_args(nwfilter, 0)).xml)
+    texts.append(settled(conn.nwfilter_get_xml_desc(r.remote_nwfilter_get_xml_desc_args(nwfilter, 0))).xml)
     iface = conn.interface_lookup_by_name(r.remote_interface_lookup_by_name_args("br7")).iface
-    texts.append(conn.interface_get_xml_desc(r.remote_interface_get_xml_desc_args(iface, 0)).xml)
+    texts.append(settled(conn.interface_get_xml_desc(r.remote_interface_get_xml_desc_args(iface, 0))).xml)
     for name in ("large", "up"):
         pool = conn.storage_pool_lookup_by_name(r.remote_storage_pool_lookup_by_name_args(name)).pool
         texts.append(conn.storage_pool_get_xml_desc(r.remote_storage_pool_get_xml_desc_args(pool, 0)).xml)
@@ -164,7 +169,8 @@ def read_back(conn: Any) -> list[str]:
         vol = conn.storage_vol_lookup_by_name(r.remote_storage_vol_lookup_by_name_args(pool, name)).vol
         texts.append(conn.storage_vol_get_xml_desc(r.remote_storage_vol_get_xml_desc_args(vol, 0)).xml)
     found = conn.nwfilter_binding_lookup_by_port_dev(r.remote_nwfilter_binding_lookup_by_port_dev_args("vnet7"))
-    texts.append(conn.nwfilter_binding_get_xml_desc(r.remote_nwfilter_binding_get_xml_desc_args(found.nwfilter, 0)).xml)
+    binding_xml = conn.nwfilter_binding_get_xml_desc(r.remote_nwfilter_binding_get_xml_desc_args(found.nwfilter, 0))
+    texts.append(settled(binding_xml).xml)
     return texts
 
 

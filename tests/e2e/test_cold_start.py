@@ -122,3 +122,11 @@ def test_a_qemu_program_call_loads_its_module_and_reaches_the_driver(tmp_path: P
     assert error.message == "this function is not supported by the connection driver: virDomainQemuMonitorCommand"
     assert "virtrio.protocol.generated.qemu" in modules
     assert "virtrio.protocol.generated.lxc" not in modules
+
+
+def test_a_test_driver_daemon_leaves_what_its_first_calls_do_not_need(tmp_path: Path) -> None:
+    # virConnectBaselineCPU's CPU models and tables load on its first call, not at every start
+    with activated(tmp_path) as (sock, modules):
+        virsh(sock, "test:///default", "version")
+    assert "virtrio.drivers.test.driver" in modules
+    assert "virtrio.drivers.test.cpu_baseline" not in modules
