@@ -8,14 +8,14 @@ import collections
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import prop_enum, scaled_value, strtoul_whole
+from virtrio.drivers.libvirt_rules import ULLONG_MAX, prop_enum, scaled_value, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
 from .domain_addresses import canonical_pci_source_address
 from .domain_errors import config_unsupported as _unsupported
 from .domain_security import device_seclabels
-from .xml_tree import children_of, first_child, reorder_attributes
+from .xml_tree import children_of, first_child, make_element, reorder_attributes
 
 # virStorageSourceNetworkDefaultPort: a TCP host without a port gets its protocol's
 DEFAULT_PORTS = {
@@ -125,6 +125,8 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         reservations = first_child(source, "reservations")
         if reservations is not None:
             _check_reservations(reservations)
+        if first_child(source, "slices") is not None:
+            _canonical_slices(source)
         if storage_type == "network":  # its labels are read (and refused) as any source's, but not written
             device_seclabels(source)
             for label in children_of(source, "seclabel"):
@@ -141,6 +143,32 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         if len(names) > 1:  # (one is in order)
             reorder_attributes(source, order)
     return bool(names) or bool(len(source))
+
+
+def _canonical_slices(source: etree._Element) -> None:
+    """virDomainStorageSourceParseSlices: the first storage slice of the source's <slices>,
+    with an offset and a size (virStrToLong_ullp), written alone in the first <slices>'
+    place; nothing written without one."""
+    groups = children_of(source, "slices")
+    storage = next((s for group in groups for s in children_of(group, "slice") if s.get("type") == "storage"), None)
+    written = None
+    if storage is not None:
+        offset, size = storage.get("offset"), storage.get("size")
+        if not offset or not size:
+            raise xml_error("missing offset or size attribute of slice")
+        numbers = {}
+        for name, text in (("offset", offset), ("size", size)):
+            number = strtoul_whole(text, 10, ULLONG_MAX)
+            if number is None:
+                raise xml_error(f"malformed value '{text}' of '{name}' attribute of slice")
+            numbers[name] = str(number)
+        written = make_element("slices")
+        written.append(make_element("slice", type="storage", **numbers))
+        written.tail = groups[0].tail
+        source.replace(groups[0], written)
+    for group in groups:
+        if group is not groups[0] or written is None:
+            source.remove(group)
 
 
 def _read_nvme_source(source: etree._Element) -> None:

@@ -1,0 +1,41 @@
+"""A disk source's storage slice (virDomainStorageSourceParseSlices): the first storage slice
+of its <slices>, with an offset and a size, written alone; refused without one of them or
+with a malformed number. libvirt-python defines each on virtrio and on libvirtd side by side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .side_by_side import script_answers
+from .test_missing_parts import SCRIPT, document
+
+
+def disk(slices: str) -> str:
+    return (
+        "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+        f"<source file='/var/lib/libvirt/images/raw.img'>{slices}</source><target dev='vda' bus='virtio'/></disk>"
+    )
+
+
+SLICES = {
+    "a storage slice": "<slices><slice type='storage' offset='1234' size='321'/></slices>",
+    "without offset": "<slices><slice type='storage' size='321'/></slices>",
+    "without size": "<slices><slice type='storage' offset='0'/></slices>",
+    "empty size": "<slices><slice type='storage' offset='0' size=''/></slices>",
+    "offset malformed": "<slices><slice type='storage' offset='-1' size='321'/></slices>",
+    "size malformed": "<slices><slice type='storage' offset='1' size='3x'/></slices>",
+    "size with a plus and spaces": "<slices><slice type='storage' offset='  +7' size='0321'/></slices>",
+    "empty slices": "<slices/>",
+    "a slice of another type": "<slices><slice type='other' offset='1' size='2'/></slices>",
+    "the first storage slice of two groups": "<slices><slice type='other'/></slices>"
+    "<slices><slice type='storage' offset='5' size='6'/><slice type='storage' offset='7' size='8'/></slices>",
+}
+
+
+def test_disk_slices_are_read_and_written_as_by_libvirtd(tmp_path: Path) -> None:
+    texts = {label: document("", disk(slices)) for label, slices in SLICES.items()}
+    answers = script_answers(tmp_path, SCRIPT, texts)
+    different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in texts}
+    different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
+    assert not different, json.dumps(different, indent=1)
