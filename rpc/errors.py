@@ -91,6 +91,13 @@ def rpc_error(message: str) -> LibvirtError:
     return report(api.VIR_ERR_RPC, api.VIR_FROM_RPC, message)
 
 
+def cause_unknown() -> LibvirtError:
+    """What a client gets when libvirt fails without setting an error (virErrorGenericFailure)."""
+    return LibvirtError(
+        api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, "An error occurred, but the cause is unknown", int1=0, int2=0
+    )
+
+
 def internal_error(domain: int, detail: str) -> LibvirtError:
     return report(api.VIR_ERR_INTERNAL_ERROR, domain, detail)
 

@@ -17,14 +17,23 @@ from typing import Any
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import as_c_int, missing_attribute, prop_enum, prop_uint
+from virtrio.drivers.libvirt_rules import (
+    UINT_MAX,
+    ULLONG_MAX,
+    as_c_int,
+    missing_attribute,
+    prop_enum,
+    prop_uint,
+    strtoul_whole,
+    strtoul_wrapping,
+)
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import report
+from virtrio.rpc.errors import cause_unknown, report
 
 from .bitmaps import format_bitmap, parse_bitmap
 from .definition_order import CHILD_ORDER, TOP_LEVEL_RANK
 from .tuning import PERF_EVENTS
-from .xml_tree import children_of, first_child, make_element
+from .xml_tree import children_of, first_child, make_element, text_of
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -911,3 +920,84 @@ def set_perf_events(definition: list[etree._Element], events: dict[str, bool]) -
 def set_lifecycle_action(definition: list[etree._Element], event: int, action: int) -> None:
     tag = f"on_{LIFECYCLE_EVENTS[event]}"
     put_top(definition, make_element(tag, LIFECYCLE_ACTIONS[action]))
+
+
+# virDomainBlkioDeviceParseXML's numbers, in the order it reads them: (tag, largest value, the
+# name its error gives); each is written only when not 0, in BLKIO_DEVICE_WRITTEN's order
+BLKIO_DEVICE_NUMBERS = (
+    ("weight", UINT_MAX, "weight"),
+    ("read_bytes_sec", ULLONG_MAX, "read bytes sec"),
+    ("write_bytes_sec", ULLONG_MAX, "write bytes sec"),
+    ("read_iops_sec", UINT_MAX, "read iops sec"),
+    ("write_iops_sec", UINT_MAX, "write iops sec"),
+)
+BLKIO_DEVICE_WRITTEN = ("weight", "read_iops_sec", "write_iops_sec", "read_bytes_sec", "write_bytes_sec")
+
+
+def _first_text(parent: etree._Element, tag: str) -> str:
+    """string(./tag): the first such child's text, "" when there is none."""
+    child = first_child(parent, tag)
+    return text_of(child) if child is not None else ""
+
+
+def canonical_blkiotune(blkiotune: etree._Element) -> etree._Element | None:
+    """virDomainDefTunablesParse's reading of <blkiotune> (the weight, 0 unless a plain number;
+    each device's path, required, and numbers, which must parse; no path twice:
+    virDomainDefTunablesValidate) and virDomainDefFormatBlkiotune: what is not 0, a device only
+    with a number that is not; None when nothing is written."""
+    weight = strtoul_whole(_first_text(blkiotune, "weight"), 10) or 0
+    written = make_element("blkiotune")
+    if weight:
+        written.append(make_element("weight", str(weight)))
+    paths: list[str] = []
+    for device in children_of(blkiotune, "device"):
+        path = _first_text(device, "path")
+        if not path:
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "missing per-device path")
+        numbers: dict[str, int] = {}
+        for tag, largest, name in BLKIO_DEVICE_NUMBERS:
+            text = _first_text(device, tag)
+            if text:
+                number = strtoul_wrapping(text, 10, largest)  # virStrToLong_ui/_ull: -1 is the largest
+                if number is None:
+                    detail = f"could not parse {name} {text}"
+                    raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+                numbers[tag] = number
+        paths.append(path)
+        if any(numbers.values()):
+            entry = make_element("device")
+            entry.append(make_element("path", path))
+            entry.extend(make_element(tag, str(numbers[tag])) for tag in BLKIO_DEVICE_WRITTEN if numbers.get(tag))
+            written.append(entry)
+    if len(set(paths)) < len(paths):
+        twice = next(path for number, path in enumerate(paths) if path in paths[:number])
+        detail = f"duplicate blkio device path '{twice}'"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    return written if len(written) else None
+
+
+# virDomainDefResourceValidate's bounds of a Fibre Channel application id
+APPID_SHORTEST, APPID_LONGEST = 1, 128
+
+
+def canonical_resource(resources: list[etree._Element]) -> etree._Element:
+    """virDomainResourceDefParse (one <resource>, with a partition or an application id: without
+    either libvirt fails with no error set) and virDomainResourceDefFormat."""
+    if len(resources) > 1:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "only one resource element is supported")
+    resource = resources[0]
+    partition = _first_text(resource, "partition")
+    appid = next((found.get("appid") for found in children_of(resource, "fibrechannel") if "appid" in found.attrib), "")
+    if not partition and not appid:
+        raise cause_unknown()
+    if appid and not (appid.isascii() and appid.isprintable()):
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "Fibre Channel 'appid' is not a printable string")
+    if appid and not APPID_SHORTEST <= len(appid) <= APPID_LONGEST:
+        detail = f"Fibre Channel 'appid' string length must be between [{APPID_SHORTEST}, {APPID_LONGEST}]"
+        raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, detail)
+    written = make_element("resource")
+    if partition:
+        written.append(make_element("partition", partition))
+    if appid:
+        written.append(make_element("fibrechannel", appid=appid))
+    return written

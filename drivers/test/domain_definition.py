@@ -41,10 +41,12 @@ from . import (
 from .bitmaps import parse_bitmap
 from .definition_order import CHILD_ORDER, DEVICE_INFO_TAIL, TOP_LEVEL_RANK
 from .definition_tuning import (
+    canonical_blkiotune,
     canonical_iothreads,
     canonical_iotune,
     canonical_numatune,
     canonical_perf,
+    canonical_resource,
     canonical_vcpupins,
 )
 from .domain_addresses import canonical_address as _canonical_address
@@ -339,6 +341,8 @@ def canonical_definition(
         if states is not None:
             kept["vcpus"] = domain_vcpus.vcpus_element(states, max_vcpus)
     _canonical_tuning(kept, max_vcpus, vcpu_attributes)
+    if "resource" in kept:  # (rare: containers')
+        kept["resource"] = canonical_resource(groups["resource"])
     if "features" in kept:
         unknown = next(
             (
@@ -528,11 +532,12 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
 
 def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int, vcpu_attributes: dict[str, str]) -> None:
     """vcpu_attributes: those of kept's <vcpu>, as they are now."""
-    blkiotune = kept.get("blkiotune")
-    if blkiotune is not None:
-        _reorder(blkiotune, CHILD_ORDER["blkiotune"])
-        for device in children_of(blkiotune, "device"):
-            _reorder(device, CHILD_ORDER["device"])
+    if "blkiotune" in kept:
+        blkiotune = canonical_blkiotune(kept["blkiotune"])
+        if blkiotune is None:  # nothing to write
+            del kept["blkiotune"]
+        else:
+            kept["blkiotune"] = blkiotune
     memtune = kept.get("memtune")
     if memtune is not None:
         for limit in memtune:

@@ -15,7 +15,7 @@ from virtrio.drivers.base import Offload
 from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import LibvirtError, check_flags, invalid_argument, report, rpc_error
+from virtrio.rpc.errors import LibvirtError, cause_unknown, check_flags, invalid_argument, report, rpc_error
 
 from . import bitmaps, public_api
 from . import definition_tuning as tune
@@ -52,7 +52,6 @@ STATS_FLAGS = (
     | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING
     | api.VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS
 )
-UNKNOWN_CAUSE = "An error occurred, but the cause is unknown"  # virErrorGenericFailure
 SUPPORTED_STATS = api.VIR_DOMAIN_STATS_STATE | api.VIR_DOMAIN_STATS_IOTHREAD
 
 Definition = list[etree._Element]
@@ -348,7 +347,7 @@ class DomainTuningProcedures(TestProcedures):
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         polling = next((entry for entry in domain.iothread_polling if entry.iothread_id == args.iothread_id), None)
         if polling is None:  # libvirt's test driver fails here without saying why
-            raise LibvirtError(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, UNKNOWN_CAUSE, int1=0, int2=0)
+            raise cause_unknown()
         validate_params(
             args.params,
             {

@@ -10,7 +10,7 @@ from lxml import etree
 
 from virtrio.drivers.libvirt_rules import missing_attribute, strtol_whole
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import LibvirtError, report
+from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
 from .parse import parse_document, validate_against_schema
 
@@ -95,13 +95,6 @@ def _attribute_error(element: etree._Element, name: str, detail: str) -> Libvirt
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, text)
 
 
-def unknown_failure() -> LibvirtError:
-    """What a client gets when libvirt fails without saying why."""
-    return LibvirtError(
-        api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, "An error occurred, but the cause is unknown", int1=0, int2=0
-    )
-
-
 def _xpath_int(element: etree._Element | None, name: str) -> tuple[int, int]:
     """virXPathInt of an attribute: (-1 absent, -2 invalid, 0 read), value."""
     text = element.get(name) if element is not None else None
@@ -146,7 +139,7 @@ def _parse(node: etree._Element, parent_type: str | None) -> InterfaceDefinition
         if size:
             value = strtol_whole(size)  # virXPathUInt: negative numbers are refused too
             if value is None or value < 0:
-                raise unknown_failure()
+                raise cause_unknown()
             if value > 100000:
                 raise _xml_error("value of the 'size' attribute of 'mtu' element must be at most 100000")
             definition.mtu = value

@@ -7,7 +7,7 @@ import functools
 from virtrio.drivers.base import Event, EventFamily
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import LibvirtError, check_flags, report
+from virtrio.rpc.errors import cause_unknown, check_flags, report
 
 from .common import (
     FROM_TEST,
@@ -96,7 +96,7 @@ class NodeDeviceProcedures(TestProcedures):
         what a transient fc_host storage pool makes)."""
         template = self.state.node_devices.get(VHBA_TEMPLATE)
         if template is None:
-            raise _unknown_failure()
+            raise cause_unknown()
         device = vhba(VHBA_NAME, template.parent, template.host, template.unique_id, wwnn, wwpn, template.fabric_wwn)
         self.state.node_devices[device.name] = device
         self._emit_node_device(device.name, api.VIR_NODE_DEVICE_EVENT_CREATED)
@@ -162,10 +162,3 @@ class NodeDeviceProcedures(TestProcedures):
     def _emit_node_device(self, name: str, event: int) -> None:
         fields = (remote.remote_nonnull_node_device(name), event, 0)
         self.state.events.emit(Event(EventFamily.NODEDEV, api.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, name, fields))
-
-
-def _unknown_failure() -> LibvirtError:
-    """What a client gets when libvirt fails without saying why."""
-    return LibvirtError(
-        api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, "An error occurred, but the cause is unknown", int1=0, int2=0
-    )

@@ -20,7 +20,7 @@ from typing import Any
 from lxml import etree
 
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import LibvirtError, report
+from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
 from .definition_tuning import iothreads
 from .domain_definition import format_element
@@ -91,7 +91,7 @@ def _pool_volumes(pool: Pool, pool_element: etree._Element, base: Path, allowed:
             volume.path == other.path or volume.key == other.key for other in pool.volumes.values()
         ):
             # virStoragePoolObjAddVol refuses a name, key or path already taken without saying why
-            raise _unknown_failure()
+            raise cause_unknown()
         pool.volumes[volume.name] = volume
         pool.allocation += volume.allocation
         # unsigned long long in libvirt: volumes that outgrow their pool wrap it (virsh shows 16 EiB)
@@ -331,10 +331,3 @@ def _add_pool(state: TestState, pool: Pool) -> dict[str, Volume]:
     _check_unique("pool", state.pools, pool.name, pool.uuid, api.VIR_FROM_STORAGE)
     same_name = state.pools.get(pool.name)
     return pool.volumes if same_name is None else same_name.volumes
-
-
-def _unknown_failure() -> LibvirtError:
-    """virErrorGenericFailure: what a client gets when libvirt fails without saying why."""
-    return LibvirtError(
-        api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, "An error occurred, but the cause is unknown", int1=0, int2=0
-    )

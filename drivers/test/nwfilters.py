@@ -31,7 +31,7 @@ from virtrio.drivers.libvirt_rules import parse_mac as _mac
 from virtrio.drivers.libvirt_rules import parse_uuid as _uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import LibvirtError, check_flags, report
+from virtrio.rpc.errors import LibvirtError, cause_unknown, check_flags, report
 
 from .common import TestProcedures
 from .domain_definition import format_element
@@ -119,13 +119,6 @@ def _xpath_string(element: etree._Element | None) -> str | None:
 
 def _local_name(node: etree._Element) -> str | None:
     return etree.QName(node).localname if isinstance(node.tag, str) else None
-
-
-def _unknown_error() -> LibvirtError:
-    """What a client gets when libvirt fails without saying why (virErrorGenericFailure)."""
-    return LibvirtError(
-        api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, "An error occurred, but the cause is unknown", int1=0, int2=0
-    )
 
 
 def _error(code: int, detail: str) -> LibvirtError:
@@ -710,7 +703,7 @@ def _chain(chain: str) -> str | None:
             if chain == "root":
                 return prefix
             if chain.startswith("root"):
-                raise _unknown_error()  # libvirt fails here without reporting anything
+                raise cause_unknown()  # libvirt fails here without reporting anything
         if chain.startswith(prefix):
             return prefix
     others = ", ".join(CHAIN_PREFIXES[1:])
@@ -1063,7 +1056,7 @@ class NwfilterProcedures(TestProcedures):
             return
         names = [name for name in missing if not (name == "IP" and not report_ip) and name != "MAC"]
         if not names:
-            raise _unknown_error()
+            raise cause_unknown()
         detail = "Cannot instantiate filter due to unresolvable variables or unavailable list elements: "
         raise _error(api.VIR_ERR_INTERNAL_ERROR, detail + ", ".join(names))
 
