@@ -15,7 +15,7 @@ from virtrio.rpc.errors import report
 from .domain_addresses import canonical_pci_source_address
 from .domain_errors import config_unsupported as _unsupported
 from .domain_security import device_seclabels
-from .xml_tree import children_of, first_child, make_element, reorder_attributes
+from .xml_tree import children_of, first_child, make_element, reorder_attributes, reorder_known
 
 # virStorageSourceNetworkDefaultPort: a TCP host without a port gets its protocol's
 DEFAULT_PORTS = {
@@ -121,6 +121,11 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         if storage_type != "network":
             for host in children_of(source, "host"):  # read for network sources only
                 source.remove(host)
+        else:
+            for tag, name in NETWORK_SOURCE_NAMES:
+                named = children_of(source, tag)
+                if named:
+                    _keep_named(source, named, tag, name)
         check_secrets(source)
         reservations = first_child(source, "reservations")
         if reservations is not None:
@@ -131,6 +136,9 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
             device_seclabels(source)
             for label in children_of(source, "seclabel"):
                 source.remove(label)
+        children = source[:]  # (what is left: the slices may have gone)
+        if len(children) > 1 or (children and children[0].tag not in SOURCE_CHILDREN[storage_type == "network"]):
+            reorder_known(source, SOURCE_CHILD_ORDERS[storage_type == "network"])
     names = source.keys()
     order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
     if order is not None:
@@ -143,6 +151,43 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         if len(names) > 1:  # (one is in order)
             reorder_attributes(source, order)
     return bool(names) or bool(len(source))
+
+
+# The children of a source libvirt writes (virDomainDiskSourceFormat), in its order: a network
+# source's (True), then any source's (an NVMe address, a vhost-user reconnect); no others.
+_ANY_SOURCE_CHILDREN = ["slices", "seclabel", "auth", "encryption", "reservations"]
+_NETWORK_SOURCE_CHILDREN = [
+    "host",
+    "identity",
+    "snapshot",
+    "config",
+    "initiator",
+    "ssl",
+    "cookies",
+    "readahead",
+    "timeout",
+]
+SOURCE_CHILD_ORDERS = {
+    True: [*_NETWORK_SOURCE_CHILDREN, *_ANY_SOURCE_CHILDREN],
+    False: ["address", "reconnect", *_ANY_SOURCE_CHILDREN],
+}
+SOURCE_CHILDREN = {network: frozenset(order) for network, order in SOURCE_CHILD_ORDERS.items()}
+
+# a network source's children libvirt reads one attribute of (string(./tag/@name)): a snapshot
+# of an RBD image, a configuration file
+NETWORK_SOURCE_NAMES = (("snapshot", "name"), ("config", "file"))
+
+
+def _keep_named(source: etree._Element, named: list[etree._Element], tag: str, name: str) -> None:
+    """The first of the source's tag children to have the attribute, written with it alone in
+    the first one's place; nothing when none has it (or it is empty)."""
+    value = next((element.get(name) for element in named if element.get(name) is not None), "")
+    if value:
+        written = make_element(tag, **{name: value})
+        written.tail = named[0].tail
+        source.replace(named[0], written)
+    for element in named[1:] if value else named:
+        source.remove(element)
 
 
 def _canonical_slices(source: etree._Element) -> None:

@@ -1,6 +1,8 @@
-"""A disk source's storage slice (virDomainStorageSourceParseSlices): the first storage slice
-of its <slices>, with an offset and a size, written alone; refused without one of them or
-with a malformed number. libvirt-python defines each on virtrio and on libvirtd side by side."""
+"""A disk's <source> children as libvirt reads and writes them: the storage slice (the first
+of its <slices>, with an offset and a size, written alone; refused without one of them or with
+a malformed number), a network source's snapshot and configuration file (one attribute each),
+the children in libvirt's order and only those its storage type reads. libvirt-python defines
+each on virtrio and on libvirtd side by side."""
 
 from __future__ import annotations
 
@@ -33,8 +35,29 @@ SLICES = {
 }
 
 
-def test_disk_slices_are_read_and_written_as_by_libvirtd(tmp_path: Path) -> None:
+def rbd_disk(children: str) -> str:
+    return (
+        "<disk type='network' device='disk'><source protocol='rbd' name='pool/image'>"
+        f"{children}</source><target dev='vda'/></disk>"
+    )
+
+
+NETWORK_CHILDREN = {
+    "snapshot without name": "<host name='mon1'/><snapshot/>",
+    "second snapshot named": "<host name='mon1'/><snapshot/><snapshot name='two'/>",
+    "empty config file": "<host name='mon1'/><config file=''/>",
+    "config and snapshots out of order": "<config other='1' file='/etc/ceph.conf'/><host name='mon1'/>"
+    "<snapshot x='y' name='snap'/><snapshot name='two'/>",
+    "an unknown child": "<host name='mon1'/><bogus/>",
+}
+
+
+def test_disk_source_children_are_read_and_written_as_by_libvirtd(tmp_path: Path) -> None:
     texts = {label: document("", disk(slices)) for label, slices in SLICES.items()}
+    texts.update((label, document("", rbd_disk(children))) for label, children in NETWORK_CHILDREN.items())
+    texts["file source with network children"] = document(
+        "", disk("<snapshot name='s'/><config file='/c'/><host name='h'/>")
+    )
     answers = script_answers(tmp_path, SCRIPT, texts)
     different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in texts}
     different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
