@@ -480,9 +480,11 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
     if type_element.text != written_type:  # (most give it as written: setting it anew costs)
         type_element.text = written_type
     names = type_element.keys()
-    # anything but arch alone or arch then a machine: written as arch, then machine
-    if names != ["arch"] and not (names == ["arch", "machine"] and type_element.get("machine")):
-        arch, machine = type_element.get("arch", "i686"), type_element.get("machine")
+    # anything but arch alone or arch then a machine: written as arch, then machine (an empty
+    # arch is read as none: the default)
+    arch = type_element.get("arch")
+    if not arch or (names != ["arch"] and not (names == ["arch", "machine"] and type_element.get("machine"))):
+        arch, machine = arch or "i686", type_element.get("machine")
         type_element.attrib.clear()
         type_element.set("arch", arch)
         if machine:
@@ -595,10 +597,13 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
     if libvirt_rules.prop_enum(cpu, "check", CPU_CHECKS) == "default":
         del cpu.attrib["check"]  # the enum's zero: not written
     model = first_child(cpu, "model")
+    if model is not None and mode not in ("host-passthrough", "maximum") and len(model.attrib):
+        _check_model_attributes(model)
     if model is not None and mode not in ("custom", "host-model"):
         cpu.remove(model)  # only custom and host-model CPUs write their model (virCPUDefFormatBuf)
         model = None
-    if model is not None or mode != "custom":
+    named = model is not None and bool((model.text or "").strip())
+    if named or mode != "custom":
         cpu.set("mode", mode)
         if mode == "custom":
             _default(cpu, "match", "exact")
@@ -608,10 +613,14 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
             cpu.attrib.pop("migratable", None)
         if model is not None and not (model.text or "").strip() and model.get("vendor_id") is None:
             cpu.remove(model)  # no model name: nothing of it is written
-        elif model is not None and (model.text or "").strip():
+        elif named:
             _default(model, "fallback", "allow")
+            if len(model.attrib) > 1:  # (a vendor id) written after the fallback
+                _reorder_attributes(model, CPU_MODEL_ATTRIBUTE_ORDER)
     else:
-        cpu.attrib.clear()  # a custom CPU without a model: only its topology, cache... count
+        cpu.attrib.clear()  # a custom CPU without a model name: only its topology, cache... count
+        if model is not None and model.get("vendor_id") is None:
+            cpu.remove(model)  # (a vendor id alone is written)
     # (the NUMA cells are domain_platform.canonical_platform's, read before this)
     domain_cpu.read_topology_and_features(cpu, mode)
     maxphysaddr = first_child(cpu, "maxphysaddr")
@@ -630,6 +639,30 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
     _reorder_attributes(cpu, ATTRIBUTE_ORDER["cpu"])
     _reorder_known(cpu, CPU_ORDER)
     return bool(len(cpu.attrib) or len(cpu))
+
+
+CPU_FALLBACKS = ("allow", "forbid")  # virCPUFallback
+CPU_MODEL_ATTRIBUTE_ORDER = ["fallback", "vendor_id"]
+CPU_VENDOR_ID_LENGTH = 12
+
+
+def _check_model_attributes(model: etree._Element) -> None:
+    """virCPUDefParseXML's reading of a guest CPU model's fallback (empty: as if absent) and
+    vendor_id (12 characters, no comma)."""
+    fallback = model.get("fallback")
+    if fallback == "":
+        del model.attrib["fallback"]
+    elif fallback is not None and fallback not in CPU_FALLBACKS:
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_CPU, "Invalid fallback attribute")
+    vendor_id = model.get("vendor_id")
+    if vendor_id:
+        if len(vendor_id.encode()) != CPU_VENDOR_ID_LENGTH:
+            detail = f"vendor_id must be exactly {CPU_VENDOR_ID_LENGTH} characters long"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_CPU, detail)
+        if "," in vendor_id:
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_CPU, "vendor id is invalid")
+    elif vendor_id == "":
+        del model.attrib["vendor_id"]
 
 
 def _check_numa_cpus(numa: etree._Element | None, max_vcpus: int) -> None:
