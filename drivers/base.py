@@ -169,7 +169,8 @@ class Offload(FrozenRecord):
     a large document): the server runs work() in a worker thread, then then(its result) on the
     event loop, where state may change; a LibvirtError from either is the call's error. The
     server calls the handler once, whichever path answers the call; a handler that returns one
-    must have changed nothing yet, so that an error from work leaves the state as it was.
+    must have changed nothing yet, so that an error from work leaves the state as it was. A then
+    that finds the state changed since work began may answer with another Offload, done likewise.
 
     reply_in_thread: the answer can be large (its encoding would hold the loop for
     milliseconds) and then touches no state (it only hands work's answer on): the server then

@@ -516,7 +516,11 @@ class ClientSession:
             if call is not None and offload.reply_in_thread:
                 return await trio.to_thread.run_sync(self._reply_in_thread, offload, call, limiter=offloaders)
             value = await trio.to_thread.run_sync(offload.work, limiter=offloaders)
-            return offload.then(value)
+            result = offload.then(value)
+            while isinstance(result, Offload):  # the state changed meanwhile: the work made again
+                value = await trio.to_thread.run_sync(result.work, limiter=offloaders)
+                result = result.then(value)
+            return result
         finally:
             STATE_EPOCH.value += 1  # the work's end (drivers.base)
 

@@ -332,12 +332,18 @@ def _check_capabilities_source(hostdev: etree._Element, kind: str, source: etree
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
     if kind != "net":
         return
-    for ip in children_of(hostdev, "ip"):
-        hostdev.replace(ip, canonical_ip(ip))
-    for route in children_of(hostdev, "route"):
-        written = parse_route("Domain hostdev device", route)
-        written.tail = route.tail
-        hostdev.replace(route, written)
+    # virDomainNetIPInfoParseXML reads every address, then every route; they are written so,
+    # after the source (virDomainHostdevDefFormatCaps)
+    given = [child for child in hostdev if child.tag in ("ip", "route")]
+    if not given:
+        return
+    written = [canonical_ip(ip) for ip in given if ip.tag == "ip"]
+    written += [parse_route("Domain hostdev device", route) for route in given if route.tag == "route"]
+    for old, new in zip(given, written, strict=True):
+        new.tail = old.tail
+        hostdev.remove(old)
+    at = hostdev.index(source) + 1
+    hostdev[at:at] = written
 
 
 def check_scsi_host_source(source: etree._Element) -> None:

@@ -211,13 +211,11 @@ class NetworkProcedures(TestProcedures):
 
     # ------------------------------------------------------------ network update
     def network_update(self, args: remote.remote_network_update_args) -> Offload | None:
-        return self._network_update(args, may_offload=True)
-
-    def _network_update(self, args: remote.remote_network_update_args, may_offload: bool) -> Offload | None:
         """testNetworkUpdate. The change is made to copies of the definitions, which then take
         their places; for a large network (or a large change) the copies are made, changed and
         checked in a worker thread, and put in place on the loop if nothing else changed the
-        network meanwhile (otherwise the change is made again, there, after the other one)."""
+        network meanwhile (otherwise the change is made again after the other one: in a worker
+        thread again, so that no client's timing puts a large copy on the loop)."""
         live_flag, config_flag = api.VIR_NETWORK_UPDATE_AFFECT_LIVE, api.VIR_NETWORK_UPDATE_AFFECT_CONFIG
         check_flags(args.flags, live_flag | config_flag, FROM_TEST, "testNetworkUpdate")
         network = self._network_by_uuid(args.net.uuid)
@@ -239,17 +237,17 @@ class NetworkProcedures(TestProcedures):
         large = large_text(args.xml) or any(
             large_object(definition.part_counts()) for definition in (live, config) if definition
         )
-        if not (may_offload and large):
+        if not large:
             self._put_updated(network, *change())
             return None
         seen = (network.definition, network.new_definition, network.active, network.persistent)
 
-        def then(updated: tuple[NetworkDefinition | None, NetworkDefinition | None]) -> None:
+        def then(updated: tuple[NetworkDefinition | None, NetworkDefinition | None]) -> Offload | None:
             now = (network.definition, network.new_definition, network.active, network.persistent)
             if self._network_with_uuid(network.uuid) is network and all(map(operator.is_, now, seen)):
                 self._put_updated(network, *updated)
-            else:  # another client's change came first: this one is made on top of it
-                self._network_update(args, may_offload=False)
+                return None
+            return self.network_update(args)  # another client's change came first: on top of it
 
         return Offload(change, then)
 

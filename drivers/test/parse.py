@@ -344,9 +344,13 @@ LOOP_EXPANSION = 256
 # - a device's address controller='N' (base 0): every controller of its kind up to N
 # - a bitmap's range a-b (cpuset, nodeset, cpus, vcpus, iothreads, <nodemask>): b-a bits
 # (each starts with its word: the regular expression engine then skips to where it is)
-_IOTHREADS = re.compile(r"<iothreads\b[^>]*>([^<]*)")
-# the top-level <vcpu>'s count (not a <vcpus> entry: those close themselves, so have a '/')
-_VCPU_COUNTS = re.compile(r"<vcpu\b[^>/]*>([^<]*)")
+# (a count is read only when its end tag follows it at once: a comment, processing instruction
+# or CDATA section in it would hide digits the parser joins to those before it)
+_IOTHREADS = re.compile(r"<iothreads\b[^>]*>([^<]*)(</iothreads\b)?")
+# each <vcpu start tag with the text after it, to the next markup ('<' is never inside a tag, not
+# even in an attribute's value, but '/' and '>' may be); an entry of <vcpus> closes itself
+_VCPU_TAGS = re.compile(r"<vcpu\b([^<]*)(</vcpu\b)?")
+_VCPUS_ENTRY = re.compile(r"[^>]*/>\s*")
 _CONTROLLERS = re.compile(r"controller\s*=\s*(?:'([^']*)'|\"([^\"]*)\")")
 _BITMAPS = tuple(
     (word, re.compile(word + r"\s*=\s*(?:'([^']*)'|\"([^\"]*)\")"))
@@ -367,6 +371,16 @@ def _all_small(numbers: list[str]) -> bool:
     return bool(numbers) and all(map(_small_number, numbers))
 
 
+def _vcpu_counts(text: str) -> list[str]:
+    """The text after each <vcpu> start tag that is not a <vcpus> entry (a tag written oddly,
+    with a '>' in an attribute's value, gives what follows that '>': no number, so large)."""
+    return [
+        tag.partition(">")[2] if closed else ""
+        for tag, closed in _VCPU_TAGS.findall(text)
+        if not _VCPUS_ENTRY.fullmatch(tag)
+    ]
+
+
 def parse_in_thread(text: str) -> bool:
     """Whether a domain document is read in a worker thread: by the work it implies, not its
     size alone (a 300-byte document can ask for 65,536 controllers). Errs towards the thread:
@@ -378,7 +392,7 @@ def parse_in_thread(text: str) -> bool:
         return True
     # per-vCPU states and vCPU schedulers (<vcpus>, <vcpusched>): one each per vCPU, up to the
     # <vcpu> count; a document without a count found (written oddly) counts as large
-    if cpus and "<vcpus" in text and not _all_small(_VCPU_COUNTS.findall(text)):
+    if cpus and "<vcpus" in text and not _all_small(_vcpu_counts(text)):
         return True
     # IOThread schedulers: one each per IOThread, those <iothreadids> lists (as many as the
     # text holds) with those <iothreads> fills in (a count checked below)
@@ -387,7 +401,11 @@ def parse_in_thread(text: str) -> bool:
     if text.count("<cell") > DENSE_CELLS:  # (one scan, whether there is one or not)
         return True
     iothreads = "iothreads" in text  # (<iothreads> and iothreads='...' both)
-    if iothreads and "<iothreads" in text and any(not _small_number(count) for count in _IOTHREADS.findall(text)):
+    if (
+        iothreads
+        and "<iothreads" in text
+        and any(not (closed and _small_number(count)) for count, closed in _IOTHREADS.findall(text))
+    ):
         return True
     if "controller" in text:
         for quoted in set(_CONTROLLERS.findall(text)):  # (most name controller 0, again and again)
@@ -407,6 +425,8 @@ def parse_in_thread(text: str) -> bool:
     if present[1] and "<nodemask>" in text:
         bitmaps += _NODEMASKS.findall(text)
     for bitmap in bitmaps:
+        if "&" in bitmap:  # a character reference ('&#49;') hides a digit or a '-' from _RANGE
+            return True
         for low, high in _RANGE.findall(bitmap):
             if int(high) - int(low) > LOOP_EXPANSION:
                 return True

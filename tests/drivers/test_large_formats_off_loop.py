@@ -163,10 +163,14 @@ def test_an_update_finished_after_another_change_is_made_on_top_of_it() -> None:
     assert isinstance(first, Offload) and isinstance(second, Offload) and isinstance(clash, Offload)
     # all three copied the same definition; the second ends first
     work = [first.work(), second.work(), clash.work()]
-    second.then(work[1])
-    first.then(work[0])  # made again, on the loop, on top of the second
+    assert second.then(work[1]) is None
+    again = first.then(work[0])  # made again on top of the second: in a worker thread again
+    assert isinstance(again, Offload)
+    assert again.then(again.work()) is None
+    again = clash.then(work[2])
+    assert isinstance(again, Offload)
     with pytest.raises(LibvirtError, match="existing dhcp host entry"):
-        clash.then(work[2])  # its name is taken by now
+        again.work()  # its name is taken by now
     xml = settled(conn.network_get_xml_desc(r.remote_network_get_xml_desc_args(net_ref(conn), 0))).xml
     assert "name='first'" in xml and "name='second'" in xml and "10.1.200.3" not in xml
     assert xml.index("name='second'") < xml.index("name='first'")

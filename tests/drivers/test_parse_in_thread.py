@@ -41,6 +41,16 @@ EXPANDING = {
     "listed vCPU states, the count written oddly": document(
         "<vcpus><vcpu id='0' enabled='yes'/></vcpus>", vcpu="<vcpu>+16</vcpu>"
     ),
+    # a count the scan must not misread: a '/' in the <vcpu> tag (as if an entry of <vcpus>),
+    # with a small decoy in a comment; digits split by a comment, which the parser joins
+    "listed vCPU states, a '/' in the count's tag": document(
+        "<!--<vcpu>2</vcpu>--><vcpus><vcpu id='0' enabled='yes'/></vcpus>", vcpu="<vcpu x='/>'>4096</vcpu>"
+    ),
+    "listed vCPU states, the count split by a comment": document(
+        "<vcpus><vcpu id='0' enabled='yes'/></vcpus>", vcpu="<vcpu>40<!---->96</vcpu>"
+    ),
+    "IOThreads filled in, the count split by a comment": document("<iothreads>6<!---->5536</iothreads>"),
+    "cpuset range behind a character reference": document(vcpu="<vcpu cpuset='0-&#49;6383'>2</vcpu>"),
     "IOThreads filled in": document("<iothreads>65536</iothreads>"),
     "controllers a disk implies": document(devices=scsi_disk("'65535'")),
     "controllers, double quotes": document(devices=scsi_disk('"65535"')),

@@ -51,6 +51,9 @@ DEVICES = {
     "net hostdev written back": f"<hostdev mode='capabilities' type='net'>{NET_HOSTDEV_SOURCE}"
     "<ip address='192.168.122.2' family='ipv4'/>"
     "<route gateway='192.168.122.1' address='0.0.0.0' family='ipv4'/></hostdev>",
+    "net hostdev route, then ip, before its source": "<hostdev mode='capabilities' type='net'>"
+    f"<route address='0.0.0.0' gateway='192.168.122.1' metric='3'/>{NET_HOSTDEV_SOURCE}"
+    "<ip address='192.168.122.2' prefix='24'/></hostdev>",
     "host-side route without gateway": "<interface type='ethernet'><mac address='00:16:3e:0f:ef:8a'/><source>"
     "<ip address='192.168.122.12' family='ipv4' prefix='24'/><route family='ipv4' address='0.0.0.0'/>"
     "</source></interface>",
