@@ -1264,7 +1264,8 @@ def _given_ifname(target: etree._Element) -> str | None:
     return dev
 
 
-MAC_ATTRIBUTE_ORDER = ["address", "type", "check"]  # virDomainNetDefFormat's
+MAC_ATTRIBUTE_ORDER = ["address", "type", "check"]  # virDomainNetDefFormat's, and all it reads
+MAC_TYPES = ("generated", "static")  # virDomainNetMacType without its zero
 
 
 def _canonical_interface(interface: etree._Element, taken: set[str | None], free_names: Iterator[str]) -> None:
@@ -1285,6 +1286,10 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
         if written != address:  # (most are written so already)
             mac.set("address", written)
     if len(mac.attrib) > 1:  # (a type or check, given or made up: most have the address alone)
+        libvirt_rules.prop_enum(mac, "type", MAC_TYPES)
+        libvirt_rules.prop_enum(mac, "check", ("yes", "no"))
+        for unread in [name for name in mac.attrib if name not in MAC_ATTRIBUTE_ORDER]:
+            del mac.attrib[unread]
         _reorder_attributes(mac, MAC_ATTRIBUTE_ORDER)
     source = first_child(interface, "source") if "source" in present else None
     if interface.get("type") == "network" and source is not None and source.get("bridge"):

@@ -95,6 +95,10 @@ GENERATED_MAC = re.compile(r"52:54:00(:[0-9a-f]{2}){3}")
 MACS = {
     "mac without address, with a type": "<interface type='user'><mac type='generated'/></interface>",
     "mac without address, with a type and check": "<interface type='user'><mac check='no' type='static'/></interface>",
+    "mac with an unknown attribute": "<interface type='user'><mac bogus='1' address='52:54:00:12:34:56'/></interface>",
+    "mac type x": "<interface type='user'><mac address='52:54:00:12:34:56' type='x'/></interface>",
+    "mac type empty": "<interface type='user'><mac address='52:54:00:12:34:56' type=''/></interface>",
+    "mac check x": "<interface type='user'><mac address='52:54:00:12:34:56' check='x'/></interface>",
     "mac type before address": "<interface type='user'><mac type='static' address='52:54:00:12:34:56'/></interface>",
 }
 
