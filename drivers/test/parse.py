@@ -375,8 +375,9 @@ def parse_in_thread(text: str) -> bool:
     iothreads = "iothreads" in text  # (<iothreads> and iothreads='...' both)
     if iothreads and "<iothreads" in text and any(not _small_number(count) for count in _IOTHREADS.findall(text)):
         return True
-    if "controller" in text:
-        for quoted in set(_CONTROLLERS.findall(text)):  # (most name controller 0, again and again)
+    first_controller = text.find("controller")
+    if first_controller != -1:  # (the expression read from there: what comes before holds none)
+        for quoted in set(_CONTROLLERS.findall(text, first_controller)):  # (most name controller 0, again and again)
             if not _small_number(quoted[0] or quoted[1]):
                 return True
     present = (
