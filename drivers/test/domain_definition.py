@@ -340,12 +340,9 @@ def canonical_definition(
             kept["vcpus"] = domain_vcpus.vcpus_element(states, max_vcpus)
     _canonical_tuning(kept, max_vcpus, vcpu_attributes)
     if "features" in kept:
+        known_features = _rank(FEATURE_ORDER)  # (looked up once, not per feature)
         unknown = next(
-            (
-                child.tag
-                for child in kept["features"]
-                if isinstance(child.tag, str) and child.tag not in _rank(FEATURE_ORDER)
-            ),
+            (child.tag for child in kept["features"] if isinstance(child.tag, str) and child.tag not in known_features),
             None,
         )
         if unknown is not None:

@@ -566,12 +566,14 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
     if _TEST_PREFIX in "".join(groups):
         test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     _check_init(os_type, children)  # virDomainDefPostParseCommon, in its order
-    domain_vcpus.check_post_parse(definition)
+    if "vcpus" in children:  # (only a document's own <vcpus> makes a canonical one to check)
+        domain_vcpus.check_post_parse(definition)
     if devices_memory > max_memory or not max_memory or "maxMemory" in children:  # (else: nothing to refuse)
         _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
     if boot_order_faults:  # virDomainDefBootOrderPostParse
         raise boot_order_faults[0]
-    domain_clock.check_timers(definition)
+    if "clock" in children:  # (the default clock, written for a document without one, has no timers)
+        domain_clock.check_timers(definition)
     if cpu_check_fault:  # virDomainDefPostParseCPU, the last of virDomainDefPostParseCommon
         detail = "check attribute specified for CPU with no model"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
