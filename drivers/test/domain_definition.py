@@ -523,8 +523,15 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         _reorder_known(os_element, OS_ORDER)
 
 
+# the top-level elements _canonical_tuning reads (without any, and without a <vcpu> cpuset or
+# automatic placement, which imply a memory tuning, it has nothing to do)
+_TUNING_TAGS = frozenset(["blkiotune", "memtune", "iothreadids", "cputune", "iothreads", "numatune", "perf"])
+
+
 def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int, vcpu_attributes: dict[str, str]) -> None:
     """vcpu_attributes: those of kept's <vcpu>, as they are now."""
+    if _TUNING_TAGS.isdisjoint(kept) and "cpuset" not in vcpu_attributes and vcpu_attributes.get("placement") != "auto":
+        return  # (most definitions)
     blkiotune = kept.get("blkiotune")
     if blkiotune is not None:
         _reorder(blkiotune, CHILD_ORDER["blkiotune"])
@@ -1353,8 +1360,13 @@ def leaf_line(element: etree._Element, pad: str) -> str:
     """_format_into's line of an element without any child node."""
     tag = element.tag
     items = element.items()
-    # (many leaves have no attribute: no comprehension run for nothing)
-    attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in items]) if items else ""
+    # (many leaves have no attribute, or one: no comprehension run for those)
+    if not items:
+        attributes = ""
+    elif len(items) == 1:
+        attributes = f" {items[0][0]}='{escape_text(items[0][1])}'"
+    else:
+        attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in items])
     text = element.text
     if text == "":
         return f"{pad}<{tag}{attributes}></{tag}>"

@@ -522,7 +522,8 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         # virDomainDefParseMemory (the sizes, then the memory backing), then the vCPUs
         max_memory = _kib(children.get("memory"), 0)
         current_memory = _kib(children.get("currentMemory"), 0)
-        domain_parse_checks.check_memory_backing(groups.get("memoryBacking", []))
+        if "memoryBacking" in groups:
+            domain_parse_checks.check_memory_backing(groups["memoryBacking"])
         max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root, groups.get("vcpus", []))
         # the memory devices' sizes, for virDomainDefPostParseMemory (read while the tree is whole;
         # looked for only when the text has more <memory than the top level's: a look costs ~3 µs)
