@@ -344,12 +344,9 @@ def canonical_definition(
     if "resource" in kept:  # (rare: containers')
         kept["resource"] = canonical_resource(groups["resource"])
     if "features" in kept:
+        known_features = _rank(FEATURE_ORDER)  # (looked up once, not per feature)
         unknown = next(
-            (
-                child.tag
-                for child in kept["features"]
-                if isinstance(child.tag, str) and child.tag not in _rank(FEATURE_ORDER)
-            ),
+            (child.tag for child in kept["features"] if isinstance(child.tag, str) and child.tag not in known_features),
             None,
         )
         if unknown is not None:
@@ -532,8 +529,15 @@ def _canonical_os(kept: dict[str, etree._Element], os_type: str, virt_type: str 
         _reorder_known(os_element, OS_ORDER)
 
 
+# the top-level elements _canonical_tuning reads (without any, and without a <vcpu> cpuset or
+# automatic placement, which imply a memory tuning, it has nothing to do)
+_TUNING_TAGS = frozenset(["blkiotune", "memtune", "iothreadids", "cputune", "iothreads", "numatune", "perf"])
+
+
 def _canonical_tuning(kept: dict[str, etree._Element], max_vcpus: int, vcpu_attributes: dict[str, str]) -> None:
     """vcpu_attributes: those of kept's <vcpu>, as they are now."""
+    if _TUNING_TAGS.isdisjoint(kept) and "cpuset" not in vcpu_attributes and vcpu_attributes.get("placement") != "auto":
+        return  # (most definitions)
     if "blkiotune" in kept:
         blkiotune = canonical_blkiotune(kept["blkiotune"])
         if blkiotune is None:  # nothing to write
@@ -1355,17 +1359,17 @@ def _dumped(element: etree._Element) -> str | None:
     if not len(element):
         return None  # one line: the walk is as quick
     dumped = etree.tostring(element, encoding="unicode", pretty_print=True, with_tail=False)
+    # (namespaces and xml: attributes both contain "xml": one scan finds neither, in nearly every dump)
     if (
         "&" not in dumped
         and _PLAIN_LINES_WITHOUT_REFERENCES.fullmatch(dumped)
         and not _CLOSED_WHEN_EMPTY.search(dumped)
     ):
-        if "xmlns" in dumped or "xml:" in dumped:
+        if "xml" in dumped and ("xmlns" in dumped or "xml:" in dumped):
             return None
     elif (
         not _PLAIN_LINES.fullmatch(dumped)
-        or "xmlns" in dumped
-        or "xml:" in dumped
+        or ("xml" in dumped and ("xmlns" in dumped or "xml:" in dumped))
         or ("&" in dumped and _REFERENCE.search(dumped))
         or _CLOSED_WHEN_EMPTY.search(dumped)
     ):
@@ -1396,15 +1400,21 @@ def format_element_text(element: etree._Element, depth: int) -> str:
     if not depth:
         return dumped
     pad = "  " * depth
-    return pad + dumped[:-1].replace("\n", "\n" + pad) + "\n"
+    # every line padded, the newline that ends the last one left without (one copy fewer)
+    return (pad + dumped.replace("\n", "\n" + pad))[: -len(pad)]
 
 
 def leaf_line(element: etree._Element, pad: str) -> str:
     """_format_into's line of an element without any child node."""
     tag = element.tag
     items = element.items()
-    # (many leaves have no attribute: no comprehension run for nothing)
-    attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in items]) if items else ""
+    # (many leaves have no attribute, or one: no comprehension run for those)
+    if not items:
+        attributes = ""
+    elif len(items) == 1:
+        attributes = f" {items[0][0]}='{escape_text(items[0][1])}'"
+    else:
+        attributes = "".join([f" {name}='{escape_text(value)}'" for name, value in items])
     text = element.text
     if text == "":
         return f"{pad}<{tag}{attributes}></{tag}>"

@@ -6,6 +6,7 @@ makes of it and its XML, made from that in a thread while the loop goes on."""
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable
 
 from lxml import etree
@@ -22,14 +23,26 @@ from .state import Domain
 COPY_IN_THREAD_CHILDREN = 512
 
 
+# One compiled count per thread (an XPath evaluator must not serve two threads at once):
+# compiling the expression again at each call cost more than counting.
+_COUNTERS = threading.local()
+
+
+def _descendant_count(element: etree._Element) -> float:
+    """How many elements lie below the element (libxml2's XPath: no Python object per node)."""
+    count: etree.XPath | None = getattr(_COUNTERS, "descendants", None)
+    if count is None:
+        count = _COUNTERS.descendants = etree.XPath("count(.//*)")
+    return count(element)  # type: ignore[return-value]
+
+
 def copy_in_thread(definition: list[etree._Element]) -> bool:
     children = sum(map(len, definition))  # (map: no Python frame per element)
     if children > COPY_IN_THREAD_CHILDREN:
         return True
-    # the one element whose lists lie deeper: <cpu>'s NUMA cells and their distances, counted
-    # by libxml2's XPath (no Python object per node)
+    # the one element whose lists lie deeper: <cpu>'s NUMA cells and their distances
     cpu = next((element for element in definition if element.tag == "cpu"), None)
-    return cpu is not None and len(cpu) > 0 and children + cpu.xpath("count(.//*)") > COPY_IN_THREAD_CHILDREN
+    return cpu is not None and len(cpu) > 0 and children + _descendant_count(cpu) > COPY_IN_THREAD_CHILDREN
 
 
 # Metadata entries are kept as text and read again (libxml2) whenever they are written: more

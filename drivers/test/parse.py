@@ -407,8 +407,9 @@ def parse_in_thread(text: str) -> bool:
         and any(not (closed and _small_number(count)) for count, closed in _IOTHREADS.findall(text))
     ):
         return True
-    if "controller" in text:
-        for quoted in set(_CONTROLLERS.findall(text)):  # (most name controller 0, again and again)
+    first_controller = text.find("controller")
+    if first_controller != -1:  # (the expression read from there: what comes before holds none)
+        for quoted in set(_CONTROLLERS.findall(text, first_controller)):  # (most name controller 0, again and again)
             if not _small_number(quoted[0] or quoted[1]):
                 return True
     present = (
@@ -555,7 +556,8 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         # virDomainDefParseMemory (the sizes, then the memory backing), then the vCPUs
         max_memory = _kib(children.get("memory"), 0)
         current_memory = _kib(children.get("currentMemory"), 0)
-        domain_parse_checks.check_memory_backing(groups.get("memoryBacking", []))
+        if "memoryBacking" in groups:
+            domain_parse_checks.check_memory_backing(groups["memoryBacking"])
         max_vcpus, vcpus = vcpu_counts(children.get("vcpu"), root, groups.get("vcpus", []))
         # the memory devices' sizes, for virDomainDefPostParseMemory (read while the tree is whole;
         # looked for only when the text has more <memory than the top level's: a look costs ~3 µs)
@@ -599,12 +601,14 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
     if _TEST_PREFIX in "".join(groups):
         test_extensions(root)  # checked as libvirt does at the end of parsing; applied by node files only
     _check_init(os_type, children)  # virDomainDefPostParseCommon, in its order
-    domain_vcpus.check_post_parse(definition)
+    if "vcpus" in children:  # (only a document's own <vcpus> makes a canonical one to check)
+        domain_vcpus.check_post_parse(definition)
     if devices_memory > max_memory or not max_memory or "maxMemory" in children:  # (else: nothing to refuse)
         _check_memory_sizes(max_memory, devices_memory, children.get("maxMemory"))
     if boot_order_faults:  # virDomainDefBootOrderPostParse
         raise boot_order_faults[0]
-    domain_clock.check_timers(definition)
+    if "clock" in children:  # (the default clock, written for a document without one, has no timers)
+        domain_clock.check_timers(definition)
     if cpu_check_fault:  # virDomainDefPostParseCPU, the last of virDomainDefPostParseCommon
         detail = "check attribute specified for CPU with no model"
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
