@@ -19,7 +19,7 @@ from .domain_definition import (
 )
 from .interface_definition import InterfaceDefinition, InterfaceIP, InterfaceProtocol
 from .network_definition import L3_MODES, Dns, Forward, Lease, NetworkDefinition, NetworkIP, PortGroup
-from .state import Domain, HostInfo, Interface, Network, Pool
+from .state import Domain, HostInfo, Interface, Pool
 from .xml_tree import LIVE_ONLY, LIVE_ONLY_VALUE, rank_of
 
 if TYPE_CHECKING:
@@ -274,11 +274,6 @@ def _portgroup_lines(portgroup: PortGroup) -> list[str]:
             lines += format_element(element, 1)
     lines.append("</portgroup>")
     return lines
-
-
-def network_xml(network: Network) -> str:
-    """virNetworkDefFormat of the network's live definition."""
-    return network_definition_xml(network.definition)
 
 
 def network_definition_xml(definition: NetworkDefinition) -> str:
