@@ -7,7 +7,7 @@ import re
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul, prop_enum, prop_int
+from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul, prop_enum, prop_int, prop_uint
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -103,8 +103,9 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
                 controller.append(master)
             else:
                 later.addprevious(master)
-        elif master is not None and master.get("startport") is None:
-            master.set("startport", "0")  # (virDomainDeviceUSBMasterParseXML: 0 unless given)
+        elif master is not None:  # virDomainDeviceUSBMasterParseXML: an unsigned int, 0 unless given
+            startport = prop_uint(master, "startport")
+            master.set("startport", str(startport or 0))
         is_master = master is None
         if is_master:
             usb_master = True

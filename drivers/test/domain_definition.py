@@ -1041,7 +1041,10 @@ def _canonical_disk(
         if device != "floppy":
             bus = next((name for prefix, name in DISK_BUS_BY_PREFIX if dev.startswith(prefix)), "ide")
         target.set("bus", bus)
-    if target.keys() not in _WRITTEN_TARGET_ATTRIBUTES:
+    target_names = target.keys()
+    if target_names not in _WRITTEN_TARGET_ATTRIBUTES:
+        if "rotation_rate" in target_names:  # (virDomainDiskDefParseXML reads it as an unsigned int)
+            libvirt_rules.prop_uint(target, "rotation_rate")
         _reorder_attributes(target, _TARGET_ATTRIBUTE_ORDER)
     if device == "cdrom" and "readonly" not in first:
         _child(disk, "readonly")

@@ -8,7 +8,15 @@ import collections
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import ULLONG_MAX, prop_enum, scaled_value, strtoul_whole
+from virtrio.drivers.libvirt_rules import (
+    ULLONG_MAX,
+    missing_attribute,
+    parse_uuid,
+    prop_enum,
+    prop_uint,
+    scaled_value,
+    strtoul_whole,
+)
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -140,6 +148,8 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         if len(children) > 1 or (children and children[0].tag not in SOURCE_CHILDREN[storage_type == "network"]):
             reorder_known(source, SOURCE_CHILD_ORDERS[storage_type == "network"])
     names = source.keys()
+    if "startupPolicy" in names:  # (virXMLPropEnum, NONZERO)
+        prop_enum(source, "startupPolicy", STARTUP_POLICIES)
     order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
     if order is not None:
         for name in names:
@@ -152,6 +162,12 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
             reorder_attributes(source, order)
     return bool(names) or bool(len(source))
 
+
+STARTUP_POLICIES = ("mandatory", "requisite", "optional")  # virDomainStartupPolicy without its zero
+STORAGE_TYPES = ("file", "block", "dir", "network", "volume", "nvme", "vhostuser")  # virStorageType, NONZERO
+# virStorageFileFormat without 'none'
+STORAGE_FORMATS = ("raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow")
+STORAGE_FORMATS += ("qcow2", "qed", "vmdk")
 
 # The children of a source libvirt writes (virDomainDiskSourceFormat), in its order: a network
 # source's (True), then any source's (an NVMe address, a vhost-user reconnect); no others.
@@ -233,7 +249,8 @@ def _read_nvme_source(source: etree._Element) -> None:
 
 
 def _check_vhostuser_source(source: etree._Element) -> None:
-    """virDomainDiskSourceVHostUserParse's refusals: a unix socket, with a path."""
+    """virDomainDiskSourceVHostUserParse's refusals: a unix socket, with a path, and its
+    reconnect (virDomainChrSourceReconnectDefParseXML: a timeout when enabled)."""
     kind = source.get("type")
     if kind is None:
         raise xml_error("missing 'type' attribute for vhostuser disk source")
@@ -241,6 +258,11 @@ def _check_vhostuser_source(source: etree._Element) -> None:
         raise xml_error("invalid 'type' attribute for vhostuser disk source")
     if source.get("path") is None:
         raise xml_error("missing 'path' attribute for vhostuser disk source")
+    reconnect = first_child(source, "reconnect")
+    if reconnect is not None and prop_enum(reconnect, "enabled", ("yes", "no")) == "yes":
+        if reconnect.get("timeout") is None:
+            raise missing_attribute("reconnect", "timeout")
+        prop_uint(reconnect, "timeout")
 
 
 def _check_reservations(reservations: etree._Element) -> None:
@@ -324,14 +346,24 @@ def check_secrets(parent: etree._Element) -> None:
         if encryption.get("format") is None:
             raise _storage_xml_error("unknown volume encryption format")
         for secret in children_of(encryption, "secret"):
-            if secret.get("type") is None:  # virStorageEncryptionSecretParse
+            kind = secret.get("type")
+            if not kind:  # virStorageEncryptionSecretParse
                 raise _storage_xml_error("unknown volume encryption secret type")
+            if kind != "passphrase":  # (virStorageEncryptionSecretType's one value)
+                detail = f"unknown volume encryption secret type {kind}"
+                raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_STORAGE, detail)
             _check_secret_lookup(secret)
 
 
 def _check_secret_lookup(secret: etree._Element) -> None:
-    if secret.get("uuid") is None and secret.get("usage") is None:
+    """virSecretLookupParseSecret: a UUID (virUUIDParse) or a usage, not both."""
+    uuid, usage = secret.get("uuid"), secret.get("usage")
+    if uuid is None and usage is None:
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "missing secret uuid or usage attribute")
+    if uuid is not None and usage is not None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, "either secret uuid or usage expected")
+    if uuid is not None and parse_uuid(uuid) is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_NONE, f"invalid secret uuid '{uuid}'")
 
 
 def canonical_backing_store(backing: etree._Element) -> None:
@@ -349,6 +381,10 @@ def canonical_backing_store(backing: etree._Element) -> None:
     source = first_child(backing, "source")
     if source is None:
         raise xml_error("missing disk backing store source")
+    if storage_type not in STORAGE_TYPES:  # virDomainStorageSourceParseBase
+        raise xml_error(f"unknown storage source type '{storage_type}'")
+    if format_element.get("type") not in STORAGE_FORMATS:
+        raise xml_error(f"unknown storage source format '{format_element.get('type')}'")
     canonical_source(source, storage_type)
     _canonical_metadata_cache(format_element)
     children = [first_child(backing, tag) for tag in BACKING_STORE_CHILDREN]

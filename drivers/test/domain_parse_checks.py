@@ -10,11 +10,23 @@ from __future__ import annotations
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_enum, prop_uint, strtoul_whole
+from virtrio.drivers.libvirt_rules import (
+    ULLONG_MAX,
+    attribute_error,
+    enum_error,
+    missing_attribute,
+    prop_enum,
+    prop_uint,
+    strtoul_whole,
+)
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import LibvirtError, report
+from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
-from .domain_disks import NETWORK_PROTOCOLS  # virStorageNetProtocol, REQUIRED ('none' is refused later)
+from .domain_disks import (
+    NETWORK_PROTOCOLS,  # virStorageNetProtocol, REQUIRED ('none' is refused later)
+    STORAGE_FORMATS,
+    STORAGE_TYPES,
+)
 from .domain_interfaces import canonical_ip
 from .network_definition import parse_route
 from .xml_tree import children_of, first_child, make_element, text_of
@@ -26,7 +38,6 @@ MEMORY_ALLOCATIONS = ("immediate", "ondemand")  # virDomainMemoryAllocation, "no
 LIFECYCLE_ACTIONS = ("destroy", "restart", "rename-restart", "preserve", "coredump-destroy", "coredump-restart")
 LOCK_FAILURE_ACTIONS = ("default", "poweroff", "restart", "pause", "ignore")
 YES_NO = ("yes", "no")  # virTristateBool, "absent" refused
-STORAGE_TYPES = ("file", "block", "dir", "network", "volume", "nvme", "vhostuser")  # virStorageType, NONZERO
 DISK_DEVICES = ("disk", "cdrom", "floppy", "lun")  # virDomainDiskDevice
 ON_OFF = ("on", "off")  # virTristateSwitch, NONZERO
 ERROR_POLICIES = ("stop", "report", "ignore", "enospace")  # virDomainDiskErrorPolicy, NONZERO
@@ -95,8 +106,7 @@ CONTROLLER_MODELS = {
     "virtio-serial": ("virtio", "virtio-transitional", "virtio-non-transitional"),
 }
 # virStorageFileFormat without "none"; "aio" read as raw (Xen's old name)
-DISK_FORMATS = ("raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow")
-DISK_FORMATS += ("qcow2", "qed", "vmdk", "aio")
+DISK_FORMATS = (*STORAGE_FORMATS, "aio")  # (a driver's "aio": Xen's old name, read as raw)
 FILESYSTEM_TYPES = ("mount", "block", "file", "template", "ram", "bind", "volume")  # virDomainFS
 HOSTDEV_TYPES = {  # by mode: virDomainHostdevSubsys, virDomainHostdevCaps
     "subsystem": ("usb", "pci", "scsi", "scsi_host", "mdev"),
@@ -233,11 +243,11 @@ def check_keywrap(groups: dict[str, list[etree._Element]]) -> None:
 
 
 def check_devices(device_lists: list[etree._Element]) -> None:
-    """The first refusals of the readers of disks, controllers, filesystems and host devices,
-    in libvirt's order: each kind in turn, all of its devices in order (device_lists: the
+    """The first refusals of the readers of disks, controllers, leases, filesystems and host
+    devices, in libvirt's order: each kind in turn, all of its devices in order (device_lists: the
     root's <devices> children)."""
-    # the devices of the four kinds, from one pass over each <devices>, in document order
-    kinds: dict[str, list[etree._Element]] = {"disk": [], "controller": [], "filesystem": [], "hostdev": []}
+    # the devices of these kinds, from one pass over each <devices>, in document order
+    kinds: dict[str, list[etree._Element]] = {tag: [] for tag in CHECKED_DEVICES}
     # (lists of children: lxml's child iterator costs more than the list and the loop over it)
     for devices in device_lists:
         for device in devices.getchildren():
@@ -273,6 +283,8 @@ def check_devices(device_lists: list[etree._Element]) -> None:
                         _check_disk_driver(driver)  # (refuses the first value libvirt refuses)
                 elif name == "type":
                     driver_format = value
+                elif name == "iothread":
+                    prop_uint(driver, "iothread", nonzero=True)
         if driver_format is not None and driver_format not in DISK_FORMATS:
             raise _unsupported(f"unknown driver format value '{driver_format}'")
     for controller in kinds["controller"]:
@@ -282,6 +294,8 @@ def check_devices(device_lists: list[etree._Element]) -> None:
         model = controller.get("model")
         if model is not None and model not in CONTROLLER_MODELS.get("ide" if kind is None else kind, ()):
             raise _unsupported(f"Unknown model type '{model}'")
+    for lease in kinds["lease"]:
+        _canonical_lease(lease)
     for filesystem in kinds["filesystem"]:
         prop_enum(filesystem, "type", FILESYSTEM_TYPES)
         if prop_enum(filesystem, "multidevs", FILESYSTEM_MULTIDEVS) == "default":
@@ -290,6 +304,39 @@ def check_devices(device_lists: list[etree._Element]) -> None:
     for hostdev in kinds["hostdev"]:
         if hostdev.getparent() is not last:  # (the last <devices>' are checked as the definition is read)
             check_hostdev(hostdev)
+
+
+CHECKED_DEVICES = ("disk", "controller", "lease", "filesystem", "hostdev")  # (in libvirt's order)
+
+
+def _canonical_lease(lease: etree._Element) -> None:
+    """virDomainLeaseDefParseXML (a key, a lockspace: without one libvirt fails without an
+    error, a target with a path and an unsigned offset) and virDomainLeaseDefFormat."""
+    key_element, lockspace_element = first_child(lease, "key"), first_child(lease, "lockspace")
+    key = text_of(key_element) if key_element is not None else ""
+    if not key:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "Missing 'key' element for lease")
+    lockspace = text_of(lockspace_element) if lockspace_element is not None else ""
+    if not lockspace:
+        raise cause_unknown()
+    target = first_child(lease, "target")
+    if target is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "Missing 'target' element for lease")
+    path = target.get("path")
+    if path is None:
+        detail = "Missing 'path' attribute to 'target' element for lease"
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
+    text = target.get("offset")
+    offset = strtoul_whole(text, 10, ULLONG_MAX) if text is not None else 0
+    if offset is None:
+        raise attribute_error("target", "offset", text or "", "Expected non-negative integer value")
+    written_target = make_element("target", path=path)
+    if offset:
+        written_target.set("offset", str(offset))
+    tail = lease[-1].tail if len(lease) else None
+    lease[:] = [make_element("lockspace", lockspace), make_element("key", key), written_target]
+    lease.attrib.clear()
+    lease[-1].tail = tail
 
 
 def check_hostdev(hostdev: etree._Element) -> None:

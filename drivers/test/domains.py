@@ -352,6 +352,7 @@ class DomainProcedures(TestProcedures):
         for definition in self._live_and_persistent(domain, args.flags):
             if definition is not None:
                 definition.metadata[args.uri or ""] = entry
+                definition.metadata_element = True
         self._metadata_changed(domain, args)
 
     def _metadata_changed(self, domain: Domain, args: remote.remote_domain_set_metadata_args) -> None:

@@ -120,6 +120,8 @@ def domain_xml(domain: Domain, inactive: bool = False, secure: bool = True, *, r
     ]
     if domain.metadata:
         parts.append((rank("metadata", last), "\n".join(format_metadata(domain.metadata, 1)) + "\n"))
+    elif domain.metadata_element:
+        parts.append((rank("metadata", last), "  <metadata/>\n"))
     if domain.title is not None:
         parts.append((rank("title", last), f"  <title>{escape_text(domain.title)}</title>\n"))
     if domain.description is not None:

@@ -629,6 +629,7 @@ def _parse_domain(text: str, blanks_dropped: bool) -> Domain:
         arch=arch,
         os_type=os_type,
         metadata=metadata,
+        metadata_element="metadata" in children,
         definition=definition,
     )
 

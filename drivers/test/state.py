@@ -102,6 +102,7 @@ DEFINITION_FIELDS = (
     "title",
     "description",
     "metadata",
+    "metadata_element",
 )
 
 
@@ -131,6 +132,9 @@ class Domain:
     title: str | None = None
     description: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    # a <metadata> element, written even when no entry is left in it (read from the XML, or made
+    # by setMetadata: libvirt keeps the element once it has one)
+    metadata_element: bool = False
     managed_save: bool = False
     messages: list[str] = field(default_factory=list)  # tainting and deprecation, for dominfo
     blkio_weight: int = 0

@@ -1,0 +1,89 @@
+"""Device values libvirt refuses, as libvirtd refuses them, and what it writes of those it
+accepts: a USB companion's start port, a disk's start-up policy, rotation rate and IOThread, a
+vhost-user disk's reconnect, a backing store's type and format, an encryption secret's type, a
+secret's UUID or usage, and a lease (its key, lockspace, target and offset). libvirt-python
+defines each on virtrio and on libvirtd side by side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .side_by_side import script_answers
+from .test_missing_parts import SCRIPT, document
+
+SECRET_UUID = "0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f"
+
+
+def file_disk(source: str = "<source file='/x'/>", target: str = "<target dev='vda'/>", extra: str = "") -> str:
+    return f"<disk type='file' device='disk'>{extra}{source}{target}</disk>"
+
+
+def rbd_auth(secret: str) -> str:
+    return (
+        "<disk type='network' device='disk'><source protocol='rbd' name='p/i'><host name='h'/>"
+        f"<auth username='u'>{secret}</auth></source><target dev='vda'/></disk>"
+    )
+
+
+def encrypted(secret: str) -> str:
+    return file_disk(f"<source file='/x'><encryption format='luks'>{secret}</encryption></source>")
+
+
+def backing(attributes: str, format_type: str) -> str:
+    return file_disk(
+        "<source file='/x'/>",
+        extra=f"<backingStore {attributes}><format type='{format_type}'/><source file='/y'/></backingStore>",
+    )
+
+
+def lease(*parts: str) -> str:
+    return "<lease>" + "".join(parts) + "</lease>"
+
+
+def usb_companion(master: str) -> str:
+    return (
+        "<controller type='usb' index='0' model='ich9-ehci1'/>"
+        f"<controller type='usb' index='0' model='ich9-uhci1'>{master}</controller>"
+    )
+
+
+DEVICES = {
+    "start port -1": usb_companion("<master startport='-1'/>"),
+    "start port empty": usb_companion("<master startport=''/>"),
+    "start port 2": usb_companion("<master startport='2'/>"),
+    "start-up policy empty": "<disk type='file' device='cdrom'><source file='/x' startupPolicy=''/>"
+    "<target dev='hdc'/></disk>",
+    "rotation rate x": file_disk(target="<target dev='vda' bus='virtio' rotation_rate='x'/>"),
+    "IOThread -1": file_disk(extra="<driver name='qemu' iothread='-1'/>"),
+    "IOThread 0": file_disk(extra="<driver name='qemu' iothread='0'/>"),
+    "reconnect timeout x": "<disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>"
+    "<source type='unix' path='/s'><reconnect enabled='yes' timeout='x'/></source>"
+    "<target dev='vda' bus='virtio'/></disk>",
+    "reconnect without timeout": "<disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>"
+    "<source type='unix' path='/s'><reconnect enabled='yes'/></source><target dev='vda' bus='virtio'/></disk>",
+    "backing store type empty": backing("type=''", "raw"),
+    "backing store type x": backing("type='x'", "raw"),
+    "backing store format x": backing("type='file'", "x"),
+    "backing store format none": backing("type='file'", "none"),
+    "encryption secret type -1": encrypted(f"<secret type='-1' uuid='{SECRET_UUID}'/>"),
+    "encryption secret type empty": encrypted(f"<secret type='' uuid='{SECRET_UUID}'/>"),
+    "encryption secret passphrase": encrypted(f"<secret type='passphrase' uuid='{SECRET_UUID}'/>"),
+    "secret UUID -1": rbd_auth("<secret type='ceph' uuid='-1'/>"),
+    "secret UUID and usage": rbd_auth(f"<secret type='ceph' uuid='{SECRET_UUID}' usage='x'/>"),
+    "lease": lease("<lockspace>s</lockspace><key>k</key><target path='/p' offset='1024'/>"),
+    "lease out of order": "<lease x='1'><target offset='0' path='/p'/><key>k</key><lockspace>s</lockspace></lease>",
+    "lease without target": lease("<lockspace>s</lockspace><key>k</key>"),
+    "lease without key": lease("<lockspace>s</lockspace><target path='/p'/>"),
+    "lease without lockspace": lease("<key>k</key><target path='/p'/>"),
+    "lease without path": lease("<lockspace>s</lockspace><key>k</key><target/>"),
+    "lease offset -1": lease("<lockspace>s</lockspace><key>k</key><target path='/p' offset='-1'/>"),
+}
+
+
+def test_device_values_are_refused_and_written_as_by_libvirtd(tmp_path: Path) -> None:
+    texts = {label: document("", devices) for label, devices in DEVICES.items()}
+    answers = script_answers(tmp_path, SCRIPT, texts)
+    different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in texts}
+    different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
+    assert not different, json.dumps(different, indent=1)
