@@ -8,7 +8,7 @@ import re
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import UINT_MAX, attribute_error, c_strtoul, strtoul_whole
+from virtrio.drivers.libvirt_rules import UINT_MAX, attribute_error, c_strtoul, prop_uint, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -125,7 +125,7 @@ def canonical_address(address: etree._Element) -> None:
                 address.remove(child)
             if zpci is not None and (zpci.get("uid") is not None or zpci.get("fid") is not None):
                 # either set: both written (virZPCIDeviceAddressIsPresent)
-                uid, fid = c_strtoul(zpci.get("uid")), c_strtoul(zpci.get("fid"))
+                uid, fid = prop_uint(zpci, "uid", base=0) or 0, prop_uint(zpci, "fid", base=0) or 0
                 etree.SubElement(address, "zpci", uid=f"0x{uid:04x}", fid=f"0x{fid:08x}")
     elif kind == "usb":
         port = usb_port(address.get("port"))

@@ -10,6 +10,7 @@ from virtrio.drivers.libvirt_rules import missing_attribute, parse_uuid, prop_en
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_disks import STARTUP_POLICIES
 from .xml_tree import children_of, first_child, make_element
 
 # virDomainHostdevDefPostParse: the address type each mediated device model needs
@@ -81,10 +82,16 @@ def validate_sgio(hostdevs: list[etree._Element]) -> None:
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
 
 
+USB_GUEST_RESETS = ("off", "uninitialized", "on")  # virDomainHostdevSubsysUSBGuestReset without its zero
+
+
 def canonical_usb_source(source: etree._Element) -> None:
     """A USB host device's <source> children as virDomainHostdevSubsysUSBDefParseXML reads them
     (ids and numbers in any base, the vendor's non-zero) and its formatter writes them: vendor
     then product in 4-digit hex, the address in decimal and only when not 0:0."""
+    prop_enum(source, "startupPolicy", STARTUP_POLICIES)
+    prop_enum(source, "autoAddress", ("yes", "no"))
+    prop_enum(source, "guestReset", USB_GUEST_RESETS)
     vendor_node, product_node = first_child(source, "vendor"), first_child(source, "product")
     address_node = first_child(source, "address")
     vendor = product = None

@@ -29,7 +29,7 @@ from .domain_disks import (
 )
 from .domain_interfaces import canonical_ip
 from .network_definition import parse_route
-from .xml_tree import children_of, first_child, make_element, text_of
+from .xml_tree import children_of, first_child, make_element, reorder_attributes, text_of
 
 # the enums' strings, without the zero value where libvirt refuses it
 MEMORY_SOURCES = ("file", "anonymous", "memfd")  # virDomainMemorySource, "none" refused
@@ -294,6 +294,13 @@ def check_devices(device_lists: list[etree._Element]) -> None:
         model = controller.get("model")
         if model is not None and model not in CONTROLLER_MODELS.get("ide" if kind is None else kind, ()):
             raise _unsupported(f"Unknown model type '{model}'")
+        driver = first_child(controller, "driver") if len(controller) else None  # (most have no child)
+        if driver is not None:  # virDomainControllerDefParseXML's reading of its numbers and switch
+            for name in ("queues", "cmd_per_lun", "max_sectors"):
+                prop_uint(driver, name)
+            prop_enum(driver, "ioeventfd", ON_OFF)
+            prop_uint(driver, "iothread")
+            reorder_attributes(driver, CONTROLLER_DRIVER_ATTRIBUTES)
     for lease in kinds["lease"]:
         _canonical_lease(lease)
     for filesystem in kinds["filesystem"]:
@@ -306,6 +313,9 @@ def check_devices(device_lists: list[etree._Element]) -> None:
             check_hostdev(hostdev)
 
 
+# a controller's <driver> attributes as virDomainControllerDriverFormat writes them
+CONTROLLER_DRIVER_ATTRIBUTES = ["queues", "cmd_per_lun", "max_sectors", "ioeventfd", "iothread"]
+CONTROLLER_DRIVER_ATTRIBUTES += ["iommu", "ats", "packed", "page_per_vq"]  # (virDomainVirtioOptionsFormat)
 CHECKED_DEVICES = ("disk", "controller", "lease", "filesystem", "hostdev")  # (in libvirt's order)
 
 

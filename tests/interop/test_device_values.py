@@ -1,5 +1,6 @@
 """Device values libvirt refuses, as libvirtd refuses them, and what it writes of those it
-accepts: a USB companion's start port, a disk's start-up policy, rotation rate and IOThread, a
+accepts: a USB host device's source switches, a zPCI address's ids, a controller's driver, a
+USB companion's start port, a disk's start-up policy, rotation rate and IOThread, a
 vhost-user disk's reconnect, a backing store's type and format, an encryption secret's type, a
 secret's UUID or usage, and a lease (its key, lockspace, target and offset). libvirt-python
 defines each on virtrio and on libvirtd side by side."""
@@ -48,7 +49,35 @@ def usb_companion(master: str) -> str:
     )
 
 
+def usb_hostdev(source_attributes: str) -> str:
+    return (
+        f"<hostdev mode='subsystem' type='usb'><source {source_attributes}><vendor id='0x1234'/>"
+        "<product id='0xbeef'/></source></hostdev>"
+    )
+
+
+def pci_hostdev(zpci: str) -> str:
+    return (
+        "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x06' slot='0x12' "
+        f"function='0x5'/></source><address type='pci'>{zpci}</address></hostdev>"
+    )
+
+
+def scsi_controller(driver: str) -> str:
+    return f"<controller type='scsi' index='0' model='virtio-scsi'>{driver}</controller>"
+
+
 DEVICES = {
+    "USB host device guestReset -1": usb_hostdev("guestReset='-1'"),
+    "USB host device guestReset off": usb_hostdev("guestReset='off'"),
+    "USB host device autoAddress x": usb_hostdev("autoAddress='x'"),
+    "USB host device startupPolicy x": usb_hostdev("startupPolicy='x'"),
+    "zPCI fid -1": pci_hostdev("<zpci uid='0x0001' fid='-1'/>"),
+    "zPCI uid x": pci_hostdev("<zpci uid='x' fid='0x1'/>"),
+    "controller max_sectors x": scsi_controller("<driver max_sectors='x'/>"),
+    "controller queues -1": scsi_controller("<driver queues='-1'/>"),
+    "controller ioeventfd x": scsi_controller("<driver ioeventfd='x'/>"),
+    "controller driver out of order": scsi_controller("<driver queues='4' iothread='1' ioeventfd='on'/>"),
     "start port -1": usb_companion("<master startport='-1'/>"),
     "start port empty": usb_companion("<master startport=''/>"),
     "start port 2": usb_companion("<master startport='2'/>"),
