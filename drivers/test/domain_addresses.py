@@ -14,6 +14,12 @@ from virtrio.rpc.errors import report
 
 from .xml_tree import first_child
 
+# The texts of small numbers as libvirt writes them (plain decimal digits, no sign, spaces or
+# leading zeros) and the number each is: what C's strtoul and int() both read, found by one
+# look-up (most numbers of device addresses and controller indexes; int() of a text costs
+# about as much as an attribute's read)
+SMALL_NUMBERS = {str(number): number for number in range(256)}
+
 PCI_FIELDS = ("domain", "bus", "slot", "function")
 
 

@@ -11,6 +11,7 @@ from virtrio.drivers.libvirt_rules import attribute_error, c_strtoul, prop_enum,
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_addresses import SMALL_NUMBERS
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _xml_detail
 from .domain_errors import later_post_parse
@@ -189,7 +190,10 @@ def reject_duplicates(
 
 def validate_controller(controller: etree._Element) -> None:
     """virDomainControllerDefValidate's checks of a PCI controller (the caller's type check)."""
-    index = int(controller.get("index", "0"))
+    text = controller.get("index", "0")
+    index = _SMALL_INDEXES.get(text)
+    if index is None:  # (most are small indexes as libvirt writes them: found at once)
+        index = int(text)
     if not len(controller):  # (most) no address, no target: the index alone to check
         if index > 255:
             raise _unsupported(f"PCI controller index {index} too high, maximum is 255")
@@ -378,12 +382,11 @@ def _drive_of(device: etree._Element) -> Drive | None:
     address = first_child(device, "address")
     if address is None or address.get("type") != "drive":
         return None
-    return (
-        c_strtoul(address.get("controller")),
-        c_strtoul(address.get("bus")),
-        c_strtoul(address.get("target")),
-        c_strtoul(address.get("unit")),
-    )
+    get, small = address.get, SMALL_NUMBERS
+    controller, bus, target, unit = get("controller"), get("bus"), get("target"), get("unit")
+    if controller in small and bus in small and target in small and unit in small:  # (most)
+        return (small[controller], small[bus], small[target], small[unit])  # type: ignore[index]
+    return (c_strtoul(controller), c_strtoul(bus), c_strtoul(target), c_strtoul(unit))
 
 
 def _drive_controller(address: etree._Element | None) -> int | None:
@@ -391,7 +394,9 @@ def _drive_controller(address: etree._Element | None) -> int | None:
     address, the only field read."""
     if address is None or address.get("type") != "drive":
         return None
-    return c_strtoul(address.get("controller"))
+    text = address.get("controller")
+    number = SMALL_NUMBERS.get(text)  # type: ignore[arg-type]
+    return number if number is not None else c_strtoul(text)
 
 
 def _is_scsi_hostdev(hostdev: etree._Element) -> bool:

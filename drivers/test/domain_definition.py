@@ -1164,17 +1164,28 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         tag = found.tag
         if tag not in first:
             first[tag] = found
-    device, target = disk.get("device"), first["target"]  # (canonical: every disk has one)
+    attributes = dict(disk.items())  # (one read: cheaper than a look-up per name)
+    device, target = attributes.get("device"), first["target"]  # (canonical: every disk has one)
     bus, dev = target.get("bus"), target.get("dev", "")
-    disk_type = disk.get("type")  # (canonical: every disk has one)
-    domain_disks.validate_storage(disk, first, disk_type)
-    sgio = disk.get("sgio")
+    disk_type = attributes.get("type")  # (canonical: every disk has one)
+    source = first.get("source")
+    # (a source without children: nothing of it to authenticate or encrypt)
+    source_children = source is not None and len(source) != 0
+    if source_children or "auth" in first or "encryption" in first:
+        domain_disks.validate_storage(disk, first, disk_type)
+    sgio = attributes.get("sgio")
     if sgio == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
     if device == "lun":
         _validate_lun_source(disk)
-    else:
-        _validate_not_lun(disk, first.get("source"), sgio)
+    else:  # only a LUN has reservations, rawio or sgio
+        if source_children and first_child(source, "reservations") is not None:  # type: ignore[arg-type]
+            detail = "<reservations/> allowed only for lun devices"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        only_lun = "rawio" if attributes.get("rawio") is not None else "sgio" if sgio is not None else None
+        if only_lun is not None:
+            detail = f"{only_lun} can be used only with device='lun'"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
     if device == "floppy" and bus != "fdc":
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid bus type '{bus}' for floppy disk")
     if device != "floppy" and bus == "fdc":
@@ -1183,25 +1194,18 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid harddisk device name: {dev}")
     if device == "floppy" and not dev.startswith("fd"):
         raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"Invalid floppy device name: {dev}")
-    if device == "disk" and _source_is_empty(disk_type, first.get("source")):
+    if device == "disk" and _source_is_empty(disk_type, source):
         raise report(api.VIR_ERR_NO_SOURCE, api.VIR_FROM_DOMAIN, dev)
-    address = first.get("address")
-    address_type = address.get("type") if address is not None else None
-    if address_type not in (None, "drive") and bus in ("ide", "fdc", "scsi", "sata"):
-        detail = f"Invalid address type '{address_type}' for the disk '{dev}' with the bus type '{bus}'"
-        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    if bus in _DRIVE_BUSES:  # (only those take no other address type)
+        address = first.get("address")
+        address_type = address.get("type") if address is not None else None
+        if address_type not in (None, "drive"):
+            detail = f"Invalid address type '{address_type}' for the disk '{dev}' with the bus type '{bus}'"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
     return first
 
 
-def _validate_not_lun(disk: etree._Element, source: etree._Element | None, sgio: str | None) -> None:
-    """Only a LUN has reservations, rawio or sgio (virDomainDiskDefValidate)."""
-    if source is not None and len(source) and first_child(source, "reservations") is not None:
-        detail = "<reservations/> allowed only for lun devices"
-        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-    name = "rawio" if disk.get("rawio") is not None else "sgio" if sgio is not None else None
-    if name is not None:
-        detail = f"{name} can be used only with device='lun'"
-        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+_DRIVE_BUSES = ("ide", "fdc", "scsi", "sata")
 
 
 def _validate_lun_source(disk: etree._Element) -> None:
@@ -1220,8 +1224,9 @@ def _validate_lun_source(disk: etree._Element) -> None:
 def _source_is_empty(kind: str | None, source: etree._Element | None) -> bool:
     """virStorageSourceIsEmpty: local storage without a path, or a network disk without a protocol
     (kind: the disk's type; source: its first <source>)."""
-    if kind in _SOURCE_PATH:
-        return source is None or not source.get(_SOURCE_PATH[kind])
+    path = _SOURCE_PATH.get(kind)  # type: ignore[arg-type]
+    if path is not None:
+        return source is None or not source.get(path)
     if kind == "network":
         return source is None or source.get("protocol") is None
     return False

@@ -20,7 +20,7 @@ from virtrio.drivers.libvirt_rules import (
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
-from .domain_addresses import canonical_pci_source_address
+from .domain_addresses import SMALL_NUMBERS, canonical_pci_source_address
 from .domain_errors import config_unsupported as _unsupported
 from .domain_security import device_seclabels
 from .xml_tree import children_of, first_child, make_element, reorder_attributes, reorder_known
@@ -503,10 +503,16 @@ def validate_storage(
 
 
 def _drive(address: etree._Element | None) -> tuple[int, int, int, int] | None:
-    if address is None or address.get("type") != "drive":
+    if address is None:
         return None
     get = address.get
-    return (_number(get("controller")), _number(get("bus")), _number(get("target")), _number(get("unit")))
+    if get("type") != "drive":
+        return None
+    controller, bus, target, unit = get("controller"), get("bus"), get("target"), get("unit")
+    small = SMALL_NUMBERS
+    if controller in small and bus in small and target in small and unit in small:  # (most)
+        return (small[controller], small[bus], small[target], small[unit])  # type: ignore[index]
+    return (_number(controller), _number(bus), _number(target), _number(unit))
 
 
 def _number(text: str | None) -> int:
@@ -548,11 +554,23 @@ def _first_children(disks: list[etree._Element], firsts: Firsts | None, tag: str
     return [first_child(disk, tag) for disk in disks]
 
 
+def _disk_children(disks: list[etree._Element], firsts: Firsts | None, tag: str) -> list[etree._Element | None]:
+    """Each disk's first child of that tag (a loop: a comprehension is one more call in Python 3.11)."""
+    found: list[etree._Element | None] = []
+    if firsts is not None:
+        for first in firsts:
+            found.append(first.get(tag))
+        return found
+    return _first_children(disks, firsts, tag)
+
+
 def validate_disk_targets(disks: list[etree._Element], firsts: Firsts | None = None) -> None:
     """virDomainDefDuplicateDiskInfoValidate: no two disks on one target name."""
     if len(disks) < 2:
         return  # nothing to be duplicated
-    names = [target.get("dev") if target is not None else None for target in _first_children(disks, firsts, "target")]
+    names: list[str | None] = []
+    for target in _disk_children(disks, firsts, "target"):
+        names.append(target.get("dev") if target is not None else None)
     # libvirt's pair loop reports the first disk that has a later twin, with its first twin:
     # found in one pass (a pair loop over thousands of disks would hold the event loop)
     first: dict[str | None, int] = {}
@@ -573,9 +591,12 @@ def validate_drive_addresses(
     """virDomainDefDuplicateDriveAddressesValidate: disks, then SCSI host devices."""
     if len(disks) < 2 and not hostdevs:
         return  # nothing to be duplicated
-    targets = _first_children(disks, firsts, "target")
-    buses = [target.get("bus") if target is not None else None for target in targets]
-    drives = [_drive(address) for address in _first_children(disks, firsts, "address")]
+    targets = _disk_children(disks, firsts, "target")
+    buses: list[str | None] = []
+    drives: list[tuple[int, int, int, int] | None] = []
+    for target, address in zip(targets, _disk_children(disks, firsts, "address"), strict=True):
+        buses.append(target.get("bus") if target is not None else None)
+        drives.append(_drive(address))
     # libvirt's pair loop reports the first disk with a later twin (same bus and drive),
     # found here in one pass: a pair loop over thousands of disks would hold the event loop
     first: dict[tuple[str | None, tuple[int, int, int, int]], int] = {}
@@ -593,10 +614,12 @@ def validate_drive_addresses(
             f"Found duplicate drive address for disk with target name '{name}' "
             f"controller='{controller}' bus='{bus}' target='{target}' unit='{unit}'"
         )
-    scsi_disk_drives = {drive for drive, bus in zip(drives, buses, strict=True) if bus == "scsi" and drive is not None}
+    if not hostdevs:
+        return  # (most definitions) no host device's drive to check
     hostdev_drives = scsi_hostdev_drives(hostdevs)
     if not hostdev_drives:
         return
+    scsi_disk_drives = {drive for drive, bus in zip(drives, buses, strict=True) if bus == "scsi" and drive is not None}
     later = collections.Counter(hostdev_drives)  # the drives of the host devices not yet checked
     for drive in hostdev_drives:
         later[drive] -= 1
