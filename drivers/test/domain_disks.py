@@ -357,7 +357,11 @@ def source_path(disk: etree._Element) -> str | None:
         return None
     attribute = {"file": "file", "block": "dev", "dir": "dir", "network": "name", "vhostuser": "path"}
     name = attribute.get(disk.get("type", "file"))
-    return source.get(name) if name else None
+    path = source.get(name) if name else None
+    if path and name == "name" and source.get("protocol") in ("gluster", "rbd"):
+        # libvirt keeps the volume (pool) apart: the path is what follows the first '/'
+        path = path.partition("/")[2] or None
+    return path
 
 
 def validate_storage(

@@ -26,6 +26,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from .bitmaps import format_bitmap, parse_bitmap
+from .domain_cpu import read_before_numa
 from .domain_errors import boot_order_fault
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _detail
@@ -149,6 +150,8 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
         _canonical_features(kept["features"])
     numa = first_child(kept["cpu"], "numa") if "cpu" in kept else None
     if numa is not None:
+        # libvirt reads the rest of the CPU before its NUMA cells
+        read_before_numa(kept["cpu"])
         canonical_numa(numa)
     if "numatune" in kept:  # (the per-node bindings are its)
         _canonical_memnodes(kept)
