@@ -276,7 +276,8 @@ def canonical_backing_store(backing: etree._Element) -> None:
     source = first_child(backing, "source")
     if source is None:
         raise xml_error("missing disk backing store source")
-    canonical_source(source, storage_type)
+    if not canonical_source(source, storage_type):  # nothing to write: no element
+        backing.remove(source)
     _canonical_metadata_cache(format_element)
     children = [first_child(backing, tag) for tag in BACKING_STORE_CHILDREN]
     for child in list(backing):

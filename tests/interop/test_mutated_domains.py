@@ -11,6 +11,7 @@ from pathlib import Path
 from .side_by_side import script_answers
 from .test_missing_parts import SCRIPT, document
 
+BACKING_WITHOUT_FILE = "<backingStore type='file'><format type='qcow2'/><source/><backingStore/></backingStore>"
 NUMA_CELL_1 = "<numa><cell id='1' cpus='0' memory='1024'/></numa>"
 
 
@@ -25,6 +26,9 @@ DEVICES = {
     "gluster disk without target dev": network_disk_without_target("gluster", "volume/dir/image"),
     "rbd disk with an empty image, without target dev": network_disk_without_target("rbd", "pool/"),
     "iscsi disk without target dev": network_disk_without_target("iscsi", "iqn/1"),
+    # a backing store's empty <source/> is not written
+    "backing store source without file": f"<disk type='file'><driver name='qemu' type='qcow2'/><source file='/a'/>"
+    f"{BACKING_WITHOUT_FILE}<target dev='vda'/></disk>",
 }
 
 # the parts of <domain> other than its devices
@@ -49,3 +53,39 @@ def test_mutated_documents_are_answered_as_by_libvirtd(tmp_path: Path) -> None:
     different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in texts}
     different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
     assert not different, json.dumps(different, indent=1)
+
+
+START_SCRIPT = """
+import json, sys
+import libvirt
+
+libvirt.registerErrorHandler(lambda *a: None, None)
+conn = libvirt.open(sys.argv[1])
+answers = {}
+for label, text in json.loads(sys.argv[2]).items():
+    steps = answers[label] = []
+    for attempt in range(2):
+        domain = conn.defineXML(text)
+        try:
+            domain.create()
+            steps.append("started")
+        except libvirt.libvirtError as error:
+            steps.append(error.get_error_message())
+        found = conn.lookupByName(domain.name())
+        steps.append([found.state(), found.isActive(), found.ID() > 0])
+        if attempt:
+            found.destroy()
+        domain.undefine()
+    steps.append(sorted(each.name() for each in conn.listAllDomains()))
+print(json.dumps(answers))
+"""
+
+
+def test_a_start_whose_copy_is_refused_leaves_the_domain_shut_off_as_failed(tmp_path: Path) -> None:
+    """The start copies the definition (a write and a read): a backing store whose <source/>
+    was not written is refused by the read; libvirt's test driver then shuts the domain off as
+    failed, its id left set, and a second start succeeds."""
+    disk = f"<disk type='file'><source file='/a'/>{BACKING_WITHOUT_FILE}<target dev='vda'/></disk>"
+    texts = {"refused copy": document("", disk)}
+    answers = script_answers(tmp_path, START_SCRIPT, texts)
+    assert answers["virtrio"] == answers["libvirtd"]
