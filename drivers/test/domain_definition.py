@@ -785,8 +785,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         hostdev_type, subsystem = hostdev.get("type"), hostdev.get("mode", "subsystem") == "subsystem"
         if hostdev_type == "pci" and hostdev_source is not None:
             source_address = first_child(hostdev_source, "address")
-            if source_address is not None:
-                domain_addresses.canonical_pci_source_address(source_address)
+            if source_address is None:  # libvirt's zero address, written
+                source_address = etree.Element("address")
+                hostdev_source.insert(0, source_address)
+            domain_addresses.canonical_pci_source_address(source_address)
         if hostdev_type == "scsi" and hostdev_source is not None and hostdev_source.get("protocol") == "iscsi":
             with_default_lun(hostdev_source)
         if subsystem:  # mode and managed are always written for these
@@ -1075,8 +1077,8 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
         return None
     if kind == "pci":
         address = first_child(source, "address")
-        if address is None:
-            return None
+        if address is None:  # libvirt's zero address
+            return (kind, 0, 0, 0, 0)
         return (kind, *(_c_number(address.get(name)) for name in ("domain", "bus", "slot", "function")))
     if kind == "usb":
         address = first_child(source, "address")

@@ -29,6 +29,12 @@ DEVICES = {
     # a backing store's empty <source/> is not written
     "backing store source without file": f"<disk type='file'><driver name='qemu' type='qcow2'/><source file='/a'/>"
     f"{BACKING_WITHOUT_FILE}<target dev='vda'/></disk>",
+    # a PCI host device's source address left out: libvirt's zero address, written and matched
+    "pci hostdev source without address": "<hostdev mode='subsystem' type='pci'><source/></hostdev>",
+    "two pci hostdevs without source address": "<hostdev mode='subsystem' type='pci'><source/></hostdev>" * 2,
+    "pci hostdev without address beside 0000:00:00.0": "<hostdev mode='subsystem' type='pci'><source/></hostdev>"
+    "<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='0' slot='0' function='0'/></source>"
+    "</hostdev>",
 }
 
 # the parts of <domain> other than its devices
