@@ -1280,7 +1280,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
 
 
 # elements libvirt writes with a closing tag even when empty
-ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv"}
+ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv", "encryption"}
 _CLOSED_NAME = f"(?:{'|'.join(sorted(ALWAYS_CLOSED))})\\b"
 
 
@@ -1363,10 +1363,19 @@ def leaf_line(element: etree._Element, pad: str) -> str:
     if text == "":
         return f"{pad}<{tag}{attributes}></{tag}>"
     if text is None:
-        if tag in ALWAYS_CLOSED and not (tag == "bandwidth" and attributes):
+        if tag in ALWAYS_CLOSED and _closed_when_empty(element, attributes):
             return f"{pad}<{tag}{attributes}>\n{pad}</{tag}>"
         return f"{pad}<{tag}{attributes}/>"
     return f"{pad}<{tag}{attributes}>{escape_text(text)}</{tag}>"
+
+
+def _closed_when_empty(element: etree._Element, attributes: str) -> bool:
+    """For an empty element of ALWAYS_CLOSED's tags: not an interface's <bandwidth> with
+    attributes, nor a TPM backend's <encryption> (a disk's is closed)."""
+    if element.tag == "bandwidth":
+        return not attributes
+    parent = element.getparent()
+    return element.tag != "encryption" or parent is None or parent.tag != "backend"
 
 
 def _format_into(lines: list[str], element: etree._Element, pad: str) -> None:
@@ -1385,7 +1394,7 @@ def _format_into(lines: list[str], element: etree._Element, pad: str) -> None:
     elif text == "":  # set empty on purpose (a disk's empty iotune group name)
         lines.append(f"{pad}<{tag}{attributes}></{tag}>")
     elif text is None:
-        if tag in ALWAYS_CLOSED and not (tag == "bandwidth" and attributes):  # a NUMA interconnect's closes
+        if tag in ALWAYS_CLOSED and _closed_when_empty(element, attributes):  # a NUMA interconnect's closes
             lines += (f"{pad}<{tag}{attributes}>", f"{pad}</{tag}>")
         else:
             lines.append(f"{pad}<{tag}{attributes}/>")

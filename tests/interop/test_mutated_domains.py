@@ -35,6 +35,13 @@ DEVICES = {
     "pci hostdev without address beside 0000:00:00.0": "<hostdev mode='subsystem' type='pci'><source/></hostdev>"
     "<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='0' slot='0' function='0'/></source>"
     "</hostdev>",
+    # an <encryption> without a secret is written with a closing tag (a TPM's is not)
+    "source encryption without secret": "<disk type='file'><source file='/x'><encryption format='luks'/></source>"
+    "<target dev='vda'/></disk>",
+    "disk encryption without secret": "<disk type='file'><encryption format='luks' engine='qemu'/>"
+    "<source file='/x'/><target dev='vda'/></disk>",
+    "tpm encryption": "<tpm model='tpm-tis'><backend type='emulator' version='2.0'>"
+    "<encryption secret='b4a117f1-8af2-44a4-91b8-7f0d2d4d68a3'/></backend></tpm>",
 }
 
 # the parts of <domain> other than its devices
