@@ -941,7 +941,9 @@ def _insert_disk(
     target = first.get("target")
     key = (target.get("bus"), disk_index(target.get("dev"))) if target is not None else None
     bus, index = key if key is not None else (None, -1)
-    if index < maxima.get(bus, -1):
+    # a target without a name sorts against none: after the last disk on its bus (its index,
+    # -1, is after no other)
+    if index < maxima.get(bus, -1) and (target is None or target.get("dev") is not None):
         at = next(p for p, other in enumerate(keys) if other is not None and other[0] == bus and other[1] > index)
     else:
         last = len(keys) - 1

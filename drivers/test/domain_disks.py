@@ -336,9 +336,8 @@ def check_parsed_storage(disk: etree._Element, first: dict[object, etree._Elemen
             raise _unsupported(f"an <{tag}> definition already found for disk source")
     if source.get("fdgroup") is not None and disk.get("type", "file") == "file":
         target = first.get("target")
-        raise _unsupported(
-            f"driver does not support FD passing for disk '{target.get('dev') if target is not None else ''}'"
-        )
+        name = target.get("dev") if target is not None else None
+        raise _unsupported(f"driver does not support FD passing for disk '{name or '(null)'}'")
 
 
 def missing_target(disk: etree._Element) -> Exception:

@@ -19,6 +19,11 @@ def network_disk_without_target(protocol: str, name: str) -> str:
     return f"<disk type='network'><source protocol='{protocol}' name='{name}'><host name='h'/></source><target/></disk>"
 
 
+def fd_disk(name: str | None) -> str:
+    target = f"<target dev='{name}' bus='virtio'/>" if name else "<target bus='virtio'/>"
+    return f"<disk type='file'><source file='/{name}' fdgroup='g'/>{target}</disk>"
+
+
 # the <devices> of each document
 DEVICES = {
     # a gluster or rbd disk is named by its image (what follows the volume or pool)
@@ -40,6 +45,13 @@ DEVICES = {
     "<target dev='vda'/></disk>",
     "disk encryption without secret": "<disk type='file'><encryption format='luks' engine='qemu'/>"
     "<source file='/x'/><target dev='vda'/></disk>",
+    # FD passing (refused by the test driver) is checked per disk in libvirt's order of disks,
+    # where a target without a name sorts against none
+    "fd disk without target dev": fd_disk(None),
+    "fd disks vdb, vda": fd_disk("vdb") + fd_disk("vda"),
+    "fd disks vdb, unnamed, vda": fd_disk("vdb") + fd_disk(None) + fd_disk("vda"),
+    "fd disks unnamed, vdb, vda": fd_disk(None) + fd_disk("vdb") + fd_disk("vda"),
+    "fd disks vde, unnamed": fd_disk("vde") + fd_disk(None),
     "tpm encryption": "<tpm model='tpm-tis'><backend type='emulator' version='2.0'>"
     "<encryption secret='b4a117f1-8af2-44a4-91b8-7f0d2d4d68a3'/></backend></tpm>",
 }
