@@ -1052,6 +1052,8 @@ def _validate_devices(devices: etree._Element) -> None:
             by_kind[tag] = [device]
     disks = by_kind.get("disk", [])
     firsts = [_validate_disk(disk) for disk in disks]  # each disk's first child of each tag
+    if "interface" in by_kind:  # (the networks: next in libvirt's walk)
+        domain_interfaces.validate_interfaces(by_kind["interface"])
     # character device sources, graphics, video, redirdev (USB, then source)
     controllers = by_kind.get("controller", [])
     domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers), by_kind)

@@ -15,7 +15,9 @@ from virtrio.drivers.libvirt_rules import (
     ULLONG_MAX,
     attribute_error,
     enum_error,
+    mac_text,
     missing_attribute,
+    parse_mac,
     prop_enum,
     prop_int,
     strtoul_whole,
@@ -385,3 +387,51 @@ def _check_backend_type(kind: str) -> None:
         detail = "Invalid value for attribute 'type' in element 'backend': 'passt'."
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
     raise enum_error("backend", "type", kind)
+
+
+# the interface types a <port isolated='yes'/> is allowed on (a network's is checked at its start)
+ISOLATED_PORT_TYPES = ("network", "bridge")
+
+
+def validate_interfaces(interfaces: list[etree._Element]) -> None:
+    """virDomainNetDefValidate, on the interfaces as written, in their order: host-side
+    addresses and routes (ethernet only), an isolated port, the virtio options of another
+    model, a vhost-user interface's model."""
+    for interface in interfaces:
+        kind = interface.get("type", "user")
+        source = first_child(interface, "source")
+        if (
+            kind != "ethernet"
+            and source is not None
+            and len(source)
+            and (first_child(source, "ip") is not None or first_child(source, "route") is not None)
+        ):
+            detail = (
+                "Invalid attempt to set network interface host-side IP route and/or address info on "
+                f"interface of type '{kind}'. This is only supported on interfaces of type 'ethernet'"
+            )
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        port = first_child(interface, "port")
+        if port is not None and port.get("isolated") == "yes" and kind not in ISOLATED_PORT_TYPES:
+            mac = first_child(interface, "mac")
+            raw = parse_mac(mac.get("address", "")) if mac is not None else None
+            detail = (
+                f"interface {mac_text(raw) if raw is not None else '(null)'} - <port isolated='yes'/> is not "
+                f"supported for network interfaces with type='{kind}'"
+            )
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        model = first_child(interface, "model")
+        virtio = model is not None and model.get("type") in VIRTIO_MODELS
+        driver = first_child(interface, "driver")
+        if driver is not None and not virtio:
+            for name in VIRTIO_OPTIONS:
+                if driver.get(name) is not None:
+                    option = f"{name} driver option" if name != "page_per_vq" else "page_per_vq option"
+                    detail = f"{option} is only supported for virtio devices"
+                    raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        if kind == "vhostuser" and not virtio:
+            detail = (
+                "Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'/>. "
+                "vhostuser requires the virtio-net* frontend"
+            )
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)

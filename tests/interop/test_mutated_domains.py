@@ -19,6 +19,13 @@ def network_disk_without_target(protocol: str, name: str) -> str:
     return f"<disk type='network'><source protocol='{protocol}' name='{name}'><host name='h'/></source><target/></disk>"
 
 
+HOST_SIDE_ADDRESS = "<source><ip address='192.168.125.1' prefix='24'/></source>"
+
+
+def interface(kind: str, parts: str) -> str:
+    return f"<interface type='{kind}'><mac address='52:54:00:AB:00:01'/>{parts}</interface>"
+
+
 def fd_disk(name: str | None) -> str:
     target = f"<target dev='{name}' bus='virtio'/>" if name else "<target bus='virtio'/>"
     return f"<disk type='file'><source file='/{name}' fdgroup='g'/>{target}</disk>"
@@ -52,6 +59,45 @@ DEVICES = {
     "fd disks vdb, unnamed, vda": fd_disk("vdb") + fd_disk(None) + fd_disk("vda"),
     "fd disks unnamed, vdb, vda": fd_disk(None) + fd_disk("vdb") + fd_disk("vda"),
     "fd disks vde, unnamed": fd_disk("vde") + fd_disk(None),
+    # virDomainNetDefValidate: host-side addresses, isolated ports, virtio options, vhost-user's model
+    "user interface with a host-side address": interface("user", HOST_SIDE_ADDRESS),
+    "user interface with a host-side route": interface(
+        "user", "<source><route address='10.0.0.0' prefix='8' gateway='192.168.1.1'/></source>"
+    ),
+    "vhostuser interface with a host-side address": interface(
+        "vhostuser",
+        "<source type='unix' path='/s' mode='client'><ip address='192.168.125.1' prefix='24'/></source>"
+        "<model type='virtio'/>",
+    ),
+    "ethernet interface with a host-side address": interface("ethernet", HOST_SIDE_ADDRESS),
+    "user interface with an isolated port": interface("user", "<port isolated='yes'/>"),
+    "direct interface with an isolated port": interface(
+        "direct", "<source dev='eth0' mode='bridge'/><port isolated='yes'/>"
+    ),
+    "bridge interface with an isolated port": interface("bridge", "<source bridge='br0'/><port isolated='yes'/>"),
+    "user interface, port not isolated": interface("user", "<port isolated='no'/>"),
+    "isolated port before a virtio option": interface("user", "<port isolated='yes'/><driver ats='on'/>"),
+    "host-side address before an isolated port": interface(
+        "user", HOST_SIDE_ADDRESS + "<port isolated='yes'/><driver ats='on'/>"
+    ),
+    "user interface with ats": interface("user", "<driver ats='on'/>"),
+    "user interface with packed and iommu": interface("user", "<driver packed='on' iommu='off'/>"),
+    "e1000 interface with page_per_vq": interface("user", "<model type='e1000'/><driver page_per_vq='on'/>"),
+    "virtio-transitional interface with ats": interface(
+        "user", "<model type='virtio-transitional'/><driver ats='on'/>"
+    ),
+    "hostdev interface with ats": interface(
+        "hostdev",
+        "<source><address type='pci' domain='0' bus='0' slot='1' function='0'/></source><driver ats='on'/>",
+    ),
+    "vhostuser interface without model": interface("vhostuser", "<source type='unix' path='/s' mode='client'/>"),
+    "vhostuser interface without model, with ats": interface(
+        "vhostuser", "<source type='unix' path='/s' mode='client'/><driver ats='on'/>"
+    ),
+    "a disk is checked before an interface": interface("user", "<driver ats='on'/>")
+    + "<disk type='file'><source file='/x'/><target/></disk>",
+    "an interface is checked before a sound": interface("user", "<driver ats='on'/>")
+    + "<sound model='ich6'><audio id='3'/></sound>",
     "tpm encryption": "<tpm model='tpm-tis'><backend type='emulator' version='2.0'>"
     "<encryption secret='b4a117f1-8af2-44a4-91b8-7f0d2d4d68a3'/></backend></tpm>",
 }
