@@ -391,6 +391,7 @@ def _check_backend_type(kind: str) -> None:
 
 # the interface types a <port isolated='yes'/> is allowed on (a network's is checked at its start)
 ISOLATED_PORT_TYPES = ("network", "bridge")
+_VALIDATED_PARTS = frozenset(("source", "port", "driver"))
 
 
 def validate_interfaces(interfaces: list[etree._Element]) -> None:
@@ -399,11 +400,21 @@ def validate_interfaces(interfaces: list[etree._Element]) -> None:
     model, a vhost-user interface's model."""
     for interface in interfaces:
         kind = interface.get("type", "user")
-        source = first_child(interface, "source")
+        source = port = driver = None
+        for child in interface[:]:  # (one pass over a list: cheaper than a look per tag)
+            tag = child.tag
+            if tag not in _VALIDATED_PARTS:
+                continue
+            if tag == "source":
+                source = child if source is None else source
+            elif tag == "port":
+                port = child if port is None else port
+            elif driver is None:
+                driver = child
         if (
-            kind != "ethernet"
-            and source is not None
+            source is not None
             and len(source)
+            and kind != "ethernet"
             and (first_child(source, "ip") is not None or first_child(source, "route") is not None)
         ):
             detail = (
@@ -411,7 +422,6 @@ def validate_interfaces(interfaces: list[etree._Element]) -> None:
                 f"interface of type '{kind}'. This is only supported on interfaces of type 'ethernet'"
             )
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-        port = first_child(interface, "port")
         if port is not None and port.get("isolated") == "yes" and kind not in ISOLATED_PORT_TYPES:
             mac = first_child(interface, "mac")
             raw = parse_mac(mac.get("address", "")) if mac is not None else None
@@ -420,9 +430,10 @@ def validate_interfaces(interfaces: list[etree._Element]) -> None:
                 f"supported for network interfaces with type='{kind}'"
             )
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        if driver is None and kind != "vhostuser":
+            continue
         model = first_child(interface, "model")
         virtio = model is not None and model.get("type") in VIRTIO_MODELS
-        driver = first_child(interface, "driver")
         if driver is not None and not virtio:
             for name in VIRTIO_OPTIONS:
                 if driver.get(name) is not None:

@@ -150,9 +150,12 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
         _canonical_features(kept["features"])
     numa = first_child(kept["cpu"], "numa") if "cpu" in kept else None
     if numa is not None:
-        # libvirt reads the rest of the CPU before its NUMA cells
-        read_before_numa(kept["cpu"])
-        canonical_numa(numa)
+        try:
+            canonical_numa(numa)
+        except LibvirtError:
+            # libvirt reads the rest of the CPU before its NUMA cells: a fault there comes first
+            read_before_numa(kept["cpu"])
+            raise
     if "numatune" in kept:  # (the per-node bindings are its)
         _canonical_memnodes(kept)
     if "memtune" in kept:
