@@ -98,6 +98,13 @@ DEVICES = {
     + "<disk type='file'><source file='/x'/><target/></disk>",
     "an interface is checked before a sound": interface("user", "<driver ats='on'/>")
     + "<sound model='ich6'><audio id='3'/></sound>",
+    # a mediated device's address without a type: the address's own refusal comes first
+    "mdev hostdev address without type": "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source>"
+    "<address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source>"
+    "<address domain='0' bus='0' slot='5' function='0'/></hostdev>",
+    "mdev hostdev address of another type": "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source>"
+    "<address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source>"
+    "<address type='ccw' cssid='0xfe' ssid='0' devno='0x1'/></hostdev>",
     "tpm encryption": "<tpm model='tpm-tis'><backend type='emulator' version='2.0'>"
     "<encryption secret='b4a117f1-8af2-44a4-91b8-7f0d2d4d68a3'/></backend></tpm>",
 }
