@@ -37,6 +37,7 @@ from . import (
     domain_security,
     domain_usb,
     domain_vcpus,
+    network_definition,
 )
 from .bitmaps import parse_bitmap
 from .definition_order import CHILD_ORDER, DEVICE_INFO_TAIL, TOP_LEVEL_RANK
@@ -1253,10 +1254,9 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
     if interface.get("type") == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
     bandwidth = first_child(interface, "bandwidth") if "bandwidth" in present else None
-    if (
-        bandwidth is not None
-        and first_child(bandwidth, "inbound") is None
-        and first_child(bandwidth, "outbound") is None
+    # virNetDevBandwidthParse's refusals (a floor: on a network only), and its rates as written
+    if bandwidth is not None and not network_definition.checked_bandwidth(
+        bandwidth, interface.get("type") == "network"
     ):
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
     target = first_child(interface, "target") if "target" in present else None

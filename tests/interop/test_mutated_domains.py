@@ -26,6 +26,11 @@ def interface(kind: str, parts: str) -> str:
     return f"<interface type='{kind}'><mac address='52:54:00:AB:00:01'/>{parts}</interface>"
 
 
+def bandwidth(kind: str, rates: str) -> str:
+    source = {"network": "<source network='default'/>", "bridge": "<source bridge='br0'/>"}.get(kind, "")
+    return interface(kind, f"{source}<bandwidth>{rates}</bandwidth>")
+
+
 def fd_disk(name: str | None) -> str:
     target = f"<target dev='{name}' bus='virtio'/>" if name else "<target bus='virtio'/>"
     return f"<disk type='file'><source file='/{name}' fdgroup='g'/>{target}</disk>"
@@ -105,6 +110,20 @@ DEVICES = {
     "mdev hostdev address of another type": "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source>"
     "<address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source>"
     "<address type='ccw' cssid='0xfe' ssid='0' devno='0x1'/></hostdev>",
+    # an interface's <bandwidth> (virNetDevBandwidthParse; a floor on a network only)
+    "inbound without average or floor": bandwidth("network", "<inbound peak='5' burst='3'/>"),
+    "empty inbound": bandwidth("network", "<inbound/>"),
+    "outbound average x": bandwidth("network", "<outbound average='x'/>"),
+    "inbound average -1": bandwidth("network", "<inbound average='-1'/>"),
+    "inbound floor on a network": bandwidth("network", "<inbound floor='5'/>"),
+    "inbound floor on a bridge": bandwidth("bridge", "<inbound floor='5'/>"),
+    "outbound floor": bandwidth("network", "<outbound floor='5'/>"),
+    "two inbounds": bandwidth("network", "<inbound average='1'/><inbound average='2'/>"),
+    "zero rates": bandwidth("user", "<inbound average='0' floor='0'/>"),
+    "rates in libvirt's order": bandwidth(
+        "network", "<inbound average='1' floor='3' peak='4' burst='0'/><outbound peak='2' average='+3'/>"
+    ),
+    "no rate": bandwidth("network", ""),
     "tpm encryption": "<tpm model='tpm-tis'><backend type='emulator' version='2.0'>"
     "<encryption secret='b4a117f1-8af2-44a4-91b8-7f0d2d4d68a3'/></backend></tpm>",
 }
