@@ -127,8 +127,10 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
         else:
             interface.replace(virtualport, written)
     filterref = first_child(interface, "filterref")
-    if filterref is not None and kind not in FILTERREF_TYPES:
-        interface.remove(filterref)
+    if filterref is not None and (kind not in FILTERREF_TYPES or filterref.get("filter") is None):
+        interface.remove(filterref)  # (no filter named: no filter reference kept)
+    elif filterref is not None:
+        _canonical_filterref(interface, filterref)
     driver = first_child(interface, "driver")
     if driver is not None:
         if kind != "hostdev" and model_name in VIRTIO_MODELS:
@@ -155,6 +157,16 @@ _LATER_PARTS = frozenset(("backend", "coalesce", "virtualport", "filterref", "dr
 
 
 NET_MODEL_CHARACTERS = string.ascii_letters + string.digits + "_-"
+
+
+def _canonical_filterref(interface: etree._Element, filterref: etree._Element) -> None:
+    """A filter reference's parameters as virNWFilterParseParamAttributes keeps them (a name and
+    a value of their characters, else skipped) and its formatter writes them (by name)."""
+    from .nwfilters import filterref_element, filterref_parameters  # (nwfilters reads domains)
+
+    written = filterref_element(filterref.get("filter", ""), filterref_parameters(filterref))
+    written.tail = filterref.tail
+    interface.replace(filterref, written)
 
 
 def _single_attribute(interface: etree._Element, tag: str, name: str) -> str | None:

@@ -31,6 +31,11 @@ def bandwidth(kind: str, rates: str) -> str:
     return interface(kind, f"{source}<bandwidth>{rates}</bandwidth>")
 
 
+def filterref(parameters: str) -> str:
+    reference = f"<filterref filter='clean-traffic'>{parameters}</filterref>"
+    return interface("network", f"<source network='default'/>{reference}")
+
+
 def fd_disk(name: str | None) -> str:
     target = f"<target dev='{name}' bus='virtio'/>" if name else "<target bus='virtio'/>"
     return f"<disk type='file'><source file='/{name}' fdgroup='g'/>{target}</disk>"
@@ -124,6 +129,18 @@ DEVICES = {
         "network", "<inbound average='1' floor='3' peak='4' burst='0'/><outbound peak='2' average='+3'/>"
     ),
     "no rate": bandwidth("network", ""),
+    # a filter reference's parameters: those without a name or value, or with odd characters,
+    # skipped; the others by name; no reference without a filter
+    "filterref parameters skipped": filterref(
+        "<parameter name='a-b' value='1'/><parameter name='A' value=''/><parameter name='' value='1'/>"
+        "<parameter name='C' value='x y'/><parameter value='2'/><parameter name='D'/>"
+    ),
+    "filterref parameters by name": filterref(
+        "<parameter name='B' value='1'/><parameter name='A' value='2'><x/></parameter><parameter name='B' value='0'/>"
+    ),
+    "filterref without filter": interface(
+        "network", "<source network='default'/><filterref><parameter name='A' value='1'/></filterref>"
+    ),
     "tpm encryption": "<tpm model='tpm-tis'><backend type='emulator' version='2.0'>"
     "<encryption secret='b4a117f1-8af2-44a4-91b8-7f0d2d4d68a3'/></backend></tpm>",
 }
