@@ -799,8 +799,11 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             if managed != "no" and managed != "yes":
                 hostdev.set("managed", "no")
             _reorder_attributes(hostdev, ATTRIBUTE_ORDER["hostdev"])
-        if "driver" in {child.tag for child in hostdev}:
+        tags = {child.tag for child in hostdev}
+        if "driver" in tags:
             domain_hostdevs.canonical_driver(hostdev)
+        if "rom" in tags or "acpi" in tags:  # (rare) the device information's
+            domain_devices.read_rom_and_acpi(hostdev)
         if subsystem and hostdev.get("sgio") is not None:
             domain_hostdevs.check_sgio(hostdev)
         if hostdev_type == "usb" and hostdev_source is not None and subsystem:
@@ -1250,6 +1253,8 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
         written = mac_text(raw)
         if written != address:  # (most are written so already)
             mac.set("address", written)
+    if "rom" in present or "acpi" in present:  # (rare) the device information's
+        domain_devices.read_rom_and_acpi(interface)
     source = first_child(interface, "source") if "source" in present else None
     if interface.get("type") == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's

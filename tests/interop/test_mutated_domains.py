@@ -141,6 +141,21 @@ DEVICES = {
     "filterref without filter": interface(
         "network", "<source network='default'/><filterref><parameter name='A' value='1'/></filterref>"
     ),
+    # an interface's or host device's <rom> and <acpi>: written with what was read, not at all
+    # when nothing was
+    "rom and acpi written back": interface(
+        "user", "<rom file='f' bar='on' enabled='yes' x='1'/><acpi index='01' y='2'/>"
+    )
+    + "<hostdev mode='subsystem' type='pci'><source/><rom bar='off'/><acpi index='4'/></hostdev>",
+    "hostdev rom without attributes": "<hostdev mode='subsystem' type='pci'><source/><rom/><acpi/></hostdev>",
+    "rom and acpi without attributes": interface("user", "<rom/><acpi/>"),
+    "rom disabled, with a file": interface("user", "<rom enabled='no' file='f'/>"),
+    "rom enabled x before bar x": interface("user", "<rom bar='x' enabled='x'/>"),
+    "rom read before acpi": interface("user", "<acpi index='0'/><rom bar='x'/>"),
+    "the first rom and acpi read": interface(
+        "user", "<rom enabled='no'/><rom bar='x'/><acpi index='3'/><acpi index='x'/>"
+    ),
+    "acpi index x": interface("user", "<acpi index='x'/>"),
     "tpm encryption": "<tpm model='tpm-tis'><backend type='emulator' version='2.0'>"
     "<encryption secret='b4a117f1-8af2-44a4-91b8-7f0d2d4d68a3'/></backend></tpm>",
 }
