@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from .side_by_side import script_answers
-from .test_missing_parts import SCRIPT, document
+from .test_missing_parts import SCRIPT, UUID, document
 
 BACKING_WITHOUT_FILE = "<backingStore type='file'><format type='qcow2'/><source/><backingStore/></backingStore>"
 NUMA_CELL_1 = "<numa><cell id='1' cpus='0' memory='1024'/></numa>"
@@ -170,9 +170,45 @@ BODIES = {
 }
 
 
+X86_OS = "<type arch='x86_64' machine='pc'>hvm</type>"
+PFLASH = "<loader readonly='yes' type='pflash'>/l</loader>"
+# whole <os> elements: the loader and NVRAM (virDomainLoaderDefParseXML, virDomainDefOSValidate)
+OPERATING_SYSTEMS = {
+    "empty loader, firmware efi": f"<os firmware='efi'>{X86_OS}<loader/></os>",
+    "empty loader, no firmware": f"<os>{X86_OS}<loader/></os>",
+    "empty nvram": f"<os>{X86_OS}{PFLASH}<nvram/></os>",
+    "empty nvram alone": f"<os>{X86_OS}<nvram/></os>",
+    "empty nvram alone, firmware efi": f"<os firmware='efi'>{X86_OS}<nvram/></os>",
+    "nvram path alone": f"<os>{X86_OS}<nvram>/n</nvram></os>",
+    "nvram template alone": f"<os>{X86_OS}<nvram template='/t'/></os>",
+    "nvram source without type": f"<os>{X86_OS}{PFLASH}<nvram><source protocol='nbd' name='bar'>"
+    "<host name='h' port='6000'/></source></nvram></os>",
+    "nvram template and a source without type": f"<os>{X86_OS}{PFLASH}<nvram template='/t'>"
+    "<source file='/x'/></nvram></os>",
+    "file nvram without source": f"<os>{X86_OS}{PFLASH}<nvram type='file'/></os>",
+    "network nvram without source": f"<os>{X86_OS}{PFLASH}<nvram type='network'/></os>",
+    "file nvram with an empty source": f"<os>{X86_OS}{PFLASH}<nvram type='file'><source/></nvram></os>",
+    "iscsi nvram secret without uuid or usage": f"<os>{X86_OS}{PFLASH}<nvram type='network'>"
+    "<source protocol='iscsi' name='iqn.2013-07.com.example:iscsi-nopool'><host name='example.com' port='6000'/>"
+    "<auth username='u'><secret type='iscsi'/></auth></source></nvram></os>",
+    "iscsi nvram without a LUN": f"<os>{X86_OS}{PFLASH}<nvram type='network'>"
+    "<source protocol='iscsi' name='iqn.2013-07.com.example:iscsi-nopool'><host name='example.com' port='6000'/>"
+    "</source></nvram></os>",
+    # enrolled keys with Secure Boot off: refused where libvirt validates, after the devices' reading
+    "enrolled keys without secure boot, memballoon without model": "<os firmware='efi'>"
+    f"{X86_OS}<firmware><feature enabled='yes' name='enrolled-keys'/><feature enabled='no' name='secure-boot'/>"
+    "</firmware></os><devices><memballoon/></devices>",
+}
+
+
 def documents() -> dict[str, str]:
     made = {label: document("", devices) for label, devices in DEVICES.items()}
     made.update((label, document(body, "")) for label, body in BODIES.items())
+    for label, body in OPERATING_SYSTEMS.items():
+        devices = "" if "<devices>" in body else "<devices/>"
+        made[label] = (
+            f"<domain type='test'><name>d</name><uuid>{UUID}</uuid><memory>1024</memory>{body}{devices}</domain>"
+        )
     return made
 
 
