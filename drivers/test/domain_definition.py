@@ -1256,8 +1256,12 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
     if "rom" in present or "acpi" in present:  # (rare) the device information's
         domain_devices.read_rom_and_acpi(interface)
     source = first_child(interface, "source") if "source" in present else None
-    if interface.get("type") == "network" and source is not None and source.get("bridge"):
+    kind = interface.get("type")
+    if kind == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
+    # (the parts virDomainNetDefValidate may refuse: checked now, the refusal held for it)
+    if "port" in present or "driver" in present or kind == "vhostuser" or (source is not None and len(source)):
+        domain_interfaces.hold_validation_fault(interface)
     bandwidth = first_child(interface, "bandwidth") if "bandwidth" in present else None
     # virNetDevBandwidthParse's refusals (a floor: on a network only), and its rates as written
     if bandwidth is not None and not network_definition.checked_bandwidth(

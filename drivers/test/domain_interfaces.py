@@ -406,55 +406,82 @@ ISOLATED_PORT_TYPES = ("network", "bridge")
 _VALIDATED_PARTS = frozenset(("source", "port", "driver"))
 
 
+# The faults validate_interfaces reports, found while the interfaces are read (where their parts
+# are known at no cost) and held until the point where libvirt validates: by the interface's
+# identity, with the element itself (kept alive, so that identity stays its own). The oldest
+# are dropped past a bound: those of definitions refused in between, never validated.
+_HELD_FAULTS: dict[int, tuple[etree._Element, LibvirtError]] = {}
+HELD_FAULTS_LIMIT = 1024
+
+
+def hold_validation_fault(interface: etree._Element) -> None:
+    """For an interface that may be refused (a port, a driver, host-side addresses or
+    vhost-user): its first refusal by virDomainNetDefValidate, held for validate_interfaces."""
+    fault = _validation_fault(interface)
+    if fault is None:
+        return
+    while len(_HELD_FAULTS) >= HELD_FAULTS_LIMIT:
+        del _HELD_FAULTS[next(iter(_HELD_FAULTS))]
+    _HELD_FAULTS[id(interface)] = (interface, fault)
+
+
 def validate_interfaces(interfaces: list[etree._Element]) -> None:
-    """virDomainNetDefValidate, on the interfaces as written, in their order: host-side
-    addresses and routes (ethernet only), an isolated port, the virtio options of another
-    model, a vhost-user interface's model."""
-    for interface in interfaces:
-        kind = interface.get("type", "user")
-        source = port = driver = None
-        for child in interface[:]:  # (one pass over a list: cheaper than a look per tag)
-            tag = child.tag
-            if tag not in _VALIDATED_PARTS:
-                continue
-            if tag == "source":
-                source = child if source is None else source
-            elif tag == "port":
-                port = child if port is None else port
-            elif driver is None:
-                driver = child
-        if (
-            source is not None
-            and len(source)
-            and kind != "ethernet"
-            and (first_child(source, "ip") is not None or first_child(source, "route") is not None)
-        ):
-            detail = (
-                "Invalid attempt to set network interface host-side IP route and/or address info on "
-                f"interface of type '{kind}'. This is only supported on interfaces of type 'ethernet'"
-            )
-            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-        if port is not None and port.get("isolated") == "yes" and kind not in ISOLATED_PORT_TYPES:
-            mac = first_child(interface, "mac")
-            raw = parse_mac(mac.get("address", "")) if mac is not None else None
-            detail = (
-                f"interface {mac_text(raw) if raw is not None else '(null)'} - <port isolated='yes'/> is not "
-                f"supported for network interfaces with type='{kind}'"
-            )
-            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-        if driver is None and kind != "vhostuser":
+    """virDomainNetDefValidate, in the interfaces' order: the first fault held for them."""
+    if not _HELD_FAULTS:  # (nearly always)
+        return
+    held = [_HELD_FAULTS.pop(id(interface), None) for interface in interfaces]
+    for interface, entry in zip(interfaces, held, strict=True):
+        if entry is not None and entry[0] is interface:
+            raise entry[1]
+
+
+def _validation_fault(interface: etree._Element) -> LibvirtError | None:
+    """virDomainNetDefValidate's first refusal of the interface as written: host-side addresses
+    and routes (ethernet only), an isolated port, the virtio options of another model, a
+    vhost-user interface's model."""
+    kind = interface.get("type", "user")
+    source = port = driver = None
+    for child in interface[:]:
+        tag = child.tag
+        if tag not in _VALIDATED_PARTS:
             continue
-        model = first_child(interface, "model")
-        virtio = model is not None and model.get("type") in VIRTIO_MODELS
-        if driver is not None and not virtio:
-            for name in VIRTIO_OPTIONS:
-                if driver.get(name) is not None:
-                    option = f"{name} driver option" if name != "page_per_vq" else "page_per_vq option"
-                    detail = f"{option} is only supported for virtio devices"
-                    raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-        if kind == "vhostuser" and not virtio:
-            detail = (
-                "Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'/>. "
-                "vhostuser requires the virtio-net* frontend"
-            )
-            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
+        if tag == "source":
+            source = child if source is None else source
+        elif tag == "port":
+            port = child if port is None else port
+        elif driver is None:
+            driver = child
+    if (
+        source is not None
+        and len(source)
+        and kind != "ethernet"
+        and (first_child(source, "ip") is not None or first_child(source, "route") is not None)
+    ):
+        detail = (
+            "Invalid attempt to set network interface host-side IP route and/or address info on "
+            f"interface of type '{kind}'. This is only supported on interfaces of type 'ethernet'"
+        )
+        return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    if port is not None and port.get("isolated") == "yes" and kind not in ISOLATED_PORT_TYPES:
+        mac = first_child(interface, "mac")
+        raw = parse_mac(mac.get("address", "")) if mac is not None else None
+        detail = (
+            f"interface {mac_text(raw) if raw is not None else '(null)'} - <port isolated='yes'/> is not "
+            f"supported for network interfaces with type='{kind}'"
+        )
+        return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    model = first_child(interface, "model")
+    virtio = model is not None and model.get("type") in VIRTIO_MODELS
+    if driver is not None and not virtio:
+        for name in VIRTIO_OPTIONS:
+            if driver.get(name) is not None:
+                option = f"{name} driver option" if name != "page_per_vq" else "page_per_vq option"
+                detail = f"{option} is only supported for virtio devices"
+                return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    if kind == "vhostuser" and not virtio:
+        detail = (
+            "Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'/>. "
+            "vhostuser requires the virtio-net* frontend"
+        )
+        return report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
+    return None
