@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import string
 from collections.abc import Callable
@@ -159,12 +160,27 @@ _LATER_PARTS = frozenset(("backend", "coalesce", "virtualport", "filterref", "dr
 NET_MODEL_CHARACTERS = string.ascii_letters + string.digits + "_-"
 
 
+FILTER_PARAMETER_NAME = re.compile(r"[A-Za-z0-9_]*")  # (as nwfilters reads a filter's own)
+FILTER_PARAMETER_VALUE = re.compile(r"[A-Za-z0-9_.:]+")
+
+
 def _canonical_filterref(interface: etree._Element, filterref: etree._Element) -> None:
     """A filter reference's parameters as virNWFilterParseParamAttributes keeps them (a name and
-    a value of their characters, else skipped) and its formatter writes them (by name)."""
-    from .nwfilters import filterref_element, filterref_parameters  # (nwfilters reads domains)
-
-    written = filterref_element(filterref.get("filter", ""), filterref_parameters(filterref))
+    a value of their characters, else skipped; a name given again adds a value) and
+    virNWFilterFormatParamAttributes writes them (by name)."""
+    values: dict[str, list[str]] = {}
+    for parameter in filterref:
+        if parameter.tag != "parameter":
+            continue
+        name, value = parameter.get("name"), parameter.get("value")
+        if name is None or value is None:
+            continue
+        if FILTER_PARAMETER_NAME.fullmatch(name) and FILTER_PARAMETER_VALUE.fullmatch(value):
+            values.setdefault(name, []).append(value)
+    written = etree.Element("filterref", filter=filterref.get("filter", ""))
+    for name in sorted(values):
+        for value in values[name]:
+            etree.SubElement(written, "parameter", name=name, value=value)
     written.tail = filterref.tail
     interface.replace(filterref, written)
 

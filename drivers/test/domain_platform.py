@@ -387,10 +387,14 @@ def _canonical_nvram(os_element: etree._Element, nvram: etree._Element, kept: bo
     stays anyway)."""
     if nvram.get("type") is not None:
         source = first_child(nvram, "source")
-        if source is None:
-            from .interface_definition import unknown_failure
-
-            raise unknown_failure()
+        if source is None:  # (no error set: what a client is told then)
+            raise LibvirtError(
+                api.VIR_ERR_INTERNAL_ERROR,
+                api.VIR_FROM_NONE,
+                "An error occurred, but the cause is unknown",
+                int1=0,
+                int2=0,
+            )
         from .domain_disks import canonical_source  # (a storage source, read as a disk's)
 
         name = source.get("name")

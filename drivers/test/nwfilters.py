@@ -207,11 +207,6 @@ def _filterref_element(filter_name: str, parameters: dict[str, list[str]]) -> et
     return element
 
 
-# (a domain interface's <filterref> is read and written the same way)
-filterref_parameters = _parameters
-filterref_element = _filterref_element
-
-
 # --- rule attributes (virAttr and its tables) ---------------------------------------------
 
 U16, U8, U16_HEX, U8_HEX = 1 << 0, 1 << 1, 1 << 2, 1 << 3
