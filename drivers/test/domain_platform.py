@@ -458,6 +458,21 @@ def _validate_os(os_element: etree._Element) -> None:
 # --- <features> ------------------------------------------------------------------------
 
 
+def _read_stimer(stimer: etree._Element) -> None:
+    """A Hyper-V <stimer>'s children: read when it is on (<direct> alone, its state
+    required), not written when it is off."""
+    if stimer.get("state") == "off":
+        for child in list(stimer):
+            stimer.remove(child)
+        return
+    for child in stimer:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag != "direct":
+            raise _unsupported(f"unsupported Hyper-V stimer feature: {child.tag}")
+        _switch(child, "state", required=True)
+
+
 def _canonical_features(features: etree._Element) -> None:
     """virDomainFeaturesDefParse for the features written from their state alone."""
     for feature in features:
@@ -473,8 +488,8 @@ def _canonical_features(features: etree._Element) -> None:
             # virDomainFeaturesHyperVDefParse, ...KVMDefParse: each known child's state required
             known = SWITCHED_FEATURES[tag]
             for child in feature:
-                if child.tag in known:
-                    _switch(child, "state", required=True)
+                if child.tag in known and _switch(child, "state", required=True) and child.tag == "stimer":
+                    _read_stimer(child)
         elif tag == "gic":
             version = feature.get("version")
             if version is not None and version not in GIC_VERSIONS:

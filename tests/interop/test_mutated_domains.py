@@ -36,6 +36,10 @@ def filterref(parameters: str) -> str:
     return interface("network", f"<source network='default'/>{reference}")
 
 
+def hyperv(features: str) -> str:
+    return f"<features><hyperv mode='custom'>{features}</hyperv></features>"
+
+
 def fd_disk(name: str | None) -> str:
     target = f"<target dev='{name}' bus='virtio'/>" if name else "<target bus='virtio'/>"
     return f"<disk type='file'><source file='/{name}' fdgroup='g'/>{target}</disk>"
@@ -167,6 +171,12 @@ BODIES = {
     "cpu mode x, numa": f"<cpu mode='x'><topology sockets='1' cores='1' threads='1'/>{NUMA_CELL_1}</cpu>",
     "migratable host-model cpu, numa": f"<cpu mode='host-model' migratable='on'>{NUMA_CELL_1}</cpu>",
     "feature without a model, numa": f"<cpu><feature name='x'/>{NUMA_CELL_1}</cpu>",
+    # a Hyper-V stimer's <direct>: its state required when the stimer is on, not written when off
+    "stimer direct without state": hyperv("<stimer state='on'><direct/></stimer>"),
+    "stimer direct state x": hyperv("<stimer state='on'><direct state='x'/></stimer>"),
+    "stimer with another child": hyperv("<stimer state='on'><other/></stimer>"),
+    "stimer off with direct": hyperv("<stimer state='off'><direct/></stimer>"),
+    "stimer direct written back": hyperv("<stimer state='on'><direct state='on'/></stimer>"),
 }
 
 
