@@ -16,6 +16,19 @@ from .xml_tree import children_of, make_element
 
 FEATURE_POLICIES = ("force", "require", "optional", "disable", "forbid")  # virCPUFeaturePolicy
 TOPOLOGY = ("sockets", "dies", "cores", "threads")
+GUEST_CPU_MODES = ("custom", "host-model", "host-passthrough", "maximum")  # virCPUMode
+
+
+def read_before_numa(cpu: etree._Element) -> None:
+    """virCPUDefParseXML's checks of a CPU with NUMA cells, made before the cells are read:
+    its mode and migratable, then its topology and features."""
+    mode = cpu.get("mode", "custom")
+    if mode not in GUEST_CPU_MODES:
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_CPU, f"Invalid mode attribute '{mode}'")
+    if cpu.get("migratable") is not None and mode not in ("host-passthrough", "maximum"):
+        detail = "Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode"
+        raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_CPU, detail)
+    read_topology_and_features(cpu, mode)
 
 
 def read_topology_and_features(cpu: etree._Element, mode: str) -> None:

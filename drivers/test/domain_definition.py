@@ -37,6 +37,7 @@ from . import (
     domain_security,
     domain_usb,
     domain_vcpus,
+    network_definition,
 )
 from .bitmaps import parse_bitmap
 from .definition_order import CHILD_ORDER, DEVICE_INFO_TAIL, TOP_LEVEL_RANK
@@ -827,8 +828,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         hostdev_type, subsystem = hostdev.get("type"), hostdev.get("mode", "subsystem") == "subsystem"
         if hostdev_type == "pci" and hostdev_source is not None:
             source_address = first_child(hostdev_source, "address")
-            if source_address is not None:
-                domain_addresses.canonical_pci_source_address(source_address)
+            if source_address is None:  # libvirt's zero address, written
+                source_address = etree.Element("address")
+                hostdev_source.insert(0, source_address)
+            domain_addresses.canonical_pci_source_address(source_address)
         if hostdev_type == "scsi" and hostdev_source is not None and hostdev_source.get("protocol") == "iscsi":
             with_default_lun(hostdev_source)
         if subsystem:  # mode and managed are always written for these
@@ -838,8 +841,11 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             if managed != "no" and managed != "yes":
                 hostdev.set("managed", "no")
             _reorder_attributes(hostdev, ATTRIBUTE_ORDER["hostdev"])
-        if "driver" in {child.tag for child in hostdev}:
+        tags = {child.tag for child in hostdev}
+        if "driver" in tags:
             domain_hostdevs.canonical_driver(hostdev)
+        if "rom" in tags or "acpi" in tags:  # (rare) the device information's
+            domain_devices.read_rom_and_acpi(hostdev)
         if subsystem and hostdev.get("sgio") is not None:
             domain_hostdevs.check_sgio(hostdev)
         if hostdev_type == "usb" and hostdev_source is not None and subsystem:
@@ -981,7 +987,9 @@ def _insert_disk(
     target = first.get("target")
     key = (target.get("bus"), disk_index(target.get("dev"))) if target is not None else None
     bus, index = key if key is not None else (None, -1)
-    if index < maxima.get(bus, -1):
+    # a target without a name sorts against none: after the last disk on its bus (its index,
+    # -1, is after no other)
+    if index < maxima.get(bus, -1) and (target is None or target.get("dev") is not None):
         at = next(p for p, other in enumerate(keys) if other is not None and other[0] == bus and other[1] > index)
     else:
         last = len(keys) - 1
@@ -1093,6 +1101,8 @@ def _validate_devices(devices: etree._Element) -> None:
             by_kind[tag] = [device]
     disks = by_kind.get("disk", [])
     firsts = [_validate_disk(disk) for disk in disks]  # each disk's first child of each tag
+    if "interface" in by_kind:  # (the networks: next in libvirt's walk)
+        domain_interfaces.validate_interfaces(by_kind["interface"])
     # character device sources, graphics, video, redirdev (USB, then source)
     controllers = by_kind.get("controller", [])
     domain_devices.validate_devices(devices, lambda found: domain_usb.validate_redirdev(found, controllers), by_kind)
@@ -1120,8 +1130,8 @@ def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
         return None
     if kind == "pci":
         address = first_child(source, "address")
-        if address is None:
-            return None
+        if address is None:  # libvirt's zero address
+            return (kind, 0, 0, 0, 0)
         return (kind, *(_c_number(address.get(name)) for name in ("domain", "bus", "slot", "function")))
     if kind == "usb":
         address = first_child(source, "address")
@@ -1303,14 +1313,19 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
         for unread in [name for name in mac.attrib if name not in MAC_ATTRIBUTE_ORDER]:
             del mac.attrib[unread]
         _reorder_attributes(mac, MAC_ATTRIBUTE_ORDER)
+    if "rom" in present or "acpi" in present:  # (rare) the device information's
+        domain_devices.read_rom_and_acpi(interface)
     source = first_child(interface, "source") if "source" in present else None
-    if interface.get("type") == "network" and source is not None and source.get("bridge"):
+    kind = interface.get("type")
+    if kind == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
+    # (the parts virDomainNetDefValidate may refuse: checked now, the refusal held for it)
+    if "port" in present or "driver" in present or kind == "vhostuser" or (source is not None and len(source)):
+        domain_interfaces.hold_validation_fault(interface)
     bandwidth = first_child(interface, "bandwidth") if "bandwidth" in present else None
-    if (
-        bandwidth is not None
-        and first_child(bandwidth, "inbound") is None
-        and first_child(bandwidth, "outbound") is None
+    # virNetDevBandwidthParse's refusals (a floor: on a network only), and its rates as written
+    if bandwidth is not None and not network_definition.checked_bandwidth(
+        bandwidth, interface.get("type") == "network"
     ):
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
     target = first_child(interface, "target") if "target" in present else None
@@ -1338,7 +1353,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
 
 
 # elements libvirt writes with a closing tag even when empty
-ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv"}
+ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv", "encryption"}
 _CLOSED_NAME = f"(?:{'|'.join(sorted(ALWAYS_CLOSED))})\\b"
 
 
@@ -1427,10 +1442,19 @@ def leaf_line(element: etree._Element, pad: str) -> str:
     if text == "":
         return f"{pad}<{tag}{attributes}></{tag}>"
     if text is None:
-        if tag in ALWAYS_CLOSED and not (tag == "bandwidth" and attributes):
+        if tag in ALWAYS_CLOSED and _closed_when_empty(element, attributes):
             return f"{pad}<{tag}{attributes}>\n{pad}</{tag}>"
         return f"{pad}<{tag}{attributes}/>"
     return f"{pad}<{tag}{attributes}>{escape_text(text)}</{tag}>"
+
+
+def _closed_when_empty(element: etree._Element, attributes: str) -> bool:
+    """For an empty element of ALWAYS_CLOSED's tags: not an interface's <bandwidth> with
+    attributes, nor a TPM backend's <encryption> (a disk's is closed)."""
+    if element.tag == "bandwidth":
+        return not attributes
+    parent = element.getparent()
+    return element.tag != "encryption" or parent is None or parent.tag != "backend"
 
 
 def _format_into(lines: list[str], element: etree._Element, pad: str) -> None:
@@ -1449,7 +1473,7 @@ def _format_into(lines: list[str], element: etree._Element, pad: str) -> None:
     elif text == "":  # set empty on purpose (a disk's empty iotune group name)
         lines.append(f"{pad}<{tag}{attributes}></{tag}>")
     elif text is None:
-        if tag in ALWAYS_CLOSED and not (tag == "bandwidth" and attributes):  # a NUMA interconnect's closes
+        if tag in ALWAYS_CLOSED and _closed_when_empty(element, attributes):  # a NUMA interconnect's closes
             lines += (f"{pad}<{tag}{attributes}>", f"{pad}</{tag}>")
         else:
             lines.append(f"{pad}<{tag}{attributes}/>")

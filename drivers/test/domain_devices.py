@@ -1984,6 +1984,45 @@ def _as_written(address: etree._Element, written: set[etree._Element] | None) ->
     return True
 
 
+ROM_DEVICES = ("interface", "hostdev")  # the devices whose parser reads a <rom>
+
+
+def read_rom_and_acpi(device: etree._Element) -> None:
+    """virDomainDeviceInfoParseXML's <rom> (interfaces and host devices only: enabled, bar and
+    file, in that order) and <acpi> (a non-zero index), the first of each; written back with
+    what was read, not at all when nothing was. (Read for interfaces and host devices: the
+    other devices' <acpi> is kept as given.)"""
+    parts = [child for child in device if child.tag in ("rom", "acpi")]
+    rom = next((part for part in parts if part.tag == "rom"), None)
+    acpi = next((part for part in parts if part.tag == "acpi"), None)
+    for part in parts:
+        if part is not rom and part is not acpi:
+            device.remove(part)
+    if rom is not None and device.tag in ROM_DEVICES:
+        values = {
+            "enabled": prop_enum(rom, "enabled", ("yes", "no")),
+            "bar": prop_enum(rom, "bar", ("on", "off")),
+            "file": rom.get("file"),
+        }
+        if values["enabled"] == "no" and (values["bar"] is not None or values["file"] is not None):
+            raise _unsupported("ROM tuning is not supported when ROM is disabled")
+        read = [(name, value) for name, value in values.items() if value is not None]
+        if not read:
+            device.remove(rom)
+        elif rom.items() != read:
+            rom.attrib.clear()
+            rom.attrib.update(read)
+    elif rom is not None:
+        device.remove(rom)
+    if acpi is not None:
+        index = prop_uint(acpi, "index", nonzero=True)
+        if index is None:
+            device.remove(acpi)
+        elif acpi.items() != [("index", str(index))]:
+            acpi.attrib.clear()
+            acpi.set("index", str(index))
+
+
 def check_device_address(device: etree._Element, written: set[etree._Element] | None = None) -> etree._Element | None:
     """The device's <address> (its first) as virDomainDeviceAddressParseXML reads it: a known
     type and numbers each type's parser accepts; returns it (None when there is none).

@@ -385,7 +385,8 @@ def canonical_backing_store(backing: etree._Element) -> None:
         raise xml_error(f"unknown storage source type '{storage_type}'")
     if format_element.get("type") not in STORAGE_FORMATS:
         raise xml_error(f"unknown storage source format '{format_element.get('type')}'")
-    canonical_source(source, storage_type)
+    if not canonical_source(source, storage_type):  # nothing to write: no element
+        backing.remove(source)
     _canonical_metadata_cache(format_element)
     children = [first_child(backing, tag) for tag in BACKING_STORE_CHILDREN]
     for child in list(backing):
@@ -444,9 +445,8 @@ def check_parsed_storage(disk: etree._Element, first: dict[object, etree._Elemen
             raise _unsupported(f"an <{tag}> definition already found for disk source")
     if source.get("fdgroup") is not None and disk.get("type", "file") == "file":
         target = first.get("target")
-        raise _unsupported(
-            f"driver does not support FD passing for disk '{target.get('dev') if target is not None else ''}'"
-        )
+        name = target.get("dev") if target is not None else None
+        raise _unsupported(f"driver does not support FD passing for disk '{name or '(null)'}'")
 
 
 def missing_target(disk: etree._Element) -> Exception:
@@ -466,7 +466,11 @@ def source_path(disk: etree._Element) -> str | None:
         return None
     attribute = {"file": "file", "block": "dev", "dir": "dir", "network": "name", "vhostuser": "path"}
     name = attribute.get(disk.get("type", "file"))
-    return source.get(name) if name else None
+    path = source.get(name) if name else None
+    if path and name == "name" and source.get("protocol") in ("gluster", "rbd"):
+        # libvirt keeps the volume (pool) apart: the path is what follows the first '/'
+        path = path.partition("/")[2] or None
+    return path
 
 
 def validate_storage(

@@ -44,8 +44,10 @@ def check_mdev(hostdev: etree._Element) -> None:
     model = hostdev.get("model")
     device_address = first_child(hostdev, "address")
     needed = MDEV_ADDRESS_TYPES.get(model or "")
-    if device_address is not None and needed is not None and device_address.get("type") != needed:
-        detail = f"Unsupported address type '{device_address.get('type')}' with mediated device model '{model}'"
+    given = device_address.get("type") if device_address is not None else None
+    # (an address without a type: the reading of the device's address refuses it first)
+    if given is not None and needed is not None and given != needed:
+        detail = f"Unsupported address type '{given}' with mediated device model '{model}'"
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import string
 from collections.abc import Callable
@@ -15,7 +16,9 @@ from virtrio.drivers.libvirt_rules import (
     ULLONG_MAX,
     attribute_error,
     enum_error,
+    mac_text,
     missing_attribute,
+    parse_mac,
     prop_enum,
     prop_int,
     strtoul_whole,
@@ -129,8 +132,10 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
         else:
             interface.replace(virtualport, written)
     filterref = first_child(interface, "filterref")
-    if filterref is not None and kind not in FILTERREF_TYPES:
-        interface.remove(filterref)
+    if filterref is not None and (kind not in FILTERREF_TYPES or filterref.get("filter") is None):
+        interface.remove(filterref)  # (no filter named: no filter reference kept)
+    elif filterref is not None:
+        _canonical_filterref(interface, filterref)
     driver = first_child(interface, "driver")
     if driver is not None:
         if kind != "hostdev" and model_name in VIRTIO_MODELS:
@@ -157,6 +162,31 @@ _LATER_PARTS = frozenset(("backend", "coalesce", "virtualport", "filterref", "dr
 
 
 NET_MODEL_CHARACTERS = string.ascii_letters + string.digits + "_-"
+
+
+FILTER_PARAMETER_NAME = re.compile(r"[A-Za-z0-9_]*")  # (as nwfilters reads a filter's own)
+FILTER_PARAMETER_VALUE = re.compile(r"[A-Za-z0-9_.:]+")
+
+
+def _canonical_filterref(interface: etree._Element, filterref: etree._Element) -> None:
+    """A filter reference's parameters as virNWFilterParseParamAttributes keeps them (a name and
+    a value of their characters, else skipped; a name given again adds a value) and
+    virNWFilterFormatParamAttributes writes them (by name)."""
+    values: dict[str, list[str]] = {}
+    for parameter in filterref:
+        if parameter.tag != "parameter":
+            continue
+        name, value = parameter.get("name"), parameter.get("value")
+        if name is None or value is None:
+            continue
+        if FILTER_PARAMETER_NAME.fullmatch(name) and FILTER_PARAMETER_VALUE.fullmatch(value):
+            values.setdefault(name, []).append(value)
+    written = etree.Element("filterref", filter=filterref.get("filter", ""))
+    for name in sorted(values):
+        for value in values[name]:
+            etree.SubElement(written, "parameter", name=name, value=value)
+    written.tail = filterref.tail
+    interface.replace(filterref, written)
 
 
 def _single_attribute(interface: etree._Element, tag: str, name: str) -> str | None:
@@ -390,3 +420,89 @@ def _check_backend_type(kind: str) -> None:
         detail = "Invalid value for attribute 'type' in element 'backend': 'passt'."
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
     raise enum_error("backend", "type", kind)
+
+
+# the interface types a <port isolated='yes'/> is allowed on (a network's is checked at its start)
+ISOLATED_PORT_TYPES = ("network", "bridge")
+_VALIDATED_PARTS = frozenset(("source", "port", "driver"))
+
+
+# The faults validate_interfaces reports, found while the interfaces are read (where their parts
+# are known at no cost) and held until the point where libvirt validates: by the interface's
+# identity, with the element itself (kept alive, so that identity stays its own). The oldest
+# are dropped past a bound: those of definitions refused in between, never validated.
+_HELD_FAULTS: dict[int, tuple[etree._Element, LibvirtError]] = {}
+HELD_FAULTS_LIMIT = 1024
+
+
+def hold_validation_fault(interface: etree._Element) -> None:
+    """For an interface that may be refused (a port, a driver, host-side addresses or
+    vhost-user): its first refusal by virDomainNetDefValidate, held for validate_interfaces."""
+    fault = _validation_fault(interface)
+    if fault is None:
+        return
+    while len(_HELD_FAULTS) >= HELD_FAULTS_LIMIT:
+        del _HELD_FAULTS[next(iter(_HELD_FAULTS))]
+    _HELD_FAULTS[id(interface)] = (interface, fault)
+
+
+def validate_interfaces(interfaces: list[etree._Element]) -> None:
+    """virDomainNetDefValidate, in the interfaces' order: the first fault held for them."""
+    if not _HELD_FAULTS:  # (nearly always)
+        return
+    held = [_HELD_FAULTS.pop(id(interface), None) for interface in interfaces]
+    for interface, entry in zip(interfaces, held, strict=True):
+        if entry is not None and entry[0] is interface:
+            raise entry[1]
+
+
+def _validation_fault(interface: etree._Element) -> LibvirtError | None:
+    """virDomainNetDefValidate's first refusal of the interface as written: host-side addresses
+    and routes (ethernet only), an isolated port, the virtio options of another model, a
+    vhost-user interface's model."""
+    kind = interface.get("type", "user")
+    source = port = driver = None
+    for child in interface[:]:
+        tag = child.tag
+        if tag not in _VALIDATED_PARTS:
+            continue
+        if tag == "source":
+            source = child if source is None else source
+        elif tag == "port":
+            port = child if port is None else port
+        elif driver is None:
+            driver = child
+    if (
+        source is not None
+        and len(source)
+        and kind != "ethernet"
+        and (first_child(source, "ip") is not None or first_child(source, "route") is not None)
+    ):
+        detail = (
+            "Invalid attempt to set network interface host-side IP route and/or address info on "
+            f"interface of type '{kind}'. This is only supported on interfaces of type 'ethernet'"
+        )
+        return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    if port is not None and port.get("isolated") == "yes" and kind not in ISOLATED_PORT_TYPES:
+        mac = first_child(interface, "mac")
+        raw = parse_mac(mac.get("address", "")) if mac is not None else None
+        detail = (
+            f"interface {mac_text(raw) if raw is not None else '(null)'} - <port isolated='yes'/> is not "
+            f"supported for network interfaces with type='{kind}'"
+        )
+        return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    model = first_child(interface, "model")
+    virtio = model is not None and model.get("type") in VIRTIO_MODELS
+    if driver is not None and not virtio:
+        for name in VIRTIO_OPTIONS:
+            if driver.get(name) is not None:
+                option = f"{name} driver option" if name != "page_per_vq" else "page_per_vq option"
+                detail = f"{option} is only supported for virtio devices"
+                return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    if kind == "vhostuser" and not virtio:
+        detail = (
+            "Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'/>. "
+            "vhostuser requires the virtio-net* frontend"
+        )
+        return report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, detail)
+    return None

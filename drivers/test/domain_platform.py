@@ -26,6 +26,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from .bitmaps import format_bitmap, parse_bitmap
+from .domain_cpu import read_before_numa
 from .domain_errors import boot_order_fault
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _detail
@@ -151,7 +152,12 @@ def canonical_platform(kept: dict[str, etree._Element], os_type: str, max_vcpus:
         _canonical_features(kept["features"])
     numa = first_child(kept["cpu"], "numa") if "cpu" in kept else None
     if numa is not None:
-        canonical_numa(numa)
+        try:
+            canonical_numa(numa)
+        except LibvirtError:
+            # libvirt reads the rest of the CPU before its NUMA cells: a fault there comes first
+            read_before_numa(kept["cpu"])
+            raise
     if "numatune" in kept:  # (the per-node bindings are its)
         _canonical_memnodes(kept)
     if "memtune" in kept:
@@ -230,7 +236,7 @@ def validate_platform(definition: list[etree._Element], top: dict[str, etree._El
     if "memoryBacking" in top:
         _validate_hugepages(top["memoryBacking"], cells)
     os_tags = {child.tag for child in top["os"].getchildren()} if "os" in top else set()
-    if "loader" in os_tags or "nvram" in os_tags:
+    if "loader" in os_tags or "nvram" in os_tags or "firmware" in os_tags:
         _validate_os(top["os"])
     if "bootmenu" in os_tags:
         bootmenu = first_child(top["os"], "bootmenu")
@@ -315,12 +321,9 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
             if name not in FIRMWARE_FEATURES:
                 raise enum_error("feature", "name", name)
             states[name] = _bool(feature, "enabled", required=True) or ""
-        if states.get("enrolled-keys") == "yes":
-            if states.get("secure-boot") == "no":
-                raise _detail(
-                    "firmware feature 'enrolled-keys' cannot be enabled when firmware feature 'secure-boot' is disabled"
-                )
+        if states.get("enrolled-keys") == "yes" and states.get("secure-boot") != "no":
             states["secure-boot"] = "yes"  # keys enrolled means a Secure Boot firmware
+        # (enrolled keys with Secure Boot off: refused by _validate_os, where libvirt refuses them)
         firmware = make_element("firmware")
         for name in FIRMWARE_FEATURES:
             if name in states:
@@ -337,6 +340,12 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
             raise enum_error("loader", "type", kind)
         _bool(loader, "secure")
         _bool(loader, "stateless")
+        if not loader.attrib and not loader.text and chosen is not None and not len(loader):
+            os_element.remove(loader)  # nothing read: not written (firmware chosen, it needs no path)
+    nvram = next(child for child in children if child.tag == "nvram") if "nvram" in tags else None
+    if nvram is not None:
+        # (alone, without firmware, it stands for a loader without a path: kept for that refusal)
+        _canonical_nvram(os_element, nvram, loader is None and chosen is None)
     boots = [child for child in children if child.tag == "boot"] if "boot" in tags else []
     for position, boot in enumerate(boots):
         if position >= len(BOOT_DEVICES):  # libvirt keeps as many as there are kinds
@@ -387,10 +396,46 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
         boot_order_fault(_unsupported("per-device boot elements cannot be used together with os/boot elements"))
 
 
+def _canonical_nvram(os_element: etree._Element, nvram: etree._Element, kept: bool) -> None:
+    """virDomainLoaderDefParseXMLNvram: with a type, its <source> (required, though libvirt
+    fails without saying why) written only when something of it is; without one, the path
+    in its text: nothing is kept but a template when the text is empty (kept: the element
+    stays anyway)."""
+    if nvram.get("type") is not None:
+        source = first_child(nvram, "source")
+        if source is None:  # (no error set: what a client is told then)
+            raise LibvirtError(
+                api.VIR_ERR_INTERNAL_ERROR,
+                api.VIR_FROM_NONE,
+                "An error occurred, but the cause is unknown",
+                int1=0,
+                int2=0,
+            )
+        from .domain_disks import canonical_source  # (a storage source, read as a disk's)
+
+        name = source.get("name")
+        if not canonical_source(source, nvram.get("type", "")):
+            nvram.remove(source)
+        elif name is not None and source.get("name") != name:
+            source.set("name", name)  # (an iSCSI target's default LUN is a disk's, not an NVRAM's)
+        return
+    for child in list(nvram):
+        nvram.remove(child)
+    if not nvram.text and nvram.get("template") is None and not kept:
+        os_element.remove(nvram)
+
+
 def _validate_os(os_element: etree._Element) -> None:
     """virDomainDefOSValidate: the loader and NVRAM against firmware autoselection."""
     loader, nvram = first_child(os_element, "loader"), first_child(os_element, "nvram")
     firmware = os_element.get("firmware")
+    features = first_child(os_element, "firmware")
+    if features is not None:
+        states = {feature.get("name"): feature.get("enabled") for feature in features}
+        if states.get("enrolled-keys") == "yes" and states.get("secure-boot") == "no":
+            raise _detail(
+                "firmware feature 'enrolled-keys' cannot be enabled when firmware feature 'secure-boot' is disabled"
+            )
     if loader is None and nvram is None:
         return
     loader = loader if loader is not None else make_element("loader")
@@ -409,9 +454,7 @@ def _validate_os(os_element: etree._Element) -> None:
             raise _detail(f"loader attribute 'secure' cannot be specified {autoselection}")
         if has_nvram and firmware != "efi":
             raise _detail(f"firmware type '{firmware}' does not support nvram")
-    else:
-        if first_child(os_element, "loader") is None:
-            return
+    else:  # (an <nvram> alone stands for a loader without a path)
         if not loader.text:
             raise _detail("no loader path specified and firmware auto selection disabled")
     stateless = loader.get("stateless")
@@ -431,6 +474,21 @@ def _validate_os(os_element: etree._Element) -> None:
 # --- <features> ------------------------------------------------------------------------
 
 
+def _read_stimer(stimer: etree._Element) -> None:
+    """A Hyper-V <stimer>'s children: read when it is on (<direct> alone, its state
+    required), not written when it is off."""
+    if stimer.get("state") == "off":
+        for child in list(stimer):
+            stimer.remove(child)
+        return
+    for child in stimer:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag != "direct":
+            raise _unsupported(f"unsupported Hyper-V stimer feature: {child.tag}")
+        _switch(child, "state", required=True)
+
+
 def _canonical_features(features: etree._Element) -> None:
     """virDomainFeaturesDefParse for the features written from their state alone."""
     unwritten: list[etree._Element] = []
@@ -447,8 +505,8 @@ def _canonical_features(features: etree._Element) -> None:
             # virDomainFeaturesHyperVDefParse, ...KVMDefParse: each known child's state required
             known = SWITCHED_FEATURES[tag]
             for child in feature:
-                if child.tag in known:
-                    _switch(child, "state", required=True)
+                if child.tag in known and _switch(child, "state", required=True) and child.tag == "stimer":
+                    _read_stimer(child)
         elif tag == "capabilities":
             if not _canonical_capabilities(feature):
                 unwritten.append(feature)

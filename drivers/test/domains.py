@@ -603,11 +603,11 @@ class DomainProcedures(TestProcedures):
         restoring = domain.managed_save  # starting resumes from the managed save image
         domain.managed_save = False
         if isinstance(copied, LibvirtError):
-            # the copy refused: libvirt's test driver has marked the domain running by then and
-            # leaves it so (state.start_domain's first steps, without the copy)
+            # the copy refused: libvirt's test driver has given the domain an id by then, and
+            # shuts it off as failed with the id left set (state.start_domain's steps)
             domain.id = self.state.next_domain_id
             self.state.next_domain_id += 1
-            domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_RUNNING_BOOTED
+            domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, api.VIR_DOMAIN_SHUTOFF_FAILED
             raise copied
         if copied is not None:
             domain.next = domain.persistent_copy(copied)

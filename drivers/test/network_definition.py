@@ -703,8 +703,9 @@ def _parse_forward(network: str, element: etree._Element) -> Forward:
     return forward
 
 
-def _bandwidth(element: etree._Element | None) -> etree._Element | None:
-    """virNetDevBandwidthParse for a network or portgroup (no classID, no floor), kept as
+def _bandwidth(element: etree._Element | None, allow_floor: bool = False) -> etree._Element | None:
+    """virNetDevBandwidthParse for a network or portgroup (no classID, no floor; an inbound
+    floor where allow_floor says so: a domain's interface on a network), kept as
     virNetDevBandwidthFormat writes it back; None when it has neither direction."""
     if element is None:
         return None
@@ -739,7 +740,7 @@ def _bandwidth(element: etree._Element | None) -> etree._Element | None:
             if value is None:
                 raise detail(api.VIR_ERR_CONFIG_UNSUPPORTED, f"could not convert bandwidth {attribute} value '{text}'")
             values[attribute] = value
-        if values.get("floor"):
+        if values.get("floor") and (name == "outbound" or not allow_floor):
             problem = (
                 "floor attribute is not supported for this config"
                 if name == "inbound"
@@ -752,6 +753,28 @@ def _bandwidth(element: etree._Element | None) -> etree._Element | None:
                 if values.get(attribute):
                     line.set(attribute, str(values[attribute]))
     return written if directions else None
+
+
+def checked_bandwidth(element: etree._Element, allow_floor: bool) -> bool:
+    """A domain interface's <bandwidth> through virNetDevBandwidthParse's refusals, each rate
+    then as virNetDevBandwidthRateFormat writes it: its non-zero values in its order, nothing
+    when it has neither an average nor a floor. False when it has no rate at all (libvirt
+    then keeps no bandwidth)."""
+    _bandwidth(element, allow_floor)
+    rates = [child for child in element if child.tag in ("inbound", "outbound")]
+    for rate in rates:
+        values = {name: rate.get(name) for name in RATE_ORDER if rate.get(name) not in (None, "0")}
+        if list(rate.items()) == list(values.items()):
+            continue  # (most are written so already)
+        if "average" in values or "floor" in values:
+            rate.attrib.clear()
+            rate.attrib.update((name, str(strtoul_whole(value, 10, ULLONG_MAX))) for name, value in values.items())
+        else:
+            element.remove(rate)
+    return bool(rates)
+
+
+RATE_ORDER = ("average", "peak", "floor", "burst")
 
 
 def _route_uint(element: etree._Element, name: str, nonzero: bool) -> int | None:

@@ -14,6 +14,7 @@ from lxml import etree
 
 from virtrio.drivers.base import EventSource, release_after_reply
 from virtrio.protocol.generated import libvirt_api as api
+from virtrio.rpc.errors import LibvirtError
 
 from .domain_definition import copied_definition, disk_summaries, interface_summaries
 from .network_definition import NetworkDefinition, default_definition
@@ -274,7 +275,12 @@ class TestState:
         self.next_domain_id += 1
         domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, reason
         if domain.persistent and domain.next is None:
-            domain.next = domain.persistent_copy()
+            try:
+                domain.next = domain.persistent_copy()
+            except LibvirtError:
+                # libvirt's test driver shuts the domain off as failed, its id left set
+                domain.state, domain.reason = api.VIR_DOMAIN_SHUTOFF, api.VIR_DOMAIN_SHUTOFF_FAILED
+                raise
 
     def domain_by_uuid(self, raw: bytes) -> Domain | None:
         return self._by_uuid.get(raw)

@@ -62,8 +62,8 @@ def test_a_small_definition_is_copied_at_once(conn: Any) -> None:
 
 def test_the_copy_refuses_in_the_thread_what_a_read_refuses(conn: Any) -> None:
     """An order past INT_MAX is written negative (%d), which the copy's read refuses: answered
-    after the thread, the domain left marked running as libvirt's test driver leaves it (and as
-    the copy made at once leaves it)."""
+    after the thread, the domain shut off as failed with its id left set, as libvirt's test
+    driver leaves it (and as the copy made at once leaves it)."""
     dom = define(conn, listed(4096, "<vcpu id='0' enabled='yes' order='4294967295'/>"))
     answer = conn.domain_create(remote.remote_domain_create_args(dom))
     assert isinstance(answer, Offload)
@@ -74,6 +74,7 @@ def test_the_copy_refuses_in_the_thread_what_a_read_refuses(conn: Any) -> None:
     assert "'-1'" in refused.value.message
     domain = conn.state.domains["big"]
     assert domain.active and domain.next is None
+    assert (domain.state, domain.reason) == (api.VIR_DOMAIN_SHUTOFF, api.VIR_DOMAIN_SHUTOFF_FAILED)
 
 
 def test_a_domain_undefined_meanwhile_is_not_found(conn: Any) -> None:
