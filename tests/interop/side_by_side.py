@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +112,11 @@ def large_domain_answers(base: Path, script: str, bodies: dict[str, str], timeou
 def _short(step: object) -> object:
     """A step's answer for a failure's message: a text or a list by its length."""
     return len(step) if isinstance(step, str | list) and len(step) > 8 else step
+
+
+def assert_answered_alike(answers: dict[str, Any], labels: Iterable[str]) -> None:
+    """Each label's answer the same from libvirtd and from virtrio (answers: script_answers'
+    or alike); those that differ shown side by side."""
+    different = {label: (answers["libvirtd"][label], answers["virtrio"][label]) for label in labels}
+    different = {label: pair for label, pair in different.items() if pair[0] != pair[1]}
+    assert not different, json.dumps(different, indent=1)
