@@ -148,6 +148,10 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         if len(children) > 1 or (children and children[0].tag not in SOURCE_CHILDREN[storage_type == "network"]):
             reorder_known(source, SOURCE_CHILD_ORDERS[storage_type == "network"])
     names = source.keys()
+    path_name = SOURCE_PATH_ATTRIBUTES.get(storage_type)
+    if path_name in names and not source.get(path_name):  # an empty path is none (virDomainStorageSourceParse)
+        del source.attrib[path_name]
+        names = source.keys()
     if "startupPolicy" in names:  # (virXMLPropEnum, NONZERO)
         prop_enum(source, "startupPolicy", STARTUP_POLICIES)
     order = _SOURCE_ATTRIBUTE_ORDERS.get(storage_type)
@@ -163,6 +167,8 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
     return bool(names) or bool(len(source))
 
 
+# the attribute holding each storage type's path (src->path)
+SOURCE_PATH_ATTRIBUTES = {"file": "file", "block": "dev", "dir": "dir", "network": "name"}
 STARTUP_POLICIES = ("mandatory", "requisite", "optional")  # virDomainStartupPolicy without its zero
 STORAGE_TYPES = ("file", "block", "dir", "network", "volume", "nvme", "vhostuser")  # virStorageType, NONZERO
 # virStorageFileFormat without 'none'
@@ -293,7 +299,18 @@ def check_network_source(source: etree._Element) -> None:
         raise xml_error(f"can't split path '{name}' into pool name and image name")
     if not len(source):
         return
-    for host in children_of(source, "host"):  # virDomainStorageNetworkParseHost
+    check_network_hosts(children_of(source, "host"))
+    ssl = first_child(source, "ssl")
+    if ssl is not None and ssl.get("verify") is None:
+        source.remove(ssl)
+    cookies = first_child(source, "cookies") if protocol in ("http", "https") else None
+    if cookies is not None and any(cookie.get("name") is None for cookie in children_of(cookies, "cookie")):
+        raise xml_error("missing cookie name")
+
+
+def check_network_hosts(hosts: list[etree._Element]) -> None:
+    """virDomainStorageNetworkParseHost's refusals, host by host."""
+    for host in hosts:
         transport, socket = host.get("transport"), host.get("socket")
         if transport is not None and transport not in HOST_TRANSPORTS:
             detail = f"unknown protocol transport type '{transport}'"
@@ -308,12 +325,33 @@ def check_network_source(source: etree._Element) -> None:
             port = host.get("port")
             if port is not None:
                 check_port(port)
-    ssl = first_child(source, "ssl")
-    if ssl is not None and ssl.get("verify") is None:
-        source.remove(ssl)
-    cookies = first_child(source, "cookies") if protocol in ("http", "https") else None
-    if cookies is not None and any(cookie.get("name") is None for cookie in children_of(cookies, "cookie")):
-        raise xml_error("missing cookie name")
+
+
+# virSecretUsageType: what an <auth>'s secret may be for
+SECRET_USAGES = ("none", "volume", "ceph", "iscsi", "tls", "vtpm")
+
+
+def check_iscsi_hostdev_source(source: etree._Element) -> None:
+    """virDomainHostdevSubsysSCSIiSCSIDefParseXML's refusals: the source's name, one host,
+    and an <auth> whose secret is an iSCSI one."""
+    if source.get("name") is None:
+        raise xml_error("missing iSCSI hostdev source path name")
+    hosts = children_of(source, "host")
+    check_network_hosts(hosts)
+    if not hosts:
+        raise xml_error("missing the host address for the iSCSI hostdev")
+    if len(hosts) > 1:
+        raise xml_error("only one source host address may be specified for the iSCSI hostdev")
+    auth = first_child(source, "auth")
+    if auth is not None:
+        check_secrets(source)  # (virStorageAuthDefParse's own refusals first)
+        secret = first_child(auth, "secret")
+        kind = secret.get("type") if secret is not None else None
+        if kind not in SECRET_USAGES:
+            detail = f"invalid secret type {kind if kind is not None else '(null)'}"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        if kind != "iscsi":
+            raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_DOMAIN, f"hostdev invalid secret type '{kind}'")
 
 
 def check_port(text: str) -> None:

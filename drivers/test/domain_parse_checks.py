@@ -26,9 +26,11 @@ from .domain_disks import (
     NETWORK_PROTOCOLS,  # virStorageNetProtocol, REQUIRED ('none' is refused later)
     STORAGE_FORMATS,
     STORAGE_TYPES,
+    check_iscsi_hostdev_source,
 )
 from .domain_interfaces import canonical_ip
 from .network_definition import parse_route
+from .pool_definition import valid_wwn
 from .xml_tree import children_of, first_child, make_element, reorder_attributes, text_of
 
 # the enums' strings, without the zero value where libvirt refuses it
@@ -367,8 +369,18 @@ def check_hostdev(hostdev: etree._Element) -> None:
         prop_enum(hostdev, "model", MDEV_MODELS, required=True)
     if mode == "capabilities":
         _check_capabilities_source(hostdev, kind, source)
-    if kind == "scsi" and source.get("protocol") != "iscsi":
-        check_scsi_host_source(source)
+    if kind == "scsi":
+        protocol = source.get("protocol")
+        if protocol is not None and protocol not in ("adapter", "iscsi"):  # virDomainHostdevSubsysSCSIProtocol
+            raise _unsupported(f"Unknown SCSI subsystem protocol '{protocol}'")
+        if protocol == "iscsi":
+            check_iscsi_hostdev_source(source)
+        else:
+            if protocol == "adapter":  # the enum's zero: not written
+                del source.attrib["protocol"]
+            check_scsi_host_source(source)
+    elif kind == "scsi_host":
+        _check_vhost_scsi_source(source)
 
 
 # virDomainHostdevDefParseXMLCaps: what each kind needs in its source (string(./source/X[1]))
@@ -401,6 +413,20 @@ def _check_capabilities_source(hostdev: etree._Element, kind: str, source: etree
         hostdev.remove(old)
     at = hostdev.index(source) + 1
     hostdev[at:at] = written
+
+
+def _check_vhost_scsi_source(source: etree._Element) -> None:
+    """virDomainHostdevSubsysSCSIVHostDefParseXML: protocol vhost, and a wwpn of "naa." and a WWN."""
+    protocol = source.get("protocol")
+    if protocol is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "Missing scsi_host subsystem protocol")
+    if protocol != "vhost":  # (virDomainHostdevSubsysSCSIHostProtocol's zero, none, refused too)
+        raise _unsupported(f"Unknown scsi_host subsystem protocol '{protocol}'")
+    wwpn = source.get("wwpn")
+    if wwpn is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "missing vhost-scsi hostdev source wwpn")
+    if not wwpn.startswith("naa.") or not valid_wwn(wwpn[4:]):
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, "malformed 'wwpn' value")
 
 
 def check_scsi_host_source(source: etree._Element) -> None:

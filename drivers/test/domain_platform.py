@@ -299,6 +299,25 @@ def _check_init_options(os_element: etree._Element) -> None:
             raise _xml_error(f"No value supplied for <initenv name='{name}'> element")
 
 
+def _read_acpi_table(os_element: etree._Element) -> None:
+    """virDomainDefParseBootAcpiOptions: one table at most, of type slic, its path kept clean."""
+    tables = os_element.findall("acpi/table")
+    if len(tables) > 1:
+        raise _xml_error("Only one acpi table is supported")
+    if not tables:
+        return
+    table = tables[0]
+    kind = table.get("type")
+    if kind is None:
+        raise _xml_error("Missing acpi table type")
+    if kind != "slic":
+        raise _xml_error(f"Unknown acpi table type: {kind}")
+    if table.text:
+        from .pool_definition import sanitize_path
+
+        table.text = sanitize_path(table.text)
+
+
 def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
     """<os>'s firmware, loader, boot order, ACPI table, boot menu and BIOS as libvirt reads
     them (device_boots: whether a device has a <boot>)."""
@@ -356,11 +375,8 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
             raise missing_attribute("boot", "dev")
         if dev not in BOOT_DEVICES:
             raise enum_error("boot", "dev", dev)
-    table = os_element.find("acpi/table") if "acpi" in tags else None
-    if table is not None and table.text:  # virDomainDefParseBootAcpiOptions keeps a clean path
-        from .pool_definition import sanitize_path
-
-        table.text = sanitize_path(table.text)
+    if "acpi" in tags:
+        _read_acpi_table(os_element)
     bootmenu = first_child(os_element, "bootmenu") if "bootmenu" in tags else None
     if bootmenu is not None:  # virDomainDefParseBootXML: a timeout is read only when enabled
         enabled = _bool(bootmenu, "enable")

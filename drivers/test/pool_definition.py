@@ -348,8 +348,9 @@ def _parse_adapter(adapter: etree._Element, definition: PoolDefinition) -> None:
     definition.adapter = values
 
 
-def _valid_wwn(text: str) -> bool:
-    body = text[2:] if text[:2].lower() == "0x" else text
+def valid_wwn(text: str) -> bool:
+    """virValidateWWN: 16 hex digits, after a "0x" (lower case only)."""
+    body = text[2:] if text.startswith("0x") else text
     return len(body) == 16 and all(char in "0123456789abcdefABCDEF" for char in body)
 
 
@@ -362,7 +363,7 @@ def _check_adapter(definition: PoolDefinition) -> None:
         if "wwnn" not in adapter or "wwpn" not in adapter:
             raise xml_error("'wwnn' and 'wwpn' must be specified for adapter type 'fchost'")
         for name in ("wwnn", "wwpn", "parent_wwnn", "parent_wwpn", "parent_fabric_wwn"):
-            if name in adapter and not _valid_wwn(adapter[name]):
+            if name in adapter and not valid_wwn(adapter[name]):
                 raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, f"Malformed wwn: {adapter[name]}")
             if name == "wwpn" and "parent_wwnn" in adapter and "parent_wwpn" not in adapter:
                 detail = f"when providing parent_wwnn='{adapter['parent_wwnn']}', the parent_wwpn must also be provided"

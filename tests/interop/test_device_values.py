@@ -1,9 +1,10 @@
 """Device values libvirt refuses, as libvirtd refuses them, and what it writes of those it
-accepts: a USB host device's source switches, a zPCI address's ids, a controller's driver, a
-USB companion's start port, a disk's start-up policy, rotation rate and IOThread, a
-vhost-user disk's reconnect, a backing store's type and format, an encryption secret's type, a
-secret's UUID or usage, and a lease (its key, lockspace, target and offset). libvirt-python
-defines each on virtrio and on libvirtd side by side."""
+accepts: a SCSI host device's protocol; an iSCSI one's name, host and secret; a vhost-scsi one's
+protocol and wwpn; an empty source path; an ACPI table; a USB host device's source switches; a
+zPCI address's ids; a controller's driver; a USB companion's start port; a disk's start-up
+policy, rotation rate and IOThread; a vhost-user disk's reconnect; a backing store's type and
+format; an encryption secret's type; a secret's UUID or usage; a lease (its key, lockspace,
+target and offset). libvirt-python defines each on virtrio and on libvirtd side by side."""
 
 from __future__ import annotations
 
@@ -66,7 +67,45 @@ def scsi_controller(driver: str) -> str:
     return f"<controller type='scsi' index='0' model='virtio-scsi'>{driver}</controller>"
 
 
+ISCSI_NAME = "iqn.1992-01.com.example:storage/1"
+
+
+def iscsi_hostdev(attributes: str, children: str) -> str:
+    return f"<hostdev mode='subsystem' type='scsi'><source protocol='iscsi' {attributes}>{children}</source></hostdev>"
+
+
+def vhost_scsi(attributes: str) -> str:
+    return f"<hostdev mode='subsystem' type='scsi_host'><source {attributes}/></hostdev>"
+
+
 DEVICES = {
+    "SCSI host device protocol empty": "<hostdev mode='subsystem' type='scsi'><source protocol=''>"
+    "<adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/></source></hostdev>",
+    "SCSI host device protocol adapter": "<hostdev mode='subsystem' type='scsi'><source protocol='adapter'>"
+    "<adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/></source></hostdev>",
+    "iSCSI host device without name": iscsi_hostdev("", "<host name='example.org' port='3260'/>"),
+    "iSCSI host device without host": iscsi_hostdev(f"name='{ISCSI_NAME}'", ""),
+    "iSCSI host device with two hosts": iscsi_hostdev(f"name='{ISCSI_NAME}'", "<host name='a'/><host name='b'/>"),
+    "iSCSI host device port -1": iscsi_hostdev(f"name='{ISCSI_NAME}'", "<host name='a' port='-1'/>"),
+    "iSCSI host device secret type x": iscsi_hostdev(
+        f"name='{ISCSI_NAME}'", "<host name='a'/><auth username='u'><secret type='x' usage='u'/></auth>"
+    ),
+    "iSCSI host device secret type ceph": iscsi_hostdev(
+        f"name='{ISCSI_NAME}'", "<host name='a'/><auth username='u'><secret type='ceph' usage='u'/></auth>"
+    ),
+    "iSCSI host device secret without type": iscsi_hostdev(
+        f"name='{ISCSI_NAME}'", "<host name='a'/><auth username='u'><secret usage='u'/></auth>"
+    ),
+    "vhost-scsi without protocol": vhost_scsi("wwpn='naa.5123456789abcde0'"),
+    "vhost-scsi protocol none": vhost_scsi("protocol='none' wwpn='naa.5123456789abcde0'"),
+    "vhost-scsi without wwpn": vhost_scsi("protocol='vhost'"),
+    "vhost-scsi wwpn short": vhost_scsi("protocol='vhost' wwpn='naa.51234'"),
+    "vhost-scsi wwpn 0X": vhost_scsi("protocol='vhost' wwpn='naa.0X5123456789abcde0'"),
+    "NBD source name empty": "<disk type='network' device='disk'><driver name='qemu' type='raw'/>"
+    "<source protocol='nbd' name=''><host name='example.org' port='6000'/></source><target dev='vda'/></disk>",
+    "backing store file empty": file_disk(
+        extra="<backingStore type='file'><format type='raw'/><source file=''/></backingStore>"
+    ),
     "USB host device guestReset -1": usb_hostdev("guestReset='-1'"),
     "USB host device guestReset off": usb_hostdev("guestReset='off'"),
     "USB host device autoAddress x": usb_hostdev("autoAddress='x'"),
@@ -109,7 +148,19 @@ DEVICES = {
 }
 
 
+# <os> parts
+BODIES = {
+    "ACPI table without type": "<os><type>hvm</type><acpi><table>/t.bin</table></acpi></os>",
+    "ACPI table type x": "<os><type>hvm</type><acpi><table type='x'>/t.bin</table></acpi></os>",
+    "two ACPI tables": "<os><type>hvm</type><acpi><table type='slic'>/a</table>"
+    "<table type='slic'>/b</table></acpi></os>",
+}
+
+
 def test_device_values_are_refused_and_written_as_by_libvirtd(tmp_path: Path) -> None:
     texts = {label: document("", devices) for label, devices in DEVICES.items()}
+    texts.update(
+        (label, document(body, "").replace("<os><type>hvm</type></os>", "", 1)) for label, body in BODIES.items()
+    )
     answers = script_answers(tmp_path, SCRIPT, texts)
     assert_answered_alike(answers, texts)
