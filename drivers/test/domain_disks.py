@@ -104,7 +104,9 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
         pass
     elif storage_type != "network":  # (a network source's: after its secrets, below)
         device_seclabels(source)
-    if storage_type == "nvme":
+    if storage_type == "volume":
+        _check_pool_source(source)
+    elif storage_type == "nvme":
         _read_nvme_source(source)
     elif storage_type == "vhostuser":
         _check_vhostuser_source(source)
@@ -236,6 +238,19 @@ def _canonical_slices(source: etree._Element) -> None:
     for group in groups:
         if group is not groups[0] or written is None:
             source.remove(group)
+
+
+def _check_pool_source(source: etree._Element) -> None:
+    """virDomainDiskSourcePoolDefParse: a pool and a volume, both or neither (a CD-ROM's may
+    have none), and a mode libvirt knows."""
+    pool, volume = source.get("pool"), source.get("volume")
+    if pool is None and volume is None:
+        return
+    if pool is None or volume is None:
+        raise xml_error("'pool' and 'volume' must be specified together for 'pool' type source")
+    mode = source.get("mode")
+    if mode is not None and mode not in ("host", "direct"):  # (virStorageSourcePoolMode without its zero)
+        raise _unsupported(f"unknown source mode '{mode}' for volume type disk")
 
 
 def _read_nvme_source(source: etree._Element) -> None:

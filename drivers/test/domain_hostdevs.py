@@ -10,6 +10,7 @@ from virtrio.drivers.libvirt_rules import missing_attribute, parse_uuid, prop_en
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_devices import ADDRESS_TYPES
 from .domain_disks import STARTUP_POLICIES
 from .xml_tree import children_of, first_child, make_element
 
@@ -45,8 +46,9 @@ def check_mdev(hostdev: etree._Element) -> None:
     device_address = first_child(hostdev, "address")
     needed = MDEV_ADDRESS_TYPES.get(model or "")
     given = device_address.get("type") if device_address is not None else None
-    # (an address without a type: the reading of the device's address refuses it first)
-    if given is not None and needed is not None and given != needed:
+    # (an address without a type, or of one libvirt does not know: the reading of the
+    # device's address refuses it first)
+    if given is not None and needed is not None and given != needed and given in ADDRESS_TYPES:
         detail = f"Unsupported address type '{given}' with mediated device model '{model}'"
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_DOMAIN, detail)
 

@@ -1,10 +1,13 @@
 """Device values libvirt refuses, as libvirtd refuses them, and what it writes of those it
-accepts: a SCSI host device's protocol; an iSCSI one's name, host and secret; a vhost-scsi one's
-protocol and wwpn; an empty source path; an ACPI table; a USB host device's source switches; a
-zPCI address's ids; a controller's driver; a USB companion's start port; a disk's start-up
-policy, rotation rate and IOThread; a vhost-user disk's reconnect; a backing store's type and
-format; an encryption secret's type; a secret's UUID or usage; a lease (its key, lockspace,
-target and offset). libvirt-python defines each on virtrio and on libvirtd side by side."""
+accepts, each defined by libvirt-python on virtrio and on libvirtd side by side:
+- host devices: a SCSI one's protocol; an iSCSI one's name, host and secret; a vhost-scsi
+  one's protocol and wwpn; a mediated device's address type; a USB one's source switches; a
+  zPCI address's ids;
+- disks: a volume source; an empty source path; the start-up policy, rotation rate and
+  IOThread; a vhost-user disk's reconnect; a backing store's type and format; an encryption
+  secret's type; a secret's UUID or usage;
+- the rest: an ACPI table; a controller's driver; a USB companion's start port; a lease (its
+  key, lockspace, target and offset)."""
 
 from __future__ import annotations
 
@@ -101,6 +104,13 @@ DEVICES = {
     "vhost-scsi without wwpn": vhost_scsi("protocol='vhost'"),
     "vhost-scsi wwpn short": vhost_scsi("protocol='vhost' wwpn='naa.51234'"),
     "vhost-scsi wwpn 0X": vhost_scsi("protocol='vhost' wwpn='naa.0X5123456789abcde0'"),
+    "mediated device address type x": "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source>"
+    "<address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source><address type='x'/></hostdev>",
+    "volume source mode empty": file_disk("<source pool='p' volume='v' mode=''/>").replace("'file'", "'volume'", 1),
+    "volume source mode default": file_disk("<source pool='p' volume='v' mode='default'/>").replace(
+        "'file'", "'volume'", 1
+    ),
+    "volume source without volume": file_disk("<source pool='p'/>").replace("'file'", "'volume'", 1),
     "NBD source name empty": "<disk type='network' device='disk'><driver name='qemu' type='raw'/>"
     "<source protocol='nbd' name=''><host name='example.org' port='6000'/></source><target dev='vda'/></disk>",
     "backing store file empty": file_disk(
