@@ -388,7 +388,7 @@ def check_secrets(parent: etree._Element) -> None:
     secret by UUID or by usage (virSecretLookupParseSecret)."""
     auth = first_child(parent, "auth")
     if auth is not None:
-        if auth.get("username") is None:
+        if not auth.get("username"):  # (string(./@username): empty is none)
             raise _storage_xml_error("missing username for auth")
         secret = first_child(auth, "secret")
         if secret is None:

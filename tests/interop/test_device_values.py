@@ -5,7 +5,7 @@ accepts, each defined by libvirt-python on virtrio and on libvirtd side by side:
   zPCI address's ids;
 - disks: a volume source; an empty source path; the start-up policy, rotation rate and
   IOThread; a vhost-user disk's reconnect; a backing store's type and format; an encryption
-  secret's type; a secret's UUID or usage;
+  secret's type; an auth's user name; a secret's UUID or usage;
 - the rest: an ACPI table; a controller's driver; a USB companion's start port; a lease (its
   key, lockspace, target and offset)."""
 
@@ -146,6 +146,7 @@ DEVICES = {
     "encryption secret type -1": encrypted(f"<secret type='-1' uuid='{SECRET_UUID}'/>"),
     "encryption secret type empty": encrypted(f"<secret type='' uuid='{SECRET_UUID}'/>"),
     "encryption secret passphrase": encrypted(f"<secret type='passphrase' uuid='{SECRET_UUID}'/>"),
+    "auth username empty": rbd_auth("<secret type='ceph' usage='x'/>").replace("username='u'", "username=''"),
     "secret UUID -1": rbd_auth("<secret type='ceph' uuid='-1'/>"),
     "secret UUID and usage": rbd_auth(f"<secret type='ceph' uuid='{SECRET_UUID}' usage='x'/>"),
     "lease": lease("<lockspace>s</lockspace><key>k</key><target path='/p' offset='1024'/>"),
