@@ -517,7 +517,8 @@ def source_path(disk: etree._Element) -> str | None:
     source = first_child(disk, "source")
     if source is None:
         return None
-    attribute = {"file": "file", "block": "dev", "dir": "dir", "network": "name", "vhostuser": "path"}
+    # (a vhost-user disk keeps its socket apart: its src->path is NULL)
+    attribute = {"file": "file", "block": "dev", "dir": "dir", "network": "name"}
     name = attribute.get(disk.get("type", "file"))
     path = source.get(name) if name else None
     if path and name == "name" and source.get("protocol") in ("gluster", "rbd"):

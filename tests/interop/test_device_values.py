@@ -3,9 +3,10 @@ accepts, each defined by libvirt-python on virtrio and on libvirtd side by side:
 - host devices: a SCSI one's protocol; an iSCSI one's name, host and secret; a vhost-scsi
   one's protocol and wwpn; a mediated device's address type; a USB one's source switches; a
   zPCI address's ids;
-- disks: a volume source; an empty source path; the start-up policy, rotation rate and
-  IOThread; a vhost-user disk's reconnect; a backing store's type and format; an encryption
-  secret's type; an auth's user name; a secret's UUID or usage;
+- disks: a volume source; an empty source path; a vhost-user disk's name in errors; the
+  start-up policy, rotation rate and IOThread; a vhost-user disk's reconnect; a backing
+  store's type and format; an encryption secret's type; an auth's user name; a secret's UUID
+  or usage;
 - the rest: an ACPI table; a controller's driver; a USB companion's start port; a lease (its
   key, lockspace, target and offset)."""
 
@@ -111,6 +112,12 @@ DEVICES = {
         "'file'", "'volume'", 1
     ),
     "volume source without volume": file_disk("<source pool='p'/>").replace("'file'", "'volume'", 1),
+    "vhost-user disk without target": "<disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>"
+    "<source type='unix' path='/tmp/vhost1.sock'/></disk>",
+    "vhost-user disks with one target": "<disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>"
+    "<source type='unix' path='/tmp/a.sock'/><target dev='vda' bus='virtio'/></disk>"
+    "<disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>"
+    "<source type='unix' path='/tmp/b.sock'/><target dev='vda' bus='virtio'/></disk>",
     "NBD source name empty": "<disk type='network' device='disk'><driver name='qemu' type='raw'/>"
     "<source protocol='nbd' name=''><host name='example.org' port='6000'/></source><target dev='vda'/></disk>",
     "backing store file empty": file_disk(
