@@ -41,7 +41,6 @@ USB_COMPANION_START_PORTS = {"ich9-uhci1": "0", "ich9-uhci2": "2", "ich9-uhci3":
 
 # An index as libvirt writes it (decimal, no sign, spaces or leading zeros, within an int).
 _WRITTEN_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
-_SMALL_INDEXES = {str(index): index for index in range(64)}  # (the indexes of most controllers, as written)
 
 
 # What parse_controllers read of a controller: its type, index (-1 when none is written),
@@ -66,7 +65,7 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
         if model is not None and model not in CONTROLLER_MODELS.get(kind, ()) and kind in CONTROLLER_TYPES:
             raise _unsupported(f"Unknown model type '{model}'")  # (an unknown type is refused later)
         text = controller.get("index")
-        index = _SMALL_INDEXES.get(text)  # type: ignore[arg-type]
+        index = SMALL_NUMBERS.get(text)  # type: ignore[arg-type]
         if index is None:  # (most are small indexes as libvirt writes them: found at once)
             index = _read_index(controller, text)
         has_children = len(controller) != 0
@@ -191,7 +190,7 @@ def reject_duplicates(
 def validate_controller(controller: etree._Element) -> None:
     """virDomainControllerDefValidate's checks of a PCI controller (the caller's type check)."""
     text = controller.get("index", "0")
-    index = _SMALL_INDEXES.get(text)
+    index = SMALL_NUMBERS.get(text)
     if index is None:  # (most are small indexes as libvirt writes them: found at once)
         index = int(text)
     if not len(controller):  # (most) no address, no target: the index alone to check

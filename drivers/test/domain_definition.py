@@ -310,6 +310,7 @@ def canonical_definition(
     _strip_whitespace(root, nodes)  # the caller's tree (comments already dropped): changed in place
     if groups is None:
         groups = children_by_tag(root)
+    domain_interfaces.forget_held_faults()  # (a previous document's, refused before its validation)
     # libvirt keeps what it knows: other elements, in any namespace, are not part of a definition
     # (a later one of a tag replaces an earlier one)
     kept = {tag: group[-1] for tag, group in groups.items() if tag in _STATIC_TOP_LEVEL}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import socket
 import string
+import threading
 from collections.abc import Callable
 from functools import partial
 
@@ -428,11 +429,17 @@ _VALIDATED_PARTS = frozenset(("source", "port", "driver"))
 
 
 # The faults validate_interfaces reports, found while the interfaces are read (where their parts
-# are known at no cost) and held until the point where libvirt validates: by the interface's
-# identity, with the element itself (kept alive, so that identity stays its own). The oldest
-# are dropped past a bound: those of definitions refused in between, never validated.
-_HELD_FAULTS: dict[int, tuple[etree._Element, LibvirtError]] = {}
-HELD_FAULTS_LIMIT = 1024
+# are known at no cost) and held until the point where libvirt validates, by the interface's
+# identity, with the element itself (kept alive, so that identity stays its own). Per thread
+# (a document is read and validated in one) and for the document being read only:
+# canonical_definition drops the last one's at its start, so a definition refused before its
+# validation leaves nothing behind.
+_HELD = threading.local()
+
+
+def forget_held_faults() -> None:
+    """A new document's reading begins: the previous one's faults are of no use any more."""
+    _HELD.faults = None
 
 
 def hold_validation_fault(interface: etree._Element) -> None:
@@ -441,17 +448,19 @@ def hold_validation_fault(interface: etree._Element) -> None:
     fault = _validation_fault(interface)
     if fault is None:
         return
-    while len(_HELD_FAULTS) >= HELD_FAULTS_LIMIT:
-        del _HELD_FAULTS[next(iter(_HELD_FAULTS))]
-    _HELD_FAULTS[id(interface)] = (interface, fault)
+    faults: dict[int, tuple[etree._Element, LibvirtError]] | None = getattr(_HELD, "faults", None)
+    if faults is None:
+        faults = _HELD.faults = {}
+    faults[id(interface)] = (interface, fault)
 
 
 def validate_interfaces(interfaces: list[etree._Element]) -> None:
     """virDomainNetDefValidate, in the interfaces' order: the first fault held for them."""
-    if not _HELD_FAULTS:  # (nearly always)
+    faults: dict[int, tuple[etree._Element, LibvirtError]] | None = getattr(_HELD, "faults", None)
+    if not faults:  # (nearly always)
         return
-    held = [_HELD_FAULTS.pop(id(interface), None) for interface in interfaces]
-    for interface, entry in zip(interfaces, held, strict=True):
+    for interface in interfaces:
+        entry = faults.get(id(interface))
         if entry is not None and entry[0] is interface:
             raise entry[1]
 

@@ -23,7 +23,7 @@ from virtrio.drivers.libvirt_rules import (
     strtol_whole,
 )
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import LibvirtError, report
+from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
 from .bitmaps import format_bitmap, parse_bitmap
 from .domain_cpu import read_before_numa
@@ -420,13 +420,7 @@ def _canonical_nvram(os_element: etree._Element, nvram: etree._Element, kept: bo
     if nvram.get("type") is not None:
         source = first_child(nvram, "source")
         if source is None:  # (no error set: what a client is told then)
-            raise LibvirtError(
-                api.VIR_ERR_INTERNAL_ERROR,
-                api.VIR_FROM_NONE,
-                "An error occurred, but the cause is unknown",
-                int1=0,
-                int2=0,
-            )
+            raise cause_unknown()
         from .domain_disks import canonical_source  # (a storage source, read as a disk's)
 
         name = source.get("name")
