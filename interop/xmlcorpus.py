@@ -62,8 +62,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "devices": ("qemuhotplugtestdevices",),
     "snapshots": ("qemudomainsnapshotxml2xmlin",),
     "checkpoints": ("qemudomaincheckpointxml2xmlin",),
-    "pools": ("storagepoolxml2xmlin",),
-    "volumes": ("storagevolxml2xmlin",),
+    "pools": ("storagepoolxml2xmlin", "storagepoolschemadata"),
+    "volumes": ("storagevolxml2xmlin", "storagevolschemadata"),
 }
 # libvirt's storagevolxml2xmltest pairs each volume document with a pool document
 VOLUME_POOLS = {
