@@ -8,6 +8,7 @@ and refuses (the '{…}' and 'urn:uuid:' forms Python's uuid.UUID takes).
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import string
@@ -358,3 +359,14 @@ def parse_scaled_value(
         detail = f"Invalid value '{text}' for element or attribute '{where}'"
         raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_XML, detail)
     return scale_integer(number, unit or None, scale, limit)
+
+
+def canonical_path(path: str) -> str:
+    """g_canonicalize_filename(path, NULL): libvirt's API makes the file of a save, restore or
+    core dump absolute before the driver sees it, against the daemon's working directory, with
+    '.', '..' and repeated slashes resolved (symbolic links are not followed)."""
+    try:
+        here = os.getcwd()
+    except OSError:  # the working directory was removed
+        here = "/"
+    return os.path.normpath(os.path.join(here, path))

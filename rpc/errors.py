@@ -98,6 +98,17 @@ def cause_unknown() -> LibvirtError:
     )
 
 
+def error_not_set() -> LibvirtError:
+    """What libvirtd sends for a call that failed without setting an error (virNetMessageSaveError)."""
+    return LibvirtError(
+        api.VIR_ERR_INTERNAL_ERROR,
+        api.VIR_FROM_RPC,
+        "Library function returned error but did not set virError",
+        int1=0,
+        int2=0,
+    )
+
+
 def internal_error(domain: int, detail: str) -> LibvirtError:
     return report(api.VIR_ERR_INTERNAL_ERROR, domain, detail)
 

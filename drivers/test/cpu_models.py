@@ -13,6 +13,8 @@ from lxml import etree
 
 CPU_MAP = Path("/usr/share/libvirt/cpu_map")
 ARCH_GROUPS = {"i686": "x86", "x86_64": "x86", "ppc64": "ppc64", "ppc64le": "ppc64", "aarch64": "arm", "armv7l": "arm"}
+# The CPU drivers whose getModels lists the map's models (libvirt 9.0.0: x86 and ppc64)
+LISTING_DRIVERS = frozenset(("x86", "ppc64"))
 
 
 @functools.cache

@@ -6,10 +6,10 @@ import functools
 import os
 
 from virtrio.drivers.base import Offload
-from virtrio.drivers.libvirt_rules import as_c_int
+from virtrio.drivers.libvirt_rules import as_c_int, canonical_path
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, no_support, report
+from virtrio.rpc.errors import check_flags, error_not_set, internal_error, invalid_argument, no_support, report
 
 from . import keycodes, public_api, save_image, snapshots, tuning
 from .common import FROM_TEST, TestProcedures
@@ -46,13 +46,18 @@ class DomainMiscProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testNodeGetFreePages")
         # libvirt's test driver makes counts up but returns 0 entries, which libvirtd takes
         # for a failure that set no error.
-        raise LibvirtError(
-            api.VIR_ERR_INTERNAL_ERROR,
-            api.VIR_FROM_RPC,
-            "Library function returned error but did not set virError",
-            int1=0,
-            int2=0,
-        )
+        raise error_not_set()
+
+    def connect_baseline_hypervisor_cpu(
+        self, args: remote.remote_connect_baseline_hypervisor_cpu_args
+    ) -> remote.remote_connect_baseline_hypervisor_cpu_ret:
+        # virConnectBaselineHypervisorCPU's check, then the test driver's lack of the call
+        public_api.non_null(bool(args.xmlCPUs), "xmlCPUs", "virConnectBaselineHypervisorCPU")
+        raise no_support(api.VIR_FROM_DOMAIN, "virConnectBaselineHypervisorCPU")
+
+    def domain_set_launch_security_state(self, args: remote.remote_domain_set_launch_security_state_args) -> None:
+        public_api.set_parameters(args.params, "virDomainSetLaunchSecurityState")
+        raise no_support(api.VIR_FROM_DOMAIN, "virDomainSetLaunchSecurityState")
 
     def connect_baseline_cpu(self, args: remote.remote_connect_baseline_cpu_args):
         if not args.xmlCPUs:  # libvirtd's own call finds no list at all
@@ -110,7 +115,7 @@ class DomainMiscProcedures(TestProcedures):
                 self._stop(domain, api.VIR_DOMAIN_SHUTOFF_CRASHED, api.VIR_DOMAIN_EVENT_STOPPED_CRASHED)
 
         # the file is the client's to name (a FIFO, a slow mount): written in a worker thread
-        return Offload(functools.partial(_write_dump, args.to, args.dom.name), dumped)
+        return Offload(functools.partial(_write_dump, canonical_path(args.to), args.dom.name), dumped)
 
     def domain_core_dump(self, args: remote.remote_domain_core_dump_args) -> Offload:
         exclusive_dump_flags(args.flags, "virDomainCoreDump")
@@ -124,22 +129,22 @@ class DomainMiscProcedures(TestProcedures):
     # and writes): these calls read and write it in a worker thread, never on the event loop.
     def domain_save_image_get_xml_desc(self, args: remote.remote_domain_save_image_get_xml_desc_args) -> Offload:
         check_flags(args.flags, api.VIR_DOMAIN_SAVE_IMAGE_XML_SECURE, FROM_TEST, "testDomainSaveImageGetXMLDesc")
-        state = self.state
+        state, file = self.state, canonical_path(args.file)
 
         def work() -> str:
-            return domain_xml(parse_domain_xml(save_image.read_image(args.file), state), True)
+            return domain_xml(parse_domain_xml(save_image.read_image(file), state), True)
 
         return Offload(work, remote.remote_domain_save_image_get_xml_desc_ret)
 
     def domain_save_image_define_xml(self, args: remote.remote_domain_save_image_define_xml_args) -> Offload:
         allowed = api.VIR_DOMAIN_SAVE_RUNNING | api.VIR_DOMAIN_SAVE_PAUSED
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSaveImageDefineXML")
-        state = self.state
+        state, file = self.state, canonical_path(args.file)
 
         def work() -> None:
-            parse_domain_xml(save_image.read_image(args.file), state)  # it must be a save image already
+            parse_domain_xml(save_image.read_image(file), state)  # it must be a save image already
             replacement = parse_domain_xml(args.dxml, state)
-            save_image.write_image(args.file, replacement.name, domain_xml(replacement, True))
+            save_image.write_image(file, replacement.name, domain_xml(replacement, True))
 
         return Offload(work, lambda _: None)
 
@@ -150,8 +155,11 @@ class DomainMiscProcedures(TestProcedures):
         return domain
 
     def domain_get_launch_security_info(self, args: remote.remote_domain_get_launch_security_info_args):
-        check_flags(args.flags, 0, FROM_TEST, "testDomainGetLaunchSecurityInfo")
-        return remote.remote_domain_get_launch_security_info_ret([])  # no launch security, whatever the domain
+        # libvirt's API adds VIR_TYPED_PARAM_STRING_OKAY (libvirtd's drivers take string
+        # parameters) and the test driver accepts no flag: the call always fails there.
+        flags = args.flags | api.VIR_TYPED_PARAM_STRING_OKAY
+        check_flags(flags, 0, FROM_TEST, "testDomainGetLaunchSecurityInfo")
+        return remote.remote_domain_get_launch_security_info_ret([])
 
     def domain_set_time(self, args: remote.remote_domain_set_time_args) -> None:
         check_flags(args.flags, api.VIR_DOMAIN_TIME_SYNC, FROM_TEST, "testDomainSetTime")
@@ -159,6 +167,8 @@ class DomainMiscProcedures(TestProcedures):
         guest.seconds, guest.nseconds = args.seconds, args.nseconds
 
     def domain_set_user_password(self, args: remote.remote_domain_set_user_password_args) -> None:
+        public_api.non_null(args.user is not None, "user", "virDomainSetUserPassword")
+        public_api.non_null(args.password is not None, "password", "virDomainSetUserPassword")
         check_flags(args.flags, api.VIR_DOMAIN_PASSWORD_ENCRYPTED, FROM_TEST, "testDomainSetUserPassword")
         self._running(args.dom)
 

@@ -38,6 +38,17 @@ from .large_definitions import (
 from .parse import parse_in_thread, read_domain
 from .state import Domain
 
+# libvirt's defaults for a definition without the element (virDomainDefParseXML)
+LIFECYCLE_DEFAULTS = {"on_poweroff": "destroy", "on_reboot": "restart"}
+REBOOT_FLAGS = (
+    api.VIR_DOMAIN_REBOOT_DEFAULT
+    | api.VIR_DOMAIN_REBOOT_ACPI_POWER_BTN
+    | api.VIR_DOMAIN_REBOOT_GUEST_AGENT
+    | api.VIR_DOMAIN_REBOOT_INITCTL
+    | api.VIR_DOMAIN_REBOOT_SIGNAL
+    | api.VIR_DOMAIN_REBOOT_PARAVIRT
+)
+
 
 class DomainProcedures(TestProcedures):
     # A client that reads back each definition it makes (virt-install, Terraform's provider,
@@ -132,7 +143,7 @@ class DomainProcedures(TestProcedures):
         return remote.remote_domain_get_messages_ret(list(messages))
 
     def domain_is_updated(self, args: remote.remote_domain_is_updated_args):
-        self._domain(args.dom)
+        # testDomainIsUpdated answers 0 without looking the domain up
         return remote.remote_domain_is_updated_ret(0)
 
     def domain_get_autostart(self, args: remote.remote_domain_get_autostart_args):
@@ -222,9 +233,19 @@ class DomainProcedures(TestProcedures):
     def domain_shutdown_flags(self, args: remote.remote_domain_shutdown_flags_args) -> None:
         check_flags(args.flags, 0, FROM_TEST, "testDomainShutdownFlags")
         domain = self._domain(args.dom)
-        if domain.state != api.VIR_DOMAIN_RUNNING:
+        if domain.state == api.VIR_DOMAIN_SHUTOFF:  # a paused domain shuts down too
             raise internal_error(FROM_TEST, f"domain '{domain.name}' not running")
-        self._stop(domain, api.VIR_DOMAIN_SHUTOFF_SHUTDOWN, api.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+        self._lifecycle_action(domain, "on_poweroff")
+
+    def _lifecycle_action(self, domain: Domain, event: str) -> None:
+        """testDomainActionSetState, then the stop it may make: the domain's action for the
+        event (on_poweroff, on_reboot) restarts it (running, booted, with no event) or stops it."""
+        element = top(domain.definition, event)
+        action = element.text if element is not None else LIFECYCLE_DEFAULTS[event]
+        if action in ("restart", "rename-restart"):
+            domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_RUNNING_BOOTED
+        else:
+            self._stop(domain, api.VIR_DOMAIN_SHUTOFF_SHUTDOWN, api.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
 
     def domain_set_memory_flags(self, args: remote.remote_domain_set_memory_flags_args) -> None:
         public_api.memory_size(args.memory, "virDomainSetMemoryFlags")
@@ -400,10 +421,10 @@ class DomainProcedures(TestProcedures):
 
     # ------------------------------------------------------------ tuning, stats
     def domain_get_scheduler_type(self, args: remote.remote_domain_get_scheduler_type_args):
-        self._domain(args.dom)
         return remote.remote_domain_get_scheduler_type_ret("fair", 1)
 
     def domain_get_scheduler_parameters(self, args: remote.remote_domain_get_scheduler_parameters_args):
+        _scheduler_parameters_wanted(args.nparams, "virDomainGetSchedulerParameters")
         params, _ = tuning.limited(tuning.scheduler_parameters(self._domain(args.dom)), args.nparams)
         return remote.remote_domain_get_scheduler_parameters_ret(params)
 
@@ -411,7 +432,10 @@ class DomainProcedures(TestProcedures):
         # libvirt's API adds VIR_TYPED_PARAM_STRING_OKAY for a driver that takes string
         # parameters (every driver, in libvirtd) and the test driver accepts no flag at all:
         # this call always fails there, naming the flags with that one added.
+        function = "virDomainGetSchedulerParametersFlags"
+        _scheduler_parameters_wanted(args.nparams, function)
         flags = args.flags | api.VIR_TYPED_PARAM_STRING_OKAY
+        public_api.exclusive(flags, "VIR_DOMAIN_AFFECT_LIVE", "VIR_DOMAIN_AFFECT_CONFIG", function)
         check_flags(flags, 0, FROM_TEST, "testDomainGetSchedulerParametersFlags")
         params, _ = tuning.limited(tuning.scheduler_parameters(self._domain(args.dom)), args.nparams)
         return remote.remote_domain_get_scheduler_parameters_flags_ret(params)
@@ -464,8 +488,10 @@ class DomainProcedures(TestProcedures):
         return remote.remote_domain_get_control_info_ret(*domain.guest.control_info())
 
     def domain_get_hostname(self, args: remote.remote_domain_get_hostname_args):
-        self._check_active(self._domain(args.dom))
-        return remote.remote_domain_get_hostname_ret("testhost")
+        check_flags(args.flags, 0, FROM_TEST, "testDomainGetHostname")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        return remote.remote_domain_get_hostname_ret(f"{domain.name}host")
 
     def domain_get_time(self, args: remote.remote_domain_get_time_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetTime")
@@ -485,6 +511,8 @@ class DomainProcedures(TestProcedures):
         return remote.remote_domain_get_fsinfo_ret(filesystems, len(filesystems))
 
     def domain_block_stats(self, args: remote.remote_domain_block_stats_args):
+        if not args.path:
+            raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "summary statistics are not supported yet")
         domain = self._domain(args.dom)
         self._check_active(domain)
         if not any(args.path in (disk.target, disk.source) for disk in domain.disks):
@@ -534,6 +562,8 @@ class DomainProcedures(TestProcedures):
         return remote.remote_domain_get_disk_errors_ret(errors[: args.maxerrors], len(errors[: args.maxerrors]))
 
     def domain_memory_stats(self, args: remote.remote_domain_memory_stats_args):
+        if not args.maxStats:  # virDomainMemoryStats answers no statistics before any check
+            return remote.remote_domain_memory_stats_ret([])
         check_flags(args.flags, 0, FROM_TEST, "testDomainMemoryStats")
         domain = self._domain(args.dom)
         self._check_active(domain)
@@ -573,7 +603,10 @@ class DomainProcedures(TestProcedures):
             balloon.insert(0, make_element("stats", period=str(args.period)))
 
     def domain_reboot(self, args: remote.remote_domain_reboot_args) -> None:
-        self._check_active(self._domain(args.dom))
+        check_flags(args.flags, REBOOT_FLAGS, FROM_TEST, "testDomainReboot")
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        self._lifecycle_action(domain, "on_reboot")
 
     def domain_create(self, args: remote.remote_domain_create_args) -> Offload | None:
         domain = self._domain(args.dom)
@@ -652,8 +685,6 @@ class DomainProcedures(TestProcedures):
 
     async def domain_screenshot(self, args: remote.remote_domain_screenshot_args) -> StreamReply:
         check_flags(args.flags, 0, FROM_TEST, "testDomainScreenshot")
-        domain = self._domain(args.dom)
-        self._check_active(domain)
         return StreamReply(remote.remote_domain_screenshot_ret("image/png"), screenshot_source())
 
     def _existing_for(self, parsed: Domain) -> Domain | None:
@@ -748,3 +779,9 @@ class DomainProcedures(TestProcedures):
     def connect_list_domains(self, args: remote.remote_connect_list_domains_args):
         ids = sorted(d.id for d in self.state.domains.values() if d.active)[: args.maxids]
         return remote.remote_connect_list_domains_ret(ids)
+
+
+def _scheduler_parameters_wanted(nparams: int, function: str) -> None:
+    """virDomainGetSchedulerParameters(Flags)' checks: no room asked for arrives as NULL params."""
+    public_api.non_null(nparams != 0, "params", function)
+    public_api.positive(nparams, "nparams", function)

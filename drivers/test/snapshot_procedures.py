@@ -252,6 +252,7 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_snapshot_num_children_ret(len(tree.select(args.flags, below=snapshot.name)))
 
     def domain_snapshot_lookup_by_name(self, args: remote.remote_domain_snapshot_lookup_by_name_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainSnapshotLookupByName")
         domain = self._domain(args.dom)
         snapshot = self._snapshots(domain).get(args.name)
         return remote.remote_domain_snapshot_lookup_by_name_ret(self._snapshot_ref(args.dom, snapshot.name))
@@ -264,10 +265,12 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_snapshot_get_xml_desc_ret(xml if secure else without_secrets(xml))
 
     def domain_has_current_snapshot(self, args: remote.remote_domain_has_current_snapshot_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainHasCurrentSnapshot")
         tree = self._snapshots(self._domain(args.dom))
         return remote.remote_domain_has_current_snapshot_ret(int(tree.current is not None))
 
     def domain_snapshot_current(self, args: remote.remote_domain_snapshot_current_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainSnapshotCurrent")
         domain = self._domain(args.dom)
         tree = self._snapshots(domain)
         if tree.current is None:
@@ -275,16 +278,19 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_snapshot_current_ret(self._snapshot_ref(args.dom, tree.current))
 
     def domain_snapshot_get_parent(self, args: remote.remote_domain_snapshot_get_parent_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainSnapshotGetParent")
         _domain, _, snapshot = self._snapshot(args.snap)
         if snapshot.parent is None:
             raise snapshots.no_snapshot(f"snapshot '{snapshot.name}' does not have a parent")
         return remote.remote_domain_snapshot_get_parent_ret(self._snapshot_ref(args.snap.dom, snapshot.parent))
 
     def domain_snapshot_is_current(self, args: remote.remote_domain_snapshot_is_current_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainSnapshotIsCurrent")
         _, tree, snapshot = self._snapshot(args.snap)
         return remote.remote_domain_snapshot_is_current_ret(int(tree.current == snapshot.name))
 
     def domain_snapshot_has_metadata(self, args: remote.remote_domain_snapshot_has_metadata_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainSnapshotHasMetadata")
         self._snapshot(args.snap)
         return remote.remote_domain_snapshot_has_metadata_ret(1)
 
@@ -532,6 +538,7 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_checkpoint_list_all_children_ret(refs, len(chosen))
 
     def domain_checkpoint_lookup_by_name(self, args: remote.remote_domain_checkpoint_lookup_by_name_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainCheckpointLookupByName")
         self._domain(args.dom)
         _, _, checkpoint = self._checkpoint(remote.remote_nonnull_domain_checkpoint(args.name, args.dom))
         return remote.remote_domain_checkpoint_lookup_by_name_ret(self._checkpoint_ref(args.dom, checkpoint.name))
@@ -552,6 +559,7 @@ class SnapshotProcedures(TestProcedures):
         return remote.remote_domain_checkpoint_get_xml_desc_ret(xml if secure else without_secrets(xml))
 
     def domain_checkpoint_get_parent(self, args: remote.remote_domain_checkpoint_get_parent_args):
+        check_flags(args.flags, 0, FROM_TEST, "testDomainCheckpointGetParent")
         _domain, _, checkpoint = self._checkpoint(args.checkpoint)
         if checkpoint.parent is None:
             detail = f"checkpoint '{checkpoint.name}' does not have a parent"
@@ -568,5 +576,11 @@ class SnapshotProcedures(TestProcedures):
             "virDomainCheckpointDelete",
             FROM_CHECKPOINT,
         )
+        allowed = (
+            api.VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN
+            | api.VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY
+            | api.VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY
+        )
+        check_flags(args.flags, allowed, FROM_TEST, "testDomainCheckpointDelete")
         _, tree, checkpoint = self._checkpoint(args.checkpoint)
         tree.delete(checkpoint.name, args.flags)

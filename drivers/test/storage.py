@@ -255,7 +255,7 @@ class StorageProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testStoragePoolCreate")
         pool = self._pool(args.pool)
         if pool.active:
-            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"storage pool '{pool.name}' is already active")
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, f"storage pool '{pool.name}' is active")
         pool.active = True
         self._emit_pool(pool, api.VIR_STORAGE_POOL_EVENT_STARTED)
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 from lxml import etree
 
 from virtrio.drivers.base import Offload
-from virtrio.drivers.libvirt_rules import as_c_int
+from virtrio.drivers.libvirt_rules import as_c_int, canonical_path
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, no_support, report
@@ -166,7 +166,16 @@ class VcpuAndSaveProcedures(TestProcedures):
 
     def connect_get_cpu_model_names(self, args: remote.remote_connect_get_cpu_model_names_args):
         check_flags(args.flags, 0, FROM_TEST, "testConnectGetCPUModelNames")
-        names = cpu_models.model_names(args.arch)
+        from . import cpu_baseline  # (on first use: its tables cost every cold start otherwise)
+
+        if args.arch not in cpu_baseline.ARCHES:  # virArchFromString
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, f"cannot find architecture {args.arch}")
+        driver = cpu_baseline.DRIVERS.get(args.arch)  # virCPUGetModels: the arch's CPU driver
+        if driver is None:
+            detail = f"'{args.arch}' architecture is not supported by CPU driver"
+            raise report(api.VIR_ERR_NO_SUPPORT, api.VIR_FROM_CPU, detail)
+        # only the x86 and ppc64 drivers list models; the arm and s390 ones answer none
+        names = cpu_models.model_names(args.arch) if driver in cpu_models.LISTING_DRIVERS else ()
         if names is None:
             raise report(
                 api.VIR_ERR_INVALID_ARG, api.VIR_FROM_CPU, f"cannot find CPU models for architecture '{args.arch}'"
@@ -323,6 +332,7 @@ class VcpuAndSaveProcedures(TestProcedures):
             raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, "xml modification unsupported")
         domain = self._domain(args.dom)
         self._check_active(domain)
+        to = canonical_path(args.to)
 
         def saved(_: None) -> None:
             self._still_there(domain, args.dom)
@@ -334,8 +344,8 @@ class VcpuAndSaveProcedures(TestProcedures):
         # in a worker thread, the running definition as libvirt saves it; the stop after it
         if copy_in_thread(domain.definition):  # a large definition written there too
             text = format_later(domain, False, True)
-            return Offload(lambda: save_image.write_image(args.to, domain.name, text()), saved)
-        write = functools.partial(save_image.write_image, args.to, domain.name, domain_xml(domain))
+            return Offload(lambda: save_image.write_image(to, domain.name, text()), saved)
+        write = functools.partial(save_image.write_image, to, domain.name, domain_xml(domain))
         return Offload(write, saved)
 
     def domain_save(self, args: remote.remote_domain_save_args) -> Offload:
@@ -347,7 +357,7 @@ class VcpuAndSaveProcedures(TestProcedures):
             raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, "xml modification unsupported")
         # a file the client names (a FIFO, a slow mount) can block its open and reads: read
         # and parsed in a worker thread, never on the event loop
-        return Offload(functools.partial(read_saved_definition, args.from_, self.state), self._restore)
+        return Offload(functools.partial(read_saved_definition, canonical_path(args.from_), self.state), self._restore)
 
     def _restore(self, saved: Domain) -> None:
         existing = self.state.domain_by_uuid(saved.uuid)

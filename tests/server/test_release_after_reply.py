@@ -154,10 +154,10 @@ def test_a_refused_call_leaves_no_cycle_for_the_collector() -> None:
 
 
 def test_a_refused_call_run_as_a_task_leaves_no_cycle_for_the_collector() -> None:
-    """The same for a call run as a task (a coroutine handler: DOMAIN_SCREENSHOT of a domain
-    that does not exist): the task's frame must not hold the error once it is answered."""
+    """The same for a call run as a task (a coroutine handler: DOMAIN_SCREENSHOT with a flag the
+    test driver refuses): the task's frame must not hold the error once it is answered."""
     missing = remote.remote_nonnull_domain("missing", bytes(16), -1)
-    screenshot = CODECS["remote_domain_screenshot_args"].encode(remote.remote_domain_screenshot_args(missing, 0, 0))
+    screenshot = CODECS["remote_domain_screenshot_args"].encode(remote.remote_domain_screenshot_args(missing, 0, 1))
     # (GET_TYPE first: the client's task nursery, opened once)
     garbage = _garbage_after_refused_calls(
         remote.REMOTE_PROC_DOMAIN_SCREENSHOT, screenshot, warm_up=(remote.REMOTE_PROC_CONNECT_GET_TYPE,)

@@ -1,0 +1,152 @@
+"""Every REMOTE procedure, called once with plain arguments, answered as libvirtd answers it.
+
+Each call goes on a fresh connection to test:///default (whose state is made anew with each
+first connection) of both daemons: the test driver's own objects where the arguments name one
+(domain 'test', network 'default', pool 'default-pool', interface 'eth1'), and otherwise
+zeros, empty strings, empty lists and absent optional values, as a client with its own
+protocol code (go-libvirt) can send them. libvirtd's public API then checks arguments
+(NULL lists, empty paths) that libvirt's client library checks before sending, and every
+flag check meets an unknown flag in the second pass. Outcomes are compared whole: result
+bytes, or every field of the error.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xdrlib3
+
+from tests.e2e.daemon_process import RawClient
+from virtrio.protocol.generated import remote
+from virtrio.protocol.layout import (
+    FixedArray,
+    FixedOpaque,
+    Optional_,
+    Primitive,
+    Shape,
+    String,
+    StructRef,
+    VarArray,
+    VarOpaque,
+)
+from virtrio.protocol.reference_codec import ReferenceCodec
+from virtrio.protocol.sources import load_sources
+
+from ..conftest import REFERENCE
+from .side_by_side import outcome
+
+# The test driver's default objects, field by field (name, then UUID or MAC, then id).
+DEFAULT_OBJECTS: dict[str, tuple[Any, ...]] = {
+    "remote_nonnull_domain": ("test", bytes.fromhex("6695eb01f6a4830479aa97f2502e193f"), 1),
+    "remote_nonnull_network": ("default", bytes.fromhex("dd8fe8846c02601e7551cca97df1c5df")),
+    "remote_nonnull_storage_pool": ("default-pool", bytes.fromhex("dfe224cb28fb8dd0c4b264eb3f0f4566")),
+    "remote_nonnull_interface": ("eth1", "aa:bb:cc:dd:ee:ff"),
+}
+UNKNOWN_FLAG = 0x80000000
+# Procedures the README lists as deliberate differences: libvirtd's test driver has no
+# secrets, network filters or bindings, nor volume upload, download, wipe or info flags.
+BEYOND_THE_TEST_DRIVER = frozenset(
+    name
+    for name in (proc.name for proc in remote.PROCEDURES.values())
+    if "SECRET" in name
+    or "NWFILTER" in name
+    or name in ("STORAGE_VOL_UPLOAD", "STORAGE_VOL_DOWNLOAD", "STORAGE_VOL_WIPE", "STORAGE_VOL_WIPE_PATTERN")
+    or name == "STORAGE_VOL_GET_INFO_FLAGS"
+)
+# Answers that are not the same twice: the domain's CPU time comes from the clock.
+FROM_THE_CLOCK = frozenset({"DOMAIN_GET_INFO"})
+# Known and not done: libvirtd checks the descriptors a call brings before its driver says
+# the call is not supported, and keeps a forwarded identity; virtrio closes descriptors as
+# they arrive and has no identity forwarding.
+NOT_DONE = frozenset({"DOMAIN_OPEN_GRAPHICS", "DOMAIN_FD_ASSOCIATE", "CONNECT_SET_IDENTITY"})
+# libvirtd answers a polkit request on a socket without polkit with whatever error its worker
+# thread last kept (often none: "Library function returned error but did not set virError",
+# as virtrio answers; after SASL calls, "authentication failed").
+SKIPPED = frozenset({"CONNECT_OPEN", "CONNECT_CLOSE", "AUTH_POLKIT"})
+
+
+def _pack(codec: ReferenceCodec, packer: xdrlib3.Packer, shape: Shape, flags: int, slot: str = "") -> None:
+    if isinstance(shape, Primitive):
+        value = flags if slot == "flags" else 0
+        packers = {"i": packer.pack_int, "I": packer.pack_uint, "q": packer.pack_hyper, "Q": packer.pack_uhyper}
+        packers.update({"f": packer.pack_float, "d": packer.pack_double})
+        packers[shape.code](value)
+    elif isinstance(shape, FixedOpaque):
+        packer.pack_fopaque(shape.length, bytes(shape.length))
+    elif isinstance(shape, (VarOpaque, String)):
+        packer.pack_opaque(b"")
+    elif isinstance(shape, (Optional_, VarArray)):
+        packer.pack_uint(0)  # absent, or empty
+    elif isinstance(shape, FixedArray):
+        for _ in range(shape.length):
+            _pack(codec, packer, shape.element, flags)
+    elif isinstance(shape, StructRef) and shape.name in DEFAULT_OBJECTS:
+        for value in DEFAULT_OBJECTS[shape.name]:
+            if isinstance(value, str):
+                packer.pack_opaque(value.encode())
+            elif isinstance(value, bytes):
+                packer.pack_fopaque(len(value), value)
+            else:
+                packer.pack_int(value)
+    elif isinstance(shape, StructRef):
+        for field, field_shape in codec._struct_plan(shape.name):
+            _pack(codec, packer, field_shape, flags, field)
+    else:  # a union: its first arm
+        _, _, arms, _, default = codec._union_plan(shape.name)
+        discriminant = min(arms) if arms else 0
+        packer.pack_int(discriminant)
+        arm = arms.get(discriminant, default)
+        if arm is not None:
+            _pack(codec, packer, arm, flags)
+
+
+def calls(flags: int) -> list[tuple[str, int, bytes]]:
+    codec = ReferenceCodec(load_sources(REFERENCE))
+    made = []
+    for number, procedure in sorted(remote.PROCEDURES.items()):
+        if procedure.is_event or procedure.name in SKIPPED:
+            continue
+        packer = xdrlib3.Packer()
+        if procedure.args is not None:
+            _pack(codec, packer, codec._type_shape(procedure.args.name), flags)
+        made.append((procedure.name, number, packer.get_buffer()))
+    return made
+
+
+def answers(socket_path: Path, made: list[tuple[str, int, bytes]]) -> dict[str, tuple]:
+    """Each call's outcome, on its own connection; one more connection is held throughout, so
+    that the node's state lives on from call to call on both daemons alike (libvirtd ends a
+    connection a moment after its client does: without it, whether the state was made anew
+    would depend on that moment)."""
+    holder = RawClient(socket_path, timeout=30)
+    holder.open("test:///default")
+    found = {}
+    try:
+        for name, number, payload in made:
+            client = RawClient(socket_path, timeout=30)
+            try:
+                client.open("test:///default")
+                found[name] = outcome(client.call(number, payload))
+            finally:
+                client.close()
+    finally:
+        holder.close()
+    return found
+
+
+@pytest.mark.parametrize("flags", [0, UNKNOWN_FLAG], ids=["flags-0", "unknown-flag"])
+def test_every_procedure_is_answered_as_libvirtd_answers_it(both: dict[str, Any], flags: int) -> None:
+    made = calls(flags)
+    with ThreadPoolExecutor(2) as pool:
+        ours, theirs = pool.map(lambda side: answers(both[side].rw, made), ("virtrio", "libvirtd"))
+    different = {name for name in ours if ours[name] != theirs[name]}
+    clock = {name for name in different & FROM_THE_CLOCK if ours[name][0] == theirs[name][0] == "ok"}
+    unexplained = different - BEYOND_THE_TEST_DRIVER - NOT_DONE - clock
+    if flags == UNKNOWN_FLAG:  # virsh 9.0 sends this flag; virtrio lists node devices for it
+        unexplained.discard("CONNECT_LIST_ALL_NODE_DEVICES")
+    report = "\n".join(f"{name}:\n  libvirtd {theirs[name]}\n  virtrio  {ours[name]}" for name in sorted(unexplained))
+    assert not unexplained, report
+    assert len(made) > 350  # every procedure of remote_protocol.x but events, open and close
