@@ -6,7 +6,7 @@ first connection) of both daemons: the test driver's own objects where the argum
 zeros, empty strings, empty lists and absent optional values, as a client with its own
 protocol code (go-libvirt) can send them. libvirtd's public API then checks arguments
 (NULL lists, empty paths) that libvirt's client library checks before sending, and every
-flag check meets an unknown flag in the second pass. Outcomes are compared whole: result
+flag check meets an unknown flag in the second pass; a third names a domain that does not exist. Outcomes are compared whole: result
 bytes, or every field of the error.
 """
 
@@ -39,8 +39,10 @@ from ..conftest import REFERENCE
 from .side_by_side import outcome
 
 # The test driver's default objects, field by field (name, then UUID or MAC, then id).
+TEST_DOMAIN = ("test", bytes.fromhex("6695eb01f6a4830479aa97f2502e193f"), 1)
+MISSING_DOMAIN = ("missing", bytes.fromhex("11112222333344445555666677778888"), -1)
 DEFAULT_OBJECTS: dict[str, tuple[Any, ...]] = {
-    "remote_nonnull_domain": ("test", bytes.fromhex("6695eb01f6a4830479aa97f2502e193f"), 1),
+    "remote_nonnull_domain": TEST_DOMAIN,
     "remote_nonnull_network": ("default", bytes.fromhex("dd8fe8846c02601e7551cca97df1c5df")),
     "remote_nonnull_storage_pool": ("default-pool", bytes.fromhex("dfe224cb28fb8dd0c4b264eb3f0f4566")),
     "remote_nonnull_interface": ("eth1", "aa:bb:cc:dd:ee:ff"),
@@ -68,7 +70,14 @@ NOT_DONE = frozenset({"DOMAIN_OPEN_GRAPHICS", "DOMAIN_FD_ASSOCIATE", "CONNECT_SE
 SKIPPED = frozenset({"CONNECT_OPEN", "CONNECT_CLOSE", "AUTH_POLKIT"})
 
 
-def _pack(codec: ReferenceCodec, packer: xdrlib3.Packer, shape: Shape, flags: int, slot: str = "") -> None:
+def _pack(
+    codec: ReferenceCodec,
+    packer: xdrlib3.Packer,
+    shape: Shape,
+    flags: int,
+    objects: dict[str, tuple[Any, ...]],
+    slot: str = "",
+) -> None:
     if isinstance(shape, Primitive):
         value = flags if slot == "flags" else 0
         packers = {"i": packer.pack_int, "I": packer.pack_uint, "q": packer.pack_hyper, "Q": packer.pack_uhyper}
@@ -82,9 +91,9 @@ def _pack(codec: ReferenceCodec, packer: xdrlib3.Packer, shape: Shape, flags: in
         packer.pack_uint(0)  # absent, or empty
     elif isinstance(shape, FixedArray):
         for _ in range(shape.length):
-            _pack(codec, packer, shape.element, flags)
-    elif isinstance(shape, StructRef) and shape.name in DEFAULT_OBJECTS:
-        for value in DEFAULT_OBJECTS[shape.name]:
+            _pack(codec, packer, shape.element, flags, objects)
+    elif isinstance(shape, StructRef) and shape.name in objects:
+        for value in objects[shape.name]:
             if isinstance(value, str):
                 packer.pack_opaque(value.encode())
             elif isinstance(value, bytes):
@@ -93,17 +102,17 @@ def _pack(codec: ReferenceCodec, packer: xdrlib3.Packer, shape: Shape, flags: in
                 packer.pack_int(value)
     elif isinstance(shape, StructRef):
         for field, field_shape in codec._struct_plan(shape.name):
-            _pack(codec, packer, field_shape, flags, field)
+            _pack(codec, packer, field_shape, flags, objects, field)
     else:  # a union: its first arm
         _, _, arms, _, default = codec._union_plan(shape.name)
         discriminant = min(arms) if arms else 0
         packer.pack_int(discriminant)
         arm = arms.get(discriminant, default)
         if arm is not None:
-            _pack(codec, packer, arm, flags)
+            _pack(codec, packer, arm, flags, objects)
 
 
-def calls(flags: int) -> list[tuple[str, int, bytes]]:
+def calls(flags: int, objects: dict[str, tuple[Any, ...]]) -> list[tuple[str, int, bytes]]:
     codec = ReferenceCodec(load_sources(REFERENCE))
     made = []
     for number, procedure in sorted(remote.PROCEDURES.items()):
@@ -111,7 +120,7 @@ def calls(flags: int) -> list[tuple[str, int, bytes]]:
             continue
         packer = xdrlib3.Packer()
         if procedure.args is not None:
-            _pack(codec, packer, codec._type_shape(procedure.args.name), flags)
+            _pack(codec, packer, codec._type_shape(procedure.args.name), flags, objects)
         made.append((procedure.name, number, packer.get_buffer()))
     return made
 
@@ -137,9 +146,15 @@ def answers(socket_path: Path, made: list[tuple[str, int, bytes]]) -> dict[str, 
     return found
 
 
-@pytest.mark.parametrize("flags", [0, UNKNOWN_FLAG], ids=["flags-0", "unknown-flag"])
-def test_every_procedure_is_answered_as_libvirtd_answers_it(both: dict[str, Any], flags: int) -> None:
-    made = calls(flags)
+@pytest.mark.parametrize(
+    ("flags", "domain"),
+    [(0, TEST_DOMAIN), (UNKNOWN_FLAG, TEST_DOMAIN), (0, MISSING_DOMAIN)],
+    ids=["flags-0", "unknown-flag", "missing-domain"],
+)
+def test_every_procedure_is_answered_as_libvirtd_answers_it(
+    both: dict[str, Any], flags: int, domain: tuple[Any, ...]
+) -> None:
+    made = calls(flags, {**DEFAULT_OBJECTS, "remote_nonnull_domain": domain})
     with ThreadPoolExecutor(2) as pool:
         ours, theirs = pool.map(lambda side: answers(both[side].rw, made), ("virtrio", "libvirtd"))
     different = {name for name in ours if ours[name] != theirs[name]}
