@@ -109,8 +109,13 @@ def param(field: str, kind: int, value: Any) -> admin.admin_typed_param:
     return admin.admin_typed_param(field, admin.admin_typed_param_value(kind, value))
 
 
-def server_name(session: ClientSession, name: str) -> Server:
+def server_name(session: ClientSession, name: str, *, by_dispatcher: bool = False) -> Server:
+    """The server named; an unknown name refused as virNetDaemonGetServer refuses it, or, for
+    the calls whose dispatcher libvirt wrote by hand (by_dispatcher), with that one's error."""
     if name not in SERVERS:
+        if by_dispatcher:
+            detail = f"no server with matching name '{name}' found"
+            raise report(api.VIR_ERR_NO_SERVER, api.VIR_FROM_ADMIN, detail)
         raise report(api.VIR_ERR_NO_SERVER, api.VIR_FROM_RPC, f"No server named '{name}'")
     return Server(name)
 
@@ -163,6 +168,8 @@ def threadpool_parameters(session: ClientSession, args: Any) -> Any:
     check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerGetThreadPoolParameters")
     settings = server_settings(session, name)
     busy = sum(s.busy_calls for s in clients_of(session, name))
+    if name is Server.ADMIN:  # this very call holds one of the admin server's workers
+        busy += 1
     # Calls run on the event loop, not on threads: "current" is the pool libvirtd would keep
     # (at least min_workers), "free" what of it no call holds.
     current = max(settings.min_workers, min(busy, settings.max_workers))
@@ -179,7 +186,7 @@ def threadpool_parameters(session: ClientSession, args: Any) -> Any:
 
 @admin_procedure(admin.ADMIN_PROC_SERVER_SET_THREADPOOL_PARAMETERS)
 def set_threadpool_parameters(session: ClientSession, args: Any) -> None:
-    name = server_name(session, args.srv.name)
+    name = server_name(session, args.srv.name, by_dispatcher=True)
     check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerSetThreadPoolParameters")
     values = typed_values(
         args.params,
@@ -214,27 +221,38 @@ def set_threadpool_parameters(session: ClientSession, args: Any) -> None:
 @admin_procedure(admin.ADMIN_PROC_SERVER_LIST_CLIENTS)
 def list_clients(session: ClientSession, args: admin.admin_server_list_clients_args) -> Any:
     name = server_name(session, args.srv.name)
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerListClients")
     clients = clients_of(session, name)
     refs = [client_ref(c, name) for c in clients] if args.need_results else []
     return admin.admin_server_list_clients_ret(refs, len(clients))
 
 
-def find_client(session: ClientSession, server: Server, client_id: int) -> ClientSession:
+def find_client(
+    session: ClientSession, server: Server, client_id: int, *, by_dispatcher: bool = False
+) -> ClientSession:
+    """The client with that id; an unknown one refused as virNetServerGetClient refuses it,
+    or as the hand-written dispatcher of CLIENT_GET_INFO does (by_dispatcher)."""
     for client in clients_of(session, server):
         if client.id == client_id:
             return client
+    if by_dispatcher:
+        detail = f"no client with matching id '{client_id}' found"
+        raise report(api.VIR_ERR_NO_CLIENT, api.VIR_FROM_ADMIN, detail)
     raise report(api.VIR_ERR_NO_CLIENT, api.VIR_FROM_RPC, f"No client with matching ID '{client_id}'")
 
 
 @admin_procedure(admin.ADMIN_PROC_SERVER_LOOKUP_CLIENT)
 def lookup_client(session: ClientSession, args: admin.admin_server_lookup_client_args) -> Any:
     name = server_name(session, args.srv.name)
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerLookupClient")
     return admin.admin_server_lookup_client_ret(client_ref(find_client(session, name, args.id), name))
 
 
 @admin_procedure(admin.ADMIN_PROC_CLIENT_GET_INFO)
 def client_info(session: ClientSession, args: admin.admin_client_get_info_args) -> Any:
-    client = find_client(session, server_name(session, args.clnt.srv.name), args.clnt.id)
+    server = server_name(session, args.clnt.srv.name, by_dispatcher=True)
+    client = find_client(session, server, args.clnt.id, by_dispatcher=True)
+    check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminClientGetInfo")
     params = [param(api.VIR_CLIENT_INFO_READONLY, BOOLEAN, int(client.read_only))]
     pid, uid, gid = client.identity
     if uid is not None and gid is not None:
@@ -255,8 +273,9 @@ def client_info(session: ClientSession, args: admin.admin_client_get_info_args) 
 
 @admin_procedure(admin.ADMIN_PROC_CLIENT_CLOSE)
 def client_close(session: ClientSession, args: admin.admin_client_close_args) -> None:
+    client = find_client(session, server_name(session, args.clnt.srv.name), args.clnt.id)
     check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminClientClose")
-    find_client(session, server_name(session, args.clnt.srv.name), args.clnt.id).disconnect("closed by virt-admin")
+    client.disconnect("closed by virt-admin")
 
 
 @admin_procedure(admin.ADMIN_PROC_SERVER_GET_CLIENT_LIMITS)
@@ -275,7 +294,7 @@ def client_limits(session: ClientSession, args: Any) -> Any:
 
 @admin_procedure(admin.ADMIN_PROC_SERVER_SET_CLIENT_LIMITS)
 def set_client_limits(session: ClientSession, args: Any) -> None:
-    name = server_name(session, args.srv.name)
+    name = server_name(session, args.srv.name, by_dispatcher=True)
     check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerSetClientLimits")
     values = typed_values(args.params, {api.VIR_SERVER_CLIENTS_MAX: UINT, api.VIR_SERVER_CLIENTS_UNAUTH_MAX: UINT})
     settings = server_settings(session, name)

@@ -5,9 +5,10 @@ first connection) of both daemons: the test driver's own objects where the argum
 (domain 'test', network 'default', pool 'default-pool', interface 'eth1'), and otherwise
 zeros, empty strings, empty lists and absent optional values, as a client with its own
 protocol code (go-libvirt) can send them. libvirtd's public API then checks arguments
-(NULL lists, empty paths) that libvirt's client library checks before sending, and every
-flag check meets an unknown flag in the second pass; a third names a domain that does not exist. Outcomes are compared whole: result
-bytes, or every field of the error.
+(NULL lists, empty paths) that libvirt's client library checks before sending. A second pass
+sets an unknown flag, which every flag check meets; a third names a domain that does not
+exist. Outcomes are compared whole: result bytes, or every field of the error. The admin
+program is swept too, on the admin sockets.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 import xdrlib3
 
 from tests.e2e.daemon_process import RawClient
-from virtrio.protocol.generated import remote
+from virtrio.protocol.generated import admin, remote
 from virtrio.protocol.layout import (
     FixedArray,
     FixedOpaque,
@@ -112,10 +113,10 @@ def _pack(
             _pack(codec, packer, arm, flags, objects)
 
 
-def calls(flags: int, objects: dict[str, tuple[Any, ...]]) -> list[tuple[str, int, bytes]]:
+def calls(flags: int, objects: dict[str, tuple[Any, ...]], program: Any = remote) -> list[tuple[str, int, bytes]]:
     codec = ReferenceCodec(load_sources(REFERENCE))
     made = []
-    for number, procedure in sorted(remote.PROCEDURES.items()):
+    for number, procedure in sorted(program.PROCEDURES.items()):
         if procedure.is_event or procedure.name in SKIPPED:
             continue
         packer = xdrlib3.Packer()
@@ -123,6 +124,20 @@ def calls(flags: int, objects: dict[str, tuple[Any, ...]]) -> list[tuple[str, in
             _pack(codec, packer, codec._type_shape(procedure.args.name), flags, objects)
         made.append((procedure.name, number, packer.get_buffer()))
     return made
+
+
+def admin_answers(socket_path: Path, made: list[tuple[str, int, bytes]]) -> dict[str, tuple]:
+    """Each admin call's outcome, on its own connection to the admin socket."""
+    opening = admin.CODECS["admin_connect_open_args"].encode(admin.admin_connect_open_args(0))
+    found = {}
+    for name, number, payload in made:
+        client = RawClient(socket_path, timeout=30)
+        try:
+            client.call(admin.ADMIN_PROC_CONNECT_OPEN, opening, prog=admin.PROGRAM)
+            found[name] = outcome(client.call(number, payload, prog=admin.PROGRAM))
+        finally:
+            client.close()
+    return found
 
 
 def answers(socket_path: Path, made: list[tuple[str, int, bytes]]) -> dict[str, tuple]:
@@ -165,3 +180,18 @@ def test_every_procedure_is_answered_as_libvirtd_answers_it(
     report = "\n".join(f"{name}:\n  libvirtd {theirs[name]}\n  virtrio  {ours[name]}" for name in sorted(unexplained))
     assert not unexplained, report
     assert len(made) > 350  # every procedure of remote_protocol.x but events, open and close
+
+
+@pytest.mark.parametrize("server", ["libvirtd", "admin", "missing"])
+@pytest.mark.parametrize("flags", [0, UNKNOWN_FLAG], ids=["flags-0", "unknown-flag"])
+def test_every_admin_procedure_is_answered_as_libvirtd_answers_it(
+    both: dict[str, Any], flags: int, server: str
+) -> None:
+    """The same for the admin program, naming each server (and one that does not exist); the
+    clients named (id 0) do not exist."""
+    made = calls(flags, {"admin_nonnull_server": (server,)}, admin)
+    with ThreadPoolExecutor(2) as pool:
+        ours, theirs = pool.map(lambda side: admin_answers(both[side].admin, made), ("virtrio", "libvirtd"))
+    different = {name: (theirs[name], ours[name]) for name in ours if ours[name] != theirs[name]}
+    assert not different, different
+    assert len(made) == 17  # every procedure of admin_protocol.x but open and close
