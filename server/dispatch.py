@@ -23,6 +23,7 @@ from virtrio.rpc.records import FrozenRecord
 
 from . import faults
 from . import procedure_facts as facts
+from .api_checks import BEFORE_READ_ONLY
 from .dispatch_checks import ArgumentCheck, checks_for, reply_rule_for
 from .procedure_facts import ALWAYS, ProcedureFacts, ReadOnlyArgument, ReadOnlyFlags
 
@@ -308,6 +309,10 @@ def resolve(
     for check in found.checks:
         if check.refuses(args):
             raise report(check.code, libvirt_api.VIR_FROM_RPC, check.message)
+    if program is REMOTE:
+        api_check = BEFORE_READ_ONLY.get(header.proc)
+        if api_check is not None:
+            api_check(args)
     failure_reply = FAILURE_REPLIES.get(header.proc) if program is REMOTE else None
     arguments = () if found.decode is None else (args,)
     if failure_reply is not None and (
@@ -362,6 +367,8 @@ def quick_call(call: ResolvedCall, read_only: bool, fault_rules: Sequence[FaultR
     if found is None or found.server_handler is not None or call.is_async or call.gate is not None:
         return None
     if procedure.stream is not None or fault_rules or found.checks or (read_only and found.read_only is not None):
+        return None
+    if procedure.program == REMOTE.number and procedure.number in BEFORE_READ_ONLY:  # the API's checks
         return None
     decoder = procedure.args.load()[1] if procedure.args is not None else None
     encoder = procedure.ret.load()[0] if procedure.ret is not None else None

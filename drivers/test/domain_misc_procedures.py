@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import os
 
+from virtrio.drivers import public_api
 from virtrio.drivers.base import Offload
 from virtrio.drivers.libvirt_rules import as_c_int, canonical_path
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, error_not_set, internal_error, invalid_argument, no_support, report
 
-from . import keycodes, public_api, save_image, snapshots, tuning
+from . import keycodes, save_image, snapshots, tuning
 from .common import FROM_TEST, TestProcedures
 from .formats import domain_xml
 from .parse import PARSE_IN_THREAD_BYTES, parse_domain_xml
@@ -47,17 +48,6 @@ class DomainMiscProcedures(TestProcedures):
         # libvirt's test driver makes counts up but returns 0 entries, which libvirtd takes
         # for a failure that set no error.
         raise error_not_set()
-
-    def connect_baseline_hypervisor_cpu(
-        self, args: remote.remote_connect_baseline_hypervisor_cpu_args
-    ) -> remote.remote_connect_baseline_hypervisor_cpu_ret:
-        # virConnectBaselineHypervisorCPU's check, then the test driver's lack of the call
-        public_api.non_null(bool(args.xmlCPUs), "xmlCPUs", "virConnectBaselineHypervisorCPU")
-        raise no_support(api.VIR_FROM_DOMAIN, "virConnectBaselineHypervisorCPU")
-
-    def domain_set_launch_security_state(self, args: remote.remote_domain_set_launch_security_state_args) -> None:
-        public_api.set_parameters(args.params, "virDomainSetLaunchSecurityState")
-        raise no_support(api.VIR_FROM_DOMAIN, "virDomainSetLaunchSecurityState")
 
     def connect_baseline_cpu(self, args: remote.remote_connect_baseline_cpu_args):
         if not args.xmlCPUs:  # libvirtd's own call finds no list at all
@@ -215,7 +205,7 @@ class DomainMiscProcedures(TestProcedures):
                 raise internal_error(FROM_TEST, detail)
 
     def domain_send_process_signal(self, args: remote.remote_domain_send_process_signal_args) -> None:
-        public_api.non_zero(args.pid_value, "pid_value", "virDomainSendProcessSignal")
+        # (the pid's check is the API's, made by the server: server/api_checks.py)
         check_flags(args.flags, 0, FROM_TEST, "testDomainSendProcessSignal")
         if args.pid_value != 1:
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "only sending a signal to pid 1 is supported")

@@ -11,13 +11,14 @@ from typing import Any
 
 from lxml import etree
 
+from virtrio.drivers import public_api
 from virtrio.drivers.base import Offload
 from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, cause_unknown, check_flags, invalid_argument, report, rpc_error
 
-from . import bitmaps, public_api
+from . import bitmaps
 from . import definition_tuning as tune
 from .common import CONFIG, FROM_TEST, LIVE, TestProcedures, _domain_matches, _nonnull_domain
 from .large_definitions import elements_later

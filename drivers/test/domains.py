@@ -7,12 +7,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from virtrio.drivers import public_api
 from virtrio.drivers.base import STATE_EPOCH, Event, EventFamily, Offload, StreamReply, after_reply
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report
 
-from . import domain_vcpus, public_api, tuning
+from . import domain_vcpus, tuning
 from .common import (
     ALL_DOMAIN_LIST_FLAGS,
     FROM_TEST,

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from virtrio.drivers import public_api
 from virtrio.drivers.base import ConnectionContext, EventSource, Offload
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
 
-from . import public_api
 from .common import FROM_TEST, MAX_VCPUS, _c_chars, host_name
 from .default_node import default_state
 from .domain_misc_procedures import DomainMiscProcedures

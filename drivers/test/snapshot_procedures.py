@@ -9,14 +9,15 @@ from typing import Any
 
 from lxml import etree
 
+from virtrio.drivers import public_api
 from virtrio.drivers.base import Offload
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, report
 
 from . import checkpoint_definition as checkpoints
-from . import public_api, snapshots
 from . import snapshot_definition as definition
+from . import snapshots
 from .common import (
     FROM_TEST,
     TestProcedures,

@@ -7,7 +7,7 @@ zeros, empty strings, empty lists and absent optional values, as a client with i
 protocol code (go-libvirt) can send them. libvirtd's public API then checks arguments
 (NULL lists, empty paths) that libvirt's client library checks before sending. A second pass
 sets an unknown flag, which every flag check meets; a third names a domain that does not
-exist. Outcomes are compared whole: result bytes, or every field of the error. The admin
+exist; a fourth comes in read-only. Outcomes are compared whole: result bytes, or every field of the error. The admin
 program is swept too, on the admin sockets.
 """
 
@@ -22,6 +22,7 @@ import xdrlib3
 
 from tests.e2e.daemon_process import RawClient
 from virtrio.protocol.generated import admin, remote
+from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.layout import (
     FixedArray,
     FixedOpaque,
@@ -37,7 +38,7 @@ from virtrio.protocol.reference_codec import ReferenceCodec
 from virtrio.protocol.sources import load_sources
 
 from ..conftest import REFERENCE
-from .side_by_side import outcome
+from .side_by_side import ask, encode_args, outcome
 
 # The test driver's default objects, field by field (name, then UUID or MAC, then id).
 TEST_DOMAIN = ("test", bytes.fromhex("6695eb01f6a4830479aa97f2502e193f"), 1)
@@ -140,17 +141,18 @@ def admin_answers(socket_path: Path, made: list[tuple[str, int, bytes]]) -> dict
     return found
 
 
-def answers(socket_path: Path, made: list[tuple[str, int, bytes]]) -> dict[str, tuple]:
+def answers(socket_path: Path, made: list[tuple[str, int, bytes]], calls_path: Path | None = None) -> dict[str, tuple]:
     """Each call's outcome, on its own connection; one more connection is held throughout, so
     that the node's state lives on from call to call on both daemons alike (libvirtd ends a
     connection a moment after its client does: without it, whether the state was made anew
-    would depend on that moment)."""
+    would depend on that moment). calls_path: the socket the calls go to (the read-only one),
+    when not socket_path."""
     holder = RawClient(socket_path, timeout=30)
     holder.open("test:///default")
     found = {}
     try:
         for name, number, payload in made:
-            client = RawClient(socket_path, timeout=30)
+            client = RawClient(calls_path or socket_path, timeout=30)
             try:
                 client.open("test:///default")
                 found[name] = outcome(client.call(number, payload))
@@ -162,16 +164,20 @@ def answers(socket_path: Path, made: list[tuple[str, int, bytes]]) -> dict[str, 
 
 
 @pytest.mark.parametrize(
-    ("flags", "domain"),
-    [(0, TEST_DOMAIN), (UNKNOWN_FLAG, TEST_DOMAIN), (0, MISSING_DOMAIN)],
-    ids=["flags-0", "unknown-flag", "missing-domain"],
+    ("flags", "domain", "read_only"),
+    [(0, TEST_DOMAIN, False), (UNKNOWN_FLAG, TEST_DOMAIN, False), (0, MISSING_DOMAIN, False), (0, TEST_DOMAIN, True)],
+    ids=["flags-0", "unknown-flag", "missing-domain", "read-only"],
 )
 def test_every_procedure_is_answered_as_libvirtd_answers_it(
-    both: dict[str, Any], flags: int, domain: tuple[Any, ...]
+    both: dict[str, Any], flags: int, domain: tuple[Any, ...], read_only: bool
 ) -> None:
     made = calls(flags, {**DEFAULT_OBJECTS, "remote_nonnull_domain": domain})
+
+    def answers_of(side: str) -> dict[str, tuple]:
+        return answers(both[side].rw, made, both[side].ro if read_only else None)
+
     with ThreadPoolExecutor(2) as pool:
-        ours, theirs = pool.map(lambda side: answers(both[side].rw, made), ("virtrio", "libvirtd"))
+        ours, theirs = pool.map(answers_of, ("virtrio", "libvirtd"))
     different = {name for name in ours if ours[name] != theirs[name]}
     clock = {name for name in different & FROM_THE_CLOCK if ours[name][0] == theirs[name][0] == "ok"}
     unexplained = different - BEYOND_THE_TEST_DRIVER - NOT_DONE - clock
@@ -195,3 +201,41 @@ def test_every_admin_procedure_is_answered_as_libvirtd_answers_it(
     different = {name: (theirs[name], ours[name]) for name in ours if ours[name] != theirs[name]}
     assert not different, different
     assert len(made) == 17  # every procedure of admin_protocol.x but open and close
+
+
+def test_api_checks_before_the_driver_as_libvirtd(both: dict[str, Any]) -> None:
+    """libvirt's API checks its flags and lists before it finds the test driver lacks the call,
+    and its arguments before the driver's own checks, on every call of a connection (the
+    second rename takes the session's quick path)."""
+    test = remote.remote_nonnull_domain(*TEST_DOMAIN)
+    running_and_paused = api.VIR_DOMAIN_SAVE_RUNNING | api.VIR_DOMAIN_SAVE_PAUSED
+    append, remove = api.VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND, api.VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE
+    made = [
+        (
+            remote.REMOTE_PROC_DOMAIN_MANAGED_SAVE_DEFINE_XML,
+            remote.remote_domain_managed_save_define_xml_args(test, None, running_and_paused),
+        ),
+        (
+            remote.REMOTE_PROC_DOMAIN_MANAGED_SAVE_DEFINE_XML,
+            remote.remote_domain_managed_save_define_xml_args(test, None, 0),
+        ),
+        (
+            remote.REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET,
+            remote.remote_domain_authorized_ssh_keys_set_args(test, "root", [], append),
+        ),
+        (
+            remote.REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET,
+            remote.remote_domain_authorized_ssh_keys_set_args(test, "root", ["k"], append | remove),
+        ),
+        (
+            remote.REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET,
+            remote.remote_domain_authorized_ssh_keys_set_args(test, "root", [], 0),
+        ),
+    ]
+    rename = remote.remote_domain_rename_args(test, "", 0)
+    made += [(remote.REMOTE_PROC_DOMAIN_RENAME, rename)] * 2
+    encoded = [(number, encode_args(number, value)) for number, value in made]
+    ours, theirs = (ask(both[side].rw, encoded) for side in ("virtrio", "libvirtd"))
+    assert ours == theirs
+    assert theirs[0][1] == api.VIR_ERR_INVALID_ARG and theirs[1][1] == api.VIR_ERR_NO_SUPPORT
+    assert theirs[-1][1] == theirs[-2][1] == api.VIR_ERR_INVALID_ARG

@@ -1,0 +1,57 @@
+"""libvirt's public API checks that come before its read-only refusal and before any driver.
+
+libvirtd's dispatcher calls the public API (src/libvirt-*.c), whose first checks on some
+arguments precede virCheckReadOnlyGoto and the driver's table: a read-only client, or a
+driver without the call, meets them first. Only those a call can trip are listed (a
+remote_nonnull_string is never NULL; pointers the dispatcher fills are never NULL); the
+drivers make the rest. Each check raises the API's own error (drivers.public_api).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from virtrio.drivers import public_api
+from virtrio.protocol.generated import libvirt_api as api
+from virtrio.protocol.generated import remote
+
+
+def _send_process_signal(args: Any) -> None:
+    public_api.non_zero(args.pid_value, "pid_value", "virDomainSendProcessSignal")
+
+
+def _rename(args: Any) -> None:
+    public_api.non_empty_string(args.new_name, "new_name", "virDomainRename")
+
+
+def _managed_save_define(args: Any) -> None:
+    public_api.exclusive(
+        args.flags, "VIR_DOMAIN_SAVE_RUNNING", "VIR_DOMAIN_SAVE_PAUSED", "virDomainManagedSaveDefineXML"
+    )
+
+
+def _authorized_keys_set(args: Any) -> None:
+    function = "virDomainAuthorizedSSHKeysSet"
+    append, remove = "VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND", "VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE"
+    if args.flags & (api.VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND | api.VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE):
+        public_api.non_null(bool(args.keys), "keys", function)
+    public_api.exclusive(args.flags, append, remove, function)
+
+
+def _baseline_hypervisor_cpu(args: Any) -> None:
+    public_api.non_null(bool(args.xmlCPUs), "xmlCPUs", "virConnectBaselineHypervisorCPU")
+
+
+def _set_launch_security_state(args: Any) -> None:
+    public_api.set_parameters(args.params, "virDomainSetLaunchSecurityState")
+
+
+BEFORE_READ_ONLY: dict[int, Callable[[Any], None]] = {
+    remote.REMOTE_PROC_DOMAIN_SEND_PROCESS_SIGNAL: _send_process_signal,
+    remote.REMOTE_PROC_DOMAIN_RENAME: _rename,
+    remote.REMOTE_PROC_DOMAIN_MANAGED_SAVE_DEFINE_XML: _managed_save_define,
+    remote.REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET: _authorized_keys_set,
+    remote.REMOTE_PROC_CONNECT_BASELINE_HYPERVISOR_CPU: _baseline_hypervisor_cpu,
+    remote.REMOTE_PROC_DOMAIN_SET_LAUNCH_SECURITY_STATE: _set_launch_security_state,
+}
