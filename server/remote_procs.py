@@ -36,6 +36,14 @@ def hypervisor(session: ClientSession) -> Any:
     return session.conn
 
 
+def secondary(session: ClientSession) -> Any:
+    """The connection as libvirtd's network, storage, node device and secret calls find it:
+    before CONNECT_OPEN their URI is unset, "connection not open" (remoteOpenConn)."""
+    if session.conn is None:
+        raise internal_error(FROM_RPC, "connection not open")
+    return session.conn
+
+
 @remote_procedure(remote.REMOTE_PROC_AUTH_LIST)
 def auth_list(session: ClientSession, args: None) -> remote.remote_auth_list_ret:
     needed = auth_method(session.daemon.config, session.kind)
@@ -177,6 +185,7 @@ def _legacy_ids(session: ClientSession, event_id: int) -> list[int]:
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY)
 def domain_register_any(session: ClientSession, args: Any) -> None:
+    hypervisor(session)
     if args.eventID < 0 or args.eventID > 15:
         raise internal_error(FROM_RPC, f"unsupported event ID {args.eventID}")
     if _legacy_ids(session, args.eventID):
@@ -186,6 +195,7 @@ def domain_register_any(session: ClientSession, args: Any) -> None:
 
 @remote_procedure(remote.REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY)
 def domain_deregister_any(session: ClientSession, args: Any) -> None:
+    hypervisor(session)
     ids = _legacy_ids(session, args.eventID)
     if not ids:
         raise internal_error(FROM_RPC, f"domain event {args.eventID} not registered")
@@ -213,12 +223,14 @@ def _simple_family(family: EventFamily, register: int, deregister: int, object_f
 
     @remote_procedure(register)
     def register_any(session: ClientSession, args: Any) -> Any:
+        secondary(session)
         target = getattr(args, object_field)
         object_filter = None if target is None else getattr(target, "uuid", getattr(target, "name", None))
         return getattr(remote, ret_name)(_register(session, family, args.eventID, object_filter, EventStyle.CALLBACK))
 
     @remote_procedure(deregister)
     def deregister_any(session: ClientSession, args: Any) -> None:
+        secondary(session)
         message = f"{deregister_label} event callback {args.callbackID} not registered"
         _deregister(session, family, args.callbackID, message)
 

@@ -7,8 +7,9 @@ zeros, empty strings, empty lists and absent optional values, as a client with i
 protocol code (go-libvirt) can send them. libvirtd's public API then checks arguments
 (NULL lists, empty paths) that libvirt's client library checks before sending. A second pass
 sets an unknown flag, which every flag check meets; a third names a domain that does not
-exist; a fourth comes in read-only. Outcomes are compared whole: result bytes, or every field of the error. The admin
-program is swept too, on the admin sockets.
+exist; a fourth comes in read-only, a fifth before CONNECT_OPEN. Outcomes are compared
+whole: result bytes, or every field of the error. The admin program is swept too, on the
+admin sockets.
 """
 
 from __future__ import annotations
@@ -141,12 +142,14 @@ def admin_answers(socket_path: Path, made: list[tuple[str, int, bytes]]) -> dict
     return found
 
 
-def answers(socket_path: Path, made: list[tuple[str, int, bytes]], calls_path: Path | None = None) -> dict[str, tuple]:
+def answers(
+    socket_path: Path, made: list[tuple[str, int, bytes]], calls_path: Path | None = None, opened: bool = True
+) -> dict[str, tuple]:
     """Each call's outcome, on its own connection; one more connection is held throughout, so
     that the node's state lives on from call to call on both daemons alike (libvirtd ends a
     connection a moment after its client does: without it, whether the state was made anew
     would depend on that moment). calls_path: the socket the calls go to (the read-only one),
-    when not socket_path."""
+    when not socket_path; opened: whether each call's connection is opened first."""
     holder = RawClient(socket_path, timeout=30)
     holder.open("test:///default")
     found = {}
@@ -154,7 +157,8 @@ def answers(socket_path: Path, made: list[tuple[str, int, bytes]], calls_path: P
         for name, number, payload in made:
             client = RawClient(calls_path or socket_path, timeout=30)
             try:
-                client.open("test:///default")
+                if opened:
+                    client.open("test:///default")
                 found[name] = outcome(client.call(number, payload))
             finally:
                 client.close()
@@ -164,17 +168,24 @@ def answers(socket_path: Path, made: list[tuple[str, int, bytes]], calls_path: P
 
 
 @pytest.mark.parametrize(
-    ("flags", "domain", "read_only"),
-    [(0, TEST_DOMAIN, False), (UNKNOWN_FLAG, TEST_DOMAIN, False), (0, MISSING_DOMAIN, False), (0, TEST_DOMAIN, True)],
-    ids=["flags-0", "unknown-flag", "missing-domain", "read-only"],
+    ("flags", "domain", "connection"),
+    [
+        (0, TEST_DOMAIN, "read-write"),
+        (UNKNOWN_FLAG, TEST_DOMAIN, "read-write"),
+        (0, MISSING_DOMAIN, "read-write"),
+        (0, TEST_DOMAIN, "read-only"),
+        (0, TEST_DOMAIN, "not opened"),
+    ],
+    ids=["flags-0", "unknown-flag", "missing-domain", "read-only", "not-opened"],
 )
 def test_every_procedure_is_answered_as_libvirtd_answers_it(
-    both: dict[str, Any], flags: int, domain: tuple[Any, ...], read_only: bool
+    both: dict[str, Any], flags: int, domain: tuple[Any, ...], connection: str
 ) -> None:
     made = calls(flags, {**DEFAULT_OBJECTS, "remote_nonnull_domain": domain})
 
     def answers_of(side: str) -> dict[str, tuple]:
-        return answers(both[side].rw, made, both[side].ro if read_only else None)
+        calls_path = both[side].ro if connection == "read-only" else None
+        return answers(both[side].rw, made, calls_path, opened=connection != "not opened")
 
     with ThreadPoolExecutor(2) as pool:
         ours, theirs = pool.map(answers_of, ("virtrio", "libvirtd"))
