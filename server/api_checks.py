@@ -15,6 +15,10 @@ from typing import Any
 from virtrio.drivers import public_api
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
+from virtrio.rpc.errors import invalid_argument
+
+QEMU_PROGRAM = 0x20008087  # qemu_protocol.x (its module is loaded only by a first QEMU call)
+QEMU_PROC_DOMAIN_ATTACH = 2
 
 
 def _send_process_signal(args: Any) -> None:
@@ -47,11 +51,19 @@ def _set_launch_security_state(args: Any) -> None:
     public_api.set_parameters(args.params, "virDomainSetLaunchSecurityState")
 
 
-BEFORE_READ_ONLY: dict[int, Callable[[Any], None]] = {
-    remote.REMOTE_PROC_DOMAIN_SEND_PROCESS_SIGNAL: _send_process_signal,
-    remote.REMOTE_PROC_DOMAIN_RENAME: _rename,
-    remote.REMOTE_PROC_DOMAIN_MANAGED_SAVE_DEFINE_XML: _managed_save_define,
-    remote.REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET: _authorized_keys_set,
-    remote.REMOTE_PROC_CONNECT_BASELINE_HYPERVISOR_CPU: _baseline_hypervisor_cpu,
-    remote.REMOTE_PROC_DOMAIN_SET_LAUNCH_SECURITY_STATE: _set_launch_security_state,
+def _qemu_attach(args: Any) -> None:
+    if args.pid_value == 0:  # libvirt-qemu.c reports from VIR_FROM_NONE
+        message = "pid_value in virDomainQemuAttach must not be zero"
+        raise invalid_argument(api.VIR_FROM_NONE, message, "virDomainQemuAttach", "pid_value")
+
+
+# (program, procedure) -> check
+BEFORE_READ_ONLY: dict[tuple[int, int], Callable[[Any], None]] = {
+    (remote.PROGRAM, remote.REMOTE_PROC_DOMAIN_SEND_PROCESS_SIGNAL): _send_process_signal,
+    (remote.PROGRAM, remote.REMOTE_PROC_DOMAIN_RENAME): _rename,
+    (remote.PROGRAM, remote.REMOTE_PROC_DOMAIN_MANAGED_SAVE_DEFINE_XML): _managed_save_define,
+    (remote.PROGRAM, remote.REMOTE_PROC_DOMAIN_AUTHORIZED_SSH_KEYS_SET): _authorized_keys_set,
+    (remote.PROGRAM, remote.REMOTE_PROC_CONNECT_BASELINE_HYPERVISOR_CPU): _baseline_hypervisor_cpu,
+    (remote.PROGRAM, remote.REMOTE_PROC_DOMAIN_SET_LAUNCH_SECURITY_STATE): _set_launch_security_state,
+    (QEMU_PROGRAM, QEMU_PROC_DOMAIN_ATTACH): _qemu_attach,
 }

@@ -96,7 +96,7 @@ class Program:
 
 
 REMOTE = Program("remote", facts.REMOTE, "", ("remote_procs", "sasl"))
-QEMU = Program("qemu", facts.QEMU, "qemu_")
+QEMU = Program("qemu", facts.QEMU, "qemu_", ("qemu_procs",))
 LXC = Program("lxc", facts.LXC, "lxc_")
 ADMIN = Program("admin", facts.ADMIN, "admin_", ("admin_procs", "tls_admin"))
 
@@ -309,10 +309,9 @@ def resolve(
     for check in found.checks:
         if check.refuses(args):
             raise report(check.code, libvirt_api.VIR_FROM_RPC, check.message)
-    if program is REMOTE:
-        api_check = BEFORE_READ_ONLY.get(header.proc)
-        if api_check is not None:
-            api_check(args)
+    api_check = BEFORE_READ_ONLY.get((program.number, header.proc))
+    if api_check is not None:
+        api_check(args)
     failure_reply = FAILURE_REPLIES.get(header.proc) if program is REMOTE else None
     arguments = () if found.decode is None else (args,)
     if failure_reply is not None and (
@@ -368,7 +367,7 @@ def quick_call(call: ResolvedCall, read_only: bool, fault_rules: Sequence[FaultR
         return None
     if procedure.stream is not None or fault_rules or found.checks or (read_only and found.read_only is not None):
         return None
-    if procedure.program == REMOTE.number and procedure.number in BEFORE_READ_ONLY:  # the API's checks
+    if (procedure.program, procedure.number) in BEFORE_READ_ONLY:  # the API's checks come first
         return None
     decoder = procedure.args.load()[1] if procedure.args is not None else None
     encoder = procedure.ret.load()[0] if procedure.ret is not None else None

@@ -22,7 +22,7 @@ import pytest
 import xdrlib3
 
 from tests.e2e.daemon_process import RawClient
-from virtrio.protocol.generated import admin, remote
+from virtrio.protocol.generated import admin, lxc, qemu, remote
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.layout import (
     FixedArray,
@@ -143,13 +143,18 @@ def admin_answers(socket_path: Path, made: list[tuple[str, int, bytes]]) -> dict
 
 
 def answers(
-    socket_path: Path, made: list[tuple[str, int, bytes]], calls_path: Path | None = None, opened: bool = True
+    socket_path: Path,
+    made: list[tuple[str, int, bytes]],
+    calls_path: Path | None = None,
+    opened: bool = True,
+    program: int = remote.PROGRAM,
 ) -> dict[str, tuple]:
     """Each call's outcome, on its own connection; one more connection is held throughout, so
     that the node's state lives on from call to call on both daemons alike (libvirtd ends a
     connection a moment after its client does: without it, whether the state was made anew
     would depend on that moment). calls_path: the socket the calls go to (the read-only one),
-    when not socket_path; opened: whether each call's connection is opened first."""
+    when not socket_path; opened: whether each call's connection is opened first; program:
+    the calls' RPC program."""
     holder = RawClient(socket_path, timeout=30)
     holder.open("test:///default")
     found = {}
@@ -159,7 +164,7 @@ def answers(
             try:
                 if opened:
                     client.open("test:///default")
-                found[name] = outcome(client.call(number, payload))
+                found[name] = outcome(client.call(number, payload, prog=program))
             finally:
                 client.close()
     finally:
@@ -212,6 +217,25 @@ def test_every_admin_procedure_is_answered_as_libvirtd_answers_it(
     different = {name: (theirs[name], ours[name]) for name in ours if ours[name] != theirs[name]}
     assert not different, different
     assert len(made) == 17  # every procedure of admin_protocol.x but open and close
+
+
+@pytest.mark.parametrize("connection", ["read-write", "read-only", "not opened"])
+@pytest.mark.parametrize("module", [qemu, lxc], ids=["qemu", "lxc"])
+def test_every_qemu_and_lxc_procedure_is_answered_as_libvirtd_answers_it(
+    both: dict[str, Any], module: Any, connection: str
+) -> None:
+    """The same for the QEMU and LXC programs (libvirtd's test driver has none of their calls)."""
+    made = calls(0, DEFAULT_OBJECTS, module)
+
+    def answers_of(side: str) -> dict[str, tuple]:
+        calls_path = both[side].ro if connection == "read-only" else None
+        return answers(both[side].rw, made, calls_path, opened=connection != "not opened", program=module.PROGRAM)
+
+    with ThreadPoolExecutor(2) as pool:
+        ours, theirs = pool.map(answers_of, ("virtrio", "libvirtd"))
+    different = {name: (theirs[name], ours[name]) for name in ours if ours[name] != theirs[name]}
+    assert not different, different
+    assert made
 
 
 def test_api_checks_before_the_driver_as_libvirtd(both: dict[str, Any]) -> None:
