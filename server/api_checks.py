@@ -15,7 +15,7 @@ from typing import Any
 from virtrio.drivers import public_api
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import invalid_argument
+from virtrio.rpc.errors import internal_error, invalid_argument
 
 QEMU_PROGRAM = 0x20008087  # qemu_protocol.x (its module is loaded only by a first QEMU call)
 QEMU_PROC_DOMAIN_ATTACH = 2
@@ -66,4 +66,23 @@ BEFORE_READ_ONLY: dict[tuple[int, int], Callable[[Any], None]] = {
     (remote.PROGRAM, remote.REMOTE_PROC_CONNECT_BASELINE_HYPERVISOR_CPU): _baseline_hypervisor_cpu,
     (remote.PROGRAM, remote.REMOTE_PROC_DOMAIN_SET_LAUNCH_SECURITY_STATE): _set_launch_security_state,
     (QEMU_PROGRAM, QEMU_PROC_DOMAIN_ATTACH): _qemu_attach,
+}
+
+
+def _open_graphics_descriptor(args: Any, descriptors: int) -> None:
+    # remoteDispatchDomainOpenGraphics takes the call's first descriptor before the API runs
+    if descriptors == 0:
+        raise internal_error(api.VIR_FROM_RPC, "No FD available at slot 0")
+
+
+def _fd_associate_descriptors(args: Any, descriptors: int) -> None:
+    # the dispatcher passes every descriptor the call brought; the API wants at least one
+    public_api.non_zero(descriptors, "nfds", "virDomainFDAssociate")
+
+
+# (program, procedure) -> check of the arguments and of how many descriptors the call brought
+# (a CALL_WITH_FDS; the daemon closes them: no driver of virtrio's takes descriptors)
+WITH_DESCRIPTORS: dict[tuple[int, int], Callable[[Any, int], None]] = {
+    (remote.PROGRAM, remote.REMOTE_PROC_DOMAIN_OPEN_GRAPHICS): _open_graphics_descriptor,
+    (remote.PROGRAM, remote.REMOTE_PROC_DOMAIN_FD_ASSOCIATE): _fd_associate_descriptors,
 }

@@ -23,7 +23,7 @@ from virtrio.rpc.records import FrozenRecord
 
 from . import faults
 from . import procedure_facts as facts
-from .api_checks import BEFORE_READ_ONLY
+from .api_checks import BEFORE_READ_ONLY, WITH_DESCRIPTORS
 from .dispatch_checks import ArgumentCheck, checks_for, reply_rule_for
 from .procedure_facts import ALWAYS, ProcedureFacts, ReadOnlyArgument, ReadOnlyFlags
 
@@ -275,13 +275,14 @@ def resolve(
     authenticated: bool,
     read_only: bool,
     fault_rules: Sequence[FaultRule] = (),
+    fd_count: int = 0,
 ) -> ResolvedCall:
     """The function answering a call, or a LibvirtError to send back instead.
 
     Plain inputs: the call, the connection's driver connection (None before CONNECT_OPEN),
     whether the client authenticated, whether it came in read-only, the daemon's fault
-    rules. A server handler's call (for_server) takes the session as its first argument,
-    which the session adds."""
+    rules, how many descriptors came with the call. A server handler's call (for_server)
+    takes the session as its first argument, which the session adds."""
     if header.status != Status.OK:
         # libvirtd prints the word with %u: a status of -1 reads 4294967295
         raise rpc_error(f"Unexpected message status {header.status & 0xFFFFFFFF}")
@@ -309,7 +310,11 @@ def resolve(
     for check in found.checks:
         if check.refuses(args):
             raise report(check.code, libvirt_api.VIR_FROM_RPC, check.message)
-    api_check = BEFORE_READ_ONLY.get((program.number, header.proc))
+    key = (program.number, header.proc)
+    descriptor_check = WITH_DESCRIPTORS.get(key)
+    if descriptor_check is not None:
+        descriptor_check(args, fd_count)
+    api_check = BEFORE_READ_ONLY.get(key)
     if api_check is not None:
         api_check(args)
     failure_reply = FAILURE_REPLIES.get(header.proc) if program is REMOTE else None
@@ -367,7 +372,8 @@ def quick_call(call: ResolvedCall, read_only: bool, fault_rules: Sequence[FaultR
         return None
     if procedure.stream is not None or fault_rules or found.checks or (read_only and found.read_only is not None):
         return None
-    if (procedure.program, procedure.number) in BEFORE_READ_ONLY:  # the API's checks come first
+    key = (procedure.program, procedure.number)
+    if key in BEFORE_READ_ONLY or key in WITH_DESCRIPTORS:  # the API's checks come first
         return None
     decoder = procedure.args.load()[1] if procedure.args is not None else None
     encoder = procedure.ret.load()[0] if procedure.ret is not None else None

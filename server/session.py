@@ -477,6 +477,7 @@ class ClientSession:
                 authenticated=self.authenticated,
                 read_only=self.read_only,
                 fault_rules=self.daemon.fault_rules,
+                fd_count=event.fd_count,
             )
         except LibvirtError as error:
             await self.send_error(header, error)
