@@ -310,11 +310,11 @@ def resolve(
     for check in found.checks:
         if check.refuses(args):
             raise report(check.code, libvirt_api.VIR_FROM_RPC, check.message)
-    key = (program.number, header.proc)
-    descriptor_check = WITH_DESCRIPTORS.get(key)
+    call_key = (program.number, header.proc)
+    descriptor_check = WITH_DESCRIPTORS.get(call_key)
     if descriptor_check is not None:
         descriptor_check(args, fd_count)
-    api_check = BEFORE_READ_ONLY.get(key)
+    api_check = BEFORE_READ_ONLY.get(call_key)
     if api_check is not None:
         api_check(args)
     failure_reply = FAILURE_REPLIES.get(header.proc) if program is REMOTE else None
