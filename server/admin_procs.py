@@ -253,22 +253,67 @@ def client_info(session: ClientSession, args: admin.admin_client_get_info_args) 
     server = server_name(session, args.clnt.srv.name, by_dispatcher=True)
     client = find_client(session, server, args.clnt.id, by_dispatcher=True)
     check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminClientGetInfo")
+    identity = client.forwarded_identity if client.forwarded_identity is not None else own_identity(client)
+    # adminClientGetInfo's order: the SASL name, then the address and DN of a network
+    # client or the credentials of a local one, then the SELinux context
     params = [param(api.VIR_CLIENT_INFO_READONLY, BOOLEAN, int(client.read_only))]
+    if "sasl-user-name" in identity:
+        params.append(param(api.VIR_CLIENT_INFO_SASL_USER_NAME, STRING, identity["sasl-user-name"]))
+    if client.kind in (SocketKind.TCP, SocketKind.TLS):
+        params.append(param(api.VIR_CLIENT_INFO_SOCKET_ADDR, STRING, peer_address(client)))
+        if "x509-distinguished-name" in identity:
+            dname = identity["x509-distinguished-name"]
+            params.append(param(api.VIR_CLIENT_INFO_X509_DISTINGUISHED_NAME, STRING, dname))
+    else:
+        for key, field, kind in LOCAL_IDENTITY:
+            if key in identity:
+                value = identity[key]
+                params.append(param(field, kind, _as_c_int(value) if kind == INT else value))
+    if "selinux-context" in identity:
+        params.append(param(api.VIR_CLIENT_INFO_SELINUX_CONTEXT, STRING, identity["selinux-context"]))
+    return admin.admin_client_get_info_ret(params)
+
+
+# A local client's identity attributes as client-info shows them (its C int fields)
+LOCAL_IDENTITY = (
+    ("unix-user-id", api.VIR_CLIENT_INFO_UNIX_USER_ID, INT),
+    ("user-name", api.VIR_CLIENT_INFO_UNIX_USER_NAME, STRING),
+    ("unix-group-id", api.VIR_CLIENT_INFO_UNIX_GROUP_ID, INT),
+    ("group-name", api.VIR_CLIENT_INFO_UNIX_GROUP_NAME, STRING),
+    ("process-id", api.VIR_CLIENT_INFO_UNIX_PROCESS_ID, INT),
+)
+
+
+def _as_c_int(value: int) -> int:
+    return ((value + 2**31) & 0xFFFFFFFF) - 2**31
+
+
+def own_identity(client: ClientSession) -> dict[str, Any]:
+    """The identity libvirtd makes for a client (virNetServerClientCreateIdentity), by the
+    attribute names of libvirt's identities."""
+    identity: dict[str, Any] = {}
     pid, uid, gid = client.identity
     if uid is not None and gid is not None:
-        params.append(param(api.VIR_CLIENT_INFO_UNIX_USER_ID, INT, uid))
-        params.append(param(api.VIR_CLIENT_INFO_UNIX_USER_NAME, STRING, _user(uid)))
-        params.append(param(api.VIR_CLIENT_INFO_UNIX_GROUP_ID, INT, gid))
-        params.append(param(api.VIR_CLIENT_INFO_UNIX_GROUP_NAME, STRING, _group(gid)))
-        params.append(param(api.VIR_CLIENT_INFO_UNIX_PROCESS_ID, INT, pid))
+        identity.update({"user-name": _user(uid), "unix-user-id": uid, "group-name": _group(gid)})
+        identity.update({"unix-group-id": gid, "process-id": pid})
+    if isinstance(client.auth_state, str):  # the SASL user name once authenticated
+        identity["sasl-user-name"] = client.auth_state
     from .tls import client_dname
 
     dname = client_dname(client.id)
     if dname:
-        params.append(param(api.VIR_CLIENT_INFO_X509_DISTINGUISHED_NAME, STRING, dname))
-    if isinstance(client.auth_state, str):  # the SASL user name once authenticated
-        params.append(param(api.VIR_CLIENT_INFO_SASL_USER_NAME, STRING, client.auth_state))
-    return admin.admin_client_get_info_ret(params)
+        identity["x509-distinguished-name"] = dname
+    return identity
+
+
+def peer_address(client: ClientSession) -> str:
+    """A network client's address as libvirt writes it for client-info: host:port, [host]:port
+    for IPv6 (virSocketAddrFormatFull)."""
+    try:
+        host, port = client.sock.getpeername()[:2]
+    except OSError:
+        return ""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 @admin_procedure(admin.ADMIN_PROC_CLIENT_CLOSE)

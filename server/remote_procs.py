@@ -59,6 +59,31 @@ def auth_polkit(session: ClientSession, args: None) -> None:
     raise error_not_set()
 
 
+# virIdentitySetParameters: the attributes a forwarded identity may have, and their types
+IDENTITY_PARAMETERS = {
+    api.VIR_CONNECT_IDENTITY_USER_NAME: api.VIR_TYPED_PARAM_STRING,
+    api.VIR_CONNECT_IDENTITY_UNIX_USER_ID: api.VIR_TYPED_PARAM_ULLONG,
+    api.VIR_CONNECT_IDENTITY_GROUP_NAME: api.VIR_TYPED_PARAM_STRING,
+    api.VIR_CONNECT_IDENTITY_UNIX_GROUP_ID: api.VIR_TYPED_PARAM_ULLONG,
+    api.VIR_CONNECT_IDENTITY_PROCESS_ID: api.VIR_TYPED_PARAM_LLONG,
+    api.VIR_CONNECT_IDENTITY_PROCESS_TIME: api.VIR_TYPED_PARAM_ULLONG,
+    api.VIR_CONNECT_IDENTITY_SASL_USER_NAME: api.VIR_TYPED_PARAM_STRING,
+    api.VIR_CONNECT_IDENTITY_X509_DISTINGUISHED_NAME: api.VIR_TYPED_PARAM_STRING,
+    api.VIR_CONNECT_IDENTITY_SELINUX_CONTEXT: api.VIR_TYPED_PARAM_STRING,
+    "system.token": api.VIR_TYPED_PARAM_STRING,
+}
+
+
+@remote_procedure(remote.REMOTE_PROC_CONNECT_SET_IDENTITY)
+def set_identity(session: ClientSession, args: remote.remote_connect_set_identity_args) -> None:
+    """The identity a client forwards (libvirt's split daemons do) replaces its own, as
+    virt-admin's client-info then shows it; nothing else in virtrio reads identities."""
+    hypervisor(session)
+    from .admin_procs import typed_values  # (the admin module loads on first use)
+
+    session.forwarded_identity = typed_values(args.params, IDENTITY_PARAMETERS)
+
+
 @remote_procedure(remote.REMOTE_PROC_CONNECT_SUPPORTS_FEATURE)
 def supports_feature(
     session: ClientSession, args: remote.remote_connect_supports_feature_args

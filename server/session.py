@@ -108,6 +108,7 @@ class ClientSession:
         "connection",
         "daemon",
         "event_callbacks",
+        "forwarded_identity",
         "id",
         "identity",
         "keepalive",
@@ -136,6 +137,8 @@ class ClientSession:
         self.connected_at = trio.current_time()
         self.wall_connected_at = time.time()
         self.identity = peer_identity(sock)
+        # CONNECT_SET_IDENTITY's attributes, which replace the client's own for client-info
+        self.forwarded_identity: dict[str, Any] | None = None
         config = daemon.config
         interval, count = (
             (config.admin_keepalive_interval, config.admin_keepalive_count)

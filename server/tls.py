@@ -493,6 +493,9 @@ class TLSSocket:
     def fileno(self) -> int:
         return self._raw.fileno()
 
+    def getpeername(self) -> Any:
+        return self._raw.getpeername()
+
     def close(self) -> None:
         self._raw.close()
 

@@ -66,9 +66,7 @@ BEYOND_THE_TEST_DRIVER = frozenset(
 )
 # Answers that are not the same twice: the domain's CPU time comes from the clock.
 FROM_THE_CLOCK = frozenset({"DOMAIN_GET_INFO"})
-# Known and not done: libvirtd keeps an identity a client forwards (for virt-admin's
-# client-info); virtrio has no identity forwarding.
-NOT_DONE = frozenset({"CONNECT_SET_IDENTITY"})
+NOT_DONE: frozenset[str] = frozenset()  # known differences left (none today)
 # libvirtd answers a polkit request on a socket without polkit with whatever error its worker
 # thread last kept (often none: "Library function returned error but did not set virError",
 # as virtrio answers; after SASL calls, "authentication failed").
@@ -314,3 +312,59 @@ def test_calls_that_bring_descriptors_as_libvirtd(both: dict[str, Any], read_onl
     assert found["virtrio"] == found["libvirtd"]
     expected = api.VIR_ERR_OPERATION_DENIED if read_only else api.VIR_ERR_NO_SUPPORT
     assert {answer[1] for answer in found["libvirtd"].values()} == {expected}
+
+
+def _typed(field: str, kind: int, value: Any) -> remote.remote_typed_param:
+    return remote.remote_typed_param(field, remote.remote_typed_param_value(kind, value))
+
+
+def _client_info_of_newest(admin_path: Path) -> tuple:
+    """CLIENT_GET_INFO's answer for the libvirtd server's newest client."""
+    admin_client = RawClient(admin_path, timeout=30)
+    try:
+        opening = admin.CODECS["admin_connect_open_args"].encode(admin.admin_connect_open_args(0))
+        admin_client.call(admin.ADMIN_PROC_CONNECT_OPEN, opening, prog=admin.PROGRAM)
+        server = admin.admin_nonnull_server("libvirtd")
+        listing_args = admin.admin_server_list_clients_args(server, 100, 0)
+        number = admin.ADMIN_PROC_SERVER_LIST_CLIENTS
+        listing = admin_client.call(number, admin.PROCEDURES[number].args.encode(listing_args), prog=admin.PROGRAM)
+        clients = admin.PROCEDURES[number].ret.decode(listing.payload).clients
+        newest = max(clients, key=lambda client: client.id)
+        number = admin.ADMIN_PROC_CLIENT_GET_INFO
+        info_args = admin.admin_client_get_info_args(newest, 0)
+        reply = admin_client.call(number, admin.PROCEDURES[number].args.encode(info_args), prog=admin.PROGRAM)
+        return outcome(reply)
+    finally:
+        admin_client.close()
+
+
+def test_a_forwarded_identity_shows_in_client_info_as_on_libvirtd(both: dict[str, Any]) -> None:
+    """CONNECT_SET_IDENTITY's attributes replace the client's own in virt-admin's client-info
+    (in adminClientGetInfo's order); a wrong attribute is refused alike."""
+    forwarded = [
+        _typed(api.VIR_CONNECT_IDENTITY_SELINUX_CONTEXT, api.VIR_TYPED_PARAM_STRING, "system_u:system_r:x"),
+        _typed(api.VIR_CONNECT_IDENTITY_PROCESS_ID, api.VIR_TYPED_PARAM_LLONG, 4242),
+        _typed(api.VIR_CONNECT_IDENTITY_USER_NAME, api.VIR_TYPED_PARAM_STRING, "alice"),
+        _typed(api.VIR_CONNECT_IDENTITY_UNIX_USER_ID, api.VIR_TYPED_PARAM_ULLONG, 1000),
+        _typed(api.VIR_CONNECT_IDENTITY_SASL_USER_NAME, api.VIR_TYPED_PARAM_STRING, "bob"),
+    ]
+    refused = [
+        [_typed("no-such-attribute", api.VIR_TYPED_PARAM_STRING, "x")],
+        [_typed(api.VIR_CONNECT_IDENTITY_UNIX_USER_ID, api.VIR_TYPED_PARAM_INT, 1)],
+    ]
+    number = remote.REMOTE_PROC_CONNECT_SET_IDENTITY
+    found = {}
+    for side in ("virtrio", "libvirtd"):
+        client = RawClient(both[side].rw, timeout=30)
+        try:
+            client.open("test:///default")
+            answers = [
+                outcome(client.call(number, encode_args(number, remote.remote_connect_set_identity_args(params, 0))))
+                for params in [*refused, forwarded]
+            ]
+            found[side] = (answers, _client_info_of_newest(both[side].admin))
+        finally:
+            client.close()
+    assert found["virtrio"] == found["libvirtd"]
+    assert found["libvirtd"][0][-1] == ("ok", b"")
+    assert b"selinux_context" in found["virtrio"][1][1]
