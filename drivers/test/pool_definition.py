@@ -396,6 +396,16 @@ def _parse_auth(auth: etree._Element) -> tuple[str, str, str | None, str, str]:
     return auth_type, username, secret.get("type"), key, value
 
 
+def parse_source_specification(root: etree._Element, pool_type: str) -> PoolDefinition:
+    """virStoragePoolDefParseSource of a parsed <source> alone, read as a pool_type pool's
+    (find-storage-pool-sources); an unknown type has no options to read it with."""
+    if pool_type not in POOL_TYPES:  # virStoragePoolTypeFromString gave -1
+        raise report(api.VIR_ERR_INTERNAL_ERROR, FROM_STORAGE, "missing backend for pool type -1")
+    definition = PoolDefinition(pool_type, "", b"")
+    _parse_source(root, definition)
+    return definition
+
+
 def parse_pool_definition(root: etree._Element, uuid_of_pool: bytes | None) -> PoolDefinition:
     """virStoragePoolDefParseXML of a parsed <pool>; uuid_of_pool: the UUID read (or made)."""
     pool_type = root.get("type")

@@ -21,7 +21,7 @@ from .common import (
 from .formats import pool_xml
 from .large_documents import read_then
 from .parse import parse_document, parse_pool_xml, validate_against_schema
-from .pool_definition import PoolDefinition
+from .pool_definition import PoolDefinition, parse_source_specification
 from .state import Pool
 
 # What the test driver "discovers" (libvirt's fixed answers)
@@ -292,8 +292,8 @@ class StorageProcedures(TestProcedures):
             raise report(api.VIR_ERR_INTERNAL_ERROR, FROM_TEST, f"unknown storage pool type {args.type}")
         host = None
         if args.srcSpec is not None:
-            root = parse_document(args.srcSpec, "source")
-            host = root.get("name") if (root := root.find("host")) is not None else None
+            source = parse_source_specification(parse_document(args.srcSpec, "source"), args.type)
+            host = source.hosts[0][0] if source.hosts else None
         if args.type == "logical":
             return remote.remote_connect_find_storage_pool_sources_ret(LOGICAL_SOURCES)
         if args.type == "netfs":

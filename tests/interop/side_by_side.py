@@ -76,7 +76,7 @@ def encode_args(procedure: int, value: Any) -> bytes:
 LARGE_DOMAIN_UUID = "4dea22b3-1d52-d8f3-2516-782e98ab3fa0"
 
 
-def script_answers(base: Path, script: str, texts: dict[str, str], timeout: float = 120) -> dict[str, Any]:
+def script_answers(base: Path, script: str, texts: dict[str, Any], timeout: float = 120) -> dict[str, Any]:
     """{"virtrio": ..., "libvirtd": ...}: what a client script run by Debian's python3 with
     stock libvirt-python prints as JSON against each daemon (argv: the URI, then the documents
     as JSON by label)."""

@@ -1,6 +1,6 @@
 """Reboot and shutdown follow the domain's on_reboot and on_poweroff actions, a paused domain
-shuts down, and the host answers (guest host name, CPU model names per architecture, a save
-file named relative to the daemon) are libvirtd's, through stock libvirt-python."""
+shuts down, and the host answers (guest host name, CPU model names per architecture, storage
+pool source discovery) are libvirtd's, through stock libvirt-python."""
 
 from __future__ import annotations
 
@@ -60,3 +60,34 @@ def test_lifecycle_actions_host_names_and_cpu_models_as_libvirtd(tmp_path: Path)
     assert answers["virtrio"]["reboot destroy"][2] == ["ok", [5, 1]]  # shut off, shutdown
     assert answers["virtrio"]["paused shutdown"][1] == ["ok", 0]
     assert answers["virtrio"]["reboot restart"][3] == ["ok", "guest1host"]
+
+
+SOURCES_SCRIPT = r"""
+import json, sys, libvirt
+libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+conn = libvirt.open(sys.argv[1])
+out = {}
+for label, (kind, spec) in json.loads(sys.argv[2]).items():
+    try:
+        out[label] = ["ok", conn.findStoragePoolSources(kind, spec, 0)]
+    except libvirt.libvirtError as error:
+        out[label] = ["error", error.get_error_code(), error.get_error_domain(), error.get_error_message()]
+print(json.dumps(out))
+"""
+
+
+def test_pool_source_discovery_reads_the_source_as_the_pool_type_does(tmp_path: Path) -> None:
+    """find-storage-pool-sources reads its source specification as the pool type's <source>
+    (libvirt's errors for it, and for a type libvirt does not know)."""
+    texts = {
+        "unknown type": ["test", "<source><host name='h'/></source>"],
+        "netfs": ["netfs", "<source><host name='h'/></source>"],
+        "netfs bad format": ["netfs", "<source><host name='h'/><format type='bogus'/></source>"],
+        "host without name": ["netfs", "<source><host/></source>"],
+        "rbd without name": ["rbd", "<source><host name='h'/></source>"],
+        "not a source": ["logical", "<pool/>"],
+        "iscsi": ["iscsi", "<source><host name='h'/></source>"],
+    }
+    answers = script_answers(tmp_path, SOURCES_SCRIPT, texts)
+    assert_answered_alike(answers, texts)
+    assert answers["virtrio"]["unknown type"][3] == "internal error: missing backend for pool type -1"
