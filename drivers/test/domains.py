@@ -634,8 +634,6 @@ class DomainProcedures(TestProcedures):
             self._start(domain, copied)
 
     def _start(self, domain: Domain, copied: list[Any] | LibvirtError | None) -> None:
-        restoring = domain.managed_save  # starting resumes from the managed save image
-        domain.managed_save = False
         if isinstance(copied, LibvirtError):
             # the copy refused: libvirt's test driver has given the domain an id by then, and
             # shuts it off as failed with the id left set (state.start_domain's steps)
@@ -646,8 +644,10 @@ class DomainProcedures(TestProcedures):
         if copied is not None:
             domain.next = domain.persistent_copy(copied)
         self.state.start_domain(domain, api.VIR_DOMAIN_RUNNING_BOOTED)
-        detail = api.VIR_DOMAIN_EVENT_STARTED_RESTORED if restoring else api.VIR_DOMAIN_EVENT_STARTED_BOOTED
-        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, detail)
+        # testDomainStartState: a managed save image is dropped once the start succeeded, and
+        # the start is a boot (STARTED_BOOTED) with or without one
+        domain.managed_save = False
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_STARTED, api.VIR_DOMAIN_EVENT_STARTED_BOOTED)
 
     def domain_create_xml(self, args: remote.remote_domain_create_xml_args):
         return self._create_xml(args.xml_desc, args.flags, lambda created: created)

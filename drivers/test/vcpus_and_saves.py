@@ -298,15 +298,19 @@ class VcpuAndSaveProcedures(TestProcedures):
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot rename active domain")
         if not domain.persistent:
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot rename a transient domain")
+        # virDomainObjListRename's checks (from the domain module), then its callback's
+        if args.new_name == domain.name:
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, "Can't rename domain to itself")
         if args.new_name in self.state.domains:
-            raise report(
-                api.VIR_ERR_OPERATION_INVALID,
-                api.VIR_FROM_DOMAIN,  # virDomainObjListRename's
-                f"domain with name '{args.new_name}' already exists",
-            )
+            detail = f"domain with name '{args.new_name}' already exists"
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_DOMAIN, detail)
+        if "/" in args.new_name:
+            raise report(api.VIR_ERR_XML_ERROR, FROM_TEST, f"name {args.new_name} cannot contain '/'")
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_UNDEFINED, api.VIR_DOMAIN_EVENT_UNDEFINED_RENAMED)
         self.state.remove_domain(domain)
         domain.name = args.new_name
         self.state.add_domain(domain)
+        self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_DEFINED, api.VIR_DOMAIN_EVENT_DEFINED_RENAMED)
         return remote.remote_domain_rename_ret(0)
 
     # ---------------------------------------------------------------- saving
