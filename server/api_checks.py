@@ -38,7 +38,7 @@ def _managed_save_define(args: Any) -> None:
 def _authorized_keys_set(args: Any) -> None:
     function = "virDomainAuthorizedSSHKeysSet"
     append, remove = "VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND", "VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE"
-    if args.flags & (api.VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND | api.VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE):
+    if args.flags & (getattr(api, append) | getattr(api, remove)):  # keys are needed to add or remove
         public_api.non_null(bool(args.keys), "keys", function)
     public_api.exclusive(args.flags, append, remove, function)
 
