@@ -123,7 +123,8 @@ def server_name(session: ClientSession, name: str, *, by_dispatcher: bool = Fals
 def clients_of(session: ClientSession, name: Server) -> list[ClientSession]:
     wanted_admin = name is Server.ADMIN
     return sorted(
-        (s for s in session.daemon.sessions if (s.kind == SocketKind.ADMIN) == wanted_admin), key=lambda s: s.id
+        (s for s in session.daemon.sessions if (s.kind == SocketKind.ADMIN) == wanted_admin),
+        key=lambda s: s.server_client_id,
     )
 
 
@@ -131,7 +132,7 @@ def client_ref(client: ClientSession, server: Server) -> admin.admin_nonnull_cli
     transports = {SocketKind.TCP: api.VIR_CLIENT_TRANS_TCP, SocketKind.TLS: api.VIR_CLIENT_TRANS_TLS}
     transport = transports.get(client.kind, api.VIR_CLIENT_TRANS_UNIX)
     return admin.admin_nonnull_client(
-        admin.admin_nonnull_server(server), client.id, int(client.wall_connected_at), transport
+        admin.admin_nonnull_server(server), client.server_client_id, int(client.wall_connected_at), transport
     )
 
 
@@ -233,7 +234,7 @@ def find_client(
     """The client with that id; an unknown one refused as virNetServerGetClient refuses it,
     or as the hand-written dispatcher of CLIENT_GET_INFO does (by_dispatcher)."""
     for client in clients_of(session, server):
-        if client.id == client_id:
+        if client.server_client_id == client_id:
             return client
     if by_dispatcher:
         detail = f"no client with matching id '{client_id}' found"

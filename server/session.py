@@ -83,6 +83,9 @@ log = logging.getLogger("virtrio.server.session")
 CALL_BACKLOG = 32  # async calls read but not yet running, beyond the lanes' capacity
 READS_BEFORE_YIELDING = 16  # a client that always has data still lets others run
 _ids = itertools.count(1)
+# The number virt-admin shows for a client: each server (libvirtd's, admin's) counts its own
+# clients from 1, as virNetServerNextClientID does (the id above stays unique to the daemon).
+_server_client_ids = {False: itertools.count(1), True: itertools.count(1)}
 
 
 NO_EVENT_CALLBACKS: dict[int, Registration] = {}  # never written: add_event_callback makes a dict
@@ -116,6 +119,7 @@ class ClientSession:
         "log",
         "programs",
         "read_only",
+        "server_client_id",
         "sock",
         "wall_connected_at",
         "writer",
@@ -129,6 +133,7 @@ class ClientSession:
         self.kind = kind
         self.programs: dict[tuple[int, int], Program] = programs
         self.id = next(_ids)
+        self.server_client_id = next(_server_client_ids[kind == SocketKind.ADMIN])
         self.log = log
         self.conn: DriverConnection | None = None
         self.read_only = kind == SocketKind.RO

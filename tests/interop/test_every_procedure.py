@@ -42,7 +42,7 @@ from virtrio.protocol.sources import load_sources
 from virtrio.rpc.packet import Header, MessageType, Status, encode_packet
 
 from ..conftest import REFERENCE
-from .side_by_side import ask, encode_args, outcome
+from .side_by_side import ask, encode_args, outcome, started_side_by_side
 
 # The test driver's default objects, field by field (name, then UUID or MAC, then id).
 TEST_DOMAIN = ("test", bytes.fromhex("6695eb01f6a4830479aa97f2502e193f"), 1)
@@ -368,3 +368,35 @@ def test_a_forwarded_identity_shows_in_client_info_as_on_libvirtd(both: dict[str
     assert found["virtrio"] == found["libvirtd"]
     assert found["libvirtd"][0][-1] == ("ok", b"")
     assert b"selinux_context" in found["virtrio"][1][1]
+
+
+def _client_ids(admin_path: Path, server: str) -> list[int]:
+    admin_client = RawClient(admin_path, timeout=30)
+    try:
+        opening = admin.CODECS["admin_connect_open_args"].encode(admin.admin_connect_open_args(0))
+        admin_client.call(admin.ADMIN_PROC_CONNECT_OPEN, opening, prog=admin.PROGRAM)
+        number = admin.ADMIN_PROC_SERVER_LIST_CLIENTS
+        listing_args = admin.admin_server_list_clients_args(admin.admin_nonnull_server(server), 100, 0)
+        listing = admin_client.call(number, admin.PROCEDURES[number].args.encode(listing_args), prog=admin.PROGRAM)
+        return sorted(client.id for client in admin.PROCEDURES[number].ret.decode(listing.payload).clients)
+    finally:
+        admin_client.close()
+
+
+def test_each_server_numbers_its_own_clients_as_libvirtd(tmp_path: Path) -> None:
+    """virNetServerNextClientID: libvirtd's server and the admin server count their clients
+    apart, from 1: virt-admin shows the same ids on both daemons."""
+    with started_side_by_side(tmp_path) as daemons:
+        found = {}
+        for side, daemon in daemons.items():
+            held = [RawClient(daemon.rw, timeout=30) for _ in range(2)]
+            try:
+                for client in held:
+                    client.open("test:///default")
+                for _ in range(3):  # admin connections come and go
+                    _client_ids(daemon.admin, "admin")
+                found[side] = (_client_ids(daemon.admin, "libvirtd"), _client_ids(daemon.admin, "admin"))
+            finally:
+                for client in held:
+                    client.close()
+    assert found["virtrio"] == found["libvirtd"]
