@@ -17,7 +17,7 @@ from lxml import etree
 
 from virtrio.drivers import libvirt_rules
 from virtrio.drivers.libvirt_rules import c_strtoul as _c_number
-from virtrio.drivers.libvirt_rules import mac_text, parse_mac
+from virtrio.drivers.libvirt_rules import parse_mac
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -1026,17 +1026,22 @@ def _canonical_disk(
     before they are read; the mirror it may name is dropped); an address made is added to it.
     key: its target's bus and index as _insert_disk read them (None without a target)."""
     disk_type = disk.get("type")
-    if disk_type is None:
-        disk.set("type", disk_type := "file")
     device = disk.get("device")
-    if device is None:
-        disk.set("device", device := "disk")
-    libvirt_rules.prop_enum(disk, "sgio", domain_hostdevs.SGIO_MODES)  # virXMLPropEnum NONZERO
+    # (most disks: a type and a device alone, in libvirt's order; those stay as they are but
+    # for a vhost-user disk's snapshot mark, below)
+    plain = disk.keys() in _WRITTEN_DISK_ATTRIBUTES
+    if not plain:
+        if disk_type is None:
+            disk.set("type", disk_type := "file")
+        if device is None:
+            disk.set("device", device := "disk")
+        libvirt_rules.prop_enum(disk, "sgio", domain_hostdevs.SGIO_MODES)  # virXMLPropEnum NONZERO
     domain_disks.check_parsed_storage(disk, first)
     # vhost-user disks cannot be snapshotted (disk post-parse)
     if canonical_disk_storage(disk, first, disk_type) == "vhostuser":
         _default(disk, "snapshot", "no")
         _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
+        plain = False
     target = first.get("target")
     dev = target.get("dev") if target is not None else None
     if target is None or dev is None:  # (no dst: virDomainDiskDefValidate)
@@ -1072,7 +1077,7 @@ def _canonical_disk(
                 domain_disks.check_scsi_drive_free(dev, address, hostdev_drives)
             disk.append(address)
             first["address"] = address  # (kept current: the implied controllers read it)
-    if disk.keys() not in _WRITTEN_DISK_ATTRIBUTES:
+    if not plain and disk.keys() not in _WRITTEN_DISK_ATTRIBUTES:
         _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
     if not children_in_order(disk, _DISK_CHILD_RANK):
         _reorder_known(disk, _DISK_CHILD_ORDER)
@@ -1291,6 +1296,28 @@ MAC_ATTRIBUTE_ORDER = ["address", "type", "check"]  # virDomainNetDefFormat's, a
 MAC_TYPES = ("generated", "static")  # virDomainNetMacType without its zero
 
 
+_INTERFACE_CHILD_ORDER = CHILD_ORDER["interface"]
+_INTERFACE_CHILD_RANK = _rank(_INTERFACE_CHILD_ORDER)
+_TARGET_RANK = _INTERFACE_CHILD_RANK["target"]
+
+
+def _insert_target(interface: etree._Element, name: str) -> None:
+    """A <target dev=name/> made for the interface, put before the first child libvirt writes
+    after it (an element appended last would leave most interfaces to be reordered, each
+    child moved)."""
+    children = interface[:]  # (a list made in C: cheaper than the iterator)
+    at = 0
+    for found in children:
+        rank = _INTERFACE_CHILD_RANK.get(found.tag, -1)  # type: ignore[call-overload]
+        if rank == -1:  # a child libvirt does not write (or not an element): last, all reordered
+            at = len(children)
+            break
+        if rank > _TARGET_RANK:
+            break
+        at += 1
+    interface.insert(at, make_element("target", dev=name))
+
+
 def _canonical_interface(interface: etree._Element, taken: set[str | None], free_names: Iterator[str]) -> None:
     present = domain_interfaces.canonical_interface_parts(interface)  # (tags absent stay absent)
     mac = first_child(interface, "mac") if "mac" in present else None
@@ -1305,7 +1332,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
             raise xml_error(f"unable to parse mac address '{address}'")
         if raw[0] & 1:
             raise xml_error(f"expected unicast mac address, found multicast '{address}'")
-        written = mac_text(raw)
+        written = raw.hex(":")  # (mac_text's, in C: lowercase, two digits per byte)
         if written != address:  # (most are written so already)
             mac.set("address", written)
     if len(mac.attrib) > 1:  # (a type or check, given or made up: most have the address alone)
@@ -1337,13 +1364,14 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
             raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Exceeded max iface limit {IFNAME_LIMIT}")
         taken.add(name)
         if target is None:
-            _child(interface, "target", dev=name)
+            _insert_target(interface, name)
         else:  # dev is written first, before managed
             kept = dict(target.attrib)
             target.attrib.clear()
             target.set("dev", name)
             target.attrib.update(kept)
-    _reorder_known(interface, CHILD_ORDER["interface"])
+    if not children_in_order(interface, _INTERFACE_CHILD_RANK):  # (most are, once a target is in its place)
+        _reorder_known(interface, _INTERFACE_CHILD_ORDER)
     if interface.get("type") == "hostdev" and "driver" in present:
         driver, mac = first_child(interface, "driver"), first_child(interface, "mac")
         if driver is not None and mac is not None:
