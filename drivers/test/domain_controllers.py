@@ -170,10 +170,13 @@ def reject_duplicates(
 ) -> set[tuple[str | None, str | None]]:
     """virDomainDefRejectDuplicateControllers: one index per type (USB companions share theirs);
     returns every controller's (type, index) (keys: those pairs, when the caller has them)."""
-    seen: set[tuple[str | None, str | None]] = set()
-    usb: list[tuple[str | None, str | None]] = []
     if keys is None:
         keys = [(controller.get("type"), controller.get("index")) for controller in controllers]
+    seen = set(keys)
+    if len(seen) == len(keys):  # (most definitions) no pair given twice: nothing to refuse
+        return seen
+    seen = set()
+    usb: list[tuple[str | None, str | None]] = []
     for key in keys:
         kind = key[0]
         if kind == "usb":

@@ -1241,6 +1241,8 @@ INPUT_ATTRIBUTE_ORDER = ["type", "bus", "model"]
 # the attributes of most inputs, in that order (left as they are)
 _WRITTEN_INPUT_ATTRIBUTES = (["type", "bus"], ["type"], ["type", "bus", "model"])
 INPUT_BUSES = ("ps2", "usb", "xen", "parallels", "virtio", "none")
+_WRITTEN_INPUT_BUSES = frozenset(INPUT_BUSES) - {"none"}  # (a 'none' bus is not written)
+_TYPE_AND_BUS = ["type", "bus"]
 INPUT_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")  # without 'default'
 GRAB_TOGGLES = ("ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrolllock", "ctrl-scrolllock")
 
@@ -1275,6 +1277,10 @@ def canonical_inputs(
     arch, virt_type = guest if guest is not None else guest_of(devices)
     for device in by_kind["input"]:
         kind, bus, model = device.get("type"), device.get("bus"), device.get("model")
+        # (most inputs) as libvirt writes them: left as they are
+        plain = bus in _WRITTEN_INPUT_BUSES and kind in INPUT_TYPES and model is None and not len(device)
+        if plain and device.keys() == _TYPE_AND_BUS:
+            continue
         if kind is None:
             raise _internal("missing input device type")
         if kind not in INPUT_TYPES:
