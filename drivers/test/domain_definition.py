@@ -716,11 +716,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     by_kind: dict[str, list[etree._Element]] = {}
     for device in devices[:]:
         tag = device.tag  # (read once: lxml builds the string on each read)
-        if isinstance(tag, str):
-            if tag in by_kind:
-                by_kind[tag].append(device)
-            else:
-                by_kind[tag] = [device]
+        if tag in by_kind:
+            by_kind[tag].append(device)
+        elif isinstance(tag, str):  # (a processing instruction's or an entity's tag is a function)
+            by_kind[tag] = [device]
     disks: list[etree._Element] = []
     keys: list[tuple[str | None, int] | None] = []  # each placed disk's (bus, index), read once
     maxima: dict[str | None, int] = {}  # the highest index placed on each bus
@@ -805,15 +804,14 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         if address:
             cid.set("address", str(address))
         _reorder(vsock, VSOCK_CHILD_ORDER)
+    for memballoon in by_kind.get("memballoon", ()):
+        if len(memballoon) > 1:  # (most have no children: nothing to order)
+            _reorder(memballoon, CHILD_ORDER["memballoon"])
     for rng in by_kind.get("rng", ()):
         rate = first_child(rng, "rate")
         if rate is not None:
             _reorder_attributes(rate, RNG_RATE_ATTRIBUTE_ORDER)
-    for memballoon in by_kind.get("memballoon", ()):
-        if len(memballoon) > 1:  # (most have no children: nothing to order)
-            _reorder(memballoon, CHILD_ORDER["memballoon"])
-    for rng in by_kind.get("rng", ()):  # virDomainRNGDefPostParse: the random backend's default
-        backend = first_child(rng, "backend")
+        backend = first_child(rng, "backend")  # virDomainRNGDefPostParse: the random backend's default
         if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():
             backend.text = "/dev/random"
     if by_kind.get("redirfilter"):

@@ -644,9 +644,15 @@ def _guestfwd_address(text: str | None) -> str:
 
 
 def _os_type_element(root: etree._Element | None) -> etree._Element | None:
-    """The definition's <os><type>: two child lookups (a path search costs several)."""
-    os_element = first_child(root, "os") if root is not None else None
-    return first_child(os_element, "type") if os_element is not None else None
+    """The definition's <os><type>: two child lookups (a path search costs several; the
+    root's children, a list made in C whose proxies the parse keeps, are searched for <os>,
+    near their start, sooner than by an iterator)."""
+    if root is None:
+        return None
+    for found in root[:]:
+        if found.tag == "os":
+            return first_child(found, "type")
+    return None
 
 
 def guest_of(devices: etree._Element) -> tuple[str, str | None]:
