@@ -523,18 +523,19 @@ def add_implicit_controllers(
     child of each tag, when the caller has them)."""
     if present is None:
         present = {(c.get("type"), c.get("index")) for c in controllers}
-    highest_drive = dict.fromkeys(DISK_CONTROLLER_TYPES, -1)  # per bus, read in one pass over the disks
+    highest_drive: dict[str, int] = {}  # per bus with a drive, read in one pass over the disks
     for position, disk in enumerate(by_kind.get("disk", ())):
         if disk_firsts is not None:
             target, address = disk_firsts[position].get("target"), disk_firsts[position].get("address")
         else:
             target, address = first_child(disk, "target"), first_child(disk, "address")
         bus = target.get("bus") if target is not None else None
-        if bus in highest_drive and (controller := _drive_controller(address)) is not None:
-            highest_drive[bus] = max(highest_drive[bus], controller)
-    for controller_type, highest_index in highest_drive.items():
-        if highest_index >= 0:  # (no index up to -1)
-            _up_to(controllers, present, controller_type, highest_index)
+        if bus in DISK_CONTROLLER_TYPES and (controller := _drive_controller(address)) is not None:
+            highest_drive[bus] = max(highest_drive.get(bus, -1), controller)
+    if highest_drive:
+        for controller_type in DISK_CONTROLLER_TYPES:  # (in libvirt's order)
+            if controller_type in highest_drive:
+                _up_to(controllers, present, controller_type, highest_drive[controller_type])
     for kind in ("channel", "console"):
         for device in by_kind.get(kind, ()):
             target = first_child(device, "target")

@@ -1572,6 +1572,13 @@ def canonical_aliases(
     when the user chose it ('ua-' and letters, digits, '_' or '-'); aliases libvirt made for
     a running domain are not part of a definition. with_aliases: False when no device has
     an <alias> (none is looked for); written: as check_device_address's, added to."""
+    if not with_aliases:  # (most definitions) only the addresses left unchecked to check
+        for kind, devices in by_kind.items():
+            if kind not in ADDRESS_CHECKED_BEFORE_ALIASES:
+                for device in devices:
+                    if len(device):  # no children, no address (a length costs far less than a lookup)
+                        check_device_address(device, written)
+        return
     for kind, devices in by_kind.items():
         checked = kind in ADDRESS_CHECKED_BEFORE_ALIASES
         if checked and not with_aliases:
