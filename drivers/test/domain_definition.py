@@ -781,15 +781,19 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         free_names = (f"testnet{n}" for n in range(IFNAME_LIMIT))
         for interface in interfaces:
             _canonical_interface(interface, taken, free_names)
-    domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
+    # (each called only with its kinds present: most definitions have none of most of them)
+    if not _CHARACTER_DEVICE_KINDS.isdisjoint(by_kind):
+        domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
     needs_guest = "input" in by_kind or "video" in by_kind or "graphics" in by_kind
     guest = domain_devices.guest_of(devices) if needs_guest else None
-    domain_devices.canonical_inputs(by_kind, devices, os_type, guest)  # (guest: its arch and type, read once)
+    if "input" in by_kind:
+        domain_devices.canonical_inputs(by_kind, devices, os_type, guest)  # (guest: its arch and type, read once)
     for graphics in by_kind.get("graphics", ()):
         domain_devices.canonical_graphics(graphics)
     if by_kind.get("graphics") and not by_kind.get("video"):
         by_kind["video"] = [make_element("video")]
-    domain_devices.canonical_videos(by_kind, devices, os_type, guest)
+    if "video" in by_kind:
+        domain_devices.canonical_videos(by_kind, devices, os_type, guest)
     # a panic device with neither model nor address writes nothing (virXMLFormatElement)
     if "panic" in by_kind:
         by_kind["panic"] = [panic for panic in by_kind["panic"] if len(panic.attrib) or len(panic)]
@@ -862,8 +866,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
     # (the addresses found written as libvirt writes them: left as they are below)
     written = domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
-    domain_devices.canonical_character_devices(by_kind, devices, os_type)
-    domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
+    if "parallel" in by_kind or "serial" in by_kind or "console" in by_kind:
+        domain_devices.canonical_character_devices(by_kind, devices, os_type)
+    if "smartcard" in by_kind or "redirdev" in by_kind or "rng" in by_kind:
+        domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
     # only user aliases are part of a definition
     domain_devices.canonical_aliases(by_kind, with_aliases, written)
     # unknown devices: dropped, as libvirt
@@ -885,6 +891,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
                         if address not in written:  # (nothing since has changed those)
                             _canonical_address(address)
     return by_kind
+
+
+_CHARACTER_DEVICE_KINDS = frozenset(("parallel", "serial", "console", "channel"))
 
 
 def _addresses_left_as_they_are(devices: etree._Element, written: set[etree._Element]) -> bool:

@@ -726,7 +726,8 @@ def validate_devices(
         validate_chr_source(redirdev, redirdev.get("type", ""))
     if "graphics" in by_kind:
         validate_graphics(by_kind["graphics"], audio_ids)
-    validate_audios(audios)
+    if len(audios) > 1:  # (one: no id used twice)
+        validate_audios(audios)
 
 
 # --- graphics ---------------------------------------------------------------------------
@@ -1905,12 +1906,19 @@ def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> set[etr
         for device in by_kind.get(kind, ()):
             if len(device):  # (no children, no address)
                 check_device_address(device, written)
-    canonical_sounds(by_kind)
-    canonical_audios(by_kind)
-    canonical_watchdogs_and_balloons(by_kind, written)
-    check_tpms(by_kind)
-    canonical_hubs_and_panics(by_kind)
-    canonical_shmems(by_kind)
+    # (each called only with its kinds present: most definitions have none of most of them)
+    if "sound" in by_kind:
+        canonical_sounds(by_kind)
+    if "audio" in by_kind:
+        canonical_audios(by_kind)
+    if "watchdog" in by_kind or "memballoon" in by_kind:
+        canonical_watchdogs_and_balloons(by_kind, written)
+    if "tpm" in by_kind:
+        check_tpms(by_kind)
+    if "hub" in by_kind or "panic" in by_kind:
+        canonical_hubs_and_panics(by_kind)
+    if "shmem" in by_kind:
+        canonical_shmems(by_kind)
     for iommu in by_kind.get("iommu", ()):  # virDomainIOMMUDefParseXML (read after the memory devices)
         _enum(iommu, "model", IOMMU_MODELS, required=True)
     return written
