@@ -1116,7 +1116,7 @@ def _validate_devices(devices: etree._Element) -> None:
         else:
             by_kind[tag] = [device]
     disks = by_kind.get("disk", [])
-    firsts = [_validate_disk(disk) for disk in disks]  # each disk's first child of each tag
+    firsts = [_validate_disk(disk) for disk in disks] if disks else []  # each disk's first child of each tag
     if "interface" in by_kind:  # (the networks: next in libvirt's walk)
         domain_interfaces.validate_interfaces(by_kind["interface"])
     # character device sources, graphics, video, redirdev (USB, then source)
@@ -1126,7 +1126,8 @@ def _validate_devices(devices: etree._Element) -> None:
     for controller in controllers:
         if controller.get("type") == "pci":  # (the only ones with checks)
             domain_controllers.validate_controller(controller)
-    domain_disks.validate_disk_targets(disks, firsts)
+    if len(disks) > 1:  # (one disk: no target given twice)
+        domain_disks.validate_disk_targets(disks, firsts)
     if hostdevs:
         domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
         keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
@@ -1134,7 +1135,8 @@ def _validate_devices(devices: etree._Element) -> None:
         if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
             raise xml_error("Hostdev already exists in the domain configuration")
         domain_hostdevs.check_one_ramfb(hostdevs)
-    domain_disks.validate_drive_addresses(disks, hostdevs, firsts)
+    if len(disks) > 1 or hostdevs:  # (else no drive address to be taken twice)
+        domain_disks.validate_drive_addresses(disks, hostdevs, firsts)
 
 
 def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:

@@ -682,6 +682,9 @@ def _target(device: etree._Element) -> etree._Element:
     return target
 
 
+_CHR_KINDS = frozenset(("serial", "parallel", "channel", "console"))
+
+
 def validate_devices(
     devices: etree._Element,
     check_redirdev: Callable[[etree._Element], None],
@@ -706,7 +709,7 @@ def validate_devices(
     for smartcard in by_kind.get("smartcard", ()):
         if smartcard.get("mode") == "passthrough":
             validate_chr_source(smartcard, smartcard.get("type", ""))
-    for kind in ("serial", "parallel", "channel", "console"):
+    for kind in ("serial", "parallel", "channel", "console") if not _CHR_KINDS.isdisjoint(by_kind) else ():
         for device in by_kind.get(kind, ()):
             channel_target = None
             if kind == "channel":
