@@ -738,10 +738,16 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     if domain_controllers.parse_controllers(controllers, read):  # USB disabled
         domain_usb.check_parsed_devices(by_kind, controllers)
     ordered: list[etree._Element] = []
-    placement = _ControllerPlacement()
-    placed_keys, highest, companions = placement.keys, placement.highest, placement.companions
+    # what _insert_controller needs of those placed so far, each read once: per place its
+    # (type, index, has a master); per type the highest index and the indexes of USB companions
+    placed_keys: list[tuple[str, int, bool]] = []
+    highest: dict[str, int] = {}
+    companions: dict[str, set[int]] = {}
+    unordered: list[etree._Element] = []  # those whose attributes are not in libvirt's order
     for controller, key in zip(controllers, read, strict=True):  # placed as the parser places each
-        kind, index, is_master, _ = key  # (implicit ones are appended later)
+        kind, index, is_master, in_order = key  # (implicit ones are appended later)
+        if not in_order:
+            unordered.append(controller)
         # (most) a master that is the first of its type, or follows the last placed, of its type,
         # with no lower index nor companions: placed last, as _insert_controller would place it
         if is_master and (
@@ -751,12 +757,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             placed_keys.append((kind, index, False))
             highest[kind] = index
         else:
-            _insert_controller(ordered, controller, placement, key)
-    # those whose attributes parse_controllers found in libvirt's order are left as they are
-    unordered = [controller for controller, key in zip(controllers, read, strict=True) if not key[3]]
+            _insert_controller(ordered, controller, key, placed_keys, highest, companions)
     controllers[:] = ordered
     # (type, index) of each, in their order, when every index is written (most definitions)
-    pairs = [(kind, str(index)) for kind, index, _ in placement.keys if index != -1]
+    pairs = [(kind, str(index)) for kind, index, _ in placed_keys if index != -1]
     if len(pairs) != len(controllers):
         domain_controllers.assign_indexes(controllers, domain_controllers.hostdev_scsi_controllers(hostdevs))
         # (an index given now is written last)
@@ -907,33 +911,23 @@ def _addresses_left_as_they_are(devices: etree._Element, written: set[etree._Ele
     return True
 
 
-class _ControllerPlacement:
-    """What _insert_controller needs of the controllers placed so far, each read once: per
-    place its (type, index, has a master); per type the highest index and the indexes of
-    USB companions (a definition of thousands of controllers is then not thousands of tree
-    reads per controller)."""
-
-    def __init__(self) -> None:
-        self.keys: list[tuple[str, int, bool]] = []
-        self.highest: dict[str, int] = {}
-        self.companions: dict[str, set[int]] = {}
-
-
 def _insert_controller(
     ordered: list[etree._Element],
     controller: etree._Element,
-    placed: _ControllerPlacement,
     key: domain_controllers.ControllerKey,
+    keys: list[tuple[str, int, bool]],
+    highest: dict[str, int],
+    companions: dict[str, set[int]],
 ) -> None:
     """virDomainControllerInsertPreAlloced: after the last of its type with a lower index,
     before one with a higher index, and a master before its USB companions: before the first
     of its type it must precede, else after the last of its type (key: the controller's type,
-    index and master mark, as parse_controllers read them)."""
+    index and master mark, as parse_controllers read them). What it needs of those placed,
+    each read once (a definition of thousands of controllers is then not thousands of tree
+    reads per controller): per place (keys) its (type, index, has a master); per type the
+    highest index and the indexes of USB companions."""
     kind, index, is_master, _ = key
-    keys = placed.keys
-    precedes = index != -1 and (
-        placed.highest.get(kind, -1) > index or (is_master and index in placed.companions.get(kind, ()))
-    )
+    precedes = index != -1 and (highest.get(kind, -1) > index or (is_master and index in companions.get(kind, ())))
     if precedes:
         at = next(
             position
@@ -947,9 +941,9 @@ def _insert_controller(
         at = last + 1 if last >= 0 else len(keys)
     ordered.insert(at, controller)
     keys.insert(at, (kind, index, not is_master))
-    placed.highest[kind] = max(placed.highest.get(kind, -1), index)
+    highest[kind] = max(highest.get(kind, -1), index)
     if not is_master:
-        placed.companions.setdefault(kind, set()).add(index)
+        companions.setdefault(kind, set()).add(index)
 
 
 def _ram_filesystem_source(filesystem: etree._Element) -> None:
