@@ -1321,7 +1321,10 @@ def _insert_target(interface: etree._Element, name: str) -> None:
         if rank > _TARGET_RANK:
             break
         at += 1
-    interface.insert(at, make_element("target", dev=name))
+    # (made in the interface's document, then moved: cheaper than one made in a document of its own)
+    target = etree.SubElement(interface, "target", dev=name)
+    if at < len(children):
+        interface.insert(at, target)
 
 
 def _canonical_interface(interface: etree._Element, taken: set[str | None], free_names: Iterator[str]) -> None:
