@@ -74,8 +74,10 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
             if kind == "pci":
                 _read_pci_target(controller)
         names = controller.keys()
-        if _COUNT_NAMES.isdisjoint(names):  # (most) none of the counts given: nothing read, nothing dropped
-            in_order = names in WRITTEN_ATTRIBUTE_NAMES
+        if names in WRITTEN_ATTRIBUTE_NAMES:  # (most) in order, and none of the counts given
+            in_order = True
+        elif _COUNT_NAMES.isdisjoint(names):  # none of the counts given: nothing read, nothing dropped
+            in_order = False
         else:
             in_order = _read_counts(controller, kind)
         if kind != "usb":
