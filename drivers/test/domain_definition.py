@@ -1186,16 +1186,15 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         tag = found.tag
         if tag not in first:
             first[tag] = found
-    attributes = dict(disk.items())  # (one read: cheaper than a look-up per name)
-    device, target = attributes.get("device"), first["target"]  # (canonical: every disk has one)
+    device, target = disk.get("device"), first["target"]  # (canonical: every disk has one)
     bus, dev = target.get("bus"), target.get("dev", "")
-    disk_type = attributes.get("type")  # (canonical: every disk has one)
+    disk_type = disk.get("type")  # (canonical: every disk has one)
     source = first.get("source")
     # (a source without children: nothing of it to authenticate or encrypt)
     source_children = source is not None and len(source) != 0
     if source_children or "auth" in first or "encryption" in first:
         domain_disks.validate_storage(disk, first, disk_type)
-    sgio = attributes.get("sgio")
+    sgio = disk.get("sgio")
     if sgio == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
     if device == "lun":
@@ -1204,7 +1203,7 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         if source_children and first_child(source, "reservations") is not None:  # type: ignore[arg-type]
             detail = "<reservations/> allowed only for lun devices"
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-        only_lun = "rawio" if attributes.get("rawio") is not None else "sgio" if sgio is not None else None
+        only_lun = "rawio" if disk.get("rawio") is not None else "sgio" if sgio is not None else None
         if only_lun is not None:
             detail = f"{only_lun} can be used only with device='lun'"
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)

@@ -500,9 +500,10 @@ def check_parsed_storage(disk: etree._Element, first: dict[object, etree._Elemen
     source = first.get("source")
     if source is None:
         return  # (nothing to refuse without a source)
-    for tag in ("auth", "encryption"):
-        if tag in first and first_child(source, tag) is not None:
-            raise _unsupported(f"an <{tag}> definition already found for disk source")
+    if "auth" in first or "encryption" in first:  # (most disks have neither)
+        for tag in ("auth", "encryption"):
+            if tag in first and first_child(source, tag) is not None:
+                raise _unsupported(f"an <{tag}> definition already found for disk source")
     if source.get("fdgroup") is not None and disk.get("type", "file") == "file":
         target = first.get("target")
         name = target.get("dev") if target is not None else None
