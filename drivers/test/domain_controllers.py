@@ -96,7 +96,7 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
             if usb_none:
                 raise _xml_detail("Can't add another USB controller: USB is disabled for this domain")
             usb_other = True
-        master = first_child(controller, "master")
+        master = first_child(controller, "master") if has_children else None
         if model in USB_COMPANION_START_PORTS and master is None:
             master = etree.Element("master", startport=USB_COMPANION_START_PORTS[model])
             # written before the device's rom, acpi and address (virDomainDeviceInfoFormat)
@@ -538,7 +538,7 @@ def add_implicit_controllers(
         for controller_type in DISK_CONTROLLER_TYPES:  # (in libvirt's order)
             if controller_type in highest_drive:
                 _up_to(controllers, present, controller_type, highest_drive[controller_type])
-    for kind in ("channel", "console"):
+    for kind in ("channel", "console") if "channel" in by_kind or "console" in by_kind else ():
         for device in by_kind.get(kind, ()):
             target = first_child(device, "target")
             if target is None or target.get("type") != "virtio":

@@ -1360,9 +1360,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
         domain_interfaces.hold_validation_fault(interface)
     bandwidth = first_child(interface, "bandwidth") if "bandwidth" in present else None
     # virNetDevBandwidthParse's refusals (a floor: on a network only), and its rates as written
-    if bandwidth is not None and not network_definition.checked_bandwidth(
-        bandwidth, interface.get("type") == "network"
-    ):
+    if bandwidth is not None and not network_definition.checked_bandwidth(bandwidth, kind == "network"):
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
     target = first_child(interface, "target") if "target" in present else None
     if target is None or target.get("dev") is None:
@@ -1380,7 +1378,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
             target.attrib.update(kept)
     if not children_in_order(interface, _INTERFACE_CHILD_RANK):  # (most are, once a target is in its place)
         _reorder_known(interface, _INTERFACE_CHILD_ORDER)
-    if interface.get("type") == "hostdev" and "driver" in present:
+    if kind == "hostdev" and "driver" in present:  # (its type: as read above, unchanged since)
         driver, mac = first_child(interface, "driver"), first_child(interface, "mac")
         if driver is not None and mac is not None:
             mac.addnext(driver)  # a host device's driver is written with its source, before it
