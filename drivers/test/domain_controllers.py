@@ -74,8 +74,10 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
             if kind == "pci":
                 _read_pci_target(controller)
         names = controller.keys()
-        if _COUNT_NAMES.isdisjoint(names):  # (most) none of the counts given: nothing read, nothing dropped
-            in_order = names in WRITTEN_ATTRIBUTE_NAMES
+        if names in WRITTEN_ATTRIBUTE_NAMES:  # (most) in order, and none of the counts given
+            in_order = True
+        elif _COUNT_NAMES.isdisjoint(names):  # none of the counts given: nothing read, nothing dropped
+            in_order = False
         else:
             in_order = _read_counts(controller, kind)
         if kind != "usb":
@@ -94,7 +96,7 @@ def parse_controllers(controllers: list[etree._Element], read: list[ControllerKe
             if usb_none:
                 raise _xml_detail("Can't add another USB controller: USB is disabled for this domain")
             usb_other = True
-        master = first_child(controller, "master")
+        master = first_child(controller, "master") if has_children else None
         if model in USB_COMPANION_START_PORTS and master is None:
             master = etree.Element("master", startport=USB_COMPANION_START_PORTS[model])
             # written before the device's rom, acpi and address (virDomainDeviceInfoFormat)
@@ -170,10 +172,13 @@ def reject_duplicates(
 ) -> set[tuple[str | None, str | None]]:
     """virDomainDefRejectDuplicateControllers: one index per type (USB companions share theirs);
     returns every controller's (type, index) (keys: those pairs, when the caller has them)."""
-    seen: set[tuple[str | None, str | None]] = set()
-    usb: list[tuple[str | None, str | None]] = []
     if keys is None:
         keys = [(controller.get("type"), controller.get("index")) for controller in controllers]
+    seen = set(keys)
+    if len(seen) == len(keys):  # (most definitions) no pair given twice: nothing to refuse
+        return seen
+    seen = set()
+    usb: list[tuple[str | None, str | None]] = []
     for key in keys:
         kind = key[0]
         if kind == "usb":
@@ -520,19 +525,20 @@ def add_implicit_controllers(
     child of each tag, when the caller has them)."""
     if present is None:
         present = {(c.get("type"), c.get("index")) for c in controllers}
-    highest_drive = dict.fromkeys(DISK_CONTROLLER_TYPES, -1)  # per bus, read in one pass over the disks
+    highest_drive: dict[str, int] = {}  # per bus with a drive, read in one pass over the disks
     for position, disk in enumerate(by_kind.get("disk", ())):
         if disk_firsts is not None:
             target, address = disk_firsts[position].get("target"), disk_firsts[position].get("address")
         else:
             target, address = first_child(disk, "target"), first_child(disk, "address")
         bus = target.get("bus") if target is not None else None
-        if bus in highest_drive and (controller := _drive_controller(address)) is not None:
-            highest_drive[bus] = max(highest_drive[bus], controller)
-    for controller_type, highest_index in highest_drive.items():
-        if highest_index >= 0:  # (no index up to -1)
-            _up_to(controllers, present, controller_type, highest_index)
-    for kind in ("channel", "console"):
+        if bus in DISK_CONTROLLER_TYPES and (controller := _drive_controller(address)) is not None:
+            highest_drive[bus] = max(highest_drive.get(bus, -1), controller)
+    if highest_drive:
+        for controller_type in DISK_CONTROLLER_TYPES:  # (in libvirt's order)
+            if controller_type in highest_drive:
+                _up_to(controllers, present, controller_type, highest_drive[controller_type])
+    for kind in ("channel", "console") if "channel" in by_kind or "console" in by_kind else ():
         for device in by_kind.get(kind, ()):
             target = first_child(device, "target")
             if target is None or target.get("type") != "virtio":

@@ -17,7 +17,7 @@ from lxml import etree
 
 from virtrio.drivers import libvirt_rules
 from virtrio.drivers.libvirt_rules import c_strtoul as _c_number
-from virtrio.drivers.libvirt_rules import mac_text, parse_mac
+from virtrio.drivers.libvirt_rules import parse_mac
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
@@ -716,11 +716,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     by_kind: dict[str, list[etree._Element]] = {}
     for device in devices[:]:
         tag = device.tag  # (read once: lxml builds the string on each read)
-        if isinstance(tag, str):
-            if tag in by_kind:
-                by_kind[tag].append(device)
-            else:
-                by_kind[tag] = [device]
+        if tag in by_kind:
+            by_kind[tag].append(device)
+        elif isinstance(tag, str):  # (a processing instruction's or an entity's tag is a function)
+            by_kind[tag] = [device]
     disks: list[etree._Element] = []
     keys: list[tuple[str | None, int] | None] = []  # each placed disk's (bus, index), read once
     maxima: dict[str | None, int] = {}  # the highest index placed on each bus
@@ -739,10 +738,16 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     if domain_controllers.parse_controllers(controllers, read):  # USB disabled
         domain_usb.check_parsed_devices(by_kind, controllers)
     ordered: list[etree._Element] = []
-    placement = _ControllerPlacement()
-    placed_keys, highest, companions = placement.keys, placement.highest, placement.companions
+    # what _insert_controller needs of those placed so far, each read once: per place its
+    # (type, index, has a master); per type the highest index and the indexes of USB companions
+    placed_keys: list[tuple[str, int, bool]] = []
+    highest: dict[str, int] = {}
+    companions: dict[str, set[int]] = {}
+    unordered: list[etree._Element] = []  # those whose attributes are not in libvirt's order
     for controller, key in zip(controllers, read, strict=True):  # placed as the parser places each
-        kind, index, is_master, _ = key  # (implicit ones are appended later)
+        kind, index, is_master, in_order = key  # (implicit ones are appended later)
+        if not in_order:
+            unordered.append(controller)
         # (most) a master that is the first of its type, or follows the last placed, of its type,
         # with no lower index nor companions: placed last, as _insert_controller would place it
         if is_master and (
@@ -752,12 +757,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             placed_keys.append((kind, index, False))
             highest[kind] = index
         else:
-            _insert_controller(ordered, controller, placement, key)
-    # those whose attributes parse_controllers found in libvirt's order are left as they are
-    unordered = [controller for controller, key in zip(controllers, read, strict=True) if not key[3]]
+            _insert_controller(ordered, controller, key, placed_keys, highest, companions)
     controllers[:] = ordered
     # (type, index) of each, in their order, when every index is written (most definitions)
-    pairs = [(kind, str(index)) for kind, index, _ in placement.keys if index != -1]
+    pairs = [(kind, str(index)) for kind, index, _ in placed_keys if index != -1]
     if len(pairs) != len(controllers):
         domain_controllers.assign_indexes(controllers, domain_controllers.hostdev_scsi_controllers(hostdevs))
         # (an index given now is written last)
@@ -782,15 +785,19 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         free_names = (f"testnet{n}" for n in range(IFNAME_LIMIT))
         for interface in interfaces:
             _canonical_interface(interface, taken, free_names)
-    domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
+    # (each called only with its kinds present: most definitions have none of most of them)
+    if not _CHARACTER_DEVICE_KINDS.isdisjoint(by_kind):
+        domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
     needs_guest = "input" in by_kind or "video" in by_kind or "graphics" in by_kind
     guest = domain_devices.guest_of(devices) if needs_guest else None
-    domain_devices.canonical_inputs(by_kind, devices, os_type, guest)  # (guest: its arch and type, read once)
+    if "input" in by_kind:
+        domain_devices.canonical_inputs(by_kind, devices, os_type, guest)  # (guest: its arch and type, read once)
     for graphics in by_kind.get("graphics", ()):
         domain_devices.canonical_graphics(graphics)
     if by_kind.get("graphics") and not by_kind.get("video"):
         by_kind["video"] = [make_element("video")]
-    domain_devices.canonical_videos(by_kind, devices, os_type, guest)
+    if "video" in by_kind:
+        domain_devices.canonical_videos(by_kind, devices, os_type, guest)
     # a panic device with neither model nor address writes nothing (virXMLFormatElement)
     if "panic" in by_kind:
         by_kind["panic"] = [panic for panic in by_kind["panic"] if len(panic.attrib) or len(panic)]
@@ -805,15 +812,14 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         if address:
             cid.set("address", str(address))
         _reorder(vsock, VSOCK_CHILD_ORDER)
+    for memballoon in by_kind.get("memballoon", ()):
+        if len(memballoon) > 1:  # (most have no children: nothing to order)
+            _reorder(memballoon, CHILD_ORDER["memballoon"])
     for rng in by_kind.get("rng", ()):
         rate = first_child(rng, "rate")
         if rate is not None:
             _reorder_attributes(rate, RNG_RATE_ATTRIBUTE_ORDER)
-    for memballoon in by_kind.get("memballoon", ()):
-        if len(memballoon) > 1:  # (most have no children: nothing to order)
-            _reorder(memballoon, CHILD_ORDER["memballoon"])
-    for rng in by_kind.get("rng", ()):  # virDomainRNGDefPostParse: the random backend's default
-        backend = first_child(rng, "backend")
+        backend = first_child(rng, "backend")  # virDomainRNGDefPostParse: the random backend's default
         if backend is not None and backend.get("model") == "random" and not (backend.text or "").strip():
             backend.text = "/dev/random"
     if by_kind.get("redirfilter"):
@@ -864,8 +870,10 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
     # (the addresses found written as libvirt writes them: left as they are below)
     written = domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
-    domain_devices.canonical_character_devices(by_kind, devices, os_type)
-    domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
+    if "parallel" in by_kind or "serial" in by_kind or "console" in by_kind:
+        domain_devices.canonical_character_devices(by_kind, devices, os_type)
+    if "smartcard" in by_kind or "redirdev" in by_kind or "rng" in by_kind:
+        domain_devices.canonical_chr_holders(by_kind)  # smartcard, redirdev, EGD rng sources
     # only user aliases are part of a definition
     domain_devices.canonical_aliases(by_kind, with_aliases, written)
     # unknown devices: dropped, as libvirt
@@ -889,41 +897,37 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
     return by_kind
 
 
+_CHARACTER_DEVICE_KINDS = frozenset(("parallel", "serial", "console", "channel"))
+
+
 def _addresses_left_as_they_are(devices: etree._Element, written: set[etree._Element]) -> bool:
     """Whether canonical_address leaves every <address> of the devices as it is: each is
     one found written as libvirt writes it (written) or has no type (a host device's source
-    address: canonical_address writes nothing of those)."""
-    # (one walk: one per device costs as much each)
-    return all(address in written or address.get("type") is None for address in devices.iter("address"))
-
-
-class _ControllerPlacement:
-    """What _insert_controller needs of the controllers placed so far, each read once: per
-    place its (type, index, has a master); per type the highest index and the indexes of
-    USB companions (a definition of thousands of controllers is then not thousands of tree
-    reads per controller)."""
-
-    def __init__(self) -> None:
-        self.keys: list[tuple[str, int, bool]] = []
-        self.highest: dict[str, int] = {}
-        self.companions: dict[str, set[int]] = {}
+    address: canonical_address writes nothing of those). One walk: one per device costs as
+    much each."""
+    for address in devices.iter("address"):  # noqa: SIM110  (a loop: cheaper than all() of a generator)
+        if address not in written and address.get("type") is not None:
+            return False
+    return True
 
 
 def _insert_controller(
     ordered: list[etree._Element],
     controller: etree._Element,
-    placed: _ControllerPlacement,
     key: domain_controllers.ControllerKey,
+    keys: list[tuple[str, int, bool]],
+    highest: dict[str, int],
+    companions: dict[str, set[int]],
 ) -> None:
     """virDomainControllerInsertPreAlloced: after the last of its type with a lower index,
     before one with a higher index, and a master before its USB companions: before the first
     of its type it must precede, else after the last of its type (key: the controller's type,
-    index and master mark, as parse_controllers read them)."""
+    index and master mark, as parse_controllers read them). What it needs of those placed,
+    each read once (a definition of thousands of controllers is then not thousands of tree
+    reads per controller): per place (keys) its (type, index, has a master); per type the
+    highest index and the indexes of USB companions."""
     kind, index, is_master, _ = key
-    keys = placed.keys
-    precedes = index != -1 and (
-        placed.highest.get(kind, -1) > index or (is_master and index in placed.companions.get(kind, ()))
-    )
+    precedes = index != -1 and (highest.get(kind, -1) > index or (is_master and index in companions.get(kind, ())))
     if precedes:
         at = next(
             position
@@ -937,9 +941,9 @@ def _insert_controller(
         at = last + 1 if last >= 0 else len(keys)
     ordered.insert(at, controller)
     keys.insert(at, (kind, index, not is_master))
-    placed.highest[kind] = max(placed.highest.get(kind, -1), index)
+    highest[kind] = max(highest.get(kind, -1), index)
     if not is_master:
-        placed.companions.setdefault(kind, set()).add(index)
+        companions.setdefault(kind, set()).add(index)
 
 
 def _ram_filesystem_source(filesystem: etree._Element) -> None:
@@ -1026,17 +1030,22 @@ def _canonical_disk(
     before they are read; the mirror it may name is dropped); an address made is added to it.
     key: its target's bus and index as _insert_disk read them (None without a target)."""
     disk_type = disk.get("type")
-    if disk_type is None:
-        disk.set("type", disk_type := "file")
     device = disk.get("device")
-    if device is None:
-        disk.set("device", device := "disk")
-    libvirt_rules.prop_enum(disk, "sgio", domain_hostdevs.SGIO_MODES)  # virXMLPropEnum NONZERO
+    # (most disks: a type and a device alone, in libvirt's order; those stay as they are but
+    # for a vhost-user disk's snapshot mark, below)
+    plain = disk.keys() in _WRITTEN_DISK_ATTRIBUTES
+    if not plain:
+        if disk_type is None:
+            disk.set("type", disk_type := "file")
+        if device is None:
+            disk.set("device", device := "disk")
+        libvirt_rules.prop_enum(disk, "sgio", domain_hostdevs.SGIO_MODES)  # virXMLPropEnum NONZERO
     domain_disks.check_parsed_storage(disk, first)
     # vhost-user disks cannot be snapshotted (disk post-parse)
     if canonical_disk_storage(disk, first, disk_type) == "vhostuser":
         _default(disk, "snapshot", "no")
         _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
+        plain = False
     target = first.get("target")
     dev = target.get("dev") if target is not None else None
     if target is None or dev is None:  # (no dst: virDomainDiskDefValidate)
@@ -1072,7 +1081,7 @@ def _canonical_disk(
                 domain_disks.check_scsi_drive_free(dev, address, hostdev_drives)
             disk.append(address)
             first["address"] = address  # (kept current: the implied controllers read it)
-    if disk.keys() not in _WRITTEN_DISK_ATTRIBUTES:
+    if not plain and disk.keys() not in _WRITTEN_DISK_ATTRIBUTES:
         _reorder_attributes(disk, _DISK_ATTRIBUTE_ORDER)
     if not children_in_order(disk, _DISK_CHILD_RANK):
         _reorder_known(disk, _DISK_CHILD_ORDER)
@@ -1101,7 +1110,7 @@ def _validate_devices(devices: etree._Element) -> None:
         else:
             by_kind[tag] = [device]
     disks = by_kind.get("disk", [])
-    firsts = [_validate_disk(disk) for disk in disks]  # each disk's first child of each tag
+    firsts = [_validate_disk(disk) for disk in disks] if disks else []  # each disk's first child of each tag
     if "interface" in by_kind:  # (the networks: next in libvirt's walk)
         domain_interfaces.validate_interfaces(by_kind["interface"])
     # character device sources, graphics, video, redirdev (USB, then source)
@@ -1111,7 +1120,8 @@ def _validate_devices(devices: etree._Element) -> None:
     for controller in controllers:
         if controller.get("type") == "pci":  # (the only ones with checks)
             domain_controllers.validate_controller(controller)
-    domain_disks.validate_disk_targets(disks, firsts)
+    if len(disks) > 1:  # (one disk: no target given twice)
+        domain_disks.validate_disk_targets(disks, firsts)
     if hostdevs:
         domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
         keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
@@ -1119,7 +1129,8 @@ def _validate_devices(devices: etree._Element) -> None:
         if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
             raise xml_error("Hostdev already exists in the domain configuration")
         domain_hostdevs.check_one_ramfb(hostdevs)
-    domain_disks.validate_drive_addresses(disks, hostdevs, firsts)
+    if len(disks) > 1 or hostdevs:  # (else no drive address to be taken twice)
+        domain_disks.validate_drive_addresses(disks, hostdevs, firsts)
 
 
 def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
@@ -1175,16 +1186,15 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         tag = found.tag
         if tag not in first:
             first[tag] = found
-    attributes = dict(disk.items())  # (one read: cheaper than a look-up per name)
-    device, target = attributes.get("device"), first["target"]  # (canonical: every disk has one)
+    device, target = disk.get("device"), first["target"]  # (canonical: every disk has one)
     bus, dev = target.get("bus"), target.get("dev", "")
-    disk_type = attributes.get("type")  # (canonical: every disk has one)
+    disk_type = disk.get("type")  # (canonical: every disk has one)
     source = first.get("source")
     # (a source without children: nothing of it to authenticate or encrypt)
     source_children = source is not None and len(source) != 0
     if source_children or "auth" in first or "encryption" in first:
         domain_disks.validate_storage(disk, first, disk_type)
-    sgio = attributes.get("sgio")
+    sgio = disk.get("sgio")
     if sgio == "unfiltered":  # virDomainDiskDefValidate, after the source's checks
         raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "unfiltered sgio is no longer supported")
     if device == "lun":
@@ -1193,7 +1203,7 @@ def _validate_disk(disk: etree._Element) -> dict[object, etree._Element]:
         if source_children and first_child(source, "reservations") is not None:  # type: ignore[arg-type]
             detail = "<reservations/> allowed only for lun devices"
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
-        only_lun = "rawio" if attributes.get("rawio") is not None else "sgio" if sgio is not None else None
+        only_lun = "rawio" if disk.get("rawio") is not None else "sgio" if sgio is not None else None
         if only_lun is not None:
             detail = f"{only_lun} can be used only with device='lun'"
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
@@ -1291,6 +1301,31 @@ MAC_ATTRIBUTE_ORDER = ["address", "type", "check"]  # virDomainNetDefFormat's, a
 MAC_TYPES = ("generated", "static")  # virDomainNetMacType without its zero
 
 
+_INTERFACE_CHILD_ORDER = CHILD_ORDER["interface"]
+_INTERFACE_CHILD_RANK = _rank(_INTERFACE_CHILD_ORDER)
+_TARGET_RANK = _INTERFACE_CHILD_RANK["target"]
+
+
+def _insert_target(interface: etree._Element, name: str) -> None:
+    """A <target dev=name/> made for the interface, put before the first child libvirt writes
+    after it (an element appended last would leave most interfaces to be reordered, each
+    child moved)."""
+    children = interface[:]  # (a list made in C: cheaper than the iterator)
+    at = 0
+    for found in children:
+        rank = _INTERFACE_CHILD_RANK.get(found.tag, -1)  # type: ignore[call-overload]
+        if rank == -1:  # a child libvirt does not write (or not an element): last, all reordered
+            at = len(children)
+            break
+        if rank > _TARGET_RANK:
+            break
+        at += 1
+    # (made in the interface's document, then moved: cheaper than one made in a document of its own)
+    target = etree.SubElement(interface, "target", dev=name)
+    if at < len(children):
+        interface.insert(at, target)
+
+
 def _canonical_interface(interface: etree._Element, taken: set[str | None], free_names: Iterator[str]) -> None:
     present = domain_interfaces.canonical_interface_parts(interface)  # (tags absent stay absent)
     mac = first_child(interface, "mac") if "mac" in present else None
@@ -1305,7 +1340,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
             raise xml_error(f"unable to parse mac address '{address}'")
         if raw[0] & 1:
             raise xml_error(f"expected unicast mac address, found multicast '{address}'")
-        written = mac_text(raw)
+        written = raw.hex(":")  # (mac_text's, in C: lowercase, two digits per byte)
         if written != address:  # (most are written so already)
             mac.set("address", written)
     if len(mac.attrib) > 1:  # (a type or check, given or made up: most have the address alone)
@@ -1325,9 +1360,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
         domain_interfaces.hold_validation_fault(interface)
     bandwidth = first_child(interface, "bandwidth") if "bandwidth" in present else None
     # virNetDevBandwidthParse's refusals (a floor: on a network only), and its rates as written
-    if bandwidth is not None and not network_definition.checked_bandwidth(
-        bandwidth, interface.get("type") == "network"
-    ):
+    if bandwidth is not None and not network_definition.checked_bandwidth(bandwidth, kind == "network"):
         interface.remove(bandwidth)  # libvirt keeps no bandwidth without a rate
     target = first_child(interface, "target") if "target" in present else None
     if target is None or target.get("dev") is None:
@@ -1337,14 +1370,15 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
             raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Exceeded max iface limit {IFNAME_LIMIT}")
         taken.add(name)
         if target is None:
-            _child(interface, "target", dev=name)
+            _insert_target(interface, name)
         else:  # dev is written first, before managed
             kept = dict(target.attrib)
             target.attrib.clear()
             target.set("dev", name)
             target.attrib.update(kept)
-    _reorder_known(interface, CHILD_ORDER["interface"])
-    if interface.get("type") == "hostdev" and "driver" in present:
+    if not children_in_order(interface, _INTERFACE_CHILD_RANK):  # (most are, once a target is in its place)
+        _reorder_known(interface, _INTERFACE_CHILD_ORDER)
+    if kind == "hostdev" and "driver" in present:  # (its type: as read above, unchanged since)
         driver, mac = first_child(interface, "driver"), first_child(interface, "mac")
         if driver is not None and mac is not None:
             mac.addnext(driver)  # a host device's driver is written with its source, before it

@@ -644,9 +644,15 @@ def _guestfwd_address(text: str | None) -> str:
 
 
 def _os_type_element(root: etree._Element | None) -> etree._Element | None:
-    """The definition's <os><type>: two child lookups (a path search costs several)."""
-    os_element = first_child(root, "os") if root is not None else None
-    return first_child(os_element, "type") if os_element is not None else None
+    """The definition's <os><type>: two child lookups (a path search costs several; the
+    root's children, a list made in C whose proxies the parse keeps, are searched for <os>,
+    near their start, sooner than by an iterator)."""
+    if root is None:
+        return None
+    for found in root[:]:
+        if found.tag == "os":
+            return first_child(found, "type")
+    return None
 
 
 def guest_of(devices: etree._Element) -> tuple[str, str | None]:
@@ -676,6 +682,9 @@ def _target(device: etree._Element) -> etree._Element:
     return target
 
 
+_CHR_KINDS = frozenset(("serial", "parallel", "channel", "console"))
+
+
 def validate_devices(
     devices: etree._Element,
     check_redirdev: Callable[[etree._Element], None],
@@ -700,7 +709,7 @@ def validate_devices(
     for smartcard in by_kind.get("smartcard", ()):
         if smartcard.get("mode") == "passthrough":
             validate_chr_source(smartcard, smartcard.get("type", ""))
-    for kind in ("serial", "parallel", "channel", "console"):
+    for kind in ("serial", "parallel", "channel", "console") if not _CHR_KINDS.isdisjoint(by_kind) else ():
         for device in by_kind.get(kind, ()):
             channel_target = None
             if kind == "channel":
@@ -720,7 +729,8 @@ def validate_devices(
         validate_chr_source(redirdev, redirdev.get("type", ""))
     if "graphics" in by_kind:
         validate_graphics(by_kind["graphics"], audio_ids)
-    validate_audios(audios)
+    if len(audios) > 1:  # (one: no id used twice)
+        validate_audios(audios)
 
 
 # --- graphics ---------------------------------------------------------------------------
@@ -1241,6 +1251,8 @@ INPUT_ATTRIBUTE_ORDER = ["type", "bus", "model"]
 # the attributes of most inputs, in that order (left as they are)
 _WRITTEN_INPUT_ATTRIBUTES = (["type", "bus"], ["type"], ["type", "bus", "model"])
 INPUT_BUSES = ("ps2", "usb", "xen", "parallels", "virtio", "none")
+_WRITTEN_INPUT_BUSES = frozenset(INPUT_BUSES) - {"none"}  # (a 'none' bus is not written)
+_TYPE_AND_BUS = ["type", "bus"]
 INPUT_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")  # without 'default'
 GRAB_TOGGLES = ("ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrolllock", "ctrl-scrolllock")
 
@@ -1275,6 +1287,10 @@ def canonical_inputs(
     arch, virt_type = guest if guest is not None else guest_of(devices)
     for device in by_kind["input"]:
         kind, bus, model = device.get("type"), device.get("bus"), device.get("model")
+        # (most inputs) as libvirt writes them: left as they are
+        plain = bus in _WRITTEN_INPUT_BUSES and kind in INPUT_TYPES and model is None and not len(device)
+        if plain and device.keys() == _TYPE_AND_BUS:
+            continue
         if kind is None:
             raise _internal("missing input device type")
         if kind not in INPUT_TYPES:
@@ -1560,6 +1576,13 @@ def canonical_aliases(
     when the user chose it ('ua-' and letters, digits, '_' or '-'); aliases libvirt made for
     a running domain are not part of a definition. with_aliases: False when no device has
     an <alias> (none is looked for); written: as check_device_address's, added to."""
+    if not with_aliases:  # (most definitions) only the addresses left unchecked to check
+        for kind, devices in by_kind.items():
+            if kind not in ADDRESS_CHECKED_BEFORE_ALIASES:
+                for device in devices:
+                    if len(device):  # no children, no address (a length costs far less than a lookup)
+                        check_device_address(device, written)
+        return
     for kind, devices in by_kind.items():
         checked = kind in ADDRESS_CHECKED_BEFORE_ALIASES
         if checked and not with_aliases:
@@ -1886,12 +1909,19 @@ def canonical_other_devices(by_kind: dict[str, list[etree._Element]]) -> set[etr
         for device in by_kind.get(kind, ()):
             if len(device):  # (no children, no address)
                 check_device_address(device, written)
-    canonical_sounds(by_kind)
-    canonical_audios(by_kind)
-    canonical_watchdogs_and_balloons(by_kind, written)
-    check_tpms(by_kind)
-    canonical_hubs_and_panics(by_kind)
-    canonical_shmems(by_kind)
+    # (each called only with its kinds present: most definitions have none of most of them)
+    if "sound" in by_kind:
+        canonical_sounds(by_kind)
+    if "audio" in by_kind:
+        canonical_audios(by_kind)
+    if "watchdog" in by_kind or "memballoon" in by_kind:
+        canonical_watchdogs_and_balloons(by_kind, written)
+    if "tpm" in by_kind:
+        check_tpms(by_kind)
+    if "hub" in by_kind or "panic" in by_kind:
+        canonical_hubs_and_panics(by_kind)
+    if "shmem" in by_kind:
+        canonical_shmems(by_kind)
     for iommu in by_kind.get("iommu", ()):  # virDomainIOMMUDefParseXML (read after the memory devices)
         _enum(iommu, "model", IOMMU_MODELS, required=True)
     return written

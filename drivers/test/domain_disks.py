@@ -86,7 +86,8 @@ def canonical_disk_storage(
     if driver is not None:
         if driver.get("cache") == "default":  # the enum's zero value, not written
             del driver.attrib["cache"]
-        _canonical_metadata_cache(driver)
+        if len(driver):  # (most drivers have no children: no cache to read)
+            _canonical_metadata_cache(driver)
     if disk.get("snapshot") == "no" and (disk.get("device") == "cdrom" or "readonly" in first):
         del disk.attrib["snapshot"]  # implied by a read-only disk; libvirt writes it only otherwise
     backing = first.get("backingStore")
@@ -98,6 +99,11 @@ def canonical_disk_storage(
 def canonical_source(source: etree._Element, storage_type: str) -> bool:
     """A disk's (or backing store's) <source> as libvirt reads and writes it; False when it is
     left with nothing to write (no attribute, no child)."""
+    if not len(source):
+        names = source.keys()
+        # (most) local storage's path alone, not empty: nothing read of it changes it
+        if len(names) == 1 and names[0] == _LOCAL_PATH_ATTRIBUTES.get(storage_type) and source.get(names[0]):
+            return True
     if source.get("index") is not None:  # a node index: kept only in a running domain's status XML
         del source.attrib["index"]
     if not len(source):  # (most sources: no children, so no labels)
@@ -171,6 +177,7 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
 
 # the attribute holding each storage type's path (src->path)
 SOURCE_PATH_ATTRIBUTES = {"file": "file", "block": "dev", "dir": "dir", "network": "name"}
+_LOCAL_PATH_ATTRIBUTES = {kind: name for kind, name in SOURCE_PATH_ATTRIBUTES.items() if kind != "network"}
 STARTUP_POLICIES = ("mandatory", "requisite", "optional")  # virDomainStartupPolicy without its zero
 STORAGE_TYPES = ("file", "block", "dir", "network", "volume", "nvme", "vhostuser")  # virStorageType, NONZERO
 # virStorageFileFormat without 'none'
@@ -493,9 +500,10 @@ def check_parsed_storage(disk: etree._Element, first: dict[object, etree._Elemen
     source = first.get("source")
     if source is None:
         return  # (nothing to refuse without a source)
-    for tag in ("auth", "encryption"):
-        if tag in first and first_child(source, tag) is not None:
-            raise _unsupported(f"an <{tag}> definition already found for disk source")
+    if "auth" in first or "encryption" in first:  # (most disks have neither)
+        for tag in ("auth", "encryption"):
+            if tag in first and first_child(source, tag) is not None:
+                raise _unsupported(f"an <{tag}> definition already found for disk source")
     if source.get("fdgroup") is not None and disk.get("type", "file") == "file":
         target = first.get("target")
         name = target.get("dev") if target is not None else None
