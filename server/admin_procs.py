@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from virtrio.protocol.generated import admin
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.rpc.errors import check_flags, report
+from virtrio.rpc.errors import check_flags, internal_error, report
 
 from . import logs
 from .dispatch import HandlerTable, handler_table
@@ -80,6 +80,16 @@ def server_settings(session: ClientSession, name: Server) -> ServerSettings:
         }
         daemon.admin_server_settings = settings
     return settings[name]
+
+
+def check_field_names(params: list[admin.admin_typed_param]) -> None:
+    """virTypedParamsDeserialize's check: each name is copied into a fixed 80-byte field,
+    before the API's flags or any validation are looked at."""
+    for item in params:
+        if len(item.field.encode()) >= api.VIR_TYPED_PARAM_FIELD_LENGTH:
+            raise report(
+                api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_NONE, f"parameter {item.field} too big for destination"
+            )
 
 
 def typed_values(params: list[admin.admin_typed_param], allowed: dict[str, int]) -> dict[str, Any]:
@@ -188,6 +198,7 @@ def threadpool_parameters(session: ClientSession, args: Any) -> Any:
 @admin_procedure(admin.ADMIN_PROC_SERVER_SET_THREADPOOL_PARAMETERS)
 def set_threadpool_parameters(session: ClientSession, args: Any) -> None:
     name = server_name(session, args.srv.name, by_dispatcher=True)
+    check_field_names(args.params)
     check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerSetThreadPoolParameters")
     values = typed_values(
         args.params,
@@ -254,6 +265,8 @@ def client_info(session: ClientSession, args: admin.admin_client_get_info_args) 
     server = server_name(session, args.clnt.srv.name, by_dispatcher=True)
     client = find_client(session, server, args.clnt.id, by_dispatcher=True)
     check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminClientGetInfo")
+    if not client.has_identity:  # virNetServerClientGetInfo: no call of the client's has run yet
+        raise internal_error(api.VIR_FROM_RPC, "No identity information available for client")
     identity = client.forwarded_identity if client.forwarded_identity is not None else own_identity(client)
     # adminClientGetInfo's order: the SASL name, then the address and DN of a network
     # client or the credentials of a local one, then the SELinux context
@@ -341,6 +354,7 @@ def client_limits(session: ClientSession, args: Any) -> Any:
 @admin_procedure(admin.ADMIN_PROC_SERVER_SET_CLIENT_LIMITS)
 def set_client_limits(session: ClientSession, args: Any) -> None:
     name = server_name(session, args.srv.name, by_dispatcher=True)
+    check_field_names(args.params)
     check_flags(args.flags, 0, api.VIR_FROM_ADMIN, "adminServerSetClientLimits")
     values = typed_values(args.params, {api.VIR_SERVER_CLIENTS_MAX: UINT, api.VIR_SERVER_CLIENTS_UNAUTH_MAX: UINT})
     settings = server_settings(session, name)

@@ -276,12 +276,15 @@ def resolve(
     read_only: bool,
     fault_rules: Sequence[FaultRule] = (),
     fd_count: int = 0,
+    on_decoded: Callable[[], None] | None = None,
 ) -> ResolvedCall:
     """The function answering a call, or a LibvirtError to send back instead.
 
     Plain inputs: the call, the connection's driver connection (None before CONNECT_OPEN),
     whether the client authenticated, whether it came in read-only, the daemon's fault
-    rules, how many descriptors came with the call. A server handler's call (for_server)
+    rules, how many descriptors came with the call; on_decoded is called once the call has
+    passed the checks libvirtd's dispatcher makes before it gives the client an identity
+    (status, procedure, authentication, arguments). A server handler's call (for_server)
     takes the session as its first argument, which the session adds."""
     if header.status != Status.OK:
         # libvirtd prints the word with %u: a status of -1 reads 4294967295
@@ -299,6 +302,8 @@ def resolve(
         except XdrError as error:
             log.debug("cannot decode %s arguments: %s", found.procedure.name, error)
             raise rpc_error("Unable to decode message payload") from None
+    if on_decoded is not None:
+        on_decoded()
     if found.server_handler is not None:
         handler, handler_is_async = found.server_handler, found.server_handler_is_async
         return ResolvedCall(header, found.procedure, handler, (args,), handler_is_async, for_server=True)

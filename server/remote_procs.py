@@ -79,8 +79,9 @@ def set_identity(session: ClientSession, args: remote.remote_connect_set_identit
     """The identity a client forwards (libvirt's split daemons do) replaces its own, as
     virt-admin's client-info then shows it; nothing else in virtrio reads identities."""
     hypervisor(session)
-    from .admin_procs import typed_values  # (the admin module loads on first use)
+    from .admin_procs import check_field_names, typed_values  # (the admin module loads on first use)
 
+    check_field_names(args.params)
     session.forwarded_identity = typed_values(args.params, IDENTITY_PARAMETERS)
 
 

@@ -112,6 +112,7 @@ class ClientSession:
         "daemon",
         "event_callbacks",
         "forwarded_identity",
+        "has_identity",
         "id",
         "identity",
         "keepalive",
@@ -144,6 +145,9 @@ class ClientSession:
         self.identity = peer_identity(sock)
         # CONNECT_SET_IDENTITY's attributes, which replace the client's own for client-info
         self.forwarded_identity: dict[str, Any] | None = None
+        # libvirtd makes a client's identity when its first call reaches the procedure's
+        # dispatcher (virNetServerProgramDispatchCall); virt-admin's client-info fails before
+        self.has_identity = False
         config = daemon.config
         interval, count = (
             (config.admin_keepalive_interval, config.admin_keepalive_count)
@@ -472,6 +476,9 @@ class ClientSession:
         # a plain tuple: unpacked per call, and a named tuple unpacks by iterating
         self._quick[(header.prog, header.vers, header.proc)] = (found.decoder, found.function, found.encoder)
 
+    def _identity_made(self) -> None:
+        self.has_identity = True
+
     async def _handle(self, event: Call) -> None:
         STATE_EPOCH.value += 1  # a call begins (drivers.base)
         header = event.header
@@ -486,6 +493,7 @@ class ClientSession:
                 read_only=self.read_only,
                 fault_rules=self.daemon.fault_rules,
                 fd_count=event.fd_count,
+                on_decoded=None if self.has_identity else self._identity_made,
             )
         except LibvirtError as error:
             await self.send_error(header, error)

@@ -197,15 +197,15 @@ class DomainProcedures(TestProcedures):
 
     def domain_suspend(self, args: remote.remote_domain_suspend_args) -> None:
         domain = self._domain(args.dom)
-        if domain.state != api.VIR_DOMAIN_RUNNING:
-            raise internal_error(FROM_TEST, f"domain '{domain.name}' not running")
+        if domain.state != api.VIR_DOMAIN_RUNNING:  # libvirt names the domain as the client's reference does
+            raise internal_error(FROM_TEST, f"domain '{args.dom.name}' not running")
         domain.state, domain.reason = api.VIR_DOMAIN_PAUSED, api.VIR_DOMAIN_PAUSED_USER
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_SUSPENDED, api.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED)
 
     def domain_resume(self, args: remote.remote_domain_resume_args) -> None:
         domain = self._domain(args.dom)
         if domain.state != api.VIR_DOMAIN_PAUSED:
-            raise internal_error(FROM_TEST, f"domain '{domain.name}' not paused")
+            raise internal_error(FROM_TEST, f"domain '{args.dom.name}' not paused")
         domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_RUNNING_UNPAUSED
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_RESUMED, api.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED)
 
@@ -235,7 +235,7 @@ class DomainProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testDomainShutdownFlags")
         domain = self._domain(args.dom)
         if domain.state == api.VIR_DOMAIN_SHUTOFF:  # a paused domain shuts down too
-            raise internal_error(FROM_TEST, f"domain '{domain.name}' not running")
+            raise internal_error(FROM_TEST, f"domain '{args.dom.name}' not running")
         self._lifecycle_action(domain, "on_poweroff")
 
     def _lifecycle_action(self, domain: Domain, event: str) -> None:
@@ -492,7 +492,8 @@ class DomainProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetHostname")
         domain = self._domain(args.dom)
         self._check_active(domain)
-        return remote.remote_domain_get_hostname_ret(f"{domain.name}host")
+        # testDomainGetHostname builds it from the name the client's domain reference carries
+        return remote.remote_domain_get_hostname_ret(f"{args.dom.name}host")
 
     def domain_get_time(self, args: remote.remote_domain_get_time_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetTime")

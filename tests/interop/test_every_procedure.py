@@ -219,6 +219,24 @@ def test_every_admin_procedure_is_answered_as_libvirtd_answers_it(
     assert len(made) == 17  # every procedure of admin_protocol.x but open and close
 
 
+def test_admin_typed_parameter_names_too_long_as_libvirtd(both: dict[str, Any]) -> None:
+    """The admin setters deserialise their parameters (each name into an 80-byte field)
+    after the server's lookup and before the API's flags and validation."""
+    too_long = "x" * api.VIR_TYPED_PARAM_FIELD_LENGTH
+    long_param = admin.admin_typed_param(too_long, admin.admin_typed_param_value(api.VIR_TYPED_PARAM_UINT, 1))
+    made = []
+    for number, args_type in (
+        (admin.ADMIN_PROC_SERVER_SET_THREADPOOL_PARAMETERS, admin.admin_server_set_threadpool_parameters_args),
+        (admin.ADMIN_PROC_SERVER_SET_CLIENT_LIMITS, admin.admin_server_set_client_limits_args),
+    ):
+        args = args_type(admin.admin_nonnull_server("libvirtd"), [long_param], UNKNOWN_FLAG)
+        made.append((admin.PROCEDURES[number].name, number, admin.PROCEDURES[number].args.encode(args)))
+    ours, theirs = (admin_answers(both[side].admin, made) for side in ("virtrio", "libvirtd"))
+    assert ours == theirs
+    expected = f"internal error: parameter {too_long} too big for destination"
+    assert [answer[3] for answer in theirs.values()] == [expected, expected]
+
+
 @pytest.mark.parametrize("connection", ["read-write", "read-only", "not opened"])
 @pytest.mark.parametrize("module", [qemu, lxc], ids=["qemu", "lxc"])
 def test_every_qemu_and_lxc_procedure_is_answered_as_libvirtd_answers_it(
@@ -350,6 +368,11 @@ def test_a_forwarded_identity_shows_in_client_info_as_on_libvirtd(both: dict[str
     ]
     refused = [
         [_typed("no-such-attribute", api.VIR_TYPED_PARAM_STRING, "x")],
+        # a name longer than libvirt's 80-byte field fails deserialisation, before validation
+        [
+            _typed(api.VIR_CONNECT_IDENTITY_USER_NAME, api.VIR_TYPED_PARAM_STRING, "a"),
+            _typed("x" * 80, api.VIR_TYPED_PARAM_STRING, "a"),
+        ],
         [_typed(api.VIR_CONNECT_IDENTITY_UNIX_USER_ID, api.VIR_TYPED_PARAM_INT, 1)],
     ]
     number = remote.REMOTE_PROC_CONNECT_SET_IDENTITY
@@ -367,6 +390,7 @@ def test_a_forwarded_identity_shows_in_client_info_as_on_libvirtd(both: dict[str
             client.close()
     assert found["virtrio"] == found["libvirtd"]
     assert found["libvirtd"][0][-1] == ("ok", b"")
+    assert found["libvirtd"][0][1][3] == f"internal error: parameter {'x' * 80} too big for destination"
     assert b"selinux_context" in found["virtrio"][1][1]
 
 
@@ -400,3 +424,53 @@ def test_each_server_numbers_its_own_clients_as_libvirtd(tmp_path: Path) -> None
                 for client in held:
                     client.close()
     assert found["virtrio"] == found["libvirtd"]
+
+
+def test_domain_messages_name_the_clients_reference_as_libvirtd(tmp_path: Path) -> None:
+    """The test driver finds a domain by its UUID but names it, in suspend's, resume's and
+    shutdown's errors and in the guest's host name, as the client's reference does."""
+    name, uuid, domain_id = TEST_DOMAIN
+    test = remote.remote_nonnull_domain(name, uuid, domain_id)
+    renamed = remote.remote_nonnull_domain("other", uuid, domain_id)
+    made = [
+        (remote.REMOTE_PROC_DOMAIN_RESUME, remote.remote_domain_resume_args(renamed)),
+        (remote.REMOTE_PROC_DOMAIN_GET_HOSTNAME, remote.remote_domain_get_hostname_args(renamed, 0)),
+        (remote.REMOTE_PROC_DOMAIN_DESTROY, remote.remote_domain_destroy_args(test)),
+        (remote.REMOTE_PROC_DOMAIN_SUSPEND, remote.remote_domain_suspend_args(renamed)),
+        (remote.REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, remote.remote_domain_shutdown_flags_args(renamed, 0)),
+    ]
+    encoded = [(number, encode_args(number, value)) for number, value in made]
+    with started_side_by_side(tmp_path) as daemons:
+        ours, theirs = (ask(daemons[side].rw, encoded) for side in ("virtrio", "libvirtd"))
+    assert ours == theirs
+    assert theirs[1] == ("ok", hostname_reply("otherhost"))
+    assert [answer[3] for answer in (theirs[0], theirs[3], theirs[4])] == [
+        "internal error: domain 'other' not paused",
+        "internal error: domain 'other' not running",
+        "internal error: domain 'other' not running",
+    ]
+
+
+def hostname_reply(hostname: str) -> bytes:
+    return remote.PROCEDURES[remote.REMOTE_PROC_DOMAIN_GET_HOSTNAME].ret.encode(
+        remote.remote_domain_get_hostname_ret(hostname)
+    )
+
+
+def test_client_info_before_any_call_reached_a_dispatcher_as_libvirtd(both: dict[str, Any]) -> None:
+    """libvirtd gives a client its identity when a call of its first passes the dispatcher's
+    own checks (here: an unknown procedure does not); client-info fails until then."""
+    unknown_procedure = 9999
+    found = {}
+    for side in ("virtrio", "libvirtd"):
+        client = RawClient(both[side].rw, timeout=30)
+        try:
+            refused = outcome(client.call(unknown_procedure, b""))
+            before = _client_info_of_newest(both[side].admin)
+            client.call(remote.REMOTE_PROC_AUTH_LIST, b"")
+            found[side] = (refused, before, _client_info_of_newest(both[side].admin))
+        finally:
+            client.close()
+    assert found["virtrio"] == found["libvirtd"]
+    assert found["libvirtd"][1][3] == "internal error: No identity information available for client"
+    assert found["libvirtd"][2][0] == "ok"
