@@ -97,13 +97,17 @@ class TestProcedures(DriverConnection):
         return pool
 
     def _network(self, ref: remote.remote_nonnull_network) -> Network:
-        network = self._network_with_uuid(ref.uuid)
+        """testNetworkObjFindByName: most network calls find the network by the reference's name
+        (those that use its UUID: _network_by_uuid)."""
+        network = self.state.networks.get(ref.name)
         if network is None:
             raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, f"no network with matching name '{ref.name}'")
         return network
 
     def _pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:
-        pool = self._pool_with_uuid(ref.uuid)
+        """testStoragePoolObjFindByName: most pool calls find the pool by the reference's name
+        (those that use its UUID: _pool_by_uuid)."""
+        pool = self.state.pools.get(ref.name)
         if pool is None:
             raise report(api.VIR_ERR_NO_STORAGE_POOL, FROM_TEST, f"no storage pool with matching name '{ref.name}'")
         return pool

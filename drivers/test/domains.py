@@ -613,7 +613,7 @@ class DomainProcedures(TestProcedures):
     def domain_create(self, args: remote.remote_domain_create_args) -> Offload | None:
         domain = self._domain(args.dom)
         if domain.state != api.VIR_DOMAIN_SHUTOFF:
-            raise internal_error(FROM_TEST, f"Domain '{domain.name}' is already running")
+            raise internal_error(FROM_TEST, f"Domain '{args.dom.name}' is already running")
         if domain.persistent and domain.next is None and copy_in_thread(domain.definition):
             # the copy of a large definition the start makes (a write and a read) in a worker
             # thread, from its text; the start on the loop, as it is then
@@ -628,7 +628,7 @@ class DomainProcedures(TestProcedures):
     ) -> None:
         domain = self._domain(args.dom)  # (undefined meanwhile: not found, as had it come first)
         if domain.state != api.VIR_DOMAIN_SHUTOFF:
-            raise internal_error(FROM_TEST, f"Domain '{domain.name}' is already running")
+            raise internal_error(FROM_TEST, f"Domain '{args.dom.name}' is already running")
         if domain.next is not None or (frozen(domain.definition), domain.os_type, domain.max_vcpus) != copied_from:
             self._start(domain, None)  # changed meanwhile (rare): copied again, here
         else:

@@ -7,7 +7,8 @@ zeros, empty strings, empty lists and absent optional values, as a client with i
 protocol code (go-libvirt) can send them. libvirtd's public API then checks arguments
 (NULL lists, empty paths) that libvirt's client library checks before sending. A second pass
 sets an unknown flag, which every flag check meets; a third names a domain that does not
-exist; a fourth comes in read-only, a fifth before CONNECT_OPEN. Outcomes are compared
+exist; a fourth comes in read-only, a fifth before CONNECT_OPEN, a sixth with references whose
+name and UUID disagree. Outcomes are compared
 whole: result bytes, or every field of the error. The admin program is swept too, on the
 admin sockets.
 """
@@ -47,6 +48,14 @@ from .side_by_side import ask, encode_args, outcome, started_side_by_side
 # The test driver's default objects, field by field (name, then UUID or MAC, then id).
 TEST_DOMAIN = ("test", bytes.fromhex("6695eb01f6a4830479aa97f2502e193f"), 1)
 MISSING_DOMAIN = ("missing", bytes.fromhex("11112222333344445555666677778888"), -1)
+# References whose name and UUID (or MAC) disagree: libvirt's test driver finds a domain by
+# its UUID, a network, pool or interface by its name, and names the reference in errors.
+MISMATCHED_OBJECTS: dict[str, tuple[Any, ...]] = {
+    "remote_nonnull_domain": ("other", bytes.fromhex("6695eb01f6a4830479aa97f2502e193f"), 1),
+    "remote_nonnull_network": ("default", bytes(16)),
+    "remote_nonnull_storage_pool": ("default-pool", bytes(16)),
+    "remote_nonnull_interface": ("eth1", "00:00:00:00:00:00"),
+}
 DEFAULT_OBJECTS: dict[str, tuple[Any, ...]] = {
     "remote_nonnull_domain": TEST_DOMAIN,
     "remote_nonnull_network": ("default", bytes.fromhex("dd8fe8846c02601e7551cca97df1c5df")),
@@ -180,13 +189,15 @@ def answers(
         (0, MISSING_DOMAIN, "read-write"),
         (0, TEST_DOMAIN, "read-only"),
         (0, TEST_DOMAIN, "not opened"),
+        (0, None, "read-write"),
     ],
-    ids=["flags-0", "unknown-flag", "missing-domain", "read-only", "not-opened"],
+    ids=["flags-0", "unknown-flag", "missing-domain", "read-only", "not-opened", "mismatched-references"],
 )
 def test_every_procedure_is_answered_as_libvirtd_answers_it(
-    both: dict[str, Any], flags: int, domain: tuple[Any, ...], connection: str
+    both: dict[str, Any], flags: int, domain: tuple[Any, ...] | None, connection: str
 ) -> None:
-    made = calls(flags, {**DEFAULT_OBJECTS, "remote_nonnull_domain": domain})
+    objects = MISMATCHED_OBJECTS if domain is None else {**DEFAULT_OBJECTS, "remote_nonnull_domain": domain}
+    made = calls(flags, objects)
 
     def answers_of(side: str) -> dict[str, tuple]:
         calls_path = both[side].ro if connection == "read-only" else None
