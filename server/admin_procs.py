@@ -368,10 +368,12 @@ def set_client_limits(session: ClientSession, args: Any) -> None:
             "overall maximum number of clients",
         )
     settings.max_clients, settings.max_anonymous_clients = new_max, new_unauth
-    if name is Server.LIBVIRTD:  # the accept loop reads it for every connection
-        config = session.daemon.config
+    config = session.daemon.config  # the accept loops read it for every connection
+    if name is Server.LIBVIRTD:
         config.max_clients, config.max_anonymous_clients = new_max, new_unauth
-        session.daemon.limits_changed()
+    else:
+        config.admin_max_clients = new_max
+    session.daemon.limits_changed()
 
 
 @admin_procedure(admin.ADMIN_PROC_CONNECT_GET_LOGGING_OUTPUTS)

@@ -51,6 +51,7 @@ class Daemon:
         self.idle_timeout = idle_timeout
         self.fault_rules = [parse_rule(text) for text in config.fault_rules]
         self.sessions: set[ClientSession] = set()
+        self.admin_sessions = 0  # of those, the admin server's (each server caps its own)
         # Worker threads that read files clients named (node files): a few at a time.
         self.file_readers = trio.CapacityLimiter(4)
         self.offloaders = trio.CapacityLimiter(2)  # drivers' Offload work (large documents parsed)
@@ -179,6 +180,14 @@ class Daemon:
         if not self.sessions:
             self._idle_since = trio.current_time()
 
+    def _server_full(self, admin: bool) -> bool:
+        """Whether the server a listener belongs to has its most clients: libvirtd's servers
+        each cap their own (admin_max_clients, max_clients), so virt-admin still gets in while
+        the hypervisor clients are at their limit."""
+        if admin:
+            return self.admin_sessions >= self.config.admin_max_clients
+        return len(self.sessions) - self.admin_sessions >= self.config.max_clients
+
     def limits_changed(self) -> None:
         self._slot_free.set()  # an accept loop waiting for a free slot looks again
 
@@ -211,7 +220,7 @@ class Daemon:
             if listener.kind == SocketKind.TLS and not reserved and self.tls is not None:
                 await self.tls.reserve_handshake()  # as libvirtd's max_anonymous_clients
                 reserved = True
-            while len(self.sessions) >= self.config.max_clients:
+            while self._server_full(listener.kind == SocketKind.ADMIN):
                 # libvirtd stops accepting at max_clients; new clients wait in the backlog.
                 self._slot_free = trio.Event()
                 await self._slot_free.wait()
@@ -236,6 +245,8 @@ class Daemon:
             else:
                 session = ClientSession(self, client, listener.kind, programs)
                 self.sessions.add(session)
+                if listener.kind == SocketKind.ADMIN:
+                    self.admin_sessions += 1
                 if self._running_sessions < SESSIONS_STARTED_AT_ONCE:
                     nursery.start_soon(self._run_session, session)
                 else:
@@ -252,6 +263,8 @@ class Daemon:
             log.exception("client %d failed", session.id)
         finally:
             self._running_sessions -= 1
+            if session in self.sessions and session.kind == SocketKind.ADMIN:
+                self.admin_sessions -= 1
             self.sessions.discard(session)
             self._slot_free.set()
             if not self.sessions:

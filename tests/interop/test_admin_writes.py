@@ -84,6 +84,9 @@ def test_client_limits_set_is_read_back_and_enforced(pair: dict[str, RunningDaem
         )
         time.sleep(1.5)
         assert second.poll() is None, "a client beyond max_clients was served"
+        # the admin server counts its own clients: virt-admin still gets in
+        info = fields(admin(daemon, "srv-clients-info", "libvirtd").stdout)
+        assert info["nclients"] == "1", info
     finally:
         first.close()
     out, err = second.communicate(timeout=30)
