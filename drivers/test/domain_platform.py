@@ -201,16 +201,58 @@ def _cell_count(cpu: etree._Element | None) -> int:
     return sum(len(children_of(numa, "cell")) for numa in children_of(cpu, "numa"))
 
 
-def _memory_target_nodes(devices: etree._Element | None) -> list[etree._Element]:
-    """devices.findall("memory/target/node") through child lookups, in the same order."""
-    if devices is None:
-        return []
-    return [
-        node
-        for memory in children_of(devices, "memory")
-        for target in children_of(memory, "target")
-        for node in children_of(target, "node")
-    ]
+def _validate_iommu(iommu: etree._Element, features: etree._Element | None) -> None:
+    """virDomainDefIOMMUValidate: interrupt remapping needs the split I/O APIC, EIM needs
+    interrupt remapping."""
+    driver = first_child(iommu, "driver")
+    if driver is None:
+        return
+    remapping = driver.get("intremap") == "on"
+    if remapping:
+        ioapic_driver = None
+        for ioapic in features.iterchildren("ioapic") if features is not None else ():
+            ioapic_driver = ioapic.get("driver")  # (libvirt keeps the last one read)
+        if ioapic_driver != "qemu":
+            raise _unsupported("IOMMU interrupt remapping requires split I/O APIC (ioapic driver='qemu')")
+    if driver.get("eim") == "on" and not remapping:
+        raise _unsupported("IOMMU eim requires interrupt remapping to be enabled")
+
+
+def _validate_memory_device(memory: etree._Element, cells: int) -> None:
+    """virDomainMemoryDefValidate: the guest node a memory device is plugged into, then what
+    its model needs (a backing path for the NVDIMM and virtio-pmem)."""
+    plugged = False
+    for target in children_of(memory, "target"):
+        for node in children_of(target, "node"):
+            text = (node.text or "").strip()
+            if not text.isdigit():
+                continue
+            plugged = True
+            if not cells:
+                raise _detail("can't add memory backend as guest has no NUMA nodes configured")
+            if int(text) >= cells:
+                raise _detail(
+                    f"can't add memory backend for guest node '{int(text)}' as the guest has only "
+                    f"'{cells}' NUMA nodes configured"
+                )
+    model = memory.get("model")
+    if model != "nvdimm" and model != "virtio-pmem":
+        return
+    source = first_child(memory, "source")
+    path = first_child(source, "path") if source is not None else None
+    if path is None or not "".join(path.itertext()):  # (string(./path): an empty one is none)
+        raise _detail(f"path is required for model '{model}'")
+    if memory.get("discard") == "yes":
+        raise _unsupported(
+            "discard is not supported for nvdimms"
+            if model == "nvdimm"
+            else f"discard is not supported for model '{model}'"
+        )
+    if model == "virtio-pmem":
+        if memory.get("access") != "shared":
+            raise _unsupported("shared access mode required for virtio-pmem device")
+        if plugged:
+            raise _unsupported("virtio-pmem does not support NUMA nodes")
 
 
 def validate_platform(definition: list[etree._Element], top: dict[str, etree._Element] | None = None) -> None:
@@ -218,21 +260,21 @@ def validate_platform(definition: list[etree._Element], top: dict[str, etree._El
     definition's elements by tag, when the caller has them)."""
     if top is None:
         top = {element.tag: element for element in definition}
-    nodes = _memory_target_nodes(top.get("devices"))
+    devices = top.get("devices")
+    memories: list[etree._Element] = []
+    iommu = None
+    if devices is not None and len(devices):  # (one walk for both; libvirt keeps the first IOMMU)
+        for found in devices.iterchildren("memory", "iommu"):
+            if found.tag == "memory":
+                memories.append(found)
+            elif iommu is None:
+                iommu = found
     # the guest's NUMA cells: counted only for what needs them (most definitions have neither)
-    cells = _cell_count(top.get("cpu")) if nodes or "memoryBacking" in top else 0
-    for node in nodes:
-        # virDomainMemoryDefValidate: the guest node a memory device is plugged into
-        text = (node.text or "").strip()
-        if not text.isdigit():
-            continue
-        if not cells:
-            raise _detail("can't add memory backend as guest has no NUMA nodes configured")
-        if int(text) >= cells:
-            raise _detail(
-                f"can't add memory backend for guest node '{int(text)}' as the guest has only "
-                f"'{cells}' NUMA nodes configured"
-            )
+    cells = _cell_count(top.get("cpu")) if memories or "memoryBacking" in top else 0
+    for memory in memories:
+        _validate_memory_device(memory, cells)
+    if iommu is not None:
+        _validate_iommu(iommu, top.get("features"))
     if "memoryBacking" in top:
         _validate_hugepages(top["memoryBacking"], cells)
     os_tags = {child.tag for child in top["os"].getchildren()} if "os" in top else set()
@@ -248,6 +290,26 @@ def validate_platform(definition: list[etree._Element], top: dict[str, etree._El
         delay = bios.get("rebootTimeout") if bios is not None else None
         if delay is not None and not -1 <= int(delay) <= BOOT_MENU_TIMEOUT_MAX:
             raise _unsupported("invalid value for rebootTimeout, must be in range [-1,65535]")
+    if "iothreadids" in top or "defaultiothread" in top:
+        _validate_thread_pools(top)
+
+
+def _validate_thread_pools(top: dict[str, etree._Element]) -> None:
+    """virDomainDefValidateIOThreads: each IOThread's pool bounds, then the default one's
+    (a bound left out is -1)."""
+    pools = children_of(top["iothreadids"], "iothread") if "iothreadids" in top else []
+    if "defaultiothread" in top:
+        pools.append(top["defaultiothread"])
+    for pool in pools:
+        low, high = pool.get("thread_pool_min"), pool.get("thread_pool_max")
+        if low is None and high is None:
+            continue
+        smallest = strtol_whole(low, 10) if low is not None else -1
+        largest = strtol_whole(high, 10) if high is not None else -1
+        if largest == 0:
+            raise _unsupported("thread_pool_max must be a positive integer")
+        if smallest is not None and largest is not None and smallest > largest:
+            raise _unsupported("thread_pool_min must be smaller or equal to thread_pool_max")
 
 
 # --- <os> ------------------------------------------------------------------------------
@@ -484,6 +546,40 @@ def _validate_os(os_element: etree._Element) -> None:
 # --- <features> ------------------------------------------------------------------------
 
 
+HYPERV_VALUED = ("spinlocks", "vendor_id")  # the Hyper-V features with a value when on
+HYPERV_SPINLOCK_RETRIES_MIN = 0xFFF
+HYPERV_VENDOR_ID_MAX = 12
+
+
+def _read_hyperv_value(feature: etree._Element) -> None:
+    """virDomainFeaturesHyperVDefParse: the spinlocks' retry count, the vendor ID's value;
+    read and written when on only."""
+    if feature.get("state") == "off":
+        feature.attrib.clear()
+        feature.set("state", "off")
+        return
+    if feature.tag == "spinlocks":
+        retries = prop_uint(feature, "retries", base=0)
+        if retries is None:
+            raise missing_attribute("spinlocks", "retries")
+        if retries < HYPERV_SPINLOCK_RETRIES_MIN:
+            raise _xml_error("HyperV spinlock retry count must be at least 4095")
+        feature.attrib.clear()  # (written as state, then retries, in decimal)
+        feature.set("state", "on")
+        feature.set("retries", str(retries))
+        return
+    value = feature.get("value")
+    if value is None:
+        raise _xml_error("missing 'value' attribute for HyperV feature 'vendor_id'")
+    if len(value.encode()) > HYPERV_VENDOR_ID_MAX:
+        raise _xml_error(f"HyperV vendor_id value must not be more than {HYPERV_VENDOR_ID_MAX} characters.")
+    if "," in value:
+        raise _xml_error("HyperV vendor_id value is invalid")
+    feature.attrib.clear()  # (written as state, then value)
+    feature.set("state", "on")
+    feature.set("value", value)
+
+
 def _read_stimer(stimer: etree._Element) -> None:
     """A Hyper-V <stimer>'s children: read when it is on (<direct> alone, its state
     required), not written when it is off."""
@@ -515,8 +611,11 @@ def _canonical_features(features: etree._Element) -> None:
             # virDomainFeaturesHyperVDefParse, ...KVMDefParse: each known child's state required
             known = SWITCHED_FEATURES[tag]
             for child in feature:
-                if child.tag in known and _switch(child, "state", required=True) and child.tag == "stimer":
-                    _read_stimer(child)
+                if child.tag in known and _switch(child, "state", required=True):
+                    if child.tag == "stimer":
+                        _read_stimer(child)
+                    elif child.tag in HYPERV_VALUED:
+                        _read_hyperv_value(child)
         elif tag == "capabilities":
             if not _canonical_capabilities(feature):
                 unwritten.append(feature)
