@@ -629,6 +629,9 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
             cpu.remove(model)  # (a vendor id alone is written)
     # (the NUMA cells are domain_platform.canonical_platform's, read before this)
     domain_cpu.read_topology_and_features(cpu, mode)
+    cache = first_child(cpu, "cache")
+    if cache is not None:  # (read after the features, before maxphysaddr)
+        _read_cpu_cache(cpu, cache)
     maxphysaddr = first_child(cpu, "maxphysaddr")
     if maxphysaddr is not None:  # (./maxphysaddr[1], read after the features) its mode required
         libvirt_rules.prop_enum(maxphysaddr, "mode", ("emulate", "passthrough"), required=True)
@@ -645,6 +648,28 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
     _reorder_attributes(cpu, ATTRIBUTE_ORDER["cpu"])
     _reorder_known(cpu, CPU_ORDER)
     return bool(len(cpu.attrib) or len(cpu))
+
+
+CPU_CACHE_MODES = ("emulate", "passthrough", "disable")  # virCPUCacheMode
+CPU_CACHE_LEVELS = range(1, 4)
+
+
+def _read_cpu_cache(cpu: etree._Element, cache: etree._Element) -> None:
+    """virCPUDefParseXMLCache: one <cache> at most, its level 1 to 3 when given, its mode
+    required; written as read (level first)."""
+    if len(children_of(cpu, "cache")) > 1:
+        raise libvirt_rules.xml_error(api.VIR_FROM_CPU, "at most one CPU cache element may be specified")
+    level = libvirt_rules.prop_int(cache, "level")
+    if level is not None and level < 0:
+        text = cache.get("level", "")
+        raise libvirt_rules.attribute_error("cache", "level", text, "Expected non-negative value")
+    if level is not None and level not in CPU_CACHE_LEVELS:
+        raise libvirt_rules.xml_error(api.VIR_FROM_CPU, "invalid CPU cache level, must be in range [1,3]")
+    mode = libvirt_rules.prop_enum(cache, "mode", CPU_CACHE_MODES, required=True)
+    cache.attrib.clear()
+    if level is not None:
+        cache.set("level", str(level))
+    cache.set("mode", str(mode))
 
 
 CPU_FALLBACKS = ("allow", "forbid")  # virCPUFallback

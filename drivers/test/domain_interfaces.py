@@ -22,6 +22,7 @@ from virtrio.drivers.libvirt_rules import (
     parse_mac,
     prop_enum,
     prop_int,
+    prop_uint,
     strtoul_whole,
     strtoul_wrapping,
     xml_error,
@@ -100,6 +101,11 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
         _required(source, "path")
         prop_enum(source, "mode", ("server", "client"), required=True)
+        reconnect = first_child(source, "reconnect") if len(source) else None
+        # virDomainChrSourceReconnectDefParseXML: a timeout required when enabled
+        enabled = prop_enum(reconnect, "enabled", ("yes", "no")) if reconnect is not None else None
+        if enabled == "yes" and reconnect is not None and prop_uint(reconnect, "timeout") is None:
+            raise missing_attribute("reconnect", "timeout")
     elif kind == "hostdev":  # the host device's type: its source address's, usb with a vendor
         address = first_child(source, "address") if source is not None else None
         typed = address is not None and address.get("type") is not None

@@ -1,7 +1,8 @@
-"""Domain documents less one part that libvirtd refuses once it has read them (session 16's
-findings from `python -m interop xmlcorpus --kind domains --mutate-every 7`): the Hyper-V
-values, the IOMMU's interrupt remapping, the IOThread pools, the backing path of an NVDIMM or
-virtio-pmem device. libvirt-python defines them on virtrio and on libvirtd side by side."""
+"""Domain documents less one part that libvirtd refuses (session 16's findings from
+`python -m interop xmlcorpus --kind domains --mutate-every 7`): the Hyper-V values, a guest
+CPU's cache, a vhost-user interface's reconnection, the IOMMU's interrupt remapping, the
+IOThread pools, the backing path of an NVDIMM or virtio-pmem device. libvirt-python defines
+them on virtrio and on libvirtd side by side."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ def hyperv(features: str) -> str:
 
 def intel_iommu(driver: str) -> str:
     return f"<iommu model='intel'><driver {driver}/></iommu>"
+
+
+def vhostuser(reconnect: str) -> str:
+    return (
+        "<interface type='vhostuser'><mac address='52:54:00:00:00:01'/>"
+        f"<source type='unix' path='/tmp/s' mode='client'>{reconnect}</source><model type='virtio'/></interface>"
+    )
 
 
 MAX_MEMORY = "<maxMemory slots='16' unit='KiB'>1099511627776</maxMemory>"
@@ -46,11 +54,26 @@ BODIES = {
     "vendor_id off without value": hyperv("<vendor_id state='off'/>"),
     "vendor_id off with a comma": hyperv("<vendor_id value='a,b' state='off'/>"),
     "vendor_id on, its value first": hyperv("<vendor_id value='KVMKVM' state='on'/>"),
+    # virCPUDefParseXMLCache: its mode required, its level 1 to 3; one at most
+    "cpu cache without mode": "<cpu mode='host-passthrough'><cache level='3'/></cpu>",
+    "cpu cache level 4": "<cpu mode='host-passthrough'><cache level='4' mode='emulate'/></cpu>",
+    "cpu cache level -1": "<cpu mode='host-passthrough'><cache level='-1' mode='emulate'/></cpu>",
+    "cpu cache level x": "<cpu mode='host-passthrough'><cache level='x' mode='emulate'/></cpu>",
+    "cpu cache mode x": "<cpu mode='host-passthrough'><cache mode='x'/></cpu>",
+    "two cpu caches": "<cpu mode='host-passthrough'><cache mode='passthrough'/><cache mode='emulate'/></cpu>",
+    "cpu cache, mode first, level 03": "<cpu mode='host-passthrough'><cache mode='emulate' level='03'/></cpu>",
+    "cpu cache without mode after a bad feature": "<cpu><model>qemu64</model><feature name=''/><cache/></cpu>",
     "spinlocks without retries after a bad feature state": hyperv("<relaxed state='x'/><spinlocks state='on'/>"),
 }
 
 # whole documents: a body and devices
 PAIRS = {
+    # virDomainChrSourceReconnectDefParseXML for a vhost-user interface: a timeout when enabled
+    "vhostuser reconnect without timeout": ("", vhostuser("<reconnect enabled='yes'/>")),
+    "vhostuser reconnect with timeout x": ("", vhostuser("<reconnect enabled='yes' timeout='x'/>")),
+    "vhostuser reconnect enabled x": ("", vhostuser("<reconnect enabled='x'/>")),
+    "vhostuser reconnect disabled": ("", vhostuser("<reconnect enabled='no'/>")),
+    "vhostuser reconnect with timeout": ("", vhostuser("<reconnect enabled='yes' timeout='10'/>")),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
