@@ -38,6 +38,12 @@ def canonical_source_and_target(filesystem: etree._Element) -> None:
             _replace(filesystem, source_element, make_element("source", **written) if written else None)
     if target is None:
         raise report(api.VIR_ERR_NO_TARGET, api.VIR_FROM_DOMAIN, source or socket)  # virDomainFSDefValidate
+    if len(filesystem) > 2 and first_child(filesystem, "boot") is not None:  # (and then its boot order)
+        driver = first_child(filesystem, "driver")
+        if driver is None or driver.get("type") != "virtiofs":
+            raise report(
+                api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, "boot order is only supported for virtiofs"
+            )
     if target_element is not None and (target_element.keys() != ["dir"] or len(target_element)):
         _replace(filesystem, target_element, make_element("target", dir=target))
 

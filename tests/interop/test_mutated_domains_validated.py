@@ -74,6 +74,21 @@ PAIRS = {
     "vhostuser reconnect enabled x": ("", vhostuser("<reconnect enabled='x'/>")),
     "vhostuser reconnect disabled": ("", vhostuser("<reconnect enabled='no'/>")),
     "vhostuser reconnect with timeout": ("", vhostuser("<reconnect enabled='yes' timeout='10'/>")),
+    # virDomainFSDefValidate: a boot order for virtiofs only
+    "9p filesystem with a boot order": (
+        "",
+        "<filesystem type='mount'><source dir='/s'/><target dir='t'/><boot order='1'/></filesystem>",
+    ),
+    "virtiofs filesystem with a boot order": (
+        "<memoryBacking><access mode='shared'/></memoryBacking>",
+        "<filesystem type='mount'><driver type='virtiofs'/><source dir='/s'/><target dir='t'/><boot order='1'/>"
+        "</filesystem>",
+    ),
+    "path filesystem with a boot order": (
+        "",
+        "<filesystem type='mount'><driver type='path'/><source dir='/s'/><target dir='t'/><boot order='1'/>"
+        "</filesystem>",
+    ),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
