@@ -218,6 +218,27 @@ def _validate_iommu(iommu: etree._Element, features: etree._Element | None) -> N
         raise _unsupported("IOMMU eim requires interrupt remapping to be enabled")
 
 
+VSOCK_VIRTIO_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
+VIRTIO_OPTION_NAMES = {
+    "iommu": "iommu driver option",
+    "ats": "ats driver option",
+    "packed": "packed driver option",
+    "page_per_vq": "page_per_vq option",
+}
+
+
+def _validate_vsock(vsock: etree._Element) -> None:
+    """virDomainVsockDefValidate: a guest CID from 3, virtio options on a virtio model only."""
+    cid = first_child(vsock, "cid")
+    address = cid.get("address") if cid is not None else None
+    if address == "1" or address == "2":  # (written back in decimal when read)
+        raise _unsupported("guest CIDs must be >= 3")
+    driver = first_child(vsock, "driver") if vsock.get("model") not in VSOCK_VIRTIO_MODELS else None
+    for name, option in VIRTIO_OPTION_NAMES.items() if driver is not None else ():
+        if driver.get(name) is not None:
+            raise _unsupported(f"{option} is only supported for virtio devices")
+
+
 def _validate_memory_device(memory: etree._Element, cells: int) -> None:
     """virDomainMemoryDefValidate: the guest node a memory device is plugged into, then what
     its model needs (a backing path for the NVDIMM and virtio-pmem)."""
@@ -262,17 +283,21 @@ def validate_platform(definition: list[etree._Element], top: dict[str, etree._El
         top = {element.tag: element for element in definition}
     devices = top.get("devices")
     memories: list[etree._Element] = []
-    iommu = None
-    if devices is not None and len(devices):  # (one walk for both; libvirt keeps the first IOMMU)
-        for found in devices.iterchildren("memory", "iommu"):
+    iommu = vsock = None
+    if devices is not None and len(devices):  # (one walk; libvirt keeps the first IOMMU and vsock)
+        for found in devices.iterchildren("memory", "iommu", "vsock"):
             if found.tag == "memory":
                 memories.append(found)
-            elif iommu is None:
-                iommu = found
+            elif found.tag == "iommu":
+                iommu = found if iommu is None else iommu
+            elif vsock is None:
+                vsock = found
     # the guest's NUMA cells: counted only for what needs them (most definitions have neither)
     cells = _cell_count(top.get("cpu")) if memories or "memoryBacking" in top else 0
     for memory in memories:
         _validate_memory_device(memory, cells)
+    if vsock is not None:
+        _validate_vsock(vsock)
     if iommu is not None:
         _validate_iommu(iommu, top.get("features"))
     if "memoryBacking" in top:

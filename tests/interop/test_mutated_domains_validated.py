@@ -89,6 +89,15 @@ PAIRS = {
         "<filesystem type='mount'><driver type='path'/><source dir='/s'/><target dir='t'/><boot order='1'/>"
         "</filesystem>",
     ),
+    # virDomainVsockDefValidate: a guest CID from 3, virtio options on a virtio model only
+    "vsock cid 2": ("", "<vsock model='virtio'><cid address='2'/></vsock>"),
+    "vsock cid 3": ("", "<vsock model='virtio'><cid address='3'/></vsock>"),
+    "vsock without model, with iommu": ("", "<vsock><driver iommu='on'/></vsock>"),
+    "vsock without model, with packed": ("", "<vsock><driver packed='off'/></vsock>"),
+    "vsock without model, with page_per_vq": ("", "<vsock><driver page_per_vq='on'/></vsock>"),
+    "vsock default model, with ats": ("", "<vsock model='default'><driver ats='on'/></vsock>"),
+    "vsock virtio, with iommu": ("", "<vsock model='virtio'><driver iommu='on'/></vsock>"),
+    "vsock cid 1 without model, with iommu": ("", "<vsock><cid address='1'/><driver iommu='on'/></vsock>"),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
