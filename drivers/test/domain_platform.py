@@ -770,7 +770,7 @@ def _validate_hugepages(backing: etree._Element, cells: int) -> None:
             return
         nodeset = page.get("nodeset")
         nodes = _bitmap(nodeset) if nodeset is not None else None
-        if nodes is not None and cells == 0 and min(nodes) == 0:
+        if nodes is not None and cells == 0 and max(nodes, default=0) == 0:  # (node 0 alone)
             del page.attrib["nodeset"]
             nodes = None
         pages.append((int(size), nodes))

@@ -54,6 +54,14 @@ BODIES = {
     "vendor_id off without value": hyperv("<vendor_id state='off'/>"),
     "vendor_id off with a comma": hyperv("<vendor_id value='a,b' state='off'/>"),
     "vendor_id on, its value first": hyperv("<vendor_id value='KVMKVM' state='on'/>"),
+    # virDomainDefPostParseMemtune drops a hugepage node set of node 0 alone when there is
+    # no guest NUMA cell; virDomainDefMemtuneValidate refuses a node beyond the cells
+    "hugepages on nodes 0-3 without NUMA cells": "<memoryBacking><hugepages>"
+    "<page size='1048576' unit='KiB' nodeset='0-3'/></hugepages></memoryBacking>",
+    "hugepages on node 0 without NUMA cells": "<memoryBacking><hugepages>"
+    "<page size='1048576' unit='KiB' nodeset='0'/></hugepages></memoryBacking>",
+    "hugepages on node 1 without NUMA cells": "<memoryBacking><hugepages>"
+    "<page size='2048' unit='KiB' nodeset='1'/></hugepages></memoryBacking>",
     # virCPUDefParseXMLCache: its mode required, its level 1 to 3; one at most
     "cpu cache without mode": "<cpu mode='host-passthrough'><cache level='3'/></cpu>",
     "cpu cache level 4": "<cpu mode='host-passthrough'><cache level='4' mode='emulate'/></cpu>",
