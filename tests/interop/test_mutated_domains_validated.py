@@ -106,6 +106,17 @@ PAIRS = {
     "vsock default model, with ats": ("", "<vsock model='default'><driver ats='on'/></vsock>"),
     "vsock virtio, with iommu": ("", "<vsock model='virtio'><driver iommu='on'/></vsock>"),
     "vsock cid 1 without model, with iommu": ("", "<vsock><cid address='1'/><driver iommu='on'/></vsock>"),
+    # each input is read, then refused on a USB bus when USB is disabled
+    "input without type, USB disabled": ("", "<controller type='usb' model='none'/><input bus='usb'/>"),
+    "input of an unknown type, USB disabled": ("", "<controller type='usb' model='none'/><input type='x' bus='usb'/>"),
+    "tablet, then input without type, USB disabled": (
+        "",
+        "<controller type='usb' model='none'/><input type='tablet' bus='usb'/><input bus='usb'/>",
+    ),
+    "input without type, then a tablet, USB disabled": (
+        "",
+        "<controller type='usb' model='none'/><input bus='ps2'/><input type='tablet' bus='usb'/>",
+    ),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
