@@ -1752,7 +1752,7 @@ def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
             for codec in children_of(sound, "codec"):
                 kind = codec.get("type")
                 if kind not in SOUND_CODECS:
-                    raise _unsupported(f"unknown codec type '{kind}'")
+                    raise _unsupported(f"unknown codec type '{'(null)' if kind is None else kind}'")
                 written.append(make_element("codec", type=str(kind)))
         audio = first_child(sound, "audio")
         if audio is not None:

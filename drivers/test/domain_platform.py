@@ -855,6 +855,26 @@ def _canonical_schedulers(kept: dict[str, etree._Element], max_vcpus: int) -> No
             made.append(element)
         # inserted at once: each insert walks the children up to its place (16,384 vCPUs: 1 s)
         cputune[position:position] = made
+    emulator = first_child(cputune, "emulatorsched")
+    if emulator is not None:  # (read after the IOThreads' schedulers)
+        _read_emulator_scheduler(cputune, emulator)
+
+
+def _read_emulator_scheduler(cputune: etree._Element, emulator: etree._Element) -> None:
+    """virDomainEmulatorSchedParse: one at most, its scheduler required, a priority for the
+    real-time ones; written with those alone."""
+    if len(children_of(cputune, "emulatorsched")) > 1:
+        raise _xml_error("only one emulatorsched is supported")
+    scheduler = str(prop_enum(emulator, "scheduler", SCHEDULERS, required=True))
+    priority = None
+    if scheduler in ("fifo", "rr"):
+        priority = prop_int(emulator, "priority")
+        if priority is None:
+            raise missing_attribute("emulatorsched", "priority")
+    emulator.attrib.clear()
+    emulator.set("scheduler", scheduler)
+    if priority is not None:
+        emulator.set("priority", str(priority))
 
 
 def _insert_position(cputune: etree._Element, tag: str) -> int:

@@ -62,6 +62,16 @@ BODIES = {
     "<page size='1048576' unit='KiB' nodeset='0'/></hugepages></memoryBacking>",
     "hugepages on node 1 without NUMA cells": "<memoryBacking><hugepages>"
     "<page size='2048' unit='KiB' nodeset='1'/></hugepages></memoryBacking>",
+    # virDomainEmulatorSchedParse: one at most, its scheduler required, a priority for fifo and rr
+    "emulatorsched without scheduler": "<cputune><emulatorsched priority='2'/></cputune>",
+    "emulatorsched none": "<cputune><emulatorsched scheduler='none'/></cputune>",
+    "emulatorsched fifo without priority": "<cputune><emulatorsched scheduler='fifo'/></cputune>",
+    "emulatorsched rr with priority x": "<cputune><emulatorsched scheduler='rr' priority='x'/></cputune>",
+    "emulatorsched rr, priority first": "<cputune><emulatorsched priority='+05' scheduler='rr'/></cputune>",
+    "emulatorsched batch with priority": "<cputune><emulatorsched scheduler='batch' priority='x'/></cputune>",
+    "two emulatorscheds": "<cputune><emulatorsched scheduler='idle'/><emulatorsched scheduler='batch'/></cputune>",
+    "emulatorsched without scheduler after a vcpusched without vcpus": "<cputune>"
+    "<emulatorsched/><vcpusched scheduler='idle'/></cputune>",
     # virCPUDefParseXMLCache: its mode required, its level 1 to 3; one at most
     "cpu cache without mode": "<cpu mode='host-passthrough'><cache level='3'/></cpu>",
     "cpu cache level 4": "<cpu mode='host-passthrough'><cache level='4' mode='emulate'/></cpu>",
@@ -117,6 +127,8 @@ PAIRS = {
         "",
         "<controller type='usb' model='none'/><input bus='ps2'/><input type='tablet' bus='usb'/>",
     ),
+    # a sound codec without type: libvirt names it (null)
+    "ich6 codec without type": ("", "<sound model='ich6'><codec/></sound>"),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
