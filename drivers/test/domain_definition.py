@@ -1346,7 +1346,13 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
     if kind == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
     # (the parts virDomainNetDefValidate may refuse: checked now, the refusal held for it)
-    if "port" in present or "driver" in present or kind == "vhostuser" or (source is not None and len(source)):
+    if (
+        "port" in present
+        or "driver" in present
+        or "teaming" in present
+        or kind == "vhostuser"
+        or (source is not None and len(source))
+    ):
         domain_interfaces.hold_validation_fault(interface)
     bandwidth = first_child(interface, "bandwidth") if "bandwidth" in present else None
     # virNetDevBandwidthParse's refusals (a floor: on a network only), and its rates as written

@@ -431,7 +431,7 @@ def _check_backend_type(kind: str) -> None:
 
 # the interface types a <port isolated='yes'/> is allowed on (a network's is checked at its start)
 ISOLATED_PORT_TYPES = ("network", "bridge")
-_VALIDATED_PARTS = frozenset(("source", "port", "driver"))
+_VALIDATED_PARTS = frozenset(("source", "port", "driver", "teaming"))
 
 
 # The faults validate_interfaces reports, found while the interfaces are read (where their parts
@@ -471,12 +471,15 @@ def validate_interfaces(interfaces: list[etree._Element]) -> None:
             raise entry[1]
 
 
+TEAMING_TYPES = ("persistent", "transient")  # virDomainNetTeaming without 'none'
+
+
 def _validation_fault(interface: etree._Element) -> LibvirtError | None:
     """virDomainNetDefValidate's first refusal of the interface as written: host-side addresses
     and routes (ethernet only), an isolated port, the virtio options of another model, a
     vhost-user interface's model."""
     kind = interface.get("type", "user")
-    source = port = driver = None
+    source = port = driver = teaming = None
     for child in interface[:]:
         tag = child.tag
         if tag not in _VALIDATED_PARTS:
@@ -485,6 +488,8 @@ def _validation_fault(interface: etree._Element) -> LibvirtError | None:
             source = child if source is None else source
         elif tag == "port":
             port = child if port is None else port
+        elif tag == "teaming":
+            teaming = child if teaming is None else teaming
         elif driver is None:
             driver = child
     if (
@@ -498,6 +503,15 @@ def _validation_fault(interface: etree._Element) -> LibvirtError | None:
             f"interface of type '{kind}'. This is only supported on interfaces of type 'ethernet'"
         )
         return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    teaming_type = teaming.get("type") if teaming is not None else None
+    if teaming_type in TEAMING_TYPES:  # (an empty persistent attribute is none: string(./teaming/@persistent))
+        persistent = bool(teaming.get("persistent")) if teaming is not None else False
+        if teaming_type == "transient" and not persistent:
+            detail = "teaming persistent attribute must be set if teaming type is 'transient'"
+            return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        if teaming_type == "persistent" and persistent:
+            detail = "teaming persistent attribute not allowed if teaming type is 'persistent'"
+            return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
     if port is not None and port.get("isolated") == "yes" and kind not in ISOLATED_PORT_TYPES:
         mac = first_child(interface, "mac")
         raw = parse_mac(mac.get("address", "")) if mac is not None else None

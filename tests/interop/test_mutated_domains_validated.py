@@ -27,6 +27,13 @@ def vhostuser(reconnect: str) -> str:
     )
 
 
+def teaming(attributes: str, more: str = "") -> str:
+    return (
+        "<interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/>"
+        f"<teaming {attributes}/>{more}</interface>"
+    )
+
+
 MAX_MEMORY = "<maxMemory slots='16' unit='KiB'>1099511627776</maxMemory>"
 NUMA = "<cpu><numa><cell id='0' cpus='0' memory='1024'/></numa></cpu>"
 TARGET = "<target><size unit='KiB'>524288</size></target>"
@@ -129,6 +136,16 @@ PAIRS = {
     ),
     # a sound codec without type: libvirt names it (null)
     "ich6 codec without type": ("", "<sound model='ich6'><codec/></sound>"),
+    # virDomainNetDefValidate: a transient teaming names its persistent interface, a persistent one none
+    "transient teaming without persistent": ("", teaming("type='transient'")),
+    "transient teaming with an empty persistent": ("", teaming("type='transient' persistent=''")),
+    "transient teaming with persistent": ("", teaming("type='transient' persistent='ua-backup0'")),
+    "persistent teaming with persistent": ("", teaming("type='persistent' persistent='ua-backup0'")),
+    "persistent teaming": ("", teaming("type='persistent'")),
+    "transient teaming without persistent, with an isolated port": (
+        "",
+        teaming("type='transient'", "<port isolated='yes'/>"),
+    ),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
