@@ -201,6 +201,24 @@ def _cell_count(cpu: etree._Element | None) -> int:
     return sum(len(children_of(numa, "cell")) for numa in children_of(cpu, "numa"))
 
 
+def _guest_arch(top: dict[str, etree._Element]) -> str | None:
+    """The architecture <os><type> names (the default one is neither ppc64 nor ppc64le)."""
+    os_element = top.get("os")
+    kind = first_child(os_element, "type") if os_element is not None else None
+    return kind.get("arch") if kind is not None else None
+
+
+def _nvdimm_label_size(memory: etree._Element) -> int:
+    """The NVDIMM's label size as read (0 when left out)."""
+    for target in children_of(memory, "target"):
+        for label in children_of(target, "label"):
+            size = first_child(label, "size")
+            text = text_of(size).strip() if size is not None else ""
+            return int(text) if text.isdigit() else 0
+        return 0
+    return 0
+
+
 def _validate_iommu(iommu: etree._Element, features: etree._Element | None) -> None:
     """virDomainDefIOMMUValidate: interrupt remapping needs the split I/O APIC, EIM needs
     interrupt remapping."""
@@ -239,7 +257,7 @@ def _validate_vsock(vsock: etree._Element) -> None:
             raise _unsupported(f"{option} is only supported for virtio devices")
 
 
-def _validate_memory_device(memory: etree._Element, cells: int) -> None:
+def _validate_memory_device(memory: etree._Element, cells: int, top: dict[str, etree._Element]) -> None:
     """virDomainMemoryDefValidate: the guest node a memory device is plugged into, then what
     its model needs (a backing path for the NVDIMM and virtio-pmem)."""
     plugged = False
@@ -269,7 +287,15 @@ def _validate_memory_device(memory: etree._Element, cells: int) -> None:
             if model == "nvdimm"
             else f"discard is not supported for model '{model}'"
         )
-    if model == "virtio-pmem":
+    if model == "nvdimm":
+        if _guest_arch(top) in ("ppc64", "ppc64le"):
+            if not _nvdimm_label_size(memory):
+                raise _unsupported("label size is required for NVDIMM device")
+        else:
+            uuid = first_child(memory, "uuid")
+            if uuid is not None and "".join(uuid.itertext()):
+                raise _unsupported("UUID is not supported for NVDIMM device")
+    else:
         if memory.get("access") != "shared":
             raise _unsupported("shared access mode required for virtio-pmem device")
         if plugged:
@@ -295,7 +321,7 @@ def validate_platform(definition: list[etree._Element], top: dict[str, etree._El
     # the guest's NUMA cells: counted only for what needs them (most definitions have neither)
     cells = _cell_count(top.get("cpu")) if memories or "memoryBacking" in top else 0
     for memory in memories:
-        _validate_memory_device(memory, cells)
+        _validate_memory_device(memory, cells, top)
     if vsock is not None:
         _validate_vsock(vsock)
     if iommu is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .side_by_side import assert_answered_alike, script_answers
-from .test_missing_parts import SCRIPT, document
+from .test_missing_parts import SCRIPT, UUID, document
 
 
 def hyperv(features: str) -> str:
@@ -34,10 +34,11 @@ def teaming(attributes: str, more: str = "") -> str:
     )
 
 
+PPC64 = "<os><type arch='ppc64' machine='pseries'>hvm</type></os>"
 MAX_MEMORY = "<maxMemory slots='16' unit='KiB'>1099511627776</maxMemory>"
 NUMA = "<cpu><numa><cell id='0' cpus='0' memory='1024'/></numa></cpu>"
-TARGET = "<target><size unit='KiB'>524288</size></target>"
-NODE_TARGET = "<target><size unit='KiB'>524288</size><node>0</node></target>"
+TARGET = "<target><size unit='KiB'>512</size></target>"
+NODE_TARGET = "<target><size unit='KiB'>512</size><node>0</node></target>"
 
 
 def memory_device(attributes: str, source: str, target: str = TARGET) -> str:
@@ -191,6 +192,26 @@ PAIRS = {
         memory_device("model='nvdimm'", "", NODE_TARGET),
     ),
     "nvdimm with a path": (MAX_MEMORY, memory_device("model='nvdimm'", "<source><path>/tmp/nvdimm</path></source>")),
+    "nvdimm with a uuid": (
+        MAX_MEMORY,
+        memory_device(
+            "model='nvdimm'", "<uuid>49545eb3-75e1-2d0a-acdd-f0294406c99e</uuid><source><path>/p</path></source>"
+        ),
+    ),
+    "nvdimm with a uuid on ppc64 without label": (
+        PPC64 + MAX_MEMORY,
+        memory_device(
+            "model='nvdimm'", "<uuid>49545eb3-75e1-2d0a-acdd-f0294406c99e</uuid><source><path>/p</path></source>"
+        ),
+    ),
+    "nvdimm on ppc64 with a label": (  # (a UUID given: libvirt would make one up)
+        PPC64 + MAX_MEMORY,
+        memory_device(
+            "model='nvdimm'",
+            "<uuid>49545eb3-75e1-2d0a-acdd-f0294406c99e</uuid><source><path>/p</path></source>",
+            "<target><size unit='KiB'>512</size><label><size unit='KiB'>128</size></label></target>",
+        ),
+    ),
     "virtio-pmem without path": (MAX_MEMORY, memory_device("model='virtio-pmem' access='shared'", "")),
     "virtio-pmem with discard": (
         MAX_MEMORY,
@@ -213,7 +234,14 @@ PAIRS = {
 
 def documents() -> dict[str, str]:
     made = {label: document(body, "") for label, body in BODIES.items()}
-    made.update((label, document(body, devices)) for label, (body, devices) in PAIRS.items())
+    for label, (body, devices) in PAIRS.items():
+        if body.startswith("<os>"):  # (its own <os>)
+            made[label] = (
+                f"<domain type='test'><name>d</name><uuid>{UUID}</uuid><memory>1024</memory>{body}"
+                f"<devices>{devices}</devices></domain>"
+            )
+        else:
+            made[label] = document(body, devices)
     return made
 
 
