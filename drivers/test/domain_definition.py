@@ -887,6 +887,9 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             _ram_filesystem_source(filesystem)
         domain_filesystems.canonical_source_and_target(filesystem)
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
+        driver = first_child(filesystem, "driver")
+        if driver is not None and not len(driver.attrib) and not len(driver):
+            filesystem.remove(driver)  # nothing read: not written (virXMLFormatElement)
     # (the addresses found written as libvirt writes them: left as they are below)
     written = domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     domain_devices.canonical_character_devices(by_kind, devices, os_type)
@@ -1085,6 +1088,9 @@ def _canonical_disk(
     driver = first.get("driver")
     if driver is not None and driver.keys() not in _WRITTEN_DRIVER_ATTRIBUTES:
         _reorder_attributes(driver, _DRIVER_ATTRIBUTE_ORDER)
+        if not len(driver.attrib) and not len(driver):  # nothing read: not written (virXMLFormatElement)
+            disk.remove(driver)
+            del first["driver"]
     if "iotune" in first:
         canonical_iotune(disk)
     if "address" not in first:

@@ -303,6 +303,8 @@ def check_devices(device_lists: list[etree._Element]) -> None:
             prop_enum(driver, "ioeventfd", ON_OFF)
             prop_uint(driver, "iothread")
             reorder_attributes(driver, CONTROLLER_DRIVER_ATTRIBUTES)
+            if not len(driver.attrib) and not len(driver):  # nothing read: not written
+                controller.remove(driver)
     for lease in kinds["lease"]:
         _canonical_lease(lease)
     for filesystem in kinds["filesystem"]:

@@ -147,6 +147,17 @@ PAIRS = {
         "",
         teaming("type='transient'", "<port isolated='yes'/>"),
     ),
+    # a <driver> with nothing read is not written (virXMLFormatElement)
+    "disk with an empty driver": ("", "<disk type='file'><driver/><source file='/a'/><target dev='vda'/></disk>"),
+    "filesystem with an empty driver": (
+        "",
+        "<filesystem type='mount'><driver/><source dir='/s'/><target dir='t'/></filesystem>",
+    ),
+    "scsi controller with an empty driver": ("", "<controller type='scsi' model='virtio-scsi'><driver/></controller>"),
+    "disk with a driver holding a comment": (
+        "",
+        "<disk type='file'><driver><!-- c --></driver><source file='/a'/><target dev='vda'/></disk>",
+    ),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
