@@ -161,11 +161,21 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
     if "vlan" in present:  # virNetDevVlanParse's refusals, written as virNetDevVlanFormat writes it
         vlan = first_child(interface, "vlan")
         interface.replace(vlan, parse_vlan(vlan))
+    if "teaming" in present:  # virDomainNetTeamingInfoParseXML (string(./teaming/@type): empty is none)
+        teaming = first_child(interface, "teaming")
+        teaming_type = (teaming.get("type") or None) if teaming is not None else None
+        if teaming is not None and teaming_type not in TEAMING_TYPES and (teaming_type or teaming.get("persistent")):
+            detail = f"unknown teaming type '{teaming_type or '(null)'}'"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        if teaming is not None and teaming_type is None:
+            interface.remove(teaming)  # neither read: no teaming, nothing written
+        elif teaming is not None and teaming.get("persistent") == "":
+            del teaming.attrib["persistent"]
     return present
 
 
 # the parts canonical_interface_parts reads after the guest side's addresses
-_LATER_PARTS = frozenset(("backend", "coalesce", "virtualport", "filterref", "driver", "vlan"))
+_LATER_PARTS = frozenset(("backend", "coalesce", "virtualport", "filterref", "driver", "vlan", "teaming"))
 
 
 NET_MODEL_CHARACTERS = string.ascii_letters + string.digits + "_-"

@@ -631,6 +631,24 @@ def _read_hyperv_value(feature: etree._Element) -> None:
     feature.set("value", value)
 
 
+DIRTY_RING_SIZES = frozenset(1 << power for power in range(10, 17))  # powers of 2, 1024 to 65536
+
+
+def _read_dirty_ring(ring: etree._Element) -> None:
+    """virDomainFeaturesKVMDefParse: the ring's size, read when on (required, a power of 2
+    from 1024 to 65536); written after the state."""
+    state = ring.get("state")
+    size = prop_uint(ring, "size", base=0) if state == "on" else None
+    if state == "on" and size is None:
+        raise missing_attribute("dirty-ring", "size")
+    if size is not None and size not in DIRTY_RING_SIZES:
+        raise _xml_error("dirty ring must be power of 2 and ranges [1024, 65536]")
+    ring.attrib.clear()
+    ring.set("state", str(state))
+    if size is not None:
+        ring.set("size", str(size))
+
+
 def _read_stimer(stimer: etree._Element) -> None:
     """A Hyper-V <stimer>'s children: read when it is on (<direct> alone, its state
     required), not written when it is off."""
@@ -667,6 +685,8 @@ def _canonical_features(features: etree._Element) -> None:
                         _read_stimer(child)
                     elif child.tag in HYPERV_VALUED:
                         _read_hyperv_value(child)
+                    elif child.tag == "dirty-ring":
+                        _read_dirty_ring(child)
         elif tag == "capabilities":
             if not _canonical_capabilities(feature):
                 unwritten.append(feature)

@@ -80,6 +80,12 @@ BODIES = {
     "two emulatorscheds": "<cputune><emulatorsched scheduler='idle'/><emulatorsched scheduler='batch'/></cputune>",
     "emulatorsched without scheduler after a vcpusched without vcpus": "<cputune>"
     "<emulatorsched/><vcpusched scheduler='idle'/></cputune>",
+    # virDomainFeaturesKVMDefParse: a dirty ring's size when on
+    "dirty-ring on without size": "<features><kvm><dirty-ring state='on'/></kvm></features>",
+    "dirty-ring on with size 1000": "<features><kvm><dirty-ring state='on' size='1000'/></kvm></features>",
+    "dirty-ring on with size 131072": "<features><kvm><dirty-ring state='on' size='131072'/></kvm></features>",
+    "dirty-ring on with size 0x400, first": "<features><kvm><dirty-ring size='0x400' state='on'/></kvm></features>",
+    "dirty-ring off with size x": "<features><kvm><dirty-ring state='off' size='x'/></kvm></features>",
     # virCPUDefParseXMLCache: its mode required, its level 1 to 3; one at most
     "cpu cache without mode": "<cpu mode='host-passthrough'><cache level='3'/></cpu>",
     "cpu cache level 4": "<cpu mode='host-passthrough'><cache level='4' mode='emulate'/></cpu>",
@@ -138,6 +144,11 @@ PAIRS = {
     # a sound codec without type: libvirt names it (null)
     "ich6 codec without type": ("", "<sound model='ich6'><codec/></sound>"),
     # virDomainNetDefValidate: a transient teaming names its persistent interface, a persistent one none
+    "teaming without type": ("", teaming("persistent='ua-backup0'")),
+    "teaming of type x": ("", teaming("type='x'")),
+    "teaming of type none": ("", teaming("type='none'")),
+    "teaming with empty attributes": ("", teaming("type='' persistent=''")),
+    "persistent teaming with an empty persistent": ("", teaming("type='persistent' persistent=''")),
     "transient teaming without persistent": ("", teaming("type='transient'")),
     "transient teaming with an empty persistent": ("", teaming("type='transient' persistent=''")),
     "transient teaming with persistent": ("", teaming("type='transient' persistent='ua-backup0'")),
