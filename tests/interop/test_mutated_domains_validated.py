@@ -35,6 +35,22 @@ def teaming(attributes: str, more: str = "") -> str:
 
 
 PPC64 = "<os><type arch='ppc64' machine='pseries'>hvm</type></os>"
+
+
+def http_disk(parts: str) -> str:
+    return (
+        "<disk type='network'><source protocol='http' name='test.img'><host name='example.org'/>"
+        f"{parts}</source><target dev='vda'/></disk>"
+    )
+
+
+def iscsi_disk(parts: str) -> str:
+    return (
+        "<disk type='network'><source protocol='iscsi' name='iqn.1992-01.com.example/1'><host name='example.org'/>"
+        f"{parts}</source><target dev='vda'/></disk>"
+    )
+
+
 MAX_MEMORY = "<maxMemory slots='16' unit='KiB'>1099511627776</maxMemory>"
 NUMA = "<cpu><numa><cell id='0' cpus='0' memory='1024'/></numa></cpu>"
 TARGET = "<target><size unit='KiB'>512</size></target>"
@@ -169,6 +185,23 @@ PAIRS = {
         "",
         "<disk type='file'><driver><!-- c --></driver><source file='/a'/><target dev='vda'/></disk>",
     ),
+    # virDomainDiskSourceNetworkParse: an initiator's IQN name, HTTP's read-ahead and timeout
+    "http disk, readahead without size": ("", http_disk("<readahead/><timeout seconds='10'/>")),
+    "http disk, readahead 0, timeout without seconds": ("", http_disk("<readahead size='0'/><timeout/>")),
+    "http disk, readahead x": ("", http_disk("<readahead size='x'/>")),
+    "http disk, timeout x": ("", http_disk("<timeout seconds='x'/>")),
+    "http disk, readahead +010 first": ("", http_disk("<timeout seconds='3'/><readahead size='+010'/>")),
+    "rbd disk with a readahead": (
+        "",
+        "<disk type='network'><source protocol='rbd' name='p/i'><host name='h'/><readahead size='1'/></source>"
+        "<target dev='vda'/></disk>",
+    ),
+    "iscsi disk, initiator without iqn name": ("", iscsi_disk("<initiator><iqn/></initiator>")),
+    "iscsi disk, empty initiator, then one": (
+        "",
+        iscsi_disk("<initiator/><initiator><iqn name='iqn.2013-07.com.example:client'/></initiator>"),
+    ),
+    "iscsi disk, initiator": ("", iscsi_disk("<initiator><iqn name='iqn.2013-07.com.example:client'/></initiator>")),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
