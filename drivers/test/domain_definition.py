@@ -887,9 +887,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             _ram_filesystem_source(filesystem)
         domain_filesystems.canonical_source_and_target(filesystem)
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
-        driver = first_child(filesystem, "driver")
-        if driver is not None and not len(driver.attrib) and not len(driver):
-            filesystem.remove(driver)  # nothing read: not written (virXMLFormatElement)
+        if len(filesystem) > 2:  # (more than a source and a target)
+            domain_filesystems.read_driver_and_binary(filesystem)
     # (the addresses found written as libvirt writes them: left as they are below)
     written = domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     domain_devices.canonical_character_devices(by_kind, devices, os_type)

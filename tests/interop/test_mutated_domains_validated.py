@@ -51,6 +51,10 @@ def iscsi_disk(parts: str) -> str:
     )
 
 
+def filesystem(parts: str) -> str:
+    return f"<filesystem type='mount'>{parts}<source dir='/s'/><target dir='t'/></filesystem>"
+
+
 MAX_MEMORY = "<maxMemory slots='16' unit='KiB'>1099511627776</maxMemory>"
 NUMA = "<cpu><numa><cell id='0' cpus='0' memory='1024'/></numa></cpu>"
 TARGET = "<target><size unit='KiB'>512</size></target>"
@@ -202,6 +206,18 @@ PAIRS = {
         iscsi_disk("<initiator/><initiator><iqn name='iqn.2013-07.com.example:client'/></initiator>"),
     ),
     "iscsi disk, initiator": ("", iscsi_disk("<initiator><iqn name='iqn.2013-07.com.example:client'/></initiator>")),
+    # virDomainFSDefFormat: a typeless driver's virtio options alone; the queue and binary of virtiofs only
+    "filesystem driver without type, with wrpolicy": ("", filesystem("<driver wrpolicy='immediate' format='raw'/>")),
+    "filesystem driver without type, with iommu": ("", filesystem("<driver wrpolicy='immediate' iommu='on'/>")),
+    "filesystem path driver with a queue": ("", filesystem("<driver type='path' queue='1024'/>")),
+    "filesystem without driver, with a binary": (
+        "",
+        filesystem("<binary path='/b' xattr='on'><cache mode='always'/></binary>"),
+    ),
+    "virtiofs with a thread pool without size": (
+        "<memoryBacking><access mode='shared'/></memoryBacking>",
+        filesystem("<driver type='virtiofs' queue='1024'/><binary path='/b'><thread_pool/></binary>"),
+    ),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
