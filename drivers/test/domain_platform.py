@@ -418,6 +418,8 @@ def _read_acpi_table(os_element: etree._Element) -> None:
     if len(tables) > 1:
         raise _xml_error("Only one acpi table is supported")
     if not tables:
+        for acpi in children_of(os_element, "acpi"):
+            os_element.remove(acpi)  # no table read: no <acpi> written
         return
     table = tables[0]
     kind = table.get("type")

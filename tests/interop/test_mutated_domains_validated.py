@@ -118,6 +118,12 @@ BODIES = {
     "spinlocks without retries after a bad feature state": hyperv("<relaxed state='x'/><spinlocks state='on'/>"),
 }
 
+OS_BODIES = {
+    # an <acpi> without a table is not written
+    "os acpi without table": "<os><type arch='x86_64' machine='pc'>hvm</type><acpi/></os>",
+    "os acpi with an empty table list": "<os><type arch='x86_64' machine='pc'>hvm</type><acpi><x/></acpi></os>",
+}
+
 # whole documents: a body and devices
 PAIRS = {
     # virDomainChrSourceReconnectDefParseXML for a vhost-user interface: a timeout when enabled
@@ -305,6 +311,10 @@ PAIRS = {
 
 def documents() -> dict[str, str]:
     made = {label: document(body, "") for label, body in BODIES.items()}
+    for label, body in OS_BODIES.items():
+        made[label] = (
+            f"<domain type='test'><name>d</name><uuid>{UUID}</uuid><memory>1024</memory>{body}<devices/></domain>"
+        )
     for label, (body, devices) in PAIRS.items():
         if body.startswith("<os>"):  # (its own <os>)
             made[label] = (
