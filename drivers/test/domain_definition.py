@@ -1390,7 +1390,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
 
 
 # elements libvirt writes with a closing tag even when empty
-ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv", "encryption"}
+ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv", "encryption", "hostdev"}
 _CLOSED_NAME = f"(?:{'|'.join(sorted(ALWAYS_CLOSED))})\\b"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .side_by_side import assert_answered_alike, script_answers
 from .test_missing_parts import SCRIPT, UUID, document
+from .test_mutated_domains import START_SCRIPT
 
 
 def hyperv(features: str) -> str:
@@ -224,6 +225,12 @@ PAIRS = {
         "<memoryBacking><access mode='shared'/></memoryBacking>",
         filesystem("<driver type='virtiofs' queue='1024'/><binary path='/b'><thread_pool/></binary>"),
     ),
+    # a USB host device's source with nothing to write: not written
+    "usb hostdev source without address": ("", "<hostdev mode='subsystem' type='usb'><source/></hostdev>"),
+    "usb hostdev source with address 0:0": (
+        "",
+        "<hostdev mode='subsystem' type='usb'><source><address bus='0' device='0'/></source></hostdev>",
+    ),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
@@ -330,3 +337,13 @@ def test_documents_refused_after_reading_are_answered_as_by_libvirtd(tmp_path: P
     texts = documents()
     answers = script_answers(tmp_path, SCRIPT, texts)
     assert_answered_alike(answers, texts)
+
+
+def test_a_usb_host_device_written_without_source_is_refused_on_start(tmp_path: Path) -> None:
+    """Its <source> held nothing to write, so the copy a start reads back has none: libvirtd
+    refuses the start for it, and so does virtrio."""
+    texts = {
+        "usb hostdev without source address": document("", "<hostdev mode='subsystem' type='usb'><source/></hostdev>")
+    }
+    answers = script_answers(tmp_path, START_SCRIPT, texts)
+    assert answers["virtrio"] == answers["libvirtd"]
