@@ -878,6 +878,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             domain_hostdevs.canonical_usb_source(hostdev_source)
     for filesystem in by_kind.get("filesystem", ()):
         _default(filesystem, "type", "mount")
+        if filesystem.get("accessmode") == "":  # (the enum's zero: the default)
+            del filesystem.attrib["accessmode"]
         if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:
             filesystem.set("accessmode", "passthrough")  # virDomainFSDefPostParse
         for mode in ("fmode", "dmode"):  # read in base 8, at most 0777, written as '%04o'

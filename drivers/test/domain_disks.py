@@ -424,6 +424,9 @@ def _storage_xml_error(detail: str) -> Exception:
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, detail)
 
 
+ENCRYPTION_FORMATS = ("default", "qcow", "luks", "luks2")  # virStorageEncryptionFormat
+
+
 def check_secrets(parent: etree._Element) -> None:
     """virStorageAuthDefParse and virStorageEncryptionParseNode: the <auth> of a source (or of
     its disk) names a user and has a <secret>; that secret, and an encryption's, names the
@@ -438,8 +441,13 @@ def check_secrets(parent: etree._Element) -> None:
         _check_secret_lookup(secret)
     encryption = first_child(parent, "encryption")
     if encryption is not None:
-        if encryption.get("format") is None:
+        format_name = encryption.get("format")
+        if not format_name:  # (string(./@format): empty is none)
             raise _storage_xml_error("unknown volume encryption format")
+        if format_name not in ENCRYPTION_FORMATS:
+            detail = f"unknown volume encryption format type {format_name}"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_STORAGE, detail)
+        prop_enum(encryption, "engine", ("qemu", "librbd"))  # (NONZERO: not 'default')
         for secret in children_of(encryption, "secret"):
             kind = secret.get("type")
             if not kind:  # virStorageEncryptionSecretParse

@@ -54,6 +54,8 @@ DISK_DRIVER_ENUMS = {
     "discard": ("unmap", "ignore"),
     "detect_zeroes": ("off", "on", "unmap"),
 }
+FILESYSTEM_ACCESS_MODES = ("", "passthrough", "mapped", "squash")  # virDomainFSAccessMode
+FILESYSTEM_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")  # virDomainFSModel, NONZERO
 FILESYSTEM_MULTIDEVS = ("default", "remap", "forbid", "warn")  # virDomainFSMultidevs
 MDEV_MODELS = ("vfio-pci", "vfio-ccw", "vfio-ap")  # virMediatedDeviceModel, REQUIRED
 DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")  # virDomainDiskBus, NONZERO
@@ -309,6 +311,8 @@ def check_devices(device_lists: list[etree._Element]) -> None:
         _canonical_lease(lease)
     for filesystem in kinds["filesystem"]:
         prop_enum(filesystem, "type", FILESYSTEM_TYPES)
+        prop_enum(filesystem, "accessmode", FILESYSTEM_ACCESS_MODES)  # ('': its zero, the default)
+        prop_enum(filesystem, "model", FILESYSTEM_MODELS)
         if prop_enum(filesystem, "multidevs", FILESYSTEM_MULTIDEVS) == "default":
             del filesystem.attrib["multidevs"]  # the enum's zero: not written
     last = device_lists[-1] if device_lists else None

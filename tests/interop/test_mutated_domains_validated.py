@@ -56,6 +56,14 @@ def filesystem(parts: str) -> str:
     return f"<filesystem type='mount'>{parts}<source dir='/s'/><target dir='t'/></filesystem>"
 
 
+def luks_disk(attributes: str) -> str:
+    return (
+        f"<disk type='file'><source file='/x'><encryption {attributes}>"
+        "<secret type='passphrase' uuid='0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f'/></encryption></source>"
+        "<target dev='vda'/></disk>"
+    )
+
+
 MAX_MEMORY = "<maxMemory slots='16' unit='KiB'>1099511627776</maxMemory>"
 NUMA = "<cpu><numa><cell id='0' cpus='0' memory='1024'/></numa></cpu>"
 TARGET = "<target><size unit='KiB'>512</size></target>"
@@ -231,6 +239,16 @@ PAIRS = {
         "",
         "<hostdev mode='subsystem' type='usb'><source><address bus='0' device='0'/></source></hostdev>",
     ),
+    # virDomainFSDefParseXML's access mode ('' is its default) and model (not 'default')
+    "filesystem accessmode x": ("", "<filesystem accessmode='x'><source dir='/s'/><target dir='t'/></filesystem>"),
+    "filesystem accessmode empty": ("", "<filesystem accessmode=''><source dir='/s'/><target dir='t'/></filesystem>"),
+    "filesystem model default": ("", "<filesystem model='default'><source dir='/s'/><target dir='t'/></filesystem>"),
+    "filesystem model virtio": ("", "<filesystem model='virtio'><source dir='/s'/><target dir='t'/></filesystem>"),
+    # virStorageEncryptionParseNode: a format it knows, an engine other than 'default'
+    "disk encryption format empty": ("", luks_disk("format=''")),
+    "disk encryption format x": ("", luks_disk("format='x'")),
+    "disk encryption engine empty": ("", luks_disk("format='luks' engine=''")),
+    "disk encryption engine default": ("", luks_disk("format='luks' engine='default'")),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
