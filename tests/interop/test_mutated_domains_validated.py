@@ -249,6 +249,14 @@ PAIRS = {
     "disk encryption format x": ("", luks_disk("format='x'")),
     "disk encryption engine empty": ("", luks_disk("format='luks' engine=''")),
     "disk encryption engine default": ("", luks_disk("format='luks' engine='default'")),
+    # virDomainDeviceInfoParseXML: any device's <acpi> index, non-zero when given
+    "disk acpi index empty": ("", "<disk type='file'><source file='/a'/><target dev='vda'/><acpi index=''/></disk>"),
+    "disk acpi index x": ("", "<disk type='file'><source file='/a'/><target dev='vda'/><acpi index='x'/></disk>"),
+    "disk acpi index 0": ("", "<disk type='file'><source file='/a'/><target dev='vda'/><acpi index='0'/></disk>"),
+    "disk acpi index 007": ("", "<disk type='file'><source file='/a'/><target dev='vda'/><acpi index='007'/></disk>"),
+    "disk acpi without index": ("", "<disk type='file'><source file='/a'/><target dev='vda'/><acpi/></disk>"),
+    "video acpi index -1": ("", "<video><model type='cirrus'/><acpi index='-1'/></video>"),
+    "controller acpi index 5": ("", "<controller type='scsi' index='0'><acpi index='5'/></controller>"),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
