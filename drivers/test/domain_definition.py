@@ -1119,12 +1119,12 @@ def validate_definition(definition: list[etree._Element]) -> None:
     disk's bus, name and source (libvirt runs them after parsing, the test: namespace included)."""
     top = {element.tag: element for element in definition}  # (of a repeated tag, seclabel or sysinfo: the last)
     devices = top.get("devices")
-    if devices is not None and len(devices):  # no device, nothing of the devices to check
-        _validate_devices(devices)
-    domain_platform.validate_platform(definition, top)
+    by_kind = _validate_devices(devices) if devices is not None and len(devices) else None
+    domain_platform.validate_platform(definition, top, by_kind)  # (no device: nothing of them to check)
 
 
-def _validate_devices(devices: etree._Element) -> None:
+def _validate_devices(devices: etree._Element) -> dict[object, list[etree._Element]]:
+    """The devices' checks; returns the devices by tag."""
     by_kind: dict[object, list[etree._Element]] = {}
     for device in devices[:]:  # one pass, then a list per kind (a lookup per kind costs more)
         tag = device.tag
@@ -1152,6 +1152,7 @@ def _validate_devices(devices: etree._Element) -> None:
             raise xml_error("Hostdev already exists in the domain configuration")
         domain_hostdevs.check_one_ramfb(hostdevs)
     domain_disks.validate_drive_addresses(disks, hostdevs, firsts)
+    return by_kind
 
 
 def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:

@@ -210,6 +210,12 @@ def _read_initiator_and_transfer(source: etree._Element) -> None:
     """virDomainDiskSourceNetworkParse's initiator (string(./initiator/iqn/@name): written in the
     first one's place when not empty) and, for HTTP and FTP, the read-ahead size and timeout
     (unsigned; 0 or left out: not written)."""
+    for child in source[:]:  # (most sources have none of the three: one look at the children)
+        tag = child.tag
+        if tag == "initiator" or tag == "readahead" or tag == "timeout":
+            break
+    else:
+        return
     initiators = children_of(source, "initiator")
     if initiators:
         # (the first name attribute of any initiator's IQN, in document order)

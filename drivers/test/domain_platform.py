@@ -302,22 +302,22 @@ def _validate_memory_device(memory: etree._Element, cells: int, top: dict[str, e
             raise _unsupported("virtio-pmem does not support NUMA nodes")
 
 
-def validate_platform(definition: list[etree._Element], top: dict[str, etree._Element] | None = None) -> None:
+def validate_platform(
+    definition: list[etree._Element],
+    top: dict[str, etree._Element] | None = None,
+    by_kind: dict[object, list[etree._Element]] | None = None,
+) -> None:
     """virDomainDefValidateInternal's checks of the platform, in its order (top: the
-    definition's elements by tag, when the caller has them)."""
+    definition's elements by tag, when the caller has them; by_kind: its devices by tag, None
+    without devices)."""
     if top is None:
         top = {element.tag: element for element in definition}
-    devices = top.get("devices")
     memories: list[etree._Element] = []
     iommu = vsock = None
-    if devices is not None and len(devices):  # (one walk; libvirt keeps the first IOMMU and vsock)
-        for found in devices.iterchildren("memory", "iommu", "vsock"):
-            if found.tag == "memory":
-                memories.append(found)
-            elif found.tag == "iommu":
-                iommu = found if iommu is None else iommu
-            elif vsock is None:
-                vsock = found
+    if by_kind:  # (libvirt keeps the first IOMMU and vsock)
+        memories = by_kind.get("memory", memories)
+        iommu = by_kind["iommu"][0] if "iommu" in by_kind else None
+        vsock = by_kind["vsock"][0] if "vsock" in by_kind else None
     # the guest's NUMA cells: counted only for what needs them (most definitions have neither)
     cells = _cell_count(top.get("cpu")) if memories or "memoryBacking" in top else 0
     for memory in memories:
