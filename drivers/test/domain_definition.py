@@ -824,6 +824,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         if cid is None:
             cid = _child(vsock, "cid")
         address = libvirt_rules.prop_uint(cid, "address", nonzero=True) or 0
+        libvirt_rules.prop_enum(cid, "auto", ("yes", "no"))
         cid.attrib.pop("address", None)
         if cid.get("auto") is None:
             cid.set("auto", "no" if address else "yes")

@@ -146,8 +146,7 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
     driver = first_child(interface, "driver")
     if driver is not None:
         if kind != "hostdev" and model_name in VIRTIO_MODELS:
-            for name in VIRTIO_NET_UNSIGNED:
-                _check_unsigned(driver, name)
+            _check_virtio_net_driver(driver)
             if driver.get("queues") == "1":  # always at least one queue: not written
                 del driver.attrib["queues"]
         else:  # only the generic virtio options are read (and a host device's own driver name)
@@ -420,6 +419,33 @@ def _replace_with(parent: etree._Element, old: etree._Element, new: etree._Eleme
     else:
         new.tail = old.tail
         parent.replace(old, new)
+
+
+NET_DRIVER_NAMES = ("qemu", "vhost")  # virDomainNetDriver, NONZERO
+NET_TX_MODES = ("iothread", "timer")  # virDomainNetVirtioTxMode, NONZERO
+HOST_OFFLOADS = ("csum", "gso", "tso4", "tso6", "ecn", "ufo", "mrg_rxbuf")
+GUEST_OFFLOADS = ("csum", "tso4", "tso6", "ecn", "ufo")
+
+
+def _check_virtio_net_driver(driver: etree._Element) -> None:
+    """virDomainNetDefParseXMLDriver for a virtio interface, in its order: the virtio options,
+    the backend's name, the TX mode, the switches and sizes, then the host and guest offloads."""
+    if len(driver.attrib):
+        for name in VIRTIO_OPTIONS:
+            prop_enum(driver, name, ("on", "off"))
+        prop_enum(driver, "name", NET_DRIVER_NAMES)
+        prop_enum(driver, "txmode", NET_TX_MODES)
+        prop_enum(driver, "ioeventfd", ("on", "off"))
+        prop_enum(driver, "event_idx", ("on", "off"))
+        for name in VIRTIO_NET_UNSIGNED:
+            _check_unsigned(driver, name)
+        prop_enum(driver, "rss", ("on", "off"))
+        prop_enum(driver, "rss_hash_report", ("on", "off"))
+    if len(driver):
+        for tag, names in (("host", HOST_OFFLOADS), ("guest", GUEST_OFFLOADS)):
+            offloads = first_child(driver, tag)
+            for name in names if offloads is not None else ():
+                prop_enum(offloads, name, ("on", "off"))
 
 
 def _check_unsigned(element: etree._Element, name: str) -> None:

@@ -40,6 +40,8 @@ MEMORY_ALLOCATIONS = ("immediate", "ondemand")  # virDomainMemoryAllocation, "no
 LIFECYCLE_ACTIONS = ("destroy", "restart", "rename-restart", "preserve", "coredump-destroy", "coredump-restart")
 LOCK_FAILURE_ACTIONS = ("default", "poweroff", "restart", "pause", "ignore")
 YES_NO = ("yes", "no")  # virTristateBool, "absent" refused
+DISK_MODELS = ("default", "virtio", "virtio-transitional", "virtio-non-transitional")  # virDomainDiskModel
+SNAPSHOT_LOCATIONS = ("no", "internal", "external", "manual")  # virDomainSnapshotLocation, NONZERO
 DISK_DEVICES = ("disk", "cdrom", "floppy", "lun")  # virDomainDiskDevice
 ON_OFF = ("on", "off")  # virTristateSwitch, NONZERO
 ERROR_POLICIES = ("stop", "report", "ignore", "enospace")  # virDomainDiskErrorPolicy, NONZERO
@@ -261,6 +263,11 @@ def check_devices(device_lists: list[etree._Element]) -> None:
     for disk in kinds["disk"]:
         disk_type = prop_enum(disk, "type", STORAGE_TYPES)  # (its value read once)
         prop_enum(disk, "device", DISK_DEVICES)
+        if len(disk.attrib) > 2:  # (most disks have a type and a device alone) then its model, snapshot, raw I/O
+            if prop_enum(disk, "model", DISK_MODELS) == "default":
+                del disk.attrib["model"]  # the enum's zero: not written
+            prop_enum(disk, "snapshot", SNAPSHOT_LOCATIONS)
+            prop_enum(disk, "rawio", ("yes", "no"))
         target = driver = source = None  # the first of each, from one pass over the disk's children
         for child in disk.getchildren():
             tag = child.tag

@@ -64,6 +64,10 @@ def luks_disk(attributes: str) -> str:
     )
 
 
+def virtio_interface(driver: str) -> str:
+    return f"<interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/>{driver}</interface>"
+
+
 MAX_MEMORY = "<maxMemory slots='16' unit='KiB'>1099511627776</maxMemory>"
 NUMA = "<cpu><numa><cell id='0' cpus='0' memory='1024'/></numa></cpu>"
 TARGET = "<target><size unit='KiB'>512</size></target>"
@@ -257,6 +261,25 @@ PAIRS = {
     "disk acpi without index": ("", "<disk type='file'><source file='/a'/><target dev='vda'/><acpi/></disk>"),
     "video acpi index -1": ("", "<video><model type='cirrus'/><acpi index='-1'/></video>"),
     "controller acpi index 5": ("", "<controller type='scsi' index='0'><acpi index='5'/></controller>"),
+    # virDomainNetDefParseXMLDriver: a virtio interface's driver switches and offloads
+    "virtio interface, driver event_idx empty": ("", virtio_interface("<driver name='vhost' event_idx=''/>")),
+    "virtio interface, driver name default": ("", virtio_interface("<driver name='default'/>")),
+    "virtio interface, driver txmode x": ("", virtio_interface("<driver txmode='x' name='x'/>")),
+    "virtio interface, driver ats x": ("", virtio_interface("<driver name='x' ats='x'/>")),
+    "virtio interface, driver rss x": ("", virtio_interface("<driver rss='x'/>")),
+    "virtio interface, guest ecn empty": ("", virtio_interface("<driver><host csum='off'/><guest ecn=''/></driver>")),
+    "virtio interface, host ufo x": ("", virtio_interface("<driver><guest ecn='x'/><host ufo='x'/></driver>")),
+    "virtio interface, offloads": (
+        "",
+        virtio_interface("<driver><host csum='off' ecn='on'/><guest ufo='off'/></driver>"),
+    ),
+    # virDomainDiskDefParseXML: the disk's model, snapshot location (not 'default') and raw I/O
+    "disk model empty": ("", "<disk type='file' model=''><source file='/a'/><target dev='vda'/></disk>"),
+    "disk model default": ("", "<disk type='file' model='default'><source file='/a'/><target dev='vda'/></disk>"),
+    "disk snapshot -1": ("", "<disk type='file' snapshot='-1'><source file='/a'/><target dev='vda'/></disk>"),
+    "disk snapshot default": ("", "<disk type='file' snapshot='default'><source file='/a'/><target dev='vda'/></disk>"),
+    "disk rawio x": ("", "<disk type='block' device='lun' rawio='x'><source dev='/a'/><target dev='sda'/></disk>"),
+    "vsock cid auto -1": ("", "<vsock model='virtio'><cid auto='-1'/></vsock>"),
     # virDomainDefIOMMUValidate
     "intremap without ioapic": ("", intel_iommu("intremap='on'")),
     "intremap with the kvm ioapic": ("<features><ioapic driver='kvm'/></features>", intel_iommu("intremap='on'")),
