@@ -1418,8 +1418,9 @@ def _sysinfos(
             for child in list(entry):
                 entry.remove(child)
         for block in [found for found in sysinfo if found.tag in SMBIOS_ENTRY_BLOCKS]:
-            # entries read by name (virSysinfoParseBIOSDef, ...): one without a name is not kept
-            for unnamed in [entry for entry in children_of(block, "entry") if entry.get("name") is None]:
+            # entries read by name (virSysinfoParseBIOSDef, ...): one without a known name is not kept
+            known = SMBIOS_ENTRY_NAMES[block.tag]
+            for unnamed in [entry for entry in children_of(block, "entry") if entry.get("name") not in known]:
                 block.remove(unnamed)
             if not len(block):  # nothing read: not written
                 sysinfo.remove(block)
@@ -1427,6 +1428,13 @@ def _sysinfos(
 
 
 SMBIOS_ENTRY_BLOCKS = ("bios", "system", "baseBoard", "chassis")
+# the entries each block's parser reads (string(entry[@name='…']))
+SMBIOS_ENTRY_NAMES = {
+    "bios": frozenset(("vendor", "version", "date", "release")),
+    "system": frozenset(("manufacturer", "product", "version", "serial", "uuid", "sku", "family")),
+    "baseBoard": frozenset(("manufacturer", "product", "version", "serial", "asset", "location")),
+    "chassis": frozenset(("manufacturer", "version", "serial", "asset", "sku")),
+}
 
 
 # --- <memtune> -------------------------------------------------------------------------

@@ -119,6 +119,11 @@ BODIES = {
     "dirty-ring on with size 131072": "<features><kvm><dirty-ring state='on' size='131072'/></kvm></features>",
     "dirty-ring on with size 0x400, first": "<features><kvm><dirty-ring size='0x400' state='on'/></kvm></features>",
     "dirty-ring off with size x": "<features><kvm><dirty-ring state='off' size='x'/></kvm></features>",
+    # virSysinfoParseXML's blocks read their entries by known names: others are not kept
+    "sysinfo entries of unknown names": "<sysinfo type='smbios'><bios><entry name='-1'>x</entry>"
+    "<entry name='vendor'>V</entry></bios><system><entry name=''>y</entry></system>"
+    "<baseBoard><entry name='sku'>z</entry><entry name='asset'>A</entry></baseBoard>"
+    "<chassis><entry name='product'>p</entry><entry name='sku'>S</entry></chassis></sysinfo>",
     # virCPUDefParseXMLCache: its mode required, its level 1 to 3; one at most
     "cpu cache without mode": "<cpu mode='host-passthrough'><cache level='3'/></cpu>",
     "cpu cache level 4": "<cpu mode='host-passthrough'><cache level='4' mode='emulate'/></cpu>",
