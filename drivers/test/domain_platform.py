@@ -527,12 +527,17 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
         boot_order_fault(_unsupported("per-device boot elements cannot be used together with os/boot elements"))
 
 
+# virStorageType, its zero included
+NVRAM_STORAGE_TYPES = ("none", "file", "block", "dir", "network", "volume", "nvme", "vhostuser")
+
+
 def _canonical_nvram(os_element: etree._Element, nvram: etree._Element, kept: bool) -> None:
     """virDomainLoaderDefParseXMLNvram: with a type, its <source> (required, though libvirt
     fails without saying why) written only when something of it is; without one, the path
     in its text: nothing is kept but a template when the text is empty (kept: the element
     stays anyway)."""
     if nvram.get("type") is not None:
+        prop_enum(nvram, "type", NVRAM_STORAGE_TYPES)
         source = first_child(nvram, "source")
         if source is None:  # (no error set: what a client is told then)
             raise cause_unknown()

@@ -137,6 +137,9 @@ BODIES = {
 }
 
 OS_BODIES = {
+    # virDomainLoaderDefParseXMLNvram: the NVRAM's storage type
+    "nvram type -1": "<os><type arch='x86_64' machine='pc'>hvm</type><nvram type='-1'><source file='/n'/></nvram></os>",
+    "nvram type x without source": "<os><type arch='x86_64' machine='pc'>hvm</type><nvram type='x'/></os>",
     # an <acpi> without a table is not written
     "os acpi without table": "<os><type arch='x86_64' machine='pc'>hvm</type><acpi/></os>",
     "os acpi with an empty table list": "<os><type arch='x86_64' machine='pc'>hvm</type><acpi><x/></acpi></os>",
