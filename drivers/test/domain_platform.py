@@ -73,6 +73,14 @@ SWITCHED_FEATURES = {
     ),
     "kvm": frozenset(("hidden", "hint-dedicated", "poll-control", "pv-ipi", "dirty-ring")),
 }
+# pSeries features with a value: the attribute and its values (virDomainHPTResizing,
+# virDomainCFPC, virDomainSBBC, virDomainIBS, without 'none')
+PSERIES_VALUES = {
+    "hpt": ("resizing", ("enabled", "disabled", "required")),
+    "cfpc": ("value", ("broken", "workaround", "fixed")),
+    "sbbc": ("value", ("broken", "workaround", "fixed")),
+    "ibs": ("value", ("broken", "workaround", "fixed-ibs", "fixed-ccd", "fixed-na")),
+}
 GIC_VERSIONS = ("host", "2", "3")  # virGICVersion without 'none'
 SCHEDULERS = ("batch", "idle", "fifo", "rr")  # virProcessSchedPolicy without 'none'
 # virDomainMemoryBackingFormat's order of <memoryBacking>'s children
@@ -697,6 +705,9 @@ def _canonical_features(features: etree._Element) -> None:
         elif tag == "capabilities":
             if not _canonical_capabilities(feature):
                 unwritten.append(feature)
+        elif tag in PSERIES_VALUES:  # (NONZERO: 'none' refused)
+            name, values = PSERIES_VALUES[tag]
+            prop_enum(feature, name, values)
         elif tag == "gic":
             version = feature.get("version")
             if version is not None and version not in GIC_VERSIONS:

@@ -124,6 +124,13 @@ BODIES = {
     "<entry name='vendor'>V</entry></bios><system><entry name=''>y</entry></system>"
     "<baseBoard><entry name='sku'>z</entry><entry name='asset'>A</entry></baseBoard>"
     "<chassis><entry name='product'>p</entry><entry name='sku'>S</entry></chassis></sysinfo>",
+    # virDomainFeaturesDefParse: the pSeries features' values ('none' refused)
+    "hpt resizing -1": "<features><hpt resizing='-1'/></features>",
+    "hpt resizing none": "<features><hpt resizing='none'/></features>",
+    "sbbc value -1": "<features><sbbc value='-1'/></features>",
+    "cfpc value none": "<features><cfpc value='none'/></features>",
+    "ibs value fixed": "<features><ibs value='fixed'/></features>",
+    "ibs value fixed-na, then sbbc value x": "<features><ibs value='fixed-na'/><sbbc value='x'/></features>",
     # virCPUDefParseXMLCache: its mode required, its level 1 to 3; one at most
     "cpu cache without mode": "<cpu mode='host-passthrough'><cache level='3'/></cpu>",
     "cpu cache level 4": "<cpu mode='host-passthrough'><cache level='4' mode='emulate'/></cpu>",
