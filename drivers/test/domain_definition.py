@@ -1149,11 +1149,34 @@ def _validate_devices(devices: etree._Element) -> dict[object, list[etree._Eleme
         domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
         keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
         known = [key for key in keys if key is not None]
-        if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
+        if len(set(known)) != len(known) or _usb_hostdevs_match(hostdevs):
+            # virDomainDefHostdevValidate with virDomainHostdevMatch
             raise xml_error("Hostdev already exists in the domain configuration")
         domain_hostdevs.check_one_ramfb(hostdevs)
     domain_disks.validate_drive_addresses(disks, hostdevs, firsts)
     return by_kind
+
+
+def _usb_hostdevs_match(hostdevs: list[etree._Element]) -> bool:
+    """virDomainHostdevMatchSubsysUSB over each pair, the earlier one first: it is matched by
+    its host bus and device when it names both, else by vendor and product (0 when not
+    given, so one without either matches a later one named by its address alone)."""
+    found: list[tuple[tuple[int, int] | None, tuple[int, int]]] = []  # (bus and device, ids)
+    for hostdev in hostdevs:
+        if hostdev.get("type") != "usb" or hostdev.get("mode", "subsystem") != "subsystem":
+            continue
+        source = first_child(hostdev, "source")
+        numbers = []
+        for tag, name in (("address", "bus"), ("address", "device"), ("vendor", "id"), ("product", "id")):
+            part = first_child(source, tag) if source is not None else None
+            numbers.append(_c_number(part.get(name)) or 0 if part is not None else 0)
+        bus, device, vendor, product = numbers
+        found.append(((bus, device) if bus and device else None, (vendor, product)))
+    for position, (place, ids) in enumerate(found):
+        for later_place, later_ids in found[position + 1 :]:
+            if (place is not None and (later_place or (0, 0)) == place) or (place is None and later_ids == ids):
+                return True
+    return False
 
 
 def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:

@@ -68,6 +68,14 @@ def virtio_interface(driver: str) -> str:
     return f"<interface type='user'><mac address='52:54:00:00:00:01'/><model type='virtio'/>{driver}</interface>"
 
 
+USB_14_7 = "<address bus='14' device='7'/>"
+USB_IDS = "<vendor id='0x1234'/><product id='0xbeef'/>"
+
+
+def usb_hostdev(source: str) -> str:
+    return f"<hostdev mode='subsystem' type='usb'><source>{source}</source></hostdev>"
+
+
 MAX_MEMORY = "<maxMemory slots='16' unit='KiB'>1099511627776</maxMemory>"
 NUMA = "<cpu><numa><cell id='0' cpus='0' memory='1024'/></numa></cpu>"
 TARGET = "<target><size unit='KiB'>512</size></target>"
@@ -251,6 +259,19 @@ PAIRS = {
     "virtiofs with a thread pool without size": (
         "<memoryBacking><access mode='shared'/></memoryBacking>",
         filesystem("<driver type='virtiofs' queue='1024'/><binary path='/b'><thread_pool/></binary>"),
+    ),
+    # virDomainHostdevMatchSubsysUSB: the earlier device matched by its address when it names
+    # one, else by its ids (0 when left out)
+    "usb hostdev without address, then one by address": ("", usb_hostdev("") + usb_hostdev(USB_14_7)),
+    "usb hostdev by address, then one without": ("", usb_hostdev(USB_14_7) + usb_hostdev("")),
+    "usb hostdevs by ids, then the same address": (
+        "",
+        usb_hostdev(USB_IDS) + usb_hostdev(USB_14_7) + usb_hostdev(USB_14_7),
+    ),
+    "usb hostdevs by the same ids": ("", usb_hostdev(USB_IDS) + usb_hostdev(USB_IDS)),
+    "usb hostdevs by address 14:7 and 14:8": (
+        "",
+        usb_hostdev(USB_14_7) + usb_hostdev("<address bus='14' device='8'/>"),
     ),
     # a USB host device's source with nothing to write: not written
     "usb hostdev source without address": ("", "<hostdev mode='subsystem' type='usb'><source/></hostdev>"),
