@@ -629,6 +629,9 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
             cpu.remove(model)  # (a vendor id alone is written)
     # (the NUMA cells are domain_platform.canonical_platform's, read before this)
     domain_cpu.read_topology_and_features(cpu, mode)
+    cache = first_child(cpu, "cache")
+    if cache is not None:  # (read after the features, before maxphysaddr)
+        _read_cpu_cache(cpu, cache)
     maxphysaddr = first_child(cpu, "maxphysaddr")
     if maxphysaddr is not None:  # (./maxphysaddr[1], read after the features) its mode required
         libvirt_rules.prop_enum(maxphysaddr, "mode", ("emulate", "passthrough"), required=True)
@@ -645,6 +648,28 @@ def _canonical_cpu(cpu: etree._Element) -> bool:
     _reorder_attributes(cpu, ATTRIBUTE_ORDER["cpu"])
     _reorder_known(cpu, CPU_ORDER)
     return bool(len(cpu.attrib) or len(cpu))
+
+
+CPU_CACHE_MODES = ("emulate", "passthrough", "disable")  # virCPUCacheMode
+CPU_CACHE_LEVELS = range(1, 4)
+
+
+def _read_cpu_cache(cpu: etree._Element, cache: etree._Element) -> None:
+    """virCPUDefParseXMLCache: one <cache> at most, its level 1 to 3 when given, its mode
+    required; written as read (level first)."""
+    if len(children_of(cpu, "cache")) > 1:
+        raise libvirt_rules.xml_error(api.VIR_FROM_CPU, "at most one CPU cache element may be specified")
+    level = libvirt_rules.prop_int(cache, "level")
+    if level is not None and level < 0:
+        text = cache.get("level", "")
+        raise libvirt_rules.attribute_error("cache", "level", text, "Expected non-negative value")
+    if level is not None and level not in CPU_CACHE_LEVELS:
+        raise libvirt_rules.xml_error(api.VIR_FROM_CPU, "invalid CPU cache level, must be in range [1,3]")
+    mode = libvirt_rules.prop_enum(cache, "mode", CPU_CACHE_MODES, required=True)
+    cache.attrib.clear()
+    if level is not None:
+        cache.set("level", str(level))
+    cache.set("mode", str(mode))
 
 
 CPU_FALLBACKS = ("allow", "forbid")  # virCPUFallback
@@ -806,6 +831,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         if cid is None:
             cid = _child(vsock, "cid")
         address = libvirt_rules.prop_uint(cid, "address", nonzero=True) or 0
+        libvirt_rules.prop_enum(cid, "auto", ("yes", "no"))
         cid.attrib.pop("address", None)
         if cid.get("auto") is None:
             cid.set("auto", "no" if address else "yes")
@@ -859,6 +885,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             domain_hostdevs.canonical_usb_source(hostdev_source)
     for filesystem in by_kind.get("filesystem", ()):
         _default(filesystem, "type", "mount")
+        if filesystem.get("accessmode") == "":  # (the enum's zero: the default)
+            del filesystem.attrib["accessmode"]
         if filesystem.get("accessmode") is None and filesystem.find("source[@socket]") is None:
             filesystem.set("accessmode", "passthrough")  # virDomainFSDefPostParse
         for mode in ("fmode", "dmode"):  # read in base 8, at most 0777, written as '%04o'
@@ -868,6 +896,8 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
             _ram_filesystem_source(filesystem)
         domain_filesystems.canonical_source_and_target(filesystem)
         _reorder_attributes(filesystem, ATTRIBUTE_ORDER["filesystem"])
+        if len(filesystem) > 2:  # (more than a source and a target)
+            domain_filesystems.read_driver_and_binary(filesystem)
     # (the addresses found written as libvirt writes them: left as they are below)
     written = domain_devices.canonical_other_devices(by_kind)  # shmem, tpm, audio
     if "parallel" in by_kind or "serial" in by_kind or "console" in by_kind:
@@ -1069,6 +1099,9 @@ def _canonical_disk(
     driver = first.get("driver")
     if driver is not None and driver.keys() not in _WRITTEN_DRIVER_ATTRIBUTES:
         _reorder_attributes(driver, _DRIVER_ATTRIBUTE_ORDER)
+        if not len(driver.attrib) and not len(driver):  # nothing read: not written (virXMLFormatElement)
+            disk.remove(driver)
+            del first["driver"]
     if "iotune" in first:
         canonical_iotune(disk)
     if "address" not in first:
@@ -1096,12 +1129,12 @@ def validate_definition(definition: list[etree._Element]) -> None:
     disk's bus, name and source (libvirt runs them after parsing, the test: namespace included)."""
     top = {element.tag: element for element in definition}  # (of a repeated tag, seclabel or sysinfo: the last)
     devices = top.get("devices")
-    if devices is not None and len(devices):  # no device, nothing of the devices to check
-        _validate_devices(devices)
-    domain_platform.validate_platform(definition, top)
+    by_kind = _validate_devices(devices) if devices is not None and len(devices) else None
+    domain_platform.validate_platform(definition, top, by_kind)  # (no device: nothing of them to check)
 
 
-def _validate_devices(devices: etree._Element) -> None:
+def _validate_devices(devices: etree._Element) -> dict[object, list[etree._Element]]:
+    """The devices' checks; returns the devices by tag."""
     by_kind: dict[object, list[etree._Element]] = {}
     for device in devices[:]:  # one pass, then a list per kind (a lookup per kind costs more)
         tag = device.tag
@@ -1126,11 +1159,35 @@ def _validate_devices(devices: etree._Element) -> None:
         domain_hostdevs.validate_sgio(hostdevs)  # (per device, before the domain-wide checks)
         keys = [_hostdev_key(hostdev) for hostdev in hostdevs]
         known = [key for key in keys if key is not None]
-        if len(set(known)) != len(known):  # virDomainDefHostdevValidate with virDomainHostdevMatch
+        if len(set(known)) != len(known) or _usb_hostdevs_match(hostdevs):
+            # virDomainDefHostdevValidate with virDomainHostdevMatch
             raise xml_error("Hostdev already exists in the domain configuration")
         domain_hostdevs.check_one_ramfb(hostdevs)
     if len(disks) > 1 or hostdevs:  # (else no drive address to be taken twice)
         domain_disks.validate_drive_addresses(disks, hostdevs, firsts)
+    return by_kind
+
+
+def _usb_hostdevs_match(hostdevs: list[etree._Element]) -> bool:
+    """virDomainHostdevMatchSubsysUSB over each pair, the earlier one first: it is matched by
+    its host bus and device when it names both, else by vendor and product (0 when not
+    given, so one without either matches a later one named by its address alone)."""
+    found: list[tuple[tuple[int, int] | None, tuple[int, int]]] = []  # (bus and device, ids)
+    for hostdev in hostdevs:
+        if hostdev.get("type") != "usb" or hostdev.get("mode", "subsystem") != "subsystem":
+            continue
+        source = first_child(hostdev, "source")
+        numbers = []
+        for tag, name in (("address", "bus"), ("address", "device"), ("vendor", "id"), ("product", "id")):
+            part = first_child(source, tag) if source is not None else None
+            numbers.append(_c_number(part.get(name)) or 0 if part is not None else 0)
+        bus, device, vendor, product = numbers
+        found.append(((bus, device) if bus and device else None, (vendor, product)))
+    for position, (place, ids) in enumerate(found):
+        for later_place, later_ids in found[position + 1 :]:
+            if (place is not None and (later_place or (0, 0)) == place) or (place is None and later_ids == ids):
+                return True
+    return False
 
 
 def _hostdev_key(hostdev: etree._Element) -> tuple[object, ...] | None:
@@ -1356,7 +1413,13 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
     if kind == "network" and source is not None and source.get("bridge"):
         del source.attrib["bridge"]  # the bridge is the network's, not the definition's
     # (the parts virDomainNetDefValidate may refuse: checked now, the refusal held for it)
-    if "port" in present or "driver" in present or kind == "vhostuser" or (source is not None and len(source)):
+    if (
+        "port" in present
+        or "driver" in present
+        or "teaming" in present
+        or kind == "vhostuser"
+        or (source is not None and len(source))
+    ):
         domain_interfaces.hold_validation_fault(interface)
     bandwidth = first_child(interface, "bandwidth") if "bandwidth" in present else None
     # virNetDevBandwidthParse's refusals (a floor: on a network only), and its rates as written
@@ -1388,7 +1451,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
 
 
 # elements libvirt writes with a closing tag even when empty
-ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv", "encryption"}
+ALWAYS_CLOSED = {"redirdev", "bandwidth", "devices", "hyperv", "encryption", "hostdev"}
 _CLOSED_NAME = f"(?:{'|'.join(sorted(ALWAYS_CLOSED))})\\b"
 
 

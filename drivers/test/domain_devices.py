@@ -1775,7 +1775,7 @@ def canonical_sounds(by_kind: dict[str, list[etree._Element]]) -> None:
             for codec in children_of(sound, "codec"):
                 kind = codec.get("type")
                 if kind not in SOUND_CODECS:
-                    raise _unsupported(f"unknown codec type '{kind}'")
+                    raise _unsupported(f"unknown codec type '{'(null)' if kind is None else kind}'")
                 written.append(make_element("codec", type=str(kind)))
         audio = first_child(sound, "audio")
         if audio is not None:
@@ -2053,6 +2053,17 @@ def read_rom_and_acpi(device: etree._Element) -> None:
             acpi.set("index", str(index))
 
 
+def _read_acpi_index(device: etree._Element, acpi: etree._Element) -> None:
+    """A device's first <acpi>: its index non-zero when given, written alone; nothing when
+    there is none."""
+    index = prop_uint(acpi, "index", nonzero=True)
+    if index is None:
+        device.remove(acpi)
+    elif acpi.items() != [("index", str(index))]:
+        acpi.attrib.clear()
+        acpi.set("index", str(index))
+
+
 def check_device_address(device: etree._Element, written: set[etree._Element] | None = None) -> etree._Element | None:
     """The device's <address> (its first) as virDomainDeviceAddressParseXML reads it: a known
     type and numbers each type's parser accepts; returns it (None when there is none).
@@ -2062,9 +2073,15 @@ def check_device_address(device: etree._Element, written: set[etree._Element] | 
     if not len(device):
         return None
     addresses: list[etree._Element] = []
+    acpi = None
     for found in device[:]:  # (children_of's: its call costs about as much as this loop over most devices)
-        if found.tag == "address":
+        tag = found.tag
+        if tag == "address":
             addresses.append(found)
+        elif tag == "acpi" and acpi is None:
+            acpi = found
+    if acpi is not None:  # (virDomainDeviceInfoParseXML reads it just before the address)
+        _read_acpi_index(device, acpi)
     if not addresses:
         return None
     address = addresses[0]

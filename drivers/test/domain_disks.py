@@ -142,6 +142,7 @@ def canonical_source(source: etree._Element, storage_type: str) -> bool:
                 named = children_of(source, tag)
                 if named:
                     _keep_named(source, named, tag, name)
+            _read_initiator_and_transfer(source)
         check_secrets(source)
         reservations = first_child(source, "reservations")
         if reservations is not None:
@@ -207,6 +208,53 @@ SOURCE_CHILDREN = {network: frozenset(order) for network, order in SOURCE_CHILD_
 # a network source's children libvirt reads one attribute of (string(./tag/@name)): a snapshot
 # of an RBD image, a configuration file
 NETWORK_SOURCE_NAMES = (("snapshot", "name"), ("config", "file"))
+
+
+WEB_PROTOCOLS = ("http", "https", "ftp", "ftps")  # the protocols with a read-ahead and a timeout
+
+
+def _read_initiator_and_transfer(source: etree._Element) -> None:
+    """virDomainDiskSourceNetworkParse's initiator (string(./initiator/iqn/@name): written in the
+    first one's place when not empty) and, for HTTP and FTP, the read-ahead size and timeout
+    (unsigned; 0 or left out: not written)."""
+    for child in source[:]:  # (most sources have none of the three: one look at the children)
+        tag = child.tag
+        if tag == "initiator" or tag == "readahead" or tag == "timeout":
+            break
+    else:
+        return
+    initiators = children_of(source, "initiator")
+    if initiators:
+        # (the first name attribute of any initiator's IQN, in document order)
+        names = [
+            iqn.get("name") for each in initiators for iqn in children_of(each, "iqn") if iqn.get("name") is not None
+        ]
+        name = names[0] or "" if names else ""
+        if name:
+            written = make_element("initiator")
+            written.append(make_element("iqn", name=name))
+            written.tail = initiators[0].tail
+            source.replace(initiators[0], written)
+        for initiator in initiators[1:] if name else initiators:
+            source.remove(initiator)
+    web = source.get("protocol") in WEB_PROTOCOLS
+    values: dict[str, int] = {}
+    for tag, name in (("readahead", "size"), ("timeout", "seconds")):
+        found = children_of(source, tag)
+        text = found[0].get(name, "") if found and web else ""
+        value = strtoul_whole(text, 10, ULLONG_MAX) if text else 0
+        if value is None:
+            values["invalid"] = 0
+        values[tag] = value or 0
+        for element in found[1:] if value else found:
+            source.remove(element)
+        if value:
+            found[0].attrib.clear()
+            found[0].set(name, str(value))
+            for child in list(found[0]):
+                found[0].remove(child)
+    if "invalid" in values:
+        raise xml_error("invalid readahead size or timeout")
 
 
 def _keep_named(source: etree._Element, named: list[etree._Element], tag: str, name: str) -> None:
@@ -389,6 +437,9 @@ def _storage_xml_error(detail: str) -> Exception:
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, detail)
 
 
+ENCRYPTION_FORMATS = ("default", "qcow", "luks", "luks2")  # virStorageEncryptionFormat
+
+
 def check_secrets(parent: etree._Element) -> None:
     """virStorageAuthDefParse and virStorageEncryptionParseNode: the <auth> of a source (or of
     its disk) names a user and has a <secret>; that secret, and an encryption's, names the
@@ -403,8 +454,13 @@ def check_secrets(parent: etree._Element) -> None:
         _check_secret_lookup(secret)
     encryption = first_child(parent, "encryption")
     if encryption is not None:
-        if encryption.get("format") is None:
+        format_name = encryption.get("format")
+        if not format_name:  # (string(./@format): empty is none)
             raise _storage_xml_error("unknown volume encryption format")
+        if format_name not in ENCRYPTION_FORMATS:
+            detail = f"unknown volume encryption format type {format_name}"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_STORAGE, detail)
+        prop_enum(encryption, "engine", ("qemu", "librbd"))  # (NONZERO: not 'default')
         for secret in children_of(encryption, "secret"):
             kind = secret.get("type")
             if not kind:  # virStorageEncryptionSecretParse

@@ -124,3 +124,6 @@ def canonical_usb_source(source: etree._Element) -> None:
         source.append(make_element("product", id=f"0x{product or 0:04x}"))
     if bus or device:
         source.append(make_element("address", bus=str(bus), device=str(device)))
+    parent = source.getparent()
+    if not len(source) and not len(source.attrib) and parent is not None:
+        parent.remove(source)  # nothing to write: no <source> (a copy read back is then refused for it)

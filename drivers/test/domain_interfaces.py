@@ -22,6 +22,7 @@ from virtrio.drivers.libvirt_rules import (
     parse_mac,
     prop_enum,
     prop_int,
+    prop_uint,
     strtoul_whole,
     strtoul_wrapping,
     xml_error,
@@ -100,6 +101,11 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
             raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
         _required(source, "path")
         prop_enum(source, "mode", ("server", "client"), required=True)
+        reconnect = first_child(source, "reconnect") if len(source) else None
+        # virDomainChrSourceReconnectDefParseXML: a timeout required when enabled
+        enabled = prop_enum(reconnect, "enabled", ("yes", "no")) if reconnect is not None else None
+        if enabled == "yes" and reconnect is not None and prop_uint(reconnect, "timeout") is None:
+            raise missing_attribute("reconnect", "timeout")
     elif kind == "hostdev":  # the host device's type: its source address's, usb with a vendor
         address = first_child(source, "address") if source is not None else None
         typed = address is not None and address.get("type") is not None
@@ -140,8 +146,7 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
     driver = first_child(interface, "driver")
     if driver is not None:
         if kind != "hostdev" and model_name in VIRTIO_MODELS:
-            for name in VIRTIO_NET_UNSIGNED:
-                _check_unsigned(driver, name)
+            _check_virtio_net_driver(driver)
             if driver.get("queues") == "1":  # always at least one queue: not written
                 del driver.attrib["queues"]
         else:  # only the generic virtio options are read (and a host device's own driver name)
@@ -155,11 +160,21 @@ def canonical_interface_parts(interface: etree._Element) -> set[object]:
     if "vlan" in present:  # virNetDevVlanParse's refusals, written as virNetDevVlanFormat writes it
         vlan = first_child(interface, "vlan")
         interface.replace(vlan, parse_vlan(vlan))
+    if "teaming" in present:  # virDomainNetTeamingInfoParseXML (string(./teaming/@type): empty is none)
+        teaming = first_child(interface, "teaming")
+        teaming_type = (teaming.get("type") or None) if teaming is not None else None
+        if teaming is not None and teaming_type not in TEAMING_TYPES and (teaming_type or teaming.get("persistent")):
+            detail = f"unknown teaming type '{teaming_type or '(null)'}'"
+            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        if teaming is not None and teaming_type is None:
+            interface.remove(teaming)  # neither read: no teaming, nothing written
+        elif teaming is not None and teaming.get("persistent") == "":
+            del teaming.attrib["persistent"]
     return present
 
 
 # the parts canonical_interface_parts reads after the guest side's addresses
-_LATER_PARTS = frozenset(("backend", "coalesce", "virtualport", "filterref", "driver", "vlan"))
+_LATER_PARTS = frozenset(("backend", "coalesce", "virtualport", "filterref", "driver", "vlan", "teaming"))
 
 
 NET_MODEL_CHARACTERS = string.ascii_letters + string.digits + "_-"
@@ -406,6 +421,33 @@ def _replace_with(parent: etree._Element, old: etree._Element, new: etree._Eleme
         parent.replace(old, new)
 
 
+NET_DRIVER_NAMES = ("qemu", "vhost")  # virDomainNetDriver, NONZERO
+NET_TX_MODES = ("iothread", "timer")  # virDomainNetVirtioTxMode, NONZERO
+HOST_OFFLOADS = ("csum", "gso", "tso4", "tso6", "ecn", "ufo", "mrg_rxbuf")
+GUEST_OFFLOADS = ("csum", "tso4", "tso6", "ecn", "ufo")
+
+
+def _check_virtio_net_driver(driver: etree._Element) -> None:
+    """virDomainNetDefParseXMLDriver for a virtio interface, in its order: the virtio options,
+    the backend's name, the TX mode, the switches and sizes, then the host and guest offloads."""
+    if len(driver.attrib):
+        for name in VIRTIO_OPTIONS:
+            prop_enum(driver, name, ("on", "off"))
+        prop_enum(driver, "name", NET_DRIVER_NAMES)
+        prop_enum(driver, "txmode", NET_TX_MODES)
+        prop_enum(driver, "ioeventfd", ("on", "off"))
+        prop_enum(driver, "event_idx", ("on", "off"))
+        for name in VIRTIO_NET_UNSIGNED:
+            _check_unsigned(driver, name)
+        prop_enum(driver, "rss", ("on", "off"))
+        prop_enum(driver, "rss_hash_report", ("on", "off"))
+    if len(driver):
+        for tag, names in (("host", HOST_OFFLOADS), ("guest", GUEST_OFFLOADS)):
+            offloads = first_child(driver, tag)
+            for name in names if offloads is not None else ():
+                prop_enum(offloads, name, ("on", "off"))
+
+
 def _check_unsigned(element: etree._Element, name: str) -> None:
     """virXMLPropUInt in base 10."""
     text = element.get(name)
@@ -425,7 +467,7 @@ def _check_backend_type(kind: str) -> None:
 
 # the interface types a <port isolated='yes'/> is allowed on (a network's is checked at its start)
 ISOLATED_PORT_TYPES = ("network", "bridge")
-_VALIDATED_PARTS = frozenset(("source", "port", "driver"))
+_VALIDATED_PARTS = frozenset(("source", "port", "driver", "teaming"))
 
 
 # The faults validate_interfaces reports, found while the interfaces are read (where their parts
@@ -465,12 +507,15 @@ def validate_interfaces(interfaces: list[etree._Element]) -> None:
             raise entry[1]
 
 
+TEAMING_TYPES = ("persistent", "transient")  # virDomainNetTeaming without 'none'
+
+
 def _validation_fault(interface: etree._Element) -> LibvirtError | None:
     """virDomainNetDefValidate's first refusal of the interface as written: host-side addresses
     and routes (ethernet only), an isolated port, the virtio options of another model, a
     vhost-user interface's model."""
     kind = interface.get("type", "user")
-    source = port = driver = None
+    source = port = driver = teaming = None
     for child in interface[:]:
         tag = child.tag
         if tag not in _VALIDATED_PARTS:
@@ -479,6 +524,8 @@ def _validation_fault(interface: etree._Element) -> LibvirtError | None:
             source = child if source is None else source
         elif tag == "port":
             port = child if port is None else port
+        elif tag == "teaming":
+            teaming = child if teaming is None else teaming
         elif driver is None:
             driver = child
     if (
@@ -492,6 +539,15 @@ def _validation_fault(interface: etree._Element) -> LibvirtError | None:
             f"interface of type '{kind}'. This is only supported on interfaces of type 'ethernet'"
         )
         return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    teaming_type = teaming.get("type") if teaming is not None else None
+    if teaming_type in TEAMING_TYPES:  # (an empty persistent attribute is none: string(./teaming/@persistent))
+        persistent = bool(teaming.get("persistent")) if teaming is not None else False
+        if teaming_type == "transient" and not persistent:
+            detail = "teaming persistent attribute must be set if teaming type is 'transient'"
+            return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+        if teaming_type == "persistent" and persistent:
+            detail = "teaming persistent attribute not allowed if teaming type is 'persistent'"
+            return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
     if port is not None and port.get("isolated") == "yes" and kind not in ISOLATED_PORT_TYPES:
         mac = first_child(interface, "mac")
         raw = parse_mac(mac.get("address", "")) if mac is not None else None

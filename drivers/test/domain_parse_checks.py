@@ -40,6 +40,8 @@ MEMORY_ALLOCATIONS = ("immediate", "ondemand")  # virDomainMemoryAllocation, "no
 LIFECYCLE_ACTIONS = ("destroy", "restart", "rename-restart", "preserve", "coredump-destroy", "coredump-restart")
 LOCK_FAILURE_ACTIONS = ("default", "poweroff", "restart", "pause", "ignore")
 YES_NO = ("yes", "no")  # virTristateBool, "absent" refused
+DISK_MODELS = ("default", "virtio", "virtio-transitional", "virtio-non-transitional")  # virDomainDiskModel
+SNAPSHOT_LOCATIONS = ("no", "internal", "external", "manual")  # virDomainSnapshotLocation, NONZERO
 DISK_DEVICES = ("disk", "cdrom", "floppy", "lun")  # virDomainDiskDevice
 ON_OFF = ("on", "off")  # virTristateSwitch, NONZERO
 ERROR_POLICIES = ("stop", "report", "ignore", "enospace")  # virDomainDiskErrorPolicy, NONZERO
@@ -54,6 +56,8 @@ DISK_DRIVER_ENUMS = {
     "discard": ("unmap", "ignore"),
     "detect_zeroes": ("off", "on", "unmap"),
 }
+FILESYSTEM_ACCESS_MODES = ("", "passthrough", "mapped", "squash")  # virDomainFSAccessMode
+FILESYSTEM_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")  # virDomainFSModel, NONZERO
 FILESYSTEM_MULTIDEVS = ("default", "remap", "forbid", "warn")  # virDomainFSMultidevs
 MDEV_MODELS = ("vfio-pci", "vfio-ccw", "vfio-ap")  # virMediatedDeviceModel, REQUIRED
 DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")  # virDomainDiskBus, NONZERO
@@ -259,6 +263,11 @@ def check_devices(device_lists: list[etree._Element]) -> None:
     for disk in kinds["disk"]:
         disk_type = prop_enum(disk, "type", STORAGE_TYPES)  # (its value read once)
         prop_enum(disk, "device", DISK_DEVICES)
+        if len(disk.attrib) > 2:  # (most disks have a type and a device alone) then its model, snapshot, raw I/O
+            if prop_enum(disk, "model", DISK_MODELS) == "default":
+                del disk.attrib["model"]  # the enum's zero: not written
+            prop_enum(disk, "snapshot", SNAPSHOT_LOCATIONS)
+            prop_enum(disk, "rawio", ("yes", "no"))
         target = driver = source = None  # the first of each, from one pass over the disk's children
         for child in disk.getchildren():
             tag = child.tag
@@ -303,10 +312,14 @@ def check_devices(device_lists: list[etree._Element]) -> None:
             prop_enum(driver, "ioeventfd", ON_OFF)
             prop_uint(driver, "iothread")
             reorder_attributes(driver, CONTROLLER_DRIVER_ATTRIBUTES)
+            if not len(driver.attrib) and not len(driver):  # nothing read: not written
+                controller.remove(driver)
     for lease in kinds["lease"]:
         _canonical_lease(lease)
     for filesystem in kinds["filesystem"]:
         prop_enum(filesystem, "type", FILESYSTEM_TYPES)
+        prop_enum(filesystem, "accessmode", FILESYSTEM_ACCESS_MODES)  # ('': its zero, the default)
+        prop_enum(filesystem, "model", FILESYSTEM_MODELS)
         if prop_enum(filesystem, "multidevs", FILESYSTEM_MULTIDEVS) == "default":
             del filesystem.attrib["multidevs"]  # the enum's zero: not written
     last = device_lists[-1] if device_lists else None

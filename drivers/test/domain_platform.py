@@ -73,6 +73,14 @@ SWITCHED_FEATURES = {
     ),
     "kvm": frozenset(("hidden", "hint-dedicated", "poll-control", "pv-ipi", "dirty-ring")),
 }
+# pSeries features with a value: the attribute and its values (virDomainHPTResizing,
+# virDomainCFPC, virDomainSBBC, virDomainIBS, without 'none')
+PSERIES_VALUES = {
+    "hpt": ("resizing", ("enabled", "disabled", "required")),
+    "cfpc": ("value", ("broken", "workaround", "fixed")),
+    "sbbc": ("value", ("broken", "workaround", "fixed")),
+    "ibs": ("value", ("broken", "workaround", "fixed-ibs", "fixed-ccd", "fixed-na")),
+}
 GIC_VERSIONS = ("host", "2", "3")  # virGICVersion without 'none'
 SCHEDULERS = ("batch", "idle", "fifo", "rr")  # virProcessSchedPolicy without 'none'
 # virDomainMemoryBackingFormat's order of <memoryBacking>'s children
@@ -201,38 +209,131 @@ def _cell_count(cpu: etree._Element | None) -> int:
     return sum(len(children_of(numa, "cell")) for numa in children_of(cpu, "numa"))
 
 
-def _memory_target_nodes(devices: etree._Element | None) -> list[etree._Element]:
-    """devices.findall("memory/target/node") through child lookups, in the same order."""
-    if devices is None:
-        return []
-    return [
-        node
-        for memory in children_of(devices, "memory")
-        for target in children_of(memory, "target")
-        for node in children_of(target, "node")
-    ]
+def _guest_arch(top: dict[str, etree._Element]) -> str | None:
+    """The architecture <os><type> names (the default one is neither ppc64 nor ppc64le)."""
+    os_element = top.get("os")
+    kind = first_child(os_element, "type") if os_element is not None else None
+    return kind.get("arch") if kind is not None else None
 
 
-def validate_platform(definition: list[etree._Element], top: dict[str, etree._Element] | None = None) -> None:
+def _nvdimm_label_size(memory: etree._Element) -> int:
+    """The NVDIMM's label size as read (0 when left out)."""
+    for target in children_of(memory, "target"):
+        for label in children_of(target, "label"):
+            size = first_child(label, "size")
+            text = text_of(size).strip() if size is not None else ""
+            return int(text) if text.isdigit() else 0
+        return 0
+    return 0
+
+
+def _validate_iommu(iommu: etree._Element, features: etree._Element | None) -> None:
+    """virDomainDefIOMMUValidate: interrupt remapping needs the split I/O APIC, EIM needs
+    interrupt remapping."""
+    driver = first_child(iommu, "driver")
+    if driver is None:
+        return
+    remapping = driver.get("intremap") == "on"
+    if remapping:
+        ioapic_driver = None
+        for ioapic in features.iterchildren("ioapic") if features is not None else ():
+            ioapic_driver = ioapic.get("driver")  # (libvirt keeps the last one read)
+        if ioapic_driver != "qemu":
+            raise _unsupported("IOMMU interrupt remapping requires split I/O APIC (ioapic driver='qemu')")
+    if driver.get("eim") == "on" and not remapping:
+        raise _unsupported("IOMMU eim requires interrupt remapping to be enabled")
+
+
+VSOCK_VIRTIO_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
+VIRTIO_OPTION_NAMES = {
+    "iommu": "iommu driver option",
+    "ats": "ats driver option",
+    "packed": "packed driver option",
+    "page_per_vq": "page_per_vq option",
+}
+
+
+def _validate_vsock(vsock: etree._Element) -> None:
+    """virDomainVsockDefValidate: a guest CID from 3, virtio options on a virtio model only."""
+    cid = first_child(vsock, "cid")
+    address = cid.get("address") if cid is not None else None
+    if address == "1" or address == "2":  # (written back in decimal when read)
+        raise _unsupported("guest CIDs must be >= 3")
+    driver = first_child(vsock, "driver") if vsock.get("model") not in VSOCK_VIRTIO_MODELS else None
+    for name, option in VIRTIO_OPTION_NAMES.items() if driver is not None else ():
+        if driver.get(name) is not None:
+            raise _unsupported(f"{option} is only supported for virtio devices")
+
+
+def _validate_memory_device(memory: etree._Element, cells: int, top: dict[str, etree._Element]) -> None:
+    """virDomainMemoryDefValidate: the guest node a memory device is plugged into, then what
+    its model needs (a backing path for the NVDIMM and virtio-pmem)."""
+    plugged = False
+    for target in children_of(memory, "target"):
+        for node in children_of(target, "node"):
+            text = (node.text or "").strip()
+            if not text.isdigit():
+                continue
+            plugged = True
+            if not cells:
+                raise _detail("can't add memory backend as guest has no NUMA nodes configured")
+            if int(text) >= cells:
+                raise _detail(
+                    f"can't add memory backend for guest node '{int(text)}' as the guest has only "
+                    f"'{cells}' NUMA nodes configured"
+                )
+    model = memory.get("model")
+    if model != "nvdimm" and model != "virtio-pmem":
+        return
+    source = first_child(memory, "source")
+    path = first_child(source, "path") if source is not None else None
+    if path is None or not "".join(path.itertext()):  # (string(./path): an empty one is none)
+        raise _detail(f"path is required for model '{model}'")
+    if memory.get("discard") == "yes":
+        raise _unsupported(
+            "discard is not supported for nvdimms"
+            if model == "nvdimm"
+            else f"discard is not supported for model '{model}'"
+        )
+    if model == "nvdimm":
+        if _guest_arch(top) in ("ppc64", "ppc64le"):
+            if not _nvdimm_label_size(memory):
+                raise _unsupported("label size is required for NVDIMM device")
+        else:
+            uuid = first_child(memory, "uuid")
+            if uuid is not None and "".join(uuid.itertext()):
+                raise _unsupported("UUID is not supported for NVDIMM device")
+    else:
+        if memory.get("access") != "shared":
+            raise _unsupported("shared access mode required for virtio-pmem device")
+        if plugged:
+            raise _unsupported("virtio-pmem does not support NUMA nodes")
+
+
+def validate_platform(
+    definition: list[etree._Element],
+    top: dict[str, etree._Element] | None = None,
+    by_kind: dict[object, list[etree._Element]] | None = None,
+) -> None:
     """virDomainDefValidateInternal's checks of the platform, in its order (top: the
-    definition's elements by tag, when the caller has them)."""
+    definition's elements by tag, when the caller has them; by_kind: its devices by tag, None
+    without devices)."""
     if top is None:
         top = {element.tag: element for element in definition}
-    nodes = _memory_target_nodes(top.get("devices"))
+    memories: list[etree._Element] = []
+    iommu = vsock = None
+    if by_kind:  # (libvirt keeps the first IOMMU and vsock)
+        memories = by_kind.get("memory", memories)
+        iommu = by_kind["iommu"][0] if "iommu" in by_kind else None
+        vsock = by_kind["vsock"][0] if "vsock" in by_kind else None
     # the guest's NUMA cells: counted only for what needs them (most definitions have neither)
-    cells = _cell_count(top.get("cpu")) if nodes or "memoryBacking" in top else 0
-    for node in nodes:
-        # virDomainMemoryDefValidate: the guest node a memory device is plugged into
-        text = (node.text or "").strip()
-        if not text.isdigit():
-            continue
-        if not cells:
-            raise _detail("can't add memory backend as guest has no NUMA nodes configured")
-        if int(text) >= cells:
-            raise _detail(
-                f"can't add memory backend for guest node '{int(text)}' as the guest has only "
-                f"'{cells}' NUMA nodes configured"
-            )
+    cells = _cell_count(top.get("cpu")) if memories or "memoryBacking" in top else 0
+    for memory in memories:
+        _validate_memory_device(memory, cells, top)
+    if vsock is not None:
+        _validate_vsock(vsock)
+    if iommu is not None:
+        _validate_iommu(iommu, top.get("features"))
     if "memoryBacking" in top:
         _validate_hugepages(top["memoryBacking"], cells)
     os_tags = {child.tag for child in top["os"].getchildren()} if "os" in top else set()
@@ -248,6 +349,26 @@ def validate_platform(definition: list[etree._Element], top: dict[str, etree._El
         delay = bios.get("rebootTimeout") if bios is not None else None
         if delay is not None and not -1 <= int(delay) <= BOOT_MENU_TIMEOUT_MAX:
             raise _unsupported("invalid value for rebootTimeout, must be in range [-1,65535]")
+    if "iothreadids" in top or "defaultiothread" in top:
+        _validate_thread_pools(top)
+
+
+def _validate_thread_pools(top: dict[str, etree._Element]) -> None:
+    """virDomainDefValidateIOThreads: each IOThread's pool bounds, then the default one's
+    (a bound left out is -1)."""
+    pools = children_of(top["iothreadids"], "iothread") if "iothreadids" in top else []
+    if "defaultiothread" in top:
+        pools.append(top["defaultiothread"])
+    for pool in pools:
+        low, high = pool.get("thread_pool_min"), pool.get("thread_pool_max")
+        if low is None and high is None:
+            continue
+        smallest = strtol_whole(low, 10) if low is not None else -1
+        largest = strtol_whole(high, 10) if high is not None else -1
+        if largest == 0:
+            raise _unsupported("thread_pool_max must be a positive integer")
+        if smallest is not None and largest is not None and smallest > largest:
+            raise _unsupported("thread_pool_min must be smaller or equal to thread_pool_max")
 
 
 # --- <os> ------------------------------------------------------------------------------
@@ -305,6 +426,8 @@ def _read_acpi_table(os_element: etree._Element) -> None:
     if len(tables) > 1:
         raise _xml_error("Only one acpi table is supported")
     if not tables:
+        for acpi in children_of(os_element, "acpi"):
+            os_element.remove(acpi)  # no table read: no <acpi> written
         return
     table = tables[0]
     kind = table.get("type")
@@ -412,12 +535,17 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
         boot_order_fault(_unsupported("per-device boot elements cannot be used together with os/boot elements"))
 
 
+# virStorageType, its zero included
+NVRAM_STORAGE_TYPES = ("none", "file", "block", "dir", "network", "volume", "nvme", "vhostuser")
+
+
 def _canonical_nvram(os_element: etree._Element, nvram: etree._Element, kept: bool) -> None:
     """virDomainLoaderDefParseXMLNvram: with a type, its <source> (required, though libvirt
     fails without saying why) written only when something of it is; without one, the path
     in its text: nothing is kept but a template when the text is empty (kept: the element
     stays anyway)."""
     if nvram.get("type") is not None:
+        prop_enum(nvram, "type", NVRAM_STORAGE_TYPES)
         source = first_child(nvram, "source")
         if source is None:  # (no error set: what a client is told then)
             raise cause_unknown()
@@ -484,6 +612,58 @@ def _validate_os(os_element: etree._Element) -> None:
 # --- <features> ------------------------------------------------------------------------
 
 
+HYPERV_VALUED = ("spinlocks", "vendor_id")  # the Hyper-V features with a value when on
+HYPERV_SPINLOCK_RETRIES_MIN = 0xFFF
+HYPERV_VENDOR_ID_MAX = 12
+
+
+def _read_hyperv_value(feature: etree._Element) -> None:
+    """virDomainFeaturesHyperVDefParse: the spinlocks' retry count, the vendor ID's value;
+    read and written when on only."""
+    if feature.get("state") == "off":
+        feature.attrib.clear()
+        feature.set("state", "off")
+        return
+    if feature.tag == "spinlocks":
+        retries = prop_uint(feature, "retries", base=0)
+        if retries is None:
+            raise missing_attribute("spinlocks", "retries")
+        if retries < HYPERV_SPINLOCK_RETRIES_MIN:
+            raise _xml_error("HyperV spinlock retry count must be at least 4095")
+        feature.attrib.clear()  # (written as state, then retries, in decimal)
+        feature.set("state", "on")
+        feature.set("retries", str(retries))
+        return
+    value = feature.get("value")
+    if value is None:
+        raise _xml_error("missing 'value' attribute for HyperV feature 'vendor_id'")
+    if len(value.encode()) > HYPERV_VENDOR_ID_MAX:
+        raise _xml_error(f"HyperV vendor_id value must not be more than {HYPERV_VENDOR_ID_MAX} characters.")
+    if "," in value:
+        raise _xml_error("HyperV vendor_id value is invalid")
+    feature.attrib.clear()  # (written as state, then value)
+    feature.set("state", "on")
+    feature.set("value", value)
+
+
+DIRTY_RING_SIZES = frozenset(1 << power for power in range(10, 17))  # powers of 2, 1024 to 65536
+
+
+def _read_dirty_ring(ring: etree._Element) -> None:
+    """virDomainFeaturesKVMDefParse: the ring's size, read when on (required, a power of 2
+    from 1024 to 65536); written after the state."""
+    state = ring.get("state")
+    size = prop_uint(ring, "size", base=0) if state == "on" else None
+    if state == "on" and size is None:
+        raise missing_attribute("dirty-ring", "size")
+    if size is not None and size not in DIRTY_RING_SIZES:
+        raise _xml_error("dirty ring must be power of 2 and ranges [1024, 65536]")
+    ring.attrib.clear()
+    ring.set("state", str(state))
+    if size is not None:
+        ring.set("size", str(size))
+
+
 def _read_stimer(stimer: etree._Element) -> None:
     """A Hyper-V <stimer>'s children: read when it is on (<direct> alone, its state
     required), not written when it is off."""
@@ -515,11 +695,19 @@ def _canonical_features(features: etree._Element) -> None:
             # virDomainFeaturesHyperVDefParse, ...KVMDefParse: each known child's state required
             known = SWITCHED_FEATURES[tag]
             for child in feature:
-                if child.tag in known and _switch(child, "state", required=True) and child.tag == "stimer":
-                    _read_stimer(child)
+                if child.tag in known and _switch(child, "state", required=True):
+                    if child.tag == "stimer":
+                        _read_stimer(child)
+                    elif child.tag in HYPERV_VALUED:
+                        _read_hyperv_value(child)
+                    elif child.tag == "dirty-ring":
+                        _read_dirty_ring(child)
         elif tag == "capabilities":
             if not _canonical_capabilities(feature):
                 unwritten.append(feature)
+        elif tag in PSERIES_VALUES:  # (NONZERO: 'none' refused)
+            name, values = PSERIES_VALUES[tag]
+            prop_enum(feature, name, values)
         elif tag == "gic":
             version = feature.get("version")
             if version is not None and version not in GIC_VERSIONS:
@@ -646,7 +834,7 @@ def _validate_hugepages(backing: etree._Element, cells: int) -> None:
             return
         nodeset = page.get("nodeset")
         nodes = _bitmap(nodeset) if nodeset is not None else None
-        if nodes is not None and cells == 0 and min(nodes) == 0:
+        if nodes is not None and cells == 0 and max(nodes, default=0) == 0:  # (node 0 alone)
             del page.attrib["nodeset"]
             nodes = None
         pages.append((int(size), nodes))
@@ -731,6 +919,26 @@ def _canonical_schedulers(kept: dict[str, etree._Element], max_vcpus: int) -> No
             made.append(element)
         # inserted at once: each insert walks the children up to its place (16,384 vCPUs: 1 s)
         cputune[position:position] = made
+    emulator = first_child(cputune, "emulatorsched")
+    if emulator is not None:  # (read after the IOThreads' schedulers)
+        _read_emulator_scheduler(cputune, emulator)
+
+
+def _read_emulator_scheduler(cputune: etree._Element, emulator: etree._Element) -> None:
+    """virDomainEmulatorSchedParse: one at most, its scheduler required, a priority for the
+    real-time ones; written with those alone."""
+    if len(children_of(cputune, "emulatorsched")) > 1:
+        raise _xml_error("only one emulatorsched is supported")
+    scheduler = str(prop_enum(emulator, "scheduler", SCHEDULERS, required=True))
+    priority = None
+    if scheduler in ("fifo", "rr"):
+        priority = prop_int(emulator, "priority")
+        if priority is None:
+            raise missing_attribute("emulatorsched", "priority")
+    emulator.attrib.clear()
+    emulator.set("scheduler", scheduler)
+    if priority is not None:
+        emulator.set("priority", str(priority))
 
 
 def _insert_position(cputune: etree._Element, tag: str) -> int:
@@ -1226,8 +1434,9 @@ def _sysinfos(
             for child in list(entry):
                 entry.remove(child)
         for block in [found for found in sysinfo if found.tag in SMBIOS_ENTRY_BLOCKS]:
-            # entries read by name (virSysinfoParseBIOSDef, ...): one without a name is not kept
-            for unnamed in [entry for entry in children_of(block, "entry") if entry.get("name") is None]:
+            # entries read by name (virSysinfoParseBIOSDef, ...): one without a known name is not kept
+            known = SMBIOS_ENTRY_NAMES[block.tag]
+            for unnamed in [entry for entry in children_of(block, "entry") if entry.get("name") not in known]:
                 block.remove(unnamed)
             if not len(block):  # nothing read: not written
                 sysinfo.remove(block)
@@ -1235,6 +1444,13 @@ def _sysinfos(
 
 
 SMBIOS_ENTRY_BLOCKS = ("bios", "system", "baseBoard", "chassis")
+# the entries each block's parser reads (string(entry[@name='…']))
+SMBIOS_ENTRY_NAMES = {
+    "bios": frozenset(("vendor", "version", "date", "release")),
+    "system": frozenset(("manufacturer", "product", "version", "serial", "uuid", "sku", "family")),
+    "baseBoard": frozenset(("manufacturer", "product", "version", "serial", "asset", "location")),
+    "chassis": frozenset(("manufacturer", "version", "serial", "asset", "sku")),
+}
 
 
 # --- <memtune> -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from virtrio.drivers.libvirt_rules import enum_error, missing_attribute, prop_in
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_devices import INPUT_TYPES
 from .domain_errors import config_unsupported as _unsupported
 
 
@@ -26,8 +27,11 @@ def check_parsed_devices(by_kind: dict[str, list[etree._Element]], controllers: 
     """What the parser refuses with USB disabled, in its order: inputs, host devices, hubs."""
     if not usb_disabled(controllers):
         return
-    if any(device.get("bus") == "usb" for device in by_kind.get("input", ())):
-        raise _unsupported("Can't add USB input device. USB bus is disabled")
+    for device in by_kind.get("input", ()):
+        if device.get("type") not in INPUT_TYPES:
+            return  # (each input is read before its bus is checked: its own refusal comes first)
+        if device.get("bus") == "usb":
+            raise _unsupported("Can't add USB input device. USB bus is disabled")
     if any(
         device.get("mode", "subsystem") == "subsystem" and device.get("type") == "usb"
         for device in by_kind.get("hostdev", ())
