@@ -2045,12 +2045,7 @@ def read_rom_and_acpi(device: etree._Element) -> None:
     elif rom is not None:
         device.remove(rom)
     if acpi is not None:
-        index = prop_uint(acpi, "index", nonzero=True)
-        if index is None:
-            device.remove(acpi)
-        elif acpi.items() != [("index", str(index))]:
-            acpi.attrib.clear()
-            acpi.set("index", str(index))
+        _read_acpi_index(device, acpi)
 
 
 def _read_acpi_index(device: etree._Element, acpi: etree._Element) -> None:
