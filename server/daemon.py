@@ -222,7 +222,10 @@ class Daemon:
                 reserved = True
             while self._server_full(listener.kind == SocketKind.ADMIN):
                 # libvirtd stops accepting at max_clients; new clients wait in the backlog.
-                self._slot_free = trio.Event()
+                # Every accept loop that waits shares one event: a new one only once it fired
+                # (replacing it under another waiting loop would leave that loop waiting).
+                if self._slot_free.is_set():
+                    self._slot_free = trio.Event()
                 await self._slot_free.wait()
             try:
                 client, _ = sock.accept()
