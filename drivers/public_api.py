@@ -44,10 +44,10 @@ def null(present: bool, argument: str, function: str) -> None:
         raise _invalid(f"{argument} in {function} must be NULL", function, argument)
 
 
-def non_zero(value: int, argument: str, function: str) -> None:
-    """virCheckNonZeroArgGoto."""
+def non_zero(value: int, argument: str, function: str, domain: int = api.VIR_FROM_DOMAIN) -> None:
+    """virCheckNonZeroArgGoto (domain: the API file's)."""
     if value == 0:
-        raise _invalid(f"{argument} in {function} must not be zero", function, argument)
+        raise _invalid(f"{argument} in {function} must not be zero", function, argument, domain)
 
 
 def positive(value: int, argument: str, function: str) -> None:

@@ -10,6 +10,7 @@ import pwd
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import admin
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import check_flags, internal_error, report
@@ -282,7 +283,7 @@ def client_info(session: ClientSession, args: admin.admin_client_get_info_args) 
         for key, field, kind in LOCAL_IDENTITY:
             if key in identity:
                 value = identity[key]
-                params.append(param(field, kind, _as_c_int(value) if kind == INT else value))
+                params.append(param(field, kind, as_c_int(value) if kind == INT else value))
     if "selinux-context" in identity:
         params.append(param(api.VIR_CLIENT_INFO_SELINUX_CONTEXT, STRING, identity["selinux-context"]))
     return admin.admin_client_get_info_ret(params)
@@ -296,10 +297,6 @@ LOCAL_IDENTITY = (
     ("group-name", api.VIR_CLIENT_INFO_UNIX_GROUP_NAME, STRING),
     ("process-id", api.VIR_CLIENT_INFO_UNIX_PROCESS_ID, INT),
 )
-
-
-def _as_c_int(value: int) -> int:
-    return ((value + 2**31) & 0xFFFFFFFF) - 2**31
 
 
 def own_identity(client: ClientSession) -> dict[str, Any]:

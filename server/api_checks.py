@@ -15,7 +15,7 @@ from typing import Any
 from virtrio.drivers import public_api
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import internal_error, invalid_argument
+from virtrio.rpc.errors import internal_error
 
 QEMU_PROGRAM = 0x20008087  # qemu_protocol.x (its module is loaded only by a first QEMU call)
 QEMU_PROC_DOMAIN_ATTACH = 2
@@ -52,9 +52,8 @@ def _set_launch_security_state(args: Any) -> None:
 
 
 def _qemu_attach(args: Any) -> None:
-    if args.pid_value == 0:  # libvirt-qemu.c reports from VIR_FROM_NONE
-        message = "pid_value in virDomainQemuAttach must not be zero"
-        raise invalid_argument(api.VIR_FROM_NONE, message, "virDomainQemuAttach", "pid_value")
+    # libvirt-qemu.c reports from VIR_FROM_NONE
+    public_api.non_zero(args.pid_value, "pid_value", "virDomainQemuAttach", api.VIR_FROM_NONE)
 
 
 # (program, procedure) -> check

@@ -199,6 +199,8 @@ class Route(FrozenRecord):
         "read_only",
         "hypervisor_connection",
         "checks",
+        "api_check",
+        "descriptor_check",
         "reply_rule",
     )
     __slots__ = _fields
@@ -212,6 +214,8 @@ class Route(FrozenRecord):
     read_only: object
     hypervisor_connection: bool  # decides the "not open" message
     checks: tuple[ArgumentCheck, ...]  # libvirtd's dispatcher checks on the arguments
+    api_check: Callable[[Any], None] | None  # the public API's before its read-only refusal
+    descriptor_check: Callable[[Any, int], None] | None  # of the descriptors the call brought
     reply_rule: Callable[[Any, Any], Any] | None  # what libvirtd's dispatcher does to the reply
 
     def __init__(self, *values: Any) -> None:
@@ -248,6 +252,8 @@ def route(program: Program, number: int) -> Route | None:
         proc_facts.read_only,
         proc_facts.connection in ("Hypervisor", None),
         checks_for(program.number, procedure),
+        BEFORE_READ_ONLY.get(key),
+        WITH_DESCRIPTORS.get(key),
         reply_rule_for(program.number, procedure),
     )
     _ROUTES[key] = result
@@ -315,13 +321,10 @@ def resolve(
     for check in found.checks:
         if check.refuses(args):
             raise report(check.code, libvirt_api.VIR_FROM_RPC, check.message)
-    call_key = (program.number, header.proc)
-    descriptor_check = WITH_DESCRIPTORS.get(call_key)
-    if descriptor_check is not None:
-        descriptor_check(args, fd_count)
-    api_check = BEFORE_READ_ONLY.get(call_key)
-    if api_check is not None:
-        api_check(args)
+    if found.descriptor_check is not None:
+        found.descriptor_check(args, fd_count)
+    if found.api_check is not None:
+        found.api_check(args)
     failure_reply = FAILURE_REPLIES.get(header.proc) if program is REMOTE else None
     arguments = () if found.decode is None else (args,)
     if failure_reply is not None and (
@@ -377,8 +380,7 @@ def quick_call(call: ResolvedCall, read_only: bool, fault_rules: Sequence[FaultR
         return None
     if procedure.stream is not None or fault_rules or found.checks or (read_only and found.read_only is not None):
         return None
-    key = (procedure.program, procedure.number)
-    if key in BEFORE_READ_ONLY or key in WITH_DESCRIPTORS:  # the API's checks come first
+    if found.api_check is not None or found.descriptor_check is not None:  # the API's checks come first
         return None
     decoder = procedure.args.load()[1] if procedure.args is not None else None
     encoder = procedure.ret.load()[0] if procedure.ret is not None else None

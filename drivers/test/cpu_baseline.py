@@ -19,52 +19,12 @@ from virtrio.rpc.errors import report
 from ..xml_text import escape_text
 from .cpu_models import CPU_MAP
 from .domain_cpu import checked_feature_name
-from .parse import parse_xml
+from .parse import ARCHITECTURES, parse_xml
 
 FROM_CPU = api.VIR_FROM_CPU
 Data = dict[tuple[str, int, int, str], int]
 REQUIRE, DISABLE = "require", "disable"
-# virArch names libvirt knows (virarch.c), and the CPU drivers among them
-ARCHES = frozenset(
-    (
-        "alpha",
-        "armv6l",
-        "armv7l",
-        "armv7b",
-        "aarch64",
-        "cris",
-        "i686",
-        "ia64",
-        "lm32",
-        "m68k",
-        "microblaze",
-        "microblazeel",
-        "mips",
-        "mipsel",
-        "mips64",
-        "mips64el",
-        "openrisc",
-        "parisc",
-        "parisc64",
-        "ppc",
-        "ppcle",
-        "ppc64",
-        "ppc64le",
-        "ppcemb",
-        "riscv32",
-        "riscv64",
-        "s390",
-        "s390x",
-        "sh4",
-        "sh4eb",
-        "sparc",
-        "sparc64",
-        "unicore32",
-        "x86_64",
-        "xtensa",
-        "xtensaeb",
-    )
-)
+# The CPU drivers of virArch's names (parse.ARCHITECTURES)
 DRIVERS = {
     "i686": "x86",
     "x86_64": "x86",
@@ -287,7 +247,7 @@ def parse_host_cpu(text: str) -> HostCpu:
     arch_name = "".join(arch.itertext()) if arch is not None else ""
     if not arch_name:
         raise _error(api.VIR_ERR_XML_ERROR, "Missing CPU architecture")
-    if arch_name not in ARCHES:
+    if arch_name not in ARCHITECTURES:
         raise _error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"Unknown architecture {arch_name}")
     signature = root.find("signature")
     if signature is not None:

@@ -22,7 +22,7 @@ from .common import FROM_TEST, TestProcedures
 from .domain_tuning_procedures import validate_params
 from .formats import domain_xml
 from .large_definitions import children_with_tags, copy_in_thread, elements_later, format_later
-from .parse import parse_domain_xml
+from .parse import ARCHITECTURES, parse_domain_xml
 from .state import Domain, TestState
 
 T = TypeVar("T")
@@ -169,7 +169,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testConnectGetCPUModelNames")
         from . import cpu_baseline  # (on first use: its tables cost every cold start otherwise)
 
-        if args.arch not in cpu_baseline.ARCHES:  # virArchFromString
+        if args.arch not in ARCHITECTURES:  # virArchFromString
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, f"cannot find architecture {args.arch}")
         driver = cpu_baseline.DRIVERS.get(args.arch)  # virCPUGetModels: the arch's CPU driver
         if driver is None:

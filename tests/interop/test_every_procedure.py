@@ -22,27 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import xdrlib3
 
 from tests.e2e.daemon_process import RawClient
 from virtrio.protocol.generated import admin, lxc, qemu, remote
 from virtrio.protocol.generated import libvirt_api as api
-from virtrio.protocol.layout import (
-    FixedArray,
-    FixedOpaque,
-    Optional_,
-    Primitive,
-    Shape,
-    String,
-    StructRef,
-    VarArray,
-    VarOpaque,
-)
-from virtrio.protocol.reference_codec import ReferenceCodec
+from virtrio.protocol.layout import Layouts, StructRef
 from virtrio.protocol.sources import load_sources
 from virtrio.rpc.packet import Header, MessageType, Status, encode_packet
 
 from ..conftest import REFERENCE
+from ..protocol.xdr_values import zero_value
 from .side_by_side import ask, encode_args, outcome, started_side_by_side
 
 # The test driver's default objects, field by field (name, then UUID or MAC, then id).
@@ -82,58 +71,21 @@ NOT_DONE: frozenset[str] = frozenset()  # known differences left (none today)
 SKIPPED = frozenset({"CONNECT_OPEN", "CONNECT_CLOSE", "AUTH_POLKIT"})
 
 
-def _pack(
-    codec: ReferenceCodec,
-    packer: xdrlib3.Packer,
-    shape: Shape,
-    flags: int,
-    objects: dict[str, tuple[Any, ...]],
-    slot: str = "",
-) -> None:
-    if isinstance(shape, Primitive):
-        value = flags if slot == "flags" else 0
-        packers = {"i": packer.pack_int, "I": packer.pack_uint, "q": packer.pack_hyper, "Q": packer.pack_uhyper}
-        packers.update({"f": packer.pack_float, "d": packer.pack_double})
-        packers[shape.code](value)
-    elif isinstance(shape, FixedOpaque):
-        packer.pack_fopaque(shape.length, bytes(shape.length))
-    elif isinstance(shape, (VarOpaque, String)):
-        packer.pack_opaque(b"")
-    elif isinstance(shape, (Optional_, VarArray)):
-        packer.pack_uint(0)  # absent, or empty
-    elif isinstance(shape, FixedArray):
-        for _ in range(shape.length):
-            _pack(codec, packer, shape.element, flags, objects)
-    elif isinstance(shape, StructRef) and shape.name in objects:
-        for value in objects[shape.name]:
-            if isinstance(value, str):
-                packer.pack_opaque(value.encode())
-            elif isinstance(value, bytes):
-                packer.pack_fopaque(len(value), value)
-            else:
-                packer.pack_int(value)
-    elif isinstance(shape, StructRef):
-        for field, field_shape in codec._struct_plan(shape.name):
-            _pack(codec, packer, field_shape, flags, objects, field)
-    else:  # a union: its first arm
-        _, _, arms, _, default = codec._union_plan(shape.name)
-        discriminant = min(arms) if arms else 0
-        packer.pack_int(discriminant)
-        arm = arms.get(discriminant, default)
-        if arm is not None:
-            _pack(codec, packer, arm, flags, objects)
-
-
 def calls(flags: int, objects: dict[str, tuple[Any, ...]], program: Any = remote) -> list[tuple[str, int, bytes]]:
-    codec = ReferenceCodec(load_sources(REFERENCE))
+    """Each procedure's call: zero arguments (tests/protocol/xdr_values.zero_value) naming the
+    objects given, with flags set to flags."""
+    layouts = Layouts(load_sources(REFERENCE))
     made = []
     for number, procedure in sorted(program.PROCEDURES.items()):
         if procedure.is_event or procedure.name in SKIPPED:
             continue
-        packer = xdrlib3.Packer()
+        payload = b""
         if procedure.args is not None:
-            _pack(codec, packer, codec._type_shape(procedure.args.name), flags, objects)
-        made.append((procedure.name, number, packer.get_buffer()))
+            value = zero_value(layouts, StructRef(procedure.args.name), objects)
+            if hasattr(value, "flags"):
+                value.flags = flags
+            payload = procedure.args.encode(value)
+        made.append((procedure.name, number, payload))
     return made
 
 

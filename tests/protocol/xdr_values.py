@@ -89,8 +89,9 @@ def strategy(layouts: Layouts, shape: Shape, cache: dict[str, Any]) -> st.Search
     return result
 
 
-def zero_value(layouts: Layouts, shape: Shape) -> Any:
-    """The simplest valid value of a shape."""
+def zero_value(layouts: Layouts, shape: Shape, objects: dict[str, tuple[Any, ...]] | None = None) -> Any:
+    """The simplest valid value of a shape; objects: the fields of given structs by name (the
+    objects a call names), used wherever one of those structs stands."""
     if isinstance(shape, Primitive):
         return 0.0 if shape.code in ("f", "d") else 0
     if isinstance(shape, FixedOpaque):
@@ -100,17 +101,19 @@ def zero_value(layouts: Layouts, shape: Shape) -> Any:
     if isinstance(shape, String):
         return ""
     if isinstance(shape, FixedArray):
-        return [zero_value(layouts, shape.element) for _ in range(shape.length)]
+        return [zero_value(layouts, shape.element, objects) for _ in range(shape.length)]
     if isinstance(shape, VarArray):
         return []
     if isinstance(shape, Optional_):
         return None
     cls = generated_class(layouts, shape.name)
     if isinstance(shape, StructRef):
+        if objects is not None and shape.name in objects:
+            return cls(*objects[shape.name])
         fields = layouts.sources.definition(shape.name).fields
-        return cls(*(zero_value(layouts, layouts.shape(f)) for f in fields))
+        return cls(*(zero_value(layouts, layouts.shape(f), objects) for f in fields))
     cases, arm = union_arms(layouts, shape.name)[0]
-    return cls(cases[0], None if arm is None else zero_value(layouts, arm))
+    return cls(cases[0], None if arm is None else zero_value(layouts, arm, objects))
 
 
 def violation(layouts: Layouts, shape: Shape) -> Any | None:
