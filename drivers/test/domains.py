@@ -39,8 +39,6 @@ from .large_definitions import (
 from .parse import parse_in_thread, read_domain
 from .state import Domain
 
-# libvirt's defaults for a definition without the element (virDomainDefParseXML)
-LIFECYCLE_DEFAULTS = {"on_poweroff": "destroy", "on_reboot": "restart"}
 REBOOT_FLAGS = (
     api.VIR_DOMAIN_REBOOT_DEFAULT
     | api.VIR_DOMAIN_REBOOT_ACPI_POWER_BTN
@@ -240,10 +238,9 @@ class DomainProcedures(TestProcedures):
 
     def _lifecycle_action(self, domain: Domain, event: str) -> None:
         """testDomainActionSetState, then the stop it may make: the domain's action for the
-        event (on_poweroff, on_reboot) restarts it (running, booted, with no event) or stops it."""
-        element = top(domain.definition, event)
-        action = element.text if element is not None else LIFECYCLE_DEFAULTS[event]
-        if action in ("restart", "rename-restart"):
+        event (on_poweroff, on_reboot: every definition has them, domain_definition.DEFAULT_ELEMENTS)
+        restarts it (running, booted, with no event) or stops it."""
+        if top(domain.definition, event).text in ("restart", "rename-restart"):
             domain.state, domain.reason = api.VIR_DOMAIN_RUNNING, api.VIR_DOMAIN_RUNNING_BOOTED
         else:
             self._stop(domain, api.VIR_DOMAIN_SHUTOFF_SHUTDOWN, api.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
