@@ -126,6 +126,25 @@ def _same_single_host(old: PoolDefinition, new: PoolDefinition) -> bool:
 DEVICE_POOLS = ("iscsi", "fs", "logical", "disk", "zfs")
 
 
+def read_source_specification(text: str, pool_type: str) -> PoolDefinition:
+    """virStoragePoolDefParseSourceString: the <source> document, read as pool_type's."""
+    return parse_source_specification(parse_document(text, "source"), pool_type)
+
+
+def _discovered_sources(
+    pool_type: str, source: PoolDefinition | None
+) -> remote.remote_connect_find_storage_pool_sources_ret:
+    """testConnectFindStoragePoolSources' answer per type, from the source asked about."""
+    host = source.hosts[0][0] if source is not None and source.hosts else None
+    if pool_type == "logical":
+        return remote.remote_connect_find_storage_pool_sources_ret(LOGICAL_SOURCES)
+    if pool_type == "netfs":
+        if not host:
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "hostname must be specified for netfs sources")
+        return remote.remote_connect_find_storage_pool_sources_ret(NETFS_SOURCES.format(host=host))
+    raise report(api.VIR_ERR_NO_SUPPORT, FROM_TEST, f"pool type '{pool_type}' does not support source discovery")
+
+
 def _same_source(existing: Pool, new: PoolDefinition) -> bool:
     """virStoragePoolObjSourceFindDuplicateCb: whether new would use the storage of existing,
     another pool (a definition-less pool is a plain dir pool at its path)."""
@@ -290,17 +309,11 @@ class StorageProcedures(TestProcedures):
         # unknown name falls through to "does not support source discovery".
         if args.type == "dir":
             raise report(api.VIR_ERR_INTERNAL_ERROR, FROM_TEST, f"unknown storage pool type {args.type}")
-        host = None
-        if args.srcSpec is not None:
-            source = parse_source_specification(parse_document(args.srcSpec, "source"), args.type)
-            host = source.hosts[0][0] if source.hosts else None
-        if args.type == "logical":
-            return remote.remote_connect_find_storage_pool_sources_ret(LOGICAL_SOURCES)
-        if args.type == "netfs":
-            if not host:
-                raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "hostname must be specified for netfs sources")
-            return remote.remote_connect_find_storage_pool_sources_ret(NETFS_SOURCES.format(host=host))
-        raise report(api.VIR_ERR_NO_SUPPORT, FROM_TEST, f"pool type '{args.type}' does not support source discovery")
+        if args.srcSpec is None:
+            return _discovered_sources(args.type, None)
+        # the specification's text is the client's to size: read in a worker thread when large
+        read = functools.partial(read_source_specification, args.srcSpec, args.type)
+        return read_then(args.srcSpec, read, functools.partial(_discovered_sources, args.type))
 
     def _new_pool(self, pool: Pool, create: bool = False) -> tuple[Pool, bool]:
         """virStoragePoolObjListAdd: the pool read (parse_pool_xml), and whether it is new (else

@@ -200,3 +200,24 @@ def test_each_thread_validates_with_its_own_validator() -> None:
         there = pool.submit(parse._relax_ng, path).result()
     assert here is parse._relax_ng(path)  # kept, once per thread
     assert there is not here
+
+
+def test_a_large_pool_source_specification_is_read_in_a_worker_thread() -> None:
+    """find-storage-pool-sources' specification is the client's to size: a large one is read
+    in a worker thread (an Offload), with the answer and the errors a small one gets."""
+    conn = driver.TestDriver().open(ConnectionContext("test:///default", False, 1))
+    padding = "<!--" + "x" * (64 * 1024) + "-->"
+    for spec, expected in [
+        ("<source><host name='h'/></source>", "<host name='h'/>"),
+        ("<source><host/></source>", "missing storage pool host name"),
+    ]:
+        answers = []
+        for text in (spec, spec.replace("<source>", "<source>" + padding)):
+            args = remote.remote_connect_find_storage_pool_sources_args("netfs", text, 0)
+            try:
+                answer = conn.connect_find_storage_pool_sources(args)
+                assert isinstance(answer, Offload) == (len(text) > 16 * 1024)
+                answers.append(settled(answer).xml)
+            except LibvirtError as error:
+                answers.append(str(error))
+        assert answers[0] == answers[1] and expected in answers[0], answers
