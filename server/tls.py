@@ -127,6 +127,7 @@ def make_context(config: Config) -> ssl.SSLContext:
     # tls_no_verify_certificate: libvirtd then skips the client certificate's checks.
     context.verify_mode = ssl.CERT_NONE if config.tls_no_verify_certificate else ssl.CERT_REQUIRED
     send_own_certificate_only(context)
+    send_server_hello_first(context)
     return context
 
 
@@ -158,6 +159,10 @@ SSL_CTRL_SET_GROUPS_LIST = 92  # SSL_CTX_ctrl's command for SSL_CTX_set1_groups_
 OPENSSL_VERIFY_MODES = {ssl.CERT_NONE: 0, ssl.CERT_OPTIONAL: 1, ssl.CERT_REQUIRED: 3}
 RECORD_HANDSHAKE = 22
 HANDSHAKE_CLIENT_HELLO = 1
+HANDSHAKE_SERVER_HELLO = 2
+RECORD_HEADER_SIZE = 5
+# The content type OpenSSL's message callback gives a record's header (SSL3_RT_HEADER)
+MESSAGE_CALLBACK_RECORD_HEADER = 256
 EXTENSION_KEY_SHARE = 51
 GROUP_X25519 = 29  # TLS's number for the X25519 group; its key shares are 32 bytes
 # OpenSSL 3.0's default groups without P-256, for a client that sent an X25519 key share
@@ -180,6 +185,9 @@ class _OpenSSL:
         self.get_verify_mode.restype, self.get_verify_mode.argtypes = ctypes.c_int, [ctypes.c_void_p]
         self.get_options = library.SSL_CTX_get_options
         self.get_options.restype, self.get_options.argtypes = ctypes.c_uint64, [ctypes.c_void_p]
+        self.set_msg_callback = library.SSL_set_msg_callback
+        self.set_msg_callback.restype, self.set_msg_callback.argtypes = None, [ctypes.c_void_p, ctypes.c_void_p]
+        self.pointer_size = ctypes.sizeof(ctypes.c_void_p)
 
     def context_pointer(self, context: ssl.SSLContext) -> int | None:
         """The context's SSL_CTX, read from CPython's SSLContext object (the object header,
@@ -191,6 +199,26 @@ class _OpenSSL:
         if self.get_options(pointer) != int(context.options):
             return None
         return int(pointer)
+
+    def connection_pointer(self, tls: ssl.SSLObject) -> int | None:
+        """The SSL of an SSLObject, read from CPython's _ssl._SSLSocket behind it (the object
+        header, the socket's weak reference, the SSL, then the context object), used only when
+        the context found there is the object's own; None otherwise."""
+        inner = getattr(tls, "_sslobj", None)
+        if inner is None:
+            return None
+        fields = id(inner) + object.__basicsize__
+        pointer = self.ctypes.c_void_p.from_address(fields + self.pointer_size).value
+        context = self.ctypes.c_void_p.from_address(fields + 2 * self.pointer_size).value
+        if not pointer or context != id(tls.context):
+            return None
+        return int(pointer)
+
+    def stop_message_callback(self, tls: ssl.SSLObject) -> None:
+        """No more message callbacks for this connection (its context keeps its callback)."""
+        pointer = self.connection_pointer(tls)
+        if pointer is not None:
+            self.set_msg_callback(pointer, None)
 
 
 @functools.cache
@@ -225,6 +253,74 @@ def send_own_certificate_only(context: ssl.SSLContext) -> bool:
         return False
     mode = openssl.ctx_ctrl(pointer, SSL_CTRL_MODE, SSL_MODE_NO_AUTO_CHAIN, None)
     return bool(mode & SSL_MODE_NO_AUTO_CHAIN)
+
+
+class ServerHelloFirst(ssl.SSLObject):
+    """A server's SSLObject that sends its ServerHello the moment OpenSSL has made it (see
+    send_server_hello_first); TLSSocket sets raw, and leaves the rest of the flight without
+    what was sent ahead (sent_ahead)."""
+
+    raw: socket.socket | None = None
+    record_header = b""
+    sent_ahead = b""
+
+
+def send_server_hello_first(context: ssl.SSLContext) -> bool:
+    """Have the handshake send its ServerHello on its own, ahead of the rest of the flight, as
+    libvirtd's GnuTLS does.
+
+    OpenSSL keeps a flight's messages until the whole flight is made, and the server's
+    signature in it takes a while; a client that has the ServerHello meanwhile works out its
+    keys at the same time (about a tenth of a millisecond of each TLS connection, of ~4 ms).
+    Python's ssl has no setting for that, but its message callback sees each record OpenSSL
+    writes: the callback sends the ServerHello's record itself (_on_handshake_message), and
+    TLSSocket leaves it out of the flight. The callback is on the context, and called for
+    every record of every connection made with it, so it is taken off each connection (ctypes,
+    SSL_set_msg_callback) once its ServerHello is out. False, and the flight sent whole, where
+    either part is missing.
+    """
+    context.sslobject_class = ServerHelloFirst
+    import _ssl
+
+    setter = getattr(getattr(_ssl, "_SSLContext", None), "_msg_callback", None)
+    openssl = _openssl()
+    if setter is None or openssl is None:
+        return False
+    probe = context.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_side=True)
+    if openssl.connection_pointer(probe) is None:
+        return False
+    # The C attribute itself: ssl.SSLContext's property wraps the callback in one that makes
+    # enums of every argument, on every record.
+    setter.__set__(context, _on_handshake_message)
+    return True
+
+
+def _on_handshake_message(
+    tls: ServerHelloFirst, direction: str, _version: int, content_type: int, message_type: int, data: bytes
+) -> None:
+    """OpenSSL's message callback: a record's header comes just before the message it holds."""
+    if direction != "write":
+        return
+    if content_type == MESSAGE_CALLBACK_RECORD_HEADER:
+        tls.record_header = data
+        return
+    if content_type != RECORD_HANDSHAKE or message_type != HANDSHAKE_SERVER_HELLO:
+        return
+    openssl = _openssl()
+    if openssl is not None:
+        openssl.stop_message_callback(tls)
+    header, raw = tls.record_header, tls.raw
+    tls.record_header, tls.raw = b"", None
+    if raw is None or len(header) != RECORD_HEADER_SIZE or header[0] != RECORD_HANDSHAKE:
+        return
+    if (header[3] << 8 | header[4]) != len(data):  # a record holding more than the ServerHello
+        return
+    record = header + data
+    try:
+        sent = raw.send(record)
+    except OSError:  # full, or broken: the flight goes as a whole, or fails when flushed
+        sent = 0
+    tls.sent_ahead = record[:sent]
 
 
 def without_p256(context: ssl.SSLContext) -> bool:
@@ -527,6 +623,8 @@ class TLSSocket:
             if not hasattr(self, "_tls"):
                 context = self._contexts.for_client_hello(data)
                 self._tls = context.wrap_bio(self._in, self._out, server_side=True)
+                if isinstance(self._tls, ServerHelloFirst):
+                    self._tls.raw = raw
             self._in.write(data)
             try:
                 self._tls.do_handshake()
@@ -556,7 +654,7 @@ class TLSSocket:
         broken pipe instead of reading the refusal."""
         with trio.move_on_after(seconds):
             try:
-                self._pending += self._out.read()
+                self._pending += self._made_records()
                 self._flush_now()
                 self._raw.shutdown(socket.SHUT_WR)
                 discarded = 0
@@ -581,9 +679,20 @@ class TLSSocket:
 
     async def flush(self) -> None:
         """Until every record made so far is sent."""
-        self._pending += self._out.read()
+        self._pending += self._made_records()
         while not self._flush_now():
             await trio.lowlevel.wait_writable(self._raw)
+
+    def _made_records(self) -> bytes:
+        """The records OpenSSL has made since the last call, less a ServerHello sent ahead."""
+        records = self._out.read()
+        tls = getattr(self, "_tls", None)
+        if not isinstance(tls, ServerHelloFirst) or not tls.sent_ahead:
+            return records
+        ahead, tls.sent_ahead = tls.sent_ahead, b""
+        if not records.startswith(ahead):  # never seen: the stream would be broken
+            raise OSError("the ServerHello sent ahead does not open the flight")
+        return records[len(ahead) :]
 
     def _flush_now(self) -> bool:
         """Send what is pending; True once nothing is."""

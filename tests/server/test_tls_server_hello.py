@@ -1,0 +1,168 @@
+"""The ServerHello sent ahead of the rest of the server's first flight (tls.send_server_hello_first),
+as libvirtd's GnuTLS sends it: byte-level, against a Python ssl client on a socket pair."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trio
+
+from virtrio.server import pki, tls
+from virtrio.server.config import Config
+
+RECORD_CHANGE_CIPHER_SPEC, RECORD_HANDSHAKE = 20, 22
+HANDSHAKE_SERVER_HELLO = 2
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    paths = pki.layout(tmp_path_factory.mktemp("pki"))
+    pki.make_ca(paths, "Example", force=False)
+    pki.make_leaf(paths, pki.Role.SERVER, "Example", "127.0.0.1", [], force=False)
+    pki.make_leaf(paths, pki.Role.CLIENT, "Example", "client", [], force=False)
+    return paths
+
+
+def server_config(files: dict[str, Path]) -> Config:
+    config = Config()
+    config.key_file, config.cert_file = str(files["serverkey.pem"]), str(files["servercert.pem"])
+    config.ca_file = str(files["cacert.pem"])
+    return config
+
+
+class RecordingSocket:
+    """The daemon's end of the pair, keeping every send as it went to the kernel."""
+
+    def __init__(self, raw: socket.socket) -> None:
+        self.raw = raw
+        self.sends: list[bytes] = []
+
+    def send(self, data: Any) -> int:
+        sent = self.raw.send(data)
+        self.sends.append(bytes(data[:sent]))
+        return sent
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+def records(stream: bytes) -> list[bytes]:
+    found, offset = [], 0
+    while offset + 5 <= len(stream):
+        end = offset + 5 + int.from_bytes(stream[offset + 3 : offset + 5], "big")
+        found.append(stream[offset:end])
+        offset = end
+    assert offset == len(stream), "a record cut short"
+    return found
+
+
+def handshake_with_client(
+    files: dict[str, Path], maximum: ssl.TLSVersion, contexts: tls.TLSContexts | None = None
+) -> tuple[RecordingSocket, bytes, bytes]:
+    """One handshake, the daemon's TLSSocket against a client in a thread, then the daemon sends
+    the confirmation byte; returns the daemon's sends, all the client read, and what the
+    client read after its handshake."""
+    daemon_end, client_end = socket.socketpair()
+    daemon_end.setblocking(False)
+    recording = RecordingSocket(daemon_end)
+    contexts = contexts or tls.make_contexts(server_config(files))
+    client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client_context.maximum_version = maximum
+    client_context.load_verify_locations(files["cacert.pem"])
+    client_context.load_cert_chain(files["clientcert.pem"], files["clientkey.pem"])
+    received = bytearray()
+    confirmation: list[bytes] = []
+
+    def client() -> None:
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        connection = client_context.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+        client_end.settimeout(20)
+        while True:
+            try:
+                connection.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                client_end.sendall(outgoing.read())
+                data = client_end.recv(65536)
+                received.extend(data)
+                incoming.write(data)
+        client_end.sendall(outgoing.read())
+        while True:
+            try:
+                confirmation.append(connection.read(1))
+                return
+            except ssl.SSLWantReadError:
+                data = client_end.recv(65536)
+                received.extend(data)
+                incoming.write(data)
+
+    async def daemon() -> None:
+        connection = tls.TLSSocket(recording, contexts)  # type: ignore[arg-type]
+        await connection.handshake()
+        connection.send(tls.CONFIRMATION)
+
+    thread = threading.Thread(target=client, daemon=True)
+    thread.start()
+    with daemon_end, client_end:
+        trio.run(daemon)
+        thread.join(20)
+    assert confirmation == [tls.CONFIRMATION]
+    return recording, bytes(received), confirmation[0]
+
+
+def test_tls13_server_hello_sent_alone_before_the_rest_of_the_flight(files: dict[str, Path]) -> None:
+    recording, received, _ = handshake_with_client(files, ssl.TLSVersion.TLSv1_3)
+    first = records(recording.sends[0])
+    assert len(first) == 1 and first[0][0] == RECORD_HANDSHAKE and first[0][5] == HANDSHAKE_SERVER_HELLO
+    # The flight that follows starts after the ServerHello (TLS 1.3's change_cipher_spec), and
+    # the client saw exactly one ServerHello in all it read.
+    assert records(recording.sends[1])[0][0] == RECORD_CHANGE_CIPHER_SPEC
+    hellos = [r for r in records(received) if r[0] == RECORD_HANDSHAKE and r[5] == HANDSHAKE_SERVER_HELLO]
+    assert hellos == first
+    assert received == b"".join(recording.sends)
+
+
+def test_tls12_server_hello_sent_alone_too(files: dict[str, Path]) -> None:
+    recording, received, _ = handshake_with_client(files, ssl.TLSVersion.TLSv1_2)
+    first = records(recording.sends[0])
+    assert len(first) == 1 and first[0][5] == HANDSHAKE_SERVER_HELLO
+    assert records(recording.sends[1])[0][:1] == bytes([RECORD_HANDSHAKE])  # its Certificate
+    assert received == b"".join(recording.sends)
+
+
+def test_message_callback_taken_off_the_connection_after_its_server_hello(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every later record (the rest of both flights, the confirmation) passes without a call
+    into Python: the callback costs each call over TLS otherwise."""
+    seen: list[tuple[str, int, int]] = []
+    original = tls._on_handshake_message
+
+    def counting(connection: Any, direction: str, version: int, content_type: int, kind: int, data: bytes) -> None:
+        seen.append((direction, content_type, kind))
+        original(connection, direction, version, content_type, kind, data)
+
+    monkeypatch.setattr(tls, "_on_handshake_message", counting)
+    contexts = tls.make_contexts(server_config(files))
+    handshake_with_client(files, ssl.TLSVersion.TLSv1_3, contexts)
+    assert seen[-1] == ("write", RECORD_HANDSHAKE, HANDSHAKE_SERVER_HELLO)
+    assert ("read", RECORD_HANDSHAKE, 1) in seen  # the ClientHello went through it first
+
+
+def test_a_flight_not_opening_with_what_was_sent_ahead_fails_the_handshake(files: dict[str, Path]) -> None:
+    contexts = tls.make_contexts(server_config(files))
+    daemon_end, other_end = socket.socketpair()
+    with daemon_end, other_end:
+        connection = tls.TLSSocket(daemon_end, contexts)
+        tls_object = contexts.default.wrap_bio(connection._in, connection._out, server_side=True)
+        assert isinstance(tls_object, tls.ServerHelloFirst)
+        connection._tls = tls_object
+        tls_object.sent_ahead = b"\x16\x03\x03\x00\x01\x02"
+        connection._out.write(b"\x16\x03\x03\x00\x01\x09")
+        with pytest.raises(OSError, match="sent ahead"):
+            trio.run(connection.flush)
