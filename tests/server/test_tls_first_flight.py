@@ -1,5 +1,7 @@
-"""The ServerHello sent ahead of the rest of the server's first flight (tls.send_server_hello_first),
-as libvirtd's GnuTLS sends it: byte-level, against a Python ssl client on a socket pair."""
+"""What stands between a client's ClientHello and our first flight: the ServerHello sent ahead of
+the rest of the flight (tls.send_server_hello_first), as libvirtd's GnuTLS sends it, and TLS
+objects made ahead (TLSContexts.make_spares). Byte-level, against a Python ssl client on a
+socket pair."""
 
 from __future__ import annotations
 
@@ -159,10 +161,25 @@ def test_a_flight_not_opening_with_what_was_sent_ahead_fails_the_handshake(files
     daemon_end, other_end = socket.socketpair()
     with daemon_end, other_end:
         connection = tls.TLSSocket(daemon_end, contexts)
-        tls_object = contexts.default.wrap_bio(connection._in, connection._out, server_side=True)
+        tls_object, connection._in, connection._out = contexts.objects_for(contexts.default)
         assert isinstance(tls_object, tls.ServerHelloFirst)
         connection._tls = tls_object
         tls_object.sent_ahead = b"\x16\x03\x03\x00\x01\x02"
         connection._out.write(b"\x16\x03\x03\x00\x01\x09")
         with pytest.raises(OSError, match="sent ahead"):
             trio.run(connection.flush)
+
+
+def test_each_connection_takes_fresh_tls_objects_made_while_the_last_client_worked(files: dict[str, Path]) -> None:
+    contexts = tls.make_contexts(server_config(files))
+    assert contexts.x25519 is not None  # Python's client offers X25519: this context serves it
+    handshake_with_client(files, ssl.TLSVersion.TLSv1_3, contexts)
+    spare = contexts._spares[contexts.x25519]
+    assert contexts._spares[contexts.default]  # made for either context the next client asks for
+    handshake_with_client(files, ssl.TLSVersion.TLSv1_3, contexts)
+    assert contexts._spares[contexts.x25519][0] is not spare[0]  # taken, and another made
+    # Taken once: never an object that served a connection, nor one given out twice.
+    spare_now = contexts._spares[contexts.x25519][0]
+    taken = contexts.objects_for(contexts.x25519)
+    assert taken[0] is spare_now and contexts.x25519 not in contexts._spares
+    assert contexts.objects_for(contexts.x25519)[0] is not taken[0]
