@@ -186,6 +186,11 @@ RECORD_HANDSHAKE = 22
 HANDSHAKE_CLIENT_HELLO = 1
 HANDSHAKE_SERVER_HELLO = 2
 RECORD_HEADER_SIZE = 5
+TLS_1_3 = 0x0304
+# A HelloRetryRequest is a ServerHello with this random (RFC 8446 4.1.3: SHA-256 of
+# "HelloRetryRequest"); after the message type, its length and the legacy version
+HELLO_RETRY_REQUEST_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
+SERVER_HELLO_RANDOM = slice(6, 38)
 # The content type OpenSSL's message callback gives a record's header (SSL3_RT_HEADER)
 MESSAGE_CALLBACK_RECORD_HEADER = 256
 EXTENSION_KEY_SHARE = 51
@@ -210,6 +215,8 @@ class _OpenSSL:
         self.get_verify_mode.restype, self.get_verify_mode.argtypes = ctypes.c_int, [ctypes.c_void_p]
         self.get_options = library.SSL_CTX_get_options
         self.get_options.restype, self.get_options.argtypes = ctypes.c_uint64, [ctypes.c_void_p]
+        self.get_ex_data = library.SSL_get_ex_data
+        self.get_ex_data.restype, self.get_ex_data.argtypes = ctypes.c_void_p, [ctypes.c_void_p, ctypes.c_int]
         self.set_msg_callback = library.SSL_set_msg_callback
         self.set_msg_callback.restype, self.set_msg_callback.argtypes = None, [ctypes.c_void_p, ctypes.c_void_p]
         self.pointer_size = ctypes.sizeof(ctypes.c_void_p)
@@ -228,14 +235,15 @@ class _OpenSSL:
     def connection_pointer(self, tls: ssl.SSLObject) -> int | None:
         """The SSL of an SSLObject, read from CPython's _ssl._SSLSocket behind it (the object
         header, the socket's weak reference, the SSL, then the context object), used only when
-        the context found there is the object's own; None otherwise."""
+        the context found there is the object's own and the SSL's application data (where
+        CPython keeps its _SSLSocket) points back to it; None otherwise."""
         inner = getattr(tls, "_sslobj", None)
         if inner is None:
             return None
         fields = id(inner) + object.__basicsize__
         pointer = self.ctypes.c_void_p.from_address(fields + self.pointer_size).value
         context = self.ctypes.c_void_p.from_address(fields + 2 * self.pointer_size).value
-        if not pointer or context != id(tls.context):
+        if not pointer or context != id(tls.context) or self.get_ex_data(pointer, 0) != id(inner):
             return None
         return int(pointer)
 
@@ -291,18 +299,20 @@ class ServerHelloFirst(ssl.SSLObject):
 
 
 def send_server_hello_first(context: ssl.SSLContext) -> bool:
-    """Have the handshake send its ServerHello on its own, ahead of the rest of the flight, as
-    libvirtd's GnuTLS does.
+    """Have a TLS 1.3 handshake send its ServerHello on its own, ahead of the rest of the
+    flight, as libvirtd's GnuTLS does.
 
     OpenSSL keeps a flight's messages until the whole flight is made, and the server's
-    signature in it takes a while; a client that has the ServerHello meanwhile works out its
-    keys at the same time (about a tenth of a millisecond of each TLS connection, of ~4 ms).
-    Python's ssl has no setting for that, but its message callback sees each record OpenSSL
-    writes: the callback sends the ServerHello's record itself (_on_handshake_message), and
-    TLSSocket leaves it out of the flight. The callback is on the context, and called for
-    every record of every connection made with it, so it is taken off each connection (ctypes,
-    SSL_set_msg_callback) once its ServerHello is out. False, and the flight sent whole, where
-    either part is missing.
+    signature in it takes a while; a TLS 1.3 client that has the ServerHello (and the key
+    share in it) meanwhile works out its keys at the same time (about a tenth of a
+    millisecond of each TLS connection, of ~3 ms; TLS 1.2's key share comes after the
+    signature, so its ServerHello waits for the flight). Python's ssl has no setting for
+    that, but its message callback sees each record OpenSSL writes: the callback sends the
+    ServerHello's record itself (_on_handshake_message), and TLSSocket leaves it out of the
+    flight. The callback is on the context, and called for every record of every connection
+    made with it, so it is taken off each connection (ctypes, SSL_set_msg_callback) once its
+    ServerHello is made. Sent at once, the record goes out alone as sockets are TCP_NODELAY
+    (listeners.no_delay). False, and the flight sent whole, where either part is missing.
     """
     context.sslobject_class = ServerHelloFirst
     import _ssl
@@ -321,9 +331,11 @@ def send_server_hello_first(context: ssl.SSLContext) -> bool:
 
 
 def _on_handshake_message(
-    tls: ServerHelloFirst, direction: str, _version: int, content_type: int, message_type: int, data: bytes
+    tls: ServerHelloFirst, direction: str, version: int, content_type: int, message_type: int, data: bytes
 ) -> None:
-    """OpenSSL's message callback: a record's header comes just before the message it holds."""
+    """OpenSSL's message callback: a record's header comes just before the message it holds.
+    (What it raises is lost: CPython keeps it only as the context of the handshake's next
+    SSLWantReadError.)"""
     if direction != "write":
         return
     if content_type == MESSAGE_CALLBACK_RECORD_HEADER:
@@ -331,21 +343,26 @@ def _on_handshake_message(
         return
     if content_type != RECORD_HANDSHAKE or message_type != HANDSHAKE_SERVER_HELLO:
         return
-    openssl = _openssl()
-    if openssl is not None:
-        openssl.stop_message_callback(tls)
     header, raw = tls.record_header, tls.raw
-    tls.record_header, tls.raw = b"", None
-    if raw is None or len(header) != RECORD_HEADER_SIZE or header[0] != RECORD_HANDSHAKE:
+    tls.record_header = b""
+    # After a HelloRetryRequest the client sends another ClientHello: its ServerHello follows.
+    if data[SERVER_HELLO_RANDOM] != HELLO_RETRY_REQUEST_RANDOM:
+        tls.raw = None
+        openssl = _openssl()
+        if openssl is not None:
+            openssl.stop_message_callback(tls)
+    if raw is None or version != TLS_1_3 or len(header) != RECORD_HEADER_SIZE or header[0] != RECORD_HANDSHAKE:
         return
     if (header[3] << 8 | header[4]) != len(data):  # a record holding more than the ServerHello
         return
     record = header + data
+    sent = 0
     try:
         sent = raw.send(record)
     except OSError:  # full, or broken: the flight goes as a whole, or fails when flushed
-        sent = 0
-    tls.sent_ahead = record[:sent]
+        pass
+    finally:
+        tls.sent_ahead = record[:sent]
 
 
 def without_p256(context: ssl.SSLContext) -> bool:
@@ -671,6 +688,9 @@ class TLSSocket:
             # handed the CPU first (tls_handover), its answer is often in without a wait.
             if not hand_over(raw.fileno())[0]:
                 await trio.lowlevel.wait_readable(raw)
+        # Let go of the contexts: after a virt-admin server-update-tls, the old ones (and their
+        # spares) live on only while handshakes begun with them last.
+        del self._contexts
         await self.flush()
 
     async def refuse(self, seconds: float) -> None:
@@ -681,7 +701,8 @@ class TLSSocket:
         broken pipe instead of reading the refusal."""
         with trio.move_on_after(seconds):
             try:
-                self._pending += self._made_records()
+                if hasattr(self, "_out"):  # (its TLS objects were made)
+                    self._pending += self._made_records()
                 self._flush_now()
                 self._raw.shutdown(socket.SHUT_WR)
                 discarded = 0
@@ -714,7 +735,7 @@ class TLSSocket:
         """The records OpenSSL has made since the last call, less a ServerHello sent ahead."""
         records = self._out.read()
         tls = getattr(self, "_tls", None)
-        if not isinstance(tls, ServerHelloFirst) or not tls.sent_ahead:
+        if not isinstance(tls, ServerHelloFirst) or not tls.sent_ahead or not records:
             return records
         ahead, tls.sent_ahead = tls.sent_ahead, b""
         if not records.startswith(ahead):  # never seen: the stream would be broken
