@@ -4,11 +4,10 @@ Each workload runs in Debian's stock libvirt-python (or virsh) against both daem
 alternately, several rounds; the best time of each side counts. The TLS workloads and the
 domain corpus run both daemons at once from one client, in alternating blocks, and count
 medians (see PAIRED_SCRIPTS): a burst of load from elsewhere on a shared machine then slows
-both sides alike. Runs on a shared, busy 2-core machine gave connect_close_over_tls 0.94-1.13 (seventeen,
-median 0.96; ~1.0 in quiet moments, above 1 when very busy) and dom_info_over_tls 1.2-1.4:
-the ratio itself moves with the load. Counted instead of timed (callgrind, user space, per TLS
-connect+close): virtrio 7.2M instructions (OpenSSL 5.1M, Python 1.3M), libvirtd 9.9M, and
-the client 16.1M against virtrio, 16.9M against libvirtd.
+both sides alike. On a quiet 2-core machine connect_close_over_tls gave 0.98-1.09 (median about
+1.02; higher when the machine is busy) and dom_info_over_tls 1.7-1.8: the ratio moves with the
+load and with where the scheduler puts the client (daemons on one core, the client on the other:
+1.01; all on one core: 0.97).
 Printed per workload:
 ``name ref ours ratio`` where ref and ours are seconds per operation (KiB for memory)
 and ratio = ref / ours, so a ratio above 1 means virtrio is faster (or smaller).
