@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from interop.daemons import RunningDaemon, libvirtd_available, remove, start_libvirtd, start_virtrio
+from tests.tls_records import tls_records
 
 
 def free_port() -> int:
@@ -243,7 +244,7 @@ def test_server_sends_its_own_certificate_only_alike(pair) -> None:
 def server_hello_group(stream: bytes) -> int | None:
     """The key share group a TLS 1.3 ServerHello at the start of stream names (None while the
     message is not complete, or when it has no key share)."""
-    found = records(stream)
+    found = tls_records(stream)
     if not found or len(found[0]) < 5 + 4 or found[0][0] != 22 or found[0][5] != 2:
         return None
     body = found[0][9:]  # the ServerHello's fields after its type and 3-byte length
@@ -344,16 +345,6 @@ def test_client_hello_read_for_its_x25519_share() -> None:
     for cut in range(len(x25519)):  # every truncation and a flipped byte anywhere: no exception
         client_hello_offers_x25519(x25519[:cut])
         client_hello_offers_x25519(x25519[:cut] + bytes([x25519[cut] ^ 0xFF]) + x25519[cut + 1 :])
-
-
-def tls_records(data: bytes) -> list[bytes]:
-    """data cut into its TLS records (header included); a record cut short is the last piece."""
-    pieces = []
-    while data:
-        end = 5 + int.from_bytes(data[3:5], "big")
-        pieces.append(data[:end])
-        data = data[end:]
-    return pieces
 
 
 def confirmation_over(
@@ -458,16 +449,6 @@ def test_x25519_taken_when_offered_and_p256_alone_still_served(pair, certificate
     assert alone == {"virtrio": P256, "libvirtd": P256}
 
 
-def records(stream: bytes) -> list[bytes]:
-    """TLS records, whole, as they follow one another in stream."""
-    found, offset = [], 0
-    while offset + 5 <= len(stream):
-        end = offset + 5 + int.from_bytes(stream[offset + 3 : offset + 5], "big")
-        found.append(stream[offset:end])
-        offset = end
-    return found
-
-
 def refused_client_writes_its_flight(port: int, certificates: Path) -> bytes:
     """A client with a certificate the server does not trust sends its last flight record by
     record, a pause after each, as libvirt's client writes it in pieces; returns what the
@@ -490,7 +471,7 @@ def refused_client_writes_its_flight(port: int, certificates: Path) -> bytes:
                 data = connection.recv(65536)
                 assert data, "the server closed the connection before its flight"
                 incoming.write(data)
-        flight = records(outgoing.read())
+        flight = tls_records(outgoing.read())
         assert len(flight) >= 2
         for record in flight:
             connection.sendall(record)
@@ -506,7 +487,7 @@ def test_refused_client_writes_its_whole_flight_alike(pair, certificates) -> Non
     client reads the refusal (libvirtd reads the whole handshake before its own checks)."""
     answers = {name: refused_client_writes_its_flight(port, certificates["other"]) for name, (_d, port) in pair.items()}
     # ours: the alert (encrypted, as TLS 1.3 has it); libvirtd: nothing, as it checks after the handshake
-    assert [record[0] for record in records(answers["virtrio"])] == [23]
+    assert [record[0] for record in tls_records(answers["virtrio"])] == [23]
     assert answers["libvirtd"] == b""
 
 

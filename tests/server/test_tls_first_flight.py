@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import trio
 
+from tests.tls_records import tls_records
 from virtrio.server import pki, tls
 from virtrio.server.config import Config
 
@@ -56,16 +57,6 @@ class RecordingSocket:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.raw, name)
-
-
-def records(stream: bytes) -> list[bytes]:
-    found, offset = [], 0
-    while offset + 5 <= len(stream):
-        end = offset + 5 + int.from_bytes(stream[offset + 3 : offset + 5], "big")
-        found.append(stream[offset:end])
-        offset = end
-    assert offset == len(stream), "a record cut short"
-    return found
 
 
 def is_server_hello(record: bytes, retry: bool = False) -> bool:
@@ -142,12 +133,12 @@ def handshake_with_client(
 
 def test_tls13_server_hello_sent_alone_before_the_rest_of_the_flight(files: dict[str, Path]) -> None:
     recording, received = handshake_with_client(files, ssl.TLSVersion.TLSv1_3)
-    first = records(recording.sends[0])
+    first = tls_records(recording.sends[0])
     assert len(first) == 1 and is_server_hello(first[0])
     # The flight that follows starts after the ServerHello (TLS 1.3's change_cipher_spec), and
     # the client saw exactly one ServerHello in all it read.
-    assert records(recording.sends[1])[0][0] == RECORD_CHANGE_CIPHER_SPEC
-    assert [r for r in records(received) if is_server_hello(r)] == first
+    assert tls_records(recording.sends[1])[0][0] == RECORD_CHANGE_CIPHER_SPEC
+    assert [r for r in tls_records(received) if is_server_hello(r)] == first
 
 
 @pytest.mark.parametrize("first_send", ["partial", "blocked"])
@@ -158,15 +149,15 @@ def test_a_server_hello_the_socket_takes_only_part_of_leaves_the_rest_in_the_fli
     if first_send == "partial":  # 7 bytes ahead, the rest of the record with the flight
         assert len(recording.sends[0]) == 7
     else:  # nothing ahead: the flight whole
-        assert is_server_hello(records(recording.sends[0])[0]) and len(records(recording.sends[0])) > 1
-    assert sum(1 for r in records(received) if is_server_hello(r)) == 1
+        assert is_server_hello(tls_records(recording.sends[0])[0]) and len(tls_records(recording.sends[0])) > 1
+    assert sum(1 for r in tls_records(received) if is_server_hello(r)) == 1
 
 
 def test_tls12_flight_sent_whole(files: dict[str, Path]) -> None:
     """TLS 1.2's key share comes in ServerKeyExchange, after the signature: a ServerHello
     alone would give the client nothing to work on."""
     recording, _ = handshake_with_client(files, ssl.TLSVersion.TLSv1_2)
-    first = records(recording.sends[0])
+    first = tls_records(recording.sends[0])
     assert first[0][5] == HANDSHAKE_SERVER_HELLO and len(first) > 1
 
 
@@ -180,7 +171,7 @@ def test_after_a_hello_retry_request_the_server_hello_still_goes_first(files: di
     pointer = openssl.context_pointer(context)
     assert pointer is not None and openssl.ctx_ctrl(pointer, tls.SSL_CTRL_SET_GROUPS_LIST, 0, b"P-384")
     recording, _ = handshake_with_client(files, ssl.TLSVersion.TLSv1_3, tls.TLSContexts(context, None))
-    sends = [records(sent) for sent in recording.sends]
+    sends = [tls_records(sent) for sent in recording.sends]
     assert len(sends[0]) == 1 and is_server_hello(sends[0][0], retry=True)
     assert sends[1][0][0] == RECORD_CHANGE_CIPHER_SPEC
     assert len(sends[2]) == 1 and is_server_hello(sends[2][0])
@@ -191,7 +182,7 @@ def test_without_the_callback_the_flight_goes_whole(files: dict[str, Path], monk
     monkeypatch.setattr(tls, "_openssl", lambda: None)
     contexts = tls.make_contexts(server_config(files))
     recording, _ = handshake_with_client(files, ssl.TLSVersion.TLSv1_3, contexts)
-    first = records(recording.sends[0])
+    first = tls_records(recording.sends[0])
     assert is_server_hello(first[0]) and len(first) > 1
 
 
@@ -237,7 +228,7 @@ def test_each_connection_takes_fresh_tls_objects_made_while_the_last_client_work
     spare = contexts._spares[contexts.x25519]
     assert contexts._spares[contexts.default]  # made for either context the next client asks for
     recording, _ = handshake_with_client(files, ssl.TLSVersion.TLSv1_3, contexts)
-    assert is_server_hello(records(recording.sends[0])[0])  # a spare sends its ServerHello first too
+    assert is_server_hello(tls_records(recording.sends[0])[0])  # a spare sends its ServerHello first too
     assert contexts._spares[contexts.x25519][0] is not spare[0]  # taken, and another made
     # Taken once: never an object that served a connection, nor one given out twice.
     spare_now = contexts._spares[contexts.x25519][0]
