@@ -147,8 +147,8 @@ class TLSContexts:
 
     Each keeps one connection's TLS objects made ahead (make_spares), taken by the next
     client that asks for that context (objects_for). Made once its ClientHello is in, they
-    were on the way to our first flight: a TLS connect+close took ~3% longer (~60 us, where
-    SSL_new alone takes 2.4 us in a loop: the rest is memory and code gone cold since)."""
+    were on the way to our first flight: paired runs gave a TLS connect+close 1-3% more
+    (SSL_new takes 2.4 us in a loop, longer on the caches a loop pass leaves cold)."""
 
     default: ssl.SSLContext
     x25519: ssl.SSLContext | None
