@@ -1171,8 +1171,12 @@ def _validate_devices(devices: etree._Element) -> dict[object, list[etree._Eleme
 def _usb_hostdevs_match(hostdevs: list[etree._Element]) -> bool:
     """virDomainHostdevMatchSubsysUSB over each pair, the earlier one first: it is matched by
     its host bus and device when it names both, else by vendor and product (0 when not
-    given, so one without either matches a later one named by its address alone)."""
-    found: list[tuple[tuple[int, int] | None, tuple[int, int]]] = []  # (bus and device, ids)
+    given, so one without either matches a later one named by its address alone). Linear:
+    a definition may hold tens of thousands of them."""
+    # One pass: a device matches an earlier one named by the same address, or an earlier one
+    # without an address that has its vendor and product.
+    places: set[tuple[int, int]] = set()
+    placeless_ids: set[tuple[int, int]] = set()
     for hostdev in hostdevs:
         if hostdev.get("type") != "usb" or hostdev.get("mode", "subsystem") != "subsystem":
             continue
@@ -1182,11 +1186,13 @@ def _usb_hostdevs_match(hostdevs: list[etree._Element]) -> bool:
             part = first_child(source, tag) if source is not None else None
             numbers.append(_c_number(part.get(name)) or 0 if part is not None else 0)
         bus, device, vendor, product = numbers
-        found.append(((bus, device) if bus and device else None, (vendor, product)))
-    for position, (place, ids) in enumerate(found):
-        for later_place, later_ids in found[position + 1 :]:
-            if (place is not None and (later_place or (0, 0)) == place) or (place is None and later_ids == ids):
-                return True
+        place, ids = ((bus, device) if bus and device else None), (vendor, product)
+        if (place is not None and place in places) or ids in placeless_ids:
+            return True
+        if place is not None:
+            places.add(place)
+        else:
+            placeless_ids.add(ids)
     return False
 
 
