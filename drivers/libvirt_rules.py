@@ -123,7 +123,7 @@ def parse_mac(text: str) -> bytes | None:
 
 def mac_text(raw: bytes) -> str:
     """virMacAddrFormat: lowercase, two digits per byte."""
-    return ":".join(f"{byte:02x}" for byte in raw)
+    return raw.hex(":")
 
 
 def xml_error(domain: int, detail: str) -> LibvirtError:

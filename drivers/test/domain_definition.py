@@ -811,7 +811,7 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
         for interface in interfaces:
             _canonical_interface(interface, taken, free_names)
     # (each called only with its kinds present: most definitions have none of most of them)
-    if not _CHARACTER_DEVICE_KINDS.isdisjoint(by_kind):
+    if not domain_devices.CHARACTER_DEVICE_KINDS.isdisjoint(by_kind):
         domain_devices.read_character_devices(by_kind)  # in the parser's order: these, inputs, graphics
     needs_guest = "input" in by_kind or "video" in by_kind or "graphics" in by_kind
     guest = domain_devices.guest_of(devices) if needs_guest else None
@@ -925,9 +925,6 @@ def _canonical_devices(devices: etree._Element, os_type: str) -> dict[str, list[
                         if address not in written:  # (nothing since has changed those)
                             _canonical_address(address)
     return by_kind
-
-
-_CHARACTER_DEVICE_KINDS = frozenset(("parallel", "serial", "console", "channel"))
 
 
 def _addresses_left_as_they_are(devices: etree._Element, written: set[etree._Element]) -> bool:
@@ -1403,7 +1400,7 @@ def _canonical_interface(interface: etree._Element, taken: set[str | None], free
             raise xml_error(f"unable to parse mac address '{address}'")
         if raw[0] & 1:
             raise xml_error(f"expected unicast mac address, found multicast '{address}'")
-        written = raw.hex(":")  # (mac_text's, in C: lowercase, two digits per byte)
+        written = libvirt_rules.mac_text(raw)
         if written != address:  # (most are written so already)
             mac.set("address", written)
     if len(mac.attrib) > 1:  # (a type or check, given or made up: most have the address alone)

@@ -43,6 +43,7 @@ from .domain_addresses import pci_values, usb_port
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_internal_error as _internal
 from .domain_errors import domain_xml_error as _xml_error
+from .domain_interfaces import VIRTIO_OPTIONS, virtio_option_fault
 from .xml_tree import (
     child,
     children_in_order,
@@ -682,7 +683,7 @@ def _target(device: etree._Element) -> etree._Element:
     return target
 
 
-_CHR_KINDS = frozenset(("serial", "parallel", "channel", "console"))
+CHARACTER_DEVICE_KINDS = frozenset(("serial", "parallel", "channel", "console"))
 
 
 def validate_devices(
@@ -709,7 +710,7 @@ def validate_devices(
     for smartcard in by_kind.get("smartcard", ()):
         if smartcard.get("mode") == "passthrough":
             validate_chr_source(smartcard, smartcard.get("type", ""))
-    for kind in ("serial", "parallel", "channel", "console") if not _CHR_KINDS.isdisjoint(by_kind) else ():
+    for kind in ("serial", "parallel", "channel", "console") if not CHARACTER_DEVICE_KINDS.isdisjoint(by_kind) else ():
         for device in by_kind.get(kind, ()):
             channel_target = None
             if kind == "channel":
@@ -1063,7 +1064,6 @@ _VIDEO_MODEL_READ = frozenset(("type", "primary", *VIDEO_MEMORY, "heads"))  # th
 VIDEO_CHILD_ORDER = ["driver", "model", *DEVICE_INFO_TAIL]
 VIDEO_CHILD_RANK = rank_of(VIDEO_CHILD_ORDER)
 VIDEO_DRIVER_ATTRIBUTES = ["iommu", "ats", "packed", "page_per_vq", "vgaconf", "name"]
-VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")
 
 
 def _video_ram(kind: str, virt_type: str | None) -> int:
@@ -1233,11 +1233,9 @@ def validate_videos(videos: list[etree._Element]) -> None:
                     raise _unsupported(f"{name} attribute only supported for video type qxl")
         if kind == "ramfb" and first_child(video, "address") is not None:
             raise _unsupported("address not supported for video type ramfb")
-        if kind != "virtio" and driver is not None:
-            for name in VIRTIO_OPTIONS:
-                if driver.get(name) is not None:
-                    option = f"{name} driver option" if name != "page_per_vq" else "page_per_vq option"
-                    raise _unsupported(f"{option} is only supported for virtio devices")
+        fault = virtio_option_fault(driver) if kind != "virtio" and driver is not None else None
+        if fault is not None:
+            raise fault
 
 
 # --- inputs -----------------------------------------------------------------------------
@@ -1585,15 +1583,11 @@ def canonical_aliases(
         return
     for kind, devices in by_kind.items():
         checked = kind in ADDRESS_CHECKED_BEFORE_ALIASES
-        if checked and not with_aliases:
-            continue  # nothing to do for these
         for device in devices:
             if not len(device):
                 continue  # no address, no alias (a length costs far less than a lookup)
             if not checked:
                 check_device_address(device, written)
-            if not with_aliases:
-                continue
             aliases = children_of(device, "alias")
             if not aliases:
                 continue

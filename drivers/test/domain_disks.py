@@ -181,6 +181,7 @@ SOURCE_PATH_ATTRIBUTES = {"file": "file", "block": "dev", "dir": "dir", "network
 _LOCAL_PATH_ATTRIBUTES = {kind: name for kind, name in SOURCE_PATH_ATTRIBUTES.items() if kind != "network"}
 STARTUP_POLICIES = ("mandatory", "requisite", "optional")  # virDomainStartupPolicy without its zero
 STORAGE_TYPES = ("file", "block", "dir", "network", "volume", "nvme", "vhostuser")  # virStorageType, NONZERO
+STORAGE_TYPES_WITH_NONE = ("none", *STORAGE_TYPES)  # virStorageType where "none" reads as 0
 # virStorageFileFormat without 'none'
 STORAGE_FORMATS = ("raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow")
 STORAGE_FORMATS += ("qcow2", "qed", "vmdk")

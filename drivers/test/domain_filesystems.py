@@ -11,6 +11,7 @@ from lxml import etree
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import report
 
+from .domain_interfaces import VIRTIO_OPTIONS
 from .xml_tree import children_of, first_child, make_element
 
 # the <source> attribute each filesystem type reads as its source (RAM and volume sources
@@ -59,9 +60,6 @@ def _replace(parent: etree._Element, old: etree._Element | None, new: etree._Ele
         return
     new.tail = old.tail
     parent.replace(old, new)
-
-
-VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")  # virDomainVirtioOptionsFormat's order
 
 
 def read_driver_and_binary(filesystem: etree._Element) -> None:

@@ -61,6 +61,19 @@ NET_MODEL_SPELLING = {name.lower(): name for name in NET_MODELS}
 VIRTIO_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
 FILTERREF_TYPES = ("network", "bridge", "ethernet")  # the types whose parser reads <filterref>
 VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")  # virDomainVirtioOptionsParseXML
+
+
+def virtio_option_fault(driver: etree._Element) -> LibvirtError | None:
+    """virDomainCheckVirtioOptionsAreAbsent: the first virtio-only option set on the <driver>
+    of a device that is not virtio, as libvirt names it."""
+    for name in VIRTIO_OPTIONS:
+        if driver.get(name) is not None:
+            option = f"{name} driver option" if name != "page_per_vq" else "page_per_vq option"
+            detail = f"{option} is only supported for virtio devices"
+            return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    return None
+
+
 VIRTIO_NET_UNSIGNED = ("queues", "rx_queue_size", "tx_queue_size")
 VIRTUALPORT_TYPES = ("network", "bridge", "direct", "hostdev")  # the others refuse <virtualport>
 
@@ -558,12 +571,9 @@ def _validation_fault(interface: etree._Element) -> LibvirtError | None:
         return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
     model = first_child(interface, "model")
     virtio = model is not None and model.get("type") in VIRTIO_MODELS
-    if driver is not None and not virtio:
-        for name in VIRTIO_OPTIONS:
-            if driver.get(name) is not None:
-                option = f"{name} driver option" if name != "page_per_vq" else "page_per_vq option"
-                detail = f"{option} is only supported for virtio devices"
-                return report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_DOMAIN, detail)
+    fault = virtio_option_fault(driver) if driver is not None and not virtio else None
+    if fault is not None:
+        return fault
     if kind == "vhostuser" and not virtio:
         detail = (
             "Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'/>. "

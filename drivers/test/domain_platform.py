@@ -27,10 +27,12 @@ from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
 from .bitmaps import format_bitmap, parse_bitmap
 from .domain_cpu import read_before_numa
+from .domain_disks import STORAGE_TYPES_WITH_NONE
 from .domain_errors import boot_order_fault
 from .domain_errors import config_unsupported as _unsupported
 from .domain_errors import domain_xml_detail as _detail
 from .domain_errors import domain_xml_error as _xml_error
+from .domain_interfaces import VIRTIO_MODELS, virtio_option_fault
 from .xml_tree import (
     children_of,
     first_child,
@@ -244,25 +246,16 @@ def _validate_iommu(iommu: etree._Element, features: etree._Element | None) -> N
         raise _unsupported("IOMMU eim requires interrupt remapping to be enabled")
 
 
-VSOCK_VIRTIO_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
-VIRTIO_OPTION_NAMES = {
-    "iommu": "iommu driver option",
-    "ats": "ats driver option",
-    "packed": "packed driver option",
-    "page_per_vq": "page_per_vq option",
-}
-
-
 def _validate_vsock(vsock: etree._Element) -> None:
     """virDomainVsockDefValidate: a guest CID from 3, virtio options on a virtio model only."""
     cid = first_child(vsock, "cid")
     address = cid.get("address") if cid is not None else None
     if address == "1" or address == "2":  # (written back in decimal when read)
         raise _unsupported("guest CIDs must be >= 3")
-    driver = first_child(vsock, "driver") if vsock.get("model") not in VSOCK_VIRTIO_MODELS else None
-    for name, option in VIRTIO_OPTION_NAMES.items() if driver is not None else ():
-        if driver.get(name) is not None:
-            raise _unsupported(f"{option} is only supported for virtio devices")
+    driver = first_child(vsock, "driver") if vsock.get("model") not in VIRTIO_MODELS else None
+    fault = virtio_option_fault(driver) if driver is not None else None
+    if fault is not None:
+        raise fault
 
 
 def _validate_memory_device(memory: etree._Element, cells: int, top: dict[str, etree._Element]) -> None:
@@ -536,7 +529,6 @@ def _canonical_os(os_element: etree._Element, device_boots: bool) -> None:
 
 
 # virStorageType, its zero included
-NVRAM_STORAGE_TYPES = ("none", "file", "block", "dir", "network", "volume", "nvme", "vhostuser")
 
 
 def _canonical_nvram(os_element: etree._Element, nvram: etree._Element, kept: bool) -> None:
@@ -545,7 +537,7 @@ def _canonical_nvram(os_element: etree._Element, nvram: etree._Element, kept: bo
     in its text: nothing is kept but a template when the text is empty (kept: the element
     stays anyway)."""
     if nvram.get("type") is not None:
-        prop_enum(nvram, "type", NVRAM_STORAGE_TYPES)
+        prop_enum(nvram, "type", STORAGE_TYPES_WITH_NONE)
         source = first_child(nvram, "source")
         if source is None:  # (no error set: what a client is told then)
             raise cause_unknown()

@@ -20,7 +20,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
 from ..xml_text import escape_text
-from .domain_disks import check_network_source, check_secrets
+from .domain_disks import STORAGE_TYPES_WITH_NONE, check_network_source, check_secrets
 from .domain_security import device_seclabels
 
 FROM_SNAPSHOT = api.VIR_FROM_DOMAIN_SNAPSHOT
@@ -30,7 +30,7 @@ SHUTOFF, DISK_SNAPSHOT = 5, 8
 # virDomainSnapshotLocation
 LOCATIONS = ["default", "no", "internal", "external", "manual"]
 DEFAULT, NO, INTERNAL, EXTERNAL, MANUAL = range(5)
-STORAGE_TYPES = ["none", "file", "block", "dir", "network", "volume", "nvme", "vhostuser"]
+STORAGE_TYPES = STORAGE_TYPES_WITH_NONE
 SOURCE_ATTRIBUTES = {"file": "file", "block": "dev", "dir": "dir", "volume": "volume", "network": "name"}
 
 
