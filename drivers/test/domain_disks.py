@@ -23,6 +23,7 @@ from virtrio.rpc.errors import report
 from .domain_addresses import SMALL_NUMBERS, canonical_pci_source_address
 from .domain_errors import config_unsupported as _unsupported
 from .domain_security import device_seclabels
+from .volume_definition import encryption_format
 from .xml_tree import children_of, first_child, make_element, reorder_attributes, reorder_known
 
 # virStorageSourceNetworkDefaultPort: a TCP host without a port gets its protocol's
@@ -438,9 +439,6 @@ def _storage_xml_error(detail: str) -> Exception:
     return report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_STORAGE, detail)
 
 
-ENCRYPTION_FORMATS = ("default", "qcow", "luks", "luks2")  # virStorageEncryptionFormat
-
-
 def check_secrets(parent: etree._Element) -> None:
     """virStorageAuthDefParse and virStorageEncryptionParseNode: the <auth> of a source (or of
     its disk) names a user and has a <secret>; that secret, and an encryption's, names the
@@ -455,12 +453,7 @@ def check_secrets(parent: etree._Element) -> None:
         _check_secret_lookup(secret)
     encryption = first_child(parent, "encryption")
     if encryption is not None:
-        format_name = encryption.get("format")
-        if not format_name:  # (string(./@format): empty is none)
-            raise _storage_xml_error("unknown volume encryption format")
-        if format_name not in ENCRYPTION_FORMATS:
-            detail = f"unknown volume encryption format type {format_name}"
-            raise report(api.VIR_ERR_CONFIG_UNSUPPORTED, api.VIR_FROM_STORAGE, detail)
+        encryption_format(encryption)
         prop_enum(encryption, "engine", ("qemu", "librbd"))  # (NONZERO: not 'default')
         for secret in children_of(encryption, "secret"):
             kind = secret.get("type")

@@ -115,15 +115,21 @@ def _cipher_lines(encryption: etree._Element) -> list[str]:
     return [line, ivgen_line + "/>"]
 
 
-def encryption_lines(encryption: etree._Element) -> list[str]:
-    """virStorageEncryptionParseNode, then virStorageEncryptionFormat: the element's lines."""
-    format_name = encryption.xpath("string(./@format)") or None
-    if format_name is None:
+def encryption_format(encryption: etree._Element) -> str:
+    """virStorageEncryptionParseNode's format (a volume's or a disk's), or its error."""
+    format_name = encryption.get("format")
+    if not format_name:  # (string(./@format): empty is none)
         raise _xml_error("unknown volume encryption format")
     if format_name not in ENCRYPTION_FORMATS:
         raise report(
             api.VIR_ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, f"unknown volume encryption format type {format_name}"
         )
+    return format_name
+
+
+def encryption_lines(encryption: etree._Element) -> list[str]:
+    """virStorageEncryptionParseNode, then virStorageEncryptionFormat: the element's lines."""
+    format_name = encryption_format(encryption)
     engine = encryption.get("engine")
     if engine is not None and engine not in ENCRYPTION_ENGINES[1:]:
         detail = f"Invalid value for attribute 'engine' in element '{encryption.tag}': '{engine}'."
