@@ -366,7 +366,6 @@ def canonical_path(path: str) -> str:
     core dump absolute before the driver sees it, against the daemon's working directory, with
     '.', '..' and repeated slashes resolved (symbolic links are not followed)."""
     try:
-        here = os.getcwd()
+        return os.path.abspath(path)
     except OSError:  # the working directory was removed
-        here = "/"
-    return os.path.normpath(os.path.join(here, path))
+        return os.path.normpath(os.path.join("/", path))

@@ -272,30 +272,32 @@ def client_info(session: ClientSession, args: admin.admin_client_get_info_args) 
     # adminClientGetInfo's order: the SASL name, then the address and DN of a network
     # client or the credentials of a local one, then the SELinux context
     params = [param(api.VIR_CLIENT_INFO_READONLY, BOOLEAN, int(client.read_only))]
-    if "sasl-user-name" in identity:
-        params.append(param(api.VIR_CLIENT_INFO_SASL_USER_NAME, STRING, identity["sasl-user-name"]))
+    sasl_user = identity.get(api.VIR_CONNECT_IDENTITY_SASL_USER_NAME)
+    if sasl_user is not None:
+        params.append(param(api.VIR_CLIENT_INFO_SASL_USER_NAME, STRING, sasl_user))
     if client.kind in (SocketKind.TCP, SocketKind.TLS):
         params.append(param(api.VIR_CLIENT_INFO_SOCKET_ADDR, STRING, peer_address(client)))
-        if "x509-distinguished-name" in identity:
-            dname = identity["x509-distinguished-name"]
+        if api.VIR_CONNECT_IDENTITY_X509_DISTINGUISHED_NAME in identity:
+            dname = identity[api.VIR_CONNECT_IDENTITY_X509_DISTINGUISHED_NAME]
             params.append(param(api.VIR_CLIENT_INFO_X509_DISTINGUISHED_NAME, STRING, dname))
     else:
         for key, field, kind in LOCAL_IDENTITY:
             if key in identity:
                 value = identity[key]
                 params.append(param(field, kind, as_c_int(value) if kind == INT else value))
-    if "selinux-context" in identity:
-        params.append(param(api.VIR_CLIENT_INFO_SELINUX_CONTEXT, STRING, identity["selinux-context"]))
+    selinux_context = identity.get(api.VIR_CONNECT_IDENTITY_SELINUX_CONTEXT)
+    if selinux_context is not None:
+        params.append(param(api.VIR_CLIENT_INFO_SELINUX_CONTEXT, STRING, selinux_context))
     return admin.admin_client_get_info_ret(params)
 
 
 # A local client's identity attributes as client-info shows them (its C int fields)
 LOCAL_IDENTITY = (
-    ("unix-user-id", api.VIR_CLIENT_INFO_UNIX_USER_ID, INT),
-    ("user-name", api.VIR_CLIENT_INFO_UNIX_USER_NAME, STRING),
-    ("unix-group-id", api.VIR_CLIENT_INFO_UNIX_GROUP_ID, INT),
-    ("group-name", api.VIR_CLIENT_INFO_UNIX_GROUP_NAME, STRING),
-    ("process-id", api.VIR_CLIENT_INFO_UNIX_PROCESS_ID, INT),
+    (api.VIR_CONNECT_IDENTITY_UNIX_USER_ID, api.VIR_CLIENT_INFO_UNIX_USER_ID, INT),
+    (api.VIR_CONNECT_IDENTITY_USER_NAME, api.VIR_CLIENT_INFO_UNIX_USER_NAME, STRING),
+    (api.VIR_CONNECT_IDENTITY_UNIX_GROUP_ID, api.VIR_CLIENT_INFO_UNIX_GROUP_ID, INT),
+    (api.VIR_CONNECT_IDENTITY_GROUP_NAME, api.VIR_CLIENT_INFO_UNIX_GROUP_NAME, STRING),
+    (api.VIR_CONNECT_IDENTITY_PROCESS_ID, api.VIR_CLIENT_INFO_UNIX_PROCESS_ID, INT),
 )
 
 
@@ -305,15 +307,18 @@ def own_identity(client: ClientSession) -> dict[str, Any]:
     identity: dict[str, Any] = {}
     pid, uid, gid = client.identity
     if uid is not None and gid is not None:
-        identity.update({"user-name": _user(uid), "unix-user-id": uid, "group-name": _group(gid)})
-        identity.update({"unix-group-id": gid, "process-id": pid})
+        identity[api.VIR_CONNECT_IDENTITY_USER_NAME] = _user(uid)
+        identity[api.VIR_CONNECT_IDENTITY_UNIX_USER_ID] = uid
+        identity[api.VIR_CONNECT_IDENTITY_GROUP_NAME] = _group(gid)
+        identity[api.VIR_CONNECT_IDENTITY_UNIX_GROUP_ID] = gid
+        identity[api.VIR_CONNECT_IDENTITY_PROCESS_ID] = pid
     if isinstance(client.auth_state, str):  # the SASL user name once authenticated
-        identity["sasl-user-name"] = client.auth_state
+        identity[api.VIR_CONNECT_IDENTITY_SASL_USER_NAME] = client.auth_state
     from .tls import client_dname
 
     dname = client_dname(client.id)
     if dname:
-        identity["x509-distinguished-name"] = dname
+        identity[api.VIR_CONNECT_IDENTITY_X509_DISTINGUISHED_NAME] = dname
     return identity
 
 

@@ -186,7 +186,6 @@ RECORD_HANDSHAKE = 22
 HANDSHAKE_CLIENT_HELLO = 1
 HANDSHAKE_SERVER_HELLO = 2
 RECORD_HEADER_SIZE = 5
-TLS_1_3 = 0x0304
 # A HelloRetryRequest is a ServerHello with this random (RFC 8446 4.1.3: SHA-256 of
 # "HelloRetryRequest"); after the message type, its length and the legacy version
 HELLO_RETRY_REQUEST_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
@@ -351,7 +350,12 @@ def _on_handshake_message(
         openssl = _openssl()
         if openssl is not None:
             openssl.stop_message_callback(tls)
-    if raw is None or version != TLS_1_3 or len(header) != RECORD_HEADER_SIZE or header[0] != RECORD_HANDSHAKE:
+    if (
+        raw is None
+        or version != ssl.TLSVersion.TLSv1_3
+        or len(header) != RECORD_HEADER_SIZE
+        or header[0] != RECORD_HANDSHAKE
+    ):
         return
     if (header[3] << 8 | header[4]) != len(data):  # a record holding more than the ServerHello
         return
