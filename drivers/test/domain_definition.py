@@ -1642,8 +1642,8 @@ def metadata_without_namespace(text: str) -> str:
     return "\n".join(_libxml2_dump(element, 0, etree.tostring(element, encoding="unicode")))
 
 
-def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str]]:
-    """(source, target, bus) of each disk, for the block statistics procedures."""
+def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str, str]]:
+    """(source, target, bus, device) of each disk, for the block statistics procedures."""
     devices = next((element for element in definition if element.tag == "devices"), None)
     summaries = []
     for disk in children_of(devices, "disk") if devices is not None else []:
@@ -1651,7 +1651,8 @@ def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str
         path = ""
         if source is not None:
             path = source.get("file") or source.get("dev") or source.get("dir") or source.get("name") or ""
-        summaries.append((path, first_child(disk, "target").get("dev"), first_child(disk, "target").get("bus")))
+        target = first_child(disk, "target")
+        summaries.append((path, target.get("dev"), target.get("bus"), disk.get("device", "disk")))
     return summaries
 
 

@@ -502,11 +502,16 @@ class DomainProcedures(TestProcedures):
 
     def domain_get_fsinfo(self, args: remote.remote_domain_get_fsinfo_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetFSInfo")
-        self._check_active(self._domain(args.dom))
-        filesystems = [
-            remote.remote_domain_fsinfo("/", "vda1", "ext4", ["vda"]),
-            remote.remote_domain_fsinfo("/boot", "vda2", "ext4", ["vda"]),
-        ]
+        domain = self._domain(args.dom)
+        self._check_active(domain)
+        # testDomainGetFSInfo: two file systems on the first disk that is a disk, if any
+        target = next((disk.target for disk in domain.disks if disk.device == "disk"), None)
+        filesystems = []
+        if target is not None:
+            filesystems = [
+                remote.remote_domain_fsinfo("/", f"{target}1", "ext4", [target]),
+                remote.remote_domain_fsinfo("/boot", f"{target}2", "ext4", [target]),
+            ]
         return remote.remote_domain_get_fsinfo_ret(filesystems, len(filesystems))
 
     def domain_block_stats(self, args: remote.remote_domain_block_stats_args):
@@ -553,8 +558,11 @@ class DomainProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetDiskErrors")
         domain = self._domain(args.dom)
         self._check_active(domain)
+        # testDomainGetDiskErrors: every disk has an error, unspecified and no-space in turn
+        kinds = (api.VIR_DOMAIN_DISK_ERROR_UNSPEC, api.VIR_DOMAIN_DISK_ERROR_NO_SPACE)
         errors = [
-            remote.remote_domain_disk_error(disk.target, api.VIR_DOMAIN_DISK_ERROR_UNSPEC) for disk in domain.disks
+            remote.remote_domain_disk_error(disk.target, kinds[position % len(kinds)])
+            for position, disk in enumerate(domain.disks)
         ]
         if not args.maxerrors:
             return remote.remote_domain_get_disk_errors_ret([], len(errors))
@@ -566,6 +574,8 @@ class DomainProcedures(TestProcedures):
         check_flags(args.flags, 0, FROM_TEST, "testDomainMemoryStats")
         domain = self._domain(args.dom)
         self._check_active(domain)
+        if memory_balloon(domain.definition) is None:  # virDomainDefHasMemballoon: no statistics
+            return remote.remote_domain_memory_stats_ret([])
         values = [
             (api.VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON, domain.memory),
             (api.VIR_DOMAIN_MEMORY_STAT_SWAP_IN, 0),
@@ -591,9 +601,8 @@ class DomainProcedures(TestProcedures):
             raise invalid_argument(api.VIR_FROM_DOMAIN, message, "virDomainSetMemoryStatsPeriod", "period")
         check_flags(args.flags, allowed, FROM_TEST, "testDomainSetMemoryStatsPeriod")
         chosen, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
-        devices = top(chosen.definition, "devices")
-        balloon = None if devices is None else devices.find("memballoon")
-        if balloon is None or balloon.get("model") == "none":
+        balloon = memory_balloon(chosen.definition)
+        if balloon is None:
             raise internal_error(FROM_TEST, "No memory balloon device configured, can not set the collection period")
         # libvirt writes <stats period='N'/> first in the balloon, and nothing for period 0
         for old in balloon.findall("stats"):
@@ -784,3 +793,11 @@ def _scheduler_parameters_wanted(nparams: int, function: str) -> None:
     """virDomainGetSchedulerParameters(Flags)' checks: no room asked for arrives as NULL params."""
     public_api.non_null(nparams != 0, "params", function)
     public_api.positive(nparams, "nparams", function)
+
+
+def memory_balloon(definition: list[Any]) -> Any:
+    """The definition's memory balloon device; None without one or with model 'none'
+    (virDomainDefHasMemballoon)."""
+    devices = top(definition, "devices")
+    balloon = None if devices is None else devices.find("memballoon")
+    return None if balloon is None or balloon.get("model") == "none" else balloon

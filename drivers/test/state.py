@@ -43,11 +43,12 @@ class HostInfo:
 
 @dataclass(frozen=True)
 class Disk:
-    """A domain's disk as the block procedures see it: its source and target."""
+    """A domain's disk as the block procedures see it: its source, target and device kind."""
 
     source: str
     target: str
     bus: str
+    device: str  # disk, cdrom, floppy or lun
 
 
 @dataclass(frozen=True)
