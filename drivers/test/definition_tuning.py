@@ -22,6 +22,7 @@ from virtrio.drivers.libvirt_rules import (
     ULLONG_MAX,
     as_c_int,
     missing_attribute,
+    parse_mac,
     prop_enum,
     prop_uint,
     strtoul_whole,
@@ -54,7 +55,6 @@ write_iops_sec_max size_iops_sec group_name total_bytes_sec_max_length read_byte
 write_bytes_sec_max_length total_iops_sec_max_length read_iops_sec_max_length write_iops_sec_max_length""")
 RATE_ATTRIBUTES = ("average", "peak", "floor", "burst")  # as virNetDevBandwidthRateFormat writes them
 MEMORY_LIMITS = ("hard_limit", "soft_limit", "swap_hard_limit")  # the typed parameters' names too
-MAC = re.compile(r"[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}(?:$|[\x00- ])")
 
 
 # --- top-level elements ----------------------------------------------------------------
@@ -766,12 +766,11 @@ def canonical_numatune(kept: dict[str, etree._Element], vcpu_attributes: dict[st
 def find_interface(definition: list[etree._Element], device: str) -> etree._Element:
     """virDomainNetFind: by MAC when device reads as one, else by host-side name."""
     interfaces = devices(definition).findall("interface")
-    if MAC.match(device):
-        wanted = [int(part, 16) for part in re.findall(r"[0-9a-fA-F]{1,2}", device)[:6]]
+    wanted = parse_mac(device)
+    if wanted is not None:
         for interface in interfaces:
             mac = first_child(interface, "mac")
-            address = mac.get("address", "") if mac is not None else ""
-            if [int(part, 16) for part in address.split(":") if part] == wanted:
+            if mac is not None and parse_mac(mac.get("address", "")) == wanted:
                 return interface
     else:
         for interface in interfaces:

@@ -1642,8 +1642,8 @@ def metadata_without_namespace(text: str) -> str:
     return "\n".join(_libxml2_dump(element, 0, etree.tostring(element, encoding="unicode")))
 
 
-def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str, str]]:
-    """(source, target, bus, device) of each disk, for the block statistics procedures."""
+def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str, str, str]]:
+    """(source, target, bus, device, type) of each disk, for the block statistics procedures."""
     devices = next((element for element in definition if element.tag == "devices"), None)
     summaries = []
     for disk in children_of(devices, "disk") if devices is not None else []:
@@ -1652,18 +1652,18 @@ def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str
         if source is not None:
             path = source.get("file") or source.get("dev") or source.get("dir") or source.get("name") or ""
         target = first_child(disk, "target")
-        summaries.append((path, target.get("dev"), target.get("bus"), disk.get("device", "disk")))
+        kind = disk.get("type", "file")
+        summaries.append((path, target.get("dev"), target.get("bus"), disk.get("device", "disk"), kind))
     return summaries
 
 
-def interface_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str]]:
-    """(target device, MAC, type) of each interface."""
+def interface_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str, str | None]]:
+    """(target device, MAC, type, network name for type network) of each interface."""
     devices = next((element for element in definition if element.tag == "devices"), None)
-    return [
-        (
-            first_child(interface, "target").get("dev"),
-            first_child(interface, "mac").get("address"),
-            interface.get("type"),
-        )
-        for interface in (children_of(devices, "interface") if devices is not None else [])
-    ]
+    summaries = []
+    for interface in children_of(devices, "interface") if devices is not None else []:
+        kind, source = interface.get("type"), first_child(interface, "source")
+        network = source.get("network") if kind == "network" and source is not None else None
+        mac = first_child(interface, "mac").get("address")
+        summaries.append((first_child(interface, "target").get("dev"), mac, kind, network))
+    return summaries

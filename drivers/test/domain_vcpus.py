@@ -197,3 +197,12 @@ def online_ids(definition: list[etree._Element], count: int) -> list[bool] | Non
     if vcpus is None:
         return None
     return [entry.get("enabled") == "yes" for entry in list(vcpus)[:count]]
+
+
+def is_online(definition: list[etree._Element], vcpu: int, count: int) -> bool:
+    """Whether a vCPU exists and is online: its listed state, or else one of the first `count`."""
+    vcpus = listed(definition)
+    if vcpus is None:
+        return vcpu < count
+    entries = list(vcpus)
+    return vcpu < len(entries) and entries[vcpu].get("enabled") == "yes"

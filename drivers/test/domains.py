@@ -9,6 +9,7 @@ from typing import Any
 
 from virtrio.drivers import public_api
 from virtrio.drivers.base import STATE_EPOCH, Event, EventFamily, Offload, StreamReply, after_reply
+from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import LibvirtError, check_flags, internal_error, invalid_argument, report
@@ -273,12 +274,8 @@ class DomainProcedures(TestProcedures):
         self.domain_set_memory_flags(remote.remote_domain_set_memory_flags_args(args.dom, args.memory, flags))
 
     def domain_get_vcpus_flags(self, args: remote.remote_domain_get_vcpus_flags_args):
-        allowed = (
-            api.VIR_DOMAIN_AFFECT_LIVE
-            | api.VIR_DOMAIN_AFFECT_CONFIG
-            | api.VIR_DOMAIN_VCPU_MAXIMUM
-            | api.VIR_DOMAIN_VCPU_GUEST
-        )
+        # no VIR_DOMAIN_VCPU_GUEST: the test driver has no guest agent to ask
+        allowed = api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG | api.VIR_DOMAIN_VCPU_MAXIMUM
         check_flags(args.flags, allowed, FROM_TEST, "testDomainGetVcpusFlags")
         definition, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
         value = definition.max_vcpus if args.flags & api.VIR_DOMAIN_VCPU_MAXIMUM else definition.vcpus
@@ -352,14 +349,14 @@ class DomainProcedures(TestProcedures):
                     return Offload(read, functools.partial(self._set_metadata_entry, args))
                 self._set_metadata_entry(args, read())
                 return None
-        elif args.type not in (api.VIR_DOMAIN_METADATA_TITLE, api.VIR_DOMAIN_METADATA_DESCRIPTION):
+        elif args.type >= api.VIR_DOMAIN_METADATA_LAST:  # virDomainDefSetMetadata: a negative type changes nothing
             raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"unknown metadata type '{args.type}'")
         for definition in definitions:
             if args.type == api.VIR_DOMAIN_METADATA_TITLE:
                 definition.title = args.metadata or None
             elif args.type == api.VIR_DOMAIN_METADATA_DESCRIPTION:
                 definition.description = args.metadata or None
-            else:
+            elif args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
                 definition.metadata.pop(args.uri or "", None)
         self._metadata_changed(domain, args)
         return None
@@ -399,7 +396,11 @@ class DomainProcedures(TestProcedures):
         check_flags(
             args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainGetMetadata"
         )
-        domain, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
+        found = self._domain(args.dom)
+        if args.type >= api.VIR_DOMAIN_METADATA_LAST:  # virDomainObjGetMetadata; a negative type finds nothing
+            raise report(api.VIR_ERR_INVALID_ARG, api.VIR_FROM_DOMAIN, f"unknown metadata type '{args.type}'")
+        domain, _ = self._one_of_definitions(found, args.flags)
+        value: str | None = None
         if args.type == api.VIR_DOMAIN_METADATA_ELEMENT:
             value = domain.metadata.get(args.uri or "")
             if value is not None and len(value) > METADATA_IN_THREAD_BYTES:  # read and written in a worker thread
@@ -409,7 +410,7 @@ class DomainProcedures(TestProcedures):
             value = metadata_without_namespace(value) if value is not None else None
         elif args.type == api.VIR_DOMAIN_METADATA_TITLE:
             value = domain.title
-        else:
+        elif args.type == api.VIR_DOMAIN_METADATA_DESCRIPTION:
             value = domain.description
         if value is None:
             raise report(
@@ -473,9 +474,12 @@ class DomainProcedures(TestProcedures):
     def domain_get_block_info(self, args: remote.remote_domain_get_block_info_args):
         public_api.non_empty_string(args.path, "disk", "virDomainGetBlockInfo")
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetBlockInfo")
-        domain = self._domain(args.dom)
-        if not any(args.path in (disk.target, disk.source) for disk in domain.disks):
+        disk = self._domain(args.dom).find_disk(args.path)
+        if disk is None:
             detail = f"invalid path {args.path} not assigned to domain"
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+        if disk.empty:
+            detail = f"disk '{args.path}' does not currently have a source assigned"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         return remote.remote_domain_get_block_info_ret(1099511627776, 1099506450432, 1099511627776)
 
@@ -519,7 +523,7 @@ class DomainProcedures(TestProcedures):
             raise report(api.VIR_ERR_OPERATION_UNSUPPORTED, FROM_TEST, "summary statistics are not supported yet")
         domain = self._domain(args.dom)
         self._check_active(domain)
-        if not any(args.path in (disk.target, disk.source) for disk in domain.disks):
+        if domain.find_disk(args.path) is None:
             detail = f"invalid path: {args.path}"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         # libvirt's test driver makes its counters up from the clock
@@ -542,17 +546,30 @@ class DomainProcedures(TestProcedures):
 
     def domain_interface_addresses(self, args: remote.remote_domain_interface_addresses_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainInterfaceAddresses")
+        if args.source >= api.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LAST:  # before the domain is looked up
+            detail = f"Unknown IP address data source {as_c_int(args.source)}"
+            raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, detail)
         domain = self._domain(args.dom)
         self._check_active(domain)
         interfaces = []
         for position, interface in enumerate(domain.interfaces):
-            if interface.kind == "network":  # from the network's DHCP range, one block of 20 per domain id
-                address = f"192.168.122.{2 + 20 * (domain.id - 1) + position + 1}"
+            if interface.network is not None:
+                ip = self._guest_address(interface.network, 20 * (domain.id - 1) + position + 1)
             else:
-                address = f"192.168.0.{position + 1}"
-            ip = remote.remote_domain_ip_addr(api.VIR_IP_ADDR_TYPE_IPV4, address, 24)
+                ip = remote.remote_domain_ip_addr(api.VIR_IP_ADDR_TYPE_IPV4, f"192.168.0.{position + 1}", 24)
             interfaces.append(remote.remote_domain_interface(interface.target, interface.mac, [ip]))
         return remote.remote_domain_interface_addresses_ret(interfaces)
+
+    def _guest_address(self, network_name: str, offset: int) -> remote.remote_domain_ip_addr:
+        """testDomainInterfaceAddressFromNet: an address made from the network's first <ip>,
+        offset by the domain's id and the interface's place (one block of 20 per id)."""
+        definition = self._network_named(network_name).definition
+        if definition is None or not definition.ips:
+            # libvirt reads the first <ip> unchecked (libvirtd dies); an error is the safe answer
+            raise internal_error(FROM_TEST, f"network '{network_name}' has no IP address")
+        first = definition.ips[0]
+        kind, address = first.guest_address(offset)
+        return remote.remote_domain_ip_addr(kind, address, first.effective_prefix & 0xFFFFFFFF)
 
     def domain_get_disk_errors(self, args: remote.remote_domain_get_disk_errors_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainGetDiskErrors")

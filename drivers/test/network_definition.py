@@ -201,6 +201,19 @@ class NetworkIP:
     def effective_prefix(self) -> int:
         return ip_prefix(self.address, self.netmask, self.prefix)
 
+    def guest_address(self, offset: int) -> tuple[int, str]:
+        """(VIR_IP_ADDR_TYPE_*, address) testDomainInterfaceAddressFromNet makes up for a guest:
+        the first DHCP range's start, or else this address, plus offset. Its family comes from
+        the family attribute; an IPv6 one only has the offset added to its last byte (no carry)."""
+        start = self.ranges[0].start if self.ranges else self.address
+        bare, scope, zone = start.partition("%")
+        if self.family == "ipv6":
+            raw = bytearray(ipaddress.IPv6Address(bare).packed)
+            raw[15] = (raw[15] + offset) & 0xFF
+            return api.VIR_IP_ADDR_TYPE_IPV6, socket.inet_ntop(socket.AF_INET6, bytes(raw)) + scope + zone
+        moved = (int(ipaddress.IPv4Address(bare)) + offset) & 0xFFFFFFFF
+        return api.VIR_IP_ADDR_TYPE_IPV4, str(ipaddress.IPv4Address(moved))
+
 
 @dataclass
 class DnsHost:

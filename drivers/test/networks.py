@@ -62,9 +62,7 @@ class NetworkProcedures(TestProcedures):
         return remote.remote_connect_list_all_networks_ret(refs, len(networks))
 
     def network_lookup_by_name(self, args: remote.remote_network_lookup_by_name_args):
-        network = self.state.networks.get(args.name)
-        if network is None:
-            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, f"no network with matching name '{args.name}'")
+        network = self._network_named(args.name)
         return remote.remote_network_lookup_by_name_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
     def network_lookup_by_uuid(self, args: remote.remote_network_lookup_by_uuid_args):

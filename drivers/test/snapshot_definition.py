@@ -231,7 +231,9 @@ def domain_disks(domain_xml: str) -> list[DomainDisk]:
         source = disk.find("source")
         path = source.get(SOURCE_ATTRIBUTES.get(kind, "file")) if source is not None else None
         location = LOCATIONS.index(disk.get("snapshot")) if disk.get("snapshot") in LOCATIONS else DEFAULT
-        readonly = disk.find("readonly") is not None
+        readonly = disk.find("readonly") is not None  # (every CD-ROM: libvirt makes them read-only)
+        if location == DEFAULT and readonly:  # virDomainDiskDefPostParse: not snapshotted unless asked
+            location = NO
         disks.append(DomainDisk(disk.find("target").get("dev", ""), path, kind, location, readonly))
     return disks
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from virtrio.drivers.base import EventSource, release_after_reply
+from virtrio.drivers.libvirt_rules import parse_mac
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError
 
@@ -43,12 +44,18 @@ class HostInfo:
 
 @dataclass(frozen=True)
 class Disk:
-    """A domain's disk as the block procedures see it: its source, target and device kind."""
+    """A domain's disk as the block procedures see it: its source, target, device and storage type."""
 
     source: str
     target: str
     bus: str
     device: str  # disk, cdrom, floppy or lun
+    kind: str  # the storage type: file, block, dir, network, volume, ...
+
+    @property
+    def empty(self) -> bool:
+        """virStorageSourceIsEmpty: local storage without a path (a CD-ROM drive with no disc)."""
+        return self.kind in ("file", "block", "dir") and not self.source
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class GuestInterface:
     target: str  # the host-side device name, testnetN unless the XML named it
     mac: str
     kind: str  # bridge, network, ...
+    network: str | None  # the network's name, for an interface of type network
 
 
 @dataclass
@@ -179,13 +187,26 @@ class Domain:
     def disks(self) -> list[Disk]:
         return [Disk(*summary) for summary in disk_summaries(self.definition)]
 
+    def find_disk(self, name: str) -> Disk | None:
+        """virDomainDiskByName refusing ambiguity: by target, or (a name with a leading slash)
+        the only disk with that source path."""
+        disks = self.disks
+        if not name.startswith("/"):
+            return next((disk for disk in disks if disk.target == name), None)
+        matching = [disk for disk in disks if disk.source == name]
+        return matching[0] if len(matching) == 1 else None
+
     @property
     def interfaces(self) -> list[GuestInterface]:
         return [GuestInterface(*summary) for summary in interface_summaries(self.definition)]
 
     def find_interface(self, name_or_mac: str) -> GuestInterface | None:
-        """virDomainNetFind: by host-side name, or by MAC."""
-        return next((i for i in self.interfaces if name_or_mac in (i.target, i.mac.lower())), None)
+        """virDomainNetFind: by MAC when the text reads as one (any case, short parts), else by
+        host-side name."""
+        wanted = parse_mac(name_or_mac)
+        if wanted is not None:
+            return next((i for i in self.interfaces if parse_mac(i.mac) == wanted), None)
+        return next((i for i in self.interfaces if i.target == name_or_mac), None)
 
     @property
     def active(self) -> bool:

@@ -191,7 +191,8 @@ class VcpuAndSaveProcedures(TestProcedures):
         public_api.non_null(args.maxinfo != 0, "info", "virDomainGetVcpus")
         public_api.positive(args.maxinfo, "maxinfo", "virDomainGetVcpus")
         domain = self._domain(args.dom)
-        self._check_active(domain)
+        if not domain.active:
+            raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot list vcpus for an inactive domain")
         cpu_time = time.time_ns() // 10000  # libvirt's test driver derives it from the clock
         count = min(domain.vcpus, args.maxinfo)
         answer = functools.partial(
@@ -214,9 +215,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         public_api.non_null(buffer or args.ncpumaps <= 0, "cpumaps", "virDomainGetVcpuPinInfo")
         public_api.positive(args.ncpumaps, "ncpumaps", "virDomainGetVcpuPinInfo")
         public_api.positive(args.maplen, "maplen", "virDomainGetVcpuPinInfo")
-        check_flags(
-            args.flags, api.VIR_DOMAIN_AFFECT_LIVE | api.VIR_DOMAIN_AFFECT_CONFIG, FROM_TEST, "testDomainGetVcpuPinInfo"
-        )
+        # testDomainGetVcpuPinInfo checks no flags: bits beyond live and config pick the current definition
         chosen, _ = self._one_of_definitions(self._domain(args.dom), args.flags)
         answer = functools.partial(
             _pin_info_answer,
@@ -237,7 +236,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         domain = self._domain(args.dom)
         if not domain.active:
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "cannot pin vcpus on an inactive domain")
-        if args.vcpu >= domain.vcpus:  # absent, or not online
+        if not domain_vcpus.is_online(domain.definition, args.vcpu, domain.vcpus):
             detail = f"requested vcpu '{as_c_int(args.vcpu)}' is not present in the domain"
             raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
         tune.set_vcpu_pin(domain.definition, args.vcpu, bitmaps.bitmap_from_bytes(args.cpumap))
