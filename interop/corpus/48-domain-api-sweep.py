@@ -1,8 +1,11 @@
 # uri: node:testnode.xml
 # Domain API answers made from a domain's definition, asked of many domains: test:///default's
-# test, the example node's fv0, fc4 and fc5, and three defined here (many disks and interfaces of
-# different kinds, no balloon, iothreads, pins, NUMA; a balloon, automatic placement and no disks;
-# CD-ROMs and a floppy only), each running, paused and shut off, with flag variants.
+# test, the example node's fv0, fc4 and fc5, and eight defined here (many disks and interfaces of
+# different kinds, no balloon, iothreads, pins, NUMA; a balloon and automatic placement; CD-ROMs
+# and a floppy only; shared, empty, volume and network disks; guests on networks of several
+# kinds, or a missing one; per-vCPU states and every tuning element; many other devices), each
+# running, paused and shut off, with flag variants; then the setters read back, snapshots,
+# checkpoints, managed saves, guest actions, and every domain's statistics at once.
 # Clock-made numbers (I/O counters, CPU times) are printed by type only.
 import re
 import subprocess
@@ -12,9 +15,9 @@ from xml.etree import ElementTree
 import libvirt
 
 libvirt.registerErrorHandler(lambda context, error: None, None)  # the errors are printed below
+DEFAULT_URI = "test+unix:///default?" + sys.argv[1].split("?", 1)[1]
 node = libvirt.open(sys.argv[1])
-default = libvirt.open("test+unix:///default?" + sys.argv[1].split("?", 1)[1])
-dom_connection = node
+default = libvirt.open(DEFAULT_URI)
 CLOCK_KEYS = re.compile(r"(cpu[._]?time|\.(rd|wr|fl)\.(reqs|bytes|times)$|\.(rx|tx)\.(bytes|pkts|errs|drop)$|errs$)")
 FLAGS = [0, 1, 2, 3, 1 << 9]  # current, live, config, both, a bit no call knows
 
@@ -39,7 +42,8 @@ def show(label, call, *args):
         result = f"!! {error.get_error_code()} {error.get_error_domain()} {error.get_error_message()}"
     except (TypeError, SystemError) as error:  # libvirt-python's own refusals
         result = f"python {type(error).__name__}"
-    print(" ", label, "->", result.getName() if hasattr(result, "getName") else result)
+    named = getattr(result, "getName", None) or getattr(result, "name", None)  # snapshots, domains...
+    print(" ", label, "->", named() if callable(named) else result)
     return None if isinstance(result, str) and result.startswith(("!!", "python")) else result
 
 
@@ -196,6 +200,39 @@ VCPUS = """<domain type='test'>
   <devices><memballoon model='virtio'/></devices>
 </domain>"""
 
+DEVICES = """<domain type='test'>
+  <name>sweep-devices</name>
+  <uuid>48480000-0000-4000-8000-000000000009</uuid>
+  <memory unit='MiB'>128</memory>
+  <vcpu current='1'>2</vcpu>
+  <os><type arch='x86_64'>hvm</type><boot dev='network'/></os>
+  <on_crash>coredump-restart</on_crash>
+  <devices>
+    <disk type='file' device='disk'><source file='/var/lib/sweep/e.img'/><target dev='xvda' bus='xen'/></disk>
+    <disk type='file' device='disk'><source file='/var/lib/sweep/u.img'/><target dev='sdd' bus='usb'/></disk>
+    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/var/lib/sweep/q.qcow2'/>
+      <target dev='vde' bus='virtio'/><shareable/></disk>
+    <filesystem type='mount'><source dir='/srv'/><target dir='share'/></filesystem>
+    <interface type='vhostuser'><mac address='52:54:00:00:48:31'/>
+      <source type='unix' path='/tmp/vhost.sock' mode='client'/><model type='virtio'/></interface>
+    <interface type='server'><mac address='52:54:00:00:48:32'/><source address='192.168.0.1' port='5558'/></interface>
+    <interface type='mcast'><mac address='52:54:00:00:48:33'/><source address='230.0.0.1' port='5558'/></interface>
+    <interface type='udp'><mac address='52:54:00:00:48:34'/><source address='192.168.0.1' port='5558'>
+      <local address='127.0.0.1' port='5559'/></source></interface>
+    <interface type='network'><mac address='52:54:00:00:48:35'/><source network='default' portgroup='pg'/>
+      <target dev='net35'/></interface>
+    <graphics type='vnc' autoport='yes' passwd='secret'/>
+    <graphics type='spice' port='5904' passwd='other'/>
+    <video><model type='vga'/></video>
+    <sound model='ich6'/>
+    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
+    <serial type='pty'/>
+    <watchdog model='i6300esb' action='reset'/>
+    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
+    <memballoon model='virtio'><stats period='0'/></memballoon>
+  </devices>
+</domain>"""
+
 NETWORKS = [
     "<network><name>sweep-v6</name><ip family='ipv6' address='2001:db8::1' prefix='64'>"
     "<dhcp><range start='2001:db8::f0' end='2001:db8::ff'/></dhcp></ip></network>",
@@ -241,19 +278,13 @@ def definition_facts(dom):
     return disks, sources, interfaces
 
 
-def virsh(command):
-    uri = sys.argv[1] if dom_connection is node else "test+unix:///default?" + sys.argv[1].split("?", 1)[1]
+def virsh(uri, command):
     result = subprocess.run(["virsh", "-c", uri, command], capture_output=True, text=True)
     print("  virsh", command, "->", result.returncode, result.stdout.strip(), result.stderr.strip())
 
 
 def sweep(dom):
-    global dom_connection
-    dom_connection = dom.connect()
     print(dom.name(), "state", dom.state(0))
-    for start, count in ((0, 1), (1, 2), (3, 9), (7, 1), (8, 1), (100, 1)):
-        virsh(f"cpu-stats {dom.name()} --start {start} --count {count}")
-    virsh(f"cpu-stats {dom.name()} --total")
     disks, sources, interfaces = definition_facts(dom)
     show("info", lambda: scrub({"info": dom.info()[:4]}))
     show("state", lambda: dom.state(1))
@@ -388,10 +419,11 @@ def tune(dom, flags):
     show("numa", dom.numaParameters, flags)
     show("set scheduler", dom.setSchedulerParametersFlags, {"cpu_shares": 1234}, flags)
     show("scheduler", dom.schedulerParametersFlags, flags)
-    for disk in ("vda", "hdc", "/var/lib/sweep/b.img", "/var/lib/sweep/shared.iso", "vdb", "/export", "sda"):
+    disks, sources, interfaces = definition_facts(dom)
+    for disk in [*disks, *sources]:
         show(f"set io tune {disk}", dom.setBlockIoTune, disk, {"total_bytes_sec": 5000, "read_iops_sec": 0}, flags)
         show(f"io tune {disk}", dom.blockIoTune, disk, flags)
-    for device in ("vnet48", "52:54:00:00:48:02", "52:54:0:0:48:3", "tap48", "testnet1"):
+    for device in interfaces:
         show(f"set interface {device}", dom.setInterfaceParameters, device, {"inbound.average": 100}, flags)
         show(f"interface {device}", dom.interfaceParameters, device, flags)
     show("set perf", dom.setPerfEvents, {"cmt": True, "cpu_cycles": True}, flags)
@@ -417,26 +449,17 @@ def tune(dom, flags):
     show("inactive xml", dom.XMLDesc, libvirt.VIR_DOMAIN_XML_INACTIVE)
 
 
-for name in ("fv0", "fc4", "fc5"):
-    sweep_states(node.lookupByName(name))
-sweep_states(default.lookupByName("test"))
-for xml in NETWORKS:
-    default.networkDefineXML(xml)
-for xml in (RICH, BALLOON, REMOVABLE, DISKS, NETS, LOST, VCPUS):
-    sweep_states(default.defineXML(xml))
-
-
 def moments(dom):
     """Snapshots, checkpoints and a managed save image of the domain as it is."""
     state = dom.state(0)[0]
     print(dom.name(), "moments in state", state)
-    for flags in (0, 16, 32, 64, 128, 1024):  # plain, disk only, reuse, quiesce, atomic, live
+    for flags in (0, 16, 32, 64, 128, 256, 1024):  # plain, disk only, reuse, quiesce, atomic, live, unknown
         xml = f"<domainsnapshot><name>snap-{state}-{flags}</name></domainsnapshot>"
         made = show(f"snapshot {flags}", dom.snapshotCreateXML, xml, flags)
         if made is not None:
             show(f"snapshot xml {flags}", made.getXMLDesc, 0)
     show("snapshot names", lambda: names(dom.listAllSnapshots(0)))
-    for flags in (0, 1, 2, 4):
+    for flags in (0, 1, 2, 4):  # plain, redefine, quiesce, validate
         xml = f"<domaincheckpoint><name>cp-{state}-{flags}</name></domaincheckpoint>"
         made = show(f"checkpoint {flags}", dom.checkpointCreateXML, xml, flags)
         if made is not None:
@@ -494,6 +517,20 @@ def rich_copy(name, number):
     return RICH.replace("sweep-rich", name).replace("0001</uuid>", f"{number:04x}</uuid>")
 
 
+def all_stats(conn, groups, flags):
+    """Every domain's statistics at once, by name (libvirtd's order is its hash table's)."""
+    return sorted((dom.name(), scrub(stats)) for dom, stats in conn.getAllDomainStats(groups, flags))
+
+
+for name in ("fv0", "fc4", "fc5"):
+    sweep_states(node.lookupByName(name))
+sweep_states(default.lookupByName("test"))
+for xml in NETWORKS:
+    default.networkDefineXML(xml)
+for xml in (RICH, BALLOON, REMOVABLE, DISKS, NETS, LOST, VCPUS, DEVICES):
+    defined = show("define", default.defineXML, xml)
+    if defined is not None:
+        sweep_states(defined)
 for flags in (0, 2, 1 << 9):
     tune(default.defineXML(rich_copy(f"sweep-tune{flags}", 0x1000 + flags)), flags)
 for flags in (0, 1, 2, 3):
@@ -504,11 +541,11 @@ for flags in (0, 1, 2, 3):
         tune(made, flags)
         running.destroy()
         show("xml after stop", made.XMLDesc, 0)
-for xml in (BALLOON, VCPUS, DISKS):
+for xml in (BALLOON, VCPUS, DISKS, DEVICES, NETS):
     for flags in (0, 1, 2):
         tuned = re.sub(r"<name>([^<]+)</name>", rf"<name>\1-tuned{flags}</name>", xml)
         tune(default.createXML(tuned.replace("-4000-8000", f"-4000-a00{flags}")), flags)
-for xml in (RICH, BALLOON, REMOVABLE, DISKS, VCPUS):
+for xml in (RICH, BALLOON, REMOVABLE, DISKS, VCPUS, DEVICES):
     acted = re.sub(r"<name>([^<]+)</name>", r"<name>\1-acted</name>", xml).replace("-4000-8000", "-4000-9000")
     actions(default.createXML(acted))
 for name in ("sweep-rich", "sweep-disks", "sweep-removable"):
@@ -520,3 +557,13 @@ for name in ("sweep-rich", "sweep-disks", "sweep-removable"):
 transient = default.createXML(RICH.replace("sweep-rich", "sweep-transient").replace("0001</uuid>", "0004</uuid>"))
 sweep(transient)
 transient.destroy()
+
+# CPU statistics of chosen CPUs, which libvirt-python cannot ask for
+for uri, name in ((sys.argv[1], "fv0"), (DEFAULT_URI, "test"), (DEFAULT_URI, "sweep-rich")):
+    for start, count in ((0, 1), (1, 2), (3, 9), (7, 1)):
+        virsh(uri, f"cpu-stats {name} --start {start} --count {count}")
+    virsh(uri, f"cpu-stats {name} --total")
+for conn in (node, default):
+    for groups in (0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 1024):
+        for flags in (0, 1, 2, 1 << 31):
+            show(f"all stats {groups} {flags:#x}", all_stats, conn, groups, flags)
