@@ -256,15 +256,18 @@ class DiskNames:
 
     def __init__(self, disks: list[DomainDisk]) -> None:
         self.by_target: dict[str, DomainDisk] = {}
-        self.by_source: dict[str, DomainDisk] = {}
-        for disk in disks:  # the first of each name, as libvirt's search finds it
-            self.by_target.setdefault(disk.target, disk)
-            if disk.source is not None:
-                self.by_source.setdefault(disk.source, disk)
+        self.by_source: dict[str, DomainDisk | None] = {}  # None: a path two disks share
+        for disk in disks:
+            self.by_target.setdefault(disk.target, disk)  # the first, as libvirt's search finds it
+            # (libvirt knows no path of a volume's disk: the test driver never looks it up)
+            if disk.source is not None and disk.kind != "volume":
+                self.by_source[disk.source] = None if disk.source in self.by_source else disk
 
     def requested(self, name: str, chosen: dict, error) -> DomainDisk:
-        """The domain's disk a moment's <disk name=…> means (target, else source), named once."""
-        disk = self.by_target.get(name) or self.by_source.get(name)
+        """The domain's disk a moment's <disk name=…> means, named once: virDomainDiskByName
+        refusing ambiguity (a target, or for a name with a leading slash the only disk with
+        that source path)."""
+        disk = self.by_source.get(name) if name.startswith("/") else self.by_target.get(name)
         if disk is None:
             raise error(api.VIR_ERR_CONFIG_UNSUPPORTED, f"no disk named '{name}'")
         if disk.target in chosen:

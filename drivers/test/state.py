@@ -314,6 +314,13 @@ class TestState:
         self.domains[domain.name] = domain
         self._by_uuid[domain.uuid] = domain
 
+    def rename_domain(self, domain: Domain, new_name: str) -> None:
+        """virDomainObjListRename: the same object under a new name, its snapshots, checkpoints
+        and managed save image kept."""
+        self.domains.pop(domain.name, None)
+        domain.name = new_name
+        self.domains[new_name] = domain
+
     def remove_domain(self, domain: Domain) -> None:
         """The domain object gone, and with it its snapshots and checkpoints (a domain
         defined later with the same UUID starts without any, as in libvirt)."""

@@ -306,9 +306,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         if "/" in args.new_name:
             raise report(api.VIR_ERR_XML_ERROR, FROM_TEST, f"name {args.new_name} cannot contain '/'")
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_UNDEFINED, api.VIR_DOMAIN_EVENT_UNDEFINED_RENAMED)
-        self.state.remove_domain(domain)
-        domain.name = args.new_name
-        self.state.add_domain(domain)
+        self.state.rename_domain(domain, args.new_name)
         self._emit_lifecycle(domain, api.VIR_DOMAIN_EVENT_DEFINED, api.VIR_DOMAIN_EVENT_DEFINED_RENAMED)
         return remote.remote_domain_rename_ret(0)
 

@@ -4,12 +4,16 @@
 # different kinds, no balloon, iothreads, pins, NUMA; a balloon and automatic placement; CD-ROMs
 # and a floppy only; shared, empty, volume and network disks; guests on networks of several
 # kinds, or a missing one; per-vCPU states and every tuning element; many other devices), each
-# running, paused and shut off, with flag variants; then the setters read back, snapshots,
-# checkpoints, managed saves, guest actions, and every domain's statistics at once.
+# running, paused and shut off, with flag variants; then the setters read back, snapshots and
+# checkpoints (of disks named by target or path), saves and managed saves, guest actions, a
+# rename, and every domain's statistics at once.
 # Clock-made numbers (I/O counters, CPU times) are printed by type only.
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from xml.etree import ElementTree
 
 import libvirt
@@ -19,6 +23,7 @@ DEFAULT_URI = "test+unix:///default?" + sys.argv[1].split("?", 1)[1]
 node = libvirt.open(sys.argv[1])
 default = libvirt.open(DEFAULT_URI)
 CLOCK_KEYS = re.compile(r"(cpu[._]?time|\.(rd|wr|fl)\.(reqs|bytes|times)$|\.(rx|tx)\.(bytes|pkts|errs|drop)$|errs$)")
+FOLDER = tempfile.mkdtemp(prefix="virtrio-sweep-")
 FLAGS = [0, 1, 2, 3, 1 << 9]  # current, live, config, both, a bit no call knows
 
 
@@ -39,7 +44,8 @@ def show(label, call, *args):
     try:
         result = call(*args)
     except libvirt.libvirtError as error:
-        result = f"!! {error.get_error_code()} {error.get_error_domain()} {error.get_error_message()}"
+        message = error.get_error_message().replace(FOLDER, "<tmp>")
+        result = f"!! {error.get_error_code()} {error.get_error_domain()} {message}"
     except (TypeError, SystemError) as error:  # libvirt-python's own refusals
         result = f"python {type(error).__name__}"
     named = getattr(result, "getName", None) or getattr(result, "name", None)  # snapshots, domains...
@@ -449,6 +455,28 @@ def tune(dom, flags):
     show("inactive xml", dom.XMLDesc, libvirt.VIR_DOMAIN_XML_INACTIVE)
 
 
+def named_disks(dom):
+    """Checkpoints, then snapshots, of one disk named by target or source path (or neither)."""
+    print(dom.name(), "named disks in state", dom.state(0))
+    disks, sources, _ = definition_facts(dom)
+    for number, name in enumerate([*disks, *sources, "relative.img", "/nope", "sweep.img"]):
+        xml = f"<domaincheckpoint><name>cp-{number}</name><disks><disk name='{name}'/></disks></domaincheckpoint>"
+        made = show(f"checkpoint of {name}", dom.checkpointCreateXML, xml, 0)
+        if made is not None:
+            show(f"checkpoint of {name} xml", made.getXMLDesc, 0)
+            made.delete(0)
+    for number, name in enumerate([*disks, *sources, "relative.img", "/nope", "sweep.img"]):
+        xml = f"<domainsnapshot><name>s-{number}</name><disks><disk name='{name}' snapshot='no'/></disks>"
+        made = show(f"snapshot of {name}", dom.snapshotCreateXML, xml + "</domainsnapshot>", 0)
+        if made is not None:
+            show(f"snapshot of {name} xml", made.getXMLDesc, 0)
+            made.delete(0)
+
+
+def listed_snapshots(dom, flags):
+    return dom.snapshotNum(flags), names(dom.listAllSnapshots(flags))
+
+
 def moments(dom):
     """Snapshots, checkpoints and a managed save image of the domain as it is."""
     state = dom.state(0)[0]
@@ -459,7 +487,15 @@ def moments(dom):
         if made is not None:
             show(f"snapshot xml {flags}", made.getXMLDesc, 0)
     show("snapshot names", lambda: names(dom.listAllSnapshots(0)))
-    for flags in (0, 1, 2, 4):  # plain, redefine, quiesce, validate
+    for bit in range(12):
+        show(f"snapshots {1 << bit:#x}", listed_snapshots, dom, 1 << bit)
+    current = show("current snapshot", dom.snapshotCurrent, 0)
+    if current is not None:
+        show("current snapshot children", lambda: names(current.listAllChildren(0)))
+        show("current snapshot parent", current.getParent, 0)
+        for flags in (0, 1, 2, 4, 8):  # plain, running, paused, force, reset nvram
+            show(f"revert {flags}", dom.revertToSnapshot, current, flags)
+            show("state", dom.state, 0)
         xml = f"<domaincheckpoint><name>cp-{state}-{flags}</name></domaincheckpoint>"
         made = show(f"checkpoint {flags}", dom.checkpointCreateXML, xml, flags)
         if made is not None:
@@ -513,6 +549,30 @@ def actions(dom):
         show("state", dom.state, 0)
 
 
+def saves(dom):
+    """A running domain saved to a file, the image's definition read and changed, restored."""
+    print(dom.name(), "saves in state", dom.state(0))
+    conn, image = dom.connect(), os.path.join(FOLDER, dom.name())
+    show("save", dom.saveFlags, image, None, 0)
+    for flags in (0, 1, 2):
+        show(f"image xml {flags}", conn.saveImageGetXMLDesc, image, flags)
+    edited = conn.saveImageGetXMLDesc(image, 0).replace("</uuid>", "</uuid><description>saved</description>")
+    show("define image", conn.saveImageDefineXML, image, edited, 0)
+    show("image xml", conn.saveImageGetXMLDesc, image, 1)
+    show("restore", conn.restoreFlags, image, None, libvirt.VIR_DOMAIN_SAVE_PAUSED)
+    show("state", dom.state, 0)
+    show("xml", dom.XMLDesc, 1)
+    show("core dump", dom.coreDump, image + ".core", 0)
+    show("managed save", dom.managedSave, 0)
+    for flags in (0, 1, 2):
+        show(f"managed save xml {flags}", dom.managedSaveGetXMLDesc, flags)
+    show("managed save define", dom.managedSaveDefineXML, edited.replace("saved", "managed"), 0)
+    show("managed save xml", dom.managedSaveGetXMLDesc, 0)
+    show("start", dom.create)
+    show("state", dom.state, 0)
+    show("xml", dom.XMLDesc, 0)
+
+
 def rich_copy(name, number):
     return RICH.replace("sweep-rich", name).replace("0001</uuid>", f"{number:04x}</uuid>")
 
@@ -550,10 +610,37 @@ for xml in (RICH, BALLOON, REMOVABLE, DISKS, VCPUS, DEVICES):
     actions(default.createXML(acted))
 for name in ("sweep-rich", "sweep-disks", "sweep-removable"):
     dom = default.lookupByName(name)
+    if not dom.isActive():
+        dom.create()
+    named_disks(dom)
     moments(dom)
-    if dom.isActive():
-        dom.destroy()
+    dom.destroy()
     moments(dom)
+for conn, name in ((default, "sweep-vcpus"), (default, "sweep-devices"), (default, "sweep-balloon"), (node, "fc5")):
+    dom = conn.lookupByName(name)
+    if not dom.isActive():
+        dom.create()
+    saves(dom)
+actions(node.lookupByName("fc4"))
+named_disks(node.lookupByName("fv0"))
+moments(node.lookupByName("fv0"))
+renamed = default.lookupByName("sweep-disks")  # with snapshots
+show("rename running", renamed.rename, "sweep-renamed", 0)
+renamed.managedSave(0)
+for name, flags in (("test", 0), ("sweep-renamed", 1), ("", 0), ("a/b", 0), ("sweep-renamed", 0)):
+    show(f"rename to {name!r} {flags}", renamed.rename, name, flags)
+show("renamed", lambda: (renamed.name(), listed_snapshots(renamed, 0), renamed.hasManagedSaveImage(0)))
+show("renamed current snapshot xml", lambda: renamed.snapshotCurrent(0).getXMLDesc(0))
+show("renamed xml", renamed.XMLDesc, 0)
+show("renamed managed save xml", renamed.managedSaveGetXMLDesc, 0)
+show("old name", default.lookupByName, "sweep-disks")
+show("renamed start", renamed.create)
+show("renamed state", renamed.state, 0)
+# (no revert here: libvirt's would bring back the snapshot's old name under the new one's key)
+for name in ("sweep-renamed", "sweep-disks"):
+    show(f"look up {name}", lambda name: default.lookupByName(name).UUIDString(), name)
+renamed.destroy()
+show("rename back", renamed.rename, "sweep-disks", 0)
 transient = default.createXML(RICH.replace("sweep-rich", "sweep-transient").replace("0001</uuid>", "0004</uuid>"))
 sweep(transient)
 transient.destroy()
@@ -567,3 +654,4 @@ for conn in (node, default):
     for groups in (0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 1024):
         for flags in (0, 1, 2, 1 << 31):
             show(f"all stats {groups} {flags:#x}", all_stats, conn, groups, flags)
+shutil.rmtree(FOLDER)

@@ -1,8 +1,9 @@
 """Domain API answers libvirt 9.0.0's test driver makes from a domain's definition, as
 libvirtd gives them (found by interop/corpus/48-domain-api-sweep.py): the flags each call
 takes, the guests' addresses made from their networks' definitions, disks and interfaces
-found as virDomainDiskByName and virDomainNetFind find them, metadata types, the
-snapshot of a read-only disk, and which vCPUs can be pinned."""
+found as virDomainDiskByName and virDomainNetFind find them (a snapshot's disks too),
+metadata types, the snapshot of a read-only disk, which vCPUs can be pinned, and what a
+renamed domain keeps."""
 
 from __future__ import annotations
 
@@ -68,6 +69,10 @@ for name in ("52:54:00:00:48:0A", "52:54:0:0:48:a", "52:54:00:00:48:0a x"):
 snapshot = dom.snapshotCreateXML("<domainsnapshot><name>s</name></domainsnapshot>", 0)
 result["snapshot disks"] = [
     line.strip() for line in snapshot.getXMLDesc(0).split("<domain ")[0].splitlines() if "<disk " in line]
+for number, name in enumerate(("/var/lib/shared.iso", "relative.img", "/var/lib/a.img")):
+    xml = f"<name>n{number}</name><disks><disk name='{name}' snapshot='internal'/></disks>"
+    create = lambda xml: dom.snapshotCreateXML(f"<domainsnapshot>{xml}</domainsnapshot>", 0).getName()
+    result["snapshot of " + name] = attempt(create, xml)
 
 result["guest vcpus flag"] = attempt(dom.vcpusFlags, libvirt.VIR_DOMAIN_VCPU_GUEST)
 result["pins with an unknown flag"] = attempt(dom.vcpuPinInfo, 1 << 9)
@@ -80,13 +85,26 @@ VCPUS = '''<vcpu current='3'>4</vcpu><vcpus><vcpu id='0' enabled='yes' hotplugga
 <vcpu id='3' enabled='yes' hotpluggable='yes'/></vcpus>'''
 pinned = conn.createXML((DOMAIN % ("pinned", "")).replace("<vcpu>2</vcpu>", VCPUS), 0)
 result["pins"] = [attempt(pinned.pinVcpuFlags, vcpu, (True, False), 0) for vcpu in range(5)]
+DISK = "<disk type='file'><source file='/var/lib/k.img'/><target dev='vda'/></disk>"
+checked, snapped = conn.defineXML(DOMAIN % ("checked", DISK)), conn.defineXML(DOMAIN % ("snapped", DISK))
+checked.create()
+checked.checkpointCreateXML("<domaincheckpoint><name>c1</name></domaincheckpoint>", 0)
+checked.destroy()
+snapped.snapshotCreateXML("<domainsnapshot><name>p1</name></domainsnapshot>", 0)
+checked.rename("checked2", 0)
+snapped.rename("snapped2", 0)
+result["renamed"] = [
+    [checked.name(), [c.getName() for c in checked.listAllCheckpoints(0)]],
+    [snapped.name(), [s.getName() for s in snapped.listAllSnapshots(0)]],
+]
 inactive = conn.defineXML(DOMAIN % ("inactive", ""))
 result["vcpus inactive"] = attempt(inactive.vcpus)
 print(json.dumps(result))
 """
 
-NOT_VALID, INVALID_ARG, NO_NETWORK, ARGUMENT_UNSUPPORTED, NO_METADATA = 55, 8, 43, 74, 80
-FROM_DOMAIN, FROM_TEST = 20, 12
+NOT_VALID, INVALID_ARG, NO_NETWORK, ARGUMENT_UNSUPPORTED, NO_METADATA, UNSUPPORTED = 55, 8, 43, 74, 80, 67
+FROM_DOMAIN, FROM_TEST, FROM_SNAPSHOT = 20, 12, 35
+UNSUPPORTED_TEXT = "unsupported configuration: "
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +170,7 @@ def test_disks_and_interfaces_are_found_as_libvirt_finds_them(answers: dict[str,
     assert answers["interface stats 52:54:00:00:48:0a x"] == 8
 
 
-def test_read_only_disks_are_not_snapshotted_unless_asked(answers: dict[str, Any]) -> None:
+def test_snapshot_disks(answers: dict[str, Any]) -> None:
     assert answers["snapshot disks"] == [
         "<disk name='hda' snapshot='no'/>",
         "<disk name='hdb' snapshot='no'/>",
@@ -160,6 +178,14 @@ def test_read_only_disks_are_not_snapshotted_unless_asked(answers: dict[str, Any
         "<disk name='vda' snapshot='internal'/>",
         "<disk name='vdc' snapshot='internal'/>",
     ]
+    # a snapshot's disks are named as virDomainDiskByName finds them, ambiguity refused
+    for name in ("/var/lib/shared.iso", "relative.img"):
+        assert answers["snapshot of " + name] == [
+            UNSUPPORTED,
+            FROM_SNAPSHOT,
+            f"{UNSUPPORTED_TEXT}no disk named '{name}'",
+        ]
+    assert answers["snapshot of /var/lib/a.img"] == "n2"
 
 
 def test_only_online_vcpus_are_pinned(answers: dict[str, Any]) -> None:
@@ -168,6 +194,10 @@ def test_only_online_vcpus_are_pinned(answers: dict[str, Any]) -> None:
 
     # vCPU 1 is offline though three of four are online
     assert answers["pins"] == [0, absent(1), 0, 0, absent(4)]
+
+
+def test_a_renamed_domain_keeps_its_checkpoints_and_snapshots(answers: dict[str, Any]) -> None:
+    assert answers["renamed"] == [["checked2", ["c1"]], ["snapped2", ["p1"]]]
 
 
 def test_flags_and_types_each_call_takes(answers: dict[str, Any]) -> None:
