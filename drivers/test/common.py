@@ -185,7 +185,12 @@ def _domain_matches(domain: Domain, flags: int, has_snapshot: bool = False, has_
 
 def _c_chars(text: str) -> list[int]:
     """A C string as XDR char array content: its bytes and the terminating NUL."""
-    return [b - 256 if b > 127 else b for b in text.encode()] + [0]
+    return c_bytes(text.encode() + b"\0")
+
+
+def c_bytes(raw: bytes) -> list[int]:
+    """Bytes as XDR char array content (C's signed chars)."""
+    return [b - 256 if b > 127 else b for b in raw]
 
 
 def _generated_png(width: int = 64, height: int = 48) -> bytes:

@@ -18,7 +18,7 @@ from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import check_flags, report
 
-from .common import FROM_TEST, MAX_VCPUS, _c_chars, host_name
+from .common import FROM_TEST, MAX_VCPUS, _c_chars, c_bytes, host_name
 from .default_node import default_state
 from .domain_misc_procedures import DomainMiscProcedures
 from .domain_tuning_procedures import DomainTuningProcedures
@@ -31,7 +31,7 @@ from .node_file import AllowedFolders, load_node_file
 from .nwfilters import NwfilterProcedures
 from .secrets import SecretProcedures
 from .snapshot_procedures import SnapshotProcedures
-from .state import TestState
+from .state import HostInfo, TestState
 from .storage import StorageProcedures
 from .vcpus_and_saves import VcpuAndSaveProcedures
 
@@ -131,9 +131,13 @@ class TestConnection(
 
     def node_get_info(self) -> remote.remote_node_get_info_ret:
         host = self.state.host
-        model = list(host.model.encode()) + [0] * (32 - len(host.model))
+        # libvirt copies a node file's model over the default's in its char[32] and sends all
+        # 32: a shorter one leaves the default's bytes after its terminator
+        model = bytearray(HostInfo().model.encode().ljust(32, b"\0"))
+        written = host.model.encode() + b"\0"
+        model[: len(written)] = written
         return remote.remote_node_get_info_ret(
-            model, host.memory, host.cpus, host.mhz, host.nodes, host.sockets, host.cores, host.threads
+            c_bytes(model), host.memory, host.cpus, host.mhz, host.nodes, host.sockets, host.cores, host.threads
         )
 
     def node_get_free_memory(self) -> remote.remote_node_get_free_memory_ret:

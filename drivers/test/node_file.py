@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import UINT_MAX, ULLONG_MAX, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
@@ -30,7 +31,7 @@ from .nodedevs import NEW_DEVICE, TestNodeDevice, parse_new_device
 from .parse import check_root, parse_domain_xml, parse_network_xml, parse_pool_xml, parse_xml, test_extensions
 from .snapshot_definition import parse_snapshot
 from .snapshots import SnapshotTree
-from .state import Domain, Interface, IOThreadPolling, Pool, TestState
+from .state import Domain, HostInfo, Interface, IOThreadPolling, Pool, TestState
 from .volumes import Volume, parse_volume_xml
 
 
@@ -250,28 +251,48 @@ def taint_messages(root: etree._Element) -> list[str]:
     return messages
 
 
+def _node_number(root: etree._Element, path: str, limit: int = UINT_MAX) -> int | None:
+    """virXPathUInt (virXPathULongLong for a larger limit) of /node/<path>[1]: None when empty;
+    a value that is not a number refuses the node file."""
+    text = root.xpath(f"string(/node/{path}[1])")
+    if not text:
+        return None
+    number = strtoul_whole(text, 10, limit)
+    if number is None:
+        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_TEST, f"invalid node {path.replace('/', ' ')} value")
+    return number
+
+
+def node_host(root: etree._Element, host: HostInfo) -> HostInfo:
+    """testParseNodeInfo: the node file's <cpu> and <memory> over the default host. Its CPU
+    count is the topology's product (C unsigned arithmetic), lowered to <active> if smaller."""
+    topology = {field: _node_number(root, f"cpu/{field}") for field in ("nodes", "sockets", "cores", "threads")}
+    host = dataclasses.replace(host, **{field: value for field, value in topology.items() if value is not None})
+    cpus = (host.nodes * host.sockets * host.cores * host.threads) & UINT_MAX
+    active = _node_number(root, "cpu/active")
+    if active is not None and active < cpus:
+        cpus = active
+    mhz = _node_number(root, "cpu/mhz")
+    model = root.xpath("string(/node/cpu/model[1])")
+    if model and len(model.encode()) >= 32:  # virStrcpyStatic into char model[32]
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Model {model} too big for destination")
+    memory = _node_number(root, "memory", ULLONG_MAX)
+    return dataclasses.replace(
+        host,
+        cpus=cpus,
+        mhz=host.mhz if mhz is None else mhz,
+        model=model or host.model,
+        memory=host.memory if memory is None else memory,
+    )
+
+
 def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestState:
     allowed = allowed or AllowedFolders([])
     root = parse_node_file(path, "node", allowed)
     base = path.parent
     state = TestState()
-    cpu = root.find("cpu")
-    if cpu is not None:
-        values = {
-            field: int(cpu.findtext(field))
-            for field in ("mhz", "nodes", "sockets", "cores", "threads")
-            if (cpu.findtext(field) or "").strip().isdigit()
-        }
-        if (cpu.findtext("active") or "").strip().isdigit():
-            values["cpus"] = int(cpu.findtext("active"))
-        if cpu.findtext("model"):
-            values["model"] = cpu.findtext("model").strip()
-        state.host = dataclasses.replace(state.host, **values)
     # a node file describes no NUMA cells: libvirt's test driver then reports none
-    state.host = dataclasses.replace(state.host, cell_memory=(), cell_page_size=())
-    memory = root.findtext("memory")
-    if memory and memory.strip().isdigit():
-        state.host = dataclasses.replace(state.host, memory=int(memory))
+    state.host = dataclasses.replace(node_host(root, state.host), cell_memory=(), cell_page_size=())
     for element in root.findall("domain"):
         text = _element_text(element, base, allowed)
         domain = parse_domain_xml(text, state)

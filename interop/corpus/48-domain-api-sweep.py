@@ -654,4 +654,38 @@ for conn in (node, default):
     for groups in (0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 1024):
         for flags in (0, 1, 2, 1 << 31):
             show(f"all stats {groups} {flags:#x}", all_stats, conn, groups, flags)
+
+# node files' hosts: the CPU count from the topology and <active>, values that are not numbers
+SOCKET_PART = sys.argv[1].split("?", 1)[1]
+
+
+def node_host(path):
+    conn = libvirt.open(f"test+unix://{path}?{SOCKET_PART}")
+    return conn.getInfo(), conn.getCPUMap(0)
+
+
+TOPOLOGY = "<nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>2</threads>"
+for number, body in enumerate(
+    (
+        f"<cpu>{TOPOLOGY}</cpu>",
+        f"<cpu>{TOPOLOGY}<active>9</active></cpu>",
+        "<cpu><active>3</active></cpu>",
+        "<cpu><nodes> 3</nodes><mhz>+5</mhz><model>m</model></cpu><memory>100</memory>",
+        "<cpu><nodes>1<x>2</x></nodes><sockets></sockets></cpu>",
+        "<cpu><nodes>x</nodes></cpu>",
+        "<cpu><sockets>-1</sockets></cpu>",
+        "<cpu><cores>4294967296</cores></cpu>",
+        "<cpu><threads>2x</threads></cpu>",
+        "<cpu><active>a</active></cpu>",
+        "<cpu><mhz>1.5</mhz></cpu>",
+        "<memory>-5</memory>",
+        "<memory>18446744073709551615</memory>",
+        "<cpu><model>" + "m" * 31 + "</model></cpu>",
+        "<cpu><model>" + "m" * 32 + "</model></cpu>",
+    )
+):
+    path = os.path.join(FOLDER, f"node{number}.xml")
+    with open(path, "w") as file:
+        file.write(f"<node>{body}</node>")
+    show(f"node {body}", node_host, path)
 shutil.rmtree(FOLDER)

@@ -1,0 +1,84 @@
+"""A node file's <cpu> and <memory> read as libvirt 9.0.0's testParseNodeInfo reads them, with
+libvirtd's answers: the CPU count is the topology's product, lowered (never raised) by
+<active>; a value that is not a number refuses the file; a model of 32 bytes or more too. And
+virNodeGetCPUMap answers 8 CPUs, 3 online, whatever the node file says."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .daemon_process import DaemonProcess, python_libvirt
+
+TOPOLOGY = "<nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>2</threads>"
+CASES = {
+    "topology": f"<cpu>{TOPOLOGY}</cpu>",
+    "more active": f"<cpu>{TOPOLOGY}<active>9</active></cpu>",
+    "fewer active": "<cpu><active>3</active></cpu>",
+    "spaces and signs": "<cpu><nodes> 3</nodes><mhz>+5</mhz></cpu>",
+    "nested text": "<cpu><nodes>1<x>2</x></nodes></cpu>",
+    "empty": "<cpu><nodes></nodes><mhz/></cpu>",
+    "bad nodes": "<cpu><nodes>x</nodes></cpu>",
+    "bad cores": "<cpu><cores>4294967296</cores></cpu>",
+    "bad active": "<cpu><active>a</active></cpu>",
+    "bad mhz": "<cpu><mhz>1.5</mhz></cpu>",
+    "bad memory": "<memory>-5</memory>",
+    "model of 32": "<cpu><model>" + "m" * 32 + "</model></cpu>",
+}
+
+SCRIPT = """
+import json, sys
+import libvirt
+libvirt.registerErrorHandler(lambda context, error: None, None)
+socket_part, folder = sys.argv[1], sys.argv[2]
+result = {}
+for name in json.loads(sys.argv[3]):
+    try:
+        conn = libvirt.open(f"test+unix://{folder}/{name.replace(' ', '_')}.xml?{socket_part}")
+        result[name] = [conn.getInfo()[:4], conn.getCPUMap(0)]
+        conn.close()
+    except libvirt.libvirtError as error:
+        result[name] = [error.get_error_code(), error.get_error_domain(), error.get_error_message()]
+print(json.dumps(result))
+"""
+
+XML_ERROR, INTERNAL_ERROR, FROM_TEST = 27, 1, 12
+CPU_MAP = [8, [True, False, True, False, True, False, False, False], 3]
+
+
+@pytest.fixture(scope="module")
+def answers(shared_daemon: DaemonProcess, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("nodes")
+    for name, body in CASES.items():
+        (Path(folder) / f"{name.replace(' ', '_')}.xml").write_text(f"<node>{body}</node>")
+    socket_part = shared_daemon.uri().split("?", 1)[1]
+    ran = python_libvirt(textwrap.dedent(SCRIPT), socket_part, str(folder), json.dumps(list(CASES)))
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    result: dict[str, Any] = json.loads(ran.stdout)
+    return result
+
+
+def test_the_cpu_count_is_the_topology_lowered_by_active(answers: dict[str, Any]) -> None:
+    # [model, memory MiB, cpus, mhz]
+    assert answers["topology"] == [["i686", 3072, 4, 1400], CPU_MAP]
+    assert answers["more active"] == [["i686", 3072, 4, 1400], CPU_MAP]
+    assert answers["fewer active"] == [["i686", 3072, 3, 1400], CPU_MAP]
+    assert answers["spaces and signs"] == [["i686", 3072, 24, 5], CPU_MAP]
+    assert answers["nested text"] == [["i686", 3072, 96, 1400], CPU_MAP]  # nodes "12"
+    assert answers["empty"] == [["i686", 3072, 16, 1400], CPU_MAP]
+
+
+def test_values_that_are_not_numbers_refuse_the_node_file(answers: dict[str, Any]) -> None:
+    for name, what in (("nodes", "cpu nodes"), ("cores", "cpu cores"), ("active", "cpu active"), ("mhz", "cpu mhz")):
+        assert answers[f"bad {name}"] == [XML_ERROR, FROM_TEST, f"XML error: invalid node {what} value"]
+    assert answers["bad memory"] == [XML_ERROR, FROM_TEST, "XML error: invalid node memory value"]
+    model = "m" * 32
+    assert answers["model of 32"] == [
+        INTERNAL_ERROR,
+        FROM_TEST,
+        f"internal error: Model {model} too big for destination",
+    ]
