@@ -291,8 +291,11 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
     root = parse_node_file(path, "node", allowed)
     base = path.parent
     state = TestState()
-    # a node file describes no NUMA cells: libvirt's test driver then reports none
-    state.host = dataclasses.replace(node_host(root, state.host), cell_memory=(), cell_page_size=())
+    # a node file describes no NUMA cells: libvirt's test driver then reports none, and no free
+    # memory (the cells' sum)
+    state.host = dataclasses.replace(
+        node_host(root, state.host), cell_memory=(), cell_page_size=(), cell_free_kib=(), free_memory_kib=0
+    )
     for element in root.findall("domain"):
         text = _element_text(element, base, allowed)
         domain = parse_domain_xml(text, state)

@@ -661,7 +661,12 @@ SOCKET_PART = sys.argv[1].split("?", 1)[1]
 
 def node_host(path):
     conn = libvirt.open(f"test+unix://{path}?{SOCKET_PART}")
-    return conn.getInfo(), conn.getCPUMap(0)
+    return conn.getInfo(), conn.getCPUMap(0), conn.getFreeMemory()
+
+
+for conn in (node, default):
+    for start, count in ((0, 1), (0, 4), (1, 1), (2, 1), (9, 1)):
+        show(f"cells free memory {start} {count}", conn.getCellsFreeMemory, start, count)
 
 
 TOPOLOGY = "<nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>2</threads>"

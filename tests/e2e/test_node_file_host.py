@@ -1,7 +1,8 @@
 """A node file's <cpu> and <memory> read as libvirt 9.0.0's testParseNodeInfo reads them, with
 libvirtd's answers: the CPU count is the topology's product, lowered (never raised) by
-<active>; a value that is not a number refuses the file; a model of 32 bytes or more too. And
-virNodeGetCPUMap answers 8 CPUs, 3 online, whatever the node file says."""
+<active>; a value that is not a number refuses the file; a model of 32 bytes or more too; it
+has no NUMA cells and no free memory. And virNodeGetCPUMap answers 8 CPUs, 3 online, whatever
+the node file says."""
 
 from __future__ import annotations
 
@@ -36,17 +37,27 @@ import libvirt
 libvirt.registerErrorHandler(lambda context, error: None, None)
 socket_part, folder = sys.argv[1], sys.argv[2]
 result = {}
+
+def attempt(call, *args):
+    try:
+        return call(*args)
+    except libvirt.libvirtError as error:
+        return [error.get_error_code(), error.get_error_domain(), error.get_error_message()]
+
 for name in json.loads(sys.argv[3]):
     try:
         conn = libvirt.open(f"test+unix://{folder}/{name.replace(' ', '_')}.xml?{socket_part}")
         result[name] = [conn.getInfo()[:4], conn.getCPUMap(0)]
+        result[name + " memory"] = [conn.getFreeMemory(), attempt(conn.getCellsFreeMemory, 0, 1)]
         conn.close()
     except libvirt.libvirtError as error:
         result[name] = [error.get_error_code(), error.get_error_domain(), error.get_error_message()]
+default = libvirt.open("test+unix:///default?" + socket_part)
+result["default cells"] = [attempt(default.getCellsFreeMemory, start, 2) for start in (0, 1, 2)]
 print(json.dumps(result))
 """
 
-XML_ERROR, INTERNAL_ERROR, FROM_TEST = 27, 1, 12
+XML_ERROR, INTERNAL_ERROR, INVALID_ARG, FROM_TEST = 27, 1, 8, 12
 CPU_MAP = [8, [True, False, True, False, True, False, False, False], 3]
 
 
@@ -70,6 +81,13 @@ def test_the_cpu_count_is_the_topology_lowered_by_active(answers: dict[str, Any]
     assert answers["spaces and signs"] == [["i686", 3072, 24, 5], CPU_MAP]
     assert answers["nested text"] == [["i686", 3072, 96, 1400], CPU_MAP]  # nodes "12"
     assert answers["empty"] == [["i686", 3072, 16, 1400], CPU_MAP]
+
+
+def test_a_node_file_has_no_cells_nor_free_memory(answers: dict[str, Any]) -> None:
+    no_cells = [INVALID_ARG, FROM_TEST, "invalid argument: Range exceeds available cells"]
+    assert answers["topology memory"] == [0, no_cells]
+    # test:///default has two
+    assert answers["default cells"] == [[2097152, 4194304], [4194304], no_cells]
 
 
 def test_values_that_are_not_numbers_refuse_the_node_file(answers: dict[str, Any]) -> None:
