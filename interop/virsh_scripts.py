@@ -1,10 +1,11 @@
-"""libvirt's own virsh test scripts (tests/virsh-* in its 9.0.0 source) against both daemons.
+"""libvirt's own virsh tests (the tests/virsh-* scripts and tests/virshtest.c's cases, from its
+9.0.0 source) against both daemons.
 
-Each script runs stock virsh against ``test:///default`` or an example node file and
-compares what it prints with the output libvirt's developers expect. Here the virsh the
-scripts call is a wrapper that sends those URIs to a daemon's socket instead (libvirt
-would open its test driver in the client), so the same expectations judge libvirtd and
-virtrio. Prints each script's outcome on both sides, then ``same N/M``.
+Each runs stock virsh against ``test:///default`` or an example node file and compares what
+it prints with the output libvirt's developers expect. Here those URIs go to a daemon's
+socket instead (libvirt would open its test driver in the client): the scripts call a virsh
+wrapper that rewrites them, virshtest.c's cases are given the daemon's URI. So the same
+expectations judge libvirtd and virtrio. Prints each outcome on both sides, then ``same N/M``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from .compare import EXAMPLES
 from .daemons import remove, start_libvirtd, start_virtrio
 from .libvirt_source import find_source
+from .virshtest_cases import CUSTOM, Case, load, without_filtered_line
 
 # Every tests/virsh-* shell script of libvirt 9.0.0 but two that test the client alone:
 # virsh-auth (the client's credential callbacks on a node file it reads itself) and
@@ -106,14 +108,35 @@ def run_script(name: str, source: Path, build: Path, workdir: Path) -> Outcome:
     return Outcome(result.returncode, (result.stdout + result.stderr)[-4000:])
 
 
-def run_against(side: str, workdir: Path, libvirt_tests: Path, names: tuple[str, ...] = SCRIPTS) -> dict[str, Outcome]:
-    """Each script against a fresh daemon of side ("libvirtd" or "virtrio")."""
+def run_case(case: Case, socket: Path) -> Outcome:
+    """virshtest.c's testCompareOutputLit: virsh with no input passes when it prints nothing
+    on stderr and exactly the expected text on stdout (less the filtered line)."""
+    path = f"{EXAMPLES}/testnode.xml" if case.uri == CUSTOM else "/default"
+    command = ["virsh", "--connect", f"test+unix://{path}?socket={socket}", *case.arguments]
+    try:
+        result = subprocess.run(
+            command, input="", capture_output=True, text=True, timeout=60, env=dict(os.environ, LANG="C")
+        )
+    except subprocess.TimeoutExpired:
+        return Outcome(-1, "timed out after 60 s")
+    printed = without_filtered_line(result.stdout, case.filtered)
+    if result.stderr or printed != case.expected:
+        return Outcome(1, f"expected {case.expected!r}\nprinted  {result.stdout!r}\nstderr   {result.stderr!r}")
+    return Outcome(PASSED, "")
+
+
+def run_against(side: str, workdir: Path, libvirt_tests: Path) -> dict[str, Outcome]:
+    """Each script and each virshtest.c case (named "virshtest: NAME") against a fresh daemon
+    of side ("libvirtd" or "virtrio")."""
     start = start_libvirtd if side == "libvirtd" else start_virtrio
     workdir.mkdir(parents=True, exist_ok=True)
     daemon = start(workdir / "daemon")
     try:
         source, build = build_tree(workdir, libvirt_tests, daemon.rw)
-        return {name: run_script(name, source, build, workdir) for name in names}
+        outcomes = {name: run_script(name, source, build, workdir) for name in SCRIPTS}
+        for case in load(libvirt_tests):
+            outcomes[f"virshtest: {case.name}"] = run_case(case, daemon.rw)
+        return outcomes
     finally:
         daemon.stop()
 
@@ -126,7 +149,8 @@ def run() -> int:
     finally:
         remove(workdir)
     same = 0
-    for name in SCRIPTS:
+    names = list(outcomes["libvirtd"])
+    for name in names:
         theirs, ours = outcomes["libvirtd"][name], outcomes["virtrio"][name]
         alike = theirs.verdict == ours.verdict
         same += alike
@@ -134,5 +158,5 @@ def run() -> int:
         if not alike:
             for side, outcome in (("libvirtd", theirs), ("virtrio", ours)):
                 print(f"  --- {side}\n  " + outcome.output.replace("\n", "\n  "))
-    print(f"same {same}/{len(SCRIPTS)}")
-    return 0 if same == len(SCRIPTS) else 1
+    print(f"same {same}/{len(names)}")
+    return 0 if same == len(names) else 1
