@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from virtrio.drivers.libvirt_rules import parse_uuid
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
@@ -26,7 +27,7 @@ from .definition_tuning import iothreads
 from .domain_definition import format_element
 from .formats import domain_xml
 from .interface_definition import parse_interface_xml
-from .nodedevs import NEW_DEVICE, TestNodeDevice, parse_new_device
+from .nodedevs import NEW_DEVICE, TestNodeDevice, existing_device, parse_new_device
 from .parse import check_root, parse_domain_xml, parse_network_xml, parse_pool_xml, parse_xml, test_extensions
 from .snapshot_definition import parse_snapshot
 from .snapshots import SnapshotTree
@@ -114,7 +115,6 @@ def _node_device(element: etree._Element) -> TestNodeDevice:
         )
         raise
     parent = (element.findtext("parent") or "").strip() or None
-    caps = tuple(capability.get("type", "") for capability in element.findall("capability"))
     _as_libvirt_reads_it(element)
     for child in element.iter():  # otherwise written back as given, indented as libvirt indents
         if len(child) or not (child.text or "").strip():
@@ -122,11 +122,13 @@ def _node_device(element: etree._Element) -> TestNodeDevice:
         child.tail = None
     lines: list[str] = []
     for line in format_element(element, 0):
-        if line.startswith("  <capability ") and line.endswith("/>"):  # a device's own: always closed
-            lines += [line[:-2] + ">", "  </capability>"]
+        # a device's own capabilities and a system's firmware: always closed, even when empty
+        if line.endswith("/>") and (line.startswith("  <capability ") or line.strip() == "<firmware/>"):
+            pad, tag = line[: len(line) - len(line.lstrip())], line.strip()[1:].split(" ")[0].rstrip("/>")
+            lines += [line[:-2] + ">", f"{pad}</{tag}>"]
         else:
             lines.append(line)
-    return TestNodeDevice(name, parent, caps, "\n".join(lines) + "\n")
+    return existing_device(name, parent, "\n".join(lines) + "\n", element)
 
 
 def _as_libvirt_reads_it(element: etree._Element) -> None:
@@ -135,6 +137,8 @@ def _as_libvirt_reads_it(element: etree._Element) -> None:
     its formatter always writes: an mdev's IOMMU group."""
     for driver in element.findall("driver"):
         element.remove(driver)
+    for system in element.findall("capability[@type='system']"):
+        _system_as_libvirt_writes_it(system)
     for lost in (
         element.findall("capability/capability[@type='removable']/logical_block_size")
         + element.findall("capability/capability[@type='removable']/num_blocks")
@@ -153,6 +157,36 @@ def _as_libvirt_reads_it(element: etree._Element) -> None:
                 after.addnext(group)
             else:
                 mdev.insert(0, group)
+
+
+def _system_as_libvirt_writes_it(system: etree._Element) -> None:
+    """virNodeDevCapSystemParseXML keeps the product, the hardware's vendor, version, serial
+    and UUID, the firmware's vendor, version and release date (an empty one as none); its
+    formatter writes them in that order, with the hardware and firmware elements always."""
+    kept = {path: system.xpath(f"string(./{path}[1])") for path in SYSTEM_FIELDS}
+    raw = parse_uuid(kept["hardware/uuid"])  # checked already: the device would not be read otherwise
+    kept["hardware/uuid"] = str(uuid.UUID(bytes=raw)) if raw is not None else kept["hardware/uuid"]
+    for child in list(system):
+        system.remove(child)
+    if kept["product"]:
+        etree.SubElement(system, "product").text = kept["product"]
+    for part in ("hardware", "firmware"):
+        holder = etree.SubElement(system, part)
+        for path, value in kept.items():
+            if path.startswith(part + "/") and value:
+                etree.SubElement(holder, path.split("/")[1]).text = value
+
+
+SYSTEM_FIELDS = (
+    "product",
+    "hardware/vendor",
+    "hardware/version",
+    "hardware/serial",
+    "hardware/uuid",
+    "firmware/vendor",
+    "firmware/version",
+    "firmware/release_date",
+)
 
 
 class AllowedFolders:
@@ -267,8 +301,9 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
         if cpu.findtext("model"):
             values["model"] = cpu.findtext("model").strip()
         state.host = dataclasses.replace(state.host, **values)
-    # a node file describes no NUMA cells: libvirt's test driver then reports none
-    state.host = dataclasses.replace(state.host, cell_memory=(), cell_page_size=())
+    # a node file describes no NUMA cells: libvirt's test driver then reports none, and no free
+    # memory (testNodeGetFreeMemory adds up the cells')
+    state.host = dataclasses.replace(state.host, cell_memory=(), cell_page_size=(), cell_free_kib=(), free_memory_kib=0)
     memory = root.findtext("memory")
     if memory and memory.strip().isdigit():
         state.host = dataclasses.replace(state.host, memory=int(memory))

@@ -38,10 +38,14 @@ class TestNodeDevice:
     unique_id: int | None = None
     fabric_wwn: str | None = None
     vport_ops: bool = False
+    # capabilities held inside a PCI, CSS or AP matrix one (mdev_types, vpd) that lookups by
+    # capability see as the device's own
+    nested: tuple[str, ...] = ()
 
     def has_capability(self, name: str) -> bool:
-        """virNodeDeviceObjHasCap: a capability of the device's own, or one its SCSI host has."""
-        if name in self.caps:
+        """virNodeDeviceObjHasCap: a capability of the device's own, or one its SCSI host,
+        PCI, CSS or AP matrix capability holds."""
+        if name in self.caps or name in self.nested:
             return True
         return "scsi_host" in self.caps and (
             (name == "fc_host" and self.wwnn is not None) or (name == "vports" and self.vport_ops)
@@ -118,6 +122,43 @@ def vhba(name: str, parent: str, host: int, unique_id: int, wwnn: str, wwpn: str
 </device>
 """
     return TestNodeDevice(name, parent, ("scsi_host",), xml, wwnn, wwpn, host, unique_id, fabric_wwn)
+
+
+# the capabilities virNodeDeviceObjHasCap finds inside another, by the one that holds them
+NESTED_CAPABILITIES = (("pci", ("mdev_types", "vpd")), ("css", ("mdev_types",)), ("ap_matrix", ("mdev_types",)))
+
+
+def existing_device(name: str, parent: str | None, xml: str, element: etree._Element) -> TestNodeDevice:
+    """A device of a node file as virNodeDeviceDefParseXML reads an existing one: its
+    capabilities, what its first Fibre Channel SCSI host says, and the nested ones."""
+    caps = tuple(capability.get("type", "") for capability in element.findall("capability"))
+    nested = [
+        inner.get("type", "")
+        for outer, inner_types in NESTED_CAPABILITIES
+        for inner in element.findall(f"capability[@type='{outer}']/capability")
+        if inner.get("type") in inner_types
+    ]
+    scsi_hosts = element.findall("capability[@type='scsi_host']")
+    fibre = next((host for host in scsi_hosts if host.find("capability[@type='fc_host']") is not None), None)
+    vport_ops = any(host.find("capability[@type='vport_ops']") is not None for host in scsi_hosts)
+    if fibre is None:
+        return TestNodeDevice(name, parent, caps, xml, vport_ops=vport_ops, nested=tuple(nested))
+    # each fc_host capability of the SCSI host sets the WWNs again: the last one's stay
+    fc = fibre.findall("capability[@type='fc_host']")[-1]
+    unique_id = strtol_whole(fibre.findtext("unique_id") or "")
+    return TestNodeDevice(
+        name,
+        parent,
+        caps,
+        xml,
+        fc.findtext("wwnn"),
+        fc.findtext("wwpn"),
+        c_uint(fibre.findtext("host") or "", 10),
+        -1 if unique_id is None else unique_id,
+        fc.findtext("fabric_wwn") or None,
+        vport_ops,
+        tuple(nested),
+    )
 
 
 def default_node_devices() -> dict[str, TestNodeDevice]:

@@ -252,7 +252,7 @@ class StorageProcedures(TestProcedures):
         return remote.remote_connect_list_defined_storage_pools_ret(self._pool_names(False)[: args.maxnames])
 
     def _listable_pool(self, pool: Pool) -> Pool:
-        if not pool.active:  # libvirt's list calls leave the name out of this message
+        if not pool.active:  # testStoragePoolListAllVolumes leaves the name out of this message
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "storage pool is not active")
         return pool
 
@@ -264,10 +264,10 @@ class StorageProcedures(TestProcedures):
         return remote.remote_storage_pool_list_all_volumes_ret(refs, len(volumes))
 
     def storage_pool_num_of_volumes(self, args: remote.remote_storage_pool_num_of_volumes_args):
-        return remote.remote_storage_pool_num_of_volumes_ret(len(self._listable_pool(self._pool(args.pool)).volumes))
+        return remote.remote_storage_pool_num_of_volumes_ret(len(self._active_pool(args.pool).volumes))
 
     def storage_pool_list_volumes(self, args: remote.remote_storage_pool_list_volumes_args):
-        names = sorted(self._listable_pool(self._pool(args.pool)).volumes)[: args.maxnames]
+        names = sorted(self._active_pool(args.pool).volumes)[: args.maxnames]
         return remote.remote_storage_pool_list_volumes_ret(names)
 
     def storage_pool_create(self, args: remote.remote_storage_pool_create_args) -> None:

@@ -1,0 +1,122 @@
+"""Answers of libvirt 9.0.0's test driver about pools, node devices and the host that depend
+on the object or the node file: the texts of its errors, the capability filters and lookups
+over capabilities held inside another, and a node file's host without NUMA cells."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from .daemon_process import DaemonProcess, python_libvirt
+
+PRELUDE = """
+import json, sys
+import libvirt
+libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+conn = libvirt.open(sys.argv[1])
+result = {}
+def attempt(label, step):
+    try:
+        result[label] = step()
+    except libvirt.libvirtError as error:
+        result[label] = [error.get_error_code(), error.get_error_domain(), error.get_error_message()]
+"""
+
+DEFAULT_SCRIPT = """
+pool = conn.storagePoolDefineXML("<pool type='dir'><name>answers-p</name><target><path>/ap</path></target></pool>")
+attempt("count", pool.numOfVolumes)
+attempt("names", pool.listVolumes)
+attempt("all", lambda: pool.listAllVolumes(0))
+pool.undefine()
+attempt("cells from 2", lambda: conn.getCellsFreeMemory(2, 1))
+attempt("bit 22", lambda: conn.listAllDevices(1 << 22))
+attempt("bit 29", lambda: conn.listAllDevices(1 << 29))
+attempt("fc_host", lambda: sorted(d.name() for d in conn.listAllDevices(1 << 9)))
+attempt("active", lambda: sorted(d.name() for d in conn.listAllDevices(1 << 31)))
+print(json.dumps(result))
+"""
+
+NODE = """<node>
+  <pool type='dir'><name>p</name><target><path>/p</path></target></pool>
+  <device><name>computer</name><capability type='system'><hardware><vendor>V</vendor>
+    <uuid>11111111222233334444555555555555</uuid></hardware></capability></device>
+  <device><name>pci_0000_02_10_7</name><parent>computer</parent><capability type='pci'>
+    <domain>0</domain><bus>2</bus><slot>16</slot><function>7</function><product id='0x10ca'/>
+    <vendor id='0x8086'/><capability type='mdev_types'><type id='foo1'><deviceAPI>vfio-pci</deviceAPI>
+    <availableInstances>1</availableInstances></type></capability></capability></device>
+  <device><name>pci_0000_42_00_0</name><parent>computer</parent><capability type='pci'>
+    <domain>0</domain><bus>66</bus><slot>0</slot><function>0</function><product id='0xa2d6'/>
+    <vendor id='0x15b3'/><capability type='vpd'><name>Card</name></capability></capability></device>
+  <device><name>ap_matrix</name><parent>computer</parent><capability type='ap_matrix'>
+    <capability type='mdev_types'><type id='vfio_ap-passthrough'><deviceAPI>vfio-ap</deviceAPI>
+    <availableInstances>65536</availableInstances></type></capability></capability></device>
+  <device><name>scsi_host30</name><parent>computer</parent><capability type='scsi_host'><host>30</host>
+    <capability type='fc_host'><wwnn>2000f4e9d4eb0230</wwnn><wwpn>2001f4e9d4eb0230</wwpn>
+    <fabric_wwn>2001547feebe7930</fabric_wwn></capability><capability type='vport_ops'/></capability></device>
+  <device><name>scsi_host31</name><parent>scsi_host30</parent><capability type='scsi_host'><host>31</host>
+    <capability type='fc_host'><wwnn>2000f4e9d4eb0231</wwnn><wwpn>2001f4e9d4eb0231</wwpn></capability>
+    </capability></device>
+</node>
+"""
+
+NODE_SCRIPT = """
+attempt("free memory", conn.getFreeMemory)
+attempt("cells", lambda: conn.getCellsFreeMemory(0, 2))
+for cap in ("fc_host", "vports", "mdev_types", "vpd"):
+    attempt(cap, lambda: sorted(conn.listDevices(cap, 0)))
+attempt("mdev_types flag", lambda: sorted(d.name() for d in conn.listAllDevices(1 << 13)))
+attempt("computer", lambda: conn.nodeDeviceLookupByName("computer").XMLDesc(0))
+VHBA = ("<device><parent{}</parent><capability type='scsi_host'><capability type='fc_host'>"
+        "<wwnn>2000000012340001</wwnn><wwpn>1000000012340001</wwpn></capability></capability></device>")
+attempt("vhba on a vport capable parent", lambda: conn.nodeDeviceCreateXML(VHBA.format(">scsi_host30"), 0).name())
+attempt("vhba on a parent's WWNs",
+        lambda: conn.nodeDeviceCreateXML(VHBA.format(" wwnn='2000f4e9d4eb0230' wwpn='2001f4e9d4eb0230'>"), 0))
+attempt("destroy", lambda: conn.nodeDeviceLookupByName("scsi_host31").destroy())
+attempt("after destroy", lambda: sorted(conn.listDevices(None, 0)))
+print(json.dumps(result))
+"""
+
+UNKNOWN = [1, 0, "An error occurred, but the cause is unknown"]
+
+
+def run(script: str, uri: str) -> dict:
+    ran = python_libvirt(textwrap.dedent(PRELUDE + script), uri)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    return json.loads(ran.stdout)
+
+
+def test_pool_and_device_list_answers(shared_daemon: DaemonProcess) -> None:
+    result = run(DEFAULT_SCRIPT, shared_daemon.uri())
+    # testStoragePoolNumOfVolumes and ListVolumes name the pool; ListAllVolumes does not
+    assert result["count"] == [55, 12, "Requested operation is not valid: storage pool 'answers-p' is not active"]
+    assert result["names"] == [55, 12, "Requested operation is not valid: storage pool 'answers-p' is not active"]
+    assert result["all"] == [55, 12, "Requested operation is not valid: storage pool is not active"]
+    assert result["cells from 2"] == [8, 12, "invalid argument: Range exceeds available cells"]
+    for bit in (22, 29):
+        detail = f"unsupported flags ({1 << bit:#x}) in function testConnectListAllNodeDevices"
+        assert result[f"bit {bit}"] == [8, 12, detail]
+    assert result["fc_host"] == ["scsi_host1", "scsi_host11", "scsi_host2"]
+    assert result["active"] == ["computer", "scsi_host1", "scsi_host11", "scsi_host2"]  # (README: deliberate)
+
+
+def test_node_file_devices_and_host(shared_daemon: DaemonProcess, tmp_path: Path) -> None:
+    path = tmp_path / "node.xml"
+    path.write_text(NODE)
+    result = run(NODE_SCRIPT, shared_daemon.uri(path=str(path)))
+    # no NUMA cells in a node file: no free memory (an error without a cause) and no cell
+    assert result["free memory"] == 0
+    assert result["cells"] == [8, 12, "invalid argument: Range exceeds available cells"]
+    # capabilities a SCSI host, a PCI device or an AP matrix holds count as the device's own
+    assert result["fc_host"] == ["scsi_host30", "scsi_host31"]
+    assert result["vports"] == ["scsi_host30"]
+    assert result["mdev_types"] == ["ap_matrix", "pci_0000_02_10_7"]
+    assert result["vpd"] == ["pci_0000_42_00_0"]
+    assert result["mdev_types flag"] == ["ap_matrix", "pci_0000_02_10_7"]
+    assert "</hardware>\n    <firmware>\n    </firmware>\n" in result["computer"]
+    assert "<uuid>11111111-2222-3333-4444-555555555555</uuid>" in result["computer"]
+    # the parent is found, but the node has no scsi_host11 to copy a vHBA from
+    assert result["vhba on a vport capable parent"] == UNKNOWN
+    assert result["vhba on a parent's WWNs"] == UNKNOWN
+    assert result["destroy"] == 0
+    assert "scsi_host31" not in result["after destroy"]
