@@ -210,7 +210,10 @@ class StorageProcedures(TestProcedures):
         return remote.remote_storage_pool_lookup_by_uuid_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
     def storage_pool_set_autostart(self, args: remote.remote_storage_pool_set_autostart_args) -> None:
-        self._pool(args.pool).autostart = bool(args.autostart)
+        pool = self._pool(args.pool)
+        if not pool.persistent:  # libvirt's test driver keeps no config file for a transient pool
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "pool has no config file")
+        pool.autostart = bool(args.autostart)
 
     def storage_pool_get_info(self, args: remote.remote_storage_pool_get_info_args):
         pool = self._pool(args.pool)
@@ -222,7 +225,9 @@ class StorageProcedures(TestProcedures):
         return remote.remote_storage_pool_get_xml_desc_ret(pool_xml(self._pool(args.pool)))
 
     def storage_pool_get_autostart(self, args: remote.remote_storage_pool_get_autostart_args):
-        return remote.remote_storage_pool_get_autostart_ret(int(self._pool(args.pool).autostart))
+        pool = self._pool(args.pool)
+        # a defined pool that createXML made transient keeps its flag, but has no config file
+        return remote.remote_storage_pool_get_autostart_ret(int(pool.autostart and pool.persistent))
 
     def storage_pool_is_active(self, args: remote.remote_storage_pool_is_active_args):
         return remote.remote_storage_pool_is_active_ret(int(self._pool_by_uuid(args.pool.uuid).active))

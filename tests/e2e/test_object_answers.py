@@ -29,6 +29,15 @@ attempt("count", pool.numOfVolumes)
 attempt("names", pool.listVolumes)
 attempt("all", lambda: pool.listAllVolumes(0))
 pool.undefine()
+transient = conn.storagePoolCreateXML("<pool type='dir'><name>answers-t</name><target><path>/at</path></target></pool>")
+attempt("transient set autostart", lambda: transient.setAutostart(1))
+kept = conn.storagePoolDefineXML("<pool type='dir'><name>answers-k</name><target><path>/ak</path></target></pool>")
+kept.setAutostart(1)
+conn.storagePoolCreateXML("<pool type='dir'><name>answers-k</name><uuid>%s</uuid><target><path>/ak2</path></target>"
+                          "</pool>" % kept.UUIDString())
+attempt("taken over autostart", kept.autostart)
+transient.destroy()
+kept.destroy()
 attempt("cells from 2", lambda: conn.getCellsFreeMemory(2, 1))
 attempt("bit 22", lambda: conn.listAllDevices(1 << 22))
 attempt("bit 29", lambda: conn.listAllDevices(1 << 29))
@@ -92,6 +101,9 @@ def test_pool_and_device_list_answers(shared_daemon: DaemonProcess) -> None:
     assert result["count"] == [55, 12, "Requested operation is not valid: storage pool 'answers-p' is not active"]
     assert result["names"] == [55, 12, "Requested operation is not valid: storage pool 'answers-p' is not active"]
     assert result["all"] == [55, 12, "Requested operation is not valid: storage pool is not active"]
+    # a transient pool has no config file in libvirt's test driver, nor one createXML took over
+    assert result["transient set autostart"] == [8, 12, "invalid argument: pool has no config file"]
+    assert result["taken over autostart"] == 0
     assert result["cells from 2"] == [8, 12, "invalid argument: Range exceeds available cells"]
     for bit in (22, 29):
         detail = f"unsupported flags ({1 << bit:#x}) in function testConnectListAllNodeDevices"
