@@ -131,7 +131,8 @@ class TestConnection(
 
     def node_get_info(self) -> remote.remote_node_get_info_ret:
         host = self.state.host
-        model = list(host.model.encode()) + [0] * (32 - len(host.model))
+        encoded = host.model.encode()
+        model = list(encoded) + [0] * (32 - len(encoded))
         return remote.remote_node_get_info_ret(
             model, host.memory, host.cpus, host.mhz, host.nodes, host.sockets, host.cores, host.threads
         )

@@ -19,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import parse_uuid
+from virtrio.drivers.libvirt_rules import UINT_MAX, ULLONG_MAX, parse_uuid, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
@@ -31,7 +31,7 @@ from .nodedevs import NEW_DEVICE, TestNodeDevice, existing_device, parse_new_dev
 from .parse import check_root, parse_domain_xml, parse_network_xml, parse_pool_xml, parse_xml, test_extensions
 from .snapshot_definition import parse_snapshot
 from .snapshots import SnapshotTree
-from .state import Domain, Interface, IOThreadPolling, Pool, TestState
+from .state import Domain, HostInfo, Interface, IOThreadPolling, Pool, TestState
 from .volumes import Volume, parse_volume_xml
 
 
@@ -289,24 +289,7 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
     root = parse_node_file(path, "node", allowed)
     base = path.parent
     state = TestState()
-    cpu = root.find("cpu")
-    if cpu is not None:
-        values = {
-            field: int(cpu.findtext(field))
-            for field in ("mhz", "nodes", "sockets", "cores", "threads")
-            if (cpu.findtext(field) or "").strip().isdigit()
-        }
-        if (cpu.findtext("active") or "").strip().isdigit():
-            values["cpus"] = int(cpu.findtext("active"))
-        if cpu.findtext("model"):
-            values["model"] = cpu.findtext("model").strip()
-        state.host = dataclasses.replace(state.host, **values)
-    # a node file describes no NUMA cells: libvirt's test driver then reports none, and no free
-    # memory (testNodeGetFreeMemory adds up the cells')
-    state.host = dataclasses.replace(state.host, cell_memory=(), cell_page_size=(), cell_free_kib=(), free_memory_kib=0)
-    memory = root.findtext("memory")
-    if memory and memory.strip().isdigit():
-        state.host = dataclasses.replace(state.host, memory=int(memory))
+    state.host = _host(root, state.host)
     for element in root.findall("domain"):
         text = _element_text(element, base, allowed)
         domain = parse_domain_xml(text, state)
@@ -343,6 +326,53 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
         device = _node_device(_element_of(element, base, allowed))
         state.node_devices[device.name] = device  # a later device of the same name replaces it, as in libvirt
     return state
+
+
+def _host(root: etree._Element, host: HostInfo) -> HostInfo:
+    """testParseNodeInfo: the <cpu> and <memory> values over the default host's. A node file
+    describes no NUMA cells: libvirt's test driver then reports none, and no free memory
+    (testNodeGetFreeMemory adds up the cells')."""
+
+    def number(field: str, limit: int = UINT_MAX) -> int | None:
+        text = root.xpath(f"string(/node/{field}[1])")  # virXPathUInt: empty is absent
+        if not text:
+            return None
+        value = strtoul_whole(text, 10, limit)
+        if value is None:
+            what = "memory" if field == "memory" else f"cpu {field.split('/')[1]}"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_TEST, f"invalid node {what} value")
+        return value
+
+    values = {
+        field: value
+        for field in ("nodes", "sockets", "cores", "threads")
+        if (value := number(f"cpu/{field}")) is not None
+    }
+    host = dataclasses.replace(host, **values)
+    # (unsigned int arithmetic in libvirt)
+    cpus = (host.cores * host.threads * host.sockets * host.nodes) & UINT_MAX
+    active = number("cpu/active")
+    if active is not None and active < cpus:
+        cpus = active
+    mhz = number("cpu/mhz")
+    model = root.xpath("string(/node/cpu/model[1])") or host.model
+    if len(model.encode()) >= MODEL_SIZE:  # virStrcpyStatic into virNodeInfo's char[32]
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Model {model} too big for destination")
+    memory = number("memory", ULLONG_MAX)
+    return dataclasses.replace(
+        host,
+        cpus=cpus,
+        mhz=host.mhz if mhz is None else mhz,
+        model=model,
+        memory=host.memory if memory is None else memory,
+        cell_memory=(),
+        cell_page_size=(),
+        cell_free_kib=(),
+        free_memory_kib=0,
+    )
+
+
+MODEL_SIZE = 32
 
 
 def _check_unique(kind: str, objects: Mapping[str, Any], name: str, uuid_bytes: bytes, error_domain: int) -> None:

@@ -132,3 +132,43 @@ def test_node_file_devices_and_host(shared_daemon: DaemonProcess, tmp_path: Path
     assert result["vhba on a parent's WWNs"] == UNKNOWN
     assert result["destroy"] == 0
     assert "scsi_host31" not in result["after destroy"]
+
+
+HOST_SCRIPT = """
+import os
+folder = sys.argv[2]
+for name, body in (
+    ("small", "<cpu><nodes>1</nodes><sockets>1</sockets><cores>1</cores><threads>1</threads></cpu>"),
+    ("partial", "<cpu><sockets>3</sockets></cpu>"),
+    ("active", "<cpu><active>3</active></cpu><memory> 4096</memory>"),
+    ("bad sockets", "<cpu><sockets>x</sockets></cpu>"),
+    ("negative cores", "<cpu><cores>-1</cores></cpu>"),
+    ("spaced nodes", "<cpu><nodes> 2 </nodes></cpu>"),
+    ("bad memory", "<memory>lots</memory>"),
+    ("long model", "<cpu><model>" + "m" * 32 + "</model></cpu>"),
+):
+    path = os.path.join(folder, "host.xml")
+    with open(path, "w") as file:
+        file.write("<node>" + body + "</node>")
+    def step():
+        node = libvirt.open(sys.argv[1].replace("/default?", path + "?"))
+        return [node.getInfo(), node.getCPUMap(0)]
+    attempt(name, step)
+print(json.dumps(result))
+"""
+
+
+def test_node_file_host(shared_daemon: DaemonProcess, tmp_path: Path) -> None:
+    ran = python_libvirt(textwrap.dedent(PRELUDE + HOST_SCRIPT), shared_daemon.uri(), str(tmp_path))
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    result = json.loads(ran.stdout)
+    cpu_map = [8, [True, False, True, False, True, False, False, False], 3]  # testNodeGetCPUMap's, always
+    # testParseNodeInfo: the CPUs are nodes x sockets x cores x threads, at most <active>
+    assert result["small"] == [["i686", 3072, 1, 1400, 1, 1, 1, 1], cpu_map]
+    assert result["partial"] == [["i686", 3072, 24, 1400, 2, 3, 2, 2], cpu_map]
+    assert result["active"] == [["i686", 4, 3, 1400, 2, 2, 2, 2], cpu_map]
+    assert result["bad sockets"] == [27, 12, "XML error: invalid node cpu sockets value"]
+    assert result["negative cores"] == [27, 12, "XML error: invalid node cpu cores value"]
+    assert result["spaced nodes"] == [27, 12, "XML error: invalid node cpu nodes value"]
+    assert result["bad memory"] == [27, 12, "XML error: invalid node memory value"]
+    assert result["long model"] == [1, 12, f"internal error: Model {'m' * 32} too big for destination"]
