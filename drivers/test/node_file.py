@@ -8,6 +8,7 @@ start running unless the test namespace's ``<test:runstate>`` says otherwise; ``
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import errno
 import os
@@ -19,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import UINT_MAX, ULLONG_MAX, parse_uuid, strtoul_whole
+from virtrio.drivers.libvirt_rules import UINT_MAX, ULLONG_MAX, parse_uuid, strtol_whole, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
@@ -27,7 +28,7 @@ from .definition_tuning import iothreads
 from .domain_definition import format_element
 from .formats import domain_xml
 from .interface_definition import parse_interface_xml
-from .nodedevs import NEW_DEVICE, TestNodeDevice, existing_device, parse_new_device
+from .nodedevs import NEW_DEVICE, TestNodeDevice, existing_device, fc_host_wwns, parse_new_device
 from .parse import check_root, parse_domain_xml, parse_network_xml, parse_pool_xml, parse_xml, test_extensions
 from .snapshot_definition import parse_snapshot
 from .snapshots import SnapshotTree
@@ -105,7 +106,7 @@ def _node_device(element: etree._Element) -> TestNodeDevice:
     if not name:  # an existing device's name is read before anything else
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_NODEDEV)
     try:
-        parse_new_device(etree.tostring(element, encoding="unicode"), False)  # libvirt's checks of the capabilities
+        parse_new_device(etree.tostring(element, encoding="unicode"), False, existing=True)  # libvirt's checks
     except LibvirtError as error:
         # the checks name the device being created; an existing device's errors name it
         quoted = f"'{NEW_DEVICE}'"
@@ -115,6 +116,7 @@ def _node_device(element: etree._Element) -> TestNodeDevice:
         )
         raise
     parent = (element.findtext("parent") or "").strip() or None
+    read = copy.deepcopy(element)  # what libvirt read, before the changes its formatter makes
     _as_libvirt_reads_it(element)
     for child in element.iter():  # otherwise written back as given, indented as libvirt indents
         if len(child) or not (child.text or "").strip():
@@ -128,13 +130,14 @@ def _node_device(element: etree._Element) -> TestNodeDevice:
             lines += [line[:-2] + ">", f"{pad}</{tag}>"]
         else:
             lines.append(line)
-    return existing_device(name, parent, "\n".join(lines) + "\n", element)
+    return existing_device(name, parent, "\n".join(lines) + "\n", read)
 
 
 def _as_libvirt_reads_it(element: etree._Element) -> None:
     """What virNodeDeviceDefParseXML leaves out of an existing device (its formatter writes
-    what sysfs would fill in): the driver, block sizes and counts, vport counts; and what
-    its formatter always writes: an mdev's IOMMU group."""
+    what sysfs would fill in): the driver, block sizes and counts, vport counts, what a CSS
+    device or a SCSI host holds besides what they read; what its formatter always writes: an
+    mdev's IOMMU group, a system's hardware and firmware; and numbers as it writes them."""
     for driver in element.findall("driver"):
         element.remove(driver)
     for system in element.findall("capability[@type='system']"):
@@ -146,9 +149,19 @@ def _as_libvirt_reads_it(element: etree._Element) -> None:
         + element.findall("capability[@type='storage']/num_blocks")
     ):
         lost.getparent().remove(lost)
-    for count in element.findall("capability/capability[@type='vport_ops']/*"):
-        if count.tag in ("max_vports", "vports"):
-            count.text = "0"
+    for scsi_host in element.findall("capability[@type='scsi_host']"):
+        _scsi_host_as_libvirt_writes_it(scsi_host)
+    for address in element.xpath("capability[@type='ccw' or @type='css'] | capability[@type='css']/channel_dev_addr"):
+        _ccw_address_as_libvirt_writes_it(address)
+    for css in element.findall("capability[@type='css']"):  # only its channel and mdev types are read
+        for inner in css.findall("capability"):
+            if inner.get("type") != "mdev_types":
+                css.remove(inner)
+    # mediated device types without a type: read (the check for none looks at the wrong
+    # variable), not written
+    for types in element.findall("capability/capability[@type='mdev_types']"):
+        if types.find("type") is None:
+            types.getparent().remove(types)
     for mdev in element.findall("capability[@type='mdev']"):
         if mdev.find("iommuGroup") is None:
             after = mdev.find("uuid") if mdev.find("uuid") is not None else mdev.find("type")
@@ -157,6 +170,46 @@ def _as_libvirt_reads_it(element: etree._Element) -> None:
                 after.addnext(group)
             else:
                 mdev.insert(0, group)
+
+
+def _scsi_host_as_libvirt_writes_it(scsi_host: etree._Element) -> None:
+    """virNodeDeviceCapSCSIHostDefFormat: the host number and unique ID (%d), one fc_host
+    with the WWNs the last one gave (each sets them again; a fabric WWN only when given),
+    the vport counts as 0 (sysfs would fill them in)."""
+    host = strtoul_whole(scsi_host.xpath("string(./host[1])"), 10) or 0  # checked already
+    unique_id = strtol_whole(scsi_host.xpath("string(./unique_id[1])"))
+    wwns = fc_host_wwns(scsi_host)
+    vport_ops = scsi_host.find("capability[@type='vport_ops']") is not None
+    for child in list(scsi_host):
+        scsi_host.remove(child)
+    etree.SubElement(scsi_host, "host").text = str(host - (1 << 32) if host >= 1 << 31 else host)
+    if unique_id is not None and unique_id != -1:
+        etree.SubElement(scsi_host, "unique_id").text = str(unique_id)
+    if wwns is not None:
+        fc = etree.SubElement(scsi_host, "capability", type="fc_host")
+        for tag, value in zip(("wwnn", "wwpn", "fabric_wwn"), wwns, strict=True):
+            if value:
+                etree.SubElement(fc, tag).text = value
+    if vport_ops:
+        counts = etree.SubElement(scsi_host, "capability", type="vport_ops")
+        etree.SubElement(counts, "max_vports").text = "0"
+        etree.SubElement(counts, "vports").text = "0"
+
+
+def _ccw_address_as_libvirt_writes_it(address: etree._Element) -> None:
+    """virNodeDeviceCapCCWDefFormat: cssid and ssid as 0x%x, devno as 0x%04x (read in base 0,
+    0 and 16), ahead of whatever else the element holds."""
+    numbers = [
+        (tag, strtoul_whole(address.xpath(f"string(./{tag}[1])"), base) or 0)  # checked already
+        for tag, base in (("cssid", 0), ("ssid", 0), ("devno", 16))
+    ]
+    for tag, _ in numbers:
+        for old in address.findall(tag):
+            address.remove(old)
+    for position, (tag, value) in enumerate(numbers):
+        written = etree.Element(tag)
+        written.text = f"0x{value:04x}" if tag == "devno" else f"0x{value:x}"
+        address.insert(position, written)
 
 
 def _system_as_libvirt_writes_it(system: etree._Element) -> None:

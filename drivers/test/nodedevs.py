@@ -124,6 +124,16 @@ def vhba(name: str, parent: str, host: int, unique_id: int, wwnn: str, wwpn: str
     return TestNodeDevice(name, parent, ("scsi_host",), xml, wwnn, wwpn, host, unique_id, fabric_wwn)
 
 
+def fc_host_wwns(scsi_host: etree._Element) -> tuple[str | None, str | None, str | None] | None:
+    """The WWNN, WWPN and fabric WWN a SCSI host capability's fc_host capabilities leave
+    (None without one): each sets the WWNs again, a fabric WWN when it has one."""
+    fibre = scsi_host.findall("capability[@type='fc_host']")
+    if not fibre:
+        return None
+    fabric = next((fc.findtext("fabric_wwn") for fc in reversed(fibre) if fc.findtext("fabric_wwn")), None)
+    return fibre[-1].findtext("wwnn"), fibre[-1].findtext("wwpn"), fabric
+
+
 # the capabilities virNodeDeviceObjHasCap finds inside another, by the one that holds them
 NESTED_CAPABILITIES = (("pci", ("mdev_types", "vpd")), ("css", ("mdev_types",)), ("ap_matrix", ("mdev_types",)))
 
@@ -143,19 +153,18 @@ def existing_device(name: str, parent: str | None, xml: str, element: etree._Ele
     vport_ops = any(host.find("capability[@type='vport_ops']") is not None for host in scsi_hosts)
     if fibre is None:
         return TestNodeDevice(name, parent, caps, xml, vport_ops=vport_ops, nested=tuple(nested))
-    # each fc_host capability of the SCSI host sets the WWNs again: the last one's stay
-    fc = fibre.findall("capability[@type='fc_host']")[-1]
+    wwnn, wwpn, fabric = fc_host_wwns(fibre) or (None, None, None)
     unique_id = strtol_whole(fibre.findtext("unique_id") or "")
     return TestNodeDevice(
         name,
         parent,
         caps,
         xml,
-        fc.findtext("wwnn"),
-        fc.findtext("wwpn"),
+        wwnn,
+        wwpn,
         c_uint(fibre.findtext("host") or "", 10),
         -1 if unique_id is None else unique_id,
-        fc.findtext("fabric_wwn") or None,
+        fabric,
         vport_ops,
         tuple(nested),
     )
@@ -227,7 +236,9 @@ def _enum_attribute(element: etree._Element, values: tuple[str, ...]) -> str:
     return value
 
 
-def parse_new_device(text: str, validate: bool) -> NewDevice:
+def parse_new_device(text: str, validate: bool, existing: bool = False) -> NewDevice:
+    """virNodeDeviceDefParse's checks of a device to create (or, existing, of one a node file
+    describes: a SCSI host then needs its host number)."""
     if validate:
         validate_against_schema(text, "nodedev.rng", "device")
     root = parse_document(text, "device")
@@ -284,6 +295,8 @@ def parse_new_device(text: str, validate: bool) -> NewDevice:
         if kind == "storage":
             _check_storage(capability)
         if kind == "scsi_host":
+            if existing:
+                _check_scsi_host_numbers(capability)
             wwns = _scsi_host_wwns(capability)
             if wwns is not None and device.fc_wwns is None:
                 device.fc_wwns = wwns
@@ -297,6 +310,19 @@ def _check_system(capability: etree._Element) -> None:
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no system UUID supplied for '{NEW_DEVICE}'")
     if parse_uuid(raw) is None:
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"malformed uuid element for '{NEW_DEVICE}'")
+
+
+def _check_scsi_host_numbers(capability: etree._Element) -> None:
+    """virNodeDevCapSCSIHostParseXML for an existing device: the host number (an unsigned
+    int, required) and the unique ID (an int, optional)."""
+    host = capability.xpath("string(./host[1])")
+    if not host:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no SCSI host ID supplied for '{NEW_DEVICE}'")
+    if c_uint(host, 10) is None:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid SCSI host ID supplied for '{NEW_DEVICE}'")
+    unique_id = capability.xpath("string(./unique_id[1])")
+    if unique_id and strtol_whole(unique_id) is None:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid unique_id supplied for '{NEW_DEVICE}'")
 
 
 def _scsi_host_wwns(capability: etree._Element) -> tuple[str, str] | None:

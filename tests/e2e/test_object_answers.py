@@ -172,3 +172,67 @@ def test_node_file_host(shared_daemon: DaemonProcess, tmp_path: Path) -> None:
     assert result["spaced nodes"] == [27, 12, "XML error: invalid node cpu nodes value"]
     assert result["bad memory"] == [27, 12, "XML error: invalid node memory value"]
     assert result["long model"] == [1, 12, f"internal error: Model {'m' * 32} too big for destination"]
+
+
+DEVICES_NODE = """<node>
+  <device><name>two</name><capability type='scsi_host'><host>4294967295</host><unique_id>-1</unique_id>
+    <capability type='fc_host'><wwnn>2000000000000001</wwnn><wwpn>1000000000000001</wwpn>
+    <fabric_wwn>2000000000000009</fabric_wwn></capability>
+    <capability type='fc_host'><wwnn>2000000000000002</wwnn><wwpn>1000000000000002</wwpn></capability>
+    <capability type='vport_ops'/></capability></device>
+  <device><name>css</name><capability type='css'><cssid>0x0</cssid><ssid>0</ssid><devno>1</devno>
+    <capability type='vpd'/><capability type='mdev_types'/></capability></device>
+</node>
+"""
+
+DEVICES_SCRIPT = """
+for name in ("two", "css"):
+    attempt(name, lambda: conn.nodeDeviceLookupByName(name).XMLDesc(0))
+for cap in ("vports", "mdev_types", "vpd"):
+    attempt(cap, lambda: conn.listDevices(cap, 0))
+attempt("by WWNs", lambda: conn.nodeDeviceCreateXML(
+    "<device><parent wwnn='2000000000000002' wwpn='1000000000000002'/><capability type='scsi_host'>"
+    "<capability type='fc_host'><wwnn>2000000000000005</wwnn><wwpn>1000000000000005</wwpn></capability>"
+    "</capability></device>", 0))
+bad, bad_uri = sys.argv[2], sys.argv[1].replace("devices.xml", "bad.xml")
+for name, host in (
+    ("no host", ""),
+    ("bad host", "<host>x</host>"),
+    ("bad unique id", "<host>1</host><unique_id>y</unique_id>"),
+):
+    with open(bad, "w") as file:
+        file.write("<node><device><name>h</name><capability type='scsi_host'>" + host + "</capability></device></node>")
+    attempt(name, lambda: libvirt.open(bad_uri))
+print(json.dumps(result))
+"""
+
+
+def test_node_file_devices_read_as_existing(shared_daemon: DaemonProcess, tmp_path: Path) -> None:
+    path = tmp_path / "devices.xml"
+    path.write_text(DEVICES_NODE)
+    script = textwrap.dedent(PRELUDE + DEVICES_SCRIPT)
+    ran = python_libvirt(script, shared_daemon.uri(path=str(path)), str(tmp_path / "bad.xml"))
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    result = json.loads(ran.stdout)
+    # one fc_host, the last one's WWNs (a fabric WWN from the one that had it), vport counts
+    # of 0, the host number as a C int
+    assert result["two"] == (
+        "<device>\n  <name>two</name>\n  <capability type='scsi_host'>\n    <host>-1</host>\n"
+        "    <capability type='fc_host'>\n      <wwnn>2000000000000002</wwnn>\n      <wwpn>1000000000000002</wwpn>\n"
+        "      <fabric_wwn>2000000000000009</fabric_wwn>\n    </capability>\n"
+        "    <capability type='vport_ops'>\n      <max_vports>0</max_vports>\n      <vports>0</vports>\n"
+        "    </capability>\n  </capability>\n</device>\n"
+    )
+    # a CSS device keeps its address (as 0x%x, 0x%x, 0x%04x) and mdev types, even none
+    assert result["css"] == (
+        "<device>\n  <name>css</name>\n  <capability type='css'>\n    <cssid>0x0</cssid>\n    <ssid>0x0</ssid>\n"
+        "    <devno>0x0001</devno>\n  </capability>\n</device>\n"
+    )
+    assert result["vports"] == ["two"]
+    assert result["mdev_types"] == ["css"]
+    assert result["vpd"] == []
+    # the node has no scsi_host11 to copy a vHBA from: the parent was found by its WWNs
+    assert result["by WWNs"] == UNKNOWN
+    assert result["no host"] == [1, 22, "internal error: no SCSI host ID supplied for 'h'"]
+    assert result["bad host"] == [1, 22, "internal error: invalid SCSI host ID supplied for 'h'"]
+    assert result["bad unique id"] == [1, 22, "internal error: invalid unique_id supplied for 'h'"]
