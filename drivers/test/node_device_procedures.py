@@ -14,7 +14,7 @@ from .common import (
     TestProcedures,
 )
 from .large_documents import read_then
-from .nodedevs import CAPABILITY_TYPES, NEW_DEVICE, NewDevice, TestNodeDevice, parse_new_device, vhba
+from .nodedevs import CAPABILITY_TYPES, NEW_DEVICE, NewDevice, TestNodeDevice, parse_new_device, vhba_copy
 
 VHBA_TEMPLATE = "scsi_host11"  # the vHBA libvirt's test driver copies to make one
 VHBA_NAME = "scsi_host12"  # the name each vHBA it makes gets
@@ -98,7 +98,7 @@ class NodeDeviceProcedures(TestProcedures):
         template = self.state.node_devices.get(VHBA_TEMPLATE)
         if template is None:
             raise cause_unknown()
-        device = vhba(VHBA_NAME, template.parent, template.host, template.unique_id, wwnn, wwpn, template.fabric_wwn)
+        device = vhba_copy(template, VHBA_NAME, wwnn, wwpn)
         self.state.node_devices[device.name] = device
         self._emit_node_device(device.name, api.VIR_NODE_DEVICE_EVENT_CREATED)
         return device

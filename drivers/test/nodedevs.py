@@ -3,6 +3,7 @@ the first; and what libvirt reads of the XML of a device to create."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from lxml import etree
@@ -16,6 +17,7 @@ from virtrio.drivers.libvirt_rules import (
     strtoul_wrapping,
 )
 from virtrio.drivers.libvirt_rules import strtoul_whole as c_uint
+from virtrio.drivers.xml_text import escape_text
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -168,6 +170,19 @@ def existing_device(name: str, parent: str | None, xml: str, element: etree._Ele
         vport_ops,
         tuple(nested),
     )
+
+
+def vhba_copy(template: TestNodeDevice, name: str, wwnn: str, wwpn: str) -> TestNodeDevice:
+    """testNodeDeviceMockCreateVport: the template device as it is (parent, host number,
+    unique ID, fabric WWN, vport_ops), under another name and with the WWNs asked for."""
+    xml = template.xml.replace(f"<name>{escape_text(template.name)}</name>", f"<name>{escape_text(name)}</name>", 1)
+    if template.wwnn is None or template.wwpn is None:
+        # (libvirt would count the host number and unique ID up instead: no template of
+        # test:///default or of a node file that libvirt can copy lacks an fc_host)
+        return dataclasses.replace(template, name=name, xml=xml)
+    for tag, old, new in (("wwnn", template.wwnn, wwnn), ("wwpn", template.wwpn, wwpn)):
+        xml = xml.replace(f"<{tag}>{escape_text(old)}</{tag}>", f"<{tag}>{escape_text(new)}</{tag}>", 1)
+    return dataclasses.replace(template, name=name, xml=xml, wwnn=wwnn, wwpn=wwpn)
 
 
 def default_node_devices() -> dict[str, TestNodeDevice]:

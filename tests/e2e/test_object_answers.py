@@ -236,3 +236,38 @@ def test_node_file_devices_read_as_existing(shared_daemon: DaemonProcess, tmp_pa
     assert result["no host"] == [1, 22, "internal error: no SCSI host ID supplied for 'h'"]
     assert result["bad host"] == [1, 22, "internal error: invalid SCSI host ID supplied for 'h'"]
     assert result["bad unique id"] == [1, 22, "internal error: invalid unique_id supplied for 'h'"]
+
+
+TEMPLATE_NODE = """<node>
+  <device><name>scsi_host5</name><capability type='scsi_host'><host>5</host><capability type='fc_host'>
+    <wwnn>2000000000000005</wwnn><wwpn>1000000000000005</wwpn></capability><capability type='vport_ops'/>
+    </capability></device>
+  <device><name>scsi_host11</name><parent>scsi_host5</parent><capability type='scsi_host'><host>11</host>
+    <capability type='fc_host'><wwnn>2000000000000011</wwnn><wwpn>1000000000000011</wwpn></capability>
+    <capability type='vport_ops'/></capability></device>
+</node>
+"""
+
+TEMPLATE_SCRIPT = """
+attempt("create", lambda: conn.nodeDeviceCreateXML(
+    "<device><parent>scsi_host5</parent><capability type='scsi_host'><capability type='fc_host'>"
+    "<wwnn>2000000000000777</wwnn><wwpn>1000000000000777</wwpn></capability></capability></device>", 0).name())
+attempt("xml", lambda: conn.nodeDeviceLookupByName("scsi_host12").XMLDesc(0))
+attempt("vports", lambda: sorted(conn.listDevices("vports", 0)))
+print(json.dumps(result))
+"""
+
+
+def test_node_file_vhba_copies_its_scsi_host11(shared_daemon: DaemonProcess, tmp_path: Path) -> None:
+    path = tmp_path / "template.xml"
+    path.write_text(TEMPLATE_NODE)
+    result = run(TEMPLATE_SCRIPT, shared_daemon.uri(path=str(path)))
+    assert result["create"] == "scsi_host12"
+    # testNodeDeviceMockCreateVport: scsi_host11 as the node file has it, with the new WWNs
+    assert result["xml"] == (
+        "<device>\n  <name>scsi_host12</name>\n  <parent>scsi_host5</parent>\n  <capability type='scsi_host'>\n"
+        "    <host>11</host>\n    <capability type='fc_host'>\n      <wwnn>2000000000000777</wwnn>\n"
+        "      <wwpn>1000000000000777</wwpn>\n    </capability>\n    <capability type='vport_ops'>\n"
+        "      <max_vports>0</max_vports>\n      <vports>0</vports>\n    </capability>\n  </capability>\n</device>\n"
+    )
+    assert result["vports"] == ["scsi_host11", "scsi_host12", "scsi_host5"]
