@@ -28,12 +28,14 @@ from .definition_tuning import iothreads
 from .domain_definition import format_element
 from .formats import domain_xml
 from .interface_definition import parse_interface_xml
+from .networks import assign_network
 from .nodedevs import NEW_DEVICE, TestNodeDevice, existing_device, fc_host_wwns, parse_new_device
 from .parse import check_root, parse_domain_xml, parse_network_xml, parse_pool_xml, parse_xml, test_extensions
 from .snapshot_definition import parse_snapshot
 from .snapshots import SnapshotTree
 from .state import Domain, HostInfo, Interface, IOThreadPolling, Pool, TestState
-from .volumes import Volume, parse_volume_xml
+from .storage import add_pool
+from .volumes import parse_volume_xml
 
 
 def domain_snapshots(
@@ -361,9 +363,10 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
         # testDomainGenerateIOThreadInfos: only domains of a node file start with polling settings
         domain.iothread_polling = [IOThreadPolling(thread.id) for thread in iothreads(domain.definition)]
     for element in root.findall("network"):
-        network = parse_network_xml(_element_text(element, base, allowed))
-        _check_unique("network", state.networks, network.name, network.uuid, api.VIR_FROM_NETWORK)
-        state.networks[network.name] = network
+        # testParseNetworks: assigned as a definition, then started (a network given again
+        # with its name and UUID: the next definition of the running one)
+        network = assign_network(state, parse_network_xml(_element_text(element, base, allowed)), live=False)
+        network.active = True
     # testOpenParse's order: interfaces, then pools, then devices (the first error wins)
     for element in root.findall("interface"):
         # virInterfaceDefParseXML's checks; a later interface of the same name replaces it
@@ -371,9 +374,10 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
         state.interfaces[definition.name] = Interface(definition.name, definition.mac or "", True, definition)
     for element in root.findall("pool"):
         pool_element = _element_of(element, base, allowed)
-        pool = parse_pool_xml(etree.tostring(pool_element, encoding="unicode"))
-        pool.volumes = _add_pool(state, pool)
-        state.pools[pool.name] = pool
+        # testParseStorage: added as a definition, then started (a pool given again with its
+        # name and UUID: the running one, its definition kept, its figures reset)
+        pool, _ = add_pool(state, parse_pool_xml(etree.tostring(pool_element, encoding="unicode")))
+        pool.active = True
         _pool_volumes(pool, pool_element, base, allowed)
     for element in root.findall("device"):
         device = _node_device(_element_of(element, base, allowed))
@@ -429,10 +433,9 @@ MODEL_SIZE = 32
 
 
 def _check_unique(kind: str, objects: Mapping[str, Any], name: str, uuid_bytes: bytes, error_domain: int) -> None:
-    """The object lists' duplicate checks (virDomainObjListAdd, virNetworkObjAssignDef,
-    virStoragePoolObjListAdd): an object given again with the same name and UUID takes the
-    place of the first; the same UUID under another name, or the same name under another
-    UUID, is refused."""
+    """virDomainObjListAdd's duplicate checks: an object given again with the same name and
+    UUID takes the place of the first; the same UUID under another name, or the same name
+    under another UUID, is refused."""
     for other in objects.values():
         if other.uuid == uuid_bytes and other.name != name:
             detail = f"{kind} '{other.name}' is already defined with uuid {uuid.UUID(bytes=other.uuid)}"
@@ -441,11 +444,3 @@ def _check_unique(kind: str, objects: Mapping[str, Any], name: str, uuid_bytes: 
     if same_name is not None and same_name.uuid != uuid_bytes:
         detail = f"{kind} '{name}' already exists with uuid {uuid.UUID(bytes=same_name.uuid)}"
         raise report(api.VIR_ERR_OPERATION_FAILED, error_domain, detail)
-
-
-def _add_pool(state: TestState, pool: Pool) -> dict[str, Volume]:
-    """virStoragePoolObjListAdd's duplicate checks; the volumes the pool starts with (a pool
-    given again with the same name and UUID keeps the first one's volumes)."""
-    _check_unique("pool", state.pools, pool.name, pool.uuid, api.VIR_FROM_STORAGE)
-    same_name = state.pools.get(pool.name)
-    return pool.volumes if same_name is None else same_name.volumes

@@ -22,7 +22,7 @@ from .formats import pool_xml
 from .large_documents import read_then
 from .parse import parse_document, parse_pool_xml, validate_against_schema
 from .pool_definition import PoolDefinition, parse_source_specification
-from .state import Pool
+from .state import Pool, TestState
 
 # What the test driver "discovers" (libvirt's fixed answers)
 LOGICAL_SOURCES = """<sources>
@@ -176,6 +176,42 @@ def _same_source(existing: Pool, new: PoolDefinition) -> bool:
     return False  # rbd, iscsi-direct: never compared
 
 
+def add_pool(state: TestState, pool: Pool, create: bool = False) -> tuple[Pool, bool]:
+    """virStoragePoolObjListAdd: the pool read (parse_pool_xml), and whether it is new (else
+    the pool of that name and UUID took the definition); also what a node file's pools go
+    through."""
+    if pool.definition is not None:
+        # virStoragePoolObjListAdd looks for another pool on the same storage first.
+        for existing in state.pools.values():
+            if _same_source(existing, pool.definition):
+                detail = f"Storage source conflict with pool: '{existing.name}'"
+                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+    same_uuid = next((p for p in state.pools.values() if p.uuid == pool.uuid), None)
+    if same_uuid is not None:
+        if same_uuid.name != pool.name:
+            detail = f"pool '{same_uuid.name}' is already defined with uuid {uuid.UUID(bytes=pool.uuid)}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+        if create and same_uuid.active:
+            detail = f"pool is already active as '{same_uuid.name}'"
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_STORAGE, detail)
+        # A running pool keeps its definition (the test driver never uses the one set
+        # apart); either way testStoragePoolObjSetDefaults resets the figures.
+        if not same_uuid.active:
+            same_uuid.definition, same_uuid.path = pool.definition, pool.path
+        same_uuid.capacity, same_uuid.allocation, same_uuid.available = (
+            pool.capacity,
+            pool.allocation,
+            pool.available,
+        )
+        return same_uuid, False
+    existing = state.pools.get(pool.name)
+    if existing is not None:
+        detail = f"pool '{existing.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
+        raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+    state.pools[pool.name] = pool
+    return pool, True
+
+
 class StorageProcedures(TestProcedures):
     # -------------------------------------------------------------------- pools
     def connect_list_all_storage_pools(self, args: remote.remote_connect_list_all_storage_pools_args):
@@ -320,47 +356,13 @@ class StorageProcedures(TestProcedures):
         read = functools.partial(read_source_specification, args.srcSpec, args.type)
         return read_then(args.srcSpec, read, functools.partial(_discovered_sources, args.type))
 
-    def _new_pool(self, pool: Pool, create: bool = False) -> tuple[Pool, bool]:
-        """virStoragePoolObjListAdd: the pool read (parse_pool_xml), and whether it is new (else
-        the pool of that name and UUID took the definition)."""
-        if pool.definition is not None:
-            # virStoragePoolObjListAdd looks for another pool on the same storage first.
-            for existing in self.state.pools.values():
-                if _same_source(existing, pool.definition):
-                    detail = f"Storage source conflict with pool: '{existing.name}'"
-                    raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
-        same_uuid = self._pool_with_uuid(pool.uuid)
-        if same_uuid is not None:
-            if same_uuid.name != pool.name:
-                detail = f"pool '{same_uuid.name}' is already defined with uuid {uuid.UUID(bytes=pool.uuid)}"
-                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
-            if create and same_uuid.active:
-                detail = f"pool is already active as '{same_uuid.name}'"
-                raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_STORAGE, detail)
-            # A running pool keeps its definition (the test driver never uses the one set
-            # apart); either way testStoragePoolObjSetDefaults resets the figures.
-            if not same_uuid.active:
-                same_uuid.definition, same_uuid.path = pool.definition, pool.path
-            same_uuid.capacity, same_uuid.allocation, same_uuid.available = (
-                pool.capacity,
-                pool.allocation,
-                pool.available,
-            )
-            return same_uuid, False
-        existing = self.state.pools.get(pool.name)
-        if existing is not None:
-            detail = f"pool '{existing.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
-            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
-        self.state.pools[pool.name] = pool
-        return pool, True
-
     def storage_pool_define_xml(self, args: remote.remote_storage_pool_define_xml_args):
         check_flags(args.flags, api.VIR_STORAGE_POOL_DEFINE_VALIDATE, FROM_TEST, "testStoragePoolDefineXML")
         validate = bool(args.flags & api.VIR_STORAGE_POOL_DEFINE_VALIDATE)
         return read_then(args.xml, functools.partial(_read_pool, args.xml, validate), self._defined_pool)
 
     def _defined_pool(self, parsed: Pool) -> remote.remote_storage_pool_define_xml_ret:
-        pool, fresh = self._new_pool(parsed)
+        pool, fresh = add_pool(self.state, parsed)
         if fresh:
             pool.active = False
         pool.persistent = True
@@ -372,7 +374,7 @@ class StorageProcedures(TestProcedures):
         return read_then(args.xml, functools.partial(_read_pool, args.xml, False), self._created_pool)
 
     def _created_pool(self, parsed: Pool) -> remote.remote_storage_pool_create_xml_ret:
-        pool, _ = self._new_pool(parsed, create=True)
+        pool, _ = add_pool(self.state, parsed, create=True)
         adapter = pool.definition.adapter if pool.definition is not None else None
         if adapter is not None and adapter["type"] == "fc_host":
             try:
