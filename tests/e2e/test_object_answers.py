@@ -316,3 +316,37 @@ def test_node_file_objects_given_twice(shared_daemon: DaemonProcess, tmp_path: P
     assert result["pool"] == [2, 107374182400, 2, 107374182398]
     assert result["volumes"] == ["/p1/v1", "/p1/v2"]
     assert result["pools on one path"] == [9, 18, "operation failed: Storage source conflict with pool: 'p1'"]
+
+
+ADDRESS_SCRIPT = """
+for name, ips in (
+    ("answers-ranged", "<ip address='10.1.0.1' prefix='16'><dhcp><range start='10.1.250.250' end='10.1.255.254'/>"
+                       "</dhcp></ip>"),
+    ("answers-mask", "<ip address='10.2.0.1' netmask='255.255.255.128'/>"),
+    ("answers-six", "<ip family='ipv6' address='fd00::ff' prefix='120'><dhcp><range start='fd00::f0' end='fd00::fe'/>"
+                    "</dhcp></ip>"),
+):
+    conn.networkCreateXML("<network><name>%s</name>%s</network>" % (name, ips))
+nics = "".join("<interface type='network'><source network='%s'/></interface>" % name
+               for name in ("answers-ranged", "answers-mask", "answers-six"))
+dom = conn.createXML("<domain type='test'><name>answers-addr</name><memory>65536</memory><os><type>hvm</type></os>"
+                     "<devices>%s</devices></domain>" % nics, 0)
+result["id"] = dom.ID()
+attempt("addresses", lambda: [v["addrs"][0] for _, v in sorted(dom.interfaceAddresses(0, 0).items())])
+attempt("source 3", lambda: dom.interfaceAddresses(3, 0))
+dom.destroy()
+print(json.dumps(result))
+"""
+
+
+def test_addresses_come_from_the_interfaces_networks(shared_daemon: DaemonProcess) -> None:
+    result = run(ADDRESS_SCRIPT, shared_daemon.uri())
+    base = 20 * (result["id"] - 1)  # a block of 20 per domain ID
+    # testDomainInterfaceAddressFromNet: each network's first DHCP range start (or its
+    # address) moved on, with the network's prefix (or its netmask's)
+    assert result["addresses"] == [
+        {"addr": f"10.1.{250 + (250 + base + 1) // 256}.{(250 + base + 1) % 256}", "prefix": 16, "type": 0},
+        {"addr": f"10.2.0.{1 + base + 2}", "prefix": 25, "type": 0},
+        {"addr": f"fd00::{(0xF0 + base + 3) % 256:x}", "prefix": 120, "type": 1},
+    ]
+    assert result["source 3"] == [74, 12, "argument unsupported: Unknown IP address data source 3"]
