@@ -142,3 +142,24 @@ attempt(
 attempt("iface by shared mac", lambda: conn.interfaceLookupByMACString("52:54:00:50:50:03").name())
 attempt("iface no mac", lambda: conn.interfaceDefineXML("<interface type='ethernet' name='nomac'/>", 0).MACString())
 attempt("iface by empty mac", lambda: conn.interfaceLookupByMACString("").name())
+
+# Pools on an fc_host adapter: the vHBA each makes and removes, with the node device events.
+watcher.nodeDeviceEventRegisterAny(
+    None, libvirt.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, lambda c, d, e, x, o: seen.append(("dev", d.name(), e, x)), None
+)
+FC_POOL = (
+    "<pool type='scsi'><name>{}</name><source><adapter type='fc_host' parent='scsi_host1' wwnn='{}' "
+    "wwpn='{}'/></source><target><path>/dev/disk/by-path</path></target></pool>"
+)
+FCD = FC_POOL.format("fcd", "2000000000000aa1", "1000000000000aa1")
+attempt("fc define", lambda: conn.storagePoolDefineXML(FCD, 0).name())
+attempt("fc start defined", lambda: conn.storagePoolLookupByName("fcd").create(0))
+attempt("fc devices", lambda: sorted(conn.listDevices("fc_host", 0)))
+attempt("fc stop defined", lambda: conn.storagePoolLookupByName("fcd").destroy())
+FCC = FC_POOL.format("fcc", "2000000000000aa2", "1000000000000aa2")
+attempt("fc create", lambda: conn.storagePoolCreateXML(FCC, 0).name())
+attempt("fc vhba", lambda: conn.nodeDeviceLookupByName("scsi_host12").XMLDesc(0))
+attempt("fc vhba destroyed under the pool", lambda: conn.nodeDeviceLookupByName("scsi_host12").destroy())
+attempt("fc stop created", lambda: conn.storagePoolLookupByName("fcc").destroy())
+attempt("fc created after", lambda: conn.storagePoolLookupByName("fcc").info())
+attempt("fc sources", lambda: conn.findStoragePoolSources("netfs", "<source><host name='a&amp;b&lt;c'/></source>", 0))
