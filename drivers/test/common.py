@@ -99,9 +99,12 @@ class TestProcedures(DriverConnection):
     def _network(self, ref: remote.remote_nonnull_network) -> Network:
         """testNetworkObjFindByName: most network calls find the network by the reference's name
         (those that use its UUID: _network_by_uuid)."""
-        network = self.state.networks.get(ref.name)
+        return self._network_named(ref.name)
+
+    def _network_named(self, name: str) -> Network:
+        network = self.state.networks.get(name)
         if network is None:
-            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, f"no network with matching name '{ref.name}'")
+            raise report(api.VIR_ERR_NO_NETWORK, FROM_TEST, f"no network with matching name '{name}'")
         return network
 
     def _pool(self, ref: remote.remote_nonnull_storage_pool) -> Pool:

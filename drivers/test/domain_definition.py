@@ -1656,14 +1656,20 @@ def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str
     return summaries
 
 
-def interface_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str]]:
-    """(target device, MAC, type) of each interface."""
+def interface_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str, str | None]]:
+    """(target device, MAC, type, source network) of each interface."""
     devices = next((element for element in definition if element.tag == "devices"), None)
     return [
         (
             first_child(interface, "target").get("dev"),
             first_child(interface, "mac").get("address"),
             interface.get("type"),
+            _source_network(interface),
         )
         for interface in (children_of(devices, "interface") if devices is not None else [])
     ]
+
+
+def _source_network(interface: etree._Element) -> str | None:
+    source = first_child(interface, "source") if interface.get("type") == "network" else None
+    return source.get("network") if source is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import time
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +37,7 @@ from .large_definitions import (
     frozen,
     large_metadata,
 )
+from .network_definition import NetworkDefinition
 from .parse import parse_in_thread, read_domain
 from .state import Domain
 
@@ -47,6 +49,22 @@ REBOOT_FLAGS = (
     | api.VIR_DOMAIN_REBOOT_SIGNAL
     | api.VIR_DOMAIN_REBOOT_PARAVIRT
 )
+
+
+def network_address(definition: NetworkDefinition, offset: int) -> remote.remote_domain_ip_addr:
+    """testDomainInterfaceAddressFromNet: the network's first IP, from its first DHCP range's
+    start (or its own address) moved on by offset: an IPv6 one in its last byte alone (it
+    wraps there), an IPv4 one as a 32-bit number."""
+    ip = definition.ips[0]
+    start = ipaddress.ip_address(ip.ranges[0].start if ip.ranges else ip.address)
+    prefix = ip.effective_prefix % 2**32  # (an unsigned int in the reply)
+    if ip.family == "ipv6":
+        packed = bytearray(start.packed)
+        packed[15] = (packed[15] + offset) % 256
+        moved_v6 = ipaddress.IPv6Address(bytes(packed))
+        return remote.remote_domain_ip_addr(api.VIR_IP_ADDR_TYPE_IPV6, str(moved_v6), prefix)
+    moved = ipaddress.IPv4Address((int(start) + offset) % 2**32)
+    return remote.remote_domain_ip_addr(api.VIR_IP_ADDR_TYPE_IPV4, str(moved), prefix)
 
 
 class DomainProcedures(TestProcedures):
@@ -542,15 +560,18 @@ class DomainProcedures(TestProcedures):
 
     def domain_interface_addresses(self, args: remote.remote_domain_interface_addresses_args):
         check_flags(args.flags, 0, FROM_TEST, "testDomainInterfaceAddresses")
+        if args.source > api.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP:
+            detail = f"Unknown IP address data source {args.source}"
+            raise report(api.VIR_ERR_ARGUMENT_UNSUPPORTED, FROM_TEST, detail)
         domain = self._domain(args.dom)
         self._check_active(domain)
         interfaces = []
         for position, interface in enumerate(domain.interfaces):
-            if interface.kind == "network":  # from the network's DHCP range, one block of 20 per domain id
-                address = f"192.168.122.{2 + 20 * (domain.id - 1) + position + 1}"
+            if interface.kind == "network":  # one block of 20 addresses per domain ID
+                network = self._network_named(interface.network or "")
+                ip = network_address(network.definition, 20 * (domain.id - 1) + position + 1)
             else:
-                address = f"192.168.0.{position + 1}"
-            ip = remote.remote_domain_ip_addr(api.VIR_IP_ADDR_TYPE_IPV4, address, 24)
+                ip = remote.remote_domain_ip_addr(api.VIR_IP_ADDR_TYPE_IPV4, f"192.168.0.{position + 1}", 24)
             interfaces.append(remote.remote_domain_interface(interface.target, interface.mac, [ip]))
         return remote.remote_domain_interface_addresses_ret(interfaces)
 

@@ -16,7 +16,7 @@ from virtrio.drivers import public_api
 from virtrio.drivers.base import ConnectionContext, EventSource, Offload
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
-from virtrio.rpc.errors import check_flags, report
+from virtrio.rpc.errors import cause_unknown, check_flags, report
 
 from .common import FROM_TEST, MAX_VCPUS, _c_chars, host_name
 from .default_node import default_state
@@ -131,12 +131,15 @@ class TestConnection(
 
     def node_get_info(self) -> remote.remote_node_get_info_ret:
         host = self.state.host
-        model = list(host.model.encode()) + [0] * (32 - len(host.model))
+        encoded = host.model.encode()
+        model = list(encoded) + [0] * (32 - len(encoded))
         return remote.remote_node_get_info_ret(
             model, host.memory, host.cpus, host.mhz, host.nodes, host.sockets, host.cores, host.threads
         )
 
     def node_get_free_memory(self) -> remote.remote_node_get_free_memory_ret:
+        if not self.state.host.free_memory_kib:  # virNodeGetFreeMemory's 0 is its failure
+            raise cause_unknown()
         return remote.remote_node_get_free_memory_ret(self.state.host.free_memory_kib * 1024)
 
     def node_get_cells_free_memory(self, args: remote.remote_node_get_cells_free_memory_args):
@@ -144,8 +147,7 @@ class TestConnection(
         public_api.non_negative(args.startCell, "startCell", "virNodeGetCellsFreeMemory")
         cells = self.state.host.cell_free_kib
         if args.startCell < 0 or args.startCell >= len(cells):
-            detail = f"Range exceeds available cells: {args.startCell} > {len(cells)}"
-            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, detail)
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "Range exceeds available cells")
         chosen = cells[args.startCell : args.startCell + args.maxcells]
         return remote.remote_node_get_cells_free_memory_ret([kib * 1024 for kib in chosen])
 

@@ -58,6 +58,7 @@ class GuestInterface:
     target: str  # the host-side device name, testnetN unless the XML named it
     mac: str
     kind: str  # bridge, network, ...
+    network: str | None = None  # the network an interface of type network names
 
 
 @dataclass

@@ -160,7 +160,7 @@ class VcpuAndSaveProcedures(TestProcedures):
 
     def node_get_cpu_map(self, args: remote.remote_node_get_cpu_map_args):
         check_flags(args.flags, 0, FROM_TEST, "testNodeGetCPUMap")
-        cpus = self.state.host.cpus if self.state.host.cpus <= 8 else 8
+        cpus = 8  # testNodeGetCPUMap's answer, whatever the host
         cpumap = bytes((sum(1 << cpu for cpu in ONLINE_CPUS),)) if args.need_map else b""
         online = len(ONLINE_CPUS) if args.need_online else 0
         return remote.remote_node_get_cpu_map_ret(cpumap, online, cpus)
