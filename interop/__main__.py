@@ -1,4 +1,4 @@
-"""python -m interop {compare,xmlcorpus,goclient,virtinst,capture,bench}: virtrio against libvirtd, side by side."""
+"""python -m interop COMMAND: virtrio and libvirtd side by side, judged by the same clients and data."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     nodedev.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent of devices are identical")
     commands.add_parser("xmlcorpus", help="libvirt's own test documents defined into both daemons and read back")
     commands.add_parser("pysuite", help="libvirt-python's own test suite against both daemons")
+    commands.add_parser("virshscripts", help="libvirt's own tests/virsh-* scripts against both daemons")
     commands.add_parser("perlsuite", help="Sys::Virt's (libvirt's Perl binding) own tests against both daemons")
     goclient = commands.add_parser("goclient", help="the Go client go-libvirt (and its integration tests) against both")
     goclient.add_argument("--fail-under", type=float, help="exit 1 when fewer than P percent are the same")
@@ -59,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         from .libvirt_python_suite import run as run_pysuite
 
         return run_pysuite()
+    if options.command == "virshscripts":
+        from .virsh_scripts import run as run_virsh_scripts
+
+        return run_virsh_scripts()
     if options.command == "perlsuite":
         from .perl_suite import run as run_perlsuite
 

@@ -1658,12 +1658,19 @@ def disk_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str
 
 
 def interface_summaries(definition: list[etree._Element]) -> list[tuple[str, str, str, str | None]]:
-    """(target device, MAC, type, network name for type network) of each interface."""
+    """(target device, MAC, type, source network) of each interface."""
     devices = next((element for element in definition if element.tag == "devices"), None)
-    summaries = []
-    for interface in children_of(devices, "interface") if devices is not None else []:
-        kind, source = interface.get("type"), first_child(interface, "source")
-        network = source.get("network") if kind == "network" and source is not None else None
-        mac = first_child(interface, "mac").get("address")
-        summaries.append((first_child(interface, "target").get("dev"), mac, kind, network))
-    return summaries
+    return [
+        (
+            first_child(interface, "target").get("dev"),
+            first_child(interface, "mac").get("address"),
+            interface.get("type"),
+            _source_network(interface),
+        )
+        for interface in (children_of(devices, "interface") if devices is not None else [])
+    ]
+
+
+def _source_network(interface: etree._Element) -> str | None:
+    source = first_child(interface, "source") if interface.get("type") == "network" else None
+    return source.get("network") if source is not None else None

@@ -37,7 +37,44 @@ from .network_definition import (
     parse_portgroup,
 )
 from .parse import parse_network_xml, parse_xml, validate_against_schema
-from .state import Network
+from .state import Network, TestState
+
+
+def assign_network(state: TestState, network: Network, live: bool) -> Network:
+    """virNetworkObjAssignDef: a new network, or a new definition for the one of this name and
+    UUID (also what a node file's networks go through)."""
+    existing = next((n for n in state.networks.values() if n.uuid == network.uuid), None)
+    if existing is not None:
+        if existing.name != network.name:
+            detail = f"network '{existing.name}' is already defined with uuid {uuid.UUID(bytes=existing.uuid)}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_NETWORK, detail)
+        if live and existing.active:
+            detail = f"network is already active as '{existing.name}'"
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK, detail)
+        _assign_definition(existing, network.definition, live)
+        return existing
+    existing = state.networks.get(network.name)
+    if existing is not None:
+        detail = f"network '{network.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
+        raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_NETWORK, detail)
+    network.active, network.persistent = False, not live
+    state.networks[network.name] = network
+    return network
+
+
+def _assign_definition(network: Network, definition: NetworkDefinition, live: bool) -> None:
+    """virNetworkObjUpdateAssignDef."""
+    release_after_reply((network.definition, network.new_definition))  # those replaced, freed after the reply
+    if live:
+        if network.persistent and network.new_definition is None:
+            network.new_definition = network.definition
+        network.definition = definition
+    else:
+        if network.active:
+            network.new_definition = definition
+        else:
+            network.new_definition, network.definition = None, definition
+        network.persistent = True
 
 
 class NetworkProcedures(TestProcedures):
@@ -118,41 +155,6 @@ class NetworkProcedures(TestProcedures):
     def connect_list_defined_networks(self, args: remote.remote_connect_list_defined_networks_args):
         return remote.remote_connect_list_defined_networks_ret(self._network_names(False)[: args.maxnames])
 
-    def _assign_network(self, network: Network, live: bool) -> Network:
-        """virNetworkObjAssignDef: a new network, or a new definition for the one of this name and UUID."""
-        existing = self._network_with_uuid(network.uuid)
-        if existing is not None:
-            if existing.name != network.name:
-                detail = f"network '{existing.name}' is already defined with uuid {uuid.UUID(bytes=existing.uuid)}"
-                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_NETWORK, detail)
-            if live and existing.active:
-                detail = f"network is already active as '{existing.name}'"
-                raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK, detail)
-            self._assign_definition(existing, network.definition, live)
-            return existing
-        existing = self.state.networks.get(network.name)
-        if existing is not None:
-            detail = f"network '{network.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
-            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_NETWORK, detail)
-        network.active, network.persistent = False, not live
-        self.state.networks[network.name] = network
-        return network
-
-    @staticmethod
-    def _assign_definition(network: Network, definition: NetworkDefinition, live: bool) -> None:
-        """virNetworkObjUpdateAssignDef."""
-        release_after_reply((network.definition, network.new_definition))  # those replaced, freed after the reply
-        if live:
-            if network.persistent and network.new_definition is None:
-                network.new_definition = network.definition
-            network.definition = definition
-        else:
-            if network.active:
-                network.new_definition = definition
-            else:
-                network.new_definition, network.definition = None, definition
-            network.persistent = True
-
     def network_define_xml(self, args: remote.remote_network_define_xml_args):
         return read_then(args.xml, functools.partial(_read_network, args.xml, False), self._defined_network)
 
@@ -168,7 +170,7 @@ class NetworkProcedures(TestProcedures):
         return functools.partial(read_then, xml, functools.partial(_read_network, xml, bool(flags & validate_flag)))
 
     def _defined_network(self, parsed: Network) -> remote.remote_network_define_xml_ret:
-        network = self._assign_network(parsed, live=False)
+        network = assign_network(self.state, parsed, live=False)
         self._emit_network(network, api.VIR_NETWORK_EVENT_DEFINED)
         return remote.remote_network_define_xml_ret(remote.remote_nonnull_network(network.name, network.uuid))
 
@@ -181,7 +183,7 @@ class NetworkProcedures(TestProcedures):
         return created(lambda network: remote.remote_network_create_xml_flags_ret(self._created_network(network).net))
 
     def _created_network(self, parsed: Network) -> remote.remote_network_create_xml_ret:
-        network = self._assign_network(parsed, live=True)
+        network = assign_network(self.state, parsed, live=True)
         network.active = True
         self._emit_network(network, api.VIR_NETWORK_EVENT_STARTED)
         return remote.remote_network_create_xml_ret(remote.remote_nonnull_network(network.name, network.uuid))

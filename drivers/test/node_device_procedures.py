@@ -14,10 +14,11 @@ from .common import (
     TestProcedures,
 )
 from .large_documents import read_then
-from .nodedevs import NEW_DEVICE, NewDevice, TestNodeDevice, parse_new_device, vhba
+from .nodedevs import CAPABILITY_TYPES, NEW_DEVICE, NewDevice, TestNodeDevice, parse_new_device, vhba_copy
 
 VHBA_TEMPLATE = "scsi_host11"  # the vHBA libvirt's test driver copies to make one
 VHBA_NAME = "scsi_host12"  # the name each vHBA it makes gets
+CAPABILITY_FILTERS = (1 << len(CAPABILITY_TYPES)) - 1  # VIR_CONNECT_LIST_NODE_DEVICES_FILTERS_CAP
 
 
 class NodeDeviceProcedures(TestProcedures):
@@ -29,23 +30,23 @@ class NodeDeviceProcedures(TestProcedures):
         return device
 
     def connect_list_all_node_devices(self, args: remote.remote_connect_list_all_node_devices_args):
-        # libvirt's test driver rejects the flags virsh 9.0 sends; virtrio answers (a documented difference).
-        wanted = args.flags & ~(api.VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE | api.VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE)
+        # libvirt's test driver rejects the flags virsh 9.0 sends (ACTIVE); virtrio answers them
+        # (a documented difference) and rejects the other unknown bits as libvirt does.
+        by_state = api.VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE | api.VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE
+        if args.flags & ~(CAPABILITY_FILTERS | by_state):
+            check_flags(args.flags, CAPABILITY_FILTERS, FROM_TEST, "testConnectListAllNodeDevices")
+        wanted = args.flags & CAPABILITY_FILTERS
         if args.flags & api.VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE and not (
             args.flags & api.VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE
         ):
             devices = []
         else:
-            flags = {
-                "system": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM,
-                "scsi_host": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST,
-                "fc_host": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST,
-                "vports": api.VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS,
-            }
+            # VIR_CONNECT_LIST_NODE_DEVICES_CAP_* follow virNodeDevCapType's order, as CAPABILITY_TYPES does
             devices = [
                 d
                 for d in self.state.node_devices.values()
-                if not wanted or any(bit & wanted and d.has_capability(cap) for cap, bit in flags.items())
+                if not wanted
+                or any(wanted & 1 << bit and d.has_capability(cap) for bit, cap in enumerate(CAPABILITY_TYPES))
             ]
         refs = [remote.remote_nonnull_node_device(d.name) for d in devices] if args.need_results else []
         return remote.remote_connect_list_all_node_devices_ret(refs, len(devices))
@@ -97,7 +98,7 @@ class NodeDeviceProcedures(TestProcedures):
         template = self.state.node_devices.get(VHBA_TEMPLATE)
         if template is None:
             raise cause_unknown()
-        device = vhba(VHBA_NAME, template.parent, template.host, template.unique_id, wwnn, wwpn, template.fabric_wwn)
+        device = vhba_copy(template, VHBA_NAME, wwnn, wwpn)
         self.state.node_devices[device.name] = device
         self._emit_node_device(device.name, api.VIR_NODE_DEVICE_EVENT_CREATED)
         return device

@@ -8,6 +8,7 @@ start running unless the test namespace's ``<test:runstate>`` says otherwise; ``
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import errno
 import os
@@ -19,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from virtrio.drivers.libvirt_rules import UINT_MAX, ULLONG_MAX, strtoul_whole
+from virtrio.drivers.libvirt_rules import UINT_MAX, ULLONG_MAX, parse_uuid, strtol_whole, strtoul_whole
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
@@ -27,12 +28,14 @@ from .definition_tuning import iothreads
 from .domain_definition import format_element
 from .formats import domain_xml
 from .interface_definition import parse_interface_xml
-from .nodedevs import NEW_DEVICE, TestNodeDevice, parse_new_device
+from .networks import assign_network
+from .nodedevs import NEW_DEVICE, TestNodeDevice, existing_device, fc_host_wwns, parse_new_device
 from .parse import check_root, parse_domain_xml, parse_network_xml, parse_pool_xml, parse_xml, test_extensions
 from .snapshot_definition import parse_snapshot
 from .snapshots import SnapshotTree
 from .state import Domain, HostInfo, Interface, IOThreadPolling, Pool, TestState
-from .volumes import Volume, parse_volume_xml
+from .storage import add_pool
+from .volumes import parse_volume_xml
 
 
 def domain_snapshots(
@@ -105,7 +108,7 @@ def _node_device(element: etree._Element) -> TestNodeDevice:
     if not name:  # an existing device's name is read before anything else
         raise report(api.VIR_ERR_NO_NAME, api.VIR_FROM_NODEDEV)
     try:
-        parse_new_device(etree.tostring(element, encoding="unicode"), False)  # libvirt's checks of the capabilities
+        parse_new_device(etree.tostring(element, encoding="unicode"), False, existing=True)  # libvirt's checks
     except LibvirtError as error:
         # the checks name the device being created; an existing device's errors name it
         quoted = f"'{NEW_DEVICE}'"
@@ -115,7 +118,7 @@ def _node_device(element: etree._Element) -> TestNodeDevice:
         )
         raise
     parent = (element.findtext("parent") or "").strip() or None
-    caps = tuple(capability.get("type", "") for capability in element.findall("capability"))
+    read = copy.deepcopy(element)  # what libvirt read, before the changes its formatter makes
     _as_libvirt_reads_it(element)
     for child in element.iter():  # otherwise written back as given, indented as libvirt indents
         if len(child) or not (child.text or "").strip():
@@ -123,19 +126,24 @@ def _node_device(element: etree._Element) -> TestNodeDevice:
         child.tail = None
     lines: list[str] = []
     for line in format_element(element, 0):
-        if line.startswith("  <capability ") and line.endswith("/>"):  # a device's own: always closed
-            lines += [line[:-2] + ">", "  </capability>"]
+        # a device's own capabilities and a system's firmware: always closed, even when empty
+        if line.endswith("/>") and (line.startswith("  <capability ") or line.strip() == "<firmware/>"):
+            pad, tag = line[: len(line) - len(line.lstrip())], line.strip()[1:].split(" ")[0].rstrip("/>")
+            lines += [line[:-2] + ">", f"{pad}</{tag}>"]
         else:
             lines.append(line)
-    return TestNodeDevice(name, parent, caps, "\n".join(lines) + "\n")
+    return existing_device(name, parent, "\n".join(lines) + "\n", read)
 
 
 def _as_libvirt_reads_it(element: etree._Element) -> None:
     """What virNodeDeviceDefParseXML leaves out of an existing device (its formatter writes
-    what sysfs would fill in): the driver, block sizes and counts, vport counts; and what
-    its formatter always writes: an mdev's IOMMU group."""
+    what sysfs would fill in): the driver, block sizes and counts, vport counts, what a CSS
+    device or a SCSI host holds besides what they read; what its formatter always writes: an
+    mdev's IOMMU group, a system's hardware and firmware; and numbers as it writes them."""
     for driver in element.findall("driver"):
         element.remove(driver)
+    for system in element.findall("capability[@type='system']"):
+        _system_as_libvirt_writes_it(system)
     for lost in (
         element.findall("capability/capability[@type='removable']/logical_block_size")
         + element.findall("capability/capability[@type='removable']/num_blocks")
@@ -143,9 +151,19 @@ def _as_libvirt_reads_it(element: etree._Element) -> None:
         + element.findall("capability[@type='storage']/num_blocks")
     ):
         lost.getparent().remove(lost)
-    for count in element.findall("capability/capability[@type='vport_ops']/*"):
-        if count.tag in ("max_vports", "vports"):
-            count.text = "0"
+    for scsi_host in element.findall("capability[@type='scsi_host']"):
+        _scsi_host_as_libvirt_writes_it(scsi_host)
+    for address in element.xpath("capability[@type='ccw' or @type='css'] | capability[@type='css']/channel_dev_addr"):
+        _ccw_address_as_libvirt_writes_it(address)
+    for css in element.findall("capability[@type='css']"):  # only its channel and mdev types are read
+        for inner in css.findall("capability"):
+            if inner.get("type") != "mdev_types":
+                css.remove(inner)
+    # mediated device types without a type: read (the check for none looks at the wrong
+    # variable), not written
+    for types in element.findall("capability/capability[@type='mdev_types']"):
+        if types.find("type") is None:
+            types.getparent().remove(types)
     for mdev in element.findall("capability[@type='mdev']"):
         if mdev.find("iommuGroup") is None:
             after = mdev.find("uuid") if mdev.find("uuid") is not None else mdev.find("type")
@@ -154,6 +172,76 @@ def _as_libvirt_reads_it(element: etree._Element) -> None:
                 after.addnext(group)
             else:
                 mdev.insert(0, group)
+
+
+def _scsi_host_as_libvirt_writes_it(scsi_host: etree._Element) -> None:
+    """virNodeDeviceCapSCSIHostDefFormat: the host number and unique ID (%d), one fc_host
+    with the WWNs the last one gave (each sets them again; a fabric WWN only when given),
+    the vport counts as 0 (sysfs would fill them in)."""
+    host = strtoul_whole(scsi_host.xpath("string(./host[1])"), 10) or 0  # checked already
+    unique_id = strtol_whole(scsi_host.xpath("string(./unique_id[1])"))
+    wwns = fc_host_wwns(scsi_host)
+    vport_ops = scsi_host.find("capability[@type='vport_ops']") is not None
+    for child in list(scsi_host):
+        scsi_host.remove(child)
+    etree.SubElement(scsi_host, "host").text = str(host - (1 << 32) if host >= 1 << 31 else host)
+    if unique_id is not None and unique_id != -1:
+        etree.SubElement(scsi_host, "unique_id").text = str(unique_id)
+    if wwns is not None:
+        fc = etree.SubElement(scsi_host, "capability", type="fc_host")
+        for tag, value in zip(("wwnn", "wwpn", "fabric_wwn"), wwns, strict=True):
+            if value:
+                etree.SubElement(fc, tag).text = value
+    if vport_ops:
+        counts = etree.SubElement(scsi_host, "capability", type="vport_ops")
+        etree.SubElement(counts, "max_vports").text = "0"
+        etree.SubElement(counts, "vports").text = "0"
+
+
+def _ccw_address_as_libvirt_writes_it(address: etree._Element) -> None:
+    """virNodeDeviceCapCCWDefFormat: cssid and ssid as 0x%x, devno as 0x%04x (read in base 0,
+    0 and 16), ahead of whatever else the element holds."""
+    numbers = [
+        (tag, strtoul_whole(address.xpath(f"string(./{tag}[1])"), base) or 0)  # checked already
+        for tag, base in (("cssid", 0), ("ssid", 0), ("devno", 16))
+    ]
+    for tag, _ in numbers:
+        for old in address.findall(tag):
+            address.remove(old)
+    for position, (tag, value) in enumerate(numbers):
+        written = etree.Element(tag)
+        written.text = f"0x{value:04x}" if tag == "devno" else f"0x{value:x}"
+        address.insert(position, written)
+
+
+def _system_as_libvirt_writes_it(system: etree._Element) -> None:
+    """virNodeDevCapSystemParseXML keeps the product, the hardware's vendor, version, serial
+    and UUID, the firmware's vendor, version and release date (an empty one as none); its
+    formatter writes them in that order, with the hardware and firmware elements always."""
+    kept = {path: system.xpath(f"string(./{path}[1])") for path in SYSTEM_FIELDS}
+    raw = parse_uuid(kept["hardware/uuid"])  # checked already: the device would not be read otherwise
+    kept["hardware/uuid"] = str(uuid.UUID(bytes=raw)) if raw is not None else kept["hardware/uuid"]
+    for child in list(system):
+        system.remove(child)
+    if kept["product"]:
+        etree.SubElement(system, "product").text = kept["product"]
+    for part in ("hardware", "firmware"):
+        holder = etree.SubElement(system, part)
+        for path, value in kept.items():
+            if path.startswith(part + "/") and value:
+                etree.SubElement(holder, path.split("/")[1]).text = value
+
+
+SYSTEM_FIELDS = (
+    "product",
+    "hardware/vendor",
+    "hardware/version",
+    "hardware/serial",
+    "hardware/uuid",
+    "firmware/vendor",
+    "firmware/version",
+    "firmware/release_date",
+)
 
 
 class AllowedFolders:
@@ -251,51 +339,12 @@ def taint_messages(root: etree._Element) -> list[str]:
     return messages
 
 
-def _node_number(root: etree._Element, path: str, limit: int = UINT_MAX) -> int | None:
-    """virXPathUInt (virXPathULongLong for a larger limit) of /node/<path>[1]: None when empty;
-    a value that is not a number refuses the node file."""
-    text = root.xpath(f"string(/node/{path}[1])")
-    if not text:
-        return None
-    number = strtoul_whole(text, 10, limit)
-    if number is None:
-        raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_TEST, f"invalid node {path.replace('/', ' ')} value")
-    return number
-
-
-def node_host(root: etree._Element, host: HostInfo) -> HostInfo:
-    """testParseNodeInfo: the node file's <cpu> and <memory> over the default host. Its CPU
-    count is the topology's product (C unsigned arithmetic), lowered to <active> if smaller."""
-    topology = {field: _node_number(root, f"cpu/{field}") for field in ("nodes", "sockets", "cores", "threads")}
-    host = dataclasses.replace(host, **{field: value for field, value in topology.items() if value is not None})
-    cpus = (host.nodes * host.sockets * host.cores * host.threads) & UINT_MAX
-    active = _node_number(root, "cpu/active")
-    if active is not None and active < cpus:
-        cpus = active
-    mhz = _node_number(root, "cpu/mhz")
-    model = root.xpath("string(/node/cpu/model[1])")
-    if model and len(model.encode()) >= 32:  # virStrcpyStatic into char model[32]
-        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Model {model} too big for destination")
-    memory = _node_number(root, "memory", ULLONG_MAX)
-    return dataclasses.replace(
-        host,
-        cpus=cpus,
-        mhz=host.mhz if mhz is None else mhz,
-        model=model or host.model,
-        memory=host.memory if memory is None else memory,
-    )
-
-
 def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestState:
     allowed = allowed or AllowedFolders([])
     root = parse_node_file(path, "node", allowed)
     base = path.parent
     state = TestState()
-    # a node file describes no NUMA cells: libvirt's test driver then reports none, and no free
-    # memory (the cells' sum)
-    state.host = dataclasses.replace(
-        node_host(root, state.host), cell_memory=(), cell_page_size=(), cell_free_kib=(), free_memory_kib=0
-    )
+    state.host = _host(root, state.host)
     for element in root.findall("domain"):
         text = _element_text(element, base, allowed)
         domain = parse_domain_xml(text, state)
@@ -314,9 +363,10 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
         # testDomainGenerateIOThreadInfos: only domains of a node file start with polling settings
         domain.iothread_polling = [IOThreadPolling(thread.id) for thread in iothreads(domain.definition)]
     for element in root.findall("network"):
-        network = parse_network_xml(_element_text(element, base, allowed))
-        _check_unique("network", state.networks, network.name, network.uuid, api.VIR_FROM_NETWORK)
-        state.networks[network.name] = network
+        # testParseNetworks: assigned as a definition, then started (a network given again
+        # with its name and UUID: the next definition of the running one)
+        network = assign_network(state, parse_network_xml(_element_text(element, base, allowed)), live=False)
+        network.active = True
     # testOpenParse's order: interfaces, then pools, then devices (the first error wins)
     for element in root.findall("interface"):
         # virInterfaceDefParseXML's checks; a later interface of the same name replaces it
@@ -324,9 +374,10 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
         state.interfaces[definition.name] = Interface(definition.name, definition.mac or "", True, definition)
     for element in root.findall("pool"):
         pool_element = _element_of(element, base, allowed)
-        pool = parse_pool_xml(etree.tostring(pool_element, encoding="unicode"))
-        pool.volumes = _add_pool(state, pool)
-        state.pools[pool.name] = pool
+        # testParseStorage: added as a definition, then started (a pool given again with its
+        # name and UUID: the running one, its definition kept, its figures reset)
+        pool, _ = add_pool(state, parse_pool_xml(etree.tostring(pool_element, encoding="unicode")))
+        pool.active = True
         _pool_volumes(pool, pool_element, base, allowed)
     for element in root.findall("device"):
         device = _node_device(_element_of(element, base, allowed))
@@ -334,11 +385,57 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
     return state
 
 
+def _host(root: etree._Element, host: HostInfo) -> HostInfo:
+    """testParseNodeInfo: the <cpu> and <memory> values over the default host's. A node file
+    describes no NUMA cells: libvirt's test driver then reports none, and no free memory
+    (testNodeGetFreeMemory adds up the cells')."""
+
+    def number(field: str, limit: int = UINT_MAX) -> int | None:
+        text = root.xpath(f"string(/node/{field}[1])")  # virXPathUInt: empty is absent
+        if not text:
+            return None
+        value = strtoul_whole(text, 10, limit)
+        if value is None:
+            what = "memory" if field == "memory" else f"cpu {field.split('/')[1]}"
+            raise report(api.VIR_ERR_XML_ERROR, api.VIR_FROM_TEST, f"invalid node {what} value")
+        return value
+
+    values = {
+        field: value
+        for field in ("nodes", "sockets", "cores", "threads")
+        if (value := number(f"cpu/{field}")) is not None
+    }
+    host = dataclasses.replace(host, **values)
+    # (unsigned int arithmetic in libvirt)
+    cpus = (host.cores * host.threads * host.sockets * host.nodes) & UINT_MAX
+    active = number("cpu/active")
+    if active is not None and active < cpus:
+        cpus = active
+    mhz = number("cpu/mhz")
+    model = root.xpath("string(/node/cpu/model[1])") or host.model
+    if len(model.encode()) >= MODEL_SIZE:  # virStrcpyStatic into virNodeInfo's char[32]
+        raise report(api.VIR_ERR_INTERNAL_ERROR, api.VIR_FROM_TEST, f"Model {model} too big for destination")
+    memory = number("memory", ULLONG_MAX)
+    return dataclasses.replace(
+        host,
+        cpus=cpus,
+        mhz=host.mhz if mhz is None else mhz,
+        model=model,
+        memory=host.memory if memory is None else memory,
+        cell_memory=(),
+        cell_page_size=(),
+        cell_free_kib=(),
+        free_memory_kib=0,
+    )
+
+
+MODEL_SIZE = 32
+
+
 def _check_unique(kind: str, objects: Mapping[str, Any], name: str, uuid_bytes: bytes, error_domain: int) -> None:
-    """The object lists' duplicate checks (virDomainObjListAdd, virNetworkObjAssignDef,
-    virStoragePoolObjListAdd): an object given again with the same name and UUID takes the
-    place of the first; the same UUID under another name, or the same name under another
-    UUID, is refused."""
+    """virDomainObjListAdd's duplicate checks: an object given again with the same name and
+    UUID takes the place of the first; the same UUID under another name, or the same name
+    under another UUID, is refused."""
     for other in objects.values():
         if other.uuid == uuid_bytes and other.name != name:
             detail = f"{kind} '{other.name}' is already defined with uuid {uuid.UUID(bytes=other.uuid)}"
@@ -347,11 +444,3 @@ def _check_unique(kind: str, objects: Mapping[str, Any], name: str, uuid_bytes: 
     if same_name is not None and same_name.uuid != uuid_bytes:
         detail = f"{kind} '{name}' already exists with uuid {uuid.UUID(bytes=same_name.uuid)}"
         raise report(api.VIR_ERR_OPERATION_FAILED, error_domain, detail)
-
-
-def _add_pool(state: TestState, pool: Pool) -> dict[str, Volume]:
-    """virStoragePoolObjListAdd's duplicate checks; the volumes the pool starts with (a pool
-    given again with the same name and UUID keeps the first one's volumes)."""
-    _check_unique("pool", state.pools, pool.name, pool.uuid, api.VIR_FROM_STORAGE)
-    same_name = state.pools.get(pool.name)
-    return pool.volumes if same_name is None else same_name.volumes

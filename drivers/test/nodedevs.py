@@ -3,6 +3,7 @@ the first; and what libvirt reads of the XML of a device to create."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from lxml import etree
@@ -16,6 +17,7 @@ from virtrio.drivers.libvirt_rules import (
     strtoul_wrapping,
 )
 from virtrio.drivers.libvirt_rules import strtoul_whole as c_uint
+from virtrio.drivers.xml_text import escape_text
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, report
 
@@ -38,10 +40,14 @@ class TestNodeDevice:
     unique_id: int | None = None
     fabric_wwn: str | None = None
     vport_ops: bool = False
+    # capabilities held inside a PCI, CSS or AP matrix one (mdev_types, vpd) that lookups by
+    # capability see as the device's own
+    nested: tuple[str, ...] = ()
 
     def has_capability(self, name: str) -> bool:
-        """virNodeDeviceObjHasCap: a capability of the device's own, or one its SCSI host has."""
-        if name in self.caps:
+        """virNodeDeviceObjHasCap: a capability of the device's own, or one its SCSI host,
+        PCI, CSS or AP matrix capability holds."""
+        if name in self.caps or name in self.nested:
             return True
         return "scsi_host" in self.caps and (
             (name == "fc_host" and self.wwnn is not None) or (name == "vports" and self.vport_ops)
@@ -120,6 +126,65 @@ def vhba(name: str, parent: str, host: int, unique_id: int, wwnn: str, wwpn: str
     return TestNodeDevice(name, parent, ("scsi_host",), xml, wwnn, wwpn, host, unique_id, fabric_wwn)
 
 
+def fc_host_wwns(scsi_host: etree._Element) -> tuple[str | None, str | None, str | None] | None:
+    """The WWNN, WWPN and fabric WWN a SCSI host capability's fc_host capabilities leave
+    (None without one): each sets the WWNs again, a fabric WWN when it has one."""
+    fibre = scsi_host.findall("capability[@type='fc_host']")
+    if not fibre:
+        return None
+    fabric = next((fc.findtext("fabric_wwn") for fc in reversed(fibre) if fc.findtext("fabric_wwn")), None)
+    return fibre[-1].findtext("wwnn"), fibre[-1].findtext("wwpn"), fabric
+
+
+# the capabilities virNodeDeviceObjHasCap finds inside another, by the one that holds them
+NESTED_CAPABILITIES = (("pci", ("mdev_types", "vpd")), ("css", ("mdev_types",)), ("ap_matrix", ("mdev_types",)))
+
+
+def existing_device(name: str, parent: str | None, xml: str, element: etree._Element) -> TestNodeDevice:
+    """A device of a node file as virNodeDeviceDefParseXML reads an existing one: its
+    capabilities, what its first Fibre Channel SCSI host says, and the nested ones."""
+    caps = tuple(capability.get("type", "") for capability in element.findall("capability"))
+    nested = [
+        inner.get("type", "")
+        for outer, inner_types in NESTED_CAPABILITIES
+        for inner in element.findall(f"capability[@type='{outer}']/capability")
+        if inner.get("type") in inner_types
+    ]
+    scsi_hosts = element.findall("capability[@type='scsi_host']")
+    fibre = next((host for host in scsi_hosts if host.find("capability[@type='fc_host']") is not None), None)
+    vport_ops = any(host.find("capability[@type='vport_ops']") is not None for host in scsi_hosts)
+    if fibre is None:
+        return TestNodeDevice(name, parent, caps, xml, vport_ops=vport_ops, nested=tuple(nested))
+    wwnn, wwpn, fabric = fc_host_wwns(fibre) or (None, None, None)
+    unique_id = strtol_whole(fibre.findtext("unique_id") or "")
+    return TestNodeDevice(
+        name,
+        parent,
+        caps,
+        xml,
+        wwnn,
+        wwpn,
+        c_uint(fibre.findtext("host") or "", 10),
+        -1 if unique_id is None else unique_id,
+        fabric,
+        vport_ops,
+        tuple(nested),
+    )
+
+
+def vhba_copy(template: TestNodeDevice, name: str, wwnn: str, wwpn: str) -> TestNodeDevice:
+    """testNodeDeviceMockCreateVport: the template device as it is (parent, host number,
+    unique ID, fabric WWN, vport_ops), under another name and with the WWNs asked for."""
+    xml = template.xml.replace(f"<name>{escape_text(template.name)}</name>", f"<name>{escape_text(name)}</name>", 1)
+    if template.wwnn is None or template.wwpn is None:
+        # (libvirt would count the host number and unique ID up instead: no template of
+        # test:///default or of a node file that libvirt can copy lacks an fc_host)
+        return dataclasses.replace(template, name=name, xml=xml)
+    for tag, old, new in (("wwnn", template.wwnn, wwnn), ("wwpn", template.wwpn, wwpn)):
+        xml = xml.replace(f"<{tag}>{escape_text(old)}</{tag}>", f"<{tag}>{escape_text(new)}</{tag}>", 1)
+    return dataclasses.replace(template, name=name, xml=xml, wwnn=wwnn, wwpn=wwpn)
+
+
 def default_node_devices() -> dict[str, TestNodeDevice]:
     devices = [
         TestNodeDevice("computer", None, ("system",), COMPUTER_XML),
@@ -186,7 +251,9 @@ def _enum_attribute(element: etree._Element, values: tuple[str, ...]) -> str:
     return value
 
 
-def parse_new_device(text: str, validate: bool) -> NewDevice:
+def parse_new_device(text: str, validate: bool, existing: bool = False) -> NewDevice:
+    """virNodeDeviceDefParse's checks of a device to create (or, existing, of one a node file
+    describes: a SCSI host then needs its host number)."""
     if validate:
         validate_against_schema(text, "nodedev.rng", "device")
     root = parse_document(text, "device")
@@ -243,6 +310,8 @@ def parse_new_device(text: str, validate: bool) -> NewDevice:
         if kind == "storage":
             _check_storage(capability)
         if kind == "scsi_host":
+            if existing:
+                _check_scsi_host_numbers(capability)
             wwns = _scsi_host_wwns(capability)
             if wwns is not None and device.fc_wwns is None:
                 device.fc_wwns = wwns
@@ -256,6 +325,19 @@ def _check_system(capability: etree._Element) -> None:
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no system UUID supplied for '{NEW_DEVICE}'")
     if parse_uuid(raw) is None:
         raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"malformed uuid element for '{NEW_DEVICE}'")
+
+
+def _check_scsi_host_numbers(capability: etree._Element) -> None:
+    """virNodeDevCapSCSIHostParseXML for an existing device: the host number (an unsigned
+    int, required) and the unique ID (an int, optional)."""
+    host = capability.xpath("string(./host[1])")
+    if not host:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"no SCSI host ID supplied for '{NEW_DEVICE}'")
+    if c_uint(host, 10) is None:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid SCSI host ID supplied for '{NEW_DEVICE}'")
+    unique_id = capability.xpath("string(./unique_id[1])")
+    if unique_id and strtol_whole(unique_id) is None:
+        raise _nodedev_error(api.VIR_ERR_INTERNAL_ERROR, f"invalid unique_id supplied for '{NEW_DEVICE}'")
 
 
 def _scsi_host_wwns(capability: etree._Element) -> tuple[str, str] | None:

@@ -65,7 +65,7 @@ class GuestInterface:
     target: str  # the host-side device name, testnetN unless the XML named it
     mac: str
     kind: str  # bridge, network, ...
-    network: str | None  # the network's name, for an interface of type network
+    network: str | None = None  # the network an interface of type network names
 
 
 @dataclass

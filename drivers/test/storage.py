@@ -22,7 +22,7 @@ from .formats import pool_xml
 from .large_documents import read_then
 from .parse import parse_document, parse_pool_xml, validate_against_schema
 from .pool_definition import PoolDefinition, parse_source_specification
-from .state import Pool
+from .state import Pool, TestState
 
 # What the test driver "discovers" (libvirt's fixed answers)
 LOGICAL_SOURCES = """<sources>
@@ -176,6 +176,42 @@ def _same_source(existing: Pool, new: PoolDefinition) -> bool:
     return False  # rbd, iscsi-direct: never compared
 
 
+def add_pool(state: TestState, pool: Pool, create: bool = False) -> tuple[Pool, bool]:
+    """virStoragePoolObjListAdd: the pool read (parse_pool_xml), and whether it is new (else
+    the pool of that name and UUID took the definition); also what a node file's pools go
+    through."""
+    if pool.definition is not None:
+        # virStoragePoolObjListAdd looks for another pool on the same storage first.
+        for existing in state.pools.values():
+            if _same_source(existing, pool.definition):
+                detail = f"Storage source conflict with pool: '{existing.name}'"
+                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+    same_uuid = next((p for p in state.pools.values() if p.uuid == pool.uuid), None)
+    if same_uuid is not None:
+        if same_uuid.name != pool.name:
+            detail = f"pool '{same_uuid.name}' is already defined with uuid {uuid.UUID(bytes=pool.uuid)}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+        if create and same_uuid.active:
+            detail = f"pool is already active as '{same_uuid.name}'"
+            raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_STORAGE, detail)
+        # A running pool keeps its definition (the test driver never uses the one set
+        # apart); either way testStoragePoolObjSetDefaults resets the figures.
+        if not same_uuid.active:
+            same_uuid.definition, same_uuid.path = pool.definition, pool.path
+        same_uuid.capacity, same_uuid.allocation, same_uuid.available = (
+            pool.capacity,
+            pool.allocation,
+            pool.available,
+        )
+        return same_uuid, False
+    existing = state.pools.get(pool.name)
+    if existing is not None:
+        detail = f"pool '{existing.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
+        raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+    state.pools[pool.name] = pool
+    return pool, True
+
+
 class StorageProcedures(TestProcedures):
     # -------------------------------------------------------------------- pools
     def connect_list_all_storage_pools(self, args: remote.remote_connect_list_all_storage_pools_args):
@@ -210,7 +246,10 @@ class StorageProcedures(TestProcedures):
         return remote.remote_storage_pool_lookup_by_uuid_ret(remote.remote_nonnull_storage_pool(pool.name, pool.uuid))
 
     def storage_pool_set_autostart(self, args: remote.remote_storage_pool_set_autostart_args) -> None:
-        self._pool(args.pool).autostart = bool(args.autostart)
+        pool = self._pool(args.pool)
+        if not pool.persistent:  # libvirt's test driver keeps no config file for a transient pool
+            raise report(api.VIR_ERR_INVALID_ARG, FROM_TEST, "pool has no config file")
+        pool.autostart = bool(args.autostart)
 
     def storage_pool_get_info(self, args: remote.remote_storage_pool_get_info_args):
         pool = self._pool(args.pool)
@@ -222,7 +261,9 @@ class StorageProcedures(TestProcedures):
         return remote.remote_storage_pool_get_xml_desc_ret(pool_xml(self._pool(args.pool)))
 
     def storage_pool_get_autostart(self, args: remote.remote_storage_pool_get_autostart_args):
-        return remote.remote_storage_pool_get_autostart_ret(int(self._pool(args.pool).autostart))
+        pool = self._pool(args.pool)
+        # a defined pool that createXML made transient keeps its flag, but has no config file
+        return remote.remote_storage_pool_get_autostart_ret(int(pool.autostart and pool.persistent))
 
     def storage_pool_is_active(self, args: remote.remote_storage_pool_is_active_args):
         return remote.remote_storage_pool_is_active_ret(int(self._pool_by_uuid(args.pool.uuid).active))
@@ -252,7 +293,7 @@ class StorageProcedures(TestProcedures):
         return remote.remote_connect_list_defined_storage_pools_ret(self._pool_names(False)[: args.maxnames])
 
     def _listable_pool(self, pool: Pool) -> Pool:
-        if not pool.active:  # libvirt's list calls leave the name out of this message
+        if not pool.active:  # testStoragePoolListAllVolumes leaves the name out of this message
             raise report(api.VIR_ERR_OPERATION_INVALID, FROM_TEST, "storage pool is not active")
         return pool
 
@@ -264,10 +305,10 @@ class StorageProcedures(TestProcedures):
         return remote.remote_storage_pool_list_all_volumes_ret(refs, len(volumes))
 
     def storage_pool_num_of_volumes(self, args: remote.remote_storage_pool_num_of_volumes_args):
-        return remote.remote_storage_pool_num_of_volumes_ret(len(self._listable_pool(self._pool(args.pool)).volumes))
+        return remote.remote_storage_pool_num_of_volumes_ret(len(self._active_pool(args.pool).volumes))
 
     def storage_pool_list_volumes(self, args: remote.remote_storage_pool_list_volumes_args):
-        names = sorted(self._listable_pool(self._pool(args.pool)).volumes)[: args.maxnames]
+        names = sorted(self._active_pool(args.pool).volumes)[: args.maxnames]
         return remote.remote_storage_pool_list_volumes_ret(names)
 
     def storage_pool_create(self, args: remote.remote_storage_pool_create_args) -> None:
@@ -315,47 +356,13 @@ class StorageProcedures(TestProcedures):
         read = functools.partial(read_source_specification, args.srcSpec, args.type)
         return read_then(args.srcSpec, read, functools.partial(_discovered_sources, args.type))
 
-    def _new_pool(self, pool: Pool, create: bool = False) -> tuple[Pool, bool]:
-        """virStoragePoolObjListAdd: the pool read (parse_pool_xml), and whether it is new (else
-        the pool of that name and UUID took the definition)."""
-        if pool.definition is not None:
-            # virStoragePoolObjListAdd looks for another pool on the same storage first.
-            for existing in self.state.pools.values():
-                if _same_source(existing, pool.definition):
-                    detail = f"Storage source conflict with pool: '{existing.name}'"
-                    raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
-        same_uuid = self._pool_with_uuid(pool.uuid)
-        if same_uuid is not None:
-            if same_uuid.name != pool.name:
-                detail = f"pool '{same_uuid.name}' is already defined with uuid {uuid.UUID(bytes=pool.uuid)}"
-                raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
-            if create and same_uuid.active:
-                detail = f"pool is already active as '{same_uuid.name}'"
-                raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_STORAGE, detail)
-            # A running pool keeps its definition (the test driver never uses the one set
-            # apart); either way testStoragePoolObjSetDefaults resets the figures.
-            if not same_uuid.active:
-                same_uuid.definition, same_uuid.path = pool.definition, pool.path
-            same_uuid.capacity, same_uuid.allocation, same_uuid.available = (
-                pool.capacity,
-                pool.allocation,
-                pool.available,
-            )
-            return same_uuid, False
-        existing = self.state.pools.get(pool.name)
-        if existing is not None:
-            detail = f"pool '{existing.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
-            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
-        self.state.pools[pool.name] = pool
-        return pool, True
-
     def storage_pool_define_xml(self, args: remote.remote_storage_pool_define_xml_args):
         check_flags(args.flags, api.VIR_STORAGE_POOL_DEFINE_VALIDATE, FROM_TEST, "testStoragePoolDefineXML")
         validate = bool(args.flags & api.VIR_STORAGE_POOL_DEFINE_VALIDATE)
         return read_then(args.xml, functools.partial(_read_pool, args.xml, validate), self._defined_pool)
 
     def _defined_pool(self, parsed: Pool) -> remote.remote_storage_pool_define_xml_ret:
-        pool, fresh = self._new_pool(parsed)
+        pool, fresh = add_pool(self.state, parsed)
         if fresh:
             pool.active = False
         pool.persistent = True
@@ -367,7 +374,7 @@ class StorageProcedures(TestProcedures):
         return read_then(args.xml, functools.partial(_read_pool, args.xml, False), self._created_pool)
 
     def _created_pool(self, parsed: Pool) -> remote.remote_storage_pool_create_xml_ret:
-        pool, _ = self._new_pool(parsed, create=True)
+        pool, _ = add_pool(self.state, parsed, create=True)
         adapter = pool.definition.adapter if pool.definition is not None else None
         if adapter is not None and adapter["type"] == "fc_host":
             try:

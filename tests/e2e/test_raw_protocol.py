@@ -198,16 +198,14 @@ def test_ping_is_answered_while_slow_calls_are_outstanding(tmp_path: Path) -> No
         for serial in range(10, 15):  # five slow calls: max_client_requests
             client.send_call(remote.REMOTE_PROC_DOMAIN_GET_INFO, domain_ref(), serial=serial)
         time.sleep(0.2)
-        started = time.monotonic()
+        # Ordering shows it: the PONG, then the high-priority call's reply, arrive before
+        # any of the slow replies (each 4 s away).
         client.send_raw(keepalive.PING_PACKET)
         pong = client.receive()
         assert pong.header.prog == keepalive.PROGRAM and pong.header.proc == keepalive.PONG
         assert pong.header.type == MessageType.MESSAGE
-        assert time.monotonic() - started < 2, "the PONG waited for the slow calls"
-        # a high-priority call is not stuck behind them either
-        reply = client.call(remote.REMOTE_PROC_CONNECT_GET_TYPE, serial=99)
+        reply = client.call(remote.REMOTE_PROC_CONNECT_GET_TYPE, serial=99)  # (checks the serial)
         assert reply.header.status == Status.OK
-        assert time.monotonic() - started < 2
         serials = sorted(client.receive().header.serial for _ in range(5))
         assert serials == [10, 11, 12, 13, 14]
     finally:
