@@ -18,6 +18,7 @@ are decoded and compared field by field after the same normalisation (interop/pa
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import subprocess
 import tempfile
@@ -32,6 +33,9 @@ from .packets import differences, replies
 CORPUS = Path(__file__).resolve().parent / "corpus"
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "libvirt-9.0.0" / "test-driver-examples"
 SYSTEM_PYTHON = "/usr/bin/python3"
+# Python scenarios run as ``python -c TEXT``; interop/corpus/steps holds what several share.
+SCENARIO_ENVIRONMENT = {**os.environ, "PYTHONPATH": str(CORPUS)}
+CRASHED = "Traceback (most recent call last):"  # a script that died: the scenario is broken
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 # UUIDs a scenario chose (test:///default's objects, the example files, the corpus itself)
 # are compared as they are; any other UUID was made up by the daemon and is normalised.
@@ -158,7 +162,7 @@ def run_scenario(
             else:
                 argv = [SYSTEM_PYTHON, "-c", command, uri]
             try:
-                result = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+                result = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=SCENARIO_ENVIRONMENT)
                 entry = f"rc={result.returncode}\n{result.stdout}--- stderr\n{result.stderr}"
             except subprocess.TimeoutExpired:
                 entry = "timed out after 60 s"
@@ -172,6 +176,14 @@ def run_scenario(
         if proxy is not None:
             proxy.close()
     return transcript
+
+
+def entry_verdict(kind: str, want: str, got: str) -> str:
+    """ "identical", "different", or "broken" for a Python scenario that died against libvirtd:
+    the same crash on both sides would compare equal and show nothing (it counts as a miss)."""
+    if kind == "python" and CRASHED in want:
+        return "broken"
+    return "identical" if want == got else "different"
 
 
 def run(
@@ -210,7 +222,11 @@ def run(
                     print(f"PACKETS {scenario.name}: {label}\n    " + "\n    ".join(found[:8]))
             for command, want, got in zip(scenario.commands, expected, actual, strict=True):
                 total += 1
-                if want == got:
+                verdict = entry_verdict(scenario.kind, want, got)
+                if verdict == "broken":
+                    print(f"BROKEN {scenario.name}: the script died against libvirtd\n    " + want[-600:])
+                    continue
+                if verdict == "identical":
                     identical += 1
                     continue
                 label = command if scenario.kind == "virsh" else "(script)"

@@ -3,11 +3,11 @@
 # several types with volumes that give their own path and key, node devices of many
 # capabilities (some held inside another: mdev_types in a PCI, CSS or AP matrix device, vpd,
 # fc_host and vport_ops in a SCSI host), and NUMA cells; every getter and list over them.
-import sys
 import tempfile
 from pathlib import Path
 
 import libvirt
+from steps import attempt, node_file_uri
 
 libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
 NODE = """<node>
@@ -86,18 +86,10 @@ NODE = """<node>
 """
 
 
-def attempt(label, step):
-    try:
-        print(label, "->", step())
-    except libvirt.libvirtError as error:
-        print(label, "!!", error.get_error_code(), error.get_error_domain(), error.get_error_message())
-
-
-socket_part = sys.argv[1].split("?", 1)[1]
 with tempfile.TemporaryDirectory() as folder:
     path = Path(folder) / "rich.xml"
     path.write_text(NODE)
-    conn = libvirt.open(f"test+unix://{path}?{socket_part}")
+    conn = libvirt.open(node_file_uri(path))
 
 attempt("info", conn.getInfo)
 attempt("max vcpus", lambda: conn.getMaxVcpus(None))

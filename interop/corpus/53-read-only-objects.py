@@ -6,16 +6,10 @@
 import sys
 
 import libvirt
+from steps import attempt
 
 libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
 conn = libvirt.open(sys.argv[1])
-
-
-def attempt(label, step):
-    try:
-        print(label, "->", step())
-    except libvirt.libvirtError as error:
-        print(label, "!!", error.get_error_code(), error.get_error_domain(), error.get_error_message())
 
 
 net = conn.networkLookupByName("default")

@@ -1,11 +1,11 @@
 # uri: test:///default
 # Node files whose <cpu> and <memory> describe other hosts (and values libvirt refuses): what
 # the host calls answer from them.
-import sys
 import tempfile
 from pathlib import Path
 
 import libvirt
+from steps import attempt, node_file_uri
 
 libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
 HOSTS = {
@@ -25,20 +25,12 @@ HOSTS = {
 }
 
 
-def attempt(label, step):
-    try:
-        print(label, "->", step())
-    except libvirt.libvirtError as error:
-        print(label, "!!", error.get_error_code(), error.get_error_domain(), error.get_error_message())
-
-
-socket_part = sys.argv[1].split("?", 1)[1]
 with tempfile.TemporaryDirectory() as folder:
     for name, body in HOSTS.items():
         path = Path(folder) / "host.xml"
         path.write_text(f"<node>{body}</node>")
         try:
-            conn = libvirt.open(f"test+unix://{path}?{socket_part}")
+            conn = libvirt.open(node_file_uri(path))
         except libvirt.libvirtError as error:
             print(name, "open !!", error.get_error_code(), error.get_error_domain(), error.get_error_message())
             continue

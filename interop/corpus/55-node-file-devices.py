@@ -2,11 +2,11 @@
 # Node files with devices libvirt reads as existing ones (not as devices to create): the
 # checks that differ between the two, devices given twice, and what the lookups by
 # capability then see.
-import sys
 import tempfile
 from pathlib import Path
 
 import libvirt
+from steps import attempt, node_file_uri
 
 libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
 SCSI = "<device><name>{name}</name><parent>computer</parent><capability type='scsi_host'>{body}</capability></device>"
@@ -59,14 +59,6 @@ NODES = {
 }
 
 
-def attempt(label, step):
-    try:
-        print(label, "->", step())
-    except libvirt.libvirtError as error:
-        print(label, "!!", error.get_error_code(), error.get_error_domain(), error.get_error_message())
-
-
-socket_part = sys.argv[1].split("?", 1)[1]
 with tempfile.TemporaryDirectory() as folder:
     for name, devices in NODES.items():
         path = Path(folder) / "devices.xml"
@@ -76,7 +68,7 @@ with tempfile.TemporaryDirectory() as folder:
         )
         path.write_text(f"<node>{computer}{devices}</node>")
         try:
-            conn = libvirt.open(f"test+unix://{path}?{socket_part}")
+            conn = libvirt.open(node_file_uri(path))
         except libvirt.libvirtError as error:
             print(name, "open !!", error.get_error_code(), error.get_error_domain(), error.get_error_message())
             continue
@@ -114,7 +106,7 @@ with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "template.xml"
         template = SCSI.format(name="scsi_host11", body=body).replace("computer", "scsi_host5")
         path.write_text(f"<node>{PARENT}{template}</node>")
-        conn = libvirt.open(f"test+unix://{path}?{socket_part}")
+        conn = libvirt.open(node_file_uri(path))
         attempt(f"{name}: create", lambda conn=conn: conn.nodeDeviceCreateXML(VHBA, 0).name())
         attempt(f"{name}: vhba", lambda conn=conn: conn.nodeDeviceLookupByName("scsi_host12").XMLDesc(0))
         attempt(f"{name}: vhba caps", lambda conn=conn: conn.nodeDeviceLookupByName("scsi_host12").listCaps())

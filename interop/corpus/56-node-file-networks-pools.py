@@ -2,11 +2,11 @@
 # Node files whose networks, interfaces, pools and volumes clash or stretch what libvirt reads
 # of them: given twice, with or without UUIDs, keys, paths and sizes; what the lists, lookups
 # and getters then answer.
-import sys
 import tempfile
 from pathlib import Path
 
 import libvirt
+from steps import attempt, node_file_uri
 
 libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
 NET = "<network><name>{}</name>{}<bridge name='{}'/></network>"
@@ -55,20 +55,12 @@ NODES = {
 }
 
 
-def attempt(label, step):
-    try:
-        print(label, "->", step())
-    except libvirt.libvirtError as error:
-        print(label, "!!", error.get_error_code(), error.get_error_domain(), error.get_error_message())
-
-
-socket_part = sys.argv[1].split("?", 1)[1]
 with tempfile.TemporaryDirectory() as folder:
     for name, body in NODES.items():
         path = Path(folder) / "objects.xml"
         path.write_text(f"<node>{body}</node>")
         try:
-            conn = libvirt.open(f"test+unix://{path}?{socket_part}")
+            conn = libvirt.open(node_file_uri(path))
         except libvirt.libvirtError as error:
             print(name, "open !!", error.get_error_code(), error.get_error_domain(), error.get_error_message())
             continue

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from interop.compare import load_corpus
+from interop.compare import SCENARIO_ENVIRONMENT, SYSTEM_PYTHON, entry_verdict, load_corpus
 
 
 def test_the_corpus_covers_every_family_with_hundreds_of_commands() -> None:
@@ -69,3 +69,24 @@ def test_libvirt_pythons_own_tests_give_the_same_results() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     match = re.search(r"^same (\d+)/(\d+)$", result.stdout, re.M)
     assert match and match.group(1) == match.group(2) and int(match.group(2)) >= 15, result.stdout
+
+
+def test_a_script_that_dies_is_never_counted_identical() -> None:
+    crashed = "rc=1\nfirst line\n--- stderr\nTraceback (most recent call last):\n  ...\nImportError: x\n"
+    assert entry_verdict("python", crashed, crashed) == "broken"
+    assert entry_verdict("python", "rc=0\nok\n--- stderr\n", "rc=0\nok\n--- stderr\n") == "identical"
+    assert entry_verdict("virsh", "rc=1\n", "rc=0\n") == "different"
+
+
+def test_python_scenarios_can_import_their_shared_steps() -> None:
+    """The scenarios run as python -c TEXT: the harness puts interop/corpus on their path."""
+    users = [s for s in load_corpus() if s.kind == "python" and "from steps import" in s.commands[0]]
+    assert len(users) >= 5
+    found = subprocess.run(
+        [SYSTEM_PYTHON, "-c", "import steps; print(steps.attempt.__name__)"],
+        env=SCENARIO_ENVIRONMENT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout == "attempt\n"
