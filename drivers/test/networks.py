@@ -40,9 +40,10 @@ from .parse import parse_network_xml, parse_xml, validate_against_schema
 from .state import Network, TestState
 
 
-def assign_network(state: TestState, network: Network, live: bool) -> Network:
+def assign_network(state: TestState, network: Network, live: bool, on_loop: bool = True) -> Network:
     """virNetworkObjAssignDef: a new network, or a new definition for the one of this name and
-    UUID (also what a node file's networks go through)."""
+    UUID (also what a node file's networks go through: on_loop False, as a node file is read
+    in a worker thread, where definitions replaced are simply dropped)."""
     existing = next((n for n in state.networks.values() if n.uuid == network.uuid), None)
     if existing is not None:
         if existing.name != network.name:
@@ -51,7 +52,7 @@ def assign_network(state: TestState, network: Network, live: bool) -> Network:
         if live and existing.active:
             detail = f"network is already active as '{existing.name}'"
             raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK, detail)
-        _assign_definition(existing, network.definition, live)
+        _assign_definition(existing, network.definition, live, on_loop)
         return existing
     existing = state.networks.get(network.name)
     if existing is not None:
@@ -62,9 +63,10 @@ def assign_network(state: TestState, network: Network, live: bool) -> Network:
     return network
 
 
-def _assign_definition(network: Network, definition: NetworkDefinition, live: bool) -> None:
+def _assign_definition(network: Network, definition: NetworkDefinition, live: bool, on_loop: bool) -> None:
     """virNetworkObjUpdateAssignDef."""
-    release_after_reply((network.definition, network.new_definition))  # those replaced, freed after the reply
+    if on_loop:  # (release_after_reply's list is the event loop's alone)
+        release_after_reply((network.definition, network.new_definition))  # those replaced, freed after the reply
     if live:
         if network.persistent and network.new_definition is None:
             network.new_definition = network.definition

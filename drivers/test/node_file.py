@@ -365,7 +365,8 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
     for element in root.findall("network"):
         # testParseNetworks: assigned as a definition, then started (a network given again
         # with its name and UUID: the next definition of the running one)
-        network = assign_network(state, parse_network_xml(_element_text(element, base, allowed)), live=False)
+        parsed = parse_network_xml(_element_text(element, base, allowed))
+        network = assign_network(state, parsed, live=False, on_loop=False)
         network.active = True
     # testOpenParse's order: interfaces, then pools, then devices (the first error wins)
     for element in root.findall("interface"):

@@ -95,3 +95,19 @@ def test_every_file_reference_is_checked_as_the_node_file_is(tmp_path: Path, kin
         load_node_file(node_file, AllowedFolders([str(allowed_dir)]))
     assert (refused.value.code, refused.value.domain) == (api.VIR_ERR_ACCESS_DENIED, api.VIR_FROM_TEST)
     assert refused.value.message == f"access denied: '{outside}' is outside the folders test_node_file_dirs allows"
+
+
+def test_a_network_given_twice_leaves_the_loops_release_list_alone(tmp_path: Path) -> None:
+    # load_node_file runs in a worker thread; release_after_reply's list is the event loop's
+    from virtrio.drivers import base
+
+    network = (
+        "<network><name>twice</name><uuid>3bd4e9bc-0d5c-4a3f-9b41-3c3e3bfbd0a1</uuid>"
+        "<ip address='10.1.2.1' prefix='24'/></network>"
+    )
+    node = tmp_path / "node.xml"
+    node.write_text(f"<node>{network}{network}</node>")
+    before = list(base.RELEASE_AFTER_REPLY)
+    state = load_node_file(node)
+    assert before == base.RELEASE_AFTER_REPLY
+    assert state.networks["twice"].active and state.networks["twice"].new_definition is not None
