@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from virtrio.drivers import public_api
 from virtrio.drivers.base import ConnectionContext, EventSource, Offload
+from virtrio.drivers.libvirt_rules import as_c_int
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.protocol.generated import remote
 from virtrio.rpc.errors import cause_unknown, check_flags, report
@@ -27,7 +28,7 @@ from .formats import SYSINFO_XML, capabilities_xml
 from .interfaces import InterfaceProcedures
 from .networks import NetworkProcedures
 from .node_device_procedures import NodeDeviceProcedures
-from .node_file import AllowedFolders, load_node_file
+from .node_file import MODEL_SIZE, AllowedFolders, load_node_file
 from .nwfilters import NwfilterProcedures
 from .secrets import SecretProcedures
 from .snapshot_procedures import SnapshotProcedures
@@ -133,12 +134,12 @@ class TestConnection(
         host = self.state.host
         # libvirt copies a node file's model over the default's in its char[32] and sends all
         # 32: a shorter one leaves the default's bytes after its terminator
-        model = bytearray(HostInfo().model.encode().ljust(32, b"\0"))
+        model = bytearray(HostInfo().model.encode().ljust(MODEL_SIZE, b"\0"))
         written = host.model.encode() + b"\0"
         model[: len(written)] = written
-        return remote.remote_node_get_info_ret(
-            c_bytes(model), host.memory, host.cpus, host.mhz, host.nodes, host.sockets, host.cores, host.threads
-        )
+        # virNodeInfo's unsigned ints (a node file's may pass INT_MAX) go out in the reply's ints
+        numbers = (host.cpus, host.mhz, host.nodes, host.sockets, host.cores, host.threads)
+        return remote.remote_node_get_info_ret(c_bytes(model), host.memory, *map(as_c_int, numbers))
 
     def node_get_free_memory(self) -> remote.remote_node_get_free_memory_ret:
         free = self.state.host.free_memory_kib * 1024

@@ -22,6 +22,7 @@ HOSTS = {
     "negative cores": "<cpu><cores>-1</cores></cpu>",
     "long model": "<cpu><model>" + "m" * 40 + "</model></cpu>",
     "spaced": "<cpu><nodes> 2 </nodes><mhz>+5</mhz></cpu><memory> 4096</memory>",
+    "past INT_MAX": "<cpu><threads>3000000000</threads><mhz>4294967295</mhz></cpu>",
 }
 
 

@@ -23,6 +23,7 @@ CASES = {
     "spaces and signs": "<cpu><nodes> 3</nodes><mhz>+5</mhz></cpu>",
     "nested text": "<cpu><nodes>1<x>2</x></nodes></cpu>",
     "empty": "<cpu><nodes></nodes><mhz/></cpu>",
+    "past INT_MAX": "<cpu><threads>3000000000</threads><mhz>4294967295</mhz></cpu>",
     "bad nodes": "<cpu><nodes>x</nodes></cpu>",
     "bad cores": "<cpu><cores>4294967296</cores></cpu>",
     "bad active": "<cpu><active>a</active></cpu>",
@@ -81,6 +82,8 @@ def test_the_cpu_count_is_the_topology_lowered_by_active(answers: dict[str, Any]
     assert answers["spaces and signs"] == [["i686", 3072, 24, 5], CPU_MAP]
     assert answers["nested text"] == [["i686", 3072, 96, 1400], CPU_MAP]  # nodes "12"
     assert answers["empty"] == [["i686", 3072, 16, 1400], CPU_MAP]
+    # virNodeInfo's unsigned ints travel in the reply's ints: 2*2*2*3000000000 wrapped, and -1
+    assert answers["past INT_MAX"] == [["i686", 3072, (24_000_000_000 % 2**32) - 2**32, -1], CPU_MAP]
 
 
 def test_a_node_file_has_no_cells_nor_free_memory(answers: dict[str, Any]) -> None:
