@@ -385,8 +385,7 @@ class DomainTuningProcedures(TestProcedures):
         if cpus is None:
             cpus = tune.default_cpumask(definition)
         if cpus is None:
-            host = self.state.host
-            cpus = set(range(host.nodes * host.sockets * host.cores * host.threads))
+            cpus = range(self.state.host.max_cpus)
         if args.maplen > remote.REMOTE_CPUMAPS_MAX:
             # libvirtd fills a map this long, then cannot encode the reply: same answer, no map.
             raise rpc_error("Unable to encode message payload")

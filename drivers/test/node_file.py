@@ -407,8 +407,7 @@ def _host(root: etree._Element, host: HostInfo) -> HostInfo:
         if (value := number(f"cpu/{field}")) is not None
     }
     host = dataclasses.replace(host, **values)
-    # (unsigned int arithmetic in libvirt)
-    cpus = (host.cores * host.threads * host.sockets * host.nodes) & UINT_MAX
+    cpus = host.max_cpus
     active = number("cpu/active")
     if active is not None and active < cpus:
         cpus = active

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from virtrio.drivers.base import EventSource, release_after_reply
-from virtrio.drivers.libvirt_rules import parse_mac
+from virtrio.drivers.libvirt_rules import UINT_MAX, parse_mac
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError
 
@@ -40,6 +40,12 @@ class HostInfo:
     cell_page_size: tuple[int, ...] = (4, 8)  # KiB, the first page size of each cell
     free_memory_kib: int = 3072
     cell_free_kib: tuple[int, ...] = (2048, 4096)
+
+    @property
+    def max_cpus(self) -> int:
+        """VIR_NODEINFO_MAXCPUS: the topology's CPUs, in C's unsigned arithmetic (a node file's
+        may claim billions: whoever reads every one of them uses a range)."""
+        return (self.nodes * self.sockets * self.cores * self.threads) & UINT_MAX
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,14 @@ NODE_CPU_MAP_CPUS = 8
 ONLINE_CPUS = (0, 2, 4)
 
 
-def _per_mask(masks: list[set[int]], make: Callable[[set[int]], T]) -> list[T]:
+def last_cpu(mask: set[int] | range) -> int:
+    """virBitmapLastSetBit: the highest CPU, -1 for none."""
+    if isinstance(mask, range):
+        return mask[-1] if mask else -1
+    return max(mask, default=-1)
+
+
+def _per_mask(masks: list[set[int] | range], make: Callable[[set[int] | range], T]) -> list[T]:
     """make(mask) for each mask, made once per mask object: the vCPUs that are not pinned share
     one (16,384 vCPUs, maps of 512 bytes: 100 ms of a getVcpus on the event loop, now a few)."""
     made: dict[int, T] = {}
@@ -85,13 +92,14 @@ def _as_made(answer: T) -> T:
     return answer
 
 
-def vcpu_masks(definition: list[etree._Element], max_vcpus: int, host_cpus: int, wanted: int) -> list[set[int]]:
+def vcpu_masks(definition: list[etree._Element], max_vcpus: int, host_cpus: int, wanted: int) -> list[set[int] | range]:
     """The first vCPUs' host CPUs (as many as wanted, which the client's bounded buffer limits)
     as the test driver reads them: the pin, else the domain's <vcpu cpuset>, else every CPU of
-    the host (VIR_NODEINFO_MAXCPUS). Reads the definition only: a worker thread may call it."""
-    default = tune.default_cpumask(definition)
+    the host (VIR_NODEINFO_MAXCPUS), as a range: a node file may claim billions. Reads the
+    definition only: a worker thread may call it."""
+    default: set[int] | range | None = tune.default_cpumask(definition)
     if default is None:
-        default = set(range(host_cpus))
+        default = range(host_cpus)
     pins = tune.vcpu_pins(definition)
     return [pins.get(vcpu, default) for vcpu in range(min(max_vcpus, max(wanted, 0)))]
 
@@ -110,7 +118,7 @@ def _vcpus_answer(
     masks = vcpu_masks(definition, max_vcpus, host_cpus, count)
     # with per-vCPU states, testDomainGetVcpus leaves an offline vCPU's entry and map zero
     online = domain_vcpus.online_ids(definition, count) or [True] * len(masks)
-    highest = _per_mask(masks, lambda mask: max(mask, default=-1))
+    highest = _per_mask(masks, last_cpu)
     info = [
         remote.remote_vcpu_info(i, api.VIR_VCPU_RUNNING, cpu_time, last) if up else remote.remote_vcpu_info(0, 0, 0, 0)
         for i, (last, up) in enumerate(zip(highest, online, strict=True))
@@ -184,10 +192,6 @@ class VcpuAndSaveProcedures(TestProcedures):
             )
         return remote.remote_connect_get_cpu_model_names_ret(list(names) if args.need_results else [], len(names))
 
-    def _host_cpus(self) -> int:
-        host = self.state.host
-        return host.nodes * host.sockets * host.cores * host.threads
-
     def domain_get_vcpus(self, args: remote.remote_domain_get_vcpus_args):
         public_api.non_null(args.maxinfo != 0, "info", "virDomainGetVcpus")
         public_api.positive(args.maxinfo, "maxinfo", "virDomainGetVcpus")
@@ -199,7 +203,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         answer = functools.partial(
             _vcpus_answer,
             max_vcpus=domain.max_vcpus,
-            host_cpus=self._host_cpus(),
+            host_cpus=self.state.host.max_cpus,
             count=count,
             maxinfo=args.maxinfo,
             maplen=args.maplen,
@@ -221,7 +225,7 @@ class VcpuAndSaveProcedures(TestProcedures):
         answer = functools.partial(
             _pin_info_answer,
             max_vcpus=chosen.max_vcpus,
-            host_cpus=self._host_cpus(),
+            host_cpus=self.state.host.max_cpus,
             ncpumaps=args.ncpumaps,
             maplen=args.maplen,
         )

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import textwrap
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .daemon_process import DaemonProcess, python_libvirt
+from virtrio.protocol.generated import remote
+from virtrio.rpc.packet import Status
+
+from .daemon_process import DaemonProcess, RawClient, decode_error, python_libvirt
 
 TOPOLOGY = "<nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>2</threads>"
 CASES = {
@@ -103,3 +107,36 @@ def test_values_that_are_not_numbers_refuse_the_node_file(answers: dict[str, Any
         FROM_TEST,
         f"internal error: Model {model} too big for destination",
     ]
+
+
+BILLIONS = (
+    "<node><cpu><nodes>4</nodes><sockets>4</sockets><cores>16</cores><threads>3000000</threads></cpu>"
+    "<domain type='test'><name>wide</name><uuid>7c4a8d09-ca37-4f4d-9d1c-2b6c1a0d3e55</uuid>"
+    "<memory>1024</memory><vcpu>2</vcpu><os><type>hvm</type></os></domain></node>"
+)
+
+
+def test_a_host_of_billions_of_cpus_costs_no_step_per_cpu(shared_daemon: DaemonProcess, tmp_path: Path) -> None:
+    """VIR_NODEINFO_MAXCPUS of this file is 4*4*16*3000000 = 768,000,000: an unpinned vCPU's
+    map is every one of them. The answers show only the first maplen*8 and the highest, so
+    they are made without a set of every CPU (which would take gigabytes)."""
+    path = tmp_path / "billions.xml"
+    path.write_text(BILLIONS)
+    client = RawClient(shared_daemon.rw, timeout=60)
+    client.open(f"test://{path}")
+    domain = remote.remote_nonnull_domain("wide", uuid.UUID("7c4a8d09-ca37-4f4d-9d1c-2b6c1a0d3e55").bytes, 1)
+    reply = client.call(
+        remote.REMOTE_PROC_DOMAIN_GET_VCPUS,
+        remote.CODECS["remote_domain_get_vcpus_args"].encode(remote.remote_domain_get_vcpus_args(domain, 2, 2)),
+    )
+    assert reply.header.status == Status.OK, decode_error(reply).message
+    vcpus = remote.CODECS["remote_domain_get_vcpus_ret"].decode(reply.payload)
+    assert [info.cpu for info in vcpus.info] == [767_999_999, 767_999_999]
+    assert vcpus.cpumaps == b"\xff\xff" * 2
+    pins = remote.remote_domain_get_emulator_pin_info_args(domain, 3, 0)
+    reply = client.call(
+        remote.REMOTE_PROC_DOMAIN_GET_EMULATOR_PIN_INFO,
+        remote.CODECS["remote_domain_get_emulator_pin_info_args"].encode(pins),
+    )
+    assert reply.header.status == Status.OK, decode_error(reply).message
+    assert remote.CODECS["remote_domain_get_emulator_pin_info_ret"].decode(reply.payload).cpumaps == b"\xff" * 3
