@@ -5,6 +5,7 @@
 import sys
 
 import libvirt
+from steps import NODE_DEVICE_CAPABILITIES
 
 libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
 conn = libvirt.open(sys.argv[1])
@@ -388,31 +389,7 @@ attempt("bond9 xml", lambda: ifaces["bond9"].XMLDesc(0))
 
 # Node devices: each of test:///default's, every capability filter, the calls the test driver
 # lacks, destroy of devices that are not vHBAs, and pools on fc_host adapters (a vHBA each).
-CAPS = (
-    "system",
-    "pci",
-    "usb_device",
-    "usb",
-    "net",
-    "scsi_host",
-    "scsi_target",
-    "scsi",
-    "storage",
-    "fc_host",
-    "vports",
-    "scsi_generic",
-    "drm",
-    "mdev_types",
-    "mdev",
-    "ccw",
-    "css",
-    "vdpa",
-    "ap_card",
-    "ap_queue",
-    "ap_matrix",
-    "vpd",
-    "bogus",
-)
+CAPS = (*NODE_DEVICE_CAPABILITIES, "bogus")
 for cap in CAPS:
     attempt(f"devices {cap}", lambda cap=cap: (conn.numOfDevices(cap, 0), sorted(conn.listDevices(cap, 0))))
 attempt("devices none", lambda: (conn.numOfDevices(None, 0), sorted(conn.listDevices(None, 0))))

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import libvirt
-from steps import attempt, node_file_uri
+from steps import NODE_DEVICE_CAPABILITIES, attempt, node_file_uri
 
 libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
 NODE = """<node>
@@ -172,34 +172,7 @@ attempt("by key key-of-own", lambda: conn.storageVolLookupByKey("key-of-own").pa
 attempt("by path of own", lambda: conn.storageVolLookupByPath("/elsewhere/own.qcow2").key())
 attempt("by path /n/dir/own", lambda: conn.storageVolLookupByPath("/n/dir/own").key())
 
-CAPS = (
-    "system",
-    "pci",
-    "usb_device",
-    "usb",
-    "net",
-    "scsi_host",
-    "scsi_target",
-    "scsi",
-    "storage",
-    "fc_host",
-    "vports",
-    "scsi_generic",
-    "drm",
-    "mdev_types",
-    "mdev",
-    "ccw",
-    "css",
-    "vdpa",
-    "ap_card",
-    "ap_queue",
-    "ap_matrix",
-    "vpd",
-    "80211",
-    "80203",
-    "removable",
-    "vport_ops",
-)
+CAPS = (*NODE_DEVICE_CAPABILITIES, "80211", "80203", "removable", "vport_ops")
 for cap in CAPS:
     attempt(f"devices {cap}", lambda cap=cap: (conn.numOfDevices(cap, 0), sorted(conn.listDevices(cap, 0))))
 for bit in range(0, 23):

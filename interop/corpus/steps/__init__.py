@@ -6,6 +6,33 @@ import sys
 
 import libvirt
 
+# The capability names virNodeDevCapType knows in libvirt 9.0.0, in its order (what a
+# listDevices(cap) filter may name).
+NODE_DEVICE_CAPABILITIES = (
+    "system",
+    "pci",
+    "usb_device",
+    "usb",
+    "net",
+    "scsi_host",
+    "scsi_target",
+    "scsi",
+    "storage",
+    "fc_host",
+    "vports",
+    "scsi_generic",
+    "drm",
+    "mdev_types",
+    "mdev",
+    "ccw",
+    "css",
+    "vdpa",
+    "ap_card",
+    "ap_queue",
+    "ap_matrix",
+    "vpd",
+)
+
 
 def attempt(label, step):
     """Print "label -> result", or "label !! code domain message" for libvirt's error."""
