@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import uuid
 import zlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from virtrio.drivers.base import DriverConnection, Event, EventFamily
 from virtrio.drivers.libvirt_rules import host_name  # noqa: F401  (the test driver's connectGetHostname)
@@ -213,3 +214,18 @@ async def screenshot_source() -> AsyncIterator[bytes]:
     except OSError:
         data = _generated_png()
     yield data
+
+
+def check_name_and_uuid(kind: str, objects: Mapping[str, Any], name: str, uuid_bytes: bytes, error_domain: int) -> None:
+    """The duplicate checks of virDomainObjListAdd, virNetworkObjAssignDef and
+    virStoragePoolObjListAdd: an object given again with the same name and UUID may take the
+    place of the first; the same UUID under another name, or the same name
+    under another UUID, is refused."""
+    for other in objects.values():
+        if other.uuid == uuid_bytes and other.name != name:
+            detail = f"{kind} '{other.name}' is already defined with uuid {uuid.UUID(bytes=other.uuid)}"
+            raise report(api.VIR_ERR_OPERATION_FAILED, error_domain, detail)
+    same_name = objects.get(name)
+    if same_name is not None and same_name.uuid != uuid_bytes:
+        detail = f"{kind} '{name}' already exists with uuid {uuid.UUID(bytes=same_name.uuid)}"
+        raise report(api.VIR_ERR_OPERATION_FAILED, error_domain, detail)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import operator
 import socket
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from .common import (
     FROM_TEST,
     TestProcedures,
     _selected,
+    check_name_and_uuid,
 )
 from .formats import network_definition_xml
 from .large_documents import large_object, large_text, read_then, write_then
@@ -44,20 +44,14 @@ def assign_network(state: TestState, network: Network, live: bool, on_loop: bool
     """virNetworkObjAssignDef: a new network, or a new definition for the one of this name and
     UUID (also what a node file's networks go through: on_loop False, as a node file is read
     in a worker thread, where definitions replaced are simply dropped)."""
-    existing = next((n for n in state.networks.values() if n.uuid == network.uuid), None)
-    if existing is not None:
-        if existing.name != network.name:
-            detail = f"network '{existing.name}' is already defined with uuid {uuid.UUID(bytes=existing.uuid)}"
-            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_NETWORK, detail)
+    check_name_and_uuid("network", state.networks, network.name, network.uuid, api.VIR_FROM_NETWORK)
+    existing = state.networks.get(network.name)
+    if existing is not None:  # (of the same UUID)
         if live and existing.active:
             detail = f"network is already active as '{existing.name}'"
             raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_NETWORK, detail)
         _assign_definition(existing, network.definition, live, on_loop)
         return existing
-    existing = state.networks.get(network.name)
-    if existing is not None:
-        detail = f"network '{network.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
-        raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_NETWORK, detail)
     network.active, network.persistent = False, not live
     state.networks[network.name] = network
     return network

@@ -14,9 +14,7 @@ import errno
 import os
 import stat
 import uuid
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
@@ -24,6 +22,7 @@ from virtrio.drivers.libvirt_rules import UINT_MAX, ULLONG_MAX, parse_uuid, strt
 from virtrio.protocol.generated import libvirt_api as api
 from virtrio.rpc.errors import LibvirtError, cause_unknown, report
 
+from .common import check_name_and_uuid
 from .definition_tuning import iothreads
 from .domain_definition import format_element
 from .formats import domain_xml
@@ -348,7 +347,7 @@ def load_node_file(path: Path, allowed: AllowedFolders | None = None) -> TestSta
     for element in root.findall("domain"):
         text = _element_text(element, base, allowed)
         domain = parse_domain_xml(text, state)
-        _check_unique("domain", state.domains, domain.name, domain.uuid, api.VIR_FROM_DOMAIN)
+        check_name_and_uuid("domain", state.domains, domain.name, domain.uuid, api.VIR_FROM_DOMAIN)
         domain_root = etree.fromstring(text.encode())
         extensions = test_extensions(domain_root)
         state.add_domain(domain)
@@ -430,17 +429,3 @@ def _host(root: etree._Element, host: HostInfo) -> HostInfo:
 
 
 MODEL_SIZE = 32
-
-
-def _check_unique(kind: str, objects: Mapping[str, Any], name: str, uuid_bytes: bytes, error_domain: int) -> None:
-    """virDomainObjListAdd's duplicate checks: an object given again with the same name and
-    UUID takes the place of the first; the same UUID under another name, or the same name
-    under another UUID, is refused."""
-    for other in objects.values():
-        if other.uuid == uuid_bytes and other.name != name:
-            detail = f"{kind} '{other.name}' is already defined with uuid {uuid.UUID(bytes=other.uuid)}"
-            raise report(api.VIR_ERR_OPERATION_FAILED, error_domain, detail)
-    same_name = objects.get(name)
-    if same_name is not None and same_name.uuid != uuid_bytes:
-        detail = f"{kind} '{name}' already exists with uuid {uuid.UUID(bytes=same_name.uuid)}"
-        raise report(api.VIR_ERR_OPERATION_FAILED, error_domain, detail)

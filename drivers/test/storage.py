@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import uuid
 from collections.abc import Callable
 
 from virtrio.drivers.base import Event, EventFamily, StreamReply
@@ -17,6 +16,7 @@ from .common import (
     FROM_TEST,
     TestProcedures,
     _selected,
+    check_name_and_uuid,
 )
 from .formats import pool_xml
 from .large_documents import read_then
@@ -186,11 +186,9 @@ def add_pool(state: TestState, pool: Pool, create: bool = False) -> tuple[Pool, 
             if _same_source(existing, pool.definition):
                 detail = f"Storage source conflict with pool: '{existing.name}'"
                 raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
-    same_uuid = next((p for p in state.pools.values() if p.uuid == pool.uuid), None)
-    if same_uuid is not None:
-        if same_uuid.name != pool.name:
-            detail = f"pool '{same_uuid.name}' is already defined with uuid {uuid.UUID(bytes=pool.uuid)}"
-            raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
+    check_name_and_uuid("pool", state.pools, pool.name, pool.uuid, api.VIR_FROM_STORAGE)
+    same_uuid = state.pools.get(pool.name)
+    if same_uuid is not None:  # (of the same UUID)
         if create and same_uuid.active:
             detail = f"pool is already active as '{same_uuid.name}'"
             raise report(api.VIR_ERR_OPERATION_INVALID, api.VIR_FROM_STORAGE, detail)
@@ -204,10 +202,6 @@ def add_pool(state: TestState, pool: Pool, create: bool = False) -> tuple[Pool, 
             pool.available,
         )
         return same_uuid, False
-    existing = state.pools.get(pool.name)
-    if existing is not None:
-        detail = f"pool '{existing.name}' already exists with uuid {uuid.UUID(bytes=existing.uuid)}"
-        raise report(api.VIR_ERR_OPERATION_FAILED, api.VIR_FROM_STORAGE, detail)
     state.pools[pool.name] = pool
     return pool, True
 
